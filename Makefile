@@ -1,0 +1,113 @@
+# govconsole: one non-recursive Makefile. `make` builds ./govconsole and ./govsim.
+# `make demo` and `make test` first install missing Debian packages (`make deps`).
+
+BUILD    ?= build
+SANFLAGS ?=
+CC       ?= cc
+PKGS     := ncursesw libcurl jansson libpcre2-8 yaml-0.1
+CFLAGS   ?= -O2 -g
+WARN     := -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
+            -Wmissing-prototypes -Wwrite-strings -Wno-format-nonliteral
+CPPFLAGS += -I. -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DGC_VERSION='"$(VERSION)"'
+VERSION  := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+SIM_CFLAGS = $(shell pkg-config --cflags libmicrohttpd jansson 2>/dev/null)
+SIM_LIBS   = $(shell pkg-config --libs libmicrohttpd jansson 2>/dev/null)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
+LDLIBS   = $(PKG_LIBS) -lpthread -lm
+
+CORE_SRCS := core/xalloc.c core/log.c core/sanitize.c core/loop.c core/http.c \
+             core/workpool.c core/store.c core/k8s_model.c core/kubeconfig.c core/k8s.c \
+             core/source.c core/demo.c core/filter.c core/config.c core/theme.c
+TUI_SRCS  := tui/screen.c tui/table.c tui/app.c
+VIEW_SRCS := views/registry.c views/pods.c
+MAIN_SRCS := main.c
+SIM_SRCS  := sim/govsim.c sim/world.c sim/k8s_api.c
+
+LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(TUI_SRCS) $(VIEW_SRCS))
+MAIN_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(MAIN_SRCS))
+SIM_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRCS))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+INTEG_SRCS := $(sort $(wildcard tests/integration/test_*.c))
+INTEG_BINS := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(INTEG_SRCS))
+
+.PHONY: all deps demo test test-only asan check-layers tidy bench clean
+all: govconsole govsim
+
+$(BUILD)/libgc.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/govconsole: $(MAIN_OBJS) $(BUILD)/libgc.a
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/govsim: $(SIM_OBJS)
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(SIM_LIBS) -lpthread -lm
+
+govconsole govsim: %: $(BUILD)/%
+	@if [ "$(BUILD)" = build ]; then cp -f $< $@; fi
+
+$(BUILD)/sim/%.o: sim/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(SANFLAGS) $(SIM_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libgc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libgc.a $(CMOCKA_LIBS) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/integration/%.c $(BUILD)/libgc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libgc.a $(CMOCKA_LIBS) $(LDLIBS)
+
+# Installs whatever Debian packages are missing (apt-get; sudo when not root).
+deps:
+	@scripts/deps.sh build
+
+demo:
+	@scripts/deps.sh build
+	@$(MAKE) --no-print-directory all
+	./govconsole --demo
+
+# Every test: unit, conformance over ../shared/fixtures, integration against govsim,
+# kubectl against govsim, screen tests in tmux. Exits non-zero on any failure.
+test:
+	@scripts/deps.sh test
+	@$(MAKE) --no-print-directory all tests-build
+	@$(MAKE) --no-print-directory check-layers
+	@GC_BIN_DIR=$(BUILD) tests/run.sh
+
+tests-build: $(BUILD)/govconsole $(BUILD)/govsim $(UNIT_BINS) $(INTEG_BINS)
+
+# The same tests built with AddressSanitizer and UndefinedBehaviorSanitizer.
+asan:
+	@scripts/deps.sh test
+	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g" \
+	    SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	    tests-build
+	@GC_BIN_DIR=build-asan ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 tests/run.sh
+
+# core/ never includes curses; tui/ never includes the data libraries (docs/style.md, rule 1).
+check-layers:
+	@bad=$$(grep -lE '#include *[<"](n?curses|ncursesw/|tui/)' core/*.[ch] 2>/dev/null); \
+	 if [ -n "$$bad" ]; then echo "check-layers: core includes curses or tui: $$bad"; exit 1; fi; \
+	 bad=$$(grep -lE '#include *[<"](curl/|jansson|ldap|pcre2|yaml)' tui/*.[ch] views/*.[ch] 2>/dev/null); \
+	 if [ -n "$$bad" ]; then echo "check-layers: tui/views include a data library: $$bad"; exit 1; fi; \
+	 echo "check-layers: ok"
+
+tidy:
+	clang-tidy $(CORE_SRCS) $(TUI_SRCS) $(VIEW_SRCS) -- $(CPPFLAGS) $(WARN) $(PKG_CFLAGS)
+
+bench: all
+	@scripts/bench.sh
+
+clean:
+	rm -rf build build-asan govconsole govsim tests/out
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,1 @@
+/* core/config: being written. */

@@ -1,0 +1,1 @@
+/* core/demo: not yet written. */

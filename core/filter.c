@@ -1,0 +1,1 @@
+/* core/filter: being written. */

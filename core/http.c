@@ -1,0 +1,1 @@
+/* core/http: not yet written. */

@@ -1,0 +1,1 @@
+/* core/k8s: not yet written. */

@@ -1,0 +1,1 @@
+/* core/k8s_model: being written. */

@@ -1,0 +1,72 @@
+/* Kubernetes objects as the store keeps them: the fields the views show, extracted from the
+ * API's JSON at once (the JSON tree is freed right after), with every string sanitized.
+ *
+ * Parsing functions run on worker threads as well as the loop thread: they touch no
+ * global state. */
+#ifndef GC_CORE_K8S_MODEL_H
+#define GC_CORE_K8S_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/store.h"
+
+struct json_t; /* jansson's json_t; the header stays free of jansson for views/ */
+
+/* Label and annotation names of the tenant mapping (../shared/DESIGN.md). */
+#define K8S_LABEL_TENANT "govcloud.sit.dk/tenant"
+#define K8S_ANNOT_DISPLAY "govcloud.sit.dk/display-name"
+#define K8S_LABEL_APP "app.kubernetes.io/name"
+#define K8S_LABEL_VERSION "app.kubernetes.io/version"
+
+struct k8s_namespace {
+    struct store_row row;   /* uid = metadata.uid */
+    char *name;
+    char *tenant;           /* label K8S_LABEL_TENANT, NULL if unlabelled */
+    char *display;          /* annotation K8S_ANNOT_DISPLAY, NULL if absent */
+    char *phase;            /* Active, Terminating */
+    int64_t created;        /* epoch seconds, 0 if unknown */
+};
+
+struct k8s_pod {
+    struct store_row row;   /* uid = metadata.uid */
+    char *ns;
+    char *name;
+    char *status;           /* as `kubectl get pods` prints STATUS: Running, CrashLoopBackOff,
+                               Init:0/1, Completed, Terminating, ErrImagePull, OOMKilled ... */
+    char *node;             /* spec.nodeName, NULL if unscheduled */
+    char *ip;               /* status.podIP, NULL if none */
+    char *app;              /* label K8S_LABEL_APP, NULL if absent */
+    uint16_t ready;         /* containers ready */
+    uint16_t total;         /* containers in spec */
+    int32_t restarts;       /* as kubectl counts RESTARTS */
+    int64_t last_restart;   /* epoch seconds of the latest container restart, 0 if none */
+    int64_t created;        /* metadata.creationTimestamp, epoch seconds, 0 if unknown */
+    int64_t deleted;        /* metadata.deletionTimestamp, epoch seconds, 0 if not deleting */
+};
+
+/* Parses one API object (a list item or a watch event's object). On success returns a new
+ * row (caller owns; free with the matching _free) and sets nothing in *err. On failure
+ * (not an object, no metadata.uid or name) returns NULL and sets *err to a message the caller
+ * frees. Missing optional fields are not errors. */
+struct k8s_pod *k8s_pod_parse(const struct json_t *obj, char **err);
+struct k8s_namespace *k8s_namespace_parse(const struct json_t *obj, char **err);
+
+/* Free a row and its strings; takes the embedded struct store_row (store_row_free_fn). */
+void k8s_pod_free(struct store_row *row);
+void k8s_namespace_free(struct store_row *row);
+
+/* RFC 3339 timestamp ("2024-05-01T10:00:00Z", with optional fraction or offset) to epoch
+ * seconds; returns 0 for NULL or malformed input. */
+int64_t k8s_parse_time(const char *s);
+
+/* kubectl's age format (HumanDuration): 5s, 119s, 2m5s, 15m, 3h20m, 10h, 2d3h, 45d, 2y10d, 9y.
+ * `seconds` is now - then. Writes into buf (at least 16 bytes) and returns buf. */
+char *k8s_fmt_age(int64_t seconds, char *buf, size_t size);
+
+/* kubectl's RESTARTS cell: "0", "4", or "4 (2m5s ago)" when last_restart is set.
+ * Returns buf (at least 32 bytes). */
+char *k8s_fmt_restarts(int32_t restarts, int64_t last_restart, int64_t now, char *buf,
+                       size_t size);
+
+#endif

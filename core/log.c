@@ -1,0 +1,1 @@
+/* core/log: not yet written. */

@@ -1,0 +1,1 @@
+/* core/loop: not yet written. */

@@ -1,0 +1,1 @@
+/* core/source: not yet written. */

@@ -1,0 +1,67 @@
+/* The store: typed rows per kind, keyed by uid, with a generation counter per kind.
+ *
+ * Only the loop thread touches the store. Sources upsert and delete rows; views read them.
+ * Every row type embeds `struct store_row` as its first member. */
+#ifndef GC_CORE_STORE_H
+#define GC_CORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum store_kind {
+    STORE_NAMESPACE,
+    STORE_POD,
+    STORE_KIND_COUNT
+};
+
+struct store_row {
+    char *uid;          /* owned; the key */
+    uint64_t gen;       /* table generation at which this row last changed */
+    uint32_t mark;      /* list epoch that last saw this row (relist sweeps) */
+};
+
+/* Frees a row of the table's kind, including its uid and strings. */
+typedef void (*store_row_free_fn)(struct store_row *row);
+
+struct store_table {
+    enum store_kind kind;
+    store_row_free_fn free_row;
+    struct store_row **rows; /* dense, unordered; index changes on delete */
+    size_t count, cap;
+    uint32_t *slots;         /* open addressing: index+1 into rows, 0 empty, UINT32_MAX deleted */
+    size_t nslots, used_slots;
+    uint64_t gen;            /* bumped on every change */
+};
+
+struct store {
+    struct store_table tables[STORE_KIND_COUNT];
+};
+
+void store_init(struct store *s);
+/* Frees every row. */
+void store_fini(struct store *s);
+
+/* Registers how rows of a kind are freed; call once per kind before use. */
+void store_set_free(struct store *s, enum store_kind kind, store_row_free_fn fn);
+
+struct store_table *store_table(struct store *s, enum store_kind kind);
+
+/* Borrowed; valid until the next change to the table. NULL if absent. */
+struct store_row *store_get(const struct store_table *t, const char *uid);
+
+/* Takes ownership of `row`. Replaces (and frees) any row with the same uid.
+ * Sets row->gen and bumps the table generation. Returns the stored row. */
+struct store_row *store_put(struct store_table *t, struct store_row *row);
+
+/* Removes and frees the row with this uid. Returns false if absent. */
+bool store_del(struct store_table *t, const char *uid);
+
+/* Removes every row whose mark differs from `mark` (rows not seen by a relist).
+ * Returns how many were removed. */
+size_t store_sweep(struct store_table *t, uint32_t mark);
+
+/* Removes every row. */
+void store_clear(struct store_table *t);
+
+#endif

@@ -1,0 +1,1 @@
+/* core/workpool: not yet written. */

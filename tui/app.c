@@ -1,0 +1,1 @@
+/* tui/app: not yet written. */

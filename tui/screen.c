@@ -1,0 +1,1 @@
+/* tui/screen: not yet written. */

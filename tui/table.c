@@ -1,0 +1,1 @@
+/* tui/table: not yet written. */

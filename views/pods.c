@@ -1,0 +1,1 @@
+/* views/pods: not yet written. */

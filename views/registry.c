@@ -1,0 +1,1 @@
+/* views/registry: not yet written. */
