@@ -1,1 +1,338 @@
-/* core/http: not yet written. */
+/* libcurl multi driven by the loop's descriptors and timers. */
+#include "core/http.h"
+
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/loop.h"
+#include "core/xalloc.h"
+
+#define HTTP_DEFAULT_MAX_BODY ((size_t)512 << 20)
+
+struct http_req {
+    struct http *h;
+    CURL *easy;
+    struct curl_slist *headers;
+    http_data_cb on_data;
+    http_done_cb on_done;
+    void *arg;
+    bool stream;
+    bool aborted_by_cb;
+    bool too_big;
+    char *buf;
+    size_t len, cap, max_body;
+    long status;
+    char errbuf[CURL_ERROR_SIZE];
+    struct http_req *prev, *next;
+};
+
+struct http {
+    struct loop *loop;
+    CURLM *multi;
+    struct loop_timer *timer;
+    struct http_req *reqs;
+    size_t active;
+};
+
+static void http_check_done(struct http *h);
+
+static void http_on_socket(int fd, unsigned events, void *arg)
+{
+    struct http *h = arg;
+    int running = 0;
+    int ev = 0;
+
+    ev |= (events & LOOP_IN) ? CURL_CSELECT_IN : 0;
+    ev |= (events & LOOP_OUT) ? CURL_CSELECT_OUT : 0;
+    ev |= (events & LOOP_ERR) ? CURL_CSELECT_ERR : 0;
+    curl_multi_socket_action(h->multi, fd, ev, &running);
+    http_check_done(h);
+}
+
+static void http_on_timer(void *arg)
+{
+    struct http *h = arg;
+    int running = 0;
+
+    h->timer = NULL;
+    curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    http_check_done(h);
+}
+
+/* CURLMOPT_SOCKETFUNCTION: mirror curl's interest in a socket into the loop. */
+static int http_socket_cb(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
+{
+    struct http *h = userp;
+    unsigned ev = 0;
+
+    (void)easy;
+    (void)socketp;
+    if (what == CURL_POLL_IN || what == CURL_POLL_INOUT) {
+        ev |= LOOP_IN;
+    }
+    if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT) {
+        ev |= LOOP_OUT;
+    }
+    loop_fd_set(h->loop, s, what == CURL_POLL_REMOVE ? 0 : ev, http_on_socket, h);
+    return 0;
+}
+
+/* CURLMOPT_TIMERFUNCTION: one loop timer stands for curl's single timeout. */
+static int http_timer_cb(CURLM *multi, long timeout_ms, void *userp)
+{
+    struct http *h = userp;
+
+    (void)multi;
+    loop_timer_cancel(h->loop, h->timer);
+    h->timer = NULL;
+    if (timeout_ms >= 0) {
+        h->timer = loop_timer_add(h->loop, timeout_ms, http_on_timer, h);
+    }
+    return 0;
+}
+
+static size_t http_write_cb(char *data, size_t size, size_t nmemb, void *userp)
+{
+    struct http_req *r = userp;
+    size_t n = size * nmemb;
+
+    if (r->status == 0) {
+        curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
+    }
+    if (r->stream) {
+        if (!r->on_data(r, data, n, r->arg)) {
+            r->aborted_by_cb = true;
+            return 0;
+        }
+        return n;
+    }
+    if (r->len + n > r->max_body) {
+        r->too_big = true;
+        return 0;
+    }
+    if (r->len + n + 1 > r->cap) {
+        r->cap = r->cap ? r->cap : 16384;
+        while (r->cap < r->len + n + 1) {
+            r->cap *= 2;
+        }
+        r->buf = xrealloc(r->buf, r->cap);
+    }
+    memcpy(r->buf + r->len, data, n);
+    r->len += n;
+    r->buf[r->len] = '\0';
+    return n;
+}
+
+static void http_req_free(struct http_req *r)
+{
+    struct http *h = r->h;
+
+    if (r->prev != NULL) {
+        r->prev->next = r->next;
+    } else {
+        h->reqs = r->next;
+    }
+    if (r->next != NULL) {
+        r->next->prev = r->prev;
+    }
+    curl_multi_remove_handle(h->multi, r->easy);
+    curl_easy_cleanup(r->easy);
+    curl_slist_free_all(r->headers);
+    free(r->buf);
+    free(r);
+    h->active--;
+}
+
+/* Delivers finished transfers. */
+static void http_check_done(struct http *h)
+{
+    CURLMsg *m;
+    int left;
+
+    while ((m = curl_multi_info_read(h->multi, &left)) != NULL) {
+        struct http_req *r = NULL;
+        struct http_result res;
+        char msg[CURL_ERROR_SIZE + 64];
+        double secs = 0;
+
+        if (m->msg != CURLMSG_DONE) {
+            continue;
+        }
+        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+        curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
+        curl_easy_getinfo(r->easy, CURLINFO_TOTAL_TIME, &secs);
+        memset(&res, 0, sizeof res);
+        res.status = r->status;
+        res.seconds = secs;
+        if (m->data.result != CURLE_OK) {
+            if (r->aborted_by_cb) {
+                res.error = "cancelled";
+            } else if (r->too_big) {
+                res.error = "response too large";
+            } else {
+                snprintf(msg, sizeof msg, "%s", r->errbuf[0] ? r->errbuf
+                                                             : curl_easy_strerror(m->data.result));
+                res.error = msg;
+            }
+        }
+        if (!r->stream) {
+            res.body = r->buf != NULL ? r->buf : xstrdup("");
+            res.body_len = r->len;
+            r->buf = NULL;
+        }
+        r->on_done(r, &res, r->arg);
+        free(res.body);
+        http_req_free(r);
+    }
+}
+
+struct http *http_new(struct loop *l)
+{
+    struct http *h = xcalloc(1, sizeof *h);
+    static bool global_done;
+
+    if (!global_done) {
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+        global_done = true;
+    }
+    h->loop = l;
+    h->multi = curl_multi_init();
+    curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, http_socket_cb);
+    curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
+    curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, http_timer_cb);
+    curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
+    return h;
+}
+
+void http_free(struct http *h)
+{
+    if (h == NULL) {
+        return;
+    }
+    while (h->reqs != NULL) {
+        http_req_free(h->reqs);
+    }
+    loop_timer_cancel(h->loop, h->timer);
+    curl_multi_cleanup(h->multi);
+    free(h);
+}
+
+static void http_set_blob(CURL *e, CURLoption opt, const char *pem)
+{
+    struct curl_blob blob = {(void *)pem, strlen(pem), CURL_BLOB_COPY};
+
+    curl_easy_setopt(e, opt, &blob);
+}
+
+struct http_req *http_start(struct http *h, const struct http_opts *o, http_data_cb on_data,
+                            http_done_cb on_done, void *arg)
+{
+    struct http_req *r = xcalloc(1, sizeof *r);
+    CURL *e = curl_easy_init();
+    char *hdr;
+
+    r->h = h;
+    r->easy = e;
+    r->on_data = on_data;
+    r->on_done = on_done;
+    r->arg = arg;
+    r->stream = o->stream;
+    r->max_body = o->max_body ? o->max_body : HTTP_DEFAULT_MAX_BODY;
+
+    curl_easy_setopt(e, CURLOPT_URL, o->url);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, r);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_cb);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(e, CURLOPT_USERAGENT, "govconsole/" GC_VERSION);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+                     o->connect_timeout_ms > 0 ? o->connect_timeout_ms : 10000L);
+    if (o->timeout_ms > 0) {
+        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, o->timeout_ms);
+    }
+    if (o->idle_timeout_s > 0) {
+        curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, o->idle_timeout_s);
+    }
+    if (o->method != NULL && strcmp(o->method, "GET") != 0) {
+        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, o->method);
+    }
+    if (o->body != NULL) {
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(o->body));
+        curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, o->body);
+    }
+    hdr = xasprintf("Accept: %s", o->accept ? o->accept : "application/json");
+    r->headers = curl_slist_append(r->headers, hdr);
+    free(hdr);
+    if (o->content_type != NULL) {
+        hdr = xasprintf("Content-Type: %s", o->content_type);
+        r->headers = curl_slist_append(r->headers, hdr);
+        free(hdr);
+    }
+    if (o->bearer != NULL) {
+        hdr = xasprintf("Authorization: Bearer %s", o->bearer);
+        r->headers = curl_slist_append(r->headers, hdr);
+        memset(hdr, 0, strlen(hdr));
+        free(hdr);
+    } else if (o->username != NULL) {
+        curl_easy_setopt(e, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+        curl_easy_setopt(e, CURLOPT_USERNAME, o->username);
+        curl_easy_setopt(e, CURLOPT_PASSWORD, o->password ? o->password : "");
+    }
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
+    if (o->insecure) {
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    if (o->ca_file != NULL) {
+        curl_easy_setopt(e, CURLOPT_CAINFO, o->ca_file);
+    }
+    if (o->ca_pem != NULL) {
+        http_set_blob(e, CURLOPT_CAINFO_BLOB, o->ca_pem);
+    }
+    if (o->client_cert != NULL) {
+        curl_easy_setopt(e, CURLOPT_SSLCERT, o->client_cert);
+    }
+    if (o->client_key != NULL) {
+        curl_easy_setopt(e, CURLOPT_SSLKEY, o->client_key);
+    }
+    if (o->client_cert_pem != NULL) {
+        curl_easy_setopt(e, CURLOPT_SSLCERTTYPE, "PEM");
+        http_set_blob(e, CURLOPT_SSLCERT_BLOB, o->client_cert_pem);
+    }
+    if (o->client_key_pem != NULL) {
+        curl_easy_setopt(e, CURLOPT_SSLKEYTYPE, "PEM");
+        http_set_blob(e, CURLOPT_SSLKEY_BLOB, o->client_key_pem);
+    }
+
+    r->next = h->reqs;
+    if (h->reqs != NULL) {
+        h->reqs->prev = r;
+    }
+    h->reqs = r;
+    h->active++;
+    curl_multi_add_handle(h->multi, e);
+    return r;
+}
+
+long http_req_status(const struct http_req *r)
+{
+    return r->status;
+}
+
+void http_cancel(struct http *h, struct http_req *r)
+{
+    (void)h;
+    if (r != NULL) {
+        http_req_free(r);
+    }
+}
+
+size_t http_active(const struct http *h)
+{
+    return h->active;
+}

@@ -1,0 +1,72 @@
+/* Asynchronous HTTP over libcurl's multi interface, driven by the loop.
+ *
+ * Requests never block: sockets and timers are registered with the loop. A request either
+ * buffers its body (delivered once in on_done) or streams it (on_data called as bytes arrive,
+ * for Kubernetes watches and log follows). TLS is verified unless insecure is set. */
+#ifndef GC_CORE_HTTP_H
+#define GC_CORE_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct loop;
+struct http;
+struct http_req;
+
+struct http_opts {
+    const char *url;
+    const char *method;       /* NULL = GET */
+    const char *body;         /* request body, copied; NULL = none */
+    const char *content_type; /* for body */
+    const char *accept;       /* Accept header; NULL = application/json */
+    const char *bearer;       /* Authorization: Bearer ..., or NULL */
+    const char *username;     /* basic auth when set */
+    const char *password;
+    const char *ca_file;      /* PEM file, or NULL for the system store */
+    const char *ca_pem;       /* PEM text (kubeconfig *-data), or NULL */
+    const char *client_cert;  /* client certificate file, or NULL */
+    const char *client_key;
+    const char *client_cert_pem; /* PEM text, or NULL */
+    const char *client_key_pem;
+    bool insecure;            /* skip TLS verification (insecure-skip-tls-verify) */
+    bool stream;              /* deliver the body through on_data, not buffered */
+    long timeout_ms;          /* whole request; 0 = none (streams) */
+    long connect_timeout_ms;  /* 0 = 10 s */
+    long idle_timeout_s;      /* abort if fewer than 1 byte/s arrive for this long; 0 = off */
+    size_t max_body;          /* buffered bodies larger than this fail; 0 = 512 MiB */
+};
+
+struct http_result {
+    long status;              /* HTTP status, 0 if no response */
+    char *body;               /* buffered body, NUL-terminated (NULL for streams); the callee
+                                 may take it (set to NULL) to keep it */
+    size_t body_len;
+    const char *error;        /* transport error text, NULL on a completed exchange */
+    double seconds;           /* total time */
+};
+
+/* Streamed bytes; return false to cancel the request (on_done then reports "cancelled"). */
+typedef bool (*http_data_cb)(struct http_req *req, const char *data, size_t len, void *arg);
+/* Called exactly once per started request unless it was cancelled with http_cancel(). The
+ * request is freed right after it returns. */
+typedef void (*http_done_cb)(struct http_req *req, struct http_result *res, void *arg);
+
+struct http *http_new(struct loop *l);
+/* Cancels every request (no callbacks). */
+void http_free(struct http *h);
+
+/* Starts a request. Options are copied. Callbacks run on the loop thread. */
+struct http_req *http_start(struct http *h, const struct http_opts *o, http_data_cb on_data,
+                            http_done_cb on_done, void *arg);
+
+/* Response status of a streaming request once headers have arrived (0 before). */
+long http_req_status(const struct http_req *r);
+
+/* Aborts a request; neither callback runs afterwards. Safe inside callbacks of other requests,
+ * not inside this request's own on_done. */
+void http_cancel(struct http *h, struct http_req *r);
+
+/* Requests in flight. */
+size_t http_active(const struct http *h);
+
+#endif
