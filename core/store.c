@@ -1,1 +1,248 @@
-/* core/store: not yet written. */
+/* Per-kind row tables: a dense array plus an open-addressing index on uid. */
+#include "core/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+
+#define SLOT_EMPTY 0u
+#define SLOT_DELETED UINT32_MAX
+
+static uint64_t store_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+
+    for (; *s != '\0'; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+void store_init(struct store *s)
+{
+    memset(s, 0, sizeof *s);
+    for (int k = 0; k < STORE_KIND_COUNT; k++) {
+        s->tables[k].kind = (enum store_kind)k;
+        s->tables[k].owner = s;
+    }
+}
+
+/* Defers freeing a row until store_commit(). */
+static void store_bury(struct store_table *t, struct store_row *row)
+{
+    struct store *s = t->owner;
+
+    if (s == NULL) {
+        t->free_row(row);
+        return;
+    }
+    if (s->ngrave == s->capgrave) {
+        s->capgrave = s->capgrave ? s->capgrave * 2 : 1024;
+        s->graveyard = xrealloc(s->graveyard, s->capgrave * sizeof *s->graveyard);
+        s->graveyard_free = xrealloc(s->graveyard_free, s->capgrave * sizeof *s->graveyard_free);
+    }
+    s->graveyard[s->ngrave] = row;
+    s->graveyard_free[s->ngrave] = t->free_row;
+    s->ngrave++;
+}
+
+void store_commit(struct store *s)
+{
+    for (size_t i = 0; i < s->ngrave; i++) {
+        s->graveyard_free[i](s->graveyard[i]);
+    }
+    s->ngrave = 0;
+    if (s->capgrave > 65536) {
+        free(s->graveyard);
+        free(s->graveyard_free);
+        s->graveyard = NULL;
+        s->graveyard_free = NULL;
+        s->capgrave = 0;
+    }
+}
+
+void store_clear(struct store_table *t)
+{
+    for (size_t i = 0; i < t->count; i++) {
+        store_bury(t, t->rows[i]);
+    }
+    t->count = 0;
+    if (t->slots != NULL) {
+        memset(t->slots, 0, t->nslots * sizeof *t->slots);
+    }
+    t->used_slots = 0;
+    t->gen++;
+}
+
+void store_fini(struct store *s)
+{
+    for (int k = 0; k < STORE_KIND_COUNT; k++) {
+        struct store_table *t = &s->tables[k];
+
+        if (t->free_row != NULL) {
+            store_clear(t);
+        }
+        free(t->rows);
+        free(t->slots);
+    }
+    store_commit(s);
+    free(s->graveyard);
+    free(s->graveyard_free);
+    memset(s, 0, sizeof *s);
+}
+
+void store_set_free(struct store *s, enum store_kind kind, store_row_free_fn fn)
+{
+    s->tables[kind].free_row = fn;
+}
+
+struct store_table *store_table(struct store *s, enum store_kind kind)
+{
+    return &s->tables[kind];
+}
+
+/* Slot holding uid, or the slot where it would go (first tombstone or empty); nslots > 0. */
+static size_t store_probe(const struct store_table *t, const char *uid, bool *found)
+{
+    size_t mask = t->nslots - 1;
+    size_t i = (size_t)store_hash(uid) & mask;
+    size_t first_free = SIZE_MAX;
+
+    for (;;) {
+        uint32_t v = t->slots[i];
+
+        if (v == SLOT_EMPTY) {
+            *found = false;
+            return first_free != SIZE_MAX ? first_free : i;
+        }
+        if (v == SLOT_DELETED) {
+            if (first_free == SIZE_MAX) {
+                first_free = i;
+            }
+        } else if (strcmp(t->rows[v - 1]->uid, uid) == 0) {
+            *found = true;
+            return i;
+        }
+        i = (i + 1) & mask;
+    }
+}
+
+/* Rebuilds the index at a size that keeps the load under one half. */
+static void store_rehash(struct store_table *t)
+{
+    size_t n = 64;
+
+    while (n < (t->count + 1) * 2) {
+        n *= 2;
+    }
+    free(t->slots);
+    t->slots = xcalloc(n, sizeof *t->slots);
+    t->nslots = n;
+    t->used_slots = t->count;
+    for (size_t r = 0; r < t->count; r++) {
+        bool found;
+        size_t i = store_probe(t, t->rows[r]->uid, &found);
+
+        t->slots[i] = (uint32_t)(r + 1);
+    }
+}
+
+struct store_row *store_get(const struct store_table *t, const char *uid)
+{
+    bool found;
+    size_t i;
+
+    if (t->nslots == 0 || uid == NULL) {
+        return NULL;
+    }
+    i = store_probe(t, uid, &found);
+    return found ? t->rows[t->slots[i] - 1] : NULL;
+}
+
+struct store_row *store_put(struct store_table *t, struct store_row *row)
+{
+    bool found;
+    size_t i;
+
+    if (t->nslots == 0 || (t->used_slots + 1) * 2 > t->nslots) {
+        store_rehash(t);
+    }
+    t->gen++;
+    row->gen = t->gen;
+    i = store_probe(t, row->uid, &found);
+    if (found) {
+        size_t r = t->slots[i] - 1;
+
+        store_bury(t, t->rows[r]);
+        t->rows[r] = row;
+        return row;
+    }
+    if (t->count == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 256;
+        t->rows = xrealloc(t->rows, t->cap * sizeof *t->rows);
+    }
+    t->rows[t->count++] = row;
+    if (t->slots[i] == SLOT_EMPTY) {
+        t->used_slots++;
+    }
+    t->slots[i] = (uint32_t)t->count;
+    return row;
+}
+
+/* Removes the row at dense index r whose index slot is i. */
+static void store_remove_at(struct store_table *t, size_t i, size_t r)
+{
+    size_t last = t->count - 1;
+
+    store_bury(t, t->rows[r]);
+    t->slots[i] = SLOT_DELETED;
+    if (r != last) {
+        bool found;
+        size_t j = store_probe(t, t->rows[last]->uid, &found);
+
+        t->rows[r] = t->rows[last];
+        t->slots[j] = (uint32_t)(r + 1);
+    }
+    t->count--;
+    t->gen++;
+}
+
+bool store_del(struct store_table *t, const char *uid)
+{
+    bool found;
+    size_t i;
+
+    if (t->nslots == 0) {
+        return false;
+    }
+    i = store_probe(t, uid, &found);
+    if (!found) {
+        return false;
+    }
+    store_remove_at(t, i, t->slots[i] - 1);
+    return true;
+}
+
+size_t store_sweep(struct store_table *t, uint32_t mark)
+{
+    size_t removed = 0;
+    size_t r = 0;
+
+    while (r < t->count) {
+        if (t->rows[r]->mark != mark) {
+            bool found;
+            size_t i = store_probe(t, t->rows[r]->uid, &found);
+
+            store_remove_at(t, i, r);
+            removed++;
+        } else {
+            r++;
+        }
+    }
+    if (removed > 0 && t->used_slots > t->count * 4 + 64) {
+        store_rehash(t);
+    }
+    return removed;
+}

@@ -32,10 +32,16 @@ struct store_table {
     uint32_t *slots;         /* open addressing: index+1 into rows, 0 empty, UINT32_MAX deleted */
     size_t nslots, used_slots;
     uint64_t gen;            /* bumped on every change */
+    struct store *owner;
 };
 
 struct store {
     struct store_table tables[STORE_KIND_COUNT];
+    /* Rows replaced or removed since the last store_commit(): kept alive so that views
+     * holding pointers from their last rebuild never read freed memory. */
+    struct store_row **graveyard;
+    store_row_free_fn *graveyard_free;
+    size_t ngrave, capgrave;
 };
 
 void store_init(struct store *s);
@@ -47,7 +53,11 @@ void store_set_free(struct store *s, enum store_kind kind, store_row_free_fn fn)
 
 struct store_table *store_table(struct store *s, enum store_kind kind);
 
-/* Borrowed; valid until the next change to the table. NULL if absent. */
+/* Frees the rows replaced or removed since the last commit. Call once views have rebuilt
+ * from the current generation (the loop does, before drawing). */
+void store_commit(struct store *s);
+
+/* Borrowed; valid until store_commit(). NULL if absent. */
 struct store_row *store_get(const struct store_table *t, const char *uid);
 
 /* Takes ownership of `row`. Replaces (and frees) any row with the same uid.
