@@ -1,1 +1,568 @@
-/* core/k8s_model: being written. */
+/* Kubernetes Pod and Namespace objects to store rows; kubectl's STATUS, RESTARTS and AGE. */
+#include "core/k8s_model.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "core/sanitize.h"
+#include "core/xalloc.h"
+
+/* What kubectl's printPod computes besides the reason. */
+struct k8s_pod_calc {
+    char *reason; /* owned, not yet sanitized */
+    int64_t restarts;
+    int64_t last_restart; /* epoch seconds, 0 = zero time */
+    int64_t ready;
+    int64_t total;
+};
+
+/* The string at obj[key], or NULL if absent, not a string, or empty. Borrowed. */
+static const char *k8s_get_str(const json_t *obj, const char *key)
+{
+    const char *s = json_string_value(json_object_get(obj, key));
+
+    return s != NULL && s[0] != '\0' ? s : NULL;
+}
+
+/* obj[key] if it is an object, else NULL. Borrowed. */
+static const json_t *k8s_get_obj(const json_t *obj, const char *key)
+{
+    const json_t *v = json_object_get(obj, key);
+
+    return json_is_object(v) ? v : NULL;
+}
+
+/* obj[key] as an integer (a whole JSON real counts too), else 0. */
+static int64_t k8s_get_int(const json_t *obj, const char *key)
+{
+    const json_t *v = json_object_get(obj, key);
+
+    if (json_is_integer(v)) {
+        return (int64_t)json_integer_value(v);
+    }
+    if (json_is_real(v)) {
+        double d = json_real_value(v);
+
+        if (d > -9.0e18 && d < 9.0e18) {
+            return (int64_t)d;
+        }
+    }
+    return 0;
+}
+
+/* A container's restartCount, kept within 0..INT32_MAX so that sums cannot overflow. */
+static int64_t k8s_restart_count(const json_t *cs)
+{
+    int64_t n = k8s_get_int(cs, "restartCount");
+
+    return n < 0 ? 0 : n > INT32_MAX ? INT32_MAX : n;
+}
+
+/* Sanitized copy of obj[key] (caller frees), NULL if absent, not a string, or empty. */
+static char *k8s_dup_str(const json_t *obj, const char *key)
+{
+    return sanitize_dup(k8s_get_str(obj, key));
+}
+
+static bool k8s_str_eq(const char *a, const char *b)
+{
+    return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+static void k8s_set_reason(struct k8s_pod_calc *c, char *reason)
+{
+    free(c->reason);
+    c->reason = reason;
+}
+
+/* True if the pod has a condition of this type with status "True". */
+static bool k8s_condition_true(const json_t *status, const char *type)
+{
+    const json_t *conds = json_object_get(status, "conditions");
+    size_t i;
+    const json_t *cond;
+
+    json_array_foreach (conds, i, cond) {
+        if (k8s_str_eq(k8s_get_str(cond, "type"), type) &&
+            k8s_str_eq(k8s_get_str(cond, "status"), "True")) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* True if spec.initContainers has a container of this name with restartPolicy Always
+ * (a sidecar). */
+static bool k8s_is_sidecar(const json_t *spec, const char *name)
+{
+    const json_t *inits = json_object_get(spec, "initContainers");
+    size_t i;
+    const json_t *c;
+
+    if (name == NULL) {
+        return false;
+    }
+    json_array_foreach (inits, i, c) {
+        if (k8s_str_eq(k8s_get_str(c, "name"), name)) {
+            return k8s_str_eq(k8s_get_str(c, "restartPolicy"), "Always");
+        }
+    }
+    return false;
+}
+
+/* Moves *latest forward to the container's lastState.terminated.finishedAt if later. */
+static void k8s_note_last_termination(const json_t *cs, int64_t *latest)
+{
+    const json_t *term = k8s_get_obj(k8s_get_obj(cs, "lastState"), "terminated");
+    int64_t t;
+
+    if (term == NULL) {
+        return;
+    }
+    t = k8s_parse_time(k8s_get_str(term, "finishedAt"));
+    if (t > *latest) {
+        *latest = t;
+    }
+}
+
+/* The init-container pass of printPod: returns true while the pod is still initializing
+ * (and then has set the reason). */
+static bool k8s_calc_init(const json_t *spec, const json_t *status, struct k8s_pod_calc *c,
+                          int64_t *sidecar_restarts, int64_t *sidecar_last)
+{
+    const json_t *statuses = json_object_get(status, "initContainerStatuses");
+    size_t n_init = json_array_size(json_object_get(spec, "initContainers"));
+    size_t i;
+    const json_t *cs;
+
+    json_array_foreach (statuses, i, cs) {
+        const json_t *state = k8s_get_obj(cs, "state");
+        const json_t *term = k8s_get_obj(state, "terminated");
+        const json_t *wait = k8s_get_obj(state, "waiting");
+        const char *wait_reason = k8s_get_str(wait, "reason");
+        int64_t restarts = k8s_restart_count(cs);
+        bool sidecar = k8s_is_sidecar(spec, k8s_get_str(cs, "name"));
+
+        c->restarts += restarts;
+        k8s_note_last_termination(cs, &c->last_restart);
+        if (sidecar) {
+            *sidecar_restarts += restarts;
+            k8s_note_last_termination(cs, sidecar_last);
+        }
+        if (term != NULL && k8s_get_int(term, "exitCode") == 0) {
+            continue;
+        }
+        if (sidecar && json_is_true(json_object_get(cs, "started"))) {
+            if (json_is_true(json_object_get(cs, "ready"))) {
+                c->ready++;
+            }
+            continue;
+        }
+        if (term != NULL) {
+            const char *reason = k8s_get_str(term, "reason");
+            int64_t sig = k8s_get_int(term, "signal");
+
+            if (reason != NULL) {
+                k8s_set_reason(c, xasprintf("Init:%s", reason));
+            } else if (sig != 0) {
+                k8s_set_reason(c, xasprintf("Init:Signal:%" PRId64, sig));
+            } else {
+                k8s_set_reason(c,
+                               xasprintf("Init:ExitCode:%" PRId64, k8s_get_int(term, "exitCode")));
+            }
+        } else if (wait_reason != NULL && strcmp(wait_reason, "PodInitializing") != 0) {
+            k8s_set_reason(c, xasprintf("Init:%s", wait_reason));
+        } else {
+            k8s_set_reason(c, xasprintf("Init:%zu/%zu", i, n_init));
+        }
+        return true;
+    }
+    return false;
+}
+
+/* The regular-container pass of printPod, last container first so that the first
+ * container's reason wins. */
+static void k8s_calc_containers(const json_t *status, struct k8s_pod_calc *c)
+{
+    const json_t *statuses = json_object_get(status, "containerStatuses");
+    bool has_running = false;
+
+    for (size_t i = json_array_size(statuses); i-- > 0;) {
+        const json_t *cs = json_array_get(statuses, i);
+        const json_t *state = k8s_get_obj(cs, "state");
+        const json_t *term = k8s_get_obj(state, "terminated");
+        const char *wait_reason = k8s_get_str(k8s_get_obj(state, "waiting"), "reason");
+
+        c->restarts += k8s_restart_count(cs);
+        k8s_note_last_termination(cs, &c->last_restart);
+        if (wait_reason != NULL) {
+            k8s_set_reason(c, xstrdup(wait_reason));
+        } else if (term != NULL && k8s_get_str(term, "reason") != NULL) {
+            k8s_set_reason(c, xstrdup(k8s_get_str(term, "reason")));
+        } else if (term != NULL) {
+            int64_t sig = k8s_get_int(term, "signal");
+
+            if (sig != 0) {
+                k8s_set_reason(c, xasprintf("Signal:%" PRId64, sig));
+            } else {
+                k8s_set_reason(c, xasprintf("ExitCode:%" PRId64, k8s_get_int(term, "exitCode")));
+            }
+        } else if (json_is_true(json_object_get(cs, "ready")) &&
+                   k8s_get_obj(state, "running") != NULL) {
+            has_running = true;
+            c->ready++;
+        }
+    }
+    if (has_running && k8s_str_eq(c->reason, "Completed")) {
+        k8s_set_reason(c, xstrdup(k8s_condition_true(status, "Ready") ? "Running" : "NotReady"));
+    }
+}
+
+/* kubectl's printPod: STATUS, READY and RESTARTS of one pod. */
+static void k8s_calc_pod(const json_t *meta, const json_t *spec, const json_t *status,
+                         struct k8s_pod_calc *c)
+{
+    const char *phase = k8s_get_str(status, "phase");
+    const char *status_reason = k8s_get_str(status, "reason");
+    const json_t *conds = json_object_get(status, "conditions");
+    const json_t *inits = json_object_get(spec, "initContainers");
+    int64_t sidecar_restarts = 0, sidecar_last = 0;
+    size_t i;
+    const json_t *v;
+
+    memset(c, 0, sizeof(*c));
+    c->reason = xstrdup(status_reason != NULL ? status_reason : phase != NULL ? phase : "");
+    json_array_foreach (conds, i, v) {
+        if (k8s_str_eq(k8s_get_str(v, "type"), "PodScheduled") &&
+            k8s_str_eq(k8s_get_str(v, "reason"), "SchedulingGated")) {
+            k8s_set_reason(c, xstrdup("SchedulingGated"));
+        }
+    }
+
+    c->total = (int64_t)json_array_size(json_object_get(spec, "containers"));
+    json_array_foreach (inits, i, v) {
+        if (k8s_str_eq(k8s_get_str(v, "restartPolicy"), "Always")) {
+            c->total++;
+        }
+    }
+
+    if (!k8s_calc_init(spec, status, c, &sidecar_restarts, &sidecar_last) ||
+        k8s_condition_true(status, "Initialized")) {
+        c->restarts = sidecar_restarts;
+        c->last_restart = sidecar_last;
+        k8s_calc_containers(status, c);
+    }
+
+    if (json_object_get(meta, "deletionTimestamp") != NULL &&
+        !json_is_null(json_object_get(meta, "deletionTimestamp"))) {
+        if (k8s_str_eq(status_reason, "NodeLost")) {
+            k8s_set_reason(c, xstrdup("Unknown"));
+        } else if (!k8s_str_eq(phase, "Succeeded") && !k8s_str_eq(phase, "Failed")) {
+            k8s_set_reason(c, xstrdup("Terminating"));
+        }
+    }
+}
+
+static int64_t k8s_clamp(int64_t v, int64_t lo, int64_t hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Checks the object and its metadata; on failure sets *err (if err) and returns NULL. */
+static const json_t *k8s_meta(const json_t *obj, const char *kind, const char **uid,
+                              const char **name, char **err)
+{
+    const json_t *meta;
+
+    if (!json_is_object(obj)) {
+        if (err != NULL) {
+            *err = xasprintf("%s: not a JSON object", kind);
+        }
+        return NULL;
+    }
+    meta = k8s_get_obj(obj, "metadata");
+    if (meta == NULL) {
+        if (err != NULL) {
+            *err = xasprintf("%s: metadata missing or not an object", kind);
+        }
+        return NULL;
+    }
+    *name = k8s_get_str(meta, "name");
+    if (*name == NULL) {
+        if (err != NULL) {
+            *err = xasprintf("%s: metadata.name missing or not a string", kind);
+        }
+        return NULL;
+    }
+    *uid = k8s_get_str(meta, "uid");
+    if (*uid == NULL) {
+        if (err != NULL) {
+            char *ns = sanitize_dup(k8s_get_str(meta, "namespace"));
+            char *nm = sanitize_dup(*name);
+
+            *err = xasprintf("%s %s%s%s: metadata.uid missing or not a string", kind,
+                             ns != NULL ? ns : "", ns != NULL ? "/" : "", nm);
+            free(ns);
+            free(nm);
+        }
+        return NULL;
+    }
+    return meta;
+}
+
+struct k8s_pod *k8s_pod_parse(const struct json_t *obj, char **err)
+{
+    const char *uid = NULL, *name = NULL;
+    const json_t *meta = k8s_meta(obj, "pod", &uid, &name, err);
+    const json_t *spec, *status;
+    struct k8s_pod *p;
+    struct k8s_pod_calc c;
+
+    if (meta == NULL) {
+        return NULL;
+    }
+    spec = k8s_get_obj(obj, "spec");
+    status = k8s_get_obj(obj, "status");
+    p = xcalloc(1, sizeof(*p));
+    p->row.uid = sanitize_dup(uid);
+    p->name = sanitize_dup(name);
+    p->ns = k8s_dup_str(meta, "namespace");
+    p->app = k8s_dup_str(k8s_get_obj(meta, "labels"), K8S_LABEL_APP);
+    p->node = k8s_dup_str(spec, "nodeName");
+    p->ip = k8s_dup_str(status, "podIP");
+    p->created = k8s_parse_time(k8s_get_str(meta, "creationTimestamp"));
+    p->deleted = k8s_parse_time(k8s_get_str(meta, "deletionTimestamp"));
+
+    k8s_calc_pod(meta, spec, status, &c);
+    p->status = sanitize_dup(c.reason);
+    free(c.reason);
+    p->ready = (uint16_t)k8s_clamp(c.ready, 0, UINT16_MAX);
+    p->total = (uint16_t)k8s_clamp(c.total, 0, UINT16_MAX);
+    p->restarts = (int32_t)k8s_clamp(c.restarts, 0, INT32_MAX);
+    p->last_restart = c.last_restart;
+    return p;
+}
+
+struct k8s_namespace *k8s_namespace_parse(const struct json_t *obj, char **err)
+{
+    const char *uid = NULL, *name = NULL;
+    const json_t *meta = k8s_meta(obj, "namespace", &uid, &name, err);
+    struct k8s_namespace *n;
+
+    if (meta == NULL) {
+        return NULL;
+    }
+    n = xcalloc(1, sizeof(*n));
+    n->row.uid = sanitize_dup(uid);
+    n->name = sanitize_dup(name);
+    n->tenant = k8s_dup_str(k8s_get_obj(meta, "labels"), K8S_LABEL_TENANT);
+    n->display = k8s_dup_str(k8s_get_obj(meta, "annotations"), K8S_ANNOT_DISPLAY);
+    n->phase = k8s_dup_str(k8s_get_obj(obj, "status"), "phase");
+    n->created = k8s_parse_time(k8s_get_str(meta, "creationTimestamp"));
+    return n;
+}
+
+void k8s_pod_free(struct store_row *row)
+{
+    struct k8s_pod *p = (struct k8s_pod *)row;
+
+    if (p == NULL) {
+        return;
+    }
+    free(p->row.uid);
+    free(p->ns);
+    free(p->name);
+    free(p->status);
+    free(p->node);
+    free(p->ip);
+    free(p->app);
+    free(p);
+}
+
+void k8s_namespace_free(struct store_row *row)
+{
+    struct k8s_namespace *n = (struct k8s_namespace *)row;
+
+    if (n == NULL) {
+        return;
+    }
+    free(n->row.uid);
+    free(n->name);
+    free(n->tenant);
+    free(n->display);
+    free(n->phase);
+    free(n);
+}
+
+/* Reads exactly `count` decimal digits at *p into *out and advances *p. */
+static bool k8s_digits(const char **p, int count, int *out)
+{
+    int v = 0;
+
+    for (int i = 0; i < count; i++) {
+        char ch = (*p)[i];
+
+        if (ch < '0' || ch > '9') {
+            return false;
+        }
+        v = v * 10 + (ch - '0');
+    }
+    *p += count;
+    *out = v;
+    return true;
+}
+
+static bool k8s_expect(const char **p, char ch)
+{
+    if (**p != ch) {
+        return false;
+    }
+    (*p)++;
+    return true;
+}
+
+static int k8s_days_in_month(int year, int month)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+
+    return month == 2 && leap ? 29 : days[month - 1];
+}
+
+int64_t k8s_parse_time(const char *s)
+{
+    struct tm tm;
+    int year, mon, day, hour, min, sec, off_h = 0, off_m = 0;
+    int64_t offset = 0;
+    const char *p = s;
+
+    if (s == NULL) {
+        return 0;
+    }
+    if (!k8s_digits(&p, 4, &year) || !k8s_expect(&p, '-') || !k8s_digits(&p, 2, &mon) ||
+        !k8s_expect(&p, '-') || !k8s_digits(&p, 2, &day)) {
+        return 0;
+    }
+    if (*p != 'T' && *p != 't') {
+        return 0;
+    }
+    p++;
+    if (!k8s_digits(&p, 2, &hour) || !k8s_expect(&p, ':') || !k8s_digits(&p, 2, &min) ||
+        !k8s_expect(&p, ':') || !k8s_digits(&p, 2, &sec)) {
+        return 0;
+    }
+    if (mon < 1 || mon > 12 || day < 1 || day > k8s_days_in_month(year, mon) || hour > 23 ||
+        min > 59 || sec > 60) {
+        return 0;
+    }
+    if (*p == '.') {
+        p++;
+        if (*p < '0' || *p > '9') {
+            return 0;
+        }
+        while (*p >= '0' && *p <= '9') {
+            p++;
+        }
+    }
+    if (*p == 'Z' || *p == 'z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        int sign = *p == '-' ? -1 : 1;
+
+        p++;
+        if (!k8s_digits(&p, 2, &off_h) || !k8s_expect(&p, ':') || !k8s_digits(&p, 2, &off_m) ||
+            off_h > 23 || off_m > 59) {
+            return 0;
+        }
+        offset = sign * ((int64_t)off_h * 3600 + (int64_t)off_m * 60);
+    } else {
+        return 0;
+    }
+    if (*p != '\0') {
+        return 0;
+    }
+    memset(&tm, 0, sizeof(tm));
+    tm.tm_year = year - 1900;
+    tm.tm_mon = mon - 1;
+    tm.tm_mday = day;
+    tm.tm_hour = hour;
+    tm.tm_min = min;
+    tm.tm_sec = sec;
+    return (int64_t)timegm(&tm) - offset;
+}
+
+char *k8s_fmt_age(int64_t seconds, char *buf, size_t size)
+{
+    const int64_t hour_s = 3600, day_h = 24, year_h = 24 * 365;
+    int64_t minutes, hours;
+
+    if (seconds < -1) {
+        snprintf(buf, size, "<invalid>");
+        return buf;
+    }
+    if (seconds < 0) {
+        snprintf(buf, size, "0s");
+        return buf;
+    }
+    if (seconds < 120) {
+        snprintf(buf, size, "%" PRId64 "s", seconds);
+        return buf;
+    }
+    minutes = seconds / 60;
+    hours = seconds / hour_s;
+    if (minutes < 10) {
+        if (seconds % 60 == 0) {
+            snprintf(buf, size, "%" PRId64 "m", minutes);
+        } else {
+            snprintf(buf, size, "%" PRId64 "m%" PRId64 "s", minutes, seconds % 60);
+        }
+    } else if (minutes < 180) {
+        snprintf(buf, size, "%" PRId64 "m", minutes);
+    } else if (hours < 8) {
+        if (minutes % 60 == 0) {
+            snprintf(buf, size, "%" PRId64 "h", hours);
+        } else {
+            snprintf(buf, size, "%" PRId64 "h%" PRId64 "m", hours, minutes % 60);
+        }
+    } else if (hours < 48) {
+        snprintf(buf, size, "%" PRId64 "h", hours);
+    } else if (hours < 8 * day_h) {
+        if (hours % day_h == 0) {
+            snprintf(buf, size, "%" PRId64 "d", hours / day_h);
+        } else {
+            snprintf(buf, size, "%" PRId64 "d%" PRId64 "h", hours / day_h, hours % day_h);
+        }
+    } else if (hours < 2 * year_h) {
+        snprintf(buf, size, "%" PRId64 "d", hours / day_h);
+    } else if (hours < 8 * year_h) {
+        int64_t days_left = (hours / day_h) % 365;
+
+        if (days_left == 0) {
+            snprintf(buf, size, "%" PRId64 "y", hours / year_h);
+        } else {
+            snprintf(buf, size, "%" PRId64 "y%" PRId64 "d", hours / year_h, days_left);
+        }
+    } else {
+        snprintf(buf, size, "%" PRId64 "y", hours / year_h);
+    }
+    return buf;
+}
+
+char *k8s_fmt_restarts(int32_t restarts, int64_t last_restart, int64_t now, char *buf, size_t size)
+{
+    char age[24];
+
+    if (restarts != 0 && last_restart != 0) {
+        snprintf(buf, size, "%" PRId32 " (%s ago)", restarts,
+                 k8s_fmt_age(now - last_restart, age, sizeof(age)));
+    } else {
+        snprintf(buf, size, "%" PRId32, restarts);
+    }
+    return buf;
+}

@@ -29,7 +29,21 @@ struct kube_target {
  * On failure returns -1 and sets *err (caller frees) to one line naming the file and the
  * problem: "kubeconfig /x: no such file", "/x:3: not YAML: ...", "context foo not found",
  * "context foo: user bar uses exec, which is not supported", "clusters[0].cluster.server:
- * expected a string". */
+ * expected a string".
+ *
+ * Error lines look like "kubeconfig FILE: problem", or "FILE:LINE: problem" when the problem
+ * is at a place in the file (LINE counts from 1).
+ *
+ * $KUBECONFIG may list several files separated by ':'. kubectl merges them; this loader does
+ * not (yet): it uses the first file of the list that exists and ignores the others. An unset
+ * or empty $KUBECONFIG means ~/.kube/config.
+ *
+ * Like kubectl: tokenFile is read here (token wins when both are set); relative paths are
+ * resolved against the directory of the kubeconfig file and must be readable; *-data fields
+ * are base64-decoded and must decode to text (PEM); insecure-skip-tls-verify together with a
+ * certificate authority, and token together with username/password, are errors. Users with
+ * exec, auth-provider or impersonation (as, as-groups, ...) are refused as not supported.
+ * The server must be an https:// or http:// URL. */
 int kubeconfig_load(const char *path, const char *context, struct kube_target *out, char **err);
 
 /* Frees the strings of *t (not t itself) and zeroes it. */
