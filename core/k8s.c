@@ -1,1 +1,817 @@
-/* core/k8s: not yet written. */
+/* Kubernetes informers: paged list on the worker pool, then watch with bookmarks. */
+#define _GNU_SOURCE
+#include "core/k8s.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/http.h"
+#include "core/k8s_model.h"
+#include "core/loop.h"
+#include "core/sanitize.h"
+#include "core/workpool.h"
+#include "core/xalloc.h"
+
+#define K8S_MAX_LINE ((size_t)64 << 20)
+
+struct k8s_resource {
+    const char *name;
+    const char *path;
+    enum store_kind store_kind;
+    store_row_free_fn free_row;
+    struct store_row *(*parse)(const json_t *obj, char **err);
+};
+
+struct k8s_informer {
+    struct k8s_client *c;
+    enum k8s_kind kind;
+    const struct k8s_resource *res;
+    struct source_health health;
+    uint64_t run;              /* bumped at every list start; older page jobs are dropped */
+    uint32_t epoch;            /* mark of rows seen by the current list */
+    char *list_rv;             /* resourceVersion of the list in progress */
+    char *rv;                  /* watch from here */
+    bool listing;
+    bool last_page_seen;       /* the page without a continue token has arrived */
+    size_t pages_outstanding;  /* submitted to the pool, not yet applied */
+    bool synced;
+    bool watching;             /* watch answered 200 */
+    bool relist_wanted;        /* the watch stream asked for a relist (ERROR 410) */
+    struct http_req *req;
+    struct loop_timer *retry;
+    int backoff_ms;
+    char *line;
+    size_t line_len, line_cap;
+    struct k8s_stats stats;
+};
+
+struct k8s_client {
+    struct loop *loop;
+    struct http *http;
+    struct workpool *pool;
+    struct store *store;
+    struct kube_target target;
+    struct k8s_options opt;
+    struct http_opts base;
+    struct k8s_informer inf[K8S_KIND_COUNT];
+    struct source_health health; /* aggregate; last_error borrowed from an informer */
+};
+
+struct k8s_page_job {
+    struct k8s_informer *inf;
+    uint64_t run;
+    char *body;
+    size_t len;
+    bool peeked;               /* continue token was found before decoding */
+    struct store_row **rows;
+    size_t nrows;
+    size_t skipped;
+    char *rv;
+    char *cont;
+    long remaining;
+    char *error;
+};
+
+static struct store_row *k8s_parse_pod_row(const json_t *obj, char **err)
+{
+    struct k8s_pod *p = k8s_pod_parse(obj, err);
+
+    return p != NULL ? &p->row : NULL;
+}
+
+static struct store_row *k8s_parse_ns_row(const json_t *obj, char **err)
+{
+    struct k8s_namespace *n = k8s_namespace_parse(obj, err);
+
+    return n != NULL ? &n->row : NULL;
+}
+
+static const struct k8s_resource k8s_resources[K8S_KIND_COUNT] = {
+    [K8S_NAMESPACES] = {"namespaces", "/api/v1/namespaces", STORE_NAMESPACE,
+                        k8s_namespace_free, k8s_parse_ns_row},
+    [K8S_PODS] = {"pods", "/api/v1/pods", STORE_POD, k8s_pod_free, k8s_parse_pod_row},
+};
+
+static void k8s_list_start(struct k8s_informer *inf);
+static void k8s_list_page(struct k8s_informer *inf, const char *cont);
+static void k8s_watch_start(struct k8s_informer *inf);
+
+static int64_t k8s_wall_now(void)
+{
+    return (int64_t)time(NULL);
+}
+
+/* Percent-encodes a query value. Caller frees. */
+static char *k8s_escape(const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *out = xmalloc(strlen(s) * 3 + 1);
+    char *o = out;
+
+    for (; *s != '\0'; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+            ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+            *o++ = (char)ch;
+        } else {
+            *o++ = '%';
+            *o++ = hex[ch >> 4];
+            *o++ = hex[ch & 15];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* The message of a Kubernetes Status body, or "HTTP <code>" when the body is not one.
+ * Caller frees. */
+static char *k8s_status_message(long status, const char *body, size_t len, const char *transport)
+{
+    json_t *j;
+    const char *msg = NULL;
+    char *out;
+
+    if (transport != NULL) {
+        return xasprintf("%s", transport);
+    }
+    if (body != NULL && len > 0 && len < 65536) {
+        j = json_loadb(body, len, 0, NULL);
+        if (json_is_object(j)) {
+            msg = json_string_value(json_object_get(j, "message"));
+        }
+        if (msg != NULL) {
+            out = xasprintf("HTTP %ld: %s", status, msg);
+            json_decref(j);
+            return out;
+        }
+        json_decref(j);
+    }
+    switch (status) {
+    case 401:
+        return xstrdup("HTTP 401: unauthorized (check the kubeconfig's credentials)");
+    case 403:
+        return xstrdup("HTTP 403: forbidden");
+    case 200:
+        return xstrdup("response is not valid JSON");
+    default:
+        return xasprintf("HTTP %ld", status);
+    }
+}
+
+static void k8s_set_str(char **dst, const char *src)
+{
+    free(*dst);
+    *dst = src != NULL ? xstrdup(src) : NULL;
+}
+
+static void k8s_retry_fire(void *arg)
+{
+    struct k8s_informer *inf = arg;
+
+    inf->retry = NULL;
+    if (inf->rv != NULL && inf->synced) {
+        k8s_watch_start(inf);
+    } else {
+        k8s_list_start(inf);
+    }
+}
+
+/* Records a failure and schedules a retry with capped exponential back-off and jitter. */
+static void k8s_fail(struct k8s_informer *inf, const char *msg)
+{
+    struct k8s_client *c = inf->c;
+    unsigned jitter;
+    int delay;
+
+    inf->stats.failures++;
+    inf->watching = false;
+    source_health_fail(&inf->health, msg, k8s_wall_now());
+    if (inf->backoff_ms == 0) {
+        inf->backoff_ms = c->opt.backoff_min_ms;
+    } else {
+        inf->backoff_ms *= 2;
+        if (inf->backoff_ms > c->opt.backoff_max_ms) {
+            inf->backoff_ms = c->opt.backoff_max_ms;
+        }
+    }
+    /* Up to 20% jitter so that many consoles do not reconnect in step. */
+    jitter = (unsigned)loop_now_ms() * 2654435761u % (unsigned)(inf->backoff_ms / 5 + 1);
+    delay = inf->backoff_ms + (int)jitter;
+    loop_timer_cancel(c->loop, inf->retry);
+    inf->retry = loop_timer_add(c->loop, delay, k8s_retry_fire, inf);
+}
+
+/* Finds `"continue":"TOKEN"` in the list's metadata, which the API server writes before
+ * "items". Sets *found when the metadata was seen; returns the token (caller frees), or NULL
+ * when there is none (last page). */
+static char *k8s_peek_continue(const char *body, size_t len, bool *found)
+{
+    size_t scan = len < 8192 ? len : 8192;
+    const char *items = memmem(body, scan, "\"items\"", 7);
+    const char *meta = memmem(body, scan, "\"metadata\"", 10);
+    const char *k, *end;
+
+    *found = false;
+    if (items == NULL || meta == NULL || meta > items) {
+        return NULL;
+    }
+    *found = true;
+    k = memmem(meta, (size_t)(items - meta), "\"continue\"", 10);
+    if (k == NULL) {
+        return NULL;
+    }
+    k += 10;
+    while (k < items && (*k == ' ' || *k == ':')) {
+        k++;
+    }
+    if (k >= items || *k != '"') {
+        *found = false;
+        return NULL;
+    }
+    k++;
+    end = memchr(k, '"', (size_t)(items - k));
+    if (end == NULL || memchr(k, '\\', (size_t)(end - k)) != NULL) {
+        *found = false; /* escaped token: let the decoder read it */
+        return NULL;
+    }
+    return end > k ? xstrndup(k, (size_t)(end - k)) : NULL;
+}
+
+/* Worker thread: decode a list page and extract rows. Touches nothing shared. */
+static void k8s_page_work(void *arg)
+{
+    struct k8s_page_job *job = arg;
+    const struct k8s_resource *res = job->inf->res;
+    json_error_t jerr;
+    json_t *root = json_loadb(job->body, job->len, JSON_ALLOW_NUL, &jerr);
+    json_t *items, *meta;
+    size_t i;
+
+    free(job->body);
+    job->body = NULL;
+    if (root == NULL) {
+        job->error = xasprintf("invalid JSON in %s list: %s (at byte %d)", res->name, jerr.text,
+                               jerr.position);
+        return;
+    }
+    items = json_object_get(root, "items");
+    meta = json_object_get(root, "metadata");
+    if (!json_is_array(items)) {
+        const char *msg = json_string_value(json_object_get(root, "message"));
+        job->error = msg != NULL ? xasprintf("%s", msg)
+                                 : xasprintf("%s list has no items array", res->name);
+        json_decref(root);
+        return;
+    }
+    job->rv = xstrdup(json_string_value(json_object_get(meta, "resourceVersion")));
+    job->cont = xstrdup(json_string_value(json_object_get(meta, "continue")));
+    if (job->cont != NULL && job->cont[0] == '\0') {
+        free(job->cont);
+        job->cont = NULL;
+    }
+    job->remaining = (long)json_integer_value(json_object_get(meta, "remainingItemCount"));
+    job->rows = xcalloc(json_array_size(items) + 1, sizeof *job->rows);
+    for (i = 0; i < json_array_size(items); i++) {
+        char *err = NULL;
+        struct store_row *row = res->parse(json_array_get(items, i), &err);
+
+        if (row != NULL) {
+            job->rows[job->nrows++] = row;
+        } else {
+            job->skipped++;
+            free(err);
+        }
+    }
+    json_decref(root);
+}
+
+static void k8s_page_job_free(struct k8s_page_job *job, bool free_rows)
+{
+    if (free_rows) {
+        for (size_t i = 0; i < job->nrows; i++) {
+            job->inf->res->free_row(job->rows[i]);
+        }
+    }
+    free(job->rows);
+    free(job->body);
+    free(job->rv);
+    free(job->cont);
+    free(job->error);
+    free(job);
+}
+
+/* All pages are in: drop what the list did not see, then watch. */
+static void k8s_list_complete(struct k8s_informer *inf)
+{
+    struct store_table *t = store_table(inf->c->store, inf->res->store_kind);
+
+    store_sweep(t, inf->epoch);
+    inf->listing = false;
+    inf->synced = true;
+    inf->backoff_ms = 0;
+    k8s_set_str(&inf->rv, inf->list_rv);
+    source_health_ok(&inf->health, SOURCE_OK, k8s_wall_now());
+    k8s_watch_start(inf);
+}
+
+/* Loop thread: apply a decoded page. */
+static void k8s_page_done(void *arg)
+{
+    struct k8s_page_job *job = arg;
+    struct k8s_informer *inf = job->inf;
+    struct store_table *t;
+
+    if (job->run != inf->run) {
+        k8s_page_job_free(job, true);
+        return;
+    }
+    inf->pages_outstanding--;
+    if (job->error != NULL) {
+        char *msg = xasprintf("%s", job->error);
+
+        inf->run++; /* drop the rest of this list */
+        if (inf->req != NULL) {
+            http_cancel(inf->c->http, inf->req);
+            inf->req = NULL;
+        }
+        k8s_page_job_free(job, true);
+        k8s_fail(inf, msg);
+        free(msg);
+        return;
+    }
+    t = store_table(inf->c->store, inf->res->store_kind);
+    for (size_t i = 0; i < job->nrows; i++) {
+        job->rows[i]->mark = inf->epoch;
+        store_put(t, job->rows[i]);
+    }
+    inf->stats.pages++;
+    inf->health.loaded += job->nrows;
+    if (job->remaining > 0) {
+        inf->health.expected = inf->health.loaded + (size_t)job->remaining;
+    }
+    inf->health.version++;
+    if (inf->list_rv == NULL) {
+        k8s_set_str(&inf->list_rv, job->rv);
+    }
+    if (!job->peeked) {
+        if (job->cont != NULL) {
+            k8s_list_page(inf, job->cont);
+        } else {
+            inf->last_page_seen = true;
+        }
+    }
+    k8s_page_job_free(job, false);
+    if (inf->last_page_seen && inf->pages_outstanding == 0 && inf->req == NULL) {
+        k8s_list_complete(inf);
+    }
+}
+
+static void k8s_list_done(struct http_req *req, struct http_result *res, void *arg)
+{
+    struct k8s_informer *inf = arg;
+    struct k8s_page_job *job;
+    bool found;
+    char *cont;
+
+    (void)req;
+    inf->req = NULL;
+    if (res->error != NULL || res->status != 200) {
+        char *msg = k8s_status_message(res->status, res->body, res->body_len, res->error);
+
+        inf->run++;
+        if (res->status == 410) {
+            /* An expired continue token: start the list over at once. */
+            inf->stats.relists_410++;
+            free(msg);
+            k8s_list_start(inf);
+            return;
+        }
+        k8s_fail(inf, msg);
+        free(msg);
+        return;
+    }
+    job = xcalloc(1, sizeof *job);
+    job->inf = inf;
+    job->run = inf->run;
+    job->body = res->body;
+    job->len = res->body_len;
+    res->body = NULL;
+    cont = k8s_peek_continue(job->body, job->len, &found);
+    job->peeked = found;
+    inf->pages_outstanding++;
+    workpool_submit(inf->c->pool, k8s_page_work, k8s_page_done, job);
+    if (found) {
+        if (cont != NULL) {
+            k8s_list_page(inf, cont); /* fetch the next page while this one decodes */
+        } else {
+            inf->last_page_seen = true;
+        }
+    }
+    free(cont);
+}
+
+static void k8s_fill_opts(const struct k8s_client *c, struct http_opts *o, const char *url)
+{
+    *o = c->base;
+    o->url = url;
+}
+
+static void k8s_list_page(struct k8s_informer *inf, const char *cont)
+{
+    struct k8s_client *c = inf->c;
+    struct http_opts o;
+    char *url, *esc = NULL;
+
+    if (cont != NULL) {
+        esc = k8s_escape(cont);
+    }
+    url = xasprintf("%s%s?limit=%d%s%s", c->target.server, inf->res->path, c->opt.page_size,
+                    esc ? "&continue=" : "", esc ? esc : "");
+    k8s_fill_opts(c, &o, url);
+    o.timeout_ms = c->opt.request_timeout_ms;
+    inf->req = http_start(c->http, &o, NULL, k8s_list_done, inf);
+    free(url);
+    free(esc);
+}
+
+static void k8s_list_start(struct k8s_informer *inf)
+{
+    struct k8s_client *c = inf->c;
+
+    if (inf->req != NULL) {
+        http_cancel(c->http, inf->req);
+        inf->req = NULL;
+    }
+    inf->run++;
+    inf->epoch++;
+    inf->listing = true;
+    inf->watching = false;
+    inf->last_page_seen = false;
+    inf->pages_outstanding = 0;
+    free(inf->list_rv);
+    inf->list_rv = NULL;
+    inf->health.loaded = 0;
+    inf->health.expected = 0;
+    if (inf->health.state != SOURCE_RETRYING) {
+        inf->health.state = inf->synced ? SOURCE_OK : SOURCE_LOADING;
+    }
+    inf->health.version++;
+    inf->stats.lists++;
+    k8s_list_page(inf, NULL);
+}
+
+/* The resourceVersion of an event's object, borrowed from the tree. */
+static const char *k8s_object_rv(const json_t *obj)
+{
+    return json_string_value(json_object_get(json_object_get(obj, "metadata"), "resourceVersion"));
+}
+
+/* Applies one watch line. 0 applied, 1 relist needed, -1 bad event or server error. */
+static int k8s_apply_line(struct k8s_informer *inf, const char *line, size_t len, char **err)
+{
+    json_error_t jerr;
+    json_t *ev = json_loadb(line, len, 0, &jerr);
+    json_t *obj;
+    const char *type;
+    struct store_table *t = store_table(inf->c->store, inf->res->store_kind);
+    int rc = 0;
+
+    if (ev == NULL) {
+        *err = xasprintf("invalid watch event: %s", jerr.text);
+        return -1;
+    }
+    type = json_string_value(json_object_get(ev, "type"));
+    obj = json_object_get(ev, "object");
+    if (type == NULL || !json_is_object(obj)) {
+        *err = xstrdup("watch event without type or object");
+        rc = -1;
+    } else if (strcmp(type, "ADDED") == 0 || strcmp(type, "MODIFIED") == 0) {
+        struct store_row *row = inf->res->parse(obj, err);
+
+        if (row == NULL) {
+            rc = -1;
+        } else {
+            row->mark = inf->epoch;
+            store_put(t, row);
+            k8s_set_str(&inf->rv, k8s_object_rv(obj));
+            inf->stats.events++;
+        }
+    } else if (strcmp(type, "DELETED") == 0) {
+        const char *uid = json_string_value(json_object_get(json_object_get(obj, "metadata"), "uid"));
+
+        if (uid != NULL) {
+            store_del(t, uid);
+        }
+        k8s_set_str(&inf->rv, k8s_object_rv(obj));
+        inf->stats.events++;
+    } else if (strcmp(type, "BOOKMARK") == 0) {
+        if (k8s_object_rv(obj) != NULL) {
+            k8s_set_str(&inf->rv, k8s_object_rv(obj));
+        }
+        inf->stats.bookmarks++;
+    } else if (strcmp(type, "ERROR") == 0) {
+        json_int_t code = json_integer_value(json_object_get(obj, "code"));
+        const char *msg = json_string_value(json_object_get(obj, "message"));
+
+        if (code == 410) {
+            rc = 1;
+        } else {
+            *err = xasprintf("watch error %d: %s", (int)code, msg ? msg : "(no message)");
+            rc = -1;
+        }
+    } else {
+        *err = xasprintf("unknown watch event type %s", type);
+        rc = -1;
+    }
+    json_decref(ev);
+    return rc;
+}
+
+static bool k8s_watch_data(struct http_req *req, const char *data, size_t len, void *arg)
+{
+    struct k8s_informer *inf = arg;
+    long status = http_req_status(req);
+    size_t start = 0;
+
+    if (inf->line_len + len + 1 > inf->line_cap) {
+        if (inf->line_len + len + 1 > K8S_MAX_LINE) {
+            inf->line_len = 0;
+            return false;
+        }
+        while (inf->line_cap < inf->line_len + len + 1) {
+            inf->line_cap = inf->line_cap ? inf->line_cap * 2 : 65536;
+        }
+        inf->line = xrealloc(inf->line, inf->line_cap);
+    }
+    memcpy(inf->line + inf->line_len, data, len);
+    inf->line_len += len;
+    if (status != 200) {
+        return true; /* an error body: kept for the message */
+    }
+    if (!inf->watching) {
+        inf->watching = true;
+        inf->backoff_ms = 0;
+        source_health_ok(&inf->health, SOURCE_OK, k8s_wall_now());
+    }
+    for (size_t i = 0; i < inf->line_len; i++) {
+        char *err = NULL;
+        int rc;
+
+        if (inf->line[i] != '\n') {
+            continue;
+        }
+        if (i > start) {
+            rc = k8s_apply_line(inf, inf->line + start, i - start, &err);
+            if (rc == 1) {
+                inf->relist_wanted = true;
+                return false;
+            }
+            if (rc < 0) {
+                source_health_fail(&inf->health, err, k8s_wall_now());
+                inf->health.state = SOURCE_OK; /* one bad event; the stream goes on */
+                free(err);
+            }
+        }
+        start = i + 1;
+    }
+    memmove(inf->line, inf->line + start, inf->line_len - start);
+    inf->line_len -= start;
+    return true;
+}
+
+static void k8s_watch_done(struct http_req *req, struct http_result *res, void *arg)
+{
+    struct k8s_informer *inf = arg;
+    char *msg;
+
+    (void)req;
+    inf->req = NULL;
+    inf->watching = false;
+    if (inf->relist_wanted || res->status == 410) {
+        inf->relist_wanted = false;
+        inf->line_len = 0;
+        inf->stats.relists_410++;
+        k8s_list_start(inf);
+        return;
+    }
+    if (res->error == NULL && res->status == 200) {
+        inf->line_len = 0;
+        k8s_watch_start(inf); /* the server ended the watch (timeoutSeconds): go on */
+        return;
+    }
+    msg = k8s_status_message(res->status, res->status != 200 ? inf->line : NULL,
+                             res->status != 200 ? inf->line_len : 0, res->error);
+    inf->line_len = 0;
+    if (res->error != NULL && res->status == 200) {
+        char *m2 = xasprintf("watch interrupted: %s", msg);
+        free(msg);
+        msg = m2;
+    }
+    k8s_fail(inf, msg);
+    free(msg);
+}
+
+static void k8s_watch_start(struct k8s_informer *inf)
+{
+    struct k8s_client *c = inf->c;
+    struct http_opts o;
+    char *url, *rv = k8s_escape(inf->rv != NULL ? inf->rv : "0");
+
+    url = xasprintf("%s%s?watch=1&allowWatchBookmarks=true&resourceVersion=%s&timeoutSeconds=%d",
+                    c->target.server, inf->res->path, rv, c->opt.watch_timeout_s);
+    k8s_fill_opts(c, &o, url);
+    o.stream = true;
+    o.timeout_ms = (long)(c->opt.watch_timeout_s + 30) * 1000;
+    inf->line_len = 0;
+    inf->stats.watches++;
+    inf->req = http_start(c->http, &o, k8s_watch_data, k8s_watch_done, inf);
+    free(url);
+    free(rv);
+}
+
+struct k8s_client *k8s_client_new(struct loop *l, struct http *h, struct workpool *pool,
+                                  struct store *s, const struct kube_target *target,
+                                  const struct k8s_options *opts)
+{
+    struct k8s_client *c = xcalloc(1, sizeof *c);
+    struct kube_target *t = &c->target;
+
+    c->loop = l;
+    c->http = h;
+    c->pool = pool;
+    c->store = s;
+    if (opts != NULL) {
+        c->opt = *opts;
+    }
+    c->opt.page_size = c->opt.page_size > 0 ? c->opt.page_size : 500;
+    c->opt.watch_timeout_s = c->opt.watch_timeout_s > 0 ? c->opt.watch_timeout_s : 300;
+    c->opt.backoff_min_ms = c->opt.backoff_min_ms > 0 ? c->opt.backoff_min_ms : 500;
+    c->opt.backoff_max_ms = c->opt.backoff_max_ms > 0 ? c->opt.backoff_max_ms : 30000;
+    c->opt.request_timeout_ms = c->opt.request_timeout_ms > 0 ? c->opt.request_timeout_ms : 60000;
+    t->context = xstrdup(target->context);
+    t->cluster = xstrdup(target->cluster);
+    t->server = xstrdup(target->server);
+    if (t->server != NULL) {
+        size_t n = strlen(t->server);
+        while (n > 0 && t->server[n - 1] == '/') {
+            t->server[--n] = '\0';
+        }
+    }
+    t->namespace = xstrdup(target->namespace);
+    t->ca_file = xstrdup(target->ca_file);
+    t->ca_data = xstrdup(target->ca_data);
+    t->insecure = target->insecure;
+    t->token = xstrdup(target->token);
+    t->username = xstrdup(target->username);
+    t->password = xstrdup(target->password);
+    t->client_cert = xstrdup(target->client_cert);
+    t->client_cert_data = xstrdup(target->client_cert_data);
+    t->client_key = xstrdup(target->client_key);
+    t->client_key_data = xstrdup(target->client_key_data);
+    c->base.bearer = t->token;
+    c->base.username = t->token == NULL ? t->username : NULL;
+    c->base.password = t->password;
+    c->base.ca_file = t->ca_file;
+    c->base.ca_pem = t->ca_data;
+    c->base.client_cert = t->client_cert;
+    c->base.client_key = t->client_key;
+    c->base.client_cert_pem = t->client_cert_data;
+    c->base.client_key_pem = t->client_key_data;
+    c->base.insecure = t->insecure;
+    for (int k = 0; k < K8S_KIND_COUNT; k++) {
+        c->inf[k].c = c;
+        c->inf[k].kind = (enum k8s_kind)k;
+        c->inf[k].res = &k8s_resources[k];
+        c->inf[k].health.name = k8s_resources[k].name;
+    }
+    c->health.name = "kubernetes";
+    return c;
+}
+
+void k8s_client_start(struct k8s_client *c)
+{
+    for (int k = 0; k < K8S_KIND_COUNT; k++) {
+        struct k8s_informer *inf = &c->inf[k];
+
+        store_set_free(c->store, inf->res->store_kind, inf->res->free_row);
+        inf->health.state = SOURCE_CONNECTING;
+        k8s_list_start(inf);
+    }
+}
+
+void k8s_client_stop(struct k8s_client *c)
+{
+    for (int k = 0; k < K8S_KIND_COUNT; k++) {
+        struct k8s_informer *inf = &c->inf[k];
+
+        inf->run++;
+        if (inf->req != NULL) {
+            http_cancel(c->http, inf->req);
+            inf->req = NULL;
+        }
+        loop_timer_cancel(c->loop, inf->retry);
+        inf->retry = NULL;
+    }
+}
+
+void k8s_client_free(struct k8s_client *c)
+{
+    if (c == NULL) {
+        return;
+    }
+    k8s_client_stop(c);
+    for (int k = 0; k < K8S_KIND_COUNT; k++) {
+        struct k8s_informer *inf = &c->inf[k];
+
+        source_health_fini(&inf->health);
+        free(inf->rv);
+        free(inf->list_rv);
+        free(inf->line);
+    }
+    kube_target_fini(&c->target);
+    free(c);
+}
+
+/* Worse states rank higher. */
+static int k8s_state_rank(enum source_state s)
+{
+    switch (s) {
+    case SOURCE_RETRYING:
+        return 4;
+    case SOURCE_CONNECTING:
+        return 3;
+    case SOURCE_LOADING:
+        return 2;
+    case SOURCE_IDLE:
+        return 1;
+    case SOURCE_OK:
+        break;
+    }
+    return 0;
+}
+
+const struct source_health *k8s_client_health(struct k8s_client *c)
+{
+    struct source_health *h = &c->health;
+    const struct k8s_informer *worst = &c->inf[K8S_PODS];
+    uint64_t version = 0;
+
+    for (int k = 0; k < K8S_KIND_COUNT; k++) {
+        version += c->inf[k].health.version;
+        if (k8s_state_rank(c->inf[k].health.state) > k8s_state_rank(worst->health.state)) {
+            worst = &c->inf[k];
+        }
+    }
+    h->state = worst->health.state;
+    h->last_ok = worst->health.last_ok;
+    h->failing_since = worst->health.failing_since;
+    h->last_error = worst->health.last_error;
+    h->loaded = c->inf[K8S_PODS].health.loaded;
+    h->expected = c->inf[K8S_PODS].health.expected;
+    h->version = version;
+    return h;
+}
+
+bool k8s_client_synced(const struct k8s_client *c)
+{
+    for (int k = 0; k < K8S_KIND_COUNT; k++) {
+        if (!c->inf[k].synced) {
+            return false;
+        }
+    }
+    return true;
+}
+
+const char *k8s_client_context(const struct k8s_client *c)
+{
+    return c->target.context;
+}
+
+const char *k8s_client_server(const struct k8s_client *c)
+{
+    return c->target.server;
+}
+
+void k8s_client_stats(const struct k8s_client *c, enum k8s_kind kind, struct k8s_stats *out)
+{
+    *out = c->inf[kind].stats;
+}
+
+int k8s_client_apply_event(struct k8s_client *c, enum k8s_kind kind, const char *line,
+                           size_t len)
+{
+    struct k8s_informer *inf = &c->inf[kind];
+    char *err = NULL;
+    int rc;
+
+    store_set_free(c->store, inf->res->store_kind, inf->res->free_row);
+    rc = k8s_apply_line(inf, line, len, &err);
+    if (err != NULL) {
+        source_health_fail(&inf->health, err, k8s_wall_now());
+        free(err);
+    }
+    return rc;
+}

@@ -1,0 +1,77 @@
+/* The Kubernetes source: one client per cluster, with an informer per resource kind.
+ *
+ * An informer lists with limit/continue (pages decoded on the worker pool while the next
+ * page is fetched), then watches from the list's resourceVersion with bookmarks. A 410 (HTTP
+ * or ERROR event) means list again; any other failure reconnects with capped exponential
+ * back-off. A relist replaces the kind's rows in the store and sweeps the ones that are gone,
+ * so nothing is lost or duplicated. Only the loop thread touches the store. */
+#ifndef GC_CORE_K8S_H
+#define GC_CORE_K8S_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/kubeconfig.h"
+#include "core/source.h"
+#include "core/store.h"
+
+struct loop;
+struct http;
+struct workpool;
+struct k8s_client;
+
+enum k8s_kind {
+    K8S_NAMESPACES,
+    K8S_PODS,
+    K8S_KIND_COUNT
+};
+
+struct k8s_options {
+    int page_size;          /* list limit; 0 = 500 */
+    int watch_timeout_s;    /* timeoutSeconds asked for a watch; 0 = 300 */
+    int backoff_min_ms;     /* first retry delay; 0 = 500 */
+    int backoff_max_ms;     /* cap; 0 = 30000 */
+    long request_timeout_ms;/* one list page; 0 = 60000 */
+};
+
+/* Creates a client for `target` (copied). Nothing starts until k8s_client_start(). */
+struct k8s_client *k8s_client_new(struct loop *l, struct http *h, struct workpool *pool,
+                                  struct store *s, const struct kube_target *target,
+                                  const struct k8s_options *opts);
+
+/* Registers the store's row types and starts the informers (namespaces and pods). */
+void k8s_client_start(struct k8s_client *c);
+
+/* Stops every request and timer. Rows stay in the store. Call before freeing the workpool's
+ * owner chain: free the workpool first (it drains), then the client. */
+void k8s_client_stop(struct k8s_client *c);
+void k8s_client_free(struct k8s_client *c);
+
+/* Health of the whole source: the worst of its informers. Borrowed. */
+const struct source_health *k8s_client_health(struct k8s_client *c);
+
+/* True once every informer has completed its first list. */
+bool k8s_client_synced(const struct k8s_client *c);
+
+const char *k8s_client_context(const struct k8s_client *c);
+const char *k8s_client_server(const struct k8s_client *c);
+
+/* Counters for tests and `make bench`. */
+struct k8s_stats {
+    size_t lists;       /* list runs started */
+    size_t pages;       /* pages received */
+    size_t watches;     /* watch requests started */
+    size_t events;      /* watch events applied (not bookmarks) */
+    size_t bookmarks;
+    size_t relists_410; /* relists caused by 410 Gone/Expired */
+    size_t failures;
+};
+void k8s_client_stats(const struct k8s_client *c, enum k8s_kind kind, struct k8s_stats *out);
+
+/* Applies one watch event line (the JSON of {"type":...,"object":...}) to the informer of
+ * `kind`, as the watch stream does. Returns 0 if applied, 1 if it asks for a relist (ERROR
+ * 410), -1 if the line is not a valid event (the message goes to health). For tests. */
+int k8s_client_apply_event(struct k8s_client *c, enum k8s_kind kind, const char *line,
+                           size_t len);
+
+#endif

@@ -1,0 +1,175 @@
+/* Watch event handling: ADDED, MODIFIED, DELETED, BOOKMARK, ERROR 410 and bad lines. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/http.h"
+#include "core/k8s.h"
+#include "core/k8s_model.h"
+#include "core/loop.h"
+#include "core/store.h"
+#include "core/workpool.h"
+
+struct fixture {
+    struct loop *loop;
+    struct http *http;
+    struct workpool *pool;
+    struct store store;
+    struct k8s_client *c;
+};
+
+static int setup(void **state)
+{
+    static struct fixture f;
+    static char context[] = "test", server[] = "http://127.0.0.1:9";
+    struct kube_target t = {0};
+
+    t.context = context;
+    t.server = server;
+    f.loop = loop_new();
+    f.http = http_new(f.loop);
+    f.pool = workpool_new(f.loop, 1);
+    store_init(&f.store);
+    f.c = k8s_client_new(f.loop, f.http, f.pool, &f.store, &t, NULL);
+    *state = &f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+
+    workpool_free(f->pool);
+    k8s_client_free(f->c);
+    http_free(f->http);
+    store_fini(&f->store);
+    loop_free(f->loop);
+    return 0;
+}
+
+static int apply(struct fixture *f, const char *line)
+{
+    return k8s_client_apply_event(f->c, K8S_PODS, line, strlen(line));
+}
+
+static const char *pod_event(char *buf, size_t n, const char *type, const char *uid,
+                             const char *name, const char *rv, const char *phase)
+{
+    snprintf(buf, n,
+             "{\"type\":\"%s\",\"object\":{\"kind\":\"Pod\",\"apiVersion\":\"v1\","
+             "\"metadata\":{\"name\":\"%s\",\"namespace\":\"dmi\",\"uid\":\"%s\","
+             "\"resourceVersion\":\"%s\",\"creationTimestamp\":\"2026-01-01T00:00:00Z\"},"
+             "\"spec\":{\"containers\":[{\"name\":\"app\"}]},"
+             "\"status\":{\"phase\":\"%s\"}}}",
+             type, name, uid, rv, phase);
+    return buf;
+}
+
+static const struct k8s_pod *pod(struct fixture *f, const char *uid)
+{
+    return (const struct k8s_pod *)store_get(store_table(&f->store, STORE_POD), uid);
+}
+
+static void test_added_modified_deleted(void **state)
+{
+    struct fixture *f = *state;
+    struct store_table *t = store_table(&f->store, STORE_POD);
+    char buf[1024];
+    struct k8s_stats st;
+
+    assert_int_equal(apply(f, pod_event(buf, sizeof buf, "ADDED", "u1", "api-1", "10", "Pending")), 0);
+    assert_int_equal(apply(f, pod_event(buf, sizeof buf, "ADDED", "u2", "api-2", "11", "Running")), 0);
+    assert_int_equal(t->count, 2);
+    assert_string_equal(pod(f, "u1")->status, "Pending");
+    assert_string_equal(pod(f, "u1")->name, "api-1");
+
+    assert_int_equal(apply(f, pod_event(buf, sizeof buf, "MODIFIED", "u1", "api-1", "12", "Failed")), 0);
+    assert_int_equal(t->count, 2);
+    assert_string_equal(pod(f, "u1")->status, "Failed");
+
+    assert_int_equal(apply(f, pod_event(buf, sizeof buf, "DELETED", "u2", "api-2", "13", "Running")), 0);
+    assert_int_equal(t->count, 1);
+    assert_null(pod(f, "u2"));
+    /* Deleting what is not there is harmless (a replayed event after a reconnect). */
+    assert_int_equal(apply(f, pod_event(buf, sizeof buf, "DELETED", "u2", "api-2", "13", "Running")), 0);
+    assert_int_equal(t->count, 1);
+    k8s_client_stats(f->c, K8S_PODS, &st);
+    assert_int_equal(st.events, 5);
+    store_commit(&f->store);
+}
+
+static void test_bookmark_changes_nothing(void **state)
+{
+    struct fixture *f = *state;
+    struct store_table *t = store_table(&f->store, STORE_POD);
+    uint64_t gen = t->gen;
+    struct k8s_stats before, after;
+
+    k8s_client_stats(f->c, K8S_PODS, &before);
+    assert_int_equal(apply(f, "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"Pod\",\"apiVersion\":"
+                              "\"v1\",\"metadata\":{\"resourceVersion\":\"12746\"}}}"),
+                     0);
+    k8s_client_stats(f->c, K8S_PODS, &after);
+    assert_int_equal(t->gen, gen);
+    assert_int_equal(after.bookmarks, before.bookmarks + 1);
+    assert_int_equal(after.events, before.events);
+}
+
+static void test_error_410_asks_for_relist(void **state)
+{
+    struct fixture *f = *state;
+
+    assert_int_equal(apply(f, "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":"
+                              "\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\"too old "
+                              "resource version: 123 (456)\",\"reason\":\"Expired\",\"code\":410}}"),
+                     1);
+}
+
+static void test_bad_lines_are_reported_not_applied(void **state)
+{
+    struct fixture *f = *state;
+    struct store_table *t = store_table(&f->store, STORE_POD);
+    size_t n = t->count;
+    const struct source_health *h;
+
+    assert_int_equal(apply(f, "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"code\":500,"
+                              "\"message\":\"etcd down\"}}"),
+                     -1);
+    assert_int_equal(apply(f, "not json at all"), -1);
+    assert_int_equal(apply(f, "{\"type\":\"ADDED\"}"), -1);
+    assert_int_equal(apply(f, "{\"type\":\"ADDED\",\"object\":{\"metadata\":\"x\"}}"), -1);
+    assert_int_equal(apply(f, "{\"type\":\"EXPLODED\",\"object\":{}}"), -1);
+    assert_int_equal(t->count, n);
+    h = k8s_client_health(f->c);
+    assert_non_null(h->last_error);
+    assert_non_null(strstr(h->last_error, "unknown watch event type"));
+}
+
+static void test_escape_sequences_never_stored(void **state)
+{
+    struct fixture *f = *state;
+    char buf[1024];
+
+    pod_event(buf, sizeof buf, "ADDED", "u9", "evil\\u001b[2J\\u0007pod", "20", "Running");
+    assert_int_equal(apply(f, buf), 0);
+    assert_null(strchr(pod(f, "u9")->name, '\x1b'));
+    assert_null(strchr(pod(f, "u9")->name, '\a'));
+    assert_non_null(strstr(pod(f, "u9")->name, "pod"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_added_modified_deleted),
+        cmocka_unit_test(test_bookmark_changes_nothing),
+        cmocka_unit_test(test_error_410_asks_for_relist),
+        cmocka_unit_test(test_bad_lines_are_reported_not_applied),
+        cmocka_unit_test(test_escape_sequences_never_stored),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
