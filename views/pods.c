@@ -1,1 +1,257 @@
-/* views/pods: not yet written. */
+/* The pods view: every pod in scope, with its tenant from the namespace's label. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/k8s_model.h"
+#include "core/xalloc.h"
+#include "views/view.h"
+
+enum pods_col { PC_TENANT, PC_NAMESPACE, PC_NAME, PC_READY, PC_STATUS, PC_RESTARTS, PC_AGE,
+                PC_NODE, PC_IP, PC_COUNT };
+
+static const struct view_column pods_columns[PC_COUNT] = {
+    [PC_TENANT] = {"TENANT", 6, 0},
+    [PC_NAMESPACE] = {"NAMESPACE", 9, 0},
+    [PC_NAME] = {"NAME", 16, COL_GROW},
+    [PC_READY] = {"READY", 5, COL_RIGHT},
+    [PC_STATUS] = {"STATUS", 7, COL_NOTRUNC},
+    [PC_RESTARTS] = {"RESTARTS", 8, COL_RIGHT},
+    [PC_AGE] = {"AGE", 4, COL_RIGHT},
+    [PC_NODE] = {"NODE", 8, COL_OPTIONAL},
+    [PC_IP] = {"IP", 7, COL_OPTIONAL},
+};
+
+struct pod_entry {
+    const struct k8s_pod *pod;
+    const char *tenant; /* borrowed from the namespace row; NULL when unlabelled */
+};
+
+struct ns_tenant {
+    const char *name;
+    const char *tenant;
+};
+
+struct pods_state {
+    struct pod_entry *rows;
+    size_t count, cap;
+    uint64_t pod_gen, ns_gen;
+    bool built;
+};
+
+static int ns_tenant_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct ns_tenant *)a)->name, ((const struct ns_tenant *)b)->name);
+}
+
+static int str_cmp_null(const char *a, const char *b)
+{
+    if (a == NULL || b == NULL) {
+        return (a == NULL) - (b == NULL);
+    }
+    return strcmp(a, b);
+}
+
+/* Default order: tenant, namespace, name (unlabelled namespaces last). */
+static int pod_entry_cmp(const void *pa, const void *pb)
+{
+    const struct pod_entry *a = pa, *b = pb;
+    int c = str_cmp_null(a->tenant, b->tenant);
+
+    if (c == 0) {
+        c = strcmp(a->pod->ns, b->pod->ns);
+    }
+    if (c == 0) {
+        c = strcmp(a->pod->name, b->pod->name);
+    }
+    return c;
+}
+
+static bool pods_stale(const struct view *v, const struct view_ctx *ctx)
+{
+    const struct pods_state *st = v->state;
+
+    return !st->built || st->pod_gen != ctx->store->tables[STORE_POD].gen ||
+           st->ns_gen != ctx->store->tables[STORE_NAMESPACE].gen;
+}
+
+static void pods_rebuild(struct view *v, const struct view_ctx *ctx)
+{
+    struct pods_state *st = v->state;
+    const struct store_table *nt = &ctx->store->tables[STORE_NAMESPACE];
+    const struct store_table *pt = &ctx->store->tables[STORE_POD];
+    struct ns_tenant *map = xcalloc(nt->count + 1, sizeof *map);
+
+    for (size_t i = 0; i < nt->count; i++) {
+        const struct k8s_namespace *ns = (const struct k8s_namespace *)nt->rows[i];
+
+        map[i].name = ns->name;
+        map[i].tenant = ns->tenant;
+    }
+    qsort(map, nt->count, sizeof *map, ns_tenant_cmp);
+    if (st->cap < pt->count) {
+        st->cap = pt->count + pt->count / 4 + 16;
+        free(st->rows);
+        st->rows = xmalloc(st->cap * sizeof *st->rows);
+    }
+    st->count = 0;
+    for (size_t i = 0; i < pt->count; i++) {
+        const struct k8s_pod *p = (const struct k8s_pod *)pt->rows[i];
+        struct ns_tenant key = {p->ns, NULL};
+        const struct ns_tenant *hit = bsearch(&key, map, nt->count, sizeof *map, ns_tenant_cmp);
+        const char *tenant = hit != NULL ? hit->tenant : NULL;
+
+        if (ctx->tenant != NULL && (tenant == NULL || strcmp(tenant, ctx->tenant) != 0)) {
+            continue;
+        }
+        st->rows[st->count].pod = p;
+        st->rows[st->count].tenant = tenant;
+        st->count++;
+    }
+    free(map);
+    qsort(st->rows, st->count, sizeof *st->rows, pod_entry_cmp);
+    st->pod_gen = pt->gen;
+    st->ns_gen = nt->gen;
+    st->built = true;
+}
+
+static size_t pods_count(const struct view *v)
+{
+    const struct pods_state *st = v->state;
+
+    return st->count;
+}
+
+/* The tone kubectl users read into a STATUS. */
+static enum view_tone pods_status_tone(const struct k8s_pod *p)
+{
+    const char *s = p->status != NULL ? p->status : "";
+
+    if (p->deleted != 0 || strcmp(s, "Terminating") == 0) {
+        return TONE_WARN;
+    }
+    if (strcmp(s, "Running") == 0) {
+        return p->ready < p->total ? TONE_WARN : TONE_OK;
+    }
+    if (strcmp(s, "Completed") == 0 || strcmp(s, "Succeeded") == 0) {
+        return TONE_DIM;
+    }
+    if (strcmp(s, "Pending") == 0 || strcmp(s, "ContainerCreating") == 0 ||
+        strcmp(s, "PodInitializing") == 0 || strncmp(s, "Init:", 5) == 0) {
+        return (strncmp(s, "Init:", 5) == 0 && strchr(s, '/') == NULL) ? TONE_CRIT : TONE_PENDING;
+    }
+    if (strcmp(s, "Unknown") == 0 || strcmp(s, "NotReady") == 0) {
+        return TONE_UNKNOWN;
+    }
+    return TONE_CRIT;
+}
+
+static enum view_tone pods_cell(const struct view *v, const struct view_ctx *ctx, size_t row,
+                                size_t col, char *buf, size_t size)
+{
+    const struct pods_state *st = v->state;
+    const struct pod_entry *e = &st->rows[row];
+    const struct k8s_pod *p = e->pod;
+
+    switch ((enum pods_col)col) {
+    case PC_TENANT:
+        snprintf(buf, size, "%s", e->tenant != NULL ? e->tenant : "-");
+        return e->tenant != NULL ? TONE_NORMAL : TONE_DIM;
+    case PC_NAMESPACE:
+        snprintf(buf, size, "%s", p->ns);
+        return TONE_NORMAL;
+    case PC_NAME:
+        snprintf(buf, size, "%s", p->name);
+        return TONE_NORMAL;
+    case PC_READY:
+        snprintf(buf, size, "%u/%u", p->ready, p->total);
+        return p->ready < p->total && strcmp(p->status, "Completed") != 0 ? TONE_WARN
+                                                                          : TONE_NORMAL;
+    case PC_STATUS:
+        snprintf(buf, size, "%s", p->status != NULL ? p->status : "");
+        return pods_status_tone(p);
+    case PC_RESTARTS:
+        k8s_fmt_restarts(p->restarts, p->last_restart, ctx->now, buf, size);
+        return p->last_restart != 0 && ctx->now - p->last_restart < 600 ? TONE_WARN
+                                                                        : TONE_NORMAL;
+    case PC_AGE:
+        if (p->created == 0) {
+            snprintf(buf, size, "<unknown>");
+        } else {
+            k8s_fmt_age(ctx->now - p->created, buf, size);
+        }
+        return TONE_NORMAL;
+    case PC_NODE:
+        snprintf(buf, size, "%s", p->node != NULL ? p->node : "<none>");
+        return p->node != NULL ? TONE_NORMAL : TONE_DIM;
+    case PC_IP:
+        snprintf(buf, size, "%s", p->ip != NULL ? p->ip : "<none>");
+        return p->ip != NULL ? TONE_NORMAL : TONE_DIM;
+    case PC_COUNT:
+        break;
+    }
+    buf[0] = '\0';
+    return TONE_NORMAL;
+}
+
+static const char *pods_row_key(const struct view *v, size_t row)
+{
+    const struct pods_state *st = v->state;
+
+    return row < st->count ? st->rows[row].pod->row.uid : NULL;
+}
+
+/* Seconds until kubectl's age text for `age` changes. */
+static int64_t age_next_change(int64_t age)
+{
+    if (age < 600) {
+        return 1;
+    }
+    if (age < 8 * 3600) {
+        return 60 - age % 60;
+    }
+    if (age < 8 * 86400) {
+        return 3600 - age % 3600;
+    }
+    return 86400 - age % 86400;
+}
+
+static int64_t pods_next_tick(const struct view *v, const struct view_ctx *ctx, size_t row)
+{
+    const struct pods_state *st = v->state;
+    const struct k8s_pod *p = st->rows[row].pod;
+    int64_t next = p->created != 0 ? age_next_change(ctx->now - p->created) : -1;
+
+    if (p->last_restart != 0) {
+        int64_t r = age_next_change(ctx->now - p->last_restart);
+        if (next < 0 || r < next) {
+            next = r;
+        }
+    }
+    return next;
+}
+
+static void pods_fini(struct view *v)
+{
+    struct pods_state *st = v->state;
+
+    free(st->rows);
+}
+
+static const char *const pods_aliases[] = {"po", "pod", NULL};
+
+const struct view_ops pods_view = {
+    .name = "pods",
+    .aliases = pods_aliases,
+    .title = "pods",
+    .columns = pods_columns,
+    .ncolumns = PC_COUNT,
+    .state_size = sizeof(struct pods_state),
+    .fini = pods_fini,
+    .stale = pods_stale,
+    .rebuild = pods_rebuild,
+    .count = pods_count,
+    .cell = pods_cell,
+    .row_key = pods_row_key,
+    .next_tick = pods_next_tick,
+};

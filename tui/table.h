@@ -1,0 +1,40 @@
+/* The generic table widget: lays out a view's columns, keeps the selection and the scroll
+ * offset, and paints the visible rows. It knows nothing about any particular view. */
+#ifndef GC_TUI_TABLE_H
+#define GC_TUI_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tui/curses.h"
+#include "views/view.h"
+
+#define TABLE_MAX_COLS 24
+
+struct table {
+    size_t sel;                 /* selected row */
+    size_t top;                 /* first visible row */
+    int height;                 /* visible rows, from the last draw */
+    char *sel_key;              /* row_key of the selection, to find it after a rebuild */
+    int widths[TABLE_MAX_COLS]; /* measured content widths; only grow until table_reset */
+};
+
+void table_init(struct table *t);
+void table_fini(struct table *t);
+/* Forgets measured widths (after a resize or a view switch). */
+void table_reset_widths(struct table *t);
+
+/* After the view rebuilt: moves the selection to the row with the remembered key. */
+void table_follow(struct table *t, const struct view *v);
+
+/* Moves the selection by delta rows (clamped); page moves use the visible height. */
+void table_move(struct table *t, const struct view *v, long delta);
+void table_move_to(struct table *t, const struct view *v, size_t row);
+void table_page(struct table *t, const struct view *v, int pages);
+
+/* Paints header and rows into the window rectangle (y, x, height, width). Returns the
+ * smallest next_tick over the visible rows (seconds), or -1 when none. */
+int64_t table_draw(struct table *t, WINDOW *w, int y, int x, int height, int width,
+                   const struct view *v, const struct view_ctx *ctx);
+
+#endif

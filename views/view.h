@@ -1,0 +1,80 @@
+/* The view interface: one file a view (views/<name>.c), one `const struct view_ops` each,
+ * listed once in views/registry.c. Views turn store rows into table rows; they never call
+ * curses. The table widget in tui/ owns scrolling, selection and column layout. */
+#ifndef GC_VIEWS_VIEW_H
+#define GC_VIEWS_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/store.h"
+
+/* What a cell means; tui/ maps tones to theme colours. */
+enum view_tone {
+    TONE_NORMAL,
+    TONE_DIM,
+    TONE_OK,
+    TONE_WARN,
+    TONE_CRIT,
+    TONE_PENDING,
+    TONE_UNKNOWN,
+};
+
+enum view_col_flags {
+    COL_RIGHT = 1,   /* right-aligned (numbers) */
+    COL_NOTRUNC = 2, /* never truncated (STATUS) */
+    COL_GROW = 4,    /* takes the spare width, truncated first (names) */
+    COL_OPTIONAL = 8, /* dropped when the screen is too narrow */
+};
+
+struct view_column {
+    const char *name;
+    int min_width;
+    unsigned flags;
+};
+
+/* What a view may read while rebuilding and drawing. */
+struct view_ctx {
+    struct store *store;
+    int64_t now;          /* wall clock, epoch seconds */
+    const char *tenant;   /* scope: only this tenant's rows, or NULL for all */
+};
+
+struct view;
+
+struct view_ops {
+    const char *name;                  /* command name, e.g. "pods" */
+    const char *const *aliases;        /* NULL-terminated, e.g. {"po", NULL}; may be NULL */
+    const char *title;                 /* for the header */
+    const struct view_column *columns;
+    size_t ncolumns;
+    size_t state_size;                 /* zeroed state allocated by the framework */
+
+    /* Optional. */
+    void (*init)(struct view *v);
+    void (*fini)(struct view *v);
+    /* True when the store holds changes this view has not rebuilt from. */
+    bool (*stale)(const struct view *v, const struct view_ctx *ctx);
+    /* Rebuilds the rows. Row pointers into the store stay valid until store_commit(). */
+    void (*rebuild)(struct view *v, const struct view_ctx *ctx);
+    size_t (*count)(const struct view *v);
+    /* Writes the text of one cell (sanitized data only) and returns its tone. */
+    enum view_tone (*cell)(const struct view *v, const struct view_ctx *ctx, size_t row,
+                           size_t col, char *buf, size_t size);
+    /* A stable key for a row (the uid), to keep the selection across rebuilds. */
+    const char *(*row_key)(const struct view *v, size_t row);
+    /* Optional: seconds until a cell of `row` changes with time alone (ages); -1 = never. */
+    int64_t (*next_tick)(const struct view *v, const struct view_ctx *ctx, size_t row);
+};
+
+struct view {
+    const struct view_ops *ops;
+    void *state;
+};
+
+/* Allocates state and runs init. */
+struct view *view_new(const struct view_ops *ops);
+void view_free(struct view *v);
+
+#endif
