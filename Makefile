@@ -20,11 +20,12 @@ LDLIBS   = $(PKG_LIBS) -lpthread -lm
 
 CORE_SRCS := core/xalloc.c core/log.c core/sanitize.c core/loop.c core/http.c \
              core/workpool.c core/store.c core/k8s_model.c core/kubeconfig.c core/k8s.c \
-             core/source.c core/demo.c core/filter.c core/config.c core/theme.c
-TUI_SRCS  := tui/screen.c tui/table.c tui/app.c
-VIEW_SRCS := views/registry.c views/pods.c
+             core/source.c core/demo.c core/filter.c core/config.c core/theme.c \
+             core/jsonfmt.c core/audit.c
+TUI_SRCS  := tui/screen.c tui/table.c tui/keymap.c tui/app.c tui/prompt.c tui/pager.c tui/dialog.c
+VIEW_SRCS := views/registry.c views/tenants.c views/pods.c
 MAIN_SRCS := main.c
-SIM_SRCS  := sim/govsim.c sim/world.c sim/k8s_api.c
+SIM_SRCS  := sim/govsim.c sim/world.c sim/k8s_api.c sim/k8s_json.c sim/jbuf.c sim/selector.c sim/sim_util.c
 
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(TUI_SRCS) $(VIEW_SRCS))
 MAIN_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(MAIN_SRCS))

@@ -1,1 +1,176 @@
-int main(void) { return 0; }
+/* govsim: a simulated GovCloud Kubernetes API server on 127.0.0.1 for the demo and the
+ * integration tests. See docs/simulator.md. */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/k8s_api.h"
+#include "sim/sim_util.h"
+#include "sim/world.h"
+
+struct sim_options {
+    long port;
+    long tenants;
+    long long pods;
+    unsigned long long seed;
+    double churn;
+    const char *token;
+    long bookmark_interval;
+    long long history;
+};
+
+static void sim_usage(FILE *out)
+{
+    fputs("usage: govsim [--port P] [--tenants N] [--pods N] [--seed S] [--churn EVENTS_PER_S]\n"
+          "              [--token T] [--bookmark-interval SECONDS] [--history N] [--help]\n"
+          "\n"
+          "A simulated GovCloud Kubernetes API server on 127.0.0.1.\n"
+          "\n"
+          "  --port P                 TCP port; 0 (default) picks a free one\n"
+          "  --tenants N              tenants (default 8)\n"
+          "  --pods N                 pods in the world (default 300)\n"
+          "  --seed S                 world seed (default 1)\n"
+          "  --churn R                changes per second, 0 = none (default 2)\n"
+          "  --token T                require \"Authorization: Bearer T\"\n"
+          "  --bookmark-interval S    seconds between watch bookmarks (default 10)\n"
+          "  --history N              watch events kept for resuming (default 10000)\n"
+          "  --help                   this text\n"
+          "\n"
+          "Prints \"listening on 127.0.0.1:PORT\" once ready; SIGTERM or SIGINT stops it.\n",
+          out);
+}
+
+/* Parses a number option or exits with status 2. */
+static long long sim_parse_num(const char *opt, const char *s, long long lo, long long hi)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || end == s || v < lo || v > hi) {
+        fprintf(stderr, "govsim: %s: invalid value '%s' (expected %lld..%lld)\n", opt, s, lo, hi);
+        exit(2);
+    }
+    return v;
+}
+
+static void sim_parse_args(int argc, char **argv, struct sim_options *o)
+{
+    enum { OPT_BOOKMARK = 256, OPT_HISTORY };
+    static const struct option longopts[] = {
+        {"port", required_argument, NULL, 'p'},
+        {"tenants", required_argument, NULL, 't'},
+        {"pods", required_argument, NULL, 'n'},
+        {"seed", required_argument, NULL, 's'},
+        {"churn", required_argument, NULL, 'c'},
+        {"token", required_argument, NULL, 'T'},
+        {"bookmark-interval", required_argument, NULL, OPT_BOOKMARK},
+        {"history", required_argument, NULL, OPT_HISTORY},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    o->port = 0;
+    o->tenants = 8;
+    o->pods = 300;
+    o->seed = 1;
+    o->churn = 2;
+    o->token = NULL;
+    o->bookmark_interval = 10;
+    o->history = 10000;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'p':
+            o->port = (long)sim_parse_num("--port", optarg, 0, 65535);
+            break;
+        case 't':
+            o->tenants = (long)sim_parse_num("--tenants", optarg, 0, 2000);
+            break;
+        case 'n':
+            o->pods = sim_parse_num("--pods", optarg, 0, 2000000);
+            break;
+        case 's':
+            o->seed = (unsigned long long)sim_parse_num("--seed", optarg, 0, INT64_MAX);
+            break;
+        case 'c': {
+            char *end;
+            o->churn = strtod(optarg, &end);
+            if (*end || end == optarg || o->churn < 0 || o->churn > 100000) {
+                fprintf(stderr, "govsim: --churn: invalid value '%s'\n", optarg);
+                exit(2);
+            }
+            break;
+        }
+        case 'T':
+            o->token = optarg;
+            break;
+        case OPT_BOOKMARK:
+            o->bookmark_interval = (long)sim_parse_num("--bookmark-interval", optarg, 1, 86400);
+            break;
+        case OPT_HISTORY:
+            o->history = sim_parse_num("--history", optarg, 0, 10000000);
+            break;
+        case 'h':
+            sim_usage(stdout);
+            exit(0);
+        default:
+            sim_usage(stderr);
+            exit(2);
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "govsim: unexpected argument '%s'\n", argv[optind]);
+        sim_usage(stderr);
+        exit(2);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    struct sim_options o;
+    sim_parse_args(argc, argv, &o);
+
+    /* Block the stop signals in every thread; the main thread waits for them. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct world_config wc = {
+        .tenants = (int)o.tenants,
+        .pods = (size_t)o.pods,
+        .seed = o.seed,
+        .churn = o.churn,
+        .history = (size_t)o.history,
+    };
+    struct world *w = world_new(&wc);
+    struct k8s_api_config ac = {
+        .world = w,
+        .token = o.token,
+        .bookmark_interval = (unsigned)o.bookmark_interval,
+        .port = (uint16_t)o.port,
+    };
+    uint16_t port = 0;
+    struct k8s_api *api = k8s_api_start(&ac, &port);
+    if (!api) {
+        world_free(w);
+        return 1;
+    }
+    world_churn_start(w);
+    printf("listening on 127.0.0.1:%u\n", port);
+    fflush(stdout);
+
+    int sig = 0;
+    sigwait(&stop, &sig);
+
+    world_shutdown(w);
+    k8s_api_stop(api);
+    world_free(w);
+    return 0;
+}

@@ -1,1 +1,2003 @@
-/* being written */
+#include "sim/k8s_api.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "sim/jbuf.h"
+#include "sim/k8s_json.h"
+#include "sim/selector.h"
+#include "sim/sim_util.h"
+
+#define K8S_GIT_VERSION "v1.29.0"
+#define CHUNK_TARGET (128 * 1024)
+#define BLOCK_SIZE (64 * 1024)
+
+enum fault_mode {
+    FAULT_NONE,
+    FAULT_500,
+    FAULT_401,
+    FAULT_403,
+    FAULT_GARBAGE,
+    FAULT_TRUNCATE,
+    FAULT_HANG,
+    FAULT_ESCAPE
+};
+
+static const char *const fault_names[] = {"none",    "500",      "401",  "403",
+                                          "garbage", "truncate", "hang", "escape"};
+
+struct k8s_api {
+    struct MHD_Daemon *daemon;
+    struct world *w;
+    char *token;
+    unsigned bookmark_interval;
+    uint16_t port;
+    /* Fault injection, guarded by the world lock. */
+    int fault_mode;
+    unsigned fault_count;
+    char fault_path[256];
+};
+
+/* Per-request state kept in *con_cls between MHD's calls. */
+struct conn_state {
+    int seen;
+};
+
+/* ---- responses --------------------------------------------------------------------- */
+
+static enum MHD_Result queue_buffer(struct MHD_Connection *conn, unsigned status, const char *ctype,
+                                    char *data, size_t len)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(data);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache, private");
+    enum MHD_Result rc = MHD_queue_response(conn, status, resp);
+    MHD_destroy_response(resp);
+    return rc;
+}
+
+static enum MHD_Result queue_jbuf(struct MHD_Connection *conn, unsigned status, struct jbuf *b)
+{
+    size_t len;
+    char *data = jbuf_steal(b, &len);
+    return queue_buffer(conn, status, "application/json", data, len);
+}
+
+static enum MHD_Result queue_json(struct MHD_Connection *conn, unsigned status, json_t *doc)
+{
+    char *s = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(doc);
+    if (!s) {
+        return MHD_NO;
+    }
+    return queue_buffer(conn, status, "application/json", s, strlen(s));
+}
+
+static enum MHD_Result queue_text(struct MHD_Connection *conn, unsigned status, const char *text)
+{
+    return queue_buffer(conn, status, "text/plain; charset=utf-8", sim_xstrdup(text), strlen(text));
+}
+
+/* A metav1.Status failure body. details may be NULL (then {} or absent as the apiserver). */
+static json_t *status_doc(unsigned code, const char *reason, const char *message, json_t *details)
+{
+    json_t *doc = json_object();
+    json_object_set_new(doc, "kind", json_string("Status"));
+    json_object_set_new(doc, "apiVersion", json_string("v1"));
+    json_object_set_new(doc, "metadata", json_object());
+    json_object_set_new(doc, "status", json_string("Failure"));
+    json_object_set_new(doc, "message", json_string(message));
+    json_object_set_new(doc, "reason", json_string(reason));
+    if (details) {
+        json_object_set_new(doc, "details", details);
+    }
+    json_object_set_new(doc, "code", json_integer(code));
+    return doc;
+}
+
+static enum MHD_Result queue_status(struct MHD_Connection *conn, unsigned code, const char *reason,
+                                    const char *message, json_t *details)
+{
+    return queue_json(conn, code, status_doc(code, reason, message, details));
+}
+
+static enum MHD_Result queue_not_found_path(struct MHD_Connection *conn)
+{
+    return queue_status(conn, 404, "NotFound", "the server could not find the requested resource",
+                        json_object());
+}
+
+static enum MHD_Result queue_not_found(struct MHD_Connection *conn, int kind, const char *name)
+{
+    char msg[512];
+    const char *group = k8s_json_group(kind);
+    char res[64];
+    if (group[0]) {
+        snprintf(res, sizeof(res), "%s.%s", k8s_json_resource(kind), group);
+    } else {
+        snprintf(res, sizeof(res), "%s", k8s_json_resource(kind));
+    }
+    snprintf(msg, sizeof(msg), "%s \"%s\" not found", res, name);
+    json_t *details = json_object();
+    json_object_set_new(details, "name", json_string(name));
+    if (group[0]) {
+        json_object_set_new(details, "group", json_string(group));
+    }
+    json_object_set_new(details, "kind", json_string(k8s_json_resource(kind)));
+    return queue_status(conn, 404, "NotFound", msg, details);
+}
+
+static enum MHD_Result queue_bad_request(struct MHD_Connection *conn, const char *message)
+{
+    return queue_status(conn, 400, "BadRequest", message, NULL);
+}
+
+static enum MHD_Result queue_method_not_allowed(struct MHD_Connection *conn)
+{
+    return queue_status(conn, 405, "MethodNotAllowed",
+                        "the server does not allow this method on the requested resource",
+                        json_object());
+}
+
+static const char expired_continue_msg[] =
+    "The provided continue parameter is too old to display a consistent list result. You can "
+    "start a new list without the continue parameter, or use the continue token in this "
+    "response to retrieve the remainder of the results. Continuing with the provided token "
+    "results in an inconsistent list - objects that were created, modified, or deleted between "
+    "the time the first chunk was returned and now may show up in the list.";
+
+/* ---- requests ---------------------------------------------------------------------- */
+
+struct cursor {
+    bool set;
+    int ns;
+    char name[WORLD_NAME_MAX + 16];
+};
+
+struct req {
+    int kind;
+    int ns;          /* namespace rank filter, -1 = all namespaces */
+    bool ns_missing; /* the path names a namespace that does not exist */
+    char ns_name[WORLD_NAME_MAX];
+    char name[WORLD_NAME_MAX + 16];
+    bool has_name;
+    bool watch;
+    bool table;
+    char table_version[16];
+    int include;
+    struct selector labels;
+    struct selector fields;
+    size_t limit;
+    struct cursor cont;
+    uint64_t cont_rv;
+    bool has_cont;
+    const char *rv;
+    int64_t timeout_s;
+    bool bookmarks;
+    bool send_initial;
+    char verb[8];
+};
+
+static void req_init(struct req *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->ns = -1;
+    r->include = K8S_INCLUDE_METADATA;
+    snprintf(r->table_version, sizeof(r->table_version), "v1");
+}
+
+static void req_fini(struct req *r)
+{
+    selector_free(&r->labels);
+    selector_free(&r->fields);
+}
+
+static const char *arg(struct MHD_Connection *conn, const char *key)
+{
+    return MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+static bool arg_true(struct MHD_Connection *conn, const char *key)
+{
+    const char *v = arg(conn, key);
+    return v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "True") == 0);
+}
+
+/* Decides Table vs plain JSON from the Accept header (kubectl asks for as=Table). */
+static void parse_accept(struct MHD_Connection *conn, struct req *r)
+{
+    const char *accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept");
+    if (!accept) {
+        return;
+    }
+    char *copy = sim_xstrdup(accept);
+    char *save = NULL;
+    for (char *mt = strtok_r(copy, ",", &save); mt; mt = strtok_r(NULL, ",", &save)) {
+        bool as_table = false;
+        bool meta_group = false;
+        char version[16] = "v1";
+        char *save2 = NULL;
+        for (char *p = strtok_r(mt, ";", &save2); p; p = strtok_r(NULL, ";", &save2)) {
+            while (*p == ' ') {
+                p++;
+            }
+            if (strcmp(p, "as=Table") == 0) {
+                as_table = true;
+            } else if (strcmp(p, "g=meta.k8s.io") == 0) {
+                meta_group = true;
+            } else if (strncmp(p, "v=", 2) == 0) {
+                snprintf(version, sizeof(version), "%s", p + 2);
+            }
+        }
+        if (as_table && meta_group &&
+            (strcmp(version, "v1") == 0 || strcmp(version, "v1beta1") == 0)) {
+            r->table = true;
+            snprintf(r->table_version, sizeof(r->table_version), "%s", version);
+            break;
+        }
+        if (!as_table) {
+            break; /* the client prefers plain JSON */
+        }
+    }
+    free(copy);
+}
+
+static bool field_supported(int kind, const char *key)
+{
+    static const char *const pod_fields[] = {"metadata.name",
+                                             "metadata.namespace",
+                                             "spec.nodeName",
+                                             "status.phase",
+                                             "status.podIP",
+                                             "spec.restartPolicy",
+                                             "spec.schedulerName",
+                                             "spec.serviceAccountName",
+                                             "status.nominatedNodeName",
+                                             NULL};
+    static const char *const meta_fields[] = {"metadata.name", "metadata.namespace", NULL};
+    static const char *const ns_fields[] = {"metadata.name", "status.phase", NULL};
+    static const char *const node_fields[] = {"metadata.name", "spec.unschedulable", NULL};
+    const char *const *set = kind == WORLD_KIND_POD         ? pod_fields
+                             : kind == WORLD_KIND_NAMESPACE ? ns_fields
+                             : kind == WORLD_KIND_NODE      ? node_fields
+                                                            : meta_fields;
+    for (int i = 0; set[i]; i++) {
+        if (strcmp(set[i], key) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Decodes a continue token of ours: base64url({"v":..,"rv":N,"start":"ns/name\u0000"}). */
+static int parse_continue(struct world *w, const char *tok, struct req *r)
+{
+    size_t len;
+    char *raw = sim_base64_decode(tok, &len);
+    if (!raw) {
+        return -1;
+    }
+    json_error_t jerr;
+    json_t *doc = json_loadb(raw, len, JSON_ALLOW_NUL, &jerr);
+    free(raw);
+    if (!doc) {
+        return -1;
+    }
+    json_t *rv = json_object_get(doc, "rv");
+    json_t *start = json_object_get(doc, "start");
+    if (!json_is_integer(rv) || !json_is_string(start)) {
+        json_decref(doc);
+        return -1;
+    }
+    r->cont_rv = (uint64_t)json_integer_value(rv);
+    const char *s = json_string_value(start);
+    const char *slash = k8s_json_namespaced(r->kind) ? strchr(s, '/') : NULL;
+    r->cont.set = true;
+    r->cont.ns = -1;
+    if (slash) {
+        char ns[WORLD_NAME_MAX];
+        size_t n = (size_t)(slash - s);
+        if (n >= sizeof(ns)) {
+            json_decref(doc);
+            return -1;
+        }
+        memcpy(ns, s, n);
+        ns[n] = '\0';
+        world_lock(w);
+        r->cont.ns = world_ns_find(w, ns);
+        world_unlock(w);
+        s = slash + 1;
+        if (r->cont.ns < 0) {
+            json_decref(doc);
+            return -1;
+        }
+    } else if (k8s_json_namespaced(r->kind)) {
+        json_decref(doc);
+        return -1;
+    }
+    snprintf(r->cont.name, sizeof(r->cont.name), "%s", s);
+    size_t nl = strlen(r->cont.name);
+    if (nl > 0 && r->cont.name[nl - 1] == '\0') {
+        r->cont.name[nl - 1] = '\0';
+    }
+    r->has_cont = true;
+    json_decref(doc);
+    return 0;
+}
+
+/* A continue token in the apiserver's shape: base64url of {"v","rv","start":"key\u0000"}. */
+static char *make_continue(const struct world *w, int kind, const struct cursor *c, uint64_t rv)
+{
+    json_t *doc = json_object();
+    char start[WORLD_NAME_MAX * 3 + 8];
+    if (k8s_json_namespaced(kind)) {
+        snprintf(start, sizeof(start), "%s/%s", w->ns[c->ns].name, c->name);
+    } else {
+        snprintf(start, sizeof(start), "%s", c->name);
+    }
+    size_t sl = strlen(start);
+    json_object_set_new(doc, "v", json_string("meta.k8s.io/v1"));
+    json_object_set_new(doc, "rv", json_integer((json_int_t)rv));
+    /* The apiserver's start key ends in a NUL byte ("key\u0000"). */
+    char keyed[sizeof(start) + 1];
+    memcpy(keyed, start, sl);
+    keyed[sl] = '\0';
+    json_object_set_new(doc, "start", json_stringn(keyed, sl + 1));
+    char *s = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(doc);
+    char *tok = sim_base64url_encode(s, strlen(s));
+    free(s);
+    return tok;
+}
+
+/* Fills r from the query string. Returns 0, or -1 after queueing a 400 into *rc. */
+static int parse_query(struct k8s_api *api, struct MHD_Connection *conn, struct req *r,
+                       enum MHD_Result *rc)
+{
+    char err[512];
+    parse_accept(conn, r);
+    const char *inc = arg(conn, "includeObject");
+    if (inc) {
+        r->include = strcmp(inc, "Object") == 0 ? K8S_INCLUDE_OBJECT
+                     : strcmp(inc, "None") == 0 ? K8S_INCLUDE_NONE
+                                                : K8S_INCLUDE_METADATA;
+    }
+    if (selector_parse_labels(arg(conn, "labelSelector"), &r->labels, err, sizeof(err)) < 0) {
+        *rc = queue_bad_request(conn, err);
+        return -1;
+    }
+    if (selector_parse_fields(arg(conn, "fieldSelector"), &r->fields, err, sizeof(err)) < 0) {
+        *rc = queue_bad_request(conn, err);
+        return -1;
+    }
+    for (size_t i = 0; i < r->fields.n; i++) {
+        if (!field_supported(r->kind, r->fields.reqs[i].key)) {
+            snprintf(err, sizeof(err), "field label not supported: %s", r->fields.reqs[i].key);
+            *rc = queue_bad_request(conn, err);
+            return -1;
+        }
+    }
+    const char *lim = arg(conn, "limit");
+    if (lim && *lim) {
+        char *end;
+        long long v = strtoll(lim, &end, 10);
+        r->limit = (*end || v < 0) ? 0 : (size_t)v;
+    }
+    r->watch = arg_true(conn, "watch");
+    r->rv = arg(conn, "resourceVersion");
+    r->bookmarks = arg_true(conn, "allowWatchBookmarks");
+    r->send_initial = arg_true(conn, "sendInitialEvents");
+    const char *to = arg(conn, "timeoutSeconds");
+    r->timeout_s = to ? strtoll(to, NULL, 10) : 0;
+    const char *cont = arg(conn, "continue");
+    if (cont && *cont && !r->watch) {
+        if (parse_continue(api->w, cont, r) < 0) {
+            *rc = queue_bad_request(conn, "continue key is not valid: illegal base64 data");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- iteration over a kind's objects in (namespace, name) order -------------------- */
+
+static size_t kind_count(const struct world *w, int kind)
+{
+    switch (kind) {
+    case WORLD_KIND_POD:
+        return w->n_pods;
+    case WORLD_KIND_DEPLOYMENT:
+    case WORLD_KIND_REPLICASET:
+        return w->n_apps;
+    case WORLD_KIND_NAMESPACE:
+        return w->n_ns;
+    default:
+        return w->n_nodes;
+    }
+}
+
+static const void *kind_obj(const struct world *w, int kind, size_t i)
+{
+    switch (kind) {
+    case WORLD_KIND_POD:
+        return w->pods[i];
+    case WORLD_KIND_DEPLOYMENT:
+    case WORLD_KIND_REPLICASET:
+        return &w->apps[i];
+    case WORLD_KIND_NAMESPACE:
+        return &w->ns[i];
+    default:
+        return &w->nodes[i];
+    }
+}
+
+static int obj_ns(const struct world *w, int kind, const void *obj)
+{
+    if (kind == WORLD_KIND_POD) {
+        return world_pod_ns(w, obj);
+    }
+    if (kind == WORLD_KIND_DEPLOYMENT || kind == WORLD_KIND_REPLICASET) {
+        return ((const struct world_app *)obj)->ns;
+    }
+    return -1;
+}
+
+static const char *obj_name(int kind, const void *obj)
+{
+    switch (kind) {
+    case WORLD_KIND_POD:
+        return ((const struct world_pod *)obj)->name;
+    case WORLD_KIND_DEPLOYMENT:
+    case WORLD_KIND_REPLICASET:
+        return ((const struct world_app *)obj)->name;
+    case WORLD_KIND_NAMESPACE:
+        return ((const struct world_ns *)obj)->name;
+    default:
+        return ((const struct world_node *)obj)->name;
+    }
+}
+
+static void obj_key(const struct world *w, int kind, const void *obj, struct cursor *c)
+{
+    c->set = true;
+    c->ns = obj_ns(w, kind, obj);
+    snprintf(c->name, sizeof(c->name), "%s", obj_name(kind, obj));
+}
+
+static int cursor_cmp(const struct cursor *a, const struct cursor *b)
+{
+    if (a->ns != b->ns) {
+        return a->ns < b->ns ? -1 : 1;
+    }
+    return strcmp(a->name, b->name);
+}
+
+/* First index at or after the cursor (strictly after when c->set). */
+static size_t iter_start(const struct world *w, const struct req *r, const struct cursor *c)
+{
+    switch (r->kind) {
+    case WORLD_KIND_POD:
+        if (c->set) {
+            return world_pod_lower_bound(w, c->ns, c->name, true);
+        }
+        return r->ns >= 0 ? world_pod_lower_bound(w, r->ns, "", false) : 0;
+    case WORLD_KIND_DEPLOYMENT:
+    case WORLD_KIND_REPLICASET:
+        if (c->set) {
+            return world_app_lower_bound(w, c->ns, c->name, true);
+        }
+        return r->ns >= 0 ? world_app_lower_bound(w, r->ns, "", false) : 0;
+    case WORLD_KIND_NAMESPACE:
+        if (c->set) {
+            size_t i = 0;
+            while (i < w->n_ns && strcmp(w->ns[i].name, c->name) <= 0) {
+                i++;
+            }
+            return i;
+        }
+        return 0;
+    default:
+        if (c->set) {
+            int i = world_node_find(w, c->name);
+            return i < 0 ? w->n_nodes : (size_t)i + 1;
+        }
+        return 0;
+    }
+}
+
+/* True while index i is inside the request's range (its namespace, if any). */
+static bool iter_valid(const struct world *w, const struct req *r, size_t i)
+{
+    if (i >= kind_count(w, r->kind)) {
+        return false;
+    }
+    if (r->ns >= 0 && k8s_json_namespaced(r->kind)) {
+        return obj_ns(w, r->kind, kind_obj(w, r->kind, i)) == r->ns;
+    }
+    return true;
+}
+
+/* Value of a supported field for field selectors. */
+static const char *field_value(const struct world *w, int kind, const void *obj, const char *key,
+                               char *tmp, size_t tmpsize)
+{
+    int ns = obj_ns(w, kind, obj);
+    if (strcmp(key, "metadata.name") == 0) {
+        if (kind == WORLD_KIND_REPLICASET) {
+            const struct world_app *a = obj;
+            snprintf(tmp, tmpsize, "%s-%s", a->name, a->hash);
+            return tmp;
+        }
+        return obj_name(kind, obj);
+    }
+    if (strcmp(key, "metadata.namespace") == 0) {
+        return ns >= 0 ? w->ns[ns].name : "";
+    }
+    if (kind == WORLD_KIND_POD) {
+        const struct world_pod *p = obj;
+        if (strcmp(key, "spec.nodeName") == 0) {
+            return p->node >= 0 ? w->nodes[p->node].name : "";
+        }
+        if (strcmp(key, "status.phase") == 0) {
+            return world_pod_phase(p);
+        }
+        if (strcmp(key, "status.podIP") == 0) {
+            if (p->node < 0 || p->state == POD_PENDING || p->state == POD_CREATING) {
+                return "";
+            }
+            snprintf(tmp, tmpsize, "10.%u.%u.%u", 64 + (unsigned)p->node / 256,
+                     (unsigned)p->node % 256, 2 + p->serial % 250);
+            return tmp;
+        }
+        if (strcmp(key, "spec.restartPolicy") == 0) {
+            return w->apps[p->app].kind == APP_CRONJOB ? "Never" : "Always";
+        }
+        if (strcmp(key, "spec.schedulerName") == 0) {
+            return "default-scheduler";
+        }
+        if (strcmp(key, "spec.serviceAccountName") == 0) {
+            return "default";
+        }
+        return "";
+    }
+    if (strcmp(key, "status.phase") == 0) {
+        return "Active";
+    }
+    if (strcmp(key, "spec.unschedulable") == 0) {
+        return "false";
+    }
+    return "";
+}
+
+/* Namespace, label selector, field selector and name filters of a request. */
+static bool obj_matches(const struct world *w, const struct req *r, int kind, const void *obj)
+{
+    if ((kind == WORLD_KIND_DEPLOYMENT || kind == WORLD_KIND_REPLICASET) &&
+        ((const struct world_app *)obj)->kind != APP_DEPLOYMENT) {
+        return false;
+    }
+    if (r->ns >= 0 && k8s_json_namespaced(kind) && obj_ns(w, kind, obj) != r->ns) {
+        return false;
+    }
+    if (r->labels.n) {
+        struct world_labels l;
+        switch (kind) {
+        case WORLD_KIND_POD:
+            world_pod_labels(w, obj, &l);
+            break;
+        case WORLD_KIND_DEPLOYMENT:
+            world_app_labels(w, obj, &l);
+            break;
+        case WORLD_KIND_REPLICASET:
+            world_app_labels(w, obj, &l);
+            if (l.n < 10) {
+                l.key[l.n] = "pod-template-hash";
+                l.val[l.n] = ((const struct world_app *)obj)->hash;
+                l.n++;
+            }
+            break;
+        case WORLD_KIND_NAMESPACE:
+            world_ns_labels(obj, &l);
+            break;
+        default:
+            world_node_labels(obj, &l);
+            break;
+        }
+        if (!selector_match(&r->labels, l.key, l.val, l.n)) {
+            return false;
+        }
+    }
+    if (r->fields.n) {
+        const char *keys[16];
+        const char *vals[16];
+        char tmp[16][96];
+        size_t n = 0;
+        for (size_t i = 0; i < r->fields.n && n < 16; i++) {
+            keys[n] = r->fields.reqs[i].key;
+            vals[n] = field_value(w, kind, obj, keys[n], tmp[n], sizeof(tmp[n]));
+            n++;
+        }
+        if (!selector_match(&r->fields, keys, vals, n)) {
+            return false;
+        }
+    }
+    if (r->has_name && strcmp(obj_name(kind, obj), r->name) != 0) {
+        return false;
+    }
+    return true;
+}
+
+/* ---- list streaming ---------------------------------------------------------------- */
+
+enum list_phase { LS_HEAD, LS_ITEMS, LS_TAIL, LS_DONE };
+
+struct list_stream {
+    struct k8s_api *api;
+    struct req r;
+    uint64_t list_rv;
+    char *cont_token;    /* continue for the page's metadata, or NULL */
+    long long remaining; /* remainingItemCount, -1 = absent */
+    bool bounded;        /* a page: stop after end */
+    struct cursor end;
+    struct cursor pos; /* last examined key */
+    size_t emitted;
+    int phase;
+    struct jbuf buf;
+    size_t off;
+    size_t cut_at; /* truncate fault: stop after this many bytes (0 = never) */
+};
+
+static void list_render_head(struct list_stream *ls)
+{
+    struct jbuf *b = &ls->buf;
+    if (ls->r.table) {
+        JB_LIT(b, "{\"kind\":\"Table\",\"apiVersion\":\"meta.k8s.io/");
+        jbuf_puts(b, ls->r.table_version);
+        JB_LIT(b, "\",\"metadata\":{\"resourceVersion\":");
+    } else {
+        JB_LIT(b, "{\"kind\":\"");
+        jbuf_puts(b, k8s_json_list_kind(ls->r.kind));
+        JB_LIT(b, "\",\"apiVersion\":\"");
+        jbuf_puts(b, k8s_json_api_version(ls->r.kind));
+        JB_LIT(b, "\",\"metadata\":{\"resourceVersion\":");
+    }
+    jbuf_put_qu64(b, ls->list_rv);
+    if (ls->cont_token) {
+        JB_LIT(b, ",\"continue\":");
+        jbuf_put_str(b, ls->cont_token);
+    }
+    if (ls->remaining >= 0) {
+        JB_LIT(b, ",\"remainingItemCount\":");
+        jbuf_put_i64(b, ls->remaining);
+    }
+    jbuf_putc(b, '}');
+    if (ls->r.table) {
+        jbuf_putc(b, ',');
+        k8s_json_table_columns(b, ls->r.kind);
+        JB_LIT(b, ",\"rows\":[");
+    } else {
+        JB_LIT(b, ",\"items\":[");
+    }
+}
+
+/* Renders the next run of items under the world lock, up to about CHUNK_TARGET bytes. */
+static void list_render_items(struct list_stream *ls)
+{
+    struct world *w = ls->api->w;
+    struct jbuf *b = &ls->buf;
+    int64_t now = sim_now();
+    world_lock(w);
+    size_t i = iter_start(w, &ls->r, &ls->pos);
+    for (; b->len < CHUNK_TARGET; i++) {
+        if (!iter_valid(w, &ls->r, i)) {
+            ls->phase = LS_TAIL;
+            break;
+        }
+        const void *obj = kind_obj(w, ls->r.kind, i);
+        struct cursor key;
+        obj_key(w, ls->r.kind, obj, &key);
+        if (ls->bounded && cursor_cmp(&key, &ls->end) > 0) {
+            ls->phase = LS_TAIL;
+            break;
+        }
+        ls->pos = key;
+        if (!obj_matches(w, &ls->r, ls->r.kind, obj)) {
+            continue;
+        }
+        if (ls->emitted++) {
+            jbuf_putc(b, ',');
+        }
+        if (ls->r.table) {
+            k8s_json_table_row(b, w, ls->r.kind, obj, ls->r.include, now);
+        } else {
+            k8s_json_object(b, w, ls->r.kind, obj, 0);
+        }
+        if ((ls->r.limit && ls->emitted >= ls->r.limit) ||
+            (ls->bounded && cursor_cmp(&key, &ls->end) >= 0)) {
+            ls->phase = LS_TAIL;
+            break;
+        }
+    }
+    world_unlock(w);
+}
+
+/* Produces the next piece of the list body into ls->buf. */
+static void list_fill(struct list_stream *ls)
+{
+    jbuf_reset(&ls->buf);
+    ls->off = 0;
+    while (ls->buf.len == 0 && ls->phase != LS_DONE) {
+        switch (ls->phase) {
+        case LS_HEAD:
+            list_render_head(ls);
+            ls->phase = LS_ITEMS;
+            break;
+        case LS_ITEMS:
+            list_render_items(ls);
+            break;
+        default:
+            JB_LIT(&ls->buf, "]}");
+            ls->phase = LS_DONE;
+            break;
+        }
+    }
+}
+
+static void list_stream_free(void *cls)
+{
+    struct list_stream *ls = cls;
+    req_fini(&ls->r);
+    free(ls->cont_token);
+    jbuf_fini(&ls->buf);
+    free(ls);
+}
+
+/* MHD content reader: hands out the rendered buffer, rendering more when it runs dry. */
+static ssize_t list_reader(void *cls, uint64_t pos, char *out, size_t max)
+{
+    struct list_stream *ls = cls;
+    if (ls->cut_at && pos >= ls->cut_at) {
+        return MHD_CONTENT_READER_END_WITH_ERROR;
+    }
+    if (ls->off >= ls->buf.len) {
+        if (ls->phase == LS_DONE) {
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        }
+        list_fill(ls);
+        if (ls->buf.len == 0) {
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        }
+    }
+    size_t n = ls->buf.len - ls->off;
+    if (n > max) {
+        n = max;
+    }
+    if (ls->cut_at && pos + n > ls->cut_at) {
+        n = (size_t)(ls->cut_at - pos);
+    }
+    memcpy(out, ls->buf.data + ls->off, n);
+    ls->off += n;
+    return (ssize_t)n;
+}
+
+/* Computes the page bounds (end key, continue token, remainingItemCount). Lock held. */
+static void list_plan_page(struct list_stream *ls)
+{
+    struct world *w = ls->api->w;
+    const struct req *r = &ls->r;
+    size_t i = iter_start(w, r, &ls->pos);
+    size_t found = 0;
+    struct cursor last = {0};
+    for (; iter_valid(w, r, i); i++) {
+        const void *obj = kind_obj(w, r->kind, i);
+        if (!obj_matches(w, r, r->kind, obj)) {
+            continue;
+        }
+        if (found == r->limit) {
+            /* One more match exists beyond the page. */
+            ls->bounded = true;
+            ls->end = last;
+            ls->cont_token = make_continue(w, r->kind, &last, ls->list_rv);
+            if (r->labels.n == 0 && r->fields.n == 0) {
+                long long rest = 0;
+                for (size_t k = i; iter_valid(w, r, k); k++) {
+                    rest += obj_matches(w, r, r->kind, kind_obj(w, r->kind, k));
+                }
+                ls->remaining = rest;
+            }
+            return;
+        }
+        found++;
+        obj_key(w, r->kind, obj, &last);
+    }
+}
+
+/* Streams a list (or one page of it). cut_fraction > 1 serves only the first 1/cut_fraction
+ * of the body and then drops the connection (the truncate fault). */
+static enum MHD_Result serve_list(struct k8s_api *api, struct MHD_Connection *conn, struct req *r,
+                                  size_t cut_fraction)
+{
+    struct world *w = api->w;
+    struct list_stream *ls = sim_xcalloc(1, sizeof(*ls));
+    ls->api = api;
+    ls->r = *r;
+    memset(r, 0, sizeof(*r)); /* ownership of the selectors moved */
+    r->ns = -1;
+    ls->remaining = -1;
+    jbuf_init(&ls->buf);
+    world_lock(w);
+    if (ls->r.has_cont) {
+        if (ls->r.cont_rv < w->floor_rv) {
+            world_unlock(w);
+            list_stream_free(ls);
+            return queue_status(conn, 410, "Expired", expired_continue_msg, NULL);
+        }
+        ls->pos = ls->r.cont;
+        ls->list_rv = ls->r.cont_rv;
+    } else {
+        ls->list_rv = w->rv;
+    }
+    if (ls->r.limit > 0) {
+        list_plan_page(ls);
+    }
+    world_unlock(w);
+    if (cut_fraction) {
+        /* Render everything now to know the size, then serve only part of it. */
+        struct jbuf all;
+        jbuf_init(&all);
+        while (ls->phase != LS_DONE && all.len < 8 * 1024 * 1024) {
+            list_fill(ls);
+            jbuf_put(&all, ls->buf.data, ls->buf.len);
+        }
+        jbuf_fini(&ls->buf);
+        ls->buf = all;
+        ls->off = 0;
+        ls->phase = LS_DONE;
+        ls->cut_at = all.len / cut_fraction;
+        if (ls->cut_at == 0) {
+            ls->cut_at = 1;
+        }
+        struct MHD_Response *resp = MHD_create_response_from_callback(
+            all.len, BLOCK_SIZE, list_reader, ls, list_stream_free);
+        if (!resp) {
+            list_stream_free(ls);
+            return MHD_NO;
+        }
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+        enum MHD_Result rc = MHD_queue_response(conn, 200, resp);
+        MHD_destroy_response(resp);
+        return rc;
+    }
+    struct MHD_Response *resp = MHD_create_response_from_callback(
+        MHD_SIZE_UNKNOWN, BLOCK_SIZE, list_reader, ls, list_stream_free);
+    if (!resp) {
+        list_stream_free(ls);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache, private");
+    enum MHD_Result rc = MHD_queue_response(conn, 200, resp);
+    MHD_destroy_response(resp);
+    return rc;
+}
+
+/* ---- watch streaming --------------------------------------------------------------- */
+
+struct watch_stream {
+    struct k8s_api *api;
+    struct req r;
+    uint64_t cursor_rv; /* every event up to here was considered */
+    bool initial;       /* still sending ADDED for current objects */
+    struct cursor pos;  /* initial listing position */
+    bool ending;        /* end after the buffer is flushed */
+    bool headers_sent;  /* Table column definitions went out */
+    int64_t deadline_ms;
+    int64_t next_bookmark_ms;
+    unsigned drop_gen;
+    int fd;
+    struct jbuf buf;
+    size_t off;
+};
+
+/* True when the client closed its end (nothing more to send it). */
+static bool peer_closed(int fd)
+{
+    if (fd < 0) {
+        return false;
+    }
+    char c;
+    ssize_t n = recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n == 0) {
+        return true;
+    }
+    return n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
+}
+
+static void watch_event_head(struct watch_stream *ws, const char *type)
+{
+    JB_LIT(&ws->buf, "{\"type\":\"");
+    jbuf_puts(&ws->buf, type);
+    JB_LIT(&ws->buf, "\",\"object\":");
+}
+
+static void watch_render_object(struct watch_stream *ws, const char *type, int kind,
+                                const void *obj, uint64_t rv)
+{
+    struct jbuf *b = &ws->buf;
+    struct world *w = ws->api->w;
+    watch_event_head(ws, type);
+    if (ws->r.table) {
+        JB_LIT(b, "{\"kind\":\"Table\",\"apiVersion\":\"meta.k8s.io/");
+        jbuf_puts(b, ws->r.table_version);
+        JB_LIT(b, "\",\"metadata\":{\"resourceVersion\":");
+        jbuf_put_qu64(b, rv);
+        JB_LIT(b, "},");
+        if (ws->headers_sent) {
+            JB_LIT(b, "\"columnDefinitions\":null");
+        } else {
+            k8s_json_table_columns(b, kind);
+            ws->headers_sent = true;
+        }
+        JB_LIT(b, ",\"rows\":[");
+        k8s_json_table_row(b, w, kind, obj, ws->r.include, sim_now());
+        JB_LIT(b, "]}");
+    } else {
+        k8s_json_object(b, w, kind, obj, K8S_JSON_TYPEMETA);
+    }
+    JB_LIT(b, "}\n");
+}
+
+static void watch_render_bookmark(struct watch_stream *ws, uint64_t rv, bool initial_end)
+{
+    struct jbuf *b = &ws->buf;
+    watch_event_head(ws, "BOOKMARK");
+    JB_LIT(b, "{\"kind\":\"");
+    jbuf_puts(b, k8s_json_kind(ws->r.kind));
+    JB_LIT(b, "\",\"apiVersion\":\"");
+    jbuf_puts(b, k8s_json_api_version(ws->r.kind));
+    JB_LIT(b, "\",\"metadata\":{\"resourceVersion\":");
+    jbuf_put_qu64(b, rv);
+    if (initial_end) {
+        JB_LIT(b, ",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}");
+    }
+    JB_LIT(b, "}}}\n");
+}
+
+static void watch_render_expired(struct watch_stream *ws, uint64_t rv, uint64_t oldest)
+{
+    char msg[128];
+    snprintf(msg, sizeof(msg), "too old resource version: %llu (%llu)", (unsigned long long)rv,
+             (unsigned long long)oldest);
+    watch_event_head(ws, "ERROR");
+    JB_LIT(&ws->buf, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":"
+                     "\"Failure\",\"message\":");
+    jbuf_put_str(&ws->buf, msg);
+    JB_LIT(&ws->buf, ",\"reason\":\"Expired\",\"code\":410}}\n");
+}
+
+/* Initial ADDED events for current objects, one chunk. Lock held. */
+static void watch_initial_chunk(struct watch_stream *ws)
+{
+    struct world *w = ws->api->w;
+    size_t i = iter_start(w, &ws->r, &ws->pos);
+    for (; ws->buf.len < CHUNK_TARGET; i++) {
+        if (!iter_valid(w, &ws->r, i)) {
+            ws->initial = false;
+            if (ws->r.send_initial && ws->r.bookmarks) {
+                watch_render_bookmark(ws, ws->cursor_rv, true);
+            }
+            return;
+        }
+        const void *obj = kind_obj(w, ws->r.kind, i);
+        obj_key(w, ws->r.kind, obj, &ws->pos);
+        if (obj_matches(w, &ws->r, ws->r.kind, obj)) {
+            uint64_t rv = ws->r.kind == WORLD_KIND_POD         ? ((const struct world_pod *)obj)->rv
+                          : ws->r.kind == WORLD_KIND_NAMESPACE ? ((const struct world_ns *)obj)->rv
+                          : ws->r.kind == WORLD_KIND_NODE ? ((const struct world_node *)obj)->rv
+                                                          : ((const struct world_app *)obj)->rv;
+            watch_render_object(ws, "ADDED", ws->r.kind, obj, rv);
+        }
+    }
+}
+
+/* History events after cursor_rv, one chunk. Lock held. */
+static void watch_history_chunk(struct watch_stream *ws)
+{
+    struct world *w = ws->api->w;
+    static const char *const names[] = {"ADDED", "MODIFIED", "DELETED"};
+    size_t i = world_history_after(w, ws->cursor_rv);
+    for (; i < w->hist_len && ws->buf.len < CHUNK_TARGET; i++) {
+        const struct world_event *e = world_history_at(w, i);
+        ws->cursor_rv = e->rv;
+        int kind = ws->r.kind;
+        const void *obj;
+        if (kind == WORLD_KIND_POD && e->kind == WORLD_KIND_POD) {
+            obj = &e->obj.pod;
+        } else if ((kind == WORLD_KIND_DEPLOYMENT || kind == WORLD_KIND_REPLICASET) &&
+                   e->kind == WORLD_KIND_DEPLOYMENT) {
+            obj = &e->obj.app;
+        } else {
+            continue;
+        }
+        if (obj_matches(w, &ws->r, kind, obj)) {
+            watch_render_object(ws, names[e->type], kind, obj, e->rv);
+        }
+    }
+    if (i >= w->hist_len && ws->cursor_rv < w->rv) {
+        ws->cursor_rv = w->rv;
+    }
+}
+
+/* Fills ws->buf with the next events, blocking until there is something to send.
+ * Returns 0, or an MHD end code. */
+static ssize_t watch_fill(struct watch_stream *ws)
+{
+    struct world *w = ws->api->w;
+    jbuf_reset(&ws->buf);
+    ws->off = 0;
+    world_lock(w);
+    for (;;) {
+        if (w->shutting_down) {
+            world_unlock(w);
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        }
+        if (w->drop_gen != ws->drop_gen) {
+            world_unlock(w);
+            return MHD_CONTENT_READER_END_WITH_ERROR;
+        }
+        if (ws->initial) {
+            watch_initial_chunk(ws);
+            if (ws->buf.len) {
+                break;
+            }
+            continue;
+        }
+        if (ws->cursor_rv < w->floor_rv) {
+            watch_render_expired(ws, ws->cursor_rv, w->floor_rv);
+            ws->ending = true;
+            break;
+        }
+        watch_history_chunk(ws);
+        if (ws->buf.len) {
+            break;
+        }
+        int64_t now = sim_mono_ms();
+        if (now >= ws->deadline_ms) {
+            world_unlock(w);
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        }
+        if (ws->r.bookmarks && now >= ws->next_bookmark_ms) {
+            watch_render_bookmark(ws, ws->cursor_rv, false);
+            ws->next_bookmark_ms = now + (int64_t)ws->api->bookmark_interval * 1000;
+            break;
+        }
+        if (peer_closed(ws->fd)) {
+            world_unlock(w);
+            return MHD_CONTENT_READER_END_WITH_ERROR;
+        }
+        int64_t until = now + 1000;
+        if (ws->deadline_ms < until) {
+            until = ws->deadline_ms;
+        }
+        if (ws->r.bookmarks && ws->next_bookmark_ms < until) {
+            until = ws->next_bookmark_ms;
+        }
+        world_wait(w, until);
+    }
+    world_unlock(w);
+    return 0;
+}
+
+/* MHD content reader for a watch; blocks (in its connection thread) until there is news. */
+static ssize_t watch_reader(void *cls, uint64_t pos, char *out, size_t max)
+{
+    struct watch_stream *ws = cls;
+    (void)pos;
+    if (ws->off >= ws->buf.len) {
+        if (ws->ending) {
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        }
+        ssize_t rc = watch_fill(ws);
+        if (rc != 0) {
+            return rc;
+        }
+    }
+    size_t n = ws->buf.len - ws->off;
+    if (n > max) {
+        n = max;
+    }
+    memcpy(out, ws->buf.data + ws->off, n);
+    ws->off += n;
+    return (ssize_t)n;
+}
+
+/* Called by MHD when the watch response is done with, however it ended. */
+static void watch_stream_free(void *cls)
+{
+    struct watch_stream *ws = cls;
+    struct world *w = ws->api->w;
+    world_lock(w);
+    w->open_watches--;
+    world_unlock(w);
+    req_fini(&ws->r);
+    jbuf_fini(&ws->buf);
+    free(ws);
+}
+
+static int connection_fd(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return ci ? ci->connect_fd : -1;
+}
+
+/* Starts a watch stream: initial ADDED events for rv "" / "0" / sendInitialEvents, else
+ * history replay from the given resourceVersion, then live events and bookmarks. */
+static enum MHD_Result serve_watch(struct k8s_api *api, struct MHD_Connection *conn, struct req *r)
+{
+    struct world *w = api->w;
+    struct watch_stream *ws = sim_xcalloc(1, sizeof(*ws));
+    ws->api = api;
+    ws->r = *r;
+    memset(r, 0, sizeof(*r));
+    r->ns = -1;
+    ws->fd = connection_fd(conn);
+    jbuf_init(&ws->buf);
+    int64_t now = sim_mono_ms();
+    int64_t timeout = ws->r.timeout_s;
+    if (timeout <= 0) {
+        /* The apiserver picks a random timeout between the minimum and twice it. */
+        struct sim_rng rng;
+        sim_rng_seed(&rng, (uint64_t)now ^ (uint64_t)(uintptr_t)ws);
+        timeout = sim_rng_range(&rng, 1800, 3600);
+    }
+    ws->deadline_ms = now + timeout * 1000;
+    ws->next_bookmark_ms = now + (int64_t)api->bookmark_interval * 1000;
+    world_lock(w);
+    ws->drop_gen = w->drop_gen;
+    w->open_watches++;
+    const char *rv = ws->r.rv;
+    if (!rv || !*rv || strcmp(rv, "0") == 0 || ws->r.send_initial) {
+        ws->initial = true;
+        ws->cursor_rv = w->rv;
+    } else {
+        char *end;
+        unsigned long long v = strtoull(rv, &end, 10);
+        if (*end) {
+            w->open_watches--;
+            world_unlock(w);
+            req_fini(&ws->r);
+            jbuf_fini(&ws->buf);
+            free(ws);
+            return queue_bad_request(conn, "resourceVersion: Invalid value: not a number");
+        }
+        ws->cursor_rv = v > w->rv ? w->rv : v;
+        if (v < w->floor_rv) {
+            ws->cursor_rv = v;
+        }
+    }
+    world_unlock(w);
+    struct MHD_Response *resp = MHD_create_response_from_callback(
+        MHD_SIZE_UNKNOWN, BLOCK_SIZE, watch_reader, ws, watch_stream_free);
+    if (!resp) {
+        watch_stream_free(ws);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache, private");
+    enum MHD_Result rc = MHD_queue_response(conn, 200, resp);
+    MHD_destroy_response(resp);
+    return rc;
+}
+
+/* ---- single objects ---------------------------------------------------------------- */
+
+/* Finds the named object of r->kind (namespace from r->ns). Lock held. */
+static const void *find_object(const struct world *w, const struct req *r)
+{
+    switch (r->kind) {
+    case WORLD_KIND_POD: {
+        size_t i = world_pod_lower_bound(w, r->ns, r->name, false);
+        if (i < w->n_pods && world_pod_ns(w, w->pods[i]) == r->ns &&
+            strcmp(w->pods[i]->name, r->name) == 0) {
+            return w->pods[i];
+        }
+        return NULL;
+    }
+    case WORLD_KIND_DEPLOYMENT: {
+        size_t i = world_app_lower_bound(w, r->ns, r->name, false);
+        if (i < w->n_apps && w->apps[i].ns == r->ns && strcmp(w->apps[i].name, r->name) == 0 &&
+            w->apps[i].kind == APP_DEPLOYMENT) {
+            return &w->apps[i];
+        }
+        return NULL;
+    }
+    case WORLD_KIND_REPLICASET:
+        for (size_t i = world_app_lower_bound(w, r->ns, "", false);
+             i < w->n_apps && w->apps[i].ns == r->ns; i++) {
+            const struct world_app *a = &w->apps[i];
+            size_t n = strlen(a->name);
+            if (a->kind == APP_DEPLOYMENT && strncmp(r->name, a->name, n) == 0 &&
+                r->name[n] == '-' && strcmp(r->name + n + 1, a->hash) == 0) {
+                return a;
+            }
+        }
+        return NULL;
+    case WORLD_KIND_NAMESPACE: {
+        int i = world_ns_find(w, r->name);
+        return i < 0 ? NULL : &w->ns[i];
+    }
+    default: {
+        int i = world_node_find(w, r->name);
+        return i < 0 ? NULL : &w->nodes[i];
+    }
+    }
+}
+
+static uint64_t object_rv(int kind, const void *obj)
+{
+    switch (kind) {
+    case WORLD_KIND_POD:
+        return ((const struct world_pod *)obj)->rv;
+    case WORLD_KIND_NAMESPACE:
+        return ((const struct world_ns *)obj)->rv;
+    case WORLD_KIND_NODE:
+        return ((const struct world_node *)obj)->rv;
+    default:
+        return ((const struct world_app *)obj)->rv;
+    }
+}
+
+static enum MHD_Result serve_get(struct k8s_api *api, struct MHD_Connection *conn, struct req *r)
+{
+    struct world *w = api->w;
+    struct jbuf b;
+    jbuf_init(&b);
+    world_lock(w);
+    const void *obj = r->ns_missing ? NULL : find_object(w, r);
+    if (!obj) {
+        world_unlock(w);
+        jbuf_fini(&b);
+        return queue_not_found(conn, r->kind, r->name);
+    }
+    if (r->table) {
+        JB_LIT(&b, "{\"kind\":\"Table\",\"apiVersion\":\"meta.k8s.io/");
+        jbuf_puts(&b, r->table_version);
+        JB_LIT(&b, "\",\"metadata\":{\"resourceVersion\":");
+        jbuf_put_qu64(&b, object_rv(r->kind, obj));
+        JB_LIT(&b, "},");
+        k8s_json_table_columns(&b, r->kind);
+        JB_LIT(&b, ",\"rows\":[");
+        k8s_json_table_row(&b, w, r->kind, obj, r->include, sim_now());
+        JB_LIT(&b, "]}");
+    } else {
+        k8s_json_object(&b, w, r->kind, obj, K8S_JSON_TYPEMETA);
+    }
+    world_unlock(w);
+    return queue_jbuf(conn, 200, &b);
+}
+
+/* ---- pod logs ---------------------------------------------------------------------- */
+
+static enum MHD_Result serve_log(struct k8s_api *api, struct MHD_Connection *conn, struct req *r)
+{
+    struct world *w = api->w;
+    world_lock(w);
+    const struct world_pod *p = r->ns_missing ? NULL : find_object(w, r);
+    if (!p) {
+        world_unlock(w);
+        return queue_not_found(conn, WORLD_KIND_POD, r->name);
+    }
+    struct world_pod pod = *p;
+    const struct world_app *a = &w->apps[pod.app];
+    char container[64];
+    char app[48];
+    snprintf(app, sizeof(app), "%s", a->name);
+    const char *want = arg(conn, "container");
+    snprintf(container, sizeof(container), "%s", want ? want : a->container);
+    bool waiting = pod.state == POD_PENDING || pod.state == POD_CREATING ||
+                   pod.state == POD_ERR_IMAGE_PULL || pod.state == POD_IMAGE_PULL_BACKOFF ||
+                   pod.state == POD_INIT;
+    static const char *const waiting_reason[POD_STATE_COUNT] = {
+        [POD_PENDING] = "ContainerCreating",
+        [POD_CREATING] = "ContainerCreating",
+        [POD_ERR_IMAGE_PULL] = "ErrImagePull",
+        [POD_IMAGE_PULL_BACKOFF] = "ImagePullBackOff",
+        [POD_INIT] = "PodInitializing"};
+    world_unlock(w);
+    char msg[512];
+    if (want && strcmp(want, a->container) != 0 &&
+        !(a->has_sidecar && strcmp(want, "log-shipper") == 0)) {
+        snprintf(msg, sizeof(msg), "container %s is not valid for pod %s", want, pod.name);
+        return queue_bad_request(conn, msg);
+    }
+    if (waiting) {
+        snprintf(msg, sizeof(msg), "container \"%s\" in pod \"%s\" is waiting to start: %s",
+                 container, pod.name, waiting_reason[pod.state]);
+        return queue_bad_request(conn, msg);
+    }
+    bool previous = arg_true(conn, "previous");
+    if (previous && pod.restarts == 0) {
+        snprintf(msg, sizeof(msg), "previous terminated container \"%s\" in pod \"%s\" not found",
+                 container, pod.name);
+        return queue_bad_request(conn, msg);
+    }
+    const char *tail = arg(conn, "tailLines");
+    long lines = 40;
+    if (tail) {
+        lines = strtol(tail, NULL, 10);
+        if (lines < 0 || lines > 40) {
+            lines = 40;
+        }
+    }
+    bool ts = arg_true(conn, "timestamps");
+    struct jbuf b;
+    jbuf_init(&b);
+    struct sim_rng rng;
+    sim_rng_seed(&rng, sim_hash64(pod.uid.b, 16, previous));
+    static const char *const paths[] = {"/v1/items", "/v1/search", "/healthz", "/v2/observations",
+                                        "/ready"};
+    int64_t t = pod.started;
+    for (long i = 0; i < 40; i++) {
+        t += sim_rng_range(&rng, 1, 30);
+        char when[21];
+        sim_format_time(t, when);
+        char line[384];
+        if (strcmp(container, "log-shipper") == 0) {
+            snprintf(line, sizeof(line), "%s level=info msg=\"shipped batch\" records=%u", when,
+                     (unsigned)sim_rng_range(&rng, 10, 900));
+        } else if (previous && i >= 36) {
+            snprintf(line, sizeof(line),
+                     "{\"time\":\"%s\",\"level\":\"error\",\"app\":\"%s\",\"msg\":\"%s\"}", when,
+                     app,
+                     i == 39 ? "fatal: connection to database refused; exiting"
+                             : "retrying database connection");
+        } else {
+            snprintf(line, sizeof(line),
+                     "{\"time\":\"%s\",\"level\":\"info\",\"app\":\"%s\",\"msg\":\"request "
+                     "served\",\"path\":\"%s\",\"status\":200,\"ms\":%u}",
+                     when, app, paths[sim_rng_below(&rng, 5)],
+                     (unsigned)sim_rng_range(&rng, 1, 250));
+        }
+        if (i < 40 - lines) {
+            continue;
+        }
+        if (ts) {
+            jbuf_puts(&b, when);
+            jbuf_puts(&b, ".000000000Z ");
+        }
+        jbuf_puts(&b, line);
+        jbuf_putc(&b, '\n');
+    }
+    size_t len;
+    char *data = jbuf_steal(&b, &len);
+    return queue_buffer(conn, 200, "text/plain", data, len);
+}
+
+/* ---- discovery --------------------------------------------------------------------- */
+
+static json_t *resource_entry(const char *name, const char *singular, bool namespaced,
+                              const char *kind, const char *short_name, bool watchable)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "name", json_string(name));
+    json_object_set_new(o, "singularName", json_string(singular));
+    json_object_set_new(o, "namespaced", json_boolean(namespaced));
+    json_object_set_new(o, "kind", json_string(kind));
+    json_object_set_new(o, "verbs",
+                        watchable ? json_pack("[sss]", "get", "list", "watch")
+                                  : json_pack("[s]", "get"));
+    if (short_name) {
+        json_object_set_new(o, "shortNames", json_pack("[s]", short_name));
+    }
+    return o;
+}
+
+static enum MHD_Result serve_discovery(struct k8s_api *api, struct MHD_Connection *conn,
+                                       const char *url)
+{
+    if (strcmp(url, "/version") == 0) {
+        return queue_json(conn, 200,
+                          json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "major", "1", "minor",
+                                    "29", "gitVersion", K8S_GIT_VERSION, "gitCommit",
+                                    "3f7a50f38688eb332e2a1b013678c6435d539ae6", "gitTreeState",
+                                    "clean", "buildDate", "2023-12-13T08:45:03Z", "goVersion",
+                                    "go1.21.5", "compiler", "gc", "platform", "linux/amd64"));
+    }
+    if (strcmp(url, "/api") == 0) {
+        char addr[64];
+        snprintf(addr, sizeof(addr), "127.0.0.1:%u", api->port);
+        return queue_json(conn, 200,
+                          json_pack("{s:s,s:[s],s:[{s:s,s:s}]}", "kind", "APIVersions", "versions",
+                                    "v1", "serverAddressByClientCIDRs", "clientCIDR", "0.0.0.0/0",
+                                    "serverAddress", addr));
+    }
+    if (strcmp(url, "/api/v1") == 0) {
+        json_t *res = json_array();
+        json_array_append_new(
+            res, resource_entry("namespaces", "namespace", false, "Namespace", "ns", true));
+        json_array_append_new(res, resource_entry("nodes", "node", false, "Node", "no", true));
+        json_t *pods = resource_entry("pods", "pod", true, "Pod", "po", true);
+        json_object_set_new(pods, "categories", json_pack("[s]", "all"));
+        json_array_append_new(res, pods);
+        json_array_append_new(res, resource_entry("pods/log", "", true, "Pod", NULL, false));
+        json_t *doc = json_pack("{s:s,s:s,s:o}", "kind", "APIResourceList", "groupVersion", "v1",
+                                "resources", res);
+        return queue_json(conn, 200, doc);
+    }
+    json_t *gv = json_pack("{s:s,s:s}", "groupVersion", "apps/v1", "version", "v1");
+    json_t *group =
+        json_pack("{s:s,s:[O],s:O}", "name", "apps", "versions", gv, "preferredVersion", gv);
+    json_decref(gv);
+    if (strcmp(url, "/apis") == 0) {
+        return queue_json(conn, 200,
+                          json_pack("{s:s,s:s,s:[o]}", "kind", "APIGroupList", "apiVersion", "v1",
+                                    "groups", group));
+    }
+    if (strcmp(url, "/apis/apps") == 0) {
+        json_object_set_new(group, "kind", json_string("APIGroup"));
+        json_object_set_new(group, "apiVersion", json_string("v1"));
+        return queue_json(conn, 200, group);
+    }
+    json_decref(group);
+    if (strcmp(url, "/apis/apps/v1") == 0) {
+        json_t *res = json_array();
+        json_t *d = resource_entry("deployments", "deployment", true, "Deployment", "deploy", true);
+        json_object_set_new(d, "categories", json_pack("[s]", "all"));
+        json_array_append_new(res, d);
+        json_t *rs = resource_entry("replicasets", "replicaset", true, "ReplicaSet", "rs", true);
+        json_object_set_new(rs, "categories", json_pack("[s]", "all"));
+        json_array_append_new(res, rs);
+        return queue_json(conn, 200,
+                          json_pack("{s:s,s:s,s:s,s:o}", "kind", "APIResourceList", "apiVersion",
+                                    "v1", "groupVersion", "apps/v1", "resources", res));
+    }
+    if (strcmp(url, "/") == 0) {
+        return queue_json(conn, 200,
+                          json_pack("{s:[sssssssss]}", "paths", "/api", "/api/v1", "/apis",
+                                    "/apis/apps", "/apis/apps/v1", "/healthz", "/livez", "/readyz",
+                                    "/version"));
+    }
+    return queue_not_found_path(conn);
+}
+
+/* ---- routing ----------------------------------------------------------------------- */
+
+enum route { ROUTE_NONE, ROUTE_DISCOVERY, ROUTE_HEALTH, ROUTE_COLLECTION, ROUTE_OBJECT, ROUTE_LOG };
+
+/* Splits url into at most max segments (in place in buf). */
+static int split_path(const char *url, char *buf, size_t size, char **seg, int max)
+{
+    snprintf(buf, size, "%s", url);
+    int n = 0;
+    char *save = NULL;
+    for (char *s = strtok_r(buf, "/", &save); s; s = strtok_r(NULL, "/", &save)) {
+        if (n == max) {
+            return max + 1;
+        }
+        seg[n++] = s;
+    }
+    return n;
+}
+
+/* World kind of a resource name in the core (apps == false) or apps group, or -1. */
+static int resource_kind(bool apps, const char *res)
+{
+    if (apps) {
+        if (strcmp(res, "deployments") == 0) {
+            return WORLD_KIND_DEPLOYMENT;
+        }
+        if (strcmp(res, "replicasets") == 0) {
+            return WORLD_KIND_REPLICASET;
+        }
+        return -1;
+    }
+    if (strcmp(res, "pods") == 0) {
+        return WORLD_KIND_POD;
+    }
+    if (strcmp(res, "namespaces") == 0) {
+        return WORLD_KIND_NAMESPACE;
+    }
+    if (strcmp(res, "nodes") == 0) {
+        return WORLD_KIND_NODE;
+    }
+    return -1;
+}
+
+/* Classifies a Kubernetes API path and fills kind/namespace/name in r. */
+static int route_path(struct world *w, const char *url, struct req *r)
+{
+    static const char *const discovery[] = {"/",     "/version",   "/api",          "/api/v1",
+                                            "/apis", "/apis/apps", "/apis/apps/v1", NULL};
+    for (int i = 0; discovery[i]; i++) {
+        if (strcmp(url, discovery[i]) == 0) {
+            return ROUTE_DISCOVERY;
+        }
+    }
+    if (strcmp(url, "/healthz") == 0 || strcmp(url, "/livez") == 0 || strcmp(url, "/readyz") == 0) {
+        return ROUTE_HEALTH;
+    }
+    char buf[1024];
+    char *seg[10];
+    int n = split_path(url, buf, sizeof(buf), seg, 9);
+    if (n > 9 || n < 3) {
+        return ROUTE_NONE;
+    }
+    int base;
+    bool apps;
+    if (strcmp(seg[0], "api") == 0 && strcmp(seg[1], "v1") == 0) {
+        base = 2;
+        apps = false;
+    } else if (n >= 4 && strcmp(seg[0], "apis") == 0 && strcmp(seg[1], "apps") == 0 &&
+               strcmp(seg[2], "v1") == 0) {
+        base = 3;
+        apps = true;
+    } else {
+        return ROUTE_NONE;
+    }
+    if (base < n && strcmp(seg[base], "watch") == 0) {
+        r->watch = true;
+        base++;
+    }
+    int left = n - base;
+    if (left <= 0) {
+        return ROUTE_NONE;
+    }
+    /* namespaces/NS/RES[/NAME[/log]] */
+    if (strcmp(seg[base], "namespaces") == 0 && left >= 3) {
+        int kind = resource_kind(apps, seg[base + 2]);
+        if (kind < 0 || !k8s_json_namespaced(kind)) {
+            return ROUTE_NONE;
+        }
+        r->kind = kind;
+        snprintf(r->ns_name, sizeof(r->ns_name), "%s", seg[base + 1]);
+        world_lock(w);
+        r->ns = world_ns_find(w, r->ns_name);
+        world_unlock(w);
+        if (r->ns < 0) {
+            r->ns_missing = true;
+            r->ns = INT16_MAX; /* matches nothing */
+        }
+        if (left == 3) {
+            return ROUTE_COLLECTION;
+        }
+        snprintf(r->name, sizeof(r->name), "%s", seg[base + 3]);
+        r->has_name = true;
+        if (left == 4) {
+            return ROUTE_OBJECT;
+        }
+        if (left == 5 && kind == WORLD_KIND_POD && strcmp(seg[base + 4], "log") == 0) {
+            return ROUTE_LOG;
+        }
+        return ROUTE_NONE;
+    }
+    int kind = resource_kind(apps, seg[base]);
+    if (kind < 0) {
+        return ROUTE_NONE;
+    }
+    r->kind = kind;
+    if (left == 1) {
+        return ROUTE_COLLECTION;
+    }
+    if (left == 2 && !k8s_json_namespaced(kind)) {
+        snprintf(r->name, sizeof(r->name), "%s", seg[base + 1]);
+        r->has_name = true;
+        return ROUTE_OBJECT;
+    }
+    return ROUTE_NONE;
+}
+
+/* ---- faults ------------------------------------------------------------------------ */
+
+/* Consumes one pending fault for this path, if any; returns its mode. */
+static int take_fault(struct k8s_api *api, const char *url)
+{
+    struct world *w = api->w;
+    int mode = FAULT_NONE;
+    world_lock(w);
+    if (api->fault_count > 0 &&
+        (!api->fault_path[0] || strncmp(url, api->fault_path, strlen(api->fault_path)) == 0)) {
+        mode = api->fault_mode;
+        if (--api->fault_count == 0) {
+            api->fault_mode = FAULT_NONE;
+        }
+    }
+    world_unlock(w);
+    return mode;
+}
+
+/* Blocks until the client gives up (or shutdown), then drops the connection. */
+static enum MHD_Result serve_hang(struct k8s_api *api, struct MHD_Connection *conn)
+{
+    struct world *w = api->w;
+    int fd = connection_fd(conn);
+    for (;;) {
+        world_lock(w);
+        bool stop = w->shutting_down;
+        if (!stop) {
+            world_wait(w, sim_mono_ms() + 250);
+            stop = w->shutting_down;
+        }
+        world_unlock(w);
+        if (stop || peer_closed(fd)) {
+            return MHD_NO;
+        }
+    }
+}
+
+static enum MHD_Result serve_escape(struct k8s_api *api, struct MHD_Connection *conn)
+{
+    static const struct k8s_json_taint taints[] = {
+        {"evil-\x1b[2J\x1b[H-clear-screen", "CrashLoop\x1b[31mBackOff\x1b[0m"},
+        {"bell-\x07\x07\x07-pod", "Running\x07"},
+        {"title-\x1b]0;pwned\x07-osc", "\x1b]52;c;cHduZWQ=\x07"},
+        {"cr\rlf\nnewline-pod", "Error\r\nInjected: line"},
+        {"c1-\xc2\x9b"
+         "31m-csi",
+         "\xc2\x9b"
+         "2J"},
+        {"tab\there\x7f-del", "\x1b[5;31;47mBLINK\x1b[0m"},
+    };
+    struct world *w = api->w;
+    struct jbuf b;
+    jbuf_init(&b);
+    world_lock(w);
+    JB_LIT(&b, "{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":");
+    jbuf_put_qu64(&b, w->rv);
+    JB_LIT(&b, "},\"items\":[");
+    size_t n = sizeof(taints) / sizeof(taints[0]);
+    for (size_t i = 0; i < n && i < w->n_pods; i++) {
+        if (i) {
+            jbuf_putc(&b, ',');
+        }
+        k8s_json_pod_tainted(&b, w, w->pods[i * (w->n_pods / n)], &taints[i]);
+    }
+    JB_LIT(&b, "]}");
+    world_unlock(w);
+    return queue_jbuf(conn, 200, &b);
+}
+
+/* Answers a request with the injected fault instead of the real response. */
+static enum MHD_Result serve_fault(struct k8s_api *api, struct MHD_Connection *conn, int mode,
+                                   const char *method, const char *url)
+{
+    char msg[512];
+    switch (mode) {
+    case FAULT_500:
+        return queue_status(
+            conn, 500, "InternalError", "Internal error occurred: etcdserver: request timed out",
+            json_pack("{s:[{s:s}]}", "causes", "message", "etcdserver: request timed out"));
+    case FAULT_401:
+        return queue_status(conn, 401, "Unauthorized", "Unauthorized", NULL);
+    case FAULT_403: {
+        struct req r;
+        req_init(&r);
+        int route = route_path(api->w, url, &r);
+        const char *res = route == ROUTE_NONE || route == ROUTE_DISCOVERY || r.kind < 0
+                              ? "pods"
+                              : k8s_json_resource(r.kind);
+        const char *verb = route == ROUTE_OBJECT ? "get" : r.watch ? "watch" : "list";
+        const char *group = route == ROUTE_NONE ? "" : k8s_json_group(r.kind);
+        (void)method;
+        if (r.ns_name[0]) {
+            snprintf(msg, sizeof(msg),
+                     "%s is forbidden: User \"system:anonymous\" cannot %s resource \"%s\" in "
+                     "API group \"%s\" in the namespace \"%s\"",
+                     res, verb, res, group, r.ns_name);
+        } else {
+            snprintf(msg, sizeof(msg),
+                     "%s is forbidden: User \"system:anonymous\" cannot %s resource \"%s\" in "
+                     "API group \"%s\" at the cluster scope",
+                     res, verb, res, group);
+        }
+        req_fini(&r);
+        return queue_status(conn, 403, "Forbidden", msg, json_pack("{s:s}", "kind", res));
+    }
+    case FAULT_GARBAGE: {
+        static const char garbage[] = "<html><head><title>502 Bad Gateway</title></head><body>"
+                                      "upstream sent an invalid response \x01\x02\xff\xfe "
+                                      "{\"kind\": [unterminated";
+        char *body = sim_xmalloc(sizeof(garbage));
+        memcpy(body, garbage, sizeof(garbage));
+        return queue_buffer(conn, 200, "application/json", body, sizeof(garbage) - 1);
+    }
+    case FAULT_TRUNCATE: {
+        struct req r;
+        req_init(&r);
+        int route = route_path(api->w, url, &r);
+        if (route != ROUTE_COLLECTION) {
+            req_fini(&r);
+            req_init(&r);
+            r.kind = WORLD_KIND_POD;
+        }
+        r.watch = false;
+        r.table = false;
+        if (r.limit == 0 || r.limit > 500) {
+            r.limit = 500;
+        }
+        enum MHD_Result rc = serve_list(api, conn, &r, 2);
+        req_fini(&r);
+        return rc;
+    }
+    case FAULT_HANG:
+        return serve_hang(api, conn);
+    case FAULT_ESCAPE:
+        return serve_escape(api, conn);
+    default:
+        return MHD_NO;
+    }
+}
+
+/* ---- /_sim control endpoints ------------------------------------------------------- */
+
+static enum MHD_Result serve_sim(struct k8s_api *api, struct MHD_Connection *conn,
+                                 const char *method, const char *url)
+{
+    struct world *w = api->w;
+    bool post = strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0;
+    if (strcmp(url, "/_sim/stats") == 0) {
+        if (strcmp(method, "GET") != 0) {
+            return queue_method_not_allowed(conn);
+        }
+        world_lock(w);
+        char rv[24];
+        char floor[24];
+        snprintf(rv, sizeof(rv), "%llu", (unsigned long long)w->rv);
+        snprintf(floor, sizeof(floor), "%llu", (unsigned long long)w->floor_rv);
+        size_t deployments = 0;
+        for (size_t i = 0; i < w->n_apps; i++) {
+            deployments += w->apps[i].kind == APP_DEPLOYMENT;
+        }
+        json_t *doc = json_pack(
+            "{s:I,s:I,s:I,s:I,s:s,s:s,s:I,s:I,s:I,s:s,s:I}", "pods", (json_int_t)w->n_pods,
+            "namespaces", (json_int_t)w->n_ns, "deployments", (json_int_t)deployments, "nodes",
+            (json_int_t)w->n_nodes, "resourceVersion", rv, "oldestResourceVersion", floor,
+            "historyEvents", (json_int_t)w->hist_len, "openWatches", (json_int_t)w->open_watches,
+            "requestsServed", (json_int_t)w->requests, "fault", fault_names[api->fault_mode],
+            "faultCount", (json_int_t)api->fault_count);
+        world_unlock(w);
+        return queue_json(conn, 200, doc);
+    }
+    if (!post) {
+        if (strcmp(url, "/_sim/churn") == 0 || strcmp(url, "/_sim/compact") == 0 ||
+            strcmp(url, "/_sim/drop-watches") == 0 || strcmp(url, "/_sim/fault") == 0) {
+            return queue_method_not_allowed(conn);
+        }
+        return queue_not_found_path(conn);
+    }
+    char rv[24];
+    if (strcmp(url, "/_sim/churn") == 0) {
+        const char *ns = arg(conn, "n");
+        long n = ns ? strtol(ns, NULL, 10) : 1;
+        if (n < 0 || n > 1000000) {
+            return queue_bad_request(conn, "n must be between 0 and 1000000");
+        }
+        uint64_t now_rv = world_churn(w, (unsigned)n);
+        snprintf(rv, sizeof(rv), "%llu", (unsigned long long)now_rv);
+        return queue_json(conn, 200,
+                          json_pack("{s:s,s:i}", "resourceVersion", rv, "applied", (int)n));
+    }
+    if (strcmp(url, "/_sim/compact") == 0) {
+        world_compact(w);
+        world_lock(w);
+        snprintf(rv, sizeof(rv), "%llu", (unsigned long long)w->rv);
+        world_unlock(w);
+        return queue_json(conn, 200, json_pack("{s:s}", "resourceVersion", rv));
+    }
+    if (strcmp(url, "/_sim/drop-watches") == 0) {
+        world_lock(w);
+        unsigned long open = w->open_watches;
+        world_unlock(w);
+        world_drop_watches(w);
+        return queue_json(conn, 200, json_pack("{s:I}", "dropped", (json_int_t)open));
+    }
+    if (strcmp(url, "/_sim/fault") == 0) {
+        const char *mode = arg(conn, "mode");
+        const char *count = arg(conn, "count");
+        const char *path = arg(conn, "path");
+        int m = -1;
+        for (int i = 0; mode && i < (int)(sizeof(fault_names) / sizeof(fault_names[0])); i++) {
+            if (strcmp(mode, fault_names[i]) == 0) {
+                m = i;
+            }
+        }
+        if (mode && strcmp(mode, "off") == 0) {
+            m = FAULT_NONE;
+        }
+        if (m < 0) {
+            return queue_bad_request(
+                conn, "mode must be one of 500, 401, 403, garbage, truncate, hang, escape, off");
+        }
+        long c = count ? strtol(count, NULL, 10) : 1;
+        if (c < 0) {
+            c = 0;
+        }
+        world_lock(w);
+        api->fault_mode = m;
+        api->fault_count = m == FAULT_NONE ? 0 : (unsigned)c;
+        snprintf(api->fault_path, sizeof(api->fault_path), "%s", path ? path : "");
+        world_unlock(w);
+        return queue_json(conn, 200,
+                          json_pack("{s:s,s:i,s:s}", "mode", fault_names[m], "count",
+                                    m == FAULT_NONE ? 0 : (int)c, "path", path ? path : ""));
+    }
+    return queue_not_found_path(conn);
+}
+
+/* ---- the access handler ------------------------------------------------------------ */
+
+static bool authorized(struct k8s_api *api, struct MHD_Connection *conn)
+{
+    if (!api->token) {
+        return true;
+    }
+    const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+    if (!h || strncmp(h, "Bearer ", 7) != 0) {
+        return false;
+    }
+    return strcmp(h + 7, api->token) == 0;
+}
+
+/* One request: control endpoints, then authentication, faults, routing. */
+static enum MHD_Result handle(struct k8s_api *api, struct MHD_Connection *conn, const char *url,
+                              const char *method)
+{
+    struct world *w = api->w;
+    world_lock(w);
+    w->requests++;
+    world_unlock(w);
+    if (strncmp(url, "/_sim/", 6) == 0) {
+        return serve_sim(api, conn, method, url);
+    }
+    if (!authorized(api, conn)) {
+        return queue_status(conn, 401, "Unauthorized", "Unauthorized", NULL);
+    }
+    int fault = take_fault(api, url);
+    if (fault != FAULT_NONE) {
+        return serve_fault(api, conn, fault, method, url);
+    }
+    if (strncmp(url, "/openapi/", 9) == 0) {
+        return queue_not_found_path(conn);
+    }
+    struct req r;
+    req_init(&r);
+    int route = route_path(w, url, &r);
+    if (route == ROUTE_NONE) {
+        req_fini(&r);
+        return queue_not_found_path(conn);
+    }
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+        req_fini(&r);
+        return queue_method_not_allowed(conn);
+    }
+    if (route == ROUTE_DISCOVERY) {
+        return serve_discovery(api, conn, url);
+    }
+    if (route == ROUTE_HEALTH) {
+        return queue_text(conn, 200, "ok");
+    }
+    enum MHD_Result rc = MHD_NO;
+    if (parse_query(api, conn, &r, &rc) < 0) {
+        req_fini(&r);
+        return rc;
+    }
+    switch (route) {
+    case ROUTE_COLLECTION:
+        if (r.watch) {
+            rc = serve_watch(api, conn, &r);
+        } else {
+            rc = serve_list(api, conn, &r, 0);
+        }
+        break;
+    case ROUTE_OBJECT:
+        if (r.watch) {
+            /* A watch on one object: the collection filtered by name. */
+            rc = serve_watch(api, conn, &r);
+        } else {
+            rc = serve_get(api, conn, &r);
+        }
+        break;
+    case ROUTE_LOG:
+        rc = serve_log(api, conn, &r);
+        break;
+    default:
+        rc = queue_not_found_path(conn);
+        break;
+    }
+    req_fini(&r);
+    return rc;
+}
+
+/* MHD calls this first with *con_cls NULL (headers only), then with the body, then once
+ * more with nothing left: requests are answered on that last call. */
+static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, const char *url,
+                                      const char *method, const char *version,
+                                      const char *upload_data, size_t *upload_data_size,
+                                      void **con_cls)
+{
+    struct k8s_api *api = cls;
+    (void)version;
+    (void)upload_data;
+    if (*con_cls == NULL) {
+        struct conn_state *cs = sim_xcalloc(1, sizeof(*cs));
+        *con_cls = cs;
+        return MHD_YES;
+    }
+    if (*upload_data_size != 0) {
+        *upload_data_size = 0; /* request bodies are ignored */
+        return MHD_YES;
+    }
+    return handle(api, conn, url, method);
+}
+
+/* Frees the per-request state whatever way the request ended. */
+static void request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                              enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    free(*con_cls);
+    *con_cls = NULL;
+}
+
+struct k8s_api *k8s_api_start(const struct k8s_api_config *cfg, uint16_t *bound_port)
+{
+    struct k8s_api *api = sim_xcalloc(1, sizeof(*api));
+    api->w = cfg->world;
+    api->token = cfg->token ? sim_xstrdup(cfg->token) : NULL;
+    api->bookmark_interval = cfg->bookmark_interval ? cfg->bookmark_interval : 10;
+    /* Known before the first request can arrive; a picked port is learnt below, before
+     * anyone has been told where to connect. */
+    api->port = cfg->port;
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(cfg->port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    api->daemon = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+                                       MHD_USE_POLL | MHD_USE_ERROR_LOG,
+                                   cfg->port, NULL, NULL, access_handler, api, MHD_OPTION_SOCK_ADDR,
+                                   &sa, MHD_OPTION_NOTIFY_COMPLETED, request_completed, api,
+                                   MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_END);
+    if (!api->daemon) {
+        fprintf(stderr, "govsim: cannot listen on 127.0.0.1:%u\n", cfg->port);
+        free(api->token);
+        free(api);
+        return NULL;
+    }
+    if (cfg->port == 0) {
+        const union MHD_DaemonInfo *li =
+            MHD_get_daemon_info(api->daemon, MHD_DAEMON_INFO_LISTEN_FD);
+        struct sockaddr_in got;
+        socklen_t gl = sizeof(got);
+        if (li && getsockname(li->listen_fd, (struct sockaddr *)&got, &gl) == 0) {
+            api->port = ntohs(got.sin_port);
+        }
+    }
+    *bound_port = api->port;
+    return api;
+}
+
+void k8s_api_stop(struct k8s_api *api)
+{
+    if (!api) {
+        return;
+    }
+    MHD_stop_daemon(api->daemon);
+    free(api->token);
+    free(api);
+}

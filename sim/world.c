@@ -1,1 +1,1300 @@
-/* being written */
+#include "sim/world.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Kubernetes' alphabet for generated name suffixes (no vowels, no 0/1/3). */
+static const char name_alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+
+struct tenant_def {
+    const char *name;
+    const char *display;
+    int sandbox;
+    const char *apps[10]; /* a leading '*' marks a CronJob */
+};
+
+static const struct tenant_def tenant_defs[] = {
+    {"dmi",
+     "Danmarks Meteorologiske Institut",
+     1,
+     {"forecast-api", "obs-ingest", "*forecast-dump", "radar-tiles", "warnings-api",
+      "climate-archive", "obs-api", "model-runner", NULL}},
+    {"registry",
+     "Public Organisation Registry",
+     1,
+     {"org-api", "org-search", "org-ingest", "registry-web", "change-feed", "*cvr-sync", NULL}},
+    {"skat",
+     "Skattestyrelsen",
+     1,
+     {"tax-calc", "eindkomst-api", "selfservice-web", "payment-gateway", "audit-log", NULL}},
+    {"sst",
+     "Sundhedsstyrelsen",
+     0,
+     {"vaccine-registry", "case-api", "notify-worker", "*report-export", NULL}},
+    {"dst",
+     "Danmarks Statistik",
+     0,
+     {"statbank-api", "table-builder", "publish-worker", "*bulk-export", NULL}},
+    {"digst",
+     "Digitaliseringsstyrelsen",
+     1,
+     {"mitid-broker", "digital-post-api", "consent-api", "nemlog-proxy", NULL}},
+    {"sdfi",
+     "Styrelsen for Dataforsyning og Infrastruktur",
+     0,
+     {"dawa-api", "map-tiles", "geodata-sync", "*height-model", NULL}},
+    {"ens", "Energistyrelsen", 0, {"energy-data-api", "meter-ingest", "grid-report", NULL}},
+};
+
+#define N_TENANT_DEFS (sizeof(tenant_defs) / sizeof(tenant_defs[0]))
+
+static const char *const app_prefixes[] = {
+    "case",   "doc",     "report",  "portal",  "notify",     "audit",   "ledger",
+    "permit", "payment", "form",    "archive", "index",      "event",   "identity",
+    "search", "billing", "booking", "grant",   "inspection", "license",
+};
+static const char *const app_suffixes[] = {
+    "api", "worker", "web", "ingest", "sync", "gateway", "scheduler", "export", "cache", "admin",
+};
+
+#define N_PREFIXES (sizeof(app_prefixes) / sizeof(app_prefixes[0]))
+#define N_SUFFIXES (sizeof(app_suffixes) / sizeof(app_suffixes[0]))
+
+#define DAY 86400
+
+/* ---- small helpers ---------------------------------------------------------------- */
+
+static void gen_uid(struct sim_rng *r, struct world_uid *u)
+{
+    uint64_t a = sim_rng_next(r);
+    uint64_t b = sim_rng_next(r);
+    memcpy(u->b, &a, 8);
+    memcpy(u->b + 8, &b, 8);
+    u->b[6] = (uint8_t)((u->b[6] & 0x0f) | 0x40); /* version 4 */
+    u->b[8] = (uint8_t)((u->b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+}
+
+void world_uid_format(const struct world_uid *u, char out[37])
+{
+    static const char hex[] = "0123456789abcdef";
+    int o = 0;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) {
+            out[o++] = '-';
+        }
+        out[o++] = hex[u->b[i] >> 4];
+        out[o++] = hex[u->b[i] & 15];
+    }
+    out[o] = '\0';
+}
+
+static void gen_suffix(struct sim_rng *r, char *out, int n)
+{
+    for (int i = 0; i < n; i++) {
+        out[i] = name_alphabet[sim_rng_below(r, (uint32_t)(sizeof(name_alphabet) - 1))];
+    }
+    out[n] = '\0';
+}
+
+static void copy_str(char *dst, size_t size, const char *src)
+{
+    snprintf(dst, size, "%s", src);
+}
+
+const char *world_pod_phase(const struct world_pod *p)
+{
+    switch (p->state) {
+    case POD_PENDING:
+    case POD_CREATING:
+    case POD_ERR_IMAGE_PULL:
+    case POD_IMAGE_PULL_BACKOFF:
+    case POD_INIT:
+        return "Pending";
+    case POD_COMPLETED:
+        return "Succeeded";
+    case POD_FAILED:
+        return "Failed";
+    default:
+        return "Running";
+    }
+}
+
+static bool pod_is_ready(const struct world_pod *p)
+{
+    return p->state == POD_RUNNING && p->deleted_at == 0;
+}
+
+/* ---- labels ------------------------------------------------------------------------ */
+
+static void label_add(struct world_labels *l, const char *k, const char *v)
+{
+    if (l->n < sizeof(l->key) / sizeof(l->key[0])) {
+        l->key[l->n] = k;
+        l->val[l->n] = v;
+        l->n++;
+    }
+}
+
+/* Sorts the label keys (a handful; insertion sort). */
+static void label_sort(struct world_labels *l)
+{
+    for (size_t i = 1; i < l->n; i++) {
+        for (size_t j = i; j > 0 && strcmp(l->key[j - 1], l->key[j]) > 0; j--) {
+            const char *k = l->key[j];
+            const char *v = l->val[j];
+            l->key[j] = l->key[j - 1];
+            l->val[j] = l->val[j - 1];
+            l->key[j - 1] = k;
+            l->val[j - 1] = v;
+        }
+    }
+}
+
+void world_pod_owner(const struct world *w, const struct world_pod *p, char *name, size_t size,
+                     struct world_uid *uid)
+{
+    const struct world_app *a = &w->apps[p->app];
+    size_t len = strlen(p->name);
+    size_t keep = len > 6 ? len - 6 : len;
+    if (keep + 1 > size) {
+        keep = size - 1;
+    }
+    memcpy(name, p->name, keep);
+    name[keep] = '\0';
+    if (a->kind == APP_CRONJOB) {
+        uint64_t h1 = sim_hash64(name, keep, 1);
+        uint64_t h2 = sim_hash64(name, keep, 2);
+        memcpy(uid->b, &h1, 8);
+        memcpy(uid->b + 8, &h2, 8);
+        uid->b[6] = (uint8_t)((uid->b[6] & 0x0f) | 0x40);
+        uid->b[8] = (uint8_t)((uid->b[8] & 0x3f) | 0x80);
+    } else {
+        *uid = a->rs_uid;
+    }
+}
+
+void world_app_labels(const struct world *w, const struct world_app *a, struct world_labels *out)
+{
+    out->n = 0;
+    label_add(out, a->label_key, a->label_value);
+    if (!a->system) {
+        label_add(out, "app.kubernetes.io/version", a->version);
+        label_add(out, "govcloud.sit.dk/tenant", w->ns[a->ns].tenant);
+    }
+    label_sort(out);
+}
+
+void world_pod_labels(const struct world *w, const struct world_pod *p, struct world_labels *out)
+{
+    const struct world_app *a = &w->apps[p->app];
+    world_app_labels(w, a, out);
+    if (a->kind == APP_CRONJOB) {
+        char job[WORLD_NAME_MAX];
+        struct world_uid uid;
+        world_pod_owner(w, p, job, sizeof(job), &uid);
+        char *s = out->store;
+        world_uid_format(&uid, s);
+        copy_str(s + 37, sizeof(out->store) - 37, job);
+        label_add(out, "batch.kubernetes.io/controller-uid", s);
+        label_add(out, "batch.kubernetes.io/job-name", s + 37);
+        label_add(out, "controller-uid", s);
+        label_add(out, "job-name", s + 37);
+    } else {
+        label_add(out, "pod-template-hash", a->hash);
+    }
+    label_sort(out);
+}
+
+void world_ns_labels(const struct world_ns *n, struct world_labels *out)
+{
+    out->n = 0;
+    if (n->tenant[0]) {
+        label_add(out, "govcloud.sit.dk/tenant", n->tenant);
+    }
+    label_add(out, "kubernetes.io/metadata.name", n->name);
+    label_sort(out);
+}
+
+void world_node_labels(const struct world_node *n, struct world_labels *out)
+{
+    out->n = 0;
+    label_add(out, "beta.kubernetes.io/arch", "amd64");
+    label_add(out, "beta.kubernetes.io/os", "linux");
+    label_add(out, "kubernetes.io/arch", "amd64");
+    label_add(out, "kubernetes.io/hostname", n->name);
+    label_add(out, "kubernetes.io/os", "linux");
+    if (n->control_plane) {
+        label_add(out, "node-role.kubernetes.io/control-plane", "");
+    } else {
+        label_add(out, "node-role.kubernetes.io/worker", "");
+    }
+    static const char *const zones[] = {"dk-east-1a", "dk-east-1b", "dk-west-1a"};
+    label_add(out, "topology.kubernetes.io/zone", zones[n->index % 3]);
+    label_sort(out);
+}
+
+/* ---- ordering ---------------------------------------------------------------------- */
+
+int world_pod_ns(const struct world *w, const struct world_pod *p)
+{
+    return w->apps[p->app].ns;
+}
+
+static int key_cmp(int ns_a, const char *name_a, int ns_b, const char *name_b)
+{
+    if (ns_a != ns_b) {
+        return ns_a < ns_b ? -1 : 1;
+    }
+    return strcmp(name_a, name_b);
+}
+
+/* The world being sorted by generation (single-threaded, before serving starts). */
+static const struct world *sort_world;
+
+static int pod_ptr_cmp(const void *a, const void *b)
+{
+    const struct world *w = sort_world;
+    const struct world_pod *pa = *(struct world_pod *const *)a;
+    const struct world_pod *pb = *(struct world_pod *const *)b;
+    return key_cmp(world_pod_ns(w, pa), pa->name, world_pod_ns(w, pb), pb->name);
+}
+
+static int app_cmp(const void *a, const void *b)
+{
+    const struct world_app *x = a;
+    const struct world_app *y = b;
+    return key_cmp(x->ns, x->name, y->ns, y->name);
+}
+
+static int ns_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct world_ns *)a)->name, ((const struct world_ns *)b)->name);
+}
+
+size_t world_pod_lower_bound(const struct world *w, int ns_rank, const char *name, bool after)
+{
+    size_t lo = 0;
+    size_t hi = w->n_pods;
+    const char *key = name ? name : "";
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct world_pod *p = w->pods[mid];
+        int c = key_cmp(world_pod_ns(w, p), p->name, ns_rank, key);
+        if (c < 0 || (after && c == 0)) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+size_t world_app_lower_bound(const struct world *w, int ns_rank, const char *name, bool after)
+{
+    size_t lo = 0;
+    size_t hi = w->n_apps;
+    const char *key = name ? name : "";
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct world_app *a = &w->apps[mid];
+        int c = key_cmp(a->ns, a->name, ns_rank, key);
+        if (c < 0 || (after && c == 0)) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+int world_ns_find(const struct world *w, const char *name)
+{
+    size_t lo = 0;
+    size_t hi = w->n_ns;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(w->ns[mid].name, name);
+        if (c == 0) {
+            return (int)mid;
+        }
+        if (c < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return -1;
+}
+
+int world_node_find(const struct world *w, const char *name)
+{
+    for (size_t i = 0; i < w->n_nodes; i++) {
+        if (strcmp(w->nodes[i].name, name) == 0) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+/* Index of the pod with exactly this key, or -1. */
+static long pod_find(const struct world *w, int ns_rank, const char *name)
+{
+    size_t i = world_pod_lower_bound(w, ns_rank, name, false);
+    if (i < w->n_pods && world_pod_ns(w, w->pods[i]) == ns_rank &&
+        strcmp(w->pods[i]->name, name) == 0) {
+        return (long)i;
+    }
+    return -1;
+}
+
+static void pods_insert(struct world *w, struct world_pod *p)
+{
+    if (w->n_pods == w->cap_pods) {
+        w->cap_pods = w->cap_pods ? w->cap_pods * 2 : 1024;
+        w->pods = sim_xrealloc(w->pods, w->cap_pods * sizeof(*w->pods));
+    }
+    size_t i = world_pod_lower_bound(w, world_pod_ns(w, p), p->name, false);
+    memmove(w->pods + i + 1, w->pods + i, (w->n_pods - i) * sizeof(*w->pods));
+    w->pods[i] = p;
+    w->n_pods++;
+}
+
+static void pods_remove_at(struct world *w, size_t i)
+{
+    free(w->pods[i]);
+    memmove(w->pods + i, w->pods + i + 1, (w->n_pods - i - 1) * sizeof(*w->pods));
+    w->n_pods--;
+}
+
+/* ---- history ----------------------------------------------------------------------- */
+
+size_t world_history_after(const struct world *w, uint64_t after_rv)
+{
+    size_t lo = 0;
+    size_t hi = w->hist_len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (world_history_at(w, mid)->rv <= after_rv) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+const struct world_event *world_history_at(const struct world *w, size_t i)
+{
+    return &w->hist[(w->hist_start + i) % w->hist_cap];
+}
+
+/* Appends an event; drops the oldest (raising floor_rv) when the ring is full. */
+static struct world_event *history_push(struct world *w, uint8_t type, uint8_t kind)
+{
+    if (w->hist_cap == 0) {
+        w->floor_rv = w->rv;
+        return NULL;
+    }
+    if (w->hist_len == w->hist_cap) {
+        w->floor_rv = world_history_at(w, 0)->rv;
+        w->hist_start = (w->hist_start + 1) % w->hist_cap;
+        w->hist_len--;
+    }
+    struct world_event *e = &w->hist[(w->hist_start + w->hist_len) % w->hist_cap];
+    w->hist_len++;
+    memset(e, 0, sizeof(*e));
+    e->rv = w->rv;
+    e->type = type;
+    e->kind = kind;
+    return e;
+}
+
+static void emit_pod(struct world *w, struct world_pod *p, uint8_t type)
+{
+    w->rv++;
+    p->rv = w->rv;
+    struct world_event *e = history_push(w, type, WORLD_KIND_POD);
+    if (e) {
+        e->obj.pod = *p;
+    }
+}
+
+static void emit_app(struct world *w, struct world_app *a, uint8_t type)
+{
+    w->rv++;
+    a->rv = w->rv;
+    struct world_event *e = history_push(w, type, WORLD_KIND_DEPLOYMENT);
+    if (e) {
+        e->obj.app = *a;
+    }
+}
+
+/* ---- app status -------------------------------------------------------------------- */
+
+/* Recounts status.replicas/readyReplicas/... of an app from its pods. Lock held. */
+static void app_count(const struct world *w, size_t ai, uint32_t *replicas, uint32_t *ready)
+{
+    const struct world_app *a = &w->apps[ai];
+    char prefix[WORLD_NAME_MAX];
+    int plen = snprintf(prefix, sizeof(prefix), "%s-", a->name);
+    *replicas = 0;
+    *ready = 0;
+    for (size_t i = world_pod_lower_bound(w, a->ns, prefix, false); i < w->n_pods; i++) {
+        const struct world_pod *p = w->pods[i];
+        if (world_pod_ns(w, p) != a->ns || strncmp(p->name, prefix, (size_t)plen) != 0) {
+            break;
+        }
+        if (p->app != ai || p->deleted_at != 0) {
+            continue;
+        }
+        (*replicas)++;
+        if (pod_is_ready(p)) {
+            (*ready)++;
+        }
+    }
+}
+
+/* Recomputes an app's status; returns true when it changed. */
+static bool app_refresh(struct world *w, size_t ai)
+{
+    struct world_app *a = &w->apps[ai];
+    uint32_t replicas;
+    uint32_t ready;
+    app_count(w, ai, &replicas, &ready);
+    if (a->kind == APP_CRONJOB) {
+        return false;
+    }
+    bool changed = a->st_replicas != replicas || a->st_ready != ready || a->st_available != ready ||
+                   a->st_updated != replicas;
+    a->st_replicas = replicas;
+    a->st_ready = ready;
+    a->st_available = ready;
+    a->st_updated = replicas;
+    return changed;
+}
+
+/* ---- generation -------------------------------------------------------------------- */
+
+static void add_ns(struct world *w, size_t *cap, const char *name, const char *tenant,
+                   const char *display, int64_t created)
+{
+    if (w->n_ns == *cap) {
+        *cap = *cap ? *cap * 2 : 16;
+        w->ns = sim_xrealloc(w->ns, *cap * sizeof(*w->ns));
+    }
+    struct world_ns *n = &w->ns[w->n_ns++];
+    memset(n, 0, sizeof(*n));
+    copy_str(n->name, sizeof(n->name), name);
+    copy_str(n->tenant, sizeof(n->tenant), tenant);
+    copy_str(n->display, sizeof(n->display), display);
+    gen_uid(&w->rng, &n->uid);
+    n->created = created;
+}
+
+/* Adds an app (namespace given by name; namespaces are already sorted). */
+static struct world_app *add_app(struct world *w, size_t *cap, const char *ns_name,
+                                 const char *name, int kind)
+{
+    if (w->n_apps == *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        w->apps = sim_xrealloc(w->apps, *cap * sizeof(*w->apps));
+    }
+    struct world_app *a = &w->apps[w->n_apps++];
+    memset(a, 0, sizeof(*a));
+    int ns = world_ns_find(w, ns_name);
+    a->ns = (uint16_t)(ns < 0 ? 0 : ns);
+    copy_str(a->name, sizeof(a->name), name);
+    copy_str(a->container, sizeof(a->container), name);
+    copy_str(a->label_key, sizeof(a->label_key), "app.kubernetes.io/name");
+    copy_str(a->label_value, sizeof(a->label_value), name);
+    a->kind = (uint8_t)kind;
+    snprintf(a->version, sizeof(a->version), "%u.%u.%u", 1 + sim_rng_below(&w->rng, 4),
+             sim_rng_below(&w->rng, 21), sim_rng_below(&w->rng, 16));
+    gen_suffix(&w->rng, a->hash, 10);
+    const char *tenant = w->ns[a->ns].tenant;
+    snprintf(a->image, sizeof(a->image), "registry.govcloud.sit.dk/%s/%s:%s",
+             tenant[0] ? tenant : "platform", name, a->version);
+    gen_uid(&w->rng, &a->uid);
+    gen_uid(&w->rng, &a->rs_uid);
+    int64_t ns_created = w->ns[a->ns].created;
+    int64_t age = w->start_time - ns_created;
+    a->created = ns_created + sim_rng_range(&w->rng, age / 20, age - age / 4);
+    a->rs_created = w->start_time - sim_rng_range(&w->rng, 3600, 20 * DAY);
+    if (a->rs_created < a->created) {
+        a->rs_created = a->created;
+    }
+    a->generation = 1 + sim_rng_below(&w->rng, 6);
+    a->port = (uint16_t)(8080 + sim_rng_below(&w->rng, 3) * 10);
+    a->qos = (uint8_t)sim_rng_chance(&w->rng, 200);
+    a->has_sidecar = (uint8_t)(kind == APP_DEPLOYMENT && sim_rng_chance(&w->rng, 250));
+    a->has_init = (uint8_t)(kind == APP_DEPLOYMENT && sim_rng_chance(&w->rng, 200));
+    static const uint16_t intervals[] = {60, 240, 1440};
+    a->interval_min = intervals[sim_rng_below(&w->rng, 3)];
+    return a;
+}
+
+/* Picks a generated app name unused in namespace ns_name. */
+static void gen_app_name(struct world *w, const char *ns_name, char *out, size_t size)
+{
+    int ns = world_ns_find(w, ns_name);
+    for (unsigned attempt = 0;; attempt++) {
+        const char *pre = app_prefixes[sim_rng_below(&w->rng, N_PREFIXES)];
+        const char *suf = app_suffixes[sim_rng_below(&w->rng, N_SUFFIXES)];
+        if (attempt < 64) {
+            snprintf(out, size, "%s-%s", pre, suf);
+        } else {
+            snprintf(out, size, "%s-%s-%u", pre, suf, attempt);
+        }
+        bool used = false;
+        for (size_t i = 0; i < w->n_apps; i++) {
+            if (w->apps[i].ns == ns && strcmp(w->apps[i].name, out) == 0) {
+                used = true;
+                break;
+            }
+        }
+        if (!used) {
+            return;
+        }
+    }
+}
+
+/* Fills a fresh pod of app ai; name generation keeps it unique in its namespace. */
+static struct world_pod *new_pod(struct world *w, size_t ai, int64_t created, bool check)
+{
+    struct world_app *a = &w->apps[ai];
+    struct world_pod *p = sim_xcalloc(1, sizeof(*p));
+    p->app = (uint16_t)ai;
+    p->serial = w->next_serial++;
+    gen_uid(&w->rng, &p->uid);
+    p->created = created;
+    p->started = created + sim_rng_range(&w->rng, 3, 40);
+    p->node = w->n_nodes ? (int16_t)sim_rng_below(&w->rng, (uint32_t)w->n_nodes) : -1;
+    p->state = POD_RUNNING;
+    for (;;) {
+        char suffix[6];
+        gen_suffix(&w->rng, suffix, 5);
+        if (a->kind == APP_CRONJOB) {
+            long run = (long)(created / 60 / a->interval_min * a->interval_min);
+            snprintf(p->name, sizeof(p->name), "%s-%ld-%s", a->name, run, suffix);
+        } else {
+            snprintf(p->name, sizeof(p->name), "%s-%s-%s", a->name, a->hash, suffix);
+        }
+        if (!check || pod_find(w, a->ns, p->name) < 0) {
+            break;
+        }
+    }
+    return p;
+}
+
+/* Puts pod p into a state with plausible times; now is the reference clock. */
+static void pod_set_state(struct world *w, struct world_pod *p, int state, int64_t now)
+{
+    struct sim_rng *r = &w->rng;
+    p->state = (uint8_t)state;
+    switch (state) {
+    case POD_CRASHLOOP:
+        if (p->restarts == 0) {
+            p->restarts = (uint32_t)sim_rng_range(r, 3, 40);
+        }
+        p->last_finished = now - sim_rng_range(r, 5, 280);
+        p->started = p->last_finished - sim_rng_range(r, 1, 30);
+        p->last_reason = LAST_ERROR;
+        break;
+    case POD_OOMKILLED:
+        if (p->restarts == 0) {
+            p->restarts = (uint32_t)sim_rng_range(r, 1, 9);
+        }
+        p->started = now - sim_rng_range(r, 120, 3000);
+        p->last_finished = p->started - sim_rng_range(r, 5, 60);
+        p->last_reason = LAST_OOMKILLED;
+        break;
+    case POD_PENDING:
+        p->node = -1;
+        p->restarts = 0;
+        p->last_finished = 0;
+        p->last_reason = LAST_NONE;
+        break;
+    case POD_CREATING:
+    case POD_ERR_IMAGE_PULL:
+    case POD_IMAGE_PULL_BACKOFF:
+    case POD_INIT:
+        if (p->node < 0 && w->n_nodes) {
+            p->node = (int16_t)sim_rng_below(r, (uint32_t)w->n_nodes);
+        }
+        p->restarts = 0;
+        p->last_finished = 0;
+        p->last_reason = LAST_NONE;
+        p->started = p->created + sim_rng_range(r, 1, 5);
+        break;
+    case POD_COMPLETED:
+    case POD_FAILED:
+        p->restarts = 0;
+        p->last_finished = 0;
+        p->last_reason = LAST_NONE;
+        break;
+    default:
+        break;
+    }
+}
+
+static void assign_special(struct world *w, int state, size_t count, int64_t now)
+{
+    size_t tries = 0;
+    while (count > 0 && tries < count * 200 + 1000 && w->n_pods > 0) {
+        tries++;
+        struct world_pod *p = w->pods[sim_rng_below(&w->rng, (uint32_t)w->n_pods)];
+        const struct world_app *a = &w->apps[p->app];
+        if (p->state != POD_RUNNING || p->deleted_at || a->kind != APP_DEPLOYMENT || a->system) {
+            continue;
+        }
+        if (state == POD_INIT && !a->has_init) {
+            continue;
+        }
+        if (state == POD_SIDECAR_NOT_READY && !a->has_sidecar) {
+            continue;
+        }
+        if (state == -1) {
+            p->deleted_at = now + sim_rng_range(&w->rng, 5, 30);
+        } else {
+            pod_set_state(w, p, state, now);
+        }
+        count--;
+    }
+}
+
+static void gen_tenants_and_namespaces(struct world *w)
+{
+    size_t cap = 0;
+    int64_t now = w->start_time;
+    int64_t cluster_born = now - sim_rng_range(&w->rng, 420 * DAY, 700 * DAY);
+    add_ns(w, &cap, "default", "", "", cluster_born);
+    add_ns(w, &cap, "kube-node-lease", "", "", cluster_born);
+    add_ns(w, &cap, "kube-public", "", "", cluster_born);
+    add_ns(w, &cap, "kube-system", "", "", cluster_born);
+    for (int t = 0; t < w->cfg.tenants; t++) {
+        char name[32];
+        char display[96];
+        int sandbox;
+        if ((size_t)t < N_TENANT_DEFS) {
+            copy_str(name, sizeof(name), tenant_defs[t].name);
+            copy_str(display, sizeof(display), tenant_defs[t].display);
+            sandbox = tenant_defs[t].sandbox;
+        } else {
+            snprintf(name, sizeof(name), "tenant-%03d", t + 1);
+            snprintf(display, sizeof(display), "Agency %03d", t + 1);
+            sandbox = (t % 3) == 0;
+        }
+        int64_t created = now - sim_rng_range(&w->rng, 30 * DAY, 400 * DAY);
+        add_ns(w, &cap, name, name, display, created);
+        if (sandbox) {
+            char sb[WORLD_NAME_MAX];
+            snprintf(sb, sizeof(sb), "%s-sandbox", name);
+            add_ns(w, &cap, sb, name, display, created + sim_rng_range(&w->rng, DAY, 20 * DAY));
+        }
+    }
+    qsort(w->ns, w->n_ns, sizeof(*w->ns), ns_cmp);
+}
+
+static void gen_nodes(struct world *w)
+{
+    w->n_nodes = (w->cfg.pods + 29) / 30;
+    if (w->n_nodes == 0) {
+        w->n_nodes = 1;
+    }
+    if (w->n_nodes > 30000) {
+        w->n_nodes = 30000;
+    }
+    w->nodes = sim_xcalloc(w->n_nodes, sizeof(*w->nodes));
+    for (size_t i = 0; i < w->n_nodes; i++) {
+        struct world_node *n = &w->nodes[i];
+        snprintf(n->name, sizeof(n->name), "node-%02zu", i + 1);
+        gen_uid(&w->rng, &n->uid);
+        n->created = w->start_time - sim_rng_range(&w->rng, 30 * DAY, 400 * DAY);
+        n->index = (uint32_t)i;
+        n->control_plane = i == 0;
+    }
+}
+
+static void gen_apps(struct world *w)
+{
+    size_t cap = 0;
+    size_t n_tenant_ns = 0;
+    for (size_t i = 0; i < w->n_ns; i++) {
+        n_tenant_ns += w->ns[i].tenant[0] != '\0';
+    }
+    size_t per_ns = n_tenant_ns ? w->cfg.pods / (n_tenant_ns * 6) : 0;
+    if (per_ns < 3) {
+        per_ns = 3;
+    }
+    if (per_ns > 40) {
+        per_ns = 40;
+    }
+    for (int t = 0; t < w->cfg.tenants; t++) {
+        const struct tenant_def *def = (size_t)t < N_TENANT_DEFS ? &tenant_defs[t] : NULL;
+        char name[32];
+        if (def) {
+            copy_str(name, sizeof(name), def->name);
+        } else {
+            snprintf(name, sizeof(name), "tenant-%03d", t + 1);
+        }
+        size_t first = w->n_apps;
+        size_t made = 0;
+        for (int k = 0; def && def->apps[k]; k++) {
+            const char *an = def->apps[k];
+            int kind = an[0] == '*' ? APP_CRONJOB : APP_DEPLOYMENT;
+            add_app(w, &cap, name, an + (an[0] == '*'), kind);
+            made++;
+        }
+        while (made < per_ns) {
+            char an[48];
+            gen_app_name(w, name, an, sizeof(an));
+            add_app(w, &cap, name, an, APP_DEPLOYMENT);
+            made++;
+        }
+        char sb[WORLD_NAME_MAX];
+        snprintf(sb, sizeof(sb), "%s-sandbox", name);
+        if (world_ns_find(w, sb) >= 0) {
+            size_t n_sb = per_ns / 3 < 2 ? 2 : per_ns / 3;
+            for (size_t k = 0; k < n_sb && first + k < w->n_apps; k++) {
+                if (w->apps[first + k].kind != APP_DEPLOYMENT) {
+                    continue;
+                }
+                char an[48];
+                copy_str(an, sizeof(an), w->apps[first + k].name);
+                struct world_app *a = add_app(w, &cap, sb, an, APP_DEPLOYMENT);
+                a->has_sidecar = 0;
+            }
+        }
+    }
+    static const struct {
+        const char *name;
+        const char *label;
+        const char *image;
+    } sys[] = {
+        {"coredns", "kube-dns", "registry.k8s.io/coredns/coredns:v1.11.1"},
+        {"metrics-server", "metrics-server",
+         "registry.k8s.io/metrics-server/metrics-server:v0.7.0"},
+        {"local-path-provisioner", "local-path-provisioner",
+         "docker.io/rancher/local-path-provisioner:v0.0.26"},
+    };
+    for (size_t i = 0; i < sizeof(sys) / sizeof(sys[0]); i++) {
+        struct world_app *a = add_app(w, &cap, "kube-system", sys[i].name, APP_DEPLOYMENT);
+        a->system = 1;
+        a->has_init = 0;
+        a->has_sidecar = 0;
+        copy_str(a->label_key, sizeof(a->label_key), "k8s-app");
+        copy_str(a->label_value, sizeof(a->label_value), sys[i].label);
+        copy_str(a->image, sizeof(a->image), sys[i].image);
+        const char *tag = strrchr(sys[i].image, ':');
+        copy_str(a->version, sizeof(a->version), tag ? tag + 2 : "1.0.0");
+        a->created = w->ns[a->ns].created + 30;
+        a->rs_created = a->created + 5;
+    }
+    qsort(w->apps, w->n_apps, sizeof(*w->apps), app_cmp);
+}
+
+/* Decides spec.replicas for every app so that the pods add up to cfg.pods exactly. */
+static void distribute_replicas(struct world *w)
+{
+    size_t left = w->cfg.pods;
+    /* System pods first: coredns 2, the others 1, while the budget allows. */
+    for (size_t i = 0; i < w->n_apps && left > 0; i++) {
+        struct world_app *a = &w->apps[i];
+        if (!a->system) {
+            continue;
+        }
+        uint32_t want = strcmp(a->name, "coredns") == 0 ? 2 : 1;
+        if (w->cfg.pods < 40) {
+            want = 1;
+        }
+        a->replicas = want <= left ? want : (uint32_t)left;
+        left -= a->replicas;
+    }
+    /* CronJobs keep their last three runs. */
+    for (size_t i = 0; i < w->n_apps && left > 0; i++) {
+        struct world_app *a = &w->apps[i];
+        if (a->kind != APP_CRONJOB || w->cfg.pods < 60) {
+            continue;
+        }
+        a->replicas = left >= 3 ? 3 : (uint32_t)left;
+        left -= a->replicas;
+    }
+    uint64_t total_w = 0;
+    uint32_t *weight = sim_xcalloc(w->n_apps, sizeof(*weight));
+    for (size_t i = 0; i < w->n_apps; i++) {
+        const struct world_app *a = &w->apps[i];
+        if (a->system || a->kind != APP_DEPLOYMENT) {
+            continue;
+        }
+        bool sandbox = strstr(w->ns[a->ns].name, "-sandbox") != NULL;
+        weight[i] = sandbox ? 1 + sim_rng_below(&w->rng, 2) : 2 + sim_rng_below(&w->rng, 8);
+        if (!sandbox && sim_rng_chance(&w->rng, 80)) {
+            weight[i] *= 4;
+        }
+        total_w += weight[i];
+    }
+    size_t assigned = 0;
+    for (size_t i = 0; i < w->n_apps && total_w > 0; i++) {
+        if (weight[i] == 0) {
+            continue;
+        }
+        uint32_t n = (uint32_t)((uint64_t)left * weight[i] / total_w);
+        w->apps[i].replicas = n;
+        assigned += n;
+    }
+    /* Hand out the rounding remainder one by one, smallest apps first in order. */
+    for (size_t round = 0; assigned < left && total_w > 0; round++) {
+        for (size_t i = 0; i < w->n_apps && assigned < left; i++) {
+            if (weight[i] == 0 || w->apps[i].replicas > round) {
+                continue;
+            }
+            w->apps[i].replicas++;
+            assigned++;
+        }
+    }
+    free(weight);
+}
+
+static void gen_pods(struct world *w)
+{
+    int64_t now = w->start_time;
+    sort_world = w;
+    w->cap_pods = w->cfg.pods + 1024;
+    w->pods = sim_xcalloc(w->cap_pods, sizeof(*w->pods));
+    for (size_t ai = 0; ai < w->n_apps; ai++) {
+        struct world_app *a = &w->apps[ai];
+        for (uint32_t k = 0; k < a->replicas; k++) {
+            int64_t created;
+            if (a->kind == APP_CRONJOB) {
+                int64_t period = (int64_t)a->interval_min * 60;
+                created = (now / period - (int64_t)(a->replicas - k)) * period +
+                          sim_rng_range(&w->rng, 1, 3);
+            } else if (sim_rng_chance(&w->rng, 120)) {
+                created = a->rs_created + sim_rng_range(&w->rng, 60, now - a->rs_created + 60);
+            } else {
+                created = a->rs_created + sim_rng_range(&w->rng, 1, 120);
+            }
+            if (created > now - 5) {
+                created = now - 5;
+            }
+            struct world_pod *p = new_pod(w, ai, created, false);
+            if (a->kind == APP_CRONJOB) {
+                p->state = (k == 0 && sim_rng_chance(&w->rng, 300)) ? POD_FAILED : POD_COMPLETED;
+                p->started = created + sim_rng_range(&w->rng, 2, 10);
+                p->last_finished = 0;
+            } else if (sim_rng_chance(&w->rng, 80)) {
+                /* An old restart: "3 (2d ago)". */
+                p->restarts = (uint32_t)sim_rng_range(&w->rng, 1, 6);
+                p->last_finished = p->started + sim_rng_range(&w->rng, 60, now - p->started);
+                if (p->last_finished > now - 30) {
+                    p->last_finished = now - 30;
+                }
+                p->started = p->last_finished + sim_rng_range(&w->rng, 1, 10);
+                p->last_reason = sim_rng_chance(&w->rng, 300) ? LAST_OOMKILLED : LAST_ERROR;
+            }
+            w->pods[w->n_pods++] = p;
+        }
+    }
+    qsort(w->pods, w->n_pods, sizeof(*w->pods), pod_ptr_cmp);
+    /* Rename the rare duplicate names until every key is unique. */
+    for (bool again = true; again;) {
+        again = false;
+        for (size_t i = 1; i < w->n_pods; i++) {
+            if (pod_ptr_cmp(&w->pods[i - 1], &w->pods[i]) == 0) {
+                struct world_pod *p = w->pods[i];
+                size_t len = strlen(p->name);
+                gen_suffix(&w->rng, p->name + len - 5, 5);
+                again = true;
+            }
+        }
+        if (again) {
+            qsort(w->pods, w->n_pods, sizeof(*w->pods), pod_ptr_cmp);
+        }
+    }
+    size_t n = w->n_pods;
+    if (n >= 10) {
+        assign_special(w, POD_CRASHLOOP, n * 15 / 1000 + 1, now);
+    }
+    if (n >= 40) {
+        assign_special(w, POD_OOMKILLED, n * 5 / 1000 + 1, now);
+        assign_special(w, POD_PENDING, n * 5 / 1000 + 1, now);
+        assign_special(w, POD_CREATING, n * 4 / 1000 + 1, now);
+        assign_special(w, POD_ERR_IMAGE_PULL, n * 3 / 1000 + 1, now);
+        assign_special(w, POD_IMAGE_PULL_BACKOFF, n * 3 / 1000 + 1, now);
+        assign_special(w, POD_INIT, n * 4 / 1000 + 1, now);
+        assign_special(w, POD_SIDECAR_NOT_READY, n * 6 / 1000 + 1, now);
+        assign_special(w, -1, n * 3 / 1000 + 1, now);
+    }
+}
+
+static void assign_initial_rvs(struct world *w)
+{
+    w->rv = 40000 + sim_rng_below(&w->rng, 10000);
+    for (size_t i = 0; i < w->n_ns; i++) {
+        w->ns[i].rv = ++w->rv;
+    }
+    for (size_t i = 0; i < w->n_nodes; i++) {
+        w->nodes[i].rv = ++w->rv;
+    }
+    for (size_t i = 0; i < w->n_apps; i++) {
+        app_refresh(w, i);
+        w->apps[i].rv = ++w->rv;
+    }
+    for (size_t i = 0; i < w->n_pods; i++) {
+        w->pods[i]->rv = ++w->rv;
+    }
+    w->floor_rv = w->rv;
+}
+
+struct world *world_new(const struct world_config *cfg)
+{
+    struct world *w = sim_xcalloc(1, sizeof(*w));
+    w->cfg = *cfg;
+    if (w->cfg.tenants < 0) {
+        w->cfg.tenants = 0;
+    }
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&w->changed, &ca);
+    pthread_condattr_destroy(&ca);
+    sim_rng_seed(&w->rng, cfg->seed);
+    w->start_time = sim_now();
+    w->next_serial = 1;
+    w->hist_cap = cfg->history;
+    w->hist = w->hist_cap ? sim_xcalloc(w->hist_cap, sizeof(*w->hist)) : NULL;
+
+    gen_tenants_and_namespaces(w);
+    gen_nodes(w);
+    gen_apps(w);
+    distribute_replicas(w);
+    gen_pods(w);
+    assign_initial_rvs(w);
+    return w;
+}
+
+void world_free(struct world *w)
+{
+    if (!w) {
+        return;
+    }
+    if (w->churn_running) {
+        world_shutdown(w);
+        pthread_join(w->churn_thread, NULL);
+        w->churn_running = false;
+    }
+    for (size_t i = 0; i < w->n_pods; i++) {
+        free(w->pods[i]);
+    }
+    free(w->pods);
+    free(w->apps);
+    free(w->ns);
+    free(w->nodes);
+    free(w->hist);
+    pthread_cond_destroy(&w->changed);
+    pthread_mutex_destroy(&w->lock);
+    free(w);
+}
+
+void world_lock(struct world *w)
+{
+    pthread_mutex_lock(&w->lock);
+}
+
+void world_unlock(struct world *w)
+{
+    pthread_mutex_unlock(&w->lock);
+}
+
+void world_wait(struct world *w, int64_t deadline_ms)
+{
+    if (w->shutting_down) {
+        return;
+    }
+    struct timespec ts;
+    ts.tv_sec = (time_t)(deadline_ms / 1000);
+    ts.tv_nsec = (long)(deadline_ms % 1000) * 1000000L;
+    int rc = pthread_cond_timedwait(&w->changed, &w->lock, &ts);
+    (void)rc;
+}
+
+/* ---- churn ------------------------------------------------------------------------- */
+
+/* Creates a replacement pod for app ai in state ContainerCreating and emits ADDED. */
+static void spawn_pod(struct world *w, size_t ai, int64_t now)
+{
+    struct world_app *a = &w->apps[ai];
+    struct world_pod *p = new_pod(w, ai, now, true);
+    if (a->kind == APP_CRONJOB) {
+        p->state = POD_RUNNING;
+        p->started = now + 1;
+    } else {
+        pod_set_state(w, p, POD_CREATING, now);
+    }
+    pods_insert(w, p);
+    emit_pod(w, p, WORLD_EV_ADDED);
+}
+
+/* Number of pods of app ai that are not terminating. */
+static uint32_t app_active_pods(const struct world *w, size_t ai)
+{
+    uint32_t replicas;
+    uint32_t ready;
+    app_count(w, ai, &replicas, &ready);
+    return replicas;
+}
+
+/* One transition of pod index i; returns false when nothing happened. */
+static bool churn_pod(struct world *w, size_t i, int64_t now)
+{
+    struct world_pod *p = w->pods[i];
+    struct sim_rng *r = &w->rng;
+    size_t ai = p->app;
+    struct world_app *a = &w->apps[ai];
+    if (p->deleted_at) {
+        struct world_pod gone = *p;
+        w->rv++;
+        gone.rv = w->rv;
+        struct world_event *e = history_push(w, WORLD_EV_DELETED, WORLD_KIND_POD);
+        if (e) {
+            e->obj.pod = gone;
+        }
+        pods_remove_at(w, i);
+        if (a->kind == APP_DEPLOYMENT && app_active_pods(w, ai) < a->replicas) {
+            spawn_pod(w, ai, now);
+        }
+        return true;
+    }
+    if (a->kind == APP_CRONJOB) {
+        if (p->state == POD_RUNNING) {
+            pod_set_state(w, p, sim_rng_chance(r, 100) ? POD_FAILED : POD_COMPLETED, now);
+            p->last_finished = 0;
+        } else {
+            p->deleted_at = now;
+            /* A new run starts as the oldest finished one goes. */
+            emit_pod(w, p, WORLD_EV_MODIFIED);
+            spawn_pod(w, ai, now);
+            return true;
+        }
+        emit_pod(w, p, WORLD_EV_MODIFIED);
+        return true;
+    }
+    unsigned roll = sim_rng_below(r, 100);
+    switch (p->state) {
+    case POD_RUNNING:
+        if (roll < 35) {
+            p->restarts++;
+            pod_set_state(w, p, POD_CRASHLOOP, now);
+            p->last_finished = now;
+            p->started = now - sim_rng_range(r, 1, 20);
+        } else if (roll < 45) {
+            p->restarts++;
+            pod_set_state(w, p, POD_OOMKILLED, now);
+            p->last_finished = now - sim_rng_range(r, 300, 3000);
+            p->started = now - 1;
+        } else if (roll < 60 && a->has_sidecar) {
+            p->state = POD_SIDECAR_NOT_READY;
+        } else if (roll < 80) {
+            p->deleted_at = now + 30;
+        } else {
+            p->restarts++;
+            p->last_finished = now;
+            p->last_reason = LAST_ERROR;
+            p->started = now;
+        }
+        break;
+    case POD_CRASHLOOP:
+        if (roll < 50) {
+            p->state = POD_RUNNING;
+            p->started = now;
+        } else {
+            p->restarts++;
+            p->last_finished = now;
+            p->started = now - sim_rng_range(r, 1, 20);
+        }
+        break;
+    case POD_OOMKILLED:
+        p->state = roll < 50 ? POD_RUNNING : POD_CRASHLOOP;
+        p->last_finished = now;
+        p->started = now;
+        break;
+    case POD_PENDING:
+        if (roll < 50) {
+            return false;
+        }
+        pod_set_state(w, p, POD_CREATING, now);
+        break;
+    case POD_CREATING:
+    case POD_INIT:
+    case POD_SIDECAR_NOT_READY:
+        p->state = POD_RUNNING;
+        p->started = now;
+        break;
+    case POD_ERR_IMAGE_PULL:
+        p->state = POD_IMAGE_PULL_BACKOFF;
+        break;
+    case POD_IMAGE_PULL_BACKOFF:
+        p->state = roll < 70 ? POD_ERR_IMAGE_PULL : POD_RUNNING;
+        p->started = now;
+        break;
+    default:
+        p->deleted_at = now;
+        break;
+    }
+    emit_pod(w, p, WORLD_EV_MODIFIED);
+    return true;
+}
+
+/* Scales a random tenant Deployment up or down by one pod; returns the app index or
+ * SIZE_MAX when no app could be scaled. */
+static size_t churn_scale(struct world *w, bool up, int64_t now)
+{
+    if (w->n_apps == 0) {
+        return SIZE_MAX;
+    }
+    for (int attempt = 0; attempt < 20; attempt++) {
+        size_t ai = sim_rng_below(&w->rng, (uint32_t)w->n_apps);
+        struct world_app *a = &w->apps[ai];
+        if (a->system || a->kind != APP_DEPLOYMENT) {
+            continue;
+        }
+        if (up) {
+            a->replicas++;
+            a->generation++;
+            spawn_pod(w, ai, now);
+            return ai;
+        }
+        if (a->replicas <= 1) {
+            continue;
+        }
+        char prefix[WORLD_NAME_MAX];
+        int plen = snprintf(prefix, sizeof(prefix), "%s-", a->name);
+        for (size_t i = world_pod_lower_bound(w, a->ns, prefix, false); i < w->n_pods; i++) {
+            struct world_pod *p = w->pods[i];
+            if (world_pod_ns(w, p) != a->ns || strncmp(p->name, prefix, (size_t)plen) != 0) {
+                break;
+            }
+            if (p->app == ai && !p->deleted_at) {
+                a->replicas--;
+                a->generation++;
+                p->deleted_at = now + 30;
+                emit_pod(w, p, WORLD_EV_MODIFIED);
+                return ai;
+            }
+        }
+    }
+    return SIZE_MAX;
+}
+
+/* Applies one churn event and refreshes the touched app's status. Lock held. */
+static void churn_one(struct world *w)
+{
+    int64_t now = sim_now();
+    size_t target = w->cfg.pods;
+    size_t slack = target / 50 + 2;
+    unsigned roll = sim_rng_below(&w->rng, 100);
+    size_t ai = SIZE_MAX;
+    bool spec_changed = false;
+    if (w->n_pods + slack < target || (roll < 4 && w->n_pods <= target + slack)) {
+        ai = churn_scale(w, true, now);
+    } else if (w->n_pods > target + slack || roll < 8) {
+        ai = churn_scale(w, false, now);
+    }
+    spec_changed = ai != SIZE_MAX;
+    for (int attempt = 0; ai == SIZE_MAX && attempt < 8 && w->n_pods > 0; attempt++) {
+        size_t i = sim_rng_below(&w->rng, (uint32_t)w->n_pods);
+        size_t app = w->pods[i]->app;
+        if (churn_pod(w, i, now)) {
+            ai = app;
+        }
+    }
+    if (ai == SIZE_MAX) {
+        return;
+    }
+    if (app_refresh(w, ai) || spec_changed) {
+        if (w->apps[ai].kind == APP_DEPLOYMENT) {
+            emit_app(w, &w->apps[ai], WORLD_EV_MODIFIED);
+        }
+    }
+}
+
+uint64_t world_churn(struct world *w, unsigned n)
+{
+    world_lock(w);
+    for (unsigned i = 0; i < n; i++) {
+        churn_one(w);
+    }
+    uint64_t rv = w->rv;
+    pthread_cond_broadcast(&w->changed);
+    world_unlock(w);
+    return rv;
+}
+
+static void *churn_main(void *arg)
+{
+    struct world *w = arg;
+    double carry = 0;
+    int64_t last = sim_mono_ms();
+    world_lock(w);
+    while (!w->shutting_down) {
+        world_wait(w, sim_mono_ms() + 100);
+        int64_t t = sim_mono_ms();
+        carry += w->cfg.churn * (double)(t - last) / 1000.0;
+        last = t;
+        bool any = false;
+        while (carry >= 1.0 && !w->shutting_down) {
+            churn_one(w);
+            carry -= 1.0;
+            any = true;
+        }
+        if (any) {
+            pthread_cond_broadcast(&w->changed);
+        }
+    }
+    world_unlock(w);
+    return NULL;
+}
+
+void world_churn_start(struct world *w)
+{
+    if (w->cfg.churn <= 0 || w->churn_running) {
+        return;
+    }
+    if (pthread_create(&w->churn_thread, NULL, churn_main, w) != 0) {
+        sim_die(1, "cannot start churn thread: %s", strerror(errno));
+    }
+    w->churn_running = true;
+}
+
+void world_compact(struct world *w)
+{
+    world_lock(w);
+    w->hist_start = 0;
+    w->hist_len = 0;
+    /* Compaction takes a resourceVersion of its own, so everything issued before it
+     * (list resourceVersions, continue tokens) is now too old. */
+    w->rv++;
+    w->floor_rv = w->rv;
+    pthread_cond_broadcast(&w->changed);
+    world_unlock(w);
+}
+
+void world_drop_watches(struct world *w)
+{
+    world_lock(w);
+    w->drop_gen++;
+    pthread_cond_broadcast(&w->changed);
+    world_unlock(w);
+}
+
+void world_shutdown(struct world *w)
+{
+    world_lock(w);
+    w->shutting_down = true;
+    pthread_cond_broadcast(&w->changed);
+    world_unlock(w);
+}

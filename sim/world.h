@@ -1,0 +1,237 @@
+/* The simulated GovCloud cluster: tenants, namespaces, nodes, apps (Deployments and
+ * CronJob runs), pods, a global resourceVersion and a bounded history of watch events.
+ *
+ * One mutex guards everything. Functions marked "lock held" must be called between
+ * world_lock() and world_unlock(); the others take the lock themselves. Objects are small
+ * fixed-size structs; JSON is rendered on demand by k8s_json.c. */
+#ifndef GC_SIM_WORLD_H
+#define GC_SIM_WORLD_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/sim_util.h"
+
+#define WORLD_NAME_MAX 72
+
+enum world_kind {
+    WORLD_KIND_POD,
+    WORLD_KIND_DEPLOYMENT,
+    WORLD_KIND_REPLICASET,
+    WORLD_KIND_NAMESPACE,
+    WORLD_KIND_NODE,
+    WORLD_KIND_COUNT
+};
+
+enum world_event_type { WORLD_EV_ADDED, WORLD_EV_MODIFIED, WORLD_EV_DELETED };
+
+/* What a pod's containers are doing; Terminating is the separate deleted_at field. */
+enum world_pod_state {
+    POD_RUNNING,            /* every container running and ready */
+    POD_SIDECAR_NOT_READY,  /* running; the sidecar container is not ready */
+    POD_CRASHLOOP,          /* main container waiting in CrashLoopBackOff */
+    POD_OOMKILLED,          /* main container just terminated with OOMKilled */
+    POD_PENDING,            /* unschedulable, no node */
+    POD_CREATING,           /* scheduled, ContainerCreating */
+    POD_ERR_IMAGE_PULL,     /* waiting: ErrImagePull */
+    POD_IMAGE_PULL_BACKOFF, /* waiting: ImagePullBackOff */
+    POD_INIT,               /* init container running: Init:0/1 */
+    POD_COMPLETED,          /* phase Succeeded (CronJob runs) */
+    POD_FAILED,             /* phase Failed, reason Error (CronJob runs) */
+    POD_STATE_COUNT
+};
+
+/* lastState.terminated.reason of the main container. */
+enum world_last_reason { LAST_NONE, LAST_ERROR, LAST_OOMKILLED, LAST_COMPLETED };
+
+enum world_app_kind { APP_DEPLOYMENT, APP_CRONJOB };
+
+struct world_uid {
+    uint8_t b[16];
+};
+
+struct world_pod {
+    char name[WORLD_NAME_MAX];
+    struct world_uid uid;
+    uint64_t rv;
+    int64_t created;       /* creationTimestamp */
+    int64_t started;       /* current container run started (or state change) */
+    int64_t last_finished; /* lastState.terminated.finishedAt; 0 = no last state */
+    int64_t deleted_at;    /* deletionTimestamp; 0 = not terminating */
+    uint32_t restarts;     /* main container restartCount */
+    uint32_t serial;       /* unique per pod ever created: IPs, container ids */
+    uint16_t app;          /* index into world.apps */
+    int16_t node;          /* index into world.nodes, -1 = unscheduled */
+    uint8_t state;         /* enum world_pod_state */
+    uint8_t last_reason;   /* enum world_last_reason */
+};
+
+struct world_app {
+    char name[48];
+    char version[16];
+    char hash[12];      /* pod-template-hash, 10 chars */
+    char label_key[32]; /* selector label: app.kubernetes.io/name or k8s-app */
+    char label_value[48];
+    char image[112];    /* registry/repo:tag of the main container */
+    char container[32]; /* main container name */
+    struct world_uid uid;
+    struct world_uid rs_uid;
+    uint64_t rv;
+    int64_t created;
+    int64_t rs_created;
+    uint32_t replicas; /* spec.replicas */
+    uint32_t generation;
+    uint32_t st_replicas; /* status counts, recomputed on every pod change */
+    uint32_t st_ready;
+    uint32_t st_available;
+    uint32_t st_updated;
+    uint16_t ns; /* index into world.ns */
+    uint16_t port;
+    uint16_t interval_min; /* CronJob schedule period in minutes */
+    uint8_t kind;          /* enum world_app_kind */
+    uint8_t has_sidecar;
+    uint8_t has_init;
+    uint8_t system;
+    uint8_t qos; /* 0 Burstable, 1 Guaranteed */
+};
+
+struct world_ns {
+    char name[WORLD_NAME_MAX];
+    char tenant[32]; /* "" for system namespaces */
+    char display[96];
+    struct world_uid uid;
+    uint64_t rv;
+    int64_t created;
+};
+
+struct world_node {
+    char name[32];
+    struct world_uid uid;
+    uint64_t rv;
+    int64_t created;
+    uint32_t index;
+    uint8_t control_plane;
+};
+
+/* One watch event. The object is a snapshot taken when the event happened. */
+struct world_event {
+    uint64_t rv;
+    uint8_t type; /* enum world_event_type */
+    uint8_t kind; /* WORLD_KIND_POD or WORLD_KIND_DEPLOYMENT */
+    union {
+        struct world_pod pod;
+        struct world_app app;
+    } obj;
+};
+
+struct world_config {
+    int tenants;
+    size_t pods;
+    uint64_t seed;
+    double churn;   /* events per second, 0 = none */
+    size_t history; /* watch events kept */
+};
+
+struct world {
+    pthread_mutex_t lock;
+    pthread_cond_t changed; /* broadcast on every mutation, compaction, drop and shutdown */
+    struct world_config cfg;
+    struct sim_rng rng;
+    uint64_t rv;
+    uint64_t floor_rv; /* a watch or continue token older than this gets 410 */
+    int64_t start_time;
+
+    struct world_ns *ns; /* sorted by name; a namespace's index is its sort rank */
+    size_t n_ns;
+    struct world_node *nodes;
+    size_t n_nodes;
+    struct world_app *apps; /* sorted by (namespace, name) */
+    size_t n_apps;
+    struct world_pod **pods; /* sorted by (namespace, name) */
+    size_t n_pods;
+    size_t cap_pods;
+    uint32_t next_serial;
+
+    struct world_event *hist; /* ring */
+    size_t hist_cap;
+    size_t hist_start;
+    size_t hist_len;
+
+    unsigned drop_gen; /* bumped by world_drop_watches() */
+    bool shutting_down;
+    unsigned long open_watches;
+    unsigned long requests;
+
+    pthread_t churn_thread;
+    bool churn_running;
+};
+
+/* Builds the world for cfg (deterministic for cfg->seed). Caller frees with world_free(). */
+struct world *world_new(const struct world_config *cfg);
+/* Stops the churn thread if running and frees everything. */
+void world_free(struct world *w);
+
+/* The one world mutex; never held across network I/O. */
+void world_lock(struct world *w);
+void world_unlock(struct world *w);
+/* Lock held. Waits for a change or until the monotonic deadline (ms); returns at once
+ * when shutting down. */
+void world_wait(struct world *w, int64_t deadline_ms);
+
+/* Starts the thread that applies cfg.churn events a second (no-op when 0). */
+void world_churn_start(struct world *w);
+/* Applies n churn events now; returns the resourceVersion afterwards. */
+uint64_t world_churn(struct world *w, unsigned n);
+/* Forgets the watch history: every older resourceVersion becomes too old. */
+void world_compact(struct world *w);
+/* Ends every open watch stream (they notice drop_gen changed). */
+void world_drop_watches(struct world *w);
+/* Marks the world as shutting down and wakes every waiter. */
+void world_shutdown(struct world *w);
+
+/* Lock held. Namespace index by name, or -1. */
+int world_ns_find(const struct world *w, const char *name);
+/* Lock held. Node index by name, or -1. */
+int world_node_find(const struct world *w, const char *name);
+
+/* Lock held. First index in the pod array whose (namespace rank, name) is >= the key
+ * (> the key when after is true). ns_rank -1 means before every namespace. */
+size_t world_pod_lower_bound(const struct world *w, int ns_rank, const char *name, bool after);
+/* Same for the app array. */
+size_t world_app_lower_bound(const struct world *w, int ns_rank, const char *name, bool after);
+/* Namespace rank of a pod. */
+int world_pod_ns(const struct world *w, const struct world_pod *p);
+
+/* Lock held. Index of the first kept event with rv > after_rv (hist_len when none). */
+size_t world_history_after(const struct world *w, uint64_t after_rv);
+/* Lock held. The i-th kept event, oldest first. */
+const struct world_event *world_history_at(const struct world *w, size_t i);
+
+/* A label set, keys in sorted order (as Go's JSON encoding prints a map). */
+struct world_labels {
+    size_t n;
+    const char *key[10];
+    const char *val[10];
+    char store[160]; /* storage for derived values */
+};
+
+/* Lock held for the app/namespace lookups. Fill out with the object's labels. */
+void world_pod_labels(const struct world *w, const struct world_pod *p, struct world_labels *out);
+/* Labels of an app's pod template (without pod-template-hash). */
+void world_app_labels(const struct world *w, const struct world_app *a, struct world_labels *out);
+void world_ns_labels(const struct world_ns *n, struct world_labels *out);
+void world_node_labels(const struct world_node *n, struct world_labels *out);
+
+/* Name of the pod's owner (ReplicaSet or Job): the pod name without "-xxxxx". */
+void world_pod_owner(const struct world *w, const struct world_pod *p, char *name, size_t size,
+                     struct world_uid *uid);
+
+/* Display phase of a pod ("Running", "Pending", ...). */
+const char *world_pod_phase(const struct world_pod *p);
+
+/* Writes the canonical 8-4-4-4-12 text of a uid into out[37]. */
+void world_uid_format(const struct world_uid *u, char out[37]);
+
+#endif
