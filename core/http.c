@@ -92,6 +92,28 @@ static int http_timer_cb(CURLM *multi, long timeout_ms, void *userp)
     return 0;
 }
 
+/* End of the response headers of a stream: tell the owner with an empty on_data call, so a
+ * watch that is connected but quiet counts as connected. */
+static size_t http_header_cb(char *data, size_t size, size_t nmemb, void *userp)
+{
+    struct http_req *r = userp;
+    size_t n = size * nmemb;
+
+    if (r->stream && (n == 2 || n == 1) && (data[0] == '\r' || data[0] == '\n')) {
+        long status = 0;
+
+        curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+        if (status >= 200) { /* not a 100 Continue */
+            r->status = status;
+            if (!r->on_data(r, data, 0, r->arg)) {
+                r->aborted_by_cb = true;
+                return 0;
+            }
+        }
+    }
+    return n;
+}
+
 static size_t http_write_cb(char *data, size_t size, size_t nmemb, void *userp)
 {
     struct http_req *r = userp;
@@ -245,6 +267,11 @@ struct http_req *http_start(struct http *h, const struct http_opts *o, http_data
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_cb);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, http_header_cb);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPIDLE, 30L);
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPINTVL, 10L);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");

@@ -45,7 +45,8 @@ struct http_result {
     double seconds;           /* total time */
 };
 
-/* Streamed bytes; return false to cancel the request (on_done then reports "cancelled"). */
+/* Streamed bytes; return false to cancel the request (on_done then reports "cancelled").
+ * Called once with len 0 when the response headers are complete (status known). */
 typedef bool (*http_data_cb)(struct http_req *req, const char *data, size_t len, void *arg);
 /* Called exactly once per started request unless it was cancelled with http_cancel(). The
  * request is freed right after it returns. */
