@@ -5,7 +5,7 @@
 set -eu
 BUILD_PKGS="build-essential pkg-config libncurses-dev libcurl4-openssl-dev libjansson-dev
  libldap2-dev libpcre2-dev libcmocka-dev libyaml-dev libmicrohttpd-dev"
-TEST_PKGS="tmux procps"
+TEST_PKGS="tmux procps curl jq"
 pkgs="$BUILD_PKGS"
 if [ "${1:-build}" = test ]; then
     pkgs="$pkgs $TEST_PKGS"

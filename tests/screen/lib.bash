@@ -1,0 +1,107 @@
+# Shared helpers for screen tests: a private tmux server, a govsim on a free loopback port,
+# a private kubeconfig, TAP output. Source it from a test script run at the repo root.
+
+set -u
+BIN="${GC_BIN_DIR:-build}"
+TMUX_SOCK="gc-test-$$"
+WORK=$(mktemp -d)
+SIM_PID=""
+FAILS=0
+
+tm() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
+
+cleanup() {
+    tm kill-server >/dev/null 2>&1
+    [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+ok() { echo "ok - $1"; }
+not_ok() {
+    echo "not ok - $1"
+    FAILS=$((FAILS + 1))
+    if [ -n "${2:-}" ]; then printf '%s\n' "$2" | sed 's/^/#   /'; fi
+}
+check() { # description command...
+    local d="$1"
+    shift
+    if "$@"; then ok "$d"; else not_ok "$d" "$(screen)"; fi
+}
+finish() { exit $((FAILS > 0)); }
+
+# Starts govsim with the given arguments; sets SIM_URL and writes $WORK/kubeconfig.
+start_sim() {
+    "$BIN/govsim" --port 0 "$@" >"$WORK/sim.out" 2>"$WORK/sim.err" &
+    SIM_PID=$!
+    for _ in $(seq 100); do
+        grep -q 'listening on' "$WORK/sim.out" 2>/dev/null && break
+        sleep 0.05
+    done
+    SIM_PORT=$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\)$/\1/p' "$WORK/sim.out")
+    if [ -z "$SIM_PORT" ]; then
+        echo "Bail out! govsim did not start: $(cat "$WORK/sim.err")"
+        exit 1
+    fi
+    SIM_URL="http://127.0.0.1:$SIM_PORT"
+    write_kubeconfig "$SIM_URL" >"$WORK/kubeconfig"
+}
+
+write_kubeconfig() { # server
+    cat <<KC
+apiVersion: v1
+kind: Config
+current-context: sim
+clusters:
+- name: sim
+  cluster:
+    server: $1
+contexts:
+- name: sim
+  context:
+    cluster: sim
+    user: sim
+users:
+- name: sim
+  user:
+    token: test-token
+KC
+}
+
+# Runs a command in a fresh tmux session of the given size; its exit status goes to
+# $WORK/exit when it ends.
+start_console() { # cols rows command...
+    local cols=$1 rows=$2
+    shift 2
+    tm new-session -d -s gc -x "$cols" -y "$rows" \
+        "env -u TMUX TERM=xterm-256color $* ; echo \$? > $WORK/exit; sleep 60"
+}
+
+screen() { tm capture-pane -p -t gc 2>/dev/null; }
+keys() { tm send-keys -t gc "$@"; }
+
+# Waits until the screen matches an extended regex (default 10 s).
+wait_for() { # regex [seconds]
+    local end=$((SECONDS + ${2:-10}))
+    while [ $SECONDS -lt $end ]; do
+        screen | grep -Eq -- "$1" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+wait_exit() { # seconds; prints the exit status
+    local end=$((SECONDS + ${1:-5}))
+    while [ $SECONDS -lt $end ]; do
+        if [ -s "$WORK/exit" ]; then cat "$WORK/exit"; return 0; fi
+        sleep 0.05
+    done
+    echo none
+    return 1
+}
+
+sim_get() { curl -s --max-time 30 "$SIM_URL$1"; }
+sim_post() { curl -s --max-time 30 -X POST "$SIM_URL$1" >/dev/null; }
+
+# Is the process running? A zombie counts as gone (a container's init may never reap it).
+alive() { [ -n "$1" ] && [ -e "/proc/$1" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
