@@ -1,1 +1,1120 @@
-/* core/config: being written. */
+/* The configuration file: a table-driven INI parser into struct gc_config, and passwords
+ * read from files with safe permissions or from the environment. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "core/config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pcre2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/xalloc.h"
+
+/* A config file larger than this is a mistake. */
+#define CONFIG_MAX_FILE (1024 * 1024)
+/* Nor is a password longer than this. */
+#define CONFIG_MAX_PASSWORD 4096
+/* Duration bounds in milliseconds. */
+#define CONFIG_MIN_DURATION 100
+#define CONFIG_MAX_DURATION (24 * 3600 * 1000LL)
+
+enum config_type {
+    CT_STRING,      /* any text */
+    CT_PATH,        /* a file; a leading ~/ is the home directory */
+    CT_PATH_OR_URL, /* a file or an http(s) URL */
+    CT_URL,         /* http:// or https:// */
+    CT_LDAP_URI,    /* ldap://, ldaps:// or ldapi:// */
+    CT_DURATION,    /* int64_t milliseconds */
+    CT_BOOL,
+    CT_PERCENT, /* double, 0..100 */
+    CT_PERIOD,  /* enum config_period */
+    CT_PATTERN, /* PCRE2 with at least one capture group */
+    CT_LIST,    /* [tenant] namespaces: a NULL-terminated char ** and a count */
+};
+
+struct config_key {
+    const char *name;
+    enum config_type type;
+    size_t offset; /* into struct gc_config, or into struct config_tenant for [tenant] */
+};
+
+struct config_section {
+    const char *name;
+    bool tenant; /* [tenant NAME]: takes a name, may repeat with different names */
+    const struct config_key *keys;
+    size_t nkeys;
+};
+
+#define GC_OFF(field) offsetof(struct gc_config, field)
+#define TN_OFF(field) offsetof(struct config_tenant, field)
+#define SOURCE_KEYS(sec)                                                                           \
+    {"url", CT_URL, GC_OFF(sec.url)}, {"user", CT_STRING, GC_OFF(sec.user)},                       \
+        {"password_file", CT_PATH, GC_OFF(sec.password_file)},                                     \
+        {"interval", CT_DURATION, GC_OFF(sec.interval_ms)},                                        \
+    {                                                                                              \
+        "tenant_pattern", CT_PATTERN, GC_OFF(sec.tenant_pattern)                                   \
+    }
+
+static const struct config_key kubernetes_keys[] = {
+    {"kubeconfig", CT_PATH, GC_OFF(kubernetes.kubeconfig)},
+    {"context", CT_STRING, GC_OFF(kubernetes.context)},
+    {"interval_metrics", CT_DURATION, GC_OFF(kubernetes.interval_metrics_ms)},
+    {"tenant_pattern", CT_PATTERN, GC_OFF(kubernetes.tenant_pattern)},
+};
+static const struct config_key nagios_keys[] = {SOURCE_KEYS(nagios)};
+static const struct config_key servicenow_keys[] = {SOURCE_KEYS(servicenow)};
+static const struct config_key mapr_keys[] = {SOURCE_KEYS(mapr)};
+static const struct config_key krakend_keys[] = {
+    {"config", CT_PATH_OR_URL, GC_OFF(krakend.config)},
+    {"metrics", CT_URL, GC_OFF(krakend.metrics)},
+    {"health", CT_URL, GC_OFF(krakend.health)},
+    {"tenant_pattern", CT_PATTERN, GC_OFF(krakend.tenant_pattern)},
+};
+static const struct config_key directory_keys[] = {
+    {"uri", CT_LDAP_URI, GC_OFF(directory.uri)},
+    {"base", CT_STRING, GC_OFF(directory.base)},
+    {"bind_dn", CT_STRING, GC_OFF(directory.bind_dn)},
+    {"password_file", CT_PATH, GC_OFF(directory.password_file)},
+    {"starttls", CT_BOOL, GC_OFF(directory.starttls)},
+};
+static const struct config_key access_keys[] = {
+    {"operators", CT_STRING, GC_OFF(access.operators)},
+    {"oncall", CT_STRING, GC_OFF(access.oncall)},
+    {"tenant_group_prefix", CT_STRING, GC_OFF(access.tenant_group_prefix)},
+};
+static const struct config_key sla_keys[] = {
+    {"target", CT_PERCENT, GC_OFF(sla.target)},
+    {"period", CT_PERIOD, GC_OFF(sla.period)},
+};
+static const struct config_key ui_keys[] = {
+    {"theme", CT_STRING, GC_OFF(ui.theme)},
+    {"refresh", CT_DURATION, GC_OFF(ui.refresh_ms)},
+    {"mouse", CT_BOOL, GC_OFF(ui.mouse)},
+};
+static const struct config_key tls_keys[] = {
+    {"ca_file", CT_PATH, GC_OFF(tls.ca_file)},
+    {"insecure", CT_BOOL, GC_OFF(tls.insecure)},
+};
+static const struct config_key tenant_keys[] = {
+    {"display", CT_STRING, TN_OFF(display)},
+    {"namespaces", CT_LIST, TN_OFF(namespaces)},
+    {"nagios_hostgroup", CT_STRING, TN_OFF(nagios_hostgroup)},
+    {"servicenow_company", CT_STRING, TN_OFF(servicenow_company)},
+    {"mapr_prefix", CT_STRING, TN_OFF(mapr_prefix)},
+    {"gateway_prefix", CT_STRING, TN_OFF(gateway_prefix)},
+    {"sla_target", CT_PERCENT, TN_OFF(sla_target)},
+};
+
+#define KEYS(k) k, sizeof(k) / sizeof(k[0])
+static const struct config_section sections[] = {
+    {"kubernetes", false, KEYS(kubernetes_keys)},
+    {"nagios", false, KEYS(nagios_keys)},
+    {"servicenow", false, KEYS(servicenow_keys)},
+    {"mapr", false, KEYS(mapr_keys)},
+    {"krakend", false, KEYS(krakend_keys)},
+    {"directory", false, KEYS(directory_keys)},
+    {"access", false, KEYS(access_keys)},
+    {"sla", false, KEYS(sla_keys)},
+    {"ui", false, KEYS(ui_keys)},
+    {"tls", false, KEYS(tls_keys)},
+    {"tenant", true, KEYS(tenant_keys)},
+};
+#undef KEYS
+
+#define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
+/* The most keys a section has (struct parser tracks each key's line). */
+#define MAX_KEYS 8
+#define NKEYS(k) (sizeof(k) / sizeof(k[0]))
+_Static_assert(NKEYS(kubernetes_keys) <= MAX_KEYS, "raise MAX_KEYS");
+_Static_assert(NKEYS(nagios_keys) <= MAX_KEYS, "raise MAX_KEYS");
+_Static_assert(NKEYS(krakend_keys) <= MAX_KEYS, "raise MAX_KEYS");
+_Static_assert(NKEYS(directory_keys) <= MAX_KEYS, "raise MAX_KEYS");
+_Static_assert(NKEYS(access_keys) <= MAX_KEYS, "raise MAX_KEYS");
+_Static_assert(NKEYS(sla_keys) <= MAX_KEYS, "raise MAX_KEYS");
+_Static_assert(NKEYS(ui_keys) <= MAX_KEYS, "raise MAX_KEYS");
+_Static_assert(NKEYS(tls_keys) <= MAX_KEYS, "raise MAX_KEYS");
+_Static_assert(NKEYS(tenant_keys) <= MAX_KEYS, "raise MAX_KEYS");
+#define SEC_NONE (-1)
+#define SEC_UNKNOWN (-2)
+
+/* Default tenant patterns (docs/configuration.md, DESIGN.md "Tenant mapping"). */
+#define DEFAULT_NAGIOS_PATTERN "^tenant-([a-z0-9-]+)$"
+#define DEFAULT_MAPR_PATTERN "^(?:t\\.|/tenants/)([a-z0-9-]+)[./]"
+#define DEFAULT_KRAKEND_PATTERN "^/([a-z0-9-]+)/"
+#define DEFAULT_REFRESH_MS 30000
+#define DEFAULT_SLA_TARGET 99.5
+
+struct parser {
+    const char *file;
+    struct gc_config *c;
+    struct config_diag *d;
+    int nerrors;
+    int section;                    /* index into sections[], SEC_NONE or SEC_UNKNOWN */
+    size_t tenant;                  /* index into c->tenants when in a [tenant] section */
+    char *section_label;            /* "[nagios]", "[tenant dmi]": for messages */
+    size_t section_line[NSECTIONS]; /* first line of each fixed section; 0 = not seen */
+    size_t *tenant_line;            /* first line of each tenant section */
+    size_t key_line[MAX_KEYS];      /* line of each key in the current section; 0 = unset */
+};
+
+static const char *const period_names[] = {"month", "week", "day"};
+
+const char *config_period_name(enum config_period p)
+{
+    return (unsigned)p < 3 ? period_names[p] : "?";
+}
+
+void config_diag_init(struct config_diag *d)
+{
+    memset(d, 0, sizeof(*d));
+}
+
+static void free_list(char **items, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(items[i]);
+    }
+    free(items);
+}
+
+void config_diag_fini(struct config_diag *d)
+{
+    free_list(d->errors, d->nerrors);
+    free_list(d->warnings, d->nwarnings);
+    config_diag_init(d);
+}
+
+/* Formats a message into a new string. */
+static char *vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+static char *vformat(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    int n;
+    char *s;
+
+    va_copy(ap2, ap);
+    n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    s = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+    vsnprintf(s, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
+    return s;
+}
+
+static void push(char ***items, size_t *n, char *msg)
+{
+    *items = xrealloc(*items, (*n + 1) * sizeof(**items));
+    (*items)[(*n)++] = msg;
+}
+
+/* Records an error (is_error) or a warning; d may be NULL. */
+static void diag_add(struct config_diag *d, bool is_error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void diag_add(struct config_diag *d, bool is_error, const char *fmt, ...)
+{
+    va_list ap;
+    char *msg;
+
+    if (d == NULL) {
+        return;
+    }
+    va_start(ap, fmt);
+    msg = vformat(fmt, ap);
+    va_end(ap);
+    if (is_error) {
+        push(&d->errors, &d->nerrors, msg);
+    } else {
+        push(&d->warnings, &d->nwarnings, msg);
+    }
+}
+
+/* "FILE:LINE: message" as an error; counts it. */
+static void perr(struct parser *p, size_t line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void perr(struct parser *p, size_t line, const char *fmt, ...)
+{
+    va_list ap;
+    char *msg;
+
+    va_start(ap, fmt);
+    msg = vformat(fmt, ap);
+    va_end(ap);
+    diag_add(p->d, true, "%s:%zu: %s", p->file, line, msg);
+    free(msg);
+    p->nerrors++;
+}
+
+void config_init(struct gc_config *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->nagios.tenant_pattern = xstrdup(DEFAULT_NAGIOS_PATTERN);
+    c->mapr.tenant_pattern = xstrdup(DEFAULT_MAPR_PATTERN);
+    c->krakend.tenant_pattern = xstrdup(DEFAULT_KRAKEND_PATTERN);
+    c->access.operators = xstrdup("govcloud-operators");
+    c->access.oncall = xstrdup("govcloud-oncall");
+    c->access.tenant_group_prefix = xstrdup("tenant-");
+    c->sla.target = DEFAULT_SLA_TARGET;
+    c->sla.period = CONFIG_PERIOD_MONTH;
+    c->ui.theme = xstrdup("default");
+    c->ui.refresh_ms = DEFAULT_REFRESH_MS;
+    c->ui.mouse = true;
+    c->tls.insecure = false;
+    c->kubernetes.interval_metrics_ms = DEFAULT_REFRESH_MS;
+    c->nagios.interval_ms = DEFAULT_REFRESH_MS;
+    c->servicenow.interval_ms = DEFAULT_REFRESH_MS;
+    c->mapr.interval_ms = DEFAULT_REFRESH_MS;
+}
+
+/* Frees every string a key table points at, with `base` the struct the offsets refer to. */
+static void free_keys(void *base, const struct config_key *keys, size_t nkeys)
+{
+    for (size_t i = 0; i < nkeys; i++) {
+        void *field = (char *)base + keys[i].offset;
+
+        switch (keys[i].type) {
+        case CT_STRING:
+        case CT_PATH:
+        case CT_PATH_OR_URL:
+        case CT_URL:
+        case CT_LDAP_URI:
+        case CT_PATTERN:
+            free(*(char **)field);
+            *(char **)field = NULL;
+            break;
+        case CT_LIST: {
+            char **list = *(char ***)field;
+
+            for (size_t j = 0; list != NULL && list[j] != NULL; j++) {
+                free(list[j]);
+            }
+            free(list);
+            *(char ***)field = NULL;
+            break;
+        }
+        default:
+            break;
+        }
+    }
+}
+
+void config_fini(struct gc_config *c)
+{
+    for (size_t s = 0; s < NSECTIONS; s++) {
+        if (!sections[s].tenant) {
+            free_keys(c, sections[s].keys, sections[s].nkeys);
+        }
+    }
+    for (size_t t = 0; t < c->ntenants; t++) {
+        free_keys(&c->tenants[t], tenant_keys, NKEYS(tenant_keys));
+        free(c->tenants[t].name);
+    }
+    free(c->tenants);
+    free(c->path);
+    memset(c, 0, sizeof(*c));
+}
+
+const struct config_tenant *config_tenant(const struct gc_config *c, const char *name)
+{
+    for (size_t i = 0; i < c->ntenants; i++) {
+        if (strcmp(c->tenants[i].name, name) == 0) {
+            return &c->tenants[i];
+        }
+    }
+    return NULL;
+}
+
+const char *config_default_path(char *buf, size_t n)
+{
+    const char *xdg = getenv("XDG_CONFIG_HOME");
+    const char *home = getenv("HOME");
+    int len;
+
+    /* The XDG spec says a relative XDG_CONFIG_HOME is invalid and must be ignored. */
+    if (xdg != NULL && xdg[0] == '/') {
+        len = snprintf(buf, n, "%s/govconsole/config.ini", xdg);
+    } else if (home != NULL && home[0] != '\0') {
+        len = snprintf(buf, n, "%s/.config/govconsole/config.ini", home);
+    } else {
+        return NULL;
+    }
+    return len >= 0 && (size_t)len < n ? buf : NULL;
+}
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Trims blanks at both ends in place; returns the start. */
+static char *trim(char *s)
+{
+    size_t n;
+
+    while (is_blank(*s)) {
+        s++;
+    }
+    n = strlen(s);
+    while (n > 0 && is_blank(s[n - 1])) {
+        s[--n] = '\0';
+    }
+    return s;
+}
+
+/* True if s starts a comment: '#' or ';'. */
+static bool is_comment(const char *s)
+{
+    return *s == '#' || *s == ';';
+}
+
+/* Cuts an unquoted value at a '#' or ';' that follows a blank. */
+static void strip_inline_comment(char *v)
+{
+    for (char *q = v; *q != '\0'; q++) {
+        if (is_comment(q) && q > v && is_blank(q[-1])) {
+            *q = '\0';
+            return;
+        }
+    }
+}
+
+/* Parses a duration ("30", "30s", "500ms", "5m", "1h") into milliseconds. */
+static bool parse_duration(const char *s, int64_t *ms)
+{
+    int64_t n = 0, mult;
+    const char *p = s;
+
+    if (*p < '0' || *p > '9') {
+        return false;
+    }
+    while (*p >= '0' && *p <= '9') {
+        if (n > CONFIG_MAX_DURATION) {
+            return false;
+        }
+        n = n * 10 + (*p++ - '0');
+    }
+    if (*p == '\0' || strcmp(p, "s") == 0) {
+        mult = 1000;
+    } else if (strcmp(p, "ms") == 0) {
+        mult = 1;
+    } else if (strcmp(p, "m") == 0) {
+        mult = 60 * 1000;
+    } else if (strcmp(p, "h") == 0) {
+        mult = 3600 * 1000;
+    } else {
+        return false;
+    }
+    *ms = n * mult;
+    return true;
+}
+
+static bool parse_bool(const char *s, bool *b)
+{
+    static const char *const yes[] = {"true", "yes", "on", "1"};
+    static const char *const no[] = {"false", "no", "off", "0"};
+
+    for (size_t i = 0; i < 4; i++) {
+        if (strcasecmp(s, yes[i]) == 0) {
+            *b = true;
+            return true;
+        }
+        if (strcasecmp(s, no[i]) == 0) {
+            *b = false;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Parses "99.5", "100", "99.95%" without strtod, so the locale's decimal comma cannot make
+ * "99.5" mean 99. */
+static bool parse_percent(const char *s, double *out)
+{
+    double v = 0, scale = 1;
+    const char *p = s;
+    int digits = 0;
+
+    while (*p >= '0' && *p <= '9') {
+        v = v * 10 + (*p++ - '0');
+        if (++digits > 3) {
+            return false;
+        }
+    }
+    if (digits == 0) {
+        return false;
+    }
+    if (*p == '.') {
+        p++;
+        if (*p < '0' || *p > '9') {
+            return false;
+        }
+        while (*p >= '0' && *p <= '9') {
+            scale /= 10;
+            v += scale * (*p++ - '0');
+        }
+    }
+    if (*p == '%') {
+        p++;
+    }
+    if (*p != '\0' || v > 100) {
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+/* A Kubernetes namespace name (an RFC 1123 label). */
+static bool valid_namespace(const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n == 0 || n > 63 || s[0] == '-' || s[n - 1] == '-') {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-')) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* A tenant name as in [tenant NAME]: the same alphabet as namespaces. */
+static bool valid_tenant_name(const char *s)
+{
+    return valid_namespace(s);
+}
+
+/* Checks a tenant pattern compiles and captures. Returns NULL or an error (caller frees). */
+static char *check_pattern(const char *pattern)
+{
+    int errcode;
+    PCRE2_SIZE erroff;
+    uint32_t captures = 0;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &errcode,
+                                   &erroff, NULL);
+
+    if (re == NULL) {
+        PCRE2_UCHAR msg[256];
+
+        pcre2_get_error_message(errcode, msg, sizeof(msg));
+        return xasprintf("%s at offset %zu", (const char *)msg, (size_t)erroff);
+    }
+    pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &captures);
+    pcre2_code_free(re);
+    if (captures == 0) {
+        return xstrdup("no capture group for the tenant");
+    }
+    return NULL;
+}
+
+/* Expands a leading "~/" to $HOME. Returns a new string. */
+static char *expand_home(const char *v)
+{
+    const char *home = getenv("HOME");
+
+    if (v[0] == '~' && v[1] == '/' && home != NULL && home[0] != '\0') {
+        return xasprintf("%s%s", home, v + 1);
+    }
+    return xstrdup(v);
+}
+
+static bool has_prefix(const char *s, const char *prefix)
+{
+    return strncasecmp(s, prefix, strlen(prefix)) == 0 && s[strlen(prefix)] != '\0';
+}
+
+/* Replaces the string at *field with a copy of v (NULL when v is empty). */
+static void set_string(char **field, char *v)
+{
+    free(*field);
+    *field = v;
+}
+
+/* Splits "a, b c" into a NULL-terminated list; returns false on a bad namespace (*bad set to
+ * the first one, caller frees). */
+static bool parse_list(const char *v, char ***out, size_t *count, char **bad)
+{
+    char *copy = xstrdup(v);
+    char **list = NULL;
+    size_t n = 0;
+    char *save = NULL;
+
+    for (char *w = strtok_r(copy, ", \t", &save); w != NULL; w = strtok_r(NULL, ", \t", &save)) {
+        if (!valid_namespace(w)) {
+            *bad = xstrdup(w);
+            for (size_t i = 0; i < n; i++) {
+                free(list[i]);
+            }
+            free(list);
+            free(copy);
+            return false;
+        }
+        list = xrealloc(list, (n + 2) * sizeof(*list));
+        list[n++] = xstrdup(w);
+        list[n] = NULL;
+    }
+    free(copy);
+    *out = list;
+    *count = n;
+    return true;
+}
+
+/* Types whose empty value means "not set" (NULL). */
+static bool is_string_type(enum config_type t)
+{
+    return t == CT_STRING || t == CT_PATH || t == CT_PATH_OR_URL || t == CT_URL ||
+           t == CT_LDAP_URI || t == CT_PATTERN;
+}
+
+/* Stores value v (unquoted, trimmed) for key k into the struct at base. */
+static void set_value(struct parser *p, size_t line, void *base, const struct config_key *k,
+                      const char *v)
+{
+    void *field = (char *)base + k->offset;
+    char *msg;
+
+    if (v[0] == '\0' && is_string_type(k->type)) {
+        set_string(field, NULL);
+        return;
+    }
+    switch (k->type) {
+    case CT_STRING:
+        set_string(field, xstrdup(v));
+        break;
+    case CT_PATH:
+        set_string(field, expand_home(v));
+        break;
+    case CT_PATH_OR_URL:
+        set_string(field, has_prefix(v, "http://") || has_prefix(v, "https://") ? xstrdup(v)
+                                                                                : expand_home(v));
+        break;
+    case CT_URL:
+        if (!has_prefix(v, "http://") && !has_prefix(v, "https://")) {
+            perr(p, line, "bad URL '%s' for '%s' (use http:// or https://)", v, k->name);
+            return;
+        }
+        set_string(field, xstrdup(v));
+        break;
+    case CT_LDAP_URI:
+        if (!has_prefix(v, "ldap://") && !has_prefix(v, "ldaps://") && !has_prefix(v, "ldapi://")) {
+            perr(p, line, "bad URI '%s' for '%s' (use ldap://, ldaps:// or ldapi://)", v, k->name);
+            return;
+        }
+        set_string(field, xstrdup(v));
+        break;
+    case CT_DURATION: {
+        int64_t ms;
+
+        if (!parse_duration(v, &ms)) {
+            perr(p, line, "bad duration '%s' for '%s' (use 30, 30s, 5m or 1h)", v, k->name);
+            return;
+        }
+        if (ms < CONFIG_MIN_DURATION || ms > CONFIG_MAX_DURATION) {
+            perr(p, line, "duration '%s' for '%s' is out of range (100ms to 24h)", v, k->name);
+            return;
+        }
+        *(int64_t *)field = ms;
+        break;
+    }
+    case CT_BOOL:
+        if (!parse_bool(v, field)) {
+            perr(p, line, "bad boolean '%s' for '%s' (use true or false)", v, k->name);
+        }
+        break;
+    case CT_PERCENT:
+        if (!parse_percent(v, field)) {
+            perr(p, line, "bad percentage '%s' for '%s' (use a number from 0 to 100)", v, k->name);
+        }
+        break;
+    case CT_PERIOD: {
+        size_t i = 0;
+
+        while (i < 3 && strcasecmp(v, period_names[i]) != 0) {
+            i++;
+        }
+        if (i == 3) {
+            perr(p, line, "bad period '%s' for '%s' (use month, week or day)", v, k->name);
+            return;
+        }
+        *(enum config_period *)field = (enum config_period)i;
+        break;
+    }
+    case CT_PATTERN:
+        msg = check_pattern(v);
+        if (msg != NULL) {
+            perr(p, line, "bad pattern for '%s': %s", k->name, msg);
+            free(msg);
+            return;
+        }
+        set_string(field, xstrdup(v));
+        break;
+    case CT_LIST: {
+        /* Only [tenant] namespaces is a list. */
+        struct config_tenant *t = base;
+        char **list = NULL;
+        size_t n = 0;
+        char *bad = NULL;
+
+        if (!parse_list(v, &list, &n, &bad)) {
+            perr(p, line, "bad namespace '%s' in '%s' (use a-z, 0-9 and -)", bad, k->name);
+            free(bad);
+            return;
+        }
+        free_keys(base, k, 1);
+        t->namespaces = list;
+        t->nnamespaces = n;
+        break;
+    }
+    }
+}
+
+/* Handles "[name]" or "[name arg]"; inner is the text between the brackets. */
+static void parse_section(struct parser *p, size_t line, char *inner)
+{
+    char *name = trim(inner);
+    char *arg = name;
+    size_t s;
+
+    while (*arg != '\0' && !is_blank(*arg)) {
+        arg++;
+    }
+    if (*arg != '\0') {
+        *arg++ = '\0';
+        arg = trim(arg);
+    }
+    if (*name == '\0') {
+        perr(p, line, "syntax error: empty section name");
+        p->section = SEC_UNKNOWN;
+        return;
+    }
+    free(p->section_label);
+    p->section_label = *arg != '\0' ? xasprintf("[%s %s]", name, arg) : xasprintf("[%s]", name);
+    memset(p->key_line, 0, sizeof(p->key_line));
+    p->section = SEC_UNKNOWN;
+    for (s = 0; s < NSECTIONS && strcmp(sections[s].name, name) != 0; s++) {
+    }
+    if (s == NSECTIONS) {
+        diag_add(p->d, false, "%s:%zu: unknown section %s", p->file, line, p->section_label);
+        return;
+    }
+    if (!sections[s].tenant) {
+        if (*arg != '\0') {
+            perr(p, line, "section [%s] takes no name", name);
+            return;
+        }
+        if (p->section_line[s] != 0) {
+            perr(p, line, "duplicate section [%s] (first on line %zu)", name, p->section_line[s]);
+            return;
+        }
+        p->section_line[s] = line;
+        p->section = (int)s;
+        return;
+    }
+    if (*arg == '\0') {
+        perr(p, line, "[%s] needs a name: [%s NAME]", name, name);
+        return;
+    }
+    if (!valid_tenant_name(arg)) {
+        perr(p, line, "bad tenant name '%s' (use a-z, 0-9 and -)", arg);
+        return;
+    }
+    for (size_t t = 0; t < p->c->ntenants; t++) {
+        if (strcmp(p->c->tenants[t].name, arg) == 0) {
+            perr(p, line, "duplicate section [%s %s] (first on line %zu)", name, arg,
+                 p->tenant_line[t]);
+            return;
+        }
+    }
+    p->c->tenants = xrealloc(p->c->tenants, (p->c->ntenants + 1) * sizeof(*p->c->tenants));
+    p->tenant_line = xrealloc(p->tenant_line, (p->c->ntenants + 1) * sizeof(*p->tenant_line));
+    p->tenant = p->c->ntenants++;
+    memset(&p->c->tenants[p->tenant], 0, sizeof(p->c->tenants[p->tenant]));
+    p->c->tenants[p->tenant].name = xstrdup(arg);
+    p->c->tenants[p->tenant].sla_target = -1; /* filled from [sla] target at the end */
+    p->tenant_line[p->tenant] = line;
+    p->section = (int)s;
+}
+
+/* A key name: letters, digits, '_', '-' and '.'. */
+static bool valid_key(const char *k)
+{
+    if (*k == '\0') {
+        return false;
+    }
+    for (; *k != '\0'; k++) {
+        char c = *k;
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-' || c == '.')) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Handles "key = value"; eq points at the '='. */
+static void parse_key(struct parser *p, size_t line, char *text, char *eq)
+{
+    char *key, *v;
+    const struct config_section *sec;
+    size_t k;
+
+    *eq = '\0';
+    key = trim(text);
+    v = trim(eq + 1);
+    if (!valid_key(key)) {
+        perr(p, line, "syntax error: expected [section], key = value or a comment");
+        return;
+    }
+    if (*v == '"') {
+        char *close = strchr(v + 1, '"');
+
+        if (close == NULL) {
+            perr(p, line, "syntax error: unterminated quote");
+            return;
+        }
+        *close = '\0';
+        if (*trim(close + 1) != '\0' && !is_comment(trim(close + 1))) {
+            perr(p, line, "syntax error: text after the closing quote");
+            return;
+        }
+        v++;
+    } else {
+        strip_inline_comment(v);
+        v = trim(v);
+    }
+    if (p->section == SEC_NONE) {
+        perr(p, line, "key '%s' outside any section", key);
+        return;
+    }
+    if (p->section == SEC_UNKNOWN) {
+        return; /* the section was already reported */
+    }
+    sec = &sections[p->section];
+    for (k = 0; k < sec->nkeys && strcmp(sec->keys[k].name, key) != 0; k++) {
+    }
+    if (k == sec->nkeys) {
+        diag_add(p->d, false, "%s:%zu: unknown key '%s' in %s", p->file, line, key,
+                 p->section_label);
+        return;
+    }
+    if (p->key_line[k] != 0) {
+        perr(p, line, "duplicate key '%s' in %s (first on line %zu)", key, p->section_label,
+             p->key_line[k]);
+        return;
+    }
+    p->key_line[k] = line;
+    set_value(p, line, sec->tenant ? (void *)&p->c->tenants[p->tenant] : (void *)p->c,
+              &sec->keys[k], v);
+}
+
+/* Parses one line (NUL-terminated, no newline). */
+static void parse_line(struct parser *p, size_t line, char *text)
+{
+    char *s = trim(text);
+    char *eq;
+
+    if (*s == '\0' || is_comment(s)) {
+        return;
+    }
+    if (*s == '[') {
+        char *close = strchr(s, ']');
+        char *rest;
+
+        if (close == NULL) {
+            perr(p, line, "syntax error: missing ']'");
+            return;
+        }
+        *close = '\0';
+        rest = trim(close + 1);
+        if (*rest != '\0' && !is_comment(rest)) {
+            perr(p, line, "syntax error: text after ']'");
+            return;
+        }
+        parse_section(p, line, s + 1);
+        return;
+    }
+    eq = strchr(s, '=');
+    if (eq == NULL) {
+        perr(p, line, "syntax error: expected [section], key = value or a comment");
+        return;
+    }
+    parse_key(p, line, s, eq);
+}
+
+int config_parse(const char *file, const char *text, size_t len, struct gc_config *out,
+                 struct config_diag *diag)
+{
+    struct parser p;
+    const char *cur = text;
+    const char *end = text + len;
+    size_t line = 0;
+
+    config_init(out);
+    memset(&p, 0, sizeof(p));
+    p.file = file;
+    p.c = out;
+    p.d = diag;
+    p.section = SEC_NONE;
+    /* Intervals not set in the file follow [ui] refresh: mark them unset while parsing. */
+    out->kubernetes.interval_metrics_ms = 0;
+    out->nagios.interval_ms = 0;
+    out->servicenow.interval_ms = 0;
+    out->mapr.interval_ms = 0;
+    if (len >= 3 && memcmp(cur, "\xef\xbb\xbf", 3) == 0) {
+        cur += 3;
+    }
+    while (cur < end) {
+        const char *nl = memchr(cur, '\n', (size_t)(end - cur));
+        size_t n = (size_t)((nl != NULL ? nl : end) - cur);
+        char *buf;
+
+        line++;
+        if (memchr(cur, '\0', n) != NULL) {
+            perr(&p, line, "NUL byte in line");
+            cur += n + 1;
+            continue;
+        }
+        buf = xstrndup(cur, n);
+        if (n > 0 && buf[n - 1] == '\r') {
+            buf[n - 1] = '\0';
+        }
+        parse_line(&p, line, buf);
+        free(buf);
+        cur += n + 1;
+    }
+    if (out->kubernetes.interval_metrics_ms == 0) {
+        out->kubernetes.interval_metrics_ms = out->ui.refresh_ms;
+    }
+    if (out->nagios.interval_ms == 0) {
+        out->nagios.interval_ms = out->ui.refresh_ms;
+    }
+    if (out->servicenow.interval_ms == 0) {
+        out->servicenow.interval_ms = out->ui.refresh_ms;
+    }
+    if (out->mapr.interval_ms == 0) {
+        out->mapr.interval_ms = out->ui.refresh_ms;
+    }
+    for (size_t t = 0; t < out->ntenants; t++) {
+        if (out->tenants[t].sla_target < 0) {
+            out->tenants[t].sla_target = out->sla.target;
+        }
+    }
+    free(p.section_label);
+    free(p.tenant_line);
+    return p.nerrors > 0 ? -1 : 0;
+}
+
+/* Reads a whole file (at most `max` bytes) into a new buffer. Returns 0 or an errno value
+ * (EFBIG when too large). */
+static int read_all(int fd, size_t max, char **out, size_t *outlen)
+{
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+
+    for (;;) {
+        ssize_t got;
+
+        if (cap - len < 1024) {
+            cap = cap ? cap * 2 : 4096;
+            buf = xrealloc(buf, cap + 1);
+        }
+        got = read(fd, buf + len, cap - len);
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got < 0) {
+            int err = errno;
+
+            free(buf);
+            return err;
+        }
+        if (got == 0) {
+            break;
+        }
+        len += (size_t)got;
+        if (len > max) {
+            free(buf);
+            return EFBIG;
+        }
+    }
+    if (buf == NULL) {
+        buf = xmalloc(1);
+    }
+    buf[len] = '\0';
+    *out = buf;
+    *outlen = len;
+    return 0;
+}
+
+int config_load(const char *path, struct gc_config *out, struct config_diag *diag)
+{
+    char defpath[4096];
+    const char *file = path;
+    char *text = NULL;
+    size_t len = 0;
+    int fd, err, rc;
+
+    if (file == NULL) {
+        file = config_default_path(defpath, sizeof(defpath));
+        if (file == NULL) {
+            config_init(out);
+            diag_add(diag, false, "no home directory (HOME is not set): using the defaults");
+            return 0;
+        }
+    }
+    fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        err = errno;
+        config_init(out);
+        if (path == NULL && err == ENOENT) {
+            return 0;
+        }
+        diag_add(diag, true, "%s: %s", file, strerror(err));
+        return -1;
+    }
+    err = read_all(fd, CONFIG_MAX_FILE, &text, &len);
+    close(fd);
+    if (err != 0) {
+        config_init(out);
+        diag_add(diag, true, "%s: %s", file,
+                 err == EFBIG ? "too large for a configuration file" : strerror(err));
+        return -1;
+    }
+    rc = config_parse(file, text, len, out, diag);
+    out->path = xstrdup(file);
+    free(text);
+    return rc;
+}
+
+/* The password_file of a section, or NULL. */
+static const char *password_file_of(const struct gc_config *c, const char *section)
+{
+    if (strcmp(section, "nagios") == 0) {
+        return c->nagios.password_file;
+    }
+    if (strcmp(section, "servicenow") == 0) {
+        return c->servicenow.password_file;
+    }
+    if (strcmp(section, "mapr") == 0) {
+        return c->mapr.password_file;
+    }
+    if (strcmp(section, "directory") == 0) {
+        return c->directory.password_file;
+    }
+    return NULL;
+}
+
+/* Reads a password file the way ssh reads a private key: the file must be a regular file of
+ * ours that nobody else can read or write. */
+static char *read_password_file(const char *path, char **err)
+{
+    struct stat st;
+    char buf[CONFIG_MAX_PASSWORD + 1];
+    char *text;
+    size_t len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    int e = 0;
+
+    if (fd < 0) {
+        *err = xasprintf("%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st) != 0) {
+        *err = xasprintf("%s: %s", path, strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        *err = xasprintf("%s: not a regular file", path);
+        close(fd);
+        return NULL;
+    }
+    if (st.st_uid != geteuid()) {
+        *err = xasprintf("%s: owned by uid %u, not by you (uid %u)", path, (unsigned)st.st_uid,
+                         (unsigned)geteuid());
+        close(fd);
+        return NULL;
+    }
+    if ((st.st_mode & 077) != 0) {
+        *err = xasprintf("%s: permissions %04o are too open; use chmod 600", path,
+                         (unsigned)(st.st_mode & 07777));
+        close(fd);
+        return NULL;
+    }
+    /* One fixed buffer, wiped afterwards: no stray copies of the password in freed memory. */
+    for (;;) {
+        ssize_t got = read(fd, buf + len, sizeof(buf) - len);
+
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got < 0) {
+            e = errno;
+            break;
+        }
+        if (got == 0) {
+            break;
+        }
+        len += (size_t)got;
+        if (len == sizeof(buf)) {
+            e = EFBIG;
+            break;
+        }
+    }
+    close(fd);
+    if (e != 0) {
+        explicit_bzero(buf, sizeof(buf));
+        *err =
+            xasprintf("%s: %s", path, e == EFBIG ? "too large for a password file" : strerror(e));
+        return NULL;
+    }
+    while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r')) {
+        len--;
+    }
+    if (len == 0) {
+        explicit_bzero(buf, sizeof(buf));
+        *err = xasprintf("%s: the password file is empty", path);
+        return NULL;
+    }
+    text = xstrndup(buf, len);
+    explicit_bzero(buf, sizeof(buf));
+    return text;
+}
+
+char *config_password(const struct gc_config *c, const char *section, char **err)
+{
+    const char *file = password_file_of(c, section);
+    char name[64];
+    size_t n;
+    const char *env;
+
+    *err = NULL;
+    if (file != NULL) {
+        return read_password_file(file, err);
+    }
+    n = (size_t)snprintf(name, sizeof(name), "GOVCONSOLE_%s_PASSWORD", section);
+    if (n >= sizeof(name)) {
+        return NULL;
+    }
+    for (char *q = name; *q != '\0'; q++) {
+        if (*q >= 'a' && *q <= 'z') {
+            *q = (char)(*q - 'a' + 'A');
+        } else if (!((*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9'))) {
+            *q = '_';
+        }
+    }
+    env = getenv(name);
+    if (env != NULL && env[0] != '\0') {
+        return xstrdup(env);
+    }
+    return NULL;
+}

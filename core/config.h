@@ -1,0 +1,154 @@
+/* The configuration file: an INI file read once at start (docs/configuration.md).
+ *
+ *     [nagios]                     a section
+ *     url = http://mon/nagios4/cgi-bin
+ *     interval = 1m                durations: 30, 30s, 5m, 1h (and 500ms)
+ *     [tenant dmi]                 a section with a name
+ *     display = "Danish Meteorological Institute"
+ *
+ * `#` and `;` start comments (at the start of a line, or after a blank in a value); values
+ * may be quoted with "..." to keep blanks, `#` and `;`. Messages are "FILE:LINE: message".
+ * Errors (bad syntax, a key outside any section, a duplicate section or key, a value of the
+ * wrong type) make the file unusable; unknown sections and keys are only warnings. */
+#ifndef GC_CORE_CONFIG_H
+#define GC_CORE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum config_period {
+    CONFIG_PERIOD_MONTH,
+    CONFIG_PERIOD_WEEK,
+    CONFIG_PERIOD_DAY,
+};
+
+/* [nagios], [servicenow] and [mapr]. Strings are owned; NULL when not set. */
+struct config_source {
+    char *url;
+    char *user;
+    char *password_file;
+    int64_t interval_ms;  /* default: [ui] refresh */
+    char *tenant_pattern; /* PCRE2, first capture group = tenant; see defaults below */
+};
+
+/* [tenant NAME] */
+struct config_tenant {
+    char *name; /* the NAME in [tenant NAME]: [a-z0-9-]+ */
+    char *display;
+    char **namespaces; /* NULL-terminated; NULL when not set (label-based only) */
+    size_t nnamespaces;
+    char *nagios_hostgroup;
+    char *servicenow_company;
+    char *mapr_prefix;
+    char *gateway_prefix;
+    double sla_target; /* percent; default [sla] target */
+};
+
+/* Every string is owned by the struct and freed by config_fini(); NULL when not set. */
+struct gc_config {
+    char *path; /* the file read; NULL when the default file did not exist */
+
+    struct {
+        char *kubeconfig; /* NULL: $KUBECONFIG or ~/.kube/config, decided by kubeconfig.c */
+        char *context;    /* NULL: the kubeconfig's current context */
+        int64_t interval_metrics_ms; /* default: [ui] refresh */
+        char *tenant_pattern;        /* default NULL: tenants come from namespace labels */
+    } kubernetes;
+
+    struct config_source nagios;     /* tenant_pattern default ^tenant-([a-z0-9-]+)$ */
+    struct config_source servicenow; /* tenant_pattern default NULL: company = display name */
+    struct config_source mapr;       /* tenant_pattern default ^(?:t\.|/tenants/)([a-z0-9-]+)[./] */
+
+    struct {
+        char *config;         /* path or URL of krakend.json */
+        char *metrics;        /* Prometheus URL */
+        char *health;         /* URL */
+        char *tenant_pattern; /* default ^/([a-z0-9-]+)/ */
+    } krakend;
+
+    struct {
+        char *uri; /* ldap://, ldaps:// or ldapi:// */
+        char *base;
+        char *bind_dn;
+        char *password_file;
+        bool starttls; /* default false */
+    } directory;
+
+    struct {
+        char *operators;           /* group DN or cn; default "govcloud-operators" */
+        char *oncall;              /* default "govcloud-oncall" */
+        char *tenant_group_prefix; /* default "tenant-" */
+    } access;
+
+    struct {
+        double target;             /* percent, default 99.5 */
+        enum config_period period; /* default month */
+    } sla;
+
+    struct {
+        char *theme;        /* default "default" */
+        int64_t refresh_ms; /* default 30 s; also the default of every source interval */
+        bool mouse;         /* default true */
+    } ui;
+
+    struct {
+        char *ca_file;
+        bool insecure; /* default false: TLS is verified */
+    } tls;
+
+    struct config_tenant *tenants; /* in file order */
+    size_t ntenants;
+};
+
+/* Messages from config_load(), each "FILE:LINE: message" (or "FILE: message"); owned. */
+struct config_diag {
+    char **errors;
+    size_t nerrors;
+    char **warnings;
+    size_t nwarnings;
+};
+
+void config_diag_init(struct config_diag *d);
+/* Frees every message; the struct is then empty and reusable. */
+void config_diag_fini(struct config_diag *d);
+
+/* Fills *c with the defaults. config_load() does this itself. */
+void config_init(struct gc_config *c);
+/* Frees every string and tenant; *c is left with the defaults' memory released (call
+ * config_init() again to reuse it). */
+void config_fini(struct gc_config *c);
+
+/* Loads `path`, or when path is NULL the default file (config_default_path()); a default
+ * file that does not exist is not an error and gives the defaults, an explicit path that
+ * does not exist is. Always initialises *out (so config_fini() is always right). Returns 0
+ * when the configuration is usable (diag may hold warnings), -1 when diag holds at least one
+ * error. `diag` may be NULL. */
+int config_load(const char *path, struct gc_config *out, struct config_diag *diag);
+
+/* Parses text (len bytes) as if read from a file called `file` (used in messages). Same
+ * contract as config_load(), minus the file. */
+int config_parse(const char *file, const char *text, size_t len, struct gc_config *out,
+                 struct config_diag *diag);
+
+/* Writes "$XDG_CONFIG_HOME/govconsole/config.ini" (or "$HOME/.config/govconsole/config.ini"
+ * when XDG_CONFIG_HOME is unset or not absolute) into buf. Returns buf, or NULL when HOME is
+ * unknown or buf is too small. */
+const char *config_default_path(char *buf, size_t n);
+
+/* The password for a section ("nagios", "servicenow", "mapr", "directory"): read from the
+ * section's password_file if set, else from $GOVCONSOLE_<SECTION>_PASSWORD. Returns a new
+ * string the caller frees (and should wipe), without the trailing newline. Returns NULL with
+ * *err set (caller frees) when the file cannot be used: unreadable, not a regular file, not
+ * owned by the user, readable or writable by group or others ("FILE: permissions 0644 are too
+ * open; use chmod 600"), empty or too large. Returns NULL with *err NULL when no password is
+ * configured. The password never appears in a message. */
+char *config_password(const struct gc_config *c, const char *section, char **err);
+
+/* The name of a period as written in the file ("month", "week", "day"). Static. */
+const char *config_period_name(enum config_period p);
+
+/* The tenant called `name`, or NULL. Borrowed; valid until config_fini(). */
+const struct config_tenant *config_tenant(const struct gc_config *c, const char *name);
+
+#endif

@@ -1,0 +1,688 @@
+/* core/config: the INI parser, typed values, defaults, messages, passwords, the default path
+ * and the example in docs/configuration.md. Run from the repository root (or set GC_ROOT). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/config.h"
+
+#define DATA "tests/data/config"
+
+static char tmpdir[64];
+
+/* Reads a file into a NUL-terminated buffer (caller frees); fails the test if it cannot. */
+static char *slurp(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    char *buf;
+    long n;
+
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+    n = ftell(fp);
+    assert_true(n >= 0);
+    rewind(fp);
+    buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+    buf[n] = '\0';
+    fclose(fp);
+    return buf;
+}
+
+static void write_file(const char *path, const char *text, mode_t mode)
+{
+    FILE *fp = fopen(path, "w");
+
+    assert_non_null(fp);
+    fputs(text, fp);
+    assert_int_equal(fclose(fp), 0);
+    assert_int_equal(chmod(path, mode), 0);
+}
+
+static void dump(const struct config_diag *d)
+{
+    for (size_t i = 0; i < d->nerrors; i++) {
+        print_message("error: %s\n", d->errors[i]);
+    }
+    for (size_t i = 0; i < d->nwarnings; i++) {
+        print_message("warning: %s\n", d->warnings[i]);
+    }
+}
+
+/* config_parse over a NUL-terminated string. */
+static int parse(const char *text, struct gc_config *c, struct config_diag *d)
+{
+    return config_parse("test.ini", text, strlen(text), c, d);
+}
+
+static int setup(void **state)
+{
+    const char *root = getenv("GC_ROOT");
+
+    (void)state;
+    if (root != NULL && root[0] != '\0' && chdir(root) != 0) {
+        return -1;
+    }
+    snprintf(tmpdir, sizeof(tmpdir), "/tmp/gc-config-XXXXXX");
+    if (mkdtemp(tmpdir) == NULL) {
+        return -1;
+    }
+    setenv("HOME", "/home/op", 1);
+    unsetenv("XDG_CONFIG_HOME");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    char cmd[128];
+
+    (void)state;
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static void assert_defaults(const struct gc_config *c)
+{
+    assert_null(c->kubernetes.kubeconfig);
+    assert_null(c->kubernetes.context);
+    assert_int_equal(c->kubernetes.interval_metrics_ms, 30000);
+    assert_null(c->kubernetes.tenant_pattern);
+    assert_null(c->nagios.url);
+    assert_int_equal(c->nagios.interval_ms, 30000);
+    assert_string_equal(c->nagios.tenant_pattern, "^tenant-([a-z0-9-]+)$");
+    assert_int_equal(c->servicenow.interval_ms, 30000);
+    assert_null(c->servicenow.tenant_pattern);
+    assert_int_equal(c->mapr.interval_ms, 30000);
+    assert_string_equal(c->mapr.tenant_pattern, "^(?:t\\.|/tenants/)([a-z0-9-]+)[./]");
+    assert_string_equal(c->krakend.tenant_pattern, "^/([a-z0-9-]+)/");
+    assert_false(c->directory.starttls);
+    assert_string_equal(c->access.operators, "govcloud-operators");
+    assert_string_equal(c->access.oncall, "govcloud-oncall");
+    assert_string_equal(c->access.tenant_group_prefix, "tenant-");
+    assert_true(c->sla.target == 99.5);
+    assert_int_equal(c->sla.period, CONFIG_PERIOD_MONTH);
+    assert_string_equal(c->ui.theme, "default");
+    assert_int_equal(c->ui.refresh_ms, 30000);
+    assert_true(c->ui.mouse);
+    assert_null(c->tls.ca_file);
+    assert_false(c->tls.insecure);
+    assert_int_equal(c->ntenants, 0);
+}
+
+static void test_defaults(void **state)
+{
+    struct gc_config c;
+    struct config_diag d;
+    char xdg[128];
+
+    (void)state;
+    config_diag_init(&d);
+    /* No file at the default path: the defaults, no message. */
+    snprintf(xdg, sizeof(xdg), "%s/empty-xdg", tmpdir);
+    setenv("XDG_CONFIG_HOME", xdg, 1);
+    assert_int_equal(config_load(NULL, &c, &d), 0);
+    assert_int_equal(d.nerrors + d.nwarnings, 0);
+    assert_null(c.path);
+    assert_defaults(&c);
+    config_fini(&c);
+    unsetenv("XDG_CONFIG_HOME");
+
+    /* An empty file: the same. */
+    assert_int_equal(parse("", &c, &d), 0);
+    assert_defaults(&c);
+    config_fini(&c);
+    assert_int_equal(parse("# only a comment\n\n[ui]\n", &c, &d), 0);
+    assert_defaults(&c);
+    config_fini(&c);
+    assert_int_equal(d.nerrors + d.nwarnings, 0);
+    config_diag_fini(&d);
+}
+
+static void test_default_path(void **state)
+{
+    char buf[256];
+    char small[16];
+    char dir[128];
+    char path[192];
+    struct gc_config c;
+    struct config_diag d = {0};
+
+    (void)state;
+    setenv("XDG_CONFIG_HOME", "/xdg", 1);
+    assert_string_equal(config_default_path(buf, sizeof(buf)), "/xdg/govconsole/config.ini");
+    assert_null(config_default_path(small, sizeof(small)));
+    /* A relative XDG_CONFIG_HOME is invalid by the XDG spec and ignored. */
+    setenv("XDG_CONFIG_HOME", "relative", 1);
+    assert_string_equal(config_default_path(buf, sizeof(buf)),
+                        "/home/op/.config/govconsole/config.ini");
+    unsetenv("XDG_CONFIG_HOME");
+    assert_string_equal(config_default_path(buf, sizeof(buf)),
+                        "/home/op/.config/govconsole/config.ini");
+
+    /* config_load(NULL) reads the file there. */
+    snprintf(dir, sizeof(dir), "%s/xdg", tmpdir);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    snprintf(path, sizeof(path), "%s/govconsole", dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    snprintf(path, sizeof(path), "%s/govconsole/config.ini", dir);
+    write_file(path, "[ui]\ntheme = light\n", 0600);
+    setenv("XDG_CONFIG_HOME", dir, 1);
+    assert_int_equal(config_load(NULL, &c, &d), 0);
+    assert_string_equal(c.path, path);
+    assert_string_equal(c.ui.theme, "light");
+    config_fini(&c);
+
+    /* A default file that exists but cannot be read is an error, not the defaults. */
+    chmod(path, 0);
+    if (access(path, R_OK) != 0) {
+        assert_int_equal(config_load(NULL, &c, &d), -1);
+        assert_int_equal(d.nerrors, 1);
+        assert_non_null(strstr(d.errors[0], "config.ini: Permission denied"));
+        config_fini(&c);
+    }
+    unsetenv("XDG_CONFIG_HOME");
+    config_diag_fini(&d);
+}
+
+static void test_missing_explicit(void **state)
+{
+    struct gc_config c;
+    struct config_diag d = {0};
+
+    (void)state;
+    assert_int_equal(config_load(DATA "/no-such.ini", &c, &d), -1);
+    assert_int_equal(d.nerrors, 1);
+    assert_string_equal(d.errors[0], DATA "/no-such.ini: No such file or directory");
+    /* *out is initialised anyway. */
+    assert_defaults(&c);
+    config_fini(&c);
+    config_diag_fini(&d);
+    /* diag may be NULL. */
+    assert_int_equal(config_load(DATA "/no-such.ini", &c, NULL), -1);
+    config_fini(&c);
+}
+
+static void test_full(void **state)
+{
+    struct gc_config c;
+    struct config_diag d = {0};
+    const struct config_tenant *t;
+
+    (void)state;
+    assert_int_equal(config_load(DATA "/full.ini", &c, &d), 0);
+    dump(&d);
+    assert_int_equal(d.nerrors + d.nwarnings, 0);
+    assert_string_equal(c.path, DATA "/full.ini");
+    assert_string_equal(c.kubernetes.kubeconfig, "/etc/govconsole/kubeconfig");
+    assert_string_equal(c.kubernetes.context, "prod");
+    assert_int_equal(c.kubernetes.interval_metrics_ms, 10000);
+    assert_string_equal(c.kubernetes.tenant_pattern, "^ns-([a-z0-9-]+)$");
+    assert_string_equal(c.nagios.url, "http://mon.govcloud.internal/nagios4/cgi-bin");
+    assert_string_equal(c.nagios.user, "nagiosadmin");
+    assert_string_equal(c.nagios.password_file, "/etc/govconsole/nagios.pw");
+    assert_int_equal(c.nagios.interval_ms, 45000);
+    assert_string_equal(c.nagios.tenant_pattern, "^hg-(.+)$");
+    assert_string_equal(c.servicenow.url, "https://govcloud.service-now.com");
+    assert_string_equal(c.servicenow.password_file, "/home/op/sn.pw");
+    assert_int_equal(c.servicenow.interval_ms, 120000);
+    assert_string_equal(c.servicenow.tenant_pattern, "^(\\w+)$");
+    assert_int_equal(c.mapr.interval_ms, 3600000);
+    assert_null(c.mapr.tenant_pattern); /* an empty value turns the default off */
+    assert_string_equal(c.krakend.config, "https://gateway/krakend.json");
+    assert_string_equal(c.krakend.metrics, "http://gateway:9091/metrics");
+    assert_string_equal(c.krakend.health, "http://gateway:8080/__health");
+    assert_string_equal(c.krakend.tenant_pattern, "^/api/([a-z]+)/");
+    assert_string_equal(c.directory.uri, "ldap://ad.govcloud.internal");
+    assert_string_equal(c.directory.base, "dc=govcloud,dc=dk");
+    assert_string_equal(c.directory.bind_dn, "cn=svc,dc=govcloud,dc=dk");
+    assert_string_equal(c.directory.password_file, "/etc/govconsole/ldap.pw");
+    assert_true(c.directory.starttls);
+    assert_string_equal(c.access.operators, "ops");
+    assert_string_equal(c.access.oncall, "pager");
+    assert_string_equal(c.access.tenant_group_prefix, "t-");
+    assert_true(c.sla.target > 99.9499 && c.sla.target < 99.9501);
+    assert_int_equal(c.sla.period, CONFIG_PERIOD_WEEK);
+    assert_string_equal(config_period_name(c.sla.period), "week");
+    assert_string_equal(c.ui.theme, "high-contrast");
+    assert_int_equal(c.ui.refresh_ms, 500);
+    assert_false(c.ui.mouse);
+    assert_string_equal(c.tls.ca_file, "/home/op/ca.pem");
+    assert_true(c.tls.insecure);
+
+    assert_int_equal(c.ntenants, 2);
+    t = config_tenant(&c, "dmi");
+    assert_ptr_equal(t, &c.tenants[0]);
+    assert_string_equal(t->name, "dmi");
+    assert_string_equal(t->display, "Danish Meteorological Institute");
+    assert_int_equal(t->nnamespaces, 3);
+    assert_string_equal(t->namespaces[0], "dmi");
+    assert_string_equal(t->namespaces[1], "dmi-sandbox");
+    assert_string_equal(t->namespaces[2], "dmi-test");
+    assert_null(t->namespaces[3]);
+    assert_string_equal(t->nagios_hostgroup, "hg-dmi");
+    assert_string_equal(t->servicenow_company, "DMI");
+    assert_string_equal(t->mapr_prefix, "t.dmi.");
+    assert_string_equal(t->gateway_prefix, "/dmi/");
+    assert_true(t->sla_target > 99.899 && t->sla_target < 99.901);
+    t = config_tenant(&c, "cvr");
+    assert_string_equal(t->display, "Central Business Register");
+    assert_null(t->namespaces);
+    assert_int_equal(t->nnamespaces, 0);
+    assert_null(t->nagios_hostgroup);
+    /* A tenant without sla_target gets [sla] target. */
+    assert_true(t->sla_target == c.sla.target);
+    assert_null(config_tenant(&c, "nope"));
+    config_fini(&c);
+    config_diag_fini(&d);
+}
+
+static void test_errors(void **state)
+{
+    static const char *const expect[] = {
+        DATA "/errors.ini:2: key 'url' outside any section",
+        DATA "/errors.ini:5: duplicate key 'url' in [nagios] (first on line 4)",
+        DATA "/errors.ini:6: bad duration 'soon' for 'interval' (use 30, 30s, 5m or 1h)",
+        DATA "/errors.ini:7: syntax error: expected [section], key = value or a comment",
+        DATA "/errors.ini:8: duplicate section [nagios] (first on line 3)",
+        DATA "/errors.ini:10: bad boolean 'maybe' for 'insecure' (use true or false)",
+        DATA "/errors.ini:12: bad percentage '120' for 'target' (use a number from 0 to 100)",
+        DATA "/errors.ini:13: bad period 'year' for 'period' (use month, week or day)",
+        DATA "/errors.ini:15: duration '0' for 'refresh' is out of range (100ms to 24h)",
+        DATA "/errors.ini:16: section [ui] takes no name",
+        DATA "/errors.ini:17: [tenant] needs a name: [tenant NAME]",
+        DATA "/errors.ini:18: bad tenant name 'DMI' (use a-z, 0-9 and -)",
+        DATA "/errors.ini:20: bad namespace 'DMI_prod' in 'namespaces' (use a-z, 0-9 and -)",
+        DATA "/errors.ini:21: duplicate section [tenant dmi] (first on line 19)",
+        DATA "/errors.ini:23: bad URL 'mapr:8443' for 'url' (use http:// or https://)",
+        DATA "/errors.ini:24: bad pattern for 'tenant_pattern': missing closing parenthesis "
+             "at offset 8",
+        DATA "/errors.ini:26: bad pattern for 'tenant_pattern': no capture group for the tenant",
+        DATA "/errors.ini:28: bad URI 'mon' for 'uri' (use ldap://, ldaps:// or ldapi://)",
+        DATA "/errors.ini:29: syntax error: missing ']'",
+        DATA "/errors.ini:30: syntax error: text after ']'",
+        DATA "/errors.ini:32: syntax error: unterminated quote",
+        DATA "/errors.ini:33: syntax error: text after the closing quote",
+        DATA "/errors.ini:34: syntax error: expected [section], key = value or a comment",
+        DATA "/errors.ini:35: syntax error: empty section name",
+    };
+    struct gc_config c;
+    struct config_diag d = {0};
+
+    (void)state;
+    assert_int_equal(config_load(DATA "/errors.ini", &c, &d), -1);
+    dump(&d);
+    assert_int_equal(d.nwarnings, 0);
+    assert_int_equal(d.nerrors, sizeof(expect) / sizeof(expect[0]));
+    for (size_t i = 0; i < d.nerrors; i++) {
+        assert_string_equal(d.errors[i], expect[i]);
+    }
+    /* Bad values left the defaults in place; good lines still took effect. */
+    assert_string_equal(c.nagios.url, "http://mon/nagios4/cgi-bin");
+    assert_int_equal(c.nagios.interval_ms, 30000);
+    assert_false(c.tls.insecure);
+    assert_true(c.sla.target == 99.5);
+    config_fini(&c);
+    config_diag_fini(&d);
+    assert_int_equal(d.nerrors, 0);
+}
+
+static void test_warnings(void **state)
+{
+    static const char *const expect[] = {
+        DATA "/warnings.ini:4: unknown key 'intervall' in [nagios]",
+        DATA "/warnings.ini:5: unknown section [nagois]",
+        DATA "/warnings.ini:9: unknown key 'colour' in [tenant dmi]",
+    };
+    struct gc_config c;
+    struct config_diag d = {0};
+
+    (void)state;
+    assert_int_equal(config_load(DATA "/warnings.ini", &c, &d), 0);
+    dump(&d);
+    assert_int_equal(d.nerrors, 0);
+    assert_int_equal(d.nwarnings, sizeof(expect) / sizeof(expect[0]));
+    for (size_t i = 0; i < d.nwarnings; i++) {
+        assert_string_equal(d.warnings[i], expect[i]);
+    }
+    assert_string_equal(c.nagios.url, "http://mon/nagios4/cgi-bin");
+    assert_int_equal(c.ntenants, 1);
+    config_fini(&c);
+    config_diag_fini(&d);
+}
+
+static void test_quirks(void **state)
+{
+    struct gc_config c;
+    struct config_diag d = {0};
+
+    (void)state;
+    /* A BOM, CRLF line ends, quotes, comments after values, blanks around '='. */
+    assert_int_equal(config_load(DATA "/quirks.ini", &c, &d), 0);
+    dump(&d);
+    assert_int_equal(d.nerrors + d.nwarnings, 0);
+    assert_string_equal(c.ui.theme, "light");
+    assert_int_equal(c.ui.refresh_ms, 45000);
+    assert_false(c.ui.mouse);
+    assert_string_equal(c.nagios.url, "http://mon/cgi-bin#frag");
+    assert_string_equal(c.nagios.user, "  spaced user  ");
+    /* Intervals not set follow [ui] refresh. */
+    assert_int_equal(c.nagios.interval_ms, 45000);
+    assert_int_equal(c.kubernetes.interval_metrics_ms, 45000);
+    config_fini(&c);
+
+    /* A quoted value keeps '#' and ';'. */
+    assert_int_equal(parse("[tenant x]\ndisplay = \"A ; B # C\" # comment\n", &c, &d), 0);
+    assert_string_equal(c.tenants[0].display, "A ; B # C");
+    config_fini(&c);
+    /* Messages name the file given to config_parse. */
+    assert_int_equal(parse("[ui]\nmouse = sometimes\n", &c, &d), -1);
+    assert_string_equal(d.errors[0],
+                        "test.ini:2: bad boolean 'sometimes' for 'mouse' (use true or false)");
+    config_fini(&c);
+    /* A NUL byte is an error on its line. */
+    static const char nul[] = "[ui]\nthe\0me = x\n";
+
+    assert_int_equal(config_parse("nul.ini", nul, sizeof(nul) - 1, &c, &d), -1);
+    assert_string_equal(d.errors[1], "nul.ini:2: NUL byte in line");
+    config_fini(&c);
+    config_diag_fini(&d);
+}
+
+/* Parses "[section]\nkey = value\n"; returns config_parse's result. */
+static int parse_one(const char *section, const char *key, const char *value, struct gc_config *c)
+{
+    char text[256];
+
+    snprintf(text, sizeof(text), "[%s]\n%s = %s\n", section, key, value);
+    return parse(text, c, NULL);
+}
+
+static void test_durations(void **state)
+{
+    static const struct {
+        const char *text;
+        int64_t ms;
+    } good[] = {
+        {"30", 30000},  {"30s", 30000}, {"5m", 300000},    {"1h", 3600000},
+        {"500ms", 500}, {"100ms", 100}, {"24h", 86400000}, {"\"90s\"", 90000},
+    };
+    static const char *const bad[] = {
+        "soon", "",  "-1", "5 m", "1d", "30S", "1.5m", "0", "99ms", "25h", "99999999999999999999",
+        "s",    "m5"};
+    struct gc_config c;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        assert_int_equal(parse_one("nagios", "interval", good[i].text, &c), 0);
+        assert_int_equal(c.nagios.interval_ms, good[i].ms);
+        config_fini(&c);
+    }
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        print_message("duration '%s'\n", bad[i]);
+        assert_int_equal(parse_one("nagios", "interval", bad[i], &c), -1);
+        assert_int_equal(c.nagios.interval_ms, 30000);
+        config_fini(&c);
+    }
+}
+
+static void test_bools(void **state)
+{
+    static const char *const yes[] = {"true", "yes", "on", "1", "TRUE", "Yes", "On"};
+    static const char *const no[] = {"false", "no", "off", "0", "False", "NO", "oFF"};
+    static const char *const bad[] = {"maybe", "", "2", "y", "n", "truee", "-1"};
+    struct gc_config c;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+        assert_int_equal(parse_one("tls", "insecure", yes[i], &c), 0);
+        assert_true(c.tls.insecure);
+        config_fini(&c);
+        assert_int_equal(parse_one("ui", "mouse", no[i], &c), 0);
+        assert_false(c.ui.mouse);
+        config_fini(&c);
+    }
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(parse_one("tls", "insecure", bad[i], &c), -1);
+        assert_false(c.tls.insecure);
+        config_fini(&c);
+    }
+}
+
+static void test_percent(void **state)
+{
+    static const struct {
+        const char *text;
+        double v;
+    } good[] = {
+        {"99.5", 99.5},   {"100", 100},   {"0", 0},    {"99.95%", 99.95},
+        {"0.001", 0.001}, {"100.0", 100}, {"42%", 42},
+    };
+    static const char *const bad[] = {"120", "-1", "99,5", ".5",   "1e2",  "100.1",
+                                      "abc", "",   "99.",  "1000", "50%%", "nan"};
+    struct gc_config c;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        assert_int_equal(parse_one("sla", "target", good[i].text, &c), 0);
+        assert_true(c.sla.target > good[i].v - 1e-9 && c.sla.target < good[i].v + 1e-9);
+        config_fini(&c);
+    }
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        print_message("percent '%s'\n", bad[i]);
+        assert_int_equal(parse_one("sla", "target", bad[i], &c), -1);
+        assert_true(c.sla.target == 99.5);
+        config_fini(&c);
+    }
+    /* Per tenant, too. */
+    assert_int_equal(parse_one("tenant dmi", "sla_target", "99.99", &c), 0);
+    assert_true(c.tenants[0].sla_target > 99.989 && c.tenants[0].sla_target < 99.991);
+    config_fini(&c);
+    assert_int_equal(parse_one("tenant dmi", "sla_target", "101", &c), -1);
+    config_fini(&c);
+}
+
+/* The example in docs/configuration.md is tests/data/config/example.ini, byte for byte, and
+ * every ini block in the page loads without a message. */
+static void test_docs_example(void **state)
+{
+    char *doc = slurp("docs/configuration.md");
+    char *file = slurp(DATA "/example.ini");
+    const char *ex = strstr(doc, "\n## Example\n");
+    const char *p;
+    struct gc_config c;
+    struct config_diag d = {0};
+    int blocks = 0;
+
+    (void)state;
+    assert_non_null(ex);
+    ex = strstr(ex, "```ini\n");
+    assert_non_null(ex);
+    ex += strlen("```ini\n");
+    assert_non_null(strstr(ex, "\n```\n"));
+    assert_int_equal((size_t)(strstr(ex, "\n```\n") + 1 - ex), strlen(file));
+    assert_memory_equal(ex, file, strlen(file));
+
+    assert_int_equal(config_load(DATA "/example.ini", &c, &d), 0);
+    dump(&d);
+    assert_int_equal(d.nerrors + d.nwarnings, 0);
+    assert_string_equal(c.nagios.password_file, "/home/op/.config/govconsole/nagios.pw");
+    assert_int_equal(c.ntenants, 2);
+    config_fini(&c);
+
+    for (p = strstr(doc, "```ini\n"); p != NULL; p = strstr(p, "```ini\n")) {
+        const char *end;
+
+        p += strlen("```ini\n");
+        end = strstr(p, "\n```\n");
+        assert_non_null(end);
+        assert_int_equal(config_parse("docs", p, (size_t)(end + 1 - p), &c, &d), 0);
+        dump(&d);
+        assert_int_equal(d.nerrors + d.nwarnings, 0);
+        config_fini(&c);
+        blocks++;
+        p = end;
+    }
+    assert_true(blocks >= 2);
+    config_diag_fini(&d);
+    free(doc);
+    free(file);
+}
+
+/* A config whose [nagios] password_file is `path` (NULL: none). */
+static void config_with_password_file(struct gc_config *c, const char *path)
+{
+    char text[256];
+
+    if (path != NULL) {
+        snprintf(text, sizeof(text), "[nagios]\npassword_file = %s\n", path);
+    } else {
+        snprintf(text, sizeof(text), "[nagios]\n");
+    }
+    assert_int_equal(parse(text, c, NULL), 0);
+}
+
+static void test_password_file(void **state)
+{
+    struct gc_config c;
+    char path[128], msg[256];
+    char *err = NULL;
+    char *pw;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/nagios.pw", tmpdir);
+    write_file(path, "s3cret\n", 0644);
+    config_with_password_file(&c, path);
+
+    /* Too open: refused, and the message says why without the password. */
+    assert_null(config_password(&c, "nagios", &err));
+    assert_non_null(err);
+    snprintf(msg, sizeof(msg), "%s: permissions 0644 are too open; use chmod 600", path);
+    assert_string_equal(err, msg);
+    assert_null(strstr(err, "s3cret"));
+    free(err);
+
+    chmod(path, 0640);
+    assert_null(config_password(&c, "nagios", &err));
+    snprintf(msg, sizeof(msg), "%s: permissions 0640 are too open; use chmod 600", path);
+    assert_string_equal(err, msg);
+    free(err);
+
+    chmod(path, 0600);
+    pw = config_password(&c, "nagios", &err);
+    assert_null(err);
+    assert_string_equal(pw, "s3cret");
+    free(pw);
+
+    chmod(path, 0400);
+    pw = config_password(&c, "nagios", &err);
+    assert_string_equal(pw, "s3cret");
+    free(pw);
+
+    /* The file wins over the environment. */
+    setenv("GOVCONSOLE_NAGIOS_PASSWORD", "from-env", 1);
+    pw = config_password(&c, "nagios", &err);
+    assert_string_equal(pw, "s3cret");
+    free(pw);
+    unsetenv("GOVCONSOLE_NAGIOS_PASSWORD");
+
+    /* CRLF and several trailing newlines go; inner blanks stay. */
+    chmod(path, 0600);
+    write_file(path, "pass word\r\n\n", 0600);
+    pw = config_password(&c, "nagios", &err);
+    assert_string_equal(pw, "pass word");
+    free(pw);
+
+    /* Empty file. */
+    write_file(path, "\n", 0600);
+    assert_null(config_password(&c, "nagios", &err));
+    snprintf(msg, sizeof(msg), "%s: the password file is empty", path);
+    assert_string_equal(err, msg);
+    free(err);
+    config_fini(&c);
+
+    /* Missing file, and a directory. */
+    snprintf(path, sizeof(path), "%s/missing.pw", tmpdir);
+    config_with_password_file(&c, path);
+    assert_null(config_password(&c, "nagios", &err));
+    snprintf(msg, sizeof(msg), "%s: No such file or directory", path);
+    assert_string_equal(err, msg);
+    free(err);
+    config_fini(&c);
+    config_with_password_file(&c, tmpdir);
+    assert_null(config_password(&c, "nagios", &err));
+    snprintf(msg, sizeof(msg), "%s: not a regular file", tmpdir);
+    assert_string_equal(err, msg);
+    free(err);
+    config_fini(&c);
+}
+
+static void test_password_env(void **state)
+{
+    struct gc_config c;
+    char *err = (char *)"untouched";
+    char *pw;
+
+    (void)state;
+    config_with_password_file(&c, NULL);
+    unsetenv("GOVCONSOLE_NAGIOS_PASSWORD");
+    unsetenv("GOVCONSOLE_SERVICENOW_PASSWORD");
+    /* Neither: NULL and no error. */
+    assert_null(config_password(&c, "nagios", &err));
+    assert_null(err);
+
+    setenv("GOVCONSOLE_NAGIOS_PASSWORD", "hunter2", 1);
+    pw = config_password(&c, "nagios", &err);
+    assert_null(err);
+    assert_string_equal(pw, "hunter2");
+    free(pw);
+    /* Each section has its own variable. */
+    assert_null(config_password(&c, "servicenow", &err));
+    setenv("GOVCONSOLE_SERVICENOW_PASSWORD", "sn-pw", 1);
+    pw = config_password(&c, "servicenow", &err);
+    assert_string_equal(pw, "sn-pw");
+    free(pw);
+    setenv("GOVCONSOLE_DIRECTORY_PASSWORD", "ldap-pw", 1);
+    pw = config_password(&c, "directory", &err);
+    assert_string_equal(pw, "ldap-pw");
+    free(pw);
+    /* An empty variable is no password. */
+    setenv("GOVCONSOLE_MAPR_PASSWORD", "", 1);
+    assert_null(config_password(&c, "mapr", &err));
+    assert_null(err);
+    unsetenv("GOVCONSOLE_NAGIOS_PASSWORD");
+    unsetenv("GOVCONSOLE_SERVICENOW_PASSWORD");
+    unsetenv("GOVCONSOLE_DIRECTORY_PASSWORD");
+    unsetenv("GOVCONSOLE_MAPR_PASSWORD");
+    config_fini(&c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_default_path),
+        cmocka_unit_test(test_missing_explicit),
+        cmocka_unit_test(test_full),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_warnings),
+        cmocka_unit_test(test_quirks),
+        cmocka_unit_test(test_durations),
+        cmocka_unit_test(test_bools),
+        cmocka_unit_test(test_percent),
+        cmocka_unit_test(test_docs_example),
+        cmocka_unit_test(test_password_file),
+        cmocka_unit_test(test_password_env),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
