@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "core/http.h"
+#include "core/jsonarena.h"
 #include "core/k8s_model.h"
 #include "core/loop.h"
 #include "core/sanitize.h"
@@ -16,6 +17,8 @@
 #include "core/xalloc.h"
 
 #define K8S_MAX_LINE ((size_t)64 << 20)
+/* Pages fetched but not yet decoded: more only costs memory (a page is ~3 MB of JSON). */
+#define K8S_PAGES_AHEAD 2
 
 struct k8s_resource {
     const char *name;
@@ -40,6 +43,7 @@ struct k8s_informer {
     bool synced;
     bool watching;             /* watch answered 200 */
     bool relist_wanted;        /* the watch stream asked for a relist (ERROR 410) */
+    char *next_continue;       /* token of the next page, held back while decoding lags */
     struct http_req *req;
     struct loop_timer *retry;
     int backoff_ms;
@@ -126,9 +130,7 @@ static char *k8s_escape(const char *s)
     return out;
 }
 
-/* The message of a Kubernetes Status body, or "HTTP <code>" when the body is not one.
- * Caller frees. */
-static char *k8s_status_message(long status, const char *body, size_t len, const char *transport)
+char *k8s_error_text(long status, const char *body, size_t len, const char *transport)
 {
     json_t *j;
     const char *msg = NULL;
@@ -240,11 +242,9 @@ static char *k8s_peek_continue(const char *body, size_t len, bool *found)
     return end > k ? xstrndup(k, (size_t)(end - k)) : NULL;
 }
 
-/* Worker thread: decode a list page and extract rows. Touches nothing shared. */
-static void k8s_page_work(void *arg)
+/* Decodes a list page and extracts rows; the JSON tree is released before it returns. */
+static void k8s_page_decode(struct k8s_page_job *job, const struct k8s_resource *res)
 {
-    struct k8s_page_job *job = arg;
-    const struct k8s_resource *res = job->inf->res;
     json_error_t jerr;
     json_t *root = json_loadb(job->body, job->len, JSON_ALLOW_NUL, &jerr);
     json_t *items, *meta;
@@ -286,6 +286,18 @@ static void k8s_page_work(void *arg)
         }
     }
     json_decref(root);
+}
+
+/* Worker thread: decode a list page and extract rows, with jansson allocating from an arena
+ * (the rows themselves are ordinary heap copies). Touches nothing shared. */
+static void k8s_page_work(void *arg)
+{
+    struct k8s_page_job *job = arg;
+    struct jsonarena arena = {0};
+
+    jsonarena_begin(&arena);
+    k8s_page_decode(job, job->inf->res);
+    jsonarena_end(&arena);
 }
 
 static void k8s_page_job_free(struct k8s_page_job *job, bool free_rows)
@@ -342,6 +354,13 @@ static void k8s_page_done(void *arg)
         free(msg);
         return;
     }
+    if (inf->next_continue != NULL && inf->req == NULL) {
+        char *cont = inf->next_continue;
+
+        inf->next_continue = NULL;
+        k8s_list_page(inf, cont);
+        free(cont);
+    }
     t = store_table(inf->c->store, inf->res->store_kind);
     for (size_t i = 0; i < job->nrows; i++) {
         job->rows[i]->mark = inf->epoch;
@@ -364,7 +383,8 @@ static void k8s_page_done(void *arg)
         }
     }
     k8s_page_job_free(job, false);
-    if (inf->last_page_seen && inf->pages_outstanding == 0 && inf->req == NULL) {
+    if (inf->last_page_seen && inf->pages_outstanding == 0 && inf->req == NULL &&
+        inf->next_continue == NULL) {
         k8s_list_complete(inf);
     }
 }
@@ -379,7 +399,7 @@ static void k8s_list_done(struct http_req *req, struct http_result *res, void *a
     (void)req;
     inf->req = NULL;
     if (res->error != NULL || res->status != 200) {
-        char *msg = k8s_status_message(res->status, res->body, res->body_len, res->error);
+        char *msg = k8s_error_text(res->status, res->body, res->body_len, res->error);
 
         inf->run++;
         if (res->status == 410) {
@@ -404,10 +424,13 @@ static void k8s_list_done(struct http_req *req, struct http_result *res, void *a
     inf->pages_outstanding++;
     workpool_submit(inf->c->pool, k8s_page_work, k8s_page_done, job);
     if (found) {
-        if (cont != NULL) {
+        if (cont == NULL) {
+            inf->last_page_seen = true;
+        } else if (inf->pages_outstanding < K8S_PAGES_AHEAD) {
             k8s_list_page(inf, cont); /* fetch the next page while this one decodes */
         } else {
-            inf->last_page_seen = true;
+            inf->next_continue = cont; /* back-pressure: wait for a decode to finish */
+            cont = NULL;
         }
     }
     free(cont);
@@ -448,6 +471,8 @@ static void k8s_list_start(struct k8s_informer *inf)
     inf->run++;
     inf->epoch++;
     inf->listing = true;
+    free(inf->next_continue);
+    inf->next_continue = NULL;
     inf->watching = false;
     inf->last_page_seen = false;
     inf->pages_outstanding = 0;
@@ -602,7 +627,7 @@ static void k8s_watch_done(struct http_req *req, struct http_result *res, void *
         k8s_watch_start(inf); /* the server ended the watch (timeoutSeconds): go on */
         return;
     }
-    msg = k8s_status_message(res->status, res->status != 200 ? inf->line : NULL,
+    msg = k8s_error_text(res->status, res->status != 200 ? inf->line : NULL,
                              res->status != 200 ? inf->line_len : 0, res->error);
     inf->line_len = 0;
     if (res->error != NULL && res->status == 200) {
@@ -730,6 +755,7 @@ void k8s_client_free(struct k8s_client *c)
         free(inf->rv);
         free(inf->list_rv);
         free(inf->line);
+        free(inf->next_continue);
     }
     kube_target_fini(&c->target);
     free(c);
@@ -814,4 +840,51 @@ int k8s_client_apply_event(struct k8s_client *c, enum k8s_kind kind, const char 
         free(err);
     }
     return rc;
+}
+
+struct k8s_call {
+    struct k8s_client *c;
+    struct http_req *req;
+    k8s_result_fn cb;
+    void *arg;
+};
+
+static void k8s_call_done(struct http_req *req, struct http_result *res, void *arg)
+{
+    struct k8s_call *call = arg;
+
+    (void)req;
+    call->cb(res->status, res->body, res->body_len, res->error, call->arg);
+    free(call);
+}
+
+struct k8s_call *k8s_client_call(struct k8s_client *c, const char *method, const char *path,
+                                 const char *body, const char *content_type, k8s_result_fn cb,
+                                 void *arg)
+{
+    struct k8s_call *call = xcalloc(1, sizeof *call);
+    struct http_opts o;
+    char *url = xasprintf("%s%s", c->target.server, path);
+
+    k8s_fill_opts(c, &o, url);
+    o.method = method;
+    o.body = body;
+    o.content_type = content_type;
+    o.timeout_ms = c->opt.request_timeout_ms;
+    o.max_body = (size_t)64 << 20;
+    call->c = c;
+    call->cb = cb;
+    call->arg = arg;
+    call->req = http_start(c->http, &o, NULL, k8s_call_done, call);
+    free(url);
+    return call;
+}
+
+void k8s_client_cancel(struct k8s_client *c, struct k8s_call *call)
+{
+    if (call == NULL) {
+        return;
+    }
+    http_cancel(c->http, call->req);
+    free(call);
 }

@@ -56,6 +56,24 @@ bool k8s_client_synced(const struct k8s_client *c);
 const char *k8s_client_context(const struct k8s_client *c);
 const char *k8s_client_server(const struct k8s_client *c);
 
+/* One request outside the informers (fetch an object, delete one). The callback runs once
+ * on the loop thread unless the request is cancelled; `body` is borrowed for the call. */
+typedef void (*k8s_result_fn)(long status, const char *body, size_t len, const char *error,
+                              void *arg);
+struct k8s_call;
+
+/* Starts METHOD path (e.g. "/api/v1/namespaces/dmi/pods/x") with the client's credentials.
+ * `body` (JSON, copied) may be NULL. Returns a handle valid until the callback runs. */
+struct k8s_call *k8s_client_call(struct k8s_client *c, const char *method, const char *path,
+                                 const char *body, const char *content_type, k8s_result_fn cb,
+                                 void *arg);
+/* Cancels a call: its callback never runs. NULL is ignored. */
+void k8s_client_cancel(struct k8s_client *c, struct k8s_call *call);
+
+/* One line for a failed call: the transport error, the Status message of a Kubernetes error
+ * body ("HTTP 403: pods \"x\" is forbidden: ..."), or "HTTP <code>". Caller frees. */
+char *k8s_error_text(long status, const char *body, size_t len, const char *transport);
+
 /* Counters for tests and `make bench`. */
 struct k8s_stats {
     size_t lists;       /* list runs started */

@@ -566,3 +566,45 @@ char *k8s_fmt_restarts(int32_t restarts, int64_t last_restart, int64_t now, char
     }
     return buf;
 }
+
+enum k8s_pod_health k8s_pod_health(const struct k8s_pod *p)
+{
+    const char *s = p->status != NULL ? p->status : "";
+
+    if (p->deleted != 0 || strcmp(s, "Terminating") == 0) {
+        return K8S_POD_WARN;
+    }
+    if (strcmp(s, "Running") == 0) {
+        return p->ready < p->total ? K8S_POD_WARN : K8S_POD_OK;
+    }
+    if (strcmp(s, "Completed") == 0 || strcmp(s, "Succeeded") == 0) {
+        return K8S_POD_DONE;
+    }
+    if (strcmp(s, "Pending") == 0 || strcmp(s, "ContainerCreating") == 0 ||
+        strcmp(s, "PodInitializing") == 0 || strcmp(s, "SchedulingGated") == 0) {
+        return K8S_POD_PENDING;
+    }
+    if (strncmp(s, "Init:", 5) == 0) {
+        /* Init:1/3 is progress; Init:CrashLoopBackOff, Init:Error are failures. */
+        return strchr(s, '/') != NULL ? K8S_POD_PENDING : K8S_POD_FAILING;
+    }
+    if (s[0] == '\0' || strcmp(s, "Unknown") == 0 || strcmp(s, "NotReady") == 0) {
+        return K8S_POD_UNKNOWN;
+    }
+    return K8S_POD_FAILING;
+}
+
+bool k8s_valid_name(const char *s)
+{
+    size_t n = 0;
+
+    if (s == NULL || *s == '\0') {
+        return false;
+    }
+    for (; *s != '\0'; s++, n++) {
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '.')) {
+            return false;
+        }
+    }
+    return n <= 253;
+}

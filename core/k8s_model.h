@@ -6,6 +6,7 @@
 #ifndef GC_CORE_K8S_MODEL_H
 #define GC_CORE_K8S_MODEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -68,5 +69,20 @@ char *k8s_fmt_age(int64_t seconds, char *buf, size_t size);
  * Returns buf (at least 32 bytes). */
 char *k8s_fmt_restarts(int32_t restarts, int64_t last_restart, int64_t now, char *buf,
                        size_t size);
+
+/* How a pod is doing, as an operator reads its STATUS and READY. */
+enum k8s_pod_health {
+    K8S_POD_OK,       /* Running and every container ready */
+    K8S_POD_DONE,     /* Completed / Succeeded */
+    K8S_POD_PENDING,  /* Pending, ContainerCreating, PodInitializing, Init:N/M */
+    K8S_POD_WARN,     /* Running but not ready, Terminating */
+    K8S_POD_FAILING,  /* CrashLoopBackOff, Error, OOMKilled, ErrImagePull, Init:Error ... */
+    K8S_POD_UNKNOWN,  /* Unknown, NotReady, empty */
+};
+enum k8s_pod_health k8s_pod_health(const struct k8s_pod *p);
+
+/* True if `s` is a valid object or namespace name (DNS subdomain: [a-z0-9.-], at most 253),
+ * so it can be put in an API path as it is. */
+bool k8s_valid_name(const char *s);
 
 #endif

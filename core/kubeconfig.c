@@ -822,3 +822,50 @@ void kube_target_fini(struct kube_target *t)
     free(t->client_key_data);
     memset(t, 0, sizeof(*t));
 }
+
+char **kubeconfig_contexts(const char *path)
+{
+    struct kc k;
+    char *file, *data = NULL, *err = NULL;
+    char **names = NULL;
+    size_t len = 0, n = 0;
+
+    file = path != NULL && path[0] != '\0' ? xstrdup(path) : kc_default_path(&err);
+    free(err);
+    if (file == NULL) {
+        return NULL;
+    }
+    memset(&k, 0, sizeof(k));
+    k.file = file;
+    if (kc_read_file(file, KC_MAX_FILE, &data, &len) == 0 && kc_parse(&k, data, len) == 0) {
+        yaml_node_t *root = yaml_document_get_root_node(&k.doc);
+        yaml_node_t *list = kc_get(&k, root, "contexts");
+
+        if (list != NULL && list->type == YAML_SEQUENCE_NODE) {
+            size_t max = (size_t)(list->data.sequence.items.top - list->data.sequence.items.start);
+
+            names = xcalloc(max + 1, sizeof(*names));
+            for (yaml_node_item_t *it = list->data.sequence.items.start;
+                 it < list->data.sequence.items.top; it++) {
+                yaml_node_t *name = kc_get(&k, kc_node(&k, *it), "name");
+
+                if (name != NULL && name->type == YAML_SCALAR_NODE) {
+                    names[n++] = sanitize_dup((const char *)name->data.scalar.value);
+                }
+            }
+        }
+        yaml_document_delete(&k.doc);
+    }
+    free(data);
+    free(k.err);
+    free(file);
+    return names;
+}
+
+void kubeconfig_contexts_free(char **names)
+{
+    for (size_t i = 0; names != NULL && names[i] != NULL; i++) {
+        free(names[i]);
+    }
+    free(names);
+}

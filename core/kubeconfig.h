@@ -49,4 +49,10 @@ int kubeconfig_load(const char *path, const char *context, struct kube_target *o
 /* Frees the strings of *t (not t itself) and zeroes it. */
 void kube_target_fini(struct kube_target *t);
 
+/* The names of the contexts in the kubeconfig (same file choice as kubeconfig_load), for
+ * completion. NULL-terminated; NULL when the file cannot be read. Free with
+ * kubeconfig_contexts_free(). */
+char **kubeconfig_contexts(const char *path);
+void kubeconfig_contexts_free(char **names);
+
 #endif
