@@ -1,45 +1,57 @@
 /* govconsole: command line, start-up and shut-down. */
 #include <getopt.h>
 #include <jansson.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "core/config.h"
 #include "core/demo.h"
 #include "core/http.h"
+#include "core/jsonarena.h"
 #include "core/k8s.h"
 #include "core/kubeconfig.h"
 #include "core/log.h"
 #include "core/loop.h"
 #include "core/store.h"
+#include "core/theme.h"
 #include "core/workpool.h"
 #include "core/xalloc.h"
 #include "tui/app.h"
+#include "views/registry.h"
 
 static const char usage[] =
-    "usage: govconsole [--kubeconfig FILE] [--context NAME] [-c|--command VIEW]\n"
-    "                  [--tenant NAME] [--readonly] [--demo] [--log FILE]\n"
-    "                  [--version] [--help]\n"
+    "usage: govconsole [--config FILE] [--kubeconfig FILE] [--context NAME]\n"
+    "                  [-c|--command VIEW] [--tenant NAME] [--theme NAME] [--readonly]\n"
+    "                  [--demo] [--log FILE] [--version] [--help]\n"
     "\n"
-    "The operations console of the GovCloud platform: live tenants, apps and pods.\n"
+    "The operations console of the GovCloud platform: live tenants and pods.\n"
     "\n"
-    "  --kubeconfig FILE  kubeconfig to read (default: $KUBECONFIG, else ~/.kube/config)\n"
+    "  --config FILE      configuration (default: $XDG_CONFIG_HOME/govconsole/config.ini)\n"
+    "  --kubeconfig FILE  kubeconfig to read (default: [kubernetes] kubeconfig, $KUBECONFIG,\n"
+    "                     else ~/.kube/config)\n"
     "  --context NAME     kubeconfig context (default: its current-context)\n"
-    "  -c, --command VIEW view to start on: pods (alias po)\n"
+    "  -c, --command VIEW view to start on: pods (po), tenants (te)\n"
     "  --tenant NAME      show only this tenant's namespaces and pods\n"
-    "  --readonly         never change anything (the console has no actions yet)\n"
+    "  --theme NAME       colour theme: default, light, high-contrast, mono, or a file\n"
+    "                     NAME.theme in $XDG_CONFIG_HOME/govconsole/themes\n"
+    "  --readonly         refuse every change (delete); refusals are audited\n"
     "  --demo             start the built-in simulator (govsim) on a free loopback port,\n"
     "                     point the console at it, stop it on exit\n"
     "  --log FILE         write a debug log to FILE (mode 0600)\n"
     "  --version          print the version and exit\n"
     "  --help             print this help and exit\n"
     "\n"
-    "Keys: j/k or arrows move, PgUp/PgDn page, g/G top/bottom, q quit.\n"
+    "Keys: ? shows them all. j/k move, Enter drills down, Esc goes back, : command,\n"
+    "/ filter, d describe, y YAML, Ctrl-D delete, q quit.\n"
     "Exit status: 0 on q, 2 for a bad command line or kubeconfig, 128+N on signal N.\n";
 
 struct args {
+    const char *config;
+    const char *theme;
     const char *kubeconfig;
     const char *context;
     const char *command;
@@ -51,9 +63,11 @@ struct args {
 
 static void parse_args(int argc, char **argv, struct args *a)
 {
-    enum { OPT_KUBECONFIG = 256, OPT_CONTEXT, OPT_TENANT, OPT_READONLY, OPT_DEMO, OPT_LOG,
+    enum { OPT_KUBECONFIG = 256, OPT_CONFIG, OPT_THEME, OPT_CONTEXT, OPT_TENANT, OPT_READONLY, OPT_DEMO, OPT_LOG,
            OPT_VERSION, OPT_HELP };
     static const struct option longopts[] = {
+        {"config", required_argument, NULL, OPT_CONFIG},
+        {"theme", required_argument, NULL, OPT_THEME},
         {"kubeconfig", required_argument, NULL, OPT_KUBECONFIG},
         {"context", required_argument, NULL, OPT_CONTEXT},
         {"command", required_argument, NULL, 'c'},
@@ -71,6 +85,12 @@ static void parse_args(int argc, char **argv, struct args *a)
         switch (ch) {
         case OPT_KUBECONFIG:
             a->kubeconfig = optarg;
+            break;
+        case OPT_CONFIG:
+            a->config = optarg;
+            break;
+        case OPT_THEME:
+            a->theme = optarg;
             break;
         case OPT_CONTEXT:
             a->context = optarg;
@@ -108,31 +128,106 @@ static void parse_args(int argc, char **argv, struct args *a)
     }
 }
 
+/* What :ctx needs to build a new client. */
+struct session {
+    struct loop *loop;
+    struct http *http;
+    struct workpool *pool;
+    struct store *store;
+    struct k8s_client *k8s;
+    const char *kubeconfig;
+};
+
+static struct k8s_client *switch_context(const char *name, char **err, void *arg)
+{
+    struct session *s = arg;
+    struct kube_target target;
+
+    if (kubeconfig_load(s->kubeconfig, name, &target, err) != 0) {
+        return NULL;
+    }
+    k8s_client_stop(s->k8s);
+    workpool_free(s->pool); /* drains decodes that still point at the old client */
+    k8s_client_free(s->k8s);
+    s->pool = workpool_new(s->loop, 0);
+    for (int k = 0; k < STORE_KIND_COUNT; k++) {
+        store_clear(store_table(s->store, (enum store_kind)k));
+    }
+    s->k8s = k8s_client_new(s->loop, s->http, s->pool, s->store, &target, NULL);
+    kube_target_fini(&target);
+    k8s_client_start(s->k8s);
+    log_msg("context switched to %s", name);
+    return s->k8s;
+}
+
+/* The theme to start with: --theme, else [ui] theme. Problems go to *warn (caller frees). */
+static struct theme *pick_theme(const char *name, const char *const *dirs, char **warn)
+{
+    struct theme_warnings w;
+    struct theme *t;
+
+    theme_warnings_init(&w);
+    t = theme_find(name, dirs, &w);
+    if (t == NULL || w.count > 0) {
+        *warn = xasprintf("theme %s: %s; using the default theme", name,
+                          w.count > 0 ? w.items[0] : "not found");
+        theme_free(t);
+        t = NULL;
+    }
+    theme_warnings_fini(&w);
+    return t;
+}
+
+/* Loads the configuration; errors end the program with status 2, warnings become the
+ * first flash message. */
+static void load_config(const char *path, struct gc_config *cfg, char **warn)
+{
+    struct config_diag diag;
+
+    config_diag_init(&diag);
+    if (config_load(path, cfg, &diag) != 0) {
+        for (size_t i = 0; i < diag.nerrors; i++) {
+            fprintf(stderr, "govconsole: %s\n", diag.errors[i]);
+        }
+        exit(2);
+    }
+    if (diag.nwarnings > 0) {
+        *warn = xasprintf("%s%s", diag.warnings[0],
+                          diag.nwarnings > 1 ? " (and more: see the config file)" : "");
+    }
+    config_diag_fini(&diag);
+}
+
 int main(int argc, char **argv)
 {
     struct args args = {0};
     struct kube_target target = {0};
     struct demo demo = {0};
     struct app_opts aopts = {0};
-    struct loop *loop;
-    struct http *http;
-    struct workpool *pool;
+    struct gc_config cfg;
+    struct session sess = {0};
     struct store store;
-    struct k8s_client *k8s;
     struct app *app;
-    char *err = NULL;
-    int status;
+    char *err = NULL, *warn = NULL, *govsim_dir = NULL, *user_themes = NULL;
+    char buf[4096];
+    const char *theme_dirs[4] = {NULL};
+    char **contexts = NULL;
+    struct passwd pw, *pwr = NULL;
+    int status, ndirs = 0;
 
     parse_args(argc, argv, &args);
-    if (args.command != NULL && strcmp(args.command, "pods") != 0 &&
-        strcmp(args.command, "po") != 0 && strcmp(args.command, "pod") != 0) {
-        fprintf(stderr, "govconsole: unknown view '%s' (available: pods)\n", args.command);
+    if (args.command != NULL && registry_find(args.command) == NULL) {
+        fprintf(stderr, "govconsole: unknown view '%s' (available: pods, tenants)\n",
+                args.command);
         return 2;
     }
+    load_config(args.config, &cfg, &warn);
     log_open(args.log);
     signal(SIGPIPE, SIG_IGN);
     json_object_seed(0); /* before the worker threads decode anything */
+    jsonarena_install();
 
+    sess.kubeconfig = args.kubeconfig != NULL ? args.kubeconfig : cfg.kubernetes.kubeconfig;
     if (args.demo) {
         char *govsim = demo_find_govsim();
 
@@ -147,41 +242,75 @@ int main(int argc, char **argv)
         target.cluster = xstrdup("govsim");
         target.server = xstrdup(demo.server);
         log_msg("demo: govsim pid %d on %s", (int)demo.pid, demo.server);
-    } else if (kubeconfig_load(args.kubeconfig, args.context, &target, &err) != 0) {
+    } else if (kubeconfig_load(sess.kubeconfig,
+                               args.context != NULL ? args.context : cfg.kubernetes.context,
+                               &target, &err) != 0) {
         fprintf(stderr, "govconsole: %s\n", err);
         free(err);
         return 2;
+    } else {
+        contexts = kubeconfig_contexts(sess.kubeconfig);
     }
-
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr, "govconsole: needs a terminal on stdin and stdout\n");
         kube_target_fini(&target);
         demo_stop(&demo);
         return 2;
     }
-    loop = loop_new();
-    http = http_new(loop);
-    pool = workpool_new(loop, 0);
+
+    /* Themes: the user's directory, then the ones beside the program (the repository). */
+    user_themes = xstrdup(theme_user_dir(buf, sizeof buf));
+    if (user_themes != NULL && user_themes[0] != '\0') {
+        theme_dirs[ndirs++] = user_themes;
+    }
+    govsim_dir = demo_find_govsim();
+    if (strrchr(govsim_dir, '/') != NULL) {
+        strcpy(strrchr(govsim_dir, '/'), "/themes");
+        theme_dirs[ndirs++] = govsim_dir;
+    }
+    theme_dirs[ndirs++] = "/usr/share/govconsole/themes";
+
+    sess.loop = loop_new();
+    sess.http = http_new(sess.loop);
+    sess.pool = workpool_new(sess.loop, 0);
+    sess.store = &store;
     store_init(&store);
-    k8s = k8s_client_new(loop, http, pool, &store, &target, NULL);
+    sess.k8s = k8s_client_new(sess.loop, sess.http, sess.pool, &store, &target, NULL);
     kube_target_fini(&target);
-    k8s_client_start(k8s);
+    k8s_client_start(sess.k8s);
 
     aopts.start_view = args.command;
     aopts.tenant = args.tenant;
     aopts.readonly = args.readonly;
+    aopts.mouse = cfg.ui.mouse;
     aopts.no_color = getenv("NO_COLOR") != NULL && getenv("NO_COLOR")[0] != '\0';
-    app = app_new(loop, &store, k8s, &aopts);
+    aopts.theme = pick_theme(args.theme != NULL ? args.theme : cfg.ui.theme, theme_dirs,
+                             warn == NULL ? &warn : &err);
+    aopts.theme_dirs = theme_dirs;
+    aopts.contexts = (const char *const *)contexts;
+    aopts.switch_context = args.demo ? NULL : switch_context;
+    aopts.switch_arg = &sess;
+    aopts.startup_flash = warn;
+    if (getpwuid_r(getuid(), &pw, buf, sizeof buf, &pwr) == 0 && pwr != NULL) {
+        aopts.user = pw.pw_name;
+    }
+    app = app_new(sess.loop, &store, sess.k8s, &aopts);
     status = app_run(app);
 
-    k8s_client_stop(k8s);
-    workpool_free(pool);
-    k8s_client_free(k8s);
+    k8s_client_stop(sess.k8s);
+    workpool_free(sess.pool);
+    k8s_client_free(sess.k8s);
     app_free(app);
-    http_free(http);
+    http_free(sess.http);
     store_fini(&store);
-    loop_free(loop);
+    loop_free(sess.loop);
     demo_stop(&demo);
+    kubeconfig_contexts_free(contexts);
+    config_fini(&cfg);
+    free(warn);
+    free(err);
+    free(user_themes);
+    free(govsim_dir);
     log_close();
     return status;
 }

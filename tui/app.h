@@ -9,16 +9,30 @@
 struct loop;
 struct store;
 struct k8s_client;
+struct theme;
 struct app;
 
+/* Switches the Kubernetes context (`:ctx NAME`): returns the new client (the old one is gone)
+ * or NULL with *err set (caller frees) and the old client untouched. */
+typedef struct k8s_client *(*app_switch_context_fn)(const char *name, char **err, void *arg);
+
 struct app_opts {
-    const char *start_view; /* view name or alias; NULL = pods */
-    const char *tenant;     /* scope, or NULL for every tenant */
-    bool no_color;          /* NO_COLOR: attributes only */
-    bool readonly;
+    const char *start_view;     /* view name or alias; NULL = pods */
+    const char *tenant;         /* scope, or NULL for every tenant */
+    bool no_color;              /* NO_COLOR: attributes only */
+    bool readonly;              /* refuse every mutation */
+    bool mouse;                 /* click selects, wheel scrolls */
+    struct theme *theme;        /* initial theme (ownership passes), NULL = default */
+    const char *const *theme_dirs; /* where :theme NAME looks (NULL-terminated) */
+    const char *const *contexts;   /* kubeconfig context names for :ctx completion, or NULL */
+    const char *user;           /* for the audit log */
+    const char *audit_path;     /* NULL = the default */
+    app_switch_context_fn switch_context;
+    void *switch_arg;
+    const char *startup_flash;  /* a message shown at start (e.g. config warnings), or NULL */
 };
 
-/* The client is borrowed (for the header's context and health). */
+/* The client is borrowed (for the header's context and health, describe and actions). */
 struct app *app_new(struct loop *l, struct store *s, struct k8s_client *k8s,
                     const struct app_opts *o);
 
@@ -26,5 +40,8 @@ struct app *app_new(struct loop *l, struct store *s, struct k8s_client *k8s,
  * restores the terminal. Returns the exit status: 0 for q, 128+signal otherwise. */
 int app_run(struct app *a);
 void app_free(struct app *a);
+
+/* The client in use (after :ctx it is not the one given to app_new). */
+struct k8s_client *app_k8s(const struct app *a);
 
 #endif

@@ -2,6 +2,7 @@
 #include "tui/screen.h"
 
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -10,30 +11,45 @@
 
 static bool active;
 static bool colors;
-static attr_t slot_attr[UI_SLOT_COUNT];
+static struct theme *theme;
+static char view_name[64];
+static bool attrs_valid;
+static attr_t slot_attr[THEME_SLOT_COUNT];
 
-struct slot_style {
-    short fg, bg;
-    attr_t mono; /* attributes always applied (with or without colour) */
-};
+/* curses attributes for theme attribute bits. */
+static attr_t screen_attr_bits(unsigned a)
+{
+    attr_t r = A_NORMAL;
 
-/* Dark default; -1 is the terminal's own colour. */
-static const struct slot_style slot_styles[UI_SLOT_COUNT] = {
-    [UI_HEADER] = {COLOR_BLACK, COLOR_CYAN, A_BOLD},
-    [UI_HEADER_DIM] = {COLOR_BLACK, COLOR_CYAN, 0},
-    [UI_TITLE] = {COLOR_CYAN, -1, A_BOLD},
-    [UI_TABLE_HEADER] = {COLOR_WHITE, -1, A_BOLD | A_UNDERLINE},
-    [UI_ROW] = {-1, -1, 0},
-    [UI_SELECTED] = {COLOR_BLACK, COLOR_WHITE, A_REVERSE},
-    [UI_STATUS_LINE] = {COLOR_WHITE, COLOR_BLUE, 0},
-    [UI_FLASH_ERROR] = {COLOR_WHITE, COLOR_RED, A_BOLD},
-    [UI_TONE_DIM] = {-1, -1, A_DIM},
-    [UI_TONE_OK] = {COLOR_GREEN, -1, 0},
-    [UI_TONE_WARN] = {COLOR_YELLOW, -1, 0},
-    [UI_TONE_CRIT] = {COLOR_RED, -1, A_BOLD},
-    [UI_TONE_PENDING] = {COLOR_BLUE, -1, 0},
-    [UI_TONE_UNKNOWN] = {COLOR_MAGENTA, -1, 0},
-};
+    r |= (a & THEME_ATTR_BOLD) ? A_BOLD : 0;
+    r |= (a & THEME_ATTR_DIM) ? A_DIM : 0;
+    r |= (a & THEME_ATTR_REVERSE) ? A_REVERSE : 0;
+    r |= (a & THEME_ATTR_UNDERLINE) ? A_UNDERLINE : 0;
+    r |= (a & THEME_ATTR_BLINK) ? A_BLINK : 0;
+#ifdef A_ITALIC
+    r |= (a & THEME_ATTR_ITALIC) ? A_ITALIC : 0;
+#endif
+    return r;
+}
+
+/* Resolves every slot for the current theme and view: one colour pair per slot. */
+static void screen_compute_attrs(void)
+{
+    for (int s = 0; s < THEME_SLOT_COUNT; s++) {
+        const struct theme_style *st = theme_lookup(theme, view_name[0] ? view_name : NULL,
+                                                    (enum theme_slot)s);
+
+        slot_attr[s] = screen_attr_bits(st->attrs);
+        if (colors) {
+            int fg = theme_color_reduce(st->fg, COLORS);
+            int bg = theme_color_reduce(st->bg, COLORS);
+
+            init_pair((short)(s + 1), (short)fg, (short)bg);
+            slot_attr[s] |= COLOR_PAIR(s + 1);
+        }
+    }
+    attrs_valid = true;
+}
 
 void screen_init(bool no_color)
 {
@@ -54,12 +70,41 @@ void screen_init(bool no_color)
         start_color();
         use_default_colors();
     }
-    for (int s = 0; s < UI_SLOT_COUNT; s++) {
-        slot_attr[s] = slot_styles[s].mono;
-        if (colors) {
-            init_pair((short)(s + 1), slot_styles[s].fg, slot_styles[s].bg);
-            slot_attr[s] = (slot_styles[s].mono & (attr_t)~A_REVERSE) | COLOR_PAIR(s + 1);
-        }
+    if (theme == NULL || !colors) {
+        theme_free(theme);
+        theme = colors ? theme_new_default() : theme_new_mono();
+    }
+    attrs_valid = false;
+}
+
+bool screen_has_color(void)
+{
+    return colors;
+}
+
+void screen_set_theme(struct theme *t)
+{
+    if (active && !colors) {
+        theme_free(t); /* NO_COLOR or a monochrome terminal: mono stays */
+        return;
+    }
+    theme_free(theme);
+    theme = t;
+    attrs_valid = false;
+}
+
+const char *screen_theme_name(void)
+{
+    return theme != NULL ? theme_name(theme) : "default";
+}
+
+void screen_set_view(const char *view)
+{
+    const char *v = view != NULL ? view : "";
+
+    if (strcmp(v, view_name) != 0) {
+        snprintf(view_name, sizeof view_name, "%s", v);
+        attrs_valid = false;
     }
 }
 
@@ -69,6 +114,8 @@ void screen_fini(void)
         active = false;
         endwin();
     }
+    theme_free(theme);
+    theme = NULL;
 }
 
 bool screen_active(void)
@@ -85,30 +132,36 @@ void screen_resize(void)
     }
 }
 
-attr_t screen_attr(enum ui_slot slot)
+attr_t screen_attr(enum theme_slot slot)
 {
+    if (!attrs_valid) {
+        if (theme == NULL) {
+            theme = theme_new_default();
+        }
+        screen_compute_attrs();
+    }
     return slot_attr[slot];
 }
 
-enum ui_slot screen_tone_slot(enum view_tone tone)
+enum theme_slot screen_tone_slot(enum view_tone tone)
 {
     switch (tone) {
     case TONE_DIM:
-        return UI_TONE_DIM;
+        return THEME_STATUS_STALE;
     case TONE_OK:
-        return UI_TONE_OK;
+        return THEME_STATUS_OK;
     case TONE_WARN:
-        return UI_TONE_WARN;
+        return THEME_STATUS_WARN;
     case TONE_CRIT:
-        return UI_TONE_CRIT;
+        return THEME_STATUS_CRIT;
     case TONE_PENDING:
-        return UI_TONE_PENDING;
+        return THEME_STATUS_PENDING;
     case TONE_UNKNOWN:
-        return UI_TONE_UNKNOWN;
+        return THEME_STATUS_UNKNOWN;
     case TONE_NORMAL:
         break;
     }
-    return UI_ROW;
+    return THEME_TABLE_ROW;
 }
 
 /* Decodes one UTF-8 character; returns its length (1 for an invalid byte, *wc = '?'). */
@@ -174,7 +227,7 @@ int screen_put(WINDOW *w, int y, int x, const char *s, int width, bool right, at
         if (used + cw > width) {
             break;
         }
-        if (wc[0] < 32 || wc[0] == 127) {
+        if (wc[0] < 32 || (wc[0] >= 127 && wc[0] < 160)) {
             wc[0] = L'?'; /* never a control character on the terminal */
         }
         waddnwstr(w, wc, 1);

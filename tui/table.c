@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/filter.h"
 #include "core/xalloc.h"
 #include "tui/screen.h"
 
@@ -12,12 +13,65 @@
 void table_init(struct table *t)
 {
     memset(t, 0, sizeof *t);
+    t->sort_col = -1;
 }
 
 void table_fini(struct table *t)
 {
     free(t->sel_key);
     t->sel_key = NULL;
+    table_clear_map(t);
+}
+
+void table_set_map(struct table *t, size_t *map, size_t n)
+{
+    free(t->map);
+    t->map = map;
+    t->nmap = n;
+    t->mapped = true;
+}
+
+void table_clear_map(struct table *t)
+{
+    free(t->map);
+    t->map = NULL;
+    t->nmap = 0;
+    t->mapped = false;
+}
+
+size_t table_count(const struct table *t, const struct view *v)
+{
+    return t->mapped ? t->nmap : v->ops->count(v);
+}
+
+size_t table_row(const struct table *t, size_t i)
+{
+    return t->mapped ? t->map[i] : i;
+}
+
+size_t table_row_text(const struct view *v, const struct view_ctx *ctx, size_t row, char *buf,
+                      size_t size)
+{
+    size_t len = 0;
+    char cell[TABLE_CELL_MAX];
+
+    buf[0] = '\0';
+    for (size_t c = 0; c < v->ops->ncolumns; c++) {
+        size_t n;
+
+        v->ops->cell(v, ctx, row, c, cell, sizeof cell);
+        n = strlen(cell);
+        if (len + n + 2 > size) {
+            break;
+        }
+        if (len > 0) {
+            buf[len++] = ' ';
+        }
+        memcpy(buf + len, cell, n);
+        len += n;
+        buf[len] = '\0';
+    }
+    return len;
 }
 
 void table_reset_widths(struct table *t)
@@ -27,19 +81,19 @@ void table_reset_widths(struct table *t)
 
 static void table_remember(struct table *t, const struct view *v)
 {
-    size_t n = v->ops->count(v);
+    size_t n = table_count(t, v);
 
     free(t->sel_key);
-    t->sel_key = n > 0 ? xstrdup(v->ops->row_key(v, t->sel)) : NULL;
+    t->sel_key = n > 0 && t->sel < n ? xstrdup(v->ops->row_key(v, table_row(t, t->sel))) : NULL;
 }
 
 void table_follow(struct table *t, const struct view *v)
 {
-    size_t n = v->ops->count(v);
+    size_t n = table_count(t, v);
 
     if (t->sel_key != NULL) {
         for (size_t i = 0; i < n; i++) {
-            const char *k = v->ops->row_key(v, i);
+            const char *k = v->ops->row_key(v, table_row(t, i));
 
             if (k != NULL && strcmp(k, t->sel_key) == 0) {
                 t->sel = i;
@@ -56,7 +110,7 @@ void table_follow(struct table *t, const struct view *v)
 
 void table_move_to(struct table *t, const struct view *v, size_t row)
 {
-    size_t n = v->ops->count(v);
+    size_t n = table_count(t, v);
 
     t->sel = n == 0 ? 0 : (row >= n ? n - 1 : row);
     table_remember(t, v);
@@ -142,12 +196,38 @@ static void table_layout(const struct table *t, const struct view *v, int width,
     }
 }
 
+/* Repaints the parts of a painted cell that match the filter, in THEME_HIGHLIGHT. */
+static void table_paint_matches(struct filter *f, WINDOW *win, int y, int x, int width,
+                                const char *text, bool right)
+{
+    size_t len = strlen(text), ms, me, start = 0;
+    int tw = screen_text_width(text);
+    int base = right && tw < width ? width - tw : 0;
+
+    if (tw > width) {
+        return; /* truncated cells keep it simple: no highlight */
+    }
+    while (start < len && filter_find(f, text, len, start, &ms, &me)) {
+        char pre[TABLE_CELL_MAX], mid[TABLE_CELL_MAX];
+        int px;
+
+        memcpy(pre, text, ms);
+        pre[ms] = '\0';
+        memcpy(mid, text + ms, me - ms);
+        mid[me - ms] = '\0';
+        px = screen_text_width(pre);
+        screen_put(win, y, x + base + px, mid, screen_text_width(mid), false,
+                   screen_attr(THEME_HIGHLIGHT));
+        start = me;
+    }
+}
+
 int64_t table_draw(struct table *t, WINDOW *win, int y, int x, int height, int width,
                    const struct view *v, const struct view_ctx *ctx)
 {
     const struct view_column *cols = v->ops->columns;
     size_t nc = v->ops->ncolumns < TABLE_MAX_COLS ? v->ops->ncolumns : TABLE_MAX_COLS;
-    size_t n = v->ops->count(v);
+    size_t n = table_count(t, v);
     int w[TABLE_MAX_COLS];
     bool shown[TABLE_MAX_COLS];
     char buf[TABLE_CELL_MAX];
@@ -174,7 +254,7 @@ int64_t table_draw(struct table *t, WINDOW *win, int y, int x, int height, int w
         for (size_t c = 0; c < nc; c++) {
             int cw;
 
-            v->ops->cell(v, ctx, r, c, buf, sizeof buf);
+            v->ops->cell(v, ctx, table_row(t, r), c, buf, sizeof buf);
             cw = screen_text_width(buf);
             if (cw > t->widths[c]) {
                 t->widths[c] = cw;
@@ -191,25 +271,34 @@ int64_t table_draw(struct table *t, WINDOW *win, int y, int x, int height, int w
         if (cx + w[c] > x + width) {
             break;
         }
-        screen_put(win, y, cx, cols[c].name, w[c], (cols[c].flags & COL_RIGHT) != 0,
-                   screen_attr(UI_TABLE_HEADER));
+        if ((int)c == t->sort_col) {
+            char hdr[64];
+
+            snprintf(hdr, sizeof hdr, "%s%s", cols[c].name, t->sort_desc ? "\u2193" : "\u2191");
+            screen_put(win, y, cx, hdr, w[c], (cols[c].flags & COL_RIGHT) != 0,
+                       screen_attr(THEME_TABLE_HEADER));
+        } else {
+            screen_put(win, y, cx, cols[c].name, w[c], (cols[c].flags & COL_RIGHT) != 0,
+                       screen_attr(THEME_TABLE_HEADER));
+        }
         cx += w[c];
         if (cx < x + width) {
-            screen_put(win, y, cx, " ", 1, false, screen_attr(UI_TABLE_HEADER));
+            screen_put(win, y, cx, " ", 1, false, screen_attr(THEME_TABLE_HEADER));
             cx++;
         }
     }
     if (cx < x + width) {
-        screen_put(win, y, cx, "", x + width - cx, false, screen_attr(UI_TABLE_HEADER));
+        screen_put(win, y, cx, "", x + width - cx, false, screen_attr(THEME_TABLE_HEADER));
     }
 
     for (int i = 0; i < rows; i++) {
-        size_t r = t->top + (size_t)i;
-        bool selected = r == t->sel;
-        attr_t base = screen_attr(selected ? UI_SELECTED : UI_ROW);
+        size_t d = t->top + (size_t)i;
+        size_t r = d < n ? table_row(t, d) : 0;
+        bool selected = d == t->sel;
+        attr_t base = screen_attr(selected ? THEME_SEL_FOCUS : THEME_TABLE_ROW);
 
-        if (r >= n) {
-            screen_put(win, y + 1 + i, x, "", width, false, screen_attr(UI_ROW));
+        if (d >= n) {
+            screen_put(win, y + 1 + i, x, "", width, false, screen_attr(THEME_TABLE_ROW));
             continue;
         }
         cx = x;
@@ -225,6 +314,10 @@ int64_t table_draw(struct table *t, WINDOW *win, int y, int x, int height, int w
             tone = v->ops->cell(v, ctx, r, c, buf, sizeof buf);
             screen_put(win, y + 1 + i, cx, buf, w[c], (cols[c].flags & COL_RIGHT) != 0,
                        selected ? base : screen_attr(screen_tone_slot(tone)));
+            if (t->highlight != NULL) {
+                table_paint_matches(t->highlight, win, y + 1 + i, cx, w[c], buf,
+                                    (cols[c].flags & COL_RIGHT) != 0);
+            }
             cx += w[c];
             if (cx < x + width) {
                 screen_put(win, y + 1 + i, cx, " ", 1, false, base);

@@ -11,8 +11,16 @@
 
 #define TABLE_MAX_COLS 24
 
+struct filter;
+
 struct table {
-    size_t sel;                 /* selected row */
+    size_t *map;                /* displayed row -> view row while filtered; owned */
+    size_t nmap;
+    bool mapped;
+    struct filter *highlight;   /* borrowed; matches are painted in THEME_HIGHLIGHT */
+    int sort_col;               /* column marked in the header, -1 none */
+    bool sort_desc;
+    size_t sel;                 /* selected row (displayed index) */
     size_t top;                 /* first visible row */
     int height;                 /* visible rows, from the last draw */
     char *sel_key;              /* row_key of the selection, to find it after a rebuild */
@@ -23,6 +31,19 @@ void table_init(struct table *t);
 void table_fini(struct table *t);
 /* Forgets measured widths (after a resize or a view switch). */
 void table_reset_widths(struct table *t);
+
+/* Shows only the given view rows, in order (takes ownership of map). */
+void table_set_map(struct table *t, size_t *map, size_t n);
+void table_clear_map(struct table *t);
+
+/* Rows displayed, and the view row of displayed row i. */
+size_t table_count(const struct table *t, const struct view *v);
+size_t table_row(const struct table *t, size_t i);
+
+/* The displayed text of view row `row`: visible cells joined by single spaces, for the
+ * filter. Writes into buf, returns its length. */
+size_t table_row_text(const struct view *v, const struct view_ctx *ctx, size_t row, char *buf,
+                      size_t size);
 
 /* After the view rebuilt: moves the selection to the row with the remembered key. */
 void table_follow(struct table *t, const struct view *v);

@@ -1,4 +1,5 @@
 /* The pods view: every pod in scope, with its tenant from the namespace's label. */
+#define _GNU_SOURCE /* qsort_r */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,20 +12,21 @@ enum pods_col { PC_TENANT, PC_NAMESPACE, PC_NAME, PC_READY, PC_STATUS, PC_RESTAR
                 PC_NODE, PC_IP, PC_COUNT };
 
 static const struct view_column pods_columns[PC_COUNT] = {
-    [PC_TENANT] = {"TENANT", 6, 0},
-    [PC_NAMESPACE] = {"NAMESPACE", 9, 0},
-    [PC_NAME] = {"NAME", 16, COL_GROW},
-    [PC_READY] = {"READY", 5, COL_RIGHT},
-    [PC_STATUS] = {"STATUS", 7, COL_NOTRUNC},
-    [PC_RESTARTS] = {"RESTARTS", 8, COL_RIGHT},
-    [PC_AGE] = {"AGE", 4, COL_RIGHT},
-    [PC_NODE] = {"NODE", 8, COL_OPTIONAL},
-    [PC_IP] = {"IP", 7, COL_OPTIONAL},
+    [PC_TENANT] = {"TENANT", 6, 0, 'E'},
+    [PC_NAMESPACE] = {"NAMESPACE", 9, 0, 'P'},
+    [PC_NAME] = {"NAME", 16, COL_GROW, 'N'},
+    [PC_READY] = {"READY", 5, COL_RIGHT, 'R'},
+    [PC_STATUS] = {"STATUS", 7, COL_NOTRUNC, 'S'},
+    [PC_RESTARTS] = {"RESTARTS", 8, COL_RIGHT, 'T'},
+    [PC_AGE] = {"AGE", 4, COL_RIGHT, 'A'},
+    [PC_NODE] = {"NODE", 8, COL_OPTIONAL, 'O'},
+    [PC_IP] = {"IP", 7, COL_OPTIONAL, 'I'},
 };
 
 struct pod_entry {
     const struct k8s_pod *pod;
     const char *tenant; /* borrowed from the namespace row; NULL when unlabelled */
+    uint32_t rank;      /* position in the default order: the cheap tie-break of sorts */
 };
 
 struct ns_tenant {
@@ -56,7 +58,7 @@ static int str_cmp_null(const char *a, const char *b)
 static int pod_entry_cmp(const void *pa, const void *pb)
 {
     const struct pod_entry *a = pa, *b = pb;
-    int c = str_cmp_null(a->tenant, b->tenant);
+    int c = a->tenant == b->tenant ? 0 : str_cmp_null(a->tenant, b->tenant);
 
     if (c == 0) {
         c = strcmp(a->pod->ns, b->pod->ns);
@@ -65,6 +67,104 @@ static int pod_entry_cmp(const void *pa, const void *pb)
         c = strcmp(a->pod->name, b->pod->name);
     }
     return c;
+}
+
+static bool pods_in_scope(const struct view_scope *sc, const struct k8s_pod *p,
+                          const char *tenant)
+{
+    if (sc->tenant[0] != '\0' && (tenant == NULL || strcmp(tenant, sc->tenant) != 0)) {
+        return false;
+    }
+    if (sc->ns[0] != '\0' && strcmp(p->ns, sc->ns) != 0) {
+        return false;
+    }
+    return sc->app[0] == '\0' || (p->app != NULL && strcmp(p->app, sc->app) == 0);
+}
+
+/* Compares two rows by one column, then by the default order (so the result is total). */
+static int pods_cmp_col(const struct pod_entry *a, const struct pod_entry *b, int col)
+{
+    const struct k8s_pod *x = a->pod, *y = b->pod;
+    int c = 0;
+
+    switch ((enum pods_col)col) {
+    case PC_TENANT:
+        c = str_cmp_null(a->tenant, b->tenant);
+        break;
+    case PC_NAMESPACE:
+        c = strcmp(x->ns, y->ns);
+        break;
+    case PC_NAME:
+        c = strcmp(x->name, y->name);
+        break;
+    case PC_READY:
+        c = (x->ready > y->ready) - (x->ready < y->ready);
+        if (c == 0) {
+            c = (x->total > y->total) - (x->total < y->total);
+        }
+        break;
+    case PC_STATUS:
+        c = str_cmp_null(x->status, y->status);
+        break;
+    case PC_RESTARTS:
+        c = (x->restarts > y->restarts) - (x->restarts < y->restarts);
+        break;
+    case PC_AGE: /* youngest first, as ages read */
+        c = (x->created < y->created) - (x->created > y->created);
+        break;
+    case PC_NODE:
+        c = str_cmp_null(x->node, y->node);
+        break;
+    case PC_IP:
+        c = str_cmp_null(x->ip, y->ip);
+        break;
+    case PC_COUNT:
+        break;
+    }
+    return c;
+}
+
+static int pods_rank_cmp(const void *pa, const void *pb, void *arg)
+{
+    const struct pod_entry *a = pa, *b = pb;
+
+    (void)arg;
+    return (a->rank > b->rank) - (a->rank < b->rank);
+}
+
+struct pods_sort {
+    int col;
+    bool desc;
+};
+
+static int pods_sort_cmp(const void *pa, const void *pb, void *arg)
+{
+    const struct pod_entry *a = pa, *b = pb;
+    const struct pods_sort *ps = arg;
+    int c = pods_cmp_col(a, b, ps->col);
+
+    if (ps->desc) {
+        c = -c;
+    }
+    return c != 0 ? c : (a->rank > b->rank) - (a->rank < b->rank);
+}
+
+/* Sorts by a column, ties in the default order (by rank, so no string compares). */
+static void pods_order(struct pods_state *st, int col, bool desc)
+{
+    struct pods_sort ps = {col, desc};
+
+    if (col >= 0) {
+        qsort_r(st->rows, st->count, sizeof *st->rows, pods_sort_cmp, &ps);
+    } else {
+        /* rank order is the default order */
+        qsort_r(st->rows, st->count, sizeof *st->rows, pods_rank_cmp, NULL);
+    }
+}
+
+static void pods_sort(struct view *v, size_t col, bool desc)
+{
+    pods_order(v->state, (int)col, desc);
 }
 
 static bool pods_stale(const struct view *v, const struct view_ctx *ctx)
@@ -101,7 +201,7 @@ static void pods_rebuild(struct view *v, const struct view_ctx *ctx)
         const struct ns_tenant *hit = bsearch(&key, map, nt->count, sizeof *map, ns_tenant_cmp);
         const char *tenant = hit != NULL ? hit->tenant : NULL;
 
-        if (ctx->tenant != NULL && (tenant == NULL || strcmp(tenant, ctx->tenant) != 0)) {
+        if (!pods_in_scope(ctx->scope, p, tenant)) {
             continue;
         }
         st->rows[st->count].pod = p;
@@ -110,6 +210,12 @@ static void pods_rebuild(struct view *v, const struct view_ctx *ctx)
     }
     free(map);
     qsort(st->rows, st->count, sizeof *st->rows, pod_entry_cmp);
+    for (size_t i = 0; i < st->count; i++) {
+        st->rows[i].rank = (uint32_t)i;
+    }
+    if (v->sort_col >= 0) {
+        pods_order(st, v->sort_col, v->sort_desc);
+    }
     st->pod_gen = pt->gen;
     st->ns_gen = nt->gen;
     st->built = true;
@@ -125,25 +231,21 @@ static size_t pods_count(const struct view *v)
 /* The tone kubectl users read into a STATUS. */
 static enum view_tone pods_status_tone(const struct k8s_pod *p)
 {
-    const char *s = p->status != NULL ? p->status : "";
-
-    if (p->deleted != 0 || strcmp(s, "Terminating") == 0) {
-        return TONE_WARN;
-    }
-    if (strcmp(s, "Running") == 0) {
-        return p->ready < p->total ? TONE_WARN : TONE_OK;
-    }
-    if (strcmp(s, "Completed") == 0 || strcmp(s, "Succeeded") == 0) {
+    switch (k8s_pod_health(p)) {
+    case K8S_POD_OK:
+        return TONE_OK;
+    case K8S_POD_DONE:
         return TONE_DIM;
+    case K8S_POD_PENDING:
+        return TONE_PENDING;
+    case K8S_POD_WARN:
+        return TONE_WARN;
+    case K8S_POD_FAILING:
+        return TONE_CRIT;
+    case K8S_POD_UNKNOWN:
+        break;
     }
-    if (strcmp(s, "Pending") == 0 || strcmp(s, "ContainerCreating") == 0 ||
-        strcmp(s, "PodInitializing") == 0 || strncmp(s, "Init:", 5) == 0) {
-        return (strncmp(s, "Init:", 5) == 0 && strchr(s, '/') == NULL) ? TONE_CRIT : TONE_PENDING;
-    }
-    if (strcmp(s, "Unknown") == 0 || strcmp(s, "NotReady") == 0) {
-        return TONE_UNKNOWN;
-    }
-    return TONE_CRIT;
+    return TONE_UNKNOWN;
 }
 
 static enum view_tone pods_cell(const struct view *v, const struct view_ctx *ctx, size_t row,
@@ -231,6 +333,31 @@ static int64_t pods_next_tick(const struct view *v, const struct view_ctx *ctx, 
     return next;
 }
 
+static char *pods_object_path(const struct view *v, size_t row)
+{
+    const struct pods_state *st = v->state;
+    const struct k8s_pod *p = st->rows[row].pod;
+
+    if (!k8s_valid_name(p->ns) || !k8s_valid_name(p->name)) {
+        return NULL;
+    }
+    return xasprintf("/api/v1/namespaces/%s/pods/%s", p->ns, p->name);
+}
+
+static bool pods_delete_target(const struct view *v, size_t row, char **path, char **name)
+{
+    const struct pods_state *st = v->state;
+
+    *path = pods_object_path(v, row);
+    *name = xstrdup(st->rows[row].pod->name);
+    if (*path == NULL) {
+        free(*name);
+        *name = NULL;
+        return false;
+    }
+    return true;
+}
+
 static void pods_fini(struct view *v)
 {
     struct pods_state *st = v->state;
@@ -254,4 +381,7 @@ const struct view_ops pods_view = {
     .cell = pods_cell,
     .row_key = pods_row_key,
     .next_tick = pods_next_tick,
+    .sort = pods_sort,
+    .object_path = pods_object_path,
+    .delete_target = pods_delete_target,
 };

@@ -6,9 +6,11 @@
 
 #include "core/xalloc.h"
 
+extern const struct view_ops tenants_view;
 extern const struct view_ops pods_view;
 
 static const struct view_ops *const views[] = {
+    &tenants_view,
     &pods_view,
 };
 
@@ -37,6 +39,7 @@ struct view *view_new(const struct view_ops *ops)
     struct view *v = xcalloc(1, sizeof *v);
 
     v->ops = ops;
+    v->sort_col = -1;
     v->state = xcalloc(1, ops->state_size ? ops->state_size : 1);
     if (ops->init != NULL) {
         ops->init(v);

@@ -32,13 +32,28 @@ struct view_column {
     const char *name;
     int min_width;
     unsigned flags;
+    char sort_key;        /* Shift+letter that sorts by this column ('N'), 0 = not sortable */
+};
+
+/* What a view is narrowed to; empty strings mean "all". */
+struct view_scope {
+    char tenant[64];
+    char ns[64];
+    char app[128];
 };
 
 /* What a view may read while rebuilding and drawing. */
 struct view_ctx {
     struct store *store;
-    int64_t now;          /* wall clock, epoch seconds */
-    const char *tenant;   /* scope: only this tenant's rows, or NULL for all */
+    int64_t now;                    /* wall clock, epoch seconds */
+    const struct view_scope *scope; /* never NULL */
+};
+
+/* Where Enter on a row leads. */
+struct view_target {
+    const char *view;     /* registry name of the next view */
+    char label[128];      /* breadcrumb segment: the selected row's name */
+    struct view_scope scope;
 };
 
 struct view;
@@ -66,11 +81,28 @@ struct view_ops {
     const char *(*row_key)(const struct view *v, size_t row);
     /* Optional: seconds until a cell of `row` changes with time alone (ages); -1 = never. */
     int64_t (*next_tick)(const struct view *v, const struct view_ctx *ctx, size_t row);
+    /* Optional: orders the rows by column `col` (one with a sort_key), stable with respect to
+     * the view's default order, descending when `desc`. Rebuilds keep the order. */
+    void (*sort)(struct view *v, size_t col, bool desc);
+    /* Optional: Enter. Fills *out from `scope` (the current one) and the row; false if the
+     * row leads nowhere. */
+    bool (*enter)(const struct view *v, const struct view_scope *scope, size_t row,
+                  struct view_target *out);
+    /* Optional: the API path of the row's object, for `y` and `d` (caller frees). */
+    char *(*object_path)(const struct view *v, size_t row);
+    /* Optional: turns the object's JSON into `d` text like kubectl describe (caller frees);
+     * without it `d` shows the object as YAML. */
+    char *(*describe)(const char *json, size_t len);
+    /* Optional: what Ctrl-D deletes: the object's API path and its name (both caller frees);
+     * false if the row cannot be deleted. */
+    bool (*delete_target)(const struct view *v, size_t row, char **path, char **name);
 };
 
 struct view {
     const struct view_ops *ops;
     void *state;
+    int sort_col;   /* -1 = the view's default order */
+    bool sort_desc;
 };
 
 /* Allocates state and runs init. */

@@ -1,0 +1,144 @@
+/* The action table, key bindings and the help generated from them. docs/keys.md must equal
+ * the generated text (GC_WRITE_DOCS=1 rewrites it). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "tui/curses.h"
+#include "tui/keymap.h"
+#include "views/registry.h"
+
+static void test_every_action_has_a_key(void **state)
+{
+    char keys[64];
+
+    (void)state;
+    for (int a = 1; a < ACT_COUNT; a++) {
+        keymap_keys_for((enum action)a, keys, sizeof keys);
+        if (keys[0] == '\0') {
+            fail_msg("action %s has no key", action_name((enum action)a));
+        }
+    }
+}
+
+static void test_contract_keys(void **state)
+{
+    (void)state;
+    /* DESIGN.md: ':' command, '/' filter, '?' help, Enter, Esc, q, d, y, Ctrl-d. */
+    assert_int_equal(keymap_action(':'), ACT_COMMAND);
+    assert_int_equal(keymap_action('/'), ACT_FILTER);
+    assert_int_equal(keymap_action('?'), ACT_HELP);
+    assert_int_equal(keymap_action('\r'), ACT_ENTER);
+    assert_int_equal(keymap_action(27), ACT_BACK);
+    assert_int_equal(keymap_action('q'), ACT_QUIT);
+    assert_int_equal(keymap_action('d'), ACT_DESCRIBE);
+    assert_int_equal(keymap_action('y'), ACT_RAW);
+    assert_int_equal(keymap_action(4), ACT_DELETE);
+    assert_int_equal(keymap_action('j'), ACT_MOVE_DOWN);
+    assert_int_equal(keymap_action(KEY_DOWN), ACT_MOVE_DOWN);
+    assert_int_equal(keymap_action('Z'), ACT_NONE);
+}
+
+static void test_sort_keys_do_not_collide_with_actions(void **state)
+{
+    (void)state;
+    for (size_t i = 0; registry_get(i) != NULL; i++) {
+        const struct view_ops *v = registry_get(i);
+        char seen[128] = {0};
+
+        for (size_t c = 0; c < v->ncolumns; c++) {
+            int k = v->columns[c].sort_key;
+
+            if (k == 0) {
+                continue;
+            }
+            if (keymap_action(k) != ACT_NONE) {
+                fail_msg("%s: sort key %c is also bound to an action", v->name, k);
+            }
+            if (seen[k]) {
+                fail_msg("%s: sort key %c used twice", v->name, k);
+            }
+            seen[k] = 1;
+            assert_int_equal(keymap_sort_column(v, k), (int)c);
+        }
+    }
+    assert_int_equal(keymap_sort_column(registry_find("pods"), 'N'), 2);
+    assert_int_equal(keymap_sort_column(registry_find("pods"), 'n'), -1);
+}
+
+static int help_has(char **lines, const char *needle)
+{
+    for (size_t i = 0; lines[i] != NULL; i++) {
+        if (strstr(lines[i], needle) != NULL) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void test_help_follows_the_view(void **state)
+{
+    char **pods = keymap_help(registry_find("pods"));
+    char **tenants = keymap_help(registry_find("tenants"));
+
+    (void)state;
+    assert_true(help_has(pods, "Filter rows"));
+    assert_true(help_has(pods, "Delete the selected object"));
+    assert_true(help_has(pods, "Sort by STATUS"));
+    assert_false(help_has(pods, "Drill down")); /* pods have no Enter yet */
+    assert_true(help_has(tenants, "Drill down"));
+    assert_false(help_has(tenants, "Delete the selected object"));
+    keymap_help_free(pods);
+    keymap_help_free(tenants);
+}
+
+static void test_docs_keys_md_is_generated(void **state)
+{
+    char *want = keymap_markdown();
+    const char *root = getenv("GC_ROOT") ? getenv("GC_ROOT") : ".";
+    char *path = xasprintf("%s/docs/keys.md", root);
+    FILE *f;
+    char *have;
+    long n;
+
+    (void)state;
+    if (getenv("GC_WRITE_DOCS") != NULL) {
+        f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(want, f);
+        fclose(f);
+    }
+    f = fopen(path, "r");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    rewind(f);
+    have = xcalloc((size_t)n + 1, 1);
+    assert_int_equal(fread(have, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    if (strcmp(have, want) != 0) {
+        fail_msg("docs/keys.md is out of date: run GC_WRITE_DOCS=1 build/tests/test_keymap");
+    }
+    free(have);
+    free(want);
+    free(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_action_has_a_key),
+        cmocka_unit_test(test_contract_keys),
+        cmocka_unit_test(test_sort_keys_do_not_collide_with_actions),
+        cmocka_unit_test(test_help_follows_the_view),
+        cmocka_unit_test(test_docs_keys_md_is_generated),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,37 @@
+/* Every action a key can trigger: one X-macro row gives its enum, its name (for docs and
+ * configuration) and its help text. The keymap, the help overlay and docs/keys.md are all
+ * generated from this table, so help cannot drift from the real bindings. */
+#ifndef GC_TUI_ACTION_H
+#define GC_TUI_ACTION_H
+
+/* _(ENUM, "name", "help text", is_view_specific) */
+#define ACTION_LIST(_)                                                                         \
+    _(NONE, "none", "Nothing", 0)                                                              \
+    _(MOVE_DOWN, "move-down", "Select the next row", 0)                                        \
+    _(MOVE_UP, "move-up", "Select the previous row", 0)                                        \
+    _(PAGE_DOWN, "page-down", "Scroll one page down", 0)                                       \
+    _(PAGE_UP, "page-up", "Scroll one page up", 0)                                             \
+    _(TOP, "top", "Select the first row", 0)                                                   \
+    _(BOTTOM, "bottom", "Select the last row", 0)                                              \
+    _(ENTER, "enter", "Drill down into the selected row", 1)                                   \
+    _(BACK, "back", "Clear the filter, else go back to the previous view", 0)                  \
+    _(QUIT, "quit", "Go back; on the first view, quit", 0)                                     \
+    _(QUIT_ALL, "quit-all", "Quit at once", 0)                                                 \
+    _(COMMAND, "command", "Command line: a view (:pods), :theme NAME, :ctx NAME, :q", 0)     \
+    _(FILTER, "filter", "Filter rows by a regular expression over the row (! inverts)", 0)   \
+    _(HELP, "help", "Show the keys of this view", 0)                                           \
+    _(SORT_NEXT, "sort-next", "Sort by the next column (again: reverse)", 0)                  \
+    _(SORT_PREV, "sort-prev", "Sort by the previous column (again: reverse)", 0)              \
+    _(DESCRIBE, "describe", "Describe the selected object", 1)                                 \
+    _(RAW, "raw", "Show the selected object as YAML (Tab in the pager: JSON)", 1)              \
+    _(DELETE, "delete", "Delete the selected object (asks, naming it)", 1)                     \
+    _(REDRAW, "redraw", "Redraw the whole screen", 0)
+
+enum action {
+#define ACTION_ENUM(e, name, help, view) ACT_##e,
+    ACTION_LIST(ACTION_ENUM)
+#undef ACTION_ENUM
+        ACT_COUNT
+};
+
+#endif

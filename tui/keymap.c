@@ -1,0 +1,229 @@
+/* The default key bindings and everything generated from them. */
+#include "tui/keymap.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "tui/curses.h"
+#include "views/registry.h"
+
+struct binding {
+    int key;
+    enum action action;
+};
+
+#define CTRL(c) ((c) & 0x1f)
+
+/* The one table of default bindings (k9s, less and vi conventions). */
+static const struct binding bindings[] = {
+    {'j', ACT_MOVE_DOWN},      {KEY_DOWN, ACT_MOVE_DOWN},    {'k', ACT_MOVE_UP},
+    {KEY_UP, ACT_MOVE_UP},     {KEY_NPAGE, ACT_PAGE_DOWN},   {CTRL('f'), ACT_PAGE_DOWN},
+    {' ', ACT_PAGE_DOWN},      {KEY_PPAGE, ACT_PAGE_UP},     {CTRL('b'), ACT_PAGE_UP},
+    {'g', ACT_TOP},           {KEY_HOME, ACT_TOP},
+    {'G', ACT_BOTTOM},         {KEY_END, ACT_BOTTOM},        {'\r', ACT_ENTER},
+    {'\n', ACT_ENTER},         {KEY_ENTER, ACT_ENTER},       {27, ACT_BACK},
+    {'q', ACT_QUIT},           {CTRL('c'), ACT_QUIT_ALL},    {':', ACT_COMMAND},
+    {'/', ACT_FILTER},         {'?', ACT_HELP},              {'>', ACT_SORT_NEXT},
+    {'<', ACT_SORT_PREV},      {'d', ACT_DESCRIBE},          {'y', ACT_RAW},
+    {CTRL('d'), ACT_DELETE},   {CTRL('l'), ACT_REDRAW},
+};
+
+static const struct {
+    const char *name;
+    const char *help;
+    bool view;
+} actions[ACT_COUNT] = {
+#define ACTION_ROW(e, name, help, view) [ACT_##e] = {name, help, view},
+    ACTION_LIST(ACTION_ROW)
+#undef ACTION_ROW
+};
+
+enum action keymap_action(int key)
+{
+    for (size_t i = 0; i < sizeof bindings / sizeof bindings[0]; i++) {
+        if (bindings[i].key == key) {
+            return bindings[i].action;
+        }
+    }
+    return ACT_NONE;
+}
+
+int keymap_sort_column(const struct view_ops *v, int key)
+{
+    if (v->sort == NULL || !isupper(key)) {
+        return -1;
+    }
+    for (size_t c = 0; c < v->ncolumns; c++) {
+        if (v->columns[c].sort_key == key) {
+            return (int)c;
+        }
+    }
+    return -1;
+}
+
+const char *action_name(enum action a)
+{
+    return actions[a].name;
+}
+
+const char *action_help(enum action a)
+{
+    return actions[a].help;
+}
+
+bool action_view_specific(enum action a)
+{
+    return actions[a].view;
+}
+
+/* A key as people write it: "j", "Down", "Ctrl-D", "Enter". */
+static const char *keymap_key_label(int key, char *buf, size_t size)
+{
+    switch (key) {
+    case KEY_DOWN:
+        return "Down";
+    case KEY_UP:
+        return "Up";
+    case KEY_NPAGE:
+        return "PgDn";
+    case KEY_PPAGE:
+        return "PgUp";
+    case KEY_HOME:
+        return "Home";
+    case KEY_END:
+        return "End";
+    case KEY_ENTER:
+    case '\r':
+        return "Enter";
+    case '\n':
+        return NULL; /* same as Enter */
+    case 27:
+        return "Esc";
+    case ' ':
+        return "Space";
+    default:
+        break;
+    }
+    if (key < 32) {
+        snprintf(buf, size, "Ctrl-%c", key + 'A' - 1);
+    } else {
+        snprintf(buf, size, "%c", key);
+    }
+    return buf;
+}
+
+char *keymap_keys_for(enum action a, char *buf, size_t size)
+{
+    size_t o = 0;
+
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof bindings / sizeof bindings[0]; i++) {
+        char kb[16];
+        const char *k;
+
+        if (bindings[i].action != a || (k = keymap_key_label(bindings[i].key, kb, sizeof kb)) == NULL) {
+            continue;
+        }
+        if (strstr(buf, k) != NULL && strlen(k) > 1) {
+            continue;
+        }
+        o += (size_t)snprintf(buf + o, o < size ? size - o : 0, "%s%s", o ? ", " : "", k);
+        if (o >= size) {
+            break;
+        }
+    }
+    return buf;
+}
+
+/* Does the view implement a view-specific action? */
+static bool view_supports(const struct view_ops *v, enum action a)
+{
+    switch (a) {
+    case ACT_ENTER:
+        return v->enter != NULL;
+    case ACT_DESCRIBE:
+    case ACT_RAW:
+        return v->object_path != NULL;
+    case ACT_DELETE:
+        return v->delete_target != NULL;
+    default:
+        return !action_view_specific(a);
+    }
+}
+
+char **keymap_help(const struct view_ops *v)
+{
+    char **lines = xcalloc(ACT_COUNT + v->ncolumns + 2, sizeof *lines);
+    size_t n = 0;
+    char keys[64];
+
+    for (int a = 1; a < ACT_COUNT; a++) {
+        if (!view_supports(v, (enum action)a)) {
+            continue;
+        }
+        keymap_keys_for((enum action)a, keys, sizeof keys);
+        if (keys[0] != '\0') {
+            lines[n++] = xasprintf("%s\t%s", keys, action_help((enum action)a));
+        }
+    }
+    for (size_t c = 0; v->sort != NULL && c < v->ncolumns; c++) {
+        if (v->columns[c].sort_key != 0) {
+            lines[n++] = xasprintf("%c\tSort by %s (again: reverse)", v->columns[c].sort_key,
+                                   v->columns[c].name);
+        }
+    }
+    return lines;
+}
+
+void keymap_help_free(char **lines)
+{
+    for (size_t i = 0; lines != NULL && lines[i] != NULL; i++) {
+        free(lines[i]);
+    }
+    free(lines);
+}
+
+char *keymap_markdown(void)
+{
+    size_t cap = 8192, len = 0;
+    char *out = xmalloc(cap);
+    char keys[64];
+
+#define MD_APPEND(...)                                                                         \
+    do {                                                                                       \
+        int n_ = snprintf(out + len, cap - len, __VA_ARGS__);                                  \
+        while ((size_t)n_ >= cap - len) {                                                      \
+            cap *= 2;                                                                          \
+            out = xrealloc(out, cap);                                                          \
+            n_ = snprintf(out + len, cap - len, __VA_ARGS__);                                  \
+        }                                                                                      \
+        len += (size_t)n_;                                                                     \
+    } while (0)
+
+    MD_APPEND("# Keys\n\nGenerated from tui/action.h and tui/keymap.c by the keymap test;"
+              " `?` in the console shows the same list for the view you are in.\n\n"
+              "| keys | action | what it does |\n|---|---|---|\n");
+    for (int a = 1; a < ACT_COUNT; a++) {
+        keymap_keys_for((enum action)a, keys, sizeof keys);
+        MD_APPEND("| %s | %s | %s%s |\n", keys, action_name((enum action)a),
+                  action_help((enum action)a),
+                  action_view_specific((enum action)a) ? " (views that have it)" : "");
+    }
+    MD_APPEND("\n## Sorting\n\nShift+letter sorts by a column; the same key again reverses."
+              " `<` and `>` move the sort column.\n\n| view | key | column |\n|---|---|---|\n");
+    for (size_t i = 0; registry_get(i) != NULL; i++) {
+        const struct view_ops *v = registry_get(i);
+
+        for (size_t c = 0; v->sort != NULL && c < v->ncolumns; c++) {
+            if (v->columns[c].sort_key != 0) {
+                MD_APPEND("| %s | %c | %s |\n", v->name, v->columns[c].sort_key,
+                          v->columns[c].name);
+            }
+        }
+    }
+#undef MD_APPEND
+    return out;
+}
