@@ -189,6 +189,8 @@ static void load_config(const char *path, struct gc_config *cfg, char **warn)
         for (size_t i = 0; i < diag.nerrors; i++) {
             fprintf(stderr, "govconsole: %s\n", diag.errors[i]);
         }
+        config_diag_fini(&diag);
+        config_fini(cfg);
         exit(2);
     }
     if (diag.nwarnings > 0) {
@@ -247,6 +249,8 @@ int main(int argc, char **argv)
                                &target, &err) != 0) {
         fprintf(stderr, "govconsole: %s\n", err);
         free(err);
+        free(warn);
+        config_fini(&cfg);
         return 2;
     } else {
         contexts = kubeconfig_contexts(sess.kubeconfig);
@@ -255,6 +259,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "govconsole: needs a terminal on stdin and stdout\n");
         kube_target_fini(&target);
         demo_stop(&demo);
+        kubeconfig_contexts_free(contexts);
+        config_fini(&cfg);
+        free(warn);
         return 2;
     }
 

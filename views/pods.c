@@ -154,6 +154,9 @@ static void pods_order(struct pods_state *st, int col, bool desc)
 {
     struct pods_sort ps = {col, desc};
 
+    if (st->count < 2) {
+        return;
+    }
     if (col >= 0) {
         qsort_r(st->rows, st->count, sizeof *st->rows, pods_sort_cmp, &ps);
     } else {
@@ -189,7 +192,7 @@ static void pods_rebuild(struct view *v, const struct view_ctx *ctx)
         map[i].tenant = ns->tenant;
     }
     qsort(map, nt->count, sizeof *map, ns_tenant_cmp);
-    if (st->cap < pt->count) {
+    if (st->rows == NULL || st->cap < pt->count) {
         st->cap = pt->count + pt->count / 4 + 16;
         free(st->rows);
         st->rows = xmalloc(st->cap * sizeof *st->rows);
@@ -209,7 +212,9 @@ static void pods_rebuild(struct view *v, const struct view_ctx *ctx)
         st->count++;
     }
     free(map);
-    qsort(st->rows, st->count, sizeof *st->rows, pod_entry_cmp);
+    if (st->count > 1) {
+        qsort(st->rows, st->count, sizeof *st->rows, pod_entry_cmp);
+    }
     for (size_t i = 0; i < st->count; i++) {
         st->rows[i].rank = (uint32_t)i;
     }

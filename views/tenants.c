@@ -199,6 +199,9 @@ static void tenants_sort(struct view *v, size_t col, bool desc)
 
     (void)col;
     (void)desc;
+    if (st->rows == NULL) {
+        return;
+    }
     qsort_r(st->rows, st->count, sizeof *st->rows, tenants_cmp, v);
 }
 

@@ -261,7 +261,7 @@ static void test_killed_watch_recovers(void **state)
     k8s_client_stats(F.c, K8S_PODS, &before);
     sim_post("/_sim/drop-watches");
     sim_post("/_sim/churn?n=30");
-    assert_int_equal(run_until_equal(15), 0);
+    assert_int_equal(run_until_equal(60), 0);
     k8s_client_stats(F.c, K8S_PODS, &after);
     assert_true(after.watches > before.watches);
     client_stop();
@@ -280,7 +280,7 @@ static void test_expired_resource_version_relists(void **state)
     sim_post("/_sim/compact");
     sim_post("/_sim/drop-watches");
     sim_post("/_sim/churn?n=25");
-    assert_int_equal(run_until_equal(20), 0);
+    assert_int_equal(run_until_equal(60), 0);
     k8s_client_stats(F.c, K8S_PODS, &after);
     assert_true(after.relists_410 > before.relists_410);
     assert_true(after.lists > before.lists);
@@ -344,7 +344,7 @@ static void test_faults_are_reported_then_recover(void **state)
         free(path);
         /* Data stays while failing; after the fault clears the source recovers. */
         assert_true(store_table(&F.store, STORE_POD)->count > 0);
-        assert_int_equal(run_until_equal(20), 0);
+        assert_int_equal(run_until_equal(60), 0);
         assert_int_equal(run_until_ok(10), 0);
     }
     client_stop();

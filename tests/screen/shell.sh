@@ -112,6 +112,14 @@ printf 'header red blue bold\nnot-a-slot red blue\n' >"$XDG_CONFIG_HOME/govconso
 keys : t h e m e ' ' b r o k e n Enter
 check "a bad theme file is reported with file:line" wait_for 'broken.theme:2'
 
+# Mouse: a click selects the row under it, the wheel scrolls (SGR mouse reports).
+keys g
+wait_for 'row 1 of 200' >/dev/null
+tm send-keys -t gc -l $'\e[<0;10;9M\e[<0;10;9m'
+check "a click on the 6th row selects it" wait_for 'row 6 of 200'
+tm send-keys -t gc -l $'\e[<65;10;9M'
+check "the wheel scrolls down by three" wait_for 'row 9 of 200'
+
 # Resize to 60x20 and back.
 tm resize-window -t gc -x 60 -y 20
 check "60x20: the small-terminal message" wait_for 'terminal too small: 60x20'
@@ -125,6 +133,17 @@ rm -f "$WORK/exit"
 # --theme with a bad theme at start: the default is used and the problem shown.
 start_console 150 40 "$BIN/govconsole --kubeconfig $WORK/kubeconfig --theme broken"
 check "--theme broken: reported at start, default used" wait_for 'broken.theme:2.*default theme'
+keys q
+tm kill-server 2>/dev/null
+
+# [ui] mouse = false: clicks do nothing.
+printf '[ui]\nmouse = false\n' >"$WORK/nomouse.ini"
+rm -f "$WORK/exit"
+start_console 150 40 "$BIN/govconsole --config $WORK/nomouse.ini --kubeconfig $WORK/kubeconfig"
+wait_for 'row 1 of 200' >/dev/null
+tm send-keys -t gc -l $'\e[<0;10;9M\e[<0;10;9m'
+sleep 0.5
+check "[ui] mouse = false: a click selects nothing" wait_for 'row 1 of 200' 1
 keys q
 tm kill-server 2>/dev/null
 
