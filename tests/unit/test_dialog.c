@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/unit/term_fixture.h"
 #include "tui/dialog.h"
 #include "tui/prompt.h"
 
@@ -150,36 +151,9 @@ static void test_typed(void **state)
 
 /* ---- painting ---- */
 
-struct term {
-    SCREEN *scr;
-    FILE *out, *in;
-    WINDOW *w;
-};
-
 static int term_setup(void **state)
 {
-    struct term *t = calloc(1, sizeof *t);
-
-    t->out = fopen("/dev/null", "w");
-    t->in = fopen("/dev/null", "r");
-    t->scr = newterm("xterm", t->out, t->in);
-    assert_non_null(t->scr);
-    t->w = newwin(24, 80, 0, 0);
-    *state = t;
-    return 0;
-}
-
-static int term_teardown(void **state)
-{
-    struct term *t = *state;
-
-    delwin(t->w);
-    endwin();
-    delscreen(t->scr);
-    fclose(t->out);
-    fclose(t->in);
-    free(t);
-    return 0;
+    return term_open(state, 24, 80);
 }
 
 static void row_text(WINDOW *w, int y, char *out, size_t size)

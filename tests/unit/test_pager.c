@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "tests/unit/term_fixture.h"
 #include "tui/pager.h"
 
 static struct pager *pager_with(const char *text, int rows, int cols)
@@ -536,36 +537,9 @@ static void test_large(void **state)
 
 /* ---- painting, on a curses screen writing to /dev/null ---- */
 
-struct term {
-    SCREEN *scr;
-    FILE *out, *in;
-    WINDOW *w;
-};
-
 static int term_setup(void **state)
 {
-    struct term *t = calloc(1, sizeof *t);
-
-    t->out = fopen("/dev/null", "w");
-    t->in = fopen("/dev/null", "r");
-    t->scr = newterm("xterm", t->out, t->in);
-    assert_non_null(t->scr);
-    t->w = newwin(8, 30, 0, 0);
-    *state = t;
-    return 0;
-}
-
-static int term_teardown(void **state)
-{
-    struct term *t = *state;
-
-    delwin(t->w);
-    endwin();
-    delscreen(t->scr);
-    fclose(t->out);
-    fclose(t->in);
-    free(t);
-    return 0;
+    return term_open(state, 8, 30);
 }
 
 static void row_text(WINDOW *w, int y, int n, char *out, size_t size)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/unit/term_fixture.h"
 #include "tui/prompt.h"
 
 /* Feeds UTF-8 text one code point at a time, as the app would from wget_wch(). Returns the
@@ -409,36 +410,9 @@ static void test_length_bound(void **state)
 
 /* ---- drawing, on a curses screen writing to /dev/null ---- */
 
-struct term {
-    SCREEN *scr;
-    FILE *out, *in;
-    WINDOW *w;
-};
-
 static int term_setup(void **state)
 {
-    struct term *t = calloc(1, sizeof *t);
-
-    t->out = fopen("/dev/null", "w");
-    t->in = fopen("/dev/null", "r");
-    t->scr = newterm("xterm", t->out, t->in);
-    assert_non_null(t->scr);
-    t->w = newwin(3, 30, 0, 0);
-    *state = t;
-    return 0;
-}
-
-static int term_teardown(void **state)
-{
-    struct term *t = *state;
-
-    delwin(t->w);
-    endwin();
-    delscreen(t->scr);
-    fclose(t->out);
-    fclose(t->in);
-    free(t);
-    return 0;
+    return term_open(state, 3, 30);
 }
 
 /* Row y of the window as UTF-8 text, `n` cells from x. */

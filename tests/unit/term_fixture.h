@@ -1,0 +1,44 @@
+/* A curses screen writing to /dev/null, for the widget tests' drawing cases. Header-only:
+ * each test binary includes it once. */
+#ifndef GC_TESTS_TERM_FIXTURE_H
+#define GC_TESTS_TERM_FIXTURE_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "tui/curses.h"
+
+struct term {
+    SCREEN *scr;
+    FILE *out, *in;
+    WINDOW *w;
+};
+
+/* cmocka setup body: a screen and one rows x cols window in *state. */
+static int term_open(void **state, int rows, int cols)
+{
+    struct term *t = calloc(1, sizeof *t);
+
+    t->out = fopen("/dev/null", "w");
+    t->in = fopen("/dev/null", "r");
+    t->scr = newterm("xterm", t->out, t->in);
+    assert_non_null(t->scr);
+    t->w = newwin(rows, cols, 0, 0);
+    *state = t;
+    return 0;
+}
+
+static int term_teardown(void **state)
+{
+    struct term *t = *state;
+
+    delwin(t->w);
+    endwin();
+    delscreen(t->scr);
+    fclose(t->out);
+    fclose(t->in);
+    free(t);
+    return 0;
+}
+
+#endif
