@@ -21,12 +21,17 @@ struct sim_options {
     const char *token;
     long bookmark_interval;
     long long history;
+    const char **forbid;
+    size_t n_forbid;
+    double log_rate;
+    int no_metrics;
 };
 
 static void sim_usage(FILE *out)
 {
     fputs("usage: govsim [--port P] [--tenants N] [--pods N] [--seed S] [--churn EVENTS_PER_S]\n"
-          "              [--token T] [--bookmark-interval SECONDS] [--history N] [--help]\n"
+          "              [--token T] [--forbid-namespace NS]... [--log-rate LINES_PER_S]\n"
+          "              [--no-metrics] [--bookmark-interval SECONDS] [--history N] [--help]\n"
           "\n"
           "A simulated GovCloud Kubernetes API server on 127.0.0.1.\n"
           "\n"
@@ -36,6 +41,10 @@ static void sim_usage(FILE *out)
           "  --seed S                 world seed (default 1)\n"
           "  --churn R                changes per second, 0 = none (default 2)\n"
           "  --token T                require \"Authorization: Bearer T\"\n"
+          "  --forbid-namespace NS    answer 403 Forbidden to every request touching NS\n"
+          "                           (repeatable)\n"
+          "  --log-rate R             lines a second of a followed pod log (default 2)\n"
+          "  --no-metrics             serve no metrics.k8s.io API (no metrics-server)\n"
           "  --bookmark-interval S    seconds between watch bookmarks (default 10)\n"
           "  --history N              watch events kept for resuming (default 10000)\n"
           "  --help                   this text\n"
@@ -59,7 +68,7 @@ static long long sim_parse_num(const char *opt, const char *s, long long lo, lon
 
 static void sim_parse_args(int argc, char **argv, struct sim_options *o)
 {
-    enum { OPT_BOOKMARK = 256, OPT_HISTORY };
+    enum { OPT_BOOKMARK = 256, OPT_HISTORY, OPT_FORBID, OPT_LOG_RATE, OPT_NO_METRICS };
     static const struct option longopts[] = {
         {"port", required_argument, NULL, 'p'},
         {"tenants", required_argument, NULL, 't'},
@@ -69,6 +78,9 @@ static void sim_parse_args(int argc, char **argv, struct sim_options *o)
         {"token", required_argument, NULL, 'T'},
         {"bookmark-interval", required_argument, NULL, OPT_BOOKMARK},
         {"history", required_argument, NULL, OPT_HISTORY},
+        {"forbid-namespace", required_argument, NULL, OPT_FORBID},
+        {"log-rate", required_argument, NULL, OPT_LOG_RATE},
+        {"no-metrics", no_argument, NULL, OPT_NO_METRICS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -80,6 +92,10 @@ static void sim_parse_args(int argc, char **argv, struct sim_options *o)
     o->token = NULL;
     o->bookmark_interval = 10;
     o->history = 10000;
+    o->forbid = NULL;
+    o->n_forbid = 0;
+    o->log_rate = 2;
+    o->no_metrics = 0;
     int c;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
@@ -112,6 +128,22 @@ static void sim_parse_args(int argc, char **argv, struct sim_options *o)
             break;
         case OPT_HISTORY:
             o->history = sim_parse_num("--history", optarg, 0, 10000000);
+            break;
+        case OPT_FORBID:
+            o->forbid = sim_xrealloc(o->forbid, (o->n_forbid + 1) * sizeof(*o->forbid));
+            o->forbid[o->n_forbid++] = optarg;
+            break;
+        case OPT_LOG_RATE: {
+            char *end;
+            o->log_rate = strtod(optarg, &end);
+            if (*end || end == optarg || !(o->log_rate >= 0.01 && o->log_rate <= 1000000)) {
+                fprintf(stderr, "govsim: --log-rate: invalid value '%s' (0.01..1000000)\n", optarg);
+                exit(2);
+            }
+            break;
+        }
+        case OPT_NO_METRICS:
+            o->no_metrics = 1;
             break;
         case 'h':
             sim_usage(stdout);
@@ -155,14 +187,20 @@ int main(int argc, char **argv)
         .token = o.token,
         .bookmark_interval = (unsigned)o.bookmark_interval,
         .port = (uint16_t)o.port,
+        .forbid = o.forbid,
+        .n_forbid = o.n_forbid,
+        .log_rate = o.log_rate,
+        .no_metrics = o.no_metrics != 0,
     };
     uint16_t port = 0;
     struct k8s_api *api = k8s_api_start(&ac, &port);
     if (!api) {
         world_free(w);
+        free(o.forbid);
         return 1;
     }
     world_churn_start(w);
+    world_ctl_start(w);
     printf("listening on 127.0.0.1:%u\n", port);
     fflush(stdout);
 
@@ -172,5 +210,6 @@ int main(int argc, char **argv)
     world_shutdown(w);
     k8s_api_stop(api);
     world_free(w);
+    free(o.forbid);
     return 0;
 }

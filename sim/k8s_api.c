@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "sim/jbuf.h"
+#include "sim/k8s_http.h"
 #include "sim/k8s_json.h"
 #include "sim/selector.h"
 #include "sim/sim_util.h"
@@ -35,27 +36,18 @@ enum fault_mode {
 static const char *const fault_names[] = {"none",    "500",      "401",  "403",
                                           "garbage", "truncate", "hang", "escape"};
 
-struct k8s_api {
-    struct MHD_Daemon *daemon;
-    struct world *w;
-    char *token;
-    unsigned bookmark_interval;
-    uint16_t port;
-    /* Fault injection, guarded by the world lock. */
-    int fault_mode;
-    unsigned fault_count;
-    char fault_path[256];
-};
+#define BODY_MAX (1024 * 1024)
 
-/* Per-request state kept in *con_cls between MHD's calls. */
+/* Per-request state kept in *con_cls between MHD's calls: the request body so far. */
 struct conn_state {
-    int seen;
+    struct jbuf body;
+    bool too_large;
 };
 
 /* ---- responses --------------------------------------------------------------------- */
 
-static enum MHD_Result queue_buffer(struct MHD_Connection *conn, unsigned status, const char *ctype,
-                                    char *data, size_t len)
+enum MHD_Result k8s_http_queue_buffer(struct MHD_Connection *conn, unsigned status,
+                                      const char *ctype, char *data, size_t len)
 {
     struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
     if (!resp) {
@@ -69,26 +61,27 @@ static enum MHD_Result queue_buffer(struct MHD_Connection *conn, unsigned status
     return rc;
 }
 
-static enum MHD_Result queue_jbuf(struct MHD_Connection *conn, unsigned status, struct jbuf *b)
+enum MHD_Result k8s_http_queue_jbuf(struct MHD_Connection *conn, unsigned status, struct jbuf *b)
 {
     size_t len;
     char *data = jbuf_steal(b, &len);
-    return queue_buffer(conn, status, "application/json", data, len);
+    return k8s_http_queue_buffer(conn, status, "application/json", data, len);
 }
 
-static enum MHD_Result queue_json(struct MHD_Connection *conn, unsigned status, json_t *doc)
+enum MHD_Result k8s_http_queue_json(struct MHD_Connection *conn, unsigned status, json_t *doc)
 {
     char *s = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(doc);
     if (!s) {
         return MHD_NO;
     }
-    return queue_buffer(conn, status, "application/json", s, strlen(s));
+    return k8s_http_queue_buffer(conn, status, "application/json", s, strlen(s));
 }
 
 static enum MHD_Result queue_text(struct MHD_Connection *conn, unsigned status, const char *text)
 {
-    return queue_buffer(conn, status, "text/plain; charset=utf-8", sim_xstrdup(text), strlen(text));
+    return k8s_http_queue_buffer(conn, status, "text/plain; charset=utf-8", sim_xstrdup(text),
+                                 strlen(text));
 }
 
 /* A metav1.Status failure body. details may be NULL (then {} or absent as the apiserver). */
@@ -108,19 +101,19 @@ static json_t *status_doc(unsigned code, const char *reason, const char *message
     return doc;
 }
 
-static enum MHD_Result queue_status(struct MHD_Connection *conn, unsigned code, const char *reason,
-                                    const char *message, json_t *details)
+enum MHD_Result k8s_http_queue_status(struct MHD_Connection *conn, unsigned code,
+                                      const char *reason, const char *message, json_t *details)
 {
-    return queue_json(conn, code, status_doc(code, reason, message, details));
+    return k8s_http_queue_json(conn, code, status_doc(code, reason, message, details));
 }
 
-static enum MHD_Result queue_not_found_path(struct MHD_Connection *conn)
+enum MHD_Result k8s_http_queue_not_found_path(struct MHD_Connection *conn)
 {
-    return queue_status(conn, 404, "NotFound", "the server could not find the requested resource",
-                        json_object());
+    return k8s_http_queue_status(conn, 404, "NotFound",
+                                 "the server could not find the requested resource", json_object());
 }
 
-static enum MHD_Result queue_not_found(struct MHD_Connection *conn, int kind, const char *name)
+enum MHD_Result k8s_http_queue_not_found(struct MHD_Connection *conn, int kind, const char *name)
 {
     char msg[512];
     const char *group = k8s_json_group(kind);
@@ -137,19 +130,19 @@ static enum MHD_Result queue_not_found(struct MHD_Connection *conn, int kind, co
         json_object_set_new(details, "group", json_string(group));
     }
     json_object_set_new(details, "kind", json_string(k8s_json_resource(kind)));
-    return queue_status(conn, 404, "NotFound", msg, details);
+    return k8s_http_queue_status(conn, 404, "NotFound", msg, details);
 }
 
-static enum MHD_Result queue_bad_request(struct MHD_Connection *conn, const char *message)
+enum MHD_Result k8s_http_queue_bad_request(struct MHD_Connection *conn, const char *message)
 {
-    return queue_status(conn, 400, "BadRequest", message, NULL);
+    return k8s_http_queue_status(conn, 400, "BadRequest", message, NULL);
 }
 
-static enum MHD_Result queue_method_not_allowed(struct MHD_Connection *conn)
+enum MHD_Result k8s_http_queue_method_not_allowed(struct MHD_Connection *conn)
 {
-    return queue_status(conn, 405, "MethodNotAllowed",
-                        "the server does not allow this method on the requested resource",
-                        json_object());
+    return k8s_http_queue_status(conn, 405, "MethodNotAllowed",
+                                 "the server does not allow this method on the requested resource",
+                                 json_object());
 }
 
 static const char expired_continue_msg[] =
@@ -161,37 +154,7 @@ static const char expired_continue_msg[] =
 
 /* ---- requests ---------------------------------------------------------------------- */
 
-struct cursor {
-    bool set;
-    int ns;
-    char name[WORLD_NAME_MAX + 16];
-};
-
-struct req {
-    int kind;
-    int ns;          /* namespace rank filter, -1 = all namespaces */
-    bool ns_missing; /* the path names a namespace that does not exist */
-    char ns_name[WORLD_NAME_MAX];
-    char name[WORLD_NAME_MAX + 16];
-    bool has_name;
-    bool watch;
-    bool table;
-    char table_version[16];
-    int include;
-    struct selector labels;
-    struct selector fields;
-    size_t limit;
-    struct cursor cont;
-    uint64_t cont_rv;
-    bool has_cont;
-    const char *rv;
-    int64_t timeout_s;
-    bool bookmarks;
-    bool send_initial;
-    char verb[8];
-};
-
-static void req_init(struct req *r)
+static void req_init(struct k8s_req *r)
 {
     memset(r, 0, sizeof(*r));
     r->ns = -1;
@@ -199,25 +162,25 @@ static void req_init(struct req *r)
     snprintf(r->table_version, sizeof(r->table_version), "v1");
 }
 
-static void req_fini(struct req *r)
+static void req_fini(struct k8s_req *r)
 {
     selector_free(&r->labels);
     selector_free(&r->fields);
 }
 
-static const char *arg(struct MHD_Connection *conn, const char *key)
+const char *k8s_http_arg(struct MHD_Connection *conn, const char *key)
 {
     return MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, key);
 }
 
-static bool arg_true(struct MHD_Connection *conn, const char *key)
+bool k8s_http_arg_true(struct MHD_Connection *conn, const char *key)
 {
-    const char *v = arg(conn, key);
+    const char *v = k8s_http_arg(conn, key);
     return v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "True") == 0);
 }
 
 /* Decides Table vs plain JSON from the Accept header (kubectl asks for as=Table). */
-static void parse_accept(struct MHD_Connection *conn, struct req *r)
+static void parse_accept(struct MHD_Connection *conn, struct k8s_req *r)
 {
     const char *accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept");
     if (!accept) {
@@ -270,9 +233,24 @@ static bool field_supported(int kind, const char *key)
     static const char *const meta_fields[] = {"metadata.name", "metadata.namespace", NULL};
     static const char *const ns_fields[] = {"metadata.name", "status.phase", NULL};
     static const char *const node_fields[] = {"metadata.name", "spec.unschedulable", NULL};
+    static const char *const event_fields[] = {"metadata.name",
+                                               "metadata.namespace",
+                                               "involvedObject.kind",
+                                               "involvedObject.namespace",
+                                               "involvedObject.name",
+                                               "involvedObject.uid",
+                                               "involvedObject.apiVersion",
+                                               "involvedObject.resourceVersion",
+                                               "involvedObject.fieldPath",
+                                               "reason",
+                                               "reportingComponent",
+                                               "source",
+                                               "type",
+                                               NULL};
     const char *const *set = kind == WORLD_KIND_POD         ? pod_fields
                              : kind == WORLD_KIND_NAMESPACE ? ns_fields
                              : kind == WORLD_KIND_NODE      ? node_fields
+                             : kind == WORLD_KIND_EVENT     ? event_fields
                                                             : meta_fields;
     for (int i = 0; set[i]; i++) {
         if (strcmp(set[i], key) == 0) {
@@ -283,7 +261,7 @@ static bool field_supported(int kind, const char *key)
 }
 
 /* Decodes a continue token of ours: base64url({"v":..,"rv":N,"start":"ns/name\u0000"}). */
-static int parse_continue(struct world *w, const char *tok, struct req *r)
+static int parse_continue(struct world *w, const char *tok, struct k8s_req *r)
 {
     size_t len;
     char *raw = sim_base64_decode(tok, &len);
@@ -339,7 +317,7 @@ static int parse_continue(struct world *w, const char *tok, struct req *r)
 }
 
 /* A continue token in the apiserver's shape: base64url of {"v","rv","start":"key\u0000"}. */
-static char *make_continue(const struct world *w, int kind, const struct cursor *c, uint64_t rv)
+static char *make_continue(const struct world *w, int kind, const struct k8s_cursor *c, uint64_t rv)
 {
     json_t *doc = json_object();
     char start[WORLD_NAME_MAX * 3 + 8];
@@ -364,48 +342,51 @@ static char *make_continue(const struct world *w, int kind, const struct cursor 
 }
 
 /* Fills r from the query string. Returns 0, or -1 after queueing a 400 into *rc. */
-static int parse_query(struct k8s_api *api, struct MHD_Connection *conn, struct req *r,
+static int parse_query(struct k8s_api *api, struct MHD_Connection *conn, struct k8s_req *r,
                        enum MHD_Result *rc)
 {
     char err[512];
     parse_accept(conn, r);
-    const char *inc = arg(conn, "includeObject");
+    const char *inc = k8s_http_arg(conn, "includeObject");
     if (inc) {
         r->include = strcmp(inc, "Object") == 0 ? K8S_INCLUDE_OBJECT
                      : strcmp(inc, "None") == 0 ? K8S_INCLUDE_NONE
                                                 : K8S_INCLUDE_METADATA;
     }
-    if (selector_parse_labels(arg(conn, "labelSelector"), &r->labels, err, sizeof(err)) < 0) {
-        *rc = queue_bad_request(conn, err);
+    if (selector_parse_labels(k8s_http_arg(conn, "labelSelector"), &r->labels, err, sizeof(err)) <
+        0) {
+        *rc = k8s_http_queue_bad_request(conn, err);
         return -1;
     }
-    if (selector_parse_fields(arg(conn, "fieldSelector"), &r->fields, err, sizeof(err)) < 0) {
-        *rc = queue_bad_request(conn, err);
+    if (selector_parse_fields(k8s_http_arg(conn, "fieldSelector"), &r->fields, err, sizeof(err)) <
+        0) {
+        *rc = k8s_http_queue_bad_request(conn, err);
         return -1;
     }
     for (size_t i = 0; i < r->fields.n; i++) {
         if (!field_supported(r->kind, r->fields.reqs[i].key)) {
             snprintf(err, sizeof(err), "field label not supported: %s", r->fields.reqs[i].key);
-            *rc = queue_bad_request(conn, err);
+            *rc = k8s_http_queue_bad_request(conn, err);
             return -1;
         }
     }
-    const char *lim = arg(conn, "limit");
+    const char *lim = k8s_http_arg(conn, "limit");
     if (lim && *lim) {
         char *end;
         long long v = strtoll(lim, &end, 10);
         r->limit = (*end || v < 0) ? 0 : (size_t)v;
     }
-    r->watch = arg_true(conn, "watch");
-    r->rv = arg(conn, "resourceVersion");
-    r->bookmarks = arg_true(conn, "allowWatchBookmarks");
-    r->send_initial = arg_true(conn, "sendInitialEvents");
-    const char *to = arg(conn, "timeoutSeconds");
+    r->watch = k8s_http_arg_true(conn, "watch");
+    r->rv = k8s_http_arg(conn, "resourceVersion");
+    r->bookmarks = k8s_http_arg_true(conn, "allowWatchBookmarks");
+    r->send_initial = k8s_http_arg_true(conn, "sendInitialEvents");
+    const char *to = k8s_http_arg(conn, "timeoutSeconds");
     r->timeout_s = to ? strtoll(to, NULL, 10) : 0;
-    const char *cont = arg(conn, "continue");
+    const char *cont = k8s_http_arg(conn, "continue");
     if (cont && *cont && !r->watch) {
         if (parse_continue(api->w, cont, r) < 0) {
-            *rc = queue_bad_request(conn, "continue key is not valid: illegal base64 data");
+            *rc =
+                k8s_http_queue_bad_request(conn, "continue key is not valid: illegal base64 data");
             return -1;
         }
     }
@@ -421,9 +402,13 @@ static size_t kind_count(const struct world *w, int kind)
         return w->n_pods;
     case WORLD_KIND_DEPLOYMENT:
     case WORLD_KIND_REPLICASET:
+    case WORLD_KIND_STATEFULSET:
         return w->n_apps;
     case WORLD_KIND_NAMESPACE:
+    case WORLD_KIND_RESOURCEQUOTA:
         return w->n_ns;
+    case WORLD_KIND_EVENT:
+        return w->n_events;
     default:
         return w->n_nodes;
     }
@@ -436,9 +421,13 @@ static const void *kind_obj(const struct world *w, int kind, size_t i)
         return w->pods[i];
     case WORLD_KIND_DEPLOYMENT:
     case WORLD_KIND_REPLICASET:
+    case WORLD_KIND_STATEFULSET:
         return &w->apps[i];
     case WORLD_KIND_NAMESPACE:
+    case WORLD_KIND_RESOURCEQUOTA:
         return &w->ns[i];
+    case WORLD_KIND_EVENT:
+        return w->events[i];
     default:
         return &w->nodes[i];
     }
@@ -446,13 +435,21 @@ static const void *kind_obj(const struct world *w, int kind, size_t i)
 
 static int obj_ns(const struct world *w, int kind, const void *obj)
 {
-    if (kind == WORLD_KIND_POD) {
+    switch (kind) {
+    case WORLD_KIND_POD:
         return world_pod_ns(w, obj);
-    }
-    if (kind == WORLD_KIND_DEPLOYMENT || kind == WORLD_KIND_REPLICASET) {
+    case WORLD_KIND_DEPLOYMENT:
+    case WORLD_KIND_REPLICASET:
+    case WORLD_KIND_STATEFULSET:
         return ((const struct world_app *)obj)->ns;
+    case WORLD_KIND_EVENT:
+        return ((const struct world_kevent *)obj)->ns;
+    case WORLD_KIND_RESOURCEQUOTA:
+        /* The object may be a snapshot from the history: find it by name. */
+        return world_ns_find(w, ((const struct world_ns *)obj)->name);
+    default:
+        return -1;
     }
-    return -1;
 }
 
 static const char *obj_name(int kind, const void *obj)
@@ -462,22 +459,45 @@ static const char *obj_name(int kind, const void *obj)
         return ((const struct world_pod *)obj)->name;
     case WORLD_KIND_DEPLOYMENT:
     case WORLD_KIND_REPLICASET:
+    case WORLD_KIND_STATEFULSET:
         return ((const struct world_app *)obj)->name;
     case WORLD_KIND_NAMESPACE:
         return ((const struct world_ns *)obj)->name;
+    case WORLD_KIND_EVENT:
+        return ((const struct world_kevent *)obj)->name;
+    case WORLD_KIND_RESOURCEQUOTA:
+        return WORLD_QUOTA_NAME;
     default:
         return ((const struct world_node *)obj)->name;
     }
 }
 
-static void obj_key(const struct world *w, int kind, const void *obj, struct cursor *c)
+static uint64_t obj_rv(int kind, const void *obj)
+{
+    switch (kind) {
+    case WORLD_KIND_POD:
+        return ((const struct world_pod *)obj)->rv;
+    case WORLD_KIND_NAMESPACE:
+        return ((const struct world_ns *)obj)->rv;
+    case WORLD_KIND_NODE:
+        return ((const struct world_node *)obj)->rv;
+    case WORLD_KIND_EVENT:
+        return ((const struct world_kevent *)obj)->rv;
+    case WORLD_KIND_RESOURCEQUOTA:
+        return ((const struct world_ns *)obj)->quota_rv;
+    default:
+        return ((const struct world_app *)obj)->rv;
+    }
+}
+
+static void obj_key(const struct world *w, int kind, const void *obj, struct k8s_cursor *c)
 {
     c->set = true;
     c->ns = obj_ns(w, kind, obj);
     snprintf(c->name, sizeof(c->name), "%s", obj_name(kind, obj));
 }
 
-static int cursor_cmp(const struct cursor *a, const struct cursor *b)
+static int cursor_cmp(const struct k8s_cursor *a, const struct k8s_cursor *b)
 {
     if (a->ns != b->ns) {
         return a->ns < b->ns ? -1 : 1;
@@ -486,7 +506,7 @@ static int cursor_cmp(const struct cursor *a, const struct cursor *b)
 }
 
 /* First index at or after the cursor (strictly after when c->set). */
-static size_t iter_start(const struct world *w, const struct req *r, const struct cursor *c)
+static size_t iter_start(const struct world *w, const struct k8s_req *r, const struct k8s_cursor *c)
 {
     switch (r->kind) {
     case WORLD_KIND_POD:
@@ -496,10 +516,24 @@ static size_t iter_start(const struct world *w, const struct req *r, const struc
         return r->ns >= 0 ? world_pod_lower_bound(w, r->ns, "", false) : 0;
     case WORLD_KIND_DEPLOYMENT:
     case WORLD_KIND_REPLICASET:
+    case WORLD_KIND_STATEFULSET:
         if (c->set) {
             return world_app_lower_bound(w, c->ns, c->name, true);
         }
         return r->ns >= 0 ? world_app_lower_bound(w, r->ns, "", false) : 0;
+    case WORLD_KIND_EVENT:
+        if (c->set) {
+            return world_event_lower_bound(w, c->ns, c->name, true);
+        }
+        return r->ns >= 0 ? world_event_lower_bound(w, r->ns, "", false) : 0;
+    case WORLD_KIND_RESOURCEQUOTA:
+        if (c->set) {
+            if (c->ns < 0) {
+                return 0;
+            }
+            return (size_t)c->ns + (strcmp(WORLD_QUOTA_NAME, c->name) <= 0 ? 1 : 0);
+        }
+        return r->ns >= 0 ? (size_t)r->ns : 0;
     case WORLD_KIND_NAMESPACE:
         if (c->set) {
             size_t i = 0;
@@ -519,7 +553,7 @@ static size_t iter_start(const struct world *w, const struct req *r, const struc
 }
 
 /* True while index i is inside the request's range (its namespace, if any). */
-static bool iter_valid(const struct world *w, const struct req *r, size_t i)
+static bool iter_valid(const struct world *w, const struct k8s_req *r, size_t i)
 {
     if (i >= kind_count(w, r->kind)) {
         return false;
@@ -528,6 +562,50 @@ static bool iter_valid(const struct world *w, const struct req *r, size_t i)
         return obj_ns(w, r->kind, kind_obj(w, r->kind, i)) == r->ns;
     }
     return true;
+}
+
+/* Value of an Event's field for field selectors. */
+static const char *event_field_value(const struct world *w, const struct world_kevent *e,
+                                     const char *key, char *tmp, size_t tmpsize)
+{
+    static const char *const kinds[WORLD_KIND_COUNT] = {
+        [WORLD_KIND_POD] = "Pod",
+        [WORLD_KIND_DEPLOYMENT] = "Deployment",
+        [WORLD_KIND_REPLICASET] = "ReplicaSet",
+        [WORLD_KIND_STATEFULSET] = "StatefulSet",
+    };
+    if (strcmp(key, "involvedObject.kind") == 0) {
+        return kinds[e->obj_kind] ? kinds[e->obj_kind] : "";
+    }
+    if (strcmp(key, "involvedObject.namespace") == 0) {
+        return w->ns[e->ns].name;
+    }
+    if (strcmp(key, "involvedObject.name") == 0) {
+        return e->obj_name;
+    }
+    if (strcmp(key, "involvedObject.uid") == 0) {
+        if (tmpsize >= 37) {
+            world_uid_format(&e->obj_uid, tmp);
+            return tmp;
+        }
+        return "";
+    }
+    if (strcmp(key, "involvedObject.apiVersion") == 0) {
+        return e->obj_kind == WORLD_KIND_POD ? "v1" : "apps/v1";
+    }
+    if (strcmp(key, "involvedObject.fieldPath") == 0) {
+        return e->field_path;
+    }
+    if (strcmp(key, "reason") == 0) {
+        return e->reason;
+    }
+    if (strcmp(key, "reportingComponent") == 0 || strcmp(key, "source") == 0) {
+        return e->component;
+    }
+    if (strcmp(key, "type") == 0) {
+        return e->warning ? "Warning" : "Normal";
+    }
+    return "";
 }
 
 /* Value of a supported field for field selectors. */
@@ -573,6 +651,9 @@ static const char *field_value(const struct world *w, int kind, const void *obj,
         }
         return "";
     }
+    if (kind == WORLD_KIND_EVENT) {
+        return event_field_value(w, obj, key, tmp, tmpsize);
+    }
     if (strcmp(key, "status.phase") == 0) {
         return "Active";
     }
@@ -583,10 +664,17 @@ static const char *field_value(const struct world *w, int kind, const void *obj,
 }
 
 /* Namespace, label selector, field selector and name filters of a request. */
-static bool obj_matches(const struct world *w, const struct req *r, int kind, const void *obj)
+static bool obj_matches(const struct world *w, const struct k8s_req *r, int kind, const void *obj)
 {
     if ((kind == WORLD_KIND_DEPLOYMENT || kind == WORLD_KIND_REPLICASET) &&
         ((const struct world_app *)obj)->kind != APP_DEPLOYMENT) {
+        return false;
+    }
+    if (kind == WORLD_KIND_STATEFULSET &&
+        ((const struct world_app *)obj)->kind != APP_STATEFULSET) {
+        return false;
+    }
+    if (kind == WORLD_KIND_RESOURCEQUOTA && !((const struct world_ns *)obj)->has_quota) {
         return false;
     }
     if (r->ns >= 0 && k8s_json_namespaced(kind) && obj_ns(w, kind, obj) != r->ns) {
@@ -599,7 +687,16 @@ static bool obj_matches(const struct world *w, const struct req *r, int kind, co
             world_pod_labels(w, obj, &l);
             break;
         case WORLD_KIND_DEPLOYMENT:
+        case WORLD_KIND_STATEFULSET:
             world_app_labels(w, obj, &l);
+            break;
+        case WORLD_KIND_EVENT:
+            l.n = 0;
+            break;
+        case WORLD_KIND_RESOURCEQUOTA:
+            l.n = 1;
+            l.key[0] = "govcloud.sit.dk/tenant";
+            l.val[0] = ((const struct world_ns *)obj)->tenant;
             break;
         case WORLD_KIND_REPLICASET:
             world_app_labels(w, obj, &l);
@@ -646,13 +743,13 @@ enum list_phase { LS_HEAD, LS_ITEMS, LS_TAIL, LS_DONE };
 
 struct list_stream {
     struct k8s_api *api;
-    struct req r;
+    struct k8s_req r;
     uint64_t list_rv;
     char *cont_token;    /* continue for the page's metadata, or NULL */
     long long remaining; /* remainingItemCount, -1 = absent */
     bool bounded;        /* a page: stop after end */
-    struct cursor end;
-    struct cursor pos; /* last examined key */
+    struct k8s_cursor end;
+    struct k8s_cursor pos; /* last examined key */
     size_t emitted;
     int phase;
     struct jbuf buf;
@@ -707,7 +804,7 @@ static void list_render_items(struct list_stream *ls)
             break;
         }
         const void *obj = kind_obj(w, ls->r.kind, i);
-        struct cursor key;
+        struct k8s_cursor key;
         obj_key(w, ls->r.kind, obj, &key);
         if (ls->bounded && cursor_cmp(&key, &ls->end) > 0) {
             ls->phase = LS_TAIL;
@@ -797,10 +894,10 @@ static ssize_t list_reader(void *cls, uint64_t pos, char *out, size_t max)
 static void list_plan_page(struct list_stream *ls)
 {
     struct world *w = ls->api->w;
-    const struct req *r = &ls->r;
+    const struct k8s_req *r = &ls->r;
     size_t i = iter_start(w, r, &ls->pos);
     size_t found = 0;
-    struct cursor last = {0};
+    struct k8s_cursor last = {0};
     for (; iter_valid(w, r, i); i++) {
         const void *obj = kind_obj(w, r->kind, i);
         if (!obj_matches(w, r, r->kind, obj)) {
@@ -827,8 +924,8 @@ static void list_plan_page(struct list_stream *ls)
 
 /* Streams a list (or one page of it). cut_fraction > 1 serves only the first 1/cut_fraction
  * of the body and then drops the connection (the truncate fault). */
-static enum MHD_Result serve_list(struct k8s_api *api, struct MHD_Connection *conn, struct req *r,
-                                  size_t cut_fraction)
+static enum MHD_Result serve_list(struct k8s_api *api, struct MHD_Connection *conn,
+                                  struct k8s_req *r, size_t cut_fraction)
 {
     struct world *w = api->w;
     struct list_stream *ls = sim_xcalloc(1, sizeof(*ls));
@@ -843,7 +940,7 @@ static enum MHD_Result serve_list(struct k8s_api *api, struct MHD_Connection *co
         if (ls->r.cont_rv < w->floor_rv) {
             world_unlock(w);
             list_stream_free(ls);
-            return queue_status(conn, 410, "Expired", expired_continue_msg, NULL);
+            return k8s_http_queue_status(conn, 410, "Expired", expired_continue_msg, NULL);
         }
         ls->pos = ls->r.cont;
         ls->list_rv = ls->r.cont_rv;
@@ -898,12 +995,12 @@ static enum MHD_Result serve_list(struct k8s_api *api, struct MHD_Connection *co
 
 struct watch_stream {
     struct k8s_api *api;
-    struct req r;
-    uint64_t cursor_rv; /* every event up to here was considered */
-    bool initial;       /* still sending ADDED for current objects */
-    struct cursor pos;  /* initial listing position */
-    bool ending;        /* end after the buffer is flushed */
-    bool headers_sent;  /* Table column definitions went out */
+    struct k8s_req r;
+    uint64_t cursor_rv;    /* every event up to here was considered */
+    bool initial;          /* still sending ADDED for current objects */
+    struct k8s_cursor pos; /* initial listing position */
+    bool ending;           /* end after the buffer is flushed */
+    bool headers_sent;     /* Table column definitions went out */
     int64_t deadline_ms;
     int64_t next_bookmark_ms;
     unsigned drop_gen;
@@ -913,7 +1010,7 @@ struct watch_stream {
 };
 
 /* True when the client closed its end (nothing more to send it). */
-static bool peer_closed(int fd)
+bool k8s_http_peer_closed(int fd)
 {
     if (fd < 0) {
         return false;
@@ -1004,11 +1101,7 @@ static void watch_initial_chunk(struct watch_stream *ws)
         const void *obj = kind_obj(w, ws->r.kind, i);
         obj_key(w, ws->r.kind, obj, &ws->pos);
         if (obj_matches(w, &ws->r, ws->r.kind, obj)) {
-            uint64_t rv = ws->r.kind == WORLD_KIND_POD         ? ((const struct world_pod *)obj)->rv
-                          : ws->r.kind == WORLD_KIND_NAMESPACE ? ((const struct world_ns *)obj)->rv
-                          : ws->r.kind == WORLD_KIND_NODE ? ((const struct world_node *)obj)->rv
-                                                          : ((const struct world_app *)obj)->rv;
-            watch_render_object(ws, "ADDED", ws->r.kind, obj, rv);
+            watch_render_object(ws, "ADDED", ws->r.kind, obj, obj_rv(ws->r.kind, obj));
         }
     }
 }
@@ -1029,6 +1122,12 @@ static void watch_history_chunk(struct watch_stream *ws)
         } else if ((kind == WORLD_KIND_DEPLOYMENT || kind == WORLD_KIND_REPLICASET) &&
                    e->kind == WORLD_KIND_DEPLOYMENT) {
             obj = &e->obj.app;
+        } else if (kind == WORLD_KIND_STATEFULSET && e->kind == WORLD_KIND_STATEFULSET) {
+            obj = &e->obj.app;
+        } else if (kind == WORLD_KIND_EVENT && e->kind == WORLD_KIND_EVENT) {
+            obj = &e->obj.kev;
+        } else if (kind == WORLD_KIND_RESOURCEQUOTA && e->kind == WORLD_KIND_RESOURCEQUOTA) {
+            obj = &e->obj.ns;
         } else {
             continue;
         }
@@ -1084,7 +1183,7 @@ static ssize_t watch_fill(struct watch_stream *ws)
             ws->next_bookmark_ms = now + (int64_t)ws->api->bookmark_interval * 1000;
             break;
         }
-        if (peer_closed(ws->fd)) {
+        if (k8s_http_peer_closed(ws->fd)) {
             world_unlock(w);
             return MHD_CONTENT_READER_END_WITH_ERROR;
         }
@@ -1137,7 +1236,7 @@ static void watch_stream_free(void *cls)
     free(ws);
 }
 
-static int connection_fd(struct MHD_Connection *conn)
+int k8s_http_connection_fd(struct MHD_Connection *conn)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
@@ -1146,7 +1245,8 @@ static int connection_fd(struct MHD_Connection *conn)
 
 /* Starts a watch stream: initial ADDED events for rv "" / "0" / sendInitialEvents, else
  * history replay from the given resourceVersion, then live events and bookmarks. */
-static enum MHD_Result serve_watch(struct k8s_api *api, struct MHD_Connection *conn, struct req *r)
+static enum MHD_Result serve_watch(struct k8s_api *api, struct MHD_Connection *conn,
+                                   struct k8s_req *r)
 {
     struct world *w = api->w;
     struct watch_stream *ws = sim_xcalloc(1, sizeof(*ws));
@@ -1154,7 +1254,7 @@ static enum MHD_Result serve_watch(struct k8s_api *api, struct MHD_Connection *c
     ws->r = *r;
     memset(r, 0, sizeof(*r));
     r->ns = -1;
-    ws->fd = connection_fd(conn);
+    ws->fd = k8s_http_connection_fd(conn);
     jbuf_init(&ws->buf);
     int64_t now = sim_mono_ms();
     int64_t timeout = ws->r.timeout_s;
@@ -1182,7 +1282,7 @@ static enum MHD_Result serve_watch(struct k8s_api *api, struct MHD_Connection *c
             req_fini(&ws->r);
             jbuf_fini(&ws->buf);
             free(ws);
-            return queue_bad_request(conn, "resourceVersion: Invalid value: not a number");
+            return k8s_http_queue_bad_request(conn, "resourceVersion: Invalid value: not a number");
         }
         ws->cursor_rv = v > w->rv ? w->rv : v;
         if (v < w->floor_rv) {
@@ -1206,7 +1306,7 @@ static enum MHD_Result serve_watch(struct k8s_api *api, struct MHD_Connection *c
 /* ---- single objects ---------------------------------------------------------------- */
 
 /* Finds the named object of r->kind (namespace from r->ns). Lock held. */
-static const void *find_object(const struct world *w, const struct req *r)
+const void *k8s_http_find_object(const struct world *w, const struct k8s_req *r)
 {
     switch (r->kind) {
     case WORLD_KIND_POD: {
@@ -1217,14 +1317,30 @@ static const void *find_object(const struct world *w, const struct req *r)
         }
         return NULL;
     }
-    case WORLD_KIND_DEPLOYMENT: {
+    case WORLD_KIND_DEPLOYMENT:
+    case WORLD_KIND_STATEFULSET: {
+        int want = r->kind == WORLD_KIND_DEPLOYMENT ? APP_DEPLOYMENT : APP_STATEFULSET;
         size_t i = world_app_lower_bound(w, r->ns, r->name, false);
         if (i < w->n_apps && w->apps[i].ns == r->ns && strcmp(w->apps[i].name, r->name) == 0 &&
-            w->apps[i].kind == APP_DEPLOYMENT) {
+            w->apps[i].kind == want) {
             return &w->apps[i];
         }
         return NULL;
     }
+    case WORLD_KIND_EVENT: {
+        size_t i = world_event_lower_bound(w, r->ns, r->name, false);
+        if (i < w->n_events && w->events[i]->ns == r->ns &&
+            strcmp(w->events[i]->name, r->name) == 0) {
+            return w->events[i];
+        }
+        return NULL;
+    }
+    case WORLD_KIND_RESOURCEQUOTA:
+        if (r->ns >= 0 && (size_t)r->ns < w->n_ns && w->ns[r->ns].has_quota &&
+            strcmp(r->name, WORLD_QUOTA_NAME) == 0) {
+            return &w->ns[r->ns];
+        }
+        return NULL;
     case WORLD_KIND_REPLICASET:
         for (size_t i = world_app_lower_bound(w, r->ns, "", false);
              i < w->n_apps && w->apps[i].ns == r->ns; i++) {
@@ -1247,37 +1363,24 @@ static const void *find_object(const struct world *w, const struct req *r)
     }
 }
 
-static uint64_t object_rv(int kind, const void *obj)
-{
-    switch (kind) {
-    case WORLD_KIND_POD:
-        return ((const struct world_pod *)obj)->rv;
-    case WORLD_KIND_NAMESPACE:
-        return ((const struct world_ns *)obj)->rv;
-    case WORLD_KIND_NODE:
-        return ((const struct world_node *)obj)->rv;
-    default:
-        return ((const struct world_app *)obj)->rv;
-    }
-}
-
-static enum MHD_Result serve_get(struct k8s_api *api, struct MHD_Connection *conn, struct req *r)
+static enum MHD_Result serve_get(struct k8s_api *api, struct MHD_Connection *conn,
+                                 struct k8s_req *r)
 {
     struct world *w = api->w;
     struct jbuf b;
     jbuf_init(&b);
     world_lock(w);
-    const void *obj = r->ns_missing ? NULL : find_object(w, r);
+    const void *obj = r->ns_missing ? NULL : k8s_http_find_object(w, r);
     if (!obj) {
         world_unlock(w);
         jbuf_fini(&b);
-        return queue_not_found(conn, r->kind, r->name);
+        return k8s_http_queue_not_found(conn, r->kind, r->name);
     }
     if (r->table) {
         JB_LIT(&b, "{\"kind\":\"Table\",\"apiVersion\":\"meta.k8s.io/");
         jbuf_puts(&b, r->table_version);
         JB_LIT(&b, "\",\"metadata\":{\"resourceVersion\":");
-        jbuf_put_qu64(&b, object_rv(r->kind, obj));
+        jbuf_put_qu64(&b, obj_rv(r->kind, obj));
         JB_LIT(&b, "},");
         k8s_json_table_columns(&b, r->kind);
         JB_LIT(&b, ",\"rows\":[");
@@ -1287,196 +1390,169 @@ static enum MHD_Result serve_get(struct k8s_api *api, struct MHD_Connection *con
         k8s_json_object(&b, w, r->kind, obj, K8S_JSON_TYPEMETA);
     }
     world_unlock(w);
-    return queue_jbuf(conn, 200, &b);
-}
-
-/* ---- pod logs ---------------------------------------------------------------------- */
-
-static enum MHD_Result serve_log(struct k8s_api *api, struct MHD_Connection *conn, struct req *r)
-{
-    struct world *w = api->w;
-    world_lock(w);
-    const struct world_pod *p = r->ns_missing ? NULL : find_object(w, r);
-    if (!p) {
-        world_unlock(w);
-        return queue_not_found(conn, WORLD_KIND_POD, r->name);
-    }
-    struct world_pod pod = *p;
-    const struct world_app *a = &w->apps[pod.app];
-    char container[64];
-    char app[48];
-    snprintf(app, sizeof(app), "%s", a->name);
-    const char *want = arg(conn, "container");
-    snprintf(container, sizeof(container), "%s", want ? want : a->container);
-    bool waiting = pod.state == POD_PENDING || pod.state == POD_CREATING ||
-                   pod.state == POD_ERR_IMAGE_PULL || pod.state == POD_IMAGE_PULL_BACKOFF ||
-                   pod.state == POD_INIT;
-    static const char *const waiting_reason[POD_STATE_COUNT] = {
-        [POD_PENDING] = "ContainerCreating",
-        [POD_CREATING] = "ContainerCreating",
-        [POD_ERR_IMAGE_PULL] = "ErrImagePull",
-        [POD_IMAGE_PULL_BACKOFF] = "ImagePullBackOff",
-        [POD_INIT] = "PodInitializing"};
-    world_unlock(w);
-    char msg[512];
-    if (want && strcmp(want, a->container) != 0 &&
-        !(a->has_sidecar && strcmp(want, "log-shipper") == 0)) {
-        snprintf(msg, sizeof(msg), "container %s is not valid for pod %s", want, pod.name);
-        return queue_bad_request(conn, msg);
-    }
-    if (waiting) {
-        snprintf(msg, sizeof(msg), "container \"%s\" in pod \"%s\" is waiting to start: %s",
-                 container, pod.name, waiting_reason[pod.state]);
-        return queue_bad_request(conn, msg);
-    }
-    bool previous = arg_true(conn, "previous");
-    if (previous && pod.restarts == 0) {
-        snprintf(msg, sizeof(msg), "previous terminated container \"%s\" in pod \"%s\" not found",
-                 container, pod.name);
-        return queue_bad_request(conn, msg);
-    }
-    const char *tail = arg(conn, "tailLines");
-    long lines = 40;
-    if (tail) {
-        lines = strtol(tail, NULL, 10);
-        if (lines < 0 || lines > 40) {
-            lines = 40;
-        }
-    }
-    bool ts = arg_true(conn, "timestamps");
-    struct jbuf b;
-    jbuf_init(&b);
-    struct sim_rng rng;
-    sim_rng_seed(&rng, sim_hash64(pod.uid.b, 16, previous));
-    static const char *const paths[] = {"/v1/items", "/v1/search", "/healthz", "/v2/observations",
-                                        "/ready"};
-    int64_t t = pod.started;
-    for (long i = 0; i < 40; i++) {
-        t += sim_rng_range(&rng, 1, 30);
-        char when[21];
-        sim_format_time(t, when);
-        char line[384];
-        if (strcmp(container, "log-shipper") == 0) {
-            snprintf(line, sizeof(line), "%s level=info msg=\"shipped batch\" records=%u", when,
-                     (unsigned)sim_rng_range(&rng, 10, 900));
-        } else if (previous && i >= 36) {
-            snprintf(line, sizeof(line),
-                     "{\"time\":\"%s\",\"level\":\"error\",\"app\":\"%s\",\"msg\":\"%s\"}", when,
-                     app,
-                     i == 39 ? "fatal: connection to database refused; exiting"
-                             : "retrying database connection");
-        } else {
-            snprintf(line, sizeof(line),
-                     "{\"time\":\"%s\",\"level\":\"info\",\"app\":\"%s\",\"msg\":\"request "
-                     "served\",\"path\":\"%s\",\"status\":200,\"ms\":%u}",
-                     when, app, paths[sim_rng_below(&rng, 5)],
-                     (unsigned)sim_rng_range(&rng, 1, 250));
-        }
-        if (i < 40 - lines) {
-            continue;
-        }
-        if (ts) {
-            jbuf_puts(&b, when);
-            jbuf_puts(&b, ".000000000Z ");
-        }
-        jbuf_puts(&b, line);
-        jbuf_putc(&b, '\n');
-    }
-    size_t len;
-    char *data = jbuf_steal(&b, &len);
-    return queue_buffer(conn, 200, "text/plain", data, len);
+    return k8s_http_queue_jbuf(conn, 200, &b);
 }
 
 /* ---- discovery --------------------------------------------------------------------- */
 
+/* An APIResource; verbs are space-separated. */
 static json_t *resource_entry(const char *name, const char *singular, bool namespaced,
-                              const char *kind, const char *short_name, bool watchable)
+                              const char *kind, const char *short_name, const char *verbs)
 {
     json_t *o = json_object();
     json_object_set_new(o, "name", json_string(name));
     json_object_set_new(o, "singularName", json_string(singular));
     json_object_set_new(o, "namespaced", json_boolean(namespaced));
     json_object_set_new(o, "kind", json_string(kind));
-    json_object_set_new(o, "verbs",
-                        watchable ? json_pack("[sss]", "get", "list", "watch")
-                                  : json_pack("[s]", "get"));
+    json_t *v = json_array();
+    char copy[128];
+    snprintf(copy, sizeof(copy), "%s", verbs);
+    char *save = NULL;
+    for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+        json_array_append_new(v, json_string(t));
+    }
+    json_object_set_new(o, "verbs", v);
     if (short_name) {
         json_object_set_new(o, "shortNames", json_pack("[s]", short_name));
     }
     return o;
 }
 
+/* The scale subresource of an apps/v1 kind: an autoscaling/v1 Scale (clients resolve the
+ * Scale's group and version from here). */
+static json_t *scale_entry(const char *name)
+{
+    json_t *o = resource_entry(name, "", true, "Scale", NULL, "get patch update");
+    json_object_set_new(o, "group", json_string("autoscaling"));
+    json_object_set_new(o, "version", json_string("v1"));
+    return o;
+}
+
+static json_t *resource_list(const char *group_version, json_t *resources)
+{
+    return json_pack("{s:s,s:s,s:s,s:o}", "kind", "APIResourceList", "apiVersion", "v1",
+                     "groupVersion", group_version, "resources", resources);
+}
+
+static json_t *api_group(const char *name, const char *version)
+{
+    char gv[64];
+    snprintf(gv, sizeof(gv), "%s/%s", name, version);
+    json_t *v = json_pack("{s:s,s:s}", "groupVersion", gv, "version", version);
+    return json_pack("{s:s,s:[O],s:o}", "name", name, "versions", v, "preferredVersion", v);
+}
+
 static enum MHD_Result serve_discovery(struct k8s_api *api, struct MHD_Connection *conn,
                                        const char *url)
 {
     if (strcmp(url, "/version") == 0) {
-        return queue_json(conn, 200,
-                          json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "major", "1", "minor",
-                                    "29", "gitVersion", K8S_GIT_VERSION, "gitCommit",
-                                    "3f7a50f38688eb332e2a1b013678c6435d539ae6", "gitTreeState",
-                                    "clean", "buildDate", "2023-12-13T08:45:03Z", "goVersion",
-                                    "go1.21.5", "compiler", "gc", "platform", "linux/amd64"));
+        return k8s_http_queue_json(
+            conn, 200,
+            json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "major", "1", "minor", "29",
+                      "gitVersion", K8S_GIT_VERSION, "gitCommit",
+                      "3f7a50f38688eb332e2a1b013678c6435d539ae6", "gitTreeState", "clean",
+                      "buildDate", "2023-12-13T08:45:03Z", "goVersion", "go1.21.5", "compiler",
+                      "gc", "platform", "linux/amd64"));
     }
     if (strcmp(url, "/api") == 0) {
         char addr[64];
         snprintf(addr, sizeof(addr), "127.0.0.1:%u", api->port);
-        return queue_json(conn, 200,
-                          json_pack("{s:s,s:[s],s:[{s:s,s:s}]}", "kind", "APIVersions", "versions",
-                                    "v1", "serverAddressByClientCIDRs", "clientCIDR", "0.0.0.0/0",
-                                    "serverAddress", addr));
+        return k8s_http_queue_json(conn, 200,
+                                   json_pack("{s:s,s:[s],s:[{s:s,s:s}]}", "kind", "APIVersions",
+                                             "versions", "v1", "serverAddressByClientCIDRs",
+                                             "clientCIDR", "0.0.0.0/0", "serverAddress", addr));
     }
     if (strcmp(url, "/api/v1") == 0) {
         json_t *res = json_array();
         json_array_append_new(
-            res, resource_entry("namespaces", "namespace", false, "Namespace", "ns", true));
-        json_array_append_new(res, resource_entry("nodes", "node", false, "Node", "no", true));
-        json_t *pods = resource_entry("pods", "pod", true, "Pod", "po", true);
+            res, resource_entry("events", "event", true, "Event", "ev", "get list watch"));
+        json_array_append_new(res, resource_entry("namespaces", "namespace", false, "Namespace",
+                                                  "ns", "get list watch"));
+        json_array_append_new(
+            res, resource_entry("nodes", "node", false, "Node", "no", "get list watch"));
+        json_t *pods = resource_entry("pods", "pod", true, "Pod", "po", "delete get list watch");
         json_object_set_new(pods, "categories", json_pack("[s]", "all"));
         json_array_append_new(res, pods);
-        json_array_append_new(res, resource_entry("pods/log", "", true, "Pod", NULL, false));
+        json_array_append_new(res, resource_entry("pods/log", "", true, "Pod", NULL, "get"));
+        json_array_append_new(res, resource_entry("resourcequotas", "resourcequota", true,
+                                                  "ResourceQuota", "quota", "get list watch"));
         json_t *doc = json_pack("{s:s,s:s,s:o}", "kind", "APIResourceList", "groupVersion", "v1",
                                 "resources", res);
-        return queue_json(conn, 200, doc);
+        return k8s_http_queue_json(conn, 200, doc);
     }
-    json_t *gv = json_pack("{s:s,s:s}", "groupVersion", "apps/v1", "version", "v1");
-    json_t *group =
-        json_pack("{s:s,s:[O],s:O}", "name", "apps", "versions", gv, "preferredVersion", gv);
-    json_decref(gv);
     if (strcmp(url, "/apis") == 0) {
-        return queue_json(conn, 200,
-                          json_pack("{s:s,s:s,s:[o]}", "kind", "APIGroupList", "apiVersion", "v1",
-                                    "groups", group));
+        json_t *groups = json_array();
+        json_array_append_new(groups, api_group("apps", "v1"));
+        if (!api->no_metrics) {
+            json_array_append_new(groups, api_group("metrics.k8s.io", "v1beta1"));
+        }
+        return k8s_http_queue_json(conn, 200,
+                                   json_pack("{s:s,s:s,s:o}", "kind", "APIGroupList", "apiVersion",
+                                             "v1", "groups", groups));
     }
-    if (strcmp(url, "/apis/apps") == 0) {
+    if (strcmp(url, "/apis/apps") == 0 ||
+        (strcmp(url, "/apis/metrics.k8s.io") == 0 && !api->no_metrics)) {
+        bool apps = strcmp(url, "/apis/apps") == 0;
+        json_t *group = api_group(apps ? "apps" : "metrics.k8s.io", apps ? "v1" : "v1beta1");
         json_object_set_new(group, "kind", json_string("APIGroup"));
         json_object_set_new(group, "apiVersion", json_string("v1"));
-        return queue_json(conn, 200, group);
+        return k8s_http_queue_json(conn, 200, group);
     }
-    json_decref(group);
     if (strcmp(url, "/apis/apps/v1") == 0) {
         json_t *res = json_array();
-        json_t *d = resource_entry("deployments", "deployment", true, "Deployment", "deploy", true);
+        json_t *d = resource_entry("deployments", "deployment", true, "Deployment", "deploy",
+                                   "get list patch watch");
         json_object_set_new(d, "categories", json_pack("[s]", "all"));
         json_array_append_new(res, d);
-        json_t *rs = resource_entry("replicasets", "replicaset", true, "ReplicaSet", "rs", true);
+        json_array_append_new(res, scale_entry("deployments/scale"));
+        json_t *rs =
+            resource_entry("replicasets", "replicaset", true, "ReplicaSet", "rs", "get list watch");
         json_object_set_new(rs, "categories", json_pack("[s]", "all"));
         json_array_append_new(res, rs);
-        return queue_json(conn, 200,
-                          json_pack("{s:s,s:s,s:s,s:o}", "kind", "APIResourceList", "apiVersion",
-                                    "v1", "groupVersion", "apps/v1", "resources", res));
+        json_t *sts = resource_entry("statefulsets", "statefulset", true, "StatefulSet", "sts",
+                                     "get list patch watch");
+        json_object_set_new(sts, "categories", json_pack("[s]", "all"));
+        json_array_append_new(res, sts);
+        json_array_append_new(res, scale_entry("statefulsets/scale"));
+        return k8s_http_queue_json(conn, 200, resource_list("apps/v1", res));
+    }
+    if (strcmp(url, "/apis/metrics.k8s.io/v1beta1") == 0 && !api->no_metrics) {
+        json_t *res = json_array();
+        json_array_append_new(res,
+                              resource_entry("nodes", "", false, "NodeMetrics", NULL, "get list"));
+        json_array_append_new(res,
+                              resource_entry("pods", "", true, "PodMetrics", NULL, "get list"));
+        return k8s_http_queue_json(conn, 200, resource_list("metrics.k8s.io/v1beta1", res));
     }
     if (strcmp(url, "/") == 0) {
-        return queue_json(conn, 200,
-                          json_pack("{s:[sssssssss]}", "paths", "/api", "/api/v1", "/apis",
-                                    "/apis/apps", "/apis/apps/v1", "/healthz", "/livez", "/readyz",
-                                    "/version"));
+        json_t *paths =
+            json_pack("[sssss]", "/api", "/api/v1", "/apis", "/apis/apps", "/apis/apps/v1");
+        if (!api->no_metrics) {
+            json_array_append_new(paths, json_string("/apis/metrics.k8s.io"));
+            json_array_append_new(paths, json_string("/apis/metrics.k8s.io/v1beta1"));
+        }
+        json_array_append_new(paths, json_string("/healthz"));
+        json_array_append_new(paths, json_string("/livez"));
+        json_array_append_new(paths, json_string("/readyz"));
+        json_array_append_new(paths, json_string("/version"));
+        return k8s_http_queue_json(conn, 200, json_pack("{s:o}", "paths", paths));
     }
-    return queue_not_found_path(conn);
+    return k8s_http_queue_not_found_path(conn);
 }
 
 /* ---- routing ----------------------------------------------------------------------- */
 
-enum route { ROUTE_NONE, ROUTE_DISCOVERY, ROUTE_HEALTH, ROUTE_COLLECTION, ROUTE_OBJECT, ROUTE_LOG };
+enum route {
+    ROUTE_NONE,
+    ROUTE_DISCOVERY,
+    ROUTE_HEALTH,
+    ROUTE_COLLECTION,
+    ROUTE_OBJECT,
+    ROUTE_SUB,    /* pods/NAME/log, deployments|statefulsets/NAME/scale */
+    ROUTE_METRICS /* metrics.k8s.io lists and objects */
+};
+
+enum api_group_id { GROUP_CORE, GROUP_APPS, GROUP_METRICS };
 
 /* Splits url into at most max segments (in place in buf). */
 static int split_path(const char *url, char *buf, size_t size, char **seg, int max)
@@ -1493,35 +1569,46 @@ static int split_path(const char *url, char *buf, size_t size, char **seg, int m
     return n;
 }
 
-/* World kind of a resource name in the core (apps == false) or apps group, or -1. */
-static int resource_kind(bool apps, const char *res)
+/* World kind of a resource name in an API group, or -1. */
+static int resource_kind(int group, const char *res)
 {
-    if (apps) {
-        if (strcmp(res, "deployments") == 0) {
-            return WORLD_KIND_DEPLOYMENT;
+    static const struct {
+        int group;
+        const char *name;
+        int kind;
+    } table[] = {
+        {GROUP_CORE, "pods", WORLD_KIND_POD},
+        {GROUP_CORE, "namespaces", WORLD_KIND_NAMESPACE},
+        {GROUP_CORE, "nodes", WORLD_KIND_NODE},
+        {GROUP_CORE, "events", WORLD_KIND_EVENT},
+        {GROUP_CORE, "resourcequotas", WORLD_KIND_RESOURCEQUOTA},
+        {GROUP_APPS, "deployments", WORLD_KIND_DEPLOYMENT},
+        {GROUP_APPS, "replicasets", WORLD_KIND_REPLICASET},
+        {GROUP_APPS, "statefulsets", WORLD_KIND_STATEFULSET},
+        {GROUP_METRICS, "pods", WORLD_KIND_POD},
+        {GROUP_METRICS, "nodes", WORLD_KIND_NODE},
+    };
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+        if (table[i].group == group && strcmp(table[i].name, res) == 0) {
+            return table[i].kind;
         }
-        if (strcmp(res, "replicasets") == 0) {
-            return WORLD_KIND_REPLICASET;
-        }
-        return -1;
-    }
-    if (strcmp(res, "pods") == 0) {
-        return WORLD_KIND_POD;
-    }
-    if (strcmp(res, "namespaces") == 0) {
-        return WORLD_KIND_NAMESPACE;
-    }
-    if (strcmp(res, "nodes") == 0) {
-        return WORLD_KIND_NODE;
     }
     return -1;
 }
 
-/* Classifies a Kubernetes API path and fills kind/namespace/name in r. */
-static int route_path(struct world *w, const char *url, struct req *r)
+/* Classifies a Kubernetes API path and fills kind/namespace/name/subresource in r. */
+static int route_path(struct world *w, const char *url, struct k8s_req *r)
 {
-    static const char *const discovery[] = {"/",     "/version",   "/api",          "/api/v1",
-                                            "/apis", "/apis/apps", "/apis/apps/v1", NULL};
+    static const char *const discovery[] = {"/",
+                                            "/version",
+                                            "/api",
+                                            "/api/v1",
+                                            "/apis",
+                                            "/apis/apps",
+                                            "/apis/apps/v1",
+                                            "/apis/metrics.k8s.io",
+                                            "/apis/metrics.k8s.io/v1beta1",
+                                            NULL};
     for (int i = 0; discovery[i]; i++) {
         if (strcmp(url, discovery[i]) == 0) {
             return ROUTE_DISCOVERY;
@@ -1537,18 +1624,22 @@ static int route_path(struct world *w, const char *url, struct req *r)
         return ROUTE_NONE;
     }
     int base;
-    bool apps;
+    int group;
     if (strcmp(seg[0], "api") == 0 && strcmp(seg[1], "v1") == 0) {
         base = 2;
-        apps = false;
+        group = GROUP_CORE;
     } else if (n >= 4 && strcmp(seg[0], "apis") == 0 && strcmp(seg[1], "apps") == 0 &&
                strcmp(seg[2], "v1") == 0) {
         base = 3;
-        apps = true;
+        group = GROUP_APPS;
+    } else if (n >= 4 && strcmp(seg[0], "apis") == 0 && strcmp(seg[1], "metrics.k8s.io") == 0 &&
+               strcmp(seg[2], "v1beta1") == 0) {
+        base = 3;
+        group = GROUP_METRICS;
     } else {
         return ROUTE_NONE;
     }
-    if (base < n && strcmp(seg[base], "watch") == 0) {
+    if (base < n && group != GROUP_METRICS && strcmp(seg[base], "watch") == 0) {
         r->watch = true;
         base++;
     }
@@ -1556,9 +1647,9 @@ static int route_path(struct world *w, const char *url, struct req *r)
     if (left <= 0) {
         return ROUTE_NONE;
     }
-    /* namespaces/NS/RES[/NAME[/log]] */
+    /* namespaces/NS/RES[/NAME[/SUBRESOURCE]] */
     if (strcmp(seg[base], "namespaces") == 0 && left >= 3) {
-        int kind = resource_kind(apps, seg[base + 2]);
+        int kind = resource_kind(group, seg[base + 2]);
         if (kind < 0 || !k8s_json_namespaced(kind)) {
             return ROUTE_NONE;
         }
@@ -1571,33 +1662,121 @@ static int route_path(struct world *w, const char *url, struct req *r)
             r->ns_missing = true;
             r->ns = INT16_MAX; /* matches nothing */
         }
+        if (group == GROUP_METRICS) {
+            r->metrics = K8S_METRICS_PODS;
+        }
         if (left == 3) {
-            return ROUTE_COLLECTION;
+            return group == GROUP_METRICS ? ROUTE_METRICS : ROUTE_COLLECTION;
         }
         snprintf(r->name, sizeof(r->name), "%s", seg[base + 3]);
         r->has_name = true;
         if (left == 4) {
-            return ROUTE_OBJECT;
+            return group == GROUP_METRICS ? ROUTE_METRICS : ROUTE_OBJECT;
         }
-        if (left == 5 && kind == WORLD_KIND_POD && strcmp(seg[base + 4], "log") == 0) {
-            return ROUTE_LOG;
+        if (left == 5 && kind == WORLD_KIND_POD && group == GROUP_CORE &&
+            strcmp(seg[base + 4], "log") == 0) {
+            r->subresource = "log";
+            return ROUTE_SUB;
+        }
+        if (left == 5 && (kind == WORLD_KIND_DEPLOYMENT || kind == WORLD_KIND_STATEFULSET) &&
+            strcmp(seg[base + 4], "scale") == 0) {
+            r->subresource = "scale";
+            return ROUTE_SUB;
         }
         return ROUTE_NONE;
     }
-    int kind = resource_kind(apps, seg[base]);
+    int kind = resource_kind(group, seg[base]);
     if (kind < 0) {
         return ROUTE_NONE;
     }
     r->kind = kind;
+    if (group == GROUP_METRICS) {
+        r->metrics = kind == WORLD_KIND_POD ? K8S_METRICS_PODS : K8S_METRICS_NODES;
+    }
     if (left == 1) {
-        return ROUTE_COLLECTION;
+        return group == GROUP_METRICS ? ROUTE_METRICS : ROUTE_COLLECTION;
     }
     if (left == 2 && !k8s_json_namespaced(kind)) {
         snprintf(r->name, sizeof(r->name), "%s", seg[base + 1]);
         r->has_name = true;
-        return ROUTE_OBJECT;
+        return group == GROUP_METRICS ? ROUTE_METRICS : ROUTE_OBJECT;
     }
     return ROUTE_NONE;
+}
+
+/* ---- RBAC-like refusals ------------------------------------------------------------- */
+
+/* The namespace a request touches: the one in its path, or the namespace it gets. */
+static const char *touched_namespace(const struct k8s_req *r)
+{
+    if (r->ns_name[0]) {
+        return r->ns_name;
+    }
+    if (r->kind == WORLD_KIND_NAMESPACE && r->has_name) {
+        return r->name;
+    }
+    return NULL;
+}
+
+/* The authorizer's verb for a request. */
+static const char *request_verb(const char *method, int route, const struct k8s_req *r)
+{
+    if (strcmp(method, "DELETE") == 0) {
+        return "delete";
+    }
+    if (strcmp(method, "PATCH") == 0) {
+        return "patch";
+    }
+    if (strcmp(method, "PUT") == 0) {
+        return "update";
+    }
+    if (strcmp(method, "POST") == 0) {
+        return "create";
+    }
+    if (r->watch) {
+        return "watch";
+    }
+    return (route == ROUTE_COLLECTION || (route == ROUTE_METRICS && !r->has_name)) ? "list" : "get";
+}
+
+/* 403 for a request touching a --forbid-namespace namespace, as RBAC answers it. */
+static bool forbidden(struct k8s_api *api, struct MHD_Connection *conn, const char *method,
+                      int route, const struct k8s_req *r, enum MHD_Result *rc)
+{
+    const char *ns = touched_namespace(r);
+    bool hit = false;
+    for (size_t i = 0; ns && i < api->n_forbid; i++) {
+        hit = hit || strcmp(api->forbid[i], ns) == 0;
+    }
+    if (!hit) {
+        return false;
+    }
+    const char *res = k8s_json_resource(r->kind);
+    const char *group = r->metrics ? "metrics.k8s.io" : k8s_json_group(r->kind);
+    char qualified[96];
+    char named[WORLD_NAME_MAX + 40];
+    char msg[1024];
+    snprintf(qualified, sizeof(qualified), "%s%s%s", res, group[0] ? "." : "", group);
+    if (r->has_name) {
+        snprintf(named, sizeof(named), " \"%s\"", r->name);
+    } else {
+        named[0] = '\0';
+    }
+    snprintf(msg, sizeof(msg),
+             "%s%s is forbidden: User \"%s\" cannot %s resource \"%s%s%s\" in API group \"%s\" "
+             "in the namespace \"%s\"",
+             qualified, named, api->user, request_verb(method, route, r), res,
+             r->subresource ? "/" : "", r->subresource ? r->subresource : "", group, ns);
+    json_t *details = json_object();
+    if (r->has_name) {
+        json_object_set_new(details, "name", json_string(r->name));
+    }
+    if (group[0]) {
+        json_object_set_new(details, "group", json_string(group));
+    }
+    json_object_set_new(details, "kind", json_string(res));
+    *rc = k8s_http_queue_status(conn, 403, "Forbidden", msg, details);
+    return true;
 }
 
 /* ---- faults ------------------------------------------------------------------------ */
@@ -1623,7 +1802,7 @@ static int take_fault(struct k8s_api *api, const char *url)
 static enum MHD_Result serve_hang(struct k8s_api *api, struct MHD_Connection *conn)
 {
     struct world *w = api->w;
-    int fd = connection_fd(conn);
+    int fd = k8s_http_connection_fd(conn);
     for (;;) {
         world_lock(w);
         bool stop = w->shutting_down;
@@ -1632,7 +1811,7 @@ static enum MHD_Result serve_hang(struct k8s_api *api, struct MHD_Connection *co
             stop = w->shutting_down;
         }
         world_unlock(w);
-        if (stop || peer_closed(fd)) {
+        if (stop || k8s_http_peer_closed(fd)) {
             return MHD_NO;
         }
     }
@@ -1667,7 +1846,7 @@ static enum MHD_Result serve_escape(struct k8s_api *api, struct MHD_Connection *
     }
     JB_LIT(&b, "]}");
     world_unlock(w);
-    return queue_jbuf(conn, 200, &b);
+    return k8s_http_queue_jbuf(conn, 200, &b);
 }
 
 /* Answers a request with the injected fault instead of the real response. */
@@ -1677,13 +1856,13 @@ static enum MHD_Result serve_fault(struct k8s_api *api, struct MHD_Connection *c
     char msg[512];
     switch (mode) {
     case FAULT_500:
-        return queue_status(
+        return k8s_http_queue_status(
             conn, 500, "InternalError", "Internal error occurred: etcdserver: request timed out",
             json_pack("{s:[{s:s}]}", "causes", "message", "etcdserver: request timed out"));
     case FAULT_401:
-        return queue_status(conn, 401, "Unauthorized", "Unauthorized", NULL);
+        return k8s_http_queue_status(conn, 401, "Unauthorized", "Unauthorized", NULL);
     case FAULT_403: {
-        struct req r;
+        struct k8s_req r;
         req_init(&r);
         int route = route_path(api->w, url, &r);
         const char *res = route == ROUTE_NONE || route == ROUTE_DISCOVERY || r.kind < 0
@@ -1704,7 +1883,7 @@ static enum MHD_Result serve_fault(struct k8s_api *api, struct MHD_Connection *c
                      res, verb, res, group);
         }
         req_fini(&r);
-        return queue_status(conn, 403, "Forbidden", msg, json_pack("{s:s}", "kind", res));
+        return k8s_http_queue_status(conn, 403, "Forbidden", msg, json_pack("{s:s}", "kind", res));
     }
     case FAULT_GARBAGE: {
         static const char garbage[] = "<html><head><title>502 Bad Gateway</title></head><body>"
@@ -1712,10 +1891,10 @@ static enum MHD_Result serve_fault(struct k8s_api *api, struct MHD_Connection *c
                                       "{\"kind\": [unterminated";
         char *body = sim_xmalloc(sizeof(garbage));
         memcpy(body, garbage, sizeof(garbage));
-        return queue_buffer(conn, 200, "application/json", body, sizeof(garbage) - 1);
+        return k8s_http_queue_buffer(conn, 200, "application/json", body, sizeof(garbage) - 1);
     }
     case FAULT_TRUNCATE: {
-        struct req r;
+        struct k8s_req r;
         req_init(&r);
         int route = route_path(api->w, url, &r);
         if (route != ROUTE_COLLECTION) {
@@ -1750,7 +1929,7 @@ static enum MHD_Result serve_sim(struct k8s_api *api, struct MHD_Connection *con
     bool post = strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0;
     if (strcmp(url, "/_sim/stats") == 0) {
         if (strcmp(method, "GET") != 0) {
-            return queue_method_not_allowed(conn);
+            return k8s_http_queue_method_not_allowed(conn);
         }
         world_lock(w);
         char rv[24];
@@ -1758,8 +1937,12 @@ static enum MHD_Result serve_sim(struct k8s_api *api, struct MHD_Connection *con
         snprintf(rv, sizeof(rv), "%llu", (unsigned long long)w->rv);
         snprintf(floor, sizeof(floor), "%llu", (unsigned long long)w->floor_rv);
         size_t deployments = 0;
+        size_t statefulsets = 0;
+        size_t rolling = 0;
         for (size_t i = 0; i < w->n_apps; i++) {
             deployments += w->apps[i].kind == APP_DEPLOYMENT;
+            statefulsets += w->apps[i].kind == APP_STATEFULSET;
+            rolling += w->apps[i].rolling;
         }
         json_t *doc = json_pack(
             "{s:I,s:I,s:I,s:I,s:s,s:s,s:I,s:I,s:I,s:s,s:I}", "pods", (json_int_t)w->n_pods,
@@ -1768,46 +1951,50 @@ static enum MHD_Result serve_sim(struct k8s_api *api, struct MHD_Connection *con
             "historyEvents", (json_int_t)w->hist_len, "openWatches", (json_int_t)w->open_watches,
             "requestsServed", (json_int_t)w->requests, "fault", fault_names[api->fault_mode],
             "faultCount", (json_int_t)api->fault_count);
+        json_object_set_new(doc, "statefulsets", json_integer((json_int_t)statefulsets));
+        json_object_set_new(doc, "events", json_integer((json_int_t)w->n_events));
+        json_object_set_new(doc, "rollouts", json_integer((json_int_t)rolling));
+        json_object_set_new(doc, "timers", json_boolean(w->ctl_active));
         world_unlock(w);
-        return queue_json(conn, 200, doc);
+        return k8s_http_queue_json(conn, 200, doc);
     }
     if (!post) {
         if (strcmp(url, "/_sim/churn") == 0 || strcmp(url, "/_sim/compact") == 0 ||
             strcmp(url, "/_sim/drop-watches") == 0 || strcmp(url, "/_sim/fault") == 0) {
-            return queue_method_not_allowed(conn);
+            return k8s_http_queue_method_not_allowed(conn);
         }
-        return queue_not_found_path(conn);
+        return k8s_http_queue_not_found_path(conn);
     }
     char rv[24];
     if (strcmp(url, "/_sim/churn") == 0) {
-        const char *ns = arg(conn, "n");
+        const char *ns = k8s_http_arg(conn, "n");
         long n = ns ? strtol(ns, NULL, 10) : 1;
         if (n < 0 || n > 1000000) {
-            return queue_bad_request(conn, "n must be between 0 and 1000000");
+            return k8s_http_queue_bad_request(conn, "n must be between 0 and 1000000");
         }
         uint64_t now_rv = world_churn(w, (unsigned)n);
         snprintf(rv, sizeof(rv), "%llu", (unsigned long long)now_rv);
-        return queue_json(conn, 200,
-                          json_pack("{s:s,s:i}", "resourceVersion", rv, "applied", (int)n));
+        return k8s_http_queue_json(
+            conn, 200, json_pack("{s:s,s:i}", "resourceVersion", rv, "applied", (int)n));
     }
     if (strcmp(url, "/_sim/compact") == 0) {
         world_compact(w);
         world_lock(w);
         snprintf(rv, sizeof(rv), "%llu", (unsigned long long)w->rv);
         world_unlock(w);
-        return queue_json(conn, 200, json_pack("{s:s}", "resourceVersion", rv));
+        return k8s_http_queue_json(conn, 200, json_pack("{s:s}", "resourceVersion", rv));
     }
     if (strcmp(url, "/_sim/drop-watches") == 0) {
         world_lock(w);
         unsigned long open = w->open_watches;
         world_unlock(w);
         world_drop_watches(w);
-        return queue_json(conn, 200, json_pack("{s:I}", "dropped", (json_int_t)open));
+        return k8s_http_queue_json(conn, 200, json_pack("{s:I}", "dropped", (json_int_t)open));
     }
     if (strcmp(url, "/_sim/fault") == 0) {
-        const char *mode = arg(conn, "mode");
-        const char *count = arg(conn, "count");
-        const char *path = arg(conn, "path");
+        const char *mode = k8s_http_arg(conn, "mode");
+        const char *count = k8s_http_arg(conn, "count");
+        const char *path = k8s_http_arg(conn, "path");
         int m = -1;
         for (int i = 0; mode && i < (int)(sizeof(fault_names) / sizeof(fault_names[0])); i++) {
             if (strcmp(mode, fault_names[i]) == 0) {
@@ -1818,7 +2005,7 @@ static enum MHD_Result serve_sim(struct k8s_api *api, struct MHD_Connection *con
             m = FAULT_NONE;
         }
         if (m < 0) {
-            return queue_bad_request(
+            return k8s_http_queue_bad_request(
                 conn, "mode must be one of 500, 401, 403, garbage, truncate, hang, escape, off");
         }
         long c = count ? strtol(count, NULL, 10) : 1;
@@ -1830,11 +2017,12 @@ static enum MHD_Result serve_sim(struct k8s_api *api, struct MHD_Connection *con
         api->fault_count = m == FAULT_NONE ? 0 : (unsigned)c;
         snprintf(api->fault_path, sizeof(api->fault_path), "%s", path ? path : "");
         world_unlock(w);
-        return queue_json(conn, 200,
-                          json_pack("{s:s,s:i,s:s}", "mode", fault_names[m], "count",
-                                    m == FAULT_NONE ? 0 : (int)c, "path", path ? path : ""));
+        return k8s_http_queue_json(conn, 200,
+                                   json_pack("{s:s,s:i,s:s}", "mode", fault_names[m], "count",
+                                             m == FAULT_NONE ? 0 : (int)c, "path",
+                                             path ? path : ""));
     }
-    return queue_not_found_path(conn);
+    return k8s_http_queue_not_found_path(conn);
 }
 
 /* ---- the access handler ------------------------------------------------------------ */
@@ -1851,9 +2039,26 @@ static bool authorized(struct k8s_api *api, struct MHD_Connection *conn)
     return strcmp(h + 7, api->token) == 0;
 }
 
-/* One request: control endpoints, then authentication, faults, routing. */
+/* The methods a route accepts besides GET and HEAD. */
+static bool write_allowed(const char *method, int route, const struct k8s_req *r)
+{
+    bool app = r->kind == WORLD_KIND_DEPLOYMENT || r->kind == WORLD_KIND_STATEFULSET;
+    if (strcmp(method, "DELETE") == 0) {
+        return route == ROUTE_OBJECT && r->kind == WORLD_KIND_POD;
+    }
+    if (strcmp(method, "PATCH") == 0) {
+        return (route == ROUTE_OBJECT && app) ||
+               (route == ROUTE_SUB && strcmp(r->subresource, "scale") == 0);
+    }
+    if (strcmp(method, "PUT") == 0) {
+        return route == ROUTE_SUB && strcmp(r->subresource, "scale") == 0;
+    }
+    return false;
+}
+
+/* One request: control endpoints, then authentication, faults, routing, authorization. */
 static enum MHD_Result handle(struct k8s_api *api, struct MHD_Connection *conn, const char *url,
-                              const char *method)
+                              const char *method, const struct k8s_body *body)
 {
     struct world *w = api->w;
     world_lock(w);
@@ -1863,25 +2068,26 @@ static enum MHD_Result handle(struct k8s_api *api, struct MHD_Connection *conn, 
         return serve_sim(api, conn, method, url);
     }
     if (!authorized(api, conn)) {
-        return queue_status(conn, 401, "Unauthorized", "Unauthorized", NULL);
+        return k8s_http_queue_status(conn, 401, "Unauthorized", "Unauthorized", NULL);
     }
     int fault = take_fault(api, url);
     if (fault != FAULT_NONE) {
         return serve_fault(api, conn, fault, method, url);
     }
     if (strncmp(url, "/openapi/", 9) == 0) {
-        return queue_not_found_path(conn);
+        return k8s_http_queue_not_found_path(conn);
     }
-    struct req r;
+    struct k8s_req r;
     req_init(&r);
     int route = route_path(w, url, &r);
-    if (route == ROUTE_NONE) {
+    if (route == ROUTE_NONE || (api->no_metrics && (route == ROUTE_METRICS || r.metrics))) {
         req_fini(&r);
-        return queue_not_found_path(conn);
+        return k8s_http_queue_not_found_path(conn);
     }
-    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+    bool read = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    if (!read && !write_allowed(method, route, &r)) {
         req_fini(&r);
-        return queue_method_not_allowed(conn);
+        return k8s_http_queue_method_not_allowed(conn);
     }
     if (route == ROUTE_DISCOVERY) {
         return serve_discovery(api, conn, url);
@@ -1890,6 +2096,15 @@ static enum MHD_Result handle(struct k8s_api *api, struct MHD_Connection *conn, 
         return queue_text(conn, 200, "ok");
     }
     enum MHD_Result rc = MHD_NO;
+    if (forbidden(api, conn, method, route, &r, &rc)) {
+        req_fini(&r);
+        return rc;
+    }
+    if (!read || (route == ROUTE_SUB && strcmp(r.subresource, "scale") == 0)) {
+        rc = k8s_write_serve(api, conn, method, &r, body);
+        req_fini(&r);
+        return rc;
+    }
     if (parse_query(api, conn, &r, &rc) < 0) {
         req_fini(&r);
         return rc;
@@ -1910,19 +2125,22 @@ static enum MHD_Result handle(struct k8s_api *api, struct MHD_Connection *conn, 
             rc = serve_get(api, conn, &r);
         }
         break;
-    case ROUTE_LOG:
-        rc = serve_log(api, conn, &r);
+    case ROUTE_SUB:
+        rc = k8s_logs_serve(api, conn, &r);
+        break;
+    case ROUTE_METRICS:
+        rc = k8s_metrics_serve(api, conn, &r);
         break;
     default:
-        rc = queue_not_found_path(conn);
+        rc = k8s_http_queue_not_found_path(conn);
         break;
     }
     req_fini(&r);
     return rc;
 }
 
-/* MHD calls this first with *con_cls NULL (headers only), then with the body, then once
- * more with nothing left: requests are answered on that last call. */
+/* MHD calls this first with *con_cls NULL (headers only), then with pieces of the body,
+ * then once more with nothing left: requests are answered on that last call. */
 static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, const char *url,
                                       const char *method, const char *version,
                                       const char *upload_data, size_t *upload_data_size,
@@ -1930,17 +2148,30 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 {
     struct k8s_api *api = cls;
     (void)version;
-    (void)upload_data;
     if (*con_cls == NULL) {
         struct conn_state *cs = sim_xcalloc(1, sizeof(*cs));
+        jbuf_init(&cs->body);
         *con_cls = cs;
         return MHD_YES;
     }
+    struct conn_state *cs = *con_cls;
     if (*upload_data_size != 0) {
-        *upload_data_size = 0; /* request bodies are ignored */
+        if (cs->body.len + *upload_data_size > BODY_MAX) {
+            cs->too_large = true;
+        } else {
+            jbuf_put(&cs->body, upload_data, *upload_data_size);
+        }
+        *upload_data_size = 0;
         return MHD_YES;
     }
-    return handle(api, conn, url, method);
+    if (cs->too_large) {
+        return k8s_http_queue_status(conn, 413, "RequestEntityTooLarge",
+                                     "Request entity too large: limit is 1048576", NULL);
+    }
+    jbuf_reserve(&cs->body, 1);
+    cs->body.data[cs->body.len] = '\0';
+    struct k8s_body body = {cs->body.data, cs->body.len};
+    return handle(api, conn, url, method, &body);
 }
 
 /* Frees the per-request state whatever way the request ended. */
@@ -1950,8 +2181,22 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
     (void)cls;
     (void)conn;
     (void)toe;
-    free(*con_cls);
+    struct conn_state *cs = *con_cls;
+    if (cs) {
+        jbuf_fini(&cs->body);
+        free(cs);
+    }
     *con_cls = NULL;
+}
+
+static void k8s_api_free(struct k8s_api *api)
+{
+    for (size_t i = 0; i < api->n_forbid; i++) {
+        free(api->forbid[i]);
+    }
+    free(api->forbid);
+    free(api->token);
+    free(api);
 }
 
 struct k8s_api *k8s_api_start(const struct k8s_api_config *cfg, uint16_t *bound_port)
@@ -1960,6 +2205,17 @@ struct k8s_api *k8s_api_start(const struct k8s_api_config *cfg, uint16_t *bound_
     api->w = cfg->world;
     api->token = cfg->token ? sim_xstrdup(cfg->token) : NULL;
     api->bookmark_interval = cfg->bookmark_interval ? cfg->bookmark_interval : 10;
+    api->log_rate = cfg->log_rate > 0 ? cfg->log_rate : 2.0;
+    api->no_metrics = cfg->no_metrics;
+    api->user =
+        api->token ? "system:serviceaccount:govcloud-system:govconsole" : "system:anonymous";
+    if (cfg->n_forbid) {
+        api->forbid = sim_xcalloc(cfg->n_forbid, sizeof(*api->forbid));
+        for (size_t i = 0; i < cfg->n_forbid; i++) {
+            api->forbid[i] = sim_xstrdup(cfg->forbid[i]);
+        }
+        api->n_forbid = cfg->n_forbid;
+    }
     /* Known before the first request can arrive; a picked port is learnt below, before
      * anyone has been told where to connect. */
     api->port = cfg->port;
@@ -1975,8 +2231,7 @@ struct k8s_api *k8s_api_start(const struct k8s_api_config *cfg, uint16_t *bound_
                                    MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_END);
     if (!api->daemon) {
         fprintf(stderr, "govsim: cannot listen on 127.0.0.1:%u\n", cfg->port);
-        free(api->token);
-        free(api);
+        k8s_api_free(api);
         return NULL;
     }
     if (cfg->port == 0) {
@@ -1998,6 +2253,5 @@ void k8s_api_stop(struct k8s_api *api)
         return;
     }
     MHD_stop_daemon(api->daemon);
-    free(api->token);
-    free(api);
+    k8s_api_free(api);
 }

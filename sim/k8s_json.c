@@ -22,6 +22,11 @@ static const struct kind_info kinds[WORLD_KIND_COUNT] = {
     [WORLD_KIND_REPLICASET] = {"ReplicaSet", "ReplicaSetList", "apps/v1", "replicasets", "apps", 1},
     [WORLD_KIND_NAMESPACE] = {"Namespace", "NamespaceList", "v1", "namespaces", "", 0},
     [WORLD_KIND_NODE] = {"Node", "NodeList", "v1", "nodes", "", 0},
+    [WORLD_KIND_STATEFULSET] = {"StatefulSet", "StatefulSetList", "apps/v1", "statefulsets", "apps",
+                                1},
+    [WORLD_KIND_EVENT] = {"Event", "EventList", "v1", "events", "", 1},
+    [WORLD_KIND_RESOURCEQUOTA] = {"ResourceQuota", "ResourceQuotaList", "v1", "resourcequotas", "",
+                                  1},
 };
 
 const char *k8s_json_kind(int kind)
@@ -156,29 +161,29 @@ static void put_managed_time(struct jbuf *b, const char *manager, const char *ap
 static const char sidecar_name[] = "log-shipper";
 static const char sidecar_image[] = "registry.govcloud.sit.dk/platform/log-shipper:1.6.2";
 
-/* Container resources; qos 1 makes requests equal limits (Guaranteed). */
+/* Container resources (world_container_res); qos 1 makes requests equal limits. */
 static void put_resources(struct jbuf *b, const struct world_app *a, int sidecar)
 {
-    if (sidecar) {
-        if (a->qos) {
-            JB_LIT(b, "\"resources\":{\"limits\":{\"cpu\":\"50m\",\"memory\":\"64Mi\"},"
-                      "\"requests\":{\"cpu\":\"50m\",\"memory\":\"64Mi\"}}");
-        } else {
-            JB_LIT(b, "\"resources\":{\"limits\":{\"memory\":\"128Mi\"},"
-                      "\"requests\":{\"cpu\":\"20m\",\"memory\":\"32Mi\"}}");
-        }
-        return;
+    struct world_res r;
+    char q[32];
+    world_container_res(a, sidecar ? WORLD_C_SIDECAR : WORLD_C_MAIN, &r);
+    JB_LIT(b, "\"resources\":{\"limits\":{");
+    if (r.lim_cpu) {
+        sim_format_cpu(r.lim_cpu, q, sizeof(q));
+        JB_LIT(b, "\"cpu\":");
+        jbuf_put_str(b, q);
+        jbuf_putc(b, ',');
     }
-    if (a->system) {
-        JB_LIT(b, "\"resources\":{\"limits\":{\"memory\":\"170Mi\"},"
-                  "\"requests\":{\"cpu\":\"100m\",\"memory\":\"70Mi\"}}");
-    } else if (a->qos) {
-        JB_LIT(b, "\"resources\":{\"limits\":{\"cpu\":\"1\",\"memory\":\"1Gi\"},"
-                  "\"requests\":{\"cpu\":\"1\",\"memory\":\"1Gi\"}}");
-    } else {
-        JB_LIT(b, "\"resources\":{\"limits\":{\"memory\":\"512Mi\"},"
-                  "\"requests\":{\"cpu\":\"250m\",\"memory\":\"256Mi\"}}");
-    }
+    sim_format_mem(r.lim_mem, q, sizeof(q));
+    JB_LIT(b, "\"memory\":");
+    jbuf_put_str(b, q);
+    sim_format_cpu(r.req_cpu, q, sizeof(q));
+    JB_LIT(b, "},\"requests\":{\"cpu\":");
+    jbuf_put_str(b, q);
+    sim_format_mem(r.req_mem, q, sizeof(q));
+    JB_LIT(b, ",\"memory\":");
+    jbuf_put_str(b, q);
+    JB_LIT(b, "}}");
 }
 
 static void put_sa_mount(struct jbuf *b, const char *vol)
@@ -209,11 +214,21 @@ static void put_containers(struct jbuf *b, const struct world *w, const struct w
     jbuf_put_str(b, a->image);
     if (a->kind == APP_CRONJOB) {
         JB_LIT(b, ",\"args\":[\"--run-once\"]");
+    } else if (a->kind == APP_STATEFULSET) {
+        jbuf_printf(b,
+                    ",\"ports\":[{\"name\":\"postgres\",\"containerPort\":%u,"
+                    "\"protocol\":\"TCP\"}]",
+                    a->port);
     } else {
         jbuf_printf(b, ",\"ports\":[{\"name\":\"http\",\"containerPort\":%u,\"protocol\":\"TCP\"}]",
                     a->port);
     }
-    if (!a->system) {
+    if (a->kind == APP_STATEFULSET) {
+        JB_LIT(b, ",\"env\":[{\"name\":\"PGDATA\",\"value\":\"/var/lib/postgresql/data/pgdata\"},"
+                  "{\"name\":\"POSTGRES_DB\",\"value\":");
+        jbuf_put_str(b, w->ns[a->ns].tenant);
+        JB_LIT(b, "}]");
+    } else if (!a->system) {
         JB_LIT(b, ",\"env\":[{\"name\":\"TENANT\",\"value\":");
         jbuf_put_str(b, w->ns[a->ns].tenant);
         JB_LIT(b, "},{\"name\":\"LOG_FORMAT\",\"value\":\"json\"}]");
@@ -221,7 +236,22 @@ static void put_containers(struct jbuf *b, const struct world *w, const struct w
     jbuf_putc(b, ',');
     put_resources(b, a, 0);
     jbuf_putc(b, ',');
-    if (vol) {
+    if (a->kind == APP_STATEFULSET) {
+        JB_LIT(b, "\"volumeMounts\":[{\"name\":\"data\",\"mountPath\":"
+                  "\"/var/lib/postgresql/data\"}");
+        if (vol) {
+            JB_LIT(b, ",{\"name\":\"");
+            jbuf_puts(b, vol);
+            JB_LIT(b, "\",\"readOnly\":true,\"mountPath\":\"/var/run/secrets/kubernetes.io/"
+                      "serviceaccount\"}");
+        }
+        JB_LIT(b, "],");
+        JB_LIT(b, "\"livenessProbe\":{\"tcpSocket\":{\"port\":5432},\"initialDelaySeconds\":30,"
+                  "\"timeoutSeconds\":5,\"periodSeconds\":10,\"successThreshold\":1,"
+                  "\"failureThreshold\":6},\"readinessProbe\":{\"exec\":{\"command\":["
+                  "\"pg_isready\",\"-U\",\"postgres\"]},\"timeoutSeconds\":5,"
+                  "\"periodSeconds\":10,\"successThreshold\":1,\"failureThreshold\":3},");
+    } else if (vol) {
         put_sa_mount(b, vol);
         jbuf_putc(b, ',');
     }
@@ -625,13 +655,16 @@ static void put_pod_metadata(struct jbuf *b, const struct world *w, const struct
     if (p->deleted_at) {
         JB_LIT(b, ",\"deletionTimestamp\":");
         jbuf_put_time(b, p->deleted_at);
-        JB_LIT(b, ",\"deletionGracePeriodSeconds\":30");
+        JB_LIT(b, ",\"deletionGracePeriodSeconds\":");
+        jbuf_put_u64(b, p->grace);
     }
     JB_LIT(b, ",\"labels\":");
     put_labels(b, &labels);
     JB_LIT(b, ",\"ownerReferences\":[{\"apiVersion\":");
     if (a->kind == APP_CRONJOB) {
         JB_LIT(b, "\"batch/v1\",\"kind\":\"Job\",\"name\":");
+    } else if (a->kind == APP_STATEFULSET) {
+        JB_LIT(b, "\"apps/v1\",\"kind\":\"StatefulSet\",\"name\":");
     } else {
         JB_LIT(b, "\"apps/v1\",\"kind\":\"ReplicaSet\",\"name\":");
     }
@@ -695,7 +728,13 @@ static void render_pod(struct jbuf *b, const struct world *w, const struct world
               "\"path\":\"token\"}},{\"configMap\":{\"name\":\"kube-root-ca.crt\",\"items\":[{"
               "\"key\":\"ca.crt\",\"path\":\"ca.crt\"}]}},{\"downwardAPI\":{\"items\":[{\"path\":"
               "\"namespace\",\"fieldRef\":{\"apiVersion\":\"v1\",\"fieldPath\":"
-              "\"metadata.namespace\"}}]}}],\"defaultMode\":420}}],");
+              "\"metadata.namespace\"}}]}}],\"defaultMode\":420}}");
+    if (a->kind == APP_STATEFULSET) {
+        JB_LIT(b, ",{\"name\":\"data\",\"persistentVolumeClaim\":{\"claimName\":\"data-");
+        jbuf_puts(b, p->name);
+        JB_LIT(b, "\"}}");
+    }
+    JB_LIT(b, "],");
     if (a->has_init) {
         put_init_containers(b, a, vol);
     }
@@ -705,6 +744,12 @@ static void render_pod(struct jbuf *b, const struct world *w, const struct world
     if (v.node) {
         JB_LIT(b, ",\"nodeName\":");
         jbuf_put_str(b, v.node);
+    }
+    if (a->kind == APP_STATEFULSET) {
+        JB_LIT(b, ",\"hostname\":");
+        jbuf_put_str(b, p->name);
+        JB_LIT(b, ",\"subdomain\":");
+        jbuf_put_str(b, a->name);
     }
     JB_LIT(b, ",\"securityContext\":{},\"schedulerName\":\"default-scheduler\",\"tolerations\":["
               "{\"key\":\"node.kubernetes.io/not-ready\",\"operator\":\"Exists\",\"effect\":"
@@ -774,6 +819,11 @@ static void put_template(struct jbuf *b, const struct world *w, const struct wor
     }
     JB_LIT(b, "\"template\":{\"metadata\":{\"creationTimestamp\":null,\"labels\":");
     put_labels(b, &labels);
+    if (a->restarted_at[0]) {
+        JB_LIT(b, ",\"annotations\":{\"kubectl.kubernetes.io/restartedAt\":");
+        jbuf_put_str(b, a->restarted_at);
+        jbuf_putc(b, '}');
+    }
     JB_LIT(b, "},\"spec\":{");
     if (a->has_init) {
         put_init_containers(b, a, NULL);
@@ -829,7 +879,7 @@ static void render_deployment(struct jbuf *b, const struct world *w, const struc
     JB_LIT(b, ",\"labels\":");
     put_labels(b, &labels);
     JB_LIT(b, ",\"annotations\":{\"deployment.kubernetes.io/revision\":\"");
-    jbuf_put_u64(b, a->generation);
+    jbuf_put_u64(b, a->revision);
     JB_LIT(b, "\"},\"managedFields\":[");
     put_managed_time(b, "kubectl-client-side-apply", "apps/v1", a->created,
                      "{\"f:metadata\":{\"f:labels\":{\".\":{}}},\"f:spec\":{\"f:replicas\":{},"
@@ -894,9 +944,17 @@ static void render_deployment(struct jbuf *b, const struct world *w, const struc
                   "have minimum availability.\"}");
     }
     JB_LIT(b, ",{\"type\":\"Progressing\",\"status\":\"True\",\"lastUpdateTime\":");
-    jbuf_put_time(b, a->rs_created + 40);
+    jbuf_put_time(b, a->progress_time ? a->progress_time : a->rs_created + 40);
     JB_LIT(b, ",\"lastTransitionTime\":");
     jbuf_put_time(b, a->created);
+    if (a->rolling) {
+        JB_LIT(b, ",\"reason\":\"ReplicaSetUpdated\",\"message\":\"ReplicaSet \\\"");
+        jbuf_puts(b, a->name);
+        jbuf_putc(b, '-');
+        jbuf_puts(b, a->hash);
+        JB_LIT(b, "\\\" is progressing.\"}]}}");
+        return;
+    }
     JB_LIT(b, ",\"reason\":\"NewReplicaSetAvailable\",\"message\":\"ReplicaSet \\\"");
     jbuf_puts(b, a->name);
     jbuf_putc(b, '-');
@@ -941,7 +999,7 @@ static void render_replicaset(struct jbuf *b, const struct world *w, const struc
     JB_LIT(b, "\",\"deployment.kubernetes.io/max-replicas\":\"");
     jbuf_put_u64(b, a->replicas + (a->replicas + 3) / 4);
     JB_LIT(b, "\",\"deployment.kubernetes.io/revision\":\"");
-    jbuf_put_u64(b, a->generation);
+    jbuf_put_u64(b, a->revision);
     JB_LIT(b, "\"},\"ownerReferences\":[{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\","
               "\"name\":");
     jbuf_put_str(b, a->name);
@@ -972,6 +1030,267 @@ static void render_replicaset(struct jbuf *b, const struct world *w, const struc
     }
     JB_LIT(b, ",\"observedGeneration\":");
     jbuf_put_u64(b, a->generation);
+    JB_LIT(b, "}}");
+}
+
+/* ---- statefulsets ------------------------------------------------------------------ */
+
+static void render_statefulset(struct jbuf *b, const struct world *w, const struct world_app *a,
+                               unsigned flags)
+{
+    struct world_labels labels;
+    world_app_labels(w, a, &labels);
+    jbuf_putc(b, '{');
+    if (flags & K8S_JSON_PARTIAL) {
+        JB_LIT(b, "\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\",");
+    } else if (flags & K8S_JSON_TYPEMETA) {
+        JB_LIT(b, "\"kind\":\"StatefulSet\",\"apiVersion\":\"apps/v1\",");
+    }
+    JB_LIT(b, "\"metadata\":{\"name\":");
+    jbuf_put_str(b, a->name);
+    put_app_meta_common(b, w, a);
+    JB_LIT(b, ",\"uid\":");
+    put_uid(b, &a->uid);
+    JB_LIT(b, ",\"resourceVersion\":");
+    jbuf_put_qu64(b, a->rv);
+    JB_LIT(b, ",\"generation\":");
+    jbuf_put_u64(b, a->generation);
+    JB_LIT(b, ",\"creationTimestamp\":");
+    jbuf_put_time(b, a->created);
+    JB_LIT(b, ",\"labels\":");
+    put_labels(b, &labels);
+    JB_LIT(b, ",\"managedFields\":[");
+    put_managed_time(b, "helm", "apps/v1", a->created,
+                     "{\"f:metadata\":{\"f:labels\":{\".\":{}}},\"f:spec\":{\"f:replicas\":{},"
+                     "\"f:selector\":{},\"f:serviceName\":{},\"f:template\":{},"
+                     "\"f:volumeClaimTemplates\":{}}}",
+                     NULL);
+    jbuf_putc(b, ',');
+    put_managed_time(b, "kube-controller-manager", "apps/v1", a->rs_created,
+                     "{\"f:status\":{\"f:availableReplicas\":{},\"f:collisionCount\":{},"
+                     "\"f:currentReplicas\":{},\"f:currentRevision\":{},"
+                     "\"f:observedGeneration\":{},\"f:readyReplicas\":{},\"f:replicas\":{},"
+                     "\"f:updateRevision\":{},\"f:updatedReplicas\":{}}}",
+                     "status");
+    JB_LIT(b, "]}");
+    if (flags & K8S_JSON_PARTIAL) {
+        jbuf_putc(b, '}');
+        return;
+    }
+    JB_LIT(b, ",\"spec\":{\"replicas\":");
+    jbuf_put_u64(b, a->replicas);
+    jbuf_putc(b, ',');
+    put_selector(b, a, 0);
+    jbuf_putc(b, ',');
+    put_template(b, w, a, 0);
+    JB_LIT(b,
+           ",\"volumeClaimTemplates\":[{\"kind\":\"PersistentVolumeClaim\",\"apiVersion\":\"v1\","
+           "\"metadata\":{\"name\":\"data\",\"creationTimestamp\":null},\"spec\":{"
+           "\"accessModes\":[\"ReadWriteOnce\"],\"resources\":{\"requests\":{\"storage\":"
+           "\"20Gi\"}},\"storageClassName\":\"local-path\",\"volumeMode\":\"Filesystem\"},"
+           "\"status\":{\"phase\":\"Pending\"}}],\"serviceName\":");
+    jbuf_put_str(b, a->name);
+    JB_LIT(b, ",\"podManagementPolicy\":\"OrderedReady\",\"updateStrategy\":{\"type\":"
+              "\"RollingUpdate\",\"rollingUpdate\":{\"partition\":0}},\"revisionHistoryLimit\":10,"
+              "\"persistentVolumeClaimRetentionPolicy\":{\"whenDeleted\":\"Retain\","
+              "\"whenScaled\":\"Retain\"}},\"status\":{\"observedGeneration\":");
+    jbuf_put_u64(b, a->generation);
+    JB_LIT(b, ",\"replicas\":");
+    jbuf_put_u64(b, a->st_replicas);
+    if (a->st_ready) {
+        JB_LIT(b, ",\"readyReplicas\":");
+        jbuf_put_u64(b, a->st_ready);
+    }
+    uint32_t current = a->rolling ? a->st_replicas - a->st_updated : a->st_replicas;
+    if (current) {
+        JB_LIT(b, ",\"currentReplicas\":");
+        jbuf_put_u64(b, current);
+    }
+    if (a->st_updated) {
+        JB_LIT(b, ",\"updatedReplicas\":");
+        jbuf_put_u64(b, a->st_updated);
+    }
+    JB_LIT(b, ",\"currentRevision\":\"");
+    jbuf_puts(b, a->name);
+    jbuf_putc(b, '-');
+    jbuf_puts(b, a->rolling && a->old_hash[0] ? a->old_hash : a->hash);
+    JB_LIT(b, "\",\"updateRevision\":\"");
+    jbuf_puts(b, a->name);
+    jbuf_putc(b, '-');
+    jbuf_puts(b, a->hash);
+    JB_LIT(b, "\",\"collisionCount\":0,\"availableReplicas\":");
+    jbuf_put_u64(b, a->st_available);
+    JB_LIT(b, "}}");
+}
+
+/* ---- the scale subresource ----------------------------------------------------------- */
+
+void k8s_json_scale(struct jbuf *b, const struct world *w, const struct world_app *a)
+{
+    JB_LIT(b, "{\"kind\":\"Scale\",\"apiVersion\":\"autoscaling/v1\",\"metadata\":{\"name\":");
+    jbuf_put_str(b, a->name);
+    put_app_meta_common(b, w, a);
+    JB_LIT(b, ",\"uid\":");
+    put_uid(b, &a->uid);
+    JB_LIT(b, ",\"resourceVersion\":");
+    jbuf_put_qu64(b, a->rv);
+    JB_LIT(b, ",\"creationTimestamp\":");
+    jbuf_put_time(b, a->created);
+    JB_LIT(b, "},\"spec\":{");
+    if (a->replicas) {
+        JB_LIT(b, "\"replicas\":");
+        jbuf_put_u64(b, a->replicas);
+    }
+    JB_LIT(b, "},\"status\":{\"replicas\":");
+    jbuf_put_u64(b, a->st_replicas);
+    JB_LIT(b, ",\"selector\":\"");
+    /* The selector is the matchLabels of the spec: the app's selector label. */
+    jbuf_puts(b, a->label_key);
+    jbuf_putc(b, '=');
+    jbuf_puts(b, a->label_value);
+    JB_LIT(b, "\"}}");
+}
+
+/* ---- events ------------------------------------------------------------------------ */
+
+static const char *event_obj_kind(int kind)
+{
+    return kind == WORLD_KIND_REPLICASET    ? "ReplicaSet"
+           : kind == WORLD_KIND_DEPLOYMENT  ? "Deployment"
+           : kind == WORLD_KIND_STATEFULSET ? "StatefulSet"
+                                            : "Pod";
+}
+
+static void render_event(struct jbuf *b, const struct world *w, const struct world_kevent *e,
+                         unsigned flags)
+{
+    jbuf_putc(b, '{');
+    if (flags & K8S_JSON_PARTIAL) {
+        JB_LIT(b, "\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\",");
+    } else if (flags & K8S_JSON_TYPEMETA) {
+        JB_LIT(b, "\"kind\":\"Event\",\"apiVersion\":\"v1\",");
+    }
+    JB_LIT(b, "\"metadata\":{\"name\":");
+    jbuf_put_str(b, e->name);
+    JB_LIT(b, ",\"namespace\":");
+    jbuf_put_str(b, w->ns[e->ns].name);
+    JB_LIT(b, ",\"uid\":");
+    put_uid(b, &e->uid);
+    JB_LIT(b, ",\"resourceVersion\":");
+    jbuf_put_qu64(b, e->rv);
+    JB_LIT(b, ",\"creationTimestamp\":");
+    jbuf_put_time(b, e->first);
+    JB_LIT(b, ",\"managedFields\":[");
+    put_managed_time(b, e->component, "v1", e->last,
+                     "{\"f:count\":{},\"f:firstTimestamp\":{},\"f:involvedObject\":{},"
+                     "\"f:lastTimestamp\":{},\"f:message\":{},\"f:reason\":{},"
+                     "\"f:reportingComponent\":{},\"f:reportingInstance\":{},\"f:source\":{"
+                     "\"f:component\":{},\"f:host\":{}},\"f:type\":{}}",
+                     NULL);
+    JB_LIT(b, "]}");
+    if (flags & K8S_JSON_PARTIAL) {
+        jbuf_putc(b, '}');
+        return;
+    }
+    JB_LIT(b, ",\"involvedObject\":{\"kind\":\"");
+    jbuf_puts(b, event_obj_kind(e->obj_kind));
+    JB_LIT(b, "\",\"namespace\":");
+    jbuf_put_str(b, w->ns[e->ns].name);
+    JB_LIT(b, ",\"name\":");
+    jbuf_put_str(b, e->obj_name);
+    JB_LIT(b, ",\"uid\":");
+    put_uid(b, &e->obj_uid);
+    JB_LIT(b, ",\"apiVersion\":");
+    jbuf_puts(b, e->obj_kind == WORLD_KIND_POD ? "\"v1\"" : "\"apps/v1\"");
+    if (e->field_path[0]) {
+        JB_LIT(b, ",\"fieldPath\":");
+        jbuf_put_str(b, e->field_path);
+    }
+    JB_LIT(b, "},\"reason\":");
+    jbuf_put_str(b, e->reason);
+    JB_LIT(b, ",\"message\":");
+    jbuf_put_str(b, e->message);
+    JB_LIT(b, ",\"source\":{\"component\":");
+    jbuf_put_str(b, e->component);
+    if (e->host[0]) {
+        JB_LIT(b, ",\"host\":");
+        jbuf_put_str(b, e->host);
+    }
+    JB_LIT(b, "},\"firstTimestamp\":");
+    jbuf_put_time(b, e->first);
+    JB_LIT(b, ",\"lastTimestamp\":");
+    jbuf_put_time(b, e->last);
+    JB_LIT(b, ",\"count\":");
+    jbuf_put_u64(b, e->count);
+    JB_LIT(b, ",\"type\":");
+    jbuf_puts(b, e->warning ? "\"Warning\"" : "\"Normal\"");
+    JB_LIT(b, ",\"eventTime\":null,\"reportingComponent\":");
+    jbuf_put_str(b, e->component);
+    JB_LIT(b, ",\"reportingInstance\":");
+    jbuf_put_str(b, e->host);
+    jbuf_putc(b, '}');
+}
+
+/* ---- resource quotas ----------------------------------------------------------------- */
+
+static void put_quota_amounts(struct jbuf *b, const struct world_quota_amounts *q)
+{
+    char v[32];
+    sim_format_cpu(q->lim_cpu, v, sizeof(v));
+    JB_LIT(b, "{\"limits.cpu\":");
+    jbuf_put_str(b, v);
+    sim_format_mem(q->lim_mem, v, sizeof(v));
+    JB_LIT(b, ",\"limits.memory\":");
+    jbuf_put_str(b, v);
+    JB_LIT(b, ",\"pods\":\"");
+    jbuf_put_u64(b, q->pods);
+    sim_format_cpu(q->req_cpu, v, sizeof(v));
+    JB_LIT(b, "\",\"requests.cpu\":");
+    jbuf_put_str(b, v);
+    sim_format_mem(q->req_mem, v, sizeof(v));
+    JB_LIT(b, ",\"requests.memory\":");
+    jbuf_put_str(b, v);
+    jbuf_putc(b, '}');
+}
+
+static void render_quota(struct jbuf *b, const struct world_ns *n, unsigned flags)
+{
+    jbuf_putc(b, '{');
+    if (flags & K8S_JSON_PARTIAL) {
+        JB_LIT(b, "\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\",");
+    } else if (flags & K8S_JSON_TYPEMETA) {
+        JB_LIT(b, "\"kind\":\"ResourceQuota\",\"apiVersion\":\"v1\",");
+    }
+    JB_LIT(b, "\"metadata\":{\"name\":\"" WORLD_QUOTA_NAME "\",\"namespace\":");
+    jbuf_put_str(b, n->name);
+    JB_LIT(b, ",\"uid\":");
+    put_uid(b, &n->quota_uid);
+    JB_LIT(b, ",\"resourceVersion\":");
+    jbuf_put_qu64(b, n->quota_rv);
+    JB_LIT(b, ",\"creationTimestamp\":");
+    jbuf_put_time(b, n->quota_created);
+    JB_LIT(b, ",\"labels\":{\"govcloud.sit.dk/tenant\":");
+    jbuf_put_str(b, n->tenant);
+    JB_LIT(b, "},\"managedFields\":[");
+    put_managed_time(b, "govcloud-tenant-operator", "v1", n->quota_created,
+                     "{\"f:metadata\":{\"f:labels\":{\".\":{},\"f:govcloud.sit.dk/tenant\":{}}},"
+                     "\"f:spec\":{\"f:hard\":{\".\":{},\"f:limits.cpu\":{},\"f:limits.memory\":{},"
+                     "\"f:pods\":{},\"f:requests.cpu\":{},\"f:requests.memory\":{}}}}",
+                     NULL);
+    jbuf_putc(b, ',');
+    put_managed_time(b, "kube-controller-manager", "v1", n->quota_created + 1,
+                     "{\"f:status\":{\"f:hard\":{},\"f:used\":{}}}", "status");
+    JB_LIT(b, "]}");
+    if (flags & K8S_JSON_PARTIAL) {
+        jbuf_putc(b, '}');
+        return;
+    }
+    JB_LIT(b, ",\"spec\":{\"hard\":");
+    put_quota_amounts(b, &n->hard);
+    JB_LIT(b, "},\"status\":{\"hard\":");
+    put_quota_amounts(b, &n->hard);
+    JB_LIT(b, ",\"used\":");
+    put_quota_amounts(b, &n->used);
     JB_LIT(b, "}}");
 }
 
@@ -1120,6 +1439,15 @@ void k8s_json_object(struct jbuf *b, const struct world *w, int kind, const void
     case WORLD_KIND_NODE:
         render_node(b, obj, flags);
         break;
+    case WORLD_KIND_STATEFULSET:
+        render_statefulset(b, w, obj, flags);
+        break;
+    case WORLD_KIND_EVENT:
+        render_event(b, w, obj, flags);
+        break;
+    case WORLD_KIND_RESOURCEQUOTA:
+        render_quota(b, obj, flags);
+        break;
     default:
         JB_LIT(b, "{}");
         break;
@@ -1230,13 +1558,64 @@ static const struct column node_columns[] = {
     {NULL, NULL, NULL, NULL, 0},
 };
 
+static const struct column sts_columns[] = {
+    {"Name", "string", "name", DESC_NAME, 0},
+    {"Ready", "string", "", "Number of the pod with ready state", 0},
+    {"Age", "string", "", DESC_AGE, 0},
+    {"Containers", "string", "", "Names of each container in the template.", 1},
+    {"Images", "string", "", "Images referenced by each container in the template.", 1},
+    {NULL, NULL, NULL, NULL, 0},
+};
+
+static const struct column event_columns[] = {
+    {"Last Seen", "string", "",
+     "The time at which the most recent occurrence of this event was recorded.", 0},
+    {"Type", "string", "",
+     "Type of this event (Normal, Warning), new types could be added in the future", 0},
+    {"Reason", "string", "",
+     "This should be a short, machine understandable string that gives the reason for the "
+     "transition into the object's current status.",
+     0},
+    {"Object", "string", "", "The object that this event is about.", 0},
+    {"Subobject", "string", "",
+     "If referring to a piece of an object instead of an entire object, this string should "
+     "contain a valid JSON/Go field access statement, such as "
+     "desiredState.manifest.containers[2].",
+     1},
+    {"Source", "string", "",
+     "The component reporting this event. Should be a short machine understandable string.", 1},
+    {"Message", "string", "", "A human-readable description of the status of this operation.", 0},
+    {"First Seen", "string", "",
+     "The time at which the event was first recorded. (Time of server receipt is in "
+     "TypeMeta.)",
+     1},
+    {"Count", "string", "", "The number of times this event has occurred.", 1},
+    {"Name", "string", "name", DESC_NAME, 1},
+    {NULL, NULL, NULL, NULL, 0},
+};
+
+static const struct column quota_columns[] = {
+    {"Name", "string", "name", DESC_NAME, 0},
+    {"Age", "string", "", DESC_AGE, 0},
+    {"Request", "string", "",
+     "Request represents a minimum amount of cpu/memory that a container may consume.", 0},
+    {"Limit", "string", "",
+     "Limits control the maximum amount of cpu/memory that a container may use independent of "
+     "contention on the node.",
+     0},
+    {NULL, NULL, NULL, NULL, 0},
+};
+
 void k8s_json_table_columns(struct jbuf *b, int kind)
 {
-    const struct column *cols = kind == WORLD_KIND_POD          ? pod_columns
-                                : kind == WORLD_KIND_DEPLOYMENT ? deploy_columns
-                                : kind == WORLD_KIND_REPLICASET ? rs_columns
-                                : kind == WORLD_KIND_NAMESPACE  ? ns_columns
-                                                                : node_columns;
+    const struct column *cols = kind == WORLD_KIND_POD             ? pod_columns
+                                : kind == WORLD_KIND_DEPLOYMENT    ? deploy_columns
+                                : kind == WORLD_KIND_REPLICASET    ? rs_columns
+                                : kind == WORLD_KIND_NAMESPACE     ? ns_columns
+                                : kind == WORLD_KIND_STATEFULSET   ? sts_columns
+                                : kind == WORLD_KIND_EVENT         ? event_columns
+                                : kind == WORLD_KIND_RESOURCEQUOTA ? quota_columns
+                                                                   : node_columns;
     JB_LIT(b, "\"columnDefinitions\":[");
     for (int i = 0; cols[i].name; i++) {
         if (i) {
@@ -1363,6 +1742,76 @@ static void container_cells(struct jbuf *b, const struct world_app *a)
     jbuf_putc(b, '"');
 }
 
+/* printEvent's cells (the server prints wide): Last Seen, Type, Reason, Object, Subobject,
+ * Source, Message, First Seen, Count, Name. */
+static void event_cells(struct jbuf *b, const struct world *w, const struct world_kevent *e,
+                        int64_t now)
+{
+    char s[WORLD_NAME_MAX + 40];
+    put_age(b, now, e->last);
+    jbuf_putc(b, ',');
+    jbuf_puts(b, e->warning ? "\"Warning\"," : "\"Normal\",");
+    jbuf_put_str(b, e->reason);
+    const char *kind = event_obj_kind(e->obj_kind);
+    size_t k = 0;
+    for (; kind[k] && k < 20; k++) {
+        s[k] = (char)(kind[k] >= 'A' && kind[k] <= 'Z' ? kind[k] - 'A' + 'a' : kind[k]);
+    }
+    snprintf(s + k, sizeof(s) - k, "/%s", e->obj_name);
+    jbuf_putc(b, ',');
+    jbuf_put_str(b, s);
+    jbuf_putc(b, ',');
+    jbuf_put_str(b, e->field_path);
+    if (e->host[0]) {
+        snprintf(s, sizeof(s), "%s, %s", e->component, e->host);
+    } else {
+        snprintf(s, sizeof(s), "%s", e->component);
+    }
+    jbuf_putc(b, ',');
+    jbuf_put_str(b, s);
+    jbuf_putc(b, ',');
+    jbuf_put_str(b, e->message);
+    jbuf_putc(b, ',');
+    put_age(b, now, e->first);
+    jbuf_putc(b, ',');
+    jbuf_put_u64(b, e->count);
+    jbuf_putc(b, ',');
+    jbuf_put_str(b, e->name);
+    (void)w;
+}
+
+/* printResourceQuota's cells: "requests.cpu: 750m/4, ..." sorted by resource name, the
+ * limits.* ones in the Limit column. */
+static void quota_cells(struct jbuf *b, const struct world_ns *n, int64_t now)
+{
+    char u[32];
+    char h[32];
+    char req[256];
+    char lim[160];
+    jbuf_put_str(b, WORLD_QUOTA_NAME);
+    jbuf_putc(b, ',');
+    put_age(b, now, n->quota_created);
+    size_t r = 0;
+    sim_format_cpu(n->used.lim_cpu, u, sizeof(u));
+    sim_format_cpu(n->hard.lim_cpu, h, sizeof(h));
+    size_t l = (size_t)snprintf(lim, sizeof(lim), "limits.cpu: %s/%s, ", u, h);
+    sim_format_mem(n->used.lim_mem, u, sizeof(u));
+    sim_format_mem(n->hard.lim_mem, h, sizeof(h));
+    snprintf(lim + l, sizeof(lim) - l, "limits.memory: %s/%s", u, h);
+    r = (size_t)snprintf(req, sizeof(req), "pods: %llu/%llu, ", (unsigned long long)n->used.pods,
+                         (unsigned long long)n->hard.pods);
+    sim_format_cpu(n->used.req_cpu, u, sizeof(u));
+    sim_format_cpu(n->hard.req_cpu, h, sizeof(h));
+    r += (size_t)snprintf(req + r, sizeof(req) - r, "requests.cpu: %s/%s, ", u, h);
+    sim_format_mem(n->used.req_mem, u, sizeof(u));
+    sim_format_mem(n->hard.req_mem, h, sizeof(h));
+    snprintf(req + r, sizeof(req) - r, "requests.memory: %s/%s", u, h);
+    jbuf_putc(b, ',');
+    jbuf_put_str(b, req);
+    jbuf_putc(b, ',');
+    jbuf_put_str(b, lim);
+}
+
 void k8s_json_table_row(struct jbuf *b, const struct world *w, int kind, const void *obj,
                         int include, int64_t now)
 {
@@ -1431,6 +1880,21 @@ void k8s_json_table_row(struct jbuf *b, const struct world *w, int kind, const v
                   "\"6.1.0-18-amd64\",\"containerd://1.7.13\"");
         break;
     }
+    case WORLD_KIND_STATEFULSET: {
+        const struct world_app *a = obj;
+        jbuf_put_str(b, a->name);
+        jbuf_printf(b, ",\"%u/%u\",", a->st_ready, a->replicas);
+        put_age(b, now, a->created);
+        jbuf_putc(b, ',');
+        container_cells(b, a);
+        break;
+    }
+    case WORLD_KIND_EVENT:
+        event_cells(b, w, obj, now);
+        break;
+    case WORLD_KIND_RESOURCEQUOTA:
+        quota_cells(b, obj, now);
+        break;
     default:
         break;
     }

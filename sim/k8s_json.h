@@ -36,9 +36,13 @@ const char *k8s_json_group(int kind);
 int k8s_json_namespaced(int kind);
 
 /* Lock held. Appends the object (a struct world_pod/app/ns/node of that kind). For
- * WORLD_KIND_REPLICASET the object is the owning struct world_app. */
+ * WORLD_KIND_REPLICASET and _STATEFULSET the object is a struct world_app, for
+ * WORLD_KIND_EVENT a struct world_kevent, for WORLD_KIND_RESOURCEQUOTA its namespace's
+ * struct world_ns. */
 void k8s_json_object(struct jbuf *b, const struct world *w, int kind, const void *obj,
                      unsigned flags);
+/* Lock held. The autoscaling/v1 Scale of a Deployment or StatefulSet. */
+void k8s_json_scale(struct jbuf *b, const struct world *w, const struct world_app *a);
 /* Lock held. A pod with a hostile name and waiting reason (fault injection). */
 void k8s_json_pod_tainted(struct jbuf *b, const struct world *w, const struct world_pod *p,
                           const struct k8s_json_taint *taint);

@@ -164,6 +164,102 @@ void sim_format_time(int64_t t, char out[21])
     out[20] = '\0';
 }
 
+void sim_format_time_ns(int64_t ns, char out[31])
+{
+    int64_t t = ns >= 0 ? ns / 1000000000 : (ns - 999999999) / 1000000000;
+    int64_t frac = ns - t * 1000000000;
+    char base[21];
+    sim_format_time(t, base);
+    memcpy(out, base, 19);
+    snprintf(out + 19, 12, ".%09lldZ", (long long)frac);
+}
+
+int64_t sim_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
+static int64_t days_from_civil(int y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+int sim_parse_time(const char *s, int64_t *out)
+{
+    int y;
+    unsigned mo, d, h, mi, sec;
+    int n = 0;
+    if (sscanf(s, "%4d-%2u-%2uT%2u:%2u:%2u%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || n != 19 ||
+        mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) {
+        return -1;
+    }
+    const char *p = s + n;
+    if (*p == '.') {
+        p++;
+        while (*p >= '0' && *p <= '9') {
+            p++;
+        }
+    }
+    int64_t offset = 0;
+    if (*p == 'Z' || *p == 'z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        unsigned oh, om;
+        int k = 0;
+        if (sscanf(p + 1, "%2u:%2u%n", &oh, &om, &k) != 2 || k != 5) {
+            return -1;
+        }
+        offset = (int64_t)(oh * 3600 + om * 60) * (*p == '+' ? 1 : -1);
+        p += 6;
+    } else {
+        return -1;
+    }
+    if (*p) {
+        return -1;
+    }
+    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset;
+    return 0;
+}
+
+void sim_format_cpu(uint64_t millicores, char *out, size_t size)
+{
+    if (millicores % 1000 == 0) {
+        snprintf(out, size, "%llu", (unsigned long long)(millicores / 1000));
+    } else {
+        snprintf(out, size, "%llum", (unsigned long long)millicores);
+    }
+}
+
+void sim_format_nanocores(uint64_t n, char *out, size_t size)
+{
+    static const char *const suffix[] = {"n", "u", "m", ""};
+    int k = 0;
+    while (k < 3 && n != 0 && n % 1000 == 0) {
+        n /= 1000;
+        k++;
+    }
+    snprintf(out, size, "%llu%s", (unsigned long long)n, n == 0 ? "" : suffix[k]);
+}
+
+void sim_format_mem(uint64_t bytes, char *out, size_t size)
+{
+    static const char *const suffix[] = {"", "Ki", "Mi", "Gi", "Ti", "Pi"};
+    int k = 0;
+    while (k < 5 && bytes != 0 && bytes % 1024 == 0) {
+        bytes /= 1024;
+        k++;
+    }
+    snprintf(out, size, "%llu%s", (unsigned long long)bytes, suffix[k]);
+}
+
 void sim_human_duration(int64_t s, char *out, size_t size)
 {
     if (s < -1) {

@@ -40,6 +40,20 @@ int64_t sim_mono_ms(void);
 /* Writes "YYYY-MM-DDTHH:MM:SSZ" (20 chars + NUL) into out[21]. */
 void sim_format_time(int64_t t, char out[21]);
 
+/* Wall clock in nanoseconds since the epoch. */
+int64_t sim_now_ns(void);
+/* Writes "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ" (the kubelet's log timestamp, 30 chars + NUL). */
+void sim_format_time_ns(int64_t ns, char out[31]);
+/* Parses an RFC 3339 time ("2024-01-02T03:04:05Z", fractions and offsets allowed) into
+ * seconds since the epoch. Returns 0, or -1 when it is not one. */
+int sim_parse_time(const char *s, int64_t *out);
+
+/* Canonical Kubernetes quantities: CPU from millicores ("250m", "2"), CPU from nanocores
+ * ("1234567n", "12m"), memory from bytes ("256Mi", "1Gi", "12345Ki"). */
+void sim_format_cpu(uint64_t millicores, char *out, size_t size);
+void sim_format_nanocores(uint64_t nanocores, char *out, size_t size);
+void sim_format_mem(uint64_t bytes, char *out, size_t size);
+
 /* Writes kubectl's HumanDuration of seconds ("5m", "3h12m", "4d") into out (>= 16 bytes). */
 void sim_human_duration(int64_t seconds, char *out, size_t size);
 

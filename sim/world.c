@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "sim/world_int.h"
+
 /* Kubernetes' alphabet for generated name suffixes (no vowels, no 0/1/3). */
 static const char name_alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
 
@@ -13,7 +15,7 @@ struct tenant_def {
     const char *name;
     const char *display;
     int sandbox;
-    const char *apps[10]; /* a leading '*' marks a CronJob */
+    const char *apps[10]; /* a leading '*' marks a CronJob, '@' a StatefulSet */
 };
 
 static const struct tenant_def tenant_defs[] = {
@@ -21,15 +23,17 @@ static const struct tenant_def tenant_defs[] = {
      "Danmarks Meteorologiske Institut",
      1,
      {"forecast-api", "obs-ingest", "*forecast-dump", "radar-tiles", "warnings-api",
-      "climate-archive", "obs-api", "model-runner", NULL}},
+      "climate-archive", "obs-api", "model-runner", "@obs-db", NULL}},
     {"registry",
      "Public Organisation Registry",
      1,
-     {"org-api", "org-search", "org-ingest", "registry-web", "change-feed", "*cvr-sync", NULL}},
+     {"org-api", "org-search", "org-ingest", "registry-web", "change-feed", "*cvr-sync",
+      "@registry-db", NULL}},
     {"skat",
      "Skattestyrelsen",
      1,
-     {"tax-calc", "eindkomst-api", "selfservice-web", "payment-gateway", "audit-log", NULL}},
+     {"tax-calc", "eindkomst-api", "selfservice-web", "payment-gateway", "audit-log", "@ledger-db",
+      NULL}},
     {"sst",
      "Sundhedsstyrelsen",
      0,
@@ -41,11 +45,11 @@ static const struct tenant_def tenant_defs[] = {
     {"digst",
      "Digitaliseringsstyrelsen",
      1,
-     {"mitid-broker", "digital-post-api", "consent-api", "nemlog-proxy", NULL}},
+     {"mitid-broker", "digital-post-api", "consent-api", "nemlog-proxy", "@consent-db", NULL}},
     {"sdfi",
      "Styrelsen for Dataforsyning og Infrastruktur",
      0,
-     {"dawa-api", "map-tiles", "geodata-sync", "*height-model", NULL}},
+     {"dawa-api", "map-tiles", "geodata-sync", "*height-model", "@geodata-db", NULL}},
     {"ens", "Energistyrelsen", 0, {"energy-data-api", "meter-ingest", "grid-report", NULL}},
 };
 
@@ -63,11 +67,14 @@ static const char *const app_suffixes[] = {
 #define N_PREFIXES (sizeof(app_prefixes) / sizeof(app_prefixes[0]))
 #define N_SUFFIXES (sizeof(app_suffixes) / sizeof(app_suffixes[0]))
 
-#define DAY 86400
+#define DAY WORLD_DAY
+
+/* The database image of every StatefulSet. */
+static const char db_image[] = "registry.govcloud.sit.dk/platform/postgres:16.2";
 
 /* ---- small helpers ---------------------------------------------------------------- */
 
-static void gen_uid(struct sim_rng *r, struct world_uid *u)
+void world_gen_uid(struct sim_rng *r, struct world_uid *u)
 {
     uint64_t a = sim_rng_next(r);
     uint64_t b = sim_rng_next(r);
@@ -91,7 +98,7 @@ void world_uid_format(const struct world_uid *u, char out[37])
     out[o] = '\0';
 }
 
-static void gen_suffix(struct sim_rng *r, char *out, int n)
+void world_gen_suffix(struct sim_rng *r, char *out, int n)
 {
     for (int i = 0; i < n; i++) {
         out[i] = name_alphabet[sim_rng_below(r, (uint32_t)(sizeof(name_alphabet) - 1))];
@@ -125,6 +132,67 @@ const char *world_pod_phase(const struct world_pod *p)
 static bool pod_is_ready(const struct world_pod *p)
 {
     return p->state == POD_RUNNING && p->deleted_at == 0;
+}
+
+bool world_pod_running(const struct world_pod *p)
+{
+    return p->state == POD_RUNNING || p->state == POD_SIDECAR_NOT_READY;
+}
+
+int world_pod_ordinal(const struct world *w, const struct world_pod *p)
+{
+    const struct world_app *a = &w->apps[p->app];
+    if (a->kind != APP_STATEFULSET) {
+        return -1;
+    }
+    const char *dash = strrchr(p->name, '-');
+    return dash ? atoi(dash + 1) : -1;
+}
+
+void world_pod_hash(const struct world *w, const struct world_pod *p, char out[12])
+{
+    const struct world_app *a = &w->apps[p->app];
+    out[0] = '\0';
+    if (a->kind == APP_STATEFULSET) {
+        copy_str(out, 12, p->old_rs && a->old_hash[0] ? a->old_hash : a->hash);
+    } else if (a->kind == APP_DEPLOYMENT) {
+        size_t n = strlen(a->name);
+        if (strlen(p->name) >= n + 12) {
+            memcpy(out, p->name + n + 1, 10);
+            out[10] = '\0';
+        }
+    }
+}
+
+void world_container_res(const struct world_app *a, int container, struct world_res *out)
+{
+    static const uint64_t mi = 1024 * 1024;
+    memset(out, 0, sizeof(*out));
+    if (container == WORLD_C_SIDECAR) {
+        out->req_cpu = a->qos ? 50 : 20;
+        out->req_mem = (a->qos ? 64 : 32) * mi;
+        out->lim_cpu = a->qos ? 50 : 100;
+        out->lim_mem = (a->qos ? 64 : 128) * mi;
+    } else if (a->system) {
+        out->req_cpu = 100;
+        out->req_mem = 70 * mi;
+        out->lim_mem = 170 * mi;
+    } else if (a->kind == APP_STATEFULSET) {
+        out->req_cpu = 500;
+        out->req_mem = 1024 * mi;
+        out->lim_cpu = 2000;
+        out->lim_mem = 2048 * mi;
+    } else if (a->qos) {
+        out->req_cpu = 1000;
+        out->req_mem = 1024 * mi;
+        out->lim_cpu = 1000;
+        out->lim_mem = 1024 * mi;
+    } else {
+        out->req_cpu = 250;
+        out->req_mem = 256 * mi;
+        out->lim_cpu = 1000;
+        out->lim_mem = 512 * mi;
+    }
 }
 
 /* ---- labels ------------------------------------------------------------------------ */
@@ -164,7 +232,10 @@ void world_pod_owner(const struct world *w, const struct world_pod *p, char *nam
     }
     memcpy(name, p->name, keep);
     name[keep] = '\0';
-    if (a->kind == APP_CRONJOB) {
+    if (a->kind == APP_STATEFULSET) {
+        copy_str(name, size, a->name);
+        *uid = a->uid;
+    } else if (a->kind == APP_CRONJOB) {
         uint64_t h1 = sim_hash64(name, keep, 1);
         uint64_t h2 = sim_hash64(name, keep, 2);
         memcpy(uid->b, &h1, 8);
@@ -172,7 +243,7 @@ void world_pod_owner(const struct world *w, const struct world_pod *p, char *nam
         uid->b[6] = (uint8_t)((uid->b[6] & 0x0f) | 0x40);
         uid->b[8] = (uint8_t)((uid->b[8] & 0x3f) | 0x80);
     } else {
-        *uid = a->rs_uid;
+        *uid = p->old_rs && a->old_hash[0] ? a->old_rs_uid : a->rs_uid;
     }
 }
 
@@ -202,8 +273,19 @@ void world_pod_labels(const struct world *w, const struct world_pod *p, struct w
         label_add(out, "batch.kubernetes.io/job-name", s + 37);
         label_add(out, "controller-uid", s);
         label_add(out, "job-name", s + 37);
+    } else if (a->kind == APP_STATEFULSET) {
+        char *s = out->store;
+        char hash[12];
+        world_pod_hash(w, p, hash);
+        int n = snprintf(s, sizeof(out->store), "%s-%s", a->name, hash);
+        char *idx = s + n + 1;
+        snprintf(idx, sizeof(out->store) - (size_t)n - 1, "%d", world_pod_ordinal(w, p));
+        label_add(out, "apps.kubernetes.io/pod-index", idx);
+        label_add(out, "controller-revision-hash", s);
+        label_add(out, "statefulset.kubernetes.io/pod-name", p->name);
     } else {
-        label_add(out, "pod-template-hash", a->hash);
+        world_pod_hash(w, p, out->store);
+        label_add(out, "pod-template-hash", out->store);
     }
     label_sort(out);
 }
@@ -339,8 +421,7 @@ int world_node_find(const struct world *w, const char *name)
     return -1;
 }
 
-/* Index of the pod with exactly this key, or -1. */
-static long pod_find(const struct world *w, int ns_rank, const char *name)
+long world_pod_find(const struct world *w, int ns_rank, const char *name)
 {
     size_t i = world_pod_lower_bound(w, ns_rank, name, false);
     if (i < w->n_pods && world_pod_ns(w, w->pods[i]) == ns_rank &&
@@ -350,7 +431,7 @@ static long pod_find(const struct world *w, int ns_rank, const char *name)
     return -1;
 }
 
-static void pods_insert(struct world *w, struct world_pod *p)
+void world_pods_insert(struct world *w, struct world_pod *p)
 {
     if (w->n_pods == w->cap_pods) {
         w->cap_pods = w->cap_pods ? w->cap_pods * 2 : 1024;
@@ -392,7 +473,7 @@ const struct world_event *world_history_at(const struct world *w, size_t i)
 }
 
 /* Appends an event; drops the oldest (raising floor_rv) when the ring is full. */
-static struct world_event *history_push(struct world *w, uint8_t type, uint8_t kind)
+struct world_event *world_history_push(struct world *w, uint8_t type, uint8_t kind)
 {
     if (w->hist_cap == 0) {
         w->floor_rv = w->rv;
@@ -412,21 +493,36 @@ static struct world_event *history_push(struct world *w, uint8_t type, uint8_t k
     return e;
 }
 
-static void emit_pod(struct world *w, struct world_pod *p, uint8_t type)
+void world_emit_pod(struct world *w, struct world_pod *p, uint8_t type)
 {
     w->rv++;
     p->rv = w->rv;
-    struct world_event *e = history_push(w, type, WORLD_KIND_POD);
+    w->ns[world_pod_ns(w, p)].quota_dirty = 1;
+    struct world_event *e = world_history_push(w, type, WORLD_KIND_POD);
     if (e) {
         e->obj.pod = *p;
     }
 }
 
-static void emit_app(struct world *w, struct world_app *a, uint8_t type)
+void world_remove_pod(struct world *w, size_t i)
+{
+    struct world_pod gone = *w->pods[i];
+    w->rv++;
+    gone.rv = w->rv;
+    w->ns[world_pod_ns(w, &gone)].quota_dirty = 1;
+    struct world_event *e = world_history_push(w, WORLD_EV_DELETED, WORLD_KIND_POD);
+    if (e) {
+        e->obj.pod = gone;
+    }
+    pods_remove_at(w, i);
+}
+
+void world_emit_app(struct world *w, struct world_app *a, uint8_t type)
 {
     w->rv++;
     a->rv = w->rv;
-    struct world_event *e = history_push(w, type, WORLD_KIND_DEPLOYMENT);
+    uint8_t kind = a->kind == APP_STATEFULSET ? WORLD_KIND_STATEFULSET : WORLD_KIND_DEPLOYMENT;
+    struct world_event *e = world_history_push(w, type, kind);
     if (e) {
         e->obj.app = *a;
     }
@@ -434,14 +530,15 @@ static void emit_app(struct world *w, struct world_app *a, uint8_t type)
 
 /* ---- app status -------------------------------------------------------------------- */
 
-/* Recounts status.replicas/readyReplicas/... of an app from its pods. Lock held. */
-static void app_count(const struct world *w, size_t ai, uint32_t *replicas, uint32_t *ready)
+void world_app_count(const struct world *w, size_t ai, uint32_t *replicas, uint32_t *ready,
+                     uint32_t *updated)
 {
     const struct world_app *a = &w->apps[ai];
     char prefix[WORLD_NAME_MAX];
     int plen = snprintf(prefix, sizeof(prefix), "%s-", a->name);
     *replicas = 0;
     *ready = 0;
+    *updated = 0;
     for (size_t i = world_pod_lower_bound(w, a->ns, prefix, false); i < w->n_pods; i++) {
         const struct world_pod *p = w->pods[i];
         if (world_pod_ns(w, p) != a->ns || strncmp(p->name, prefix, (size_t)plen) != 0) {
@@ -454,25 +551,28 @@ static void app_count(const struct world *w, size_t ai, uint32_t *replicas, uint
         if (pod_is_ready(p)) {
             (*ready)++;
         }
+        if (!p->old_rs) {
+            (*updated)++;
+        }
     }
 }
 
-/* Recomputes an app's status; returns true when it changed. */
-static bool app_refresh(struct world *w, size_t ai)
+bool world_app_refresh(struct world *w, size_t ai)
 {
     struct world_app *a = &w->apps[ai];
     uint32_t replicas;
     uint32_t ready;
-    app_count(w, ai, &replicas, &ready);
+    uint32_t updated;
+    world_app_count(w, ai, &replicas, &ready, &updated);
     if (a->kind == APP_CRONJOB) {
         return false;
     }
     bool changed = a->st_replicas != replicas || a->st_ready != ready || a->st_available != ready ||
-                   a->st_updated != replicas;
+                   a->st_updated != updated;
     a->st_replicas = replicas;
     a->st_ready = ready;
     a->st_available = ready;
-    a->st_updated = replicas;
+    a->st_updated = updated;
     return changed;
 }
 
@@ -490,7 +590,7 @@ static void add_ns(struct world *w, size_t *cap, const char *name, const char *t
     copy_str(n->name, sizeof(n->name), name);
     copy_str(n->tenant, sizeof(n->tenant), tenant);
     copy_str(n->display, sizeof(n->display), display);
-    gen_uid(&w->rng, &n->uid);
+    world_gen_uid(&w->rng, &n->uid);
     n->created = created;
 }
 
@@ -513,12 +613,12 @@ static struct world_app *add_app(struct world *w, size_t *cap, const char *ns_na
     a->kind = (uint8_t)kind;
     snprintf(a->version, sizeof(a->version), "%u.%u.%u", 1 + sim_rng_below(&w->rng, 4),
              sim_rng_below(&w->rng, 21), sim_rng_below(&w->rng, 16));
-    gen_suffix(&w->rng, a->hash, 10);
+    world_gen_suffix(&w->rng, a->hash, 10);
     const char *tenant = w->ns[a->ns].tenant;
     snprintf(a->image, sizeof(a->image), "registry.govcloud.sit.dk/%s/%s:%s",
              tenant[0] ? tenant : "platform", name, a->version);
-    gen_uid(&w->rng, &a->uid);
-    gen_uid(&w->rng, &a->rs_uid);
+    world_gen_uid(&w->rng, &a->uid);
+    world_gen_uid(&w->rng, &a->rs_uid);
     int64_t ns_created = w->ns[a->ns].created;
     int64_t age = w->start_time - ns_created;
     a->created = ns_created + sim_rng_range(&w->rng, age / 20, age - age / 4);
@@ -533,6 +633,14 @@ static struct world_app *add_app(struct world *w, size_t *cap, const char *ns_na
     a->has_init = (uint8_t)(kind == APP_DEPLOYMENT && sim_rng_chance(&w->rng, 200));
     static const uint16_t intervals[] = {60, 240, 1440};
     a->interval_min = intervals[sim_rng_below(&w->rng, 3)];
+    a->revision = a->generation;
+    if (kind == APP_STATEFULSET) {
+        copy_str(a->container, sizeof(a->container), "postgres");
+        copy_str(a->image, sizeof(a->image), db_image);
+        copy_str(a->version, sizeof(a->version), "16.2");
+        a->port = 5432;
+        a->qos = 0;
+    }
     return a;
 }
 
@@ -561,36 +669,46 @@ static void gen_app_name(struct world *w, const char *ns_name, char *out, size_t
     }
 }
 
-/* Fills a fresh pod of app ai; name generation keeps it unique in its namespace. */
-static struct world_pod *new_pod(struct world *w, size_t ai, int64_t created, bool check)
+/* Fills a fresh pod of app ai; name generation keeps it unique in its namespace (when
+ * check) and gives a StatefulSet pod its ordinal. */
+static struct world_pod *new_pod(struct world *w, size_t ai, int64_t created, bool check,
+                                 int ordinal)
 {
     struct world_app *a = &w->apps[ai];
     struct world_pod *p = sim_xcalloc(1, sizeof(*p));
     p->app = (uint16_t)ai;
     p->serial = w->next_serial++;
-    gen_uid(&w->rng, &p->uid);
+    world_gen_uid(&w->rng, &p->uid);
     p->created = created;
     p->started = created + sim_rng_range(&w->rng, 3, 40);
     p->node = w->n_nodes ? (int16_t)sim_rng_below(&w->rng, (uint32_t)w->n_nodes) : -1;
     p->state = POD_RUNNING;
     for (;;) {
         char suffix[6];
-        gen_suffix(&w->rng, suffix, 5);
+        world_gen_suffix(&w->rng, suffix, 5);
+        if (a->kind == APP_STATEFULSET) {
+            snprintf(p->name, sizeof(p->name), "%s-%d", a->name, ordinal);
+            break;
+        }
         if (a->kind == APP_CRONJOB) {
             long run = (long)(created / 60 / a->interval_min * a->interval_min);
             snprintf(p->name, sizeof(p->name), "%s-%ld-%s", a->name, run, suffix);
         } else {
             snprintf(p->name, sizeof(p->name), "%s-%s-%s", a->name, a->hash, suffix);
         }
-        if (!check || pod_find(w, a->ns, p->name) < 0) {
+        if (!check || world_pod_find(w, a->ns, p->name) < 0) {
             break;
         }
     }
     return p;
 }
 
-/* Puts pod p into a state with plausible times; now is the reference clock. */
-static void pod_set_state(struct world *w, struct world_pod *p, int state, int64_t now)
+struct world_pod *world_new_pod(struct world *w, size_t ai, int64_t created, int ordinal)
+{
+    return new_pod(w, ai, created, true, ordinal);
+}
+
+void world_pod_set_state(struct world *w, struct world_pod *p, int state, int64_t now)
 {
     struct sim_rng *r = &w->rng;
     p->state = (uint8_t)state;
@@ -658,8 +776,9 @@ static void assign_special(struct world *w, int state, size_t count, int64_t now
         }
         if (state == -1) {
             p->deleted_at = now + sim_rng_range(&w->rng, 5, 30);
+            p->grace = 30;
         } else {
-            pod_set_state(w, p, state, now);
+            world_pod_set_state(w, p, state, now);
         }
         count--;
     }
@@ -711,7 +830,7 @@ static void gen_nodes(struct world *w)
     for (size_t i = 0; i < w->n_nodes; i++) {
         struct world_node *n = &w->nodes[i];
         snprintf(n->name, sizeof(n->name), "node-%02zu", i + 1);
-        gen_uid(&w->rng, &n->uid);
+        world_gen_uid(&w->rng, &n->uid);
         n->created = w->start_time - sim_rng_range(&w->rng, 30 * DAY, 400 * DAY);
         n->index = (uint32_t)i;
         n->control_plane = i == 0;
@@ -744,8 +863,12 @@ static void gen_apps(struct world *w)
         size_t made = 0;
         for (int k = 0; def && def->apps[k]; k++) {
             const char *an = def->apps[k];
-            int kind = an[0] == '*' ? APP_CRONJOB : APP_DEPLOYMENT;
-            add_app(w, &cap, name, an + (an[0] == '*'), kind);
+            int kind = an[0] == '*' ? APP_CRONJOB : an[0] == '@' ? APP_STATEFULSET : APP_DEPLOYMENT;
+            add_app(w, &cap, name, an + (kind != APP_DEPLOYMENT), kind);
+            made++;
+        }
+        if (!def && t % 3 == 1) {
+            add_app(w, &cap, name, "app-db", APP_STATEFULSET);
             made++;
         }
         while (made < per_ns) {
@@ -810,6 +933,18 @@ static void distribute_replicas(struct world *w)
         if (w->cfg.pods < 40) {
             want = 1;
         }
+        a->replicas = want <= left ? want : (uint32_t)left;
+        left -= a->replicas;
+    }
+    /* StatefulSets (the tenants' databases): three replicas for the first two tenants, two
+     * for the others. */
+    for (size_t i = 0; i < w->n_apps && left > 0; i++) {
+        struct world_app *a = &w->apps[i];
+        if (a->kind != APP_STATEFULSET || w->cfg.pods < 60) {
+            continue;
+        }
+        const char *tenant = w->ns[a->ns].tenant;
+        uint32_t want = strcmp(tenant, "dmi") == 0 || strcmp(tenant, "registry") == 0 ? 3 : 2;
         a->replicas = want <= left ? want : (uint32_t)left;
         left -= a->replicas;
     }
@@ -880,7 +1015,13 @@ static void gen_pods(struct world *w)
             if (created > now - 5) {
                 created = now - 5;
             }
-            struct world_pod *p = new_pod(w, ai, created, false);
+            if (a->kind == APP_STATEFULSET) {
+                created = a->rs_created + (int64_t)k * sim_rng_range(&w->rng, 20, 90);
+            }
+            if (created > now - 5) {
+                created = now - 5;
+            }
+            struct world_pod *p = new_pod(w, ai, created, false, (int)k);
             if (a->kind == APP_CRONJOB) {
                 p->state = (k == 0 && sim_rng_chance(&w->rng, 300)) ? POD_FAILED : POD_COMPLETED;
                 p->started = created + sim_rng_range(&w->rng, 2, 10);
@@ -906,7 +1047,7 @@ static void gen_pods(struct world *w)
             if (pod_ptr_cmp(&w->pods[i - 1], &w->pods[i]) == 0) {
                 struct world_pod *p = w->pods[i];
                 size_t len = strlen(p->name);
-                gen_suffix(&w->rng, p->name + len - 5, 5);
+                world_gen_suffix(&w->rng, p->name + len - 5, 5);
                 again = true;
             }
         }
@@ -940,12 +1081,23 @@ static void assign_initial_rvs(struct world *w)
         w->nodes[i].rv = ++w->rv;
     }
     for (size_t i = 0; i < w->n_apps; i++) {
-        app_refresh(w, i);
+        world_app_refresh(w, i);
         w->apps[i].rv = ++w->rv;
     }
     for (size_t i = 0; i < w->n_pods; i++) {
         w->pods[i]->rv = ++w->rv;
     }
+    for (size_t i = 0; i < w->n_ns; i++) {
+        if (w->ns[i].has_quota) {
+            w->ns[i].quota_rv = ++w->rv;
+        }
+    }
+    for (size_t i = 0; i < w->n_events; i++) {
+        w->events[i]->rv = ++w->rv;
+    }
+    /* Generation recorded nothing worth replaying. */
+    w->hist_start = 0;
+    w->hist_len = 0;
     w->floor_rv = w->rv;
 }
 
@@ -973,6 +1125,8 @@ struct world *world_new(const struct world_config *cfg)
     gen_apps(w);
     distribute_replicas(w);
     gen_pods(w);
+    world_quota_init(w);
+    world_events_init(w);
     assign_initial_rvs(w);
     return w;
 }
@@ -982,11 +1136,18 @@ void world_free(struct world *w)
     if (!w) {
         return;
     }
-    if (w->churn_running) {
+    if (w->churn_running || w->ctl_running) {
         world_shutdown(w);
+    }
+    if (w->churn_running) {
         pthread_join(w->churn_thread, NULL);
         w->churn_running = false;
     }
+    if (w->ctl_running) {
+        pthread_join(w->ctl_thread, NULL);
+        w->ctl_running = false;
+    }
+    world_events_free(w);
     for (size_t i = 0; i < w->n_pods; i++) {
         free(w->pods[i]);
     }
@@ -1024,19 +1185,21 @@ void world_wait(struct world *w, int64_t deadline_ms)
 
 /* ---- churn ------------------------------------------------------------------------- */
 
-/* Creates a replacement pod for app ai in state ContainerCreating and emits ADDED. */
-static void spawn_pod(struct world *w, size_t ai, int64_t now)
+struct world_pod *world_spawn_pod(struct world *w, size_t ai, int64_t now, int ordinal)
 {
     struct world_app *a = &w->apps[ai];
-    struct world_pod *p = new_pod(w, ai, now, true);
+    struct world_pod *p = new_pod(w, ai, now, true, ordinal);
     if (a->kind == APP_CRONJOB) {
         p->state = POD_RUNNING;
         p->started = now + 1;
     } else {
-        pod_set_state(w, p, POD_CREATING, now);
+        world_pod_set_state(w, p, POD_CREATING, now);
     }
-    pods_insert(w, p);
-    emit_pod(w, p, WORLD_EV_ADDED);
+    world_pods_insert(w, p);
+    world_emit_pod(w, p, WORLD_EV_ADDED);
+    world_ev_owner_pod(w, p, true, now);
+    world_ev_pod_scheduled(w, p, now);
+    return p;
 }
 
 /* Number of pods of app ai that are not terminating. */
@@ -1044,7 +1207,8 @@ static uint32_t app_active_pods(const struct world *w, size_t ai)
 {
     uint32_t replicas;
     uint32_t ready;
-    app_count(w, ai, &replicas, &ready);
+    uint32_t updated;
+    world_app_count(w, ai, &replicas, &ready, &updated);
     return replicas;
 }
 
@@ -1056,31 +1220,32 @@ static bool churn_pod(struct world *w, size_t i, int64_t now)
     size_t ai = p->app;
     struct world_app *a = &w->apps[ai];
     if (p->deleted_at) {
-        struct world_pod gone = *p;
-        w->rv++;
-        gone.rv = w->rv;
-        struct world_event *e = history_push(w, WORLD_EV_DELETED, WORLD_KIND_POD);
-        if (e) {
-            e->obj.pod = gone;
-        }
-        pods_remove_at(w, i);
+        int ordinal = world_pod_ordinal(w, p);
+        world_remove_pod(w, i);
         if (a->kind == APP_DEPLOYMENT && app_active_pods(w, ai) < a->replicas) {
-            spawn_pod(w, ai, now);
+            world_spawn_pod(w, ai, now, -1);
+        } else if (a->kind == APP_STATEFULSET && ordinal >= 0 && (uint32_t)ordinal < a->replicas) {
+            char name[WORLD_NAME_MAX];
+            snprintf(name, sizeof(name), "%s-%d", a->name, ordinal);
+            if (world_pod_find(w, a->ns, name) < 0) {
+                world_spawn_pod(w, ai, now, ordinal);
+            }
         }
         return true;
     }
     if (a->kind == APP_CRONJOB) {
         if (p->state == POD_RUNNING) {
-            pod_set_state(w, p, sim_rng_chance(r, 100) ? POD_FAILED : POD_COMPLETED, now);
+            world_pod_set_state(w, p, sim_rng_chance(r, 100) ? POD_FAILED : POD_COMPLETED, now);
             p->last_finished = 0;
         } else {
             p->deleted_at = now;
             /* A new run starts as the oldest finished one goes. */
-            emit_pod(w, p, WORLD_EV_MODIFIED);
-            spawn_pod(w, ai, now);
+            world_emit_pod(w, p, WORLD_EV_MODIFIED);
+            world_spawn_pod(w, ai, now, -1);
             return true;
         }
-        emit_pod(w, p, WORLD_EV_MODIFIED);
+        world_emit_pod(w, p, WORLD_EV_MODIFIED);
+        world_ev_pod_state(w, p, now);
         return true;
     }
     unsigned roll = sim_rng_below(r, 100);
@@ -1088,18 +1253,19 @@ static bool churn_pod(struct world *w, size_t i, int64_t now)
     case POD_RUNNING:
         if (roll < 35) {
             p->restarts++;
-            pod_set_state(w, p, POD_CRASHLOOP, now);
+            world_pod_set_state(w, p, POD_CRASHLOOP, now);
             p->last_finished = now;
             p->started = now - sim_rng_range(r, 1, 20);
         } else if (roll < 45) {
             p->restarts++;
-            pod_set_state(w, p, POD_OOMKILLED, now);
+            world_pod_set_state(w, p, POD_OOMKILLED, now);
             p->last_finished = now - sim_rng_range(r, 300, 3000);
             p->started = now - 1;
         } else if (roll < 60 && a->has_sidecar) {
             p->state = POD_SIDECAR_NOT_READY;
         } else if (roll < 80) {
             p->deleted_at = now + 30;
+            p->grace = 30;
         } else {
             p->restarts++;
             p->last_finished = now;
@@ -1126,7 +1292,7 @@ static bool churn_pod(struct world *w, size_t i, int64_t now)
         if (roll < 50) {
             return false;
         }
-        pod_set_state(w, p, POD_CREATING, now);
+        world_pod_set_state(w, p, POD_CREATING, now);
         break;
     case POD_CREATING:
     case POD_INIT:
@@ -1143,9 +1309,11 @@ static bool churn_pod(struct world *w, size_t i, int64_t now)
         break;
     default:
         p->deleted_at = now;
+        p->grace = 30;
         break;
     }
-    emit_pod(w, p, WORLD_EV_MODIFIED);
+    world_emit_pod(w, p, WORLD_EV_MODIFIED);
+    world_ev_pod_state(w, p, now);
     return true;
 }
 
@@ -1163,9 +1331,12 @@ static size_t churn_scale(struct world *w, bool up, int64_t now)
             continue;
         }
         if (up) {
+            char hash[12];
+            copy_str(hash, sizeof(hash), a->hash);
             a->replicas++;
             a->generation++;
-            spawn_pod(w, ai, now);
+            world_ev_scaled(w, ai, hash, a->replicas - 1, a->replicas, now);
+            world_spawn_pod(w, ai, now, -1);
             return ai;
         }
         if (a->replicas <= 1) {
@@ -1182,7 +1353,11 @@ static size_t churn_scale(struct world *w, bool up, int64_t now)
                 a->replicas--;
                 a->generation++;
                 p->deleted_at = now + 30;
-                emit_pod(w, p, WORLD_EV_MODIFIED);
+                p->grace = 30;
+                world_emit_pod(w, p, WORLD_EV_MODIFIED);
+                world_ev_scaled(w, ai, a->hash, a->replicas + 1, a->replicas, now);
+                world_ev_owner_pod(w, p, false, now);
+                world_ev_pod_killing(w, p, now);
                 return ai;
             }
         }
@@ -1215,11 +1390,12 @@ static void churn_one(struct world *w)
     if (ai == SIZE_MAX) {
         return;
     }
-    if (app_refresh(w, ai) || spec_changed) {
-        if (w->apps[ai].kind == APP_DEPLOYMENT) {
-            emit_app(w, &w->apps[ai], WORLD_EV_MODIFIED);
+    if (world_app_refresh(w, ai) || spec_changed) {
+        if (w->apps[ai].kind != APP_CRONJOB) {
+            world_emit_app(w, &w->apps[ai], WORLD_EV_MODIFIED);
         }
     }
+    world_quota_flush(w);
 }
 
 uint64_t world_churn(struct world *w, unsigned n)

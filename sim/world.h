@@ -1,5 +1,10 @@
-/* The simulated GovCloud cluster: tenants, namespaces, nodes, apps (Deployments and
- * CronJob runs), pods, a global resourceVersion and a bounded history of watch events.
+/* The simulated GovCloud cluster: tenants, namespaces (with their ResourceQuota), nodes,
+ * apps (Deployments, StatefulSets and CronJob runs), pods, Kubernetes Events, a global
+ * resourceVersion and a bounded history of watch events.
+ *
+ * world.c builds the world and churns it, world_ctl.c applies the API's mutations (delete,
+ * scale, rollout restart) and runs the controller thread that plays the kubelet and the
+ * controllers over time, world_events.c keeps the Events.
  *
  * One mutex guards everything. Functions marked "lock held" must be called between
  * world_lock() and world_unlock(); the others take the lock themselves. Objects are small
@@ -22,8 +27,14 @@ enum world_kind {
     WORLD_KIND_REPLICASET,
     WORLD_KIND_NAMESPACE,
     WORLD_KIND_NODE,
+    WORLD_KIND_STATEFULSET,
+    WORLD_KIND_EVENT,
+    WORLD_KIND_RESOURCEQUOTA,
     WORLD_KIND_COUNT
 };
+
+/* The one ResourceQuota of a tenant namespace. */
+#define WORLD_QUOTA_NAME "tenant-quota"
 
 enum world_event_type { WORLD_EV_ADDED, WORLD_EV_MODIFIED, WORLD_EV_DELETED };
 
@@ -46,7 +57,7 @@ enum world_pod_state {
 /* lastState.terminated.reason of the main container. */
 enum world_last_reason { LAST_NONE, LAST_ERROR, LAST_OOMKILLED, LAST_COMPLETED };
 
-enum world_app_kind { APP_DEPLOYMENT, APP_CRONJOB };
+enum world_app_kind { APP_DEPLOYMENT, APP_CRONJOB, APP_STATEFULSET };
 
 struct world_uid {
     uint8_t b[16];
@@ -60,12 +71,15 @@ struct world_pod {
     int64_t started;       /* current container run started (or state change) */
     int64_t last_finished; /* lastState.terminated.finishedAt; 0 = no last state */
     int64_t deleted_at;    /* deletionTimestamp; 0 = not terminating */
+    int64_t due_ms;        /* controller timer (monotonic ms) for the next step; 0 = none */
     uint32_t restarts;     /* main container restartCount */
     uint32_t serial;       /* unique per pod ever created: IPs, container ids */
     uint16_t app;          /* index into world.apps */
     int16_t node;          /* index into world.nodes, -1 = unscheduled */
+    uint16_t grace;        /* deletionGracePeriodSeconds when deleted_at is set */
     uint8_t state;         /* enum world_pod_state */
     uint8_t last_reason;   /* enum world_last_reason */
+    uint8_t old_rs;        /* belongs to the previous ReplicaSet (revision) of its app */
 };
 
 struct world_app {
@@ -74,15 +88,21 @@ struct world_app {
     char hash[12];      /* pod-template-hash, 10 chars */
     char label_key[32]; /* selector label: app.kubernetes.io/name or k8s-app */
     char label_value[48];
-    char image[112];    /* registry/repo:tag of the main container */
-    char container[32]; /* main container name */
+    char image[112];       /* registry/repo:tag of the main container */
+    char container[32];    /* main container name */
+    char old_hash[12];     /* the previous ReplicaSet's hash during a rollout, else "" */
+    char restarted_at[40]; /* template annotation kubectl.kubernetes.io/restartedAt */
     struct world_uid uid;
     struct world_uid rs_uid;
+    struct world_uid old_rs_uid;
     uint64_t rv;
     int64_t created;
     int64_t rs_created;
-    uint32_t replicas; /* spec.replicas */
+    int64_t progress_time; /* Progressing condition lastUpdateTime */
+    int64_t roll_next_ms;  /* next rollout step (monotonic ms) */
+    uint32_t replicas;     /* spec.replicas */
     uint32_t generation;
+    uint32_t revision;    /* deployment.kubernetes.io/revision */
     uint32_t st_replicas; /* status counts, recomputed on every pod change */
     uint32_t st_ready;
     uint32_t st_available;
@@ -94,7 +114,17 @@ struct world_app {
     uint8_t has_sidecar;
     uint8_t has_init;
     uint8_t system;
-    uint8_t qos; /* 0 Burstable, 1 Guaranteed */
+    uint8_t qos;     /* 0 Burstable, 1 Guaranteed */
+    uint8_t rolling; /* a rollout (restart) is in progress */
+};
+
+/* A ResourceQuota's amounts: CPU in millicores, memory in bytes. */
+struct world_quota_amounts {
+    uint64_t req_cpu;
+    uint64_t req_mem;
+    uint64_t lim_cpu;
+    uint64_t lim_mem;
+    uint64_t pods;
 };
 
 struct world_ns {
@@ -104,6 +134,14 @@ struct world_ns {
     struct world_uid uid;
     uint64_t rv;
     int64_t created;
+    /* The namespace's ResourceQuota (tenant namespaces only). */
+    uint8_t has_quota;
+    uint8_t quota_dirty; /* a pod changed: recount used */
+    struct world_uid quota_uid;
+    uint64_t quota_rv;
+    int64_t quota_created;
+    struct world_quota_amounts hard;
+    struct world_quota_amounts used;
 };
 
 struct world_node {
@@ -115,14 +153,37 @@ struct world_node {
     uint8_t control_plane;
 };
 
+/* A core/v1 Event about a pod, ReplicaSet, Deployment or StatefulSet. Reasons and
+ * components point at string literals. */
+struct world_kevent {
+    char name[WORLD_NAME_MAX + 20]; /* OBJECT.<16 hex digits> */
+    char obj_name[WORLD_NAME_MAX];
+    char message[240];
+    char field_path[64]; /* involvedObject.fieldPath, "" = none */
+    char host[32];       /* source.host, "" = none */
+    struct world_uid uid;
+    struct world_uid obj_uid;
+    uint64_t rv;
+    int64_t first; /* firstTimestamp */
+    int64_t last;  /* lastTimestamp */
+    const char *reason;
+    const char *component; /* source.component and reportingComponent */
+    uint32_t count;
+    uint16_t ns;
+    uint8_t obj_kind; /* WORLD_KIND_POD, _REPLICASET, _DEPLOYMENT or _STATEFULSET */
+    uint8_t warning;  /* type Warning, else Normal */
+};
+
 /* One watch event. The object is a snapshot taken when the event happened. */
 struct world_event {
     uint64_t rv;
     uint8_t type; /* enum world_event_type */
-    uint8_t kind; /* WORLD_KIND_POD or WORLD_KIND_DEPLOYMENT */
+    uint8_t kind; /* WORLD_KIND_POD, _DEPLOYMENT (apps), _STATEFULSET, _EVENT, _RESOURCEQUOTA */
     union {
         struct world_pod pod;
         struct world_app app;
+        struct world_kevent kev;
+        struct world_ns ns;
     } obj;
 };
 
@@ -154,6 +215,12 @@ struct world {
     size_t cap_pods;
     uint32_t next_serial;
 
+    struct world_kevent **events; /* sorted by (namespace, name) */
+    size_t n_events;
+    size_t cap_events;
+    size_t max_events;
+    uint32_t next_event_serial;
+
     struct world_event *hist; /* ring */
     size_t hist_cap;
     size_t hist_start;
@@ -166,6 +233,9 @@ struct world {
 
     pthread_t churn_thread;
     bool churn_running;
+    pthread_t ctl_thread;
+    bool ctl_running;
+    bool ctl_active; /* pods with timers or rollouts in progress */
 };
 
 /* Builds the world for cfg (deterministic for cfg->seed). Caller frees with world_free(). */
@@ -182,6 +252,9 @@ void world_wait(struct world *w, int64_t deadline_ms);
 
 /* Starts the thread that applies cfg.churn events a second (no-op when 0). */
 void world_churn_start(struct world *w);
+/* Starts the controller thread: pods created by the API become Running after a second or
+ * two, deleted pods go away, rollouts progress. world_free() stops it. */
+void world_ctl_start(struct world *w);
 /* Applies n churn events now; returns the resourceVersion afterwards. */
 uint64_t world_churn(struct world *w, unsigned n);
 /* Forgets the watch history: every older resourceVersion becomes too old. */
@@ -224,7 +297,8 @@ void world_app_labels(const struct world *w, const struct world_app *a, struct w
 void world_ns_labels(const struct world_ns *n, struct world_labels *out);
 void world_node_labels(const struct world_node *n, struct world_labels *out);
 
-/* Name of the pod's owner (ReplicaSet or Job): the pod name without "-xxxxx". */
+/* Name and uid of the pod's owner: its ReplicaSet or Job (the pod name without "-xxxxx"),
+ * or its StatefulSet. */
 void world_pod_owner(const struct world *w, const struct world_pod *p, char *name, size_t size,
                      struct world_uid *uid);
 
@@ -233,5 +307,55 @@ const char *world_pod_phase(const struct world_pod *p);
 
 /* Writes the canonical 8-4-4-4-12 text of a uid into out[37]. */
 void world_uid_format(const struct world_uid *u, char out[37]);
+
+/* The 10-character pod-template-hash of a Deployment pod (from its name) or the revision
+ * hash of a StatefulSet pod; "" for CronJob pods. Writes into out[12]. */
+void world_pod_hash(const struct world *w, const struct world_pod *p, char out[12]);
+/* The ordinal of a StatefulSet pod (NAME-3 -> 3), -1 for others. */
+int world_pod_ordinal(const struct world *w, const struct world_pod *p);
+/* True while the pod's containers run (metrics exist, logs can be followed). */
+bool world_pod_running(const struct world_pod *p);
+
+/* Container resources: CPU in millicores (0 = not set), memory in bytes. */
+struct world_res {
+    uint64_t req_cpu;
+    uint64_t req_mem;
+    uint64_t lim_cpu;
+    uint64_t lim_mem;
+};
+enum world_container { WORLD_C_MAIN, WORLD_C_SIDECAR, WORLD_C_INIT };
+void world_container_res(const struct world_app *a, int container, struct world_res *out);
+
+/* Lock held. Index of the pod ns_rank/name, or -1. */
+long world_pod_find(const struct world *w, int ns_rank, const char *name);
+
+/* ---- mutations (world_ctl.c); lock held for all of them --------------------------- */
+
+/* Deletes pod index i as the apiserver, kubelet and owner do: with grace 0 it is gone at
+ * once (DELETED), else it turns Terminating (MODIFIED) and goes a second or so later. A
+ * Deployment's ReplicaSet creates its replacement at once, a StatefulSet once the old pod
+ * is gone. *out receives the pod as the DELETE answers it. grace < 0: the pod's default. */
+void world_pod_delete(struct world *w, size_t i, long grace, struct world_pod *out);
+/* Sets spec.replicas of a Deployment or StatefulSet: pods are added or removed. */
+void world_app_scale(struct world *w, size_t ai, uint32_t replicas);
+/* Changes the pod template annotation kubectl.kubernetes.io/restartedAt: a new revision
+ * rolls out (new pods added, old ones removed, over a few seconds). */
+void world_app_restart(struct world *w, size_t ai, const char *restarted_at);
+/* After a mutation: recounts the quotas whose pods changed and wakes the waiters
+ * (watches, the controller). */
+void world_changed(struct world *w);
+
+/* ---- events (world_events.c) ------------------------------------------------------ */
+
+/* Lock held. Records an Event about an object (aggregating a repeat of the same reason and
+ * message into count/lastTimestamp) and emits ADDED or MODIFIED; keeps at most 20 Events
+ * per object and max_events in all (the oldest go, DELETED). */
+void world_event_add(struct world *w, int obj_kind, int ns, const char *obj_name,
+                     const struct world_uid *obj_uid, const char *field_path, const char *host,
+                     const char *component, const char *reason, bool warning, int64_t when,
+                     const char *fmt, ...) __attribute__((format(printf, 12, 13)));
+/* Lock held. First index in the Event array whose (namespace, name) is >= the key (> when
+ * after). */
+size_t world_event_lower_bound(const struct world *w, int ns_rank, const char *name, bool after);
 
 #endif

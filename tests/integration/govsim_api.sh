@@ -156,8 +156,19 @@ get "$P" /apis >/dev/null
 check "/apis lists apps/v1" \
     test "$(jget "$TMP/body" 'd["kind"]+" "+d["groups"][0]["preferredVersion"]["groupVersion"]')" = "APIGroupList apps/v1"
 get "$P" /apis/apps/v1 >/dev/null
-check "/apis/apps/v1 has deployments and replicasets" \
-    test "$(jget "$TMP/body" '",".join(sorted(r["name"] for r in d["resources"]))')" = "deployments,replicasets"
+check "/apis/apps/v1 has deployments, replicasets, statefulsets and their scale subresources" \
+    test "$(jget "$TMP/body" '",".join(sorted(r["name"] for r in d["resources"]))')" = "deployments,deployments/scale,replicasets,statefulsets,statefulsets/scale"
+check "the scale subresources are autoscaling/v1 Scale (what kubectl's scale client resolves)" \
+    test "$(jget "$TMP/body" '",".join(sorted(r.get("group","")+"/"+r.get("version","")+"/"+r["kind"]+"/"+" ".join(r["verbs"]) for r in d["resources"] if r["name"].endswith("/scale")))')" = "autoscaling/v1/Scale/get patch update,autoscaling/v1/Scale/get patch update"
+get "$P" /api/v1 >/dev/null
+check "/api/v1 has events (ev), resourcequotas (quota), pods/log, and pods can be deleted" \
+    test "$(jget "$TMP/body" '",".join(sorted(r["name"]+"/"+"".join(r.get("shortNames",[])) for r in d["resources"] if r["name"] in ("events","resourcequotas","pods/log")))+" "+str("delete" in [r for r in d["resources"] if r["name"]=="pods"][0]["verbs"])')" = "events/ev,pods/log/,resourcequotas/quota True"
+get "$P" /apis >/dev/null
+check "/apis lists metrics.k8s.io/v1beta1 after apps/v1" \
+    test "$(jget "$TMP/body" '",".join(g["preferredVersion"]["groupVersion"] for g in d["groups"])')" = "apps/v1,metrics.k8s.io/v1beta1"
+get "$P" /apis/metrics.k8s.io/v1beta1 >/dev/null
+check "/apis/metrics.k8s.io/v1beta1 has nodes (NodeMetrics) and pods (PodMetrics)" \
+    test "$(jget "$TMP/body" '",".join(sorted(r["name"]+"/"+r["kind"] for r in d["resources"]))')" = "nodes/NodeMetrics,pods/PodMetrics"
 for h in healthz livez readyz; do
     code=$(get "$P" "/$h")
     check "/$h answers ok" test "$code:$(cat "$TMP/body")" = "200:ok"
@@ -454,15 +465,395 @@ check "/_sim/stats reports pods, namespaces, resourceVersion, requests" \
 stop_sim B
 
 # ---------------------------------------------------------------------------------------
-check "govsim --token starts" start_sim C --port 0 --pods 30 --token s3cret --churn 0
+check "govsim --token --forbid-namespace starts" \
+    start_sim C --port 0 --pods 80 --token s3cret --churn 0 --forbid-namespace skat --forbid-namespace dmi-sandbox
 code=$(get "$C_PORT" /api/v1/pods)
 check "--token: no Authorization gives 401 Unauthorized Status" \
     test "$code:$(jget "$TMP/body" 'd["kind"]+" "+d["reason"]+" "+str(d["code"])')" = "401:Status Unauthorized 401"
 code=$(get "$C_PORT" /api/v1/pods -H "Authorization: Bearer wrong")
 check "--token: a wrong token gives 401" test "$code" = 401
 code=$(get "$C_PORT" /api/v1/pods -H "Authorization: Bearer s3cret")
-check "--token: the right token gives 200" test "$code:$(jget "$TMP/body" 'len(d["items"])')" = "200:30"
+check "--token: the right token gives 200" test "$code:$(jget "$TMP/body" 'len(d["items"])')" = "200:80"
+check "--forbid-namespace: cluster-wide lists still include skat's pods" \
+    test "$(jget "$TMP/body" 'any(i["metadata"]["namespace"]=="skat" for i in d["items"])')" = True
+SKAT_POD=$(jget "$TMP/body" '[i["metadata"]["name"] for i in d["items"] if i["metadata"]["namespace"]=="skat"][0]')
+SA='User "system:serviceaccount:govcloud-system:govconsole"'
+code=$(get "$C_PORT" /api/v1/namespaces/skat/pods -H "Authorization: Bearer s3cret")
+check "--forbid-namespace skat: listing pods in it is 403 Forbidden with RBAC's message" \
+    test "$code:$(jget "$TMP/body" 'd["reason"]+"|"+d["message"]+"|"+d["details"]["kind"]')" = "403:Forbidden|pods is forbidden: $SA cannot list resource \"pods\" in API group \"\" in the namespace \"skat\"|pods"
+code=$(curl -s --max-time 10 -o "$TMP/body" -w '%{http_code}' -X DELETE -H "Authorization: Bearer s3cret" \
+    "http://127.0.0.1:$C_PORT/api/v1/namespaces/skat/pods/$SKAT_POD")
+check "--forbid-namespace skat: DELETE of a pod in it is 403 naming the pod, verb and namespace" \
+    test "$code:$(jget "$TMP/body" 'd["message"]+"|"+d["details"]["name"]+"|"+d["details"]["kind"]')" = "403:pods \"$SKAT_POD\" is forbidden: $SA cannot delete resource \"pods\" in API group \"\" in the namespace \"skat\"|$SKAT_POD|pods"
+code=$(get "$C_PORT" "/api/v1/namespaces/skat/pods/$SKAT_POD" -H "Authorization: Bearer s3cret")
+check "... and the pod is still there (a forbidden DELETE changes nothing), though a GET is 403 too" test "$code" = 403
+code=$(curl -s --max-time 10 -o "$TMP/body" -w '%{http_code}' -X PATCH -H "Authorization: Bearer s3cret" \
+    -H 'Content-Type: application/merge-patch+json' -d '{"spec":{"replicas":1}}' \
+    "http://127.0.0.1:$C_PORT/apis/apps/v1/namespaces/skat/deployments/tax-calc/scale")
+check "--forbid-namespace: PATCH of a deployment's scale is 403 on deployments/scale in group apps" \
+    test "$code:$(jget "$TMP/body" 'd["message"]')" = "403:deployments.apps \"tax-calc\" is forbidden: $SA cannot patch resource \"deployments/scale\" in API group \"apps\" in the namespace \"skat\""
+code=$(get "$C_PORT" /api/v1/namespaces/dmi-sandbox/events -H "Authorization: Bearer s3cret")
+check "--forbid-namespace is repeatable (dmi-sandbox events: 403)" test "$code" = 403
+code=$(get "$C_PORT" /api/v1/namespaces/dmi/pods -H "Authorization: Bearer s3cret")
+check "--forbid-namespace: other namespaces are served" test "$code" = 200
+curl -s -o "$TMP/body" -H "Authorization: Bearer s3cret" "http://127.0.0.1:$C_PORT/api/v1/namespaces/skat/pods?limit=1" >/dev/null
 stop_sim C
+
+# ---------------------------------------------------------------------------------------
+# Mutations, logs, events, quotas and metrics in a quiet world (no churn: every change
+# below comes from the requests themselves and the controller that follows them up).
+check "govsim --churn 0 (mutations world) starts" start_sim E --port 0 --pods 400 --seed 5 --churn 0
+P=$E_PORT
+API="http://127.0.0.1:$P"
+
+# pods_of NS APP: "name uid phase ready deleting" of the app's pods, one a line, sorted.
+pods_of() {
+    curl -s --max-time 10 "$API/api/v1/namespaces/$1/pods?labelSelector=app.kubernetes.io%2Fname%3D$2" |
+        python3 -c '
+import json, signal, sys
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+for i in json.load(sys.stdin)["items"]:
+    cs = i["status"].get("containerStatuses", [])
+    print(i["metadata"]["name"], i["metadata"]["uid"], i["status"]["phase"],
+          all(c["ready"] for c in cs) and bool(cs), "deleting" if "deletionTimestamp" in i["metadata"] else "-")'
+}
+# deploy_status NS NAME: "spec replicas updated ready available progressingReason generation"
+deploy_status() {
+    curl -s --max-time 10 "$API/apis/apps/v1/namespaces/$1/deployments/$2" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+s = d["status"]
+prog = [c["reason"] for c in s.get("conditions", []) if c["type"] == "Progressing"]
+print(d["spec"]["replicas"], s.get("replicas", 0), s.get("updatedReplicas", 0), s.get("readyReplicas", 0),
+      s.get("availableReplicas", 0), prog[0] if prog else "-", d["metadata"]["generation"])'
+}
+
+# A Deployment of a few replicas whose pods all run, without a sidecar: APP in NS.
+get "$P" "/apis/apps/v1/deployments" >/dev/null
+cp "$TMP/body" "$TMP/deploys.json"
+get "$P" "/api/v1/pods" >/dev/null
+cp "$TMP/body" "$TMP/pods_e.json"
+read -r NS APP REPLICAS <<<"$(python3 -c '
+import json, sys
+deps = json.load(open(sys.argv[1]))["items"]
+pods = json.load(open(sys.argv[2]))["items"]
+for d in deps:
+    ns, name, n = d["metadata"]["namespace"], d["metadata"]["name"], d["spec"]["replicas"]
+    mine = [p for p in pods if p["metadata"]["namespace"] == ns and p["metadata"]["labels"].get("app.kubernetes.io/name") == name]
+    if ns.endswith("sandbox") or ns == "kube-system" or not 3 <= n <= 6 or len(mine) != n:
+        continue
+    if all(p["status"]["phase"] == "Running" and len(p["spec"]["containers"]) == 1 and "deletionTimestamp" not in p["metadata"]
+           and all(c["ready"] for c in p["status"]["containerStatuses"]) for p in mine):
+        print(ns, name, n)
+        break' "$TMP/deploys.json" "$TMP/pods_e.json")"
+echo "# mutations use deployment $NS/$APP ($REPLICAS replicas)"
+check "a Deployment with all its $REPLICAS pods Running was found" test -n "${APP:-}"
+
+# kubectl delete pod: the pod (with deletionTimestamp), then DELETED, and the ReplicaSet's
+# replacement (a new name and uid) Running a second or two later.
+pods_of "$NS" "$APP" >"$TMP/before"
+read -r VICTIM VICTIM_UID _ <"$TMP/before"
+get "$P" "/api/v1/namespaces/$NS/pods?limit=1" >/dev/null
+RV=$(jget "$TMP/body" 'd["metadata"]["resourceVersion"]')
+code=$(curl -s --max-time 10 -o "$TMP/body" -w '%{http_code}' -X DELETE -H 'Content-Type: application/json' \
+    -d '{"kind":"DeleteOptions","apiVersion":"v1","propagationPolicy":"Background"}' "$API/api/v1/namespaces/$NS/pods/$VICTIM")
+check "DELETE pod: 200 with the Pod, its deletionTimestamp and grace period" \
+    test "$code:$(jget "$TMP/body" 'd["kind"]+" "+d["metadata"]["name"]+" "+str("deletionTimestamp" in d["metadata"])+" "+str(d["metadata"]["deletionGracePeriodSeconds"])')" = "200:Pod $VICTIM True 30"
+replaced() {
+    pods_of "$NS" "$APP" >"$TMP/after"
+    [ "$(grep -c . "$TMP/after")" = "$REPLICAS" ] && ! grep -q "^$VICTIM " "$TMP/after" &&
+        [ "$(grep -c ' Running True -$' "$TMP/after")" = "$REPLICAS" ]
+}
+check "the deleted pod goes and the owner's replacement (new name) is Running within 10 s" wait_for 10 replaced
+check "the replacement has a new uid" bash -c "! grep -q '$VICTIM_UID' '$TMP/after'"
+timeout 5 curl -sN "$API/api/v1/namespaces/$NS/pods?watch=1&resourceVersion=$RV&timeoutSeconds=1" >"$TMP/delwatch" 2>/dev/null
+check "a watch from before sees the pod MODIFIED (Terminating), DELETED, and the replacement ADDED" python3 -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+mine = [(e["type"], e["object"]["metadata"]["name"]) for e in ev]
+victim = sys.argv[2]
+ok = ("MODIFIED", victim) in mine and ("DELETED", victim) in mine
+ok = ok and any(t == "ADDED" and n != victim and n.startswith(sys.argv[3] + "-") for t, n in mine)
+sys.exit(0 if ok else 1)' "$TMP/delwatch" "$VICTIM" "$APP"
+code=$(get "$P" "/api/v1/namespaces/$NS/pods/$VICTIM")
+check "GET of the deleted pod: 404" test "$code" = 404
+code=$(curl -s --max-time 10 -o "$TMP/body" -w '%{http_code}' -X DELETE "$API/api/v1/namespaces/$NS/pods/no-such-pod")
+check "DELETE of an unknown pod: 404 NotFound Status" \
+    test "$code:$(jget "$TMP/body" 'd["kind"]+" "+d["reason"]+" "+d["message"]')" = '404:Status NotFound pods "no-such-pod" not found'
+get "$P" "/api/v1/namespaces/$NS/events?fieldSelector=involvedObject.name%3D$VICTIM,reason%3DKilling" >/dev/null
+check "the deleted pod has a Killing event" test "$(jget "$TMP/body" 'len(d["items"])')" -ge 1
+curl -s --max-time 10 -o /dev/null -X DELETE "$API/api/v1/namespaces/dmi/pods/obs-db-1?gracePeriodSeconds=0"
+sts_back() {
+    code=$(get "$P" "/api/v1/namespaces/dmi/pods/obs-db-1")
+    [ "$code" = 200 ] && [ "$(jget "$TMP/body" 'd["status"]["phase"]+" "+d["metadata"]["ownerReferences"][0]["kind"]')" = "Running StatefulSet" ]
+}
+check "a StatefulSet pod deleted with gracePeriodSeconds=0 comes back under the same name, Running" wait_for 10 sts_back
+
+# kubectl scale: the scale subresource, GET, PATCH (merge patch) and PUT.
+code=$(get "$P" "/apis/apps/v1/namespaces/$NS/deployments/$APP/scale")
+check "GET .../scale: an autoscaling/v1 Scale with spec.replicas, status.replicas and the selector" \
+    test "$code:$(jget "$TMP/body" 'd["kind"]+" "+d["apiVersion"]+" "+str(d["spec"]["replicas"])+" "+str(d["status"]["replicas"])+" "+d["status"]["selector"]')" = "200:Scale autoscaling/v1 $REPLICAS $REPLICAS app.kubernetes.io/name=$APP"
+UP=$((REPLICAS + 2))
+code=$(curl -s --max-time 10 -o "$TMP/body" -w '%{http_code}' -X PATCH -H 'Content-Type: application/merge-patch+json' \
+    -d "{\"spec\":{\"replicas\":$UP}}" "$API/apis/apps/v1/namespaces/$NS/deployments/$APP/scale")
+check "PATCH .../scale (merge patch) to $UP answers the Scale with spec.replicas $UP" \
+    test "$code:$(jget "$TMP/body" 'd["kind"]+" "+str(d["spec"]["replicas"])')" = "200:Scale $UP"
+scaled_to() {
+    pods_of "$NS" "$APP" >"$TMP/after"
+    [ "$(grep -c . "$TMP/after")" = "$1" ] && [ "$(grep -c ' Running True -$' "$TMP/after")" = "$1" ] &&
+        [ "$(deploy_status "$NS" "$APP" | cut -d' ' -f1-5)" = "$1 $1 $1 $1 $1" ]
+}
+check "scale up: $UP pods Running and the deployment's spec/status say $UP within 10 s" wait_for 10 scaled_to "$UP"
+curl -s --max-time 10 -o "$TMP/body" -X PUT -H 'Content-Type: application/json' \
+    -d "{\"kind\":\"Scale\",\"apiVersion\":\"autoscaling/v1\",\"metadata\":{\"name\":\"$APP\",\"namespace\":\"$NS\"},\"spec\":{\"replicas\":1}}" \
+    "$API/apis/apps/v1/namespaces/$NS/deployments/$APP/scale"
+check "PUT .../scale to 1 answers spec.replicas 1" test "$(jget "$TMP/body" 'd["spec"]["replicas"]')" = 1
+check "scale down: 1 pod left and the deployment's spec/status say 1 within 10 s" wait_for 10 scaled_to 1
+code=$(curl -s --max-time 10 -o "$TMP/body" -w '%{http_code}' -X PUT -H 'Content-Type: application/json' \
+    -d "{\"kind\":\"Scale\",\"apiVersion\":\"autoscaling/v1\",\"metadata\":{\"name\":\"$APP\",\"resourceVersion\":\"1\"},\"spec\":{\"replicas\":2}}" \
+    "$API/apis/apps/v1/namespaces/$NS/deployments/$APP/scale")
+check "PUT .../scale with a stale resourceVersion: 409 Conflict" \
+    test "$code:$(jget "$TMP/body" 'd["reason"]')" = "409:Conflict"
+code=$(curl -s --max-time 10 -o "$TMP/body" -w '%{http_code}' -X PATCH -H 'Content-Type: application/merge-patch+json' \
+    -d '{"spec":{"replicas":-1}}' "$API/apis/apps/v1/namespaces/$NS/deployments/$APP/scale")
+check "PATCH .../scale to -1: 422 Invalid" test "$code:$(jget "$TMP/body" 'd["reason"]')" = "422:Invalid"
+curl -s --max-time 10 -o /dev/null -X PATCH -H 'Content-Type: application/merge-patch+json' \
+    -d "{\"spec\":{\"replicas\":$REPLICAS}}" "$API/apis/apps/v1/namespaces/$NS/deployments/$APP/scale"
+check "scale back to $REPLICAS" wait_for 10 scaled_to "$REPLICAS"
+
+# kubectl rollout restart: the strategic merge patch of the template's restartedAt; every
+# pod is replaced (new ReplicaSet hash, new uids) and the rollout completes.
+pods_of "$NS" "$APP" | cut -d' ' -f2 >"$TMP/old_uids"
+GEN=$(deploy_status "$NS" "$APP" | cut -d' ' -f7)
+AT="2024-05-01T12:00:00+02:00"
+t0=$(date +%s%N)
+code=$(curl -s --max-time 10 -o "$TMP/body" -w '%{http_code}' -X PATCH -H 'Content-Type: application/strategic-merge-patch+json' \
+    -d "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"kubectl.kubernetes.io/restartedAt\":\"$AT\"}}}}}" \
+    "$API/apis/apps/v1/namespaces/$NS/deployments/$APP?fieldManager=kubectl-rollout")
+check "PATCH deployment (strategic merge, restartedAt): 200 with the annotation and generation $((GEN + 1))" \
+    test "$code:$(jget "$TMP/body" 'd["spec"]["template"]["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"]+" "+str(d["metadata"]["generation"])')" = "200:$AT $((GEN + 1))"
+rolled() {
+    pods_of "$NS" "$APP" >"$TMP/after"
+    [ "$(grep -c . "$TMP/after")" = "$REPLICAS" ] && [ "$(grep -c ' Running True -$' "$TMP/after")" = "$REPLICAS" ] &&
+        ! cut -d' ' -f2 "$TMP/after" | grep -qxFf "$TMP/old_uids" &&
+        [ "$(deploy_status "$NS" "$APP" | cut -d' ' -f1-6)" = "$REPLICAS $REPLICAS $REPLICAS $REPLICAS $REPLICAS NewReplicaSetAvailable" ]
+}
+check "rollout restart replaces every pod (all new uids) and completes within 30 s" wait_for 30 rolled
+t1=$(date +%s%N)
+echo "# rollout of $REPLICAS replicas took $(((t1 - t0) / 1000000)) ms"
+check "the new pods carry the new ReplicaSet's pod-template-hash" python3 -c '
+import json, sys, urllib.request
+d = json.load(urllib.request.urlopen(sys.argv[1] + "/api/v1/namespaces/" + sys.argv[2] + "/pods?labelSelector=app.kubernetes.io%2Fname%3D" + sys.argv[3]))
+r = json.load(urllib.request.urlopen(sys.argv[1] + "/apis/apps/v1/namespaces/" + sys.argv[2] + "/replicasets?labelSelector=app.kubernetes.io%2Fname%3D" + sys.argv[3]))
+h = r["items"][0]["metadata"]["labels"]["pod-template-hash"]
+sys.exit(0 if d["items"] and all(p["metadata"]["labels"]["pod-template-hash"] == h and p["metadata"]["ownerReferences"][0]["name"] == sys.argv[3] + "-" + h for p in d["items"]) else 1)' "$API" "$NS" "$APP"
+get "$P" "/api/v1/namespaces/$NS/events?fieldSelector=involvedObject.kind%3DDeployment,involvedObject.name%3D$APP,reason%3DScalingReplicaSet" >/dev/null
+check "the rollout left ScalingReplicaSet events on the deployment" test "$(jget "$TMP/body" 'len(d["items"])')" -ge 2
+code=$(curl -s --max-time 10 -o "$TMP/body" -w '%{http_code}' -X PATCH -H 'Content-Type: application/json-patch+json' \
+    -d '[{"op":"add","path":"/spec/template/metadata/annotations/kubectl.kubernetes.io~1restartedAt","value":"2024-05-02T00:00:00Z"}]' \
+    "$API/apis/apps/v1/namespaces/$NS/deployments/$APP")
+check "a JSON patch of the same annotation works too" \
+    test "$code:$(jget "$TMP/body" 'd["spec"]["template"]["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"]')" = "200:2024-05-02T00:00:00Z"
+code=$(curl -s --max-time 10 -o "$TMP/body" -w '%{http_code}' -X PATCH -H 'Content-Type: application/apply-patch+yaml' \
+    -d 'spec: {}' "$API/apis/apps/v1/namespaces/$NS/deployments/$APP")
+check "an apply patch: 415 UnsupportedMediaType" test "$code:$(jget "$TMP/body" 'd["reason"]')" = "415:UnsupportedMediaType"
+code=$(curl -s --max-time 10 -o "$TMP/body" -w '%{http_code}' -X PATCH -H 'Content-Type: application/merge-patch+json' \
+    -d '{}' "$API/apis/apps/v1/namespaces/$NS/deployments/no-such-app")
+check "PATCH of an unknown deployment: 404 with the apps group" \
+    test "$code:$(jget "$TMP/body" 'd["message"]')" = '404:deployments.apps "no-such-app" not found'
+
+# StatefulSets.
+get "$P" "/apis/apps/v1/statefulsets" -H "Accept: $TABLE_ACCEPT" >/dev/null
+check "statefulsets Table: Name, Ready, Age, Containers, Images and dmi's obs-db 3/3" \
+    test "$(jget "$TMP/body" '",".join(c["name"] for c in d["columnDefinitions"])+" "+str([r["cells"][1] for r in d["rows"] if r["cells"][0]=="obs-db"])')" = "Name,Ready,Age,Containers,Images ['3/3']"
+get "$P" "/apis/apps/v1/namespaces/dmi/statefulsets/obs-db" >/dev/null
+check "GET statefulset dmi/obs-db: kind StatefulSet, serviceName, revisions, 3 ready replicas" \
+    test "$(jget "$TMP/body" 'd["kind"]+" "+d["spec"]["serviceName"]+" "+str(d["status"]["currentRevision"]==d["status"]["updateRevision"])+" "+str(d["status"]["readyReplicas"])')" = "StatefulSet obs-db True 3"
+
+# Logs.
+# A pod that has been running for a while (so that its log has a history), not touched above.
+read -r LOGNS LOGPOD LOGAPP <<<"$(python3 -c '
+import json, sys, datetime
+now = datetime.datetime.utcnow()
+for p in json.load(open(sys.argv[1]))["items"]:
+    cs = p["status"].get("containerStatuses", [])
+    run = cs[0]["state"].get("running") if cs else None
+    if (run and len(cs) == 1 and cs[0]["restartCount"] == 0 and p["status"]["phase"] == "Running" and "deletionTimestamp" not in p["metadata"]
+            and p["metadata"]["labels"].get("app.kubernetes.io/name") != sys.argv[2] and "ownerReferences" in p["metadata"]
+            and p["metadata"]["ownerReferences"][0]["kind"] == "ReplicaSet"
+            and (now - datetime.datetime.strptime(run["startedAt"], "%Y-%m-%dT%H:%M:%SZ")).total_seconds() > 3600):
+        print(p["metadata"]["namespace"], p["metadata"]["name"], cs[0]["name"]); break' "$TMP/pods_e.json" "$APP")"
+LOG="$API/api/v1/namespaces/$LOGNS/pods/$LOGPOD/log"
+code=$(curl -s --max-time 10 -o "$TMP/log" -w '%{http_code}' "$LOG?tailLines=5")
+check "log?tailLines=5: 200, five lines" test "$code:$(grep -c '' "$TMP/log")" = "200:5"
+curl -s --max-time 10 -o "$TMP/log" "$LOG?tailLines=20&timestamps=true"
+check "log?timestamps=true: every line starts with an RFC3339Nano timestamp" \
+    test "$(grep -cvE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}Z ' "$TMP/log")" = 0
+check "the timestamps are in order and recent" python3 -c '
+import sys, datetime
+ts = [l.split(" ", 1)[0] for l in open(sys.argv[1], encoding="utf-8", errors="replace")]
+t = [datetime.datetime.strptime(x[:26], "%Y-%m-%dT%H:%M:%S.%f") for x in ts]
+now = datetime.datetime.utcnow()
+sys.exit(0 if len(t) == 20 and t == sorted(t) and (now - t[-1]).total_seconds() < 120 else 1)' "$TMP/log"
+code=$(curl -s --max-time 10 -o "$TMP/body" -w '%{http_code}' "$LOG?previous=true")
+check "log?previous=true of a pod that never restarted: 400 'previous terminated container ... not found'" \
+    test "$code:$(jget "$TMP/body" 'd["reason"]+" "+d["message"]')" = "400:BadRequest previous terminated container \"$LOGAPP\" in pod \"$LOGPOD\" not found"
+curl -s --max-time 10 -o "$TMP/log" "$LOG?limitBytes=100"
+check "log?limitBytes=100: exactly 100 bytes" test "$(stat -c %s "$TMP/log")" = 100
+curl -s --max-time 10 -o "$TMP/log" "$LOG?tailLines=1000"
+check "the log holds ESC sequences and a BEL now and then (sanitizer test material)" \
+    python3 -c 'import sys; b = open(sys.argv[1], "rb").read(); sys.exit(0 if b"\x1b[" in b and b"\x07" in b else 1)' "$TMP/log"
+timeout 3 curl -sN "$LOG?follow=true&tailLines=0&timestamps=true" >"$TMP/follow" 2>/dev/null
+check "log?follow=true streams new lines (got $(grep -c '' "$TMP/follow") in 3 s at 2 lines/s)" \
+    test "$(grep -c '' "$TMP/follow")" -ge 3
+curl -s --max-time 10 -o "$TMP/log" "$LOG?sinceSeconds=3&timestamps=true"
+check "log?sinceSeconds=3: only the last seconds' lines" python3 -c '
+import sys, datetime
+now = datetime.datetime.utcnow()
+t = [datetime.datetime.strptime(l[:26], "%Y-%m-%dT%H:%M:%S.%f") for l in open(sys.argv[1], encoding="utf-8", errors="replace")]
+sys.exit(0 if 1 <= len(t) <= 12 and all((now - x).total_seconds() < 5 for x in t) else 1)' "$TMP/log"
+read -r CL_NS CL_POD <<<"$(python3 -c '
+import json, sys
+for p in json.load(open(sys.argv[1]))["items"]:
+    cs = p["status"].get("containerStatuses", [])
+    if cs and cs[0]["state"].get("waiting", {}).get("reason") == "CrashLoopBackOff":
+        print(p["metadata"]["namespace"], p["metadata"]["name"]); break' "$TMP/pods_e.json")"
+read -r SC_NS SC_POD SC_MAIN <<<"$(python3 -c '
+import json, sys
+for p in json.load(open(sys.argv[1]))["items"]:
+    c = p["spec"]["containers"]
+    if len(c) == 2 and p["status"]["phase"] == "Running" and "deletionTimestamp" not in p["metadata"]:
+        print(p["metadata"]["namespace"], p["metadata"]["name"], c[0]["name"]); break' "$TMP/pods_e.json")"
+read -r W_NS W_POD W_REASON <<<"$(python3 -c '
+import json, sys
+for p in json.load(open(sys.argv[1]))["items"]:
+    cs = p["status"].get("containerStatuses", [])
+    if p["spec"].get("nodeName") and cs and cs[0]["state"].get("waiting", {}).get("reason") == "ContainerCreating":
+        print(p["metadata"]["namespace"], p["metadata"]["name"], "ContainerCreating"); break' "$TMP/pods_e.json")"
+code=$(curl -s --max-time 10 -o "$TMP/log" -w '%{http_code}' "$API/api/v1/namespaces/$CL_NS/pods/$CL_POD/log?previous=true&tailLines=3")
+check "log?previous=true of a crash-looping pod ($CL_POD): the last run, ending in a fatal line" \
+    test "$code:$(tail -n 1 "$TMP/log" | grep -c '"level":"fatal"')" = "200:1"
+code=$(get "$P" "/api/v1/namespaces/$SC_NS/pods/$SC_POD/log")
+check "log of a two-container pod without ?container: 400 naming the containers" \
+    test "$code:$(jget "$TMP/body" 'd["message"]')" = "400:a container name must be specified for pod $SC_POD, choose one of: [$SC_MAIN log-shipper]"
+code=$(curl -s --max-time 10 -o "$TMP/log" -w '%{http_code}' "$API/api/v1/namespaces/$SC_NS/pods/$SC_POD/log?container=log-shipper&tailLines=3")
+check "log?container=log-shipper: the sidecar's own lines" test "$code:$(grep -c '^level=' "$TMP/log")" = "200:3"
+code=$(get "$P" "/api/v1/namespaces/$SC_NS/pods/$SC_POD/log?container=bogus")
+check "log?container=bogus: 400 'container bogus is not valid for pod'" \
+    test "$code:$(jget "$TMP/body" 'd["message"]')" = "400:container bogus is not valid for pod $SC_POD"
+if [ -n "${W_POD:-}" ]; then
+    code=$(get "$P" "/api/v1/namespaces/$W_NS/pods/$W_POD/log")
+    check "log of a ContainerCreating pod: 400 'is waiting to start: ContainerCreating'" \
+        test "$code:$(jget "$TMP/body" 'd["message"]' | sed 's/.* is waiting/is waiting/')" = "400:is waiting to start: ContainerCreating"
+fi
+
+# Events.
+get "$P" "/api/v1/events" >/dev/null
+check "/api/v1/events: an EventList of core/v1 Events with involvedObject, source, count, type" \
+    test "$(jget "$TMP/body" 'd["kind"]+" "+str(len(d["items"])>10)+" "+str(all(set(("involvedObject","reason","message","source","count","type","firstTimestamp","lastTimestamp","reportingComponent")) <= set(i) for i in d["items"]))')" = "EventList True True"
+check "the events name their object like the recorder (OBJECT.<16 hex>)" \
+    test "$(jget "$TMP/body" 'all(__import__("re").fullmatch(i["involvedObject"]["name"] + r"\.[0-9a-f]{16}", i["metadata"]["name"]) for i in d["items"])')" = True
+CL_UID=$(curl -s "$API/api/v1/namespaces/$CL_NS/pods/$CL_POD" | python3 -c 'import json,sys; print(json.load(sys.stdin)["metadata"]["uid"])')
+get "$P" "/api/v1/namespaces/$CL_NS/events?fieldSelector=involvedObject.name%3D$CL_POD,involvedObject.namespace%3D$CL_NS,involvedObject.uid%3D$CL_UID,involvedObject.kind%3DPod" >/dev/null
+check "fieldSelector involvedObject.name/namespace/uid/kind (kubectl describe): the crash-looping pod's events, a BackOff Warning among them" \
+    test "$(jget "$TMP/body" 'str(len(d["items"])>0 and all(i["involvedObject"]["uid"]=="'"$CL_UID"'" for i in d["items"]))+" "+str(any(i["reason"]=="BackOff" and i["type"]=="Warning" and i["count"]>1 for i in d["items"]))')" = "True True"
+get "$P" "/api/v1/events" -H "Accept: $TABLE_ACCEPT" >/dev/null
+check "events Table: the apiserver's columns" \
+    test "$(jget "$TMP/body" '",".join(c["name"] for c in d["columnDefinitions"])')" = "Last Seen,Type,Reason,Object,Subobject,Source,Message,First Seen,Count,Name"
+code=$(get "$P" "/api/v1/events?fieldSelector=bogus%3Dx")
+check "events fieldSelector on an unknown field: 400" test "$code" = 400
+
+# ResourceQuotas: one per tenant namespace; used is what the pods request.
+get "$P" "/api/v1/resourcequotas" >/dev/null
+cp "$TMP/body" "$TMP/quotas.json"
+get "$P" "/api/v1/pods" >/dev/null
+cp "$TMP/body" "$TMP/pods_q.json"
+get "$P" "/api/v1/namespaces?labelSelector=govcloud.sit.dk%2Ftenant" >/dev/null
+check "one ResourceQuota per tenant namespace" \
+    test "$(jget "$TMP/quotas.json" 'sorted(i["metadata"]["namespace"] for i in d["items"])')" = "$(jget "$TMP/body" 'sorted(i["metadata"]["name"] for i in d["items"])')"
+check "quota status.used = the sum of the pods' requests and limits (pods not finished)" python3 -c '
+import json, sys
+def q(s):
+    units = {"m": 0.001, "Ki": 1024, "Mi": 1024**2, "Gi": 1024**3, "Ti": 1024**4}
+    for u, f in units.items():
+        if s.endswith(u):
+            return float(s[: -len(u)]) * f
+    return float(s)
+quotas = json.load(open(sys.argv[1]))["items"]
+pods = json.load(open(sys.argv[2]))["items"]
+ok = bool(quotas)
+for quota in quotas:
+    ns = quota["metadata"]["namespace"]
+    want = {"pods": 0, "requests.cpu": 0, "requests.memory": 0, "limits.cpu": 0, "limits.memory": 0}
+    for p in pods:
+        if p["metadata"]["namespace"] != ns or p["status"]["phase"] in ("Succeeded", "Failed"):
+            continue
+        want["pods"] += 1
+        for c in p["spec"]["containers"]:
+            r = c["resources"]
+            want["requests.cpu"] += q(r["requests"]["cpu"])
+            want["requests.memory"] += q(r["requests"]["memory"])
+            want["limits.cpu"] += q(r["limits"].get("cpu", "0"))
+            want["limits.memory"] += q(r["limits"]["memory"])
+    used = {k: q(v) for k, v in quota["status"]["used"].items()}
+    hard = {k: q(v) for k, v in quota["status"]["hard"].items()}
+    for k in want:
+        if abs(used[k] - want[k]) > 1e-6 or hard[k] < used[k]:
+            print("# %s %s: used %s, pods say %s, hard %s" % (ns, k, used[k], want[k], hard[k]))
+            ok = False
+sys.exit(0 if ok else 1)' "$TMP/quotas.json" "$TMP/pods_q.json"
+get "$P" "/api/v1/namespaces/dmi/resourcequotas" -H "Accept: $TABLE_ACCEPT" >/dev/null
+check "resourcequotas Table: Name, Age, Request, Limit as the apiserver prints them" \
+    test "$(jget "$TMP/body" '",".join(c["name"] for c in d["columnDefinitions"])+" "+str(bool(__import__("re").fullmatch(r"pods: \d+/\d+, requests.cpu: \w+/\w+, requests.memory: \w+/\w+", d["rows"][0]["cells"][2])))+" "+str(d["rows"][0]["cells"][3].startswith("limits.cpu: "))')" = "Name,Age,Request,Limit True True"
+
+# metrics.k8s.io
+get "$P" "/apis/metrics.k8s.io/v1beta1/namespaces/dmi/pods" >/dev/null
+cp "$TMP/body" "$TMP/pm.json"
+get "$P" "/api/v1/namespaces/dmi/pods" >/dev/null
+check "PodMetrics for exactly the running pods of dmi, with cpu (n/u/m) and memory (Ki/Mi) per container" python3 -c '
+import json, re, sys
+pm = json.load(open(sys.argv[1]))
+pods = json.load(open(sys.argv[2]))["items"]
+running = sorted(p["metadata"]["name"] for p in pods if p["status"]["phase"] == "Running"
+                 and all("running" in c["state"] for c in p["status"]["containerStatuses"][:1]))
+got = sorted(i["metadata"]["name"] for i in pm["items"])
+ok = pm["kind"] == "PodMetricsList" and pm["apiVersion"] == "metrics.k8s.io/v1beta1" and got == running
+for i in pm["items"]:
+    ok = ok and i["window"] and i["timestamp"] and all(re.fullmatch(r"\d+[num]?", c["usage"]["cpu"]) and re.fullmatch(r"\d+(Ki|Mi|Gi)?", c["usage"]["memory"]) for c in i["containers"])
+sys.exit(0 if ok else 1)' "$TMP/pm.json" "$TMP/body"
+code=$(get "$P" "/apis/metrics.k8s.io/v1beta1/namespaces/$CL_NS/pods/$CL_POD")
+check "a crash-looping pod has no metrics: 404" test "$code" = 404
+code=$(get "$P" "/apis/metrics.k8s.io/v1beta1/namespaces/$LOGNS/pods/$LOGPOD")
+check "GET one PodMetrics: kind PodMetrics" test "$code:$(jget "$TMP/body" 'd["kind"]')" = "200:PodMetrics"
+get "$P" "/apis/metrics.k8s.io/v1beta1/nodes" >/dev/null
+NODES=$(curl -s "$API/api/v1/nodes" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')
+check "NodeMetrics for each of the $NODES nodes" \
+    test "$(jget "$TMP/body" 'd["kind"]+" "+str(len(d["items"]))')" = "NodeMetricsList $NODES"
+get "$P" "/api/v1/nodes/node-02" >/dev/null
+check "nodes report Ready, capacity, allocatable and the kubelet version" \
+    test "$(jget "$TMP/body" '[c["status"] for c in d["status"]["conditions"] if c["type"]=="Ready"][0]+" "+d["status"]["capacity"]["cpu"]+" "+d["status"]["allocatable"]["memory"]+" "+d["status"]["nodeInfo"]["kubeletVersion"]')" = "True 16 64716688Ki v1.29.0"
+
+stop_sim E
+
+# ---------------------------------------------------------------------------------------
+check "govsim --no-metrics --log-rate 5000 starts" start_sim G --port 0 --pods 60 --seed 2 --churn 0 --no-metrics --log-rate 5000
+P=$G_PORT
+get "$P" /apis >/dev/null
+check "--no-metrics: /apis lists apps only" test "$(jget "$TMP/body" '",".join(g["name"] for g in d["groups"])')" = apps
+code=$(get "$P" "/apis/metrics.k8s.io/v1beta1/pods")
+check "--no-metrics: the metrics API is 404" test "$code:$(jget "$TMP/body" 'd["reason"]')" = "404:NotFound"
+FPOD=$(curl -s "http://127.0.0.1:$P/api/v1/pods" | python3 -c '
+import json, sys
+for p in json.load(sys.stdin)["items"]:
+    if p["status"]["phase"] == "Running" and len(p["spec"]["containers"]) == 1 and p["status"]["containerStatuses"][0]["state"].get("running"):
+        print(p["metadata"]["namespace"] + "/" + p["metadata"]["name"]); break')
+t0=$(date +%s%N)
+timeout 3 curl -sN "http://127.0.0.1:$P/api/v1/namespaces/${FPOD%%/*}/pods/${FPOD#*/}/log?follow=true&tailLines=0" >"$TMP/fast" 2>/dev/null
+t1=$(date +%s%N)
+lines=$(grep -c '' "$TMP/fast")
+echo "# --log-rate 5000: $lines lines ($(( $(stat -c %s "$TMP/fast") / 1024 )) KiB) in $(((t1 - t0) / 1000000)) ms, $((lines * 1000000000 / (t1 - t0))) lines/s"
+check "--log-rate 5000: a followed log delivers thousands of lines a second" test "$lines" -ge 9000
+stop_sim G
 
 # ---------------------------------------------------------------------------------------
 t0=$(date +%s%N)

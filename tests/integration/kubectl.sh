@@ -233,6 +233,176 @@ kc describe pod "$CL_NAME" -n "$CL_NS" >"$TMP/k_describe" 2>"$TMP/k_err"
 check "kubectl describe pod works and shows the CrashLoopBackOff reason" \
     grep -q 'Reason: *CrashLoopBackOff' "$TMP/k_describe"
 
+# ---------------------------------------------------------------------------------------
+# Everything below changes the world; each action's effect is checked through the API.
+
+# pods_of NS APP: "name uid phase" of the app's pods, sorted by name.
+pods_of() {
+    curl -s --max-time 10 "$API/api/v1/namespaces/$1/pods?labelSelector=app.kubernetes.io%2Fname%3D$2" |
+        python3 -c '
+import json, signal, sys
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+for i in json.load(sys.stdin)["items"]:
+    print(i["metadata"]["name"], i["metadata"]["uid"], i["status"]["phase"],
+          "deleting" if "deletionTimestamp" in i["metadata"] else "-")'
+}
+# The deployment to act on: one of a tenant's apps whose pods all run.
+read -r NS APP <<<"$(curl -s "$API/apis/apps/v1/deployments" | python3 -c '
+import json, sys, urllib.request
+pods = json.load(urllib.request.urlopen(sys.argv[1] + "/api/v1/pods"))["items"]
+for d in json.load(sys.stdin)["items"]:
+    ns, name, n = d["metadata"]["namespace"], d["metadata"]["name"], d["spec"]["replicas"]
+    mine = [p for p in pods if p["metadata"]["namespace"] == ns and p["metadata"]["labels"].get("app.kubernetes.io/name") == name]
+    if ns in ("dmi", "registry", "skat") and 3 <= n <= 8 and len(mine) == n and all(
+            p["status"]["phase"] == "Running" and "deletionTimestamp" not in p["metadata"]
+            and len(p["spec"]["containers"]) == 1
+            and all(c["ready"] for c in p["status"]["containerStatuses"]) for p in mine):
+        print(ns, name); break' "$API")"
+echo "# kubectl acts on deployment $NS/$APP"
+
+# kubectl logs: tail, timestamps, -c, --previous, -f.
+LP=$(pods_of "$NS" "$APP" | awk '$3 == "Running" && $4 == "-" {print $1; exit}')
+kc logs -n "$NS" "$LP" --tail 5 >"$TMP/k_log" 2>"$TMP/k_err"
+check "kubectl logs --tail 5: five lines" test "$?:$(grep -c '' "$TMP/k_log")" = "0:5"
+curl -s --max-time 10 "$API/api/v1/namespaces/$NS/pods/$LP/log?tailLines=20" >"$TMP/api_log"
+check "... the lines the API's log?tailLines=20 ends with (bar the newest)" \
+    test "$(grep -cxFf "$TMP/api_log" "$TMP/k_log")" = 5
+kc logs -n "$NS" "$LP" --tail 3 --timestamps >"$TMP/k_log" 2>"$TMP/k_err"
+check "kubectl logs --timestamps: RFC3339Nano prefixes" \
+    test "$(grep -cE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{9}Z ' "$TMP/k_log")" = 3
+read -r SC_NS SC_POD <<<"$(curl -s "$API/api/v1/pods" | python3 -c '
+import json, sys
+for p in json.load(sys.stdin)["items"]:
+    if len(p["spec"]["containers"]) == 2 and p["status"]["phase"] == "Running":
+        print(p["metadata"]["namespace"], p["metadata"]["name"]); break')"
+kc logs -n "$SC_NS" "$SC_POD" -c log-shipper --tail 2 >"$TMP/k_log" 2>"$TMP/k_err"
+check "kubectl logs -c log-shipper: the sidecar's lines" test "$?:$(grep -c '^level=' "$TMP/k_log")" = "0:2"
+read -r CL2_NS CL2_POD <<<"$(curl -s "$API/api/v1/pods" | python3 -c '
+import json, sys
+for p in json.load(sys.stdin)["items"]:
+    cs = p["status"].get("containerStatuses", [])
+    if cs and cs[0]["state"].get("waiting", {}).get("reason") == "CrashLoopBackOff":
+        print(p["metadata"]["namespace"], p["metadata"]["name"]); break')"
+kc logs -n "$CL2_NS" "$CL2_POD" --previous --tail 3 >"$TMP/k_log" 2>"$TMP/k_err"
+check "kubectl logs --previous of a crash-looping pod ends with its fatal line" \
+    test "$?:$(tail -n 1 "$TMP/k_log" | grep -c '"level":"fatal"')" = "0:1"
+kc logs -n "$NS" "$LP" --previous >"$TMP/k_log" 2>"$TMP/k_err"
+rc=$?
+check "kubectl logs --previous of a pod that never restarted fails with the kubelet's message" \
+    test "$rc" -ne 0 -a "$(grep -c 'previous terminated container' "$TMP/k_err")" -ge 1
+timeout 3 kubectl "${KFLAGS[@]}" logs -f -n "$NS" "$LP" --tail 0 >"$TMP/k_follow" 2>/dev/null
+check "kubectl logs -f streams new lines until stopped ($(grep -c '' "$TMP/k_follow") in 3 s)" \
+    test "$(grep -c '' "$TMP/k_follow")" -ge 2
+
+# kubectl get statefulsets -A, kubectl get events, kubectl top pods.
+kc get statefulsets -A >"$TMP/k_sts" 2>"$TMP/k_err"
+check "kubectl get statefulsets -A succeeds with NAMESPACE NAME READY AGE" \
+    grep -qE '^NAMESPACE +NAME +READY +AGE *$' "$TMP/k_sts"
+curl -s "$API/apis/apps/v1/statefulsets" | python3 -c '
+import json, sys
+for i in json.load(sys.stdin)["items"]:
+    print(i["metadata"]["namespace"], i["metadata"]["name"], "%d/%d" % (i["status"].get("readyReplicas", 0), i["spec"]["replicas"]))' >"$TMP/api_sts"
+tail -n +2 "$TMP/k_sts" | awk '{print $1, $2, $3}' >"$TMP/k_sts_cols"
+check "kubectl shows the API's StatefulSets ($(wc -l <"$TMP/api_sts")) with READY" \
+    test -s "$TMP/api_sts" -a "$(cat "$TMP/api_sts")" = "$(cat "$TMP/k_sts_cols")"
+kc get events -n "$NS" >"$TMP/k_ev" 2>"$TMP/k_err"
+check "kubectl get events -n $NS succeeds with LAST SEEN TYPE REASON OBJECT MESSAGE" \
+    grep -qE '^LAST SEEN +TYPE +REASON +OBJECT +MESSAGE *$' "$TMP/k_ev"
+curl -s "$API/api/v1/namespaces/$NS/events" | python3 -c '
+import json, sys
+for i in json.load(sys.stdin)["items"]:
+    print(i["type"], i["reason"], i["involvedObject"]["kind"].lower() + "/" + i["involvedObject"]["name"])' | sort >"$TMP/api_ev"
+tail -n +2 "$TMP/k_ev" | awk '{print $2, $3, $4}' | sort >"$TMP/k_ev_cols"
+check "kubectl shows the API's $(wc -l <"$TMP/api_ev") events in $NS" \
+    test -s "$TMP/api_ev" -a "$(cat "$TMP/api_ev")" = "$(cat "$TMP/k_ev_cols")"
+kc top pods -n "$NS" >"$TMP/k_top" 2>"$TMP/k_err"
+check "kubectl top pods -n $NS succeeds" grep -qE '^NAME +CPU\(cores\) +MEMORY\(bytes\) *$' "$TMP/k_top"
+curl -s "$API/apis/metrics.k8s.io/v1beta1/namespaces/$NS/pods" | python3 -c '
+import json, sys
+for i in json.load(sys.stdin)["items"]:
+    print(i["metadata"]["name"])' | sort >"$TMP/api_top"
+tail -n +2 "$TMP/k_top" | awk '{print $1}' | sort >"$TMP/k_top_names"
+check "kubectl top pods lists the API's $(wc -l <"$TMP/api_top") PodMetrics, with millicores and MiB" \
+    test -s "$TMP/api_top" -a "$(cat "$TMP/api_top")" = "$(cat "$TMP/k_top_names")" -a \
+    "$(tail -n +2 "$TMP/k_top" | grep -cvE ' [0-9]+m +[0-9]+Mi *$')" = 0
+kc describe pod "$CL2_POD" -n "$CL2_NS" >"$TMP/k_describe" 2>"$TMP/k_err"
+check "kubectl describe pod shows its Events (BackOff with a count)" \
+    grep -qE '^ +Warning +BackOff +[0-9a-z]+ \(x[0-9]+ over [0-9a-z]+\) +kubelet +Back-off restarting failed container' "$TMP/k_describe"
+
+# kubectl scale deploy, then kubectl get deploy and the API agree.
+REPLICAS=$(curl -s "$API/apis/apps/v1/namespaces/$NS/deployments/$APP" | python3 -c 'import json,sys; print(json.load(sys.stdin)["spec"]["replicas"])')
+UP=$((REPLICAS + 2))
+kc scale deploy "$APP" -n "$NS" --replicas "$UP" >"$TMP/k_out" 2>"$TMP/k_err"
+check "kubectl scale deploy $APP --replicas $UP succeeds" test "$?:$(cat "$TMP/k_out")" = "0:deployment.apps/$APP scaled"
+scaled() {
+    [ "$(pods_of "$NS" "$APP" | awk '$3 == "Running" && $4 == "-"' | wc -l)" = "$1" ] &&
+        [ "$(curl -s "$API/apis/apps/v1/namespaces/$NS/deployments/$APP" | python3 -c 'import json,sys; d=json.load(sys.stdin); s=d["status"]; print(d["spec"]["replicas"], s.get("readyReplicas",0), s.get("availableReplicas",0))')" = "$1 $1 $1" ]
+}
+check "the API shows $UP Running pods and the deployment ready $UP/$UP" wait_for 15 scaled "$UP"
+kc get deploy "$APP" -n "$NS" --no-headers >"$TMP/k_out" 2>"$TMP/k_err"
+check "kubectl get deploy shows $UP/$UP" test "$(awk '{print $2, $3, $4}' "$TMP/k_out")" = "$UP/$UP $UP $UP"
+kc scale deploy "$APP" -n "$NS" --replicas "$REPLICAS" >/dev/null 2>&1
+check "kubectl scale back to $REPLICAS: the API follows" wait_for 15 scaled "$REPLICAS"
+
+# kubectl rollout restart, then kubectl rollout status.
+pods_of "$NS" "$APP" | awk '{print $2}' >"$TMP/old_uids"
+kc rollout restart deploy "$APP" -n "$NS" >"$TMP/k_out" 2>"$TMP/k_err"
+check "kubectl rollout restart deploy $APP succeeds" test "$?:$(cat "$TMP/k_out")" = "0:deployment.apps/$APP restarted"
+kc rollout status deploy "$APP" -n "$NS" --timeout 60s >"$TMP/k_out" 2>"$TMP/k_err"
+rc=$?
+check "kubectl rollout status deploy $APP --timeout 60s succeeds" \
+    test "$rc:$(tail -n 1 "$TMP/k_out")" = "0:deployment \"$APP\" successfully rolled out"
+if [ "$rc" -ne 0 ]; then sed 's/^/# /' "$TMP/k_err" | head -n 5; fi
+pods_of "$NS" "$APP" | awk '$4 == "-"' >"$TMP/new_pods"
+check "the API shows $REPLICAS pods, all Running with new uids, and the restartedAt annotation" \
+    test "$(wc -l <"$TMP/new_pods"):$(awk '$3 != "Running"' "$TMP/new_pods" | wc -l):$(awk '{print $2}' "$TMP/new_pods" | grep -cxFf "$TMP/old_uids")" = "$REPLICAS:0:0" -a \
+    "$(curl -s "$API/apis/apps/v1/namespaces/$NS/deployments/$APP" | python3 -c 'import json,sys; print("kubectl.kubernetes.io/restartedAt" in json.load(sys.stdin)["spec"]["template"]["metadata"].get("annotations", {}))')" = True
+
+# kubectl delete pod: the replacement appears.
+read -r DP DP_UID _ <<<"$(pods_of "$NS" "$APP" | head -n 1)"
+kc delete pod "$DP" -n "$NS" >"$TMP/k_out" 2>"$TMP/k_err"
+check "kubectl delete pod $DP succeeds (it waits for the pod to go)" test "$?:$(cat "$TMP/k_out")" = "0:pod \"$DP\" deleted"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$API/api/v1/namespaces/$NS/pods/$DP")
+check "the API no longer has $DP (404)" test "$code" = 404
+replaced() {
+    pods_of "$NS" "$APP" >"$TMP/after"
+    [ "$(awk '$3 == "Running" && $4 == "-"' "$TMP/after" | wc -l)" = "$REPLICAS" ] && ! grep -q "$DP_UID" "$TMP/after"
+}
+check "the replacement appears and runs: $REPLICAS Running pods again" wait_for 15 replaced
+kc get pods -n "$NS" -l "app.kubernetes.io/name=$APP" --no-headers >"$TMP/k_out" 2>/dev/null
+check "kubectl get pods shows the replacement, not the deleted pod" \
+    test "$(awk '{print $1}' "$TMP/k_out" | sort | tr '\n' ' ')" = "$(awk '{print $1}' "$TMP/after" | sort | tr '\n' ' ')"
+
+# RBAC-like 403: a second govsim with a forbidden namespace. kubectl sends a kubeconfig's
+# credentials over TLS only, so against govsim's plain HTTP it is system:anonymous.
+"$BIN" --port 0 --pods 60 --seed 4 --churn 0 --forbid-namespace skat >"$TMP/sim2.out" 2>"$TMP/sim2.err" &
+SIM2_PID=$!
+BG_PIDS+=($SIM2_PID)
+P2=""
+for i in $(seq 1 100); do
+    P2=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$TMP/sim2.out")
+    [ -n "$P2" ] && break
+    sleep 0.1
+done
+sed -e "s#server: .*#server: http://127.0.0.1:$P2#" "$KUBECONFIG" >"$TMP/kubeconfig2"
+FP=$(curl -s "http://127.0.0.1:$P2/api/v1/pods" | python3 -c '
+import json, sys
+print([i["metadata"]["name"] for i in json.load(sys.stdin)["items"] if i["metadata"]["namespace"] == "skat"][0])')
+KUBECONFIG="$TMP/kubeconfig2" timeout 60 kubectl --request-timeout=20s --cache-dir="$TMP/cache2" delete pod "$FP" -n skat >"$TMP/k_out" 2>"$TMP/k_err"
+rc=$?
+check "kubectl delete pod in a forbidden namespace fails with the apiserver's Forbidden message" \
+    test "$rc" -ne 0 -a "$(grep -c "Error from server (Forbidden): pods \"$FP\" is forbidden: User \"system:anonymous\" cannot delete resource \"pods\" in API group \"\" in the namespace \"skat\"" "$TMP/k_err")" = 1
+if [ "$rc" -eq 0 ] || ! grep -q Forbidden "$TMP/k_err"; then sed 's/^/# /' "$TMP/k_err" | head -n 3; fi
+check "... and the API still has the pod" \
+    test "$(curl -s "http://127.0.0.1:$P2/api/v1/pods?fieldSelector=metadata.name%3D$FP" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')" = 1
+kill -TERM "$SIM2_PID"
+wait "$SIM2_PID"
+check "the second govsim stops with status 0" test $? = 0
+if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$TMP/sim2.err"; then
+    not_ok "second govsim: no sanitizer reports"
+    grep -E -m 5 'AddressSanitizer|LeakSanitizer|runtime error:' "$TMP/sim2.err" | sed 's/^/# /'
+fi
+
 # Nothing under the real ~/.kube may be newer than the start of this test.
 untouched() {
     [ ! -d "$REAL_HOME/.kube" ] || [ -z "$(find "$REAL_HOME/.kube" -newer "$TMP/stamp" 2>/dev/null | head -n 1)" ]

@@ -1,0 +1,115 @@
+/* Internals shared by the HTTP side of govsim: k8s_api.c (routing, discovery, lists,
+ * watches, faults, /_sim/), k8s_write.c (delete, patch, scale), k8s_logs.c (pod logs) and
+ * k8s_metrics.c (metrics.k8s.io). Nothing else includes this. */
+#ifndef GC_SIM_K8S_HTTP_H
+#define GC_SIM_K8S_HTTP_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/jbuf.h"
+#include "sim/k8s_api.h"
+#include "sim/selector.h"
+#include "sim/world.h"
+
+struct k8s_api {
+    struct MHD_Daemon *daemon;
+    struct world *w;
+    char *token;
+    unsigned bookmark_interval;
+    uint16_t port;
+    /* Fault injection, guarded by the world lock. */
+    int fault_mode;
+    unsigned fault_count;
+    char fault_path[256];
+    /* RBAC-like refusals, log follow rate and the metrics API (fixed at start). */
+    char **forbid;
+    size_t n_forbid;
+    const char *user;
+    double log_rate;
+    bool no_metrics;
+};
+
+struct k8s_cursor {
+    bool set;
+    int ns;
+    char name[WORLD_NAME_MAX + 24];
+};
+
+/* What a metrics.k8s.io path asks for. */
+enum k8s_metrics_kind { K8S_METRICS_NONE, K8S_METRICS_PODS, K8S_METRICS_NODES };
+
+struct k8s_req {
+    int kind;
+    int ns;          /* namespace rank filter, -1 = all namespaces */
+    bool ns_missing; /* the path names a namespace that does not exist */
+    char ns_name[WORLD_NAME_MAX];
+    char name[WORLD_NAME_MAX + 24];
+    bool has_name;
+    int metrics;             /* enum k8s_metrics_kind */
+    const char *subresource; /* "log", "scale" or NULL */
+    bool watch;
+    bool table;
+    char table_version[16];
+    int include;
+    struct selector labels;
+    struct selector fields;
+    size_t limit;
+    struct k8s_cursor cont;
+    uint64_t cont_rv;
+    bool has_cont;
+    const char *rv;
+    int64_t timeout_s;
+    bool bookmarks;
+    bool send_initial;
+};
+
+/* A request body collected by the access handler. */
+struct k8s_body {
+    const char *data; /* NUL-terminated */
+    size_t len;
+};
+
+/* ---- responses (k8s_api.c) ---------------------------------------------------------- */
+
+enum MHD_Result k8s_http_queue_buffer(struct MHD_Connection *conn, unsigned status,
+                                      const char *ctype, char *data, size_t len);
+enum MHD_Result k8s_http_queue_jbuf(struct MHD_Connection *conn, unsigned status, struct jbuf *b);
+/* Takes the reference to doc. */
+enum MHD_Result k8s_http_queue_json(struct MHD_Connection *conn, unsigned status, json_t *doc);
+/* A metav1.Status failure; takes the reference to details (may be NULL). */
+enum MHD_Result k8s_http_queue_status(struct MHD_Connection *conn, unsigned code,
+                                      const char *reason, const char *message, json_t *details);
+/* 404 `RESOURCE[.GROUP] "name" not found` for a world kind. */
+enum MHD_Result k8s_http_queue_not_found(struct MHD_Connection *conn, int kind, const char *name);
+enum MHD_Result k8s_http_queue_not_found_path(struct MHD_Connection *conn);
+enum MHD_Result k8s_http_queue_bad_request(struct MHD_Connection *conn, const char *message);
+enum MHD_Result k8s_http_queue_method_not_allowed(struct MHD_Connection *conn);
+
+/* Query parameters. */
+const char *k8s_http_arg(struct MHD_Connection *conn, const char *key);
+bool k8s_http_arg_true(struct MHD_Connection *conn, const char *key);
+
+/* The client's socket, and whether it has closed its end. */
+int k8s_http_connection_fd(struct MHD_Connection *conn);
+bool k8s_http_peer_closed(int fd);
+
+/* Lock held. The named object of r->kind in r->ns, or NULL. */
+const void *k8s_http_find_object(const struct world *w, const struct k8s_req *r);
+
+/* ---- the other request handlers ------------------------------------------------------ */
+
+/* k8s_write.c: DELETE of a pod, PATCH of a Deployment or StatefulSet, GET/PUT/PATCH of
+ * their scale subresource. */
+enum MHD_Result k8s_write_serve(struct k8s_api *api, struct MHD_Connection *conn,
+                                const char *method, struct k8s_req *r, const struct k8s_body *body);
+/* k8s_logs.c: GET .../pods/NAME/log. */
+enum MHD_Result k8s_logs_serve(struct k8s_api *api, struct MHD_Connection *conn, struct k8s_req *r);
+/* k8s_metrics.c: GET /apis/metrics.k8s.io/v1beta1/... (lists and single objects). */
+enum MHD_Result k8s_metrics_serve(struct k8s_api *api, struct MHD_Connection *conn,
+                                  struct k8s_req *r);
+
+#endif
