@@ -93,10 +93,28 @@ static struct store_row *k8s_parse_ns_row(const json_t *obj, char **err)
     return n != NULL ? &n->row : NULL;
 }
 
+static struct store_row *k8s_parse_deploy_row(const json_t *obj, char **err)
+{
+    struct k8s_workload *w = k8s_deployment_parse(obj, err);
+
+    return w != NULL ? &w->row : NULL;
+}
+
+static struct store_row *k8s_parse_sts_row(const json_t *obj, char **err)
+{
+    struct k8s_workload *w = k8s_statefulset_parse(obj, err);
+
+    return w != NULL ? &w->row : NULL;
+}
+
 static const struct k8s_resource k8s_resources[K8S_KIND_COUNT] = {
     [K8S_NAMESPACES] = {"namespaces", "/api/v1/namespaces", STORE_NAMESPACE,
                         k8s_namespace_free, k8s_parse_ns_row},
     [K8S_PODS] = {"pods", "/api/v1/pods", STORE_POD, k8s_pod_free, k8s_parse_pod_row},
+    [K8S_DEPLOYMENTS] = {"deployments", "/apis/apps/v1/deployments", STORE_DEPLOYMENT,
+                         k8s_workload_free, k8s_parse_deploy_row},
+    [K8S_STATEFULSETS] = {"statefulsets", "/apis/apps/v1/statefulsets", STORE_STATEFULSET,
+                          k8s_workload_free, k8s_parse_sts_row},
 };
 
 static void k8s_list_start(struct k8s_informer *inf);
@@ -329,6 +347,31 @@ static void k8s_list_complete(struct k8s_informer *inf)
     k8s_watch_start(inf);
 }
 
+/* The server does not serve this kind (404 on its list): no rows, synced, and said in the
+ * informer's health only (its state stays OK so that the source is not "failing"). The list
+ * is tried again now and then, quietly. */
+static void k8s_list_absent(struct k8s_informer *inf)
+{
+    struct k8s_client *c = inf->c;
+    struct store_table *t = store_table(c->store, inf->res->store_kind);
+    char *note = xasprintf("%s: not served by this server (HTTP 404); shown as empty",
+                           inf->res->name);
+
+    if (t->count > 0) {
+        store_clear(t);
+    }
+    inf->listing = false;
+    inf->synced = true;
+    inf->backoff_ms = 0;
+    free(inf->rv);
+    inf->rv = NULL;
+    source_health_ok(&inf->health, SOURCE_OK, k8s_wall_now());
+    inf->health.last_error = sanitize_dup(note);
+    free(note);
+    loop_timer_cancel(c->loop, inf->retry);
+    inf->retry = loop_timer_add(c->loop, c->opt.backoff_max_ms, k8s_retry_fire, inf);
+}
+
 /* Loop thread: apply a decoded page. */
 static void k8s_page_done(void *arg)
 {
@@ -402,6 +445,11 @@ static void k8s_list_done(struct http_req *req, struct http_result *res, void *a
         char *msg = k8s_error_text(res->status, res->body, res->body_len, res->error);
 
         inf->run++;
+        if (res->status == 404 && res->error == NULL) {
+            free(msg);
+            k8s_list_absent(inf);
+            return;
+        }
         if (res->status == 410) {
             /* An expired continue token: start the list over at once. */
             inf->stats.relists_410++;
@@ -626,6 +674,11 @@ static void k8s_watch_done(struct http_req *req, struct http_result *res, void *
         inf->line_len = 0;
         k8s_watch_start(inf); /* the server ended the watch (timeoutSeconds): go on */
         return;
+    }
+    if (res->error == NULL && res->status == 404) {
+        /* the kind went away: list again, which finds it absent (or back) */
+        free(inf->rv);
+        inf->rv = NULL;
     }
     msg = k8s_error_text(res->status, res->status != 200 ? inf->line : NULL,
                              res->status != 200 ? inf->line_len : 0, res->error);

@@ -23,6 +23,8 @@ struct k8s_client;
 enum k8s_kind {
     K8S_NAMESPACES,
     K8S_PODS,
+    K8S_DEPLOYMENTS,
+    K8S_STATEFULSETS,
     K8S_KIND_COUNT
 };
 
@@ -39,7 +41,10 @@ struct k8s_client *k8s_client_new(struct loop *l, struct http *h, struct workpoo
                                   struct store *s, const struct kube_target *target,
                                   const struct k8s_options *opts);
 
-/* Registers the store's row types and starts the informers (namespaces and pods). */
+/* Registers the store's row types and starts the informers (namespaces, pods, deployments,
+ * statefulsets). A kind the server does not serve (404 on its list) counts as empty and
+ * synced; its informer's health says so, the source's state stays OK, and the list is retried
+ * every backoff_max_ms. */
 void k8s_client_start(struct k8s_client *c);
 
 /* Stops every request and timer. Rows stay in the store. Call before freeing the workpool's
@@ -50,7 +55,7 @@ void k8s_client_free(struct k8s_client *c);
 /* Health of the whole source: the worst of its informers. Borrowed. */
 const struct source_health *k8s_client_health(struct k8s_client *c);
 
-/* True once every informer has completed its first list. */
+/* True once every informer has completed its first list (a 404 list counts as complete). */
 bool k8s_client_synced(const struct k8s_client *c);
 
 const char *k8s_client_context(const struct k8s_client *c);

@@ -1,4 +1,4 @@
-/* Kubernetes Pod and Namespace objects to store rows; kubectl's STATUS, RESTARTS and AGE. */
+/* Kubernetes Pod, Namespace, Deployment and StatefulSet objects to store rows; kubectl's STATUS, RESTARTS and AGE. */
 #include "core/k8s_model.h"
 
 #include <inttypes.h>
@@ -334,6 +334,7 @@ struct k8s_pod *k8s_pod_parse(const struct json_t *obj, char **err)
     p->name = sanitize_dup(name);
     p->ns = k8s_dup_str(meta, "namespace");
     p->app = k8s_dup_str(k8s_get_obj(meta, "labels"), K8S_LABEL_APP);
+    p->version = k8s_dup_str(k8s_get_obj(meta, "labels"), K8S_LABEL_VERSION);
     p->node = k8s_dup_str(spec, "nodeName");
     p->ip = k8s_dup_str(status, "podIP");
     p->created = k8s_parse_time(k8s_get_str(meta, "creationTimestamp"));
@@ -368,6 +369,209 @@ struct k8s_namespace *k8s_namespace_parse(const struct json_t *obj, char **err)
     return n;
 }
 
+char *k8s_image_tag(const char *image, char *buf, size_t size)
+{
+    const char *at, *colon, *end;
+
+    if (size == 0) {
+        return buf;
+    }
+    if (image == NULL || image[0] == '\0') {
+        snprintf(buf, size, "-");
+        return buf;
+    }
+    at = strchr(image, '@');
+    if (at != NULL && strncmp(at + 1, "sha256:", 7) == 0) {
+        snprintf(buf, size, "%.12s", at + 8);
+        return buf;
+    }
+    end = at != NULL ? at : image + strlen(image);
+    colon = NULL;
+    for (const char *p = image; p < end; p++) {
+        if (*p == ':') {
+            colon = p;
+        }
+    }
+    if (colon == NULL || colon + 1 == end || memchr(colon, '/', (size_t)(end - colon)) != NULL) {
+        snprintf(buf, size, "latest");
+        return buf;
+    }
+    snprintf(buf, size, "%.*s", (int)(end - colon - 1), colon + 1);
+    return buf;
+}
+
+/* The condition of this type in status.conditions, or NULL. Borrowed. */
+static const json_t *k8s_condition(const json_t *status, const char *type)
+{
+    const json_t *conds = json_object_get(status, "conditions");
+    size_t i;
+    const json_t *cond;
+
+    json_array_foreach (conds, i, cond) {
+        if (k8s_str_eq(k8s_get_str(cond, "type"), type)) {
+            return cond;
+        }
+    }
+    return NULL;
+}
+
+static int32_t k8s_replicas(int64_t v)
+{
+    return (int32_t)k8s_clamp(v, 0, INT32_MAX);
+}
+
+/* The fields Deployments and StatefulSets share; NULL (and *err) when the metadata is bad. */
+static struct k8s_workload *k8s_workload_common(const json_t *obj, const char *kind,
+                                                enum k8s_workload_kind wk, char **err)
+{
+    const char *uid = NULL, *name = NULL;
+    const json_t *meta = k8s_meta(obj, kind, &uid, &name, err);
+    const json_t *spec, *status, *labels, *replicas, *containers;
+    struct k8s_workload *w;
+    char tag[128];
+
+    if (meta == NULL) {
+        return NULL;
+    }
+    spec = k8s_get_obj(obj, "spec");
+    status = k8s_get_obj(obj, "status");
+    labels = k8s_get_obj(meta, "labels");
+    w = xcalloc(1, sizeof(*w));
+    w->kind = wk;
+    w->row.uid = sanitize_dup(uid);
+    w->name = sanitize_dup(name);
+    w->ns = k8s_dup_str(meta, "namespace");
+    w->app = k8s_dup_str(labels, K8S_LABEL_APP);
+    w->version = k8s_dup_str(labels, K8S_LABEL_VERSION);
+    w->created = k8s_parse_time(k8s_get_str(meta, "creationTimestamp"));
+    replicas = json_object_get(spec, "replicas");
+    w->desired = json_is_number(replicas) ? k8s_replicas(k8s_get_int(spec, "replicas")) : 1;
+    w->ready = k8s_replicas(k8s_get_int(status, "readyReplicas"));
+    w->updated = k8s_replicas(k8s_get_int(status, "updatedReplicas"));
+    w->available = k8s_replicas(k8s_get_int(status, "availableReplicas"));
+    containers = json_object_get(k8s_get_obj(k8s_get_obj(spec, "template"), "spec"),
+                                 "containers");
+    if (json_array_size(containers) > 0) {
+        const char *image = k8s_get_str(json_array_get(containers, 0), "image");
+
+        if (image != NULL) {
+            w->image_tag = sanitize_dup(k8s_image_tag(image, tag, sizeof tag));
+        }
+    }
+    return w;
+}
+
+/* kubectl's DeploymentStatusViewer. */
+static void k8s_deployment_rollout(struct k8s_workload *w, const json_t *obj)
+{
+    const json_t *meta = k8s_get_obj(obj, "metadata");
+    const json_t *status = k8s_get_obj(obj, "status");
+    const json_t *cond = k8s_condition(status, "Progressing");
+    int64_t replicas = k8s_get_int(status, "replicas");
+
+    w->rollout = K8S_ROLLOUT_PROGRESSING;
+    if (k8s_get_int(meta, "generation") > k8s_get_int(status, "observedGeneration")) {
+        return; /* the spec change is not observed yet */
+    }
+    if (cond != NULL && k8s_str_eq(k8s_get_str(cond, "status"), "False")) {
+        const char *reason = k8s_get_str(cond, "reason");
+
+        w->rollout = K8S_ROLLOUT_STALLED;
+        w->stall_reason = sanitize_dup(reason != NULL ? reason : "ProgressDeadlineExceeded");
+        return;
+    }
+    if (cond != NULL && k8s_str_eq(k8s_get_str(cond, "reason"), "ProgressDeadlineExceeded")) {
+        w->rollout = K8S_ROLLOUT_STALLED;
+        w->stall_reason = sanitize_dup("ProgressDeadlineExceeded");
+        return;
+    }
+    if (w->updated < w->desired || replicas > w->updated || w->available < w->updated) {
+        return;
+    }
+    w->rollout = K8S_ROLLOUT_COMPLETE;
+}
+
+/* kubectl's StatefulSetStatusViewer (RollingUpdate; OnDelete counts ready replicas only). */
+static void k8s_statefulset_rollout(struct k8s_workload *w, const json_t *obj)
+{
+    const json_t *meta = k8s_get_obj(obj, "metadata");
+    const json_t *spec = k8s_get_obj(obj, "spec");
+    const json_t *status = k8s_get_obj(obj, "status");
+    const json_t *strategy = k8s_get_obj(spec, "updateStrategy");
+    const char *type = k8s_get_str(strategy, "type");
+    int64_t observed = k8s_get_int(status, "observedGeneration");
+
+    w->rollout = K8S_ROLLOUT_PROGRESSING;
+    if (observed == 0 || k8s_get_int(meta, "generation") > observed) {
+        return;
+    }
+    if (w->ready < w->desired) {
+        return;
+    }
+    if (k8s_str_eq(type, "OnDelete")) {
+        w->rollout = K8S_ROLLOUT_COMPLETE;
+        return;
+    }
+    if (json_object_get(k8s_get_obj(strategy, "rollingUpdate"), "partition") != NULL) {
+        int64_t partition = k8s_get_int(k8s_get_obj(strategy, "rollingUpdate"), "partition");
+
+        if (partition > 0) {
+            if (w->updated >= w->desired - partition) {
+                w->rollout = K8S_ROLLOUT_COMPLETE;
+            }
+            return;
+        }
+    }
+    if (!k8s_str_eq(k8s_get_str(status, "updateRevision"),
+                    k8s_get_str(status, "currentRevision"))) {
+        return;
+    }
+    w->rollout = K8S_ROLLOUT_COMPLETE;
+}
+
+struct k8s_workload *k8s_deployment_parse(const struct json_t *obj, char **err)
+{
+    struct k8s_workload *w = k8s_workload_common(obj, "deployment", K8S_WORKLOAD_DEPLOYMENT, err);
+
+    if (w != NULL) {
+        k8s_deployment_rollout(w, obj);
+    }
+    return w;
+}
+
+struct k8s_workload *k8s_statefulset_parse(const struct json_t *obj, char **err)
+{
+    struct k8s_workload *w =
+        k8s_workload_common(obj, "statefulset", K8S_WORKLOAD_STATEFULSET, err);
+
+    if (w != NULL) {
+        const json_t *status = k8s_get_obj(obj, "status");
+
+        if (json_object_get(status, "availableReplicas") == NULL) {
+            w->available = w->ready; /* before Kubernetes 1.22 */
+        }
+        k8s_statefulset_rollout(w, obj);
+    }
+    return w;
+}
+
+void k8s_workload_free(struct store_row *row)
+{
+    struct k8s_workload *w = (struct k8s_workload *)row;
+
+    if (w == NULL) {
+        return;
+    }
+    free(w->row.uid);
+    free(w->ns);
+    free(w->name);
+    free(w->app);
+    free(w->version);
+    free(w->image_tag);
+    free(w->stall_reason);
+    free(w);
+}
+
 void k8s_pod_free(struct store_row *row)
 {
     struct k8s_pod *p = (struct k8s_pod *)row;
@@ -382,6 +586,7 @@ void k8s_pod_free(struct store_row *row)
     free(p->node);
     free(p->ip);
     free(p->app);
+    free(p->version);
     free(p);
 }
 

@@ -38,6 +38,7 @@ struct k8s_pod {
     char *node;             /* spec.nodeName, NULL if unscheduled */
     char *ip;               /* status.podIP, NULL if none */
     char *app;              /* label K8S_LABEL_APP, NULL if absent */
+    char *version;          /* label K8S_LABEL_VERSION, NULL if absent */
     uint16_t ready;         /* containers ready */
     uint16_t total;         /* containers in spec */
     int32_t restarts;       /* as kubectl counts RESTARTS */
@@ -46,16 +47,55 @@ struct k8s_pod {
     int64_t deleted;        /* metadata.deletionTimestamp, epoch seconds, 0 if not deleting */
 };
 
+enum k8s_workload_kind {
+    K8S_WORKLOAD_DEPLOYMENT,
+    K8S_WORKLOAD_STATEFULSET,
+};
+
+/* kubectl rollout status, as a state. */
+enum k8s_rollout {
+    K8S_ROLLOUT_COMPLETE,    /* observed, every replica updated, available (ready) */
+    K8S_ROLLOUT_PROGRESSING, /* not observed yet, or replicas still being replaced */
+    K8S_ROLLOUT_STALLED,     /* the Progressing condition is False (ProgressDeadlineExceeded) */
+};
+
+/* A Deployment or a StatefulSet (apps/v1). */
+struct k8s_workload {
+    struct store_row row;   /* uid = metadata.uid */
+    enum k8s_workload_kind kind;
+    enum k8s_rollout rollout;
+    char *ns;
+    char *name;
+    char *app;              /* label K8S_LABEL_APP, NULL if absent */
+    char *version;          /* label K8S_LABEL_VERSION, NULL if absent */
+    char *image_tag;        /* k8s_image_tag() of the first container's image; NULL if none */
+    char *stall_reason;     /* reason of the False Progressing condition when STALLED, else NULL */
+    int32_t desired;        /* spec.replicas (1 when absent, as the API defaults it) */
+    int32_t ready;          /* status.readyReplicas */
+    int32_t updated;        /* status.updatedReplicas */
+    int32_t available;      /* status.availableReplicas (StatefulSets without it: ready) */
+    int64_t created;        /* metadata.creationTimestamp, epoch seconds, 0 if unknown */
+};
+
 /* Parses one API object (a list item or a watch event's object). On success returns a new
  * row (caller owns; free with the matching _free) and sets nothing in *err. On failure
  * (not an object, no metadata.uid or name) returns NULL and sets *err to a message the caller
  * frees. Missing optional fields are not errors. */
 struct k8s_pod *k8s_pod_parse(const struct json_t *obj, char **err);
 struct k8s_namespace *k8s_namespace_parse(const struct json_t *obj, char **err);
+struct k8s_workload *k8s_deployment_parse(const struct json_t *obj, char **err);
+struct k8s_workload *k8s_statefulset_parse(const struct json_t *obj, char **err);
 
 /* Free a row and its strings; takes the embedded struct store_row (store_row_free_fn). */
 void k8s_pod_free(struct store_row *row);
 void k8s_namespace_free(struct store_row *row);
+void k8s_workload_free(struct store_row *row);
+
+/* The tag of a container image reference, as an operator reads it: the part after the last
+ * ':' unless that part contains '/' (a registry port), "latest" when there is no tag, the
+ * first 12 hex digits of the digest for "name@sha256:...". Writes into buf (at least 16
+ * bytes; longer tags are cut) and returns buf. `image` is not sanitized here. */
+char *k8s_image_tag(const char *image, char *buf, size_t size);
 
 /* RFC 3339 timestamp ("2024-05-01T10:00:00Z", with optional fraction or offset) to epoch
  * seconds; returns 0 for NULL or malformed input. */

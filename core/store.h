@@ -12,6 +12,8 @@
 enum store_kind {
     STORE_NAMESPACE,
     STORE_POD,
+    STORE_DEPLOYMENT,
+    STORE_STATEFULSET,
     STORE_KIND_COUNT
 };
 

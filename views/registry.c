@@ -7,10 +7,12 @@
 #include "core/xalloc.h"
 
 extern const struct view_ops tenants_view;
+extern const struct view_ops apps_view;
 extern const struct view_ops pods_view;
 
 static const struct view_ops *const views[] = {
     &tenants_view,
+    &apps_view,
     &pods_view,
 };
 

@@ -1,5 +1,5 @@
 /* The tenants view: one row per tenant (namespaces grouped by the tenant label), with pod
- * health counts. Enter shows that tenant's pods. */
+ * health counts. Enter shows that tenant's apps. */
 #define _GNU_SOURCE /* qsort_r */
 #include <stdio.h>
 #include <stdlib.h>
@@ -266,7 +266,7 @@ static bool tenants_enter(const struct view *v, const struct view_scope *scope, 
     if (row >= st->count) {
         return false;
     }
-    out->view = "pods";
+    out->view = "apps";
     out->scope = *scope;
     snprintf(out->scope.tenant, sizeof out->scope.tenant, "%s", st->rows[row].name);
     snprintf(out->label, sizeof out->label, "%s", st->rows[row].name);

@@ -635,6 +635,284 @@ static void test_namespace_fixture(void **state)
     json_decref(list);
 }
 
+/* ---- Deployments and StatefulSets ---- */
+
+static struct k8s_workload *deploy_sq(const char *text)
+{
+    json_t *j = json_sq(text);
+    char *err = NULL;
+    struct k8s_workload *w = k8s_deployment_parse(j, &err);
+
+    if (w == NULL) {
+        print_error("deployment did not parse: %s\n", err != NULL ? err : "(no message)");
+    }
+    assert_non_null(w);
+    assert_int_equal(w->kind, K8S_WORKLOAD_DEPLOYMENT);
+    json_decref(j);
+    return w;
+}
+
+static struct k8s_workload *sts_sq(const char *text)
+{
+    json_t *j = json_sq(text);
+    char *err = NULL;
+    struct k8s_workload *w = k8s_statefulset_parse(j, &err);
+
+    if (w == NULL) {
+        print_error("statefulset did not parse: %s\n", err != NULL ? err : "(no message)");
+    }
+    assert_non_null(w);
+    assert_int_equal(w->kind, K8S_WORKLOAD_STATEFULSET);
+    json_decref(j);
+    return w;
+}
+
+static void test_image_tag(void **state)
+{
+    char buf[64];
+
+    (void)state;
+    assert_string_equal(k8s_image_tag("nginx:1.25.3", buf, sizeof buf), "1.25.3");
+    assert_string_equal(k8s_image_tag("nginx", buf, sizeof buf), "latest");
+    assert_string_equal(k8s_image_tag("registry.sit.dk:5000/dmi/web", buf, sizeof buf), "latest");
+    assert_string_equal(k8s_image_tag("registry.sit.dk:5000/dmi/web:2.1", buf, sizeof buf), "2.1");
+    assert_string_equal(
+        k8s_image_tag("nginx@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                      buf, sizeof buf),
+        "0123456789ab");
+    assert_string_equal(k8s_image_tag("nginx:1.2@sha256:fedcba9876543210aa", buf, sizeof buf),
+                        "fedcba987654");
+    assert_string_equal(k8s_image_tag("nginx:", buf, sizeof buf), "latest");
+    assert_string_equal(k8s_image_tag("", buf, sizeof buf), "-");
+    assert_string_equal(k8s_image_tag(NULL, buf, sizeof buf), "-");
+    assert_string_equal(k8s_image_tag("x:abcdefghijklmnopqrstuvwxyz", buf, 8), "abcdefg");
+}
+
+static void test_deployment_inline(void **state)
+{
+    struct k8s_workload *w;
+
+    (void)state;
+    /* complete: observed, every replica updated and available */
+    w = deploy_sq("{'metadata':{'name':'web-v2','namespace':'dmi','uid':'u1','generation':4,"
+                  "'creationTimestamp':'2024-05-01T10:00:00Z','labels':{"
+                  "'app.kubernetes.io/name':'web','app.kubernetes.io/version':'2.0'}},"
+                  "'spec':{'replicas':3,'template':{'spec':{'containers':["
+                  "{'name':'web','image':'registry.sit.dk:5000/dmi/web:2.0.1'},"
+                  "{'name':'side','image':'envoy:1.30'}]}}},"
+                  "'status':{'observedGeneration':4,'replicas':3,'updatedReplicas':3,"
+                  "'readyReplicas':3,'availableReplicas':3,'conditions':[{'type':'Progressing',"
+                  "'status':'True','reason':'NewReplicaSetAvailable'}]}}");
+    assert_string_equal(w->row.uid, "u1");
+    assert_string_equal(w->ns, "dmi");
+    assert_string_equal(w->name, "web-v2");
+    assert_string_equal(w->app, "web");
+    assert_string_equal(w->version, "2.0");
+    assert_string_equal(w->image_tag, "2.0.1"); /* the first container's */
+    assert_int_equal(w->desired, 3);
+    assert_int_equal(w->ready, 3);
+    assert_int_equal(w->updated, 3);
+    assert_int_equal(w->available, 3);
+    assert_int_equal(w->created, 1714557600);
+    assert_int_equal(w->rollout, K8S_ROLLOUT_COMPLETE);
+    assert_null(w->stall_reason);
+    k8s_workload_free(&w->row);
+
+    /* progressing: the new spec is not observed yet */
+    w = deploy_sq("{'metadata':{'name':'a','uid':'u2','namespace':'n','generation':5},"
+                  "'spec':{'replicas':2},'status':{'observedGeneration':4,'replicas':2,"
+                  "'updatedReplicas':2,'readyReplicas':2,'availableReplicas':2}}");
+    assert_int_equal(w->rollout, K8S_ROLLOUT_PROGRESSING);
+    assert_null(w->app);
+    assert_null(w->version);
+    assert_null(w->image_tag);
+    k8s_workload_free(&w->row);
+
+    /* progressing: old replicas still terminating (replicas > updated) */
+    w = deploy_sq("{'metadata':{'name':'a','uid':'u3','namespace':'n','generation':2},"
+                  "'spec':{'replicas':2},'status':{'observedGeneration':2,'replicas':3,"
+                  "'updatedReplicas':2,'readyReplicas':3,'availableReplicas':3}}");
+    assert_int_equal(w->rollout, K8S_ROLLOUT_PROGRESSING);
+    k8s_workload_free(&w->row);
+
+    /* progressing: updated but not yet available */
+    w = deploy_sq("{'metadata':{'name':'a','uid':'u4','namespace':'n','generation':2},"
+                  "'spec':{'replicas':2},'status':{'observedGeneration':2,'replicas':2,"
+                  "'updatedReplicas':2,'readyReplicas':1,'availableReplicas':1}}");
+    assert_int_equal(w->rollout, K8S_ROLLOUT_PROGRESSING);
+    assert_int_equal(w->ready, 1);
+    k8s_workload_free(&w->row);
+
+    /* stalled: the Progressing condition is False */
+    w = deploy_sq("{'metadata':{'name':'a','uid':'u5','namespace':'n','generation':2},"
+                  "'spec':{'replicas':2},'status':{'observedGeneration':2,'replicas':3,"
+                  "'updatedReplicas':1,'readyReplicas':2,'availableReplicas':2,"
+                  "'conditions':[{'type':'Available','status':'True'},{'type':'Progressing',"
+                  "'status':'False','reason':'ProgressDeadlineExceeded'}]}}");
+    assert_int_equal(w->rollout, K8S_ROLLOUT_STALLED);
+    assert_string_equal(w->stall_reason, "ProgressDeadlineExceeded");
+    k8s_workload_free(&w->row);
+
+    /* no spec.replicas: the API's default of 1; nothing in status yet */
+    w = deploy_sq("{'metadata':{'name':'a','uid':'u6','namespace':'n','generation':1},"
+                  "'spec':{'template':{'spec':{'containers':[{'image':'busybox'}]}}}}");
+    assert_int_equal(w->desired, 1);
+    assert_int_equal(w->ready, 0);
+    assert_string_equal(w->image_tag, "latest");
+    assert_int_equal(w->rollout, K8S_ROLLOUT_PROGRESSING);
+    k8s_workload_free(&w->row);
+
+    /* scaled to zero and observed: complete */
+    w = deploy_sq("{'metadata':{'name':'a','uid':'u7','namespace':'n','generation':3},"
+                  "'spec':{'replicas':0},'status':{'observedGeneration':3}}");
+    assert_int_equal(w->desired, 0);
+    assert_int_equal(w->rollout, K8S_ROLLOUT_COMPLETE);
+    k8s_workload_free(&w->row);
+}
+
+static void test_statefulset_inline(void **state)
+{
+    struct k8s_workload *w;
+    char *err = NULL;
+    json_t *bad;
+
+    (void)state;
+    /* complete: current and update revisions agree, every replica ready */
+    w = sts_sq("{'metadata':{'name':'db','namespace':'dmi','uid':'s1','generation':2,"
+               "'labels':{'app.kubernetes.io/name':'postgres','app.kubernetes.io/version':'15'}},"
+               "'spec':{'replicas':3,'template':{'spec':{'containers':[{'image':'postgres:15.4'}]}},"
+               "'updateStrategy':{'type':'RollingUpdate'}},"
+               "'status':{'observedGeneration':2,'replicas':3,'readyReplicas':3,"
+               "'currentReplicas':3,'updatedReplicas':3,'availableReplicas':3,"
+               "'currentRevision':'db-7d9','updateRevision':'db-7d9'}}");
+    assert_string_equal(w->app, "postgres");
+    assert_string_equal(w->version, "15");
+    assert_string_equal(w->image_tag, "15.4");
+    assert_int_equal(w->desired, 3);
+    assert_int_equal(w->ready, 3);
+    assert_int_equal(w->available, 3);
+    assert_int_equal(w->rollout, K8S_ROLLOUT_COMPLETE);
+    k8s_workload_free(&w->row);
+
+    /* progressing: revisions differ while pods are replaced; no availableReplicas (pre-1.22) */
+    w = sts_sq("{'metadata':{'name':'db','namespace':'dmi','uid':'s2','generation':3},"
+               "'spec':{'replicas':3},'status':{'observedGeneration':3,'replicas':3,"
+               "'readyReplicas':3,'updatedReplicas':1,'currentRevision':'db-7d9',"
+               "'updateRevision':'db-8aa'}}");
+    assert_int_equal(w->rollout, K8S_ROLLOUT_PROGRESSING);
+    assert_int_equal(w->available, 3); /* readyReplicas stands in */
+    assert_int_equal(w->updated, 1);
+    k8s_workload_free(&w->row);
+
+    /* progressing: not every replica ready */
+    w = sts_sq("{'metadata':{'name':'db','namespace':'dmi','uid':'s3','generation':1},"
+               "'spec':{'replicas':3},'status':{'observedGeneration':1,'readyReplicas':2,"
+               "'currentRevision':'r','updateRevision':'r'}}");
+    assert_int_equal(w->rollout, K8S_ROLLOUT_PROGRESSING);
+    k8s_workload_free(&w->row);
+
+    /* partitioned rolling update: complete once the pods above the partition are updated */
+    w = sts_sq("{'metadata':{'name':'db','namespace':'dmi','uid':'s4','generation':4},"
+               "'spec':{'replicas':3,'updateStrategy':{'type':'RollingUpdate',"
+               "'rollingUpdate':{'partition':2}}},'status':{'observedGeneration':4,"
+               "'readyReplicas':3,'updatedReplicas':1,'currentRevision':'a',"
+               "'updateRevision':'b'}}");
+    assert_int_equal(w->rollout, K8S_ROLLOUT_COMPLETE);
+    k8s_workload_free(&w->row);
+
+    /* never observed */
+    w = sts_sq("{'metadata':{'name':'db','namespace':'dmi','uid':'s5','generation':1},"
+               "'spec':{'replicas':1}}");
+    assert_int_equal(w->rollout, K8S_ROLLOUT_PROGRESSING);
+    k8s_workload_free(&w->row);
+
+    /* no uid: an error naming the object, and wrong types never crash */
+    bad = json_sq("{'metadata':{'name':'db','namespace':'dmi'}}");
+    assert_null(k8s_statefulset_parse(bad, &err));
+    assert_non_null(err);
+    assert_non_null(strstr(err, "statefulset dmi/db: metadata.uid missing"));
+    free(err);
+    json_decref(bad);
+    bad = json_sq("{'metadata':{'name':'x','uid':'u','labels':7},'spec':{'replicas':'3',"
+                  "'template':{'spec':{'containers':[{'image':5}]}}},'status':[]}");
+    w = k8s_deployment_parse(bad, NULL);
+    assert_non_null(w);
+    assert_null(w->ns);
+    assert_null(w->image_tag);
+    assert_int_equal(w->desired, 1);
+    k8s_workload_free(&w->row);
+    json_decref(bad);
+}
+
+/* Control characters in labels and images never reach a row. */
+static void test_workload_sanitized(void **state)
+{
+    json_t *j = json_pack("{s:{s:s,s:s,s:s,s:{s:s}},s:{s:{s:{s:[{s:s}]}}}}", "metadata", "name",
+                          "w", "namespace", "n", "uid", "u", "labels", K8S_LABEL_APP,
+                          "evil\x1b[2Japp", "spec", "template", "spec", "containers", "image",
+                          "img:1\x1b]0;x\x07");
+    struct k8s_workload *w = k8s_deployment_parse(j, NULL);
+
+    (void)state;
+    assert_non_null(w);
+    assert_null(strchr(w->app, '\x1b'));
+    assert_null(strchr(w->image_tag, '\x1b'));
+    assert_null(strchr(w->image_tag, '\x07'));
+    k8s_workload_free(&w->row);
+    json_decref(j);
+}
+
+static void test_deployment_fixtures(void **state)
+{
+    static const struct {
+        const char *file;
+        const char *name, *app, *tag;
+        int64_t created;
+    } want[] = {
+        {"k8s/deploymentlist_k3s_default.json", "nginx-deployment", NULL, "latest", 1669902258},
+        {"k8s/deploymentlist_k3s_kube-system.json", "traefik", "traefik", "2.6.2", 1663940795},
+        {"k8s/deploymentlist_k3s_kube-system.json", "coredns", NULL, "1.9.1", 1663940770},
+    };
+
+    (void)state;
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+        json_t *list = load_fixture(want[k].file);
+        json_t *items = json_object_get(list, "items");
+        size_t i;
+        json_t *item;
+        bool found = false;
+
+        assert_string_equal(json_string_value(json_object_get(list, "kind")), "DeploymentList");
+        json_array_foreach (items, i, item) {
+            char *err = NULL;
+            struct k8s_workload *w = k8s_deployment_parse(item, &err);
+
+            assert_non_null(w);
+            assert_int_equal(strlen(w->row.uid), 36);
+            /* every k3s deployment in the fixtures has rolled out: 1/1, complete */
+            assert_int_equal(w->desired, 1);
+            assert_int_equal(w->ready, 1);
+            assert_int_equal(w->updated, 1);
+            assert_int_equal(w->available, 1);
+            assert_int_equal(w->rollout, K8S_ROLLOUT_COMPLETE);
+            if (strcmp(w->name, want[k].name) == 0) {
+                found = true;
+                if (want[k].app == NULL) {
+                    assert_null(w->app);
+                } else {
+                    assert_string_equal(w->app, want[k].app);
+                }
+                assert_null(w->version);
+                assert_string_equal(w->image_tag, want[k].tag);
+                assert_int_equal(w->created, want[k].created);
+            }
+            k8s_workload_free(&w->row);
+        }
+        assert_true(found);
+        json_decref(list);
+    }
+}
+
 /* ---- time and formatting ---- */
 
 static void test_parse_time(void **state)
@@ -840,7 +1118,9 @@ int main(void)
         cmocka_unit_test(test_watch_stream),      cmocka_unit_test(test_namespace_inline),
         cmocka_unit_test(test_namespace_fixture), cmocka_unit_test(test_parse_time),
         cmocka_unit_test(test_fmt_age),           cmocka_unit_test(test_fmt_restarts),
-        cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_threads),           cmocka_unit_test(test_image_tag),
+        cmocka_unit_test(test_deployment_inline), cmocka_unit_test(test_statefulset_inline),
+        cmocka_unit_test(test_workload_sanitized), cmocka_unit_test(test_deployment_fixtures),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

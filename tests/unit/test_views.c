@@ -1,11 +1,13 @@
 /* Views over a store built by hand: default order, scope, sorting (stable, numeric where
- * numeric), the tenants view's counts and its drill-down target. */
+ * numeric), the tenants view's counts and its drill-down target, the apps view (restarts
+ * summed from pods, versions side by side, rollout status) and its drill-down to pods. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/k8s_model.h"
@@ -43,12 +45,109 @@ static void add_pod(const char *ns, const char *name, const char *status, int re
     store_put(store_table(&S, STORE_POD), &p->row);
 }
 
+static void add_app_pod(const char *ns, const char *name, const char *app, const char *version,
+                        int restarts)
+{
+    struct k8s_pod *p = xcalloc(1, sizeof *p);
+
+    p->row.uid = xasprintf("%s/%s", ns, name);
+    p->ns = xstrdup(ns);
+    p->name = xstrdup(name);
+    p->status = xstrdup("Running");
+    p->app = xstrdup(app);
+    p->version = xstrdup(version);
+    p->ready = 1;
+    p->total = 1;
+    p->restarts = restarts;
+    p->created = 700;
+    store_put(store_table(&S, STORE_POD), &p->row);
+}
+
+struct wl_spec {
+    enum k8s_workload_kind kind;
+    const char *ns, *name, *app, *version, *tag;
+    int desired, ready;
+    enum k8s_rollout rollout;
+    const char *stall;
+    int64_t created;
+};
+
+static void add_workload(const struct wl_spec *sp)
+{
+    struct k8s_workload *w = xcalloc(1, sizeof *w);
+
+    w->row.uid = xasprintf("wl-%s/%s", sp->ns, sp->name);
+    w->kind = sp->kind;
+    w->ns = xstrdup(sp->ns);
+    w->name = xstrdup(sp->name);
+    w->app = xstrdup(sp->app);
+    w->version = xstrdup(sp->version);
+    w->image_tag = xstrdup(sp->tag);
+    w->desired = sp->desired;
+    w->ready = sp->ready;
+    w->updated = sp->ready;
+    w->available = sp->ready;
+    w->rollout = sp->rollout;
+    w->stall_reason = xstrdup(sp->stall);
+    w->created = sp->created;
+    store_put(store_table(&S, sp->kind == K8S_WORKLOAD_STATEFULSET ? STORE_STATEFULSET
+                                                                   : STORE_DEPLOYMENT),
+              &w->row);
+}
+
+static const struct wl_spec workloads[] = {
+    {K8S_WORKLOAD_DEPLOYMENT, "dmi", "web-v2", "web", "2.0", "2.0", 2, 1,
+     K8S_ROLLOUT_PROGRESSING, NULL, 900},
+    {K8S_WORKLOAD_DEPLOYMENT, "dmi", "web-v1", "web", "1.0", "1.0", 3, 3, K8S_ROLLOUT_COMPLETE,
+     NULL, 500},
+    {K8S_WORKLOAD_STATEFULSET, "dmi", "db", NULL, NULL, "15", 1, 1, K8S_ROLLOUT_COMPLETE, NULL,
+     100},
+    {K8S_WORKLOAD_DEPLOYMENT, "skat", "api", "api", "3", "latest", 1, 0, K8S_ROLLOUT_STALLED,
+     "ProgressDeadlineExceeded", 300},
+    {K8S_WORKLOAD_DEPLOYMENT, "kube-system", "coredns", NULL, NULL, "1.9.1", 1, 1,
+     K8S_ROLLOUT_COMPLETE, NULL, 50},
+};
+
+static const char *const app_pods[] = {"dmi/web-v1-a", "dmi/web-v1-b", "dmi/web-v2-a",
+                                       "dmi/db-0", "skat/web-x"};
+
+static void add_apps(void)
+{
+    for (size_t i = 0; i < sizeof workloads / sizeof workloads[0]; i++) {
+        add_workload(&workloads[i]);
+    }
+    add_app_pod("dmi", "web-v1-a", "web", "1.0", 2);
+    add_app_pod("dmi", "web-v1-b", "web", "1.0", 3);
+    add_app_pod("dmi", "web-v2-a", "web", "2.0", 5);
+    add_app_pod("dmi", "db-0", "db", NULL, 7);
+    add_app_pod("skat", "web-x", "web", "1.0", 100); /* another namespace's web */
+}
+
+static void del_apps(void)
+{
+    for (size_t i = 0; i < sizeof workloads / sizeof workloads[0]; i++) {
+        char *uid = xasprintf("wl-%s/%s", workloads[i].ns, workloads[i].name);
+
+        assert_true(store_del(store_table(&S, workloads[i].kind == K8S_WORKLOAD_STATEFULSET
+                                                  ? STORE_STATEFULSET
+                                                  : STORE_DEPLOYMENT),
+                              uid));
+        free(uid);
+    }
+    for (size_t i = 0; i < sizeof app_pods / sizeof app_pods[0]; i++) {
+        assert_true(store_del(store_table(&S, STORE_POD), app_pods[i]));
+    }
+    store_commit(&S);
+}
+
 static int setup(void **state)
 {
     (void)state;
     store_init(&S);
     store_set_free(&S, STORE_POD, k8s_pod_free);
     store_set_free(&S, STORE_NAMESPACE, k8s_namespace_free);
+    store_set_free(&S, STORE_DEPLOYMENT, k8s_workload_free);
+    store_set_free(&S, STORE_STATEFULSET, k8s_workload_free);
     add_ns("dmi", "dmi");
     add_ns("dmi-sandbox", "dmi");
     add_ns("skat", "skat");
@@ -162,10 +261,149 @@ static void test_tenants_counts_and_enter(void **state)
     names(v, buf, sizeof buf, 5);
     assert_string_equal(buf, "1 0"); /* pending */
     assert_true(v->ops->enter(v, &ALL, 0, &t));
-    assert_string_equal(t.view, "pods");
+    assert_string_equal(t.view, "apps");
     assert_string_equal(t.scope.tenant, "dmi");
+    assert_string_equal(t.scope.ns, "");
+    assert_string_equal(t.scope.app, "");
     assert_string_equal(t.label, "dmi");
     view_free(v);
+}
+
+/* The tones of one column, as letters: N normal, D dim, O ok, W warn, C crit, P pending. */
+static void tones(const struct view *v, char *out, size_t size, size_t col)
+{
+    struct view_ctx ctx = {&S, 10000, &ALL};
+    size_t i;
+
+    for (i = 0; i < v->ops->count(v) && i + 1 < size; i++) {
+        char cell[128];
+
+        out[i] = "NDOWCPU"[v->ops->cell(v, &ctx, i, col, cell, sizeof cell)];
+    }
+    out[i] = '\0';
+}
+
+static void test_apps_rows(void **state)
+{
+    struct view *v = view_new(registry_find("apps"));
+    struct view_ctx ctx = {&S, 10000, &ALL};
+    char buf[512];
+    char *path;
+
+    (void)state;
+    add_apps();
+    assert_true(v->ops->stale(v, &ctx));
+    v->ops->rebuild(v, &ctx);
+    assert_false(v->ops->stale(v, &ctx));
+    /* tenant, namespace, app, name: the two versions of web side by side */
+    names(v, buf, sizeof buf, 2);
+    assert_string_equal(buf, "db web-v1 web-v2 api coredns");
+    names(v, buf, sizeof buf, 0);
+    assert_string_equal(buf, "dmi dmi dmi skat -");
+    names(v, buf, sizeof buf, 3); /* APP: the label, else the name */
+    assert_string_equal(buf, "db web web api coredns");
+    names(v, buf, sizeof buf, 4);
+    assert_string_equal(buf, "- 1.0 2.0 3 -");
+    tones(v, buf, sizeof buf, 4); /* two versions of web in dmi: marked */
+    assert_string_equal(buf, "DWWND");
+    names(v, buf, sizeof buf, 5);
+    assert_string_equal(buf, "15 1.0 2.0 latest 1.9.1");
+    names(v, buf, sizeof buf, 6);
+    assert_string_equal(buf, "1/1 3/3 1/2 0/1 1/1");
+    tones(v, buf, sizeof buf, 6);
+    assert_string_equal(buf, "NNWWN");
+    /* RESTARTS: pods of the app in the namespace, by version; skat/web-x counts for none */
+    names(v, buf, sizeof buf, 9);
+    assert_string_equal(buf, "7 5 5 0 0");
+    names(v, buf, sizeof buf, 11);
+    assert_string_equal(buf, "complete complete progressing stalled: ProgressDeadlineExceeded "
+                             "complete");
+    tones(v, buf, sizeof buf, 11);
+    assert_string_equal(buf, "OOPCO");
+    names(v, buf, sizeof buf, 12);
+    assert_string_equal(buf, "StatefulSet Deployment Deployment Deployment Deployment");
+
+    path = v->ops->object_path(v, 0);
+    assert_string_equal(path, "/apis/apps/v1/namespaces/dmi/statefulsets/db");
+    free(path);
+    path = v->ops->object_path(v, 1);
+    assert_string_equal(path, "/apis/apps/v1/namespaces/dmi/deployments/web-v1");
+    free(path);
+
+    /* A pod's restart shows after a rebuild. */
+    add_app_pod("dmi", "db-0", "db", NULL, 9);
+    assert_true(v->ops->stale(v, &ctx));
+    v->ops->rebuild(v, &ctx);
+    names(v, buf, sizeof buf, 9);
+    assert_string_equal(buf, "9 5 5 0 0");
+
+    /* Sorting: RESTARTS descending, ties in the default order; AGE youngest first. */
+    v->sort_col = 9;
+    v->sort_desc = true;
+    v->ops->sort(v, 9, true);
+    names(v, buf, sizeof buf, 2);
+    assert_string_equal(buf, "db web-v1 web-v2 api coredns");
+    v->sort_desc = false;
+    v->ops->sort(v, 9, false);
+    names(v, buf, sizeof buf, 2);
+    assert_string_equal(buf, "api coredns web-v1 web-v2 db");
+    v->sort_col = 10;
+    v->ops->sort(v, 10, false);
+    names(v, buf, sizeof buf, 2);
+    assert_string_equal(buf, "web-v2 web-v1 api db coredns");
+    v->ops->rebuild(v, &ctx); /* a rebuild keeps the order */
+    names(v, buf, sizeof buf, 2);
+    assert_string_equal(buf, "web-v2 web-v1 api db coredns");
+    view_free(v);
+    del_apps();
+}
+
+static void test_apps_scope_and_enter(void **state)
+{
+    struct view *tv = view_new(registry_find("tenants"));
+    struct view *v = view_new(registry_find("apps"));
+    struct view *pv = view_new(registry_find("pods"));
+    struct view_ctx ctx = {&S, 10000, &ALL};
+    struct view_target t, t2;
+    char buf[512];
+
+    (void)state;
+    add_apps();
+    /* tenants > dmi > apps */
+    tv->ops->rebuild(tv, &ctx);
+    assert_true(tv->ops->enter(tv, &ALL, 0, &t));
+    assert_string_equal(t.view, "apps");
+    assert_ptr_equal(registry_find(t.view), v->ops);
+    ctx.scope = &t.scope;
+    v->ops->rebuild(v, &ctx);
+    names(v, buf, sizeof buf, 2);
+    assert_string_equal(buf, "db web-v1 web-v2");
+    /* apps > web (row 2: web-v2) > pods of web in dmi */
+    assert_true(v->ops->enter(v, &t.scope, 2, &t2));
+    assert_string_equal(t2.view, "pods");
+    assert_string_equal(t2.label, "web");
+    assert_string_equal(t2.scope.tenant, "dmi");
+    assert_string_equal(t2.scope.ns, "dmi");
+    assert_string_equal(t2.scope.app, "web");
+    assert_false(v->ops->enter(v, &t.scope, 3, &t2));
+    ctx.scope = &t2.scope;
+    pv->ops->rebuild(pv, &ctx);
+    names(pv, buf, sizeof buf, 2);
+    assert_string_equal(buf, "web-v1-a web-v1-b web-v2-a");
+    /* :apps narrowed by namespace alone */
+    {
+        struct view_scope ks = {0};
+
+        strcpy(ks.ns, "kube-system");
+        ctx.scope = &ks;
+        v->ops->rebuild(v, &ctx);
+        names(v, buf, sizeof buf, 2);
+        assert_string_equal(buf, "coredns");
+    }
+    view_free(tv);
+    view_free(v);
+    view_free(pv);
+    del_apps();
 }
 
 int main(void)
@@ -174,6 +412,8 @@ int main(void)
         cmocka_unit_test(test_pods_default_order_and_scope),
         cmocka_unit_test(test_pods_sort_numeric_and_stable),
         cmocka_unit_test(test_tenants_counts_and_enter),
+        cmocka_unit_test(test_apps_rows),
+        cmocka_unit_test(test_apps_scope_and_enter),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,545 @@
+/* The apps view: every Deployment and StatefulSet in scope, with its tenant from the
+ * namespace's label, the restarts of its pods and kubectl's rollout status. Two workloads of
+ * the same app in one namespace with different versions are two rows, their VERSION marked.
+ * Enter shows the app's pods. */
+#define _GNU_SOURCE /* qsort_r */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/k8s_model.h"
+#include "core/xalloc.h"
+#include "views/view.h"
+
+enum apps_col {
+    AC_TENANT,
+    AC_NAMESPACE,
+    AC_NAME,
+    AC_APP,
+    AC_VERSION,
+    AC_IMAGE,
+    AC_READY,
+    AC_UPTODATE,
+    AC_AVAILABLE,
+    AC_RESTARTS,
+    AC_AGE,
+    AC_ROLLOUT,
+    AC_KIND,
+    AC_COUNT
+};
+
+static const struct view_column apps_columns[AC_COUNT] = {
+    [AC_TENANT] = {"TENANT", 6, 0, 'E'},
+    [AC_NAMESPACE] = {"NAMESPACE", 9, 0, 'P'},
+    [AC_NAME] = {"NAME", 12, COL_GROW, 'N'},
+    [AC_APP] = {"APP", 8, 0, 'M'},
+    [AC_VERSION] = {"VERSION", 7, 0, 'V'},
+    [AC_IMAGE] = {"IMAGE", 6, 0, 'I'},
+    [AC_READY] = {"READY", 5, COL_RIGHT, 'R'},
+    [AC_UPTODATE] = {"UP-TO-DATE", 10, COL_RIGHT, 'U'},
+    [AC_AVAILABLE] = {"AVAILABLE", 9, COL_RIGHT, 'L'},
+    [AC_RESTARTS] = {"RESTARTS", 8, COL_RIGHT, 'T'},
+    [AC_AGE] = {"AGE", 4, COL_RIGHT, 'A'},
+    [AC_ROLLOUT] = {"ROLLOUT", 11, COL_NOTRUNC, 'O'},
+    [AC_KIND] = {"KIND", 11, COL_OPTIONAL, 'K'},
+};
+
+struct app_entry {
+    const struct k8s_workload *w;
+    const char *tenant; /* borrowed from the namespace row; NULL when unlabelled */
+    const char *app;    /* w->app, else w->name */
+    int64_t restarts;   /* sum over the app's pods */
+    bool version_split; /* another workload of this app in the namespace has another version */
+    uint32_t rank;      /* position in the default order: the cheap tie-break of sorts */
+};
+
+struct apps_ns_tenant {
+    const char *name;
+    const char *tenant;
+};
+
+struct apps_state {
+    struct app_entry *rows;
+    size_t count, cap;
+    uint64_t ns_gen, pod_gen, deploy_gen, sts_gen;
+    bool built;
+};
+
+static int apps_ns_tenant_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct apps_ns_tenant *)a)->name,
+                  ((const struct apps_ns_tenant *)b)->name);
+}
+
+static int apps_str_cmp_null(const char *a, const char *b)
+{
+    if (a == NULL || b == NULL) {
+        return (a == NULL) - (b == NULL);
+    }
+    return strcmp(a, b);
+}
+
+static int apps_int_cmp(int64_t a, int64_t b)
+{
+    return (a > b) - (a < b);
+}
+
+static const char *apps_kind_name(const struct k8s_workload *w)
+{
+    return w->kind == K8S_WORKLOAD_STATEFULSET ? "StatefulSet" : "Deployment";
+}
+
+/* Default order: tenant (unlabelled last), namespace, app, name: versions side by side. */
+static int apps_entry_cmp(const void *pa, const void *pb)
+{
+    const struct app_entry *a = pa, *b = pb;
+    int c = a->tenant == b->tenant ? 0 : apps_str_cmp_null(a->tenant, b->tenant);
+
+    if (c == 0) {
+        c = strcmp(a->w->ns, b->w->ns);
+    }
+    if (c == 0) {
+        c = strcmp(a->app, b->app);
+    }
+    if (c == 0) {
+        c = strcmp(a->w->name, b->w->name);
+    }
+    if (c == 0) {
+        c = apps_int_cmp(a->w->kind, b->w->kind);
+    }
+    return c;
+}
+
+/* Orders entry pointers by namespace and app (the pods' lookup key). */
+static int apps_ns_app_cmp(const char *ns_a, const char *app_a, const char *ns_b, const char *app_b)
+{
+    int c = strcmp(ns_a, ns_b);
+
+    return c != 0 ? c : strcmp(app_a, app_b);
+}
+
+static int apps_idx_cmp(const void *pa, const void *pb)
+{
+    const struct app_entry *a = *(struct app_entry *const *)pa;
+    const struct app_entry *b = *(struct app_entry *const *)pb;
+
+    return apps_ns_app_cmp(a->w->ns, a->app, b->w->ns, b->app);
+}
+
+static bool apps_in_scope(const struct view_scope *sc, const struct k8s_workload *w,
+                          const char *app, const char *tenant)
+{
+    if (sc->tenant[0] != '\0' && (tenant == NULL || strcmp(tenant, sc->tenant) != 0)) {
+        return false;
+    }
+    if (sc->ns[0] != '\0' && strcmp(w->ns, sc->ns) != 0) {
+        return false;
+    }
+    return sc->app[0] == '\0' || strcmp(app, sc->app) == 0;
+}
+
+static int apps_cmp_col(const struct app_entry *a, const struct app_entry *b, int col)
+{
+    const struct k8s_workload *x = a->w, *y = b->w;
+    int c = 0;
+
+    switch ((enum apps_col)col) {
+    case AC_TENANT:
+        c = apps_str_cmp_null(a->tenant, b->tenant);
+        break;
+    case AC_NAMESPACE:
+        c = strcmp(x->ns, y->ns);
+        break;
+    case AC_NAME:
+        c = strcmp(x->name, y->name);
+        break;
+    case AC_APP:
+        c = strcmp(a->app, b->app);
+        break;
+    case AC_VERSION:
+        c = apps_str_cmp_null(x->version, y->version);
+        break;
+    case AC_IMAGE:
+        c = apps_str_cmp_null(x->image_tag, y->image_tag);
+        break;
+    case AC_READY:
+        c = apps_int_cmp(x->ready, y->ready);
+        if (c == 0) {
+            c = apps_int_cmp(x->desired, y->desired);
+        }
+        break;
+    case AC_UPTODATE:
+        c = apps_int_cmp(x->updated, y->updated);
+        break;
+    case AC_AVAILABLE:
+        c = apps_int_cmp(x->available, y->available);
+        break;
+    case AC_RESTARTS:
+        c = apps_int_cmp(a->restarts, b->restarts);
+        break;
+    case AC_AGE: /* youngest first, as ages read */
+        c = apps_int_cmp(y->created, x->created);
+        break;
+    case AC_ROLLOUT:
+        c = apps_int_cmp(x->rollout, y->rollout);
+        if (c == 0) {
+            c = apps_str_cmp_null(x->stall_reason, y->stall_reason);
+        }
+        break;
+    case AC_KIND:
+        c = strcmp(apps_kind_name(x), apps_kind_name(y));
+        break;
+    case AC_COUNT:
+        break;
+    }
+    return c;
+}
+
+struct apps_sort {
+    int col;
+    bool desc;
+};
+
+static int apps_rank_cmp(const void *pa, const void *pb, void *arg)
+{
+    const struct app_entry *a = pa, *b = pb;
+
+    (void)arg;
+    return apps_int_cmp(a->rank, b->rank);
+}
+
+static int apps_sort_cmp(const void *pa, const void *pb, void *arg)
+{
+    const struct app_entry *a = pa, *b = pb;
+    const struct apps_sort *as = arg;
+    int c = apps_cmp_col(a, b, as->col);
+
+    if (as->desc) {
+        c = -c;
+    }
+    return c != 0 ? c : apps_int_cmp(a->rank, b->rank);
+}
+
+static void apps_order(struct apps_state *st, int col, bool desc)
+{
+    struct apps_sort as = {col, desc};
+
+    if (st->count < 2) {
+        return;
+    }
+    if (col >= 0) {
+        qsort_r(st->rows, st->count, sizeof *st->rows, apps_sort_cmp, &as);
+    } else {
+        qsort_r(st->rows, st->count, sizeof *st->rows, apps_rank_cmp, NULL);
+    }
+}
+
+static void apps_sort(struct view *v, size_t col, bool desc)
+{
+    apps_order(v->state, (int)col, desc);
+}
+
+static bool apps_stale(const struct view *v, const struct view_ctx *ctx)
+{
+    const struct apps_state *st = v->state;
+    const struct store_table *t = ctx->store->tables;
+
+    return !st->built || st->ns_gen != t[STORE_NAMESPACE].gen || st->pod_gen != t[STORE_POD].gen ||
+           st->deploy_gen != t[STORE_DEPLOYMENT].gen || st->sts_gen != t[STORE_STATEFULSET].gen;
+}
+
+/* Adds the workloads of one table that are in scope. */
+static void apps_collect(struct apps_state *st, const struct store_table *t,
+                         const struct apps_ns_tenant *map, size_t nmap,
+                         const struct view_scope *scope)
+{
+    for (size_t i = 0; i < t->count; i++) {
+        const struct k8s_workload *w = (const struct k8s_workload *)t->rows[i];
+        struct apps_ns_tenant key = {w->ns != NULL ? w->ns : "", NULL};
+        const struct apps_ns_tenant *hit;
+        const char *app = w->app != NULL ? w->app : w->name;
+
+        if (w->ns == NULL) {
+            continue;
+        }
+        hit = bsearch(&key, map, nmap, sizeof *map, apps_ns_tenant_cmp);
+        if (!apps_in_scope(scope, w, app, hit != NULL ? hit->tenant : NULL)) {
+            continue;
+        }
+        st->rows[st->count] =
+            (struct app_entry){.w = w, .tenant = hit != NULL ? hit->tenant : NULL, .app = app};
+        st->count++;
+    }
+}
+
+/* True if the pod's version (when both carry one) is the workload's. */
+static bool apps_version_match(const struct k8s_workload *w, const struct k8s_pod *p)
+{
+    return w->version == NULL || p->version == NULL || strcmp(w->version, p->version) == 0;
+}
+
+/* RESTARTS: the pods of each app (same namespace and app label) summed; with versions side
+ * by side, a pod counts for the workload of its version. Marks split versions too. */
+static void apps_link_pods(struct apps_state *st, const struct store_table *pt)
+{
+    struct app_entry **idx = xcalloc(st->count + 1, sizeof *idx);
+    size_t n = st->count;
+
+    for (size_t i = 0; i < n; i++) {
+        idx[i] = &st->rows[i];
+    }
+    qsort(idx, n, sizeof *idx, apps_idx_cmp);
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        bool split = false;
+
+        while (j < n && apps_idx_cmp(&idx[i], &idx[j]) == 0) {
+            if (apps_str_cmp_null(idx[i]->w->version, idx[j]->w->version) != 0) {
+                split = true;
+            }
+            j++;
+        }
+        for (size_t k = i; k < j; k++) {
+            idx[k]->version_split = split;
+        }
+        i = j;
+    }
+    for (size_t i = 0; i < pt->count && n > 0; i++) {
+        const struct k8s_pod *p = (const struct k8s_pod *)pt->rows[i];
+        size_t lo = 0, hi = n;
+
+        if (p->app == NULL || p->ns == NULL) {
+            continue;
+        }
+        while (lo < hi) { /* first entry not below (ns, app) */
+            size_t mid = lo + (hi - lo) / 2;
+
+            if (apps_ns_app_cmp(idx[mid]->w->ns, idx[mid]->app, p->ns, p->app) < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        for (; lo < n && apps_ns_app_cmp(idx[lo]->w->ns, idx[lo]->app, p->ns, p->app) == 0; lo++) {
+            if (apps_version_match(idx[lo]->w, p)) {
+                idx[lo]->restarts += p->restarts;
+            }
+        }
+    }
+    free(idx);
+}
+
+static void apps_rebuild(struct view *v, const struct view_ctx *ctx)
+{
+    struct apps_state *st = v->state;
+    const struct store_table *nt = &ctx->store->tables[STORE_NAMESPACE];
+    const struct store_table *pt = &ctx->store->tables[STORE_POD];
+    const struct store_table *dt = &ctx->store->tables[STORE_DEPLOYMENT];
+    const struct store_table *sst = &ctx->store->tables[STORE_STATEFULSET];
+    struct apps_ns_tenant *map = xcalloc(nt->count + 1, sizeof *map);
+    size_t total = dt->count + sst->count;
+
+    for (size_t i = 0; i < nt->count; i++) {
+        const struct k8s_namespace *ns = (const struct k8s_namespace *)nt->rows[i];
+
+        map[i].name = ns->name;
+        map[i].tenant = ns->tenant;
+    }
+    qsort(map, nt->count, sizeof *map, apps_ns_tenant_cmp);
+    if (st->rows == NULL || st->cap < total) {
+        st->cap = total + total / 4 + 16;
+        free(st->rows);
+        st->rows = xmalloc(st->cap * sizeof *st->rows);
+    }
+    st->count = 0;
+    apps_collect(st, dt, map, nt->count, ctx->scope);
+    apps_collect(st, sst, map, nt->count, ctx->scope);
+    free(map);
+    if (st->count > 1) {
+        qsort(st->rows, st->count, sizeof *st->rows, apps_entry_cmp);
+    }
+    apps_link_pods(st, pt);
+    for (size_t i = 0; i < st->count; i++) {
+        st->rows[i].rank = (uint32_t)i;
+    }
+    if (v->sort_col >= 0) {
+        apps_order(st, v->sort_col, v->sort_desc);
+    }
+    st->ns_gen = nt->gen;
+    st->pod_gen = pt->gen;
+    st->deploy_gen = dt->gen;
+    st->sts_gen = sst->gen;
+    st->built = true;
+}
+
+static size_t apps_count(const struct view *v)
+{
+    const struct apps_state *st = v->state;
+
+    return st->count;
+}
+
+static enum view_tone apps_cell(const struct view *v, const struct view_ctx *ctx, size_t row,
+                                size_t col, char *buf, size_t size)
+{
+    const struct apps_state *st = v->state;
+    const struct app_entry *e = &st->rows[row];
+    const struct k8s_workload *w = e->w;
+
+    switch ((enum apps_col)col) {
+    case AC_TENANT:
+        snprintf(buf, size, "%s", e->tenant != NULL ? e->tenant : "-");
+        return e->tenant != NULL ? TONE_NORMAL : TONE_DIM;
+    case AC_NAMESPACE:
+        snprintf(buf, size, "%s", w->ns);
+        return TONE_NORMAL;
+    case AC_NAME:
+        snprintf(buf, size, "%s", w->name);
+        return TONE_NORMAL;
+    case AC_APP:
+        snprintf(buf, size, "%s", e->app);
+        return TONE_NORMAL;
+    case AC_VERSION:
+        snprintf(buf, size, "%s", w->version != NULL ? w->version : "-");
+        if (e->version_split) {
+            return TONE_WARN;
+        }
+        return w->version != NULL ? TONE_NORMAL : TONE_DIM;
+    case AC_IMAGE:
+        snprintf(buf, size, "%s", w->image_tag != NULL ? w->image_tag : "-");
+        return w->image_tag != NULL ? TONE_NORMAL : TONE_DIM;
+    case AC_READY:
+        snprintf(buf, size, "%d/%d", (int)w->ready, (int)w->desired);
+        return w->ready < w->desired ? TONE_WARN : TONE_NORMAL;
+    case AC_UPTODATE:
+        snprintf(buf, size, "%d", (int)w->updated);
+        return w->updated < w->desired ? TONE_WARN : TONE_NORMAL;
+    case AC_AVAILABLE:
+        snprintf(buf, size, "%d", (int)w->available);
+        return w->available < w->desired ? TONE_WARN : TONE_NORMAL;
+    case AC_RESTARTS:
+        snprintf(buf, size, "%lld", (long long)e->restarts);
+        return TONE_NORMAL;
+    case AC_AGE:
+        if (w->created == 0) {
+            snprintf(buf, size, "<unknown>");
+        } else {
+            k8s_fmt_age(ctx->now - w->created, buf, size);
+        }
+        return TONE_NORMAL;
+    case AC_ROLLOUT:
+        switch (w->rollout) {
+        case K8S_ROLLOUT_COMPLETE:
+            snprintf(buf, size, "complete");
+            return TONE_OK;
+        case K8S_ROLLOUT_PROGRESSING:
+            snprintf(buf, size, "progressing");
+            return TONE_PENDING;
+        case K8S_ROLLOUT_STALLED:
+            snprintf(buf, size, "stalled: %s",
+                     w->stall_reason != NULL ? w->stall_reason : "unknown");
+            return TONE_CRIT;
+        }
+        break;
+    case AC_KIND:
+        snprintf(buf, size, "%s", apps_kind_name(w));
+        return TONE_NORMAL;
+    case AC_COUNT:
+        break;
+    }
+    buf[0] = '\0';
+    return TONE_NORMAL;
+}
+
+static const char *apps_row_key(const struct view *v, size_t row)
+{
+    const struct apps_state *st = v->state;
+
+    return row < st->count ? st->rows[row].w->row.uid : NULL;
+}
+
+/* Seconds until kubectl's age text for `age` changes. */
+static int64_t apps_age_next_change(int64_t age)
+{
+    if (age < 600) {
+        return 1;
+    }
+    if (age < 8 * 3600) {
+        return 60 - age % 60;
+    }
+    if (age < 8 * 86400) {
+        return 3600 - age % 3600;
+    }
+    return 86400 - age % 86400;
+}
+
+static int64_t apps_next_tick(const struct view *v, const struct view_ctx *ctx, size_t row)
+{
+    const struct apps_state *st = v->state;
+    const struct k8s_workload *w = st->rows[row].w;
+
+    return w->created != 0 ? apps_age_next_change(ctx->now - w->created) : -1;
+}
+
+static bool apps_enter(const struct view *v, const struct view_scope *scope, size_t row,
+                       struct view_target *out)
+{
+    const struct apps_state *st = v->state;
+    const struct app_entry *e;
+
+    if (row >= st->count) {
+        return false;
+    }
+    e = &st->rows[row];
+    out->view = "pods";
+    out->scope = *scope;
+    snprintf(out->scope.ns, sizeof out->scope.ns, "%s", e->w->ns);
+    snprintf(out->scope.app, sizeof out->scope.app, "%s", e->app);
+    snprintf(out->label, sizeof out->label, "%s", e->app);
+    return true;
+}
+
+static char *apps_object_path(const struct view *v, size_t row)
+{
+    const struct apps_state *st = v->state;
+    const struct k8s_workload *w;
+
+    if (row >= st->count) {
+        return NULL;
+    }
+    w = st->rows[row].w;
+    if (!k8s_valid_name(w->ns) || !k8s_valid_name(w->name)) {
+        return NULL;
+    }
+    return xasprintf("/apis/apps/v1/namespaces/%s/%s/%s", w->ns,
+                     w->kind == K8S_WORKLOAD_STATEFULSET ? "statefulsets" : "deployments", w->name);
+}
+
+static void apps_fini(struct view *v)
+{
+    struct apps_state *st = v->state;
+
+    free(st->rows);
+}
+
+static const char *const apps_aliases[] = {"app", "deploy",       "deployments",
+                                           "sts", "statefulsets", NULL};
+
+const struct view_ops apps_view = {
+    .name = "apps",
+    .aliases = apps_aliases,
+    .title = "apps",
+    .columns = apps_columns,
+    .ncolumns = AC_COUNT,
+    .state_size = sizeof(struct apps_state),
+    .fini = apps_fini,
+    .stale = apps_stale,
+    .rebuild = apps_rebuild,
+    .count = apps_count,
+    .cell = apps_cell,
+    .row_key = apps_row_key,
+    .next_tick = apps_next_tick,
+    .sort = apps_sort,
+    .enter = apps_enter,
+    .object_path = apps_object_path,
+};
