@@ -28,13 +28,13 @@ static const char usage[] =
     "                  [-c|--command VIEW] [--tenant NAME] [--theme NAME] [--readonly]\n"
     "                  [--demo] [--log FILE] [--version] [--help]\n"
     "\n"
-    "The operations console of the GovCloud platform: live tenants and pods.\n"
+    "The operations console of the GovCloud platform: live tenants, apps and pods.\n"
     "\n"
     "  --config FILE      configuration (default: $XDG_CONFIG_HOME/govconsole/config.ini)\n"
     "  --kubeconfig FILE  kubeconfig to read (default: [kubernetes] kubeconfig, $KUBECONFIG,\n"
     "                     else ~/.kube/config)\n"
     "  --context NAME     kubeconfig context (default: its current-context)\n"
-    "  -c, --command VIEW view to start on: pods (po), tenants (te)\n"
+    "  -c, --command VIEW view to start on: tenants (te), apps (deploy), pods (po)\n"
     "  --tenant NAME      show only this tenant's namespaces and pods\n"
     "  --theme NAME       colour theme: default, light, high-contrast, mono, or a file\n"
     "                     NAME.theme in $XDG_CONFIG_HOME/govconsole/themes\n"
@@ -219,7 +219,7 @@ int main(int argc, char **argv)
 
     parse_args(argc, argv, &args);
     if (args.command != NULL && registry_find(args.command) == NULL) {
-        fprintf(stderr, "govconsole: unknown view '%s' (available: pods, tenants)\n",
+        fprintf(stderr, "govconsole: unknown view '%s' (available: tenants, apps, pods)\n",
                 args.command);
         return 2;
     }

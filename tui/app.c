@@ -119,7 +119,7 @@ struct app {
 /* Commands of the command line other than view names. */
 static const char *const app_commands[] = {"q", "quit", "theme", "ctx", "help", NULL};
 /* Views of DESIGN.md that are not built yet: named so that :apps says so. */
-static const char *const app_planned[] = {"apps", "datasets", "routes", "alerts", "incidents",
+static const char *const app_planned[] = {"datasets", "routes", "alerts", "incidents",
                                           "sla", NULL};
 
 /* Microseconds on the monotonic clock (for the keystroke timing in the debug log). */
@@ -548,7 +548,7 @@ static void app_command(struct app *a, const char *line)
     } else if (app_word_in(cmd, app_planned)) {
         app_flash(a, true, "the %s view is not available yet", cmd);
     } else {
-        app_flash(a, true, "unknown command '%s' (views: :pods :tenants; also :theme :ctx :q)",
+        app_flash(a, true, "unknown command '%s' (views: :tenants :apps :pods; also :theme :ctx :q)",
                   cmd);
     }
 }

@@ -146,6 +146,25 @@ static int run_until_equal(int seconds)
     return diff;
 }
 
+/* Like run_until_equal, but on failure says where the client stands. */
+static void expect_world(int seconds)
+{
+    int diff = run_until_equal(seconds);
+
+    if (diff != 0) {
+        struct k8s_stats st;
+        const struct source_health *h = k8s_client_health(F.c);
+
+        k8s_client_stats(F.c, K8S_PODS, &st);
+        fail_msg("store differs from the world in %d pods after %d s: lists %zu pages %zu "
+                 "watches %zu events %zu bookmarks %zu relists_410 %zu failures %zu; "
+                 "state %d, error %s",
+                 diff, seconds, st.lists, st.pages, st.watches, st.events, st.bookmarks,
+                 st.relists_410, st.failures, (int)h->state,
+                 h->last_error ? h->last_error : "none");
+    }
+}
+
 static int run_until_synced(int seconds)
 {
     int64_t deadline = loop_now_ms() + seconds * 1000;
@@ -228,7 +247,7 @@ static void test_paged_list_equals_world(void **state)
     k8s_client_stats(F.c, K8S_PODS, &st);
     assert_true(st.pages >= 20); /* 2,000 pods in pages of 100 */
     assert_int_equal(store_table(&F.store, STORE_POD)->count, (size_t)sim_pod_count());
-    assert_int_equal(run_until_equal(10), 0);
+    expect_world(10);
     assert_true(store_table(&F.store, STORE_NAMESPACE)->count > 6);
     client_stop();
 }
@@ -240,10 +259,10 @@ static void test_churn_arrives_through_watch(void **state)
     (void)state;
     client_start(500);
     assert_int_equal(run_until_synced(30), 0);
-    assert_int_equal(run_until_equal(10), 0);
+    expect_world(10);
     k8s_client_stats(F.c, K8S_PODS, &before);
     sim_post("/_sim/churn?n=40");
-    assert_int_equal(run_until_equal(10), 0);
+    expect_world(10);
     k8s_client_stats(F.c, K8S_PODS, &after);
     assert_true(after.events > before.events);
     assert_int_equal(after.lists, before.lists); /* no relist was needed */
@@ -257,11 +276,11 @@ static void test_killed_watch_recovers(void **state)
     (void)state;
     client_start(500);
     assert_int_equal(run_until_synced(30), 0);
-    assert_int_equal(run_until_equal(10), 0);
+    expect_world(10);
     k8s_client_stats(F.c, K8S_PODS, &before);
     sim_post("/_sim/drop-watches");
     sim_post("/_sim/churn?n=30");
-    assert_int_equal(run_until_equal(60), 0);
+    expect_world(60);
     k8s_client_stats(F.c, K8S_PODS, &after);
     assert_true(after.watches > before.watches);
     client_stop();
@@ -274,13 +293,13 @@ static void test_expired_resource_version_relists(void **state)
     (void)state;
     client_start(500);
     assert_int_equal(run_until_synced(30), 0);
-    assert_int_equal(run_until_equal(10), 0);
+    expect_world(10);
     k8s_client_stats(F.c, K8S_PODS, &before);
     sim_post("/_sim/churn?n=25");
     sim_post("/_sim/compact");
     sim_post("/_sim/drop-watches");
     sim_post("/_sim/churn?n=25");
-    assert_int_equal(run_until_equal(60), 0);
+    expect_world(60);
     k8s_client_stats(F.c, K8S_PODS, &after);
     assert_true(after.relists_410 > before.relists_410);
     assert_true(after.lists > before.lists);
@@ -344,7 +363,7 @@ static void test_faults_are_reported_then_recover(void **state)
         free(path);
         /* Data stays while failing; after the fault clears the source recovers. */
         assert_true(store_table(&F.store, STORE_POD)->count > 0);
-        assert_int_equal(run_until_equal(60), 0);
+        expect_world(60);
         assert_int_equal(run_until_ok(10), 0);
     }
     client_stop();

@@ -115,3 +115,13 @@ wait_gone() { # regex [seconds]
     done
     return 1
 }
+
+# Ends the tmux server and waits until it is gone, so the next session starts a new one.
+tm_kill() {
+    tm kill-server >/dev/null 2>&1
+    for _ in $(seq 40); do
+        tm has-session 2>/dev/null || break
+        sleep 0.05
+    done
+    sleep 0.2
+}

@@ -22,7 +22,7 @@ check "unreachable server is shown as failing with the reason" wait_for 'kuberne
 tm has-session -t gc 2>/dev/null && [ ! -s "$WORK/exit" ] && ok "the console keeps running" || not_ok "the console keeps running"
 keys q
 [ "$(wait_exit 5)" = 0 ] && ok "q still exits 0" || not_ok "q still exits 0"
-tm kill-server 2>/dev/null
+tm_kill
 rm -f "$WORK/exit"
 
 # A server that answers 401: shown, not fatal; then it recovers.
@@ -31,7 +31,7 @@ start_console 120 30 "$BIN/govconsole --kubeconfig $WORK/kubeconfig"
 check "401 from the server is shown in the header" wait_for 'kubernetes: .*401'
 keys q
 wait_exit 5 >/dev/null
-tm kill-server 2>/dev/null
+tm_kill
 rm -f "$WORK/exit"
 kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null; SIM_PID=""
 
@@ -50,7 +50,7 @@ fi
 
 # SSH connection drop: the terminal goes away, the console exits within a second.
 pid=$(pgrep -f "^$BIN/govconsole --kubeconfig $WORK/kubeconfig" | head -1)
-tm kill-server
+tm_kill
 for _ in $(seq 20); do alive "$pid" || break; sleep 0.05; done
 alive "$pid" && { not_ok "hang-up ends the console within a second"; kill -9 "$pid"; } ||
     ok "hang-up ends the console within a second"
@@ -63,7 +63,7 @@ pid=$(pgrep -f "^$BIN/govconsole --kubeconfig $WORK/kubeconfig" | head -1)
 kill -TERM "$pid"
 st=$(wait_exit 3)
 [ "$st" = 143 ] && ok "SIGTERM ends the console (status 143)" || not_ok "SIGTERM ends the console (got $st)"
-tm kill-server 2>/dev/null
+tm_kill
 rm -f "$WORK/exit"
 
 # NO_COLOR: attributes only, no colour escape codes.
@@ -77,7 +77,7 @@ else
 fi
 keys q
 wait_exit 5 >/dev/null
-tm kill-server 2>/dev/null
+tm_kill
 rm -f "$WORK/exit"
 
 # --demo starts its own simulator and stops it on exit.
@@ -91,7 +91,7 @@ sleep 0.3
 [ -n "$simpid" ] && ! alive "$simpid" && ok "--demo stopped govsim on exit" || not_ok "--demo stopped govsim on exit"
 
 # ... and also when the console is killed outright.
-tm kill-server 2>/dev/null
+tm_kill
 rm -f "$WORK/exit"
 start_console 120 30 "$BIN/govconsole --demo"
 wait_for 'pods\(all\)\[[1-9]' 15 >/dev/null

@@ -19,10 +19,10 @@ keys C-u p o d s Enter
 check ":pods switches to the pods view" wait_for 'pods\(all\)\[200\]'
 keys : b o g u s Enter
 check "an unknown command is named" wait_for "unknown command 'bogus'"
-keys : a p p s Enter
-check "a view not built yet says so" wait_for 'apps view is not available yet'
+keys : r o u t e s Enter
+check "a view not built yet says so" wait_for 'routes view is not available yet'
 keys : Up
-check "Up walks the command history" wait_for '^:apps'
+check "Up walks the command history" wait_for '^:routes'
 keys Up
 check "Up again goes further back" wait_for '^:bogus'
 keys Escape
@@ -72,16 +72,42 @@ check "the help lists the sort keys" wait_for 'Sort by STATUS'
 keys Escape
 check "any key closes the help" wait_gone 'Keys: pods'
 
-# Drill-down and back with the same row selected.
+# Drill-down and back with the same row selected: tenants > TENANT > apps > APP > pods.
 keys : t e n a n t s Enter
 wait_for 'tenants\(all\)' >/dev/null
 keys j j
 check "the third tenant is selected" wait_for 'row 3 of 5'
 tenant=$(screen | sed -n 6p | awk '{print $1}')
 keys Enter
-check "Enter drills into the tenant's pods, with a breadcrumb" wait_for "tenants > $tenant > pods\($tenant\)"
+check "Enter drills into the tenant's apps, with a breadcrumb" wait_for "tenants > $tenant > apps\($tenant\)"
 keys Escape
 check "Esc returns to tenants with the same row selected" wait_for 'row 3 of 5'
+keys g
+wait_for 'row 1 of 5' >/dev/null
+[ "$(screen | sed -n 4p | awk '{print $1}')" = dmi ] && ok "dmi is the first tenant" ||
+    not_ok "dmi is the first tenant" "$(screen)"
+napps=$(( $(sim_get /apis/apps/v1/deployments | jq '[.items[] | select(.metadata.labels["govcloud.sit.dk/tenant"] == "dmi")] | length') +
+          $(sim_get /apis/apps/v1/statefulsets | jq '[.items[]? | select(.metadata.labels["govcloud.sit.dk/tenant"] == "dmi")] | length') ))
+keys Enter
+check "Enter on dmi shows its apps ($napps deployments and statefulsets)" wait_for "tenants > dmi > apps\(dmi\)\[$napps\]"
+keys j
+check "the second app is selected" wait_for "row 2 of $napps"
+app_ns=$(screen | sed -n 5p | awk '{print $2}')
+app=$(screen | sed -n 5p | awk '{print $4}')
+npods=$(sim_get "/api/v1/namespaces/$app_ns/pods?labelSelector=app.kubernetes.io%2Fname%3D$app" | jq '.items | length')
+keys Enter
+check "Enter on $app shows its pods ($npods in $app_ns), with a breadcrumb" wait_for "tenants > dmi > apps > $app > pods\(.*\)\[$npods\]"
+shown=$(screen | sed -n '4,$p' | awk '$1 == "dmi"' | grep -c .)
+others=$(screen | sed -n '4,$p' | awk '$1 == "dmi" && index($3, "'"$app"'-") != 1' | grep -c .)
+[ "$npods" -gt 0 ] && [ "$shown" -eq "$npods" ] && [ "$others" -eq 0 ] &&
+    ok "every pod on screen belongs to $app ($shown rows)" ||
+    not_ok "every pod on screen belongs to $app ($shown rows, $others others)" "$(screen)"
+keys Escape
+check "Esc returns to the apps" wait_for "tenants > dmi > apps\\(dmi\\)\\[$napps\\]"
+check "  ... with the same app selected" wait_for "row 2 of $napps"
+keys Escape
+check "Esc again returns to tenants with the same row selected" wait_for 'row 1 of 5'
+check "  ... on the tenants view" wait_for 'tenants\(all\)\[5\]'
 
 # Pager: raw object as YAML, search, JSON with Tab, q closes.
 keys : p o d s Enter
@@ -127,14 +153,14 @@ tm resize-window -t gc -x 150 -y 40
 check "back to 150x40: the table" wait_for 'pods\(all\)\[200\]'
 keys q
 check "q on the first view exits 0" bash -c "[ \"\$(cat $WORK/exit 2>/dev/null; sleep 1; cat $WORK/exit)\" != '' ] && grep -qx 0 $WORK/exit"
-tm kill-server 2>/dev/null
+tm_kill
 rm -f "$WORK/exit"
 
 # --theme with a bad theme at start: the default is used and the problem shown.
 start_console 150 40 "$BIN/govconsole --kubeconfig $WORK/kubeconfig --theme broken"
 check "--theme broken: reported at start, default used" wait_for 'broken.theme:2.*default theme'
 keys q
-tm kill-server 2>/dev/null
+tm_kill
 
 # [ui] mouse = false: clicks do nothing.
 printf '[ui]\nmouse = false\n' >"$WORK/nomouse.ini"
@@ -145,7 +171,7 @@ tm send-keys -t gc -l $'\e[<0;10;9M\e[<0;10;9m'
 sleep 0.5
 check "[ui] mouse = false: a click selects nothing" wait_for 'row 1 of 200' 1
 keys q
-tm kill-server 2>/dev/null
+tm_kill
 
 # Configuration errors: file:line and status 2.
 printf '[ui]\ntheme = default\nrefresh = soon\n' >"$WORK/bad.ini"
