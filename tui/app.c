@@ -605,7 +605,7 @@ static void app_pager_show(struct app *a)
 static void app_fetched(long status, const char *body, size_t len, const char *error, void *arg)
 {
     struct app *a = arg;
-    const struct frame *f = app_top(a);
+    struct frame *f = app_top(a);
     char *text = NULL;
 
     a->call = NULL;
@@ -623,8 +623,12 @@ static void app_fetched(long status, const char *body, size_t len, const char *e
     free(a->pager_title);
     a->pager_title = xasprintf("%s %s", a->call_kind == FETCH_DESCRIBE ? "describe" : "yaml",
                                a->call_target);
-    if (a->call_kind == FETCH_DESCRIBE && f->view->ops->describe != NULL) {
-        text = f->view->ops->describe(body, len);
+    if (a->call_kind == FETCH_DESCRIBE && f->view->ops->describe != NULL &&
+        table_count(&f->table, f->view) > 0) {
+        struct view_ctx ctx = app_ctx(a, f);
+
+        text = f->view->ops->describe(f->view, &ctx, table_row(&f->table, f->table.sel), body,
+                                      len);
     }
     if (text != NULL) {
         pager_set_text(a->pager, a->pager_title, text, strlen(text));

@@ -90,9 +90,11 @@ struct view_ops {
                   struct view_target *out);
     /* Optional: the API path of the row's object, for `y` and `d` (caller frees). */
     char *(*object_path)(const struct view *v, size_t row);
-    /* Optional: turns the object's JSON into `d` text like kubectl describe (caller frees);
-     * without it `d` shows the object as YAML. */
-    char *(*describe)(const char *json, size_t len);
+    /* Optional: turns the row's object (its JSON, just fetched) into `d` text like kubectl
+     * describe, with what the store knows (events); caller frees. Without it `d` shows the
+     * object as YAML. */
+    char *(*describe)(const struct view *v, const struct view_ctx *ctx, size_t row,
+                      const char *json, size_t len);
     /* Optional: what Ctrl-D deletes: the object's API path and its name (both caller frees);
      * false if the row cannot be deleted. */
     bool (*delete_target)(const struct view *v, size_t row, char **path, char **name);
