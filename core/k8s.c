@@ -107,6 +107,13 @@ static struct store_row *k8s_parse_sts_row(const json_t *obj, char **err)
     return w != NULL ? &w->row : NULL;
 }
 
+static struct store_row *k8s_parse_event_row(const json_t *obj, char **err)
+{
+    struct k8s_event *e = k8s_event_parse(obj, err);
+
+    return e != NULL ? &e->row : NULL;
+}
+
 static const struct k8s_resource k8s_resources[K8S_KIND_COUNT] = {
     [K8S_NAMESPACES] = {"namespaces", "/api/v1/namespaces", STORE_NAMESPACE,
                         k8s_namespace_free, k8s_parse_ns_row},
@@ -115,6 +122,8 @@ static const struct k8s_resource k8s_resources[K8S_KIND_COUNT] = {
                          k8s_workload_free, k8s_parse_deploy_row},
     [K8S_STATEFULSETS] = {"statefulsets", "/apis/apps/v1/statefulsets", STORE_STATEFULSET,
                           k8s_workload_free, k8s_parse_sts_row},
+    [K8S_EVENTS] = {"events", "/api/v1/events", STORE_EVENT, k8s_event_free,
+                    k8s_parse_event_row},
 };
 
 static void k8s_list_start(struct k8s_informer *inf);
@@ -899,16 +908,68 @@ struct k8s_call {
     struct k8s_client *c;
     struct http_req *req;
     k8s_result_fn cb;
+    k8s_data_fn data_cb; /* streams only */
     void *arg;
+    char *err_body;      /* streams: the body of a non-2xx response */
+    size_t err_len;
 };
+
+#define K8S_STREAM_ERR_MAX 65536
 
 static void k8s_call_done(struct http_req *req, struct http_result *res, void *arg)
 {
     struct k8s_call *call = arg;
 
     (void)req;
-    call->cb(res->status, res->body, res->body_len, res->error, call->arg);
+    if (call->data_cb != NULL) {
+        call->cb(res->status, call->err_body, call->err_len, res->error, call->arg);
+    } else {
+        call->cb(res->status, res->body, res->body_len, res->error, call->arg);
+    }
+    free(call->err_body);
     free(call);
+}
+
+static bool k8s_stream_data(struct http_req *req, const char *data, size_t len, void *arg)
+{
+    struct k8s_call *call = arg;
+    long status = http_req_status(req);
+
+    if (len == 0) {
+        return true;
+    }
+    if (status >= 200 && status < 300) {
+        call->data_cb(data, len, call->arg);
+    } else if (call->err_len < K8S_STREAM_ERR_MAX) {
+        size_t n = len < K8S_STREAM_ERR_MAX - call->err_len ? len : K8S_STREAM_ERR_MAX - call->err_len;
+
+        call->err_body = xrealloc(call->err_body, call->err_len + n + 1);
+        memcpy(call->err_body + call->err_len, data, n);
+        call->err_len += n;
+        call->err_body[call->err_len] = '\0';
+    }
+    return true;
+}
+
+struct k8s_call *k8s_client_stream(struct k8s_client *c, const char *path, k8s_data_fn on_data,
+                                   k8s_result_fn on_done, void *arg)
+{
+    struct k8s_call *call = xcalloc(1, sizeof *call);
+    struct http_opts o;
+    char *url = xasprintf("%s%s", c->target.server, path);
+
+    k8s_fill_opts(c, &o, url);
+    o.accept = "application/json, */*";
+    o.stream = true;
+    o.timeout_ms = 0;
+    o.idle_timeout_s = 0;
+    call->c = c;
+    call->cb = on_done;
+    call->data_cb = on_data;
+    call->arg = arg;
+    call->req = http_start(c->http, &o, k8s_stream_data, k8s_call_done, call);
+    free(url);
+    return call;
 }
 
 struct k8s_call *k8s_client_call(struct k8s_client *c, const char *method, const char *path,
@@ -939,5 +1000,6 @@ void k8s_client_cancel(struct k8s_client *c, struct k8s_call *call)
         return;
     }
     http_cancel(c->http, call->req);
+    free(call->err_body);
     free(call);
 }

@@ -25,6 +25,7 @@ enum k8s_kind {
     K8S_PODS,
     K8S_DEPLOYMENTS,
     K8S_STATEFULSETS,
+    K8S_EVENTS,
     K8S_KIND_COUNT
 };
 
@@ -42,7 +43,7 @@ struct k8s_client *k8s_client_new(struct loop *l, struct http *h, struct workpoo
                                   const struct k8s_options *opts);
 
 /* Registers the store's row types and starts the informers (namespaces, pods, deployments,
- * statefulsets). A kind the server does not serve (404 on its list) counts as empty and
+ * statefulsets, events). A kind the server does not serve (404 on its list) counts as empty and
  * synced; its informer's health says so, the source's state stays OK, and the list is retried
  * every backoff_max_ms. */
 void k8s_client_start(struct k8s_client *c);
@@ -72,7 +73,18 @@ struct k8s_call;
 struct k8s_call *k8s_client_call(struct k8s_client *c, const char *method, const char *path,
                                  const char *body, const char *content_type, k8s_result_fn cb,
                                  void *arg);
-/* Cancels a call: its callback never runs. NULL is ignored. */
+/* Streamed bytes of a 2xx response (a followed log), borrowed for the call. */
+typedef void (*k8s_data_fn)(const char *data, size_t len, void *arg);
+
+/* Starts a streaming GET of `path` (e.g. ".../pods/NAME/log?follow=true"): no overall
+ * timeout. While the response is 2xx its body goes to `on_data` as it arrives (never
+ * buffered); `on_done` runs once when the stream ends, with `body` NULL for a 2xx response or
+ * the error response's body (at most 64 KiB, for k8s_error_text()) otherwise. Both run on the
+ * loop thread. The handle is valid until on_done runs; cancel it with k8s_client_cancel()
+ * (not from inside on_data or on_done). */
+struct k8s_call *k8s_client_stream(struct k8s_client *c, const char *path, k8s_data_fn on_data,
+                                   k8s_result_fn on_done, void *arg);
+/* Cancels a call or a stream: its callbacks never run. NULL is ignored. */
 void k8s_client_cancel(struct k8s_client *c, struct k8s_call *call);
 
 /* One line for a failed call: the transport error, the Status message of a Kubernetes error

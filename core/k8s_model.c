@@ -1,4 +1,4 @@
-/* Kubernetes Pod, Namespace, Deployment and StatefulSet objects to store rows; kubectl's STATUS, RESTARTS and AGE. */
+/* Kubernetes Pod, Namespace, Deployment, StatefulSet and Event objects to store rows; kubectl's STATUS, RESTARTS and AGE. */
 #include "core/k8s_model.h"
 
 #include <inttypes.h>
@@ -316,6 +316,49 @@ static const json_t *k8s_meta(const json_t *obj, const char *kind, const char **
     return meta;
 }
 
+/* The names of spec.containers, then spec.initContainers, joined by ',' and sanitized; NULL
+ * when there is none. */
+static char *k8s_container_names(const json_t *spec)
+{
+    static const char *const keys[] = {"containers", "initContainers"};
+    size_t len = 0, o = 0;
+    char *out;
+
+    for (size_t k = 0; k < 2; k++) {
+        const json_t *arr = json_object_get(spec, keys[k]);
+
+        for (size_t i = 0; i < json_array_size(arr); i++) {
+            const char *n = k8s_get_str(json_array_get(arr, i), "name");
+
+            len += n != NULL ? strlen(n) + 1 : 0;
+        }
+    }
+    if (len == 0) {
+        return NULL;
+    }
+    out = xmalloc(len);
+    for (size_t k = 0; k < 2; k++) {
+        const json_t *arr = json_object_get(spec, keys[k]);
+
+        for (size_t i = 0; i < json_array_size(arr); i++) {
+            const char *n = k8s_get_str(json_array_get(arr, i), "name");
+
+            if (n != NULL) {
+                size_t l = strlen(n);
+
+                if (o > 0) {
+                    out[o++] = ',';
+                }
+                memcpy(out + o, n, l);
+                o += l;
+            }
+        }
+    }
+    out[o] = '\0';
+    sanitize_inplace(out);
+    return out;
+}
+
 struct k8s_pod *k8s_pod_parse(const struct json_t *obj, char **err)
 {
     const char *uid = NULL, *name = NULL;
@@ -339,6 +382,7 @@ struct k8s_pod *k8s_pod_parse(const struct json_t *obj, char **err)
     p->ip = k8s_dup_str(status, "podIP");
     p->created = k8s_parse_time(k8s_get_str(meta, "creationTimestamp"));
     p->deleted = k8s_parse_time(k8s_get_str(meta, "deletionTimestamp"));
+    p->containers = k8s_container_names(spec);
 
     k8s_calc_pod(meta, spec, status, &c);
     p->status = sanitize_dup(c.reason);
@@ -555,6 +599,86 @@ struct k8s_workload *k8s_statefulset_parse(const struct json_t *obj, char **err)
     return w;
 }
 
+/* The first of these timestamps that parses, else 0. */
+static int64_t k8s_first_time(const char *a, const char *b, const char *c, const char *d)
+{
+    const char *cands[4] = {a, b, c, d};
+
+    for (size_t i = 0; i < 4; i++) {
+        int64_t t = k8s_parse_time(cands[i]);
+
+        if (t != 0) {
+            return t;
+        }
+    }
+    return 0;
+}
+
+struct k8s_event *k8s_event_parse(const struct json_t *obj, char **err)
+{
+    const char *uid = NULL, *name = NULL;
+    const json_t *meta = k8s_meta(obj, "event", &uid, &name, err);
+    const json_t *io, *series, *source;
+    const char *type, *created, *event_time;
+    struct k8s_event *e;
+    int64_t count;
+
+    if (meta == NULL) {
+        return NULL;
+    }
+    io = k8s_get_obj(obj, "involvedObject");
+    series = k8s_get_obj(obj, "series");
+    source = k8s_get_obj(obj, "source");
+    e = xcalloc(1, sizeof(*e));
+    e->row.uid = sanitize_dup(uid);
+    e->ns = k8s_dup_str(meta, "namespace");
+    if (e->ns == NULL) {
+        e->ns = k8s_dup_str(io, "namespace");
+    }
+    e->obj_kind = k8s_dup_str(io, "kind");
+    e->obj_name = k8s_dup_str(io, "name");
+    e->obj_uid = k8s_dup_str(io, "uid");
+    e->reason = k8s_dup_str(obj, "reason");
+    e->message = k8s_dup_str(obj, "message");
+    e->source = k8s_dup_str(source, "component");
+    if (e->source == NULL) {
+        e->source = k8s_dup_str(obj, "reportingComponent");
+    }
+    type = k8s_get_str(obj, "type");
+    e->type = k8s_str_eq(type, "Normal")    ? K8S_EVENT_NORMAL
+              : k8s_str_eq(type, "Warning") ? K8S_EVENT_WARNING
+                                            : K8S_EVENT_OTHER;
+    count = k8s_get_int(obj, "count");
+    if (count <= 0) {
+        count = k8s_get_int(series, "count");
+    }
+    e->count = (int32_t)k8s_clamp(count, 1, INT32_MAX);
+    created = k8s_get_str(meta, "creationTimestamp");
+    event_time = k8s_get_str(obj, "eventTime");
+    e->first = k8s_first_time(k8s_get_str(obj, "firstTimestamp"), event_time, created, NULL);
+    e->last = k8s_first_time(k8s_get_str(obj, "lastTimestamp"),
+                             k8s_get_str(series, "lastObservedTime"), event_time, created);
+    return e;
+}
+
+void k8s_event_free(struct store_row *row)
+{
+    struct k8s_event *e = (struct k8s_event *)row;
+
+    if (e == NULL) {
+        return;
+    }
+    free(e->row.uid);
+    free(e->ns);
+    free(e->obj_kind);
+    free(e->obj_name);
+    free(e->obj_uid);
+    free(e->reason);
+    free(e->message);
+    free(e->source);
+    free(e);
+}
+
 void k8s_workload_free(struct store_row *row)
 {
     struct k8s_workload *w = (struct k8s_workload *)row;
@@ -587,6 +711,7 @@ void k8s_pod_free(struct store_row *row)
     free(p->ip);
     free(p->app);
     free(p->version);
+    free(p->containers);
     free(p);
 }
 

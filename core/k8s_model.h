@@ -39,6 +39,8 @@ struct k8s_pod {
     char *ip;               /* status.podIP, NULL if none */
     char *app;              /* label K8S_LABEL_APP, NULL if absent */
     char *version;          /* label K8S_LABEL_VERSION, NULL if absent */
+    char *containers;       /* container names joined by ',' (spec.containers, then
+                               spec.initContainers), sanitized; NULL if none */
     uint16_t ready;         /* containers ready */
     uint16_t total;         /* containers in spec */
     int32_t restarts;       /* as kubectl counts RESTARTS */
@@ -77,6 +79,29 @@ struct k8s_workload {
     int64_t created;        /* metadata.creationTimestamp, epoch seconds, 0 if unknown */
 };
 
+enum k8s_event_type {
+    K8S_EVENT_NORMAL,
+    K8S_EVENT_WARNING,
+    K8S_EVENT_OTHER,        /* any other type string (printed as "Unknown") */
+};
+
+/* A core/v1 Event, reduced to what describe prints. Events are many: strings only as needed. */
+struct k8s_event {
+    struct store_row row;   /* uid = metadata.uid */
+    char *ns;               /* metadata.namespace, else involvedObject.namespace; NULL if none */
+    char *obj_kind;         /* involvedObject.kind ("Pod", "Deployment"); NULL if absent */
+    char *obj_name;         /* involvedObject.name; NULL if absent */
+    char *obj_uid;          /* involvedObject.uid; NULL if absent */
+    char *reason;           /* NULL if absent */
+    char *message;          /* NULL if absent */
+    char *source;           /* source.component, else reportingComponent; NULL if neither */
+    enum k8s_event_type type;
+    int32_t count;          /* count, else series.count, else 1 */
+    int64_t first;          /* firstTimestamp, else eventTime, else creationTimestamp; epoch s */
+    int64_t last;           /* lastTimestamp, else series.lastObservedTime, else eventTime,
+                               else creationTimestamp; epoch seconds, 0 if unknown */
+};
+
 /* Parses one API object (a list item or a watch event's object). On success returns a new
  * row (caller owns; free with the matching _free) and sets nothing in *err. On failure
  * (not an object, no metadata.uid or name) returns NULL and sets *err to a message the caller
@@ -85,11 +110,13 @@ struct k8s_pod *k8s_pod_parse(const struct json_t *obj, char **err);
 struct k8s_namespace *k8s_namespace_parse(const struct json_t *obj, char **err);
 struct k8s_workload *k8s_deployment_parse(const struct json_t *obj, char **err);
 struct k8s_workload *k8s_statefulset_parse(const struct json_t *obj, char **err);
+struct k8s_event *k8s_event_parse(const struct json_t *obj, char **err);
 
 /* Free a row and its strings; takes the embedded struct store_row (store_row_free_fn). */
 void k8s_pod_free(struct store_row *row);
 void k8s_namespace_free(struct store_row *row);
 void k8s_workload_free(struct store_row *row);
+void k8s_event_free(struct store_row *row);
 
 /* The tag of a container image reference, as an operator reads it: the part after the last
  * ':' unless that part contains '/' (a registry port), "latest" when there is no tag, the

@@ -14,6 +14,7 @@ enum store_kind {
     STORE_POD,
     STORE_DEPLOYMENT,
     STORE_STATEFULSET,
+    STORE_EVENT,
     STORE_KIND_COUNT
 };
 

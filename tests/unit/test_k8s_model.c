@@ -1109,9 +1109,70 @@ static void test_threads(void **state)
     json_decref((json_t *)job.list);
 }
 
+/* Events: the k3s fixture's five pod events, then the fallbacks of an inline one. */
+static void test_event_parse(void **state)
+{
+    json_t *list = load_fixture("k8s/eventlist_k3s_default.json");
+    json_t *items = json_object_get(list, "items");
+    struct k8s_event *e;
+    json_t *j;
+    char *err = NULL;
+
+    (void)state;
+    assert_int_equal(json_array_size(items), 5);
+    e = k8s_event_parse(json_array_get(items, 0), &err);
+    assert_non_null(e);
+    assert_string_equal(e->ns, "default");
+    assert_string_equal(e->obj_kind, "Pod");
+    assert_string_equal(e->obj_name, "static-hi");
+    assert_string_equal(e->obj_uid, "4e5b32b2-11a3-4690-9818-d065ba11bf49");
+    assert_string_equal(e->reason, "Scheduled");
+    assert_string_equal(e->source, "default-scheduler"); /* reportingComponent */
+    assert_int_equal(e->type, K8S_EVENT_NORMAL);
+    assert_int_equal(e->count, 1);
+    /* no first/lastTimestamp: eventTime 2022-12-21T16:43:07.860897Z */
+    assert_int_equal(e->first, k8s_parse_time("2022-12-21T16:43:07Z"));
+    assert_int_equal(e->last, e->first);
+    k8s_event_free(&e->row);
+    e = k8s_event_parse(json_array_get(items, 4), &err);
+    assert_non_null(e);
+    assert_string_equal(e->reason, "BackOff");
+    assert_string_equal(e->message, "Back-off restarting failed container");
+    assert_string_equal(e->source, "kubelet");
+    assert_int_equal(e->type, K8S_EVENT_WARNING);
+    assert_int_equal(e->count, 1);
+    assert_int_equal(e->last, k8s_parse_time("2022-12-21T16:43:09Z"));
+    k8s_event_free(&e->row);
+    json_decref(list);
+
+    j = json_sq("{'metadata':{'name':'x','uid':'u','creationTimestamp':'2024-01-01T00:00:00Z'},"
+                "'involvedObject':{'kind':'Deployment','name':'d','namespace':'dmi'},"
+                "'type':'Odd','message':'a\\u001b[2Jb','series':{'count':7,"
+                "'lastObservedTime':'2024-01-01T00:05:00.000000Z'}}");
+    e = k8s_event_parse(j, &err);
+    assert_non_null(e);
+    assert_string_equal(e->ns, "dmi");
+    assert_null(e->obj_uid);
+    assert_null(e->reason);
+    assert_null(e->source);
+    assert_int_equal(e->type, K8S_EVENT_OTHER);
+    assert_int_equal(e->count, 7);
+    assert_string_equal(e->message, "a?[2Jb");
+    assert_int_equal(e->first, k8s_parse_time("2024-01-01T00:00:00Z"));
+    assert_int_equal(e->last, k8s_parse_time("2024-01-01T00:05:00Z"));
+    k8s_event_free(&e->row);
+    json_decref(j);
+    j = json_sq("{'metadata':{'name':'x'}}");
+    assert_null(k8s_event_parse(j, &err));
+    assert_non_null(err);
+    free(err);
+    json_decref(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_event_parse),
         cmocka_unit_test(test_fixture_podlists),  cmocka_unit_test(test_fixture_pod_fields),
         cmocka_unit_test(test_inline_branches),   cmocka_unit_test(test_deleted_and_sanitized),
         cmocka_unit_test(test_parse_errors),      cmocka_unit_test(test_wrong_types_never_crash),
