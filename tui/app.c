@@ -15,8 +15,10 @@
 #include "core/filter.h"
 #include "core/jsonfmt.h"
 #include "core/k8s.h"
+#include "core/k8s_model.h"
 #include "core/log.h"
 #include "core/loop.h"
+#include "core/sanitize.h"
 #include "core/source.h"
 #include "core/store.h"
 #include "core/theme.h"
@@ -46,6 +48,7 @@ enum app_mode {
     MODE_HELP,
     MODE_PAGER,
     MODE_DIALOG,
+    MODE_SCALE, /* the replica count prompt of `s` */
 };
 
 /* One level of the drill-down stack. */
@@ -65,6 +68,41 @@ struct frame {
 enum fetch_kind {
     FETCH_RAW,
     FETCH_DESCRIBE,
+};
+
+/* A mutation (delete, restart, scale): asked for in the confirm dialog, then in flight until
+ * the API answers. Each one is audited once, with its result. */
+struct app_mutation {
+    struct app *a;
+    struct app_mutation *next; /* the list of those in flight */
+    struct k8s_call *call;
+    const char *action; /* audit action: "delete", "restart", "scale" */
+    const char *verb;   /* for the flash: "deleted", "restarted", "scaled" */
+    const char *method;
+    const char *content_type; /* NULL without a body */
+    char *path;
+    char *body; /* NULL = none */
+    char *what; /* "deployment dmi/forecast-api": messages and the audit target */
+};
+
+/* The log shown in the pager (`l`). */
+struct app_logs {
+    bool active;           /* the pager shows a log */
+    struct k8s_call *call; /* the stream, NULL once it ended */
+    char *ns, *pod;
+    char **containers; /* NULL-terminated, may be empty: the API picks */
+    size_t ncontainers, cur;
+    bool previous, timestamps;
+    char *buf; /* bytes received, not yet in the pager */
+    size_t len, cap;
+    struct loop_timer *flush; /* pending batch */
+};
+
+/* The replica prompt of `s`. */
+struct app_scale {
+    char *path;
+    char *what;
+    int current;
 };
 
 struct app {
@@ -104,10 +142,10 @@ struct app {
     char *call_target;
 
     struct dialog *dialog;
-    char *delete_path;
-    char *delete_name;
-    char *delete_what;
-    struct k8s_call *delete_call;
+    struct app_mutation *pending;  /* asked in the dialog */
+    struct app_mutation *inflight; /* sent, not answered */
+    struct app_logs logs;
+    struct app_scale scale;
 
     int64_t key_us;     /* when the first key of this pass arrived, for the timing log */
     int key_code;
@@ -664,8 +702,249 @@ static void app_fetch(struct app *a, enum fetch_kind kind)
     free(path);
 }
 
+/* ---- logs ------------------------------------------------------------------------------- */
+
+#define APP_LOG_BATCH_MS 25     /* log bytes reach the pager in batches, at most 40 a second */
+#define APP_LOG_LINE_MAX 65536  /* a longer line without LF is shown in pieces */
+
+/* Moves the complete lines received (all of them with `all`) into the pager, one append:
+ * CR LF ends a line as LF does, a TAB becomes spaces, and every other control character or
+ * invalid byte is replaced (core/sanitize.h) before the pager sees it. */
+static void app_logs_flush(struct app *a, bool all)
+{
+    struct app_logs *lg = &a->logs;
+    size_t end = lg->len, o = 0, cap, start = 0;
+    char *out;
+
+    while (end > 0 && lg->buf[end - 1] != '\n') {
+        end--;
+    }
+    if (all || (end == 0 && lg->len >= APP_LOG_LINE_MAX)) {
+        end = lg->len;
+    }
+    if (end == 0 || a->pager == NULL) {
+        return;
+    }
+    cap = end * 4 + 16;
+    out = xmalloc(cap);
+    while (start < end) {
+        const char *nl = memchr(lg->buf + start, '\n', end - start);
+        size_t stop = nl != NULL ? (size_t)(nl - lg->buf) : end;
+        size_t l = stop - start, w = 0;
+        char *line = xmalloc(l * 4 + 1), *clean;
+
+        for (size_t i = start; i < stop; i++) {
+            char ch = lg->buf[i];
+
+            if (ch == '\t') {
+                memcpy(line + w, "    ", 4);
+                w += 4;
+            } else if (!(ch == '\r' && i + 1 == stop)) {
+                line[w++] = ch;
+            }
+        }
+        clean = sanitize_ndup(line, w);
+        w = strlen(clean);
+        if (o + w + 1 > cap) {
+            cap = (o + w + 1) * 2;
+            out = xrealloc(out, cap);
+        }
+        memcpy(out + o, clean, w);
+        o += w;
+        out[o++] = '\n';
+        free(clean);
+        free(line);
+        start = stop + 1;
+    }
+    pager_append(a->pager, out, o);
+    free(out);
+    memmove(lg->buf, lg->buf + end, lg->len - end);
+    lg->len -= end;
+    a->dirty |= DIRTY_SCREEN;
+}
+
+static void app_logs_flush_fire(void *arg)
+{
+    struct app *a = arg;
+
+    a->logs.flush = NULL;
+    app_logs_flush(a, false);
+}
+
+static void app_logs_data(const char *data, size_t len, void *arg)
+{
+    struct app *a = arg;
+    struct app_logs *lg = &a->logs;
+
+    if (lg->len + len > lg->cap) {
+        lg->cap = (lg->len + len) * 2;
+        lg->buf = xrealloc(lg->buf, lg->cap);
+    }
+    memcpy(lg->buf + lg->len, data, len);
+    lg->len += len;
+    if (lg->flush == NULL) {
+        lg->flush = loop_timer_add(a->loop, APP_LOG_BATCH_MS, app_logs_flush_fire, a);
+    }
+}
+
+/* A line of our own in the log (sanitized like the rest). */
+static void app_logs_note(struct app *a, const char *text)
+{
+    char *line = sanitize_dup(text);
+
+    pager_append(a->pager, "[", 1);
+    pager_append(a->pager, line, strlen(line));
+    pager_append(a->pager, "]\n", 2);
+    free(line);
+    a->dirty |= DIRTY_SCREEN;
+}
+
+static void app_logs_done(long status, const char *body, size_t len, const char *error,
+                          void *arg)
+{
+    struct app *a = arg;
+
+    a->logs.call = NULL;
+    loop_timer_cancel(a->loop, a->logs.flush);
+    a->logs.flush = NULL;
+    app_logs_flush(a, true);
+    if (error != NULL || status < 200 || status >= 300) {
+        char *msg = k8s_error_text(status, body, len, error);
+
+        app_logs_note(a, msg);
+        free(msg);
+    } else {
+        app_logs_note(a, "end of log");
+    }
+}
+
+static void app_logs_title(struct app *a)
+{
+    const struct app_logs *lg = &a->logs;
+    char *title = xasprintf("logs %s/%s%s%s%s%s  (p previous, t timestamps, c container)",
+                            lg->ns, lg->pod, lg->ncontainers > 0 ? "/" : "",
+                            lg->ncontainers > 0 ? lg->containers[lg->cur] : "",
+                            lg->previous ? "  [previous]" : "",
+                            lg->timestamps ? "  [timestamps]" : "");
+
+    pager_set_title(a->pager, title);
+    free(title);
+}
+
+/* (Re)starts the stream with the current container and flags, from an empty pager. */
+static void app_logs_start(struct app *a)
+{
+    struct app_logs *lg = &a->logs;
+    char *path;
+
+    k8s_client_cancel(a->k8s, lg->call);
+    lg->call = NULL;
+    loop_timer_cancel(a->loop, lg->flush);
+    lg->flush = NULL;
+    lg->len = 0;
+    pager_set_text(a->pager, NULL, NULL, 0);
+    app_logs_title(a);
+    path = xasprintf("/api/v1/namespaces/%s/pods/%s/log?follow=true&tailLines=500&timestamps=%s"
+                     "%s%s&previous=%s",
+                     lg->ns, lg->pod, lg->timestamps ? "true" : "false",
+                     lg->ncontainers > 0 ? "&container=" : "",
+                     lg->ncontainers > 0 ? lg->containers[lg->cur] : "",
+                     lg->previous ? "true" : "false");
+    lg->call = k8s_client_stream(a->k8s, path, app_logs_data, app_logs_done, a);
+    free(path);
+    a->dirty |= DIRTY_SCREEN;
+}
+
+static void app_logs_stop(struct app *a)
+{
+    struct app_logs *lg = &a->logs;
+
+    k8s_client_cancel(a->k8s, lg->call);
+    loop_timer_cancel(a->loop, lg->flush);
+    for (size_t i = 0; i < lg->ncontainers; i++) {
+        free(lg->containers[i]);
+    }
+    free(lg->containers);
+    free(lg->ns);
+    free(lg->pod);
+    free(lg->buf);
+    memset(lg, 0, sizeof *lg);
+}
+
+/* `l`: the selected row's pod log in the pager, followed. */
+static void app_logs_open(struct app *a)
+{
+    struct frame *f = app_top(a);
+    struct view_ctx ctx = app_ctx(a, f);
+    struct app_logs *lg = &a->logs;
+    char *ns = NULL, *pod = NULL, *names = NULL;
+
+    if (table_count(&f->table, f->view) == 0 || f->view->ops->logs_target == NULL) {
+        app_flash(a, true, "no logs here");
+        return;
+    }
+    if (!f->view->ops->logs_target(f->view, &ctx, table_row(&f->table, f->table.sel), &ns, &pod,
+                                   &names)) {
+        app_flash(a, true, "no pod to show the log of");
+        return;
+    }
+    app_logs_stop(a);
+    lg->ns = ns;
+    lg->pod = pod;
+    lg->containers = xcalloc(1, sizeof *lg->containers);
+    for (char *save = NULL, *c = names != NULL ? strtok_r(names, ",", &save) : NULL; c != NULL;
+         c = strtok_r(NULL, ",", &save)) {
+        if (k8s_valid_name(c)) {
+            lg->containers = xrealloc(lg->containers,
+                                      (lg->ncontainers + 2) * sizeof *lg->containers);
+            lg->containers[lg->ncontainers++] = xstrdup(c);
+            lg->containers[lg->ncontainers] = NULL;
+        }
+    }
+    free(names);
+    lg->active = true;
+    k8s_client_cancel(a->k8s, a->call);
+    a->call = NULL;
+    free(a->pager_json);
+    a->pager_json = NULL;
+    pager_free(a->pager);
+    a->pager = pager_new(&a->search_hist);
+    pager_set_follow(a->pager, true);
+    a->mode = MODE_PAGER;
+    app_logs_start(a);
+}
+
+/* Keys of the log pager the pager itself does not have. True if handled. */
+static bool app_logs_key(struct app *a, int key)
+{
+    struct app_logs *lg = &a->logs;
+
+    if (!lg->active || pager_searching(a->pager)) {
+        return false;
+    }
+    switch (key) {
+    case 'p':
+        lg->previous = !lg->previous;
+        break;
+    case 't':
+        lg->timestamps = !lg->timestamps;
+        break;
+    case 'c':
+        if (lg->ncontainers < 2) {
+            return true;
+        }
+        lg->cur = (lg->cur + 1) % lg->ncontainers;
+        break;
+    default:
+        return false;
+    }
+    app_logs_start(a);
+    return true;
+}
+
 static void app_pager_close(struct app *a)
 {
+    app_logs_stop(a);
     pager_free(a->pager);
     a->pager = NULL;
     a->mode = MODE_TABLE;
@@ -685,66 +964,255 @@ static void app_audit(struct app *a, const char *action, const char *target, con
     }
 }
 
-static void app_deleted(long status, const char *body, size_t len, const char *error, void *arg)
+static void app_mutation_free(struct app_mutation *m)
 {
-    struct app *a = arg;
-    char *msg = NULL;
+    if (m == NULL) {
+        return;
+    }
+    free(m->path);
+    free(m->body);
+    free(m->what);
+    free(m);
+}
 
-    a->delete_call = NULL;
+/* Takes path, body and what (heap strings, may be NULL for body). */
+static struct app_mutation *app_mutation_new(struct app *a, const char *action, const char *verb,
+                                             const char *method, char *path, char *body,
+                                             const char *content_type, char *what)
+{
+    struct app_mutation *m = xcalloc(1, sizeof *m);
+
+    m->a = a;
+    m->action = action;
+    m->verb = verb;
+    m->method = method;
+    m->path = path;
+    m->body = body;
+    m->content_type = content_type;
+    m->what = what;
+    return m;
+}
+
+/* --readonly: refuses the action, says so and audits it. True when refused. */
+static bool app_refuse_readonly(struct app *a, const char *action, const char *what)
+{
+    if (!a->opts.readonly) {
+        return false;
+    }
+    app_flash(a, true, "read-only session (--readonly): %s refused", action);
+    app_audit(a, action, what, "refused: read-only");
+    return true;
+}
+
+/* Opens the confirm dialog for `m` (ownership passes); typed_name non-NULL asks for it. */
+static void app_mutation_ask(struct app *a, struct app_mutation *m, const char *title,
+                             const char *msg, const char *confirm, const char *typed_name)
+{
+    app_mutation_free(a->pending);
+    a->pending = m;
+    dialog_free(a->dialog);
+    a->dialog = typed_name != NULL ? dialog_confirm_typed(title, msg, confirm, typed_name)
+                                   : dialog_confirm(title, msg, confirm);
+    a->mode = MODE_DIALOG;
+}
+
+static void app_mutated(long status, const char *body, size_t len, const char *error, void *arg)
+{
+    struct app_mutation *m = arg;
+    struct app *a = m->a;
+
+    for (struct app_mutation **pp = &a->inflight; *pp != NULL; pp = &(*pp)->next) {
+        if (*pp == m) {
+            *pp = m->next;
+            break;
+        }
+    }
     if (error == NULL && status >= 200 && status < 300) {
-        app_flash(a, false, "deleted %s", a->delete_what);
-        app_audit(a, "delete", a->delete_what, "ok");
+        app_flash(a, false, "%s %s", m->verb, m->what);
+        app_audit(a, m->action, m->what, "ok");
     } else {
-        msg = k8s_error_text(status, body, len, error);
-        app_flash(a, true, "delete %s: %s", a->delete_what, msg);
-        app_audit(a, "delete", a->delete_what, msg);
+        char *msg = k8s_error_text(status, body, len, error);
+
+        app_flash(a, true, "%s %s: %s", m->action, m->what, msg);
+        app_audit(a, m->action, m->what, msg);
         free(msg);
     }
+    app_mutation_free(m);
+}
+
+/* The dialog said yes: sends the pending mutation. */
+static void app_mutation_go(struct app *a)
+{
+    struct app_mutation *m = a->pending;
+
+    if (m == NULL) {
+        return;
+    }
+    a->pending = NULL;
+    m->next = a->inflight;
+    a->inflight = m;
+    m->call = k8s_client_call(a->k8s, m->method, m->path, m->body, m->content_type, app_mutated,
+                              m);
+    app_flash(a, false, "%s %s ...", m->action, m->what);
 }
 
 static void app_delete_ask(struct app *a)
 {
     struct frame *f = app_top(a);
     size_t n = table_count(&f->table, f->view);
-    char *msg;
+    char *path = NULL, *name = NULL, *what, *msg;
 
     if (n == 0 || f->view->ops->delete_target == NULL) {
         app_flash(a, true, "nothing to delete here");
         return;
     }
-    free(a->delete_path);
-    free(a->delete_name);
-    free(a->delete_what);
-    a->delete_path = a->delete_name = a->delete_what = NULL;
-    if (!f->view->ops->delete_target(f->view, table_row(&f->table, f->table.sel), &a->delete_path,
-                                     &a->delete_name)) {
+    if (!f->view->ops->delete_target(f->view, table_row(&f->table, f->table.sel), &path,
+                                     &name)) {
         app_flash(a, true, "this object cannot be deleted from here");
         return;
     }
     {
         /* "/api/v1/namespaces/NS/pods/NAME" reads as "NS/pods/NAME". */
-        const char *ns = strstr(a->delete_path, "/namespaces/");
+        const char *ns = strstr(path, "/namespaces/");
 
-        a->delete_what = ns != NULL ? xstrdup(ns + strlen("/namespaces/"))
-                                    : xasprintf("%s/%s", f->view->ops->name, a->delete_name);
+        what = ns != NULL ? xstrdup(ns + strlen("/namespaces/"))
+                          : xasprintf("%s/%s", f->view->ops->name, name);
     }
-    if (a->opts.readonly) {
-        app_flash(a, true, "read-only session (--readonly): delete refused");
-        app_audit(a, "delete", a->delete_what, "refused: read-only");
+    if (app_refuse_readonly(a, "delete", what)) {
+        free(path);
+        free(name);
+        free(what);
         return;
     }
-    msg = xasprintf("Delete %s? This cannot be undone. Type the name to confirm.", a->delete_what);
-    a->dialog = dialog_confirm_typed("Delete", msg, "Delete", a->delete_name);
+    msg = xasprintf("Delete %s? This cannot be undone. Type the name to confirm.", what);
+    app_mutation_ask(a, app_mutation_new(a, "delete", "deleted", "DELETE", path, NULL, NULL, what),
+                     "Delete", msg, "Delete", name);
     free(msg);
-    a->mode = MODE_DIALOG;
+    free(name);
 }
 
-static void app_delete_go(struct app *a)
+/* `r`: kubectl rollout restart, the template annotation patch. */
+static void app_restart_ask(struct app *a)
 {
-    k8s_client_cancel(a->k8s, a->delete_call);
-    a->delete_call =
-        k8s_client_call(a->k8s, "DELETE", a->delete_path, NULL, NULL, app_deleted, a);
-    app_flash(a, false, "deleting %s ...", a->delete_what);
+    struct frame *f = app_top(a);
+    char *path = NULL, *what = NULL, *msg, *body, stamp[32];
+    struct tm tm;
+    time_t now = time(NULL);
+
+    if (table_count(&f->table, f->view) == 0 || f->view->ops->restart_target == NULL) {
+        app_flash(a, true, "nothing to restart here");
+        return;
+    }
+    if (!f->view->ops->restart_target(f->view, table_row(&f->table, f->table.sel), &path,
+                                      &what)) {
+        app_flash(a, true, "this object cannot be restarted from here");
+        return;
+    }
+    if (app_refuse_readonly(a, "restart", what)) {
+        free(path);
+        free(what);
+        return;
+    }
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    body = xasprintf("{\"spec\":{\"template\":{\"metadata\":{\"annotations\":"
+                     "{\"kubectl.kubernetes.io/restartedAt\":\"%s\"}}}}}",
+                     stamp);
+    msg = xasprintf("Restart %s?", what);
+    app_mutation_ask(a,
+                     app_mutation_new(a, "restart", "restarted", "PATCH", path, body,
+                                      "application/strategic-merge-patch+json", what),
+                     "Restart", msg, "Restart", NULL);
+    free(msg);
+}
+
+static void app_scale_clear(struct app *a)
+{
+    free(a->scale.path);
+    free(a->scale.what);
+    memset(&a->scale, 0, sizeof a->scale);
+}
+
+/* `s`: asks for the replica count first (MODE_SCALE), then confirms. */
+static void app_scale_ask(struct app *a)
+{
+    struct frame *f = app_top(a);
+    char cur[16];
+
+    if (table_count(&f->table, f->view) == 0 || f->view->ops->scale_target == NULL) {
+        app_flash(a, true, "nothing to scale here");
+        return;
+    }
+    app_scale_clear(a);
+    if (!f->view->ops->scale_target(f->view, table_row(&f->table, f->table.sel), &a->scale.path,
+                                    &a->scale.what, &a->scale.current)) {
+        app_scale_clear(a);
+        app_flash(a, true, "this object cannot be scaled from here");
+        return;
+    }
+    if (app_refuse_readonly(a, "scale", a->scale.what)) {
+        app_scale_clear(a);
+        return;
+    }
+    prompt_init(&a->prompt, 0, NULL);
+    snprintf(cur, sizeof cur, "%d", a->scale.current);
+    prompt_set_text(&a->prompt, cur);
+    a->mode = MODE_SCALE;
+}
+
+/* The replica count as typed: a non-negative integer up to 100000, else -1. */
+static long app_scale_parse(const char *text)
+{
+    char *end;
+    long n;
+
+    while (*text == ' ') {
+        text++;
+    }
+    if (*text < '0' || *text > '9') {
+        return -1;
+    }
+    n = strtol(text, &end, 10);
+    while (*end == ' ') {
+        end++;
+    }
+    return *end == '\0' && n >= 0 && n <= 100000 ? n : -1;
+}
+
+static void app_key_scale(struct app *a, int key)
+{
+    enum prompt_result r = prompt_key(&a->prompt, key);
+    long n;
+    char *msg;
+
+    a->dirty |= DIRTY_SCREEN;
+    if (r == PROMPT_CANCEL) {
+        prompt_fini(&a->prompt);
+        app_scale_clear(a);
+        a->mode = MODE_TABLE;
+        app_flash(a, false, "cancelled");
+        return;
+    }
+    if (r != PROMPT_ACCEPT) {
+        return;
+    }
+    n = app_scale_parse(prompt_text(&a->prompt));
+    if (n < 0) {
+        prompt_set_error(&a->prompt, "a replica count: 0 or more", 0);
+        return;
+    }
+    prompt_fini(&a->prompt);
+    a->mode = MODE_TABLE;
+    msg = xasprintf("Scale %s from %d to %ld replicas?", a->scale.what, a->scale.current, n);
+    app_mutation_ask(a,
+                     app_mutation_new(a, "scale", "scaled", "PATCH", a->scale.path,
+                                      xasprintf("{\"spec\":{\"replicas\":%ld}}", n),
+                                      "application/merge-patch+json",
+                                      xasprintf("%s to %ld", a->scale.what, n)),
+                     "Scale", msg, "Scale", NULL);
+    free(msg);
+    free(a->scale.what);
+    memset(&a->scale, 0, sizeof a->scale); /* the path went to the mutation */
 }
 
 /* ---- help ------------------------------------------------------------------------------- */
@@ -852,6 +1320,15 @@ static void app_action(struct app *a, enum action act)
     case ACT_DELETE:
         app_delete_ask(a);
         break;
+    case ACT_LOGS:
+        app_logs_open(a);
+        break;
+    case ACT_RESTART:
+        app_restart_ask(a);
+        break;
+    case ACT_SCALE:
+        app_scale_ask(a);
+        break;
     case ACT_REDRAW:
         a->dirty |= DIRTY_CLEAR;
         break;
@@ -944,6 +1421,9 @@ static void app_key(struct app *a, int key)
     case MODE_FILTER:
         app_key_prompt(a, key);
         return;
+    case MODE_SCALE:
+        app_key_scale(a, key);
+        return;
     case MODE_HELP:
         if (key == 'j' || key == KEY_DOWN) {
             a->help_top++;
@@ -960,6 +1440,8 @@ static void app_key(struct app *a, int key)
             app_pager_show(a);
         } else if (key == 0x0c) {
             a->dirty |= DIRTY_CLEAR;
+        } else if (app_logs_key(a, key)) {
+            /* handled: the stream restarted */
         } else if (pager_key(a->pager, key) == PAGER_CLOSE) {
             app_pager_close(a);
         }
@@ -971,11 +1453,13 @@ static void app_key(struct app *a, int key)
             dialog_free(a->dialog);
             a->dialog = NULL;
             a->mode = MODE_TABLE;
-            app_delete_go(a);
+            app_mutation_go(a);
             break;
         case DIALOG_CANCEL:
             dialog_free(a->dialog);
             a->dialog = NULL;
+            app_mutation_free(a->pending);
+            a->pending = NULL;
             a->mode = MODE_TABLE;
             app_flash(a, false, "cancelled");
             break;
@@ -1154,6 +1638,16 @@ static void app_draw_status(struct app *a, int rows, int cols)
                                    screen_attr(THEME_STATUS_LINE));
         }
         prompt_draw(&a->prompt, stdscr, rows - 1, 0, 1, cols);
+        return;
+    }
+    if (a->mode == MODE_SCALE) {
+        int lw;
+
+        snprintf(line, sizeof line, " Scale %s to replicas (Enter, Esc cancels): ", a->scale.what);
+        lw = screen_text_width(line);
+        lw = lw < cols / 2 ? lw : cols / 2;
+        screen_put(stdscr, rows - 1, 0, line, lw, false, screen_attr(THEME_STATUS_LINE));
+        prompt_draw(&a->prompt, stdscr, rows - 1, lw, 1, cols - lw);
         return;
     }
     if (a->flash != NULL) {
@@ -1359,8 +1853,15 @@ int app_run(struct app *a)
     loop_timer_cancel(a->loop, a->flash_timer);
     a->rebuild_timer = a->tick_timer = a->flash_timer = NULL;
     k8s_client_cancel(a->k8s, a->call);
-    k8s_client_cancel(a->k8s, a->delete_call);
-    a->call = a->delete_call = NULL;
+    a->call = NULL;
+    app_logs_stop(a);
+    while (a->inflight != NULL) {
+        struct app_mutation *m = a->inflight;
+
+        a->inflight = m->next;
+        k8s_client_cancel(a->k8s, m->call);
+        app_mutation_free(m);
+    }
     screen_fini();
     xalloc_set_die_hook(NULL);
     return a->exit_status;
@@ -1379,9 +1880,11 @@ void app_free(struct app *a)
     while (a->nframes > 0) {
         app_frame_fini(&a->frames[--a->nframes]);
     }
-    if (a->mode == MODE_COMMAND || a->mode == MODE_FILTER) {
+    if (a->mode == MODE_COMMAND || a->mode == MODE_FILTER || a->mode == MODE_SCALE) {
         prompt_fini(&a->prompt);
     }
+    app_scale_clear(a);
+    app_mutation_free(a->pending);
     prompt_history_fini(&a->cmd_hist);
     prompt_history_fini(&a->filter_hist);
     prompt_history_fini(&a->search_hist);
@@ -1397,8 +1900,5 @@ void app_free(struct app *a)
     free(a->pager_json);
     free(a->pager_title);
     free(a->call_target);
-    free(a->delete_path);
-    free(a->delete_name);
-    free(a->delete_what);
     free(a);
 }

@@ -28,7 +28,8 @@ static const struct binding bindings[] = {
     {'q', ACT_QUIT},           {CTRL('c'), ACT_QUIT_ALL},    {':', ACT_COMMAND},
     {'/', ACT_FILTER},         {'?', ACT_HELP},              {'>', ACT_SORT_NEXT},
     {'<', ACT_SORT_PREV},      {'d', ACT_DESCRIBE},          {'y', ACT_RAW},
-    {CTRL('d'), ACT_DELETE},   {CTRL('l'), ACT_REDRAW},
+    {CTRL('d'), ACT_DELETE},   {CTRL('l'), ACT_REDRAW},      {'l', ACT_LOGS},
+    {'r', ACT_RESTART},        {'s', ACT_SCALE},
 };
 
 static const struct {
@@ -149,6 +150,12 @@ static bool view_supports(const struct view_ops *v, enum action a)
         return v->object_path != NULL;
     case ACT_DELETE:
         return v->delete_target != NULL;
+    case ACT_LOGS:
+        return v->logs_target != NULL;
+    case ACT_RESTART:
+        return v->restart_target != NULL;
+    case ACT_SCALE:
+        return v->scale_target != NULL;
     default:
         return !action_view_specific(a);
     }

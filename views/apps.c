@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/k8s_describe.h"
 #include "core/k8s_model.h"
 #include "core/xalloc.h"
 #include "views/view.h"
@@ -515,6 +516,110 @@ static char *apps_object_path(const struct view *v, size_t row)
                      w->kind == K8S_WORKLOAD_STATEFULSET ? "statefulsets" : "deployments", w->name);
 }
 
+/* The workload of a row whose names can go into a path, else NULL. */
+static const struct k8s_workload *apps_workload(const struct view *v, size_t row)
+{
+    const struct apps_state *st = v->state;
+    const struct k8s_workload *w;
+
+    if (row >= st->count) {
+        return NULL;
+    }
+    w = st->rows[row].w;
+    return k8s_valid_name(w->ns) && k8s_valid_name(w->name) ? w : NULL;
+}
+
+static const char *apps_kind_word(const struct k8s_workload *w)
+{
+    return w->kind == K8S_WORKLOAD_STATEFULSET ? "statefulset" : "deployment";
+}
+
+/* The log of an app: its first pod by name, a running one if there is one. */
+static bool apps_logs_target(const struct view *v, const struct view_ctx *ctx, size_t row,
+                             char **ns, char **pod, char **containers)
+{
+    const struct apps_state *st = v->state;
+    const struct store_table *pt = &ctx->store->tables[STORE_POD];
+    const struct k8s_pod *best = NULL;
+    const struct k8s_workload *w = apps_workload(v, row);
+
+    if (w == NULL) {
+        return false;
+    }
+    for (size_t i = 0; i < pt->count; i++) {
+        const struct k8s_pod *p = (const struct k8s_pod *)pt->rows[i];
+        bool running, best_running;
+
+        if (p->ns == NULL || p->app == NULL || strcmp(p->ns, w->ns) != 0 ||
+            strcmp(p->app, st->rows[row].app) != 0 || !apps_version_match(w, p) ||
+            !k8s_valid_name(p->name)) {
+            continue;
+        }
+        running = p->status != NULL && strcmp(p->status, "Running") == 0;
+        best_running = best != NULL && best->status != NULL && strcmp(best->status, "Running") == 0;
+        if (best == NULL || (running && !best_running) ||
+            (running == best_running && strcmp(p->name, best->name) < 0)) {
+            best = p;
+        }
+    }
+    if (best == NULL) {
+        return false;
+    }
+    *ns = xstrdup(best->ns);
+    *pod = xstrdup(best->name);
+    *containers = best->containers != NULL ? xstrdup(best->containers) : NULL;
+    return true;
+}
+
+static bool apps_restart_target(const struct view *v, size_t row, char **path, char **what)
+{
+    const struct k8s_workload *w = apps_workload(v, row);
+
+    if (w == NULL) {
+        return false;
+    }
+    *path = apps_object_path(v, row);
+    *what = xasprintf("%s %s/%s", apps_kind_word(w), w->ns, w->name);
+    return true;
+}
+
+static bool apps_scale_target(const struct view *v, size_t row, char **path, char **what,
+                              int *replicas)
+{
+    const struct k8s_workload *w = apps_workload(v, row);
+    char *obj;
+
+    if (w == NULL) {
+        return false;
+    }
+    obj = apps_object_path(v, row);
+    *path = xasprintf("%s/scale", obj);
+    free(obj);
+    *what = xasprintf("%s %s/%s", apps_kind_word(w), w->ns, w->name);
+    *replicas = w->desired;
+    return true;
+}
+
+/* `d`: kubectl describe deployment|statefulset, with the Events the store holds for it. */
+static char *apps_describe(const struct view *v, const struct view_ctx *ctx, size_t row,
+                           const char *json, size_t len)
+{
+    const struct apps_state *st = v->state;
+    const struct k8s_workload *w;
+    const struct k8s_event **events = NULL;
+    size_t n;
+    char *text;
+
+    if (row >= st->count) {
+        return NULL;
+    }
+    w = st->rows[row].w;
+    n = k8s_describe_events(ctx->store, apps_kind_name(w), w->ns, w->name, w->row.uid, &events);
+    text = k8s_describe_workload(json, len, events, n, ctx->now);
+    free(events);
+    return text;
+}
+
 static void apps_fini(struct view *v)
 {
     struct apps_state *st = v->state;
@@ -542,4 +647,8 @@ const struct view_ops apps_view = {
     .sort = apps_sort,
     .enter = apps_enter,
     .object_path = apps_object_path,
+    .describe = apps_describe,
+    .logs_target = apps_logs_target,
+    .restart_target = apps_restart_target,
+    .scale_target = apps_scale_target,
 };

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/k8s_describe.h"
 #include "core/k8s_model.h"
 #include "core/xalloc.h"
 #include "views/view.h"
@@ -363,6 +364,46 @@ static bool pods_delete_target(const struct view *v, size_t row, char **path, ch
     return true;
 }
 
+static bool pods_logs_target(const struct view *v, const struct view_ctx *ctx, size_t row,
+                             char **ns, char **pod, char **containers)
+{
+    const struct pods_state *st = v->state;
+    const struct k8s_pod *p;
+
+    (void)ctx;
+    if (row >= st->count) {
+        return false;
+    }
+    p = st->rows[row].pod;
+    if (!k8s_valid_name(p->ns) || !k8s_valid_name(p->name)) {
+        return false;
+    }
+    *ns = xstrdup(p->ns);
+    *pod = xstrdup(p->name);
+    *containers = p->containers != NULL ? xstrdup(p->containers) : NULL;
+    return true;
+}
+
+/* `d`: kubectl describe pod, with the Events the store holds for this pod. */
+static char *pods_describe(const struct view *v, const struct view_ctx *ctx, size_t row,
+                           const char *json, size_t len)
+{
+    const struct pods_state *st = v->state;
+    const struct k8s_pod *p;
+    const struct k8s_event **events = NULL;
+    size_t n;
+    char *text;
+
+    if (row >= st->count) {
+        return NULL;
+    }
+    p = st->rows[row].pod;
+    n = k8s_describe_events(ctx->store, "Pod", p->ns, p->name, p->row.uid, &events);
+    text = k8s_describe_pod(json, len, events, n, ctx->now);
+    free(events);
+    return text;
+}
+
 static void pods_fini(struct view *v)
 {
     struct pods_state *st = v->state;
@@ -388,5 +429,7 @@ const struct view_ops pods_view = {
     .next_tick = pods_next_tick,
     .sort = pods_sort,
     .object_path = pods_object_path,
+    .describe = pods_describe,
     .delete_target = pods_delete_target,
+    .logs_target = pods_logs_target,
 };

@@ -98,6 +98,19 @@ struct view_ops {
     /* Optional: what Ctrl-D deletes: the object's API path and its name (both caller frees);
      * false if the row cannot be deleted. */
     bool (*delete_target)(const struct view *v, size_t row, char **path, char **name);
+    /* Optional: the pod whose log `l` shows for the row (for an app: one of its pods). Sets
+     * *ns and *pod (valid names) and *containers (the pod's container names joined by ',',
+     * the default first; NULL when unknown), all caller frees; false if there is none. */
+    bool (*logs_target)(const struct view *v, const struct view_ctx *ctx, size_t row,
+                        char **ns, char **pod, char **containers);
+    /* Optional: what `r` restarts (kubectl rollout restart): the workload's API path and how
+     * to name it ("deployment dmi/forecast-api"), both caller frees; false if it cannot. */
+    bool (*restart_target)(const struct view *v, size_t row, char **path, char **what);
+    /* Optional: what `s` scales: the path of the workload's scale subresource
+     * (".../deployments/NAME/scale"), its name as for restart_target (both caller frees) and
+     * its desired replica count now; false if it cannot be scaled. */
+    bool (*scale_target)(const struct view *v, size_t row, char **path, char **what,
+                         int *replicas);
 };
 
 struct view {

@@ -42,6 +42,9 @@ static void test_contract_keys(void **state)
     assert_int_equal(keymap_action(4), ACT_DELETE);
     assert_int_equal(keymap_action('j'), ACT_MOVE_DOWN);
     assert_int_equal(keymap_action(KEY_DOWN), ACT_MOVE_DOWN);
+    assert_int_equal(keymap_action('l'), ACT_LOGS);
+    assert_int_equal(keymap_action('r'), ACT_RESTART);
+    assert_int_equal(keymap_action('s'), ACT_SCALE);
     assert_int_equal(keymap_action('Z'), ACT_NONE);
 }
 
@@ -98,6 +101,26 @@ static void test_help_follows_the_view(void **state)
     keymap_help_free(tenants);
 }
 
+static void test_help_shows_actions_where_they_work(void **state)
+{
+    char **pods = keymap_help(registry_find("pods"));
+    char **apps = keymap_help(registry_find("apps"));
+    char **tenants = keymap_help(registry_find("tenants"));
+
+    (void)state;
+    assert_true(help_has(pods, "Follow the pod's log"));
+    assert_false(help_has(pods, "Rollout restart"));
+    assert_false(help_has(pods, "Scale the selected app"));
+    assert_true(help_has(apps, "Follow the pod's log"));
+    assert_true(help_has(apps, "Rollout restart"));
+    assert_true(help_has(apps, "Scale the selected app"));
+    assert_false(help_has(tenants, "Follow the pod's log"));
+    assert_false(help_has(tenants, "Rollout restart"));
+    keymap_help_free(pods);
+    keymap_help_free(apps);
+    keymap_help_free(tenants);
+}
+
 static void test_docs_keys_md_is_generated(void **state)
 {
     char *want = keymap_markdown();
@@ -137,6 +160,7 @@ int main(void)
         cmocka_unit_test(test_contract_keys),
         cmocka_unit_test(test_sort_keys_do_not_collide_with_actions),
         cmocka_unit_test(test_help_follows_the_view),
+        cmocka_unit_test(test_help_shows_actions_where_they_work),
         cmocka_unit_test(test_docs_keys_md_is_generated),
     };
 

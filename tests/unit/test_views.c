@@ -406,9 +406,60 @@ static void test_apps_scope_and_enter(void **state)
     del_apps();
 }
 
+/* `d` through the pods view's hook: the pod's events come from the store, matched by the
+ * involved object's uid (another pod's event stays out), and the text is kubectl's. */
+static void test_pods_describe_with_events(void **state)
+{
+    struct view *v = view_new(registry_find("pods"));
+    struct view_ctx ctx = {&S, 10000, &ALL};
+    const char *json = "{\"metadata\":{\"name\":\"z\",\"namespace\":\"dmi\",\"uid\":\"dmi/z\"},"
+                       "\"status\":{\"phase\":\"Running\"}}";
+    struct k8s_event *e = xcalloc(1, sizeof *e);
+    struct k8s_event *other = xcalloc(1, sizeof *other);
+    char *text;
+
+    (void)state;
+    store_set_free(&S, STORE_EVENT, k8s_event_free);
+    e->row.uid = xstrdup("ev-1");
+    e->ns = xstrdup("dmi");
+    e->obj_kind = xstrdup("Pod");
+    e->obj_name = xstrdup("z");
+    e->obj_uid = xstrdup("dmi/z");
+    e->reason = xstrdup("BackOff");
+    e->message = xstrdup("Back-off restarting failed container");
+    e->source = xstrdup("kubelet");
+    e->type = K8S_EVENT_WARNING;
+    e->count = 5;
+    e->first = 10000 - 600;
+    e->last = 10000 - 180;
+    store_put(store_table(&S, STORE_EVENT), &e->row);
+    other->row.uid = xstrdup("ev-2");
+    other->ns = xstrdup("dmi");
+    other->obj_kind = xstrdup("Pod");
+    other->obj_name = xstrdup("a");
+    other->obj_uid = xstrdup("dmi/a");
+    other->reason = xstrdup("Killing");
+    other->count = 1;
+    store_put(store_table(&S, STORE_EVENT), &other->row);
+    assert_non_null(v->ops->describe);
+    v->ops->rebuild(v, &ctx);
+    assert_string_equal(v->ops->row_key(v, 2), "dmi/z");
+    text = v->ops->describe(v, &ctx, 2, json, strlen(json));
+    assert_non_null(text);
+    assert_non_null(strstr(text, "Name:             z\n"));
+    assert_non_null(strstr(text, "Status:           Running\n"));
+    assert_non_null(strstr(text, "Warning  BackOff  3m (x5 over 10m)  kubelet  Back-off restarting"));
+    assert_null(strstr(text, "Killing"));
+    free(text);
+    view_free(v);
+    store_clear(store_table(&S, STORE_EVENT));
+    store_commit(&S);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pods_describe_with_events),
         cmocka_unit_test(test_pods_default_order_and_scope),
         cmocka_unit_test(test_pods_sort_numeric_and_stable),
         cmocka_unit_test(test_tenants_counts_and_enter),

@@ -1,0 +1,198 @@
+#!/bin/bash
+# Screen test: the actions of the pods and apps views: logs (follow, previous, container,
+# control characters), rollout restart and scale with their confirmation, --readonly, a 403,
+# and the audit log. The API state after each action is checked, not only the message.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/screen/lib.bash
+
+start_sim --pods 200 --tenants 5 --seed 21 --churn 0 --forbid-namespace skat
+export XDG_CONFIG_HOME="$WORK/config" XDG_STATE_HOME="$WORK/state"
+AUDIT="$XDG_STATE_HOME/govconsole/audit.log"
+
+# Waits until the screen holds a fixed string (default 10 s).
+wait_fixed() { # string [seconds]
+    local end=$((SECONDS + ${2:-10}))
+    while [ $SECONDS -lt $end ]; do
+        screen | grep -Fq -- "$1" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# Waits until a command succeeds (default 20 s).
+wait_until() { # seconds command...
+    local end=$((SECONDS + $1))
+    shift
+    while [ $SECONDS -lt $end ]; do
+        "$@" && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
+deploy() { sim_get "/apis/apps/v1/namespaces/$1/deployments/$2"; }
+# Pods of an app that are not terminating, by name.
+app_pods() { # ns app
+    sim_get "/api/v1/namespaces/$1/pods" | jq -r --arg a "$2" \
+        '.items[] | select(.metadata.labels["app.kubernetes.io/name"] == $a and .metadata.deletionTimestamp == null) | .metadata.name' | sort
+}
+# The pager's line count ("L top/total").
+pager_total() { screen | sed -n 2p | sed -n 's/.* L [0-9]*\/\([0-9]*\) .*/\1/p'; }
+
+# A running pod of dmi with two containers and no restarts: its log, followed.
+pod=$(sim_get /api/v1/namespaces/dmi/pods | jq -r '[.items[] | select(.status.phase == "Running" and (.spec.containers | length) == 2 and ([.status.containerStatuses[].restartCount] | add) == 0 and ([.status.containerStatuses[].ready] | all))][0].metadata.name')
+first=$(sim_get "/api/v1/namespaces/dmi/pods/$pod" | jq -r '.spec.containers[0].name')
+second=$(sim_get "/api/v1/namespaces/dmi/pods/$pod" | jq -r '.spec.containers[1].name')
+
+start_console 150 40 "$BIN/govconsole --kubeconfig $WORK/kubeconfig -c pods"
+check "the pods view is shown" wait_for 'pods\(all\)\[200\]'
+keys / "$pod" Enter
+check "the filter selects $pod" wait_for "pods\\(all\\)\\[1\\]"
+keys l
+check "l opens the log pager titled pod/container" wait_fixed "logs dmi/$pod/$first"
+# The log's last lines as the API serves them (the same lines on every request).
+sample=$(sim_get "/api/v1/namespaces/dmi/pods/$pod/log?container=$first&tailLines=3" | grep -v $'\e' | tail -1 | cut -c40-80)
+check "the log shows real lines from the API" wait_fixed "$sample"
+n1=$(pager_total)
+sleep 2.5
+n2=$(pager_total)
+if [ -n "$n1" ] && [ -n "$n2" ] && [ "$n2" -gt "$n1" ]; then
+    ok "following adds lines ($n1 -> $n2)"
+else
+    not_ok "following adds lines ($n1 -> $n2)" "$(screen | sed -n 1,3p)"
+fi
+
+# Control characters: some log lines colour WARN/ERROR with ESC [..m, set the window title
+# with an OSC ending in BEL; the screen must show them defused and the terminal never get them.
+keys / '\?(\[[0-9;]+m[A-Z]|\]0;log-title)' Enter
+check "a line with an escape sequence is found, its ESC replaced" wait_for '\?(\[[0-9;]+m(WARN|ERROR|INFO)|\]0;log-title)'
+tm capture-pane -p -e -t gc >"$WORK/esc.txt"
+if grep -Eq $'\e\\[[0-9;]+m(WARN|ERROR|INFO)|\e\\]0;' "$WORK/esc.txt" || grep -q $'\a' "$WORK/esc.txt"; then
+    not_ok "no ESC sequence or BEL from the log reaches the terminal"
+else
+    ok "no ESC sequence or BEL from the log reaches the terminal"
+fi
+
+keys t
+check "t restarts the stream with timestamps" wait_for "logs dmi/$pod/$first +\\[timestamps\\]"
+check "the lines carry the kubelet's stamps" wait_for '^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z '
+keys c
+check "c cycles to the second container" wait_fixed "logs dmi/$pod/$second"
+keys p
+check "p asks for the previous container: the API's 400 is shown" \
+    wait_fixed "HTTP 400: previous terminated container \"$second\" in pod \"$pod\" not found"
+keys q
+check "q closes the log pager" wait_for 'pods\(all\)\[1\]'
+keys Escape
+wait_for 'pods\(all\)\[200\]' >/dev/null
+
+# Apps: rollout restart with confirmation.
+app=obs-api
+keys : a p p s Enter
+check ":apps shows the apps view" wait_for 'apps\(all\)'
+keys / "^dmi dmi $app " Enter
+check "the filter selects dmi/$app" wait_for 'apps\(all\)\[1\]'
+before=$(app_pods dmi $app)
+keys r
+check "r asks to restart, naming the deployment" wait_fixed "Restart deployment dmi/$app?"
+keys n
+check "n cancels" wait_fixed 'cancelled'
+ann=$(deploy dmi $app | jq -r '.spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] // "none"')
+[ "$ann" = none ] && ok "after n the deployment has no restartedAt" || not_ok "after n the deployment has no restartedAt ($ann)"
+keys r
+wait_fixed "Restart deployment dmi/$app?" >/dev/null
+keys y
+check "y restarts: the result is shown" wait_fixed "restarted deployment dmi/$app"
+ann=$(deploy dmi $app | jq -r '.spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] // "none"')
+if [[ "$ann" =~ ^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$ ]]; then
+    ok "the template annotation restartedAt is set ($ann)"
+else
+    not_ok "the template annotation restartedAt is set ($ann)"
+fi
+replaced() { [ -n "$(app_pods dmi $app)" ] && [ -z "$(comm -12 <(echo "$before") <(app_pods dmi $app))" ] && [ "$(app_pods dmi $app | wc -l)" -eq "$(echo "$before" | wc -l)" ]; }
+if wait_until 30 replaced; then
+    ok "every pod of $app is replaced"
+else
+    not_ok "every pod of $app is replaced" "before: $before; now: $(app_pods dmi $app)"
+fi
+
+# Scale: the prompt shows the current count; a bad count is refused; n changes nothing.
+cur=$(deploy dmi $app | jq -r .spec.replicas)
+keys s
+check "s asks for the replica count, showing the current one ($cur)" wait_for "Scale deployment dmi/$app to replicas .*: $cur"
+keys C-u - 1 Enter
+check "a negative count is refused at the prompt" wait_fixed 'a replica count: 0 or more'
+keys C-u 2 Enter
+check "a confirmation follows" wait_fixed "Scale deployment dmi/$app from $cur to 2 replicas?"
+keys n
+sleep 0.5
+[ "$(deploy dmi $app | jq -r .spec.replicas)" = "$cur" ] && ok "n leaves spec.replicas at $cur" ||
+    not_ok "n leaves spec.replicas at $cur"
+keys s
+wait_for "Scale deployment dmi/$app to replicas" >/dev/null
+want=$((cur + 2))
+keys C-u "$want" Enter
+wait_fixed "to $want replicas?" >/dev/null
+keys y
+check "y scales: the result is shown" wait_fixed "scaled deployment dmi/$app to $want"
+[ "$(deploy dmi $app | jq -r .spec.replicas)" = "$want" ] && ok "the API shows spec.replicas $want" ||
+    not_ok "the API shows spec.replicas $want ($(deploy dmi $app | jq -r .spec.replicas))"
+count_is() { [ "$(app_pods dmi $app | wc -l)" -eq "$1" ]; }
+if wait_until 20 count_is "$want"; then
+    ok "$app gets $want pods"
+else
+    not_ok "$app gets $want pods ($(app_pods dmi $app | wc -l))"
+fi
+
+# A namespace the token may not touch: the API's 403 Status is shown and audited.
+keys Escape
+keys / "^skat skat " Enter
+wait_for 'apps\(all\)\[[1-9]' >/dev/null
+fapp=$(screen | sed -n 4p | awk '{print $3}')
+freps=$(sim_get /apis/apps/v1/deployments | jq -r --arg n "$fapp" '.items[] | select(.metadata.namespace == "skat" and .metadata.name == $n) | .spec.replicas')
+keys s
+wait_for "Scale deployment skat/$fapp to replicas" >/dev/null
+keys C-u 7 Enter
+wait_fixed "to 7 replicas?" >/dev/null
+keys y
+check "a 403 shows the API's Status message" wait_fixed "scale deployment skat/$fapp to 7: HTTP 403: deployments.apps \"$fapp\" is forbidden: User"
+now=$(sim_get /apis/apps/v1/deployments | jq -r --arg n "$fapp" '.items[] | select(.metadata.namespace == "skat" and .metadata.name == $n) | .spec.replicas')
+[ "$now" = "$freps" ] && ok "the forbidden deployment keeps $freps replicas" || not_ok "the forbidden deployment keeps $freps replicas ($now)"
+keys q q
+wait_exit 5 >/dev/null
+
+if [ -f "$AUDIT" ]; then
+    grep -q "\"action\":\"restart\".*\"target\":\"deployment dmi/$app\".*\"result\":\"ok\"" "$AUDIT" &&
+        ok "the audit log has the restart with ok" || not_ok "the audit log has the restart with ok" "$(cat "$AUDIT")"
+    grep -q "\"action\":\"scale\".*\"target\":\"deployment dmi/$app to $want\".*\"result\":\"ok\"" "$AUDIT" &&
+        ok "the audit log has the scale with ok" || not_ok "the audit log has the scale with ok" "$(cat "$AUDIT")"
+    grep -q "\"action\":\"scale\".*skat/$fapp.*\"result\":\"HTTP 403: .*forbidden" "$AUDIT" &&
+        ok "the audit log has the 403 with its message" || not_ok "the audit log has the 403 with its message" "$(cat "$AUDIT")"
+    [ "$(grep -c '"action":"\(restart\|scale\)"' "$AUDIT")" -eq 3 ] &&
+        ok "one audit line a mutation sent, none for the cancelled ones" ||
+        not_ok "one audit line a mutation sent, none for the cancelled ones" "$(cat "$AUDIT")"
+else
+    not_ok "the audit log exists ($AUDIT)"
+fi
+
+# --readonly refuses, says so, audits the refusal and changes nothing.
+tm_kill
+rm -f "$WORK/exit"
+start_console 150 40 "$BIN/govconsole --kubeconfig $WORK/kubeconfig -c apps --readonly"
+check "--readonly is shown in the header" wait_fixed '[read-only]'
+keys / "^dmi dmi $app " Enter
+wait_for 'apps\(all\)\[1\]' >/dev/null
+gen=$(deploy dmi $app | jq -r .metadata.generation)
+keys r
+check "restart is refused under --readonly" wait_fixed 'read-only session (--readonly): restart refused'
+keys s
+check "scale is refused under --readonly" wait_fixed 'read-only session (--readonly): scale refused'
+[ "$(deploy dmi $app | jq -r .metadata.generation)" = "$gen" ] && ok "the deployment is unchanged (generation $gen)" ||
+    not_ok "the deployment is unchanged (generation $gen)"
+grep -q "\"action\":\"restart\".*\"result\":\"refused: read-only\"" "$AUDIT" &&
+    ok "the audit log has the refused restart" || not_ok "the audit log has the refused restart" "$(cat "$AUDIT")"
+grep -q "\"action\":\"scale\".*\"result\":\"refused: read-only\"" "$AUDIT" &&
+    ok "the audit log has the refused scale" || not_ok "the audit log has the refused scale" "$(cat "$AUDIT")"
+keys q
+[ "$(wait_exit 5)" = 0 ] && ok "q quits with status 0" || not_ok "q quits with status 0"
+finish
