@@ -938,3 +938,17 @@ bool k8s_valid_name(const char *s)
     }
     return n <= 253;
 }
+
+int64_t k8s_age_next_change(int64_t age)
+{
+    if (age < 600) {
+        return 1;
+    }
+    if (age < 8 * 3600) {
+        return 60 - age % 60;
+    }
+    if (age < 8 * 86400) {
+        return 3600 - age % 3600;
+    }
+    return 86400 - age % 86400;
+}

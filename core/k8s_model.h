@@ -132,6 +132,10 @@ int64_t k8s_parse_time(const char *s);
  * `seconds` is now - then. Writes into buf (at least 16 bytes) and returns buf. */
 char *k8s_fmt_age(int64_t seconds, char *buf, size_t size);
 
+/* Seconds until k8s_fmt_age()'s text for `age` changes (1 while seconds show), so a screen
+ * repaints ages exactly when one changes. */
+int64_t k8s_age_next_change(int64_t age);
+
 /* kubectl's RESTARTS cell: "0", "4", or "4 (2m5s ago)" when last_restart is set.
  * Returns buf (at least 32 bytes). */
 char *k8s_fmt_restarts(int32_t restarts, int64_t last_restart, int64_t now, char *buf,

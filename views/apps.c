@@ -459,27 +459,12 @@ static const char *apps_row_key(const struct view *v, size_t row)
     return row < st->count ? st->rows[row].w->row.uid : NULL;
 }
 
-/* Seconds until kubectl's age text for `age` changes. */
-static int64_t apps_age_next_change(int64_t age)
-{
-    if (age < 600) {
-        return 1;
-    }
-    if (age < 8 * 3600) {
-        return 60 - age % 60;
-    }
-    if (age < 8 * 86400) {
-        return 3600 - age % 3600;
-    }
-    return 86400 - age % 86400;
-}
-
 static int64_t apps_next_tick(const struct view *v, const struct view_ctx *ctx, size_t row)
 {
     const struct apps_state *st = v->state;
     const struct k8s_workload *w = st->rows[row].w;
 
-    return w->created != 0 ? apps_age_next_change(ctx->now - w->created) : -1;
+    return w->created != 0 ? k8s_age_next_change(ctx->now - w->created) : -1;
 }
 
 static bool apps_enter(const struct view *v, const struct view_scope *scope, size_t row,

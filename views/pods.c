@@ -309,29 +309,14 @@ static const char *pods_row_key(const struct view *v, size_t row)
     return row < st->count ? st->rows[row].pod->row.uid : NULL;
 }
 
-/* Seconds until kubectl's age text for `age` changes. */
-static int64_t age_next_change(int64_t age)
-{
-    if (age < 600) {
-        return 1;
-    }
-    if (age < 8 * 3600) {
-        return 60 - age % 60;
-    }
-    if (age < 8 * 86400) {
-        return 3600 - age % 3600;
-    }
-    return 86400 - age % 86400;
-}
-
 static int64_t pods_next_tick(const struct view *v, const struct view_ctx *ctx, size_t row)
 {
     const struct pods_state *st = v->state;
     const struct k8s_pod *p = st->rows[row].pod;
-    int64_t next = p->created != 0 ? age_next_change(ctx->now - p->created) : -1;
+    int64_t next = p->created != 0 ? k8s_age_next_change(ctx->now - p->created) : -1;
 
     if (p->last_restart != 0) {
-        int64_t r = age_next_change(ctx->now - p->last_restart);
+        int64_t r = k8s_age_next_change(ctx->now - p->last_restart);
         if (next < 0 || r < next) {
             next = r;
         }
