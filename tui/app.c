@@ -33,6 +33,7 @@
 
 #define APP_MAX_FRAMES 16
 #define APP_FLASH_MS 4000
+#define APP_LOG_LINES 100000 /* a followed log keeps the newest lines (~20 MB) */
 #define APP_ROW_TEXT 2048
 #define APP_TABLE_Y 2 /* the table's header line; rows start below it */
 
@@ -910,6 +911,7 @@ static void app_logs_open(struct app *a)
     pager_free(a->pager);
     a->pager = pager_new(&a->search_hist);
     pager_set_follow(a->pager, true);
+    pager_set_max_lines(a->pager, APP_LOG_LINES);
     a->mode = MODE_PAGER;
     app_logs_start(a);
 }

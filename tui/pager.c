@@ -77,6 +77,7 @@ struct pager {
     size_t m_line, m_start, m_end;
     char *notice;
     bool notice_err;
+    size_t max_lines; /* 0 = keep everything; else the oldest lines go (logs) */
 };
 
 struct pager *pager_new(struct prompt_history *search_hist)
@@ -248,6 +249,46 @@ void pager_set_text(struct pager *p, const char *title, const char *text, size_t
 
 static void pager_clamp(struct pager *p);
 
+/* Drops the oldest lines once there are a quarter more than max_lines, so a followed log
+ * holds bounded memory and the copying is amortized. */
+static void pager_trim(struct pager *p)
+{
+    size_t k, cut;
+
+    if (p->max_lines == 0 || p->nlines <= p->max_lines + p->max_lines / 4) {
+        return;
+    }
+    k = p->nlines - p->max_lines;
+    cut = p->lines[k];
+    memmove(p->buf, p->buf + cut, p->len - cut);
+    p->len -= cut;
+    memmove(p->lines, p->lines + k, (p->nlines - k) * sizeof *p->lines);
+    p->nlines -= k;
+    for (size_t i = 0; i < p->nlines; i++) {
+        p->lines[i] -= cut;
+    }
+    if (p->top.line >= k) {
+        p->top.line -= k;
+    } else {
+        p->top.line = 0;
+        p->top.off = 0;
+    }
+    if (p->has_match && p->m_line >= k) {
+        p->m_line -= k;
+    } else {
+        pager_clear_match(p);
+    }
+    p->last_valid = false;
+    p->rc_valid = false;
+    p->gen++;
+}
+
+void pager_set_max_lines(struct pager *p, size_t max)
+{
+    p->max_lines = max;
+    pager_trim(p);
+}
+
 void pager_append(struct pager *p, const char *text, size_t len)
 {
     if (text == NULL || len == 0) {
@@ -263,6 +304,7 @@ void pager_append(struct pager *p, const char *text, size_t len)
     } else {
         pager_store(p, text, len, true);
     }
+    pager_trim(p);
     if (p->follow) {
         pager_clamp(p);
     }

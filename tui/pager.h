@@ -47,6 +47,8 @@ void pager_set_title(struct pager *p, const char *title);
 /* Following: the view stays at the bottom as text arrives (logs -f). Moving up leaves follow;
  * G/End comes back to it as long as it was turned on here (or with `F`). */
 void pager_set_follow(struct pager *p, bool on);
+/* Keeps at most about `max` lines (the oldest go first; 0 = no limit), for followed logs. */
+void pager_set_max_lines(struct pager *p, size_t max);
 bool pager_following(const struct pager *p);
 
 /* What text is stored: control characters never reach the screen. TAB becomes a space,

@@ -694,12 +694,41 @@ static void test_draw_long_line(void **state)
     free(text);
 }
 
+/* A followed log keeps its newest lines only: memory stays bounded, the text stays right. */
+static void test_max_lines_drops_oldest(void **state)
+{
+    struct pager *p = pager_new(NULL);
+    char line[32];
+    const char *l;
+    size_t len;
+
+    (void)state;
+    pager_set_follow(p, true);
+    pager_set_max_lines(p, 100);
+    for (int i = 0; i < 1000; i++) {
+        snprintf(line, sizeof line, "line %d\n", i);
+        pager_append(p, line, strlen(line));
+    }
+    assert_true(pager_line_count(p) >= 100);
+    assert_true(pager_line_count(p) <= 125);
+    l = pager_line(p, pager_line_count(p) - 1, &len);
+    assert_int_equal(len, strlen("line 999"));
+    assert_memory_equal(l, "line 999", len);
+    l = pager_line(p, 0, &len);
+    snprintf(line, sizeof line, "line %zu", 1000 - pager_line_count(p));
+    assert_int_equal(len, strlen(line));
+    assert_memory_equal(l, line, len);
+    assert_true(pager_following(p));
+    pager_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lines),
         cmocka_unit_test(test_controls_mapped),
         cmocka_unit_test(test_append_chunks),
+        cmocka_unit_test(test_max_lines_drops_oldest),
         cmocka_unit_test(test_scroll_nowrap),
         cmocka_unit_test(test_scroll_wrap),
         cmocka_unit_test(test_hscroll),
