@@ -712,6 +712,9 @@ static void k8s_watch_start(struct k8s_informer *inf)
     k8s_fill_opts(c, &o, url);
     o.stream = true;
     o.timeout_ms = (long)(c->opt.watch_timeout_s + 30) * 1000;
+    /* A watch that gets no byte (not even a bookmark) for two minutes is presumed dead: a
+     * half-open connection, or a server that accepted and never answered. */
+    o.idle_timeout_s = 120;
     inf->line_len = 0;
     inf->stats.watches++;
     inf->req = http_start(c->http, &o, k8s_watch_data, k8s_watch_done, inf);
