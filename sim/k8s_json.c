@@ -852,19 +852,29 @@ static void put_app_meta_common(struct jbuf *b, const struct world *w, const str
     jbuf_put_str(b, w->ns[a->ns].name);
 }
 
+/* The kind and apiVersion that open an object: its own, PartialObjectMetadata's for
+ * metadata-only Table rows, or none inside a list. */
+static void put_type_head(struct jbuf *b, unsigned flags, const char *kind,
+                          const char *api_version)
+{
+    if (flags & K8S_JSON_PARTIAL) {
+        JB_LIT(b, "\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\",");
+    } else if (flags & K8S_JSON_TYPEMETA) {
+        JB_LIT(b, "\"kind\":");
+        jbuf_put_str(b, kind);
+        JB_LIT(b, ",\"apiVersion\":");
+        jbuf_put_str(b, api_version);
+        jbuf_putc(b, ',');
+    }
+}
+
 static void render_deployment(struct jbuf *b, const struct world *w, const struct world_app *a,
                               unsigned flags)
 {
     struct world_labels labels;
     world_app_labels(w, a, &labels);
     jbuf_putc(b, '{');
-    if (flags & (K8S_JSON_TYPEMETA | K8S_JSON_PARTIAL)) {
-        if (flags & K8S_JSON_PARTIAL) {
-            JB_LIT(b, "\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\",");
-        } else {
-            JB_LIT(b, "\"kind\":\"Deployment\",\"apiVersion\":\"apps/v1\",");
-        }
-    }
+    put_type_head(b, flags, "Deployment", "apps/v1");
     JB_LIT(b, "\"metadata\":{\"name\":");
     jbuf_put_str(b, a->name);
     put_app_meta_common(b, w, a);
@@ -973,11 +983,7 @@ static void render_replicaset(struct jbuf *b, const struct world *w, const struc
         labels.n++;
     }
     jbuf_putc(b, '{');
-    if (flags & K8S_JSON_PARTIAL) {
-        JB_LIT(b, "\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\",");
-    } else if (flags & K8S_JSON_TYPEMETA) {
-        JB_LIT(b, "\"kind\":\"ReplicaSet\",\"apiVersion\":\"apps/v1\",");
-    }
+    put_type_head(b, flags, "ReplicaSet", "apps/v1");
     JB_LIT(b, "\"metadata\":{\"name\":\"");
     jbuf_puts(b, a->name);
     jbuf_putc(b, '-');
@@ -1041,11 +1047,7 @@ static void render_statefulset(struct jbuf *b, const struct world *w, const stru
     struct world_labels labels;
     world_app_labels(w, a, &labels);
     jbuf_putc(b, '{');
-    if (flags & K8S_JSON_PARTIAL) {
-        JB_LIT(b, "\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\",");
-    } else if (flags & K8S_JSON_TYPEMETA) {
-        JB_LIT(b, "\"kind\":\"StatefulSet\",\"apiVersion\":\"apps/v1\",");
-    }
+    put_type_head(b, flags, "StatefulSet", "apps/v1");
     JB_LIT(b, "\"metadata\":{\"name\":");
     jbuf_put_str(b, a->name);
     put_app_meta_common(b, w, a);
@@ -1165,11 +1167,7 @@ static void render_event(struct jbuf *b, const struct world *w, const struct wor
                          unsigned flags)
 {
     jbuf_putc(b, '{');
-    if (flags & K8S_JSON_PARTIAL) {
-        JB_LIT(b, "\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\",");
-    } else if (flags & K8S_JSON_TYPEMETA) {
-        JB_LIT(b, "\"kind\":\"Event\",\"apiVersion\":\"v1\",");
-    }
+    put_type_head(b, flags, "Event", "v1");
     JB_LIT(b, "\"metadata\":{\"name\":");
     jbuf_put_str(b, e->name);
     JB_LIT(b, ",\"namespace\":");
@@ -1256,11 +1254,7 @@ static void put_quota_amounts(struct jbuf *b, const struct world_quota_amounts *
 static void render_quota(struct jbuf *b, const struct world_ns *n, unsigned flags)
 {
     jbuf_putc(b, '{');
-    if (flags & K8S_JSON_PARTIAL) {
-        JB_LIT(b, "\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\",");
-    } else if (flags & K8S_JSON_TYPEMETA) {
-        JB_LIT(b, "\"kind\":\"ResourceQuota\",\"apiVersion\":\"v1\",");
-    }
+    put_type_head(b, flags, "ResourceQuota", "v1");
     JB_LIT(b, "\"metadata\":{\"name\":\"" WORLD_QUOTA_NAME "\",\"namespace\":");
     jbuf_put_str(b, n->name);
     JB_LIT(b, ",\"uid\":");
@@ -1301,11 +1295,7 @@ static void render_namespace(struct jbuf *b, const struct world_ns *n, unsigned 
     struct world_labels labels;
     world_ns_labels(n, &labels);
     jbuf_putc(b, '{');
-    if (flags & K8S_JSON_PARTIAL) {
-        JB_LIT(b, "\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\",");
-    } else if (flags & K8S_JSON_TYPEMETA) {
-        JB_LIT(b, "\"kind\":\"Namespace\",\"apiVersion\":\"v1\",");
-    }
+    put_type_head(b, flags, "Namespace", "v1");
     JB_LIT(b, "\"metadata\":{\"name\":");
     jbuf_put_str(b, n->name);
     JB_LIT(b, ",\"uid\":");
@@ -1342,11 +1332,7 @@ static void render_node(struct jbuf *b, const struct world_node *n, unsigned fla
     char ip[20];
     node_ip(n->index, ip);
     jbuf_putc(b, '{');
-    if (flags & K8S_JSON_PARTIAL) {
-        JB_LIT(b, "\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\",");
-    } else if (flags & K8S_JSON_TYPEMETA) {
-        JB_LIT(b, "\"kind\":\"Node\",\"apiVersion\":\"v1\",");
-    }
+    put_type_head(b, flags, "Node", "v1");
     JB_LIT(b, "\"metadata\":{\"name\":");
     jbuf_put_str(b, n->name);
     JB_LIT(b, ",\"uid\":");
