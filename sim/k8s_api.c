@@ -61,6 +61,23 @@ enum MHD_Result k8s_http_queue_buffer(struct MHD_Connection *conn, unsigned stat
     return rc;
 }
 
+enum MHD_Result k8s_http_queue_stream(struct MHD_Connection *conn, const char *ctype, uint64_t size,
+                                      size_t block, MHD_ContentReaderCallback reader, void *cls,
+                                      MHD_ContentReaderFreeCallback free_fn)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_callback(size, block, reader, cls, free_fn);
+    if (!resp) {
+        free_fn(cls);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache, private");
+    enum MHD_Result rc = MHD_queue_response(conn, 200, resp);
+    MHD_destroy_response(resp);
+    return rc;
+}
+
 enum MHD_Result k8s_http_queue_jbuf(struct MHD_Connection *conn, unsigned status, struct jbuf *b)
 {
     size_t len;
@@ -978,17 +995,8 @@ static enum MHD_Result serve_list(struct k8s_api *api, struct MHD_Connection *co
         MHD_destroy_response(resp);
         return rc;
     }
-    struct MHD_Response *resp = MHD_create_response_from_callback(
-        MHD_SIZE_UNKNOWN, BLOCK_SIZE, list_reader, ls, list_stream_free);
-    if (!resp) {
-        list_stream_free(ls);
-        return MHD_NO;
-    }
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache, private");
-    enum MHD_Result rc = MHD_queue_response(conn, 200, resp);
-    MHD_destroy_response(resp);
-    return rc;
+    return k8s_http_queue_stream(conn, "application/json", MHD_SIZE_UNKNOWN, BLOCK_SIZE,
+                                 list_reader, ls, list_stream_free);
 }
 
 /* ---- watch streaming --------------------------------------------------------------- */
@@ -1290,17 +1298,8 @@ static enum MHD_Result serve_watch(struct k8s_api *api, struct MHD_Connection *c
         }
     }
     world_unlock(w);
-    struct MHD_Response *resp = MHD_create_response_from_callback(
-        MHD_SIZE_UNKNOWN, BLOCK_SIZE, watch_reader, ws, watch_stream_free);
-    if (!resp) {
-        watch_stream_free(ws);
-        return MHD_NO;
-    }
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache, private");
-    enum MHD_Result rc = MHD_queue_response(conn, 200, resp);
-    MHD_destroy_response(resp);
-    return rc;
+    return k8s_http_queue_stream(conn, "application/json", MHD_SIZE_UNKNOWN, BLOCK_SIZE,
+                                 watch_reader, ws, watch_stream_free);
 }
 
 /* ---- single objects ---------------------------------------------------------------- */

@@ -692,15 +692,6 @@ enum MHD_Result k8s_logs_serve(struct k8s_api *api, struct MHD_Connection *conn,
         char *data = jbuf_steal(&all, &len);
         return k8s_http_queue_buffer(conn, 200, "text/plain", data, len);
     }
-    struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, LOG_CHUNK,
-                                                                  log_reader, ls, log_stream_free);
-    if (!resp) {
-        log_stream_free(ls);
-        return MHD_NO;
-    }
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache, private");
-    enum MHD_Result rc = MHD_queue_response(conn, 200, resp);
-    MHD_destroy_response(resp);
-    return rc;
+    return k8s_http_queue_stream(conn, "text/plain", MHD_SIZE_UNKNOWN, LOG_CHUNK, log_reader, ls,
+                                 log_stream_free);
 }
