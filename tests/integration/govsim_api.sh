@@ -19,7 +19,6 @@ fi
 TMP=$(mktemp -d)
 SIM_PIDS=()
 BG_PIDS=()
-failures=0
 
 cleanup() {
     local p
@@ -32,11 +31,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-ok() { echo "ok - $1"; }
-not_ok() {
-    echo "not ok - $1"
-    failures=$((failures + 1))
-}
+. tests/tap.bash
 # check DESCRIPTION COMMAND...: ok when the command succeeds.
 check() {
     local desc=$1

@@ -21,7 +21,6 @@ fi
 TMP=$(mktemp -d)
 SIM_PID=""
 BG_PIDS=()
-failures=0
 
 cleanup() {
     local p
@@ -34,11 +33,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-ok() { echo "ok - $1"; }
-not_ok() {
-    echo "not ok - $1"
-    failures=$((failures + 1))
-}
+. tests/tap.bash
 check() {
     local desc=$1
     shift

@@ -6,7 +6,6 @@ BIN="${GC_BIN_DIR:-build}"
 TMUX_SOCK="gc-test-$$"
 WORK=$(mktemp -d)
 SIM_PID=""
-FAILS=0
 
 tm() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
 
@@ -17,18 +16,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { echo "ok - $1"; }
-not_ok() {
-    echo "not ok - $1"
-    FAILS=$((FAILS + 1))
-    if [ -n "${2:-}" ]; then printf '%s\n' "$2" | sed 's/^/#   /'; fi
-}
+. tests/tap.bash
 check() { # description command...
     local d="$1"
     shift
     if "$@"; then ok "$d"; else not_ok "$d" "$(screen)"; fi
 }
-finish() { exit $((FAILS > 0)); }
+finish() { exit $((failures > 0)); }
 
 # Starts govsim with the given arguments; sets SIM_URL and writes $WORK/kubeconfig.
 start_sim() {
