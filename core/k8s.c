@@ -44,6 +44,7 @@ struct k8s_informer {
     bool watching;             /* watch answered 200 */
     bool relist_wanted;        /* the watch stream asked for a relist (ERROR 410) */
     char *next_continue;       /* token of the next page, held back while decoding lags */
+    char *watch_error;         /* why the watch stream was abandoned (not a watch stream) */
     struct http_req *req;
     struct loop_timer *retry;
     int backoff_ms;
@@ -551,7 +552,8 @@ static const char *k8s_object_rv(const json_t *obj)
     return json_string_value(json_object_get(json_object_get(obj, "metadata"), "resourceVersion"));
 }
 
-/* Applies one watch line. 0 applied, 1 relist needed, -1 bad event or server error. */
+/* Applies one watch line. 0 applied, 1 relist needed, -1 an event that could not be used
+ * (the stream goes on), -2 not an event at all (the stream is corrupt). */
 static int k8s_apply_line(struct k8s_informer *inf, const char *line, size_t len, char **err)
 {
     json_error_t jerr;
@@ -563,13 +565,13 @@ static int k8s_apply_line(struct k8s_informer *inf, const char *line, size_t len
 
     if (ev == NULL) {
         *err = xasprintf("invalid watch event: %s", jerr.text);
-        return -1;
+        return -2;
     }
     type = json_string_value(json_object_get(ev, "type"));
     obj = json_object_get(ev, "object");
     if (type == NULL || !json_is_object(obj)) {
         *err = xstrdup("watch event without type or object");
-        rc = -1;
+        rc = -2;
     } else if (strcmp(type, "ADDED") == 0 || strcmp(type, "MODIFIED") == 0) {
         struct store_row *row = inf->res->parse(obj, err);
 
@@ -651,6 +653,12 @@ static bool k8s_watch_data(struct http_req *req, const char *data, size_t len, v
                 inf->relist_wanted = true;
                 return false;
             }
+            if (rc == -2) {
+                /* Not a watch stream: fail it, back off, and watch again. */
+                free(inf->watch_error);
+                inf->watch_error = err;
+                return false;
+            }
             if (rc < 0) {
                 source_health_fail(&inf->health, err, k8s_wall_now());
                 inf->health.state = SOURCE_OK; /* one bad event; the stream goes on */
@@ -672,6 +680,14 @@ static void k8s_watch_done(struct http_req *req, struct http_result *res, void *
     (void)req;
     inf->req = NULL;
     inf->watching = false;
+    if (inf->watch_error != NULL) {
+        msg = inf->watch_error;
+        inf->watch_error = NULL;
+        inf->line_len = 0;
+        k8s_fail(inf, msg);
+        free(msg);
+        return;
+    }
     if (inf->relist_wanted || res->status == 410) {
         inf->relist_wanted = false;
         inf->line_len = 0;
@@ -821,6 +837,7 @@ void k8s_client_free(struct k8s_client *c)
         free(inf->list_rv);
         free(inf->line);
         free(inf->next_continue);
+        free(inf->watch_error);
     }
     kube_target_fini(&c->target);
     free(c);
@@ -904,7 +921,7 @@ int k8s_client_apply_event(struct k8s_client *c, enum k8s_kind kind, const char 
         source_health_fail(&inf->health, err, k8s_wall_now());
         free(err);
     }
-    return rc;
+    return rc < 0 ? -1 : rc;
 }
 
 struct k8s_call {
