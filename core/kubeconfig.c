@@ -1,4 +1,5 @@
-/* kubeconfig loading with libyaml: the selected context's cluster, namespace and credentials. */
+/* kubeconfig loading with libyaml: the files merged as kubectl merges them, then the selected
+ * context's cluster, namespace and credentials. */
 #include "core/kubeconfig.h"
 
 #include <errno.h>
@@ -20,15 +21,42 @@
 #define KC_MAX_FILE (4u << 20)  /* a kubeconfig larger than this is refused */
 #define KC_MAX_TOKEN (1u << 20) /* likewise a tokenFile */
 
-/* One load: the file, its directory and the parsed document. */
-struct kc {
-    const char *file;
-    char *dir; /* absolute directory of file */
+/* One file of the merged set. */
+struct kc_file {
+    char *name; /* as given (a $KUBECONFIG entry, the path argument): errors name it */
+    char *abs;  /* absolute and cleaned: a file listed twice is read once */
+    char *dir;  /* absolute directory: the file's relative paths resolve against it */
     yaml_document_t doc;
-    char *err; /* the first error, owned */
+    bool parsed; /* doc holds a document to delete */
 };
 
-/* Records the first error: "FILE:LINE: msg" when a node is known, else "kubeconfig FILE: msg".
+/* One load: the files in precedence order, the file being read and the first error. */
+struct kc {
+    struct kc_file *files;
+    size_t nfiles;
+    struct kc_file *cur; /* whose nodes are being read; NULL when a problem is the whole set's */
+    char *err;           /* the first error, owned */
+};
+
+/* The files' names joined with ':' as in $KUBECONFIG. Caller frees. */
+static char *kc_names(const struct kc *k)
+{
+    size_t len = 1;
+    char *out, *w;
+
+    for (size_t i = 0; i < k->nfiles; i++) {
+        len += strlen(k->files[i].name) + 1;
+    }
+    out = w = xmalloc(len);
+    *w = '\0';
+    for (size_t i = 0; i < k->nfiles; i++) {
+        w += sprintf(w, "%s%s", i > 0 ? ":" : "", k->files[i].name);
+    }
+    return out;
+}
+
+/* Records the first error: "FILE:LINE: msg" when a node is known, else "kubeconfig FILE: msg",
+ * FILE being the current file (all the files, joined with ':', when there is none).
  * The message is sanitized (it quotes names from the file). Returns -1. */
 static int kc_fail(struct kc *k, const yaml_node_t *at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -36,7 +64,7 @@ static int kc_fail(struct kc *k, const yaml_node_t *at, const char *fmt, ...)
 static int kc_fail(struct kc *k, const yaml_node_t *at, const char *fmt, ...)
 {
     va_list ap, ap2;
-    char *msg;
+    char *msg, *names;
     int n;
 
     if (k->err != NULL) {
@@ -49,11 +77,13 @@ static int kc_fail(struct kc *k, const yaml_node_t *at, const char *fmt, ...)
     vsnprintf(msg, n > 0 ? (size_t)n + 1 : 1, fmt, ap2);
     va_end(ap2);
     va_end(ap);
+    names = k->cur != NULL ? xstrdup(k->cur->name) : kc_names(k);
     if (at != NULL) {
-        k->err = xasprintf("%s:%lu: %s", k->file, (unsigned long)at->start_mark.line + 1, msg);
+        k->err = xasprintf("%s:%lu: %s", names, (unsigned long)at->start_mark.line + 1, msg);
     } else {
-        k->err = xasprintf("kubeconfig %s: %s", k->file, msg);
+        k->err = xasprintf("kubeconfig %s: %s", names, msg);
     }
+    free(names);
     free(msg);
     sanitize_inplace(k->err);
     return -1;
@@ -191,25 +221,40 @@ static char *kc_resolve(const char *dir, const char *rel)
     return p;
 }
 
-/* Absolute directory holding `file`. Caller frees. */
-static char *kc_dir_of(const char *file)
+/* `file` made absolute against the current directory and cleaned. Caller frees. */
+static char *kc_abs(const char *file)
 {
-    char *cwd = kc_getcwd();
-    char *abs = kc_resolve(cwd, file);
-    char *slash = strrchr(abs, '/');
+    char *cwd = file[0] == '/' ? NULL : kc_getcwd();
+    char *abs = kc_resolve(cwd != NULL ? cwd : "/", file);
 
     free(cwd);
-    if (slash == abs) {
+    return abs;
+}
+
+/* The directory holding the absolute, cleaned path `abs`. Caller frees. */
+static char *kc_dir_of(const char *abs)
+{
+    char *dir = xstrdup(abs);
+    char *slash = strrchr(dir, '/');
+
+    if (slash == dir) {
         slash[1] = '\0';
     } else {
         *slash = '\0';
     }
-    return abs;
+    return dir;
 }
 
+/* The node at `index` in the current file's document. */
 static yaml_node_t *kc_node(struct kc *k, int index)
 {
-    return yaml_document_get_node(&k->doc, index);
+    return yaml_document_get_node(&k->cur->doc, index);
+}
+
+/* The current file's top-level node, NULL for a file without a document (empty). */
+static yaml_node_t *kc_root(struct kc *k)
+{
+    return yaml_document_get_root_node(&k->cur->doc);
 }
 
 /* True for an absent value or YAML null (~, null, or nothing). */
@@ -318,52 +363,138 @@ static int kc_bool(struct kc *k, const yaml_node_t *map, const char *key, const 
                    v->type == YAML_SCALAR_NODE ? "a string" : kc_kind(v));
 }
 
-/* Finds the entry named `name` in the top-level list `list` (clusters, contexts, users) and
- * returns its `inner` mapping (cluster, context, user) in *inner, its index in *index.
- * Returns 0 when found, 1 when not, -1 on a malformed list (error set). */
-static int kc_find(struct kc *k, const yaml_node_t *root, const char *list, const char *inner_key,
-                   const char *name, size_t *index, yaml_node_t **inner)
+/* The three top-level lists and the key of each entry's body. */
+static const char *const kc_lists[][2] = {
+    {"clusters", "cluster"},
+    {"contexts", "context"},
+    {"users", "user"},
+};
+
+/* Checks, in the current file, what kubectl's decoder rejects wherever it is: the top level
+ * is a mapping, current-context a string, and clusters, contexts and users are lists of
+ * mappings whose name is a string, unique in the list, and whose body is a mapping.
+ * Fields inside the bodies are checked when an entry is used. Returns 0 or -1. */
+static int kc_check_file(struct kc *k)
 {
-    yaml_node_t *seq = kc_get(k, root, list);
+    yaml_node_t *root = kc_root(k);
+    char *cc = NULL;
+
+    if (root == NULL) {
+        return 0;
+    }
+    if (root->type != YAML_MAPPING_NODE) {
+        return kc_fail(k, root, "not a kubeconfig: expected a mapping at the top level, got %s",
+                       kc_kind(root));
+    }
+    if (kc_str(k, root, "current-context", "", &cc) != 0) {
+        return -1;
+    }
+    free(cc);
+    for (size_t l = 0; l < sizeof(kc_lists) / sizeof(kc_lists[0]); l++) {
+        const char *list = kc_lists[l][0], *body_key = kc_lists[l][1];
+        yaml_node_t *seq = kc_get(k, root, list);
+        size_t count;
+        char **names;
+        int rc = 0;
+
+        if (seq == NULL) {
+            continue;
+        }
+        if (seq->type != YAML_SEQUENCE_NODE) {
+            return kc_fail(k, seq, "%s: expected a list, got %s", list, kc_kind(seq));
+        }
+        count = (size_t)(seq->data.sequence.items.top - seq->data.sequence.items.start);
+        names = xcalloc(count + 1, sizeof(*names));
+        for (size_t i = 0; i < count && rc == 0; i++) {
+            yaml_node_t *item = kc_node(k, seq->data.sequence.items.start[i]);
+            yaml_node_t *body;
+            char path[64];
+
+            snprintf(path, sizeof(path), "%s[%zu]", list, i);
+            if (item == NULL || item->type != YAML_MAPPING_NODE) {
+                rc = kc_fail(k, item != NULL ? item : seq, "%s: expected a mapping, got %s", path,
+                             item != NULL ? kc_kind(item) : "nothing");
+                break;
+            }
+            if (kc_str(k, item, "name", path, &names[i]) != 0) {
+                rc = -1;
+                break;
+            }
+            body = kc_get(k, item, body_key);
+            if (body != NULL && body->type != YAML_MAPPING_NODE) {
+                rc = kc_fail(k, body, "%s.%s: expected a mapping, got %s", path, body_key,
+                             kc_kind(body));
+                break;
+            }
+            for (size_t j = 0; j < i && names[i] != NULL; j++) {
+                if (names[j] != NULL && strcmp(names[j], names[i]) == 0) {
+                    rc = kc_fail(k, item, "%s: duplicate name %s (also %s[%zu])", path, names[i],
+                                 list, j);
+                    break;
+                }
+            }
+        }
+        for (size_t i = 0; i < count; i++) {
+            free(names[i]);
+        }
+        free(names);
+        if (rc != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Finds the entry named `name` in the current file's top-level list `list` (clusters,
+ * contexts, users), whose structure kc_check_file() accepted. Sets *index and *item.
+ * Returns true when found. */
+static bool kc_find(struct kc *k, const char *list, const char *name, size_t *index,
+                    yaml_node_t **item)
+{
+    yaml_node_t *seq = kc_get(k, kc_root(k), list);
     size_t i = 0;
 
-    if (seq == NULL) {
-        return 1;
-    }
-    if (seq->type != YAML_SEQUENCE_NODE) {
-        return kc_fail(k, seq, "%s: expected a list, got %s", list, kc_kind(seq));
+    if (seq == NULL || seq->type != YAML_SEQUENCE_NODE) {
+        return false;
     }
     for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top;
          it++, i++) {
-        yaml_node_t *item = kc_node(k, *it);
-        char path[64];
-        char *item_name = NULL;
-        bool match;
+        yaml_node_t *n = kc_get(k, kc_node(k, *it), "name");
 
-        snprintf(path, sizeof(path), "%s[%zu]", list, i);
-        if (item == NULL || item->type != YAML_MAPPING_NODE) {
-            return kc_fail(k, item != NULL ? item : seq, "%s: expected a mapping, got %s", path,
-                           item != NULL ? kc_kind(item) : "nothing");
+        if (n != NULL && n->type == YAML_SCALAR_NODE && n->data.scalar.length == strlen(name) &&
+            memcmp(n->data.scalar.value, name, n->data.scalar.length) == 0) {
+            *index = i;
+            *item = kc_node(k, *it);
+            return true;
         }
-        if (kc_str(k, item, "name", path, &item_name) != 0) {
-            return -1;
-        }
-        match = item_name != NULL && strcmp(item_name, name) == 0;
-        free(item_name);
-        if (!match) {
+    }
+    return false;
+}
+
+/* Finds `name` in the top-level list `list` of the files in order: the first file that
+ * defines it wins, whole (kubectl's merge). When found, k->cur becomes that file, *inner is
+ * the entry's body (`body_key`: cluster, context, user) and *index its place in the file's
+ * list; returns 0. Returns 1 when no file defines it (k->cur unchanged), -1 when the entry
+ * has no body (error set). */
+static int kc_lookup(struct kc *k, const char *list, const char *body_key, const char *name,
+                     size_t *index, yaml_node_t **inner)
+{
+    struct kc_file *was = k->cur;
+
+    for (size_t f = 0; f < k->nfiles; f++) {
+        yaml_node_t *item;
+
+        k->cur = &k->files[f];
+        if (!kc_find(k, list, name, index, &item)) {
             continue;
         }
-        *index = i;
-        *inner = kc_get(k, item, inner_key);
+        *inner = kc_get(k, item, body_key);
         if (*inner == NULL) {
-            return kc_fail(k, item, "%s.%s: missing", path, inner_key);
-        }
-        if ((*inner)->type != YAML_MAPPING_NODE) {
-            return kc_fail(k, *inner, "%s.%s: expected a mapping, got %s", path, inner_key,
-                           kc_kind(*inner));
+            return kc_fail(k, item, "%s[%zu].%s: missing", list, *index, body_key);
         }
         return 0;
     }
+    k->cur = was;
     return 1;
 }
 
@@ -446,8 +577,8 @@ static int kc_decode_field(struct kc *k, const yaml_node_t *map, const char *key
     return 0;
 }
 
-/* Makes *value (a path field) absolute against the kubeconfig's directory and checks that the
- * file can be read. Returns 0 or -1. */
+/* Makes *value (a path field) absolute against the directory of the current file (the one
+ * that defined the entry) and checks that the file can be read. Returns 0 or -1. */
 static int kc_path_field(struct kc *k, const yaml_node_t *map, const char *key, const char *path,
                          char **value)
 {
@@ -457,7 +588,7 @@ static int kc_path_field(struct kc *k, const yaml_node_t *map, const char *key, 
     if (*value == NULL) {
         return 0;
     }
-    abs = kc_resolve(k->dir, *value);
+    abs = kc_resolve(k->cur->dir, *value);
     free(*value);
     *value = abs;
     if (access(abs, R_OK) != 0) {
@@ -467,14 +598,24 @@ static int kc_path_field(struct kc *k, const yaml_node_t *map, const char *key, 
     return 0;
 }
 
-/* The cluster part of the target. */
-static int kc_load_cluster(struct kc *k, yaml_node_t *root, struct kube_target *t)
+/* Fails when both `file_key` and `data_key` are set in `map` (kubectl refuses the pair). */
+static int kc_one_of(struct kc *k, const yaml_node_t *map, const char *path, const char *file_key,
+                     const char *file, const char *data_key, const char *data)
+{
+    if (file != NULL && data != NULL) {
+        return kc_fail(k, map, "%s: %s and %s are both set; use one", path, file_key, data_key);
+    }
+    return 0;
+}
+
+/* The cluster part of the target, from the first file that defines the context's cluster. */
+static int kc_load_cluster(struct kc *k, struct kube_target *t)
 {
     yaml_node_t *cl = NULL;
     size_t idx = 0;
     char path[64];
     size_t n;
-    int rc = kc_find(k, root, "clusters", "cluster", t->cluster, &idx, &cl);
+    int rc = kc_lookup(k, "clusters", "cluster", t->cluster, &idx, &cl);
 
     if (rc < 0) {
         return -1;
@@ -493,9 +634,10 @@ static int kc_load_cluster(struct kc *k, yaml_node_t *root, struct kube_target *
         return kc_fail(k, cl, "%s.server: missing", path);
     }
     if (strncmp(t->server, "https://", 8) != 0 && strncmp(t->server, "http://", 7) != 0) {
+        /* "user:password@host" would put a password in the message */
         return kc_fail(k, kc_get(k, cl, "server"),
                        "%s.server: expected an https:// or http:// URL, got \"%s\"", path,
-                       t->server);
+                       strchr(t->server, '@') != NULL ? "(a value with '@')" : t->server);
     }
     n = strlen(t->server);
     while (n > 0 && t->server[n - 1] == '/') {
@@ -506,7 +648,9 @@ static int kc_load_cluster(struct kc *k, yaml_node_t *root, struct kube_target *
             k, cl, "%s: insecure-skip-tls-verify cannot be combined with a certificate-authority",
             path);
     }
-    if (kc_decode_field(k, cl, "certificate-authority-data", path, &t->ca_data) != 0 ||
+    if (kc_one_of(k, cl, path, "certificate-authority", t->ca_file, "certificate-authority-data",
+                  t->ca_data) != 0 ||
+        kc_decode_field(k, cl, "certificate-authority-data", path, &t->ca_data) != 0 ||
         kc_path_field(k, cl, "certificate-authority", path, &t->ca_file) != 0) {
         return -1;
     }
@@ -544,15 +688,15 @@ static int kc_read_token_file(struct kc *k, const yaml_node_t *u, const char *pa
     return 0;
 }
 
-/* The user part of the target; `user` is the context's user name. */
-static int kc_load_user(struct kc *k, yaml_node_t *root, const char *user, struct kube_target *t)
+/* The user part of the target, from the first file that defines `user` (the context's). */
+static int kc_load_user(struct kc *k, const char *user, struct kube_target *t)
 {
     static const char *const imperson[] = {"as", "as-uid", "as-groups", "as-user-extra"};
     yaml_node_t *u = NULL, *ap;
     size_t idx = 0;
     char path[64];
     char *token_file = NULL;
-    int rc = kc_find(k, root, "users", "user", user, &idx, &u);
+    int rc = kc_lookup(k, "users", "user", user, &idx, &u);
 
     if (rc < 0) {
         return -1;
@@ -600,8 +744,20 @@ static int kc_load_user(struct kc *k, yaml_node_t *root, const char *user, struc
         return kc_fail(
             k, u, "%s: more than one authentication method (token and username/password)", path);
     }
+    if (kc_one_of(k, u, path, "client-certificate", t->client_cert, "client-certificate-data",
+                  t->client_cert_data) != 0 ||
+        kc_one_of(k, u, path, "client-key", t->client_key, "client-key-data", t->client_key_data) !=
+            0) {
+        free(token_file);
+        return -1;
+    }
+    if ((t->client_cert != NULL || t->client_cert_data != NULL) && t->client_key == NULL &&
+        t->client_key_data == NULL) {
+        free(token_file);
+        return kc_fail(k, u, "%s: a client certificate needs client-key or client-key-data", path);
+    }
     if (t->token == NULL && token_file != NULL) {
-        char *abs = kc_resolve(k->dir, token_file);
+        char *abs = kc_resolve(k->cur->dir, token_file);
 
         rc = kc_read_token_file(k, u, path, abs, t);
         free(abs);
@@ -620,40 +776,46 @@ static int kc_load_user(struct kc *k, yaml_node_t *root, const char *user, struc
     return 0;
 }
 
-/* Resolves the context in the parsed document into *t. Returns 0 or -1. */
+/* Resolves `context` (else the first current-context of the files) over the merged files
+ * into *t. Returns 0 or -1. */
 static int kc_resolve_target(struct kc *k, const char *context, struct kube_target *t)
 {
-    yaml_node_t *root = yaml_document_get_root_node(&k->doc);
+    struct kc_file *ctx_file;
     yaml_node_t *ctx = NULL;
-    size_t idx = 0;
+    size_t idx = 0, nonempty = 0;
     char path[64];
     char *user = NULL;
     int rc;
 
-    if (root == NULL) {
-        return kc_fail(k, NULL, "empty file");
+    k->cur = NULL;
+    for (size_t f = 0; f < k->nfiles; f++) {
+        k->cur = &k->files[f];
+        nonempty += kc_root(k) != NULL;
+        if (context == NULL || context[0] == '\0') {
+            /* checked by kc_check_file(); an empty value does not count as set */
+            if (t->context == NULL && kc_root(k) != NULL &&
+                kc_str(k, kc_root(k), "current-context", "", &t->context) != 0) {
+                return -1;
+            }
+        }
     }
-    if (root->type != YAML_MAPPING_NODE) {
-        return kc_fail(k, root, "not a kubeconfig: expected a mapping at the top level, got %s",
-                       kc_kind(root));
+    k->cur = NULL;
+    if (nonempty == 0) {
+        return kc_fail(k, NULL, "%s", k->nfiles == 1 ? "empty file" : "every file is empty");
     }
     if (context != NULL && context[0] != '\0') {
         t->context = xstrdup(context);
-    } else {
-        if (kc_str(k, root, "current-context", "", &t->context) != 0) {
-            return -1;
-        }
-        if (t->context == NULL) {
-            return kc_fail(k, NULL, "no current-context set and no context given");
-        }
+    } else if (t->context == NULL) {
+        return kc_fail(k, NULL, "no current-context set and no context given");
     }
-    rc = kc_find(k, root, "contexts", "context", t->context, &idx, &ctx);
+    rc = kc_lookup(k, "contexts", "context", t->context, &idx, &ctx);
     if (rc < 0) {
         return -1;
     }
     if (rc > 0) {
         return kc_fail(k, NULL, "context %s not found", t->context);
     }
+    ctx_file = k->cur;
     snprintf(path, sizeof(path), "contexts[%zu].context", idx);
     if (kc_str(k, ctx, "cluster", path, &t->cluster) != 0 ||
         kc_str(k, ctx, "namespace", path, &t->namespace) != 0 ||
@@ -665,15 +827,16 @@ static int kc_resolve_target(struct kc *k, const char *context, struct kube_targ
         free(user);
         return kc_fail(k, ctx, "%s.cluster: missing", path);
     }
-    rc = kc_load_cluster(k, root, t);
+    rc = kc_load_cluster(k, t);
     if (rc == 0 && user != NULL) {
-        rc = kc_load_user(k, root, user, t);
+        k->cur = ctx_file; /* "user not found" belongs to the context's file */
+        rc = kc_load_user(k, user, t);
     }
     free(user);
     return rc;
 }
 
-/* Parses the file's bytes into k->doc. Returns 0, or -1 with the error set. */
+/* Parses the current file's bytes into its document. Returns 0, or -1 with the error set. */
 static int kc_parse(struct kc *k, const char *data, size_t len)
 {
     yaml_parser_t parser;
@@ -683,7 +846,7 @@ static int kc_parse(struct kc *k, const char *data, size_t len)
         return kc_fail(k, NULL, "cannot initialize the YAML parser");
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
-    ok = yaml_parser_load(&parser, &k->doc);
+    ok = yaml_parser_load(&parser, &k->cur->doc);
     if (!ok) {
         const char *problem = parser.problem != NULL ? parser.problem : "malformed";
 
@@ -691,15 +854,16 @@ static int kc_parse(struct kc *k, const char *data, size_t len)
             kc_fail(k, NULL, "not YAML: %s at byte %zu", problem, parser.problem_offset);
         } else if (parser.context != NULL) {
             k->err =
-                xasprintf("%s:%lu: not YAML: %s %s", k->file,
+                xasprintf("%s:%lu: not YAML: %s %s", k->cur->name,
                           (unsigned long)parser.problem_mark.line + 1, problem, parser.context);
             sanitize_inplace(k->err);
         } else {
-            k->err = xasprintf("%s:%lu: not YAML: %s", k->file,
+            k->err = xasprintf("%s:%lu: not YAML: %s", k->cur->name,
                                (unsigned long)parser.problem_mark.line + 1, problem);
             sanitize_inplace(k->err);
         }
     }
+    k->cur->parsed = ok != 0;
     yaml_parser_delete(&parser);
     return ok ? 0 : -1;
 }
@@ -719,87 +883,135 @@ static const char *kc_home(char *buf, size_t size)
     return NULL;
 }
 
-/* Chooses the file to load when no path was given (caller frees), or sets *err. */
-static char *kc_default_path(char **err)
+/* Frees the files of *k and its error, and zeroes it. */
+static void kc_fini(struct kc *k)
+{
+    for (size_t i = 0; i < k->nfiles; i++) {
+        if (k->files[i].parsed) {
+            yaml_document_delete(&k->files[i].doc);
+        }
+        free(k->files[i].name);
+        free(k->files[i].abs);
+        free(k->files[i].dir);
+    }
+    free(k->files);
+    free(k->err);
+    memset(k, 0, sizeof(*k));
+}
+
+/* Reads, parses and checks the file `name` as the last of the set; a file already in the set
+ * is skipped, and so is a missing one unless `must_exist`. Returns 0 or -1 (error set). */
+static int kc_add_file(struct kc *k, const char *name, bool must_exist)
+{
+    struct kc_file *f;
+    char *abs = kc_abs(name), *data = NULL;
+    char ebuf[128];
+    size_t len = 0;
+    int e, rc;
+
+    for (size_t i = 0; i < k->nfiles; i++) {
+        if (strcmp(k->files[i].abs, abs) == 0) {
+            free(abs);
+            return 0;
+        }
+    }
+    e = kc_read_file(name, KC_MAX_FILE, &data, &len);
+    if (e == ENOENT && !must_exist) {
+        free(abs);
+        return 0;
+    }
+    k->files = xrealloc(k->files, (k->nfiles + 1) * sizeof(*k->files));
+    f = &k->files[k->nfiles++];
+    memset(f, 0, sizeof(*f));
+    f->name = xstrdup(name);
+    f->abs = abs;
+    f->dir = kc_dir_of(abs);
+    k->cur = f;
+    if (e != 0) {
+        return kc_fail(k, NULL, "%s",
+                       e == EFBIG    ? "file too large"
+                       : e == EISDIR ? "not a regular file"
+                                     : kc_strerror(e, ebuf, sizeof(ebuf)));
+    }
+    rc = kc_parse(k, data, len);
+    free(data);
+    if (rc == 0) {
+        rc = kc_check_file(k);
+    }
+    k->cur = NULL;
+    return rc;
+}
+
+/* Loads the files to merge, in precedence order, as kubectl's loading rules choose them:
+ * `path` alone when given (it must exist); else each file of $KUBECONFIG (':'-separated;
+ * empty entries, missing files and repeats skipped; at least one must exist); else
+ * ~/.kube/config (it must exist). Returns 0, or -1 with k->err set. */
+static int kc_open(struct kc *k, const char *path)
 {
     const char *env = getenv("KUBECONFIG");
     char pwbuf[4096];
     const char *home;
+    char *file;
+    int rc;
 
+    memset(k, 0, sizeof(*k));
+    if (path != NULL && path[0] != '\0') {
+        return kc_add_file(k, path, true);
+    }
     if (env != NULL && env[0] != '\0') {
-        const char *p = env;
-
-        while (*p != '\0') {
+        for (const char *p = env; *p != '\0';) {
             const char *end = strchr(p, ':');
             size_t n = end != NULL ? (size_t)(end - p) : strlen(p);
 
             if (n > 0) {
-                char *cand = xstrndup(p, n);
-                struct stat st;
-
-                if (stat(cand, &st) == 0) {
-                    return cand;
+                file = xstrndup(p, n);
+                rc = kc_add_file(k, file, false);
+                free(file);
+                if (rc != 0) {
+                    return -1;
                 }
-                free(cand);
             }
             p += n;
             if (*p == ':') {
                 p++;
             }
         }
-        *err = xasprintf("kubeconfig: no file in KUBECONFIG exists (%s)", env);
-        sanitize_inplace(*err);
-        return NULL;
+        if (k->nfiles == 0) {
+            k->err = xasprintf("kubeconfig: no file in KUBECONFIG exists (%s)", env);
+            sanitize_inplace(k->err);
+            return -1;
+        }
+        return 0;
     }
     home = kc_home(pwbuf, sizeof(pwbuf));
     if (home == NULL) {
-        *err = xstrdup("kubeconfig: no path given, KUBECONFIG unset and no home directory");
-        return NULL;
+        k->err = xstrdup("kubeconfig: no path given, KUBECONFIG unset and no home directory");
+        return -1;
     }
-    return xasprintf("%s/.kube/config", home);
+    file = xasprintf("%s/.kube/config", home);
+    rc = kc_add_file(k, file, true);
+    free(file);
+    return rc;
 }
 
 int kubeconfig_load(const char *path, const char *context, struct kube_target *out, char **err)
 {
     struct kc k;
-    char *file, *data = NULL;
-    char ebuf[128];
-    size_t len = 0;
-    int e, rc;
+    int rc;
 
     memset(out, 0, sizeof(*out));
     *err = NULL;
-    file = path != NULL && path[0] != '\0' ? xstrdup(path) : kc_default_path(err);
-    if (file == NULL) {
-        return -1;
-    }
-    memset(&k, 0, sizeof(k));
-    k.file = file;
-    e = kc_read_file(file, KC_MAX_FILE, &data, &len);
-    if (e != 0) {
-        kc_fail(&k, NULL, "%s",
-                e == EFBIG    ? "file too large"
-                : e == EISDIR ? "not a regular file"
-                              : kc_strerror(e, ebuf, sizeof(ebuf)));
-        *err = k.err;
-        free(file);
-        return -1;
-    }
-    k.dir = kc_dir_of(file);
-    rc = kc_parse(&k, data, len);
-    free(data);
+    rc = kc_open(&k, path);
     if (rc == 0) {
         rc = kc_resolve_target(&k, context, out);
-        yaml_document_delete(&k.doc);
     }
-    free(k.dir);
-    free(file);
     if (rc != 0) {
         kube_target_fini(out);
         *err = k.err;
-        return -1;
+        k.err = NULL;
     }
-    return 0;
+    kc_fini(&k);
+    return rc;
 }
 
 void kube_target_fini(struct kube_target *t)
@@ -826,39 +1038,48 @@ void kube_target_fini(struct kube_target *t)
 char **kubeconfig_contexts(const char *path)
 {
     struct kc k;
-    char *file, *data = NULL, *err = NULL;
     char **names = NULL;
-    size_t len = 0, n = 0;
+    size_t n = 0, max = 0;
 
-    file = path != NULL && path[0] != '\0' ? xstrdup(path) : kc_default_path(&err);
-    free(err);
-    if (file == NULL) {
+    if (kc_open(&k, path) != 0) {
+        kc_fini(&k);
         return NULL;
     }
-    memset(&k, 0, sizeof(k));
-    k.file = file;
-    if (kc_read_file(file, KC_MAX_FILE, &data, &len) == 0 && kc_parse(&k, data, len) == 0) {
-        yaml_node_t *root = yaml_document_get_root_node(&k.doc);
-        yaml_node_t *list = kc_get(&k, root, "contexts");
+    for (size_t f = 0; f < k.nfiles; f++) {
+        yaml_node_t *list;
 
-        if (list != NULL && list->type == YAML_SEQUENCE_NODE) {
-            size_t max = (size_t)(list->data.sequence.items.top - list->data.sequence.items.start);
+        k.cur = &k.files[f];
+        list = kc_get(&k, kc_root(&k), "contexts");
+        if (list == NULL || list->type != YAML_SEQUENCE_NODE) {
+            continue;
+        }
+        max += (size_t)(list->data.sequence.items.top - list->data.sequence.items.start);
+        names = xrealloc(names, (max + 1) * sizeof(*names));
+        for (yaml_node_item_t *it = list->data.sequence.items.start;
+             it < list->data.sequence.items.top; it++) {
+            yaml_node_t *name = kc_get(&k, kc_node(&k, *it), "name");
+            char *s;
+            bool seen = false;
 
-            names = xcalloc(max + 1, sizeof(*names));
-            for (yaml_node_item_t *it = list->data.sequence.items.start;
-                 it < list->data.sequence.items.top; it++) {
-                yaml_node_t *name = kc_get(&k, kc_node(&k, *it), "name");
-
-                if (name != NULL && name->type == YAML_SCALAR_NODE) {
-                    names[n++] = sanitize_dup((const char *)name->data.scalar.value);
-                }
+            if (name == NULL || name->type != YAML_SCALAR_NODE) {
+                continue;
+            }
+            s = sanitize_dup((const char *)name->data.scalar.value);
+            for (size_t i = 0; i < n && !seen; i++) {
+                seen = strcmp(names[i], s) == 0;
+            }
+            if (seen) {
+                free(s); /* defined by an earlier file, which wins */
+            } else {
+                names[n++] = s;
             }
         }
-        yaml_document_delete(&k.doc);
     }
-    free(data);
-    free(k.err);
-    free(file);
+    if (names == NULL) {
+        names = xmalloc(sizeof(*names));
+    }
+    names[n] = NULL;
+    kc_fini(&k);
     return names;
 }
 
