@@ -135,6 +135,7 @@ struct session {
     struct workpool *pool;
     struct store *store;
     struct k8s_client *k8s;
+    struct k8s_options k8s_opts; /* from [kubernetes] */
     const char *kubeconfig;
 };
 
@@ -153,7 +154,7 @@ static struct k8s_client *switch_context(const char *name, char **err, void *arg
     for (int k = 0; k < STORE_KIND_COUNT; k++) {
         store_clear(store_table(s->store, (enum store_kind)k));
     }
-    s->k8s = k8s_client_new(s->loop, s->http, s->pool, s->store, &target, NULL);
+    s->k8s = k8s_client_new(s->loop, s->http, s->pool, s->store, &target, &s->k8s_opts);
     kube_target_fini(&target);
     k8s_client_start(s->k8s);
     log_msg("context switched to %s", name);
@@ -282,7 +283,8 @@ int main(int argc, char **argv)
     sess.pool = workpool_new(sess.loop, 0);
     sess.store = &store;
     store_init(&store);
-    sess.k8s = k8s_client_new(sess.loop, sess.http, sess.pool, &store, &target, NULL);
+    sess.k8s_opts.metrics_interval_ms = (int)cfg.kubernetes.interval_metrics_ms;
+    sess.k8s = k8s_client_new(sess.loop, sess.http, sess.pool, &store, &target, &sess.k8s_opts);
     kube_target_fini(&target);
     k8s_client_start(sess.k8s);
 

@@ -10,6 +10,7 @@
 
 #include "core/http.h"
 #include "core/jsonarena.h"
+#include "core/k8s_metrics.h"
 #include "core/k8s_model.h"
 #include "core/loop.h"
 #include "core/sanitize.h"
@@ -20,12 +21,11 @@
 /* Pages fetched but not yet decoded: more only costs memory (a page is ~3 MB of JSON). */
 #define K8S_PAGES_AHEAD 2
 
+/* Rows are parsed and freed by k8s_row_parse() and k8s_row_free_fn() of store_kind. */
 struct k8s_resource {
     const char *name;
     const char *path;
     enum store_kind store_kind;
-    store_row_free_fn free_row;
-    struct store_row *(*parse)(const json_t *obj, char **err);
 };
 
 struct k8s_informer {
@@ -63,6 +63,7 @@ struct k8s_client {
     struct http_opts base;
     struct k8s_informer inf[K8S_KIND_COUNT];
     struct source_health health; /* aggregate; last_error borrowed from an informer */
+    struct k8s_metrics_poller *metrics;
 };
 
 struct k8s_page_job {
@@ -80,51 +81,14 @@ struct k8s_page_job {
     char *error;
 };
 
-static struct store_row *k8s_parse_pod_row(const json_t *obj, char **err)
-{
-    struct k8s_pod *p = k8s_pod_parse(obj, err);
-
-    return p != NULL ? &p->row : NULL;
-}
-
-static struct store_row *k8s_parse_ns_row(const json_t *obj, char **err)
-{
-    struct k8s_namespace *n = k8s_namespace_parse(obj, err);
-
-    return n != NULL ? &n->row : NULL;
-}
-
-static struct store_row *k8s_parse_deploy_row(const json_t *obj, char **err)
-{
-    struct k8s_workload *w = k8s_deployment_parse(obj, err);
-
-    return w != NULL ? &w->row : NULL;
-}
-
-static struct store_row *k8s_parse_sts_row(const json_t *obj, char **err)
-{
-    struct k8s_workload *w = k8s_statefulset_parse(obj, err);
-
-    return w != NULL ? &w->row : NULL;
-}
-
-static struct store_row *k8s_parse_event_row(const json_t *obj, char **err)
-{
-    struct k8s_event *e = k8s_event_parse(obj, err);
-
-    return e != NULL ? &e->row : NULL;
-}
-
 static const struct k8s_resource k8s_resources[K8S_KIND_COUNT] = {
-    [K8S_NAMESPACES] = {"namespaces", "/api/v1/namespaces", STORE_NAMESPACE,
-                        k8s_namespace_free, k8s_parse_ns_row},
-    [K8S_PODS] = {"pods", "/api/v1/pods", STORE_POD, k8s_pod_free, k8s_parse_pod_row},
-    [K8S_DEPLOYMENTS] = {"deployments", "/apis/apps/v1/deployments", STORE_DEPLOYMENT,
-                         k8s_workload_free, k8s_parse_deploy_row},
-    [K8S_STATEFULSETS] = {"statefulsets", "/apis/apps/v1/statefulsets", STORE_STATEFULSET,
-                          k8s_workload_free, k8s_parse_sts_row},
-    [K8S_EVENTS] = {"events", "/api/v1/events", STORE_EVENT, k8s_event_free,
-                    k8s_parse_event_row},
+    [K8S_NAMESPACES] = {"namespaces", "/api/v1/namespaces", STORE_NAMESPACE},
+    [K8S_PODS] = {"pods", "/api/v1/pods", STORE_POD},
+    [K8S_DEPLOYMENTS] = {"deployments", "/apis/apps/v1/deployments", STORE_DEPLOYMENT},
+    [K8S_STATEFULSETS] = {"statefulsets", "/apis/apps/v1/statefulsets", STORE_STATEFULSET},
+    [K8S_EVENTS] = {"events", "/api/v1/events", STORE_EVENT},
+    [K8S_REPLICASETS] = {"replicasets", "/apis/apps/v1/replicasets", STORE_REPLICASET},
+    [K8S_RESOURCEQUOTAS] = {"resourcequotas", "/api/v1/resourcequotas", STORE_QUOTA},
 };
 
 static void k8s_list_start(struct k8s_informer *inf);
@@ -304,7 +268,7 @@ static void k8s_page_decode(struct k8s_page_job *job, const struct k8s_resource 
     job->rows = xcalloc(json_array_size(items) + 1, sizeof *job->rows);
     for (i = 0; i < json_array_size(items); i++) {
         char *err = NULL;
-        struct store_row *row = res->parse(json_array_get(items, i), &err);
+        struct store_row *row = k8s_row_parse(res->store_kind, json_array_get(items, i), &err);
 
         if (row != NULL) {
             job->rows[job->nrows++] = row;
@@ -331,8 +295,10 @@ static void k8s_page_work(void *arg)
 static void k8s_page_job_free(struct k8s_page_job *job, bool free_rows)
 {
     if (free_rows) {
+        store_row_free_fn free_row = k8s_row_free_fn(job->inf->res->store_kind);
+
         for (size_t i = 0; i < job->nrows; i++) {
-            job->inf->res->free_row(job->rows[i]);
+            free_row(job->rows[i]);
         }
     }
     free(job->rows);
@@ -573,7 +539,7 @@ static int k8s_apply_line(struct k8s_informer *inf, const char *line, size_t len
         *err = xstrdup("watch event without type or object");
         rc = -2;
     } else if (strcmp(type, "ADDED") == 0 || strcmp(type, "MODIFIED") == 0) {
-        struct store_row *row = inf->res->parse(obj, err);
+        struct store_row *row = k8s_row_parse(inf->res->store_kind, obj, err);
 
         if (row == NULL) {
             rc = -1;
@@ -794,6 +760,8 @@ struct k8s_client *k8s_client_new(struct loop *l, struct http *h, struct workpoo
         c->inf[k].health.name = k8s_resources[k].name;
     }
     c->health.name = "kubernetes";
+    c->metrics = k8s_metrics_poller_new(l, h, pool, s, &c->base, t->server,
+                                        c->opt.metrics_interval_ms, c->opt.request_timeout_ms);
     return c;
 }
 
@@ -802,10 +770,11 @@ void k8s_client_start(struct k8s_client *c)
     for (int k = 0; k < K8S_KIND_COUNT; k++) {
         struct k8s_informer *inf = &c->inf[k];
 
-        store_set_free(c->store, inf->res->store_kind, inf->res->free_row);
+        store_set_free(c->store, inf->res->store_kind, k8s_row_free_fn(inf->res->store_kind));
         inf->health.state = SOURCE_CONNECTING;
         k8s_list_start(inf);
     }
+    k8s_metrics_poller_start(c->metrics);
 }
 
 void k8s_client_stop(struct k8s_client *c)
@@ -821,6 +790,7 @@ void k8s_client_stop(struct k8s_client *c)
         loop_timer_cancel(c->loop, inf->retry);
         inf->retry = NULL;
     }
+    k8s_metrics_poller_stop(c->metrics);
 }
 
 void k8s_client_free(struct k8s_client *c)
@@ -839,6 +809,7 @@ void k8s_client_free(struct k8s_client *c)
         free(inf->next_continue);
         free(inf->watch_error);
     }
+    k8s_metrics_poller_free(c->metrics);
     kube_target_fini(&c->target);
     free(c);
 }
@@ -893,6 +864,21 @@ bool k8s_client_synced(const struct k8s_client *c)
     return true;
 }
 
+enum k8s_metrics_state k8s_client_metrics_state(const struct k8s_client *c)
+{
+    return k8s_metrics_poller_state(c->metrics);
+}
+
+const struct source_health *k8s_client_metrics_health(const struct k8s_client *c)
+{
+    return k8s_metrics_poller_health(c->metrics);
+}
+
+void k8s_client_metrics_stats(const struct k8s_client *c, struct k8s_metrics_stats *out)
+{
+    k8s_metrics_poller_stats(c->metrics, out);
+}
+
 const char *k8s_client_context(const struct k8s_client *c)
 {
     return c->target.context;
@@ -915,7 +901,7 @@ int k8s_client_apply_event(struct k8s_client *c, enum k8s_kind kind, const char 
     char *err = NULL;
     int rc;
 
-    store_set_free(c->store, inf->res->store_kind, inf->res->free_row);
+    store_set_free(c->store, inf->res->store_kind, k8s_row_free_fn(inf->res->store_kind));
     rc = k8s_apply_line(inf, line, len, &err);
     if (err != NULL) {
         source_health_fail(&inf->health, err, k8s_wall_now());

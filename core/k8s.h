@@ -26,7 +26,19 @@ enum k8s_kind {
     K8S_DEPLOYMENTS,
     K8S_STATEFULSETS,
     K8S_EVENTS,
+    K8S_REPLICASETS,
+    K8S_RESOURCEQUOTAS,
     K8S_KIND_COUNT
+};
+
+/* Where the metrics.k8s.io poller stands (pod and node CPU/memory). */
+enum k8s_metrics_state {
+    K8S_METRICS_UNKNOWN, /* no answer yet */
+    K8S_METRICS_OK,      /* the last poll succeeded: STORE_POD_METRICS, STORE_NODE_METRICS */
+    K8S_METRICS_ABSENT,  /* the API is not served (404, or 503 before any success): no rows,
+                            views show n/a; asked again every 5 minutes */
+    K8S_METRICS_FAILING, /* it worked before or answers errors: rows of the last good poll stay
+                            until the API turns out absent; retried with back-off */
 };
 
 struct k8s_options {
@@ -34,7 +46,8 @@ struct k8s_options {
     int watch_timeout_s;    /* timeoutSeconds asked for a watch; 0 = 300 */
     int backoff_min_ms;     /* first retry delay; 0 = 500 */
     int backoff_max_ms;     /* cap; 0 = 30000 */
-    long request_timeout_ms;/* one list page; 0 = 60000 */
+    long request_timeout_ms;/* one list page or metrics list; 0 = 60000 */
+    int metrics_interval_ms;/* metrics.k8s.io poll; 0 = 15000 ([kubernetes] interval_metrics) */
 };
 
 /* Creates a client for `target` (copied). Nothing starts until k8s_client_start(). */
@@ -43,9 +56,9 @@ struct k8s_client *k8s_client_new(struct loop *l, struct http *h, struct workpoo
                                   const struct k8s_options *opts);
 
 /* Registers the store's row types and starts the informers (namespaces, pods, deployments,
- * statefulsets, events). A kind the server does not serve (404 on its list) counts as empty and
- * synced; its informer's health says so, the source's state stays OK, and the list is retried
- * every backoff_max_ms. */
+ * statefulsets, events, replicasets, resourcequotas) and the metrics poller. A kind the server
+ * does not serve (404 on its list) counts as empty and synced; its informer's health says so,
+ * the source's state stays OK, and the list is retried every backoff_max_ms. */
 void k8s_client_start(struct k8s_client *c);
 
 /* Stops every request and timer. Rows stay in the store. Call before freeing the workpool's
@@ -56,8 +69,32 @@ void k8s_client_free(struct k8s_client *c);
 /* Health of the whole source: the worst of its informers. Borrowed. */
 const struct source_health *k8s_client_health(struct k8s_client *c);
 
-/* True once every informer has completed its first list (a 404 list counts as complete). */
+/* True once every informer has completed its first list (a 404 list counts as complete).
+ * The metrics poller does not count. */
 bool k8s_client_synced(const struct k8s_client *c);
+
+/* The metrics poller: one GET of /apis/metrics.k8s.io/v1beta1/pods and one of .../nodes every
+ * metrics_interval_ms (at most one request a resource in flight; a slow one delays the next),
+ * decoded on the worker pool; the rows of a poll replace the previous poll's (STORE_POD_METRICS,
+ * STORE_NODE_METRICS, struct k8s_metrics). Its failures never touch k8s_client_health(). */
+enum k8s_metrics_state k8s_client_metrics_state(const struct k8s_client *c);
+
+/* The poller's own health (name "metrics"): OK with a note in last_error when the API is
+ * absent, RETRYING with the error when failing. Borrowed. */
+const struct source_health *k8s_client_metrics_health(const struct k8s_client *c);
+
+/* Counters of the metrics poller, for tests and `make bench`. */
+struct k8s_metrics_stats {
+    size_t requests;     /* GETs started (pods and nodes) */
+    size_t polls;        /* answers applied to the store */
+    size_t absent;       /* answers that said the API is absent (404, first 503) */
+    size_t failures;     /* other failed answers */
+    size_t rows;         /* rows of the last applied pod poll */
+    double decode_ms;    /* worker time decoding the last pod poll */
+    double apply_ms;     /* loop time applying it (all slices) */
+    double apply_max_ms; /* the longest single slice of it */
+};
+void k8s_client_metrics_stats(const struct k8s_client *c, struct k8s_metrics_stats *out);
 
 const char *k8s_client_context(const struct k8s_client *c);
 const char *k8s_client_server(const struct k8s_client *c);

@@ -1,4 +1,5 @@
-/* Kubernetes Pod, Namespace, Deployment, StatefulSet and Event objects to store rows; kubectl's STATUS, RESTARTS and AGE. */
+/* Kubernetes Pod, Namespace, Deployment, StatefulSet, ReplicaSet, ResourceQuota, Event and
+ * metrics objects to store rows; kubectl's STATUS, RESTARTS and AGE; resource quantities. */
 #include "core/k8s_model.h"
 
 #include <inttypes.h>
@@ -359,6 +360,33 @@ static char *k8s_container_names(const json_t *spec)
     return out;
 }
 
+/* lastState.terminated.reason of the container whose last run ended latest, over init and
+ * regular containers (the first one wins a tie); sanitized copy, NULL if none. */
+static char *k8s_last_reason(const json_t *status)
+{
+    static const char *const keys[] = {"initContainerStatuses", "containerStatuses"};
+    const char *best = NULL;
+    int64_t best_t = -1;
+
+    for (size_t k = 0; k < 2; k++) {
+        const json_t *statuses = json_object_get(status, keys[k]);
+        size_t i;
+        const json_t *cs;
+
+        json_array_foreach (statuses, i, cs) {
+            const json_t *term = k8s_get_obj(k8s_get_obj(cs, "lastState"), "terminated");
+            const char *reason = k8s_get_str(term, "reason");
+            int64_t t = k8s_parse_time(k8s_get_str(term, "finishedAt"));
+
+            if (reason != NULL && t > best_t) {
+                best = reason;
+                best_t = t;
+            }
+        }
+    }
+    return sanitize_dup(best);
+}
+
 struct k8s_pod *k8s_pod_parse(const struct json_t *obj, char **err)
 {
     const char *uid = NULL, *name = NULL;
@@ -383,6 +411,7 @@ struct k8s_pod *k8s_pod_parse(const struct json_t *obj, char **err)
     p->created = k8s_parse_time(k8s_get_str(meta, "creationTimestamp"));
     p->deleted = k8s_parse_time(k8s_get_str(meta, "deletionTimestamp"));
     p->containers = k8s_container_names(spec);
+    p->last_reason = k8s_last_reason(status);
 
     k8s_calc_pod(meta, spec, status, &c);
     p->status = sanitize_dup(c.reason);
@@ -712,6 +741,7 @@ void k8s_pod_free(struct store_row *row)
     free(p->app);
     free(p->version);
     free(p->containers);
+    free(p->last_reason);
     free(p);
 }
 
@@ -951,4 +981,549 @@ int64_t k8s_age_next_change(int64_t age)
         return 3600 - age % 3600;
     }
     return 86400 - age % 86400;
+}
+
+/* ---- ReplicaSets ---- */
+
+/* The uid of the controlling Deployment in metadata.ownerReferences, borrowed; NULL if none. */
+static const char *k8s_controller_deployment(const json_t *meta)
+{
+    const json_t *refs = json_object_get(meta, "ownerReferences");
+    size_t i;
+    const json_t *ref;
+
+    json_array_foreach (refs, i, ref) {
+        if (json_is_true(json_object_get(ref, "controller")) &&
+            k8s_str_eq(k8s_get_str(ref, "kind"), "Deployment")) {
+            return k8s_get_str(ref, "uid");
+        }
+    }
+    return NULL;
+}
+
+/* A non-negative decimal integer annotation, else 0. */
+static int64_t k8s_annotation_int(const json_t *annotations, const char *key)
+{
+    const char *s = k8s_get_str(annotations, key);
+    int64_t v = 0;
+
+    if (s == NULL) {
+        return 0;
+    }
+    for (; *s != '\0'; s++) {
+        if (*s < '0' || *s > '9' || v > (INT64_MAX - 9) / 10) {
+            return 0;
+        }
+        v = v * 10 + (*s - '0');
+    }
+    return v;
+}
+
+struct k8s_replicaset *k8s_replicaset_parse(const struct json_t *obj, char **err)
+{
+    const char *uid = NULL, *name = NULL;
+    const json_t *meta = k8s_meta(obj, "replicaset", &uid, &name, err);
+    const json_t *spec, *status, *labels;
+    struct k8s_replicaset *r;
+
+    if (meta == NULL) {
+        return NULL;
+    }
+    spec = k8s_get_obj(obj, "spec");
+    status = k8s_get_obj(obj, "status");
+    labels = k8s_get_obj(meta, "labels");
+    r = xcalloc(1, sizeof(*r));
+    r->row.uid = sanitize_dup(uid);
+    r->name = sanitize_dup(name);
+    r->ns = k8s_dup_str(meta, "namespace");
+    r->owner_uid = sanitize_dup(k8s_controller_deployment(meta));
+    r->app = k8s_dup_str(labels, K8S_LABEL_APP);
+    r->version = k8s_dup_str(labels, K8S_LABEL_VERSION);
+    r->revision =
+        k8s_annotation_int(k8s_get_obj(meta, "annotations"), "deployment.kubernetes.io/revision");
+    r->desired = json_is_number(json_object_get(spec, "replicas"))
+                     ? k8s_replicas(k8s_get_int(spec, "replicas"))
+                     : 1;
+    r->current = k8s_replicas(k8s_get_int(status, "replicas"));
+    r->ready = k8s_replicas(k8s_get_int(status, "readyReplicas"));
+    r->available = k8s_replicas(k8s_get_int(status, "availableReplicas"));
+    r->created = k8s_parse_time(k8s_get_str(meta, "creationTimestamp"));
+    return r;
+}
+
+void k8s_replicaset_free(struct store_row *row)
+{
+    struct k8s_replicaset *r = (struct k8s_replicaset *)row;
+
+    if (r == NULL) {
+        return;
+    }
+    free(r->row.uid);
+    free(r->ns);
+    free(r->name);
+    free(r->owner_uid);
+    free(r->app);
+    free(r->version);
+    free(r);
+}
+
+/* ---- ResourceQuotas ---- */
+
+/* The first of `keys` (NULL-terminated) that `hard` sets; its amounts in *hard and *used
+ * (-1 when absent or invalid). Returns the key (static), NULL if none. */
+static const char *k8s_quota_pick(const json_t *hard, const json_t *used, const char *const *keys,
+                                  int scale, int64_t *h, int64_t *u)
+{
+    *h = -1;
+    *u = -1;
+    for (; *keys != NULL; keys++) {
+        const char *v = k8s_get_str(hard, *keys);
+
+        if (v != NULL) {
+            *h = k8s_quantity_scaled(v, scale);
+            *u = k8s_quantity_scaled(k8s_get_str(used, *keys), scale);
+            return *keys;
+        }
+    }
+    return NULL;
+}
+
+struct k8s_quota *k8s_quota_parse(const struct json_t *obj, char **err)
+{
+    static const char *const cpu_keys[] = {"requests.cpu", "cpu", "limits.cpu", NULL};
+    static const char *const mem_keys[] = {"requests.memory", "memory", "limits.memory", NULL};
+    static const char *const pod_keys[] = {"pods", "count/pods", NULL};
+    const char *uid = NULL, *name = NULL;
+    const json_t *meta = k8s_meta(obj, "resourcequota", &uid, &name, err);
+    const json_t *status, *hard, *used;
+    struct k8s_quota *q;
+
+    if (meta == NULL) {
+        return NULL;
+    }
+    status = k8s_get_obj(obj, "status");
+    hard = k8s_get_obj(status, "hard");
+    if (hard == NULL) {
+        hard = k8s_get_obj(k8s_get_obj(obj, "spec"), "hard");
+    }
+    used = k8s_get_obj(status, "used");
+    q = xcalloc(1, sizeof(*q));
+    q->row.uid = sanitize_dup(uid);
+    q->name = sanitize_dup(name);
+    q->ns = k8s_dup_str(meta, "namespace");
+    q->cpu_key = k8s_quota_pick(hard, used, cpu_keys, 3, &q->cpu_hard, &q->cpu_used);
+    q->mem_key = k8s_quota_pick(hard, used, mem_keys, 0, &q->mem_hard, &q->mem_used);
+    k8s_quota_pick(hard, used, pod_keys, 0, &q->pods_hard, &q->pods_used);
+    q->created = k8s_parse_time(k8s_get_str(meta, "creationTimestamp"));
+    return q;
+}
+
+void k8s_quota_free(struct store_row *row)
+{
+    struct k8s_quota *q = (struct k8s_quota *)row;
+
+    if (q == NULL) {
+        return;
+    }
+    free(q->row.uid);
+    free(q->ns);
+    free(q->name);
+    free(q);
+}
+
+/* ---- metrics.k8s.io ---- */
+
+char *k8s_pod_metrics_key(const char *ns, const char *name, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s/%s", ns != NULL ? ns : "", name != NULL ? name : "");
+    return buf;
+}
+
+/* "15s", "1m30s" (Go durations of whole seconds) to seconds; 0 when unknown. */
+static int32_t k8s_window_seconds(const char *s)
+{
+    int64_t total = 0, v = 0;
+    bool digits = false;
+
+    if (s == NULL) {
+        return 0;
+    }
+    for (; *s != '\0'; s++) {
+        if (*s >= '0' && *s <= '9') {
+            if (v > 100000000) {
+                return 0;
+            }
+            v = v * 10 + (*s - '0');
+            digits = true;
+        } else if (digits && (*s == 'h' || *s == 'm' || *s == 's') && s[1] != 's') {
+            total += v * (*s == 'h' ? 3600 : *s == 'm' ? 60 : 1);
+            v = 0;
+            digits = false;
+        } else {
+            return 0; /* fractions, ms, µs: not worth a column */
+        }
+    }
+    return digits ? 0 : (int32_t)k8s_clamp(total, 0, INT32_MAX);
+}
+
+/* Adds a quantity to *sum unless either is invalid (then -1). */
+static void k8s_usage_add(int64_t *sum, const char *q, int scale)
+{
+    int64_t v = k8s_quantity_scaled(q, scale);
+
+    if (*sum < 0 || v < 0 || v > INT64_MAX - *sum) {
+        *sum = -1;
+    } else {
+        *sum += v;
+    }
+}
+
+/* The fields both metrics kinds share; `ns` is required for pods. */
+static struct k8s_metrics *k8s_metrics_common(const json_t *obj, const char *kind, bool pod,
+                                              char **err)
+{
+    const json_t *meta = k8s_get_obj(obj, "metadata");
+    const char *name = k8s_get_str(meta, "name");
+    const char *ns = k8s_get_str(meta, "namespace");
+    struct k8s_metrics *m;
+    char key[K8S_METRICS_KEY_MAX];
+
+    if (!json_is_object(obj) || name == NULL || (pod && ns == NULL)) {
+        if (err != NULL) {
+            *err = xasprintf("%s: %s", kind,
+                             !json_is_object(obj) ? "not a JSON object"
+                             : name == NULL       ? "metadata.name missing or not a string"
+                                                  : "metadata.namespace missing or not a string");
+        }
+        return NULL;
+    }
+    m = xcalloc(1, sizeof(*m));
+    m->name = sanitize_dup(name);
+    if (pod) {
+        m->ns = sanitize_dup(ns);
+        m->row.uid = xstrdup(k8s_pod_metrics_key(m->ns, m->name, key, sizeof(key)));
+    } else {
+        m->row.uid = xstrdup(m->name);
+    }
+    m->timestamp = k8s_parse_time(k8s_get_str(obj, "timestamp"));
+    m->window_s = k8s_window_seconds(k8s_get_str(obj, "window"));
+    return m;
+}
+
+struct k8s_metrics *k8s_pod_metrics_parse(const struct json_t *obj, char **err)
+{
+    struct k8s_metrics *m = k8s_metrics_common(obj, "podmetrics", true, err);
+    const json_t *containers;
+    size_t i;
+    const json_t *c;
+
+    if (m == NULL) {
+        return NULL;
+    }
+    containers = json_object_get(obj, "containers");
+    if (!json_is_array(containers)) {
+        m->cpu_m = -1;
+        m->mem_b = -1;
+        return m;
+    }
+    json_array_foreach (containers, i, c) {
+        const json_t *usage = k8s_get_obj(c, "usage");
+
+        k8s_usage_add(&m->cpu_m, k8s_get_str(usage, "cpu"), 3);
+        k8s_usage_add(&m->mem_b, k8s_get_str(usage, "memory"), 0);
+    }
+    return m;
+}
+
+struct k8s_metrics *k8s_node_metrics_parse(const struct json_t *obj, char **err)
+{
+    struct k8s_metrics *m = k8s_metrics_common(obj, "nodemetrics", false, err);
+    const json_t *usage;
+
+    if (m == NULL) {
+        return NULL;
+    }
+    usage = k8s_get_obj(obj, "usage");
+    m->cpu_m = k8s_quantity_milli(k8s_get_str(usage, "cpu"));
+    m->mem_b = k8s_quantity_bytes(k8s_get_str(usage, "memory"));
+    return m;
+}
+
+void k8s_metrics_free(struct store_row *row)
+{
+    struct k8s_metrics *m = (struct k8s_metrics *)row;
+
+    if (m == NULL) {
+        return;
+    }
+    free(m->row.uid);
+    free(m->ns);
+    free(m->name);
+    free(m);
+}
+
+/* ---- any kind ---- */
+
+struct store_row *k8s_row_parse(enum store_kind kind, const struct json_t *obj, char **err)
+{
+    switch (kind) {
+    case STORE_NAMESPACE:
+        return (struct store_row *)k8s_namespace_parse(obj, err);
+    case STORE_POD:
+        return (struct store_row *)k8s_pod_parse(obj, err);
+    case STORE_DEPLOYMENT:
+        return (struct store_row *)k8s_deployment_parse(obj, err);
+    case STORE_STATEFULSET:
+        return (struct store_row *)k8s_statefulset_parse(obj, err);
+    case STORE_EVENT:
+        return (struct store_row *)k8s_event_parse(obj, err);
+    case STORE_REPLICASET:
+        return (struct store_row *)k8s_replicaset_parse(obj, err);
+    case STORE_QUOTA:
+        return (struct store_row *)k8s_quota_parse(obj, err);
+    case STORE_POD_METRICS:
+        return (struct store_row *)k8s_pod_metrics_parse(obj, err);
+    case STORE_NODE_METRICS:
+        return (struct store_row *)k8s_node_metrics_parse(obj, err);
+    default:
+        break;
+    }
+    if (err != NULL) {
+        *err = xasprintf("no parser for store kind %d", (int)kind);
+    }
+    return NULL;
+}
+
+store_row_free_fn k8s_row_free_fn(enum store_kind kind)
+{
+    switch (kind) {
+    case STORE_NAMESPACE:
+        return k8s_namespace_free;
+    case STORE_POD:
+        return k8s_pod_free;
+    case STORE_DEPLOYMENT:
+    case STORE_STATEFULSET:
+        return k8s_workload_free;
+    case STORE_EVENT:
+        return k8s_event_free;
+    case STORE_REPLICASET:
+        return k8s_replicaset_free;
+    case STORE_QUOTA:
+        return k8s_quota_free;
+    case STORE_POD_METRICS:
+    case STORE_NODE_METRICS:
+        return k8s_metrics_free;
+    default:
+        return NULL;
+    }
+}
+
+/* ---- quantities ---- */
+
+/* Significant digits kept; the value range (2^63 after scaling) needs 19, the rest only
+ * decides rounding up, which a sticky flag records. */
+#define K8S_QTY_DIGITS 64
+/* Room for 1024^6 (up to 19 more digits). */
+#define K8S_QTY_ROOM 24
+
+/* The suffix at p: adds its decimal exponent to *exp10 and its power of 1024 to *bin.
+ * Returns false if it is not a valid suffix. */
+static bool k8s_qty_suffix(const char *p, long *exp10, int *bin)
+{
+    static const char dec[] = "num kMGTPE";
+    static const char binary[] = "KMGTPE";
+    const char *d;
+
+    if (*p == '\0') {
+        return true;
+    }
+    if (p[1] == 'i' && p[2] == '\0' && (d = strchr(binary, *p)) != NULL) {
+        *bin = (int)(d - binary) + 1;
+        return true;
+    }
+    if ((*p == 'e' || *p == 'E') && p[1] != '\0') {
+        long e = 0;
+        int sign = 1;
+
+        p++;
+        if (*p == '+' || *p == '-') {
+            sign = *p == '-' ? -1 : 1;
+            p++;
+        }
+        if (*p == '\0') {
+            return false;
+        }
+        for (; *p != '\0'; p++) {
+            if (*p < '0' || *p > '9') {
+                return false;
+            }
+            if (e < 100000) {
+                e = e * 10 + (*p - '0'); /* beyond this every result overflows or is 1 */
+            }
+        }
+        *exp10 += sign * e;
+        return true;
+    }
+    if (p[1] == '\0' && *p != ' ' && (d = strchr(dec, *p)) != NULL) {
+        *exp10 += ((long)(d - dec) - 3) * 3; /* n -9, u -6, m -3, k 3 ... E 18 */
+        return true;
+    }
+    return false;
+}
+
+int64_t k8s_quantity_scaled(const char *s, int scale)
+{
+    char buf[K8S_QTY_ROOM + K8S_QTY_DIGITS];
+    char *d = buf + K8S_QTY_ROOM; /* digits, most significant first, no leading zero */
+    size_t n = 0;
+    long exp10 = 0, k;
+    int bin = 0;
+    bool any = false, sticky = false, neg = false;
+    const char *p = s;
+    uint64_t v = 0;
+
+    if (s == NULL || scale < 0 || scale > 9) {
+        return -1;
+    }
+    if (*p == '+' || *p == '-') {
+        neg = *p == '-';
+        p++;
+    }
+    for (; *p >= '0' && *p <= '9'; p++) {
+        any = true;
+        if (n == 0 && *p == '0') {
+            continue;
+        }
+        if (n < K8S_QTY_DIGITS) {
+            d[n++] = *p;
+        } else {
+            sticky |= *p != '0';
+            exp10++;
+        }
+    }
+    if (*p == '.') {
+        for (p++; *p >= '0' && *p <= '9'; p++) {
+            any = true;
+            if (n == 0 && *p == '0') {
+                exp10--;
+            } else if (n < K8S_QTY_DIGITS) {
+                d[n++] = *p;
+                exp10--;
+            } else {
+                sticky |= *p != '0';
+            }
+        }
+    }
+    if (!any || !k8s_qty_suffix(p, &exp10, &bin)) {
+        return -1;
+    }
+    if (n == 0) {
+        return 0; /* zero, of either sign */
+    }
+    if (neg) {
+        return -1;
+    }
+    /* times 1024^bin, in place, growing to the left */
+    for (int b = 0; b < bin; b++) {
+        unsigned carry = 0;
+
+        for (size_t i = n; i-- > 0;) {
+            unsigned x = (unsigned)(d[i] - '0') * 1024u + carry;
+
+            d[i] = (char)('0' + x % 10);
+            carry = x / 10;
+        }
+        while (carry > 0) {
+            *--d = (char)('0' + carry % 10);
+            carry /= 10;
+            n++;
+        }
+    }
+    exp10 += scale;
+    /* value = d[0..n) * 10^exp10 (+ a sticky bit below); integer part, rounded up */
+    k = exp10 < 0 ? -exp10 : 0;
+    if ((long)n - k + (exp10 > 0 ? exp10 : 0) > 19) {
+        return -1;
+    }
+    for (long i = 0; i < (long)n - k; i++) {
+        v = v * 10 + (uint64_t)(d[i] - '0');
+    }
+    for (long i = 0; i < exp10; i++) {
+        v *= 10;
+    }
+    if (v > (uint64_t)INT64_MAX) {
+        return -1;
+    }
+    for (long i = (long)n - k > 0 ? (long)n - k : 0; i < (long)n && !sticky; i++) {
+        sticky = d[i] != '0';
+    }
+    if (sticky) {
+        if (v == (uint64_t)INT64_MAX) {
+            return -1;
+        }
+        v++;
+    }
+    return (int64_t)v;
+}
+
+int64_t k8s_quantity_milli(const char *s)
+{
+    return k8s_quantity_scaled(s, 3);
+}
+
+int64_t k8s_quantity_bytes(const char *s)
+{
+    return k8s_quantity_scaled(s, 0);
+}
+
+/* whole.tenth rounded, without ".0". */
+static char *k8s_fmt_tenths(uint64_t whole, unsigned tenth, const char *unit, char *buf,
+                            size_t size)
+{
+    if (tenth >= 10) {
+        whole++;
+        tenth = 0;
+    }
+    if (tenth == 0) {
+        snprintf(buf, size, "%" PRIu64 "%s", whole, unit);
+    } else {
+        snprintf(buf, size, "%" PRIu64 ".%u%s", whole, tenth, unit);
+    }
+    return buf;
+}
+
+char *k8s_fmt_cpu(int64_t milli, char *buf, size_t size)
+{
+    if (milli < 0) {
+        snprintf(buf, size, "n/a");
+        return buf;
+    }
+    if (milli < 1000) {
+        snprintf(buf, size, "%" PRId64 "m", milli);
+        return buf;
+    }
+    return k8s_fmt_tenths((uint64_t)milli / 1000, (unsigned)((milli % 1000 + 50) / 100), "", buf,
+                          size);
+}
+
+char *k8s_fmt_mem(int64_t bytes, char *buf, size_t size)
+{
+    static const char *const units[] = {"Gi", "Ti", "Pi", "Ei"};
+    uint64_t b = (uint64_t)bytes, unit = (uint64_t)1 << 30;
+    size_t u = 0;
+
+    if (bytes < 0) {
+        snprintf(buf, size, "n/a");
+        return buf;
+    }
+    if (b < unit) {
+        snprintf(buf, size, "%" PRIu64 "Mi", b >> 20);
+        return buf;
+    }
+    while (u + 1 < sizeof(units) / sizeof(units[0]) && b / unit >= 1024) {
+        unit <<= 10;
+        u++;
+    }
+    return k8s_fmt_tenths(b / unit, (unsigned)((b % unit * 10 + unit / 2) / unit), units[u], buf,
+                          size);
 }

@@ -41,6 +41,10 @@ struct k8s_pod {
     char *version;          /* label K8S_LABEL_VERSION, NULL if absent */
     char *containers;       /* container names joined by ',' (spec.containers, then
                                spec.initContainers), sanitized; NULL if none */
+    char *last_reason;      /* lastState.terminated.reason (OOMKilled, Error, Completed ...) of
+                               the container (init or regular) whose last run ended latest
+                               (finishedAt); NULL if none has a terminated last state with a
+                               reason */
     uint16_t ready;         /* containers ready */
     uint16_t total;         /* containers in spec */
     int32_t restarts;       /* as kubectl counts RESTARTS */
@@ -102,6 +106,58 @@ struct k8s_event {
                                else creationTimestamp; epoch seconds, 0 if unknown */
 };
 
+/* A ReplicaSet (apps/v1): the revisions of a Deployment. */
+struct k8s_replicaset {
+    struct store_row row;   /* uid = metadata.uid */
+    char *ns;
+    char *name;
+    char *owner_uid;        /* uid of the ownerReference with controller: true and kind
+                               Deployment; NULL if none */
+    char *app;              /* label K8S_LABEL_APP, NULL if absent */
+    char *version;          /* label K8S_LABEL_VERSION, NULL if absent */
+    int64_t revision;       /* annotation deployment.kubernetes.io/revision; 0 if absent or not
+                               a number */
+    int32_t desired;        /* spec.replicas (1 when absent, as the API defaults it) */
+    int32_t current;        /* status.replicas */
+    int32_t ready;          /* status.readyReplicas */
+    int32_t available;      /* status.availableReplicas */
+    int64_t created;        /* metadata.creationTimestamp, epoch seconds, 0 if unknown */
+};
+
+/* A ResourceQuota (v1), reduced to CPU, memory and pods. Amounts come from status.hard and
+ * status.used (spec.hard when status.hard is absent, as before the quota controller ran).
+ * For CPU the first key that `hard` sets of requests.cpu, cpu, limits.cpu is used, for memory
+ * requests.memory, memory, limits.memory, for pods pods, count/pods; `used` is read under the
+ * same key. -1 means not set (or not a valid quantity). */
+struct k8s_quota {
+    struct store_row row;   /* uid = metadata.uid */
+    char *ns;
+    char *name;
+    const char *cpu_key;    /* static: "requests.cpu", "cpu", "limits.cpu"; NULL if none */
+    const char *mem_key;    /* static: "requests.memory", "memory", "limits.memory"; or NULL */
+    int64_t cpu_hard;       /* millicores, -1 if not set */
+    int64_t cpu_used;
+    int64_t mem_hard;       /* bytes, -1 if not set */
+    int64_t mem_used;
+    int64_t pods_hard;      /* -1 if not set */
+    int64_t pods_used;
+    int64_t created;        /* metadata.creationTimestamp, epoch seconds, 0 if unknown */
+};
+
+/* One PodMetrics or NodeMetrics (metrics.k8s.io/v1beta1). Metrics objects have no uid: a
+ * pod's row is keyed "ns/name" (k8s_pod_metrics_key()), a node's by its name, so that a view
+ * finds a pod's or node's usage with store_get(). */
+struct k8s_metrics {
+    struct store_row row;   /* uid = "ns/name" (pods) or "name" (nodes), both sanitized */
+    char *ns;               /* NULL for nodes */
+    char *name;
+    int64_t cpu_m;          /* millicores, rounded up as kubectl top does (a pod: the sum over
+                               its containers); -1 if a usage is missing or invalid */
+    int64_t mem_b;          /* bytes; -1 likewise */
+    int64_t timestamp;      /* end of the sampling window, epoch seconds; 0 if unknown */
+    int32_t window_s;       /* length of the window in seconds ("15s"); 0 if unknown */
+};
+
 /* Parses one API object (a list item or a watch event's object). On success returns a new
  * row (caller owns; free with the matching _free) and sets nothing in *err. On failure
  * (not an object, no metadata.uid or name) returns NULL and sets *err to a message the caller
@@ -111,12 +167,55 @@ struct k8s_namespace *k8s_namespace_parse(const struct json_t *obj, char **err);
 struct k8s_workload *k8s_deployment_parse(const struct json_t *obj, char **err);
 struct k8s_workload *k8s_statefulset_parse(const struct json_t *obj, char **err);
 struct k8s_event *k8s_event_parse(const struct json_t *obj, char **err);
+struct k8s_replicaset *k8s_replicaset_parse(const struct json_t *obj, char **err);
+struct k8s_quota *k8s_quota_parse(const struct json_t *obj, char **err);
+/* Metrics items need metadata.name (and metadata.namespace for pods), not a uid. */
+struct k8s_metrics *k8s_pod_metrics_parse(const struct json_t *obj, char **err);
+struct k8s_metrics *k8s_node_metrics_parse(const struct json_t *obj, char **err);
 
 /* Free a row and its strings; takes the embedded struct store_row (store_row_free_fn). */
 void k8s_pod_free(struct store_row *row);
 void k8s_namespace_free(struct store_row *row);
 void k8s_workload_free(struct store_row *row);
 void k8s_event_free(struct store_row *row);
+void k8s_replicaset_free(struct store_row *row);
+void k8s_quota_free(struct store_row *row);
+void k8s_metrics_free(struct store_row *row);
+
+/* The row parser of a store kind this file parses (every kind of struct store_row above, as
+ * a struct store_row: the row is the first member): k8s_pod_parse() for STORE_POD and so on,
+ * with their contract. Other kinds give NULL and *err. Safe on any thread. */
+struct store_row *k8s_row_parse(enum store_kind kind, const struct json_t *obj, char **err);
+/* The matching free function, NULL for a kind without a parser. */
+store_row_free_fn k8s_row_free_fn(enum store_kind kind);
+
+/* The STORE_POD_METRICS key of a pod: "ns/name" (the pod's sanitized ns and name, as stored
+ * in struct k8s_pod). Writes into buf (K8S_METRICS_KEY_MAX bytes suffice for valid names;
+ * longer ones are cut and then match nothing) and returns buf. */
+#define K8S_METRICS_KEY_MAX 320
+char *k8s_pod_metrics_key(const char *ns, const char *name, char *buf, size_t size);
+
+/* Kubernetes resource quantities ("250m", "1.5Gi", "179500412n", "2e3", "0.5"): the value
+ * times 10^scale (0..9), rounded up to an integer as Kubernetes' ScaledValue does (0.1m of
+ * CPU is 1 millicore). Suffixes n u m k M G T P E, Ki Mi Gi Ti Pi Ei, or a decimal exponent
+ * e/E with an optional sign ("1E3"; "1E" alone is exa). Returns -1 for NULL, garbage, a
+ * negative quantity (usage and quota amounts never are) and anything above INT64_MAX. */
+int64_t k8s_quantity_scaled(const char *s, int scale);
+/* CPU in millicores: k8s_quantity_scaled(s, 3). */
+int64_t k8s_quantity_milli(const char *s);
+/* Memory (or a count) in bytes (units): k8s_quantity_scaled(s, 0). */
+int64_t k8s_quantity_bytes(const char *s);
+
+/* CPU for a table: below one core in millicores ("0m", "250m", "999m"), else cores with one
+ * decimal, rounded, without a trailing ".0" ("1", "1.5", "12", "12.3"); "n/a" when negative
+ * (unknown). Returns buf (at least 24 bytes). */
+char *k8s_fmt_cpu(int64_t milli, char *buf, size_t size);
+
+/* Memory as kubectl top prints it: below 1 Gi in whole Mi, rounded down ("0Mi", "128Mi",
+ * "1023Mi"), else Gi (Ti, Pi, Ei above 1024 of the unit below) with one decimal, rounded,
+ * without a trailing ".0" ("1Gi", "1.2Gi", "31Gi", "1.5Ti"); "n/a" when negative.
+ * Returns buf (at least 24 bytes). */
+char *k8s_fmt_mem(int64_t bytes, char *buf, size_t size);
 
 /* The tag of a container image reference, as an operator reads it: the part after the last
  * ':' unless that part contains '/' (a registry port), "latest" when there is no tag, the

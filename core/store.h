@@ -15,6 +15,10 @@ enum store_kind {
     STORE_DEPLOYMENT,
     STORE_STATEFULSET,
     STORE_EVENT,
+    STORE_REPLICASET,
+    STORE_QUOTA,
+    STORE_POD_METRICS,  /* uid "ns/name" (k8s_pod_metrics_key()) */
+    STORE_NODE_METRICS, /* uid = node name */
     STORE_KIND_COUNT
 };
 

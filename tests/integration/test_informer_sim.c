@@ -1,6 +1,8 @@
 /* The Kubernetes source against govsim: paged list equals the world, churn arrives by watch,
  * a killed watch and an expired resourceVersion both recover with nothing lost or doubled,
- * and a misbehaving server is reported, never fatal. */
+ * and a misbehaving server is reported, never fatal. ReplicaSets and ResourceQuotas equal the
+ * world; the metrics poller's rows equal what govsim serves, a hung metrics request does not
+ * pile up, a garbage answer fails one poll, and `govsim --no-metrics` leaves the metrics ABSENT after two quiet requests. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -35,14 +37,22 @@ static struct fx F;
 
 struct buf {
     char *p;
-    size_t n;
+    size_t n, cap;
 };
 
+/* Grows by doubling: a 10 MB list arrives in 16 KB pieces, and growing by the exact size each
+ * time costs seconds under ASan while the client's loop waits for the test. */
 static size_t collect(char *d, size_t s, size_t n, void *arg)
 {
     struct buf *b = arg;
 
-    b->p = xrealloc(b->p, b->n + s * n + 1);
+    if (b->n + s * n + 1 > b->cap) {
+        b->cap = b->cap == 0 ? 65536 : b->cap;
+        while (b->n + s * n + 1 > b->cap) {
+            b->cap *= 2;
+        }
+        b->p = xrealloc(b->p, b->cap);
+    }
     memcpy(b->p + b->n, d, s * n);
     b->n += s * n;
     b->p[b->n] = '\0';
@@ -53,7 +63,7 @@ static size_t collect(char *d, size_t s, size_t n, void *arg)
 static char *sim_call(const char *method, const char *path, long *status)
 {
     CURL *e = curl_easy_init();
-    struct buf b = {NULL, 0};
+    struct buf b = {NULL, 0, 0};
     char *url = xasprintf("%s%s", F.sim.server, path);
 
     curl_easy_setopt(e, CURLOPT_URL, url);
@@ -129,18 +139,28 @@ static int store_diff_world(void)
     return diff;
 }
 
-/* Runs the loop until the store equals the world or `seconds` pass. */
+/* Runs the loop until the store equals the world or `seconds` pass. The world is fetched
+ * again only when the pod table changed (or after a quiet second), so the blocking fetch does
+ * not starve the client it is checking. */
 static int run_until_equal(int seconds)
 {
-    int64_t deadline = loop_now_ms() + seconds * 1000;
+    int64_t deadline = loop_now_ms() + seconds * 1000, last = 0;
+    uint64_t seen = UINT64_MAX;
     int diff = -1;
 
     while (loop_now_ms() < deadline) {
+        uint64_t gen;
+
         loop_run_once(F.loop, 100);
         store_commit(&F.store);
+        gen = store_table(&F.store, STORE_POD)->gen;
         if (k8s_client_synced(F.c) && http_active(F.http) > 0 &&
-            (diff = store_diff_world()) == 0) {
-            return 0;
+            (gen != seen || loop_now_ms() - last >= 1000)) {
+            seen = gen;
+            last = loop_now_ms();
+            if ((diff = store_diff_world()) == 0) {
+                return 0;
+            }
         }
     }
     return diff;
@@ -175,21 +195,35 @@ static int run_until_synced(int seconds)
     return k8s_client_synced(F.c) ? 0 : -1;
 }
 
-static void client_start(int page_size)
+static void client_stop(void);
+
+/* Starts a client against `server` (NULL: the shared govsim). A client a failed test left
+ * running is stopped first, so one failure does not cascade into the next tests. */
+static void client_start_at(char *server, int page_size, int metrics_interval_ms)
 {
     struct kube_target t = {0};
     struct k8s_options o = {0};
     char ctx[] = "sim";
 
+    if (F.c != NULL) {
+        client_stop();
+    }
+
     t.context = ctx;
-    t.server = F.sim.server;
+    t.server = server != NULL ? server : F.sim.server;
     o.page_size = page_size;
     o.backoff_min_ms = 50;
     o.backoff_max_ms = 400;
     o.request_timeout_ms = 3000;
+    o.metrics_interval_ms = metrics_interval_ms;
     store_init(&F.store);
     F.c = k8s_client_new(F.loop, F.http, F.pool, &F.store, &t, &o);
     k8s_client_start(F.c);
+}
+
+static void client_start(int page_size)
+{
+    client_start_at(NULL, page_size, 0);
 }
 
 static void client_stop(void)
@@ -229,6 +263,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
+    if (F.c != NULL) {
+        client_stop();
+    }
     workpool_free(F.pool);
     http_free(F.http);
     loop_free(F.loop);
@@ -392,6 +429,302 @@ static void test_escape_sequences_from_server_are_neutralised(void **state)
     client_stop();
 }
 
+/* ---- ReplicaSets and ResourceQuotas ---- */
+
+typedef bool (*same_fn)(const struct store_row *have, const struct store_row *want);
+
+static bool str_same(const char *a, const char *b)
+{
+    return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static bool same_rs(const struct store_row *h, const struct store_row *w)
+{
+    const struct k8s_replicaset *a = (const void *)h, *b = (const void *)w;
+
+    return str_same(a->ns, b->ns) && str_same(a->name, b->name) &&
+           str_same(a->owner_uid, b->owner_uid) && str_same(a->app, b->app) &&
+           str_same(a->version, b->version) && a->revision == b->revision &&
+           a->desired == b->desired && a->current == b->current && a->ready == b->ready &&
+           a->available == b->available && a->created == b->created;
+}
+
+static bool same_quota(const struct store_row *h, const struct store_row *w)
+{
+    const struct k8s_quota *a = (const void *)h, *b = (const void *)w;
+
+    return str_same(a->ns, b->ns) && str_same(a->name, b->name) && a->cpu_hard == b->cpu_hard &&
+           a->cpu_used == b->cpu_used && a->mem_hard == b->mem_hard &&
+           a->mem_used == b->mem_used && a->pods_hard == b->pods_hard &&
+           a->pods_used == b->pods_used;
+}
+
+static bool same_metrics(const struct store_row *h, const struct store_row *w)
+{
+    const struct k8s_metrics *a = (const void *)h, *b = (const void *)w;
+
+    return str_same(a->ns, b->ns) && str_same(a->name, b->name) && a->cpu_m == b->cpu_m &&
+           a->mem_b == b->mem_b && a->timestamp == b->timestamp;
+}
+
+/* Differences between the store's table and what govsim serves at `path` (0 = equal); 1 when
+ * govsim's answer is not a list (a fault meant for the console). Also counts the items. */
+static int diff_kind(const char *path, enum store_kind kind, same_fn same, size_t *items)
+{
+    long status = 0;
+    char *body = sim_call("GET", path, &status);
+    json_t *list = json_loads(body, 0, NULL), *item;
+    const struct store_table *t = store_table(&F.store, kind);
+    size_t i;
+    int diff = 0;
+
+    free(body);
+    if (status != 200 || !json_is_array(json_object_get(list, "items"))) {
+        json_decref(list);
+        return 1;
+    }
+    json_array_foreach(json_object_get(list, "items"), i, item) {
+        struct store_row *want = k8s_row_parse(kind, item, NULL);
+        const struct store_row *have;
+
+        assert_non_null(want);
+        have = store_get(t, want->uid);
+        if (have == NULL || !same(have, want)) {
+            diff++;
+        }
+        k8s_row_free_fn(kind)(want);
+    }
+    *items = json_array_size(json_object_get(list, "items"));
+    if (*items != t->count) {
+        diff++;
+    }
+    json_decref(list);
+    return diff;
+}
+
+static int diff_rs_quota(size_t *n_rs, size_t *n_quota)
+{
+    return diff_kind("/apis/apps/v1/replicasets", STORE_REPLICASET, same_rs, n_rs) +
+           diff_kind("/api/v1/resourcequotas", STORE_QUOTA, same_quota, n_quota);
+}
+
+/* Runs the loop until ReplicaSets and quotas equal the world or `seconds` pass. */
+static int run_until_rs_quota_equal(int seconds, size_t *n_rs, size_t *n_quota)
+{
+    int64_t deadline = loop_now_ms() + seconds * 1000, last = 0;
+    uint64_t seen = UINT64_MAX;
+    int diff = -1;
+
+    while (loop_now_ms() < deadline) {
+        uint64_t gen;
+
+        loop_run_once(F.loop, 100);
+        store_commit(&F.store);
+        gen = store_table(&F.store, STORE_REPLICASET)->gen + store_table(&F.store, STORE_QUOTA)->gen;
+        if (k8s_client_synced(F.c) && (gen != seen || loop_now_ms() - last >= 1000)) {
+            seen = gen;
+            last = loop_now_ms();
+            if ((diff = diff_rs_quota(n_rs, n_quota)) == 0) {
+                return 0;
+            }
+        }
+    }
+    return diff;
+}
+
+static void test_replicasets_and_quotas_equal_world(void **state)
+{
+    size_t n_rs = 0, n_quota = 0;
+    struct k8s_stats before, after;
+    const struct k8s_quota *q = NULL;
+    const struct store_table *qt;
+
+    (void)state;
+    client_start(100);
+    assert_int_equal(run_until_synced(30), 0);
+    assert_int_equal(run_until_rs_quota_equal(10, &n_rs, &n_quota), 0);
+    assert_true(n_rs > 20);   /* one per Deployment */
+    assert_true(n_quota > 6); /* one per tenant namespace */
+    /* govsim's quotas set every key: requests.* are the ones shown */
+    qt = store_table(&F.store, STORE_QUOTA);
+    for (size_t i = 0; i < qt->count; i++) {
+        q = (const struct k8s_quota *)qt->rows[i];
+        assert_string_equal(q->cpu_key, "requests.cpu");
+        assert_string_equal(q->mem_key, "requests.memory");
+        assert_true(q->cpu_hard > 0 && q->mem_hard > 0 && q->pods_hard > 0);
+        assert_true(q->cpu_used >= 0 && q->mem_used >= 0 && q->pods_used >= 0);
+    }
+    /* churn moves quotas' `used` and scales ReplicaSets; the watches carry it */
+    k8s_client_stats(F.c, K8S_RESOURCEQUOTAS, &before);
+    sim_post("/_sim/churn?n=40");
+    assert_int_equal(run_until_rs_quota_equal(10, &n_rs, &n_quota), 0);
+    k8s_client_stats(F.c, K8S_RESOURCEQUOTAS, &after);
+    assert_true(after.events > before.events);
+    assert_int_equal(after.lists, before.lists);
+    client_stop();
+}
+
+/* ---- metrics.k8s.io ---- */
+
+static enum k8s_metrics_state run_until_metrics_state(enum k8s_metrics_state want, int seconds)
+{
+    int64_t deadline = loop_now_ms() + seconds * 1000;
+
+    while (k8s_client_metrics_state(F.c) != want && loop_now_ms() < deadline) {
+        loop_run_once(F.loop, 50);
+        store_commit(&F.store);
+    }
+    return k8s_client_metrics_state(F.c);
+}
+
+static void test_metrics_equal_sim(void **state)
+{
+    int64_t deadline, last = 0;
+    uint64_t seen = UINT64_MAX;
+    size_t n_pods = 0, n_nodes = 0;
+    int diff = -1;
+    struct k8s_metrics_stats ms;
+    const struct k8s_metrics *m;
+    char key[K8S_METRICS_KEY_MAX];
+    const struct store_table *pt;
+    size_t with_metrics = 0;
+
+    (void)state;
+    client_start_at(NULL, 500, 1000);
+    assert_int_equal(run_until_metrics_state(K8S_METRICS_OK, 20), K8S_METRICS_OK);
+    /* Usage moves with govsim's 15-second scrapes: compare once both sides have the same. */
+    deadline = loop_now_ms() + 40000;
+    while (loop_now_ms() < deadline) {
+        uint64_t gen;
+
+        loop_run_once(F.loop, 100);
+        store_commit(&F.store);
+        gen = store_table(&F.store, STORE_POD_METRICS)->gen +
+              store_table(&F.store, STORE_NODE_METRICS)->gen;
+        if (gen == seen && loop_now_ms() - last < 1000) {
+            continue;
+        }
+        seen = gen;
+        last = loop_now_ms();
+        diff = diff_kind("/apis/metrics.k8s.io/v1beta1/pods", STORE_POD_METRICS, same_metrics,
+                         &n_pods) +
+               diff_kind("/apis/metrics.k8s.io/v1beta1/nodes", STORE_NODE_METRICS, same_metrics,
+                         &n_nodes);
+        if (diff == 0) {
+            break;
+        }
+    }
+    assert_int_equal(diff, 0);
+    assert_true(n_pods > 1000); /* of the 2,000 pods, those whose containers run */
+    assert_true(n_nodes >= 60);
+    /* a pod row finds its usage by key */
+    assert_int_equal(run_until_synced(30), 0);
+    pt = store_table(&F.store, STORE_POD);
+    for (size_t i = 0; i < pt->count; i++) {
+        const struct k8s_pod *p = (const struct k8s_pod *)pt->rows[i];
+
+        m = (const struct k8s_metrics *)store_get(
+            store_table(&F.store, STORE_POD_METRICS),
+            k8s_pod_metrics_key(p->ns, p->name, key, sizeof key));
+        if (m != NULL) {
+            with_metrics++;
+            assert_true(m->cpu_m > 0 && m->mem_b > 0);
+        }
+    }
+    assert_int_equal(with_metrics, n_pods);
+    k8s_client_metrics_stats(F.c, &ms);
+    assert_int_equal(ms.rows, n_pods);
+    assert_true(ms.polls >= 2);
+    assert_int_equal(ms.failures, 0);
+    assert_int_equal(ms.absent, 0);
+    assert_int_equal(k8s_client_metrics_health(F.c)->state, SOURCE_OK);
+    assert_null(k8s_client_metrics_health(F.c)->last_error);
+    client_stop();
+}
+
+static void run_for_ms(int ms)
+{
+    int64_t deadline = loop_now_ms() + ms;
+
+    while (loop_now_ms() < deadline) {
+        loop_run_once(F.loop, 50);
+        store_commit(&F.store);
+    }
+}
+
+static void test_metrics_hang_and_garbage(void **state)
+{
+    struct k8s_metrics_stats before, after;
+
+    (void)state;
+    client_start_at(NULL, 500, 200);
+    assert_int_equal(run_until_synced(30), 0);
+    assert_int_equal(run_until_metrics_state(K8S_METRICS_OK, 20), K8S_METRICS_OK);
+    k8s_client_metrics_stats(F.c, &before);
+    sim_post("/_sim/fault?mode=hang&count=2&path=/apis/metrics.k8s.io");
+    /* Polled every 200 ms, but the hung requests (3 s timeout) are the only ones: at most one
+     * a resource, plus the two that may have been in flight when the fault was set. */
+    run_for_ms(2000);
+    k8s_client_metrics_stats(F.c, &after);
+    if (after.requests - before.requests > 4) {
+        fail_msg("%zu metrics requests during a 2 s hang", after.requests - before.requests);
+    }
+    assert_int_equal(run_until_metrics_state(K8S_METRICS_FAILING, 10), K8S_METRICS_FAILING);
+    assert_int_equal(k8s_client_metrics_health(F.c)->state, SOURCE_RETRYING);
+    assert_non_null(k8s_client_metrics_health(F.c)->last_error);
+    /* the metrics' trouble is not the cluster's */
+    assert_int_equal(k8s_client_health(F.c)->state, SOURCE_OK);
+    assert_true(store_table(&F.store, STORE_POD_METRICS)->count > 0); /* last poll's rows stay */
+    assert_int_equal(run_until_metrics_state(K8S_METRICS_OK, 20), K8S_METRICS_OK);
+    /* a body that is not JSON fails the poll, then the next one is fine */
+    sim_post("/_sim/fault?mode=garbage&count=2&path=/apis/metrics.k8s.io");
+    assert_int_equal(run_until_metrics_state(K8S_METRICS_FAILING, 10), K8S_METRICS_FAILING);
+    assert_non_null(strstr(k8s_client_metrics_health(F.c)->last_error, "JSON"));
+    assert_int_equal(run_until_metrics_state(K8S_METRICS_OK, 20), K8S_METRICS_OK);
+    assert_true(store_table(&F.store, STORE_POD_METRICS)->count > 1000);
+    client_stop();
+}
+
+static void test_no_metrics_is_absent_and_quiet(void **state)
+{
+    const char *dir = getenv("GC_BIN_DIR") ? getenv("GC_BIN_DIR") : "build";
+    char *govsim = xasprintf("%s/govsim", dir);
+    const char *const args[] = {"--pods", "200", "--seed", "4", "--churn", "0", "--no-metrics",
+                                NULL};
+    struct demo sim;
+    char *err = NULL;
+    struct k8s_metrics_stats ms;
+    const struct source_health *mh;
+
+    (void)state;
+    if (demo_start(govsim, args, &sim, &err) != 0) {
+        fail_msg("cannot start %s --no-metrics: %s", govsim, err);
+    }
+    free(govsim);
+    /* polled every 200 ms if it were there */
+    client_start_at(sim.server, 500, 200);
+    assert_int_equal(run_until_synced(30), 0);
+    run_for_ms(3000);
+    assert_int_equal(k8s_client_metrics_state(F.c), K8S_METRICS_ABSENT);
+    k8s_client_metrics_stats(F.c, &ms);
+    assert_int_equal(ms.requests, 2); /* pods and nodes, once each: next in 5 minutes */
+    assert_int_equal(ms.absent, 2);
+    assert_int_equal(ms.failures, 0);
+    assert_int_equal(ms.polls, 0);
+    mh = k8s_client_metrics_health(F.c);
+    assert_int_equal(mh->state, SOURCE_OK);
+    assert_non_null(mh->last_error);
+    assert_non_null(strstr(mh->last_error, "not served"));
+    assert_int_equal(k8s_client_health(F.c)->state, SOURCE_OK);
+    assert_null(k8s_client_health(F.c)->last_error);
+    assert_true(k8s_client_synced(F.c));
+    assert_int_equal(store_table(&F.store, STORE_POD_METRICS)->count, 0);
+    assert_int_equal(store_table(&F.store, STORE_NODE_METRICS)->count, 0);
+    assert_true(store_table(&F.store, STORE_QUOTA)->count > 0);
+    client_stop();
+    demo_stop(&sim);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -401,6 +734,10 @@ int main(void)
         cmocka_unit_test(test_expired_resource_version_relists),
         cmocka_unit_test(test_faults_are_reported_then_recover),
         cmocka_unit_test(test_escape_sequences_from_server_are_neutralised),
+        cmocka_unit_test(test_replicasets_and_quotas_equal_world),
+        cmocka_unit_test(test_metrics_equal_sim),
+        cmocka_unit_test(test_metrics_hang_and_garbage),
+        cmocka_unit_test(test_no_metrics_is_absent_and_quiet),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,8 +1,9 @@
 /* Conformance run over the real payloads in ../shared/fixtures/k8s/ (read in place):
- * every PodList and NamespaceList item parses into a usable row, every other .json file loads
- * (or is reported as not JSON), every .ndjson line is JSON and its pod parses, and pod parsing
- * never crashes on any object in any file. Without ../shared/fixtures the run says so and
- * passes. */
+ * every PodList and NamespaceList item parses into a usable row (a pod's last_reason agrees
+ * with its containers' lastState), every ResourceQuotaList item and every PodMetrics and
+ * NodeMetrics object (alone or in a list) too, every other .json file loads (or is reported
+ * as not JSON), every .ndjson line is JSON and its pod parses, and no parser crashes on any
+ * object in any file. Without ../shared/fixtures the run says so and passes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,6 +28,8 @@ struct tally {
     int namespaces;
     int other_objects;
     int ndjson_lines;
+    int quotas;
+    int metrics;
 };
 
 static bool ends_with(const char *s, const char *suffix)
@@ -43,6 +46,28 @@ static bool is_kind(const json_t *obj, const char *kind)
     return k != NULL && strcmp(k, kind) == 0;
 }
 
+/* Runs the other parsers over an object that may be anything: a row, or NULL and a message;
+ * never a crash. */
+static void try_others(const json_t *obj)
+{
+    static const enum store_kind kinds[] = {STORE_REPLICASET, STORE_QUOTA, STORE_POD_METRICS,
+                                            STORE_NODE_METRICS};
+
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        char *err = NULL;
+        struct store_row *row = k8s_row_parse(kinds[k], obj, &err);
+
+        if (row == NULL) {
+            assert_non_null(err);
+            free(err);
+        } else {
+            assert_null(err);
+            assert_non_null(row->uid);
+            k8s_row_free_fn(kinds[k])(row);
+        }
+    }
+}
+
 /* Runs the pod parser over an object that may be anything: it must return a row or an error
  * message, never crash. Returns true when it gave a row. */
 static bool try_pod(const json_t *obj)
@@ -50,6 +75,7 @@ static bool try_pod(const json_t *obj)
     char *err = NULL;
     struct k8s_pod *p = k8s_pod_parse(obj, &err);
 
+    try_others(obj);
     if (p == NULL) {
         assert_non_null(err);
         free(err);
@@ -58,6 +84,48 @@ static bool try_pod(const json_t *obj)
     assert_null(err);
     k8s_pod_free(&p->row);
     return true;
+}
+
+static bool has_control(const char *s)
+{
+    for (; *s != '\0'; s++) {
+        if ((unsigned char)*s < 0x20 || *s == 0x7f) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Is `reason` the lastState.terminated.reason of one of the pod's containers, and is it NULL
+ * only when none has one? */
+static void check_last_reason(const char *path, size_t i, const json_t *item,
+                              const struct k8s_pod *p)
+{
+    static const char *const keys[] = {"initContainerStatuses", "containerStatuses"};
+    const json_t *status = json_object_get(item, "status");
+    bool any = false, match = false;
+
+    for (size_t k = 0; k < 2; k++) {
+        size_t j;
+        const json_t *cs;
+
+        json_array_foreach (json_object_get(status, keys[k]), j, cs) {
+            const char *r = json_string_value(json_object_get(
+                json_object_get(json_object_get(cs, "lastState"), "terminated"), "reason"));
+
+            if (r != NULL && r[0] != '\0') {
+                any = true;
+                match |= p->last_reason != NULL && strcmp(r, p->last_reason) == 0;
+            }
+        }
+    }
+    if (any != (p->last_reason != NULL) || (any && !match)) {
+        print_error("%s: items[%zu] (%s): last_reason %s\n", path, i, p->name,
+                    p->last_reason != NULL ? p->last_reason : "(none)");
+    }
+    assert_int_equal(any, p->last_reason != NULL);
+    assert_true(!any || match);
+    assert_true(p->last_reason == NULL || !has_control(p->last_reason));
 }
 
 static void check_pod_item(const char *path, size_t i, const json_t *item, struct tally *t)
@@ -80,8 +148,46 @@ static void check_pod_item(const char *path, size_t i, const json_t *item, struc
     assert_true(p->ready <= p->total);
     assert_true(p->restarts >= 0);
     assert_true(p->created > 0);
+    check_last_reason(path, i, item, p);
     k8s_pod_free(&p->row);
     t->pods++;
+}
+
+static void check_quota_item(const char *path, size_t i, const json_t *item, struct tally *t)
+{
+    char *err = NULL;
+    struct k8s_quota *q = k8s_quota_parse(item, &err);
+
+    if (q == NULL) {
+        print_error("%s: items[%zu]: %s\n", path, i, err);
+    }
+    assert_non_null(q);
+    assert_non_null(q->name);
+    assert_true(q->cpu_hard >= -1 && q->cpu_used >= -1);
+    assert_true(q->mem_hard >= -1 && q->mem_used >= -1);
+    k8s_quota_free(&q->row);
+    t->quotas++;
+}
+
+/* A PodMetrics or NodeMetrics object: its row, keyed as views look it up. */
+static void check_metrics(const char *path, const json_t *obj, bool pod, struct tally *t)
+{
+    char *err = NULL;
+    struct k8s_metrics *m = pod ? k8s_pod_metrics_parse(obj, &err)
+                                : k8s_node_metrics_parse(obj, &err);
+    char key[K8S_METRICS_KEY_MAX];
+
+    if (m == NULL) {
+        print_error("%s: %s\n", path, err);
+    }
+    assert_non_null(m);
+    assert_string_equal(m->row.uid, pod ? k8s_pod_metrics_key(m->ns, m->name, key, sizeof key)
+                                        : m->name);
+    assert_true(m->cpu_m >= 0);
+    assert_true(m->mem_b >= 0);
+    assert_true(m->timestamp > 0);
+    k8s_metrics_free(&m->row);
+    t->metrics++;
 }
 
 static void check_namespace_item(const char *path, size_t i, const json_t *item, struct tally *t)
@@ -121,6 +227,17 @@ static void check_json_file(const char *path, struct tally *t)
         assert_true(json_is_array(items));
         json_array_foreach (items, i, item) {
             check_namespace_item(path, i, item, t);
+        }
+    } else if (is_kind(root, "ResourceQuotaList")) {
+        assert_true(json_is_array(items));
+        json_array_foreach (items, i, item) {
+            check_quota_item(path, i, item, t);
+        }
+    } else if (is_kind(root, "PodMetrics") || is_kind(root, "NodeMetrics")) {
+        check_metrics(path, root, is_kind(root, "PodMetrics"), t);
+    } else if (is_kind(root, "PodMetricsList") || is_kind(root, "NodeMetricsList")) {
+        json_array_foreach (items, i, item) {
+            check_metrics(path, item, is_kind(root, "PodMetricsList"), t);
         }
     } else {
         /* not pods: the parser still has to cope with whatever it is handed */
@@ -219,13 +336,14 @@ static void test_conformance(void **state)
     }
     assert_int_equal(stat(k8s, &st), 0);
     walk(k8s, &t);
-    printf("# fixtures: %d files checked (%d pods, %d namespaces, %d other list items, "
-           "%d watch events)\n",
-           t.files, t.pods, t.namespaces, t.other_objects, t.ndjson_lines);
+    printf("# fixtures: %d files checked (%d pods, %d namespaces, %d quotas, %d metrics, "
+           "%d other list items, %d watch events)\n",
+           t.files, t.pods, t.namespaces, t.quotas, t.metrics, t.other_objects, t.ndjson_lines);
     /* the fixture set has pods and namespaces; a run that found none checked nothing */
     assert_true(t.files > 0);
     assert_true(t.pods > 0);
     assert_true(t.namespaces > 0);
+    assert_true(t.metrics >= 2); /* the PodMetrics and the NodeMetrics */
     free(base);
     free(k8s);
 }

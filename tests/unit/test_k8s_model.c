@@ -70,19 +70,26 @@ static json_t *json_sq(const char *text)
     return j;
 }
 
-static struct k8s_pod *pod_sq(const char *text)
+/* A row of `kind` from single-quoted JSON; it must parse. The caller frees it. */
+static void *row_sq(enum store_kind kind, const char *text)
 {
     json_t *j = json_sq(text);
     char *err = NULL;
-    struct k8s_pod *p = k8s_pod_parse(j, &err);
+    struct store_row *row = k8s_row_parse(kind, j, &err);
 
-    if (p == NULL) {
-        print_error("pod did not parse: %s\n", err != NULL ? err : "(no message)");
+    if (row == NULL) {
+        print_error("store kind %d did not parse: %s\n", (int)kind,
+                    err != NULL ? err : "(no message)");
     }
-    assert_non_null(p);
+    assert_non_null(row);
     assert_null(err);
     json_decref(j);
-    return p;
+    return row;
+}
+
+static struct k8s_pod *pod_sq(const char *text)
+{
+    return row_sq(STORE_POD, text);
 }
 
 /* ---- fixtures: what `kubectl get pods` prints for each ---- */
@@ -639,31 +646,17 @@ static void test_namespace_fixture(void **state)
 
 static struct k8s_workload *deploy_sq(const char *text)
 {
-    json_t *j = json_sq(text);
-    char *err = NULL;
-    struct k8s_workload *w = k8s_deployment_parse(j, &err);
+    struct k8s_workload *w = row_sq(STORE_DEPLOYMENT, text);
 
-    if (w == NULL) {
-        print_error("deployment did not parse: %s\n", err != NULL ? err : "(no message)");
-    }
-    assert_non_null(w);
     assert_int_equal(w->kind, K8S_WORKLOAD_DEPLOYMENT);
-    json_decref(j);
     return w;
 }
 
 static struct k8s_workload *sts_sq(const char *text)
 {
-    json_t *j = json_sq(text);
-    char *err = NULL;
-    struct k8s_workload *w = k8s_statefulset_parse(j, &err);
+    struct k8s_workload *w = row_sq(STORE_STATEFULSET, text);
 
-    if (w == NULL) {
-        print_error("statefulset did not parse: %s\n", err != NULL ? err : "(no message)");
-    }
-    assert_non_null(w);
     assert_int_equal(w->kind, K8S_WORKLOAD_STATEFULSET);
-    json_decref(j);
     return w;
 }
 
@@ -1169,6 +1162,499 @@ static void test_event_parse(void **state)
     json_decref(j);
 }
 
+/* ---- the last terminated reason of a pod's containers ---- */
+
+static void test_pod_last_reason(void **state)
+{
+    static const struct {
+        const char *file, *name, *reason; /* reason NULL: none */
+    } want[] = {
+        /* nginx restarted 4 times; its last run ended ContainerCannotRun */
+        {"podlist_crashloopbackoff.json", "init-demo", "ContainerCannotRun"},
+        /* the Job's container is OOMKilled now, but it never restarted: lastState is {} */
+        {"podlist_failed_oomkilled.json", "oom-kill-job3-gbb89", NULL},
+        /* the init container restarted once (ContainerCannotRun) */
+        {"podlist_pending_init_crashloop.json", "init-demo2", "ContainerCannotRun"},
+        {"podlist_pending_errimagepull.json", "no-image-deployment-849c4c4958-rxqmt", NULL},
+        {"podlist_k3s_kube-system_running_succeeded.json", "traefik-7cd4fcff68-9blj6", "Unknown"},
+        {"podlist_k3s_kube-system_running_succeeded.json",
+         "local-path-provisioner-7b7dc8d6f5-45btl", "Error"},
+        {"podlist_k3s_kube-system_running_succeeded.json", "helm-install-traefik-2fxbg", NULL},
+    };
+    struct k8s_pod *p;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        char *rel = xasprintf("k8s/%s", want[i].file);
+        json_t *list = load_fixture(rel);
+        size_t idx;
+        json_t *item;
+        bool found = false;
+
+        free(rel);
+        json_array_foreach (json_object_get(list, "items"), idx, item) {
+            p = k8s_pod_parse(item, NULL);
+            assert_non_null(p);
+            if (strcmp(p->name, want[i].name) == 0) {
+                found = true;
+                if (want[i].reason == NULL) {
+                    assert_null(p->last_reason);
+                } else {
+                    assert_non_null(p->last_reason);
+                    assert_string_equal(p->last_reason, want[i].reason);
+                }
+            }
+            k8s_pod_free(&p->row);
+        }
+        json_decref(list);
+        assert_true(found);
+    }
+
+    /* the container whose last run ended latest wins, init containers included */
+    p = pod_sq("{" META "},'status':{'phase':'Running','initContainerStatuses':[{'name':'i',"
+               "'lastState':{'terminated':{'reason':'Completed','finishedAt':'2024-05-01T09:00:00Z'}}}],"
+               "'containerStatuses':[{'name':'a','restartCount':3,"
+               "'lastState':{'terminated':{'reason':'Error','finishedAt':'2024-05-01T10:00:00Z'}}},"
+               "{'name':'b','restartCount':1,"
+               "'lastState':{'terminated':{'reason':'OOMKilled','finishedAt':'2024-05-01T11:00:00Z'}}},"
+               "{'name':'c','restartCount':1,'lastState':{'terminated':{'exitCode':1,"
+               "'finishedAt':'2024-05-01T12:00:00Z'}}}]}}");
+    assert_string_equal(p->last_reason, "OOMKilled");
+    k8s_pod_free(&p->row);
+    /* no finishedAt still counts when nothing else does; the reason is sanitized */
+    p = pod_sq("{" META "},'status':{'phase':'Running','containerStatuses':[{'name':'a',"
+               "'lastState':{'terminated':{'reason':'OOM\\u001b[31mKilled\\u0007'}}}]}}");
+    assert_string_equal(p->last_reason, "OOM?[31mKilled?");
+    k8s_pod_free(&p->row);
+    p = pod_sq("{" META "},'status':{'phase':'Running','containerStatuses':[{'name':'a',"
+               "'lastState':{'terminated':'x'}},{'name':'b','lastState':{'terminated':"
+               "{'reason':''}}}]}}");
+    assert_null(p->last_reason);
+    k8s_pod_free(&p->row);
+}
+
+/* ---- ReplicaSets ---- */
+
+static void test_replicaset_parse(void **state)
+{
+    struct k8s_replicaset *r;
+    json_t *j;
+    char *err = NULL;
+
+    (void)state;
+    r = row_sq(
+        STORE_REPLICASET,
+        "{'kind':'ReplicaSet','metadata':{'name':'forecast-api-6d4b8c9f7x','namespace':'dmi',"
+        "'uid':'rs-1','creationTimestamp':'2024-05-01T10:00:00Z','labels':{"
+        "'app.kubernetes.io/name':'forecast-api','app.kubernetes.io/version':'2.4.1'},"
+        "'annotations':{'deployment.kubernetes.io/revision':'7'},'ownerReferences':["
+        "{'apiVersion':'v1','kind':'ConfigMap','name':'x','uid':'cm-1'},"
+        "{'apiVersion':'apps/v1','kind':'Deployment','name':'forecast-api','uid':'dep-1',"
+        "'controller':true,'blockOwnerDeletion':true}]},"
+        "'spec':{'replicas':4},'status':{'replicas':4,'readyReplicas':3,"
+        "'availableReplicas':2}}");
+    assert_string_equal(r->row.uid, "rs-1");
+    assert_string_equal(r->ns, "dmi");
+    assert_string_equal(r->name, "forecast-api-6d4b8c9f7x");
+    assert_string_equal(r->owner_uid, "dep-1");
+    assert_string_equal(r->app, "forecast-api");
+    assert_string_equal(r->version, "2.4.1");
+    assert_int_equal(r->revision, 7);
+    assert_int_equal(r->desired, 4);
+    assert_int_equal(r->current, 4);
+    assert_int_equal(r->ready, 3);
+    assert_int_equal(r->available, 2);
+    assert_int_equal(r->created, 1714557600);
+    k8s_replicaset_free(&r->row);
+
+    /* a Deployment that is not the controller, an odd revision, no replicas: defaults */
+    r = row_sq(STORE_REPLICASET,
+               "{'metadata':{'name':'x\\u001b]0;t\\u0007','uid':'rs-2','annotations':{"
+               "'deployment.kubernetes.io/revision':'7a'},'ownerReferences':[{'kind':'Deployment',"
+               "'uid':'dep-2','controller':false}]},'spec':{},'status':{'replicas':-3}}");
+    assert_null(r->owner_uid);
+    assert_null(r->ns);
+    assert_null(r->app);
+    assert_string_equal(r->name, "x?]0;t?");
+    assert_int_equal(r->revision, 0);
+    assert_int_equal(r->desired, 1);
+    assert_int_equal(r->current, 0);
+    assert_int_equal(r->ready, 0);
+    k8s_replicaset_free(&r->row);
+
+    /* a controller of another kind is not a Deployment; wrong types never crash */
+    r = row_sq(STORE_REPLICASET,
+               "{'metadata':{'name':'x','uid':'rs-3','annotations':{"
+               "'deployment.kubernetes.io/revision':'99999999999999999999999'},"
+               "'ownerReferences':[{'kind':'Rollout','uid':'ro-1','controller':true},5,null]},"
+               "'spec':{'replicas':'3'},'status':'x'}");
+    assert_null(r->owner_uid);
+    assert_int_equal(r->revision, 0);
+    assert_int_equal(r->desired, 1);
+    k8s_replicaset_free(&r->row);
+
+    j = json_sq("{'metadata':{'name':'x','namespace':'dmi'}}");
+    assert_null(k8s_replicaset_parse(j, &err));
+    assert_non_null(err);
+    assert_non_null(strstr(err, "replicaset dmi/x: metadata.uid missing"));
+    free(err);
+    json_decref(j);
+}
+
+/* ---- quantities ---- */
+
+static void test_quantity(void **state)
+{
+    static const struct {
+        const char *s;
+        int64_t milli, units;
+    } cases[] = {
+        {"250m", 250, 1},
+        {"1", 1000, 1},
+        {"1.5", 1500, 2},
+        {"0.5", 500, 1},
+        {".5", 500, 1},
+        {"5.", 5000, 5},
+        {"+3", 3000, 3},
+        {"0", 0, 0},
+        {"-0", 0, 0},
+        {"0.000", 0, 0},
+        {"179500412n", 180, 1}, /* kubectl top: MilliValue rounds up */
+        {"9559630n", 10, 1},
+        {"100u", 1, 1},
+        {"0.1m", 1, 1}, /* the docs' example: rounded up to 1m */
+        {"2k", 2000000, 2000},
+        {"2e3", 2000000, 2000},
+        {"2E3", 2000000, 2000},
+        {"1e-3", 1, 1},
+        {"1e-4", 1, 1},
+        {"15e+2", 1500000, 1500},
+        {"1M", 1000000000, 1000000},
+        {"1G", 1000000000000, 1000000000},
+        {"1T", 1000000000000000, 1000000000000},
+        {"1P", 1000000000000000000, 1000000000000000},
+        {"1E", -1, 1000000000000000000},
+        {"1Ki", 1024000, 1024},
+        {"165412Ki", 169381888000, 169381888},
+        {"128Mi", 134217728000, 134217728},
+        {"1.5Gi", 1610612736000, 1610612736},
+        {"1Ti", 1099511627776000, 1099511627776},
+        {"1Pi", 1125899906842624000, 1125899906842624},
+        {"1Ei", -1, 1152921504606846976},
+        {"1.5Ei", -1, 1729382256910270464},
+        {"7.99Ei", -1, 9211842821808707339},
+        {"8Ei", -1, -1},
+        {"0.3Ki", 307200, 308}, /* 307.2 */
+        {"9223372036854775807", -1, INT64_MAX},
+        {"9223372036854775808", -1, -1},
+        {"9223372036854775.807", INT64_MAX, 9223372036854776},
+        {"9223372036854775.808", -1, 9223372036854776},
+        {"8E", -1, 8000000000000000000},
+        {"9.3E", -1, -1},
+        {"1e999999999", -1, -1},
+        {"1e-999999999", 1, 1},
+        {"0e999999999", 0, 0},
+        {"0.00000000000000000000000000000000000000000000000000000000000000000000000000001", 1, 1},
+        {"123456789012345678901234567890e-20", 1234567890124, 1234567891},
+        {"100000000000000000000000000000000000000000000000000000000000000000000000000000e-78", 100,
+         1}, /* 10^77 e-78 */
+        {"1000000000000000000000000000000000000000000000000000000000000000000000000000001e-78", 1001,
+         2}, /* 1 + 10^-78: the dropped digit still rounds up */
+        {"-1", -1, -1},
+        {"-250m", -1, -1},
+        {"", -1, -1},
+        {".", -1, -1},
+        {"+", -1, -1},
+        {"m", -1, -1},
+        {"abc", -1, -1},
+        {"1.2.3", -1, -1},
+        {"1 Gi", -1, -1},
+        {" 1", -1, -1},
+        {"1gi", -1, -1},
+        {"1ki", -1, -1},
+        {"1K", -1, -1},
+        {"1Gb", -1, -1},
+        {"1mi", -1, -1},
+        {"1e", -1, -1},
+        {"1e+", -1, -1},
+        {"1e3m", -1, -1},
+        {"1ee3", -1, -1},
+        {"1e1.5", -1, -1},
+        {"0x10", -1, -1},
+        {"1\xc2\xb5", -1, -1},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int64_t m = k8s_quantity_milli(cases[i].s), u = k8s_quantity_bytes(cases[i].s);
+
+        if (m != cases[i].milli || u != cases[i].units) {
+            print_error("\"%s\": milli %lld units %lld, want %lld %lld\n", cases[i].s,
+                        (long long)m, (long long)u, (long long)cases[i].milli,
+                        (long long)cases[i].units);
+        }
+        assert_int_equal(m, cases[i].milli);
+        assert_int_equal(u, cases[i].units);
+    }
+    assert_int_equal(k8s_quantity_scaled("179500412n", 9), 179500412);
+    assert_int_equal(k8s_quantity_scaled("1", 9), 1000000000);
+    assert_int_equal(k8s_quantity_scaled("1", 10), -1);
+    assert_int_equal(k8s_quantity_scaled("1", -1), -1);
+    assert_int_equal(k8s_quantity_milli(NULL), -1);
+}
+
+static void test_fmt_cpu_mem(void **state)
+{
+    static const struct {
+        int64_t v;
+        const char *want;
+    } cpu[] = {
+        {0, "0m"},       {250, "250m"},     {999, "999m"},  {1000, "1"},
+        {1049, "1"},     {1050, "1.1"},     {1500, "1.5"},  {1949, "1.9"},
+        {1950, "2"},     {12000, "12"},     {12345, "12.3"}, {12960, "13"},
+        {-1, "n/a"},     {INT64_MAX, "9223372036854775.8"},
+    }, mem[] = {
+        {0, "0Mi"},
+        {1048575, "0Mi"},
+        {134217728, "128Mi"},
+        {1073741823, "1023Mi"},
+        {1073741824, "1Gi"},
+        {1288490189, "1.2Gi"},  /* 1.2 Gi */
+        {1181116006, "1.1Gi"},  /* 1.1 Gi */
+        {33285996544, "31Gi"},
+        {1649267441664, "1.5Ti"},
+        {1099511627776 - 1, "1024Gi"}, /* rounds to the next Gi, not to 1Ti */
+        {INT64_MAX, "8Ei"},
+        {-1, "n/a"},
+    };
+    char buf[24];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cpu) / sizeof(cpu[0]); i++) {
+        assert_string_equal(k8s_fmt_cpu(cpu[i].v, buf, sizeof buf), cpu[i].want);
+    }
+    for (size_t i = 0; i < sizeof(mem) / sizeof(mem[0]); i++) {
+        assert_string_equal(k8s_fmt_mem(mem[i].v, buf, sizeof buf), mem[i].want);
+    }
+}
+
+/* ---- ResourceQuotas ---- */
+
+/* ../shared/fixtures/k8s/resourcequota_status_used_excerpt_docs.yaml (two flat maps under
+ * status) as a ResourceQuota object. */
+static json_t *quota_from_docs_yaml(void)
+{
+    char *path = fixture_path("k8s/resourcequota_status_used_excerpt_docs.yaml");
+    FILE *f = fopen(path, "r");
+    json_t *obj, *status, *cur = NULL;
+    char line[256];
+
+    if (f == NULL) {
+        printf("# shared fixture %s not found; test skipped\n", path);
+        free(path);
+        skip();
+    }
+    free(path);
+    obj = json_sq("{'metadata':{'name':'compute-resources','namespace':'myspace','uid':'q-docs'},"
+                  "'status':{'hard':{},'used':{}}}");
+    status = json_object_get(obj, "status");
+    while (fgets(line, sizeof line, f) != NULL) {
+        char *colon = strchr(line, ':'), *key = line, *val, *e;
+
+        if (colon == NULL) {
+            continue;
+        }
+        *colon = '\0';
+        while (*key == ' ') {
+            key++;
+        }
+        val = colon + 1;
+        while (*val == ' ' || *val == '"') {
+            val++;
+        }
+        e = val + strlen(val);
+        while (e > val && (e[-1] == '\n' || e[-1] == '"' || e[-1] == ' ')) {
+            *--e = '\0';
+        }
+        if (*val == '\0') {
+            cur = json_object_get(status, key); /* "hard:" or "used:" (or "status:") */
+        } else if (cur != NULL) {
+            json_object_set_new(cur, key, json_string(val));
+        }
+    }
+    fclose(f);
+    return obj;
+}
+
+static void test_quota_parse(void **state)
+{
+    json_t *j = quota_from_docs_yaml();
+    json_t *empty = load_fixture("k8s/resourcequotalist_empty.json");
+    struct k8s_quota *q;
+    char *err = NULL;
+
+    (void)state;
+    assert_int_equal(json_object_size(json_object_get(json_object_get(j, "status"), "hard")), 4);
+    q = k8s_quota_parse(j, &err);
+    assert_non_null(q);
+    assert_string_equal(q->ns, "myspace");
+    assert_string_equal(q->name, "compute-resources");
+    /* requests.* win over limits.* */
+    assert_string_equal(q->cpu_key, "requests.cpu");
+    assert_string_equal(q->mem_key, "requests.memory");
+    assert_int_equal(q->cpu_hard, 1000);
+    assert_int_equal(q->cpu_used, 400);
+    assert_int_equal(q->mem_hard, 1073741824);
+    assert_int_equal(q->mem_used, 600 * 1048576);
+    assert_int_equal(q->pods_hard, -1);
+    assert_int_equal(q->pods_used, -1);
+    k8s_quota_free(&q->row);
+    json_decref(j);
+    assert_int_equal(json_array_size(json_object_get(empty, "items")), 0);
+    json_decref(empty);
+
+    /* as govsim writes it: every key, pods as a count */
+    q = row_sq(STORE_QUOTA,
+               "{'metadata':{'name':'tenant-quota','namespace':'dmi','uid':'q1',"
+               "'creationTimestamp':'2024-05-01T10:00:00Z'},'spec':{'hard':{'pods':'90'}},"
+               "'status':{'hard':{'limits.cpu':'88','limits.memory':'55Gi','pods':'90',"
+               "'requests.cpu':'29','requests.memory':'31Gi'},'used':{'limits.cpu':'41',"
+               "'limits.memory':'25856Mi','pods':'38','requests.cpu':'13200m',"
+               "'requests.memory':'14656Mi'}}}");
+    assert_int_equal(q->cpu_hard, 29000);
+    assert_int_equal(q->cpu_used, 13200);
+    assert_int_equal(q->mem_hard, (int64_t)31 << 30);
+    assert_int_equal(q->mem_used, (int64_t)14656 << 20);
+    assert_int_equal(q->pods_hard, 90);
+    assert_int_equal(q->pods_used, 38);
+    assert_int_equal(q->created, 1714557600);
+    k8s_quota_free(&q->row);
+
+    /* plain cpu/memory before limits.*; used not yet counted; count/pods */
+    q = row_sq(STORE_QUOTA,
+               "{'metadata':{'name':'q','uid':'q2'},'status':{'hard':{'limits.cpu':'4',"
+               "'cpu':'2','memory':'1.5Gi','count/pods':'10'},'used':{'limits.cpu':'1'}}}");
+    assert_string_equal(q->cpu_key, "cpu");
+    assert_string_equal(q->mem_key, "memory");
+    assert_int_equal(q->cpu_hard, 2000);
+    assert_int_equal(q->cpu_used, -1);
+    assert_int_equal(q->mem_hard, 1610612736);
+    assert_int_equal(q->mem_used, -1);
+    assert_int_equal(q->pods_hard, 10);
+    k8s_quota_free(&q->row);
+
+    /* limits only; no status yet: spec.hard; a garbage amount is -1 */
+    q = row_sq(STORE_QUOTA,
+               "{'metadata':{'name':'q','uid':'q3'},'spec':{'hard':{'limits.cpu':'500m',"
+               "'limits.memory':'lots'}}}");
+    assert_string_equal(q->cpu_key, "limits.cpu");
+    assert_int_equal(q->cpu_hard, 500);
+    assert_int_equal(q->cpu_used, -1);
+    assert_string_equal(q->mem_key, "limits.memory");
+    assert_int_equal(q->mem_hard, -1);
+    k8s_quota_free(&q->row);
+
+    /* nothing about CPU or memory (an object-count quota), wrong types */
+    q = row_sq(STORE_QUOTA, "{'metadata':{'name':'q','uid':'q4'},'status':{'hard':{'services':'5',"
+                            "'requests.cpu':5},'used':[]}}");
+    assert_null(q->cpu_key);
+    assert_null(q->mem_key);
+    assert_int_equal(q->cpu_hard, -1);
+    assert_int_equal(q->mem_hard, -1);
+    assert_int_equal(q->pods_hard, -1);
+    k8s_quota_free(&q->row);
+
+    j = json_sq("{'metadata':{'uid':'q5'}}");
+    assert_null(k8s_quota_parse(j, &err));
+    assert_non_null(err);
+    free(err);
+    json_decref(j);
+}
+
+/* ---- metrics.k8s.io ---- */
+
+static void test_metrics_parse(void **state)
+{
+    json_t *pj = load_fixture("k8s/podmetrics_kube-scheduler-minikube.json");
+    json_t *nj = load_fixture("k8s/nodemetrics_minikube.json");
+    struct k8s_metrics *m;
+    char key[K8S_METRICS_KEY_MAX];
+    char *err = NULL;
+    json_t *j;
+
+    (void)state;
+    m = k8s_pod_metrics_parse(pj, &err);
+    assert_non_null(m);
+    assert_string_equal(m->row.uid, "kube-system/kube-scheduler-minikube");
+    assert_string_equal(m->row.uid, k8s_pod_metrics_key("kube-system", "kube-scheduler-minikube",
+                                                        key, sizeof key));
+    assert_string_equal(m->ns, "kube-system");
+    assert_string_equal(m->name, "kube-scheduler-minikube");
+    assert_int_equal(m->cpu_m, 10);                 /* 9559630n = 9.56m, rounded up */
+    assert_int_equal(m->mem_b, 22244 * 1024);       /* 22244Ki */
+    assert_int_equal(m->timestamp, 1643311471);     /* 2022-01-27T19:24:31Z */
+    assert_int_equal(m->window_s, 30);
+    k8s_metrics_free(&m->row);
+    /* a NodeMetrics is not a pod's: no namespace */
+    assert_null(k8s_pod_metrics_parse(nj, &err));
+    assert_non_null(strstr(err, "metadata.namespace missing"));
+    free(err);
+    err = NULL;
+
+    m = k8s_node_metrics_parse(nj, &err);
+    assert_non_null(m);
+    assert_string_equal(m->row.uid, "minikube");
+    assert_null(m->ns);
+    assert_int_equal(m->cpu_m, 488);                /* 487558164n */
+    assert_int_equal(m->mem_b, 732212 * 1024);
+    assert_int_equal(m->timestamp, 1643309313);     /* 2022-01-27T18:48:33Z */
+    k8s_metrics_free(&m->row);
+    json_decref(pj);
+    json_decref(nj);
+
+    /* a pod is the sum of its containers; names are sanitized, the key too */
+    j = json_sq("{'metadata':{'name':'api\\u001b[2J','namespace':'dmi'},'timestamp':'x',"
+                "'window':'1m30s','containers':[{'name':'app','usage':{'cpu':'250m',"
+                "'memory':'128Mi'}},{'name':'log-shipper','usage':{'cpu':'20001u',"
+                "'memory':'32Mi'}}]}");
+    m = k8s_pod_metrics_parse(j, NULL);
+    assert_non_null(m);
+    assert_string_equal(m->row.uid, "dmi/api?[2J");
+    assert_int_equal(m->cpu_m, 271);
+    assert_int_equal(m->mem_b, (int64_t)160 << 20);
+    assert_int_equal(m->timestamp, 0);
+    assert_int_equal(m->window_s, 90);
+    k8s_metrics_free(&m->row);
+    json_decref(j);
+
+    /* one bad container makes the sum unknown; no containers is zero */
+    j = json_sq("{'metadata':{'name':'p','namespace':'dmi'},'window':'500ms','containers':["
+                "{'usage':{'cpu':'1','memory':'1Gi'}},{'usage':{'cpu':'garbage'}}]}");
+    m = k8s_pod_metrics_parse(j, NULL);
+    assert_int_equal(m->cpu_m, -1);
+    assert_int_equal(m->mem_b, -1);
+    assert_int_equal(m->window_s, 0);
+    k8s_metrics_free(&m->row);
+    json_decref(j);
+    j = json_sq("{'metadata':{'name':'p','namespace':'dmi'},'containers':[]}");
+    m = k8s_pod_metrics_parse(j, NULL);
+    assert_int_equal(m->cpu_m, 0);
+    assert_int_equal(m->mem_b, 0);
+    k8s_metrics_free(&m->row);
+    json_decref(j);
+    j = json_sq("{'metadata':{'name':'n'},'usage':{'cpu':'8Ei'}}");
+    m = k8s_node_metrics_parse(j, NULL);
+    assert_int_equal(m->cpu_m, -1);
+    assert_int_equal(m->mem_b, -1);
+    k8s_metrics_free(&m->row);
+    json_decref(j);
+    j = json_sq("['x']");
+    assert_null(k8s_node_metrics_parse(j, &err));
+    assert_non_null(strstr(err, "not a JSON object"));
+    free(err);
+    json_decref(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1182,6 +1668,9 @@ int main(void)
         cmocka_unit_test(test_threads),           cmocka_unit_test(test_image_tag),
         cmocka_unit_test(test_deployment_inline), cmocka_unit_test(test_statefulset_inline),
         cmocka_unit_test(test_workload_sanitized), cmocka_unit_test(test_deployment_fixtures),
+        cmocka_unit_test(test_pod_last_reason),   cmocka_unit_test(test_replicaset_parse),
+        cmocka_unit_test(test_quantity),          cmocka_unit_test(test_fmt_cpu_mem),
+        cmocka_unit_test(test_quota_parse),       cmocka_unit_test(test_metrics_parse),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,5 @@
-/* Watch event handling: ADDED, MODIFIED, DELETED, BOOKMARK, ERROR 410 and bad lines. */
+/* Watch event handling: ADDED, MODIFIED, DELETED, BOOKMARK, ERROR 410 and bad lines, for pods,
+ * ReplicaSets and ResourceQuotas. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -161,6 +162,100 @@ static void test_escape_sequences_never_stored(void **state)
     assert_non_null(strstr(pod(f, "u9")->name, "pod"));
 }
 
+static int apply_kind(struct fixture *f, enum k8s_kind kind, const char *line)
+{
+    return k8s_client_apply_event(f->c, kind, line, strlen(line));
+}
+
+static const char *rs_event(char *buf, size_t n, const char *type, const char *uid,
+                            const char *rv, int revision, int ready)
+{
+    snprintf(buf, n,
+             "{\"type\":\"%s\",\"object\":{\"kind\":\"ReplicaSet\",\"apiVersion\":\"apps/v1\","
+             "\"metadata\":{\"name\":\"forecast-api-7c9d\",\"namespace\":\"dmi\",\"uid\":\"%s\","
+             "\"resourceVersion\":\"%s\",\"annotations\":{\"deployment.kubernetes.io/revision\":"
+             "\"%d\"},\"ownerReferences\":[{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\","
+             "\"name\":\"forecast-api\",\"uid\":\"dep-1\",\"controller\":true}]},"
+             "\"spec\":{\"replicas\":3},\"status\":{\"replicas\":3,\"readyReplicas\":%d}}}",
+             type, uid, rv, revision, ready);
+    return buf;
+}
+
+static const char *quota_event(char *buf, size_t n, const char *type, const char *rv,
+                               const char *used_cpu)
+{
+    snprintf(buf, n,
+             "{\"type\":\"%s\",\"object\":{\"kind\":\"ResourceQuota\",\"apiVersion\":\"v1\","
+             "\"metadata\":{\"name\":\"tenant-quota\",\"namespace\":\"dmi\",\"uid\":\"q-1\","
+             "\"resourceVersion\":\"%s\"},\"status\":{\"hard\":{\"requests.cpu\":\"4\","
+             "\"requests.memory\":\"8Gi\",\"pods\":\"20\"},\"used\":{\"requests.cpu\":\"%s\","
+             "\"requests.memory\":\"1536Mi\",\"pods\":\"3\"}}}}",
+             type, rv, used_cpu);
+    return buf;
+}
+
+static void test_replicaset_and_quota_events(void **state)
+{
+    struct fixture *f = *state;
+    struct store_table *rt = store_table(&f->store, STORE_REPLICASET);
+    struct store_table *qt = store_table(&f->store, STORE_QUOTA);
+    const struct k8s_replicaset *rs;
+    const struct k8s_quota *q;
+    struct k8s_stats st;
+    char buf[1024];
+
+    assert_int_equal(apply_kind(f, K8S_REPLICASETS, rs_event(buf, sizeof buf, "ADDED", "rs-1", "30", 4, 1)), 0);
+    assert_int_equal(apply_kind(f, K8S_REPLICASETS, rs_event(buf, sizeof buf, "ADDED", "rs-2", "31", 5, 0)), 0);
+    assert_int_equal(rt->count, 2);
+    rs = (const struct k8s_replicaset *)store_get(rt, "rs-1");
+    assert_non_null(rs);
+    assert_string_equal(rs->owner_uid, "dep-1");
+    assert_int_equal(rs->revision, 4);
+    assert_int_equal(rs->ready, 1);
+    assert_int_equal(apply_kind(f, K8S_REPLICASETS, rs_event(buf, sizeof buf, "MODIFIED", "rs-1", "32", 4, 3)), 0);
+    rs = (const struct k8s_replicaset *)store_get(rt, "rs-1");
+    assert_int_equal(rs->ready, 3);
+    assert_int_equal(apply_kind(f, K8S_REPLICASETS, rs_event(buf, sizeof buf, "DELETED", "rs-1", "33", 4, 3)), 0);
+    assert_int_equal(rt->count, 1);
+    assert_null(store_get(rt, "rs-1"));
+    k8s_client_stats(f->c, K8S_REPLICASETS, &st);
+    assert_int_equal(st.events, 4);
+
+    assert_int_equal(apply_kind(f, K8S_RESOURCEQUOTAS, quota_event(buf, sizeof buf, "ADDED", "40", "750m")), 0);
+    q = (const struct k8s_quota *)store_get(qt, "q-1");
+    assert_non_null(q);
+    assert_int_equal(q->cpu_hard, 4000);
+    assert_int_equal(q->cpu_used, 750);
+    assert_int_equal(q->mem_hard, (int64_t)8 << 30);
+    assert_int_equal(q->mem_used, (int64_t)1536 << 20);
+    assert_int_equal(q->pods_hard, 20);
+    assert_int_equal(q->pods_used, 3);
+    /* `used` moves as pods come and go */
+    assert_int_equal(apply_kind(f, K8S_RESOURCEQUOTAS, quota_event(buf, sizeof buf, "MODIFIED", "41", "1250m")), 0);
+    q = (const struct k8s_quota *)store_get(qt, "q-1");
+    assert_int_equal(q->cpu_used, 1250);
+    assert_int_equal(qt->count, 1);
+    assert_int_equal(apply_kind(f, K8S_RESOURCEQUOTAS, quota_event(buf, sizeof buf, "DELETED", "42", "0")), 0);
+    assert_int_equal(qt->count, 0);
+    k8s_client_stats(f->c, K8S_RESOURCEQUOTAS, &st);
+    assert_int_equal(st.events, 3);
+    store_commit(&f->store);
+}
+
+static void test_metrics_unknown_before_start(void **state)
+{
+    struct fixture *f = *state;
+    struct k8s_metrics_stats ms;
+
+    assert_int_equal(k8s_client_metrics_state(f->c), K8S_METRICS_UNKNOWN);
+    assert_non_null(k8s_client_metrics_health(f->c));
+    assert_string_equal(k8s_client_metrics_health(f->c)->name, "metrics");
+    k8s_client_metrics_stats(f->c, &ms);
+    assert_int_equal(ms.requests, 0);
+    assert_int_equal(ms.polls, 0);
+    assert_false(k8s_client_synced(f->c));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -169,6 +264,8 @@ int main(void)
         cmocka_unit_test(test_error_410_asks_for_relist),
         cmocka_unit_test(test_bad_lines_are_reported_not_applied),
         cmocka_unit_test(test_escape_sequences_never_stored),
+        cmocka_unit_test(test_replicaset_and_quota_events),
+        cmocka_unit_test(test_metrics_unknown_before_start),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
