@@ -530,7 +530,7 @@ static int k8s_apply_line(struct k8s_informer *inf, const char *line, size_t len
     int rc = 0;
 
     if (ev == NULL) {
-        *err = xasprintf("invalid watch event: %s", jerr.text);
+        *err = xasprintf("invalid JSON in %s watch: %s", inf->res->name, jerr.text);
         return -2;
     }
     type = json_string_value(json_object_get(ev, "type"));
@@ -660,6 +660,25 @@ static void k8s_watch_done(struct http_req *req, struct http_result *res, void *
         inf->stats.relists_410++;
         k8s_list_start(inf);
         return;
+    }
+    if (res->error == NULL && res->status == 200 && inf->line_len > 0) {
+        /* The stream ended inside a line: an event without its newline, or not a watch
+         * stream at all (a proxy's error page). The first is applied, the second fails. */
+        char *err = NULL;
+        int rc = k8s_apply_line(inf, inf->line, inf->line_len, &err);
+
+        inf->line_len = 0;
+        if (rc == -2) {
+            k8s_fail(inf, err);
+            free(err);
+            return;
+        }
+        free(err);
+        if (rc == 1) {
+            inf->stats.relists_410++;
+            k8s_list_start(inf);
+            return;
+        }
     }
     if (res->error == NULL && res->status == 200) {
         inf->line_len = 0;
