@@ -417,8 +417,9 @@ static size_t kind_count(const struct world *w, int kind)
     switch (kind) {
     case WORLD_KIND_POD:
         return w->n_pods;
-    case WORLD_KIND_DEPLOYMENT:
     case WORLD_KIND_REPLICASET:
+        return 2 * w->n_apps;
+    case WORLD_KIND_DEPLOYMENT:
     case WORLD_KIND_STATEFULSET:
         return w->n_apps;
     case WORLD_KIND_NAMESPACE:
@@ -436,8 +437,9 @@ static const void *kind_obj(const struct world *w, int kind, size_t i)
     switch (kind) {
     case WORLD_KIND_POD:
         return w->pods[i];
-    case WORLD_KIND_DEPLOYMENT:
     case WORLD_KIND_REPLICASET:
+        return &w->rs[i];
+    case WORLD_KIND_DEPLOYMENT:
     case WORLD_KIND_STATEFULSET:
         return &w->apps[i];
     case WORLD_KIND_NAMESPACE:
@@ -455,8 +457,9 @@ static int obj_ns(const struct world *w, int kind, const void *obj)
     switch (kind) {
     case WORLD_KIND_POD:
         return world_pod_ns(w, obj);
-    case WORLD_KIND_DEPLOYMENT:
     case WORLD_KIND_REPLICASET:
+        return ((const struct world_rs *)obj)->app->ns;
+    case WORLD_KIND_DEPLOYMENT:
     case WORLD_KIND_STATEFULSET:
         return ((const struct world_app *)obj)->ns;
     case WORLD_KIND_EVENT:
@@ -469,13 +472,18 @@ static int obj_ns(const struct world *w, int kind, const void *obj)
     }
 }
 
-static const char *obj_name(int kind, const void *obj)
+/* The object's name; a ReplicaSet's is written into tmp. */
+static const char *obj_name(int kind, const void *obj, char *tmp, size_t size)
 {
     switch (kind) {
     case WORLD_KIND_POD:
         return ((const struct world_pod *)obj)->name;
+    case WORLD_KIND_REPLICASET: {
+        const struct world_rs *rs = obj;
+        world_rs_name(rs->app, rs->old, tmp, size);
+        return tmp;
+    }
     case WORLD_KIND_DEPLOYMENT:
-    case WORLD_KIND_REPLICASET:
     case WORLD_KIND_STATEFULSET:
         return ((const struct world_app *)obj)->name;
     case WORLD_KIND_NAMESPACE:
@@ -502,6 +510,10 @@ static uint64_t obj_rv(int kind, const void *obj)
         return ((const struct world_kevent *)obj)->rv;
     case WORLD_KIND_RESOURCEQUOTA:
         return ((const struct world_ns *)obj)->quota_rv;
+    case WORLD_KIND_REPLICASET: {
+        const struct world_rs *rs = obj;
+        return rs->old ? rs->app->old_rs_rv : rs->app->rs_rv;
+    }
     default:
         return ((const struct world_app *)obj)->rv;
     }
@@ -509,9 +521,10 @@ static uint64_t obj_rv(int kind, const void *obj)
 
 static void obj_key(const struct world *w, int kind, const void *obj, struct k8s_cursor *c)
 {
+    char tmp[sizeof(c->name)];
     c->set = true;
     c->ns = obj_ns(w, kind, obj);
-    snprintf(c->name, sizeof(c->name), "%s", obj_name(kind, obj));
+    snprintf(c->name, sizeof(c->name), "%s", obj_name(kind, obj, tmp, sizeof(tmp)));
 }
 
 static int cursor_cmp(const struct k8s_cursor *a, const struct k8s_cursor *b)
@@ -531,8 +544,12 @@ static size_t iter_start(const struct world *w, const struct k8s_req *r, const s
             return world_pod_lower_bound(w, c->ns, c->name, true);
         }
         return r->ns >= 0 ? world_pod_lower_bound(w, r->ns, "", false) : 0;
-    case WORLD_KIND_DEPLOYMENT:
     case WORLD_KIND_REPLICASET:
+        if (c->set) {
+            return world_rs_lower_bound(w, c->ns, c->name, true);
+        }
+        return r->ns >= 0 ? world_rs_lower_bound(w, r->ns, "", false) : 0;
+    case WORLD_KIND_DEPLOYMENT:
     case WORLD_KIND_STATEFULSET:
         if (c->set) {
             return world_app_lower_bound(w, c->ns, c->name, true);
@@ -631,12 +648,7 @@ static const char *field_value(const struct world *w, int kind, const void *obj,
 {
     int ns = obj_ns(w, kind, obj);
     if (strcmp(key, "metadata.name") == 0) {
-        if (kind == WORLD_KIND_REPLICASET) {
-            const struct world_app *a = obj;
-            snprintf(tmp, tmpsize, "%s-%s", a->name, a->hash);
-            return tmp;
-        }
-        return obj_name(kind, obj);
+        return obj_name(kind, obj, tmp, tmpsize);
     }
     if (strcmp(key, "metadata.namespace") == 0) {
         return ns >= 0 ? w->ns[ns].name : "";
@@ -683,8 +695,11 @@ static const char *field_value(const struct world *w, int kind, const void *obj,
 /* Namespace, label selector, field selector and name filters of a request. */
 static bool obj_matches(const struct world *w, const struct k8s_req *r, int kind, const void *obj)
 {
-    if ((kind == WORLD_KIND_DEPLOYMENT || kind == WORLD_KIND_REPLICASET) &&
-        ((const struct world_app *)obj)->kind != APP_DEPLOYMENT) {
+    if (kind == WORLD_KIND_DEPLOYMENT && ((const struct world_app *)obj)->kind != APP_DEPLOYMENT) {
+        return false;
+    }
+    if (kind == WORLD_KIND_REPLICASET && !world_rs_exists(((const struct world_rs *)obj)->app,
+                                                          ((const struct world_rs *)obj)->old)) {
         return false;
     }
     if (kind == WORLD_KIND_STATEFULSET &&
@@ -715,14 +730,16 @@ static bool obj_matches(const struct world *w, const struct k8s_req *r, int kind
             l.key[0] = "govcloud.sit.dk/tenant";
             l.val[0] = ((const struct world_ns *)obj)->tenant;
             break;
-        case WORLD_KIND_REPLICASET:
-            world_app_labels(w, obj, &l);
+        case WORLD_KIND_REPLICASET: {
+            const struct world_rs *rs = obj;
+            world_app_labels(w, rs->app, &l);
             if (l.n < 10) {
                 l.key[l.n] = "pod-template-hash";
-                l.val[l.n] = ((const struct world_app *)obj)->hash;
+                l.val[l.n] = rs->old ? rs->app->old_hash : rs->app->hash;
                 l.n++;
             }
             break;
+        }
         case WORLD_KIND_NAMESPACE:
             world_ns_labels(obj, &l);
             break;
@@ -748,7 +765,8 @@ static bool obj_matches(const struct world *w, const struct k8s_req *r, int kind
             return false;
         }
     }
-    if (r->has_name && strcmp(obj_name(kind, obj), r->name) != 0) {
+    char tmp[WORLD_NAME_MAX + 24];
+    if (r->has_name && strcmp(obj_name(kind, obj, tmp, sizeof(tmp)), r->name) != 0) {
         return false;
     }
     return true;
@@ -1119,6 +1137,7 @@ static void watch_history_chunk(struct watch_stream *ws)
 {
     struct world *w = ws->api->w;
     static const char *const names[] = {"ADDED", "MODIFIED", "DELETED"};
+    struct world_rs rs;
     size_t i = world_history_after(w, ws->cursor_rv);
     for (; i < w->hist_len && ws->buf.len < CHUNK_TARGET; i++) {
         const struct world_event *e = world_history_at(w, i);
@@ -1127,9 +1146,11 @@ static void watch_history_chunk(struct watch_stream *ws)
         const void *obj;
         if (kind == WORLD_KIND_POD && e->kind == WORLD_KIND_POD) {
             obj = &e->obj.pod;
-        } else if ((kind == WORLD_KIND_DEPLOYMENT || kind == WORLD_KIND_REPLICASET) &&
-                   e->kind == WORLD_KIND_DEPLOYMENT) {
+        } else if (kind == WORLD_KIND_DEPLOYMENT && e->kind == WORLD_KIND_DEPLOYMENT) {
             obj = &e->obj.app;
+        } else if (kind == WORLD_KIND_REPLICASET && e->kind == WORLD_KIND_REPLICASET) {
+            rs = (struct world_rs){.app = &e->obj.app, .old = e->rs_old};
+            obj = &rs;
         } else if (kind == WORLD_KIND_STATEFULSET && e->kind == WORLD_KIND_STATEFULSET) {
             obj = &e->obj.app;
         } else if (kind == WORLD_KIND_EVENT && e->kind == WORLD_KIND_EVENT) {
@@ -1340,17 +1361,19 @@ const void *k8s_http_find_object(const struct world *w, const struct k8s_req *r)
             return &w->ns[r->ns];
         }
         return NULL;
-    case WORLD_KIND_REPLICASET:
-        for (size_t i = world_app_lower_bound(w, r->ns, "", false);
-             i < w->n_apps && w->apps[i].ns == r->ns; i++) {
-            const struct world_app *a = &w->apps[i];
-            size_t n = strlen(a->name);
-            if (a->kind == APP_DEPLOYMENT && strncmp(r->name, a->name, n) == 0 &&
-                r->name[n] == '-' && strcmp(r->name + n + 1, a->hash) == 0) {
-                return a;
+    case WORLD_KIND_REPLICASET: {
+        size_t i = world_rs_lower_bound(w, r->ns, r->name, false);
+        if (i < 2 * w->n_apps) {
+            const struct world_rs *rs = &w->rs[i];
+            char name[WORLD_NAME_MAX + 16];
+            world_rs_name(rs->app, rs->old, name, sizeof(name));
+            if (rs->app->ns == r->ns && world_rs_exists(rs->app, rs->old) &&
+                strcmp(name, r->name) == 0) {
+                return rs;
             }
         }
         return NULL;
+    }
     case WORLD_KIND_NAMESPACE: {
         int i = world_ns_find(w, r->name);
         return i < 0 ? NULL : &w->ns[i];

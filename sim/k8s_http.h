@@ -79,9 +79,8 @@ enum MHD_Result k8s_http_queue_buffer(struct MHD_Connection *conn, unsigned stat
                                       const char *ctype, char *data, size_t len);
 /* A 200 whose body reader(cls) produces as the client takes it (size MHD_SIZE_UNKNOWN:
  * chunked). free_fn(cls) runs when the response ends, or at once if queuing fails. */
-enum MHD_Result k8s_http_queue_stream(struct MHD_Connection *conn, const char *ctype,
-                                      uint64_t size, size_t block,
-                                      MHD_ContentReaderCallback reader, void *cls,
+enum MHD_Result k8s_http_queue_stream(struct MHD_Connection *conn, const char *ctype, uint64_t size,
+                                      size_t block, MHD_ContentReaderCallback reader, void *cls,
                                       MHD_ContentReaderFreeCallback free_fn);
 enum MHD_Result k8s_http_queue_jbuf(struct MHD_Connection *conn, unsigned status, struct jbuf *b);
 /* Takes the reference to doc. */

@@ -807,21 +807,22 @@ void k8s_json_pod_tainted(struct jbuf *b, const struct world *w, const struct wo
 
 /* ---- deployments and replicasets --------------------------------------------------- */
 
+/* The pod template; a ReplicaSet's (hash set) has its revision's hash and restartedAt. */
 static void put_template(struct jbuf *b, const struct world *w, const struct world_app *a,
-                         int with_hash)
+                         const char *hash, const char *restarted_at)
 {
     struct world_labels labels;
     world_app_labels(w, a, &labels);
-    if (with_hash && labels.n < 10) {
+    if (hash && labels.n < 10) {
         labels.key[labels.n] = "pod-template-hash";
-        labels.val[labels.n] = a->hash;
+        labels.val[labels.n] = hash;
         labels.n++;
     }
     JB_LIT(b, "\"template\":{\"metadata\":{\"creationTimestamp\":null,\"labels\":");
     put_labels(b, &labels);
-    if (a->restarted_at[0]) {
+    if (restarted_at[0]) {
         JB_LIT(b, ",\"annotations\":{\"kubectl.kubernetes.io/restartedAt\":");
-        jbuf_put_str(b, a->restarted_at);
+        jbuf_put_str(b, restarted_at);
         jbuf_putc(b, '}');
     }
     JB_LIT(b, "},\"spec\":{");
@@ -833,15 +834,15 @@ static void put_template(struct jbuf *b, const struct world *w, const struct wor
     JB_LIT(b, ",\"securityContext\":{},\"schedulerName\":\"default-scheduler\"}}");
 }
 
-static void put_selector(struct jbuf *b, const struct world_app *a, int with_hash)
+static void put_selector(struct jbuf *b, const struct world_app *a, const char *hash)
 {
     JB_LIT(b, "\"selector\":{\"matchLabels\":{");
     jbuf_put_str(b, a->label_key);
     jbuf_putc(b, ':');
     jbuf_put_str(b, a->label_value);
-    if (with_hash) {
+    if (hash) {
         JB_LIT(b, ",\"pod-template-hash\":");
-        jbuf_put_str(b, a->hash);
+        jbuf_put_str(b, hash);
     }
     JB_LIT(b, "}}");
 }
@@ -854,8 +855,7 @@ static void put_app_meta_common(struct jbuf *b, const struct world *w, const str
 
 /* The kind and apiVersion that open an object: its own, PartialObjectMetadata's for
  * metadata-only Table rows, or none inside a list. */
-static void put_type_head(struct jbuf *b, unsigned flags, const char *kind,
-                          const char *api_version)
+static void put_type_head(struct jbuf *b, unsigned flags, const char *kind, const char *api_version)
 {
     if (flags & K8S_JSON_PARTIAL) {
         JB_LIT(b, "\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\",");
@@ -910,11 +910,11 @@ static void render_deployment(struct jbuf *b, const struct world *w, const struc
     JB_LIT(b, ",\"spec\":{\"replicas\":");
     jbuf_put_u64(b, a->replicas);
     jbuf_putc(b, ',');
-    put_selector(b, a, 0);
+    put_selector(b, a, NULL);
     jbuf_putc(b, ',');
-    put_template(b, w, a, 0);
+    put_template(b, w, a, NULL, a->restarted_at);
     JB_LIT(b, ",\"strategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":"
-              "\"25%\",\"maxSurge\":\"25%\"}},\"revisionHistoryLimit\":10,"
+              "\"25%\",\"maxSurge\":\"25%\"}},\"revisionHistoryLimit\":1,"
               "\"progressDeadlineSeconds\":600},\"status\":{\"observedGeneration\":");
     jbuf_put_u64(b, a->generation);
     if (a->st_replicas) {
@@ -972,14 +972,18 @@ static void render_deployment(struct jbuf *b, const struct world *w, const struc
     JB_LIT(b, "\\\" has successfully progressed.\"}]}}");
 }
 
-static void render_replicaset(struct jbuf *b, const struct world *w, const struct world_app *a,
+static void render_replicaset(struct jbuf *b, const struct world *w, const struct world_rs *rs,
                               unsigned flags)
 {
+    const struct world_app *a = rs->app;
+    const char *hash = rs->old ? a->old_hash : a->hash;
+    struct world_rs_counts c;
+    world_rs_counts(a, rs->old, &c);
     struct world_labels labels;
     world_app_labels(w, a, &labels);
     if (labels.n < 10) {
         labels.key[labels.n] = "pod-template-hash";
-        labels.val[labels.n] = a->hash;
+        labels.val[labels.n] = hash;
         labels.n++;
     }
     jbuf_putc(b, '{');
@@ -987,17 +991,17 @@ static void render_replicaset(struct jbuf *b, const struct world *w, const struc
     JB_LIT(b, "\"metadata\":{\"name\":\"");
     jbuf_puts(b, a->name);
     jbuf_putc(b, '-');
-    jbuf_puts(b, a->hash);
+    jbuf_puts(b, hash);
     jbuf_putc(b, '"');
     put_app_meta_common(b, w, a);
     JB_LIT(b, ",\"uid\":");
-    put_uid(b, &a->rs_uid);
+    put_uid(b, rs->old ? &a->old_rs_uid : &a->rs_uid);
     JB_LIT(b, ",\"resourceVersion\":");
-    jbuf_put_qu64(b, a->rv);
+    jbuf_put_qu64(b, rs->old ? a->old_rs_rv : a->rs_rv);
     JB_LIT(b, ",\"generation\":");
     jbuf_put_u64(b, a->generation);
     JB_LIT(b, ",\"creationTimestamp\":");
-    jbuf_put_time(b, a->rs_created);
+    jbuf_put_time(b, rs->old ? a->old_rs_created : a->rs_created);
     JB_LIT(b, ",\"labels\":");
     put_labels(b, &labels);
     JB_LIT(b, ",\"annotations\":{\"deployment.kubernetes.io/desired-replicas\":\"");
@@ -1005,7 +1009,7 @@ static void render_replicaset(struct jbuf *b, const struct world *w, const struc
     JB_LIT(b, "\",\"deployment.kubernetes.io/max-replicas\":\"");
     jbuf_put_u64(b, a->replicas + (a->replicas + 3) / 4);
     JB_LIT(b, "\",\"deployment.kubernetes.io/revision\":\"");
-    jbuf_put_u64(b, a->revision);
+    jbuf_put_u64(b, rs->old ? a->revision - 1 : a->revision);
     JB_LIT(b, "\"},\"ownerReferences\":[{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\","
               "\"name\":");
     jbuf_put_str(b, a->name);
@@ -1017,22 +1021,22 @@ static void render_replicaset(struct jbuf *b, const struct world *w, const struc
         return;
     }
     JB_LIT(b, ",\"spec\":{\"replicas\":");
-    jbuf_put_u64(b, a->replicas);
+    jbuf_put_u64(b, c.spec);
     jbuf_putc(b, ',');
-    put_selector(b, a, 1);
+    put_selector(b, a, hash);
     jbuf_putc(b, ',');
-    put_template(b, w, a, 1);
+    put_template(b, w, a, hash, rs->old ? a->old_restarted_at : a->restarted_at);
     JB_LIT(b, "},\"status\":{\"replicas\":");
-    jbuf_put_u64(b, a->st_replicas);
-    JB_LIT(b, ",\"fullyLabeledReplicas\":");
-    jbuf_put_u64(b, a->st_replicas);
-    if (a->st_ready) {
-        JB_LIT(b, ",\"readyReplicas\":");
-        jbuf_put_u64(b, a->st_ready);
+    jbuf_put_u64(b, c.replicas);
+    if (c.replicas) {
+        JB_LIT(b, ",\"fullyLabeledReplicas\":");
+        jbuf_put_u64(b, c.replicas);
     }
-    if (a->st_available) {
+    if (c.ready) {
+        JB_LIT(b, ",\"readyReplicas\":");
+        jbuf_put_u64(b, c.ready);
         JB_LIT(b, ",\"availableReplicas\":");
-        jbuf_put_u64(b, a->st_available);
+        jbuf_put_u64(b, c.ready);
     }
     JB_LIT(b, ",\"observedGeneration\":");
     jbuf_put_u64(b, a->generation);
@@ -1082,9 +1086,9 @@ static void render_statefulset(struct jbuf *b, const struct world *w, const stru
     JB_LIT(b, ",\"spec\":{\"replicas\":");
     jbuf_put_u64(b, a->replicas);
     jbuf_putc(b, ',');
-    put_selector(b, a, 0);
+    put_selector(b, a, NULL);
     jbuf_putc(b, ',');
-    put_template(b, w, a, 0);
+    put_template(b, w, a, NULL, a->restarted_at);
     JB_LIT(b,
            ",\"volumeClaimTemplates\":[{\"kind\":\"PersistentVolumeClaim\",\"apiVersion\":\"v1\","
            "\"metadata\":{\"name\":\"data\",\"creationTimestamp\":null},\"spec\":{"
@@ -1830,18 +1834,21 @@ void k8s_json_table_row(struct jbuf *b, const struct world *w, int kind, const v
         break;
     }
     case WORLD_KIND_REPLICASET: {
-        const struct world_app *a = obj;
+        const struct world_rs *rs = obj;
+        const struct world_app *a = rs->app;
         char name[WORLD_NAME_MAX + 12];
-        snprintf(name, sizeof(name), "%s-%s", a->name, a->hash);
+        world_rs_name(a, rs->old, name, sizeof(name));
         jbuf_put_str(b, name);
-        jbuf_printf(b, ",%u,%u,%u,", a->replicas, a->st_replicas, a->st_ready);
-        put_age(b, now, a->rs_created);
+        struct world_rs_counts c;
+        world_rs_counts(a, rs->old, &c);
+        jbuf_printf(b, ",%u,%u,%u,", c.spec, c.replicas, c.ready);
+        put_age(b, now, rs->old ? a->old_rs_created : a->rs_created);
         jbuf_putc(b, ',');
         container_cells(b, a);
         jbuf_putc(b, ',');
         char sel[128];
         snprintf(sel, sizeof(sel), "%s=%s,pod-template-hash=%s", a->label_key, a->label_value,
-                 a->hash);
+                 rs->old ? a->old_hash : a->hash);
         jbuf_put_str(b, sel);
         break;
     }

@@ -36,9 +36,9 @@ const char *k8s_json_group(int kind);
 int k8s_json_namespaced(int kind);
 
 /* Lock held. Appends the object (a struct world_pod/app/ns/node of that kind). For
- * WORLD_KIND_REPLICASET and _STATEFULSET the object is a struct world_app, for
- * WORLD_KIND_EVENT a struct world_kevent, for WORLD_KIND_RESOURCEQUOTA its namespace's
- * struct world_ns. */
+ * WORLD_KIND_STATEFULSET the object is a struct world_app, for WORLD_KIND_REPLICASET a
+ * struct world_rs, for WORLD_KIND_EVENT a struct world_kevent, for WORLD_KIND_RESOURCEQUOTA
+ * its namespace's struct world_ns. */
 void k8s_json_object(struct jbuf *b, const struct world *w, int kind, const void *obj,
                      unsigned flags);
 /* Lock held. The autoscaling/v1 Scale of a Deployment or StatefulSet. */

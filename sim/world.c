@@ -392,6 +392,42 @@ size_t world_app_lower_bound(const struct world *w, int ns_rank, const char *nam
     return lo;
 }
 
+size_t world_rs_lower_bound(const struct world *w, int ns_rank, const char *name, bool after)
+{
+    size_t lo = 0;
+    size_t hi = 2 * w->n_apps;
+    const char *key = name ? name : "";
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct world_rs *rs = &w->rs[mid];
+        char rs_name[WORLD_NAME_MAX + 16];
+        world_rs_name(rs->app, rs->old, rs_name, sizeof(rs_name));
+        int c = key_cmp(rs->app->ns, rs_name, ns_rank, key);
+        if (c < 0 || (after && c == 0)) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+static int rs_cmp(const void *x, const void *y)
+{
+    const struct world_rs *a = x;
+    const struct world_rs *b = y;
+    char an[WORLD_NAME_MAX + 16];
+    char bn[WORLD_NAME_MAX + 16];
+    world_rs_name(a->app, a->old, an, sizeof(an));
+    world_rs_name(b->app, b->old, bn, sizeof(bn));
+    return key_cmp(a->app->ns, an, b->app->ns, bn);
+}
+
+void world_rs_sort(struct world *w)
+{
+    qsort(w->rs, 2 * w->n_apps, sizeof(*w->rs), rs_cmp);
+}
+
 int world_ns_find(const struct world *w, const char *name)
 {
     size_t lo = 0;
@@ -526,13 +562,69 @@ void world_emit_app(struct world *w, struct world_app *a, uint8_t type)
     if (e) {
         e->obj.app = *a;
     }
+    if (a->kind == APP_DEPLOYMENT) {
+        world_emit_rs(w, a, false, a->rs_added ? WORLD_EV_ADDED : WORLD_EV_MODIFIED);
+        if (world_rs_exists(a, true)) {
+            world_emit_rs(w, a, true, WORLD_EV_MODIFIED);
+        }
+    }
+}
+
+void world_emit_rs(struct world *w, struct world_app *a, bool old, uint8_t type)
+{
+    struct world_rs_counts c;
+    world_rs_counts(a, old, &c);
+    if (type == WORLD_EV_MODIFIED && memcmp(&c, &a->rs_pub[old], sizeof(c)) == 0) {
+        return;
+    }
+    w->rv++;
+    *(old ? &a->old_rs_rv : &a->rs_rv) = w->rv;
+    a->rs_pub[old] = c;
+    if (!old && type == WORLD_EV_ADDED) {
+        a->rs_added = 0;
+    }
+    struct world_event *e = world_history_push(w, type, WORLD_KIND_REPLICASET);
+    if (e) {
+        e->obj.app = *a;
+        e->rs_old = old;
+    }
+}
+
+/* ---- ReplicaSets ------------------------------------------------------------------- */
+
+bool world_rs_exists(const struct world_app *a, bool old)
+{
+    return a->kind == APP_DEPLOYMENT && (!old || a->old_hash[0]);
+}
+
+void world_rs_counts(const struct world_app *a, bool old, struct world_rs_counts *out)
+{
+    if (!old) {
+        out->spec = a->rolling ? a->st_updated : a->replicas;
+        out->replicas = a->st_updated;
+        out->ready = a->st_updated_ready;
+        return;
+    }
+    out->replicas = a->st_replicas - a->st_updated;
+    out->ready = a->st_ready - a->st_updated_ready;
+    out->spec = a->rolling ? out->replicas : 0;
+}
+
+void world_rs_name(const struct world_app *a, bool old, char *out, size_t size)
+{
+    snprintf(out, size, "%s-%s", a->name, old ? a->old_hash : a->hash);
 }
 
 /* ---- app status -------------------------------------------------------------------- */
 
 void world_app_count(const struct world *w, size_t ai, uint32_t *replicas, uint32_t *ready,
-                     uint32_t *updated)
+                     uint32_t *updated, uint32_t *updated_ready)
 {
+    uint32_t spare;
+    if (!updated_ready) {
+        updated_ready = &spare;
+    }
+    *updated_ready = 0;
     const struct world_app *a = &w->apps[ai];
     char prefix[WORLD_NAME_MAX];
     int plen = snprintf(prefix, sizeof(prefix), "%s-", a->name);
@@ -553,6 +645,7 @@ void world_app_count(const struct world *w, size_t ai, uint32_t *replicas, uint3
         }
         if (!p->old_rs) {
             (*updated)++;
+            *updated_ready += pod_is_ready(p);
         }
     }
 }
@@ -563,16 +656,18 @@ bool world_app_refresh(struct world *w, size_t ai)
     uint32_t replicas;
     uint32_t ready;
     uint32_t updated;
-    world_app_count(w, ai, &replicas, &ready, &updated);
+    uint32_t updated_ready;
+    world_app_count(w, ai, &replicas, &ready, &updated, &updated_ready);
     if (a->kind == APP_CRONJOB) {
         return false;
     }
     bool changed = a->st_replicas != replicas || a->st_ready != ready || a->st_available != ready ||
-                   a->st_updated != updated;
+                   a->st_updated != updated || a->st_updated_ready != updated_ready;
     a->st_replicas = replicas;
     a->st_ready = ready;
     a->st_available = ready;
     a->st_updated = updated;
+    a->st_updated_ready = updated_ready;
     return changed;
 }
 
@@ -1071,6 +1166,36 @@ static void gen_pods(struct world *w)
     }
 }
 
+/* The previous revision's ReplicaSet of every Deployment past revision 1, scaled to 0 when
+ * the current one rolled out. Drawn from each app's own generator so that the rest of the
+ * world is what it was without them. */
+static void gen_old_replicasets(struct world *w)
+{
+    w->rs = sim_xcalloc(w->n_apps ? 2 * w->n_apps : 1, sizeof(*w->rs));
+    for (size_t i = 0; i < w->n_apps; i++) {
+        struct world_app *a = &w->apps[i];
+        w->rs[2 * i] = (struct world_rs){.app = a, .old = true};
+        w->rs[2 * i + 1] = (struct world_rs){.app = a, .old = false};
+    }
+    for (size_t i = 0; i < w->n_apps; i++) {
+        struct world_app *a = &w->apps[i];
+        if (a->kind != APP_DEPLOYMENT || a->revision < 2) {
+            continue;
+        }
+        struct sim_rng r;
+        sim_rng_seed(&r, sim_hash64(&a->uid, sizeof(a->uid), w->cfg.seed));
+        do {
+            world_gen_suffix(&r, a->old_hash, 10);
+        } while (strcmp(a->old_hash, a->hash) == 0);
+        world_gen_uid(&r, &a->old_rs_uid);
+        a->old_rs_created = a->created;
+        if (a->rs_created - 60 > a->created) {
+            a->old_rs_created = sim_rng_range(&r, a->created, a->rs_created - 60);
+        }
+    }
+    world_rs_sort(w);
+}
+
 static void assign_initial_rvs(struct world *w)
 {
     w->rv = 40000 + sim_rng_below(&w->rng, 10000);
@@ -1094,6 +1219,15 @@ static void assign_initial_rvs(struct world *w)
     }
     for (size_t i = 0; i < w->n_events; i++) {
         w->events[i]->rv = ++w->rv;
+    }
+    for (size_t i = 0; i < w->n_apps; i++) {
+        struct world_app *a = &w->apps[i];
+        for (int old = 0; old < 2; old++) {
+            if (world_rs_exists(a, old)) {
+                *(old ? &a->old_rs_rv : &a->rs_rv) = ++w->rv;
+                world_rs_counts(a, old, &a->rs_pub[old]);
+            }
+        }
     }
     /* Generation recorded nothing worth replaying. */
     w->hist_start = 0;
@@ -1123,6 +1257,7 @@ struct world *world_new(const struct world_config *cfg)
     gen_tenants_and_namespaces(w);
     gen_nodes(w);
     gen_apps(w);
+    gen_old_replicasets(w);
     distribute_replicas(w);
     gen_pods(w);
     world_quota_init(w);
@@ -1153,6 +1288,7 @@ void world_free(struct world *w)
     }
     free(w->pods);
     free(w->apps);
+    free(w->rs);
     free(w->ns);
     free(w->nodes);
     free(w->hist);
@@ -1208,7 +1344,7 @@ static uint32_t app_active_pods(const struct world *w, size_t ai)
     uint32_t replicas;
     uint32_t ready;
     uint32_t updated;
-    world_app_count(w, ai, &replicas, &ready, &updated);
+    world_app_count(w, ai, &replicas, &ready, &updated, NULL);
     return replicas;
 }
 

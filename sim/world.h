@@ -82,40 +82,62 @@ struct world_pod {
     uint8_t old_rs;        /* belongs to the previous ReplicaSet (revision) of its app */
 };
 
+/* What a ReplicaSet shows: spec.replicas and its status counts. */
+struct world_rs_counts {
+    uint32_t spec;
+    uint32_t replicas;
+    uint32_t ready;
+};
+
 struct world_app {
     char name[48];
     char version[16];
     char hash[12];      /* pod-template-hash, 10 chars */
     char label_key[32]; /* selector label: app.kubernetes.io/name or k8s-app */
     char label_value[48];
-    char image[112];       /* registry/repo:tag of the main container */
-    char container[32];    /* main container name */
-    char old_hash[12];     /* the previous ReplicaSet's hash during a rollout, else "" */
-    char restarted_at[40]; /* template annotation kubectl.kubernetes.io/restartedAt */
+    char image[112];           /* registry/repo:tag of the main container */
+    char container[32];        /* main container name */
+    char old_hash[12];         /* the previous revision's hash ("" = none); a Deployment keeps
+                                  that ReplicaSet (at 0 replicas once rolled out) */
+    char restarted_at[40];     /* template annotation kubectl.kubernetes.io/restartedAt */
+    char old_restarted_at[40]; /* the same annotation of the previous revision */
     struct world_uid uid;
     struct world_uid rs_uid;
     struct world_uid old_rs_uid;
     uint64_t rv;
     int64_t created;
     int64_t rs_created;
-    int64_t progress_time; /* Progressing condition lastUpdateTime */
-    int64_t roll_next_ms;  /* next rollout step (monotonic ms) */
-    uint32_t replicas;     /* spec.replicas */
+    int64_t old_rs_created;
+    uint64_t rs_rv; /* resourceVersions of the current and the previous ReplicaSet */
+    uint64_t old_rs_rv;
+    struct world_rs_counts rs_pub[2]; /* [old] as last published (watch events) */
+    int64_t progress_time;            /* Progressing condition lastUpdateTime */
+    int64_t roll_next_ms;             /* next rollout step (monotonic ms) */
+    uint32_t replicas;                /* spec.replicas */
     uint32_t generation;
     uint32_t revision;    /* deployment.kubernetes.io/revision */
     uint32_t st_replicas; /* status counts, recomputed on every pod change */
     uint32_t st_ready;
     uint32_t st_available;
     uint32_t st_updated;
-    uint16_t ns; /* index into world.ns */
+    uint32_t st_updated_ready; /* ready pods of the current revision */
+    uint16_t ns;               /* index into world.ns */
     uint16_t port;
     uint16_t interval_min; /* CronJob schedule period in minutes */
     uint8_t kind;          /* enum world_app_kind */
     uint8_t has_sidecar;
     uint8_t has_init;
     uint8_t system;
-    uint8_t qos;     /* 0 Burstable, 1 Guaranteed */
-    uint8_t rolling; /* a rollout (restart) is in progress */
+    uint8_t qos;      /* 0 Burstable, 1 Guaranteed */
+    uint8_t rolling;  /* a rollout (restart) is in progress */
+    uint8_t rs_added; /* the current ReplicaSet is new: its next event is ADDED */
+};
+
+/* A Deployment's ReplicaSet as the API serves it: the current one, or the previous
+ * revision's (old). */
+struct world_rs {
+    const struct world_app *app;
+    bool old;
 };
 
 /* A ResourceQuota's amounts: CPU in millicores, memory in bytes. */
@@ -177,8 +199,10 @@ struct world_kevent {
 /* One watch event. The object is a snapshot taken when the event happened. */
 struct world_event {
     uint64_t rv;
-    uint8_t type; /* enum world_event_type */
-    uint8_t kind; /* WORLD_KIND_POD, _DEPLOYMENT (apps), _STATEFULSET, _EVENT, _RESOURCEQUOTA */
+    uint8_t type;   /* enum world_event_type */
+    uint8_t kind;   /* WORLD_KIND_POD, _DEPLOYMENT (apps), _REPLICASET (its Deployment),
+                       _STATEFULSET, _EVENT, _RESOURCEQUOTA */
+    uint8_t rs_old; /* WORLD_KIND_REPLICASET: the previous revision's ReplicaSet */
     union {
         struct world_pod pod;
         struct world_app app;
@@ -210,6 +234,8 @@ struct world {
     size_t n_nodes;
     struct world_app *apps; /* sorted by (namespace, name) */
     size_t n_apps;
+    struct world_rs *rs;     /* 2 per app (the current and the previous ReplicaSet, even where
+                                there is none), sorted by (namespace, name) */
     struct world_pod **pods; /* sorted by (namespace, name) */
     size_t n_pods;
     size_t cap_pods;
@@ -274,6 +300,8 @@ int world_node_find(const struct world *w, const char *name);
 size_t world_pod_lower_bound(const struct world *w, int ns_rank, const char *name, bool after);
 /* Same for the app array. */
 size_t world_app_lower_bound(const struct world *w, int ns_rank, const char *name, bool after);
+/* Same for the ReplicaSet array. */
+size_t world_rs_lower_bound(const struct world *w, int ns_rank, const char *name, bool after);
 /* Namespace rank of a pod. */
 int world_pod_ns(const struct world *w, const struct world_pod *p);
 
@@ -325,6 +353,15 @@ struct world_res {
 };
 enum world_container { WORLD_C_MAIN, WORLD_C_SIDECAR, WORLD_C_INIT };
 void world_container_res(const struct world_app *a, int container, struct world_res *out);
+
+/* True when the Deployment a has that ReplicaSet (the previous one only after a rollout
+ * or when the world began at a later revision). */
+bool world_rs_exists(const struct world_app *a, bool old);
+/* The ReplicaSet's spec.replicas and status: the current one has the pods of the current
+ * revision, the previous one the rest (0 once a rollout is done). */
+void world_rs_counts(const struct world_app *a, bool old, struct world_rs_counts *out);
+/* Writes the ReplicaSet's name, DEPLOYMENT-HASH. */
+void world_rs_name(const struct world_app *a, bool old, char *out, size_t size);
 
 /* Lock held. Index of the pod ns_rank/name, or -1. */
 long world_pod_find(const struct world *w, int ns_rank, const char *name);

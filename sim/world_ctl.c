@@ -254,7 +254,7 @@ void world_pod_delete(struct world *w, size_t i, long grace, struct world_pod *o
         uint32_t replicas;
         uint32_t ready;
         uint32_t updated;
-        world_app_count(w, ai, &replicas, &ready, &updated);
+        world_app_count(w, ai, &replicas, &ready, &updated, NULL);
         if (replicas < a->replicas) {
             spawn_timed(w, ai, now, -1);
         }
@@ -319,17 +319,27 @@ void world_app_restart(struct world *w, size_t ai, const char *restarted_at)
 {
     struct world_app *a = &w->apps[ai];
     int64_t now = sim_now();
-    snprintf(a->restarted_at, sizeof(a->restarted_at), "%s", restarted_at);
+    /* A Deployment keeps one old ReplicaSet (revisionHistoryLimit 1): the one before goes. */
+    if (world_rs_exists(a, true)) {
+        world_emit_rs(w, a, true, WORLD_EV_DELETED);
+    }
     a->generation++;
     a->revision++;
     /* The current revision becomes the old one, whatever was rolling before. */
     snprintf(a->old_hash, sizeof(a->old_hash), "%s", a->hash);
+    snprintf(a->old_restarted_at, sizeof(a->old_restarted_at), "%s", a->restarted_at);
+    snprintf(a->restarted_at, sizeof(a->restarted_at), "%s", restarted_at);
     a->old_rs_uid = a->rs_uid;
+    a->old_rs_created = a->rs_created;
+    a->old_rs_rv = a->rs_rv;
+    a->rs_pub[1] = a->rs_pub[0];
     do {
         world_gen_suffix(&w->rng, a->hash, 10);
     } while (strcmp(a->hash, a->old_hash) == 0);
     world_gen_uid(&w->rng, &a->rs_uid);
     a->rs_created = now;
+    a->rs_added = a->kind == APP_DEPLOYMENT;
+    world_rs_sort(w);
     size_t n;
     struct world_pod **pods = app_pods(w, ai, &n);
     for (size_t k = 0; k < n; k++) {
@@ -518,7 +528,9 @@ static void ctl_tick(struct world *w)
         touched[ai] = 1;
         if (done) {
             a->rolling = 0;
-            a->old_hash[0] = '\0';
+            if (a->kind == APP_STATEFULSET) {
+                a->old_hash[0] = '\0';
+            }
             a->progress_time = now;
             touched[ai] = 2;
         }

@@ -18,8 +18,12 @@ struct world_event *world_history_push(struct world *w, uint8_t type, uint8_t ki
 void world_emit_pod(struct world *w, struct world_pod *p, uint8_t type);
 /* Removes pod index i from the world, recording DELETED. */
 void world_remove_pod(struct world *w, size_t i);
-/* New resourceVersion for a Deployment or StatefulSet and its MODIFIED event. */
+/* New resourceVersion for a Deployment or StatefulSet and its event; a Deployment's
+ * ReplicaSets follow (world_emit_rs). */
 void world_emit_app(struct world *w, struct world_app *a, uint8_t type);
+/* A ReplicaSet's event with a new resourceVersion; MODIFIED only when its counts moved
+ * since the last one. */
+void world_emit_rs(struct world *w, struct world_app *a, bool old, uint8_t type);
 
 /* A fresh pod of app ai created at `created` (a StatefulSet pod gets the ordinal), not yet
  * in the pod array; the name is unique in its namespace. */
@@ -31,9 +35,12 @@ struct world_pod *world_spawn_pod(struct world *w, size_t ai, int64_t now, int o
 /* Puts pod p into a state with plausible times; now is the reference clock. */
 void world_pod_set_state(struct world *w, struct world_pod *p, int state, int64_t now);
 
-/* Counts the app's pods that are not terminating: all, ready, and of the current revision. */
+/* Counts the app's pods that are not terminating: all, ready, of the current revision, and
+ * ready of the current revision (updated_ready may be NULL). */
 void world_app_count(const struct world *w, size_t ai, uint32_t *replicas, uint32_t *ready,
-                     uint32_t *updated);
+                     uint32_t *updated, uint32_t *updated_ready);
+/* Puts world.rs back in (namespace, name) order after a ReplicaSet's hash changed. */
+void world_rs_sort(struct world *w);
 /* Recomputes an app's status counts; true when they changed. */
 bool world_app_refresh(struct world *w, size_t ai);
 

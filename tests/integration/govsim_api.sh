@@ -161,6 +161,9 @@ check "/api/v1 has events (ev), resourcequotas (quota), pods/log, and pods can b
 get "$P" /apis >/dev/null
 check "/apis lists metrics.k8s.io/v1beta1 after apps/v1" \
     test "$(jget "$TMP/body" '",".join(g["preferredVersion"]["groupVersion"] for g in d["groups"])')" = "apps/v1,metrics.k8s.io/v1beta1"
+code=$(get "$P" /apis/metrics.k8s.io)
+check "/apis/metrics.k8s.io: an APIGroup preferring v1beta1" \
+    test "$code:$(jget "$TMP/body" 'd["kind"]+" "+d["preferredVersion"]["groupVersion"]')" = "200:APIGroup metrics.k8s.io/v1beta1"
 get "$P" /apis/metrics.k8s.io/v1beta1 >/dev/null
 check "/apis/metrics.k8s.io/v1beta1 has nodes (NodeMetrics) and pods (PodMetrics)" \
     test "$(jget "$TMP/body" '",".join(sorted(r["name"]+"/"+r["kind"] for r in d["resources"]))')" = "nodes/NodeMetrics,pods/PodMetrics"
@@ -544,6 +547,78 @@ for d in deps:
 echo "# mutations use deployment $NS/$APP ($REPLICAS replicas)"
 check "a Deployment with all its $REPLICAS pods Running was found" test -n "${APP:-}"
 
+# ReplicaSets: one per Deployment at its revision, the previous revision's kept at 0.
+get "$P" "/apis/apps/v1/replicasets" >/dev/null
+cp "$TMP/body" "$TMP/rs.json"
+check "every Deployment has one ReplicaSet at its revision with its replicas, owned (controller) by it; older ones are at 0" python3 -c '
+import json, sys
+deps = json.load(open(sys.argv[1]))["items"]
+rs = json.load(open(sys.argv[2]))["items"]
+rev = lambda o: int(o["metadata"]["annotations"]["deployment.kubernetes.io/revision"])
+ok = len(rs) > len(deps) and all(r["metadata"]["ownerReferences"][0]["kind"] == "Deployment" and r["metadata"]["ownerReferences"][0]["controller"] is True for r in rs)
+for d in deps:
+    mine = [r for r in rs if r["metadata"]["ownerReferences"][0]["uid"] == d["metadata"]["uid"]]
+    cur = [r for r in mine if rev(r) == rev(d)]
+    old = [r for r in mine if rev(r) < rev(d)]
+    good = (len(cur) == 1 and len(old) == len(mine) - 1 and cur[0]["spec"]["replicas"] == d["spec"]["replicas"]
+            and cur[0]["metadata"]["name"] == d["metadata"]["name"] + "-" + cur[0]["metadata"]["labels"]["pod-template-hash"]
+            and cur[0]["spec"]["selector"]["matchLabels"]["pod-template-hash"] == cur[0]["metadata"]["labels"]["pod-template-hash"]
+            and sum(r["status"]["replicas"] for r in mine) == d["status"].get("replicas", 0)
+            and all(r["spec"]["replicas"] == 0 and r["status"]["replicas"] == 0 for r in old))
+    if not good:
+        print("# %s/%s: %s" % (d["metadata"]["namespace"], d["metadata"]["name"], [(r["metadata"]["name"], rev(r), r["spec"]["replicas"]) for r in mine]))
+    ok = ok and good
+sys.exit(0 if ok else 1)' "$TMP/deploys.json" "$TMP/rs.json"
+check "every Deployment pod is owned by a listed ReplicaSet (name, uid) with its pod-template-hash" python3 -c '
+import json, sys
+rs = {r["metadata"]["uid"]: r for r in json.load(open(sys.argv[1]))["items"]}
+n = 0
+for p in json.load(open(sys.argv[2]))["items"]:
+    o = p["metadata"].get("ownerReferences", [{}])[0]
+    if o.get("kind") != "ReplicaSet":
+        continue
+    n += 1
+    r = rs.get(o["uid"])
+    if r is None or r["metadata"]["name"] != o["name"] or r["metadata"]["labels"]["pod-template-hash"] != p["metadata"]["labels"]["pod-template-hash"]:
+        print("# " + p["metadata"]["name"]); sys.exit(1)
+sys.exit(0 if n > 100 else 1)' "$TMP/rs.json" "$TMP/pods_e.json"
+check "ReplicaSets listed in pages of 7 are the unpaged list, sorted by namespace and name" python3 -c '
+import json, sys, urllib.parse, urllib.request
+want = [(r["metadata"]["namespace"], r["metadata"]["name"]) for r in json.load(open(sys.argv[1]))["items"]]
+got, cont = [], ""
+while True:
+    d = json.load(urllib.request.urlopen(sys.argv[2] + "/apis/apps/v1/replicasets?limit=7" + ("&continue=" + urllib.parse.quote(cont) if cont else "")))
+    got += [(r["metadata"]["namespace"], r["metadata"]["name"]) for r in d["items"]]
+    cont = d["metadata"].get("continue")
+    if not cont:
+        break
+sys.exit(0 if got == want == sorted(want) else 1)' "$TMP/rs.json" "$API"
+OLD_RS=$(jget "$TMP/rs.json" '[r["metadata"]["namespace"]+"/"+r["metadata"]["name"] for r in d["items"] if r["spec"]["replicas"] == 0][0]')
+code=$(get "$P" "/apis/apps/v1/namespaces/${OLD_RS%%/*}/replicasets/${OLD_RS#*/}")
+check "GET of an old ReplicaSet ($OLD_RS): kind ReplicaSet, 0 replicas" \
+    test "$code:$(jget "$TMP/body" 'd["kind"]+" "+str(d["spec"]["replicas"])+" "+str(d["status"]["replicas"])')" = "200:ReplicaSet 0 0"
+get "$P" "/apis/apps/v1/namespaces/${OLD_RS%%/*}/replicasets" -H "Accept: $TABLE_ACCEPT" >/dev/null
+check "replicasets Table: Name, Desired, Current, Ready, Age and the old one at 0 0 0" \
+    test "$(jget "$TMP/body" '",".join(c["name"] for c in d["columnDefinitions"] if c["priority"]==0)+" "+str([r["cells"][1:4] for r in d["rows"] if r["cells"][0]=="'"${OLD_RS#*/}"'"])')" = "Name,Desired,Current,Ready,Age [[0, 0, 0]]"
+
+# Restarted containers tell why their last run ended.
+check "every restarted container has lastState.terminated (reason, exitCode, startedAt <= finishedAt <= the current start); OOMKilled (137) and Error among them" python3 -c '
+import json, sys
+reasons = set()
+ok = True
+for p in json.load(open(sys.argv[1]))["items"]:
+    for c in p["status"].get("containerStatuses", []):
+        if c["restartCount"] == 0:
+            continue
+        t = c["lastState"].get("terminated")
+        cur = c["state"].get("running", c["state"].get("terminated", {})).get("startedAt", "9")
+        if not t or t["startedAt"] > t["finishedAt"] or t["finishedAt"] > cur or {t["reason"]: t["exitCode"]} not in ({"OOMKilled": 137}, {"Error": 1}):
+            print("# %s: %s" % (p["metadata"]["name"], c["lastState"]))
+            ok = False
+        else:
+            reasons.add(t["reason"])
+sys.exit(0 if ok and reasons == {"OOMKilled", "Error"} else 1)' "$TMP/pods_e.json"
+
 # kubectl delete pod: the pod (with deletionTimestamp), then DELETED, and the ReplicaSet's
 # replacement (a new name and uid) Running a second or two later.
 pods_of "$NS" "$APP" >"$TMP/before"
@@ -621,6 +696,9 @@ check "scale back to $REPLICAS" wait_for 10 scaled_to "$REPLICAS"
 pods_of "$NS" "$APP" | cut -d' ' -f2 >"$TMP/old_uids"
 GEN=$(deploy_status "$NS" "$APP" | cut -d' ' -f7)
 AT="2024-05-01T12:00:00+02:00"
+get "$P" "/apis/apps/v1/namespaces/$NS/replicasets?labelSelector=app.kubernetes.io%2Fname%3D$APP" >/dev/null
+cp "$TMP/body" "$TMP/rs_before.json"
+RS_RV=$(jget "$TMP/body" 'd["metadata"]["resourceVersion"]')
 t0=$(date +%s%N)
 code=$(curl -s --max-time 10 -o "$TMP/body" -w '%{http_code}' -X PATCH -H 'Content-Type: application/strategic-merge-patch+json' \
     -d "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"kubectl.kubernetes.io/restartedAt\":\"$AT\"}}}}}" \
@@ -640,8 +718,36 @@ check "the new pods carry the new ReplicaSet's pod-template-hash" python3 -c '
 import json, sys, urllib.request
 d = json.load(urllib.request.urlopen(sys.argv[1] + "/api/v1/namespaces/" + sys.argv[2] + "/pods?labelSelector=app.kubernetes.io%2Fname%3D" + sys.argv[3]))
 r = json.load(urllib.request.urlopen(sys.argv[1] + "/apis/apps/v1/namespaces/" + sys.argv[2] + "/replicasets?labelSelector=app.kubernetes.io%2Fname%3D" + sys.argv[3]))
-h = r["items"][0]["metadata"]["labels"]["pod-template-hash"]
+h = max(r["items"], key=lambda i: int(i["metadata"]["annotations"]["deployment.kubernetes.io/revision"]))["metadata"]["labels"]["pod-template-hash"]
 sys.exit(0 if d["items"] and all(p["metadata"]["labels"]["pod-template-hash"] == h and p["metadata"]["ownerReferences"][0]["name"] == sys.argv[3] + "-" + h for p in d["items"]) else 1)' "$API" "$NS" "$APP"
+get "$P" "/apis/apps/v1/namespaces/$NS/replicasets?labelSelector=app.kubernetes.io%2Fname%3D$APP" >/dev/null
+cp "$TMP/body" "$TMP/rs_after.json"
+check "after the rollout: a new ReplicaSet at the next revision runs all $REPLICAS, the previous one is at 0, the one before it is gone (revisionHistoryLimit 1)" python3 -c '
+import json, sys
+rev = lambda o: int(o["metadata"]["annotations"]["deployment.kubernetes.io/revision"])
+before = sorted(json.load(open(sys.argv[1]))["items"], key=rev)
+after = sorted(json.load(open(sys.argv[2]))["items"], key=rev)
+n = int(sys.argv[3])
+ok = (len(after) == 2 and after[0]["metadata"]["uid"] == before[-1]["metadata"]["uid"] and rev(after[1]) == rev(before[-1]) + 1
+      and after[1]["metadata"]["name"] not in [b["metadata"]["name"] for b in before]
+      and after[0]["spec"]["replicas"] == after[0]["status"]["replicas"] == 0
+      and after[1]["spec"]["replicas"] == after[1]["status"]["replicas"] == after[1]["status"].get("readyReplicas") == n
+      and after[1]["spec"]["template"]["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"] == sys.argv[4])
+sys.exit(0 if ok else 1)' "$TMP/rs_before.json" "$TMP/rs_after.json" "$REPLICAS" "$AT"
+timeout 5 curl -sN "$API/apis/apps/v1/namespaces/$NS/replicasets?watch=1&resourceVersion=$RS_RV&timeoutSeconds=1" >"$TMP/rswatch" 2>/dev/null
+check "a ReplicaSet watch from before the restart: the new one ADDED and scaled up, the previous one MODIFIED down to 0, the older one DELETED" python3 -c '
+import json, sys
+rev = lambda o: int(o["metadata"]["annotations"]["deployment.kubernetes.io/revision"])
+before = sorted(json.load(open(sys.argv[1]))["items"], key=rev)
+after = sorted(json.load(open(sys.argv[2]))["items"], key=rev)
+ev = [json.loads(l) for l in open(sys.argv[3]) if l.strip()]
+mine = lambda name: [(e["type"], e["object"]["spec"]["replicas"]) for e in ev if e["object"]["metadata"]["name"] == name]
+new, prev = mine(after[1]["metadata"]["name"]), mine(before[-1]["metadata"]["name"])
+ok = new and new[0][0] == "ADDED" and new[-1] == ("MODIFIED", int(sys.argv[4])) and prev and prev[-1] == ("MODIFIED", 0)
+if len(before) > 1:
+    ok = ok and mine(before[0]["metadata"]["name"]) == [("DELETED", 0)]
+ok = ok and all(int(e["object"]["metadata"]["resourceVersion"]) > int(sys.argv[5]) for e in ev)
+sys.exit(0 if ok else 1)' "$TMP/rs_before.json" "$TMP/rs_after.json" "$TMP/rswatch" "$REPLICAS" "$RS_RV"
 get "$P" "/api/v1/namespaces/$NS/events?fieldSelector=involvedObject.kind%3DDeployment,involvedObject.name%3D$APP,reason%3DScalingReplicaSet" >/dev/null
 check "the rollout left ScalingReplicaSet events on the deployment" test "$(jget "$TMP/body" 'len(d["items"])')" -ge 2
 code=$(curl -s --max-time 10 -o "$TMP/body" -w '%{http_code}' -X PATCH -H 'Content-Type: application/json-patch+json' \
@@ -797,6 +903,8 @@ for quota in quotas:
             print("# %s %s: used %s, pods say %s, hard %s" % (ns, k, used[k], want[k], hard[k]))
             ok = False
 sys.exit(0 if ok else 1)' "$TMP/quotas.json" "$TMP/pods_q.json"
+check "quota spec.hard = status.hard and both set requests.cpu, requests.memory and pods" \
+    test "$(jget "$TMP/quotas.json" 'all(q["spec"]["hard"] == q["status"]["hard"] and {"requests.cpu", "requests.memory", "pods"} <= set(q["spec"]["hard"]) <= set(q["status"]["used"]) for q in d["items"])')" = True
 get "$P" "/api/v1/namespaces/dmi/resourcequotas" -H "Accept: $TABLE_ACCEPT" >/dev/null
 check "resourcequotas Table: Name, Age, Request, Limit as the apiserver prints them" \
     test "$(jget "$TMP/body" '",".join(c["name"] for c in d["columnDefinitions"])+" "+str(bool(__import__("re").fullmatch(r"pods: \d+/\d+, requests.cpu: \w+/\w+, requests.memory: \w+/\w+", d["rows"][0]["cells"][2])))+" "+str(d["rows"][0]["cells"][3].startswith("limits.cpu: "))')" = "Name,Age,Request,Limit True True"
@@ -816,6 +924,51 @@ ok = pm["kind"] == "PodMetricsList" and pm["apiVersion"] == "metrics.k8s.io/v1be
 for i in pm["items"]:
     ok = ok and i["window"] and i["timestamp"] and all(re.fullmatch(r"\d+[num]?", c["usage"]["cpu"]) and re.fullmatch(r"\d+(Ki|Mi|Gi)?", c["usage"]["memory"]) for c in i["containers"])
 sys.exit(0 if ok else 1)' "$TMP/pm.json" "$TMP/body"
+get "$P" "/apis/metrics.k8s.io/v1beta1/pods" >/dev/null
+cp "$TMP/body" "$TMP/pm_all.json"
+get "$P" "/api/v1/pods" >/dev/null
+cp "$TMP/body" "$TMP/pods_m.json"
+check "PodMetrics of all namespaces: exactly the running pods (namespace, name and labels as the pods)" python3 -c '
+import json, sys
+pods = json.load(open(sys.argv[2]))["items"]
+running = {(p["metadata"]["namespace"], p["metadata"]["name"]): p["metadata"]["labels"] for p in pods
+           if p["status"]["phase"] == "Running" and all("running" in c["state"] for c in p["status"]["containerStatuses"][:1])}
+got = {(i["metadata"]["namespace"], i["metadata"]["name"]): i["metadata"]["labels"] for i in json.load(open(sys.argv[1]))["items"]}
+sys.exit(0 if len(running) > 300 and got == running else 1)' "$TMP/pm_all.json" "$TMP/pods_m.json"
+# node_sums: ok when, within one scrape, each node uses its pods' usage plus 250-700m and 1.2-2.5 GiB of its own.
+node_sums() {
+    curl -s --max-time 10 -o "$TMP/pm_n.json" "$API/apis/metrics.k8s.io/v1beta1/pods"
+    curl -s --max-time 10 -o "$TMP/nm_n.json" "$API/apis/metrics.k8s.io/v1beta1/nodes"
+    python3 -c '
+import json, sys
+def cpu(s):
+    return int(s[:-1]) if s.endswith("n") else int(s[:-1]) * 1000 if s.endswith("u") else int(s[:-1]) * 1000000 if s.endswith("m") else int(s) * 10**9
+def mem(s):
+    for u, f in (("Ki", 1024), ("Mi", 1024**2), ("Gi", 1024**3)):
+        if s.endswith(u):
+            return int(s[:-2]) * f
+    return int(s)
+pm = json.load(open(sys.argv[1]))["items"]
+nm = json.load(open(sys.argv[2]))["items"]
+pods = {(p["metadata"]["namespace"], p["metadata"]["name"]): p["spec"].get("nodeName") for p in json.load(open(sys.argv[3]))["items"]}
+nodes = sorted(n["metadata"]["name"] for n in json.load(open(sys.argv[4]))["items"])
+if len({i["timestamp"] for i in pm + nm}) != 1 or sorted(n["metadata"]["name"] for n in nm) != nodes:
+    sys.exit(1)
+want = {n: [0, 0] for n in nodes}
+for i in pm:
+    node = pods[(i["metadata"]["namespace"], i["metadata"]["name"])]
+    for c in i["containers"]:
+        want[node][0] += cpu(c["usage"]["cpu"])
+        want[node][1] += mem(c["usage"]["memory"])
+ok = True
+for n in nm:
+    dc = cpu(n["usage"]["cpu"]) - want[n["metadata"]["name"]][0]
+    dm = mem(n["usage"]["memory"]) - want[n["metadata"]["name"]][1]
+    ok = ok and 250 * 10**6 <= dc < 701 * 10**6 and 1200 * 1024**2 <= dm < 2501 * 1024**2
+sys.exit(0 if ok else 1)' "$TMP/pm_n.json" "$TMP/nm_n.json" "$TMP/pods_m.json" "$TMP/nodes_m.json"
+}
+curl -s --max-time 10 -o "$TMP/nodes_m.json" "$API/api/v1/nodes"
+check "NodeMetrics name every node, each its pods' usage plus 250-700m and 1.2-2.5 GiB of its own" wait_for 20 node_sums
 code=$(get "$P" "/apis/metrics.k8s.io/v1beta1/namespaces/$CL_NS/pods/$CL_POD")
 check "a crash-looping pod has no metrics: 404" test "$code" = 404
 code=$(get "$P" "/apis/metrics.k8s.io/v1beta1/namespaces/$LOGNS/pods/$LOGPOD")
@@ -837,11 +990,19 @@ get "$P" /apis >/dev/null
 check "--no-metrics: /apis lists apps only" test "$(jget "$TMP/body" '",".join(g["name"] for g in d["groups"])')" = apps
 code=$(get "$P" "/apis/metrics.k8s.io/v1beta1/pods")
 check "--no-metrics: the metrics API is 404" test "$code:$(jget "$TMP/body" 'd["reason"]')" = "404:NotFound"
+code=$(get "$P" /apis/apps/v1)
+check "--no-metrics: the rest of the API is served (apps/v1 discovery 200)" test "$code" = 200
 FPOD=$(curl -s "http://127.0.0.1:$P/api/v1/pods" | python3 -c '
 import json, sys
 for p in json.load(sys.stdin)["items"]:
     if p["status"]["phase"] == "Running" and len(p["spec"]["containers"]) == 1 and p["status"]["containerStatuses"][0]["state"].get("running"):
         print(p["metadata"]["namespace"] + "/" + p["metadata"]["name"]); break')
+nm_codes=""
+for path in /apis/metrics.k8s.io /apis/metrics.k8s.io/v1beta1 /apis/metrics.k8s.io/v1beta1/nodes /apis/metrics.k8s.io/v1beta1/nodes/node-01 \
+    /apis/metrics.k8s.io/v1beta1/namespaces/dmi/pods "/apis/metrics.k8s.io/v1beta1/namespaces/${FPOD%%/*}/pods/${FPOD#*/}"; do
+    nm_codes+="$(get "$P" "$path") "
+done
+check "--no-metrics: discovery (group, version) and every resource path of metrics.k8s.io are 404" test "$nm_codes" = "404 404 404 404 404 404 "
 t0=$(date +%s%N)
 timeout 3 curl -sN "http://127.0.0.1:$P/api/v1/namespaces/${FPOD%%/*}/pods/${FPOD#*/}/log?follow=true&tailLines=0" >"$TMP/fast" 2>/dev/null
 t1=$(date +%s%N)

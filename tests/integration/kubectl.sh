@@ -310,16 +310,48 @@ for i in json.load(sys.stdin)["items"]:
 tail -n +2 "$TMP/k_ev" | awk '{print $2, $3, $4}' | sort >"$TMP/k_ev_cols"
 check "kubectl shows the API's $(wc -l <"$TMP/api_ev") events in $NS" \
     test -s "$TMP/api_ev" -a "$(cat "$TMP/api_ev")" = "$(cat "$TMP/k_ev_cols")"
-kc top pods -n "$NS" >"$TMP/k_top" 2>"$TMP/k_err"
-check "kubectl top pods -n $NS succeeds" grep -qE '^NAME +CPU\(cores\) +MEMORY\(bytes\) *$' "$TMP/k_top"
-curl -s "$API/apis/metrics.k8s.io/v1beta1/namespaces/$NS/pods" | python3 -c '
+# api_names PATH: the names of the items the API lists at PATH, sorted.
+api_names() {
+    curl -s "$API$1" | python3 -c '
 import json, sys
 for i in json.load(sys.stdin)["items"]:
-    print(i["metadata"]["name"])' | sort >"$TMP/api_top"
+    print(i["metadata"]["name"])' | sort
+}
+kc top pods -n "$NS" >"$TMP/k_top" 2>"$TMP/k_err"
+check "kubectl top pods -n $NS succeeds" grep -qE '^NAME +CPU\(cores\) +MEMORY\(bytes\) *$' "$TMP/k_top"
+api_names "/apis/metrics.k8s.io/v1beta1/namespaces/$NS/pods" >"$TMP/api_top"
 tail -n +2 "$TMP/k_top" | awk '{print $1}' | sort >"$TMP/k_top_names"
 check "kubectl top pods lists the API's $(wc -l <"$TMP/api_top") PodMetrics, with millicores and MiB" \
     test -s "$TMP/api_top" -a "$(cat "$TMP/api_top")" = "$(cat "$TMP/k_top_names")" -a \
     "$(tail -n +2 "$TMP/k_top" | grep -cvE ' [0-9]+m +[0-9]+Mi *$')" = 0
+# kubectl get rs, get quota, top node.
+kc get rs -A >"$TMP/k_rs" 2>"$TMP/k_err"
+check "kubectl get rs -A prints NAMESPACE NAME DESIRED CURRENT READY AGE" \
+    grep -qE '^NAMESPACE +NAME +DESIRED +CURRENT +READY +AGE *$' "$TMP/k_rs"
+curl -s "$API/apis/apps/v1/replicasets" | python3 -c '
+import json, sys
+for i in json.load(sys.stdin)["items"]:
+    print(i["metadata"]["namespace"], i["metadata"]["name"], i["spec"]["replicas"], i["status"]["replicas"], i["status"].get("readyReplicas", 0))' | sort >"$TMP/api_rs"
+tail -n +2 "$TMP/k_rs" | awk '{print $1, $2, $3, $4, $5}' | sort >"$TMP/k_rs_cols"
+check "kubectl shows the API's $(wc -l <"$TMP/api_rs") ReplicaSets with DESIRED, CURRENT, READY, old revisions at 0 0 0" \
+    test -s "$TMP/api_rs" -a "$(cat "$TMP/api_rs")" = "$(cat "$TMP/k_rs_cols")" -a "$(grep -c ' 0 0 0$' "$TMP/k_rs_cols")" -ge 1
+kc get quota -A --no-headers >"$TMP/k_quota" 2>"$TMP/k_err"
+check "kubectl get quota -A shows each tenant namespace's used/hard pods, requests.cpu and requests.memory as the API has them" python3 -c '
+import json, sys, urllib.request
+lines = {tuple(l.split()[:2]): l for l in open(sys.argv[1]) if l.strip()}
+qs = json.load(urllib.request.urlopen(sys.argv[2] + "/api/v1/resourcequotas"))["items"]
+ok = len(qs) > 6 and len(lines) == len(qs)
+for q in qs:
+    u, h = q["status"]["used"], q["status"]["hard"]
+    want = ", ".join("%s: %s/%s" % (k, u[k], h[k]) for k in ("pods", "requests.cpu", "requests.memory"))
+    ok = ok and want in lines.get((q["metadata"]["namespace"], q["metadata"]["name"]), "")
+sys.exit(0 if ok else 1)' "$TMP/k_quota" "$API"
+kc top node >"$TMP/k_topn" 2>"$TMP/k_err"
+api_names /api/v1/nodes >"$TMP/api_nodes"
+tail -n +2 "$TMP/k_topn" | awk '{print $1}' | sort >"$TMP/k_topn_names"
+check "kubectl top node: every node ($(wc -l <"$TMP/api_nodes")) with millicores, MiB and percentages of allocatable" \
+    test -s "$TMP/api_nodes" -a "$(cat "$TMP/api_nodes")" = "$(cat "$TMP/k_topn_names")" -a \
+    "$(tail -n +2 "$TMP/k_topn" | grep -cvE '^node-[0-9]+ +[0-9]+m +[0-9]+% +[0-9]+Mi +[0-9]+% *$')" = 0
 kc describe pod "$CL2_POD" -n "$CL2_NS" >"$TMP/k_describe" 2>"$TMP/k_err"
 check "kubectl describe pod shows its Events (BackOff with a count)" \
     grep -qE '^ +Warning +BackOff +[0-9a-z]+ \(x[0-9]+ over [0-9a-z]+\) +kubelet +Back-off restarting failed container' "$TMP/k_describe"
@@ -349,14 +381,23 @@ check "kubectl rollout status deploy $APP --timeout 60s succeeds" \
     test "$rc:$(tail -n 1 "$TMP/k_out")" = "0:deployment \"$APP\" successfully rolled out"
 if [ "$rc" -ne 0 ]; then sed 's/^/# /' "$TMP/k_err" | head -n 5; fi
 pods_of "$NS" "$APP" | awk '$4 == "-"' >"$TMP/new_pods"
+kc get rs -n "$NS" -l "app.kubernetes.io/name=$APP" --no-headers >"$TMP/k_out" 2>"$TMP/k_err"
+check "kubectl get rs after the restart: the new ReplicaSet at $REPLICAS $REPLICAS $REPLICAS, the previous one at 0 0 0" \
+    test "$(awk '{print $2, $3, $4}' "$TMP/k_out" | sort | tr '\n' ',')" = "0 0 0,$REPLICAS $REPLICAS $REPLICAS,"
+kc rollout history deploy "$APP" -n "$NS" >"$TMP/k_out" 2>"$TMP/k_err"
+REV=$(curl -s "$API/apis/apps/v1/namespaces/$NS/deployments/$APP" | python3 -c 'import json,sys; print(json.load(sys.stdin)["metadata"]["annotations"]["deployment.kubernetes.io/revision"])')
+check "kubectl rollout history lists revisions $((REV - 1)) and $REV (the kept ReplicaSets)" \
+    test "$(awk '$1 ~ /^[0-9]+$/ {print $1}' "$TMP/k_out" | tr '\n' ' ')" = "$((REV - 1)) $REV "
 check "the API shows $REPLICAS pods, all Running with new uids, and the restartedAt annotation" \
     test "$(wc -l <"$TMP/new_pods"):$(awk '$3 != "Running"' "$TMP/new_pods" | wc -l):$(awk '{print $2}' "$TMP/new_pods" | grep -cxFf "$TMP/old_uids")" = "$REPLICAS:0:0" -a \
     "$(curl -s "$API/apis/apps/v1/namespaces/$NS/deployments/$APP" | python3 -c 'import json,sys; print("kubectl.kubernetes.io/restartedAt" in json.load(sys.stdin)["spec"]["template"]["metadata"].get("annotations", {}))')" = True
 
 # kubectl delete pod: the replacement appears.
-read -r DP DP_UID _ <<<"$(pods_of "$NS" "$APP" | head -n 1)"
+read -r DP DP_UID _ <<<"$(pods_of "$NS" "$APP" | awk '$3 == "Running" && $4 == "-"' | head -n 1)"
 kc delete pod "$DP" -n "$NS" >"$TMP/k_out" 2>"$TMP/k_err"
-check "kubectl delete pod $DP succeeds (it waits for the pod to go)" test "$?:$(cat "$TMP/k_out")" = "0:pod \"$DP\" deleted"
+rc=$?
+check "kubectl delete pod $DP succeeds (it waits for the pod to go)" test "$rc:$(cat "$TMP/k_out")" = "0:pod \"$DP\" deleted"
+[ "$rc" = 0 ] || sed "s/^/# /" "$TMP/k_err" | head -n 5
 code=$(curl -s -o /dev/null -w '%{http_code}' "$API/api/v1/namespaces/$NS/pods/$DP")
 check "the API no longer has $DP (404)" test "$code" = 404
 replaced() {
