@@ -21,7 +21,8 @@ LDLIBS   = $(PKG_LIBS) -lpthread -lm
 CORE_SRCS := core/xalloc.c core/log.c core/sanitize.c core/loop.c core/http.c \
              core/workpool.c core/store.c core/k8s_model.c core/kubeconfig.c core/k8s.c core/k8s_metrics.c \
              core/source.c core/demo.c core/filter.c core/config.c core/theme.c \
-             core/jsonfmt.c core/audit.c core/jsonarena.c core/k8s_describe.c
+             core/jsonfmt.c core/audit.c core/jsonarena.c core/k8s_describe.c \
+             core/access.c
 TUI_SRCS  := tui/screen.c tui/table.c tui/keymap.c tui/app.c tui/prompt.c tui/pager.c tui/dialog.c
 VIEW_SRCS := views/registry.c views/tenants.c views/apps.c views/pods.c
 MAIN_SRCS := main.c
@@ -100,6 +101,8 @@ check-layers:
 	 if [ -n "$$bad" ]; then echo "check-layers: core includes curses or tui: $$bad"; exit 1; fi; \
 	 bad=$$(grep -lE '#include *[<"](curl/|jansson|ldap|pcre2|yaml)' tui/*.[ch] views/*.[ch] 2>/dev/null); \
 	 if [ -n "$$bad" ]; then echo "check-layers: tui/views include a data library: $$bad"; exit 1; fi; \
+	 bad=$$(grep -nE 'store_get *\(|store_table *\(|tables\[[A-Z_]+\]\.rows|(nt|pt|dt|sst|qt|mt)->rows' views/*.c tui/*.c 2>/dev/null); \
+	 if [ -n "$$bad" ]; then echo "check-layers: rows must come through core/access.h: $$bad"; exit 1; fi; \
 	 echo "check-layers: ok"
 
 tidy:

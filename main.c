@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/access.h"
 #include "core/config.h"
 #include "core/demo.h"
 #include "core/http.h"
@@ -35,10 +36,11 @@ static const char usage[] =
     "                     else ~/.kube/config)\n"
     "  --context NAME     kubeconfig context (default: its current-context)\n"
     "  -c, --command VIEW view to start on: tenants (te), apps (deploy), pods (po)\n"
-    "  --tenant NAME      show only this tenant's namespaces and pods\n"
+    "  --tenant NAME      limit the session to this tenant: every view, count, completion\n"
+    "                     and action (a tenant's namespaces carry its label)\n"
     "  --theme NAME       colour theme: default, light, high-contrast, mono, or a file\n"
     "                     NAME.theme in $XDG_CONFIG_HOME/govconsole/themes\n"
-    "  --readonly         refuse every change (delete); refusals are audited\n"
+    "  --readonly         refuse every change (restart, scale, delete); refusals are audited\n"
     "  --demo             start the built-in simulator (govsim) on a free loopback port,\n"
     "                     point the console at it, stop it on exit\n"
     "  --log FILE         write a debug log to FILE (mode 0600)\n"
@@ -46,7 +48,7 @@ static const char usage[] =
     "  --help             print this help and exit\n"
     "\n"
     "Keys: ? shows them all. j/k move, Enter drills down, Esc goes back, : command,\n"
-    "/ filter, d describe, y YAML, Ctrl-D delete, q quit.\n"
+    "/ filter, d describe, y YAML, l logs, r restart, s scale, Ctrl-D delete, q quit.\n"
     "Exit status: 0 on q, 2 for a bad command line or kubeconfig, 128+N on signal N.\n";
 
 struct args {
@@ -201,6 +203,38 @@ static void load_config(const char *path, struct gc_config *cfg, char **warn)
     config_diag_fini(&diag);
 }
 
+/* The session's identity until the directory is wired in: the process's login name, the
+ * operator role, --tenant as the scope, and the namespaces [tenant NAME] sections assign. */
+static struct access *session_access(const struct args *args, const struct gc_config *cfg)
+{
+    struct passwd pw, *pwr = NULL;
+    char buf[4096];
+    const char *tenants[2] = {args->tenant, NULL};
+    const char *user = getenv("USER");
+    struct access *acc;
+
+    if (getpwuid_r(getuid(), &pw, buf, sizeof buf, &pwr) == 0 && pwr != NULL) {
+        user = pw.pw_name;
+    }
+    acc = access_new(user, ACCESS_OPERATOR, tenants, args->readonly);
+    for (size_t i = 0; i < cfg->ntenants; i++) {
+        const struct config_tenant *t = &cfg->tenants[i];
+
+        for (size_t k = 0; k < t->nnamespaces; k++) {
+            access_map_namespace(acc, t->namespaces[k], t->name);
+        }
+    }
+    if (cfg->kubernetes.tenant_pattern != NULL) {
+        char *err = NULL;
+
+        if (access_set_ns_pattern(acc, cfg->kubernetes.tenant_pattern, &err) != 0) {
+            log_msg("%s", err); /* config_load() checked it already */
+            free(err);
+        }
+    }
+    return acc;
+}
+
 int main(int argc, char **argv)
 {
     struct args args = {0};
@@ -215,7 +249,7 @@ int main(int argc, char **argv)
     char buf[4096];
     const char *theme_dirs[4] = {NULL};
     char **contexts = NULL;
-    struct passwd pw, *pwr = NULL;
+    struct access *acc;
     int status, ndirs = 0;
 
     parse_args(argc, argv, &args);
@@ -289,8 +323,6 @@ int main(int argc, char **argv)
     k8s_client_start(sess.k8s);
 
     aopts.start_view = args.command;
-    aopts.tenant = args.tenant;
-    aopts.readonly = args.readonly;
     aopts.mouse = cfg.ui.mouse;
     aopts.no_color = getenv("NO_COLOR") != NULL && getenv("NO_COLOR")[0] != '\0';
     aopts.theme = pick_theme(args.theme != NULL ? args.theme : cfg.ui.theme, theme_dirs,
@@ -300,9 +332,9 @@ int main(int argc, char **argv)
     aopts.switch_context = args.demo ? NULL : switch_context;
     aopts.switch_arg = &sess;
     aopts.startup_flash = warn;
-    if (getpwuid_r(getuid(), &pw, buf, sizeof buf, &pwr) == 0 && pwr != NULL) {
-        aopts.user = pw.pw_name;
-    }
+    acc = session_access(&args, &cfg);
+    access_bind(acc, &store);
+    aopts.access = acc;
     app = app_new(sess.loop, &store, sess.k8s, &aopts);
     status = app_run(app);
 
@@ -310,6 +342,7 @@ int main(int argc, char **argv)
     workpool_free(sess.pool);
     k8s_client_free(sess.k8s);
     app_free(app);
+    access_free(acc);
     http_free(sess.http);
     store_fini(&store);
     loop_free(sess.loop);

@@ -1,11 +1,9 @@
 /* The configuration file: a table-driven INI parser into struct gc_config, and passwords
  * read from files with safe permissions or from the environment. */
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include "core/config.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pcre2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/access.h"
 #include "core/xalloc.h"
 
 /* A config file larger than this is a mistake. */
@@ -492,29 +491,6 @@ static bool valid_tenant_name(const char *s)
     return valid_namespace(s);
 }
 
-/* Checks a tenant pattern compiles and captures. Returns NULL or an error (caller frees). */
-static char *check_pattern(const char *pattern)
-{
-    int errcode;
-    PCRE2_SIZE erroff;
-    uint32_t captures = 0;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &errcode,
-                                   &erroff, NULL);
-
-    if (re == NULL) {
-        PCRE2_UCHAR msg[256];
-
-        pcre2_get_error_message(errcode, msg, sizeof(msg));
-        return xasprintf("%s at offset %zu", (const char *)msg, (size_t)erroff);
-    }
-    pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &captures);
-    pcre2_code_free(re);
-    if (captures == 0) {
-        return xstrdup("no capture group for the tenant");
-    }
-    return NULL;
-}
-
 /* Expands a leading "~/" to $HOME. Returns a new string. */
 static char *expand_home(const char *v)
 {
@@ -648,7 +624,7 @@ static void set_value(struct parser *p, size_t line, void *base, const struct co
         break;
     }
     case CT_PATTERN:
-        msg = check_pattern(v);
+        msg = access_pattern_error(v);
         if (msg != NULL) {
             perr(p, line, "bad pattern for '%s': %s", k->name, msg);
             free(msg);

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/access.h"
 #include "core/audit.h"
 #include "core/filter.h"
 #include "core/jsonfmt.h"
@@ -177,7 +178,7 @@ static struct frame *app_top(struct app *a)
 
 static struct view_ctx app_ctx(const struct app *a, const struct frame *f)
 {
-    struct view_ctx ctx = {a->store, (int64_t)time(NULL), &f->scope};
+    struct view_ctx ctx = {a->store, (int64_t)time(NULL), &f->scope, a->opts.access};
 
     return ctx;
 }
@@ -298,15 +299,14 @@ static void app_pop(struct app *a)
     }
 }
 
-/* The scope every root view starts with (--tenant). */
+/* The scope every root view starts with: everything the session may see (the access layer
+ * narrows it to the session's tenants). */
 static struct view_scope app_root_scope(const struct app *a)
 {
     struct view_scope s;
 
+    (void)a;
     memset(&s, 0, sizeof s);
-    if (a->opts.tenant != NULL) {
-        snprintf(s.tenant, sizeof s.tenant, "%s", a->opts.tenant);
-    }
     return s;
 }
 
@@ -457,8 +457,73 @@ static size_t app_add_cand(const char **out, size_t n, size_t max, const char *c
     return n;
 }
 
+/* True if out[0..n) holds `cand` already. */
+static bool app_has_cand(const char **out, size_t n, const char *cand)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(out[i], cand) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The tenants and namespaces the session may see that start with word[0..wlen), once each:
+ * the arguments of ":pods NAME". */
+static size_t app_complete_scope(struct app *a, const char **out, size_t n, size_t max,
+                                 const char *word, size_t wlen)
+{
+    struct access_cursor cur;
+    const struct store_row *r;
+    const char *tenant;
+
+    access_rows(a->opts.access, STORE_NAMESPACE, &cur);
+    while ((r = access_next(&cur, &tenant)) != NULL) {
+        const char *ns = ((const struct k8s_namespace *)r)->name;
+
+        if (tenant != NULL && !app_has_cand(out, n, tenant)) {
+            n = app_add_cand(out, n, max, tenant, word, wlen);
+        }
+        if (ns != NULL && !app_has_cand(out, n, ns)) {
+            n = app_add_cand(out, n, max, ns, word, wlen);
+        }
+    }
+    return n;
+}
+
+/* Narrows `scope` to `name`, a tenant or else a namespace the session may see. False when it
+ * is neither (the same answer whether or not it exists outside the scope). */
+static bool app_scope_to(struct app *a, const char *name, struct view_scope *scope)
+{
+    struct access_cursor cur;
+    const struct store_row *r;
+    const char *tenant;
+    bool is_ns = false;
+    size_t len = strlen(name);
+
+    /* Namespace names and label values are at most 63 characters; a longer word is neither,
+     * and must not be cut down to one that is. */
+    if (len >= sizeof scope->tenant || len >= sizeof scope->ns) {
+        return false;
+    }
+    access_rows(a->opts.access, STORE_NAMESPACE, &cur);
+    while ((r = access_next(&cur, &tenant)) != NULL) {
+        const char *ns = ((const struct k8s_namespace *)r)->name;
+
+        if (tenant != NULL && strcmp(tenant, name) == 0) {
+            memcpy(scope->tenant, name, len + 1);
+            return true;
+        }
+        is_ns = is_ns || (ns != NULL && strcmp(ns, name) == 0);
+    }
+    if (is_ns) {
+        memcpy(scope->ns, name, len + 1);
+    }
+    return is_ns;
+}
+
 /* Tab on the command line: view names and aliases and commands for the first word, theme
- * names after "theme ", contexts after "ctx ". */
+ * names after "theme ", contexts after "ctx ", tenants and namespaces after a view's name. */
 static size_t app_complete(const char *text, size_t cursor, const char **out, size_t max,
                            void *arg)
 {
@@ -499,6 +564,13 @@ static size_t app_complete(const char *text, size_t cursor, const char **out, si
         } else if (cmdlen == 3 && strncmp(text, "ctx", 3) == 0 && a->opts.contexts != NULL) {
             for (size_t i = 0; a->opts.contexts[i] != NULL; i++) {
                 n = app_add_cand(out, n, max, a->opts.contexts[i], word, wlen);
+            }
+        } else {
+            char cmd[32];
+
+            snprintf(cmd, sizeof cmd, "%.*s", (int)cmdlen, text);
+            if (registry_find(cmd) != NULL) {
+                n = app_complete_scope(a, out, n, max, word, wlen);
             }
         }
     }
@@ -583,6 +655,11 @@ static void app_command(struct app *a, const char *line)
         app_open_help(a);
     } else if ((ops = registry_find(cmd)) != NULL) {
         scope = app_root_scope(a);
+        if (arg[0] != '\0' && !app_scope_to(a, arg, &scope)) {
+            app_flash(a, true, "no tenant or namespace '%s' in your scope (%s)", arg,
+                      access_scope_text(a->opts.access));
+            return;
+        }
         app_push(a, ops, &scope, NULL, true);
     } else if (app_word_in(cmd, app_planned)) {
         app_flash(a, true, "the %s view is not available yet", cmd);
@@ -679,11 +756,14 @@ static void app_fetched(long status, const char *body, size_t len, const char *e
     a->dirty |= DIRTY_SCREEN;
 }
 
+static bool app_denied(struct app *a, enum access_verb verb, const char *path, char *why,
+                       size_t size);
+
 static void app_fetch(struct app *a, enum fetch_kind kind)
 {
     struct frame *f = app_top(a);
     size_t n = table_count(&f->table, f->view);
-    char *path;
+    char *path, why[256];
 
     if (n == 0 || f->view->ops->object_path == NULL) {
         app_flash(a, true, "nothing to show here");
@@ -692,6 +772,10 @@ static void app_fetch(struct app *a, enum fetch_kind kind)
     path = f->view->ops->object_path(f->view, table_row(&f->table, f->table.sel));
     if (path == NULL) {
         app_flash(a, true, "this object's name cannot be used in a request");
+        return;
+    }
+    if (app_denied(a, ACCESS_VIEW, path, why, sizeof why)) {
+        free(path);
         return;
     }
     k8s_client_cancel(a->k8s, a->call);
@@ -889,6 +973,17 @@ static void app_logs_open(struct app *a)
         app_flash(a, true, "no pod to show the log of");
         return;
     }
+    {
+        char path[300], why[256];
+
+        snprintf(path, sizeof path, "/api/v1/namespaces/%s/pods/%s/log", ns, pod);
+        if (app_denied(a, ACCESS_LOGS, path, why, sizeof why)) {
+            free(ns);
+            free(pod);
+            free(names);
+            return;
+        }
+    }
     app_logs_stop(a);
     lg->ns = ns;
     lg->pod = pod;
@@ -957,7 +1052,10 @@ static void app_pager_close(struct app *a)
 
 static void app_audit(struct app *a, const char *action, const char *target, const char *result)
 {
-    struct audit_entry e = {a->opts.user, "operator", a->opts.tenant, action, target, result};
+    struct access *acc = a->opts.access;
+    struct audit_entry e = {access_user(acc), access_role_name(access_role(acc)),
+                            access_all_tenants(acc) ? NULL : access_scope_text(acc),
+                            action, target, result};
     char *err = NULL;
 
     if (audit_append(a->opts.audit_path, &e, &err) != 0) {
@@ -995,14 +1093,48 @@ static struct app_mutation *app_mutation_new(struct app *a, const char *action, 
     return m;
 }
 
-/* --readonly: refuses the action, says so and audits it. True when refused. */
-static bool app_refuse_readonly(struct app *a, const char *action, const char *what)
+/* The namespace in an API path (".../namespaces/NS/..."), into buf; NULL for a
+ * cluster-scoped path. */
+static const char *app_path_ns(const char *path, char *buf, size_t size)
 {
-    if (!a->opts.readonly) {
+    const char *p = strstr(path, "/namespaces/");
+    size_t n;
+
+    if (p == NULL) {
+        return NULL;
+    }
+    p += strlen("/namespaces/");
+    n = strcspn(p, "/?");
+    snprintf(buf, size, "%.*s", (int)n, p);
+    return buf;
+}
+
+/* Asks the access layer whether the session may `verb` the object at `path`; when not, says
+ * why on the status line, copies the reason into why[] and returns true. */
+static bool app_denied(struct app *a, enum access_verb verb, const char *path, char *why,
+                       size_t size)
+{
+    char nsbuf[256];
+
+    if (access_check(a->opts.access, verb, app_path_ns(path, nsbuf, sizeof nsbuf), why, size) ==
+        0) {
         return false;
     }
-    app_flash(a, true, "read-only session (--readonly): %s refused", action);
-    app_audit(a, action, what, "refused: read-only");
+    app_flash(a, true, "%s: %s refused", why, access_verb_name(verb));
+    return true;
+}
+
+/* app_denied() for a mutation: a refusal is audited too. */
+static bool app_refuse(struct app *a, enum access_verb verb, const char *path, const char *what)
+{
+    char why[256], *result;
+
+    if (!app_denied(a, verb, path, why, sizeof why)) {
+        return false;
+    }
+    result = xasprintf("refused: %s", why);
+    app_audit(a, access_verb_name(verb), what, result);
+    free(result);
     return true;
 }
 
@@ -1080,7 +1212,7 @@ static void app_delete_ask(struct app *a)
         what = ns != NULL ? xstrdup(ns + strlen("/namespaces/"))
                           : xasprintf("%s/%s", f->view->ops->name, name);
     }
-    if (app_refuse_readonly(a, "delete", what)) {
+    if (app_refuse(a, ACCESS_DELETE, path, what)) {
         free(path);
         free(name);
         free(what);
@@ -1110,7 +1242,7 @@ static void app_restart_ask(struct app *a)
         app_flash(a, true, "this object cannot be restarted from here");
         return;
     }
-    if (app_refuse_readonly(a, "restart", what)) {
+    if (app_refuse(a, ACCESS_RESTART, path, what)) {
         free(path);
         free(what);
         return;
@@ -1152,7 +1284,7 @@ static void app_scale_ask(struct app *a)
         app_flash(a, true, "this object cannot be scaled from here");
         return;
     }
-    if (app_refuse_readonly(a, "scale", a->scale.what)) {
+    if (app_refuse(a, ACCESS_SCALE, a->scale.path, a->scale.what)) {
         app_scale_clear(a);
         return;
     }
@@ -1569,15 +1701,18 @@ static bool app_maybe_rebuild(struct app *a)
 static void app_draw_header(struct app *a, int cols)
 {
     const struct source_health *h = k8s_client_health(a->k8s);
-    char health[256], line[512], right[300];
+    char health[256], line[640], right[300], scope[160] = "";
     const char *ctxname = k8s_client_context(a->k8s);
     enum theme_slot hs = h->state == SOURCE_RETRYING ? THEME_FLASH_ERROR : THEME_HEADER;
     int rw, lw;
 
-    snprintf(line, sizeof line, " govconsole  context: %s  server: %s%s",
+    if (!access_all_tenants(a->opts.access)) {
+        snprintf(scope, sizeof scope, "  tenant: %s", access_scope_text(a->opts.access));
+    }
+    snprintf(line, sizeof line, " govconsole  context: %s  server: %s%s%s",
              ctxname ? ctxname : "-",
-             k8s_client_server(a->k8s) ? k8s_client_server(a->k8s) : "-",
-             a->opts.readonly ? "  [read-only]" : "");
+             k8s_client_server(a->k8s) ? k8s_client_server(a->k8s) : "-", scope,
+             access_readonly(a->opts.access) ? "  [read-only]" : "");
     source_health_describe(h, health, sizeof health);
     snprintf(right, sizeof right, " kubernetes: %s ", health);
     rw = screen_text_width(right);
@@ -1595,7 +1730,9 @@ static void app_draw_title(struct app *a, int cols)
     const struct source_health *h = k8s_client_health(a->k8s);
     const struct frame *f = app_top(a);
     char count[32], title[768], crumbs[384] = "", load[64] = "", flt[160] = "";
-    const char *scope = f->scope.ns[0] ? f->scope.ns : (f->scope.tenant[0] ? f->scope.tenant : "all");
+    const char *scope = f->scope.ns[0]       ? f->scope.ns
+                        : f->scope.tenant[0] ? f->scope.tenant
+                                             : access_scope_text(a->opts.access);
     size_t o = 0;
 
     for (int i = 0; i < a->nframes - 1 && o < sizeof crumbs; i++) {

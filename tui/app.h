@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+struct access;
 struct loop;
 struct store;
 struct k8s_client;
@@ -18,14 +19,12 @@ typedef struct k8s_client *(*app_switch_context_fn)(const char *name, char **err
 
 struct app_opts {
     const char *start_view;     /* view name or alias; NULL = pods */
-    const char *tenant;         /* scope, or NULL for every tenant */
     bool no_color;              /* NO_COLOR: attributes only */
-    bool readonly;              /* refuse every mutation */
     bool mouse;                 /* click selects, wheel scrolls */
     struct theme *theme;        /* initial theme (ownership passes), NULL = default */
     const char *const *theme_dirs; /* where :theme NAME looks (NULL-terminated) */
     const char *const *contexts;   /* kubeconfig context names for :ctx completion, or NULL */
-    const char *user;           /* for the audit log */
+    struct access *access;      /* identity, role, tenant scope (borrowed, bound to the store) */
     const char *audit_path;     /* NULL = the default */
     app_switch_context_fn switch_context;
     void *switch_arg;

@@ -54,23 +54,12 @@ struct app_entry {
     uint32_t rank;      /* position in the default order: the cheap tie-break of sorts */
 };
 
-struct apps_ns_tenant {
-    const char *name;
-    const char *tenant;
-};
-
 struct apps_state {
     struct app_entry *rows;
     size_t count, cap;
     uint64_t ns_gen, pod_gen, deploy_gen, sts_gen;
     bool built;
 };
-
-static int apps_ns_tenant_cmp(const void *a, const void *b)
-{
-    return strcmp(((const struct apps_ns_tenant *)a)->name,
-                  ((const struct apps_ns_tenant *)b)->name);
-}
 
 static int apps_str_cmp_null(const char *a, const char *b)
 {
@@ -249,26 +238,22 @@ static bool apps_stale(const struct view *v, const struct view_ctx *ctx)
            st->deploy_gen != t[STORE_DEPLOYMENT].gen || st->sts_gen != t[STORE_STATEFULSET].gen;
 }
 
-/* Adds the workloads of one table that are in scope. */
-static void apps_collect(struct apps_state *st, const struct store_table *t,
-                         const struct apps_ns_tenant *map, size_t nmap,
-                         const struct view_scope *scope)
+/* Adds the workloads of one kind that are in scope. */
+static void apps_collect(struct apps_state *st, const struct view_ctx *ctx, enum store_kind kind)
 {
-    for (size_t i = 0; i < t->count; i++) {
-        const struct k8s_workload *w = (const struct k8s_workload *)t->rows[i];
-        struct apps_ns_tenant key = {w->ns != NULL ? w->ns : "", NULL};
-        const struct apps_ns_tenant *hit;
+    struct access_cursor cur;
+    const struct store_row *r;
+    const char *tenant;
+
+    access_rows(ctx->access, kind, &cur);
+    while ((r = access_next(&cur, &tenant)) != NULL) {
+        const struct k8s_workload *w = (const struct k8s_workload *)r;
         const char *app = w->app != NULL ? w->app : w->name;
 
-        if (w->ns == NULL) {
+        if (w->ns == NULL || !apps_in_scope(ctx->scope, w, app, tenant)) {
             continue;
         }
-        hit = bsearch(&key, map, nmap, sizeof *map, apps_ns_tenant_cmp);
-        if (!apps_in_scope(scope, w, app, hit != NULL ? hit->tenant : NULL)) {
-            continue;
-        }
-        st->rows[st->count] =
-            (struct app_entry){.w = w, .tenant = hit != NULL ? hit->tenant : NULL, .app = app};
+        st->rows[st->count] = (struct app_entry){.w = w, .tenant = tenant, .app = app};
         st->count++;
     }
 }
@@ -281,8 +266,10 @@ static bool apps_version_match(const struct k8s_workload *w, const struct k8s_po
 
 /* RESTARTS: the pods of each app (same namespace and app label) summed; with versions side
  * by side, a pod counts for the workload of its version. Marks split versions too. */
-static void apps_link_pods(struct apps_state *st, const struct store_table *pt)
+static void apps_link_pods(struct apps_state *st, struct access *acc)
 {
+    struct access_cursor cur;
+    const struct store_row *r;
     struct app_entry **idx = xcalloc(st->count + 1, sizeof *idx);
     size_t n = st->count;
 
@@ -305,8 +292,9 @@ static void apps_link_pods(struct apps_state *st, const struct store_table *pt)
         }
         i = j;
     }
-    for (size_t i = 0; i < pt->count && n > 0; i++) {
-        const struct k8s_pod *p = (const struct k8s_pod *)pt->rows[i];
+    access_rows(acc, STORE_POD, &cur);
+    while (n > 0 && (r = access_next(&cur, NULL)) != NULL) {
+        const struct k8s_pod *p = (const struct k8s_pod *)r;
         size_t lo = 0, hi = n;
 
         if (p->app == NULL || p->ns == NULL) {
@@ -337,29 +325,20 @@ static void apps_rebuild(struct view *v, const struct view_ctx *ctx)
     const struct store_table *pt = &ctx->store->tables[STORE_POD];
     const struct store_table *dt = &ctx->store->tables[STORE_DEPLOYMENT];
     const struct store_table *sst = &ctx->store->tables[STORE_STATEFULSET];
-    struct apps_ns_tenant *map = xcalloc(nt->count + 1, sizeof *map);
     size_t total = dt->count + sst->count;
 
-    for (size_t i = 0; i < nt->count; i++) {
-        const struct k8s_namespace *ns = (const struct k8s_namespace *)nt->rows[i];
-
-        map[i].name = ns->name;
-        map[i].tenant = ns->tenant;
-    }
-    qsort(map, nt->count, sizeof *map, apps_ns_tenant_cmp);
     if (st->rows == NULL || st->cap < total) {
         st->cap = total + total / 4 + 16;
         free(st->rows);
         st->rows = xmalloc(st->cap * sizeof *st->rows);
     }
     st->count = 0;
-    apps_collect(st, dt, map, nt->count, ctx->scope);
-    apps_collect(st, sst, map, nt->count, ctx->scope);
-    free(map);
+    apps_collect(st, ctx, STORE_DEPLOYMENT);
+    apps_collect(st, ctx, STORE_STATEFULSET);
     if (st->count > 1) {
         qsort(st->rows, st->count, sizeof *st->rows, apps_entry_cmp);
     }
-    apps_link_pods(st, pt);
+    apps_link_pods(st, ctx->access);
     for (size_t i = 0; i < st->count; i++) {
         st->rows[i].rank = (uint32_t)i;
     }
@@ -524,15 +503,17 @@ static bool apps_logs_target(const struct view *v, const struct view_ctx *ctx, s
                              char **ns, char **pod, char **containers)
 {
     const struct apps_state *st = v->state;
-    const struct store_table *pt = &ctx->store->tables[STORE_POD];
     const struct k8s_pod *best = NULL;
     const struct k8s_workload *w = apps_workload(v, row);
+    struct access_cursor cur;
+    const struct store_row *r;
 
     if (w == NULL) {
         return false;
     }
-    for (size_t i = 0; i < pt->count; i++) {
-        const struct k8s_pod *p = (const struct k8s_pod *)pt->rows[i];
+    access_rows(ctx->access, STORE_POD, &cur);
+    while ((r = access_next(&cur, NULL)) != NULL) {
+        const struct k8s_pod *p = (const struct k8s_pod *)r;
         bool running, best_running;
 
         if (p->ns == NULL || p->app == NULL || strcmp(p->ns, w->ns) != 0 ||

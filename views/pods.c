@@ -30,22 +30,12 @@ struct pod_entry {
     uint32_t rank;      /* position in the default order: the cheap tie-break of sorts */
 };
 
-struct ns_tenant {
-    const char *name;
-    const char *tenant;
-};
-
 struct pods_state {
     struct pod_entry *rows;
     size_t count, cap;
     uint64_t pod_gen, ns_gen;
     bool built;
 };
-
-static int ns_tenant_cmp(const void *a, const void *b)
-{
-    return strcmp(((const struct ns_tenant *)a)->name, ((const struct ns_tenant *)b)->name);
-}
 
 static int str_cmp_null(const char *a, const char *b)
 {
@@ -184,26 +174,19 @@ static void pods_rebuild(struct view *v, const struct view_ctx *ctx)
     struct pods_state *st = v->state;
     const struct store_table *nt = &ctx->store->tables[STORE_NAMESPACE];
     const struct store_table *pt = &ctx->store->tables[STORE_POD];
-    struct ns_tenant *map = xcalloc(nt->count + 1, sizeof *map);
+    struct access_cursor cur;
+    const struct store_row *r;
+    const char *tenant;
 
-    for (size_t i = 0; i < nt->count; i++) {
-        const struct k8s_namespace *ns = (const struct k8s_namespace *)nt->rows[i];
-
-        map[i].name = ns->name;
-        map[i].tenant = ns->tenant;
-    }
-    qsort(map, nt->count, sizeof *map, ns_tenant_cmp);
     if (st->rows == NULL || st->cap < pt->count) {
         st->cap = pt->count + pt->count / 4 + 16;
         free(st->rows);
         st->rows = xmalloc(st->cap * sizeof *st->rows);
     }
     st->count = 0;
-    for (size_t i = 0; i < pt->count; i++) {
-        const struct k8s_pod *p = (const struct k8s_pod *)pt->rows[i];
-        struct ns_tenant key = {p->ns, NULL};
-        const struct ns_tenant *hit = bsearch(&key, map, nt->count, sizeof *map, ns_tenant_cmp);
-        const char *tenant = hit != NULL ? hit->tenant : NULL;
+    access_rows(ctx->access, STORE_POD, &cur);
+    while ((r = access_next(&cur, &tenant)) != NULL) {
+        const struct k8s_pod *p = (const struct k8s_pod *)r;
 
         if (!pods_in_scope(ctx->scope, p, tenant)) {
             continue;
@@ -212,7 +195,6 @@ static void pods_rebuild(struct view *v, const struct view_ctx *ctx)
         st->rows[st->count].tenant = tenant;
         st->count++;
     }
-    free(map);
     if (st->count > 1) {
         qsort(st->rows, st->count, sizeof *st->rows, pod_entry_cmp);
     }

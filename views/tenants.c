@@ -9,13 +9,14 @@
 #include "core/xalloc.h"
 #include "views/view.h"
 
-enum tenants_col { TC_NAME, TC_DISPLAY, TC_NAMESPACES, TC_PODS, TC_FAILING, TC_PENDING, TC_AGE,
-                   TC_COUNT };
+enum tenants_col { TC_NAME, TC_DISPLAY, TC_NAMESPACES, TC_APPS, TC_PODS, TC_FAILING, TC_PENDING,
+                   TC_AGE, TC_COUNT };
 
 static const struct view_column tenants_columns[TC_COUNT] = {
     [TC_NAME] = {"NAME", 6, 0, 'N'},
     [TC_DISPLAY] = {"DISPLAY NAME", 12, COL_GROW, 'D'},
     [TC_NAMESPACES] = {"NAMESPACES", 10, COL_RIGHT, 'S'},
+    [TC_APPS] = {"APPS", 4, COL_RIGHT, 'K'},
     [TC_PODS] = {"PODS OK", 7, COL_RIGHT, 'P'},
     [TC_FAILING] = {"FAILING", 7, COL_RIGHT, 'F'},
     [TC_PENDING] = {"PENDING", 7, COL_RIGHT, 'W'},
@@ -25,21 +26,23 @@ static const struct view_column tenants_columns[TC_COUNT] = {
 struct tenant_row {
     const char *name;    /* borrowed from a namespace row */
     const char *display; /* first display-name annotation seen, or NULL */
-    const char *first_ns;
     int namespaces;
+    int apps;
     int pods, ok, failing, pending;
     int64_t created;     /* oldest namespace */
 };
 
-struct ns_ref {
+/* One app of a tenant: a workload's (namespace, app name), counted once. */
+struct app_ref {
+    const char *tenant;
     const char *ns;
-    size_t tenant; /* index into rows */
+    const char *app;
 };
 
 struct tenants_state {
     struct tenant_row *rows;
     size_t count;
-    uint64_t pod_gen, ns_gen;
+    uint64_t pod_gen, ns_gen, deploy_gen, sts_gen;
     bool built;
 };
 
@@ -48,9 +51,15 @@ static int tenant_name_cmp(const void *a, const void *b)
     return strcmp(((const struct tenant_row *)a)->name, ((const struct tenant_row *)b)->name);
 }
 
-static int ns_ref_cmp(const void *a, const void *b)
+static int app_ref_cmp(const void *pa, const void *pb)
 {
-    return strcmp(((const struct ns_ref *)a)->ns, ((const struct ns_ref *)b)->ns);
+    const struct app_ref *a = pa, *b = pb;
+    int c = strcmp(a->tenant, b->tenant);
+
+    if (c == 0) {
+        c = strcmp(a->ns, b->ns);
+    }
+    return c != 0 ? c : strcmp(a->app, b->app);
 }
 
 static int int_cmp(int64_t a, int64_t b)
@@ -70,6 +79,9 @@ static int tenants_cmp(const void *pa, const void *pb, void *arg)
         break;
     case TC_NAMESPACES:
         c = int_cmp(a->namespaces, b->namespaces);
+        break;
+    case TC_APPS:
+        c = int_cmp(a->apps, b->apps);
         break;
     case TC_PODS:
         c = int_cmp(a->ok, b->ok);
@@ -102,9 +114,51 @@ static int tenants_cmp(const void *pa, const void *pb, void *arg)
 static bool tenants_stale(const struct view *v, const struct view_ctx *ctx)
 {
     const struct tenants_state *st = v->state;
+    const struct store_table *t = ctx->store->tables;
 
-    return !st->built || st->pod_gen != ctx->store->tables[STORE_POD].gen ||
-           st->ns_gen != ctx->store->tables[STORE_NAMESPACE].gen;
+    return !st->built || st->pod_gen != t[STORE_POD].gen || st->ns_gen != t[STORE_NAMESPACE].gen ||
+           st->deploy_gen != t[STORE_DEPLOYMENT].gen || st->sts_gen != t[STORE_STATEFULSET].gen;
+}
+
+/* The row of `tenant`, or NULL when it is not one of the rows (out of the view's scope). */
+static struct tenant_row *tenants_find(struct tenants_state *st, const char *tenant)
+{
+    struct tenant_row key = {.name = tenant};
+
+    return tenant == NULL ? NULL
+                          : bsearch(&key, st->rows, st->count, sizeof *st->rows, tenant_name_cmp);
+}
+
+/* APPS: distinct (namespace, app) pairs of the tenants' Deployments and StatefulSets. */
+static void tenants_count_apps(struct tenants_state *st, const struct view_ctx *ctx)
+{
+    static const enum store_kind kinds[] = {STORE_DEPLOYMENT, STORE_STATEFULSET};
+    const struct store_table *t = ctx->store->tables;
+    struct app_ref *refs =
+        xcalloc(t[STORE_DEPLOYMENT].count + t[STORE_STATEFULSET].count + 1, sizeof *refs);
+    size_t n = 0;
+
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        struct access_cursor cur;
+        const struct store_row *r;
+        const char *tenant;
+
+        access_rows(ctx->access, kinds[k], &cur);
+        while ((r = access_next(&cur, &tenant)) != NULL) {
+            const struct k8s_workload *w = (const struct k8s_workload *)r;
+
+            if (tenant != NULL && w->ns != NULL && tenants_find(st, tenant) != NULL) {
+                refs[n++] = (struct app_ref){tenant, w->ns, w->app != NULL ? w->app : w->name};
+            }
+        }
+    }
+    qsort(refs, n, sizeof *refs, app_ref_cmp);
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || app_ref_cmp(&refs[i - 1], &refs[i]) != 0) {
+            tenants_find(st, refs[i].tenant)->apps++;
+        }
+    }
+    free(refs);
 }
 
 static void tenants_rebuild(struct view *v, const struct view_ctx *ctx)
@@ -112,21 +166,21 @@ static void tenants_rebuild(struct view *v, const struct view_ctx *ctx)
     struct tenants_state *st = v->state;
     const struct store_table *nt = &ctx->store->tables[STORE_NAMESPACE];
     const struct store_table *pt = &ctx->store->tables[STORE_POD];
-    struct ns_ref *refs = xcalloc(nt->count + 1, sizeof *refs);
-    size_t nrefs = 0, n = 0;
+    struct access_cursor cur;
+    const struct store_row *r;
+    const char *tenant;
+    size_t n = 0;
 
     free(st->rows);
     st->rows = xcalloc(nt->count + 1, sizeof *st->rows);
-    /* One row per distinct tenant label in scope. */
-    for (size_t i = 0; i < nt->count; i++) {
-        const struct k8s_namespace *ns = (const struct k8s_namespace *)nt->rows[i];
-
-        if (ns->tenant == NULL ||
-            (ctx->scope->tenant[0] != '\0' && strcmp(ns->tenant, ctx->scope->tenant) != 0)) {
+    /* One row per distinct tenant in the session's and the view's scope. */
+    access_rows(ctx->access, STORE_NAMESPACE, &cur);
+    while ((r = access_next(&cur, &tenant)) != NULL) {
+        if (tenant == NULL ||
+            (ctx->scope->tenant[0] != '\0' && strcmp(tenant, ctx->scope->tenant) != 0)) {
             continue;
         }
-        st->rows[n].name = ns->tenant;
-        n++;
+        st->rows[n++].name = tenant;
     }
     qsort(st->rows, n, sizeof *st->rows, tenant_name_cmp);
     st->count = 0;
@@ -135,15 +189,11 @@ static void tenants_rebuild(struct view *v, const struct view_ctx *ctx)
             st->rows[st->count++] = st->rows[i];
         }
     }
-    for (size_t i = 0; i < nt->count; i++) {
-        const struct k8s_namespace *ns = (const struct k8s_namespace *)nt->rows[i];
-        struct tenant_row key = {.name = ns->tenant};
-        struct tenant_row *t;
+    access_rows(ctx->access, STORE_NAMESPACE, &cur);
+    while ((r = access_next(&cur, &tenant)) != NULL) {
+        const struct k8s_namespace *ns = (const struct k8s_namespace *)r;
+        struct tenant_row *t = tenants_find(st, tenant);
 
-        if (ns->tenant == NULL) {
-            continue;
-        }
-        t = bsearch(&key, st->rows, st->count, sizeof *st->rows, tenant_name_cmp);
         if (t == NULL) {
             continue;
         }
@@ -154,23 +204,16 @@ static void tenants_rebuild(struct view *v, const struct view_ctx *ctx)
         if (t->created == 0 || (ns->created != 0 && ns->created < t->created)) {
             t->created = ns->created;
         }
-        refs[nrefs].ns = ns->name;
-        refs[nrefs].tenant = (size_t)(t - st->rows);
-        nrefs++;
     }
-    qsort(refs, nrefs, sizeof *refs, ns_ref_cmp);
-    for (size_t i = 0; i < pt->count; i++) {
-        const struct k8s_pod *p = (const struct k8s_pod *)pt->rows[i];
-        struct ns_ref key = {p->ns, 0};
-        const struct ns_ref *r = bsearch(&key, refs, nrefs, sizeof *refs, ns_ref_cmp);
-        struct tenant_row *t;
+    access_rows(ctx->access, STORE_POD, &cur);
+    while ((r = access_next(&cur, &tenant)) != NULL) {
+        struct tenant_row *t = tenants_find(st, tenant);
 
-        if (r == NULL) {
+        if (t == NULL) {
             continue;
         }
-        t = &st->rows[r->tenant];
         t->pods++;
-        switch (k8s_pod_health(p)) {
+        switch (k8s_pod_health((const struct k8s_pod *)r)) {
         case K8S_POD_OK:
         case K8S_POD_DONE:
             t->ok++;
@@ -186,10 +229,12 @@ static void tenants_rebuild(struct view *v, const struct view_ctx *ctx)
             break;
         }
     }
-    free(refs);
+    tenants_count_apps(st, ctx);
     qsort_r(st->rows, st->count, sizeof *st->rows, tenants_cmp, v);
     st->pod_gen = pt->gen;
     st->ns_gen = nt->gen;
+    st->deploy_gen = ctx->store->tables[STORE_DEPLOYMENT].gen;
+    st->sts_gen = ctx->store->tables[STORE_STATEFULSET].gen;
     st->built = true;
 }
 
@@ -227,6 +272,9 @@ static enum view_tone tenants_cell(const struct view *v, const struct view_ctx *
         return TONE_NORMAL;
     case TC_NAMESPACES:
         snprintf(buf, size, "%d", t->namespaces);
+        return TONE_NORMAL;
+    case TC_APPS:
+        snprintf(buf, size, "%d", t->apps);
         return TONE_NORMAL;
     case TC_PODS:
         snprintf(buf, size, "%d/%d", t->ok, t->pods);

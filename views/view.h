@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/access.h"
 #include "core/store.h"
 
 /* What a cell means; tui/ maps tones to theme colours. */
@@ -42,11 +43,15 @@ struct view_scope {
     char app[128];
 };
 
-/* What a view may read while rebuilding and drawing. */
+/* What a view may read while rebuilding and drawing. Views read rows only through `access`
+ * (access_rows/access_next/access_get), never from the store's tables, so that every row,
+ * count and total is limited to the session's tenant scope; `store` is there for the kinds'
+ * generations (stale checks). */
 struct view_ctx {
     struct store *store;
     int64_t now;                    /* wall clock, epoch seconds */
-    const struct view_scope *scope; /* never NULL */
+    const struct view_scope *scope; /* never NULL; what the user narrowed the view to */
+    struct access *access;          /* never NULL; bound to `store` */
 };
 
 /* Where Enter on a row leads. */

@@ -189,9 +189,9 @@ keys s
 check "scale is refused under --readonly" wait_fixed 'read-only session (--readonly): scale refused'
 [ "$(deploy dmi $app | jq -r .metadata.generation)" = "$gen" ] && ok "the deployment is unchanged (generation $gen)" ||
     not_ok "the deployment is unchanged (generation $gen)"
-grep -q "\"action\":\"restart\".*\"result\":\"refused: read-only\"" "$AUDIT" &&
+grep -q "\"action\":\"restart\".*\"result\":\"refused: read-only session" "$AUDIT" &&
     ok "the audit log has the refused restart" || not_ok "the audit log has the refused restart" "$(cat "$AUDIT")"
-grep -q "\"action\":\"scale\".*\"result\":\"refused: read-only\"" "$AUDIT" &&
+grep -q "\"action\":\"scale\".*\"result\":\"refused: read-only session" "$AUDIT" &&
     ok "the audit log has the refused scale" || not_ok "the audit log has the refused scale" "$(cat "$AUDIT")"
 keys q
 [ "$(wait_exit 5)" = 0 ] && ok "q quits with status 0" || not_ok "q quits with status 0"

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/access.h"
 #include "core/k8s_model.h"
 #include "core/store.h"
 #include "core/xalloc.h"
@@ -17,6 +18,7 @@
 
 static struct store S;
 static struct view_scope ALL;
+static struct access *ACC; /* every tenant, operator */
 
 static void add_ns(const char *name, const char *tenant)
 {
@@ -148,6 +150,8 @@ static int setup(void **state)
     store_set_free(&S, STORE_NAMESPACE, k8s_namespace_free);
     store_set_free(&S, STORE_DEPLOYMENT, k8s_workload_free);
     store_set_free(&S, STORE_STATEFULSET, k8s_workload_free);
+    ACC = access_new("tester", ACCESS_OPERATOR, NULL, false);
+    access_bind(ACC, &S);
     add_ns("dmi", "dmi");
     add_ns("dmi-sandbox", "dmi");
     add_ns("skat", "skat");
@@ -164,6 +168,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
+    access_free(ACC);
     store_fini(&S);
     return 0;
 }
@@ -171,7 +176,7 @@ static int teardown(void **state)
 /* The NAME cells of a view, joined with spaces. */
 static void names(const struct view *v, char *out, size_t size, size_t col)
 {
-    struct view_ctx ctx = {&S, 10000, &ALL};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC};
     size_t o = 0;
 
     out[0] = '\0';
@@ -186,7 +191,7 @@ static void names(const struct view *v, char *out, size_t size, size_t col)
 static void test_pods_default_order_and_scope(void **state)
 {
     struct view *v = view_new(registry_find("pods"));
-    struct view_ctx ctx = {&S, 10000, &ALL};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC};
     struct view_scope dmi = {0};
     char buf[256];
 
@@ -210,7 +215,7 @@ static void test_pods_default_order_and_scope(void **state)
 static void test_pods_sort_numeric_and_stable(void **state)
 {
     struct view *v = view_new(registry_find("pods"));
-    struct view_ctx ctx = {&S, 10000, &ALL};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC};
     char buf[256];
 
     (void)state;
@@ -244,7 +249,7 @@ static void test_pods_sort_numeric_and_stable(void **state)
 static void test_tenants_counts_and_enter(void **state)
 {
     struct view *v = view_new(registry_find("tenants"));
-    struct view_ctx ctx = {&S, 10000, &ALL};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC};
     struct view_target t;
     char buf[256];
 
@@ -255,10 +260,12 @@ static void test_tenants_counts_and_enter(void **state)
     names(v, buf, sizeof buf, 2);
     assert_string_equal(buf, "2 1"); /* namespaces */
     names(v, buf, sizeof buf, 3);
-    assert_string_equal(buf, "2/4 1/1"); /* pods ok/total */
+    assert_string_equal(buf, "0 0"); /* apps: none in the store yet */
     names(v, buf, sizeof buf, 4);
-    assert_string_equal(buf, "1 0"); /* failing */
+    assert_string_equal(buf, "2/4 1/1"); /* pods ok/total */
     names(v, buf, sizeof buf, 5);
+    assert_string_equal(buf, "1 0"); /* failing */
+    names(v, buf, sizeof buf, 6);
     assert_string_equal(buf, "1 0"); /* pending */
     assert_true(v->ops->enter(v, &ALL, 0, &t));
     assert_string_equal(t.view, "apps");
@@ -272,7 +279,7 @@ static void test_tenants_counts_and_enter(void **state)
 /* The tones of one column, as letters: N normal, D dim, O ok, W warn, C crit, P pending. */
 static void tones(const struct view *v, char *out, size_t size, size_t col)
 {
-    struct view_ctx ctx = {&S, 10000, &ALL};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC};
     size_t i;
 
     for (i = 0; i < v->ops->count(v) && i + 1 < size; i++) {
@@ -286,7 +293,7 @@ static void tones(const struct view *v, char *out, size_t size, size_t col)
 static void test_apps_rows(void **state)
 {
     struct view *v = view_new(registry_find("apps"));
-    struct view_ctx ctx = {&S, 10000, &ALL};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC};
     char buf[512];
     char *path;
 
@@ -363,7 +370,7 @@ static void test_apps_scope_and_enter(void **state)
     struct view *tv = view_new(registry_find("tenants"));
     struct view *v = view_new(registry_find("apps"));
     struct view *pv = view_new(registry_find("pods"));
-    struct view_ctx ctx = {&S, 10000, &ALL};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC};
     struct view_target t, t2;
     char buf[512];
 
@@ -411,7 +418,7 @@ static void test_apps_scope_and_enter(void **state)
 static void test_pods_describe_with_events(void **state)
 {
     struct view *v = view_new(registry_find("pods"));
-    struct view_ctx ctx = {&S, 10000, &ALL};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC};
     const char *json = "{\"metadata\":{\"name\":\"z\",\"namespace\":\"dmi\",\"uid\":\"dmi/z\"},"
                        "\"status\":{\"phase\":\"Running\"}}";
     struct k8s_event *e = xcalloc(1, sizeof *e);
@@ -456,6 +463,59 @@ static void test_pods_describe_with_events(void **state)
     store_commit(&S);
 }
 
+/* A session scoped to one tenant sees that tenant's rows only, in every view, count and total,
+ * and a namespace assigned by configuration follows its assigned tenant. */
+static void test_views_follow_access_scope(void **state)
+{
+    const char *const dmi_only[] = {"dmi", NULL};
+    struct access *acc = access_new("cust", ACCESS_DEVELOPER, dmi_only, false);
+    struct view_ctx ctx = {&S, 10000, &ALL, acc};
+    struct view *pods = view_new(registry_find("pods"));
+    struct view *apps = view_new(registry_find("apps"));
+    struct view *tenants = view_new(registry_find("tenants"));
+    char buf[512];
+
+    (void)state;
+    access_bind(acc, &S);
+    add_apps();
+    pods->ops->rebuild(pods, &ctx);
+    names(pods, buf, sizeof buf, 2);
+    assert_string_equal(buf, "a c db-0 web-v1-a web-v1-b web-v2-a z m");
+    apps->ops->rebuild(apps, &ctx);
+    names(apps, buf, sizeof buf, 2);
+    assert_string_equal(buf, "db web-v1 web-v2");
+    tenants->ops->rebuild(tenants, &ctx);
+    names(tenants, buf, sizeof buf, 0);
+    assert_string_equal(buf, "dmi");
+    names(tenants, buf, sizeof buf, 3);
+    assert_string_equal(buf, "2"); /* apps: web (two versions) and db */
+    names(tenants, buf, sizeof buf, 4);
+    assert_string_equal(buf, "6/8"); /* z crashloops, m is pending */
+
+    /* An operator's view of the same store counts skat's app too. */
+    ctx.access = ACC;
+    tenants->ops->rebuild(tenants, &ctx);
+    names(tenants, buf, sizeof buf, 3);
+    assert_string_equal(buf, "2 1");
+
+    /* [tenant dmi] namespaces = kube-system: its rows become dmi's. */
+    access_map_namespace(acc, "kube-system", "dmi");
+    ctx.access = acc;
+    pods->ops->rebuild(pods, &ctx);
+    assert_int_equal(pods->ops->count(pods), 9);
+    assert_string_equal(access_ns_tenant(acc, "kube-system"), "dmi");
+    /* skat's pod is still out of reach, by cursor and by uid. */
+    assert_null(access_get(acc, STORE_POD, "skat/b"));
+    assert_non_null(access_get(ACC, STORE_POD, "skat/b"));
+
+    view_free(pods);
+    view_free(apps);
+    view_free(tenants);
+    access_free(acc);
+    del_apps();
+    store_commit(&S);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -465,6 +525,7 @@ int main(void)
         cmocka_unit_test(test_tenants_counts_and_enter),
         cmocka_unit_test(test_apps_rows),
         cmocka_unit_test(test_apps_scope_and_enter),
+        cmocka_unit_test(test_views_follow_access_scope),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

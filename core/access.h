@@ -1,0 +1,107 @@
+/* Access control: who the session is, what role it has, which tenants it may see.
+ *
+ * Every row a view shows comes through access_rows()/access_next() or access_get(), and every
+ * action passes access_check() before it reaches its source. A row belongs to a tenant: a
+ * Kubernetes object through its namespace (the namespace's tenant label, or a [tenant NAME]
+ * namespaces override), other sources by their own convention. A row whose tenant is unknown
+ * (an unlabelled namespace, a cluster-scoped object, a namespace not listed yet) is visible
+ * only to a session whose scope is every tenant: the layer fails closed.
+ *
+ * Until the directory is wired in, the identity is the process's login name with the operator
+ * role, and --tenant narrows the scope. Only the loop thread uses an access object. */
+#ifndef GC_CORE_ACCESS_H
+#define GC_CORE_ACCESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/store.h"
+
+enum access_role {
+    ACCESS_OPERATOR,  /* platform staff: every verb */
+    ACCESS_ONCALL,    /* on-call staff: every verb */
+    ACCESS_DEVELOPER, /* a tenant's developers: every verb, in their tenants */
+    ACCESS_VIEWER,    /* a tenant's viewers: look, never change */
+};
+
+/* What a session may want to do with an object. */
+enum access_verb {
+    ACCESS_VIEW,    /* rows, describe, raw object */
+    ACCESS_LOGS,
+    ACCESS_RESTART,
+    ACCESS_SCALE,
+    ACCESS_DELETE,
+};
+
+struct access;
+
+/* A new session: `user` (copied), `role`, `tenants` (copied; NULL-terminated; NULL or empty
+ * means every tenant) and `readonly` (every mutation refused, whatever the role). */
+struct access *access_new(const char *user, enum access_role role, const char *const *tenants,
+                          bool readonly);
+void access_free(struct access *a);
+
+/* Assigns namespace `ns` to `tenant` whatever its label says ([tenant NAME] namespaces). Both
+ * copied. Call before rows are read. */
+void access_map_namespace(struct access *a, const char *ns, const char *tenant);
+
+/* For namespaces without the tenant label: a PCRE2 pattern over the namespace's name whose
+ * first capture group is the tenant ([kubernetes] tenant_pattern). 0, or -1 with *err (caller
+ * frees) when the pattern does not compile or has no group. An override or a label wins. */
+int access_set_ns_pattern(struct access *a, const char *pattern, char **err);
+
+/* Why `pattern` cannot be a tenant pattern (caller frees), or NULL when it can. */
+char *access_pattern_error(const char *pattern);
+
+/* The store the rows come from. Borrowed; call once before reading rows. */
+void access_bind(struct access *a, struct store *s);
+
+const char *access_user(const struct access *a);
+enum access_role access_role(const struct access *a);
+/* "operator", "oncall", "developer", "viewer". */
+const char *access_role_name(enum access_role role);
+bool access_readonly(const struct access *a);
+/* True when the scope is every tenant. */
+bool access_all_tenants(const struct access *a);
+/* The scope as text: "all" or the tenants joined by ','. Borrowed. */
+const char *access_scope_text(const struct access *a);
+
+/* True if `tenant` is in scope. NULL (no tenant) only with every tenant in scope. */
+bool access_tenant_visible(const struct access *a, const char *tenant);
+
+/* The tenant of namespace `ns` (an override, else the namespace's label); NULL if unknown.
+ * Borrowed until the next store_commit(). */
+const char *access_ns_tenant(struct access *a, const char *ns);
+/* True if namespace `ns` is in scope. */
+bool access_ns_visible(struct access *a, const char *ns);
+
+/* Walks the rows of one kind that are in scope. */
+struct access_cursor {
+    struct access *a;
+    const struct store_table *t;
+    size_t i;
+};
+void access_rows(struct access *a, enum store_kind kind, struct access_cursor *c);
+/* The next visible row or NULL at the end; *tenant (may be NULL) gets its tenant (borrowed;
+ * NULL when unknown). Rows are borrowed until store_commit(). */
+const struct store_row *access_next(struct access_cursor *c, const char **tenant);
+
+/* The row with `uid` if it exists and is in scope, else NULL. Borrowed until store_commit(). */
+const struct store_row *access_get(struct access *a, enum store_kind kind, const char *uid);
+
+/* Generation of everything that decides visibility (the namespaces' tenants): a view that
+ * rebuilt at this generation and its kinds' generations is current. */
+uint64_t access_gen(struct access *a);
+
+/* May the session do `verb` to an object in namespace `ns` (NULL: a cluster-scoped object)?
+ * 0 if so; otherwise -1 with the reason, fit for the status line and the audit log, in
+ * `why` ("read-only session (--readonly)", "not in your tenant scope", "role viewer may not
+ * delete"). The reason never says whether an object outside the scope exists. */
+int access_check(struct access *a, enum access_verb verb, const char *ns, char *why,
+                 size_t size);
+
+/* The verb's name: "view", "logs", "restart", "scale", "delete". */
+const char *access_verb_name(enum access_verb verb);
+
+#endif

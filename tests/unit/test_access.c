@@ -1,0 +1,238 @@
+/* The access layer: scope by tenant through namespaces, overrides, refusals by verb. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/access.h"
+#include "core/k8s_model.h"
+#include "core/store.h"
+#include "core/xalloc.h"
+
+static struct store S;
+
+static void add_ns(const char *name, const char *tenant)
+{
+    struct k8s_namespace *ns = xcalloc(1, sizeof *ns);
+
+    ns->row.uid = xasprintf("ns-%s", name);
+    ns->name = xstrdup(name);
+    ns->tenant = tenant != NULL ? xstrdup(tenant) : NULL;
+    store_put(store_table(&S, STORE_NAMESPACE), &ns->row);
+}
+
+static void add_pod(const char *ns, const char *name)
+{
+    struct k8s_pod *p = xcalloc(1, sizeof *p);
+
+    p->row.uid = xasprintf("%s/%s", ns, name);
+    p->ns = xstrdup(ns);
+    p->name = xstrdup(name);
+    store_put(store_table(&S, STORE_POD), &p->row);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    store_init(&S);
+    store_set_free(&S, STORE_POD, k8s_pod_free);
+    store_set_free(&S, STORE_NAMESPACE, k8s_namespace_free);
+    add_ns("dmi", "dmi");
+    add_ns("dmi-sandbox", "dmi");
+    add_ns("skat", "skat");
+    add_ns("kube-system", NULL);
+    add_pod("dmi", "a");
+    add_pod("dmi-sandbox", "b");
+    add_pod("skat", "c");
+    add_pod("kube-system", "d");
+    add_pod("not-listed-yet", "e");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    store_fini(&S);
+    return 0;
+}
+
+/* The uids a cursor yields, joined by spaces, in store order filtered. */
+static size_t visible(struct access *a, enum store_kind kind, char *out, size_t size)
+{
+    struct access_cursor c;
+    const struct store_row *r;
+    size_t n = 0, o = 0;
+
+    out[0] = '\0';
+    access_rows(a, kind, &c);
+    while ((r = access_next(&c, NULL)) != NULL) {
+        o += (size_t)snprintf(out + o, size - o, "%s%s", o ? " " : "", r->uid);
+        n++;
+    }
+    return n;
+}
+
+static void test_all_tenants_see_everything(void **state)
+{
+    struct access *a = access_new("ops", ACCESS_OPERATOR, NULL, false);
+    char buf[256];
+
+    (void)state;
+    access_bind(a, &S);
+    assert_true(access_all_tenants(a));
+    assert_string_equal(access_scope_text(a), "all");
+    assert_int_equal(visible(a, STORE_POD, buf, sizeof buf), 5);
+    assert_true(access_tenant_visible(a, NULL));
+    assert_true(access_ns_visible(a, "kube-system"));
+    assert_null(access_ns_tenant(a, "kube-system"));
+    assert_string_equal(access_ns_tenant(a, "dmi-sandbox"), "dmi");
+    access_free(a);
+}
+
+static void test_tenant_scope_fails_closed(void **state)
+{
+    const char *const tenants[] = {"dmi", NULL};
+    struct access *a = access_new("cust", ACCESS_DEVELOPER, tenants, false);
+    const char *tenant = NULL;
+    struct access_cursor c;
+    char buf[256];
+
+    (void)state;
+    access_bind(a, &S);
+    assert_false(access_all_tenants(a));
+    assert_string_equal(access_scope_text(a), "dmi");
+    /* Unlabelled and unknown namespaces are nobody's: not visible to a tenant scope. */
+    assert_int_equal(visible(a, STORE_POD, buf, sizeof buf), 2);
+    assert_non_null(strstr(buf, "dmi/a"));
+    assert_non_null(strstr(buf, "dmi-sandbox/b"));
+    assert_int_equal(visible(a, STORE_NAMESPACE, buf, sizeof buf), 2);
+    assert_false(access_tenant_visible(a, NULL));
+    assert_false(access_tenant_visible(a, "skat"));
+    assert_false(access_ns_visible(a, "not-listed-yet"));
+    assert_null(access_get(a, STORE_POD, "skat/c"));
+    assert_null(access_get(a, STORE_POD, "kube-system/d"));
+    assert_non_null(access_get(a, STORE_POD, "dmi/a"));
+    access_rows(a, STORE_POD, &c);
+    assert_non_null(access_next(&c, &tenant));
+    assert_string_equal(tenant, "dmi");
+    access_free(a);
+}
+
+static void test_scope_follows_relabel(void **state)
+{
+    const char *const tenants[] = {"skat", NULL};
+    struct access *a = access_new("cust", ACCESS_DEVELOPER, tenants, false);
+    char buf[256];
+
+    (void)state;
+    access_bind(a, &S);
+    assert_int_equal(visible(a, STORE_POD, buf, sizeof buf), 1);
+    /* The namespace is relabelled: the index follows the namespace table's generation. */
+    add_ns("dmi-sandbox", "skat");
+    assert_int_equal(visible(a, STORE_POD, buf, sizeof buf), 2);
+    add_ns("dmi-sandbox", "dmi");
+    store_commit(&S);
+    assert_int_equal(visible(a, STORE_POD, buf, sizeof buf), 1);
+    access_free(a);
+}
+
+static void test_override_assigns_namespace(void **state)
+{
+    const char *const tenants[] = {"skat", "other", NULL};
+    struct access *a = access_new("cust", ACCESS_VIEWER, tenants, false);
+    char buf[256];
+
+    (void)state;
+    access_map_namespace(a, "kube-system", "skat");
+    access_map_namespace(a, "dmi", "skat"); /* an override wins over the label */
+    access_bind(a, &S);
+    assert_string_equal(access_scope_text(a), "skat,other");
+    assert_int_equal(visible(a, STORE_POD, buf, sizeof buf), 3);
+    assert_string_equal(access_ns_tenant(a, "dmi"), "skat");
+    assert_string_equal(access_ns_tenant(a, "kube-system"), "skat");
+    access_free(a);
+}
+
+static void test_check_refuses_by_reason(void **state)
+{
+    const char *const tenants[] = {"dmi", NULL};
+    struct access *dev = access_new("dev", ACCESS_DEVELOPER, tenants, false);
+    struct access *viewer = access_new("v", ACCESS_VIEWER, tenants, false);
+    struct access *ro = access_new("ops", ACCESS_OPERATOR, NULL, true);
+    struct access *ops = access_new("ops", ACCESS_OPERATOR, NULL, false);
+    char why[128];
+
+    (void)state;
+    access_bind(dev, &S);
+    access_bind(viewer, &S);
+    access_bind(ro, &S);
+    access_bind(ops, &S);
+    assert_int_equal(access_check(dev, ACCESS_DELETE, "dmi", why, sizeof why), 0);
+    assert_int_equal(access_check(dev, ACCESS_RESTART, "skat", why, sizeof why), -1);
+    assert_non_null(strstr(why, "not in your tenant scope"));
+    /* The same words whether the namespace exists or not. */
+    {
+        char why2[128];
+
+        assert_int_equal(access_check(dev, ACCESS_VIEW, "no-such-ns", why2, sizeof why2), -1);
+        assert_string_equal(why, why2);
+    }
+    assert_int_equal(access_check(dev, ACCESS_SCALE, NULL, why, sizeof why), -1);
+    assert_int_equal(access_check(viewer, ACCESS_LOGS, "dmi", why, sizeof why), 0);
+    assert_int_equal(access_check(viewer, ACCESS_SCALE, "dmi", why, sizeof why), -1);
+    assert_string_equal(why, "role viewer may not scale");
+    assert_int_equal(access_check(ro, ACCESS_DELETE, "dmi", why, sizeof why), -1);
+    assert_string_equal(why, "read-only session (--readonly)");
+    assert_int_equal(access_check(ro, ACCESS_VIEW, "dmi", why, sizeof why), 0);
+    assert_int_equal(access_check(ops, ACCESS_DELETE, "kube-system", why, sizeof why), 0);
+    assert_int_equal(access_check(ops, ACCESS_DELETE, NULL, why, sizeof why), 0);
+    assert_string_equal(access_user(ops), "ops");
+    assert_string_equal(access_role_name(access_role(viewer)), "viewer");
+    access_free(dev);
+    access_free(viewer);
+    access_free(ro);
+    access_free(ops);
+}
+
+static void test_pattern_names_unlabelled_namespaces(void **state)
+{
+    const char *const tenants[] = {"kube", NULL};
+    struct access *a = access_new("cust", ACCESS_DEVELOPER, tenants, false);
+    char *err = NULL;
+    char buf[256];
+
+    (void)state;
+    assert_int_equal(access_set_ns_pattern(a, "^(kube)-", &err), 0);
+    access_bind(a, &S);
+    /* kube-system has no label: the pattern names it; labelled namespaces keep their label. */
+    assert_string_equal(access_ns_tenant(a, "kube-system"), "kube");
+    assert_string_equal(access_ns_tenant(a, "dmi"), "dmi");
+    assert_int_equal(visible(a, STORE_POD, buf, sizeof buf), 1);
+    assert_string_equal(buf, "kube-system/d");
+    assert_int_equal(access_set_ns_pattern(a, "^kube-", &err), -1);
+    assert_non_null(strstr(err, "no capture group"));
+    free(err);
+    err = NULL;
+    assert_int_equal(access_set_ns_pattern(a, "(", &err), -1);
+    assert_non_null(err);
+    free(err);
+    access_free(a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_all_tenants_see_everything),
+        cmocka_unit_test(test_tenant_scope_fails_closed),
+        cmocka_unit_test(test_scope_follows_relabel),
+        cmocka_unit_test(test_override_assigns_namespace),
+        cmocka_unit_test(test_check_refuses_by_reason),
+        cmocka_unit_test(test_pattern_names_unlabelled_namespaces),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
