@@ -41,6 +41,7 @@ struct access {
     struct access_ns *index;
     size_t nindex; /* slots, a power of two */
     uint64_t index_gen;
+    uint64_t epoch; /* bumped at every index build: what access_gen() returns */
     bool index_built;
 };
 
@@ -342,13 +343,14 @@ static void access_index(struct access *a)
         }
     }
     a->index_gen = t->gen;
+    a->epoch++;
     a->index_built = true;
 }
 
 uint64_t access_gen(struct access *a)
 {
     access_index(a);
-    return a->index_gen;
+    return a->epoch;
 }
 
 static const struct access_ns *access_lookup(struct access *a, const char *ns)

@@ -1,4 +1,5 @@
-/* The pods view: every pod in scope, with its tenant from the namespace's label. */
+/* The pods view: every pod in scope, with its tenant from the namespace's label and its CPU
+ * and memory from metrics.k8s.io ("n/a" while there are no metrics at all). */
 #define _GNU_SOURCE /* qsort_r */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,8 +10,8 @@
 #include "core/xalloc.h"
 #include "views/view.h"
 
-enum pods_col { PC_TENANT, PC_NAMESPACE, PC_NAME, PC_READY, PC_STATUS, PC_RESTARTS, PC_AGE,
-                PC_NODE, PC_IP, PC_COUNT };
+enum pods_col { PC_TENANT, PC_NAMESPACE, PC_NAME, PC_READY, PC_STATUS, PC_RESTARTS, PC_CPU,
+                PC_MEM, PC_AGE, PC_REASON, PC_NODE, PC_IP, PC_COUNT };
 
 static const struct view_column pods_columns[PC_COUNT] = {
     [PC_TENANT] = {"TENANT", 6, 0, 'E'},
@@ -19,7 +20,10 @@ static const struct view_column pods_columns[PC_COUNT] = {
     [PC_READY] = {"READY", 5, COL_RIGHT, 'R'},
     [PC_STATUS] = {"STATUS", 7, COL_NOTRUNC, 'S'},
     [PC_RESTARTS] = {"RESTARTS", 8, COL_RIGHT, 'T'},
+    [PC_CPU] = {"CPU", 4, COL_RIGHT, 'C'},
+    [PC_MEM] = {"MEM", 5, COL_RIGHT, 'M'},
     [PC_AGE] = {"AGE", 4, COL_RIGHT, 'A'},
+    [PC_REASON] = {"LAST REASON", 11, COL_OPTIONAL, 'L'},
     [PC_NODE] = {"NODE", 8, COL_OPTIONAL, 'O'},
     [PC_IP] = {"IP", 7, COL_OPTIONAL, 'I'},
 };
@@ -27,13 +31,18 @@ static const struct view_column pods_columns[PC_COUNT] = {
 struct pod_entry {
     const struct k8s_pod *pod;
     const char *tenant; /* borrowed from the namespace row; NULL when unlabelled */
+    int64_t cpu_m;      /* usage in millicores from the pod's metrics, -1 without a sample */
+    int64_t mem_b;      /* bytes, -1 without a sample */
     uint32_t rank;      /* position in the default order: the cheap tie-break of sorts */
 };
 
 struct pods_state {
     struct pod_entry *rows;
     size_t count, cap;
-    uint64_t pod_gen, ns_gen;
+    uint64_t pod_gen, ns_gen, metrics_gen, access_gen;
+    const struct access *access; /* what the rows were built for: this session ... */
+    struct view_scope scope;     /* ... narrowed to this */
+    bool metrics_any; /* some pod has a sample: a pod without one shows "-", else all "n/a" */
     bool built;
 };
 
@@ -100,8 +109,17 @@ static int pods_cmp_col(const struct pod_entry *a, const struct pod_entry *b, in
     case PC_RESTARTS:
         c = (x->restarts > y->restarts) - (x->restarts < y->restarts);
         break;
+    case PC_CPU:
+        c = (a->cpu_m > b->cpu_m) - (a->cpu_m < b->cpu_m);
+        break;
+    case PC_MEM:
+        c = (a->mem_b > b->mem_b) - (a->mem_b < b->mem_b);
+        break;
     case PC_AGE: /* youngest first, as ages read */
         c = (x->created < y->created) - (x->created > y->created);
+        break;
+    case PC_REASON:
+        c = str_cmp_null(x->last_reason, y->last_reason);
         break;
     case PC_NODE:
         c = str_cmp_null(x->node, y->node);
@@ -166,7 +184,32 @@ static bool pods_stale(const struct view *v, const struct view_ctx *ctx)
     const struct pods_state *st = v->state;
 
     return !st->built || st->pod_gen != ctx->store->tables[STORE_POD].gen ||
-           st->ns_gen != ctx->store->tables[STORE_NAMESPACE].gen;
+           st->ns_gen != ctx->store->tables[STORE_NAMESPACE].gen ||
+           st->metrics_gen != ctx->store->tables[STORE_POD_METRICS].gen;
+}
+
+/* Copies each row's usage from its PodMetrics (keyed "ns/name"). */
+static void pods_fill_metrics(struct pods_state *st, const struct view_ctx *ctx)
+{
+    char key[K8S_METRICS_KEY_MAX];
+
+    st->metrics_any = false;
+    for (size_t i = 0; i < st->count; i++) {
+        struct pod_entry *e = &st->rows[i];
+        const struct k8s_metrics *m = (const struct k8s_metrics *)access_get(
+            ctx->access, STORE_POD_METRICS, k8s_pod_metrics_key(e->pod->ns, e->pod->name, key,
+                                                                sizeof key));
+
+        e->cpu_m = m != NULL ? m->cpu_m : -1;
+        e->mem_b = m != NULL ? m->mem_b : -1;
+        st->metrics_any = st->metrics_any || m != NULL;
+    }
+    st->metrics_gen = ctx->store->tables[STORE_POD_METRICS].gen;
+}
+
+static bool pods_sorted_by_usage(const struct view *v)
+{
+    return v->sort_col == PC_CPU || v->sort_col == PC_MEM;
 }
 
 static void pods_rebuild(struct view *v, const struct view_ctx *ctx)
@@ -178,6 +221,17 @@ static void pods_rebuild(struct view *v, const struct view_ctx *ctx)
     const struct store_row *r;
     const char *tenant;
 
+    if (st->built && st->pod_gen == pt->gen && st->ns_gen == nt->gen &&
+        st->access == ctx->access && st->access_gen == access_gen(ctx->access) &&
+        strcmp(st->scope.tenant, ctx->scope->tenant) == 0 &&
+        strcmp(st->scope.ns, ctx->scope->ns) == 0 && strcmp(st->scope.app, ctx->scope->app) == 0) {
+        /* Only usage moved (a metrics poll): refresh it in place, keep the order. */
+        pods_fill_metrics(st, ctx);
+        if (pods_sorted_by_usage(v)) {
+            pods_order(st, v->sort_col, v->sort_desc);
+        }
+        return;
+    }
     if (st->rows == NULL || st->cap < pt->count) {
         st->cap = pt->count + pt->count / 4 + 16;
         free(st->rows);
@@ -201,11 +255,15 @@ static void pods_rebuild(struct view *v, const struct view_ctx *ctx)
     for (size_t i = 0; i < st->count; i++) {
         st->rows[i].rank = (uint32_t)i;
     }
+    pods_fill_metrics(st, ctx);
     if (v->sort_col >= 0) {
         pods_order(st, v->sort_col, v->sort_desc);
     }
     st->pod_gen = pt->gen;
     st->ns_gen = nt->gen;
+    st->access = ctx->access;
+    st->access_gen = access_gen(ctx->access);
+    st->scope = *ctx->scope;
     st->built = true;
 }
 
@@ -236,6 +294,19 @@ static enum view_tone pods_status_tone(const struct k8s_pod *p)
     return TONE_UNKNOWN;
 }
 
+/* A usage cell: the value, "-" for a pod without a sample, "n/a" when no pod has one (no
+ * metrics API, or none yet). */
+static enum view_tone pods_usage(const struct pods_state *st, int64_t v,
+                                 char *(*fmt)(int64_t, char *, size_t), char *buf, size_t size)
+{
+    if (v < 0) {
+        snprintf(buf, size, "%s", st->metrics_any ? "-" : "n/a");
+        return TONE_DIM;
+    }
+    fmt(v, buf, size);
+    return TONE_NORMAL;
+}
+
 static enum view_tone pods_cell(const struct view *v, const struct view_ctx *ctx, size_t row,
                                 size_t col, char *buf, size_t size)
 {
@@ -264,6 +335,10 @@ static enum view_tone pods_cell(const struct view *v, const struct view_ctx *ctx
         k8s_fmt_restarts(p->restarts, p->last_restart, ctx->now, buf, size);
         return p->last_restart != 0 && ctx->now - p->last_restart < 600 ? TONE_WARN
                                                                         : TONE_NORMAL;
+    case PC_CPU:
+        return pods_usage(st, e->cpu_m, k8s_fmt_cpu, buf, size);
+    case PC_MEM:
+        return pods_usage(st, e->mem_b, k8s_fmt_mem, buf, size);
     case PC_AGE:
         if (p->created == 0) {
             snprintf(buf, size, "<unknown>");
@@ -271,6 +346,12 @@ static enum view_tone pods_cell(const struct view *v, const struct view_ctx *ctx
             k8s_fmt_age(ctx->now - p->created, buf, size);
         }
         return TONE_NORMAL;
+    case PC_REASON:
+        snprintf(buf, size, "%s", p->last_reason != NULL ? p->last_reason : "-");
+        if (p->last_reason == NULL) {
+            return TONE_DIM;
+        }
+        return strcmp(p->last_reason, "Completed") != 0 ? TONE_WARN : TONE_NORMAL;
     case PC_NODE:
         snprintf(buf, size, "%s", p->node != NULL ? p->node : "<none>");
         return p->node != NULL ? TONE_NORMAL : TONE_DIM;

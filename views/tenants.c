@@ -1,5 +1,6 @@
 /* The tenants view: one row per tenant (namespaces grouped by the tenant label), with pod
- * health counts. Enter shows that tenant's apps. */
+ * health counts and CPU and memory used (metrics.k8s.io) against the tenant's ResourceQuotas.
+ * Enter shows that tenant's apps. */
 #define _GNU_SOURCE /* qsort_r */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +11,7 @@
 #include "views/view.h"
 
 enum tenants_col { TC_NAME, TC_DISPLAY, TC_NAMESPACES, TC_APPS, TC_PODS, TC_FAILING, TC_PENDING,
-                   TC_AGE, TC_COUNT };
+                   TC_CPU, TC_MEM, TC_AGE, TC_COUNT };
 
 static const struct view_column tenants_columns[TC_COUNT] = {
     [TC_NAME] = {"NAME", 6, 0, 'N'},
@@ -20,6 +21,8 @@ static const struct view_column tenants_columns[TC_COUNT] = {
     [TC_PODS] = {"PODS OK", 7, COL_RIGHT, 'P'},
     [TC_FAILING] = {"FAILING", 7, COL_RIGHT, 'F'},
     [TC_PENDING] = {"PENDING", 7, COL_RIGHT, 'W'},
+    [TC_CPU] = {"CPU/QUOTA", 9, COL_RIGHT, 'C'},
+    [TC_MEM] = {"MEM/QUOTA", 9, COL_RIGHT, 'M'},
     [TC_AGE] = {"AGE", 4, COL_RIGHT, 'A'},
 };
 
@@ -29,6 +32,10 @@ struct tenant_row {
     int namespaces;
     int apps;
     int pods, ok, failing, pending;
+    int64_t cpu_used;    /* millicores summed over the pods' metrics; -1 without any */
+    int64_t mem_used;    /* bytes; -1 without any */
+    int64_t cpu_hard;    /* the quotas' CPU summed over the namespaces; -1 without any */
+    int64_t mem_hard;
     int64_t created;     /* oldest namespace */
 };
 
@@ -42,7 +49,7 @@ struct app_ref {
 struct tenants_state {
     struct tenant_row *rows;
     size_t count;
-    uint64_t pod_gen, ns_gen, deploy_gen, sts_gen;
+    uint64_t pod_gen, ns_gen, deploy_gen, sts_gen, metrics_gen, quota_gen;
     bool built;
 };
 
@@ -65,6 +72,15 @@ static int app_ref_cmp(const void *pa, const void *pb)
 static int int_cmp(int64_t a, int64_t b)
 {
     return (a > b) - (a < b);
+}
+
+/* Usage as a share of quota in per mille, for sorting and tones: -1 when either is unknown. */
+static int64_t tenants_permille(int64_t used, int64_t hard)
+{
+    if (used < 0 || hard <= 0) {
+        return -1;
+    }
+    return used * 1000 / hard;
 }
 
 static int tenants_cmp(const void *pa, const void *pb, void *arg)
@@ -92,6 +108,20 @@ static int tenants_cmp(const void *pa, const void *pb, void *arg)
     case TC_PENDING:
         c = int_cmp(a->pending, b->pending);
         break;
+    case TC_CPU: /* by share of quota, then by usage */
+        c = int_cmp(tenants_permille(a->cpu_used, a->cpu_hard),
+                    tenants_permille(b->cpu_used, b->cpu_hard));
+        if (c == 0) {
+            c = int_cmp(a->cpu_used, b->cpu_used);
+        }
+        break;
+    case TC_MEM:
+        c = int_cmp(tenants_permille(a->mem_used, a->mem_hard),
+                    tenants_permille(b->mem_used, b->mem_hard));
+        if (c == 0) {
+            c = int_cmp(a->mem_used, b->mem_used);
+        }
+        break;
     case TC_AGE:
         c = int_cmp(b->created, a->created);
         break;
@@ -117,7 +147,8 @@ static bool tenants_stale(const struct view *v, const struct view_ctx *ctx)
     const struct store_table *t = ctx->store->tables;
 
     return !st->built || st->pod_gen != t[STORE_POD].gen || st->ns_gen != t[STORE_NAMESPACE].gen ||
-           st->deploy_gen != t[STORE_DEPLOYMENT].gen || st->sts_gen != t[STORE_STATEFULSET].gen;
+           st->deploy_gen != t[STORE_DEPLOYMENT].gen || st->sts_gen != t[STORE_STATEFULSET].gen ||
+           st->metrics_gen != t[STORE_POD_METRICS].gen || st->quota_gen != t[STORE_QUOTA].gen;
 }
 
 /* The row of `tenant`, or NULL when it is not one of the rows (out of the view's scope). */
@@ -159,6 +190,47 @@ static void tenants_count_apps(struct tenants_state *st, const struct view_ctx *
         }
     }
     free(refs);
+}
+
+/* Adds `v` (>= 0) to a sum that is -1 until its first term. */
+static void tenants_add(int64_t *sum, int64_t v)
+{
+    if (v >= 0) {
+        *sum = *sum < 0 ? v : *sum + v;
+    }
+}
+
+/* CPU and memory: the pods' usage and the namespaces' quotas, summed per tenant. */
+static void tenants_sum_usage(struct tenants_state *st, const struct view_ctx *ctx)
+{
+    struct access_cursor cur;
+    const struct store_row *r;
+    const char *tenant;
+
+    for (size_t i = 0; i < st->count; i++) {
+        st->rows[i].cpu_used = st->rows[i].mem_used = -1;
+        st->rows[i].cpu_hard = st->rows[i].mem_hard = -1;
+    }
+    access_rows(ctx->access, STORE_POD_METRICS, &cur);
+    while ((r = access_next(&cur, &tenant)) != NULL) {
+        const struct k8s_metrics *m = (const struct k8s_metrics *)r;
+        struct tenant_row *t = tenants_find(st, tenant);
+
+        if (t != NULL) {
+            tenants_add(&t->cpu_used, m->cpu_m);
+            tenants_add(&t->mem_used, m->mem_b);
+        }
+    }
+    access_rows(ctx->access, STORE_QUOTA, &cur);
+    while ((r = access_next(&cur, &tenant)) != NULL) {
+        const struct k8s_quota *q = (const struct k8s_quota *)r;
+        struct tenant_row *t = tenants_find(st, tenant);
+
+        if (t != NULL) {
+            tenants_add(&t->cpu_hard, q->cpu_hard);
+            tenants_add(&t->mem_hard, q->mem_hard);
+        }
+    }
 }
 
 static void tenants_rebuild(struct view *v, const struct view_ctx *ctx)
@@ -230,11 +302,14 @@ static void tenants_rebuild(struct view *v, const struct view_ctx *ctx)
         }
     }
     tenants_count_apps(st, ctx);
+    tenants_sum_usage(st, ctx);
     qsort_r(st->rows, st->count, sizeof *st->rows, tenants_cmp, v);
     st->pod_gen = pt->gen;
     st->ns_gen = nt->gen;
     st->deploy_gen = ctx->store->tables[STORE_DEPLOYMENT].gen;
     st->sts_gen = ctx->store->tables[STORE_STATEFULSET].gen;
+    st->metrics_gen = ctx->store->tables[STORE_POD_METRICS].gen;
+    st->quota_gen = ctx->store->tables[STORE_QUOTA].gen;
     st->built = true;
 }
 
@@ -255,6 +330,35 @@ static size_t tenants_count(const struct view *v)
     const struct tenants_state *st = v->state;
 
     return st->count;
+}
+
+/* "used/quota": "1.25/8", "12Gi/32Gi"; "n/a" for usage without metrics, "-" for no quota.
+ * Warns at 80 % of quota, critical at 95 %. */
+static enum view_tone tenants_usage(int64_t used, int64_t hard, char *(*fmt)(int64_t, char *,
+                                                                             size_t),
+                                   char *buf, size_t size)
+{
+    char u[32] = "n/a", h[32] = "-";
+    int64_t pm = tenants_permille(used, hard);
+
+    if (used >= 0) {
+        fmt(used, u, sizeof u);
+    }
+    if (hard >= 0) {
+        fmt(hard, h, sizeof h);
+    }
+    if (used < 0 && hard < 0) {
+        snprintf(buf, size, "n/a");
+        return TONE_DIM;
+    }
+    snprintf(buf, size, "%s/%s", u, h);
+    if (pm >= 950) {
+        return TONE_CRIT;
+    }
+    if (pm >= 800) {
+        return TONE_WARN;
+    }
+    return used < 0 ? TONE_DIM : TONE_NORMAL;
 }
 
 static enum view_tone tenants_cell(const struct view *v, const struct view_ctx *ctx, size_t row,
@@ -285,6 +389,10 @@ static enum view_tone tenants_cell(const struct view *v, const struct view_ctx *
     case TC_PENDING:
         snprintf(buf, size, "%d", t->pending);
         return t->pending > 0 ? TONE_PENDING : TONE_DIM;
+    case TC_CPU:
+        return tenants_usage(t->cpu_used, t->cpu_hard, k8s_fmt_cpu, buf, size);
+    case TC_MEM:
+        return tenants_usage(t->mem_used, t->mem_hard, k8s_fmt_mem, buf, size);
     case TC_AGE:
         if (t->created == 0) {
             snprintf(buf, size, "<unknown>");

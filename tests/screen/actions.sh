@@ -9,16 +9,6 @@ start_sim --pods 200 --tenants 5 --seed 21 --churn 0 --forbid-namespace skat
 export XDG_CONFIG_HOME="$WORK/config" XDG_STATE_HOME="$WORK/state"
 AUDIT="$XDG_STATE_HOME/govconsole/audit.log"
 
-# Waits until the screen holds a fixed string (default 10 s).
-wait_fixed() { # string [seconds]
-    local end=$((SECONDS + ${2:-10}))
-    while [ $SECONDS -lt $end ]; do
-        screen | grep -Fq -- "$1" && return 0
-        sleep 0.1
-    done
-    return 1
-}
-
 # Waits until a command succeeds (default 20 s).
 wait_until() { # seconds command...
     local end=$((SECONDS + $1))

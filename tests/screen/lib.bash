@@ -100,6 +100,16 @@ sim_post() { curl -s --max-time 30 -X POST "$SIM_URL$1" >/dev/null; }
 # Is the process running? A zombie counts as gone (a container's init may never reap it).
 alive() { [ -n "$1" ] && [ -e "/proc/$1" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
 
+# Waits until the screen shows a fixed string (default 10 s).
+wait_fixed() { # string [seconds]
+    local end=$((SECONDS + ${2:-10}))
+    while [ $SECONDS -lt $end ]; do
+        screen | grep -Fq -- "$1" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
 # Waits until the screen no longer matches (default 5 s).
 wait_gone() { # regex [seconds]
     local end=$((SECONDS + ${2:-5}))

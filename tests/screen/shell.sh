@@ -63,7 +63,14 @@ else
 fi
 [ "$first" != "" ] && ok "sorted rows are shown" || not_ok "sorted rows are shown"
 keys '>'
-check "> moves the sort to the next column" wait_for 'AGE↑'
+check "> moves the sort to the next column" wait_for 'CPU↑'
+keys C
+check "C again sorts by CPU, highest first" wait_for 'CPU↓'
+if screen | sed -n 4p | grep -Eq ' [0-9]+(\.[0-9])?m? +[0-9]+(\.[0-9])?[MG]i +[0-9]+[smhd]'; then
+    ok "the busiest pod shows CPU and memory from metrics.k8s.io"
+else
+    not_ok "the busiest pod shows CPU and memory from metrics.k8s.io" "$(screen | sed -n 3,5p)"
+fi
 
 # Help overlay, generated from the keymap of this view.
 keys '?'
@@ -102,6 +109,12 @@ others=$(screen | sed -n '4,$p' | awk '$1 == "dmi" && index($3, "'"$app"'-") != 
 [ "$npods" -gt 0 ] && [ "$shown" -eq "$npods" ] && [ "$others" -eq 0 ] &&
     ok "every pod on screen belongs to $app ($shown rows)" ||
     not_ok "every pod on screen belongs to $app ($shown rows, $others others)" "$(screen)"
+# ... > logs: the selected pod's log, then back to the same pods.
+pod=$(screen | sed -n 4p | awk '{print $3}')
+keys l
+check "l on $pod opens its log" wait_fixed "logs $app_ns/$pod/"
+keys q
+check "q closes the log and returns to $app's pods" wait_for "tenants > dmi > apps > $app > pods\(.*\)\[$npods\]"
 keys Escape
 check "Esc returns to the apps" wait_for "tenants > dmi > apps\\(dmi\\)\\[$napps\\]"
 check "  ... with the same app selected" wait_for "row 2 of $napps"

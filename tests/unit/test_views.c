@@ -150,6 +150,8 @@ static int setup(void **state)
     store_set_free(&S, STORE_NAMESPACE, k8s_namespace_free);
     store_set_free(&S, STORE_DEPLOYMENT, k8s_workload_free);
     store_set_free(&S, STORE_STATEFULSET, k8s_workload_free);
+    store_set_free(&S, STORE_POD_METRICS, k8s_metrics_free);
+    store_set_free(&S, STORE_QUOTA, k8s_quota_free);
     ACC = access_new("tester", ACCESS_OPERATOR, NULL, false);
     access_bind(ACC, &S);
     add_ns("dmi", "dmi");
@@ -188,6 +190,18 @@ static void names(const struct view *v, char *out, size_t size, size_t col)
     }
 }
 
+/* The index of the column named `name`; fails the test when there is none. */
+static int column(const struct view *v, const char *name)
+{
+    for (size_t i = 0; i < v->ops->ncolumns; i++) {
+        if (strcmp(v->ops->columns[i].name, name) == 0) {
+            return (int)i;
+        }
+    }
+    fail_msg("no column %s in %s", name, v->ops->name);
+    return -1;
+}
+
 static void test_pods_default_order_and_scope(void **state)
 {
     struct view *v = view_new(registry_find("pods"));
@@ -217,23 +231,24 @@ static void test_pods_sort_numeric_and_stable(void **state)
     struct view *v = view_new(registry_find("pods"));
     struct view_ctx ctx = {&S, 10000, &ALL, ACC};
     char buf[256];
+    int restarts = column(v, "RESTARTS"), age = column(v, "AGE");
 
     (void)state;
     v->ops->rebuild(v, &ctx);
-    /* RESTARTS (column 5): numeric, so 2 < 10; ties keep the default order. */
-    v->sort_col = 5;
+    /* RESTARTS: numeric, so 2 < 10; ties keep the default order. */
+    v->sort_col = restarts;
     v->sort_desc = false;
-    v->ops->sort(v, 5, false);
+    v->ops->sort(v, (size_t)restarts, false);
     names(v, buf, sizeof buf, 2);
     assert_string_equal(buf, "m coredns c z a b");
     v->sort_desc = true;
-    v->ops->sort(v, 5, true);
+    v->ops->sort(v, (size_t)restarts, true);
     names(v, buf, sizeof buf, 2);
     assert_string_equal(buf, "a b c z m coredns"); /* ties stay in the default order */
-    /* AGE (column 6): youngest first. */
-    v->sort_col = 6;
+    /* AGE: youngest first. */
+    v->sort_col = age;
     v->sort_desc = false;
-    v->ops->sort(v, 6, false);
+    v->ops->sort(v, (size_t)age, false);
     names(v, buf, sizeof buf, 2);
     assert_string_equal(buf, "b m a c z coredns");
     /* A rebuild keeps the chosen order. */
@@ -516,6 +531,148 @@ static void test_views_follow_access_scope(void **state)
     store_commit(&S);
 }
 
+static void add_metrics(const char *ns, const char *name, int64_t cpu_m, int64_t mem_b)
+{
+    struct k8s_metrics *m = xcalloc(1, sizeof *m);
+    char key[K8S_METRICS_KEY_MAX];
+
+    m->row.uid = xstrdup(k8s_pod_metrics_key(ns, name, key, sizeof key));
+    m->ns = xstrdup(ns);
+    m->name = xstrdup(name);
+    m->cpu_m = cpu_m;
+    m->mem_b = mem_b;
+    store_put(store_table(&S, STORE_POD_METRICS), &m->row);
+}
+
+static void add_quota(const char *ns, int64_t cpu_hard, int64_t mem_hard)
+{
+    struct k8s_quota *q = xcalloc(1, sizeof *q);
+
+    q->row.uid = xasprintf("quota-%s", ns);
+    q->ns = xstrdup(ns);
+    q->name = xstrdup("compute");
+    q->cpu_hard = cpu_hard;
+    q->mem_hard = mem_hard;
+    q->cpu_used = q->mem_used = q->pods_hard = q->pods_used = -1;
+    store_put(store_table(&S, STORE_QUOTA), &q->row);
+}
+
+/* The cell of the row whose NAME cell is `name`, and its tone. */
+static enum view_tone cell_of(const struct view *v, const char *name, const char *col,
+                              char *out, size_t size)
+{
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC};
+    int name_col = column(v, "NAME"), c = column(v, col);
+
+    for (size_t i = 0; i < v->ops->count(v); i++) {
+        char cell[128];
+
+        v->ops->cell(v, &ctx, i, (size_t)name_col, cell, sizeof cell);
+        if (strcmp(cell, name) == 0) {
+            return v->ops->cell(v, &ctx, i, (size_t)c, out, size);
+        }
+    }
+    fail_msg("no row %s in %s", name, v->ops->name);
+    return TONE_NORMAL;
+}
+
+/* CPU and memory: "n/a" with no metrics at all; a pod's usage by its ns/name; "-" for a pod
+ * without a sample once others have one; per tenant, usage summed against the quotas summed,
+ * warning at 80 % and critical at 95 %; a metrics poll alone refreshes the rows. */
+static void test_usage_columns(void **state)
+{
+    struct view *pods = view_new(registry_find("pods"));
+    struct view *tenants = view_new(registry_find("tenants"));
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC};
+    char buf[256];
+    int cpu;
+
+    (void)state;
+    pods->ops->rebuild(pods, &ctx);
+    tenants->ops->rebuild(tenants, &ctx);
+    assert_int_equal(cell_of(pods, "a", "CPU", buf, sizeof buf), TONE_DIM);
+    assert_string_equal(buf, "n/a");
+    cell_of(pods, "a", "MEM", buf, sizeof buf);
+    assert_string_equal(buf, "n/a");
+    cell_of(tenants, "dmi", "CPU/QUOTA", buf, sizeof buf);
+    assert_string_equal(buf, "n/a");
+
+    add_quota("dmi", 2000, (int64_t)4 << 30);
+    add_quota("dmi-sandbox", 500, -1);
+    add_metrics("dmi", "a", 250, (int64_t)128 << 20);
+    add_metrics("dmi", "c", 1250, (int64_t)1 << 30);
+    add_metrics("skat", "b", 100, (int64_t)64 << 20);
+    store_commit(&S);
+    assert_true(pods->ops->stale(pods, &ctx));
+    assert_true(tenants->ops->stale(tenants, &ctx));
+    pods->ops->rebuild(pods, &ctx);
+    tenants->ops->rebuild(tenants, &ctx);
+    assert_int_equal(cell_of(pods, "a", "CPU", buf, sizeof buf), TONE_NORMAL);
+    assert_string_equal(buf, "250m");
+    cell_of(pods, "a", "MEM", buf, sizeof buf);
+    assert_string_equal(buf, "128Mi");
+    cell_of(pods, "c", "CPU", buf, sizeof buf);
+    assert_string_equal(buf, "1.3");
+    assert_int_equal(cell_of(pods, "m", "CPU", buf, sizeof buf), TONE_DIM);
+    assert_string_equal(buf, "-");
+    /* dmi: 1500m of 2500m (60 %), 1152Mi of 4Gi */
+    assert_int_equal(cell_of(tenants, "dmi", "CPU/QUOTA", buf, sizeof buf), TONE_NORMAL);
+    assert_string_equal(buf, "1.5/2.5");
+    cell_of(tenants, "dmi", "MEM/QUOTA", buf, sizeof buf);
+    assert_string_equal(buf, "1.1Gi/4Gi");
+    /* skat: usage, no quota */
+    assert_int_equal(cell_of(tenants, "skat", "CPU/QUOTA", buf, sizeof buf), TONE_NORMAL);
+    assert_string_equal(buf, "100m/-");
+
+    /* A poll that moves usage alone: dmi at 84 % warns, then at 96 % is critical. */
+    add_metrics("dmi", "c", 1850, (int64_t)1 << 30);
+    store_commit(&S);
+    assert_true(pods->ops->stale(pods, &ctx));
+    pods->ops->rebuild(pods, &ctx);
+    tenants->ops->rebuild(tenants, &ctx);
+    cell_of(pods, "c", "CPU", buf, sizeof buf);
+    assert_string_equal(buf, "1.9");
+    assert_int_equal(cell_of(tenants, "dmi", "CPU/QUOTA", buf, sizeof buf), TONE_WARN);
+    add_metrics("dmi", "c", 2150, (int64_t)1 << 30);
+    store_commit(&S);
+    tenants->ops->rebuild(tenants, &ctx);
+    assert_int_equal(cell_of(tenants, "dmi", "CPU/QUOTA", buf, sizeof buf), TONE_CRIT);
+
+    /* Sorting by CPU: numeric, descending puts pods without a sample last; a poll re-sorts. */
+    cpu = column(pods, "CPU");
+    pods->sort_col = cpu;
+    pods->sort_desc = true;
+    pods->ops->sort(pods, (size_t)cpu, true);
+    names(pods, buf, sizeof buf, (size_t)column(pods, "NAME"));
+    assert_string_equal(buf, "c a b z m coredns");
+    add_metrics("dmi", "z", 5000, (int64_t)1 << 20);
+    store_commit(&S);
+    pods->ops->rebuild(pods, &ctx);
+    names(pods, buf, sizeof buf, (size_t)column(pods, "NAME"));
+    assert_string_equal(buf, "z c a b m coredns");
+
+    /* A tenant-scoped session sums only its own tenant's rows. */
+    {
+        const char *only[] = {"skat", NULL};
+        struct access *acc = access_new("cust", ACCESS_VIEWER, only, false);
+        struct view_ctx sctx = {&S, 10000, &ALL, acc};
+
+        access_bind(acc, &S);
+        tenants->ops->rebuild(tenants, &sctx);
+        assert_int_equal(tenants->ops->count(tenants), 1);
+        tenants->ops->cell(tenants, &sctx, 0, (size_t)column(tenants, "CPU/QUOTA"), buf,
+                           sizeof buf);
+        assert_string_equal(buf, "100m/-");
+        access_free(acc);
+    }
+
+    view_free(pods);
+    view_free(tenants);
+    store_clear(store_table(&S, STORE_POD_METRICS));
+    store_clear(store_table(&S, STORE_QUOTA));
+    store_commit(&S);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -526,6 +683,7 @@ int main(void)
         cmocka_unit_test(test_apps_rows),
         cmocka_unit_test(test_apps_scope_and_enter),
         cmocka_unit_test(test_views_follow_access_scope),
+        cmocka_unit_test(test_usage_columns),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
