@@ -51,6 +51,7 @@ struct pager {
     bool wrap;
     bool follow;    /* stuck to the bottom now */
     bool follow_on; /* the caller asked for following */
+    bool streamed;  /* a followed text (a log): when not following, it is "paused" */
     int rows, cols;
     int norm_cols; /* the width top.off was last aligned to */
     uint64_t gen;  /* bumped whenever the text changes */
@@ -594,6 +595,7 @@ static void pager_at_bottom_check(struct pager *p)
 
 void pager_set_follow(struct pager *p, bool on)
 {
+    p->streamed = p->streamed || on;
     p->follow_on = on;
     p->follow = on;
     pager_clamp(p);
@@ -1228,7 +1230,7 @@ static void pager_draw_title(struct pager *p, WINDOW *w, int y, int x, int width
     char *left;
 
     snprintf(right, sizeof right, " L %zu/%zu  %d%%  %s%s ", top, p->nlines, pct,
-             p->wrap ? "wrap" : "nowrap", p->follow ? "  follow" : "");
+             p->wrap ? "wrap" : "nowrap", p->follow ? "  follow" : p->streamed ? "  paused" : "");
     rw = screen_text_width(right);
     if (rw > width - 8) {
         /* Narrow: the position alone. */

@@ -51,6 +51,22 @@ if [ -n "$n1" ] && [ -n "$n2" ] && [ "$n2" -gt "$n1" ]; then
 else
     not_ok "following adds lines ($n1 -> $n2)" "$(screen | sed -n 1,3p)"
 fi
+# F pauses: the lines stay where they are while the stream goes on; F again follows.
+keys F
+check "F pauses the log (the title says so)" wait_fixed '  paused'
+top1=$(screen | sed -n 3p)
+sleep 2
+top2=$(screen | sed -n 3p)
+n3=$(pager_total)
+[ "$top1" = "$top2" ] && [ -n "$n3" ] && [ "$n3" -gt "$n2" ] &&
+    ok "paused: the screen holds while lines keep arriving ($n2 -> $n3)" ||
+    not_ok "paused: the screen holds while lines keep arriving ($n2 -> $n3)" "$top1 / $top2"
+keys F
+check "F again follows" wait_fixed '  follow'
+keys w
+check "w turns wrapping off" wait_fixed 'nowrap'
+keys w
+check "w again wraps" wait_gone 'nowrap'
 
 # Control characters: some log lines colour WARN/ERROR with ESC [..m, set the window title
 # with an OSC ending in BEL; the screen must show them defused and the terminal never get them.
