@@ -1194,17 +1194,30 @@ static void app_delete_ask(struct app *a)
 {
     struct frame *f = app_top(a);
     size_t n = table_count(&f->table, f->view);
-    char *path = NULL, *name = NULL, *what, *msg;
+    char *path = NULL, *name = NULL, *uid = NULL, *what, *msg, *body;
 
     if (n == 0 || f->view->ops->delete_target == NULL) {
         app_flash(a, true, "nothing to delete here");
         return;
     }
     if (!f->view->ops->delete_target(f->view, table_row(&f->table, f->table.sel), &path,
-                                     &name)) {
+                                     &name, &uid)) {
         app_flash(a, true, "this object cannot be deleted from here");
         return;
     }
+    /* kubectl's DeleteOptions, plus the uid the user saw: a pod recreated under the same name
+     * while the dialog was open (a StatefulSet's) answers 409 instead of going too. */
+    if (uid != NULL && uid[0] != '\0' && strlen(uid) < 64 &&
+        strspn(uid, "0123456789abcdefABCDEF-") == strlen(uid)) {
+        body = xasprintf("{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\","
+                         "\"propagationPolicy\":\"Background\","
+                         "\"preconditions\":{\"uid\":\"%s\"}}",
+                         uid);
+    } else {
+        body = xstrdup("{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\","
+                       "\"propagationPolicy\":\"Background\"}");
+    }
+    free(uid);
     {
         /* "/api/v1/namespaces/NS/pods/NAME" reads as "NS/pods/NAME". */
         const char *ns = strstr(path, "/namespaces/");
@@ -1216,10 +1229,13 @@ static void app_delete_ask(struct app *a)
         free(path);
         free(name);
         free(what);
+        free(body);
         return;
     }
     msg = xasprintf("Delete %s? This cannot be undone. Type the name to confirm.", what);
-    app_mutation_ask(a, app_mutation_new(a, "delete", "deleted", "DELETE", path, NULL, NULL, what),
+    app_mutation_ask(a,
+                     app_mutation_new(a, "delete", "deleted", "DELETE", path, body,
+                                      "application/json", what),
                      "Delete", msg, "Delete", name);
     free(msg);
     free(name);

@@ -398,17 +398,18 @@ static char *pods_object_path(const struct view *v, size_t row)
     return xasprintf("/api/v1/namespaces/%s/pods/%s", p->ns, p->name);
 }
 
-static bool pods_delete_target(const struct view *v, size_t row, char **path, char **name)
+static bool pods_delete_target(const struct view *v, size_t row, char **path, char **name,
+                               char **uid)
 {
     const struct pods_state *st = v->state;
+    const struct k8s_pod *p = st->rows[row].pod;
 
     *path = pods_object_path(v, row);
-    *name = xstrdup(st->rows[row].pod->name);
     if (*path == NULL) {
-        free(*name);
-        *name = NULL;
         return false;
     }
+    *name = xstrdup(p->name);
+    *uid = p->row.uid != NULL ? xstrdup(p->row.uid) : NULL;
     return true;
 }
 

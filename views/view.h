@@ -100,9 +100,12 @@ struct view_ops {
      * object as YAML. */
     char *(*describe)(const struct view *v, const struct view_ctx *ctx, size_t row,
                       const char *json, size_t len);
-    /* Optional: what Ctrl-D deletes: the object's API path and its name (both caller frees);
-     * false if the row cannot be deleted. */
-    bool (*delete_target)(const struct view *v, size_t row, char **path, char **name);
+    /* Optional: what Ctrl-D deletes: the object's API path, its name and its uid (all caller
+     * frees; *uid NULL when unknown), the uid becoming the delete's precondition so that an
+     * object recreated under the same name meanwhile is not the one deleted; false if the
+     * row cannot be deleted. */
+    bool (*delete_target)(const struct view *v, size_t row, char **path, char **name,
+                          char **uid);
     /* Optional: the pod whose log `l` shows for the row (for an app: one of its pods). Sets
      * *ns and *pod (valid names) and *containers (the pod's container names joined by ',',
      * the default first; NULL when unknown), all caller frees; false if there is none. */

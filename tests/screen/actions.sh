@@ -164,6 +164,39 @@ keys y
 check "a 403 shows the API's Status message" wait_fixed "scale deployment skat/$fapp to 7: HTTP 403: deployments.apps \"$fapp\" is forbidden: User"
 now=$(sim_get /apis/apps/v1/deployments | jq -r --arg n "$fapp" '.items[] | select(.metadata.namespace == "skat" and .metadata.name == $n) | .spec.replicas')
 [ "$now" = "$freps" ] && ok "the forbidden deployment keeps $freps replicas" || not_ok "the forbidden deployment keeps $freps replicas ($now)"
+
+# Delete: Ctrl-D, the name typed; the pod goes and its Deployment replaces it.
+keys Escape : pods Enter
+wait_for 'pods\(all\)' >/dev/null
+dpod=$(app_pods dmi "$app" | head -n 1)
+keys / "^dmi +dmi +$dpod " Enter
+check "the filter selects $dpod" wait_for 'pods\(all\)\[1\]'
+keys C-d
+check "Ctrl-D asks for the name of $dpod" wait_fixed "Delete dmi/pods/$dpod?"
+keys "$dpod" Enter
+check "the name typed deletes it: the result is shown" wait_fixed "deleted dmi/pods/$dpod"
+pod_state() { sim_get "/api/v1/namespaces/$1/pods/$2" | jq -r 'if .kind == "Pod" then (.metadata.uid + " " + (if .metadata.deletionTimestamp then "deleting" else "live" end)) else "gone" end'; }
+dgone() { [ "$(pod_state dmi "$dpod" | awk '{print $NF}')" != live ]; }
+check "the API has $dpod deleted or terminating" wait_until 10 dgone
+dreplaced() { [ "$(app_pods dmi "$app" | grep -vxF -- "$dpod" | wc -l)" -eq "$want" ]; }
+check "its Deployment replaces it: $want pods again besides $dpod" wait_until 20 dreplaced
+
+# A StatefulSet pod recreated under its name while the dialog is open is not deleted: the
+# delete carries the uid the user saw, and the API's 409 is shown.
+spod=obs-db-0
+read -r suid _ <<<"$(pod_state dmi $spod)"
+keys Escape / "^dmi +dmi +$spod " Enter
+wait_for 'pods\(all\)\[1\]' >/dev/null
+keys C-d
+check "Ctrl-D asks for the name of $spod" wait_fixed "Delete dmi/pods/$spod?"
+curl -s -o /dev/null -X DELETE "$SIM_URL/api/v1/namespaces/dmi/pods/$spod?gracePeriodSeconds=0"
+recreated() { read -r u st <<<"$(pod_state dmi $spod)"; [ "$st" = live ] && [ "$u" != "$suid" ]; }
+check "meanwhile $spod is deleted and recreated with a new uid" wait_until 20 recreated
+read -r suid2 _ <<<"$(pod_state dmi $spod)"
+keys "$spod" Enter
+check "the API's 409 Conflict is shown" wait_fixed "delete dmi/pods/$spod: HTTP 409: Operation cannot be fulfilled"
+[ "$(pod_state dmi $spod)" = "$suid2 live" ] && ok "the new $spod is untouched" ||
+    not_ok "the new $spod is untouched" "$(pod_state dmi $spod)"
 keys q q
 wait_exit 5 >/dev/null
 
@@ -174,6 +207,10 @@ if [ -f "$AUDIT" ]; then
         ok "the audit log has the scale with ok" || not_ok "the audit log has the scale with ok" "$(cat "$AUDIT")"
     grep -q "\"action\":\"scale\".*skat/$fapp.*\"result\":\"HTTP 403: .*forbidden" "$AUDIT" &&
         ok "the audit log has the 403 with its message" || not_ok "the audit log has the 403 with its message" "$(cat "$AUDIT")"
+    grep -q "\"action\":\"delete\".*\"target\":\"dmi/pods/$dpod\".*\"result\":\"ok\"" "$AUDIT" &&
+        ok "the audit log has the delete with ok" || not_ok "the audit log has the delete with ok" "$(cat "$AUDIT")"
+    grep -q "\"action\":\"delete\".*\"target\":\"dmi/pods/$spod\".*\"result\":\"HTTP 409: " "$AUDIT" &&
+        ok "the audit log has the 409" || not_ok "the audit log has the 409" "$(cat "$AUDIT")"
     [ "$(grep -c '"action":"\(restart\|scale\)"' "$AUDIT")" -eq 3 ] &&
         ok "one audit line a mutation sent, none for the cancelled ones" ||
         not_ok "one audit line a mutation sent, none for the cancelled ones" "$(cat "$AUDIT")"
