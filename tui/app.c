@@ -1730,7 +1730,19 @@ static void app_draw_header(struct app *a, int cols)
              k8s_client_server(a->k8s) ? k8s_client_server(a->k8s) : "-", scope,
              access_readonly(a->opts.access) ? "  [read-only]" : "");
     source_health_describe(h, health, sizeof health);
-    snprintf(right, sizeof right, " kubernetes: %s ", health);
+    /* Why CPU and MEM read n/a: no metrics-server, or one that fails. */
+    switch (k8s_client_metrics_state(a->k8s)) {
+    case K8S_METRICS_ABSENT:
+        snprintf(right, sizeof right, " kubernetes: %s  metrics: none ", health);
+        break;
+    case K8S_METRICS_FAILING:
+        snprintf(right, sizeof right, " kubernetes: %s  metrics: failing ", health);
+        break;
+    case K8S_METRICS_UNKNOWN:
+    case K8S_METRICS_OK:
+        snprintf(right, sizeof right, " kubernetes: %s ", health);
+        break;
+    }
     rw = screen_text_width(right);
     if (rw > cols / 2) {
         rw = cols / 2;

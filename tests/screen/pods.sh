@@ -44,4 +44,17 @@ check "back to 160x40 the table returns" wait_for "pods\(all\)\[$after_total\]"
 keys q
 status=$(wait_exit 5); [ "$status" = 0 ] || screen | tail -5
 [ "$status" = 0 ] && ok "q exits with status 0" || not_ok "q exits with status 0 (got $status)"
+
+# Without a metrics-server: CPU and MEM read n/a, the header says why, and nothing fails.
+tm_kill
+kill "$SIM_PID" && wait "$SIM_PID" 2>/dev/null
+start_sim --pods 60 --tenants 3 --seed 11 --churn 0 --no-metrics
+rm -f "$WORK/exit"
+start_console 160 40 "$BIN/govconsole --kubeconfig $WORK/kubeconfig"
+check "without metrics.k8s.io the header says 'metrics: none'" wait_for 'kubernetes: connected  metrics: none'
+check "the pods' CPU and MEM read n/a" wait_for '^dmi .* n/a +n/a +[0-9]+[smhd] '
+keys : tenants Enter
+check "the tenants' usage reads n/a against their quota" wait_for ' n/a/[0-9.]+ +n/a/[0-9.]+[MG]i '
+keys q
+[ "$(wait_exit 5)" = 0 ] && ok "q exits with status 0" || not_ok "q exits with status 0"
 finish
