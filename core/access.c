@@ -383,6 +383,51 @@ bool access_ns_visible(struct access *a, const char *ns)
     return e != NULL && e->visible;
 }
 
+/* Is `tok` (len bytes) a namespace or a tenant this session may not see? */
+static bool access_token_hidden(struct access *a, const char *tok, size_t len)
+{
+    char name[64];
+
+    if (len == 0 || len >= sizeof name) {
+        return false;
+    }
+    memcpy(name, tok, len);
+    name[len] = '\0';
+    if (access_lookup(a, name) != NULL) {
+        return !access_ns_visible(a, name);
+    }
+    for (size_t i = 0; i < a->nindex; i++) {
+        const struct access_ns *e = &a->index[i];
+
+        if (e->ns != NULL && e->tenant != NULL && strcmp(e->tenant, name) == 0) {
+            return !e->visible;
+        }
+    }
+    return false;
+}
+
+const char *access_redact(struct access *a, const char *text)
+{
+    static const char withheld[] =
+        "an error about a namespace outside your scope (details withheld)";
+    const char *p = text;
+
+    if (a->tenants == NULL || text == NULL) {
+        return text;
+    }
+    access_index(a);
+    while (*p != '\0') {
+        size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789-");
+
+        if (n > 0 && access_token_hidden(a, p, n)) {
+            return withheld;
+        }
+        p += n;
+        p += strcspn(p, "abcdefghijklmnopqrstuvwxyz0123456789-");
+    }
+    return text;
+}
+
 /* Where a row of `kind` lives: its namespace (NULL for cluster-scoped rows). Every kind the
  * store holds is named here, so that a new kind cannot skip the scope check. */
 static const char *access_row_ns(enum store_kind kind, const struct store_row *r)

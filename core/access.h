@@ -87,6 +87,10 @@ void access_rows(struct access *a, enum store_kind kind, struct access_cursor *c
  * NULL when unknown). Rows are borrowed until store_commit(). */
 const struct store_row *access_next(struct access_cursor *c, const char **tenant);
 
+/* `text` (an error from a source), or, when it names a namespace or a tenant the session may
+ * not see, a fixed sentence saying details are withheld. Neither is to be freed. */
+const char *access_redact(struct access *a, const char *text);
+
 /* The row with `uid` if it exists and is in scope, else NULL. Borrowed until store_commit(). */
 const struct store_row *access_get(struct access *a, enum store_kind kind, const char *uid);
 

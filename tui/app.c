@@ -1729,7 +1729,13 @@ static void app_draw_header(struct app *a, int cols)
              ctxname ? ctxname : "-",
              k8s_client_server(a->k8s) ? k8s_client_server(a->k8s) : "-", scope,
              access_readonly(a->opts.access) ? "  [read-only]" : "");
-    source_health_describe(h, health, sizeof health);
+    {
+        /* A scoped session never reads another tenant's names in an error. */
+        struct source_health shown = *h;
+
+        shown.last_error = (char *)access_redact(a->opts.access, h->last_error);
+        source_health_describe(&shown, health, sizeof health);
+    }
     /* Why CPU and MEM read n/a: no metrics-server, or one that fails. */
     switch (k8s_client_metrics_state(a->k8s)) {
     case K8S_METRICS_ABSENT:
@@ -1824,7 +1830,8 @@ static void app_draw_status(struct app *a, int rows, int cols)
         return;
     }
     if (h->state == SOURCE_RETRYING && h->last_error != NULL) {
-        snprintf(line, sizeof line, " kubernetes: %s", h->last_error);
+        snprintf(line, sizeof line, " kubernetes: %s",
+                 access_redact(a->opts.access, h->last_error));
         screen_put(stdscr, rows - 1, 0, line, cols, false, screen_attr(THEME_FLASH_ERROR));
         return;
     }

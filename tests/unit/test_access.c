@@ -223,6 +223,37 @@ static void test_pattern_names_unlabelled_namespaces(void **state)
     access_free(a);
 }
 
+/* Errors from a source reach a scoped session only when they name nothing outside it. */
+static void test_errors_are_redacted_by_scope(void **state)
+{
+    const char *dmi[] = {"dmi", NULL};
+    struct access *all = access_new("op", ACCESS_OPERATOR, NULL, false);
+    struct access *one = access_new("cust", ACCESS_VIEWER, dmi, false);
+    const char *own = "pods \"a\" is forbidden: User \"x\" cannot get resource \"pods\" in "
+                      "the namespace \"dmi-sandbox\"";
+    const char *generic = "invalid JSON in pods watch: '[' or '{' expected near '<'";
+
+    (void)state;
+    access_bind(all, &S);
+    access_bind(one, &S);
+    /* Its own namespaces, or none at all: the text as it is. */
+    assert_ptr_equal(access_redact(one, own), own);
+    assert_ptr_equal(access_redact(one, generic), generic);
+    assert_null(access_redact(one, NULL));
+    /* Another tenant's namespace, an unlabelled namespace, another tenant's name: withheld. */
+    assert_non_null(strstr(access_redact(one, "pod skat/c: metadata.uid missing"), "withheld"));
+    assert_non_null(strstr(access_redact(one, "watch error 500: etcd: kube-system/d"), "withheld"));
+    access_map_namespace(one, "tax-prod", "tax");
+    assert_non_null(strstr(access_redact(one, "quota of tenant tax exceeded"), "withheld"));
+    /* A name that only contains a hidden one is not it. */
+    assert_string_equal(access_redact(one, "skattestyrelsen dmi"), "skattestyrelsen dmi");
+    /* Every tenant: never withheld. */
+    assert_string_equal(access_redact(all, "pod skat/c: metadata.uid missing"),
+                        "pod skat/c: metadata.uid missing");
+    access_free(all);
+    access_free(one);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -232,6 +263,7 @@ int main(void)
         cmocka_unit_test(test_override_assigns_namespace),
         cmocka_unit_test(test_check_refuses_by_reason),
         cmocka_unit_test(test_pattern_names_unlabelled_namespaces),
+        cmocka_unit_test(test_errors_are_redacted_by_scope),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
