@@ -52,9 +52,9 @@ int audit_append(const char *path, const struct audit_entry *e, char **err)
 
     gmtime_r(&now, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    j = json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}", "time", when, "user", e->user,
-                  "role", e->role, "tenant", e->tenant, "action", e->action, "target",
-                  e->target, "result", e->result);
+    j = json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}", "time", when, "user",
+                  e->user, "role", e->role, "tenant", e->tenant, "scope", e->scope, "action",
+                  e->action, "target", e->target, "result", e->result);
     line = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
     json_decref(j);
     audit_mkdirs(p);

@@ -6,7 +6,8 @@
 struct audit_entry {
     const char *user;
     const char *role;
-    const char *tenant;  /* scope, or NULL for all */
+    const char *tenant;  /* the tenant of the target, NULL when it has none */
+    const char *scope;   /* the session's tenant scope ("dmi"), NULL for every tenant */
     const char *action;  /* "delete", "restart", "scale" ... */
     const char *target;  /* "pods/dmi/forecast-api-7c9-abcde" */
     const char *result;  /* "ok", "refused: read-only", "HTTP 403: ..." */

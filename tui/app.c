@@ -1050,12 +1050,23 @@ static void app_pager_close(struct app *a)
 
 /* ---- delete with confirmation ----------------------------------------------------------- */
 
-static void app_audit(struct app *a, const char *action, const char *target, const char *result)
+static const char *app_path_ns(const char *path, char *buf, size_t size);
+
+/* One audit line for a mutation of the object at API `path`: its tenant is the object's
+ * (from its namespace), the session's scope beside it. */
+static void app_audit(struct app *a, const char *action, const char *path, const char *target,
+                      const char *result)
 {
     struct access *acc = a->opts.access;
-    struct audit_entry e = {access_user(acc), access_role_name(access_role(acc)),
+    char nsbuf[256];
+    const char *ns = path != NULL ? app_path_ns(path, nsbuf, sizeof nsbuf) : NULL;
+    struct audit_entry e = {access_user(acc),
+                            access_role_name(access_role(acc)),
+                            ns != NULL ? access_ns_tenant(acc, ns) : NULL,
                             access_all_tenants(acc) ? NULL : access_scope_text(acc),
-                            action, target, result};
+                            action,
+                            target,
+                            result};
     char *err = NULL;
 
     if (audit_append(a->opts.audit_path, &e, &err) != 0) {
@@ -1133,7 +1144,7 @@ static bool app_refuse(struct app *a, enum access_verb verb, const char *path, c
         return false;
     }
     result = xasprintf("refused: %s", why);
-    app_audit(a, access_verb_name(verb), what, result);
+    app_audit(a, access_verb_name(verb), path, what, result);
     free(result);
     return true;
 }
@@ -1163,12 +1174,12 @@ static void app_mutated(long status, const char *body, size_t len, const char *e
     }
     if (error == NULL && status >= 200 && status < 300) {
         app_flash(a, false, "%s %s", m->verb, m->what);
-        app_audit(a, m->action, m->what, "ok");
+        app_audit(a, m->action, m->path, m->what, "ok");
     } else {
         char *msg = k8s_error_text(status, body, len, error);
 
         app_flash(a, true, "%s %s: %s", m->action, m->what, msg);
-        app_audit(a, m->action, m->what, msg);
+        app_audit(a, m->action, m->path, m->what, msg);
         free(msg);
     }
     app_mutation_free(m);

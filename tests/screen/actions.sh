@@ -203,6 +203,9 @@ wait_exit 5 >/dev/null
 if [ -f "$AUDIT" ]; then
     grep -q "\"action\":\"restart\".*\"target\":\"deployment dmi/$app\".*\"result\":\"ok\"" "$AUDIT" &&
         ok "the audit log has the restart with ok" || not_ok "the audit log has the restart with ok" "$(cat "$AUDIT")"
+    grep -q "\"tenant\":\"dmi\",\"scope\":null,\"action\":\"restart\",\"target\":\"deployment dmi/$app\"" "$AUDIT" &&
+        ok "... naming the target's tenant (dmi) and the session's scope (every tenant: null)" ||
+        not_ok "... naming the target's tenant (dmi) and the session's scope (every tenant: null)" "$(cat "$AUDIT")"
     grep -q "\"action\":\"scale\".*\"target\":\"deployment dmi/$app to $want\".*\"result\":\"ok\"" "$AUDIT" &&
         ok "the audit log has the scale with ok" || not_ok "the audit log has the scale with ok" "$(cat "$AUDIT")"
     grep -q "\"action\":\"scale\".*skat/$fapp.*\"result\":\"HTTP 403: .*forbidden" "$AUDIT" &&
