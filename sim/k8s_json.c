@@ -1657,7 +1657,8 @@ static void pod_cells(struct jbuf *b, const struct world *w, const struct world_
         /* Containers are walked last to first, so the main container's reason wins. */
         if (a->has_sidecar && (v.sidecar_ready || p->state == POD_SIDECAR_NOT_READY)) {
             ready += v.sidecar_ready;
-        } else if (a->has_sidecar) {
+        } else if (a->has_sidecar && p->state != POD_PENDING) {
+            /* an unscheduled pod has no container statuses: its phase stays the reason */
             reason = p->state == POD_INIT ? "PodInitializing" : "ContainerCreating";
         }
         switch (p->state) {

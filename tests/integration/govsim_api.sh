@@ -504,6 +504,12 @@ check "govsim --churn 0 (mutations world) starts" start_sim E --port 0 --pods 40
 P=$E_PORT
 API="http://127.0.0.1:$P"
 
+# This world has an unscheduled pod with a sidecar: no container statuses, so kubectl's
+# STATUS is the phase, Pending, not the sidecar's ContainerCreating.
+get "$P" "/api/v1/pods" -H "Accept: $TABLE_ACCEPT" >/dev/null
+check "an unscheduled pod with a sidecar reads 0/2 Pending, as kubectl prints it" \
+    test "$(jget "$TMP/body" '",".join(sorted(set(r["cells"][1]+" "+r["cells"][2] for r in d["rows"] if r["cells"][6]=="<none>" and r["cells"][1].endswith("/2"))))')" = "0/2 Pending"
+
 # pods_of NS APP: "name uid phase ready deleting" of the app's pods, one a line, sorted.
 pods_of() {
     curl -s --max-time 10 "$API/api/v1/namespaces/$1/pods?labelSelector=app.kubernetes.io%2Fname%3D$2" |
