@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -489,8 +490,10 @@ static void desc_containers(struct desc_buf *b, size_t indent, const char *label
     }
 }
 
-/* A conditions table: Type Status (and Reason when `reasons`). */
-static void desc_conditions(struct desc_buf *b, const json_t *status, bool reasons)
+/* A conditions table: Type Status (and Reason when `reasons`). The Type cell (indent, type,
+ * padding) is at least `min_cell` wide: kubectl aligns it with the lines that follow. */
+static void desc_conditions(struct desc_buf *b, const json_t *status, bool reasons,
+                            size_t min_cell)
 {
     const json_t *conds = json_object_get(status, "conditions");
     size_t i, w = 4, ws = 6;
@@ -505,6 +508,9 @@ static void desc_conditions(struct desc_buf *b, const json_t *status, bool reaso
 
         w = n > w ? n : w;
         ws = m > ws ? m : ws;
+    }
+    if (min_cell > w + 4) {
+        w = min_cell - 4;
     }
     desc_raw(b, "Conditions:\n", 12);
     if (reasons) {
@@ -640,16 +646,19 @@ static char *desc_event_age(const struct k8s_event *e, int64_t now)
     return xstrdup(k8s_fmt_age(now - (e->first != 0 ? e->first : e->last), a, sizeof a));
 }
 
-/* The Events table (rows are already sanitized in the store). */
+/* The Events table (rows are already sanitized in the store). Without events, "Events:" and
+ * its padding take `none_cell` columns (at least 9) before "<none>". */
 static void desc_events(struct desc_buf *b, const struct k8s_event *const *events, size_t n,
-                        int64_t now)
+                        int64_t now, size_t none_cell)
 {
     const struct k8s_event **sorted;
     char **ages;
     size_t wt = 4, wr = 6, wa = 3, wf = 4;
 
     if (n == 0) {
-        desc_raw(b, "Events:  <none>\n", 16);
+        desc_raw(b, "Events:", 7);
+        desc_spaces(b, none_cell > 9 ? none_cell - 7 : 2);
+        desc_raw(b, "<none>\n", 7);
         return;
     }
     sorted = xcalloc(n, sizeof *sorted);
@@ -791,14 +800,14 @@ char *k8s_describe_pod(const char *json, size_t len, const struct k8s_event *con
     desc_containers(&b, 0, "Init Containers", spec, "initContainers", status,
                     "initContainerStatuses");
     desc_containers(&b, 0, "Containers", spec, "containers", status, "containerStatuses");
-    desc_conditions(&b, status, false);
+    desc_conditions(&b, status, false, 0);
     desc_volumes(&b, 0, spec);
     desc_line(&b, 0, DESC_W_TOP, "QoS Class", "%s", desc_or(desc_str(status, "qosClass"), ""));
     s = desc_map_inline(desc_obj(spec, "nodeSelector"));
     desc_line(&b, 0, DESC_W_TOP, "Node-Selectors", "%s", s);
     free(s);
     desc_tolerations(&b, spec);
-    desc_events(&b, events, nevents, now);
+    desc_events(&b, events, nevents, now, 0);
     json_decref(root);
     return desc_finish(&b);
 }
@@ -830,8 +839,110 @@ static char *desc_intstr(const json_t *obj, const char *key, const char *dflt)
     return s != NULL ? s : xstrdup(dflt);
 }
 
-char *k8s_describe_workload(const char *json, size_t len, const struct k8s_event *const *events,
-                            size_t nevents, int64_t now)
+/* A Deployment's revision: its deployment.kubernetes.io/revision annotation, 0 if absent or
+ * not a positive number. */
+static int64_t desc_revision(const json_t *meta)
+{
+    const char *s =
+        desc_str(desc_obj(meta, "annotations"), "deployment.kubernetes.io/revision");
+    int64_t v = 0;
+
+    if (s == NULL) {
+        return 0;
+    }
+    for (; *s >= '0' && *s <= '9'; s++) {
+        if (v > (INT64_MAX - 9) / 10) {
+            return 0;
+        }
+        v = v * 10 + (*s - '0');
+    }
+    return *s == '\0' ? v : 0;
+}
+
+/* kubectl's ReplicaSetsByCreationTimestamp: oldest first, names break ties. */
+static int desc_rs_cmp(const void *pa, const void *pb)
+{
+    const struct k8s_replicaset *a = *(const struct k8s_replicaset *const *)pa;
+    const struct k8s_replicaset *b = *(const struct k8s_replicaset *const *)pb;
+
+    if (a->created != b->created) {
+        return a->created < b->created ? -1 : 1;
+    }
+    return strcmp(desc_or(a->name, ""), desc_or(b->name, ""));
+}
+
+/* "NAME (CURRENT/DESIRED replicas created)" for each, joined by ", "; "<none>" for none. */
+static void desc_rs_list(struct desc_buf *b, const struct k8s_replicaset *const *rs, size_t n)
+{
+    if (n == 0) {
+        desc_raw(b, "<none>", 6);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char *item = xasprintf("%s%s (%d/%d replicas created)", i > 0 ? ", " : "",
+                               desc_or(rs[i]->name, ""), (int)rs[i]->current,
+                               (int)rs[i]->desired);
+
+        desc_clean(b, item);
+        free(item);
+    }
+}
+
+/* OldReplicaSets and NewReplicaSet, the label cells `cell` (at least 17) wide. The new one has the
+ * Deployment's revision (without one, the highest); kubectl takes the oldest if several do. */
+static void desc_replicasets(struct desc_buf *b, const json_t *meta, size_t cell,
+                             const struct k8s_replicaset *const *rs, size_t nrs)
+{
+    const struct k8s_replicaset **sorted = xcalloc(nrs + 1, sizeof *sorted);
+    const struct k8s_replicaset *newest = NULL;
+    int64_t rev = desc_revision(meta);
+    size_t nold = 0;
+
+    if (nrs > 0) {
+        memcpy(sorted, rs, nrs * sizeof *sorted);
+        qsort(sorted, nrs, sizeof *sorted, desc_rs_cmp);
+    }
+    for (size_t i = 0; i < nrs; i++) {
+        if (rev > 0 ? sorted[i]->revision == rev && newest == NULL
+                    : sorted[i]->revision > 0 &&
+                          (newest == NULL || sorted[i]->revision > newest->revision)) {
+            newest = sorted[i];
+        }
+    }
+    for (size_t i = 0; i < nrs; i++) {
+        if (sorted[i] != newest) {
+            sorted[nold++] = sorted[i];
+        }
+    }
+    desc_raw(b, "OldReplicaSets:", 15);
+    desc_spaces(b, cell - 15);
+    desc_rs_list(b, sorted, nold);
+    desc_raw(b, "\nNewReplicaSet:", 15);
+    desc_spaces(b, cell - 14);
+    desc_rs_list(b, &newest, newest != NULL);
+    desc_raw(b, "\n", 1);
+    free(sorted);
+}
+
+/* The width kubectl's tabwriter gives the first column of the block that holds the
+ * conditions, OldReplicaSets, NewReplicaSet and "Events:  <none>": the widest cell plus 2. */
+static size_t desc_rs_cell(const json_t *status)
+{
+    const json_t *conds = json_object_get(status, "conditions");
+    size_t i, w = strlen("OldReplicaSets:");
+    const json_t *c;
+
+    json_array_foreach (conds, i, c) {
+        size_t n = 2 + strlen(desc_or(desc_str(c, "type"), "")) + 1; /* "  %v \t" */
+
+        w = n > w ? n : w;
+    }
+    return w + 2;
+}
+
+char *k8s_describe_workload(const char *json, size_t len, const struct k8s_replicaset *const *rs,
+                            size_t nrs, const struct k8s_event *const *events, size_t nevents,
+                            int64_t now)
 {
     json_t *root = desc_load(json, len);
     const json_t *meta, *spec, *status, *sel;
@@ -840,6 +951,7 @@ char *k8s_describe_workload(const char *json, size_t len, const struct k8s_event
     const char *kind;
     bool sts;
     json_int_t desired;
+    size_t cell;
 
     (void)now;
     if (root == NULL) {
@@ -910,8 +1022,12 @@ char *k8s_describe_workload(const char *json, size_t len, const struct k8s_event
         }
     }
     desc_template(&b, desc_obj(spec, "template"));
-    desc_conditions(&b, status, true);
-    desc_events(&b, events, nevents, now);
+    cell = sts ? 0 : desc_rs_cell(status);
+    desc_conditions(&b, status, true, cell);
+    if (!sts) {
+        desc_replicasets(&b, meta, cell, rs, nrs);
+    }
+    desc_events(&b, events, nevents, now, cell);
     json_decref(root);
     return desc_finish(&b);
 }

@@ -21,9 +21,16 @@ char *k8s_describe_pod(const char *json, size_t len, const struct k8s_event *con
 /* A Deployment or a StatefulSet (told apart by "kind", else by its spec) as
  * `kubectl describe deployment|statefulset` prints it: metadata, selector, the Replicas line
  * ("3 desired | 3 updated | 3 total | 3 available | 0 unavailable"), strategy, the pod
- * template, conditions and the Events table. Same contract as k8s_describe_pod(). */
-char *k8s_describe_workload(const char *json, size_t len, const struct k8s_event *const *events,
-                            size_t nevents, int64_t now);
+ * template, conditions, for a Deployment the OldReplicaSets and NewReplicaSet lines, and the
+ * Events table. `rs` (borrowed, any order; NULL when nrs is 0; ignored for a StatefulSet) are
+ * the Deployment's ReplicaSets (owner_uid its uid): the one whose revision is the Deployment's
+ * deployment.kubernetes.io/revision annotation (without the annotation, the highest) is the
+ * NewReplicaSet, every other one is listed in OldReplicaSets, oldest first, as kubectl 1.27
+ * and later do ("NAME (CURRENT/DESIRED replicas created)", joined by ", "; "<none>"). Otherwise
+ * the same contract as k8s_describe_pod(). */
+char *k8s_describe_workload(const char *json, size_t len, const struct k8s_replicaset *const *rs,
+                            size_t nrs, const struct k8s_event *const *events, size_t nevents,
+                            int64_t now);
 
 /* The Events in the store about one object: those whose involvedObject.uid is `uid`, and
  * those without an involvedObject.uid whose kind, namespace and name match. Sets *out to an

@@ -1,8 +1,10 @@
 /* The apps view: every Deployment and StatefulSet in scope, with its tenant from the
  * namespace's label, the restarts of its pods and kubectl's rollout status. Two workloads of
  * the same app in one namespace with different versions are two rows, their VERSION marked.
- * Enter shows the app's pods. */
+ * While a Deployment's old ReplicaSets still have pods next to the new one, VERSION shows
+ * "old→new" (when the versions differ) and ROLLOUT how far it is. Enter shows the app's pods. */
 #define _GNU_SOURCE /* qsort_r */
+#include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,12 +54,17 @@ struct app_entry {
     int64_t restarts;   /* sum over the app's pods */
     bool version_split; /* another workload of this app in the namespace has another version */
     uint32_t rank;      /* position in the default order: the cheap tie-break of sorts */
+    /* A Deployment's ReplicaSets (borrowed): the new one (the highest revision) and, of the
+     * old ones that still have pods, the newest, and how many pods the old ones have. */
+    const char *new_version; /* the new ReplicaSet's version label; NULL if none */
+    const char *old_version; /* the newest old ReplicaSet's with pods; NULL if none */
+    int32_t old_pods;        /* status.replicas of the old ReplicaSets, summed */
 };
 
 struct apps_state {
     struct app_entry *rows;
     size_t count, cap;
-    uint64_t ns_gen, pod_gen, deploy_gen, sts_gen;
+    uint64_t ns_gen, pod_gen, deploy_gen, sts_gen, rs_gen;
     bool built;
 };
 
@@ -77,6 +84,18 @@ static int apps_int_cmp(int64_t a, int64_t b)
 static const char *apps_kind_name(const struct k8s_workload *w)
 {
     return w->kind == K8S_WORKLOAD_STATEFULSET ? "StatefulSet" : "Deployment";
+}
+
+/* The version a rollout moves to when old pods run another one, else NULL. */
+static const char *apps_rollout_to(const struct app_entry *e)
+{
+    const char *to = e->new_version != NULL ? e->new_version : e->w->version;
+
+    if (e->old_pods <= 0 || e->old_version == NULL || to == NULL ||
+        strcmp(e->old_version, to) == 0) {
+        return NULL;
+    }
+    return to;
 }
 
 /* Default order: tenant (unlabelled last), namespace, app, name: versions side by side. */
@@ -148,6 +167,10 @@ static int apps_cmp_col(const struct app_entry *a, const struct app_entry *b, in
         break;
     case AC_VERSION:
         c = apps_str_cmp_null(x->version, y->version);
+        if (c == 0) { /* rollouts from an old version first, by that version */
+            c = apps_str_cmp_null(apps_rollout_to(a) != NULL ? a->old_version : NULL,
+                                  apps_rollout_to(b) != NULL ? b->old_version : NULL);
+        }
         break;
     case AC_IMAGE:
         c = apps_str_cmp_null(x->image_tag, y->image_tag);
@@ -235,7 +258,8 @@ static bool apps_stale(const struct view *v, const struct view_ctx *ctx)
     const struct store_table *t = ctx->store->tables;
 
     return !st->built || st->ns_gen != t[STORE_NAMESPACE].gen || st->pod_gen != t[STORE_POD].gen ||
-           st->deploy_gen != t[STORE_DEPLOYMENT].gen || st->sts_gen != t[STORE_STATEFULSET].gen;
+           st->deploy_gen != t[STORE_DEPLOYMENT].gen || st->sts_gen != t[STORE_STATEFULSET].gen ||
+           st->rs_gen != t[STORE_REPLICASET].gen;
 }
 
 /* Adds the workloads of one kind that are in scope. */
@@ -318,6 +342,77 @@ static void apps_link_pods(struct apps_state *st, struct access *acc)
     free(idx);
 }
 
+static int apps_rs_owner_cmp(const void *pa, const void *pb)
+{
+    const struct k8s_replicaset *a = *(const struct k8s_replicaset *const *)pa;
+    const struct k8s_replicaset *b = *(const struct k8s_replicaset *const *)pb;
+
+    return strcmp(a->owner_uid, b->owner_uid);
+}
+
+/* The new ReplicaSet of a Deployment: the highest revision (the controller gives the new one
+ * the Deployment's revision, which is the highest), the newest on a tie. */
+static bool apps_rs_newer(const struct k8s_replicaset *a, const struct k8s_replicaset *b)
+{
+    return b == NULL || a->revision > b->revision ||
+           (a->revision == b->revision && a->created > b->created);
+}
+
+/* Each Deployment's ReplicaSets, through an index of the visible ones by owner uid built once:
+ * the new one's version, and the old ones that still have pods. */
+static void apps_link_replicasets(struct apps_state *st, const struct view_ctx *ctx)
+{
+    const struct store_table *t = &ctx->store->tables[STORE_REPLICASET];
+    const struct k8s_replicaset **idx = xcalloc(t->count + 1, sizeof *idx);
+    struct access_cursor cur;
+    const struct store_row *r;
+    size_t n = 0;
+
+    access_rows(ctx->access, STORE_REPLICASET, &cur);
+    while (n < t->count && (r = access_next(&cur, NULL)) != NULL) {
+        const struct k8s_replicaset *rs = (const struct k8s_replicaset *)r;
+
+        if (rs->owner_uid != NULL) {
+            idx[n++] = rs;
+        }
+    }
+    if (n > 1) {
+        qsort(idx, n, sizeof *idx, apps_rs_owner_cmp);
+    }
+    for (size_t i = 0; i < st->count && n > 0; i++) {
+        struct app_entry *e = &st->rows[i];
+        const struct k8s_replicaset *newest = NULL, *old = NULL;
+        size_t lo = 0, hi = n;
+
+        if (e->w->kind != K8S_WORKLOAD_DEPLOYMENT) {
+            continue;
+        }
+        while (lo < hi) { /* the first of the Deployment's */
+            size_t mid = lo + (hi - lo) / 2;
+
+            if (strcmp(idx[mid]->owner_uid, e->w->row.uid) < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        for (hi = lo; hi < n && strcmp(idx[hi]->owner_uid, e->w->row.uid) == 0; hi++) {
+            if (apps_rs_newer(idx[hi], newest)) {
+                newest = idx[hi];
+            }
+        }
+        for (size_t j = lo; j < hi; j++) {
+            if (idx[j] != newest && idx[j]->current > 0) {
+                e->old_pods += idx[j]->current;
+                old = apps_rs_newer(idx[j], old) ? idx[j] : old;
+            }
+        }
+        e->new_version = newest != NULL ? newest->version : NULL;
+        e->old_version = old != NULL ? old->version : NULL;
+    }
+    free(idx);
+}
+
 static void apps_rebuild(struct view *v, const struct view_ctx *ctx)
 {
     struct apps_state *st = v->state;
@@ -339,6 +434,7 @@ static void apps_rebuild(struct view *v, const struct view_ctx *ctx)
         qsort(st->rows, st->count, sizeof *st->rows, apps_entry_cmp);
     }
     apps_link_pods(st, ctx->access);
+    apps_link_replicasets(st, ctx);
     for (size_t i = 0; i < st->count; i++) {
         st->rows[i].rank = (uint32_t)i;
     }
@@ -349,6 +445,7 @@ static void apps_rebuild(struct view *v, const struct view_ctx *ctx)
     st->pod_gen = pt->gen;
     st->deploy_gen = dt->gen;
     st->sts_gen = sst->gen;
+    st->rs_gen = ctx->store->tables[STORE_REPLICASET].gen;
     st->built = true;
 }
 
@@ -380,6 +477,14 @@ static enum view_tone apps_cell(const struct view *v, const struct view_ctx *ctx
         snprintf(buf, size, "%s", e->app);
         return TONE_NORMAL;
     case AC_VERSION:
+        if (apps_rollout_to(e) != NULL) {
+            /* U+2192 where the terminal's character set has it */
+            bool utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+
+            snprintf(buf, size, "%s%s%s", e->old_version, utf8 ? "\xe2\x86\x92" : "->",
+                     apps_rollout_to(e));
+            return e->version_split ? TONE_WARN : TONE_PENDING;
+        }
         snprintf(buf, size, "%s", w->version != NULL ? w->version : "-");
         if (e->version_split) {
             return TONE_WARN;
@@ -413,7 +518,15 @@ static enum view_tone apps_cell(const struct view *v, const struct view_ctx *ctx
             snprintf(buf, size, "complete");
             return TONE_OK;
         case K8S_ROLLOUT_PROGRESSING:
-            snprintf(buf, size, "progressing");
+            /* old pods still up: kubectl's "N out of M new replicas have been updated", then
+             * "K old replicas are pending termination", shortened */
+            if (e->old_pods > 0 && w->updated < w->desired) {
+                snprintf(buf, size, "progressing: %d/%d new", (int)w->updated, (int)w->desired);
+            } else if (e->old_pods > 0) {
+                snprintf(buf, size, "progressing: %d old", (int)e->old_pods);
+            } else {
+                snprintf(buf, size, "progressing");
+            }
             return TONE_PENDING;
         case K8S_ROLLOUT_STALLED:
             snprintf(buf, size, "stalled: %s",
@@ -566,14 +679,44 @@ static bool apps_scale_target(const struct view *v, size_t row, char **path, cha
     return true;
 }
 
-/* `d`: kubectl describe deployment|statefulset, with the Events the store holds for it. */
+/* The visible ReplicaSets a Deployment owns, into *out (caller frees the array); the count. */
+static size_t apps_replicasets(const struct view_ctx *ctx, const struct k8s_workload *w,
+                               const struct k8s_replicaset ***out)
+{
+    struct access_cursor cur;
+    const struct store_row *r;
+    size_t n = 0, cap = 0;
+
+    *out = NULL;
+    if (w->kind != K8S_WORKLOAD_DEPLOYMENT) {
+        return 0;
+    }
+    access_rows(ctx->access, STORE_REPLICASET, &cur);
+    while ((r = access_next(&cur, NULL)) != NULL) {
+        const struct k8s_replicaset *rs = (const struct k8s_replicaset *)r;
+
+        if (rs->owner_uid == NULL || strcmp(rs->owner_uid, w->row.uid) != 0) {
+            continue;
+        }
+        if (n == cap) {
+            cap = cap != 0 ? cap * 2 : 4;
+            *out = xrealloc(*out, cap * sizeof **out);
+        }
+        (*out)[n++] = rs;
+    }
+    return n;
+}
+
+/* `d`: kubectl describe deployment|statefulset, with the ReplicaSets and the Events the store
+ * holds for it. */
 static char *apps_describe(const struct view *v, const struct view_ctx *ctx, size_t row,
                            const char *json, size_t len)
 {
     const struct apps_state *st = v->state;
     const struct k8s_workload *w;
     const struct k8s_event **events = NULL;
-    size_t n;
+    const struct k8s_replicaset **rs;
+    size_t n, nrs;
     char *text;
 
     if (row >= st->count) {
@@ -581,8 +724,10 @@ static char *apps_describe(const struct view *v, const struct view_ctx *ctx, siz
     }
     w = st->rows[row].w;
     n = k8s_describe_events(ctx->store, apps_kind_name(w), w->ns, w->name, w->row.uid, &events);
-    text = k8s_describe_workload(json, len, events, n, ctx->now);
+    nrs = apps_replicasets(ctx, w, &rs);
+    text = k8s_describe_workload(json, len, rs, nrs, events, n, ctx->now);
     free(events);
+    free(rs);
     return text;
 }
 

@@ -1,6 +1,8 @@
 #!/bin/bash
 # Screen test: `d` on a crash-looping pod shows kubectl-describe text: the container's waiting
-# reason and the pod's Events as govsim reports them; `q` closes it.
+# reason and the pod's Events as govsim reports them; `q` closes it. `d` on a Deployment shows
+# its ReplicaSets as kubectl does; during a rollout restart the apps view's ROLLOUT counts the
+# new pods or the old ones left, and afterwards the previous ReplicaSet is the old one.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/screen/lib.bash
 
@@ -30,6 +32,53 @@ fi
 keys q
 check "q closes the describe pager" wait_for '</CrashLoop>'
 check "the pager is gone" wait_gone '^Events:'
+
+# A Deployment past its first revision, in a tenant's namespace.
+read -r d_ns d_name d_tenant d_rev < <(sim_get /apis/apps/v1/deployments | jq -r '[.items[] |
+    select(.metadata.annotations["deployment.kubernetes.io/revision"] != "1" and
+           .metadata.labels["govcloud.sit.dk/tenant"] != null)][0] |
+    "\(.metadata.namespace) \(.metadata.name) \(.metadata.labels["govcloud.sit.dk/tenant"])
+     \(.metadata.annotations["deployment.kubernetes.io/revision"])"' | tr '\n' ' ')
+# "NAME (CURRENT/DESIRED replicas created)" of the Deployment's ReplicaSet at a revision.
+rs_at() { # ns deployment revision
+    sim_get "/apis/apps/v1/namespaces/$1/replicasets" | jq -r --arg d "$2" --arg r "$3" '.items[] |
+        select(.metadata.ownerReferences[0].name == $d and
+               .metadata.annotations["deployment.kubernetes.io/revision"] == $r) |
+        "\(.metadata.name) (\(.status.replicas // 0)/\(.spec.replicas) replicas created)"'
+}
+new_rs=$(rs_at "$d_ns" "$d_name" "$d_rev")
+old_rs=$(rs_at "$d_ns" "$d_name" $((d_rev - 1)))
+keys : a p p s Enter
+check ":apps shows the apps view" wait_for 'apps\(all\)'
+keys / "^$d_tenant $d_ns $d_name " Enter
+check "the filter selects $d_ns/$d_name" wait_for 'apps\(all\)\[1\]'
+keys d
+check "d describes the deployment (Name: $d_name)" wait_for "^Name: +$d_name\$"
+keys / NewReplicaSet Enter
+check "NewReplicaSet: the one at revision $d_rev ($new_rs)" wait_fixed "NewReplicaSet:   $new_rs"
+check "OldReplicaSets: the previous revision's ($old_rs)" \
+    wait_fixed "OldReplicaSets:  ${old_rs:-<none>}"
+keys q
+check "q closes the describe pager" wait_gone '^NewReplicaSet:'
+
+# A rollout restart: the old ReplicaSet's pods show in ROLLOUT until they are gone.
+keys r
+wait_fixed "Restart deployment $d_ns/$d_name?" >/dev/null
+keys y
+check "y restarts $d_ns/$d_name" wait_fixed "restarted deployment $d_ns/$d_name"
+check "ROLLOUT counts the new pods or the old ones left" \
+    wait_for " $d_name .* progressing: ([0-9]+/[0-9]+ new|[0-9]+ old)" 15
+check "the rollout completes" wait_for " $d_name .* complete( |$)" 30
+prev=${new_rs%% *}
+new_rs=$(rs_at "$d_ns" "$d_name" $((d_rev + 1)))
+keys d
+wait_for "^Name: +$d_name\$" >/dev/null
+keys / NewReplicaSet Enter
+check "after it, NewReplicaSet is revision $((d_rev + 1))'s (${new_rs%% *})" \
+    wait_fixed "NewReplicaSet:   ${new_rs%% *} ("
+check "  ... and OldReplicaSets the previous one ($prev), at 0" \
+    wait_fixed "OldReplicaSets:  $prev (0/0 replicas created)"
+keys q
 
 tm_kill
 finish

@@ -267,7 +267,7 @@ static void test_deployment_fixture(void **state)
     }
     assert_non_null(d);
     json = json_dumps(d, JSON_COMPACT);
-    text = k8s_describe_workload(json, strlen(json), NULL, 0, NOW);
+    text = k8s_describe_workload(json, strlen(json), NULL, 0, NULL, 0, NOW);
     assert_non_null(text);
     expect_line(text, "Name:                   coredns\n");
     expect_line(text, "Namespace:              kube-system\n");
@@ -278,7 +278,9 @@ static void test_deployment_fixture(void **state)
     expect_line(text, "Pod Template:\n  Labels:");
     expect_line(text, "  Containers:\n   coredns:\n    Image:");
     expect_line(text, "Conditions:\n  Type ");
-    expect_line(text, "Events:  <none>\n");
+    /* no ReplicaSets given: both lines say so, aligned with the conditions as kubectl does */
+    expect_line(text, "\nOldReplicaSets:  <none>\nNewReplicaSet:   <none>\n"
+                      "Events:          <none>\n");
     assert_no_controls(text);
     free(text);
     free(json);
@@ -290,12 +292,135 @@ static void test_statefulset_inline(void **state)
     const char *sts = "{\"kind\":\"StatefulSet\",\"metadata\":{\"name\":\"db\",\"namespace\":\"dmi\"},"
                       "\"spec\":{\"replicas\":3,\"updateStrategy\":{\"type\":\"RollingUpdate\"}},"
                       "\"status\":{\"replicas\":3,\"readyReplicas\":2}}";
-    char *text = k8s_describe_workload(sts, strlen(sts), NULL, 0, NOW);
+    char *text = k8s_describe_workload(sts, strlen(sts), NULL, 0, NULL, 0, NOW);
 
     (void)state;
     assert_non_null(text);
     expect_line(text, "Replicas:               3 desired | 3 total\n");
     expect_line(text, "Update Strategy:        RollingUpdate\n");
+    assert_null(strstr(text, "ReplicaSet"));
+    expect_line(text, "Events:  <none>\n");
+    free(text);
+}
+
+static const char rs_deploy[] =
+    "{\"kind\":\"Deployment\",\"metadata\":{\"name\":\"web\",\"namespace\":\"dmi\","
+    "\"uid\":\"d1\",\"annotations\":{\"deployment.kubernetes.io/revision\":\"3\"}},"
+    "\"spec\":{\"replicas\":2},\"status\":{\"conditions\":["
+    "{\"type\":\"Available\",\"status\":\"True\",\"reason\":\"MinimumReplicasAvailable\"},"
+    "{\"type\":\"Progressing\",\"status\":\"True\",\"reason\":\"ReplicaSetUpdated\"}]}}";
+
+/* The tail of kubectl 1.29's describe of rs_deploy, from the conditions on, given the two
+ * ReplicaSet values. */
+static char *rs_tail(const char *old, const char *new_rs)
+{
+    return xasprintf("Conditions:\n"
+                     "  Type           Status  Reason\n"
+                     "  ----           ------  ------\n"
+                     "  Available      True    MinimumReplicasAvailable\n"
+                     "  Progressing    True    ReplicaSetUpdated\n"
+                     "OldReplicaSets:  %s\n"
+                     "NewReplicaSet:   %s\n"
+                     "Events:          <none>\n",
+                     old, new_rs);
+}
+
+static void rs_set(struct k8s_replicaset *r, const char *name, int64_t revision, int desired,
+                   int current, int64_t created)
+{
+    memset(r, 0, sizeof *r);
+    r->name = (char *)name;
+    r->owner_uid = (char *)"d1";
+    r->revision = revision;
+    r->desired = desired;
+    r->current = current;
+    r->created = created;
+}
+
+/* Describes rs_deploy (or `json`) with the ReplicaSets and checks the text ends with `tail`
+ * (freed). */
+static void expect_rs(const char *json, const struct k8s_replicaset *const *rs, size_t n,
+                      char *tail)
+{
+    char *text = k8s_describe_workload(json, strlen(json), rs, n, NULL, 0, NOW);
+    size_t tl = strlen(tail), l;
+
+    assert_non_null(text);
+    l = strlen(text);
+    if (l < tl || strcmp(text + l - tl, tail) != 0) {
+        fprintf(stderr, "%s", text);
+        print_error("does not end with:\n%s", tail);
+        fail();
+    }
+    free(text);
+    free(tail);
+}
+
+/* OldReplicaSets and NewReplicaSet after the conditions, as kubectl 1.29 prints them against
+ * govsim: none, one new, a rollout (one old with pods, an older one at 0, oldest first), no
+ * ReplicaSet at the Deployment's revision, no revision annotation (the highest is new), a long
+ * condition type widening the block, and Events after them. */
+static void test_deployment_replicasets(void **state)
+{
+    struct k8s_replicaset a, b, c;
+    const struct k8s_replicaset *rs[3];
+    const char *no_rev = "{\"kind\":\"Deployment\",\"metadata\":{\"name\":\"web\"},"
+                         "\"spec\":{\"replicas\":2}}";
+    const char *failure =
+        "{\"kind\":\"Deployment\",\"metadata\":{\"name\":\"web\",\"annotations\":"
+        "{\"deployment.kubernetes.io/revision\":\"2\"}},\"status\":{\"conditions\":["
+        "{\"type\":\"ReplicaFailure\",\"status\":\"True\",\"reason\":\"FailedCreate\"}]}}";
+    struct k8s_event ev = {0};
+    const struct k8s_event *evp = &ev;
+    char *text;
+
+    (void)state;
+    expect_rs(rs_deploy, NULL, 0, rs_tail("<none>", "<none>"));
+
+    rs_set(&a, "web-7d9f8b6c5d", 3, 2, 2, NOW - 600);
+    rs[0] = &a;
+    expect_rs(rs_deploy, rs, 1, rs_tail("<none>", "web-7d9f8b6c5d (2/2 replicas created)"));
+
+    /* mid-rollout: the new one has 1 of 2, the previous revision still 2, an older one 0 */
+    rs_set(&a, "web-new", 3, 1, 1, NOW - 5);
+    rs_set(&b, "web-prev", 2, 2, 2, NOW - 86400);
+    rs_set(&c, "web-first", 1, 0, 0, NOW - 2 * 86400);
+    rs[0] = &a;
+    rs[1] = &b;
+    rs[2] = &c;
+    expect_rs(rs_deploy, rs, 3,
+              rs_tail("web-first (0/0 replicas created), web-prev (2/2 replicas created)",
+                      "web-new (1/1 replicas created)"));
+    /* only the previous revision, with its pods: it is old, there is no new one yet */
+    expect_rs(rs_deploy, rs + 1, 1, rs_tail("web-prev (2/2 replicas created)", "<none>"));
+    /* no revision annotation: the highest revision is the new one */
+    text = k8s_describe_workload(no_rev, strlen(no_rev), rs, 3, NULL, 0, NOW);
+    assert_non_null(text);
+    expect_line(text, "\nOldReplicaSets:  web-first (0/0 replicas created), web-prev (2/2 "
+                      "replicas created)\nNewReplicaSet:   web-new (1/1 replicas created)\n"
+                      "Events:          <none>\n");
+    free(text);
+    /* "  ReplicaFailure " is the widest cell: every first cell is 19 wide */
+    text = k8s_describe_workload(failure, strlen(failure), rs + 1, 1, NULL, 0, NOW);
+    assert_non_null(text);
+    expect_line(text, "Conditions:\n"
+                      "  Type             Status  Reason\n"
+                      "  ----             ------  ------\n"
+                      "  ReplicaFailure   True    FailedCreate\n"
+                      "OldReplicaSets:    <none>\n"
+                      "NewReplicaSet:     web-prev (2/2 replicas created)\n"
+                      "Events:            <none>\n");
+    free(text);
+    /* with Events, their table follows the lines */
+    ev.reason = (char *)"ScalingReplicaSet";
+    ev.message = (char *)"Scaled up replica set web-new to 1";
+    ev.source = (char *)"deployment-controller";
+    ev.count = 1;
+    ev.first = ev.last = NOW - 5;
+    text = k8s_describe_workload(rs_deploy, strlen(rs_deploy), rs, 3, &evp, 1, NOW);
+    assert_non_null(text);
+    expect_line(text, "NewReplicaSet:   web-new (1/1 replicas created)\nEvents:\n  Type  ");
+    assert_true(line_has(text, "Normal  ScalingReplicaSet", "Scaled up replica set web-new"));
     free(text);
 }
 
@@ -307,6 +432,7 @@ int main(void)
         cmocka_unit_test(test_event_matching),
         cmocka_unit_test(test_deployment_fixture),
         cmocka_unit_test(test_statefulset_inline),
+        cmocka_unit_test(test_deployment_replicasets),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -673,6 +674,175 @@ static void test_usage_columns(void **state)
     store_commit(&S);
 }
 
+static void add_rs(const char *name, const char *owner, const char *version, int64_t revision,
+                   int replicas, int64_t created)
+{
+    struct k8s_replicaset *r = xcalloc(1, sizeof *r);
+
+    r->row.uid = xasprintf("rs-%s", name);
+    r->ns = xstrdup("dmi");
+    r->name = xstrdup(name);
+    r->owner_uid = xasprintf("wl-dmi/%s", owner);
+    r->app = xstrdup(owner);
+    r->version = xstrdup(version);
+    r->revision = revision;
+    r->desired = r->current = r->ready = r->available = replicas;
+    r->created = created;
+    store_put(store_table(&S, STORE_REPLICASET), &r->row);
+}
+
+/* A rollout seen through the ReplicaSets: while old ones have pods, VERSION is "old→new" (the
+ * newest old one's version; "->" without UTF-8) and ROLLOUT says how far (new pods, then old
+ * ones left); a ReplicaSet change alone makes the view stale; a restart keeps one version; the
+ * split of web's two Deployments still warns; afterwards the plain cells return. Sorting by
+ * VERSION and the default order hold, and `d` lists the Deployment's ReplicaSets only. */
+static void test_apps_rollout_replicasets(void **state)
+{
+    static const struct wl_spec shop_mid = {K8S_WORKLOAD_DEPLOYMENT, "dmi", "shop", "shop", "1.5",
+                                            "1.5", 4, 1, K8S_ROLLOUT_PROGRESSING, NULL, 800};
+    static const struct wl_spec shop_late = {K8S_WORKLOAD_DEPLOYMENT, "dmi", "shop", "shop", "1.5",
+                                             "1.5", 4, 4, K8S_ROLLOUT_PROGRESSING, NULL, 800};
+    static const struct wl_spec shop_done = {K8S_WORKLOAD_DEPLOYMENT, "dmi", "shop", "shop", "1.5",
+                                             "1.5", 4, 4, K8S_ROLLOUT_COMPLETE, NULL, 800};
+    const char *json = "{\"kind\":\"Deployment\",\"metadata\":{\"name\":\"shop\","
+                       "\"namespace\":\"dmi\",\"uid\":\"wl-dmi/shop\",\"annotations\":"
+                       "{\"deployment.kubernetes.io/revision\":\"3\"}}}";
+    struct view *v = view_new(registry_find("apps"));
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC};
+    char buf[256], *text;
+    int version, name;
+    size_t row;
+
+    (void)state;
+    store_set_free(&S, STORE_REPLICASET, k8s_replicaset_free);
+    assert_non_null(setlocale(LC_CTYPE, "C.UTF-8"));
+    add_apps();
+    add_workload(&shop_mid);
+    add_rs("web-v1-aaa", "web-v1", "1.0", 1, 3, 500); /* web-v1: one revision only */
+    store_commit(&S);
+    v->ops->rebuild(v, &ctx);
+    assert_int_equal(cell_of(v, "shop", "VERSION", buf, sizeof buf), TONE_NORMAL);
+    assert_string_equal(buf, "1.5");
+    cell_of(v, "shop", "ROLLOUT", buf, sizeof buf);
+    assert_string_equal(buf, "progressing");
+
+    /* mid-rollout: the new revision has 1 pod, the previous 3, the one before none */
+    add_rs("shop-new", "shop", "1.5", 3, 1, 9990);
+    add_rs("shop-prev", "shop", "1.4", 2, 3, 5000);
+    add_rs("shop-first", "shop", "1.3", 1, 0, 1000);
+    store_commit(&S);
+    assert_true(v->ops->stale(v, &ctx));
+    v->ops->rebuild(v, &ctx);
+    assert_false(v->ops->stale(v, &ctx));
+    names(v, buf, sizeof buf, (size_t)column(v, "NAME"));
+    assert_string_equal(buf, "db shop web-v1 web-v2 api coredns");
+    assert_int_equal(cell_of(v, "shop", "VERSION", buf, sizeof buf), TONE_PENDING);
+    assert_string_equal(buf, "1.4\xe2\x86\x92" "1.5");
+    assert_int_equal(cell_of(v, "shop", "ROLLOUT", buf, sizeof buf), TONE_PENDING);
+    assert_string_equal(buf, "progressing: 1/4 new");
+    assert_int_equal(cell_of(v, "web-v1", "VERSION", buf, sizeof buf), TONE_WARN);
+    assert_string_equal(buf, "1.0");
+    cell_of(v, "web-v1", "ROLLOUT", buf, sizeof buf);
+    assert_string_equal(buf, "complete");
+    assert_non_null(setlocale(LC_CTYPE, "C"));
+    cell_of(v, "shop", "VERSION", buf, sizeof buf);
+    assert_string_equal(buf, "1.4->1.5");
+    assert_non_null(setlocale(LC_CTYPE, "C.UTF-8"));
+
+    /* two old revisions with pods: the newest old one's version; web-v2 rolls out from 1.9
+     * and still warns (web-v1 runs 1.0 next to it) */
+    add_rs("shop-first", "shop", "1.3", 1, 1, 1000);
+    add_rs("web-v2-new", "web-v2", "2.0", 5, 1, 9000);
+    add_rs("web-v2-old", "web-v2", "1.9", 4, 1, 8000);
+    store_commit(&S);
+    assert_true(v->ops->stale(v, &ctx));
+    v->ops->rebuild(v, &ctx);
+    cell_of(v, "shop", "VERSION", buf, sizeof buf);
+    assert_string_equal(buf, "1.4\xe2\x86\x92" "1.5");
+    assert_int_equal(cell_of(v, "web-v2", "VERSION", buf, sizeof buf), TONE_WARN);
+    assert_string_equal(buf, "1.9\xe2\x86\x92" "2.0");
+    cell_of(v, "web-v2", "ROLLOUT", buf, sizeof buf);
+    assert_string_equal(buf, "progressing: 1/2 new");
+    /* the same with the two old ones' revisions swapped: still the newest old one's */
+    add_rs("shop-first", "shop", "1.4", 2, 1, 1000);
+    add_rs("shop-prev", "shop", "1.3", 1, 3, 5000);
+    store_commit(&S);
+    v->ops->rebuild(v, &ctx);
+    cell_of(v, "shop", "VERSION", buf, sizeof buf);
+    assert_string_equal(buf, "1.4\xe2\x86\x92" "1.5");
+    add_rs("shop-first", "shop", "1.3", 1, 1, 1000);
+    add_rs("shop-prev", "shop", "1.4", 2, 3, 5000);
+    store_commit(&S);
+    v->ops->rebuild(v, &ctx);
+
+    /* sorting by VERSION: versions ascending, those without one last, ties in default order */
+    version = column(v, "VERSION");
+    name = column(v, "NAME");
+    v->sort_col = version;
+    v->sort_desc = false;
+    v->ops->sort(v, (size_t)version, false);
+    names(v, buf, sizeof buf, (size_t)name);
+    assert_string_equal(buf, "web-v1 shop web-v2 api db coredns");
+    v->sort_col = -1;
+    v->ops->rebuild(v, &ctx);
+    names(v, buf, sizeof buf, (size_t)name);
+    assert_string_equal(buf, "db shop web-v1 web-v2 api coredns");
+
+    /* `d` on shop: its three ReplicaSets, not web-v1's or web-v2's */
+    for (row = 0; row < v->ops->count(v); row++) {
+        v->ops->cell(v, &ctx, row, (size_t)name, buf, sizeof buf);
+        if (strcmp(buf, "shop") == 0) {
+            break;
+        }
+    }
+    text = v->ops->describe(v, &ctx, row, json, strlen(json));
+    assert_non_null(text);
+    assert_non_null(strstr(text, "\nOldReplicaSets:  shop-first (1/1 replicas created), "
+                                 "shop-prev (3/3 replicas created)\n"
+                                 "NewReplicaSet:   shop-new (1/1 replicas created)\n"));
+    assert_null(strstr(text, "web-"));
+    free(text);
+
+    /* every new pod up, one old left */
+    add_workload(&shop_late);
+    add_rs("shop-new", "shop", "1.5", 3, 4, 9990);
+    add_rs("shop-prev", "shop", "1.4", 2, 1, 5000);
+    add_rs("shop-first", "shop", "1.3", 1, 0, 1000);
+    store_commit(&S);
+    v->ops->rebuild(v, &ctx);
+    cell_of(v, "shop", "VERSION", buf, sizeof buf);
+    assert_string_equal(buf, "1.4\xe2\x86\x92" "1.5");
+    assert_int_equal(cell_of(v, "shop", "ROLLOUT", buf, sizeof buf), TONE_PENDING);
+    assert_string_equal(buf, "progressing: 1 old");
+
+    /* done: the old ones at 0, plain cells again */
+    add_workload(&shop_done);
+    add_rs("shop-prev", "shop", "1.4", 2, 0, 5000);
+    store_commit(&S);
+    v->ops->rebuild(v, &ctx);
+    assert_int_equal(cell_of(v, "shop", "VERSION", buf, sizeof buf), TONE_NORMAL);
+    assert_string_equal(buf, "1.5");
+    assert_int_equal(cell_of(v, "shop", "ROLLOUT", buf, sizeof buf), TONE_OK);
+    assert_string_equal(buf, "complete");
+
+    /* a rollout restart: old pods of the same version, one version shown */
+    add_workload(&shop_mid);
+    add_rs("shop-restart", "shop", "1.5", 4, 1, 9999);
+    add_rs("shop-new", "shop", "1.5", 3, 3, 9990);
+    store_commit(&S);
+    v->ops->rebuild(v, &ctx);
+    assert_int_equal(cell_of(v, "shop", "VERSION", buf, sizeof buf), TONE_NORMAL);
+    assert_string_equal(buf, "1.5");
+    cell_of(v, "shop", "ROLLOUT", buf, sizeof buf);
+    assert_string_equal(buf, "progressing: 1/4 new");
+
+    assert_non_null(setlocale(LC_CTYPE, "C"));
+    view_free(v);
+    assert_true(store_del(store_table(&S, STORE_DEPLOYMENT), "wl-dmi/shop"));
+    store_clear(store_table(&S, STORE_REPLICASET));
+    del_apps();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -684,6 +854,7 @@ int main(void)
         cmocka_unit_test(test_apps_scope_and_enter),
         cmocka_unit_test(test_views_follow_access_scope),
         cmocka_unit_test(test_usage_columns),
+        cmocka_unit_test(test_apps_rollout_replicasets),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
