@@ -103,30 +103,38 @@ struct store_table *store_table(struct store *s, enum store_kind kind)
     return &s->tables[kind];
 }
 
-/* Slot holding uid, or the slot where it would go (first tombstone or empty); nslots > 0. */
-static size_t store_probe(const struct store_table *t, const char *uid, bool *found)
+/* Slot holding uid, or the slot where it would go (first tombstone or empty); nslots > 0.
+ * h is store_hash(uid). */
+static size_t store_probe(const struct store_table *t, const char *uid, uint64_t h, bool *found)
 {
     size_t mask = t->nslots - 1;
-    size_t i = (size_t)store_hash(uid) & mask;
+    size_t i = (size_t)h & mask;
+    uint32_t fp = (uint32_t)(h >> 32);
     size_t first_free = SIZE_MAX;
 
     for (;;) {
-        uint32_t v = t->slots[i];
+        const struct store_slot *sl = &t->slots[i];
 
-        if (v == SLOT_EMPTY) {
+        if (sl->row == SLOT_EMPTY) {
             *found = false;
             return first_free != SIZE_MAX ? first_free : i;
         }
-        if (v == SLOT_DELETED) {
+        if (sl->row == SLOT_DELETED) {
             if (first_free == SIZE_MAX) {
                 first_free = i;
             }
-        } else if (strcmp(t->rows[v - 1]->uid, uid) == 0) {
+        } else if (sl->hash == fp && strcmp(t->rows[sl->row - 1]->uid, uid) == 0) {
             *found = true;
             return i;
         }
         i = (i + 1) & mask;
     }
+}
+
+static void store_slot_set(struct store_table *t, size_t i, size_t r, uint64_t h)
+{
+    t->slots[i].row = (uint32_t)(r + 1);
+    t->slots[i].hash = (uint32_t)(h >> 32);
 }
 
 /* Rebuilds the index at a size that keeps the load under one half. */
@@ -143,9 +151,10 @@ static void store_rehash(struct store_table *t)
     t->used_slots = t->count;
     for (size_t r = 0; r < t->count; r++) {
         bool found;
-        size_t i = store_probe(t, t->rows[r]->uid, &found);
+        uint64_t h = store_hash(t->rows[r]->uid);
+        size_t i = store_probe(t, t->rows[r]->uid, h, &found);
 
-        t->slots[i] = (uint32_t)(r + 1);
+        store_slot_set(t, i, r, h);
     }
 }
 
@@ -157,23 +166,25 @@ struct store_row *store_get(const struct store_table *t, const char *uid)
     if (t->nslots == 0 || uid == NULL) {
         return NULL;
     }
-    i = store_probe(t, uid, &found);
-    return found ? t->rows[t->slots[i] - 1] : NULL;
+    i = store_probe(t, uid, store_hash(uid), &found);
+    return found ? t->rows[t->slots[i].row - 1] : NULL;
 }
 
 struct store_row *store_put(struct store_table *t, struct store_row *row)
 {
     bool found;
     size_t i;
+    uint64_t h;
 
     if (t->nslots == 0 || (t->used_slots + 1) * 2 > t->nslots) {
         store_rehash(t);
     }
     t->gen++;
     row->gen = t->gen;
-    i = store_probe(t, row->uid, &found);
+    h = store_hash(row->uid);
+    i = store_probe(t, row->uid, h, &found);
     if (found) {
-        size_t r = t->slots[i] - 1;
+        size_t r = t->slots[i].row - 1;
 
         store_bury(t, t->rows[r]);
         t->rows[r] = row;
@@ -184,10 +195,10 @@ struct store_row *store_put(struct store_table *t, struct store_row *row)
         t->rows = xrealloc(t->rows, t->cap * sizeof *t->rows);
     }
     t->rows[t->count++] = row;
-    if (t->slots[i] == SLOT_EMPTY) {
+    if (t->slots[i].row == SLOT_EMPTY) {
         t->used_slots++;
     }
-    t->slots[i] = (uint32_t)t->count;
+    store_slot_set(t, i, t->count - 1, h);
     return row;
 }
 
@@ -197,13 +208,14 @@ static void store_remove_at(struct store_table *t, size_t i, size_t r)
     size_t last = t->count - 1;
 
     store_bury(t, t->rows[r]);
-    t->slots[i] = SLOT_DELETED;
+    t->slots[i].row = SLOT_DELETED;
     if (r != last) {
         bool found;
-        size_t j = store_probe(t, t->rows[last]->uid, &found);
+        uint64_t h = store_hash(t->rows[last]->uid);
+        size_t j = store_probe(t, t->rows[last]->uid, h, &found);
 
         t->rows[r] = t->rows[last];
-        t->slots[j] = (uint32_t)(r + 1);
+        store_slot_set(t, j, r, h);
     }
     t->count--;
     t->gen++;
@@ -214,14 +226,14 @@ bool store_del(struct store_table *t, const char *uid)
     bool found;
     size_t i;
 
-    if (t->nslots == 0) {
+    if (t->nslots == 0 || uid == NULL) {
         return false;
     }
-    i = store_probe(t, uid, &found);
+    i = store_probe(t, uid, store_hash(uid), &found);
     if (!found) {
         return false;
     }
-    store_remove_at(t, i, t->slots[i] - 1);
+    store_remove_at(t, i, t->slots[i].row - 1);
     return true;
 }
 
@@ -233,7 +245,7 @@ size_t store_sweep(struct store_table *t, uint32_t mark)
     while (r < t->count) {
         if (t->rows[r]->mark != mark) {
             bool found;
-            size_t i = store_probe(t, t->rows[r]->uid, &found);
+            size_t i = store_probe(t, t->rows[r]->uid, store_hash(t->rows[r]->uid), &found);
 
             store_remove_at(t, i, r);
             removed++;

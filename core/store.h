@@ -31,12 +31,19 @@ struct store_row {
 /* Frees a row of the table's kind, including its uid and strings. */
 typedef void (*store_row_free_fn)(struct store_row *row);
 
+/* An index slot: which row, and 32 bits of its uid's hash so that a probe skips the rows of
+ * other uids without reading them. */
+struct store_slot {
+    uint32_t row;            /* index+1 into rows, 0 empty, UINT32_MAX deleted */
+    uint32_t hash;
+};
+
 struct store_table {
     enum store_kind kind;
     store_row_free_fn free_row;
     struct store_row **rows; /* dense, unordered; index changes on delete */
     size_t count, cap;
-    uint32_t *slots;         /* open addressing: index+1 into rows, 0 empty, UINT32_MAX deleted */
+    struct store_slot *slots; /* open addressing on uid */
     size_t nslots, used_slots;
     uint64_t gen;            /* bumped on every change */
     struct store *owner;

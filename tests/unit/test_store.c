@@ -1,4 +1,5 @@
-/* Store: put/get/replace/delete, sweep after a relist, deferred frees, generations. */
+/* Store: put/get/replace/delete, sweep after a relist, deferred frees, generations, and
+ * random churn against a reference. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -139,12 +140,62 @@ static void test_clear(void **state)
     store_fini(&s);
 }
 
+/* Random puts and deletes against a plain array: the index (probes, hash fingerprints,
+ * tombstones, rehashes) always finds exactly the live rows, and the dense rows match it. */
+static void test_random_against_reference(void **state)
+{
+    enum { KEYS = 3000, STEPS = 60000 };
+    static int ref[KEYS]; /* value, or -1 when absent */
+    struct store s;
+    struct store_table *t;
+    char uid[48];
+    unsigned x = 12345;
+    size_t live = 0;
+
+    (void)state;
+    store_init(&s);
+    store_set_free(&s, STORE_POD, trow_free);
+    t = store_table(&s, STORE_POD);
+    for (int i = 0; i < KEYS; i++) {
+        ref[i] = -1;
+    }
+    for (int step = 0; step < STEPS; step++) {
+        int k;
+
+        x = x * 1103515245u + 12345u;
+        k = (int)((x >> 8) % KEYS);
+        snprintf(uid, sizeof uid, "ns-%d/pod-%d-%x", k % 7, k, (unsigned)k * 2654435761u);
+        if ((x >> 4) % 3 == 0) {
+            assert_int_equal(store_del(t, uid), ref[k] >= 0);
+            live -= ref[k] >= 0;
+            ref[k] = -1;
+        } else {
+            store_put(t, trow(uid, step));
+            live += ref[k] < 0;
+            ref[k] = step;
+        }
+        if (step % 5000 == 0) {
+            store_commit(&s);
+        }
+    }
+    assert_int_equal(t->count, live);
+    for (int k = 0; k < KEYS; k++) {
+        snprintf(uid, sizeof uid, "ns-%d/pod-%d-%x", k % 7, k, (unsigned)k * 2654435761u);
+        assert_int_equal(value_of(t, uid), ref[k]);
+    }
+    for (size_t i = 0; i < t->count; i++) {
+        assert_ptr_equal(store_get(t, t->rows[i]->uid), t->rows[i]);
+    }
+    store_fini(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_put_get_replace_delete),
         cmocka_unit_test(test_many_rows_and_sweep),
         cmocka_unit_test(test_clear),
+        cmocka_unit_test(test_random_against_reference),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
