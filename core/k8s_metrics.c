@@ -11,6 +11,7 @@
 #include "core/http.h"
 #include "core/jsonarena.h"
 #include "core/k8s_model.h"
+#include "core/log.h"
 #include "core/loop.h"
 #include "core/store.h"
 #include "core/workpool.h"
@@ -72,6 +73,8 @@ struct k8s_metrics_job {
     size_t nrows, cap;
     char *error;
     double decode_ms;
+    double fetch_ms; /* request start to the answer */
+    size_t scanned;  /* items read by the fast path (the rest went through jansson) */
 };
 
 static void k8s_metrics_poll(struct k8s_metrics_res *r);
@@ -178,6 +181,222 @@ static const char *k8s_metrics_find_items(const char *p, const char *end)
     }
 }
 
+/* The fast path of the decoder: one item read straight from its text, without a tree. It
+ * takes only the plain form metrics-server writes (no escapes in what it keeps, strings where
+ * strings belong); anything else gives up, and that item goes through jansson instead. */
+struct k8s_metrics_scan {
+    const char *p, *end;
+};
+
+/* A string at s->p without escapes, copied into buf (NUL-terminated); false if it is not a
+ * plain string or does not fit. */
+static bool k8s_metrics_scan_str(struct k8s_metrics_scan *s, char *buf, size_t size)
+{
+    const char *q;
+    size_t n;
+
+    if (s->p >= s->end || *s->p != '"') {
+        return false;
+    }
+    for (q = s->p + 1; q < s->end && *q != '"'; q++) {
+        if (*q == '\\' || (unsigned char)*q < 0x20) {
+            return false;
+        }
+    }
+    n = (size_t)(q - s->p - 1);
+    if (q >= s->end || n >= size) {
+        return false;
+    }
+    memcpy(buf, s->p + 1, n);
+    buf[n] = '\0';
+    s->p = q + 1;
+    return true;
+}
+
+/* Steps into an object: s->p at '{'. */
+static bool k8s_metrics_scan_open(struct k8s_metrics_scan *s, char open)
+{
+    s->p = k8s_metrics_ws(s->p, s->end);
+    if (s->p >= s->end || *s->p != open) {
+        return false;
+    }
+    s->p++;
+    return true;
+}
+
+/* The next key of an object (after '{' or a value): 1 with the key in buf and s->p after its
+ * ':', 0 at the closing '}' (consumed), -1 on anything else. */
+static int k8s_metrics_scan_key(struct k8s_metrics_scan *s, char *buf, size_t size, bool first)
+{
+    s->p = k8s_metrics_ws(s->p, s->end);
+    if (s->p < s->end && *s->p == '}') {
+        s->p++;
+        return 0;
+    }
+    if (!first) {
+        if (s->p >= s->end || *s->p != ',') {
+            return -1;
+        }
+        s->p = k8s_metrics_ws(s->p + 1, s->end);
+    }
+    if (!k8s_metrics_scan_str(s, buf, size)) {
+        return -1;
+    }
+    s->p = k8s_metrics_ws(s->p, s->end);
+    if (s->p >= s->end || *s->p != ':') {
+        return -1;
+    }
+    s->p = k8s_metrics_ws(s->p + 1, s->end);
+    return 1;
+}
+
+/* Skips the value at s->p. */
+static bool k8s_metrics_scan_skip(struct k8s_metrics_scan *s)
+{
+    const char *q = k8s_metrics_skip_value(s->p, s->end);
+
+    if (q == NULL || q == s->p) {
+        return false;
+    }
+    s->p = q;
+    return true;
+}
+
+/* {"cpu": "...", "memory": "..."}: the two quantities (empty when absent). */
+static bool k8s_metrics_scan_usage(struct k8s_metrics_scan *s, char *cpu, char *mem, size_t size)
+{
+    char key[32];
+    int k;
+
+    cpu[0] = mem[0] = '\0';
+    if (!k8s_metrics_scan_open(s, '{')) {
+        return false;
+    }
+    for (bool first = true; (k = k8s_metrics_scan_key(s, key, sizeof key, first)) == 1;
+         first = false) {
+        bool ok = strcmp(key, "cpu") == 0      ? k8s_metrics_scan_str(s, cpu, size)
+                  : strcmp(key, "memory") == 0 ? k8s_metrics_scan_str(s, mem, size)
+                                               : k8s_metrics_scan_skip(s);
+        if (!ok) {
+            return false;
+        }
+    }
+    return k == 0;
+}
+
+/* One PodMetrics (pod) or NodeMetrics item at s->p; NULL when it is not in the plain form
+ * (s->p is then anywhere inside it). */
+static struct k8s_metrics *k8s_metrics_scan_item(struct k8s_metrics_scan *s, bool pod)
+{
+    enum { F_NAME, F_NS, F_TS, F_WINDOW, F_COUNT };
+    enum { USAGE_MAX = 16 };
+    char f[F_COUNT][256], key[64];
+    char cpu[USAGE_MAX][64], mem[USAGE_MAX][64];
+    size_t nusage = 0;
+    bool seen[F_COUNT] = {false}, containers = false;
+    struct k8s_metrics *m;
+    int k, k2;
+
+    if (!k8s_metrics_scan_open(s, '{')) {
+        return NULL;
+    }
+    for (bool first = true; (k = k8s_metrics_scan_key(s, key, sizeof key, first)) == 1;
+         first = false) {
+        if (strcmp(key, "metadata") == 0) {
+            if (!k8s_metrics_scan_open(s, '{')) {
+                return NULL;
+            }
+            for (bool f2 = true; (k2 = k8s_metrics_scan_key(s, key, sizeof key, f2)) == 1;
+                 f2 = false) {
+                int i = strcmp(key, "name") == 0 ? F_NAME : strcmp(key, "namespace") == 0 ? F_NS : -1;
+
+                if (i >= 0 ? !k8s_metrics_scan_str(s, f[i], sizeof f[i]) : !k8s_metrics_scan_skip(s)) {
+                    return NULL;
+                }
+                if (i >= 0) {
+                    seen[i] = true;
+                }
+            }
+            if (k2 != 0) {
+                return NULL;
+            }
+        } else if (strcmp(key, "timestamp") == 0 || strcmp(key, "window") == 0) {
+            int i = key[0] == 't' ? F_TS : F_WINDOW;
+
+            if (!k8s_metrics_scan_str(s, f[i], sizeof f[i])) {
+                return NULL;
+            }
+            seen[i] = true;
+        } else if (pod && strcmp(key, "containers") == 0) {
+            if (containers || !k8s_metrics_scan_open(s, '[')) {
+                return NULL;
+            }
+            containers = true;
+            s->p = k8s_metrics_ws(s->p, s->end);
+            if (s->p < s->end && *s->p == ']') {
+                s->p++;
+                continue;
+            }
+            for (;;) {
+                bool has_usage = false;
+
+                if (nusage == USAGE_MAX || !k8s_metrics_scan_open(s, '{')) {
+                    return NULL;
+                }
+                for (bool f2 = true; (k2 = k8s_metrics_scan_key(s, key, sizeof key, f2)) == 1;
+                     f2 = false) {
+                    if (strcmp(key, "usage") == 0) {
+                        if (has_usage ||
+                            !k8s_metrics_scan_usage(s, cpu[nusage], mem[nusage], sizeof cpu[0])) {
+                            return NULL;
+                        }
+                        has_usage = true;
+                    } else if (!k8s_metrics_scan_skip(s)) {
+                        return NULL;
+                    }
+                }
+                if (k2 != 0 || !has_usage) {
+                    return NULL;
+                }
+                nusage++;
+                s->p = k8s_metrics_ws(s->p, s->end);
+                if (s->p < s->end && *s->p == ',') {
+                    s->p++;
+                    continue;
+                }
+                if (s->p < s->end && *s->p == ']') {
+                    s->p++;
+                    break;
+                }
+                return NULL;
+            }
+        } else if (!pod && strcmp(key, "usage") == 0) {
+            if (containers || !k8s_metrics_scan_usage(s, cpu[0], mem[0], sizeof cpu[0])) {
+                return NULL;
+            }
+            containers = true;
+            nusage = 1;
+        } else if (!k8s_metrics_scan_skip(s)) {
+            return NULL;
+        }
+    }
+    if (k != 0 || !seen[F_NAME] || (pod && !seen[F_NS]) || !containers) {
+        return NULL; /* jansson says what is wrong, or reads what is unusual */
+    }
+    m = k8s_metrics_new(pod ? f[F_NS] : NULL, f[F_NAME], seen[F_TS] ? f[F_TS] : NULL,
+                        seen[F_WINDOW] ? f[F_WINDOW] : NULL);
+    if (pod) {
+        for (size_t i = 0; i < nusage; i++) {
+            k8s_metrics_add_usage(m, cpu[i][0] != '\0' ? cpu[i] : NULL,
+                                  mem[i][0] != '\0' ? mem[i] : NULL);
+        }
+    } else {
+        m->cpu_m = k8s_quantity_milli(cpu[0][0] != '\0' ? cpu[0] : NULL);
+        m->mem_b = k8s_quantity_bytes(mem[0][0] != '\0' ? mem[0] : NULL);
+    }
+    return m;
+}
+
 /* A body without an items array: the reason, from the whole JSON. */
 static void k8s_metrics_decode_whole(struct k8s_metrics_job *job)
 {
@@ -232,9 +451,18 @@ static void k8s_metrics_work(void *arg)
     p = k8s_metrics_ws(p, end);
     while (p < end && *p != ']') {
         json_error_t jerr;
-        json_t *item = json_loadb(p, (size_t)(end - p), JSON_DISABLE_EOF_CHECK, &jerr);
+        json_t *item;
         struct store_row *m;
+        struct k8s_metrics_scan scan = {p, end};
+        struct k8s_metrics *fast = k8s_metrics_scan_item(&scan, job->r->kind == STORE_POD_METRICS);
 
+        if (fast != NULL) {
+            k8s_metrics_job_push(job, &fast->row);
+            p = k8s_metrics_ws(scan.p, end);
+            job->scanned++;
+            goto next;
+        }
+        item = json_loadb(p, (size_t)(end - p), JSON_DISABLE_EOF_CHECK, &jerr);
         if (item == NULL) {
             job->error = xasprintf("invalid JSON in %s list at byte %zu: %s", job->r->name,
                                    (size_t)(p - job->body) + (size_t)jerr.position, jerr.text);
@@ -252,6 +480,7 @@ static void k8s_metrics_work(void *arg)
             jsonarena_begin(&arena);
             in_arena = 0;
         }
+    next:
         if (p < end && *p == ',') {
             p = k8s_metrics_ws(p + 1, end);
         } else if (p >= end || *p != ']') {
@@ -264,6 +493,8 @@ static void k8s_metrics_work(void *arg)
         job->error = xasprintf("%s list is truncated", job->r->name);
     }
     jsonarena_end(&arena);
+    free(job->body); /* the rows are copies: the 20 MB of a 50,000-pod answer go now */
+    job->body = NULL;
     job->decode_ms = k8s_metrics_clock_ms() - t0;
 }
 
@@ -415,6 +646,13 @@ static void k8s_metrics_apply(struct k8s_metrics_res *r)
         p->stats.rows = job->nrows;
         p->stats.decode_ms = job->decode_ms;
     }
+    /* `make bench` reads these lines. */
+    log_msg("metrics: %s %zu rows (%zu by the fast path), %.1f MB in %.0f ms, decode %.0f ms "
+            "(worker), apply %.1f ms (loop, longest slice %.1f ms)",
+            r->name, job->nrows, job->scanned, (double)job->len / 1048576.0, job->fetch_ms,
+            job->decode_ms,
+            r == &p->res[K8S_MRES_PODS] ? p->stats.apply_ms : ms,
+            r == &p->res[K8S_MRES_PODS] ? p->stats.apply_max_ms : ms);
     p->stats.polls++;
     r->applying = NULL;
     k8s_metrics_job_free(job, job->nrows);
@@ -486,6 +724,7 @@ static void k8s_metrics_http_done(struct http_req *req, struct http_result *res,
     job->run = r->run;
     job->body = res->body;
     job->len = res->body_len;
+    job->fetch_ms = (double)(loop_now_ms() - r->started_ms);
     res->body = NULL;
     workpool_submit(r->p->pool, k8s_metrics_work, k8s_metrics_done, job);
 }

@@ -1135,7 +1135,21 @@ void k8s_quota_free(struct store_row *row)
 
 char *k8s_pod_metrics_key(const char *ns, const char *name, char *buf, size_t size)
 {
-    snprintf(buf, size, "%s/%s", ns != NULL ? ns : "", name != NULL ? name : "");
+    /* What snprintf("%s/%s") writes, without its cost: views join 50,000 pods with this. */
+    const char *a = ns != NULL ? ns : "", *b = name != NULL ? name : "";
+    size_t la, lb;
+
+    if (size == 0) {
+        return buf;
+    }
+    la = strnlen(a, size - 1);
+    memcpy(buf, a, la);
+    if (la + 1 < size) {
+        buf[la++] = '/';
+    }
+    lb = strnlen(b, size - 1 - la);
+    memcpy(buf + la, b, lb);
+    buf[la + lb] = '\0';
     return buf;
 }
 
@@ -1178,6 +1192,30 @@ static void k8s_usage_add(int64_t *sum, const char *q, int scale)
     }
 }
 
+struct k8s_metrics *k8s_metrics_new(const char *ns, const char *name, const char *timestamp,
+                                    const char *window)
+{
+    struct k8s_metrics *m = xcalloc(1, sizeof(*m));
+    char key[K8S_METRICS_KEY_MAX];
+
+    m->name = sanitize_dup(name);
+    if (ns != NULL) {
+        m->ns = sanitize_dup(ns);
+        m->row.uid = xstrdup(k8s_pod_metrics_key(m->ns, m->name, key, sizeof(key)));
+    } else {
+        m->row.uid = xstrdup(m->name);
+    }
+    m->timestamp = k8s_parse_time(timestamp);
+    m->window_s = k8s_window_seconds(window);
+    return m;
+}
+
+void k8s_metrics_add_usage(struct k8s_metrics *m, const char *cpu, const char *memory)
+{
+    k8s_usage_add(&m->cpu_m, cpu, 3);
+    k8s_usage_add(&m->mem_b, memory, 0);
+}
+
 /* The fields both metrics kinds share; `ns` is required for pods. */
 static struct k8s_metrics *k8s_metrics_common(const json_t *obj, const char *kind, bool pod,
                                               char **err)
@@ -1185,8 +1223,6 @@ static struct k8s_metrics *k8s_metrics_common(const json_t *obj, const char *kin
     const json_t *meta = k8s_get_obj(obj, "metadata");
     const char *name = k8s_get_str(meta, "name");
     const char *ns = k8s_get_str(meta, "namespace");
-    struct k8s_metrics *m;
-    char key[K8S_METRICS_KEY_MAX];
 
     if (!json_is_object(obj) || name == NULL || (pod && ns == NULL)) {
         if (err != NULL) {
@@ -1197,17 +1233,8 @@ static struct k8s_metrics *k8s_metrics_common(const json_t *obj, const char *kin
         }
         return NULL;
     }
-    m = xcalloc(1, sizeof(*m));
-    m->name = sanitize_dup(name);
-    if (pod) {
-        m->ns = sanitize_dup(ns);
-        m->row.uid = xstrdup(k8s_pod_metrics_key(m->ns, m->name, key, sizeof(key)));
-    } else {
-        m->row.uid = xstrdup(m->name);
-    }
-    m->timestamp = k8s_parse_time(k8s_get_str(obj, "timestamp"));
-    m->window_s = k8s_window_seconds(k8s_get_str(obj, "window"));
-    return m;
+    return k8s_metrics_new(pod ? ns : NULL, name, k8s_get_str(obj, "timestamp"),
+                           k8s_get_str(obj, "window"));
 }
 
 struct k8s_metrics *k8s_pod_metrics_parse(const struct json_t *obj, char **err)
@@ -1229,8 +1256,7 @@ struct k8s_metrics *k8s_pod_metrics_parse(const struct json_t *obj, char **err)
     json_array_foreach (containers, i, c) {
         const json_t *usage = k8s_get_obj(c, "usage");
 
-        k8s_usage_add(&m->cpu_m, k8s_get_str(usage, "cpu"), 3);
-        k8s_usage_add(&m->mem_b, k8s_get_str(usage, "memory"), 0);
+        k8s_metrics_add_usage(m, k8s_get_str(usage, "cpu"), k8s_get_str(usage, "memory"));
     }
     return m;
 }

@@ -173,6 +173,16 @@ struct k8s_quota *k8s_quota_parse(const struct json_t *obj, char **err);
 struct k8s_metrics *k8s_pod_metrics_parse(const struct json_t *obj, char **err);
 struct k8s_metrics *k8s_node_metrics_parse(const struct json_t *obj, char **err);
 
+/* A metrics row from fields already read (k8s_metrics.c reads PodMetrics lists without a
+ * JSON tree): ns NULL for a node, name required, timestamp and window may be NULL. Strings
+ * are sanitized and copied. Usage starts at 0 (a pod without containers uses nothing); the
+ * caller adds each container's with k8s_metrics_add_usage(), or sets a node's. */
+struct k8s_metrics *k8s_metrics_new(const char *ns, const char *name, const char *timestamp,
+                                    const char *window);
+/* Adds one container's usage (quantities, NULL if absent) to a pod's; a missing or invalid
+ * one makes that total -1, as k8s_pod_metrics_parse() does. */
+void k8s_metrics_add_usage(struct k8s_metrics *m, const char *cpu, const char *memory);
+
 /* Free a row and its strings; takes the embedded struct store_row (store_row_free_fn). */
 void k8s_pod_free(struct store_row *row);
 void k8s_namespace_free(struct store_row *row);
