@@ -518,9 +518,27 @@ static const char *k8s_object_rv(const json_t *obj)
     return json_string_value(json_object_get(json_object_get(obj, "metadata"), "resourceVersion"));
 }
 
+static int k8s_apply_line_tree(struct k8s_informer *inf, const char *line, size_t len,
+                               char **err);
+
 /* Applies one watch line. 0 applied, 1 relist needed, -1 an event that could not be used
- * (the stream goes on), -2 not an event at all (the stream is corrupt). */
+ * (the stream goes on), -2 not an event at all (the stream is corrupt). The tree is built in
+ * an arena, as list pages are: an event's thousand small allocations cost more than its
+ * parse. */
 static int k8s_apply_line(struct k8s_informer *inf, const char *line, size_t len, char **err)
+{
+    struct jsonarena arena = {0};
+    int rc;
+
+    jsonarena_begin(&arena);
+    rc = k8s_apply_line_tree(inf, line, len, err);
+    jsonarena_end(&arena);
+    return rc;
+}
+
+/* k8s_apply_line() inside the arena: nothing of the tree outlives it. */
+static int k8s_apply_line_tree(struct k8s_informer *inf, const char *line, size_t len,
+                               char **err)
 {
     json_error_t jerr;
     json_t *ev = json_loadb(line, len, 0, &jerr);
