@@ -2,14 +2,14 @@
 # Installs the Debian packages govconsole needs that are missing, with one apt-get line.
 #   scripts/deps.sh build   what `make` needs
 #   scripts/deps.sh test    plus what `make test` needs (tmux, kubectl, curl, jq)
-#   scripts/deps.sh bench   plus what `make bench` needs (bc, GNU time)
+#   scripts/deps.sh bench   plus what `make bench` needs (bc, GNU time, curl, jq)
 set -eu
 BUILD_PKGS="build-essential pkg-config libncurses-dev libcurl4-openssl-dev libjansson-dev
  libldap2-dev libpcre2-dev libcmocka-dev libyaml-dev libmicrohttpd-dev"
 TEST_PKGS="tmux procps curl jq python3"
 pkgs="$BUILD_PKGS"
 if [ "${1:-build}" = bench ]; then
-    pkgs="$pkgs tmux procps bc time"
+    pkgs="$pkgs tmux procps bc time curl jq"
     command -v kubectl >/dev/null 2>&1 || pkgs="$pkgs kubernetes-client"
 fi
 if [ "${1:-build}" = test ]; then

@@ -38,6 +38,10 @@ static const char *const fault_names[] = {"none",    "500",      "401",  "403",
 
 #define BODY_MAX (1024 * 1024)
 
+/* Response body bytes served, for /_sim/stats (`make bench` reads them): watch streams, paged
+ * lists, and every buffered body (single objects, metrics, errors, /_sim itself). */
+static _Atomic unsigned long long sent_watch, sent_list, sent_buffered;
+
 /* Per-request state kept in *con_cls between MHD's calls: the request body so far. */
 struct conn_state {
     struct jbuf body;
@@ -54,6 +58,7 @@ enum MHD_Result k8s_http_queue_buffer(struct MHD_Connection *conn, unsigned stat
         free(data);
         return MHD_NO;
     }
+    sent_buffered += len;
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache, private");
     enum MHD_Result rc = MHD_queue_response(conn, status, resp);
@@ -922,6 +927,7 @@ static ssize_t list_reader(void *cls, uint64_t pos, char *out, size_t max)
     }
     memcpy(out, ls->buf.data + ls->off, n);
     ls->off += n;
+    sent_list += n;
     return (ssize_t)n;
 }
 
@@ -1249,6 +1255,7 @@ static ssize_t watch_reader(void *cls, uint64_t pos, char *out, size_t max)
     }
     memcpy(out, ws->buf.data + ws->off, n);
     ws->off += n;
+    sent_watch += n;
     return (ssize_t)n;
 }
 
@@ -1977,6 +1984,9 @@ static enum MHD_Result serve_sim(struct k8s_api *api, struct MHD_Connection *con
         json_object_set_new(doc, "events", json_integer((json_int_t)w->n_events));
         json_object_set_new(doc, "rollouts", json_integer((json_int_t)rolling));
         json_object_set_new(doc, "timers", json_boolean(w->ctl_active));
+        json_object_set_new(doc, "watchBytesSent", json_integer((json_int_t)sent_watch));
+        json_object_set_new(doc, "listBytesSent", json_integer((json_int_t)sent_list));
+        json_object_set_new(doc, "bufferedBytesSent", json_integer((json_int_t)sent_buffered));
         world_unlock(w);
         return k8s_http_queue_json(conn, 200, doc);
     }
