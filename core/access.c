@@ -471,6 +471,14 @@ void access_rows(struct access *a, enum store_kind kind, struct access_cursor *c
     c->a = a;
     c->t = a->store != NULL ? &a->store->tables[kind] : NULL;
     c->i = 0;
+    c->since = 0;
+}
+
+void access_rows_since(struct access *a, enum store_kind kind, uint64_t gen,
+                       struct access_cursor *c)
+{
+    access_rows(a, kind, c);
+    c->since = gen;
 }
 
 const struct store_row *access_next(struct access_cursor *c, const char **tenant)
@@ -483,7 +491,7 @@ const struct store_row *access_next(struct access_cursor *c, const char **tenant
     while (c->i < c->t->count) {
         const struct store_row *r = c->t->rows[c->i++];
 
-        if (access_row_visible(c->a, c->t->kind, r, &t)) {
+        if (r->gen > c->since && access_row_visible(c->a, c->t->kind, r, &t)) {
             if (tenant != NULL) {
                 *tenant = t;
             }

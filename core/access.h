@@ -81,8 +81,13 @@ struct access_cursor {
     struct access *a;
     const struct store_table *t;
     size_t i;
+    uint64_t since; /* only rows changed after this table generation (0: every row) */
 };
 void access_rows(struct access *a, enum store_kind kind, struct access_cursor *c);
+/* The same, limited to the rows put after table generation `gen` (a view catching up with
+ * churn); rows that were removed meanwhile are not among them (see store_row.gone). */
+void access_rows_since(struct access *a, enum store_kind kind, uint64_t gen,
+                       struct access_cursor *c);
 /* The next visible row or NULL at the end; *tenant (may be NULL) gets its tenant (borrowed;
  * NULL when unknown). Rows are borrowed until store_commit(). */
 const struct store_row *access_next(struct access_cursor *c, const char **tenant);

@@ -38,6 +38,7 @@ static void store_bury(struct store_table *t, struct store_row *row)
         t->free_row(row);
         return;
     }
+    row->gone = 1;
     if (s->ngrave == s->capgrave) {
         s->capgrave = s->capgrave ? s->capgrave * 2 : 1024;
         s->graveyard = xrealloc(s->graveyard, s->capgrave * sizeof *s->graveyard);
@@ -181,6 +182,7 @@ struct store_row *store_put(struct store_table *t, struct store_row *row)
     }
     t->gen++;
     row->gen = t->gen;
+    row->gone = 0;
     h = store_hash(row->uid);
     i = store_probe(t, row->uid, h, &found);
     if (found) {

@@ -26,6 +26,8 @@ struct store_row {
     char *uid;          /* owned; the key */
     uint64_t gen;       /* table generation at which this row last changed */
     uint32_t mark;      /* list epoch that last saw this row (relist sweeps) */
+    uint32_t gone;      /* set when replaced or removed: the row waits in the graveyard for
+                           store_commit(), so a view may still read it and learn it is gone */
 };
 
 /* Frees a row of the table's kind, including its uid and strings. */

@@ -64,6 +64,7 @@ struct frame {
     char *texts;           /* each view row's displayed text, NUL-separated, for the filter */
     size_t *text_off;      /* row -> offset in texts; NULL = not built since the last change */
     size_t ntexts;
+    bool rows_alive;       /* on top since its last rebuild: its rows were not committed away */
 };
 
 /* What the pending fetch is for. */
@@ -178,7 +179,8 @@ static struct frame *app_top(struct app *a)
 
 static struct view_ctx app_ctx(const struct app *a, const struct frame *f)
 {
-    struct view_ctx ctx = {a->store, (int64_t)time(NULL), &f->scope, a->opts.access};
+    struct view_ctx ctx = {a->store, (int64_t)time(NULL), &f->scope, a->opts.access,
+                           f->rows_alive};
 
     return ctx;
 }
@@ -278,6 +280,9 @@ static void app_push(struct app *a, const struct view_ops *ops, const struct vie
     if (a->nframes == APP_MAX_FRAMES) {
         app_flash(a, true, "too deep: go back first");
         return;
+    }
+    if (a->nframes > 0) {
+        app_top(a)->rows_alive = false; /* below the top, its rows may be freed */
     }
     f = &a->frames[a->nframes++];
     memset(f, 0, sizeof *f);
@@ -1718,6 +1723,7 @@ static bool app_maybe_rebuild(struct app *a)
         return false;
     }
     v->ops->rebuild(v, &ctx);
+    f->rows_alive = true;
     app_texts_drop(f);
     a->last_rebuild_ms = now;
     app_apply_filter(a, f);

@@ -52,6 +52,10 @@ struct view_ctx {
     int64_t now;                    /* wall clock, epoch seconds */
     const struct view_scope *scope; /* never NULL; what the user narrowed the view to */
     struct access *access;          /* never NULL; bound to `store` */
+    /* True when every store row the view kept from its last rebuild is still allocated (the
+     * app vouches for the view on top, which it rebuilds before any store_commit()): the view
+     * may then catch up incrementally, dropping kept rows marked gone. */
+    bool rows_alive;
 };
 
 /* Where Enter on a row leads. */

@@ -179,7 +179,7 @@ static int teardown(void **state)
 /* The NAME cells of a view, joined with spaces. */
 static void names(const struct view *v, char *out, size_t size, size_t col)
 {
-    struct view_ctx ctx = {&S, 10000, &ALL, ACC};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false};
     size_t o = 0;
 
     out[0] = '\0';
@@ -206,7 +206,7 @@ static int column(const struct view *v, const char *name)
 static void test_pods_default_order_and_scope(void **state)
 {
     struct view *v = view_new(registry_find("pods"));
-    struct view_ctx ctx = {&S, 10000, &ALL, ACC};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false};
     struct view_scope dmi = {0};
     char buf[256];
 
@@ -230,7 +230,7 @@ static void test_pods_default_order_and_scope(void **state)
 static void test_pods_sort_numeric_and_stable(void **state)
 {
     struct view *v = view_new(registry_find("pods"));
-    struct view_ctx ctx = {&S, 10000, &ALL, ACC};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false};
     char buf[256];
     int restarts = column(v, "RESTARTS"), age = column(v, "AGE");
 
@@ -265,7 +265,7 @@ static void test_pods_sort_numeric_and_stable(void **state)
 static void test_tenants_counts_and_enter(void **state)
 {
     struct view *v = view_new(registry_find("tenants"));
-    struct view_ctx ctx = {&S, 10000, &ALL, ACC};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false};
     struct view_target t;
     char buf[256];
 
@@ -295,7 +295,7 @@ static void test_tenants_counts_and_enter(void **state)
 /* The tones of one column, as letters: N normal, D dim, O ok, W warn, C crit, P pending. */
 static void tones(const struct view *v, char *out, size_t size, size_t col)
 {
-    struct view_ctx ctx = {&S, 10000, &ALL, ACC};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false};
     size_t i;
 
     for (i = 0; i < v->ops->count(v) && i + 1 < size; i++) {
@@ -309,7 +309,7 @@ static void tones(const struct view *v, char *out, size_t size, size_t col)
 static void test_apps_rows(void **state)
 {
     struct view *v = view_new(registry_find("apps"));
-    struct view_ctx ctx = {&S, 10000, &ALL, ACC};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false};
     char buf[512];
     char *path;
 
@@ -386,7 +386,7 @@ static void test_apps_scope_and_enter(void **state)
     struct view *tv = view_new(registry_find("tenants"));
     struct view *v = view_new(registry_find("apps"));
     struct view *pv = view_new(registry_find("pods"));
-    struct view_ctx ctx = {&S, 10000, &ALL, ACC};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false};
     struct view_target t, t2;
     char buf[512];
 
@@ -434,7 +434,7 @@ static void test_apps_scope_and_enter(void **state)
 static void test_pods_describe_with_events(void **state)
 {
     struct view *v = view_new(registry_find("pods"));
-    struct view_ctx ctx = {&S, 10000, &ALL, ACC};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false};
     const char *json = "{\"metadata\":{\"name\":\"z\",\"namespace\":\"dmi\",\"uid\":\"dmi/z\"},"
                        "\"status\":{\"phase\":\"Running\"}}";
     struct k8s_event *e = xcalloc(1, sizeof *e);
@@ -485,7 +485,7 @@ static void test_views_follow_access_scope(void **state)
 {
     const char *const dmi_only[] = {"dmi", NULL};
     struct access *acc = access_new("cust", ACCESS_DEVELOPER, dmi_only, false);
-    struct view_ctx ctx = {&S, 10000, &ALL, acc};
+    struct view_ctx ctx = {&S, 10000, &ALL, acc, false};
     struct view *pods = view_new(registry_find("pods"));
     struct view *apps = view_new(registry_find("apps"));
     struct view *tenants = view_new(registry_find("tenants"));
@@ -562,7 +562,7 @@ static void add_quota(const char *ns, int64_t cpu_hard, int64_t mem_hard)
 static enum view_tone cell_of(const struct view *v, const char *name, const char *col,
                               char *out, size_t size)
 {
-    struct view_ctx ctx = {&S, 10000, &ALL, ACC};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false};
     int name_col = column(v, "NAME"), c = column(v, col);
 
     for (size_t i = 0; i < v->ops->count(v); i++) {
@@ -584,7 +584,7 @@ static void test_usage_columns(void **state)
 {
     struct view *pods = view_new(registry_find("pods"));
     struct view *tenants = view_new(registry_find("tenants"));
-    struct view_ctx ctx = {&S, 10000, &ALL, ACC};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false};
     char buf[256];
     int cpu;
 
@@ -656,7 +656,7 @@ static void test_usage_columns(void **state)
     {
         const char *only[] = {"skat", NULL};
         struct access *acc = access_new("cust", ACCESS_VIEWER, only, false);
-        struct view_ctx sctx = {&S, 10000, &ALL, acc};
+        struct view_ctx sctx = {&S, 10000, &ALL, acc, false};
 
         access_bind(acc, &S);
         tenants->ops->rebuild(tenants, &sctx);
@@ -708,7 +708,7 @@ static void test_apps_rollout_replicasets(void **state)
                        "\"namespace\":\"dmi\",\"uid\":\"wl-dmi/shop\",\"annotations\":"
                        "{\"deployment.kubernetes.io/revision\":\"3\"}}}";
     struct view *v = view_new(registry_find("apps"));
-    struct view_ctx ctx = {&S, 10000, &ALL, ACC};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false};
     char buf[256], *text;
     int version, name;
     size_t row;
@@ -843,6 +843,89 @@ static void test_apps_rollout_replicasets(void **state)
     del_apps();
 }
 
+/* The cells of every row of `v` (NAME STATUS CPU), joined: a view's whole visible state. */
+static void rows_text(const struct view *v, char *out, size_t size)
+{
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false};
+    int cols[3] = {column(v, "NAME"), column(v, "STATUS"), column(v, "CPU")};
+    size_t o = 0;
+
+    out[0] = '\0';
+    for (size_t i = 0; i < v->ops->count(v) && o < size; i++) {
+        for (size_t c = 0; c < 3 && o < size; c++) {
+            char cell[128];
+
+            v->ops->cell(v, &ctx, i, (size_t)cols[c], cell, sizeof cell);
+            o += (size_t)snprintf(out + o, size - o, "%s%s", o ? " " : "", cell);
+        }
+    }
+}
+
+/* Churn caught up incrementally (rows_alive) gives the same rows, in the same order, as a
+ * rebuild from scratch: pods replaced, added before, between and after the kept ones, deleted,
+ * with a metrics poll at the same time; and a sorted view still rebuilds right. */
+static void test_pods_incremental_equals_full(void **state)
+{
+    struct view *inc = view_new(registry_find("pods"));
+    struct view *full;
+    struct view_ctx alive = {&S, 10000, &ALL, ACC, true};
+    struct view_ctx fresh = {&S, 10000, &ALL, ACC, false};
+    char a[1024], b[1024];
+    static const char *const added[] = {"dmi/0-first", "dmi/b2", "dmi/zz", "skat/a0",
+                                        "dmi-sandbox/n", "kube-system/zz"};
+
+    (void)state;
+    inc->ops->rebuild(inc, &fresh);
+    add_pod("dmi", "c", "CrashLoopBackOff", 3, 200); /* replaces dmi/c */
+    add_pod("dmi", "0-first", "Running", 0, 10);
+    add_pod("dmi", "b2", "Pending", 0, 20);
+    add_pod("dmi", "zz", "Running", 1, 30);
+    add_pod("skat", "a0", "Running", 0, 40);
+    add_pod("dmi-sandbox", "n", "Running", 0, 50);
+    add_pod("kube-system", "zz", "Running", 0, 60);
+    assert_true(store_del(store_table(&S, STORE_POD), "dmi/z"));
+    add_metrics("dmi", "b2", 100, 1 << 20);
+    assert_true(inc->ops->stale(inc, &alive));
+    inc->ops->rebuild(inc, &alive); /* no store_commit() since its last rebuild */
+    full = view_new(registry_find("pods"));
+    full->ops->rebuild(full, &fresh);
+    rows_text(inc, a, sizeof a);
+    rows_text(full, b, sizeof b);
+    assert_string_equal(a, b);
+    assert_non_null(strstr(a, "c CrashLoopBackOff"));
+    assert_null(strstr(a, " z "));
+    assert_non_null(strstr(a, "b2 Pending 100m"));
+    assert_int_equal(inc->ops->count(inc), full->ops->count(full));
+    assert_false(inc->ops->stale(inc, &alive));
+    store_commit(&S);
+
+    /* Sorted by RESTARTS: the same, through a full rebuild. */
+    inc->sort_col = column(inc, "RESTARTS");
+    inc->sort_desc = true;
+    inc->ops->sort(inc, (size_t)inc->sort_col, true);
+    full->sort_col = inc->sort_col;
+    full->sort_desc = true;
+    full->ops->sort(full, (size_t)full->sort_col, true);
+    add_pod("dmi", "a", "Running", 50, 300); /* replaces dmi/a, now the most restarted */
+    inc->ops->rebuild(inc, &alive);
+    full->ops->rebuild(full, &fresh);
+    rows_text(inc, a, sizeof a);
+    rows_text(full, b, sizeof b);
+    assert_string_equal(a, b);
+    assert_int_equal(strncmp(a, "a Running", 9), 0);
+
+    view_free(inc);
+    view_free(full);
+    for (size_t i = 0; i < sizeof added / sizeof added[0]; i++) {
+        assert_true(store_del(store_table(&S, STORE_POD), added[i]));
+    }
+    add_pod("dmi", "z", "CrashLoopBackOff", 2, 100);
+    add_pod("dmi", "c", "Running", 2, 200);
+    add_pod("dmi", "a", "Running", 10, 300);
+    store_clear(store_table(&S, STORE_POD_METRICS));
+    store_commit(&S);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -854,6 +937,7 @@ int main(void)
         cmocka_unit_test(test_apps_scope_and_enter),
         cmocka_unit_test(test_views_follow_access_scope),
         cmocka_unit_test(test_usage_columns),
+        cmocka_unit_test(test_pods_incremental_equals_full),
         cmocka_unit_test(test_apps_rollout_replicasets),
     };
 
