@@ -737,12 +737,7 @@ static bool obj_matches(const struct world *w, const struct k8s_req *r, int kind
             break;
         case WORLD_KIND_REPLICASET: {
             const struct world_rs *rs = obj;
-            world_app_labels(w, rs->app, &l);
-            if (l.n < 10) {
-                l.key[l.n] = "pod-template-hash";
-                l.val[l.n] = rs->old ? rs->app->old_hash : rs->app->hash;
-                l.n++;
-            }
+            world_rs_labels(w, rs->app, rs->old, &l);
             break;
         }
         case WORLD_KIND_NAMESPACE:

@@ -306,7 +306,8 @@ static void put_pod_spec_tail(struct jbuf *b, const struct world_app *a)
 /* ---- pods -------------------------------------------------------------------------- */
 
 struct pod_view {
-    const struct world_app *app;
+    const struct world_app *app; /* as of the pod's revision (prev for an old one) */
+    struct world_app prev;
     const struct world_ns *ns;
     char ip[20];
     char host_ip[20];
@@ -321,6 +322,10 @@ struct pod_view {
 static void pod_view_init(struct pod_view *v, const struct world *w, const struct world_pod *p)
 {
     v->app = &w->apps[p->app];
+    if (world_pod_previous(w, p)) {
+        world_app_previous(v->app, &v->prev);
+        v->app = &v->prev;
+    }
     v->ns = &w->ns[v->app->ns];
     v->node = p->node >= 0 && (size_t)p->node < w->n_nodes ? w->nodes[p->node].name : NULL;
     if (v->node) {
@@ -980,12 +985,7 @@ static void render_replicaset(struct jbuf *b, const struct world *w, const struc
     struct world_rs_counts c;
     world_rs_counts(a, rs->old, &c);
     struct world_labels labels;
-    world_app_labels(w, a, &labels);
-    if (labels.n < 10) {
-        labels.key[labels.n] = "pod-template-hash";
-        labels.val[labels.n] = hash;
-        labels.n++;
-    }
+    world_rs_labels(w, a, rs->old, &labels);
     jbuf_putc(b, '{');
     put_type_head(b, flags, "ReplicaSet", "apps/v1");
     JB_LIT(b, "\"metadata\":{\"name\":\"");
@@ -1025,7 +1025,13 @@ static void render_replicaset(struct jbuf *b, const struct world *w, const struc
     jbuf_putc(b, ',');
     put_selector(b, a, hash);
     jbuf_putc(b, ',');
-    put_template(b, w, a, hash, rs->old ? a->old_restarted_at : a->restarted_at);
+    if (rs->old) {
+        struct world_app prev;
+        world_app_previous(a, &prev);
+        put_template(b, w, &prev, hash, a->old_restarted_at);
+    } else {
+        put_template(b, w, a, hash, a->restarted_at);
+    }
     JB_LIT(b, "},\"status\":{\"replicas\":");
     jbuf_put_u64(b, c.replicas);
     if (c.replicas) {
@@ -1845,7 +1851,13 @@ void k8s_json_table_row(struct jbuf *b, const struct world *w, int kind, const v
         jbuf_printf(b, ",%u,%u,%u,", c.spec, c.replicas, c.ready);
         put_age(b, now, rs->old ? a->old_rs_created : a->rs_created);
         jbuf_putc(b, ',');
-        container_cells(b, a);
+        if (rs->old) {
+            struct world_app prev;
+            world_app_previous(a, &prev);
+            container_cells(b, &prev);
+        } else {
+            container_cells(b, a);
+        }
         jbuf_putc(b, ',');
         char sel[128];
         snprintf(sel, sizeof(sel), "%s=%s,pod-template-hash=%s", a->label_key, a->label_value,

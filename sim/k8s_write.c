@@ -323,7 +323,6 @@ static void apply_change(struct world *w, size_t ai, const struct app_change *c)
     struct world_app *a = &w->apps[ai];
     bool rollout = false;
     if (c->image[0] && strcmp(c->image, a->image) != 0) {
-        snprintf(a->image, sizeof(a->image), "%s", c->image);
         rollout = true;
     }
     if (c->restarted_at[0] && strcmp(c->restarted_at, a->restarted_at) != 0) {
@@ -335,7 +334,7 @@ static void apply_change(struct world *w, size_t ai, const struct app_change *c)
     if (rollout) {
         char at[sizeof(a->restarted_at)];
         snprintf(at, sizeof(at), "%s", c->restarted_at[0] ? c->restarted_at : a->restarted_at);
-        world_app_restart(w, ai, at);
+        world_app_restart(w, ai, at, c->image);
     }
     world_changed(w);
 }

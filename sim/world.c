@@ -154,7 +154,7 @@ void world_pod_hash(const struct world *w, const struct world_pod *p, char out[1
     const struct world_app *a = &w->apps[p->app];
     out[0] = '\0';
     if (a->kind == APP_STATEFULSET) {
-        copy_str(out, 12, p->old_rs && a->old_hash[0] ? a->old_hash : a->hash);
+        copy_str(out, 12, world_pod_previous(w, p) ? a->old_hash : a->hash);
     } else if (a->kind == APP_DEPLOYMENT) {
         size_t n = strlen(a->name);
         if (strlen(p->name) >= n + 12) {
@@ -243,25 +243,40 @@ void world_pod_owner(const struct world *w, const struct world_pod *p, char *nam
         uid->b[6] = (uint8_t)((uid->b[6] & 0x0f) | 0x40);
         uid->b[8] = (uint8_t)((uid->b[8] & 0x3f) | 0x80);
     } else {
-        *uid = p->old_rs && a->old_hash[0] ? a->old_rs_uid : a->rs_uid;
+        *uid = world_pod_previous(w, p) ? a->old_rs_uid : a->rs_uid;
+    }
+}
+
+/* The template labels of app a with version as app.kubernetes.io/version (unsorted). */
+static void template_labels(const struct world *w, const struct world_app *a, const char *version,
+                            struct world_labels *out)
+{
+    out->n = 0;
+    label_add(out, a->label_key, a->label_value);
+    if (!a->system) {
+        label_add(out, "app.kubernetes.io/version", version);
+        label_add(out, "govcloud.sit.dk/tenant", w->ns[a->ns].tenant);
     }
 }
 
 void world_app_labels(const struct world *w, const struct world_app *a, struct world_labels *out)
 {
-    out->n = 0;
-    label_add(out, a->label_key, a->label_value);
-    if (!a->system) {
-        label_add(out, "app.kubernetes.io/version", a->version);
-        label_add(out, "govcloud.sit.dk/tenant", w->ns[a->ns].tenant);
-    }
+    template_labels(w, a, a->version, out);
+    label_sort(out);
+}
+
+void world_rs_labels(const struct world *w, const struct world_app *a, bool old,
+                     struct world_labels *out)
+{
+    template_labels(w, a, old ? a->old_version : a->version, out);
+    label_add(out, "pod-template-hash", old ? a->old_hash : a->hash);
     label_sort(out);
 }
 
 void world_pod_labels(const struct world *w, const struct world_pod *p, struct world_labels *out)
 {
     const struct world_app *a = &w->apps[p->app];
-    world_app_labels(w, a, out);
+    template_labels(w, a, world_pod_previous(w, p) ? a->old_version : a->version, out);
     if (a->kind == APP_CRONJOB) {
         char job[WORLD_NAME_MAX];
         struct world_uid uid;
@@ -613,6 +628,18 @@ void world_rs_counts(const struct world_app *a, bool old, struct world_rs_counts
 void world_rs_name(const struct world_app *a, bool old, char *out, size_t size)
 {
     snprintf(out, size, "%s-%s", a->name, old ? a->old_hash : a->hash);
+}
+
+bool world_pod_previous(const struct world *w, const struct world_pod *p)
+{
+    return p->old_rs && w->apps[p->app].old_hash[0];
+}
+
+void world_app_previous(const struct world_app *a, struct world_app *out)
+{
+    *out = *a;
+    memcpy(out->image, a->old_image, sizeof(out->image));
+    memcpy(out->version, a->old_version, sizeof(out->version));
 }
 
 /* ---- app status -------------------------------------------------------------------- */
@@ -1166,6 +1193,87 @@ static void gen_pods(struct world *w)
     }
 }
 
+/* Writes the version before v into out, for an older release of an app. A dotted version
+ * of two to four numbers ("2.4.1", "v1.9", "1.25.3-alpine") loses one from its rightmost
+ * non-zero number, and the numbers after that one are drawn from salt: "2.4.1" -> "2.4.0",
+ * "1.9" -> "1.8", "v2.4.0" -> "v2.3.7", "1.0.0" -> "0.6.2". Another tag (a date, a build
+ * number) ending in a digit from 2 to 9 loses one there ("2024-05-17" -> "2024-05-16", "r42"
+ * -> "r41"); anything else gets a seven-digit build hash ("latest" -> "latest-3f9a2c1",
+ * "2024-05-01" -> "2024-05-01-3f9a2c1"). The result always differs from v. */
+static void prev_version(const char *v, uint64_t salt, char *out, size_t size)
+{
+    size_t pre = (size_t)(v[0] == 'v' || v[0] == 'V');
+    const char *s = v + pre;
+    unsigned long num[4];
+    size_t n = 0;
+    bool dotted = true;
+    for (;;) {
+        size_t len = strspn(s, "0123456789");
+        if (n == 4 || len == 0 || len > 9 || (len > 1 && s[0] == '0')) {
+            dotted = false;
+            break;
+        }
+        num[n++] = strtoul(s, NULL, 10);
+        s += len;
+        if (*s != '.') {
+            break;
+        }
+        s++;
+    }
+    /* A suffix is a pre-release or build name ("-alpine", "-rc.1"), not more of a date. */
+    dotted = dotted && n >= 2 &&
+             (*s == '\0' || ((*s == '-' || *s == '+') && s[1] && !strchr("0123456789", s[1])));
+    size_t k = n;
+    while (dotted && k > 0 && num[k - 1] == 0) {
+        k--;
+    }
+    if (dotted && k > 0) {
+        num[k - 1]--;
+        for (size_t j = k; j < n; j++) {
+            num[j] = (salt >> (8 * j)) % 10;
+        }
+        snprintf(out, size, "%.*s", (int)pre, v);
+        for (size_t j = 0; j < n; j++) {
+            size_t len = strlen(out);
+            snprintf(out + len, size - len, "%s%lu", j ? "." : "", num[j]);
+        }
+        size_t len = strlen(out);
+        if (len + strlen(s) < size) {
+            copy_str(out + len, size - len, s);
+            return;
+        }
+    }
+    size_t len = strlen(v);
+    if (len > 0 && len < size && v[len - 1] >= '2' && v[len - 1] <= '9') {
+        memcpy(out, v, len + 1);
+        out[len - 1]--;
+        return;
+    }
+    size_t keep = len + 9 <= size ? len : size - 9;
+    snprintf(out, size, "%.*s-%07llx", (int)keep, v, (unsigned long long)(salt & 0xfffffff));
+    if (strcmp(out, v) == 0) {
+        out[strlen(out) - 1] = out[strlen(out) - 1] == '0' ? '1' : '0';
+    }
+}
+
+/* The image of an older release: image with its tag (":latest" when it has none) taken
+ * back by prev_version(). */
+static void prev_image(const char *image, uint64_t salt, char *out, size_t size)
+{
+    const char *colon = strrchr(image, ':');
+    const char *slash = strrchr(image, '/');
+    bool tagged = colon && (!slash || colon > slash);
+    char tag[64];
+    prev_version(tagged ? colon + 1 : "latest", salt, tag + 1, sizeof(tag) - 1);
+    tag[0] = ':';
+    size_t keep = tagged ? (size_t)(colon - image) : strlen(image);
+    if (keep >= size) {
+        keep = size - 1;
+    }
+    memcpy(out, image, keep);
+    copy_str(out + keep, size - keep, tag);
+}
+
 /* The previous revision's ReplicaSet of every Deployment past revision 1, scaled to 0 when
  * the current one rolled out. Drawn from each app's own generator so that the rest of the
  * world is what it was without them. */
@@ -1192,6 +1300,11 @@ static void gen_old_replicasets(struct world *w)
         if (a->rs_created - 60 > a->created) {
             a->old_rs_created = sim_rng_range(&r, a->created, a->rs_created - 60);
         }
+        /* Revisions differ in their template, as on a cluster: the previous one ran the
+         * release before this one. */
+        uint64_t salt = sim_rng_next(&r);
+        prev_version(a->version, salt, a->old_version, sizeof(a->old_version));
+        prev_image(a->image, salt, a->old_image, sizeof(a->old_image));
     }
     world_rs_sort(w);
 }

@@ -91,7 +91,7 @@ struct world_rs_counts {
 
 struct world_app {
     char name[48];
-    char version[16];
+    char version[24];   /* label app.kubernetes.io/version of the current revision */
     char hash[12];      /* pod-template-hash, 10 chars */
     char label_key[32]; /* selector label: app.kubernetes.io/name or k8s-app */
     char label_value[48];
@@ -101,6 +101,8 @@ struct world_app {
                                   that ReplicaSet (at 0 replicas once rolled out) */
     char restarted_at[40];     /* template annotation kubectl.kubernetes.io/restartedAt */
     char old_restarted_at[40]; /* the same annotation of the previous revision */
+    char old_image[112];       /* the previous revision's image and version (an older release in */
+    char old_version[24];      /* the world as made; what the template had before a restart) */
     struct world_uid uid;
     struct world_uid rs_uid;
     struct world_uid old_rs_uid;
@@ -318,10 +320,16 @@ struct world_labels {
     char store[160]; /* storage for derived values */
 };
 
-/* Lock held for the app/namespace lookups. Fill out with the object's labels. */
+/* Lock held for the app/namespace lookups. Fill out with the object's labels (a pod's
+ * app.kubernetes.io/version is its revision's). */
 void world_pod_labels(const struct world *w, const struct world_pod *p, struct world_labels *out);
-/* Labels of an app's pod template (without pod-template-hash). */
+/* Labels of an app's current pod template (without pod-template-hash); also the labels of
+ * the Deployment or StatefulSet itself. */
 void world_app_labels(const struct world *w, const struct world_app *a, struct world_labels *out);
+/* Labels of a Deployment's ReplicaSet, the current or the previous one (old): its template's,
+ * with that revision's version, plus pod-template-hash. */
+void world_rs_labels(const struct world *w, const struct world_app *a, bool old,
+                     struct world_labels *out);
 void world_ns_labels(const struct world_ns *n, struct world_labels *out);
 void world_node_labels(const struct world_node *n, struct world_labels *out);
 
@@ -362,6 +370,11 @@ bool world_rs_exists(const struct world_app *a, bool old);
 void world_rs_counts(const struct world_app *a, bool old, struct world_rs_counts *out);
 /* Writes the ReplicaSet's name, DEPLOYMENT-HASH. */
 void world_rs_name(const struct world_app *a, bool old, char *out, size_t size);
+/* True when pod p belongs to its app's previous revision (a rollout is replacing it). */
+bool world_pod_previous(const struct world *w, const struct world_pod *p);
+/* Copies a into *out as its previous revision was: the old image and version (what the
+ * previous ReplicaSet's template and its pods run); everything else is a's. */
+void world_app_previous(const struct world_app *a, struct world_app *out);
 
 /* Lock held. Index of the pod ns_rank/name, or -1. */
 long world_pod_find(const struct world *w, int ns_rank, const char *name);
@@ -375,9 +388,11 @@ long world_pod_find(const struct world *w, int ns_rank, const char *name);
 void world_pod_delete(struct world *w, size_t i, long grace, struct world_pod *out);
 /* Sets spec.replicas of a Deployment or StatefulSet: pods are added or removed. */
 void world_app_scale(struct world *w, size_t ai, uint32_t replicas);
-/* Changes the pod template annotation kubectl.kubernetes.io/restartedAt: a new revision
- * rolls out (new pods added, old ones removed, over a few seconds). */
-void world_app_restart(struct world *w, size_t ai, const char *restarted_at);
+/* Changes the pod template: the annotation kubectl.kubernetes.io/restartedAt, and the main
+ * container's image unless image is NULL or "". A new revision rolls out (new pods added, old
+ * ones removed, over a few seconds); the previous revision keeps the image and version the
+ * template had (a restart changes neither; a new image keeps the version label). */
+void world_app_restart(struct world *w, size_t ai, const char *restarted_at, const char *image);
 /* After a mutation: recounts the quotas whose pods changed and wakes the waiters
  * (watches, the controller). */
 void world_changed(struct world *w);

@@ -315,7 +315,7 @@ void world_app_scale(struct world *w, size_t ai, uint32_t replicas)
     app_publish(w, ai, true);
 }
 
-void world_app_restart(struct world *w, size_t ai, const char *restarted_at)
+void world_app_restart(struct world *w, size_t ai, const char *restarted_at, const char *image)
 {
     struct world_app *a = &w->apps[ai];
     int64_t now = sim_now();
@@ -329,6 +329,11 @@ void world_app_restart(struct world *w, size_t ai, const char *restarted_at)
     snprintf(a->old_hash, sizeof(a->old_hash), "%s", a->hash);
     snprintf(a->old_restarted_at, sizeof(a->old_restarted_at), "%s", a->restarted_at);
     snprintf(a->restarted_at, sizeof(a->restarted_at), "%s", restarted_at);
+    memcpy(a->old_image, a->image, sizeof(a->old_image));
+    memcpy(a->old_version, a->version, sizeof(a->old_version));
+    if (image && image[0]) {
+        snprintf(a->image, sizeof(a->image), "%s", image);
+    }
     a->old_rs_uid = a->rs_uid;
     a->old_rs_created = a->rs_created;
     a->old_rs_rv = a->rs_rv;

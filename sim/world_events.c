@@ -180,6 +180,13 @@ static const char *pod_host(const struct world *w, const struct world_pod *p)
     return p->node >= 0 && (size_t)p->node < w->n_nodes ? w->nodes[p->node].name : "";
 }
 
+/* The main container's image of the pod's revision. */
+static const char *pod_image(const struct world *w, const struct world_pod *p)
+{
+    const struct world_app *a = &w->apps[p->app];
+    return world_pod_previous(w, p) ? a->old_image : a->image;
+}
+
 /* A kubelet event about one of the pod's containers. */
 static void kubelet_ev(struct world *w, const struct world_pod *p, int container,
                        const char *reason, bool warning, int64_t when, const char *message)
@@ -214,7 +221,7 @@ static void container_started(struct world *w, const struct world_pod *p, int co
                                                       : a->container;
     const char *image = container == WORLD_C_SIDECAR
                             ? "registry.govcloud.sit.dk/platform/log-shipper:1.6.2"
-                            : a->image;
+                            : pod_image(w, p);
     snprintf(msg, sizeof(msg), "Container image \"%s\" already present on machine", image);
     kubelet_ev(w, p, container, "Pulled", false, when, msg);
     snprintf(msg, sizeof(msg), "Created container %s", name);
@@ -248,14 +255,13 @@ void world_ev_pod_killing(struct world *w, const struct world_pod *p, int64_t wh
 
 static void pull_failed(struct world *w, const struct world_pod *p, int64_t when)
 {
-    const struct world_app *a = &w->apps[p->app];
     char msg[512];
-    snprintf(msg, sizeof(msg), "Pulling image \"%s\"", a->image);
+    snprintf(msg, sizeof(msg), "Pulling image \"%s\"", pod_image(w, p));
     kubelet_ev(w, p, WORLD_C_MAIN, "Pulling", false, when, msg);
     snprintf(msg, sizeof(msg),
              "Failed to pull image \"%s\": rpc error: code = NotFound desc = failed to pull and "
              "unpack image \"%s\": not found",
-             a->image, a->image);
+             pod_image(w, p), pod_image(w, p));
     kubelet_ev(w, p, WORLD_C_MAIN, "Failed", true, when, msg);
     kubelet_ev(w, p, WORLD_C_MAIN, "Failed", true, when, "Error: ErrImagePull");
 }
@@ -305,7 +311,7 @@ void world_ev_pod_state(struct world *w, const struct world_pod *p, int64_t when
         pull_failed(w, p, when);
         break;
     case POD_IMAGE_PULL_BACKOFF:
-        snprintf(msg, sizeof(msg), "Back-off pulling image \"%s\"", a->image);
+        snprintf(msg, sizeof(msg), "Back-off pulling image \"%s\"", pod_image(w, p));
         kubelet_ev(w, p, WORLD_C_MAIN, "BackOff", false, when, msg);
         kubelet_ev(w, p, WORLD_C_MAIN, "Failed", true, when, "Error: ImagePullBackOff");
         break;
@@ -386,7 +392,8 @@ static void init_pod_events(struct world *w, struct sim_rng *r, const struct wor
                 e->last = now - sim_rng_range(r, 1, 60);
             }
         }
-        snprintf(msg, sizeof(msg), "Container image \"%s\" already present on machine", a->image);
+        snprintf(msg, sizeof(msg), "Container image \"%s\" already present on machine",
+                 pod_image(w, p));
         kubelet_ev(w, p, WORLD_C_MAIN, "Pulled", false, p->last_finished, msg);
         break;
     }
@@ -397,7 +404,7 @@ static void init_pod_events(struct world *w, struct sim_rng *r, const struct wor
         if (p->created < recent) {
             world_ev_pod_scheduled(w, p, now - sim_rng_range(r, 5, 60));
         }
-        snprintf(msg, sizeof(msg), "Pulling image \"%s\"", a->image);
+        snprintf(msg, sizeof(msg), "Pulling image \"%s\"", pod_image(w, p));
         kubelet_ev(w, p, WORLD_C_MAIN, "Pulling", false, now - sim_rng_range(r, 1, 5), msg);
         break;
     case POD_ERR_IMAGE_PULL:

@@ -599,6 +599,51 @@ while True:
     if not cont:
         break
 sys.exit(0 if got == want == sorted(want) else 1)' "$TMP/rs.json" "$API"
+check "a Deployment's previous ReplicaSet ran an older release: another image and app.kubernetes.io/version (its labels and its template's), the pod template otherwise the same" python3 -c '
+import json, sys
+deps = json.load(open(sys.argv[1]))["items"]
+rs = json.load(open(sys.argv[2]))["items"]
+rev = lambda o: int(o["metadata"]["annotations"]["deployment.kubernetes.io/revision"])
+ver = lambda o: o["metadata"]["labels"].get("app.kubernetes.io/version")
+image = lambda t: t["spec"]["containers"][0]["image"]
+def bare(t):
+    t = json.loads(json.dumps(t))
+    for k in ("pod-template-hash", "app.kubernetes.io/version"):
+        t["metadata"]["labels"].pop(k, None)
+    for c in t["spec"]["containers"] + t["spec"].get("initContainers", []):
+        c.pop("image")
+    return t
+n = 0
+for d in deps:
+    mine = sorted((r for r in rs if r["metadata"]["ownerReferences"][0]["uid"] == d["metadata"]["uid"]), key=rev)
+    if len(mine) != 2:
+        continue
+    old, cur = mine
+    n += 1
+    tenant = d["metadata"]["namespace"] != "kube-system"
+    good = (image(old["spec"]["template"]) != image(cur["spec"]["template"]) == image(d["spec"]["template"])
+            and old["spec"]["template"]["spec"].get("initContainers", [{"image": 1}])[0]["image"] in (1, image(old["spec"]["template"]))
+            and ver(old) == ver(old["spec"]["template"]) and ver(cur) == ver(cur["spec"]["template"]) == ver(d)
+            and (ver(old) != ver(cur) if tenant else ver(old) is None)
+            and bare(old["spec"]["template"]) == bare(cur["spec"]["template"]))
+    if not good:
+        print("# %s/%s: %s %s, %s %s" % (d["metadata"]["namespace"], d["metadata"]["name"], ver(old), image(old["spec"]["template"]), ver(cur), image(cur["spec"]["template"])))
+        sys.exit(1)
+sys.exit(0 if n > 20 else 1)' "$TMP/deploys.json" "$TMP/rs.json"
+check "kubectl's rule finds each Deployment's current ReplicaSet: exactly one has its pod template (pod-template-hash aside), the one at its revision" python3 -c '
+import json, sys
+deps = json.load(open(sys.argv[1]))["items"]
+rs = json.load(open(sys.argv[2]))["items"]
+rev = lambda o: o["metadata"]["annotations"]["deployment.kubernetes.io/revision"]
+def bare(t):
+    t = json.loads(json.dumps(t))
+    t["metadata"]["labels"].pop("pod-template-hash", None)
+    return t
+for d in deps:
+    same = [r for r in rs if r["metadata"]["ownerReferences"][0]["uid"] == d["metadata"]["uid"] and bare(r["spec"]["template"]) == bare(d["spec"]["template"])]
+    if len(same) != 1 or rev(same[0]) != rev(d):
+        print("# %s/%s: %s" % (d["metadata"]["namespace"], d["metadata"]["name"], [r["metadata"]["name"] for r in same]))
+        sys.exit(1)' "$TMP/deploys.json" "$TMP/rs.json"
 OLD_RS=$(jget "$TMP/rs.json" '[r["metadata"]["namespace"]+"/"+r["metadata"]["name"] for r in d["items"] if r["spec"]["replicas"] == 0][0]')
 code=$(get "$P" "/apis/apps/v1/namespaces/${OLD_RS%%/*}/replicasets/${OLD_RS#*/}")
 check "GET of an old ReplicaSet ($OLD_RS): kind ReplicaSet, 0 replicas" \
@@ -740,6 +785,17 @@ ok = (len(after) == 2 and after[0]["metadata"]["uid"] == before[-1]["metadata"][
       and after[1]["spec"]["replicas"] == after[1]["status"]["replicas"] == after[1]["status"].get("readyReplicas") == n
       and after[1]["spec"]["template"]["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"] == sys.argv[4])
 sys.exit(0 if ok else 1)' "$TMP/rs_before.json" "$TMP/rs_after.json" "$REPLICAS" "$AT"
+check "a restart changes neither image nor version: the previous ReplicaSet now has the image and app.kubernetes.io/version the current one had, and so does the new one" python3 -c '
+import json, sys
+rev = lambda o: int(o["metadata"]["annotations"]["deployment.kubernetes.io/revision"])
+rel = lambda r: (r["metadata"]["labels"]["app.kubernetes.io/version"], r["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/version"],
+                 r["spec"]["template"]["spec"]["containers"][0]["image"])
+before = sorted(json.load(open(sys.argv[1]))["items"], key=rev)
+after = sorted(json.load(open(sys.argv[2]))["items"], key=rev)
+ok = len(set(rel(before[-1])[:2])) == 1 and rel(after[0]) == rel(after[1]) == rel(before[-1])
+if len(before) > 1:
+    ok = ok and rel(before[0]) != rel(before[-1])
+sys.exit(0 if ok else 1)' "$TMP/rs_before.json" "$TMP/rs_after.json"
 timeout 5 curl -sN "$API/apis/apps/v1/namespaces/$NS/replicasets?watch=1&resourceVersion=$RS_RV&timeoutSeconds=1" >"$TMP/rswatch" 2>/dev/null
 check "a ReplicaSet watch from before the restart: the new one ADDED and scaled up, the previous one MODIFIED down to 0, the older one DELETED" python3 -c '
 import json, sys
@@ -761,6 +817,38 @@ code=$(curl -s --max-time 10 -o "$TMP/body" -w '%{http_code}' -X PATCH -H 'Conte
     "$API/apis/apps/v1/namespaces/$NS/deployments/$APP")
 check "a JSON patch of the same annotation works too" \
     test "$code:$(jget "$TMP/body" 'd["spec"]["template"]["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"]')" = "200:2024-05-02T00:00:00Z"
+# kubectl set image: a strategic merge patch of the app container's image. The previous
+# revision keeps the image it ran; the version label is the template's, unchanged.
+rollout_done() {
+    [ "$(deploy_status "$NS" "$APP" | cut -d' ' -f1-6)" = "$REPLICAS $REPLICAS $REPLICAS $REPLICAS $REPLICAS NewReplicaSetAvailable" ] &&
+        [ "$(pods_of "$NS" "$APP" | grep -c ' Running True -$')" = "$REPLICAS" ]
+}
+check "the JSON patch's rollout completes within 30 s" wait_for 30 rollout_done
+get "$P" "/apis/apps/v1/namespaces/$NS/deployments/$APP" >/dev/null
+read -r IMG VER <<<"$(jget "$TMP/body" 'd["spec"]["template"]["spec"]["containers"][0]["image"]+" "+d["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/version"]')"
+NEW_IMG="${IMG%:*}:9.9.9-test"
+code=$(curl -s --max-time 10 -o "$TMP/body" -w '%{http_code}' -X PATCH -H 'Content-Type: application/strategic-merge-patch+json' \
+    -d "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"$APP\",\"image\":\"$NEW_IMG\"}]}}}}" \
+    "$API/apis/apps/v1/namespaces/$NS/deployments/$APP")
+check "PATCH of the container image (strategic merge): 200 with the new image and the same version label" \
+    test "$code:$(jget "$TMP/body" 'd["spec"]["template"]["spec"]["containers"][0]["image"]+" "+d["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/version"]')" = "200:$NEW_IMG $VER"
+get "$P" "/api/v1/namespaces/$NS/pods?labelSelector=app.kubernetes.io%2Fname%3D$APP" >/dev/null
+cp "$TMP/body" "$TMP/pods_img.json"
+get "$P" "/apis/apps/v1/namespaces/$NS/replicasets?labelSelector=app.kubernetes.io%2Fname%3D$APP" >/dev/null
+check "after an image change the new ReplicaSet runs $NEW_IMG, the previous one $IMG, both at version $VER" \
+    test "$(jget "$TMP/body" '" ".join(r["spec"]["template"]["spec"]["containers"][0]["image"]+"@"+r["metadata"]["labels"]["app.kubernetes.io/version"] for r in sorted(d["items"], key=lambda r: int(r["metadata"]["annotations"]["deployment.kubernetes.io/revision"])))')" = "$IMG@$VER $NEW_IMG@$VER"
+check "during that rollout every pod runs its ReplicaSet's image and carries its version label" python3 -c '
+import json, sys
+rs = {r["metadata"]["labels"]["pod-template-hash"]: r for r in json.load(open(sys.argv[1]))["items"]}
+pods = json.load(open(sys.argv[2]))["items"]
+ok = bool(pods)
+for p in pods:
+    r = rs.get(p["metadata"]["labels"]["pod-template-hash"])
+    img = [c["image"] for c in p["spec"]["containers"] if c["name"] == sys.argv[3]] + [c["image"] for c in p["status"].get("containerStatuses", []) if c["name"] == sys.argv[3]]
+    ok = ok and r is not None and p["metadata"]["labels"]["app.kubernetes.io/version"] == r["metadata"]["labels"]["app.kubernetes.io/version"] \
+        and set(img) == {r["spec"]["template"]["spec"]["containers"][0]["image"]}
+sys.exit(0 if ok else 1)' "$TMP/body" "$TMP/pods_img.json" "$APP"
+check "the image rollout completes within 30 s" wait_for 30 rollout_done
 code=$(curl -s --max-time 10 -o "$TMP/body" -w '%{http_code}' -X PATCH -H 'Content-Type: application/apply-patch+yaml' \
     -d 'spec: {}' "$API/apis/apps/v1/namespaces/$NS/deployments/$APP")
 check "an apply patch: 415 UnsupportedMediaType" test "$code:$(jget "$TMP/body" 'd["reason"]')" = "415:UnsupportedMediaType"

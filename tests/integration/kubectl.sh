@@ -371,6 +371,24 @@ check "kubectl get deploy shows $UP/$UP" test "$(awk '{print $2, $3, $4}' "$TMP/
 kc scale deploy "$APP" -n "$NS" --replicas "$REPLICAS" >/dev/null 2>&1
 check "kubectl scale back to $REPLICAS: the API follows" wait_for 15 scaled "$REPLICAS"
 
+# kubectl describe deployment: NewReplicaSet is the ReplicaSet whose pod template equals the
+# Deployment's (pod-template-hash aside), which must be the one at its revision.
+# new_rs_ok WHEN: the check, with the name the API gives that ReplicaSet.
+new_rs_ok() {
+    local want
+    want=$(python3 -c '
+import json, sys, urllib.request
+get = lambda p: json.load(urllib.request.urlopen(sys.argv[1] + p))
+d = get("/apis/apps/v1/namespaces/%s/deployments/%s" % (sys.argv[2], sys.argv[3]))
+rev = d["metadata"]["annotations"]["deployment.kubernetes.io/revision"]
+rs = get("/apis/apps/v1/namespaces/%s/replicasets?labelSelector=app.kubernetes.io%%2Fname%%3D%s" % (sys.argv[2], sys.argv[3]))["items"]
+print(" ".join(r["metadata"]["name"] for r in rs if r["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == rev))' "$API" "$NS" "$APP")
+    kc describe deployment "$APP" -n "$NS" >"$TMP/k_describe" 2>"$TMP/k_err"
+    check "kubectl describe deployment $APP $1: NewReplicaSet is the one at its revision ($want)" \
+        test -n "$want" -a "$(awk '$1 == "NewReplicaSet:" {print $2}' "$TMP/k_describe")" = "$want"
+}
+new_rs_ok "in the world as made"
+
 # kubectl rollout restart, then kubectl rollout status.
 pods_of "$NS" "$APP" | awk '{print $2}' >"$TMP/old_uids"
 kc rollout restart deploy "$APP" -n "$NS" >"$TMP/k_out" 2>"$TMP/k_err"
@@ -384,6 +402,7 @@ pods_of "$NS" "$APP" | awk '$4 == "-"' >"$TMP/new_pods"
 kc get rs -n "$NS" -l "app.kubernetes.io/name=$APP" --no-headers >"$TMP/k_out" 2>"$TMP/k_err"
 check "kubectl get rs after the restart: the new ReplicaSet at $REPLICAS $REPLICAS $REPLICAS, the previous one at 0 0 0" \
     test "$(awk '{print $2, $3, $4}' "$TMP/k_out" | sort | tr '\n' ',')" = "0 0 0,$REPLICAS $REPLICAS $REPLICAS,"
+new_rs_ok "after the restart"
 kc rollout history deploy "$APP" -n "$NS" >"$TMP/k_out" 2>"$TMP/k_err"
 REV=$(curl -s "$API/apis/apps/v1/namespaces/$NS/deployments/$APP" | python3 -c 'import json,sys; print(json.load(sys.stdin)["metadata"]["annotations"]["deployment.kubernetes.io/revision"])')
 check "kubectl rollout history lists revisions $((REV - 1)) and $REV (the kept ReplicaSets)" \
