@@ -419,6 +419,17 @@ static void k8s_metrics_decode_whole(struct k8s_metrics_job *job)
     jsonarena_end(&arena);
 }
 
+struct k8s_metrics *k8s_metrics_scan_text(const char **p, const char *end, bool pod)
+{
+    struct k8s_metrics_scan scan = {*p, end};
+    struct k8s_metrics *m = k8s_metrics_scan_item(&scan, pod);
+
+    if (m != NULL) {
+        *p = scan.p;
+    }
+    return m;
+}
+
 static void k8s_metrics_job_push(struct k8s_metrics_job *job, struct store_row *row)
 {
     if (job->nrows == job->cap) {

@@ -41,4 +41,13 @@ enum k8s_metrics_state k8s_metrics_poller_state(const struct k8s_metrics_poller 
 const struct source_health *k8s_metrics_poller_health(const struct k8s_metrics_poller *p);
 void k8s_metrics_poller_stats(const struct k8s_metrics_poller *p, struct k8s_metrics_stats *out);
 
+struct k8s_metrics;
+
+/* The decoder's fast path, for tests: one PodMetrics (pod) or NodeMetrics item in the plain
+ * form metrics-server writes, read from the text at *p (up to end) without a JSON tree; *p is
+ * moved past it. NULL when the item is in another form (escapes, numbers for strings ...):
+ * the poller then hands that item to jansson and k8s_row_parse(), which must agree with this
+ * on every item this accepts. */
+struct k8s_metrics *k8s_metrics_scan_text(const char **p, const char *end, bool pod);
+
 #endif
