@@ -47,7 +47,8 @@ struct k8s_options {
     int backoff_min_ms;     /* first retry delay; 0 = 500 */
     int backoff_max_ms;     /* cap; 0 = 30000 */
     long request_timeout_ms;/* one list page or metrics list; 0 = 60000 */
-    int metrics_interval_ms;/* metrics.k8s.io poll; 0 = 15000 ([kubernetes] interval_metrics) */
+    int metrics_interval_ms;/* metrics.k8s.io poll; 0 = 15000 (the console passes [kubernetes]
+                               interval_metrics, by default [ui] refresh: 30 s) */
 };
 
 /* Creates a client for `target` (copied). Nothing starts until k8s_client_start(). */
