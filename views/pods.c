@@ -33,6 +33,7 @@ struct pod_entry {
     const char *tenant; /* borrowed from the namespace row; NULL when unlabelled */
     int64_t cpu_m;      /* usage in millicores from the pod's metrics, -1 without a sample */
     int64_t mem_b;      /* bytes, -1 without a sample */
+    uint64_t key;       /* the sort column's value as a number (pods_sort_key()) */
     uint32_t rank;      /* position in the default order: the cheap tie-break of sorts */
 };
 
@@ -144,14 +145,79 @@ static int pods_rank_cmp(const void *pa, const void *pb, void *arg)
 struct pods_sort {
     int col;
     bool desc;
+    bool text; /* a string column: equal keys may still differ after eight bytes */
 };
+
+/* A signed number as an unsigned key in the same order. */
+static uint64_t pods_num_key(int64_t v)
+{
+    return (uint64_t)v ^ ((uint64_t)1 << 63);
+}
+
+/* A string's first eight bytes, big-endian, so that keys order as strcmp() does as far as
+ * they reach; NULL after every string, as str_cmp_null() has it. */
+static uint64_t pods_str_key(const char *s)
+{
+    uint64_t k = 0;
+    size_t i = 0;
+
+    if (s == NULL) {
+        return UINT64_MAX;
+    }
+    for (; i < 8 && s[i] != '\0'; i++) {
+        k = (k << 8) | (unsigned char)s[i];
+    }
+    return i == 0 ? 0 : i == 8 ? k : k << (8 * (8 - i));
+}
+
+/* The entry's value in column `col` as a number ordered as pods_cmp_col() orders the column
+ * (for a string column, as far as the first eight bytes tell). Sorting 50,000 rows on these
+ * reads each row once instead of at every comparison. */
+static uint64_t pods_sort_key(const struct pod_entry *e, int col)
+{
+    const struct k8s_pod *p = e->pod;
+
+    switch ((enum pods_col)col) {
+    case PC_TENANT:
+        return pods_str_key(e->tenant);
+    case PC_NAMESPACE:
+        return pods_str_key(p->ns);
+    case PC_NAME:
+        return pods_str_key(p->name);
+    case PC_READY:
+        return ((uint64_t)p->ready << 32) | p->total;
+    case PC_STATUS:
+        return pods_str_key(p->status);
+    case PC_RESTARTS:
+        return pods_num_key(p->restarts);
+    case PC_CPU:
+        return pods_num_key(e->cpu_m);
+    case PC_MEM:
+        return pods_num_key(e->mem_b);
+    case PC_AGE: /* youngest first */
+        return pods_num_key(-p->created);
+    case PC_REASON:
+        return pods_str_key(p->last_reason);
+    case PC_NODE:
+        return pods_str_key(p->node);
+    case PC_IP:
+        return pods_str_key(p->ip);
+    case PC_COUNT:
+        break;
+    }
+    return 0;
+}
 
 static int pods_sort_cmp(const void *pa, const void *pb, void *arg)
 {
     const struct pod_entry *a = pa, *b = pb;
     const struct pods_sort *ps = arg;
-    int c = pods_cmp_col(a, b, ps->col);
+    int c = (a->key > b->key) - (a->key < b->key);
 
+    /* Equal keys are equal strings unless both run past eight bytes (no NUL in the key). */
+    if (c == 0 && ps->text && (a->key & 0xff) != 0 && a->key != UINT64_MAX) {
+        c = pods_cmp_col(a, b, ps->col);
+    }
     if (ps->desc) {
         c = -c;
     }
@@ -161,12 +227,17 @@ static int pods_sort_cmp(const void *pa, const void *pb, void *arg)
 /* Sorts by a column, ties in the default order (by rank, so no string compares). */
 static void pods_order(struct pods_state *st, int col, bool desc)
 {
-    struct pods_sort ps = {col, desc};
+    struct pods_sort ps = {col, desc, false};
 
     if (st->count < 2) {
         return;
     }
     if (col >= 0) {
+        ps.text = col != PC_READY && col != PC_RESTARTS && col != PC_CPU && col != PC_MEM &&
+                  col != PC_AGE;
+        for (size_t i = 0; i < st->count; i++) {
+            st->rows[i].key = pods_sort_key(&st->rows[i], col);
+        }
         qsort_r(st->rows, st->count, sizeof *st->rows, pods_sort_cmp, &ps);
     } else {
         /* rank order is the default order */

@@ -926,6 +926,50 @@ static void test_pods_incremental_equals_full(void **state)
     store_commit(&S);
 }
 
+/* Sorting on numeric keys reads strings only past their first eight bytes: names that share
+ * a long prefix, short ones, and NULLs (no node) still sort as strcmp() and kubectl do. */
+static void test_pods_sort_long_prefixes(void **state)
+{
+    static const char *const pods[] = {"forecast-api-b", "forecast-api-a", "forecast",
+                                        "forecast-api", "fore", "forecast-api-aa"};
+    struct view *v = view_new(registry_find("pods"));
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false};
+    int name = column(v, "NAME"), node = column(v, "NODE");
+    char buf[512];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof pods / sizeof pods[0]; i++) {
+        add_pod("skat", pods[i], "Running", 0, 100);
+    }
+    v->ops->rebuild(v, &ctx);
+    v->sort_col = name;
+    v->sort_desc = false;
+    v->ops->sort(v, (size_t)name, false);
+    names(v, buf, sizeof buf, (size_t)name);
+    assert_string_equal(buf, "a b c coredns fore forecast forecast-api forecast-api-a "
+                             "forecast-api-aa forecast-api-b m z");
+    v->sort_desc = true;
+    v->ops->sort(v, (size_t)name, true);
+    names(v, buf, sizeof buf, (size_t)name);
+    assert_string_equal(buf, "z m forecast-api-b forecast-api-aa forecast-api-a forecast-api "
+                             "forecast fore coredns c b a");
+    /* NODE: every pod here has none (<none>): all tie, so the default order stays. */
+    v->sort_col = node;
+    v->sort_desc = false;
+    v->ops->sort(v, (size_t)node, false);
+    names(v, buf, sizeof buf, (size_t)name);
+    assert_string_equal(buf, "a c z m b fore forecast forecast-api forecast-api-a "
+                             "forecast-api-aa forecast-api-b coredns");
+    view_free(v);
+    for (size_t i = 0; i < sizeof pods / sizeof pods[0]; i++) {
+        char *uid = xasprintf("skat/%s", pods[i]);
+
+        assert_true(store_del(store_table(&S, STORE_POD), uid));
+        free(uid);
+    }
+    store_commit(&S);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -938,6 +982,7 @@ int main(void)
         cmocka_unit_test(test_views_follow_access_scope),
         cmocka_unit_test(test_usage_columns),
         cmocka_unit_test(test_pods_incremental_equals_full),
+        cmocka_unit_test(test_pods_sort_long_prefixes),
         cmocka_unit_test(test_apps_rollout_replicasets),
     };
 
