@@ -23,7 +23,7 @@ CORE_SRCS := core/xalloc.c core/log.c core/sanitize.c core/loop.c core/http.c \
              core/source.c core/demo.c core/filter.c core/config.c core/theme.c \
              core/jsonfmt.c core/audit.c core/jsonarena.c core/k8s_describe.c \
              core/access.c
-TUI_SRCS  := tui/screen.c tui/table.c tui/keymap.c tui/app.c tui/prompt.c tui/pager.c tui/dialog.c
+TUI_SRCS  := tui/screen.c tui/table.c tui/texts.c tui/keymap.c tui/app.c tui/prompt.c tui/pager.c tui/dialog.c
 VIEW_SRCS := views/registry.c views/tenants.c views/apps.c views/pods.c
 MAIN_SRCS := main.c
 SIM_SRCS  := sim/govsim.c sim/world.c sim/world_ctl.c sim/world_events.c sim/k8s_api.c sim/k8s_write.c sim/k8s_logs.c sim/k8s_metrics.c sim/k8s_json.c sim/jbuf.c sim/selector.c sim/sim_util.c

@@ -30,13 +30,14 @@
 #include "tui/prompt.h"
 #include "tui/screen.h"
 #include "tui/table.h"
+#include "tui/texts.h"
 #include "views/registry.h"
 
 #define APP_MAX_FRAMES 16
 #define APP_FLASH_MS 4000
 #define APP_LOG_LINES 100000 /* a followed log keeps the newest lines (~20 MB) */
-#define APP_ROW_TEXT 2048
 #define APP_TABLE_Y 2 /* the table's header line; rows start below it */
+#define APP_TEXTS_SLICE 4096 /* filter texts made ahead per loop iteration (~5 ms) */
 
 enum {
     DIRTY_SCREEN = 1, /* repaint */
@@ -61,9 +62,7 @@ struct frame {
     char label[128];       /* breadcrumb segment that led here ("dmi"), empty for the root */
     struct filter *filter; /* NULL = none */
     bool refilter;         /* the map must be recomputed */
-    char *texts;           /* each view row's displayed text, NUL-separated, for the filter */
-    size_t *text_off;      /* row -> offset in texts; NULL = not built since the last change */
-    size_t ntexts;
+    struct texts texts;    /* each view row's displayed text, for the filter */
     bool rows_alive;       /* on top since its last rebuild: its rows were not committed away */
 };
 
@@ -122,6 +121,7 @@ struct app {
     int64_t last_rebuild_ms;
     struct loop_timer *rebuild_timer;
     struct loop_timer *tick_timer;
+    struct loop_timer *texts_timer; /* the filter texts built ahead, a slice an iteration */
     int64_t tick_due_ms;
     int empty_reads;
 
@@ -220,46 +220,65 @@ static void app_flash(struct app *a, bool error, const char *fmt, ...)
     a->dirty |= DIRTY_SCREEN;
 }
 
-/* The rows changed (rebuild, sort): the filter texts must be made again. */
+/* The rows changed (rebuild, sort): the filter texts must be brought up to date before the
+ * next match; those of unchanged rows are kept (tui/texts.h). */
 static void app_texts_drop(struct frame *f)
 {
-    free(f->texts);
-    free(f->text_off);
-    f->texts = NULL;
-    f->text_off = NULL;
-    f->ntexts = 0;
+    texts_invalidate(&f->texts);
 }
 
-/* Builds the filter texts once per change of the rows, so typing a pattern only matches. */
+struct app_texts_arg {
+    const struct view *v;
+    const struct view_ctx *ctx;
+};
+
+static size_t app_texts_format(void *arg, size_t row, char *buf, size_t size)
+{
+    const struct app_texts_arg *x = arg;
+
+    return table_row_text(x->v, x->ctx, row, buf, size);
+}
+
+/* Brings the filter texts up to date once per change of the rows, formatting only the rows
+ * that changed, so typing a pattern only matches. Ages in a kept text are as of when its row
+ * last changed (refreshed a slice at a time after a minute, see tui/texts.h): the filter
+ * matches what the row said then; STATUS, READY, names change only with a new row gen. */
 static void app_texts_build(struct app *a, struct frame *f)
 {
     struct view_ctx ctx = app_ctx(a, f);
-    size_t n = f->view->ops->count(f->view), cap = n * 96 + 1024, len = 0;
-    char text[APP_ROW_TEXT];
+    struct app_texts_arg x = {f->view, &ctx};
+    int64_t t0 = app_now_us(), us;
 
-    app_texts_drop(f);
-    f->texts = xmalloc(cap);
-    f->text_off = xmalloc((n + 1) * sizeof *f->text_off);
-    for (size_t i = 0; i < n; i++) {
-        size_t l = table_row_text(f->view, &ctx, i, text, sizeof text);
-
-        if (len + l + 1 > cap) {
-            while (len + l + 1 > cap) {
-                cap *= 2;
-            }
-            f->texts = xrealloc(f->texts, cap);
-        }
-        f->text_off[i] = len;
-        memcpy(f->texts + len, text, l + 1);
-        len += l + 1;
+    texts_update(&f->texts, f->view, ctx.now, app_texts_format, &x);
+    us = app_now_us() - t0;
+    if (us >= 10000) {
+        log_msg("filter texts: %zu formatted, %zu kept in %.1f ms", f->texts.formatted,
+                f->texts.reused, (double)us / 1000.0);
     }
-    f->text_off[n] = len;
-    f->ntexts = n;
+}
+
+/* Builds the top frame's filter texts ahead while the filter prompt is open, a slice of
+ * APP_TEXTS_SLICE rows each loop iteration, so that keys typed meanwhile are read between
+ * slices and the first one does not wait for a whole build. */
+static void app_texts_slice(void *arg)
+{
+    struct app *a = arg;
+    struct frame *f = app_top(a);
+    struct view_ctx ctx = app_ctx(a, f);
+    struct app_texts_arg x = {f->view, &ctx};
+
+    a->texts_timer = NULL;
+    if (a->mode != MODE_FILTER || f->texts.valid) {
+        return;
+    }
+    if (!texts_step(&f->texts, f->view, ctx.now, app_texts_format, &x, APP_TEXTS_SLICE)) {
+        a->texts_timer = loop_timer_add(a->loop, 0, app_texts_slice, a);
+    }
 }
 
 static void app_frame_fini(struct frame *f)
 {
-    app_texts_drop(f);
+    texts_fini(&f->texts);
     view_free(f->view);
     table_fini(&f->table);
     filter_free(f->filter);
@@ -288,6 +307,7 @@ static void app_push(struct app *a, const struct view_ops *ops, const struct vie
     memset(f, 0, sizeof *f);
     f->view = view_new(ops);
     table_init(&f->table);
+    texts_init(&f->texts);
     f->scope = *scope;
     snprintf(f->label, sizeof f->label, "%s", label != NULL ? label : "");
     a->last_rebuild_ms = 0;
@@ -328,14 +348,15 @@ static void app_apply_filter(struct app *a, struct frame *f)
         return;
     }
     filter_reset_limited(f->filter);
-    if (f->text_off == NULL || f->ntexts != n) {
+    if (!f->texts.valid || f->texts.n != n) {
         app_texts_build(a, f);
     }
     map = xmalloc((n + 1) * sizeof *map);
     for (size_t i = 0; i < n; i++) {
-        const char *text = f->texts + f->text_off[i];
+        size_t len;
+        const char *text = texts_get(&f->texts, i, &len);
 
-        if (filter_match(f->filter, text, f->text_off[i + 1] - f->text_off[i] - 1)) {
+        if (filter_match(f->filter, text, len)) {
             map[m++] = i;
         }
     }
@@ -1467,6 +1488,10 @@ static void app_action(struct app *a, enum action act)
         a->filter_before = xstrdup(f->filter != NULL ? filter_pattern(f->filter) : "");
         prompt_set_text(&a->prompt, a->filter_before);
         a->mode = MODE_FILTER;
+        if (!f->texts.valid && a->texts_timer == NULL) {
+            /* 1 ms: after the prompt is painted, not in this pass */
+            a->texts_timer = loop_timer_add(a->loop, 1, app_texts_slice, a);
+        }
         break;
     case ACT_HELP:
         app_open_help(a);
@@ -2042,7 +2067,8 @@ int app_run(struct app *a)
     loop_timer_cancel(a->loop, a->rebuild_timer);
     loop_timer_cancel(a->loop, a->tick_timer);
     loop_timer_cancel(a->loop, a->flash_timer);
-    a->rebuild_timer = a->tick_timer = a->flash_timer = NULL;
+    loop_timer_cancel(a->loop, a->texts_timer);
+    a->rebuild_timer = a->tick_timer = a->flash_timer = a->texts_timer = NULL;
     k8s_client_cancel(a->k8s, a->call);
     a->call = NULL;
     app_logs_stop(a);

@@ -551,6 +551,21 @@ static const char *apps_row_key(const struct view *v, size_t row)
     return row < st->count ? st->rows[row].w->row.uid : NULL;
 }
 
+/* The workload's row; the digest covers what the cells take from elsewhere: the kind (two
+ * tables), the tenant (the namespace's label), the restarts of the pods, the versions of the
+ * other workloads and of the ReplicaSets. */
+static const struct store_row *apps_row_source(const struct view *v, size_t row, uint64_t *extra)
+{
+    const struct apps_state *st = v->state;
+    const struct app_entry *e = &st->rows[row];
+    uint64_t h = view_mix((uint64_t)e->w->kind, (uint64_t)e->restarts);
+
+    h = view_mix(view_mix(h, e->version_split), (uint64_t)e->old_pods);
+    h = view_mix_str(view_mix_str(h, e->tenant), e->new_version);
+    *extra = view_mix_str(h, e->old_version);
+    return &e->w->row;
+}
+
 static int64_t apps_next_tick(const struct view *v, const struct view_ctx *ctx, size_t row)
 {
     const struct apps_state *st = v->state;
@@ -754,6 +769,7 @@ const struct view_ops apps_view = {
     .count = apps_count,
     .cell = apps_cell,
     .row_key = apps_row_key,
+    .row_source = apps_row_source,
     .next_tick = apps_next_tick,
     .sort = apps_sort,
     .enter = apps_enter,

@@ -532,6 +532,18 @@ static const char *pods_row_key(const struct view *v, size_t row)
     return row < st->count ? st->rows[row].pod->row.uid : NULL;
 }
 
+/* The pod row a table row shows, and a digest of what else its cells read (for the filter
+ * texts kept across rebuilds, see view.h). */
+static const struct store_row *pods_row_source(const struct view *v, size_t row, uint64_t *extra)
+{
+    const struct pods_state *st = v->state;
+    const struct pod_entry *e = &st->rows[row];
+
+    *extra = view_mix(view_mix(view_mix_str(st->metrics_any, e->tenant), (uint64_t)e->cpu_m),
+                      (uint64_t)e->mem_b);
+    return &e->pod->row;
+}
+
 static int64_t pods_next_tick(const struct view *v, const struct view_ctx *ctx, size_t row)
 {
     const struct pods_state *st = v->state;
@@ -635,6 +647,7 @@ const struct view_ops pods_view = {
     .count = pods_count,
     .cell = pods_cell,
     .row_key = pods_row_key,
+    .row_source = pods_row_source,
     .next_tick = pods_next_tick,
     .sort = pods_sort,
     .object_path = pods_object_path,

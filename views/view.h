@@ -88,6 +88,17 @@ struct view_ops {
                            size_t col, char *buf, size_t size);
     /* A stable key for a row (the uid), to keep the selection across rebuilds. */
     const char *(*row_key)(const struct view *v, size_t row);
+    /* Optional: the store row that table row `row` is built from (borrowed, valid as the
+     * view's rows are), NULL when it has none (an aggregate, as the tenants view's rows), and
+     * in *extra a digest (view_mix, view_mix_str; 0 when there is none) of every other input
+     * of the row's cells: values from other rows (a tenant, a usage, a sum over pods), the
+     * kind when the view shows rows of several kinds. The contract: two rows that return the
+     * same pointer, with the same row->gen and the same *extra, have the same cell texts,
+     * except for cells that change with time alone (ages, see next_tick). tui/texts.c relies
+     * on it to keep a row's filter text across rebuilds and sorts (a row allocated where a
+     * freed one of the same table was has a higher gen). Without it every text is made
+     * again after each rebuild and sort. */
+    const struct store_row *(*row_source)(const struct view *v, size_t row, uint64_t *extra);
     /* Optional: seconds until a cell of `row` changes with time alone (ages); -1 = never. */
     int64_t (*next_tick)(const struct view *v, const struct view_ctx *ctx, size_t row);
     /* Optional: orders the rows by column `col` (one with a sort_key), stable with respect to
@@ -131,6 +142,28 @@ struct view {
     int sort_col;   /* -1 = the view's default order */
     bool sort_desc;
 };
+
+/* Folds x into the digest h (for row_source's *extra). */
+static inline uint64_t view_mix(uint64_t h, uint64_t x)
+{
+    h ^= x + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    h ^= h >> 31;
+    return h * 0xbf58476d1ce4e5b9ULL;
+}
+
+/* Folds a string (NULL differs from "") into the digest h. */
+static inline uint64_t view_mix_str(uint64_t h, const char *s)
+{
+    uint64_t x = 0xcbf29ce484222325ULL; /* FNV-1a */
+
+    if (s == NULL) {
+        return view_mix(h, 1);
+    }
+    for (; *s != '\0'; s++) {
+        x = (x ^ (unsigned char)*s) * 0x100000001b3ULL;
+    }
+    return view_mix(h, x);
+}
 
 /* Allocates state and runs init. */
 struct view *view_new(const struct view_ops *ops);
