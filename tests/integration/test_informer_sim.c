@@ -23,6 +23,7 @@
 #include "core/store.h"
 #include "core/workpool.h"
 #include "core/xalloc.h"
+#include "tests/integration/simcall.h"
 
 struct fx {
     struct demo sim;
@@ -35,102 +36,21 @@ struct fx {
 
 static struct fx F;
 
-struct buf {
-    char *p;
-    size_t n, cap;
-};
-
-/* Grows by doubling: a 10 MB list arrives in 16 KB pieces, and growing by the exact size each
- * time costs seconds under ASan while the client's loop waits for the test. */
-static size_t collect(char *d, size_t s, size_t n, void *arg)
-{
-    struct buf *b = arg;
-
-    if (b->n + s * n + 1 > b->cap) {
-        b->cap = b->cap == 0 ? 65536 : b->cap;
-        while (b->n + s * n + 1 > b->cap) {
-            b->cap *= 2;
-        }
-        b->p = xrealloc(b->p, b->cap);
-    }
-    memcpy(b->p + b->n, d, s * n);
-    b->n += s * n;
-    b->p[b->n] = '\0';
-    return s * n;
-}
-
-/* A blocking request straight to govsim (the test's own view of the world). */
-static char *sim_call(const char *method, const char *path, long *status)
-{
-    CURL *e = curl_easy_init();
-    struct buf b = {NULL, 0, 0};
-    char *url = xasprintf("%s%s", F.sim.server, path);
-
-    curl_easy_setopt(e, CURLOPT_URL, url);
-    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT, 60L);
-    if (curl_easy_perform(e) != CURLE_OK) {
-        *status = 0; /* e.g. a truncate fault meant for the console hit the test itself */
-    } else {
-        curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, status);
-    }
-    curl_easy_cleanup(e);
-    free(url);
-    return b.p != NULL ? b.p : xstrdup("");
-}
-
-struct fetch {
-    bool done;
-    long status;
-    char *body;
-};
-
-static void fetch_done(struct http_req *req, struct http_result *res, void *arg)
-{
-    struct fetch *f = arg;
-
-    (void)req;
-    f->status = res->error == NULL ? res->status : 0;
-    f->body = res->body;
-    res->body = NULL;
-    f->done = true;
-}
-
-/* A GET of govsim's world through the loop, so the client under test goes on meanwhile: a
- * blocking fetch of a 10 MB list stalls its transfers past their timeouts under ASan. */
-static char *sim_fetch(const char *path, long *status)
-{
-    struct fetch f = {false, 0, NULL};
-    struct http_opts o = {0};
-    char *url = xasprintf("%s%s", F.sim.server, path);
-    int64_t deadline = loop_now_ms() + 120000;
-
-    o.url = url;
-    o.timeout_ms = 60000;
-    http_start(F.http, &o, NULL, fetch_done, &f);
-    while (!f.done && loop_now_ms() < deadline) {
-        loop_run_once(F.loop, 100);
-    }
-    assert_true(f.done);
-    free(url);
-    *status = f.status;
-    return f.body != NULL ? f.body : xstrdup("");
-}
-
 static void sim_post(const char *path)
 {
-    long status = 0;
+    assert_int_equal(simcall_post(F.sim.server, path), 200);
+}
 
-    free(sim_call("POST", path, &status));
-    assert_int_equal(status, 200);
+/* GET from govsim through the loop (tests/integration/simcall.h). */
+static char *sim_fetch(const char *path, long *status)
+{
+    return simcall_get(F.loop, F.http, F.sim.server, path, NULL, status);
 }
 
 static int sim_pod_count(void)
 {
     long status = 0;
-    char *body = sim_call("GET", "/_sim/stats", &status);
+    char *body = sim_fetch("/_sim/stats", &status);
     json_t *j = json_loads(body, 0, NULL);
     int n;
 

@@ -26,6 +26,7 @@
 #include "core/store.h"
 #include "core/workpool.h"
 #include "core/xalloc.h"
+#include "tests/integration/simcall.h"
 #include "views/registry.h"
 
 enum { VS_PODS, VS_APPS, VS_TENANTS, VS_COUNT };
@@ -48,73 +49,16 @@ static const struct view_scope NO_SCOPE; /* the views are not narrowed */
 
 /* ---- govsim's own view of the world ---- */
 
-struct buf {
-    char *p;
-    size_t n, cap;
-};
-
-/* Grows by doubling, so that a list of several MB does not cost a copy per piece. */
-static size_t collect(char *d, size_t s, size_t n, void *arg)
-{
-    struct buf *b = arg;
-
-    if (b->n + s * n + 1 > b->cap) {
-        b->cap = b->cap == 0 ? 65536 : b->cap;
-        while (b->n + s * n + 1 > b->cap) {
-            b->cap *= 2;
-        }
-        b->p = xrealloc(b->p, b->cap);
-    }
-    memcpy(b->p + b->n, d, s * n);
-    b->n += s * n;
-    b->p[b->n] = '\0';
-    return s * n;
-}
-
-/* A blocking request to govsim; `accept` may be NULL. Returns the body (caller frees) and
- * sets *status (0 when the transfer failed). */
-static char *sim_call(const char *method, const char *path, const char *accept, long *status)
-{
-    CURL *e = curl_easy_init();
-    struct curl_slist *hdr = NULL;
-    struct buf b = {NULL, 0, 0};
-    char *url = xasprintf("%s%s", F.sim.server, path);
-
-    curl_easy_setopt(e, CURLOPT_URL, url);
-    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT, 60L);
-    if (accept != NULL) {
-        char *h = xasprintf("Accept: %s", accept);
-
-        hdr = curl_slist_append(hdr, h);
-        free(h);
-        curl_easy_setopt(e, CURLOPT_HTTPHEADER, hdr);
-    }
-    *status = 0;
-    if (curl_easy_perform(e) == CURLE_OK) {
-        curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, status);
-    }
-    curl_easy_cleanup(e);
-    curl_slist_free_all(hdr);
-    free(url);
-    return b.p != NULL ? b.p : xstrdup("");
-}
-
 static void sim_post(const char *path)
 {
-    long status = 0;
-
-    free(sim_call("POST", path, NULL, &status));
-    assert_int_equal(status, 200);
+    assert_int_equal(simcall_post(F.sim.server, path), 200);
 }
 
 /* GET `path` as JSON; NULL unless the answer is 200 and JSON. Caller decrefs. */
 static json_t *sim_get_json(const char *path, const char *accept)
 {
     long status = 0;
-    char *body = sim_call("GET", path, accept, &status);
+    char *body = simcall_get(F.loop, F.http, F.sim.server, path, accept, &status);
     json_t *j = status == 200 ? json_loads(body, 0, NULL) : NULL;
 
     free(body);
