@@ -472,6 +472,8 @@ void access_rows(struct access *a, enum store_kind kind, struct access_cursor *c
     c->t = a->store != NULL ? &a->store->tables[kind] : NULL;
     c->i = 0;
     c->since = 0;
+    c->list = NULL;
+    c->nlist = 0;
 }
 
 void access_rows_since(struct access *a, enum store_kind kind, uint64_t gen,
@@ -479,6 +481,18 @@ void access_rows_since(struct access *a, enum store_kind kind, uint64_t gen,
 {
     access_rows(a, kind, c);
     c->since = gen;
+    if (c->t != NULL) {
+        c->list = c->t->put_log;
+        c->nlist = c->t->nput;
+    }
+}
+
+size_t access_rows_gone(struct access *a, enum store_kind kind, struct store_row *const **rows)
+{
+    const struct store_table *t = a->store != NULL ? &a->store->tables[kind] : NULL;
+
+    *rows = t != NULL ? t->gone_log : NULL;
+    return t != NULL ? t->ngone : 0;
 }
 
 const struct store_row *access_next(struct access_cursor *c, const char **tenant)
@@ -488,7 +502,17 @@ const struct store_row *access_next(struct access_cursor *c, const char **tenant
     if (c->t == NULL) {
         return NULL;
     }
-    while (c->i < c->t->count) {
+    while (c->list != NULL && c->i < c->nlist) {
+        const struct store_row *r = c->list[c->i++];
+
+        if (!r->gone && r->gen > c->since && access_row_visible(c->a, c->t->kind, r, &t)) {
+            if (tenant != NULL) {
+                *tenant = t;
+            }
+            return r;
+        }
+    }
+    while (c->list == NULL && c->i < c->t->count) {
         const struct store_row *r = c->t->rows[c->i++];
 
         if (r->gen > c->since && access_row_visible(c->a, c->t->kind, r, &t)) {

@@ -81,13 +81,20 @@ struct access_cursor {
     struct access *a;
     const struct store_table *t;
     size_t i;
-    uint64_t since; /* only rows changed after this table generation (0: every row) */
+    uint64_t since;                      /* only rows put after this table generation */
+    struct store_row *const *list;       /* walks these instead of the table, when set */
+    size_t nlist;
 };
 void access_rows(struct access *a, enum store_kind kind, struct access_cursor *c);
-/* The same, limited to the rows put after table generation `gen` (a view catching up with
- * churn); rows that were removed meanwhile are not among them (see store_row.gone). */
+/* The same, limited to the rows put after table generation `gen` and since the last
+ * store_commit() (a view catching up with churn: it must have rebuilt since that commit);
+ * rows replaced or removed again meanwhile are not among them (see store_row.gone). */
 void access_rows_since(struct access *a, enum store_kind kind, uint64_t gen,
                        struct access_cursor *c);
+/* The rows of `kind` replaced or removed since the last store_commit(), in any scope: only to
+ * find them among the rows a view holds (they are still allocated, marked gone). */
+size_t access_rows_gone(struct access *a, enum store_kind kind,
+                        struct store_row *const **rows);
 /* The next visible row or NULL at the end; *tenant (may be NULL) gets its tenant (borrowed;
  * NULL when unknown). Rows are borrowed until store_commit(). */
 const struct store_row *access_next(struct access_cursor *c, const char **tenant);

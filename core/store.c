@@ -29,6 +29,16 @@ void store_init(struct store *s)
     }
 }
 
+/* Appends a row to one of a table's change logs. */
+static void store_log(struct store_row ***log, size_t *n, size_t *cap, struct store_row *row)
+{
+    if (*n == *cap) {
+        *cap = *cap != 0 ? *cap * 2 : 256;
+        *log = xrealloc(*log, *cap * sizeof **log);
+    }
+    (*log)[(*n)++] = row;
+}
+
 /* Defers freeing a row until store_commit(). */
 static void store_bury(struct store_table *t, struct store_row *row)
 {
@@ -39,6 +49,7 @@ static void store_bury(struct store_table *t, struct store_row *row)
         return;
     }
     row->gone = 1;
+    store_log(&t->gone_log, &t->ngone, &t->capgone, row);
     if (s->ngrave == s->capgrave) {
         s->capgrave = s->capgrave ? s->capgrave * 2 : 1024;
         s->graveyard = xrealloc(s->graveyard, s->capgrave * sizeof *s->graveyard);
@@ -55,6 +66,22 @@ void store_commit(struct store *s)
         s->graveyard_free[i](s->graveyard[i]);
     }
     s->ngrave = 0;
+    for (int k = 0; k < STORE_KIND_COUNT; k++) {
+        struct store_table *t = &s->tables[k];
+
+        t->nput = 0;
+        t->ngone = 0;
+        if (t->capput > 65536) { /* a metrics poll's worth, not kept for ever */
+            free(t->put_log);
+            t->put_log = NULL;
+            t->capput = 0;
+        }
+        if (t->capgone > 65536) {
+            free(t->gone_log);
+            t->gone_log = NULL;
+            t->capgone = 0;
+        }
+    }
     if (s->capgrave > 65536) {
         free(s->graveyard);
         free(s->graveyard_free);
@@ -89,6 +116,10 @@ void store_fini(struct store *s)
         free(t->slots);
     }
     store_commit(s);
+    for (int k = 0; k < STORE_KIND_COUNT; k++) {
+        free(s->tables[k].put_log);
+        free(s->tables[k].gone_log);
+    }
     free(s->graveyard);
     free(s->graveyard_free);
     memset(s, 0, sizeof *s);
@@ -183,6 +214,9 @@ struct store_row *store_put(struct store_table *t, struct store_row *row)
     t->gen++;
     row->gen = t->gen;
     row->gone = 0;
+    if (t->owner != NULL) {
+        store_log(&t->put_log, &t->nput, &t->capput, row);
+    }
     h = store_hash(row->uid);
     i = store_probe(t, row->uid, h, &found);
     if (found) {

@@ -49,6 +49,11 @@ struct store_table {
     size_t nslots, used_slots;
     uint64_t gen;            /* bumped on every change */
     struct store *owner;
+    /* Since the last store_commit(): the rows put (some gone again since) and the rows
+     * replaced or removed, so that a view can catch up with the changes without rescanning
+     * every row. */
+    struct store_row **put_log, **gone_log;
+    size_t nput, capput, ngone, capgone;
 };
 
 struct store {

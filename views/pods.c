@@ -295,6 +295,61 @@ static size_t pods_upper_bound(const struct pod_entry *rows, size_t n, const str
     return lo;
 }
 
+static int pods_size_cmp(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* Drops the rows whose pod was replaced or removed since the last rebuild; returns how many
+ * stay. The few gone pods are looked up by their place in the default order (a gone row keeps
+ * its strings until store_commit()); many make one pass over every row cheaper. */
+static size_t pods_drop_gone(struct pods_state *st, const struct view_ctx *ctx)
+{
+    struct store_row *const *gone;
+    size_t ngone = access_rows_gone(ctx->access, STORE_POD, &gone), *drop, nd = 0, kept = 0;
+
+    if (ngone > st->count / 16) {
+        for (size_t i = 0; i < st->count; i++) {
+            if (!st->rows[i].pod->row.gone) {
+                st->rows[kept++] = st->rows[i];
+            }
+        }
+        return kept;
+    }
+    drop = xmalloc((ngone + 1) * sizeof *drop);
+    for (size_t g = 0; g < ngone; g++) {
+        struct pod_entry key = {0};
+        size_t lo = 0, hi = st->count;
+
+        key.pod = (const struct k8s_pod *)gone[g];
+        key.tenant = access_ns_tenant(ctx->access, key.pod->ns);
+        while (lo < hi) { /* the first row not before it */
+            size_t mid = lo + (hi - lo) / 2;
+
+            if (pod_entry_cmp(&st->rows[mid], &key) < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        if (lo < st->count && st->rows[lo].pod == key.pod) {
+            drop[nd++] = lo;
+        }
+    }
+    qsort(drop, nd, sizeof *drop, pods_size_cmp);
+    kept = nd > 0 ? drop[0] : st->count;
+    for (size_t d = 0; d < nd; d++) {
+        size_t from = drop[d] + 1, to = d + 1 < nd ? drop[d + 1] : st->count;
+
+        memmove(&st->rows[kept], &st->rows[from], (to - from) * sizeof *st->rows);
+        kept += to - from;
+    }
+    free(drop);
+    return kept;
+}
+
 /* Churn, in the default order: the rows of the last rebuild stay where they are unless gone,
  * and the pods put since are sorted and merged in; only those look their usage up. 50,000
  * rows cost a pass over the kept ones instead of a sort and 50,000 metrics lookups. */
@@ -327,11 +382,7 @@ static void pods_merge_changes(struct pods_state *st, const struct view_ctx *ctx
         add[nadd].mem_b = m != NULL ? m->mem_b : -1;
         nadd++;
     }
-    for (size_t i = 0; i < st->count; i++) {
-        if (!st->rows[i].pod->row.gone) {
-            st->rows[kept++] = st->rows[i];
-        }
-    }
+    kept = pods_drop_gone(st, ctx);
     if (nadd > 1) {
         qsort(add, nadd, sizeof *add, pod_entry_cmp);
     }

@@ -870,13 +870,21 @@ static void test_pods_incremental_equals_full(void **state)
     struct view *full;
     struct view_ctx alive = {&S, 10000, &ALL, ACC, true};
     struct view_ctx fresh = {&S, 10000, &ALL, ACC, false};
-    char a[1024], b[1024];
+    static char a[16384], b[16384];
+    char pname[16];
     static const char *const added[] = {"dmi/0-first", "dmi/b2", "dmi/zz", "skat/a0",
                                         "dmi-sandbox/n", "kube-system/zz"};
 
     (void)state;
+    /* Enough rows that a few changes are looked up rather than found by a pass over all. */
+    for (int i = 0; i < 200; i++) {
+        snprintf(pname, sizeof pname, "p%03d", i);
+        add_pod("skat", pname, "Running", i % 3, 1000 + i);
+    }
     inc->ops->rebuild(inc, &fresh);
     add_pod("dmi", "c", "CrashLoopBackOff", 3, 200); /* replaces dmi/c */
+    add_pod("skat", "p100", "Pending", 0, 5000);     /* replaces one of many */
+    assert_true(store_del(store_table(&S, STORE_POD), "skat/p150"));
     add_pod("dmi", "0-first", "Running", 0, 10);
     add_pod("dmi", "b2", "Pending", 0, 20);
     add_pod("dmi", "zz", "Running", 1, 30);
@@ -895,6 +903,8 @@ static void test_pods_incremental_equals_full(void **state)
     assert_non_null(strstr(a, "c CrashLoopBackOff"));
     assert_null(strstr(a, " z "));
     assert_non_null(strstr(a, "b2 Pending 100m"));
+    assert_non_null(strstr(a, "p100 Pending"));
+    assert_null(strstr(a, "p150 "));
     assert_int_equal(inc->ops->count(inc), full->ops->count(full));
     assert_false(inc->ops->stale(inc, &alive));
     store_commit(&S);
@@ -916,6 +926,12 @@ static void test_pods_incremental_equals_full(void **state)
 
     view_free(inc);
     view_free(full);
+    for (int i = 0; i < 200; i++) {
+        char *uid = xasprintf("skat/p%03d", i);
+
+        assert_true(i == 150 || store_del(store_table(&S, STORE_POD), uid));
+        free(uid);
+    }
     for (size_t i = 0; i < sizeof added / sizeof added[0]; i++) {
         assert_true(store_del(store_table(&S, STORE_POD), added[i]));
     }
