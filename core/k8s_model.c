@@ -1195,15 +1195,22 @@ static void k8s_usage_add(int64_t *sum, const char *q, int scale)
 struct k8s_metrics *k8s_metrics_new(const char *ns, const char *name, const char *timestamp,
                                     const char *window)
 {
-    struct k8s_metrics *m = xcalloc(1, sizeof(*m));
+    /* One allocation for the row and its three strings: a poll at 50,000 pods replaces every
+     * row, and four frees a row on the loop thread showed in the profile. Sanitizing never
+     * grows a string, and the key is at most the two names and a '/'. */
+    size_t nl = strlen(name), sl = ns != NULL ? strlen(ns) : 0;
+    struct k8s_metrics *m = xcalloc(1, sizeof(*m) + (nl + 1) + (sl + 1) + (nl + sl + 2));
+    char *p = (char *)(m + 1);
     char key[K8S_METRICS_KEY_MAX];
 
-    m->name = sanitize_dup(name);
+    m->name = sanitize_inplace(memcpy(p, name, nl + 1));
+    p += nl + 1;
     if (ns != NULL) {
-        m->ns = sanitize_dup(ns);
-        m->row.uid = xstrdup(k8s_pod_metrics_key(m->ns, m->name, key, sizeof(key)));
+        m->ns = sanitize_inplace(memcpy(p, ns, sl + 1));
+        p += sl + 1;
+        m->row.uid = strcpy(p, k8s_pod_metrics_key(m->ns, m->name, key, sizeof(key)));
     } else {
-        m->row.uid = xstrdup(m->name);
+        m->row.uid = strcpy(p, m->name);
     }
     m->timestamp = k8s_parse_time(timestamp);
     m->window_s = k8s_window_seconds(window);
@@ -1282,10 +1289,7 @@ void k8s_metrics_free(struct store_row *row)
     if (m == NULL) {
         return;
     }
-    free(m->row.uid);
-    free(m->ns);
-    free(m->name);
-    free(m);
+    free(m); /* its strings are in the same block (k8s_metrics_new()) */
 }
 
 /* ---- any kind ---- */

@@ -175,7 +175,8 @@ struct k8s_metrics *k8s_node_metrics_parse(const struct json_t *obj, char **err)
 
 /* A metrics row from fields already read (k8s_metrics.c reads PodMetrics lists without a
  * JSON tree): ns NULL for a node, name required, timestamp and window may be NULL. Strings
- * are sanitized and copied. Usage starts at 0 (a pod without containers uses nothing); the
+ * are sanitized and copied into the row's own allocation (k8s_metrics_free() frees the lot, so
+ * every metrics row is made here). Usage starts at 0 (a pod without containers uses nothing); the
  * caller adds each container's with k8s_metrics_add_usage(), or sets a node's. */
 struct k8s_metrics *k8s_metrics_new(const char *ns, const char *name, const char *timestamp,
                                     const char *window);

@@ -534,12 +534,8 @@ static void test_views_follow_access_scope(void **state)
 
 static void add_metrics(const char *ns, const char *name, int64_t cpu_m, int64_t mem_b)
 {
-    struct k8s_metrics *m = xcalloc(1, sizeof *m);
-    char key[K8S_METRICS_KEY_MAX];
+    struct k8s_metrics *m = k8s_metrics_new(ns, name, NULL, NULL);
 
-    m->row.uid = xstrdup(k8s_pod_metrics_key(ns, name, key, sizeof key));
-    m->ns = xstrdup(ns);
-    m->name = xstrdup(name);
     m->cpu_m = cpu_m;
     m->mem_b = mem_b;
     store_put(store_table(&S, STORE_POD_METRICS), &m->row);
