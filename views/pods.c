@@ -260,33 +260,49 @@ static bool pods_stale(const struct view *v, const struct view_ctx *ctx)
 }
 
 /* Copies each row's usage from its PodMetrics (keyed "ns/name"). */
-static void pods_fill_metrics(struct pods_state *st, const struct view_ctx *ctx)
+/* One entry's usage from its pod's PodMetrics (keyed "ns/name"), -1 without one. */
+static void pods_lookup_usage(struct pod_entry *e, const struct view_ctx *ctx)
 {
     char key[K8S_METRICS_KEY_MAX];
+    const struct k8s_metrics *m = (const struct k8s_metrics *)access_get(
+        ctx->access, STORE_POD_METRICS,
+        k8s_pod_metrics_key(e->pod->ns, e->pod->name, key, sizeof key));
 
-    st->metrics_any = false;
+    e->cpu_m = m != NULL ? m->cpu_m : -1;
+    e->mem_b = m != NULL ? m->mem_b : -1;
+}
+
+static bool pods_any_usage(const struct pods_state *st)
+{
     for (size_t i = 0; i < st->count; i++) {
-        struct pod_entry *e = &st->rows[i];
-        const struct k8s_metrics *m = (const struct k8s_metrics *)access_get(
-            ctx->access, STORE_POD_METRICS, k8s_pod_metrics_key(e->pod->ns, e->pod->name, key,
-                                                                sizeof key));
-
-        e->cpu_m = m != NULL ? m->cpu_m : -1;
-        e->mem_b = m != NULL ? m->mem_b : -1;
-        st->metrics_any = st->metrics_any || e->cpu_m >= 0 || e->mem_b >= 0;
+        if (st->rows[i].cpu_m >= 0 || st->rows[i].mem_b >= 0) {
+            return true;
+        }
     }
+    return false;
+}
+
+static void pods_fill_metrics(struct pods_state *st, const struct view_ctx *ctx)
+{
+    for (size_t i = 0; i < st->count; i++) {
+        pods_lookup_usage(&st->rows[i], ctx);
+    }
+    st->metrics_any = pods_any_usage(st);
     st->metrics_gen = ctx->store->tables[STORE_POD_METRICS].gen;
 }
 
-/* The first index in rows[0..n) that sorts after `e` in the default order. */
-static size_t pods_upper_bound(const struct pod_entry *rows, size_t n, const struct pod_entry *e)
+/* The first index in rows[0..n) whose row sorts after `e` in the default order (`after`), or
+ * not before it. */
+static size_t pods_bound(const struct pod_entry *rows, size_t n, const struct pod_entry *e,
+                         bool after)
 {
     size_t lo = 0, hi = n;
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
+        int c = pod_entry_cmp(&rows[mid], e);
 
-        if (pod_entry_cmp(&rows[mid], e) <= 0) {
+        if (c < 0 || (after && c == 0)) {
             lo = mid + 1;
         } else {
             hi = mid;
@@ -321,19 +337,11 @@ static size_t pods_drop_gone(struct pods_state *st, const struct view_ctx *ctx)
     drop = xmalloc((ngone + 1) * sizeof *drop);
     for (size_t g = 0; g < ngone; g++) {
         struct pod_entry key = {0};
-        size_t lo = 0, hi = st->count;
+        size_t lo;
 
         key.pod = (const struct k8s_pod *)gone[g];
         key.tenant = access_ns_tenant(ctx->access, key.pod->ns);
-        while (lo < hi) { /* the first row not before it */
-            size_t mid = lo + (hi - lo) / 2;
-
-            if (pod_entry_cmp(&st->rows[mid], &key) < 0) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
+        lo = pods_bound(st->rows, st->count, &key, false);
         if (lo < st->count && st->rows[lo].pod == key.pod) {
             drop[nd++] = lo;
         }
@@ -360,12 +368,10 @@ static void pods_merge_changes(struct pods_state *st, const struct view_ctx *ctx
     struct access_cursor cur;
     const struct store_row *r;
     const char *tenant;
-    char key[K8S_METRICS_KEY_MAX];
 
     access_rows_since(ctx->access, STORE_POD, st->pod_gen, &cur);
     while ((r = access_next(&cur, &tenant)) != NULL) {
         const struct k8s_pod *p = (const struct k8s_pod *)r;
-        const struct k8s_metrics *m;
 
         if (!pods_in_scope(ctx->scope, p, tenant)) {
             continue;
@@ -374,13 +380,9 @@ static void pods_merge_changes(struct pods_state *st, const struct view_ctx *ctx
             capadd = capadd != 0 ? capadd * 2 : 64;
             add = xrealloc(add, capadd * sizeof *add);
         }
-        m = (const struct k8s_metrics *)access_get(
-            ctx->access, STORE_POD_METRICS, k8s_pod_metrics_key(p->ns, p->name, key, sizeof key));
         add[nadd].pod = p;
         add[nadd].tenant = tenant;
-        add[nadd].cpu_m = m != NULL ? m->cpu_m : -1;
-        add[nadd].mem_b = m != NULL ? m->mem_b : -1;
-        nadd++;
+        pods_lookup_usage(&add[nadd++], ctx);
     }
     kept = pods_drop_gone(st, ctx);
     if (nadd > 1) {
@@ -394,18 +396,17 @@ static void pods_merge_changes(struct pods_state *st, const struct view_ctx *ctx
      * up in one block. */
     end = kept;
     for (size_t j = nadd; j > 0; j--) {
-        size_t at = pods_upper_bound(st->rows, end, &add[j - 1]);
+        size_t at = pods_bound(st->rows, end, &add[j - 1], true);
 
         memmove(&st->rows[at + j], &st->rows[at], (end - at) * sizeof *st->rows);
         st->rows[at + j - 1] = add[j - 1];
         end = at;
     }
     st->count = kept + nadd;
-    st->metrics_any = false;
     for (size_t i = 0; i < st->count; i++) {
         st->rows[i].rank = (uint32_t)i;
-        st->metrics_any = st->metrics_any || st->rows[i].cpu_m >= 0 || st->rows[i].mem_b >= 0;
     }
+    st->metrics_any = pods_any_usage(st);
     free(add);
 }
 
