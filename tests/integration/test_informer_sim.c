@@ -61,67 +61,139 @@ static int sim_pod_count(void)
     return n;
 }
 
-/* Does the store hold exactly the simulator's pods, with the same status? Returns the number
- * of differences (0 = equal). */
-static int store_diff_world(void)
+/* ---- the store against govsim's world ---- */
+
+typedef bool (*same_fn)(const struct store_row *have, const struct store_row *want);
+
+static bool str_same(const char *a, const char *b)
+{
+    return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static bool same_rs(const struct store_row *h, const struct store_row *w)
+{
+    const struct k8s_replicaset *a = (const void *)h, *b = (const void *)w;
+
+    return str_same(a->ns, b->ns) && str_same(a->name, b->name) &&
+           str_same(a->owner_uid, b->owner_uid) && str_same(a->app, b->app) &&
+           str_same(a->version, b->version) && a->revision == b->revision &&
+           a->desired == b->desired && a->current == b->current && a->ready == b->ready &&
+           a->available == b->available && a->created == b->created;
+}
+
+static bool same_quota(const struct store_row *h, const struct store_row *w)
+{
+    const struct k8s_quota *a = (const void *)h, *b = (const void *)w;
+
+    return str_same(a->ns, b->ns) && str_same(a->name, b->name) && a->cpu_hard == b->cpu_hard &&
+           a->cpu_used == b->cpu_used && a->mem_hard == b->mem_hard &&
+           a->mem_used == b->mem_used && a->pods_hard == b->pods_hard &&
+           a->pods_used == b->pods_used;
+}
+
+static bool same_metrics(const struct store_row *h, const struct store_row *w)
+{
+    const struct k8s_metrics *a = (const void *)h, *b = (const void *)w;
+
+    return str_same(a->ns, b->ns) && str_same(a->name, b->name) && a->cpu_m == b->cpu_m &&
+           a->mem_b == b->mem_b && a->timestamp == b->timestamp;
+}
+
+/* Differences between the store's table and what govsim serves at `path` (0 = equal); 1 when
+ * govsim's answer is not a list (a fault meant for the console). Also counts the items. */
+static int diff_kind(const char *path, enum store_kind kind, same_fn same, size_t *items)
 {
     long status = 0;
-    char *body = sim_fetch("/api/v1/pods", &status);
+    char *body = sim_fetch(path, &status);
     json_t *list = json_loads(body, 0, NULL), *item;
-    struct store_table *t = store_table(&F.store, STORE_POD);
+    const struct store_table *t = store_table(&F.store, kind);
     size_t i;
     int diff = 0;
 
     free(body);
-    if (status != 200 || list == NULL) {
+    if (status != 200 || !json_is_array(json_object_get(list, "items"))) {
         json_decref(list);
-        return 1; /* a fault still pending on the server: look again later */
+        return 1;
     }
     json_array_foreach(json_object_get(list, "items"), i, item) {
-        char *err = NULL;
-        struct k8s_pod *want = k8s_pod_parse(item, &err);
-        const struct k8s_pod *have;
+        struct store_row *want = k8s_row_parse(kind, item, NULL);
+        const struct store_row *have;
 
         assert_non_null(want);
-        have = (const struct k8s_pod *)store_get(t, want->row.uid);
-        if (have == NULL || strcmp(have->status, want->status) != 0 ||
-            strcmp(have->name, want->name) != 0 || have->restarts != want->restarts) {
+        have = store_get(t, want->uid);
+        if (have == NULL || !same(have, want)) {
             diff++;
         }
-        k8s_pod_free(&want->row);
+        k8s_row_free_fn(kind)(want);
     }
-    if (json_array_size(json_object_get(list, "items")) != t->count) {
+    *items = json_array_size(json_object_get(list, "items"));
+    if (*items != t->count) {
         diff++;
     }
     json_decref(list);
     return diff;
 }
 
-/* Runs the loop until the store equals the world or `seconds` pass. The world is fetched
- * again only when the pod table changed (or after a quiet second), so the blocking fetch does
- * not starve the client it is checking. */
-static int run_until_equal(int seconds)
+static bool same_pod(const struct store_row *h, const struct store_row *w)
+{
+    const struct k8s_pod *a = (const void *)h, *b = (const void *)w;
+
+    return str_same(a->status, b->status) && str_same(a->name, b->name) &&
+           a->restarts == b->restarts;
+}
+
+/* Does the store hold exactly the simulator's pods, with the same status? Returns the number
+ * of differences (0 = equal). */
+static int store_diff_world(void)
+{
+    size_t n;
+
+    return diff_kind("/api/v1/pods", STORE_POD, same_pod, &n);
+}
+
+/* Runs the loop until diff(arg) is 0 or `seconds` pass; returns the last diff (-1: never
+ * compared). The world is fetched again only when one of the `kinds` tables changed (or after
+ * a quiet second), so comparing does not keep the client busy; with `watching`, only while
+ * the client has requests open (its watches). */
+static int run_until_same(int seconds, const enum store_kind *kinds, size_t nkinds,
+                          bool watching, int (*diff)(void *), void *arg)
 {
     int64_t deadline = loop_now_ms() + seconds * 1000, last = 0;
     uint64_t seen = UINT64_MAX;
-    int diff = -1;
+    int d = -1;
 
     while (loop_now_ms() < deadline) {
-        uint64_t gen;
+        uint64_t gen = 0;
 
         loop_run_once(F.loop, 100);
         store_commit(&F.store);
-        gen = store_table(&F.store, STORE_POD)->gen;
-        if (k8s_client_synced(F.c) && http_active(F.http) > 0 &&
+        for (size_t k = 0; k < nkinds; k++) {
+            gen += store_table(&F.store, kinds[k])->gen;
+        }
+        if (k8s_client_synced(F.c) && (!watching || http_active(F.http) > 0) &&
             (gen != seen || loop_now_ms() - last >= 1000)) {
             seen = gen;
             last = loop_now_ms();
-            if ((diff = store_diff_world()) == 0) {
+            if ((d = diff(arg)) == 0) {
                 return 0;
             }
         }
     }
-    return diff;
+    return d;
+}
+
+static int pods_diff(void *arg)
+{
+    (void)arg;
+    return store_diff_world();
+}
+
+/* Runs the loop until the store's pods equal the world or `seconds` pass. */
+static int run_until_equal(int seconds)
+{
+    static const enum store_kind pods[] = {STORE_POD};
+
+    return run_until_same(seconds, pods, 1, true, pods_diff, NULL);
 }
 
 /* Like run_until_equal, but on failure says where the client stands. */
@@ -389,105 +461,30 @@ static void test_escape_sequences_from_server_are_neutralised(void **state)
 
 /* ---- ReplicaSets and ResourceQuotas ---- */
 
-typedef bool (*same_fn)(const struct store_row *have, const struct store_row *want);
-
-static bool str_same(const char *a, const char *b)
-{
-    return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
-}
-
-static bool same_rs(const struct store_row *h, const struct store_row *w)
-{
-    const struct k8s_replicaset *a = (const void *)h, *b = (const void *)w;
-
-    return str_same(a->ns, b->ns) && str_same(a->name, b->name) &&
-           str_same(a->owner_uid, b->owner_uid) && str_same(a->app, b->app) &&
-           str_same(a->version, b->version) && a->revision == b->revision &&
-           a->desired == b->desired && a->current == b->current && a->ready == b->ready &&
-           a->available == b->available && a->created == b->created;
-}
-
-static bool same_quota(const struct store_row *h, const struct store_row *w)
-{
-    const struct k8s_quota *a = (const void *)h, *b = (const void *)w;
-
-    return str_same(a->ns, b->ns) && str_same(a->name, b->name) && a->cpu_hard == b->cpu_hard &&
-           a->cpu_used == b->cpu_used && a->mem_hard == b->mem_hard &&
-           a->mem_used == b->mem_used && a->pods_hard == b->pods_hard &&
-           a->pods_used == b->pods_used;
-}
-
-static bool same_metrics(const struct store_row *h, const struct store_row *w)
-{
-    const struct k8s_metrics *a = (const void *)h, *b = (const void *)w;
-
-    return str_same(a->ns, b->ns) && str_same(a->name, b->name) && a->cpu_m == b->cpu_m &&
-           a->mem_b == b->mem_b && a->timestamp == b->timestamp;
-}
-
-/* Differences between the store's table and what govsim serves at `path` (0 = equal); 1 when
- * govsim's answer is not a list (a fault meant for the console). Also counts the items. */
-static int diff_kind(const char *path, enum store_kind kind, same_fn same, size_t *items)
-{
-    long status = 0;
-    char *body = sim_fetch(path, &status);
-    json_t *list = json_loads(body, 0, NULL), *item;
-    const struct store_table *t = store_table(&F.store, kind);
-    size_t i;
-    int diff = 0;
-
-    free(body);
-    if (status != 200 || !json_is_array(json_object_get(list, "items"))) {
-        json_decref(list);
-        return 1;
-    }
-    json_array_foreach(json_object_get(list, "items"), i, item) {
-        struct store_row *want = k8s_row_parse(kind, item, NULL);
-        const struct store_row *have;
-
-        assert_non_null(want);
-        have = store_get(t, want->uid);
-        if (have == NULL || !same(have, want)) {
-            diff++;
-        }
-        k8s_row_free_fn(kind)(want);
-    }
-    *items = json_array_size(json_object_get(list, "items"));
-    if (*items != t->count) {
-        diff++;
-    }
-    json_decref(list);
-    return diff;
-}
-
 static int diff_rs_quota(size_t *n_rs, size_t *n_quota)
 {
     return diff_kind("/apis/apps/v1/replicasets", STORE_REPLICASET, same_rs, n_rs) +
            diff_kind("/api/v1/resourcequotas", STORE_QUOTA, same_quota, n_quota);
 }
 
+struct rs_quota_counts {
+    size_t *n_rs, *n_quota;
+};
+
+static int rs_quota_diff(void *arg)
+{
+    struct rs_quota_counts *c = arg;
+
+    return diff_rs_quota(c->n_rs, c->n_quota);
+}
+
 /* Runs the loop until ReplicaSets and quotas equal the world or `seconds` pass. */
 static int run_until_rs_quota_equal(int seconds, size_t *n_rs, size_t *n_quota)
 {
-    int64_t deadline = loop_now_ms() + seconds * 1000, last = 0;
-    uint64_t seen = UINT64_MAX;
-    int diff = -1;
+    static const enum store_kind kinds[] = {STORE_REPLICASET, STORE_QUOTA};
+    struct rs_quota_counts c = {n_rs, n_quota};
 
-    while (loop_now_ms() < deadline) {
-        uint64_t gen;
-
-        loop_run_once(F.loop, 100);
-        store_commit(&F.store);
-        gen = store_table(&F.store, STORE_REPLICASET)->gen + store_table(&F.store, STORE_QUOTA)->gen;
-        if (k8s_client_synced(F.c) && (gen != seen || loop_now_ms() - last >= 1000)) {
-            seen = gen;
-            last = loop_now_ms();
-            if ((diff = diff_rs_quota(n_rs, n_quota)) == 0) {
-                return 0;
-            }
-        }
-    }
-    return diff;
+    return run_until_same(seconds, kinds, 2, false, rs_quota_diff, &c);
 }
 
 static void test_replicasets_and_quotas_equal_world(void **state)
@@ -535,12 +532,26 @@ static enum k8s_metrics_state run_until_metrics_state(enum k8s_metrics_state wan
     return k8s_client_metrics_state(F.c);
 }
 
+struct metrics_counts {
+    size_t *n_pods, *n_nodes;
+};
+
+static int metrics_diff(void *arg)
+{
+    struct metrics_counts *c = arg;
+
+    return diff_kind("/apis/metrics.k8s.io/v1beta1/pods", STORE_POD_METRICS, same_metrics,
+                     c->n_pods) +
+           diff_kind("/apis/metrics.k8s.io/v1beta1/nodes", STORE_NODE_METRICS, same_metrics,
+                     c->n_nodes);
+}
+
 static void test_metrics_equal_sim(void **state)
 {
-    int64_t deadline, last = 0;
-    uint64_t seen = UINT64_MAX;
+    static const enum store_kind kinds[] = {STORE_POD_METRICS, STORE_NODE_METRICS};
     size_t n_pods = 0, n_nodes = 0;
-    int diff = -1;
+    struct metrics_counts c = {&n_pods, &n_nodes};
+    int diff;
     struct k8s_metrics_stats ms;
     const struct k8s_metrics *m;
     char key[K8S_METRICS_KEY_MAX];
@@ -551,27 +562,7 @@ static void test_metrics_equal_sim(void **state)
     client_start_at(NULL, 500, 1000);
     assert_int_equal(run_until_metrics_state(K8S_METRICS_OK, 20), K8S_METRICS_OK);
     /* Usage moves with govsim's 15-second scrapes: compare once both sides have the same. */
-    deadline = loop_now_ms() + 40000;
-    while (loop_now_ms() < deadline) {
-        uint64_t gen;
-
-        loop_run_once(F.loop, 100);
-        store_commit(&F.store);
-        gen = store_table(&F.store, STORE_POD_METRICS)->gen +
-              store_table(&F.store, STORE_NODE_METRICS)->gen;
-        if (gen == seen && loop_now_ms() - last < 1000) {
-            continue;
-        }
-        seen = gen;
-        last = loop_now_ms();
-        diff = diff_kind("/apis/metrics.k8s.io/v1beta1/pods", STORE_POD_METRICS, same_metrics,
-                         &n_pods) +
-               diff_kind("/apis/metrics.k8s.io/v1beta1/nodes", STORE_NODE_METRICS, same_metrics,
-                         &n_nodes);
-        if (diff == 0) {
-            break;
-        }
-    }
+    diff = run_until_same(40, kinds, 2, false, metrics_diff, &c);
     assert_int_equal(diff, 0);
     assert_true(n_pods > 1000); /* of the 2,000 pods, those whose containers run */
     assert_true(n_nodes >= 60);
