@@ -417,11 +417,14 @@ static void test_faults_are_reported_then_recover(void **state)
     client_start(500);
     assert_int_equal(run_until_synced(30), 0);
     for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
-        char *path = xasprintf("/_sim/fault?mode=%s&count=4", faults[i].mode);
+        char *path = xasprintf("/_sim/fault?mode=%s&count=4&path=/api/v1/pods", faults[i].mode);
 
+        /* The fault before the drop: the pods informer's next request meets it, whether its
+         * watch was dropped or was not yet established when the drop came. Only pods
+         * requests take it (not a metrics poll). */
         sim_post("/_sim/compact");
-        sim_post("/_sim/drop-watches");
         sim_post(path);
+        sim_post("/_sim/drop-watches");
         if (run_until_error(faults[i].needle, 15) != 0) {
             fail_msg("fault %s was not reported (error: %s)", faults[i].mode,
                      k8s_client_health(F.c)->last_error ? k8s_client_health(F.c)->last_error
