@@ -10,6 +10,7 @@
 
 #include "core/http.h"
 #include "core/jsonarena.h"
+#include "core/jsontext.h"
 #include "core/k8s_metrics.h"
 #include "core/k8s_model.h"
 #include "core/loop.h"
@@ -18,6 +19,8 @@
 #include "core/xalloc.h"
 
 #define K8S_MAX_LINE ((size_t)64 << 20)
+/* A pruned-line buffer grown past this by a rare large event is let go after it. */
+#define K8S_PRUNED_KEEP ((size_t)1 << 20)
 /* Pages fetched but not yet decoded: more only costs memory (a page is ~3 MB of JSON). */
 #define K8S_PAGES_AHEAD 2
 
@@ -51,6 +54,11 @@ struct k8s_informer {
     char *line;
     size_t line_len, line_cap;
     struct k8s_stats stats;
+    /* jsontext_prune() rules for a watch event ({"object": the kind's rules}) and a list
+     * page ({"items": ...}), and the loop's buffer for pruned watch lines. */
+    struct jsonprune_member event_member[2], page_member[2];
+    struct jsonprune event_prune, page_prune;
+    struct jsontext_buf pruned;
 };
 
 struct k8s_client {
@@ -238,10 +246,21 @@ static char *k8s_peek_continue(const char *body, size_t len, bool *found)
 static void k8s_page_decode(struct k8s_page_job *job, const struct k8s_resource *res)
 {
     json_error_t jerr;
-    json_t *root = json_loadb(job->body, job->len, JSON_ALLOW_NUL, &jerr);
+    struct jsontext_buf pruned = {0};
+    json_t *root = NULL;
     json_t *items, *meta;
     size_t i;
 
+    /* The members no parser reads are left out before jansson sees the page (about half of
+     * a pod's text, and more of its values); the whole page is parsed when that fails. */
+    if (job->inf->page_prune.members != NULL &&
+        jsontext_prune(job->body, job->len, &job->inf->page_prune, &pruned)) {
+        root = json_loadb(pruned.buf, pruned.len, JSON_ALLOW_NUL, &jerr);
+    }
+    free(pruned.buf);
+    if (root == NULL) {
+        root = json_loadb(job->body, job->len, JSON_ALLOW_NUL, &jerr);
+    }
     free(job->body);
     job->body = NULL;
     if (root == NULL) {
@@ -533,6 +552,10 @@ static int k8s_apply_line(struct k8s_informer *inf, const char *line, size_t len
     jsonarena_begin(&arena);
     rc = k8s_apply_line_tree(inf, line, len, err);
     jsonarena_end(&arena);
+    if (inf->pruned.cap > K8S_PRUNED_KEEP) {
+        free(inf->pruned.buf);
+        inf->pruned = (struct jsontext_buf){0};
+    }
     return rc;
 }
 
@@ -541,12 +564,20 @@ static int k8s_apply_line_tree(struct k8s_informer *inf, const char *line, size_
                                char **err)
 {
     json_error_t jerr;
-    json_t *ev = json_loadb(line, len, 0, &jerr);
+    json_t *ev = NULL;
     json_t *obj;
     const char *type;
     struct store_table *t = store_table(inf->c->store, inf->res->store_kind);
     int rc = 0;
 
+    /* As for list pages: the pruned event when it can be, else the line as it came. */
+    if (inf->event_prune.members != NULL &&
+        jsontext_prune(line, len, &inf->event_prune, &inf->pruned)) {
+        ev = json_loadb(inf->pruned.buf, inf->pruned.len, 0, &jerr);
+    }
+    if (ev == NULL) {
+        ev = json_loadb(line, len, 0, &jerr);
+    }
     if (ev == NULL) {
         *err = xasprintf("invalid JSON in %s watch: %s", inf->res->name, jerr.text);
         return -2;
@@ -741,6 +772,23 @@ static void k8s_watch_start(struct k8s_informer *inf)
     free(rv);
 }
 
+/* The informer's pruning rules: its kind's, under "object" of an event and "items" of a
+ * page. */
+static void k8s_informer_prune_rules(struct k8s_informer *inf)
+{
+    const struct jsonprune *rules = k8s_row_prune(inf->res->store_kind);
+
+    if (rules == NULL) {
+        return;
+    }
+    inf->event_member[0] = (struct jsonprune_member){"object", rules};
+    inf->event_member[1] = (struct jsonprune_member){NULL, NULL};
+    inf->event_prune = (struct jsonprune){true, inf->event_member};
+    inf->page_member[0] = (struct jsonprune_member){"items", rules};
+    inf->page_member[1] = (struct jsonprune_member){NULL, NULL};
+    inf->page_prune = (struct jsonprune){true, inf->page_member};
+}
+
 struct k8s_client *k8s_client_new(struct loop *l, struct http *h, struct workpool *pool,
                                   struct store *s, const struct kube_target *target,
                                   const struct k8s_options *opts)
@@ -795,6 +843,7 @@ struct k8s_client *k8s_client_new(struct loop *l, struct http *h, struct workpoo
         c->inf[k].kind = (enum k8s_kind)k;
         c->inf[k].res = &k8s_resources[k];
         c->inf[k].health.name = k8s_resources[k].name;
+        k8s_informer_prune_rules(&c->inf[k]);
     }
     c->health.name = "kubernetes";
     c->metrics = k8s_metrics_poller_new(l, h, pool, s, &c->base, t->server,
@@ -843,6 +892,7 @@ void k8s_client_free(struct k8s_client *c)
         free(inf->rv);
         free(inf->list_rv);
         free(inf->line);
+        free(inf->pruned.buf);
         free(inf->next_continue);
         free(inf->watch_error);
     }

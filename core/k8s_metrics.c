@@ -10,6 +10,7 @@
 
 #include "core/http.h"
 #include "core/jsonarena.h"
+#include "core/jsontext.h"
 #include "core/k8s_model.h"
 #include "core/log.h"
 #include "core/loop.h"
@@ -87,62 +88,10 @@ static double k8s_metrics_clock_ms(void)
     return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
-static const char *k8s_metrics_ws(const char *p, const char *end)
-{
-    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) {
-        p++;
-    }
-    return p;
-}
-
-/* p is at '"': returns the byte after the closing quote, NULL if there is none. */
-static const char *k8s_metrics_skip_string(const char *p, const char *end)
-{
-    for (p++; p < end; p++) {
-        if (*p == '\\') {
-            p++;
-        } else if (*p == '"') {
-            return p + 1;
-        }
-    }
-    return NULL;
-}
-
-/* Skips one value at p (not validated: only what is kept gets decoded). Returns the byte
- * after it, NULL if the body ends first. */
-static const char *k8s_metrics_skip_value(const char *p, const char *end)
-{
-    size_t depth = 0;
-
-    while (p < end) {
-        if (*p == '"') {
-            p = k8s_metrics_skip_string(p, end);
-            if (p == NULL || depth == 0) {
-                return p;
-            }
-            continue;
-        }
-        if (*p == '{' || *p == '[') {
-            depth++;
-        } else if (*p == '}' || *p == ']') {
-            if (depth == 0) {
-                return p;
-            }
-            if (--depth == 0) {
-                return p + 1;
-            }
-        } else if (depth == 0 && *p == ',') {
-            return p;
-        }
-        p++;
-    }
-    return NULL;
-}
-
 /* The first byte inside the top-level object's "items" array, NULL if there is none. */
 static const char *k8s_metrics_find_items(const char *p, const char *end)
 {
-    p = k8s_metrics_ws(p, end);
+    p = jsontext_ws(p, end);
     if (p >= end || *p != '{') {
         return NULL;
     }
@@ -151,29 +100,29 @@ static const char *k8s_metrics_find_items(const char *p, const char *end)
         const char *key, *q;
         bool items;
 
-        p = k8s_metrics_ws(p, end);
+        p = jsontext_ws(p, end);
         if (p >= end || *p != '"') {
             return NULL;
         }
         key = p + 1;
-        q = k8s_metrics_skip_string(p, end);
+        q = jsontext_skip_string(p, end);
         if (q == NULL) {
             return NULL;
         }
         items = q - key - 1 == 5 && memcmp(key, "items", 5) == 0;
-        p = k8s_metrics_ws(q, end);
+        p = jsontext_ws(q, end);
         if (p >= end || *p != ':') {
             return NULL;
         }
-        p = k8s_metrics_ws(p + 1, end);
+        p = jsontext_ws(p + 1, end);
         if (items) {
             return p < end && *p == '[' ? p + 1 : NULL;
         }
-        p = k8s_metrics_skip_value(p, end);
+        p = jsontext_skip_value(p, end);
         if (p == NULL) {
             return NULL;
         }
-        p = k8s_metrics_ws(p, end);
+        p = jsontext_ws(p, end);
         if (p >= end || *p != ',') {
             return NULL;
         }
@@ -216,7 +165,7 @@ static bool k8s_metrics_scan_str(struct k8s_metrics_scan *s, char *buf, size_t s
 /* Steps into an object: s->p at '{'. */
 static bool k8s_metrics_scan_open(struct k8s_metrics_scan *s, char open)
 {
-    s->p = k8s_metrics_ws(s->p, s->end);
+    s->p = jsontext_ws(s->p, s->end);
     if (s->p >= s->end || *s->p != open) {
         return false;
     }
@@ -228,7 +177,7 @@ static bool k8s_metrics_scan_open(struct k8s_metrics_scan *s, char open)
  * ':', 0 at the closing '}' (consumed), -1 on anything else. */
 static int k8s_metrics_scan_key(struct k8s_metrics_scan *s, char *buf, size_t size, bool first)
 {
-    s->p = k8s_metrics_ws(s->p, s->end);
+    s->p = jsontext_ws(s->p, s->end);
     if (s->p < s->end && *s->p == '}') {
         s->p++;
         return 0;
@@ -237,23 +186,23 @@ static int k8s_metrics_scan_key(struct k8s_metrics_scan *s, char *buf, size_t si
         if (s->p >= s->end || *s->p != ',') {
             return -1;
         }
-        s->p = k8s_metrics_ws(s->p + 1, s->end);
+        s->p = jsontext_ws(s->p + 1, s->end);
     }
     if (!k8s_metrics_scan_str(s, buf, size)) {
         return -1;
     }
-    s->p = k8s_metrics_ws(s->p, s->end);
+    s->p = jsontext_ws(s->p, s->end);
     if (s->p >= s->end || *s->p != ':') {
         return -1;
     }
-    s->p = k8s_metrics_ws(s->p + 1, s->end);
+    s->p = jsontext_ws(s->p + 1, s->end);
     return 1;
 }
 
 /* Skips the value at s->p. */
 static bool k8s_metrics_scan_skip(struct k8s_metrics_scan *s)
 {
-    const char *q = k8s_metrics_skip_value(s->p, s->end);
+    const char *q = jsontext_skip_value(s->p, s->end);
 
     if (q == NULL || q == s->p) {
         return false;
@@ -332,7 +281,7 @@ static struct k8s_metrics *k8s_metrics_scan_item(struct k8s_metrics_scan *s, boo
                 return NULL;
             }
             containers = true;
-            s->p = k8s_metrics_ws(s->p, s->end);
+            s->p = jsontext_ws(s->p, s->end);
             if (s->p < s->end && *s->p == ']') {
                 s->p++;
                 continue;
@@ -359,7 +308,7 @@ static struct k8s_metrics *k8s_metrics_scan_item(struct k8s_metrics_scan *s, boo
                     return NULL;
                 }
                 nusage++;
-                s->p = k8s_metrics_ws(s->p, s->end);
+                s->p = jsontext_ws(s->p, s->end);
                 if (s->p < s->end && *s->p == ',') {
                     s->p++;
                     continue;
@@ -459,7 +408,7 @@ static void k8s_metrics_work(void *arg)
         return;
     }
     jsonarena_begin(&arena);
-    p = k8s_metrics_ws(p, end);
+    p = jsontext_ws(p, end);
     while (p < end && *p != ']') {
         json_error_t jerr;
         json_t *item;
@@ -469,7 +418,7 @@ static void k8s_metrics_work(void *arg)
 
         if (fast != NULL) {
             k8s_metrics_job_push(job, &fast->row);
-            p = k8s_metrics_ws(scan.p, end);
+            p = jsontext_ws(scan.p, end);
             job->scanned++;
             goto next;
         }
@@ -484,7 +433,7 @@ static void k8s_metrics_work(void *arg)
             k8s_metrics_job_push(job, m);
         }
         json_decref(item);
-        p = k8s_metrics_ws(p + jerr.position, end);
+        p = jsontext_ws(p + jerr.position, end);
         if (++in_arena == K8S_METRICS_ARENA_ITEMS) {
             jsonarena_end(&arena);
             memset(&arena, 0, sizeof arena);
@@ -493,7 +442,7 @@ static void k8s_metrics_work(void *arg)
         }
     next:
         if (p < end && *p == ',') {
-            p = k8s_metrics_ws(p + 1, end);
+            p = jsontext_ws(p + 1, end);
         } else if (p >= end || *p != ']') {
             job->error = xasprintf("invalid JSON in %s list at byte %zu: expected ',' or ']'",
                                    job->r->name, (size_t)(p - job->body));

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "core/jsontext.h"
 #include "core/sanitize.h"
 #include "core/xalloc.h"
 
@@ -1322,6 +1323,76 @@ struct store_row *k8s_row_parse(enum store_kind kind, const struct json_t *obj, 
         *err = xasprintf("no parser for store kind %d", (int)kind);
     }
     return NULL;
+}
+
+/* What the parsers above do not read. Deny lists where a kind's members are few or read
+ * whole (metadata, status); allow lists where they are many and open-ended (a pod's spec and
+ * containers). */
+static const struct jsonprune_member k8s_prune_meta_members[] = {{"managedFields", NULL},
+                                                                 {NULL, NULL}};
+static const struct jsonprune k8s_prune_meta = {true, k8s_prune_meta_members};
+
+static const struct jsonprune_member k8s_prune_pod_meta_members[] = {
+    {"managedFields", NULL}, {"annotations", NULL}, {"ownerReferences", NULL}, {NULL, NULL}};
+static const struct jsonprune k8s_prune_pod_meta = {true, k8s_prune_pod_meta_members};
+static const struct jsonprune_member k8s_prune_pod_container_members[] = {
+    {"name", NULL}, {"restartPolicy", NULL}, {NULL, NULL}};
+static const struct jsonprune k8s_prune_pod_container = {false, k8s_prune_pod_container_members};
+static const struct jsonprune_member k8s_prune_pod_spec_members[] = {
+    {"nodeName", NULL},
+    {"containers", &k8s_prune_pod_container},
+    {"initContainers", &k8s_prune_pod_container},
+    {NULL, NULL}};
+static const struct jsonprune k8s_prune_pod_spec = {false, k8s_prune_pod_spec_members};
+static const struct jsonprune_member k8s_prune_pod_members[] = {
+    {"metadata", &k8s_prune_pod_meta}, {"spec", &k8s_prune_pod_spec}, {NULL, NULL}};
+static const struct jsonprune k8s_prune_pod = {true, k8s_prune_pod_members};
+
+/* Deployments and StatefulSets read the first container's image of the pod template. */
+static const struct jsonprune_member k8s_prune_image_members[] = {{"image", NULL}, {NULL, NULL}};
+static const struct jsonprune k8s_prune_image = {false, k8s_prune_image_members};
+static const struct jsonprune_member k8s_prune_tspec_members[] = {
+    {"containers", &k8s_prune_image}, {NULL, NULL}};
+static const struct jsonprune k8s_prune_tspec = {false, k8s_prune_tspec_members};
+static const struct jsonprune_member k8s_prune_template_members[] = {
+    {"spec", &k8s_prune_tspec}, {NULL, NULL}};
+static const struct jsonprune k8s_prune_template = {false, k8s_prune_template_members};
+static const struct jsonprune_member k8s_prune_wspec_members[] = {
+    {"template", &k8s_prune_template}, {NULL, NULL}};
+static const struct jsonprune k8s_prune_wspec = {true, k8s_prune_wspec_members};
+static const struct jsonprune_member k8s_prune_workload_members[] = {
+    {"metadata", &k8s_prune_meta}, {"spec", &k8s_prune_wspec}, {NULL, NULL}};
+static const struct jsonprune k8s_prune_workload = {true, k8s_prune_workload_members};
+
+/* ReplicaSets read spec.replicas only. */
+static const struct jsonprune_member k8s_prune_rsspec_members[] = {{"template", NULL},
+                                                                   {NULL, NULL}};
+static const struct jsonprune k8s_prune_rsspec = {true, k8s_prune_rsspec_members};
+static const struct jsonprune_member k8s_prune_rs_members[] = {
+    {"metadata", &k8s_prune_meta}, {"spec", &k8s_prune_rsspec}, {NULL, NULL}};
+static const struct jsonprune k8s_prune_rs = {true, k8s_prune_rs_members};
+
+static const struct jsonprune_member k8s_prune_other_members[] = {{"metadata", &k8s_prune_meta},
+                                                                  {NULL, NULL}};
+static const struct jsonprune k8s_prune_other = {true, k8s_prune_other_members};
+
+const struct jsonprune *k8s_row_prune(enum store_kind kind)
+{
+    switch (kind) {
+    case STORE_POD:
+        return &k8s_prune_pod;
+    case STORE_DEPLOYMENT:
+    case STORE_STATEFULSET:
+        return &k8s_prune_workload;
+    case STORE_REPLICASET:
+        return &k8s_prune_rs;
+    case STORE_NAMESPACE:
+    case STORE_EVENT:
+    case STORE_QUOTA:
+        return &k8s_prune_other;
+    default:
+        return NULL;
+    }
 }
 
 store_row_free_fn k8s_row_free_fn(enum store_kind kind)

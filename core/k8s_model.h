@@ -200,6 +200,14 @@ struct store_row *k8s_row_parse(enum store_kind kind, const struct json_t *obj, 
 /* The matching free function, NULL for a kind without a parser. */
 store_row_free_fn k8s_row_free_fn(enum store_kind kind);
 
+struct jsonprune;
+/* The members of an object of this kind that k8s_row_parse() never reads (managedFields, a
+ * pod's volumes and containers' env and probes, a ReplicaSet's pod template ...), as rules
+ * for jsontext_prune(): parsing the pruned text gives the same row. NULL for a kind without
+ * rules. Kept beside the parsers: a parser that reads a new member must keep it here too
+ * (test_k8s_prune parses every fixture both ways). */
+const struct jsonprune *k8s_row_prune(enum store_kind kind);
+
 /* The STORE_POD_METRICS key of a pod: "ns/name" (the pod's sanitized ns and name, as stored
  * in struct k8s_pod). Writes into buf (K8S_METRICS_KEY_MAX bytes suffice for valid names;
  * longer ones are cut and then match nothing) and returns buf. */
