@@ -1332,9 +1332,13 @@ static const struct jsonprune_member k8s_prune_meta_members[] = {{"managedFields
                                                                  {NULL, NULL}};
 static const struct jsonprune k8s_prune_meta = {true, k8s_prune_meta_members};
 
+/* Pods are the many: allow lists throughout, down to the members the status reads. */
 static const struct jsonprune_member k8s_prune_pod_meta_members[] = {
-    {"managedFields", NULL}, {"annotations", NULL}, {"ownerReferences", NULL}, {NULL, NULL}};
-static const struct jsonprune k8s_prune_pod_meta = {true, k8s_prune_pod_meta_members};
+    {"name", NULL},   {"namespace", NULL},         {"uid", NULL},
+    {"labels", NULL}, {"creationTimestamp", NULL}, {"deletionTimestamp", NULL},
+    {"resourceVersion", NULL}, /* the watch resumes from it */
+    {NULL, NULL}};
+static const struct jsonprune k8s_prune_pod_meta = {false, k8s_prune_pod_meta_members};
 static const struct jsonprune_member k8s_prune_pod_container_members[] = {
     {"name", NULL}, {"restartPolicy", NULL}, {NULL, NULL}};
 static const struct jsonprune k8s_prune_pod_container = {false, k8s_prune_pod_container_members};
@@ -1344,8 +1348,28 @@ static const struct jsonprune_member k8s_prune_pod_spec_members[] = {
     {"initContainers", &k8s_prune_pod_container},
     {NULL, NULL}};
 static const struct jsonprune k8s_prune_pod_spec = {false, k8s_prune_pod_spec_members};
+static const struct jsonprune_member k8s_prune_pod_condition_members[] = {
+    {"type", NULL}, {"status", NULL}, {"reason", NULL}, {NULL, NULL}};
+static const struct jsonprune k8s_prune_pod_condition = {false, k8s_prune_pod_condition_members};
+static const struct jsonprune_member k8s_prune_pod_cstatus_members[] = {
+    {"name", NULL},         {"ready", NULL}, {"started", NULL},
+    {"restartCount", NULL}, {"state", NULL}, {"lastState", NULL},
+    {NULL, NULL}};
+static const struct jsonprune k8s_prune_pod_cstatus = {false, k8s_prune_pod_cstatus_members};
+static const struct jsonprune_member k8s_prune_pod_status_members[] = {
+    {"phase", NULL},
+    {"reason", NULL},
+    {"podIP", NULL},
+    {"conditions", &k8s_prune_pod_condition},
+    {"containerStatuses", &k8s_prune_pod_cstatus},
+    {"initContainerStatuses", &k8s_prune_pod_cstatus},
+    {NULL, NULL}};
+static const struct jsonprune k8s_prune_pod_status = {false, k8s_prune_pod_status_members};
 static const struct jsonprune_member k8s_prune_pod_members[] = {
-    {"metadata", &k8s_prune_pod_meta}, {"spec", &k8s_prune_pod_spec}, {NULL, NULL}};
+    {"metadata", &k8s_prune_pod_meta},
+    {"spec", &k8s_prune_pod_spec},
+    {"status", &k8s_prune_pod_status},
+    {NULL, NULL}};
 static const struct jsonprune k8s_prune_pod = {true, k8s_prune_pod_members};
 
 /* Deployments and StatefulSets read the first container's image of the pod template. */
