@@ -170,6 +170,10 @@ static size_t screen_decode(const char *s, wchar_t *wc)
     mbstate_t st;
     size_t n;
 
+    if ((unsigned char)*s < 0x80) { /* ASCII, nearly every byte drawn: no mbrtowc */
+        *wc = (wchar_t)*s;
+        return 1;
+    }
     memset(&st, 0, sizeof st);
     n = mbrtowc(wc, s, MB_CUR_MAX, &st);
     if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
@@ -181,7 +185,12 @@ static size_t screen_decode(const char *s, wchar_t *wc)
 
 static int screen_wcwidth(wchar_t wc)
 {
-    int w = wcwidth(wc);
+    int w;
+
+    if (wc >= 32 && wc < 127) {
+        return 1;
+    }
+    w = wcwidth(wc);
 
     return w < 0 ? 1 : w;
 }
@@ -199,15 +208,57 @@ int screen_text_width(const char *s)
     return w;
 }
 
+/* screen_put() for text of printable ASCII, nearly every cell drawn: the cells are built
+ * here and copied into the window at once, without decoding or a call per character. False
+ * (nothing painted) for other text, or a width beyond the buffer. */
+static bool screen_put_ascii(WINDOW *w, int y, int x, const char *s, int width, bool right,
+                             attr_t attr)
+{
+    enum { FAST_MAX = 512 };
+    chtype cells[FAST_MAX];
+    size_t len = 0;
+    int shown, i = 0;
+
+    if (width > FAST_MAX) {
+        return false;
+    }
+    for (; s[len] != '\0'; len++) {
+        if ((unsigned char)s[len] < 32 || (unsigned char)s[len] > 126) {
+            return false;
+        }
+    }
+    shown = len > (size_t)width ? width - 1 : (int)len;
+    if (right && len <= (size_t)width) {
+        for (; i < width - shown; i++) {
+            cells[i] = ' ' | attr;
+        }
+    }
+    for (int k = 0; k < shown; k++) {
+        cells[i++] = (chtype)(unsigned char)s[k] | attr;
+    }
+    if (len > (size_t)width) {
+        cells[i++] = '~' | attr;
+    }
+    for (; i < width; i++) {
+        cells[i] = ' ' | attr;
+    }
+    mvwaddchnstr(w, y, x, cells, width);
+    return true;
+}
+
 int screen_put(WINDOW *w, int y, int x, const char *s, int width, bool right, attr_t attr)
 {
-    int tw = screen_text_width(s);
-    int used = 0;
-    bool cut = tw > width;
+    int tw, used = 0;
+    bool cut;
 
     if (width <= 0) {
         return 0;
     }
+    if (screen_put_ascii(w, y, x, s, width, right, attr)) {
+        return width;
+    }
+    tw = screen_text_width(s);
+    cut = tw > width;
     wattr_set(w, attr, PAIR_NUMBER(attr), NULL);
     wmove(w, y, x);
     if (right && !cut) {
@@ -230,7 +281,11 @@ int screen_put(WINDOW *w, int y, int x, const char *s, int width, bool right, at
         if (wc[0] < 32 || (wc[0] >= 127 && wc[0] < 160)) {
             wc[0] = L'?'; /* never a control character on the terminal */
         }
-        waddnwstr(w, wc, 1);
+        if (wc[0] < 127) {
+            waddch(w, (chtype)wc[0]);
+        } else {
+            waddnwstr(w, wc, 1);
+        }
         used += cw;
         s += n;
     }
