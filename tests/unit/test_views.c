@@ -857,6 +857,28 @@ static void rows_text(const struct view *v, char *out, size_t size)
     }
 }
 
+/* Both views sorted by a column, descending. */
+static void sort_both(struct view *inc, struct view *full, const char *col)
+{
+    inc->sort_col = full->sort_col = column(inc, col);
+    inc->sort_desc = full->sort_desc = true;
+    inc->ops->sort(inc, (size_t)inc->sort_col, true);
+    full->ops->sort(full, (size_t)full->sort_col, true);
+}
+
+/* `inc` caught up incrementally, `full` rebuilt from scratch: the same rows (into a and b). */
+static void rebuild_both(struct view *inc, struct view *full, char *a, char *b, size_t size)
+{
+    struct view_ctx alive = {&S, 10000, &ALL, ACC, true};
+    struct view_ctx fresh = {&S, 10000, &ALL, ACC, false};
+
+    inc->ops->rebuild(inc, &alive);
+    full->ops->rebuild(full, &fresh);
+    rows_text(inc, a, size);
+    rows_text(full, b, size);
+    assert_string_equal(a, b);
+}
+
 /* Churn caught up incrementally (rows_alive) gives the same rows, in the same order, as a
  * rebuild from scratch: pods replaced, added before, between and after the kept ones, deleted,
  * with a metrics poll at the same time; and a sorted view still rebuilds right. */
@@ -905,20 +927,25 @@ static void test_pods_incremental_equals_full(void **state)
     assert_false(inc->ops->stale(inc, &alive));
     store_commit(&S);
 
-    /* Sorted by RESTARTS: the same, through a full rebuild. */
-    inc->sort_col = column(inc, "RESTARTS");
-    inc->sort_desc = true;
-    inc->ops->sort(inc, (size_t)inc->sort_col, true);
-    full->sort_col = inc->sort_col;
-    full->sort_desc = true;
-    full->ops->sort(full, (size_t)full->sort_col, true);
+    /* Sorted by RESTARTS: merged into the default order and sorted again, the same. */
+    sort_both(inc, full, "RESTARTS");
     add_pod("dmi", "a", "Running", 50, 300); /* replaces dmi/a, now the most restarted */
-    inc->ops->rebuild(inc, &alive);
-    full->ops->rebuild(full, &fresh);
-    rows_text(inc, a, sizeof a);
-    rows_text(full, b, sizeof b);
-    assert_string_equal(a, b);
+    rebuild_both(inc, full, a, b, sizeof a);
     assert_int_equal(strncmp(a, "a Running", 9), 0);
+    store_commit(&S);
+
+    /* Sorted by NAME, descending, with pods added and deleted: the same again. */
+    sort_both(inc, full, "NAME");
+    add_pod("skat", "p0995", "Running", 0, 70);
+    add_pod("dmi", "zzz", "Running", 0, 80);
+    assert_true(store_del(store_table(&S, STORE_POD), "skat/p099"));
+    rebuild_both(inc, full, a, b, sizeof a);
+    assert_int_equal(strncmp(a, "zzz ", 4), 0);
+    assert_non_null(strstr(a, "p100 Pending - p0995 Running - p098 Running -"));
+    add_pod("skat", "p099", "Running", 99 % 3, 1000 + 99);
+    assert_true(store_del(store_table(&S, STORE_POD), "skat/p0995"));
+    assert_true(store_del(store_table(&S, STORE_POD), "dmi/zzz"));
+    store_commit(&S);
 
     view_free(inc);
     view_free(full);
