@@ -362,8 +362,8 @@ static char *k8s_container_names(const json_t *spec)
 }
 
 /* lastState.terminated.reason of the container whose last run ended latest, over init and
- * regular containers (the first one wins a tie); sanitized copy, NULL if none. */
-static char *k8s_last_reason(const json_t *status)
+ * regular containers (the first one wins a tie); borrowed, NULL if none. */
+static const char *k8s_last_reason(const json_t *status)
 {
     static const char *const keys[] = {"initContainerStatuses", "containerStatuses"};
     const char *best = NULL;
@@ -385,38 +385,93 @@ static char *k8s_last_reason(const json_t *status)
             }
         }
     }
-    return sanitize_dup(best);
+    return best;
+}
+
+/* The length of a string k8s_pod_new() keeps, with its NUL; 0 for none. */
+static size_t k8s_pod_str_size(const char *s)
+{
+    return s != NULL && s[0] != '\0' ? strlen(s) + 1 : 0;
+}
+
+/* Copies s (if kept) to *at, sanitized, and moves *at past it. */
+static char *k8s_pod_str_put(const char *s, char **at)
+{
+    size_t n = k8s_pod_str_size(s);
+    char *d = *at;
+
+    if (n == 0) {
+        return NULL;
+    }
+    memcpy(d, s, n);
+    *at += n;
+    return sanitize_inplace(d); /* never grows */
+}
+
+struct k8s_pod *k8s_pod_new(const struct k8s_pod_text *t)
+{
+    const char *const strs[] = {t->uid, t->ns,      t->name,       t->status,     t->node,
+                                t->ip,  t->app,     t->version,    t->containers, t->last_reason};
+    size_t size = sizeof(struct k8s_pod) + 1; /* + an empty STATUS */
+    struct k8s_pod *p;
+    char *at;
+
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
+        size += k8s_pod_str_size(strs[i]);
+    }
+    p = xcalloc(1, size);
+    at = (char *)(p + 1);
+    p->row.uid = k8s_pod_str_put(t->uid, &at);
+    p->ns = k8s_pod_str_put(t->ns, &at);
+    p->name = k8s_pod_str_put(t->name, &at);
+    p->status = k8s_pod_str_put(t->status, &at);
+    if (p->status == NULL) {
+        p->status = at++; /* STATUS is never NULL: "" (a zero byte of the calloc) */
+    }
+    p->node = k8s_pod_str_put(t->node, &at);
+    p->ip = k8s_pod_str_put(t->ip, &at);
+    p->app = k8s_pod_str_put(t->app, &at);
+    p->version = k8s_pod_str_put(t->version, &at);
+    p->containers = k8s_pod_str_put(t->containers, &at);
+    p->last_reason = k8s_pod_str_put(t->last_reason, &at);
+    return p;
 }
 
 struct k8s_pod *k8s_pod_parse(const struct json_t *obj, char **err)
 {
     const char *uid = NULL, *name = NULL;
     const json_t *meta = k8s_meta(obj, "pod", &uid, &name, err);
-    const json_t *spec, *status;
+    const json_t *spec, *status, *labels;
+    struct k8s_pod_text t;
     struct k8s_pod *p;
     struct k8s_pod_calc c;
+    char *containers;
 
     if (meta == NULL) {
         return NULL;
     }
     spec = k8s_get_obj(obj, "spec");
     status = k8s_get_obj(obj, "status");
-    p = xcalloc(1, sizeof(*p));
-    p->row.uid = sanitize_dup(uid);
-    p->name = sanitize_dup(name);
-    p->ns = k8s_dup_str(meta, "namespace");
-    p->app = k8s_dup_str(k8s_get_obj(meta, "labels"), K8S_LABEL_APP);
-    p->version = k8s_dup_str(k8s_get_obj(meta, "labels"), K8S_LABEL_VERSION);
-    p->node = k8s_dup_str(spec, "nodeName");
-    p->ip = k8s_dup_str(status, "podIP");
+    labels = k8s_get_obj(meta, "labels");
+    containers = k8s_container_names(spec);
+    k8s_calc_pod(meta, spec, status, &c);
+    t = (struct k8s_pod_text){
+        .uid = uid,
+        .ns = k8s_get_str(meta, "namespace"),
+        .name = name,
+        .status = c.reason,
+        .node = k8s_get_str(spec, "nodeName"),
+        .ip = k8s_get_str(status, "podIP"),
+        .app = k8s_get_str(labels, K8S_LABEL_APP),
+        .version = k8s_get_str(labels, K8S_LABEL_VERSION),
+        .containers = containers,
+        .last_reason = k8s_last_reason(status),
+    };
+    p = k8s_pod_new(&t);
+    free(containers);
+    free(c.reason);
     p->created = k8s_parse_time(k8s_get_str(meta, "creationTimestamp"));
     p->deleted = k8s_parse_time(k8s_get_str(meta, "deletionTimestamp"));
-    p->containers = k8s_container_names(spec);
-    p->last_reason = k8s_last_reason(status);
-
-    k8s_calc_pod(meta, spec, status, &c);
-    p->status = sanitize_dup(c.reason);
-    free(c.reason);
     p->ready = (uint16_t)k8s_clamp(c.ready, 0, UINT16_MAX);
     p->total = (uint16_t)k8s_clamp(c.total, 0, UINT16_MAX);
     p->restarts = (int32_t)k8s_clamp(c.restarts, 0, INT32_MAX);
@@ -733,17 +788,7 @@ void k8s_pod_free(struct store_row *row)
     if (p == NULL) {
         return;
     }
-    free(p->row.uid);
-    free(p->ns);
-    free(p->name);
-    free(p->status);
-    free(p->node);
-    free(p->ip);
-    free(p->app);
-    free(p->version);
-    free(p->containers);
-    free(p->last_reason);
-    free(p);
+    free(p); /* its strings are in the same block (k8s_pod_new()) */
 }
 
 void k8s_namespace_free(struct store_row *row)

@@ -163,6 +163,18 @@ struct k8s_metrics {
  * (not an object, no metadata.uid or name) returns NULL and sets *err to a message the caller
  * frees. Missing optional fields are not errors. */
 struct k8s_pod *k8s_pod_parse(const struct json_t *obj, char **err);
+
+/* A pod's strings, borrowed; NULL (or "") where absent. uid, ns and name are required. */
+struct k8s_pod_text {
+    const char *uid, *ns, *name, *status, *node, *ip, *app, *version, *containers,
+        *last_reason;
+};
+
+/* A new pod row (numbers zero) holding sanitized copies of `t`'s strings, all in one
+ * allocation with the row: a pod is the row there are most of, and ten small blocks cost
+ * their headers and rounding in memory, and ten frees per change. "" becomes NULL, as the
+ * parser has it, except STATUS, which is never NULL (""). Free with k8s_pod_free(). */
+struct k8s_pod *k8s_pod_new(const struct k8s_pod_text *t);
 struct k8s_namespace *k8s_namespace_parse(const struct json_t *obj, char **err);
 struct k8s_workload *k8s_deployment_parse(const struct json_t *obj, char **err);
 struct k8s_workload *k8s_statefulset_parse(const struct json_t *obj, char **err);

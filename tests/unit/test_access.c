@@ -27,11 +27,10 @@ static void add_ns(const char *name, const char *tenant)
 
 static void add_pod(const char *ns, const char *name)
 {
-    struct k8s_pod *p = xcalloc(1, sizeof *p);
+    char *uid = xasprintf("%s/%s", ns, name);
+    struct k8s_pod *p = k8s_pod_new(&(struct k8s_pod_text){.uid = uid, .ns = ns, .name = name});
 
-    p->row.uid = xasprintf("%s/%s", ns, name);
-    p->ns = xstrdup(ns);
-    p->name = xstrdup(name);
+    free(uid);
     store_put(store_table(&S, STORE_POD), &p->row);
 }
 

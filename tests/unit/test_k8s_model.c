@@ -1655,10 +1655,57 @@ static void test_metrics_parse(void **state)
     json_decref(j);
 }
 
+/* k8s_pod_new(): every string copied and sanitized into the one block, "" and NULL both
+ * absent, except STATUS, which is "" then. */
+static void test_pod_new_one_block(void **state)
+{
+    struct k8s_pod_text t = {.uid = "u-1",
+                             .ns = "dmi",
+                             .name = "web\033[2J-0",
+                             .status = "Running",
+                             .node = "",
+                             .ip = "10.0.0.7",
+                             .app = "web",
+                             .version = NULL,
+                             .containers = "web,side",
+                             .last_reason = "OOMKilled\n"};
+    struct k8s_pod *p = k8s_pod_new(&t);
+    const char *lo = (const char *)p, *hi = lo + sizeof *p + 64;
+    const char *const kept[] = {p->row.uid, p->ns,  p->name,       p->status,
+                                p->ip,      p->app, p->containers, p->last_reason};
+
+    (void)state;
+    assert_string_equal(p->row.uid, "u-1");
+    assert_string_equal(p->ns, "dmi");
+    assert_string_equal(p->name, "web?[2J-0");
+    assert_string_equal(p->status, "Running");
+    assert_null(p->node);
+    assert_string_equal(p->ip, "10.0.0.7");
+    assert_string_equal(p->app, "web");
+    assert_null(p->version);
+    assert_string_equal(p->containers, "web,side");
+    assert_string_equal(p->last_reason, "OOMKilled?");
+    for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+        assert_true(kept[i] >= lo + sizeof *p && kept[i] < hi); /* inside the row's block */
+    }
+    assert_int_equal(p->restarts, 0);
+    k8s_pod_free(&p->row);
+
+    t.status = NULL;
+    p = k8s_pod_new(&t);
+    assert_non_null(p->status);
+    assert_string_equal(p->status, "");
+    k8s_pod_free(&p->row);
+    t.status = "";
+    p = k8s_pod_new(&t);
+    assert_string_equal(p->status, "");
+    k8s_pod_free(&p->row);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_event_parse),
+        cmocka_unit_test(test_event_parse),       cmocka_unit_test(test_pod_new_one_block),
         cmocka_unit_test(test_fixture_podlists),  cmocka_unit_test(test_fixture_pod_fields),
         cmocka_unit_test(test_inline_branches),   cmocka_unit_test(test_deleted_and_sanitized),
         cmocka_unit_test(test_parse_errors),      cmocka_unit_test(test_wrong_types_never_crash),

@@ -413,13 +413,11 @@ static void put_ns(const char *name, const char *tenant)
 
 static void put_pod(const char *ns, const char *name, const char *app, int restarts)
 {
-    struct k8s_pod *p = xcalloc(1, sizeof *p);
+    char *uid = xasprintf("%s/%s", ns, name);
+    struct k8s_pod *p = k8s_pod_new(&(struct k8s_pod_text){
+        .uid = uid, .ns = ns, .name = name, .status = "Running", .app = app});
 
-    p->row.uid = xasprintf("%s/%s", ns, name);
-    p->ns = xstrdup(ns);
-    p->name = xstrdup(name);
-    p->status = xstrdup("Running");
-    p->app = xstrdup(app);
+    free(uid);
     p->ready = p->total = 1;
     p->restarts = restarts;
     p->created = 700;

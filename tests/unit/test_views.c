@@ -35,12 +35,11 @@ static void add_ns(const char *name, const char *tenant)
 static void add_pod(const char *ns, const char *name, const char *status, int restarts,
                     int64_t created)
 {
-    struct k8s_pod *p = xcalloc(1, sizeof *p);
+    char *uid = xasprintf("%s/%s", ns, name);
+    struct k8s_pod *p = k8s_pod_new(
+        &(struct k8s_pod_text){.uid = uid, .ns = ns, .name = name, .status = status});
 
-    p->row.uid = xasprintf("%s/%s", ns, name);
-    p->ns = xstrdup(ns);
-    p->name = xstrdup(name);
-    p->status = xstrdup(status);
+    free(uid);
     p->ready = strcmp(status, "Running") == 0;
     p->total = 1;
     p->restarts = restarts;
@@ -51,14 +50,11 @@ static void add_pod(const char *ns, const char *name, const char *status, int re
 static void add_app_pod(const char *ns, const char *name, const char *app, const char *version,
                         int restarts)
 {
-    struct k8s_pod *p = xcalloc(1, sizeof *p);
+    char *uid = xasprintf("%s/%s", ns, name);
+    struct k8s_pod *p = k8s_pod_new(&(struct k8s_pod_text){
+        .uid = uid, .ns = ns, .name = name, .status = "Running", .app = app, .version = version});
 
-    p->row.uid = xasprintf("%s/%s", ns, name);
-    p->ns = xstrdup(ns);
-    p->name = xstrdup(name);
-    p->status = xstrdup("Running");
-    p->app = xstrdup(app);
-    p->version = xstrdup(version);
+    free(uid);
     p->ready = 1;
     p->total = 1;
     p->restarts = restarts;
