@@ -108,7 +108,8 @@ static const struct jsonprune_member *jsontext_rule(const struct jsonprune *r, c
                                                      size_t len)
 {
     for (const struct jsonprune_member *m = r->members; m->key != NULL; m++) {
-        if (strncmp(m->key, key, len) == 0 && m->key[len] == '\0') {
+        /* memcmp, not strncmp: a key in the text may hold a raw NUL byte. */
+        if (strlen(m->key) == len && memcmp(m->key, key, len) == 0) {
             return m;
         }
     }

@@ -158,6 +158,21 @@ static void test_prune_refuses_malformed(void **state)
     free(out.buf);
 }
 
+/* A raw NUL inside a key (found by fuzzing): compared by length, never as a C string, so
+ * "managed\0x" is not "managed", and "a\0..." is not read past the rule's "a". */
+static void test_prune_nul_in_key(void **state)
+{
+    static const char in[] = "{\"managed\0x\":1,\"one\0\0\0\0\0\0\0\0\":{\"z\":2},\"managed\":3}";
+    static const char want[] = "{\"managed\0x\":1,\"one\0\0\0\0\0\0\0\0\":{\"z\":2}}";
+    struct jsontext_buf out = {0};
+
+    (void)state;
+    assert_true(jsontext_prune(in, sizeof in - 1, &drop_rules, &out));
+    assert_int_equal(out.len, sizeof want - 1);
+    assert_memory_equal(out.buf, want, sizeof want - 1);
+    free(out.buf);
+}
+
 /* The buffer is reused, and a smaller text after a larger one leaves nothing behind. */
 static void test_prune_reuses_buffer(void **state)
 {
@@ -523,6 +538,7 @@ int main(void)
         cmocka_unit_test(test_skip_value),
         cmocka_unit_test(test_prune_rules),
         cmocka_unit_test(test_prune_refuses_malformed),
+        cmocka_unit_test(test_prune_nul_in_key),
         cmocka_unit_test(test_prune_reuses_buffer),
         cmocka_unit_test(test_fixtures_agree),
         cmocka_unit_test(test_written_objects_agree),
