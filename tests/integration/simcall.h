@@ -6,9 +6,12 @@
 #define GC_TESTS_SIMCALL_H
 
 #include <curl/curl.h>
+#include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 
+#include "core/demo.h"
 #include "core/http.h"
 #include "core/loop.h"
 #include "core/xalloc.h"
@@ -77,6 +80,26 @@ static inline long simcall_post(const char *server, const char *path)
     curl_easy_cleanup(e);
     free(url);
     return status;
+}
+
+/* A test's setup: govsim from $GC_BIN_DIR (default build) started with `args` into *sim,
+ * SIGPIPE ignored and curl ready. -1 (and why, on stderr) when govsim does not start. */
+static inline int simcall_start_govsim(const char *const *args, struct demo *sim)
+{
+    const char *dir = getenv("GC_BIN_DIR") ? getenv("GC_BIN_DIR") : "build";
+    char *govsim = xasprintf("%s/govsim", dir);
+    char *err = NULL;
+    int rc;
+
+    signal(SIGPIPE, SIG_IGN);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    rc = demo_start(govsim, args, sim, &err);
+    if (rc != 0) {
+        fprintf(stderr, "cannot start %s: %s\n", govsim, err);
+        free(err);
+    }
+    free(govsim);
+    return rc != 0 ? -1 : 0;
 }
 
 #endif

@@ -268,22 +268,13 @@ static void client_stop(void)
 
 static int setup(void **state)
 {
-    const char *dir = getenv("GC_BIN_DIR") ? getenv("GC_BIN_DIR") : "build";
-    char *govsim = xasprintf("%s/govsim", dir);
     const char *const args[] = {"--pods", "2000", "--tenants", "6", "--seed", "3", "--churn",
                                 "0", "--bookmark-interval", "1", NULL};
-    char *err = NULL;
 
     (void)state;
-    signal(SIGPIPE, SIG_IGN);
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    if (demo_start(govsim, args, &F.sim, &err) != 0) {
-        fprintf(stderr, "cannot start %s: %s\n", govsim, err);
-        free(govsim);
-        free(err);
+    if (simcall_start_govsim(args, &F.sim) != 0) {
         return -1;
     }
-    free(govsim);
     F.loop = loop_new();
     F.http = http_new(F.loop);
     F.pool = workpool_new(F.loop, 2);
@@ -639,20 +630,14 @@ static void test_metrics_hang_and_garbage(void **state)
 
 static void test_no_metrics_is_absent_and_quiet(void **state)
 {
-    const char *dir = getenv("GC_BIN_DIR") ? getenv("GC_BIN_DIR") : "build";
-    char *govsim = xasprintf("%s/govsim", dir);
     const char *const args[] = {"--pods", "200", "--seed", "4", "--churn", "0", "--no-metrics",
                                 NULL};
     struct demo sim;
-    char *err = NULL;
     struct k8s_metrics_stats ms;
     const struct source_health *mh;
 
     (void)state;
-    if (demo_start(govsim, args, &sim, &err) != 0) {
-        fail_msg("cannot start %s --no-metrics: %s", govsim, err);
-    }
-    free(govsim);
+    assert_int_equal(simcall_start_govsim(args, &sim), 0);
     /* polled every 200 ms if it were there */
     client_start_at(sim.server, 500, 200);
     assert_int_equal(run_until_synced(30), 0);

@@ -336,6 +336,27 @@ static void expect_count(struct diffs *d, const struct view *v, size_t want)
     }
 }
 
+/* Row r of view v (key `uid`) stands for `obj` of the world (NULL: none): each object once,
+ * and inside the share. False (noted) when the row stands for nothing to compare with; a row
+ * outside the share is noted and still compared. *ns gets the object's namespace. */
+static bool world_row(const struct world *w, const struct view *v, size_t r, const char *uid,
+                      const json_t *obj, json_t *seen, const char *only, struct diffs *d,
+                      const char **ns)
+{
+    if (obj == NULL || json_object_get(seen, uid) != NULL) {
+        diff_note(d, "%s row %zu (%s): %s", v->ops->name, r, uid,
+                  obj ? "shown twice" : "not in the world");
+        return false;
+    }
+    json_object_set_new(seen, uid, json_true());
+    *ns = jstr(jmeta(obj), "namespace");
+    if (!world_in_share(w, *ns, only)) {
+        diff_note(d, "%s row %zu (%s/%s): outside tenant %s", v->ops->name, r, *ns,
+                  jstr(jmeta(obj), "name"), only);
+    }
+    return true;
+}
+
 static void views_rebuild(struct view *const *views, const struct view_ctx *ctx)
 {
     for (size_t i = 0; i < VS_COUNT; i++) {
@@ -362,15 +383,8 @@ static void check_pods(const struct world *w, const struct view *v, const struct
         char ready[32], restarts[64], pstatus[64];
 
         pod = json_object_get(w->pod_by_uid, uid);
-        if (pod == NULL || json_object_get(seen, uid) != NULL) {
-            diff_note(d, "pods row %zu (%s): %s", r, uid, pod ? "shown twice" : "not in the world");
+        if (!world_row(w, v, r, uid, pod, seen, only, d, &ns)) {
             continue;
-        }
-        json_object_set_new(seen, uid, json_true());
-        ns = jstr(jmeta(pod), "namespace");
-        if (!world_in_share(w, ns, only)) {
-            diff_note(d, "pods row %zu (%s/%s): outside tenant %s", r, ns, jstr(jmeta(pod), "name"),
-                      only);
         }
         tenant = world_tenant(w, ns);
         status = json_object_get(pod, "status");
@@ -509,17 +523,10 @@ static void check_apps(const struct world *w, const struct view *v, const struct
 
         uid = v->ops->row_key(v, r);
         wl = json_object_get(w->app_by_uid, uid);
-        if (wl == NULL || json_object_get(seen, uid) != NULL) {
-            diff_note(d, "apps row %zu (%s): %s", r, uid, wl ? "shown twice" : "not in the world");
+        if (!world_row(w, v, r, uid, wl, seen, only, d, &ns)) {
             continue;
         }
-        json_object_set_new(seen, uid, json_true());
         sts = json_object_get(w->sts_uids, uid) != NULL;
-        ns = jstr(jmeta(wl), "namespace");
-        if (!world_in_share(w, ns, only)) {
-            diff_note(d, "apps row %zu (%s/%s): outside tenant %s", r, ns, jstr(jmeta(wl), "name"),
-                      only);
-        }
         tenant = world_tenant(w, ns);
         status = json_object_get(wl, "status");
         version = jlabel(wl, K8S_LABEL_VERSION);
@@ -765,26 +772,17 @@ static void expect_world(unsigned what, int seconds, struct seen *s)
 
 static int setup(void **state)
 {
-    const char *dir = getenv("GC_BIN_DIR") ? getenv("GC_BIN_DIR") : "build";
-    char *govsim = xasprintf("%s/govsim", dir);
     const char *const args[] = {"--pods", "1000",    "--tenants", "9", "--seed",
                                 "5",      "--churn", "0",         NULL};
     static const char *const only_dmi[] = {"dmi", NULL};
     struct kube_target t = {0};
     struct k8s_options o = {0};
     char ctx[] = "sim";
-    char *err = NULL;
 
     (void)state;
-    signal(SIGPIPE, SIG_IGN);
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    if (demo_start(govsim, args, &F.sim, &err) != 0) {
-        fprintf(stderr, "cannot start %s: %s\n", govsim, err);
-        free(govsim);
-        free(err);
+    if (simcall_start_govsim(args, &F.sim) != 0) {
         return -1;
     }
-    free(govsim);
     F.loop = loop_new();
     F.http = http_new(F.loop);
     F.pool = workpool_new(F.loop, 2);
