@@ -535,6 +535,7 @@ static void ctl_tick(struct world *w)
             a->rolling = 0;
             if (a->kind == APP_STATEFULSET) {
                 a->old_hash[0] = '\0';
+                world_rs_sort(w); /* its w->rs entry's name changed with the hash */
             }
             a->progress_time = now;
             touched[ai] = 2;
