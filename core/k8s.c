@@ -629,6 +629,33 @@ static int k8s_apply_line_tree(struct k8s_informer *inf, const char *line, size_
     return rc;
 }
 
+/* Applies one line of a watch stream. False when the stream must end: a relist is wanted
+ * (ERROR 410), or it is not a watch stream (inf->watch_error says why). One bad event is
+ * reported and the stream goes on. */
+static bool k8s_watch_line(struct k8s_informer *inf, const char *line, size_t len)
+{
+    char *err = NULL;
+    int rc = k8s_apply_line(inf, line, len, &err);
+
+    if (rc == 1) {
+        inf->relist_wanted = true;
+        free(err);
+        return false;
+    }
+    if (rc == -2) {
+        /* Not a watch stream: fail it, back off, and watch again. */
+        free(inf->watch_error);
+        inf->watch_error = err;
+        return false;
+    }
+    if (rc < 0) {
+        source_health_fail(&inf->health, err, k8s_wall_now());
+        inf->health.state = SOURCE_OK; /* one bad event; the stream goes on */
+    }
+    free(err);
+    return true;
+}
+
 static bool k8s_watch_data(struct http_req *req, const char *data, size_t len, void *arg)
 {
     struct k8s_informer *inf = arg;
@@ -656,29 +683,11 @@ static bool k8s_watch_data(struct http_req *req, const char *data, size_t len, v
         source_health_ok(&inf->health, SOURCE_OK, k8s_wall_now());
     }
     for (size_t i = 0; i < inf->line_len; i++) {
-        char *err = NULL;
-        int rc;
-
         if (inf->line[i] != '\n') {
             continue;
         }
-        if (i > start) {
-            rc = k8s_apply_line(inf, inf->line + start, i - start, &err);
-            if (rc == 1) {
-                inf->relist_wanted = true;
-                return false;
-            }
-            if (rc == -2) {
-                /* Not a watch stream: fail it, back off, and watch again. */
-                free(inf->watch_error);
-                inf->watch_error = err;
-                return false;
-            }
-            if (rc < 0) {
-                source_health_fail(&inf->health, err, k8s_wall_now());
-                inf->health.state = SOURCE_OK; /* one bad event; the stream goes on */
-                free(err);
-            }
+        if (i > start && !k8s_watch_line(inf, inf->line + start, i - start)) {
+            return false;
         }
         start = i + 1;
     }
@@ -695,6 +704,13 @@ static void k8s_watch_done(struct http_req *req, struct http_result *res, void *
     (void)req;
     inf->req = NULL;
     inf->watching = false;
+    if (res->error == NULL && res->status == 200 && inf->line_len > 0 &&
+        inf->watch_error == NULL && !inf->relist_wanted) {
+        /* The stream ended inside a line: an event without its newline (applied), or not a
+         * watch stream at all, such as a proxy's error page (failed below). */
+        k8s_watch_line(inf, inf->line, inf->line_len);
+        inf->line_len = 0;
+    }
     if (inf->watch_error != NULL) {
         msg = inf->watch_error;
         inf->watch_error = NULL;
@@ -709,25 +725,6 @@ static void k8s_watch_done(struct http_req *req, struct http_result *res, void *
         inf->stats.relists_410++;
         k8s_list_start(inf);
         return;
-    }
-    if (res->error == NULL && res->status == 200 && inf->line_len > 0) {
-        /* The stream ended inside a line: an event without its newline, or not a watch
-         * stream at all (a proxy's error page). The first is applied, the second fails. */
-        char *err = NULL;
-        int rc = k8s_apply_line(inf, inf->line, inf->line_len, &err);
-
-        inf->line_len = 0;
-        if (rc == -2) {
-            k8s_fail(inf, err);
-            free(err);
-            return;
-        }
-        free(err);
-        if (rc == 1) {
-            inf->stats.relists_410++;
-            k8s_list_start(inf);
-            return;
-        }
     }
     if (res->error == NULL && res->status == 200) {
         inf->line_len = 0;
