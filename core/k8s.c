@@ -55,9 +55,9 @@ struct k8s_informer {
     size_t line_len, line_cap;
     struct k8s_stats stats;
     /* jsontext_prune() rules for a watch event ({"object": the kind's rules}) and a list
-     * page ({"items": ...}), and the loop's buffer for pruned watch lines. */
-    struct jsonprune_member event_member[2], page_member[2];
-    struct jsonprune event_prune, page_prune;
+     * page ({"items": ...}) at once, and the loop's buffer for pruned watch lines. */
+    struct jsonprune_member prune_member[3];
+    struct jsonprune prune;
     struct jsontext_buf pruned;
 };
 
@@ -253,8 +253,8 @@ static void k8s_page_decode(struct k8s_page_job *job, const struct k8s_resource 
 
     /* The members no parser reads are left out before jansson sees the page (about half of
      * a pod's text, and more of its values); the whole page is parsed when that fails. */
-    if (job->inf->page_prune.members != NULL &&
-        jsontext_prune(job->body, job->len, &job->inf->page_prune, &pruned)) {
+    if (job->inf->prune.members != NULL &&
+        jsontext_prune(job->body, job->len, &job->inf->prune, &pruned)) {
         root = json_loadb(pruned.buf, pruned.len, JSON_ALLOW_NUL, &jerr);
     }
     free(pruned.buf);
@@ -571,8 +571,7 @@ static int k8s_apply_line_tree(struct k8s_informer *inf, const char *line, size_
     int rc = 0;
 
     /* As for list pages: the pruned event when it can be, else the line as it came. */
-    if (inf->event_prune.members != NULL &&
-        jsontext_prune(line, len, &inf->event_prune, &inf->pruned)) {
+    if (inf->prune.members != NULL && jsontext_prune(line, len, &inf->prune, &inf->pruned)) {
         ev = json_loadb(inf->pruned.buf, inf->pruned.len, 0, &jerr);
     }
     if (ev == NULL) {
@@ -770,7 +769,7 @@ static void k8s_watch_start(struct k8s_informer *inf)
 }
 
 /* The informer's pruning rules: its kind's, under "object" of an event and "items" of a
- * page. */
+ * page (neither has the other member). */
 static void k8s_informer_prune_rules(struct k8s_informer *inf)
 {
     const struct jsonprune *rules = k8s_row_prune(inf->res->store_kind);
@@ -778,12 +777,10 @@ static void k8s_informer_prune_rules(struct k8s_informer *inf)
     if (rules == NULL) {
         return;
     }
-    inf->event_member[0] = (struct jsonprune_member){"object", rules};
-    inf->event_member[1] = (struct jsonprune_member){NULL, NULL};
-    inf->event_prune = (struct jsonprune){true, inf->event_member};
-    inf->page_member[0] = (struct jsonprune_member){"items", rules};
-    inf->page_member[1] = (struct jsonprune_member){NULL, NULL};
-    inf->page_prune = (struct jsonprune){true, inf->page_member};
+    inf->prune_member[0] = (struct jsonprune_member){"object", rules};
+    inf->prune_member[1] = (struct jsonprune_member){"items", rules};
+    inf->prune_member[2] = (struct jsonprune_member){NULL, NULL};
+    inf->prune = (struct jsonprune){true, inf->prune_member};
 }
 
 struct k8s_client *k8s_client_new(struct loop *l, struct http *h, struct workpool *pool,

@@ -354,14 +354,14 @@ static void expect_same_row(enum store_kind kind, const json_t *obj, const json_
     free_row(b);
 }
 
-/* One list page or watch line of `kind` (STORE_KIND_COUNT: read from the text), pruned as
- * the informers prune it ({"items": rules} or {"object": rules}). */
+/* One list page or watch line (its kind read from the text), pruned as the informers prune
+ * it: the kind's rules under "object" and "items". */
 static void check_text(const char *text, size_t len, const char *where)
 {
     json_error_t jerr;
     json_t *whole = json_loadb(text, len, 0, &jerr), *pruned, *items, *pitems;
     struct jsontext_buf out = {0};
-    struct jsonprune_member wrap[2] = {{NULL, NULL}, {NULL, NULL}};
+    struct jsonprune_member wrap[3] = {{"object", NULL}, {"items", NULL}, {NULL, NULL}};
     struct jsonprune rules = {true, wrap};
     enum store_kind kind;
     bool watch;
@@ -376,8 +376,7 @@ static void check_text(const char *text, size_t len, const char *where)
         json_decref(whole);
         return; /* a Status, metrics: not an informer's kind */
     }
-    wrap[0].key = watch ? "object" : "items";
-    wrap[0].sub = k8s_row_prune(kind);
+    wrap[0].sub = wrap[1].sub = k8s_row_prune(kind);
     assert_non_null(wrap[0].sub);
     assert_true(jsontext_prune(text, len, &rules, &out));
     assert_true(out.len <= len);
