@@ -233,16 +233,21 @@ static bool k8s_metrics_scan_usage(struct k8s_metrics_scan *s, char *cpu, char *
     return k == 0;
 }
 
+/* Adds one usage object's quantities ("" is absent) to *sum, as k8s_row_parse() sums a pod's
+ * containers; a node's single usage added to zero is its usage. */
+static void k8s_metrics_scan_add(struct k8s_metrics *sum, const char *cpu, const char *mem)
+{
+    k8s_metrics_add_usage(sum, cpu[0] != '\0' ? cpu : NULL, mem[0] != '\0' ? mem : NULL);
+}
+
 /* One PodMetrics (pod) or NodeMetrics item at s->p; NULL when it is not in the plain form
  * (s->p is then anywhere inside it). */
 static struct k8s_metrics *k8s_metrics_scan_item(struct k8s_metrics_scan *s, bool pod)
 {
     enum { F_NAME, F_NS, F_TS, F_WINDOW, F_COUNT };
-    enum { USAGE_MAX = 16 };
-    char f[F_COUNT][256], key[64];
-    char cpu[USAGE_MAX][64], mem[USAGE_MAX][64];
-    size_t nusage = 0;
+    char f[F_COUNT][256], key[64], cpu[64], mem[64];
     bool seen[F_COUNT] = {false}, containers = false;
+    struct k8s_metrics sum = {0}; /* usage summed as it is read (a node's: its one usage) */
     struct k8s_metrics *m;
     int k, k2;
 
@@ -289,16 +294,16 @@ static struct k8s_metrics *k8s_metrics_scan_item(struct k8s_metrics_scan *s, boo
             for (;;) {
                 bool has_usage = false;
 
-                if (nusage == USAGE_MAX || !k8s_metrics_scan_open(s, '{')) {
+                if (!k8s_metrics_scan_open(s, '{')) {
                     return NULL;
                 }
                 for (bool f2 = true; (k2 = k8s_metrics_scan_key(s, key, sizeof key, f2)) == 1;
                      f2 = false) {
                     if (strcmp(key, "usage") == 0) {
-                        if (has_usage ||
-                            !k8s_metrics_scan_usage(s, cpu[nusage], mem[nusage], sizeof cpu[0])) {
+                        if (has_usage || !k8s_metrics_scan_usage(s, cpu, mem, sizeof cpu)) {
                             return NULL;
                         }
+                        k8s_metrics_scan_add(&sum, cpu, mem);
                         has_usage = true;
                     } else if (!k8s_metrics_scan_skip(s)) {
                         return NULL;
@@ -307,7 +312,6 @@ static struct k8s_metrics *k8s_metrics_scan_item(struct k8s_metrics_scan *s, boo
                 if (k2 != 0 || !has_usage) {
                     return NULL;
                 }
-                nusage++;
                 s->p = jsontext_ws(s->p, s->end);
                 if (s->p < s->end && *s->p == ',') {
                     s->p++;
@@ -320,29 +324,25 @@ static struct k8s_metrics *k8s_metrics_scan_item(struct k8s_metrics_scan *s, boo
                 return NULL;
             }
         } else if (!pod && strcmp(key, "usage") == 0) {
-            if (containers || !k8s_metrics_scan_usage(s, cpu[0], mem[0], sizeof cpu[0])) {
+            if (containers || !k8s_metrics_scan_usage(s, cpu, mem, sizeof cpu)) {
                 return NULL;
             }
+            k8s_metrics_scan_add(&sum, cpu, mem);
             containers = true;
-            nusage = 1;
         } else if (!k8s_metrics_scan_skip(s)) {
             return NULL;
         }
+    }
+    for (int i = 0; i < F_COUNT; i++) {
+        seen[i] = seen[i] && f[i][0] != '\0'; /* "" is absent, as k8s_row_parse() reads it */
     }
     if (k != 0 || !seen[F_NAME] || (pod && !seen[F_NS]) || !containers) {
         return NULL; /* jansson says what is wrong, or reads what is unusual */
     }
     m = k8s_metrics_new(pod ? f[F_NS] : NULL, f[F_NAME], seen[F_TS] ? f[F_TS] : NULL,
                         seen[F_WINDOW] ? f[F_WINDOW] : NULL);
-    if (pod) {
-        for (size_t i = 0; i < nusage; i++) {
-            k8s_metrics_add_usage(m, cpu[i][0] != '\0' ? cpu[i] : NULL,
-                                  mem[i][0] != '\0' ? mem[i] : NULL);
-        }
-    } else {
-        m->cpu_m = k8s_quantity_milli(cpu[0][0] != '\0' ? cpu[0] : NULL);
-        m->mem_b = k8s_quantity_bytes(mem[0][0] != '\0' ? mem[0] : NULL);
-    }
+    m->cpu_m = sum.cpu_m;
+    m->mem_b = sum.mem_b;
     return m;
 }
 
@@ -413,12 +413,12 @@ static void k8s_metrics_work(void *arg)
         json_error_t jerr;
         json_t *item;
         struct store_row *m;
-        struct k8s_metrics_scan scan = {p, end};
-        struct k8s_metrics *fast = k8s_metrics_scan_item(&scan, job->r->kind == STORE_POD_METRICS);
+        struct k8s_metrics *fast =
+            k8s_metrics_scan_text(&p, end, job->r->kind == STORE_POD_METRICS);
 
         if (fast != NULL) {
             k8s_metrics_job_push(job, &fast->row);
-            p = jsontext_ws(scan.p, end);
+            p = jsontext_ws(p, end);
             job->scanned++;
             goto next;
         }

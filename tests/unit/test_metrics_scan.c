@@ -87,6 +87,25 @@ static void test_plain_items_agree(void **state)
                      false));
     /* no containers yet: usage unknown, -1 on both paths */
     assert_true(both(POD_ITEM("{\"name\":\"c\",\"namespace\":\"dmi\"}", "[]"), true));
+    /* many containers (there is no limit on the fast path) */
+    {
+        char many[4096] = "[", item[4500];
+
+        for (int i = 0; i < 40; i++) {
+            size_t o = strlen(many);
+
+            snprintf(many + o, sizeof many - o, "%s{\"name\":\"c%d\",\"usage\":{\"cpu\":\"%dm\","
+                     "\"memory\":\"%dKi\"}}", i ? "," : "", i, i + 1, 1000 + i);
+        }
+        strcat(many, "]");
+        snprintf(item, sizeof item, POD_ITEM("{\"name\":\"m\",\"namespace\":\"dmi\"}", "%s"),
+                 many);
+        assert_true(both(item, true));
+    }
+    /* an empty timestamp and window are absent on both paths */
+    assert_true(both("{\"metadata\":{\"name\":\"d\",\"namespace\":\"dmi\"},\"timestamp\":\"\","
+                     "\"window\":\"\",\"containers\":[]}",
+                     true));
 }
 
 static void test_other_forms_are_refused(void **state)
@@ -100,6 +119,10 @@ static void test_other_forms_are_refused(void **state)
     assert_false(both(POD_ITEM("{\"name\":\"a\",\"namespace\":\"dmi\"}",
                                "[{\"name\":\"app\",\"usage\":{\"cpu\":5,\"memory\":\"1Mi\"}}]"),
                       true));
+    /* an empty name or namespace: no row on either path (jansson's reads "" as absent) */
+    assert_false(both(POD_ITEM("{\"name\":\"\",\"namespace\":\"dmi\"}", "[]"), true));
+    assert_false(both(POD_ITEM("{\"name\":\"a\",\"namespace\":\"\"}", "[]"), true));
+    assert_false(both("{\"metadata\":{\"name\":\"\"},\"usage\":{}}", false));
 }
 
 /* Every PodMetrics and NodeMetrics in ../shared/fixtures/k8s, item by item. */
