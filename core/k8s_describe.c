@@ -839,26 +839,6 @@ static char *desc_intstr(const json_t *obj, const char *key, const char *dflt)
     return s != NULL ? s : xstrdup(dflt);
 }
 
-/* A Deployment's revision: its deployment.kubernetes.io/revision annotation, 0 if absent or
- * not a positive number. */
-static int64_t desc_revision(const json_t *meta)
-{
-    const char *s =
-        desc_str(desc_obj(meta, "annotations"), "deployment.kubernetes.io/revision");
-    int64_t v = 0;
-
-    if (s == NULL) {
-        return 0;
-    }
-    for (; *s >= '0' && *s <= '9'; s++) {
-        if (v > (INT64_MAX - 9) / 10) {
-            return 0;
-        }
-        v = v * 10 + (*s - '0');
-    }
-    return *s == '\0' ? v : 0;
-}
-
 /* kubectl's ReplicaSetsByCreationTimestamp: oldest first, names break ties. */
 static int desc_rs_cmp(const void *pa, const void *pb)
 {
@@ -895,7 +875,7 @@ static void desc_replicasets(struct desc_buf *b, const json_t *meta, size_t cell
 {
     const struct k8s_replicaset **sorted = xcalloc(nrs + 1, sizeof *sorted);
     const struct k8s_replicaset *newest = NULL;
-    int64_t rev = desc_revision(meta);
+    int64_t rev = k8s_revision(meta);
     size_t nold = 0;
 
     if (nrs > 0) {

@@ -318,8 +318,8 @@ static const json_t *k8s_meta(const json_t *obj, const char *kind, const char **
     return meta;
 }
 
-/* The names of spec.containers, then spec.initContainers, joined by ',' and sanitized; NULL
- * when there is none. */
+/* The names of spec.containers, then spec.initContainers, joined by ','; NULL when there is
+ * none. Not sanitized: k8s_pod_new() sanitizes what it keeps. */
 static char *k8s_container_names(const json_t *spec)
 {
     static const char *const keys[] = {"containers", "initContainers"};
@@ -357,7 +357,6 @@ static char *k8s_container_names(const json_t *spec)
         }
     }
     out[o] = '\0';
-    sanitize_inplace(out);
     return out;
 }
 
@@ -549,13 +548,22 @@ static int32_t k8s_replicas(int64_t v)
     return (int32_t)k8s_clamp(v, 0, INT32_MAX);
 }
 
+/* spec.replicas of a Deployment, StatefulSet or ReplicaSet; 1 when absent, as the API
+ * defaults it. */
+static int32_t k8s_desired(const json_t *spec)
+{
+    return json_is_number(json_object_get(spec, "replicas"))
+               ? k8s_replicas(k8s_get_int(spec, "replicas"))
+               : 1;
+}
+
 /* The fields Deployments and StatefulSets share; NULL (and *err) when the metadata is bad. */
 static struct k8s_workload *k8s_workload_common(const json_t *obj, const char *kind,
                                                 enum k8s_workload_kind wk, char **err)
 {
     const char *uid = NULL, *name = NULL;
     const json_t *meta = k8s_meta(obj, kind, &uid, &name, err);
-    const json_t *spec, *status, *labels, *replicas, *containers;
+    const json_t *spec, *status, *labels, *containers;
     struct k8s_workload *w;
     char tag[128];
 
@@ -573,8 +581,7 @@ static struct k8s_workload *k8s_workload_common(const json_t *obj, const char *k
     w->app = k8s_dup_str(labels, K8S_LABEL_APP);
     w->version = k8s_dup_str(labels, K8S_LABEL_VERSION);
     w->created = k8s_parse_time(k8s_get_str(meta, "creationTimestamp"));
-    replicas = json_object_get(spec, "replicas");
-    w->desired = json_is_number(replicas) ? k8s_replicas(k8s_get_int(spec, "replicas")) : 1;
+    w->desired = k8s_desired(spec);
     w->ready = k8s_replicas(k8s_get_int(status, "readyReplicas"));
     w->updated = k8s_replicas(k8s_get_int(status, "updatedReplicas"));
     w->available = k8s_replicas(k8s_get_int(status, "availableReplicas"));
@@ -1047,10 +1054,10 @@ static const char *k8s_controller_deployment(const json_t *meta)
     return NULL;
 }
 
-/* A non-negative decimal integer annotation, else 0. */
-static int64_t k8s_annotation_int(const json_t *annotations, const char *key)
+int64_t k8s_revision(const struct json_t *meta)
 {
-    const char *s = k8s_get_str(annotations, key);
+    const char *s =
+        k8s_get_str(k8s_get_obj(meta, "annotations"), "deployment.kubernetes.io/revision");
     int64_t v = 0;
 
     if (s == NULL) {
@@ -1085,11 +1092,8 @@ struct k8s_replicaset *k8s_replicaset_parse(const struct json_t *obj, char **err
     r->owner_uid = sanitize_dup(k8s_controller_deployment(meta));
     r->app = k8s_dup_str(labels, K8S_LABEL_APP);
     r->version = k8s_dup_str(labels, K8S_LABEL_VERSION);
-    r->revision =
-        k8s_annotation_int(k8s_get_obj(meta, "annotations"), "deployment.kubernetes.io/revision");
-    r->desired = json_is_number(json_object_get(spec, "replicas"))
-                     ? k8s_replicas(k8s_get_int(spec, "replicas"))
-                     : 1;
+    r->revision = k8s_revision(meta);
+    r->desired = k8s_desired(spec);
     r->current = k8s_replicas(k8s_get_int(status, "replicas"));
     r->ready = k8s_replicas(k8s_get_int(status, "readyReplicas"));
     r->available = k8s_replicas(k8s_get_int(status, "availableReplicas"));

@@ -176,6 +176,10 @@ struct k8s_pod_text {
  * parser has it, except STATUS, which is never NULL (""). Free with k8s_pod_free(). */
 struct k8s_pod *k8s_pod_new(const struct k8s_pod_text *t);
 struct k8s_namespace *k8s_namespace_parse(const struct json_t *obj, char **err);
+
+/* A Deployment's or ReplicaSet's revision: the deployment.kubernetes.io/revision annotation
+ * of `meta` (an object's metadata), 0 if absent or not a non-negative decimal number. */
+int64_t k8s_revision(const struct json_t *meta);
 struct k8s_workload *k8s_deployment_parse(const struct json_t *obj, char **err);
 struct k8s_workload *k8s_statefulset_parse(const struct json_t *obj, char **err);
 struct k8s_event *k8s_event_parse(const struct json_t *obj, char **err);
