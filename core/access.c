@@ -271,22 +271,11 @@ bool access_tenant_visible(const struct access *a, const char *tenant)
     return false;
 }
 
-/* FNV-1a of a namespace name. */
-static size_t access_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-
-    for (; *s != '\0'; s++) {
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    }
-    return (size_t)h;
-}
-
 static struct access_ns *access_slot(const struct access *a, const char *ns)
 {
     size_t mask = a->nindex - 1;
 
-    for (size_t i = access_hash(ns) & mask;; i = (i + 1) & mask) {
+    for (size_t i = (size_t)store_hash(ns) & mask;; i = (i + 1) & mask) {
         if (a->index[i].ns == NULL || strcmp(a->index[i].ns, ns) == 0) {
             return &a->index[i];
         }
@@ -383,9 +372,10 @@ bool access_ns_visible(struct access *a, const char *ns)
     return e != NULL && e->visible;
 }
 
-/* Is `tok` (len bytes) a namespace or a tenant this session may not see? */
+/* Is `tok` (len bytes) a namespace or a tenant this session (scoped) may not see? */
 static bool access_token_hidden(struct access *a, const char *tok, size_t len)
 {
+    const struct access_ns *ns;
     char name[64];
 
     if (len == 0 || len >= sizeof name) {
@@ -393,8 +383,9 @@ static bool access_token_hidden(struct access *a, const char *tok, size_t len)
     }
     memcpy(name, tok, len);
     name[len] = '\0';
-    if (access_lookup(a, name) != NULL) {
-        return !access_ns_visible(a, name);
+    ns = access_lookup(a, name);
+    if (ns != NULL) {
+        return !ns->visible;
     }
     for (size_t i = 0; i < a->nindex; i++) {
         const struct access_ns *e = &a->index[i];

@@ -9,7 +9,7 @@
 #define SLOT_EMPTY 0u
 #define SLOT_DELETED UINT32_MAX
 
-static uint64_t store_hash(const char *s)
+uint64_t store_hash(const char *s)
 {
     uint64_t h = 1469598103934665603ull;
 
@@ -39,36 +39,25 @@ static void store_log(struct store_row ***log, size_t *n, size_t *cap, struct st
     (*log)[(*n)++] = row;
 }
 
-/* Defers freeing a row until store_commit(). */
+/* Defers freeing a row until store_commit(): the gone log keeps it. */
 static void store_bury(struct store_table *t, struct store_row *row)
 {
-    struct store *s = t->owner;
-
-    if (s == NULL) {
+    if (t->owner == NULL) {
         t->free_row(row);
         return;
     }
     row->gone = 1;
     store_log(&t->gone_log, &t->ngone, &t->capgone, row);
-    if (s->ngrave == s->capgrave) {
-        s->capgrave = s->capgrave ? s->capgrave * 2 : 1024;
-        s->graveyard = xrealloc(s->graveyard, s->capgrave * sizeof *s->graveyard);
-        s->graveyard_free = xrealloc(s->graveyard_free, s->capgrave * sizeof *s->graveyard_free);
-    }
-    s->graveyard[s->ngrave] = row;
-    s->graveyard_free[s->ngrave] = t->free_row;
-    s->ngrave++;
 }
 
 void store_commit(struct store *s)
 {
-    for (size_t i = 0; i < s->ngrave; i++) {
-        s->graveyard_free[i](s->graveyard[i]);
-    }
-    s->ngrave = 0;
     for (int k = 0; k < STORE_KIND_COUNT; k++) {
         struct store_table *t = &s->tables[k];
 
+        for (size_t i = 0; i < t->ngone; i++) {
+            t->free_row(t->gone_log[i]);
+        }
         t->nput = 0;
         t->ngone = 0;
         if (t->capput > 65536) { /* a metrics poll's worth, not kept for ever */
@@ -81,13 +70,6 @@ void store_commit(struct store *s)
             t->gone_log = NULL;
             t->capgone = 0;
         }
-    }
-    if (s->capgrave > 65536) {
-        free(s->graveyard);
-        free(s->graveyard_free);
-        s->graveyard = NULL;
-        s->graveyard_free = NULL;
-        s->capgrave = 0;
     }
 }
 
@@ -120,8 +102,6 @@ void store_fini(struct store *s)
         free(s->tables[k].put_log);
         free(s->tables[k].gone_log);
     }
-    free(s->graveyard);
-    free(s->graveyard_free);
     memset(s, 0, sizeof *s);
 }
 

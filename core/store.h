@@ -26,7 +26,7 @@ struct store_row {
     char *uid;          /* owned; the key */
     uint64_t gen;       /* table generation at which this row last changed */
     uint32_t mark;      /* list epoch that last saw this row (relist sweeps) */
-    uint32_t gone;      /* set when replaced or removed: the row waits in the graveyard for
+    uint32_t gone;      /* set when replaced or removed: the row waits in the gone log for
                            store_commit(), so a view may still read it and learn it is gone */
 };
 
@@ -51,19 +51,18 @@ struct store_table {
     struct store *owner;
     /* Since the last store_commit(): the rows put (some gone again since) and the rows
      * replaced or removed, so that a view can catch up with the changes without rescanning
-     * every row. */
+     * every row. The gone rows are kept alive until then (freed by free_row), so that views
+     * holding pointers from their last rebuild never read freed memory. */
     struct store_row **put_log, **gone_log;
     size_t nput, capput, ngone, capgone;
 };
 
 struct store {
     struct store_table tables[STORE_KIND_COUNT];
-    /* Rows replaced or removed since the last store_commit(): kept alive so that views
-     * holding pointers from their last rebuild never read freed memory. */
-    struct store_row **graveyard;
-    store_row_free_fn *graveyard_free;
-    size_t ngrave, capgrave;
 };
+
+/* FNV-1a of a NUL-terminated string: the hash of the uid index, for other indexes too. */
+uint64_t store_hash(const char *s);
 
 void store_init(struct store *s);
 /* Frees every row. */
