@@ -194,7 +194,6 @@ static bool pods_stale(const struct view *v, const struct view_ctx *ctx)
            st->metrics_gen != ctx->store->tables[STORE_POD_METRICS].gen;
 }
 
-/* Copies each row's usage from its PodMetrics (keyed "ns/name"). */
 /* One entry's usage from its pod's PodMetrics (keyed "ns/name"), -1 without one. */
 static void pods_lookup_usage(struct pod_entry *e, const struct view_ctx *ctx)
 {
@@ -276,7 +275,13 @@ static size_t pods_drop_gone(struct pods_state *st, const struct view_ctx *ctx)
 
         key.pod = (const struct k8s_pod *)gone[g];
         key.tenant = access_ns_tenant(ctx->access, key.pod->ns);
-        lo = pods_bound(st->rows, st->count, &key, false);
+        /* Two pods may share namespace and name for a while (a relist puts the new one before
+         * it sweeps the old): their order is either, so look along the equal ones. */
+        for (lo = pods_bound(st->rows, st->count, &key, false);
+             lo < st->count && st->rows[lo].pod != key.pod &&
+             pod_entry_cmp(&st->rows[lo], &key) == 0;
+             lo++) {
+        }
         if (lo < st->count && st->rows[lo].pod == key.pod) {
             drop[nd++] = lo;
         }

@@ -961,6 +961,57 @@ static void test_pods_incremental_equals_full(void **state)
     store_commit(&S);
 }
 
+/* A pod of this namespace and name under another uid (a relist's new one beside the old). */
+static void add_twin(const char *uid, const char *ns, const char *name)
+{
+    struct k8s_pod *p = k8s_pod_new(
+        &(struct k8s_pod_text){.uid = uid, .ns = ns, .name = name, .status = "Running"});
+
+    store_put(store_table(&S, STORE_POD), &p->row);
+}
+
+/* Two pods with the same namespace and name, either of them gone: the incremental view drops
+ * that one, whichever place the sort gave it. */
+static void test_pods_twins_dropped(void **state)
+{
+    static const char *const twins[] = {"twin-1", "twin-2"};
+    struct view_ctx fresh = {&S, 10000, &ALL, ACC, false};
+    static char a[16384], b[16384];
+
+    (void)state;
+    /* Enough rows that the gone one is looked up, not found by a pass over all. */
+    for (int i = 0; i < 40; i++) {
+        char name[16];
+
+        snprintf(name, sizeof name, "f%02d", i);
+        add_pod("skat", name, "Running", 0, 100);
+    }
+    for (size_t gone = 0; gone < 2; gone++) {
+        struct view *inc = view_new(registry_find("pods"));
+        struct view *full = view_new(registry_find("pods"));
+
+        add_twin(twins[0], "dmi", "twin");
+        add_twin(twins[1], "dmi", "twin");
+        store_commit(&S);
+        inc->ops->rebuild(inc, &fresh);
+        assert_true(store_del(store_table(&S, STORE_POD), twins[gone]));
+        rebuild_both(inc, full, a, b, sizeof a);
+        assert_non_null(strstr(a, "twin "));
+        assert_null(strstr(strstr(a, "twin ") + 1, "twin "));
+        assert_true(store_del(store_table(&S, STORE_POD), twins[1 - gone]));
+        store_commit(&S);
+        view_free(inc);
+        view_free(full);
+    }
+    for (int i = 0; i < 40; i++) {
+        char *uid = xasprintf("skat/f%02d", i);
+
+        assert_true(store_del(store_table(&S, STORE_POD), uid));
+        free(uid);
+    }
+    store_commit(&S);
+}
+
 /* Sorting on numeric keys reads strings only past their first eight bytes: names that share
  * a long prefix, short ones, and NULLs (no node) still sort as strcmp() and kubectl do. */
 static void test_pods_sort_long_prefixes(void **state)
@@ -1017,6 +1068,7 @@ int main(void)
         cmocka_unit_test(test_views_follow_access_scope),
         cmocka_unit_test(test_usage_columns),
         cmocka_unit_test(test_pods_incremental_equals_full),
+        cmocka_unit_test(test_pods_twins_dropped),
         cmocka_unit_test(test_pods_sort_long_prefixes),
         cmocka_unit_test(test_apps_rollout_replicasets),
     };
