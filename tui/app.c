@@ -324,17 +324,6 @@ static void app_pop(struct app *a)
     }
 }
 
-/* The scope every root view starts with: everything the session may see (the access layer
- * narrows it to the session's tenants). */
-static struct view_scope app_root_scope(const struct app *a)
-{
-    struct view_scope s;
-
-    (void)a;
-    memset(&s, 0, sizeof s);
-    return s;
-}
-
 /* Recomputes the displayed rows of a frame from its filter. */
 static void app_apply_filter(struct app *a, struct frame *f)
 {
@@ -483,17 +472,6 @@ static size_t app_add_cand(const char **out, size_t n, size_t max, const char *c
     return n;
 }
 
-/* True if out[0..n) holds `cand` already. */
-static bool app_has_cand(const char **out, size_t n, const char *cand)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(out[i], cand) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* The tenants and namespaces the session may see that start with word[0..wlen), once each:
  * the arguments of ":pods NAME". */
 static size_t app_complete_scope(struct app *a, const char **out, size_t n, size_t max,
@@ -507,10 +485,10 @@ static size_t app_complete_scope(struct app *a, const char **out, size_t n, size
     while ((r = access_next(&cur, &tenant)) != NULL) {
         const char *ns = ((const struct k8s_namespace *)r)->name;
 
-        if (tenant != NULL && !app_has_cand(out, n, tenant)) {
-            n = app_add_cand(out, n, max, tenant, word, wlen);
+        if (tenant != NULL) {
+            n = app_add_cand(out, n, max, tenant, word, wlen); /* once each */
         }
-        if (ns != NULL && !app_has_cand(out, n, ns)) {
+        if (ns != NULL) {
             n = app_add_cand(out, n, max, ns, word, wlen);
         }
     }
@@ -680,7 +658,7 @@ static void app_command(struct app *a, const char *line)
     } else if (strcmp(cmd, "help") == 0) {
         app_open_help(a);
     } else if ((ops = registry_find(cmd)) != NULL) {
-        scope = app_root_scope(a);
+        scope = (struct view_scope){0}; /* all the session may see: access narrows it */
         if (arg[0] != '\0' && !app_scope_to(a, arg, &scope)) {
             app_flash(a, true, "no tenant or namespace '%s' in your scope (%s)", arg,
                       access_scope_text(a->opts.access));
@@ -782,14 +760,15 @@ static void app_fetched(long status, const char *body, size_t len, const char *e
     a->dirty |= DIRTY_SCREEN;
 }
 
-static bool app_denied(struct app *a, enum access_verb verb, const char *path, char *why,
+static bool app_denied(struct app *a, enum access_verb verb, const char *ns, char *why,
                        size_t size);
+static const char *app_path_ns(const char *path, char *buf, size_t size);
 
 static void app_fetch(struct app *a, enum fetch_kind kind)
 {
     struct frame *f = app_top(a);
     size_t n = table_count(&f->table, f->view);
-    char *path, why[256];
+    char *path, why[256], nsbuf[256];
 
     if (n == 0 || f->view->ops->object_path == NULL) {
         app_flash(a, true, "nothing to show here");
@@ -800,7 +779,7 @@ static void app_fetch(struct app *a, enum fetch_kind kind)
         app_flash(a, true, "this object's name cannot be used in a request");
         return;
     }
-    if (app_denied(a, ACCESS_VIEW, path, why, sizeof why)) {
+    if (app_denied(a, ACCESS_VIEW, app_path_ns(path, nsbuf, sizeof nsbuf), why, sizeof why)) {
         free(path);
         return;
     }
@@ -1000,10 +979,9 @@ static void app_logs_open(struct app *a)
         return;
     }
     {
-        char path[300], why[256];
+        char why[256];
 
-        snprintf(path, sizeof path, "/api/v1/namespaces/%s/pods/%s/log", ns, pod);
-        if (app_denied(a, ACCESS_LOGS, path, why, sizeof why)) {
+        if (app_denied(a, ACCESS_LOGS, ns, why, sizeof why)) {
             free(ns);
             free(pod);
             free(names);
@@ -1076,8 +1054,6 @@ static void app_pager_close(struct app *a)
 
 /* ---- delete with confirmation ----------------------------------------------------------- */
 
-static const char *app_path_ns(const char *path, char *buf, size_t size);
-
 /* One audit line for a mutation of the object at API `path`: its tenant is the object's
  * (from its namespace), the session's scope beside it. */
 static void app_audit(struct app *a, const char *action, const char *path, const char *target,
@@ -1146,15 +1122,13 @@ static const char *app_path_ns(const char *path, char *buf, size_t size)
     return buf;
 }
 
-/* Asks the access layer whether the session may `verb` the object at `path`; when not, says
- * why on the status line, copies the reason into why[] and returns true. */
-static bool app_denied(struct app *a, enum access_verb verb, const char *path, char *why,
+/* Asks the access layer whether the session may `verb` an object in namespace `ns` (NULL:
+ * cluster-scoped); when not, says why on the status line, copies the reason into why[] and
+ * returns true. */
+static bool app_denied(struct app *a, enum access_verb verb, const char *ns, char *why,
                        size_t size)
 {
-    char nsbuf[256];
-
-    if (access_check(a->opts.access, verb, app_path_ns(path, nsbuf, sizeof nsbuf), why, size) ==
-        0) {
+    if (access_check(a->opts.access, verb, ns, why, size) == 0) {
         return false;
     }
     app_flash(a, true, "%s: %s refused", why, access_verb_name(verb));
@@ -1164,9 +1138,9 @@ static bool app_denied(struct app *a, enum access_verb verb, const char *path, c
 /* app_denied() for a mutation: a refusal is audited too. */
 static bool app_refuse(struct app *a, enum access_verb verb, const char *path, const char *what)
 {
-    char why[256], *result;
+    char why[256], nsbuf[256], *result;
 
-    if (!app_denied(a, verb, path, why, sizeof why)) {
+    if (!app_denied(a, verb, app_path_ns(path, nsbuf, sizeof nsbuf), why, sizeof why)) {
         return false;
     }
     result = xasprintf("refused: %s", why);
@@ -2027,7 +2001,7 @@ struct app *app_new(struct loop *l, struct store *s, struct k8s_client *k8s,
     prompt_history_init(&a->cmd_hist, 0);
     prompt_history_init(&a->filter_hist, 0);
     prompt_history_init(&a->search_hist, 0);
-    scope = app_root_scope(a);
+    scope = (struct view_scope){0}; /* the root view: all the session may see */
     app_push(a, ops != NULL ? ops : registry_get(0), &scope, NULL, true);
     a->theme_names = xcalloc(4, sizeof *a->theme_names);
     a->theme_names[a->nthemes++] = xstrdup("default");

@@ -154,15 +154,7 @@ static inline uint64_t view_mix(uint64_t h, uint64_t x)
 /* Folds a string (NULL differs from "") into the digest h. */
 static inline uint64_t view_mix_str(uint64_t h, const char *s)
 {
-    uint64_t x = 0xcbf29ce484222325ULL; /* FNV-1a */
-
-    if (s == NULL) {
-        return view_mix(h, 1);
-    }
-    for (; *s != '\0'; s++) {
-        x = (x ^ (unsigned char)*s) * 0x100000001b3ULL;
-    }
-    return view_mix(h, x);
+    return view_mix(h, s == NULL ? 1 : store_hash(s));
 }
 
 /* Allocates state and runs init. */
