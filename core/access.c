@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/k8s_model.h"
+#include "core/k8s/k8s_model.h"
 #include "core/xalloc.h"
 
 /* One namespace's tenant, in an open-addressing index keyed by the namespace name. */

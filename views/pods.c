@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/k8s_describe.h"
-#include "core/k8s_model.h"
+#include "core/k8s/k8s_describe.h"
+#include "core/k8s/k8s_model.h"
 #include "core/keysort.h"
 #include "core/xalloc.h"
 #include "views/view.h"

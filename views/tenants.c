@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/k8s_model.h"
+#include "core/k8s/k8s_model.h"
 #include "core/xalloc.h"
 #include "views/view.h"
 

@@ -17,8 +17,8 @@
 
 #include "core/demo.h"
 #include "core/http.h"
-#include "core/k8s.h"
-#include "core/k8s_model.h"
+#include "core/k8s/k8s.h"
+#include "core/k8s/k8s_model.h"
 #include "core/loop.h"
 #include "core/store.h"
 #include "core/workpool.h"

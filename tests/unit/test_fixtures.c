@@ -19,7 +19,7 @@
 
 #include <jansson.h>
 
-#include "core/k8s_model.h"
+#include "core/k8s/k8s_model.h"
 #include "core/xalloc.h"
 
 struct tally {

@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 
 #include "core/jsontext.h"
-#include "core/k8s_model.h"
+#include "core/k8s/k8s_model.h"
 #include "core/xalloc.h"
 
 /* ---- skipping ---- */

@@ -14,8 +14,8 @@
 
 #include <jansson.h>
 
-#include "core/k8s_describe.h"
-#include "core/k8s_model.h"
+#include "core/k8s/k8s_describe.h"
+#include "core/k8s/k8s_model.h"
 #include "core/store.h"
 #include "core/xalloc.h"
 

@@ -16,7 +16,7 @@
 
 #include <jansson.h>
 
-#include "core/k8s_model.h"
+#include "core/k8s/k8s_model.h"
 #include "core/xalloc.h"
 
 /* ../shared/fixtures/REL from $GC_ROOT (or the current directory). Caller frees. */

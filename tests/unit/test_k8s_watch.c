@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "core/http.h"
-#include "core/k8s.h"
-#include "core/k8s_model.h"
+#include "core/k8s/k8s.h"
+#include "core/k8s/k8s_model.h"
 #include "core/loop.h"
 #include "core/store.h"
 #include "core/workpool.h"

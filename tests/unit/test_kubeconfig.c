@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/kubeconfig.h"
+#include "core/k8s/kubeconfig.h"
 #include "core/xalloc.h"
 
 /* tests/data/kubeconfig/NAME, from $GC_ROOT when set (else relative to the repo root, the

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "core/k8s_metrics.h"
-#include "core/k8s_model.h"
+#include "core/k8s/k8s_metrics.h"
+#include "core/k8s/k8s_model.h"
 #include "core/xalloc.h"
 
 static void expect_same(const struct k8s_metrics *a, const struct k8s_metrics *b)

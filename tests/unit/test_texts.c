@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "core/access.h"
-#include "core/k8s_model.h"
+#include "core/k8s/k8s_model.h"
 #include "core/store.h"
 #include "core/xalloc.h"
 #include "tui/texts.h"

@@ -1,6 +1,6 @@
 /* kubeconfig loading with libyaml: the files merged as kubectl merges them, then the selected
  * context's cluster, namespace and credentials. */
-#include "core/kubeconfig.h"
+#include "core/k8s/kubeconfig.h"
 
 #include <errno.h>
 #include <fcntl.h>

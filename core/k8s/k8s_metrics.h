@@ -10,7 +10,7 @@
 #ifndef GC_CORE_K8S_METRICS_H
 #define GC_CORE_K8S_METRICS_H
 
-#include "core/k8s.h"
+#include "core/k8s/k8s.h"
 
 struct loop;
 struct http;

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/k8s_model.h"
+#include "core/k8s/k8s_model.h"
 #include "core/store.h"
 
 /* A Pod (`json`, `len` bytes, one object) as `kubectl describe pod` prints it: metadata,

@@ -1,6 +1,6 @@
 /* Kubernetes informers: paged list on the worker pool, then watch with bookmarks. */
 #define _GNU_SOURCE
-#include "core/k8s.h"
+#include "core/k8s/k8s.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -11,8 +11,8 @@
 #include "core/http.h"
 #include "core/jsonarena.h"
 #include "core/jsontext.h"
-#include "core/k8s_metrics.h"
-#include "core/k8s_model.h"
+#include "core/k8s/k8s_metrics.h"
+#include "core/k8s/k8s_model.h"
 #include "core/loop.h"
 #include "core/sanitize.h"
 #include "core/workpool.h"

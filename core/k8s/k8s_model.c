@@ -1,6 +1,6 @@
 /* Kubernetes Pod, Namespace, Deployment, StatefulSet, ReplicaSet, ResourceQuota, Event and
  * metrics objects to store rows; kubectl's STATUS, RESTARTS and AGE; resource quantities. */
-#include "core/k8s_model.h"
+#include "core/k8s/k8s_model.h"
 
 #include <inttypes.h>
 #include <stdbool.h>

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/kubeconfig.h"
+#include "core/k8s/kubeconfig.h"
 #include "core/source.h"
 #include "core/store.h"
 

@@ -1,5 +1,5 @@
 /* `kubectl describe` text for Pods, Deployments and StatefulSets, with their Events. */
-#include "core/k8s_describe.h"
+#include "core/k8s/k8s_describe.h"
 
 #include <inttypes.h>
 #include <stdarg.h>

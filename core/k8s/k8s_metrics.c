@@ -1,5 +1,5 @@
 /* metrics.k8s.io polling: PodMetrics and NodeMetrics lists decoded item by item on a worker. */
-#include "core/k8s_metrics.h"
+#include "core/k8s/k8s_metrics.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -11,7 +11,7 @@
 #include "core/http.h"
 #include "core/jsonarena.h"
 #include "core/jsontext.h"
-#include "core/k8s_model.h"
+#include "core/k8s/k8s_model.h"
 #include "core/log.h"
 #include "core/loop.h"
 #include "core/store.h"
