@@ -2,8 +2,11 @@
 #include "core/http.h"
 
 #include <curl/curl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include "core/loop.h"
 #include "core/xalloc.h"
@@ -25,6 +28,15 @@ struct http_req {
     long status;
     char errbuf[CURL_ERROR_SIZE];
     struct http_req *prev, *next;
+    /* Response headers worth keeping (of the final response, not a 100 Continue). */
+    char *etag, *last_modified, *content_type;
+    long retry_after_s;
+    /* Stall detection: the loop timer checks the time of the last byte when it fires. */
+    long idle_ms;
+    int64_t started_ms, last_byte_ms;
+    struct loop_timer *stall;
+    bool headers_done;
+    struct http_stats *stats;
 };
 
 struct http {
@@ -92,23 +104,108 @@ static int http_timer_cb(CURLM *multi, long timeout_ms, void *userp)
     return 0;
 }
 
-/* End of the response headers of a stream: tell the owner with an empty on_data call, so a
- * watch that is connected but quiet counts as connected. */
+/* A header value (after "Name:"), without blanks around it; caller frees. */
+static char *http_header_value(const char *data, size_t n, size_t name_len)
+{
+    const char *v = data + name_len, *end = data + n;
+
+    while (v < end && (*v == ' ' || *v == '\t')) {
+        v++;
+    }
+    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t')) {
+        end--;
+    }
+    return xstrndup(v, (size_t)(end - v));
+}
+
+/* Retry-After: delta-seconds or an HTTP date; -1 when it is neither. */
+static long http_parse_retry_after(const char *v)
+{
+    char *end;
+    long n;
+    time_t when;
+
+    if (*v >= '0' && *v <= '9') {
+        n = strtol(v, &end, 10);
+        return *end == '\0' && n >= 0 ? n : -1;
+    }
+    when = curl_getdate(v, NULL);
+    if (when < 0) {
+        return -1;
+    }
+    return when > time(NULL) ? (long)(when - time(NULL)) : 0;
+}
+
+static void http_headers_reset(struct http_req *r)
+{
+    free(r->etag);
+    free(r->last_modified);
+    free(r->content_type);
+    r->etag = r->last_modified = r->content_type = NULL;
+    r->retry_after_s = -1;
+}
+
+/* Keeps the headers a caller may want; at the end of the headers of a stream, tells the owner
+ * with an empty on_data call, so a watch that is connected but quiet counts as connected. */
 static size_t http_header_cb(char *data, size_t size, size_t nmemb, void *userp)
 {
+    static const struct {
+        const char *name;
+        size_t len;
+    } keep[] = {{"etag:", 5}, {"last-modified:", 14}, {"content-type:", 13}, {"retry-after:", 12}};
     struct http_req *r = userp;
     size_t n = size * nmemb;
 
-    if (r->stream && (n == 2 || n == 1) && (data[0] == '\r' || data[0] == '\n')) {
+    r->last_byte_ms = loop_now_ms();
+    if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
+        http_headers_reset(r); /* a new response (after a 100 Continue) */
+        return n;
+    }
+    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
+        char *v;
+
+        if (n <= keep[i].len || strncasecmp(data, keep[i].name, keep[i].len) != 0) {
+            continue;
+        }
+        v = http_header_value(data, n, keep[i].len);
+        switch (i) {
+        case 0:
+            free(r->etag);
+            r->etag = v;
+            break;
+        case 1:
+            free(r->last_modified);
+            r->last_modified = v;
+            break;
+        case 2:
+            free(r->content_type);
+            r->content_type = v;
+            break;
+        default:
+            r->retry_after_s = http_parse_retry_after(v);
+            free(v);
+            break;
+        }
+        return n;
+    }
+    if ((n == 2 || n == 1) && (data[0] == '\r' || data[0] == '\n')) {
         long status = 0;
 
         curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
-        if (status >= 200) { /* not a 100 Continue */
-            r->status = status;
-            if (!r->on_data(r, data, 0, r->arg)) {
-                r->aborted_by_cb = true;
-                return 0;
-            }
+        if (status < 200) {
+            return n; /* a 100 Continue */
+        }
+        r->status = status;
+        if (!r->headers_done && r->stats != NULL) {
+            struct http_stats *st = r->stats;
+
+            st->latency_ms[st->nlatency++ % HTTP_LATENCY_SAMPLES] =
+                (double)(loop_now_ms() - r->started_ms);
+        }
+        r->headers_done = true;
+        if (r->stream && !r->on_data(r, data, 0, r->arg)) {
+            r->aborted_by_cb = true;
+            return 0;
         }
     }
     return n;
@@ -119,6 +216,10 @@ static size_t http_write_cb(char *data, size_t size, size_t nmemb, void *userp)
     struct http_req *r = userp;
     size_t n = size * nmemb;
 
+    r->last_byte_ms = loop_now_ms();
+    if (r->stats != NULL) {
+        r->stats->bytes += n;
+    }
     if (r->status == 0) {
         curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->status);
     }
@@ -161,9 +262,26 @@ static void http_req_free(struct http_req *r)
     curl_multi_remove_handle(h->multi, r->easy);
     curl_easy_cleanup(r->easy);
     curl_slist_free_all(r->headers);
+    loop_timer_cancel(h->loop, r->stall);
+    http_headers_reset(r);
     free(r->buf);
     free(r);
     h->active--;
+}
+
+/* Delivers a request's end to its owner, then frees it. */
+static void http_finish(struct http_req *r, struct http_result *res)
+{
+    res->retry_after_s = r->retry_after_s;
+    res->etag = r->etag;
+    res->last_modified = r->last_modified;
+    res->content_type = r->content_type;
+    if (r->stats != NULL && (res->error != NULL || res->status >= 400 || res->status == 0)) {
+        r->stats->failures++;
+    }
+    r->on_done(r, res, r->arg);
+    free(res->body);
+    http_req_free(r);
 }
 
 /* Delivers finished transfers. */
@@ -203,10 +321,56 @@ static void http_check_done(struct http *h)
             res.body_len = r->len;
             r->buf = NULL;
         }
-        r->on_done(r, &res, r->arg);
-        free(res.body);
-        http_req_free(r);
+        http_finish(r, &res);
     }
+}
+
+/* The stall timer: no byte for idle_ms ends the request; a byte since re-arms it for the rest
+ * of the interval counted from that byte (never touched on the data path itself). */
+static void http_stall_fire(void *arg)
+{
+    struct http_req *r = arg;
+    int64_t quiet = loop_now_ms() - r->last_byte_ms;
+    struct http_result res;
+    char msg[96];
+
+    r->stall = NULL;
+    if (quiet < r->idle_ms) {
+        r->stall = loop_timer_add(r->h->loop, r->idle_ms - quiet, http_stall_fire, r);
+        return;
+    }
+    memset(&res, 0, sizeof res);
+    res.status = r->status;
+    snprintf(msg, sizeof msg, "stalled: no data for %ld s", (r->idle_ms + 999) / 1000);
+    res.error = msg;
+    if (!r->stream) {
+        res.body = r->buf != NULL ? r->buf : xstrdup("");
+        res.body_len = r->len;
+        r->buf = NULL;
+    }
+    http_finish(r, &res);
+}
+
+double http_stats_median_ms(const struct http_stats *s)
+{
+    size_t n = s->nlatency < HTTP_LATENCY_SAMPLES ? s->nlatency : HTTP_LATENCY_SAMPLES;
+    double v[HTTP_LATENCY_SAMPLES];
+
+    if (n == 0) {
+        return -1;
+    }
+    memcpy(v, s->latency_ms, n * sizeof v[0]);
+    for (size_t i = 1; i < n; i++) { /* insertion sort: at most 64 */
+        double x = v[i];
+        size_t j = i;
+
+        while (j > 0 && v[j - 1] > x) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 struct http *http_new(struct loop *l)
@@ -261,6 +425,13 @@ struct http_req *http_start(struct http *h, const struct http_opts *o, http_data
     r->arg = arg;
     r->stream = o->stream;
     r->max_body = o->max_body ? o->max_body : HTTP_DEFAULT_MAX_BODY;
+    r->retry_after_s = -1;
+    r->started_ms = r->last_byte_ms = loop_now_ms();
+    r->idle_ms = o->idle_timeout_ms;
+    r->stats = o->stats;
+    if (r->stats != NULL) {
+        r->stats->requests++;
+    }
 
     curl_easy_setopt(e, CURLOPT_URL, o->url);
     curl_easy_setopt(e, CURLOPT_PRIVATE, r);
@@ -281,10 +452,6 @@ struct http_req *http_start(struct http *h, const struct http_opts *o, http_data
     if (o->timeout_ms > 0) {
         curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, o->timeout_ms);
     }
-    if (o->idle_timeout_s > 0) {
-        curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-        curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, o->idle_timeout_s);
-    }
     if (o->method != NULL && strcmp(o->method, "GET") != 0) {
         curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, o->method);
     }
@@ -297,6 +464,16 @@ struct http_req *http_start(struct http *h, const struct http_opts *o, http_data
     free(hdr);
     if (o->content_type != NULL) {
         hdr = xasprintf("Content-Type: %s", o->content_type);
+        r->headers = curl_slist_append(r->headers, hdr);
+        free(hdr);
+    }
+    if (o->if_none_match != NULL) {
+        hdr = xasprintf("If-None-Match: %s", o->if_none_match);
+        r->headers = curl_slist_append(r->headers, hdr);
+        free(hdr);
+    }
+    if (o->if_modified_since != NULL) {
+        hdr = xasprintf("If-Modified-Since: %s", o->if_modified_since);
         r->headers = curl_slist_append(r->headers, hdr);
         free(hdr);
     }
@@ -342,6 +519,9 @@ struct http_req *http_start(struct http *h, const struct http_opts *o, http_data
     }
     h->reqs = r;
     h->active++;
+    if (r->idle_ms > 0) {
+        r->stall = loop_timer_add(h->loop, r->idle_ms, http_stall_fire, r);
+    }
     curl_multi_add_handle(h->multi, e);
     return r;
 }

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct loop;
 struct http;
@@ -32,9 +33,28 @@ struct http_opts {
     bool stream;              /* deliver the body through on_data, not buffered */
     long timeout_ms;          /* whole request; 0 = none (streams) */
     long connect_timeout_ms;  /* 0 = 10 s */
-    long idle_timeout_s;      /* abort if fewer than 1 byte/s arrive for this long; 0 = off */
+    long idle_timeout_ms;     /* abort when no byte arrives for this long (a stalled stream);
+                                 checked on the loop's own timer, re-armed lazily from the
+                                 time of the last byte, so a quiet stream costs no wakeups;
+                                 0 = off */
     size_t max_body;          /* buffered bodies larger than this fail; 0 = 512 MiB */
+    const char *if_none_match;     /* If-None-Match (an ETag from an earlier answer), or NULL */
+    const char *if_modified_since; /* If-Modified-Since (a Last-Modified value), or NULL */
+    struct http_stats *stats; /* counters to add this request to (borrowed), or NULL */
 };
+
+/* What one client (a source) has asked and received; kept by its owner, filled by http. */
+#define HTTP_LATENCY_SAMPLES 64
+struct http_stats {
+    uint64_t requests;        /* started */
+    uint64_t failures;        /* ended without a response, or with a status >= 400 */
+    uint64_t bytes;           /* response bytes received (bodies, after decoding) */
+    double latency_ms[HTTP_LATENCY_SAMPLES]; /* time to the end of the headers, newest last */
+    size_t nlatency;          /* samples taken (the ring holds the last 64) */
+};
+
+/* The median of the latency samples in ms; -1 when there are none. */
+double http_stats_median_ms(const struct http_stats *s);
 
 struct http_result {
     long status;              /* HTTP status, 0 if no response */
@@ -43,6 +63,10 @@ struct http_result {
     size_t body_len;
     const char *error;        /* transport error text, NULL on a completed exchange */
     double seconds;           /* total time */
+    long retry_after_s;       /* Retry-After in seconds (delta or HTTP date), -1 when absent */
+    const char *etag;         /* ETag of the response, or NULL (borrowed for the callback) */
+    const char *last_modified;/* Last-Modified, or NULL (borrowed for the callback) */
+    const char *content_type; /* Content-Type, or NULL (borrowed for the callback) */
 };
 
 /* Streamed bytes; return false to cancel the request (on_done then reports "cancelled").

@@ -760,7 +760,7 @@ static void k8s_watch_start(struct k8s_informer *inf)
     o.timeout_ms = (long)(c->opt.watch_timeout_s + 30) * 1000;
     /* A watch that gets no byte (not even a bookmark) for two minutes is presumed dead: a
      * half-open connection, or a server that accepted and never answered. */
-    o.idle_timeout_s = 120;
+    o.idle_timeout_ms = 120000;
     inf->line_len = 0;
     inf->stats.watches++;
     inf->req = http_start(c->http, &o, k8s_watch_data, k8s_watch_done, inf);
@@ -1049,7 +1049,6 @@ struct k8s_call *k8s_client_stream(struct k8s_client *c, const char *path, k8s_d
     o.accept = "application/json, */*";
     o.stream = true;
     o.timeout_ms = 0;
-    o.idle_timeout_s = 0;
     call->c = c;
     call->cb = on_done;
     call->data_cb = on_data;
