@@ -19,8 +19,8 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
 LDLIBS   = $(PKG_LIBS) -lpthread -lm
 
 CORE_SRCS := core/xalloc.c core/log.c core/sanitize.c core/loop.c core/http.c \
-             core/workpool.c core/store.c core/k8s/k8s_model.c core/k8s/kubeconfig.c core/k8s/k8s.c core/k8s/k8s_metrics.c \
-             core/source.c core/demo.c core/filter.c core/config.c core/theme.c \
+             core/workpool.c core/backoff.c core/poller.c core/store.c core/k8s/k8s_model.c core/k8s/kubeconfig.c core/k8s/k8s.c core/k8s/k8s_metrics.c \
+             core/source_health.c core/demo.c core/filter.c core/config.c core/theme.c \
              core/jsonfmt.c core/audit.c core/jsonarena.c core/jsontext.c core/keysort.c core/k8s/k8s_describe.c \
              core/access.c
 TUI_SRCS  := tui/screen.c tui/table.c tui/texts.c tui/keymap.c tui/app.c tui/prompt.c tui/pager.c tui/dialog.c

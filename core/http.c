@@ -284,6 +284,31 @@ static void http_finish(struct http_req *r, struct http_result *res)
     http_req_free(r);
 }
 
+static enum http_failure http_failure_of(CURLcode rc)
+{
+    switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+        return HTTP_FAIL_CONNECT;
+    case CURLE_OPERATION_TIMEDOUT:
+        return HTTP_FAIL_TIMEOUT;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+        return HTTP_FAIL_TLS;
+    case CURLE_FILESIZE_EXCEEDED:
+        return HTTP_FAIL_TOO_BIG;
+    default:
+        return HTTP_FAIL_OTHER;
+    }
+}
+
 /* Delivers finished transfers. */
 static void http_check_done(struct http *h)
 {
@@ -306,10 +331,13 @@ static void http_check_done(struct http *h)
         res.status = r->status;
         res.seconds = secs;
         if (m->data.result != CURLE_OK) {
+            res.failure = http_failure_of(m->data.result);
             if (r->aborted_by_cb) {
                 res.error = "cancelled";
+                res.failure = HTTP_FAIL_OTHER;
             } else if (r->too_big) {
                 res.error = "response too large";
+                res.failure = HTTP_FAIL_TOO_BIG;
             } else {
                 snprintf(msg, sizeof msg, "%s", r->errbuf[0] ? r->errbuf
                                                              : curl_easy_strerror(m->data.result));
@@ -343,6 +371,7 @@ static void http_stall_fire(void *arg)
     res.status = r->status;
     snprintf(msg, sizeof msg, "stalled: no data for %ld s", (r->idle_ms + 999) / 1000);
     res.error = msg;
+    res.failure = HTTP_FAIL_TIMEOUT;
     if (!r->stream) {
         res.body = r->buf != NULL ? r->buf : xstrdup("");
         res.body_len = r->len;

@@ -56,6 +56,16 @@ struct http_stats {
 /* The median of the latency samples in ms; -1 when there are none. */
 double http_stats_median_ms(const struct http_stats *s);
 
+/* What kind of transport failure ended a request (for "reachable?", "TLS verified?"). */
+enum http_failure {
+    HTTP_FAIL_NONE,    /* a response arrived (whatever its status) */
+    HTTP_FAIL_CONNECT, /* name not resolved, connection refused or unreachable */
+    HTTP_FAIL_TIMEOUT, /* connect or request timeout, or a stalled stream */
+    HTTP_FAIL_TLS,     /* handshake failed or the certificate was not verified */
+    HTTP_FAIL_TOO_BIG, /* the body passed max_body */
+    HTTP_FAIL_OTHER,   /* anything else (reset, bad response, cancelled by the data callback) */
+};
+
 struct http_result {
     long status;              /* HTTP status, 0 if no response */
     char *body;               /* buffered body, NUL-terminated (NULL for streams); the callee
@@ -67,6 +77,7 @@ struct http_result {
     const char *etag;         /* ETag of the response, or NULL (borrowed for the callback) */
     const char *last_modified;/* Last-Modified, or NULL (borrowed for the callback) */
     const char *content_type; /* Content-Type, or NULL (borrowed for the callback) */
+    enum http_failure failure;/* HTTP_FAIL_NONE when error is NULL */
 };
 
 /* Streamed bytes; return false to cancel the request (on_done then reports "cancelled").

@@ -167,7 +167,7 @@ steady() { # pods config label
         "$(mb $((d_bufferedBytesSent - $(wc -c <"$WORK/s0"))))" $((d_requestsServed - 1)) \
         "$( [ "$ev" -gt 0 ] && echo $((d_watchBytesSent / ev)) || echo -)" "$rss" "$hwm"
     STEADY_RSS=$rss
-    grep -o 'metrics: pod metrics .*' "$WORK/gc.log" | tail -1 >"$WORK/metrics.line"
+    grep -o 'poll pod metrics: .*' "$WORK/gc.log" | tail -1 >"$WORK/metrics.line"
     console_stop
 }
 printf '%-7s %-12s %7s %8s %9s %9s %9s %6s %11s %9s %9s\n' pods metrics cpu events watch_MB \

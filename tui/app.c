@@ -20,7 +20,7 @@
 #include "core/log.h"
 #include "core/loop.h"
 #include "core/sanitize.h"
-#include "core/source.h"
+#include "core/source_health.h"
 #include "core/store.h"
 #include "core/theme.h"
 #include "core/xalloc.h"

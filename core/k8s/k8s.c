@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/backoff.h"
 #include "core/http.h"
 #include "core/jsonarena.h"
 #include "core/jsontext.h"
@@ -50,7 +51,7 @@ struct k8s_informer {
     char *watch_error;         /* why the watch stream was abandoned (not a watch stream) */
     struct http_req *req;
     struct loop_timer *retry;
-    int backoff_ms;
+    struct backoff backoff;
     char *line;
     size_t line_len, line_cap;
     struct k8s_stats stats;
@@ -182,26 +183,16 @@ static void k8s_retry_fire(void *arg)
 }
 
 /* Records a failure and schedules a retry with capped exponential back-off and jitter. */
-static void k8s_fail(struct k8s_informer *inf, const char *msg)
+static void k8s_fail(struct k8s_informer *inf, enum source_fault fault, long status,
+                     const char *msg)
 {
     struct k8s_client *c = inf->c;
-    unsigned jitter;
-    int delay;
+    int64_t delay;
 
     inf->stats.failures++;
     inf->watching = false;
-    source_health_fail(&inf->health, msg, k8s_wall_now());
-    if (inf->backoff_ms == 0) {
-        inf->backoff_ms = c->opt.backoff_min_ms;
-    } else {
-        inf->backoff_ms *= 2;
-        if (inf->backoff_ms > c->opt.backoff_max_ms) {
-            inf->backoff_ms = c->opt.backoff_max_ms;
-        }
-    }
-    /* Up to 20% jitter so that many consoles do not reconnect in step. */
-    jitter = (unsigned)loop_now_ms() * 2654435761u % (unsigned)(inf->backoff_ms / 5 + 1);
-    delay = inf->backoff_ms + (int)jitter;
+    source_health_fault(&inf->health, fault, status, msg, k8s_wall_now());
+    delay = backoff_next(&inf->backoff);
     loop_timer_cancel(c->loop, inf->retry);
     inf->retry = loop_timer_add(c->loop, delay, k8s_retry_fire, inf);
 }
@@ -336,7 +327,7 @@ static void k8s_list_complete(struct k8s_informer *inf)
     store_sweep(t, inf->epoch);
     inf->listing = false;
     inf->synced = true;
-    inf->backoff_ms = 0;
+    backoff_reset(&inf->backoff);
     k8s_set_str(&inf->rv, inf->list_rv);
     source_health_ok(&inf->health, SOURCE_OK, k8s_wall_now());
     k8s_watch_start(inf);
@@ -357,7 +348,7 @@ static void k8s_list_absent(struct k8s_informer *inf)
     }
     inf->listing = false;
     inf->synced = true;
-    inf->backoff_ms = 0;
+    backoff_reset(&inf->backoff);
     free(inf->rv);
     inf->rv = NULL;
     source_health_ok(&inf->health, SOURCE_OK, k8s_wall_now());
@@ -388,7 +379,7 @@ static void k8s_page_done(void *arg)
             inf->req = NULL;
         }
         k8s_page_job_free(job, true);
-        k8s_fail(inf, msg);
+        k8s_fail(inf, SOURCE_FAULT_ANSWER, 0, msg);
         free(msg);
         return;
     }
@@ -452,7 +443,7 @@ static void k8s_list_done(struct http_req *req, struct http_result *res, void *a
             k8s_list_start(inf);
             return;
         }
-        k8s_fail(inf, msg);
+        k8s_fail(inf, source_fault_of((int)res->failure, res->status), res->status, msg);
         free(msg);
         return;
     }
@@ -678,7 +669,7 @@ static bool k8s_watch_data(struct http_req *req, const char *data, size_t len, v
     }
     if (!inf->watching) {
         inf->watching = true;
-        inf->backoff_ms = 0;
+        backoff_reset(&inf->backoff);
         source_health_ok(&inf->health, SOURCE_OK, k8s_wall_now());
     }
     for (size_t i = 0; i < inf->line_len; i++) {
@@ -714,7 +705,7 @@ static void k8s_watch_done(struct http_req *req, struct http_result *res, void *
         msg = inf->watch_error;
         inf->watch_error = NULL;
         inf->line_len = 0;
-        k8s_fail(inf, msg);
+        k8s_fail(inf, SOURCE_FAULT_ANSWER, 0, msg);
         free(msg);
         return;
     }
@@ -743,7 +734,7 @@ static void k8s_watch_done(struct http_req *req, struct http_result *res, void *
         free(msg);
         msg = m2;
     }
-    k8s_fail(inf, msg);
+    k8s_fail(inf, source_fault_of((int)res->failure, res->status), res->status, msg);
     free(msg);
 }
 
@@ -837,11 +828,13 @@ struct k8s_client *k8s_client_new(struct loop *l, struct http *h, struct workpoo
         c->inf[k].kind = (enum k8s_kind)k;
         c->inf[k].res = &k8s_resources[k];
         c->inf[k].health.name = k8s_resources[k].name;
+        backoff_init(&c->inf[k].backoff, c->opt.backoff_min_ms, c->opt.backoff_max_ms);
         k8s_informer_prune_rules(&c->inf[k]);
     }
     c->health.name = "kubernetes";
     c->metrics = k8s_metrics_poller_new(l, h, pool, s, &c->base, t->server,
-                                        c->opt.metrics_interval_ms, c->opt.request_timeout_ms);
+                                        c->opt.metrics_interval_ms, c->opt.request_timeout_ms,
+                                        NULL);
     return c;
 }
 
@@ -929,6 +922,8 @@ const struct source_health *k8s_client_health(struct k8s_client *c)
     h->last_ok = worst->health.last_ok;
     h->failing_since = worst->health.failing_since;
     h->last_error = worst->health.last_error;
+    h->fault = worst->health.fault;
+    h->http_status = worst->health.http_status;
     h->loaded = c->inf[K8S_PODS].health.loaded;
     h->expected = c->inf[K8S_PODS].health.expected;
     h->version = version;
@@ -950,7 +945,7 @@ enum k8s_metrics_state k8s_client_metrics_state(const struct k8s_client *c)
     return k8s_metrics_poller_state(c->metrics);
 }
 
-const struct source_health *k8s_client_metrics_health(const struct k8s_client *c)
+const struct source_health *k8s_client_metrics_health(struct k8s_client *c)
 {
     return k8s_metrics_poller_health(c->metrics);
 }

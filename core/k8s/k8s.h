@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #include "core/k8s/kubeconfig.h"
-#include "core/source.h"
+#include "core/source_health.h"
 #include "core/store.h"
 
 struct loop;
@@ -82,7 +82,7 @@ enum k8s_metrics_state k8s_client_metrics_state(const struct k8s_client *c);
 
 /* The poller's own health (name "metrics"): OK with a note in last_error when the API is
  * absent, RETRYING with the error when failing. Borrowed. */
-const struct source_health *k8s_client_metrics_health(const struct k8s_client *c);
+const struct source_health *k8s_client_metrics_health(struct k8s_client *c);
 
 /* Counters of the metrics poller, for tests and `make bench`. */
 struct k8s_metrics_stats {

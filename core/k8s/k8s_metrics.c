@@ -12,14 +12,11 @@
 #include "core/jsonarena.h"
 #include "core/jsontext.h"
 #include "core/k8s/k8s_model.h"
-#include "core/log.h"
-#include "core/loop.h"
+#include "core/poller.h"
 #include "core/store.h"
 #include "core/workpool.h"
 #include "core/xalloc.h"
 
-#define K8S_METRICS_ABSENT_RETRY_MS (5 * 60 * 1000)
-#define K8S_METRICS_BACKOFF_MAX_MS (5 * 60 * 1000)
 /* Items decoded in one arena before it is released: bounds the decoder's memory. */
 #define K8S_METRICS_ARENA_ITEMS 1000
 /* Rows put into the store per loop pass, so that a 50,000-pod poll never holds the loop. */
@@ -29,64 +26,20 @@
 
 enum { K8S_MRES_PODS, K8S_MRES_NODES, K8S_MRES_COUNT };
 
-struct k8s_metrics_job;
-
+/* One resource of metrics.k8s.io, polled by the shared poller. */
 struct k8s_metrics_res {
-    struct k8s_metrics_poller *p;
     const char *name; /* "pod metrics" */
-    const char *path;
     enum store_kind kind;
-    enum k8s_metrics_state state;
-    bool ever_ok;
-    char *error;        /* why it fails, while FAILING */
-    uint64_t run;       /* bumped by stop: decodes of an older run are dropped */
-    uint32_t epoch;     /* mark of the rows of the poll being applied */
-    int fails;          /* failures in a row */
-    int64_t started_ms; /* when the current poll's request started */
-    bool busy;          /* a request, a decode or an apply is in progress */
-    struct http_req *req;
-    struct loop_timer *timer; /* the next poll */
-    struct k8s_metrics_job *applying;
-    size_t applied;           /* rows of `applying` already in the store */
-    struct loop_timer *slice; /* the next apply slice */
+    struct poller *poller;
 };
 
 struct k8s_metrics_poller {
-    struct loop *loop;
-    struct http *http;
-    struct workpool *pool;
     struct store *store;
-    struct http_opts base;
-    char *server;
-    int interval_ms;
-    long timeout_ms;
     struct k8s_metrics_res res[K8S_MRES_COUNT];
-    struct source_health health;
-    struct k8s_metrics_stats stats;
+    struct source_health health; /* both resources in one, for the header */
+    uint64_t seen_version;       /* of the pollers' health when `health` was made */
+    enum k8s_metrics_state seen_state;
 };
-
-struct k8s_metrics_job {
-    struct k8s_metrics_res *r;
-    uint64_t run;
-    char *body;
-    size_t len;
-    struct store_row **rows;
-    size_t nrows, cap;
-    char *error;
-    double decode_ms;
-    double fetch_ms; /* request start to the answer */
-    size_t scanned;  /* items read by the fast path (the rest went through jansson) */
-};
-
-static void k8s_metrics_poll(struct k8s_metrics_res *r);
-
-static double k8s_metrics_clock_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
 
 /* The first byte inside the top-level object's "items" array, NULL if there is none. */
 static const char *k8s_metrics_find_items(const char *p, const char *end)
@@ -347,7 +300,8 @@ static struct k8s_metrics *k8s_metrics_scan_item(struct k8s_metrics_scan *s, boo
 }
 
 /* A body without an items array: the reason, from the whole JSON. */
-static void k8s_metrics_decode_whole(struct k8s_metrics_job *job)
+static void k8s_metrics_decode_whole(const char *name, const char *body, size_t len,
+                                     struct poller_decode *out)
 {
     struct jsonarena arena = {0};
     json_error_t jerr;
@@ -355,14 +309,14 @@ static void k8s_metrics_decode_whole(struct k8s_metrics_job *job)
     const char *msg;
 
     jsonarena_begin(&arena);
-    root = json_loadb(job->body, job->len, JSON_ALLOW_NUL, &jerr);
+    root = json_loadb(body, len, JSON_ALLOW_NUL, &jerr);
     if (root == NULL) {
-        job->error = xasprintf("invalid JSON in %s list: %s (at byte %d)", job->r->name, jerr.text,
+        out->error = xasprintf("invalid JSON in %s list: %s (at byte %d)", name, jerr.text,
                                jerr.position);
     } else if ((msg = json_string_value(json_object_get(root, "message"))) != NULL) {
-        job->error = xasprintf("%s: %s", job->r->name, msg);
+        out->error = xasprintf("%s: %s", name, msg);
     } else {
-        job->error = xasprintf("%s list has no items array", job->r->name);
+        out->error = xasprintf("%s list has no items array", name);
     }
     json_decref(root);
     jsonarena_end(&arena);
@@ -379,32 +333,22 @@ struct k8s_metrics *k8s_metrics_scan_text(const char **p, const char *end, bool 
     return m;
 }
 
-static void k8s_metrics_job_push(struct k8s_metrics_job *job, struct store_row *row)
+/* The poller's decode hook, on a worker: the items one at a time, each arena released after
+ * a thousand, so the memory stays that of a thousand items. Touches nothing shared. */
+static void k8s_metrics_decode(const char *body, size_t len, struct poller_decode *out, void *arg)
 {
-    if (job->nrows == job->cap) {
-        job->cap = job->cap ? job->cap * 2 : 1024;
-        job->rows = xrealloc(job->rows, job->cap * sizeof *job->rows);
-    }
-    job->rows[job->nrows++] = row;
-}
-
-/* Worker thread: the items one at a time, each arena released after a thousand, so the
- * memory stays that of a thousand items. Touches nothing shared. */
-static void k8s_metrics_work(void *arg)
-{
-    struct k8s_metrics_job *job = arg;
-    const char *end = job->body != NULL ? job->body + job->len : NULL;
-    const char *p = job->body != NULL ? k8s_metrics_find_items(job->body, end) : NULL;
+    const struct k8s_metrics_res *r = arg;
+    const char *end = body + len;
+    const char *p = k8s_metrics_find_items(body, end);
     struct jsonarena arena = {0};
-    double t0 = k8s_metrics_clock_ms();
     size_t in_arena = 0;
 
-    if (job->body == NULL) {
-        job->error = xasprintf("%s: empty answer", job->r->name);
+    if (len == 0) {
+        out->error = xasprintf("%s: empty answer", r->name);
         return;
     }
     if (p == NULL) {
-        k8s_metrics_decode_whole(job);
+        k8s_metrics_decode_whole(r->name, body, len, out);
         return;
     }
     jsonarena_begin(&arena);
@@ -413,24 +357,23 @@ static void k8s_metrics_work(void *arg)
         json_error_t jerr;
         json_t *item;
         struct store_row *m;
-        struct k8s_metrics *fast =
-            k8s_metrics_scan_text(&p, end, job->r->kind == STORE_POD_METRICS);
+        struct k8s_metrics *fast = k8s_metrics_scan_text(&p, end, r->kind == STORE_POD_METRICS);
 
         if (fast != NULL) {
-            k8s_metrics_job_push(job, &fast->row);
+            poller_decode_push(out, &fast->row);
             p = jsontext_ws(p, end);
-            job->scanned++;
+            out->fast++;
             goto next;
         }
         item = json_loadb(p, (size_t)(end - p), JSON_DISABLE_EOF_CHECK, &jerr);
         if (item == NULL) {
-            job->error = xasprintf("invalid JSON in %s list at byte %zu: %s", job->r->name,
-                                   (size_t)(p - job->body) + (size_t)jerr.position, jerr.text);
+            out->error = xasprintf("invalid JSON in %s list at byte %zu: %s", r->name,
+                                   (size_t)(p - body) + (size_t)jerr.position, jerr.text);
             break;
         }
-        m = k8s_row_parse(job->r->kind, item, NULL); /* an item without a name is skipped */
+        m = k8s_row_parse(r->kind, item, NULL); /* an item without a name is skipped */
         if (m != NULL) {
-            k8s_metrics_job_push(job, m);
+            poller_decode_push(out, m);
         }
         json_decref(item);
         p = jsontext_ws(p + jerr.position, end);
@@ -444,29 +387,55 @@ static void k8s_metrics_work(void *arg)
         if (p < end && *p == ',') {
             p = jsontext_ws(p + 1, end);
         } else if (p >= end || *p != ']') {
-            job->error = xasprintf("invalid JSON in %s list at byte %zu: expected ',' or ']'",
-                                   job->r->name, (size_t)(p - job->body));
+            out->error = xasprintf("invalid JSON in %s list at byte %zu: expected ',' or ']'",
+                                   r->name, (size_t)(p - body));
             break;
         }
     }
-    if (job->error == NULL && p >= end) {
-        job->error = xasprintf("%s list is truncated", job->r->name);
+    if (out->error == NULL && p >= end) {
+        out->error = xasprintf("%s list is truncated", r->name);
     }
     jsonarena_end(&arena);
-    free(job->body); /* the rows are copies: the 20 MB of a 50,000-pod answer go now */
-    job->body = NULL;
-    job->decode_ms = k8s_metrics_clock_ms() - t0;
 }
 
-static void k8s_metrics_job_free(struct k8s_metrics_job *job, size_t first_owned)
+static void k8s_metrics_free_row(struct store_row *row)
 {
-    for (size_t i = first_owned; i < job->nrows; i++) {
-        k8s_metrics_free(job->rows[i]);
+    k8s_metrics_free(row);
+}
+
+/* 404, or 503 before any success: metrics.k8s.io is not served (no metrics-server). */
+static bool k8s_metrics_absent(long status, bool ever_ok, void *arg)
+{
+    (void)arg;
+    return status == 404 || (status == 503 && !ever_ok);
+}
+
+static char *k8s_metrics_error_text(long status, const char *body, size_t len,
+                                    const char *transport)
+{
+    return k8s_error_text(status, body, len, transport);
+}
+
+static const struct poller_ops k8s_metrics_ops = {
+    .decode = k8s_metrics_decode,
+    .free_row = k8s_metrics_free_row,
+    .absent = k8s_metrics_absent,
+    .error_text = k8s_metrics_error_text,
+};
+
+static enum k8s_metrics_state k8s_metrics_state_of(enum poller_state s)
+{
+    switch (s) {
+    case POLLER_OK:
+        return K8S_METRICS_OK;
+    case POLLER_ABSENT:
+        return K8S_METRICS_ABSENT;
+    case POLLER_FAILING:
+        return K8S_METRICS_FAILING;
+    case POLLER_UNKNOWN:
+        break;
     }
-    free(job->rows);
-    free(job->body);
-    free(job->error);
-    free(job);
+    return K8S_METRICS_UNKNOWN;
 }
 
 enum k8s_metrics_state k8s_metrics_poller_state(const struct k8s_metrics_poller *p)
@@ -474,7 +443,7 @@ enum k8s_metrics_state k8s_metrics_poller_state(const struct k8s_metrics_poller 
     bool ok = false, absent = false;
 
     for (int i = 0; i < K8S_MRES_COUNT; i++) {
-        switch (p->res[i].state) {
+        switch (k8s_metrics_state_of(poller_state(p->res[i].poller))) {
         case K8S_METRICS_FAILING:
             return K8S_METRICS_FAILING;
         case K8S_METRICS_OK:
@@ -490,228 +459,49 @@ enum k8s_metrics_state k8s_metrics_poller_state(const struct k8s_metrics_poller 
     return ok ? K8S_METRICS_OK : absent ? K8S_METRICS_ABSENT : K8S_METRICS_UNKNOWN;
 }
 
-static void k8s_metrics_update_health(struct k8s_metrics_poller *p)
+const struct source_health *k8s_metrics_poller_health(struct k8s_metrics_poller *p)
 {
     struct source_health *h = &p->health;
-    int64_t now = (int64_t)time(NULL);
+    const struct source_health *worst = NULL;
+    uint64_t version = 0;
+    enum k8s_metrics_state st = k8s_metrics_poller_state(p);
 
-    switch (k8s_metrics_poller_state(p)) {
-    case K8S_METRICS_FAILING:
-        for (int i = 0; i < K8S_MRES_COUNT; i++) {
-            if (p->res[i].state == K8S_METRICS_FAILING) {
-                source_health_fail(h, p->res[i].error, now);
-                break;
-            }
+    for (int i = 0; i < K8S_MRES_COUNT; i++) {
+        const struct source_health *ph = poller_health(p->res[i].poller);
+
+        version += ph->version;
+        if (worst == NULL || (ph->state == SOURCE_RETRYING && worst->state != SOURCE_RETRYING)) {
+            worst = ph;
         }
-        break;
-    case K8S_METRICS_ABSENT:
-        source_health_ok(h, SOURCE_OK, now);
+    }
+    if (version == p->seen_version && p->seen_state == st) {
+        return h;
+    }
+    p->seen_version = version;
+    p->seen_state = st;
+    free(h->last_error);
+    h->last_error = NULL;
+    h->state = worst->state;
+    h->last_ok = worst->last_ok;
+    h->failing_since = worst->failing_since;
+    h->fault = worst->fault;
+    h->http_status = worst->http_status;
+    h->stale_since = worst->stale_since;
+    if (worst->last_error != NULL) {
+        h->last_error = xstrdup(worst->last_error);
+    } else if (st == K8S_METRICS_ABSENT) {
         h->last_error =
             xstrdup("metrics.k8s.io is not served (no metrics-server); CPU and memory are n/a");
-        break;
-    case K8S_METRICS_OK:
-        source_health_ok(h, SOURCE_OK, now);
-        break;
-    case K8S_METRICS_UNKNOWN:
-        h->state = SOURCE_CONNECTING;
-        h->version++;
-        break;
     }
-}
-
-static void k8s_metrics_poll_fire(void *arg)
-{
-    struct k8s_metrics_res *r = arg;
-
-    r->timer = NULL;
-    k8s_metrics_poll(r);
-}
-
-/* The poll is over: the next one in `delay_ms`. */
-static void k8s_metrics_schedule(struct k8s_metrics_res *r, int64_t delay_ms)
-{
-    struct k8s_metrics_poller *p = r->p;
-
-    r->busy = false;
-    loop_timer_cancel(p->loop, r->timer);
-    r->timer = loop_timer_add_aligned(p->loop, delay_ms > 0 ? delay_ms : 0, K8S_METRICS_ALIGN_MS,
-                                      k8s_metrics_poll_fire, r);
-    k8s_metrics_update_health(p);
-}
-
-static void k8s_metrics_fail(struct k8s_metrics_res *r, const char *msg)
-{
-    int64_t delay = r->p->interval_ms;
-
-    r->p->stats.failures++;
-    r->state = K8S_METRICS_FAILING;
-    free(r->error);
-    r->error = xasprintf("%s: %s", r->name, msg);
-    for (int i = 0; i < r->fails && delay < K8S_METRICS_BACKOFF_MAX_MS; i++) {
-        delay *= 2;
-    }
-    r->fails++;
-    k8s_metrics_schedule(r,
-                         delay < K8S_METRICS_BACKOFF_MAX_MS ? delay : K8S_METRICS_BACKOFF_MAX_MS);
-}
-
-/* Not served: no rows, and a quiet look again in five minutes. */
-static void k8s_metrics_absent(struct k8s_metrics_res *r)
-{
-    struct store_table *t = store_table(r->p->store, r->kind);
-
-    r->p->stats.absent++;
-    r->state = K8S_METRICS_ABSENT;
-    r->fails = 0;
-    free(r->error);
-    r->error = NULL;
-    if (t->count > 0) {
-        store_clear(t);
-    }
-    k8s_metrics_schedule(r, K8S_METRICS_ABSENT_RETRY_MS);
-}
-
-static void k8s_metrics_slice_fire(void *arg);
-
-/* Puts the next slice of the decoded rows into the store; after the last, sweeps. */
-static void k8s_metrics_apply(struct k8s_metrics_res *r)
-{
-    struct k8s_metrics_poller *p = r->p;
-    struct k8s_metrics_job *job = r->applying;
-    struct store_table *t = store_table(p->store, r->kind);
-    size_t n = job->nrows - r->applied;
-    double t0 = k8s_metrics_clock_ms(), ms;
-
-    if (n > K8S_METRICS_SLICE) {
-        n = K8S_METRICS_SLICE;
-    }
-    for (size_t i = r->applied; i < r->applied + n; i++) {
-        job->rows[i]->mark = r->epoch;
-        store_put(t, job->rows[i]);
-    }
-    r->applied += n;
-    if (r->applied == job->nrows) {
-        store_sweep(t, r->epoch);
-    }
-    ms = k8s_metrics_clock_ms() - t0;
-    if (r == &p->res[K8S_MRES_PODS]) {
-        p->stats.apply_ms += ms;
-        p->stats.apply_max_ms = ms > p->stats.apply_max_ms ? ms : p->stats.apply_max_ms;
-    }
-    if (r->applied < job->nrows) {
-        r->slice = loop_timer_add(p->loop, 0, k8s_metrics_slice_fire, r);
-        return;
-    }
-    if (r == &p->res[K8S_MRES_PODS]) {
-        p->stats.rows = job->nrows;
-        p->stats.decode_ms = job->decode_ms;
-    }
-    /* `make bench` reads these lines. */
-    log_msg("metrics: %s %zu rows (%zu by the fast path), %.1f MB in %.0f ms, decode %.0f ms "
-            "(worker), apply %.1f ms (loop, longest slice %.1f ms)",
-            r->name, job->nrows, job->scanned, (double)job->len / 1048576.0, job->fetch_ms,
-            job->decode_ms,
-            r == &p->res[K8S_MRES_PODS] ? p->stats.apply_ms : ms,
-            r == &p->res[K8S_MRES_PODS] ? p->stats.apply_max_ms : ms);
-    p->stats.polls++;
-    r->applying = NULL;
-    k8s_metrics_job_free(job, job->nrows);
-    r->state = K8S_METRICS_OK;
-    r->ever_ok = true;
-    r->fails = 0;
-    free(r->error);
-    r->error = NULL;
-    k8s_metrics_schedule(r, r->started_ms + p->interval_ms - loop_now_ms());
-}
-
-static void k8s_metrics_slice_fire(void *arg)
-{
-    struct k8s_metrics_res *r = arg;
-
-    r->slice = NULL;
-    k8s_metrics_apply(r);
-}
-
-/* Loop thread: a decoded answer. */
-static void k8s_metrics_done(void *arg)
-{
-    struct k8s_metrics_job *job = arg;
-    struct k8s_metrics_res *r = job->r;
-
-    if (job->run != r->run) {
-        k8s_metrics_job_free(job, 0); /* stopped meanwhile */
-        return;
-    }
-    if (job->error != NULL) {
-        char *msg = job->error;
-
-        job->error = NULL;
-        k8s_metrics_job_free(job, 0);
-        k8s_metrics_fail(r, msg);
-        free(msg);
-        return;
-    }
-    if (r == &r->p->res[K8S_MRES_PODS]) {
-        r->p->stats.apply_ms = 0;
-        r->p->stats.apply_max_ms = 0;
-    }
-    r->epoch++;
-    r->applying = job;
-    r->applied = 0;
-    k8s_metrics_apply(r);
-}
-
-static void k8s_metrics_http_done(struct http_req *req, struct http_result *res, void *arg)
-{
-    struct k8s_metrics_res *r = arg;
-    struct k8s_metrics_job *job;
-
-    (void)req;
-    r->req = NULL;
-    if (res->error == NULL && (res->status == 404 || (res->status == 503 && !r->ever_ok))) {
-        k8s_metrics_absent(r);
-        return;
-    }
-    if (res->error != NULL || res->status != 200) {
-        char *msg = k8s_error_text(res->status, res->body, res->body_len, res->error);
-
-        k8s_metrics_fail(r, msg);
-        free(msg);
-        return;
-    }
-    job = xcalloc(1, sizeof *job);
-    job->r = r;
-    job->run = r->run;
-    job->body = res->body;
-    job->len = res->body_len;
-    job->fetch_ms = (double)(loop_now_ms() - r->started_ms);
-    res->body = NULL;
-    workpool_submit(r->p->pool, k8s_metrics_work, k8s_metrics_done, job);
-}
-
-static void k8s_metrics_poll(struct k8s_metrics_res *r)
-{
-    struct k8s_metrics_poller *p = r->p;
-    struct http_opts o = p->base;
-    char *url;
-
-    if (r->busy) {
-        return; /* never two at once */
-    }
-    url = xasprintf("%s%s", p->server, r->path);
-    o.url = url;
-    o.timeout_ms = p->timeout_ms;
-    r->busy = true;
-    r->started_ms = loop_now_ms();
-    p->stats.requests++;
-    r->req = http_start(p->http, &o, NULL, k8s_metrics_http_done, r);
-    free(url);
+    h->version++;
+    return h;
 }
 
 struct k8s_metrics_poller *k8s_metrics_poller_new(struct loop *l, struct http *h,
                                                   struct workpool *pool, struct store *s,
                                                   const struct http_opts *base, const char *server,
-                                                  int interval_ms, long timeout_ms)
+                                                  int interval_ms, long timeout_ms,
+                                                  struct http_stats *stats)
 {
     static const struct {
         const char *name, *path;
@@ -723,55 +513,43 @@ struct k8s_metrics_poller *k8s_metrics_poller_new(struct loop *l, struct http *h
     };
     struct k8s_metrics_poller *p = xcalloc(1, sizeof *p);
 
-    p->loop = l;
-    p->http = h;
-    p->pool = pool;
     p->store = s;
-    p->base = *base;
-    p->base.url = NULL;
-    p->server = xstrdup(server != NULL ? server : "");
-    p->interval_ms = interval_ms > 0 ? interval_ms : 15000;
-    p->timeout_ms = timeout_ms > 0 ? timeout_ms : 60000;
     p->health.name = "metrics";
     for (int i = 0; i < K8S_MRES_COUNT; i++) {
         struct k8s_metrics_res *r = &p->res[i];
+        char *url = xasprintf("%s%s", server != NULL ? server : "", defs[i].path);
+        struct poller_config cfg = {
+            .name = defs[i].name,
+            .url = url,
+            .base = base,
+            .kind = defs[i].kind,
+            .interval_ms = interval_ms > 0 ? interval_ms : 15000,
+            .timeout_ms = timeout_ms,
+            .align_ms = K8S_METRICS_ALIGN_MS,
+            .slice = K8S_METRICS_SLICE,
+            .stats = stats,
+        };
 
-        r->p = p;
         r->name = defs[i].name;
-        r->path = defs[i].path;
         r->kind = defs[i].kind;
+        r->poller = poller_new(l, h, pool, s, &cfg, &k8s_metrics_ops, r);
+        free(url);
     }
     return p;
 }
 
 void k8s_metrics_poller_start(struct k8s_metrics_poller *p)
 {
-    p->health.state = SOURCE_CONNECTING;
     for (int i = 0; i < K8S_MRES_COUNT; i++) {
         store_set_free(p->store, p->res[i].kind, k8s_metrics_free);
-        k8s_metrics_poll(&p->res[i]);
+        poller_start(p->res[i].poller);
     }
 }
 
 void k8s_metrics_poller_stop(struct k8s_metrics_poller *p)
 {
     for (int i = 0; i < K8S_MRES_COUNT; i++) {
-        struct k8s_metrics_res *r = &p->res[i];
-
-        r->run++;
-        if (r->req != NULL) {
-            http_cancel(p->http, r->req);
-            r->req = NULL;
-        }
-        loop_timer_cancel(p->loop, r->timer);
-        r->timer = NULL;
-        loop_timer_cancel(p->loop, r->slice);
-        r->slice = NULL;
-        if (r->applying != NULL) {
-            k8s_metrics_job_free(r->applying, r->applied);
-            r->applying = NULL;
-        }
-        r->busy = false;
+        poller_stop(p->res[i].poller);
     }
 }
 
@@ -780,21 +558,26 @@ void k8s_metrics_poller_free(struct k8s_metrics_poller *p)
     if (p == NULL) {
         return;
     }
-    k8s_metrics_poller_stop(p);
     for (int i = 0; i < K8S_MRES_COUNT; i++) {
-        free(p->res[i].error);
+        poller_free(p->res[i].poller);
     }
     source_health_fini(&p->health);
-    free(p->server);
     free(p);
-}
-
-const struct source_health *k8s_metrics_poller_health(const struct k8s_metrics_poller *p)
-{
-    return &p->health;
 }
 
 void k8s_metrics_poller_stats(const struct k8s_metrics_poller *p, struct k8s_metrics_stats *out)
 {
-    *out = p->stats;
+    struct poller_stats ps, ns;
+
+    poller_stats(p->res[K8S_MRES_PODS].poller, &ps);
+    poller_stats(p->res[K8S_MRES_NODES].poller, &ns);
+    memset(out, 0, sizeof *out);
+    out->requests = ps.requests + ns.requests;
+    out->polls = ps.polls + ns.polls;
+    out->absent = ps.absent + ns.absent;
+    out->failures = ps.failures + ns.failures;
+    out->rows = ps.rows;
+    out->decode_ms = ps.decode_ms;
+    out->apply_ms = ps.apply_ms;
+    out->apply_max_ms = ps.apply_max_ms;
 }
