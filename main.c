@@ -1,4 +1,5 @@
-/* govconsole: command line, start-up and shut-down. */
+/* govconsole: command line, start-up and shut-down; `govconsole check`. Sources and views
+ * come from their registries: nothing here names one. */
 #include <getopt.h>
 #include <jansson.h>
 #include <pwd.h>
@@ -9,14 +10,14 @@
 #include <unistd.h>
 
 #include "core/access.h"
+#include "core/check.h"
 #include "core/config.h"
 #include "core/demo.h"
 #include "core/http.h"
 #include "core/jsonarena.h"
-#include "core/k8s/k8s.h"
-#include "core/k8s/kubeconfig.h"
 #include "core/log.h"
 #include "core/loop.h"
+#include "core/sources.h"
 #include "core/store.h"
 #include "core/theme.h"
 #include "core/workpool.h"
@@ -24,10 +25,14 @@
 #include "tui/app.h"
 #include "views/registry.h"
 
-static const char usage[] =
+#define CHECK_TIMEOUT_MS 30000
+
+static const char usage_head[] =
     "usage: govconsole [--config FILE] [--kubeconfig FILE] [--context NAME]\n"
     "                  [-c|--command VIEW] [--tenant NAME] [--theme NAME] [--readonly]\n"
     "                  [--demo] [--log FILE] [--version] [--help]\n"
+    "       govconsole check [--config FILE] [--kubeconfig FILE] [--context NAME] [--demo]\n"
+    "                  [--format text|json]\n"
     "\n"
     "The operations console of the GovCloud platform: live tenants, apps and pods.\n"
     "\n"
@@ -35,21 +40,46 @@ static const char usage[] =
     "  --kubeconfig FILE  kubeconfig to read (default: [kubernetes] kubeconfig, $KUBECONFIG,\n"
     "                     else ~/.kube/config)\n"
     "  --context NAME     kubeconfig context (default: its current-context)\n"
-    "  -c, --command VIEW view to start on: tenants (te), apps (deploy), pods (po)\n"
+    "  -c, --command VIEW view to start on:";
+
+static const char usage_tail[] =
     "  --tenant NAME      limit the session to this tenant: every view, count, completion\n"
     "                     and action (a tenant's namespaces carry its label)\n"
     "  --theme NAME       colour theme: default, light, high-contrast, mono, or a file\n"
     "                     NAME.theme in $XDG_CONFIG_HOME/govconsole/themes\n"
     "  --readonly         refuse every change (restart, scale, delete); refusals are audited\n"
     "  --demo             start the built-in simulator (govsim) on a free loopback port,\n"
-    "                     point the console at it, stop it on exit\n"
+    "                     point every source at it, stop it on exit\n"
     "  --log FILE         write a debug log to FILE (mode 0600)\n"
     "  --version          print the version and exit\n"
     "  --help             print this help and exit\n"
     "\n"
+    "check: probe every configured source (reachable? TLS verified? credentials accepted?\n"
+    "how fast? what does it say about itself?) without a terminal; --format json for scripts.\n"
+    "Exit status 0 when every source passes, 1 when any fails (its line says why).\n"
+    "\n"
     "Keys: ? shows them all. j/k move, Enter drills down, Esc goes back, : command,\n"
     "/ filter, d describe, y YAML, l logs, r restart, s scale, Ctrl-D delete, q quit.\n"
-    "Exit status: 0 on q, 2 for a bad command line or kubeconfig, 128+N on signal N.\n";
+    "Exit status: 0 on q, 2 for a bad command line or configuration, 128+N on signal N.\n";
+
+/* The usage text, with the views from the registry (name and aliases). */
+static void print_usage(FILE *out)
+{
+    fputs(usage_head, out);
+    for (size_t i = 0; registry_get(i) != NULL; i++) {
+        const struct view_ops *v = registry_get(i);
+
+        fprintf(out, "%s %s", i > 0 ? "," : "", v->name);
+        for (size_t k = 0; v->aliases != NULL && v->aliases[k] != NULL; k++) {
+            fprintf(out, "%s%s", k == 0 ? " (" : ", ", v->aliases[k]);
+        }
+        if (v->aliases != NULL && v->aliases[0] != NULL) {
+            fputc(')', out);
+        }
+    }
+    fputc('\n', out);
+    fputs(usage_tail, out);
+}
 
 struct args {
     const char *config;
@@ -59,14 +89,16 @@ struct args {
     const char *command;
     const char *tenant;
     const char *log;
+    const char *format;
     bool readonly;
     bool demo;
+    bool check;
 };
 
 static void parse_args(int argc, char **argv, struct args *a)
 {
     enum { OPT_KUBECONFIG = 256, OPT_CONFIG, OPT_THEME, OPT_CONTEXT, OPT_TENANT, OPT_READONLY, OPT_DEMO, OPT_LOG,
-           OPT_VERSION, OPT_HELP };
+           OPT_VERSION, OPT_HELP, OPT_FORMAT };
     static const struct option longopts[] = {
         {"config", required_argument, NULL, OPT_CONFIG},
         {"theme", required_argument, NULL, OPT_THEME},
@@ -77,12 +109,19 @@ static void parse_args(int argc, char **argv, struct args *a)
         {"readonly", no_argument, NULL, OPT_READONLY},
         {"demo", no_argument, NULL, OPT_DEMO},
         {"log", required_argument, NULL, OPT_LOG},
+        {"format", required_argument, NULL, OPT_FORMAT},
         {"version", no_argument, NULL, OPT_VERSION},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
     };
     int ch;
 
+    if (argc > 1 && strcmp(argv[1], "check") == 0) {
+        a->check = true;
+        argv[1] = argv[0];
+        argc--;
+        argv++;
+    }
     while ((ch = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
         switch (ch) {
         case OPT_KUBECONFIG:
@@ -112,55 +151,30 @@ static void parse_args(int argc, char **argv, struct args *a)
         case OPT_LOG:
             a->log = optarg;
             break;
+        case OPT_FORMAT:
+            a->format = optarg;
+            break;
         case OPT_VERSION:
             printf("govconsole %s\n", GC_VERSION);
             exit(0);
         case OPT_HELP:
-            fputs(usage, stdout);
+            print_usage(stdout);
             exit(0);
         default:
-            fputs(usage, stderr);
+            print_usage(stderr);
             exit(2);
         }
     }
     if (optind < argc) {
         fprintf(stderr, "govconsole: unexpected argument '%s'\n", argv[optind]);
-        fputs(usage, stderr);
+        print_usage(stderr);
         exit(2);
     }
-}
-
-/* What :ctx needs to build a new client. */
-struct session {
-    struct loop *loop;
-    struct http *http;
-    struct workpool *pool;
-    struct store *store;
-    struct k8s_client *k8s;
-    struct k8s_options k8s_opts; /* from [kubernetes] */
-    const char *kubeconfig;
-};
-
-static struct k8s_client *switch_context(const char *name, char **err, void *arg)
-{
-    struct session *s = arg;
-    struct kube_target target;
-
-    if (kubeconfig_load(s->kubeconfig, name, &target, err) != 0) {
-        return NULL;
+    if (a->format != NULL && (!a->check || (strcmp(a->format, "text") != 0 &&
+                                            strcmp(a->format, "json") != 0))) {
+        fprintf(stderr, "govconsole: --format is text or json, for check only\n");
+        exit(2);
     }
-    k8s_client_stop(s->k8s);
-    workpool_free(s->pool); /* drains decodes that still point at the old client */
-    k8s_client_free(s->k8s);
-    s->pool = workpool_new(s->loop, 0);
-    for (int k = 0; k < STORE_KIND_COUNT; k++) {
-        store_clear(store_table(s->store, (enum store_kind)k));
-    }
-    s->k8s = k8s_client_new(s->loop, s->http, s->pool, s->store, &target, &s->k8s_opts);
-    kube_target_fini(&target);
-    k8s_client_start(s->k8s);
-    log_msg("context switched to %s", name);
-    return s->k8s;
 }
 
 /* The theme to start with: --theme, else [ui] theme. Problems go to *warn (caller frees). */
@@ -181,14 +195,31 @@ static struct theme *pick_theme(const char *name, const char *const *dirs, char 
     return t;
 }
 
+/* Adds a warning to the start-up message (both may be NULL): "A; B". */
+static char *add_warning(char *warn, char *more)
+{
+    char *both;
+
+    if (more == NULL) {
+        return warn;
+    }
+    if (warn == NULL) {
+        return more;
+    }
+    both = xasprintf("%s; %s", warn, more);
+    free(warn);
+    free(more);
+    return both;
+}
+
 /* Loads the configuration; errors end the program with status 2, warnings become the
- * first flash message. */
-static void load_config(const char *path, struct gc_config *cfg, char **warn)
+ * first flash message. Command-line flags then override their keys. */
+static void load_config(const struct args *args, struct gc_config *cfg, char **warn)
 {
     struct config_diag diag;
 
     config_diag_init(&diag);
-    if (config_load(path, cfg, &diag) != 0) {
+    if (config_load(args->config, cfg, &diag) != 0) {
         for (size_t i = 0; i < diag.nerrors; i++) {
             fprintf(stderr, "govconsole: %s\n", diag.errors[i]);
         }
@@ -201,100 +232,143 @@ static void load_config(const char *path, struct gc_config *cfg, char **warn)
                           diag.nwarnings > 1 ? " (and more: see the config file)" : "");
     }
     config_diag_fini(&diag);
+    if (args->kubeconfig != NULL) {
+        free(cfg->kubernetes.kubeconfig);
+        cfg->kubernetes.kubeconfig = xstrdup(args->kubeconfig);
+    }
+    if (args->context != NULL) {
+        free(cfg->kubernetes.context);
+        cfg->kubernetes.context = xstrdup(args->context);
+    }
 }
 
 /* The session's identity until the directory is wired in: the process's login name, the
- * operator role, --tenant as the scope, and the namespaces [tenant NAME] sections assign. */
-static struct access *session_access(const struct args *args, const struct gc_config *cfg)
+ * operator role, --tenant as the scope. */
+static struct access *session_access(const struct args *args)
 {
     struct passwd pw, *pwr = NULL;
     char buf[4096];
     const char *tenants[2] = {args->tenant, NULL};
     const char *user = getenv("USER");
-    struct access *acc;
 
     if (getpwuid_r(getuid(), &pw, buf, sizeof buf, &pwr) == 0 && pwr != NULL) {
         user = pw.pw_name;
     }
-    acc = access_new(user, ACCESS_OPERATOR, tenants, args->readonly);
-    for (size_t i = 0; i < cfg->ntenants; i++) {
-        const struct config_tenant *t = &cfg->tenants[i];
+    return access_new(user, ACCESS_OPERATOR, tenants, args->readonly);
+}
 
-        for (size_t k = 0; k < t->nnamespaces; k++) {
-            access_map_namespace(acc, t->namespaces[k], t->name);
-        }
-    }
-    if (cfg->kubernetes.tenant_pattern != NULL) {
-        char *err = NULL;
+/* What every source shares: the loop, HTTP, the decode pool, the store. */
+struct shared {
+    struct loop *loop;
+    struct http *http;
+    struct workpool *pool;
+    struct store *store;
+    struct sources *sources;
+    struct demo demo;
+};
 
-        if (access_set_ns_pattern(acc, cfg->kubernetes.tenant_pattern, &err) != 0) {
-            log_msg("%s", err); /* config_load() checked it already */
-            free(err);
-        }
+static void shared_fini(struct shared *sh)
+{
+    if (sh->sources != NULL) {
+        sources_stop(sh->sources);
     }
-    return acc;
+    workpool_free(sh->pool); /* drains decodes that point into the sources */
+    sources_free(sh->sources);
+    http_free(sh->http);
+    store_free(sh->store);
+    loop_free(sh->loop);
+    demo_stop(&sh->demo);
+}
+
+/* Starts govsim for --demo, the loop and its machinery, and every configured source (not
+ * started). Exits with 1 when govsim cannot start, 2 when a source's configuration is bad. */
+static void shared_init(const struct args *args, const struct gc_config *cfg, struct shared *sh)
+{
+    struct source_env env;
+    char *err = NULL;
+
+    memset(sh, 0, sizeof *sh);
+    if (args->demo) {
+        char *govsim = demo_find_govsim();
+
+        if (demo_start(govsim, NULL, &sh->demo, &err) != 0) {
+            fprintf(stderr, "govconsole: --demo: %s\n", err);
+            exit(1);
+        }
+        free(govsim);
+        log_msg("demo: govsim pid %d on %s", (int)sh->demo.pid, sh->demo.server);
+    }
+    sh->loop = loop_new();
+    sh->http = http_new(sh->loop);
+    sh->pool = workpool_new(sh->loop, 0);
+    sh->store = store_new();
+    env = (struct source_env){sh->loop, sh->http, sh->pool, sh->store, cfg,
+                              args->demo ? sh->demo.server : NULL};
+    sh->sources = sources_new(&env, &err);
+    if (sh->sources == NULL) {
+        fprintf(stderr, "govconsole: %s\n", err);
+        free(err);
+        shared_fini(sh);
+        exit(2);
+    }
+}
+
+/* `govconsole check`: every configured source probed, a report on stdout. */
+static int run_check(const struct args *args, struct gc_config *cfg, char *warn)
+{
+    struct shared sh;
+    char *report = NULL;
+    int rc;
+
+    if (warn != NULL) {
+        fprintf(stderr, "govconsole: %s\n", warn);
+        free(warn);
+    }
+    shared_init(args, cfg, &sh);
+    rc = check_run(sh.loop, sh.sources,
+                   args->format != NULL && strcmp(args->format, "json") == 0 ? CHECK_JSON
+                                                                             : CHECK_TEXT,
+                   CHECK_TIMEOUT_MS, &report);
+    fputs(report, stdout);
+    free(report);
+    shared_fini(&sh);
+    config_fini(cfg);
+    log_close();
+    return rc;
 }
 
 int main(int argc, char **argv)
 {
     struct args args = {0};
-    struct kube_target target = {0};
-    struct demo demo = {0};
     struct app_opts aopts = {0};
     struct gc_config cfg;
-    struct session sess = {0};
-    struct store store;
+    struct shared sh;
     struct app *app;
-    char *err = NULL, *warn = NULL, *govsim_dir = NULL, *user_themes = NULL;
+    char *warn = NULL, *govsim_dir = NULL, *user_themes = NULL, names[256];
     char buf[4096];
     const char *theme_dirs[4] = {NULL};
-    char **contexts = NULL;
     struct access *acc;
     int status, ndirs = 0;
 
+    registry_check();
     parse_args(argc, argv, &args);
     if (args.command != NULL && registry_find(args.command) == NULL) {
-        fprintf(stderr, "govconsole: unknown view '%s' (available: tenants, apps, pods)\n",
-                args.command);
+        fprintf(stderr, "govconsole: unknown view '%s' (available:%s)\n", args.command,
+                registry_names("", names, sizeof names));
         return 2;
     }
-    load_config(args.config, &cfg, &warn);
+    load_config(&args, &cfg, &warn);
     log_open(args.log);
     signal(SIGPIPE, SIG_IGN);
     json_object_seed(0); /* before the worker threads decode anything */
     jsonarena_install();
-
-    sess.kubeconfig = args.kubeconfig != NULL ? args.kubeconfig : cfg.kubernetes.kubeconfig;
-    if (args.demo) {
-        char *govsim = demo_find_govsim();
-
-        if (demo_start(govsim, NULL, &demo, &err) != 0) {
-            fprintf(stderr, "govconsole: --demo: %s\n", err);
-            free(err);
-            free(govsim);
-            return 1;
-        }
-        free(govsim);
-        target.context = xstrdup("govsim-demo");
-        target.cluster = xstrdup("govsim");
-        target.server = xstrdup(demo.server);
-        log_msg("demo: govsim pid %d on %s", (int)demo.pid, demo.server);
-    } else if (kubeconfig_load(sess.kubeconfig,
-                               args.context != NULL ? args.context : cfg.kubernetes.context,
-                               &target, &err) != 0) {
-        fprintf(stderr, "govconsole: %s\n", err);
-        free(err);
-        free(warn);
-        config_fini(&cfg);
-        return 2;
-    } else {
-        contexts = kubeconfig_contexts(sess.kubeconfig);
+    if (args.check) {
+        return run_check(&args, &cfg, warn);
     }
+    shared_init(&args, &cfg, &sh);
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr, "govconsole: needs a terminal on stdin and stdout\n");
-        kube_target_fini(&target);
-        demo_stop(&demo);
-        kubeconfig_contexts_free(contexts);
+        shared_fini(&sh);
         config_fini(&cfg);
         free(warn);
         return 2;
@@ -312,45 +386,33 @@ int main(int argc, char **argv)
     }
     theme_dirs[ndirs++] = "/usr/share/govconsole/themes";
 
-    sess.loop = loop_new();
-    sess.http = http_new(sess.loop);
-    sess.pool = workpool_new(sess.loop, 0);
-    sess.store = &store;
-    store_init(&store);
-    sess.k8s_opts.metrics_interval_ms = (int)cfg.kubernetes.interval_metrics_ms;
-    sess.k8s = k8s_client_new(sess.loop, sess.http, sess.pool, &store, &target, &sess.k8s_opts);
-    kube_target_fini(&target);
-    k8s_client_start(sess.k8s);
-
+    sources_start(sh.sources);
     aopts.start_view = args.command;
     aopts.mouse = cfg.ui.mouse;
     aopts.no_color = getenv("NO_COLOR") != NULL && getenv("NO_COLOR")[0] != '\0';
-    aopts.theme = pick_theme(args.theme != NULL ? args.theme : cfg.ui.theme, theme_dirs,
-                             warn == NULL ? &warn : &err);
+    {
+        char *theme_warn = NULL;
+
+        aopts.theme = pick_theme(args.theme != NULL ? args.theme : cfg.ui.theme, theme_dirs,
+                                 &theme_warn);
+        warn = add_warning(warn, theme_warn);
+    }
     aopts.theme_dirs = theme_dirs;
-    aopts.contexts = (const char *const *)contexts;
-    aopts.switch_context = args.demo ? NULL : switch_context;
-    aopts.switch_arg = &sess;
     aopts.startup_flash = warn;
-    acc = session_access(&args, &cfg);
-    access_bind(acc, &store);
+    acc = session_access(&args);
+    access_bind(acc, sh.store);
     aopts.access = acc;
-    app = app_new(sess.loop, &store, sess.k8s, &aopts);
+    app = app_new(sh.loop, sh.store, sh.sources, &aopts);
     status = app_run(app);
 
-    k8s_client_stop(sess.k8s);
-    workpool_free(sess.pool);
-    k8s_client_free(sess.k8s);
+    sources_stop(sh.sources);
+    workpool_free(sh.pool); /* drains decodes that point into the sources */
+    sh.pool = NULL;
     app_free(app);
     access_free(acc);
-    http_free(sess.http);
-    store_fini(&store);
-    loop_free(sess.loop);
-    demo_stop(&demo);
-    kubeconfig_contexts_free(contexts);
+    shared_fini(&sh);
     config_fini(&cfg);
     free(warn);
-    free(err);
     free(user_themes);
     free(govsim_dir);
     log_close();

@@ -1,11 +1,11 @@
 /* Access control: who the session is, what role it has, which tenants it may see.
  *
  * Every row a view shows comes through access_rows()/access_next() or access_get(), and every
- * action passes access_check() before it reaches its source. A row belongs to a tenant: a
- * Kubernetes object through its namespace (the namespace's tenant label, or a [tenant NAME]
- * namespaces override), other sources by their own convention. A row whose tenant is unknown
- * (an unlabelled namespace, a cluster-scoped object, a namespace not listed yet) is visible
- * only to a session whose scope is every tenant: the layer fails closed.
+ * action passes access_check() with the tenant its source resolved for the object before it
+ * reaches the source. A row belongs to the tenant its kind's tenancy says (store_register():
+ * a Kubernetes object through its namespace, other sources by their own convention); a row
+ * without a tenant (an unlabelled namespace, a cluster-scoped object, a namespace not listed
+ * yet) is visible only to a session whose scope is every tenant: the layer fails closed.
  *
  * Until the directory is wired in, the identity is the process's login name with the operator
  * role, and --tenant narrows the scope. Only the loop thread uses an access object. */
@@ -42,15 +42,6 @@ struct access *access_new(const char *user, enum access_role role, const char *c
                           bool readonly);
 void access_free(struct access *a);
 
-/* Assigns namespace `ns` to `tenant` whatever its label says ([tenant NAME] namespaces). Both
- * copied. Call before rows are read. */
-void access_map_namespace(struct access *a, const char *ns, const char *tenant);
-
-/* For namespaces without the tenant label: a PCRE2 pattern over the namespace's name whose
- * first capture group is the tenant ([kubernetes] tenant_pattern). 0, or -1 with *err (caller
- * frees) when the pattern does not compile or has no group. An override or a label wins. */
-int access_set_ns_pattern(struct access *a, const char *pattern, char **err);
-
 /* Why `pattern` cannot be a tenant pattern (caller frees), or NULL when it can. */
 char *access_pattern_error(const char *pattern);
 
@@ -70,11 +61,9 @@ const char *access_scope_text(const struct access *a);
 /* True if `tenant` is in scope. NULL (no tenant) only with every tenant in scope. */
 bool access_tenant_visible(const struct access *a, const char *tenant);
 
-/* The tenant of namespace `ns` (an override, else the namespace's label); NULL if unknown.
- * Borrowed until the next store_commit(). */
-const char *access_ns_tenant(struct access *a, const char *ns);
-/* True if namespace `ns` is in scope. */
-bool access_ns_visible(struct access *a, const char *ns);
+/* The tenant of a row of `kind`, as its tenancy says (NULL: none). Borrowed until
+ * store_commit(). */
+const char *access_row_tenant(struct access *a, enum store_kind kind, const struct store_row *r);
 
 /* Walks the rows of one kind that are in scope. */
 struct access_cursor {
@@ -100,21 +89,23 @@ size_t access_rows_gone(struct access *a, enum store_kind kind,
 const struct store_row *access_next(struct access_cursor *c, const char **tenant);
 
 /* `text` (an error from a source), or, when it names a namespace or a tenant the session may
- * not see, a fixed sentence saying details are withheld. Neither is to be freed. */
+ * not see (any name a kind's tenancy knows: store_name_tenant()), a fixed sentence saying
+ * details are withheld. Neither is to be freed. */
 const char *access_redact(struct access *a, const char *text);
 
 /* The row with `uid` if it exists and is in scope, else NULL. Borrowed until store_commit(). */
 const struct store_row *access_get(struct access *a, enum store_kind kind, const char *uid);
 
-/* Generation of everything that decides visibility (the namespaces' tenants): a view that
- * rebuilt at this generation and its kinds' generations is current. */
+/* Generation of everything that decides visibility (the tenancies: store_tenancy_gen()): a
+ * view that rebuilt at this generation and its kinds' generations is current. */
 uint64_t access_gen(struct access *a);
 
-/* May the session do `verb` to an object in namespace `ns` (NULL: a cluster-scoped object)?
- * 0 if so; otherwise -1 with the reason, fit for the status line and the audit log, in
- * `why` ("read-only session (--readonly)", "not in your tenant scope", "role viewer may not
- * delete"). The reason never says whether an object outside the scope exists. */
-int access_check(struct access *a, enum access_verb verb, const char *ns, char *why,
+/* May the session do `verb` to an object of `tenant` (as the object's source resolved it;
+ * NULL: it has none, as a cluster-scoped object)? 0 if so; otherwise -1 with the reason, fit
+ * for the status line and the audit log, in `why` ("read-only session (--readonly)", "not in
+ * your tenant scope", "role viewer may not delete"). The reason never says whether an object
+ * outside the scope exists. */
+int access_check(struct access *a, enum access_verb verb, const char *tenant, char *why,
                  size_t size);
 
 /* The verb's name: "view", "logs", "restart", "scale", "delete". */

@@ -10,6 +10,7 @@
 #include "core/backoff.h"
 #include "core/log.h"
 #include "core/loop.h"
+#include "core/store_impl.h"
 #include "core/workpool.h"
 #include "core/xalloc.h"
 
@@ -347,7 +348,7 @@ static void poller_poll(struct poller *p)
     o.max_body = p->cfg.max_body;
     o.if_none_match = p->etag;
     o.if_modified_since = p->etag == NULL ? p->last_modified : NULL;
-    o.stats = p->cfg.stats;
+    o.stats = p->cfg.stats != NULL ? p->cfg.stats : p->base.stats;
     p->busy = true;
     p->started_ms = loop_now_ms();
     p->stats.requests++;

@@ -1,6 +1,8 @@
 /* Per-kind row tables: a dense array plus an open-addressing index on uid. */
 #include "core/store.h"
 
+#include "core/store_impl.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,9 +107,85 @@ void store_fini(struct store *s)
     memset(s, 0, sizeof *s);
 }
 
-void store_set_free(struct store *s, enum store_kind kind, store_row_free_fn fn)
+struct store *store_new(void)
 {
-    s->tables[kind].free_row = fn;
+    struct store *s = xmalloc(sizeof *s);
+
+    store_init(s);
+    return s;
+}
+
+void store_free(struct store *s)
+{
+    if (s != NULL) {
+        store_fini(s);
+        free(s);
+    }
+}
+
+int store_register(struct store *s, enum store_kind kind, store_row_free_fn free_row,
+                   const struct store_tenancy *tenancy)
+{
+    if (free_row == NULL || tenancy == NULL || tenancy->row_tenant == NULL ||
+        tenancy->gen == NULL || kind >= STORE_KIND_COUNT) {
+        return -1;
+    }
+    s->tables[kind].free_row = free_row;
+    s->tables[kind].tenancy = tenancy;
+    /* The distinct tenancies, again: one registered again may replace another. */
+    s->ntenancies = 0;
+    for (int k = 0; k < STORE_KIND_COUNT; k++) {
+        const struct store_tenancy *t = s->tables[k].tenancy;
+        bool known = t == NULL;
+
+        for (size_t i = 0; !known && i < s->ntenancies; i++) {
+            known = s->tenancies[i] == t;
+        }
+        if (!known) {
+            s->tenancies[s->ntenancies++] = t;
+        }
+    }
+    return 0;
+}
+
+const char *store_row_tenant(const struct store *s, enum store_kind kind,
+                             const struct store_row *row)
+{
+    const struct store_tenancy *t = s->tables[kind].tenancy;
+
+    return t != NULL ? t->row_tenant(t->ctx, kind, row) : NULL;
+}
+
+uint64_t store_tenancy_gen(const struct store *s)
+{
+    uint64_t g = 0;
+
+    for (size_t i = 0; i < s->ntenancies; i++) {
+        g += s->tenancies[i]->gen(s->tenancies[i]->ctx);
+    }
+    return g;
+}
+
+bool store_name_tenant(const struct store *s, const char *name, const char **tenant)
+{
+    for (size_t i = 0; i < s->ntenancies; i++) {
+        const struct store_tenancy *t = s->tenancies[i];
+
+        if (t->lookup != NULL && t->lookup(t->ctx, name, tenant)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+uint64_t store_gen(const struct store *s, enum store_kind kind)
+{
+    return s->tables[kind].gen;
+}
+
+size_t store_count(const struct store *s, enum store_kind kind)
+{
+    return s->tables[kind].count;
 }
 
 struct store_table *store_table(struct store *s, enum store_kind kind)

@@ -1,7 +1,8 @@
 /* The store: typed rows per kind, keyed by uid, with a generation counter per kind.
  *
- * Only the loop thread touches the store. Sources upsert and delete rows; views read them.
- * Every row type embeds `struct store_row` as its first member. */
+ * Only the loop thread touches the store. Sources upsert and delete rows; views read them,
+ * through core/access.h. Every row type embeds `struct store_row` as its first member. The
+ * tables themselves are opaque outside core/ (core/store_impl.h). */
 #ifndef GC_CORE_STORE_H
 #define GC_CORE_STORE_H
 
@@ -33,43 +34,58 @@ struct store_row {
 /* Frees a row of the table's kind, including its uid and strings. */
 typedef void (*store_row_free_fn)(struct store_row *row);
 
-/* An index slot: which row, and 32 bits of its uid's hash so that a probe skips the rows of
- * other uids without reading them. */
-struct store_slot {
-    uint32_t row;            /* index+1 into rows, 0 empty, UINT32_MAX deleted */
-    uint32_t hash;
+/* How the rows of a kind map to a tenant, declared by the source that owns the kind
+ * (core/access.c asks it for every row a session reads, and every action's object). */
+struct store_tenancy {
+    /* Required: the tenant of a row (borrowed until store_commit()), NULL when it has none
+     * (a cluster-scoped object: visible only to a session scoped to every tenant). */
+    const char *(*row_tenant)(void *ctx, enum store_kind kind, const struct store_row *row);
+    /* Required: changes whenever the tenant of a row may have changed without the row
+     * changing (a namespace relabelled): views built for an older value rebuild. */
+    uint64_t (*gen)(void *ctx);
+    /* Optional: true when `name` is a name this source knows (a namespace, a tenant); sets
+     * *tenant to its tenant (NULL when it has none). For redacting error texts. */
+    bool (*lookup)(void *ctx, const char *name, const char **tenant);
+    void *ctx;
 };
 
-struct store_table {
-    enum store_kind kind;
-    store_row_free_fn free_row;
-    struct store_row **rows; /* dense, unordered; index changes on delete */
-    size_t count, cap;
-    struct store_slot *slots; /* open addressing on uid */
-    size_t nslots, used_slots;
-    uint64_t gen;            /* bumped on every change */
-    struct store *owner;
-    /* Since the last store_commit(): the rows put (some gone again since) and the rows
-     * replaced or removed, so that a view can catch up with the changes without rescanning
-     * every row. The gone rows are kept alive until then (freed by free_row), so that views
-     * holding pointers from their last rebuild never read freed memory. */
-    struct store_row **put_log, **gone_log;
-    size_t nput, capput, ngone, capgone;
-};
-
-struct store {
-    struct store_table tables[STORE_KIND_COUNT];
-};
+struct store_table;
+struct store;
 
 /* FNV-1a of a NUL-terminated string: the hash of the uid index, for other indexes too. */
 uint64_t store_hash(const char *s);
+
+/* A new, empty store (store_init() on the heap). */
+struct store *store_new(void);
+/* Frees every row, then the store. NULL is ignored. */
+void store_free(struct store *s);
 
 void store_init(struct store *s);
 /* Frees every row. */
 void store_fini(struct store *s);
 
-/* Registers how rows of a kind are freed; call once per kind before use. */
-void store_set_free(struct store *s, enum store_kind kind, store_row_free_fn fn);
+/* Registers a kind: how its rows are freed and how they map to a tenant (both required;
+ * `tenancy` borrowed for the store's life). Call once per kind before use. Returns -1, and
+ * registers nothing, when either is missing: a kind whose rows have no declared tenant
+ * could not be filtered by the access layer. */
+int store_register(struct store *s, enum store_kind kind, store_row_free_fn free_row,
+                   const struct store_tenancy *tenancy);
+
+/* The tenant of a row of `kind` (its tenancy's answer; NULL for an unregistered kind). */
+const char *store_row_tenant(const struct store *s, enum store_kind kind,
+                             const struct store_row *row);
+
+/* The sum of the generations of every registered tenancy: changes when any row's tenant
+ * may have changed. */
+uint64_t store_tenancy_gen(const struct store *s);
+
+/* Asks every registered tenancy whether `name` is a name it knows; true with *tenant
+ * (NULL: it has none) when one does. */
+bool store_name_tenant(const struct store *s, const char *name, const char **tenant);
+
+/* Generation and row count of a kind, for views' stale checks and sizing. */
+uint64_t store_gen(const struct store *s, enum store_kind kind);
+size_t store_count(const struct store *s, enum store_kind kind);
 
 struct store_table *store_table(struct store *s, enum store_kind kind);
 

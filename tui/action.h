@@ -17,7 +17,7 @@
     _(BACK, "back", "Clear the filter, else go back to the previous view", 0)                  \
     _(QUIT, "quit", "Go back; on the first view, quit", 0)                                     \
     _(QUIT_ALL, "quit-all", "Quit at once", 0)                                                 \
-    _(COMMAND, "command", "Command line: a view (:pods, :pods TENANT|NAMESPACE), :theme NAME, :ctx NAME, :q", 0)     \
+    _(COMMAND, "command", "Command line: a view by name (:NAME, :NAME TENANT), :theme NAME, a source's commands, :q; Tab completes", 0) \
     _(FILTER, "filter", "Filter rows by a regular expression over the row (! inverts)", 0)   \
     _(HELP, "help", "Show the keys of this view", 0)                                           \
     _(SORT_NEXT, "sort-next", "Sort by the next column (again: reverse)", 0)                  \

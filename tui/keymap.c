@@ -139,26 +139,20 @@ char *keymap_keys_for(enum action a, char *buf, size_t size)
     return buf;
 }
 
-/* Does the view implement a view-specific action? */
-static bool view_supports(const struct view_ops *v, enum action a)
+bool keymap_view_has(const struct view_ops *v, enum action a)
 {
-    switch (a) {
-    case ACT_ENTER:
+    if (a == ACT_ENTER) {
         return v->enter != NULL;
-    case ACT_DESCRIBE:
-    case ACT_RAW:
-        return v->object_path != NULL;
-    case ACT_DELETE:
-        return v->delete_target != NULL;
-    case ACT_LOGS:
-        return v->logs_target != NULL;
-    case ACT_RESTART:
-        return v->restart_target != NULL;
-    case ACT_SCALE:
-        return v->scale_target != NULL;
-    default:
-        return !action_view_specific(a);
     }
+    if (!action_view_specific(a)) {
+        return true;
+    }
+    for (size_t i = 0; v->actions != NULL && v->actions[i] != ACT_NONE; i++) {
+        if (v->actions[i] == a) {
+            return v->request != NULL;
+        }
+    }
+    return false;
 }
 
 char **keymap_help(const struct view_ops *v)
@@ -168,7 +162,7 @@ char **keymap_help(const struct view_ops *v)
     char keys[64];
 
     for (int a = 1; a < ACT_COUNT; a++) {
-        if (!view_supports(v, (enum action)a)) {
+        if (!keymap_view_has(v, (enum action)a)) {
             continue;
         }
         keymap_keys_for((enum action)a, keys, sizeof keys);

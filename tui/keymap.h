@@ -22,6 +22,9 @@ bool action_view_specific(enum action a);
 /* Readable names of the keys bound to an action ("j, Down"). Writes into buf, returns buf. */
 char *keymap_keys_for(enum action a, char *buf, size_t size);
 
+/* Does the view offer action `a` (a generic one, or one in its actions list)? */
+bool keymap_view_has(const struct view_ops *v, enum action a);
+
 /* Help lines for a view: the actions it supports and the generic ones, then its sort keys.
  * Each line is "KEYS\tHELP". Returns a NULL-terminated array; free with keymap_help_free(). */
 char **keymap_help(const struct view_ops *v);

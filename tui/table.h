@@ -9,7 +9,7 @@
 #include "tui/curses.h"
 #include "views/view.h"
 
-#define TABLE_MAX_COLS 24
+#define TABLE_MAX_COLS VIEW_MAX_COLUMNS
 
 struct filter;
 

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/k8s/k8s_describe.h"
 #include "core/k8s/k8s_model.h"
+#include "core/k8s/k8s_request.h"
 #include "core/xalloc.h"
 #include "views/view.h"
 
@@ -255,11 +255,10 @@ static void apps_sort(struct view *v, size_t col, bool desc)
 static bool apps_stale(const struct view *v, const struct view_ctx *ctx)
 {
     const struct apps_state *st = v->state;
-    const struct store_table *t = ctx->store->tables;
 
-    return !st->built || st->ns_gen != t[STORE_NAMESPACE].gen || st->pod_gen != t[STORE_POD].gen ||
-           st->deploy_gen != t[STORE_DEPLOYMENT].gen || st->sts_gen != t[STORE_STATEFULSET].gen ||
-           st->rs_gen != t[STORE_REPLICASET].gen;
+    return !st->built || st->ns_gen != store_gen(ctx->store, STORE_NAMESPACE) || st->pod_gen != store_gen(ctx->store, STORE_POD) ||
+           st->deploy_gen != store_gen(ctx->store, STORE_DEPLOYMENT) || st->sts_gen != store_gen(ctx->store, STORE_STATEFULSET) ||
+           st->rs_gen != store_gen(ctx->store, STORE_REPLICASET);
 }
 
 /* Adds the workloads of one kind that are in scope. */
@@ -362,14 +361,14 @@ static bool apps_rs_newer(const struct k8s_replicaset *a, const struct k8s_repli
  * the new one's version, and the old ones that still have pods. */
 static void apps_link_replicasets(struct apps_state *st, const struct view_ctx *ctx)
 {
-    const struct store_table *t = &ctx->store->tables[STORE_REPLICASET];
-    const struct k8s_replicaset **idx = xcalloc(t->count + 1, sizeof *idx);
+    const size_t t_count = store_count(ctx->store, STORE_REPLICASET);
+    const struct k8s_replicaset **idx = xcalloc(t_count + 1, sizeof *idx);
     struct access_cursor cur;
     const struct store_row *r;
     size_t n = 0;
 
     access_rows(ctx->access, STORE_REPLICASET, &cur);
-    while (n < t->count && (r = access_next(&cur, NULL)) != NULL) {
+    while (n < t_count && (r = access_next(&cur, NULL)) != NULL) {
         const struct k8s_replicaset *rs = (const struct k8s_replicaset *)r;
 
         if (rs->owner_uid != NULL) {
@@ -416,11 +415,13 @@ static void apps_link_replicasets(struct apps_state *st, const struct view_ctx *
 static void apps_rebuild(struct view *v, const struct view_ctx *ctx)
 {
     struct apps_state *st = v->state;
-    const struct store_table *nt = &ctx->store->tables[STORE_NAMESPACE];
-    const struct store_table *pt = &ctx->store->tables[STORE_POD];
-    const struct store_table *dt = &ctx->store->tables[STORE_DEPLOYMENT];
-    const struct store_table *sst = &ctx->store->tables[STORE_STATEFULSET];
-    size_t total = dt->count + sst->count;
+    const uint64_t nt_gen = store_gen(ctx->store, STORE_NAMESPACE);
+    const uint64_t pt_gen = store_gen(ctx->store, STORE_POD);
+    const uint64_t dt_gen = store_gen(ctx->store, STORE_DEPLOYMENT);
+    const size_t dt_count = store_count(ctx->store, STORE_DEPLOYMENT);
+    const uint64_t sst_gen = store_gen(ctx->store, STORE_STATEFULSET);
+    const size_t sst_count = store_count(ctx->store, STORE_STATEFULSET);
+    size_t total = dt_count + sst_count;
 
     if (st->rows == NULL || st->cap < total) {
         st->cap = total + total / 4 + 16;
@@ -441,11 +442,11 @@ static void apps_rebuild(struct view *v, const struct view_ctx *ctx)
     if (v->sort_col >= 0) {
         apps_order(st, v->sort_col, v->sort_desc);
     }
-    st->ns_gen = nt->gen;
-    st->pod_gen = pt->gen;
-    st->deploy_gen = dt->gen;
-    st->sts_gen = sst->gen;
-    st->rs_gen = ctx->store->tables[STORE_REPLICASET].gen;
+    st->ns_gen = nt_gen;
+    st->pod_gen = pt_gen;
+    st->deploy_gen = dt_gen;
+    st->sts_gen = sst_gen;
+    st->rs_gen = store_gen(ctx->store, STORE_REPLICASET);
     st->built = true;
 }
 
@@ -592,22 +593,6 @@ static bool apps_enter(const struct view *v, const struct view_scope *scope, siz
     return true;
 }
 
-static char *apps_object_path(const struct view *v, size_t row)
-{
-    const struct apps_state *st = v->state;
-    const struct k8s_workload *w;
-
-    if (row >= st->count) {
-        return NULL;
-    }
-    w = st->rows[row].w;
-    if (!k8s_valid_name(w->ns) || !k8s_valid_name(w->name)) {
-        return NULL;
-    }
-    return xasprintf("/apis/apps/v1/namespaces/%s/%s/%s", w->ns,
-                     w->kind == K8S_WORKLOAD_STATEFULSET ? "statefulsets" : "deployments", w->name);
-}
-
 /* The workload of a row whose names can go into a path, else NULL. */
 static const struct k8s_workload *apps_workload(const struct view *v, size_t row)
 {
@@ -621,24 +606,15 @@ static const struct k8s_workload *apps_workload(const struct view *v, size_t row
     return k8s_valid_name(w->ns) && k8s_valid_name(w->name) ? w : NULL;
 }
 
-static const char *apps_kind_word(const struct k8s_workload *w)
-{
-    return w->kind == K8S_WORKLOAD_STATEFULSET ? "statefulset" : "deployment";
-}
-
 /* The log of an app: its first pod by name, a running one if there is one. */
-static bool apps_logs_target(const struct view *v, const struct view_ctx *ctx, size_t row,
-                             char **ns, char **pod, char **containers)
+static const struct k8s_pod *apps_log_pod(const struct view *v, const struct view_ctx *ctx,
+                                          size_t row, const struct k8s_workload *w)
 {
     const struct apps_state *st = v->state;
     const struct k8s_pod *best = NULL;
-    const struct k8s_workload *w = apps_workload(v, row);
     struct access_cursor cur;
     const struct store_row *r;
 
-    if (w == NULL) {
-        return false;
-    }
     access_rows(ctx->access, STORE_POD, &cur);
     while ((r = access_next(&cur, NULL)) != NULL) {
         const struct k8s_pod *p = (const struct k8s_pod *)r;
@@ -656,94 +632,51 @@ static bool apps_logs_target(const struct view *v, const struct view_ctx *ctx, s
             best = p;
         }
     }
-    if (best == NULL) {
-        return false;
-    }
-    *ns = xstrdup(best->ns);
-    *pod = xstrdup(best->name);
-    *containers = best->containers != NULL ? xstrdup(best->containers) : NULL;
-    return true;
+    return best;
 }
 
-static bool apps_restart_target(const struct view *v, size_t row, char **path, char **what)
+static const enum action apps_actions[] = {ACT_DESCRIBE, ACT_RAW, ACT_LOGS, ACT_RESTART,
+                                           ACT_SCALE,    ACT_NONE};
+
+/* d, y, l, r and s: the workload's requests to the Kubernetes source. */
+static struct source_request *apps_request(const struct view *v, const struct view_ctx *ctx,
+                                           size_t row, enum action act, char **err)
 {
     const struct k8s_workload *w = apps_workload(v, row);
+    const struct k8s_pod *p;
+    enum k8s_object obj;
+    const char *tenant;
 
     if (w == NULL) {
-        return false;
-    }
-    *path = apps_object_path(v, row);
-    *what = xasprintf("%s %s/%s", apps_kind_word(w), w->ns, w->name);
-    return true;
-}
-
-static bool apps_scale_target(const struct view *v, size_t row, char **path, char **what,
-                              int *replicas)
-{
-    const struct k8s_workload *w = apps_workload(v, row);
-    char *obj;
-
-    if (w == NULL) {
-        return false;
-    }
-    obj = apps_object_path(v, row);
-    *path = xasprintf("%s/scale", obj);
-    free(obj);
-    *what = xasprintf("%s %s/%s", apps_kind_word(w), w->ns, w->name);
-    *replicas = w->desired;
-    return true;
-}
-
-/* The visible ReplicaSets a Deployment owns, into *out (caller frees the array); the count. */
-static size_t apps_replicasets(const struct view_ctx *ctx, const struct k8s_workload *w,
-                               const struct k8s_replicaset ***out)
-{
-    struct access_cursor cur;
-    const struct store_row *r;
-    size_t n = 0, cap = 0;
-
-    *out = NULL;
-    if (w->kind != K8S_WORKLOAD_DEPLOYMENT) {
-        return 0;
-    }
-    access_rows(ctx->access, STORE_REPLICASET, &cur);
-    while ((r = access_next(&cur, NULL)) != NULL) {
-        const struct k8s_replicaset *rs = (const struct k8s_replicaset *)r;
-
-        if (rs->owner_uid == NULL || strcmp(rs->owner_uid, w->row.uid) != 0) {
-            continue;
-        }
-        if (n == cap) {
-            cap = cap != 0 ? cap * 2 : 4;
-            *out = xrealloc(*out, cap * sizeof **out);
-        }
-        (*out)[n++] = rs;
-    }
-    return n;
-}
-
-/* `d`: kubectl describe deployment|statefulset, with the ReplicaSets and the Events the store
- * holds for it. */
-static char *apps_describe(const struct view *v, const struct view_ctx *ctx, size_t row,
-                           const char *json, size_t len)
-{
-    const struct apps_state *st = v->state;
-    const struct k8s_workload *w;
-    const struct k8s_event **events = NULL;
-    const struct k8s_replicaset **rs;
-    size_t n, nrs;
-    char *text;
-
-    if (row >= st->count) {
+        *err = xstrdup("this app's name cannot be used in a request");
         return NULL;
     }
-    w = st->rows[row].w;
-    n = k8s_describe_events(ctx->store, apps_kind_name(w), w->ns, w->name, w->row.uid, &events);
-    nrs = apps_replicasets(ctx, w, &rs);
-    text = k8s_describe_workload(json, len, rs, nrs, events, n, ctx->now);
-    free(events);
-    free(rs);
-    return text;
+    obj = w->kind == K8S_WORKLOAD_STATEFULSET ? K8S_OBJECT_STATEFULSET : K8S_OBJECT_DEPLOYMENT;
+    tenant = access_row_tenant(ctx->access,
+                               w->kind == K8S_WORKLOAD_STATEFULSET ? STORE_STATEFULSET
+                                                                   : STORE_DEPLOYMENT,
+                               &w->row);
+    switch (act) {
+    case ACT_DESCRIBE:
+    case ACT_RAW:
+        return k8s_request_detail(obj, w->ns, w->name, w->row.uid, tenant, act == ACT_RAW);
+    case ACT_RESTART:
+        return k8s_request_restart(obj, w->ns, w->name, tenant);
+    case ACT_SCALE:
+        return k8s_request_scale(obj, w->ns, w->name, w->desired, tenant);
+    case ACT_LOGS:
+        p = apps_log_pod(v, ctx, row, w);
+        if (p == NULL) {
+            *err = xstrdup("no pod to show the log of");
+            return NULL;
+        }
+        return k8s_request_logs(p->ns, p->name, p->containers,
+                                access_row_tenant(ctx->access, STORE_POD, &p->row));
+    default:
+        break;
+    }
+    *err = xstrdup("not here");
+    return NULL;
 }
 
 static void apps_fini(struct view *v)
@@ -763,6 +696,7 @@ const struct view_ops apps_view = {
     .columns = apps_columns,
     .ncolumns = AC_COUNT,
     .state_size = sizeof(struct apps_state),
+    .source = "kubernetes",
     .fini = apps_fini,
     .stale = apps_stale,
     .rebuild = apps_rebuild,
@@ -773,9 +707,6 @@ const struct view_ops apps_view = {
     .next_tick = apps_next_tick,
     .sort = apps_sort,
     .enter = apps_enter,
-    .object_path = apps_object_path,
-    .describe = apps_describe,
-    .logs_target = apps_logs_target,
-    .restart_target = apps_restart_target,
-    .scale_target = apps_scale_target,
+    .actions = apps_actions,
+    .request = apps_request,
 };

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/k8s/k8s_describe.h"
 #include "core/k8s/k8s_model.h"
+#include "core/k8s/k8s_request.h"
 #include "core/keysort.h"
 #include "core/xalloc.h"
 #include "views/view.h"
@@ -189,9 +189,9 @@ static bool pods_stale(const struct view *v, const struct view_ctx *ctx)
 {
     const struct pods_state *st = v->state;
 
-    return !st->built || st->pod_gen != ctx->store->tables[STORE_POD].gen ||
-           st->ns_gen != ctx->store->tables[STORE_NAMESPACE].gen ||
-           st->metrics_gen != ctx->store->tables[STORE_POD_METRICS].gen;
+    return !st->built || st->pod_gen != store_gen(ctx->store, STORE_POD) ||
+           st->ns_gen != store_gen(ctx->store, STORE_NAMESPACE) ||
+           st->metrics_gen != store_gen(ctx->store, STORE_POD_METRICS);
 }
 
 /* One entry's usage from its pod's PodMetrics (keyed "ns/name"), -1 without one. */
@@ -222,7 +222,7 @@ static void pods_fill_metrics(struct pods_state *st, const struct view_ctx *ctx)
         pods_lookup_usage(&st->rows[i], ctx);
     }
     st->metrics_any = pods_any_usage(st);
-    st->metrics_gen = ctx->store->tables[STORE_POD_METRICS].gen;
+    st->metrics_gen = store_gen(ctx->store, STORE_POD_METRICS);
 }
 
 /* The first index in rows[0..n) whose row sorts after `e` in the default order (`after`), or
@@ -274,7 +274,7 @@ static size_t pods_drop_gone(struct pods_state *st, const struct view_ctx *ctx)
         size_t lo;
 
         key.pod = (const struct k8s_pod *)gone[g];
-        key.tenant = access_ns_tenant(ctx->access, key.pod->ns);
+        key.tenant = access_row_tenant(ctx->access, STORE_POD, gone[g]);
         /* Two pods may share namespace and name for a while (a relist puts the new one before
          * it sweeps the old): their order is either, so look along the equal ones. */
         for (lo = pods_bound(st->rows, st->count, &key, false);
@@ -358,22 +358,23 @@ static bool pods_sorted_by_usage(const struct view *v)
 static void pods_rebuild(struct view *v, const struct view_ctx *ctx)
 {
     struct pods_state *st = v->state;
-    const struct store_table *nt = &ctx->store->tables[STORE_NAMESPACE];
-    const struct store_table *pt = &ctx->store->tables[STORE_POD];
+    const uint64_t nt_gen = store_gen(ctx->store, STORE_NAMESPACE);
+    const uint64_t pt_gen = store_gen(ctx->store, STORE_POD);
+    const size_t pt_count = store_count(ctx->store, STORE_POD);
     struct access_cursor cur;
     const struct store_row *r;
     const char *tenant;
     /* Built for the same namespaces, session and scope: only pods or usage moved. */
-    bool same = st->built && st->ns_gen == nt->gen && st->access == ctx->access &&
+    bool same = st->built && st->ns_gen == nt_gen && st->access == ctx->access &&
                 st->access_gen == access_gen(ctx->access) &&
                 strcmp(st->scope.tenant, ctx->scope->tenant) == 0 &&
                 strcmp(st->scope.ns, ctx->scope->ns) == 0 &&
                 strcmp(st->scope.app, ctx->scope->app) == 0;
 
-    if (same && (st->pod_gen == pt->gen || ctx->rows_alive)) {
+    if (same && (st->pod_gen == pt_gen || ctx->rows_alive)) {
         bool reorder = false;
 
-        if (st->pod_gen != pt->gen) {
+        if (st->pod_gen != pt_gen) {
             /* The changes merge into the default order; a column's order is sorted again
              * from it (a radix sort, a few ms at 50,000 rows). */
             if (v->sort_col >= 0) {
@@ -381,9 +382,9 @@ static void pods_rebuild(struct view *v, const struct view_ctx *ctx)
                 reorder = true;
             }
             pods_merge_changes(st, ctx);
-            st->pod_gen = pt->gen;
+            st->pod_gen = pt_gen;
         }
-        if (st->metrics_gen != ctx->store->tables[STORE_POD_METRICS].gen) {
+        if (st->metrics_gen != store_gen(ctx->store, STORE_POD_METRICS)) {
             /* A metrics poll: usage refreshed in place, the order kept. */
             pods_fill_metrics(st, ctx);
             reorder = reorder || pods_sorted_by_usage(v);
@@ -393,8 +394,8 @@ static void pods_rebuild(struct view *v, const struct view_ctx *ctx)
         }
         return;
     }
-    if (st->rows == NULL || st->cap < pt->count) {
-        st->cap = pt->count + pt->count / 4 + 16;
+    if (st->rows == NULL || st->cap < pt_count) {
+        st->cap = pt_count + pt_count / 4 + 16;
         free(st->rows);
         st->rows = xmalloc(st->cap * sizeof *st->rows);
     }
@@ -420,8 +421,8 @@ static void pods_rebuild(struct view *v, const struct view_ctx *ctx)
     if (v->sort_col >= 0) {
         pods_order(st, v->sort_col, v->sort_desc);
     }
-    st->pod_gen = pt->gen;
-    st->ns_gen = nt->gen;
+    st->pod_gen = pt_gen;
+    st->ns_gen = nt_gen;
     st->access = ctx->access;
     st->access_gen = access_gen(ctx->access);
     st->scope = *ctx->scope;
@@ -560,70 +561,42 @@ static int64_t pods_next_tick(const struct view *v, const struct view_ctx *ctx, 
     return next;
 }
 
-static char *pods_object_path(const struct view *v, size_t row)
-{
-    const struct pods_state *st = v->state;
-    const struct k8s_pod *p = st->rows[row].pod;
+static const enum action pods_actions[] = {ACT_DESCRIBE, ACT_RAW, ACT_DELETE, ACT_LOGS, ACT_NONE};
 
-    if (!k8s_valid_name(p->ns) || !k8s_valid_name(p->name)) {
-        return NULL;
-    }
-    return xasprintf("/api/v1/namespaces/%s/pods/%s", p->ns, p->name);
-}
-
-static bool pods_delete_target(const struct view *v, size_t row, char **path, char **name,
-                               char **uid)
-{
-    const struct pods_state *st = v->state;
-    const struct k8s_pod *p = st->rows[row].pod;
-
-    *path = pods_object_path(v, row);
-    if (*path == NULL) {
-        return false;
-    }
-    *name = xstrdup(p->name);
-    *uid = p->row.uid != NULL ? xstrdup(p->row.uid) : NULL;
-    return true;
-}
-
-static bool pods_logs_target(const struct view *v, const struct view_ctx *ctx, size_t row,
-                             char **ns, char **pod, char **containers)
+/* d, y, Ctrl-D and l: the pod's requests to the Kubernetes source. */
+static struct source_request *pods_request(const struct view *v, const struct view_ctx *ctx,
+                                           size_t row, enum action act, char **err)
 {
     const struct pods_state *st = v->state;
     const struct k8s_pod *p;
-
-    (void)ctx;
-    if (row >= st->count) {
-        return false;
-    }
-    p = st->rows[row].pod;
-    if (!k8s_valid_name(p->ns) || !k8s_valid_name(p->name)) {
-        return false;
-    }
-    *ns = xstrdup(p->ns);
-    *pod = xstrdup(p->name);
-    *containers = p->containers != NULL ? xstrdup(p->containers) : NULL;
-    return true;
-}
-
-/* `d`: kubectl describe pod, with the Events the store holds for this pod. */
-static char *pods_describe(const struct view *v, const struct view_ctx *ctx, size_t row,
-                           const char *json, size_t len)
-{
-    const struct pods_state *st = v->state;
-    const struct k8s_pod *p;
-    const struct k8s_event **events = NULL;
-    size_t n;
-    char *text;
+    const char *tenant;
+    struct source_request *r = NULL;
 
     if (row >= st->count) {
+        *err = xstrdup("no pod here");
         return NULL;
     }
     p = st->rows[row].pod;
-    n = k8s_describe_events(ctx->store, "Pod", p->ns, p->name, p->row.uid, &events);
-    text = k8s_describe_pod(json, len, events, n, ctx->now);
-    free(events);
-    return text;
+    tenant = access_row_tenant(ctx->access, STORE_POD, &p->row);
+    switch (act) {
+    case ACT_DESCRIBE:
+    case ACT_RAW:
+        r = k8s_request_detail(K8S_OBJECT_POD, p->ns, p->name, p->row.uid, tenant,
+                               act == ACT_RAW);
+        break;
+    case ACT_DELETE:
+        r = k8s_request_delete_pod(p->ns, p->name, p->row.uid, tenant);
+        break;
+    case ACT_LOGS:
+        r = k8s_request_logs(p->ns, p->name, p->containers, tenant);
+        break;
+    default:
+        break;
+    }
+    if (r == NULL) {
+        *err = xstrdup("this pod's name cannot be used in a request");
+    }
+    return r;
 }
 
 static void pods_fini(struct view *v)
@@ -642,6 +615,7 @@ const struct view_ops pods_view = {
     .columns = pods_columns,
     .ncolumns = PC_COUNT,
     .state_size = sizeof(struct pods_state),
+    .source = "kubernetes",
     .fini = pods_fini,
     .stale = pods_stale,
     .rebuild = pods_rebuild,
@@ -651,8 +625,6 @@ const struct view_ops pods_view = {
     .row_source = pods_row_source,
     .next_tick = pods_next_tick,
     .sort = pods_sort,
-    .object_path = pods_object_path,
-    .describe = pods_describe,
-    .delete_target = pods_delete_target,
-    .logs_target = pods_logs_target,
+    .actions = pods_actions,
+    .request = pods_request,
 };

@@ -1,6 +1,7 @@
 /* The one registry of views. */
 #include "views/registry.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,11 +10,13 @@
 extern const struct view_ops tenants_view;
 extern const struct view_ops apps_view;
 extern const struct view_ops pods_view;
+extern const struct view_ops sources_view;
 
 static const struct view_ops *const views[] = {
     &tenants_view,
     &apps_view,
     &pods_view,
+    &sources_view,
 };
 
 const struct view_ops *registry_get(size_t i)
@@ -34,6 +37,45 @@ const struct view_ops *registry_find(const char *name)
         }
     }
     return NULL;
+}
+
+char *registry_validate(const struct view_ops *v)
+{
+    if (v->name == NULL || v->columns == NULL || v->stale == NULL || v->rebuild == NULL ||
+        v->count == NULL || v->cell == NULL || v->row_key == NULL) {
+        return xasprintf("view %s: a required hook is missing", v->name ? v->name : "?");
+    }
+    if (v->ncolumns == 0 || v->ncolumns > VIEW_MAX_COLUMNS) {
+        return xasprintf("view %s: %zu columns (1 to %d)", v->name, v->ncolumns,
+                         VIEW_MAX_COLUMNS);
+    }
+    if (v->actions != NULL && v->request == NULL) {
+        return xasprintf("view %s: actions without a request hook", v->name);
+    }
+    return NULL;
+}
+
+void registry_check(void)
+{
+    for (size_t i = 0; i < sizeof views / sizeof views[0]; i++) {
+        char *err = registry_validate(views[i]);
+
+        if (err != NULL) {
+            die(1, "%s", err);
+        }
+    }
+}
+
+char *registry_names(const char *sep, char *buf, size_t size)
+{
+    size_t o = 0;
+
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof views / sizeof views[0] && o < size; i++) {
+        o += (size_t)snprintf(buf + o, size - o, "%s%s%s", i > 0 ? " " : "", sep,
+                              views[i]->name);
+    }
+    return buf;
 }
 
 struct view *view_new(const struct view_ops *ops)

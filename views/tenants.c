@@ -144,11 +144,10 @@ static int tenants_cmp(const void *pa, const void *pb, void *arg)
 static bool tenants_stale(const struct view *v, const struct view_ctx *ctx)
 {
     const struct tenants_state *st = v->state;
-    const struct store_table *t = ctx->store->tables;
 
-    return !st->built || st->pod_gen != t[STORE_POD].gen || st->ns_gen != t[STORE_NAMESPACE].gen ||
-           st->deploy_gen != t[STORE_DEPLOYMENT].gen || st->sts_gen != t[STORE_STATEFULSET].gen ||
-           st->metrics_gen != t[STORE_POD_METRICS].gen || st->quota_gen != t[STORE_QUOTA].gen;
+    return !st->built || st->pod_gen != store_gen(ctx->store, STORE_POD) || st->ns_gen != store_gen(ctx->store, STORE_NAMESPACE) ||
+           st->deploy_gen != store_gen(ctx->store, STORE_DEPLOYMENT) || st->sts_gen != store_gen(ctx->store, STORE_STATEFULSET) ||
+           st->metrics_gen != store_gen(ctx->store, STORE_POD_METRICS) || st->quota_gen != store_gen(ctx->store, STORE_QUOTA);
 }
 
 /* The row of `tenant`, or NULL when it is not one of the rows (out of the view's scope). */
@@ -164,9 +163,8 @@ static struct tenant_row *tenants_find(struct tenants_state *st, const char *ten
 static void tenants_count_apps(struct tenants_state *st, const struct view_ctx *ctx)
 {
     static const enum store_kind kinds[] = {STORE_DEPLOYMENT, STORE_STATEFULSET};
-    const struct store_table *t = ctx->store->tables;
     struct app_ref *refs =
-        xcalloc(t[STORE_DEPLOYMENT].count + t[STORE_STATEFULSET].count + 1, sizeof *refs);
+        xcalloc(store_count(ctx->store, STORE_DEPLOYMENT) + store_count(ctx->store, STORE_STATEFULSET) + 1, sizeof *refs);
     size_t n = 0;
 
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
@@ -236,15 +234,16 @@ static void tenants_sum_usage(struct tenants_state *st, const struct view_ctx *c
 static void tenants_rebuild(struct view *v, const struct view_ctx *ctx)
 {
     struct tenants_state *st = v->state;
-    const struct store_table *nt = &ctx->store->tables[STORE_NAMESPACE];
-    const struct store_table *pt = &ctx->store->tables[STORE_POD];
+    const uint64_t nt_gen = store_gen(ctx->store, STORE_NAMESPACE);
+    const size_t nt_count = store_count(ctx->store, STORE_NAMESPACE);
+    const uint64_t pt_gen = store_gen(ctx->store, STORE_POD);
     struct access_cursor cur;
     const struct store_row *r;
     const char *tenant;
     size_t n = 0;
 
     free(st->rows);
-    st->rows = xcalloc(nt->count + 1, sizeof *st->rows);
+    st->rows = xcalloc(nt_count + 1, sizeof *st->rows);
     /* One row per distinct tenant in the session's and the view's scope. */
     access_rows(ctx->access, STORE_NAMESPACE, &cur);
     while ((r = access_next(&cur, &tenant)) != NULL) {
@@ -304,12 +303,12 @@ static void tenants_rebuild(struct view *v, const struct view_ctx *ctx)
     tenants_count_apps(st, ctx);
     tenants_sum_usage(st, ctx);
     qsort_r(st->rows, st->count, sizeof *st->rows, tenants_cmp, v);
-    st->pod_gen = pt->gen;
-    st->ns_gen = nt->gen;
-    st->deploy_gen = ctx->store->tables[STORE_DEPLOYMENT].gen;
-    st->sts_gen = ctx->store->tables[STORE_STATEFULSET].gen;
-    st->metrics_gen = ctx->store->tables[STORE_POD_METRICS].gen;
-    st->quota_gen = ctx->store->tables[STORE_QUOTA].gen;
+    st->pod_gen = pt_gen;
+    st->ns_gen = nt_gen;
+    st->deploy_gen = store_gen(ctx->store, STORE_DEPLOYMENT);
+    st->sts_gen = store_gen(ctx->store, STORE_STATEFULSET);
+    st->metrics_gen = store_gen(ctx->store, STORE_POD_METRICS);
+    st->quota_gen = store_gen(ctx->store, STORE_QUOTA);
     st->built = true;
 }
 
@@ -445,6 +444,7 @@ const struct view_ops tenants_view = {
     .columns = tenants_columns,
     .ncolumns = TC_COUNT,
     .state_size = sizeof(struct tenants_state),
+    .source = "kubernetes",
     .fini = tenants_fini,
     .stale = tenants_stale,
     .rebuild = tenants_rebuild,

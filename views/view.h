@@ -9,7 +9,11 @@
 #include <stdint.h>
 
 #include "core/access.h"
+#include "core/source.h"
 #include "core/store.h"
+#include "tui/action.h"
+
+struct sources;
 
 /* What a cell means; tui/ maps tones to theme colours. */
 enum view_tone {
@@ -56,6 +60,8 @@ struct view_ctx {
      * app vouches for the view on top, which it rebuilds before any store_commit()): the view
      * may then catch up incrementally, dropping kept rows marked gone. */
     bool rows_alive;
+    struct sources *sources;        /* the running sources (core/sources.h), for views about
+                                       them; NULL in tests that have none */
 };
 
 /* Where Enter on a row leads. */
@@ -67,17 +73,19 @@ struct view_target {
 
 struct view;
 
+#define VIEW_MAX_COLUMNS 24 /* the table widget's layout holds this many; registry checks */
+
 struct view_ops {
     const char *name;                  /* command name, e.g. "pods" */
     const char *const *aliases;        /* NULL-terminated, e.g. {"po", NULL}; may be NULL */
     const char *title;                 /* for the header */
     const struct view_column *columns;
-    size_t ncolumns;
+    size_t ncolumns;                   /* at most VIEW_MAX_COLUMNS */
     size_t state_size;                 /* zeroed state allocated by the framework */
+    const char *source;                /* the source whose rows it shows (its loading progress
+                                          goes in the title), NULL when none */
 
-    /* Optional. */
-    void (*init)(struct view *v);
-    void (*fini)(struct view *v);
+    /* Required. */
     /* True when the store holds changes this view has not rebuilt from. */
     bool (*stale)(const struct view *v, const struct view_ctx *ctx);
     /* Rebuilds the rows. Row pointers into the store stay valid until store_commit(). */
@@ -88,6 +96,10 @@ struct view_ops {
                            size_t col, char *buf, size_t size);
     /* A stable key for a row (the uid), to keep the selection across rebuilds. */
     const char *(*row_key)(const struct view *v, size_t row);
+
+    /* Optional. */
+    void (*init)(struct view *v);
+    void (*fini)(struct view *v);
     /* Optional: the store row that table row `row` is built from (borrowed, valid as the
      * view's rows are), NULL when it has none (an aggregate, as the tenants view's rows), and
      * in *extra a digest (view_mix, view_mix_str; 0 when there is none) of every other input
@@ -108,32 +120,17 @@ struct view_ops {
      * row leads nowhere. */
     bool (*enter)(const struct view *v, const struct view_scope *scope, size_t row,
                   struct view_target *out);
-    /* Optional: the API path of the row's object, for `y` and `d` (caller frees). */
-    char *(*object_path)(const struct view *v, size_t row);
-    /* Optional: turns the row's object (its JSON, just fetched) into `d` text like kubectl
-     * describe, with what the store knows (events); caller frees. Without it `d` shows the
-     * object as YAML. */
-    char *(*describe)(const struct view *v, const struct view_ctx *ctx, size_t row,
-                      const char *json, size_t len);
-    /* Optional: what Ctrl-D deletes: the object's API path, its name and its uid (all caller
-     * frees; *uid NULL when unknown), the uid becoming the delete's precondition so that an
-     * object recreated under the same name meanwhile is not the one deleted; false if the
-     * row cannot be deleted. */
-    bool (*delete_target)(const struct view *v, size_t row, char **path, char **name,
-                          char **uid);
-    /* Optional: the pod whose log `l` shows for the row (for an app: one of its pods). Sets
-     * *ns and *pod (valid names) and *containers (the pod's container names joined by ',',
-     * the default first; NULL when unknown), all caller frees; false if there is none. */
-    bool (*logs_target)(const struct view *v, const struct view_ctx *ctx, size_t row,
-                        char **ns, char **pod, char **containers);
-    /* Optional: what `r` restarts (kubectl rollout restart): the workload's API path and how
-     * to name it ("deployment dmi/forecast-api"), both caller frees; false if it cannot. */
-    bool (*restart_target)(const struct view *v, size_t row, char **path, char **what);
-    /* Optional: what `s` scales: the path of the workload's scale subresource
-     * (".../deployments/NAME/scale"), its name as for restart_target (both caller frees) and
-     * its desired replica count now; false if it cannot be scaled. */
-    bool (*scale_target)(const struct view *v, size_t row, char **path, char **what,
-                         int *replicas);
+    /* Optional: the actions the view offers on a row (ACT_DESCRIBE, ACT_DELETE ...), ended by
+     * ACT_NONE; help and the keys show only these. */
+    const enum action *actions;
+    /* Optional (required with actions): what `act` on table row `row` asks of the view's
+     * source, as a request the source's helpers build (core/source.h; caller frees with
+     * source_request_free()); NULL with *err (caller frees) when the row cannot have it
+     * ("no pod to show the log of"). The request's tenant is the one the row's kind's tenancy
+     * resolves (access_row_tenant()). The console prompts, checks access, confirms, performs,
+     * shows the reply and audits. */
+    struct source_request *(*request)(const struct view *v, const struct view_ctx *ctx,
+                                      size_t row, enum action act, char **err);
 };
 
 struct view {

@@ -16,6 +16,7 @@
 #include "core/k8s/k8s_model.h"
 #include "core/loop.h"
 #include "core/sanitize.h"
+#include "core/store_impl.h"
 #include "core/workpool.h"
 #include "core/xalloc.h"
 
@@ -823,6 +824,7 @@ struct k8s_client *k8s_client_new(struct loop *l, struct http *h, struct workpoo
     c->base.client_cert_pem = t->client_cert_data;
     c->base.client_key_pem = t->client_key_data;
     c->base.insecure = t->insecure;
+    c->base.stats = c->opt.stats;
     for (int k = 0; k < K8S_KIND_COUNT; k++) {
         c->inf[k].c = c;
         c->inf[k].kind = (enum k8s_kind)k;
@@ -843,7 +845,6 @@ void k8s_client_start(struct k8s_client *c)
     for (int k = 0; k < K8S_KIND_COUNT; k++) {
         struct k8s_informer *inf = &c->inf[k];
 
-        store_set_free(c->store, inf->res->store_kind, k8s_row_free_fn(inf->res->store_kind));
         inf->health.state = SOURCE_CONNECTING;
         k8s_list_start(inf);
     }
@@ -965,6 +966,19 @@ const char *k8s_client_server(const struct k8s_client *c)
     return c->target.server;
 }
 
+bool k8s_client_insecure(const struct k8s_client *c)
+{
+    return c->target.insecure;
+}
+
+bool k8s_client_has_credentials(const struct k8s_client *c)
+{
+    const struct kube_target *t = &c->target;
+
+    return t->token != NULL || t->username != NULL || t->client_cert != NULL ||
+           t->client_cert_data != NULL;
+}
+
 void k8s_client_stats(const struct k8s_client *c, enum k8s_kind kind, struct k8s_stats *out)
 {
     *out = c->inf[kind].stats;
@@ -977,7 +991,6 @@ int k8s_client_apply_event(struct k8s_client *c, enum k8s_kind kind, const char 
     char *err = NULL;
     int rc;
 
-    store_set_free(c->store, inf->res->store_kind, k8s_row_free_fn(inf->res->store_kind));
     rc = k8s_apply_line(inf, line, len, &err);
     if (err != NULL) {
         source_health_fail(&inf->health, err, k8s_wall_now());

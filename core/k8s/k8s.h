@@ -17,6 +17,7 @@
 
 struct loop;
 struct http;
+struct http_stats;
 struct workpool;
 struct k8s_client;
 
@@ -49,6 +50,7 @@ struct k8s_options {
     long request_timeout_ms;/* one list page or metrics list; 0 = 60000 */
     int metrics_interval_ms;/* metrics.k8s.io poll; 0 = 15000 (the console passes [kubernetes]
                                interval_metrics, by default [ui] refresh: 30 s) */
+    struct http_stats *stats; /* counters every request of the client adds to, or NULL */
 };
 
 /* Creates a client for `target` (copied). Nothing starts until k8s_client_start(). */
@@ -99,6 +101,10 @@ void k8s_client_metrics_stats(const struct k8s_client *c, struct k8s_metrics_sta
 
 const char *k8s_client_context(const struct k8s_client *c);
 const char *k8s_client_server(const struct k8s_client *c);
+/* Whether TLS is not verified (insecure-skip-tls-verify), and whether the kubeconfig gave
+ * credentials (a token, a client certificate, basic auth). */
+bool k8s_client_insecure(const struct k8s_client *c);
+bool k8s_client_has_credentials(const struct k8s_client *c);
 
 /* One request outside the informers (fetch an object, delete one). The callback runs once
  * on the loop thread unless the request is cancelled; `body` is borrowed for the call. */

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "core/sanitize.h"
+#include "core/store_impl.h"
 #include "core/xalloc.h"
 
 /* Annotation values longer than this are cut, as kubectl does (maxAnnotationLen). */
@@ -1047,4 +1048,49 @@ size_t k8s_describe_events(const struct store *s, const char *kind, const char *
     }
     *out = found;
     return n;
+}
+
+/* The ReplicaSets a Deployment owns, into *out (caller frees the array); the count. */
+static size_t k8s_describe_owned_rs(const struct store *s, const char *owner_uid,
+                                    const struct k8s_replicaset ***out)
+{
+    const struct store_table *t = &s->tables[STORE_REPLICASET];
+    size_t n = 0;
+
+    *out = NULL;
+    if (owner_uid == NULL) {
+        return 0;
+    }
+    for (size_t i = 0; i < t->count; i++) {
+        const struct k8s_replicaset *rs = (const struct k8s_replicaset *)t->rows[i];
+
+        if (rs->owner_uid != NULL && strcmp(rs->owner_uid, owner_uid) == 0) {
+            *out = xrealloc(*out, (n + 1) * sizeof **out);
+            (*out)[n++] = rs;
+        }
+    }
+    return n;
+}
+
+char *k8s_describe_request(const struct store *s, const struct k8s_request_priv *kp,
+                           const char *json, size_t len, int64_t now)
+{
+    static const char *const kinds[] = {[K8S_OBJECT_POD] = "Pod",
+                                        [K8S_OBJECT_DEPLOYMENT] = "Deployment",
+                                        [K8S_OBJECT_STATEFULSET] = "StatefulSet"};
+    const struct k8s_event **events = NULL;
+    const struct k8s_replicaset **rs = NULL;
+    size_t n = k8s_describe_events(s, kinds[kp->obj], kp->ns, kp->name, kp->uid, &events);
+    size_t nrs;
+    char *text;
+
+    if (kp->obj == K8S_OBJECT_POD) {
+        text = k8s_describe_pod(json, len, events, n, now);
+    } else {
+        nrs = kp->obj == K8S_OBJECT_DEPLOYMENT ? k8s_describe_owned_rs(s, kp->uid, &rs) : 0;
+        text = k8s_describe_workload(json, len, rs, nrs, events, n, now);
+    }
+    free(events);
+    free(rs);
+    return text;
 }

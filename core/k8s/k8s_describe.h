@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "core/k8s/k8s_model.h"
+#include "core/k8s/k8s_request.h"
 #include "core/store.h"
 
 /* A Pod (`json`, `len` bytes, one object) as `kubectl describe pod` prints it: metadata,
@@ -39,5 +40,12 @@ char *k8s_describe_workload(const char *json, size_t len, const struct k8s_repli
  * namespace and name are compared). */
 size_t k8s_describe_events(const struct store *s, const char *kind, const char *ns,
                            const char *name, const char *uid, const struct k8s_event ***out);
+
+/* The text of `d` for a request's object (k8s_request_detail()): its JSON just fetched, with
+ * the Events the store holds for it and, for a Deployment, the ReplicaSets it owns (matched
+ * by the request's uid; they live in its namespace, so in its tenant). `now` as above. Caller
+ * frees; NULL when `json` is not a JSON object. */
+char *k8s_describe_request(const struct store *s, const struct k8s_request_priv *kp,
+                           const char *json, size_t len, int64_t now);
 
 #endif

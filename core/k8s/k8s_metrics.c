@@ -541,7 +541,6 @@ struct k8s_metrics_poller *k8s_metrics_poller_new(struct loop *l, struct http *h
 void k8s_metrics_poller_start(struct k8s_metrics_poller *p)
 {
     for (int i = 0; i < K8S_MRES_COUNT; i++) {
-        store_set_free(p->store, p->res[i].kind, k8s_metrics_free);
         poller_start(p->res[i].poller);
     }
 }

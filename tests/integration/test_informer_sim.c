@@ -19,8 +19,10 @@
 #include "core/http.h"
 #include "core/k8s/k8s.h"
 #include "core/k8s/k8s_model.h"
+#include "core/k8s/k8s_tenancy.h"
 #include "core/loop.h"
 #include "core/store.h"
+#include "core/store_impl.h"
 #include "core/workpool.h"
 #include "core/xalloc.h"
 #include "tests/integration/simcall.h"
@@ -31,6 +33,7 @@ struct fx {
     struct http *http;
     struct workpool *pool;
     struct store store;
+    struct k8s_tenancy *tenancy;
     struct k8s_client *c;
 };
 
@@ -247,6 +250,8 @@ static void client_start_at(char *server, int page_size, int metrics_interval_ms
     o.request_timeout_ms = 3000;
     o.metrics_interval_ms = metrics_interval_ms;
     store_init(&F.store);
+    F.tenancy = k8s_tenancy_new(&F.store);
+    k8s_tenancy_register(F.tenancy);
     F.c = k8s_client_new(F.loop, F.http, F.pool, &F.store, &t, &o);
     k8s_client_start(F.c);
 }
@@ -263,6 +268,7 @@ static void client_stop(void)
     F.pool = workpool_new(F.loop, 2);
     k8s_client_free(F.c);
     store_fini(&F.store);
+    k8s_tenancy_free(F.tenancy);
     F.c = NULL;
 }
 

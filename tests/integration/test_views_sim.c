@@ -22,8 +22,10 @@
 #include "core/http.h"
 #include "core/k8s/k8s.h"
 #include "core/k8s/k8s_model.h"
+#include "core/k8s/k8s_tenancy.h"
 #include "core/loop.h"
 #include "core/store.h"
+#include "core/store_impl.h"
 #include "core/workpool.h"
 #include "core/xalloc.h"
 #include "tests/integration/simcall.h"
@@ -37,6 +39,7 @@ struct fx {
     struct http *http;
     struct workpool *pool;
     struct store store;
+    struct k8s_tenancy *tenancy;
     struct k8s_client *c;
     struct access *all;               /* operator, every tenant */
     struct access *dmi;               /* operator, tenant dmi only */
@@ -787,6 +790,8 @@ static int setup(void **state)
     F.http = http_new(F.loop);
     F.pool = workpool_new(F.loop, 2);
     store_init(&F.store);
+    F.tenancy = k8s_tenancy_new(&F.store);
+    k8s_tenancy_register(F.tenancy);
     t.context = ctx;
     t.server = F.sim.server;
     o.page_size = 250;
@@ -822,6 +827,7 @@ static int teardown(void **state)
     workpool_free(F.pool);
     k8s_client_free(F.c);
     store_fini(&F.store);
+    k8s_tenancy_free(F.tenancy);
     http_free(F.http);
     loop_free(F.loop);
     demo_stop(&F.sim);

@@ -10,17 +10,18 @@ mkdir -p "$XDG_CONFIG_HOME/govconsole/themes"
 start_console 150 40 "$BIN/govconsole --kubeconfig $WORK/kubeconfig -c tenants"
 check "-c tenants starts on the tenants view" wait_for 'tenants\(all\)\[5\]'
 
-# Command line: completion, unknown commands, views not built yet.
+# Command line: completion, unknown commands, the views from the registry.
 keys : t e Tab
 check "Tab offers the candidates for :te" wait_for 'tenants +tenant +te'
-keys C-u d a t Tab
-check "Tab completes a unique prefix (:dat -> :datasets)" wait_for '^:datasets'
+keys C-u s o u Tab
+check "Tab completes a unique prefix (:sou -> :sources)" wait_for '^:sources'
 keys C-u p o d s Enter
 check ":pods switches to the pods view" wait_for 'pods\(all\)\[200\]'
 keys : b o g u s Enter
 check "an unknown command is named" wait_for "unknown command 'bogus'"
 keys : r o u t e s Enter
-check "a view not built yet says so" wait_for 'routes view is not available yet'
+check "a view that does not exist is answered with the registry's views" \
+    wait_for "unknown command 'routes' \\(views: :tenants :apps :pods :sources"
 keys : Up
 check "Up walks the command history" wait_for '^:routes'
 keys Up

@@ -10,10 +10,13 @@
 
 #include "core/access.h"
 #include "core/k8s/k8s_model.h"
+#include "core/k8s/k8s_tenancy.h"
 #include "core/store.h"
+#include "core/store_impl.h"
 #include "core/xalloc.h"
 
 static struct store S;
+static struct k8s_tenancy *T;
 
 static void add_ns(const char *name, const char *tenant)
 {
@@ -38,8 +41,8 @@ static int setup(void **state)
 {
     (void)state;
     store_init(&S);
-    store_set_free(&S, STORE_POD, k8s_pod_free);
-    store_set_free(&S, STORE_NAMESPACE, k8s_namespace_free);
+    T = k8s_tenancy_new(&S);
+    k8s_tenancy_register(T);
     add_ns("dmi", "dmi");
     add_ns("dmi-sandbox", "dmi");
     add_ns("skat", "skat");
@@ -56,6 +59,7 @@ static int teardown(void **state)
 {
     (void)state;
     store_fini(&S);
+    k8s_tenancy_free(T);
     return 0;
 }
 
@@ -86,9 +90,9 @@ static void test_all_tenants_see_everything(void **state)
     assert_string_equal(access_scope_text(a), "all");
     assert_int_equal(visible(a, STORE_POD, buf, sizeof buf), 5);
     assert_true(access_tenant_visible(a, NULL));
-    assert_true(access_ns_visible(a, "kube-system"));
-    assert_null(access_ns_tenant(a, "kube-system"));
-    assert_string_equal(access_ns_tenant(a, "dmi-sandbox"), "dmi");
+    assert_true(access_tenant_visible(a, k8s_tenancy_ns_tenant(T, "kube-system")));
+    assert_null(k8s_tenancy_ns_tenant(T, "kube-system"));
+    assert_string_equal(k8s_tenancy_ns_tenant(T, "dmi-sandbox"), "dmi");
     access_free(a);
 }
 
@@ -111,7 +115,7 @@ static void test_tenant_scope_fails_closed(void **state)
     assert_int_equal(visible(a, STORE_NAMESPACE, buf, sizeof buf), 2);
     assert_false(access_tenant_visible(a, NULL));
     assert_false(access_tenant_visible(a, "skat"));
-    assert_false(access_ns_visible(a, "not-listed-yet"));
+    assert_false(access_tenant_visible(a, k8s_tenancy_ns_tenant(T, "not-listed-yet")));
     assert_null(access_get(a, STORE_POD, "skat/c"));
     assert_null(access_get(a, STORE_POD, "kube-system/d"));
     assert_non_null(access_get(a, STORE_POD, "dmi/a"));
@@ -146,13 +150,13 @@ static void test_override_assigns_namespace(void **state)
     char buf[256];
 
     (void)state;
-    access_map_namespace(a, "kube-system", "skat");
-    access_map_namespace(a, "dmi", "skat"); /* an override wins over the label */
+    k8s_tenancy_map_namespace(T, "kube-system", "skat");
+    k8s_tenancy_map_namespace(T, "dmi", "skat"); /* an override wins over the label */
     access_bind(a, &S);
     assert_string_equal(access_scope_text(a), "skat,other");
     assert_int_equal(visible(a, STORE_POD, buf, sizeof buf), 3);
-    assert_string_equal(access_ns_tenant(a, "dmi"), "skat");
-    assert_string_equal(access_ns_tenant(a, "kube-system"), "skat");
+    assert_string_equal(k8s_tenancy_ns_tenant(T, "dmi"), "skat");
+    assert_string_equal(k8s_tenancy_ns_tenant(T, "kube-system"), "skat");
     access_free(a);
 }
 
@@ -170,14 +174,18 @@ static void test_check_refuses_by_reason(void **state)
     access_bind(viewer, &S);
     access_bind(ro, &S);
     access_bind(ops, &S);
-    assert_int_equal(access_check(dev, ACCESS_DELETE, "dmi", why, sizeof why), 0);
-    assert_int_equal(access_check(dev, ACCESS_RESTART, "skat", why, sizeof why), -1);
+    /* access_check() takes the tenant the object's source resolved: here, its namespace's. */
+    assert_int_equal(access_check(dev, ACCESS_DELETE, k8s_tenancy_ns_tenant(T, "dmi-sandbox"), why,
+                                  sizeof why), 0);
+    assert_int_equal(access_check(dev, ACCESS_RESTART, k8s_tenancy_ns_tenant(T, "skat"), why,
+                                  sizeof why), -1);
     assert_non_null(strstr(why, "not in your tenant scope"));
     /* The same words whether the namespace exists or not. */
     {
         char why2[128];
 
-        assert_int_equal(access_check(dev, ACCESS_VIEW, "no-such-ns", why2, sizeof why2), -1);
+        assert_int_equal(access_check(dev, ACCESS_VIEW, k8s_tenancy_ns_tenant(T, "no-such-ns"),
+                                      why2, sizeof why2), -1);
         assert_string_equal(why, why2);
     }
     assert_int_equal(access_check(dev, ACCESS_SCALE, NULL, why, sizeof why), -1);
@@ -187,7 +195,8 @@ static void test_check_refuses_by_reason(void **state)
     assert_int_equal(access_check(ro, ACCESS_DELETE, "dmi", why, sizeof why), -1);
     assert_string_equal(why, "read-only session (--readonly)");
     assert_int_equal(access_check(ro, ACCESS_VIEW, "dmi", why, sizeof why), 0);
-    assert_int_equal(access_check(ops, ACCESS_DELETE, "kube-system", why, sizeof why), 0);
+    assert_int_equal(access_check(ops, ACCESS_DELETE, k8s_tenancy_ns_tenant(T, "kube-system"), why,
+                                  sizeof why), 0);
     assert_int_equal(access_check(ops, ACCESS_DELETE, NULL, why, sizeof why), 0);
     assert_string_equal(access_user(ops), "ops");
     assert_string_equal(access_role_name(access_role(viewer)), "viewer");
@@ -205,18 +214,18 @@ static void test_pattern_names_unlabelled_namespaces(void **state)
     char buf[256];
 
     (void)state;
-    assert_int_equal(access_set_ns_pattern(a, "^(kube)-", &err), 0);
+    assert_int_equal(k8s_tenancy_set_pattern(T, "^(kube)-", &err), 0);
     access_bind(a, &S);
     /* kube-system has no label: the pattern names it; labelled namespaces keep their label. */
-    assert_string_equal(access_ns_tenant(a, "kube-system"), "kube");
-    assert_string_equal(access_ns_tenant(a, "dmi"), "dmi");
+    assert_string_equal(k8s_tenancy_ns_tenant(T, "kube-system"), "kube");
+    assert_string_equal(k8s_tenancy_ns_tenant(T, "dmi"), "dmi");
     assert_int_equal(visible(a, STORE_POD, buf, sizeof buf), 1);
     assert_string_equal(buf, "kube-system/d");
-    assert_int_equal(access_set_ns_pattern(a, "^kube-", &err), -1);
+    assert_int_equal(k8s_tenancy_set_pattern(T, "^kube-", &err), -1);
     assert_non_null(strstr(err, "no capture group"));
     free(err);
     err = NULL;
-    assert_int_equal(access_set_ns_pattern(a, "(", &err), -1);
+    assert_int_equal(k8s_tenancy_set_pattern(T, "(", &err), -1);
     assert_non_null(err);
     free(err);
     access_free(a);
@@ -242,7 +251,7 @@ static void test_errors_are_redacted_by_scope(void **state)
     /* Another tenant's namespace, an unlabelled namespace, another tenant's name: withheld. */
     assert_non_null(strstr(access_redact(one, "pod skat/c: metadata.uid missing"), "withheld"));
     assert_non_null(strstr(access_redact(one, "watch error 500: etcd: kube-system/d"), "withheld"));
-    access_map_namespace(one, "tax-prod", "tax");
+    k8s_tenancy_map_namespace(T, "tax-prod", "tax");
     assert_non_null(strstr(access_redact(one, "quota of tenant tax exceeded"), "withheld"));
     /* A name that only contains a hidden one is not it. */
     assert_string_equal(access_redact(one, "skattestyrelsen dmi"), "skattestyrelsen dmi");
@@ -253,17 +262,50 @@ static void test_errors_are_redacted_by_scope(void **state)
     access_free(one);
 }
 
+static const char *no_tenant(void *ctx, enum store_kind kind, const struct store_row *row)
+{
+    (void)ctx;
+    (void)kind;
+    (void)row;
+    return NULL;
+}
+
+static uint64_t no_gen(void *ctx)
+{
+    (void)ctx;
+    return 0;
+}
+
+/* A kind cannot be registered without saying how its rows map to a tenant. */
+static void test_kind_needs_a_tenancy(void **state)
+{
+    struct store s;
+    const struct store_tenancy half = {.row_tenant = no_tenant};
+    const struct store_tenancy whole = {.row_tenant = no_tenant, .gen = no_gen};
+
+    (void)state;
+    store_init(&s);
+    assert_int_equal(store_register(&s, STORE_POD, k8s_pod_free, NULL), -1);
+    assert_int_equal(store_register(&s, STORE_POD, k8s_pod_free, &half), -1);
+    assert_int_equal(store_register(&s, STORE_POD, NULL, &whole), -1);
+    assert_null(s.tables[STORE_POD].tenancy);
+    assert_int_equal(store_register(&s, STORE_POD, k8s_pod_free, &whole), 0);
+    assert_ptr_equal(s.tables[STORE_POD].tenancy, &whole);
+    store_fini(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_all_tenants_see_everything),
-        cmocka_unit_test(test_tenant_scope_fails_closed),
-        cmocka_unit_test(test_scope_follows_relabel),
-        cmocka_unit_test(test_override_assigns_namespace),
-        cmocka_unit_test(test_check_refuses_by_reason),
-        cmocka_unit_test(test_pattern_names_unlabelled_namespaces),
-        cmocka_unit_test(test_errors_are_redacted_by_scope),
+        cmocka_unit_test_setup_teardown(test_all_tenants_see_everything, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tenant_scope_fails_closed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scope_follows_relabel, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_override_assigns_namespace, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check_refuses_by_reason, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pattern_names_unlabelled_namespaces, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_errors_are_redacted_by_scope, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kind_needs_a_tenancy, setup, teardown),
     };
 
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }

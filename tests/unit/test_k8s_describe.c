@@ -16,8 +16,13 @@
 
 #include "core/k8s/k8s_describe.h"
 #include "core/k8s/k8s_model.h"
+#include "core/k8s/k8s_tenancy.h"
 #include "core/store.h"
+#include "core/store_impl.h"
 #include "core/xalloc.h"
+
+/* The tenancy of the Kubernetes kinds in the test's store. */
+static struct k8s_tenancy *TEN;
 
 /* 2023-07-11T04:00:00Z: a little after the fixtures' events. */
 #define NOW 1689048000
@@ -120,7 +125,8 @@ static void test_crashloop_pod_with_events(void **state)
         return;
     }
     store_init(&s);
-    store_set_free(&s, STORE_EVENT, k8s_event_free);
+    TEN = k8s_tenancy_new(&s);
+    k8s_tenancy_register(TEN);
     assert_true(load_events(&s, "k8s/eventlist_backoff_failedmount.json"));
     assert_true(load_events(&s, "k8s/eventlist_imagepull_oom_failedscheduling.json"));
     pod = json_array_get(json_object_get(list, "items"), 0);
@@ -162,6 +168,8 @@ static void test_crashloop_pod_with_events(void **state)
     free(json);
     json_decref(list);
     store_fini(&s);
+    k8s_tenancy_free(TEN);
+    TEN = NULL;
 }
 
 static const char esc_pod[] =
@@ -218,7 +226,8 @@ static void test_event_matching(void **state)
 
     (void)state;
     store_init(&s);
-    store_set_free(&s, STORE_EVENT, k8s_event_free);
+    TEN = k8s_tenancy_new(&s);
+    k8s_tenancy_register(TEN);
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
         char *t = xstrdup(lines[i]);
         json_t *j;
@@ -246,6 +255,8 @@ static void test_event_matching(void **state)
     free(text);
     free(ev);
     store_fini(&s);
+    k8s_tenancy_free(TEN);
+    TEN = NULL;
 }
 
 static void test_deployment_fixture(void **state)

@@ -11,8 +11,10 @@
 #include "core/http.h"
 #include "core/k8s/k8s.h"
 #include "core/k8s/k8s_model.h"
+#include "core/k8s/k8s_tenancy.h"
 #include "core/loop.h"
 #include "core/store.h"
+#include "core/store_impl.h"
 #include "core/workpool.h"
 
 struct fixture {
@@ -20,6 +22,7 @@ struct fixture {
     struct http *http;
     struct workpool *pool;
     struct store store;
+    struct k8s_tenancy *tenancy;
     struct k8s_client *c;
 };
 
@@ -35,6 +38,8 @@ static int setup(void **state)
     f.http = http_new(f.loop);
     f.pool = workpool_new(f.loop, 1);
     store_init(&f.store);
+    f.tenancy = k8s_tenancy_new(&f.store);
+    k8s_tenancy_register(f.tenancy);
     f.c = k8s_client_new(f.loop, f.http, f.pool, &f.store, &t, NULL);
     *state = &f;
     return 0;
@@ -48,6 +53,7 @@ static int teardown(void **state)
     k8s_client_free(f->c);
     http_free(f->http);
     store_fini(&f->store);
+    k8s_tenancy_free(f->tenancy);
     loop_free(f->loop);
     return 0;
 }

@@ -13,11 +13,29 @@
 #include "core/loop.h"
 #include "core/poller.h"
 #include "core/store.h"
+#include "core/store_impl.h"
 #include "core/workpool.h"
 #include "core/xalloc.h"
 #include "tests/unit/mini_httpd.h"
 
 #define KIND STORE_NODE_METRICS
+
+/* These rows belong to no tenant (cluster-scoped, as far as the access layer knows). */
+static const char *none_tenant(void *ctx, enum store_kind kind, const struct store_row *row)
+{
+    (void)ctx;
+    (void)kind;
+    (void)row;
+    return NULL;
+}
+
+static uint64_t none_gen(void *ctx)
+{
+    (void)ctx;
+    return 0;
+}
+
+static const struct store_tenancy no_tenancy = {.row_tenant = none_tenant, .gen = none_gen};
 
 /* What the server answers next: set by the test, read by the server thread. */
 struct script {
@@ -114,7 +132,7 @@ static int setup(void **state)
     F.http = http_new(F.loop);
     F.pool = workpool_new(F.loop, 1);
     store_init(&F.store);
-    store_set_free(&F.store, KIND, row_free);
+    store_register(&F.store, KIND, row_free, &no_tenancy);
     return 0;
 }
 

@@ -10,12 +10,30 @@
 #include <string.h>
 
 #include "core/store.h"
+#include "core/store_impl.h"
 #include "core/xalloc.h"
 
 struct trow {
     struct store_row row;
     int value;
 };
+
+/* These rows belong to no tenant (cluster-scoped, as far as the access layer knows). */
+static const char *none_tenant(void *ctx, enum store_kind kind, const struct store_row *row)
+{
+    (void)ctx;
+    (void)kind;
+    (void)row;
+    return NULL;
+}
+
+static uint64_t none_gen(void *ctx)
+{
+    (void)ctx;
+    return 0;
+}
+
+static const struct store_tenancy no_tenancy = {.row_tenant = none_tenant, .gen = none_gen};
 
 static int freed;
 
@@ -51,7 +69,7 @@ static void test_put_get_replace_delete(void **state)
     (void)state;
     freed = 0;
     store_init(&s);
-    store_set_free(&s, STORE_POD, trow_free);
+    store_register(&s, STORE_POD, trow_free, &no_tenancy);
     t = store_table(&s, STORE_POD);
     g = t->gen;
     store_put(t, trow("a", 1));
@@ -88,7 +106,7 @@ static void test_many_rows_and_sweep(void **state)
     (void)state;
     freed = 0;
     store_init(&s);
-    store_set_free(&s, STORE_POD, trow_free);
+    store_register(&s, STORE_POD, trow_free, &no_tenancy);
     t = store_table(&s, STORE_POD);
     for (int i = 0; i < 20000; i++) {
         snprintf(uid, sizeof uid, "uid-%d", i);
@@ -129,7 +147,7 @@ static void test_clear(void **state)
 
     (void)state;
     store_init(&s);
-    store_set_free(&s, STORE_NAMESPACE, trow_free);
+    store_register(&s, STORE_NAMESPACE, trow_free, &no_tenancy);
     t = store_table(&s, STORE_NAMESPACE);
     store_put(t, trow("x", 1));
     store_clear(t);
@@ -154,7 +172,7 @@ static void test_random_against_reference(void **state)
 
     (void)state;
     store_init(&s);
-    store_set_free(&s, STORE_POD, trow_free);
+    store_register(&s, STORE_POD, trow_free, &no_tenancy);
     t = store_table(&s, STORE_POD);
     for (int i = 0; i < KEYS; i++) {
         ref[i] = -1;

@@ -15,11 +15,16 @@
 
 #include "core/access.h"
 #include "core/k8s/k8s_model.h"
+#include "core/k8s/k8s_tenancy.h"
 #include "core/store.h"
+#include "core/store_impl.h"
 #include "core/xalloc.h"
 #include "tui/texts.h"
 #include "views/registry.h"
 #include "views/view.h"
+
+/* The tenancy of the Kubernetes kinds in the test's store. */
+static struct k8s_tenancy *TEN;
 
 struct frow {
     struct store_row row;
@@ -508,10 +513,8 @@ static void test_apps_view(void **state)
     (void)state;
     memset(&all, 0, sizeof all);
     store_init(&S);
-    store_set_free(&S, STORE_POD, k8s_pod_free);
-    store_set_free(&S, STORE_NAMESPACE, k8s_namespace_free);
-    store_set_free(&S, STORE_DEPLOYMENT, k8s_workload_free);
-    store_set_free(&S, STORE_STATEFULSET, k8s_workload_free);
+    TEN = k8s_tenancy_new(&S);
+    k8s_tenancy_register(TEN);
     acc = access_new("tester", ACCESS_OPERATOR, NULL, false);
     access_bind(acc, &S);
     put_ns("dmi", "dmi");
@@ -567,6 +570,8 @@ static void test_apps_view(void **state)
     }
     access_free(acc);
     store_fini(&S);
+    k8s_tenancy_free(TEN);
+    TEN = NULL;
 }
 
 int main(void)

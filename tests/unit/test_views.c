@@ -13,9 +13,16 @@
 
 #include "core/access.h"
 #include "core/k8s/k8s_model.h"
+#include "core/k8s/k8s_describe.h"
+#include "core/k8s/k8s_request.h"
+#include "core/k8s/k8s_tenancy.h"
 #include "core/store.h"
+#include "core/store_impl.h"
 #include "core/xalloc.h"
 #include "views/registry.h"
+
+/* The tenancy of the Kubernetes kinds in the test's store. */
+static struct k8s_tenancy *TEN;
 
 static struct store S;
 static struct view_scope ALL;
@@ -143,12 +150,8 @@ static int setup(void **state)
 {
     (void)state;
     store_init(&S);
-    store_set_free(&S, STORE_POD, k8s_pod_free);
-    store_set_free(&S, STORE_NAMESPACE, k8s_namespace_free);
-    store_set_free(&S, STORE_DEPLOYMENT, k8s_workload_free);
-    store_set_free(&S, STORE_STATEFULSET, k8s_workload_free);
-    store_set_free(&S, STORE_POD_METRICS, k8s_metrics_free);
-    store_set_free(&S, STORE_QUOTA, k8s_quota_free);
+    TEN = k8s_tenancy_new(&S);
+    k8s_tenancy_register(TEN);
     ACC = access_new("tester", ACCESS_OPERATOR, NULL, false);
     access_bind(ACC, &S);
     add_ns("dmi", "dmi");
@@ -169,6 +172,8 @@ static int teardown(void **state)
     (void)state;
     access_free(ACC);
     store_fini(&S);
+    k8s_tenancy_free(TEN);
+    TEN = NULL;
     return 0;
 }
 
@@ -307,7 +312,8 @@ static void test_apps_rows(void **state)
     struct view *v = view_new(registry_find("apps"));
     struct view_ctx ctx = {&S, 10000, &ALL, ACC, false};
     char buf[512];
-    char *path;
+    struct source_request *req;
+    char *err = NULL;
 
     (void)state;
     add_apps();
@@ -342,12 +348,42 @@ static void test_apps_rows(void **state)
     names(v, buf, sizeof buf, 12);
     assert_string_equal(buf, "StatefulSet Deployment Deployment Deployment Deployment");
 
-    path = v->ops->object_path(v, 0);
-    assert_string_equal(path, "/apis/apps/v1/namespaces/dmi/statefulsets/db");
-    free(path);
-    path = v->ops->object_path(v, 1);
-    assert_string_equal(path, "/apis/apps/v1/namespaces/dmi/deployments/web-v1");
-    free(path);
+    /* `y` asks the Kubernetes source for the object at its path, in its tenant. */
+    req = v->ops->request(v, &ctx, 0, ACT_RAW, &err);
+    assert_non_null(req);
+    assert_string_equal(req->source, "kubernetes");
+    assert_int_equal(req->op, SOURCE_OP_DETAIL);
+    assert_int_equal(req->detail, SOURCE_DETAIL_JSON);
+    assert_string_equal(req->tenant, "dmi");
+    assert_string_equal(k8s_request_priv(req)->path, "/apis/apps/v1/namespaces/dmi/statefulsets/db");
+    source_request_free(req);
+    req = v->ops->request(v, &ctx, 1, ACT_RAW, &err);
+    assert_string_equal(k8s_request_priv(req)->path, "/apis/apps/v1/namespaces/dmi/deployments/web-v1");
+    source_request_free(req);
+    /* restart and scale, as kubectl sends them; scale asks the count first */
+    req = v->ops->request(v, &ctx, 1, ACT_RESTART, &err);
+    assert_int_equal(req->op, SOURCE_OP_CHANGE);
+    assert_int_equal(req->verb, ACCESS_RESTART);
+    assert_string_equal(k8s_request_priv(req)->method, "PATCH");
+    assert_non_null(strstr(k8s_request_priv(req)->body, "kubectl.kubernetes.io/restartedAt"));
+    assert_string_equal(req->question, "Restart deployment dmi/web-v1?");
+    source_request_free(req);
+    req = v->ops->request(v, &ctx, 1, ACT_SCALE, &err);
+    assert_string_equal(k8s_request_priv(req)->path,
+                        "/apis/apps/v1/namespaces/dmi/deployments/web-v1/scale");
+    assert_non_null(req->input_label);
+    assert_int_equal(req->ops->input(req, "x", &err), -1);
+    assert_string_equal(err, "a replica count: 0 or more");
+    free(err);
+    err = NULL;
+    assert_int_equal(req->ops->input(req, " 7 ", &err), 0);
+    assert_string_equal(k8s_request_priv(req)->body, "{\"spec\":{\"replicas\":7}}");
+    assert_string_equal(req->target, "deployment dmi/web-v1 to 7");
+    source_request_free(req);
+    /* a pods-view action is not an apps-view one */
+    assert_null(v->ops->request(v, &ctx, 1, ACT_DELETE, &err));
+    free(err);
+    err = NULL;
 
     /* A pod's restart shows after a rebuild. */
     add_app_pod("dmi", "db-0", "db", NULL, 9);
@@ -425,7 +461,7 @@ static void test_apps_scope_and_enter(void **state)
     del_apps();
 }
 
-/* `d` through the pods view's hook: the pod's events come from the store, matched by the
+/* `d` through the pods view's request: the pod's events come from the store, matched by the
  * involved object's uid (another pod's event stays out), and the text is kubectl's. */
 static void test_pods_describe_with_events(void **state)
 {
@@ -435,10 +471,10 @@ static void test_pods_describe_with_events(void **state)
                        "\"status\":{\"phase\":\"Running\"}}";
     struct k8s_event *e = xcalloc(1, sizeof *e);
     struct k8s_event *other = xcalloc(1, sizeof *other);
-    char *text;
+    struct source_request *req;
+    char *text, *err = NULL;
 
     (void)state;
-    store_set_free(&S, STORE_EVENT, k8s_event_free);
     e->row.uid = xstrdup("ev-1");
     e->ns = xstrdup("dmi");
     e->obj_kind = xstrdup("Pod");
@@ -460,10 +496,14 @@ static void test_pods_describe_with_events(void **state)
     other->reason = xstrdup("Killing");
     other->count = 1;
     store_put(store_table(&S, STORE_EVENT), &other->row);
-    assert_non_null(v->ops->describe);
     v->ops->rebuild(v, &ctx);
     assert_string_equal(v->ops->row_key(v, 2), "dmi/z");
-    text = v->ops->describe(v, &ctx, 2, json, strlen(json));
+    req = v->ops->request(v, &ctx, 2, ACT_DESCRIBE, &err);
+    assert_non_null(req);
+    assert_int_equal(req->detail, SOURCE_DETAIL_TEXT);
+    assert_string_equal(req->title, "describe z");
+    text = k8s_describe_request(&S, k8s_request_priv(req), json, strlen(json), 10000);
+    source_request_free(req);
     assert_non_null(text);
     assert_non_null(strstr(text, "Name:             z\n"));
     assert_non_null(strstr(text, "Status:           Running\n"));
@@ -511,11 +551,11 @@ static void test_views_follow_access_scope(void **state)
     assert_string_equal(buf, "2 1");
 
     /* [tenant dmi] namespaces = kube-system: its rows become dmi's. */
-    access_map_namespace(acc, "kube-system", "dmi");
+    k8s_tenancy_map_namespace(TEN, "kube-system", "dmi");
     ctx.access = acc;
     pods->ops->rebuild(pods, &ctx);
     assert_int_equal(pods->ops->count(pods), 9);
-    assert_string_equal(access_ns_tenant(acc, "kube-system"), "dmi");
+    assert_string_equal(k8s_tenancy_ns_tenant(TEN, "kube-system"), "dmi");
     /* skat's pod is still out of reach, by cursor and by uid. */
     assert_null(access_get(acc, STORE_POD, "skat/b"));
     assert_non_null(access_get(ACC, STORE_POD, "skat/b"));
@@ -526,6 +566,10 @@ static void test_views_follow_access_scope(void **state)
     access_free(acc);
     del_apps();
     store_commit(&S);
+    /* the mapping was this test's: a fresh tenancy for the next */
+    k8s_tenancy_free(TEN);
+    TEN = k8s_tenancy_new(&S);
+    k8s_tenancy_register(TEN);
 }
 
 static void add_metrics(const char *ns, const char *name, int64_t cpu_m, int64_t mem_b)
@@ -701,12 +745,12 @@ static void test_apps_rollout_replicasets(void **state)
                        "{\"deployment.kubernetes.io/revision\":\"3\"}}}";
     struct view *v = view_new(registry_find("apps"));
     struct view_ctx ctx = {&S, 10000, &ALL, ACC, false};
-    char buf[256], *text;
+    char buf[256], *text, *err = NULL;
+    struct source_request *req;
     int version, name;
     size_t row;
 
     (void)state;
-    store_set_free(&S, STORE_REPLICASET, k8s_replicaset_free);
     assert_non_null(setlocale(LC_CTYPE, "C.UTF-8"));
     add_apps();
     add_workload(&shop_mid);
@@ -787,7 +831,10 @@ static void test_apps_rollout_replicasets(void **state)
             break;
         }
     }
-    text = v->ops->describe(v, &ctx, row, json, strlen(json));
+    req = v->ops->request(v, &ctx, row, ACT_DESCRIBE, &err);
+    assert_non_null(req);
+    text = k8s_describe_request(&S, k8s_request_priv(req), json, strlen(json), 10000);
+    source_request_free(req);
     assert_non_null(text);
     assert_non_null(strstr(text, "\nOldReplicaSets:  shop-first (1/1 replicas created), "
                                  "shop-prev (3/3 replicas created)\n"

@@ -1,0 +1,283 @@
+/* Kubernetes requests: paths, bodies and how they are confirmed. */
+#include "core/k8s/k8s_request.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/k8s/k8s_model.h"
+#include "core/xalloc.h"
+
+static void k8s_request_priv_free(void *p)
+{
+    struct k8s_request_priv *kp = p;
+
+    if (kp == NULL) {
+        return;
+    }
+    free(kp->path);
+    free(kp->body);
+    free(kp->ns);
+    free(kp->name);
+    free(kp->uid);
+    free(kp);
+}
+
+static int k8s_request_scale_input(struct source_request *r, const char *text, char **err);
+
+static const struct source_request_ops k8s_request_ops = {
+    .free = k8s_request_priv_free,
+};
+
+static const struct source_request_ops k8s_request_scale_ops = {
+    .input = k8s_request_scale_input,
+    .free = k8s_request_priv_free,
+};
+
+const struct k8s_request_priv *k8s_request_priv(const struct source_request *r)
+{
+    return r->ops == &k8s_request_ops || r->ops == &k8s_request_scale_ops ? r->priv : NULL;
+}
+
+static const char *k8s_object_resource(enum k8s_object obj)
+{
+    switch (obj) {
+    case K8S_OBJECT_DEPLOYMENT:
+        return "deployments";
+    case K8S_OBJECT_STATEFULSET:
+        return "statefulsets";
+    case K8S_OBJECT_POD:
+        break;
+    }
+    return "pods";
+}
+
+static const char *k8s_object_word(enum k8s_object obj)
+{
+    return obj == K8S_OBJECT_STATEFULSET ? "statefulset"
+           : obj == K8S_OBJECT_DEPLOYMENT ? "deployment"
+                                          : "pod";
+}
+
+/* The object's API path. */
+static char *k8s_object_path(enum k8s_object obj, const char *ns, const char *name)
+{
+    if (obj == K8S_OBJECT_POD) {
+        return xasprintf("/api/v1/namespaces/%s/pods/%s", ns, name);
+    }
+    return xasprintf("/apis/apps/v1/namespaces/%s/%s/%s", ns, k8s_object_resource(obj), name);
+}
+
+/* A request of the Kubernetes source about one object; NULL when a name cannot go into a
+ * path. */
+static struct source_request *k8s_request_new(enum source_op op, enum access_verb verb,
+                                              const char *action, enum k8s_object obj,
+                                              const char *ns, const char *name,
+                                              const char *tenant)
+{
+    struct source_request *r;
+    struct k8s_request_priv *kp;
+
+    if (!k8s_valid_name(ns) || !k8s_valid_name(name)) {
+        return NULL;
+    }
+    r = source_request_new("kubernetes", op, verb, action);
+    kp = xcalloc(1, sizeof *kp);
+    kp->method = "GET";
+    kp->obj = obj;
+    kp->ns = xstrdup(ns);
+    kp->name = xstrdup(name);
+    kp->path = k8s_object_path(obj, ns, name);
+    r->ops = &k8s_request_ops;
+    r->priv = kp;
+    r->tenant = tenant != NULL ? xstrdup(tenant) : NULL;
+    return r;
+}
+
+struct source_request *k8s_request_detail(enum k8s_object obj, const char *ns, const char *name,
+                                          const char *uid, const char *tenant, bool raw)
+{
+    struct source_request *r = k8s_request_new(SOURCE_OP_DETAIL, ACCESS_VIEW,
+                                               raw ? "yaml" : "describe", obj, ns, name, tenant);
+    struct k8s_request_priv *kp;
+
+    if (r == NULL) {
+        return NULL;
+    }
+    kp = r->priv;
+    kp->uid = uid != NULL ? xstrdup(uid) : NULL;
+    r->detail = raw ? SOURCE_DETAIL_JSON : SOURCE_DETAIL_TEXT;
+    r->target = xasprintf("%s/%s/%s", ns, k8s_object_resource(obj), name);
+    r->title = xasprintf("%s %s", r->action, name);
+    return r;
+}
+
+struct source_request *k8s_request_delete_pod(const char *ns, const char *name, const char *uid,
+                                              const char *tenant)
+{
+    struct source_request *r = k8s_request_new(SOURCE_OP_CHANGE, ACCESS_DELETE, "delete",
+                                               K8S_OBJECT_POD, ns, name, tenant);
+    struct k8s_request_priv *kp;
+
+    if (r == NULL) {
+        return NULL;
+    }
+    kp = r->priv;
+    kp->method = "DELETE";
+    kp->content_type = "application/json";
+    /* kubectl's DeleteOptions, plus the uid the user saw. */
+    if (uid != NULL && uid[0] != '\0' && strlen(uid) < 64 &&
+        strspn(uid, "0123456789abcdefABCDEF-") == strlen(uid)) {
+        kp->uid = xstrdup(uid);
+        kp->body = xasprintf("{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\","
+                             "\"propagationPolicy\":\"Background\","
+                             "\"preconditions\":{\"uid\":\"%s\"}}",
+                             uid);
+    } else {
+        kp->body = xstrdup("{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\","
+                           "\"propagationPolicy\":\"Background\"}");
+    }
+    r->done = "deleted";
+    r->target = xasprintf("%s/pods/%s", ns, name);
+    r->title = xstrdup("Delete");
+    r->question = xasprintf("Delete %s? This cannot be undone. Type the name to confirm.",
+                            r->target);
+    r->confirm = xstrdup("Delete");
+    r->typed_name = xstrdup(name);
+    return r;
+}
+
+struct source_request *k8s_request_restart(enum k8s_object obj, const char *ns, const char *name,
+                                           const char *tenant)
+{
+    struct source_request *r = k8s_request_new(SOURCE_OP_CHANGE, ACCESS_RESTART, "restart", obj,
+                                               ns, name, tenant);
+    struct k8s_request_priv *kp;
+    char stamp[32];
+    struct tm tm;
+    time_t now = time(NULL);
+
+    if (r == NULL) {
+        return NULL;
+    }
+    kp = r->priv;
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    kp->method = "PATCH";
+    kp->content_type = "application/strategic-merge-patch+json";
+    kp->body = xasprintf("{\"spec\":{\"template\":{\"metadata\":{\"annotations\":"
+                         "{\"kubectl.kubernetes.io/restartedAt\":\"%s\"}}}}}",
+                         stamp);
+    r->done = "restarted";
+    r->target = xasprintf("%s %s/%s", k8s_object_word(obj), ns, name);
+    r->title = xstrdup("Restart");
+    r->question = xasprintf("Restart %s?", r->target);
+    r->confirm = xstrdup("Restart");
+    return r;
+}
+
+struct source_request *k8s_request_scale(enum k8s_object obj, const char *ns, const char *name,
+                                         int current, const char *tenant)
+{
+    struct source_request *r = k8s_request_new(SOURCE_OP_CHANGE, ACCESS_SCALE, "scale", obj, ns,
+                                               name, tenant);
+    struct k8s_request_priv *kp;
+    char *path;
+
+    if (r == NULL) {
+        return NULL;
+    }
+    kp = r->priv;
+    path = xasprintf("%s/scale", kp->path);
+    free(kp->path);
+    kp->path = path;
+    kp->method = "PATCH";
+    kp->content_type = "application/merge-patch+json";
+    kp->replicas = current;
+    r->ops = &k8s_request_scale_ops;
+    r->done = "scaled";
+    r->target = xasprintf("%s %s/%s", k8s_object_word(obj), ns, name);
+    r->title = xstrdup("Scale");
+    r->confirm = xstrdup("Scale");
+    r->input_label = xasprintf("Scale %s to replicas", r->target);
+    r->input_value = xasprintf("%d", current);
+    return r;
+}
+
+/* The replica count as typed: a non-negative integer up to 100000, else -1. */
+static long k8s_request_parse_replicas(const char *text)
+{
+    char *end;
+    long n;
+
+    while (*text == ' ') {
+        text++;
+    }
+    if (*text < '0' || *text > '9') {
+        return -1;
+    }
+    n = strtol(text, &end, 10);
+    while (*end == ' ') {
+        end++;
+    }
+    return *end == '\0' && n >= 0 && n <= 100000 ? n : -1;
+}
+
+static int k8s_request_scale_input(struct source_request *r, const char *text, char **err)
+{
+    struct k8s_request_priv *kp = r->priv;
+    long n = k8s_request_parse_replicas(text);
+    char *target;
+
+    if (n < 0) {
+        *err = xstrdup("a replica count: 0 or more");
+        return -1;
+    }
+    free(kp->body);
+    kp->body = xasprintf("{\"spec\":{\"replicas\":%ld}}", n);
+    free(r->question);
+    r->question = xasprintf("Scale %s from %d to %ld replicas?", r->target, kp->replicas, n);
+    target = xasprintf("%s to %ld", r->target, n);
+    free(r->target);
+    r->target = target;
+    return 0;
+}
+
+struct source_request *k8s_request_logs(const char *ns, const char *pod, const char *containers,
+                                        const char *tenant)
+{
+    struct source_request *r = k8s_request_new(SOURCE_OP_STREAM, ACCESS_LOGS, "logs",
+                                               K8S_OBJECT_POD, ns, pod, tenant);
+    char *names, *save = NULL;
+
+    if (r == NULL) {
+        return NULL;
+    }
+    r->target = xasprintf("%s/%s", ns, pod);
+    r->title = xasprintf("logs %s/%s", ns, pod);
+    r->parts = xcalloc(1, sizeof *r->parts);
+    names = containers != NULL ? xstrdup(containers) : NULL;
+    for (char *c = names != NULL ? strtok_r(names, ",", &save) : NULL; c != NULL;
+         c = strtok_r(NULL, ",", &save)) {
+        if (k8s_valid_name(c)) {
+            r->parts = xrealloc(r->parts, (r->nparts + 2) * sizeof *r->parts);
+            r->parts[r->nparts++] = xstrdup(c);
+            r->parts[r->nparts] = NULL;
+        }
+    }
+    free(names);
+    return r;
+}
+
+char *k8s_request_log_path(const struct source_request *r, const struct source_stream_opts *o)
+{
+    const struct k8s_request_priv *kp = k8s_request_priv(r);
+    const char *container = o->part < r->nparts ? r->parts[o->part] : NULL;
+
+    return xasprintf("/api/v1/namespaces/%s/pods/%s/log?follow=true&tailLines=500&timestamps=%s"
+                     "%s%s&previous=%s",
+                     kp->ns, kp->name, o->timestamps ? "true" : "false",
+                     container != NULL ? "&container=" : "", container != NULL ? container : "",
+                     o->previous ? "true" : "false");
+}

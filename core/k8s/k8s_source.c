@@ -1,0 +1,478 @@
+/* Kubernetes as a source (core/source.h): the client and its informers, the tenancy of its
+ * kinds, the requests of its views, `:ctx`, and the probe of `govconsole check`. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/config.h"
+#include "core/http.h"
+#include "core/k8s/k8s.h"
+#include "core/k8s/k8s_describe.h"
+#include "core/k8s/k8s_model.h"
+#include "core/k8s/k8s_probe.h"
+#include "core/k8s/k8s_request.h"
+#include "core/k8s/k8s_tenancy.h"
+#include "core/k8s/kubeconfig.h"
+#include "core/log.h"
+#include "core/source.h"
+#include "core/store_impl.h"
+#include "core/workpool.h"
+#include "core/xalloc.h"
+
+
+struct k8s_source;
+
+/* A call in flight, kept so that a context switch can cancel it. */
+struct source_call {
+    struct k8s_source *ks;
+    struct source_call *prev, *next;
+    struct k8s_call *call;
+    const struct source_request *req;
+    source_reply_fn done;
+    source_data_fn data;
+    void *arg;
+};
+
+struct k8s_source {
+    struct source_env env;
+    struct k8s_tenancy *tenancy;
+    struct k8s_client *client;
+    struct k8s_client **retired; /* stopped clients whose decodes may still be in the pool */
+    size_t nretired;
+    struct k8s_options opts;
+    char *kubeconfig;            /* as configured (NULL: $KUBECONFIG or ~/.kube/config) */
+    char **contexts;             /* for :ctx completion; NULL in the demo */
+    bool demo;
+    struct http_stats stats;
+    struct source_call *calls;
+};
+
+static const enum store_kind k8s_source_kinds[] = {
+    STORE_NAMESPACE, STORE_POD,   STORE_DEPLOYMENT,  STORE_STATEFULSET,  STORE_EVENT,
+    STORE_REPLICASET, STORE_QUOTA, STORE_POD_METRICS, STORE_NODE_METRICS,
+};
+#define K8S_SOURCE_NKINDS (sizeof k8s_source_kinds / sizeof k8s_source_kinds[0])
+
+static bool k8s_source_configured(const struct gc_config *cfg, const char *demo_url)
+{
+    (void)cfg;
+    (void)demo_url;
+    return true; /* the cluster is the platform: always there, from the kubeconfig */
+}
+
+/* The cluster of the demo: govsim, no credentials. */
+static void k8s_source_demo_target(const char *url, struct kube_target *t)
+{
+    memset(t, 0, sizeof *t);
+    t->context = xstrdup("govsim-demo");
+    t->cluster = xstrdup("govsim");
+    t->server = xstrdup(url);
+}
+
+static void *k8s_source_init(const struct source_env *env, char **err)
+{
+    const struct gc_config *cfg = env->cfg;
+    struct k8s_source *ks = xcalloc(1, sizeof *ks);
+    struct kube_target target;
+
+    ks->env = *env;
+    ks->tenancy = k8s_tenancy_new(env->store);
+    for (size_t i = 0; i < cfg->ntenants; i++) {
+        const struct config_tenant *t = &cfg->tenants[i];
+
+        for (size_t k = 0; k < t->nnamespaces; k++) {
+            k8s_tenancy_map_namespace(ks->tenancy, t->namespaces[k], t->name);
+        }
+    }
+    if (cfg->kubernetes.tenant_pattern != NULL &&
+        k8s_tenancy_set_pattern(ks->tenancy, cfg->kubernetes.tenant_pattern, err) != 0) {
+        k8s_tenancy_free(ks->tenancy);
+        free(ks);
+        return NULL;
+    }
+    k8s_tenancy_register(ks->tenancy);
+    ks->kubeconfig = cfg->kubernetes.kubeconfig != NULL ? xstrdup(cfg->kubernetes.kubeconfig)
+                                                        : NULL;
+    if (env->demo_url != NULL) {
+        ks->demo = true;
+        k8s_source_demo_target(env->demo_url, &target);
+    } else if (kubeconfig_load(ks->kubeconfig, cfg->kubernetes.context, &target, err) != 0) {
+        k8s_tenancy_free(ks->tenancy);
+        free(ks->kubeconfig);
+        free(ks);
+        return NULL;
+    } else {
+        ks->contexts = kubeconfig_contexts(ks->kubeconfig);
+    }
+    ks->opts.metrics_interval_ms = (int)cfg->kubernetes.interval_metrics_ms;
+    ks->opts.stats = &ks->stats;
+    ks->client = k8s_client_new(env->loop, env->http, env->pool, env->store, &target, &ks->opts);
+    kube_target_fini(&target);
+    return ks;
+}
+
+static void k8s_source_start(void *s)
+{
+    struct k8s_source *ks = s;
+
+    k8s_client_start(ks->client);
+}
+
+/* Answers every call in flight as cancelled (the context changed, or the source stops). */
+static void k8s_source_cancel_calls(struct k8s_source *ks, const char *why)
+{
+    while (ks->calls != NULL) {
+        struct source_call *c = ks->calls;
+        struct source_reply reply = {0};
+
+        ks->calls = c->next;
+        if (ks->calls != NULL) {
+            ks->calls->prev = NULL;
+        }
+        k8s_client_cancel(ks->client, c->call);
+        reply.cancelled = true;
+        reply.error = xstrdup(why);
+        c->done(&reply, c->arg);
+        free(reply.text);
+        free(reply.error);
+        free(c);
+    }
+}
+
+static void k8s_source_stop(void *s)
+{
+    struct k8s_source *ks = s;
+
+    k8s_source_cancel_calls(ks, "cancelled: the console is stopping");
+    k8s_client_stop(ks->client);
+}
+
+/* Frees the retired clients once no decode of theirs can be pending. */
+static void k8s_source_reap(struct k8s_source *ks, bool pool_gone)
+{
+    if (ks->nretired == 0 || (!pool_gone && workpool_pending(ks->env.pool) > 0)) {
+        return;
+    }
+    for (size_t i = 0; i < ks->nretired; i++) {
+        k8s_client_free(ks->retired[i]);
+    }
+    free(ks->retired);
+    ks->retired = NULL;
+    ks->nretired = 0;
+}
+
+static void k8s_source_fini(void *s)
+{
+    struct k8s_source *ks = s;
+
+    k8s_source_reap(ks, true);
+    k8s_client_free(ks->client);
+    k8s_tenancy_free(ks->tenancy);
+    kubeconfig_contexts_free(ks->contexts);
+    free(ks->kubeconfig);
+    free(ks);
+}
+
+static const struct source_health *k8s_source_health(void *s)
+{
+    struct k8s_source *ks = s;
+
+    return k8s_client_health(ks->client);
+}
+
+/* "connected" while watching, else the health's token; and why CPU and MEM read n/a. */
+static void k8s_source_token(void *s, char *buf, size_t size)
+{
+    struct k8s_source *ks = s;
+    const struct source_health *h = k8s_client_health(ks->client);
+    char tok[96];
+
+    if (h->state == SOURCE_OK) {
+        snprintf(tok, sizeof tok, "connected");
+    } else {
+        source_health_token(h, tok, sizeof tok);
+    }
+    switch (k8s_client_metrics_state(ks->client)) {
+    case K8S_METRICS_ABSENT:
+        snprintf(buf, size, "%s  metrics: none", tok);
+        break;
+    case K8S_METRICS_FAILING:
+        snprintf(buf, size, "%s  metrics: failing", tok);
+        break;
+    case K8S_METRICS_UNKNOWN:
+    case K8S_METRICS_OK:
+        snprintf(buf, size, "%s", tok);
+        break;
+    }
+}
+
+static void k8s_source_summary(void *s, char *buf, size_t size)
+{
+    struct k8s_source *ks = s;
+    const char *ctx = k8s_client_context(ks->client);
+    const char *server = k8s_client_server(ks->client);
+
+    snprintf(buf, size, "context: %s  server: %s", ctx != NULL ? ctx : "-",
+             server != NULL ? server : "-");
+}
+
+static const char *k8s_source_url(void *s)
+{
+    struct k8s_source *ks = s;
+
+    return k8s_client_server(ks->client);
+}
+
+static const struct http_stats *k8s_source_stats(void *s)
+{
+    struct k8s_source *ks = s;
+
+    return &ks->stats;
+}
+
+/* The namespaces the session may see, each with its tenant. */
+static void k8s_source_scopes(void *s, struct access *a, source_scope_fn fn, void *arg)
+{
+    struct access_cursor cur;
+    const struct store_row *r;
+    const char *tenant;
+
+    (void)s;
+    access_rows(a, STORE_NAMESPACE, &cur);
+    while ((r = access_next(&cur, &tenant)) != NULL) {
+        const char *ns = ((const struct k8s_namespace *)r)->name;
+
+        if (ns != NULL) {
+            fn(ns, tenant, arg);
+        }
+    }
+}
+
+static void k8s_source_unlink(struct source_call *c)
+{
+    struct k8s_source *ks = c->ks;
+
+    if (c->prev != NULL) {
+        c->prev->next = c->next;
+    } else {
+        ks->calls = c->next;
+    }
+    if (c->next != NULL) {
+        c->next->prev = c->prev;
+    }
+}
+
+static struct source_call *k8s_source_track(struct k8s_source *ks, const struct source_request *r,
+                                            source_reply_fn done, source_data_fn data, void *arg)
+{
+    struct source_call *c = xcalloc(1, sizeof *c);
+
+    c->ks = ks;
+    c->req = r;
+    c->done = done;
+    c->data = data;
+    c->arg = arg;
+    c->next = ks->calls;
+    if (ks->calls != NULL) {
+        ks->calls->prev = c;
+    }
+    ks->calls = c;
+    return c;
+}
+
+static void k8s_source_answered(long status, const char *body, size_t len, const char *error,
+                                void *arg)
+{
+    struct source_call *c = arg;
+    struct k8s_source *ks = c->ks;
+    const struct source_request *r = c->req;
+    struct source_reply reply = {0};
+
+    k8s_source_unlink(c);
+    reply.status = status;
+    reply.ok = error == NULL && status >= 200 && status < 300 &&
+               (r->op != SOURCE_OP_DETAIL || status == 200);
+    if (!reply.ok) {
+        reply.error = k8s_error_text(status, body, len, error);
+    } else if (r->op == SOURCE_OP_DETAIL && r->detail == SOURCE_DETAIL_TEXT) {
+        reply.text = k8s_describe_request(ks->env.store, k8s_request_priv(r), body, len,
+                                          (int64_t)time(NULL));
+        if (reply.text == NULL) {
+            reply.text = xstrndup(body, len); /* not an object: show what came */
+        }
+    } else if (r->op == SOURCE_OP_DETAIL) {
+        reply.text = xstrndup(body, len);
+    }
+    c->done(&reply, c->arg);
+    free(reply.text);
+    free(reply.error);
+    free(c);
+}
+
+static struct source_call *k8s_source_perform(void *s, const struct source_request *r,
+                                              source_reply_fn done, void *arg)
+{
+    struct k8s_source *ks = s;
+    const struct k8s_request_priv *kp = k8s_request_priv(r);
+    struct source_call *c;
+
+    if (kp == NULL) {
+        return NULL;
+    }
+    c = k8s_source_track(ks, r, done, NULL, arg);
+    c->call = k8s_client_call(ks->client, kp->method, kp->path, kp->body, kp->content_type,
+                              k8s_source_answered, c);
+    return c;
+}
+
+static void k8s_source_stream_data(const char *data, size_t len, void *arg)
+{
+    struct source_call *c = arg;
+
+    c->data(data, len, c->arg);
+}
+
+static void k8s_source_stream_done(long status, const char *body, size_t len, const char *error,
+                                   void *arg)
+{
+    struct source_call *c = arg;
+    struct source_reply reply = {0};
+
+    k8s_source_unlink(c);
+    reply.status = status;
+    reply.ok = error == NULL && status >= 200 && status < 300;
+    if (!reply.ok) {
+        reply.error = k8s_error_text(status, body, len, error);
+    }
+    c->done(&reply, c->arg);
+    free(reply.error);
+    free(c);
+}
+
+static struct source_call *k8s_source_stream(void *s, const struct source_request *r,
+                                             const struct source_stream_opts *o,
+                                             source_data_fn on_data, source_reply_fn done,
+                                             void *arg)
+{
+    struct k8s_source *ks = s;
+    struct source_call *c;
+    char *path;
+
+    if (k8s_request_priv(r) == NULL) {
+        return NULL;
+    }
+    c = k8s_source_track(ks, r, done, on_data, arg);
+    path = k8s_request_log_path(r, o);
+    c->call = k8s_client_stream(ks->client, path, k8s_source_stream_data, k8s_source_stream_done,
+                                c);
+    free(path);
+    return c;
+}
+
+static void k8s_source_cancel(void *s, struct source_call *c)
+{
+    struct k8s_source *ks = s;
+
+    if (c == NULL) {
+        return;
+    }
+    k8s_source_unlink(c);
+    k8s_client_cancel(ks->client, c->call);
+    free(c);
+}
+
+/* :ctx NAME: a new client for another context of the kubeconfig. The kinds Kubernetes owns
+ * are cleared (only those); calls in flight to the old cluster are answered as cancelled, so
+ * that nothing is completed and audited against the new one. */
+static int k8s_source_ctx(void *s, const char *name, char **msg)
+{
+    struct k8s_source *ks = s;
+    struct kube_target target;
+    char *err = NULL;
+
+    if (name[0] == '\0') {
+        *msg = xasprintf("context: %s", k8s_client_context(ks->client));
+        return 0;
+    }
+    if (ks->demo) {
+        *msg = xstrdup("contexts cannot be switched in this session (--demo)");
+        return -1;
+    }
+    if (kubeconfig_load(ks->kubeconfig, name, &target, &err) != 0) {
+        *msg = err;
+        return -1;
+    }
+    k8s_source_cancel_calls(ks, "cancelled: the context changed before the answer");
+    k8s_client_stop(ks->client);
+    ks->retired = xrealloc(ks->retired, (ks->nretired + 1) * sizeof *ks->retired);
+    ks->retired[ks->nretired++] = ks->client;
+    for (size_t k = 0; k < K8S_SOURCE_NKINDS; k++) {
+        store_clear(store_table(ks->env.store, k8s_source_kinds[k]));
+    }
+    ks->client = k8s_client_new(ks->env.loop, ks->env.http, ks->env.pool, ks->env.store, &target,
+                                &ks->opts);
+    kube_target_fini(&target);
+    k8s_client_start(ks->client);
+    k8s_source_reap(ks, false);
+    log_msg("context switched to %s", name);
+    *msg = xasprintf("context %s", name);
+    return 0;
+}
+
+static size_t k8s_source_ctx_complete(void *s, const char *word, size_t wlen, const char **out,
+                                      size_t max)
+{
+    struct k8s_source *ks = s;
+    size_t n = 0;
+
+    for (size_t i = 0; ks->contexts != NULL && ks->contexts[i] != NULL && n < max; i++) {
+        if (strncmp(ks->contexts[i], word, wlen) == 0) {
+            out[n++] = ks->contexts[i];
+        }
+    }
+    return n;
+}
+
+static void k8s_source_probe(void *s, source_probe_fn done, void *arg)
+{
+    struct k8s_source *ks = s;
+
+    k8s_probe_start(ks->client, done, arg);
+}
+
+static const char *const k8s_source_ctx_aliases[] = {"context", NULL};
+
+static const struct source_command k8s_source_commands[] = {
+    {
+        .name = "ctx",
+        .aliases = k8s_source_ctx_aliases,
+        .help = "switch the Kubernetes context (:ctx NAME; without a name, say which)",
+        .run = k8s_source_ctx,
+        .complete = k8s_source_ctx_complete,
+    },
+    {.name = NULL},
+};
+
+const struct source_ops k8s_source = {
+    .name = "kubernetes",
+    .kinds = k8s_source_kinds,
+    .nkinds = K8S_SOURCE_NKINDS,
+    .configured = k8s_source_configured,
+    .init = k8s_source_init,
+    .start = k8s_source_start,
+    .stop = k8s_source_stop,
+    .fini = k8s_source_fini,
+    .health = k8s_source_health,
+    .token = k8s_source_token,
+    .summary = k8s_source_summary,
+    .url = k8s_source_url,
+    .stats = k8s_source_stats,
+    .scopes = k8s_source_scopes,
+    .perform = k8s_source_perform,
+    .stream = k8s_source_stream,
+    .cancel = k8s_source_cancel,
+    .error_text = k8s_error_text,
+    .probe = k8s_source_probe,
+    .commands = k8s_source_commands,
+};

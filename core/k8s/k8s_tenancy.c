@@ -1,0 +1,240 @@
+/* Kubernetes tenancy: a namespace index (overrides, labels, the pattern) and each kind's
+ * namespace. */
+#include "core/k8s/k8s_tenancy.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/k8s/k8s_model.h"
+#include "core/store_impl.h"
+#include "core/tenant_pattern.h"
+#include "core/xalloc.h"
+
+/* One namespace's tenant, in an open-addressing index keyed by the namespace name. */
+struct k8s_tenancy_ns {
+    const char *ns;     /* borrowed from the namespace row or an override */
+    const char *tenant; /* borrowed; NULL if none */
+};
+
+struct k8s_tenancy_override {
+    char *ns;
+    char *tenant;
+};
+
+struct k8s_tenancy {
+    struct store *store;
+    struct store_tenancy ops;
+    struct k8s_tenancy_override *overrides;
+    size_t noverrides;
+    struct tenant_pattern *pattern; /* NULL: labels and overrides only */
+    /* The index, built for namespace table generation `index_gen`. */
+    struct k8s_tenancy_ns *index;
+    size_t nindex; /* slots, a power of two */
+    uint64_t index_gen;
+    uint64_t epoch; /* bumped at every build: the tenancy's generation */
+    bool built;
+};
+
+static struct k8s_tenancy_ns *k8s_tenancy_slot(const struct k8s_tenancy *t, const char *ns)
+{
+    size_t mask = t->nindex - 1;
+
+    for (size_t i = (size_t)store_hash(ns) & mask;; i = (i + 1) & mask) {
+        if (t->index[i].ns == NULL || strcmp(t->index[i].ns, ns) == 0) {
+            return &t->index[i];
+        }
+    }
+}
+
+static void k8s_tenancy_put(struct k8s_tenancy *t, const char *ns, const char *tenant)
+{
+    struct k8s_tenancy_ns *e = k8s_tenancy_slot(t, ns);
+
+    if (e->ns == NULL) { /* an override came first */
+        e->ns = ns;
+        e->tenant = tenant;
+    }
+}
+
+/* Rebuilds the index when the namespaces changed since it was built. */
+static void k8s_tenancy_index(struct k8s_tenancy *t)
+{
+    const struct store_table *nt = &t->store->tables[STORE_NAMESPACE];
+    size_t want = 16;
+
+    if (t->built && t->index_gen == nt->gen) {
+        return;
+    }
+    while (want < 2 * (nt->count + t->noverrides) + 2) {
+        want *= 2;
+    }
+    if (want != t->nindex) {
+        free(t->index);
+        t->index = xmalloc(want * sizeof *t->index);
+        t->nindex = want;
+    }
+    memset(t->index, 0, t->nindex * sizeof *t->index);
+    for (size_t i = 0; i < t->noverrides; i++) {
+        k8s_tenancy_put(t, t->overrides[i].ns, t->overrides[i].tenant);
+    }
+    for (size_t i = 0; i < nt->count; i++) {
+        const struct k8s_namespace *ns = (const struct k8s_namespace *)nt->rows[i];
+
+        if (ns->name != NULL) {
+            const char *tenant = ns->tenant;
+
+            if (tenant == NULL) {
+                tenant = tenant_pattern_match(t->pattern, ns->name);
+            }
+            k8s_tenancy_put(t, ns->name, tenant);
+        }
+    }
+    t->index_gen = nt->gen;
+    t->epoch++;
+    t->built = true;
+}
+
+const char *k8s_tenancy_ns_tenant(struct k8s_tenancy *t, const char *ns)
+{
+    const struct k8s_tenancy_ns *e;
+
+    k8s_tenancy_index(t);
+    if (ns == NULL) {
+        return NULL;
+    }
+    e = k8s_tenancy_slot(t, ns);
+    return e->ns != NULL ? e->tenant : NULL;
+}
+
+/* Where a row of `kind` lives: its namespace (NULL for cluster-scoped rows). Every kind
+ * Kubernetes owns is named here. */
+static const char *k8s_tenancy_row_ns(enum store_kind kind, const struct store_row *r)
+{
+    switch (kind) {
+    case STORE_NAMESPACE:
+        return ((const struct k8s_namespace *)r)->name;
+    case STORE_POD:
+        return ((const struct k8s_pod *)r)->ns;
+    case STORE_DEPLOYMENT:
+    case STORE_STATEFULSET:
+        return ((const struct k8s_workload *)r)->ns;
+    case STORE_EVENT:
+        return ((const struct k8s_event *)r)->ns;
+    case STORE_REPLICASET:
+        return ((const struct k8s_replicaset *)r)->ns;
+    case STORE_QUOTA:
+        return ((const struct k8s_quota *)r)->ns;
+    case STORE_POD_METRICS:
+    case STORE_NODE_METRICS: /* a node's: NULL, cluster-scoped */
+        return ((const struct k8s_metrics *)r)->ns;
+    default:
+        return NULL;
+    }
+}
+
+static const char *k8s_tenancy_row_tenant(void *ctx, enum store_kind kind,
+                                          const struct store_row *row)
+{
+    return k8s_tenancy_ns_tenant(ctx, k8s_tenancy_row_ns(kind, row));
+}
+
+static uint64_t k8s_tenancy_gen(void *ctx)
+{
+    struct k8s_tenancy *t = ctx;
+
+    k8s_tenancy_index(t);
+    return t->epoch;
+}
+
+/* A namespace, or a tenant some namespace belongs to. */
+static bool k8s_tenancy_lookup(void *ctx, const char *name, const char **tenant)
+{
+    struct k8s_tenancy *t = ctx;
+    const struct k8s_tenancy_ns *e;
+
+    k8s_tenancy_index(t);
+    e = k8s_tenancy_slot(t, name);
+    if (e->ns != NULL) {
+        *tenant = e->tenant;
+        return true;
+    }
+    for (size_t i = 0; i < t->nindex; i++) {
+        e = &t->index[i];
+        if (e->ns != NULL && e->tenant != NULL && strcmp(e->tenant, name) == 0) {
+            *tenant = e->tenant;
+            return true;
+        }
+    }
+    return false;
+}
+
+struct k8s_tenancy *k8s_tenancy_new(struct store *s)
+{
+    struct k8s_tenancy *t = xcalloc(1, sizeof *t);
+
+    t->store = s;
+    t->ops = (struct store_tenancy){
+        .row_tenant = k8s_tenancy_row_tenant,
+        .gen = k8s_tenancy_gen,
+        .lookup = k8s_tenancy_lookup,
+        .ctx = t,
+    };
+    return t;
+}
+
+void k8s_tenancy_free(struct k8s_tenancy *t)
+{
+    if (t == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < t->noverrides; i++) {
+        free(t->overrides[i].ns);
+        free(t->overrides[i].tenant);
+    }
+    free(t->overrides);
+    tenant_pattern_free(t->pattern);
+    free(t->index);
+    free(t);
+}
+
+void k8s_tenancy_map_namespace(struct k8s_tenancy *t, const char *ns, const char *tenant)
+{
+    t->overrides = xrealloc(t->overrides, (t->noverrides + 1) * sizeof *t->overrides);
+    t->overrides[t->noverrides].ns = xstrdup(ns);
+    t->overrides[t->noverrides].tenant = xstrdup(tenant);
+    t->noverrides++;
+    t->built = false;
+}
+
+int k8s_tenancy_set_pattern(struct k8s_tenancy *t, const char *pattern, char **err)
+{
+    char *why = NULL;
+    struct tenant_pattern *tp = tenant_pattern_new(pattern, &why);
+
+    if (tp == NULL) {
+        *err = xasprintf("bad tenant_pattern: %s", why);
+        free(why);
+        return -1;
+    }
+    tenant_pattern_free(t->pattern);
+    t->pattern = tp;
+    t->built = false;
+    return 0;
+}
+
+void k8s_tenancy_register(struct k8s_tenancy *t)
+{
+    static const enum store_kind kinds[] = {
+        STORE_NAMESPACE, STORE_POD,   STORE_DEPLOYMENT,  STORE_STATEFULSET,  STORE_EVENT,
+        STORE_REPLICASET, STORE_QUOTA, STORE_POD_METRICS, STORE_NODE_METRICS,
+    };
+
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        store_register(t->store, kinds[i], k8s_row_free_fn(kinds[i]), &t->ops);
+    }
+}
+
+const struct store_tenancy *k8s_tenancy_ops(struct k8s_tenancy *t)
+{
+    return &t->ops;
+}

@@ -1,0 +1,204 @@
+/* The source interface: one folder a source under core/ (core/k8s/, core/nagios/, ...), one
+ * `const struct source_ops` each, listed once in core/sources.c. A source owns store kinds
+ * (declared with their tenancy when it registers them), keeps them current (watch or poll),
+ * says how it is (health), and performs what views ask of it as requests: details, changes,
+ * streams. The console (tui/) and main.c only ever loop over the registry: adding a source
+ * edits neither, nor core/access.c.
+ *
+ * Requests are data. A view's `request` hook turns (row, action) into a `struct
+ * source_request` built by the source's own helpers (the method, path and body stay in the
+ * request's `priv`, which only the source reads); the console prompts for input if asked,
+ * checks access with the tenant the source resolved, confirms, runs it through the source's
+ * `perform` or `stream` hook, shows the reply and audits changes. Every hook runs on the loop
+ * thread. */
+#ifndef GC_CORE_SOURCE_H
+#define GC_CORE_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/access.h"
+#include "core/source_health.h"
+#include "core/store.h"
+
+struct loop;
+struct http;
+struct http_stats;
+struct workpool;
+struct gc_config;
+
+/* What a source gets from the program. All borrowed for the source's life. */
+struct source_env {
+    struct loop *loop;
+    struct http *http;
+    struct workpool *pool;
+    struct store *store;
+    const struct gc_config *cfg;
+    const char *demo_url; /* --demo: govsim's base URL (every source points there), else NULL */
+};
+
+/* ---- requests ----------------------------------------------------------------------------- */
+
+enum source_op {
+    SOURCE_OP_DETAIL, /* fetch something to show (describe, the raw object) */
+    SOURCE_OP_CHANGE, /* change something (delete, restart, scale): confirmed and audited */
+    SOURCE_OP_STREAM, /* follow something (a log) */
+};
+
+/* How a detail's text reads: prose to show as it is, or JSON the pager shows as YAML. */
+enum source_detail {
+    SOURCE_DETAIL_TEXT,
+    SOURCE_DETAIL_JSON,
+};
+
+struct source_request;
+
+struct source_request_ops {
+    /* Optional: the user's answer to input_label; completes the request (its question, its
+     * target, its body): 0, or -1 with *err (caller frees) to ask again. */
+    int (*input)(struct source_request *r, const char *text, char **err);
+    /* Frees priv. */
+    void (*free)(void *priv);
+};
+
+/* Every string is owned by the request (source_request_free()). */
+struct source_request {
+    const char *source;   /* the name of the source that performs it (static) */
+    enum source_op op;
+    enum access_verb verb;/* what core/access.c checks */
+    const char *action;   /* "delete", "restart", "describe" ...: messages and the audit log */
+    const char *done;     /* the flash after a change succeeded: "deleted" (static) */
+    char *tenant;         /* the object's tenant as its source resolved it; NULL: none */
+    char *target;         /* the object as messages and the audit log name it ("dmi/pods/x") */
+    char *title;          /* the pager's title, or the dialog's */
+    char *question;       /* the confirmation asked; NULL: none (details, streams) */
+    char *confirm;        /* the confirming button ("Delete") */
+    char *typed_name;     /* a name the user types to confirm; NULL: not asked */
+    char *input_label;    /* a value asked before the confirmation ("replicas"); NULL: none */
+    char *input_value;    /* its initial text */
+    char **parts;         /* a stream's parts one may switch between (a pod's containers),
+                             NULL-terminated; NULL or empty: the source picks */
+    size_t nparts;
+    enum source_detail detail;
+    const struct source_request_ops *ops;
+    void *priv;           /* the source's own; freed by ops->free */
+};
+
+/* A new empty request of `source` (caller fills it, or a source helper does). */
+struct source_request *source_request_new(const char *source, enum source_op op,
+                                          enum access_verb verb, const char *action);
+void source_request_free(struct source_request *r);
+
+/* What a stream's reader may change while it follows (the log pager's p, t, c). */
+struct source_stream_opts {
+    size_t part;     /* index into parts */
+    bool previous;   /* the previous container's log */
+    bool timestamps;
+};
+
+/* The answer to a request. Strings owned by the reply; the callback may take them (set
+ * them to NULL). */
+struct source_reply {
+    bool ok;
+    bool cancelled; /* the source was reset (:ctx) before the answer: its outcome is unknown */
+    long status;    /* the HTTP status, 0 when there was none */
+    char *text;     /* a detail: its text (SOURCE_DETAIL_TEXT) or JSON; else NULL */
+    char *error;    /* one line (the source's error_text), NULL when ok */
+};
+
+typedef void (*source_reply_fn)(struct source_reply *reply, void *arg);
+typedef void (*source_data_fn)(const char *data, size_t len, void *arg);
+struct source_call;
+
+/* ---- check -------------------------------------------------------------------------------- */
+
+/* What `govconsole check` learns of a source. Strings owned (source_probe_fini()). */
+struct source_probe {
+    char *url;      /* what was probed */
+    bool reachable; /* a connection was made and the server answered */
+    int tls;        /* -1 no TLS, 0 TLS not verified (insecure), 1 TLS verified */
+    int auth;       /* -1 not asked (no credentials), 0 rejected, 1 accepted */
+    double rtt_ms;  /* round trip of the first request */
+    char *about;    /* what it says about itself ("Kubernetes v1.29.0"), sanitized */
+    char *error;    /* why the probe failed, one line; NULL when it passed */
+};
+typedef void (*source_probe_fn)(struct source_probe *p, void *arg);
+
+void source_probe_fini(struct source_probe *p);
+
+/* ---- the interface ------------------------------------------------------------------------ */
+
+/* A command of the source's own on the command line (":ctx NAME"). */
+struct source_command {
+    const char *name;
+    const char *const *aliases; /* NULL-terminated, may be NULL */
+    const char *help;           /* "switch the Kubernetes context" */
+    /* Runs it with its argument (maybe ""): 0 with *msg (info), or -1 with *msg (error);
+     * *msg caller frees. */
+    int (*run)(void *s, const char *arg, char **msg);
+    /* Optional: candidates for the argument that start with word[0..wlen), into out (borrowed
+     * until the next call); returns how many. */
+    size_t (*complete)(void *s, const char *word, size_t wlen, const char **out, size_t max);
+};
+
+typedef void (*source_scope_fn)(const char *name, const char *tenant, void *arg);
+
+struct source_ops {
+    const char *name;              /* its [section], its header token, :sources */
+    const enum store_kind *kinds;  /* the store kinds it owns */
+    size_t nkinds;
+
+    /* Whether the configuration names this source (with --demo, every source is). */
+    bool (*configured)(const struct gc_config *cfg, const char *demo_url);
+    /* Reads its configuration and registers its kinds (store_register()); nothing starts.
+     * NULL with *err (caller frees; "FILE:LINE: ..." or what is wrong) when the
+     * configuration cannot be used: the program stops with status 2. */
+    void *(*init)(const struct source_env *env, char **err);
+    void (*start)(void *s);
+    /* Stops every request and timer; calls in flight are answered as cancelled. Rows stay. */
+    void (*stop)(void *s);
+    /* After stop, and after the workpool is freed (its jobs may point into the source). */
+    void (*fini)(void *s);
+    /* Borrowed until the next loop pass. */
+    const struct source_health *(*health)(void *s);
+
+    /* Optional: the header's token after "NAME: " (default: source_health_token()). */
+    void (*token)(void *s, char *buf, size_t size);
+    /* Optional: what the header's left side says of it ("context: x  server: https://..."). */
+    void (*summary)(void *s, char *buf, size_t size);
+    /* Optional: the URL it talks to (borrowed). */
+    const char *(*url)(void *s);
+    /* Optional: its HTTP counters (borrowed). */
+    const struct http_stats *(*stats)(void *s);
+    /* Optional: the names a view command narrows to besides tenants (Kubernetes namespaces),
+     * each with its tenant, those the session may see only. */
+    void (*scopes)(void *s, struct access *a, source_scope_fn fn, void *arg);
+    /* Optional: runs a detail or change request (borrowed until `done` runs or the call is
+     * cancelled); `done` runs once, later, on the loop thread, unless cancelled. Returns a
+     * handle valid until then. */
+    struct source_call *(*perform)(void *s, const struct source_request *r, source_reply_fn done,
+                                   void *arg);
+    /* Optional: follows a stream; `on_data` as bytes arrive, `done` once at its end. */
+    struct source_call *(*stream)(void *s, const struct source_request *r,
+                                  const struct source_stream_opts *o, source_data_fn on_data,
+                                  source_reply_fn done, void *arg);
+    /* Optional (required with perform or stream): cancels a call: no callback runs after. */
+    void (*cancel)(void *s, struct source_call *c);
+    /* Optional: one line for a failed answer of its server (caller frees); never a
+     * credential. */
+    char *(*error_text)(long status, const char *body, size_t len, const char *transport);
+    /* Optional: `govconsole check`: probes the server (reachable, TLS, credentials, what it
+     * says about itself); `done` runs once on the loop thread. */
+    void (*probe)(void *s, source_probe_fn done, void *arg);
+    /* Optional: commands of its own, ended by one with a NULL name. */
+    const struct source_command *commands;
+};
+
+/* A running source. */
+struct source {
+    const struct source_ops *ops;
+    void *state;
+};
+
+#endif

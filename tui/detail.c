@@ -1,0 +1,88 @@
+/* The pager of a detail: a describe text, or an object's JSON shown as YAML (Tab: JSON). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/jsonfmt.h"
+#include "core/xalloc.h"
+#include "tui/app_int.h"
+#include "tui/pager.h"
+
+struct detail {
+    struct pager *pager;
+    char *json; /* the raw object, for Tab (YAML <-> JSON); NULL for a text */
+    bool as_json;
+    char *title;
+};
+
+/* The object as YAML, or as indented JSON. */
+static void detail_show(struct detail *d)
+{
+    char *err = NULL;
+    char *text = d->as_json ? jsonfmt_pretty(d->json, strlen(d->json), &err)
+                            : jsonfmt_yaml(d->json, strlen(d->json), &err);
+
+    if (text == NULL) {
+        text = xasprintf("(cannot format the object: %s)\n", err ? err : "?");
+        free(err);
+    }
+    pager_set_text(d->pager, d->title, text, strlen(text));
+    free(text);
+}
+
+static void detail_key(struct app *a, void *data, int key)
+{
+    struct detail *d = data;
+
+    if (key == '\t' && d->json != NULL) {
+        d->as_json = !d->as_json;
+        detail_show(d);
+    } else if (key == 0x0c) {
+        a->dirty |= DIRTY_CLEAR;
+    } else if (pager_key(d->pager, key) == PAGER_CLOSE) {
+        app_mode_pop(a);
+    }
+}
+
+static void detail_draw(struct app *a, void *data, int rows, int cols)
+{
+    struct detail *d = data;
+
+    (void)a;
+    pager_draw(d->pager, stdscr, 1, 0, rows - 1, cols);
+}
+
+static void detail_close(struct app *a, void *data)
+{
+    struct detail *d = data;
+
+    (void)a;
+    pager_free(d->pager);
+    free(d->json);
+    free(d->title);
+    free(d);
+}
+
+static const struct mode_ops detail_mode = {
+    .name = "detail",
+    .key = detail_key,
+    .draw = detail_draw,
+    .close = detail_close,
+    .full = true,
+};
+
+void detail_open(struct app *a, const char *title, char *text, bool json)
+{
+    struct detail *d = xcalloc(1, sizeof *d);
+
+    d->pager = pager_new(&a->search_hist);
+    d->title = xstrdup(title != NULL ? title : "");
+    if (json) {
+        d->json = text;
+        detail_show(d);
+    } else {
+        pager_set_text(d->pager, d->title, text, strlen(text));
+        free(text);
+    }
+    app_mode_push(a, &detail_mode, d);
+}

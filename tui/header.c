@@ -1,0 +1,127 @@
+/* The header (who, where, one token per source), the title line (breadcrumb, view, scope,
+ * count, filter, loading) and the status line (a flash, the view's source's error, or the
+ * key hints). */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/access.h"
+#include "core/filter.h"
+#include "core/sources.h"
+#include "tui/app_int.h"
+#include "tui/screen.h"
+
+/* The source whose rows the top view shows, NULL when none runs. */
+static struct source *header_view_source(struct app *a)
+{
+    return sources_find(a->sources, app_top(a)->view->ops->source);
+}
+
+void header_draw(struct app *a, int cols)
+{
+    char line[640], right[512], scope[160] = "", summary[300] = "";
+    size_t o = 0, so = 0;
+    bool failing = false;
+    int rw, lw;
+
+    if (!access_all_tenants(a->opts.access)) {
+        snprintf(scope, sizeof scope, "  tenant: %s", access_scope_text(a->opts.access));
+    }
+    right[0] = '\0';
+    for (size_t i = 0; i < sources_count(a->sources); i++) {
+        struct source *src = sources_at(a->sources, i);
+        const struct source_health *h = src->ops->health(src->state);
+        char tok[160], sum[256];
+
+        if (src->ops->token != NULL) {
+            src->ops->token(src->state, tok, sizeof tok);
+        } else {
+            source_health_token(h, tok, sizeof tok);
+        }
+        failing = failing || h->state == SOURCE_RETRYING;
+        if (o < sizeof right) {
+            o += (size_t)snprintf(right + o, sizeof right - o, " %s: %s ", src->ops->name, tok);
+        }
+        if (src->ops->summary != NULL && so < sizeof summary) {
+            src->ops->summary(src->state, sum, sizeof sum);
+            so += (size_t)snprintf(summary + so, sizeof summary - so, "  %s", sum);
+        }
+    }
+    snprintf(line, sizeof line, " govconsole%s%s%s", summary, scope,
+             access_readonly(a->opts.access) ? "  [read-only]" : "");
+    rw = screen_text_width(right);
+    if (rw > cols / 2) {
+        rw = cols / 2;
+    }
+    lw = cols - rw;
+    screen_put(stdscr, 0, 0, line, lw, false, screen_attr(THEME_HEADER));
+    screen_put(stdscr, 0, lw, right, rw, true,
+               screen_attr(failing ? THEME_FLASH_ERROR : THEME_HEADER));
+}
+
+void header_draw_title(struct app *a, int cols)
+{
+    struct source *src = header_view_source(a);
+    const struct source_health *h = src != NULL ? src->ops->health(src->state) : NULL;
+    const struct frame *f = app_top(a);
+    char count[32], title[768], crumbs[384] = "", load[64] = "", flt[160] = "";
+    const char *scope = f->scope.ns[0]       ? f->scope.ns
+                        : f->scope.tenant[0] ? f->scope.tenant
+                                             : access_scope_text(a->opts.access);
+    size_t o = 0;
+
+    for (int i = 0; i < a->nframes - 1 && o < sizeof crumbs; i++) {
+        o += (size_t)snprintf(crumbs + o, sizeof crumbs - o, "%s > ",
+                              a->frames[i].view->ops->title);
+        if (a->frames[i + 1].label[0] != '\0' && o < sizeof crumbs) {
+            o += (size_t)snprintf(crumbs + o, sizeof crumbs - o, "%s > ", a->frames[i + 1].label);
+        }
+    }
+    source_fmt_count(table_count(&f->table, f->view), count, sizeof count);
+    if (h != NULL && (h->state == SOURCE_LOADING || h->state == SOURCE_CONNECTING)) {
+        char l[32], e[32];
+
+        if (h->expected > 0) {
+            snprintf(load, sizeof load, "  loading %s/%s", source_fmt_count(h->loaded, l, sizeof l),
+                     source_fmt_count(h->expected, e, sizeof e));
+        } else {
+            snprintf(load, sizeof load, "  loading %s", source_fmt_count(h->loaded, l, sizeof l));
+        }
+    } else if (h != NULL && h->stale_since != 0) {
+        char when[16];
+
+        snprintf(load, sizeof load, "  stale since %s",
+                 source_fmt_clock(h->stale_since, when, sizeof when));
+    }
+    if (f->filter != NULL && !filter_matches_all(f->filter)) {
+        snprintf(flt, sizeof flt, "  </%s>", filter_pattern(f->filter));
+    }
+    snprintf(title, sizeof title, " %s%s(%s)[%s]%s%s", crumbs, f->view->ops->title, scope, count,
+             flt, load);
+    screen_put(stdscr, 1, 0, title, cols, false, screen_attr(THEME_BREADCRUMB));
+}
+
+void header_draw_status(struct app *a, int rows, int cols)
+{
+    struct source *src = header_view_source(a);
+    const struct source_health *h = src != NULL ? src->ops->health(src->state) : NULL;
+    const struct frame *f = app_top(a);
+    char line[512];
+    size_t n = table_count(&f->table, f->view);
+
+    if (a->flash != NULL) {
+        snprintf(line, sizeof line, " %s", a->flash);
+        screen_put(stdscr, rows - 1, 0, line, cols, false,
+                   screen_attr(a->flash_error ? THEME_FLASH_ERROR : THEME_FLASH_INFO));
+        return;
+    }
+    if (h != NULL && h->state == SOURCE_RETRYING && h->last_error != NULL) {
+        /* A scoped session never reads another tenant's names in an error. */
+        snprintf(line, sizeof line, " %s: %s", src->ops->name,
+                 access_redact(a->opts.access, h->last_error));
+        screen_put(stdscr, rows - 1, 0, line, cols, false, screen_attr(THEME_FLASH_ERROR));
+        return;
+    }
+    snprintf(line, sizeof line, " <:> command  </> filter  <?> help  <q> %s  row %zu of %zu",
+             a->nframes > 1 ? "back" : "quit", n ? f->table.sel + 1 : 0, n);
+    screen_put(stdscr, rows - 1, 0, line, cols, false, screen_attr(THEME_STATUS_LINE));
+}
