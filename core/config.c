@@ -22,6 +22,9 @@
 /* Duration bounds in milliseconds. */
 #define CONFIG_MIN_DURATION 100
 #define CONFIG_MAX_DURATION (24 * 3600 * 1000LL)
+/* The largest number a duration may be written with: times the largest unit (a day) it still
+ * fits an int64_t, so anything out of range is reported as such, not as a typing error. */
+#define CONFIG_MAX_DURATION_COUNT 10000000000LL
 
 enum config_type {
     CT_STRING,      /* any text */
@@ -384,7 +387,7 @@ static void strip_inline_comment(char *v)
     }
 }
 
-/* Parses a duration ("30", "30s", "500ms", "5m", "1h") into milliseconds. */
+/* Parses a duration ("30", "30s", "500ms", "5m", "1h", "1d") into milliseconds. */
 static bool parse_duration(const char *s, int64_t *ms)
 {
     int64_t n = 0, mult;
@@ -394,7 +397,7 @@ static bool parse_duration(const char *s, int64_t *ms)
         return false;
     }
     while (*p >= '0' && *p <= '9') {
-        if (n > CONFIG_MAX_DURATION) {
+        if (n > CONFIG_MAX_DURATION_COUNT) {
             return false;
         }
         n = n * 10 + (*p++ - '0');
@@ -407,6 +410,8 @@ static bool parse_duration(const char *s, int64_t *ms)
         mult = 60 * 1000;
     } else if (strcmp(p, "h") == 0) {
         mult = 3600 * 1000;
+    } else if (strcmp(p, "d") == 0) {
+        mult = 24 * 3600 * 1000;
     } else {
         return false;
     }
@@ -590,7 +595,7 @@ static void set_value(struct parser *p, size_t line, void *base, const struct co
         int64_t ms;
 
         if (!parse_duration(v, &ms)) {
-            perr(p, line, "bad duration '%s' for '%s' (use 30, 30s, 5m or 1h)", v, k->name);
+            perr(p, line, "bad duration '%s' for '%s' (use 30, 30s, 5m, 1h or 1d)", v, k->name);
             return;
         }
         if (ms < CONFIG_MIN_DURATION || ms > CONFIG_MAX_DURATION) {

@@ -2,7 +2,7 @@
  *
  *     [nagios]                     a section
  *     url = http://mon/nagios4/cgi-bin
- *     interval = 1m                durations: 30, 30s, 5m, 1h (and 500ms)
+ *     interval = 1m                durations: 30, 30s, 5m, 1h, 1d (and 500ms)
  *     [tenant dmi]                 a section with a name
  *     display = "Danish Meteorological Institute"
  *

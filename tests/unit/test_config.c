@@ -291,7 +291,7 @@ static void test_errors(void **state)
     static const char *const expect[] = {
         DATA "/errors.ini:2: key 'url' outside any section",
         DATA "/errors.ini:5: duplicate key 'url' in [nagios] (first on line 4)",
-        DATA "/errors.ini:6: bad duration 'soon' for 'interval' (use 30, 30s, 5m or 1h)",
+        DATA "/errors.ini:6: bad duration 'soon' for 'interval' (use 30, 30s, 5m, 1h or 1d)",
         DATA "/errors.ini:7: syntax error: expected [section], key = value or a comment",
         DATA "/errors.ini:8: duplicate section [nagios] (first on line 3)",
         DATA "/errors.ini:10: bad boolean 'maybe' for 'insecure' (use true or false)",
@@ -413,13 +413,15 @@ static void test_durations(void **state)
         const char *text;
         int64_t ms;
     } good[] = {
-        {"30", 30000},  {"30s", 30000}, {"5m", 300000},    {"1h", 3600000},
-        {"500ms", 500}, {"100ms", 100}, {"24h", 86400000}, {"\"90s\"", 90000},
+        {"30", 30000},    {"30s", 30000},      {"5m", 300000},    {"1h", 3600000},
+        {"500ms", 500},   {"100ms", 100},      {"24h", 86400000}, {"\"90s\"", 90000},
+        {"1d", 86400000}, {"1440m", 86400000},
     };
     static const char *const bad[] = {
-        "soon", "",  "-1", "5 m", "1d", "30S", "1.5m", "0", "99ms", "25h", "99999999999999999999",
-        "s",    "m5"};
+        "soon", "",   "-1", "5 m", "1D", "30S", "1.5m", "0", "99ms", "25h", "99999999999999999999",
+        "s",    "m5", "2d", "d",   "1dd"};
     struct gc_config c;
+    struct config_diag d = {0};
 
     (void)state;
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
@@ -433,6 +435,13 @@ static void test_durations(void **state)
         assert_int_equal(c.nagios.interval_ms, 30000);
         config_fini(&c);
     }
+    /* A day is a unit, but more than a day is out of range for an interval. */
+    assert_int_equal(parse("[nagios]\ninterval = 2d\n", &c, &d), -1);
+    assert_int_equal(d.nerrors, 1);
+    assert_string_equal(d.errors[0],
+                        "test.ini:2: duration '2d' for 'interval' is out of range (100ms to 24h)");
+    config_fini(&c);
+    config_diag_fini(&d);
 }
 
 static void test_bools(void **state)
