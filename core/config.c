@@ -55,13 +55,14 @@ struct config_section {
 
 #define GC_OFF(field) offsetof(struct gc_config, field)
 #define TN_OFF(field) offsetof(struct config_tenant, field)
-#define SOURCE_KEYS(sec)                                                                           \
-    {"url", CT_URL, GC_OFF(sec.url)}, {"user", CT_STRING, GC_OFF(sec.user)},                       \
-        {"password_file", CT_PATH, GC_OFF(sec.password_file)},                                     \
-        {"interval", CT_DURATION, GC_OFF(sec.interval_ms)},                                        \
-    {                                                                                              \
-        "tenant_pattern", CT_PATTERN, GC_OFF(sec.tenant_pattern)                                   \
-    }
+/* The keys all four source sections share. */
+/* clang-format off */
+#define SOURCE_KEYS(sec)                                           \
+    {"user", CT_STRING, GC_OFF(sec.user)},                         \
+    {"password_file", CT_PATH, GC_OFF(sec.password_file)},         \
+    {"interval", CT_DURATION, GC_OFF(sec.interval_ms)},            \
+    {"tenant_pattern", CT_PATTERN, GC_OFF(sec.tenant_pattern)}
+/* clang-format on */
 
 static const struct config_key kubernetes_keys[] = {
     {"kubeconfig", CT_PATH, GC_OFF(kubernetes.kubeconfig)},
@@ -69,14 +70,27 @@ static const struct config_key kubernetes_keys[] = {
     {"interval_metrics", CT_DURATION, GC_OFF(kubernetes.interval_metrics_ms)},
     {"tenant_pattern", CT_PATTERN, GC_OFF(kubernetes.tenant_pattern)},
 };
-static const struct config_key nagios_keys[] = {SOURCE_KEYS(nagios)};
-static const struct config_key servicenow_keys[] = {SOURCE_KEYS(servicenow)};
-static const struct config_key mapr_keys[] = {SOURCE_KEYS(mapr)};
+static const struct config_key nagios_keys[] = {
+    {"url", CT_URL, GC_OFF(nagios.url)},
+    SOURCE_KEYS(nagios),
+};
+static const struct config_key servicenow_keys[] = {
+    {"url", CT_URL, GC_OFF(servicenow.url)},
+    SOURCE_KEYS(servicenow),
+    {"client_id", CT_STRING, GC_OFF(servicenow.client_id)},
+    {"client_secret_file", CT_PATH, GC_OFF(servicenow.client_secret_file)},
+};
+static const struct config_key mapr_keys[] = {
+    {"url", CT_URL, GC_OFF(mapr.url)},
+    SOURCE_KEYS(mapr),
+    {"httpfs", CT_URL, GC_OFF(mapr.httpfs)},
+};
 static const struct config_key krakend_keys[] = {
+    SOURCE_KEYS(krakend),
     {"config", CT_PATH_OR_URL, GC_OFF(krakend.config)},
     {"metrics", CT_URL, GC_OFF(krakend.metrics)},
     {"health", CT_URL, GC_OFF(krakend.health)},
-    {"tenant_pattern", CT_PATTERN, GC_OFF(krakend.tenant_pattern)},
+    {"error_warn", CT_PERCENT, GC_OFF(krakend.error_warn)},
 };
 static const struct config_key directory_keys[] = {
     {"uri", CT_LDAP_URI, GC_OFF(directory.uri)},
@@ -131,10 +145,12 @@ static const struct config_section sections[] = {
 
 #define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
 /* The most keys a section has (struct parser tracks each key's line). */
-#define MAX_KEYS 8
+#define MAX_KEYS 12
 #define NKEYS(k) (sizeof(k) / sizeof(k[0]))
 _Static_assert(NKEYS(kubernetes_keys) <= MAX_KEYS, "raise MAX_KEYS");
 _Static_assert(NKEYS(nagios_keys) <= MAX_KEYS, "raise MAX_KEYS");
+_Static_assert(NKEYS(servicenow_keys) <= MAX_KEYS, "raise MAX_KEYS");
+_Static_assert(NKEYS(mapr_keys) <= MAX_KEYS, "raise MAX_KEYS");
 _Static_assert(NKEYS(krakend_keys) <= MAX_KEYS, "raise MAX_KEYS");
 _Static_assert(NKEYS(directory_keys) <= MAX_KEYS, "raise MAX_KEYS");
 _Static_assert(NKEYS(access_keys) <= MAX_KEYS, "raise MAX_KEYS");
@@ -151,6 +167,20 @@ _Static_assert(NKEYS(tenant_keys) <= MAX_KEYS, "raise MAX_KEYS");
 #define DEFAULT_KRAKEND_PATTERN "^/([a-z0-9-]+)/"
 #define DEFAULT_REFRESH_MS 30000
 #define DEFAULT_SLA_TARGET 99.5
+#define DEFAULT_ERROR_WARN 1.0
+
+/* The source sections: where each one's struct is, and its default tenant pattern. */
+static const struct {
+    const char *name;
+    size_t offset; /* of its struct config_source in struct gc_config */
+    const char *tenant_pattern;
+} source_sections[] = {
+    {"nagios", GC_OFF(nagios), DEFAULT_NAGIOS_PATTERN},
+    {"servicenow", GC_OFF(servicenow), NULL},
+    {"mapr", GC_OFF(mapr), DEFAULT_MAPR_PATTERN},
+    {"krakend", GC_OFF(krakend), DEFAULT_KRAKEND_PATTERN},
+};
+#define NSOURCES (sizeof(source_sections) / sizeof(source_sections[0]))
 
 struct parser {
     const char *file;
@@ -254,12 +284,24 @@ static void perr(struct parser *p, size_t line, const char *fmt, ...)
     p->nerrors++;
 }
 
+/* The i-th source section's struct in c. */
+static struct config_source *source_at(const struct gc_config *c, size_t i)
+{
+    return (struct config_source *)((const char *)c + source_sections[i].offset);
+}
+
 void config_init(struct gc_config *c)
 {
     memset(c, 0, sizeof(*c));
-    c->nagios.tenant_pattern = xstrdup(DEFAULT_NAGIOS_PATTERN);
-    c->mapr.tenant_pattern = xstrdup(DEFAULT_MAPR_PATTERN);
-    c->krakend.tenant_pattern = xstrdup(DEFAULT_KRAKEND_PATTERN);
+    for (size_t i = 0; i < NSOURCES; i++) {
+        struct config_source *s = source_at(c, i);
+
+        if (source_sections[i].tenant_pattern != NULL) {
+            s->tenant_pattern = xstrdup(source_sections[i].tenant_pattern);
+        }
+        s->interval_ms = DEFAULT_REFRESH_MS;
+        s->error_warn = DEFAULT_ERROR_WARN;
+    }
     c->access.operators = xstrdup("govcloud-operators");
     c->access.oncall = xstrdup("govcloud-oncall");
     c->access.tenant_group_prefix = xstrdup("tenant-");
@@ -270,9 +312,6 @@ void config_init(struct gc_config *c)
     c->ui.mouse = true;
     c->tls.insecure = false;
     c->kubernetes.interval_metrics_ms = DEFAULT_REFRESH_MS;
-    c->nagios.interval_ms = DEFAULT_REFRESH_MS;
-    c->servicenow.interval_ms = DEFAULT_REFRESH_MS;
-    c->mapr.interval_ms = DEFAULT_REFRESH_MS;
 }
 
 /* Frees every string a key table points at, with `base` the struct the offsets refer to. */
@@ -331,6 +370,27 @@ const struct config_tenant *config_tenant(const struct gc_config *c, const char 
         }
     }
     return NULL;
+}
+
+const struct config_source *config_source_get(const struct gc_config *c, const char *section)
+{
+    for (size_t i = 0; i < NSOURCES; i++) {
+        if (strcmp(source_sections[i].name, section) == 0) {
+            return source_at(c, i);
+        }
+    }
+    return NULL;
+}
+
+bool config_source_configured(const struct config_source *s, const char *section)
+{
+    if (s == NULL) {
+        return false;
+    }
+    if (strcmp(section, "krakend") == 0) {
+        return s->config != NULL || s->metrics != NULL || s->health != NULL;
+    }
+    return s->url != NULL;
 }
 
 const char *config_default_path(char *buf, size_t n)
@@ -847,9 +907,9 @@ int config_parse(const char *file, const char *text, size_t len, struct gc_confi
     p.section = SEC_NONE;
     /* Intervals not set in the file follow [ui] refresh: mark them unset while parsing. */
     out->kubernetes.interval_metrics_ms = 0;
-    out->nagios.interval_ms = 0;
-    out->servicenow.interval_ms = 0;
-    out->mapr.interval_ms = 0;
+    for (size_t i = 0; i < NSOURCES; i++) {
+        source_at(out, i)->interval_ms = 0;
+    }
     if (len >= 3 && memcmp(cur, "\xef\xbb\xbf", 3) == 0) {
         cur += 3;
     }
@@ -875,14 +935,10 @@ int config_parse(const char *file, const char *text, size_t len, struct gc_confi
     if (out->kubernetes.interval_metrics_ms == 0) {
         out->kubernetes.interval_metrics_ms = out->ui.refresh_ms;
     }
-    if (out->nagios.interval_ms == 0) {
-        out->nagios.interval_ms = out->ui.refresh_ms;
-    }
-    if (out->servicenow.interval_ms == 0) {
-        out->servicenow.interval_ms = out->ui.refresh_ms;
-    }
-    if (out->mapr.interval_ms == 0) {
-        out->mapr.interval_ms = out->ui.refresh_ms;
+    for (size_t i = 0; i < NSOURCES; i++) {
+        if (source_at(out, i)->interval_ms == 0) {
+            source_at(out, i)->interval_ms = out->ui.refresh_ms;
+        }
     }
     for (size_t t = 0; t < out->ntenants; t++) {
         if (out->tenants[t].sla_target < 0) {
@@ -979,14 +1035,10 @@ int config_load(const char *path, struct gc_config *out, struct config_diag *dia
 /* The password_file of a section, or NULL. */
 static const char *password_file_of(const struct gc_config *c, const char *section)
 {
-    if (strcmp(section, "nagios") == 0) {
-        return c->nagios.password_file;
-    }
-    if (strcmp(section, "servicenow") == 0) {
-        return c->servicenow.password_file;
-    }
-    if (strcmp(section, "mapr") == 0) {
-        return c->mapr.password_file;
+    const struct config_source *s = config_source_get(c, section);
+
+    if (s != NULL) {
+        return s->password_file;
     }
     if (strcmp(section, "directory") == 0) {
         return c->directory.password_file;

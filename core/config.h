@@ -23,13 +23,27 @@ enum config_period {
     CONFIG_PERIOD_DAY,
 };
 
-/* [nagios], [servicenow] and [mapr]. Strings are owned; NULL when not set. */
+/* [nagios], [servicenow], [mapr] and [krakend]: the HTTP sources, one struct for all four.
+ * Each section accepts only its own keys (docs/configuration.md): url in all but [krakend];
+ * client_id and client_secret_file in [servicenow]; httpfs in [mapr]; config, metrics, health
+ * and error_warn in [krakend]; the rest in all four. Fields a section does not accept stay at
+ * their defaults. Strings are owned; NULL when not set. */
 struct config_source {
-    char *url;
+    char *url; /* nagios, servicenow, mapr: the base URL */
     char *user;
     char *password_file;
     int64_t interval_ms;  /* default: [ui] refresh */
     char *tenant_pattern; /* PCRE2, first capture group = tenant; see defaults below */
+    /* [servicenow]: OAuth 2 when client_id is set */
+    char *client_id;
+    char *client_secret_file;
+    /* [mapr] */
+    char *httpfs; /* URL, optional */
+    /* [krakend] */
+    char *config;      /* path or URL of krakend.json */
+    char *metrics;     /* Prometheus URL */
+    char *health;      /* URL */
+    double error_warn; /* percent, default 1 */
 };
 
 /* [tenant NAME] */
@@ -59,13 +73,7 @@ struct gc_config {
     struct config_source nagios;     /* tenant_pattern default ^tenant-([a-z0-9-]+)$ */
     struct config_source servicenow; /* tenant_pattern default NULL: company = display name */
     struct config_source mapr;       /* tenant_pattern default ^(?:t\.|/tenants/)([a-z0-9-]+)[./] */
-
-    struct {
-        char *config;         /* path or URL of krakend.json */
-        char *metrics;        /* Prometheus URL */
-        char *health;         /* URL */
-        char *tenant_pattern; /* default ^/([a-z0-9-]+)/ */
-    } krakend;
+    struct config_source krakend;    /* tenant_pattern default ^/([a-z0-9-]+)/ */
 
     struct {
         char *uri; /* ldap://, ldaps:// or ldapi:// */
@@ -136,14 +144,22 @@ int config_parse(const char *file, const char *text, size_t len, struct gc_confi
  * unknown or buf is too small. */
 const char *config_default_path(char *buf, size_t n);
 
-/* The password for a section ("nagios", "servicenow", "mapr", "directory"): read from the
- * section's password_file if set, else from $GOVCONSOLE_<SECTION>_PASSWORD. Returns a new
+/* The password for a section ("nagios", "servicenow", "mapr", "krakend", "directory"): read
+ * from the section's password_file if set, else from $GOVCONSOLE_<SECTION>_PASSWORD. Returns a new
  * string the caller frees (and should wipe), without the trailing newline. Returns NULL with
  * *err set (caller frees) when the file cannot be used: unreadable, not a regular file, not
  * owned by the user, readable or writable by group or others ("FILE: permissions 0644 are too
  * open; use chmod 600"), empty or too large. Returns NULL with *err NULL when no password is
  * configured. The password never appears in a message. */
 char *config_password(const struct gc_config *c, const char *section, char **err);
+
+/* The source section called `section` ("nagios", "servicenow", "mapr", "krakend"), or NULL
+ * for any other name. Borrowed; valid until config_fini(). */
+const struct config_source *config_source_get(const struct gc_config *c, const char *section);
+
+/* Whether the source is switched on: it has a url, or for "krakend" any of config, metrics
+ * and health. False when s is NULL. */
+bool config_source_configured(const struct config_source *s, const char *section);
 
 /* The name of a period as written in the file ("month", "week", "day"). Static. */
 const char *config_period_name(enum config_period p);

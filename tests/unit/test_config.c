@@ -105,6 +105,12 @@ static void assert_defaults(const struct gc_config *c)
     assert_int_equal(c->mapr.interval_ms, 30000);
     assert_string_equal(c->mapr.tenant_pattern, "^(?:t\\.|/tenants/)([a-z0-9-]+)[./]");
     assert_string_equal(c->krakend.tenant_pattern, "^/([a-z0-9-]+)/");
+    assert_int_equal(c->krakend.interval_ms, 30000);
+    assert_true(c->krakend.error_warn == 1);
+    assert_null(c->krakend.config);
+    assert_null(c->servicenow.client_id);
+    assert_null(c->servicenow.client_secret_file);
+    assert_null(c->mapr.httpfs);
     assert_false(c->directory.starttls);
     assert_string_equal(c->access.operators, "govcloud-operators");
     assert_string_equal(c->access.oncall, "govcloud-oncall");
@@ -236,12 +242,19 @@ static void test_full(void **state)
     assert_string_equal(c.servicenow.password_file, "/home/op/sn.pw");
     assert_int_equal(c.servicenow.interval_ms, 120000);
     assert_string_equal(c.servicenow.tenant_pattern, "^(\\w+)$");
+    assert_string_equal(c.servicenow.client_id, "govconsole-oauth");
+    assert_string_equal(c.servicenow.client_secret_file, "/home/op/sn.secret");
     assert_int_equal(c.mapr.interval_ms, 3600000);
     assert_null(c.mapr.tenant_pattern); /* an empty value turns the default off */
+    assert_string_equal(c.mapr.httpfs, "https://mapr:14000/webhdfs/v1");
     assert_string_equal(c.krakend.config, "https://gateway/krakend.json");
     assert_string_equal(c.krakend.metrics, "http://gateway:9091/metrics");
     assert_string_equal(c.krakend.health, "http://gateway:8080/__health");
     assert_string_equal(c.krakend.tenant_pattern, "^/api/([a-z]+)/");
+    assert_string_equal(c.krakend.user, "metrics-reader");
+    assert_string_equal(c.krakend.password_file, "/etc/govconsole/krakend.pw");
+    assert_int_equal(c.krakend.interval_ms, 20000);
+    assert_true(c.krakend.error_warn == 2.5);
     assert_string_equal(c.directory.uri, "ldap://ad.govcloud.internal");
     assert_string_equal(c.directory.base, "dc=govcloud,dc=dk");
     assert_string_equal(c.directory.bind_dn, "cn=svc,dc=govcloud,dc=dk");
@@ -500,6 +513,130 @@ static void test_percent(void **state)
     config_fini(&c);
 }
 
+/* Parses text expecting exactly one message (an error when is_error, else a warning). */
+static void expect_one(const char *text, bool is_error, const char *msg)
+{
+    struct gc_config c;
+    struct config_diag d = {0};
+
+    print_message("%s", text);
+    assert_int_equal(parse(text, &c, &d), is_error ? -1 : 0);
+    dump(&d);
+    assert_int_equal(d.nerrors, is_error ? 1 : 0);
+    assert_int_equal(d.nwarnings, is_error ? 0 : 1);
+    assert_string_equal(is_error ? d.errors[0] : d.warnings[0], msg);
+    config_fini(&c);
+    config_diag_fini(&d);
+}
+
+/* Each source section takes only its own keys; the others are unknown keys. */
+static void test_source_keys(void **state)
+{
+    static const struct {
+        const char *text, *msg;
+    } foreign[] = {
+        {"[krakend]\nurl = http://gw\n", "test.ini:2: unknown key 'url' in [krakend]"},
+        {"[nagios]\n\nconfig = /k.json\n", "test.ini:3: unknown key 'config' in [nagios]"},
+        {"[mapr]\nmetrics = http://m\n", "test.ini:2: unknown key 'metrics' in [mapr]"},
+        {"[servicenow]\nhealth = http://h\n", "test.ini:2: unknown key 'health' in [servicenow]"},
+        {"[servicenow]\nerror_warn = 2\n", "test.ini:2: unknown key 'error_warn' in [servicenow]"},
+        {"[mapr]\nclient_id = x\n", "test.ini:2: unknown key 'client_id' in [mapr]"},
+        {"[krakend]\nclient_secret_file = /s\n",
+         "test.ini:2: unknown key 'client_secret_file' in [krakend]"},
+        {"[nagios]\nhttpfs = http://h\n", "test.ini:2: unknown key 'httpfs' in [nagios]"},
+    };
+    struct gc_config c;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(foreign) / sizeof(foreign[0]); i++) {
+        expect_one(foreign[i].text, false, foreign[i].msg);
+    }
+
+    /* [krakend] has an interval, which follows [ui] refresh when not set. */
+    assert_int_equal(
+        parse("[ui]\nrefresh = 10s\n[krakend]\nhealth = http://gw/__health\n", &c, NULL), 0);
+    assert_int_equal(c.krakend.interval_ms, 10000);
+    config_fini(&c);
+    assert_int_equal(parse_one("krakend", "interval", "1m", &c), 0);
+    assert_int_equal(c.krakend.interval_ms, 60000);
+    config_fini(&c);
+    expect_one("[krakend]\ninterval = often\n", true,
+               "test.ini:2: bad duration 'often' for 'interval' (use 30, 30s, 5m, 1h or 1d)");
+
+    /* error_warn is a percentage, default 1. */
+    assert_int_equal(parse_one("krakend", "error_warn", "0.5%", &c), 0);
+    assert_true(c.krakend.error_warn == 0.5);
+    config_fini(&c);
+    expect_one("[krakend]\n\nerror_warn = 101\n", true,
+               "test.ini:3: bad percentage '101' for 'error_warn' (use a number from 0 to 100)");
+
+    /* httpfs is a URL. */
+    assert_int_equal(parse_one("mapr", "httpfs", "http://mapr:14000", &c), 0);
+    assert_string_equal(c.mapr.httpfs, "http://mapr:14000");
+    config_fini(&c);
+    expect_one("[mapr]\nhttpfs = mapr:14000\n", true,
+               "test.ini:2: bad URL 'mapr:14000' for 'httpfs' (use http:// or https://)");
+
+    /* client_id is any text, client_secret_file a path. */
+    assert_int_equal(
+        parse("[servicenow]\nclient_id = \" id 7 \"\nclient_secret_file = ~/s\n", &c, NULL), 0);
+    assert_string_equal(c.servicenow.client_id, " id 7 ");
+    assert_string_equal(c.servicenow.client_secret_file, "/home/op/s");
+    config_fini(&c);
+    expect_one("[servicenow]\nclient_id = a\nclient_id = b\n", true,
+               "test.ini:3: duplicate key 'client_id' in [servicenow] (first on line 2)");
+
+    /* The krakend URLs are checked as URLs. */
+    expect_one("[krakend]\nmetrics = gw:9091\n", true,
+               "test.ini:2: bad URL 'gw:9091' for 'metrics' (use http:// or https://)");
+}
+
+static void test_source_get(void **state)
+{
+    static const char *const names[] = {"nagios", "servicenow", "mapr", "krakend"};
+    struct gc_config c;
+
+    (void)state;
+    assert_int_equal(parse("", &c, NULL), 0);
+    assert_ptr_equal(config_source_get(&c, "nagios"), &c.nagios);
+    assert_ptr_equal(config_source_get(&c, "servicenow"), &c.servicenow);
+    assert_ptr_equal(config_source_get(&c, "mapr"), &c.mapr);
+    assert_ptr_equal(config_source_get(&c, "krakend"), &c.krakend);
+    assert_null(config_source_get(&c, "kubernetes"));
+    assert_null(config_source_get(&c, "directory"));
+    assert_null(config_source_get(&c, "Nagios"));
+    assert_null(config_source_get(&c, ""));
+    /* Nothing is configured by default. */
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        assert_false(config_source_configured(config_source_get(&c, names[i]), names[i]));
+    }
+    assert_false(config_source_configured(NULL, "nagios"));
+    config_fini(&c);
+
+    /* A url switches nagios, servicenow and mapr on. */
+    assert_int_equal(parse("[mapr]\nurl = https://mapr:8443\n", &c, NULL), 0);
+    assert_true(config_source_configured(&c.mapr, "mapr"));
+    assert_false(config_source_configured(&c.nagios, "nagios"));
+    config_fini(&c);
+    assert_int_equal(parse("[nagios]\nuser = u\n", &c, NULL), 0);
+    assert_false(config_source_configured(&c.nagios, "nagios"));
+    config_fini(&c);
+
+    /* Any one of config, metrics and health switches krakend on. */
+    assert_int_equal(parse_one("krakend", "config", "/etc/krakend/krakend.json", &c), 0);
+    assert_true(config_source_configured(&c.krakend, "krakend"));
+    config_fini(&c);
+    assert_int_equal(parse_one("krakend", "metrics", "http://gw:9091/metrics", &c), 0);
+    assert_true(config_source_configured(&c.krakend, "krakend"));
+    config_fini(&c);
+    assert_int_equal(parse_one("krakend", "health", "http://gw:8080/__health", &c), 0);
+    assert_true(config_source_configured(&c.krakend, "krakend"));
+    config_fini(&c);
+    assert_int_equal(parse_one("krakend", "interval", "1m", &c), 0);
+    assert_false(config_source_configured(&c.krakend, "krakend"));
+    config_fini(&c);
+}
+
 /* The example in docs/configuration.md is tests/data/config/example.ini, byte for byte, and
  * every ini block in the page loads without a message. */
 static void test_docs_example(void **state)
@@ -633,6 +770,19 @@ static void test_password_file(void **state)
     assert_string_equal(err, msg);
     free(err);
     config_fini(&c);
+
+    /* [krakend] has a password_file like the other sources. */
+    snprintf(path, sizeof(path), "%s/krakend.pw", tmpdir);
+    write_file(path, "gw-pw\n", 0600);
+    snprintf(msg, sizeof(msg), "[krakend]\npassword_file = %s\n", path);
+    assert_int_equal(parse(msg, &c, NULL), 0);
+    pw = config_password(&c, "krakend", &err);
+    assert_null(err);
+    assert_string_equal(pw, "gw-pw");
+    free(pw);
+    assert_null(config_password(&c, "nagios", &err));
+    assert_null(err);
+    config_fini(&c);
 }
 
 static void test_password_env(void **state)
@@ -688,6 +838,8 @@ int main(void)
         cmocka_unit_test(test_durations),
         cmocka_unit_test(test_bools),
         cmocka_unit_test(test_percent),
+        cmocka_unit_test(test_source_keys),
+        cmocka_unit_test(test_source_get),
         cmocka_unit_test(test_docs_example),
         cmocka_unit_test(test_password_file),
         cmocka_unit_test(test_password_env),
