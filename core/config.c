@@ -34,10 +34,11 @@ enum config_type {
     CT_LDAP_URI,    /* ldap://, ldaps:// or ldapi:// */
     CT_DURATION,    /* int64_t milliseconds */
     CT_BOOL,
-    CT_PERCENT, /* double, 0..100 */
-    CT_PERIOD,  /* enum config_period */
-    CT_PATTERN, /* PCRE2 with at least one capture group */
-    CT_LIST,    /* [tenant] namespaces: a NULL-terminated char ** and a count */
+    CT_BOOL_OVERRIDE, /* int: -1 until set (then as [tls]), 0 or 1 */
+    CT_PERCENT,       /* double, 0..100 */
+    CT_PERIOD,        /* enum config_period */
+    CT_PATTERN,       /* PCRE2 with at least one capture group */
+    CT_LIST,          /* [tenant] namespaces: a NULL-terminated char ** and a count */
 };
 
 struct config_key {
@@ -55,13 +56,18 @@ struct config_section {
 
 #define GC_OFF(field) offsetof(struct gc_config, field)
 #define TN_OFF(field) offsetof(struct config_tenant, field)
-/* The keys all four source sections share. */
 /* clang-format off */
+/* A section's override of [tls]. */
+#define TLS_KEYS(sec)                                              \
+    {"ca_file", CT_PATH, GC_OFF(sec.ca_file)},                     \
+    {"insecure", CT_BOOL_OVERRIDE, GC_OFF(sec.insecure)}
+/* The keys all four source sections share. */
 #define SOURCE_KEYS(sec)                                           \
     {"user", CT_STRING, GC_OFF(sec.user)},                         \
     {"password_file", CT_PATH, GC_OFF(sec.password_file)},         \
     {"interval", CT_DURATION, GC_OFF(sec.interval_ms)},            \
-    {"tenant_pattern", CT_PATTERN, GC_OFF(sec.tenant_pattern)}
+    {"tenant_pattern", CT_PATTERN, GC_OFF(sec.tenant_pattern)},    \
+    TLS_KEYS(sec)
 /* clang-format on */
 
 static const struct config_key kubernetes_keys[] = {
@@ -98,6 +104,7 @@ static const struct config_key directory_keys[] = {
     {"bind_dn", CT_STRING, GC_OFF(directory.bind_dn)},
     {"password_file", CT_PATH, GC_OFF(directory.password_file)},
     {"starttls", CT_BOOL, GC_OFF(directory.starttls)},
+    TLS_KEYS(directory),
 };
 static const struct config_key access_keys[] = {
     {"operators", CT_STRING, GC_OFF(access.operators)},
@@ -300,8 +307,10 @@ void config_init(struct gc_config *c)
             s->tenant_pattern = xstrdup(source_sections[i].tenant_pattern);
         }
         s->interval_ms = DEFAULT_REFRESH_MS;
+        s->insecure = -1;
         s->error_warn = DEFAULT_ERROR_WARN;
     }
+    c->directory.insecure = -1;
     c->access.operators = xstrdup("govcloud-operators");
     c->access.oncall = xstrdup("govcloud-oncall");
     c->access.tenant_group_prefix = xstrdup("tenant-");
@@ -391,6 +400,24 @@ bool config_source_configured(const struct config_source *s, const char *section
         return s->config != NULL || s->metrics != NULL || s->health != NULL;
     }
     return s->url != NULL;
+}
+
+void config_tls(const struct gc_config *c, const char *section, const char **ca_file,
+                bool *insecure)
+{
+    const struct config_source *s = config_source_get(c, section);
+    const char *ca = NULL;
+    int ins = -1;
+
+    if (s != NULL) {
+        ca = s->ca_file;
+        ins = s->insecure;
+    } else if (strcmp(section, "directory") == 0) {
+        ca = c->directory.ca_file;
+        ins = c->directory.insecure;
+    }
+    *ca_file = ca != NULL ? ca : c->tls.ca_file;
+    *insecure = ins >= 0 ? ins != 0 : c->tls.insecure;
 }
 
 const char *config_default_path(char *buf, size_t n)
@@ -666,10 +693,18 @@ static void set_value(struct parser *p, size_t line, void *base, const struct co
         break;
     }
     case CT_BOOL:
-        if (!parse_bool(v, field)) {
+    case CT_BOOL_OVERRIDE: {
+        bool b;
+
+        if (!parse_bool(v, &b)) {
             perr(p, line, "bad boolean '%s' for '%s' (use true or false)", v, k->name);
+        } else if (k->type == CT_BOOL) {
+            *(bool *)field = b;
+        } else {
+            *(int *)field = b;
         }
         break;
+    }
     case CT_PERCENT:
         if (!parse_percent(v, field)) {
             perr(p, line, "bad percentage '%s' for '%s' (use a number from 0 to 100)", v, k->name);

@@ -34,6 +34,8 @@ struct config_source {
     char *password_file;
     int64_t interval_ms;  /* default: [ui] refresh */
     char *tenant_pattern; /* PCRE2, first capture group = tenant; see defaults below */
+    char *ca_file;        /* per-section TLS override; NULL = [tls] ca_file */
+    int insecure;         /* -1 = as [tls] insecure; 0 or 1 when set in the section */
     /* [servicenow]: OAuth 2 when client_id is set */
     char *client_id;
     char *client_secret_file;
@@ -81,6 +83,8 @@ struct gc_config {
         char *bind_dn;
         char *password_file;
         bool starttls; /* default false */
+        char *ca_file; /* TLS override; NULL = [tls] ca_file */
+        int insecure;  /* -1 = as [tls] insecure; 0 or 1 when set in the section */
     } directory;
 
     struct {
@@ -160,6 +164,15 @@ const struct config_source *config_source_get(const struct gc_config *c, const c
 /* Whether the source is switched on: it has a url, or for "krakend" any of config, metrics
  * and health. False when s is NULL. */
 bool config_source_configured(const struct config_source *s, const char *section);
+
+/* The TLS settings for a section's connections ("nagios", "servicenow", "mapr", "krakend",
+ * "directory"): the section's own ca_file and insecure where it sets them (each on its own),
+ * else [tls] ca_file and insecure. Any other name, "kubernetes" included, gets the [tls]
+ * values; but a cluster's TLS is the kubeconfig's to decide (certificate-authority,
+ * insecure-skip-tls-verify), not [tls]'s. *ca_file is borrowed (valid until config_fini()) and
+ * NULL for the system's CA store. */
+void config_tls(const struct gc_config *c, const char *section, const char **ca_file,
+                bool *insecure);
 
 /* The name of a period as written in the file ("month", "week", "day"). Static. */
 const char *config_period_name(enum config_period p);

@@ -111,6 +111,13 @@ static void assert_defaults(const struct gc_config *c)
     assert_null(c->servicenow.client_id);
     assert_null(c->servicenow.client_secret_file);
     assert_null(c->mapr.httpfs);
+    assert_null(c->nagios.ca_file);
+    assert_int_equal(c->nagios.insecure, -1);
+    assert_int_equal(c->servicenow.insecure, -1);
+    assert_int_equal(c->mapr.insecure, -1);
+    assert_int_equal(c->krakend.insecure, -1);
+    assert_null(c->directory.ca_file);
+    assert_int_equal(c->directory.insecure, -1);
     assert_false(c->directory.starttls);
     assert_string_equal(c->access.operators, "govcloud-operators");
     assert_string_equal(c->access.oncall, "govcloud-oncall");
@@ -238,15 +245,21 @@ static void test_full(void **state)
     assert_string_equal(c.nagios.password_file, "/etc/govconsole/nagios.pw");
     assert_int_equal(c.nagios.interval_ms, 45000);
     assert_string_equal(c.nagios.tenant_pattern, "^hg-(.+)$");
+    assert_string_equal(c.nagios.ca_file, "/etc/govconsole/nagios-ca.pem");
+    assert_int_equal(c.nagios.insecure, 0);
     assert_string_equal(c.servicenow.url, "https://govcloud.service-now.com");
     assert_string_equal(c.servicenow.password_file, "/home/op/sn.pw");
     assert_int_equal(c.servicenow.interval_ms, 120000);
     assert_string_equal(c.servicenow.tenant_pattern, "^(\\w+)$");
     assert_string_equal(c.servicenow.client_id, "govconsole-oauth");
     assert_string_equal(c.servicenow.client_secret_file, "/home/op/sn.secret");
+    assert_string_equal(c.servicenow.ca_file, "/home/op/sn-ca.pem");
+    assert_int_equal(c.servicenow.insecure, 1);
     assert_int_equal(c.mapr.interval_ms, 3600000);
     assert_null(c.mapr.tenant_pattern); /* an empty value turns the default off */
     assert_string_equal(c.mapr.httpfs, "https://mapr:14000/webhdfs/v1");
+    assert_string_equal(c.mapr.ca_file, "/opt/mapr/conf/ssl_truststore.pem");
+    assert_int_equal(c.mapr.insecure, 0);
     assert_string_equal(c.krakend.config, "https://gateway/krakend.json");
     assert_string_equal(c.krakend.metrics, "http://gateway:9091/metrics");
     assert_string_equal(c.krakend.health, "http://gateway:8080/__health");
@@ -255,11 +268,15 @@ static void test_full(void **state)
     assert_string_equal(c.krakend.password_file, "/etc/govconsole/krakend.pw");
     assert_int_equal(c.krakend.interval_ms, 20000);
     assert_true(c.krakend.error_warn == 2.5);
+    assert_string_equal(c.krakend.ca_file, "/etc/govconsole/gateway-ca.pem");
+    assert_int_equal(c.krakend.insecure, 0);
     assert_string_equal(c.directory.uri, "ldap://ad.govcloud.internal");
     assert_string_equal(c.directory.base, "dc=govcloud,dc=dk");
     assert_string_equal(c.directory.bind_dn, "cn=svc,dc=govcloud,dc=dk");
     assert_string_equal(c.directory.password_file, "/etc/govconsole/ldap.pw");
     assert_true(c.directory.starttls);
+    assert_string_equal(c.directory.ca_file, "/etc/govconsole/ad-ca.pem");
+    assert_int_equal(c.directory.insecure, 0);
     assert_string_equal(c.access.operators, "ops");
     assert_string_equal(c.access.oncall, "pager");
     assert_string_equal(c.access.tenant_group_prefix, "t-");
@@ -637,6 +654,86 @@ static void test_source_get(void **state)
     config_fini(&c);
 }
 
+/* Asserts what config_tls() gives for a section. */
+static void expect_tls(const struct gc_config *c, const char *section, const char *ca,
+                       bool insecure)
+{
+    const char *got_ca = "untouched";
+    bool got_insecure = !insecure;
+
+    print_message("tls for %s\n", section);
+    config_tls(c, section, &got_ca, &got_insecure);
+    if (ca == NULL) {
+        assert_null(got_ca);
+    } else {
+        assert_string_equal(got_ca, ca);
+    }
+    assert_int_equal(got_insecure, insecure);
+}
+
+/* Each source section and [directory] may override [tls] ca_file and insecure, each on its
+ * own; everything else gets [tls]. */
+static void test_tls_override(void **state)
+{
+    static const char *const all[] = {"nagios",    "servicenow", "mapr", "krakend",
+                                      "directory", "kubernetes", "ui",   "nonsense"};
+    struct gc_config c;
+
+    (void)state;
+    /* Defaults: the system's CA store, verified. */
+    assert_int_equal(parse("", &c, NULL), 0);
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+        expect_tls(&c, all[i], NULL, false);
+    }
+    config_fini(&c);
+
+    /* [tls] alone applies everywhere. */
+    assert_int_equal(parse("[tls]\nca_file = /ca.pem\ninsecure = true\n", &c, NULL), 0);
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+        expect_tls(&c, all[i], "/ca.pem", true);
+    }
+    config_fini(&c);
+
+    /* Overrides, each key on its own. */
+    assert_int_equal(parse("[tls]\nca_file = /ca.pem\ninsecure = yes\n"
+                           "[nagios]\nca_file = /nagios-ca.pem\n"
+                           "[mapr]\ninsecure = false\n"
+                           "[krakend]\nca_file = /gw.pem\ninsecure = no\n"
+                           "[directory]\nca_file = ~/ldap-ca.pem\n",
+                           &c, NULL),
+                     0);
+    expect_tls(&c, "nagios", "/nagios-ca.pem", true);
+    expect_tls(&c, "mapr", "/ca.pem", false);
+    expect_tls(&c, "krakend", "/gw.pem", false);
+    expect_tls(&c, "directory", "/home/op/ldap-ca.pem", true);
+    expect_tls(&c, "servicenow", "/ca.pem", true);
+    expect_tls(&c, "kubernetes", "/ca.pem", true);
+    config_fini(&c);
+
+    /* A section may turn verification off where [tls] keeps it on. */
+    assert_int_equal(parse("[servicenow]\ninsecure = on\n[directory]\ninsecure = 1\n", &c, NULL),
+                     0);
+    assert_int_equal(c.servicenow.insecure, 1);
+    expect_tls(&c, "servicenow", NULL, true);
+    expect_tls(&c, "directory", NULL, true);
+    expect_tls(&c, "nagios", NULL, false);
+    config_fini(&c);
+
+    /* Bad values are errors with their line; the override stays unset. */
+    expect_one("[nagios]\nurl = https://mon\ninsecure = maybe\n", true,
+               "test.ini:3: bad boolean 'maybe' for 'insecure' (use true or false)");
+    assert_int_equal(parse("[nagios]\ninsecure = maybe\n", &c, NULL), -1);
+    assert_int_equal(c.nagios.insecure, -1);
+    config_fini(&c);
+    expect_one("[directory]\ninsecure =\n", true,
+               "test.ini:2: bad boolean '' for 'insecure' (use true or false)");
+    expect_one("[krakend]\ninsecure = true\ninsecure = false\n", true,
+               "test.ini:3: duplicate key 'insecure' in [krakend] (first on line 2)");
+    /* The kubeconfig decides a cluster's TLS: [kubernetes] has no such keys. */
+    expect_one("[kubernetes]\nca_file = /ca.pem\n", false,
+               "test.ini:2: unknown key 'ca_file' in [kubernetes]");
+}
+
 /* The example in docs/configuration.md is tests/data/config/example.ini, byte for byte, and
  * every ini block in the page loads without a message. */
 static void test_docs_example(void **state)
@@ -840,6 +937,7 @@ int main(void)
         cmocka_unit_test(test_percent),
         cmocka_unit_test(test_source_keys),
         cmocka_unit_test(test_source_get),
+        cmocka_unit_test(test_tls_override),
         cmocka_unit_test(test_docs_example),
         cmocka_unit_test(test_password_file),
         cmocka_unit_test(test_password_env),
