@@ -104,6 +104,8 @@ static const struct config_key directory_keys[] = {
     {"bind_dn", CT_STRING, GC_OFF(directory.bind_dn)},
     {"password_file", CT_PATH, GC_OFF(directory.password_file)},
     {"starttls", CT_BOOL, GC_OFF(directory.starttls)},
+    {"timeout", CT_DURATION, GC_OFF(directory.timeout_ms)},
+    {"required", CT_BOOL, GC_OFF(directory.required)},
     TLS_KEYS(directory),
 };
 static const struct config_key access_keys[] = {
@@ -114,6 +116,7 @@ static const struct config_key access_keys[] = {
 static const struct config_key sla_keys[] = {
     {"target", CT_PERCENT, GC_OFF(sla.target)},
     {"period", CT_PERIOD, GC_OFF(sla.period)},
+    {"warning_is_down", CT_BOOL, GC_OFF(sla.warning_is_down)},
 };
 static const struct config_key ui_keys[] = {
     {"theme", CT_STRING, GC_OFF(ui.theme)},
@@ -175,6 +178,7 @@ _Static_assert(NKEYS(tenant_keys) <= MAX_KEYS, "raise MAX_KEYS");
 #define DEFAULT_REFRESH_MS 30000
 #define DEFAULT_SLA_TARGET 99.5
 #define DEFAULT_ERROR_WARN 1.0
+#define DEFAULT_DIRECTORY_TIMEOUT_MS 10000
 
 /* The source sections: where each one's struct is, and its default tenant pattern. */
 static const struct {
@@ -310,6 +314,8 @@ void config_init(struct gc_config *c)
         s->insecure = -1;
         s->error_warn = DEFAULT_ERROR_WARN;
     }
+    c->directory.timeout_ms = DEFAULT_DIRECTORY_TIMEOUT_MS;
+    c->directory.required = true;
     c->directory.insecure = -1;
     c->access.operators = xstrdup("govcloud-operators");
     c->access.oncall = xstrdup("govcloud-oncall");

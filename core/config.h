@@ -82,9 +82,11 @@ struct gc_config {
         char *base;
         char *bind_dn;
         char *password_file;
-        bool starttls; /* default false */
-        char *ca_file; /* TLS override; NULL = [tls] ca_file */
-        int insecure;  /* -1 = as [tls] insecure; 0 or 1 when set in the section */
+        bool starttls;      /* default false */
+        int64_t timeout_ms; /* connect, bind and each search; default 10 s */
+        bool required;      /* default true: no session when the directory cannot answer */
+        char *ca_file;      /* TLS override; NULL = [tls] ca_file */
+        int insecure;       /* -1 = as [tls] insecure; 0 or 1 when set in the section */
     } directory;
 
     struct {
@@ -96,6 +98,7 @@ struct gc_config {
     struct {
         double target;             /* percent, default 99.5 */
         enum config_period period; /* default month */
+        bool warning_is_down;      /* default false: a WARNING state counts as up */
     } sla;
 
     struct {

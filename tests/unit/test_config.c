@@ -119,6 +119,9 @@ static void assert_defaults(const struct gc_config *c)
     assert_null(c->directory.ca_file);
     assert_int_equal(c->directory.insecure, -1);
     assert_false(c->directory.starttls);
+    assert_int_equal(c->directory.timeout_ms, 10000);
+    assert_true(c->directory.required);
+    assert_false(c->sla.warning_is_down);
     assert_string_equal(c->access.operators, "govcloud-operators");
     assert_string_equal(c->access.oncall, "govcloud-oncall");
     assert_string_equal(c->access.tenant_group_prefix, "tenant-");
@@ -275,6 +278,8 @@ static void test_full(void **state)
     assert_string_equal(c.directory.bind_dn, "cn=svc,dc=govcloud,dc=dk");
     assert_string_equal(c.directory.password_file, "/etc/govconsole/ldap.pw");
     assert_true(c.directory.starttls);
+    assert_int_equal(c.directory.timeout_ms, 3000);
+    assert_false(c.directory.required);
     assert_string_equal(c.directory.ca_file, "/etc/govconsole/ad-ca.pem");
     assert_int_equal(c.directory.insecure, 0);
     assert_string_equal(c.access.operators, "ops");
@@ -283,6 +288,7 @@ static void test_full(void **state)
     assert_true(c.sla.target > 99.9499 && c.sla.target < 99.9501);
     assert_int_equal(c.sla.period, CONFIG_PERIOD_WEEK);
     assert_string_equal(config_period_name(c.sla.period), "week");
+    assert_true(c.sla.warning_is_down);
     assert_string_equal(c.ui.theme, "high-contrast");
     assert_int_equal(c.ui.refresh_ms, 500);
     assert_false(c.ui.mouse);
@@ -654,6 +660,63 @@ static void test_source_get(void **state)
     config_fini(&c);
 }
 
+/* [directory] timeout and required. */
+static void test_directory_keys(void **state)
+{
+    struct gc_config c;
+
+    (void)state;
+    assert_int_equal(parse_one("directory", "timeout", "2500ms", &c), 0);
+    assert_int_equal(c.directory.timeout_ms, 2500);
+    assert_true(c.directory.required);
+    config_fini(&c);
+    /* A plain number is seconds. */
+    assert_int_equal(parse_one("directory", "timeout", "30", &c), 0);
+    assert_int_equal(c.directory.timeout_ms, 30000);
+    config_fini(&c);
+    expect_one("[directory]\nuri = ldap://ad\ntimeout = 10 s\n", true,
+               "test.ini:3: bad duration '10 s' for 'timeout' (use 30, 30s, 5m, 1h or 1d)");
+    expect_one("[directory]\ntimeout = 50ms\n", true,
+               "test.ini:2: duration '50ms' for 'timeout' is out of range (100ms to 24h)");
+    assert_int_equal(parse("[directory]\ntimeout = 0\n", &c, NULL), -1);
+    assert_int_equal(c.directory.timeout_ms, 10000);
+    config_fini(&c);
+
+    assert_int_equal(parse_one("directory", "required", "no", &c), 0);
+    assert_false(c.directory.required);
+    config_fini(&c);
+    assert_int_equal(parse_one("directory", "required", "yes", &c), 0);
+    assert_true(c.directory.required);
+    config_fini(&c);
+    expect_one("[directory]\n\n\nrequired = sometimes\n", true,
+               "test.ini:4: bad boolean 'sometimes' for 'required' (use true or false)");
+    assert_int_equal(parse("[directory]\nrequired = sometimes\n", &c, NULL), -1);
+    assert_true(c.directory.required);
+    config_fini(&c);
+}
+
+/* [sla] warning_is_down. */
+static void test_sla_keys(void **state)
+{
+    struct gc_config c;
+
+    (void)state;
+    assert_int_equal(parse_one("sla", "warning_is_down", "true", &c), 0);
+    assert_true(c.sla.warning_is_down);
+    config_fini(&c);
+    assert_int_equal(parse_one("sla", "warning_is_down", "off", &c), 0);
+    assert_false(c.sla.warning_is_down);
+    config_fini(&c);
+    expect_one("[sla]\ntarget = 99.9\nwarning_is_down = down\n", true,
+               "test.ini:3: bad boolean 'down' for 'warning_is_down' (use true or false)");
+    assert_int_equal(parse("[sla]\nwarning_is_down = down\n", &c, NULL), -1);
+    assert_false(c.sla.warning_is_down);
+    config_fini(&c);
+    /* It belongs to [sla] only. */
+    expect_one("[ui]\nwarning_is_down = true\n", false,
+               "test.ini:2: unknown key 'warning_is_down' in [ui]");
+}
+
 /* Asserts what config_tls() gives for a section. */
 static void expect_tls(const struct gc_config *c, const char *section, const char *ca,
                        bool insecure)
@@ -938,6 +1001,8 @@ int main(void)
         cmocka_unit_test(test_source_keys),
         cmocka_unit_test(test_source_get),
         cmocka_unit_test(test_tls_override),
+        cmocka_unit_test(test_directory_keys),
+        cmocka_unit_test(test_sla_keys),
         cmocka_unit_test(test_docs_example),
         cmocka_unit_test(test_password_file),
         cmocka_unit_test(test_password_env),
