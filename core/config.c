@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,8 @@
 /* Duration bounds in milliseconds. */
 #define CONFIG_MIN_DURATION 100
 #define CONFIG_MAX_DURATION (24 * 3600 * 1000LL)
+/* A dataset may be expected once a year. */
+#define CONFIG_MAX_CADENCE (366 * 24 * 3600 * 1000LL)
 /* The largest number a duration may be written with: times the largest unit (a day) it still
  * fits an int64_t, so anything out of range is reported as such, not as a typing error. */
 #define CONFIG_MAX_DURATION_COUNT 10000000000LL
@@ -33,6 +36,7 @@ enum config_type {
     CT_URL,         /* http:// or https:// */
     CT_LDAP_URI,    /* ldap://, ldaps:// or ldapi:// */
     CT_DURATION,    /* int64_t milliseconds */
+    CT_CADENCE,     /* a duration up to CONFIG_MAX_CADENCE */
     CT_BOOL,
     CT_BOOL_OVERRIDE, /* int: -1 until set (then as [tls]), 0 or 1 */
     CT_PERCENT,       /* double, 0..100 */
@@ -44,18 +48,30 @@ enum config_type {
 struct config_key {
     const char *name;
     enum config_type type;
-    size_t offset; /* into struct gc_config, or into struct config_tenant for [tenant] */
+    size_t offset; /* into struct gc_config, or into the element of a named section */
+};
+
+/* A section with a name ([tenant NAME], [dataset NAME]): it may repeat with different names,
+ * and each one is an element of an array in struct gc_config, in file order. */
+struct config_named {
+    size_t array; /* offset in struct gc_config of the array */
+    size_t count; /* offset of its size_t count */
+    size_t size;  /* of an element, whose first member is its char *name */
+    bool (*valid_name)(const char *name);
+    const char *name_rule;    /* for "bad tenant name 'X' (use a-z, 0-9 and -)" */
+    void (*init)(void *elem); /* after zeroing; may be NULL */
 };
 
 struct config_section {
     const char *name;
-    bool tenant; /* [tenant NAME]: takes a name, may repeat with different names */
     const struct config_key *keys;
     size_t nkeys;
+    const struct config_named *named; /* NULL: a section without a name, once at most */
 };
 
 #define GC_OFF(field) offsetof(struct gc_config, field)
 #define TN_OFF(field) offsetof(struct config_tenant, field)
+#define DS_OFF(field) offsetof(struct config_dataset, field)
 /* clang-format off */
 /* A section's override of [tls]. */
 #define TLS_KEYS(sec)                                              \
@@ -136,20 +152,48 @@ static const struct config_key tenant_keys[] = {
     {"gateway_prefix", CT_STRING, TN_OFF(gateway_prefix)},
     {"sla_target", CT_PERCENT, TN_OFF(sla_target)},
 };
+static const struct config_key dataset_keys[] = {
+    {"cadence", CT_CADENCE, DS_OFF(cadence_ms)},
+    {"owner", CT_STRING, DS_OFF(owner)},
+};
+
+static bool valid_tenant_name(const char *s);
+static bool valid_dataset_name(const char *s);
+static void tenant_init(void *elem);
+
+_Static_assert(offsetof(struct config_tenant, name) == 0, "name first");
+_Static_assert(offsetof(struct config_dataset, name) == 0, "name first");
+static const struct config_named tenant_named = {
+    .array = GC_OFF(tenants),
+    .count = GC_OFF(ntenants),
+    .size = sizeof(struct config_tenant),
+    .valid_name = valid_tenant_name,
+    .name_rule = "use a-z, 0-9 and -",
+    .init = tenant_init,
+};
+static const struct config_named dataset_named = {
+    .array = GC_OFF(datasets),
+    .count = GC_OFF(ndatasets),
+    .size = sizeof(struct config_dataset),
+    .valid_name = valid_dataset_name,
+    .name_rule = "use a volume name, a /path or a glob over them with * and ?",
+    .init = NULL,
+};
 
 #define KEYS(k) k, sizeof(k) / sizeof(k[0])
 static const struct config_section sections[] = {
-    {"kubernetes", false, KEYS(kubernetes_keys)},
-    {"nagios", false, KEYS(nagios_keys)},
-    {"servicenow", false, KEYS(servicenow_keys)},
-    {"mapr", false, KEYS(mapr_keys)},
-    {"krakend", false, KEYS(krakend_keys)},
-    {"directory", false, KEYS(directory_keys)},
-    {"access", false, KEYS(access_keys)},
-    {"sla", false, KEYS(sla_keys)},
-    {"ui", false, KEYS(ui_keys)},
-    {"tls", false, KEYS(tls_keys)},
-    {"tenant", true, KEYS(tenant_keys)},
+    {"kubernetes", KEYS(kubernetes_keys), NULL},
+    {"nagios", KEYS(nagios_keys), NULL},
+    {"servicenow", KEYS(servicenow_keys), NULL},
+    {"mapr", KEYS(mapr_keys), NULL},
+    {"krakend", KEYS(krakend_keys), NULL},
+    {"directory", KEYS(directory_keys), NULL},
+    {"access", KEYS(access_keys), NULL},
+    {"sla", KEYS(sla_keys), NULL},
+    {"ui", KEYS(ui_keys), NULL},
+    {"tls", KEYS(tls_keys), NULL},
+    {"tenant", KEYS(tenant_keys), &tenant_named},
+    {"dataset", KEYS(dataset_keys), &dataset_named},
 };
 #undef KEYS
 
@@ -168,6 +212,7 @@ _Static_assert(NKEYS(sla_keys) <= MAX_KEYS, "raise MAX_KEYS");
 _Static_assert(NKEYS(ui_keys) <= MAX_KEYS, "raise MAX_KEYS");
 _Static_assert(NKEYS(tls_keys) <= MAX_KEYS, "raise MAX_KEYS");
 _Static_assert(NKEYS(tenant_keys) <= MAX_KEYS, "raise MAX_KEYS");
+_Static_assert(NKEYS(dataset_keys) <= MAX_KEYS, "raise MAX_KEYS");
 #define SEC_NONE (-1)
 #define SEC_UNKNOWN (-2)
 
@@ -199,10 +244,10 @@ struct parser {
     struct config_diag *d;
     int nerrors;
     int section;                    /* index into sections[], SEC_NONE or SEC_UNKNOWN */
-    size_t tenant;                  /* index into c->tenants when in a [tenant] section */
+    void *elem;                     /* in a named section: its element */
     char *section_label;            /* "[nagios]", "[tenant dmi]": for messages */
     size_t section_line[NSECTIONS]; /* first line of each fixed section; 0 = not seen */
-    size_t *tenant_line;            /* first line of each tenant section */
+    size_t *named_line[NSECTIONS];  /* first line of each element of a named section */
     size_t key_line[MAX_KEYS];      /* line of each key in the current section; 0 = unset */
 };
 
@@ -361,18 +406,53 @@ static void free_keys(void *base, const struct config_key *keys, size_t nkeys)
     }
 }
 
+/* The array of a named section's elements in c (a struct config_tenant * or the like, read
+ * and written through memcpy as it is not a void *), and their count. */
+static char *named_array(const struct gc_config *c, const struct config_named *n)
+{
+    void *array;
+
+    memcpy(&array, (const char *)c + n->array, sizeof(array));
+    return array;
+}
+
+static void named_set_array(struct gc_config *c, const struct config_named *n, void *array)
+{
+    memcpy((char *)c + n->array, &array, sizeof(array));
+}
+
+static size_t *named_count(const struct gc_config *c, const struct config_named *n)
+{
+    return (size_t *)((const char *)c + n->count);
+}
+
+/* Element i of a named section. */
+static void *named_elem(const struct gc_config *c, const struct config_named *n, size_t i)
+{
+    return named_array(c, n) + i * n->size;
+}
+
+/* The name of an element of a named section (its first member). */
+static const char *elem_name(const void *elem)
+{
+    return *(char *const *)elem;
+}
+
 void config_fini(struct gc_config *c)
 {
     for (size_t s = 0; s < NSECTIONS; s++) {
-        if (!sections[s].tenant) {
+        const struct config_named *n = sections[s].named;
+
+        if (n == NULL) {
             free_keys(c, sections[s].keys, sections[s].nkeys);
+            continue;
         }
+        for (size_t i = 0; i < *named_count(c, n); i++) {
+            free_keys(named_elem(c, n, i), sections[s].keys, sections[s].nkeys);
+            free(*(char **)named_elem(c, n, i));
+        }
+        free(named_array(c, n));
     }
-    for (size_t t = 0; t < c->ntenants; t++) {
-        free_keys(&c->tenants[t], tenant_keys, NKEYS(tenant_keys));
-        free(c->tenants[t].name);
-    }
-    free(c->tenants);
     free(c->path);
     memset(c, 0, sizeof(*c));
 }
@@ -424,6 +504,21 @@ void config_tls(const struct gc_config *c, const char *section, const char **ca_
     }
     *ca_file = ca != NULL ? ca : c->tls.ca_file;
     *insecure = ins >= 0 ? ins != 0 : c->tls.insecure;
+}
+
+const struct config_dataset *config_dataset_match(const struct gc_config *c, const char *name)
+{
+    for (size_t i = 0; i < c->ndatasets; i++) {
+        if (strcmp(c->datasets[i].name, name) == 0) {
+            return &c->datasets[i];
+        }
+    }
+    for (size_t i = 0; i < c->ndatasets; i++) {
+        if (fnmatch(c->datasets[i].name, name, 0) == 0) {
+            return &c->datasets[i];
+        }
+    }
+    return NULL;
 }
 
 const char *config_default_path(char *buf, size_t n)
@@ -589,6 +684,31 @@ static bool valid_tenant_name(const char *s)
     return valid_namespace(s);
 }
 
+static void tenant_init(void *elem)
+{
+    struct config_tenant *t = elem;
+
+    t->sla_target = -1; /* filled from [sla] target at the end */
+}
+
+/* A dataset name as in [dataset NAME]: a MapR volume name (letters, digits, '.', '_', '-'), a
+ * path ('/' too), or a glob over them ('*' and '?'; '[' cannot be written in a section line). */
+static bool valid_dataset_name(const char *s)
+{
+    if (*s == '\0') {
+        return false;
+    }
+    for (; *s != '\0'; s++) {
+        char c = *s;
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              strchr("._-/*?", c) != NULL)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Expands a leading "~/" to $HOME. Returns a new string. */
 static char *expand_home(const char *v)
 {
@@ -684,15 +804,18 @@ static void set_value(struct parser *p, size_t line, void *base, const struct co
         }
         set_string(field, xstrdup(v));
         break;
-    case CT_DURATION: {
+    case CT_DURATION:
+    case CT_CADENCE: {
+        bool cadence = k->type == CT_CADENCE;
         int64_t ms;
 
         if (!parse_duration(v, &ms)) {
             perr(p, line, "bad duration '%s' for '%s' (use 30, 30s, 5m, 1h or 1d)", v, k->name);
             return;
         }
-        if (ms < CONFIG_MIN_DURATION || ms > CONFIG_MAX_DURATION) {
-            perr(p, line, "duration '%s' for '%s' is out of range (100ms to 24h)", v, k->name);
+        if (ms < CONFIG_MIN_DURATION || ms > (cadence ? CONFIG_MAX_CADENCE : CONFIG_MAX_DURATION)) {
+            perr(p, line, "duration '%s' for '%s' is out of range (100ms to %s)", v, k->name,
+                 cadence ? "366d" : "24h");
             return;
         }
         *(int64_t *)field = ms;
@@ -758,6 +881,35 @@ static void set_value(struct parser *p, size_t line, void *base, const struct co
     }
 }
 
+/* Starts element `arg` of named section s, unless the name is bad or taken. */
+static void add_named(struct parser *p, size_t line, size_t s, const char *arg)
+{
+    const struct config_named *n = sections[s].named;
+    size_t *count = named_count(p->c, n);
+
+    if (!n->valid_name(arg)) {
+        perr(p, line, "bad %s name '%s' (%s)", sections[s].name, arg, n->name_rule);
+        return;
+    }
+    for (size_t i = 0; i < *count; i++) {
+        if (strcmp(elem_name(named_elem(p->c, n, i)), arg) == 0) {
+            perr(p, line, "duplicate section [%s %s] (first on line %zu)", sections[s].name, arg,
+                 p->named_line[s][i]);
+            return;
+        }
+    }
+    named_set_array(p->c, n, xrealloc(named_array(p->c, n), (*count + 1) * n->size));
+    p->named_line[s] = xrealloc(p->named_line[s], (*count + 1) * sizeof(*p->named_line[s]));
+    p->named_line[s][*count] = line;
+    p->elem = named_elem(p->c, n, (*count)++);
+    memset(p->elem, 0, n->size);
+    *(char **)p->elem = xstrdup(arg);
+    if (n->init != NULL) {
+        n->init(p->elem);
+    }
+    p->section = (int)s;
+}
+
 /* Handles "[name]" or "[name arg]"; inner is the text between the brackets. */
 static void parse_section(struct parser *p, size_t line, char *inner)
 {
@@ -787,7 +939,7 @@ static void parse_section(struct parser *p, size_t line, char *inner)
         diag_add(p->d, false, "%s:%zu: unknown section %s", p->file, line, p->section_label);
         return;
     }
-    if (!sections[s].tenant) {
+    if (sections[s].named == NULL) {
         if (*arg != '\0') {
             perr(p, line, "section [%s] takes no name", name);
             return;
@@ -804,25 +956,7 @@ static void parse_section(struct parser *p, size_t line, char *inner)
         perr(p, line, "[%s] needs a name: [%s NAME]", name, name);
         return;
     }
-    if (!valid_tenant_name(arg)) {
-        perr(p, line, "bad tenant name '%s' (use a-z, 0-9 and -)", arg);
-        return;
-    }
-    for (size_t t = 0; t < p->c->ntenants; t++) {
-        if (strcmp(p->c->tenants[t].name, arg) == 0) {
-            perr(p, line, "duplicate section [%s %s] (first on line %zu)", name, arg,
-                 p->tenant_line[t]);
-            return;
-        }
-    }
-    p->c->tenants = xrealloc(p->c->tenants, (p->c->ntenants + 1) * sizeof(*p->c->tenants));
-    p->tenant_line = xrealloc(p->tenant_line, (p->c->ntenants + 1) * sizeof(*p->tenant_line));
-    p->tenant = p->c->ntenants++;
-    memset(&p->c->tenants[p->tenant], 0, sizeof(p->c->tenants[p->tenant]));
-    p->c->tenants[p->tenant].name = xstrdup(arg);
-    p->c->tenants[p->tenant].sla_target = -1; /* filled from [sla] target at the end */
-    p->tenant_line[p->tenant] = line;
-    p->section = (int)s;
+    add_named(p, line, s, arg);
 }
 
 /* A key name: letters, digits, '_', '-' and '.'. */
@@ -894,8 +1028,7 @@ static void parse_key(struct parser *p, size_t line, char *text, char *eq)
         return;
     }
     p->key_line[k] = line;
-    set_value(p, line, sec->tenant ? (void *)&p->c->tenants[p->tenant] : (void *)p->c,
-              &sec->keys[k], v);
+    set_value(p, line, sec->named != NULL ? p->elem : (void *)p->c, &sec->keys[k], v);
 }
 
 /* Parses one line (NUL-terminated, no newline). */
@@ -987,7 +1120,9 @@ int config_parse(const char *file, const char *text, size_t len, struct gc_confi
         }
     }
     free(p.section_label);
-    free(p.tenant_line);
+    for (size_t s = 0; s < NSECTIONS; s++) {
+        free(p.named_line[s]);
+    }
     return p.nerrors > 0 ? -1 : 0;
 }
 

@@ -61,6 +61,15 @@ struct config_tenant {
     double sla_target; /* percent; default [sla] target */
 };
 
+/* [dataset NAME]: what is expected of MapR data. NAME is a volume name (t.dmi.forecast), a
+ * stream or table path (/tenants/dmi/observations) or a glob over them with * and ?
+ * (t.dmi.*; a * also matches /); see config_dataset_match(). */
+struct config_dataset {
+    char *name;
+    int64_t cadence_ms; /* how often new data is expected; 0 when not set (no expectation) */
+    char *owner;        /* who answers for the data; NULL when not set */
+};
+
 /* Every string is owned by the struct and freed by config_fini(); NULL when not set. */
 struct gc_config {
     char *path; /* the file read; NULL when the default file did not exist */
@@ -114,6 +123,9 @@ struct gc_config {
 
     struct config_tenant *tenants; /* in file order */
     size_t ntenants;
+
+    struct config_dataset *datasets; /* in file order */
+    size_t ndatasets;
 };
 
 /* Messages from config_load(), each "FILE:LINE: message" (or "FILE: message"); owned. */
@@ -130,7 +142,7 @@ void config_diag_fini(struct config_diag *d);
 
 /* Fills *c with the defaults. config_load() does this itself. */
 void config_init(struct gc_config *c);
-/* Frees every string and tenant; *c is left with the defaults' memory released (call
+/* Frees every string, tenant and dataset; *c is left with the defaults' memory released (call
  * config_init() again to reuse it). */
 void config_fini(struct gc_config *c);
 
@@ -182,5 +194,11 @@ const char *config_period_name(enum config_period p);
 
 /* The tenant called `name`, or NULL. Borrowed; valid until config_fini(). */
 const struct config_tenant *config_tenant(const struct gc_config *c, const char *name);
+
+/* The [dataset NAME] section for a volume name or a stream or table path: the first whose NAME
+ * is `name` exactly, else the first (in file order) whose NAME, as a glob (fnmatch(3) without
+ * flags: a * also matches /), matches `name`; NULL when none does. Borrowed; valid until
+ * config_fini(). */
+const struct config_dataset *config_dataset_match(const struct gc_config *c, const char *name);
 
 #endif

@@ -133,6 +133,8 @@ static void assert_defaults(const struct gc_config *c)
     assert_null(c->tls.ca_file);
     assert_false(c->tls.insecure);
     assert_int_equal(c->ntenants, 0);
+    assert_int_equal(c->ndatasets, 0);
+    assert_null(c->datasets);
 }
 
 static void test_defaults(void **state)
@@ -318,6 +320,14 @@ static void test_full(void **state)
     /* A tenant without sla_target gets [sla] target. */
     assert_true(t->sla_target == c.sla.target);
     assert_null(config_tenant(&c, "nope"));
+
+    assert_int_equal(c.ndatasets, 2);
+    assert_string_equal(c.datasets[0].name, "t.dmi.*");
+    assert_int_equal(c.datasets[0].cadence_ms, 86400000);
+    assert_string_equal(c.datasets[0].owner, "dmi-ops@dmi.dk");
+    assert_string_equal(c.datasets[1].name, "/tenants/dmi/observations");
+    assert_int_equal(c.datasets[1].cadence_ms, 60000);
+    assert_string_equal(c.datasets[1].owner, "DMI observations");
     config_fini(&c);
     config_diag_fini(&d);
 }
@@ -717,6 +727,102 @@ static void test_sla_keys(void **state)
                "test.ini:2: unknown key 'warning_is_down' in [ui]");
 }
 
+/* [dataset NAME]: names, keys, file order, and config_dataset_match(). */
+static void test_datasets(void **state)
+{
+    static const char text[] = "[dataset t.dmi.*]\n"
+                               "cadence = 1d\n"
+                               "owner = dmi-ops@dmi.dk\n"
+                               "[dataset t.dmi.forecast]\n"
+                               "cadence = 4h\n"
+                               "owner = \"DMI forecast team\"\n"
+                               "[dataset /tenants/dmi/observations]\n"
+                               "cadence = 1m\n"
+                               "[dataset t.*]\n"
+                               "[dataset /tenants/cvr/*]\n"
+                               "cadence = 7d\n"
+                               "owner =\n"
+                               "[tenant dmi]\n"
+                               "[dataset dmi]\n";
+    struct gc_config c;
+    struct config_diag d = {0};
+
+    (void)state;
+    assert_int_equal(parse(text, &c, &d), 0);
+    dump(&d);
+    assert_int_equal(d.nerrors + d.nwarnings, 0);
+    assert_int_equal(c.ndatasets, 6);
+    assert_int_equal(c.ntenants, 1);
+    assert_string_equal(c.datasets[0].name, "t.dmi.*");
+    assert_int_equal(c.datasets[0].cadence_ms, 86400000);
+    assert_string_equal(c.datasets[0].owner, "dmi-ops@dmi.dk");
+    assert_string_equal(c.datasets[1].name, "t.dmi.forecast");
+    assert_int_equal(c.datasets[1].cadence_ms, 4 * 3600000);
+    assert_string_equal(c.datasets[1].owner, "DMI forecast team");
+    assert_string_equal(c.datasets[2].name, "/tenants/dmi/observations");
+    assert_int_equal(c.datasets[2].cadence_ms, 60000);
+    assert_null(c.datasets[2].owner);
+    /* Neither key: no expected cadence, no owner. */
+    assert_string_equal(c.datasets[3].name, "t.*");
+    assert_int_equal(c.datasets[3].cadence_ms, 0);
+    assert_null(c.datasets[3].owner);
+    /* A cadence may be longer than a day; an empty owner is none. */
+    assert_int_equal(c.datasets[4].cadence_ms, 7 * 86400000LL);
+    assert_null(c.datasets[4].owner);
+    assert_string_equal(c.datasets[5].name, "dmi");
+
+    /* An exact name wins over an earlier glob. */
+    assert_ptr_equal(config_dataset_match(&c, "t.dmi.forecast"), &c.datasets[1]);
+    /* Otherwise the first glob in file order. */
+    assert_ptr_equal(config_dataset_match(&c, "t.dmi.archive"), &c.datasets[0]);
+    assert_ptr_equal(config_dataset_match(&c, "t.cvr.registry"), &c.datasets[3]);
+    assert_ptr_equal(config_dataset_match(&c, "/tenants/dmi/observations"), &c.datasets[2]);
+    /* A * also matches '/'. */
+    assert_ptr_equal(config_dataset_match(&c, "/tenants/cvr/registry/2026"), &c.datasets[4]);
+    assert_null(config_dataset_match(&c, "/tenants/dmi/forecast"));
+    assert_null(config_dataset_match(&c, "users"));
+    assert_null(config_dataset_match(&c, ""));
+    config_fini(&c);
+    config_diag_fini(&d);
+
+    /* No datasets: nothing matches. */
+    assert_int_equal(parse("", &c, NULL), 0);
+    assert_null(config_dataset_match(&c, "t.dmi.forecast"));
+    config_fini(&c);
+
+    assert_int_equal(parse_one("dataset t.dmi.forecast", "cadence", "366d", &c), 0);
+    assert_int_equal(c.datasets[0].cadence_ms, 366 * 86400000LL);
+    config_fini(&c);
+    assert_int_equal(parse_one("dataset t.dmi.forecast", "cadence", "500ms", &c), 0);
+    assert_int_equal(c.datasets[0].cadence_ms, 500);
+    config_fini(&c);
+
+    expect_one("[dataset]\ncadence = 1h\n", true,
+               "test.ini:1: [dataset] needs a name: [dataset NAME]");
+    expect_one(
+        "[dataset t.dmi forecast]\ncadence = 1h\n", true,
+        "test.ini:1: bad dataset name 't.dmi forecast' (use a volume name, a /path or a glob "
+        "over them with * and ?)");
+    expect_one("[dataset t.dmi.forecast!]\n", true,
+               "test.ini:1: bad dataset name 't.dmi.forecast!' (use a volume name, a /path or a "
+               "glob over them with * and ?)");
+    expect_one("[dataset t.dmi.*]\n\n[dataset t.dmi.*]\n", true,
+               "test.ini:3: duplicate section [dataset t.dmi.*] (first on line 1)");
+    expect_one("[dataset t.dmi.*]\ncadence = often\n", true,
+               "test.ini:2: bad duration 'often' for 'cadence' (use 30, 30s, 5m, 1h or 1d)");
+    expect_one("[dataset t.dmi.*]\ncadence = 367d\n", true,
+               "test.ini:2: duration '367d' for 'cadence' is out of range (100ms to 366d)");
+    expect_one("[dataset t.dmi.*]\nowner = a\nowner = b\n", true,
+               "test.ini:3: duplicate key 'owner' in [dataset t.dmi.*] (first on line 2)");
+    expect_one("[dataset t.dmi.*]\nexpected = 1h\n", false,
+               "test.ini:2: unknown key 'expected' in [dataset t.dmi.*]");
+    /* A bad value leaves the dataset without a cadence. */
+    assert_int_equal(parse("[dataset t.dmi.*]\ncadence = 0\n", &c, NULL), -1);
+    assert_int_equal(c.ndatasets, 1);
+    assert_int_equal(c.datasets[0].cadence_ms, 0);
+    config_fini(&c);
+}
+
 /* Asserts what config_tls() gives for a section. */
 static void expect_tls(const struct gc_config *c, const char *section, const char *ca,
                        bool insecure)
@@ -823,6 +929,8 @@ static void test_docs_example(void **state)
     assert_int_equal(d.nerrors + d.nwarnings, 0);
     assert_string_equal(c.nagios.password_file, "/home/op/.config/govconsole/nagios.pw");
     assert_int_equal(c.ntenants, 2);
+    assert_int_equal(c.ndatasets, 2);
+    assert_int_equal(config_dataset_match(&c, "t.dmi.forecast")->cadence_ms, 4 * 3600000);
     config_fini(&c);
 
     for (p = strstr(doc, "```ini\n"); p != NULL; p = strstr(p, "```ini\n")) {
@@ -1003,6 +1111,7 @@ int main(void)
         cmocka_unit_test(test_tls_override),
         cmocka_unit_test(test_directory_keys),
         cmocka_unit_test(test_sla_keys),
+        cmocka_unit_test(test_datasets),
         cmocka_unit_test(test_docs_example),
         cmocka_unit_test(test_password_file),
         cmocka_unit_test(test_password_env),
