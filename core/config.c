@@ -1230,7 +1230,8 @@ static char *read_password_file(const char *path, char **err)
     char buf[CONFIG_MAX_PASSWORD + 1];
     char *text;
     size_t len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer; fstat() then refuses it. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     int e = 0;
 
     if (fd < 0) {

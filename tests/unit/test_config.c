@@ -1038,6 +1038,15 @@ static void test_password_file(void **state)
     assert_string_equal(err, msg);
     free(err);
     config_fini(&c);
+    /* A FIFO is refused at once, not waited on for a writer. */
+    snprintf(path, sizeof(path), "%s/fifo.pw", tmpdir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    config_with_password_file(&c, path);
+    assert_null(config_password(&c, "nagios", &err));
+    snprintf(msg, sizeof(msg), "%s: not a regular file", path);
+    assert_string_equal(err, msg);
+    free(err);
+    config_fini(&c);
 
     /* [krakend] has a password_file like the other sources. */
     snprintf(path, sizeof(path), "%s/krakend.pw", tmpdir);
