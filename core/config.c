@@ -18,8 +18,10 @@
 
 /* A config file larger than this is a mistake. */
 #define CONFIG_MAX_FILE (1024 * 1024)
-/* Nor is a password longer than this. */
+/* Nor is a password (or a client secret) longer than this. */
 #define CONFIG_MAX_PASSWORD 4096
+/* A bearer token may be a JWT with many claims. */
+#define CONFIG_MAX_TOKEN 65536
 /* Duration bounds in milliseconds. */
 #define CONFIG_MIN_DURATION 100
 #define CONFIG_MAX_DURATION (24 * 3600 * 1000LL)
@@ -81,6 +83,7 @@ struct config_section {
 #define SOURCE_KEYS(sec)                                           \
     {"user", CT_STRING, GC_OFF(sec.user)},                         \
     {"password_file", CT_PATH, GC_OFF(sec.password_file)},         \
+    {"token_file", CT_PATH, GC_OFF(sec.token_file)},               \
     {"interval", CT_DURATION, GC_OFF(sec.interval_ms)},            \
     {"tenant_pattern", CT_PATTERN, GC_OFF(sec.tenant_pattern)},    \
     TLS_KEYS(sec)
@@ -976,11 +979,56 @@ static bool valid_key(const char *k)
     return true;
 }
 
+/* Pairs of keys one section may not both set: a bearer token replaces user and password. */
+static const char *const exclusive_keys[][2] = {
+    {"token_file", "password_file"},
+    {"token_file", "user"},
+};
+
+/* The index of the key called `name` in sec, or sec->nkeys. */
+static size_t key_index(const struct config_section *sec, const char *name)
+{
+    size_t k = 0;
+
+    while (k < sec->nkeys && strcmp(sec->keys[k].name, name) != 0) {
+        k++;
+    }
+    return k;
+}
+
+/* Reports key k (being set, in the struct at base) if the section already set a string key it
+ * excludes; returns whether it did. */
+static bool key_excluded(struct parser *p, size_t line, const struct config_section *sec,
+                         const void *base, size_t k)
+{
+    for (size_t i = 0; i < NKEYS(exclusive_keys); i++) {
+        for (size_t side = 0; side < 2; side++) {
+            size_t other;
+
+            if (strcmp(sec->keys[k].name, exclusive_keys[i][side]) != 0) {
+                continue;
+            }
+            other = key_index(sec, exclusive_keys[i][1 - side]);
+            if (other < sec->nkeys &&
+                *(char *const *)((const char *)base + sec->keys[other].offset) != NULL) {
+                perr(p, line,
+                     "'%s' and '%s' (line %zu) both set in %s: use a token or a user and "
+                     "password, not both",
+                     sec->keys[k].name, sec->keys[other].name, p->key_line[other],
+                     p->section_label);
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 /* Handles "key = value"; eq points at the '='. */
 static void parse_key(struct parser *p, size_t line, char *text, char *eq)
 {
     char *key, *v;
     const struct config_section *sec;
+    void *base;
     size_t k;
 
     *eq = '\0';
@@ -1015,8 +1063,8 @@ static void parse_key(struct parser *p, size_t line, char *text, char *eq)
         return; /* the section was already reported */
     }
     sec = &sections[p->section];
-    for (k = 0; k < sec->nkeys && strcmp(sec->keys[k].name, key) != 0; k++) {
-    }
+    base = sec->named != NULL ? p->elem : (void *)p->c;
+    k = key_index(sec, key);
     if (k == sec->nkeys) {
         diag_add(p->d, false, "%s:%zu: unknown key '%s' in %s", p->file, line, key,
                  p->section_label);
@@ -1028,7 +1076,10 @@ static void parse_key(struct parser *p, size_t line, char *text, char *eq)
         return;
     }
     p->key_line[k] = line;
-    set_value(p, line, sec->named != NULL ? p->elem : (void *)p->c, &sec->keys[k], v);
+    if (*v != '\0' && key_excluded(p, line, sec, base, k)) {
+        return;
+    }
+    set_value(p, line, base, &sec->keys[k], v);
 }
 
 /* Parses one line (NUL-terminated, no newline). */
@@ -1208,6 +1259,19 @@ int config_load(const char *path, struct gc_config *out, struct config_diag *dia
     return rc;
 }
 
+/* A kind of secret: its name in messages, the most bytes its file may hold, and the end of
+ * its environment variable ($GOVCONSOLE_<SECTION>_<env>). */
+struct secret_kind {
+    const char *what;
+    size_t max;
+    const char *env;
+};
+
+static const struct secret_kind secret_password = {"password", CONFIG_MAX_PASSWORD, "PASSWORD"};
+static const struct secret_kind secret_token = {"token", CONFIG_MAX_TOKEN, "TOKEN"};
+static const struct secret_kind secret_client = {"client secret", CONFIG_MAX_PASSWORD,
+                                                 "CLIENT_SECRET"};
+
 /* The password_file of a section, or NULL. */
 static const char *password_file_of(const struct gc_config *c, const char *section)
 {
@@ -1222,12 +1286,12 @@ static const char *password_file_of(const struct gc_config *c, const char *secti
     return NULL;
 }
 
-/* Reads a password file the way ssh reads a private key: the file must be a regular file of
- * ours that nobody else can read or write. */
-static char *read_password_file(const char *path, char **err)
+/* Reads a secret file the way ssh reads a private key: the file must be a regular file of
+ * ours that nobody else can read or write, not empty and at most k->max bytes. */
+static char *read_secret_file(const char *path, const struct secret_kind *k, char **err)
 {
     struct stat st;
-    char buf[CONFIG_MAX_PASSWORD + 1];
+    char *buf;
     char *text;
     size_t len = 0;
     /* O_NONBLOCK: opening a FIFO must not wait for a writer; fstat() then refuses it. */
@@ -1260,9 +1324,10 @@ static char *read_password_file(const char *path, char **err)
         close(fd);
         return NULL;
     }
-    /* One fixed buffer, wiped afterwards: no stray copies of the password in freed memory. */
+    /* One buffer, wiped afterwards: no stray copies of the secret in freed memory. */
+    buf = xmalloc(k->max + 1);
     for (;;) {
-        ssize_t got = read(fd, buf + len, sizeof(buf) - len);
+        ssize_t got = read(fd, buf + len, k->max + 1 - len);
 
         if (got < 0 && errno == EINTR) {
             continue;
@@ -1275,43 +1340,37 @@ static char *read_password_file(const char *path, char **err)
             break;
         }
         len += (size_t)got;
-        if (len == sizeof(buf)) {
+        if (len == k->max + 1) {
             e = EFBIG;
             break;
         }
     }
     close(fd);
-    if (e != 0) {
-        explicit_bzero(buf, sizeof(buf));
-        *err =
-            xasprintf("%s: %s", path, e == EFBIG ? "too large for a password file" : strerror(e));
-        return NULL;
-    }
-    while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r')) {
+    while (e == 0 && len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r')) {
         len--;
     }
-    if (len == 0) {
-        explicit_bzero(buf, sizeof(buf));
-        *err = xasprintf("%s: the password file is empty", path);
-        return NULL;
+    if (e != 0) {
+        *err = e == EFBIG ? xasprintf("%s: too large for a %s file", path, k->what)
+                          : xasprintf("%s: %s", path, strerror(e));
+        text = NULL;
+    } else if (len == 0) {
+        *err = xasprintf("%s: the %s file is empty", path, k->what);
+        text = NULL;
+    } else {
+        text = xstrndup(buf, len);
     }
-    text = xstrndup(buf, len);
-    explicit_bzero(buf, sizeof(buf));
+    explicit_bzero(buf, k->max + 1);
+    free(buf);
     return text;
 }
 
-char *config_password(const struct gc_config *c, const char *section, char **err)
+/* $GOVCONSOLE_<SECTION>_<k->env> as a new string, or NULL when unset or empty. */
+static char *secret_from_env(const char *section, const struct secret_kind *k)
 {
-    const char *file = password_file_of(c, section);
-    char name[64];
-    size_t n;
+    char name[96];
+    size_t n = (size_t)snprintf(name, sizeof(name), "GOVCONSOLE_%s_%s", section, k->env);
     const char *env;
 
-    *err = NULL;
-    if (file != NULL) {
-        return read_password_file(file, err);
-    }
-    n = (size_t)snprintf(name, sizeof(name), "GOVCONSOLE_%s_PASSWORD", section);
     if (n >= sizeof(name)) {
         return NULL;
     }
@@ -1323,8 +1382,45 @@ char *config_password(const struct gc_config *c, const char *section, char **err
         }
     }
     env = getenv(name);
-    if (env != NULL && env[0] != '\0') {
-        return xstrdup(env);
+    return env != NULL && env[0] != '\0' ? xstrdup(env) : NULL;
+}
+
+/* A secret from `file` when set, else (when `env` is true) from the environment. */
+static char *secret_get(const char *file, bool env, const char *section,
+                        const struct secret_kind *k, char **err)
+{
+    *err = NULL;
+    if (file != NULL) {
+        return read_secret_file(file, k, err);
     }
-    return NULL;
+    return env ? secret_from_env(section, k) : NULL;
+}
+
+char *config_password(const struct gc_config *c, const char *section, char **err)
+{
+    return secret_get(password_file_of(c, section), true, section, &secret_password, err);
+}
+
+char *config_token(const struct gc_config *c, const char *section, char **err)
+{
+    const struct config_source *s = config_source_get(c, section);
+
+    if (s == NULL) {
+        *err = NULL;
+        return NULL;
+    }
+    /* The environment's token stands in for a token_file, which excludes user and password. */
+    return secret_get(s->token_file, s->user == NULL && s->password_file == NULL, section,
+                      &secret_token, err);
+}
+
+char *config_client_secret(const struct gc_config *c, const char *section, char **err)
+{
+    const struct config_source *s = config_source_get(c, section);
+
+    if (s == NULL) {
+        *err = NULL;
+        return NULL;
+    }
+    return secret_get(s->client_secret_file, true, section, &secret_client, err);
 }

@@ -27,11 +27,13 @@ enum config_period {
  * Each section accepts only its own keys (docs/configuration.md): url in all but [krakend];
  * client_id and client_secret_file in [servicenow]; httpfs in [mapr]; config, metrics, health
  * and error_warn in [krakend]; the rest in all four. Fields a section does not accept stay at
- * their defaults. Strings are owned; NULL when not set. */
+ * their defaults. Strings are owned; NULL when not set. token_file excludes user and
+ * password_file in one section (an error in the file). */
 struct config_source {
     char *url; /* nagios, servicenow, mapr: the base URL */
     char *user;
     char *password_file;
+    char *token_file;     /* bearer token file, instead of user + password */
     int64_t interval_ms;  /* default: [ui] refresh */
     char *tenant_pattern; /* PCRE2, first capture group = tenant; see defaults below */
     char *ca_file;        /* per-section TLS override; NULL = [tls] ca_file */
@@ -163,14 +165,32 @@ int config_parse(const char *file, const char *text, size_t len, struct gc_confi
  * unknown or buf is too small. */
 const char *config_default_path(char *buf, size_t n);
 
-/* The password for a section ("nagios", "servicenow", "mapr", "krakend", "directory"): read
- * from the section's password_file if set, else from $GOVCONSOLE_<SECTION>_PASSWORD. Returns a new
- * string the caller frees (and should wipe), without the trailing newline. Returns NULL with
- * *err set (caller frees) when the file cannot be used: unreadable, not a regular file, not
- * owned by the user, readable or writable by group or others ("FILE: permissions 0644 are too
- * open; use chmod 600"), empty or too large. Returns NULL with *err NULL when no password is
- * configured. The password never appears in a message. */
+/* Secrets: a password, a bearer token or an OAuth 2 client secret. Each comes from its file
+ * when the section sets one, else from the environment ($GOVCONSOLE_<SECTION>_PASSWORD,
+ * _TOKEN or _CLIENT_SECRET, e.g. GOVCONSOLE_NAGIOS_TOKEN); an empty variable is none. A file
+ * is read the way ssh reads a private key, and refused unless it is a regular file (symbolic
+ * links are followed) owned by the effective user that neither group nor others may read or
+ * write, not empty, and not too large (4 KiB for a password or client secret, 64 KiB for a
+ * token). Trailing newlines (\n, \r\n) are stripped.
+ *
+ * Each returns a new string the caller frees (and should wipe). Returns NULL with *err set
+ * (caller frees) when the file cannot be used: "FILE: permissions 0644 are too open; use chmod
+ * 600", "FILE: not a regular file", "FILE: owned by uid 1001, not by you (uid 1000)", "FILE:
+ * the token file is empty", "FILE: too large for a token file", "FILE: <strerror>". Returns
+ * NULL with *err NULL when none is configured. The secret never appears in a message. */
+
+/* The password of "nagios", "servicenow", "mapr", "krakend" or "directory" (password_file):
+ * any other section has only the environment. */
 char *config_password(const struct gc_config *c, const char *section, char **err);
+
+/* The bearer token of a source section (token_file), used instead of user and password. The
+ * environment's token counts only when the section sets neither user nor password_file (as in
+ * the file, a token excludes them). NULL with *err NULL for a section that is not a source. */
+char *config_token(const struct gc_config *c, const char *section, char **err);
+
+/* The OAuth 2 client secret of a source section (client_secret_file, which only [servicenow]
+ * accepts). NULL with *err NULL for a section that is not a source. */
+char *config_client_secret(const struct gc_config *c, const char *section, char **err);
 
 /* The source section called `section` ("nagios", "servicenow", "mapr", "krakend"), or NULL
  * for any other name. Borrowed; valid until config_fini(). */

@@ -112,6 +112,7 @@ static void assert_defaults(const struct gc_config *c)
     assert_null(c->servicenow.client_secret_file);
     assert_null(c->mapr.httpfs);
     assert_null(c->nagios.ca_file);
+    assert_null(c->nagios.token_file);
     assert_int_equal(c->nagios.insecure, -1);
     assert_int_equal(c->servicenow.insecure, -1);
     assert_int_equal(c->mapr.insecure, -1);
@@ -269,8 +270,10 @@ static void test_full(void **state)
     assert_string_equal(c.krakend.metrics, "http://gateway:9091/metrics");
     assert_string_equal(c.krakend.health, "http://gateway:8080/__health");
     assert_string_equal(c.krakend.tenant_pattern, "^/api/([a-z]+)/");
-    assert_string_equal(c.krakend.user, "metrics-reader");
-    assert_string_equal(c.krakend.password_file, "/etc/govconsole/krakend.pw");
+    /* A token instead of user and password. */
+    assert_null(c.krakend.user);
+    assert_null(c.krakend.password_file);
+    assert_string_equal(c.krakend.token_file, "/home/op/.config/govconsole/gateway.token");
     assert_int_equal(c.krakend.interval_ms, 20000);
     assert_true(c.krakend.error_warn == 2.5);
     assert_string_equal(c.krakend.ca_file, "/etc/govconsole/gateway-ca.pem");
@@ -451,6 +454,13 @@ static int parse_one(const char *section, const char *key, const char *value, st
 
     snprintf(text, sizeof(text), "[%s]\n%s = %s\n", section, key, value);
     return parse(text, c, NULL);
+}
+
+/* Parses "[section]\nkey = path\n" into *c. */
+static void config_with_key(struct gc_config *c, const char *section, const char *key,
+                            const char *path)
+{
+    assert_int_equal(parse_one(section, key, path, c), 0);
 }
 
 static void test_durations(void **state)
@@ -667,6 +677,66 @@ static void test_source_get(void **state)
     config_fini(&c);
     assert_int_equal(parse_one("krakend", "interval", "1m", &c), 0);
     assert_false(config_source_configured(&c.krakend, "krakend"));
+    config_fini(&c);
+}
+
+/* token_file: in every source section, and never with user or password_file. */
+static void test_token_file_key(void **state)
+{
+    static const char *const sources[] = {"nagios", "servicenow", "mapr", "krakend"};
+    static const struct {
+        const char *text, *msg;
+    } bad[] = {
+        {"[nagios]\npassword_file = /pw\ntoken_file = /tok\n",
+         "test.ini:3: 'token_file' and 'password_file' (line 2) both set in [nagios]: use a token "
+         "or a user and password, not both"},
+        {"[mapr]\ntoken_file = /tok\n\npassword_file = /pw\n",
+         "test.ini:4: 'password_file' and 'token_file' (line 2) both set in [mapr]: use a token "
+         "or a user and password, not both"},
+        {"[servicenow]\nuser = svc\ntoken_file = /tok\n",
+         "test.ini:3: 'token_file' and 'user' (line 2) both set in [servicenow]: use a token or a "
+         "user and password, not both"},
+        {"[krakend]\ntoken_file = ~/tok\nuser = svc\n",
+         "test.ini:3: 'user' and 'token_file' (line 2) both set in [krakend]: use a token or a "
+         "user and password, not both"},
+    };
+    struct gc_config c;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
+        struct config_diag d = {0};
+        const struct config_source *src;
+
+        config_with_key(&c, sources[i], "token_file", "~/govcloud.token");
+        src = config_source_get(&c, sources[i]);
+        assert_string_equal(src->token_file, "/home/op/govcloud.token");
+        config_fini(&c);
+        /* A token and an OAuth client, or a token and its own TLS, are fine together. */
+        assert_int_equal(
+            parse("[servicenow]\ntoken_file = /t\nclient_id = x\ninsecure = no\n", &c, &d), 0);
+        assert_int_equal(d.nerrors + d.nwarnings, 0);
+        config_fini(&c);
+    }
+    expect_one("[directory]\ntoken_file = /tok\n", false,
+               "test.ini:2: unknown key 'token_file' in [directory]");
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        expect_one(bad[i].text, true, bad[i].msg);
+    }
+    /* The second key is not taken. */
+    assert_int_equal(parse(bad[0].text, &c, NULL), -1);
+    assert_string_equal(c.nagios.password_file, "/pw");
+    assert_null(c.nagios.token_file);
+    config_fini(&c);
+    /* An empty value is "not set", on either side. */
+    assert_int_equal(parse("[nagios]\nuser =\ntoken_file = /tok\n", &c, NULL), 0);
+    assert_string_equal(c.nagios.token_file, "/tok");
+    config_fini(&c);
+    assert_int_equal(parse("[nagios]\ntoken_file = /tok\npassword_file =\n", &c, NULL), 0);
+    assert_string_equal(c.nagios.token_file, "/tok");
+    assert_null(c.nagios.password_file);
+    config_fini(&c);
+    /* In different sections they do not meet. */
+    assert_int_equal(parse("[nagios]\nuser = a\n[mapr]\ntoken_file = /tok\n", &c, NULL), 0);
     config_fini(&c);
 }
 
@@ -1062,6 +1132,247 @@ static void test_password_file(void **state)
     config_fini(&c);
 }
 
+/* A getter of a secret: config_password, config_token or config_client_secret. */
+typedef char *(*secret_fn)(const struct gc_config *, const char *, char **);
+
+/* Expects get() to refuse the file at `path` (set as `key` in [section]) with "path: why". */
+static void expect_refused(secret_fn get, const char *section, const char *key, const char *path,
+                           const char *why)
+{
+    struct gc_config c;
+    char msg[512];
+    char *err = NULL;
+
+    print_message("%s %s: %s\n", section, key, why);
+    config_with_key(&c, section, key, path);
+    assert_null(get(&c, section, &err));
+    assert_non_null(err);
+    snprintf(msg, sizeof(msg), "%s: %s", path, why);
+    assert_string_equal(err, msg);
+    assert_null(strstr(err, "s3cret"));
+    free(err);
+    config_fini(&c);
+}
+
+/* Expects get() to read "s3cret-value" from the file at `path`. */
+static void expect_read(secret_fn get, const char *section, const char *key, const char *path)
+{
+    struct gc_config c;
+    char *err = (char *)"untouched";
+    char *secret;
+
+    config_with_key(&c, section, key, path);
+    secret = get(&c, section, &err);
+    assert_null(err);
+    assert_non_null(secret);
+    assert_string_equal(secret, "s3cret-value");
+    free(secret);
+    config_fini(&c);
+}
+
+/* Every refusal of a secret file, through getter get for `key` in [section]; `what` names the
+ * file in messages and `max` is the most bytes it may hold. */
+static void check_secret_file(secret_fn get, const char *section, const char *key, const char *what,
+                              size_t max)
+{
+    char path[128], link[128], dir[128], why[128];
+    char *big;
+
+    snprintf(path, sizeof(path), "%s/%s.%s", tmpdir, section, key);
+    write_file(path, "s3cret-value\n", 0600);
+    expect_read(get, section, key, path);
+    chmod(path, 0400);
+    expect_read(get, section, key, path);
+
+    chmod(path, 0644);
+    expect_refused(get, section, key, path, "permissions 0644 are too open; use chmod 600");
+    chmod(path, 0604);
+    expect_refused(get, section, key, path, "permissions 0604 are too open; use chmod 600");
+    chmod(path, 0620);
+    expect_refused(get, section, key, path, "permissions 0620 are too open; use chmod 600");
+
+    /* Empty, or only a newline. */
+    write_file(path, "", 0600);
+    snprintf(why, sizeof(why), "the %s file is empty", what);
+    expect_refused(get, section, key, path, why);
+    write_file(path, "\r\n", 0600);
+    expect_refused(get, section, key, path, why);
+
+    /* max bytes are fine, one more is too many. */
+    big = malloc(max + 2);
+    assert_non_null(big);
+    memset(big, 'x', max + 1);
+    big[max + 1] = '\0';
+    write_file(path, big, 0600);
+    snprintf(why, sizeof(why), "too large for a %s file", what);
+    expect_refused(get, section, key, path, why);
+    big[max] = '\0';
+    write_file(path, big, 0600);
+    {
+        struct gc_config c;
+        char *err = NULL;
+        char *secret;
+
+        config_with_key(&c, section, key, path);
+        secret = get(&c, section, &err);
+        assert_null(err);
+        assert_int_equal(strlen(secret), max);
+        free(secret);
+        config_fini(&c);
+    }
+    free(big);
+
+    /* A directory. */
+    snprintf(dir, sizeof(dir), "%s/%s.dir", tmpdir, section);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    expect_refused(get, section, key, dir, "not a regular file");
+
+    /* Missing. */
+    snprintf(link, sizeof(link), "%s/%s.missing", tmpdir, section);
+    expect_refused(get, section, key, link, "No such file or directory");
+
+    /* A symbolic link to a good file of ours is followed... */
+    write_file(path, "s3cret-value\n", 0600);
+    snprintf(link, sizeof(link), "%s/%s.link", tmpdir, section);
+    assert_int_equal(symlink(path, link), 0);
+    expect_read(get, section, key, link);
+    /* ...and one to a 0600 file of someone else's is refused (root can arrange that). */
+    if (geteuid() == 0) {
+        assert_int_equal(chown(path, 65534, 65534), 0);
+        expect_refused(get, section, key, link, "owned by uid 65534, not by you (uid 0)");
+        expect_refused(get, section, key, path, "owned by uid 65534, not by you (uid 0)");
+    } else {
+        print_message("not root: cannot make a file owned by someone else\n");
+    }
+}
+
+/* Expects get(c, section) to give `want` (NULL: nothing) and no error. */
+static void expect_secret(secret_fn get, const struct gc_config *c, const char *section,
+                          const char *want)
+{
+    char *err = (char *)"untouched";
+    char *got = get(c, section, &err);
+
+    print_message("secret of %s\n", section);
+    assert_null(err);
+    if (want == NULL) {
+        assert_null(got);
+    } else {
+        assert_non_null(got);
+        assert_string_equal(got, want);
+    }
+    free(got);
+}
+
+/* A token and a client secret from the environment, and what the files win over. */
+static void test_secret_env(void **state)
+{
+    struct gc_config c;
+    char path[128];
+
+    (void)state;
+    unsetenv("GOVCONSOLE_NAGIOS_TOKEN");
+    unsetenv("GOVCONSOLE_SERVICENOW_CLIENT_SECRET");
+    assert_int_equal(parse("", &c, NULL), 0);
+    expect_secret(config_token, &c, "nagios", NULL);
+    setenv("GOVCONSOLE_NAGIOS_TOKEN", "tok-from-env", 1);
+    expect_secret(config_token, &c, "nagios", "tok-from-env");
+    /* Each section has its own variable. */
+    expect_secret(config_token, &c, "mapr", NULL);
+    setenv("GOVCONSOLE_KRAKEND_TOKEN", "gw-tok", 1);
+    expect_secret(config_token, &c, "krakend", "gw-tok");
+    /* Only sources have tokens. */
+    setenv("GOVCONSOLE_DIRECTORY_TOKEN", "nope", 1);
+    expect_secret(config_token, &c, "directory", NULL);
+    /* An empty variable is no token. */
+    setenv("GOVCONSOLE_MAPR_TOKEN", "", 1);
+    expect_secret(config_token, &c, "mapr", NULL);
+    config_fini(&c);
+
+    /* With a user or a password_file, the section uses basic authentication: the environment's
+     * token does not count. */
+    assert_int_equal(parse("[nagios]\nuser = svc\n[krakend]\npassword_file = /pw\n", &c, NULL), 0);
+    expect_secret(config_token, &c, "nagios", NULL);
+    expect_secret(config_token, &c, "krakend", NULL);
+    config_fini(&c);
+
+    /* A token_file wins over the environment. */
+    snprintf(path, sizeof(path), "%s/env.token", tmpdir);
+    write_file(path, "tok-from-file\n", 0600);
+    config_with_key(&c, "nagios", "token_file", path);
+    expect_secret(config_token, &c, "nagios", "tok-from-file");
+    config_fini(&c);
+    unsetenv("GOVCONSOLE_NAGIOS_TOKEN");
+    unsetenv("GOVCONSOLE_KRAKEND_TOKEN");
+    unsetenv("GOVCONSOLE_DIRECTORY_TOKEN");
+    unsetenv("GOVCONSOLE_MAPR_TOKEN");
+
+    /* The client secret: file, else $GOVCONSOLE_SERVICENOW_CLIENT_SECRET. */
+    assert_int_equal(parse("[servicenow]\nclient_id = govconsole\n", &c, NULL), 0);
+    expect_secret(config_client_secret, &c, "servicenow", NULL);
+    setenv("GOVCONSOLE_SERVICENOW_CLIENT_SECRET", "cs-env", 1);
+    expect_secret(config_client_secret, &c, "servicenow", "cs-env");
+    expect_secret(config_client_secret, &c, "directory", NULL);
+    config_fini(&c);
+    snprintf(path, sizeof(path), "%s/env.secret", tmpdir);
+    write_file(path, "cs-file\n", 0600);
+    config_with_key(&c, "servicenow", "client_secret_file", path);
+    expect_secret(config_client_secret, &c, "servicenow", "cs-file");
+    /* The client secret is not the password. */
+    expect_secret(config_password, &c, "servicenow", NULL);
+    config_fini(&c);
+    unsetenv("GOVCONSOLE_SERVICENOW_CLIENT_SECRET");
+}
+
+static void test_password_refusals(void **state)
+{
+    (void)state;
+    unsetenv("GOVCONSOLE_NAGIOS_PASSWORD");
+    check_secret_file(config_password, "nagios", "password_file", "password", 4096);
+    check_secret_file(config_password, "directory", "password_file", "password", 4096);
+}
+
+static void test_token_refusals(void **state)
+{
+    (void)state;
+    unsetenv("GOVCONSOLE_KRAKEND_TOKEN");
+    check_secret_file(config_token, "krakend", "token_file", "token", 65536);
+}
+
+static void test_client_secret_refusals(void **state)
+{
+    (void)state;
+    unsetenv("GOVCONSOLE_SERVICENOW_CLIENT_SECRET");
+    check_secret_file(config_client_secret, "servicenow", "client_secret_file", "client secret",
+                      4096);
+}
+
+/* Each source section and [directory] reads its own password_file. */
+static void test_password_sections(void **state)
+{
+    static const char *const sections[] = {"nagios", "servicenow", "mapr", "krakend", "directory"};
+    char path[128];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+        struct gc_config c;
+        char *err = NULL;
+
+        snprintf(path, sizeof(path), "%s/%s.pw", tmpdir, sections[i]);
+        write_file(path, "s3cret-value\n", 0600);
+        expect_read(config_password, sections[i], "password_file", path);
+        /* The file is that section's alone. */
+        config_with_key(&c, sections[i], "password_file", path);
+        for (size_t j = 0; j < sizeof(sections) / sizeof(sections[0]); j++) {
+            if (j != i) {
+                assert_null(config_password(&c, sections[j], &err));
+                assert_null(err);
+            }
+        }
+        config_fini(&c);
+    }
+}
+
 static void test_password_env(void **state)
 {
     struct gc_config c;
@@ -1119,11 +1430,17 @@ int main(void)
         cmocka_unit_test(test_source_get),
         cmocka_unit_test(test_tls_override),
         cmocka_unit_test(test_directory_keys),
+        cmocka_unit_test(test_token_file_key),
         cmocka_unit_test(test_sla_keys),
         cmocka_unit_test(test_datasets),
         cmocka_unit_test(test_docs_example),
         cmocka_unit_test(test_password_file),
         cmocka_unit_test(test_password_env),
+        cmocka_unit_test(test_secret_env),
+        cmocka_unit_test(test_password_refusals),
+        cmocka_unit_test(test_token_refusals),
+        cmocka_unit_test(test_client_secret_refusals),
+        cmocka_unit_test(test_password_sections),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
