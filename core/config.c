@@ -694,9 +694,8 @@ static void tenant_init(void *elem)
     t->sla_target = -1; /* filled from [sla] target at the end */
 }
 
-/* A dataset name as in [dataset NAME]: a MapR volume name (letters, digits, '.', '_', '-'), a
- * path ('/' too), or a glob over them ('*' and '?'; '[' cannot be written in a section line). */
-static bool valid_dataset_name(const char *s)
+/* True if s is not empty and made of ASCII letters, digits and the characters of punct. */
+static bool made_of(const char *s, const char *punct)
 {
     if (*s == '\0') {
         return false;
@@ -705,11 +704,18 @@ static bool valid_dataset_name(const char *s)
         char c = *s;
 
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              strchr("._-/*?", c) != NULL)) {
+              strchr(punct, c) != NULL)) {
             return false;
         }
     }
     return true;
+}
+
+/* A dataset name as in [dataset NAME]: a MapR volume name (letters, digits, '.', '_', '-'), a
+ * path ('/' too), or a glob over them ('*' and '?'; '[' cannot be written in a section line). */
+static bool valid_dataset_name(const char *s)
+{
+    return made_of(s, "._-/*?");
 }
 
 /* Expands a leading "~/" to $HOME. Returns a new string. */
@@ -965,18 +971,7 @@ static void parse_section(struct parser *p, size_t line, char *inner)
 /* A key name: letters, digits, '_', '-' and '.'. */
 static bool valid_key(const char *k)
 {
-    if (*k == '\0') {
-        return false;
-    }
-    for (; *k != '\0'; k++) {
-        char c = *k;
-
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_' || c == '-' || c == '.')) {
-            return false;
-        }
-    }
-    return true;
+    return made_of(k, "_-.");
 }
 
 /* Pairs of keys one section may not both set: a bearer token replaces user and password. */
