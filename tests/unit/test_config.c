@@ -637,6 +637,21 @@ static void test_source_keys(void **state)
 static void test_source_get(void **state)
 {
     static const char *const names[] = {"nagios", "servicenow", "mapr", "krakend"};
+    static const struct {
+        const char *section, *key, *value;
+        bool on;
+    } cases[] = {
+        {"nagios", "url", "http://mon/nagios4/cgi-bin", true},
+        {"servicenow", "url", "https://agency.service-now.com", true},
+        {"mapr", "url", "https://mapr:8443", true},
+        {"nagios", "user", "u", false},
+        {"mapr", "httpfs", "https://mapr:14000", false},
+        {"krakend", "config", "/etc/krakend/krakend.json", true},
+        {"krakend", "metrics", "http://gw:9091/metrics", true},
+        {"krakend", "health", "http://gw:8080/__health", true},
+        {"krakend", "interval", "1m", false},
+        {"krakend", "token_file", "/gw.token", false},
+    };
     struct gc_config c;
 
     (void)state;
@@ -656,28 +671,19 @@ static void test_source_get(void **state)
     assert_false(config_source_configured(NULL, "nagios"));
     config_fini(&c);
 
-    /* A url switches nagios, servicenow and mapr on. */
-    assert_int_equal(parse("[mapr]\nurl = https://mapr:8443\n", &c, NULL), 0);
-    assert_true(config_source_configured(&c.mapr, "mapr"));
-    assert_false(config_source_configured(&c.nagios, "nagios"));
-    config_fini(&c);
-    assert_int_equal(parse("[nagios]\nuser = u\n", &c, NULL), 0);
-    assert_false(config_source_configured(&c.nagios, "nagios"));
-    config_fini(&c);
+    /* A url switches nagios, servicenow and mapr on; any one of config, metrics and health
+     * switches krakend on. Other sources stay off. */
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        print_message("[%s] %s\n", cases[i].section, cases[i].key);
+        assert_int_equal(parse_one(cases[i].section, cases[i].key, cases[i].value, &c), 0);
+        for (size_t j = 0; j < sizeof(names) / sizeof(names[0]); j++) {
+            bool on = cases[i].on && strcmp(names[j], cases[i].section) == 0;
 
-    /* Any one of config, metrics and health switches krakend on. */
-    assert_int_equal(parse_one("krakend", "config", "/etc/krakend/krakend.json", &c), 0);
-    assert_true(config_source_configured(&c.krakend, "krakend"));
-    config_fini(&c);
-    assert_int_equal(parse_one("krakend", "metrics", "http://gw:9091/metrics", &c), 0);
-    assert_true(config_source_configured(&c.krakend, "krakend"));
-    config_fini(&c);
-    assert_int_equal(parse_one("krakend", "health", "http://gw:8080/__health", &c), 0);
-    assert_true(config_source_configured(&c.krakend, "krakend"));
-    config_fini(&c);
-    assert_int_equal(parse_one("krakend", "interval", "1m", &c), 0);
-    assert_false(config_source_configured(&c.krakend, "krakend"));
-    config_fini(&c);
+            assert_int_equal(config_source_configured(config_source_get(&c, names[j]), names[j]),
+                             on);
+        }
+        config_fini(&c);
+    }
 }
 
 /* token_file: in every source section, and never with user or password_file. */
@@ -740,6 +746,28 @@ static void test_token_file_key(void **state)
     config_fini(&c);
 }
 
+/* A boolean key at `offset` in struct gc_config: both values, and a bad one, which is an
+ * error on its line and leaves the default `def`. */
+static void check_bool_key(const char *section, const char *key, size_t offset, bool def)
+{
+    struct gc_config c;
+    char text[128], msg[160];
+
+    assert_int_equal(parse_one(section, key, "yes", &c), 0);
+    assert_true(*(bool *)((char *)&c + offset));
+    config_fini(&c);
+    assert_int_equal(parse_one(section, key, "Off", &c), 0);
+    assert_false(*(bool *)((char *)&c + offset));
+    config_fini(&c);
+    snprintf(text, sizeof(text), "[%s]\n\n%s = sometimes\n", section, key);
+    snprintf(msg, sizeof(msg), "test.ini:3: bad boolean 'sometimes' for '%s' (use true or false)",
+             key);
+    expect_one(text, true, msg);
+    assert_int_equal(parse(text, &c, NULL), -1);
+    assert_int_equal(*(bool *)((char *)&c + offset), def);
+    config_fini(&c);
+}
+
 /* [directory] timeout and required. */
 static void test_directory_keys(void **state)
 {
@@ -762,36 +790,15 @@ static void test_directory_keys(void **state)
     assert_int_equal(c.directory.timeout_ms, 10000);
     config_fini(&c);
 
-    assert_int_equal(parse_one("directory", "required", "no", &c), 0);
-    assert_false(c.directory.required);
-    config_fini(&c);
-    assert_int_equal(parse_one("directory", "required", "yes", &c), 0);
-    assert_true(c.directory.required);
-    config_fini(&c);
-    expect_one("[directory]\n\n\nrequired = sometimes\n", true,
-               "test.ini:4: bad boolean 'sometimes' for 'required' (use true or false)");
-    assert_int_equal(parse("[directory]\nrequired = sometimes\n", &c, NULL), -1);
-    assert_true(c.directory.required);
-    config_fini(&c);
+    check_bool_key("directory", "required", offsetof(struct gc_config, directory.required), true);
 }
 
 /* [sla] warning_is_down. */
 static void test_sla_keys(void **state)
 {
-    struct gc_config c;
-
     (void)state;
-    assert_int_equal(parse_one("sla", "warning_is_down", "true", &c), 0);
-    assert_true(c.sla.warning_is_down);
-    config_fini(&c);
-    assert_int_equal(parse_one("sla", "warning_is_down", "off", &c), 0);
-    assert_false(c.sla.warning_is_down);
-    config_fini(&c);
-    expect_one("[sla]\ntarget = 99.9\nwarning_is_down = down\n", true,
-               "test.ini:3: bad boolean 'down' for 'warning_is_down' (use true or false)");
-    assert_int_equal(parse("[sla]\nwarning_is_down = down\n", &c, NULL), -1);
-    assert_false(c.sla.warning_is_down);
-    config_fini(&c);
+    check_bool_key("sla", "warning_is_down", offsetof(struct gc_config, sla.warning_is_down),
+                   false);
     /* It belongs to [sla] only. */
     expect_one("[ui]\nwarning_is_down = true\n", false,
                "test.ini:2: unknown key 'warning_is_down' in [ui]");
@@ -1108,28 +1115,6 @@ static void test_password_file(void **state)
     assert_string_equal(err, msg);
     free(err);
     config_fini(&c);
-    /* A FIFO is refused at once, not waited on for a writer. */
-    snprintf(path, sizeof(path), "%s/fifo.pw", tmpdir);
-    assert_int_equal(mkfifo(path, 0600), 0);
-    config_with_password_file(&c, path);
-    assert_null(config_password(&c, "nagios", &err));
-    snprintf(msg, sizeof(msg), "%s: not a regular file", path);
-    assert_string_equal(err, msg);
-    free(err);
-    config_fini(&c);
-
-    /* [krakend] has a password_file like the other sources. */
-    snprintf(path, sizeof(path), "%s/krakend.pw", tmpdir);
-    write_file(path, "gw-pw\n", 0600);
-    snprintf(msg, sizeof(msg), "[krakend]\npassword_file = %s\n", path);
-    assert_int_equal(parse(msg, &c, NULL), 0);
-    pw = config_password(&c, "krakend", &err);
-    assert_null(err);
-    assert_string_equal(pw, "gw-pw");
-    free(pw);
-    assert_null(config_password(&c, "nagios", &err));
-    assert_null(err);
-    config_fini(&c);
 }
 
 /* A getter of a secret: config_password, config_token or config_client_secret. */
@@ -1154,19 +1139,31 @@ static void expect_refused(secret_fn get, const char *section, const char *key, 
     config_fini(&c);
 }
 
+/* Expects get(c, section) to give `want` (NULL: nothing) and no error. */
+static void expect_secret(secret_fn get, const struct gc_config *c, const char *section,
+                          const char *want)
+{
+    char *err = (char *)"untouched";
+    char *got = get(c, section, &err);
+
+    print_message("secret of %s\n", section);
+    assert_null(err);
+    if (want == NULL) {
+        assert_null(got);
+    } else {
+        assert_non_null(got);
+        assert_string_equal(got, want);
+    }
+    free(got);
+}
+
 /* Expects get() to read "s3cret-value" from the file at `path`. */
 static void expect_read(secret_fn get, const char *section, const char *key, const char *path)
 {
     struct gc_config c;
-    char *err = (char *)"untouched";
-    char *secret;
 
     config_with_key(&c, section, key, path);
-    secret = get(&c, section, &err);
-    assert_null(err);
-    assert_non_null(secret);
-    assert_string_equal(secret, "s3cret-value");
-    free(secret);
+    expect_secret(get, &c, section, "s3cret-value");
     config_fini(&c);
 }
 
@@ -1226,6 +1223,10 @@ static void check_secret_file(secret_fn get, const char *section, const char *ke
     snprintf(dir, sizeof(dir), "%s/%s.dir", tmpdir, section);
     assert_int_equal(mkdir(dir, 0700), 0);
     expect_refused(get, section, key, dir, "not a regular file");
+    /* A FIFO is refused at once, not waited on for a writer. */
+    snprintf(dir, sizeof(dir), "%s/%s.fifo", tmpdir, section);
+    assert_int_equal(mkfifo(dir, 0600), 0);
+    expect_refused(get, section, key, dir, "not a regular file");
 
     /* Missing. */
     snprintf(link, sizeof(link), "%s/%s.missing", tmpdir, section);
@@ -1244,24 +1245,6 @@ static void check_secret_file(secret_fn get, const char *section, const char *ke
     } else {
         print_message("not root: cannot make a file owned by someone else\n");
     }
-}
-
-/* Expects get(c, section) to give `want` (NULL: nothing) and no error. */
-static void expect_secret(secret_fn get, const struct gc_config *c, const char *section,
-                          const char *want)
-{
-    char *err = (char *)"untouched";
-    char *got = get(c, section, &err);
-
-    print_message("secret of %s\n", section);
-    assert_null(err);
-    if (want == NULL) {
-        assert_null(got);
-    } else {
-        assert_non_null(got);
-        assert_string_equal(got, want);
-    }
-    free(got);
 }
 
 /* A token and a client secret from the environment, and what the files win over. */
