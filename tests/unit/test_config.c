@@ -556,6 +556,166 @@ static void test_percent(void **state)
     config_fini(&c);
 }
 
+/* Every section and key of the configuration contract (DESIGN.md "Contracts", and the keys
+ * added since). in_full: whether tests/data/config/full.ini sets it; [krakend] has a token
+ * instead of a user and password, as one section cannot have both. */
+static const struct {
+    const char *section, *key;
+    bool in_full;
+} contract[] = {
+    {"kubernetes", "kubeconfig", true},
+    {"kubernetes", "context", true},
+    {"kubernetes", "interval_metrics", true},
+    {"kubernetes", "tenant_pattern", true},
+#define CONTRACT_SOURCE(sec, with_user)                                                            \
+    {sec, "user", with_user}, {sec, "password_file", with_user}, {sec, "token_file", !with_user},  \
+        {sec, "interval", true}, {sec, "tenant_pattern", true}, {sec, "ca_file", true},            \
+    {                                                                                              \
+        sec, "insecure", true                                                                      \
+    }
+    CONTRACT_SOURCE("nagios", true),
+    {"nagios", "url", true},
+    CONTRACT_SOURCE("servicenow", true),
+    {"servicenow", "url", true},
+    {"servicenow", "client_id", true},
+    {"servicenow", "client_secret_file", true},
+    CONTRACT_SOURCE("mapr", true),
+    {"mapr", "url", true},
+    {"mapr", "httpfs", true},
+    CONTRACT_SOURCE("krakend", false),
+    {"krakend", "config", true},
+    {"krakend", "metrics", true},
+    {"krakend", "health", true},
+    {"krakend", "error_warn", true},
+#undef CONTRACT_SOURCE
+    {"directory", "uri", true},
+    {"directory", "base", true},
+    {"directory", "bind_dn", true},
+    {"directory", "password_file", true},
+    {"directory", "starttls", true},
+    {"directory", "timeout", true},
+    {"directory", "required", true},
+    {"directory", "ca_file", true},
+    {"directory", "insecure", true},
+    {"access", "operators", true},
+    {"access", "oncall", true},
+    {"access", "tenant_group_prefix", true},
+    {"sla", "target", true},
+    {"sla", "period", true},
+    {"sla", "warning_is_down", true},
+    {"ui", "theme", true},
+    {"ui", "refresh", true},
+    {"ui", "mouse", true},
+    {"tls", "ca_file", true},
+    {"tls", "insecure", true},
+    {"tenant", "display", true},
+    {"tenant", "namespaces", true},
+    {"tenant", "nagios_hostgroup", true},
+    {"tenant", "servicenow_company", true},
+    {"tenant", "mapr_prefix", true},
+    {"tenant", "gateway_prefix", true},
+    {"tenant", "sla_target", true},
+    {"dataset", "cadence", true},
+    {"dataset", "owner", true},
+};
+
+/* Whether the INI text sets `key` in a section called `section` ([section] or [section NAME]). */
+static bool ini_has_key(const char *text, const char *section, const char *key)
+{
+    size_t slen = strlen(section), klen = strlen(key);
+    bool in = false;
+
+    for (const char *line = text; *line != '\0'; line = strchr(line, '\n') + 1) {
+        if (line[0] == '[') {
+            in = strncmp(line + 1, section, slen) == 0 &&
+                 (line[1 + slen] == ']' || line[1 + slen] == ' ');
+        } else if (in && strncmp(line, key, klen) == 0 && strncmp(line + klen, " =", 2) == 0) {
+            return true;
+        }
+        if (strchr(line, '\n') == NULL) {
+            break;
+        }
+    }
+    return false;
+}
+
+/* The "### " heading line in doc that names [section] (or [section NAME]), or NULL. */
+static const char *doc_heading(const char *doc, const char *section)
+{
+    char exact[48], named[48];
+
+    snprintf(exact, sizeof(exact), "[%s]", section);
+    snprintf(named, sizeof(named), "[%s ", section);
+    for (const char *h = strstr(doc, "\n### "); h != NULL; h = strstr(h + 1, "\n### ")) {
+        const char *eol = strchr(h + 1, '\n');
+        const char *e = strstr(h, exact), *n = strstr(h, named);
+
+        if ((e != NULL && e < eol) || (n != NULL && n < eol)) {
+            return h + 1;
+        }
+    }
+    return NULL;
+}
+
+/* Whether docs/configuration.md has a table row for `key` under the heading of `section`, and
+ * that row, under a heading shared by several sections, names the section or "all". */
+static bool doc_has_key(const char *doc, const char *section, const char *key)
+{
+    const char *start = doc_heading(doc, section);
+    const char *end, *r, *eol, *p;
+    char row[64];
+
+    if (start == NULL) {
+        return false;
+    }
+    end = strstr(start, "\n#");
+    snprintf(row, sizeof(row), "\n| `%s` |", key);
+    r = strstr(start, row);
+    if (r == NULL || (end != NULL && r > end)) {
+        return false;
+    }
+    eol = strchr(r + 1, '\n');
+    p = strstr(start, "], [");
+    if (p == NULL || p > strchr(start, '\n')) {
+        return true; /* a heading of one section */
+    }
+    p = strstr(r, section);
+    if (p != NULL && p < eol) {
+        return true;
+    }
+    p = strstr(r, "| all |");
+    return p != NULL && p < eol;
+}
+
+/* full.ini sets every section and key of the contract (but the ones a token excludes) and
+ * loads without a message; docs/configuration.md describes every one of them. */
+static void test_contract(void **state)
+{
+    char *full = slurp(DATA "/full.ini");
+    char *doc = slurp("docs/configuration.md");
+    struct gc_config c;
+    struct config_diag d = {0};
+
+    (void)state;
+    assert_int_equal(config_load(DATA "/full.ini", &c, &d), 0);
+    dump(&d);
+    assert_int_equal(d.nerrors + d.nwarnings, 0);
+    config_fini(&c);
+    for (size_t i = 0; i < sizeof(contract) / sizeof(contract[0]); i++) {
+        print_message("[%s] %s\n", contract[i].section, contract[i].key);
+        assert_int_equal(ini_has_key(full, contract[i].section, contract[i].key),
+                         contract[i].in_full);
+        assert_true(doc_has_key(doc, contract[i].section, contract[i].key));
+    }
+    /* The checks can fail. */
+    assert_false(ini_has_key(full, "nagios", "config"));
+    assert_false(doc_has_key(doc, "directory", "url"));
+    assert_false(doc_has_key(doc, "nagios", "config"));
+    config_diag_fini(&d);
+    free(full);
+    free(doc);
+}
+
 /* Parses text expecting exactly one message (an error when is_error, else a warning). */
 static void expect_one(const char *text, bool is_error, const char *msg)
 {
@@ -1403,6 +1563,7 @@ int main(void)
         cmocka_unit_test(test_default_path),
         cmocka_unit_test(test_missing_explicit),
         cmocka_unit_test(test_full),
+        cmocka_unit_test(test_contract),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_warnings),
         cmocka_unit_test(test_quirks),
