@@ -409,8 +409,8 @@ static void free_keys(void *base, const struct config_key *keys, size_t nkeys)
     }
 }
 
-/* The array of a named section's elements in c (a struct config_tenant * or the like, read
- * and written through memcpy as it is not a void *), and their count. */
+/* The array of a named section's elements in c: a struct config_tenant * or the like, so it
+ * is read and written through memcpy rather than through a pointer of another type. */
 static char *named_array(const struct gc_config *c, const struct config_named *n)
 {
     void *array;
@@ -424,6 +424,7 @@ static void named_set_array(struct gc_config *c, const struct config_named *n, v
     memcpy((char *)c + n->array, &array, sizeof(array));
 }
 
+/* The number of elements of a named section in c. */
 static size_t *named_count(const struct gc_config *c, const struct config_named *n)
 {
     return (size_t *)((const char *)c + n->count);

@@ -3,7 +3,7 @@
  *     [nagios]                     a section
  *     url = http://mon/nagios4/cgi-bin
  *     interval = 1m                durations: 30, 30s, 5m, 1h, 1d (and 500ms)
- *     [tenant dmi]                 a section with a name
+ *     [tenant dmi]                 a section with a name ([tenant NAME], [dataset NAME])
  *     display = "Danish Meteorological Institute"
  *
  * `#` and `;` start comments (at the start of a line, or after a blank in a value); values
