@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,11 +18,18 @@
 
 /* A config file larger than this is a mistake. */
 #define CONFIG_MAX_FILE (1024 * 1024)
-/* Nor is a password longer than this. */
+/* Nor is a password (or a client secret) longer than this. */
 #define CONFIG_MAX_PASSWORD 4096
+/* A bearer token may be a JWT with many claims. */
+#define CONFIG_MAX_TOKEN 65536
 /* Duration bounds in milliseconds. */
 #define CONFIG_MIN_DURATION 100
 #define CONFIG_MAX_DURATION (24 * 3600 * 1000LL)
+/* A dataset may be expected once a year. */
+#define CONFIG_MAX_CADENCE (366 * 24 * 3600 * 1000LL)
+/* The largest number a duration may be written with: times the largest unit (a day) it still
+ * fits an int64_t, so anything out of range is reported as such, not as a typing error. */
+#define CONFIG_MAX_DURATION_COUNT 10000000000LL
 
 enum config_type {
     CT_STRING,      /* any text */
@@ -30,35 +38,56 @@ enum config_type {
     CT_URL,         /* http:// or https:// */
     CT_LDAP_URI,    /* ldap://, ldaps:// or ldapi:// */
     CT_DURATION,    /* int64_t milliseconds */
+    CT_CADENCE,     /* a duration up to CONFIG_MAX_CADENCE */
     CT_BOOL,
-    CT_PERCENT, /* double, 0..100 */
-    CT_PERIOD,  /* enum config_period */
-    CT_PATTERN, /* PCRE2 with at least one capture group */
-    CT_LIST,    /* [tenant] namespaces: a NULL-terminated char ** and a count */
+    CT_BOOL_OVERRIDE, /* int: -1 until set (then as [tls]), 0 or 1 */
+    CT_PERCENT,       /* double, 0..100 */
+    CT_PERIOD,        /* enum config_period */
+    CT_PATTERN,       /* PCRE2 with at least one capture group */
+    CT_LIST,          /* [tenant] namespaces: a NULL-terminated char ** and a count */
 };
 
 struct config_key {
     const char *name;
     enum config_type type;
-    size_t offset; /* into struct gc_config, or into struct config_tenant for [tenant] */
+    size_t offset; /* into struct gc_config, or into the element of a named section */
+};
+
+/* A section with a name ([tenant NAME], [dataset NAME]): it may repeat with different names,
+ * and each one is an element of an array in struct gc_config, in file order. */
+struct config_named {
+    size_t array; /* offset in struct gc_config of the array */
+    size_t count; /* offset of its size_t count */
+    size_t size;  /* of an element, whose first member is its char *name */
+    bool (*valid_name)(const char *name);
+    const char *name_rule;    /* for "bad tenant name 'X' (use a-z, 0-9 and -)" */
+    void (*init)(void *elem); /* after zeroing; may be NULL */
 };
 
 struct config_section {
     const char *name;
-    bool tenant; /* [tenant NAME]: takes a name, may repeat with different names */
     const struct config_key *keys;
     size_t nkeys;
+    const struct config_named *named; /* NULL: a section without a name, once at most */
 };
 
 #define GC_OFF(field) offsetof(struct gc_config, field)
 #define TN_OFF(field) offsetof(struct config_tenant, field)
-#define SOURCE_KEYS(sec)                                                                           \
-    {"url", CT_URL, GC_OFF(sec.url)}, {"user", CT_STRING, GC_OFF(sec.user)},                       \
-        {"password_file", CT_PATH, GC_OFF(sec.password_file)},                                     \
-        {"interval", CT_DURATION, GC_OFF(sec.interval_ms)},                                        \
-    {                                                                                              \
-        "tenant_pattern", CT_PATTERN, GC_OFF(sec.tenant_pattern)                                   \
-    }
+#define DS_OFF(field) offsetof(struct config_dataset, field)
+/* clang-format off */
+/* A section's override of [tls]. */
+#define TLS_KEYS(sec)                                              \
+    {"ca_file", CT_PATH, GC_OFF(sec.ca_file)},                     \
+    {"insecure", CT_BOOL_OVERRIDE, GC_OFF(sec.insecure)}
+/* The keys all four source sections share. */
+#define SOURCE_KEYS(sec)                                           \
+    {"user", CT_STRING, GC_OFF(sec.user)},                         \
+    {"password_file", CT_PATH, GC_OFF(sec.password_file)},         \
+    {"token_file", CT_PATH, GC_OFF(sec.token_file)},               \
+    {"interval", CT_DURATION, GC_OFF(sec.interval_ms)},            \
+    {"tenant_pattern", CT_PATTERN, GC_OFF(sec.tenant_pattern)},    \
+    TLS_KEYS(sec)
+/* clang-format on */
 
 static const struct config_key kubernetes_keys[] = {
     {"kubeconfig", CT_PATH, GC_OFF(kubernetes.kubeconfig)},
@@ -66,14 +95,27 @@ static const struct config_key kubernetes_keys[] = {
     {"interval_metrics", CT_DURATION, GC_OFF(kubernetes.interval_metrics_ms)},
     {"tenant_pattern", CT_PATTERN, GC_OFF(kubernetes.tenant_pattern)},
 };
-static const struct config_key nagios_keys[] = {SOURCE_KEYS(nagios)};
-static const struct config_key servicenow_keys[] = {SOURCE_KEYS(servicenow)};
-static const struct config_key mapr_keys[] = {SOURCE_KEYS(mapr)};
+static const struct config_key nagios_keys[] = {
+    {"url", CT_URL, GC_OFF(nagios.url)},
+    SOURCE_KEYS(nagios),
+};
+static const struct config_key servicenow_keys[] = {
+    {"url", CT_URL, GC_OFF(servicenow.url)},
+    SOURCE_KEYS(servicenow),
+    {"client_id", CT_STRING, GC_OFF(servicenow.client_id)},
+    {"client_secret_file", CT_PATH, GC_OFF(servicenow.client_secret_file)},
+};
+static const struct config_key mapr_keys[] = {
+    {"url", CT_URL, GC_OFF(mapr.url)},
+    SOURCE_KEYS(mapr),
+    {"httpfs", CT_URL, GC_OFF(mapr.httpfs)},
+};
 static const struct config_key krakend_keys[] = {
+    SOURCE_KEYS(krakend),
     {"config", CT_PATH_OR_URL, GC_OFF(krakend.config)},
     {"metrics", CT_URL, GC_OFF(krakend.metrics)},
     {"health", CT_URL, GC_OFF(krakend.health)},
-    {"tenant_pattern", CT_PATTERN, GC_OFF(krakend.tenant_pattern)},
+    {"error_warn", CT_PERCENT, GC_OFF(krakend.error_warn)},
 };
 static const struct config_key directory_keys[] = {
     {"uri", CT_LDAP_URI, GC_OFF(directory.uri)},
@@ -81,6 +123,9 @@ static const struct config_key directory_keys[] = {
     {"bind_dn", CT_STRING, GC_OFF(directory.bind_dn)},
     {"password_file", CT_PATH, GC_OFF(directory.password_file)},
     {"starttls", CT_BOOL, GC_OFF(directory.starttls)},
+    {"timeout", CT_DURATION, GC_OFF(directory.timeout_ms)},
+    {"required", CT_BOOL, GC_OFF(directory.required)},
+    TLS_KEYS(directory),
 };
 static const struct config_key access_keys[] = {
     {"operators", CT_STRING, GC_OFF(access.operators)},
@@ -90,6 +135,7 @@ static const struct config_key access_keys[] = {
 static const struct config_key sla_keys[] = {
     {"target", CT_PERCENT, GC_OFF(sla.target)},
     {"period", CT_PERIOD, GC_OFF(sla.period)},
+    {"warning_is_down", CT_BOOL, GC_OFF(sla.warning_is_down)},
 };
 static const struct config_key ui_keys[] = {
     {"theme", CT_STRING, GC_OFF(ui.theme)},
@@ -109,29 +155,59 @@ static const struct config_key tenant_keys[] = {
     {"gateway_prefix", CT_STRING, TN_OFF(gateway_prefix)},
     {"sla_target", CT_PERCENT, TN_OFF(sla_target)},
 };
+static const struct config_key dataset_keys[] = {
+    {"cadence", CT_CADENCE, DS_OFF(cadence_ms)},
+    {"owner", CT_STRING, DS_OFF(owner)},
+};
+
+static bool valid_tenant_name(const char *s);
+static bool valid_dataset_name(const char *s);
+static void tenant_init(void *elem);
+
+_Static_assert(offsetof(struct config_tenant, name) == 0, "name first");
+_Static_assert(offsetof(struct config_dataset, name) == 0, "name first");
+static const struct config_named tenant_named = {
+    .array = GC_OFF(tenants),
+    .count = GC_OFF(ntenants),
+    .size = sizeof(struct config_tenant),
+    .valid_name = valid_tenant_name,
+    .name_rule = "use a-z, 0-9 and -",
+    .init = tenant_init,
+};
+static const struct config_named dataset_named = {
+    .array = GC_OFF(datasets),
+    .count = GC_OFF(ndatasets),
+    .size = sizeof(struct config_dataset),
+    .valid_name = valid_dataset_name,
+    .name_rule = "use a volume name, a /path or a glob over them with * and ?",
+    .init = NULL,
+};
 
 #define KEYS(k) k, sizeof(k) / sizeof(k[0])
 static const struct config_section sections[] = {
-    {"kubernetes", false, KEYS(kubernetes_keys)},
-    {"nagios", false, KEYS(nagios_keys)},
-    {"servicenow", false, KEYS(servicenow_keys)},
-    {"mapr", false, KEYS(mapr_keys)},
-    {"krakend", false, KEYS(krakend_keys)},
-    {"directory", false, KEYS(directory_keys)},
-    {"access", false, KEYS(access_keys)},
-    {"sla", false, KEYS(sla_keys)},
-    {"ui", false, KEYS(ui_keys)},
-    {"tls", false, KEYS(tls_keys)},
-    {"tenant", true, KEYS(tenant_keys)},
+    {"kubernetes", KEYS(kubernetes_keys), NULL},
+    {"nagios", KEYS(nagios_keys), NULL},
+    {"servicenow", KEYS(servicenow_keys), NULL},
+    {"mapr", KEYS(mapr_keys), NULL},
+    {"krakend", KEYS(krakend_keys), NULL},
+    {"directory", KEYS(directory_keys), NULL},
+    {"access", KEYS(access_keys), NULL},
+    {"sla", KEYS(sla_keys), NULL},
+    {"ui", KEYS(ui_keys), NULL},
+    {"tls", KEYS(tls_keys), NULL},
+    {"tenant", KEYS(tenant_keys), &tenant_named},
+    {"dataset", KEYS(dataset_keys), &dataset_named},
 };
 #undef KEYS
 
 #define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
 /* The most keys a section has (struct parser tracks each key's line). */
-#define MAX_KEYS 8
+#define MAX_KEYS 12
 #define NKEYS(k) (sizeof(k) / sizeof(k[0]))
 _Static_assert(NKEYS(kubernetes_keys) <= MAX_KEYS, "raise MAX_KEYS");
 _Static_assert(NKEYS(nagios_keys) <= MAX_KEYS, "raise MAX_KEYS");
+_Static_assert(NKEYS(servicenow_keys) <= MAX_KEYS, "raise MAX_KEYS");
+_Static_assert(NKEYS(mapr_keys) <= MAX_KEYS, "raise MAX_KEYS");
 _Static_assert(NKEYS(krakend_keys) <= MAX_KEYS, "raise MAX_KEYS");
 _Static_assert(NKEYS(directory_keys) <= MAX_KEYS, "raise MAX_KEYS");
 _Static_assert(NKEYS(access_keys) <= MAX_KEYS, "raise MAX_KEYS");
@@ -139,6 +215,7 @@ _Static_assert(NKEYS(sla_keys) <= MAX_KEYS, "raise MAX_KEYS");
 _Static_assert(NKEYS(ui_keys) <= MAX_KEYS, "raise MAX_KEYS");
 _Static_assert(NKEYS(tls_keys) <= MAX_KEYS, "raise MAX_KEYS");
 _Static_assert(NKEYS(tenant_keys) <= MAX_KEYS, "raise MAX_KEYS");
+_Static_assert(NKEYS(dataset_keys) <= MAX_KEYS, "raise MAX_KEYS");
 #define SEC_NONE (-1)
 #define SEC_UNKNOWN (-2)
 
@@ -148,6 +225,21 @@ _Static_assert(NKEYS(tenant_keys) <= MAX_KEYS, "raise MAX_KEYS");
 #define DEFAULT_KRAKEND_PATTERN "^/([a-z0-9-]+)/"
 #define DEFAULT_REFRESH_MS 30000
 #define DEFAULT_SLA_TARGET 99.5
+#define DEFAULT_ERROR_WARN 1.0
+#define DEFAULT_DIRECTORY_TIMEOUT_MS 10000
+
+/* The source sections: where each one's struct is, and its default tenant pattern. */
+static const struct {
+    const char *name;
+    size_t offset; /* of its struct config_source in struct gc_config */
+    const char *tenant_pattern;
+} source_sections[] = {
+    {"nagios", GC_OFF(nagios), DEFAULT_NAGIOS_PATTERN},
+    {"servicenow", GC_OFF(servicenow), NULL},
+    {"mapr", GC_OFF(mapr), DEFAULT_MAPR_PATTERN},
+    {"krakend", GC_OFF(krakend), DEFAULT_KRAKEND_PATTERN},
+};
+#define NSOURCES (sizeof(source_sections) / sizeof(source_sections[0]))
 
 struct parser {
     const char *file;
@@ -155,10 +247,10 @@ struct parser {
     struct config_diag *d;
     int nerrors;
     int section;                    /* index into sections[], SEC_NONE or SEC_UNKNOWN */
-    size_t tenant;                  /* index into c->tenants when in a [tenant] section */
+    void *elem;                     /* in a named section: its element */
     char *section_label;            /* "[nagios]", "[tenant dmi]": for messages */
     size_t section_line[NSECTIONS]; /* first line of each fixed section; 0 = not seen */
-    size_t *tenant_line;            /* first line of each tenant section */
+    size_t *named_line[NSECTIONS];  /* first line of each element of a named section */
     size_t key_line[MAX_KEYS];      /* line of each key in the current section; 0 = unset */
 };
 
@@ -251,12 +343,28 @@ static void perr(struct parser *p, size_t line, const char *fmt, ...)
     p->nerrors++;
 }
 
+/* The i-th source section's struct in c. */
+static struct config_source *source_at(const struct gc_config *c, size_t i)
+{
+    return (struct config_source *)((const char *)c + source_sections[i].offset);
+}
+
 void config_init(struct gc_config *c)
 {
     memset(c, 0, sizeof(*c));
-    c->nagios.tenant_pattern = xstrdup(DEFAULT_NAGIOS_PATTERN);
-    c->mapr.tenant_pattern = xstrdup(DEFAULT_MAPR_PATTERN);
-    c->krakend.tenant_pattern = xstrdup(DEFAULT_KRAKEND_PATTERN);
+    for (size_t i = 0; i < NSOURCES; i++) {
+        struct config_source *s = source_at(c, i);
+
+        if (source_sections[i].tenant_pattern != NULL) {
+            s->tenant_pattern = xstrdup(source_sections[i].tenant_pattern);
+        }
+        s->interval_ms = DEFAULT_REFRESH_MS;
+        s->insecure = -1;
+        s->error_warn = DEFAULT_ERROR_WARN;
+    }
+    c->directory.timeout_ms = DEFAULT_DIRECTORY_TIMEOUT_MS;
+    c->directory.required = true;
+    c->directory.insecure = -1;
     c->access.operators = xstrdup("govcloud-operators");
     c->access.oncall = xstrdup("govcloud-oncall");
     c->access.tenant_group_prefix = xstrdup("tenant-");
@@ -267,9 +375,6 @@ void config_init(struct gc_config *c)
     c->ui.mouse = true;
     c->tls.insecure = false;
     c->kubernetes.interval_metrics_ms = DEFAULT_REFRESH_MS;
-    c->nagios.interval_ms = DEFAULT_REFRESH_MS;
-    c->servicenow.interval_ms = DEFAULT_REFRESH_MS;
-    c->mapr.interval_ms = DEFAULT_REFRESH_MS;
 }
 
 /* Frees every string a key table points at, with `base` the struct the offsets refer to. */
@@ -304,18 +409,54 @@ static void free_keys(void *base, const struct config_key *keys, size_t nkeys)
     }
 }
 
+/* The array of a named section's elements in c: a struct config_tenant * or the like, so it
+ * is read and written through memcpy rather than through a pointer of another type. */
+static char *named_array(const struct gc_config *c, const struct config_named *n)
+{
+    void *array;
+
+    memcpy(&array, (const char *)c + n->array, sizeof(array));
+    return array;
+}
+
+static void named_set_array(struct gc_config *c, const struct config_named *n, void *array)
+{
+    memcpy((char *)c + n->array, &array, sizeof(array));
+}
+
+/* The number of elements of a named section in c. */
+static size_t *named_count(const struct gc_config *c, const struct config_named *n)
+{
+    return (size_t *)((const char *)c + n->count);
+}
+
+/* Element i of a named section. */
+static void *named_elem(const struct gc_config *c, const struct config_named *n, size_t i)
+{
+    return named_array(c, n) + i * n->size;
+}
+
+/* The name of an element of a named section (its first member). */
+static const char *elem_name(const void *elem)
+{
+    return *(char *const *)elem;
+}
+
 void config_fini(struct gc_config *c)
 {
     for (size_t s = 0; s < NSECTIONS; s++) {
-        if (!sections[s].tenant) {
+        const struct config_named *n = sections[s].named;
+
+        if (n == NULL) {
             free_keys(c, sections[s].keys, sections[s].nkeys);
+            continue;
         }
+        for (size_t i = 0; i < *named_count(c, n); i++) {
+            free_keys(named_elem(c, n, i), sections[s].keys, sections[s].nkeys);
+            free(*(char **)named_elem(c, n, i));
+        }
+        free(named_array(c, n));
     }
-    for (size_t t = 0; t < c->ntenants; t++) {
-        free_keys(&c->tenants[t], tenant_keys, NKEYS(tenant_keys));
-        free(c->tenants[t].name);
-    }
-    free(c->tenants);
     free(c->path);
     memset(c, 0, sizeof(*c));
 }
@@ -325,6 +466,60 @@ const struct config_tenant *config_tenant(const struct gc_config *c, const char 
     for (size_t i = 0; i < c->ntenants; i++) {
         if (strcmp(c->tenants[i].name, name) == 0) {
             return &c->tenants[i];
+        }
+    }
+    return NULL;
+}
+
+const struct config_source *config_source_get(const struct gc_config *c, const char *section)
+{
+    for (size_t i = 0; i < NSOURCES; i++) {
+        if (strcmp(source_sections[i].name, section) == 0) {
+            return source_at(c, i);
+        }
+    }
+    return NULL;
+}
+
+bool config_source_configured(const struct config_source *s, const char *section)
+{
+    if (s == NULL) {
+        return false;
+    }
+    if (strcmp(section, "krakend") == 0) {
+        return s->config != NULL || s->metrics != NULL || s->health != NULL;
+    }
+    return s->url != NULL;
+}
+
+void config_tls(const struct gc_config *c, const char *section, const char **ca_file,
+                bool *insecure)
+{
+    const struct config_source *s = config_source_get(c, section);
+    const char *ca = NULL;
+    int ins = -1;
+
+    if (s != NULL) {
+        ca = s->ca_file;
+        ins = s->insecure;
+    } else if (strcmp(section, "directory") == 0) {
+        ca = c->directory.ca_file;
+        ins = c->directory.insecure;
+    }
+    *ca_file = ca != NULL ? ca : c->tls.ca_file;
+    *insecure = ins >= 0 ? ins != 0 : c->tls.insecure;
+}
+
+const struct config_dataset *config_dataset_match(const struct gc_config *c, const char *name)
+{
+    for (size_t i = 0; i < c->ndatasets; i++) {
+        if (strcmp(c->datasets[i].name, name) == 0) {
+            return &c->datasets[i];
+        }
+    }
+    for (size_t i = 0; i < c->ndatasets; i++) {
+        if (fnmatch(c->datasets[i].name, name, 0) == 0) {
+            return &c->datasets[i];
         }
     }
     return NULL;
@@ -384,7 +579,7 @@ static void strip_inline_comment(char *v)
     }
 }
 
-/* Parses a duration ("30", "30s", "500ms", "5m", "1h") into milliseconds. */
+/* Parses a duration ("30", "30s", "500ms", "5m", "1h", "1d") into milliseconds. */
 static bool parse_duration(const char *s, int64_t *ms)
 {
     int64_t n = 0, mult;
@@ -394,7 +589,7 @@ static bool parse_duration(const char *s, int64_t *ms)
         return false;
     }
     while (*p >= '0' && *p <= '9') {
-        if (n > CONFIG_MAX_DURATION) {
+        if (n > CONFIG_MAX_DURATION_COUNT) {
             return false;
         }
         n = n * 10 + (*p++ - '0');
@@ -407,6 +602,8 @@ static bool parse_duration(const char *s, int64_t *ms)
         mult = 60 * 1000;
     } else if (strcmp(p, "h") == 0) {
         mult = 3600 * 1000;
+    } else if (strcmp(p, "d") == 0) {
+        mult = 24 * 3600 * 1000;
     } else {
         return false;
     }
@@ -489,6 +686,37 @@ static bool valid_namespace(const char *s)
 static bool valid_tenant_name(const char *s)
 {
     return valid_namespace(s);
+}
+
+static void tenant_init(void *elem)
+{
+    struct config_tenant *t = elem;
+
+    t->sla_target = -1; /* filled from [sla] target at the end */
+}
+
+/* True if s is not empty and made of ASCII letters, digits and the characters of punct. */
+static bool made_of(const char *s, const char *punct)
+{
+    if (*s == '\0') {
+        return false;
+    }
+    for (; *s != '\0'; s++) {
+        char c = *s;
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              strchr(punct, c) != NULL)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* A dataset name as in [dataset NAME]: a MapR volume name (letters, digits, '.', '_', '-'), a
+ * path ('/' too), or a glob over them ('*' and '?'; '[' cannot be written in a section line). */
+static bool valid_dataset_name(const char *s)
+{
+    return made_of(s, "._-/*?");
 }
 
 /* Expands a leading "~/" to $HOME. Returns a new string. */
@@ -586,25 +814,36 @@ static void set_value(struct parser *p, size_t line, void *base, const struct co
         }
         set_string(field, xstrdup(v));
         break;
-    case CT_DURATION: {
+    case CT_DURATION:
+    case CT_CADENCE: {
+        bool cadence = k->type == CT_CADENCE;
         int64_t ms;
 
         if (!parse_duration(v, &ms)) {
-            perr(p, line, "bad duration '%s' for '%s' (use 30, 30s, 5m or 1h)", v, k->name);
+            perr(p, line, "bad duration '%s' for '%s' (use 30, 30s, 5m, 1h or 1d)", v, k->name);
             return;
         }
-        if (ms < CONFIG_MIN_DURATION || ms > CONFIG_MAX_DURATION) {
-            perr(p, line, "duration '%s' for '%s' is out of range (100ms to 24h)", v, k->name);
+        if (ms < CONFIG_MIN_DURATION || ms > (cadence ? CONFIG_MAX_CADENCE : CONFIG_MAX_DURATION)) {
+            perr(p, line, "duration '%s' for '%s' is out of range (100ms to %s)", v, k->name,
+                 cadence ? "366d" : "24h");
             return;
         }
         *(int64_t *)field = ms;
         break;
     }
     case CT_BOOL:
-        if (!parse_bool(v, field)) {
+    case CT_BOOL_OVERRIDE: {
+        bool b;
+
+        if (!parse_bool(v, &b)) {
             perr(p, line, "bad boolean '%s' for '%s' (use true or false)", v, k->name);
+        } else if (k->type == CT_BOOL) {
+            *(bool *)field = b;
+        } else {
+            *(int *)field = b;
         }
         break;
+    }
     case CT_PERCENT:
         if (!parse_percent(v, field)) {
             perr(p, line, "bad percentage '%s' for '%s' (use a number from 0 to 100)", v, k->name);
@@ -652,6 +891,35 @@ static void set_value(struct parser *p, size_t line, void *base, const struct co
     }
 }
 
+/* Starts element `arg` of named section s, unless the name is bad or taken. */
+static void add_named(struct parser *p, size_t line, size_t s, const char *arg)
+{
+    const struct config_named *n = sections[s].named;
+    size_t *count = named_count(p->c, n);
+
+    if (!n->valid_name(arg)) {
+        perr(p, line, "bad %s name '%s' (%s)", sections[s].name, arg, n->name_rule);
+        return;
+    }
+    for (size_t i = 0; i < *count; i++) {
+        if (strcmp(elem_name(named_elem(p->c, n, i)), arg) == 0) {
+            perr(p, line, "duplicate section [%s %s] (first on line %zu)", sections[s].name, arg,
+                 p->named_line[s][i]);
+            return;
+        }
+    }
+    named_set_array(p->c, n, xrealloc(named_array(p->c, n), (*count + 1) * n->size));
+    p->named_line[s] = xrealloc(p->named_line[s], (*count + 1) * sizeof(*p->named_line[s]));
+    p->named_line[s][*count] = line;
+    p->elem = named_elem(p->c, n, (*count)++);
+    memset(p->elem, 0, n->size);
+    *(char **)p->elem = xstrdup(arg);
+    if (n->init != NULL) {
+        n->init(p->elem);
+    }
+    p->section = (int)s;
+}
+
 /* Handles "[name]" or "[name arg]"; inner is the text between the brackets. */
 static void parse_section(struct parser *p, size_t line, char *inner)
 {
@@ -681,7 +949,7 @@ static void parse_section(struct parser *p, size_t line, char *inner)
         diag_add(p->d, false, "%s:%zu: unknown section %s", p->file, line, p->section_label);
         return;
     }
-    if (!sections[s].tenant) {
+    if (sections[s].named == NULL) {
         if (*arg != '\0') {
             perr(p, line, "section [%s] takes no name", name);
             return;
@@ -698,42 +966,57 @@ static void parse_section(struct parser *p, size_t line, char *inner)
         perr(p, line, "[%s] needs a name: [%s NAME]", name, name);
         return;
     }
-    if (!valid_tenant_name(arg)) {
-        perr(p, line, "bad tenant name '%s' (use a-z, 0-9 and -)", arg);
-        return;
-    }
-    for (size_t t = 0; t < p->c->ntenants; t++) {
-        if (strcmp(p->c->tenants[t].name, arg) == 0) {
-            perr(p, line, "duplicate section [%s %s] (first on line %zu)", name, arg,
-                 p->tenant_line[t]);
-            return;
-        }
-    }
-    p->c->tenants = xrealloc(p->c->tenants, (p->c->ntenants + 1) * sizeof(*p->c->tenants));
-    p->tenant_line = xrealloc(p->tenant_line, (p->c->ntenants + 1) * sizeof(*p->tenant_line));
-    p->tenant = p->c->ntenants++;
-    memset(&p->c->tenants[p->tenant], 0, sizeof(p->c->tenants[p->tenant]));
-    p->c->tenants[p->tenant].name = xstrdup(arg);
-    p->c->tenants[p->tenant].sla_target = -1; /* filled from [sla] target at the end */
-    p->tenant_line[p->tenant] = line;
-    p->section = (int)s;
+    add_named(p, line, s, arg);
 }
 
 /* A key name: letters, digits, '_', '-' and '.'. */
 static bool valid_key(const char *k)
 {
-    if (*k == '\0') {
-        return false;
-    }
-    for (; *k != '\0'; k++) {
-        char c = *k;
+    return made_of(k, "_-.");
+}
 
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_' || c == '-' || c == '.')) {
-            return false;
+/* Pairs of keys one section may not both set: a bearer token replaces user and password. */
+static const char *const exclusive_keys[][2] = {
+    {"token_file", "password_file"},
+    {"token_file", "user"},
+};
+
+/* The index of the key called `name` in sec, or sec->nkeys. */
+static size_t key_index(const struct config_section *sec, const char *name)
+{
+    size_t k = 0;
+
+    while (k < sec->nkeys && strcmp(sec->keys[k].name, name) != 0) {
+        k++;
+    }
+    return k;
+}
+
+/* Reports key k (being set, in the struct at base) if the section already set a string key it
+ * excludes; returns whether it did. */
+static bool key_excluded(struct parser *p, size_t line, const struct config_section *sec,
+                         const void *base, size_t k)
+{
+    for (size_t i = 0; i < NKEYS(exclusive_keys); i++) {
+        for (size_t side = 0; side < 2; side++) {
+            size_t other;
+
+            if (strcmp(sec->keys[k].name, exclusive_keys[i][side]) != 0) {
+                continue;
+            }
+            other = key_index(sec, exclusive_keys[i][1 - side]);
+            if (other < sec->nkeys &&
+                *(char *const *)((const char *)base + sec->keys[other].offset) != NULL) {
+                perr(p, line,
+                     "'%s' and '%s' (line %zu) both set in %s: use a token or a user and "
+                     "password, not both",
+                     sec->keys[k].name, sec->keys[other].name, p->key_line[other],
+                     p->section_label);
+                return true;
+            }
         }
     }
-    return true;
+    return false;
 }
 
 /* Handles "key = value"; eq points at the '='. */
@@ -741,6 +1024,7 @@ static void parse_key(struct parser *p, size_t line, char *text, char *eq)
 {
     char *key, *v;
     const struct config_section *sec;
+    void *base;
     size_t k;
 
     *eq = '\0';
@@ -775,8 +1059,8 @@ static void parse_key(struct parser *p, size_t line, char *text, char *eq)
         return; /* the section was already reported */
     }
     sec = &sections[p->section];
-    for (k = 0; k < sec->nkeys && strcmp(sec->keys[k].name, key) != 0; k++) {
-    }
+    base = sec->named != NULL ? p->elem : (void *)p->c;
+    k = key_index(sec, key);
     if (k == sec->nkeys) {
         diag_add(p->d, false, "%s:%zu: unknown key '%s' in %s", p->file, line, key,
                  p->section_label);
@@ -788,8 +1072,10 @@ static void parse_key(struct parser *p, size_t line, char *text, char *eq)
         return;
     }
     p->key_line[k] = line;
-    set_value(p, line, sec->tenant ? (void *)&p->c->tenants[p->tenant] : (void *)p->c,
-              &sec->keys[k], v);
+    if (*v != '\0' && key_excluded(p, line, sec, base, k)) {
+        return;
+    }
+    set_value(p, line, base, &sec->keys[k], v);
 }
 
 /* Parses one line (NUL-terminated, no newline). */
@@ -842,9 +1128,9 @@ int config_parse(const char *file, const char *text, size_t len, struct gc_confi
     p.section = SEC_NONE;
     /* Intervals not set in the file follow [ui] refresh: mark them unset while parsing. */
     out->kubernetes.interval_metrics_ms = 0;
-    out->nagios.interval_ms = 0;
-    out->servicenow.interval_ms = 0;
-    out->mapr.interval_ms = 0;
+    for (size_t i = 0; i < NSOURCES; i++) {
+        source_at(out, i)->interval_ms = 0;
+    }
     if (len >= 3 && memcmp(cur, "\xef\xbb\xbf", 3) == 0) {
         cur += 3;
     }
@@ -870,14 +1156,10 @@ int config_parse(const char *file, const char *text, size_t len, struct gc_confi
     if (out->kubernetes.interval_metrics_ms == 0) {
         out->kubernetes.interval_metrics_ms = out->ui.refresh_ms;
     }
-    if (out->nagios.interval_ms == 0) {
-        out->nagios.interval_ms = out->ui.refresh_ms;
-    }
-    if (out->servicenow.interval_ms == 0) {
-        out->servicenow.interval_ms = out->ui.refresh_ms;
-    }
-    if (out->mapr.interval_ms == 0) {
-        out->mapr.interval_ms = out->ui.refresh_ms;
+    for (size_t i = 0; i < NSOURCES; i++) {
+        if (source_at(out, i)->interval_ms == 0) {
+            source_at(out, i)->interval_ms = out->ui.refresh_ms;
+        }
     }
     for (size_t t = 0; t < out->ntenants; t++) {
         if (out->tenants[t].sla_target < 0) {
@@ -885,7 +1167,9 @@ int config_parse(const char *file, const char *text, size_t len, struct gc_confi
         }
     }
     free(p.section_label);
-    free(p.tenant_line);
+    for (size_t s = 0; s < NSECTIONS; s++) {
+        free(p.named_line[s]);
+    }
     return p.nerrors > 0 ? -1 : 0;
 }
 
@@ -971,17 +1255,26 @@ int config_load(const char *path, struct gc_config *out, struct config_diag *dia
     return rc;
 }
 
+/* A kind of secret: its name in messages, the most bytes its file may hold, and the end of
+ * its environment variable ($GOVCONSOLE_<SECTION>_<env>). */
+struct secret_kind {
+    const char *what;
+    size_t max;
+    const char *env;
+};
+
+static const struct secret_kind secret_password = {"password", CONFIG_MAX_PASSWORD, "PASSWORD"};
+static const struct secret_kind secret_token = {"token", CONFIG_MAX_TOKEN, "TOKEN"};
+static const struct secret_kind secret_client = {"client secret", CONFIG_MAX_PASSWORD,
+                                                 "CLIENT_SECRET"};
+
 /* The password_file of a section, or NULL. */
 static const char *password_file_of(const struct gc_config *c, const char *section)
 {
-    if (strcmp(section, "nagios") == 0) {
-        return c->nagios.password_file;
-    }
-    if (strcmp(section, "servicenow") == 0) {
-        return c->servicenow.password_file;
-    }
-    if (strcmp(section, "mapr") == 0) {
-        return c->mapr.password_file;
+    const struct config_source *s = config_source_get(c, section);
+
+    if (s != NULL) {
+        return s->password_file;
     }
     if (strcmp(section, "directory") == 0) {
         return c->directory.password_file;
@@ -989,15 +1282,16 @@ static const char *password_file_of(const struct gc_config *c, const char *secti
     return NULL;
 }
 
-/* Reads a password file the way ssh reads a private key: the file must be a regular file of
- * ours that nobody else can read or write. */
-static char *read_password_file(const char *path, char **err)
+/* Reads a secret file the way ssh reads a private key: the file must be a regular file of
+ * ours that nobody else can read or write, not empty and at most k->max bytes. */
+static char *read_secret_file(const char *path, const struct secret_kind *k, char **err)
 {
     struct stat st;
-    char buf[CONFIG_MAX_PASSWORD + 1];
+    char *buf;
     char *text;
     size_t len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer; fstat() then refuses it. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     int e = 0;
 
     if (fd < 0) {
@@ -1026,9 +1320,10 @@ static char *read_password_file(const char *path, char **err)
         close(fd);
         return NULL;
     }
-    /* One fixed buffer, wiped afterwards: no stray copies of the password in freed memory. */
+    /* One buffer, wiped afterwards: no stray copies of the secret in freed memory. */
+    buf = xmalloc(k->max + 1);
     for (;;) {
-        ssize_t got = read(fd, buf + len, sizeof(buf) - len);
+        ssize_t got = read(fd, buf + len, k->max + 1 - len);
 
         if (got < 0 && errno == EINTR) {
             continue;
@@ -1041,43 +1336,37 @@ static char *read_password_file(const char *path, char **err)
             break;
         }
         len += (size_t)got;
-        if (len == sizeof(buf)) {
+        if (len == k->max + 1) {
             e = EFBIG;
             break;
         }
     }
     close(fd);
-    if (e != 0) {
-        explicit_bzero(buf, sizeof(buf));
-        *err =
-            xasprintf("%s: %s", path, e == EFBIG ? "too large for a password file" : strerror(e));
-        return NULL;
-    }
-    while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r')) {
+    while (e == 0 && len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r')) {
         len--;
     }
-    if (len == 0) {
-        explicit_bzero(buf, sizeof(buf));
-        *err = xasprintf("%s: the password file is empty", path);
-        return NULL;
+    if (e != 0) {
+        *err = e == EFBIG ? xasprintf("%s: too large for a %s file", path, k->what)
+                          : xasprintf("%s: %s", path, strerror(e));
+        text = NULL;
+    } else if (len == 0) {
+        *err = xasprintf("%s: the %s file is empty", path, k->what);
+        text = NULL;
+    } else {
+        text = xstrndup(buf, len);
     }
-    text = xstrndup(buf, len);
-    explicit_bzero(buf, sizeof(buf));
+    explicit_bzero(buf, k->max + 1);
+    free(buf);
     return text;
 }
 
-char *config_password(const struct gc_config *c, const char *section, char **err)
+/* $GOVCONSOLE_<SECTION>_<k->env> as a new string, or NULL when unset or empty. */
+static char *secret_from_env(const char *section, const struct secret_kind *k)
 {
-    const char *file = password_file_of(c, section);
-    char name[64];
-    size_t n;
+    char name[96];
+    size_t n = (size_t)snprintf(name, sizeof(name), "GOVCONSOLE_%s_%s", section, k->env);
     const char *env;
 
-    *err = NULL;
-    if (file != NULL) {
-        return read_password_file(file, err);
-    }
-    n = (size_t)snprintf(name, sizeof(name), "GOVCONSOLE_%s_PASSWORD", section);
     if (n >= sizeof(name)) {
         return NULL;
     }
@@ -1089,8 +1378,45 @@ char *config_password(const struct gc_config *c, const char *section, char **err
         }
     }
     env = getenv(name);
-    if (env != NULL && env[0] != '\0') {
-        return xstrdup(env);
+    return env != NULL && env[0] != '\0' ? xstrdup(env) : NULL;
+}
+
+/* A secret from `file` when set, else (when `env` is true) from the environment. */
+static char *secret_get(const char *file, bool env, const char *section,
+                        const struct secret_kind *k, char **err)
+{
+    *err = NULL;
+    if (file != NULL) {
+        return read_secret_file(file, k, err);
     }
-    return NULL;
+    return env ? secret_from_env(section, k) : NULL;
+}
+
+char *config_password(const struct gc_config *c, const char *section, char **err)
+{
+    return secret_get(password_file_of(c, section), true, section, &secret_password, err);
+}
+
+char *config_token(const struct gc_config *c, const char *section, char **err)
+{
+    const struct config_source *s = config_source_get(c, section);
+
+    if (s == NULL) {
+        *err = NULL;
+        return NULL;
+    }
+    /* The environment's token stands in for a token_file, which excludes user and password. */
+    return secret_get(s->token_file, s->user == NULL && s->password_file == NULL, section,
+                      &secret_token, err);
+}
+
+char *config_client_secret(const struct gc_config *c, const char *section, char **err)
+{
+    const struct config_source *s = config_source_get(c, section);
+
+    if (s == NULL) {
+        *err = NULL;
+        return NULL;
+    }
+    return secret_get(s->client_secret_file, true, section, &secret_client, err);
 }

@@ -2,8 +2,8 @@
  *
  *     [nagios]                     a section
  *     url = http://mon/nagios4/cgi-bin
- *     interval = 1m                durations: 30, 30s, 5m, 1h (and 500ms)
- *     [tenant dmi]                 a section with a name
+ *     interval = 1m                durations: 30, 30s, 5m, 1h, 1d (and 500ms)
+ *     [tenant dmi]                 a section with a name ([tenant NAME], [dataset NAME])
  *     display = "Danish Meteorological Institute"
  *
  * `#` and `;` start comments (at the start of a line, or after a blank in a value); values
@@ -23,13 +23,31 @@ enum config_period {
     CONFIG_PERIOD_DAY,
 };
 
-/* [nagios], [servicenow] and [mapr]. Strings are owned; NULL when not set. */
+/* [nagios], [servicenow], [mapr] and [krakend]: the HTTP sources, one struct for all four.
+ * Each section accepts only its own keys (docs/configuration.md): url in all but [krakend];
+ * client_id and client_secret_file in [servicenow]; httpfs in [mapr]; config, metrics, health
+ * and error_warn in [krakend]; the rest in all four. Fields a section does not accept stay at
+ * their defaults. Strings are owned; NULL when not set. token_file excludes user and
+ * password_file in one section (an error in the file). */
 struct config_source {
-    char *url;
+    char *url; /* nagios, servicenow, mapr: the base URL */
     char *user;
     char *password_file;
+    char *token_file;     /* bearer token file, instead of user + password */
     int64_t interval_ms;  /* default: [ui] refresh */
     char *tenant_pattern; /* PCRE2, first capture group = tenant; see defaults below */
+    char *ca_file;        /* per-section TLS override; NULL = [tls] ca_file */
+    int insecure;         /* -1 = as [tls] insecure; 0 or 1 when set in the section */
+    /* [servicenow]: OAuth 2 when client_id is set */
+    char *client_id;
+    char *client_secret_file;
+    /* [mapr] */
+    char *httpfs; /* URL, optional */
+    /* [krakend] */
+    char *config;      /* path or URL of krakend.json */
+    char *metrics;     /* Prometheus URL */
+    char *health;      /* URL */
+    double error_warn; /* percent, default 1 */
 };
 
 /* [tenant NAME] */
@@ -43,6 +61,15 @@ struct config_tenant {
     char *mapr_prefix;
     char *gateway_prefix;
     double sla_target; /* percent; default [sla] target */
+};
+
+/* [dataset NAME]: what is expected of MapR data. NAME is a volume name (t.dmi.forecast), a
+ * stream or table path (/tenants/dmi/observations) or a glob over them with * and ?
+ * (t.dmi.*; a * also matches /); see config_dataset_match(). */
+struct config_dataset {
+    char *name;
+    int64_t cadence_ms; /* how often new data is expected; 0 when not set (no expectation) */
+    char *owner;        /* who answers for the data; NULL when not set */
 };
 
 /* Every string is owned by the struct and freed by config_fini(); NULL when not set. */
@@ -59,20 +86,18 @@ struct gc_config {
     struct config_source nagios;     /* tenant_pattern default ^tenant-([a-z0-9-]+)$ */
     struct config_source servicenow; /* tenant_pattern default NULL: company = display name */
     struct config_source mapr;       /* tenant_pattern default ^(?:t\.|/tenants/)([a-z0-9-]+)[./] */
-
-    struct {
-        char *config;         /* path or URL of krakend.json */
-        char *metrics;        /* Prometheus URL */
-        char *health;         /* URL */
-        char *tenant_pattern; /* default ^/([a-z0-9-]+)/ */
-    } krakend;
+    struct config_source krakend;    /* tenant_pattern default ^/([a-z0-9-]+)/ */
 
     struct {
         char *uri; /* ldap://, ldaps:// or ldapi:// */
         char *base;
         char *bind_dn;
         char *password_file;
-        bool starttls; /* default false */
+        bool starttls;      /* default false */
+        int64_t timeout_ms; /* connect, bind and each search; default 10 s */
+        bool required;      /* default true: no session when the directory cannot answer */
+        char *ca_file;      /* TLS override; NULL = [tls] ca_file */
+        int insecure;       /* -1 = as [tls] insecure; 0 or 1 when set in the section */
     } directory;
 
     struct {
@@ -84,6 +109,7 @@ struct gc_config {
     struct {
         double target;             /* percent, default 99.5 */
         enum config_period period; /* default month */
+        bool warning_is_down;      /* default false: a WARNING state counts as up */
     } sla;
 
     struct {
@@ -99,6 +125,9 @@ struct gc_config {
 
     struct config_tenant *tenants; /* in file order */
     size_t ntenants;
+
+    struct config_dataset *datasets; /* in file order */
+    size_t ndatasets;
 };
 
 /* Messages from config_load(), each "FILE:LINE: message" (or "FILE: message"); owned. */
@@ -115,7 +144,7 @@ void config_diag_fini(struct config_diag *d);
 
 /* Fills *c with the defaults. config_load() does this itself. */
 void config_init(struct gc_config *c);
-/* Frees every string and tenant; *c is left with the defaults' memory released (call
+/* Frees every string, tenant and dataset; *c is left with the defaults' memory released (call
  * config_init() again to reuse it). */
 void config_fini(struct gc_config *c);
 
@@ -136,19 +165,60 @@ int config_parse(const char *file, const char *text, size_t len, struct gc_confi
  * unknown or buf is too small. */
 const char *config_default_path(char *buf, size_t n);
 
-/* The password for a section ("nagios", "servicenow", "mapr", "directory"): read from the
- * section's password_file if set, else from $GOVCONSOLE_<SECTION>_PASSWORD. Returns a new
- * string the caller frees (and should wipe), without the trailing newline. Returns NULL with
- * *err set (caller frees) when the file cannot be used: unreadable, not a regular file, not
- * owned by the user, readable or writable by group or others ("FILE: permissions 0644 are too
- * open; use chmod 600"), empty or too large. Returns NULL with *err NULL when no password is
- * configured. The password never appears in a message. */
+/* Secrets: a password, a bearer token or an OAuth 2 client secret. Each comes from its file
+ * when the section sets one, else from the environment ($GOVCONSOLE_<SECTION>_PASSWORD,
+ * _TOKEN or _CLIENT_SECRET, e.g. GOVCONSOLE_NAGIOS_TOKEN); an empty variable is none. A file
+ * is read the way ssh reads a private key, and refused unless it is a regular file (symbolic
+ * links are followed) owned by the effective user that neither group nor others may read or
+ * write, not empty, and not too large (4 KiB for a password or client secret, 64 KiB for a
+ * token). Trailing newlines (\n, \r\n) are stripped.
+ *
+ * Each returns a new string the caller frees (and should wipe). Returns NULL with *err set
+ * (caller frees) when the file cannot be used: "FILE: permissions 0644 are too open; use chmod
+ * 600", "FILE: not a regular file", "FILE: owned by uid 1001, not by you (uid 1000)", "FILE:
+ * the token file is empty", "FILE: too large for a token file", "FILE: <strerror>". Returns
+ * NULL with *err NULL when none is configured. The secret never appears in a message. */
+
+/* The password of "nagios", "servicenow", "mapr", "krakend" or "directory" (password_file):
+ * any other section has only the environment. */
 char *config_password(const struct gc_config *c, const char *section, char **err);
+
+/* The bearer token of a source section (token_file), used instead of user and password. The
+ * environment's token counts only when the section sets neither user nor password_file (as in
+ * the file, a token excludes them). NULL with *err NULL for a section that is not a source. */
+char *config_token(const struct gc_config *c, const char *section, char **err);
+
+/* The OAuth 2 client secret of a source section (client_secret_file, which only [servicenow]
+ * accepts). NULL with *err NULL for a section that is not a source. */
+char *config_client_secret(const struct gc_config *c, const char *section, char **err);
+
+/* The source section called `section` ("nagios", "servicenow", "mapr", "krakend"), or NULL
+ * for any other name. Borrowed; valid until config_fini(). */
+const struct config_source *config_source_get(const struct gc_config *c, const char *section);
+
+/* Whether the source is switched on: it has a url, or for "krakend" any of config, metrics
+ * and health. False when s is NULL. */
+bool config_source_configured(const struct config_source *s, const char *section);
+
+/* The TLS settings for a section's connections ("nagios", "servicenow", "mapr", "krakend",
+ * "directory"): the section's own ca_file and insecure where it sets them (each on its own),
+ * else [tls] ca_file and insecure. Any other name, "kubernetes" included, gets the [tls]
+ * values; but a cluster's TLS is the kubeconfig's to decide (certificate-authority,
+ * insecure-skip-tls-verify), not [tls]'s. *ca_file is borrowed (valid until config_fini()) and
+ * NULL for the system's CA store. */
+void config_tls(const struct gc_config *c, const char *section, const char **ca_file,
+                bool *insecure);
 
 /* The name of a period as written in the file ("month", "week", "day"). Static. */
 const char *config_period_name(enum config_period p);
 
 /* The tenant called `name`, or NULL. Borrowed; valid until config_fini(). */
 const struct config_tenant *config_tenant(const struct gc_config *c, const char *name);
+
+/* The [dataset NAME] section for a volume name or a stream or table path: the first whose NAME
+ * is `name` exactly, else the first (in file order) whose NAME, as a glob (fnmatch(3) without
+ * flags: a * also matches /), matches `name`; NULL when none does. Borrowed; valid until
+ * config_fini(). */
+const struct config_dataset *config_dataset_match(const struct gc_config *c, const char *name);
 
 #endif
