@@ -6,7 +6,7 @@
 #   scripts/deps.sh bench   plus what `make bench` needs (bc, GNU time, curl, jq)
 set -eu
 BUILD_PKGS="build-essential pkg-config libncurses-dev libcurl4-openssl-dev libjansson-dev
- libldap2-dev libpcre2-dev libcmocka-dev libyaml-dev libmicrohttpd-dev"
+ libldap-dev libpcre2-dev libcmocka-dev libyaml-dev libmicrohttpd-dev"
 TEST_PKGS="tmux procps curl jq python3 slapd ldap-utils"
 pkgs="$BUILD_PKGS"
 if [ "${1:-build}" = bench ]; then
