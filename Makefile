@@ -16,13 +16,13 @@ SIM_CFLAGS = $(shell pkg-config --cflags libmicrohttpd jansson 2>/dev/null)
 SIM_LIBS   = $(shell pkg-config --libs libmicrohttpd jansson 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
-LDLIBS   = $(PKG_LIBS) -lpthread -lm
+LDLIBS   = $(PKG_LIBS) -lldap -llber -lpthread -lm
 
 CORE_SRCS := core/xalloc.c core/log.c core/sanitize.c core/loop.c core/http.c \
              core/workpool.c core/store.c core/k8s_model.c core/kubeconfig.c core/k8s.c core/k8s_metrics.c \
              core/source.c core/demo.c core/filter.c core/config.c core/theme.c \
              core/jsonfmt.c core/audit.c core/jsonarena.c core/jsontext.c core/keysort.c core/k8s_describe.c \
-             core/access.c
+             core/access.c core/directory/probe.c
 TUI_SRCS  := tui/screen.c tui/table.c tui/texts.c tui/keymap.c tui/app.c tui/prompt.c tui/pager.c tui/dialog.c
 VIEW_SRCS := views/registry.c views/tenants.c views/apps.c views/pods.c
 MAIN_SRCS := main.c
