@@ -1,13 +1,13 @@
 #!/bin/sh
 # Installs the Debian packages govconsole needs that are missing, with one apt-get line.
 #   scripts/deps.sh build   what `make` needs
-#   scripts/deps.sh test    plus what `make test` needs (tmux, kubectl, curl, jq, and slapd +
-#                           ldap-utils for a private OpenLDAP the tests start on 127.0.0.1)
+#   scripts/deps.sh test    plus what `make test` needs (tmux, kubectl, curl, jq, and slapd,
+#                           ldap-utils and openssl for a private OpenLDAP the tests start)
 #   scripts/deps.sh bench   plus what `make bench` needs (bc, GNU time, curl, jq)
 set -eu
 BUILD_PKGS="build-essential pkg-config libncurses-dev libcurl4-openssl-dev libjansson-dev
  libldap-dev libpcre2-dev libcmocka-dev libyaml-dev libmicrohttpd-dev"
-TEST_PKGS="tmux procps curl jq python3 slapd ldap-utils"
+TEST_PKGS="tmux procps curl jq python3 slapd ldap-utils openssl"
 pkgs="$BUILD_PKGS"
 if [ "${1:-build}" = bench ]; then
     pkgs="$pkgs tmux procps bc time curl jq"
