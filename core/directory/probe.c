@@ -26,7 +26,7 @@ struct probe {
     const struct dir_probe_opts *o;
     struct dir_probe_result *out;
     LDAP *ld;
-    bool ldaps;         /* the URI's scheme is ldaps */
+    bool ldaps; /* the URI's scheme is ldaps */
     double deadline_ms;
 };
 
@@ -162,8 +162,8 @@ static bool probe_no_answer(int rc)
 }
 
 /* Appends the sanitized values of attr in entry e to *acc, separated by sep. */
-static void probe_append_values(struct probe *p, LDAPMessage *e, const char *attr,
-                                const char *sep, char **acc)
+static void probe_append_values(struct probe *p, LDAPMessage *e, const char *attr, const char *sep,
+                                char **acc)
 {
     struct berval **vals = ldap_get_values_len(p->ld, e, attr);
 
@@ -277,8 +277,8 @@ static int probe_tcp_connect(struct probe *p, const char *uri, const char *host,
  * handle. The socket stays non-blocking. */
 static int probe_open_tcp(struct probe *p, const char *uri, const LDAPURLDesc *lud)
 {
-    const char *host = lud->lud_host != NULL && lud->lud_host[0] != '\0' ? lud->lud_host
-                                                                         : "localhost";
+    const char *host =
+        lud->lud_host != NULL && lud->lud_host[0] != '\0' ? lud->lud_host : "localhost";
     int port = lud->lud_port > 0 ? lud->lud_port : p->ldaps ? LDAPS_PORT : LDAP_PORT;
     int fd = probe_tcp_connect(p, uri, host, port), rc;
 
@@ -338,8 +338,8 @@ static int probe_open(struct probe *p, const char *uri)
     p->ldaps = strcasecmp(lud->lud_scheme, "ldaps") == 0;
     ipc = strcasecmp(lud->lud_scheme, "ldapi") == 0;
     if (!p->ldaps && !ipc && strcasecmp(lud->lud_scheme, "ldap") != 0) {
-        probe_fail_msg(p, xasprintf("bad directory URI %s (want ldap://, ldaps:// or ldapi://)",
-                                    uri));
+        probe_fail_msg(p,
+                       xasprintf("bad directory URI %s (want ldap://, ldaps:// or ldapi://)", uri));
     } else if (p->ldaps && o->starttls) {
         probe_fail_msg(p, xasprintf("StartTLS is for ldap:// URIs; %s is already TLS", uri));
     } else if (ipc && o->starttls) {
@@ -388,8 +388,8 @@ static int probe_open(struct probe *p, const char *uri)
 /* Steps 2-3: TLS (ldaps:// handshake or StartTLS), then the root DSE. */
 static int probe_connect(struct probe *p, const char *uri)
 {
-    char *dse_attrs[] = {(char *)"vendorName", (char *)"vendorVersion",
-                         (char *)"namingContexts", (char *)"supportedControl", NULL};
+    char *dse_attrs[] = {(char *)"vendorName", (char *)"vendorVersion", (char *)"namingContexts",
+                         (char *)"supportedControl", NULL};
     const struct dir_probe_opts *o = p->o;
     struct timeval tv;
     LDAPMessage *res = NULL;
@@ -434,8 +434,8 @@ static int probe_connect(struct probe *p, const char *uri)
     if (probe_arm(p, "reading the root DSE", &tv) != 0) {
         return -1;
     }
-    rc = ldap_search_ext_s(p->ld, "", LDAP_SCOPE_BASE, "(objectClass=*)", dse_attrs, 0, NULL,
-                           NULL, &tv, 1, &res);
+    rc = ldap_search_ext_s(p->ld, "", LDAP_SCOPE_BASE, "(objectClass=*)", dse_attrs, 0, NULL, NULL,
+                           &tv, 1, &res);
     if (probe_no_answer(rc)) {
         ldap_msgfree(res);
         probe_fail(p, xasprintf("no answer from %s", uri), rc, NULL);
@@ -508,8 +508,8 @@ static int probe_base(struct probe *p)
     if (probe_arm(p, "searching the base", &tv) != 0) {
         return -1;
     }
-    rc = ldap_search_ext_s(p->ld, o->base, LDAP_SCOPE_BASE, "(objectClass=*)", no_attrs, 0,
-                           NULL, NULL, &tv, 1, &res);
+    rc = ldap_search_ext_s(p->ld, o->base, LDAP_SCOPE_BASE, "(objectClass=*)", no_attrs, 0, NULL,
+                           NULL, &tv, 1, &res);
     base = sanitize_dup(o->base);
     if (rc == LDAP_SUCCESS && ldap_count_entries(p->ld, res) > 0) {
         p->out->base_found = true;

@@ -34,13 +34,14 @@ struct dir_probe_opts {
 };
 
 struct dir_probe_result {
-    bool reachable;       /* a connection was made and the server answered */
-    int tls;              /* -1 no TLS, 0 TLS without verification, 1 TLS verified */
-    int auth;             /* -1 anonymous (no bind_dn), 0 rejected, 1 accepted */
-    bool base_found;      /* the base search answered */
-    double rtt_ms;        /* wall time of the whole probe */
-    char *about;          /* what the server says about itself (root DSE: vendorName/vendorVersion if present, else namingContexts), sanitized, owned */
-    char *error;          /* one line why it failed, owned; NULL when the probe passed */
+    bool reachable;  /* a connection was made and the server answered */
+    int tls;         /* -1 no TLS, 0 TLS without verification, 1 TLS verified */
+    int auth;        /* -1 anonymous (no bind_dn), 0 rejected, 1 accepted */
+    bool base_found; /* the base search answered */
+    double rtt_ms;   /* wall time of the whole probe */
+    char *about;     /* what the server says about itself (root DSE: vendorName/vendorVersion if
+                        present, else namingContexts), sanitized, owned */
+    char *error;     /* one line why it failed, owned; NULL when the probe passed */
 };
 
 /* Runs the probe described above and fills *out (whatever *out held is overwritten, not

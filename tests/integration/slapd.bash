@@ -159,8 +159,8 @@ slapd_make_certs() {
                 -subj "/CN=govconsole other CA" &&
             openssl req -new "${ec[@]}" -keyout "$t/server.key" -out "$t/server.csr" \
                 -subj "/CN=govconsole test directory" &&
-            printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' \
-                >"$t/server.ext" &&
+            printf '%s\n' subjectAltName=IP:127.0.0.1 basicConstraints=CA:FALSE \
+                extendedKeyUsage=serverAuth >"$t/server.ext" &&
             openssl x509 -req -in "$t/server.csr" -CA "$t/ca.pem" -CAkey "$t/ca.key" \
                 -CAcreateserial -days 2 -extfile "$t/server.ext" -out "$t/server.pem"
     } >>"$SLAPD_LOG" 2>&1 || return 1
