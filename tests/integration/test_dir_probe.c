@@ -2,11 +2,11 @@
  * 127.0.0.1, started and stopped by tests/integration/slapd.bash (see slapdrun.h); TLS is
  * tested in test_dir_probe_tls.c.
  *
- * The service account passes, over TCP and the local socket; a wrong password and an unknown account get the same "credentials
- * rejected" (without the password); a missing base is named; a closed port and a silent server
- * fail within the timeout, without spinning; StartTLS against a slapd without TLS says so and
- * never binds; anonymous probes read the root DSE but not the base; probes run side by side on
- * threads. */
+ * The service account passes, over TCP and the local socket; a wrong password and an unknown
+ * account get the same "credentials rejected" (without the password); a missing base is
+ * named; a closed port and a silent server fail within the timeout, without spinning;
+ * StartTLS against a slapd without TLS says so and never binds; anonymous probes read the
+ * root DSE but not the base; probes run side by side on threads. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,45 +24,16 @@
 
 #include "core/directory/probe.h"
 #include "core/xalloc.h"
+#include "tests/integration/dirprobe.h"
 #include "tests/integration/slapdrun.h"
 
-struct fx {
-    const char *uri, *ldapi_uri, *base, *service_dn, *service_pw, *user_pw;
-};
-
-static struct fx F;
+static struct dirprobe_env E;
 
 static int setup(void **state)
 {
     (void)state;
-    F.uri = slapdrun_env("SLAPD_URI");
-    F.ldapi_uri = slapdrun_env("SLAPD_LDAPI_URI");
-    F.base = slapdrun_env("SLAPD_BASE");
-    F.service_dn = slapdrun_env("SLAPD_SERVICE_DN");
-    F.service_pw = slapdrun_env("SLAPD_SERVICE_PW");
-    F.user_pw = slapdrun_env("SLAPD_USER_PW");
+    dirprobe_env_load(&E);
     return 0;
-}
-
-/* Options for the service account against the test slapd. */
-static struct dir_probe_opts service_opts(void)
-{
-    struct dir_probe_opts o = {0};
-
-    o.uri = F.uri;
-    o.base = F.base;
-    o.bind_dn = F.service_dn;
-    o.password = F.service_pw;
-    o.timeout_ms = 5000;
-    return o;
-}
-
-static void print_result(const char *what, int rc, const struct dir_probe_result *r)
-{
-    print_message("%s: rc %d reachable %d tls %d auth %d base %d %.1f ms about \"%s\" error "
-                  "\"%s\"\n",
-                  what, rc, r->reachable, r->tls, r->auth, r->base_found, r->rtt_ms,
-                  r->about != NULL ? r->about : "(null)", r->error != NULL ? r->error : "(null)");
 }
 
 /* A loopback TCP socket bound to a free port; listening when listen_too. *port gets the port. */
@@ -86,97 +57,52 @@ static int loopback_socket(bool listen_too, int *port)
 
 static void test_service_account_passes(void **state)
 {
-    struct dir_probe_opts o = service_opts();
-    struct dir_probe_result r;
-    int rc;
+    struct dir_probe_opts o = dirprobe_opts(&E, E.uri);
+    struct dir_probe_result r = {0};
 
     (void)state;
-    rc = dir_probe_run(&o, &r);
-    print_result("service account", rc, &r);
-    assert_int_equal(rc, 0);
-    assert_null(r.error);
-    assert_true(r.reachable);
-    assert_int_equal(r.tls, -1);
-    assert_int_equal(r.auth, 1);
-    assert_true(r.base_found);
-    /* OpenLDAP names no vendor: about is the naming context. */
-    assert_non_null(r.about);
-    assert_string_equal(r.about, F.base);
-    assert_true(r.rtt_ms > 0.0 && r.rtt_ms < (double)o.timeout_ms);
+    dirprobe_expect_pass(&E, "service account", &o, -1);
+    dir_probe_result_fini(&r); /* a zeroed result, and twice, are fine */
     dir_probe_result_fini(&r);
-    assert_null(r.about);
-    assert_null(r.error);
-    dir_probe_result_fini(&r); /* twice is fine */
+    dir_probe_result_fini(NULL);
 }
 
 static void test_user_account_passes(void **state)
 {
-    struct dir_probe_opts o = service_opts();
-    struct dir_probe_result r;
-    char *dn = xasprintf("uid=alice,ou=People,%s", F.base);
-    int rc;
+    struct dir_probe_opts o = dirprobe_opts(&E, E.uri);
+    char *dn = xasprintf("uid=alice,ou=People,%s", E.base);
 
     (void)state;
     o.bind_dn = dn;
-    o.password = F.user_pw;
-    rc = dir_probe_run(&o, &r);
-    print_result("alice", rc, &r);
-    assert_int_equal(rc, 0);
-    assert_int_equal(r.auth, 1);
-    assert_true(r.base_found);
-    dir_probe_result_fini(&r);
+    o.password = E.user_pw;
+    dirprobe_expect_pass(&E, "alice", &o, -1);
     free(dn);
 }
 
 /* The same over the local socket (ldapi://), which libldap connects itself. */
 static void test_service_account_over_ldapi(void **state)
 {
-    struct dir_probe_opts o = service_opts();
-    struct dir_probe_result r;
-    int rc;
+    struct dir_probe_opts o = dirprobe_opts(&E, E.ldapi_uri);
 
     (void)state;
-    o.uri = F.ldapi_uri;
-    rc = dir_probe_run(&o, &r);
-    print_result("ldapi", rc, &r);
-    assert_int_equal(rc, 0);
-    assert_true(r.reachable);
-    assert_int_equal(r.tls, -1);
-    assert_int_equal(r.auth, 1);
-    assert_true(r.base_found);
-    dir_probe_result_fini(&r);
-
+    dirprobe_expect_pass(&E, "ldapi", &o, -1);
     o.uri = "ldapi://%2Fnonexistent%2Fgovconsole-ldapi";
-    rc = dir_probe_run(&o, &r);
-    print_result("ldapi, no socket", rc, &r);
-    assert_int_equal(rc, -1);
-    assert_false(r.reachable);
-    assert_non_null(r.error);
-    assert_non_null(strstr(r.error, "cannot connect to ldapi://%2Fnonexistent%2Fgovconsole-ldapi"));
-    dir_probe_result_fini(&r);
+    dirprobe_expect_failure(&E, "ldapi, no socket", &o, false, -1, 0,
+                            "cannot connect to ldapi://%2Fnonexistent%2Fgovconsole-ldapi", NULL);
 }
 
 static void test_wrong_password_rejected(void **state)
 {
-    struct dir_probe_opts o = service_opts();
+    struct dir_probe_opts o = dirprobe_opts(&E, E.uri);
     struct dir_probe_result r;
-    char *want = xasprintf("credentials rejected for %s", F.service_dn);
+    char *want = xasprintf("credentials rejected for %s", E.service_dn);
     const char *wrong = "Not-The-Secret-7731";
-    int rc;
 
     (void)state;
     o.password = wrong;
-    rc = dir_probe_run(&o, &r);
-    print_result("wrong password", rc, &r);
-    assert_int_equal(rc, -1);
-    assert_true(r.reachable);
-    assert_int_equal(r.auth, 0);
-    assert_false(r.base_found);
-    assert_non_null(r.error);
+    dirprobe_expect_failure(&E, "wrong password", &o, true, -1, 0, want, &r);
     assert_string_equal(r.error, want);
     assert_null(strstr(r.error, wrong));
-    assert_null(strstr(r.error, F.service_pw));
-    assert_null(strchr(r.error, '\n'));
     dir_probe_result_fini(&r);
     free(want);
 }
@@ -184,23 +110,15 @@ static void test_wrong_password_rejected(void **state)
 /* An unknown account reads exactly like a wrong password: the probe never tells which. */
 static void test_unknown_account_rejected_alike(void **state)
 {
-    struct dir_probe_opts o = service_opts();
+    struct dir_probe_opts o = dirprobe_opts(&E, E.uri);
     struct dir_probe_result r;
-    char *dn = xasprintf("cn=nobody,ou=Services,%s", F.base);
+    char *dn = xasprintf("cn=nobody,ou=Services,%s", E.base);
     char *want = xasprintf("credentials rejected for %s", dn);
-    int rc;
 
     (void)state;
     o.bind_dn = dn;
-    o.password = F.service_pw;
-    rc = dir_probe_run(&o, &r);
-    print_result("unknown account", rc, &r);
-    assert_int_equal(rc, -1);
-    assert_true(r.reachable);
-    assert_int_equal(r.auth, 0);
-    assert_non_null(r.error);
+    dirprobe_expect_failure(&E, "unknown account", &o, true, -1, 0, want, &r);
     assert_string_equal(r.error, want);
-    assert_null(strstr(r.error, F.service_pw));
     dir_probe_result_fini(&r);
     free(want);
     free(dn);
@@ -209,110 +127,62 @@ static void test_unknown_account_rejected_alike(void **state)
 /* A DN with an empty password would be an unauthenticated bind, which servers accept. */
 static void test_empty_password_refused_locally(void **state)
 {
-    struct dir_probe_opts o = service_opts();
-    struct dir_probe_result r;
-    int rc;
+    struct dir_probe_opts o = dirprobe_opts(&E, E.uri);
 
     (void)state;
     o.password = "";
-    rc = dir_probe_run(&o, &r);
-    print_result("empty password", rc, &r);
-    assert_int_equal(rc, -1);
-    assert_true(r.reachable);
-    assert_int_equal(r.auth, 0);
-    assert_false(r.base_found);
-    assert_non_null(r.error);
-    assert_non_null(strstr(r.error, "no password for"));
-    dir_probe_result_fini(&r);
+    dirprobe_expect_failure(&E, "empty password", &o, true, -1, 0, "no password for", NULL);
 }
 
-static void test_missing_base_named(void **state)
+static void test_missing_or_invalid_base_named(void **state)
 {
-    struct dir_probe_opts o = service_opts();
-    struct dir_probe_result r;
-    char *base = xasprintf("ou=Nowhere,%s", F.base);
-    int rc;
+    struct dir_probe_opts o = dirprobe_opts(&E, E.uri);
+    char *base = xasprintf("ou=Nowhere,%s", E.base);
+    char *want = xasprintf("base %s not found", base);
 
     (void)state;
     o.base = base;
-    rc = dir_probe_run(&o, &r);
-    print_result("missing base", rc, &r);
-    assert_int_equal(rc, -1);
-    assert_true(r.reachable);
-    assert_int_equal(r.auth, 1);
-    assert_false(r.base_found);
-    assert_non_null(r.error);
-    assert_non_null(strstr(r.error, base));
-    assert_non_null(strstr(r.error, "not found"));
-    dir_probe_result_fini(&r);
-    free(base);
-}
-
-static void test_invalid_base_named(void **state)
-{
-    struct dir_probe_opts o = service_opts();
-    struct dir_probe_result r;
-    int rc;
-
-    (void)state;
+    dirprobe_expect_failure(&E, "missing base", &o, true, -1, 1, want, NULL);
     o.base = "not a dn";
-    rc = dir_probe_run(&o, &r);
-    print_result("invalid base", rc, &r);
-    assert_int_equal(rc, -1);
-    assert_int_equal(r.auth, 1);
-    assert_false(r.base_found);
-    assert_non_null(r.error);
-    assert_non_null(strstr(r.error, "base not a dn"));
-    dir_probe_result_fini(&r);
+    dirprobe_expect_failure(&E, "invalid base", &o, true, -1, 1, "base not a dn", NULL);
+    free(want);
+    free(base);
 }
 
 /* Anonymous users may only bind: the root DSE answers, the base does not. */
 static void test_anonymous_sees_no_base(void **state)
 {
-    struct dir_probe_opts o = service_opts();
+    struct dir_probe_opts o = dirprobe_opts(&E, E.uri);
     struct dir_probe_result r;
-    int rc;
+    char *want = xasprintf("base %s not found (or not visible to anonymous users)", E.base);
 
     (void)state;
     o.bind_dn = NULL;
     o.password = NULL;
-    rc = dir_probe_run(&o, &r);
-    print_result("anonymous", rc, &r);
-    assert_int_equal(rc, -1);
-    assert_true(r.reachable);
-    assert_int_equal(r.auth, -1);
-    assert_false(r.base_found);
+    dirprobe_expect_failure(&E, "anonymous", &o, true, -1, -1, want, &r);
     assert_non_null(r.about);
-    assert_string_equal(r.about, F.base);
-    assert_non_null(r.error);
-    assert_non_null(strstr(r.error, F.base));
-    assert_non_null(strstr(r.error, "anonymous"));
+    assert_string_equal(r.about, E.base);
     dir_probe_result_fini(&r);
+    free(want);
 }
 
 static void test_closed_port_unreachable(void **state)
 {
-    struct dir_probe_opts o = service_opts();
+    struct dir_probe_opts o = dirprobe_opts(&E, E.uri);
     struct dir_probe_result r;
-    int port, fd = loopback_socket(false, &port), rc;
+    int port, fd = loopback_socket(false, &port);
     char *uri = xasprintf("ldap://127.0.0.1:%d", port);
+    char *want = xasprintf("cannot connect to %s", uri);
 
     (void)state;
     close(fd); /* bound, never listened, now closed: connections are refused */
     o.uri = uri;
     o.timeout_ms = 2000;
-    rc = dir_probe_run(&o, &r);
-    print_result("closed port", rc, &r);
-    assert_int_equal(rc, -1);
-    assert_false(r.reachable);
-    assert_int_equal(r.tls, -1);
-    assert_int_equal(r.auth, 0);
-    assert_false(r.base_found);
+    dirprobe_expect_failure(&E, "closed port", &o, false, -1, 0, want, &r);
     assert_null(r.about);
-    assert_non_null(r.error);
-    assert_non_null(strstr(r.error, uri));
     assert_true(r.rtt_ms < (double)o.timeout_ms);
     dir_probe_result_fini(&r);
+    free(want);
     free(uri);
 }
 
@@ -328,9 +198,9 @@ static double thread_cpu_ms(void)
  * the wait sleeps (libldap 2.5's synchronous TLS handshake would spin on read()). */
 static void check_silent_server(const char *scheme, bool starttls)
 {
-    struct dir_probe_opts o = service_opts();
+    struct dir_probe_opts o = dirprobe_opts(&E, NULL);
     struct dir_probe_result r;
-    int port, fd = loopback_socket(true, &port), rc;
+    int port, fd = loopback_socket(true, &port);
     char *uri = xasprintf("%s://127.0.0.1:%d", scheme, port);
     double cpu;
 
@@ -338,16 +208,10 @@ static void check_silent_server(const char *scheme, bool starttls)
     o.starttls = starttls;
     o.timeout_ms = 800;
     cpu = thread_cpu_ms();
-    rc = dir_probe_run(&o, &r);
+    dirprobe_expect_failure(&E, uri, &o, false, -1, 0, uri, &r);
     cpu = thread_cpu_ms() - cpu;
-    print_result(uri, rc, &r);
     print_message("  cpu %.1f ms\n", cpu);
     assert_true(cpu < 200.0);
-    assert_int_equal(rc, -1);
-    assert_false(r.reachable);
-    assert_int_equal(r.auth, 0);
-    assert_non_null(r.error);
-    assert_non_null(strstr(r.error, uri));
     assert_true(r.rtt_ms >= 700.0);
     assert_true(r.rtt_ms < 800.0 + 1500.0);
     dir_probe_result_fini(&r);
@@ -365,66 +229,38 @@ static void test_silent_server_times_out(void **state)
 
 static void test_starttls_without_tls_fails(void **state)
 {
-    struct dir_probe_opts o = service_opts();
+    struct dir_probe_opts o = dirprobe_opts(&E, E.uri);
     struct dir_probe_result r;
-    int rc;
+    char *want = xasprintf("StartTLS with %s failed", E.uri);
 
     (void)state;
     o.starttls = true;
-    rc = dir_probe_run(&o, &r);
-    print_result("starttls", rc, &r);
-    assert_int_equal(rc, -1);
-    assert_true(r.reachable);
-    assert_int_equal(r.tls, -1);
-    assert_int_equal(r.auth, 0); /* no bind in clear text after a refused StartTLS */
-    assert_false(r.base_found);
+    /* auth 0: no bind in clear text after a refused StartTLS */
+    dirprobe_expect_failure(&E, "starttls", &o, true, -1, 0, want, &r);
     assert_null(r.about);
-    assert_non_null(r.error);
-    assert_non_null(strstr(r.error, "StartTLS"));
-    assert_non_null(strstr(r.error, F.uri));
-    assert_null(strstr(r.error, F.service_pw));
-    assert_null(strchr(r.error, '\n'));
     dir_probe_result_fini(&r);
+    free(want);
 }
 
+/* Configuration errors are found before any connection. */
 static void test_configuration_errors(void **state)
 {
-    struct dir_probe_opts o = service_opts();
-    struct dir_probe_result r;
-    char *uri = xasprintf("ldaps://%s", F.uri + strlen("ldap://"));
+    struct dir_probe_opts o = dirprobe_opts(&E, "http://127.0.0.1:1/");
+    char *ldaps_uri = xasprintf("ldaps://%s", E.uri + strlen("ldap://"));
 
     (void)state;
-    o.uri = "http://127.0.0.1:1/";
-    assert_int_equal(dir_probe_run(&o, &r), -1);
-    print_result("http uri", -1, &r);
-    assert_false(r.reachable);
-    assert_non_null(r.error);
-    assert_non_null(strstr(r.error, "bad directory URI http://127.0.0.1:1/"));
-    dir_probe_result_fini(&r);
-
-    o.uri = uri;
+    dirprobe_expect_failure(&E, "http uri", &o, false, -1, 0,
+                            "bad directory URI http://127.0.0.1:1/", NULL);
+    o.uri = ldaps_uri;
     o.starttls = true;
-    assert_int_equal(dir_probe_run(&o, &r), -1);
-    print_result("ldaps + starttls", -1, &r);
-    assert_non_null(r.error);
-    assert_non_null(strstr(r.error, "StartTLS is for ldap://"));
-    assert_false(r.reachable);
-    dir_probe_result_fini(&r);
-
-    o.uri = F.ldapi_uri;
-    assert_int_equal(dir_probe_run(&o, &r), -1);
-    print_result("ldapi + starttls", -1, &r);
-    assert_non_null(r.error);
-    assert_non_null(strstr(r.error, "is a local socket"));
-    assert_false(r.reachable);
-    dir_probe_result_fini(&r);
-
-    o = service_opts();
+    dirprobe_expect_failure(&E, "ldaps + starttls", &o, false, -1, 0, "StartTLS is for ldap://",
+                            NULL);
+    o.uri = E.ldapi_uri;
+    dirprobe_expect_failure(&E, "ldapi + starttls", &o, false, -1, 0, "is a local socket", NULL);
+    o = dirprobe_opts(&E, E.uri);
     o.base = NULL;
-    assert_int_equal(dir_probe_run(&o, &r), -1);
-    assert_string_equal(r.error, "no directory base configured");
-    dir_probe_result_fini(&r);
-    free(uri);
+    dirprobe_expect_failure(&E, "no base", &o, false, -1, 0, "no directory base configured", NULL);
+    free(ldaps_uri);
 }
 
 #define THREADS 4
@@ -451,7 +287,7 @@ static void test_probes_on_threads(void **state)
 
     (void)state;
     for (int i = 0; i < THREADS; i++) {
-        runs[i].o = service_opts();
+        runs[i].o = dirprobe_opts(&E, E.uri);
         if (i % 2 == 1) {
             runs[i].o.password = "wrong";
         }
@@ -461,7 +297,7 @@ static void test_probes_on_threads(void **state)
         assert_int_equal(pthread_join(tid[i], NULL), 0);
     }
     for (int i = 0; i < THREADS; i++) {
-        print_result("thread", runs[i].rc, &runs[i].r);
+        dirprobe_print("thread", runs[i].rc, &runs[i].r);
         assert_int_equal(runs[i].rc, i % 2 == 1 ? -1 : 0);
         assert_int_equal(runs[i].r.auth, i % 2 == 1 ? 0 : 1);
         dir_probe_result_fini(&runs[i].r);
@@ -477,8 +313,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_wrong_password_rejected),
         cmocka_unit_test(test_unknown_account_rejected_alike),
         cmocka_unit_test(test_empty_password_refused_locally),
-        cmocka_unit_test(test_missing_base_named),
-        cmocka_unit_test(test_invalid_base_named),
+        cmocka_unit_test(test_missing_or_invalid_base_named),
         cmocka_unit_test(test_anonymous_sees_no_base),
         cmocka_unit_test(test_closed_port_unreachable),
         cmocka_unit_test(test_silent_server_times_out),
