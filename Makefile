@@ -16,14 +16,15 @@ SIM_CFLAGS = $(shell pkg-config --cflags libmicrohttpd jansson 2>/dev/null)
 SIM_LIBS   = $(shell pkg-config --libs libmicrohttpd jansson 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
-LDLIBS   = $(PKG_LIBS) -lpthread -lm
+LDLIBS   = $(PKG_LIBS) -lldap -llber -lpthread -lm
 
 CORE_SRCS := core/xalloc.c core/log.c core/sanitize.c core/loop.c core/http.c \
              core/workpool.c core/backoff.c core/poller.c core/store.c core/k8s/k8s_model.c core/k8s/kubeconfig.c core/k8s/k8s.c core/k8s/k8s_metrics.c \
              core/source_health.c core/demo.c core/filter.c core/config.c core/theme.c \
              core/jsonfmt.c core/audit.c core/jsonarena.c core/jsontext.c core/keysort.c core/k8s/k8s_describe.c \
              core/access.c core/tenant_pattern.c core/sources.c core/check.c \
-             core/k8s/k8s_tenancy.c core/k8s/k8s_request.c core/k8s/k8s_probe.c core/k8s/k8s_source.c
+             core/k8s/k8s_tenancy.c core/k8s/k8s_request.c core/k8s/k8s_probe.c core/k8s/k8s_source.c \
+             core/directory/probe.c
 TUI_SRCS  := tui/screen.c tui/table.c tui/texts.c tui/keymap.c tui/app.c tui/frames.c tui/cmdline.c \
              tui/header.c tui/actions.c tui/detail.c tui/logs.c tui/prompt.c tui/pager.c tui/dialog.c
 VIEW_SRCS := views/registry.c views/tenants.c views/apps.c views/pods.c views/sources.c
@@ -102,7 +103,7 @@ asan:
 check-layers:
 	@bad=$$(grep -rlE '#include *[<"](n?curses|ncursesw/|tui/|views/)' --include='*.[ch]' core 2>/dev/null); \
 	 if [ -n "$$bad" ]; then echo "check-layers: core includes curses, tui or views: $$bad"; exit 1; fi; \
-	 bad=$$(grep -lE '#include *[<"](curl/|jansson|ldap|pcre2|yaml)' tui/*.[ch] views/*.[ch] 2>/dev/null); \
+	 bad=$$(grep -lE '#include *[<"](curl/|jansson|ldap|openldap|lber|pcre2|yaml)' tui/*.[ch] views/*.[ch] 2>/dev/null); \
 	 if [ -n "$$bad" ]; then echo "check-layers: tui/views include a data library: $$bad"; exit 1; fi; \
 	 bad=$$(grep -lE '#include *"core/store_impl.h"' tui/*.[ch] views/*.[ch] main.c 2>/dev/null); \
 	 if [ -n "$$bad" ]; then echo "check-layers: the store's tables are core's: $$bad"; exit 1; fi; \

@@ -1,12 +1,13 @@
 #!/bin/sh
 # Installs the Debian packages govconsole needs that are missing, with one apt-get line.
 #   scripts/deps.sh build   what `make` needs
-#   scripts/deps.sh test    plus what `make test` needs (tmux, kubectl, curl, jq)
+#   scripts/deps.sh test    plus what `make test` needs (tmux, kubectl, curl, jq, and slapd,
+#                           ldap-utils and openssl for a private OpenLDAP the tests start)
 #   scripts/deps.sh bench   plus what `make bench` needs (bc, GNU time, curl, jq)
 set -eu
 BUILD_PKGS="build-essential pkg-config libncurses-dev libcurl4-openssl-dev libjansson-dev
- libldap2-dev libpcre2-dev libcmocka-dev libyaml-dev libmicrohttpd-dev"
-TEST_PKGS="tmux procps curl jq python3"
+ libldap-dev libpcre2-dev libcmocka-dev libyaml-dev libmicrohttpd-dev"
+TEST_PKGS="tmux procps curl jq python3 slapd ldap-utils openssl"
 pkgs="$BUILD_PKGS"
 if [ "${1:-build}" = bench ]; then
     pkgs="$pkgs tmux procps bc time curl jq"
@@ -26,5 +27,11 @@ echo "installing:$missing"
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO=sudo
 $SUDO apt-get update -qq
+# The tests run their own slapd; the package must not configure a system directory, because
+# its init script would then start slapd on every interface (ldap:///). Without a
+# configuration the init script refuses to start, with or without systemd or policy-rc.d.
+case " $missing " in
+*" slapd "*) echo "slapd slapd/no_configuration boolean true" | $SUDO debconf-set-selections ;;
+esac
 # shellcheck disable=SC2086
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
