@@ -35,6 +35,10 @@ struct http_req {
     long idle_ms;
     int64_t started_ms, last_byte_ms;
     struct loop_timer *stall;
+    /* The connect timeout, on the loop's timer too: libcurl's own stays registered after
+     * the connection is made and wakes the loop for nothing at its deadline. */
+    long connect_ms;
+    struct loop_timer *connecting;
     bool headers_done;
     struct http_stats *stats;
 };
@@ -263,6 +267,7 @@ static void http_req_free(struct http_req *r)
     curl_easy_cleanup(r->easy);
     curl_slist_free_all(r->headers);
     loop_timer_cancel(h->loop, r->stall);
+    loop_timer_cancel(h->loop, r->connecting);
     http_headers_reset(r);
     free(r->buf);
     free(r);
@@ -380,6 +385,39 @@ static void http_stall_fire(void *arg)
     http_finish(r, &res);
 }
 
+/* No connection within connect_ms: the request ends as unreachable. */
+static void http_connect_fire(void *arg)
+{
+    struct http_req *r = arg;
+    struct http_result res;
+    char msg[96];
+
+    r->connecting = NULL;
+    memset(&res, 0, sizeof res);
+    snprintf(msg, sizeof msg, "Connection timed out after %ld ms", r->connect_ms);
+    res.error = msg;
+    res.failure = HTTP_FAIL_CONNECT;
+    if (!r->stream) {
+        res.body = xstrdup("");
+    }
+    http_finish(r, &res);
+}
+
+/* CURLOPT_PREREQFUNCTION: connected (TLS included), the request goes out now. */
+static int http_prereq_cb(void *userp, char *conn_primary_ip, char *conn_local_ip,
+                          int conn_primary_port, int conn_local_port)
+{
+    struct http_req *r = userp;
+
+    (void)conn_primary_ip;
+    (void)conn_local_ip;
+    (void)conn_primary_port;
+    (void)conn_local_port;
+    loop_timer_cancel(r->h->loop, r->connecting);
+    r->connecting = NULL;
+    return CURL_PREREQFUNC_OK;
+}
+
 double http_stats_median_ms(const struct http_stats *s)
 {
     size_t n = s->nlatency < HTTP_LATENCY_SAMPLES ? s->nlatency : HTTP_LATENCY_SAMPLES;
@@ -476,8 +514,9 @@ struct http_req *http_start(struct http *h, const struct http_opts *o, http_data
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(e, CURLOPT_USERAGENT, "govconsole/" GC_VERSION);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
-                     o->connect_timeout_ms > 0 ? o->connect_timeout_ms : 10000L);
+    curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, http_prereq_cb);
+    curl_easy_setopt(e, CURLOPT_PREREQDATA, r);
+    r->connect_ms = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : 10000L;
     if (o->timeout_ms > 0) {
         curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, o->timeout_ms);
     }
@@ -551,6 +590,7 @@ struct http_req *http_start(struct http *h, const struct http_opts *o, http_data
     if (r->idle_ms > 0) {
         r->stall = loop_timer_add(h->loop, r->idle_ms, http_stall_fire, r);
     }
+    r->connecting = loop_timer_add(h->loop, r->connect_ms, http_connect_fire, r);
     curl_multi_add_handle(h->multi, e);
     return r;
 }

@@ -249,6 +249,46 @@ static void test_trickle_is_not_a_stall(void **state)
     mini_httpd_stop(&srv);
 }
 
+static void answer_nothing(struct mini_httpd *s, int fd, const char *head, const char *body,
+                           void *arg)
+{
+    (void)s;
+    (void)fd;
+    (void)head;
+    (void)body;
+    (void)arg;
+}
+
+/* A server that takes the connection and never finishes the TLS handshake: the connect
+ * timeout (the loop's timer) ends the request as unreachable. */
+static void test_connect_timeout(void **state)
+{
+    struct mini_httpd srv;
+    struct loop *l = loop_new();
+    struct http *h = http_new(l);
+    struct outcome o = {0};
+    struct http_opts opts = {0};
+    char url[64];
+    int64_t t0;
+
+    (void)state;
+    assert_int_equal(mini_httpd_start(&srv, answer_nothing, NULL), 0);
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/x", srv.port);
+    opts.url = url;
+    opts.connect_timeout_ms = 600;
+    t0 = loop_now_ms();
+    http_start(h, &opts, NULL, on_done, &o);
+    run_until_done(l, &o, 5000);
+    assert_true(o.done);
+    assert_non_null(o.error);
+    assert_non_null(strstr(o.error, "timed out"));
+    assert_true(o.done_ms - t0 >= 550 && o.done_ms - t0 < 2000);
+    outcome_fini(&o);
+    http_free(h);
+    loop_free(l);
+    mini_httpd_stop(&srv);
+}
+
 static void answer_by_path(struct mini_httpd *s, int fd, const char *head, const char *body,
                            void *arg)
 {
@@ -305,6 +345,7 @@ int main(void)
         cmocka_unit_test(test_stall_detected_on_the_loop_timer),
         cmocka_unit_test(test_trickle_is_not_a_stall),
         cmocka_unit_test(test_stats),
+        cmocka_unit_test(test_connect_timeout),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
