@@ -145,6 +145,7 @@ int check_run(struct loop *l, struct sources *ss, enum check_format fmt, long ti
             loop_run_once(l, 100);
         }
     }
+    sources_stop(ss); /* a probe still on its way never answers into freed items */
     for (size_t i = 0; i < n; i++) {
         rc |= !check_passed(&items[i]);
     }

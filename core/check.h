@@ -16,8 +16,9 @@ enum check_format {
 };
 
 /* Probes every running source of `ss` (initialised, not started) on `l`, waiting at most
- * `timeout_ms` for all of them (a source still silent then fails with "no answer"). Sets
- * *report (caller frees) and returns 0 when every probe passed, 1 when any failed. */
+ * `timeout_ms` for all of them (a source still silent then fails with "no answer"), then
+ * stops the sources so that no late answer arrives. Sets *report (caller frees) and returns 0
+ * when every probe passed, 1 when any failed. Run the loop no more afterwards. */
 int check_run(struct loop *l, struct sources *ss, enum check_format fmt, long timeout_ms,
               char **report);
 

@@ -255,12 +255,13 @@ static void poller_decoded(void *arg)
     }
     if (job->d.error != NULL) {
         char *msg = xstrdup(job->d.error);
+        enum source_fault fault = job->d.rejected ? SOURCE_FAULT_AUTH : SOURCE_FAULT_ANSWER;
 
         poller_job_free(job, 0);
         free(p->etag); /* an answer we could not use must not be asked for as "unchanged" */
         free(p->last_modified);
         p->etag = p->last_modified = NULL;
-        poller_failed(p, SOURCE_FAULT_ANSWER, 0, msg, -1);
+        poller_failed(p, fault, 0, msg, -1);
         free(msg);
         return;
     }

@@ -47,6 +47,8 @@ struct poller_decode {
     struct store_row **rows; /* owned until applied */
     size_t nrows, cap;
     char *error;             /* the answer cannot be used: one line, owned (xasprintf) */
+    bool rejected;           /* with error: the answer says the credentials are not enough
+                                (an empty answer for this user): counted as rejected */
     void *extra;             /* anything else for the applied hook; freed by free_extra */
     size_t fast;             /* for the log line: rows read by a fast path */
 };

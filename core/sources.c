@@ -7,9 +7,19 @@
 #include "core/xalloc.h"
 
 extern const struct source_ops k8s_source;
+extern const struct source_ops nagios_source;
+extern const struct source_ops servicenow_source;
+extern const struct source_ops mapr_source;
+extern const struct source_ops krakend_source;
+extern const struct source_ops directory_source;
 
 static const struct source_ops *const registry[] = {
     &k8s_source,
+    &nagios_source,
+    &servicenow_source,
+    &mapr_source,
+    &krakend_source,
+    &directory_source,
 };
 
 #define NREGISTRY (sizeof registry / sizeof registry[0])
