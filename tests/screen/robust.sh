@@ -28,7 +28,9 @@ rm -f "$WORK/exit"
 # A server that answers 401: shown, not fatal; then it recovers.
 start_sim --pods 50 --tenants 2 --seed 5 --churn 0 --token right-token
 start_console 120 30 "$BIN/govconsole --kubeconfig $WORK/kubeconfig"
-check "401 from the server is shown in the header" wait_for 'kubernetes: .*401'
+check "401 from the server: the header's token says credentials rejected" \
+    wait_for 'kubernetes: credentials rejected'
+check "401 from the server: the status line has the server's words" wait_for '^ kubernetes: HTTP 401'
 keys q
 wait_exit 5 >/dev/null
 tm_kill

@@ -1,0 +1,82 @@
+#!/bin/bash
+# Screen test: sources configured beside Kubernetes that misbehave (one unreachable, one
+# answering an HTML page where its API belongs): the console starts and works, the header's
+# token of each says what is wrong in a word, :sources says it in one line per source, and
+# `govconsole check` exits 1 naming them.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/screen/lib.bash
+
+start_sim --pods 60 --tenants 3 --seed 8 --churn 0
+export XDG_CONFIG_HOME="$WORK/config" XDG_STATE_HOME="$WORK/state"
+
+# A web server that answers HTML for every path (a login page where MapR's REST API belongs).
+mkdir -p "$WORK/html/rest/node"
+printf '<html><body>Please log in</body></html>\n' >"$WORK/html/rest/node/list"
+python3 -m http.server 0 --bind 127.0.0.1 --directory "$WORK/html" >"$WORK/html.out" 2>&1 &
+HTML_PID=$!
+trap 'kill $HTML_PID 2>/dev/null; cleanup' EXIT
+for _ in $(seq 50); do
+    HTML_PORT=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$WORK/html.out" | head -1)
+    [ -n "$HTML_PORT" ] && break
+    sleep 0.1
+done
+[ -n "$HTML_PORT" ] || { echo "Bail out! the HTML server did not start"; exit 1; }
+
+cat >"$WORK/config.ini" <<INI
+[nagios]
+url = http://127.0.0.1:1/nagios4/cgi-bin
+interval = 5s
+[mapr]
+url = http://127.0.0.1:$HTML_PORT
+interval = 5s
+INI
+
+start_console 160 30 "$BIN/govconsole --config $WORK/config.ini --kubeconfig $WORK/kubeconfig -c pods"
+check "the console starts and shows the pods" wait_for 'pods\(all\)\[60\]'
+check "Kubernetes works beside the failing sources" wait_for 'kubernetes: connected'
+check "the header says nagios is unreachable" wait_for 'nagios: unreachable'
+check "the header says mapr gave a bad answer" wait_for 'mapr: bad answer'
+keys : s o u r c e s Enter
+check ":sources lists the three sources" wait_for 'sources\(all\)\[3\]'
+check ":sources: kubernetes connected, with its URL" wait_for "^kubernetes +connected +$SIM_URL"
+check ":sources: nagios unreachable, with the reason" wait_for '^nagios +unreachable .*(refused|connect)'
+check ":sources: mapr's reason names the HTML page" wait_for '^mapr +bad answer .*HTML page'
+check ":sources counts requests and bytes for kubernetes" wait_for '^kubernetes .* [0-9]+(\.[0-9])? (KB|MB) +[0-9]+ ms'
+keys : p o d s Enter
+check "back on the pods, still working" wait_for 'pods\(all\)\[60\]'
+keys q
+[ "$(wait_exit 5)" = 0 ] && ok "q exits 0" || not_ok "q exits 0"
+tm_kill
+
+# check: one line a source, exit 1, each failure named with its reason.
+out=$("$BIN/govconsole" check --config "$WORK/config.ini" --kubeconfig "$WORK/kubeconfig" 2>&1 </dev/null)
+rc=$?
+[ $rc -eq 1 ] && ok "check exits 1 when a source fails" || not_ok "check exits 1 (got $rc)" "$out"
+printf '%s\n' "$out" | grep -Eq '^nagios +http://127.0.0.1:1/.* FAIL +unreachable' &&
+    ok "check names nagios unreachable" || not_ok "check names nagios unreachable" "$out"
+printf '%s\n' "$out" | grep -Eq "^mapr +http://127.0.0.1:$HTML_PORT/.* FAIL .*HTML page" &&
+    ok "check names mapr's HTML answer" || not_ok "check names mapr's HTML answer" "$out"
+json=$("$BIN/govconsole" check --format json --config "$WORK/config.ini" --kubeconfig "$WORK/kubeconfig" 2>/dev/null </dev/null)
+[ "$(printf '%s' "$json" | jq -r '[.[] | "\(.source)=\(.ok)"] | join(" ")')" = \
+  "kubernetes=$(printf '%s' "$json" | jq -r '.[0].ok') nagios=false mapr=false" ] &&
+    ok "check --format json: one object a source, ok false for the failing ones" ||
+    not_ok "check --format json" "$json"
+[ "$(printf '%s' "$json" | jq -r '.[1].reachable, .[2].reachable' | tr '\n' ' ')" = "false true " ] &&
+    ok "check --format json: reachable false for nagios, true for mapr" ||
+    not_ok "check --format json: reachable" "$json"
+"$BIN/govconsole" check --format xml >/dev/null 2>&1 </dev/null
+rc=$?
+[ $rc -eq 2 ] && ok "check with a bad --format exits 2" || not_ok "check with a bad --format exits 2 (got $rc)"
+
+# A password file anyone may read is refused: the configuration is bad, exit 2, named.
+printf 'secret\n' >"$WORK/pw"
+chmod 644 "$WORK/pw"
+printf '[nagios]\nurl = http://127.0.0.1:1/nagios4/cgi-bin\nuser = gc\npassword_file = %s\n' "$WORK/pw" >"$WORK/loose.ini"
+out=$("$BIN/govconsole" check --config "$WORK/loose.ini" --kubeconfig "$WORK/kubeconfig" 2>&1 </dev/null)
+rc=$?
+[ $rc -eq 2 ] && printf '%s' "$out" | grep -q "$WORK/pw: permissions 0644 are too open" &&
+    ok "a password file with mode 0644 is refused (exit 2, named)" ||
+    not_ok "a password file with mode 0644 is refused (got $rc)" "$out"
+printf '%s' "$out" | grep -q secret && not_ok "the password never appears" "$out" ||
+    ok "the password never appears"
+finish
