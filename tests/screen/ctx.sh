@@ -1,0 +1,69 @@
+#!/bin/bash
+# Screen test: :ctx switches clusters. Only the kinds Kubernetes owns are cleared and refilled
+# from the new cluster, and a change still on its way to the old cluster is cancelled: it is
+# not completed, and the audit log says so instead of recording it against the new cluster.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/screen/lib.bash
+
+start_sim --pods 120 --tenants 4 --seed 21 --churn 0
+SIM_A="$SIM_URL"
+export XDG_CONFIG_HOME="$WORK/config" XDG_STATE_HOME="$WORK/state"
+AUDIT="$XDG_STATE_HOME/govconsole/audit.log"
+
+# A second cluster with another world.
+"$BIN/govsim" --port 0 --pods 40 --tenants 2 --seed 9 --churn 0 >"$WORK/simb.out" 2>"$WORK/simb.err" &
+SIMB_PID=$!
+trap 'kill $SIMB_PID 2>/dev/null; cleanup' EXIT
+for _ in $(seq 100); do
+    grep -q 'listening on' "$WORK/simb.out" 2>/dev/null && break
+    sleep 0.05
+done
+SIM_B="http://127.0.0.1:$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\)$/\1/p' "$WORK/simb.out")"
+cat >"$WORK/two.yaml" <<KC
+apiVersion: v1
+kind: Config
+current-context: a
+clusters:
+- {name: a, cluster: {server: "$SIM_A"}}
+- {name: b, cluster: {server: "$SIM_B"}}
+contexts:
+- {name: a, context: {cluster: a, user: u}}
+- {name: b, context: {cluster: b, user: u}}
+users:
+- {name: u, user: {token: t}}
+KC
+pods_b=$(curl -s "$SIM_B/api/v1/pods" | jq '.items | length')
+
+# An app of dmi on cluster A whose PATCH will hang.
+read -r ns app < <(curl -s "$SIM_A/apis/apps/v1/namespaces/dmi/deployments" |
+    jq -r '.items[0] | "\(.metadata.namespace) \(.metadata.name)"')
+start_console 160 40 "$BIN/govconsole --kubeconfig $WORK/two.yaml -c apps"
+check "cluster A's apps are shown (context a)" wait_for 'context: a +server: '"$SIM_A"
+keys / "^dmi +$ns +$app " Enter
+check "the filter selects $ns/$app" wait_for 'apps\(all\)\[1\]'
+curl -s -X POST "$SIM_A/_sim/fault?mode=hang&count=1&path=/apis/apps/v1/namespaces/$ns/deployments/$app" >/dev/null
+keys r
+check "r asks before restarting" wait_fixed "Restart deployment $ns/$app?"
+keys y
+check "the restart is on its way" wait_fixed "restart deployment $ns/$app ..."
+keys : c t x Space b Enter
+check ":ctx b switches the context" wait_for 'context: b +server: '"$SIM_B"
+keys : p o d s Enter
+check "only cluster B's pods are shown ($pods_b)" wait_for "pods\\(all\\)\\[$pods_b\\]"
+sleep 1
+grep -c '"action":"restart"' "$AUDIT" 2>/dev/null | grep -qx 1 &&
+    grep -q "\"action\":\"restart\".*\"target\":\"deployment $ns/$app\".*\"result\":\"cancelled: the context changed" "$AUDIT" &&
+    ok "the audit log has the restart once, cancelled by the context switch" ||
+    not_ok "the audit log has the restart once, cancelled by the context switch" "$(cat "$AUDIT" 2>&1)"
+grep -q '"result":"ok"' "$AUDIT" 2>/dev/null &&
+    not_ok "nothing is audited as done" "$(cat "$AUDIT")" || ok "nothing is audited as done"
+ann=$(curl -s "$SIM_A/apis/apps/v1/namespaces/$ns/deployments/$app" |
+    jq -r '.spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] // "none"')
+[ "$ann" = none ] && ok "cluster A's deployment was not restarted" ||
+    not_ok "cluster A's deployment was not restarted (restartedAt $ann)"
+keys : c t x Space n o p e Enter
+check ":ctx with an unknown context says so and keeps the current one" wait_for 'nope'
+check "... still on b" wait_for 'context: b +server: '"$SIM_B"
+keys q
+[ "$(wait_exit 5)" = 0 ] && ok "q exits 0" || not_ok "q exits 0"
+finish
