@@ -121,6 +121,89 @@ static void test_help_shows_actions_where_they_work(void **state)
     keymap_help_free(tenants);
 }
 
+static bool stub_stale(const struct view *v, const struct view_ctx *ctx)
+{
+    (void)v;
+    (void)ctx;
+    return false;
+}
+
+static void stub_rebuild(struct view *v, const struct view_ctx *ctx)
+{
+    (void)v;
+    (void)ctx;
+}
+
+static size_t stub_count(const struct view *v)
+{
+    (void)v;
+    return 0;
+}
+
+static enum view_tone stub_cell(const struct view *v, const struct view_ctx *ctx, size_t row,
+                                size_t col, char *buf, size_t size)
+{
+    (void)v;
+    (void)ctx;
+    (void)row;
+    (void)col;
+    snprintf(buf, size, "-");
+    return TONE_NORMAL;
+}
+
+static const char *stub_key(const struct view *v, size_t row)
+{
+    (void)v;
+    (void)row;
+    return "";
+}
+
+/* Every registered view is valid; one the table could not lay out, or with actions nobody
+ * answers, or without a required hook, is refused before anything is drawn. */
+static void test_registry_validates_views(void **state)
+{
+    static struct view_column cols[VIEW_MAX_COLUMNS + 1];
+    static const enum action acts[] = {ACT_DESCRIBE, ACT_NONE};
+    struct view_ops v = {
+        .name = "stub",
+        .columns = cols,
+        .ncolumns = VIEW_MAX_COLUMNS,
+        .stale = stub_stale,
+        .rebuild = stub_rebuild,
+        .count = stub_count,
+        .cell = stub_cell,
+        .row_key = stub_key,
+    };
+    char *err;
+
+    (void)state;
+    for (size_t i = 0; registry_get(i) != NULL; i++) {
+        err = registry_validate(registry_get(i));
+        if (err != NULL) {
+            fail_msg("%s", err);
+        }
+    }
+    for (size_t i = 0; i <= VIEW_MAX_COLUMNS; i++) {
+        cols[i] = (struct view_column){"C", 1, 0, 0};
+    }
+    assert_null(registry_validate(&v));
+    v.ncolumns = VIEW_MAX_COLUMNS + 1;
+    err = registry_validate(&v);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "25 columns"));
+    free(err);
+    v.ncolumns = 3;
+    v.actions = acts;
+    err = registry_validate(&v);
+    assert_non_null(strstr(err, "actions without a request hook"));
+    free(err);
+    v.actions = NULL;
+    v.cell = NULL;
+    err = registry_validate(&v);
+    assert_non_null(strstr(err, "required hook"));
+    free(err);
+}
+
 static void test_docs_keys_md_is_generated(void **state)
 {
     char *want = keymap_markdown();
@@ -162,6 +245,7 @@ int main(void)
         cmocka_unit_test(test_help_follows_the_view),
         cmocka_unit_test(test_help_shows_actions_where_they_work),
         cmocka_unit_test(test_docs_keys_md_is_generated),
+        cmocka_unit_test(test_registry_validates_views),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
