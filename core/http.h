@@ -102,6 +102,9 @@ long http_req_status(const struct http_req *r);
  * not inside this request's own on_done. */
 void http_cancel(struct http *h, struct http_req *r);
 
+/* Percent-encodes a query value (RFC 3986 unreserved characters stay). Caller frees. */
+char *http_escape(const char *s);
+
 /* Requests in flight. */
 size_t http_active(const struct http *h);
 

@@ -164,38 +164,3 @@ char *source_health_token(const struct source_health *h, char *buf, size_t size)
     }
     return buf;
 }
-
-char *source_health_describe(const struct source_health *h, char *buf, size_t size)
-{
-    char a[32], b[32], when[16];
-    struct tm tm;
-    time_t t;
-
-    switch (h->state) {
-    case SOURCE_IDLE:
-        snprintf(buf, size, "idle");
-        break;
-    case SOURCE_CONNECTING:
-        snprintf(buf, size, "connecting");
-        break;
-    case SOURCE_LOADING:
-        if (h->expected > 0) {
-            snprintf(buf, size, "loading %s/%s", source_fmt_count(h->loaded, a, sizeof a),
-                     source_fmt_count(h->expected, b, sizeof b));
-        } else {
-            snprintf(buf, size, "loading %s", source_fmt_count(h->loaded, a, sizeof a));
-        }
-        break;
-    case SOURCE_OK:
-        snprintf(buf, size, "connected");
-        break;
-    case SOURCE_RETRYING:
-        t = (time_t)h->failing_since;
-        localtime_r(&t, &tm);
-        strftime(when, sizeof when, "%H:%M:%S", &tm);
-        snprintf(buf, size, "%s since %s: %s", h->last_ok ? "stale, reconnecting" : "failing",
-                 when, h->last_error ? h->last_error : "error");
-        break;
-    }
-    return buf;
-}

@@ -63,10 +63,6 @@ void source_health_stale(struct source_health *h, bool stale);
 
 void source_health_fini(struct source_health *h);
 
-/* A short phrase for the status line: "connected", "loading 1,500/50,000",
- * "reconnecting since 14:02: <error>", "connecting". Writes into buf, returns buf. */
-char *source_health_describe(const struct source_health *h, char *buf, size_t size);
-
 /* A word or two for the header's token of the source: "ok", "loading 1,500/50,000",
  * "connecting", "unreachable", "timeout", "TLS error", "credentials rejected", "HTTP 503",
  * "bad answer", "too large", "stale since 14:02", "idle". Writes into buf, returns buf. */

@@ -77,20 +77,12 @@ void header_draw_title(struct app *a, int cols)
         }
     }
     source_fmt_count(table_count(&f->table, f->view), count, sizeof count);
-    if (h != NULL && (h->state == SOURCE_LOADING || h->state == SOURCE_CONNECTING)) {
-        char l[32], e[32];
+    if (h != NULL && (h->state == SOURCE_LOADING || h->stale_since != 0)) {
+        char tok[48];
 
-        if (h->expected > 0) {
-            snprintf(load, sizeof load, "  loading %s/%s", source_fmt_count(h->loaded, l, sizeof l),
-                     source_fmt_count(h->expected, e, sizeof e));
-        } else {
-            snprintf(load, sizeof load, "  loading %s", source_fmt_count(h->loaded, l, sizeof l));
-        }
-    } else if (h != NULL && h->stale_since != 0) {
-        char when[16];
-
-        snprintf(load, sizeof load, "  stale since %s",
-                 source_fmt_clock(h->stale_since, when, sizeof when));
+        snprintf(load, sizeof load, "  %s", source_health_token(h, tok, sizeof tok));
+    } else if (h != NULL && h->state == SOURCE_CONNECTING) {
+        snprintf(load, sizeof load, "  loading");
     }
     if (f->filter != NULL && !filter_matches_all(f->filter)) {
         snprintf(flt, sizeof flt, "  </%s>", filter_pattern(f->filter));

@@ -110,28 +110,6 @@ static int64_t k8s_wall_now(void)
     return (int64_t)time(NULL);
 }
 
-/* Percent-encodes a query value. Caller frees. */
-static char *k8s_escape(const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    char *out = xmalloc(strlen(s) * 3 + 1);
-    char *o = out;
-
-    for (; *s != '\0'; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-            ch == '-' || ch == '_' || ch == '.' || ch == '~') {
-            *o++ = (char)ch;
-        } else {
-            *o++ = '%';
-            *o++ = hex[ch >> 4];
-            *o++ = hex[ch & 15];
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
 char *k8s_error_text(long status, const char *body, size_t len, const char *transport)
 {
     json_t *j;
@@ -484,7 +462,7 @@ static void k8s_list_page(struct k8s_informer *inf, const char *cont)
     char *url, *esc = NULL;
 
     if (cont != NULL) {
-        esc = k8s_escape(cont);
+        esc = http_escape(cont);
     }
     url = xasprintf("%s%s?limit=%d%s%s", c->target.server, inf->res->path, c->opt.page_size,
                     esc ? "&continue=" : "", esc ? esc : "");
@@ -743,7 +721,7 @@ static void k8s_watch_start(struct k8s_informer *inf)
 {
     struct k8s_client *c = inf->c;
     struct http_opts o;
-    char *url, *rv = k8s_escape(inf->rv != NULL ? inf->rv : "0");
+    char *url, *rv = http_escape(inf->rv != NULL ? inf->rv : "0");
 
     url = xasprintf("%s%s?watch=1&allowWatchBookmarks=true&resourceVersion=%s&timeoutSeconds=%d",
                     c->target.server, inf->res->path, rv, c->opt.watch_timeout_s);

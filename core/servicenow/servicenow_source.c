@@ -9,31 +9,10 @@
 #include <string.h>
 
 #include "core/config.h"
+#include "core/http.h"
 #include "core/sanitize.h"
 #include "core/source_http.h"
 #include "core/xalloc.h"
-
-/* Percent-encodes a query value. Caller frees. */
-static char *servicenow_escape(const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    char *out = xmalloc(strlen(s) * 3 + 1), *o = out;
-
-    for (; *s != '\0'; s++) {
-        unsigned char ch = (unsigned char)*s;
-
-        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-            ch == '-' || ch == '_' || ch == '.' || ch == '~') {
-            *o++ = (char)ch;
-        } else {
-            *o++ = '%';
-            *o++ = hex[ch >> 4];
-            *o++ = hex[ch & 15];
-        }
-    }
-    *o = '\0';
-    return out;
-}
 
 static char *servicenow_url(const struct gc_config *cfg, const char *demo_url)
 {
@@ -54,7 +33,7 @@ static char *servicenow_url(const struct gc_config *cfg, const char *demo_url)
                          "&sysparm_fields=user_name,name",
                          (int)n, base);
     }
-    esc = servicenow_escape(user);
+    esc = http_escape(user);
     url = xasprintf("%.*s/api/now/table/sys_user?sysparm_limit=1&sysparm_fields=user_name,name"
                     "&user_name=%s",
                     (int)n, base, esc);
