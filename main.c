@@ -26,6 +26,7 @@
 #include "views/registry.h"
 
 #define CHECK_TIMEOUT_MS 30000
+#define SYSTEM_CONFIG "/etc/govconsole/config.ini"
 
 static const char usage_head[] =
     "usage: govconsole [--config FILE] [--kubeconfig FILE] [--context NAME]\n"
@@ -36,7 +37,9 @@ static const char usage_head[] =
     "\n"
     "The operations console of the GovCloud platform: live tenants, apps and pods.\n"
     "\n"
-    "  --config FILE      configuration (default: $XDG_CONFIG_HOME/govconsole/config.ini)\n"
+    "  --config FILE      your configuration (default: $XDG_CONFIG_HOME/govconsole/config.ini),\n"
+    "                     read after /etc/govconsole/config.ini, whose tenants, [access],\n"
+    "                     [directory] and tenant_pattern it cannot change\n"
     "  --kubeconfig FILE  kubeconfig to read (default: [kubernetes] kubeconfig, $KUBECONFIG,\n"
     "                     else ~/.kube/config)\n"
     "  --context NAME     kubeconfig context (default: its current-context)\n"
@@ -212,14 +215,18 @@ static char *add_warning(char *warn, char *more)
     return both;
 }
 
-/* Loads the configuration; errors end the program with status 2, warnings become the
- * first flash message. Command-line flags then override their keys. */
+/* Loads the configuration: the system file (/etc/govconsole/config.ini, or
+ * $GOVCONSOLE_SYSTEM_CONFIG), then the user's, which cannot set what decides scope and
+ * identity. Errors end the program with status 2, warnings become the first flash message.
+ * Command-line flags then override their keys. */
 static void load_config(const struct args *args, struct gc_config *cfg, char **warn)
 {
     struct config_diag diag;
+    const char *system = getenv("GOVCONSOLE_SYSTEM_CONFIG");
 
     config_diag_init(&diag);
-    if (config_load(args->config, cfg, &diag) != 0) {
+    if (config_load_layered(system != NULL && system[0] != '\0' ? system : SYSTEM_CONFIG,
+                            args->config, cfg, &diag) != 0) {
         for (size_t i = 0; i < diag.nerrors; i++) {
             fprintf(stderr, "govconsole: %s\n", diag.errors[i]);
         }

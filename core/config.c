@@ -251,7 +251,11 @@ struct parser {
     char *section_label;            /* "[nagios]", "[tenant dmi]": for messages */
     size_t section_line[NSECTIONS]; /* first line of each fixed section; 0 = not seen */
     size_t *named_line[NSECTIONS];  /* first line of each element of a named section */
+    size_t named_base[NSECTIONS];   /* elements an earlier file made (this one may add keys) */
     size_t key_line[MAX_KEYS];      /* line of each key in the current section; 0 = unset */
+    const char *restricted;         /* the user's file: the system file's path (or "the
+                                       system configuration"); what decides scope and
+                                       identity is not its to set */
 };
 
 static const char *const period_names[] = {"month", "week", "day"};
@@ -458,6 +462,7 @@ void config_fini(struct gc_config *c)
         free(named_array(c, n));
     }
     free(c->path);
+    free(c->system_path);
     memset(c, 0, sizeof(*c));
 }
 
@@ -902,11 +907,17 @@ static void add_named(struct parser *p, size_t line, size_t s, const char *arg)
         return;
     }
     for (size_t i = 0; i < *count; i++) {
-        if (strcmp(elem_name(named_elem(p->c, n, i)), arg) == 0) {
-            perr(p, line, "duplicate section [%s %s] (first on line %zu)", sections[s].name, arg,
-                 p->named_line[s][i]);
+        if (strcmp(elem_name(named_elem(p->c, n, i)), arg) != 0) {
+            continue;
+        }
+        if (i < p->named_base[s]) { /* an earlier file's: this one overrides its keys */
+            p->elem = named_elem(p->c, n, i);
+            p->section = (int)s;
             return;
         }
+        perr(p, line, "duplicate section [%s %s] (first on line %zu)", sections[s].name, arg,
+             p->named_line[s][i]);
+        return;
     }
     named_set_array(p->c, n, xrealloc(named_array(p->c, n), (*count + 1) * n->size));
     p->named_line[s] = xrealloc(p->named_line[s], (*count + 1) * sizeof(*p->named_line[s]));
@@ -948,6 +959,12 @@ static void parse_section(struct parser *p, size_t line, char *inner)
     if (s == NSECTIONS) {
         diag_add(p->d, false, "%s:%zu: unknown section %s", p->file, line, p->section_label);
         return;
+    }
+    if (p->restricted != NULL && config_decides_scope(sections[s].name, NULL)) {
+        diag_add(p->d, false,
+                 "%s:%zu: %s decides scope and identity: only %s may set it; ignored", p->file,
+                 line, p->section_label, p->restricted);
+        return; /* its keys are skipped with it */
     }
     if (sections[s].named == NULL) {
         if (*arg != '\0') {
@@ -1071,6 +1088,12 @@ static void parse_key(struct parser *p, size_t line, char *text, char *eq)
              p->key_line[k]);
         return;
     }
+    if (p->restricted != NULL && config_decides_scope(sec->name, key)) {
+        diag_add(p->d, false,
+                 "%s:%zu: %s in %s decides scope: only %s may set it; ignored", p->file, line,
+                 key, p->section_label, p->restricted);
+        return;
+    }
     p->key_line[k] = line;
     if (*v != '\0' && key_excluded(p, line, sec, base, k)) {
         return;
@@ -1112,25 +1135,25 @@ static void parse_line(struct parser *p, size_t line, char *text)
     parse_key(p, line, s, eq);
 }
 
-int config_parse(const char *file, const char *text, size_t len, struct gc_config *out,
-                 struct config_diag *diag)
+bool config_decides_scope(const char *section, const char *key)
 {
-    struct parser p;
+    static const char *const sections_of_scope[] = {"tenant", "access", "directory"};
+
+    for (size_t i = 0; i < NKEYS(sections_of_scope); i++) {
+        if (strcmp(section, sections_of_scope[i]) == 0) {
+            return true;
+        }
+    }
+    return key != NULL && strcmp(key, "tenant_pattern") == 0;
+}
+
+/* Reads the lines of one file's text into p->c. */
+static void parser_run(struct parser *p, const char *text, size_t len)
+{
     const char *cur = text;
     const char *end = text + len;
     size_t line = 0;
 
-    config_init(out);
-    memset(&p, 0, sizeof(p));
-    p.file = file;
-    p.c = out;
-    p.d = diag;
-    p.section = SEC_NONE;
-    /* Intervals not set in the file follow [ui] refresh: mark them unset while parsing. */
-    out->kubernetes.interval_metrics_ms = 0;
-    for (size_t i = 0; i < NSOURCES; i++) {
-        source_at(out, i)->interval_ms = 0;
-    }
     if (len >= 3 && memcmp(cur, "\xef\xbb\xbf", 3) == 0) {
         cur += 3;
     }
@@ -1141,7 +1164,7 @@ int config_parse(const char *file, const char *text, size_t len, struct gc_confi
 
         line++;
         if (memchr(cur, '\0', n) != NULL) {
-            perr(&p, line, "NUL byte in line");
+            perr(p, line, "NUL byte in line");
             cur += n + 1;
             continue;
         }
@@ -1149,28 +1172,80 @@ int config_parse(const char *file, const char *text, size_t len, struct gc_confi
         if (n > 0 && buf[n - 1] == '\r') {
             buf[n - 1] = '\0';
         }
-        parse_line(&p, line, buf);
+        parse_line(p, line, buf);
         free(buf);
         cur += n + 1;
     }
-    if (out->kubernetes.interval_metrics_ms == 0) {
-        out->kubernetes.interval_metrics_ms = out->ui.refresh_ms;
+}
+
+static void parser_fini(struct parser *p)
+{
+    free(p->section_label);
+    for (size_t s = 0; s < NSECTIONS; s++) {
+        free(p->named_line[s]);
+    }
+}
+
+/* A parser for one more file over what `c` holds (an earlier file's, or the defaults). */
+static void parser_init(struct parser *p, const char *file, struct gc_config *c,
+                        struct config_diag *d, const char *restricted)
+{
+    memset(p, 0, sizeof(*p));
+    p->file = file;
+    p->c = c;
+    p->d = d;
+    p->section = SEC_NONE;
+    p->restricted = restricted;
+    for (size_t s = 0; s < NSECTIONS; s++) {
+        if (sections[s].named != NULL) {
+            p->named_base[s] = *named_count(c, sections[s].named);
+            p->named_line[s] = xcalloc(p->named_base[s] + 1, sizeof(*p->named_line[s]));
+        }
+    }
+}
+
+/* The defaults and marks a parse starts from: intervals not set in a file follow [ui]
+ * refresh, so they are marked unset while parsing. */
+static void config_begin(struct gc_config *c)
+{
+    config_init(c);
+    c->kubernetes.interval_metrics_ms = 0;
+    for (size_t i = 0; i < NSOURCES; i++) {
+        source_at(c, i)->interval_ms = 0;
+    }
+}
+
+/* What follows from the files once all are read. */
+static void config_end(struct gc_config *c)
+{
+    if (c->kubernetes.interval_metrics_ms == 0) {
+        c->kubernetes.interval_metrics_ms = c->ui.refresh_ms;
     }
     for (size_t i = 0; i < NSOURCES; i++) {
-        if (source_at(out, i)->interval_ms == 0) {
-            source_at(out, i)->interval_ms = out->ui.refresh_ms;
+        if (source_at(c, i)->interval_ms == 0) {
+            source_at(c, i)->interval_ms = c->ui.refresh_ms;
         }
     }
-    for (size_t t = 0; t < out->ntenants; t++) {
-        if (out->tenants[t].sla_target < 0) {
-            out->tenants[t].sla_target = out->sla.target;
+    for (size_t t = 0; t < c->ntenants; t++) {
+        if (c->tenants[t].sla_target < 0) {
+            c->tenants[t].sla_target = c->sla.target;
         }
     }
-    free(p.section_label);
-    for (size_t s = 0; s < NSECTIONS; s++) {
-        free(p.named_line[s]);
-    }
-    return p.nerrors > 0 ? -1 : 0;
+}
+
+int config_parse(const char *file, const char *text, size_t len, struct gc_config *out,
+                 struct config_diag *diag)
+{
+    struct parser p;
+    int nerrors;
+
+    config_begin(out);
+    parser_init(&p, file, out, diag, NULL);
+    parser_run(&p, text, len);
+    nerrors = p.nerrors;
+    parser_fini(&p);
+    config_end(out);
+    return nerrors > 0 ? -1 : 0;
 }
 
 /* Reads a whole file (at most `max` bytes) into a new buffer. Returns 0 or an errno value
@@ -1215,13 +1290,106 @@ static int read_all(int fd, size_t max, char **out, size_t *outlen)
     return 0;
 }
 
+/* Reads `file` into *text. A file that does not exist is *missing (not an error) when
+ * `missing_ok`; with `system`, the file must be root's and only root may write it. 0, or -1
+ * with an error in diag. */
+static int config_read(const char *file, bool missing_ok, bool system, struct config_diag *diag,
+                       char **text, size_t *len, bool *missing)
+{
+    struct stat st;
+    int fd, err;
+
+    *missing = false;
+    fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        err = errno;
+        if (missing_ok && err == ENOENT) {
+            *missing = true;
+            return 0;
+        }
+        diag_add(diag, true, "%s: %s", file, strerror(err));
+        return -1;
+    }
+    if (system && fstat(fd, &st) == 0 && (st.st_uid != 0 || (st.st_mode & 022) != 0)) {
+        if (st.st_uid != 0) {
+            diag_add(diag, true, "%s: owned by uid %u, not root: a system configuration must be "
+                                 "root's",
+                     file, (unsigned)st.st_uid);
+        } else {
+            diag_add(diag, true, "%s: permissions %04o let others change it: chmod go-w",
+                     file, (unsigned)(st.st_mode & 07777));
+        }
+        close(fd);
+        return -1;
+    }
+    err = read_all(fd, CONFIG_MAX_FILE, text, len);
+    close(fd);
+    if (err != 0) {
+        diag_add(diag, true, "%s: %s", file,
+                 err == EFBIG ? "too large for a configuration file" : strerror(err));
+        return -1;
+    }
+    return 0;
+}
+
+int config_load_layered(const char *system_path, const char *path, struct gc_config *out,
+                        struct config_diag *diag)
+{
+    char defpath[4096];
+    const char *file = path;
+    char *text = NULL;
+    size_t len = 0;
+    bool missing;
+    int nerrors = 0;
+    struct parser p;
+
+    config_begin(out);
+    if (system_path != NULL) {
+        if (config_read(system_path, true, true, diag, &text, &len, &missing) != 0) {
+            return -1;
+        }
+        if (!missing) {
+            parser_init(&p, system_path, out, diag, NULL);
+            parser_run(&p, text, len);
+            nerrors += p.nerrors;
+            parser_fini(&p);
+            out->system_path = xstrdup(system_path);
+        }
+        free(text);
+        text = NULL;
+    }
+    if (file == NULL) {
+        file = config_default_path(defpath, sizeof(defpath));
+        if (file == NULL) {
+            diag_add(diag, false, "no home directory (HOME is not set): no user configuration");
+        }
+    }
+    if (file != NULL) {
+        if (config_read(file, path == NULL, false, diag, &text, &len, &missing) != 0) {
+            return -1;
+        }
+        if (!missing) {
+            parser_init(&p, file, out, diag,
+                        system_path != NULL ? system_path : "the system configuration");
+            parser_run(&p, text, len);
+            nerrors += p.nerrors;
+            parser_fini(&p);
+            out->path = xstrdup(file);
+        }
+        free(text);
+    }
+    config_end(out);
+    return nerrors > 0 ? -1 : 0;
+}
+
 int config_load(const char *path, struct gc_config *out, struct config_diag *diag)
 {
     char defpath[4096];
     const char *file = path;
     char *text = NULL;
     size_t len = 0;
-    int fd, err, rc;
+    bool missing;
+    int rc;
 
     if (file == NULL) {
         file = config_default_path(defpath, sizeof(defpath));
@@ -1231,23 +1399,13 @@ int config_load(const char *path, struct gc_config *out, struct config_diag *dia
             return 0;
         }
     }
-    fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        err = errno;
+    if (config_read(file, path == NULL, false, diag, &text, &len, &missing) != 0) {
         config_init(out);
-        if (path == NULL && err == ENOENT) {
-            return 0;
-        }
-        diag_add(diag, true, "%s: %s", file, strerror(err));
         return -1;
     }
-    err = read_all(fd, CONFIG_MAX_FILE, &text, &len);
-    close(fd);
-    if (err != 0) {
+    if (missing) {
         config_init(out);
-        diag_add(diag, true, "%s: %s", file,
-                 err == EFBIG ? "too large for a configuration file" : strerror(err));
-        return -1;
+        return 0;
     }
     rc = config_parse(file, text, len, out, diag);
     out->path = xstrdup(file);

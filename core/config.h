@@ -74,7 +74,8 @@ struct config_dataset {
 
 /* Every string is owned by the struct and freed by config_fini(); NULL when not set. */
 struct gc_config {
-    char *path; /* the file read; NULL when the default file did not exist */
+    char *path;        /* the user's file read; NULL when the default file did not exist */
+    char *system_path; /* the system file read (config_load_layered()); NULL when none */
 
     struct {
         char *kubeconfig; /* NULL: $KUBECONFIG or ~/.kube/config, decided by kubeconfig.c */
@@ -154,6 +155,20 @@ void config_fini(struct gc_config *c);
  * when the configuration is usable (diag may hold warnings), -1 when diag holds at least one
  * error. `diag` may be NULL. */
 int config_load(const char *path, struct gc_config *out, struct config_diag *diag);
+
+/* The system configuration (`system_path`, e.g. /etc/govconsole/config.ini; NULL: none),
+ * then the user's (`path`, NULL = the default file; missing default files are no error, a
+ * missing explicit one is). The system file must be root's and writable by root only (an
+ * error otherwise); a missing one is no error. The user's file may override any key except
+ * what decides scope and identity (config_decides_scope(): [tenant NAME], [access],
+ * [directory] and every tenant_pattern): those are ignored there, with a warning naming the
+ * line. Same return and diag contract as config_load(). */
+int config_load_layered(const char *system_path, const char *path, struct gc_config *out,
+                        struct config_diag *diag);
+
+/* Whether [section] (key NULL) or a key of it decides the session's scope or identity, which
+ * only the system configuration may set. */
+bool config_decides_scope(const char *section, const char *key);
 
 /* Parses text (len bytes) as if read from a file called `file` (used in messages). Same
  * contract as config_load(), minus the file. */

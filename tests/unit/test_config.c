@@ -1556,6 +1556,88 @@ static void test_password_env(void **state)
     config_fini(&c);
 }
 
+/* The system configuration first, then the user's, which may override any key but those
+ * that decide scope and identity: a customer's own file cannot widen its tenant. */
+static void test_layers(void **state)
+{
+    char sys[512], user[512];
+    struct gc_config c;
+    struct config_diag d = {0};
+    bool widened = false;
+
+    (void)state;
+    assert_int_equal(geteuid(), 0); /* the system file must be root's: the tests run as root */
+    snprintf(sys, sizeof sys, "%s/system.ini", tmpdir);
+    snprintf(user, sizeof user, "%s/user.ini", tmpdir);
+    write_file(sys,
+               "[ui]\ntheme = mono\nrefresh = 20s\n"
+               "[tenant dmi]\nnamespaces = dmi, dmi-sandbox\n"
+               "[access]\noperators = ops\n"
+               "[kubernetes]\ntenant_pattern = ^(x)-\n",
+               0644);
+    write_file(user,
+               "[ui]\ntheme = light\n"
+               "[tenant dmi]\nnamespaces = dst, kube-system\n"
+               "[tenant evil]\nnamespaces = skat\n"
+               "[access]\noperators = everyone\n"
+               "[directory]\nuri = ldap://127.0.0.1:1\n"
+               "[kubernetes]\ntenant_pattern = ^(.*)$\nkubeconfig = /tmp/mine.yaml\n",
+               0600);
+    assert_int_equal(config_load_layered(sys, user, &c, &d), 0);
+    dump(&d);
+    assert_string_equal(c.system_path, sys);
+    assert_string_equal(c.path, user);
+    /* the user's own keys override */
+    assert_string_equal(c.ui.theme, "light");
+    assert_string_equal(c.kubernetes.kubeconfig, "/tmp/mine.yaml");
+    assert_int_equal(c.ui.refresh_ms, 20000); /* the system's, not overridden */
+    /* scope and identity stay the system's */
+    assert_int_equal(c.ntenants, 1);
+    assert_string_equal(c.tenants[0].name, "dmi");
+    for (size_t i = 0; i < c.tenants[0].nnamespaces; i++) {
+        widened = widened || strcmp(c.tenants[0].namespaces[i], "dst") == 0;
+    }
+    assert_false(widened);
+    assert_int_equal(c.tenants[0].nnamespaces, 2);
+    assert_string_equal(c.access.operators, "ops");
+    assert_null(c.directory.uri);
+    assert_string_equal(c.kubernetes.tenant_pattern, "^(x)-");
+    /* each ignored line is named */
+    assert_int_equal(d.nerrors, 0);
+    assert_int_equal(d.nwarnings, 5);
+    assert_non_null(strstr(d.warnings[0], "user.ini:3: [tenant dmi] decides scope and identity"));
+    assert_non_null(strstr(d.warnings[0], sys));
+    assert_non_null(strstr(d.warnings[1], "user.ini:5: [tenant evil]"));
+    assert_non_null(strstr(d.warnings[2], "user.ini:7: [access]"));
+    assert_non_null(strstr(d.warnings[3], "user.ini:9: [directory]"));
+    assert_non_null(strstr(d.warnings[4], "user.ini:12: tenant_pattern in [kubernetes]"));
+    config_fini(&c);
+    config_diag_fini(&d);
+
+    /* without a system file, the user's file still cannot set them */
+    assert_int_equal(config_load_layered("/nonexistent/system.ini", user, &c, &d), 0);
+    assert_null(c.system_path);
+    assert_int_equal(c.ntenants, 0);
+    assert_int_equal(d.nwarnings, 5);
+    config_fini(&c);
+    config_diag_fini(&d);
+
+    /* a system file others may write is refused, and one that is not root's */
+    assert_int_equal(chmod(sys, 0664), 0);
+    assert_int_equal(config_load_layered(sys, user, &c, &d), -1);
+    assert_non_null(strstr(d.errors[0], "permissions 0664 let others change it"));
+    config_fini(&c);
+    config_diag_fini(&d);
+    assert_int_equal(chmod(sys, 0644), 0);
+    assert_int_equal(chown(sys, 65534, 0), 0);
+    assert_int_equal(config_load_layered(sys, user, &c, &d), -1);
+    assert_non_null(strstr(d.errors[0], "owned by uid 65534, not root"));
+    config_fini(&c);
+    config_diag_fini(&d);
+    unlink(sys);
+    unlink(user);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1585,6 +1667,7 @@ int main(void)
         cmocka_unit_test(test_token_refusals),
         cmocka_unit_test(test_client_secret_refusals),
         cmocka_unit_test(test_password_sections),
+        cmocka_unit_test(test_layers),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
