@@ -165,6 +165,10 @@ struct source_ops {
 
     /* Optional: the header's token after "NAME: " (default: source_health_token()). */
     void (*token)(void *s, char *buf, size_t size);
+    /* Optional: a standing remark beside the health, for :sources ("dst (labelled dst,
+     * mapped to dmi)": namespaces refused for a tenancy conflict); NULL when none. Borrowed
+     * until the next loop pass. */
+    const char *(*note)(void *s);
     /* Optional: what the header's left side says of it ("context: x  server: https://..."). */
     void (*summary)(void *s, char *buf, size_t size);
     /* Optional: the URL it talks to (borrowed). */

@@ -111,8 +111,14 @@ static void sources_rebuild(struct view *v, const struct view_ctx *ctx)
         snprintf(r->url, sizeof r->url, "%s", url != NULL ? url : "-");
         r->last_ok = h->last_ok;
         /* A scoped session never reads another tenant's names in an error. */
-        snprintf(r->error, sizeof r->error, "%s",
-                 h->last_error != NULL ? access_redact(ctx->access, h->last_error) : "");
+        if (h->last_error != NULL) {
+            snprintf(r->error, sizeof r->error, "%s", access_redact(ctx->access, h->last_error));
+        } else if (src->ops->note != NULL && src->ops->note(src->state) != NULL) {
+            snprintf(r->error, sizeof r->error, "refused: %s",
+                     access_redact(ctx->access, src->ops->note(src->state)));
+        } else {
+            r->error[0] = '\0';
+        }
         r->requests = hs != NULL ? hs->requests : 0;
         r->bytes = hs != NULL ? hs->bytes : 0;
         r->median_ms = hs != NULL ? http_stats_median_ms(hs) : -1;

@@ -187,6 +187,7 @@ static void k8s_source_token(void *s, char *buf, size_t size)
     struct k8s_source *ks = s;
     const struct source_health *h = k8s_client_health(ks->client);
     char tok[96];
+    size_t nconflicts;
 
     if (h->state == SOURCE_OK) {
         snprintf(tok, sizeof tok, "connected");
@@ -205,6 +206,23 @@ static void k8s_source_token(void *s, char *buf, size_t size)
         snprintf(buf, size, "%s", tok);
         break;
     }
+    k8s_tenancy_conflicts(ks->tenancy, &nconflicts);
+    if (nconflicts > 0) {
+        size_t o = strlen(buf);
+
+        snprintf(buf + o, size > o ? size - o : 0, "  tenancy conflicts: %zu (:sources)",
+                 nconflicts);
+    }
+}
+
+/* What stands beside the health: namespaces refused for a tenancy conflict. */
+static const char *k8s_source_note(void *s)
+{
+    struct k8s_source *ks = s;
+    size_t n;
+    const char *text = k8s_tenancy_conflicts(ks->tenancy, &n);
+
+    return n > 0 ? text : NULL;
 }
 
 static void k8s_source_summary(void *s, char *buf, size_t size)
@@ -465,6 +483,7 @@ const struct source_ops k8s_source = {
     .fini = k8s_source_fini,
     .health = k8s_source_health,
     .token = k8s_source_token,
+    .note = k8s_source_note,
     .summary = k8s_source_summary,
     .url = k8s_source_url,
     .stats = k8s_source_stats,

@@ -2,6 +2,7 @@
  * namespace. */
 #include "core/k8s/k8s_tenancy.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,8 @@ struct k8s_tenancy {
     uint64_t index_gen;
     uint64_t epoch; /* bumped at every build: the tenancy's generation */
     bool built;
+    char conflicts[256]; /* "dst (labelled dst, mapped to dmi)": namespaces refused */
+    size_t nconflicts;
 };
 
 static struct k8s_tenancy_ns *k8s_tenancy_slot(const struct k8s_tenancy *t, const char *ns)
@@ -50,10 +53,25 @@ static void k8s_tenancy_put(struct k8s_tenancy *t, const char *ns, const char *t
 {
     struct k8s_tenancy_ns *e = k8s_tenancy_slot(t, ns);
 
-    if (e->ns == NULL) { /* an override came first */
+    if (e->ns == NULL) {
         e->ns = ns;
         e->tenant = tenant;
     }
+}
+
+/* A namespace labelled for one tenant and mapped to another by the configuration belongs to
+ * neither: never silently reassigned. Said in the conflicts. */
+static void k8s_tenancy_conflict(struct k8s_tenancy *t, struct k8s_tenancy_ns *e,
+                                 const char *label)
+{
+    size_t o = strlen(t->conflicts);
+
+    if (o < sizeof t->conflicts) {
+        snprintf(t->conflicts + o, sizeof t->conflicts - o, "%s%s (labelled %s, mapped to %s)",
+                 o > 0 ? ", " : "", e->ns, label, e->tenant != NULL ? e->tenant : "?");
+    }
+    t->nconflicts++;
+    e->tenant = NULL;
 }
 
 /* Rebuilds the index when the namespaces changed since it was built. */
@@ -74,20 +92,28 @@ static void k8s_tenancy_index(struct k8s_tenancy *t)
         t->nindex = want;
     }
     memset(t->index, 0, t->nindex * sizeof *t->index);
+    t->conflicts[0] = '\0';
+    t->nconflicts = 0;
     for (size_t i = 0; i < t->noverrides; i++) {
         k8s_tenancy_put(t, t->overrides[i].ns, t->overrides[i].tenant);
     }
     for (size_t i = 0; i < nt->count; i++) {
         const struct k8s_namespace *ns = (const struct k8s_namespace *)nt->rows[i];
+        struct k8s_tenancy_ns *e;
 
-        if (ns->name != NULL) {
-            const char *tenant = ns->tenant;
-
-            if (tenant == NULL) {
-                tenant = tenant_pattern_match(t->pattern, ns->name);
-            }
-            k8s_tenancy_put(t, ns->name, tenant);
+        if (ns->name == NULL) {
+            continue;
         }
+        e = k8s_tenancy_slot(t, ns->name);
+        if (e->ns != NULL) { /* mapped by the configuration */
+            if (ns->tenant != NULL && e->tenant != NULL && strcmp(ns->tenant, e->tenant) != 0) {
+                k8s_tenancy_conflict(t, e, ns->tenant);
+            }
+            continue;
+        }
+        k8s_tenancy_put(t, ns->name,
+                        ns->tenant != NULL ? ns->tenant
+                                           : tenant_pattern_match(t->pattern, ns->name));
     }
     t->index_gen = nt->gen;
     t->epoch++;
@@ -232,6 +258,13 @@ void k8s_tenancy_register(struct k8s_tenancy *t)
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         store_register(t->store, kinds[i], k8s_row_free_fn(kinds[i]), &t->ops);
     }
+}
+
+const char *k8s_tenancy_conflicts(struct k8s_tenancy *t, size_t *n)
+{
+    k8s_tenancy_index(t);
+    *n = t->nconflicts;
+    return t->conflicts;
 }
 
 const struct store_tenancy *k8s_tenancy_ops(struct k8s_tenancy *t)

@@ -143,20 +143,28 @@ static void test_scope_follows_relabel(void **state)
     access_free(a);
 }
 
+/* A mapping assigns an unlabelled namespace; one labelled for another tenant is refused. */
 static void test_override_assigns_namespace(void **state)
 {
     const char *const tenants[] = {"skat", "other", NULL};
     struct access *a = access_new("cust", ACCESS_VIEWER, tenants, false);
     char buf[256];
 
+    size_t n;
+
     (void)state;
-    k8s_tenancy_map_namespace(T, "kube-system", "skat");
-    k8s_tenancy_map_namespace(T, "dmi", "skat"); /* an override wins over the label */
+    k8s_tenancy_map_namespace(T, "kube-system", "skat"); /* unlabelled: the mapping assigns it */
+    k8s_tenancy_map_namespace(T, "skat", "skat");        /* the same as its label: fine */
+    k8s_tenancy_map_namespace(T, "dmi", "skat");         /* labelled dmi: a conflict */
     access_bind(a, &S);
     assert_string_equal(access_scope_text(a), "skat,other");
-    assert_int_equal(visible(a, STORE_POD, buf, sizeof buf), 3);
-    assert_string_equal(k8s_tenancy_ns_tenant(T, "dmi"), "skat");
+    assert_int_equal(visible(a, STORE_POD, buf, sizeof buf), 2);
+    assert_string_equal(buf, "skat/c kube-system/d");
     assert_string_equal(k8s_tenancy_ns_tenant(T, "kube-system"), "skat");
+    /* never reassigned, and no longer dmi's either: nobody's, refused and reported */
+    assert_null(k8s_tenancy_ns_tenant(T, "dmi"));
+    assert_string_equal(k8s_tenancy_conflicts(T, &n), "dmi (labelled dmi, mapped to skat)");
+    assert_int_equal(n, 1);
     access_free(a);
 }
 
