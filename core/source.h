@@ -83,6 +83,9 @@ struct source_request {
     enum source_detail detail;
     const struct source_request_ops *ops;
     void *priv;           /* the source's own; freed by ops->free */
+    struct access *access;/* the session's, set by the console before perform (borrowed):
+                             what the source adds to a reply from the store (a describe's
+                             events) passes it too */
 };
 
 /* A new empty request of `source` (caller fills it, or a source helper does). */
@@ -169,6 +172,14 @@ struct source_ops {
      * mapped to dmi)": namespaces refused for a tenancy conflict); NULL when none. Borrowed
      * until the next loop pass. */
     const char *(*note)(void *s);
+    /* Optional (required with perform or stream): the tenant the request's object belongs
+     * to now (borrowed until the next loop pass; NULL: none), as its kind's tenancy says:
+     * the console checks access again with it when the user confirms, and while a stream
+     * runs. */
+    const char *(*tenant_of)(void *s, const struct source_request *r);
+    /* Optional: where its requests go, for the audit log: a context (a kubeconfig context)
+     * and the server's URL; either may be NULL. Borrowed. */
+    void (*where)(void *s, const char **context, const char **server);
     /* Optional: what the header's left side says of it ("context: x  server: https://..."). */
     void (*summary)(void *s, char *buf, size_t size);
     /* Optional: the URL it talks to (borrowed). */

@@ -22,6 +22,7 @@ struct app_call {
     struct source *src;
     struct source_call *call;
     struct source_request *req;
+    char id[17]; /* a change's: its attempt and outcome lines share it */
     /* Where it was asked: the frame, its selected row, how many modes were open. */
     uint64_t frame_serial;
     char *row_key;
@@ -29,23 +30,44 @@ struct app_call {
 };
 
 /* One audit line for a change: its tenant is the object's (as its source resolved it), the
- * session's scope beside it. */
-static void actions_audit(struct app *a, const struct source_request *r, const char *result)
+ * session's scope beside it, where it went. 0, or -1 when the line could not be written:
+ * then this and every later change is refused, with the reason on the status line. */
+static int actions_audit(struct app *a, struct source *src, const struct source_request *r,
+                         const char *id, const char *result)
 {
     struct access *acc = a->opts.access;
-    struct audit_entry e = {access_user(acc),
-                            access_role_name(access_role(acc)),
-                            r->tenant,
-                            access_all_tenants(acc) ? NULL : access_scope_text(acc),
-                            r->action,
-                            r->target,
-                            result};
+    struct audit_entry e = {
+        .user = access_user(acc),
+        .role = access_role_name(access_role(acc)),
+        .tenant = r->tenant,
+        .scope = access_all_tenants(acc) ? NULL : access_scope_text(acc),
+        .action = r->action,
+        .target = r->target,
+        .result = result,
+        .id = id,
+    };
     char *err = NULL;
 
-    if (audit_append(a->opts.audit_path, &e, &err) != 0) {
-        app_flash(a, true, "%s", err);
-        free(err);
+    if (src != NULL && src->ops->where != NULL) {
+        src->ops->where(src->state, &e.context, &e.server);
     }
+    if (audit_append(a->opts.audit_path, &e, &err) != 0) {
+        free(a->audit_broken);
+        a->audit_broken = err;
+        app_flash(a, true, "%s: changes are refused until it can be written", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* No audit, no action: true (and why, on the status line) while the log cannot be written. */
+static bool actions_audit_broken(struct app *a)
+{
+    if (a->audit_broken == NULL) {
+        return false;
+    }
+    app_flash(a, true, "%s: changes are refused until it can be written", a->audit_broken);
+    return true;
 }
 
 static void actions_call_free(struct app_call *c)
@@ -103,13 +125,13 @@ static void actions_change_reply(struct source_reply *reply, void *arg)
     actions_unlink(a, c);
     if (reply->ok) {
         app_flash(a, false, "%s %s", r->done != NULL ? r->done : "done:", r->target);
-        actions_audit(a, r, "ok");
+        actions_audit(a, c->src, r, c->id, "ok");
     } else {
         const char *msg = reply->error != NULL ? reply->error : "failed";
 
         app_flash(a, true, "%s %s: %s", r->action, r->target,
                   access_redact(a->opts.access, msg));
-        actions_audit(a, r, msg);
+        actions_audit(a, c->src, r, c->id, msg);
     }
     actions_call_free(c);
 }
@@ -135,6 +157,15 @@ static void actions_perform(struct app *a, struct source *src, struct source_req
     c->a = a;
     c->src = src;
     c->req = req;
+    req->access = a->opts.access;
+    if (!detail) {
+        /* Written before it is sent: quitting or a hang-up meanwhile still leaves it. */
+        audit_new_id(c->id);
+        if (actions_audit_broken(a) || actions_audit(a, src, req, c->id, "attempt") != 0) {
+            actions_call_free(c);
+            return;
+        }
+    }
     c->frame_serial = app_top(a)->serial;
     c->row_key = key != NULL ? xstrdup(key) : NULL;
     c->nmodes = a->nmodes;
@@ -155,6 +186,36 @@ static void actions_perform(struct app *a, struct source *src, struct source_req
     } else {
         app_flash(a, false, "%s %s ...", req->action, req->target);
     }
+}
+
+/* Asks access whether the session may send `req`, with the tenant its object belongs to now
+ * (`again`: when the user confirms, the object may have moved to another tenant meanwhile).
+ * A refusal is said and, for a change, audited. */
+static bool actions_allowed(struct app *a, struct source *src, struct source_request *req,
+                            bool again)
+{
+    char why[256], id[17];
+
+    if (again && src->ops->tenant_of != NULL) {
+        const char *now = src->ops->tenant_of(src->state, req);
+
+        if ((now == NULL) != (req->tenant == NULL) ||
+            (now != NULL && strcmp(now, req->tenant) != 0)) {
+            free(req->tenant);
+            req->tenant = now != NULL ? xstrdup(now) : NULL;
+        }
+    }
+    if (access_check(a->opts.access, req->verb, req->tenant, why, sizeof why) == 0) {
+        return true;
+    }
+    app_flash(a, true, "%s: %s refused", why, access_verb_name(req->verb));
+    if (req->op == SOURCE_OP_CHANGE && !actions_audit_broken(a)) {
+        char *result = xasprintf("refused: %s", why);
+
+        actions_audit(a, src, req, audit_new_id(id), result);
+        free(result);
+    }
+    return false;
 }
 
 /* ---- the confirmation ------------------------------------------------------------------- */
@@ -186,7 +247,11 @@ static void actions_confirm_key(struct app *a, void *data, int key)
         req = ac->req;
         ac->req = NULL;
         app_mode_pop(a);
-        actions_perform(a, src, req);
+        if (actions_allowed(a, src, req, true)) {
+            actions_perform(a, src, req);
+        } else {
+            source_request_free(req);
+        }
         break;
     case DIALOG_CANCEL:
         app_mode_pop(a);
@@ -307,7 +372,7 @@ void actions_run(struct app *a, enum action act)
     struct view_ctx ctx = app_ctx(a, f);
     struct source_request *req;
     struct source *src;
-    char *err = NULL, why[256];
+    char *err = NULL;
 
     if (!keymap_view_has(v->ops, act)) {
         app_flash(a, true, "the %s view has no %s", v->ops->name, action_name(act));
@@ -330,14 +395,11 @@ void actions_run(struct app *a, enum action act)
         source_request_free(req);
         return;
     }
-    if (access_check(a->opts.access, req->verb, req->tenant, why, sizeof why) != 0) {
-        app_flash(a, true, "%s: %s refused", why, access_verb_name(req->verb));
-        if (req->op == SOURCE_OP_CHANGE) {
-            char *result = xasprintf("refused: %s", why);
-
-            actions_audit(a, req, result);
-            free(result);
-        }
+    if (!actions_allowed(a, src, req, false)) {
+        source_request_free(req);
+        return;
+    }
+    if (req->op == SOURCE_OP_CHANGE && actions_audit_broken(a)) {
         source_request_free(req);
         return;
     }
@@ -365,6 +427,10 @@ void actions_cancel_all(struct app *a)
 
         a->calls = c->next;
         c->src->ops->cancel(c->src->state, c->call);
+        if (c->req->op == SOURCE_OP_CHANGE) {
+            actions_audit(a, c->src, c->req, c->id,
+                          "abandoned: the console stopped before the answer");
+        }
         actions_call_free(c);
     }
 }

@@ -487,5 +487,6 @@ void app_free(struct app *a)
     }
     free(a->theme_names);
     free(a->flash);
+    free(a->audit_broken);
     free(a);
 }

@@ -100,6 +100,7 @@ struct app {
     struct loop_timer *flash_timer;
 
     struct app_call *calls; /* requests in flight */
+    char *audit_broken;     /* why the audit log cannot be written: every change is refused */
 
     int64_t key_us; /* when the first key of this pass arrived, for the timing log */
     int key_code;

@@ -1050,9 +1050,9 @@ size_t k8s_describe_events(const struct store *s, const char *kind, const char *
     return n;
 }
 
-/* The ReplicaSets a Deployment owns, into *out (caller frees the array); the count. */
+/* The ReplicaSets a Deployment owns that `a` may see, into *out (caller frees the array). */
 static size_t k8s_describe_owned_rs(const struct store *s, const char *owner_uid,
-                                    const struct k8s_replicaset ***out)
+                                    struct access *a, const struct k8s_replicaset ***out)
 {
     const struct store_table *t = &s->tables[STORE_REPLICASET];
     size_t n = 0;
@@ -1064,7 +1064,8 @@ static size_t k8s_describe_owned_rs(const struct store *s, const char *owner_uid
     for (size_t i = 0; i < t->count; i++) {
         const struct k8s_replicaset *rs = (const struct k8s_replicaset *)t->rows[i];
 
-        if (rs->owner_uid != NULL && strcmp(rs->owner_uid, owner_uid) == 0) {
+        if (rs->owner_uid != NULL && strcmp(rs->owner_uid, owner_uid) == 0 &&
+            (a == NULL || access_get(a, STORE_REPLICASET, rs->row.uid) != NULL)) {
             *out = xrealloc(*out, (n + 1) * sizeof **out);
             (*out)[n++] = rs;
         }
@@ -1073,7 +1074,7 @@ static size_t k8s_describe_owned_rs(const struct store *s, const char *owner_uid
 }
 
 char *k8s_describe_request(const struct store *s, const struct k8s_request_priv *kp,
-                           const char *json, size_t len, int64_t now)
+                           const char *json, size_t len, int64_t now, struct access *a)
 {
     static const char *const kinds[] = {[K8S_OBJECT_POD] = "Pod",
                                         [K8S_OBJECT_DEPLOYMENT] = "Deployment",
@@ -1081,13 +1082,19 @@ char *k8s_describe_request(const struct store *s, const struct k8s_request_priv 
     const struct k8s_event **events = NULL;
     const struct k8s_replicaset **rs = NULL;
     size_t n = k8s_describe_events(s, kinds[kp->obj], kp->ns, kp->name, kp->uid, &events);
-    size_t nrs;
+    size_t nrs, kept = 0;
     char *text;
 
+    for (size_t i = 0; i < n; i++) { /* the session's only */
+        if (a == NULL || access_get(a, STORE_EVENT, events[i]->row.uid) != NULL) {
+            events[kept++] = events[i];
+        }
+    }
+    n = kept;
     if (kp->obj == K8S_OBJECT_POD) {
         text = k8s_describe_pod(json, len, events, n, now);
     } else {
-        nrs = kp->obj == K8S_OBJECT_DEPLOYMENT ? k8s_describe_owned_rs(s, kp->uid, &rs) : 0;
+        nrs = kp->obj == K8S_OBJECT_DEPLOYMENT ? k8s_describe_owned_rs(s, kp->uid, a, &rs) : 0;
         text = k8s_describe_workload(json, len, rs, nrs, events, n, now);
     }
     free(events);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/access.h"
 #include "core/k8s/k8s_model.h"
 #include "core/k8s/k8s_request.h"
 #include "core/store.h"
@@ -43,9 +44,10 @@ size_t k8s_describe_events(const struct store *s, const char *kind, const char *
 
 /* The text of `d` for a request's object (k8s_request_detail()): its JSON just fetched, with
  * the Events the store holds for it and, for a Deployment, the ReplicaSets it owns (matched
- * by the request's uid; they live in its namespace, so in its tenant). `now` as above. Caller
- * frees; NULL when `json` is not a JSON object. */
+ * by the request's uid), those the session `a` may see only (NULL: all): an Event in another
+ * tenant's namespace that names the object is left out. `now` as above. Caller frees; NULL
+ * when `json` is not a JSON object. */
 char *k8s_describe_request(const struct store *s, const struct k8s_request_priv *kp,
-                           const char *json, size_t len, int64_t now);
+                           const char *json, size_t len, int64_t now, struct access *a);
 
 #endif

@@ -315,7 +315,7 @@ static void k8s_source_answered(long status, const char *body, size_t len, const
         reply.error = k8s_error_text(status, body, len, error);
     } else if (r->op == SOURCE_OP_DETAIL && r->detail == SOURCE_DETAIL_TEXT) {
         reply.text = k8s_describe_request(ks->env.store, k8s_request_priv(r), body, len,
-                                          (int64_t)time(NULL));
+                                          (int64_t)time(NULL), r->access);
         if (reply.text == NULL) {
             reply.text = xstrndup(body, len); /* not an object: show what came */
         }
@@ -386,6 +386,22 @@ static struct source_call *k8s_source_stream(void *s, const struct source_reques
                                 c);
     free(path);
     return c;
+}
+
+static const char *k8s_source_tenant_of(void *s, const struct source_request *r)
+{
+    struct k8s_source *ks = s;
+    const struct k8s_request_priv *kp = k8s_request_priv(r);
+
+    return kp != NULL ? k8s_tenancy_ns_tenant(ks->tenancy, kp->ns) : NULL;
+}
+
+static void k8s_source_where(void *s, const char **context, const char **server)
+{
+    struct k8s_source *ks = s;
+
+    *context = k8s_client_context(ks->client);
+    *server = k8s_client_server(ks->client);
 }
 
 static void k8s_source_cancel(void *s, struct source_call *c)
@@ -491,6 +507,8 @@ const struct source_ops k8s_source = {
     .perform = k8s_source_perform,
     .stream = k8s_source_stream,
     .cancel = k8s_source_cancel,
+    .tenant_of = k8s_source_tenant_of,
+    .where = k8s_source_where,
     .error_text = k8s_error_text,
     .probe = k8s_source_probe,
     .commands = k8s_source_commands,

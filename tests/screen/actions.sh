@@ -203,9 +203,16 @@ wait_exit 5 >/dev/null
 if [ -f "$AUDIT" ]; then
     grep -q "\"action\":\"restart\".*\"target\":\"deployment dmi/$app\".*\"result\":\"ok\"" "$AUDIT" &&
         ok "the audit log has the restart with ok" || not_ok "the audit log has the restart with ok" "$(cat "$AUDIT")"
-    grep -q "\"tenant\":\"dmi\",\"scope\":null,\"action\":\"restart\",\"target\":\"deployment dmi/$app\"" "$AUDIT" &&
-        ok "... naming the target's tenant (dmi) and the session's scope (every tenant: null)" ||
-        not_ok "... naming the target's tenant (dmi) and the session's scope (every tenant: null)" "$(cat "$AUDIT")"
+    [ "$(jq -r --arg t "deployment dmi/$app" 'select(.action == "restart" and .target == $t and .result == "ok") |
+        "\(.tenant) \(.scope) \(.context) \(.server)"' "$AUDIT")" = "dmi null sim $SIM_URL" ] &&
+        ok "... naming the target's tenant (dmi), the session's scope (every tenant: null), the context and the server" ||
+        not_ok "... naming the target's tenant (dmi), the session's scope (every tenant: null), the context and the server" "$(cat "$AUDIT")"
+    # Written before it was sent: each change's attempt, then its outcome with the same id.
+    [ "$(jq -r 'select(.action == "restart" or .action == "scale" or .action == "delete") | .id' "$AUDIT" |
+        sort | uniq -c | awk '$1 != 2' | wc -l)" -eq 0 ] &&
+        [ "$(jq -s -r '[.[] | select(.result == "attempt")] | length' "$AUDIT")" -eq 5 ] &&
+        ok "each change sent has an attempt line and an outcome line with one id" ||
+        not_ok "each change sent has an attempt line and an outcome line with one id" "$(cat "$AUDIT")"
     grep -q "\"action\":\"scale\".*\"target\":\"deployment dmi/$app to $want\".*\"result\":\"ok\"" "$AUDIT" &&
         ok "the audit log has the scale with ok" || not_ok "the audit log has the scale with ok" "$(cat "$AUDIT")"
     grep -q "\"action\":\"scale\".*skat/$fapp.*\"result\":\"HTTP 403: .*forbidden" "$AUDIT" &&
@@ -214,9 +221,9 @@ if [ -f "$AUDIT" ]; then
         ok "the audit log has the delete with ok" || not_ok "the audit log has the delete with ok" "$(cat "$AUDIT")"
     grep -q "\"action\":\"delete\".*\"target\":\"dmi/pods/$spod\".*\"result\":\"HTTP 409: " "$AUDIT" &&
         ok "the audit log has the 409" || not_ok "the audit log has the 409" "$(cat "$AUDIT")"
-    [ "$(grep -c '"action":"\(restart\|scale\)"' "$AUDIT")" -eq 3 ] &&
-        ok "one audit line a mutation sent, none for the cancelled ones" ||
-        not_ok "one audit line a mutation sent, none for the cancelled ones" "$(cat "$AUDIT")"
+    [ "$(grep -c '"action":"\(restart\|scale\)"' "$AUDIT")" -eq 6 ] &&
+        ok "two audit lines a mutation sent, none for the cancelled ones" ||
+        not_ok "two audit lines a mutation sent, none for the cancelled ones" "$(cat "$AUDIT")"
 else
     not_ok "the audit log exists ($AUDIT)"
 fi

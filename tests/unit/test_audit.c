@@ -43,10 +43,18 @@ static void test_append_lines(void **state)
     char dir[] = "/tmp/gc-audit-XXXXXX";
     char *path, *sub, *err = NULL;
     struct stat st;
-    struct audit_entry ok = {"anna", "operator", "dmi", NULL, "restart",
-                             "deployment dmi/forecast-api", "ok"};
-    struct audit_entry refused = {"bo", "viewer", NULL, "skat", "delete", "kube-system/pods/x",
-                                  "refused: not in your tenant scope (skat)"};
+    struct audit_entry ok = {.user = "anna",
+                             .role = "operator",
+                             .tenant = "dmi",
+                             .action = "restart",
+                             .target = "deployment dmi/forecast-api",
+                             .result = "ok"};
+    struct audit_entry refused = {.user = "bo",
+                                  .role = "viewer",
+                                  .scope = "skat",
+                                  .action = "delete",
+                                  .target = "kube-system/pods/x",
+                                  .result = "refused: not in your tenant scope (skat)"};
     json_t *lines, *j;
     size_t n = 0;
 

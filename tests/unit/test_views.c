@@ -471,10 +471,14 @@ static void test_pods_describe_with_events(void **state)
                        "\"status\":{\"phase\":\"Running\"}}";
     struct k8s_event *e = xcalloc(1, sizeof *e);
     struct k8s_event *other = xcalloc(1, sizeof *other);
+    struct k8s_event *planted = xcalloc(1, sizeof *planted);
+    const char *const dmi_only[] = {"dmi", NULL};
+    struct access *dmi = access_new("cust", ACCESS_DEVELOPER, dmi_only, false);
     struct source_request *req;
     char *text, *err = NULL;
 
     (void)state;
+    access_bind(dmi, &S);
     e->row.uid = xstrdup("ev-1");
     e->ns = xstrdup("dmi");
     e->obj_kind = xstrdup("Pod");
@@ -496,14 +500,36 @@ static void test_pods_describe_with_events(void **state)
     other->reason = xstrdup("Killing");
     other->count = 1;
     store_put(store_table(&S, STORE_EVENT), &other->row);
+    /* written in another tenant's namespace, naming this pod by its uid */
+    planted->row.uid = xstrdup("ev-3");
+    planted->ns = xstrdup("skat");
+    planted->obj_kind = xstrdup("Pod");
+    planted->obj_name = xstrdup("z");
+    planted->obj_uid = xstrdup("dmi/z");
+    planted->reason = xstrdup("Planted");
+    planted->message = xstrdup("written by skat");
+    planted->count = 1;
+    planted->first = planted->last = 10000 - 60;
+    store_put(store_table(&S, STORE_EVENT), &planted->row);
     v->ops->rebuild(v, &ctx);
     assert_string_equal(v->ops->row_key(v, 2), "dmi/z");
     req = v->ops->request(v, &ctx, 2, ACT_DESCRIBE, &err);
     assert_non_null(req);
     assert_int_equal(req->detail, SOURCE_DETAIL_TEXT);
     assert_string_equal(req->title, "describe z");
-    text = k8s_describe_request(&S, k8s_request_priv(req), json, strlen(json), 10000);
+    assert_string_equal(req->tenant, "dmi");
+    /* a session of dmi never reads what skat wrote, the operator does */
+    text = k8s_describe_request(&S, k8s_request_priv(req), json, strlen(json), 10000, dmi);
+    assert_non_null(text);
+    assert_null(strstr(text, "Planted"));
+    assert_non_null(strstr(text, "BackOff"));
+    free(text);
+    text = k8s_describe_request(&S, k8s_request_priv(req), json, strlen(json), 10000, ACC);
+    assert_non_null(strstr(text, "Planted"));
+    free(text);
+    text = k8s_describe_request(&S, k8s_request_priv(req), json, strlen(json), 10000, dmi);
     source_request_free(req);
+    access_free(dmi);
     assert_non_null(text);
     assert_non_null(strstr(text, "Name:             z\n"));
     assert_non_null(strstr(text, "Status:           Running\n"));
@@ -833,7 +859,7 @@ static void test_apps_rollout_replicasets(void **state)
     }
     req = v->ops->request(v, &ctx, row, ACT_DESCRIBE, &err);
     assert_non_null(req);
-    text = k8s_describe_request(&S, k8s_request_priv(req), json, strlen(json), 10000);
+    text = k8s_describe_request(&S, k8s_request_priv(req), json, strlen(json), 10000, ACC);
     source_request_free(req);
     assert_non_null(text);
     assert_non_null(strstr(text, "\nOldReplicaSets:  shop-first (1/1 replicas created), "
