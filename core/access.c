@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/store_impl.h"
 #include "core/tenant_pattern.h"
@@ -17,6 +18,12 @@ struct access {
     char *scope_text;
     bool readonly;
     struct store *store;
+    /* The names texts may not use in this scoped session (lower case): other tenants'
+     * namespaces, names and display names, built for tenancy generation `hidden_gen`. */
+    char **hidden;
+    size_t nhidden, caphidden;
+    uint64_t hidden_gen;
+    bool hidden_built;
 };
 
 struct access *access_new(const char *user, enum access_role role, const char *const *tenants,
@@ -58,6 +65,10 @@ void access_free(struct access *a)
         free(a->tenants[i]);
     }
     free(a->tenants);
+    for (size_t i = 0; i < a->nhidden; i++) {
+        free(a->hidden[i]);
+    }
+    free(a->hidden);
     free(a->scope_text);
     free(a->user);
     free(a);
@@ -159,39 +170,123 @@ const char *access_row_tenant(struct access *a, enum store_kind kind, const stru
     return a->store != NULL ? store_row_tenant(a->store, kind, r) : NULL;
 }
 
-/* Is `tok` (len bytes) a name or a tenant this session (scoped) may not see? */
-static bool access_token_hidden(struct access *a, const char *tok, size_t len)
+/* store_names(): keeps a name (lower case, once) when its tenant is out of scope. */
+static void access_hide_name(const char *name, const char *tenant, void *arg)
 {
-    char name[64];
-    const char *tenant = NULL;
+    struct access *a = arg;
+    char *low;
 
-    if (len == 0 || len >= sizeof name) {
-        return false;
+    if (name == NULL || name[0] == '\0' || access_tenant_visible(a, tenant)) {
+        return;
     }
-    memcpy(name, tok, len);
-    name[len] = '\0';
-    return store_name_tenant(a->store, name, &tenant) && !access_tenant_visible(a, tenant);
+    low = xstrdup(name);
+    for (char *p = low; *p != '\0'; p++) {
+        *p = (char)((*p >= 'A' && *p <= 'Z') ? *p - 'A' + 'a' : *p);
+    }
+    for (size_t i = 0; i < a->nhidden; i++) {
+        if (strcmp(a->hidden[i], low) == 0) {
+            free(low);
+            return;
+        }
+    }
+    if (a->nhidden == a->caphidden) {
+        a->caphidden = a->caphidden ? a->caphidden * 2 : 32;
+        a->hidden = xrealloc(a->hidden, a->caphidden * sizeof *a->hidden);
+    }
+    a->hidden[a->nhidden++] = low;
+}
+
+/* The hidden names, up to date with the tenancies. */
+static void access_hidden(struct access *a)
+{
+    uint64_t gen = store_tenancy_gen(a->store);
+
+    if (a->hidden_built && a->hidden_gen == gen) {
+        return;
+    }
+    for (size_t i = 0; i < a->nhidden; i++) {
+        free(a->hidden[i]);
+    }
+    a->nhidden = 0;
+    store_names(a->store, access_hide_name, a);
+    a->hidden_gen = gen;
+    a->hidden_built = true;
+}
+
+/* A character that continues a name: around a hidden name in a text, neither side may be one
+ * ("skat" is not named in "skattestyrelsen" nor in "skat-prod"). */
+static bool access_name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '_';
+}
+
+/* Does text[0..len) name something the session may not see (case-insensitively)? */
+static bool access_names_hidden(struct access *a, const char *text, size_t len)
+{
+    for (size_t h = 0; h < a->nhidden; h++) {
+        const char *name = a->hidden[h];
+        size_t m = strlen(name);
+
+        for (size_t i = 0; i + m <= len; i++) {
+            if (strncasecmp(text + i, name, m) == 0 && (i == 0 || !access_name_char(text[i - 1])) &&
+                (i + m == len || !access_name_char(text[i + m]))) {
+                return true;
+            }
+        }
+    }
+    return false;
 }
 
 const char *access_redact(struct access *a, const char *text)
 {
     static const char withheld[] =
-        "an error about a namespace outside your scope (details withheld)";
-    const char *p = text;
+        "a message about something outside your scope (details withheld)";
 
     if (a->tenants == NULL || text == NULL || a->store == NULL) {
         return text;
     }
-    while (*p != '\0') {
-        size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789-");
+    access_hidden(a);
+    return access_names_hidden(a, text, strlen(text)) ? withheld : text;
+}
 
-        if (n > 0 && access_token_hidden(a, p, n)) {
-            return withheld;
-        }
-        p += n;
-        p += strcspn(p, "abcdefghijklmnopqrstuvwxyz0123456789-");
+char *access_redact_lines(struct access *a, const char *text, size_t len, size_t *out_len)
+{
+    static const char withheld[] = "[a line about something outside your scope: withheld]";
+    char *out = NULL;
+    size_t o = 0, cap = 0, start = 0;
+    bool any = false;
+
+    if (a->tenants == NULL || text == NULL || a->store == NULL) {
+        return NULL;
     }
-    return text;
+    access_hidden(a);
+    while (start < len) {
+        const char *nl = memchr(text + start, '\n', len - start);
+        size_t stop = nl != NULL ? (size_t)(nl - text) : len;
+        bool hide = access_names_hidden(a, text + start, stop - start);
+        const char *piece = hide ? withheld : text + start;
+        size_t n = hide ? sizeof withheld - 1 : stop - start;
+
+        any = any || hide;
+        if (o + n + 2 > cap) {
+            cap = (o + n + 2) * 2;
+            out = xrealloc(out, cap);
+        }
+        memcpy(out + o, piece, n);
+        o += n;
+        if (nl != NULL) {
+            out[o++] = '\n';
+        }
+        start = stop + 1;
+    }
+    if (!any) {
+        free(out);
+        return NULL;
+    }
+    out[o] = '\0';
+    *out_len = o;
+    return out;
 }
 
 /* True if the row is in scope; *tenant gets its tenant. */

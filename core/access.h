@@ -88,10 +88,16 @@ size_t access_rows_gone(struct access *a, enum store_kind kind,
  * NULL when unknown). Rows are borrowed until store_commit(). */
 const struct store_row *access_next(struct access_cursor *c, const char **tenant);
 
-/* `text` (an error from a source), or, when it names a namespace or a tenant the session may
- * not see (any name a kind's tenancy knows: store_name_tenant()), a fixed sentence saying
- * details are withheld. Neither is to be freed. */
+/* `text` (a message from a server), or, in a scoped session, when it names something the
+ * session may not see (another tenant's namespace, name or display name, any case: every name
+ * the kinds' tenancies know, store_names()), a fixed sentence saying details are withheld.
+ * Neither is to be freed. */
 const char *access_redact(struct access *a, const char *text);
+
+/* The same line by line for a longer text (a describe, an object, a log): NULL when nothing
+ * is withheld (use the text as it is), else a new text (caller frees, *out_len its length)
+ * with each line that names something outside the scope replaced by a sentence saying so. */
+char *access_redact_lines(struct access *a, const char *text, size_t len, size_t *out_len);
 
 /* The row with `uid` if it exists and is in scope, else NULL. Borrowed until store_commit(). */
 const struct store_row *access_get(struct access *a, enum store_kind kind, const char *uid);

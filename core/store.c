@@ -166,16 +166,16 @@ uint64_t store_tenancy_gen(const struct store *s)
     return g;
 }
 
-bool store_name_tenant(const struct store *s, const char *name, const char **tenant)
+void store_names(const struct store *s, void (*fn)(const char *name, const char *tenant, void *arg),
+                 void *arg)
 {
     for (size_t i = 0; i < s->ntenancies; i++) {
         const struct store_tenancy *t = s->tenancies[i];
 
-        if (t->lookup != NULL && t->lookup(t->ctx, name, tenant)) {
-            return true;
+        if (t->names != NULL) {
+            t->names(t->ctx, fn, arg);
         }
     }
-    return false;
 }
 
 uint64_t store_gen(const struct store *s, enum store_kind kind)

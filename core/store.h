@@ -43,9 +43,11 @@ struct store_tenancy {
     /* Required: changes whenever the tenant of a row may have changed without the row
      * changing (a namespace relabelled): views built for an older value rebuild. */
     uint64_t (*gen)(void *ctx);
-    /* Optional: true when `name` is a name this source knows (a namespace, a tenant); sets
-     * *tenant to its tenant (NULL when it has none). For redacting error texts. */
-    bool (*lookup)(void *ctx, const char *name, const char **tenant);
+    /* Optional: calls fn for every name this source knows that a text could use to point
+     * at a tenant's things (a namespace, a tenant, a tenant's display name), with its tenant
+     * (NULL when it has none). For withholding texts that name what a session may not see. */
+    void (*names)(void *ctx, void (*fn)(const char *name, const char *tenant, void *arg),
+                  void *arg);
     void *ctx;
 };
 
@@ -79,9 +81,9 @@ const char *store_row_tenant(const struct store *s, enum store_kind kind,
  * may have changed. */
 uint64_t store_tenancy_gen(const struct store *s);
 
-/* Asks every registered tenancy whether `name` is a name it knows; true with *tenant
- * (NULL: it has none) when one does. */
-bool store_name_tenant(const struct store *s, const char *name, const char **tenant);
+/* Every name every registered tenancy knows, with its tenant (see store_tenancy.names). */
+void store_names(const struct store *s, void (*fn)(const char *name, const char *tenant, void *arg),
+                 void *arg);
 
 /* Generation and row count of a kind, for views' stale checks and sizing. */
 uint64_t store_gen(const struct store *s, enum store_kind kind);

@@ -3,17 +3,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/access.h"
 #include "core/jsonfmt.h"
 #include "core/xalloc.h"
 #include "tui/app_int.h"
 #include "tui/pager.h"
 
 struct detail {
+    struct access *access; /* a scoped session's lines about others are withheld */
     struct pager *pager;
     char *json; /* the raw object, for Tab (YAML <-> JSON); NULL for a text */
     bool as_json;
     char *title;
 };
+
+/* Puts a text into the pager, each line that names something outside a scoped session's
+ * scope withheld. */
+static void detail_set(struct detail *d, const char *text)
+{
+    size_t len = strlen(text), rlen = 0;
+    char *redacted = access_redact_lines(d->access, text, len, &rlen);
+
+    pager_set_text(d->pager, d->title, redacted != NULL ? redacted : text,
+                   redacted != NULL ? rlen : len);
+    free(redacted);
+}
 
 /* The object as YAML, or as indented JSON. */
 static void detail_show(struct detail *d)
@@ -26,7 +40,7 @@ static void detail_show(struct detail *d)
         text = xasprintf("(cannot format the object: %s)\n", err ? err : "?");
         free(err);
     }
-    pager_set_text(d->pager, d->title, text, strlen(text));
+    detail_set(d, text);
     free(text);
 }
 
@@ -75,13 +89,14 @@ void detail_open(struct app *a, const char *title, char *text, bool json)
 {
     struct detail *d = xcalloc(1, sizeof *d);
 
+    d->access = a->opts.access;
     d->pager = pager_new(&a->search_hist);
     d->title = xstrdup(title != NULL ? title : "");
     if (json) {
         d->json = text;
         detail_show(d);
     } else {
-        pager_set_text(d->pager, d->title, text, strlen(text));
+        detail_set(d, text);
         free(text);
     }
     app_mode_push(a, &detail_mode, d);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/access.h"
 #include "core/loop.h"
 #include "core/sanitize.h"
 #include "core/xalloc.h"
@@ -75,11 +76,41 @@ static void logs_flush(struct logs *lg, bool all)
         free(line);
         start = stop + 1;
     }
-    pager_append(lg->pager, out, o);
+    {
+        /* A scoped session's lines about others are withheld. */
+        size_t rlen = 0;
+        char *redacted = access_redact_lines(lg->a->opts.access, out, o, &rlen);
+
+        pager_append(lg->pager, redacted != NULL ? redacted : out, redacted != NULL ? rlen : o);
+        free(redacted);
+    }
     free(out);
     memmove(lg->buf, lg->buf + end, lg->len - end);
     lg->len -= end;
     lg->a->dirty |= DIRTY_SCREEN;
+}
+
+static void logs_note(struct logs *lg, const char *text);
+static void logs_stop_stream(struct logs *lg);
+
+/* Is the pod still in the session's scope? When it has left (its namespace relabelled for
+ * another tenant), the stream stops and says so. */
+static bool logs_in_scope(struct logs *lg)
+{
+    char why[256];
+    const char *tenant = lg->src->ops->tenant_of != NULL
+                             ? lg->src->ops->tenant_of(lg->src->state, lg->req)
+                             : lg->req->tenant;
+
+    if (access_check(lg->a->opts.access, ACCESS_LOGS, tenant, why, sizeof why) == 0) {
+        return true;
+    }
+    if (lg->call != NULL) {
+        logs_stop_stream(lg);
+        lg->len = 0;
+        logs_note(lg, "the pod left your scope: the log stopped");
+    }
+    return false;
 }
 
 static void logs_flush_fire(void *arg)
@@ -87,7 +118,9 @@ static void logs_flush_fire(void *arg)
     struct logs *lg = arg;
 
     lg->flush = NULL;
-    logs_flush(lg, false);
+    if (logs_in_scope(lg)) {
+        logs_flush(lg, false);
+    }
 }
 
 static void logs_data(const char *data, size_t len, void *arg)
@@ -125,7 +158,9 @@ static void logs_done(struct source_reply *reply, void *arg)
     loop_timer_cancel(lg->a->loop, lg->flush);
     lg->flush = NULL;
     logs_flush(lg, true);
-    logs_note(lg, reply->ok ? "end of log" : reply->error != NULL ? reply->error : "failed");
+    logs_note(lg, reply->ok                ? "end of log"
+                  : reply->error != NULL ? access_redact(lg->a->opts.access, reply->error)
+                                         : "failed");
 }
 
 static void logs_title(struct logs *lg)
@@ -168,6 +203,10 @@ static void logs_key(struct app *a, void *data, int key)
 
     if (key == 0x0c) {
         a->dirty |= DIRTY_CLEAR;
+        return;
+    }
+    if (!pager_searching(lg->pager) && (key == 'p' || key == 't' || key == 'c') &&
+        !logs_in_scope(lg)) {
         return;
     }
     if (!pager_searching(lg->pager)) {

@@ -84,6 +84,9 @@ static void *k8s_source_init(const struct source_env *env, char **err)
         for (size_t k = 0; k < t->nnamespaces; k++) {
             k8s_tenancy_map_namespace(ks->tenancy, t->namespaces[k], t->name);
         }
+        if (t->display != NULL) {
+            k8s_tenancy_set_display(ks->tenancy, t->name, t->display);
+        }
     }
     if (cfg->kubernetes.tenant_pattern != NULL &&
         k8s_tenancy_set_pattern(ks->tenancy, cfg->kubernetes.tenant_pattern, err) != 0) {

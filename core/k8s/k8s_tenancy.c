@@ -36,6 +36,10 @@ struct k8s_tenancy {
     bool built;
     char conflicts[256]; /* "dst (labelled dst, mapped to dmi)": namespaces refused */
     size_t nconflicts;
+    struct {
+        char *tenant, *display;
+    } *displays; /* [tenant NAME] display */
+    size_t ndisplays;
 };
 
 static struct k8s_tenancy_ns *k8s_tenancy_slot(const struct k8s_tenancy *t, const char *ns)
@@ -172,26 +176,35 @@ static uint64_t k8s_tenancy_gen(void *ctx)
     return t->epoch;
 }
 
-/* A namespace, or a tenant some namespace belongs to. */
-static bool k8s_tenancy_lookup(void *ctx, const char *name, const char **tenant)
+/* The namespaces, the tenants they belong to and the tenants' display names (the
+ * namespaces' annotation, and [tenant NAME] display). */
+static void k8s_tenancy_names(void *ctx, void (*fn)(const char *name, const char *tenant, void *arg),
+                              void *arg)
 {
     struct k8s_tenancy *t = ctx;
-    const struct k8s_tenancy_ns *e;
+    const struct store_table *nt = &t->store->tables[STORE_NAMESPACE];
 
     k8s_tenancy_index(t);
-    e = k8s_tenancy_slot(t, name);
-    if (e->ns != NULL) {
-        *tenant = e->tenant;
-        return true;
-    }
     for (size_t i = 0; i < t->nindex; i++) {
-        e = &t->index[i];
-        if (e->ns != NULL && e->tenant != NULL && strcmp(e->tenant, name) == 0) {
-            *tenant = e->tenant;
-            return true;
+        const struct k8s_tenancy_ns *e = &t->index[i];
+
+        if (e->ns != NULL) {
+            fn(e->ns, e->tenant, arg);
+            if (e->tenant != NULL) {
+                fn(e->tenant, e->tenant, arg);
+            }
         }
     }
-    return false;
+    for (size_t i = 0; i < nt->count; i++) {
+        const struct k8s_namespace *ns = (const struct k8s_namespace *)nt->rows[i];
+
+        if (ns->display != NULL && ns->name != NULL) {
+            fn(ns->display, k8s_tenancy_ns_tenant(t, ns->name), arg);
+        }
+    }
+    for (size_t i = 0; i < t->ndisplays; i++) {
+        fn(t->displays[i].display, t->displays[i].tenant, arg);
+    }
 }
 
 struct k8s_tenancy *k8s_tenancy_new(struct store *s)
@@ -202,7 +215,7 @@ struct k8s_tenancy *k8s_tenancy_new(struct store *s)
     t->ops = (struct store_tenancy){
         .row_tenant = k8s_tenancy_row_tenant,
         .gen = k8s_tenancy_gen,
-        .lookup = k8s_tenancy_lookup,
+        .names = k8s_tenancy_names,
         .ctx = t,
     };
     return t;
@@ -218,6 +231,11 @@ void k8s_tenancy_free(struct k8s_tenancy *t)
         free(t->overrides[i].tenant);
     }
     free(t->overrides);
+    for (size_t i = 0; i < t->ndisplays; i++) {
+        free(t->displays[i].tenant);
+        free(t->displays[i].display);
+    }
+    free(t->displays);
     tenant_pattern_free(t->pattern);
     free(t->index);
     free(t);
@@ -230,6 +248,14 @@ void k8s_tenancy_map_namespace(struct k8s_tenancy *t, const char *ns, const char
     t->overrides[t->noverrides].tenant = xstrdup(tenant);
     t->noverrides++;
     t->built = false;
+}
+
+void k8s_tenancy_set_display(struct k8s_tenancy *t, const char *tenant, const char *display)
+{
+    t->displays = xrealloc(t->displays, (t->ndisplays + 1) * sizeof *t->displays);
+    t->displays[t->ndisplays].tenant = xstrdup(tenant);
+    t->displays[t->ndisplays].display = xstrdup(display);
+    t->ndisplays++;
 }
 
 int k8s_tenancy_set_pattern(struct k8s_tenancy *t, const char *pattern, char **err)

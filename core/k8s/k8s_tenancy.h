@@ -25,6 +25,10 @@ void k8s_tenancy_free(struct k8s_tenancy *t);
  * copied. */
 void k8s_tenancy_map_namespace(struct k8s_tenancy *t, const char *ns, const char *tenant);
 
+/* A tenant's display name from the configuration ([tenant NAME] display), so that texts
+ * naming it are withheld from other tenants' sessions. Both copied. */
+void k8s_tenancy_set_display(struct k8s_tenancy *t, const char *tenant, const char *display);
+
 /* For namespaces without the label: a PCRE2 pattern whose first group is the tenant. 0, or -1
  * with *err (caller frees). */
 int k8s_tenancy_set_pattern(struct k8s_tenancy *t, const char *pattern, char **err);

@@ -28,6 +28,17 @@ static void add_ns(const char *name, const char *tenant)
     store_put(store_table(&S, STORE_NAMESPACE), &ns->row);
 }
 
+static void add_ns_display(const char *name, const char *tenant, const char *display)
+{
+    struct k8s_namespace *ns = xcalloc(1, sizeof *ns);
+
+    ns->row.uid = xasprintf("ns-%s", name);
+    ns->name = xstrdup(name);
+    ns->tenant = tenant != NULL ? xstrdup(tenant) : NULL;
+    ns->display = xstrdup(display);
+    store_put(store_table(&S, STORE_NAMESPACE), &ns->row);
+}
+
 static void add_pod(const char *ns, const char *name)
 {
     char *uid = xasprintf("%s/%s", ns, name);
@@ -263,6 +274,30 @@ static void test_errors_are_redacted_by_scope(void **state)
     assert_non_null(strstr(access_redact(one, "quota of tenant tax exceeded"), "withheld"));
     /* A name that only contains a hidden one is not it. */
     assert_string_equal(access_redact(one, "skattestyrelsen dmi"), "skattestyrelsen dmi");
+    assert_string_equal(access_redact(one, "skat-prod is unrelated"), "skat-prod is unrelated");
+    /* A tenant's display name, in any case, from the namespace's annotation or the
+     * configuration: withheld too. */
+    add_ns_display("skat", "skat", "Skattestyrelsen");
+    assert_non_null(strstr(access_redact(one, "quota of SKATTESTYRELSEN exceeded"), "withheld"));
+    k8s_tenancy_set_display(T, "sst", "Sundhedsstyrelsen Data");
+    k8s_tenancy_map_namespace(T, "sst", "sst");
+    assert_non_null(strstr(access_redact(one, "from sundhedsstyrelsen data: no"), "withheld"));
+    assert_string_equal(access_redact(one, "sundhedsstyrelsen datacenter"),
+                        "sundhedsstyrelsen datacenter");
+    /* Line by line for a longer text: only the lines that name another tenant go. */
+    {
+        const char *text = "Name: a\nNamespace: dmi\nEvent: pulled by skat/c\nEnd";
+        size_t n = 0;
+        char *r = access_redact_lines(one, text, strlen(text), &n);
+
+        assert_non_null(r);
+        assert_int_equal(n, strlen(r));
+        assert_string_equal(r, "Name: a\nNamespace: dmi\n"
+                               "[a line about something outside your scope: withheld]\nEnd");
+        free(r);
+        assert_null(access_redact_lines(one, "Name: a\nNamespace: dmi\n", 24, &n));
+        assert_null(access_redact_lines(all, text, strlen(text), &n));
+    }
     /* Every tenant: never withheld. */
     assert_string_equal(access_redact(all, "pod skat/c: metadata.uid missing"),
                         "pod skat/c: metadata.uid missing");
