@@ -33,7 +33,7 @@ static const char usage_head[] =
     "                  [-c|--command VIEW] [--tenant NAME] [--theme NAME] [--readonly]\n"
     "                  [--demo] [--log FILE] [--version] [--help]\n"
     "       govconsole check [--config FILE] [--kubeconfig FILE] [--context NAME] [--demo]\n"
-    "                  [--format text|json]\n"
+    "                  [--tenant NAME] [--format text|json]\n"
     "\n"
     "The operations console of the GovCloud platform: live tenants, apps and pods.\n"
     "\n"
@@ -288,8 +288,10 @@ static void shared_fini(struct shared *sh)
 }
 
 /* Starts govsim for --demo, the loop and its machinery, and every configured source (not
- * started). Exits with 1 when govsim cannot start, 2 when a source's configuration is bad. */
-static void shared_init(const struct args *args, const struct gc_config *cfg, struct shared *sh)
+ * started) for the session `acc`. Exits with 1 when govsim cannot start, 2 when a source's
+ * configuration is bad. */
+static void shared_init(const struct args *args, const struct gc_config *cfg, struct access *acc,
+                        struct shared *sh)
 {
     struct source_env env;
     char *err = NULL;
@@ -310,7 +312,8 @@ static void shared_init(const struct args *args, const struct gc_config *cfg, st
     sh->pool = workpool_new(sh->loop, 0);
     sh->store = store_new();
     env = (struct source_env){sh->loop, sh->http, sh->pool, sh->store, cfg,
-                              args->demo ? sh->demo.server : NULL};
+                              args->demo ? sh->demo.server : NULL, acc};
+    access_bind(acc, sh->store);
     sh->sources = sources_new(&env, &err);
     if (sh->sources == NULL) {
         fprintf(stderr, "govconsole: %s\n", err);
@@ -324,6 +327,7 @@ static void shared_init(const struct args *args, const struct gc_config *cfg, st
 static int run_check(const struct args *args, struct gc_config *cfg, char *warn)
 {
     struct shared sh;
+    struct access *acc = session_access(args);
     char *report = NULL;
     int rc;
 
@@ -331,7 +335,7 @@ static int run_check(const struct args *args, struct gc_config *cfg, char *warn)
         fprintf(stderr, "govconsole: %s\n", warn);
         free(warn);
     }
-    shared_init(args, cfg, &sh);
+    shared_init(args, cfg, acc, &sh);
     rc = check_run(sh.loop, sh.sources,
                    args->format != NULL && strcmp(args->format, "json") == 0 ? CHECK_JSON
                                                                              : CHECK_TEXT,
@@ -339,6 +343,7 @@ static int run_check(const struct args *args, struct gc_config *cfg, char *warn)
     fputs(report, stdout);
     free(report);
     shared_fini(&sh);
+    access_free(acc);
     config_fini(cfg);
     log_close();
     return rc;
@@ -372,10 +377,12 @@ int main(int argc, char **argv)
     if (args.check) {
         return run_check(&args, &cfg, warn);
     }
-    shared_init(&args, &cfg, &sh);
+    acc = session_access(&args);
+    shared_init(&args, &cfg, acc, &sh);
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr, "govconsole: needs a terminal on stdin and stdout\n");
         shared_fini(&sh);
+        access_free(acc);
         config_fini(&cfg);
         free(warn);
         return 2;
@@ -406,8 +413,6 @@ int main(int argc, char **argv)
     }
     aopts.theme_dirs = theme_dirs;
     aopts.startup_flash = warn;
-    acc = session_access(&args);
-    access_bind(acc, sh.store);
     aopts.access = acc;
     app = app_new(sh.loop, sh.store, sh.sources, &aopts);
     status = app_run(app);
@@ -416,8 +421,8 @@ int main(int argc, char **argv)
     workpool_free(sh.pool); /* drains decodes that point into the sources */
     sh.pool = NULL;
     app_free(app);
-    access_free(acc);
     shared_fini(&sh);
+    access_free(acc);
     config_fini(&cfg);
     free(warn);
     free(user_themes);

@@ -131,6 +131,7 @@ static const struct config_key access_keys[] = {
     {"operators", CT_STRING, GC_OFF(access.operators)},
     {"oncall", CT_STRING, GC_OFF(access.oncall)},
     {"tenant_group_prefix", CT_STRING, GC_OFF(access.tenant_group_prefix)},
+    {"contexts", CT_STRING, GC_OFF(access.contexts)},
 };
 static const struct config_key sla_keys[] = {
     {"target", CT_PERCENT, GC_OFF(sla.target)},

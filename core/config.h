@@ -105,6 +105,8 @@ struct gc_config {
         char *operators;           /* group DN or cn; default "govcloud-operators" */
         char *oncall;              /* default "govcloud-oncall" */
         char *tenant_group_prefix; /* default "tenant-" */
+        char *contexts;            /* kubeconfig contexts a session scoped to some tenants
+                                      may switch to (:ctx), comma-separated; NULL: none */
     } access;
 
     struct {

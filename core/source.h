@@ -36,6 +36,7 @@ struct source_env {
     struct store *store;
     const struct gc_config *cfg;
     const char *demo_url; /* --demo: govsim's base URL (every source points there), else NULL */
+    struct access *access;/* the session: identity, role, scope */
 };
 
 /* ---- requests ----------------------------------------------------------------------------- */

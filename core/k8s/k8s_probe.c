@@ -53,6 +53,7 @@ struct k8s_probe {
     size_t pending;
     int answers[K8S_PROBE_NVERBS]; /* 1 allowed, 0 refused, -1 no answer */
     char *review_error;            /* the first review that failed to answer */
+    char *scope;                   /* a scoped session's tenants, NULL for every tenant */
 };
 
 static void k8s_probe_finish(struct k8s_probe *p)
@@ -84,9 +85,18 @@ static void k8s_probe_finish(struct k8s_probe *p)
         free(p->res.about);
         p->res.about = about;
     }
+    /* list namespaces, cluster-wide, is the first verb asked */
+    if (p->scope != NULL && p->answers[0] == 1) {
+        about = xasprintf("%s; WARNING: these credentials may list every namespace: the scope "
+                          "%s is this console's only, use the tenant's own credentials",
+                          p->res.about != NULL ? p->res.about : "", p->scope);
+        free(p->res.about);
+        p->res.about = about;
+    }
     p->done(&p->res, p->arg);
     source_probe_fini(&p->res);
     free(p->review_error);
+    free(p->scope);
     free(p);
 }
 
@@ -157,6 +167,7 @@ static void k8s_probe_version(long status, const char *body, size_t len, const c
         p->res.reachable = false;
         p->done(&p->res, p->arg);
         source_probe_fini(&p->res);
+        free(p->scope);
         free(p);
         return;
     }
@@ -166,6 +177,7 @@ static void k8s_probe_version(long status, const char *body, size_t len, const c
         p->res.error = k8s_error_text(status, body, len, NULL);
         p->done(&p->res, p->arg);
         source_probe_fini(&p->res);
+        free(p->scope);
         free(p);
         return;
     }
@@ -184,6 +196,7 @@ static void k8s_probe_version(long status, const char *body, size_t len, const c
     if (p->res.error != NULL) {
         p->done(&p->res, p->arg);
         source_probe_fini(&p->res);
+        free(p->scope);
         free(p);
         return;
     }
@@ -196,12 +209,13 @@ static void k8s_probe_version(long status, const char *body, size_t len, const c
     }
 }
 
-void k8s_probe_start(struct k8s_client *c, source_probe_fn done, void *arg)
+void k8s_probe_start(struct k8s_client *c, const char *scope, source_probe_fn done, void *arg)
 {
     struct k8s_probe *p = xcalloc(1, sizeof *p);
     const char *server = k8s_client_server(c);
 
     p->c = c;
+    p->scope = scope != NULL ? xstrdup(scope) : NULL;
     p->done = done;
     p->arg = arg;
     p->res.url = xstrdup(server != NULL ? server : "");

@@ -11,7 +11,9 @@
 struct k8s_client;
 
 /* Starts the probe with the client's credentials; `done` runs once on the loop thread with
- * the result (the callee may take its strings). The client must outlive the probe. */
-void k8s_probe_start(struct k8s_client *c, source_probe_fn done, void *arg);
+ * the result (the callee may take its strings). The client must outlive the probe. `scope`
+ * is a scoped session's tenants ("dmi"), NULL for every tenant: then credentials that may list
+ * every namespace get a warning, since the scope is only this console's. */
+void k8s_probe_start(struct k8s_client *c, const char *scope, source_probe_fn done, void *arg);
 
 #endif

@@ -419,6 +419,29 @@ static void k8s_source_cancel(void *s, struct source_call *c)
     free(c);
 }
 
+/* May this session switch to context `name`? A session scoped to some tenants stays on its
+ * cluster unless the system configuration names the context ([access] contexts). */
+static bool k8s_source_ctx_allowed(const struct k8s_source *ks, const char *name)
+{
+    const char *list = ks->env.cfg->access.contexts;
+    size_t n = strlen(name);
+
+    if (ks->env.access == NULL || access_all_tenants(ks->env.access)) {
+        return true;
+    }
+    while (list != NULL && *list != '\0') {
+        size_t len;
+
+        list += strspn(list, ", \t");
+        len = strcspn(list, ", \t");
+        if (len == n && len > 0 && strncmp(list, name, n) == 0) {
+            return true;
+        }
+        list += len;
+    }
+    return false;
+}
+
 /* :ctx NAME: a new client for another context of the kubeconfig. The kinds Kubernetes owns
  * are cleared (only those); calls in flight to the old cluster are answered as cancelled, so
  * that nothing is completed and audited against the new one. */
@@ -434,6 +457,12 @@ static int k8s_source_ctx(void *s, const char *name, char **msg)
     }
     if (ks->demo) {
         *msg = xstrdup("contexts cannot be switched in this session (--demo)");
+        return -1;
+    }
+    if (!k8s_source_ctx_allowed(ks, name)) {
+        *msg = xasprintf("a session scoped to %s stays on its cluster: context %s is not one "
+                         "the system configuration allows ([access] contexts)",
+                         access_scope_text(ks->env.access), name);
         return -1;
     }
     if (kubeconfig_load(ks->kubeconfig, name, &target, &err) != 0) {
@@ -464,7 +493,8 @@ static size_t k8s_source_ctx_complete(void *s, const char *word, size_t wlen, co
     size_t n = 0;
 
     for (size_t i = 0; ks->contexts != NULL && ks->contexts[i] != NULL && n < max; i++) {
-        if (strncmp(ks->contexts[i], word, wlen) == 0) {
+        if (strncmp(ks->contexts[i], word, wlen) == 0 &&
+            k8s_source_ctx_allowed(ks, ks->contexts[i])) {
             out[n++] = ks->contexts[i];
         }
     }
@@ -475,7 +505,11 @@ static void k8s_source_probe(void *s, source_probe_fn done, void *arg)
 {
     struct k8s_source *ks = s;
 
-    k8s_probe_start(ks->client, done, arg);
+    k8s_probe_start(ks->client,
+                    ks->env.access != NULL && !access_all_tenants(ks->env.access)
+                        ? access_scope_text(ks->env.access)
+                        : NULL,
+                    done, arg);
 }
 
 static const char *const k8s_source_ctx_aliases[] = {"context", NULL};

@@ -68,4 +68,39 @@ check ":ctx with an unknown context says so and keeps the current one" wait_for 
 check "... still on b" wait_for 'context: b +server: '"$SIM_B"
 keys q
 [ "$(wait_exit 5)" = 0 ] && ok "q exits 0" || not_ok "q exits 0"
+tm_kill
+rm -f "$WORK/exit"
+
+# A session scoped to a tenant stays on its cluster, unless the operator's system
+# configuration names the context ([access] contexts; the user's own file cannot).
+start_console 160 40 "$BIN/govconsole --kubeconfig $WORK/two.yaml --tenant dmi -c pods"
+check "a dmi session starts on context a" wait_for 'context: a +server: '"$SIM_A"
+keys : c t x Space Tab
+sleep 0.5
+screen | grep -q '^:ctx b' && not_ok "Tab offers no context to a scoped session" "$(screen)" ||
+    ok "Tab offers no context to a scoped session"
+keys C-u c t x Space b Enter
+check ":ctx b is refused to a scoped session" wait_fixed 'a session scoped to dmi stays on its cluster'
+check "... which stays on context a" wait_for 'context: a +server: '"$SIM_A"
+keys q
+wait_exit 5 >/dev/null
+tm_kill
+rm -f "$WORK/exit"
+printf '[access]\ncontexts = b\n' >"$WORK/user.ini"
+start_console 160 40 "$BIN/govconsole --config $WORK/user.ini --kubeconfig $WORK/two.yaml --tenant dmi -c pods"
+check "the user's own [access] is ignored, and said so" wait_fixed '[access] decides scope and identity'
+keys : c t x Space b Enter
+check "... :ctx b is still refused" wait_fixed 'a session scoped to dmi stays on its cluster'
+keys q
+wait_exit 5 >/dev/null
+tm_kill
+rm -f "$WORK/exit"
+printf '[access]\ncontexts = b, c\n' >"$WORK/system.ini"
+chmod 644 "$WORK/system.ini"
+start_console 160 40 "GOVCONSOLE_SYSTEM_CONFIG=$WORK/system.ini $BIN/govconsole --kubeconfig $WORK/two.yaml --tenant dmi -c pods"
+check "a dmi session starts on context a (system configuration allows b)" wait_for 'context: a +server: '"$SIM_A"
+keys : c t x Space b Enter
+check "the system configuration lets the scoped session switch to b" wait_for 'context: b +server: '"$SIM_B"
+keys q
+[ "$(wait_exit 5)" = 0 ] && ok "q exits 0" || not_ok "q exits 0"
 finish

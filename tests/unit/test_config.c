@@ -290,6 +290,7 @@ static void test_full(void **state)
     assert_string_equal(c.access.operators, "ops");
     assert_string_equal(c.access.oncall, "pager");
     assert_string_equal(c.access.tenant_group_prefix, "t-");
+    assert_string_equal(c.access.contexts, "prod, prod-dr");
     assert_true(c.sla.target > 99.9499 && c.sla.target < 99.9501);
     assert_int_equal(c.sla.period, CONFIG_PERIOD_WEEK);
     assert_string_equal(config_period_name(c.sla.period), "week");
@@ -600,6 +601,7 @@ static const struct {
     {"access", "operators", true},
     {"access", "oncall", true},
     {"access", "tenant_group_prefix", true},
+    {"access", "contexts", true},
     {"sla", "target", true},
     {"sla", "period", true},
     {"sla", "warning_is_down", true},
