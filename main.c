@@ -288,12 +288,13 @@ static void shared_fini(struct shared *sh)
 }
 
 /* Starts govsim for --demo, the loop and its machinery, and every configured source (not
- * started) for the session `acc`. Exits with 1 when govsim cannot start, 2 when a source's
- * configuration is bad. */
+ * started) for the session `acc`; the sources' warnings are added to *warn. Exits with 1 when
+ * govsim cannot start, 2 when a source's configuration is bad. */
 static void shared_init(const struct args *args, const struct gc_config *cfg, struct access *acc,
-                        struct shared *sh)
+                        struct shared *sh, char **warn)
 {
     struct source_env env;
+    struct config_diag diag;
     char *err = NULL;
 
     memset(sh, 0, sizeof *sh);
@@ -311,10 +312,15 @@ static void shared_init(const struct args *args, const struct gc_config *cfg, st
     sh->http = http_new(sh->loop);
     sh->pool = workpool_new(sh->loop, 0);
     sh->store = store_new();
+    config_diag_init(&diag);
     env = (struct source_env){sh->loop, sh->http, sh->pool, sh->store, cfg,
-                              args->demo ? sh->demo.server : NULL, acc};
+                              args->demo ? sh->demo.server : NULL, acc, &diag};
     access_bind(acc, sh->store);
     sh->sources = sources_new(&env, &err);
+    for (size_t i = 0; i < diag.nwarnings; i++) {
+        *warn = add_warning(*warn, xstrdup(diag.warnings[i]));
+    }
+    config_diag_fini(&diag);
     if (sh->sources == NULL) {
         fprintf(stderr, "govconsole: %s\n", err);
         free(err);
@@ -331,11 +337,11 @@ static int run_check(const struct args *args, struct gc_config *cfg, char *warn)
     char *report = NULL;
     int rc;
 
+    shared_init(args, cfg, acc, &sh, &warn);
     if (warn != NULL) {
         fprintf(stderr, "govconsole: %s\n", warn);
         free(warn);
     }
-    shared_init(args, cfg, acc, &sh);
     rc = check_run(sh.loop, sh.sources,
                    args->format != NULL && strcmp(args->format, "json") == 0 ? CHECK_JSON
                                                                              : CHECK_TEXT,
@@ -378,7 +384,7 @@ int main(int argc, char **argv)
         return run_check(&args, &cfg, warn);
     }
     acc = session_access(&args);
-    shared_init(&args, &cfg, acc, &sh);
+    shared_init(&args, &cfg, acc, &sh, &warn);
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr, "govconsole: needs a terminal on stdin and stdout\n");
         shared_fini(&sh);

@@ -86,6 +86,7 @@ struct config_section {
     {"token_file", CT_PATH, GC_OFF(sec.token_file)},               \
     {"interval", CT_DURATION, GC_OFF(sec.interval_ms)},            \
     {"tenant_pattern", CT_PATTERN, GC_OFF(sec.tenant_pattern)},    \
+    {"allow_plain_http", CT_BOOL, GC_OFF(sec.allow_plain_http)},   \
     TLS_KEYS(sec)
 /* clang-format on */
 
@@ -94,6 +95,7 @@ static const struct config_key kubernetes_keys[] = {
     {"context", CT_STRING, GC_OFF(kubernetes.context)},
     {"interval_metrics", CT_DURATION, GC_OFF(kubernetes.interval_metrics_ms)},
     {"tenant_pattern", CT_PATTERN, GC_OFF(kubernetes.tenant_pattern)},
+    {"allow_plain_http", CT_BOOL, GC_OFF(kubernetes.allow_plain_http)},
 };
 static const struct config_key nagios_keys[] = {
     {"url", CT_URL, GC_OFF(nagios.url)},
@@ -332,6 +334,18 @@ static void diag_add(struct config_diag *d, bool is_error, const char *fmt, ...)
 }
 
 /* "FILE:LINE: message" as an error; counts it. */
+void config_diag_warn(struct config_diag *d, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (d == NULL) {
+        return;
+    }
+    va_start(ap, fmt);
+    push(&d->warnings, &d->nwarnings, vformat(fmt, ap));
+    va_end(ap);
+}
+
 static void perr(struct parser *p, size_t line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -38,6 +38,7 @@ struct config_source {
     char *tenant_pattern; /* PCRE2, first capture group = tenant; see defaults below */
     char *ca_file;        /* per-section TLS override; NULL = [tls] ca_file */
     int insecure;         /* -1 = as [tls] insecure; 0 or 1 when set in the section */
+    bool allow_plain_http;/* credentials may go over http:// to a host not on loopback */
     /* [servicenow]: OAuth 2 when client_id is set */
     char *client_id;
     char *client_secret_file;
@@ -82,6 +83,7 @@ struct gc_config {
         char *context;    /* NULL: the kubeconfig's current context */
         int64_t interval_metrics_ms; /* default: [ui] refresh */
         char *tenant_pattern;        /* default NULL: tenants come from namespace labels */
+        bool allow_plain_http;       /* credentials may go over http:// beyond loopback */
     } kubernetes;
 
     struct config_source nagios;     /* tenant_pattern default ^tenant-([a-z0-9-]+)$ */
@@ -142,6 +144,9 @@ struct config_diag {
 };
 
 void config_diag_init(struct config_diag *d);
+/* Adds a warning (formatted, copied). NULL d is ignored. */
+void config_diag_warn(struct config_diag *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Frees every message; the struct is then empty and reusable. */
 void config_diag_fini(struct config_diag *d);
 

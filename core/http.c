@@ -39,6 +39,7 @@ struct http_req {
      * the connection is made and wakes the loop for nothing at its deadline. */
     long connect_ms;
     struct loop_timer *connecting;
+    char *refused; /* why it was never sent (credentials over plain http) */
     bool headers_done;
     struct http_stats *stats;
 };
@@ -268,6 +269,7 @@ static void http_req_free(struct http_req *r)
     curl_slist_free_all(r->headers);
     loop_timer_cancel(h->loop, r->stall);
     loop_timer_cancel(h->loop, r->connecting);
+    free(r->refused);
     http_headers_reset(r);
     free(r->buf);
     free(r);
@@ -383,6 +385,48 @@ static void http_stall_fire(void *arg)
         r->buf = NULL;
     }
     http_finish(r, &res);
+}
+
+/* A request refused before it was sent: it ends at once, with why. */
+static void http_refused_fire(void *arg)
+{
+    struct http_req *r = arg;
+    struct http_result res;
+
+    r->connecting = NULL;
+    memset(&res, 0, sizeof res);
+    res.error = r->refused;
+    res.failure = HTTP_FAIL_OTHER;
+    if (!r->stream) {
+        res.body = xstrdup("");
+    }
+    http_finish(r, &res);
+}
+
+/* Would credentials cross the network in clear to `url`? http:// to a host that is not on
+ * loopback. Sets *host (caller frees) when so. */
+static bool http_plain_beyond_loopback(const char *url, char **host)
+{
+    const char *h, *end;
+
+    if (strncasecmp(url, "http://", 7) != 0) {
+        return false;
+    }
+    h = url + 7;
+    end = *h == '[' ? strchr(h, ']') : h + strcspn(h, ":/?#");
+    if (end == NULL) {
+        end = h + strlen(h);
+    } else if (*h == '[') {
+        end++;
+    }
+    *host = xstrndup(h, (size_t)(end - h));
+    if (strcasecmp(*host, "localhost") == 0 || strncmp(*host, "127.", 4) == 0 ||
+        strcmp(*host, "[::1]") == 0) {
+        free(*host);
+        *host = NULL;
+        return false;
+    }
+    return true;
 }
 
 /* No connection within connect_ms: the request ends as unreachable. */
@@ -587,6 +631,19 @@ struct http_req *http_start(struct http *h, const struct http_opts *o, http_data
     }
     h->reqs = r;
     h->active++;
+    {
+        char *host = NULL;
+
+        if ((o->bearer != NULL || o->username != NULL) && !o->allow_plain &&
+            http_plain_beyond_loopback(o->url, &host)) {
+            r->refused = xasprintf("refused: credentials would go in clear over http:// to %s "
+                                   "(use https, or allow_plain_http in the section)",
+                                   host);
+            free(host);
+            r->connecting = loop_timer_add(h->loop, 0, http_refused_fire, r);
+            return r; /* never handed to libcurl */
+        }
+    }
     if (r->idle_ms > 0) {
         r->stall = loop_timer_add(h->loop, r->idle_ms, http_stall_fire, r);
     }

@@ -30,6 +30,8 @@ struct http_opts {
     const char *client_cert_pem; /* PEM text, or NULL */
     const char *client_key_pem;
     bool insecure;            /* skip TLS verification (insecure-skip-tls-verify) */
+    bool allow_plain;         /* credentials may go over http:// to a host beyond loopback;
+                                 without it such a request fails at once ("refused: ...") */
     bool stream;              /* deliver the body through on_data, not buffered */
     long timeout_ms;          /* whole request; 0 = none (streams) */
     long connect_timeout_ms;  /* 0 = 10 s */

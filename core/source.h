@@ -27,6 +27,7 @@ struct http;
 struct http_stats;
 struct workpool;
 struct gc_config;
+struct config_diag;
 
 /* What a source gets from the program. All borrowed for the source's life. */
 struct source_env {
@@ -37,6 +38,8 @@ struct source_env {
     const struct gc_config *cfg;
     const char *demo_url; /* --demo: govsim's base URL (every source points there), else NULL */
     struct access *access;/* the session: identity, role, scope */
+    struct config_diag *diag; /* where init adds warnings for the start (config_diag_warn()),
+                                 or NULL */
 };
 
 /* ---- requests ----------------------------------------------------------------------------- */

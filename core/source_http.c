@@ -158,6 +158,13 @@ struct source_http *source_http_new(const struct source_env *env,
     sh->base.username = sh->token == NULL ? sh->user : NULL;
     sh->base.password = sh->token == NULL ? sh->password : NULL;
     sh->base.stats = &sh->stats;
+    sh->base.allow_plain = cs != NULL && cs->allow_plain_http;
+    if (sh->base.allow_plain && (sh->token != NULL || sh->user != NULL) &&
+        strncmp(sh->url, "http://", 7) == 0) {
+        config_diag_warn(env->diag,
+                         "[%s] sends its credentials in clear over http:// (allow_plain_http)",
+                         def->name);
+    }
     memset(&pc, 0, sizeof pc);
     pc.name = def->name;
     pc.url = sh->url;

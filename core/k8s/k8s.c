@@ -803,6 +803,7 @@ struct k8s_client *k8s_client_new(struct loop *l, struct http *h, struct workpoo
     c->base.client_key_pem = t->client_key_data;
     c->base.insecure = t->insecure;
     c->base.stats = c->opt.stats;
+    c->base.allow_plain = c->opt.allow_plain;
     for (int k = 0; k < K8S_KIND_COUNT; k++) {
         c->inf[k].c = c;
         c->inf[k].kind = (enum k8s_kind)k;

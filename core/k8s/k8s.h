@@ -51,6 +51,7 @@ struct k8s_options {
     int metrics_interval_ms;/* metrics.k8s.io poll; 0 = 15000 (the console passes [kubernetes]
                                interval_metrics, by default [ui] refresh: 30 s) */
     struct http_stats *stats; /* counters every request of the client adds to, or NULL */
+    bool allow_plain;         /* credentials may go over http:// beyond loopback */
 };
 
 /* Creates a client for `target` (copied). Nothing starts until k8s_client_start(). */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "core/config.h"
@@ -70,6 +71,37 @@ static void k8s_source_demo_target(const char *url, struct kube_target *t)
     t->server = xstrdup(url);
 }
 
+/* A kubeconfig others may read holds credentials others may read: said at start, as ssh
+ * does for keys. The files kubectl reads: the configured one, else $KUBECONFIG's, else
+ * ~/.kube/config. */
+static void k8s_source_warn_loose(const struct source_env *env, const char *configured)
+{
+    const char *list = configured != NULL ? configured : getenv("KUBECONFIG");
+    char *own = NULL, *copy, *save = NULL;
+
+    if (list == NULL || list[0] == '\0') {
+        own = getenv("HOME") != NULL ? xasprintf("%s/.kube/config", getenv("HOME")) : NULL;
+        list = own;
+    }
+    if (list == NULL) {
+        return;
+    }
+    copy = xstrdup(list);
+    for (char *f = strtok_r(copy, configured != NULL ? "" : ":", &save); f != NULL;
+         f = strtok_r(NULL, ":", &save)) {
+        struct stat st;
+
+        if (stat(f, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) != 0) {
+            config_diag_warn(env->diag,
+                             "%s: others may read it (mode %04o): chmod 600, its credentials "
+                             "are yours",
+                             f, (unsigned)(st.st_mode & 07777));
+        }
+    }
+    free(copy);
+    free(own);
+}
+
 static void *k8s_source_init(const struct source_env *env, char **err)
 {
     const struct gc_config *cfg = env->cfg;
@@ -107,9 +139,11 @@ static void *k8s_source_init(const struct source_env *env, char **err)
         return NULL;
     } else {
         ks->contexts = kubeconfig_contexts(ks->kubeconfig);
+        k8s_source_warn_loose(env, ks->kubeconfig);
     }
     ks->opts.metrics_interval_ms = (int)cfg->kubernetes.interval_metrics_ms;
     ks->opts.stats = &ks->stats;
+    ks->opts.allow_plain = cfg->kubernetes.allow_plain_http;
     ks->client = k8s_client_new(env->loop, env->http, env->pool, env->store, &target, &ks->opts);
     kube_target_fini(&target);
     return ks;

@@ -2,6 +2,9 @@
 # a private kubeconfig, TAP output. Source it from a test script run at the repo root.
 
 set -u
+# Files the tests write (kubeconfigs with tokens among them) are for the user alone, as a
+# real kubeconfig should be: govconsole warns about one others may read.
+umask 077
 BIN="${GC_BIN_DIR:-build}"
 TMUX_SOCK="gc-test-$$"
 WORK=$(mktemp -d)

@@ -68,6 +68,33 @@ json=$("$BIN/govconsole" check --format json --config "$WORK/config.ini" --kubec
 rc=$?
 [ $rc -eq 2 ] && ok "check with a bad --format exits 2" || not_ok "check with a bad --format exits 2 (got $rc)"
 
+# A kubeconfig others may read: said at start, as ssh says it of keys.
+cp "$WORK/kubeconfig" "$WORK/loose.yaml"
+chmod 644 "$WORK/loose.yaml"
+start_console 160 30 "$BIN/govconsole --kubeconfig $WORK/loose.yaml -c pods"
+check "a kubeconfig others may read is warned about at start" \
+    wait_fixed "$WORK/loose.yaml: others may read it (mode 0644)"
+keys q
+wait_exit 5 >/dev/null
+tm_kill
+rm -f "$WORK/exit"
+
+# Credentials never go in clear beyond loopback unless the section allows it.
+printf '[nagios]\nurl = http://0.0.0.0:1/nagios4/cgi-bin\nuser = gc\n' >"$WORK/plain.ini"
+printf 's3cret\n' >"$WORK/gc.pw"
+out=$(GOVCONSOLE_NAGIOS_PASSWORD=s3cret "$BIN/govconsole" check --config "$WORK/plain.ini" --kubeconfig "$WORK/kubeconfig" 2>&1 </dev/null)
+printf '%s\n' "$out" | grep -Eq '^nagios .*FAIL .*refused: credentials would go in clear over http:// to 0.0.0.0' &&
+    ok "basic credentials over http:// to another host are refused" ||
+    not_ok "basic credentials over http:// to another host are refused" "$out"
+printf '%s' "$out" | grep -q s3cret && not_ok "the password never appears" "$out" ||
+    ok "the password is not in the report"
+printf 'allow_plain_http = true\n' >>"$WORK/plain.ini"
+out=$(GOVCONSOLE_NAGIOS_PASSWORD=s3cret timeout 60 "$BIN/govconsole" check --config "$WORK/plain.ini" --kubeconfig "$WORK/kubeconfig" 2>&1 </dev/null)
+printf '%s\n' "$out" | grep -q '\[nagios\] sends its credentials in clear over http:// (allow_plain_http)' &&
+    ! printf '%s\n' "$out" | grep -q 'refused: credentials would go in clear' &&
+    ok "allow_plain_http lets them go, with a warning" ||
+    not_ok "allow_plain_http lets them go, with a warning" "$out"
+
 # A password file anyone may read is refused: the configuration is bad, exit 2, named.
 printf 'secret\n' >"$WORK/pw"
 chmod 644 "$WORK/pw"

@@ -568,9 +568,11 @@ static const struct {
     {"kubernetes", "context", true},
     {"kubernetes", "interval_metrics", true},
     {"kubernetes", "tenant_pattern", true},
+    {"kubernetes", "allow_plain_http", true},
 #define CONTRACT_SOURCE(sec, with_user)                                                            \
     {sec, "user", with_user}, {sec, "password_file", with_user}, {sec, "token_file", !with_user},  \
         {sec, "interval", true}, {sec, "tenant_pattern", true}, {sec, "ca_file", true},            \
+        {sec, "allow_plain_http", true},                                                           \
     {                                                                                              \
         sec, "insecure", true                                                                      \
     }

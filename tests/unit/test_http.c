@@ -337,6 +337,42 @@ static void test_stats(void **state)
     mini_httpd_stop(&srv);
 }
 
+/* Credentials never cross the network in clear: http:// beyond loopback is refused unless
+ * allowed; loopback is fine. */
+static void test_plain_credentials_refused(void **state)
+{
+    struct mini_httpd srv;
+    struct loop *l = loop_new();
+    struct http *h = http_new(l);
+    struct outcome o = {0}, o2 = {0};
+    struct http_opts opts = {0};
+    char url[64];
+
+    (void)state;
+    opts.url = "http://gov.example.invalid:8080/api";
+    opts.bearer = "secret-token";
+    opts.timeout_ms = 2000;
+    http_start(h, &opts, NULL, on_done, &o);
+    run_until_done(l, &o, 2000);
+    assert_true(o.done);
+    assert_non_null(o.error);
+    assert_non_null(strstr(o.error, "refused: credentials would go in clear over http:// to "
+                                    "gov.example.invalid"));
+    assert_null(strstr(o.error, "secret-token"));
+    outcome_fini(&o);
+    assert_int_equal(mini_httpd_start(&srv, answer_by_path, NULL), 0);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/ok", srv.port);
+    opts.url = url;
+    http_start(h, &opts, NULL, on_done, &o2);
+    run_until_done(l, &o2, 5000);
+    assert_null(o2.error);
+    assert_int_equal(o2.status, 200);
+    outcome_fini(&o2);
+    http_free(h);
+    loop_free(l);
+    mini_httpd_stop(&srv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -346,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_trickle_is_not_a_stall),
         cmocka_unit_test(test_stats),
         cmocka_unit_test(test_connect_timeout),
+        cmocka_unit_test(test_plain_credentials_refused),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
