@@ -61,7 +61,7 @@ static void test_quiet_cluster_sleeps(void **state)
     h = http_new(l);
     pool = workpool_new(l, 2);
     store = store_new();
-    env = (struct source_env){l, h, pool, store, &cfg, NULL, NULL};
+    env = (struct source_env){.loop = l, .http = h, .pool = pool, .store = store, .cfg = &cfg};
     ss = sources_new(&env, &err);
     assert_non_null(ss);
     assert_int_equal(sources_count(ss), 1); /* only Kubernetes is configured */
