@@ -22,6 +22,8 @@
     _(HELP, "help", "Show the keys of this view", 0)                                           \
     _(SORT_NEXT, "sort-next", "Sort by the next column (again: reverse)", 0)                  \
     _(SORT_PREV, "sort-prev", "Sort by the previous column (again: reverse)", 0)              \
+    _(SCROLL_RIGHT, "scroll-right", "Show the columns hidden to the right (the title counts them)", 0) \
+    _(SCROLL_LEFT, "scroll-left", "Scroll the columns back left", 0)                           \
     _(DESCRIBE, "describe", "Describe the selected object", 1)                                 \
     _(RAW, "raw", "Show the selected object as YAML (Tab in the pager: JSON)", 1)              \
     _(DELETE, "delete", "Delete the selected object (asks, naming it)", 1)                     \

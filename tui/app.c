@@ -202,6 +202,13 @@ static void app_action(struct app *a, enum action act)
     case ACT_REDRAW:
         a->dirty |= DIRTY_CLEAR;
         break;
+    case ACT_SCROLL_RIGHT:
+    case ACT_SCROLL_LEFT:
+        if (!table_hscroll(&f->table, v, act == ACT_SCROLL_RIGHT ? 1 : -1)) {
+            app_flash(a, false, "%s", act == ACT_SCROLL_RIGHT ? "no more columns to the right"
+                                                              : "at the first column");
+        }
+        break;
     default:
         actions_run(a, act); /* the view's own: describe, delete, logs ... */
         break;
@@ -244,6 +251,13 @@ static void app_key(struct app *a, int key)
     }
     if (key == KEY_MOUSE) {
         app_mouse(a);
+        return;
+    }
+    if (COLS < SCREEN_MIN_COLS || LINES < SCREEN_MIN_ROWS) {
+        /* Nothing is acted on blind: the screen says it is too small; q still quits. */
+        if (key == 'q' || key == 3) {
+            app_quit(a, 0);
+        }
         return;
     }
     if (a->nmodes > 0) {
@@ -336,9 +350,9 @@ static void app_draw(struct app *a)
         }
     }
     if (first == 0 && (a->nmodes == 0 || !a->modes[0].ops->full)) {
-        header_draw_title(a, cols);
         tick = table_draw(&f->table, stdscr, APP_TABLE_Y, 0, rows - APP_TABLE_Y - 1, cols, f->view,
                           &ctx);
+        header_draw_title(a, cols); /* after the table: it counts the columns hidden */
         for (int i = 0; i < a->nmodes; i++) {
             line = line || a->modes[i].ops->line;
         }

@@ -63,7 +63,7 @@ void header_draw_title(struct app *a, int cols)
     struct source *src = header_view_source(a);
     const struct source_health *h = src != NULL ? src->ops->health(src->state) : NULL;
     const struct frame *f = app_top(a);
-    char count[32], title[768], crumbs[384] = "", load[64] = "", flt[160] = "";
+    char count[32], title[768], crumbs[384] = "", load[64] = "", flt[160] = "", hid[48] = "";
     const char *scope = f->scope.ns[0]       ? f->scope.ns
                         : f->scope.tenant[0] ? f->scope.tenant
                                              : access_scope_text(a->opts.access);
@@ -87,8 +87,15 @@ void header_draw_title(struct app *a, int cols)
     if (f->filter != NULL && !filter_matches_all(f->filter)) {
         snprintf(flt, sizeof flt, "  </%s>", filter_pattern(f->filter));
     }
-    snprintf(title, sizeof title, " %s%s(%s)[%s]%s%s", crumbs, f->view->ops->title, scope, count,
-             flt, load);
+    if (f->table.hidden > 0) {
+        snprintf(hid, sizeof hid, "  %d col%s hidden (%s)", f->table.hidden,
+                 f->table.hidden > 1 ? "s" : "",
+                 f->table.hcol > 0 && f->table.more_right ? "Left/Right"
+                 : f->table.hcol > 0                      ? "Left"
+                                                          : "Right");
+    }
+    snprintf(title, sizeof title, " %s%s(%s)[%s]%s%s%s", crumbs, f->view->ops->title, scope,
+             count, flt, hid, load);
     screen_put(stdscr, 1, 0, title, cols, false, screen_attr(THEME_BREADCRUMB));
 }
 

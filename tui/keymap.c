@@ -29,7 +29,8 @@ static const struct binding bindings[] = {
     {'/', ACT_FILTER},         {'?', ACT_HELP},              {'>', ACT_SORT_NEXT},
     {'<', ACT_SORT_PREV},      {'d', ACT_DESCRIBE},          {'y', ACT_RAW},
     {CTRL('d'), ACT_DELETE},   {CTRL('l'), ACT_REDRAW},      {'l', ACT_LOGS},
-    {'r', ACT_RESTART},        {'s', ACT_SCALE},
+    {'r', ACT_RESTART},        {'s', ACT_SCALE},             {KEY_RIGHT, ACT_SCROLL_RIGHT},
+    {KEY_LEFT, ACT_SCROLL_LEFT},
 };
 
 static const struct {
@@ -94,6 +95,10 @@ static const char *keymap_key_label(int key, char *buf, size_t size)
         return "PgUp";
     case KEY_HOME:
         return "Home";
+    case KEY_LEFT:
+        return "Left";
+    case KEY_RIGHT:
+        return "Right";
     case KEY_END:
         return "End";
     case KEY_ENTER:

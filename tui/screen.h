@@ -9,8 +9,8 @@
 #include "tui/curses.h"
 #include "views/view.h"
 
-#define SCREEN_MIN_COLS 80
-#define SCREEN_MIN_ROWS 24
+#define SCREEN_MIN_COLS 40
+#define SCREEN_MIN_ROWS 10
 
 /* Starts curses on the terminal. With no_color (NO_COLOR set) or a terminal without colours,
  * no colour is ever sent and the mono theme is used. */

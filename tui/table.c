@@ -76,6 +76,7 @@ size_t table_row_text(const struct view *v, const struct view_ctx *ctx, size_t r
 
 void table_reset_widths(struct table *t)
 {
+    t->hcol = 0;
     memset(t->widths, 0, sizeof t->widths);
 }
 
@@ -130,14 +131,48 @@ void table_page(struct table *t, const struct view *v, int pages)
     table_move(t, v, pages * h);
 }
 
-/* Decides which columns show and how wide: content widths, spare width to COL_GROW columns,
- * optional columns dropped first, then grow columns shrunk, never a COL_NOTRUNC column. */
+/* The keep of a column (view.h: 0 is taken as 5). */
+static int table_keep(const struct view_column *c)
+{
+    return c->keep > 0 ? c->keep : 5;
+}
+
+/* The shown column to drop next: the least kept of those allowed (redundant only, or below
+ * `below`), the rightmost among equals; nc when none. */
+static size_t table_pick_drop(const struct view *v, size_t nc, const bool *shown,
+                              bool redundant_only, int below)
+{
+    const struct view_column *cols = v->ops->columns;
+    size_t best = nc;
+
+    for (size_t c = 0; c < nc; c++) {
+        int k = table_keep(&cols[c]);
+
+        if (!shown[c] || k >= COL_KEEP_ALWAYS || k >= below) {
+            continue;
+        }
+        if (redundant_only && (v->ops->redundant == NULL || !v->ops->redundant(v, c))) {
+            continue;
+        }
+        if (best == nc || k <= table_keep(&cols[best])) {
+            best = c;
+        }
+    }
+    return best;
+}
+
+/* Decides which columns show and how wide (view.h, "How a table too narrow ..."): redundant
+ * columns go first, then the least kept ones, then names are cut down to their minimum, then
+ * more columns; spare width goes to COL_GROW columns. Columns before t->hcol are scrolled off. */
 static void table_layout(const struct table *t, const struct view *v, int width, int *w,
                          bool *shown)
 {
     const struct view_column *cols = v->ops->columns;
     size_t nc = v->ops->ncolumns;
-    int total = 0, grow = 0;
+    int total = -1, grow = 0;
+    /* 0 redundant columns, 1 cut free text (COL_SHRINK), 2 least kept columns, 3 cut names,
+     * 4 any column, 5 cut below the minimum */
+    int stage = 0;
 
     for (size_t c = 0; c < nc; c++) {
         int hw = screen_text_width(cols[c].name);
@@ -146,39 +181,46 @@ static void table_layout(const struct table *t, const struct view *v, int width,
         if (w[c] < cols[c].min_width) {
             w[c] = cols[c].min_width;
         }
-        shown[c] = true;
-        total += w[c] + 1;
+        shown[c] = c >= t->hcol;
+        total += shown[c] ? w[c] + 1 : 0;
     }
-    for (size_t c = nc; c-- > 0 && total - 1 > width;) {
-        if (cols[c].flags & COL_OPTIONAL) {
-            shown[c] = false;
-            total -= w[c] + 1;
+    while (total > width && stage < 6) {
+        size_t c = nc;
+
+        if (stage == 0 || stage == 2 || stage == 4) {
+            c = table_pick_drop(v, nc, shown, stage == 0,
+                                stage == 2 ? COL_KEEP_SHRINK : COL_KEEP_ALWAYS);
+            if (c < nc) {
+                shown[c] = false;
+                total -= w[c] + 1;
+                continue;
+            }
+        } else {
+            /* Take one cell at a time from the widest column that can give one, so long
+             * names share the loss; never from a COL_NOTRUNC column. */
+            for (size_t k = 0; k < nc; k++) {
+                int floor = stage == 5 ? 4 : cols[k].min_width;
+
+                if (!shown[k] || (cols[k].flags & COL_NOTRUNC) || w[k] <= floor ||
+                    (stage == 1 && !(cols[k].flags & COL_SHRINK))) {
+                    continue;
+                }
+                if (c == nc || w[k] > w[c]) {
+                    c = k;
+                }
+            }
+            if (c < nc) {
+                w[c]--;
+                total--;
+                continue;
+            }
         }
+        stage++;
     }
-    total -= 1;
     for (size_t c = 0; c < nc; c++) {
         if (shown[c] && (cols[c].flags & COL_GROW)) {
             grow++;
         }
-    }
-    /* Too wide: take one cell at a time from the widest column that can give one, so long
-     * names and namespaces share the loss; never from a COL_NOTRUNC column. */
-    while (total > width) {
-        size_t best = nc;
-
-        for (size_t c = 0; c < nc; c++) {
-            if (!shown[c] || (cols[c].flags & COL_NOTRUNC) || w[c] <= cols[c].min_width) {
-                continue;
-            }
-            if (best == nc || w[c] > w[best]) {
-                best = c;
-            }
-        }
-        if (best == nc) {
-            break;
-        }
-        w[best]--;
-        total--;
     }
     /* Spare width goes to growable columns. */
     if (total < width && grow > 0) {
@@ -194,6 +236,46 @@ static void table_layout(const struct table *t, const struct view *v, int width,
             }
         }
     }
+}
+
+bool table_hscroll(struct table *t, const struct view *v, int step)
+{
+    if (step < 0) {
+        if (t->hcol == 0) {
+            return false;
+        }
+        t->hcol--;
+        return true;
+    }
+    if (!t->more_right || t->hcol + 1 >= v->ops->ncolumns) {
+        return false;
+    }
+    t->hcol++;
+    return true;
+}
+
+/* A name too wide for its column, cut in the middle so its distinguishing end stays
+ * ("climate-grid-b5k5c7d9f-x2bq9" in 18 cells: "climate-g~9f-x2bq9"). ASCII only; other
+ * text is left to screen_put(), which cuts at the end. */
+static const char *table_midcut(const char *s, int width, char *buf, size_t size)
+{
+    size_t len = strlen(s), head, tail;
+
+    if (width < 5 || len <= (size_t)width || (size_t)width + 1 > size) {
+        return s;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if ((unsigned char)s[i] < 32 || (unsigned char)s[i] > 126) {
+            return s;
+        }
+    }
+    tail = (size_t)(width - 1) / 2;
+    head = (size_t)width - 1 - tail;
+    memcpy(buf, s, head);
+    buf[head] = '~';
+    memcpy(buf + head + 1, s + len - tail, tail);
+    buf[width] = '\0';
+    return buf;
 }
 
 /* Repaints the parts of a painted cell that match the filter, in THEME_HIGHLIGHT. */
@@ -264,6 +346,17 @@ int64_t table_draw(struct table *t, WINDOW *win, int y, int x, int height, int w
     table_layout(t, v, width, w, shown);
 
     int cx = x;
+    size_t last_shown = nc;
+
+    t->hidden = 0;
+    for (size_t c = 0; c < nc; c++) {
+        t->hidden += !shown[c];
+        last_shown = shown[c] ? c : last_shown;
+    }
+    t->more_right = false;
+    for (size_t c = last_shown + 1; last_shown < nc && c < nc; c++) {
+        t->more_right = t->more_right || !shown[c];
+    }
     for (size_t c = 0; c < nc; c++) {
         if (!shown[c]) {
             continue;
@@ -312,6 +405,14 @@ int64_t table_draw(struct table *t, WINDOW *win, int y, int x, int height, int w
                 break;
             }
             tone = v->ops->cell(v, ctx, r, c, buf, sizeof buf);
+            if (cols[c].flags & COL_MIDCUT) {
+                char cut[TABLE_CELL_MAX];
+                const char *text = table_midcut(buf, w[c], cut, sizeof cut);
+
+                if (text != buf) {
+                    snprintf(buf, sizeof buf, "%s", text);
+                }
+            }
             screen_put(win, y + 1 + i, cx, buf, w[c], (cols[c].flags & COL_RIGHT) != 0,
                        selected ? base : screen_attr(screen_tone_slot(tone)));
             if (t->highlight != NULL) {

@@ -25,12 +25,19 @@ struct table {
     int height;                 /* visible rows, from the last draw */
     char *sel_key;              /* row_key of the selection, to find it after a rebuild */
     int widths[TABLE_MAX_COLS]; /* measured content widths; only grow until table_reset */
+    size_t hcol;                /* Left/Right: columns before this one are scrolled off */
+    int hidden;                 /* columns not shown at the last draw (dropped or scrolled) */
+    bool more_right;            /* a column after the last one shown is hidden */
 };
 
 void table_init(struct table *t);
 void table_fini(struct table *t);
 /* Forgets measured widths (after a resize or a view switch). */
 void table_reset_widths(struct table *t);
+
+/* Right (+1) or Left (-1): scrolls the columns when some are hidden. False when there is
+ * nothing to scroll to on that side. */
+bool table_hscroll(struct table *t, const struct view *v, int step);
 
 /* Shows only the given view rows, in order (takes ownership of map). */
 void table_set_map(struct table *t, size_t *map, size_t n);

@@ -32,19 +32,19 @@ enum apps_col {
 };
 
 static const struct view_column apps_columns[AC_COUNT] = {
-    [AC_TENANT] = {"TENANT", 6, 0, 'E'},
-    [AC_NAMESPACE] = {"NAMESPACE", 9, 0, 'P'},
-    [AC_NAME] = {"NAME", 12, COL_GROW, 'N'},
-    [AC_APP] = {"APP", 8, 0, 'M'},
-    [AC_VERSION] = {"VERSION", 7, 0, 'V'},
-    [AC_IMAGE] = {"IMAGE", 6, 0, 'I'},
-    [AC_READY] = {"READY", 5, COL_RIGHT, 'R'},
-    [AC_UPTODATE] = {"UP-TO-DATE", 10, COL_RIGHT, 'U'},
-    [AC_AVAILABLE] = {"AVAILABLE", 9, COL_RIGHT, 'L'},
-    [AC_RESTARTS] = {"RESTARTS", 8, COL_RIGHT, 'T'},
-    [AC_AGE] = {"AGE", 4, COL_RIGHT, 'A'},
-    [AC_ROLLOUT] = {"ROLLOUT", 11, COL_NOTRUNC, 'O'},
-    [AC_KIND] = {"KIND", 11, COL_OPTIONAL, 'K'},
+    [AC_TENANT] = {"TENANT", 6, 0, 'E', 6},
+    [AC_NAMESPACE] = {"NAMESPACE", 9, 0, 'P', 5},
+    [AC_NAME] = {"NAME", 12, COL_GROW | COL_MIDCUT, 'N', COL_KEEP_ALWAYS},
+    [AC_APP] = {"APP", 8, 0, 'M', 3},
+    [AC_VERSION] = {"VERSION", 7, 0, 'V', 7},
+    [AC_IMAGE] = {"IMAGE", 6, 0, 'I', 2},
+    [AC_READY] = {"READY", 5, COL_RIGHT, 'R', 8},
+    [AC_UPTODATE] = {"UP-TO-DATE", 10, COL_RIGHT, 'U', 4},
+    [AC_AVAILABLE] = {"AVAILABLE", 9, COL_RIGHT, 'L', 4},
+    [AC_RESTARTS] = {"RESTARTS", 8, COL_RIGHT, 'T', 7},
+    [AC_AGE] = {"AGE", 4, COL_RIGHT, 'A', 6},
+    [AC_ROLLOUT] = {"ROLLOUT", 11, COL_NOTRUNC, 'O', 8},
+    [AC_KIND] = {"KIND", 11, 0, 'K', 5},
 };
 
 struct app_entry {
@@ -635,6 +635,42 @@ static const struct k8s_pod *apps_log_pod(const struct view *v, const struct vie
     return best;
 }
 
+/* TENANT and NAMESPACE when every app is one tenant's or in one namespace; APP when every
+ * app is named as its workload; IMAGE when every image tag is the version. */
+static bool apps_redundant(const struct view *v, size_t col)
+{
+    const struct apps_state *st = v->state;
+
+    if (st->count == 0) {
+        return false;
+    }
+    for (size_t i = 0; i < st->count; i++) {
+        const struct app_entry *e = &st->rows[i];
+        bool same;
+
+        switch (col) {
+        case AC_TENANT:
+            same = apps_str_cmp_null(e->tenant, st->rows[0].tenant) == 0;
+            break;
+        case AC_NAMESPACE:
+            same = strcmp(e->w->ns, st->rows[0].w->ns) == 0;
+            break;
+        case AC_APP:
+            same = strcmp(e->app, e->w->name) == 0;
+            break;
+        case AC_IMAGE:
+            same = apps_str_cmp_null(e->w->image_tag, e->w->version) == 0;
+            break;
+        default:
+            return false;
+        }
+        if (!same) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static const enum action apps_actions[] = {ACT_DESCRIBE, ACT_RAW, ACT_LOGS, ACT_RESTART,
                                            ACT_SCALE,    ACT_NONE};
 
@@ -705,6 +741,7 @@ const struct view_ops apps_view = {
     .row_key = apps_row_key,
     .row_source = apps_row_source,
     .next_tick = apps_next_tick,
+    .redundant = apps_redundant,
     .sort = apps_sort,
     .enter = apps_enter,
     .actions = apps_actions,

@@ -14,18 +14,18 @@ enum pods_col { PC_TENANT, PC_NAMESPACE, PC_NAME, PC_READY, PC_STATUS, PC_RESTAR
                 PC_MEM, PC_AGE, PC_REASON, PC_NODE, PC_IP, PC_COUNT };
 
 static const struct view_column pods_columns[PC_COUNT] = {
-    [PC_TENANT] = {"TENANT", 6, 0, 'E'},
-    [PC_NAMESPACE] = {"NAMESPACE", 9, 0, 'P'},
-    [PC_NAME] = {"NAME", 16, COL_GROW, 'N'},
-    [PC_READY] = {"READY", 5, COL_RIGHT, 'R'},
-    [PC_STATUS] = {"STATUS", 7, COL_NOTRUNC, 'S'},
-    [PC_RESTARTS] = {"RESTARTS", 8, COL_RIGHT, 'T'},
-    [PC_CPU] = {"CPU", 4, COL_RIGHT, 'C'},
-    [PC_MEM] = {"MEM", 5, COL_RIGHT, 'M'},
-    [PC_AGE] = {"AGE", 4, COL_RIGHT, 'A'},
-    [PC_REASON] = {"LAST REASON", 11, COL_OPTIONAL, 'L'},
-    [PC_NODE] = {"NODE", 8, COL_OPTIONAL, 'O'},
-    [PC_IP] = {"IP", 7, COL_OPTIONAL, 'I'},
+    [PC_TENANT] = {"TENANT", 6, 0, 'E', 6},
+    [PC_NAMESPACE] = {"NAMESPACE", 9, 0, 'P', 5},
+    [PC_NAME] = {"NAME", 16, COL_GROW | COL_MIDCUT, 'N', COL_KEEP_ALWAYS},
+    [PC_READY] = {"READY", 5, COL_RIGHT, 'R', 8},
+    [PC_STATUS] = {"STATUS", 7, COL_NOTRUNC, 'S', COL_KEEP_ALWAYS},
+    [PC_RESTARTS] = {"RESTARTS", 8, COL_RIGHT, 'T', 7},
+    [PC_CPU] = {"CPU", 4, COL_RIGHT, 'C', 4},
+    [PC_MEM] = {"MEM", 5, COL_RIGHT, 'M', 4},
+    [PC_AGE] = {"AGE", 4, COL_RIGHT, 'A', 7},
+    [PC_REASON] = {"LAST REASON", 11, 0, 'L', 3},
+    [PC_NODE] = {"NODE", 8, 0, 'O', 2},
+    [PC_IP] = {"IP", 7, 0, 'I', 1},
 };
 
 struct pod_entry {
@@ -561,6 +561,23 @@ static int64_t pods_next_tick(const struct view *v, const struct view_ctx *ctx, 
     return next;
 }
 
+/* TENANT when every pod is one tenant's, NAMESPACE when every pod is in one namespace. */
+static bool pods_redundant(const struct view *v, size_t col)
+{
+    const struct pods_state *st = v->state;
+
+    if ((col != PC_TENANT && col != PC_NAMESPACE) || st->count == 0) {
+        return false;
+    }
+    for (size_t i = 1; i < st->count; i++) {
+        if (col == PC_TENANT ? str_cmp_null(st->rows[i].tenant, st->rows[0].tenant) != 0
+                             : strcmp(st->rows[i].pod->ns, st->rows[0].pod->ns) != 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static const enum action pods_actions[] = {ACT_DESCRIBE, ACT_RAW, ACT_DELETE, ACT_LOGS, ACT_NONE};
 
 /* d, y, Ctrl-D and l: the pod's requests to the Kubernetes source. */
@@ -624,6 +641,7 @@ const struct view_ops pods_view = {
     .row_key = pods_row_key,
     .row_source = pods_row_source,
     .next_tick = pods_next_tick,
+    .redundant = pods_redundant,
     .sort = pods_sort,
     .actions = pods_actions,
     .request = pods_request,

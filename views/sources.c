@@ -15,14 +15,14 @@ enum sources_col { SC_NAME, SC_STATE, SC_URL, SC_LAST_OK, SC_ERROR, SC_REQUESTS,
                    SC_MEDIAN, SC_COUNT };
 
 static const struct view_column sources_columns[SC_COUNT] = {
-    [SC_NAME] = {"SOURCE", 6, 0, 0},
-    [SC_STATE] = {"STATE", 12, COL_NOTRUNC, 0},
-    [SC_URL] = {"URL", 12, COL_GROW, 0},
-    [SC_LAST_OK] = {"LAST OK", 8, COL_RIGHT, 0},
-    [SC_ERROR] = {"LAST ERROR", 10, COL_GROW, 0},
-    [SC_REQUESTS] = {"REQUESTS", 8, COL_RIGHT, 0},
-    [SC_BYTES] = {"BYTES", 7, COL_RIGHT, 0},
-    [SC_MEDIAN] = {"MEDIAN", 6, COL_RIGHT, 0},
+    [SC_NAME] = {"SOURCE", 6, 0, 0, COL_KEEP_ALWAYS},
+    [SC_STATE] = {"STATE", 12, COL_NOTRUNC, 0, COL_KEEP_ALWAYS},
+    [SC_URL] = {"URL", 12, COL_GROW, 0, 6},
+    [SC_LAST_OK] = {"LAST OK", 8, COL_RIGHT, 0, 6},
+    [SC_ERROR] = {"LAST ERROR", 24, COL_GROW | COL_SHRINK, 0, 7},
+    [SC_REQUESTS] = {"REQUESTS", 8, COL_RIGHT, 0, 3},
+    [SC_BYTES] = {"BYTES", 7, COL_RIGHT, 0, 2},
+    [SC_MEDIAN] = {"MEDIAN", 6, COL_RIGHT, 0, 5},
 };
 
 struct sources_row {

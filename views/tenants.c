@@ -14,16 +14,16 @@ enum tenants_col { TC_NAME, TC_DISPLAY, TC_NAMESPACES, TC_APPS, TC_PODS, TC_FAIL
                    TC_CPU, TC_MEM, TC_AGE, TC_COUNT };
 
 static const struct view_column tenants_columns[TC_COUNT] = {
-    [TC_NAME] = {"NAME", 6, 0, 'N'},
-    [TC_DISPLAY] = {"DISPLAY NAME", 12, COL_GROW, 'D'},
-    [TC_NAMESPACES] = {"NAMESPACES", 10, COL_RIGHT, 'S'},
-    [TC_APPS] = {"APPS", 4, COL_RIGHT, 'K'},
-    [TC_PODS] = {"PODS OK", 7, COL_RIGHT, 'P'},
-    [TC_FAILING] = {"FAILING", 7, COL_RIGHT, 'F'},
-    [TC_PENDING] = {"PENDING", 7, COL_RIGHT, 'W'},
-    [TC_CPU] = {"CPU/QUOTA", 9, COL_RIGHT, 'C'},
-    [TC_MEM] = {"MEM/QUOTA", 9, COL_RIGHT, 'M'},
-    [TC_AGE] = {"AGE", 4, COL_RIGHT, 'A'},
+    [TC_NAME] = {"NAME", 6, 0, 'N', COL_KEEP_ALWAYS},
+    [TC_DISPLAY] = {"DISPLAY NAME", 12, COL_GROW, 'D', 5},
+    [TC_NAMESPACES] = {"NAMESPACES", 10, COL_RIGHT, 'S', 3},
+    [TC_APPS] = {"APPS", 4, COL_RIGHT, 'K', 7},
+    [TC_PODS] = {"PODS OK", 7, COL_RIGHT, 'P', COL_KEEP_ALWAYS},
+    [TC_FAILING] = {"FAILING", 7, COL_RIGHT, 'F', 8},
+    [TC_PENDING] = {"PENDING", 7, COL_RIGHT, 'W', 7},
+    [TC_CPU] = {"CPU/QUOTA", 9, COL_RIGHT, 'C', 6},
+    [TC_MEM] = {"MEM/QUOTA", 9, COL_RIGHT, 'M', 6},
+    [TC_AGE] = {"AGE", 4, COL_RIGHT, 'A', 2},
 };
 
 struct tenant_row {

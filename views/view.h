@@ -29,15 +29,26 @@ enum view_tone {
 enum view_col_flags {
     COL_RIGHT = 1,   /* right-aligned (numbers) */
     COL_NOTRUNC = 2, /* never truncated (STATUS) */
-    COL_GROW = 4,    /* takes the spare width, truncated first (names) */
-    COL_OPTIONAL = 8, /* dropped when the screen is too narrow */
+    COL_GROW = 4,    /* takes the spare width (names) */
+    COL_MIDCUT = 8,  /* cut in the middle, keeping the distinguishing end of a name */
+    COL_SHRINK = 16, /* free text (an error): cut to min_width before any column goes */
 };
+
+/* How a table too narrow for every column decides (tui/table.c), in this order: columns the
+ * view calls redundant in its rows (a TENANT all one tenant) go first; then free text
+ * (COL_SHRINK) is cut to its min_width; then columns of keep below COL_KEEP_SHRINK go, least
+ * kept first; then names are cut (in the middle) down to their min_width; then any column
+ * below COL_KEEP_ALWAYS, least kept first. Columns of
+ * COL_KEEP_ALWAYS (a name, a status) always stay. Left and Right scroll to the others. */
+#define COL_KEEP_SHRINK 6
+#define COL_KEEP_ALWAYS 9
 
 struct view_column {
     const char *name;
     int min_width;
     unsigned flags;
     char sort_key;        /* Shift+letter that sorts by this column ('N'), 0 = not sortable */
+    int keep;             /* 1 (first to go) .. COL_KEEP_ALWAYS; 0 is taken as 5 */
 };
 
 /* What a view is narrowed to; empty strings mean "all". */
@@ -111,6 +122,10 @@ struct view_ops {
      * freed one of the same table was has a higher gen). Without it every text is made
      * again after each rebuild and sort. */
     const struct store_row *(*row_source)(const struct view *v, size_t row, uint64_t *extra);
+    /* Optional: true when column `col` says nothing in the rows the view has now: every cell
+     * the same (TENANT inside one tenant), or equal to another column's (APP = NAME). Such a
+     * column is the first to give up its place. */
+    bool (*redundant)(const struct view *v, size_t col);
     /* Optional: seconds until a cell of `row` changes with time alone (ages); -1 = never. */
     int64_t (*next_tick)(const struct view *v, const struct view_ctx *ctx, size_t row);
     /* Optional: orders the rows by column `col` (one with a sort_key), stable with respect to

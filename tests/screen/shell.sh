@@ -160,9 +160,11 @@ check "a click on the 6th row selects it" wait_for 'row 6 of 200'
 tm send-keys -t gc -l $'\e[<65;10;9M'
 check "the wheel scrolls down by three" wait_for 'row 9 of 200'
 
-# Resize to 60x20 and back.
+# Resize to 60x20, smaller than the smallest, and back.
 tm resize-window -t gc -x 60 -y 20
-check "60x20: the small-terminal message" wait_for 'terminal too small: 60x20'
+check "60x20: the table, what fits" wait_for 'pods\(all\)\[200\]'
+tm resize-window -t gc -x 39 -y 10
+check "39x10: the small-terminal message" wait_for 'terminal too small: 39x10'
 tm resize-window -t gc -x 150 -y 40
 check "back to 150x40: the table" wait_for 'pods\(all\)\[200\]'
 keys q

@@ -184,7 +184,7 @@ static void test_registry_validates_views(void **state)
         }
     }
     for (size_t i = 0; i <= VIEW_MAX_COLUMNS; i++) {
-        cols[i] = (struct view_column){"C", 1, 0, 0};
+        cols[i] = (struct view_column){"C", 1, 0, 0, 5};
     }
     assert_null(registry_validate(&v));
     v.ncolumns = VIEW_MAX_COLUMNS + 1;
