@@ -163,14 +163,14 @@ static void parse_args(int argc, char **argv, struct args *a)
         case OPT_HELP:
             print_usage(stdout);
             exit(0);
-        default:
-            print_usage(stderr);
+        default: /* getopt said what was wrong, in one line */
+            fprintf(stderr, "try 'govconsole --help'\n");
             exit(2);
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "govconsole: unexpected argument '%s'\n", argv[optind]);
-        print_usage(stderr);
+        fprintf(stderr, "govconsole: unexpected argument '%s'; try 'govconsole --help'\n",
+                argv[optind]);
         exit(2);
     }
     if (a->format != NULL && (!a->check || (strcmp(a->format, "text") != 0 &&
@@ -422,6 +422,9 @@ int main(int argc, char **argv)
     aopts.access = acc;
     app = app_new(sh.loop, sh.store, sh.sources, &aopts);
     status = app_run(app);
+    if (app_exit_message(app) != NULL) {
+        fprintf(stderr, "govconsole: %s\n", app_exit_message(app));
+    }
 
     sources_stop(sh.sources);
     workpool_free(sh.pool); /* drains decodes that point into the sources */

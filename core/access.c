@@ -43,7 +43,7 @@ struct access *access_new(const char *user, enum access_role role, const char *c
         a->scope_text = xstrdup("all");
         return a;
     }
-    a->tenants = xcalloc(n, sizeof *a->tenants);
+    a->tenants = xcalloc(n + 1, sizeof *a->tenants); /* NULL-terminated */
     a->ntenants = n;
     a->scope_text = xcalloc(1, len);
     for (size_t i = 0; i < n; i++) {
@@ -137,6 +137,11 @@ bool access_readonly(const struct access *a)
 bool access_all_tenants(const struct access *a)
 {
     return a->tenants == NULL;
+}
+
+const char *const *access_scope(const struct access *a)
+{
+    return (const char *const *)a->tenants;
 }
 
 const char *access_scope_text(const struct access *a)

@@ -55,6 +55,8 @@ const char *access_role_name(enum access_role role);
 bool access_readonly(const struct access *a);
 /* True when the scope is every tenant. */
 bool access_all_tenants(const struct access *a);
+/* The scope's tenants, NULL-terminated (borrowed); NULL for every tenant. */
+const char *const *access_scope(const struct access *a);
 /* The scope as text: "all" or the tenants joined by ','. Borrowed. */
 const char *access_scope_text(const struct access *a);
 

@@ -41,7 +41,7 @@ struct frame *app_top(struct app *a)
 struct view_ctx app_ctx(const struct app *a, const struct frame *f)
 {
     struct view_ctx ctx = {a->store, (int64_t)time(NULL), &f->scope, a->opts.access,
-                           f->rows_alive, a->sources};
+                           f->rows_alive, a->sources, &a->messages};
 
     return ctx;
 }
@@ -62,6 +62,15 @@ static void app_flash_clear(void *arg)
     a->dirty |= DIRTY_SCREEN;
 }
 
+void app_flash_clear_now(struct app *a)
+{
+    loop_timer_cancel(a->loop, a->flash_timer);
+    a->flash_timer = NULL;
+    free(a->flash);
+    a->flash = NULL;
+    a->dirty |= DIRTY_SCREEN;
+}
+
 void app_flash(struct app *a, bool error, const char *fmt, ...)
 {
     va_list ap;
@@ -73,6 +82,7 @@ void app_flash(struct app *a, bool error, const char *fmt, ...)
     free(a->flash);
     a->flash = xstrdup(buf);
     a->flash_error = error;
+    messages_add(&a->messages, error, buf, (int64_t)time(NULL));
     loop_timer_cancel(a->loop, a->flash_timer);
     a->flash_timer = loop_timer_add(a->loop, APP_FLASH_MS, app_flash_clear, a);
     a->dirty |= DIRTY_SCREEN;
@@ -353,6 +363,7 @@ static void app_draw(struct app *a)
         tick = table_draw(&f->table, stdscr, APP_TABLE_Y, 0, rows - APP_TABLE_Y - 1, cols, f->view,
                           &ctx);
         header_draw_title(a, cols); /* after the table: it counts the columns hidden */
+        header_draw_empty(a, APP_TABLE_Y, rows - APP_TABLE_Y - 1, cols);
         for (int i = 0; i < a->nmodes; i++) {
             line = line || a->modes[i].ops->line;
         }
@@ -377,6 +388,69 @@ static void app_draw(struct app *a)
     }
 }
 
+struct app_tenants {
+    char *names[64];
+    size_t n;
+};
+
+static void app_collect_tenant(const char *name, const char *tenant, void *arg)
+{
+    struct app_tenants *t = arg;
+
+    (void)name;
+    if (tenant == NULL || t->n == sizeof t->names / sizeof t->names[0]) {
+        return;
+    }
+    for (size_t i = 0; i < t->n; i++) {
+        if (strcmp(t->names[i], tenant) == 0) {
+            return;
+        }
+    }
+    t->names[t->n++] = xstrdup(tenant);
+}
+
+/* Once the view's source has its first list: a --tenant that names no tenant there ends the
+ * console with status 2 and the tenants that exist, instead of empty views. */
+static void app_check_scope(struct app *a)
+{
+    const char *const *scope = access_scope(a->opts.access);
+    struct source *src = sources_find(a->sources, app_top(a)->view->ops->source);
+    struct app_tenants t = {.n = 0};
+    bool any = false;
+    size_t o = 0;
+    char list[512] = "";
+
+    if (a->scope_checked || scope == NULL || src == NULL ||
+        src->ops->health(src->state)->state != SOURCE_OK) {
+        return;
+    }
+    a->scope_checked = true;
+    store_names(a->store, app_collect_tenant, &t);
+    for (size_t i = 0; scope[i] != NULL; i++) {
+        for (size_t k = 0; k < t.n; k++) {
+            any = any || strcmp(scope[i], t.names[k]) == 0;
+        }
+    }
+    for (size_t k = 0; k < t.n; k++) {
+        if (o < sizeof list) {
+            o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", k > 0 ? ", " : "",
+                                  t.names[k]);
+        }
+        free(t.names[k]);
+    }
+    if (!any) {
+        a->exit_message = xasprintf("--tenant %s: no such tenant here (tenants: %s)",
+                                    access_scope_text(a->opts.access),
+                                    t.n > 0 ? list : "none");
+        app_quit(a, 2);
+    }
+}
+
+const char *app_exit_message(const struct app *a)
+{
+    return a->exit_message;
+}
+
 /* Before each poll(): rebuild what changed, paint once, flush once, free old rows. */
 static void app_prepare(void *arg)
 {
@@ -385,6 +459,10 @@ static void app_prepare(void *arg)
     struct view_ctx ctx;
     uint64_t hv;
 
+    if (loop_stopped(a->loop)) {
+        return;
+    }
+    app_check_scope(a);
     if (loop_stopped(a->loop)) {
         return;
     }
@@ -421,7 +499,8 @@ struct app *app_new(struct loop *l, struct store *s, struct sources *sources,
                     const struct app_opts *o)
 {
     struct app *a = xcalloc(1, sizeof *a);
-    const struct view_ops *ops = registry_find(o->start_view ? o->start_view : "pods");
+    /* The first view of the registry (tenants) unless -c says otherwise. */
+    const struct view_ops *ops = o->start_view != NULL ? registry_find(o->start_view) : NULL;
     struct view_scope scope;
 
     a->loop = l;
@@ -502,5 +581,7 @@ void app_free(struct app *a)
     free(a->theme_names);
     free(a->flash);
     free(a->audit_broken);
+    free(a->exit_message);
+    messages_fini(&a->messages);
     free(a);
 }

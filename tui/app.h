@@ -14,7 +14,7 @@ struct theme;
 struct app;
 
 struct app_opts {
-    const char *start_view;     /* view name or alias; NULL = pods */
+    const char *start_view;     /* view name or alias; NULL = the registry's first (tenants) */
     bool no_color;              /* NO_COLOR: attributes only */
     bool mouse;                 /* click selects, wheel scrolls */
     struct theme *theme;        /* initial theme (ownership passes), NULL = default */
@@ -30,9 +30,14 @@ struct app *app_new(struct loop *l, struct store *s, struct sources *sources,
                     const struct app_opts *o);
 
 /* Takes the terminal, runs until the user quits or a terminating signal or hang-up arrives,
- * restores the terminal. Returns the exit status: 0 for q, 128+signal otherwise. Requests in
+ * restores the terminal. Returns the exit status: 0 for q, 128+signal, 2 when the scope names
+ * no tenant once the first list has arrived (app_exit_message() says which exist). Requests in
  * flight are cancelled when it returns. */
 int app_run(struct app *a);
 void app_free(struct app *a);
+
+/* Why the console stopped by itself (a --tenant that names no tenant: status 2), for stderr
+ * once the terminal is restored; NULL when it did not. Borrowed until app_free(). */
+const char *app_exit_message(const struct app *a);
 
 #endif

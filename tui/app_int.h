@@ -20,6 +20,7 @@
 
 #include "core/source.h"
 #include "tui/app.h"
+#include "tui/messages.h"
 #include "tui/prompt.h"
 #include "tui/table.h"
 #include "tui/texts.h"
@@ -98,6 +99,9 @@ struct app {
     char *flash;
     bool flash_error;
     struct loop_timer *flash_timer;
+    struct messages messages; /* every flash, for :messages */
+    bool scope_checked;       /* --tenant was checked against the tenants that exist */
+    char *exit_message;       /* why the console stopped by itself (for stderr), or NULL */
 
     struct app_call *calls; /* requests in flight */
     char *audit_broken;     /* why the audit log cannot be written: every change is refused */
@@ -114,6 +118,8 @@ struct app {
 struct frame *app_top(struct app *a);
 struct view_ctx app_ctx(const struct app *a, const struct frame *f);
 void app_quit(struct app *a, int status);
+/* Clears the status line's message (a command that succeeded). */
+void app_flash_clear_now(struct app *a);
 /* Shows a message on the status line for a few seconds. */
 void app_flash(struct app *a, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -167,6 +173,8 @@ void cmdline_scan_themes(struct app *a);
 void header_draw(struct app *a, int cols);
 void header_draw_title(struct app *a, int cols);
 void header_draw_status(struct app *a, int rows, int cols);
+/* An empty table whose source fails: the reason and what to try, in the table's place. */
+void header_draw_empty(struct app *a, int y, int height, int cols);
 
 /* ---- actions.c -------------------------------------------------------------------------- */
 

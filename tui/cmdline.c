@@ -341,6 +341,7 @@ void cmdline_run(struct app *a, const char *line)
     if (cmd[0] == '\0') {
         return;
     }
+    app_flash_clear_now(a); /* the last message was about what came before */
     if (strcmp(cmd, "q") == 0 || strcmp(cmd, "quit") == 0 || strcmp(cmd, "q!") == 0) {
         app_quit(a, 0);
     } else if (strcmp(cmd, "theme") == 0) {

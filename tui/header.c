@@ -8,6 +8,7 @@
 #include "core/filter.h"
 #include "core/sources.h"
 #include "tui/app_int.h"
+#include "tui/keymap.h"
 #include "tui/screen.h"
 
 /* The source whose rows the top view shows, NULL when none runs. */
@@ -120,7 +121,55 @@ void header_draw_status(struct app *a, int rows, int cols)
         screen_put(stdscr, rows - 1, 0, line, cols, false, screen_attr(THEME_FLASH_ERROR));
         return;
     }
-    snprintf(line, sizeof line, " <:> command  </> filter  <?> help  <q> %s  row %zu of %zu",
-             a->nframes > 1 ? "back" : "quit", n ? f->table.sel + 1 : 0, n);
-    screen_put(stdscr, rows - 1, 0, line, cols, false, screen_attr(THEME_STATUS_LINE));
+    {
+        /* The keys that do something here, then the position. */
+        static const struct {
+            enum action act;
+            const char *label;
+        } hints[] = {{ACT_ENTER, "<Enter> open"}, {ACT_DESCRIBE, "<d> describe"},
+                     {ACT_LOGS, "<l> logs"}};
+        char pos[64];
+        size_t o = 0;
+        int pw;
+
+        line[0] = '\0';
+        for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
+            if (keymap_view_has(f->view->ops, hints[i].act)) {
+                o += (size_t)snprintf(line + o, sizeof line - o, " %s ", hints[i].label);
+            }
+        }
+        snprintf(line + o, sizeof line - o, " <?> help  </> filter  <:> command  <q> %s",
+                 a->nframes > 1 ? "back" : "quit");
+        snprintf(pos, sizeof pos, " row %zu of %zu ", n ? f->table.sel + 1 : 0, n);
+        pw = screen_text_width(pos);
+        pw = pw < cols / 2 ? pw : cols / 2;
+        screen_put(stdscr, rows - 1, 0, line, cols - pw, false, screen_attr(THEME_STATUS_LINE));
+        screen_put(stdscr, rows - 1, cols - pw, pos, pw, true, screen_attr(THEME_STATUS_LINE));
+    }
+}
+
+void header_draw_empty(struct app *a, int y, int height, int cols)
+{
+    struct source *src = header_view_source(a);
+    const struct source_health *h = src != NULL ? src->ops->health(src->state) : NULL;
+    const struct frame *f = app_top(a);
+    char line[512];
+    const char *const tries[] = {
+        "What to try:",
+        "  govconsole check          is it reachable, are the credentials accepted?",
+        "  govconsole --help         the flags that choose a cluster or a configuration",
+        "  govconsole --demo         the built-in simulated platform",
+    };
+
+    if (table_count(&f->table, f->view) > 0 || h == NULL || h->state != SOURCE_RETRYING ||
+        height < 3) {
+        return;
+    }
+    snprintf(line, sizeof line, " %s: %s", src->ops->name,
+             h->last_error != NULL ? access_redact(a->opts.access, h->last_error) : "failing");
+    screen_put(stdscr, y + 1, 0, line, cols, false, screen_attr(THEME_FLASH_ERROR));
+    for (int i = 0; i < 4 && 3 + i < height; i++) {
+        snprintf(line, sizeof line, " %s", tries[i]);
+        screen_put(stdscr, y + 3 + i, 0, line, cols, false, screen_attr(THEME_TABLE_ROW));
+    }
 }

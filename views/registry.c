@@ -11,12 +11,14 @@ extern const struct view_ops tenants_view;
 extern const struct view_ops apps_view;
 extern const struct view_ops pods_view;
 extern const struct view_ops sources_view;
+extern const struct view_ops messages_view;
 
 static const struct view_ops *const views[] = {
     &tenants_view,
     &apps_view,
     &pods_view,
     &sources_view,
+    &messages_view,
 };
 
 const struct view_ops *registry_get(size_t i)

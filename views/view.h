@@ -14,6 +14,7 @@
 #include "tui/action.h"
 
 struct sources;
+struct messages;
 
 /* What a cell means; tui/ maps tones to theme colours. */
 enum view_tone {
@@ -73,6 +74,7 @@ struct view_ctx {
     bool rows_alive;
     struct sources *sources;        /* the running sources (core/sources.h), for views about
                                        them; NULL in tests that have none */
+    const struct messages *messages;/* the status line's messages (tui/messages.h), or NULL */
 };
 
 /* Where Enter on a row leads. */

@@ -133,6 +133,12 @@ static void *k8s_source_init(const struct source_env *env, char **err)
         ks->demo = true;
         k8s_source_demo_target(env->demo_url, &target);
     } else if (kubeconfig_load(ks->kubeconfig, cfg->kubernetes.context, &target, err) != 0) {
+        char *hint = xasprintf("%s (--kubeconfig FILE and --context NAME choose a cluster; "
+                               "--demo runs against the built-in simulator)",
+                               *err);
+
+        free(*err);
+        *err = hint;
         k8s_tenancy_free(ks->tenancy);
         free(ks->kubeconfig);
         free(ks);

@@ -690,8 +690,8 @@ enum check_what {
 static void compare(unsigned what, struct diffs *d, struct seen *s)
 {
     struct world w;
-    struct view_ctx all = {&F.store, (int64_t)time(NULL), &NO_SCOPE, F.all, false, NULL};
-    struct view_ctx dmi = {&F.store, all.now, &NO_SCOPE, F.dmi, false, NULL};
+    struct view_ctx all = {&F.store, (int64_t)time(NULL), &NO_SCOPE, F.all, false, NULL, NULL};
+    struct view_ctx dmi = {&F.store, all.now, &NO_SCOPE, F.dmi, false, NULL, NULL};
 
     memset(d, 0, sizeof *d);
     if (world_fetch(&w) != 0) {
@@ -892,14 +892,14 @@ static void test_dmi_scope_sees_dmi_share(void **state)
     /* every row of every view is dmi's (check_* also checked each row's namespace) */
     v = F.dmi_views[VS_PODS];
     for (size_t r = 0; r < v->ops->count(v); r++) {
-        struct view_ctx ctx = {&F.store, (int64_t)time(NULL), &NO_SCOPE, F.dmi, false, NULL};
+        struct view_ctx ctx = {&F.store, (int64_t)time(NULL), &NO_SCOPE, F.dmi, false, NULL, NULL};
 
         cell_text(v, &ctx, r, "TENANT", buf, sizeof buf);
         assert_string_equal(buf, "dmi");
     }
     v = F.dmi_views[VS_APPS];
     for (size_t r = 0; r < v->ops->count(v); r++) {
-        struct view_ctx ctx = {&F.store, (int64_t)time(NULL), &NO_SCOPE, F.dmi, false, NULL};
+        struct view_ctx ctx = {&F.store, (int64_t)time(NULL), &NO_SCOPE, F.dmi, false, NULL, NULL};
 
         cell_text(v, &ctx, r, "TENANT", buf, sizeof buf);
         assert_string_equal(buf, "dmi");

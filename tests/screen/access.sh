@@ -56,7 +56,7 @@ check "q leaves with status 0" test "$(wait_exit 5)" = 0
 tm_kill
 
 # Every tenant: :pods TENANT narrows to that tenant's pods.
-start_console 150 40 "$BIN/govconsole --kubeconfig $WORK/kubeconfig"
+start_console 150 40 "$BIN/govconsole --kubeconfig $WORK/kubeconfig -c pods"
 check "without --tenant the scope is all" wait_for "pods\\(all\\)\\[$ALL_PODS\\]"
 keys : p o d s Space d m i Enter
 check ":pods TENANT narrows to that tenant" wait_for "pods\\(dmi\\)\\[$DMI_PODS\\]"

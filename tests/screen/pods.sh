@@ -6,7 +6,7 @@ cd "$(dirname "$0")/../.." || exit 1
 start_sim --pods 120 --tenants 4 --seed 11 --churn 0
 total=$(sim_get /_sim/stats | jq .pods)
 
-start_console 160 40 "$BIN/govconsole --kubeconfig $WORK/kubeconfig"
+start_console 160 40 "$BIN/govconsole --kubeconfig $WORK/kubeconfig -c pods"
 check "the header says connected" wait_for 'kubernetes: connected'
 check "the title shows the row count of the whole world ($total)" wait_for "pods\(all\)\[$total\]"
 
@@ -52,7 +52,7 @@ tm_kill
 kill "$SIM_PID" && wait "$SIM_PID" 2>/dev/null
 start_sim --pods 60 --tenants 3 --seed 11 --churn 0 --no-metrics
 rm -f "$WORK/exit"
-start_console 160 40 "$BIN/govconsole --kubeconfig $WORK/kubeconfig"
+start_console 160 40 "$BIN/govconsole --kubeconfig $WORK/kubeconfig -c pods"
 check "without metrics.k8s.io the header says 'metrics: none'" wait_for 'kubernetes: connected  metrics: none'
 check "the pods' CPU and MEM read n/a" wait_for '^dmi .* n/a +n/a +[0-9]+[smhd] '
 keys : tenants Enter

@@ -27,7 +27,7 @@ rm -f "$WORK/exit"
 
 # A server that answers 401: shown, not fatal; then it recovers.
 start_sim --pods 50 --tenants 2 --seed 5 --churn 0 --token right-token
-start_console 120 30 "$BIN/govconsole --kubeconfig $WORK/kubeconfig"
+start_console 120 30 "$BIN/govconsole --kubeconfig $WORK/kubeconfig -c pods"
 check "401 from the server: the header's token says credentials rejected" \
     wait_for 'kubernetes: credentials rejected'
 check "401 from the server: the status line has the server's words" wait_for '^ kubernetes: HTTP 401'
@@ -40,7 +40,7 @@ kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null; SIM_PID=""
 # Escape sequences in names never reach the terminal.
 start_sim --pods 50 --tenants 2 --seed 5 --churn 0
 sim_post "/_sim/fault?mode=escape&count=2"
-start_console 120 30 "$BIN/govconsole --kubeconfig $WORK/kubeconfig"
+start_console 120 30 "$BIN/govconsole --kubeconfig $WORK/kubeconfig -c pods"
 check "a pod list with escape sequences is shown" wait_for 'pods\(all\)\[[1-9]'
 check "the screen is intact (header still on line 1)" bash -c "tmux -L $TMUX_SOCK capture-pane -p -t gc | head -1 | grep -q '^ govconsole'"
 tm capture-pane -p -e -t gc >"$WORK/escaped.txt"
@@ -51,7 +51,7 @@ else
 fi
 
 # SSH connection drop: the terminal goes away, the console exits within a second.
-pid=$(pgrep -f "^$BIN/govconsole --kubeconfig $WORK/kubeconfig" | head -1)
+pid=$(pgrep -f "^$BIN/govconsole --kubeconfig $WORK/kubeconfig -c pods" | head -1)
 tm_kill
 for _ in $(seq 20); do alive "$pid" || break; sleep 0.05; done
 alive "$pid" && { not_ok "hang-up ends the console within a second"; kill -9 "$pid"; } ||
@@ -59,9 +59,9 @@ alive "$pid" && { not_ok "hang-up ends the console within a second"; kill -9 "$p
 
 # SIGTERM ends it too.
 rm -f "$WORK/exit"
-start_console 120 30 "$BIN/govconsole --kubeconfig $WORK/kubeconfig"
+start_console 120 30 "$BIN/govconsole --kubeconfig $WORK/kubeconfig -c pods"
 wait_for 'kubernetes: connected' >/dev/null
-pid=$(pgrep -f "^$BIN/govconsole --kubeconfig $WORK/kubeconfig" | head -1)
+pid=$(pgrep -f "^$BIN/govconsole --kubeconfig $WORK/kubeconfig -c pods" | head -1)
 kill -TERM "$pid"
 st=$(wait_exit 3)
 [ "$st" = 143 ] && ok "SIGTERM ends the console (status 143)" || not_ok "SIGTERM ends the console (got $st)"
@@ -69,7 +69,7 @@ tm_kill
 rm -f "$WORK/exit"
 
 # NO_COLOR: attributes only, no colour escape codes.
-start_console 120 30 "NO_COLOR=1 $BIN/govconsole --kubeconfig $WORK/kubeconfig"
+start_console 120 30 "NO_COLOR=1 $BIN/govconsole --kubeconfig $WORK/kubeconfig -c pods"
 wait_for 'kubernetes: connected' >/dev/null
 tm capture-pane -p -e -t gc >"$WORK/nocolor.txt"
 if grep -Eq $'\x1b\\[[0-9;]*(3[0-7]|4[0-7]|38;5|48;5|9[0-7])m' "$WORK/nocolor.txt"; then
@@ -83,7 +83,7 @@ tm_kill
 rm -f "$WORK/exit"
 
 # --demo starts its own simulator and stops it on exit.
-start_console 120 30 "$BIN/govconsole --demo"
+start_console 120 30 "$BIN/govconsole --demo -c pods"
 check "--demo shows the simulated platform" wait_for 'pods\(all\)\[[1-9]' 15
 simpid=$(pgrep -f "$BIN/govsim --port 0" -P "$(pgrep -f "^$BIN/govconsole --demo" | head -1)" | head -1)
 [ -n "$simpid" ] && ok "--demo started govsim" || not_ok "--demo started govsim"
@@ -95,7 +95,7 @@ sleep 0.3
 # ... and also when the console is killed outright.
 tm_kill
 rm -f "$WORK/exit"
-start_console 120 30 "$BIN/govconsole --demo"
+start_console 120 30 "$BIN/govconsole --demo -c pods"
 wait_for 'pods\(all\)\[[1-9]' 15 >/dev/null
 cpid=$(pgrep -f "^$BIN/govconsole --demo" | head -1)
 simpid=$(pgrep -f "$BIN/govsim --port 0" -P "$cpid" | head -1)

@@ -173,7 +173,7 @@ tm_kill
 rm -f "$WORK/exit"
 
 # --theme with a bad theme at start: the default is used and the problem shown.
-start_console 150 40 "$BIN/govconsole --kubeconfig $WORK/kubeconfig --theme broken"
+start_console 150 40 "$BIN/govconsole --kubeconfig $WORK/kubeconfig --theme broken -c pods"
 check "--theme broken: reported at start, default used" wait_for 'broken.theme:2.*default theme'
 keys q
 tm_kill
@@ -181,7 +181,7 @@ tm_kill
 # [ui] mouse = false: clicks do nothing.
 printf '[ui]\nmouse = false\n' >"$WORK/nomouse.ini"
 rm -f "$WORK/exit"
-start_console 150 40 "$BIN/govconsole --config $WORK/nomouse.ini --kubeconfig $WORK/kubeconfig"
+start_console 150 40 "$BIN/govconsole --config $WORK/nomouse.ini --kubeconfig $WORK/kubeconfig -c pods"
 wait_for 'row 1 of 200' >/dev/null
 tm send-keys -t gc -l $'\e[<0;10;9M\e[<0;10;9m'
 sleep 0.5

@@ -526,7 +526,7 @@ static void test_apps_view(void **state)
     put_pod("dmi", "db-0", "db", 0);
     put_pod("skat", "api-a", "api", 0);
     {
-        struct view_ctx ctx = {&S, 10000, &all, acc, true, NULL};
+        struct view_ctx ctx = {&S, 10000, &all, acc, true, NULL, NULL};
 
         v = view_new(registry_find("apps"));
         assert_non_null(v->ops->row_source);

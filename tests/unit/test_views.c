@@ -180,7 +180,7 @@ static int teardown(void **state)
 /* The NAME cells of a view, joined with spaces. */
 static void names(const struct view *v, char *out, size_t size, size_t col)
 {
-    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL, NULL};
     size_t o = 0;
 
     out[0] = '\0';
@@ -207,7 +207,7 @@ static int column(const struct view *v, const char *name)
 static void test_pods_default_order_and_scope(void **state)
 {
     struct view *v = view_new(registry_find("pods"));
-    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL, NULL};
     struct view_scope dmi = {0};
     char buf[256];
 
@@ -231,7 +231,7 @@ static void test_pods_default_order_and_scope(void **state)
 static void test_pods_sort_numeric_and_stable(void **state)
 {
     struct view *v = view_new(registry_find("pods"));
-    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL, NULL};
     char buf[256];
     int restarts = column(v, "RESTARTS"), age = column(v, "AGE");
 
@@ -266,7 +266,7 @@ static void test_pods_sort_numeric_and_stable(void **state)
 static void test_tenants_counts_and_enter(void **state)
 {
     struct view *v = view_new(registry_find("tenants"));
-    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL, NULL};
     struct view_target t;
     char buf[256];
 
@@ -296,7 +296,7 @@ static void test_tenants_counts_and_enter(void **state)
 /* The tones of one column, as letters: N normal, D dim, O ok, W warn, C crit, P pending. */
 static void tones(const struct view *v, char *out, size_t size, size_t col)
 {
-    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL, NULL};
     size_t i;
 
     for (i = 0; i < v->ops->count(v) && i + 1 < size; i++) {
@@ -310,7 +310,7 @@ static void tones(const struct view *v, char *out, size_t size, size_t col)
 static void test_apps_rows(void **state)
 {
     struct view *v = view_new(registry_find("apps"));
-    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL, NULL};
     char buf[512];
     struct source_request *req;
     char *err = NULL;
@@ -418,7 +418,7 @@ static void test_apps_scope_and_enter(void **state)
     struct view *tv = view_new(registry_find("tenants"));
     struct view *v = view_new(registry_find("apps"));
     struct view *pv = view_new(registry_find("pods"));
-    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL, NULL};
     struct view_target t, t2;
     char buf[512];
 
@@ -466,7 +466,7 @@ static void test_apps_scope_and_enter(void **state)
 static void test_pods_describe_with_events(void **state)
 {
     struct view *v = view_new(registry_find("pods"));
-    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL, NULL};
     const char *json = "{\"metadata\":{\"name\":\"z\",\"namespace\":\"dmi\",\"uid\":\"dmi/z\"},"
                        "\"status\":{\"phase\":\"Running\"}}";
     struct k8s_event *e = xcalloc(1, sizeof *e);
@@ -547,7 +547,7 @@ static void test_views_follow_access_scope(void **state)
 {
     const char *const dmi_only[] = {"dmi", NULL};
     struct access *acc = access_new("cust", ACCESS_DEVELOPER, dmi_only, false);
-    struct view_ctx ctx = {&S, 10000, &ALL, acc, false, NULL};
+    struct view_ctx ctx = {&S, 10000, &ALL, acc, false, NULL, NULL};
     struct view *pods = view_new(registry_find("pods"));
     struct view *apps = view_new(registry_find("apps"));
     struct view *tenants = view_new(registry_find("tenants"));
@@ -624,7 +624,7 @@ static void add_quota(const char *ns, int64_t cpu_hard, int64_t mem_hard)
 static enum view_tone cell_of(const struct view *v, const char *name, const char *col,
                               char *out, size_t size)
 {
-    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL, NULL};
     int name_col = column(v, "NAME"), c = column(v, col);
 
     for (size_t i = 0; i < v->ops->count(v); i++) {
@@ -646,7 +646,7 @@ static void test_usage_columns(void **state)
 {
     struct view *pods = view_new(registry_find("pods"));
     struct view *tenants = view_new(registry_find("tenants"));
-    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL, NULL};
     char buf[256];
     int cpu;
 
@@ -718,7 +718,7 @@ static void test_usage_columns(void **state)
     {
         const char *only[] = {"skat", NULL};
         struct access *acc = access_new("cust", ACCESS_VIEWER, only, false);
-        struct view_ctx sctx = {&S, 10000, &ALL, acc, false, NULL};
+        struct view_ctx sctx = {&S, 10000, &ALL, acc, false, NULL, NULL};
 
         access_bind(acc, &S);
         tenants->ops->rebuild(tenants, &sctx);
@@ -770,7 +770,7 @@ static void test_apps_rollout_replicasets(void **state)
                        "\"namespace\":\"dmi\",\"uid\":\"wl-dmi/shop\",\"annotations\":"
                        "{\"deployment.kubernetes.io/revision\":\"3\"}}}";
     struct view *v = view_new(registry_find("apps"));
-    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL, NULL};
     char buf[256], *text, *err = NULL;
     struct source_request *req;
     int version, name;
@@ -911,7 +911,7 @@ static void test_apps_rollout_replicasets(void **state)
 /* The cells of every row of `v` (NAME STATUS CPU), joined: a view's whole visible state. */
 static void rows_text(const struct view *v, char *out, size_t size)
 {
-    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL, NULL};
     int cols[3] = {column(v, "NAME"), column(v, "STATUS"), column(v, "CPU")};
     size_t o = 0;
 
@@ -938,8 +938,8 @@ static void sort_both(struct view *inc, struct view *full, const char *col)
 /* `inc` caught up incrementally, `full` rebuilt from scratch: the same rows (into a and b). */
 static void rebuild_both(struct view *inc, struct view *full, char *a, char *b, size_t size)
 {
-    struct view_ctx alive = {&S, 10000, &ALL, ACC, true, NULL};
-    struct view_ctx fresh = {&S, 10000, &ALL, ACC, false, NULL};
+    struct view_ctx alive = {&S, 10000, &ALL, ACC, true, NULL, NULL};
+    struct view_ctx fresh = {&S, 10000, &ALL, ACC, false, NULL, NULL};
 
     inc->ops->rebuild(inc, &alive);
     full->ops->rebuild(full, &fresh);
@@ -955,8 +955,8 @@ static void test_pods_incremental_equals_full(void **state)
 {
     struct view *inc = view_new(registry_find("pods"));
     struct view *full;
-    struct view_ctx alive = {&S, 10000, &ALL, ACC, true, NULL};
-    struct view_ctx fresh = {&S, 10000, &ALL, ACC, false, NULL};
+    struct view_ctx alive = {&S, 10000, &ALL, ACC, true, NULL, NULL};
+    struct view_ctx fresh = {&S, 10000, &ALL, ACC, false, NULL, NULL};
     static char a[16384], b[16384];
     char pname[16];
     static const char *const added[] = {"dmi/0-first", "dmi/b2", "dmi/zz", "skat/a0",
@@ -1048,7 +1048,7 @@ static void add_twin(const char *uid, const char *ns, const char *name)
 static void test_pods_twins_dropped(void **state)
 {
     static const char *const twins[] = {"twin-1", "twin-2"};
-    struct view_ctx fresh = {&S, 10000, &ALL, ACC, false, NULL};
+    struct view_ctx fresh = {&S, 10000, &ALL, ACC, false, NULL, NULL};
     static char a[16384], b[16384];
 
     (void)state;
@@ -1092,7 +1092,7 @@ static void test_pods_sort_long_prefixes(void **state)
     static const char *const pods[] = {"forecast-api-b", "forecast-api-a", "forecast",
                                         "forecast-api", "fore", "forecast-api-aa"};
     struct view *v = view_new(registry_find("pods"));
-    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL};
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL, NULL};
     int name = column(v, "NAME"), node = column(v, "NODE");
     char buf[512];
 
