@@ -79,7 +79,7 @@ static struct source_request *k8s_request_new(enum source_op op, enum access_ver
     struct source_request *r;
     struct k8s_request_priv *kp;
 
-    if (!k8s_valid_name(ns) || !k8s_valid_name(name)) {
+    if (!k8s_valid_label(ns) || !k8s_valid_name(name)) {
         return NULL;
     }
     r = source_request_new("kubernetes", op, verb, action);
@@ -260,7 +260,7 @@ struct source_request *k8s_request_logs(const char *ns, const char *pod, const c
     names = containers != NULL ? xstrdup(containers) : NULL;
     for (char *c = names != NULL ? strtok_r(names, ",", &save) : NULL; c != NULL;
          c = strtok_r(NULL, ",", &save)) {
-        if (k8s_valid_name(c)) {
+        if (k8s_valid_label(c)) {
             r->parts = xrealloc(r->parts, (r->nparts + 2) * sizeof *r->parts);
             r->parts[r->nparts++] = xstrdup(c);
             r->parts[r->nparts] = NULL;
