@@ -98,10 +98,11 @@ void log_close(void)
 
 void log_msg(const char *fmt, ...)
 {
-    va_list ap;
+    va_list ap, ap2;
     struct timespec ts;
     struct tm tm;
-    char when[32];
+    char when[32], *line;
+    int n;
 
     if (log_file == NULL) {
         return;
@@ -109,10 +110,14 @@ void log_msg(const char *fmt, ...)
     clock_gettime(CLOCK_REALTIME, &ts);
     localtime_r(&ts.tv_sec, &tm);
     strftime(when, sizeof when, "%H:%M:%S", &tm);
-    fprintf(log_file, "%s.%03ld ", when, ts.tv_nsec / 1000000);
     va_start(ap, fmt);
-    vfprintf(log_file, fmt, ap);
+    va_copy(ap2, ap);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    line = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+    vsnprintf(line, n > 0 ? (size_t)n + 1 : 1, fmt, ap2);
+    va_end(ap2);
     va_end(ap);
-    fputc('\n', log_file);
+    fprintf(log_file, "%s.%03ld %s\n", when, ts.tv_nsec / 1000000, sanitize_inplace(line));
     fflush(log_file);
+    free(line);
 }

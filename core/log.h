@@ -12,8 +12,9 @@
 int log_open(const char *path, char **err);
 void log_close(void);
 
-/* Appends one line, prefixed with the time, when the log is open. Never pass it a
- * credential, a header, a request body or text the user typed. */
+/* Appends one line, prefixed with the time, when the log is open. The line is sanitized
+ * (core/sanitize.h): what it quotes from the network cannot reach a terminal that shows the
+ * file. Never pass it a credential, a header, a request body or text the user typed. */
 void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

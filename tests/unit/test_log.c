@@ -1,5 +1,5 @@
 /* core/log: --log FILE opens only a regular file of the user's, never through a symbolic
- * link, and keeps it 0600. */
+ * link, and keeps it 0600; what it writes is sanitized. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -76,11 +76,14 @@ static void test_normal_case(void **state)
     assert_int_equal(log_open(path, &err), 0);
     assert_null(err);
     log_msg("poll %s: %d rows", "pods", 3);
+    log_msg("a \x1b]0;title\x07 from the network");
     log_close();
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 07777, 0600);
     text = read_all(path);
     assert_non_null(strstr(text, " poll pods: 3 rows\n"));
+    assert_non_null(strstr(text, " a ?]0;title? from the network\n"));
+    assert_null(strchr(text, '\x1b'));
     free(text);
     unlink(path);
     free(path);
