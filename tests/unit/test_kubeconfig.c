@@ -16,6 +16,7 @@
 
 #include "core/k8s/kubeconfig.h"
 #include "core/xalloc.h"
+#include "tests/unit/tmpdir_fixture.h"
 
 /* tests/data/kubeconfig/NAME, from $GC_ROOT when set (else relative to the repo root, the
  * current directory). Caller frees. */
@@ -92,8 +93,6 @@ static void load_fails(const char *name, const char *context, const char *fmt)
     free(path);
 }
 
-static char *tmpdir;
-
 /* Writes `text` to a new file in the test's temporary directory; returns its path. */
 static char *write_tmp(const char *name, const char *text)
 {
@@ -150,29 +149,6 @@ static void tmp_fails(const char *name, const char *text, const char *fmt)
     load_fails_path(p, NULL, want);
     free(want);
     free(p);
-}
-
-static int setup_tmp(void **state)
-{
-    char tmpl[] = "/tmp/gc-kubeconfig-XXXXXX";
-
-    (void)state;
-    if (mkdtemp(tmpl) == NULL) {
-        return -1;
-    }
-    tmpdir = xstrdup(tmpl);
-    return 0;
-}
-
-static int teardown_tmp(void **state)
-{
-    char *cmd = xasprintf("rm -rf '%s'", tmpdir);
-    int rc = system(cmd);
-
-    (void)state;
-    free(cmd);
-    free(tmpdir);
-    return rc == 0 ? 0 : -1;
 }
 
 /* ---- valid files ---- */
@@ -1143,5 +1119,5 @@ int main(void)
         cmocka_unit_test(test_line_breaks_in_credentials),
     };
 
-    return cmocka_run_group_tests(tests, setup_tmp, teardown_tmp);
+    return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }

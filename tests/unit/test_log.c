@@ -15,8 +15,7 @@
 
 #include "core/log.h"
 #include "core/xalloc.h"
-
-static char *tmpdir;
+#include "tests/unit/tmpdir_fixture.h"
 
 /* tmpdir/NAME. Caller frees. */
 static char *tmp_path(const char *name)
@@ -178,26 +177,6 @@ static void test_not_regular_refused(void **state)
     free(hard);
 }
 
-static int setup_tmp(void **state)
-{
-    char tmpl[] = "/tmp/gc-log-XXXXXX";
-
-    (void)state;
-    if (mkdtemp(tmpl) == NULL) {
-        return -1;
-    }
-    tmpdir = xstrdup(tmpl);
-    return 0;
-}
-
-static int teardown_tmp(void **state)
-{
-    (void)state;
-    rmdir(tmpdir);
-    free(tmpdir);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -208,5 +187,5 @@ int main(void)
         cmocka_unit_test(test_not_regular_refused),
     };
 
-    return cmocka_run_group_tests(tests, setup_tmp, teardown_tmp);
+    return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }
