@@ -376,7 +376,17 @@ int main(int argc, char **argv)
         return 2;
     }
     load_config(&args, &cfg, &warn);
-    log_open(args.log);
+    {
+        char *why = NULL;
+
+        if (log_open(args.log, &why) != 0) {
+            fprintf(stderr, "govconsole: %s\n", why);
+            free(why);
+            config_fini(&cfg);
+            free(warn);
+            return 2;
+        }
+    }
     signal(SIGPIPE, SIG_IGN);
     json_object_seed(0); /* before the worker threads decode anything */
     jsonarena_install();

@@ -1,6 +1,7 @@
-/* Untrusted-string sanitizing: valid UTF-8 without control characters or bidi overrides. */
+/* Untrusted-string sanitizing: valid UTF-8 without controls or invisible format characters. */
 #include "core/sanitize.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -60,11 +61,91 @@ static size_t sanitize_utf8_len(const unsigned char *s, size_t avail, uint32_t *
     return n;
 }
 
-/* True for code points that must never reach the terminal. */
+/* A run of code points that never reaches the terminal. */
+struct sanitize_range {
+    uint32_t first, last;
+    const char *name;
+};
+
+/* The one rule of what is replaced by '?', besides invalid UTF-8: controls, and every
+ * character that is invisible and can hide, join, break or reorder text on a terminal (the
+ * Unicode Default_Ignorable_Code_Point set and the invisible format characters, Cf). Kept:
+ * variation selectors (U+FE00..U+FE0F, U+E0100..U+E01EF, Mongolian U+180B..U+180D, U+180F),
+ * which only pick the glyph of the character before them (an emoji needs U+FE0F), and the
+ * visible format characters (Arabic number signs U+0600..U+0605 and the like). Sorted by
+ * code point, not overlapping: sanitize_is_forbidden() searches it by halves. */
+static const struct sanitize_range sanitize_ranges[] = {
+    {0x0000, 0x001F, "C0 controls"},
+    {0x007F, 0x009F, "DEL and C1 controls"},
+    {0x00AD, 0x00AD, "soft hyphen"},
+    {0x034F, 0x034F, "combining grapheme joiner"},
+    {0x061C, 0x061C, "Arabic letter mark"},
+    {0x115F, 0x1160, "Hangul choseong and jungseong fillers"},
+    {0x17B4, 0x17B5, "Khmer inherent vowels"},
+    {0x180E, 0x180E, "Mongolian vowel separator"},
+    {0x200B, 0x200F, "zero width space, joiners, LRM, RLM"},
+    {0x2028, 0x2029, "line and paragraph separators"},
+    {0x202A, 0x202E, "bidi embeddings and overrides"},
+    {0x2060, 0x2064, "word joiner, invisible operators"},
+    {0x2065, 0x2065, "reserved default ignorable"},
+    {0x2066, 0x2069, "bidi isolates"},
+    {0x206A, 0x206F, "deprecated format characters"},
+    {0x3164, 0x3164, "Hangul filler"},
+    {0xFEFF, 0xFEFF, "byte order mark (zero width no-break space)"},
+    {0xFFA0, 0xFFA0, "halfwidth Hangul filler"},
+    {0xFFF0, 0xFFF8, "reserved default ignorable"},
+    {0xFFF9, 0xFFFB, "interlinear annotation"},
+    {0x13430, 0x1343F, "Egyptian hieroglyph format controls"},
+    {0x1BCA0, 0x1BCA3, "shorthand format controls"},
+    {0x1D173, 0x1D17A, "musical symbol format controls"},
+    {0xE0000, 0xE007F, "tags"},
+    {0xE0080, 0xE00FF, "reserved default ignorable"},
+    {0xE01F0, 0xE0FFF, "reserved default ignorable"},
+};
+
+#define SANITIZE_NRANGES (sizeof(sanitize_ranges) / sizeof(sanitize_ranges[0]))
+
+/* True for code points in sanitize_ranges. */
+static bool sanitize_in_ranges(uint32_t cp)
+{
+    size_t lo = 0, hi = SANITIZE_NRANGES;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (cp < sanitize_ranges[mid].first) {
+            hi = mid;
+        } else if (cp > sanitize_ranges[mid].last) {
+            lo = mid + 1;
+        } else {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* sanitize_ranges over U+0000..U+FFFF as one bit a code point (8 KiB), filled once: most
+ * text is answered by one load, and runs of plain ASCII are copied whole. */
+static uint64_t sanitize_bmp[0x10000 / 64];
+static pthread_once_t sanitize_bmp_once = PTHREAD_ONCE_INIT;
+
+static void sanitize_bmp_fill(void)
+{
+    for (size_t i = 0; i < SANITIZE_NRANGES; i++) {
+        for (uint32_t cp = sanitize_ranges[i].first; cp <= sanitize_ranges[i].last && cp < 0x10000;
+             cp++) {
+            sanitize_bmp[cp >> 6] |= (uint64_t)1 << (cp & 63);
+        }
+    }
+}
+
+/* True for code points that must never reach the terminal (after sanitize_bmp_fill()). */
 static bool sanitize_is_forbidden(uint32_t cp)
 {
-    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
-           (cp >= 0x2066 && cp <= 0x2069);
+    if (cp < 0x10000) {
+        return (sanitize_bmp[cp >> 6] >> (cp & 63)) & 1;
+    }
+    return sanitize_in_ranges(cp);
 }
 
 /* Writes the sanitized form of src[0..len) to dst, which may equal src (output never runs
@@ -74,16 +155,26 @@ static size_t sanitize_into(char *dst, const char *src, size_t len)
     const unsigned char *s = (const unsigned char *)src;
     size_t r = 0, w = 0;
 
+    pthread_once(&sanitize_bmp_once, sanitize_bmp_fill);
     while (r < len) {
         uint32_t cp = 0;
-        size_t n = sanitize_utf8_len(s + r, len - r, &cp);
+        size_t n, end = r;
 
-        if (n == 0) {
+        while (end < len && s[end] < 0x80 && !sanitize_is_forbidden(s[end])) {
+            end++;
+        }
+        if (end > r) {
+            if (dst + w != src + r) {
+                memmove(dst + w, src + r, end - r);
+            }
+            w += end - r;
+            r = end;
+            continue;
+        }
+        n = sanitize_utf8_len(s + r, len - r, &cp);
+        if (n == 0 || sanitize_is_forbidden(cp)) {
             dst[w++] = '?';
-            r++;
-        } else if (sanitize_is_forbidden(cp)) {
-            dst[w++] = '?';
-            r += n;
+            r += n == 0 ? 1 : n;
         } else {
             for (size_t i = 0; i < n; i++) {
                 dst[w++] = (char)s[r + i];

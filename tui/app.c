@@ -289,6 +289,16 @@ static void app_key(struct app *a, int key)
     }
 }
 
+/* The key as the timing log shows it: a character typed while a mode has the keys (a prompt,
+ * the filter, a form, a dialog, a pager) is the user's text and shows as -1; control and
+ * function keys, and the table's command keys, show as their code. */
+static int app_key_log_code(const struct app *a, int key)
+{
+    bool character = key >= 0x20 && key != 0x7F && (key < KEY_MIN || (key & PROMPT_KEY_CHAR));
+
+    return character && app_mode_top(a) != NULL ? -1 : key;
+}
+
 static void app_on_stdin(int fd, unsigned events, void *arg)
 {
     struct app *a = arg;
@@ -299,7 +309,7 @@ static void app_on_stdin(int fd, unsigned events, void *arg)
     while ((rc = wget_wch(stdscr, &wc)) != ERR) {
         if (got == 0 && a->key_us == 0) {
             a->key_us = app_now_us();
-            a->key_code = prompt_keycode(rc, wc);
+            a->key_code = app_key_log_code(a, prompt_keycode(rc, wc));
         }
         got++;
         app_key(a, prompt_keycode(rc, wc));

@@ -1007,19 +1007,46 @@ enum k8s_pod_health k8s_pod_health(const struct k8s_pod *p)
     return K8S_POD_FAILING;
 }
 
-bool k8s_valid_name(const char *s)
+/* True if s[0..n) is a run of DNS-1123 label characters, [a-z0-9]([-a-z0-9]*[a-z0-9])?,
+ * of 1 to `max` of them. */
+static bool k8s_valid_segment(const char *s, size_t n, size_t max)
 {
-    size_t n = 0;
-
-    if (s == NULL || *s == '\0') {
+    if (n == 0 || n > max || s[0] == '-' || s[n - 1] == '-') {
         return false;
     }
-    for (; *s != '\0'; s++, n++) {
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '.')) {
+    for (size_t i = 0; i < n; i++) {
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-')) {
             return false;
         }
     }
-    return n <= 253;
+    return true;
+}
+
+bool k8s_valid_label(const char *s)
+{
+    return s != NULL && k8s_valid_segment(s, strlen(s), 63);
+}
+
+bool k8s_valid_name(const char *s)
+{
+    size_t n;
+
+    if (s == NULL || (n = strlen(s)) == 0 || n > 253) {
+        return false;
+    }
+    for (const char *seg = s;;) {
+        const char *dot = memchr(seg, '.', n - (size_t)(seg - s));
+        size_t len = dot != NULL ? (size_t)(dot - seg) : n - (size_t)(seg - s);
+
+        /* Kubernetes bounds only the whole name, not each of its dot-separated labels. */
+        if (!k8s_valid_segment(seg, len, 253)) {
+            return false;
+        }
+        if (dot == NULL) {
+            return true;
+        }
+        seg = dot + 1;
+    }
 }
 
 int64_t k8s_age_next_change(int64_t age)

@@ -286,8 +286,15 @@ enum k8s_pod_health {
 };
 enum k8s_pod_health k8s_pod_health(const struct k8s_pod *p);
 
-/* True if `s` is a valid object or namespace name (DNS subdomain: [a-z0-9.-], at most 253),
- * so it can be put in an API path as it is. */
+/* True if `s` is a valid object name as Kubernetes validates one (a DNS-1123 subdomain):
+ * lowercase alphanumerics, '-' and '.', at most 253 characters, every dot-separated label
+ * non-empty and starting and ending alphanumeric. So "", ".", "..", "a..b", "-a", "a-" and
+ * "A" are not names, and a name can go into an API path segment as it is. NULL is false. */
 bool k8s_valid_name(const char *s);
+
+/* True if `s` is a DNS-1123 label, what Kubernetes requires of a namespace and a container
+ * name: lowercase alphanumerics and '-', no '.', starting and ending alphanumeric, 1 to 63
+ * characters. NULL is false. */
+bool k8s_valid_label(const char *s);
 
 #endif

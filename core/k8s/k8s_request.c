@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/http.h"
 #include "core/k8s/k8s_model.h"
 #include "core/xalloc.h"
 
@@ -60,13 +61,21 @@ static const char *k8s_object_word(enum k8s_object obj)
                                           : "pod";
 }
 
-/* The object's API path. */
+/* The object's API path, each name percent-encoded (a valid one needs none: this is the
+ * second line of defence). */
 static char *k8s_object_path(enum k8s_object obj, const char *ns, const char *name)
 {
+    char *ens = http_escape(ns), *ename = http_escape(name), *path;
+
     if (obj == K8S_OBJECT_POD) {
-        return xasprintf("/api/v1/namespaces/%s/pods/%s", ns, name);
+        path = xasprintf("/api/v1/namespaces/%s/pods/%s", ens, ename);
+    } else {
+        path = xasprintf("/apis/apps/v1/namespaces/%s/%s/%s", ens, k8s_object_resource(obj),
+                         ename);
     }
-    return xasprintf("/apis/apps/v1/namespaces/%s/%s/%s", ns, k8s_object_resource(obj), name);
+    free(ens);
+    free(ename);
+    return path;
 }
 
 /* A request of the Kubernetes source about one object; NULL when a name cannot go into a
@@ -79,7 +88,7 @@ static struct source_request *k8s_request_new(enum source_op op, enum access_ver
     struct source_request *r;
     struct k8s_request_priv *kp;
 
-    if (!k8s_valid_name(ns) || !k8s_valid_name(name)) {
+    if (!k8s_valid_label(ns) || !k8s_valid_name(name)) {
         return NULL;
     }
     r = source_request_new("kubernetes", op, verb, action);
@@ -260,7 +269,7 @@ struct source_request *k8s_request_logs(const char *ns, const char *pod, const c
     names = containers != NULL ? xstrdup(containers) : NULL;
     for (char *c = names != NULL ? strtok_r(names, ",", &save) : NULL; c != NULL;
          c = strtok_r(NULL, ",", &save)) {
-        if (k8s_valid_name(c)) {
+        if (k8s_valid_label(c)) {
             r->parts = xrealloc(r->parts, (r->nparts + 2) * sizeof *r->parts);
             r->parts[r->nparts++] = xstrdup(c);
             r->parts[r->nparts] = NULL;
@@ -273,11 +282,14 @@ struct source_request *k8s_request_logs(const char *ns, const char *pod, const c
 char *k8s_request_log_path(const struct source_request *r, const struct source_stream_opts *o)
 {
     const struct k8s_request_priv *kp = k8s_request_priv(r);
-    const char *container = o->part < r->nparts ? r->parts[o->part] : NULL;
+    char *pod = k8s_object_path(K8S_OBJECT_POD, kp->ns, kp->name);
+    char *container = o->part < r->nparts ? http_escape(r->parts[o->part]) : NULL;
+    char *path = xasprintf("%s/log?follow=true&tailLines=500&timestamps=%s%s%s&previous=%s", pod,
+                           o->timestamps ? "true" : "false",
+                           container != NULL ? "&container=" : "",
+                           container != NULL ? container : "", o->previous ? "true" : "false");
 
-    return xasprintf("/api/v1/namespaces/%s/pods/%s/log?follow=true&tailLines=500&timestamps=%s"
-                     "%s%s&previous=%s",
-                     kp->ns, kp->name, o->timestamps ? "true" : "false",
-                     container != NULL ? "&container=" : "", container != NULL ? container : "",
-                     o->previous ? "true" : "false");
+    free(pod);
+    free(container);
+    return path;
 }

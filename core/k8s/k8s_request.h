@@ -2,9 +2,11 @@
  * (core/source.h): describe and the raw object, delete a pod, rollout restart and scale a
  * workload, follow a pod's log. The API paths, bodies and content types are made here and
  * kept in the request's priv, which only core/k8s/k8s_source.c reads. Every name that goes
- * into a path is checked with k8s_valid_name(): a builder returns NULL when one is not. The
- * tenant passed in is the one the source's tenancy resolved for the object
- * (access_row_tenant()). */
+ * into a path is checked as Kubernetes checks it: the object's with k8s_valid_name(), the
+ * namespace with k8s_valid_label(); a builder returns NULL when one is not valid (so "." and
+ * ".." never become path segments). A container that is not a valid label is left out of a
+ * log's parts. Each name is also percent-encoded in the path and in a query. The tenant
+ * passed in is the one the source's tenancy resolved for the object (access_row_tenant()). */
 #ifndef GC_CORE_K8S_REQUEST_H
 #define GC_CORE_K8S_REQUEST_H
 

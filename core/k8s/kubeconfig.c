@@ -657,9 +657,11 @@ static int kc_load_cluster(struct kc *k, struct kube_target *t)
     return 0;
 }
 
-/* Reads users[].user.tokenFile into t->token (trimmed). Returns 0 or -1. */
+/* Reads users[].user.tokenFile of `user` into t->token: one line break at the end is
+ * dropped, any other CR or LF refuses the file (the token goes into an HTTP header), and
+ * spaces and tabs around it are trimmed. Returns 0 or -1. */
 static int kc_read_token_file(struct kc *k, const yaml_node_t *u, const char *path,
-                              const char *file, struct kube_target *t)
+                              const char *user, const char *file, struct kube_target *t)
 {
     char ebuf[128];
     char *data = NULL, *start, *end;
@@ -670,22 +672,54 @@ static int kc_read_token_file(struct kc *k, const yaml_node_t *u, const char *pa
         return kc_fail(k, kc_get(k, u, "tokenFile"), "%s.tokenFile: cannot read %s: %s", path, file,
                        e == EFBIG ? "file too large" : kc_strerror(e, ebuf, sizeof(ebuf)));
     }
+    if (memchr(data, '\0', len) != NULL) {
+        free(data);
+        return kc_fail(k, kc_get(k, u, "tokenFile"), "%s.tokenFile: %s holds no token", path, file);
+    }
+    end = data + len;
+    if (end > data && end[-1] == '\n') {
+        end--;
+        if (end > data && end[-1] == '\r') {
+            end--;
+        }
+    }
+    if (memchr(data, '\r', (size_t)(end - data)) != NULL ||
+        memchr(data, '\n', (size_t)(end - data)) != NULL) {
+        free(data);
+        return kc_fail(k, kc_get(k, u, "tokenFile"),
+                       "%s.tokenFile of user %s: %s holds a line break (CR or LF) other than "
+                       "one at its end, which cannot go into an HTTP header",
+                       path, user, file);
+    }
     start = data;
-    while (*start == ' ' || *start == '\t' || *start == '\r' || *start == '\n') {
+    while (start < end && (*start == ' ' || *start == '\t')) {
         start++;
     }
-    end = start + strlen(start);
-    while (end > start &&
-           (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n')) {
+    while (end > start && (end[-1] == ' ' || end[-1] == '\t')) {
         end--;
     }
-    if (end == start || memchr(data, '\0', len) != NULL) {
+    if (end == start) {
         free(data);
         return kc_fail(k, kc_get(k, u, "tokenFile"), "%s.tokenFile: %s holds no token", path, file);
     }
     t->token = xstrndup(start, (size_t)(end - start));
     free(data);
     return 0;
+}
+
+/* Refuses a credential of `user` (users[].user.KEY, `value` NULL when absent) that holds a CR
+ * or LF: it goes into an HTTP header. The message names the entry, never the value. Returns
+ * 0 or -1. */
+static int kc_header_value(struct kc *k, const yaml_node_t *u, const char *path, const char *user,
+                           const char *key, const char *value)
+{
+    if (value == NULL || strpbrk(value, "\r\n") == NULL) {
+        return 0;
+    }
+    return kc_fail(k, kc_get(k, u, key),
+                   "%s.%s of user %s: holds a line break (CR or LF), which cannot go into an "
+                   "HTTP header",
+                   path, key, user);
 }
 
 /* The user part of the target, from the first file that defines `user` (the context's). */
@@ -735,7 +769,10 @@ static int kc_load_user(struct kc *k, const char *user, struct kube_target *t)
         kc_str(k, u, "client-certificate", path, &t->client_cert) != 0 ||
         kc_str(k, u, "client-certificate-data", path, &t->client_cert_data) != 0 ||
         kc_str(k, u, "client-key", path, &t->client_key) != 0 ||
-        kc_str(k, u, "client-key-data", path, &t->client_key_data) != 0) {
+        kc_str(k, u, "client-key-data", path, &t->client_key_data) != 0 ||
+        kc_header_value(k, u, path, user, "token", t->token) != 0 ||
+        kc_header_value(k, u, path, user, "username", t->username) != 0 ||
+        kc_header_value(k, u, path, user, "password", t->password) != 0) {
         free(token_file);
         return -1;
     }
@@ -759,7 +796,7 @@ static int kc_load_user(struct kc *k, const char *user, struct kube_target *t)
     if (t->token == NULL && token_file != NULL) {
         char *abs = kc_resolve(k->cur->dir, token_file);
 
-        rc = kc_read_token_file(k, u, path, abs, t);
+        rc = kc_read_token_file(k, u, path, user, abs, t);
         free(abs);
         if (rc != 0) {
             free(token_file);

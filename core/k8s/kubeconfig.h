@@ -15,7 +15,7 @@ struct kube_target {
     char *ca_file;   /* certificate-authority path, NULL if none */
     char *ca_data;   /* certificate-authority-data, decoded PEM, NULL if none */
     bool insecure;   /* insecure-skip-tls-verify */
-    char *token;     /* users[].user.token, or the content of tokenFile (trimmed) */
+    char *token;     /* users[].user.token, or the content of tokenFile (see below) */
     char *username;  /* basic auth */
     char *password;
     char *client_cert;      /* client-certificate path */
@@ -46,6 +46,11 @@ struct kube_target {
  * (also contexts[0])", "kubeconfig /x:/y: context foo not found", "kubeconfig /y: context foo:
  * user bar uses exec, which is not supported", "/y:8: clusters[0].cluster.server: expected a
  * string, got a mapping". No message quotes a token, a password or key material.
+ *
+ * A token, username or password holding a CR or LF is refused (it goes into an HTTP
+ * header); the message names the file and the user entry, never the value. A tokenFile's
+ * content loses one line break at its end (LF or CR LF) and the spaces and tabs around it;
+ * any other CR or LF refuses it (kubectl trims all white space instead).
  *
  * Like kubectl: tokenFile is read here (token wins when both are set); relative paths are
  * resolved against the directory of the file that defined them and must be readable; *-data

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1702,6 +1703,71 @@ static void test_pod_new_one_block(void **state)
     k8s_pod_free(&p->row);
 }
 
+/* Names as Kubernetes validates them: an object's is a DNS-1123 subdomain, a namespace's or
+ * a container's a DNS-1123 label. What is not a name must never become a path segment. */
+static void test_valid_names(void **state)
+{
+    static const struct {
+        const char *s;
+        bool name, label;
+    } cases[] = {
+        {"web", true, true},
+        {"forecast-api-7cd4fcff68-9blj6", true, true},
+        {"0", true, true},
+        {"a-b", true, true},
+        {"kube-dns.v1.example", true, false}, /* dotted: a name, not a label */
+        {"a.b", true, false},
+        {".", false, false},
+        {"..", false, false},
+        {"a..b", false, false},
+        {".a", false, false},
+        {"a.", false, false},
+        {"-a", false, false},
+        {"a-", false, false},
+        {"a.-b", false, false}, /* every label starts alphanumeric */
+        {"a-.b", false, false}, /* and ends so */
+        {"Web", false, false},
+        {"web_1", false, false},
+        {"a/b", false, false},
+        {"a%2F", false, false},
+        {"a b", false, false},
+        {"", false, false},
+    };
+    char s[300];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        if (k8s_valid_name(cases[i].s) != cases[i].name ||
+            k8s_valid_label(cases[i].s) != cases[i].label) {
+            print_error("\"%s\": name %d label %d\n", cases[i].s, k8s_valid_name(cases[i].s),
+                        k8s_valid_label(cases[i].s));
+        }
+        assert_true(k8s_valid_name(cases[i].s) == cases[i].name);
+        assert_true(k8s_valid_label(cases[i].s) == cases[i].label);
+    }
+    assert_false(k8s_valid_name(NULL));
+    assert_false(k8s_valid_label(NULL));
+
+    /* A label has at most 63 characters. */
+    memset(s, 'a', 63);
+    s[63] = '\0';
+    assert_true(k8s_valid_label(s));
+    s[63] = 'b';
+    s[64] = '\0';
+    assert_false(k8s_valid_label(s));
+    /* Kubernetes bounds a name's length, 253, not each of its labels (IsDNS1123Subdomain). */
+    assert_true(k8s_valid_name(s));
+    memset(s, 'a', 253);
+    for (size_t i = 63; i < 253; i += 64) {
+        s[i] = '.';
+    }
+    s[253] = '\0';
+    assert_true(k8s_valid_name(s));
+    s[253] = 'a';
+    s[254] = '\0';
+    assert_false(k8s_valid_name(s));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1718,6 +1784,7 @@ int main(void)
         cmocka_unit_test(test_pod_last_reason),   cmocka_unit_test(test_replicaset_parse),
         cmocka_unit_test(test_quantity),          cmocka_unit_test(test_fmt_cpu_mem),
         cmocka_unit_test(test_quota_parse),       cmocka_unit_test(test_metrics_parse),
+        cmocka_unit_test(test_valid_names),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,6 +16,7 @@
 
 #include "core/k8s/kubeconfig.h"
 #include "core/xalloc.h"
+#include "tests/unit/tmpdir_fixture.h"
 
 /* tests/data/kubeconfig/NAME, from $GC_ROOT when set (else relative to the repo root, the
  * current directory). Caller frees. */
@@ -92,8 +93,6 @@ static void load_fails(const char *name, const char *context, const char *fmt)
     free(path);
 }
 
-static char *tmpdir;
-
 /* Writes `text` to a new file in the test's temporary directory; returns its path. */
 static char *write_tmp(const char *name, const char *text)
 {
@@ -150,29 +149,6 @@ static void tmp_fails(const char *name, const char *text, const char *fmt)
     load_fails_path(p, NULL, want);
     free(want);
     free(p);
-}
-
-static int setup_tmp(void **state)
-{
-    char tmpl[] = "/tmp/gc-kubeconfig-XXXXXX";
-
-    (void)state;
-    if (mkdtemp(tmpl) == NULL) {
-        return -1;
-    }
-    tmpdir = xstrdup(tmpl);
-    return 0;
-}
-
-static int teardown_tmp(void **state)
-{
-    char *cmd = xasprintf("rm -rf '%s'", tmpdir);
-    int rc = system(cmd);
-
-    (void)state;
-    free(cmd);
-    free(tmpdir);
-    return rc == 0 ? 0 : -1;
 }
 
 /* ---- valid files ---- */
@@ -1059,6 +1035,67 @@ static void test_credential_checks(void **state)
     free(p);
 }
 
+/* A credential goes into an HTTP header: one with a CR or LF is refused at load, and the
+ * message names the file and the user entry, never the value. */
+static void test_line_breaks_in_credentials(void **state)
+{
+    static const struct {
+        const char *user, *key;
+    } inline_cases[] = {
+        {"{token: \"s3cret\\nX-Injected: 1\"}", "token"},
+        {"{token: \"s3cret\\r\"}", "token"},
+        {"{token: \"s3cret\\n\"}", "token"}, /* even at the end: the value is used as written */
+        {"{username: \"s3cret\\nuser\", password: pw}", "username"},
+        {"{username: admin, password: \"s3cret\\r\\npw\"}", "password"},
+    };
+    static const char *const bad_files[] = {
+        "s3cret\nX-Injected: 1\n", "s3cret\n\n", "\ns3cret", "s3cret\rX", "s3cret\r\r\n",
+    };
+    static const struct {
+        const char *text, *token;
+    } good_files[] = {
+        {"s3cret", "s3cret"},
+        {"s3cret\n", "s3cret"},
+        {"s3cret\r\n", "s3cret"},
+        {"  s3cret\t\n", "s3cret"},
+    };
+    struct kube_target t;
+    char *p, *tok, *want, *err = NULL;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(inline_cases) / sizeof(inline_cases[0]); i++) {
+        char *fmt = xasprintf("%%s:12: users[0].user.%s of user u: holds a line break (CR or "
+                              "LF), which cannot go into an HTTP header",
+                              inline_cases[i].key);
+
+        simple_fails("crlf.yaml", "{server: 'https://a:1'}", inline_cases[i].user, fmt);
+        free(fmt);
+    }
+
+    p = write_simple("crlf-file.yaml", "{server: 'https://a:1'}", "{tokenFile: tok.txt}");
+    tok = xasprintf("%s/tok.txt", tmpdir);
+    want = xasprintf("%s:12: users[0].user.tokenFile of user u: %s holds a line break (CR or LF) "
+                     "other than one at its end, which cannot go into an HTTP header",
+                     p, tok);
+    for (size_t i = 0; i < sizeof(bad_files) / sizeof(bad_files[0]); i++) {
+        free(write_tmp("tok.txt", bad_files[i]));
+        load_fails_path(p, NULL, want);
+        assert_int_equal(kubeconfig_load(p, NULL, &t, &err), -1);
+        assert_null(strstr(err, "s3cret"));
+        free(err);
+        err = NULL;
+    }
+    for (size_t i = 0; i < sizeof(good_files) / sizeof(good_files[0]); i++) {
+        free(write_tmp("tok.txt", good_files[i].text));
+        assert_int_equal(kubeconfig_load(p, NULL, &t, &err), 0);
+        assert_string_equal(t.token, good_files[i].token);
+        kube_target_fini(&t);
+    }
+    free(want);
+    free(tok);
+    free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1079,7 +1116,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_merge_broken_file, save_env, restore_env),
         cmocka_unit_test_setup_teardown(test_merge_contexts_list, save_env, restore_env),
         cmocka_unit_test(test_credential_checks),
+        cmocka_unit_test(test_line_breaks_in_credentials),
     };
 
-    return cmocka_run_group_tests(tests, setup_tmp, teardown_tmp);
+    return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }

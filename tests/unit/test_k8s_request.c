@@ -1,0 +1,104 @@
+/* core/k8s/k8s_request: what is not a Kubernetes name never becomes a path segment. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/k8s/k8s_request.h"
+#include "core/source.h"
+
+/* Names no builder may accept, as a namespace or as an object's name. */
+static const char *const not_names[] = {".", "..", "a..b", "-a", "a-", "Web", "a/b", "", NULL};
+
+/* Every builder with (ns, name); returns how many made a request (each freed). */
+static int builders_accepting(const char *ns, const char *name)
+{
+    struct source_request *r[] = {
+        k8s_request_detail(K8S_OBJECT_POD, ns, name, NULL, "dmi", false),
+        k8s_request_detail(K8S_OBJECT_DEPLOYMENT, ns, name, NULL, "dmi", true),
+        k8s_request_delete_pod(ns, name, NULL, "dmi"),
+        k8s_request_restart(K8S_OBJECT_STATEFULSET, ns, name, "dmi"),
+        k8s_request_scale(K8S_OBJECT_DEPLOYMENT, ns, name, 2, "dmi"),
+        k8s_request_logs(ns, name, "app", "dmi"),
+    };
+    int made = 0;
+
+    for (size_t i = 0; i < sizeof(r) / sizeof(r[0]); i++) {
+        if (r[i] != NULL) {
+            made++;
+            source_request_free(r[i]);
+        }
+    }
+    return made;
+}
+
+static void test_not_names_refused(void **state)
+{
+    (void)state;
+    assert_int_equal(builders_accepting("dmi", "web"), 6);
+    for (size_t i = 0; i < sizeof(not_names) / sizeof(not_names[0]); i++) {
+        const char *bad = not_names[i];
+
+        if (builders_accepting("dmi", bad) != 0 || builders_accepting(bad, "web") != 0) {
+            print_error("\"%s\" made a request\n", bad != NULL ? bad : "(null)");
+        }
+        assert_int_equal(builders_accepting("dmi", bad), 0);
+        assert_int_equal(builders_accepting(bad, "web"), 0);
+    }
+    /* A namespace is a label: a dotted name is an object's name, never a namespace. */
+    assert_int_equal(builders_accepting("dmi.prod", "web"), 0);
+    assert_int_equal(builders_accepting("dmi", "web.v1"), 6);
+}
+
+static void test_paths(void **state)
+{
+    struct source_request *r;
+    struct source_stream_opts o = {0};
+    char *path;
+
+    (void)state;
+    r = k8s_request_detail(K8S_OBJECT_POD, "dmi", "web.v1-0", NULL, "dmi", false);
+    assert_string_equal(k8s_request_priv(r)->path, "/api/v1/namespaces/dmi/pods/web.v1-0");
+    source_request_free(r);
+    r = k8s_request_scale(K8S_OBJECT_STATEFULSET, "dmi-sandbox", "db", 1, "dmi");
+    assert_string_equal(k8s_request_priv(r)->path,
+                        "/apis/apps/v1/namespaces/dmi-sandbox/statefulsets/db/scale");
+    source_request_free(r);
+
+    /* A log's containers are labels: the others are left out of its parts. */
+    r = k8s_request_logs("dmi", "web-0", "app,..,side.car,Side,-x,istio-proxy", "dmi");
+    assert_non_null(r);
+    assert_int_equal(r->nparts, 2);
+    assert_string_equal(r->parts[0], "app");
+    assert_string_equal(r->parts[1], "istio-proxy");
+    o.part = 1;
+    o.timestamps = true;
+    path = k8s_request_log_path(r, &o);
+    assert_string_equal(path, "/api/v1/namespaces/dmi/pods/web-0/log?follow=true&tailLines=500"
+                              "&timestamps=true&container=istio-proxy&previous=false");
+    free(path);
+    o.part = 2; /* past the parts: no container */
+    o.previous = true;
+    path = k8s_request_log_path(r, &o);
+    assert_string_equal(path, "/api/v1/namespaces/dmi/pods/web-0/log?follow=true&tailLines=500"
+                              "&timestamps=true&previous=true");
+    free(path);
+    source_request_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_not_names_refused),
+        cmocka_unit_test(test_paths),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
