@@ -1,6 +1,8 @@
 /* JSON re-indented, and JSON as kubectl-style YAML, with every control character escaped. */
 #include "core/jsonfmt.h"
 
+#include "core/sanitize.h"
+
 #include <jansson.h>
 #include <locale.h>
 #include <stdbool.h>
@@ -83,8 +85,7 @@ static size_t jsonfmt_decode(const unsigned char *s, size_t n, uint32_t *cp)
 /* Characters never written raw: controls, and invisible ones that reorder or break lines. */
 static bool jsonfmt_must_escape(uint32_t cp)
 {
-    return cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || (cp >= 0x202A && cp <= 0x202E) ||
-           (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF;
+    return sanitize_forbidden(cp); /* the sanitizer's one rule */
 }
 
 /* Writes s[0..n) between double quotes with JSON escapes (also valid in YAML). */

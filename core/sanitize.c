@@ -148,6 +148,12 @@ static bool sanitize_is_forbidden(uint32_t cp)
     return sanitize_in_ranges(cp);
 }
 
+bool sanitize_forbidden(uint32_t cp)
+{
+    pthread_once(&sanitize_bmp_once, sanitize_bmp_fill);
+    return sanitize_is_forbidden(cp);
+}
+
 /* Writes the sanitized form of src[0..len) to dst, which may equal src (output never runs
  * ahead of input); returns the number of bytes written, without a terminator. */
 static size_t sanitize_into(char *dst, const char *src, size_t len)

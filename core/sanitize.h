@@ -4,7 +4,9 @@
 #ifndef GC_CORE_SANITIZE_H
 #define GC_CORE_SANITIZE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Returns a copy (caller frees) of the first `len` bytes of `s` that is valid UTF-8 and holds
  * no C0 control (including TAB, CR, LF and ESC), no DEL, no C1 control (U+0080..U+009F), and
@@ -16,6 +18,11 @@
  * so it becomes '?' too). NULL in gives NULL out. Safe from any thread. */
 char *sanitize_ndup(const char *s, size_t len);
 char *sanitize_dup(const char *s);
+
+/* The one rule, per code point: true for every character sanitize_dup() replaces (controls
+ * and the invisible ones of the table). Everything drawn passes it (tui/screen.c), and the
+ * pager, the prompt and the JSON/YAML writer use it too. */
+bool sanitize_forbidden(uint32_t cp);
 
 /* In-place variant over a NUL-terminated buffer; returns s. Replacement never grows. */
 char *sanitize_inplace(char *s);

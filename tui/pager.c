@@ -1,6 +1,8 @@
 /* A less-like text viewer: lines indexed by offset, wrapped lazily, searched with core/filter. */
 #include "tui/pager.h"
 
+#include "core/sanitize.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,10 +142,10 @@ static size_t pager_utf8_need(unsigned char c)
     return 0;
 }
 
+/* The sanitizer's rule (core/sanitize.h): one rule for everything drawn. */
 static bool pager_unsafe_cp(uint32_t cp)
 {
-    return (cp >= 0x80 && cp < 0xA0) || (cp >= 0x202A && cp <= 0x202E) ||
-           (cp >= 0x2066 && cp <= 0x2069);
+    return sanitize_forbidden(cp);
 }
 
 /* Stores s[0..n) as described in the header; with `more`, an unfinished character or CR at

@@ -1,6 +1,8 @@
 /* A one-line UTF-8 editor with history, Tab completion and an error shown after the text. */
 #include "tui/prompt.h"
 
+#include "core/sanitize.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -152,9 +154,7 @@ long prompt_key_char(int key)
     } else {
         cp = key;
     }
-    if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || (cp >= 0x202A && cp <= 0x202E) ||
-        (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029) {
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || sanitize_forbidden((uint32_t)cp)) {
         return -1;
     }
     return cp;

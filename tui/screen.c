@@ -1,6 +1,8 @@
 /* Terminal set-up, colour pairs and cell-exact text output. */
 #include "tui/screen.h"
 
+#include "core/sanitize.h"
+
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -278,8 +280,8 @@ int screen_put(WINDOW *w, int y, int x, const char *s, int width, bool right, at
         if (used + cw > width) {
             break;
         }
-        if (wc[0] < 32 || (wc[0] >= 127 && wc[0] < 160)) {
-            wc[0] = L'?'; /* never a control character on the terminal */
+        if (wc[0] < 0 || sanitize_forbidden((uint32_t)wc[0])) {
+            wc[0] = L'?'; /* never a control or an invisible character on the terminal */
         }
         if (wc[0] < 127) {
             waddch(w, (chtype)wc[0]);

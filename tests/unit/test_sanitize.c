@@ -305,6 +305,9 @@ static void test_every_code_point(void **state)
             print_error("U+%04X: got \"%s\", want %s\n", cp, buf, want ? "?" : "it kept");
         }
         assert_true((strcmp(buf, "?") == 0) == want);
+        /* The screen, pager, prompt and JSON formatter ask sanitize_forbidden() per code
+         * point; it must agree with the string sanitizer on every one. */
+        assert_true(sanitize_forbidden(cp) == want);
     }
 }
 
