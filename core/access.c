@@ -390,6 +390,15 @@ int access_check(struct access *a, enum access_verb verb, const char *tenant, ch
         snprintf(why, size, "not in your tenant scope (%s)", a->scope_text);
         return -1;
     }
+    return access_verb_check(a, verb, why, size);
+}
+
+int access_verb_check(const struct access *a, enum access_verb verb, char *why, size_t size)
+{
+    if (access_mutates(verb) && a->readonly) {
+        snprintf(why, size, "read-only session (--readonly)");
+        return -1;
+    }
     if (access_mutates(verb) && a->role == ACCESS_VIEWER) {
         snprintf(why, size, "role %s may not %s", access_role_name(a->role),
                  access_verb_name(verb));

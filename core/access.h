@@ -116,6 +116,11 @@ uint64_t access_gen(struct access *a);
 int access_check(struct access *a, enum access_verb verb, const char *tenant, char *why,
                  size_t size);
 
+/* The part of access_check() that does not depend on the object: may this session do `verb`
+ * at all (not --readonly for a mutation, a role that has the verb)? 0 if so, else -1 with
+ * the reason in `why`. Help and key hints use it to mark what the session cannot do. */
+int access_verb_check(const struct access *a, enum access_verb verb, char *why, size_t size);
+
 /* The verb's name: "view", "logs", "restart", "scale", "delete". */
 const char *access_verb_name(enum access_verb verb);
 

@@ -47,6 +47,8 @@
     _(SEV_LOW, "sev.low", "incident priority 4 and 5")                                             \
     _(HELP_KEY, "help.key", "a key in the help screen")                                            \
     _(HELP_TEXT, "help.text", "a description in the help screen")                                  \
+    _(HELP_OFF, "help.off", "an action this session may not use, in the help screen")             \
+    _(OVERLAY_DIM, "overlay.dim", "what lies under the help screen, dimmed")                       \
     _(PAGER_TEXT, "pager.text", "describe, raw object and logs")                                   \
     _(PAGER_SEARCH, "pager.search", "search matches in the pager")                                 \
     _(DIALOG, "dialog", "a confirm or input dialog")                                               \

@@ -4,36 +4,39 @@
 #ifndef GC_TUI_ACTION_H
 #define GC_TUI_ACTION_H
 
-/* _(ENUM, "name", "help text", is_view_specific) */
-#define ACTION_LIST(_)                                                                         \
-    _(NONE, "none", "Nothing", 0)                                                              \
-    _(MOVE_DOWN, "move-down", "Select the next row", 0)                                        \
-    _(MOVE_UP, "move-up", "Select the previous row", 0)                                        \
-    _(PAGE_DOWN, "page-down", "Scroll one page down", 0)                                       \
-    _(PAGE_UP, "page-up", "Scroll one page up", 0)                                             \
-    _(TOP, "top", "Select the first row", 0)                                                   \
-    _(BOTTOM, "bottom", "Select the last row", 0)                                              \
-    _(ENTER, "enter", "Drill down into the selected row", 1)                                   \
-    _(BACK, "back", "Clear the filter, else go back to the previous view", 0)                  \
-    _(QUIT, "quit", "Go back; on the first view, quit", 0)                                     \
-    _(QUIT_ALL, "quit-all", "Quit at once", 0)                                                 \
-    _(COMMAND, "command", "Command line: a view by name (:NAME, :NAME TENANT), :theme NAME, a source's commands, :q; Tab completes", 0) \
-    _(FILTER, "filter", "Filter rows by a regular expression over the row (! inverts)", 0)   \
-    _(HELP, "help", "Show the keys of this view", 0)                                           \
-    _(SORT_NEXT, "sort-next", "Sort by the next column (again: reverse)", 0)                  \
-    _(SORT_PREV, "sort-prev", "Sort by the previous column (again: reverse)", 0)              \
-    _(SCROLL_RIGHT, "scroll-right", "Show the columns hidden to the right (the title counts them)", 0) \
-    _(SCROLL_LEFT, "scroll-left", "Scroll the columns back left", 0)                           \
-    _(DESCRIBE, "describe", "Describe the selected object", 1)                                 \
-    _(RAW, "raw", "Show the selected object as YAML (Tab in the pager: JSON)", 1)              \
-    _(DELETE, "delete", "Delete the selected object (asks, naming it)", 1)                     \
-    _(LOGS, "logs", "Follow the pod's log (p previous, t timestamps, c container, F pause)", 1) \
-    _(RESTART, "restart", "Rollout restart the selected app (asks first)", 1)                  \
-    _(SCALE, "scale", "Scale the selected app: asks for the replica count, then confirms", 1)  \
-    _(REDRAW, "redraw", "Redraw the whole screen", 0)
+#include "core/access.h"
+
+/* _(ENUM, "name", "help text", is_view_specific, the access verb it needs (ACCESS_VIEW:
+ * nothing more than looking)) */
+#define ACTION_LIST(_)                                                                             \
+    _(NONE, "none", "Nothing", 0, ACCESS_VIEW)                                                     \
+    _(MOVE_DOWN, "move-down", "Select the next row", 0, ACCESS_VIEW)                               \
+    _(MOVE_UP, "move-up", "Select the previous row", 0, ACCESS_VIEW)                               \
+    _(PAGE_DOWN, "page-down", "Scroll one page down", 0, ACCESS_VIEW)                              \
+    _(PAGE_UP, "page-up", "Scroll one page up", 0, ACCESS_VIEW)                                    \
+    _(TOP, "top", "Select the first row", 0, ACCESS_VIEW)                                          \
+    _(BOTTOM, "bottom", "Select the last row", 0, ACCESS_VIEW)                                     \
+    _(ENTER, "enter", "Drill down into the selected row", 1, ACCESS_VIEW)                          \
+    _(BACK, "back", "Clear the filter, else go back to the previous view", 0, ACCESS_VIEW)         \
+    _(QUIT, "quit", "Go back; on the first view, quit", 0, ACCESS_VIEW)                            \
+    _(QUIT_ALL, "quit-all", "Quit at once", 0, ACCESS_VIEW)                                        \
+    _(COMMAND, "command", "Command line: a view by name (:NAME, :NAME TENANT), :theme NAME, a source's commands, :q; Tab completes", 0, ACCESS_VIEW) \
+    _(FILTER, "filter", "Filter rows by a regular expression over the row (! inverts)", 0, ACCESS_VIEW) \
+    _(HELP, "help", "Show the keys here (view, pager or log), marking what you may not do", 0, ACCESS_VIEW) \
+    _(SORT_NEXT, "sort-next", "Sort by the next column (again: reverse)", 0, ACCESS_VIEW)          \
+    _(SORT_PREV, "sort-prev", "Sort by the previous column (again: reverse)", 0, ACCESS_VIEW)      \
+    _(SCROLL_RIGHT, "scroll-right", "Show the columns hidden to the right (the title counts them)", 0, ACCESS_VIEW) \
+    _(SCROLL_LEFT, "scroll-left", "Scroll the columns back left", 0, ACCESS_VIEW)                  \
+    _(DESCRIBE, "describe", "Describe the selected object", 1, ACCESS_VIEW)                        \
+    _(RAW, "raw", "Show the selected object as YAML (Tab in the pager: JSON)", 1, ACCESS_VIEW)     \
+    _(DELETE, "delete", "Delete the selected object (asks, naming it)", 1, ACCESS_DELETE)          \
+    _(LOGS, "logs", "Follow the pod's log (p previous, t timestamps, c container, F pause)", 1, ACCESS_LOGS) \
+    _(RESTART, "restart", "Rollout restart the selected app (asks first)", 1, ACCESS_RESTART)      \
+    _(SCALE, "scale", "Scale the selected app: asks for the replica count, then confirms", 1, ACCESS_SCALE) \
+    _(REDRAW, "redraw", "Redraw the whole screen", 0, ACCESS_VIEW)
 
 enum action {
-#define ACTION_ENUM(e, name, help, view) ACT_##e,
+#define ACTION_ENUM(e, name, help, view, verb) ACT_##e,
     ACTION_LIST(ACTION_ENUM)
 #undef ACTION_ENUM
         ACT_COUNT

@@ -201,7 +201,7 @@ static void app_action(struct app *a, enum action act)
         cmdline_filter_open(a);
         break;
     case ACT_HELP:
-        cmdline_help_open(a);
+        helpview_open(a);
         break;
     case ACT_SORT_NEXT:
         frames_sort_step(a, 1);

@@ -2,7 +2,8 @@
  *   tui/app.c      the loop glue: keys, signals, the mode stack, flash messages, painting
  *   tui/frames.c   the view stack: push and pop, rebuilds, the filter, sorting
  *   tui/cmdline.c  the command line (views, :theme, the sources' commands), the filter
- *                  prompt, help
+ *                  prompt
+ *   tui/helpview.c the help overlay
  *   tui/header.c   the header, the title line and the status line
  *   tui/actions.c  a view's action as a request: input, access, confirmation, the call, the
  *                  reply where it was asked, the audit log
@@ -19,6 +20,7 @@
 #include <stdint.h>
 
 #include "core/source.h"
+#include "tui/help.h"
 #include "tui/app.h"
 #include "tui/messages.h"
 #include "tui/prompt.h"
@@ -63,6 +65,11 @@ struct mode_ops {
     void (*draw)(struct app *a, void *data, int rows, int cols);
     /* Frees data (the mode is already off the stack). */
     void (*close)(struct app *a, void *data);
+    /* Optional: its keys for the help overlay (`?` in the mode opens it), its title there,
+     * and a second table (a pager's moving and searching keys). */
+    const struct help_key *help;
+    const char *help_title;
+    const struct help_key *help_more;
     bool full; /* draws everything below the header: what is under it is not painted */
     bool line; /* owns the status line (a prompt) */
 };
@@ -162,11 +169,16 @@ bool frames_maybe_rebuild(struct app *a);
 
 void cmdline_open(struct app *a);
 void cmdline_filter_open(struct app *a);
-void cmdline_help_open(struct app *a);
 /* Runs a command line. */
 void cmdline_run(struct app *a, const char *line);
 /* Scans the theme directories for :theme completion. */
 void cmdline_scan_themes(struct app *a);
+
+/* ---- helpview.c ------------------------------------------------------------------------- */
+
+/* The help overlay over what is on top: the top mode's keys when it has a help table (a
+ * pager), else the view's, with what this session may not do marked. */
+void helpview_open(struct app *a);
 
 /* ---- header.c --------------------------------------------------------------------------- */
 

@@ -347,7 +347,7 @@ void cmdline_run(struct app *a, const char *line)
     } else if (strcmp(cmd, "theme") == 0) {
         cmdline_theme(a, arg);
     } else if (strcmp(cmd, "help") == 0) {
-        cmdline_help_open(a);
+        helpview_open(a);
     } else if ((ops = registry_find(cmd)) != NULL) {
         scope = (struct view_scope){0}; /* all the session may see: access narrows it */
         if (arg[0] != '\0' && !cmdline_scope_to(a, arg, &scope)) {
@@ -406,82 +406,4 @@ void cmdline_scan_themes(struct app *a)
     for (size_t i = 0; a->opts.theme_dirs != NULL && a->opts.theme_dirs[i] != NULL; i++) {
         cmdline_scan_dir(a, a->opts.theme_dirs[i]);
     }
-}
-
-/* ---- help ------------------------------------------------------------------------------- */
-
-struct cmdline_help {
-    char **lines;
-    size_t top;
-};
-
-static void cmdline_help_key(struct app *a, void *data, int key)
-{
-    struct cmdline_help *h = data;
-
-    if (key == 'j' || key == KEY_DOWN) {
-        h->top++;
-    } else if ((key == 'k' || key == KEY_UP) && h->top > 0) {
-        h->top--;
-    } else {
-        app_mode_pop(a);
-    }
-}
-
-/* A box over the table listing this view's keys. */
-static void cmdline_help_draw(struct app *a, void *data, int rows, int cols)
-{
-    struct cmdline_help *hp = data;
-    size_t n = 0;
-    int w = cols - 8 < 90 ? cols - 8 : 90;
-    int h = rows - 6, x = (cols - w) / 2, y = 3;
-    char title[128];
-
-    while (hp->lines[n] != NULL) {
-        n++;
-    }
-    if ((int)n + 2 < h) {
-        h = (int)n + 2;
-    }
-    if (hp->top + (size_t)(h - 2) > n) {
-        hp->top = n > (size_t)(h - 2) ? n - (size_t)(h - 2) : 0;
-    }
-    snprintf(title, sizeof title, " Keys: %s  (j/k scroll, any other key closes) ",
-             app_top(a)->view->ops->name);
-    screen_put(stdscr, y, x, title, w, false, screen_attr(THEME_HEADER));
-    for (int i = 0; i < h - 2; i++) {
-        const char *line = hp->lines[hp->top + (size_t)i];
-        const char *tab = strchr(line, '\t');
-        char keys[64];
-
-        snprintf(keys, sizeof keys, " %.*s", (int)(tab - line), line);
-        screen_put(stdscr, y + 1 + i, x, keys, 24, false, screen_attr(THEME_HELP_KEY));
-        screen_put(stdscr, y + 1 + i, x + 24, tab + 1, w - 24, false,
-                   screen_attr(THEME_HELP_TEXT));
-    }
-    screen_put(stdscr, y + h - 1, x, "", w, false, screen_attr(THEME_HEADER));
-}
-
-static void cmdline_help_close(struct app *a, void *data)
-{
-    struct cmdline_help *h = data;
-
-    (void)a;
-    keymap_help_free(h->lines);
-    free(h);
-}
-
-static const struct mode_ops cmdline_help_mode = {
-    .name = "help",
-    .key = cmdline_help_key,
-    .draw = cmdline_help_draw,
-    .close = cmdline_help_close,
-};
-
-void cmdline_help_open(struct app *a)
-{
-    struct cmdline_help *h = xcalloc(1, sizeof *h);
-
-    h->lines = keymap_help(app_top(a)->view->ops);
-    app_mode_push(a, &cmdline_help_mode, h);
 }

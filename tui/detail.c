@@ -48,7 +48,9 @@ static void detail_key(struct app *a, void *data, int key)
 {
     struct detail *d = data;
 
-    if (key == '\t' && d->json != NULL) {
+    if (key == '?' && !pager_searching(d->pager)) {
+        helpview_open(a);
+    } else if (key == '\t' && d->json != NULL) {
         d->as_json = !d->as_json;
         detail_show(d);
     } else if (key == 0x0c) {
@@ -77,8 +79,17 @@ static void detail_close(struct app *a, void *data)
     free(d);
 }
 
+const struct help_key detail_help_keys[] = {
+    {"Tab", "Switch between YAML and JSON (a raw object)"},
+    {"Ctrl-L", "Redraw the screen"},
+    {NULL, NULL},
+};
+
 static const struct mode_ops detail_mode = {
     .name = "detail",
+    .help = detail_help_keys,
+    .help_title = "describe and YAML",
+    .help_more = pager_help_keys,
     .key = detail_key,
     .draw = detail_draw,
     .close = detail_close,

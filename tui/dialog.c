@@ -7,6 +7,7 @@
 #include "core/xalloc.h"
 #include "tui/prompt.h"
 #include "tui/screen.h"
+#include "tui/wrap.h"
 
 enum {
     DIALOG_CTRL_C = 3,
@@ -191,88 +192,6 @@ enum dialog_result dialog_key(struct dialog *d, int key)
 
 /* ---- drawing ---- */
 
-struct dialog_lines {
-    char **line;
-    size_t n, cap;
-};
-
-static void dialog_push(struct dialog_lines *l, const char *s, size_t n)
-{
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 8;
-        l->line = xrealloc(l->line, l->cap * sizeof *l->line);
-    }
-    l->line[l->n++] = xstrndup(s, n);
-}
-
-/* Word-wraps one paragraph (no '\n') to `width` cells; a word longer than a row is cut. */
-static void dialog_wrap_para(struct dialog_lines *l, const char *s, size_t n, int width)
-{
-    size_t i = 0;
-
-    if (n == 0) {
-        dialog_push(l, "", 0);
-        return;
-    }
-    while (i < n) {
-        size_t start = i, j = i, brk = SIZE_MAX;
-        int cells = 0;
-
-        while (j < n) {
-            uint32_t cp;
-            size_t k = prompt_utf8_decode(s + j, n - j, &cp);
-            int cw = prompt_cp_width(cp);
-
-            if (cells + cw > width) {
-                break;
-            }
-            if (s[j] == ' ') {
-                brk = j;
-            }
-            cells += cw;
-            j += k;
-        }
-        if (j >= n) {
-            dialog_push(l, s + start, n - start);
-            return;
-        }
-        if (s[j] != ' ' && brk != SIZE_MAX && brk > start) {
-            j = brk;
-        } else if (j == start) {
-            uint32_t cp;
-
-            j += prompt_utf8_decode(s + j, n - j, &cp); /* one character, whatever its width */
-        }
-        dialog_push(l, s + start, j - start);
-        i = j;
-        while (i < n && s[i] == ' ') {
-            i++;
-        }
-    }
-}
-
-static void dialog_wrap(struct dialog_lines *l, const char *s, int width)
-{
-    for (;;) {
-        const char *nl = strchr(s, '\n');
-        size_t n = nl != NULL ? (size_t)(nl - s) : strlen(s);
-
-        dialog_wrap_para(l, s, n, width);
-        if (nl == NULL) {
-            return;
-        }
-        s = nl + 1;
-    }
-}
-
-static void dialog_lines_free(struct dialog_lines *l)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->line[i]);
-    }
-    free(l->line);
-}
-
 /* Widest line of the message, in cells. */
 static int dialog_natural_width(const char *s)
 {
@@ -319,21 +238,6 @@ static char *dialog_ellipsis(const char *line, int width)
     return out;
 }
 
-static void dialog_border(WINDOW *w, int y, int x, int h, int wd, attr_t a)
-{
-    if (h < 2 || wd < 2) {
-        return;
-    }
-    mvwaddch(w, y, x, ACS_ULCORNER | a);
-    mvwaddch(w, y, x + wd - 1, ACS_URCORNER | a);
-    mvwaddch(w, y + h - 1, x, ACS_LLCORNER | a);
-    mvwaddch(w, y + h - 1, x + wd - 1, ACS_LRCORNER | a);
-    mvwhline(w, y, x + 1, ACS_HLINE | a, wd - 2);
-    mvwhline(w, y + h - 1, x + 1, ACS_HLINE | a, wd - 2);
-    mvwvline(w, y + 1, x, ACS_VLINE | a, h - 2);
-    mvwvline(w, y + 1, x + wd - 1, ACS_VLINE | a, h - 2);
-}
-
 static void dialog_draw_buttons(struct dialog *d, WINDOW *w, int y, int x, int width)
 {
     char *cancel = xstrdup("[ Cancel ]");
@@ -363,7 +267,7 @@ static void dialog_draw_buttons(struct dialog *d, WINDOW *w, int y, int x, int w
 
 void dialog_draw(struct dialog *d, WINDOW *w, int y, int x, int height, int width)
 {
-    struct dialog_lines msg = {NULL, 0, 0};
+    struct wrap_lines msg = {NULL, 0, 0};
     attr_t base = screen_attr(THEME_DIALOG);
     int need, inner, bw, bh, by, bx, fixed, nmsg, row;
     char *title;
@@ -387,7 +291,7 @@ void dialog_draw(struct dialog *d, WINDOW *w, int y, int x, int height, int widt
         inner = width - 4;
     }
     bw = inner + 4;
-    dialog_wrap(&msg, d->message, inner);
+    wrap_text(&msg, d->message, inner);
     /* Border, blank, message, blank, [label, field, blank], buttons, border. */
     fixed = 5 + (d->name != NULL ? 3 : 0);
     nmsg = (int)msg.n;
@@ -403,7 +307,7 @@ void dialog_draw(struct dialog *d, WINDOW *w, int y, int x, int height, int widt
     for (int r = 0; r < bh; r++) {
         screen_put(w, by + r, bx, "", bw, false, base);
     }
-    dialog_border(w, by, bx, bh, bw, base);
+    screen_border(w, by, bx, bh, bw, base);
     title = xasprintf(" %s ", d->title);
     if (d->title[0] != '\0') {
         int tw = screen_text_width(title);
@@ -437,5 +341,5 @@ void dialog_draw(struct dialog *d, WINDOW *w, int y, int x, int height, int widt
     if (bh >= 3) {
         dialog_draw_buttons(d, w, by + bh - 2, bx + 2, inner);
     }
-    dialog_lines_free(&msg);
+    wrap_free(&msg);
 }

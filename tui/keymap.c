@@ -8,6 +8,7 @@
 
 #include "core/xalloc.h"
 #include "tui/curses.h"
+#include "tui/help.h"
 #include "views/registry.h"
 
 struct binding {
@@ -37,8 +38,9 @@ static const struct {
     const char *name;
     const char *help;
     bool view;
+    enum access_verb verb;
 } actions[ACT_COUNT] = {
-#define ACTION_ROW(e, name, help, view) [ACT_##e] = {name, help, view},
+#define ACTION_ROW(e, name, help, view, verb) [ACT_##e] = {name, help, view, verb},
     ACTION_LIST(ACTION_ROW)
 #undef ACTION_ROW
 };
@@ -79,6 +81,11 @@ const char *action_help(enum action a)
 bool action_view_specific(enum action a)
 {
     return actions[a].view;
+}
+
+enum access_verb action_verb(enum action a)
+{
+    return actions[a].verb;
 }
 
 /* A key as people write it: "j", "Down", "Ctrl-D", "Enter". */
@@ -160,36 +167,41 @@ bool keymap_view_has(const struct view_ops *v, enum action a)
     return false;
 }
 
-char **keymap_help(const struct view_ops *v)
+void keymap_help(const struct view_ops *v, struct access *access, struct help_list *out)
 {
-    char **lines = xcalloc(ACT_COUNT + v->ncolumns + 2, sizeof *lines);
-    size_t n = 0;
-    char keys[64];
+    char keys[64], why[160], text[160];
 
-    for (int a = 1; a < ACT_COUNT; a++) {
-        if (!keymap_view_has(v, (enum action)a)) {
-            continue;
+    help_heading(out, v->title != NULL ? v->title : v->name);
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1) {
+            help_heading(out, "Everywhere");
         }
-        keymap_keys_for((enum action)a, keys, sizeof keys);
-        if (keys[0] != '\0') {
-            lines[n++] = xasprintf("%s\t%s", keys, action_help((enum action)a));
-        }
-    }
-    for (size_t c = 0; v->sort != NULL && c < v->ncolumns; c++) {
-        if (v->columns[c].sort_key != 0) {
-            lines[n++] = xasprintf("%c\tSort by %s (again: reverse)", v->columns[c].sort_key,
-                                   v->columns[c].name);
-        }
-    }
-    return lines;
-}
+        for (int a = 1; a < ACT_COUNT; a++) {
+            bool here = action_view_specific((enum action)a) || a == ACT_ENTER;
 
-void keymap_help_free(char **lines)
-{
-    for (size_t i = 0; lines != NULL && lines[i] != NULL; i++) {
-        free(lines[i]);
+            if (here != (pass == 0) || !keymap_view_has(v, (enum action)a)) {
+                continue;
+            }
+            keymap_keys_for((enum action)a, keys, sizeof keys);
+            if (keys[0] == '\0') {
+                continue;
+            }
+            if (access == NULL ||
+                access_verb_check(access, action_verb((enum action)a), why, sizeof why) == 0) {
+                why[0] = '\0';
+            }
+            help_add(out, keys, action_help((enum action)a), why[0] != '\0' ? why : NULL);
+        }
+        if (pass == 0 && v->sort != NULL) {
+            for (size_t c = 0; c < v->ncolumns; c++) {
+                if (v->columns[c].sort_key != 0) {
+                    snprintf(keys, sizeof keys, "%c", v->columns[c].sort_key);
+                    snprintf(text, sizeof text, "Sort by %s (again: reverse)", v->columns[c].name);
+                    help_add(out, keys, text, NULL);
+                }
+            }
+        }
     }
-    free(lines);
 }
 
 char *keymap_markdown(void)
@@ -227,6 +239,23 @@ char *keymap_markdown(void)
             if (v->columns[c].sort_key != 0) {
                 MD_APPEND("| %s | %c | %s |\n", v->name, v->columns[c].sort_key,
                           v->columns[c].name);
+            }
+        }
+    }
+    {
+        static const struct {
+            const char *title;
+            const struct help_key *keys;
+        } modes[] = {
+            {"In a pager (describe, YAML, logs)", pager_help_keys},
+            {"Describe and YAML", detail_help_keys},
+            {"A followed log", logs_help_keys},
+        };
+
+        for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
+            MD_APPEND("\n## %s\n\n| keys | what they do |\n|---|---|\n", modes[m].title);
+            for (const struct help_key *k = modes[m].keys; k->keys != NULL; k++) {
+                MD_APPEND("| %s | %s |\n", k->keys, k->text);
             }
         }
     }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "tui/action.h"
+#include "tui/help.h"
 #include "views/view.h"
 
 /* The action bound to a curses key code (character or KEY_*), ACT_NONE if none. Column sort
@@ -18,6 +19,8 @@ int keymap_sort_column(const struct view_ops *v, int key);
 const char *action_name(enum action a);
 const char *action_help(enum action a);
 bool action_view_specific(enum action a);
+/* The access verb the action needs (ACCESS_VIEW for those that only look). */
+enum access_verb action_verb(enum action a);
 
 /* Readable names of the keys bound to an action ("j, Down"). Writes into buf, returns buf. */
 char *keymap_keys_for(enum action a, char *buf, size_t size);
@@ -25,10 +28,10 @@ char *keymap_keys_for(enum action a, char *buf, size_t size);
 /* Does the view offer action `a` (a generic one, or one in its actions list)? */
 bool keymap_view_has(const struct view_ops *v, enum action a);
 
-/* Help lines for a view: the actions it supports and the generic ones, then its sort keys.
- * Each line is "KEYS\tHELP". Returns a NULL-terminated array; free with keymap_help_free(). */
-char **keymap_help(const struct view_ops *v);
-void keymap_help_free(char **lines);
+/* The help of a view, appended to *out: its own actions (each marked with why `access` may
+ * not use it, when it may not; NULL: no marks) and sort keys, then the keys that work in
+ * every view. */
+void keymap_help(const struct view_ops *v, struct access *access, struct help_list *out);
 
 /* docs/keys.md, generated. Caller frees. */
 char *keymap_markdown(void);

@@ -205,6 +205,10 @@ static void logs_key(struct app *a, void *data, int key)
         a->dirty |= DIRTY_CLEAR;
         return;
     }
+    if (key == '?' && !pager_searching(lg->pager)) {
+        helpview_open(a);
+        return;
+    }
     if (!pager_searching(lg->pager) && (key == 'p' || key == 't' || key == 'c') &&
         !logs_in_scope(lg)) {
         return;
@@ -254,8 +258,20 @@ static void logs_close(struct app *a, void *data)
     free(lg);
 }
 
+const struct help_key logs_help_keys[] = {
+    {"F", "Follow new lines, or pause where you are"},
+    {"p", "The previous run of the container (after a restart), or back"},
+    {"t", "Timestamps on every line, or not"},
+    {"c", "The next container of the pod"},
+    {"Ctrl-L", "Redraw the screen"},
+    {NULL, NULL},
+};
+
 static const struct mode_ops logs_mode = {
     .name = "logs",
+    .help = logs_help_keys,
+    .help_title = "log",
+    .help_more = pager_help_keys,
     .key = logs_key,
     .draw = logs_draw,
     .close = logs_close,

@@ -1004,6 +1004,23 @@ static void pager_toggle_wrap(struct pager *p)
     pager_clamp(p);
 }
 
+const struct help_key pager_help_keys[] = {
+    {"j, Down, Enter", "Scroll one line down"},
+    {"k, Up", "Scroll one line up"},
+    {"Space, f, PgDn", "Scroll one page down"},
+    {"b, PgUp", "Scroll one page up"},
+    {"Ctrl-D, Ctrl-U", "Scroll half a page down, up"},
+    {"g, <, Home", "Go to the first line"},
+    {"G, >, End", "Go to the last line (and follow a log again)"},
+    {"h, l, Left, Right", "Scroll sideways when lines are not wrapped"},
+    {"w", "Wrap long lines, or not"},
+    {"/", "Search (a regular expression); Enter keeps it"},
+    {"n, N", "Next, previous match"},
+    {"q, Esc", "Close"},
+    {"?", "These keys"},
+    {NULL, NULL},
+};
+
 enum pager_result pager_key(struct pager *p, int key)
 {
     size_t page = p->rows > 0 ? (size_t)p->rows : 1;
@@ -1070,6 +1087,9 @@ enum pager_result pager_key(struct pager *p, int key)
         pager_toggle_wrap(p);
         break;
     case 'F':
+        if (!p->streamed) {
+            return PAGER_NONE;
+        }
         p->follow_on = !p->follow_on;
         p->follow = p->follow_on;
         break;
@@ -1260,7 +1280,9 @@ static void pager_draw_bottom(struct pager *p, WINDOW *w, int y, int x, int widt
         free(msg);
     } else {
         screen_put(w, y, x,
-                   " q close  / search  n/N next/prev  w wrap  g/G top/bottom  F follow",
+                   p->streamed
+                       ? " q close  ? keys  / search  n/N next/prev  w wrap  F follow"
+                       : " q close  ? keys  / search  n/N next/prev  w wrap  g/G top/bottom",
                    width, false, screen_attr(THEME_STATUS_LINE));
     }
 }

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "tui/curses.h"
+#include "tui/help.h"
 #include "tui/prompt.h"
 
 struct pager;
@@ -101,6 +102,7 @@ const char *pager_notice(const struct pager *p, bool *is_error);
  * Smart case: caseless unless the pattern has an upper-case letter. A leading '!' is a
  * literal '!' here (no inversion in a search). */
 enum pager_result pager_key(struct pager *p, int key);
+/* Its keys for help: pager_help_keys (tui/help.h). */
 
 /* Paints the pager into the rectangle: a title line (title, "L top/total", percent at the
  * bottom of the view, wrap/nowrap, follow), the text rows, and a bottom line with the search

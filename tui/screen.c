@@ -301,3 +301,28 @@ int screen_put(WINDOW *w, int y, int x, const char *s, int width, bool right, at
     wattr_set(w, A_NORMAL, 0, NULL);
     return width;
 }
+
+void screen_border(WINDOW *w, int y, int x, int h, int wd, attr_t a)
+{
+    if (h < 2 || wd < 2) {
+        return;
+    }
+    mvwaddch(w, y, x, ACS_ULCORNER | a);
+    mvwaddch(w, y, x + wd - 1, ACS_URCORNER | a);
+    mvwaddch(w, y + h - 1, x, ACS_LLCORNER | a);
+    mvwaddch(w, y + h - 1, x + wd - 1, ACS_LRCORNER | a);
+    mvwhline(w, y, x + 1, ACS_HLINE | a, wd - 2);
+    mvwhline(w, y + h - 1, x + 1, ACS_HLINE | a, wd - 2);
+    mvwvline(w, y + 1, x, ACS_VLINE | a, h - 2);
+    mvwvline(w, y + 1, x + wd - 1, ACS_VLINE | a, h - 2);
+}
+
+void screen_dim(WINDOW *w, int y, int h)
+{
+    attr_t dim = screen_attr(THEME_OVERLAY_DIM);
+    short pair = (short)PAIR_NUMBER(dim);
+
+    for (int r = y; r < y + h; r++) {
+        mvwchgat(w, r, 0, -1, (dim & ~A_COLOR) | A_DIM, pair, NULL);
+    }
+}

@@ -42,4 +42,11 @@ int screen_text_width(const char *s);
  * painted as '?'. Returns the cells written. */
 int screen_put(WINDOW *w, int y, int x, const char *s, int width, bool right, attr_t attr);
 
+/* A line-drawn box h rows by wd cells with its top left corner at (y, x) (nothing when
+ * smaller than 2x2); the inside is left as it is. */
+void screen_border(WINDOW *w, int y, int x, int h, int wd, attr_t a);
+
+/* Dims rows y .. y+h-1 of w (what is under an overlay), keeping their text. */
+void screen_dim(WINDOW *w, int y, int h);
+
 #endif

@@ -78,7 +78,7 @@ keys '?'
 check "? shows this view's keys" wait_for 'Keys: pods'
 check "the help lists the sort keys" wait_for 'Sort by STATUS'
 keys Escape
-check "any key closes the help" wait_gone 'Keys: pods'
+check "Esc closes the help" wait_gone 'Keys: pods'
 
 # Drill-down and back with the same row selected: tenants > TENANT > apps > APP > pods.
 keys : t e n a n t s Enter

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/access.h"
 #include "core/xalloc.h"
+#include "tui/help.h"
 #include "tui/curses.h"
 #include "tui/keymap.h"
 #include "views/registry.h"
@@ -75,50 +77,117 @@ static void test_sort_keys_do_not_collide_with_actions(void **state)
     assert_int_equal(keymap_sort_column(registry_find("pods"), 'n'), -1);
 }
 
-static int help_has(char **lines, const char *needle)
+static int help_has(const struct help_list *l, const char *needle)
 {
-    for (size_t i = 0; lines[i] != NULL; i++) {
-        if (strstr(lines[i], needle) != NULL) {
-            return 1;
-        }
-    }
-    return 0;
+    return help_find(l, needle) != NULL;
 }
 
 static void test_help_follows_the_view(void **state)
 {
-    char **pods = keymap_help(registry_find("pods"));
-    char **tenants = keymap_help(registry_find("tenants"));
+    struct help_list pods = {0}, tenants = {0};
 
     (void)state;
-    assert_true(help_has(pods, "Filter rows"));
-    assert_true(help_has(pods, "Delete the selected object"));
-    assert_true(help_has(pods, "Sort by STATUS"));
-    assert_false(help_has(pods, "Drill down")); /* pods have no Enter yet */
-    assert_true(help_has(tenants, "Drill down"));
-    assert_false(help_has(tenants, "Delete the selected object"));
-    keymap_help_free(pods);
-    keymap_help_free(tenants);
+    keymap_help(registry_find("pods"), NULL, &pods);
+    keymap_help(registry_find("tenants"), NULL, &tenants);
+    assert_true(help_has(&pods, "Filter rows"));
+    assert_true(help_has(&pods, "Delete the selected object"));
+    assert_true(help_has(&pods, "Sort by STATUS"));
+    assert_false(help_has(&pods, "Drill down")); /* pods have no Enter yet */
+    assert_true(help_has(&tenants, "Drill down"));
+    assert_false(help_has(&tenants, "Delete the selected object"));
+    assert_null(help_find(&pods, "Delete the selected object")->off); /* no access: no marks */
+    help_free(&pods);
+    help_free(&tenants);
 }
 
 static void test_help_shows_actions_where_they_work(void **state)
 {
-    char **pods = keymap_help(registry_find("pods"));
-    char **apps = keymap_help(registry_find("apps"));
-    char **tenants = keymap_help(registry_find("tenants"));
+    struct help_list pods = {0}, apps = {0}, tenants = {0};
 
     (void)state;
-    assert_true(help_has(pods, "Follow the pod's log"));
-    assert_false(help_has(pods, "Rollout restart"));
-    assert_false(help_has(pods, "Scale the selected app"));
-    assert_true(help_has(apps, "Follow the pod's log"));
-    assert_true(help_has(apps, "Rollout restart"));
-    assert_true(help_has(apps, "Scale the selected app"));
-    assert_false(help_has(tenants, "Follow the pod's log"));
-    assert_false(help_has(tenants, "Rollout restart"));
-    keymap_help_free(pods);
-    keymap_help_free(apps);
-    keymap_help_free(tenants);
+    keymap_help(registry_find("pods"), NULL, &pods);
+    keymap_help(registry_find("apps"), NULL, &apps);
+    keymap_help(registry_find("tenants"), NULL, &tenants);
+    assert_true(help_has(&pods, "Follow the pod's log"));
+    assert_false(help_has(&pods, "Rollout restart"));
+    assert_false(help_has(&pods, "Scale the selected app"));
+    assert_true(help_has(&apps, "Follow the pod's log"));
+    assert_true(help_has(&apps, "Rollout restart"));
+    assert_true(help_has(&apps, "Scale the selected app"));
+    assert_false(help_has(&tenants, "Follow the pod's log"));
+    assert_false(help_has(&tenants, "Rollout restart"));
+    help_free(&pods);
+    help_free(&apps);
+    help_free(&tenants);
+}
+
+/* Actions the session may not use stay listed, marked with why; looking is never marked. */
+static void test_help_marks_what_the_session_may_not_do(void **state)
+{
+    struct access *ro = access_new("ann", ACCESS_OPERATOR, NULL, true);
+    struct access *viewer = access_new("vic", ACCESS_VIEWER, NULL, false);
+    struct access *op = access_new("ola", ACCESS_OPERATOR, NULL, false);
+    struct help_list l = {0};
+    const struct help_entry *e;
+
+    (void)state;
+    keymap_help(registry_find("apps"), ro, &l);
+    e = help_find(&l, "Rollout restart");
+    assert_non_null(e);
+    assert_non_null(e->off);
+    assert_non_null(strstr(e->off, "--readonly"));
+    assert_non_null(help_find(&l, "Scale the selected app")->off);
+    assert_null(help_find(&l, "Describe the selected object")->off);
+    assert_null(help_find(&l, "Follow the pod's log")->off);
+    help_free(&l);
+
+    keymap_help(registry_find("apps"), viewer, &l);
+    e = help_find(&l, "Scale the selected app");
+    assert_non_null(e->off);
+    assert_non_null(strstr(e->off, "viewer"));
+    assert_null(help_find(&l, "Follow the pod's log")->off);
+    help_free(&l);
+
+    keymap_help(registry_find("apps"), op, &l);
+    for (size_t i = 0; i < l.n; i++) {
+        assert_null(l.e[i].off);
+    }
+    help_free(&l);
+    access_free(ro);
+    access_free(viewer);
+    access_free(op);
+}
+
+/* Every action's verb: a mutation needs its own, a look needs nothing more than viewing. */
+static void test_actions_name_their_verb(void **state)
+{
+    (void)state;
+    assert_int_equal(action_verb(ACT_DELETE), ACCESS_DELETE);
+    assert_int_equal(action_verb(ACT_RESTART), ACCESS_RESTART);
+    assert_int_equal(action_verb(ACT_SCALE), ACCESS_SCALE);
+    assert_int_equal(action_verb(ACT_LOGS), ACCESS_LOGS);
+    assert_int_equal(action_verb(ACT_DESCRIBE), ACCESS_VIEW);
+    assert_int_equal(action_verb(ACT_MOVE_DOWN), ACCESS_VIEW);
+}
+
+/* The pager modes' tables are complete rows, and `?` is among a pager's keys. */
+static void test_mode_help_tables(void **state)
+{
+    const struct help_key *const tables[] = {pager_help_keys, detail_help_keys, logs_help_keys};
+    bool question = false;
+
+    (void)state;
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+        size_t n = 0;
+
+        for (const struct help_key *k = tables[t]; k->keys != NULL; k++, n++) {
+            assert_non_null(k->text);
+            assert_true(k->text[0] != '\0');
+            question = question || (t == 0 && strcmp(k->keys, "?") == 0);
+        }
+        assert_true(n > 0);
+    }
+    assert_true(question);
 }
 
 static bool stub_stale(const struct view *v, const struct view_ctx *ctx)
@@ -244,6 +313,9 @@ int main(void)
         cmocka_unit_test(test_sort_keys_do_not_collide_with_actions),
         cmocka_unit_test(test_help_follows_the_view),
         cmocka_unit_test(test_help_shows_actions_where_they_work),
+        cmocka_unit_test(test_help_marks_what_the_session_may_not_do),
+        cmocka_unit_test(test_actions_name_their_verb),
+        cmocka_unit_test(test_mode_help_tables),
         cmocka_unit_test(test_docs_keys_md_is_generated),
         cmocka_unit_test(test_registry_validates_views),
     };
