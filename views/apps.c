@@ -31,6 +31,8 @@ enum apps_col {
     AC_COUNT
 };
 
+#define APPS_ROLLOUT_WIDTH 17
+
 static const struct view_column apps_columns[AC_COUNT] = {
     [AC_TENANT] = {"TENANT", 6, 0, 'E', 6},
     [AC_NAMESPACE] = {"NAMESPACE", 9, 0, 'P', 5},
@@ -43,7 +45,8 @@ static const struct view_column apps_columns[AC_COUNT] = {
     [AC_AVAILABLE] = {"AVAILABLE", 9, COL_RIGHT, 'L', 4},
     [AC_RESTARTS] = {"RESTARTS", 8, COL_RIGHT, 'T', 7},
     [AC_AGE] = {"AGE", 4, COL_RIGHT, 'A', 6},
-    [AC_ROLLOUT] = {"ROLLOUT", 11, COL_NOTRUNC, 'O', 8},
+    /* wide enough for "progressing 10/12" from the start: a rollout does not move columns */
+    [AC_ROLLOUT] = {"ROLLOUT", APPS_ROLLOUT_WIDTH, COL_NOTRUNC, 'O', 8},
     [AC_KIND] = {"KIND", 11, 0, 'K', 5},
 };
 
@@ -520,11 +523,11 @@ static enum view_tone apps_cell(const struct view *v, const struct view_ctx *ctx
             return TONE_OK;
         case K8S_ROLLOUT_PROGRESSING:
             /* old pods still up: kubectl's "N out of M new replicas have been updated", then
-             * "K old replicas are pending termination", shortened */
+             * "K old replicas are pending termination", shortened to APPS_ROLLOUT_WIDTH */
             if (e->old_pods > 0 && w->updated < w->desired) {
-                snprintf(buf, size, "progressing: %d/%d new", (int)w->updated, (int)w->desired);
+                snprintf(buf, size, "progressing %d/%d", (int)w->updated, (int)w->desired);
             } else if (e->old_pods > 0) {
-                snprintf(buf, size, "progressing: %d old", (int)e->old_pods);
+                snprintf(buf, size, "progressing %d old", (int)e->old_pods);
             } else {
                 snprintf(buf, size, "progressing");
             }

@@ -1,6 +1,7 @@
 /* The tenants view: one row per tenant (namespaces grouped by the tenant label), with pod
- * health counts and CPU and memory used (metrics.k8s.io) against the tenant's ResourceQuotas.
- * Enter shows that tenant's apps. */
+ * health counts, the ResourceQuotas' requests against their limit (as `kubectl get quota`
+ * prints them) and, beside them, CPU and memory used (metrics.k8s.io); CPU in cores and
+ * memory in GiB, one unit a column. Enter shows that tenant's apps. */
 #define _GNU_SOURCE /* qsort_r */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,7 @@
 #include "views/view.h"
 
 enum tenants_col { TC_NAME, TC_DISPLAY, TC_NAMESPACES, TC_APPS, TC_PODS, TC_FAILING, TC_PENDING,
-                   TC_CPU, TC_MEM, TC_AGE, TC_COUNT };
+                   TC_CPU, TC_CPU_USED, TC_MEM, TC_MEM_USED, TC_AGE, TC_COUNT };
 
 static const struct view_column tenants_columns[TC_COUNT] = {
     [TC_NAME] = {"NAME", 6, 0, 'N', COL_KEEP_ALWAYS},
@@ -21,8 +22,10 @@ static const struct view_column tenants_columns[TC_COUNT] = {
     [TC_PODS] = {"PODS OK", 7, COL_RIGHT, 'P', COL_KEEP_ALWAYS},
     [TC_FAILING] = {"FAILING", 7, COL_RIGHT, 'F', 8},
     [TC_PENDING] = {"PENDING", 7, COL_RIGHT, 'W', 7},
-    [TC_CPU] = {"CPU/QUOTA", 9, COL_RIGHT, 'C', 6},
-    [TC_MEM] = {"MEM/QUOTA", 9, COL_RIGHT, 'M', 6},
+    [TC_CPU] = {"CPU QUOTA", 9, COL_RIGHT, 'C', 6},
+    [TC_CPU_USED] = {"CPU USED", 8, COL_RIGHT, 'U', 5},
+    [TC_MEM] = {"GiB QUOTA", 9, COL_RIGHT, 'M', 6},
+    [TC_MEM_USED] = {"GiB USED", 8, COL_RIGHT, 'B', 5},
     [TC_AGE] = {"AGE", 4, COL_RIGHT, 'A', 2},
 };
 
@@ -36,6 +39,8 @@ struct tenant_row {
     int64_t mem_used;    /* bytes; -1 without any */
     int64_t cpu_hard;    /* the quotas' CPU summed over the namespaces; -1 without any */
     int64_t mem_hard;
+    int64_t cpu_req;     /* what the quotas count as used (requests), summed; -1 without any */
+    int64_t mem_req;
     int64_t created;     /* oldest namespace */
 };
 
@@ -108,19 +113,25 @@ static int tenants_cmp(const void *pa, const void *pb, void *arg)
     case TC_PENDING:
         c = int_cmp(a->pending, b->pending);
         break;
-    case TC_CPU: /* by share of quota, then by usage */
-        c = int_cmp(tenants_permille(a->cpu_used, a->cpu_hard),
-                    tenants_permille(b->cpu_used, b->cpu_hard));
+    case TC_CPU: /* by share of quota, then by requests */
+        c = int_cmp(tenants_permille(a->cpu_req, a->cpu_hard),
+                    tenants_permille(b->cpu_req, b->cpu_hard));
         if (c == 0) {
-            c = int_cmp(a->cpu_used, b->cpu_used);
+            c = int_cmp(a->cpu_req, b->cpu_req);
         }
         break;
+    case TC_CPU_USED:
+        c = int_cmp(a->cpu_used, b->cpu_used);
+        break;
     case TC_MEM:
-        c = int_cmp(tenants_permille(a->mem_used, a->mem_hard),
-                    tenants_permille(b->mem_used, b->mem_hard));
+        c = int_cmp(tenants_permille(a->mem_req, a->mem_hard),
+                    tenants_permille(b->mem_req, b->mem_hard));
         if (c == 0) {
-            c = int_cmp(a->mem_used, b->mem_used);
+            c = int_cmp(a->mem_req, b->mem_req);
         }
+        break;
+    case TC_MEM_USED:
+        c = int_cmp(a->mem_used, b->mem_used);
         break;
     case TC_AGE:
         c = int_cmp(b->created, a->created);
@@ -208,6 +219,7 @@ static void tenants_sum_usage(struct tenants_state *st, const struct view_ctx *c
     for (size_t i = 0; i < st->count; i++) {
         st->rows[i].cpu_used = st->rows[i].mem_used = -1;
         st->rows[i].cpu_hard = st->rows[i].mem_hard = -1;
+        st->rows[i].cpu_req = st->rows[i].mem_req = -1;
     }
     access_rows(ctx->access, STORE_POD_METRICS, &cur);
     while ((r = access_next(&cur, &tenant)) != NULL) {
@@ -227,6 +239,8 @@ static void tenants_sum_usage(struct tenants_state *st, const struct view_ctx *c
         if (t != NULL) {
             tenants_add(&t->cpu_hard, q->cpu_hard);
             tenants_add(&t->mem_hard, q->mem_hard);
+            tenants_add(&t->cpu_req, q->cpu_hard >= 0 ? q->cpu_used : -1);
+            tenants_add(&t->mem_req, q->mem_hard >= 0 ? q->mem_used : -1);
         }
     }
 }
@@ -331,33 +345,34 @@ static size_t tenants_count(const struct view *v)
     return st->count;
 }
 
-/* "used/quota": "1.25/8", "12Gi/32Gi"; "n/a" for usage without metrics, "-" for no quota.
- * Warns at 80 % of quota, critical at 95 %. */
-static enum view_tone tenants_usage(int64_t used, int64_t hard, char *(*fmt)(int64_t, char *,
-                                                                             size_t),
-                                   char *buf, size_t size)
+/* QUOTA: "requests/limit" of the quotas, as `kubectl get quota` pairs them ("1.5/8.0"), "-"
+ * without a quota; warns at 80 % and is critical at 95 %. */
+static enum view_tone tenants_quota(int64_t req, int64_t hard,
+                                    char *(*fmt)(int64_t, char *, size_t), char *buf, size_t size)
 {
-    char u[32] = "n/a", h[32] = "-";
-    int64_t pm = tenants_permille(used, hard);
+    char r[32], h[32];
+    int64_t pm = tenants_permille(req, hard);
 
-    if (used >= 0) {
-        fmt(used, u, sizeof u);
-    }
-    if (hard >= 0) {
-        fmt(hard, h, sizeof h);
-    }
-    if (used < 0 && hard < 0) {
-        snprintf(buf, size, "n/a");
+    if (hard < 0) {
+        snprintf(buf, size, "-");
         return TONE_DIM;
     }
-    snprintf(buf, size, "%s/%s", u, h);
-    if (pm >= 950) {
-        return TONE_CRIT;
+    snprintf(buf, size, "%s/%s", fmt(req < 0 ? 0 : req, r, sizeof r), fmt(hard, h, sizeof h));
+    return pm >= 950 ? TONE_CRIT : pm >= 800 ? TONE_WARN : TONE_NORMAL;
+}
+
+/* USED: what metrics.k8s.io measured, "n/a" without metrics; measured against the quota's
+ * limit when there is one (80 % warns, 95 % is critical). */
+static enum view_tone tenants_used(int64_t used, int64_t hard,
+                                   char *(*fmt)(int64_t, char *, size_t), char *buf, size_t size)
+{
+    int64_t pm = tenants_permille(used, hard);
+
+    fmt(used, buf, size);
+    if (used < 0) {
+        return TONE_DIM;
     }
-    if (pm >= 800) {
-        return TONE_WARN;
-    }
-    return used < 0 ? TONE_DIM : TONE_NORMAL;
+    return pm >= 950 ? TONE_CRIT : pm >= 800 ? TONE_WARN : TONE_NORMAL;
 }
 
 static enum view_tone tenants_cell(const struct view *v, const struct view_ctx *ctx, size_t row,
@@ -389,9 +404,13 @@ static enum view_tone tenants_cell(const struct view *v, const struct view_ctx *
         snprintf(buf, size, "%d", t->pending);
         return t->pending > 0 ? TONE_PENDING : TONE_DIM;
     case TC_CPU:
-        return tenants_usage(t->cpu_used, t->cpu_hard, k8s_fmt_cpu, buf, size);
+        return tenants_quota(t->cpu_req, t->cpu_hard, k8s_fmt_cores, buf, size);
+    case TC_CPU_USED:
+        return tenants_used(t->cpu_used, t->cpu_hard, k8s_fmt_cores, buf, size);
     case TC_MEM:
-        return tenants_usage(t->mem_used, t->mem_hard, k8s_fmt_mem, buf, size);
+        return tenants_quota(t->mem_req, t->mem_hard, k8s_fmt_gib, buf, size);
+    case TC_MEM_USED:
+        return tenants_used(t->mem_used, t->mem_hard, k8s_fmt_gib, buf, size);
     case TC_AGE:
         if (t->created == 0) {
             snprintf(buf, size, "<unknown>");

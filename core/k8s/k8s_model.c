@@ -1707,6 +1707,33 @@ char *k8s_fmt_cpu(int64_t milli, char *buf, size_t size)
                           size);
 }
 
+/* value / unit with one decimal, rounded half up; "n/a" when negative. */
+static char *k8s_fmt_one_decimal(int64_t value, uint64_t unit, char *buf, size_t size)
+{
+    uint64_t tenths;
+
+    if (value < 0) {
+        snprintf(buf, size, "n/a");
+        return buf;
+    }
+    if (value > INT64_MAX / 10) {
+        value = INT64_MAX / 10; /* nothing measured is that large; no overflow below */
+    }
+    tenths = ((uint64_t)value * 10 + unit / 2) / unit;
+    snprintf(buf, size, "%" PRIu64 ".%u", tenths / 10, (unsigned)(tenths % 10));
+    return buf;
+}
+
+char *k8s_fmt_cores(int64_t milli, char *buf, size_t size)
+{
+    return k8s_fmt_one_decimal(milli, 1000, buf, size);
+}
+
+char *k8s_fmt_gib(int64_t bytes, char *buf, size_t size)
+{
+    return k8s_fmt_one_decimal(bytes, (uint64_t)1 << 30, buf, size);
+}
+
 char *k8s_fmt_mem(int64_t bytes, char *buf, size_t size)
 {
     static const char *const units[] = {"Gi", "Ti", "Pi", "Ei"};

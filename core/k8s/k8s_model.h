@@ -252,6 +252,11 @@ char *k8s_fmt_cpu(int64_t milli, char *buf, size_t size);
  * Returns buf (at least 24 bytes). */
 char *k8s_fmt_mem(int64_t bytes, char *buf, size_t size);
 
+/* One unit for a whole column: CPU in cores and memory in GiB, always with one decimal,
+ * rounded ("0.3", "12.0"); "n/a" when negative. Returns buf (at least 24 bytes). */
+char *k8s_fmt_cores(int64_t milli, char *buf, size_t size);
+char *k8s_fmt_gib(int64_t bytes, char *buf, size_t size);
+
 /* The tag of a container image reference, as an operator reads it: the part after the last
  * ':' unless that part contains '/' (a registry port), "latest" when there is no tag, the
  * first 12 hex digits of the digest for "name@sha256:...". Writes into buf (at least 16

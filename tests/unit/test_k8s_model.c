@@ -1439,6 +1439,35 @@ static void test_fmt_cpu_mem(void **state)
     }
 }
 
+/* One unit a column: cores and GiB, always one decimal, rounded half up. */
+static void test_fmt_one_unit(void **state)
+{
+    static const struct {
+        int64_t v;
+        const char *cores, *gib;
+    } cases[] = {
+        {0, "0.0", "0.0"},
+        {49, "0.0", "0.0"},
+        {50, "0.1", "0.0"},
+        {250, "0.3", "0.0"},
+        {1000, "1.0", "0.0"},
+        {1949, "1.9", "0.0"},
+        {12000, "12.0", "0.0"},
+        {536870912, "536870.9", "0.5"},      /* 512Mi */
+        {1073741824, "1073741.8", "1.0"},    /* 1Gi */
+        {34359738368, "34359738.4", "32.0"}, /* 32Gi */
+        {INT64_MAX, "922337203685477.6", "858993459.2"},
+        {-1, "n/a", "n/a"},
+    };
+    char buf[32];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_string_equal(k8s_fmt_cores(cases[i].v, buf, sizeof buf), cases[i].cores);
+        assert_string_equal(k8s_fmt_gib(cases[i].v, buf, sizeof buf), cases[i].gib);
+    }
+}
+
 /* ---- ResourceQuotas ---- */
 
 /* ../shared/fixtures/k8s/resourcequota_status_used_excerpt_docs.yaml (two flat maps under
@@ -1777,6 +1806,7 @@ int main(void)
         cmocka_unit_test(test_parse_errors),      cmocka_unit_test(test_wrong_types_never_crash),
         cmocka_unit_test(test_watch_stream),      cmocka_unit_test(test_namespace_inline),
         cmocka_unit_test(test_namespace_fixture), cmocka_unit_test(test_parse_time),
+        cmocka_unit_test(test_fmt_one_unit),
         cmocka_unit_test(test_fmt_age),           cmocka_unit_test(test_fmt_restarts),
         cmocka_unit_test(test_threads),           cmocka_unit_test(test_image_tag),
         cmocka_unit_test(test_deployment_inline), cmocka_unit_test(test_statefulset_inline),

@@ -607,7 +607,9 @@ static void add_metrics(const char *ns, const char *name, int64_t cpu_m, int64_t
     store_put(store_table(&S, STORE_POD_METRICS), &m->row);
 }
 
-static void add_quota(const char *ns, int64_t cpu_hard, int64_t mem_hard)
+/* A quota of `ns`: its limits and what it counts as requested (-1: not set). */
+static void add_quota(const char *ns, int64_t cpu_hard, int64_t cpu_req, int64_t mem_hard,
+                      int64_t mem_req)
 {
     struct k8s_quota *q = xcalloc(1, sizeof *q);
 
@@ -616,7 +618,9 @@ static void add_quota(const char *ns, int64_t cpu_hard, int64_t mem_hard)
     q->name = xstrdup("compute");
     q->cpu_hard = cpu_hard;
     q->mem_hard = mem_hard;
-    q->cpu_used = q->mem_used = q->pods_hard = q->pods_used = -1;
+    q->cpu_used = cpu_req;
+    q->mem_used = mem_req;
+    q->pods_hard = q->pods_used = -1;
     store_put(store_table(&S, STORE_QUOTA), &q->row);
 }
 
@@ -640,8 +644,10 @@ static enum view_tone cell_of(const struct view *v, const char *name, const char
 }
 
 /* CPU and memory: "n/a" with no metrics at all; a pod's usage by its ns/name; "-" for a pod
- * without a sample once others have one; per tenant, usage summed against the quotas summed,
- * warning at 80 % and critical at 95 %; a metrics poll alone refreshes the rows. */
+ * without a sample once others have one; per tenant, the quotas' requests against their limits
+ * summed (as kubectl get quota pairs them) and the usage beside them, cores and GiB with one
+ * decimal, warning at 80 % of the limit and critical at 95 %; a metrics poll alone refreshes
+ * the rows. */
 static void test_usage_columns(void **state)
 {
     struct view *pods = view_new(registry_find("pods"));
@@ -657,11 +663,13 @@ static void test_usage_columns(void **state)
     assert_string_equal(buf, "n/a");
     cell_of(pods, "a", "MEM", buf, sizeof buf);
     assert_string_equal(buf, "n/a");
-    cell_of(tenants, "dmi", "CPU/QUOTA", buf, sizeof buf);
+    assert_int_equal(cell_of(tenants, "dmi", "CPU QUOTA", buf, sizeof buf), TONE_DIM);
+    assert_string_equal(buf, "-");
+    assert_int_equal(cell_of(tenants, "dmi", "CPU USED", buf, sizeof buf), TONE_DIM);
     assert_string_equal(buf, "n/a");
 
-    add_quota("dmi", 2000, (int64_t)4 << 30);
-    add_quota("dmi-sandbox", 500, -1);
+    add_quota("dmi", 2000, 1200, (int64_t)4 << 30, (int64_t)3 << 30);
+    add_quota("dmi-sandbox", 500, 300, -1, -1);
     add_metrics("dmi", "a", 250, (int64_t)128 << 20);
     add_metrics("dmi", "c", 1250, (int64_t)1 << 30);
     add_metrics("skat", "b", 100, (int64_t)64 << 20);
@@ -678,16 +686,23 @@ static void test_usage_columns(void **state)
     assert_string_equal(buf, "1.3");
     assert_int_equal(cell_of(pods, "m", "CPU", buf, sizeof buf), TONE_DIM);
     assert_string_equal(buf, "-");
-    /* dmi: 1500m of 2500m (60 %), 1152Mi of 4Gi */
-    assert_int_equal(cell_of(tenants, "dmi", "CPU/QUOTA", buf, sizeof buf), TONE_NORMAL);
+    /* dmi: requests 1500m of 2500m (60 %), 3Gi of 4Gi (75 %); used 1500m and 1152Mi */
+    assert_int_equal(cell_of(tenants, "dmi", "CPU QUOTA", buf, sizeof buf), TONE_NORMAL);
     assert_string_equal(buf, "1.5/2.5");
-    cell_of(tenants, "dmi", "MEM/QUOTA", buf, sizeof buf);
-    assert_string_equal(buf, "1.1Gi/4Gi");
+    assert_int_equal(cell_of(tenants, "dmi", "GiB QUOTA", buf, sizeof buf), TONE_NORMAL);
+    assert_string_equal(buf, "3.0/4.0");
+    assert_int_equal(cell_of(tenants, "dmi", "CPU USED", buf, sizeof buf), TONE_NORMAL);
+    assert_string_equal(buf, "1.5");
+    cell_of(tenants, "dmi", "GiB USED", buf, sizeof buf);
+    assert_string_equal(buf, "1.1");
     /* skat: usage, no quota */
-    assert_int_equal(cell_of(tenants, "skat", "CPU/QUOTA", buf, sizeof buf), TONE_NORMAL);
-    assert_string_equal(buf, "100m/-");
+    assert_int_equal(cell_of(tenants, "skat", "CPU QUOTA", buf, sizeof buf), TONE_DIM);
+    assert_string_equal(buf, "-");
+    assert_int_equal(cell_of(tenants, "skat", "CPU USED", buf, sizeof buf), TONE_NORMAL);
+    assert_string_equal(buf, "0.1");
 
-    /* A poll that moves usage alone: dmi at 84 % warns, then at 96 % is critical. */
+    /* A poll that moves usage alone: dmi's use at 84 % of its limit warns, then at 96 % is
+     * critical; its requests have not moved. */
     add_metrics("dmi", "c", 1850, (int64_t)1 << 30);
     store_commit(&S);
     assert_true(pods->ops->stale(pods, &ctx));
@@ -695,11 +710,22 @@ static void test_usage_columns(void **state)
     tenants->ops->rebuild(tenants, &ctx);
     cell_of(pods, "c", "CPU", buf, sizeof buf);
     assert_string_equal(buf, "1.9");
-    assert_int_equal(cell_of(tenants, "dmi", "CPU/QUOTA", buf, sizeof buf), TONE_WARN);
+    assert_int_equal(cell_of(tenants, "dmi", "CPU USED", buf, sizeof buf), TONE_WARN);
     add_metrics("dmi", "c", 2150, (int64_t)1 << 30);
     store_commit(&S);
     tenants->ops->rebuild(tenants, &ctx);
-    assert_int_equal(cell_of(tenants, "dmi", "CPU/QUOTA", buf, sizeof buf), TONE_CRIT);
+    assert_int_equal(cell_of(tenants, "dmi", "CPU USED", buf, sizeof buf), TONE_CRIT);
+    assert_int_equal(cell_of(tenants, "dmi", "CPU QUOTA", buf, sizeof buf), TONE_NORMAL);
+    /* Requests near the limit: 2100m of 2500m warns, 2400m is critical. */
+    add_quota("dmi", 2000, 1800, (int64_t)4 << 30, (int64_t)3 << 30);
+    store_commit(&S);
+    tenants->ops->rebuild(tenants, &ctx);
+    assert_int_equal(cell_of(tenants, "dmi", "CPU QUOTA", buf, sizeof buf), TONE_WARN);
+    add_quota("dmi", 2000, 2100, (int64_t)4 << 30, (int64_t)3 << 30);
+    store_commit(&S);
+    tenants->ops->rebuild(tenants, &ctx);
+    assert_int_equal(cell_of(tenants, "dmi", "CPU QUOTA", buf, sizeof buf), TONE_CRIT);
+    assert_string_equal(buf, "2.4/2.5");
 
     /* Sorting by CPU: numeric, descending puts pods without a sample last; a poll re-sorts. */
     cpu = column(pods, "CPU");
@@ -723,9 +749,9 @@ static void test_usage_columns(void **state)
         access_bind(acc, &S);
         tenants->ops->rebuild(tenants, &sctx);
         assert_int_equal(tenants->ops->count(tenants), 1);
-        tenants->ops->cell(tenants, &sctx, 0, (size_t)column(tenants, "CPU/QUOTA"), buf,
+        tenants->ops->cell(tenants, &sctx, 0, (size_t)column(tenants, "CPU USED"), buf,
                            sizeof buf);
-        assert_string_equal(buf, "100m/-");
+        assert_string_equal(buf, "0.1");
         access_free(acc);
     }
 
@@ -801,7 +827,9 @@ static void test_apps_rollout_replicasets(void **state)
     assert_int_equal(cell_of(v, "shop", "VERSION", buf, sizeof buf), TONE_PENDING);
     assert_string_equal(buf, "1.4\xe2\x86\x92" "1.5");
     assert_int_equal(cell_of(v, "shop", "ROLLOUT", buf, sizeof buf), TONE_PENDING);
-    assert_string_equal(buf, "progressing: 1/4 new");
+    assert_string_equal(buf, "progressing 1/4");
+    /* no wider than the column starts: the rollout does not move the columns after it */
+    assert_true((int)strlen("progressing 10/12") <= v->ops->columns[column(v, "ROLLOUT")].min_width);
     assert_int_equal(cell_of(v, "web-v1", "VERSION", buf, sizeof buf), TONE_WARN);
     assert_string_equal(buf, "1.0");
     cell_of(v, "web-v1", "ROLLOUT", buf, sizeof buf);
@@ -824,7 +852,7 @@ static void test_apps_rollout_replicasets(void **state)
     assert_int_equal(cell_of(v, "web-v2", "VERSION", buf, sizeof buf), TONE_WARN);
     assert_string_equal(buf, "1.9\xe2\x86\x92" "2.0");
     cell_of(v, "web-v2", "ROLLOUT", buf, sizeof buf);
-    assert_string_equal(buf, "progressing: 1/2 new");
+    assert_string_equal(buf, "progressing 1/2");
     /* the same with the two old ones' revisions swapped: still the newest old one's */
     add_rs("shop-first", "shop", "1.4", 2, 1, 1000);
     add_rs("shop-prev", "shop", "1.3", 1, 3, 5000);
@@ -878,7 +906,7 @@ static void test_apps_rollout_replicasets(void **state)
     cell_of(v, "shop", "VERSION", buf, sizeof buf);
     assert_string_equal(buf, "1.4\xe2\x86\x92" "1.5");
     assert_int_equal(cell_of(v, "shop", "ROLLOUT", buf, sizeof buf), TONE_PENDING);
-    assert_string_equal(buf, "progressing: 1 old");
+    assert_string_equal(buf, "progressing 1 old");
 
     /* done: the old ones at 0, plain cells again */
     add_workload(&shop_done);
@@ -899,7 +927,9 @@ static void test_apps_rollout_replicasets(void **state)
     assert_int_equal(cell_of(v, "shop", "VERSION", buf, sizeof buf), TONE_NORMAL);
     assert_string_equal(buf, "1.5");
     cell_of(v, "shop", "ROLLOUT", buf, sizeof buf);
-    assert_string_equal(buf, "progressing: 1/4 new");
+    assert_string_equal(buf, "progressing 1/4");
+    /* no wider than the column starts: the rollout does not move the columns after it */
+    assert_true((int)strlen("progressing 10/12") <= v->ops->columns[column(v, "ROLLOUT")].min_width);
 
     assert_non_null(setlocale(LC_CTYPE, "C"));
     view_free(v);
