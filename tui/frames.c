@@ -196,11 +196,18 @@ static void frames_sort(struct app *a, int col, bool desc)
     table_move_to(&f->table, v, 0); /* a new order starts at its top */
 }
 
+/* A column's first sort: numbers (right-aligned columns) largest first, as htop does, text
+ * from A. */
+static bool frames_desc_first(const struct view *v, int col)
+{
+    return (v->ops->columns[col].flags & COL_RIGHT) != 0;
+}
+
 void frames_sort_by(struct app *a, int col)
 {
     const struct view *v = app_top(a)->view;
 
-    frames_sort(a, col, v->sort_col == col ? !v->sort_desc : false);
+    frames_sort(a, col, v->sort_col == col ? !v->sort_desc : frames_desc_first(v, col));
 }
 
 void frames_sort_step(struct app *a, int step)
@@ -219,7 +226,7 @@ void frames_sort_step(struct app *a, int step)
             break;
         }
     }
-    frames_sort(a, col, false);
+    frames_sort(a, col, frames_desc_first(v, col));
 }
 
 static void frames_rebuild_fire(void *arg)

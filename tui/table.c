@@ -175,7 +175,8 @@ static void table_layout(const struct table *t, const struct view *v, int width,
     int stage = 0;
 
     for (size_t c = 0; c < nc; c++) {
-        int hw = screen_text_width(cols[c].name);
+        /* the sort arrow is part of the header */
+        int hw = screen_text_width(cols[c].name) + ((int)c == t->sort_col);
 
         w[c] = t->widths[c] > hw ? t->widths[c] : hw;
         if (w[c] < cols[c].min_width) {
@@ -367,7 +368,11 @@ int64_t table_draw(struct table *t, WINDOW *win, int y, int x, int height, int w
         if ((int)c == t->sort_col) {
             char hdr[64];
 
-            snprintf(hdr, sizeof hdr, "%s%s", cols[c].name, t->sort_desc ? "\u2193" : "\u2191");
+            /* A header cut to its column keeps the arrow: the name gives way. */
+            int keep = (int)strlen(cols[c].name) < w[c] ? (int)strlen(cols[c].name) : w[c] - 1;
+
+            snprintf(hdr, sizeof hdr, "%.*s%s", keep > 0 ? keep : 0, cols[c].name,
+                     t->sort_desc ? "\u2193" : "\u2191");
             screen_put(win, y, cx, hdr, w[c], (cols[c].flags & COL_RIGHT) != 0,
                        screen_attr(THEME_TABLE_HEADER));
         } else {

@@ -28,7 +28,7 @@ enum view_tone {
 };
 
 enum view_col_flags {
-    COL_RIGHT = 1,   /* right-aligned (numbers) */
+    COL_RIGHT = 1,   /* right-aligned (numbers): the first sort by it is largest first */
     COL_NOTRUNC = 2, /* never truncated (STATUS) */
     COL_GROW = 4,    /* takes the spare width (names) */
     COL_MIDCUT = 8,  /* cut in the middle, keeping the distinguishing end of a name */

@@ -50,23 +50,28 @@ notrunning=$(sim_get /api/v1/pods | jq -r '[.items[] | select(.status.phase != "
 check "! inverts the filter" wait_for '</!Running>'
 keys Escape
 
-# Sorting: Shift+letter, header marker, reverse on repeat, numeric restarts.
+# Sorting: Shift+letter, header marker, a number column largest first, reverse on repeat.
 keys T
-check "Shift-T sorts by RESTARTS (marked in the header)" wait_for 'RESTARTS↑'
-first=$(screen | sed -n 4p | awk '{print $6}')
-keys T
-check "again reverses it" wait_for 'RESTARTS↓'
+check "Shift-T sorts by RESTARTS (marked in the header), largest first" wait_for 'RESTARTS↓'
 max=$(sim_get /api/v1/pods | jq '[.items[] | [.status.containerStatuses[]?.restartCount] | add // 0] | max')
 if screen | sed -n 4p | grep -Eq " $max( \(| +[0-9])"; then
-    ok "descending restarts put the most restarted pod first ($max)"
+    ok "the first press puts the most restarted pod first ($max)"
 else
-    not_ok "descending restarts put the most restarted pod first ($max)" "$(screen | sed -n 3,5p)"
+    not_ok "the first press puts the most restarted pod first ($max)" "$(screen | sed -n 3,5p)"
 fi
+keys T
+check "again reverses it" wait_for 'RESTARTS↑'
+first=$(screen | sed -n 4p | awk '{print $6}')
 [ "$first" != "" ] && ok "sorted rows are shown" || not_ok "sorted rows are shown"
+keys N
+check "a text column (NAME) sorts from A first" wait_for 'NAME↑'
+keys T
 keys '>'
-check "> moves the sort to the next column" wait_for 'CPU↑'
+check "> moves the sort to the next column, a number: largest first" wait_for 'CPU↓'
 keys C
-check "C again sorts by CPU, highest first" wait_for 'CPU↓'
+check "C again sorts by CPU, lowest first" wait_for 'CPU↑'
+keys C
+check "and C once more, highest first" wait_for 'CPU↓'
 if screen | sed -n 4p | grep -Eq ' [0-9]+(\.[0-9])?m? +[0-9]+(\.[0-9])?[MG]i +[0-9]+[smhd]'; then
     ok "the busiest pod shows CPU and memory from metrics.k8s.io"
 else

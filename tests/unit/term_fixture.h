@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <wchar.h>
 
 #include "tui/curses.h"
 
@@ -39,6 +40,16 @@ static int term_teardown(void **state)
     fclose(t->in);
     free(t);
     return 0;
+}
+
+/* The text of `n` cells of row y of w (n < 256), as multibyte text in out. */
+static void term_row(WINDOW *w, int y, int n, char *out, size_t size)
+{
+    wchar_t wbuf[256];
+
+    mvwinnwstr(w, y, 0, wbuf, n);
+    wbuf[n] = L'\0';
+    wcstombs(out, wbuf, size);
 }
 
 #endif

@@ -156,22 +156,13 @@ static int term_setup(void **state)
     return term_open(state, 24, 80);
 }
 
-static void row_text(WINDOW *w, int y, char *out, size_t size)
-{
-    wchar_t wbuf[128];
-
-    mvwinnwstr(w, y, 0, wbuf, 80);
-    wbuf[80] = L'\0';
-    wcstombs(out, wbuf, size);
-}
-
 /* The first row at or after `from` containing `needle`, or -1. */
 static int find_row(WINDOW *w, int from, const char *needle)
 {
     char row[512];
 
     for (int y = from; y < getmaxy(w); y++) {
-        row_text(w, y, row, sizeof row);
+        term_row(w, y, 80, row, sizeof row);
         if (strstr(row, needle) != NULL) {
             return y;
         }
@@ -210,7 +201,7 @@ static void test_draw_plain(void **state)
     assert_true(left - right <= 1 && right - left <= 1);
     assert_true(is_acs(t->w, top + 1, 79 - right, ACS_VLINE));
     /* The title sits in the top border. */
-    row_text(t->w, top, row, sizeof row);
+    term_row(t->w, top, 80, row, sizeof row);
     assert_int_equal(strstr(row, " Restart ") - row, left + 2);
     msg = find_row(t->w, top, "Restart app forecast-api in tenant dmi?");
     assert_int_equal(msg, top + 2);
@@ -254,7 +245,7 @@ static void test_draw_wraps_and_cuts(void **state)
     werase(t->w);
     dialog_draw(d, t->w, 20, 70, 3, 10);
     for (int y = 0; y < 20; y++) {
-        row_text(t->w, y, row, sizeof row);
+        term_row(t->w, y, 80, row, sizeof row);
         assert_null(strstr(row, "word"));
     }
     dialog_free(d);

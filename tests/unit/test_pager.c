@@ -542,15 +542,6 @@ static int term_setup(void **state)
     return term_open(state, 8, 30);
 }
 
-static void row_text(WINDOW *w, int y, int n, char *out, size_t size)
-{
-    wchar_t wbuf[256];
-
-    mvwinnwstr(w, y, 0, wbuf, n);
-    wbuf[n] = L'\0';
-    wcstombs(out, wbuf, size);
-}
-
 static void test_draw(void **state)
 {
     struct term *t = *state;
@@ -560,24 +551,24 @@ static void test_draw(void **state)
 
     pager_set_text(p, "pod web-1", text, strlen(text));
     pager_draw(p, t->w, 0, 0, 8, 30);
-    row_text(t->w, 0, 30, row, sizeof row);
+    term_row(t->w, 0, 30, row, sizeof row);
     assert_non_null(strstr(row, " pod web-1"));
     assert_non_null(strstr(row, "L 1/100"));
     assert_non_null(strstr(row, "6%"));
     assert_non_null(strstr(row, "wrap"));
-    row_text(t->w, 1, 30, row, sizeof row);
+    term_row(t->w, 1, 30, row, sizeof row);
     assert_string_equal(row, "line 0                        ");
-    row_text(t->w, 6, 30, row, sizeof row);
+    term_row(t->w, 6, 30, row, sizeof row);
     assert_string_equal(row, "line 5                        ");
-    row_text(t->w, 7, 30, row, sizeof row);
-    assert_non_null(strstr(row, "q close  / search"));
+    term_row(t->w, 7, 30, row, sizeof row);
+    assert_non_null(strstr(row, "q close  ? keys  / search"));
     assert_int_equal(pager_top_line(p), 0);
 
     pager_key(p, 'G');
     pager_draw(p, t->w, 0, 0, 8, 30);
-    row_text(t->w, 0, 30, row, sizeof row);
+    term_row(t->w, 0, 30, row, sizeof row);
     assert_non_null(strstr(row, "L 95/100  100%"));
-    row_text(t->w, 6, 30, row, sizeof row);
+    term_row(t->w, 6, 30, row, sizeof row);
     assert_string_equal(row, "line 99                       ");
 
     /* The search line replaces the hints; the current match is reverse video. */
@@ -585,11 +576,11 @@ static void test_draw(void **state)
     pager_key(p, '/');
     pager_key(p, '3');
     pager_draw(p, t->w, 0, 0, 8, 30);
-    row_text(t->w, 7, 30, row, sizeof row);
+    term_row(t->w, 7, 30, row, sizeof row);
     assert_string_equal(row, "/3                            ");
     pager_key(p, '\r');
     pager_draw(p, t->w, 0, 0, 8, 30);
-    row_text(t->w, 4, 30, row, sizeof row);
+    term_row(t->w, 4, 30, row, sizeof row);
     assert_string_equal(row, "line 3                        ");
     assert_true(mvwinch(t->w, 4, 5) & A_REVERSE);
     assert_false(mvwinch(t->w, 4, 4) & A_REVERSE);
@@ -613,29 +604,29 @@ static void test_draw_wrap_wide_nowrap(void **state)
     /* 15 columns: 7 wide characters (14 cells) a row. */
     pager_draw(p, t->w, 0, 0, 8, 15);
     /* mvwinnwstr counts a wide character once: read 7 and 6 characters. */
-    row_text(t->w, 1, 7, row, sizeof row);
+    term_row(t->w, 1, 7, row, sizeof row);
     assert_string_equal(row, "\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad"
                              "\xe4\xb8\xad\xe4\xb8\xad");
     assert_int_equal(mvwinch(t->w, 1, 14) & A_CHARTEXT, ' ');
-    row_text(t->w, 3, 7, row, sizeof row);
+    term_row(t->w, 3, 7, row, sizeof row);
     assert_string_equal(row, "\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad"
                              "\xe4\xb8\xad ");
-    row_text(t->w, 4, 15, row, sizeof row);
+    term_row(t->w, 4, 15, row, sizeof row);
     assert_string_equal(row, "?[2Jabcdefghijk");
-    row_text(t->w, 5, 15, row, sizeof row);
+    term_row(t->w, 5, 15, row, sizeof row);
     assert_string_equal(row, "lmnopqrstuvwxyz");
     /* Without wrap, Right scrolls by half the width. */
     pager_key(p, 'w');
     pager_key(p, KEY_RIGHT);
     pager_draw(p, t->w, 0, 0, 8, 15);
-    row_text(t->w, 2, 15, row, sizeof row);
+    term_row(t->w, 2, 15, row, sizeof row);
     assert_string_equal(row, "defghijklmnopqr");
     pager_draw(p, t->w, 0, 0, 8, 30);
-    row_text(t->w, 0, 30, row, sizeof row);
+    term_row(t->w, 0, 30, row, sizeof row);
     assert_non_null(strstr(row, "L 1/2  100%  nowrap"));
     /* Narrow: the position alone, the title keeps some room. */
     pager_draw(p, t->w, 0, 0, 8, 15);
-    row_text(t->w, 0, 15, row, sizeof row);
+    term_row(t->w, 0, 15, row, sizeof row);
     assert_string_equal(row, " wide    L 1/2 ");
     pager_free(p);
 }
