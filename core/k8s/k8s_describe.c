@@ -371,12 +371,14 @@ static void desc_list(struct desc_buf *b, const char *label, const json_t *arr)
     }
 }
 
-/* Environment: literal values, and where the others come from. */
+/* Environment: literal values, and where the others come from, the values aligned after the
+ * widest name as kubectl's tabwriter does. */
 static void desc_env(struct desc_buf *b, const json_t *c)
 {
     const json_t *env = json_object_get(c, "env");
     size_t i;
     const json_t *e;
+    int w = 0;
 
     if (json_array_size(env) == 0) {
         desc_line(b, 4, DESC_W_CONT, "Environment", "<none>");
@@ -384,26 +386,32 @@ static void desc_env(struct desc_buf *b, const json_t *c)
     }
     desc_line(b, 4, DESC_W_CONT, "Environment", "");
     json_array_foreach (env, i, e) {
-        const char *name = desc_or(desc_str(e, "name"), "?");
+        int l = (int)strlen(desc_or(desc_str(e, "name"), "?")) + 1;
+
+        w = l > w ? l : w;
+    }
+    json_array_foreach (env, i, e) {
+        char *name = xasprintf("%s:", desc_or(desc_str(e, "name"), "?"));
         const json_t *from = desc_obj(e, "valueFrom");
         const json_t *ref;
 
         if (from == NULL) {
-            desc_line(b, 6, 0, NULL, "%s:  %s", name,
+            desc_line(b, 6, 0, NULL, "%-*s  %s", w, name,
                       desc_or(json_string_value(json_object_get(e, "value")), ""));
         } else if ((ref = desc_obj(from, "secretKeyRef")) != NULL) {
-            desc_line(b, 6, 0, NULL, "%s:  <set to the key '%s' in secret '%s'>", name,
+            desc_line(b, 6, 0, NULL, "%-*s  <set to the key '%s' in secret '%s'>", w, name,
                       desc_or(desc_str(ref, "key"), ""), desc_or(desc_str(ref, "name"), ""));
         } else if ((ref = desc_obj(from, "configMapKeyRef")) != NULL) {
-            desc_line(b, 6, 0, NULL, "%s:  <set to the key '%s' of config map '%s'>", name,
+            desc_line(b, 6, 0, NULL, "%-*s  <set to the key '%s' of config map '%s'>", w, name,
                       desc_or(desc_str(ref, "key"), ""), desc_or(desc_str(ref, "name"), ""));
         } else if ((ref = desc_obj(from, "fieldRef")) != NULL) {
-            desc_line(b, 6, 0, NULL, "%s:   (%s:%s)", name,
+            desc_line(b, 6, 0, NULL, "%-*s   (%s:%s)", w, name,
                       desc_or(desc_str(ref, "apiVersion"), "v1"),
                       desc_or(desc_str(ref, "fieldPath"), ""));
         } else {
-            desc_line(b, 6, 0, NULL, "%s:  <set from a reference>", name);
+            desc_line(b, 6, 0, NULL, "%-*s  <set from a reference>", w, name);
         }
+        free(name);
     }
 }
 
@@ -654,7 +662,7 @@ static void desc_events(struct desc_buf *b, const struct k8s_event *const *event
 {
     const struct k8s_event **sorted;
     char **ages;
-    size_t wt = 4, wr = 6, wa = 3, wf = 4;
+    size_t wt = 4, wr = 6, wa = 4, wf = 4; /* at least the headers and their underlines */
 
     if (n == 0) {
         desc_raw(b, "Events:", 7);

@@ -250,13 +250,34 @@ static void test_event_matching(void **state)
     assert_string_equal(ev[1]->row.uid, "e1");
     text = k8s_describe_pod(pod, strlen(pod), ev, n, NOW);
     assert_non_null(text);
-    assert_true(line_has(text, "Normal  Pulled", "60m  kubelet"));
+    /* kubectl's tabwriter: each column as wide as its widest cell, the "----" under Age
+     * included, then two spaces. */
+    expect_line(text, "  Type    Reason   Age   From     Message\n");
+    expect_line(text, "  ----    ------   ----  ----     -------\n");
+    expect_line(text, "  Normal  Pulled   60m   kubelet  \n");
     assert_true(line_has(text, "Normal  Started", "60s"));
     free(text);
     free(ev);
     store_fini(&s);
     k8s_tenancy_free(TEN);
     TEN = NULL;
+}
+
+/* Environment values line up after the widest name, as kubectl prints them. */
+static void test_env_aligned(void **state)
+{
+    const char *pod =
+        "{\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"env\":["
+        "{\"name\":\"TENANT\",\"value\":\"dmi\"},{\"name\":\"LOG_FORMAT\",\"value\":\"json\"},"
+        "{\"name\":\"DB\",\"valueFrom\":{\"secretKeyRef\":{\"name\":\"db\",\"key\":\"url\"}}}]}]}}";
+    char *text = k8s_describe_pod(pod, strlen(pod), NULL, 0, NOW);
+
+    (void)state;
+    assert_non_null(text);
+    expect_line(text, "      TENANT:      dmi\n");
+    expect_line(text, "      LOG_FORMAT:  json\n");
+    expect_line(text, "      DB:          <set to the key 'url' in secret 'db'>\n");
+    free(text);
 }
 
 static void test_deployment_fixture(void **state)
@@ -441,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_crashloop_pod_with_events),
         cmocka_unit_test(test_inline_sanitized_no_events),
         cmocka_unit_test(test_event_matching),
+        cmocka_unit_test(test_env_aligned),
         cmocka_unit_test(test_deployment_fixture),
         cmocka_unit_test(test_statefulset_inline),
         cmocka_unit_test(test_deployment_replicasets),
