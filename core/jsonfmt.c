@@ -251,20 +251,6 @@ static void jsonfmt_json_value(struct jsonfmt_buf *b, json_t *v, int indent)
     }
 }
 
-char *jsonfmt_pretty(const char *json, size_t len, char **err)
-{
-    struct jsonfmt_buf b = {NULL, 0, 0, false};
-    json_t *root = jsonfmt_load(json, len, err, &b.ints_as_reals);
-
-    if (root == NULL) {
-        return NULL;
-    }
-    jsonfmt_json_value(&b, root, 0);
-    jsonfmt_putc(&b, '\n');
-    json_decref(root);
-    return b.s;
-}
-
 /* ---- YAML ---- */
 
 enum jsonfmt_style {
@@ -578,15 +564,47 @@ static void jsonfmt_yaml_seq(struct jsonfmt_buf *b, json_t *arr, int indent, boo
     }
 }
 
-char *jsonfmt_yaml(const char *json, size_t len, char **err)
+/* Removes the member at a dotted path ("metadata.managedFields") of root; true if it was
+ * there. */
+static bool jsonfmt_drop(json_t *root, const char *path)
+{
+    const char *dot;
+    json_t *at = root;
+
+    while ((dot = strchr(path, '.')) != NULL) {
+        char key[128];
+
+        if ((size_t)(dot - path) >= sizeof key) {
+            return false;
+        }
+        memcpy(key, path, (size_t)(dot - path));
+        key[dot - path] = '\0';
+        at = json_object_get(at, key);
+        path = dot + 1;
+    }
+    return json_is_object(at) && json_object_del(at, path) == 0;
+}
+
+char *jsonfmt_render(const char *json, size_t len, enum jsonfmt_format format,
+                     const char *const *hide, size_t *nhidden, char **err)
 {
     struct jsonfmt_buf b = {NULL, 0, 0, false};
     json_t *root = jsonfmt_load(json, len, err, &b.ints_as_reals);
+    size_t n = 0;
 
     if (root == NULL) {
         return NULL;
     }
-    if (jsonfmt_nonempty(root) && json_is_object(root)) {
+    for (size_t i = 0; hide != NULL && hide[i] != NULL; i++) {
+        n += jsonfmt_drop(root, hide[i]);
+    }
+    if (nhidden != NULL) {
+        *nhidden = n;
+    }
+    if (format == JSONFMT_JSON) {
+        jsonfmt_json_value(&b, root, 0);
+        jsonfmt_putc(&b, '\n');
+    } else if (jsonfmt_nonempty(root) && json_is_object(root)) {
         jsonfmt_yaml_map(&b, root, 0, false);
     } else if (jsonfmt_nonempty(root)) {
         jsonfmt_yaml_seq(&b, root, 0, false);
@@ -595,4 +613,14 @@ char *jsonfmt_yaml(const char *json, size_t len, char **err)
     }
     json_decref(root);
     return b.s;
+}
+
+char *jsonfmt_pretty(const char *json, size_t len, char **err)
+{
+    return jsonfmt_render(json, len, JSONFMT_JSON, NULL, NULL, err);
+}
+
+char *jsonfmt_yaml(const char *json, size_t len, char **err)
+{
+    return jsonfmt_render(json, len, JSONFMT_YAML, NULL, NULL, err);
 }

@@ -8,6 +8,7 @@
 #ifndef GC_CORE_JSONFMT_H
 #define GC_CORE_JSONFMT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Re-indents `json` (len bytes, need not be NUL-terminated) with two spaces, one member or
@@ -37,5 +38,12 @@ char *jsonfmt_pretty(const char *json, size_t len, char **err);
  *          first line forces "...".
  * Returns the text (caller frees), or NULL with *err as for jsonfmt_pretty(). */
 char *jsonfmt_yaml(const char *json, size_t len, char **err);
+
+enum jsonfmt_format { JSONFMT_JSON, JSONFMT_YAML };
+
+/* Either of the above, without the members at the dotted paths in `hide` (NULL-terminated,
+ * may be NULL; "metadata.managedFields"); *nhidden (may be NULL) gets how many were there. */
+char *jsonfmt_render(const char *json, size_t len, enum jsonfmt_format format,
+                     const char *const *hide, size_t *nhidden, char **err);
 
 #endif

@@ -85,6 +85,10 @@ struct source_request {
                              NULL-terminated; NULL or empty: the source picks */
     size_t nparts;
     enum source_detail detail;
+    /* A JSON detail: members (dotted paths, "metadata.managedFields") the pager hides until
+     * the user asks for them, as kubectl get -o yaml does; static, NULL-terminated; NULL:
+     * none. */
+    const char *const *folded;
     const struct source_request_ops *ops;
     void *priv;           /* the source's own; freed by ops->free */
     struct access *access;/* the session's, set by the console before perform (borrowed):

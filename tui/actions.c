@@ -110,7 +110,7 @@ static void actions_detail_reply(struct source_reply *reply, void *arg)
         app_flash(a, false, "%s of %s came after you moved on: ask again where you are",
                   r->action, r->target);
     } else {
-        detail_open(a, r->title, reply->text, r->detail == SOURCE_DETAIL_JSON);
+        detail_open(a, r->title, reply->text, r->detail == SOURCE_DETAIL_JSON, r->folded);
         reply->text = NULL;
     }
     actions_call_free(c);

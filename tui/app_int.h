@@ -198,7 +198,8 @@ void actions_cancel_all(struct app *a);
 /* ---- detail.c --------------------------------------------------------------------------- */
 
 /* Shows a detail's text (or JSON, shown as YAML with Tab for JSON) in a pager: takes `text`. */
-void detail_open(struct app *a, const char *title, char *text, bool json);
+void detail_open(struct app *a, const char *title, char *text, bool json,
+                 const char *const *folded);
 
 /* ---- logs.c ----------------------------------------------------------------------------- */
 

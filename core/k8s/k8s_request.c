@@ -116,9 +116,13 @@ struct source_request *k8s_request_detail(enum k8s_object obj, const char *ns, c
     }
     kp = r->priv;
     kp->uid = uid != NULL ? xstrdup(uid) : NULL;
+    static const char *const folded[] = {"metadata.managedFields", NULL};
+
     r->detail = raw ? SOURCE_DETAIL_JSON : SOURCE_DETAIL_TEXT;
+    r->folded = raw ? folded : NULL; /* kubectl get -o yaml hides them too */
     r->target = xasprintf("%s/%s/%s", ns, k8s_object_resource(obj), name);
-    r->title = xasprintf("%s %s", r->action, name);
+    /* a JSON detail's title is the name: the pager says YAML or JSON before it */
+    r->title = raw ? xstrdup(name) : xasprintf("%s %s", r->action, name);
     return r;
 }
 

@@ -23,6 +23,17 @@ check "Last State: Terminated follows" wait_for '^ +Last State: +Terminated'
 check "Restart Count is shown" wait_for 'Restart Count: +[1-9][0-9]*'
 keys G
 check "the Events section has its header" wait_for '^  Type +Reason +Age +From +Message'
+# As kubectl's tabwriter: each column starts where its header does, underline included.
+hdr=$(screen | grep -m1 '^  Type  *Reason ')
+ul=$(screen | grep -m1 '^  ----')
+row=$(screen | grep -m1 '^  Warning ')
+col_of() { awk -v s="$1" -v w="$2" 'BEGIN { print index(s, w) }'; }
+from_h=$(col_of "$hdr" From) age_h=$(col_of "$hdr" Age)
+age_u=$(awk -v s="$ul" 'BEGIN { n = 0; for (i = 1; i <= length(s); i++) if (substr(s, i, 4) == "----" && substr(s, i - 1, 1) == " ") { n++; if (n == 3) { print i; exit } } }')
+from_r=$(col_of "$row" kubelet)
+[ -n "$hdr" ] && [ "$age_h" = "$age_u" ] && [ "$from_h" = "$from_r" ] &&
+    ok "the Events columns line up (Age at $age_h, From at $from_h)" ||
+    not_ok "the Events columns line up" "$(printf '%s\n%s\n%s' "$hdr" "$ul" "$row")"
 check "a BackOff event from govsim, repeated" wait_for 'Warning +BackOff +[0-9a-z]+ \(x[0-9]+ over [0-9a-z]+\) +kubelet +Back-off'
 if screen | grep -q $'\e'; then
     not_ok "no escape character reaches the screen"
@@ -32,6 +43,20 @@ fi
 keys q
 check "q closes the describe pager" wait_for '</CrashLoop>'
 check "the pager is gone" wait_gone '^Events:'
+
+# YAML as kubectl get -o yaml shows it: managedFields folded away until M; Tab: JSON.
+keys y
+check "y shows the pod as YAML, saying what is folded" \
+    wait_fixed "yaml $pod  (metadata.managedFields hidden: M shows)"
+keys / m a n a g e d F i e l d s Enter
+check "... and managedFields is not in it" wait_for 'Pattern not found|no match'
+keys M
+check "M shows managedFields" wait_for '^  managedFields:'
+check "... and the title no longer says it is hidden" wait_for "^ yaml $pod +L "
+keys Tab
+check "Tab turns it into JSON, and the title says so" wait_for "^ json $pod +L "
+keys q
+check "q closes the YAML pager" wait_for '</CrashLoop>'
 
 # A Deployment past its first revision, in a tenant's namespace.
 read -r d_ns d_name d_tenant d_rev < <(sim_get /apis/apps/v1/deployments | jq -r '[.items[] |
@@ -66,8 +91,11 @@ keys r
 wait_fixed "Restart deployment $d_ns/$d_name?" >/dev/null
 keys y
 check "y restarts $d_ns/$d_name" wait_fixed "restarted deployment $d_ns/$d_name"
+apps_header=$(screen | sed -n 3p)
 check "ROLLOUT counts the new pods or the old ones left" \
-    wait_for " $d_name .* progressing: ([0-9]+/[0-9]+ new|[0-9]+ old)" 15
+    wait_for " $d_name .* progressing ([0-9]+/[0-9]+|[0-9]+ old)" 15
+[ "$(screen | sed -n 3p)" = "$apps_header" ] && ok "... and no column moved for it" ||
+    not_ok "... and no column moved for it" "$(printf 'before: %s\nduring: %s' "$apps_header" "$(screen | sed -n 3p)")"
 check "the rollout completes" wait_for " $d_name .* complete( |$)" 30
 prev=${new_rs%% *}
 new_rs=$(rs_at "$d_ns" "$d_name" $((d_rev + 1)))

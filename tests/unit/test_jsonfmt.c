@@ -314,6 +314,30 @@ static void test_yaml_escape_in_object(void **state)
     free(y);
 }
 
+/* Folded members go, and only they; the count says how many were there. */
+static void test_render_hides_members(void **state)
+{
+    const char *obj = "{\"metadata\":{\"name\":\"p\",\"managedFields\":[{\"manager\":\"k\"}]},"
+                      "\"spec\":{\"managedFields\":1}}";
+    const char *const hide[] = {"metadata.managedFields", "status.x", "a.b.c.d", NULL};
+    size_t n = 9;
+    char *y = jsonfmt_render(obj, strlen(obj), JSONFMT_YAML, hide, &n, NULL);
+    char *j;
+
+    (void)state;
+    assert_int_equal(n, 1);
+    assert_string_equal(y, "metadata:\n  name: p\nspec:\n  managedFields: 1\n");
+    j = jsonfmt_render(obj, strlen(obj), JSONFMT_JSON, NULL, &n, NULL);
+    assert_int_equal(n, 0);
+    assert_non_null(strstr(j, "\"manager\": \"k\""));
+    free(y);
+    free(j);
+    y = jsonfmt_render("[1]", 3, JSONFMT_YAML, hide, &n, NULL); /* not an object: nothing */
+    assert_int_equal(n, 0);
+    assert_string_equal(y, "- 1\n");
+    free(y);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -327,6 +351,7 @@ int main(void)
         cmocka_unit_test(test_locale_decimal_point),
         cmocka_unit_test(test_yaml_escape_in_object),
         cmocka_unit_test(test_fixture_podlist),
+        cmocka_unit_test(test_render_hides_members),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
