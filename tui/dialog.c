@@ -45,7 +45,6 @@ static struct dialog *dialog_new(const char *title, const char *message,
     if (name != NULL) {
         d->name = xstrdup(name);
         d->label = xasprintf("Type %s to confirm:", name);
-        d->warning = xasprintf("type %s to confirm", name);
         d->focus = DIALOG_FOCUS_INPUT;
     } else {
         d->focus = DIALOG_FOCUS_CANCEL;
@@ -137,11 +136,20 @@ static enum dialog_result dialog_plain_key(struct dialog *d, int key)
     return DIALOG_NONE;
 }
 
-/* Confirms if the typed name matches; otherwise raises the warning. */
+/* Confirms if the typed name matches; otherwise raises the warning, saying what was wrong. */
 static enum dialog_result dialog_try_confirm(struct dialog *d)
 {
+    const char *typed = prompt_text(&d->field);
+
     if (dialog_input_ok(d)) {
         return DIALOG_CONFIRM;
+    }
+    free(d->warning);
+    if (typed[0] == '\0') {
+        d->warning = xasprintf("nothing typed: type %s to confirm", d->name);
+    } else {
+        d->warning = xasprintf("'%.20s%s' is not the name: type %s to confirm", typed,
+                               strlen(typed) > 20 ? "..." : "", d->name);
     }
     d->warn = true;
     return DIALOG_NONE;
@@ -281,6 +289,9 @@ void dialog_draw(struct dialog *d, WINDOW *w, int y, int x, int height, int widt
     }
     if (d->label != NULL && screen_text_width(d->label) > need) {
         need = screen_text_width(d->label);
+    }
+    if (d->warn && screen_text_width(d->warning) > need) {
+        need = screen_text_width(d->warning);
     }
     if (screen_text_width(d->confirm) + 16 > need) {
         need = screen_text_width(d->confirm) + 16; /* both buttons */

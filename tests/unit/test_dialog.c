@@ -268,10 +268,16 @@ static void test_draw_typed(void **state)
     werase(t->w);
     dialog_draw(d, t->w, 0, 0, 24, 80);
     assert_true(find_row(t->w, 0, "Type web-1 to confirm:") < 0);
-    assert_int_equal(find_row(t->w, 0, "type web-1 to confirm"), label);
+    assert_int_equal(find_row(t->w, 0, "'web' is not the name: type web-1 to confirm"), label);
     field = find_row(t->w, label + 1, "web");
     assert_int_equal(field, label + 1);
     assert_true(find_row(t->w, 0, "[ Cancel ]  [ Delete ]") > field);
+    /* emptied and Enter again: says nothing was typed */
+    dialog_key(d, 0x15); /* Ctrl-U */
+    dialog_key(d, '\r');
+    werase(t->w);
+    dialog_draw(d, t->w, 0, 0, 24, 80);
+    assert_int_equal(find_row(t->w, 0, "nothing typed: type web-1 to confirm"), label);
     dialog_free(d);
 }
 
