@@ -146,10 +146,9 @@ static enum dialog_result dialog_try_confirm(struct dialog *d)
     }
     free(d->warning);
     if (typed[0] == '\0') {
-        d->warning = xasprintf("nothing typed: type %s to confirm", d->name);
+        d->warning = xstrdup("nothing typed: type the name above");
     } else {
-        d->warning = xasprintf("'%.20s%s' is not the name: type %s to confirm", typed,
-                               strlen(typed) > 20 ? "..." : "", d->name);
+        d->warning = xasprintf("'%.20s%s' is not the name", typed, strlen(typed) > 20 ? "..." : "");
     }
     d->warn = true;
     return DIALOG_NONE;
@@ -304,7 +303,7 @@ void dialog_draw(struct dialog *d, WINDOW *w, int y, int x, int height, int widt
     bw = inner + 4;
     wrap_text(&msg, d->message, inner);
     /* Border, blank, message, blank, [label, field, blank], buttons, border. */
-    fixed = 5 + (d->name != NULL ? 3 : 0);
+    fixed = 5 + (d->name != NULL ? 3 : 0) + (d->name != NULL && d->warn ? 1 : 0);
     nmsg = (int)msg.n;
     if (fixed + nmsg > height) {
         nmsg = height - fixed > 1 ? height - fixed : 1;
@@ -341,13 +340,14 @@ void dialog_draw(struct dialog *d, WINDOW *w, int y, int x, int height, int widt
     }
     row++;
     if (d->name != NULL && row + 1 < by + bh - 1) {
-        if (d->warn) {
-            screen_put(w, row, bx + 2, d->warning, inner, false, screen_attr(THEME_PROMPT_ERROR));
-        } else {
-            screen_put(w, row, bx + 2, d->label, inner, false, base);
-        }
+        screen_put(w, row, bx + 2, d->label, inner, false, base);
         d->field.hide_cursor = d->focus != DIALOG_FOCUS_INPUT;
         prompt_draw(&d->field, w, row + 1, bx + 2, 1, inner);
+        if (d->warn && row + 2 < by + bh - 2) {
+            /* under the field, the label (and the name in it) kept above */
+            screen_put(w, row + 2, bx + 2, d->warning, inner, false,
+                       screen_attr(THEME_PROMPT_ERROR));
+        }
     }
     if (bh >= 3) {
         dialog_draw_buttons(d, w, by + bh - 2, bx + 2, inner);

@@ -146,7 +146,7 @@ check "q closes the pager" wait_for 'pods\(all\)\[200\]'
 keys C-d
 check "Ctrl-D asks before deleting, naming the pod" wait_for 'Type .* to confirm'
 keys y Enter
-check "Enter with a wrong name does not delete, and says the name is wrong" wait_for "'y' is not the name: type .* to confirm"
+check "Enter with a wrong name does not delete, and says the name is wrong" wait_for "'y' is not the name"
 keys Escape
 check "Esc cancels" wait_for 'cancelled'
 

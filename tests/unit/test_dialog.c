@@ -267,17 +267,19 @@ static void test_draw_typed(void **state)
     dialog_key(d, '\r');
     werase(t->w);
     dialog_draw(d, t->w, 0, 0, 24, 80);
-    assert_true(find_row(t->w, 0, "Type web-1 to confirm:") < 0);
-    assert_int_equal(find_row(t->w, 0, "'web' is not the name: type web-1 to confirm"), label);
+    /* the label (with the name) stays; what was wrong goes under the field */
+    label = find_row(t->w, 0, "Type web-1 to confirm:");
+    assert_true(label > 0);
     field = find_row(t->w, label + 1, "web");
     assert_int_equal(field, label + 1);
-    assert_true(find_row(t->w, 0, "[ Cancel ]  [ Delete ]") > field);
+    assert_int_equal(find_row(t->w, 0, "'web' is not the name"), field + 1);
+    assert_true(find_row(t->w, 0, "[ Cancel ]  [ Delete ]") > field + 1);
     /* emptied and Enter again: says nothing was typed */
     dialog_key(d, 0x15); /* Ctrl-U */
     dialog_key(d, '\r');
     werase(t->w);
     dialog_draw(d, t->w, 0, 0, 24, 80);
-    assert_int_equal(find_row(t->w, 0, "nothing typed: type web-1 to confirm"), label);
+    assert_int_equal(find_row(t->w, 0, "nothing typed: type the name above"), field + 1);
     dialog_free(d);
 }
 
