@@ -331,6 +331,8 @@ static void actions_input_key(struct app *a, void *data, int key)
         return;
     }
     if (ai->req->ops->input(ai->req, prompt_text(&ai->prompt), &err) != 0) {
+        /* the entry is cleared for the next try; the message says what was wrong with it */
+        prompt_set_text(&ai->prompt, "");
         prompt_set_error(&ai->prompt, err != NULL ? err : "not a valid value", 0);
         free(err);
         return;
@@ -348,7 +350,7 @@ static void actions_input_draw(struct app *a, void *data, int rows, int cols)
     int lw;
 
     (void)a;
-    snprintf(line, sizeof line, " %s (Enter, Esc cancels): ", ai->req->input_label);
+    snprintf(line, sizeof line, " %s (Esc cancels): ", ai->req->input_label);
     lw = screen_text_width(line);
     lw = lw < cols / 2 ? lw : cols / 2;
     screen_put(stdscr, rows - 1, 0, line, lw, false, screen_attr(THEME_STATUS_LINE));
@@ -362,6 +364,25 @@ static const struct mode_ops actions_input_mode = {
     .close = actions_input_close,
     .line = true,
 };
+
+/* ---- a view's own detail --------------------------------------------------------------- */
+
+/* d or y on a row the view describes itself (a tenant): nothing to ask a source. */
+static void actions_describe(struct app *a, const struct view *v, const struct view_ctx *ctx,
+                             size_t row, bool raw)
+{
+    char *err = NULL, *text = v->ops->describe(v, ctx, row, raw, &err), *title;
+    const char *key = v->ops->row_key(v, row);
+
+    if (text == NULL) {
+        app_flash(a, true, "%s", err != NULL ? err : "nothing to describe");
+        free(err);
+        return;
+    }
+    title = raw ? xstrdup(key != NULL ? key : "") : xasprintf("describe %s", key != NULL ? key : "");
+    detail_open(a, title, text, raw, NULL);
+    free(title);
+}
 
 /* ---- the way in ------------------------------------------------------------------------- */
 
@@ -380,6 +401,10 @@ void actions_run(struct app *a, enum action act)
     }
     if (table_count(&f->table, v) == 0) {
         app_flash(a, true, "nothing here to %s", action_name(act));
+        return;
+    }
+    if ((act == ACT_DESCRIBE || act == ACT_RAW) && v->ops->describe != NULL) {
+        actions_describe(a, v, &ctx, table_row(&f->table, f->table.sel), act == ACT_RAW);
         return;
     }
     req = v->ops->request(v, &ctx, table_row(&f->table, f->table.sel), act, &err);

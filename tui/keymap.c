@@ -156,6 +156,9 @@ bool keymap_view_has(const struct view_ops *v, enum action a)
     if (a == ACT_ENTER) {
         return v->enter != NULL;
     }
+    if ((a == ACT_DESCRIBE || a == ACT_RAW) && v->describe != NULL) {
+        return true;
+    }
     if (!action_view_specific(a)) {
         return true;
     }

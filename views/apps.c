@@ -678,6 +678,29 @@ static const enum action apps_actions[] = {ACT_DESCRIBE, ACT_RAW, ACT_LOGS, ACT_
                                            ACT_SCALE,    ACT_NONE};
 
 /* d, y, l, r and s: the workload's requests to the Kubernetes source. */
+/* How many more pods the ResourceQuotas of `ns` admit (the least of them), -1 when none
+ * limits pods. */
+static long apps_pods_left(const struct view_ctx *ctx, const char *ns)
+{
+    struct access_cursor cur;
+    const struct store_row *r;
+    long left = -1;
+
+    access_rows(ctx->access, STORE_QUOTA, &cur);
+    while ((r = access_next(&cur, NULL)) != NULL) {
+        const struct k8s_quota *q = (const struct k8s_quota *)r;
+        long room;
+
+        if (q->pods_hard < 0 || q->ns == NULL || strcmp(q->ns, ns) != 0) {
+            continue;
+        }
+        room = (long)(q->pods_hard - (q->pods_used > 0 ? q->pods_used : 0));
+        room = room < 0 ? 0 : room;
+        left = left < 0 || room < left ? room : left;
+    }
+    return left;
+}
+
 static struct source_request *apps_request(const struct view *v, const struct view_ctx *ctx,
                                            size_t row, enum action act, char **err)
 {
@@ -702,7 +725,8 @@ static struct source_request *apps_request(const struct view *v, const struct vi
     case ACT_RESTART:
         return k8s_request_restart(obj, w->ns, w->name, tenant);
     case ACT_SCALE:
-        return k8s_request_scale(obj, w->ns, w->name, w->desired, tenant);
+        return k8s_request_scale(obj, w->ns, w->name, w->desired, apps_pods_left(ctx, w->ns),
+                                 tenant);
     case ACT_LOGS:
         p = apps_log_pod(v, ctx, row, w);
         if (p == NULL) {

@@ -3,9 +3,11 @@
  * prints them) and, beside them, CPU and memory used (metrics.k8s.io); CPU in cores and
  * memory in GiB, one unit a column. Enter shows that tenant's apps. */
 #define _GNU_SOURCE /* qsort_r */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/k8s/k8s_model.h"
 #include "core/xalloc.h"
@@ -447,6 +449,203 @@ static bool tenants_enter(const struct view *v, const struct view_scope *scope, 
     return true;
 }
 
+/* ---- d and y: the tenant as a whole ---- */
+
+/* The namespaces of `tenant` the session sees, by name (borrowed rows), and how many. */
+static size_t tenants_namespaces(const struct view_ctx *ctx, const char *tenant,
+                                 const struct k8s_namespace ***out)
+{
+    struct access_cursor cur;
+    const struct store_row *r;
+    const char *t;
+    size_t n = 0, cap = 0;
+    const struct k8s_namespace **list = NULL;
+
+    access_rows(ctx->access, STORE_NAMESPACE, &cur);
+    while ((r = access_next(&cur, &t)) != NULL) {
+        if (t == NULL || strcmp(t, tenant) != 0) {
+            continue;
+        }
+        if (n == cap) {
+            cap = cap ? cap * 2 : 8;
+            list = xrealloc(list, cap * sizeof *list);
+        }
+        list[n++] = (const struct k8s_namespace *)r;
+    }
+    for (size_t i = 1; i < n; i++) { /* few: insertion sort by name */
+        for (size_t j = i; j > 0 && strcmp(list[j - 1]->name, list[j]->name) > 0; j--) {
+            const struct k8s_namespace *x = list[j];
+
+            list[j] = list[j - 1];
+            list[j - 1] = x;
+        }
+    }
+    *out = list;
+    return n;
+}
+
+/* One quota line: "  key  used  hard" into the text, or a member into the JSON objects. */
+static void tenants_quota_item(FILE *f, json_t *hard, json_t *used, const char *key,
+                               int64_t h, int64_t u, char *(*fmt)(int64_t, char *, size_t))
+{
+    char hb[32], ub[32];
+
+    if (key == NULL || h < 0) {
+        return;
+    }
+    fmt(h, hb, sizeof hb);
+    fmt(u < 0 ? 0 : u, ub, sizeof ub);
+    if (f != NULL) {
+        fprintf(f, "      %-16s %-8s %s\n", key, ub, hb);
+    } else {
+        json_object_set_new(hard, key, json_string(hb));
+        json_object_set_new(used, key, json_string(ub));
+    }
+}
+
+static char *tenants_count_fmt(int64_t v, char *buf, size_t size)
+{
+    snprintf(buf, size, "%lld", (long long)v);
+    return buf;
+}
+
+/* The quotas of namespace `ns`: as text lines (f) or appended to the JSON array (quotas). */
+static void tenants_quotas(const struct view_ctx *ctx, const char *ns, FILE *f, json_t *quotas)
+{
+    struct access_cursor cur;
+    const struct store_row *r;
+    bool any = false;
+
+    access_rows(ctx->access, STORE_QUOTA, &cur);
+    while ((r = access_next(&cur, NULL)) != NULL) {
+        const struct k8s_quota *q = (const struct k8s_quota *)r;
+        json_t *hard = NULL, *used = NULL;
+
+        if (q->ns == NULL || strcmp(q->ns, ns) != 0) {
+            continue;
+        }
+        if (f != NULL) {
+            fprintf(f, "%s    %s:\n      %-16s %-8s %s\n      %-16s %-8s %s\n",
+                    any ? "" : "  Resource Quotas:\n", q->name != NULL ? q->name : "?",
+                    "Resource", "Used", "Hard", "--------", "----", "----");
+        } else {
+            hard = json_object();
+            used = json_object();
+        }
+        any = true;
+        tenants_quota_item(f, hard, used, "pods", q->pods_hard, q->pods_used, tenants_count_fmt);
+        tenants_quota_item(f, hard, used, q->cpu_key, q->cpu_hard, q->cpu_used, k8s_fmt_cpu);
+        tenants_quota_item(f, hard, used, q->mem_key, q->mem_hard, q->mem_used, k8s_fmt_mem);
+        if (quotas != NULL) {
+            json_array_append_new(quotas, json_pack("{s:s, s:s?, s:o, s:o}", "namespace", ns,
+                                                    "name", q->name, "hard", hard, "used",
+                                                    used));
+        }
+    }
+    if (f != NULL && !any) {
+        fprintf(f, "  Resource Quotas:  <none>\n");
+    }
+}
+
+static void tenants_time(int64_t t, char *buf, size_t size)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+
+    if (t == 0 || gmtime_r(&tt, &tm) == NULL) {
+        snprintf(buf, size, "<unknown>");
+        return;
+    }
+    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* A tenant as one text (d) or one JSON document (y): its name and display name, its counts,
+ * then each of its namespaces the session sees with status, age, labels and quotas. */
+static char *tenants_describe(const struct view *v, const struct view_ctx *ctx, size_t row,
+                              bool raw, char **err)
+{
+    const struct tenants_state *st = v->state;
+    const struct tenant_row *t;
+    const struct k8s_namespace **nss = NULL;
+    size_t n;
+    char *text = NULL, when[32], age[32];
+    size_t len = 0;
+    FILE *f = NULL;
+    json_t *doc = NULL, *jns = NULL, *jq = NULL;
+
+    if (row >= st->count) {
+        *err = xstrdup("no tenant here");
+        return NULL;
+    }
+    t = &st->rows[row];
+    n = tenants_namespaces(ctx, t->name, &nss);
+    if (raw) {
+        doc = json_pack("{s:s, s:s?, s:i, s:{s:i, s:i, s:i, s:i}}", "tenant", t->name,
+                        "displayName", t->display, "apps", (json_int_t)t->apps, "pods", "total",
+                        (json_int_t)t->pods, "ok", (json_int_t)t->ok, "failing",
+                        (json_int_t)t->failing, "pending", (json_int_t)t->pending);
+        jns = json_array();
+        jq = json_array();
+    } else {
+        f = open_memstream(&text, &len);
+        fprintf(f, "Name:          %s\nDisplay Name:  %s\nNamespaces:    %zu\nApps:          %d\n"
+                   "Pods:          %d (%d ok, %d failing, %d pending)\n",
+                t->name, t->display != NULL ? t->display : "<none>", n, t->apps, t->pods, t->ok,
+                t->failing, t->pending);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct k8s_namespace *ns = nss[i];
+
+        tenants_time(ns->created, when, sizeof when);
+        if (raw) {
+            json_t *labels = json_object();
+
+            for (const char *p = ns->labels; p != NULL && *p != '\0';) {
+                const char *comma = strchr(p, ','), *eq;
+                size_t l = comma != NULL ? (size_t)(comma - p) : strlen(p);
+                char *kv = xstrndup(p, l);
+
+                if ((eq = strchr(kv, '=')) != NULL) {
+                    kv[eq - kv] = '\0';
+                    json_object_set_new(labels, kv, json_string(kv + (eq - kv) + 1));
+                }
+                free(kv);
+                p = comma != NULL ? comma + 1 : p + l;
+            }
+            json_array_append_new(jns, json_pack("{s:s, s:s?, s:s, s:o}", "name", ns->name,
+                                                 "phase", ns->phase, "created", when, "labels",
+                                                 labels));
+            tenants_quotas(ctx, ns->name, NULL, jq);
+            continue;
+        }
+        k8s_fmt_age(ns->created != 0 ? ctx->now - ns->created : 0, age, sizeof age);
+        fprintf(f, "\nNamespace %s\n  Status:  %s\n  Age:     %s (since %s)\n  Labels:  ",
+                ns->name, ns->phase != NULL ? ns->phase : "<unknown>",
+                ns->created != 0 ? age : "<unknown>", when);
+        if (ns->labels == NULL) {
+            fprintf(f, "<none>\n");
+        }
+        for (const char *p = ns->labels; p != NULL && *p != '\0';) {
+            const char *comma = strchr(p, ',');
+            int l = comma != NULL ? (int)(comma - p) : (int)strlen(p);
+
+            fprintf(f, "%s%.*s\n", p == ns->labels ? "" : "           ", l, p);
+            p = comma != NULL ? comma + 1 : p + l;
+        }
+        tenants_quotas(ctx, ns->name, f, NULL);
+    }
+    free(nss);
+    if (raw) {
+        json_object_set_new(doc, "namespaces", jns);
+        json_object_set_new(doc, "resourceQuotas", jq);
+        text = json_dumps(doc, JSON_COMPACT);
+        json_decref(doc);
+        return text;
+    }
+    fclose(f);
+    return text;
+}
+
 static void tenants_fini(struct view *v)
 {
     struct tenants_state *st = v->state;
@@ -472,4 +671,5 @@ const struct view_ops tenants_view = {
     .row_key = tenants_row_key,
     .sort = tenants_sort,
     .enter = tenants_enter,
+    .describe = tenants_describe,
 };

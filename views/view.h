@@ -148,6 +148,12 @@ struct view_ops {
      * shows the reply and audits. */
     struct source_request *(*request)(const struct view *v, const struct view_ctx *ctx,
                                       size_t row, enum action act, char **err);
+    /* Optional: `d` (raw false: text) and `y` (raw true: a JSON document, shown as YAML) on
+     * a row that stands for no one object of a source (a tenant), made from what the view
+     * reads through ctx->access; NULL with *err (caller frees) when there is nothing to
+     * show. Caller frees. With it, DESCRIBE and RAW need no request. */
+    char *(*describe)(const struct view *v, const struct view_ctx *ctx, size_t row, bool raw,
+                      char **err);
 };
 
 struct view {

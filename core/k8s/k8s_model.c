@@ -410,7 +410,8 @@ static char *k8s_pod_str_put(const char *s, char **at)
 struct k8s_pod *k8s_pod_new(const struct k8s_pod_text *t)
 {
     const char *const strs[] = {t->uid, t->ns,      t->name,       t->status,     t->node,
-                                t->ip,  t->app,     t->version,    t->containers, t->last_reason};
+                                t->ip,  t->app,     t->version,    t->containers, t->last_reason,
+                                t->owner};
     size_t size = sizeof(struct k8s_pod) + 1; /* + an empty STATUS */
     struct k8s_pod *p;
     char *at;
@@ -433,7 +434,25 @@ struct k8s_pod *k8s_pod_new(const struct k8s_pod_text *t)
     p->version = k8s_pod_str_put(t->version, &at);
     p->containers = k8s_pod_str_put(t->containers, &at);
     p->last_reason = k8s_pod_str_put(t->last_reason, &at);
+    p->owner = k8s_pod_str_put(t->owner, &at);
     return p;
+}
+
+/* The controller in metadata.ownerReferences as "Kind/name" (caller frees), NULL if none. */
+static char *k8s_controller(const json_t *meta)
+{
+    const json_t *refs = json_object_get(meta, "ownerReferences");
+    size_t i;
+    const json_t *ref;
+
+    json_array_foreach (refs, i, ref) {
+        const char *kind = k8s_get_str(ref, "kind"), *name = k8s_get_str(ref, "name");
+
+        if (json_is_true(json_object_get(ref, "controller")) && kind != NULL && name != NULL) {
+            return xasprintf("%s/%s", kind, name);
+        }
+    }
+    return NULL;
 }
 
 struct k8s_pod *k8s_pod_parse(const struct json_t *obj, char **err)
@@ -444,11 +463,12 @@ struct k8s_pod *k8s_pod_parse(const struct json_t *obj, char **err)
     struct k8s_pod_text t;
     struct k8s_pod *p;
     struct k8s_pod_calc c;
-    char *containers;
+    char *containers, *owner;
 
     if (meta == NULL) {
         return NULL;
     }
+    owner = k8s_controller(meta);
     spec = k8s_get_obj(obj, "spec");
     status = k8s_get_obj(obj, "status");
     labels = k8s_get_obj(meta, "labels");
@@ -465,9 +485,11 @@ struct k8s_pod *k8s_pod_parse(const struct json_t *obj, char **err)
         .version = k8s_get_str(labels, K8S_LABEL_VERSION),
         .containers = containers,
         .last_reason = k8s_last_reason(status),
+        .owner = owner,
     };
     p = k8s_pod_new(&t);
     free(containers);
+    free(owner);
     free(c.reason);
     p->created = k8s_parse_time(k8s_get_str(meta, "creationTimestamp"));
     p->deleted = k8s_parse_time(k8s_get_str(meta, "deletionTimestamp"));
@@ -476,6 +498,35 @@ struct k8s_pod *k8s_pod_parse(const struct json_t *obj, char **err)
     p->restarts = (int32_t)k8s_clamp(c.restarts, 0, INT32_MAX);
     p->last_restart = c.last_restart;
     return p;
+}
+
+/* Every string member of `labels` as "k=v,k=v" in document order, sanitized; NULL if none. */
+static char *k8s_labels_text(const json_t *labels)
+{
+    const char *k;
+    const json_t *v;
+    size_t cap = 0, len = 0;
+    char *out = NULL, *clean;
+
+    json_object_foreach ((json_t *)labels, k, v) {
+        const char *s = json_string_value(v);
+        size_t need = strlen(k) + (s != NULL ? strlen(s) : 0) + 3;
+
+        if (s == NULL) {
+            continue;
+        }
+        if (len + need > cap) {
+            cap = (len + need) * 2;
+            out = xrealloc(out, cap);
+        }
+        len += (size_t)snprintf(out + len, cap - len, "%s%s=%s", len > 0 ? "," : "", k, s);
+    }
+    if (out == NULL) {
+        return NULL;
+    }
+    clean = sanitize_dup(out);
+    free(out);
+    return clean;
 }
 
 struct k8s_namespace *k8s_namespace_parse(const struct json_t *obj, char **err)
@@ -493,6 +544,7 @@ struct k8s_namespace *k8s_namespace_parse(const struct json_t *obj, char **err)
     n->tenant = k8s_dup_str(k8s_get_obj(meta, "labels"), K8S_LABEL_TENANT);
     n->display = k8s_dup_str(k8s_get_obj(meta, "annotations"), K8S_ANNOT_DISPLAY);
     n->phase = k8s_dup_str(k8s_get_obj(obj, "status"), "phase");
+    n->labels = k8s_labels_text(k8s_get_obj(meta, "labels"));
     n->created = k8s_parse_time(k8s_get_str(meta, "creationTimestamp"));
     return n;
 }
@@ -810,6 +862,7 @@ void k8s_namespace_free(struct store_row *row)
     free(n->tenant);
     free(n->display);
     free(n->phase);
+    free(n->labels);
     free(n);
 }
 
@@ -1409,10 +1462,14 @@ static const struct jsonprune_member k8s_prune_meta_members[] = {{"managedFields
 static const struct jsonprune k8s_prune_meta = {true, k8s_prune_meta_members};
 
 /* Pods are the many: allow lists throughout, down to the members the status reads. */
+static const struct jsonprune_member k8s_prune_pod_owner_members[] = {
+    {"kind", NULL}, {"name", NULL}, {"controller", NULL}, {NULL, NULL}};
+static const struct jsonprune k8s_prune_pod_owner = {false, k8s_prune_pod_owner_members};
 static const struct jsonprune_member k8s_prune_pod_meta_members[] = {
     {"name", NULL},   {"namespace", NULL},         {"uid", NULL},
     {"labels", NULL}, {"creationTimestamp", NULL}, {"deletionTimestamp", NULL},
     {"resourceVersion", NULL}, /* the watch resumes from it */
+    {"ownerReferences", &k8s_prune_pod_owner}, /* what recreates it (the delete dialog) */
     {NULL, NULL}};
 static const struct jsonprune k8s_prune_pod_meta = {false, k8s_prune_pod_meta_members};
 static const struct jsonprune_member k8s_prune_pod_container_members[] = {

@@ -26,6 +26,8 @@ struct k8s_namespace {
     char *tenant;           /* label K8S_LABEL_TENANT, NULL if unlabelled */
     char *display;          /* annotation K8S_ANNOT_DISPLAY, NULL if absent */
     char *phase;            /* Active, Terminating */
+    char *labels;           /* every label as "k=v,k=v" (kubectl --show-labels), sanitized;
+                               NULL if none */
     int64_t created;        /* epoch seconds, 0 if unknown */
 };
 
@@ -41,6 +43,8 @@ struct k8s_pod {
     char *version;          /* label K8S_LABEL_VERSION, NULL if absent */
     char *containers;       /* container names joined by ',' (spec.containers, then
                                spec.initContainers), sanitized; NULL if none */
+    char *owner;            /* its controller as "Kind/name" (metadata.ownerReferences with
+                               controller: true; "ReplicaSet/web-7d9f"), NULL if none */
     char *last_reason;      /* lastState.terminated.reason (OOMKilled, Error, Completed ...) of
                                the container (init or regular) whose last run ended latest
                                (finishedAt); NULL if none has a terminated last state with a
@@ -167,7 +171,7 @@ struct k8s_pod *k8s_pod_parse(const struct json_t *obj, char **err);
 /* A pod's strings, borrowed; NULL (or "") where absent. uid, ns and name are required. */
 struct k8s_pod_text {
     const char *uid, *ns, *name, *status, *node, *ip, *app, *version, *containers,
-        *last_reason;
+        *last_reason, *owner;
 };
 
 /* A new pod row (numbers zero) holding sanitized copies of `t`'s strings, all in one

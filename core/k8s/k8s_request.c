@@ -126,9 +126,36 @@ struct source_request *k8s_request_detail(enum k8s_object obj, const char *ns, c
     return r;
 }
 
-struct source_request *k8s_request_delete_pod(const char *ns, const char *name, const char *uid,
-                                              const char *tenant)
+/* What happens after a pod is deleted, by what controls it (its owner "Kind/name"). */
+static char *k8s_request_after_delete(const char *owner)
 {
+    const char *slash = owner != NULL ? strchr(owner, '/') : NULL;
+    size_t kl = slash != NULL ? (size_t)(slash - owner) : 0;
+
+    if (slash == NULL) {
+        return xstrdup("Nothing will recreate it: this cannot be undone.");
+    }
+    if (kl == 10 && strncmp(owner, "ReplicaSet", kl) == 0) {
+        return xasprintf("Its ReplicaSet %s will start a new pod in its place.", slash + 1);
+    }
+    if (kl == 11 && strncmp(owner, "StatefulSet", kl) == 0) {
+        return xasprintf("Its StatefulSet %s will recreate it under the same name.", slash + 1);
+    }
+    if (kl == 9 && strncmp(owner, "DaemonSet", kl) == 0) {
+        return xasprintf("Its DaemonSet %s will start a new one on the same node.", slash + 1);
+    }
+    if (kl == 3 && strncmp(owner, "Job", kl) == 0) {
+        return xasprintf("Its Job %s starts another pod unless it has finished or given up.",
+                         slash + 1);
+    }
+    return xasprintf("It belongs to %.*s %s, which may recreate it.", (int)kl, owner, slash + 1);
+}
+
+struct source_request *k8s_request_delete_pod(const char *ns, const char *name, const char *uid,
+                                              const char *owner, const char *tenant)
+{
+    char *after;
+
     struct source_request *r = k8s_request_new(SOURCE_OP_CHANGE, ACCESS_DELETE, "delete",
                                                K8S_OBJECT_POD, ns, name, tenant);
     struct k8s_request_priv *kp;
@@ -154,8 +181,9 @@ struct source_request *k8s_request_delete_pod(const char *ns, const char *name, 
     r->done = "deleted";
     r->target = xasprintf("%s/pods/%s", ns, name);
     r->title = xstrdup("Delete");
-    r->question = xasprintf("Delete %s? This cannot be undone. Type the name to confirm.",
-                            r->target);
+    after = k8s_request_after_delete(owner);
+    r->question = xasprintf("Delete %s? %s Type the name to confirm.", r->target, after);
+    free(after);
     r->confirm = xstrdup("Delete");
     r->typed_name = xstrdup(name);
     return r;
@@ -191,7 +219,7 @@ struct source_request *k8s_request_restart(enum k8s_object obj, const char *ns, 
 }
 
 struct source_request *k8s_request_scale(enum k8s_object obj, const char *ns, const char *name,
-                                         int current, const char *tenant)
+                                         int current, long pods_left, const char *tenant)
 {
     struct source_request *r = k8s_request_new(SOURCE_OP_CHANGE, ACCESS_SCALE, "scale", obj, ns,
                                                name, tenant);
@@ -208,12 +236,13 @@ struct source_request *k8s_request_scale(enum k8s_object obj, const char *ns, co
     kp->method = "PATCH";
     kp->content_type = "application/merge-patch+json";
     kp->replicas = current;
+    kp->pods_left = pods_left;
     r->ops = &k8s_request_scale_ops;
     r->done = "scaled";
     r->target = xasprintf("%s %s/%s", k8s_object_word(obj), ns, name);
     r->title = xstrdup("Scale");
     r->confirm = xstrdup("Scale");
-    r->input_label = xasprintf("Scale %s to replicas", r->target);
+    r->input_label = xasprintf("Replicas for %s/%s", ns, name); /* short: the line holds it */
     r->input_value = xasprintf("%d", current);
     return r;
 }
@@ -241,19 +270,29 @@ static int k8s_request_scale_input(struct source_request *r, const char *text, c
 {
     struct k8s_request_priv *kp = r->priv;
     long n = k8s_request_parse_replicas(text);
-    char *target;
+    char *what;
 
     if (n < 0) {
-        *err = xstrdup("a replica count: 0 or more");
+        *err = xasprintf("'%.20s' is not a number of replicas (0 or more)", text);
         return -1;
     }
+    /* from the object, not r->target: an earlier answer changed that */
+    what = xasprintf("%s %s/%s", k8s_object_word(kp->obj), kp->ns, kp->name);
     free(kp->body);
     kp->body = xasprintf("{\"spec\":{\"replicas\":%ld}}", n);
     free(r->question);
-    r->question = xasprintf("Scale %s from %d to %ld replicas?", r->target, kp->replicas, n);
-    target = xasprintf("%s to %ld", r->target, n);
+    if (kp->pods_left >= 0 && n - kp->replicas > kp->pods_left) {
+        r->question = xasprintf("Scale %s from %d to %ld replicas?\n\nOver quota: the namespace's "
+                                "ResourceQuota admits %ld more pod%s, so %ld of the new ones "
+                                "will not be created (exceeded quota).",
+                                what, kp->replicas, n, kp->pods_left,
+                                kp->pods_left == 1 ? "" : "s", n - kp->replicas - kp->pods_left);
+    } else {
+        r->question = xasprintf("Scale %s from %d to %ld replicas?", what, kp->replicas, n);
+    }
     free(r->target);
-    r->target = target;
+    r->target = xasprintf("%s to %ld", what, n);
+    free(what);
     return 0;
 }
 

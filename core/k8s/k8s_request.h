@@ -28,9 +28,11 @@ struct source_request *k8s_request_detail(enum k8s_object obj, const char *ns, c
 
 /* Ctrl-D on a pod: kubectl's DeleteOptions (propagationPolicy Background) with the pod's uid
  * as a precondition when it is known, so that a pod recreated under the same name while the
- * dialog is open answers 409 instead of going too. The user types the pod's name. */
+ * dialog is open answers 409 instead of going too. The user types the pod's name. `owner`
+ * (its controller, "ReplicaSet/web-7d9f"; NULL: none) decides what the question says comes
+ * after: a new pod in its place, the same name again, or nothing. */
 struct source_request *k8s_request_delete_pod(const char *ns, const char *name, const char *uid,
-                                              const char *tenant);
+                                              const char *owner, const char *tenant);
 
 /* `r`: kubectl rollout restart (the pod template's restartedAt annotation, as a strategic
  * merge patch). */
@@ -38,9 +40,11 @@ struct source_request *k8s_request_restart(enum k8s_object obj, const char *ns, 
                                            const char *tenant);
 
 /* `s`: asks for the replica count (initially `current`), then a merge patch of the scale
- * subresource's spec.replicas. */
+ * subresource's spec.replicas. `pods_left` is how many more pods the namespace's quotas
+ * admit (-1: no pod quota): a count beyond it is confirmed with a warning that the extra
+ * pods will not be created. */
 struct source_request *k8s_request_scale(enum k8s_object obj, const char *ns, const char *name,
-                                         int current, const char *tenant);
+                                         int current, long pods_left, const char *tenant);
 
 /* `l`: the pod's log, followed; `containers` (NULL or names joined by ',', the default first)
  * become the stream's parts. */
@@ -56,6 +60,7 @@ struct k8s_request_priv {
     enum k8s_object obj;
     char *ns, *name, *uid;    /* the object's (uid may be NULL) */
     int replicas;             /* scale: the current count */
+    long pods_left;           /* scale: more pods the quotas admit, -1 without a pod quota */
 };
 
 /* The priv of a request made here, or NULL for another source's. */

@@ -125,9 +125,9 @@ fi
 # Scale: the prompt shows the current count; a bad count is refused; n changes nothing.
 cur=$(deploy dmi $app | jq -r .spec.replicas)
 keys s
-check "s asks for the replica count, showing the current one ($cur)" wait_for "Scale deployment dmi/$app to replicas .*: $cur"
+check "s asks for the replica count, showing the current one ($cur)" wait_for "Replicas for dmi/$app .*: $cur"
 keys C-u - 1 Enter
-check "a negative count is refused at the prompt" wait_fixed 'a replica count: 0 or more'
+check "a negative count is refused at the prompt" wait_fixed "is not a number of replicas (0 or more)"
 keys C-u 2 Enter
 check "a confirmation follows" wait_fixed "Scale deployment dmi/$app from $cur to 2 replicas?"
 keys n
@@ -135,7 +135,7 @@ sleep 0.5
 [ "$(deploy dmi $app | jq -r .spec.replicas)" = "$cur" ] && ok "n leaves spec.replicas at $cur" ||
     not_ok "n leaves spec.replicas at $cur"
 keys s
-wait_for "Scale deployment dmi/$app to replicas" >/dev/null
+wait_for "Replicas for dmi/$app " >/dev/null
 want=$((cur + 2))
 keys C-u "$want" Enter
 wait_fixed "to $want replicas?" >/dev/null
@@ -157,7 +157,7 @@ wait_for 'apps\(all\)\[[1-9]' >/dev/null
 fapp=$(screen | sed -n 4p | awk '{print $3}')
 freps=$(sim_get /apis/apps/v1/deployments | jq -r --arg n "$fapp" '.items[] | select(.metadata.namespace == "skat" and .metadata.name == $n) | .spec.replicas')
 keys s
-wait_for "Scale deployment skat/$fapp to replicas" >/dev/null
+wait_for "Replicas for skat/$fapp " >/dev/null
 keys C-u 7 Enter
 wait_fixed "to 7 replicas?" >/dev/null
 keys y

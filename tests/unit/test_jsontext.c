@@ -219,6 +219,7 @@ static char *row_text(enum store_kind kind, const struct store_row *row)
         put_str(f, "version", p->version);
         put_str(f, "containers", p->containers);
         put_str(f, "last_reason", p->last_reason);
+        put_str(f, "owner", p->owner);
         fprintf(f, "ready=%u total=%u restarts=%" PRId32 " last=%" PRId64 " created=%" PRId64
                    " deleted=%" PRId64,
                 p->ready, p->total, p->restarts, p->last_restart, p->created, p->deleted);
@@ -260,6 +261,7 @@ static char *row_text(enum store_kind kind, const struct store_row *row)
         put_str(f, "tenant", n->tenant);
         put_str(f, "display", n->display);
         put_str(f, "phase", n->phase);
+        put_str(f, "labels", n->labels);
         fprintf(f, "created=%" PRId64, n->created);
         break;
     }

@@ -23,9 +23,9 @@ static int builders_accepting(const char *ns, const char *name)
     struct source_request *r[] = {
         k8s_request_detail(K8S_OBJECT_POD, ns, name, NULL, "dmi", false),
         k8s_request_detail(K8S_OBJECT_DEPLOYMENT, ns, name, NULL, "dmi", true),
-        k8s_request_delete_pod(ns, name, NULL, "dmi"),
+        k8s_request_delete_pod(ns, name, NULL, NULL, "dmi"),
         k8s_request_restart(K8S_OBJECT_STATEFULSET, ns, name, "dmi"),
-        k8s_request_scale(K8S_OBJECT_DEPLOYMENT, ns, name, 2, "dmi"),
+        k8s_request_scale(K8S_OBJECT_DEPLOYMENT, ns, name, 2, -1, "dmi"),
         k8s_request_logs(ns, name, "app", "dmi"),
     };
     int made = 0;
@@ -67,7 +67,7 @@ static void test_paths(void **state)
     r = k8s_request_detail(K8S_OBJECT_POD, "dmi", "web.v1-0", NULL, "dmi", false);
     assert_string_equal(k8s_request_priv(r)->path, "/api/v1/namespaces/dmi/pods/web.v1-0");
     source_request_free(r);
-    r = k8s_request_scale(K8S_OBJECT_STATEFULSET, "dmi-sandbox", "db", 1, "dmi");
+    r = k8s_request_scale(K8S_OBJECT_STATEFULSET, "dmi-sandbox", "db", 1, -1, "dmi");
     assert_string_equal(k8s_request_priv(r)->path,
                         "/apis/apps/v1/namespaces/dmi-sandbox/statefulsets/db/scale");
     source_request_free(r);
@@ -93,11 +93,41 @@ static void test_paths(void **state)
     source_request_free(r);
 }
 
+/* The delete question says what comes after, by the pod's controller. */
+static void test_delete_says_what_recreates(void **state)
+{
+    static const struct {
+        const char *owner, *says;
+    } cases[] = {
+        {NULL, "Nothing will recreate it: this cannot be undone."},
+        {"ReplicaSet/web-7d9f", "Its ReplicaSet web-7d9f will start a new pod in its place."},
+        {"StatefulSet/db", "Its StatefulSet db will recreate it under the same name."},
+        {"DaemonSet/agent", "Its DaemonSet agent will start a new one on the same node."},
+        {"Job/backup-1", "Its Job backup-1 starts another pod unless it has finished"},
+        {"Widget/w", "It belongs to Widget w, which may recreate it."},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct source_request *r = k8s_request_delete_pod("dmi", "web-1", NULL, cases[i].owner,
+                                                          "dmi");
+
+        assert_non_null(r);
+        if (strstr(r->question, cases[i].says) == NULL) {
+            print_error("%s: %s\n", cases[i].owner ? cases[i].owner : "(none)", r->question);
+        }
+        assert_non_null(strstr(r->question, cases[i].says));
+        assert_non_null(strstr(r->question, "Delete dmi/pods/web-1? "));
+        source_request_free(r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_not_names_refused),
         cmocka_unit_test(test_paths),
+        cmocka_unit_test(test_delete_says_what_recreates),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

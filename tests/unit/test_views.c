@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "core/access.h"
 #include "core/k8s/k8s_model.h"
 #include "core/k8s/k8s_describe.h"
@@ -19,6 +21,7 @@
 #include "core/store.h"
 #include "core/store_impl.h"
 #include "core/xalloc.h"
+#include "tui/keymap.h"
 #include "views/registry.h"
 
 /* The tenancy of the Kubernetes kinds in the test's store. */
@@ -373,13 +376,39 @@ static void test_apps_rows(void **state)
                         "/apis/apps/v1/namespaces/dmi/deployments/web-v1/scale");
     assert_non_null(req->input_label);
     assert_int_equal(req->ops->input(req, "x", &err), -1);
-    assert_string_equal(err, "a replica count: 0 or more");
+    assert_string_equal(err, "'x' is not a number of replicas (0 or more)");
     free(err);
     err = NULL;
     assert_int_equal(req->ops->input(req, " 7 ", &err), 0);
     assert_string_equal(k8s_request_priv(req)->body, "{\"spec\":{\"replicas\":7}}");
     assert_string_equal(req->target, "deployment dmi/web-v1 to 7");
+    assert_null(strstr(req->question, "quota")); /* dmi has no pod quota here */
     source_request_free(req);
+    /* With a pod quota of 6 and 4 pods in use, 2 more fit: scaling 3 -> 5 fits, 3 -> 7 warns
+     * of 2, and the question names the object each time. */
+    {
+        struct k8s_quota *q = xcalloc(1, sizeof *q);
+
+        q->row.uid = xstrdup("quota-pods");
+        q->ns = xstrdup("dmi");
+        q->name = xstrdup("pods");
+        q->cpu_hard = q->cpu_used = q->mem_hard = q->mem_used = -1;
+        q->pods_hard = 6;
+        q->pods_used = 4;
+        store_put(store_table(&S, STORE_QUOTA), &q->row);
+        store_commit(&S);
+        req = v->ops->request(v, &ctx, 1, ACT_SCALE, &err);
+        assert_int_equal(req->ops->input(req, "5", &err), 0);
+        assert_string_equal(req->question, "Scale deployment dmi/web-v1 from 3 to 5 replicas?");
+        assert_int_equal(req->ops->input(req, "7", &err), 0);
+        assert_non_null(strstr(req->question, "Scale deployment dmi/web-v1 from 3 to 7 replicas?"
+                                              "\n\nOver quota: the namespace's ResourceQuota "
+                                              "admits 2 more pods, so 2 of the new ones will not "
+                                              "be created"));
+        source_request_free(req);
+        store_clear(store_table(&S, STORE_QUOTA));
+        store_commit(&S);
+    }
     /* a pods-view action is not an apps-view one */
     assert_null(v->ops->request(v, &ctx, 1, ACT_DELETE, &err));
     free(err);
@@ -618,6 +647,8 @@ static void add_quota(const char *ns, int64_t cpu_hard, int64_t cpu_req, int64_t
     q->name = xstrdup("compute");
     q->cpu_hard = cpu_hard;
     q->mem_hard = mem_hard;
+    q->cpu_key = cpu_hard >= 0 ? "requests.cpu" : NULL;
+    q->mem_key = mem_hard >= 0 ? "requests.memory" : NULL;
     q->cpu_used = cpu_req;
     q->mem_used = mem_req;
     q->pods_hard = q->pods_used = -1;
@@ -758,6 +789,78 @@ static void test_usage_columns(void **state)
     view_free(pods);
     view_free(tenants);
     store_clear(store_table(&S, STORE_POD_METRICS));
+    store_clear(store_table(&S, STORE_QUOTA));
+    store_commit(&S);
+}
+
+/* d and y on a tenant: its namespaces with status, labels and quotas, from the rows the
+ * session sees; the JSON document holds the same. A scoped session describes only its own. */
+static void test_tenant_describe(void **state)
+{
+    struct view *v = view_new(registry_find("tenants"));
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL, NULL};
+    struct k8s_namespace *ns = (struct k8s_namespace *)store_get(
+        store_table(&S, STORE_NAMESPACE), "ns-dmi");
+    char *text, *err = NULL;
+    json_t *doc;
+
+    (void)state;
+    assert_non_null(ns);
+    free(ns->labels);
+    ns->labels = xstrdup("govcloud.sit.dk/tenant=dmi,team=weather");
+    add_quota("dmi", 2000, 1500, (int64_t)4 << 30, (int64_t)1 << 30);
+    store_commit(&S);
+    v->ops->rebuild(v, &ctx);
+    assert_true(keymap_view_has(v->ops, ACT_DESCRIBE));
+    text = v->ops->describe(v, &ctx, 0, false, &err);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "Name:          dmi\n"));
+    assert_non_null(strstr(text, "Namespaces:    2\n"));
+    assert_non_null(strstr(text, "\nNamespace dmi\n"));
+    assert_non_null(strstr(text, "\nNamespace dmi-sandbox\n"));
+    assert_non_null(strstr(text, "  Labels:  govcloud.sit.dk/tenant=dmi\n           team=weather\n"));
+    assert_non_null(strstr(text, "      requests.cpu     1.5      2\n"));
+    assert_non_null(strstr(text, "      requests.memory  1Gi      4Gi\n"));
+    assert_null(strstr(text, "skat"));
+    free(text);
+
+    text = v->ops->describe(v, &ctx, 0, true, &err);
+    doc = json_loads(text, 0, NULL);
+    assert_non_null(doc);
+    assert_string_equal(json_string_value(json_object_get(doc, "tenant")), "dmi");
+    assert_int_equal(json_array_size(json_object_get(doc, "namespaces")), 2);
+    {
+        json_t *ns0 = json_array_get(json_object_get(doc, "namespaces"), 0);
+        json_t *q0 = json_array_get(json_object_get(doc, "resourceQuotas"), 0);
+
+        assert_string_equal(json_string_value(json_object_get(json_object_get(ns0, "labels"),
+                                                              "team")),
+                            "weather");
+        assert_string_equal(json_string_value(json_object_get(json_object_get(q0, "hard"),
+                                                              "requests.cpu")),
+                            "2");
+    }
+    json_decref(doc);
+    free(text);
+    assert_null(v->ops->describe(v, &ctx, 99, false, &err));
+    assert_non_null(err);
+    free(err);
+
+    {
+        const char *only[] = {"skat", NULL};
+        struct access *acc = access_new("cust", ACCESS_VIEWER, only, false);
+        struct view_ctx sctx = {&S, 10000, &ALL, acc, false, NULL, NULL};
+
+        access_bind(acc, &S);
+        v->ops->rebuild(v, &sctx);
+        assert_int_equal(v->ops->count(v), 1);
+        text = v->ops->describe(v, &sctx, 0, false, &err);
+        assert_non_null(strstr(text, "Name:          skat\n"));
+        assert_null(strstr(text, "dmi"));
+        free(text);
+        access_free(acc);
+    }
+    view_free(v);
     store_clear(store_table(&S, STORE_QUOTA));
     store_commit(&S);
 }
@@ -1170,6 +1273,7 @@ int main(void)
         cmocka_unit_test(test_apps_scope_and_enter),
         cmocka_unit_test(test_views_follow_access_scope),
         cmocka_unit_test(test_usage_columns),
+        cmocka_unit_test(test_tenant_describe),
         cmocka_unit_test(test_pods_incremental_equals_full),
         cmocka_unit_test(test_pods_twins_dropped),
         cmocka_unit_test(test_pods_sort_long_prefixes),
