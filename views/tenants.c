@@ -3,12 +3,12 @@
  * prints them) and, beside them, CPU and memory used (metrics.k8s.io); CPU in cores and
  * memory in GiB, one unit a column. Enter shows that tenant's apps. */
 #define _GNU_SOURCE /* qsort_r */
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "core/jsonw.h"
 #include "core/k8s/k8s_model.h"
 #include "core/xalloc.h"
 #include "views/view.h"
@@ -484,9 +484,10 @@ static size_t tenants_namespaces(const struct view_ctx *ctx, const char *tenant,
     return n;
 }
 
-/* One quota line: "  key  used  hard" into the text, or a member into the JSON objects. */
-static void tenants_quota_item(FILE *f, json_t *hard, json_t *used, const char *key,
-                               int64_t h, int64_t u, char *(*fmt)(int64_t, char *, size_t))
+/* One quota resource: "  key  used  hard" into the text, or its member into the JSON
+ * object (used: false writes the hard value, true the used one). */
+static void tenants_quota_item(FILE *f, struct jsonw *j, bool used, const char *key, int64_t h,
+                               int64_t u, char *(*fmt)(int64_t, char *, size_t))
 {
     char hb[32], ub[32];
 
@@ -498,8 +499,7 @@ static void tenants_quota_item(FILE *f, json_t *hard, json_t *used, const char *
     if (f != NULL) {
         fprintf(f, "      %-16s %-8s %s\n", key, ub, hb);
     } else {
-        json_object_set_new(hard, key, json_string(hb));
-        json_object_set_new(used, key, json_string(ub));
+        jsonw_string(j, key, used ? ub : hb);
     }
 }
 
@@ -509,8 +509,8 @@ static char *tenants_count_fmt(int64_t v, char *buf, size_t size)
     return buf;
 }
 
-/* The quotas of namespace `ns`: as text lines (f) or appended to the JSON array (quotas). */
-static void tenants_quotas(const struct view_ctx *ctx, const char *ns, FILE *f, json_t *quotas)
+/* The quotas of namespace `ns`: as text lines (f) or as elements of the open JSON array j. */
+static void tenants_quotas(const struct view_ctx *ctx, const char *ns, FILE *f, struct jsonw *j)
 {
     struct access_cursor cur;
     const struct store_row *r;
@@ -519,7 +519,6 @@ static void tenants_quotas(const struct view_ctx *ctx, const char *ns, FILE *f, 
     access_rows(ctx->access, STORE_QUOTA, &cur);
     while ((r = access_next(&cur, NULL)) != NULL) {
         const struct k8s_quota *q = (const struct k8s_quota *)r;
-        json_t *hard = NULL, *used = NULL;
 
         if (q->ns == NULL || strcmp(q->ns, ns) != 0) {
             continue;
@@ -528,19 +527,27 @@ static void tenants_quotas(const struct view_ctx *ctx, const char *ns, FILE *f, 
             fprintf(f, "%s    %s:\n      %-16s %-8s %s\n      %-16s %-8s %s\n",
                     any ? "" : "  Resource Quotas:\n", q->name != NULL ? q->name : "?",
                     "Resource", "Used", "Hard", "--------", "----", "----");
+            tenants_quota_item(f, NULL, false, "pods", q->pods_hard, q->pods_used,
+                               tenants_count_fmt);
+            tenants_quota_item(f, NULL, false, q->cpu_key, q->cpu_hard, q->cpu_used, k8s_fmt_cpu);
+            tenants_quota_item(f, NULL, false, q->mem_key, q->mem_hard, q->mem_used, k8s_fmt_mem);
         } else {
-            hard = json_object();
-            used = json_object();
+            jsonw_object(j, NULL);
+            jsonw_string(j, "namespace", ns);
+            jsonw_string(j, "name", q->name);
+            for (int used = 0; used < 2; used++) {
+                jsonw_object(j, used ? "used" : "hard");
+                tenants_quota_item(NULL, j, used, "pods", q->pods_hard, q->pods_used,
+                                   tenants_count_fmt);
+                tenants_quota_item(NULL, j, used, q->cpu_key, q->cpu_hard, q->cpu_used,
+                                   k8s_fmt_cpu);
+                tenants_quota_item(NULL, j, used, q->mem_key, q->mem_hard, q->mem_used,
+                                   k8s_fmt_mem);
+                jsonw_end_object(j);
+            }
+            jsonw_end_object(j);
         }
         any = true;
-        tenants_quota_item(f, hard, used, "pods", q->pods_hard, q->pods_used, tenants_count_fmt);
-        tenants_quota_item(f, hard, used, q->cpu_key, q->cpu_hard, q->cpu_used, k8s_fmt_cpu);
-        tenants_quota_item(f, hard, used, q->mem_key, q->mem_hard, q->mem_used, k8s_fmt_mem);
-        if (quotas != NULL) {
-            json_array_append_new(quotas, json_pack("{s:s, s:s?, s:o, s:o}", "namespace", ns,
-                                                    "name", q->name, "hard", hard, "used",
-                                                    used));
-        }
     }
     if (f != NULL && !any) {
         fprintf(f, "  Resource Quotas:  <none>\n");
@@ -559,6 +566,62 @@ static void tenants_time(int64_t t, char *buf, size_t size)
     strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* A namespace's labels ("k=v,k=v") as members of the open JSON object j. */
+static void tenants_labels_json(struct jsonw *j, const char *labels)
+{
+    for (const char *p = labels; p != NULL && *p != '\0';) {
+        const char *comma = strchr(p, ',');
+        size_t l = comma != NULL ? (size_t)(comma - p) : strlen(p);
+        char *kv = xstrndup(p, l), *eq = strchr(kv, '=');
+
+        if (eq != NULL) {
+            *eq = '\0';
+            jsonw_string(j, kv, eq + 1);
+        }
+        free(kv);
+        p = comma != NULL ? comma + 1 : p + l;
+    }
+}
+
+/* y on a tenant: the same as d, as one JSON document. */
+static char *tenants_describe_json(const struct view_ctx *ctx, const struct tenant_row *t,
+                                   const struct k8s_namespace *const *nss, size_t n)
+{
+    struct jsonw j = {0};
+    char when[32];
+
+    jsonw_object(&j, NULL);
+    jsonw_string(&j, "tenant", t->name);
+    jsonw_string(&j, "displayName", t->display);
+    jsonw_int(&j, "apps", t->apps);
+    jsonw_object(&j, "pods");
+    jsonw_int(&j, "total", t->pods);
+    jsonw_int(&j, "ok", t->ok);
+    jsonw_int(&j, "failing", t->failing);
+    jsonw_int(&j, "pending", t->pending);
+    jsonw_end_object(&j);
+    jsonw_array(&j, "namespaces");
+    for (size_t i = 0; i < n; i++) {
+        tenants_time(nss[i]->created, when, sizeof when);
+        jsonw_object(&j, NULL);
+        jsonw_string(&j, "name", nss[i]->name);
+        jsonw_string(&j, "phase", nss[i]->phase);
+        jsonw_string(&j, "created", when);
+        jsonw_object(&j, "labels");
+        tenants_labels_json(&j, nss[i]->labels);
+        jsonw_end_object(&j);
+        jsonw_end_object(&j);
+    }
+    jsonw_end_array(&j);
+    jsonw_array(&j, "resourceQuotas");
+    for (size_t i = 0; i < n; i++) {
+        tenants_quotas(ctx, nss[i]->name, NULL, &j);
+    }
+    jsonw_end_array(&j);
+    jsonw_end_object(&j);
+    return jsonw_finish(&j);
+}
+
 /* A tenant as one text (d) or one JSON document (y): its name and display name, its counts,
  * then each of its namespaces the session sees with status, age, labels and quotas. */
 static char *tenants_describe(const struct view *v, const struct view_ctx *ctx, size_t row,
@@ -567,11 +630,9 @@ static char *tenants_describe(const struct view *v, const struct view_ctx *ctx, 
     const struct tenants_state *st = v->state;
     const struct tenant_row *t;
     const struct k8s_namespace **nss = NULL;
-    size_t n;
+    size_t n, len = 0;
     char *text = NULL, when[32], age[32];
-    size_t len = 0;
-    FILE *f = NULL;
-    json_t *doc = NULL, *jns = NULL, *jq = NULL;
+    FILE *f;
 
     if (row >= st->count) {
         *err = xstrdup("no tenant here");
@@ -580,44 +641,19 @@ static char *tenants_describe(const struct view *v, const struct view_ctx *ctx, 
     t = &st->rows[row];
     n = tenants_namespaces(ctx, t->name, &nss);
     if (raw) {
-        doc = json_pack("{s:s, s:s?, s:i, s:{s:i, s:i, s:i, s:i}}", "tenant", t->name,
-                        "displayName", t->display, "apps", (json_int_t)t->apps, "pods", "total",
-                        (json_int_t)t->pods, "ok", (json_int_t)t->ok, "failing",
-                        (json_int_t)t->failing, "pending", (json_int_t)t->pending);
-        jns = json_array();
-        jq = json_array();
-    } else {
-        f = open_memstream(&text, &len);
-        fprintf(f, "Name:          %s\nDisplay Name:  %s\nNamespaces:    %zu\nApps:          %d\n"
-                   "Pods:          %d (%d ok, %d failing, %d pending)\n",
-                t->name, t->display != NULL ? t->display : "<none>", n, t->apps, t->pods, t->ok,
-                t->failing, t->pending);
+        text = tenants_describe_json(ctx, t, nss, n);
+        free(nss);
+        return text;
     }
+    f = open_memstream(&text, &len);
+    fprintf(f, "Name:          %s\nDisplay Name:  %s\nNamespaces:    %zu\nApps:          %d\n"
+               "Pods:          %d (%d ok, %d failing, %d pending)\n",
+            t->name, t->display != NULL ? t->display : "<none>", n, t->apps, t->pods, t->ok,
+            t->failing, t->pending);
     for (size_t i = 0; i < n; i++) {
         const struct k8s_namespace *ns = nss[i];
 
         tenants_time(ns->created, when, sizeof when);
-        if (raw) {
-            json_t *labels = json_object();
-
-            for (const char *p = ns->labels; p != NULL && *p != '\0';) {
-                const char *comma = strchr(p, ','), *eq;
-                size_t l = comma != NULL ? (size_t)(comma - p) : strlen(p);
-                char *kv = xstrndup(p, l);
-
-                if ((eq = strchr(kv, '=')) != NULL) {
-                    kv[eq - kv] = '\0';
-                    json_object_set_new(labels, kv, json_string(kv + (eq - kv) + 1));
-                }
-                free(kv);
-                p = comma != NULL ? comma + 1 : p + l;
-            }
-            json_array_append_new(jns, json_pack("{s:s, s:s?, s:s, s:o}", "name", ns->name,
-                                                 "phase", ns->phase, "created", when, "labels",
-                                                 labels));
-            tenants_quotas(ctx, ns->name, NULL, jq);
-            continue;
-        }
         k8s_fmt_age(ns->created != 0 ? ctx->now - ns->created : 0, age, sizeof age);
         fprintf(f, "\nNamespace %s\n  Status:  %s\n  Age:     %s (since %s)\n  Labels:  ",
                 ns->name, ns->phase != NULL ? ns->phase : "<unknown>",
@@ -635,13 +671,6 @@ static char *tenants_describe(const struct view *v, const struct view_ctx *ctx, 
         tenants_quotas(ctx, ns->name, f, NULL);
     }
     free(nss);
-    if (raw) {
-        json_object_set_new(doc, "namespaces", jns);
-        json_object_set_new(doc, "resourceQuotas", jq);
-        text = json_dumps(doc, JSON_COMPACT);
-        json_decref(doc);
-        return text;
-    }
     fclose(f);
     return text;
 }
