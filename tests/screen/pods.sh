@@ -56,7 +56,7 @@ start_console 160 40 "$BIN/govconsole --kubeconfig $WORK/kubeconfig -c pods"
 check "without metrics.k8s.io the header says 'metrics: none'" wait_for 'kubernetes: connected  metrics: none'
 check "the pods' CPU and MEM read n/a" wait_for '^dmi .* n/a +n/a +[0-9]+[smhd] '
 keys : tenants Enter
-check "the tenants' usage reads n/a against their quota" wait_for ' n/a/[0-9.]+ +n/a/[0-9.]+[MG]i '
+check "the tenants' usage reads n/a, their quota requests beside it" wait_for ' [0-9]+\.[0-9]/[0-9]+\.[0-9] +n/a +[0-9]+\.[0-9]/[0-9]+\.[0-9] +n/a '
 keys q
 [ "$(wait_exit 5)" = 0 ] && ok "q exits with status 0" || not_ok "q exits with status 0"
 finish
