@@ -825,7 +825,10 @@ static void list_render_head(struct list_stream *ls)
     }
 }
 
-/* Renders the next run of items under the world lock, up to about CHUNK_TARGET bytes. */
+/* Renders the next run of items under the world lock, up to about CHUNK_TARGET bytes. A page
+ * ends at the key its continue token names (list_plan_page), not after `limit` items: the
+ * lock is released between runs, and an object created in the page's range meanwhile would
+ * otherwise push the page's last objects out of it and out of the next one too. */
 static void list_render_items(struct list_stream *ls)
 {
     struct world *w = ls->api->w;
@@ -857,8 +860,7 @@ static void list_render_items(struct list_stream *ls)
         } else {
             k8s_json_object(b, w, ls->r.kind, obj, 0);
         }
-        if ((ls->r.limit && ls->emitted >= ls->r.limit) ||
-            (ls->bounded && cursor_cmp(&key, &ls->end) >= 0)) {
+        if (ls->bounded && cursor_cmp(&key, &ls->end) >= 0) {
             ls->phase = LS_TAIL;
             break;
         }

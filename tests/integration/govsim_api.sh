@@ -1120,6 +1120,46 @@ n=$(grep -o '"generateName":"' "$TMP/big.json" | wc -l)
 check "the 50,000-pod list is complete ($n items)" test "$code:$n" = "200:50000"
 check "the 50,000-pod list ends the JSON document" test "$(tail -c 2 "$TMP/big.json")" = "]}"
 rm -f "$TMP/big.json"
+
+# A page ends at the object its continue token names, even when objects are created inside
+# its range while it is served (else the objects between its last one and the token's were in
+# no page, and, older than the list, in no watch event either). The page is read through a
+# small receive window, so govsim is still rendering it when a Deployment late in it scales up.
+page_race() {
+    python3 - "$D_PORT" <<'PY'
+import base64, http.client, json, socket, sys, time, urllib.request
+port, limit = int(sys.argv[1]), 1000
+api = "http://127.0.0.1:%d" % port
+def get(path):
+    return json.load(urllib.request.urlopen(api + path, timeout=30))
+page = get("/api/v1/pods?limit=%d" % limit)["items"]
+for i in range(limit - 20, limit // 2, -1):
+    if page[i]["metadata"]["ownerReferences"][0]["kind"] == "ReplicaSet":
+        ns, app = page[i]["metadata"]["namespace"], page[i]["metadata"]["labels"]["app.kubernetes.io/name"]
+        break
+path = "/apis/apps/v1/namespaces/%s/deployments/%s/scale" % (ns, app)
+replicas = get(path)["spec"]["replicas"]
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.connect(("127.0.0.1", port))
+conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+conn.sock = s
+conn.request("GET", "/api/v1/pods?limit=%d" % limit)
+resp = conn.getresponse()
+head = resp.read(4096)
+time.sleep(0.3)
+urllib.request.urlopen(urllib.request.Request(api + path, method="PATCH",
+    data=json.dumps({"spec": {"replicas": replicas + 25}}).encode(),
+    headers={"Content-Type": "application/merge-patch+json"}), timeout=30).read()
+d = json.loads(head + resp.read())
+tok = d["metadata"]["continue"]
+start = json.loads(base64.urlsafe_b64decode(tok + "=" * (-len(tok) % 4)))["start"].rstrip("\0")
+last = d["items"][-1]["metadata"]
+print("# a page met 25 new pods: %d items, the last %s/%s, the token's %s" % (len(d["items"]), last["namespace"], last["name"], start))
+sys.exit(0 if "%s/%s" % (last["namespace"], last["name"]) == start and len(d["items"]) > limit else 1)
+PY
+}
+check "a page that meets new objects in its range still ends at its continue key" page_race
 stop_sim D
 
 echo "# $failures failure(s)"
