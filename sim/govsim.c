@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/k8s_api.h"
+#include "sim/k8s/api.h"
 #include "sim/sim_util.h"
 #include "sim/world.h"
 

@@ -1,4 +1,4 @@
-#include "sim/k8s_json.h"
+#include "sim/k8s/json.h"
 
 #include <stdio.h>
 #include <string.h>

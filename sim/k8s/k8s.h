@@ -1,8 +1,8 @@
 /* Internals shared by the HTTP side of govsim: k8s_api.c (routing, discovery, lists,
  * watches, faults, /_sim/), k8s_write.c (delete, patch, scale), k8s_logs.c (pod logs) and
  * k8s_metrics.c (metrics.k8s.io). Nothing else includes this. */
-#ifndef GC_SIM_K8S_HTTP_H
-#define GC_SIM_K8S_HTTP_H
+#ifndef GC_SIM_K8S_K8S_H
+#define GC_SIM_K8S_K8S_H
 
 #include <jansson.h>
 #include <microhttpd.h>
@@ -11,8 +11,8 @@
 #include <stdint.h>
 
 #include "sim/jbuf.h"
-#include "sim/k8s_api.h"
-#include "sim/selector.h"
+#include "sim/k8s/api.h"
+#include "sim/k8s/selector.h"
 #include "sim/world.h"
 
 struct k8s_api {

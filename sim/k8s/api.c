@@ -1,4 +1,4 @@
-#include "sim/k8s_api.h"
+#include "sim/k8s/api.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -13,9 +13,9 @@
 #include <unistd.h>
 
 #include "sim/jbuf.h"
-#include "sim/k8s_http.h"
-#include "sim/k8s_json.h"
-#include "sim/selector.h"
+#include "sim/k8s/k8s.h"
+#include "sim/k8s/json.h"
+#include "sim/k8s/selector.h"
 #include "sim/sim_util.h"
 
 #define K8S_GIT_VERSION "v1.29.0"

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/k8s_http.h"
+#include "sim/k8s/k8s.h"
 #include "sim/sim_util.h"
 
 #define SCRAPE_S 15

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/k8s_http.h"
-#include "sim/k8s_json.h"
+#include "sim/k8s/k8s.h"
+#include "sim/k8s/json.h"
 #include "sim/sim_util.h"
 
 #define MAX_REPLICAS 5000

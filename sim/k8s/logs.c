@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "sim/k8s_http.h"
+#include "sim/k8s/k8s.h"
 #include "sim/sim_util.h"
 
 #define LOG_KEEP 1000       /* lines a request without tailLines gets at most */
