@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/k8s/api.h"
+#include "sim/router.h"
 #include "sim/sim_util.h"
 #include "sim/world.h"
 
@@ -182,33 +182,32 @@ int main(int argc, char **argv)
         .history = (size_t)o.history,
     };
     struct world *w = world_new(&wc);
-    struct k8s_api_config ac = {
+    struct router_config rc = {
         .world = w,
-        .token = o.token,
-        .bookmark_interval = (unsigned)o.bookmark_interval,
         .port = (uint16_t)o.port,
+        .token = o.token,
         .forbid = o.forbid,
         .n_forbid = o.n_forbid,
+        .bookmark_interval = (unsigned)o.bookmark_interval,
         .log_rate = o.log_rate,
         .no_metrics = o.no_metrics != 0,
     };
-    uint16_t port = 0;
-    struct k8s_api *api = k8s_api_start(&ac, &port);
-    if (!api) {
+    struct router *router = router_start(&rc);
+    if (!router) {
         world_free(w);
         free(o.forbid);
         return 1;
     }
     world_churn_start(w);
     world_ctl_start(w);
-    printf("listening on 127.0.0.1:%u\n", port);
+    printf("listening on 127.0.0.1:%u\n", router_port(router));
     fflush(stdout);
 
     int sig = 0;
     sigwait(&stop, &sig);
 
     world_shutdown(w);
-    k8s_api_stop(api);
+    router_stop(router);
     world_free(w);
     free(o.forbid);
     return 0;

@@ -1,6 +1,6 @@
-/* Internals shared by the HTTP side of govsim: k8s_api.c (routing, discovery, lists,
- * watches, faults, /_sim/), k8s_write.c (delete, patch, scale), k8s_logs.c (pod logs) and
- * k8s_metrics.c (metrics.k8s.io). Nothing else includes this. */
+/* Internals shared by the Kubernetes API module: api.c (the module: routing, discovery,
+ * lists, watches, faults, RBAC-like refusals), write.c (delete, patch, scale), logs.c (pod
+ * logs) and metrics.c (metrics.k8s.io). Nothing outside sim/k8s/ includes this. */
 #ifndef GC_SIM_K8S_K8S_H
 #define GC_SIM_K8S_K8S_H
 
@@ -11,26 +11,18 @@
 #include <stdint.h>
 
 #include "sim/jbuf.h"
-#include "sim/k8s/api.h"
 #include "sim/k8s/selector.h"
+#include "sim/router.h"
 #include "sim/world.h"
 
-struct k8s_api {
-    struct MHD_Daemon *daemon;
+/* The module's state, made once at start (k8s_api.start) and fixed from then on. */
+struct k8s_server {
+    struct router *router;
     struct world *w;
-    char *token;
-    unsigned bookmark_interval;
-    uint16_t port;
-    /* Fault injection, guarded by the world lock. */
-    int fault_mode;
-    unsigned fault_count;
-    char fault_path[256];
-    /* RBAC-like refusals, log follow rate and the metrics API (fixed at start). */
-    char **forbid;
-    size_t n_forbid;
-    const char *user;
-    double log_rate;
-    bool no_metrics;
+    const struct router_config *cfg; /* token, forbid, no_metrics */
+    const char *user;                /* who RBAC messages name: the token's user or anonymous */
+    unsigned bookmark_interval;      /* seconds between BOOKMARK events */
+    double log_rate;                 /* lines a second of a followed log */
 };
 
 struct k8s_cursor {
@@ -67,54 +59,38 @@ struct k8s_req {
     bool send_initial;
 };
 
-/* A request body collected by the access handler. */
-struct k8s_body {
-    const char *data; /* NUL-terminated */
-    size_t len;
-};
+/* ---- responses (api.c): the router's, with the apiserver's Cache-Control ------------ */
 
-/* ---- responses (k8s_api.c) ---------------------------------------------------------- */
-
-enum MHD_Result k8s_http_queue_buffer(struct MHD_Connection *conn, unsigned status,
-                                      const char *ctype, char *data, size_t len);
-/* A 200 whose body reader(cls) produces as the client takes it (size MHD_SIZE_UNKNOWN:
- * chunked). free_fn(cls) runs when the response ends, or at once if queuing fails. */
-enum MHD_Result k8s_http_queue_stream(struct MHD_Connection *conn, const char *ctype, uint64_t size,
-                                      size_t block, MHD_ContentReaderCallback reader, void *cls,
-                                      MHD_ContentReaderFreeCallback free_fn);
-enum MHD_Result k8s_http_queue_jbuf(struct MHD_Connection *conn, unsigned status, struct jbuf *b);
+enum MHD_Result k8s_queue_buffer(struct MHD_Connection *conn, unsigned status, const char *ctype,
+                                 char *data, size_t len);
+enum MHD_Result k8s_queue_stream(struct MHD_Connection *conn, const char *ctype, uint64_t size,
+                                 size_t block, MHD_ContentReaderCallback reader, void *cls,
+                                 MHD_ContentReaderFreeCallback free_fn);
+enum MHD_Result k8s_queue_jbuf(struct MHD_Connection *conn, unsigned status, struct jbuf *b);
 /* Takes the reference to doc. */
-enum MHD_Result k8s_http_queue_json(struct MHD_Connection *conn, unsigned status, json_t *doc);
+enum MHD_Result k8s_queue_json(struct MHD_Connection *conn, unsigned status, json_t *doc);
 /* A metav1.Status failure; takes the reference to details (may be NULL). */
-enum MHD_Result k8s_http_queue_status(struct MHD_Connection *conn, unsigned code,
-                                      const char *reason, const char *message, json_t *details);
+enum MHD_Result k8s_queue_status(struct MHD_Connection *conn, unsigned code, const char *reason,
+                                 const char *message, json_t *details);
 /* 404 `RESOURCE[.GROUP] "name" not found` for a world kind. */
-enum MHD_Result k8s_http_queue_not_found(struct MHD_Connection *conn, int kind, const char *name);
-enum MHD_Result k8s_http_queue_not_found_path(struct MHD_Connection *conn);
-enum MHD_Result k8s_http_queue_bad_request(struct MHD_Connection *conn, const char *message);
-enum MHD_Result k8s_http_queue_method_not_allowed(struct MHD_Connection *conn);
-
-/* Query parameters. */
-const char *k8s_http_arg(struct MHD_Connection *conn, const char *key);
-bool k8s_http_arg_true(struct MHD_Connection *conn, const char *key);
-
-/* The client's socket, and whether it has closed its end. */
-int k8s_http_connection_fd(struct MHD_Connection *conn);
-bool k8s_http_peer_closed(int fd);
+enum MHD_Result k8s_queue_not_found(struct MHD_Connection *conn, int kind, const char *name);
+enum MHD_Result k8s_queue_not_found_path(struct MHD_Connection *conn);
+enum MHD_Result k8s_queue_bad_request(struct MHD_Connection *conn, const char *message);
+enum MHD_Result k8s_queue_method_not_allowed(struct MHD_Connection *conn);
 
 /* Lock held. The named object of r->kind in r->ns, or NULL. */
-const void *k8s_http_find_object(const struct world *w, const struct k8s_req *r);
+const void *k8s_find_object(const struct world *w, const struct k8s_req *r);
 
 /* ---- the other request handlers ------------------------------------------------------ */
 
-/* k8s_write.c: DELETE of a pod, PATCH of a Deployment or StatefulSet, GET/PUT/PATCH of
+/* write.c: DELETE of a pod, PATCH of a Deployment or StatefulSet, GET/PUT/PATCH of
  * their scale subresource. */
-enum MHD_Result k8s_write_serve(struct k8s_api *api, struct MHD_Connection *conn,
-                                const char *method, struct k8s_req *r, const struct k8s_body *body);
-/* k8s_logs.c: GET .../pods/NAME/log. */
-enum MHD_Result k8s_logs_serve(struct k8s_api *api, struct MHD_Connection *conn, struct k8s_req *r);
-/* k8s_metrics.c: GET /apis/metrics.k8s.io/v1beta1/... (lists and single objects). */
-enum MHD_Result k8s_metrics_serve(struct k8s_api *api, struct MHD_Connection *conn,
+enum MHD_Result k8s_write_serve(struct k8s_server *api, struct MHD_Connection *conn,
+                                const char *method, struct k8s_req *r, const struct router_request *req);
+/* logs.c: GET .../pods/NAME/log. */
+enum MHD_Result k8s_logs_serve(struct k8s_server *api, struct MHD_Connection *conn, struct k8s_req *r);
+/* metrics.c: GET /apis/metrics.k8s.io/v1beta1/... (lists and single objects). */
+enum MHD_Result k8s_metrics_serve(struct k8s_server *api, struct MHD_Connection *conn,
                                   struct k8s_req *r);
 
 #endif
