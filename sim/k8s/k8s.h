@@ -1,6 +1,7 @@
-/* Internals shared by the Kubernetes API module: api.c (the module: routing, discovery,
- * lists, watches, faults, RBAC-like refusals), write.c (delete, patch, scale), logs.c (pod
- * logs) and metrics.c (metrics.k8s.io). Nothing outside sim/k8s/ includes this. */
+/* Internals shared by the Kubernetes API module: api.c (the module: routing, lists,
+ * watches, single objects, faults, RBAC-like refusals), discovery.c, write.c (delete, patch,
+ * scale), logs.c (pod logs) and metrics.c (metrics.k8s.io). Nothing outside sim/k8s/
+ * includes this. */
 #ifndef GC_SIM_K8S_K8S_H
 #define GC_SIM_K8S_K8S_H
 
@@ -83,6 +84,10 @@ const void *k8s_find_object(const struct world *w, const struct k8s_req *r);
 
 /* ---- the other request handlers ------------------------------------------------------ */
 
+/* discovery.c: the discovery document at url (one of the paths route_path calls
+ * discovery). */
+enum MHD_Result k8s_discovery_serve(struct k8s_server *api, struct MHD_Connection *conn,
+                                    const char *url);
 /* write.c: DELETE of a pod, PATCH of a Deployment or StatefulSet, GET/PUT/PATCH of
  * their scale subresource. */
 enum MHD_Result k8s_write_serve(struct k8s_server *api, struct MHD_Connection *conn,
