@@ -1335,8 +1335,9 @@ enum route {
     ROUTE_HEALTH,
     ROUTE_COLLECTION,
     ROUTE_OBJECT,
-    ROUTE_SUB,    /* pods/NAME/log, deployments|statefulsets/NAME/scale */
-    ROUTE_METRICS /* metrics.k8s.io lists and objects */
+    ROUTE_SUB,     /* pods/NAME/log, deployments|statefulsets/NAME/scale */
+    ROUTE_METRICS, /* metrics.k8s.io lists and objects */
+    ROUTE_REVIEW   /* authorization.k8s.io selfsubjectaccessreviews */
 };
 
 enum api_group_id { GROUP_CORE, GROUP_APPS, GROUP_METRICS };
@@ -1393,6 +1394,8 @@ static int route_path(struct world *w, const char *url, struct k8s_req *r)
                                             "/apis",
                                             "/apis/apps",
                                             "/apis/apps/v1",
+                                            "/apis/authorization.k8s.io",
+                                            "/apis/authorization.k8s.io/v1",
                                             "/apis/metrics.k8s.io",
                                             "/apis/metrics.k8s.io/v1beta1",
                                             NULL};
@@ -1409,6 +1412,10 @@ static int route_path(struct world *w, const char *url, struct k8s_req *r)
     int n = split_path(url, buf, sizeof(buf), seg, 9);
     if (n > 9 || n < 3) {
         return ROUTE_NONE;
+    }
+    if (n == 4 && strcmp(seg[0], "apis") == 0 && strcmp(seg[1], "authorization.k8s.io") == 0 &&
+        strcmp(seg[2], "v1") == 0 && strcmp(seg[3], "selfsubjectaccessreviews") == 0) {
+        return ROUTE_REVIEW;
     }
     int base;
     int group;
@@ -1493,6 +1500,16 @@ static int route_path(struct world *w, const char *url, struct k8s_req *r)
 
 /* ---- RBAC-like refusals ------------------------------------------------------------- */
 
+bool k8s_namespace_forbidden(const struct k8s_server *api, const char *ns)
+{
+    for (size_t i = 0; ns && i < api->cfg->n_forbid; i++) {
+        if (strcmp(api->cfg->forbid[i], ns) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* The namespace a request touches: the one in its path, or the namespace it gets. */
 static const char *touched_namespace(const struct k8s_req *r)
 {
@@ -1531,11 +1548,7 @@ static bool forbidden(struct k8s_server *api, struct MHD_Connection *conn, const
                       int route, const struct k8s_req *r, enum MHD_Result *rc)
 {
     const char *ns = touched_namespace(r);
-    bool hit = false;
-    for (size_t i = 0; ns && i < api->cfg->n_forbid; i++) {
-        hit = hit || strcmp(api->cfg->forbid[i], ns) == 0;
-    }
-    if (!hit) {
+    if (!k8s_namespace_forbidden(api, ns)) {
         return false;
     }
     const char *res = k8s_json_resource(r->kind);
@@ -1719,6 +1732,9 @@ static bool write_allowed(const char *method, int route, const struct k8s_req *r
     if (strcmp(method, "PUT") == 0) {
         return route == ROUTE_SUB && strcmp(r->subresource, "scale") == 0;
     }
+    if (strcmp(method, "POST") == 0) {
+        return route == ROUTE_REVIEW;
+    }
     return false;
 }
 
@@ -1752,12 +1768,15 @@ static enum MHD_Result k8s_serve(void *state, const struct router_request *req)
         return k8s_queue_not_found_path(conn);
     }
     bool read = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-    if (!read && !write_allowed(method, route, &r)) {
+    if ((!read || route == ROUTE_REVIEW) && !write_allowed(method, route, &r)) {
         req_fini(&r);
         return k8s_queue_method_not_allowed(conn);
     }
     if (route == ROUTE_DISCOVERY) {
         return k8s_discovery_serve(api, conn, url);
+    }
+    if (route == ROUTE_REVIEW) {
+        return k8s_review_serve(api, conn, req);
     }
     if (route == ROUTE_HEALTH) {
         return k8s_queue_buffer(conn, 200, "text/plain; charset=utf-8", sim_xstrdup("ok"), 2);

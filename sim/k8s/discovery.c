@@ -97,6 +97,7 @@ enum MHD_Result k8s_discovery_serve(struct k8s_server *api, struct MHD_Connectio
     if (strcmp(url, "/apis") == 0) {
         json_t *groups = json_array();
         json_array_append_new(groups, api_group("apps", "v1"));
+        json_array_append_new(groups, api_group("authorization.k8s.io", "v1"));
         if (!api->cfg->no_metrics) {
             json_array_append_new(groups, api_group("metrics.k8s.io", "v1beta1"));
         }
@@ -104,10 +105,11 @@ enum MHD_Result k8s_discovery_serve(struct k8s_server *api, struct MHD_Connectio
                                    json_pack("{s:s,s:s,s:o}", "kind", "APIGroupList", "apiVersion",
                                              "v1", "groups", groups));
     }
-    if (strcmp(url, "/apis/apps") == 0 ||
+    if (strcmp(url, "/apis/apps") == 0 || strcmp(url, "/apis/authorization.k8s.io") == 0 ||
         (strcmp(url, "/apis/metrics.k8s.io") == 0 && !api->cfg->no_metrics)) {
-        bool apps = strcmp(url, "/apis/apps") == 0;
-        json_t *group = api_group(apps ? "apps" : "metrics.k8s.io", apps ? "v1" : "v1beta1");
+        const char *name = url + strlen("/apis/");
+        json_t *group =
+            api_group(name, strcmp(name, "metrics.k8s.io") == 0 ? "v1beta1" : "v1");
         json_object_set_new(group, "kind", json_string("APIGroup"));
         json_object_set_new(group, "apiVersion", json_string("v1"));
         return k8s_queue_json(conn, 200, group);
@@ -130,6 +132,13 @@ enum MHD_Result k8s_discovery_serve(struct k8s_server *api, struct MHD_Connectio
         json_array_append_new(res, scale_entry("statefulsets/scale"));
         return k8s_queue_json(conn, 200, resource_list("apps/v1", res));
     }
+    if (strcmp(url, "/apis/authorization.k8s.io/v1") == 0) {
+        json_t *res = json_array();
+        json_array_append_new(res, resource_entry("selfsubjectaccessreviews",
+                                                  "selfsubjectaccessreview", false,
+                                                  "SelfSubjectAccessReview", NULL, "create"));
+        return k8s_queue_json(conn, 200, resource_list("authorization.k8s.io/v1", res));
+    }
     if (strcmp(url, "/apis/metrics.k8s.io/v1beta1") == 0 && !api->cfg->no_metrics) {
         json_t *res = json_array();
         json_array_append_new(res,
@@ -140,7 +149,8 @@ enum MHD_Result k8s_discovery_serve(struct k8s_server *api, struct MHD_Connectio
     }
     if (strcmp(url, "/") == 0) {
         json_t *paths =
-            json_pack("[sssss]", "/api", "/api/v1", "/apis", "/apis/apps", "/apis/apps/v1");
+            json_pack("[sssssss]", "/api", "/api/v1", "/apis", "/apis/apps", "/apis/apps/v1",
+                      "/apis/authorization.k8s.io", "/apis/authorization.k8s.io/v1");
         if (!api->cfg->no_metrics) {
             json_array_append_new(paths, json_string("/apis/metrics.k8s.io"));
             json_array_append_new(paths, json_string("/apis/metrics.k8s.io/v1beta1"));

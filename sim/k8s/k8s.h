@@ -1,6 +1,6 @@
 /* Internals shared by the Kubernetes API module: api.c (the module: routing, lists,
- * watches, single objects, faults, RBAC-like refusals), discovery.c, write.c (delete, patch,
- * scale), logs.c (pod logs) and metrics.c (metrics.k8s.io). Nothing outside sim/k8s/
+ * watches, single objects, faults, RBAC-like refusals), discovery.c, review.c (access
+ * reviews), write.c (delete, patch, scale), logs.c (pod logs) and metrics.c (metrics.k8s.io). Nothing outside sim/k8s/
  * includes this. */
 #ifndef GC_SIM_K8S_K8S_H
 #define GC_SIM_K8S_K8S_H
@@ -84,6 +84,13 @@ const void *k8s_find_object(const struct world *w, const struct k8s_req *r);
 
 /* ---- the other request handlers ------------------------------------------------------ */
 
+/* True when ns (may be NULL) is one of --forbid-namespace's: every request touching it gets
+ * 403, as if RBAC gave no one any right there. */
+bool k8s_namespace_forbidden(const struct k8s_server *api, const char *ns);
+
+/* review.c: POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews. */
+enum MHD_Result k8s_review_serve(struct k8s_server *api, struct MHD_Connection *conn,
+                                 const struct router_request *req);
 /* discovery.c: the discovery document at url (one of the paths route_path calls
  * discovery). */
 enum MHD_Result k8s_discovery_serve(struct k8s_server *api, struct MHD_Connection *conn,

@@ -159,8 +159,11 @@ get "$P" /api/v1 >/dev/null
 check "/api/v1 has events (ev), resourcequotas (quota), pods/log, and pods can be deleted" \
     test "$(jget "$TMP/body" '",".join(sorted(r["name"]+"/"+"".join(r.get("shortNames",[])) for r in d["resources"] if r["name"] in ("events","resourcequotas","pods/log")))+" "+str("delete" in [r for r in d["resources"] if r["name"]=="pods"][0]["verbs"])')" = "events/ev,pods/log/,resourcequotas/quota True"
 get "$P" /apis >/dev/null
-check "/apis lists metrics.k8s.io/v1beta1 after apps/v1" \
-    test "$(jget "$TMP/body" '",".join(g["preferredVersion"]["groupVersion"] for g in d["groups"])')" = "apps/v1,metrics.k8s.io/v1beta1"
+check "/apis lists apps/v1, authorization.k8s.io/v1 and metrics.k8s.io/v1beta1" \
+    test "$(jget "$TMP/body" '",".join(g["preferredVersion"]["groupVersion"] for g in d["groups"])')" = "apps/v1,authorization.k8s.io/v1,metrics.k8s.io/v1beta1"
+code=$(get "$P" /apis/authorization.k8s.io)
+check "/apis/authorization.k8s.io: an APIGroup preferring v1" \
+    test "$code:$(jget "$TMP/body" 'd["kind"]+" "+d["preferredVersion"]["groupVersion"]')" = "200:APIGroup authorization.k8s.io/v1"
 code=$(get "$P" /apis/metrics.k8s.io)
 check "/apis/metrics.k8s.io: an APIGroup preferring v1beta1" \
     test "$code:$(jget "$TMP/body" 'd["kind"]+" "+d["preferredVersion"]["groupVersion"]')" = "200:APIGroup metrics.k8s.io/v1beta1"
@@ -495,6 +498,45 @@ check "--forbid-namespace is repeatable (dmi-sandbox events: 403)" test "$code" 
 code=$(get "$C_PORT" /api/v1/namespaces/dmi/pods -H "Authorization: Bearer s3cret")
 check "--forbid-namespace: other namespaces are served" test "$code" = 200
 curl -s -o "$TMP/body" -H "Authorization: Bearer s3cret" "http://127.0.0.1:$C_PORT/api/v1/namespaces/skat/pods?limit=1" >/dev/null
+
+# SelfSubjectAccessReview: allowed follows the refusals above.
+SSAR=/apis/authorization.k8s.io/v1/selfsubjectaccessreviews
+# review ATTRS_JSON [curl args...]: POSTs a review of those spec fields; body to $TMP/body.
+review() {
+    local spec=$1
+    shift
+    curl -s --max-time 10 -o "$TMP/body" -w '%{http_code}' -X POST -H 'Content-Type: application/json' "$@" \
+        -d "{\"kind\":\"SelfSubjectAccessReview\",\"apiVersion\":\"authorization.k8s.io/v1\",\"spec\":$spec}" \
+        "http://127.0.0.1:$C_PORT$SSAR"
+}
+AUTH=(-H "Authorization: Bearer s3cret")
+code=$(review '{"resourceAttributes":{"verb":"list","resource":"pods"}}')
+check "SelfSubjectAccessReview without the token: 401 as everywhere" test "$code" = 401
+code=$(review '{"resourceAttributes":{"namespace":"skat","verb":"delete","resource":"pods"}}' "${AUTH[@]}")
+check "review of delete pods in skat: 201, the review echoed, allowed false" \
+    test "$code:$(jget "$TMP/body" 'd["kind"]+" "+d["apiVersion"]+" "+d["spec"]["resourceAttributes"]["verb"]+" "+d["spec"]["resourceAttributes"]["namespace"]+" "+str(d["status"]["allowed"])')" = "201:SelfSubjectAccessReview authorization.k8s.io/v1 delete skat False"
+code=$(review '{"resourceAttributes":{"namespace":"dmi","verb":"delete","resource":"pods"}}' "${AUTH[@]}")
+check "review of delete pods in dmi: allowed" test "$code:$(jget "$TMP/body" 'd["status"]["allowed"]')" = "201:True"
+code=$(review '{"resourceAttributes":{"verb":"list","resource":"pods"}}' "${AUTH[@]}")
+check "review of a cluster-wide list of pods: allowed, as /api/v1/pods answers 200 with skat's pods" \
+    test "$code:$(jget "$TMP/body" 'd["status"]["allowed"]'):$(get "$C_PORT" /api/v1/pods "${AUTH[@]}")" = "201:True:200"
+code=$(review '{"resourceAttributes":{"verb":"get","resource":"namespaces","name":"dmi-sandbox"}}' "${AUTH[@]}")
+check "review of get namespaces/dmi-sandbox: not allowed, as its GET is 403" \
+    test "$code:$(jget "$TMP/body" 'd["status"]["allowed"]'):$(get "$C_PORT" /api/v1/namespaces/dmi-sandbox "${AUTH[@]}")" = "201:False:403"
+code=$(review '{"resourceAttributes":{"namespace":"skat","verb":"patch","group":"apps","resource":"deployments","subresource":"scale","name":"tax-calc"}}' "${AUTH[@]}")
+check "review of patch deployments/scale in skat: not allowed, the attributes echoed" \
+    test "$code:$(jget "$TMP/body" 'd["spec"]["resourceAttributes"]["subresource"]+" "+d["spec"]["resourceAttributes"]["name"]+" "+str(d["status"]["allowed"])')" = "201:scale tax-calc False"
+code=$(review '{"nonResourceAttributes":{"path":"/healthz","verb":"get"}}' "${AUTH[@]}")
+check "review of a non-resource path: allowed" test "$code:$(jget "$TMP/body" 'd["status"]["allowed"]')" = "201:True"
+code=$(review '{}' "${AUTH[@]}")
+check "a review with neither attribute set: 422 Invalid" test "$code:$(jget "$TMP/body" 'd["reason"]')" = "422:Invalid"
+code=$(curl -s --max-time 10 -o "$TMP/body" -w '%{http_code}' -X POST "${AUTH[@]}" -d 'not json' "http://127.0.0.1:$C_PORT$SSAR")
+check "a review that is not JSON: 400" test "$code:$(jget "$TMP/body" 'd["reason"]')" = "400:BadRequest"
+code=$(get "$C_PORT" "$SSAR" "${AUTH[@]}")
+check "GET of selfsubjectaccessreviews: 405" test "$code" = 405
+get "$C_PORT" /apis/authorization.k8s.io/v1 "${AUTH[@]}" >/dev/null
+check "/apis/authorization.k8s.io/v1 lists selfsubjectaccessreviews (create, cluster-scoped)" \
+    test "$(jget "$TMP/body" '",".join(r["name"]+"/"+r["kind"]+"/"+" ".join(r["verbs"])+"/"+str(r["namespaced"]) for r in d["resources"])')" = "selfsubjectaccessreviews/SelfSubjectAccessReview/create/False"
 stop_sim C
 
 # ---------------------------------------------------------------------------------------
@@ -1082,7 +1124,7 @@ stop_sim E
 check "govsim --no-metrics --log-rate 5000 starts" start_sim G --port 0 --pods 60 --seed 2 --churn 0 --no-metrics --log-rate 5000
 P=$G_PORT
 get "$P" /apis >/dev/null
-check "--no-metrics: /apis lists apps only" test "$(jget "$TMP/body" '",".join(g["name"] for g in d["groups"])')" = apps
+check "--no-metrics: /apis lists apps and authorization.k8s.io only" test "$(jget "$TMP/body" '",".join(g["name"] for g in d["groups"])')" = "apps,authorization.k8s.io"
 code=$(get "$P" "/apis/metrics.k8s.io/v1beta1/pods")
 check "--no-metrics: the metrics API is 404" test "$code:$(jget "$TMP/body" 'd["reason"]')" = "404:NotFound"
 code=$(get "$P" /apis/apps/v1)
