@@ -40,7 +40,10 @@ struct router {
     enum router_fault fault_mode;
     unsigned fault_count;
     char fault_path[256];
+    int64_t delay_get_ms; /* guarded by the world lock */
 };
+
+#define DELAY_MAX_MS 600000
 
 /* Response body bytes served, for /_sim/stats (`make bench` reads them): watch streams, paged
  * lists, and every buffered body (single objects, metrics, errors, /_sim itself). */
@@ -208,6 +211,14 @@ enum router_fault router_take_fault(struct router *r, const char *path)
     return mode;
 }
 
+int64_t router_get_delay_ms(struct router *r)
+{
+    world_lock(r->cfg.world);
+    int64_t ms = r->delay_get_ms;
+    world_unlock(r->cfg.world);
+    return ms;
+}
+
 uint16_t router_port(const struct router *r)
 {
     return r->port;
@@ -256,6 +267,7 @@ static enum MHD_Result sim_stats(struct router *r, struct MHD_Connection *conn)
     json_object_set_new(doc, "watchBytesSent", json_integer((json_int_t)sent_watch));
     json_object_set_new(doc, "listBytesSent", json_integer((json_int_t)sent_list));
     json_object_set_new(doc, "bufferedBytesSent", json_integer((json_int_t)sent_buffered));
+    json_object_set_new(doc, "getDelayMs", json_integer((json_int_t)r->delay_get_ms));
     world_unlock(w);
     return router_queue_json(conn, 200, doc, NULL);
 }
@@ -295,12 +307,27 @@ static enum MHD_Result sim_fault(struct router *r, struct MHD_Connection *conn)
                              NULL);
 }
 
+/* POST /_sim/delay?get=MS: hold back the answers to GETs of one object. */
+static enum MHD_Result sim_delay(struct router *r, struct MHD_Connection *conn)
+{
+    const char *get = router_arg(conn, "get");
+    char *end = NULL;
+    long long ms = get ? strtoll(get, &end, 10) : -1;
+    if (!get || !*get || *end || ms < 0 || ms > DELAY_MAX_MS) {
+        return sim_error(conn, 400, "BadRequest", "get must be milliseconds, 0 to 600000");
+    }
+    world_lock(r->cfg.world);
+    r->delay_get_ms = ms;
+    world_unlock(r->cfg.world);
+    return router_queue_json(conn, 200, json_pack("{s:I}", "get", (json_int_t)ms), NULL);
+}
+
 /* The control endpoints: POST (or PUT) to change the world, GET for the counters. */
 static enum MHD_Result serve_sim(struct router *r, struct MHD_Connection *conn,
                                  const char *method, const char *url)
 {
     static const char *const posts[] = {"/_sim/churn", "/_sim/compact", "/_sim/drop-watches",
-                                        "/_sim/fault", NULL};
+                                        "/_sim/fault", "/_sim/delay", NULL};
     struct world *w = r->cfg.world;
     bool post = strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0;
     if (strcmp(url, "/_sim/stats") == 0) {
@@ -348,6 +375,9 @@ static enum MHD_Result serve_sim(struct router *r, struct MHD_Connection *conn,
         world_drop_watches(w);
         return router_queue_json(conn, 200, json_pack("{s:I}", "dropped", (json_int_t)open),
                                  NULL);
+    }
+    if (strcmp(url, "/_sim/delay") == 0) {
+        return sim_delay(r, conn);
     }
     return sim_fault(r, conn);
 }

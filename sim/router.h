@@ -2,7 +2,7 @@
  * connection. It collects request bodies, answers the /_sim/ test control endpoints itself,
  * and hands every other request to the first API module in its table (router.c) with a
  * path prefix that matches. It also holds what the modules share: the response helpers,
- * query arguments, HTTP basic authentication, the injected faults, and the byte
+ * query arguments, HTTP basic authentication, the injected faults and delays, and the byte
  * counters of /_sim/stats.
  *
  * An API module is one folder under sim/ (sim/k8s/, sim/nagios/ ...) exporting one
@@ -122,7 +122,7 @@ bool router_peer_closed(int fd);
  * name (at most size - 1 bytes). */
 bool router_basic_auth(const struct router_request *req, char *user, size_t size);
 
-/* ---- faults (set through /_sim/fault, applied by the Kubernetes module) -------------- */
+/* ---- faults and delays (set through /_sim/, applied by the Kubernetes module) -------- */
 
 enum router_fault {
     ROUTER_FAULT_NONE,
@@ -137,5 +137,7 @@ enum router_fault {
 
 /* Consumes one pending fault for a request to path, if any; returns its mode. */
 enum router_fault router_take_fault(struct router *r, const char *path);
+/* Milliseconds to hold back the answer to a GET of one object (/_sim/delay?get=MS; 0 = none). */
+int64_t router_get_delay_ms(struct router *r);
 
 #endif

@@ -1297,10 +1297,43 @@ const void *k8s_find_object(const struct world *w, const struct k8s_req *r)
     }
 }
 
+/* Holds an answer back until deadline_ms (monotonic; -1: for ever), looking every 250 ms
+ * whether the client gave up or govsim is stopping. True when it is time to answer. */
+static bool hold(struct k8s_server *api, struct MHD_Connection *conn, int64_t deadline_ms)
+{
+    struct world *w = api->w;
+    int fd = router_connection_fd(conn);
+    for (;;) {
+        int64_t now = sim_mono_ms();
+        if (deadline_ms >= 0 && now >= deadline_ms) {
+            return true;
+        }
+        int64_t until = now + 250;
+        if (deadline_ms >= 0 && deadline_ms < until) {
+            until = deadline_ms;
+        }
+        world_lock(w);
+        bool stop = w->shutting_down;
+        if (!stop) {
+            world_wait(w, until);
+            stop = w->shutting_down;
+        }
+        world_unlock(w);
+        if (stop || router_peer_closed(fd)) {
+            return false;
+        }
+    }
+}
+
+/* GET of one object; /_sim/delay?get=MS holds the answer back that long first. */
 static enum MHD_Result serve_get(struct k8s_server *api, struct MHD_Connection *conn,
                                  struct k8s_req *r)
 {
     struct world *w = api->w;
+    int64_t delay = router_get_delay_ms(api->router);
+    if (delay > 0 && !hold(api, conn, sim_mono_ms() + delay)) {
+        return MHD_NO;
+    }
     struct jbuf b;
     jbuf_init(&b);
     world_lock(w);
@@ -1581,23 +1614,12 @@ static bool forbidden(struct k8s_server *api, struct MHD_Connection *conn, const
 
 /* ---- faults ------------------------------------------------------------------------ */
 
-/* Blocks until the client gives up (or shutdown), then drops the connection. */
+/* The hang fault: no answer until the client gives up (or shutdown), then the connection
+ * is dropped. */
 static enum MHD_Result serve_hang(struct k8s_server *api, struct MHD_Connection *conn)
 {
-    struct world *w = api->w;
-    int fd = router_connection_fd(conn);
-    for (;;) {
-        world_lock(w);
-        bool stop = w->shutting_down;
-        if (!stop) {
-            world_wait(w, sim_mono_ms() + 250);
-            stop = w->shutting_down;
-        }
-        world_unlock(w);
-        if (stop || router_peer_closed(fd)) {
-            return MHD_NO;
-        }
-    }
+    hold(api, conn, -1);
+    return MHD_NO;
 }
 
 static enum MHD_Result serve_escape(struct k8s_server *api, struct MHD_Connection *conn)

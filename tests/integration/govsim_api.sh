@@ -552,6 +552,35 @@ get "$P" "/api/v1/pods" -H "Accept: $TABLE_ACCEPT" >/dev/null
 check "an unscheduled pod with a sidecar reads 0/2 Pending, as kubectl prints it" \
     test "$(jget "$TMP/body" '",".join(sorted(set(r["cells"][1]+" "+r["cells"][2] for r in d["rows"] if r["cells"][6]=="<none>" and r["cells"][1].endswith("/2"))))')" = "0/2 Pending"
 
+# /_sim/delay?get=MS holds back GETs of one object, and only those, and only their own
+# connection. secs: seconds from a curl -w time_total, as milliseconds.
+ms_of() { python3 -c 'import sys; print(int(float(sys.argv[1]) * 1000))' "$1"; }
+DPOD=$(curl -s "$API/api/v1/namespaces/dmi/pods?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["metadata"]["name"])')
+code=$(post "$P" "/_sim/delay?get=1500")
+check "POST /_sim/delay?get=1500 answers {\"get\":1500}" test "$code:$(jget "$TMP/post" 'd["get"]')" = "200:1500"
+curl -s -o /dev/null -w '%{http_code} %{time_total}' "$API/api/v1/namespaces/dmi/pods/$DPOD" >"$TMP/delayed" &
+DELAYED=$!
+sleep 0.3
+read -r l_code t_list < <(curl -s -o /dev/null -w '%{http_code} %{time_total}' "$API/api/v1/namespaces/dmi/pods")
+read -r g_code t_log < <(curl -s -o /dev/null -w '%{http_code} %{time_total}' "$API/api/v1/namespaces/dmi/pods/$DPOD/log?tailLines=1&container=$(curl -s "$API/api/v1/namespaces/dmi/pods?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["spec"]["containers"][0]["name"])')")
+t_watch=$(curl -s -o /dev/null -w '%{time_total}' "$API/api/v1/namespaces/dmi/pods?watch=1&fieldSelector=metadata.name%3D$DPOD&timeoutSeconds=1")
+wait "$DELAYED"
+read -r d_code d_time <"$TMP/delayed"
+echo "# delay 1500 ms: the pod GET took $(ms_of "$d_time") ms; meanwhile a list $(ms_of "$t_list") ms, a log $(ms_of "$t_log") ms"
+check "with the delay, a GET of one pod answers after 1.5 s" test "$d_code" = 200 -a "$(ms_of "$d_time")" -ge 1450
+check "... while the list and the pod's log, on other connections, answer at once" \
+    test "$l_code:$g_code" = "200:200" -a "$(ms_of "$t_list")" -lt 1000 -a "$(ms_of "$t_log")" -lt 1000
+check "... and a watch is not held back (it ends at its timeoutSeconds=1)" test "$(ms_of "$t_watch")" -lt 1400
+t_dep=$(curl -s -o /dev/null -w '%{time_total}' "$API/apis/apps/v1/namespaces/dmi/deployments/forecast-api")
+check "a GET of one Deployment is held back too" test "$(ms_of "$t_dep")" -ge 1450
+get "$P" /_sim/stats >/dev/null
+check "/_sim/stats reports getDelayMs" test "$(jget "$TMP/body" 'd["getDelayMs"]')" = 1500
+code=$(post "$P" "/_sim/delay?get=0")
+t_pod=$(curl -s -o /dev/null -w '%{time_total}' "$API/api/v1/namespaces/dmi/pods/$DPOD")
+check "/_sim/delay?get=0 turns it off" test "$code" = 200 -a "$(ms_of "$t_pod")" -lt 1000
+code=$(post "$P" "/_sim/delay?get=soon")
+check "/_sim/delay with get that is not milliseconds: 400" test "$code" = 400
+
 # pods_of NS APP: "name uid phase ready deleting" of the app's pods, one a line, sorted.
 pods_of() {
     curl -s --max-time 10 "$API/api/v1/namespaces/$1/pods?labelSelector=app.kubernetes.io%2Fname%3D$2" |
