@@ -19,6 +19,7 @@ struct sim_options {
     unsigned long long seed;
     double churn;
     const char *token;
+    const char *basic_auth;
     long bookmark_interval;
     long long history;
     const char **forbid;
@@ -30,8 +31,9 @@ struct sim_options {
 static void sim_usage(FILE *out)
 {
     fputs("usage: govsim [--port P] [--tenants N] [--pods N] [--seed S] [--churn EVENTS_PER_S]\n"
-          "              [--token T] [--forbid-namespace NS]... [--log-rate LINES_PER_S]\n"
-          "              [--no-metrics] [--bookmark-interval SECONDS] [--history N] [--help]\n"
+          "              [--token T] [--basic-auth USER:PASSWORD] [--forbid-namespace NS]...\n"
+          "              [--log-rate LINES_PER_S] [--no-metrics] [--bookmark-interval SECONDS]\n"
+          "              [--history N] [--help]\n"
           "\n"
           "A simulated GovCloud Kubernetes API server on 127.0.0.1.\n"
           "\n"
@@ -40,7 +42,10 @@ static void sim_usage(FILE *out)
           "  --pods N                 pods in the world (default 300)\n"
           "  --seed S                 world seed (default 1)\n"
           "  --churn R                changes per second, 0 = none (default 2)\n"
-          "  --token T                require \"Authorization: Bearer T\"\n"
+          "  --token T                Kubernetes: require \"Authorization: Bearer T\"\n"
+          "  --basic-auth USER:PASSWORD\n"
+          "                           Nagios, ServiceNow, MapR: require HTTP basic\n"
+          "                           authentication with exactly that pair\n"
           "  --forbid-namespace NS    answer 403 Forbidden to every request touching NS\n"
           "                           (repeatable)\n"
           "  --log-rate R             lines a second of a followed pod log (default 2)\n"
@@ -68,7 +73,7 @@ static long long sim_parse_num(const char *opt, const char *s, long long lo, lon
 
 static void sim_parse_args(int argc, char **argv, struct sim_options *o)
 {
-    enum { OPT_BOOKMARK = 256, OPT_HISTORY, OPT_FORBID, OPT_LOG_RATE, OPT_NO_METRICS };
+    enum { OPT_BOOKMARK = 256, OPT_HISTORY, OPT_FORBID, OPT_LOG_RATE, OPT_NO_METRICS, OPT_BASIC };
     static const struct option longopts[] = {
         {"port", required_argument, NULL, 'p'},
         {"tenants", required_argument, NULL, 't'},
@@ -76,6 +81,7 @@ static void sim_parse_args(int argc, char **argv, struct sim_options *o)
         {"seed", required_argument, NULL, 's'},
         {"churn", required_argument, NULL, 'c'},
         {"token", required_argument, NULL, 'T'},
+        {"basic-auth", required_argument, NULL, OPT_BASIC},
         {"bookmark-interval", required_argument, NULL, OPT_BOOKMARK},
         {"history", required_argument, NULL, OPT_HISTORY},
         {"forbid-namespace", required_argument, NULL, OPT_FORBID},
@@ -90,6 +96,7 @@ static void sim_parse_args(int argc, char **argv, struct sim_options *o)
     o->seed = 1;
     o->churn = 2;
     o->token = NULL;
+    o->basic_auth = NULL;
     o->bookmark_interval = 10;
     o->history = 10000;
     o->forbid = NULL;
@@ -122,6 +129,13 @@ static void sim_parse_args(int argc, char **argv, struct sim_options *o)
         }
         case 'T':
             o->token = optarg;
+            break;
+        case OPT_BASIC:
+            if (!strchr(optarg, ':') || optarg[0] == ':') {
+                fprintf(stderr, "govsim: --basic-auth: expected USER:PASSWORD\n");
+                exit(2);
+            }
+            o->basic_auth = optarg;
             break;
         case OPT_BOOKMARK:
             o->bookmark_interval = (long)sim_parse_num("--bookmark-interval", optarg, 1, 86400);
@@ -186,6 +200,7 @@ int main(int argc, char **argv)
         .world = w,
         .port = (uint16_t)o.port,
         .token = o.token,
+        .basic_auth = o.basic_auth,
         .forbid = o.forbid,
         .n_forbid = o.n_forbid,
         .bookmark_interval = (unsigned)o.bookmark_interval,

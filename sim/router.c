@@ -14,9 +14,11 @@
 
 /* The API modules, in the order their prefixes are tried: Kubernetes last, as its "/"
  * takes every path the others do not (unknown paths get the apiserver's 404 Status). */
+extern const struct sim_api nagios_api;
 extern const struct sim_api k8s_api;
 
 static const struct sim_api *const apis[] = {
+    &nagios_api,
     &k8s_api,
 };
 

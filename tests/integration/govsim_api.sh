@@ -1150,6 +1150,53 @@ check "nodes report Ready, capacity, allocatable and the kubelet version" \
 stop_sim E
 
 # ---------------------------------------------------------------------------------------
+# The other APIs on the same port: O answers anyone, S wants --basic-auth (and a token for
+# Kubernetes). hdr NAME: a response header of the last get_h, "" when absent.
+check "govsim with the other APIs starts (open)" start_sim O --port 0 --pods 60 --seed 3 --churn 0
+check "govsim --basic-auth --token starts" \
+    start_sim S --port 0 --pods 60 --seed 3 --churn 0 --basic-auth svc.govconsole:s3cr3t --token k8s-t0ken
+get_h() { get "$@" -D "$TMP/hdr"; }
+hdr() { sed -n "s/^$1: *//Ip" "$TMP/hdr" | tr -d '\r' | tail -n 1; }
+NAG=/nagios4/cgi-bin/statusjson.cgi
+code=$(get_h "$O_PORT" "$NAG?query=programstatus")
+check "Nagios programstatus: 200 JSON, the CGI's envelope, type_code 0" \
+    test "$code:$(hdr Content-Type):$(jget "$TMP/body" 'str(d["format_version"])+" "+d["result"]["cgi"]+" "+d["result"]["query"]+" "+str(d["result"]["type_code"])+" "+d["result"]["type_text"]')" = "200:application/json; charset=utf-8:0 statusjson.cgi programstatus 0 Success"
+check "Nagios without --basic-auth reports the user nagiosadmin" \
+    test "$(jget "$TMP/body" 'd["result"]["user"]')" = nagiosadmin
+check "Nagios programstatus: version 4.4.6, a pid, started with the world (epoch ms, not in the future)" \
+    python3 -c 'import json, sys, time
+d = json.load(open(sys.argv[1])); p = d["data"]["programstatus"]; r = d["result"]
+now = time.time() * 1000
+sys.exit(0 if p["version"] == "4.4.6" and p["nagios_pid"] > 0 and p["daemon_mode"] is True
+         and p["program_start"] == r["program_start"] and now - 600000 < r["program_start"] <= now
+         and r["program_start"] <= r["query_time"] <= now + 1000 else 1)' "$TMP/body"
+check "Nagios answers are not to be cached (Cache-Control no-store, Expires in 1970)" \
+    test "$(hdr Cache-Control)|$(hdr Expires)" = "no-store|Thu, 01 Jan 1970 00:00:00 GMT"
+code=$(get "$O_PORT" "$NAG?query=bogus")
+check "Nagios unknown query: HTTP 200 with type_code 6 Option Value Invalid naming the value" \
+    test "$code:$(jget "$TMP/body" 'str(d["result"]["type_code"])+"|"+d["result"]["type_text"]+"|"+d["result"]["message"]')" = "200:6|Option Value Invalid|The query option value 'bogus' is invalid."
+check "... and the CGI's help for the query option, listing programstatus" \
+    test "$(jget "$TMP/body" 'd["data"]["options"]["query"]["type"]+" "+",".join(d["data"]["options"]["query"]["valid_values"])')" = "enumeration programstatus"
+code=$(get "$O_PORT" "/nagios4/cgi-bin/objectjson.cgi?query=hostlist")
+check "Nagios: a CGI govsim does not have is Apache's 404 page" \
+    test "$code:$(grep -c '<title>404 Not Found</title>' "$TMP/body")" = "404:1"
+code=$(get_h "$S_PORT" "$NAG?query=programstatus")
+check "--basic-auth: Nagios without credentials is Apache's 401 with a Basic challenge" \
+    test "$code:$(hdr WWW-Authenticate):$(grep -c '<title>401 Unauthorized</title>' "$TMP/body")" = '401:Basic realm="Nagios Access":1'
+code=$(get "$S_PORT" "$NAG?query=programstatus" -u svc.govconsole:wrong)
+check "--basic-auth: Nagios with a wrong password is 401" test "$code" = 401
+code=$(get "$S_PORT" "$NAG?query=programstatus" -u svc.govconsole:s3cr3t)
+check "--basic-auth: Nagios with the pair answers, result.user is the authenticated user" \
+    test "$code:$(jget "$TMP/body" 'd["result"]["user"]+" "+str(d["result"]["type_code"])')" = "200:svc.govconsole 0"
+code=$(get "$S_PORT" "$NAG?query=programstatus" -H "Authorization: Bearer k8s-t0ken")
+check "--basic-auth: the Kubernetes token does not open Nagios" test "$code" = 401
+code=$(get "$S_PORT" /api/v1/namespaces -u svc.govconsole:s3cr3t)
+check "--basic-auth: the basic pair does not open Kubernetes (its --token does)" \
+    test "$code:$(get "$S_PORT" /api/v1/namespaces -H "Authorization: Bearer k8s-t0ken")" = "401:200"
+stop_sim S
+stop_sim O
+
+# ---------------------------------------------------------------------------------------
 check "govsim --no-metrics --log-rate 5000 starts" start_sim G --port 0 --pods 60 --seed 2 --churn 0 --no-metrics --log-rate 5000
 P=$G_PORT
 get "$P" /apis >/dev/null
