@@ -15,10 +15,12 @@
 /* The API modules, in the order their prefixes are tried: Kubernetes last, as its "/"
  * takes every path the others do not (unknown paths get the apiserver's 404 Status). */
 extern const struct sim_api nagios_api;
+extern const struct sim_api servicenow_api;
 extern const struct sim_api k8s_api;
 
 static const struct sim_api *const apis[] = {
     &nagios_api,
+    &servicenow_api, /* before Kubernetes: /api/now/ is not the apiserver's /api */
     &k8s_api,
 };
 
@@ -98,15 +100,22 @@ enum MHD_Result router_queue_jbuf(struct MHD_Connection *conn, unsigned status, 
     return router_queue_buffer(conn, status, "application/json", data, len, headers);
 }
 
-enum MHD_Result router_queue_json(struct MHD_Connection *conn, unsigned status, json_t *doc,
-                                  const char *const *headers)
+enum MHD_Result router_queue_json_as(struct MHD_Connection *conn, unsigned status,
+                                     const char *ctype, json_t *doc, size_t flags,
+                                     const char *const *headers)
 {
-    char *s = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *s = json_dumps(doc, flags | JSON_PRESERVE_ORDER);
     json_decref(doc);
     if (!s) {
         return MHD_NO;
     }
-    return router_queue_buffer(conn, status, "application/json", s, strlen(s), headers);
+    return router_queue_buffer(conn, status, ctype, s, strlen(s), headers);
+}
+
+enum MHD_Result router_queue_json(struct MHD_Connection *conn, unsigned status, json_t *doc,
+                                  const char *const *headers)
+{
+    return router_queue_json_as(conn, status, "application/json", doc, JSON_COMPACT, headers);
 }
 
 enum MHD_Result router_queue_stream(struct MHD_Connection *conn, const char *ctype,

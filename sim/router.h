@@ -86,11 +86,17 @@ enum MHD_Result router_queue_buffer(struct MHD_Connection *conn, unsigned status
 enum MHD_Result router_queue_text(struct MHD_Connection *conn, unsigned status,
                                   const char *ctype, const char *text,
                                   const char *const *headers);
-/* JSON: the buffer's content (b is left empty), or doc (the reference is taken). */
+/* JSON: the buffer's content (b is left empty), or doc (the reference is taken) as compact
+ * application/json. */
 enum MHD_Result router_queue_jbuf(struct MHD_Connection *conn, unsigned status, struct jbuf *b,
                                   const char *const *headers);
 enum MHD_Result router_queue_json(struct MHD_Connection *conn, unsigned status, json_t *doc,
                                   const char *const *headers);
+/* The same with the server's own content type and jansson's dump flags (JSON_INDENT ...);
+ * members keep their order. */
+enum MHD_Result router_queue_json_as(struct MHD_Connection *conn, unsigned status,
+                                     const char *ctype, json_t *doc, size_t flags,
+                                     const char *const *headers);
 /* A 200 whose body reader(cls) produces as the client takes it (size MHD_SIZE_UNKNOWN:
  * chunked). free_fn(cls) runs when the response ends, or at once if queuing fails. */
 enum MHD_Result router_queue_stream(struct MHD_Connection *conn, const char *ctype,

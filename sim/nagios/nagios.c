@@ -68,13 +68,8 @@ static enum MHD_Result cgi_json(const struct router_request *req, json_t *doc)
                                    "Expires",
                                    "Thu, 01 Jan 1970 00:00:00 GMT",
                                    NULL};
-    char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    json_decref(doc);
-    if (!s) {
-        return MHD_NO;
-    }
-    return router_queue_buffer(req->conn, 200, "application/json; charset=utf-8", s, strlen(s),
-                               headers);
+    return router_queue_json_as(req->conn, 200, "application/json; charset=utf-8", doc,
+                                JSON_INDENT(2), headers);
 }
 
 /* The envelope's result of an error: what 4.4.6 prints (no user, no query, program_start 0). */

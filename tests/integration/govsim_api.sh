@@ -1193,6 +1193,59 @@ check "--basic-auth: the Kubernetes token does not open Nagios" test "$code" = 4
 code=$(get "$S_PORT" /api/v1/namespaces -u svc.govconsole:s3cr3t)
 check "--basic-auth: the basic pair does not open Kubernetes (its --token does)" \
     test "$code:$(get "$S_PORT" /api/v1/namespaces -H "Authorization: Bearer k8s-t0ken")" = "401:200"
+SN=/api/now/table/sys_user
+# The world's tenants, as Kubernetes names them.
+TENANTS=$(curl -s "http://127.0.0.1:$O_PORT/api/v1/namespaces?labelSelector=govcloud.sit.dk%2Ftenant" | python3 -c '
+import json, sys
+print(" ".join(sorted({n["metadata"]["labels"]["govcloud.sit.dk/tenant"] for n in json.load(sys.stdin)["items"]})))')
+N_TENANTS=$(echo "$TENANTS" | wc -w)
+code=$(get_h "$O_PORT" "$SN?sysparm_limit=1")
+check "ServiceNow sys_user?sysparm_limit=1: 200 JSON, one record, X-Total-Count: admin + 2 a tenant" \
+    test "$code:$(hdr Content-Type):$(jget "$TMP/body" 'len(d["result"])'):$(hdr X-Total-Count)" = "200:application/json;charset=UTF-8:1:$((1 + 2 * N_TENANTS))"
+check "a sys_user record has the real field names, every value a string, a 32-hex sys_id" \
+    python3 -c 'import json, re, sys
+r = json.load(open(sys.argv[1]))["result"][0]
+need = {"sys_id", "user_name", "name", "first_name", "last_name", "email", "active", "locked_out", "title", "company", "department", "sys_created_on", "sys_updated_on", "sys_class_name"}
+ok = need <= set(r) and all(isinstance(v, (str, dict)) for v in r.values())
+ok = ok and re.fullmatch("[0-9a-f]{32}", r["sys_id"]) and r["sys_class_name"] == "sys_user" and r["active"] == "true"
+ok = ok and re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", r["sys_created_on"])
+sys.exit(0 if ok else 1)' "$TMP/body"
+code=$(get "$O_PORT" "$SN?sysparm_limit=1&user_name=admin")
+check "sys_user?user_name=admin: the instance's System Administrator" \
+    test "$code:$(jget "$TMP/body" '",".join(r["user_name"]+"/"+r["name"] for r in d["result"])')" = "200:admin/System Administrator"
+ADMIN_ID=$(jget "$TMP/body" 'd["result"][0]["sys_id"]')
+code=$(get "$O_PORT" "$SN")
+check "every tenant has two people, mailed at TENANT.dk, referencing the tenant's company" \
+    python3 -c 'import json, sys
+rs = json.load(open(sys.argv[1]))["result"]
+by = {}
+for r in rs:
+    if r["user_name"] != "admin":
+        by.setdefault(r["email"].split("@")[1], set()).add(r["company"]["value"])
+sys.exit(0 if sorted(by) == sorted(t + ".dk" for t in sys.argv[2].split()) and all(len(v) == 1 for v in by.values())
+         and len({r["user_name"] for r in rs}) == len(rs) else 1)' "$TMP/body" "$TENANTS"
+code=$(get "$O_PORT" "$SN?sysparm_query=user_name%3Dadmin&sysparm_fields=user_name,sys_id")
+check "sysparm_query and sysparm_fields narrow rows and fields" \
+    test "$code:$(jget "$TMP/body" 'json.dumps(d["result"])')" = "200:[{\"user_name\": \"admin\", \"sys_id\": \"$ADMIN_ID\"}]"
+code=$(get "$O_PORT" "$SN/$ADMIN_ID")
+check "sys_user/SYS_ID: {\"result\":{the record}}" test "$code:$(jget "$TMP/body" 'd["result"]["user_name"]')" = "200:admin"
+code=$(get "$O_PORT" "$SN/0123456789abcdef0123456789abcdef")
+check "an unknown sys_id: 404 in ServiceNow's error shape" \
+    test "$code:$(jget "$TMP/body" 'd["status"]+"|"+d["error"]["message"]+"|"+d["error"]["detail"]')" = "404:failure|No Record found|Record doesn't exist or ACL restricts the record retrieval"
+code=$(get "$O_PORT" /api/now/table/no_such_table)
+check "an unknown table: 400 {\"error\":{\"message\":\"Invalid table ...\",\"detail\":null},\"status\":\"failure\"}" \
+    test "$code:$(jget "$TMP/body" 'd["error"]["message"]+"|"+str(d["error"]["detail"])+"|"+d["status"]')" = "400:Invalid table no_such_table|None|failure"
+code=$(get "$O_PORT" "/api/v1/namespaces/dmi")
+check "/api/now/ does not shadow the apiserver's /api (a namespace GET is still Kubernetes)" \
+    test "$code:$(jget "$TMP/body" 'd["kind"]')" = "200:Namespace"
+code=$(get_h "$S_PORT" "$SN?sysparm_limit=1")
+check "--basic-auth: ServiceNow without credentials is 401 with its JSON error and Basic realm Service-now" \
+    test "$code:$(hdr WWW-Authenticate):$(cat "$TMP/body")" = '401:Basic realm="Service-now":{"error":{"message":"User is not authenticated","detail":"Required to provide Auth information"},"status":"failure"}'
+code=$(get "$S_PORT" "$SN?sysparm_limit=1&user_name=svc.govconsole" -u svc.govconsole:s3cr3t)
+check "--basic-auth: with the pair, the authenticated user is a sys_user (an integration account)" \
+    test "$code:$(jget "$TMP/body" 'd["result"][0]["user_name"]+" "+d["result"][0]["web_service_access_only"]')" = "200:svc.govconsole true"
+code=$(get "$S_PORT" "$SN?sysparm_limit=1" -u svc.govconsole:nope)
+check "--basic-auth: ServiceNow with a wrong password is 401" test "$code" = 401
 stop_sim S
 stop_sim O
 
