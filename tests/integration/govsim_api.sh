@@ -1246,6 +1246,28 @@ check "--basic-auth: with the pair, the authenticated user is a sys_user (an int
     test "$code:$(jget "$TMP/body" 'd["result"][0]["user_name"]+" "+d["result"][0]["web_service_access_only"]')" = "200:svc.govconsole true"
 code=$(get "$S_PORT" "$SN?sysparm_limit=1" -u svc.govconsole:nope)
 check "--basic-auth: ServiceNow with a wrong password is 401" test "$code" = 401
+code=$(get "$O_PORT" /rest/node/list)
+check "MapR node/list: 200, status OK, total = the world's nodes, timestamp in ms and timeofday" \
+    python3 -c 'import json, re, sys, time
+d = json.load(open(sys.argv[1])); nodes = json.load(open(sys.argv[2]))["items"]
+ok = sys.argv[3] == "200" and d["status"] == "OK" and d["total"] == len(nodes) == len(d["data"])
+ok = ok and abs(d["timestamp"] - time.time() * 1000) < 60000
+ok = ok and re.fullmatch(r"\d{4}-\d\d-\d\d (0\d|1[0-2]):\d\d:\d\d\.\d{3} GMT\+0000 (AM|PM)", d["timeofday"])
+want = {n["metadata"]["name"] + ".govcloud.sit.dk": [a["address"] for a in n["status"]["addresses"] if a["type"] == "InternalIP"][0] for n in nodes}
+ok = ok and {r["hostname"]: r["ip"] for r in d["data"]} == want
+ok = ok and all(r["health"] == 0 and r["healthDesc"] == "Healthy" and "fileserver" in r["service"] for r in d["data"])
+sys.exit(0 if ok else 1)' "$TMP/body" <(curl -s "http://127.0.0.1:$O_PORT/api/v1/nodes") "$code"
+code=$(get "$O_PORT" "/rest/node/list?columns=ip,svc")
+check "MapR node/list?columns=ip,svc: hostname, ip and service only (short names work)" \
+    test "$code:$(jget "$TMP/body" '",".join(sorted(d["data"][0]))')" = "200:hostname,ip,service"
+code=$(get "$O_PORT" /rest/volume/lost)
+check "MapR unknown command: the ERROR envelope with errors[{id, desc}]" \
+    test "$code:$(jget "$TMP/body" 'd["status"]+" "+str(d["errors"][0]["id"])+" "+d["errors"][0]["desc"]+" "+str("timestamp" in d)')" = "404:ERROR 22 Unknown command: volume/lost True"
+code=$(get_h "$S_PORT" /rest/node/list)
+check "--basic-auth: MapR without credentials is Jetty's 401 page with a Basic challenge" \
+    test "$code:$(hdr WWW-Authenticate):$(grep -c 'HTTP ERROR 401' "$TMP/body")" = '401:Basic realm="MapR":1'
+code=$(get "$S_PORT" /rest/node/list -u svc.govconsole:s3cr3t)
+check "--basic-auth: MapR with the pair answers OK" test "$code:$(jget "$TMP/body" 'd["status"]')" = "200:OK"
 stop_sim S
 stop_sim O
 
