@@ -17,12 +17,14 @@
 extern const struct sim_api nagios_api;
 extern const struct sim_api servicenow_api;
 extern const struct sim_api mapr_api;
+extern const struct sim_api krakend_api;
 extern const struct sim_api k8s_api;
 
 static const struct sim_api *const apis[] = {
     &nagios_api,
     &servicenow_api, /* before Kubernetes: /api/now/ is not the apiserver's /api */
     &mapr_api,
+    &krakend_api,
     &k8s_api,
 };
 

@@ -1268,6 +1268,34 @@ check "--basic-auth: MapR without credentials is Jetty's 401 page with a Basic c
     test "$code:$(hdr WWW-Authenticate):$(grep -c 'HTTP ERROR 401' "$TMP/body")" = '401:Basic realm="MapR":1'
 code=$(get "$S_PORT" /rest/node/list -u svc.govconsole:s3cr3t)
 check "--basic-auth: MapR with the pair answers OK" test "$code:$(jget "$TMP/body" 'd["status"]')" = "200:OK"
+code=$(get_h "$S_PORT" /__health)
+check "KrakenD /__health, even with --basic-auth: 200 {agents:{}, now, status ok}" \
+    test "$code:$(hdr Content-Type):$(jget "$TMP/body" 'json.dumps(d["agents"])+" "+d["status"]+" "+",".join(sorted(d))')" = "200:application/json; charset=utf-8:{} ok agents,now,status"
+check "KrakenD's now is the current time as Go prints it (time.Time.String with the monotonic reading)" \
+    python3 -c 'import datetime, json, re, sys
+now = json.load(open(sys.argv[1]))["now"]
+m = re.fullmatch(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(\.\d{1,9})? \+0000 UTC m=\+\d+\.\d{9}", now)
+t = m and datetime.datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S").replace(tzinfo=datetime.timezone.utc)
+sys.exit(0 if t and abs((t - datetime.datetime.now(datetime.timezone.utc)).total_seconds()) < 60 else 1)' "$TMP/body"
+code=$(get "$S_PORT" /krakend.json)
+check "KrakenD /krakend.json, even with --basic-auth: 200, version 3" test "$code:$(jget "$TMP/body" 'd["version"]')" = "200:3"
+check "krakend.json: every endpoint is /TENANT/... of a world tenant, GET, with backend host and url_pattern" \
+    python3 -c 'import json, sys
+d = json.load(open(sys.argv[1])); tenants = set(sys.argv[2].split())
+eps = d["endpoints"]
+ok = len(eps) > 0 and {e["endpoint"].split("/")[1] for e in eps} == tenants
+for e in eps:
+    b = e["backend"][0]
+    ok = ok and e["method"] == "GET" and b["host"][0].startswith("http://") and b["url_pattern"].startswith("/v1/")
+    ok = ok and e["endpoint"].endswith(b["url_pattern"]) and "qos/ratelimit/router" in e["extra_config"]
+sys.exit(0 if ok else 1)' "$TMP/body" "$TENANTS"
+check "krakend.json: API keys for dmi (root keys and endpoint roles), JWT (auth/validator) for skat, none for dst" \
+    test "$(jget "$TMP/body" '" ".join(e["endpoint"].split("/")[1]+":"+",".join(sorted(k for k in e["extra_config"] if k.startswith("auth/"))) for e in d["endpoints"] if e["endpoint"] in ("/dmi/v1/forecast","/skat/v1/eindkomst","/dst/v1/statbank"))') $(jget "$TMP/body" 'len([k for k in d["extra_config"]["auth/api-keys"]["keys"] if "dmi-partner" in k["roles"]])')" = "dmi:auth/api-keys dst: skat:auth/validator 2"
+check "krakend.json: a backend is the app's Service in the tenant's namespace, on the app's port" \
+    test "$(jget "$TMP/body" '[e["backend"][0]["host"][0] for e in d["endpoints"] if e["endpoint"]=="/dmi/v1/forecast"][0]')" = "http://forecast-api.dmi.svc.cluster.local:$(curl -s "http://127.0.0.1:$O_PORT/apis/apps/v1/namespaces/dmi/deployments/forecast-api" | python3 -c 'import json,sys; print(json.load(sys.stdin)["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"])')"
+code=$(get "$O_PORT" /__healthz)
+check "KrakenD: an unknown path under its prefixes is gin's 404 page not found" \
+    test "$code:$(cat "$TMP/body")" = "404:404 page not found"
 stop_sim S
 stop_sim O
 
