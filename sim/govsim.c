@@ -1,5 +1,6 @@
-/* govsim: a simulated GovCloud Kubernetes API server on 127.0.0.1 for the demo and the
- * integration tests. See docs/simulator.md. */
+/* govsim: a simulated GovCloud on 127.0.0.1 (Kubernetes, Nagios, ServiceNow, MapR and KrakenD
+ * on one port) for the demo and the integration tests: the command line and main. See
+ * docs/simulator.md. */
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -35,7 +36,9 @@ static void sim_usage(FILE *out)
           "              [--log-rate LINES_PER_S] [--no-metrics] [--bookmark-interval SECONDS]\n"
           "              [--history N] [--help]\n"
           "\n"
-          "A simulated GovCloud Kubernetes API server on 127.0.0.1.\n"
+          "A simulated GovCloud on 127.0.0.1, one port for every API: Kubernetes (/api, /apis),\n"
+          "Nagios (/nagios4/cgi-bin/), ServiceNow (/api/now/), MapR (/rest/), KrakenD\n"
+          "(/__health, /krakend.json), and the test controls under /_sim/.\n"
           "\n"
           "  --port P                 TCP port; 0 (default) picks a free one\n"
           "  --tenants N              tenants (default 8)\n"
@@ -46,12 +49,14 @@ static void sim_usage(FILE *out)
           "  --basic-auth USER:PASSWORD\n"
           "                           Nagios, ServiceNow, MapR: require HTTP basic\n"
           "                           authentication with exactly that pair\n"
-          "  --forbid-namespace NS    answer 403 Forbidden to every request touching NS\n"
-          "                           (repeatable)\n"
-          "  --log-rate R             lines a second of a followed pod log (default 2)\n"
-          "  --no-metrics             serve no metrics.k8s.io API (no metrics-server)\n"
-          "  --bookmark-interval S    seconds between watch bookmarks (default 10)\n"
-          "  --history N              watch events kept for resuming (default 10000)\n"
+          "  --forbid-namespace NS    Kubernetes: answer 403 Forbidden to every request\n"
+          "                           touching NS (repeatable)\n"
+          "  --log-rate R             Kubernetes: lines a second of a followed pod log\n"
+          "                           (default 2)\n"
+          "  --no-metrics             Kubernetes: serve no metrics.k8s.io API\n"
+          "  --bookmark-interval S    Kubernetes: seconds between watch bookmarks (default 10)\n"
+          "  --history N              Kubernetes: watch events kept for resuming\n"
+          "                           (default 10000)\n"
           "  --help                   this text\n"
           "\n"
           "Prints \"listening on 127.0.0.1:PORT\" once ready; SIGTERM or SIGINT stops it.\n",

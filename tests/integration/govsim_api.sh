@@ -133,6 +133,12 @@ if [ -z "${A_PORT:-}" ]; then
 fi
 P=$A_PORT
 
+# --help and docs/simulator.md's option table name the same options.
+help_opts=$("$BIN" --help | grep -o -- '--[a-z][a-z-]*' | sort -u | tr '\n' ' ')
+doc_opts=$(sed -n 's/^| `\(--[a-z][a-z-]*\).*/\1/p' docs/simulator.md | sort -u | tr '\n' ' ')
+check "govsim --help and docs/simulator.md list the same options ($help_opts)" test "$help_opts" = "$doc_opts"
+"$BIN" --basic-auth no-colon >/dev/null 2>&1
+check "--basic-auth without USER:PASSWORD is a bad command line (status 2)" test $? = 2
 check "stdout is exactly the listening line" \
     test "$(cat "$TMP/A.out")" = "listening on 127.0.0.1:$P"
 
