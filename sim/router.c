@@ -13,7 +13,8 @@
 #include "sim/sim_util.h"
 
 /* The API modules, in the order their prefixes are tried: Kubernetes last, as its "/"
- * takes every path the others do not (unknown paths get the apiserver's 404 Status). */
+ * takes every path the others do not (unknown paths get the apiserver's 404 Status), and
+ * ServiceNow before it, as /api/now/ is not the apiserver's /api. */
 extern const struct sim_api nagios_api;
 extern const struct sim_api servicenow_api;
 extern const struct sim_api mapr_api;
@@ -21,20 +22,20 @@ extern const struct sim_api krakend_api;
 extern const struct sim_api k8s_api;
 
 static const struct sim_api *const apis[] = {
-    &nagios_api,
-    &servicenow_api, /* before Kubernetes: /api/now/ is not the apiserver's /api */
-    &mapr_api,
-    &krakend_api,
-    &k8s_api,
+    &nagios_api,     /* sim/nagios/ */
+    &servicenow_api, /* sim/servicenow/ */
+    &mapr_api,       /* sim/mapr/ */
+    &krakend_api,    /* sim/krakend/ */
+    &k8s_api,        /* sim/k8s/ */
 };
 
 #define N_APIS (sizeof(apis) / sizeof(apis[0]))
 
 static const char *const fault_names[] = {
-    [ROUTER_FAULT_NONE] = "none",         [ROUTER_FAULT_500] = "500",
-    [ROUTER_FAULT_401] = "401",           [ROUTER_FAULT_403] = "403",
-    [ROUTER_FAULT_GARBAGE] = "garbage",   [ROUTER_FAULT_TRUNCATE] = "truncate",
-    [ROUTER_FAULT_HANG] = "hang",         [ROUTER_FAULT_ESCAPE] = "escape",
+    [ROUTER_FAULT_NONE] = "none",       [ROUTER_FAULT_500] = "500",
+    [ROUTER_FAULT_401] = "401",         [ROUTER_FAULT_403] = "403",
+    [ROUTER_FAULT_GARBAGE] = "garbage", [ROUTER_FAULT_TRUNCATE] = "truncate",
+    [ROUTER_FAULT_HANG] = "hang",       [ROUTER_FAULT_ESCAPE] = "escape",
 };
 
 #define N_FAULTS (sizeof(fault_names) / sizeof(fault_names[0]))
@@ -73,9 +74,8 @@ static void add_headers(struct MHD_Response *resp, const char *ctype, const char
     }
 }
 
-enum MHD_Result router_queue_buffer(struct MHD_Connection *conn, unsigned status,
-                                    const char *ctype, char *data, size_t len,
-                                    const char *const *headers)
+enum MHD_Result router_queue_buffer(struct MHD_Connection *conn, unsigned status, const char *ctype,
+                                    char *data, size_t len, const char *const *headers)
 {
     struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
     if (!resp) {
@@ -89,9 +89,8 @@ enum MHD_Result router_queue_buffer(struct MHD_Connection *conn, unsigned status
     return rc;
 }
 
-enum MHD_Result router_queue_text(struct MHD_Connection *conn, unsigned status,
-                                  const char *ctype, const char *text,
-                                  const char *const *headers)
+enum MHD_Result router_queue_text(struct MHD_Connection *conn, unsigned status, const char *ctype,
+                                  const char *text, const char *const *headers)
 {
     return router_queue_buffer(conn, status, ctype, sim_xstrdup(text), strlen(text), headers);
 }
@@ -122,9 +121,8 @@ enum MHD_Result router_queue_json(struct MHD_Connection *conn, unsigned status, 
     return router_queue_json_as(conn, status, "application/json", doc, JSON_COMPACT, headers);
 }
 
-enum MHD_Result router_queue_stream(struct MHD_Connection *conn, const char *ctype,
-                                    uint64_t size, size_t block,
-                                    MHD_ContentReaderCallback reader, void *cls,
+enum MHD_Result router_queue_stream(struct MHD_Connection *conn, const char *ctype, uint64_t size,
+                                    size_t block, MHD_ContentReaderCallback reader, void *cls,
                                     MHD_ContentReaderFreeCallback free_fn,
                                     const char *const *headers)
 {
@@ -268,13 +266,13 @@ static enum MHD_Result sim_stats(struct router *r, struct MHD_Connection *conn)
         statefulsets += w->apps[i].kind == APP_STATEFULSET;
         rolling += w->apps[i].rolling;
     }
-    json_t *doc = json_pack(
-        "{s:I,s:I,s:I,s:I,s:s,s:s,s:I,s:I,s:I,s:s,s:I}", "pods", (json_int_t)w->n_pods,
-        "namespaces", (json_int_t)w->n_ns, "deployments", (json_int_t)deployments, "nodes",
-        (json_int_t)w->n_nodes, "resourceVersion", rv, "oldestResourceVersion", floor,
-        "historyEvents", (json_int_t)w->hist_len, "openWatches", (json_int_t)w->open_watches,
-        "requestsServed", (json_int_t)w->requests, "fault", fault_names[r->fault_mode],
-        "faultCount", (json_int_t)r->fault_count);
+    json_t *doc =
+        json_pack("{s:I,s:I,s:I,s:I,s:s,s:s,s:I,s:I,s:I,s:s,s:I}", "pods", (json_int_t)w->n_pods,
+                  "namespaces", (json_int_t)w->n_ns, "deployments", (json_int_t)deployments,
+                  "nodes", (json_int_t)w->n_nodes, "resourceVersion", rv, "oldestResourceVersion",
+                  floor, "historyEvents", (json_int_t)w->hist_len, "openWatches",
+                  (json_int_t)w->open_watches, "requestsServed", (json_int_t)w->requests, "fault",
+                  fault_names[r->fault_mode], "faultCount", (json_int_t)r->fault_count);
     json_object_set_new(doc, "statefulsets", json_integer((json_int_t)statefulsets));
     json_object_set_new(doc, "events", json_integer((json_int_t)w->n_events));
     json_object_set_new(doc, "rollouts", json_integer((json_int_t)rolling));
@@ -338,11 +336,11 @@ static enum MHD_Result sim_delay(struct router *r, struct MHD_Connection *conn)
 }
 
 /* The control endpoints: POST (or PUT) to change the world, GET for the counters. */
-static enum MHD_Result serve_sim(struct router *r, struct MHD_Connection *conn,
-                                 const char *method, const char *url)
+static enum MHD_Result serve_sim(struct router *r, struct MHD_Connection *conn, const char *method,
+                                 const char *url)
 {
     static const char *const posts[] = {"/_sim/churn", "/_sim/compact", "/_sim/drop-watches",
-                                        "/_sim/fault", "/_sim/delay", NULL};
+                                        "/_sim/fault", "/_sim/delay",   NULL};
     struct world *w = r->cfg.world;
     bool post = strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0;
     if (strcmp(url, "/_sim/stats") == 0) {
@@ -388,8 +386,7 @@ static enum MHD_Result serve_sim(struct router *r, struct MHD_Connection *conn,
         unsigned long open = w->open_watches;
         world_unlock(w);
         world_drop_watches(w);
-        return router_queue_json(conn, 200, json_pack("{s:I}", "dropped", (json_int_t)open),
-                                 NULL);
+        return router_queue_json(conn, 200, json_pack("{s:I}", "dropped", (json_int_t)open), NULL);
     }
     if (strcmp(url, "/_sim/delay") == 0) {
         return sim_delay(r, conn);

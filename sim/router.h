@@ -23,11 +23,11 @@
 /* What the command line configures, for the router and the API modules. Strings are
  * borrowed and must outlive the router. */
 struct router_config {
-    struct world *world;        /* must outlive the router */
-    uint16_t port;              /* 0: pick a free port */
-    const char *token;          /* Kubernetes: require "Authorization: Bearer TOKEN" */
-    const char *basic_auth;     /* Nagios, ServiceNow, MapR: require basic auth "USER:PASSWORD" */
-    const char *const *forbid;  /* Kubernetes: namespaces every request to gets 403 */
+    struct world *world;       /* must outlive the router */
+    uint16_t port;             /* 0: pick a free port */
+    const char *token;         /* Kubernetes: require "Authorization: Bearer TOKEN" */
+    const char *basic_auth;    /* Nagios, ServiceNow, MapR: require basic auth "USER:PASSWORD" */
+    const char *const *forbid; /* Kubernetes: namespaces every request to gets 403 */
     size_t n_forbid;
     unsigned bookmark_interval; /* Kubernetes: seconds between watch BOOKMARK events */
     double log_rate;            /* Kubernetes: lines a second of a followed pod log */
@@ -79,13 +79,11 @@ uint16_t router_port(const struct router *r);
 
 /* Queues a response whose body is data (len bytes, taken over: freed by the router even on
  * failure). headers is NULL or a NULL-terminated list of name, value, name, value ... */
-enum MHD_Result router_queue_buffer(struct MHD_Connection *conn, unsigned status,
-                                    const char *ctype, char *data, size_t len,
-                                    const char *const *headers);
+enum MHD_Result router_queue_buffer(struct MHD_Connection *conn, unsigned status, const char *ctype,
+                                    char *data, size_t len, const char *const *headers);
 /* A copy of text. */
-enum MHD_Result router_queue_text(struct MHD_Connection *conn, unsigned status,
-                                  const char *ctype, const char *text,
-                                  const char *const *headers);
+enum MHD_Result router_queue_text(struct MHD_Connection *conn, unsigned status, const char *ctype,
+                                  const char *text, const char *const *headers);
 /* JSON: the buffer's content (b is left empty), or doc (the reference is taken) as compact
  * application/json. */
 enum MHD_Result router_queue_jbuf(struct MHD_Connection *conn, unsigned status, struct jbuf *b,
@@ -99,9 +97,8 @@ enum MHD_Result router_queue_json_as(struct MHD_Connection *conn, unsigned statu
                                      const char *const *headers);
 /* A 200 whose body reader(cls) produces as the client takes it (size MHD_SIZE_UNKNOWN:
  * chunked). free_fn(cls) runs when the response ends, or at once if queuing fails. */
-enum MHD_Result router_queue_stream(struct MHD_Connection *conn, const char *ctype,
-                                    uint64_t size, size_t block,
-                                    MHD_ContentReaderCallback reader, void *cls,
+enum MHD_Result router_queue_stream(struct MHD_Connection *conn, const char *ctype, uint64_t size,
+                                    size_t block, MHD_ContentReaderCallback reader, void *cls,
                                     MHD_ContentReaderFreeCallback free_fn,
                                     const char *const *headers);
 

@@ -63,8 +63,8 @@ static json_t *status_doc(unsigned code, const char *reason, const char *message
     return doc;
 }
 
-enum MHD_Result k8s_queue_status(struct MHD_Connection *conn, unsigned code,
-                                      const char *reason, const char *message, json_t *details)
+enum MHD_Result k8s_queue_status(struct MHD_Connection *conn, unsigned code, const char *reason,
+                                 const char *message, json_t *details)
 {
     return k8s_queue_json(conn, code, status_doc(code, reason, message, details));
 }
@@ -72,7 +72,7 @@ enum MHD_Result k8s_queue_status(struct MHD_Connection *conn, unsigned code,
 enum MHD_Result k8s_queue_not_found_path(struct MHD_Connection *conn)
 {
     return k8s_queue_status(conn, 404, "NotFound",
-                                 "the server could not find the requested resource", json_object());
+                            "the server could not find the requested resource", json_object());
 }
 
 enum MHD_Result k8s_queue_not_found(struct MHD_Connection *conn, int kind, const char *name)
@@ -103,8 +103,8 @@ enum MHD_Result k8s_queue_bad_request(struct MHD_Connection *conn, const char *m
 enum MHD_Result k8s_queue_method_not_allowed(struct MHD_Connection *conn)
 {
     return k8s_queue_status(conn, 405, "MethodNotAllowed",
-                                 "the server does not allow this method on the requested resource",
-                                 json_object());
+                            "the server does not allow this method on the requested resource",
+                            json_object());
 }
 
 static const char expired_continue_msg[] =
@@ -336,8 +336,7 @@ static int parse_query(struct k8s_server *api, struct MHD_Connection *conn, stru
     const char *cont = router_arg(conn, "continue");
     if (cont && *cont && !r->watch) {
         if (parse_continue(api->w, cont, r) < 0) {
-            *rc =
-                k8s_queue_bad_request(conn, "continue key is not valid: illegal base64 data");
+            *rc = k8s_queue_bad_request(conn, "continue key is not valid: illegal base64 data");
             return -1;
         }
     }
@@ -945,8 +944,8 @@ static enum MHD_Result serve_list(struct k8s_server *api, struct MHD_Connection 
         MHD_destroy_response(resp);
         return rc;
     }
-    return k8s_queue_stream(conn, "application/json", MHD_SIZE_UNKNOWN, BLOCK_SIZE,
-                                 list_reader, ls, list_stream_free);
+    return k8s_queue_stream(conn, "application/json", MHD_SIZE_UNKNOWN, BLOCK_SIZE, list_reader, ls,
+                            list_stream_free);
 }
 
 /* ---- watch streaming --------------------------------------------------------------- */
@@ -1231,8 +1230,8 @@ static enum MHD_Result serve_watch(struct k8s_server *api, struct MHD_Connection
         }
     }
     world_unlock(w);
-    return k8s_queue_stream(conn, "application/json", MHD_SIZE_UNKNOWN, BLOCK_SIZE,
-                                 watch_reader, ws, watch_stream_free);
+    return k8s_queue_stream(conn, "application/json", MHD_SIZE_UNKNOWN, BLOCK_SIZE, watch_reader,
+                            ws, watch_stream_free);
 }
 
 /* ---- single objects ---------------------------------------------------------------- */
@@ -1656,8 +1655,7 @@ static enum MHD_Result serve_escape(struct k8s_server *api, struct MHD_Connectio
 
 /* Answers a request with the injected fault instead of the real response. */
 static enum MHD_Result serve_fault(struct k8s_server *api, struct MHD_Connection *conn,
-                                   enum router_fault mode,
-                                   const char *method, const char *url)
+                                   enum router_fault mode, const char *method, const char *url)
 {
     char msg[512];
     switch (mode) {
@@ -1853,7 +1851,8 @@ static void *k8s_start(struct router *router, const struct router_config *cfg)
     api->router = router;
     api->w = cfg->world;
     api->cfg = cfg;
-    api->user = cfg->token ? "system:serviceaccount:govcloud-system:govconsole" : "system:anonymous";
+    api->user =
+        cfg->token ? "system:serviceaccount:govcloud-system:govconsole" : "system:anonymous";
     api->bookmark_interval = cfg->bookmark_interval ? cfg->bookmark_interval : 10;
     api->log_rate = cfg->log_rate > 0 ? cfg->log_rate : 2.0;
     return api;

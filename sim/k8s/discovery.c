@@ -60,21 +60,20 @@ enum MHD_Result k8s_discovery_serve(struct k8s_server *api, struct MHD_Connectio
                                     const char *url)
 {
     if (strcmp(url, "/version") == 0) {
-        return k8s_queue_json(
-            conn, 200,
-            json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "major", "1", "minor", "29",
-                      "gitVersion", K8S_GIT_VERSION, "gitCommit",
-                      "3f7a50f38688eb332e2a1b013678c6435d539ae6", "gitTreeState", "clean",
-                      "buildDate", "2023-12-13T08:45:03Z", "goVersion", "go1.21.5", "compiler",
-                      "gc", "platform", "linux/amd64"));
+        return k8s_queue_json(conn, 200,
+                              json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "major", "1",
+                                        "minor", "29", "gitVersion", K8S_GIT_VERSION, "gitCommit",
+                                        "3f7a50f38688eb332e2a1b013678c6435d539ae6", "gitTreeState",
+                                        "clean", "buildDate", "2023-12-13T08:45:03Z", "goVersion",
+                                        "go1.21.5", "compiler", "gc", "platform", "linux/amd64"));
     }
     if (strcmp(url, "/api") == 0) {
         char addr[64];
         snprintf(addr, sizeof(addr), "127.0.0.1:%u", router_port(api->router));
         return k8s_queue_json(conn, 200,
-                                   json_pack("{s:s,s:[s],s:[{s:s,s:s}]}", "kind", "APIVersions",
-                                             "versions", "v1", "serverAddressByClientCIDRs",
-                                             "clientCIDR", "0.0.0.0/0", "serverAddress", addr));
+                              json_pack("{s:s,s:[s],s:[{s:s,s:s}]}", "kind", "APIVersions",
+                                        "versions", "v1", "serverAddressByClientCIDRs",
+                                        "clientCIDR", "0.0.0.0/0", "serverAddress", addr));
     }
     if (strcmp(url, "/api/v1") == 0) {
         json_t *res = json_array();
@@ -102,14 +101,13 @@ enum MHD_Result k8s_discovery_serve(struct k8s_server *api, struct MHD_Connectio
             json_array_append_new(groups, api_group("metrics.k8s.io", "v1beta1"));
         }
         return k8s_queue_json(conn, 200,
-                                   json_pack("{s:s,s:s,s:o}", "kind", "APIGroupList", "apiVersion",
-                                             "v1", "groups", groups));
+                              json_pack("{s:s,s:s,s:o}", "kind", "APIGroupList", "apiVersion", "v1",
+                                        "groups", groups));
     }
     if (strcmp(url, "/apis/apps") == 0 || strcmp(url, "/apis/authorization.k8s.io") == 0 ||
         (strcmp(url, "/apis/metrics.k8s.io") == 0 && !api->cfg->no_metrics)) {
         const char *name = url + strlen("/apis/");
-        json_t *group =
-            api_group(name, strcmp(name, "metrics.k8s.io") == 0 ? "v1beta1" : "v1");
+        json_t *group = api_group(name, strcmp(name, "metrics.k8s.io") == 0 ? "v1beta1" : "v1");
         json_object_set_new(group, "kind", json_string("APIGroup"));
         json_object_set_new(group, "apiVersion", json_string("v1"));
         return k8s_queue_json(conn, 200, group);
@@ -134,9 +132,9 @@ enum MHD_Result k8s_discovery_serve(struct k8s_server *api, struct MHD_Connectio
     }
     if (strcmp(url, "/apis/authorization.k8s.io/v1") == 0) {
         json_t *res = json_array();
-        json_array_append_new(res, resource_entry("selfsubjectaccessreviews",
-                                                  "selfsubjectaccessreview", false,
-                                                  "SelfSubjectAccessReview", NULL, "create"));
+        json_array_append_new(res,
+                              resource_entry("selfsubjectaccessreviews", "selfsubjectaccessreview",
+                                             false, "SelfSubjectAccessReview", NULL, "create"));
         return k8s_queue_json(conn, 200, resource_list("authorization.k8s.io/v1", res));
     }
     if (strcmp(url, "/apis/metrics.k8s.io/v1beta1") == 0 && !api->cfg->no_metrics) {

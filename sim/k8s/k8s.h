@@ -1,7 +1,7 @@
 /* Internals shared by the Kubernetes API module: api.c (the module: routing, lists,
  * watches, single objects, faults, RBAC-like refusals), discovery.c, review.c (access
- * reviews), write.c (delete, patch, scale), logs.c (pod logs) and metrics.c (metrics.k8s.io). Nothing outside sim/k8s/
- * includes this. */
+ * reviews), write.c (delete, patch, scale), logs.c (pod logs) and metrics.c (metrics.k8s.io).
+ * Nothing outside sim/k8s/ includes this. */
 #ifndef GC_SIM_K8S_K8S_H
 #define GC_SIM_K8S_K8S_H
 
@@ -98,9 +98,11 @@ enum MHD_Result k8s_discovery_serve(struct k8s_server *api, struct MHD_Connectio
 /* write.c: DELETE of a pod, PATCH of a Deployment or StatefulSet, GET/PUT/PATCH of
  * their scale subresource. */
 enum MHD_Result k8s_write_serve(struct k8s_server *api, struct MHD_Connection *conn,
-                                const char *method, struct k8s_req *r, const struct router_request *req);
+                                const char *method, struct k8s_req *r,
+                                const struct router_request *req);
 /* logs.c: GET .../pods/NAME/log. */
-enum MHD_Result k8s_logs_serve(struct k8s_server *api, struct MHD_Connection *conn, struct k8s_req *r);
+enum MHD_Result k8s_logs_serve(struct k8s_server *api, struct MHD_Connection *conn,
+                               struct k8s_req *r);
 /* metrics.c: GET /apis/metrics.k8s.io/v1beta1/... (lists and single objects). */
 enum MHD_Result k8s_metrics_serve(struct k8s_server *api, struct MHD_Connection *conn,
                                   struct k8s_req *r);

@@ -557,7 +557,8 @@ static long long arg_number(struct MHD_Connection *conn, const char *key, long l
     return n;
 }
 
-enum MHD_Result k8s_logs_serve(struct k8s_server *api, struct MHD_Connection *conn, struct k8s_req *r)
+enum MHD_Result k8s_logs_serve(struct k8s_server *api, struct MHD_Connection *conn,
+                               struct k8s_req *r)
 {
     struct world *w = api->w;
     char err[512];
@@ -569,7 +570,7 @@ enum MHD_Result k8s_logs_serve(struct k8s_server *api, struct MHD_Connection *co
     int64_t since_ns = INT64_MIN;
     if (bad) {
         return k8s_queue_bad_request(conn, "tailLines, sinceSeconds and limitBytes must be "
-                                                "integers");
+                                           "integers");
     }
     if (router_arg(conn, "sinceSeconds") != NULL) {
         if (since_s < 1) {
@@ -693,5 +694,5 @@ enum MHD_Result k8s_logs_serve(struct k8s_server *api, struct MHD_Connection *co
         return k8s_queue_buffer(conn, 200, "text/plain", data, len);
     }
     return k8s_queue_stream(conn, "text/plain", MHD_SIZE_UNKNOWN, LOG_CHUNK, log_reader, ls,
-                                 log_stream_free);
+                            log_stream_free);
 }

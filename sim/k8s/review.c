@@ -54,8 +54,7 @@ enum MHD_Result k8s_review_serve(struct k8s_server *api, struct MHD_Connection *
             "spec.resourceAttributes: Invalid value: \"null\": exactly one of "
             "nonResourceAttributes or resourceAttributes must be specified",
             json_pack("{s:s,s:s,s:[{s:s,s:s,s:s}]}", "group", "authorization.k8s.io", "kind",
-                      "SelfSubjectAccessReview", "causes", "reason", "FieldValueInvalid",
-                      "message",
+                      "SelfSubjectAccessReview", "causes", "reason", "FieldValueInvalid", "message",
                       "Invalid value: \"null\": exactly one of nonResourceAttributes or "
                       "resourceAttributes must be specified",
                       "field", "spec.resourceAttributes"));

@@ -108,8 +108,8 @@ static bool pointer_is(const char *path, const char *s)
 }
 
 /* Reads the change out of a patch document. Returns 0, or -1 with a message in err. */
-static int parse_patch(const struct world_app *a, int type, const struct router_request *req, bool scale,
-                       struct app_change *c, char *err, size_t errsize)
+static int parse_patch(const struct world_app *a, int type, const struct router_request *req,
+                       bool scale, struct app_change *c, char *err, size_t errsize)
 {
     json_error_t jerr;
     json_t *doc = json_loadb(req->body, req->body_len, 0, &jerr);
@@ -297,7 +297,7 @@ static enum MHD_Result serve_delete(struct k8s_server *api, struct MHD_Connectio
                  "precondition: %s, UID in object meta: %s",
                  r->name, precondition_uid, uid);
         return k8s_queue_status(conn, 409, "Conflict", msg,
-                                     json_pack("{s:s,s:s}", "name", r->name, "kind", "pods"));
+                                json_pack("{s:s,s:s}", "name", r->name, "kind", "pods"));
     }
     struct world_pod out;
     if (dry_run) {
@@ -412,7 +412,8 @@ static enum MHD_Result serve_app_write(struct k8s_server *api, struct MHD_Connec
 }
 
 enum MHD_Result k8s_write_serve(struct k8s_server *api, struct MHD_Connection *conn,
-                                const char *method, struct k8s_req *r, const struct router_request *req)
+                                const char *method, struct k8s_req *r,
+                                const struct router_request *req)
 {
     if (strcmp(method, "DELETE") == 0) {
         return serve_delete(api, conn, r, req);

@@ -21,9 +21,8 @@ static const struct {
     const char *tenant;
     enum krakend_auth auth;
 } tenant_auth[] = {
-    {"dmi", AUTH_API_KEYS}, {"registry", AUTH_API_KEYS}, {"skat", AUTH_JWT},
-    {"sst", AUTH_JWT},      {"digst", AUTH_JWT},         {"dst", AUTH_NONE},
-    {"sdfi", AUTH_NONE},    {"ens", AUTH_NONE},
+    {"dmi", AUTH_API_KEYS}, {"registry", AUTH_API_KEYS}, {"skat", AUTH_JWT},  {"sst", AUTH_JWT},
+    {"digst", AUTH_JWT},    {"dst", AUTH_NONE},          {"sdfi", AUTH_NONE}, {"ens", AUTH_NONE},
 };
 
 static enum krakend_auth auth_of(const struct world *w, const char *tenant)
@@ -77,8 +76,9 @@ static void api_key(const struct world *w, const char *tenant, int partner, char
 {
     uint64_t a = sim_hash64(tenant, strlen(tenant), w->cfg.seed * 7 + (uint64_t)partner);
     uint64_t b = sim_hash64(tenant, strlen(tenant), w->cfg.seed * 13 + (uint64_t)partner);
-    snprintf(out, 40, "%08x-%04x-%04x-%04x-%012llx", (unsigned)(a >> 32), (unsigned)(a >> 16) & 0xffff,
-             (unsigned)a & 0xffff, (unsigned)(b >> 48), (unsigned long long)(b & 0xffffffffffffULL));
+    snprintf(out, 40, "%08x-%04x-%04x-%04x-%012llx", (unsigned)(a >> 32),
+             (unsigned)(a >> 16) & 0xffff, (unsigned)a & 0xffff, (unsigned)(b >> 48),
+             (unsigned long long)(b & 0xffffffffffffULL));
 }
 
 /* The endpoint-level extra_config for a tenant's authentication and rate limit. */
@@ -103,25 +103,25 @@ static json_t *endpoint_extra(const char *tenant, enum krakend_auth auth)
                                       "jwk_url", jwk, "audience", audience, "issuer", issuer,
                                       "roles_key", "realm_access.roles", "roles", reader, "cache",
                                       1));
-        json_object_set_new(extra, "qos/ratelimit/router",
-                            json_pack("{s:i,s:i,s:s}", "max_rate", 200, "client_max_rate", 10,
-                                      "strategy", "ip"));
+        json_object_set_new(
+            extra, "qos/ratelimit/router",
+            json_pack("{s:i,s:i,s:s}", "max_rate", 200, "client_max_rate", 10, "strategy", "ip"));
     } else {
-        json_object_set_new(extra, "qos/ratelimit/router",
-                            json_pack("{s:i,s:i,s:s}", "max_rate", 100, "client_max_rate", 5,
-                                      "strategy", "ip"));
+        json_object_set_new(
+            extra, "qos/ratelimit/router",
+            json_pack("{s:i,s:i,s:s}", "max_rate", 100, "client_max_rate", 5, "strategy", "ip"));
     }
     return extra;
 }
 
 /* One endpoint: GET path, one backend at the app's Service. */
-static json_t *endpoint(const char *path, const char *host, const char *pattern,
-                        const char *tenant, enum krakend_auth auth)
+static json_t *endpoint(const char *path, const char *host, const char *pattern, const char *tenant,
+                        enum krakend_auth auth)
 {
-    json_t *backend = json_pack(
-        "{s:[s],s:s,s:s,s:{s:{s:i,s:i,s:i,s:b}}}", "host", host, "url_pattern", pattern,
-        "encoding", "json", "extra_config", "qos/circuit-breaker", "interval", 60, "timeout", 10,
-        "max_errors", 5, "log_status_change", 1);
+    json_t *backend =
+        json_pack("{s:[s],s:s,s:s,s:{s:{s:i,s:i,s:i,s:b}}}", "host", host, "url_pattern", pattern,
+                  "encoding", "json", "extra_config", "qos/circuit-breaker", "interval", 60,
+                  "timeout", 10, "max_errors", 5, "log_status_change", 1);
     return json_pack("{s:s,s:s,s:s,s:[o],s:o}", "endpoint", path, "method", "GET",
                      "output_encoding", "json", "backend", backend, "extra_config",
                      endpoint_extra(tenant, auth));
@@ -168,10 +168,10 @@ static json_t *config(const struct world *w)
             }
         }
     }
-    json_t *extra = json_pack(
-        "{s:{s:s,s:s},s:{s:{s:[{s:s,s:i}]}}}", "telemetry/metrics", "collection_time", "60s",
-        "listen_address", ":8090", "telemetry/opentelemetry", "exporters", "prometheus", "name",
-        "govcloud_prometheus", "port", 9090);
+    json_t *extra =
+        json_pack("{s:{s:s,s:s},s:{s:{s:[{s:s,s:i}]}}}", "telemetry/metrics", "collection_time",
+                  "60s", "listen_address", ":8090", "telemetry/opentelemetry", "exporters",
+                  "prometheus", "name", "govcloud_prometheus", "port", 9090);
     if (json_array_size(keys)) {
         json_object_set_new(extra, "auth/api-keys",
                             json_pack("{s:s,s:s,s:s,s:o}", "strategy", "header", "identifier",
@@ -196,8 +196,7 @@ static enum MHD_Result krakend_serve(void *state, const struct router_request *r
         world_lock(req->world);
         json_t *doc = config(req->world);
         world_unlock(req->world);
-        return router_queue_json_as(req->conn, 200, "application/json", doc, JSON_INDENT(2),
-                                    NULL);
+        return router_queue_json_as(req->conn, 200, "application/json", doc, JSON_INDENT(2), NULL);
     }
     /* What KrakenD's router (gin) answers for a path it does not have. */
     return router_queue_text(req->conn, 404, "text/plain", "404 page not found", NULL);

@@ -28,11 +28,21 @@ struct mapr_column {
 };
 
 static const struct mapr_column columns[] = {
-    {"hostname", NULL},   {"ip", "ip"},        {"id", NULL},
-    {"health", NULL},     {"healthDesc", NULL}, {"service", "svc"},
-    {"configuredservice", "csvc"}, {"racktopo", NULL}, {"cpus", "cpc"},
-    {"mtotal", NULL},     {"mused", NULL},     {"disks", "dsc"},
-    {"dtotal", NULL},     {"dused", NULL},     {"davail", "dsa"},
+    {"hostname", NULL},
+    {"ip", "ip"},
+    {"id", NULL},
+    {"health", NULL},
+    {"healthDesc", NULL},
+    {"service", "svc"},
+    {"configuredservice", "csvc"},
+    {"racktopo", NULL},
+    {"cpus", "cpc"},
+    {"mtotal", NULL},
+    {"mused", NULL},
+    {"disks", "dsc"},
+    {"dtotal", NULL},
+    {"dused", NULL},
+    {"davail", "dsa"},
     {"fs-heartbeat", NULL},
 };
 
@@ -50,14 +60,13 @@ static json_t *envelope(const char *status)
     char timeofday[64];
     snprintf(timeofday, sizeof(timeofday), "%s.%03d GMT+0000 %s", clock, (int)(ms % 1000),
              tm.tm_hour < 12 ? "AM" : "PM");
-    return json_pack("{s:I,s:s,s:s}", "timestamp", (json_int_t)ms, "timeofday", timeofday,
-                     "status", status);
+    return json_pack("{s:I,s:s,s:s}", "timestamp", (json_int_t)ms, "timeofday", timeofday, "status",
+                     status);
 }
 
 static enum MHD_Result mapr_json(const struct router_request *req, unsigned status, json_t *doc)
 {
-    return router_queue_json_as(req->conn, status, "application/json", doc, JSON_INDENT(1),
-                                NULL);
+    return router_queue_json_as(req->conn, status, "application/json", doc, JSON_INDENT(1), NULL);
 }
 
 static enum MHD_Result mapr_error(const struct router_request *req, unsigned status, int id,
@@ -179,8 +188,7 @@ static enum MHD_Result mapr_serve(void *state, const struct router_request *req)
                  "<hr><i><small>Powered by Jetty://</small></i><hr/>\n\n</body>\n</html>\n",
                  req->url);
         static const char *const challenge[] = {"WWW-Authenticate", MAPR_REALM, NULL};
-        return router_queue_text(req->conn, 401, "text/html;charset=ISO-8859-1", page,
-                                 challenge);
+        return router_queue_text(req->conn, 401, "text/html;charset=ISO-8859-1", page, challenge);
     }
     if (strcmp(req->url, MAPR_PREFIX "node/list") == 0) {
         return node_list(req);

@@ -27,8 +27,7 @@ enum nagios_type {
 
 /* An Apache error page (the CGIs sit behind Apache 2.4 on Debian). */
 static enum MHD_Result apache_page(const struct router_request *req, unsigned status,
-                                   const char *title, const char *text,
-                                   const char *const *headers)
+                                   const char *title, const char *text, const char *const *headers)
 {
     char page[1024];
     snprintf(page, sizeof(page),
@@ -87,9 +86,8 @@ static json_t *query_options(void)
 {
     return json_pack("{s:{s:s,s:s,s:[s],s:[],s:s,s:s,s:{s:{s:s}}}}", "query", "label", "Query",
                      "type", "enumeration", "required", "all", "optional", "depends_on", "",
-                     "description", "Specifies the type of query to be executed.",
-                     "valid_values", "programstatus", "description",
-                     "Return the Nagios Core program status");
+                     "description", "Specifies the type of query to be executed.", "valid_values",
+                     "programstatus", "description", "Return the Nagios Core program status");
 }
 
 /* statusjson.cgi: programstatus, or type_code 6 for any other query. */
@@ -99,8 +97,7 @@ static enum MHD_Result statusjson(const struct router_request *req, const char *
     const char *query = router_arg(req->conn, "query");
     if (!query || !*query) {
         return cgi_json(req, json_pack("{s:i,s:o,s:{s:o}}", "format_version", 0, "result",
-                                       error_result(now_ms, NAGIOS_OPTION_MISSING,
-                                                    "Option Missing",
+                                       error_result(now_ms, NAGIOS_OPTION_MISSING, "Option Missing",
                                                     "The query option is required."),
                                        "data", "options", query_options()));
     }
@@ -115,21 +112,21 @@ static enum MHD_Result statusjson(const struct router_request *req, const char *
     world_lock(req->world);
     json_int_t start_ms = (json_int_t)req->world->start_time * 1000;
     world_unlock(req->world);
-    json_t *result = json_pack(
-        "{s:I,s:s,s:s,s:s,s:s,s:I,s:I,s:i,s:s,s:s}", "query_time", (json_int_t)now_ms, "cgi",
-        "statusjson.cgi", "user", user, "query", "programstatus", "query_status", "released",
-        "program_start", start_ms, "last_data_update", (json_int_t)now_ms, "type_code",
-        NAGIOS_SUCCESS, "type_text", "Success", "message", "");
+    json_t *result =
+        json_pack("{s:I,s:s,s:s,s:s,s:s,s:I,s:I,s:i,s:s,s:s}", "query_time", (json_int_t)now_ms,
+                  "cgi", "statusjson.cgi", "user", user, "query", "programstatus", "query_status",
+                  "released", "program_start", start_ms, "last_data_update", (json_int_t)now_ms,
+                  "type_code", NAGIOS_SUCCESS, "type_text", "Success", "message", "");
     /* nagios.cfg's defaults on a production instance: checks, notifications, freshness and
      * flap detection on, no obsessing, no performance data processing. */
     json_t *status = json_pack(
-        "{s:s,s:i,s:b,s:I,s:i,s:b,s:b,s:b,s:b,s:b,s:b,s:b,s:b,s:b,s:b,s:b,s:b}", "version",
-        "4.4.6", "nagios_pid", (int)getpid(), "daemon_mode", 1, "program_start", start_ms,
+        "{s:s,s:i,s:b,s:I,s:i,s:b,s:b,s:b,s:b,s:b,s:b,s:b,s:b,s:b,s:b,s:b,s:b}", "version", "4.4.6",
+        "nagios_pid", (int)getpid(), "daemon_mode", 1, "program_start", start_ms,
         "last_log_rotation", 0, "enable_notifications", 1, "execute_service_checks", 1,
-        "accept_passive_service_checks", 1, "execute_host_checks", 1,
-        "accept_passive_host_checks", 1, "enable_event_handlers", 1, "obsess_over_services", 0,
-        "obsess_over_hosts", 0, "check_service_freshness", 1, "check_host_freshness", 0,
-        "enable_flap_detection", 1, "process_performance_data", 0);
+        "accept_passive_service_checks", 1, "execute_host_checks", 1, "accept_passive_host_checks",
+        1, "enable_event_handlers", 1, "obsess_over_services", 0, "obsess_over_hosts", 0,
+        "check_service_freshness", 1, "check_host_freshness", 0, "enable_flap_detection", 1,
+        "process_performance_data", 0);
     return cgi_json(req, json_pack("{s:i,s:o,s:{s:o}}", "format_version", 0, "result", result,
                                    "data", "programstatus", status));
 }

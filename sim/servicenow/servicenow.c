@@ -26,18 +26,20 @@ struct sn_name {
 };
 
 static const struct sn_name first_names[] = {
-    {"Anne", "anne"},     {"Lars", "lars"},       {"Mette", "mette"},   {"Søren", "soren"},
-    {"Camilla", "camilla"}, {"Jens", "jens"},     {"Louise", "louise"}, {"Henrik", "henrik"},
-    {"Sofie", "sofie"},   {"Mads", "mads"},       {"Ida", "ida"},       {"Rasmus", "rasmus"},
-    {"Birgitte", "birgitte"}, {"Jørgen", "jorgen"}, {"Freja", "freja"}, {"Niels", "niels"},
+    {"Anne", "anne"},         {"Lars", "lars"},     {"Mette", "mette"},   {"Søren", "soren"},
+    {"Camilla", "camilla"},   {"Jens", "jens"},     {"Louise", "louise"}, {"Henrik", "henrik"},
+    {"Sofie", "sofie"},       {"Mads", "mads"},     {"Ida", "ida"},       {"Rasmus", "rasmus"},
+    {"Birgitte", "birgitte"}, {"Jørgen", "jorgen"}, {"Freja", "freja"},   {"Niels", "niels"},
 };
 static const struct sn_name last_names[] = {
-    {"Nielsen", "nielsen"},   {"Jensen", "jensen"},     {"Hansen", "hansen"},
-    {"Pedersen", "pedersen"}, {"Andersen", "andersen"}, {"Christensen", "christensen"},
-    {"Larsen", "larsen"},     {"Sørensen", "sorensen"}, {"Rasmussen", "rasmussen"},
-    {"Jørgensen", "jorgensen"}, {"Petersen", "petersen"}, {"Madsen", "madsen"},
-    {"Kristensen", "kristensen"}, {"Olsen", "olsen"},   {"Thomsen", "thomsen"},
-    {"Christiansen", "christiansen"},
+    {"Nielsen", "nielsen"},       {"Jensen", "jensen"},
+    {"Hansen", "hansen"},         {"Pedersen", "pedersen"},
+    {"Andersen", "andersen"},     {"Christensen", "christensen"},
+    {"Larsen", "larsen"},         {"Sørensen", "sorensen"},
+    {"Rasmussen", "rasmussen"},   {"Jørgensen", "jorgensen"},
+    {"Petersen", "petersen"},     {"Madsen", "madsen"},
+    {"Kristensen", "kristensen"}, {"Olsen", "olsen"},
+    {"Thomsen", "thomsen"},       {"Christiansen", "christiansen"},
 };
 
 #define N_FIRST (sizeof(first_names) / sizeof(first_names[0]))
@@ -108,8 +110,8 @@ static struct sn_user *sn_users(const struct router_request *req, size_t *n)
     k++;
     const char *auth = req->cfg->basic_auth;
     if (auth && strncmp(auth, "admin:", 6) != 0) {
-        snprintf(u[k].user_name, sizeof(u[k].user_name), "%.*s",
-                 (int)(strchr(auth, ':') - auth), auth);
+        snprintf(u[k].user_name, sizeof(u[k].user_name), "%.*s", (int)(strchr(auth, ':') - auth),
+                 auth);
         snprintf(u[k].first, sizeof(u[k].first), "GovConsole");
         snprintf(u[k].last, sizeof(u[k].last), "Integration");
         snprintf(u[k].title, sizeof(u[k].title), "Integration account");
@@ -136,8 +138,7 @@ static struct sn_user *sn_users(const struct router_request *req, size_t *n)
             struct sn_user *x = &u[k];
             snprintf(x->user_name, sizeof(x->user_name), "%s.%s", f->plain, l->plain);
             for (int suffix = 2; name_taken(u, k, x->user_name); suffix++) {
-                snprintf(x->user_name, sizeof(x->user_name), "%s.%s%d", f->plain, l->plain,
-                         suffix);
+                snprintf(x->user_name, sizeof(x->user_name), "%s.%s%d", f->plain, l->plain, suffix);
             }
             snprintf(x->first, sizeof(x->first), "%s", f->shown);
             snprintf(x->last, sizeof(x->last), "%s", l->shown);
@@ -207,7 +208,8 @@ static json_t *user_record(const struct router_request *req, const struct sn_use
     json_object_set_new(r, "title", json_string(u->title));
     json_object_set_new(r, "user_name", json_string(u->user_name));
     json_object_set_new(r, "vip", json_string("false"));
-    json_object_set_new(r, "web_service_access_only", json_string(u->integration ? "true" : "false"));
+    json_object_set_new(r, "web_service_access_only",
+                        json_string(u->integration ? "true" : "false"));
     return r;
 }
 
@@ -227,7 +229,7 @@ static bool record_matches(struct MHD_Connection *conn, json_t *record)
 {
     const char *key;
     json_t *value;
-    json_object_foreach(record, key, value) {
+    json_object_foreach (record, key, value) {
         const char *want = router_arg(conn, key);
         const char *have = field_text(record, key);
         if (want && (!have || strcmp(want, have) != 0)) {
@@ -277,8 +279,7 @@ static void keep_fields(struct MHD_Connection *conn, json_t *record)
 }
 
 static enum MHD_Result sn_error(const struct router_request *req, unsigned status,
-                                const char *message, const char *detail,
-                                const char *const *headers)
+                                const char *message, const char *detail, const char *const *headers)
 {
     json_t *doc = json_pack("{s:{s:s,s:s?},s:s}", "error", "message", message, "detail", detail,
                             "status", "failure");
@@ -320,8 +321,10 @@ static enum MHD_Result sys_user(const struct router_request *req, const char *sy
     long long offset = count_arg(req->conn, "sysparm_offset", 0);
     if (limit < 0 || offset < 0) {
         free(users);
-        return sn_error(req, 400, "Invalid request", "sysparm_limit and sysparm_offset must be "
-                                                     "non-negative integers", NULL);
+        return sn_error(req, 400, "Invalid request",
+                        "sysparm_limit and sysparm_offset must be "
+                        "non-negative integers",
+                        NULL);
     }
     json_t *result = json_array();
     long long total = 0;
@@ -352,8 +355,8 @@ static enum MHD_Result servicenow_serve(void *state, const struct router_request
     char user[128];
     if (!router_basic_auth(req, user, sizeof(user))) {
         static const char *const challenge[] = {"WWW-Authenticate", SN_REALM, NULL};
-        return sn_error(req, 401, "User is not authenticated", "Required to provide Auth information",
-                        challenge);
+        return sn_error(req, 401, "User is not authenticated",
+                        "Required to provide Auth information", challenge);
     }
     const char *path = req->url + strlen(SN_PREFIX);
     if (strncmp(path, "v2/", 3) == 0) {
@@ -376,8 +379,8 @@ static enum MHD_Result servicenow_serve(void *state, const struct router_request
         return sn_error(req, 400, message, NULL, NULL);
     }
     if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
-        return sn_error(req, 405, "Method not Supported",
-                        "govsim serves GET of the Table API only", NULL);
+        return sn_error(req, 405, "Method not Supported", "govsim serves GET of the Table API only",
+                        NULL);
     }
     return sys_user(req, sys_id && *sys_id ? sys_id : NULL);
 }
