@@ -10,7 +10,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "sim/sim_util.h"
 
@@ -40,11 +39,8 @@ static enum krakend_auth auth_of(const struct world *w, const char *tenant)
  * the process started). */
 static void go_time_string(int64_t now_ns, int64_t start_s, char *out, size_t size)
 {
-    time_t t = (time_t)(now_ns / 1000000000);
-    struct tm tm;
-    gmtime_r(&t, &tm);
     char clock[32];
-    strftime(clock, sizeof(clock), "%Y-%m-%d %H:%M:%S", &tm);
+    sim_format_utc(now_ns / 1000000000, "%Y-%m-%d %H:%M:%S", clock, sizeof(clock));
     char frac[16];
     snprintf(frac, sizeof(frac), ".%09lld", (long long)(now_ns % 1000000000));
     size_t n = strlen(frac);

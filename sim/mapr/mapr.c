@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "sim/sim_util.h"
 
@@ -52,14 +51,12 @@ static const struct mapr_column columns[] = {
 static json_t *envelope(const char *status)
 {
     int64_t ms = sim_now_ns() / 1000000;
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-    gmtime_r(&t, &tm);
     char clock[32];
-    strftime(clock, sizeof(clock), "%Y-%m-%d %I:%M:%S", &tm);
+    char half[4];
+    sim_format_utc(ms / 1000, "%Y-%m-%d %I:%M:%S", clock, sizeof(clock));
+    sim_format_utc(ms / 1000, "%p", half, sizeof(half));
     char timeofday[64];
-    snprintf(timeofday, sizeof(timeofday), "%s.%03d GMT+0000 %s", clock, (int)(ms % 1000),
-             tm.tm_hour < 12 ? "AM" : "PM");
+    snprintf(timeofday, sizeof(timeofday), "%s.%03d GMT+0000 %s", clock, (int)(ms % 1000), half);
     return json_pack("{s:I,s:s,s:s}", "timestamp", (json_int_t)ms, "timeofday", timeofday, "status",
                      status);
 }

@@ -9,7 +9,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "sim/sim_util.h"
@@ -44,20 +43,11 @@ static enum MHD_Result apache_page(const struct router_request *req, unsigned st
     return router_queue_text(req->conn, status, "text/html; charset=iso-8859-1", page, headers);
 }
 
-/* An HTTP date ("Thu, 26 Nov 2026 13:56:02 GMT") into out[32]. */
-static void http_date(int64_t t, char out[32])
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(out, 32, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-}
-
 /* Answers with the CGI's JSON and headers. */
 static enum MHD_Result cgi_json(const struct router_request *req, json_t *doc)
 {
     char modified[32];
-    http_date(sim_now(), modified);
+    sim_format_utc(sim_now(), "%a, %d %b %Y %H:%M:%S GMT", modified, sizeof(modified));
     const char *const headers[] = {"Cache-Control",
                                    "no-store",
                                    "Pragma",

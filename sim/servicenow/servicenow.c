@@ -11,13 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "sim/sim_util.h"
 
 #define SN_PREFIX "/api/now/"
 #define SN_REALM "Basic realm=\"Service-now\""
 #define SN_JSON "application/json;charset=UTF-8"
+/* ServiceNow's date-time, in UTC. */
+#define SN_TIME "%Y-%m-%d %H:%M:%S"
 
 /* A person's name as shown, and as it goes into a user name. */
 struct sn_name {
@@ -66,15 +67,6 @@ static void sys_id_of(const char *key, uint64_t salt, char out[33])
     uint64_t a = sim_hash64(key, strlen(key), salt);
     uint64_t b = sim_hash64(key, strlen(key), salt ^ 0x5bd1e995u);
     snprintf(out, 33, "%016llx%016llx", (unsigned long long)a, (unsigned long long)b);
-}
-
-/* ServiceNow's date-time "2026-11-26 13:56:02" (UTC) into out[20]. */
-static void sn_time(int64_t t, char out[20])
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(out, 20, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
 /* True when some user before index n already has this user_name. */
@@ -180,7 +172,7 @@ static json_t *user_record(const struct router_request *req, const struct sn_use
     char name[72];
     snprintf(name, sizeof(name), "%s %s", u->first, u->last);
     char created[20];
-    sn_time(u->created, created);
+    sim_format_utc(u->created, SN_TIME, created, sizeof(created));
     json_t *r = json_object();
     json_object_set_new(r, "active", json_string("true"));
     json_object_set_new(r, "company", reference(req, "core_company", u->company_id));
