@@ -42,7 +42,7 @@ static void go_time_string(int64_t now_ns, int64_t start_s, char *out, size_t si
     char clock[32];
     sim_format_utc(now_ns / 1000000000, "%Y-%m-%d %H:%M:%S", clock, sizeof(clock));
     char frac[16];
-    snprintf(frac, sizeof(frac), ".%09lld", (long long)(now_ns % 1000000000));
+    snprintf(frac, sizeof(frac), ".%09u", (unsigned)(now_ns % 1000000000));
     size_t n = strlen(frac);
     while (n > 1 && frac[n - 1] == '0') {
         frac[--n] = '\0';
@@ -50,9 +50,9 @@ static void go_time_string(int64_t now_ns, int64_t start_s, char *out, size_t si
     if (n == 1) {
         frac[0] = '\0';
     }
-    int64_t up_ns = now_ns - start_s * 1000000000;
-    snprintf(out, size, "%s%s +0000 UTC m=+%lld.%09lld", clock, frac,
-             (long long)(up_ns / 1000000000), (long long)(up_ns % 1000000000));
+    uint64_t up_ns = now_ns > start_s * 1000000000 ? (uint64_t)(now_ns - start_s * 1000000000) : 0;
+    snprintf(out, size, "%s%s +0000 UTC m=+%llu.%09u", clock, frac,
+             (unsigned long long)(up_ns / 1000000000), (unsigned)(up_ns % 1000000000));
 }
 
 static enum MHD_Result health(const struct router_request *req)
@@ -60,7 +60,7 @@ static enum MHD_Result health(const struct router_request *req)
     world_lock(req->world);
     int64_t start = req->world->start_time;
     world_unlock(req->world);
-    char now[80];
+    char now[128];
     go_time_string(sim_now_ns(), start, now, sizeof(now));
     return router_queue_json_as(req->conn, 200, "application/json; charset=utf-8",
                                 json_pack("{s:{},s:s,s:s}", "agents", "now", now, "status", "ok"),
