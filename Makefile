@@ -31,7 +31,11 @@ TUI_SRCS  := tui/screen.c tui/table.c tui/texts.c tui/keymap.c tui/app.c tui/fra
              tui/wrap.c tui/help.c tui/helpview.c
 VIEW_SRCS := views/registry.c views/tenants.c views/apps.c views/pods.c views/sources.c views/messages.c
 MAIN_SRCS := main.c
-SIM_SRCS  := sim/govsim.c sim/world.c sim/world_ctl.c sim/world_events.c sim/k8s_api.c sim/k8s_write.c sim/k8s_logs.c sim/k8s_metrics.c sim/k8s_json.c sim/jbuf.c sim/selector.c sim/sim_util.c
+SIM_SRCS  := sim/govsim.c sim/router.c sim/world.c sim/world_ctl.c sim/world_events.c sim/jbuf.c sim/sim_util.c \
+             sim/k8s/api.c sim/k8s/discovery.c sim/k8s/review.c sim/k8s/write.c sim/k8s/logs.c sim/k8s/metrics.c sim/k8s/json.c \
+             sim/k8s/selector.c sim/nagios/nagios.c \
+             sim/servicenow/servicenow.c sim/mapr/mapr.c \
+             sim/krakend/krakend.c
 
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(TUI_SRCS) $(VIEW_SRCS))
 MAIN_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(MAIN_SRCS))
@@ -57,6 +61,7 @@ $(BUILD)/govsim: $(SIM_OBJS)
 govconsole govsim: %: $(BUILD)/%
 	@if [ "$(BUILD)" = build ]; then cp -f $< $@; fi
 
+# sim/ and its API folders (sim/k8s/, sim/nagios/ ...): `%` matches across the slashes.
 $(BUILD)/sim/%.o: sim/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(SANFLAGS) $(SIM_CFLAGS) -MMD -MP -c -o $@ $<

@@ -1,5 +1,6 @@
-/* govsim: a simulated GovCloud Kubernetes API server on 127.0.0.1 for the demo and the
- * integration tests. See docs/simulator.md. */
+/* govsim: a simulated GovCloud on 127.0.0.1 (Kubernetes, Nagios, ServiceNow, MapR and KrakenD
+ * on one port) for the demo and the integration tests: the command line and main. See
+ * docs/simulator.md. */
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -8,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/k8s_api.h"
+#include "sim/router.h"
 #include "sim/sim_util.h"
 #include "sim/world.h"
 
@@ -19,6 +20,7 @@ struct sim_options {
     unsigned long long seed;
     double churn;
     const char *token;
+    const char *basic_auth;
     long bookmark_interval;
     long long history;
     const char **forbid;
@@ -30,23 +32,31 @@ struct sim_options {
 static void sim_usage(FILE *out)
 {
     fputs("usage: govsim [--port P] [--tenants N] [--pods N] [--seed S] [--churn EVENTS_PER_S]\n"
-          "              [--token T] [--forbid-namespace NS]... [--log-rate LINES_PER_S]\n"
-          "              [--no-metrics] [--bookmark-interval SECONDS] [--history N] [--help]\n"
+          "              [--token T] [--basic-auth USER:PASSWORD] [--forbid-namespace NS]...\n"
+          "              [--log-rate LINES_PER_S] [--no-metrics] [--bookmark-interval SECONDS]\n"
+          "              [--history N] [--help]\n"
           "\n"
-          "A simulated GovCloud Kubernetes API server on 127.0.0.1.\n"
+          "A simulated GovCloud on 127.0.0.1, one port for every API: Kubernetes (/api, /apis),\n"
+          "Nagios (/nagios4/cgi-bin/), ServiceNow (/api/now/), MapR (/rest/), KrakenD\n"
+          "(/__health, /krakend.json), and the test controls under /_sim/.\n"
           "\n"
           "  --port P                 TCP port; 0 (default) picks a free one\n"
           "  --tenants N              tenants (default 8)\n"
           "  --pods N                 pods in the world (default 300)\n"
           "  --seed S                 world seed (default 1)\n"
           "  --churn R                changes per second, 0 = none (default 2)\n"
-          "  --token T                require \"Authorization: Bearer T\"\n"
-          "  --forbid-namespace NS    answer 403 Forbidden to every request touching NS\n"
-          "                           (repeatable)\n"
-          "  --log-rate R             lines a second of a followed pod log (default 2)\n"
-          "  --no-metrics             serve no metrics.k8s.io API (no metrics-server)\n"
-          "  --bookmark-interval S    seconds between watch bookmarks (default 10)\n"
-          "  --history N              watch events kept for resuming (default 10000)\n"
+          "  --token T                Kubernetes: require \"Authorization: Bearer T\"\n"
+          "  --basic-auth USER:PASSWORD\n"
+          "                           Nagios, ServiceNow, MapR: require HTTP basic\n"
+          "                           authentication with exactly that pair\n"
+          "  --forbid-namespace NS    Kubernetes: answer 403 Forbidden to every request\n"
+          "                           touching NS (repeatable)\n"
+          "  --log-rate R             Kubernetes: lines a second of a followed pod log\n"
+          "                           (default 2)\n"
+          "  --no-metrics             Kubernetes: serve no metrics.k8s.io API\n"
+          "  --bookmark-interval S    Kubernetes: seconds between watch bookmarks (default 10)\n"
+          "  --history N              Kubernetes: watch events kept for resuming\n"
+          "                           (default 10000)\n"
           "  --help                   this text\n"
           "\n"
           "Prints \"listening on 127.0.0.1:PORT\" once ready; SIGTERM or SIGINT stops it.\n",
@@ -68,7 +78,7 @@ static long long sim_parse_num(const char *opt, const char *s, long long lo, lon
 
 static void sim_parse_args(int argc, char **argv, struct sim_options *o)
 {
-    enum { OPT_BOOKMARK = 256, OPT_HISTORY, OPT_FORBID, OPT_LOG_RATE, OPT_NO_METRICS };
+    enum { OPT_BOOKMARK = 256, OPT_HISTORY, OPT_FORBID, OPT_LOG_RATE, OPT_NO_METRICS, OPT_BASIC };
     static const struct option longopts[] = {
         {"port", required_argument, NULL, 'p'},
         {"tenants", required_argument, NULL, 't'},
@@ -76,6 +86,7 @@ static void sim_parse_args(int argc, char **argv, struct sim_options *o)
         {"seed", required_argument, NULL, 's'},
         {"churn", required_argument, NULL, 'c'},
         {"token", required_argument, NULL, 'T'},
+        {"basic-auth", required_argument, NULL, OPT_BASIC},
         {"bookmark-interval", required_argument, NULL, OPT_BOOKMARK},
         {"history", required_argument, NULL, OPT_HISTORY},
         {"forbid-namespace", required_argument, NULL, OPT_FORBID},
@@ -90,6 +101,7 @@ static void sim_parse_args(int argc, char **argv, struct sim_options *o)
     o->seed = 1;
     o->churn = 2;
     o->token = NULL;
+    o->basic_auth = NULL;
     o->bookmark_interval = 10;
     o->history = 10000;
     o->forbid = NULL;
@@ -122,6 +134,13 @@ static void sim_parse_args(int argc, char **argv, struct sim_options *o)
         }
         case 'T':
             o->token = optarg;
+            break;
+        case OPT_BASIC:
+            if (!strchr(optarg, ':') || optarg[0] == ':') {
+                fprintf(stderr, "govsim: --basic-auth: expected USER:PASSWORD\n");
+                exit(2);
+            }
+            o->basic_auth = optarg;
             break;
         case OPT_BOOKMARK:
             o->bookmark_interval = (long)sim_parse_num("--bookmark-interval", optarg, 1, 86400);
@@ -182,33 +201,33 @@ int main(int argc, char **argv)
         .history = (size_t)o.history,
     };
     struct world *w = world_new(&wc);
-    struct k8s_api_config ac = {
+    struct router_config rc = {
         .world = w,
-        .token = o.token,
-        .bookmark_interval = (unsigned)o.bookmark_interval,
         .port = (uint16_t)o.port,
+        .token = o.token,
+        .basic_auth = o.basic_auth,
         .forbid = o.forbid,
         .n_forbid = o.n_forbid,
+        .bookmark_interval = (unsigned)o.bookmark_interval,
         .log_rate = o.log_rate,
         .no_metrics = o.no_metrics != 0,
     };
-    uint16_t port = 0;
-    struct k8s_api *api = k8s_api_start(&ac, &port);
-    if (!api) {
+    struct router *router = router_start(&rc);
+    if (!router) {
         world_free(w);
         free(o.forbid);
         return 1;
     }
     world_churn_start(w);
     world_ctl_start(w);
-    printf("listening on 127.0.0.1:%u\n", port);
+    printf("listening on 127.0.0.1:%u\n", router_port(router));
     fflush(stdout);
 
     int sig = 0;
     sigwait(&stop, &sig);
 
     world_shutdown(w);
-    k8s_api_stop(api);
+    router_stop(router);
     world_free(w);
     free(o.forbid);
     return 0;

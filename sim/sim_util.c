@@ -117,6 +117,16 @@ int64_t sim_mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+void sim_format_utc(int64_t t, const char *fmt, char *out, size_t size)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    if (strftime(out, size, fmt, &tm) == 0 && size) {
+        out[0] = '\0';
+    }
+}
+
 /* Civil date from days since 1970-01-01 (Howard Hinnant's algorithm). */
 static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
 {

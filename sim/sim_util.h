@@ -40,6 +40,10 @@ int64_t sim_mono_ms(void);
 /* Writes "YYYY-MM-DDTHH:MM:SSZ" (20 chars + NUL) into out[21]. */
 void sim_format_time(int64_t t, char out[21]);
 
+/* strftime() of t (seconds since the epoch) in UTC, with the C locale's names: the other
+ * APIs' own date formats ("Thu, 26 Nov 2026 13:56:02 GMT", "2026-11-26 01:56:02 PM"). */
+void sim_format_utc(int64_t t, const char *fmt, char *out, size_t size);
+
 /* Wall clock in nanoseconds since the epoch. */
 int64_t sim_now_ns(void);
 /* Writes "YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ" (the kubelet's log timestamp, 30 chars + NUL). */

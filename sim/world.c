@@ -1410,6 +1410,22 @@ void world_free(struct world *w)
     free(w);
 }
 
+void world_node_ip(const struct world_node *n, char out[20])
+{
+    snprintf(out, 20, "172.20.%u.%u", n->index / 250, 10 + n->index % 250);
+}
+
+const struct world_ns *world_tenant_next(const struct world *w, size_t *pos)
+{
+    while (*pos < w->n_ns) {
+        const struct world_ns *n = &w->ns[(*pos)++];
+        if (n->tenant[0] && strcmp(n->name, n->tenant) == 0) {
+            return n;
+        }
+    }
+    return NULL;
+}
+
 void world_lock(struct world *w)
 {
     pthread_mutex_lock(&w->lock);

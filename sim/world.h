@@ -292,6 +292,13 @@ void world_drop_watches(struct world *w);
 /* Marks the world as shutting down and wakes every waiter. */
 void world_shutdown(struct world *w);
 
+/* The InternalIP of a node (every API names it by this address). Writes into out[20]. */
+void world_node_ip(const struct world_node *n, char out[20]);
+/* Lock held. The tenants in namespace order: the next tenant's home namespace (the one named
+ * after it, which every tenant has; its tenant and display fields describe the tenant) at or
+ * after *pos, which is moved past it; NULL after the last. Start with *pos = 0. */
+const struct world_ns *world_tenant_next(const struct world *w, size_t *pos);
+
 /* Lock held. Namespace index by name, or -1. */
 int world_ns_find(const struct world *w, const char *name);
 /* Lock held. Node index by name, or -1. */

@@ -133,6 +133,12 @@ if [ -z "${A_PORT:-}" ]; then
 fi
 P=$A_PORT
 
+# --help and docs/simulator.md's option table name the same options.
+help_opts=$("$BIN" --help | grep -o -- '--[a-z][a-z-]*' | sort -u | tr '\n' ' ')
+doc_opts=$(sed -n 's/^| `\(--[a-z][a-z-]*\).*/\1/p' docs/simulator.md | sort -u | tr '\n' ' ')
+check "govsim --help and docs/simulator.md list the same options ($help_opts)" test "$help_opts" = "$doc_opts"
+"$BIN" --basic-auth no-colon >/dev/null 2>&1
+check "--basic-auth without USER:PASSWORD is a bad command line (status 2)" test $? = 2
 check "stdout is exactly the listening line" \
     test "$(cat "$TMP/A.out")" = "listening on 127.0.0.1:$P"
 
@@ -159,8 +165,11 @@ get "$P" /api/v1 >/dev/null
 check "/api/v1 has events (ev), resourcequotas (quota), pods/log, and pods can be deleted" \
     test "$(jget "$TMP/body" '",".join(sorted(r["name"]+"/"+"".join(r.get("shortNames",[])) for r in d["resources"] if r["name"] in ("events","resourcequotas","pods/log")))+" "+str("delete" in [r for r in d["resources"] if r["name"]=="pods"][0]["verbs"])')" = "events/ev,pods/log/,resourcequotas/quota True"
 get "$P" /apis >/dev/null
-check "/apis lists metrics.k8s.io/v1beta1 after apps/v1" \
-    test "$(jget "$TMP/body" '",".join(g["preferredVersion"]["groupVersion"] for g in d["groups"])')" = "apps/v1,metrics.k8s.io/v1beta1"
+check "/apis lists apps/v1, authorization.k8s.io/v1 and metrics.k8s.io/v1beta1" \
+    test "$(jget "$TMP/body" '",".join(g["preferredVersion"]["groupVersion"] for g in d["groups"])')" = "apps/v1,authorization.k8s.io/v1,metrics.k8s.io/v1beta1"
+code=$(get "$P" /apis/authorization.k8s.io)
+check "/apis/authorization.k8s.io: an APIGroup preferring v1" \
+    test "$code:$(jget "$TMP/body" 'd["kind"]+" "+d["preferredVersion"]["groupVersion"]')" = "200:APIGroup authorization.k8s.io/v1"
 code=$(get "$P" /apis/metrics.k8s.io)
 check "/apis/metrics.k8s.io: an APIGroup preferring v1beta1" \
     test "$code:$(jget "$TMP/body" 'd["kind"]+" "+d["preferredVersion"]["groupVersion"]')" = "200:APIGroup metrics.k8s.io/v1beta1"
@@ -495,6 +504,45 @@ check "--forbid-namespace is repeatable (dmi-sandbox events: 403)" test "$code" 
 code=$(get "$C_PORT" /api/v1/namespaces/dmi/pods -H "Authorization: Bearer s3cret")
 check "--forbid-namespace: other namespaces are served" test "$code" = 200
 curl -s -o "$TMP/body" -H "Authorization: Bearer s3cret" "http://127.0.0.1:$C_PORT/api/v1/namespaces/skat/pods?limit=1" >/dev/null
+
+# SelfSubjectAccessReview: allowed follows the refusals above.
+SSAR=/apis/authorization.k8s.io/v1/selfsubjectaccessreviews
+# review ATTRS_JSON [curl args...]: POSTs a review of those spec fields; body to $TMP/body.
+review() {
+    local spec=$1
+    shift
+    curl -s --max-time 10 -o "$TMP/body" -w '%{http_code}' -X POST -H 'Content-Type: application/json' "$@" \
+        -d "{\"kind\":\"SelfSubjectAccessReview\",\"apiVersion\":\"authorization.k8s.io/v1\",\"spec\":$spec}" \
+        "http://127.0.0.1:$C_PORT$SSAR"
+}
+AUTH=(-H "Authorization: Bearer s3cret")
+code=$(review '{"resourceAttributes":{"verb":"list","resource":"pods"}}')
+check "SelfSubjectAccessReview without the token: 401 as everywhere" test "$code" = 401
+code=$(review '{"resourceAttributes":{"namespace":"skat","verb":"delete","resource":"pods"}}' "${AUTH[@]}")
+check "review of delete pods in skat: 201, the review echoed, allowed false" \
+    test "$code:$(jget "$TMP/body" 'd["kind"]+" "+d["apiVersion"]+" "+d["spec"]["resourceAttributes"]["verb"]+" "+d["spec"]["resourceAttributes"]["namespace"]+" "+str(d["status"]["allowed"])')" = "201:SelfSubjectAccessReview authorization.k8s.io/v1 delete skat False"
+code=$(review '{"resourceAttributes":{"namespace":"dmi","verb":"delete","resource":"pods"}}' "${AUTH[@]}")
+check "review of delete pods in dmi: allowed" test "$code:$(jget "$TMP/body" 'd["status"]["allowed"]')" = "201:True"
+code=$(review '{"resourceAttributes":{"verb":"list","resource":"pods"}}' "${AUTH[@]}")
+check "review of a cluster-wide list of pods: allowed, as /api/v1/pods answers 200 with skat's pods" \
+    test "$code:$(jget "$TMP/body" 'd["status"]["allowed"]'):$(get "$C_PORT" /api/v1/pods "${AUTH[@]}")" = "201:True:200"
+code=$(review '{"resourceAttributes":{"verb":"get","resource":"namespaces","name":"dmi-sandbox"}}' "${AUTH[@]}")
+check "review of get namespaces/dmi-sandbox: not allowed, as its GET is 403" \
+    test "$code:$(jget "$TMP/body" 'd["status"]["allowed"]'):$(get "$C_PORT" /api/v1/namespaces/dmi-sandbox "${AUTH[@]}")" = "201:False:403"
+code=$(review '{"resourceAttributes":{"namespace":"skat","verb":"patch","group":"apps","resource":"deployments","subresource":"scale","name":"tax-calc"}}' "${AUTH[@]}")
+check "review of patch deployments/scale in skat: not allowed, the attributes echoed" \
+    test "$code:$(jget "$TMP/body" 'd["spec"]["resourceAttributes"]["subresource"]+" "+d["spec"]["resourceAttributes"]["name"]+" "+str(d["status"]["allowed"])')" = "201:scale tax-calc False"
+code=$(review '{"nonResourceAttributes":{"path":"/healthz","verb":"get"}}' "${AUTH[@]}")
+check "review of a non-resource path: allowed" test "$code:$(jget "$TMP/body" 'd["status"]["allowed"]')" = "201:True"
+code=$(review '{}' "${AUTH[@]}")
+check "a review with neither attribute set: 422 Invalid" test "$code:$(jget "$TMP/body" 'd["reason"]')" = "422:Invalid"
+code=$(curl -s --max-time 10 -o "$TMP/body" -w '%{http_code}' -X POST "${AUTH[@]}" -d 'not json' "http://127.0.0.1:$C_PORT$SSAR")
+check "a review that is not JSON: 400" test "$code:$(jget "$TMP/body" 'd["reason"]')" = "400:BadRequest"
+code=$(get "$C_PORT" "$SSAR" "${AUTH[@]}")
+check "GET of selfsubjectaccessreviews: 405" test "$code" = 405
+get "$C_PORT" /apis/authorization.k8s.io/v1 "${AUTH[@]}" >/dev/null
+check "/apis/authorization.k8s.io/v1 lists selfsubjectaccessreviews (create, cluster-scoped)" \
+    test "$(jget "$TMP/body" '",".join(r["name"]+"/"+r["kind"]+"/"+" ".join(r["verbs"])+"/"+str(r["namespaced"]) for r in d["resources"])')" = "selfsubjectaccessreviews/SelfSubjectAccessReview/create/False"
 stop_sim C
 
 # ---------------------------------------------------------------------------------------
@@ -509,6 +557,35 @@ API="http://127.0.0.1:$P"
 get "$P" "/api/v1/pods" -H "Accept: $TABLE_ACCEPT" >/dev/null
 check "an unscheduled pod with a sidecar reads 0/2 Pending, as kubectl prints it" \
     test "$(jget "$TMP/body" '",".join(sorted(set(r["cells"][1]+" "+r["cells"][2] for r in d["rows"] if r["cells"][6]=="<none>" and r["cells"][1].endswith("/2"))))')" = "0/2 Pending"
+
+# /_sim/delay?get=MS holds back GETs of one object, and only those, and only their own
+# connection. secs: seconds from a curl -w time_total, as milliseconds.
+ms_of() { python3 -c 'import sys; print(int(float(sys.argv[1]) * 1000))' "$1"; }
+DPOD=$(curl -s "$API/api/v1/namespaces/dmi/pods?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["metadata"]["name"])')
+code=$(post "$P" "/_sim/delay?get=1500")
+check "POST /_sim/delay?get=1500 answers {\"get\":1500}" test "$code:$(jget "$TMP/post" 'd["get"]')" = "200:1500"
+curl -s -o /dev/null -w '%{http_code} %{time_total}' "$API/api/v1/namespaces/dmi/pods/$DPOD" >"$TMP/delayed" &
+DELAYED=$!
+sleep 0.3
+read -r l_code t_list < <(curl -s -o /dev/null -w '%{http_code} %{time_total}' "$API/api/v1/namespaces/dmi/pods")
+read -r g_code t_log < <(curl -s -o /dev/null -w '%{http_code} %{time_total}' "$API/api/v1/namespaces/dmi/pods/$DPOD/log?tailLines=1&container=$(curl -s "$API/api/v1/namespaces/dmi/pods?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["spec"]["containers"][0]["name"])')")
+t_watch=$(curl -s -o /dev/null -w '%{time_total}' "$API/api/v1/namespaces/dmi/pods?watch=1&fieldSelector=metadata.name%3D$DPOD&timeoutSeconds=1")
+wait "$DELAYED"
+read -r d_code d_time <"$TMP/delayed"
+echo "# delay 1500 ms: the pod GET took $(ms_of "$d_time") ms; meanwhile a list $(ms_of "$t_list") ms, a log $(ms_of "$t_log") ms"
+check "with the delay, a GET of one pod answers after 1.5 s" test "$d_code" = 200 -a "$(ms_of "$d_time")" -ge 1450
+check "... while the list and the pod's log, on other connections, answer at once" \
+    test "$l_code:$g_code" = "200:200" -a "$(ms_of "$t_list")" -lt 1000 -a "$(ms_of "$t_log")" -lt 1000
+check "... and a watch is not held back (it ends at its timeoutSeconds=1)" test "$(ms_of "$t_watch")" -lt 1400
+t_dep=$(curl -s -o /dev/null -w '%{time_total}' "$API/apis/apps/v1/namespaces/dmi/deployments/forecast-api")
+check "a GET of one Deployment is held back too" test "$(ms_of "$t_dep")" -ge 1450
+get "$P" /_sim/stats >/dev/null
+check "/_sim/stats reports getDelayMs" test "$(jget "$TMP/body" 'd["getDelayMs"]')" = 1500
+code=$(post "$P" "/_sim/delay?get=0")
+t_pod=$(curl -s -o /dev/null -w '%{time_total}' "$API/api/v1/namespaces/dmi/pods/$DPOD")
+check "/_sim/delay?get=0 turns it off" test "$code" = 200 -a "$(ms_of "$t_pod")" -lt 1000
+code=$(post "$P" "/_sim/delay?get=soon")
+check "/_sim/delay with get that is not milliseconds: 400" test "$code" = 400
 
 # pods_of NS APP: "name uid phase ready deleting" of the app's pods, one a line, sorted.
 pods_of() {
@@ -1079,10 +1156,160 @@ check "nodes report Ready, capacity, allocatable and the kubelet version" \
 stop_sim E
 
 # ---------------------------------------------------------------------------------------
+# The other APIs on the same port: O answers anyone, S wants --basic-auth (and a token for
+# Kubernetes). hdr NAME: a response header of the last get_h, "" when absent.
+check "govsim with the other APIs starts (open)" start_sim O --port 0 --pods 60 --seed 3 --churn 0
+check "govsim --basic-auth --token starts" \
+    start_sim S --port 0 --pods 60 --seed 3 --churn 0 --basic-auth svc.govconsole:s3cr3t --token k8s-t0ken
+get_h() { get "$@" -D "$TMP/hdr"; }
+hdr() { sed -n "s/^$1: *//Ip" "$TMP/hdr" | tr -d '\r' | tail -n 1; }
+NAG=/nagios4/cgi-bin/statusjson.cgi
+code=$(get_h "$O_PORT" "$NAG?query=programstatus")
+check "Nagios programstatus: 200 JSON, the CGI's envelope, type_code 0" \
+    test "$code:$(hdr Content-Type):$(jget "$TMP/body" 'str(d["format_version"])+" "+d["result"]["cgi"]+" "+d["result"]["query"]+" "+str(d["result"]["type_code"])+" "+d["result"]["type_text"]')" = "200:application/json; charset=utf-8:0 statusjson.cgi programstatus 0 Success"
+check "Nagios without --basic-auth reports the user nagiosadmin" \
+    test "$(jget "$TMP/body" 'd["result"]["user"]')" = nagiosadmin
+check "Nagios programstatus: version 4.4.6, a pid, started with the world (epoch ms, not in the future)" \
+    python3 -c 'import json, sys, time
+d = json.load(open(sys.argv[1])); p = d["data"]["programstatus"]; r = d["result"]
+now = time.time() * 1000
+sys.exit(0 if p["version"] == "4.4.6" and p["nagios_pid"] > 0 and p["daemon_mode"] is True
+         and p["program_start"] == r["program_start"] and now - 600000 < r["program_start"] <= now
+         and r["program_start"] <= r["query_time"] <= now + 1000 else 1)' "$TMP/body"
+check "Nagios answers are not to be cached (Cache-Control no-store, Expires in 1970)" \
+    test "$(hdr Cache-Control)|$(hdr Expires)" = "no-store|Thu, 01 Jan 1970 00:00:00 GMT"
+code=$(get "$O_PORT" "$NAG?query=bogus")
+check "Nagios unknown query: HTTP 200 with type_code 6 Option Value Invalid naming the value" \
+    test "$code:$(jget "$TMP/body" 'str(d["result"]["type_code"])+"|"+d["result"]["type_text"]+"|"+d["result"]["message"]')" = "200:6|Option Value Invalid|The query option value 'bogus' is invalid."
+check "... and the CGI's help for the query option, listing programstatus" \
+    test "$(jget "$TMP/body" 'd["data"]["options"]["query"]["type"]+" "+",".join(d["data"]["options"]["query"]["valid_values"])')" = "enumeration programstatus"
+code=$(get "$O_PORT" "/nagios4/cgi-bin/objectjson.cgi?query=hostlist")
+check "Nagios: a CGI govsim does not have is Apache's 404 page" \
+    test "$code:$(grep -c '<title>404 Not Found</title>' "$TMP/body")" = "404:1"
+code=$(get_h "$S_PORT" "$NAG?query=programstatus")
+check "--basic-auth: Nagios without credentials is Apache's 401 with a Basic challenge" \
+    test "$code:$(hdr WWW-Authenticate):$(grep -c '<title>401 Unauthorized</title>' "$TMP/body")" = '401:Basic realm="Nagios Access":1'
+code=$(get "$S_PORT" "$NAG?query=programstatus" -u svc.govconsole:wrong)
+check "--basic-auth: Nagios with a wrong password is 401" test "$code" = 401
+code=$(get "$S_PORT" "$NAG?query=programstatus" -u svc.govconsole:s3cr3t)
+check "--basic-auth: Nagios with the pair answers, result.user is the authenticated user" \
+    test "$code:$(jget "$TMP/body" 'd["result"]["user"]+" "+str(d["result"]["type_code"])')" = "200:svc.govconsole 0"
+code=$(get "$S_PORT" "$NAG?query=programstatus" -H "Authorization: Bearer k8s-t0ken")
+check "--basic-auth: the Kubernetes token does not open Nagios" test "$code" = 401
+code=$(get "$S_PORT" /api/v1/namespaces -u svc.govconsole:s3cr3t)
+check "--basic-auth: the basic pair does not open Kubernetes (its --token does)" \
+    test "$code:$(get "$S_PORT" /api/v1/namespaces -H "Authorization: Bearer k8s-t0ken")" = "401:200"
+SN=/api/now/table/sys_user
+# The world's tenants, as Kubernetes names them.
+TENANTS=$(curl -s "http://127.0.0.1:$O_PORT/api/v1/namespaces?labelSelector=govcloud.sit.dk%2Ftenant" | python3 -c '
+import json, sys
+print(" ".join(sorted({n["metadata"]["labels"]["govcloud.sit.dk/tenant"] for n in json.load(sys.stdin)["items"]})))')
+N_TENANTS=$(echo "$TENANTS" | wc -w)
+code=$(get_h "$O_PORT" "$SN?sysparm_limit=1")
+check "ServiceNow sys_user?sysparm_limit=1: 200 JSON, one record, X-Total-Count: admin + 2 a tenant" \
+    test "$code:$(hdr Content-Type):$(jget "$TMP/body" 'len(d["result"])'):$(hdr X-Total-Count)" = "200:application/json;charset=UTF-8:1:$((1 + 2 * N_TENANTS))"
+check "a sys_user record has the real field names, every value a string, a 32-hex sys_id" \
+    python3 -c 'import json, re, sys
+r = json.load(open(sys.argv[1]))["result"][0]
+need = {"sys_id", "user_name", "name", "first_name", "last_name", "email", "active", "locked_out", "title", "company", "department", "sys_created_on", "sys_updated_on", "sys_class_name"}
+ok = need <= set(r) and all(isinstance(v, (str, dict)) for v in r.values())
+ok = ok and re.fullmatch("[0-9a-f]{32}", r["sys_id"]) and r["sys_class_name"] == "sys_user" and r["active"] == "true"
+ok = ok and re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", r["sys_created_on"])
+sys.exit(0 if ok else 1)' "$TMP/body"
+code=$(get "$O_PORT" "$SN?sysparm_limit=1&user_name=admin")
+check "sys_user?user_name=admin: the instance's System Administrator" \
+    test "$code:$(jget "$TMP/body" '",".join(r["user_name"]+"/"+r["name"] for r in d["result"])')" = "200:admin/System Administrator"
+ADMIN_ID=$(jget "$TMP/body" 'd["result"][0]["sys_id"]')
+code=$(get "$O_PORT" "$SN")
+check "every tenant has two people, mailed at TENANT.dk, referencing the tenant's company" \
+    python3 -c 'import json, sys
+rs = json.load(open(sys.argv[1]))["result"]
+by = {}
+for r in rs:
+    if r["user_name"] != "admin":
+        by.setdefault(r["email"].split("@")[1], set()).add(r["company"]["value"])
+sys.exit(0 if sorted(by) == sorted(t + ".dk" for t in sys.argv[2].split()) and all(len(v) == 1 for v in by.values())
+         and len({r["user_name"] for r in rs}) == len(rs) else 1)' "$TMP/body" "$TENANTS"
+code=$(get "$O_PORT" "$SN?sysparm_query=user_name%3Dadmin&sysparm_fields=user_name,sys_id")
+check "sysparm_query and sysparm_fields narrow rows and fields" \
+    test "$code:$(jget "$TMP/body" 'json.dumps(d["result"])')" = "200:[{\"user_name\": \"admin\", \"sys_id\": \"$ADMIN_ID\"}]"
+code=$(get "$O_PORT" "$SN/$ADMIN_ID")
+check "sys_user/SYS_ID: {\"result\":{the record}}" test "$code:$(jget "$TMP/body" 'd["result"]["user_name"]')" = "200:admin"
+code=$(get "$O_PORT" "$SN/0123456789abcdef0123456789abcdef")
+check "an unknown sys_id: 404 in ServiceNow's error shape" \
+    test "$code:$(jget "$TMP/body" 'd["status"]+"|"+d["error"]["message"]+"|"+d["error"]["detail"]')" = "404:failure|No Record found|Record doesn't exist or ACL restricts the record retrieval"
+code=$(get "$O_PORT" /api/now/table/no_such_table)
+check "an unknown table: 400 {\"error\":{\"message\":\"Invalid table ...\",\"detail\":null},\"status\":\"failure\"}" \
+    test "$code:$(jget "$TMP/body" 'd["error"]["message"]+"|"+str(d["error"]["detail"])+"|"+d["status"]')" = "400:Invalid table no_such_table|None|failure"
+code=$(get "$O_PORT" "/api/v1/namespaces/dmi")
+check "/api/now/ does not shadow the apiserver's /api (a namespace GET is still Kubernetes)" \
+    test "$code:$(jget "$TMP/body" 'd["kind"]')" = "200:Namespace"
+code=$(get_h "$S_PORT" "$SN?sysparm_limit=1")
+check "--basic-auth: ServiceNow without credentials is 401 with its JSON error and Basic realm Service-now" \
+    test "$code:$(hdr WWW-Authenticate):$(cat "$TMP/body")" = '401:Basic realm="Service-now":{"error":{"message":"User is not authenticated","detail":"Required to provide Auth information"},"status":"failure"}'
+code=$(get "$S_PORT" "$SN?sysparm_limit=1&user_name=svc.govconsole" -u svc.govconsole:s3cr3t)
+check "--basic-auth: with the pair, the authenticated user is a sys_user (an integration account)" \
+    test "$code:$(jget "$TMP/body" 'd["result"][0]["user_name"]+" "+d["result"][0]["web_service_access_only"]')" = "200:svc.govconsole true"
+code=$(get "$S_PORT" "$SN?sysparm_limit=1" -u svc.govconsole:nope)
+check "--basic-auth: ServiceNow with a wrong password is 401" test "$code" = 401
+code=$(get "$O_PORT" /rest/node/list)
+check "MapR node/list: 200, status OK, total = the world's nodes, timestamp in ms and timeofday" \
+    python3 -c 'import json, re, sys, time
+d = json.load(open(sys.argv[1])); nodes = json.load(open(sys.argv[2]))["items"]
+ok = sys.argv[3] == "200" and d["status"] == "OK" and d["total"] == len(nodes) == len(d["data"])
+ok = ok and abs(d["timestamp"] - time.time() * 1000) < 60000
+ok = ok and re.fullmatch(r"\d{4}-\d\d-\d\d (0\d|1[0-2]):\d\d:\d\d\.\d{3} GMT\+0000 (AM|PM)", d["timeofday"])
+want = {n["metadata"]["name"] + ".govcloud.sit.dk": [a["address"] for a in n["status"]["addresses"] if a["type"] == "InternalIP"][0] for n in nodes}
+ok = ok and {r["hostname"]: r["ip"] for r in d["data"]} == want
+ok = ok and all(r["health"] == 0 and r["healthDesc"] == "Healthy" and "fileserver" in r["service"] for r in d["data"])
+sys.exit(0 if ok else 1)' "$TMP/body" <(curl -s "http://127.0.0.1:$O_PORT/api/v1/nodes") "$code"
+code=$(get "$O_PORT" "/rest/node/list?columns=ip,svc")
+check "MapR node/list?columns=ip,svc: hostname, ip and service only (short names work)" \
+    test "$code:$(jget "$TMP/body" '",".join(sorted(d["data"][0]))')" = "200:hostname,ip,service"
+code=$(get "$O_PORT" /rest/volume/lost)
+check "MapR unknown command: the ERROR envelope with errors[{id, desc}]" \
+    test "$code:$(jget "$TMP/body" 'd["status"]+" "+str(d["errors"][0]["id"])+" "+d["errors"][0]["desc"]+" "+str("timestamp" in d)')" = "404:ERROR 22 Unknown command: volume/lost True"
+code=$(get_h "$S_PORT" /rest/node/list)
+check "--basic-auth: MapR without credentials is Jetty's 401 page with a Basic challenge" \
+    test "$code:$(hdr WWW-Authenticate):$(grep -c 'HTTP ERROR 401' "$TMP/body")" = '401:Basic realm="MapR":1'
+code=$(get "$S_PORT" /rest/node/list -u svc.govconsole:s3cr3t)
+check "--basic-auth: MapR with the pair answers OK" test "$code:$(jget "$TMP/body" 'd["status"]')" = "200:OK"
+code=$(get_h "$S_PORT" /__health)
+check "KrakenD /__health, even with --basic-auth: 200 {agents:{}, now, status ok}" \
+    test "$code:$(hdr Content-Type):$(jget "$TMP/body" 'json.dumps(d["agents"])+" "+d["status"]+" "+",".join(sorted(d))')" = "200:application/json; charset=utf-8:{} ok agents,now,status"
+check "KrakenD's now is the current time as Go prints it (time.Time.String with the monotonic reading)" \
+    python3 -c 'import datetime, json, re, sys
+now = json.load(open(sys.argv[1]))["now"]
+m = re.fullmatch(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(\.\d{1,9})? \+0000 UTC m=\+\d+\.\d{9}", now)
+t = m and datetime.datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S").replace(tzinfo=datetime.timezone.utc)
+sys.exit(0 if t and abs((t - datetime.datetime.now(datetime.timezone.utc)).total_seconds()) < 60 else 1)' "$TMP/body"
+code=$(get "$S_PORT" /krakend.json)
+check "KrakenD /krakend.json, even with --basic-auth: 200, version 3" test "$code:$(jget "$TMP/body" 'd["version"]')" = "200:3"
+check "krakend.json: every endpoint is /TENANT/... of a world tenant, GET, with backend host and url_pattern" \
+    python3 -c 'import json, sys
+d = json.load(open(sys.argv[1])); tenants = set(sys.argv[2].split())
+eps = d["endpoints"]
+ok = len(eps) > 0 and {e["endpoint"].split("/")[1] for e in eps} == tenants
+for e in eps:
+    b = e["backend"][0]
+    ok = ok and e["method"] == "GET" and b["host"][0].startswith("http://") and b["url_pattern"].startswith("/v1/")
+    ok = ok and e["endpoint"].endswith(b["url_pattern"]) and "qos/ratelimit/router" in e["extra_config"]
+sys.exit(0 if ok else 1)' "$TMP/body" "$TENANTS"
+check "krakend.json: API keys for dmi (root keys and endpoint roles), JWT (auth/validator) for skat, none for dst" \
+    test "$(jget "$TMP/body" '" ".join(e["endpoint"].split("/")[1]+":"+",".join(sorted(k for k in e["extra_config"] if k.startswith("auth/"))) for e in d["endpoints"] if e["endpoint"] in ("/dmi/v1/forecast","/skat/v1/eindkomst","/dst/v1/statbank"))') $(jget "$TMP/body" 'len([k for k in d["extra_config"]["auth/api-keys"]["keys"] if "dmi-partner" in k["roles"]])')" = "dmi:auth/api-keys dst: skat:auth/validator 2"
+check "krakend.json: a backend is the app's Service in the tenant's namespace, on the app's port" \
+    test "$(jget "$TMP/body" '[e["backend"][0]["host"][0] for e in d["endpoints"] if e["endpoint"]=="/dmi/v1/forecast"][0]')" = "http://forecast-api.dmi.svc.cluster.local:$(curl -s "http://127.0.0.1:$O_PORT/apis/apps/v1/namespaces/dmi/deployments/forecast-api" | python3 -c 'import json,sys; print(json.load(sys.stdin)["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"])')"
+code=$(get "$O_PORT" /__healthz)
+check "KrakenD: an unknown path under its prefixes is gin's 404 page not found" \
+    test "$code:$(cat "$TMP/body")" = "404:404 page not found"
+stop_sim S
+stop_sim O
+
+# ---------------------------------------------------------------------------------------
 check "govsim --no-metrics --log-rate 5000 starts" start_sim G --port 0 --pods 60 --seed 2 --churn 0 --no-metrics --log-rate 5000
 P=$G_PORT
 get "$P" /apis >/dev/null
-check "--no-metrics: /apis lists apps only" test "$(jget "$TMP/body" '",".join(g["name"] for g in d["groups"])')" = apps
+check "--no-metrics: /apis lists apps and authorization.k8s.io only" test "$(jget "$TMP/body" '",".join(g["name"] for g in d["groups"])')" = "apps,authorization.k8s.io"
 code=$(get "$P" "/apis/metrics.k8s.io/v1beta1/pods")
 check "--no-metrics: the metrics API is 404" test "$code:$(jget "$TMP/body" 'd["reason"]')" = "404:NotFound"
 code=$(get "$P" /apis/apps/v1)
@@ -1120,6 +1347,46 @@ n=$(grep -o '"generateName":"' "$TMP/big.json" | wc -l)
 check "the 50,000-pod list is complete ($n items)" test "$code:$n" = "200:50000"
 check "the 50,000-pod list ends the JSON document" test "$(tail -c 2 "$TMP/big.json")" = "]}"
 rm -f "$TMP/big.json"
+
+# A page ends at the object its continue token names, even when objects are created inside
+# its range while it is served (else the objects between its last one and the token's were in
+# no page, and, older than the list, in no watch event either). The page is read through a
+# small receive window, so govsim is still rendering it when a Deployment late in it scales up.
+page_race() {
+    python3 - "$D_PORT" <<'PY'
+import base64, http.client, json, socket, sys, time, urllib.request
+port, limit = int(sys.argv[1]), 1000
+api = "http://127.0.0.1:%d" % port
+def get(path):
+    return json.load(urllib.request.urlopen(api + path, timeout=30))
+page = get("/api/v1/pods?limit=%d" % limit)["items"]
+for i in range(limit - 20, limit // 2, -1):
+    if page[i]["metadata"]["ownerReferences"][0]["kind"] == "ReplicaSet":
+        ns, app = page[i]["metadata"]["namespace"], page[i]["metadata"]["labels"]["app.kubernetes.io/name"]
+        break
+path = "/apis/apps/v1/namespaces/%s/deployments/%s/scale" % (ns, app)
+replicas = get(path)["spec"]["replicas"]
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.connect(("127.0.0.1", port))
+conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+conn.sock = s
+conn.request("GET", "/api/v1/pods?limit=%d" % limit)
+resp = conn.getresponse()
+head = resp.read(4096)
+time.sleep(0.3)
+urllib.request.urlopen(urllib.request.Request(api + path, method="PATCH",
+    data=json.dumps({"spec": {"replicas": replicas + 25}}).encode(),
+    headers={"Content-Type": "application/merge-patch+json"}), timeout=30).read()
+d = json.loads(head + resp.read())
+tok = d["metadata"]["continue"]
+start = json.loads(base64.urlsafe_b64decode(tok + "=" * (-len(tok) % 4)))["start"].rstrip("\0")
+last = d["items"][-1]["metadata"]
+print("# a page met 25 new pods: %d items, the last %s/%s, the token's %s" % (len(d["items"]), last["namespace"], last["name"], start))
+sys.exit(0 if "%s/%s" % (last["namespace"], last["name"]) == start and len(d["items"]) > limit else 1)
+PY
+}
+check "a page that meets new objects in its range still ends at its continue key" page_race
 stop_sim D
 
 echo "# $failures failure(s)"

@@ -450,6 +450,20 @@ check "kubectl delete pod in a forbidden namespace fails with the apiserver's Fo
 if [ "$rc" -eq 0 ] || ! grep -q Forbidden "$TMP/k_err"; then sed 's/^/# /' "$TMP/k_err" | head -n 3; fi
 check "... and the API still has the pod" \
     test "$(curl -s "http://127.0.0.1:$P2/api/v1/pods?fieldSelector=metadata.name%3D$FP" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')" = 1
+# kubectl auth can-i asks a SelfSubjectAccessReview; the answers follow what the API does.
+k2() { KUBECONFIG="$TMP/kubeconfig2" timeout 60 kubectl --request-timeout=20s --cache-dir="$TMP/cache2" "$@"; }
+k2 auth can-i list pods -A >"$TMP/k_out" 2>"$TMP/k_err"
+rc=$?
+check "kubectl auth can-i list pods -A: yes (exit 0), as the cluster-wide list answers 200" \
+    test "$rc:$(cat "$TMP/k_out"):$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P2/api/v1/pods")" = "0:yes:200"
+if [ "$rc" -ne 0 ]; then sed 's/^/# /' "$TMP/k_err" | head -n 3; fi
+k2 auth can-i delete pods -n skat >"$TMP/k_out" 2>"$TMP/k_err"
+rc=$?
+check "kubectl auth can-i delete pods -n skat: no (exit 1), as the delete above was 403" \
+    test "$rc:$(cut -c1-2 "$TMP/k_out")" = "1:no"
+if [ "$rc" -ne 1 ]; then sed 's/^/# /' "$TMP/k_err" | head -n 3; fi
+k2 auth can-i delete pods -n dmi >"$TMP/k_out" 2>"$TMP/k_err"
+check "kubectl auth can-i delete pods -n dmi: yes" test "$?:$(cat "$TMP/k_out")" = "0:yes"
 kill -TERM "$SIM2_PID"
 wait "$SIM2_PID"
 check "the second govsim stops with status 0" test $? = 0

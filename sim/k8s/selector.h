@@ -1,8 +1,8 @@
 /* Kubernetes label and field selectors: parse once per request, match many objects.
  * Labels: k=v, k==v, k!=v, k, !k, k in (a,b), k notin (a,b); commas AND requirements.
  * Fields: k=v, k==v, k!=v. */
-#ifndef GC_SIM_SELECTOR_H
-#define GC_SIM_SELECTOR_H
+#ifndef GC_SIM_K8S_SELECTOR_H
+#define GC_SIM_K8S_SELECTOR_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,109 +1,49 @@
-#include "sim/k8s_api.h"
+/* The Kubernetes API module: routing, authentication, RBAC-like refusals, faults,
+ * discovery, lists, watches and single objects; writes, logs and metrics are in their own
+ * files (k8s.h). */
+#include "sim/k8s/k8s.h"
 
-#include <arpa/inet.h>
-#include <errno.h>
 #include <jansson.h>
 #include <microhttpd.h>
-#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "sim/jbuf.h"
-#include "sim/k8s_http.h"
-#include "sim/k8s_json.h"
-#include "sim/selector.h"
+#include "sim/k8s/json.h"
+#include "sim/k8s/selector.h"
 #include "sim/sim_util.h"
 
-#define K8S_GIT_VERSION "v1.29.0"
 #define CHUNK_TARGET (128 * 1024)
 #define BLOCK_SIZE (64 * 1024)
 
-enum fault_mode {
-    FAULT_NONE,
-    FAULT_500,
-    FAULT_401,
-    FAULT_403,
-    FAULT_GARBAGE,
-    FAULT_TRUNCATE,
-    FAULT_HANG,
-    FAULT_ESCAPE
-};
-
-static const char *const fault_names[] = {"none",    "500",      "401",  "403",
-                                          "garbage", "truncate", "hang", "escape"};
-
-#define BODY_MAX (1024 * 1024)
-
-/* Response body bytes served, for /_sim/stats (`make bench` reads them): watch streams, paged
- * lists, and every buffered body (single objects, metrics, errors, /_sim itself). */
-static _Atomic unsigned long long sent_watch, sent_list, sent_buffered;
-
-/* Per-request state kept in *con_cls between MHD's calls: the request body so far. */
-struct conn_state {
-    struct jbuf body;
-    bool too_large;
-};
-
 /* ---- responses --------------------------------------------------------------------- */
 
-enum MHD_Result k8s_http_queue_buffer(struct MHD_Connection *conn, unsigned status,
-                                      const char *ctype, char *data, size_t len)
+/* The apiserver marks every answer as not to be cached. */
+static const char *const no_cache[] = {MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache, private", NULL};
+
+enum MHD_Result k8s_queue_buffer(struct MHD_Connection *conn, unsigned status, const char *ctype,
+                                 char *data, size_t len)
 {
-    struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-    if (!resp) {
-        free(data);
-        return MHD_NO;
-    }
-    sent_buffered += len;
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache, private");
-    enum MHD_Result rc = MHD_queue_response(conn, status, resp);
-    MHD_destroy_response(resp);
-    return rc;
+    return router_queue_buffer(conn, status, ctype, data, len, no_cache);
 }
 
-enum MHD_Result k8s_http_queue_stream(struct MHD_Connection *conn, const char *ctype, uint64_t size,
-                                      size_t block, MHD_ContentReaderCallback reader, void *cls,
-                                      MHD_ContentReaderFreeCallback free_fn)
+enum MHD_Result k8s_queue_stream(struct MHD_Connection *conn, const char *ctype, uint64_t size,
+                                 size_t block, MHD_ContentReaderCallback reader, void *cls,
+                                 MHD_ContentReaderFreeCallback free_fn)
 {
-    struct MHD_Response *resp =
-        MHD_create_response_from_callback(size, block, reader, cls, free_fn);
-    if (!resp) {
-        free_fn(cls);
-        return MHD_NO;
-    }
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache, private");
-    enum MHD_Result rc = MHD_queue_response(conn, 200, resp);
-    MHD_destroy_response(resp);
-    return rc;
+    return router_queue_stream(conn, ctype, size, block, reader, cls, free_fn, no_cache);
 }
 
-enum MHD_Result k8s_http_queue_jbuf(struct MHD_Connection *conn, unsigned status, struct jbuf *b)
+enum MHD_Result k8s_queue_jbuf(struct MHD_Connection *conn, unsigned status, struct jbuf *b)
 {
-    size_t len;
-    char *data = jbuf_steal(b, &len);
-    return k8s_http_queue_buffer(conn, status, "application/json", data, len);
+    return router_queue_jbuf(conn, status, b, no_cache);
 }
 
-enum MHD_Result k8s_http_queue_json(struct MHD_Connection *conn, unsigned status, json_t *doc)
+enum MHD_Result k8s_queue_json(struct MHD_Connection *conn, unsigned status, json_t *doc)
 {
-    char *s = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(doc);
-    if (!s) {
-        return MHD_NO;
-    }
-    return k8s_http_queue_buffer(conn, status, "application/json", s, strlen(s));
-}
-
-static enum MHD_Result queue_text(struct MHD_Connection *conn, unsigned status, const char *text)
-{
-    return k8s_http_queue_buffer(conn, status, "text/plain; charset=utf-8", sim_xstrdup(text),
-                                 strlen(text));
+    return router_queue_json(conn, status, doc, no_cache);
 }
 
 /* A metav1.Status failure body. details may be NULL (then {} or absent as the apiserver). */
@@ -123,19 +63,19 @@ static json_t *status_doc(unsigned code, const char *reason, const char *message
     return doc;
 }
 
-enum MHD_Result k8s_http_queue_status(struct MHD_Connection *conn, unsigned code,
-                                      const char *reason, const char *message, json_t *details)
+enum MHD_Result k8s_queue_status(struct MHD_Connection *conn, unsigned code, const char *reason,
+                                 const char *message, json_t *details)
 {
-    return k8s_http_queue_json(conn, code, status_doc(code, reason, message, details));
+    return k8s_queue_json(conn, code, status_doc(code, reason, message, details));
 }
 
-enum MHD_Result k8s_http_queue_not_found_path(struct MHD_Connection *conn)
+enum MHD_Result k8s_queue_not_found_path(struct MHD_Connection *conn)
 {
-    return k8s_http_queue_status(conn, 404, "NotFound",
-                                 "the server could not find the requested resource", json_object());
+    return k8s_queue_status(conn, 404, "NotFound",
+                            "the server could not find the requested resource", json_object());
 }
 
-enum MHD_Result k8s_http_queue_not_found(struct MHD_Connection *conn, int kind, const char *name)
+enum MHD_Result k8s_queue_not_found(struct MHD_Connection *conn, int kind, const char *name)
 {
     char msg[512];
     const char *group = k8s_json_group(kind);
@@ -152,19 +92,19 @@ enum MHD_Result k8s_http_queue_not_found(struct MHD_Connection *conn, int kind, 
         json_object_set_new(details, "group", json_string(group));
     }
     json_object_set_new(details, "kind", json_string(k8s_json_resource(kind)));
-    return k8s_http_queue_status(conn, 404, "NotFound", msg, details);
+    return k8s_queue_status(conn, 404, "NotFound", msg, details);
 }
 
-enum MHD_Result k8s_http_queue_bad_request(struct MHD_Connection *conn, const char *message)
+enum MHD_Result k8s_queue_bad_request(struct MHD_Connection *conn, const char *message)
 {
-    return k8s_http_queue_status(conn, 400, "BadRequest", message, NULL);
+    return k8s_queue_status(conn, 400, "BadRequest", message, NULL);
 }
 
-enum MHD_Result k8s_http_queue_method_not_allowed(struct MHD_Connection *conn)
+enum MHD_Result k8s_queue_method_not_allowed(struct MHD_Connection *conn)
 {
-    return k8s_http_queue_status(conn, 405, "MethodNotAllowed",
-                                 "the server does not allow this method on the requested resource",
-                                 json_object());
+    return k8s_queue_status(conn, 405, "MethodNotAllowed",
+                            "the server does not allow this method on the requested resource",
+                            json_object());
 }
 
 static const char expired_continue_msg[] =
@@ -188,17 +128,6 @@ static void req_fini(struct k8s_req *r)
 {
     selector_free(&r->labels);
     selector_free(&r->fields);
-}
-
-const char *k8s_http_arg(struct MHD_Connection *conn, const char *key)
-{
-    return MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, key);
-}
-
-bool k8s_http_arg_true(struct MHD_Connection *conn, const char *key)
-{
-    const char *v = k8s_http_arg(conn, key);
-    return v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "True") == 0);
 }
 
 /* Decides Table vs plain JSON from the Accept header (kubectl asks for as=Table). */
@@ -364,51 +293,50 @@ static char *make_continue(const struct world *w, int kind, const struct k8s_cur
 }
 
 /* Fills r from the query string. Returns 0, or -1 after queueing a 400 into *rc. */
-static int parse_query(struct k8s_api *api, struct MHD_Connection *conn, struct k8s_req *r,
+static int parse_query(struct k8s_server *api, struct MHD_Connection *conn, struct k8s_req *r,
                        enum MHD_Result *rc)
 {
     char err[512];
     parse_accept(conn, r);
-    const char *inc = k8s_http_arg(conn, "includeObject");
+    const char *inc = router_arg(conn, "includeObject");
     if (inc) {
         r->include = strcmp(inc, "Object") == 0 ? K8S_INCLUDE_OBJECT
                      : strcmp(inc, "None") == 0 ? K8S_INCLUDE_NONE
                                                 : K8S_INCLUDE_METADATA;
     }
-    if (selector_parse_labels(k8s_http_arg(conn, "labelSelector"), &r->labels, err, sizeof(err)) <
+    if (selector_parse_labels(router_arg(conn, "labelSelector"), &r->labels, err, sizeof(err)) <
         0) {
-        *rc = k8s_http_queue_bad_request(conn, err);
+        *rc = k8s_queue_bad_request(conn, err);
         return -1;
     }
-    if (selector_parse_fields(k8s_http_arg(conn, "fieldSelector"), &r->fields, err, sizeof(err)) <
+    if (selector_parse_fields(router_arg(conn, "fieldSelector"), &r->fields, err, sizeof(err)) <
         0) {
-        *rc = k8s_http_queue_bad_request(conn, err);
+        *rc = k8s_queue_bad_request(conn, err);
         return -1;
     }
     for (size_t i = 0; i < r->fields.n; i++) {
         if (!field_supported(r->kind, r->fields.reqs[i].key)) {
             snprintf(err, sizeof(err), "field label not supported: %s", r->fields.reqs[i].key);
-            *rc = k8s_http_queue_bad_request(conn, err);
+            *rc = k8s_queue_bad_request(conn, err);
             return -1;
         }
     }
-    const char *lim = k8s_http_arg(conn, "limit");
+    const char *lim = router_arg(conn, "limit");
     if (lim && *lim) {
         char *end;
         long long v = strtoll(lim, &end, 10);
         r->limit = (*end || v < 0) ? 0 : (size_t)v;
     }
-    r->watch = k8s_http_arg_true(conn, "watch");
-    r->rv = k8s_http_arg(conn, "resourceVersion");
-    r->bookmarks = k8s_http_arg_true(conn, "allowWatchBookmarks");
-    r->send_initial = k8s_http_arg_true(conn, "sendInitialEvents");
-    const char *to = k8s_http_arg(conn, "timeoutSeconds");
+    r->watch = router_arg_true(conn, "watch");
+    r->rv = router_arg(conn, "resourceVersion");
+    r->bookmarks = router_arg_true(conn, "allowWatchBookmarks");
+    r->send_initial = router_arg_true(conn, "sendInitialEvents");
+    const char *to = router_arg(conn, "timeoutSeconds");
     r->timeout_s = to ? strtoll(to, NULL, 10) : 0;
-    const char *cont = k8s_http_arg(conn, "continue");
+    const char *cont = router_arg(conn, "continue");
     if (cont && *cont && !r->watch) {
         if (parse_continue(api->w, cont, r) < 0) {
-            *rc =
-                k8s_http_queue_bad_request(conn, "continue key is not valid: illegal base64 data");
+            *rc = k8s_queue_bad_request(conn, "continue key is not valid: illegal base64 data");
             return -1;
         }
     }
@@ -777,7 +705,7 @@ static bool obj_matches(const struct world *w, const struct k8s_req *r, int kind
 enum list_phase { LS_HEAD, LS_ITEMS, LS_TAIL, LS_DONE };
 
 struct list_stream {
-    struct k8s_api *api;
+    struct k8s_server *api;
     struct k8s_req r;
     uint64_t list_rv;
     char *cont_token;    /* continue for the page's metadata, or NULL */
@@ -825,7 +753,10 @@ static void list_render_head(struct list_stream *ls)
     }
 }
 
-/* Renders the next run of items under the world lock, up to about CHUNK_TARGET bytes. */
+/* Renders the next run of items under the world lock, up to about CHUNK_TARGET bytes. A page
+ * ends at the key its continue token names (list_plan_page), not after `limit` items: the
+ * lock is released between runs, and an object created in the page's range meanwhile would
+ * otherwise push the page's last objects out of it and out of the next one too. */
 static void list_render_items(struct list_stream *ls)
 {
     struct world *w = ls->api->w;
@@ -857,8 +788,7 @@ static void list_render_items(struct list_stream *ls)
         } else {
             k8s_json_object(b, w, ls->r.kind, obj, 0);
         }
-        if ((ls->r.limit && ls->emitted >= ls->r.limit) ||
-            (ls->bounded && cursor_cmp(&key, &ls->end) >= 0)) {
+        if (ls->bounded && cursor_cmp(&key, &ls->end) >= 0) {
             ls->phase = LS_TAIL;
             break;
         }
@@ -922,7 +852,7 @@ static ssize_t list_reader(void *cls, uint64_t pos, char *out, size_t max)
     }
     memcpy(out, ls->buf.data + ls->off, n);
     ls->off += n;
-    sent_list += n;
+    router_count_sent(ROUTER_SENT_LIST, n);
     return (ssize_t)n;
 }
 
@@ -960,7 +890,7 @@ static void list_plan_page(struct list_stream *ls)
 
 /* Streams a list (or one page of it). cut_fraction > 1 serves only the first 1/cut_fraction
  * of the body and then drops the connection (the truncate fault). */
-static enum MHD_Result serve_list(struct k8s_api *api, struct MHD_Connection *conn,
+static enum MHD_Result serve_list(struct k8s_server *api, struct MHD_Connection *conn,
                                   struct k8s_req *r, size_t cut_fraction)
 {
     struct world *w = api->w;
@@ -976,7 +906,7 @@ static enum MHD_Result serve_list(struct k8s_api *api, struct MHD_Connection *co
         if (ls->r.cont_rv < w->floor_rv) {
             world_unlock(w);
             list_stream_free(ls);
-            return k8s_http_queue_status(conn, 410, "Expired", expired_continue_msg, NULL);
+            return k8s_queue_status(conn, 410, "Expired", expired_continue_msg, NULL);
         }
         ls->pos = ls->r.cont;
         ls->list_rv = ls->r.cont_rv;
@@ -1014,14 +944,14 @@ static enum MHD_Result serve_list(struct k8s_api *api, struct MHD_Connection *co
         MHD_destroy_response(resp);
         return rc;
     }
-    return k8s_http_queue_stream(conn, "application/json", MHD_SIZE_UNKNOWN, BLOCK_SIZE,
-                                 list_reader, ls, list_stream_free);
+    return k8s_queue_stream(conn, "application/json", MHD_SIZE_UNKNOWN, BLOCK_SIZE, list_reader, ls,
+                            list_stream_free);
 }
 
 /* ---- watch streaming --------------------------------------------------------------- */
 
 struct watch_stream {
-    struct k8s_api *api;
+    struct k8s_server *api;
     struct k8s_req r;
     uint64_t cursor_rv;    /* every event up to here was considered */
     bool initial;          /* still sending ADDED for current objects */
@@ -1035,20 +965,6 @@ struct watch_stream {
     struct jbuf buf;
     size_t off;
 };
-
-/* True when the client closed its end (nothing more to send it). */
-bool k8s_http_peer_closed(int fd)
-{
-    if (fd < 0) {
-        return false;
-    }
-    char c;
-    ssize_t n = recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
-    if (n == 0) {
-        return true;
-    }
-    return n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
-}
 
 static void watch_event_head(struct watch_stream *ws, const char *type)
 {
@@ -1213,7 +1129,7 @@ static ssize_t watch_fill(struct watch_stream *ws)
             ws->next_bookmark_ms = now + (int64_t)ws->api->bookmark_interval * 1000;
             break;
         }
-        if (k8s_http_peer_closed(ws->fd)) {
+        if (router_peer_closed(ws->fd)) {
             world_unlock(w);
             return MHD_CONTENT_READER_END_WITH_ERROR;
         }
@@ -1250,7 +1166,7 @@ static ssize_t watch_reader(void *cls, uint64_t pos, char *out, size_t max)
     }
     memcpy(out, ws->buf.data + ws->off, n);
     ws->off += n;
-    sent_watch += n;
+    router_count_sent(ROUTER_SENT_WATCH, n);
     return (ssize_t)n;
 }
 
@@ -1267,16 +1183,9 @@ static void watch_stream_free(void *cls)
     free(ws);
 }
 
-int k8s_http_connection_fd(struct MHD_Connection *conn)
-{
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-    return ci ? ci->connect_fd : -1;
-}
-
 /* Starts a watch stream: initial ADDED events for rv "" / "0" / sendInitialEvents, else
  * history replay from the given resourceVersion, then live events and bookmarks. */
-static enum MHD_Result serve_watch(struct k8s_api *api, struct MHD_Connection *conn,
+static enum MHD_Result serve_watch(struct k8s_server *api, struct MHD_Connection *conn,
                                    struct k8s_req *r)
 {
     struct world *w = api->w;
@@ -1285,7 +1194,7 @@ static enum MHD_Result serve_watch(struct k8s_api *api, struct MHD_Connection *c
     ws->r = *r;
     memset(r, 0, sizeof(*r));
     r->ns = -1;
-    ws->fd = k8s_http_connection_fd(conn);
+    ws->fd = router_connection_fd(conn);
     jbuf_init(&ws->buf);
     int64_t now = sim_mono_ms();
     int64_t timeout = ws->r.timeout_s;
@@ -1313,7 +1222,7 @@ static enum MHD_Result serve_watch(struct k8s_api *api, struct MHD_Connection *c
             req_fini(&ws->r);
             jbuf_fini(&ws->buf);
             free(ws);
-            return k8s_http_queue_bad_request(conn, "resourceVersion: Invalid value: not a number");
+            return k8s_queue_bad_request(conn, "resourceVersion: Invalid value: not a number");
         }
         ws->cursor_rv = v > w->rv ? w->rv : v;
         if (v < w->floor_rv) {
@@ -1321,14 +1230,14 @@ static enum MHD_Result serve_watch(struct k8s_api *api, struct MHD_Connection *c
         }
     }
     world_unlock(w);
-    return k8s_http_queue_stream(conn, "application/json", MHD_SIZE_UNKNOWN, BLOCK_SIZE,
-                                 watch_reader, ws, watch_stream_free);
+    return k8s_queue_stream(conn, "application/json", MHD_SIZE_UNKNOWN, BLOCK_SIZE, watch_reader,
+                            ws, watch_stream_free);
 }
 
 /* ---- single objects ---------------------------------------------------------------- */
 
 /* Finds the named object of r->kind (namespace from r->ns). Lock held. */
-const void *k8s_http_find_object(const struct world *w, const struct k8s_req *r)
+const void *k8s_find_object(const struct world *w, const struct k8s_req *r)
 {
     switch (r->kind) {
     case WORLD_KIND_POD: {
@@ -1387,18 +1296,51 @@ const void *k8s_http_find_object(const struct world *w, const struct k8s_req *r)
     }
 }
 
-static enum MHD_Result serve_get(struct k8s_api *api, struct MHD_Connection *conn,
+/* Holds an answer back until deadline_ms (monotonic; -1: for ever), looking every 250 ms
+ * whether the client gave up or govsim is stopping. True when it is time to answer. */
+static bool hold(struct k8s_server *api, struct MHD_Connection *conn, int64_t deadline_ms)
+{
+    struct world *w = api->w;
+    int fd = router_connection_fd(conn);
+    for (;;) {
+        int64_t now = sim_mono_ms();
+        if (deadline_ms >= 0 && now >= deadline_ms) {
+            return true;
+        }
+        int64_t until = now + 250;
+        if (deadline_ms >= 0 && deadline_ms < until) {
+            until = deadline_ms;
+        }
+        world_lock(w);
+        bool stop = w->shutting_down;
+        if (!stop) {
+            world_wait(w, until);
+            stop = w->shutting_down;
+        }
+        world_unlock(w);
+        if (stop || router_peer_closed(fd)) {
+            return false;
+        }
+    }
+}
+
+/* GET of one object; /_sim/delay?get=MS holds the answer back that long first. */
+static enum MHD_Result serve_get(struct k8s_server *api, struct MHD_Connection *conn,
                                  struct k8s_req *r)
 {
     struct world *w = api->w;
+    int64_t delay = router_get_delay_ms(api->router);
+    if (delay > 0 && !hold(api, conn, sim_mono_ms() + delay)) {
+        return MHD_NO;
+    }
     struct jbuf b;
     jbuf_init(&b);
     world_lock(w);
-    const void *obj = r->ns_missing ? NULL : k8s_http_find_object(w, r);
+    const void *obj = r->ns_missing ? NULL : k8s_find_object(w, r);
     if (!obj) {
         world_unlock(w);
         jbuf_fini(&b);
-        return k8s_http_queue_not_found(conn, r->kind, r->name);
+        return k8s_queue_not_found(conn, r->kind, r->name);
     }
     if (r->table) {
         JB_LIT(&b, "{\"kind\":\"Table\",\"apiVersion\":\"meta.k8s.io/");
@@ -1414,154 +1356,7 @@ static enum MHD_Result serve_get(struct k8s_api *api, struct MHD_Connection *con
         k8s_json_object(&b, w, r->kind, obj, K8S_JSON_TYPEMETA);
     }
     world_unlock(w);
-    return k8s_http_queue_jbuf(conn, 200, &b);
-}
-
-/* ---- discovery --------------------------------------------------------------------- */
-
-/* An APIResource; verbs are space-separated. */
-static json_t *resource_entry(const char *name, const char *singular, bool namespaced,
-                              const char *kind, const char *short_name, const char *verbs)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "name", json_string(name));
-    json_object_set_new(o, "singularName", json_string(singular));
-    json_object_set_new(o, "namespaced", json_boolean(namespaced));
-    json_object_set_new(o, "kind", json_string(kind));
-    json_t *v = json_array();
-    char copy[128];
-    snprintf(copy, sizeof(copy), "%s", verbs);
-    char *save = NULL;
-    for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
-        json_array_append_new(v, json_string(t));
-    }
-    json_object_set_new(o, "verbs", v);
-    if (short_name) {
-        json_object_set_new(o, "shortNames", json_pack("[s]", short_name));
-    }
-    return o;
-}
-
-/* The scale subresource of an apps/v1 kind: an autoscaling/v1 Scale (clients resolve the
- * Scale's group and version from here). */
-static json_t *scale_entry(const char *name)
-{
-    json_t *o = resource_entry(name, "", true, "Scale", NULL, "get patch update");
-    json_object_set_new(o, "group", json_string("autoscaling"));
-    json_object_set_new(o, "version", json_string("v1"));
-    return o;
-}
-
-static json_t *resource_list(const char *group_version, json_t *resources)
-{
-    return json_pack("{s:s,s:s,s:s,s:o}", "kind", "APIResourceList", "apiVersion", "v1",
-                     "groupVersion", group_version, "resources", resources);
-}
-
-static json_t *api_group(const char *name, const char *version)
-{
-    char gv[64];
-    snprintf(gv, sizeof(gv), "%s/%s", name, version);
-    json_t *v = json_pack("{s:s,s:s}", "groupVersion", gv, "version", version);
-    return json_pack("{s:s,s:[O],s:o}", "name", name, "versions", v, "preferredVersion", v);
-}
-
-static enum MHD_Result serve_discovery(struct k8s_api *api, struct MHD_Connection *conn,
-                                       const char *url)
-{
-    if (strcmp(url, "/version") == 0) {
-        return k8s_http_queue_json(
-            conn, 200,
-            json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "major", "1", "minor", "29",
-                      "gitVersion", K8S_GIT_VERSION, "gitCommit",
-                      "3f7a50f38688eb332e2a1b013678c6435d539ae6", "gitTreeState", "clean",
-                      "buildDate", "2023-12-13T08:45:03Z", "goVersion", "go1.21.5", "compiler",
-                      "gc", "platform", "linux/amd64"));
-    }
-    if (strcmp(url, "/api") == 0) {
-        char addr[64];
-        snprintf(addr, sizeof(addr), "127.0.0.1:%u", api->port);
-        return k8s_http_queue_json(conn, 200,
-                                   json_pack("{s:s,s:[s],s:[{s:s,s:s}]}", "kind", "APIVersions",
-                                             "versions", "v1", "serverAddressByClientCIDRs",
-                                             "clientCIDR", "0.0.0.0/0", "serverAddress", addr));
-    }
-    if (strcmp(url, "/api/v1") == 0) {
-        json_t *res = json_array();
-        json_array_append_new(
-            res, resource_entry("events", "event", true, "Event", "ev", "get list watch"));
-        json_array_append_new(res, resource_entry("namespaces", "namespace", false, "Namespace",
-                                                  "ns", "get list watch"));
-        json_array_append_new(
-            res, resource_entry("nodes", "node", false, "Node", "no", "get list watch"));
-        json_t *pods = resource_entry("pods", "pod", true, "Pod", "po", "delete get list watch");
-        json_object_set_new(pods, "categories", json_pack("[s]", "all"));
-        json_array_append_new(res, pods);
-        json_array_append_new(res, resource_entry("pods/log", "", true, "Pod", NULL, "get"));
-        json_array_append_new(res, resource_entry("resourcequotas", "resourcequota", true,
-                                                  "ResourceQuota", "quota", "get list watch"));
-        json_t *doc = json_pack("{s:s,s:s,s:o}", "kind", "APIResourceList", "groupVersion", "v1",
-                                "resources", res);
-        return k8s_http_queue_json(conn, 200, doc);
-    }
-    if (strcmp(url, "/apis") == 0) {
-        json_t *groups = json_array();
-        json_array_append_new(groups, api_group("apps", "v1"));
-        if (!api->no_metrics) {
-            json_array_append_new(groups, api_group("metrics.k8s.io", "v1beta1"));
-        }
-        return k8s_http_queue_json(conn, 200,
-                                   json_pack("{s:s,s:s,s:o}", "kind", "APIGroupList", "apiVersion",
-                                             "v1", "groups", groups));
-    }
-    if (strcmp(url, "/apis/apps") == 0 ||
-        (strcmp(url, "/apis/metrics.k8s.io") == 0 && !api->no_metrics)) {
-        bool apps = strcmp(url, "/apis/apps") == 0;
-        json_t *group = api_group(apps ? "apps" : "metrics.k8s.io", apps ? "v1" : "v1beta1");
-        json_object_set_new(group, "kind", json_string("APIGroup"));
-        json_object_set_new(group, "apiVersion", json_string("v1"));
-        return k8s_http_queue_json(conn, 200, group);
-    }
-    if (strcmp(url, "/apis/apps/v1") == 0) {
-        json_t *res = json_array();
-        json_t *d = resource_entry("deployments", "deployment", true, "Deployment", "deploy",
-                                   "get list patch watch");
-        json_object_set_new(d, "categories", json_pack("[s]", "all"));
-        json_array_append_new(res, d);
-        json_array_append_new(res, scale_entry("deployments/scale"));
-        json_t *rs =
-            resource_entry("replicasets", "replicaset", true, "ReplicaSet", "rs", "get list watch");
-        json_object_set_new(rs, "categories", json_pack("[s]", "all"));
-        json_array_append_new(res, rs);
-        json_t *sts = resource_entry("statefulsets", "statefulset", true, "StatefulSet", "sts",
-                                     "get list patch watch");
-        json_object_set_new(sts, "categories", json_pack("[s]", "all"));
-        json_array_append_new(res, sts);
-        json_array_append_new(res, scale_entry("statefulsets/scale"));
-        return k8s_http_queue_json(conn, 200, resource_list("apps/v1", res));
-    }
-    if (strcmp(url, "/apis/metrics.k8s.io/v1beta1") == 0 && !api->no_metrics) {
-        json_t *res = json_array();
-        json_array_append_new(res,
-                              resource_entry("nodes", "", false, "NodeMetrics", NULL, "get list"));
-        json_array_append_new(res,
-                              resource_entry("pods", "", true, "PodMetrics", NULL, "get list"));
-        return k8s_http_queue_json(conn, 200, resource_list("metrics.k8s.io/v1beta1", res));
-    }
-    if (strcmp(url, "/") == 0) {
-        json_t *paths =
-            json_pack("[sssss]", "/api", "/api/v1", "/apis", "/apis/apps", "/apis/apps/v1");
-        if (!api->no_metrics) {
-            json_array_append_new(paths, json_string("/apis/metrics.k8s.io"));
-            json_array_append_new(paths, json_string("/apis/metrics.k8s.io/v1beta1"));
-        }
-        json_array_append_new(paths, json_string("/healthz"));
-        json_array_append_new(paths, json_string("/livez"));
-        json_array_append_new(paths, json_string("/readyz"));
-        json_array_append_new(paths, json_string("/version"));
-        return k8s_http_queue_json(conn, 200, json_pack("{s:o}", "paths", paths));
-    }
-    return k8s_http_queue_not_found_path(conn);
+    return k8s_queue_jbuf(conn, 200, &b);
 }
 
 /* ---- routing ----------------------------------------------------------------------- */
@@ -1572,8 +1367,9 @@ enum route {
     ROUTE_HEALTH,
     ROUTE_COLLECTION,
     ROUTE_OBJECT,
-    ROUTE_SUB,    /* pods/NAME/log, deployments|statefulsets/NAME/scale */
-    ROUTE_METRICS /* metrics.k8s.io lists and objects */
+    ROUTE_SUB,     /* pods/NAME/log, deployments|statefulsets/NAME/scale */
+    ROUTE_METRICS, /* metrics.k8s.io lists and objects */
+    ROUTE_REVIEW   /* authorization.k8s.io selfsubjectaccessreviews */
 };
 
 enum api_group_id { GROUP_CORE, GROUP_APPS, GROUP_METRICS };
@@ -1630,6 +1426,8 @@ static int route_path(struct world *w, const char *url, struct k8s_req *r)
                                             "/apis",
                                             "/apis/apps",
                                             "/apis/apps/v1",
+                                            "/apis/authorization.k8s.io",
+                                            "/apis/authorization.k8s.io/v1",
                                             "/apis/metrics.k8s.io",
                                             "/apis/metrics.k8s.io/v1beta1",
                                             NULL};
@@ -1646,6 +1444,10 @@ static int route_path(struct world *w, const char *url, struct k8s_req *r)
     int n = split_path(url, buf, sizeof(buf), seg, 9);
     if (n > 9 || n < 3) {
         return ROUTE_NONE;
+    }
+    if (n == 4 && strcmp(seg[0], "apis") == 0 && strcmp(seg[1], "authorization.k8s.io") == 0 &&
+        strcmp(seg[2], "v1") == 0 && strcmp(seg[3], "selfsubjectaccessreviews") == 0) {
+        return ROUTE_REVIEW;
     }
     int base;
     int group;
@@ -1730,6 +1532,16 @@ static int route_path(struct world *w, const char *url, struct k8s_req *r)
 
 /* ---- RBAC-like refusals ------------------------------------------------------------- */
 
+bool k8s_namespace_forbidden(const struct k8s_server *api, const char *ns)
+{
+    for (size_t i = 0; ns && i < api->cfg->n_forbid; i++) {
+        if (strcmp(api->cfg->forbid[i], ns) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* The namespace a request touches: the one in its path, or the namespace it gets. */
 static const char *touched_namespace(const struct k8s_req *r)
 {
@@ -1764,15 +1576,11 @@ static const char *request_verb(const char *method, int route, const struct k8s_
 }
 
 /* 403 for a request touching a --forbid-namespace namespace, as RBAC answers it. */
-static bool forbidden(struct k8s_api *api, struct MHD_Connection *conn, const char *method,
+static bool forbidden(struct k8s_server *api, struct MHD_Connection *conn, const char *method,
                       int route, const struct k8s_req *r, enum MHD_Result *rc)
 {
     const char *ns = touched_namespace(r);
-    bool hit = false;
-    for (size_t i = 0; ns && i < api->n_forbid; i++) {
-        hit = hit || strcmp(api->forbid[i], ns) == 0;
-    }
-    if (!hit) {
+    if (!k8s_namespace_forbidden(api, ns)) {
         return false;
     }
     const char *res = k8s_json_resource(r->kind);
@@ -1799,49 +1607,21 @@ static bool forbidden(struct k8s_api *api, struct MHD_Connection *conn, const ch
         json_object_set_new(details, "group", json_string(group));
     }
     json_object_set_new(details, "kind", json_string(res));
-    *rc = k8s_http_queue_status(conn, 403, "Forbidden", msg, details);
+    *rc = k8s_queue_status(conn, 403, "Forbidden", msg, details);
     return true;
 }
 
 /* ---- faults ------------------------------------------------------------------------ */
 
-/* Consumes one pending fault for this path, if any; returns its mode. */
-static int take_fault(struct k8s_api *api, const char *url)
+/* The hang fault: no answer until the client gives up (or shutdown), then the connection
+ * is dropped. */
+static enum MHD_Result serve_hang(struct k8s_server *api, struct MHD_Connection *conn)
 {
-    struct world *w = api->w;
-    int mode = FAULT_NONE;
-    world_lock(w);
-    if (api->fault_count > 0 &&
-        (!api->fault_path[0] || strncmp(url, api->fault_path, strlen(api->fault_path)) == 0)) {
-        mode = api->fault_mode;
-        if (--api->fault_count == 0) {
-            api->fault_mode = FAULT_NONE;
-        }
-    }
-    world_unlock(w);
-    return mode;
+    hold(api, conn, -1);
+    return MHD_NO;
 }
 
-/* Blocks until the client gives up (or shutdown), then drops the connection. */
-static enum MHD_Result serve_hang(struct k8s_api *api, struct MHD_Connection *conn)
-{
-    struct world *w = api->w;
-    int fd = k8s_http_connection_fd(conn);
-    for (;;) {
-        world_lock(w);
-        bool stop = w->shutting_down;
-        if (!stop) {
-            world_wait(w, sim_mono_ms() + 250);
-            stop = w->shutting_down;
-        }
-        world_unlock(w);
-        if (stop || k8s_http_peer_closed(fd)) {
-            return MHD_NO;
-        }
-    }
-}
-
-static enum MHD_Result serve_escape(struct k8s_api *api, struct MHD_Connection *conn)
+static enum MHD_Result serve_escape(struct k8s_server *api, struct MHD_Connection *conn)
 {
     static const struct k8s_json_taint taints[] = {
         {"evil-\x1b[2J\x1b[H-clear-screen", "CrashLoop\x1b[31mBackOff\x1b[0m"},
@@ -1870,22 +1650,22 @@ static enum MHD_Result serve_escape(struct k8s_api *api, struct MHD_Connection *
     }
     JB_LIT(&b, "]}");
     world_unlock(w);
-    return k8s_http_queue_jbuf(conn, 200, &b);
+    return k8s_queue_jbuf(conn, 200, &b);
 }
 
 /* Answers a request with the injected fault instead of the real response. */
-static enum MHD_Result serve_fault(struct k8s_api *api, struct MHD_Connection *conn, int mode,
-                                   const char *method, const char *url)
+static enum MHD_Result serve_fault(struct k8s_server *api, struct MHD_Connection *conn,
+                                   enum router_fault mode, const char *method, const char *url)
 {
     char msg[512];
     switch (mode) {
-    case FAULT_500:
-        return k8s_http_queue_status(
+    case ROUTER_FAULT_500:
+        return k8s_queue_status(
             conn, 500, "InternalError", "Internal error occurred: etcdserver: request timed out",
             json_pack("{s:[{s:s}]}", "causes", "message", "etcdserver: request timed out"));
-    case FAULT_401:
-        return k8s_http_queue_status(conn, 401, "Unauthorized", "Unauthorized", NULL);
-    case FAULT_403: {
+    case ROUTER_FAULT_401:
+        return k8s_queue_status(conn, 401, "Unauthorized", "Unauthorized", NULL);
+    case ROUTER_FAULT_403: {
         struct k8s_req r;
         req_init(&r);
         int route = route_path(api->w, url, &r);
@@ -1907,17 +1687,17 @@ static enum MHD_Result serve_fault(struct k8s_api *api, struct MHD_Connection *c
                      res, verb, res, group);
         }
         req_fini(&r);
-        return k8s_http_queue_status(conn, 403, "Forbidden", msg, json_pack("{s:s}", "kind", res));
+        return k8s_queue_status(conn, 403, "Forbidden", msg, json_pack("{s:s}", "kind", res));
     }
-    case FAULT_GARBAGE: {
+    case ROUTER_FAULT_GARBAGE: {
         static const char garbage[] = "<html><head><title>502 Bad Gateway</title></head><body>"
                                       "upstream sent an invalid response \x01\x02\xff\xfe "
                                       "{\"kind\": [unterminated";
         char *body = sim_xmalloc(sizeof(garbage));
         memcpy(body, garbage, sizeof(garbage));
-        return k8s_http_queue_buffer(conn, 200, "application/json", body, sizeof(garbage) - 1);
+        return k8s_queue_buffer(conn, 200, "application/json", body, sizeof(garbage) - 1);
     }
-    case FAULT_TRUNCATE: {
+    case ROUTER_FAULT_TRUNCATE: {
         struct k8s_req r;
         req_init(&r);
         int route = route_path(api->w, url, &r);
@@ -1935,135 +1715,27 @@ static enum MHD_Result serve_fault(struct k8s_api *api, struct MHD_Connection *c
         req_fini(&r);
         return rc;
     }
-    case FAULT_HANG:
+    case ROUTER_FAULT_HANG:
         return serve_hang(api, conn);
-    case FAULT_ESCAPE:
+    case ROUTER_FAULT_ESCAPE:
         return serve_escape(api, conn);
     default:
         return MHD_NO;
     }
 }
 
-/* ---- /_sim control endpoints ------------------------------------------------------- */
-
-static enum MHD_Result serve_sim(struct k8s_api *api, struct MHD_Connection *conn,
-                                 const char *method, const char *url)
-{
-    struct world *w = api->w;
-    bool post = strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0;
-    if (strcmp(url, "/_sim/stats") == 0) {
-        if (strcmp(method, "GET") != 0) {
-            return k8s_http_queue_method_not_allowed(conn);
-        }
-        world_lock(w);
-        char rv[24];
-        char floor[24];
-        snprintf(rv, sizeof(rv), "%llu", (unsigned long long)w->rv);
-        snprintf(floor, sizeof(floor), "%llu", (unsigned long long)w->floor_rv);
-        size_t deployments = 0;
-        size_t statefulsets = 0;
-        size_t rolling = 0;
-        for (size_t i = 0; i < w->n_apps; i++) {
-            deployments += w->apps[i].kind == APP_DEPLOYMENT;
-            statefulsets += w->apps[i].kind == APP_STATEFULSET;
-            rolling += w->apps[i].rolling;
-        }
-        json_t *doc = json_pack(
-            "{s:I,s:I,s:I,s:I,s:s,s:s,s:I,s:I,s:I,s:s,s:I}", "pods", (json_int_t)w->n_pods,
-            "namespaces", (json_int_t)w->n_ns, "deployments", (json_int_t)deployments, "nodes",
-            (json_int_t)w->n_nodes, "resourceVersion", rv, "oldestResourceVersion", floor,
-            "historyEvents", (json_int_t)w->hist_len, "openWatches", (json_int_t)w->open_watches,
-            "requestsServed", (json_int_t)w->requests, "fault", fault_names[api->fault_mode],
-            "faultCount", (json_int_t)api->fault_count);
-        json_object_set_new(doc, "statefulsets", json_integer((json_int_t)statefulsets));
-        json_object_set_new(doc, "events", json_integer((json_int_t)w->n_events));
-        json_object_set_new(doc, "rollouts", json_integer((json_int_t)rolling));
-        json_object_set_new(doc, "timers", json_boolean(w->ctl_active));
-        json_object_set_new(doc, "watchBytesSent", json_integer((json_int_t)sent_watch));
-        json_object_set_new(doc, "listBytesSent", json_integer((json_int_t)sent_list));
-        json_object_set_new(doc, "bufferedBytesSent", json_integer((json_int_t)sent_buffered));
-        world_unlock(w);
-        return k8s_http_queue_json(conn, 200, doc);
-    }
-    if (!post) {
-        if (strcmp(url, "/_sim/churn") == 0 || strcmp(url, "/_sim/compact") == 0 ||
-            strcmp(url, "/_sim/drop-watches") == 0 || strcmp(url, "/_sim/fault") == 0) {
-            return k8s_http_queue_method_not_allowed(conn);
-        }
-        return k8s_http_queue_not_found_path(conn);
-    }
-    char rv[24];
-    if (strcmp(url, "/_sim/churn") == 0) {
-        const char *ns = k8s_http_arg(conn, "n");
-        long n = ns ? strtol(ns, NULL, 10) : 1;
-        if (n < 0 || n > 1000000) {
-            return k8s_http_queue_bad_request(conn, "n must be between 0 and 1000000");
-        }
-        uint64_t now_rv = world_churn(w, (unsigned)n);
-        snprintf(rv, sizeof(rv), "%llu", (unsigned long long)now_rv);
-        return k8s_http_queue_json(
-            conn, 200, json_pack("{s:s,s:i}", "resourceVersion", rv, "applied", (int)n));
-    }
-    if (strcmp(url, "/_sim/compact") == 0) {
-        world_compact(w);
-        world_lock(w);
-        snprintf(rv, sizeof(rv), "%llu", (unsigned long long)w->rv);
-        world_unlock(w);
-        return k8s_http_queue_json(conn, 200, json_pack("{s:s}", "resourceVersion", rv));
-    }
-    if (strcmp(url, "/_sim/drop-watches") == 0) {
-        world_lock(w);
-        unsigned long open = w->open_watches;
-        world_unlock(w);
-        world_drop_watches(w);
-        return k8s_http_queue_json(conn, 200, json_pack("{s:I}", "dropped", (json_int_t)open));
-    }
-    if (strcmp(url, "/_sim/fault") == 0) {
-        const char *mode = k8s_http_arg(conn, "mode");
-        const char *count = k8s_http_arg(conn, "count");
-        const char *path = k8s_http_arg(conn, "path");
-        int m = -1;
-        for (int i = 0; mode && i < (int)(sizeof(fault_names) / sizeof(fault_names[0])); i++) {
-            if (strcmp(mode, fault_names[i]) == 0) {
-                m = i;
-            }
-        }
-        if (mode && strcmp(mode, "off") == 0) {
-            m = FAULT_NONE;
-        }
-        if (m < 0) {
-            return k8s_http_queue_bad_request(
-                conn, "mode must be one of 500, 401, 403, garbage, truncate, hang, escape, off");
-        }
-        long c = count ? strtol(count, NULL, 10) : 1;
-        if (c < 0) {
-            c = 0;
-        }
-        world_lock(w);
-        api->fault_mode = m;
-        api->fault_count = m == FAULT_NONE ? 0 : (unsigned)c;
-        snprintf(api->fault_path, sizeof(api->fault_path), "%s", path ? path : "");
-        world_unlock(w);
-        return k8s_http_queue_json(conn, 200,
-                                   json_pack("{s:s,s:i,s:s}", "mode", fault_names[m], "count",
-                                             m == FAULT_NONE ? 0 : (int)c, "path",
-                                             path ? path : ""));
-    }
-    return k8s_http_queue_not_found_path(conn);
-}
-
 /* ---- the access handler ------------------------------------------------------------ */
 
-static bool authorized(struct k8s_api *api, struct MHD_Connection *conn)
+static bool authorized(struct k8s_server *api, struct MHD_Connection *conn)
 {
-    if (!api->token) {
+    if (!api->cfg->token) {
         return true;
     }
     const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
     if (!h || strncmp(h, "Bearer ", 7) != 0) {
         return false;
     }
-    return strcmp(h + 7, api->token) == 0;
+    return strcmp(h + 7, api->cfg->token) == 0;
 }
 
 /* The methods a route accepts besides GET and HEAD. */
@@ -2080,47 +1752,54 @@ static bool write_allowed(const char *method, int route, const struct k8s_req *r
     if (strcmp(method, "PUT") == 0) {
         return route == ROUTE_SUB && strcmp(r->subresource, "scale") == 0;
     }
+    if (strcmp(method, "POST") == 0) {
+        return route == ROUTE_REVIEW;
+    }
     return false;
 }
 
-/* One request: control endpoints, then authentication, faults, routing, authorization. */
-static enum MHD_Result handle(struct k8s_api *api, struct MHD_Connection *conn, const char *url,
-                              const char *method, const struct k8s_body *body)
+/* One request: authentication, faults, routing, authorization, then the answer. */
+static enum MHD_Result k8s_serve(void *state, const struct router_request *req)
 {
+    struct k8s_server *api = state;
     struct world *w = api->w;
-    world_lock(w);
-    w->requests++;
-    world_unlock(w);
-    if (strncmp(url, "/_sim/", 6) == 0) {
-        return serve_sim(api, conn, method, url);
+    struct MHD_Connection *conn = req->conn;
+    const char *url = req->url;
+    const char *method = req->method;
+    if (req->body_too_large) {
+        return k8s_queue_status(conn, 413, "RequestEntityTooLarge",
+                                "Request entity too large: limit is 1048576", NULL);
     }
     if (!authorized(api, conn)) {
-        return k8s_http_queue_status(conn, 401, "Unauthorized", "Unauthorized", NULL);
+        return k8s_queue_status(conn, 401, "Unauthorized", "Unauthorized", NULL);
     }
-    int fault = take_fault(api, url);
-    if (fault != FAULT_NONE) {
+    enum router_fault fault = router_take_fault(api->router, url);
+    if (fault != ROUTER_FAULT_NONE) {
         return serve_fault(api, conn, fault, method, url);
     }
     if (strncmp(url, "/openapi/", 9) == 0) {
-        return k8s_http_queue_not_found_path(conn);
+        return k8s_queue_not_found_path(conn);
     }
     struct k8s_req r;
     req_init(&r);
     int route = route_path(w, url, &r);
-    if (route == ROUTE_NONE || (api->no_metrics && (route == ROUTE_METRICS || r.metrics))) {
+    if (route == ROUTE_NONE || (api->cfg->no_metrics && (route == ROUTE_METRICS || r.metrics))) {
         req_fini(&r);
-        return k8s_http_queue_not_found_path(conn);
+        return k8s_queue_not_found_path(conn);
     }
     bool read = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-    if (!read && !write_allowed(method, route, &r)) {
+    if ((!read || route == ROUTE_REVIEW) && !write_allowed(method, route, &r)) {
         req_fini(&r);
-        return k8s_http_queue_method_not_allowed(conn);
+        return k8s_queue_method_not_allowed(conn);
     }
     if (route == ROUTE_DISCOVERY) {
-        return serve_discovery(api, conn, url);
+        return k8s_discovery_serve(api, conn, url);
+    }
+    if (route == ROUTE_REVIEW) {
+        return k8s_review_serve(api, conn, req);
     }
     if (route == ROUTE_HEALTH) {
-        return queue_text(conn, 200, "ok");
+        return k8s_queue_buffer(conn, 200, "text/plain; charset=utf-8", sim_xstrdup("ok"), 2);
     }
     enum MHD_Result rc = MHD_NO;
     if (forbidden(api, conn, method, route, &r, &rc)) {
@@ -2128,7 +1807,7 @@ static enum MHD_Result handle(struct k8s_api *api, struct MHD_Connection *conn, 
         return rc;
     }
     if (!read || (route == ROUTE_SUB && strcmp(r.subresource, "scale") == 0)) {
-        rc = k8s_write_serve(api, conn, method, &r, body);
+        rc = k8s_write_serve(api, conn, method, &r, req);
         req_fini(&r);
         return rc;
     }
@@ -2159,126 +1838,38 @@ static enum MHD_Result handle(struct k8s_api *api, struct MHD_Connection *conn, 
         rc = k8s_metrics_serve(api, conn, &r);
         break;
     default:
-        rc = k8s_http_queue_not_found_path(conn);
+        rc = k8s_queue_not_found_path(conn);
         break;
     }
     req_fini(&r);
     return rc;
 }
 
-/* MHD calls this first with *con_cls NULL (headers only), then with pieces of the body,
- * then once more with nothing left: requests are answered on that last call. */
-static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, const char *url,
-                                      const char *method, const char *version,
-                                      const char *upload_data, size_t *upload_data_size,
-                                      void **con_cls)
+static void *k8s_start(struct router *router, const struct router_config *cfg)
 {
-    struct k8s_api *api = cls;
-    (void)version;
-    if (*con_cls == NULL) {
-        struct conn_state *cs = sim_xcalloc(1, sizeof(*cs));
-        jbuf_init(&cs->body);
-        *con_cls = cs;
-        return MHD_YES;
-    }
-    struct conn_state *cs = *con_cls;
-    if (*upload_data_size != 0) {
-        if (cs->body.len + *upload_data_size > BODY_MAX) {
-            cs->too_large = true;
-        } else {
-            jbuf_put(&cs->body, upload_data, *upload_data_size);
-        }
-        *upload_data_size = 0;
-        return MHD_YES;
-    }
-    if (cs->too_large) {
-        return k8s_http_queue_status(conn, 413, "RequestEntityTooLarge",
-                                     "Request entity too large: limit is 1048576", NULL);
-    }
-    jbuf_reserve(&cs->body, 1);
-    cs->body.data[cs->body.len] = '\0';
-    struct k8s_body body = {cs->body.data, cs->body.len};
-    return handle(api, conn, url, method, &body);
-}
-
-/* Frees the per-request state whatever way the request ended. */
-static void request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-                              enum MHD_RequestTerminationCode toe)
-{
-    (void)cls;
-    (void)conn;
-    (void)toe;
-    struct conn_state *cs = *con_cls;
-    if (cs) {
-        jbuf_fini(&cs->body);
-        free(cs);
-    }
-    *con_cls = NULL;
-}
-
-static void k8s_api_free(struct k8s_api *api)
-{
-    for (size_t i = 0; i < api->n_forbid; i++) {
-        free(api->forbid[i]);
-    }
-    free(api->forbid);
-    free(api->token);
-    free(api);
-}
-
-struct k8s_api *k8s_api_start(const struct k8s_api_config *cfg, uint16_t *bound_port)
-{
-    struct k8s_api *api = sim_xcalloc(1, sizeof(*api));
+    struct k8s_server *api = sim_xcalloc(1, sizeof(*api));
+    api->router = router;
     api->w = cfg->world;
-    api->token = cfg->token ? sim_xstrdup(cfg->token) : NULL;
+    api->cfg = cfg;
+    api->user =
+        cfg->token ? "system:serviceaccount:govcloud-system:govconsole" : "system:anonymous";
     api->bookmark_interval = cfg->bookmark_interval ? cfg->bookmark_interval : 10;
     api->log_rate = cfg->log_rate > 0 ? cfg->log_rate : 2.0;
-    api->no_metrics = cfg->no_metrics;
-    api->user =
-        api->token ? "system:serviceaccount:govcloud-system:govconsole" : "system:anonymous";
-    if (cfg->n_forbid) {
-        api->forbid = sim_xcalloc(cfg->n_forbid, sizeof(*api->forbid));
-        for (size_t i = 0; i < cfg->n_forbid; i++) {
-            api->forbid[i] = sim_xstrdup(cfg->forbid[i]);
-        }
-        api->n_forbid = cfg->n_forbid;
-    }
-    /* Known before the first request can arrive; a picked port is learnt below, before
-     * anyone has been told where to connect. */
-    api->port = cfg->port;
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(cfg->port);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    api->daemon = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-                                       MHD_USE_POLL | MHD_USE_ERROR_LOG,
-                                   cfg->port, NULL, NULL, access_handler, api, MHD_OPTION_SOCK_ADDR,
-                                   &sa, MHD_OPTION_NOTIFY_COMPLETED, request_completed, api,
-                                   MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_END);
-    if (!api->daemon) {
-        fprintf(stderr, "govsim: cannot listen on 127.0.0.1:%u\n", cfg->port);
-        k8s_api_free(api);
-        return NULL;
-    }
-    if (cfg->port == 0) {
-        const union MHD_DaemonInfo *li =
-            MHD_get_daemon_info(api->daemon, MHD_DAEMON_INFO_LISTEN_FD);
-        struct sockaddr_in got;
-        socklen_t gl = sizeof(got);
-        if (li && getsockname(li->listen_fd, (struct sockaddr *)&got, &gl) == 0) {
-            api->port = ntohs(got.sin_port);
-        }
-    }
-    *bound_port = api->port;
     return api;
 }
 
-void k8s_api_stop(struct k8s_api *api)
+static void k8s_stop(void *state)
 {
-    if (!api) {
-        return;
-    }
-    MHD_stop_daemon(api->daemon);
-    k8s_api_free(api);
+    free(state);
 }
+
+/* Every path the other modules do not take: unknown ones get the apiserver's 404. */
+static const char *const k8s_prefixes[] = {"/", NULL};
+
+const struct sim_api k8s_api = {
+    .name = "kubernetes",
+    .prefixes = k8s_prefixes,
+    .start = k8s_start,
+    .stop = k8s_stop,
+    .serve = k8s_serve,
+};

@@ -1,4 +1,4 @@
-#include "sim/selector.h"
+#include "sim/k8s/selector.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "sim/k8s_http.h"
+#include "sim/k8s/k8s.h"
 #include "sim/sim_util.h"
 
 #define LOG_KEEP 1000       /* lines a request without tailLines gets at most */
@@ -28,7 +28,7 @@ enum log_end { END_NONE, END_CRASH, END_OOM, END_DONE, END_MIGRATED };
 enum log_flavour { FLAVOUR_APP, FLAVOUR_SHIPPER, FLAVOUR_MIGRATE, FLAVOUR_POSTGRES };
 
 struct log_stream {
-    struct k8s_api *api;
+    struct k8s_server *api;
     /* Which pod and container run. */
     int ns;
     char pod[WORLD_NAME_MAX];
@@ -469,7 +469,7 @@ static ssize_t log_fill(struct log_stream *ls)
         int64_t mono = sim_mono_ms();
         if (mono >= ls->next_check_ms) {
             ls->next_check_ms = mono + LOG_CHECK_MS;
-            if (k8s_http_peer_closed(ls->fd)) {
+            if (router_peer_closed(ls->fd)) {
                 return MHD_CONTENT_READER_END_WITH_ERROR;
             }
             if (!still_running(ls)) {
@@ -545,7 +545,7 @@ static int container_of(const struct world_app *a, const char *name)
 
 static long long arg_number(struct MHD_Connection *conn, const char *key, long long dflt, bool *bad)
 {
-    const char *v = k8s_http_arg(conn, key);
+    const char *v = router_arg(conn, key);
     if (!v || !*v) {
         return dflt;
     }
@@ -557,7 +557,8 @@ static long long arg_number(struct MHD_Connection *conn, const char *key, long l
     return n;
 }
 
-enum MHD_Result k8s_logs_serve(struct k8s_api *api, struct MHD_Connection *conn, struct k8s_req *r)
+enum MHD_Result k8s_logs_serve(struct k8s_server *api, struct MHD_Connection *conn,
+                               struct k8s_req *r)
 {
     struct world *w = api->w;
     char err[512];
@@ -565,15 +566,15 @@ enum MHD_Result k8s_logs_serve(struct k8s_api *api, struct MHD_Connection *conn,
     long long tail = arg_number(conn, "tailLines", -1, &bad);
     long long since_s = arg_number(conn, "sinceSeconds", 0, &bad);
     long long limit = arg_number(conn, "limitBytes", 0, &bad);
-    const char *since_time = k8s_http_arg(conn, "sinceTime");
+    const char *since_time = router_arg(conn, "sinceTime");
     int64_t since_ns = INT64_MIN;
     if (bad) {
-        return k8s_http_queue_bad_request(conn, "tailLines, sinceSeconds and limitBytes must be "
-                                                "integers");
+        return k8s_queue_bad_request(conn, "tailLines, sinceSeconds and limitBytes must be "
+                                           "integers");
     }
-    if (k8s_http_arg(conn, "sinceSeconds") != NULL) {
+    if (router_arg(conn, "sinceSeconds") != NULL) {
         if (since_s < 1) {
-            return k8s_http_queue_status(
+            return k8s_queue_status(
                 conn, 422, "Invalid",
                 "PodLogOptions \"\" is invalid: sinceSeconds: Invalid value: 0: must be greater "
                 "than 0",
@@ -585,12 +586,12 @@ enum MHD_Result k8s_logs_serve(struct k8s_api *api, struct MHD_Connection *conn,
         int64_t t;
         if (sim_parse_time(since_time, &t) < 0) {
             snprintf(err, sizeof(err), "parsing time \"%s\" as RFC 3339: cannot parse", since_time);
-            return k8s_http_queue_bad_request(conn, err);
+            return k8s_queue_bad_request(conn, err);
         }
         since_ns = t * 1000000000LL;
     }
     if (limit < 0) {
-        return k8s_http_queue_status(
+        return k8s_queue_status(
             conn, 422, "Invalid",
             "PodLogOptions \"\" is invalid: limitBytes: Invalid value: must be greater than 0",
             json_pack("{s:s}", "kind", "PodLogOptions"));
@@ -598,14 +599,14 @@ enum MHD_Result k8s_logs_serve(struct k8s_api *api, struct MHD_Connection *conn,
     struct log_stream *ls = sim_xcalloc(1, sizeof(*ls));
     ls->api = api;
     jbuf_init(&ls->buf);
-    bool previous = k8s_http_arg_true(conn, "previous");
-    const char *want = k8s_http_arg(conn, "container");
+    bool previous = router_arg_true(conn, "previous");
+    const char *want = router_arg(conn, "container");
     world_lock(w);
-    const struct world_pod *p = r->ns_missing ? NULL : k8s_http_find_object(w, r);
+    const struct world_pod *p = r->ns_missing ? NULL : k8s_find_object(w, r);
     if (!p) {
         world_unlock(w);
         log_stream_free(ls);
-        return k8s_http_queue_not_found(conn, WORLD_KIND_POD, r->name);
+        return k8s_queue_not_found(conn, WORLD_KIND_POD, r->name);
     }
     const struct world_app *a = &w->apps[p->app];
     char cname[64];
@@ -619,7 +620,7 @@ enum MHD_Result k8s_logs_serve(struct k8s_api *api, struct MHD_Connection *conn,
                      a->has_init ? " or one of the init containers: [db-migrate]" : "");
             world_unlock(w);
             log_stream_free(ls);
-            return k8s_http_queue_bad_request(conn, err);
+            return k8s_queue_bad_request(conn, err);
         }
         container = WORLD_C_MAIN;
         snprintf(cname, sizeof(cname), "%s", a->container);
@@ -629,7 +630,7 @@ enum MHD_Result k8s_logs_serve(struct k8s_api *api, struct MHD_Connection *conn,
             snprintf(err, sizeof(err), "container %s is not valid for pod %s", want, p->name);
             world_unlock(w);
             log_stream_free(ls);
-            return k8s_http_queue_bad_request(conn, err);
+            return k8s_queue_bad_request(conn, err);
         }
         snprintf(cname, sizeof(cname), "%s", want);
     }
@@ -637,12 +638,12 @@ enum MHD_Result k8s_logs_serve(struct k8s_api *api, struct MHD_Connection *conn,
         /* Not scheduled: the apiserver has no kubelet to ask and answers nothing. */
         world_unlock(w);
         log_stream_free(ls);
-        return k8s_http_queue_buffer(conn, 200, "text/plain", sim_xstrdup(""), 0);
+        return k8s_queue_buffer(conn, 200, "text/plain", sim_xstrdup(""), 0);
     }
     if (pick_run(w, p, container, previous, ls, err, sizeof(err), cname) < 0) {
         world_unlock(w);
         log_stream_free(ls);
-        return k8s_http_queue_bad_request(conn, err);
+        return k8s_queue_bad_request(conn, err);
     }
     ls->ns = world_pod_ns(w, p);
     snprintf(ls->pod, sizeof(ls->pod), "%s", p->name);
@@ -652,9 +653,9 @@ enum MHD_Result k8s_logs_serve(struct k8s_api *api, struct MHD_Connection *conn,
     world_unlock(w);
 
     ls->period_ns = 1e9 / api->log_rate;
-    ls->timestamps = k8s_http_arg_true(conn, "timestamps");
+    ls->timestamps = router_arg_true(conn, "timestamps");
     ls->limit = (uint64_t)limit;
-    ls->fd = k8s_http_connection_fd(conn);
+    ls->fd = router_connection_fd(conn);
     int64_t now = sim_now_ns();
     int64_t until = ls->end_ns ? ls->end_ns : now;
     ls->last_regular = line_at(ls, until);
@@ -672,7 +673,7 @@ enum MHD_Result k8s_logs_serve(struct k8s_api *api, struct MHD_Connection *conn,
         first = ls->last - keep + 1;
     }
     ls->next = first;
-    ls->live = k8s_http_arg_true(conn, "follow") && ls->end_ns == 0;
+    ls->live = router_arg_true(conn, "follow") && ls->end_ns == 0;
     if (ls->live && ls->last < ls->last_regular) {
         ls->last = ls->last_regular;
     }
@@ -690,8 +691,8 @@ enum MHD_Result k8s_logs_serve(struct k8s_api *api, struct MHD_Connection *conn,
         log_stream_free(ls);
         size_t len;
         char *data = jbuf_steal(&all, &len);
-        return k8s_http_queue_buffer(conn, 200, "text/plain", data, len);
+        return k8s_queue_buffer(conn, 200, "text/plain", data, len);
     }
-    return k8s_http_queue_stream(conn, "text/plain", MHD_SIZE_UNKNOWN, LOG_CHUNK, log_reader, ls,
-                                 log_stream_free);
+    return k8s_queue_stream(conn, "text/plain", MHD_SIZE_UNKNOWN, LOG_CHUNK, log_reader, ls,
+                            log_stream_free);
 }

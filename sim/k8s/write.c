@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/k8s_http.h"
-#include "sim/k8s_json.h"
+#include "sim/k8s/k8s.h"
+#include "sim/k8s/json.h"
 #include "sim/sim_util.h"
 
 #define MAX_REPLICAS 5000
@@ -46,7 +46,7 @@ static int patch_type(struct MHD_Connection *conn)
 
 static enum MHD_Result queue_unsupported_media(struct MHD_Connection *conn)
 {
-    return k8s_http_queue_status(
+    return k8s_queue_status(
         conn, 415, "UnsupportedMediaType",
         "the body of the request was in an unknown format - accepted media types include: "
         "application/json-patch+json, application/merge-patch+json, "
@@ -108,11 +108,11 @@ static bool pointer_is(const char *path, const char *s)
 }
 
 /* Reads the change out of a patch document. Returns 0, or -1 with a message in err. */
-static int parse_patch(const struct world_app *a, int type, const struct k8s_body *body, bool scale,
-                       struct app_change *c, char *err, size_t errsize)
+static int parse_patch(const struct world_app *a, int type, const struct router_request *req,
+                       bool scale, struct app_change *c, char *err, size_t errsize)
 {
     json_error_t jerr;
-    json_t *doc = json_loadb(body->data, body->len, 0, &jerr);
+    json_t *doc = json_loadb(req->body, req->body_len, 0, &jerr);
     if (!doc) {
         snprintf(err, errsize, "error decoding patch: %s", jerr.text);
         return -1;
@@ -167,11 +167,11 @@ static int parse_patch(const struct world_app *a, int type, const struct k8s_bod
 }
 
 /* An update's body: a whole Scale. */
-static int parse_scale_update(const struct k8s_body *body, struct app_change *c, char *err,
+static int parse_scale_update(const struct router_request *req, struct app_change *c, char *err,
                               size_t errsize)
 {
     json_error_t jerr;
-    json_t *doc = json_loadb(body->data, body->len, 0, &jerr);
+    json_t *doc = json_loadb(req->body, req->body_len, 0, &jerr);
     if (!json_is_object(doc)) {
         snprintf(err, errsize, "couldn't get version/kind; json parse error: %s",
                  doc ? "not an object" : jerr.text);
@@ -215,7 +215,7 @@ static enum MHD_Result queue_invalid_replicas(struct MHD_Connection *conn, const
     json_t *details = json_pack("{s:s,s:s,s:s,s:[{s:s,s:s,s:s}]}", "name", name, "group", group,
                                 "kind", kind, "causes", "reason", "FieldValueInvalid", "message",
                                 detail, "field", "spec.replicas");
-    return k8s_http_queue_status(conn, 422, "Invalid", msg, details);
+    return k8s_queue_status(conn, 422, "Invalid", msg, details);
 }
 
 static enum MHD_Result queue_conflict(struct MHD_Connection *conn, int kind, const char *name)
@@ -225,23 +225,23 @@ static enum MHD_Result queue_conflict(struct MHD_Connection *conn, int kind, con
              "Operation cannot be fulfilled on %s.apps \"%s\": the object has been modified; "
              "please apply your changes to the latest version and try again",
              k8s_json_resource(kind), name);
-    return k8s_http_queue_status(
+    return k8s_queue_status(
         conn, 409, "Conflict", msg,
         json_pack("{s:s,s:s,s:s}", "name", name, "group", "apps", "kind", k8s_json_resource(kind)));
 }
 
 /* ---- delete ------------------------------------------------------------------------ */
 
-static enum MHD_Result serve_delete(struct k8s_api *api, struct MHD_Connection *conn,
-                                    struct k8s_req *r, const struct k8s_body *body)
+static enum MHD_Result serve_delete(struct k8s_server *api, struct MHD_Connection *conn,
+                                    struct k8s_req *r, const struct router_request *req)
 {
     struct world *w = api->w;
     long grace = -1;
-    const char *policy = k8s_http_arg(conn, "propagationPolicy");
-    const char *g = k8s_http_arg(conn, "gracePeriodSeconds");
-    bool dry_run = k8s_http_arg(conn, "dryRun") != NULL;
+    const char *policy = router_arg(conn, "propagationPolicy");
+    const char *g = router_arg(conn, "gracePeriodSeconds");
+    bool dry_run = router_arg(conn, "dryRun") != NULL;
     char precondition_uid[40] = "";
-    json_t *opts = body->len ? json_loadb(body->data, body->len, 0, NULL) : NULL;
+    json_t *opts = req->body_len ? json_loadb(req->body, req->body_len, 0, NULL) : NULL;
     if (g && *g) {
         grace = strtol(g, NULL, 10);
     }
@@ -270,7 +270,7 @@ static enum MHD_Result serve_delete(struct k8s_api *api, struct MHD_Connection *
                  "value: \"%s\": supported values: \"Foreground\", \"Background\", \"Orphan\"",
                  policy);
         json_decref(opts);
-        return k8s_http_queue_status(
+        return k8s_queue_status(
             conn, 422, "Invalid", msg,
             json_pack("{s:s,s:s}", "group", "meta.k8s.io", "kind", "DeleteOptions"));
     }
@@ -285,7 +285,7 @@ static enum MHD_Result serve_delete(struct k8s_api *api, struct MHD_Connection *
     if (i < 0) {
         world_unlock(w);
         jbuf_fini(&b);
-        return k8s_http_queue_not_found(conn, WORLD_KIND_POD, r->name);
+        return k8s_queue_not_found(conn, WORLD_KIND_POD, r->name);
     }
     char uid[37];
     world_uid_format(&w->pods[i]->uid, uid);
@@ -296,8 +296,8 @@ static enum MHD_Result serve_delete(struct k8s_api *api, struct MHD_Connection *
                  "Operation cannot be fulfilled on pods \"%s\": Precondition failed: UID in "
                  "precondition: %s, UID in object meta: %s",
                  r->name, precondition_uid, uid);
-        return k8s_http_queue_status(conn, 409, "Conflict", msg,
-                                     json_pack("{s:s,s:s}", "name", r->name, "kind", "pods"));
+        return k8s_queue_status(conn, 409, "Conflict", msg,
+                                json_pack("{s:s,s:s}", "name", r->name, "kind", "pods"));
     }
     struct world_pod out;
     if (dry_run) {
@@ -312,7 +312,7 @@ static enum MHD_Result serve_delete(struct k8s_api *api, struct MHD_Connection *
     }
     k8s_json_object(&b, w, WORLD_KIND_POD, &out, K8S_JSON_TYPEMETA);
     world_unlock(w);
-    return k8s_http_queue_jbuf(conn, 200, &b);
+    return k8s_queue_jbuf(conn, 200, &b);
 }
 
 /* ---- patch and scale --------------------------------------------------------------- */
@@ -339,9 +339,9 @@ static void apply_change(struct world *w, size_t ai, const struct app_change *c)
     world_changed(w);
 }
 
-static enum MHD_Result serve_app_write(struct k8s_api *api, struct MHD_Connection *conn,
+static enum MHD_Result serve_app_write(struct k8s_server *api, struct MHD_Connection *conn,
                                        const char *method, struct k8s_req *r,
-                                       const struct k8s_body *body)
+                                       const struct router_request *req)
 {
     struct world *w = api->w;
     bool scale = r->subresource != NULL;
@@ -360,24 +360,24 @@ static enum MHD_Result serve_app_write(struct k8s_api *api, struct MHD_Connectio
     struct jbuf b;
     jbuf_init(&b);
     world_lock(w);
-    const struct world_app *found = r->ns_missing ? NULL : k8s_http_find_object(w, r);
+    const struct world_app *found = r->ns_missing ? NULL : k8s_find_object(w, r);
     if (!found) {
         world_unlock(w);
         jbuf_fini(&b);
-        return k8s_http_queue_not_found(conn, r->kind, r->name);
+        return k8s_queue_not_found(conn, r->kind, r->name);
     }
     size_t ai = (size_t)(found - w->apps);
     const struct world_app *a = &w->apps[ai];
     int rc = 0;
     if (put) {
-        rc = parse_scale_update(body, &c, err, sizeof(err));
+        rc = parse_scale_update(req, &c, err, sizeof(err));
     } else if (!get) {
-        rc = parse_patch(a, type, body, scale, &c, err, sizeof(err));
+        rc = parse_patch(a, type, req, scale, &c, err, sizeof(err));
     }
     if (rc < 0) {
         world_unlock(w);
         jbuf_fini(&b);
-        return k8s_http_queue_bad_request(conn, err);
+        return k8s_queue_bad_request(conn, err);
     }
     if (c.has_replicas && (c.replicas_invalid || c.replicas < 0 || c.replicas > MAX_REPLICAS)) {
         char name[WORLD_NAME_MAX];
@@ -398,7 +398,7 @@ static enum MHD_Result serve_app_write(struct k8s_api *api, struct MHD_Connectio
             return queue_conflict(conn, r->kind, name);
         }
     }
-    bool dry_run = k8s_http_arg(conn, "dryRun") != NULL;
+    bool dry_run = router_arg(conn, "dryRun") != NULL;
     if (!get && !dry_run) {
         apply_change(w, ai, &c);
     }
@@ -408,14 +408,15 @@ static enum MHD_Result serve_app_write(struct k8s_api *api, struct MHD_Connectio
         k8s_json_object(&b, w, r->kind, a, K8S_JSON_TYPEMETA);
     }
     world_unlock(w);
-    return k8s_http_queue_jbuf(conn, 200, &b);
+    return k8s_queue_jbuf(conn, 200, &b);
 }
 
-enum MHD_Result k8s_write_serve(struct k8s_api *api, struct MHD_Connection *conn,
-                                const char *method, struct k8s_req *r, const struct k8s_body *body)
+enum MHD_Result k8s_write_serve(struct k8s_server *api, struct MHD_Connection *conn,
+                                const char *method, struct k8s_req *r,
+                                const struct router_request *req)
 {
     if (strcmp(method, "DELETE") == 0) {
-        return serve_delete(api, conn, r, body);
+        return serve_delete(api, conn, r, req);
     }
-    return serve_app_write(api, conn, method, r, body);
+    return serve_app_write(api, conn, method, r, req);
 }

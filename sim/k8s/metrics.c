@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/k8s_http.h"
+#include "sim/k8s/k8s.h"
 #include "sim/sim_util.h"
 
 #define SCRAPE_S 15
@@ -177,7 +177,7 @@ static enum MHD_Result metrics_not_found(struct MHD_Connection *conn, const char
 {
     char msg[256];
     snprintf(msg, sizeof(msg), "%s.metrics.k8s.io \"%s\" not found", resource, name);
-    return k8s_http_queue_status(
+    return k8s_queue_status(
         conn, 404, "NotFound", msg,
         json_pack("{s:s,s:s,s:s}", "name", name, "group", "metrics.k8s.io", "kind", kind));
 }
@@ -199,7 +199,7 @@ static bool metrics_match(const struct world *w, const struct selector *labels,
     return true;
 }
 
-enum MHD_Result k8s_metrics_serve(struct k8s_api *api, struct MHD_Connection *conn,
+enum MHD_Result k8s_metrics_serve(struct k8s_server *api, struct MHD_Connection *conn,
                                   struct k8s_req *r)
 {
     struct world *w = api->w;
@@ -208,7 +208,7 @@ enum MHD_Result k8s_metrics_serve(struct k8s_api *api, struct MHD_Connection *co
     jbuf_init(&b);
     world_lock(w);
     if (r->metrics == K8S_METRICS_PODS && r->has_name) {
-        const struct world_pod *p = r->ns_missing ? NULL : k8s_http_find_object(w, r);
+        const struct world_pod *p = r->ns_missing ? NULL : k8s_find_object(w, r);
         if (!p || !has_metrics(p)) {
             world_unlock(w);
             jbuf_fini(&b);
@@ -218,7 +218,7 @@ enum MHD_Result k8s_metrics_serve(struct k8s_api *api, struct MHD_Connection *co
         }
         render_pod_metrics(&b, w, p, true, now);
         world_unlock(w);
-        return k8s_http_queue_jbuf(conn, 200, &b);
+        return k8s_queue_jbuf(conn, 200, &b);
     }
     if (r->metrics == K8S_METRICS_NODES) {
         struct usage *u = node_usages(w, now / SCRAPE_S);
@@ -250,7 +250,7 @@ enum MHD_Result k8s_metrics_serve(struct k8s_api *api, struct MHD_Connection *co
         }
         free(u);
         world_unlock(w);
-        return k8s_http_queue_jbuf(conn, 200, &b);
+        return k8s_queue_jbuf(conn, 200, &b);
     }
     JB_LIT(&b, "{\"kind\":\"PodMetricsList\",\"apiVersion\":\"metrics.k8s.io/v1beta1\","
                "\"metadata\":{},\"items\":[");
@@ -277,5 +277,5 @@ enum MHD_Result k8s_metrics_serve(struct k8s_api *api, struct MHD_Connection *co
     }
     JB_LIT(&b, "]}");
     world_unlock(w);
-    return k8s_http_queue_jbuf(conn, 200, &b);
+    return k8s_queue_jbuf(conn, 200, &b);
 }

@@ -1,4 +1,4 @@
-#include "sim/k8s_json.h"
+#include "sim/k8s/json.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -100,11 +100,6 @@ static void put_hex64(struct jbuf *b, uint64_t seed)
         }
     }
     b->len += 64;
-}
-
-static void node_ip(uint32_t idx, char out[20])
-{
-    snprintf(out, 20, "172.20.%u.%u", idx / 250, 10 + idx % 250);
 }
 
 static void pod_ip(const struct world_pod *p, char out[20])
@@ -329,7 +324,7 @@ static void pod_view_init(struct pod_view *v, const struct world *w, const struc
     v->ns = &w->ns[v->app->ns];
     v->node = p->node >= 0 && (size_t)p->node < w->n_nodes ? w->nodes[p->node].name : NULL;
     if (v->node) {
-        node_ip(w->nodes[p->node].index, v->host_ip);
+        world_node_ip(&w->nodes[p->node], v->host_ip);
     } else {
         v->host_ip[0] = '\0';
     }
@@ -1340,7 +1335,7 @@ static void render_node(struct jbuf *b, const struct world_node *n, unsigned fla
     struct world_labels labels;
     world_node_labels(n, &labels);
     char ip[20];
-    node_ip(n->index, ip);
+    world_node_ip(n, ip);
     jbuf_putc(b, '{');
     put_type_head(b, flags, "Node", "v1");
     JB_LIT(b, "\"metadata\":{\"name\":");
@@ -1875,7 +1870,7 @@ void k8s_json_table_row(struct jbuf *b, const struct world *w, int kind, const v
     case WORLD_KIND_NODE: {
         const struct world_node *n = obj;
         char ip[20];
-        node_ip(n->index, ip);
+        world_node_ip(n, ip);
         jbuf_put_str(b, n->name);
         JB_LIT(b, ",\"Ready\",");
         jbuf_puts(b, n->control_plane ? "\"control-plane\"," : "\"worker\",");

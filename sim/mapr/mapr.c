@@ -1,0 +1,204 @@
+/* MapR (HPE Data Fabric) REST, the apiserver's /rest/COMMAND[/SUBCOMMAND], for now node list:
+ * the data fabric runs on the world's nodes, one MapR node each. Answers have the maprcli
+ * envelope {"timestamp","timeofday","status":"OK","total","data":[...]}; failures
+ * {"timestamp","timeofday","status":"ERROR","errors":[{"id","desc"}]}. The apiserver is a
+ * Jetty: without the --basic-auth pair it answers Jetty's 401 page. */
+#include "sim/router.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/sim_util.h"
+
+#define MAPR_PREFIX "/rest/"
+#define MAPR_REALM "Basic realm=\"MapR\""
+#define MAPR_DOMAIN "govcloud.sit.dk"
+/* The error id maprcli reports for a command it does not know (EINVAL). */
+#define MAPR_EINVAL 22
+
+/* A node list column: its name in the output, and the short name of MapR's node table that
+ * columns= takes too (NULL where govsim does not know it; the long name always works). */
+struct mapr_column {
+    const char *name;
+    const char *short_name;
+};
+
+static const struct mapr_column columns[] = {
+    {"hostname", NULL},
+    {"ip", "ip"},
+    {"id", NULL},
+    {"health", NULL},
+    {"healthDesc", NULL},
+    {"service", "svc"},
+    {"configuredservice", "csvc"},
+    {"racktopo", NULL},
+    {"cpus", "cpc"},
+    {"mtotal", NULL},
+    {"mused", NULL},
+    {"disks", "dsc"},
+    {"dtotal", NULL},
+    {"dused", NULL},
+    {"davail", "dsa"},
+    {"fs-heartbeat", NULL},
+};
+
+#define N_COLUMNS (sizeof(columns) / sizeof(columns[0]))
+
+/* The envelope's timestamp (epoch ms) and timeofday "2018-07-16 03:04:32.714 GMT+0000 PM". */
+static json_t *envelope(const char *status)
+{
+    int64_t ms = sim_now_ns() / 1000000;
+    char clock[32];
+    char half[4];
+    sim_format_utc(ms / 1000, "%Y-%m-%d %I:%M:%S", clock, sizeof(clock));
+    sim_format_utc(ms / 1000, "%p", half, sizeof(half));
+    char timeofday[64];
+    snprintf(timeofday, sizeof(timeofday), "%s.%03d GMT+0000 %s", clock, (int)(ms % 1000), half);
+    return json_pack("{s:I,s:s,s:s}", "timestamp", (json_int_t)ms, "timeofday", timeofday, "status",
+                     status);
+}
+
+static enum MHD_Result mapr_json(const struct router_request *req, unsigned status, json_t *doc)
+{
+    return router_queue_json_as(req->conn, status, "application/json", doc, JSON_INDENT(1), NULL);
+}
+
+static enum MHD_Result mapr_error(const struct router_request *req, unsigned status, int id,
+                                  const char *desc)
+{
+    json_t *doc = envelope("ERROR");
+    json_object_set_new(doc, "errors", json_pack("[{s:i,s:s}]", "id", id, "desc", desc));
+    return mapr_json(req, status, doc);
+}
+
+/* Which columns columns= asks for (long or short names; hostname always; all without it). */
+static void wanted_columns(struct MHD_Connection *conn, bool want[N_COLUMNS])
+{
+    const char *arg = router_arg(conn, "columns");
+    for (size_t c = 0; c < N_COLUMNS; c++) {
+        want[c] = !arg || !*arg || strcmp(arg, "all") == 0 || c == 0;
+    }
+    if (!arg || !*arg) {
+        return;
+    }
+    char *copy = sim_xstrdup(arg);
+    char *save = NULL;
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        for (size_t c = 0; c < N_COLUMNS; c++) {
+            if (strcmp(t, columns[c].name) == 0 ||
+                (columns[c].short_name && strcmp(t, columns[c].short_name) == 0)) {
+                want[c] = true;
+            }
+        }
+    }
+    free(copy);
+}
+
+/* One node, its values derived from the world's node and seed. Lock held. */
+static json_t *node_row(const struct world *w, const struct world_node *n, const bool want[])
+{
+    uint64_t h = sim_hash64(n->name, strlen(n->name), w->cfg.seed);
+    char host[64];
+    snprintf(host, sizeof(host), "%s." MAPR_DOMAIN, n->name);
+    char ip[20];
+    world_node_ip(n, ip);
+    char id[24];
+    snprintf(id, sizeof(id), "%llu", (unsigned long long)(h >> 1));
+    char rack[96];
+    snprintf(rack, sizeof(rack), "/data/rack-%u/%s", 1 + n->index % 3, host);
+    /* The first three nodes run the CLDB, ZooKeeper and the apiserver, as a small cluster does. */
+    const char *service = n->index < 3 ? "cldb,fileserver,zookeeper,apiserver,hoststats,nfs"
+                                       : "fileserver,hoststats,nfs";
+    json_int_t mtotal = 64 * 1024;
+    json_int_t dtotal = 6 * 1800;
+    json_int_t dused = dtotal * (json_int_t)(25 + h % 50) / 100;
+    json_t *values[N_COLUMNS] = {
+        json_string(host),
+        json_string(ip),
+        json_string(id),
+        json_integer(0),
+        json_string("Healthy"),
+        json_string(service),
+        json_string(service),
+        json_string(rack),
+        json_integer(16),
+        json_integer(mtotal),
+        json_integer(mtotal * (json_int_t)(40 + (h >> 8) % 40) / 100),
+        json_integer(6),
+        json_integer(dtotal),
+        json_integer(dused),
+        json_integer(dtotal - dused),
+        json_integer((json_int_t)((h >> 16) % 3)),
+    };
+    json_t *row = json_object();
+    for (size_t c = 0; c < N_COLUMNS; c++) {
+        if (want[c]) {
+            json_object_set_new(row, columns[c].name, values[c]);
+        } else {
+            json_decref(values[c]);
+        }
+    }
+    return row;
+}
+
+/* GET /rest/node/list[?columns=...][&start=N][&limit=N] */
+static enum MHD_Result node_list(const struct router_request *req)
+{
+    bool want[N_COLUMNS];
+    wanted_columns(req->conn, want);
+    const char *s = router_arg(req->conn, "start");
+    const char *l = router_arg(req->conn, "limit");
+    long long start = s ? strtoll(s, NULL, 10) : 0;
+    long long limit = l ? strtoll(l, NULL, 10) : -1;
+    struct world *w = req->world;
+    json_t *data = json_array();
+    world_lock(w);
+    size_t total = w->n_nodes;
+    for (size_t i = 0; i < w->n_nodes; i++) {
+        if ((long long)i < start || (limit >= 0 && (long long)json_array_size(data) >= limit)) {
+            continue;
+        }
+        json_array_append_new(data, node_row(w, &w->nodes[i], want));
+    }
+    world_unlock(w);
+    json_t *doc = envelope("OK");
+    json_object_set_new(doc, "total", json_integer((json_int_t)total));
+    json_object_set_new(doc, "data", data);
+    return mapr_json(req, 200, doc);
+}
+
+static enum MHD_Result mapr_serve(void *state, const struct router_request *req)
+{
+    (void)state;
+    char user[128];
+    if (!router_basic_auth(req, user, sizeof(user))) {
+        char page[512];
+        snprintf(page, sizeof(page),
+                 "<html>\n<head>\n"
+                 "<meta http-equiv=\"Content-Type\" content=\"text/html;charset=ISO-8859-1\"/>\n"
+                 "<title>Error 401 Unauthorized</title>\n</head>\n"
+                 "<body><h2>HTTP ERROR 401</h2>\n"
+                 "<p>Problem accessing %.200s. Reason:\n<pre>    Unauthorized</pre></p>"
+                 "<hr><i><small>Powered by Jetty://</small></i><hr/>\n\n</body>\n</html>\n",
+                 req->url);
+        static const char *const challenge[] = {"WWW-Authenticate", MAPR_REALM, NULL};
+        return router_queue_text(req->conn, 401, "text/html;charset=ISO-8859-1", page, challenge);
+    }
+    if (strcmp(req->url, MAPR_PREFIX "node/list") == 0) {
+        return node_list(req);
+    }
+    char desc[256];
+    snprintf(desc, sizeof(desc), "Unknown command: %.200s", req->url + strlen(MAPR_PREFIX));
+    return mapr_error(req, 404, MAPR_EINVAL, desc);
+}
+
+static const char *const mapr_prefixes[] = {MAPR_PREFIX, NULL};
+
+const struct sim_api mapr_api = {
+    .name = "mapr",
+    .prefixes = mapr_prefixes,
+    .serve = mapr_serve,
+};

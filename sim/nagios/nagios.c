@@ -1,0 +1,152 @@
+/* Nagios Core 4.4.6's JSON CGIs under /nagios4/cgi-bin/ (Debian's path), behind an Apache
+ * that asks for basic authentication when govsim has --basic-auth. For now statusjson.cgi
+ * answers query=programstatus; every other query gets the CGI's "Option Value Invalid"
+ * (type_code 6), with HTTP 200 as Nagios answers errors. The program started when the world
+ * did, so later queries (hosts and services of the world's apps) share one clock. */
+#include "sim/router.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sim/sim_util.h"
+
+#define NAGIOS_CGI "/nagios4/cgi-bin/"
+/* The user Debian's nagios4-cgi runs as when the web server does not authenticate. */
+#define NAGIOS_DEFAULT_USER "nagiosadmin"
+#define NAGIOS_REALM "Basic realm=\"Nagios Access\""
+
+enum nagios_type {
+    NAGIOS_SUCCESS = 0,
+    NAGIOS_OPTION_MISSING = 4,
+    NAGIOS_OPTION_VALUE_INVALID = 6,
+};
+
+/* An Apache error page (the CGIs sit behind Apache 2.4 on Debian). */
+static enum MHD_Result apache_page(const struct router_request *req, unsigned status,
+                                   const char *title, const char *text, const char *const *headers)
+{
+    char page[1024];
+    snprintf(page, sizeof(page),
+             "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n"
+             "<html><head>\n"
+             "<title>%u %s</title>\n"
+             "</head><body>\n"
+             "<h1>%s</h1>\n"
+             "<p>%s</p>\n"
+             "<hr>\n"
+             "<address>Apache/2.4.62 (Debian) Server at 127.0.0.1 Port %u</address>\n"
+             "</body></html>\n",
+             status, title, title, text, router_port(req->router));
+    return router_queue_text(req->conn, status, "text/html; charset=iso-8859-1", page, headers);
+}
+
+/* Answers with the CGI's JSON and headers. */
+static enum MHD_Result cgi_json(const struct router_request *req, json_t *doc)
+{
+    char modified[32];
+    sim_format_utc(sim_now(), "%a, %d %b %Y %H:%M:%S GMT", modified, sizeof(modified));
+    const char *const headers[] = {"Cache-Control",
+                                   "no-store",
+                                   "Pragma",
+                                   "no-cache",
+                                   "Last-Modified",
+                                   modified,
+                                   "Expires",
+                                   "Thu, 01 Jan 1970 00:00:00 GMT",
+                                   NULL};
+    return router_queue_json_as(req->conn, 200, "application/json; charset=utf-8", doc,
+                                JSON_INDENT(2), headers);
+}
+
+/* The envelope's result of an error: what 4.4.6 prints (no user, no query, program_start 0). */
+static json_t *error_result(int64_t now_ms, enum nagios_type type, const char *text,
+                            const char *message)
+{
+    return json_pack("{s:I,s:s,s:i,s:i,s:s,s:s}", "query_time", (json_int_t)now_ms, "cgi",
+                     "statusjson.cgi", "program_start", 0, "type_code", (int)type, "type_text",
+                     text, "message", message);
+}
+
+/* The help the CGI appends to an invalid query: the query option and its values (govsim's
+ * statusjson knows programstatus only). */
+static json_t *query_options(void)
+{
+    return json_pack("{s:{s:s,s:s,s:[s],s:[],s:s,s:s,s:{s:{s:s}}}}", "query", "label", "Query",
+                     "type", "enumeration", "required", "all", "optional", "depends_on", "",
+                     "description", "Specifies the type of query to be executed.", "valid_values",
+                     "programstatus", "description", "Return the Nagios Core program status");
+}
+
+/* statusjson.cgi: programstatus, or type_code 6 for any other query. */
+static enum MHD_Result statusjson(const struct router_request *req, const char *user)
+{
+    int64_t now_ms = sim_now_ns() / 1000000;
+    const char *query = router_arg(req->conn, "query");
+    if (!query || !*query) {
+        return cgi_json(req, json_pack("{s:i,s:o,s:{s:o}}", "format_version", 0, "result",
+                                       error_result(now_ms, NAGIOS_OPTION_MISSING, "Option Missing",
+                                                    "The query option is required."),
+                                       "data", "options", query_options()));
+    }
+    if (strcmp(query, "programstatus") != 0) {
+        char message[256];
+        snprintf(message, sizeof(message), "The query option value '%.160s' is invalid.", query);
+        return cgi_json(req, json_pack("{s:i,s:o,s:{s:o}}", "format_version", 0, "result",
+                                       error_result(now_ms, NAGIOS_OPTION_VALUE_INVALID,
+                                                    "Option Value Invalid", message),
+                                       "data", "options", query_options()));
+    }
+    world_lock(req->world);
+    json_int_t start_ms = (json_int_t)req->world->start_time * 1000;
+    world_unlock(req->world);
+    json_t *result =
+        json_pack("{s:I,s:s,s:s,s:s,s:s,s:I,s:I,s:i,s:s,s:s}", "query_time", (json_int_t)now_ms,
+                  "cgi", "statusjson.cgi", "user", user, "query", "programstatus", "query_status",
+                  "released", "program_start", start_ms, "last_data_update", (json_int_t)now_ms,
+                  "type_code", NAGIOS_SUCCESS, "type_text", "Success", "message", "");
+    /* nagios.cfg's defaults on a production instance: checks, notifications, freshness and
+     * flap detection on, no obsessing, no performance data processing. */
+    json_t *status = json_pack(
+        "{s:s,s:i,s:b,s:I,s:i,s:b,s:b,s:b,s:b,s:b,s:b,s:b,s:b,s:b,s:b,s:b,s:b}", "version", "4.4.6",
+        "nagios_pid", (int)getpid(), "daemon_mode", 1, "program_start", start_ms,
+        "last_log_rotation", 0, "enable_notifications", 1, "execute_service_checks", 1,
+        "accept_passive_service_checks", 1, "execute_host_checks", 1, "accept_passive_host_checks",
+        1, "enable_event_handlers", 1, "obsess_over_services", 0, "obsess_over_hosts", 0,
+        "check_service_freshness", 1, "check_host_freshness", 0, "enable_flap_detection", 1,
+        "process_performance_data", 0);
+    return cgi_json(req, json_pack("{s:i,s:o,s:{s:o}}", "format_version", 0, "result", result,
+                                   "data", "programstatus", status));
+}
+
+static enum MHD_Result nagios_serve(void *state, const struct router_request *req)
+{
+    (void)state;
+    char user[128];
+    if (!router_basic_auth(req, user, sizeof(user))) {
+        static const char *const challenge[] = {"WWW-Authenticate", NAGIOS_REALM, NULL};
+        return apache_page(req, 401, "Unauthorized",
+                           "This server could not verify that you\n"
+                           "are authorized to access the document\n"
+                           "requested.  Either you supplied the wrong\n"
+                           "credentials (e.g., bad password), or your\n"
+                           "browser doesn't understand how to supply\n"
+                           "the credentials required.",
+                           challenge);
+    }
+    if (strcmp(req->url, NAGIOS_CGI "statusjson.cgi") == 0) {
+        return statusjson(req, user[0] ? user : NAGIOS_DEFAULT_USER);
+    }
+    return apache_page(req, 404, "Not Found", "The requested URL was not found on this server.",
+                       NULL);
+}
+
+static const char *const nagios_prefixes[] = {NAGIOS_CGI, NULL};
+
+const struct sim_api nagios_api = {
+    .name = "nagios",
+    .prefixes = nagios_prefixes,
+    .serve = nagios_serve,
+};
