@@ -11,6 +11,7 @@
 extern const struct view_ops tenants_view;
 extern const struct view_ops apps_view;
 extern const struct view_ops pods_view;
+extern const struct view_ops namespaces_view;
 extern const struct view_ops sources_view;
 extern const struct view_ops messages_view;
 
@@ -18,6 +19,7 @@ static const struct view_ops *const views[] = {
     &tenants_view,
     &apps_view,
     &pods_view,
+    &namespaces_view,
     &sources_view,
     &messages_view,
 };

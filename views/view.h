@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/access.h"
 #include "core/source.h"
@@ -195,6 +196,21 @@ static inline uint64_t view_mix(uint64_t h, uint64_t x)
 static inline uint64_t view_mix_str(uint64_t h, const char *s)
 {
     return view_mix(h, s == NULL ? 1 : store_hash(s));
+}
+
+/* -1, 0 or 1 as a is below, equal to or above b: for sorts. */
+static inline int view_int_cmp(int64_t a, int64_t b)
+{
+    return (a > b) - (a < b);
+}
+
+/* strcmp() where NULL (an absent value) sorts after every string. */
+static inline int view_str_cmp(const char *a, const char *b)
+{
+    if (a == NULL || b == NULL) {
+        return (a == NULL) - (b == NULL);
+    }
+    return strcmp(a, b);
 }
 
 /* Allocates state and runs init. */

@@ -500,33 +500,56 @@ struct k8s_pod *k8s_pod_parse(const struct json_t *obj, char **err)
     return p;
 }
 
-/* Every string member of `labels` as "k=v,k=v" in document order, sanitized; NULL if none. */
-static char *k8s_labels_text(const json_t *labels)
+static int k8s_str_ptr_cmp(const void *a, const void *b)
 {
-    const char *k;
-    const json_t *v;
-    size_t cap = 0, len = 0;
-    char *out = NULL, *clean;
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
-    json_object_foreach ((json_t *)labels, k, v) {
-        const char *s = json_string_value(v);
-        size_t need = strlen(k) + (s != NULL ? strlen(s) : 0) + 3;
+/* Joins n strings by ',' (the empty list: NULL), sanitized; caller frees. */
+static char *k8s_join_sanitized(const char *const *strs, size_t n)
+{
+    size_t len = 0, o = 0;
+    char *out;
 
-        if (s == NULL) {
-            continue;
-        }
-        if (len + need > cap) {
-            cap = (len + need) * 2;
-            out = xrealloc(out, cap);
-        }
-        len += (size_t)snprintf(out + len, cap - len, "%s%s=%s", len > 0 ? "," : "", k, s);
-    }
-    if (out == NULL) {
+    if (n == 0) {
         return NULL;
     }
-    clean = sanitize_dup(out);
-    free(out);
-    return clean;
+    for (size_t i = 0; i < n; i++) {
+        len += strlen(strs[i]) + 1;
+    }
+    out = xmalloc(len);
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(strs[i]);
+
+        memcpy(out + o, strs[i], l);
+        o += l;
+        out[o++] = i + 1 < n ? ',' : '\0';
+    }
+    return sanitize_inplace(out);
+}
+
+/* Labels as "k=v" joined by ',', sorted by key; NULL when there is none. Values that are not
+ * strings are left out. Sanitized; caller frees. */
+static char *k8s_labels_text(const json_t *labels)
+{
+    char **pairs = xcalloc(json_object_size(labels) + 1, sizeof *pairs);
+    size_t n = 0;
+    const char *key;
+    json_t *v;
+    char *out;
+
+    json_object_foreach ((json_t *)labels, key, v) {
+        if (json_is_string(v)) {
+            pairs[n++] = xasprintf("%s=%s", key, json_string_value(v));
+        }
+    }
+    qsort(pairs, n, sizeof *pairs, k8s_str_ptr_cmp);
+    out = k8s_join_sanitized((const char *const *)pairs, n);
+    for (size_t i = 0; i < n; i++) {
+        free(pairs[i]);
+    }
+    free(pairs);
+    return out;
 }
 
 struct k8s_namespace *k8s_namespace_parse(const struct json_t *obj, char **err)
@@ -1425,34 +1448,6 @@ void k8s_metrics_free(struct store_row *row)
 /* ---- nodes ---- */
 
 #define K8S_NODE_ROLE_PREFIX "node-role.kubernetes.io/"
-
-static int k8s_str_ptr_cmp(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Joins n strings by ',' (the empty list: NULL), sanitized; caller frees. */
-static char *k8s_join_sanitized(const char *const *strs, size_t n)
-{
-    size_t len = 0, o = 0;
-    char *out;
-
-    if (n == 0) {
-        return NULL;
-    }
-    for (size_t i = 0; i < n; i++) {
-        len += strlen(strs[i]) + 1;
-    }
-    out = xmalloc(len);
-    for (size_t i = 0; i < n; i++) {
-        size_t l = strlen(strs[i]);
-
-        memcpy(out + o, strs[i], l);
-        o += l;
-        out[o++] = i + 1 < n ? ',' : '\0';
-    }
-    return sanitize_inplace(out);
-}
 
 /* kubectl's ROLES of a node's labels: each node-role.kubernetes.io/ROLE (ROLE not empty) and
  * the value of kubernetes.io/role (not empty), sorted, once each; NULL when none. */

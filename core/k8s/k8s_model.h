@@ -26,8 +26,8 @@ struct k8s_namespace {
     char *tenant;           /* label K8S_LABEL_TENANT, NULL if unlabelled */
     char *display;          /* annotation K8S_ANNOT_DISPLAY, NULL if absent */
     char *phase;            /* Active, Terminating */
-    char *labels;           /* every label as "k=v,k=v" (kubectl --show-labels), sanitized;
-                               NULL if none */
+    char *labels;           /* metadata.labels as `kubectl get --show-labels` prints them:
+                               "k=v,k2=v2", sorted by key; NULL if none */
     int64_t created;        /* epoch seconds, 0 if unknown */
 };
 

@@ -579,7 +579,7 @@ static void test_namespace_inline(void **state)
 {
     json_t *j = json_sq("{'metadata':{'name':'dmi-sandbox','uid':'ns-1',"
                         "'creationTimestamp':'2024-05-01T10:00:00Z',"
-                        "'labels':{'govcloud.sit.dk/tenant':'dmi','other':'x'},"
+                        "'labels':{'other':'x','govcloud.sit.dk/tenant':'dmi','n':5},"
                         "'annotations':{'govcloud.sit.dk/display-name':"
                         "'Danmarks Meteorologiske Institut – Færøerne\\u001b[5m'}},"
                         "'status':{'phase':'Active'}}");
@@ -596,6 +596,7 @@ static void test_namespace_inline(void **state)
     assert_string_equal(n->tenant, "dmi");
     assert_string_equal(n->display, "Danmarks Meteorologiske Institut – Færøerne?[5m");
     assert_string_equal(n->phase, "Active");
+    assert_string_equal(n->labels, "govcloud.sit.dk/tenant=dmi,other=x"); /* sorted by key */
     assert_int_equal(n->created, 1714557600);
     k8s_namespace_free(&n->row);
 
@@ -604,6 +605,7 @@ static void test_namespace_inline(void **state)
     assert_null(n->tenant);
     assert_null(n->display);
     assert_null(n->phase);
+    assert_null(n->labels);
     assert_int_equal(n->created, 0);
     k8s_namespace_free(&n->row);
 
@@ -636,6 +638,12 @@ static void test_namespace_fixture(void **state)
         assert_string_equal(n->phase, "Active");
         assert_null(n->tenant); /* k3s system namespaces carry no tenant label */
         assert_null(n->display);
+        {
+            char *want = xasprintf("kubernetes.io/metadata.name=%s", names[i]);
+
+            assert_string_equal(n->labels, want);
+            free(want);
+        }
         assert_int_equal(n->created, 1663940765); /* 2022-09-23T13:46:05Z */
         assert_int_equal(strlen(n->row.uid), 36);
         k8s_namespace_free(&n->row);

@@ -1262,6 +1262,82 @@ static void test_pods_sort_long_prefixes(void **state)
     store_commit(&S);
 }
 
+/* The namespaces view: every namespace by name with its tenant ("-" for none), phase and pod
+ * count; PODS sorts as a number; a tenant's session and :ns dmi see dmi's namespaces only,
+ * where TENANT says nothing; Enter shows the namespace's apps. */
+static void test_namespaces_view(void **state)
+{
+    const char *const dmi_only[] = {"dmi", NULL};
+    struct access *acc = access_new("cust", ACCESS_DEVELOPER, dmi_only, false);
+    struct view *v = view_new(registry_find("ns"));
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL, NULL};
+    struct view_scope dmi = {.tenant = "dmi"};
+    struct view_target t;
+    char buf[512];
+
+    (void)state;
+    access_bind(acc, &S);
+    assert_ptr_equal(registry_find("namespaces"), v->ops);
+    assert_true(v->ops->stale(v, &ctx));
+    v->ops->rebuild(v, &ctx);
+    assert_false(v->ops->stale(v, &ctx));
+    names(v, buf, sizeof buf, (size_t)column(v, "NAME"));
+    assert_string_equal(buf, "dmi dmi-sandbox kube-system skat");
+    names(v, buf, sizeof buf, (size_t)column(v, "TENANT"));
+    assert_string_equal(buf, "dmi dmi - skat");
+    names(v, buf, sizeof buf, (size_t)column(v, "PODS"));
+    assert_string_equal(buf, "3 1 1 1");
+    assert_false(v->ops->redundant(v, (size_t)column(v, "TENANT")));
+
+    for (int i = 0; i < 9; i++) { /* skat: 10 pods, more than dmi's 3 as a number */
+        char name[8];
+
+        snprintf(name, sizeof name, "p%d", i);
+        add_pod("skat", name, "Running", 0, 100);
+    }
+    assert_true(v->ops->stale(v, &ctx));
+    v->ops->rebuild(v, &ctx);
+    v->sort_col = column(v, "PODS");
+    v->sort_desc = true;
+    v->ops->sort(v, (size_t)v->sort_col, true);
+    names(v, buf, sizeof buf, (size_t)column(v, "NAME"));
+    assert_string_equal(buf, "skat dmi dmi-sandbox kube-system"); /* ties by name */
+    names(v, buf, sizeof buf, (size_t)column(v, "PODS"));
+    assert_string_equal(buf, "10 3 1 1");
+    v->sort_desc = false;
+    v->ops->sort(v, (size_t)v->sort_col, false);
+    names(v, buf, sizeof buf, (size_t)column(v, "PODS"));
+    assert_string_equal(buf, "1 1 3 10");
+    v->sort_col = -1;
+    for (int i = 0; i < 9; i++) {
+        char uid[16];
+
+        snprintf(uid, sizeof uid, "skat/p%d", i);
+        assert_true(store_del(store_table(&S, STORE_POD), uid));
+    }
+    store_commit(&S);
+
+    ctx.access = acc; /* a dmi session */
+    v->ops->rebuild(v, &ctx);
+    names(v, buf, sizeof buf, (size_t)column(v, "NAME"));
+    assert_string_equal(buf, "dmi dmi-sandbox");
+    assert_true(v->ops->redundant(v, (size_t)column(v, "TENANT")));
+    ctx.access = ACC;
+    ctx.scope = &dmi; /* :ns dmi */
+    v->ops->rebuild(v, &ctx);
+    names(v, buf, sizeof buf, (size_t)column(v, "NAME"));
+    assert_string_equal(buf, "dmi dmi-sandbox");
+
+    assert_true(v->ops->enter(v, &dmi, 1, &t));
+    assert_string_equal(t.view, "apps");
+    assert_string_equal(t.scope.ns, "dmi-sandbox");
+    assert_string_equal(t.scope.tenant, "dmi");
+    assert_string_equal(t.label, "dmi-sandbox");
+    assert_false(v->ops->enter(v, &dmi, 2, &t));
+    view_free(v);
+    access_free(acc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1278,6 +1354,7 @@ int main(void)
         cmocka_unit_test(test_pods_twins_dropped),
         cmocka_unit_test(test_pods_sort_long_prefixes),
         cmocka_unit_test(test_apps_rollout_replicasets),
+        cmocka_unit_test(test_namespaces_view),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
