@@ -12,6 +12,7 @@ extern const struct view_ops tenants_view;
 extern const struct view_ops apps_view;
 extern const struct view_ops pods_view;
 extern const struct view_ops namespaces_view;
+extern const struct view_ops nodes_view;
 extern const struct view_ops sources_view;
 extern const struct view_ops messages_view;
 
@@ -20,6 +21,7 @@ static const struct view_ops *const views[] = {
     &apps_view,
     &pods_view,
     &namespaces_view,
+    &nodes_view,
     &sources_view,
     &messages_view,
 };

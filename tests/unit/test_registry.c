@@ -1,5 +1,5 @@
 /* The registry: its narrowing aliases (:dp, :sts) and what the apps view shows under them
- * (over a store written here), the views a tenant-scoped session may not open. */
+ * (over a store written here); the views a tenant-scoped session may not open (nodes). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -230,12 +230,44 @@ static void test_validate_narrows(void **state)
     assert_null(registry_validate(&v));
 }
 
+/* A view whose rows belong to no tenant (nodes) is for sessions of every tenant: the list of
+ * views a scoped session is told of leaves it out; every other view stays. */
+static void test_cluster_scoped_views(void **state)
+{
+    char buf[512];
+    size_t n = 0;
+
+    (void)state;
+    assert_true(registry_find("nodes")->cluster_scoped);
+    assert_true(registry_allowed(registry_find("nodes"), ALL));
+    assert_true(registry_allowed(registry_find("nodes"), NULL));
+    assert_false(registry_allowed(registry_find("no"), SCOPED));
+    for (size_t i = 0; registry_get(i) != NULL; i++) {
+        if (!registry_get(i)->cluster_scoped) {
+            assert_true(registry_allowed(registry_get(i), SCOPED));
+            n++;
+        }
+    }
+    assert_true(n >= 5);
+    registry_names(ALL, ":", buf, sizeof buf);
+    assert_non_null(strstr(buf, ":nodes"));
+    assert_non_null(strstr(buf, ":namespaces"));
+    assert_true(strncmp(buf, ":tenants :apps", 14) == 0);
+    registry_names(SCOPED, ":", buf, sizeof buf);
+    assert_null(strstr(buf, "nodes"));
+    assert_non_null(strstr(buf, ":namespaces"));
+    assert_non_null(strstr(buf, ":pods :namespaces :sources")); /* no gap where nodes was */
+    registry_names(NULL, "", buf, sizeof buf);
+    assert_non_null(strstr(buf, " nodes "));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lookup_narrows),
         cmocka_unit_test(test_apps_narrowed),
         cmocka_unit_test(test_validate_narrows),
+        cmocka_unit_test(test_cluster_scoped_views),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
