@@ -1262,6 +1262,18 @@ static void test_pods_sort_long_prefixes(void **state)
     store_commit(&S);
 }
 
+/* Sorts `v` by column `col` (as Shift+letter does) and writes column `show`'s cells in the
+ * new order into buf. */
+static const char *sorted_by(struct view *v, const char *col, bool desc, const char *show,
+                             char *buf, size_t size)
+{
+    v->sort_col = column(v, col);
+    v->sort_desc = desc;
+    v->ops->sort(v, (size_t)v->sort_col, desc);
+    names(v, buf, size, (size_t)column(v, show));
+    return buf;
+}
+
 /* The namespaces view: every namespace by name with its tenant ("-" for none), phase and pod
  * count; PODS sorts as a number; a tenant's session and :ns dmi see dmi's namespaces only,
  * where TENANT says nothing; Enter shows the namespace's apps. */
@@ -1297,17 +1309,11 @@ static void test_namespaces_view(void **state)
     }
     assert_true(v->ops->stale(v, &ctx));
     v->ops->rebuild(v, &ctx);
-    v->sort_col = column(v, "PODS");
-    v->sort_desc = true;
-    v->ops->sort(v, (size_t)v->sort_col, true);
-    names(v, buf, sizeof buf, (size_t)column(v, "NAME"));
-    assert_string_equal(buf, "skat dmi dmi-sandbox kube-system"); /* ties by name */
+    assert_string_equal(sorted_by(v, "PODS", true, "NAME", buf, sizeof buf),
+                        "skat dmi dmi-sandbox kube-system"); /* ties by name */
     names(v, buf, sizeof buf, (size_t)column(v, "PODS"));
     assert_string_equal(buf, "10 3 1 1");
-    v->sort_desc = false;
-    v->ops->sort(v, (size_t)v->sort_col, false);
-    names(v, buf, sizeof buf, (size_t)column(v, "PODS"));
-    assert_string_equal(buf, "1 1 3 10");
+    assert_string_equal(sorted_by(v, "PODS", false, "PODS", buf, sizeof buf), "1 1 3 10");
     v->sort_col = -1;
     for (int i = 0; i < 9; i++) {
         char uid[16];
@@ -1431,21 +1437,13 @@ static void test_nodes_view(void **state)
     assert_string_equal(buf, "-/32.0Gi 12.0/16.0Gi 75%");
 
     /* numbers sort as numbers: PODS by share (90 % before 2 %), AGE youngest first */
-    v->sort_col = column(v, "PODS");
-    v->sort_desc = false;
-    v->ops->sort(v, (size_t)v->sort_col, false);
-    names(v, buf, sizeof buf, (size_t)column(v, "NAME"));
-    assert_string_equal(buf, "node-b node-a");
-    v->sort_col = column(v, "CPU/ALLOC");
-    v->sort_desc = true;
-    v->ops->sort(v, (size_t)v->sort_col, true);
-    names(v, buf, sizeof buf, (size_t)column(v, "NAME"));
-    assert_string_equal(buf, "node-b node-a");
-    v->sort_col = column(v, "AGE");
-    v->sort_desc = false;
-    v->ops->sort(v, (size_t)v->sort_col, false);
-    names(v, buf, sizeof buf, (size_t)column(v, "NAME"));
-    assert_string_equal(buf, "node-a node-b");
+    assert_string_equal(sorted_by(v, "PODS", false, "NAME", buf, sizeof buf), "node-b node-a");
+    assert_string_equal(sorted_by(v, "CPU/ALLOC", true, "NAME", buf, sizeof buf),
+                        "node-b node-a");
+    assert_string_equal(sorted_by(v, "MEM/ALLOC", false, "NAME", buf, sizeof buf),
+                        "node-a node-b"); /* unknown first */
+    assert_string_equal(sorted_by(v, "AGE", false, "NAME", buf, sizeof buf), "node-a node-b");
+    assert_string_equal(sorted_by(v, "AGE", true, "NAME", buf, sizeof buf), "node-b node-a");
     v->sort_col = -1;
     v->ops->rebuild(v, &ctx);
 
