@@ -72,12 +72,20 @@ static void print_usage(FILE *out)
     for (size_t i = 0; registry_get(i) != NULL; i++) {
         const struct view_ops *v = registry_get(i);
 
+        size_t k = 0;
+
         fprintf(out, "%s %s", i > 0 ? "," : "", v->name);
-        for (size_t k = 0; v->aliases != NULL && v->aliases[k] != NULL; k++) {
+        for (; v->aliases != NULL && v->aliases[k] != NULL; k++) {
             fprintf(out, "%s%s", k == 0 ? " (" : ", ", v->aliases[k]);
         }
-        if (v->aliases != NULL && v->aliases[0] != NULL) {
+        for (const struct view_narrow *nw = v->narrows; nw != NULL && nw->alias != NULL; nw++) {
+            fprintf(out, "%s%s", k++ == 0 ? " (" : ", ", nw->alias);
+        }
+        if (k > 0) {
             fputc(')', out);
+        }
+        if (v->cluster_scoped) {
+            fputs(" [not with --tenant]", out);
         }
     }
     fputc('\n', out);
@@ -372,7 +380,7 @@ int main(int argc, char **argv)
     parse_args(argc, argv, &args);
     if (args.command != NULL && registry_find(args.command) == NULL) {
         fprintf(stderr, "govconsole: unknown view '%s' (available:%s)\n", args.command,
-                registry_names("", names, sizeof names));
+                registry_names(NULL, "", names, sizeof names));
         return 2;
     }
     load_config(&args, &cfg, &warn);
@@ -394,6 +402,15 @@ int main(int argc, char **argv)
         return run_check(&args, &cfg, warn);
     }
     acc = session_access(&args);
+    if (args.command != NULL && !registry_allowed(registry_find(args.command), acc)) {
+        fprintf(stderr, "govconsole: the %s view is not available in a tenant-scoped session "
+                        "(--tenant %s)\n",
+                registry_find(args.command)->name, access_scope_text(acc));
+        access_free(acc);
+        config_fini(&cfg);
+        free(warn);
+        return 2;
+    }
     shared_init(&args, &cfg, acc, &sh, &warn);
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr, "govconsole: needs a terminal on stdin and stdout\n");

@@ -173,6 +173,11 @@ struct source_ops {
     void (*fini)(void *s);
     /* Borrowed until the next loop pass. */
     const struct source_health *(*health)(void *s);
+    /* Optional: the health of a part of it that fails on its own, named as a view names it
+     * (view_ops.source_part: a Kubernetes informer, "nodes"); NULL when there is no such part.
+     * A part's failure need not be the source's: an account may read namespaced objects and
+     * not the cluster's nodes. Borrowed until the next loop pass. */
+    const struct source_health *(*part_health)(void *s, const char *part);
 
     /* Optional: the header's token after "NAME: " (default: source_health_token()). */
     void (*token)(void *s, char *buf, size_t size);

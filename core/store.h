@@ -20,6 +20,7 @@ enum store_kind {
     STORE_QUOTA,
     STORE_POD_METRICS,  /* uid "ns/name" (k8s_pod_metrics_key()) */
     STORE_NODE_METRICS, /* uid = node name */
+    STORE_NODE,         /* cluster-scoped: no tenant */
     STORE_KIND_COUNT
 };
 

@@ -509,9 +509,11 @@ struct app *app_new(struct loop *l, struct store *s, struct sources *sources,
                     const struct app_opts *o)
 {
     struct app *a = xcalloc(1, sizeof *a);
-    /* The first view of the registry (tenants) unless -c says otherwise. */
-    const struct view_ops *ops = o->start_view != NULL ? registry_find(o->start_view) : NULL;
-    struct view_scope scope;
+    /* The first view of the registry (tenants) unless -c says otherwise (main.c checked that
+     * the session may open it); an alias's narrowing (-c sts) too. */
+    struct view_scope scope = {0}; /* the root view: all the session may see */
+    const struct view_ops *ops =
+        o->start_view != NULL ? registry_lookup(o->start_view, &scope) : NULL;
 
     a->loop = l;
     a->store = s;
@@ -524,8 +526,11 @@ struct app *app_new(struct loop *l, struct store *s, struct sources *sources,
     prompt_history_init(&a->cmd_hist, 0);
     prompt_history_init(&a->filter_hist, 0);
     prompt_history_init(&a->search_hist, 0);
-    scope = (struct view_scope){0}; /* the root view: all the session may see */
-    frames_push(a, ops != NULL ? ops : registry_get(0), &scope, NULL, true);
+    if (ops == NULL || !registry_allowed(ops, o->access)) {
+        ops = registry_get(0);
+        scope = (struct view_scope){0};
+    }
+    frames_push(a, ops, &scope, NULL, true);
     cmdline_scan_themes(a);
     return a;
 }

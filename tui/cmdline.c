@@ -175,15 +175,23 @@ static size_t cmdline_complete(const char *text, size_t cursor, const char **out
     const char *word;
     size_t wlen, cmdlen;
     const struct source_command *sc;
+    const struct view_ops *ops;
     struct source *src = NULL;
 
     if (sp == NULL) {
         for (size_t i = 0; registry_get(i) != NULL; i++) {
             const struct view_ops *v = registry_get(i);
 
+            if (!registry_allowed(v, a->opts.access)) {
+                continue; /* a view this session may not open is not offered */
+            }
             n = cmdline_add_cand(out, n, max, v->name, text, cursor);
             for (size_t k = 0; v->aliases != NULL && v->aliases[k] != NULL; k++) {
                 n = cmdline_add_cand(out, n, max, v->aliases[k], text, cursor);
+            }
+            for (const struct view_narrow *nw = v->narrows; nw != NULL && nw->alias != NULL;
+                 nw++) {
+                n = cmdline_add_cand(out, n, max, nw->alias, text, cursor);
             }
         }
         for (size_t i = 0; cmdline_commands[i] != NULL; i++) {
@@ -213,7 +221,8 @@ static size_t cmdline_complete(const char *text, size_t cursor, const char **out
         if (sc->complete != NULL) {
             n = sc->complete(src->state, word, wlen, out, max);
         }
-    } else if (registry_find(cmd) != NULL) {
+    } else if ((ops = registry_find(cmd)) != NULL && registry_allowed(ops, a->opts.access) &&
+               !ops->cluster_scoped) {
         n = cmdline_complete_scope(a, out, n, max, word, wlen);
     }
     return n;
@@ -332,7 +341,7 @@ void cmdline_run(struct app *a, const char *line)
     const struct view_ops *ops;
     const struct source_command *sc;
     struct source *src = NULL;
-    struct view_scope scope;
+    struct view_scope scope = {0};
 
     sscanf(line, " %63s %255[^\n]", cmd, arg);
     for (size_t n = strlen(arg); n > 0 && arg[n - 1] == ' '; n--) {
@@ -348,8 +357,18 @@ void cmdline_run(struct app *a, const char *line)
         cmdline_theme(a, arg);
     } else if (strcmp(cmd, "help") == 0) {
         helpview_open(a);
-    } else if ((ops = registry_find(cmd)) != NULL) {
-        scope = (struct view_scope){0}; /* all the session may see: access narrows it */
+    } else if ((ops = registry_lookup(cmd, &scope)) != NULL) {
+        /* all the session may see (access narrows it), of the kind an alias names */
+        if (!registry_allowed(ops, a->opts.access)) {
+            app_flash(a, true, "the %s view is not available in a tenant-scoped session (%s)",
+                      ops->name, access_scope_text(a->opts.access));
+            return;
+        }
+        if (arg[0] != '\0' && ops->cluster_scoped) {
+            app_flash(a, true, "the %s view shows the whole cluster: no tenant or namespace to "
+                      "narrow it to", ops->name);
+            return;
+        }
         if (arg[0] != '\0' && !cmdline_scope_to(a, arg, &scope)) {
             app_flash(a, true, "no tenant or namespace '%s' in your scope (%s)", arg,
                       access_scope_text(a->opts.access));
@@ -360,7 +379,7 @@ void cmdline_run(struct app *a, const char *line)
         cmdline_source_command(a, src, sc, arg);
     } else {
         app_flash(a, true, "unknown command '%s' (views: %s; also :theme :help :q)", cmd,
-                  registry_names(":", names, sizeof names));
+                  registry_names(a->opts.access, ":", names, sizeof names));
     }
 }
 

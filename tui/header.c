@@ -10,11 +10,28 @@
 #include "tui/app_int.h"
 #include "tui/keymap.h"
 #include "tui/screen.h"
+#include "views/registry.h"
 
 /* The source whose rows the top view shows, NULL when none runs. */
 static struct source *header_view_source(struct app *a)
 {
     return sources_find(a->sources, app_top(a)->view->ops->source);
+}
+
+/* The health of what the top view's rows come from: the part of its source it names (an
+ * informer of its own), else the source's; NULL when no source runs. */
+static const struct source_health *header_view_health(struct app *a, struct source *src)
+{
+    const struct view_ops *ops = app_top(a)->view->ops;
+    const struct source_health *h = NULL;
+
+    if (src == NULL) {
+        return NULL;
+    }
+    if (ops->source_part != NULL && src->ops->part_health != NULL) {
+        h = src->ops->part_health(src->state, ops->source_part);
+    }
+    return h != NULL ? h : src->ops->health(src->state);
 }
 
 void header_draw(struct app *a, int cols)
@@ -62,17 +79,18 @@ void header_draw(struct app *a, int cols)
 void header_draw_title(struct app *a, int cols)
 {
     struct source *src = header_view_source(a);
-    const struct source_health *h = src != NULL ? src->ops->health(src->state) : NULL;
+    const struct source_health *h = header_view_health(a, src);
     const struct frame *f = app_top(a);
     char count[32], title[768], crumbs[384] = "", load[64] = "", flt[160] = "", hid[48] = "";
     const char *scope = f->scope.ns[0]       ? f->scope.ns
                         : f->scope.tenant[0] ? f->scope.tenant
+                        : f->scope.node[0]   ? f->scope.node
                                              : access_scope_text(a->opts.access);
     size_t o = 0;
 
     for (int i = 0; i < a->nframes - 1 && o < sizeof crumbs; i++) {
         o += (size_t)snprintf(crumbs + o, sizeof crumbs - o, "%s > ",
-                              a->frames[i].view->ops->title);
+                              registry_title(a->frames[i].view->ops, &a->frames[i].scope));
         if (a->frames[i + 1].label[0] != '\0' && o < sizeof crumbs) {
             o += (size_t)snprintf(crumbs + o, sizeof crumbs - o, "%s > ", a->frames[i + 1].label);
         }
@@ -95,15 +113,15 @@ void header_draw_title(struct app *a, int cols)
                  : f->table.hcol > 0                      ? "Left"
                                                           : "Right");
     }
-    snprintf(title, sizeof title, " %s%s(%s)[%s]%s%s%s", crumbs, f->view->ops->title, scope,
-             count, flt, hid, load);
+    snprintf(title, sizeof title, " %s%s(%s)[%s]%s%s%s", crumbs,
+             registry_title(f->view->ops, &f->scope), scope, count, flt, hid, load);
     screen_put(stdscr, 1, 0, title, cols, false, screen_attr(THEME_BREADCRUMB));
 }
 
 void header_draw_status(struct app *a, int rows, int cols)
 {
     struct source *src = header_view_source(a);
-    const struct source_health *h = src != NULL ? src->ops->health(src->state) : NULL;
+    const struct source_health *h = header_view_health(a, src);
     const struct frame *f = app_top(a);
     char line[512];
     size_t n = table_count(&f->table, f->view);
@@ -151,7 +169,7 @@ void header_draw_status(struct app *a, int rows, int cols)
 void header_draw_empty(struct app *a, int y, int height, int cols)
 {
     struct source *src = header_view_source(a);
-    const struct source_health *h = src != NULL ? src->ops->health(src->state) : NULL;
+    const struct source_health *h = header_view_health(a, src);
     const struct frame *f = app_top(a);
     char line[512];
     const char *const tries[] = {

@@ -1,5 +1,6 @@
-/* The apps view: every Deployment and StatefulSet in scope, with its tenant from the
- * namespace's label, the restarts of its pods and kubectl's rollout status. Two workloads of
+/* The apps view: every Deployment and StatefulSet in scope (`:dp` and `:sts` narrow it to one
+ * kind), with its tenant from the namespace's label, the restarts of its pods and kubectl's
+ * rollout status. Two workloads of
  * the same app in one namespace with different versions are two rows, their VERSION marked.
  * While a Deployment's old ReplicaSets still have pods next to the new one, VERSION shows
  * "old→new" (when the versions differ) and ROLLOUT how far it is. Enter shows the app's pods. */
@@ -141,6 +142,9 @@ static int apps_idx_cmp(const void *pa, const void *pb)
 static bool apps_in_scope(const struct view_scope *sc, const struct k8s_workload *w,
                           const char *app, const char *tenant)
 {
+    if (sc->kind[0] != '\0' && strcmp(apps_kind_name(w), sc->kind) != 0) {
+        return false;
+    }
     if (sc->tenant[0] != '\0' && (tenant == NULL || strcmp(tenant, sc->tenant) != 0)) {
         return false;
     }
@@ -639,7 +643,8 @@ static const struct k8s_pod *apps_log_pod(const struct view *v, const struct vie
 }
 
 /* TENANT and NAMESPACE when every app is one tenant's or in one namespace; APP when every
- * app is named as its workload; IMAGE when every image tag is the version. */
+ * app is named as its workload; IMAGE when every image tag is the version; KIND when every
+ * app is of one kind (`:sts`). */
 static bool apps_redundant(const struct view *v, size_t col)
 {
     const struct apps_state *st = v->state;
@@ -663,6 +668,9 @@ static bool apps_redundant(const struct view *v, size_t col)
             break;
         case AC_IMAGE:
             same = apps_str_cmp_null(e->w->image_tag, e->w->version) == 0;
+            break;
+        case AC_KIND:
+            same = e->w->kind == st->rows[0].w->kind;
             break;
         default:
             return false;
@@ -749,12 +757,22 @@ static void apps_fini(struct view *v)
     free(st->rows);
 }
 
-static const char *const apps_aliases[] = {"app", "deploy",       "deployments",
-                                           "sts", "statefulsets", NULL};
+static const char *const apps_aliases[] = {"app", NULL};
+
+/* kubectl's names of the two kinds narrow the view to that kind. */
+static const struct view_narrow apps_narrows[] = {
+    {"dp", "Deployment", "deployments"},
+    {"deploy", "Deployment", "deployments"},
+    {"deployments", "Deployment", "deployments"},
+    {"sts", "StatefulSet", "statefulsets"},
+    {"statefulsets", "StatefulSet", "statefulsets"},
+    {NULL, NULL, NULL},
+};
 
 const struct view_ops apps_view = {
     .name = "apps",
     .aliases = apps_aliases,
+    .narrows = apps_narrows,
     .title = "apps",
     .columns = apps_columns,
     .ncolumns = AC_COUNT,

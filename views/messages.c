@@ -12,7 +12,7 @@ enum messages_col { MC_TIME, MC_KIND, MC_TEXT, MC_COUNT };
 static const struct view_column messages_columns[MC_COUNT] = {
     [MC_TIME] = {"TIME", 8, 0, 0, COL_KEEP_ALWAYS},
     [MC_KIND] = {"KIND", 5, 0, 0, 3},
-    [MC_TEXT] = {"MESSAGE", 20, COL_GROW, 0, COL_KEEP_ALWAYS},
+    [MC_TEXT] = {"MESSAGE", 20, COL_GROW | COL_SHRINK, 0, COL_KEEP_ALWAYS},
 };
 
 struct messages_state {

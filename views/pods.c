@@ -1,5 +1,6 @@
-/* The pods view: every pod in scope, with its tenant from the namespace's label and its CPU
- * and memory from metrics.k8s.io ("n/a" while there are no metrics at all). */
+/* The pods view: every pod in scope (a tenant, a namespace, an app, a node), with its tenant
+ * from the namespace's label and its CPU and memory from metrics.k8s.io ("n/a" while there are
+ * no metrics at all). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,9 @@ static bool pods_in_scope(const struct view_scope *sc, const struct k8s_pod *p,
         return false;
     }
     if (sc->ns[0] != '\0' && strcmp(p->ns, sc->ns) != 0) {
+        return false;
+    }
+    if (sc->node[0] != '\0' && (p->node == NULL || strcmp(p->node, sc->node) != 0)) {
         return false;
     }
     return sc->app[0] == '\0' || (p->app != NULL && strcmp(p->app, sc->app) == 0);
@@ -369,7 +373,8 @@ static void pods_rebuild(struct view *v, const struct view_ctx *ctx)
                 st->access_gen == access_gen(ctx->access) &&
                 strcmp(st->scope.tenant, ctx->scope->tenant) == 0 &&
                 strcmp(st->scope.ns, ctx->scope->ns) == 0 &&
-                strcmp(st->scope.app, ctx->scope->app) == 0;
+                strcmp(st->scope.app, ctx->scope->app) == 0 &&
+                strcmp(st->scope.node, ctx->scope->node) == 0;
 
     if (same && (st->pod_gen == pt_gen || ctx->rows_alive)) {
         bool reorder = false;
@@ -561,17 +566,20 @@ static int64_t pods_next_tick(const struct view *v, const struct view_ctx *ctx, 
     return next;
 }
 
-/* TENANT when every pod is one tenant's, NAMESPACE when every pod is in one namespace. */
+/* TENANT when every pod is one tenant's, NAMESPACE when every pod is in one namespace, NODE
+ * when every pod is on one node (a node's pods). */
 static bool pods_redundant(const struct view *v, size_t col)
 {
     const struct pods_state *st = v->state;
 
-    if ((col != PC_TENANT && col != PC_NAMESPACE) || st->count == 0) {
+    if ((col != PC_TENANT && col != PC_NAMESPACE && col != PC_NODE) || st->count == 0) {
         return false;
     }
     for (size_t i = 1; i < st->count; i++) {
-        if (col == PC_TENANT ? str_cmp_null(st->rows[i].tenant, st->rows[0].tenant) != 0
-                             : strcmp(st->rows[i].pod->ns, st->rows[0].pod->ns) != 0) {
+        const char *a = pods_col_str(&st->rows[i], (int)col);
+        const char *b = pods_col_str(&st->rows[0], (int)col);
+
+        if (str_cmp_null(a, b) != 0) {
             return false;
         }
     }

@@ -5,11 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/access.h"
 #include "core/xalloc.h"
 
 extern const struct view_ops tenants_view;
 extern const struct view_ops apps_view;
 extern const struct view_ops pods_view;
+extern const struct view_ops namespaces_view;
+extern const struct view_ops nodes_view;
 extern const struct view_ops sources_view;
 extern const struct view_ops messages_view;
 
@@ -17,6 +20,8 @@ static const struct view_ops *const views[] = {
     &tenants_view,
     &apps_view,
     &pods_view,
+    &namespaces_view,
+    &nodes_view,
     &sources_view,
     &messages_view,
 };
@@ -26,8 +31,13 @@ const struct view_ops *registry_get(size_t i)
     return i < sizeof views / sizeof views[0] ? views[i] : NULL;
 }
 
-const struct view_ops *registry_find(const char *name)
+const struct view_ops *registry_lookup(const char *name, struct view_scope *scope)
 {
+    const struct view_narrow *nw;
+
+    if (scope != NULL) {
+        scope->kind[0] = '\0';
+    }
     for (size_t i = 0; i < sizeof views / sizeof views[0]; i++) {
         if (strcmp(views[i]->name, name) == 0) {
             return views[i];
@@ -37,8 +47,37 @@ const struct view_ops *registry_find(const char *name)
                 return views[i];
             }
         }
+        for (nw = views[i]->narrows; nw != NULL && nw->alias != NULL; nw++) {
+            if (strcmp(nw->alias, name) == 0) {
+                if (scope != NULL) {
+                    snprintf(scope->kind, sizeof scope->kind, "%s", nw->kind);
+                }
+                return views[i];
+            }
+        }
     }
     return NULL;
+}
+
+const struct view_ops *registry_find(const char *name)
+{
+    return registry_lookup(name, NULL);
+}
+
+const char *registry_title(const struct view_ops *v, const struct view_scope *scope)
+{
+    for (const struct view_narrow *nw = v->narrows;
+         nw != NULL && nw->alias != NULL && scope->kind[0] != '\0'; nw++) {
+        if (strcmp(nw->kind, scope->kind) == 0) {
+            return nw->title;
+        }
+    }
+    return v->title;
+}
+
+bool registry_allowed(const struct view_ops *v, const struct access *a)
+{
+    return !v->cluster_scoped || a == NULL || access_all_tenants(a);
 }
 
 char *registry_validate(const struct view_ops *v)
@@ -54,6 +93,13 @@ char *registry_validate(const struct view_ops *v)
     if (v->actions != NULL && v->request == NULL) {
         return xasprintf("view %s: actions without a request hook", v->name);
     }
+    for (const struct view_narrow *nw = v->narrows; nw != NULL && nw->alias != NULL; nw++) {
+        if (nw->kind == NULL || nw->kind[0] == '\0' || nw->title == NULL ||
+            strlen(nw->kind) >= sizeof((struct view_scope *)NULL)->kind) {
+            return xasprintf("view %s: narrowing %s needs a kind (shorter than %zu) and a title",
+                             v->name, nw->alias, sizeof((struct view_scope *)NULL)->kind);
+        }
+    }
     return NULL;
 }
 
@@ -68,14 +114,16 @@ void registry_check(void)
     }
 }
 
-char *registry_names(const char *sep, char *buf, size_t size)
+char *registry_names(const struct access *a, const char *sep, char *buf, size_t size)
 {
     size_t o = 0;
 
     buf[0] = '\0';
     for (size_t i = 0; i < sizeof views / sizeof views[0] && o < size; i++) {
-        o += (size_t)snprintf(buf + o, size - o, "%s%s%s", i > 0 ? " " : "", sep,
-                              views[i]->name);
+        if (registry_allowed(views[i], a)) {
+            o += (size_t)snprintf(buf + o, size - o, "%s%s%s", o > 0 ? " " : "", sep,
+                                  views[i]->name);
+        }
     }
     return buf;
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/access.h"
 #include "core/source.h"
@@ -57,6 +58,16 @@ struct view_scope {
     char tenant[64];
     char ns[64];
     char app[128];
+    char kind[32];  /* one kind of the rows the view shows, as an alias narrows it
+                       (struct view_narrow: "StatefulSet") */
+    char node[256]; /* the node the rows run on (a node's pods) */
+};
+
+/* An alias that narrows its view: ":sts" is the apps view showing StatefulSets only. */
+struct view_narrow {
+    const char *alias; /* the command: "sts" */
+    const char *kind;  /* what view_scope.kind says: "StatefulSet" */
+    const char *title; /* the title line's name of the narrowed view: "statefulsets" */
 };
 
 /* What a view may read while rebuilding and drawing. Views read rows only through `access`
@@ -97,6 +108,16 @@ struct view_ops {
     size_t state_size;                 /* zeroed state allocated by the framework */
     const char *source;                /* the source whose rows it shows (its loading progress
                                           goes in the title), NULL when none */
+    /* Optional: the part of `source` its rows come from when that part has a health of its
+     * own (source_ops.part_health: "nodes"); its loading and its failure are then what the
+     * title, the status line and an empty table show. NULL: the source's. */
+    const char *source_part;
+    /* Optional: aliases that narrow the view to one kind of its rows (scope.kind), ended by
+     * one with a NULL alias; rebuild honours scope->kind. */
+    const struct view_narrow *narrows;
+    /* Its rows belong to no tenant (nodes): only a session scoped to every tenant may open
+     * it; a tenant-scoped session is not offered it at all (views/registry.h). */
+    bool cluster_scoped;
 
     /* Required. */
     /* True when the store holds changes this view has not rebuilt from. */
@@ -175,6 +196,21 @@ static inline uint64_t view_mix(uint64_t h, uint64_t x)
 static inline uint64_t view_mix_str(uint64_t h, const char *s)
 {
     return view_mix(h, s == NULL ? 1 : store_hash(s));
+}
+
+/* -1, 0 or 1 as a is below, equal to or above b: for sorts. */
+static inline int view_int_cmp(int64_t a, int64_t b)
+{
+    return (a > b) - (a < b);
+}
+
+/* strcmp() where NULL (an absent value) sorts after every string. */
+static inline int view_str_cmp(const char *a, const char *b)
+{
+    if (a == NULL || b == NULL) {
+        return (a == NULL) - (b == NULL);
+    }
+    return strcmp(a, b);
 }
 
 /* Allocates state and runs init. */

@@ -31,6 +31,7 @@ struct k8s_resource {
     const char *name;
     const char *path;
     enum store_kind store_kind;
+    bool optional; /* its failures stay in its own health (k8s_client_health()) */
 };
 
 struct k8s_informer {
@@ -99,6 +100,7 @@ static const struct k8s_resource k8s_resources[K8S_KIND_COUNT] = {
     [K8S_EVENTS] = {"events", "/api/v1/events", STORE_EVENT},
     [K8S_REPLICASETS] = {"replicasets", "/apis/apps/v1/replicasets", STORE_REPLICASET},
     [K8S_RESOURCEQUOTAS] = {"resourcequotas", "/api/v1/resourcequotas", STORE_QUOTA},
+    [K8S_NODES] = {"nodes", "/api/v1/nodes", STORE_NODE, true},
 };
 
 static void k8s_list_start(struct k8s_informer *inf);
@@ -893,6 +895,9 @@ const struct source_health *k8s_client_health(struct k8s_client *c)
     uint64_t version = 0;
 
     for (int k = 0; k < K8S_KIND_COUNT; k++) {
+        if (c->inf[k].res->optional) {
+            continue;
+        }
         version += c->inf[k].health.version;
         if (k8s_state_rank(c->inf[k].health.state) > k8s_state_rank(worst->health.state)) {
             worst = &c->inf[k];
@@ -910,10 +915,18 @@ const struct source_health *k8s_client_health(struct k8s_client *c)
     return h;
 }
 
+const struct source_health *k8s_client_informer_health(struct k8s_client *c, enum k8s_kind kind)
+{
+    return &c->inf[kind].health;
+}
+
 bool k8s_client_synced(const struct k8s_client *c)
 {
     for (int k = 0; k < K8S_KIND_COUNT; k++) {
-        if (!c->inf[k].synced) {
+        const struct k8s_informer *inf = &c->inf[k];
+
+        if (!inf->synced &&
+            !(inf->res->optional && inf->health.state == SOURCE_RETRYING)) {
             return false;
         }
     }

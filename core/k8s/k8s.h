@@ -29,6 +29,8 @@ enum k8s_kind {
     K8S_EVENTS,
     K8S_REPLICASETS,
     K8S_RESOURCEQUOTAS,
+    K8S_NODES,          /* optional: its health is its own (a namespaced account may not list
+                           nodes), see k8s_client_health() */
     K8S_KIND_COUNT
 };
 
@@ -60,9 +62,9 @@ struct k8s_client *k8s_client_new(struct loop *l, struct http *h, struct workpoo
                                   const struct k8s_options *opts);
 
 /* Registers the store's row types and starts the informers (namespaces, pods, deployments,
- * statefulsets, events, replicasets, resourcequotas) and the metrics poller. A kind the server
- * does not serve (404 on its list) counts as empty and synced; its informer's health says so,
- * the source's state stays OK, and the list is retried every backoff_max_ms. */
+ * statefulsets, events, replicasets, resourcequotas, nodes) and the metrics poller. A kind the
+ * server does not serve (404 on its list) counts as empty and synced; its informer's health
+ * says so, the source's state stays OK, and the list is retried every backoff_max_ms. */
 void k8s_client_start(struct k8s_client *c);
 
 /* Stops every request and timer. Rows stay in the store. Call before freeing the workpool's
@@ -70,11 +72,16 @@ void k8s_client_start(struct k8s_client *c);
 void k8s_client_stop(struct k8s_client *c);
 void k8s_client_free(struct k8s_client *c);
 
-/* Health of the whole source: the worst of its informers. Borrowed. */
+/* Health of the whole source: the worst of its informers but the optional ones (nodes: an
+ * account without the right to list them still sees every namespaced kind). Borrowed. */
 const struct source_health *k8s_client_health(struct k8s_client *c);
 
-/* True once every informer has completed its first list (a 404 list counts as complete).
- * The metrics poller does not count. */
+/* Health of one informer, optional ones included; its name is the resource's ("nodes").
+ * Borrowed. */
+const struct source_health *k8s_client_informer_health(struct k8s_client *c, enum k8s_kind kind);
+
+/* True once every informer has completed its first list (a 404 list counts as complete, and
+ * so does a failing optional one). The metrics poller does not count. */
 bool k8s_client_synced(const struct k8s_client *c);
 
 /* The metrics poller: one GET of /apis/metrics.k8s.io/v1beta1/pods and one of .../nodes every

@@ -1,5 +1,5 @@
-/* Kubernetes Pod, Namespace, Deployment, StatefulSet, ReplicaSet, ResourceQuota, Event and
- * metrics objects to store rows; kubectl's STATUS, RESTARTS and AGE; resource quantities. */
+/* Kubernetes Pod, Namespace, Deployment, StatefulSet, ReplicaSet, ResourceQuota, Event, Node
+ * and metrics objects to store rows; kubectl's STATUS, RESTARTS and AGE; resource quantities. */
 #include "core/k8s/k8s_model.h"
 
 #include <inttypes.h>
@@ -500,33 +500,56 @@ struct k8s_pod *k8s_pod_parse(const struct json_t *obj, char **err)
     return p;
 }
 
-/* Every string member of `labels` as "k=v,k=v" in document order, sanitized; NULL if none. */
-static char *k8s_labels_text(const json_t *labels)
+static int k8s_str_ptr_cmp(const void *a, const void *b)
 {
-    const char *k;
-    const json_t *v;
-    size_t cap = 0, len = 0;
-    char *out = NULL, *clean;
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
-    json_object_foreach ((json_t *)labels, k, v) {
-        const char *s = json_string_value(v);
-        size_t need = strlen(k) + (s != NULL ? strlen(s) : 0) + 3;
+/* Joins n strings by ',' (the empty list: NULL), sanitized; caller frees. */
+static char *k8s_join_sanitized(const char *const *strs, size_t n)
+{
+    size_t len = 0, o = 0;
+    char *out;
 
-        if (s == NULL) {
-            continue;
-        }
-        if (len + need > cap) {
-            cap = (len + need) * 2;
-            out = xrealloc(out, cap);
-        }
-        len += (size_t)snprintf(out + len, cap - len, "%s%s=%s", len > 0 ? "," : "", k, s);
-    }
-    if (out == NULL) {
+    if (n == 0) {
         return NULL;
     }
-    clean = sanitize_dup(out);
-    free(out);
-    return clean;
+    for (size_t i = 0; i < n; i++) {
+        len += strlen(strs[i]) + 1;
+    }
+    out = xmalloc(len);
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(strs[i]);
+
+        memcpy(out + o, strs[i], l);
+        o += l;
+        out[o++] = i + 1 < n ? ',' : '\0';
+    }
+    return sanitize_inplace(out);
+}
+
+/* Labels as "k=v" joined by ',', sorted by key; NULL when there is none. Values that are not
+ * strings are left out. Sanitized; caller frees. */
+static char *k8s_labels_text(const json_t *labels)
+{
+    char **pairs = xcalloc(json_object_size(labels) + 1, sizeof *pairs);
+    size_t n = 0;
+    const char *key;
+    json_t *v;
+    char *out;
+
+    json_object_foreach ((json_t *)labels, key, v) {
+        if (json_is_string(v)) {
+            pairs[n++] = xasprintf("%s=%s", key, json_string_value(v));
+        }
+    }
+    qsort(pairs, n, sizeof *pairs, k8s_str_ptr_cmp);
+    out = k8s_join_sanitized((const char *const *)pairs, n);
+    for (size_t i = 0; i < n; i++) {
+        free(pairs[i]);
+    }
+    free(pairs);
+    return out;
 }
 
 struct k8s_namespace *k8s_namespace_parse(const struct json_t *obj, char **err)
@@ -1422,6 +1445,125 @@ void k8s_metrics_free(struct store_row *row)
     free(m); /* its strings are in the same block (k8s_metrics_new()) */
 }
 
+/* ---- nodes ---- */
+
+#define K8S_NODE_ROLE_PREFIX "node-role.kubernetes.io/"
+
+/* kubectl's ROLES of a node's labels: each node-role.kubernetes.io/ROLE (ROLE not empty) and
+ * the value of kubernetes.io/role (not empty), sorted, once each; NULL when none. */
+static char *k8s_node_roles(const json_t *labels)
+{
+    const size_t plen = strlen(K8S_NODE_ROLE_PREFIX);
+    const char **roles = xcalloc(json_object_size(labels) + 1, sizeof *roles);
+    size_t n = 0, kept = 0;
+    const char *key;
+    json_t *v;
+    char *out;
+
+    json_object_foreach ((json_t *)labels, key, v) {
+        const char *role = NULL;
+
+        if (strncmp(key, K8S_NODE_ROLE_PREFIX, plen) == 0) {
+            role = key + plen;
+        } else if (strcmp(key, "kubernetes.io/role") == 0) {
+            role = json_string_value(v);
+        }
+        if (role != NULL && role[0] != '\0') {
+            roles[n++] = role;
+        }
+    }
+    qsort(roles, n, sizeof *roles, k8s_str_ptr_cmp);
+    for (size_t i = 0; i < n; i++) {
+        if (kept == 0 || strcmp(roles[kept - 1], roles[i]) != 0) {
+            roles[kept++] = roles[i];
+        }
+    }
+    out = k8s_join_sanitized(roles, kept);
+    free(roles);
+    return out;
+}
+
+/* spec.taints as "key=value:effect" ("key:effect" without a value), in their order, joined
+ * by ','; NULL when there is none. Taints without a key are left out. */
+static char *k8s_node_taints(const json_t *spec)
+{
+    const json_t *taints = json_object_get(spec, "taints");
+    size_t n = json_array_size(taints), k = 0;
+    char **texts = xcalloc(n + 1, sizeof *texts);
+    char *out;
+
+    for (size_t i = 0; i < n; i++) {
+        const json_t *t = json_array_get(taints, i);
+        const char *key = k8s_get_str(t, "key");
+        const char *value = k8s_get_str(t, "value");
+        const char *effect = k8s_get_str(t, "effect");
+
+        if (key != NULL) {
+            texts[k++] = xasprintf("%s%s%s%s%s", key, value != NULL ? "=" : "",
+                                   value != NULL ? value : "", effect != NULL ? ":" : "",
+                                   effect != NULL ? effect : "");
+        }
+    }
+    out = k8s_join_sanitized((const char *const *)texts, k);
+    for (size_t i = 0; i < k; i++) {
+        free(texts[i]);
+    }
+    free(texts);
+    return out;
+}
+
+struct k8s_node *k8s_node_parse(const struct json_t *obj, char **err)
+{
+    const char *uid = NULL, *name = NULL;
+    const json_t *meta = k8s_meta(obj, "node", &uid, &name, err);
+    const json_t *spec, *status, *alloc, *ready;
+    struct k8s_node *n;
+
+    if (meta == NULL) {
+        return NULL;
+    }
+    spec = k8s_get_obj(obj, "spec");
+    status = k8s_get_obj(obj, "status");
+    alloc = k8s_get_obj(status, "allocatable");
+    ready = k8s_condition(status, "Ready");
+    n = xcalloc(1, sizeof(*n));
+    n->row.uid = sanitize_dup(uid);
+    n->name = sanitize_dup(name);
+    n->ready = ready == NULL ? K8S_NODE_UNKNOWN
+               : k8s_str_eq(k8s_get_str(ready, "status"), "True") ? K8S_NODE_READY
+                                                                  : K8S_NODE_NOT_READY;
+    n->unschedulable = json_is_true(json_object_get(spec, "unschedulable"));
+    n->status = xasprintf("%s%s",
+                          n->ready == K8S_NODE_READY       ? "Ready"
+                          : n->ready == K8S_NODE_NOT_READY ? "NotReady"
+                                                           : "Unknown",
+                          n->unschedulable ? ",SchedulingDisabled" : "");
+    n->roles = k8s_node_roles(k8s_get_obj(meta, "labels"));
+    n->version = k8s_dup_str(k8s_get_obj(status, "nodeInfo"), "kubeletVersion");
+    n->taints = k8s_node_taints(spec);
+    n->cpu_alloc = k8s_quantity_milli(k8s_get_str(alloc, "cpu"));
+    n->mem_alloc = k8s_quantity_bytes(k8s_get_str(alloc, "memory"));
+    n->pods_alloc = k8s_quantity_bytes(k8s_get_str(alloc, "pods"));
+    n->created = k8s_parse_time(k8s_get_str(meta, "creationTimestamp"));
+    return n;
+}
+
+void k8s_node_free(struct store_row *row)
+{
+    struct k8s_node *n = (struct k8s_node *)row;
+
+    if (n == NULL) {
+        return;
+    }
+    free(n->row.uid);
+    free(n->name);
+    free(n->status);
+    free(n->roles);
+    free(n->version);
+    free(n->taints);
+    free(n);
+}
+
 /* ---- any kind ---- */
 
 struct store_row *k8s_row_parse(enum store_kind kind, const struct json_t *obj, char **err)
@@ -1445,6 +1587,8 @@ struct store_row *k8s_row_parse(enum store_kind kind, const struct json_t *obj, 
         return (struct store_row *)k8s_pod_metrics_parse(obj, err);
     case STORE_NODE_METRICS:
         return (struct store_row *)k8s_node_metrics_parse(obj, err);
+    case STORE_NODE:
+        return (struct store_row *)k8s_node_parse(obj, err);
     default:
         break;
     }
@@ -1529,6 +1673,32 @@ static const struct jsonprune_member k8s_prune_rs_members[] = {
     {"metadata", &k8s_prune_meta}, {"spec", &k8s_prune_rsspec}, {NULL, NULL}};
 static const struct jsonprune k8s_prune_rs = {true, k8s_prune_rs_members};
 
+/* Nodes: their status carries every image the node has pulled; only the Ready condition,
+ * allocatable and the kubelet's version are read. */
+static const struct jsonprune_member k8s_prune_node_meta_members[] = {
+    {"name", NULL},   {"uid", NULL}, {"creationTimestamp", NULL},
+    {"labels", NULL}, {"resourceVersion", NULL}, /* the watch resumes from it */
+    {NULL, NULL}};
+static const struct jsonprune k8s_prune_node_meta = {false, k8s_prune_node_meta_members};
+static const struct jsonprune_member k8s_prune_node_spec_members[] = {
+    {"unschedulable", NULL}, {"taints", NULL}, {NULL, NULL}};
+static const struct jsonprune k8s_prune_node_spec = {false, k8s_prune_node_spec_members};
+static const struct jsonprune_member k8s_prune_node_info_members[] = {{"kubeletVersion", NULL},
+                                                                      {NULL, NULL}};
+static const struct jsonprune k8s_prune_node_info = {false, k8s_prune_node_info_members};
+static const struct jsonprune_member k8s_prune_node_status_members[] = {
+    {"conditions", &k8s_prune_pod_condition},
+    {"allocatable", NULL},
+    {"nodeInfo", &k8s_prune_node_info},
+    {NULL, NULL}};
+static const struct jsonprune k8s_prune_node_status = {false, k8s_prune_node_status_members};
+static const struct jsonprune_member k8s_prune_node_members[] = {
+    {"metadata", &k8s_prune_node_meta},
+    {"spec", &k8s_prune_node_spec},
+    {"status", &k8s_prune_node_status},
+    {NULL, NULL}};
+static const struct jsonprune k8s_prune_node = {true, k8s_prune_node_members};
+
 static const struct jsonprune_member k8s_prune_other_members[] = {{"metadata", &k8s_prune_meta},
                                                                   {NULL, NULL}};
 static const struct jsonprune k8s_prune_other = {true, k8s_prune_other_members};
@@ -1543,6 +1713,8 @@ const struct jsonprune *k8s_row_prune(enum store_kind kind)
         return &k8s_prune_workload;
     case STORE_REPLICASET:
         return &k8s_prune_rs;
+    case STORE_NODE:
+        return &k8s_prune_node;
     case STORE_NAMESPACE:
     case STORE_EVENT:
     case STORE_QUOTA:
@@ -1571,6 +1743,8 @@ store_row_free_fn k8s_row_free_fn(enum store_kind kind)
     case STORE_POD_METRICS:
     case STORE_NODE_METRICS:
         return k8s_metrics_free;
+    case STORE_NODE:
+        return k8s_node_free;
     default:
         return NULL;
     }

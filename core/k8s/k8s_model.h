@@ -26,8 +26,8 @@ struct k8s_namespace {
     char *tenant;           /* label K8S_LABEL_TENANT, NULL if unlabelled */
     char *display;          /* annotation K8S_ANNOT_DISPLAY, NULL if absent */
     char *phase;            /* Active, Terminating */
-    char *labels;           /* every label as "k=v,k=v" (kubectl --show-labels), sanitized;
-                               NULL if none */
+    char *labels;           /* metadata.labels as `kubectl get --show-labels` prints them:
+                               "k=v,k2=v2", sorted by key; NULL if none */
     int64_t created;        /* epoch seconds, 0 if unknown */
 };
 
@@ -162,6 +162,34 @@ struct k8s_metrics {
     int32_t window_s;       /* length of the window in seconds ("15s"); 0 if unknown */
 };
 
+/* The Ready condition of a Node, as `kubectl get nodes` reads it. */
+enum k8s_node_ready {
+    K8S_NODE_READY,     /* status True */
+    K8S_NODE_NOT_READY, /* False or Unknown: kubectl prints NotReady */
+    K8S_NODE_UNKNOWN,   /* no Ready condition: kubectl prints Unknown */
+};
+
+/* A Node (v1), with what `kubectl get nodes` prints and what it can hold. Cluster-scoped:
+ * no tenant. */
+struct k8s_node {
+    struct store_row row;   /* uid = metadata.uid */
+    char *name;
+    char *status;           /* kubectl's STATUS: Ready, NotReady or Unknown, followed by
+                               ",SchedulingDisabled" when spec.unschedulable; never NULL */
+    char *roles;            /* kubectl's ROLES: ROLE of each node-role.kubernetes.io/ROLE label
+                               and the value of kubernetes.io/role, sorted, once each, joined
+                               by ','; NULL when none (kubectl prints <none>) */
+    char *version;          /* status.nodeInfo.kubeletVersion, NULL if absent */
+    char *taints;           /* spec.taints as "key=value:effect" ("key:effect" without a
+                               value), joined by ','; NULL when none */
+    enum k8s_node_ready ready;
+    bool unschedulable;     /* spec.unschedulable: cordoned */
+    int64_t cpu_alloc;      /* status.allocatable.cpu in millicores, -1 if absent or invalid */
+    int64_t mem_alloc;      /* status.allocatable.memory in bytes, -1 likewise */
+    int64_t pods_alloc;     /* status.allocatable.pods, -1 likewise */
+    int64_t created;        /* metadata.creationTimestamp, epoch seconds, 0 if unknown */
+};
+
 /* Parses one API object (a list item or a watch event's object). On success returns a new
  * row (caller owns; free with the matching _free) and sets nothing in *err. On failure
  * (not an object, no metadata.uid or name) returns NULL and sets *err to a message the caller
@@ -192,6 +220,7 @@ struct k8s_quota *k8s_quota_parse(const struct json_t *obj, char **err);
 /* Metrics items need metadata.name (and metadata.namespace for pods), not a uid. */
 struct k8s_metrics *k8s_pod_metrics_parse(const struct json_t *obj, char **err);
 struct k8s_metrics *k8s_node_metrics_parse(const struct json_t *obj, char **err);
+struct k8s_node *k8s_node_parse(const struct json_t *obj, char **err);
 
 /* A metrics row from fields already read (k8s_metrics.c reads PodMetrics lists without a
  * JSON tree): ns NULL for a node, name required, timestamp and window may be NULL. Strings
@@ -212,6 +241,7 @@ void k8s_event_free(struct store_row *row);
 void k8s_replicaset_free(struct store_row *row);
 void k8s_quota_free(struct store_row *row);
 void k8s_metrics_free(struct store_row *row);
+void k8s_node_free(struct store_row *row);
 
 /* The row parser of a store kind this file parses (every kind of struct store_row above, as
  * a struct store_row: the row is the first member): k8s_pod_parse() for STORE_POD and so on,

@@ -33,6 +33,8 @@ static const struct k8s_probe_verb k8s_probe_verbs[] = {
     {"watch", "apps", "replicasets", NULL, true},
     {"list", "", "resourcequotas", NULL, true},
     {"watch", "", "resourcequotas", NULL, true},
+    {"list", "", "nodes", NULL, false}, /* the nodes view only, and not for tenants */
+    {"watch", "", "nodes", NULL, false},
     {"list", "metrics.k8s.io", "pods", NULL, false},
     {"list", "metrics.k8s.io", "nodes", NULL, false},
     {"get", "", "pods", "log", false},

@@ -51,7 +51,7 @@ struct k8s_source {
 
 static const enum store_kind k8s_source_kinds[] = {
     STORE_NAMESPACE, STORE_POD,   STORE_DEPLOYMENT,  STORE_STATEFULSET,  STORE_EVENT,
-    STORE_REPLICASET, STORE_QUOTA, STORE_POD_METRICS, STORE_NODE_METRICS,
+    STORE_REPLICASET, STORE_QUOTA, STORE_POD_METRICS, STORE_NODE_METRICS, STORE_NODE,
 };
 #define K8S_SOURCE_NKINDS (sizeof k8s_source_kinds / sizeof k8s_source_kinds[0])
 
@@ -222,6 +222,21 @@ static const struct source_health *k8s_source_health(void *s)
     struct k8s_source *ks = s;
 
     return k8s_client_health(ks->client);
+}
+
+/* An informer's own health, by its resource's name ("nodes"). */
+static const struct source_health *k8s_source_part_health(void *s, const char *part)
+{
+    struct k8s_source *ks = s;
+
+    for (int k = 0; k < K8S_KIND_COUNT; k++) {
+        const struct source_health *h = k8s_client_informer_health(ks->client, (enum k8s_kind)k);
+
+        if (h->name != NULL && strcmp(h->name, part) == 0) {
+            return h;
+        }
+    }
+    return NULL;
 }
 
 /* "connected" while watching, else the health's token; and why CPU and MEM read n/a. */
@@ -575,6 +590,7 @@ const struct source_ops k8s_source = {
     .stop = k8s_source_stop,
     .fini = k8s_source_fini,
     .health = k8s_source_health,
+    .part_health = k8s_source_part_health,
     .token = k8s_source_token,
     .note = k8s_source_note,
     .summary = k8s_source_summary,

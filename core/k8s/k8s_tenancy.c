@@ -157,6 +157,8 @@ static const char *k8s_tenancy_row_ns(enum store_kind kind, const struct store_r
     case STORE_POD_METRICS:
     case STORE_NODE_METRICS: /* a node's: NULL, cluster-scoped */
         return ((const struct k8s_metrics *)r)->ns;
+    case STORE_NODE: /* cluster-scoped: no namespace, so no tenant */
+        return NULL;
     default:
         return NULL;
     }
@@ -278,7 +280,7 @@ void k8s_tenancy_register(struct k8s_tenancy *t)
 {
     static const enum store_kind kinds[] = {
         STORE_NAMESPACE, STORE_POD,   STORE_DEPLOYMENT,  STORE_STATEFULSET,  STORE_EVENT,
-        STORE_REPLICASET, STORE_QUOTA, STORE_POD_METRICS, STORE_NODE_METRICS,
+        STORE_REPLICASET, STORE_QUOTA, STORE_POD_METRICS, STORE_NODE_METRICS, STORE_NODE,
     };
 
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {

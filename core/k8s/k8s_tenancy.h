@@ -1,8 +1,9 @@
 /* Which tenant a Kubernetes object belongs to: through its namespace. A namespace's tenant is
  * a `[tenant NAME] namespaces` mapping, else its label govcloud.sit.dk/tenant, else the
  * `[kubernetes] tenant_pattern` over its name; else it has none. A namespace mapped to one
- * tenant and labelled for another has none (a conflict: refused, never reassigned). Cluster-scoped objects (node
- * metrics) have none. The namespace index is rebuilt when the namespaces change; its
+ * tenant and labelled for another has none (a conflict: refused, never reassigned).
+ * Cluster-scoped objects (nodes, node metrics) have none: a session scoped to some tenants
+ * never reads them. The namespace index is rebuilt when the namespaces change; its
  * generation is the tenancy's, so views rebuild when a namespace is relabelled.
  *
  * k8s_tenancy_register() declares every Kubernetes store kind with its free function and this
@@ -34,7 +35,7 @@ void k8s_tenancy_set_display(struct k8s_tenancy *t, const char *tenant, const ch
 int k8s_tenancy_set_pattern(struct k8s_tenancy *t, const char *pattern, char **err);
 
 /* Registers the Kubernetes kinds (namespaces, pods, deployments, statefulsets, events,
- * replicasets, quotas, pod and node metrics) in the store with this tenancy. */
+ * replicasets, quotas, pod and node metrics, nodes) in the store with this tenancy. */
 void k8s_tenancy_register(struct k8s_tenancy *t);
 
 /* The namespaces refused because their label and their mapping disagree, as

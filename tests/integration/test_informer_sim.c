@@ -1,7 +1,8 @@
 /* The Kubernetes source against govsim: paged list equals the world, churn arrives by watch,
  * a killed watch and an expired resourceVersion both recover with nothing lost or doubled,
  * and a misbehaving server is reported, never fatal. ReplicaSets and ResourceQuotas equal the
- * world; the metrics poller's rows equal what govsim serves, a hung metrics request does not
+ * world, and so do nodes once a 403 on them (their own failure, not the source's) clears;
+ * the metrics poller's rows equal what govsim serves, a hung metrics request does not
  * pile up, a garbage answer fails one poll, and `govsim --no-metrics` leaves the metrics ABSENT after two quiet requests. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -519,6 +520,69 @@ static void test_replicasets_and_quotas_equal_world(void **state)
     client_stop();
 }
 
+/* ---- nodes ---- */
+
+static bool same_node(const struct store_row *h, const struct store_row *w)
+{
+    const struct k8s_node *a = (const void *)h, *b = (const void *)w;
+
+    return str_same(a->name, b->name) && str_same(a->status, b->status) &&
+           str_same(a->roles, b->roles) && str_same(a->version, b->version) &&
+           str_same(a->taints, b->taints) && a->cpu_alloc == b->cpu_alloc &&
+           a->mem_alloc == b->mem_alloc && a->pods_alloc == b->pods_alloc &&
+           a->created == b->created;
+}
+
+static int nodes_diff(void *arg)
+{
+    return diff_kind("/api/v1/nodes", STORE_NODE, same_node, arg);
+}
+
+/* A 403 on nodes (an account that may not list them) is the nodes informer's own failure:
+ * the source stays OK and synced, every other kind is there; once allowed, the nodes come
+ * and equal the world. */
+static void test_nodes_forbidden_then_equal_world(void **state)
+{
+    static const enum store_kind nodes[] = {STORE_NODE};
+    const struct source_health *nh;
+    const struct k8s_node *n;
+    size_t count = 0;
+    int64_t deadline;
+
+    (void)state;
+    sim_post("/_sim/fault?mode=403&count=100000&path=/api/v1/nodes");
+    client_start(500);
+    assert_int_equal(run_until_synced(30), 0);
+    deadline = loop_now_ms() + 10000;
+    while (k8s_client_informer_health(F.c, K8S_NODES)->state != SOURCE_RETRYING &&
+           loop_now_ms() < deadline) {
+        loop_run_once(F.loop, 50);
+    }
+    nh = k8s_client_informer_health(F.c, K8S_NODES);
+    assert_int_equal(nh->state, SOURCE_RETRYING);
+    assert_non_null(nh->last_error);
+    assert_non_null(strstr(nh->last_error, "HTTP 403"));
+    assert_string_equal(nh->name, "nodes");
+    assert_int_equal(run_until_ok(10), 0);
+    assert_null(k8s_client_health(F.c)->last_error);
+    assert_int_equal(store_table(&F.store, STORE_NODE)->count, 0);
+    assert_true(store_table(&F.store, STORE_POD)->count > 0);
+
+    sim_post("/_sim/fault?mode=off");
+    assert_int_equal(run_until_same(20, nodes, 1, false, nodes_diff, &count), 0);
+    assert_int_equal(k8s_client_informer_health(F.c, K8S_NODES)->state, SOURCE_OK);
+    assert_true(count > 1);
+    /* govsim's first node is the control plane, the others workers, all Ready */
+    for (size_t i = 0; i < store_table(&F.store, STORE_NODE)->count; i++) {
+        n = (const struct k8s_node *)store_table(&F.store, STORE_NODE)->rows[i];
+        assert_string_equal(n->roles, strcmp(n->name, "node-01") == 0 ? "control-plane"
+                                                                       : "worker");
+        assert_string_equal(n->status, "Ready");
+        assert_true(n->cpu_alloc > 0 && n->mem_alloc > 0 && n->pods_alloc > 0);
+    }
+    client_stop();
+}
+
 /* ---- metrics.k8s.io ---- */
 
 static enum k8s_metrics_state run_until_metrics_state(enum k8s_metrics_state want, int seconds)
@@ -678,6 +742,7 @@ int main(void)
         cmocka_unit_test(test_faults_are_reported_then_recover),
         cmocka_unit_test(test_escape_sequences_from_server_are_neutralised),
         cmocka_unit_test(test_replicasets_and_quotas_equal_world),
+        cmocka_unit_test(test_nodes_forbidden_then_equal_world),
         cmocka_unit_test(test_metrics_equal_sim),
         cmocka_unit_test(test_metrics_hang_and_garbage),
         cmocka_unit_test(test_no_metrics_is_absent_and_quiet),

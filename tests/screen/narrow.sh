@@ -2,8 +2,9 @@
 # Screen test: 80x24, the default of most jump hosts, is a first-class terminal, and smaller
 # ones (down to 40x10) show what fits. Columns that say nothing in the rows shown go first
 # (TENANT inside one tenant, NAMESPACE in one namespace, APP = NAME, IMAGE = VERSION), then
-# the least useful ones; names keep their distinguishing end (cut in the middle); the title
-# counts the hidden columns and Left/Right scroll to them; below 40x10 no key acts blind.
+# the least useful ones; names keep their distinguishing end (cut in the middle), amounts
+# (a node's pods, CPU, memory) are whole or not shown; the title counts the hidden columns and
+# Left/Right scroll to them; below 40x10 no key acts blind.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/screen/lib.bash
 
@@ -52,6 +53,22 @@ check "80x24 tenants" wait_for 'tenants\(all\)\[5\]'
 sleep 0.3
 has_col NAME && has_col 'PODS OK' && has_col FAILING &&
     ok "80x24 tenants: NAME, PODS OK, FAILING shown" || not_ok "80x24 tenants" "$(header_of)"
+# Nodes: every column but TAINTS (free text, the least kept) fits; amounts are whole.
+nnodes=$(sim_get /api/v1/nodes | jq '.items | length')
+keys : n o d e s Enter
+check "80x24 nodes" wait_for "nodes\(all\)\[$nnodes\]"
+sleep 0.3
+has_col NAME && has_col STATUS && has_col ROLES && has_col PODS && has_col CPU/ALLOC &&
+    has_col MEM/ALLOC && has_col VERSION && has_col AGE && ! has_col TAINTS &&
+    ok "80x24 nodes: all but TAINTS shown" || not_ok "80x24 nodes: all but TAINTS shown" "$(header_of)"
+check "80x24 nodes: pods, CPU and memory whole" \
+    wait_for '^node-01 +Ready +control-plane +[0-9]+/110 +[0-9.]+/15\.8 [0-9]+% +[0-9.]+/61\.7Gi [0-9]+% '
+keys : n s Enter
+check "80x24 namespaces" wait_for 'namespaces\(all\)\[[0-9]+\]'
+sleep 0.3
+has_col NAME && has_col TENANT && has_col STATUS && has_col PODS && has_col AGE &&
+    ok "80x24 namespaces: NAME, TENANT, STATUS, PODS, AGE shown" ||
+    not_ok "80x24 namespaces: NAME, TENANT, STATUS, PODS, AGE shown" "$(header_of)"
 keys : s o u r c e s Enter
 check "80x24 sources" wait_for 'sources\(all\)\[1\]'
 sleep 0.3
@@ -81,6 +98,16 @@ has_col NAME && has_col STATUS && ok "40x10 pods: NAME and STATUS" || not_ok "40
 end=${pod: -5}
 screen | sed -n 4p | grep -q "~.*$end" && ok "40x10: a long name keeps its end ($end)" ||
     not_ok "40x10: a long name keeps its end ($end)" "$(screen | sed -n 4p)"
+keys : n o d e s Enter
+check "40x10 nodes" wait_for 'nodes\(all\)'
+sleep 0.3
+has_col NAME && has_col STATUS && ! screen | sed -n '4,9p' | grep -q '~' &&
+    ok "40x10 nodes: NAME and STATUS, nothing cut" || not_ok "40x10 nodes" "$(screen)"
+keys : n s Enter
+check "40x10 namespaces" wait_for 'namespaces\(all\)'
+sleep 0.3
+has_col NAME && has_col TENANT && has_col STATUS && ok "40x10 namespaces: NAME, TENANT, STATUS" ||
+    not_ok "40x10 namespaces" "$(screen)"
 keys : a p p s Enter
 check "40x10 apps" wait_for 'apps\(all\)'
 has_col NAME && ok "40x10 apps: NAME" || not_ok "40x10 apps" "$(screen)"

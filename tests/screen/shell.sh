@@ -21,7 +21,7 @@ keys : b o g u s Enter
 check "an unknown command is named" wait_for "unknown command 'bogus'"
 keys : r o u t e s Enter
 check "a view that does not exist is answered with the registry's views" \
-    wait_for "unknown command 'routes' \\(views: :tenants :apps :pods :sources"
+    wait_for "unknown command 'routes' \\(views: :tenants :apps :pods :namespaces :nodes :sources"
 keys : Up
 check "Up walks the command history" wait_for '^:routes'
 keys Up

@@ -48,6 +48,16 @@ static void add_pod(const char *ns, const char *name)
     store_put(store_table(&S, STORE_POD), &p->row);
 }
 
+static void add_node(const char *name)
+{
+    struct k8s_node *n = xcalloc(1, sizeof *n);
+
+    n->row.uid = xasprintf("node-uid-%s", name);
+    n->name = xstrdup(name);
+    n->status = xstrdup("Ready");
+    store_put(store_table(&S, STORE_NODE), &n->row);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -134,6 +144,32 @@ static void test_tenant_scope_fails_closed(void **state)
     assert_non_null(access_next(&c, &tenant));
     assert_string_equal(tenant, "dmi");
     access_free(a);
+}
+
+/* Nodes are the cluster's, no tenant's: a session scoped to some tenants reads none, not
+ * even one named like its own namespace; a session of every tenant reads them all. */
+static void test_nodes_only_for_every_tenant(void **state)
+{
+    const char *const tenants[] = {"dmi", NULL};
+    struct access *scoped = access_new("cust", ACCESS_OPERATOR, tenants, false);
+    struct access *all = access_new("ops", ACCESS_OPERATOR, NULL, false);
+    char buf[256], why[128];
+
+    (void)state;
+    add_node("node-01");
+    add_node("dmi");
+    access_bind(scoped, &S);
+    access_bind(all, &S);
+    assert_null(access_row_tenant(all, STORE_NODE, access_get(all, STORE_NODE, "node-uid-dmi")));
+    assert_int_equal(visible(scoped, STORE_NODE, buf, sizeof buf), 0);
+    assert_null(access_get(scoped, STORE_NODE, "node-uid-node-01"));
+    assert_null(access_get(scoped, STORE_NODE, "node-uid-dmi"));
+    assert_int_equal(access_check(scoped, ACCESS_VIEW, NULL, why, sizeof why), -1);
+    assert_int_equal(visible(all, STORE_NODE, buf, sizeof buf), 2);
+    assert_non_null(strstr(buf, "node-uid-node-01"));
+    assert_int_equal(access_check(all, ACCESS_VIEW, NULL, why, sizeof why), 0);
+    access_free(scoped);
+    access_free(all);
 }
 
 static void test_scope_follows_relabel(void **state)
@@ -342,6 +378,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_all_tenants_see_everything, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tenant_scope_fails_closed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nodes_only_for_every_tenant, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scope_follows_relabel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_override_assigns_namespace, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_refuses_by_reason, setup, teardown),

@@ -1,9 +1,10 @@
 /* Conformance run over the real payloads in ../shared/fixtures/k8s/ (read in place):
  * every PodList and NamespaceList item parses into a usable row (a pod's last_reason agrees
- * with its containers' lastState), every ResourceQuotaList item and every PodMetrics and
- * NodeMetrics object (alone or in a list) too, every other .json file loads (or is reported
+ * with its containers' lastState), every ResourceQuotaList and NodeList item and every
+ * PodMetrics and NodeMetrics object (alone or in a list) too, every other .json file loads (or is reported
  * as not JSON), every .ndjson line is JSON and its pod parses, and no parser crashes on any
- * object in any file. Without ../shared/fixtures the run says so and passes. */
+ * object in any file. Without ../shared/fixtures the run says so and passes. The same run
+ * goes over tests/data/k8s (written here). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,6 +31,7 @@ struct tally {
     int ndjson_lines;
     int quotas;
     int metrics;
+    int nodes;
 };
 
 static bool ends_with(const char *s, const char *suffix)
@@ -51,7 +53,7 @@ static bool is_kind(const json_t *obj, const char *kind)
 static void try_others(const json_t *obj)
 {
     static const enum store_kind kinds[] = {STORE_REPLICASET, STORE_QUOTA, STORE_POD_METRICS,
-                                            STORE_NODE_METRICS};
+                                            STORE_NODE_METRICS, STORE_NODE};
 
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
         char *err = NULL;
@@ -190,6 +192,26 @@ static void check_metrics(const char *path, const json_t *obj, bool pod, struct 
     t->metrics++;
 }
 
+/* A Node: its kubectl STATUS, and allocatable amounts that are numbers or unknown. */
+static void check_node_item(const char *path, size_t i, const json_t *item, struct tally *t)
+{
+    char *err = NULL;
+    struct k8s_node *n = k8s_node_parse(item, &err);
+
+    if (n == NULL) {
+        print_error("%s: items[%zu]: %s\n", path, i, err);
+    }
+    assert_non_null(n);
+    assert_non_null(n->name);
+    assert_true(strncmp(n->status, "Ready", 5) == 0 || strncmp(n->status, "NotReady", 8) == 0 ||
+                strncmp(n->status, "Unknown", 7) == 0);
+    assert_true(n->cpu_alloc >= -1 && n->mem_alloc >= -1 && n->pods_alloc >= -1);
+    assert_false(n->roles != NULL && has_control(n->roles));
+    assert_false(n->taints != NULL && has_control(n->taints));
+    k8s_node_free(&n->row);
+    t->nodes++;
+}
+
 static void check_namespace_item(const char *path, size_t i, const json_t *item, struct tally *t)
 {
     char *err = NULL;
@@ -227,6 +249,11 @@ static void check_json_file(const char *path, struct tally *t)
         assert_true(json_is_array(items));
         json_array_foreach (items, i, item) {
             check_namespace_item(path, i, item, t);
+        }
+    } else if (is_kind(root, "NodeList")) {
+        assert_true(json_is_array(items));
+        json_array_foreach (items, i, item) {
+            check_node_item(path, i, item, t);
         }
     } else if (is_kind(root, "ResourceQuotaList")) {
         assert_true(json_is_array(items));
@@ -337,8 +364,9 @@ static void test_conformance(void **state)
     assert_int_equal(stat(k8s, &st), 0);
     walk(k8s, &t);
     printf("# fixtures: %d files checked (%d pods, %d namespaces, %d quotas, %d metrics, "
-           "%d other list items, %d watch events)\n",
-           t.files, t.pods, t.namespaces, t.quotas, t.metrics, t.other_objects, t.ndjson_lines);
+           "%d nodes, %d other list items, %d watch events)\n",
+           t.files, t.pods, t.namespaces, t.quotas, t.metrics, t.nodes, t.other_objects,
+           t.ndjson_lines);
     /* the fixture set has pods and namespaces; a run that found none checked nothing */
     assert_true(t.files > 0);
     assert_true(t.pods > 0);
@@ -348,10 +376,25 @@ static void test_conformance(void **state)
     free(k8s);
 }
 
+/* The same checks over the inputs written here (tests/data/k8s): a NodeList. */
+static void test_local_data(void **state)
+{
+    const char *root = getenv("GC_ROOT");
+    char *dir = xasprintf("%s/tests/data/k8s", root != NULL && root[0] != '\0' ? root : ".");
+    struct tally t = {0};
+
+    (void)state;
+    walk(dir, &t);
+    assert_true(t.files >= 1);
+    assert_int_equal(t.nodes, 3);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conformance),
+        cmocka_unit_test(test_local_data),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

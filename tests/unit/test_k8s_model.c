@@ -579,7 +579,7 @@ static void test_namespace_inline(void **state)
 {
     json_t *j = json_sq("{'metadata':{'name':'dmi-sandbox','uid':'ns-1',"
                         "'creationTimestamp':'2024-05-01T10:00:00Z',"
-                        "'labels':{'govcloud.sit.dk/tenant':'dmi','other':'x'},"
+                        "'labels':{'other':'x','govcloud.sit.dk/tenant':'dmi','n':5},"
                         "'annotations':{'govcloud.sit.dk/display-name':"
                         "'Danmarks Meteorologiske Institut – Færøerne\\u001b[5m'}},"
                         "'status':{'phase':'Active'}}");
@@ -596,6 +596,7 @@ static void test_namespace_inline(void **state)
     assert_string_equal(n->tenant, "dmi");
     assert_string_equal(n->display, "Danmarks Meteorologiske Institut – Færøerne?[5m");
     assert_string_equal(n->phase, "Active");
+    assert_string_equal(n->labels, "govcloud.sit.dk/tenant=dmi,other=x"); /* sorted by key */
     assert_int_equal(n->created, 1714557600);
     k8s_namespace_free(&n->row);
 
@@ -604,6 +605,7 @@ static void test_namespace_inline(void **state)
     assert_null(n->tenant);
     assert_null(n->display);
     assert_null(n->phase);
+    assert_null(n->labels);
     assert_int_equal(n->created, 0);
     k8s_namespace_free(&n->row);
 
@@ -636,6 +638,12 @@ static void test_namespace_fixture(void **state)
         assert_string_equal(n->phase, "Active");
         assert_null(n->tenant); /* k3s system namespaces carry no tenant label */
         assert_null(n->display);
+        {
+            char *want = xasprintf("kubernetes.io/metadata.name=%s", names[i]);
+
+            assert_string_equal(n->labels, want);
+            free(want);
+        }
         assert_int_equal(n->created, 1663940765); /* 2022-09-23T13:46:05Z */
         assert_int_equal(strlen(n->row.uid), 36);
         k8s_namespace_free(&n->row);
@@ -1797,6 +1805,110 @@ static void test_valid_names(void **state)
     assert_false(k8s_valid_name(s));
 }
 
+/* ---- nodes ---- */
+
+/* tests/data/k8s/NAME as JSON, from $GC_ROOT when set (else the current directory). */
+static json_t *load_data(const char *name)
+{
+    const char *root = getenv("GC_ROOT");
+    char *path = xasprintf("%s/tests/data/k8s/%s", root != NULL && root[0] != '\0' ? root : ".",
+                           name);
+    json_error_t jerr;
+    json_t *j = json_load_file(path, 0, &jerr);
+
+    if (j == NULL) {
+        print_error("%s:%d: %s\n", path, jerr.line, jerr.text);
+    }
+    assert_non_null(j);
+    free(path);
+    return j;
+}
+
+/* kubectl get nodes: STATUS from the Ready condition and spec.unschedulable, ROLES from the
+ * node-role.kubernetes.io/ labels and kubernetes.io/role, VERSION; and what describe prints
+ * of taints; allocatable resources as numbers. */
+static void test_node_parse(void **state)
+{
+    json_t *list = load_data("nodelist.json");
+    json_t *items = json_object_get(list, "items");
+    json_t *bad = json_sq("{'metadata':{'name':'n'},'status':{}}");
+    struct k8s_node *n;
+    char *err = NULL;
+
+    (void)state;
+    assert_int_equal(json_array_size(items), 3);
+    n = (struct k8s_node *)k8s_row_parse(STORE_NODE, json_array_get(items, 0), &err);
+    assert_non_null(n);
+    assert_null(err);
+    assert_string_equal(n->row.uid, "6f1c2a9e-0000-4000-8000-000000000001");
+    assert_string_equal(n->name, "cp-1");
+    assert_string_equal(n->status, "Ready");
+    assert_int_equal(n->ready, K8S_NODE_READY);
+    assert_false(n->unschedulable);
+    assert_string_equal(n->roles, "control-plane");
+    assert_string_equal(n->version, "v1.29.2");
+    assert_string_equal(n->taints, "node-role.kubernetes.io/control-plane:NoSchedule");
+    assert_int_equal(n->cpu_alloc, 3800);
+    assert_int_equal(n->mem_alloc, (int64_t)7921820 * 1024);
+    assert_int_equal(n->pods_alloc, 110);
+    assert_int_equal(n->created, 1768032000); /* 2026-01-10T08:00:00Z */
+    k8s_row_free_fn(STORE_NODE)(&n->row);
+
+    /* Cordoned and not ready; roles sorted, once each, the empty one left out; a taint
+     * without a key left out, one with a value shown key=value, sanitized. */
+    n = k8s_node_parse(json_array_get(items, 1), &err);
+    assert_non_null(n);
+    assert_string_equal(n->status, "NotReady,SchedulingDisabled");
+    assert_int_equal(n->ready, K8S_NODE_NOT_READY);
+    assert_true(n->unschedulable);
+    assert_string_equal(n->roles, "ingress,worker");
+    assert_string_equal(n->version, "v1.28.9");
+    assert_string_equal(n->taints,
+                        "node.kubernetes.io/unschedulable:NoSchedule,dedicated=gpu?[31m:NoExecute");
+    assert_int_equal(n->cpu_alloc, 15800);
+    assert_int_equal(n->pods_alloc, 250);
+    k8s_node_free(&n->row);
+
+    /* No Ready condition: Unknown; no roles, taints or version; what is missing or not a
+     * quantity is -1. */
+    n = k8s_node_parse(json_array_get(items, 2), &err);
+    assert_non_null(n);
+    assert_string_equal(n->status, "Unknown");
+    assert_int_equal(n->ready, K8S_NODE_UNKNOWN);
+    assert_null(n->roles);
+    assert_null(n->version);
+    assert_null(n->taints);
+    assert_int_equal(n->cpu_alloc, 500);
+    assert_int_equal(n->mem_alloc, -1);
+    assert_int_equal(n->pods_alloc, -1);
+    assert_int_equal(n->created, 0);
+    k8s_node_free(&n->row);
+
+    /* Members of the wrong type read as absent. */
+    n = row_sq(STORE_NODE, "{'metadata':{'name':'w','uid':'u','labels':['x',5]},'spec':{"
+                           "'taints':{'key':'k'},'unschedulable':'yes'},'status':{'conditions':"
+                           "'Ready','allocatable':{'cpu':4,'pods':[]},'nodeInfo':[]}}");
+    assert_string_equal(n->status, "Unknown");
+    assert_false(n->unschedulable);
+    assert_null(n->roles);
+    assert_null(n->taints);
+    assert_null(n->version);
+    assert_int_equal(n->cpu_alloc, -1);
+    assert_int_equal(n->pods_alloc, -1);
+    k8s_node_free(&n->row);
+    n = row_sq(STORE_NODE, "{'metadata':{'name':'w','uid':'u'},'spec':{'taints':[5,null,"
+                           "{'key':7},{'key':'k','value':[],'effect':{}}]}}");
+    assert_string_equal(n->taints, "k");
+    k8s_node_free(&n->row);
+
+    assert_null(k8s_node_parse(bad, &err));
+    assert_non_null(err);
+    assert_non_null(strstr(err, "node n: metadata.uid missing"));
+    free(err);
+    json_decref(bad);
+    json_decref(list);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1814,7 +1926,7 @@ int main(void)
         cmocka_unit_test(test_pod_last_reason),   cmocka_unit_test(test_replicaset_parse),
         cmocka_unit_test(test_quantity),          cmocka_unit_test(test_fmt_cpu_mem),
         cmocka_unit_test(test_quota_parse),       cmocka_unit_test(test_metrics_parse),
-        cmocka_unit_test(test_valid_names),
+        cmocka_unit_test(test_valid_names),       cmocka_unit_test(test_node_parse),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

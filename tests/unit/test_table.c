@@ -81,7 +81,7 @@ static void header_at(struct term *t, int width, int col, bool desc, char *out, 
     struct table tb;
     struct access *acc = NULL;
     struct view_ctx ctx = {0};
-    struct view_scope scope = {{0}, {0}, {0}};
+    struct view_scope scope = {0};
 
     (void)acc;
     ctx.scope = &scope;

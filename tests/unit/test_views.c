@@ -1262,6 +1262,224 @@ static void test_pods_sort_long_prefixes(void **state)
     store_commit(&S);
 }
 
+/* Sorts `v` by column `col` (as Shift+letter does) and writes column `show`'s cells in the
+ * new order into buf. */
+static const char *sorted_by(struct view *v, const char *col, bool desc, const char *show,
+                             char *buf, size_t size)
+{
+    v->sort_col = column(v, col);
+    v->sort_desc = desc;
+    v->ops->sort(v, (size_t)v->sort_col, desc);
+    names(v, buf, size, (size_t)column(v, show));
+    return buf;
+}
+
+/* The namespaces view: every namespace by name with its tenant ("-" for none), phase and pod
+ * count; PODS sorts as a number; a tenant's session and :ns dmi see dmi's namespaces only,
+ * where TENANT says nothing; Enter shows the namespace's apps. */
+static void test_namespaces_view(void **state)
+{
+    const char *const dmi_only[] = {"dmi", NULL};
+    struct access *acc = access_new("cust", ACCESS_DEVELOPER, dmi_only, false);
+    struct view *v = view_new(registry_find("ns"));
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL, NULL};
+    struct view_scope dmi = {.tenant = "dmi"};
+    struct view_target t;
+    char buf[512];
+
+    (void)state;
+    access_bind(acc, &S);
+    assert_ptr_equal(registry_find("namespaces"), v->ops);
+    assert_true(v->ops->stale(v, &ctx));
+    v->ops->rebuild(v, &ctx);
+    assert_false(v->ops->stale(v, &ctx));
+    names(v, buf, sizeof buf, (size_t)column(v, "NAME"));
+    assert_string_equal(buf, "dmi dmi-sandbox kube-system skat");
+    names(v, buf, sizeof buf, (size_t)column(v, "TENANT"));
+    assert_string_equal(buf, "dmi dmi - skat");
+    names(v, buf, sizeof buf, (size_t)column(v, "PODS"));
+    assert_string_equal(buf, "3 1 1 1");
+    assert_false(v->ops->redundant(v, (size_t)column(v, "TENANT")));
+
+    for (int i = 0; i < 9; i++) { /* skat: 10 pods, more than dmi's 3 as a number */
+        char name[8];
+
+        snprintf(name, sizeof name, "p%d", i);
+        add_pod("skat", name, "Running", 0, 100);
+    }
+    assert_true(v->ops->stale(v, &ctx));
+    v->ops->rebuild(v, &ctx);
+    assert_string_equal(sorted_by(v, "PODS", true, "NAME", buf, sizeof buf),
+                        "skat dmi dmi-sandbox kube-system"); /* ties by name */
+    names(v, buf, sizeof buf, (size_t)column(v, "PODS"));
+    assert_string_equal(buf, "10 3 1 1");
+    assert_string_equal(sorted_by(v, "PODS", false, "PODS", buf, sizeof buf), "1 1 3 10");
+    v->sort_col = -1;
+    for (int i = 0; i < 9; i++) {
+        char uid[16];
+
+        snprintf(uid, sizeof uid, "skat/p%d", i);
+        assert_true(store_del(store_table(&S, STORE_POD), uid));
+    }
+    store_commit(&S);
+
+    ctx.access = acc; /* a dmi session */
+    v->ops->rebuild(v, &ctx);
+    names(v, buf, sizeof buf, (size_t)column(v, "NAME"));
+    assert_string_equal(buf, "dmi dmi-sandbox");
+    assert_true(v->ops->redundant(v, (size_t)column(v, "TENANT")));
+    ctx.access = ACC;
+    ctx.scope = &dmi; /* :ns dmi */
+    v->ops->rebuild(v, &ctx);
+    names(v, buf, sizeof buf, (size_t)column(v, "NAME"));
+    assert_string_equal(buf, "dmi dmi-sandbox");
+
+    assert_true(v->ops->enter(v, &dmi, 1, &t));
+    assert_string_equal(t.view, "apps");
+    assert_string_equal(t.scope.ns, "dmi-sandbox");
+    assert_string_equal(t.scope.tenant, "dmi");
+    assert_string_equal(t.label, "dmi-sandbox");
+    assert_false(v->ops->enter(v, &dmi, 2, &t));
+    view_free(v);
+    access_free(acc);
+}
+
+/* ---- nodes ---- */
+
+static void add_node(const char *name, enum k8s_node_ready ready, bool cordoned, const char *roles,
+                     int64_t cpu_alloc, int64_t mem_alloc, int64_t pods_alloc, int64_t created)
+{
+    struct k8s_node *n = xcalloc(1, sizeof *n);
+
+    n->row.uid = xasprintf("node-%s", name);
+    n->name = xstrdup(name);
+    n->ready = ready;
+    n->unschedulable = cordoned;
+    n->status = xasprintf("%s%s", ready == K8S_NODE_READY ? "Ready" : "NotReady",
+                          cordoned ? ",SchedulingDisabled" : "");
+    n->roles = roles != NULL ? xstrdup(roles) : NULL;
+    n->version = xstrdup("v1.29.0");
+    n->cpu_alloc = cpu_alloc;
+    n->mem_alloc = mem_alloc;
+    n->pods_alloc = pods_alloc;
+    n->created = created;
+    store_put(store_table(&S, STORE_NODE), &n->row);
+}
+
+static void add_node_pod(const char *ns, const char *name, const char *node)
+{
+    char *uid = xasprintf("%s/%s", ns, name);
+    struct k8s_pod *p = k8s_pod_new(&(struct k8s_pod_text){
+        .uid = uid, .ns = ns, .name = name, .status = "Running", .node = node});
+
+    free(uid);
+    p->ready = p->total = 1;
+    store_put(store_table(&S, STORE_POD), &p->row);
+}
+
+/* The nodes view: kubectl's STATUS, ROLES ("<none>"), the node's pods against its
+ * allocatable, CPU in cores and memory in GiB against allocatable with a percent ("n/a" with
+ * no metrics at all, "-" for a node without a sample), sorted as numbers; Enter narrows the
+ * pods view to the node, where NODE then says nothing. A tenant's session reads no node and
+ * may not open the view. */
+static void test_nodes_view(void **state)
+{
+    const char *const dmi_only[] = {"dmi", NULL};
+    struct access *acc = access_new("cust", ACCESS_OPERATOR, dmi_only, false);
+    struct view *v = view_new(registry_find("no"));
+    struct view *pods;
+    struct view_ctx ctx = {&S, 10000, &ALL, ACC, false, NULL, NULL};
+    struct view_target t;
+    struct k8s_metrics *m;
+    char buf[512];
+
+    (void)state;
+    access_bind(acc, &S);
+    assert_ptr_equal(registry_find("nodes"), v->ops);
+    assert_true(v->ops->cluster_scoped);
+    add_node("node-b", K8S_NODE_READY, false, "worker", 4000, (int64_t)16 << 30, 110, 5000);
+    add_node("node-a", K8S_NODE_NOT_READY, true, NULL, 8000, (int64_t)32 << 30, 10, 9000);
+    for (int i = 0; i < 9; i++) {
+        char name[8];
+
+        snprintf(name, sizeof name, "n%d", i);
+        add_node_pod("dmi", name, "node-a");
+    }
+    add_node_pod("skat", "n9", "node-b");
+    add_node_pod("dmi", "n10", "node-b");
+    v->ops->rebuild(v, &ctx);
+    names(v, buf, sizeof buf, (size_t)column(v, "NAME"));
+    assert_string_equal(buf, "node-a node-b");
+    names(v, buf, sizeof buf, (size_t)column(v, "STATUS"));
+    assert_string_equal(buf, "NotReady,SchedulingDisabled Ready");
+    assert_int_equal(cell_of(v, "node-a", "STATUS", buf, sizeof buf), TONE_CRIT);
+    assert_int_equal(cell_of(v, "node-b", "STATUS", buf, sizeof buf), TONE_OK);
+    names(v, buf, sizeof buf, (size_t)column(v, "ROLES"));
+    assert_string_equal(buf, "<none> worker");
+    names(v, buf, sizeof buf, (size_t)column(v, "PODS"));
+    assert_string_equal(buf, "9/10 2/110");
+    assert_int_equal(cell_of(v, "node-a", "PODS", buf, sizeof buf), TONE_WARN); /* 90 % */
+    names(v, buf, sizeof buf, (size_t)column(v, "CPU/ALLOC"));
+    assert_string_equal(buf, "n/a/8.0 n/a/4.0");
+    names(v, buf, sizeof buf, (size_t)column(v, "AGE"));
+    assert_string_equal(buf, "16m 83m");
+
+    /* node-b's sample: 1.5 of 4 cores, 12 of 16 GiB; node-a has none */
+    m = k8s_metrics_new(NULL, "node-b", NULL, NULL);
+    m->cpu_m = 1500;
+    m->mem_b = (int64_t)12 << 30;
+    store_put(store_table(&S, STORE_NODE_METRICS), &m->row);
+    assert_true(v->ops->stale(v, &ctx));
+    v->ops->rebuild(v, &ctx);
+    names(v, buf, sizeof buf, (size_t)column(v, "CPU/ALLOC"));
+    assert_string_equal(buf, "-/8.0 1.5/4.0 38%");
+    names(v, buf, sizeof buf, (size_t)column(v, "MEM/ALLOC"));
+    assert_string_equal(buf, "-/32.0Gi 12.0/16.0Gi 75%");
+
+    /* numbers sort as numbers: PODS by share (90 % before 2 %), AGE youngest first */
+    assert_string_equal(sorted_by(v, "PODS", false, "NAME", buf, sizeof buf), "node-b node-a");
+    assert_string_equal(sorted_by(v, "CPU/ALLOC", true, "NAME", buf, sizeof buf),
+                        "node-b node-a");
+    assert_string_equal(sorted_by(v, "MEM/ALLOC", false, "NAME", buf, sizeof buf),
+                        "node-a node-b"); /* unknown first */
+    assert_string_equal(sorted_by(v, "AGE", false, "NAME", buf, sizeof buf), "node-a node-b");
+    assert_string_equal(sorted_by(v, "AGE", true, "NAME", buf, sizeof buf), "node-b node-a");
+    v->sort_col = -1;
+    v->ops->rebuild(v, &ctx);
+
+    /* Enter: node-a's pods, nine of them, NODE redundant there */
+    assert_true(v->ops->enter(v, &ALL, 0, &t));
+    assert_string_equal(t.view, "pods");
+    assert_string_equal(t.scope.node, "node-a");
+    assert_string_equal(t.label, "node-a");
+    pods = view_new(registry_find(t.view));
+    ctx.scope = &t.scope;
+    pods->ops->rebuild(pods, &ctx);
+    assert_int_equal(pods->ops->count(pods), 9);
+    assert_true(pods->ops->redundant(pods, (size_t)column(pods, "NODE")));
+    view_free(pods);
+    ctx.scope = &ALL;
+
+    /* a tenant's session: no node, and the registry keeps the view from it */
+    ctx.access = acc;
+    v->ops->rebuild(v, &ctx);
+    assert_int_equal(v->ops->count(v), 0);
+    assert_false(registry_allowed(v->ops, acc));
+    assert_true(registry_allowed(v->ops, ACC));
+
+    view_free(v);
+    access_free(acc);
+    for (int i = 0; i <= 10; i++) {
+        char uid[16];
+
+        snprintf(uid, sizeof uid, "%s/n%d", i == 9 ? "skat" : "dmi", i);
+        assert_true(store_del(store_table(&S, STORE_POD), uid));
+    }
+    store_clear(store_table(&S, STORE_NODE));
+    store_clear(store_table(&S, STORE_NODE_METRICS));
+    store_commit(&S);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1278,6 +1496,8 @@ int main(void)
         cmocka_unit_test(test_pods_twins_dropped),
         cmocka_unit_test(test_pods_sort_long_prefixes),
         cmocka_unit_test(test_apps_rollout_replicasets),
+        cmocka_unit_test(test_namespaces_view),
+        cmocka_unit_test(test_nodes_view),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
