@@ -43,7 +43,7 @@ static int term_teardown(void **state)
 }
 
 /* The text of `n` cells of row y of w (n < 256), as multibyte text in out. */
-static void term_row(WINDOW *w, int y, int n, char *out, size_t size)
+static inline void term_row(WINDOW *w, int y, int n, char *out, size_t size)
 {
     wchar_t wbuf[256];
 
