@@ -1077,7 +1077,8 @@ bool k8s_pod_has_log(const struct k8s_pod *p)
                                           "CreateContainerConfigError", "CreateContainerError"};
     const char *s = p->status != NULL ? p->status : "";
 
-    if (s[0] == '\0' || k8s_pod_health(p) == K8S_POD_PENDING) {
+    if (s[0] == '\0' || p->deleted != 0 || strcmp(s, "Terminating") == 0 ||
+        k8s_pod_health(p) == K8S_POD_PENDING) {
         return false;
     }
     for (size_t i = 0; i < sizeof waiting / sizeof waiting[0]; i++) {

@@ -300,9 +300,10 @@ int k8s_pod_has_previous(const struct k8s_pod *p, const char *name);
 bool k8s_pod_of_app(const struct k8s_pod *p, const char *ns, const char *app,
                     const char *version);
 
-/* Whether the pod's containers have started, so that its log can be asked for: not while it
- * is Pending, ContainerCreating, PodInitializing or Init:N/M, pulling an image or failing to,
- * or of unknown status. A crash-looping or finished pod has its last run's log. */
+/* Whether the pod's log is worth asking for now: its containers have started (not while it is
+ * Pending, ContainerCreating, PodInitializing or Init:N/M, pulling an image or failing to, or
+ * of unknown status) and it is not on its way out (Terminating: whether it ever started is
+ * not known). A crash-looping or finished pod has its last run's log. */
 bool k8s_pod_has_log(const struct k8s_pod *p);
 
 /* The container names two lists have in common ("a,b,c" and "c,a" give "a,c"), in the first

@@ -1278,7 +1278,7 @@ static void test_pod_app_helpers(void **state)
         bool has_log;
     } logs[] = {
         {"Running", true},          {"CrashLoopBackOff", true}, {"Completed", true},
-        {"Error", true},            {"OOMKilled", true},        {"Terminating", true},
+        {"Error", true},            {"OOMKilled", true},        {"Terminating", false},
         {"Pending", false},         {"ContainerCreating", false}, {"PodInitializing", false},
         {"Init:0/1", false},        {"ErrImagePull", false},    {"ImagePullBackOff", false},
         {"", false},

@@ -108,13 +108,13 @@ static void test_help_shows_actions_where_they_work(void **state)
     char **tenants = keymap_help(registry_find("tenants"));
 
     (void)state;
-    assert_true(help_has(pods, "Follow the pod's log"));
+    assert_true(help_has(pods, "Follow a pod's log"));
     assert_false(help_has(pods, "Rollout restart"));
     assert_false(help_has(pods, "Scale the selected app"));
-    assert_true(help_has(apps, "Follow the pod's log"));
+    assert_true(help_has(apps, "Follow a pod's log"));
     assert_true(help_has(apps, "Rollout restart"));
     assert_true(help_has(apps, "Scale the selected app"));
-    assert_false(help_has(tenants, "Follow the pod's log"));
+    assert_false(help_has(tenants, "Follow a pod's log"));
     assert_false(help_has(tenants, "Rollout restart"));
     keymap_help_free(pods);
     keymap_help_free(apps);
