@@ -24,7 +24,7 @@ struct logmux {
     struct logmux_member *first;
     size_t count;
     bool state_sent;
-    unsigned live, members, left_out;
+    unsigned live, waiting, members, left_out;
 };
 
 struct logmux *logmux_new(source_chunk_fn emit, void *arg)
@@ -214,20 +214,24 @@ void logmux_note(struct logmux *m, const struct logmux_member *mb, const char *t
     m->emit(&c, m->arg);
 }
 
-void logmux_state(struct logmux *m, unsigned live, unsigned members, unsigned left_out)
+void logmux_state(struct logmux *m, unsigned live, unsigned waiting, unsigned members,
+                  unsigned left_out)
 {
     struct source_chunk c = {
         .kind = SOURCE_CHUNK_STATE,
         .live = live,
+        .waiting = waiting,
         .members = members,
         .left_out = left_out,
     };
 
-    if (m->state_sent && m->live == live && m->members == members && m->left_out == left_out) {
+    if (m->state_sent && m->live == live && m->waiting == waiting && m->members == members &&
+        m->left_out == left_out) {
         return;
     }
     m->state_sent = true;
     m->live = live;
+    m->waiting = waiting;
     m->members = members;
     m->left_out = left_out;
     m->emit(&c, m->arg);

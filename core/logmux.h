@@ -42,7 +42,8 @@ void logmux_flush(struct logmux_member *mb);
 /* A NOTE about the member (mb NULL: about the whole): one line, `text` as it is. */
 void logmux_note(struct logmux *m, const struct logmux_member *mb, const char *text);
 /* A STATE chunk, when the counts differ from the last one sent (or none was). */
-void logmux_state(struct logmux *m, unsigned live, unsigned members, unsigned left_out);
+void logmux_state(struct logmux *m, unsigned live, unsigned waiting, unsigned members,
+                  unsigned left_out);
 
 /* The member's short name and colour (1..SOURCE_TONES). */
 const char *logmux_label(const struct logmux_member *mb);

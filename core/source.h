@@ -142,6 +142,7 @@ struct source_chunk {
                           NULL for a stream of one thing, or a note about the whole */
     unsigned tone;     /* with `from`: the member's colour, 1..SOURCE_TONES; else 0 */
     unsigned live;     /* STATE: members whose stream is open now */
+    unsigned waiting;  /* STATE: members whose stream has not started yet (not ready) */
     unsigned members;  /* STATE: members followed */
     unsigned left_out; /* STATE: things that would be members but for a cap */
 };

@@ -43,7 +43,7 @@ struct logs {
     size_t nmarks, mcap;
     struct loop_timer *flush; /* pending batch */
     bool ended;               /* the stream ended, or a merged one has no member streaming */
-    unsigned live, members, left_out; /* a merged stream's last STATE */
+    unsigned live, waiting, members, left_out; /* a merged stream's last STATE */
     size_t width;             /* the widest member name so far: the prefixes' width */
 };
 
@@ -253,9 +253,10 @@ static void logs_chunk(const struct source_chunk *c, void *arg)
     }
     case SOURCE_CHUNK_STATE:
         lg->live = c->live;
+        lg->waiting = c->waiting;
         lg->members = c->members;
         lg->left_out = c->left_out;
-        lg->ended = c->live == 0;
+        lg->ended = c->live == 0 && c->waiting == 0;
         logs_title(lg);
         lg->a->dirty |= DIRTY_SCREEN;
         return;
@@ -290,7 +291,8 @@ static void logs_done(struct source_reply *reply, void *arg)
 }
 
 /* "following" or "ended", and for a merged stream how many of its members stream, and how
- * many were left out for a cap ("following 2 of 3 pods", "ended (10 pods, 4 left out)"). */
+ * many were left out for a cap ("following 2 of 3 pods", "ended (10 pods, 4 left out)"); one
+ * whose members have not started yet is "waiting". */
 static char *logs_state(const struct logs *lg)
 {
     const char *what = lg->req->members;
@@ -304,6 +306,9 @@ static char *logs_state(const struct logs *lg)
     }
     if (lg->ended) {
         return xasprintf("ended (%u %s%s)", lg->members, what, more);
+    }
+    if (lg->live == 0) {
+        return xasprintf("waiting for %u of %u %s%s", lg->waiting, lg->members, what, more);
     }
     return xasprintf("following %u of %u %s%s", lg->live, lg->members, what, more);
 }
@@ -341,7 +346,7 @@ static void logs_start(struct logs *lg)
     lg->olen = 0;
     lg->nmarks = 0;
     lg->ended = false;
-    lg->live = lg->members = lg->left_out = 0;
+    lg->live = lg->waiting = lg->members = lg->left_out = 0;
     pager_set_text(lg->pager, NULL, NULL, 0);
     logs_title(lg);
     lg->call = lg->src->ops->stream(lg->src->state, lg->req, &lg->opts, logs_chunk, logs_done, lg);

@@ -54,7 +54,12 @@ static unsigned applog_live(const struct k8s_applog *al)
 
 static void applog_state(struct k8s_applog *al)
 {
-    logmux_state(al->mux, applog_live(al), (unsigned)al->nmembers, al->left_out);
+    unsigned waiting = 0;
+
+    for (size_t i = 0; i < al->nmembers; i++) {
+        waiting += !al->members[i]->opened;
+    }
+    logmux_state(al->mux, applog_live(al), waiting, (unsigned)al->nmembers, al->left_out);
 }
 
 /* A note about a member: "pod NAME WHAT". */

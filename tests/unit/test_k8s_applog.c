@@ -122,7 +122,7 @@ static void on_chunk(const struct source_chunk *c, void *arg)
         GOT[NGOT++] = xasprintf("N %s|%.*s", c->from, (int)c->len, c->data);
         break;
     case SOURCE_CHUNK_STATE:
-        GOT[NGOT++] = xasprintf("S %u %u %u", c->live, c->members, c->left_out);
+        GOT[NGOT++] = xasprintf("S %u %u %u %u", c->live, c->waiting, c->members, c->left_out);
         break;
     }
 }
@@ -274,7 +274,7 @@ static void test_follows_the_set(void **state)
     assert_path("web-aaa-x1", K8S_APPLOG_TAIL, false);
     assert_path("web-aaa-x2", K8S_APPLOG_TAIL, false);
     assert_null(stream_of("web-aaa-x3")); /* not started yet */
-    assert_string_equal(last_state(), "S 2 3 0");
+    assert_string_equal(last_state(), "S 2 1 3 0");
 
     /* Lines come whole, each with its pod. */
     mark = NGOT;
@@ -296,7 +296,7 @@ static void test_follows_the_set(void **state)
     mark = NGOT;
     settle();
     assert_path("web-aaa-x3", K8S_APPLOG_TAIL_LATE, false);
-    assert_string_equal(last_state(), "S 3 3 0");
+    assert_string_equal(last_state(), "S 3 0 3 0");
     for (size_t i = mark; i < NGOT; i++) {
         assert_true(GOT[i][0] != 'N');
     }
@@ -307,7 +307,7 @@ static void test_follows_the_set(void **state)
     settle();
     assert_true(got_since(mark, "N x4|pod web-aaa-x4 joins"));
     assert_path("web-aaa-x4", K8S_APPLOG_TAIL_LATE, false);
-    assert_string_equal(last_state(), "S 4 4 0");
+    assert_string_equal(last_state(), "S 4 0 4 0");
 
     /* Deleted: its stream closed, its unfinished line out, a note. */
     feed("web-aaa-x2", "half");
@@ -317,12 +317,12 @@ static void test_follows_the_set(void **state)
     assert_false(stream_of("web-aaa-x2")->open);
     assert_true(got_since(mark, "T x2|half\n"));
     assert_true(got_since(mark, "N x2|pod web-aaa-x2 gone"));
-    assert_string_equal(last_state(), "S 3 3 0");
+    assert_string_equal(last_state(), "S 3 0 3 0");
 
     /* x1's container dies: its stream ends; not followed again until it runs again with a
      * restart more (not while crash-looping). */
     end("web-aaa-x1", 200, NULL);
-    assert_string_equal(last_state(), "S 2 3 0");
+    assert_string_equal(last_state(), "S 2 0 3 0");
     loop_run_once(L, 0);
     put_pod("dmi", "web-aaa-x1", "web", "CrashLoopBackOff", 1);
     settle();
@@ -333,7 +333,7 @@ static void test_follows_the_set(void **state)
     assert_true(got_since(mark, "N x1|pod web-aaa-x1 restarted"));
     assert_true(stream_of("web-aaa-x1")->open);
     assert_path("web-aaa-x1", K8S_APPLOG_TAIL_LATE, false);
-    assert_string_equal(last_state(), "S 3 3 0");
+    assert_string_equal(last_state(), "S 3 0 3 0");
 
     /* A stream the server refuses: why, in a note; not asked again by itself. */
     mark = NGOT;
@@ -344,14 +344,14 @@ static void test_follows_the_set(void **state)
                                 "\"web-aaa-x3\" is waiting to start"));
     settle();
     assert_false(stream_of("web-aaa-x3")->open);
-    assert_string_equal(last_state(), "S 2 3 0");
+    assert_string_equal(last_state(), "S 2 0 3 0");
     /* ... until the pod changes (its container ready now). */
     put_pod("dmi", "web-aaa-x3", "web", "Running", 0);
     mark = NF;
     settle();
     assert_int_equal(NF, mark + 1);
     assert_true(stream_of("web-aaa-x3")->open);
-    assert_string_equal(last_state(), "S 3 3 0");
+    assert_string_equal(last_state(), "S 3 0 3 0");
 
     /* Freed: every stream closed. */
     k8s_applog_free(AL);
@@ -378,14 +378,14 @@ static void test_cap(void **state)
     assert_null(stream_of("web-aaa-p00"));
     assert_null(stream_of("web-aaa-p01"));
     assert_non_null(stream_of("web-aaa-p11"));
-    assert_string_equal(last_state(), "S 10 10 2");
+    assert_string_equal(last_state(), "S 10 0 10 2");
     del_pod("dmi", "web-aaa-p05");
     mark = NGOT;
     settle();
     assert_true(got_since(mark, "N p05|pod web-aaa-p05 gone"));
     assert_true(got_since(mark, "N p00|pod web-aaa-p00 joins"));
     assert_null(stream_of("web-aaa-p00")); /* Pending: waits */
-    assert_string_equal(last_state(), "S 9 10 1");
+    assert_string_equal(last_state(), "S 9 1 10 1");
 }
 
 /* A scoped session follows only pods of its scope, and lets go of them when their namespace
@@ -405,7 +405,7 @@ static void test_scope(void **state)
     access_bind(ACC, &S);
     start(false);
     assert_int_equal(NF, 0);
-    assert_string_equal(last_state(), "S 0 0 0");
+    assert_string_equal(last_state(), "S 0 0 0 0");
     k8s_applog_free(AL);
 
     access_free(ACC);
@@ -419,7 +419,7 @@ static void test_scope(void **state)
     assert_int_equal(open_streams(), 0);
     assert_true(got_since(mark, "N x1|pod web-aaa-x1 gone"));
     assert_true(got_since(mark, "N x2|pod web-aaa-x2 gone"));
-    assert_string_equal(last_state(), "S 0 0 0");
+    assert_string_equal(last_state(), "S 0 0 0 0");
 }
 
 /* previous: every pod's previous run once, started or not; no pod joins later; done once

@@ -43,7 +43,8 @@ static void got_chunk(const struct source_chunk *c, void *arg)
         g->lines[g->n++] = xasprintf("N %s|%s", c->from != NULL ? c->from : "-", text);
         break;
     case SOURCE_CHUNK_STATE:
-        g->lines[g->n++] = xasprintf("S %u %u %u", c->live, c->members, c->left_out);
+        g->lines[g->n++] =
+            xasprintf("S %u %u %u %u", c->live, c->waiting, c->members, c->left_out);
         break;
     }
 }
@@ -213,16 +214,18 @@ static void test_notes_and_state(void **state)
     (void)state;
     logmux_note(m, a, "pod web-abc-x7k2p gone");
     logmux_note(m, NULL, "about all");
-    logmux_state(m, 1, 1, 0);
-    logmux_state(m, 1, 1, 0);
-    logmux_state(m, 0, 1, 0);
-    logmux_state(m, 0, 1, 3);
-    assert_int_equal(g.n, 5);
+    logmux_state(m, 1, 0, 1, 0);
+    logmux_state(m, 1, 0, 1, 0);
+    logmux_state(m, 0, 0, 1, 0);
+    logmux_state(m, 0, 0, 1, 3);
+    logmux_state(m, 0, 1, 1, 3);
+    assert_int_equal(g.n, 6);
     assert_got(&g, 0, "N x7k2p|pod web-abc-x7k2p gone");
     assert_got(&g, 1, "N -|about all");
-    assert_got(&g, 2, "S 1 1 0");
-    assert_got(&g, 3, "S 0 1 0");
-    assert_got(&g, 4, "S 0 1 3");
+    assert_got(&g, 2, "S 1 0 1 0");
+    assert_got(&g, 3, "S 0 0 1 0");
+    assert_got(&g, 4, "S 0 0 1 3");
+    assert_got(&g, 5, "S 0 1 1 3");
     got_clear(&g);
     logmux_free(m);
 }
