@@ -460,7 +460,7 @@ static struct source_call *k8s_source_stream(void *s, const struct source_reques
     struct source_call *c;
     char *path;
 
-    if (kp == NULL) {
+    if (kp == NULL || (kp->obj != K8S_OBJECT_POD && kp->app == NULL)) {
         return NULL;
     }
     c = k8s_source_track(ks, r, done, on_chunk, arg);
