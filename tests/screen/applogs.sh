@@ -105,8 +105,14 @@ check "... the sidecar's lines come" wait_for "level=(info|warn) ts="
 for _ in $(seq $((nparts - 1))); do keys c; done
 check "c through the other containers ($nparts in all) back to $main: still not previous" \
     wait_fixed "logs dmi/$app/$main  following"
+# Scaled past the cap: ten pods followed, the others counted as left out.
+scale dmi "$app" 12
+check "scaled to 12: 10 pods followed, 2 left out (the title)" \
+    wait_fixed "following 10 of 10 pods, 2 left out (10 at most)" 30
 keys q
 check "q closes the log" wait_for 'apps\(all\)\[1\]'
+scale dmi "$app" 3
+wait_until 30 count_is dmi "$app" 3
 
 # One pod's log.
 keys : p o d s Enter
