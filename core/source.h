@@ -84,6 +84,8 @@ struct source_request {
     char **parts;         /* a stream's parts one may switch between (a pod's containers),
                              NULL-terminated; NULL or empty: the source picks */
     size_t nparts;
+    const char *members;  /* a merged stream's: what its members are, plural ("pods"; static);
+                             NULL for a stream of one thing */
     enum source_detail detail;
     /* A JSON detail: members (dotted paths, "metadata.managedFields") the pager hides until
      * the user asks for them, as kubectl get -o yaml does; static, NULL-terminated; NULL:
@@ -119,8 +121,36 @@ struct source_reply {
 };
 
 typedef void (*source_reply_fn)(struct source_reply *reply, void *arg);
-typedef void (*source_data_fn)(const char *data, size_t len, void *arg);
 struct source_call;
+
+/* A stream's pieces. A stream of one thing (a pod's log) gives TEXT as bytes arrive. A merged
+ * stream (the logs of an app's pods) gives each member's lines whole, never two members'
+ * bytes within one line, with the member's short name and colour; NOTE lines of its own (a
+ * member gone, restarted, failed); and STATE whenever the counts change. */
+enum source_chunk_kind {
+    SOURCE_CHUNK_TEXT,
+    SOURCE_CHUNK_NOTE,
+    SOURCE_CHUNK_STATE,
+};
+
+/* The colours a merged stream gives its members (tone 1..SOURCE_TONES). */
+#define SOURCE_TONES 6
+
+/* Borrowed for the callback. Nothing in it is sanitized: the reader does that. */
+struct source_chunk {
+    enum source_chunk_kind kind;
+    const char *data;  /* TEXT: the bytes (a merged stream's: whole lines, each ending in LF);
+                          NOTE: one line without LF */
+    size_t len;
+    const char *from;  /* a merged stream's TEXT or NOTE: the member's short name ("x7k2p");
+                          NULL for a stream of one thing, or a note about the whole */
+    unsigned tone;     /* with `from`: the member's colour, 1..SOURCE_TONES; else 0 */
+    unsigned live;     /* STATE: members whose stream is open now */
+    unsigned waiting;  /* STATE: members whose stream has not started yet (not ready) */
+    unsigned members;  /* STATE: members followed */
+    unsigned left_out; /* STATE: things that would be members but for a cap */
+};
+typedef void (*source_chunk_fn)(const struct source_chunk *c, void *arg);
 
 /* ---- check -------------------------------------------------------------------------------- */
 
@@ -207,10 +237,16 @@ struct source_ops {
      * handle valid until then. */
     struct source_call *(*perform)(void *s, const struct source_request *r, source_reply_fn done,
                                    void *arg);
-    /* Optional: follows a stream; `on_data` as bytes arrive, `done` once at its end. */
+    /* Optional: follows a stream; `on_chunk` as it comes, `done` once at its end (a merged
+     * stream that follows members as they come and go ends only when cancelled; with
+     * `previous`, once every member's has ended). */
     struct source_call *(*stream)(void *s, const struct source_request *r,
-                                  const struct source_stream_opts *o, source_data_fn on_data,
+                                  const struct source_stream_opts *o, source_chunk_fn on_chunk,
                                   source_reply_fn done, void *arg);
+    /* Optional: whether part `part` of a stream's object has a previous run to show (a
+     * container that restarted; for an app, in any of its pods): 1 yes, 0 no, -1 unknown.
+     * The log pager keeps `previous` across `c` unless this says 0. */
+    int (*part_previous)(void *s, const struct source_request *r, size_t part);
     /* Optional (required with perform or stream): cancels a call: no callback runs after. */
     void (*cancel)(void *s, struct source_call *c);
     /* Optional: one line for a failed answer of its server (caller frees); never a

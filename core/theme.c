@@ -67,7 +67,16 @@ static const char theme_default_text[] =
     "pager.search        color16   color220\n"
     "dialog              color252  color237\n"
     "dialog.button       color252  color239\n"
-    "dialog.button-focus color231  color25   bold\n";
+    "dialog.button-focus color231  color25   bold\n"
+    "\n"
+    "# Merged logs: each pod's name in its own tone; the console's remarks dimmed.\n"
+    "log.prefix-1        color81   default\n"
+    "log.prefix-2        color214  default\n"
+    "log.prefix-3        color156  default\n"
+    "log.prefix-4        color213  default\n"
+    "log.prefix-5        color228  default\n"
+    "log.prefix-6        color147  default\n"
+    "log.note            color244  default   italic\n";
 /* END BUILTIN default */
 
 /* BEGIN BUILTIN mono: byte-identical to themes/mono.theme (test_theme checks). */
@@ -114,7 +123,15 @@ static const char theme_mono_text[] =
     "pager.search        default   default   reverse\n"
     "dialog              default   default\n"
     "dialog.button       default   default\n"
-    "dialog.button-focus default   default   reverse bold\n";
+    "dialog.button-focus default   default   reverse bold\n"
+    "\n"
+    "log.prefix-1        default   default   bold\n"
+    "log.prefix-2        default   default   underline\n"
+    "log.prefix-3        default   default   bold underline\n"
+    "log.prefix-4        default   default   italic\n"
+    "log.prefix-5        default   default   bold italic\n"
+    "log.prefix-6        default   default   reverse\n"
+    "log.note            default   default   dim\n";
 /* END BUILTIN mono */
 
 #define THEME_SLOT_NAME_(id, name, help) name,

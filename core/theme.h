@@ -53,7 +53,14 @@
     _(PAGER_SEARCH, "pager.search", "search matches in the pager")                                 \
     _(DIALOG, "dialog", "a confirm or input dialog")                                               \
     _(DIALOG_BUTTON, "dialog.button", "a dialog button")                                           \
-    _(DIALOG_BUTTON_FOCUS, "dialog.button-focus", "the dialog button Enter would press")
+    _(DIALOG_BUTTON_FOCUS, "dialog.button-focus", "the dialog button Enter would press")           \
+    _(LOG_PREFIX_1, "log.prefix-1", "a pod's name before its lines in merged logs (six tones)")    \
+    _(LOG_PREFIX_2, "log.prefix-2", "the second tone of pod names in merged logs")                 \
+    _(LOG_PREFIX_3, "log.prefix-3", "the third tone of pod names in merged logs")                  \
+    _(LOG_PREFIX_4, "log.prefix-4", "the fourth tone of pod names in merged logs")                 \
+    _(LOG_PREFIX_5, "log.prefix-5", "the fifth tone of pod names in merged logs")                  \
+    _(LOG_PREFIX_6, "log.prefix-6", "the sixth tone of pod names in merged logs")                  \
+    _(LOG_NOTE, "log.note", "the console's remarks in a log: a pod gone, restarted, the end")
 
 #define THEME_SLOT_ENUM_(id, name, help) THEME_##id,
 enum theme_slot { THEME_SLOTS(THEME_SLOT_ENUM_) THEME_SLOT_COUNT };

@@ -30,7 +30,7 @@
     _(DESCRIBE, "describe", "Describe the selected object", 1, ACCESS_VIEW)                        \
     _(RAW, "raw", "Show the selected object as YAML (Tab in the pager: JSON)", 1, ACCESS_VIEW)     \
     _(DELETE, "delete", "Delete the selected object (asks, naming it)", 1, ACCESS_DELETE)          \
-    _(LOGS, "logs", "Follow the pod's log (p previous, t timestamps, c container, F pause)", 1, ACCESS_LOGS) \
+    _(LOGS, "logs", "Follow a pod's log, or an app's pods' logs merged (p previous, t timestamps, c container, F pause)", 1, ACCESS_LOGS) \
     _(RESTART, "restart", "Rollout restart the selected app (asks first)", 1, ACCESS_RESTART)      \
     _(SCALE, "scale", "Scale the selected app: asks for the replica count, then confirms", 1, ACCESS_SCALE) \
     _(REDRAW, "redraw", "Redraw the whole screen", 0, ACCESS_VIEW)

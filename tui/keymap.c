@@ -233,6 +233,31 @@ char *keymap_markdown(void)
                   action_help((enum action)a),
                   action_view_specific((enum action)a) ? " (views that have it)" : "");
     }
+    MD_APPEND("\n## In a log\n\n"
+              "`l` on a pod follows its log; on an app, the logs of the app's pods merged"
+              " (those the apps view counts, at most 10 at once: the title says how many"
+              " more were left out), each line after its pod's short name (the end of the"
+              " pod's name that tells it from the others: a Deployment pod's suffix, a"
+              " StatefulSet pod's ordinal) in that pod's own colour."
+              " Each pod's log starts with its last 10 lines, as `kubectl logs -l` does."
+              " The app's pods are followed as they change: a pod that joins (a scale-up,"
+              " a replacement) starts with up to 100 lines of its run, one that goes ends"
+              " with a dimmed `\xe2\x94\x80\xe2\x94\x80 pod NAME gone`, and a container"
+              " that restarted is followed again once its pod runs (`pod NAME restarted`)."
+              " The title says `following` (for an app, how many of its pods stream),"
+              " `waiting` (an app whose pods have not started yet) or `ended`.\n\n"
+              "| key | in a log |\n|---|---|\n"
+              "| p | the previous run's log (of every pod, for an app); again: the current"
+              " one |\n"
+              "| t | timestamps on or off |\n"
+              "| c | the next container (for an app, of those its pods share; the default"
+              " first); `previous` stays on only if that container has a previous run (in"
+              " some pod), else the log says it shows the current one |\n"
+              "| F | pause, or follow again |\n"
+              "| w | wrap on or off |\n"
+              "| /, n, N | search, next match, previous match |\n"
+              "| g, G | top, bottom |\n"
+              "| q, Esc | close the log |\n");
     MD_APPEND("\n## Sorting\n\nShift+letter sorts by a column; the same key again reverses."
               " `<` and `>` move the sort column.\n\n| view | key | column |\n|---|---|---|\n");
     for (size_t i = 0; registry_get(i) != NULL; i++) {

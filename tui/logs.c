@@ -1,6 +1,10 @@
 /* The log pager (`l`): a followed stream from the source, batched into the pager at most 40
  * times a second, every line sanitized; p previous, t timestamps, c the next part (container)
- * restart the stream. */
+ * restart the stream. A merged stream (an app's pods) comes in whole lines, each shown after
+ * its member's short name in the member's tone, padded so that the texts line up; the
+ * source's notes (a member gone, restarted) and the pager's own are dimmed. The title says
+ * whether the stream is still followed or has ended. */
+#include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +20,14 @@
 #define LOGS_BATCH_MS 25   /* bytes reach the pager in batches, at most 40 a second */
 #define LOGS_LINE_MAX 65536 /* a longer line without LF is shown in pieces */
 
+_Static_assert(SOURCE_TONES == PAGER_TONES, "a member's tone is a pager tone");
+
+/* A line waiting for the pager: its mark. */
+struct logs_mark {
+    unsigned tone;
+    size_t prefix;
+};
+
 struct logs {
     struct app *a;
     struct pager *pager;
@@ -23,17 +35,68 @@ struct logs {
     struct source_request *req;
     struct source_stream_opts opts;
     struct source_call *call; /* the stream, NULL once it ended */
-    char *buf;                /* bytes received, not yet in the pager */
+    char *buf;                /* bytes of a stream of one thing received, not yet in the pager */
     size_t len, cap;
+    char *out;                /* lines of a merged stream and notes, ready for the pager */
+    size_t olen, ocap;
+    struct logs_mark *marks;  /* one a line of out */
+    size_t nmarks, mcap;
     struct loop_timer *flush; /* pending batch */
+    bool ended;               /* the stream ended, or a merged one has no member streaming */
+    unsigned live, waiting, members, left_out; /* a merged stream's last STATE */
+    size_t width;             /* the widest member name so far: the prefixes' width */
 };
 
-/* Moves the complete lines received (all of them with `all`) into the pager, one append:
- * CR LF ends a line as LF does, a TAB becomes spaces, and every other control character or
- * invalid byte is replaced (core/sanitize.h) before the pager sees it. */
+/* One line of the stream as the pager gets it (caller frees): CR LF ends a line as LF does,
+ * a TAB becomes spaces, and every other control character or invalid byte is replaced
+ * (core/sanitize.h). */
+static char *logs_clean(const char *s, size_t n)
+{
+    char *line = xmalloc(n * 4 + 1), *clean;
+    size_t w = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\t') {
+            memcpy(line + w, "    ", 4);
+            w += 4;
+        } else if (!(s[i] == '\r' && i + 1 == n)) {
+            line[w++] = s[i];
+        }
+    }
+    clean = sanitize_ndup(line, w);
+    free(line);
+    return clean;
+}
+
+/* Adds `text` (one line, without LF) and its mark to the lines ready for the pager; a line
+ * that names something outside a scoped session's scope is withheld. */
+static void logs_put(struct logs *lg, const char *prefix, size_t plen, const char *text,
+                     unsigned tone)
+{
+    const char *shown = access_redact(lg->a->opts.access, text);
+    size_t tlen = strlen(shown);
+
+    if (lg->olen + plen + tlen + 1 > lg->ocap) {
+        lg->ocap = (lg->olen + plen + tlen + 1) * 2;
+        lg->out = xrealloc(lg->out, lg->ocap);
+    }
+    memcpy(lg->out + lg->olen, prefix, plen);
+    memcpy(lg->out + lg->olen + plen, shown, tlen);
+    lg->olen += plen + tlen;
+    lg->out[lg->olen++] = '\n';
+    if (lg->nmarks == lg->mcap) {
+        lg->mcap = lg->mcap > 0 ? lg->mcap * 2 : 64;
+        lg->marks = xrealloc(lg->marks, lg->mcap * sizeof *lg->marks);
+    }
+    lg->marks[lg->nmarks++] = (struct logs_mark){tone, tone == PAGER_TONE_NOTE ? 0 : plen};
+}
+
+/* Moves the complete lines of a stream of one thing received (all of them with `all`) into
+ * the pager, one append, then the lines of a merged stream and the notes, a run of lines with
+ * the same mark an append. */
 static void logs_flush(struct logs *lg, bool all)
 {
-    size_t end = lg->len, o = 0, cap, start = 0;
+    size_t end = lg->len, o = 0, start = 0;
     char *out;
 
     while (end > 0 && lg->buf[end - 1] != '\n') {
@@ -42,58 +105,61 @@ static void logs_flush(struct logs *lg, bool all)
     if (all || (end == 0 && lg->len >= LOGS_LINE_MAX)) {
         end = lg->len;
     }
-    if (end == 0) {
-        return;
-    }
-    cap = end * 4 + 16;
-    out = xmalloc(cap);
-    while (start < end) {
-        const char *nl = memchr(lg->buf + start, '\n', end - start);
-        size_t stop = nl != NULL ? (size_t)(nl - lg->buf) : end;
-        size_t l = stop - start, w = 0;
-        char *line = xmalloc(l * 4 + 1), *clean;
+    if (end > 0) {
+        size_t cap = end * 4 + 16;
 
-        for (size_t i = start; i < stop; i++) {
-            char ch = lg->buf[i];
+        out = xmalloc(cap);
+        while (start < end) {
+            const char *nl = memchr(lg->buf + start, '\n', end - start);
+            size_t stop = nl != NULL ? (size_t)(nl - lg->buf) : end;
+            char *clean = logs_clean(lg->buf + start, stop - start);
+            size_t w = strlen(clean);
 
-            if (ch == '\t') {
-                memcpy(line + w, "    ", 4);
-                w += 4;
-            } else if (!(ch == '\r' && i + 1 == stop)) {
-                line[w++] = ch;
+            if (o + w + 1 > cap) {
+                cap = (o + w + 1) * 2;
+                out = xrealloc(out, cap);
             }
+            memcpy(out + o, clean, w);
+            o += w;
+            out[o++] = '\n';
+            free(clean);
+            start = stop + 1;
         }
-        clean = sanitize_ndup(line, w);
-        w = strlen(clean);
-        if (o + w + 1 > cap) {
-            cap = (o + w + 1) * 2;
-            out = xrealloc(out, cap);
-        }
-        memcpy(out + o, clean, w);
-        o += w;
-        out[o++] = '\n';
-        free(clean);
-        free(line);
-        start = stop + 1;
-    }
-    {
-        /* A scoped session's lines about others are withheld. */
-        size_t rlen = 0;
-        char *redacted = access_redact_lines(lg->a->opts.access, out, o, &rlen);
+        {
+            /* A scoped session's lines about others are withheld. */
+            size_t rlen = 0;
+            char *redacted = access_redact_lines(lg->a->opts.access, out, o, &rlen);
 
-        pager_append(lg->pager, redacted != NULL ? redacted : out, redacted != NULL ? rlen : o);
-        free(redacted);
+            pager_append(lg->pager, redacted != NULL ? redacted : out,
+                         redacted != NULL ? rlen : o);
+            free(redacted);
+        }
+        free(out);
+        memmove(lg->buf, lg->buf + end, lg->len - end);
+        lg->len -= end;
     }
-    free(out);
-    memmove(lg->buf, lg->buf + end, lg->len - end);
-    lg->len -= end;
+    for (size_t i = 0, at = 0; i < lg->nmarks;) {
+        size_t j = i, from = at;
+
+        while (j < lg->nmarks && lg->marks[j].tone == lg->marks[i].tone &&
+               lg->marks[j].prefix == lg->marks[i].prefix) {
+            at = (size_t)((char *)memchr(lg->out + at, '\n', lg->olen - at) - lg->out) + 1;
+            j++;
+        }
+        pager_append_marked(lg->pager, lg->out + from, at - from, lg->marks[i].tone,
+                            lg->marks[i].prefix);
+        i = j;
+    }
+    lg->olen = 0;
+    lg->nmarks = 0;
     lg->a->dirty |= DIRTY_SCREEN;
 }
 
 static void logs_note(struct logs *lg, const char *text);
 static void logs_stop_stream(struct logs *lg);
+static void logs_title(struct logs *lg);
 
-/* Is the pod still in the session's scope? When it has left (its namespace relabelled for
+/* Is the object still in the session's scope? When it has left (its namespace relabelled for
  * another tenant), the stream stops and says so. */
 static bool logs_in_scope(struct logs *lg)
 {
@@ -108,7 +174,11 @@ static bool logs_in_scope(struct logs *lg)
     if (lg->call != NULL) {
         logs_stop_stream(lg);
         lg->len = 0;
-        logs_note(lg, "the pod left your scope: the log stopped");
+        lg->olen = 0;
+        lg->nmarks = 0;
+        lg->ended = true;
+        logs_title(lg);
+        logs_note(lg, "it left your scope: the log stopped");
     }
     return false;
 }
@@ -123,31 +193,86 @@ static void logs_flush_fire(void *arg)
     }
 }
 
-static void logs_data(const char *data, size_t len, void *arg)
+static void logs_arm(struct logs *lg)
 {
-    struct logs *lg = arg;
-
-    if (lg->len + len > lg->cap) {
-        lg->cap = (lg->len + len) * 2;
-        lg->buf = xrealloc(lg->buf, lg->cap);
-    }
-    memcpy(lg->buf + lg->len, data, len);
-    lg->len += len;
     if (lg->flush == NULL) {
         lg->flush = loop_timer_add(lg->a->loop, LOGS_BATCH_MS, logs_flush_fire, lg);
     }
 }
 
-/* A line of our own in the log (sanitized like the rest). */
+/* Whole lines of a member of a merged stream: each after the member's name, padded. */
+static void logs_member_lines(struct logs *lg, const struct source_chunk *c)
+{
+    char *label = sanitize_dup(c->from);
+    size_t llen = strlen(label), start = 0;
+    char *prefix;
+
+    if (llen > lg->width) {
+        lg->width = llen;
+    }
+    prefix = xasprintf("%-*s ", (int)lg->width, label);
+    while (start < c->len) {
+        const char *nl = memchr(c->data + start, '\n', c->len - start);
+        size_t stop = nl != NULL ? (size_t)(nl - c->data) : c->len;
+        char *clean = logs_clean(c->data + start, stop - start);
+
+        logs_put(lg, prefix, strlen(prefix), clean, c->tone);
+        free(clean);
+        start = stop + 1;
+    }
+    free(prefix);
+    free(label);
+}
+
+static void logs_chunk(const struct source_chunk *c, void *arg)
+{
+    struct logs *lg = arg;
+
+    switch (c->kind) {
+    case SOURCE_CHUNK_TEXT:
+        if (c->from != NULL) {
+            logs_member_lines(lg, c);
+            break;
+        }
+        if (lg->len + c->len > lg->cap) {
+            lg->cap = (lg->len + c->len) * 2;
+            lg->buf = xrealloc(lg->buf, lg->cap);
+        }
+        memcpy(lg->buf + lg->len, c->data, c->len);
+        lg->len += c->len;
+        break;
+    case SOURCE_CHUNK_NOTE: {
+        char *text = logs_clean(c->data, c->len);
+        /* U+2500 where the terminal's character set has it */
+        const char *rule = strcmp(nl_langinfo(CODESET), "UTF-8") == 0 ? "\xe2\x94\x80\xe2\x94\x80 "
+                                                                      : "-- ";
+
+        logs_put(lg, rule, strlen(rule), text, PAGER_TONE_NOTE);
+        free(text);
+        break;
+    }
+    case SOURCE_CHUNK_STATE:
+        lg->live = c->live;
+        lg->waiting = c->waiting;
+        lg->members = c->members;
+        lg->left_out = c->left_out;
+        lg->ended = c->live == 0 && c->waiting == 0;
+        logs_title(lg);
+        lg->a->dirty |= DIRTY_SCREEN;
+        return;
+    }
+    logs_arm(lg);
+}
+
+/* A line of our own in the log (sanitized like the rest, dimmed), after what came before. */
 static void logs_note(struct logs *lg, const char *text)
 {
-    char *line = sanitize_dup(text);
+    char *line = sanitize_dup(text), *bracketed = xasprintf("[%s]", line);
 
-    pager_append(lg->pager, "[", 1);
-    pager_append(lg->pager, line, strlen(line));
-    pager_append(lg->pager, "]\n", 2);
+    logs_put(lg, "", 0, bracketed, PAGER_TONE_NOTE);
+    logs_flush(lg, true);
+    free(bracketed);
     free(line);
-    lg->a->dirty |= DIRTY_SCREEN;
 }
 
 static void logs_done(struct source_reply *reply, void *arg)
@@ -155,25 +280,52 @@ static void logs_done(struct source_reply *reply, void *arg)
     struct logs *lg = arg;
 
     lg->call = NULL;
+    lg->ended = true;
     loop_timer_cancel(lg->a->loop, lg->flush);
     lg->flush = NULL;
     logs_flush(lg, true);
+    logs_title(lg);
     logs_note(lg, reply->ok                ? "end of log"
                   : reply->error != NULL ? access_redact(lg->a->opts.access, reply->error)
                                          : "failed");
+}
+
+/* "following" or "ended", and for a merged stream how many of its members stream, and how
+ * many were left out for a cap ("following 2 of 3 pods", "ended (10 pods, 4 left out)"); one
+ * whose members have not started yet is "waiting". */
+static char *logs_state(const struct logs *lg)
+{
+    const char *what = lg->req->members;
+    char more[64] = "";
+
+    if (what == NULL) {
+        return xstrdup(lg->ended ? "ended" : "following");
+    }
+    if (lg->left_out > 0) {
+        snprintf(more, sizeof more, ", %u left out (%u at most)", lg->left_out, lg->members);
+    }
+    if (lg->ended) {
+        return xasprintf("ended (%u %s%s)", lg->members, what, more);
+    }
+    if (lg->live == 0) {
+        return xasprintf("waiting for %u of %u %s%s", lg->waiting, lg->members, what, more);
+    }
+    return xasprintf("following %u of %u %s%s", lg->live, lg->members, what, more);
 }
 
 static void logs_title(struct logs *lg)
 {
     const struct source_request *r = lg->req;
     const char *part = lg->opts.part < r->nparts ? r->parts[lg->opts.part] : NULL;
-    char *title = xasprintf("%s%s%s%s%s  (p previous, t timestamps, c container)", r->title,
+    char *state = logs_state(lg);
+    char *title = xasprintf("%s%s%s%s%s  %s  (p previous, t timestamps, c container)", r->title,
                             part != NULL ? "/" : "", part != NULL ? part : "",
                             lg->opts.previous ? "  [previous]" : "",
-                            lg->opts.timestamps ? "  [timestamps]" : "");
+                            lg->opts.timestamps ? "  [timestamps]" : "", state);
 
     pager_set_title(lg->pager, title);
     free(title);
+    free(state);
 }
 
 static void logs_stop_stream(struct logs *lg)
@@ -191,10 +343,37 @@ static void logs_start(struct logs *lg)
 {
     logs_stop_stream(lg);
     lg->len = 0;
+    lg->olen = 0;
+    lg->nmarks = 0;
+    lg->ended = false;
+    lg->live = lg->waiting = lg->members = lg->left_out = 0;
     pager_set_text(lg->pager, NULL, NULL, 0);
     logs_title(lg);
-    lg->call = lg->src->ops->stream(lg->src->state, lg->req, &lg->opts, logs_data, logs_done, lg);
+    lg->call = lg->src->ops->stream(lg->src->state, lg->req, &lg->opts, logs_chunk, logs_done, lg);
     lg->a->dirty |= DIRTY_SCREEN;
+}
+
+/* c: the next part. `previous` stays only where the source does not know the new part to
+ * have no previous run; when it goes, the log says so. */
+static void logs_next_part(struct logs *lg)
+{
+    const struct source_ops *ops = lg->src->ops;
+    bool dropped;
+
+    lg->opts.part = (lg->opts.part + 1) % lg->req->nparts;
+    dropped = lg->opts.previous && ops->part_previous != NULL &&
+              ops->part_previous(lg->src->state, lg->req, lg->opts.part) == 0;
+    if (dropped) {
+        lg->opts.previous = false;
+    }
+    logs_start(lg);
+    if (dropped) {
+        char *note = xasprintf("%s has no previous run: its current log follows",
+                               lg->req->parts[lg->opts.part]);
+
+        logs_note(lg, note);
+        free(note);
+    }
 }
 
 static void logs_key(struct app *a, void *data, int key)
@@ -225,8 +404,7 @@ static void logs_key(struct app *a, void *data, int key)
             return;
         case 'c':
             if (lg->req->nparts >= 2) {
-                lg->opts.part = (lg->opts.part + 1) % lg->req->nparts;
-                logs_start(lg);
+                logs_next_part(lg);
             }
             return;
         default:
@@ -255,6 +433,8 @@ static void logs_close(struct app *a, void *data)
     pager_free(lg->pager);
     source_request_free(lg->req);
     free(lg->buf);
+    free(lg->out);
+    free(lg->marks);
     free(lg);
 }
 
@@ -285,6 +465,7 @@ void logs_open(struct app *a, struct source *src, struct source_request *req)
     lg->a = a;
     lg->src = src;
     lg->req = req;
+    req->access = a->opts.access;
     lg->pager = pager_new(&a->search_hist);
     pager_set_follow(lg->pager, true);
     pager_set_max_lines(lg->pager, LOGS_LINES);

@@ -38,12 +38,20 @@ struct pager_hl {
     size_t start, end;
 };
 
+/* How a line is painted besides its text (pager_append_marked()). */
+struct pager_mark {
+    uint8_t tone;  /* PAGER_TONE_*, or 1..PAGER_TONES */
+    uint16_t len;  /* bytes of the line's prefix shown in the tone */
+};
+
 struct pager {
     char *title;
     char *buf;
     size_t len, cap;
     size_t *lines; /* start offset of each line */
     size_t nlines, lines_cap;
+    struct pager_mark *marks; /* each line's, beside lines[]; NULL until a line is marked */
+    struct pager_mark mark;   /* the mark a line starting now gets */
     bool ends_nl;    /* the last byte stored is '\n' */
     char pend[4];    /* an incomplete UTF-8 character or a CR held for the next chunk */
     size_t npend;
@@ -104,6 +112,7 @@ void pager_free(struct pager *p)
     free(p->title);
     free(p->buf);
     free(p->lines);
+    free(p->marks);
     free(p->rc_starts);
     prompt_fini(&p->search);
     filter_free(p->pat);
@@ -120,6 +129,15 @@ static void pager_emit(struct pager *p, char c)
         if (p->nlines == p->lines_cap) {
             p->lines_cap = p->lines_cap ? p->lines_cap * 2 : 256;
             p->lines = xrealloc(p->lines, p->lines_cap * sizeof *p->lines);
+            if (p->marks != NULL) {
+                p->marks = xrealloc(p->marks, p->lines_cap * sizeof *p->marks);
+            }
+        }
+        if (p->marks == NULL && p->mark.tone != PAGER_TONE_NONE) {
+            p->marks = xcalloc(p->lines_cap, sizeof *p->marks);
+        }
+        if (p->marks != NULL) {
+            p->marks[p->nlines] = p->mark;
         }
         p->lines[p->nlines++] = p->len;
     }
@@ -266,6 +284,9 @@ static void pager_trim(struct pager *p)
     memmove(p->buf, p->buf + cut, p->len - cut);
     p->len -= cut;
     memmove(p->lines, p->lines + k, (p->nlines - k) * sizeof *p->lines);
+    if (p->marks != NULL) {
+        memmove(p->marks, p->marks + k, (p->nlines - k) * sizeof *p->marks);
+    }
     p->nlines -= k;
     for (size_t i = 0; i < p->nlines; i++) {
         p->lines[i] -= cut;
@@ -290,6 +311,17 @@ void pager_set_max_lines(struct pager *p, size_t max)
 {
     p->max_lines = max;
     pager_trim(p);
+}
+
+void pager_append_marked(struct pager *p, const char *text, size_t len, unsigned tone,
+                         size_t prefix)
+{
+    p->mark.tone = (uint8_t)(tone <= PAGER_TONES || tone == PAGER_TONE_NOTE ? tone
+                                                                          : PAGER_TONE_NONE);
+    p->mark.len = (uint16_t)(prefix < UINT16_MAX ? prefix : UINT16_MAX);
+    pager_append(p, text, len);
+    p->mark.tone = PAGER_TONE_NONE;
+    p->mark.len = 0;
 }
 
 void pager_append(struct pager *p, const char *text, size_t len)
@@ -333,6 +365,19 @@ static void pager_span(const struct pager *p, size_t i, size_t *start, size_t *e
     } else {
         *end = p->len - (p->ends_nl ? 1 : 0);
     }
+}
+
+unsigned pager_line_tone(const struct pager *p, size_t i, size_t *prefix)
+{
+    struct pager_mark m = {PAGER_TONE_NONE, 0};
+
+    if (i < p->nlines && p->marks != NULL) {
+        m = p->marks[i];
+    }
+    if (prefix != NULL) {
+        *prefix = m.len;
+    }
+    return m.tone;
 }
 
 const char *pager_line(const struct pager *p, size_t i, size_t *len)
@@ -1173,10 +1218,23 @@ static void pager_flush(struct pager *p, struct pager_painter *pp)
     pp->run_cells = 0;
 }
 
-/* Attribute of byte `rel` of the line, given its highlight ranges. */
+/* The theme slot of prefix tone t (1..PAGER_TONES). */
+static enum theme_slot pager_tone_slot(unsigned t)
+{
+    static const enum theme_slot slots[PAGER_TONES] = {
+        THEME_LOG_PREFIX_1, THEME_LOG_PREFIX_2, THEME_LOG_PREFIX_3,
+        THEME_LOG_PREFIX_4, THEME_LOG_PREFIX_5, THEME_LOG_PREFIX_6,
+    };
+
+    return slots[(t - 1) % PAGER_TONES];
+}
+
+/* Attribute of byte `rel` of the line, given its highlight ranges and its mark. */
 static attr_t pager_attr_at(const struct pager *p, size_t line, size_t rel,
                             const struct pager_hl *hl, size_t nhl, size_t *hint)
 {
+    struct pager_mark m = p->marks != NULL ? p->marks[line] : (struct pager_mark){0, 0};
+
     while (*hint < nhl && hl[*hint].end <= rel) {
         (*hint)++;
     }
@@ -1187,6 +1245,12 @@ static attr_t pager_attr_at(const struct pager *p, size_t line, size_t rel,
             a |= A_REVERSE | A_BOLD;
         }
         return a;
+    }
+    if (m.tone == PAGER_TONE_NOTE) {
+        return screen_attr(THEME_LOG_NOTE);
+    }
+    if (m.tone != PAGER_TONE_NONE && rel < m.len) {
+        return screen_attr(pager_tone_slot(m.tone));
     }
     return screen_attr(THEME_PAGER_TEXT);
 }

@@ -42,6 +42,22 @@ void pager_set_text(struct pager *p, const char *title, const char *text, size_t
  * move unless following (pager_set_follow). */
 void pager_append(struct pager *p, const char *text, size_t len);
 
+/* Line marks, for merged logs: tones 1..PAGER_TONES colour a line's prefix (a pod's short
+ * name), each its own theme slot (log.prefix-1 ...); PAGER_TONE_NOTE dims the whole line (a
+ * remark of the console's, not the log's). */
+enum {
+    PAGER_TONE_NONE = 0,
+    PAGER_TONES = 6,
+    PAGER_TONE_NOTE = 15,
+};
+
+/* As pager_append(), and every line that starts in `text` gets the mark: its first `prefix`
+ * bytes are painted in `tone` (1..PAGER_TONES), or with PAGER_TONE_NOTE the whole line is; a
+ * search match still shows over it. Append whole lines (ending in LF) so that a line's mark
+ * is the one it was meant to have. */
+void pager_append_marked(struct pager *p, const char *text, size_t len, unsigned tone,
+                         size_t prefix);
+
 /* Sets the title alone (copied). */
 void pager_set_title(struct pager *p, const char *title);
 
@@ -60,6 +76,10 @@ size_t pager_line_count(const struct pager *p);
 /* Line i (0-based): borrowed, *len bytes, not NUL-terminated; valid until the next
  * set_text/append. NULL when i is out of range. */
 const char *pager_line(const struct pager *p, size_t i, size_t *len);
+
+/* Line i's mark: its tone (PAGER_TONE_NONE for an unmarked line or one out of range) and, in
+ * *prefix (may be NULL), how many of its bytes the tone covers. */
+unsigned pager_line_tone(const struct pager *p, size_t i, size_t *prefix);
 
 /* The line at the top of the view (0-based), and whether lines wrap. */
 size_t pager_top_line(const struct pager *p);

@@ -288,12 +288,6 @@ static void apps_collect(struct apps_state *st, const struct view_ctx *ctx, enum
     }
 }
 
-/* True if the pod's version (when both carry one) is the workload's. */
-static bool apps_version_match(const struct k8s_workload *w, const struct k8s_pod *p)
-{
-    return w->version == NULL || p->version == NULL || strcmp(w->version, p->version) == 0;
-}
-
 /* RESTARTS: the pods of each app (same namespace and app label) summed; with versions side
  * by side, a pod counts for the workload of its version. Marks split versions too. */
 static void apps_link_pods(struct apps_state *st, struct access *acc)
@@ -340,7 +334,7 @@ static void apps_link_pods(struct apps_state *st, struct access *acc)
             }
         }
         for (; lo < n && apps_ns_app_cmp(idx[lo]->w->ns, idx[lo]->app, p->ns, p->app) == 0; lo++) {
-            if (apps_version_match(idx[lo]->w, p)) {
+            if (k8s_pod_of_app(p, idx[lo]->w->ns, idx[lo]->app, idx[lo]->w->version)) {
                 idx[lo]->restarts += p->restarts;
             }
         }
@@ -613,33 +607,38 @@ static const struct k8s_workload *apps_workload(const struct view *v, size_t row
     return k8s_valid_name(w->ns) && k8s_valid_name(w->name) ? w : NULL;
 }
 
-/* The log of an app: its first pod by name, a running one if there is one. */
-static const struct k8s_pod *apps_log_pod(const struct view *v, const struct view_ctx *ctx,
-                                          size_t row, const struct k8s_workload *w)
+/* The containers the app's pods have in common, the default (first) one first; NULL when it
+ * has no pod in the session's scope. *npods gets how many pods it has. Caller frees. */
+static char *apps_log_containers(const struct view *v, const struct view_ctx *ctx, size_t row,
+                                 size_t *npods)
 {
     const struct apps_state *st = v->state;
-    const struct k8s_pod *best = NULL;
+    const struct k8s_workload *w = st->rows[row].w;
+    char *common = NULL;
     struct access_cursor cur;
     const struct store_row *r;
 
+    *npods = 0;
     access_rows(ctx->access, STORE_POD, &cur);
     while ((r = access_next(&cur, NULL)) != NULL) {
         const struct k8s_pod *p = (const struct k8s_pod *)r;
-        bool running, best_running;
 
-        if (p->ns == NULL || p->app == NULL || strcmp(p->ns, w->ns) != 0 ||
-            strcmp(p->app, st->rows[row].app) != 0 || !apps_version_match(w, p) ||
-            !k8s_valid_name(p->name)) {
+        if (!k8s_pod_of_app(p, w->ns, st->rows[row].app, w->version)) {
             continue;
         }
-        running = p->status != NULL && strcmp(p->status, "Running") == 0;
-        best_running = best != NULL && best->status != NULL && strcmp(best->status, "Running") == 0;
-        if (best == NULL || (running && !best_running) ||
-            (running == best_running && strcmp(p->name, best->name) < 0)) {
-            best = p;
+        if (common == NULL) {
+            common = p->containers != NULL ? xstrdup(p->containers) : NULL;
+        } else {
+            char *both = k8s_containers_common(common, p->containers);
+
+            if (both != NULL) { /* pods without a name in common: the first pod's */
+                free(common);
+                common = both;
+            }
         }
+        (*npods)++;
     }
-    return best;
+    return common;
 }
 
 /* TENANT and NAMESPACE when every app is one tenant's or in one namespace; APP when every
@@ -713,9 +712,12 @@ static struct source_request *apps_request(const struct view *v, const struct vi
                                            size_t row, enum action act, char **err)
 {
     const struct k8s_workload *w = apps_workload(v, row);
-    const struct k8s_pod *p;
+    const struct apps_state *st = v->state;
+    struct source_request *r;
     enum k8s_object obj;
     const char *tenant;
+    char *containers;
+    size_t npods;
 
     if (w == NULL) {
         *err = xstrdup("this app's name cannot be used in a request");
@@ -736,13 +738,18 @@ static struct source_request *apps_request(const struct view *v, const struct vi
         return k8s_request_scale(obj, w->ns, w->name, w->desired, apps_pods_left(ctx, w->ns),
                                  tenant);
     case ACT_LOGS:
-        p = apps_log_pod(v, ctx, row, w);
-        if (p == NULL) {
+        containers = apps_log_containers(v, ctx, row, &npods);
+        if (npods == 0) {
             *err = xstrdup("no pod to show the log of");
             return NULL;
         }
-        return k8s_request_logs(p->ns, p->name, p->containers,
-                                access_row_tenant(ctx->access, STORE_POD, &p->row));
+        r = k8s_request_app_logs(obj, w->ns, w->name, st->rows[row].app, w->version, containers,
+                                 tenant);
+        free(containers);
+        if (r == NULL) {
+            *err = xstrdup("this app's name cannot be used in a request");
+        }
+        return r;
     default:
         break;
     }

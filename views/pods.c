@@ -613,7 +613,7 @@ static struct source_request *pods_request(const struct view *v, const struct vi
         r = k8s_request_delete_pod(p->ns, p->name, p->row.uid, p->owner, tenant);
         break;
     case ACT_LOGS:
-        r = k8s_request_logs(p->ns, p->name, p->containers, tenant);
+        r = k8s_request_logs(p->ns, p->name, p->row.uid, p->containers, tenant);
         break;
     default:
         break;

@@ -360,6 +360,45 @@ static char *k8s_container_names(const json_t *spec)
     return out;
 }
 
+/* True if the container status has a previous run: restarted, or a terminated lastState. */
+static bool k8s_cstatus_has_previous(const json_t *cs)
+{
+    return k8s_restart_count(cs) > 0 ||
+           k8s_get_obj(k8s_get_obj(cs, "lastState"), "terminated") != NULL;
+}
+
+/* The prev_runs bits of a pod: spec.containers then spec.initContainers, in the order
+ * k8s_container_names() lists them, each looked up by name in its status list. */
+static uint32_t k8s_prev_runs(const json_t *spec, const json_t *status)
+{
+    static const char *const keys[] = {"containers", "initContainers"};
+    static const char *const skeys[] = {"containerStatuses", "initContainerStatuses"};
+    uint32_t bits = 0;
+    unsigned idx = 0;
+
+    for (size_t k = 0; k < 2; k++) {
+        const json_t *arr = json_object_get(spec, keys[k]);
+        const json_t *statuses = json_object_get(status, skeys[k]);
+
+        for (size_t i = 0; i < json_array_size(arr) && idx < 32; i++) {
+            const char *n = k8s_get_str(json_array_get(arr, i), "name");
+            size_t j;
+            const json_t *cs;
+
+            if (n == NULL) {
+                continue;
+            }
+            json_array_foreach (statuses, j, cs) {
+                if (k8s_str_eq(k8s_get_str(cs, "name"), n) && k8s_cstatus_has_previous(cs)) {
+                    bits |= 1u << idx;
+                }
+            }
+            idx++;
+        }
+    }
+    return bits;
+}
+
 /* lastState.terminated.reason of the container whose last run ended latest, over init and
  * regular containers (the first one wins a tie); borrowed, NULL if none. */
 static const char *k8s_last_reason(const json_t *status)
@@ -497,6 +536,7 @@ struct k8s_pod *k8s_pod_parse(const struct json_t *obj, char **err)
     p->total = (uint16_t)k8s_clamp(c.total, 0, UINT16_MAX);
     p->restarts = (int32_t)k8s_clamp(c.restarts, 0, INT32_MAX);
     p->last_restart = c.last_restart;
+    p->prev_runs = k8s_prev_runs(spec, status);
     return p;
 }
 
@@ -1081,6 +1121,91 @@ enum k8s_pod_health k8s_pod_health(const struct k8s_pod *p)
         return K8S_POD_UNKNOWN;
     }
     return K8S_POD_FAILING;
+}
+
+int k8s_pod_has_previous(const struct k8s_pod *p, const char *name)
+{
+    const char *s = p->containers;
+    size_t n = name != NULL ? strlen(name) : 0;
+
+    for (unsigned i = 0; s != NULL && *s != '\0' && i < 32; i++) {
+        size_t len = strcspn(s, ",");
+
+        if (len == n && n > 0 && strncmp(s, name, n) == 0) {
+            return (p->prev_runs >> i) & 1u;
+        }
+        s += len + (s[len] == ',' ? 1 : 0);
+    }
+    return -1;
+}
+
+bool k8s_pod_of_app(const struct k8s_pod *p, const char *ns, const char *app,
+                    const char *version)
+{
+    return p->ns != NULL && p->app != NULL && strcmp(p->ns, ns) == 0 &&
+           strcmp(p->app, app) == 0 &&
+           (version == NULL || p->version == NULL || strcmp(version, p->version) == 0);
+}
+
+bool k8s_pod_has_log(const struct k8s_pod *p)
+{
+    static const char *const waiting[] = {"ErrImagePull", "ImagePullBackOff", "InvalidImageName",
+                                          "CreateContainerConfigError", "CreateContainerError"};
+    const char *s = p->status != NULL ? p->status : "";
+
+    if (s[0] == '\0' || p->deleted != 0 || strcmp(s, "Terminating") == 0 ||
+        k8s_pod_health(p) == K8S_POD_PENDING) {
+        return false;
+    }
+    for (size_t i = 0; i < sizeof waiting / sizeof waiting[0]; i++) {
+        if (strcmp(s, waiting[i]) == 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* True if the comma-separated list has the name s[0..n). */
+static bool k8s_list_has(const char *list, const char *s, size_t n)
+{
+    while (list != NULL && *list != '\0') {
+        size_t len = strcspn(list, ",");
+
+        if (len == n && strncmp(list, s, n) == 0) {
+            return true;
+        }
+        list += len + (list[len] == ',' ? 1 : 0);
+    }
+    return false;
+}
+
+char *k8s_containers_common(const char *a, const char *b)
+{
+    char *out;
+    size_t o = 0;
+
+    if (a == NULL || b == NULL) {
+        return NULL;
+    }
+    out = xmalloc(strlen(a) + 1);
+    while (*a != '\0') {
+        size_t len = strcspn(a, ",");
+
+        if (len > 0 && k8s_list_has(b, a, len)) {
+            if (o > 0) {
+                out[o++] = ',';
+            }
+            memcpy(out + o, a, len);
+            o += len;
+        }
+        a += len + (a[len] == ',' ? 1 : 0);
+    }
+    out[o] = '\0';
+    if (o == 0) {
+        free(out);
+        return NULL;
+    }
+    return out;
 }
 
 /* True if s[0..n) is a run of DNS-1123 label characters, [a-z0-9]([-a-z0-9]*[a-z0-9])?,

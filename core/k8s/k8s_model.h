@@ -52,6 +52,9 @@ struct k8s_pod {
     uint16_t ready;         /* containers ready */
     uint16_t total;         /* containers in spec */
     int32_t restarts;       /* as kubectl counts RESTARTS */
+    uint32_t prev_runs;     /* bit i: the i-th name of `containers` (the first 32) has a
+                               previous run to show (restartCount above 0 or a terminated
+                               lastState): what `kubectl logs --previous` needs */
     int64_t last_restart;   /* epoch seconds of the latest container restart, 0 if none */
     int64_t created;        /* metadata.creationTimestamp, epoch seconds, 0 if unknown */
     int64_t deleted;        /* metadata.deletionTimestamp, epoch seconds, 0 if not deleting */
@@ -324,6 +327,27 @@ enum k8s_pod_health {
     K8S_POD_UNKNOWN,  /* Unknown, NotReady, empty */
 };
 enum k8s_pod_health k8s_pod_health(const struct k8s_pod *p);
+
+/* Whether container `name` of the pod has a previous run (prev_runs): 1 yes, 0 no, -1 when
+ * the pod has no container of that name (or it is past the 32nd). */
+int k8s_pod_has_previous(const struct k8s_pod *p, const char *name);
+
+/* Whether a pod counts for the app `app` in namespace `ns`: the apps view's rule (same
+ * namespace, label K8S_LABEL_APP equal to `app`, and when both the workload and the pod
+ * carry a K8S_LABEL_VERSION, the same version), so its RESTARTS and its merged log take the
+ * same pods. `version` may be NULL. */
+bool k8s_pod_of_app(const struct k8s_pod *p, const char *ns, const char *app,
+                    const char *version);
+
+/* Whether the pod's log is worth asking for now: its containers have started (not while it is
+ * Pending, ContainerCreating, PodInitializing or Init:N/M, pulling an image or failing to, or
+ * of unknown status) and it is not on its way out (Terminating: whether it ever started is
+ * not known). A crash-looping or finished pod has its last run's log. */
+bool k8s_pod_has_log(const struct k8s_pod *p);
+
+/* The container names two lists have in common ("a,b,c" and "c,a" give "a,c"), in the first
+ * list's order; NULL when either is NULL or they share none. Caller frees. */
+char *k8s_containers_common(const char *a, const char *b);
 
 /* True if `s` is a valid object name as Kubernetes validates one (a DNS-1123 subdomain):
  * lowercase alphanumerics, '-' and '.', at most 253 characters, every dot-separated label

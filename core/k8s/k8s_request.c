@@ -22,6 +22,8 @@ static void k8s_request_priv_free(void *p)
     free(kp->ns);
     free(kp->name);
     free(kp->uid);
+    free(kp->app);
+    free(kp->version);
     free(kp);
 }
 
@@ -296,18 +298,14 @@ static int k8s_request_scale_input(struct source_request *r, const char *text, c
     return 0;
 }
 
-struct source_request *k8s_request_logs(const char *ns, const char *pod, const char *containers,
-                                        const char *tenant)
+/* Fills a log request's target, title and parts (the valid container names of `containers`). */
+static void k8s_request_log_fill(struct source_request *r, const char *ns, const char *name,
+                                 const char *containers)
 {
-    struct source_request *r = k8s_request_new(SOURCE_OP_STREAM, ACCESS_LOGS, "logs",
-                                               K8S_OBJECT_POD, ns, pod, tenant);
     char *names, *save = NULL;
 
-    if (r == NULL) {
-        return NULL;
-    }
-    r->target = xasprintf("%s/%s", ns, pod);
-    r->title = xasprintf("logs %s/%s", ns, pod);
+    r->target = xasprintf("%s/%s", ns, name);
+    r->title = xasprintf("logs %s/%s", ns, name);
     r->parts = xcalloc(1, sizeof *r->parts);
     names = containers != NULL ? xstrdup(containers) : NULL;
     for (char *c = names != NULL ? strtok_r(names, ",", &save) : NULL; c != NULL;
@@ -319,20 +317,63 @@ struct source_request *k8s_request_logs(const char *ns, const char *pod, const c
         }
     }
     free(names);
+}
+
+struct source_request *k8s_request_logs(const char *ns, const char *pod, const char *uid,
+                                        const char *containers, const char *tenant)
+{
+    struct source_request *r = k8s_request_new(SOURCE_OP_STREAM, ACCESS_LOGS, "logs",
+                                               K8S_OBJECT_POD, ns, pod, tenant);
+
+    if (r == NULL) {
+        return NULL;
+    }
+    ((struct k8s_request_priv *)r->priv)->uid = uid != NULL ? xstrdup(uid) : NULL;
+    k8s_request_log_fill(r, ns, pod, containers);
     return r;
+}
+
+struct source_request *k8s_request_app_logs(enum k8s_object obj, const char *ns,
+                                            const char *name, const char *app,
+                                            const char *version, const char *containers,
+                                            const char *tenant)
+{
+    struct source_request *r;
+    struct k8s_request_priv *kp;
+
+    if (obj == K8S_OBJECT_POD || app == NULL) {
+        return NULL;
+    }
+    r = k8s_request_new(SOURCE_OP_STREAM, ACCESS_LOGS, "logs", obj, ns, name, tenant);
+    if (r == NULL) {
+        return NULL;
+    }
+    kp = r->priv;
+    kp->app = xstrdup(app);
+    kp->version = version != NULL ? xstrdup(version) : NULL;
+    r->members = "pods";
+    k8s_request_log_fill(r, ns, name, containers);
+    return r;
+}
+
+char *k8s_log_path(const char *ns, const char *pod, const char *container, int tail,
+                   bool timestamps, bool previous)
+{
+    char *base = k8s_object_path(K8S_OBJECT_POD, ns, pod);
+    char *c = container != NULL ? http_escape(container) : NULL;
+    char *path = xasprintf("%s/log?follow=true&tailLines=%d&timestamps=%s%s%s&previous=%s", base,
+                           tail, timestamps ? "true" : "false", c != NULL ? "&container=" : "",
+                           c != NULL ? c : "", previous ? "true" : "false");
+
+    free(base);
+    free(c);
+    return path;
 }
 
 char *k8s_request_log_path(const struct source_request *r, const struct source_stream_opts *o)
 {
     const struct k8s_request_priv *kp = k8s_request_priv(r);
-    char *pod = k8s_object_path(K8S_OBJECT_POD, kp->ns, kp->name);
-    char *container = o->part < r->nparts ? http_escape(r->parts[o->part]) : NULL;
-    char *path = xasprintf("%s/log?follow=true&tailLines=500&timestamps=%s%s%s&previous=%s", pod,
-                           o->timestamps ? "true" : "false",
-                           container != NULL ? "&container=" : "",
-                           container != NULL ? container : "", o->previous ? "true" : "false");
 
-    free(pod);
-    free(container);
-    return path;
+    return k8s_log_path(kp->ns, kp->name, o->part < r->nparts ? r->parts[o->part] : NULL,
+                        K8S_LOG_TAIL, o->timestamps, o->previous);
 }

@@ -1,12 +1,13 @@
 /* What the views of Kubernetes objects ask of the Kubernetes source, as requests
  * (core/source.h): describe and the raw object, delete a pod, rollout restart and scale a
- * workload, follow a pod's log. The API paths, bodies and content types are made here and
- * kept in the request's priv, which only core/k8s/k8s_source.c reads. Every name that goes
- * into a path is checked as Kubernetes checks it: the object's with k8s_valid_name(), the
- * namespace with k8s_valid_label(); a builder returns NULL when one is not valid (so "." and
- * ".." never become path segments). A container that is not a valid label is left out of a
- * log's parts. Each name is also percent-encoded in the path and in a query. The tenant
- * passed in is the one the source's tenancy resolved for the object (access_row_tenant()). */
+ * workload, follow a pod's log or an app's pods' logs. The API paths, bodies and content
+ * types are made here and kept in the request's priv, which only core/k8s/k8s_source.c
+ * reads. Every name that goes into a path is checked as Kubernetes checks it: the object's
+ * with k8s_valid_name(), the namespace with k8s_valid_label(); a builder returns NULL when
+ * one is not valid (so "." and ".." never become path segments). A container that is not a
+ * valid label is left out of a log's parts. Each name is also percent-encoded in the path
+ * and in a query. The tenant passed in is the one the source's tenancy resolved for the
+ * object (access_row_tenant()). */
 #ifndef GC_CORE_K8S_REQUEST_H
 #define GC_CORE_K8S_REQUEST_H
 
@@ -47,9 +48,19 @@ struct source_request *k8s_request_scale(enum k8s_object obj, const char *ns, co
                                          int current, long pods_left, const char *tenant);
 
 /* `l`: the pod's log, followed; `containers` (NULL or names joined by ',', the default first)
- * become the stream's parts. */
-struct source_request *k8s_request_logs(const char *ns, const char *pod, const char *containers,
-                                        const char *tenant);
+ * become the stream's parts. `uid` (may be NULL) finds the pod in the store again (whether a
+ * container has a previous run). */
+struct source_request *k8s_request_logs(const char *ns, const char *pod, const char *uid,
+                                        const char *containers, const char *tenant);
+
+/* `l` on an app: the logs of its pods merged (core/k8s/k8s_applog.h), the pods the store has
+ * for (`ns`, `app`, `version`) as k8s_pod_of_app() takes them; `name` is the workload's (obj a
+ * Deployment or a StatefulSet; NULL for a pod or without an app). `containers`: the names the
+ * app's pods have in common, the default first: the stream's parts. */
+struct source_request *k8s_request_app_logs(enum k8s_object obj, const char *ns,
+                                            const char *name, const char *app,
+                                            const char *version, const char *containers,
+                                            const char *tenant);
 
 /* What the source reads back (core/k8s/k8s_source.c, and tests). */
 struct k8s_request_priv {
@@ -61,12 +72,21 @@ struct k8s_request_priv {
     char *ns, *name, *uid;    /* the object's (uid may be NULL) */
     int replicas;             /* scale: the current count */
     long pods_left;           /* scale: more pods the quotas admit, -1 without a pod quota */
+    char *app, *version;      /* an app's log: whose pods (version may be NULL) */
 };
 
 /* The priv of a request made here, or NULL for another source's. */
 const struct k8s_request_priv *k8s_request_priv(const struct source_request *r);
 
-/* The path of a log stream with the reader's options (caller frees). */
+/* The lines a pod's log starts with when followed (tailLines). */
+#define K8S_LOG_TAIL 500
+
+/* The path of a pod's log stream with the reader's options (caller frees). */
 char *k8s_request_log_path(const struct source_request *r, const struct source_stream_opts *o);
+
+/* The path of a followed log of pod `pod` in `ns`: its last `tail` lines first, of `container`
+ * (NULL: the server picks), with timestamps, of the previous run. Caller frees. */
+char *k8s_log_path(const char *ns, const char *pod, const char *container, int tail,
+                   bool timestamps, bool previous);
 
 #endif

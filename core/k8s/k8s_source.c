@@ -9,6 +9,7 @@
 #include "core/config.h"
 #include "core/http.h"
 #include "core/k8s/k8s.h"
+#include "core/k8s/k8s_applog.h"
 #include "core/k8s/k8s_describe.h"
 #include "core/k8s/k8s_model.h"
 #include "core/k8s/k8s_probe.h"
@@ -29,9 +30,10 @@ struct source_call {
     struct k8s_source *ks;
     struct source_call *prev, *next;
     struct k8s_call *call;
+    struct k8s_applog *applog; /* an app's log instead of one call */
     const struct source_request *req;
     source_reply_fn done;
-    source_data_fn data;
+    source_chunk_fn chunk;
     void *arg;
 };
 
@@ -174,6 +176,7 @@ static void k8s_source_cancel_calls(struct k8s_source *ks, const char *why)
             ks->calls->prev = NULL;
         }
         k8s_client_cancel(ks->client, c->call);
+        k8s_applog_free(c->applog);
         reply.cancelled = true;
         reply.error = xstrdup(why);
         c->done(&reply, c->arg);
@@ -340,14 +343,15 @@ static void k8s_source_unlink(struct source_call *c)
 }
 
 static struct source_call *k8s_source_track(struct k8s_source *ks, const struct source_request *r,
-                                            source_reply_fn done, source_data_fn data, void *arg)
+                                            source_reply_fn done, source_chunk_fn chunk,
+                                            void *arg)
 {
     struct source_call *c = xcalloc(1, sizeof *c);
 
     c->ks = ks;
     c->req = r;
     c->done = done;
-    c->data = data;
+    c->chunk = chunk;
     c->arg = arg;
     c->next = ks->calls;
     if (ks->calls != NULL) {
@@ -405,8 +409,9 @@ static struct source_call *k8s_source_perform(void *s, const struct source_reque
 static void k8s_source_stream_data(const char *data, size_t len, void *arg)
 {
     struct source_call *c = arg;
+    struct source_chunk chunk = {.kind = SOURCE_CHUNK_TEXT, .data = data, .len = len};
 
-    c->data(data, len, c->arg);
+    c->chunk(&chunk, c->arg);
 }
 
 static void k8s_source_stream_done(long status, const char *body, size_t len, const char *error,
@@ -426,24 +431,124 @@ static void k8s_source_stream_done(long status, const char *body, size_t len, co
     free(c);
 }
 
+/* An app's log ended by itself (every previous run read): it is freed here, after the
+ * reader heard of it (k8s_applog_start() allows that from inside `done`). */
+static void k8s_source_applog_done(struct source_reply *reply, void *arg)
+{
+    struct source_call *c = arg;
+
+    k8s_source_unlink(c);
+    c->done(reply, c->arg);
+    k8s_applog_free(c->applog);
+    free(c);
+}
+
+static void k8s_source_applog_chunk(const struct source_chunk *chunk, void *arg)
+{
+    struct source_call *c = arg;
+
+    c->chunk(chunk, c->arg);
+}
+
+static struct k8s_call *k8s_source_applog_open(void *ctx, const char *path, k8s_data_fn on_data,
+                                               k8s_result_fn on_done, void *arg)
+{
+    struct k8s_source *ks = ctx;
+
+    return k8s_client_stream(ks->client, path, on_data, on_done, arg);
+}
+
+static void k8s_source_applog_cancel(void *ctx, struct k8s_call *call)
+{
+    struct k8s_source *ks = ctx;
+
+    k8s_client_cancel(ks->client, call);
+}
+
 static struct source_call *k8s_source_stream(void *s, const struct source_request *r,
                                              const struct source_stream_opts *o,
-                                             source_data_fn on_data, source_reply_fn done,
+                                             source_chunk_fn on_chunk, source_reply_fn done,
                                              void *arg)
 {
     struct k8s_source *ks = s;
+    const struct k8s_request_priv *kp = k8s_request_priv(r);
     struct source_call *c;
     char *path;
 
-    if (k8s_request_priv(r) == NULL) {
+    if (kp == NULL || (kp->obj != K8S_OBJECT_POD && kp->app == NULL)) {
         return NULL;
     }
-    c = k8s_source_track(ks, r, done, on_data, arg);
+    c = k8s_source_track(ks, r, done, on_chunk, arg);
+    if (kp->obj != K8S_OBJECT_POD) {
+        /* an app: its pods' logs, merged */
+        const struct k8s_applog_io io = {
+            .open = k8s_source_applog_open,
+            .cancel = k8s_source_applog_cancel,
+            .ctx = ks,
+        };
+        const struct k8s_applog_target t = {
+            .ns = kp->ns,
+            .app = kp->app,
+            .version = kp->version,
+            .container = o->part < r->nparts ? r->parts[o->part] : NULL,
+            .previous = o->previous,
+            .timestamps = o->timestamps,
+        };
+
+        c->applog = k8s_applog_start(ks->env.loop, ks->env.store,
+                                     r->access != NULL ? r->access : ks->env.access, &io, &t,
+                                     k8s_source_applog_chunk, k8s_source_applog_done, c);
+        return c;
+    }
     path = k8s_request_log_path(r, o);
     c->call = k8s_client_stream(ks->client, path, k8s_source_stream_data, k8s_source_stream_done,
                                 c);
     free(path);
     return c;
+}
+
+/* Whether a container of the request's pod (or of any of its app's pods) has a previous run:
+ * the store's pod rows, as the session sees them. */
+static int k8s_source_part_previous(void *s, const struct source_request *r, size_t part)
+{
+    struct k8s_source *ks = s;
+    const struct k8s_request_priv *kp = k8s_request_priv(r);
+    struct access *acc = r->access != NULL ? r->access : ks->env.access;
+    struct access_cursor cur;
+    const struct store_row *row;
+    int answer = -1;
+
+    if (kp == NULL || part >= r->nparts || acc == NULL) {
+        return -1;
+    }
+    if (kp->obj == K8S_OBJECT_POD) {
+        const struct store_row *pr =
+            kp->uid != NULL ? store_get(store_table(ks->env.store, STORE_POD), kp->uid) : NULL;
+        const struct k8s_pod *p = (const struct k8s_pod *)pr;
+
+        if (p == NULL || p->name == NULL || strcmp(p->name, kp->name) != 0 ||
+            !access_tenant_visible(acc, access_row_tenant(acc, STORE_POD, pr))) {
+            return -1;
+        }
+        return k8s_pod_has_previous(p, r->parts[part]);
+    }
+    access_rows(acc, STORE_POD, &cur);
+    while ((row = access_next(&cur, NULL)) != NULL) {
+        const struct k8s_pod *p = (const struct k8s_pod *)row;
+        int has;
+
+        if (kp->app == NULL || !k8s_pod_of_app(p, kp->ns, kp->app, kp->version)) {
+            continue;
+        }
+        has = k8s_pod_has_previous(p, r->parts[part]);
+        if (has == 1) {
+            return 1;
+        }
+        if (has == 0) {
+            answer = 0;
+        }
+    }
+    return answer;
 }
 
 static const char *k8s_source_tenant_of(void *s, const struct source_request *r)
@@ -471,6 +576,7 @@ static void k8s_source_cancel(void *s, struct source_call *c)
     }
     k8s_source_unlink(c);
     k8s_client_cancel(ks->client, c->call);
+    k8s_applog_free(c->applog);
     free(c);
 }
 
@@ -599,6 +705,7 @@ const struct source_ops k8s_source = {
     .scopes = k8s_source_scopes,
     .perform = k8s_source_perform,
     .stream = k8s_source_stream,
+    .part_previous = k8s_source_part_previous,
     .cancel = k8s_source_cancel,
     .tenant_of = k8s_source_tenant_of,
     .where = k8s_source_where,

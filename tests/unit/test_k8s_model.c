@@ -1242,6 +1242,84 @@ static void test_pod_last_reason(void **state)
     k8s_pod_free(&p->row);
 }
 
+/* Which containers have a previous run (for `p` after `c`), in the order of `containers`:
+ * restarted, or a terminated lastState; looked up by name in each status list. */
+static void test_pod_prev_runs(void **state)
+{
+    json_t *list = load_fixture("k8s/podlist_crashloopbackoff.json");
+    struct k8s_pod *p = k8s_pod_parse(json_array_get(json_object_get(list, "items"), 0), NULL);
+
+    (void)state;
+    assert_string_equal(p->name, "init-demo");
+    assert_int_equal(k8s_pod_has_previous(p, "nginx"), 1); /* restarted 4 times */
+    assert_int_equal(k8s_pod_has_previous(p, "other"), -1);
+    k8s_pod_free(&p->row);
+    json_decref(list);
+
+    p = pod_sq("{" META "},'spec':{'containers':[{'name':'app'},{'name':'side'},{'name':'oom'}],"
+               "'initContainers':[{'name':'init'}]},"
+               "'status':{'phase':'Running','containerStatuses':["
+               "{'name':'side','restartCount':0,'lastState':{}},"
+               "{'name':'oom','restartCount':0,'lastState':{'terminated':{'reason':'OOMKilled'}}},"
+               "{'name':'app','restartCount':2,'lastState':{}}],"
+               "'initContainerStatuses':[{'name':'init','restartCount':1}]}}");
+    assert_string_equal(p->containers, "app,side,oom,init");
+    assert_int_equal(k8s_pod_has_previous(p, "app"), 1);
+    assert_int_equal(k8s_pod_has_previous(p, "side"), 0);
+    assert_int_equal(k8s_pod_has_previous(p, "oom"), 1);
+    assert_int_equal(k8s_pod_has_previous(p, "init"), 1);
+    assert_int_equal(k8s_pod_has_previous(p, "ap"), -1);
+    assert_int_equal(k8s_pod_has_previous(p, ""), -1);
+    assert_int_equal(p->prev_runs, 0xd);
+    k8s_pod_free(&p->row);
+}
+
+/* The app's pods (its namespace, its name, its version when both say one), which pods have a
+ * log yet, and the containers an app's pods share. */
+static void test_pod_app_helpers(void **state)
+{
+    struct k8s_pod *p = k8s_pod_new(&(struct k8s_pod_text){
+        .uid = "u", .ns = "dmi", .name = "web-1", .status = "Running", .app = "web",
+        .version = "2.0"});
+    static const struct {
+        const char *status;
+        bool has_log;
+    } logs[] = {
+        {"Running", true},          {"CrashLoopBackOff", true}, {"Completed", true},
+        {"Error", true},            {"OOMKilled", true},        {"Terminating", false},
+        {"Pending", false},         {"ContainerCreating", false}, {"PodInitializing", false},
+        {"Init:0/1", false},        {"ErrImagePull", false},    {"ImagePullBackOff", false},
+        {"", false},
+    };
+    char *c;
+
+    (void)state;
+    assert_true(k8s_pod_of_app(p, "dmi", "web", "2.0"));
+    assert_true(k8s_pod_of_app(p, "dmi", "web", NULL));
+    assert_false(k8s_pod_of_app(p, "dmi", "web", "1.0"));
+    assert_false(k8s_pod_of_app(p, "dmi-sandbox", "web", "2.0"));
+    assert_false(k8s_pod_of_app(p, "dmi", "we", "2.0"));
+    k8s_pod_free(&p->row);
+    for (size_t i = 0; i < sizeof logs / sizeof logs[0]; i++) {
+        p = k8s_pod_new(&(struct k8s_pod_text){.uid = "u", .ns = "dmi", .name = "x",
+                                                .status = logs[i].status});
+        if (k8s_pod_has_log(p) != logs[i].has_log) {
+            print_error("%s: has_log %d\n", logs[i].status, !logs[i].has_log);
+        }
+        assert_int_equal(k8s_pod_has_log(p), logs[i].has_log);
+        k8s_pod_free(&p->row);
+    }
+    c = k8s_containers_common("app,log-shipper,db-migrate", "db-migrate,app");
+    assert_string_equal(c, "app,db-migrate");
+    free(c);
+    c = k8s_containers_common("app", "app");
+    assert_string_equal(c, "app");
+    free(c);
+    assert_null(k8s_containers_common("app,side", "other"));
+    assert_null(k8s_containers_common(NULL, "app"));
+    assert_null(k8s_containers_common("ap", "app"));
+}
+
 /* ---- ReplicaSets ---- */
 
 static void test_replicaset_parse(void **state)
@@ -1923,7 +2001,9 @@ int main(void)
         cmocka_unit_test(test_threads),           cmocka_unit_test(test_image_tag),
         cmocka_unit_test(test_deployment_inline), cmocka_unit_test(test_statefulset_inline),
         cmocka_unit_test(test_workload_sanitized), cmocka_unit_test(test_deployment_fixtures),
-        cmocka_unit_test(test_pod_last_reason),   cmocka_unit_test(test_replicaset_parse),
+        cmocka_unit_test(test_pod_last_reason),
+        cmocka_unit_test(test_pod_prev_runs),
+        cmocka_unit_test(test_pod_app_helpers),   cmocka_unit_test(test_replicaset_parse),
         cmocka_unit_test(test_quantity),          cmocka_unit_test(test_fmt_cpu_mem),
         cmocka_unit_test(test_quota_parse),       cmocka_unit_test(test_metrics_parse),
         cmocka_unit_test(test_valid_names),       cmocka_unit_test(test_node_parse),

@@ -26,7 +26,8 @@ static int builders_accepting(const char *ns, const char *name)
         k8s_request_delete_pod(ns, name, NULL, NULL, "dmi"),
         k8s_request_restart(K8S_OBJECT_STATEFULSET, ns, name, "dmi"),
         k8s_request_scale(K8S_OBJECT_DEPLOYMENT, ns, name, 2, -1, "dmi"),
-        k8s_request_logs(ns, name, "app", "dmi"),
+        k8s_request_logs(ns, name, NULL, "app", "dmi"),
+        k8s_request_app_logs(K8S_OBJECT_DEPLOYMENT, ns, name, "web", NULL, "app", "dmi"),
     };
     int made = 0;
 
@@ -42,7 +43,7 @@ static int builders_accepting(const char *ns, const char *name)
 static void test_not_names_refused(void **state)
 {
     (void)state;
-    assert_int_equal(builders_accepting("dmi", "web"), 6);
+    assert_int_equal(builders_accepting("dmi", "web"), 7);
     for (size_t i = 0; i < sizeof(not_names) / sizeof(not_names[0]); i++) {
         const char *bad = not_names[i];
 
@@ -54,7 +55,7 @@ static void test_not_names_refused(void **state)
     }
     /* A namespace is a label: a dotted name is an object's name, never a namespace. */
     assert_int_equal(builders_accepting("dmi.prod", "web"), 0);
-    assert_int_equal(builders_accepting("dmi", "web.v1"), 6);
+    assert_int_equal(builders_accepting("dmi", "web.v1"), 7);
 }
 
 static void test_paths(void **state)
@@ -73,7 +74,7 @@ static void test_paths(void **state)
     source_request_free(r);
 
     /* A log's containers are labels: the others are left out of its parts. */
-    r = k8s_request_logs("dmi", "web-0", "app,..,side.car,Side,-x,istio-proxy", "dmi");
+    r = k8s_request_logs("dmi", "web-0", NULL, "app,..,side.car,Side,-x,istio-proxy", "dmi");
     assert_non_null(r);
     assert_int_equal(r->nparts, 2);
     assert_string_equal(r->parts[0], "app");
@@ -90,7 +91,32 @@ static void test_paths(void **state)
     assert_string_equal(path, "/api/v1/namespaces/dmi/pods/web-0/log?follow=true&tailLines=500"
                               "&timestamps=true&previous=true");
     free(path);
+    assert_null(r->members);
     source_request_free(r);
+
+    /* An app's log: whose pods (kept for the source), its parts, a merged stream of pods; no
+     * app, or a pod, is no app's log. */
+    r = k8s_request_app_logs(K8S_OBJECT_STATEFULSET, "dmi", "obs-db", "obs", "16.2",
+                             "postgres,Bad", "dmi");
+    assert_non_null(r);
+    assert_int_equal(r->op, SOURCE_OP_STREAM);
+    assert_int_equal(r->verb, ACCESS_LOGS);
+    assert_string_equal(r->members, "pods");
+    assert_string_equal(r->title, "logs dmi/obs-db");
+    assert_string_equal(k8s_request_priv(r)->app, "obs");
+    assert_string_equal(k8s_request_priv(r)->version, "16.2");
+    assert_int_equal(k8s_request_priv(r)->obj, K8S_OBJECT_STATEFULSET);
+    assert_int_equal(r->nparts, 1);
+    assert_string_equal(r->parts[0], "postgres");
+    source_request_free(r);
+    assert_null(k8s_request_app_logs(K8S_OBJECT_DEPLOYMENT, "dmi", "web", NULL, NULL, NULL, "dmi"));
+    assert_null(k8s_request_app_logs(K8S_OBJECT_POD, "dmi", "web", "web", NULL, NULL, "dmi"));
+
+    /* One pod's followed log as an app's log asks for it. */
+    path = k8s_log_path("dmi", "web-7d9c-x7k2p", "app", 10, false, true);
+    assert_string_equal(path, "/api/v1/namespaces/dmi/pods/web-7d9c-x7k2p/log?follow=true"
+                              "&tailLines=10&timestamps=false&container=app&previous=true");
+    free(path);
 }
 
 /* The delete question says what comes after, by the pod's controller. */

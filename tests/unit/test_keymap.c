@@ -108,13 +108,13 @@ static void test_help_shows_actions_where_they_work(void **state)
     keymap_help(registry_find("pods"), NULL, &pods);
     keymap_help(registry_find("apps"), NULL, &apps);
     keymap_help(registry_find("tenants"), NULL, &tenants);
-    assert_true(help_has(&pods, "Follow the pod's log"));
+    assert_true(help_has(&pods, "Follow a pod's log"));
     assert_false(help_has(&pods, "Rollout restart"));
     assert_false(help_has(&pods, "Scale the selected app"));
-    assert_true(help_has(&apps, "Follow the pod's log"));
+    assert_true(help_has(&apps, "Follow a pod's log"));
     assert_true(help_has(&apps, "Rollout restart"));
     assert_true(help_has(&apps, "Scale the selected app"));
-    assert_false(help_has(&tenants, "Follow the pod's log"));
+    assert_false(help_has(&tenants, "Follow a pod's log"));
     assert_false(help_has(&tenants, "Rollout restart"));
     help_free(&pods);
     help_free(&apps);
@@ -138,14 +138,14 @@ static void test_help_marks_what_the_session_may_not_do(void **state)
     assert_non_null(strstr(e->off, "--readonly"));
     assert_non_null(help_find(&l, "Scale the selected app")->off);
     assert_null(help_find(&l, "Describe the selected object")->off);
-    assert_null(help_find(&l, "Follow the pod's log")->off);
+    assert_null(help_find(&l, "Follow a pod's log")->off);
     help_free(&l);
 
     keymap_help(registry_find("apps"), viewer, &l);
     e = help_find(&l, "Scale the selected app");
     assert_non_null(e->off);
     assert_non_null(strstr(e->off, "viewer"));
-    assert_null(help_find(&l, "Follow the pod's log")->off);
+    assert_null(help_find(&l, "Follow a pod's log")->off);
     help_free(&l);
 
     keymap_help(registry_find("apps"), op, &l);

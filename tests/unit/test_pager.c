@@ -12,8 +12,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/theme.h"
 #include "tests/unit/term_fixture.h"
 #include "tui/pager.h"
+#include "tui/screen.h"
 
 static struct pager *pager_with(const char *text, int rows, int cols)
 {
@@ -713,6 +715,76 @@ static void test_max_lines_drops_oldest(void **state)
     pager_free(p);
 }
 
+/* Marked lines (merged logs): a prefix in its tone, a note dimmed whole; the mark stays with
+ * its line through later appends, unmarked ones and the dropping of old lines. */
+static void test_marks(void **state)
+{
+    struct pager *p = pager_new(NULL);
+    size_t plen = 99;
+
+    (void)state;
+    pager_append(p, "plain\n", 6);
+    pager_append_marked(p, "x7k2p one\nx7k2p two\n", 20, 2, 6);
+    pager_append_marked(p, "-- pod q9z8r gone\n", 18, PAGER_TONE_NOTE, 0);
+    pager_append(p, "after\n", 6);
+    pager_append_marked(p, "odd\n", 4, 99, 3); /* no such tone: unmarked */
+    assert_int_equal(pager_line_count(p), 6);
+    assert_int_equal(pager_line_tone(p, 0, &plen), PAGER_TONE_NONE);
+    assert_int_equal(plen, 0);
+    assert_int_equal(pager_line_tone(p, 1, &plen), 2);
+    assert_int_equal(plen, 6);
+    assert_line(p, 2, "x7k2p two");
+    assert_int_equal(pager_line_tone(p, 2, &plen), 2);
+    assert_int_equal(pager_line_tone(p, 3, NULL), PAGER_TONE_NOTE);
+    assert_int_equal(pager_line_tone(p, 4, NULL), PAGER_TONE_NONE);
+    assert_int_equal(pager_line_tone(p, 5, NULL), PAGER_TONE_NONE);
+    assert_int_equal(pager_line_tone(p, 6, NULL), PAGER_TONE_NONE);
+
+    /* Old lines dropped: the marks move with their lines. */
+    pager_set_max_lines(p, 4);
+    for (int i = 0; i < 8; i++) {
+        pager_append_marked(p, "ab c\n", 5, (unsigned)(i % PAGER_TONES) + 1, 3);
+    }
+    for (size_t i = 0; i < pager_line_count(p); i++) {
+        size_t n = pager_line_count(p) - 1 - i; /* lines from the end: i-th newest */
+
+        assert_int_equal(pager_line_tone(p, n, &plen), (unsigned)((7 - i) % PAGER_TONES) + 1);
+        assert_int_equal(plen, 3);
+    }
+    /* A new text forgets them. */
+    pager_set_text(p, NULL, "x\n", 2);
+    assert_int_equal(pager_line_tone(p, 0, NULL), PAGER_TONE_NONE);
+    pager_free(p);
+}
+
+/* Painted: the prefix in its tone's attributes (mono: log.prefix-1 bold, log.prefix-2
+ * underline), the rest as text; a note dim. */
+static void test_draw_marks(void **state)
+{
+    struct term *t = *state;
+    struct pager *p = pager_new(NULL);
+    char row[64];
+
+    screen_set_theme(theme_new_mono());
+    pager_append_marked(p, "ab1 first\n", 10, 1, 4);
+    pager_append_marked(p, "cd2 second\n", 11, 2, 4);
+    pager_append_marked(p, "-- a note\n", 10, PAGER_TONE_NOTE, 0);
+    pager_draw(p, t->w, 0, 0, 6, 20);
+    term_row(t->w, 1, 20, row, sizeof row);
+    assert_string_equal(row, "ab1 first           ");
+    assert_true(mvwinch(t->w, 1, 0) & A_BOLD);
+    assert_true(mvwinch(t->w, 1, 2) & A_BOLD);
+    assert_false(mvwinch(t->w, 1, 4) & A_BOLD);
+    assert_true(mvwinch(t->w, 2, 1) & A_UNDERLINE);
+    assert_false(mvwinch(t->w, 2, 1) & A_BOLD);
+    assert_false(mvwinch(t->w, 2, 5) & A_UNDERLINE);
+    assert_true(mvwinch(t->w, 3, 0) & A_DIM);
+    assert_true(mvwinch(t->w, 3, 8) & A_DIM);
+    assert_false(mvwinch(t->w, 1, 6) & A_DIM);
+    pager_free(p);
+    screen_fini();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -720,6 +792,7 @@ int main(void)
         cmocka_unit_test(test_controls_mapped),
         cmocka_unit_test(test_append_chunks),
         cmocka_unit_test(test_max_lines_drops_oldest),
+        cmocka_unit_test(test_marks),
         cmocka_unit_test(test_scroll_nowrap),
         cmocka_unit_test(test_scroll_wrap),
         cmocka_unit_test(test_hscroll),
@@ -731,6 +804,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_draw, term_setup, term_teardown),
         cmocka_unit_test_setup_teardown(test_draw_wrap_wide_nowrap, term_setup, term_teardown),
         cmocka_unit_test_setup_teardown(test_draw_long_line, term_setup, term_teardown),
+        cmocka_unit_test_setup_teardown(test_draw_marks, term_setup, term_teardown),
     };
 
     setlocale(LC_ALL, "C.UTF-8");

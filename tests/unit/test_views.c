@@ -409,6 +409,21 @@ static void test_apps_rows(void **state)
         store_clear(store_table(&S, STORE_QUOTA));
         store_commit(&S);
     }
+    /* `l`: the app's pods' logs merged, the pods taken as RESTARTS takes them */
+    req = v->ops->request(v, &ctx, 1, ACT_LOGS, &err);
+    assert_non_null(req);
+    assert_int_equal(req->op, SOURCE_OP_STREAM);
+    assert_int_equal(req->verb, ACCESS_LOGS);
+    assert_string_equal(req->members, "pods");
+    assert_string_equal(req->title, "logs dmi/web-v1");
+    assert_string_equal(req->tenant, "dmi");
+    assert_string_equal(k8s_request_priv(req)->app, "web");
+    assert_string_equal(k8s_request_priv(req)->version, "1.0");
+    source_request_free(req);
+    assert_null(v->ops->request(v, &ctx, 4, ACT_LOGS, &err)); /* coredns: no pod of its app */
+    assert_string_equal(err, "no pod to show the log of");
+    free(err);
+    err = NULL;
     /* a pods-view action is not an apps-view one */
     assert_null(v->ops->request(v, &ctx, 1, ACT_DELETE, &err));
     free(err);
