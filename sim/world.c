@@ -1467,35 +1467,23 @@ struct world_pod *world_spawn_pod(struct world *w, size_t ai, int64_t now, int o
     return p;
 }
 
-/* Number of pods of app ai that are not terminating. */
-static uint32_t app_active_pods(const struct world *w, size_t ai)
-{
-    uint32_t replicas;
-    uint32_t ready;
-    uint32_t updated;
-    world_app_count(w, ai, &replicas, &ready, &updated, NULL);
-    return replicas;
-}
-
-/* One transition of pod index i; returns false when nothing happened. */
+/* One thing happening to pod index i, as on a healthy platform: mostly a restart in place
+ * or a rolling replacement, now and then a crash, an OOM kill or a readiness failure that
+ * passes by itself (the controller's timer, world_pod_due()). Pods already on their way
+ * somewhere, and the apps whose trouble is kept (world_trouble_start()), are left alone.
+ * Returns false when nothing happened. */
 static bool churn_pod(struct world *w, size_t i, int64_t now)
 {
     struct world_pod *p = w->pods[i];
     struct sim_rng *r = &w->rng;
     size_t ai = p->app;
     struct world_app *a = &w->apps[ai];
+    if (a->trouble != TROUBLE_NONE || p->due_ms) {
+        return false;
+    }
     if (p->deleted_at) {
-        int ordinal = world_pod_ordinal(w, p);
-        world_remove_pod(w, i);
-        if (a->kind == APP_DEPLOYMENT && app_active_pods(w, ai) < a->replicas) {
-            world_spawn_pod(w, ai, now, -1);
-        } else if (a->kind == APP_STATEFULSET && ordinal >= 0 && (uint32_t)ordinal < a->replicas) {
-            char name[WORLD_NAME_MAX];
-            snprintf(name, sizeof(name), "%s-%d", a->name, ordinal);
-            if (world_pod_find(w, a->ns, name) < 0) {
-                world_spawn_pod(w, ai, now, ordinal);
-            }
-        }
+        /* Terminating without a timer (a world made so): it goes now. */
+        world_pod_due(w, p, 0, 1000);
         return true;
     }
     if (a->kind == APP_CRONJOB) {
@@ -1506,6 +1494,7 @@ static bool churn_pod(struct world *w, size_t i, int64_t now)
             p->deleted_at = now;
             /* A new run starts as the oldest finished one goes. */
             world_emit_pod(w, p, WORLD_EV_MODIFIED);
+            world_pod_due(w, p, 0, 1000);
             world_spawn_pod(w, ai, now, -1);
             return true;
         }
@@ -1513,119 +1502,68 @@ static bool churn_pod(struct world *w, size_t i, int64_t now)
         world_ev_pod_state(w, p, now);
         return true;
     }
+    if (p->state != POD_RUNNING) {
+        /* Not running and no timer (a world made so): it recovers in a minute or so. */
+        world_pod_due(w, p, 30000, 60000);
+        return true;
+    }
     unsigned roll = sim_rng_below(r, 100);
-    switch (p->state) {
-    case POD_RUNNING:
-        if (roll < 35) {
-            p->restarts++;
-            world_pod_set_state(w, p, POD_CRASHLOOP, now);
-            p->last_finished = now;
-            p->started = now - sim_rng_range(r, 1, 20);
-        } else if (roll < 45) {
-            p->restarts++;
-            world_pod_set_state(w, p, POD_OOMKILLED, now);
-            p->last_finished = now - sim_rng_range(r, 300, 3000);
-            p->started = now - 1;
-        } else if (roll < 60 && a->has_sidecar) {
-            p->state = POD_SIDECAR_NOT_READY;
-        } else if (roll < 80) {
-            p->deleted_at = now + 30;
-            p->grace = 30;
-        } else {
-            p->restarts++;
-            p->last_finished = now;
-            p->last_reason = LAST_ERROR;
-            p->started = now;
-        }
-        break;
-    case POD_CRASHLOOP:
-        if (roll < 50) {
-            p->state = POD_RUNNING;
-            p->started = now;
-        } else {
-            p->restarts++;
-            p->last_finished = now;
-            p->started = now - sim_rng_range(r, 1, 20);
-        }
-        break;
-    case POD_OOMKILLED:
-        p->state = roll < 50 ? POD_RUNNING : POD_CRASHLOOP;
+    if (roll < 30) {
+        struct world_pod gone;
+        world_pod_delete(w, i, 30, &gone); /* replaced by its owner */
+        return true;
+    }
+    if (roll < 85) {
+        p->restarts++;
         p->last_finished = now;
+        p->last_reason = LAST_ERROR;
         p->started = now;
-        break;
-    case POD_PENDING:
-        if (roll < 50) {
-            return false;
-        }
-        world_pod_set_state(w, p, POD_CREATING, now);
-        break;
-    case POD_CREATING:
-    case POD_INIT:
-    case POD_SIDECAR_NOT_READY:
-        p->state = POD_RUNNING;
+    } else if (roll < 90) {
+        p->restarts++;
+        world_pod_set_state(w, p, POD_CRASHLOOP, now);
+        p->last_finished = now;
+        p->started = now - sim_rng_range(r, 1, 20);
+        world_pod_due(w, p, 20000, 40000);
+    } else if (roll < 95) {
+        p->restarts++;
+        world_pod_set_state(w, p, POD_OOMKILLED, now);
+        p->last_finished = now;
+        p->started = now - 1;
+        world_pod_due(w, p, 5000, 20000);
+    } else if (a->has_sidecar) {
+        p->state = POD_SIDECAR_NOT_READY;
+        world_pod_due(w, p, 5000, 20000);
+    } else {
+        p->restarts++;
+        p->last_finished = now;
+        p->last_reason = LAST_OOMKILLED;
         p->started = now;
-        break;
-    case POD_ERR_IMAGE_PULL:
-        p->state = POD_IMAGE_PULL_BACKOFF;
-        break;
-    case POD_IMAGE_PULL_BACKOFF:
-        p->state = roll < 70 ? POD_ERR_IMAGE_PULL : POD_RUNNING;
-        p->started = now;
-        break;
-    default:
-        p->deleted_at = now;
-        p->grace = 30;
-        break;
     }
     world_emit_pod(w, p, WORLD_EV_MODIFIED);
     world_ev_pod_state(w, p, now);
     return true;
 }
 
-/* Scales a random tenant Deployment up or down by one pod; returns the app index or
- * SIZE_MAX when no app could be scaled. */
+/* Scales a random tenant Deployment up or down by one pod as kubectl scale does (the
+ * controller adds or removes the pod); returns the app index or SIZE_MAX when no app could
+ * be scaled. */
 static size_t churn_scale(struct world *w, bool up, int64_t now)
 {
+    (void)now;
     if (w->n_apps == 0) {
         return SIZE_MAX;
     }
     for (int attempt = 0; attempt < 20; attempt++) {
         size_t ai = sim_rng_below(&w->rng, (uint32_t)w->n_apps);
         struct world_app *a = &w->apps[ai];
-        if (a->system || a->kind != APP_DEPLOYMENT) {
+        if (a->system || a->kind != APP_DEPLOYMENT || a->trouble != TROUBLE_NONE || a->rolling) {
             continue;
         }
-        if (up) {
-            char hash[12];
-            copy_str(hash, sizeof(hash), a->hash);
-            a->replicas++;
-            a->generation++;
-            world_ev_scaled(w, ai, hash, a->replicas - 1, a->replicas, now);
-            world_spawn_pod(w, ai, now, -1);
-            return ai;
-        }
-        if (a->replicas <= 1) {
+        if (!up && a->replicas <= 1) {
             continue;
         }
-        char prefix[WORLD_NAME_MAX];
-        int plen = snprintf(prefix, sizeof(prefix), "%s-", a->name);
-        for (size_t i = world_pod_lower_bound(w, a->ns, prefix, false); i < w->n_pods; i++) {
-            struct world_pod *p = w->pods[i];
-            if (world_pod_ns(w, p) != a->ns || strncmp(p->name, prefix, (size_t)plen) != 0) {
-                break;
-            }
-            if (p->app == ai && !p->deleted_at) {
-                a->replicas--;
-                a->generation++;
-                p->deleted_at = now + 30;
-                p->grace = 30;
-                world_emit_pod(w, p, WORLD_EV_MODIFIED);
-                world_ev_scaled(w, ai, a->hash, a->replicas + 1, a->replicas, now);
-                world_ev_owner_pod(w, p, false, now);
-                world_ev_pod_killing(w, p, now);
-                return ai;
-            }
-        }
+        world_app_scale(w, ai, up ? a->replicas + 1 : a->replicas - 1);
+        return ai;
     }
     return SIZE_MAX;
 }
@@ -1663,6 +1601,119 @@ static void churn_one(struct world *w)
     world_quota_flush(w);
 }
 
+/* ---- the troubles a demo keeps ----------------------------------------------------- */
+
+#define TROUBLE_LOOK_MS 1000        /* how often the troubles are looked after */
+#define TROUBLE_BACKOFF_S 40        /* a crash-looping container restarts this often */
+#define TROUBLE_ROLL_STEP_MS 30000  /* the slow rollout's step */
+#define TROUBLE_ROLL_PAUSE_MS 90000 /* between two slow rollouts */
+
+/* A tenant Deployment, not a sandbox's, with min_replicas to max_replicas, no trouble yet; picked
+ * with r (its own generator: the world as made stays the same for a seed). SIZE_MAX: none. */
+static size_t trouble_pick(struct world *w, struct sim_rng *r, uint32_t min_replicas,
+                           uint32_t max_replicas)
+{
+    for (int attempt = 0; attempt < 200 && w->n_apps > 0; attempt++) {
+        size_t ai = sim_rng_below(r, (uint32_t)w->n_apps);
+        const struct world_app *a = &w->apps[ai];
+        if (!a->system && a->kind == APP_DEPLOYMENT && a->trouble == TROUBLE_NONE &&
+            !a->rolling && a->replicas >= min_replicas && a->replicas <= max_replicas &&
+            strstr(w->ns[a->ns].name, "sandbox") == NULL) {
+            return ai;
+        }
+    }
+    return SIZE_MAX;
+}
+
+/* Picks the apps whose problems a world with churn keeps showing (one of each trouble), sets
+ * them going, and gives every pod that is in a passing trouble at the start a timer to
+ * recover by. Lock held. */
+static void world_trouble_start(struct world *w)
+{
+    struct sim_rng r;
+    int64_t now = sim_now();
+    size_t ai;
+    sim_rng_seed(&r, w->cfg.seed ^ 0x74726f75626cULL);
+    if ((ai = trouble_pick(w, &r, 2, 3)) != SIZE_MAX) {
+        w->apps[ai].trouble = TROUBLE_CRASHLOOP;
+        for (size_t i = 0; i < w->n_pods; i++) {
+            struct world_pod *p = w->pods[i];
+            if (p->app == ai && !p->deleted_at && p->state != POD_CRASHLOOP) {
+                p->restarts += 3;
+                p->last_finished = now;
+                p->last_reason = LAST_ERROR;
+                world_pod_set_state(w, p, POD_CRASHLOOP, now);
+                world_emit_pod(w, p, WORLD_EV_MODIFIED);
+                world_ev_pod_state(w, p, now);
+            }
+        }
+        world_app_refresh(w, ai);
+        world_emit_app(w, &w->apps[ai], WORLD_EV_MODIFIED);
+    }
+    if ((ai = trouble_pick(w, &r, 1, UINT32_MAX)) != SIZE_MAX) {
+        struct world_app *a = &w->apps[ai];
+        struct world_pod *p;
+        a->trouble = TROUBLE_PENDING;
+        a->replicas++;
+        a->generation++;
+        p = world_spawn_pod(w, ai, now, -1);
+        p->node = -1;
+        world_pod_set_state(w, p, POD_PENDING, now);
+        world_emit_pod(w, p, WORLD_EV_MODIFIED);
+        world_ev_pod_state(w, p, now);
+        world_app_refresh(w, ai);
+        world_emit_app(w, a, WORLD_EV_MODIFIED);
+    }
+    if ((ai = trouble_pick(w, &r, 3, UINT32_MAX)) != SIZE_MAX) {
+        w->apps[ai].trouble = TROUBLE_SLOW_ROLLOUT;
+        w->apps[ai].roll_step_ms = TROUBLE_ROLL_STEP_MS;
+    }
+    for (size_t i = 0; i < w->n_pods; i++) {
+        struct world_pod *p = w->pods[i];
+        if (w->apps[p->app].trouble == TROUBLE_NONE && !p->due_ms &&
+            (p->deleted_at || (p->state != POD_RUNNING && p->state != POD_COMPLETED &&
+                               p->state != POD_FAILED))) {
+            world_pod_due(w, p, p->deleted_at ? 1000 : 20000, p->deleted_at ? 20000 : 100000);
+        }
+    }
+    world_quota_flush(w);
+    w->trouble_next_ms = sim_mono_ms();
+}
+
+/* Keeps the troubles going: the crash-looping pods restart now and then, the slow rollout
+ * starts again a while after the last one ended. Lock held. */
+static void world_trouble_look(struct world *w)
+{
+    int64_t mono = sim_mono_ms();
+    int64_t now = sim_now();
+    if (mono < w->trouble_next_ms) {
+        return;
+    }
+    w->trouble_next_ms = mono + TROUBLE_LOOK_MS;
+    for (size_t i = 0; i < w->n_pods; i++) {
+        struct world_pod *p = w->pods[i];
+        if (w->apps[p->app].trouble == TROUBLE_CRASHLOOP && p->state == POD_CRASHLOOP &&
+            !p->deleted_at && now - p->last_finished >= TROUBLE_BACKOFF_S) {
+            p->restarts++;
+            p->last_finished = now;
+            p->started = now;
+            world_emit_pod(w, p, WORLD_EV_MODIFIED);
+            world_ev_pod_state(w, p, now);
+        }
+    }
+    for (size_t ai = 0; ai < w->n_apps; ai++) {
+        struct world_app *a = &w->apps[ai];
+        if (a->trouble != TROUBLE_SLOW_ROLLOUT || a->rolling) {
+            continue;
+        }
+        if (a->roll_next_ms == 0 || mono >= a->roll_next_ms + TROUBLE_ROLL_PAUSE_MS) {
+            char stamp[21];
+            sim_format_time(now, stamp);
+            world_app_restart(w, ai, stamp, NULL);
+        }
+    }
+}
+
 uint64_t world_churn(struct world *w, unsigned n)
 {
     world_lock(w);
@@ -1692,6 +1743,7 @@ static void *churn_main(void *arg)
             carry -= 1.0;
             any = true;
         }
+        world_trouble_look(w);
         if (any) {
             pthread_cond_broadcast(&w->changed);
         }
@@ -1705,6 +1757,9 @@ void world_churn_start(struct world *w)
     if (w->cfg.churn <= 0 || w->churn_running) {
         return;
     }
+    world_lock(w);
+    world_trouble_start(w);
+    world_unlock(w);
     if (pthread_create(&w->churn_thread, NULL, churn_main, w) != 0) {
         sim_die(1, "cannot start churn thread: %s", strerror(errno));
     }

@@ -89,6 +89,15 @@ struct world_rs_counts {
     uint32_t ready;
 };
 
+/* The few problems a world with churn keeps showing, so that a demo has something to look
+ * at and stays otherwise healthy (world_trouble_start()). */
+enum world_trouble {
+    TROUBLE_NONE,
+    TROUBLE_CRASHLOOP,    /* a bad release: every pod of the app in CrashLoopBackOff */
+    TROUBLE_PENDING,      /* one replica more than fits: Pending, Insufficient cpu */
+    TROUBLE_SLOW_ROLLOUT, /* rolls out again and again, one step every half minute */
+};
+
 struct world_app {
     char name[48];
     char version[24];   /* label app.kubernetes.io/version of the current revision */
@@ -132,6 +141,8 @@ struct world_app {
     uint8_t system;
     uint8_t qos;      /* 0 Burstable, 1 Guaranteed */
     uint8_t rolling;  /* a rollout (restart) is in progress */
+    uint8_t trouble;  /* enum world_trouble: a problem churn keeps alive (the demo) */
+    uint32_t roll_step_ms; /* a rollout's step; 0 = the controller's default */
     uint8_t rs_added; /* the current ReplicaSet is new: its next event is ADDED */
 };
 
@@ -264,6 +275,7 @@ struct world {
     pthread_t ctl_thread;
     bool ctl_running;
     bool ctl_active; /* pods with timers or rollouts in progress */
+    int64_t trouble_next_ms; /* the next look at the troubles (monotonic ms) */
 };
 
 /* Builds the world for cfg (deterministic for cfg->seed). Caller frees with world_free(). */
@@ -400,6 +412,14 @@ void world_app_scale(struct world *w, size_t ai, uint32_t replicas);
  * ones removed, over a few seconds); the previous revision keeps the image and version the
  * template had (a restart changes neither; a new image keeps the version label). */
 void world_app_restart(struct world *w, size_t ai, const char *restarted_at, const char *image);
+/* Sets pod p's controller timer base_ms (+ up to spread_ms) from now: at it, a Terminating
+ * pod goes, a ContainerCreating one runs, a Pending one is scheduled, and a pod in a passing
+ * trouble (a crash, an OOM kill, a failed pull, a readiness failure) runs again unless its
+ * app's trouble keeps it there. */
+void world_pod_due(struct world *w, struct world_pod *p, int64_t base_ms, uint32_t spread_ms);
+/* The resource a Pending pod lacks: "cpu" for the app kept Pending (TROUBLE_PENDING), else
+ * "memory". */
+const char *world_pending_resource(const struct world *w, const struct world_pod *p);
 /* After a mutation: recounts the quotas whose pods changed and wakes the waiters
  * (watches, the controller). */
 void world_changed(struct world *w);

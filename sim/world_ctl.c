@@ -120,6 +120,17 @@ static int64_t ctl_delay(struct world *w, int64_t base_ms, uint32_t spread_ms)
     return sim_mono_ms() + base_ms + (int64_t)sim_rng_below(&w->rng, spread_ms);
 }
 
+void world_pod_due(struct world *w, struct world_pod *p, int64_t base_ms, uint32_t spread_ms)
+{
+    p->due_ms = ctl_delay(w, base_ms, spread_ms ? spread_ms : 1);
+    w->ctl_active = true;
+}
+
+const char *world_pending_resource(const struct world *w, const struct world_pod *p)
+{
+    return w->apps[p->app].trouble == TROUBLE_PENDING ? "cpu" : "memory";
+}
+
 /* A new pod of app ai, ContainerCreating, Running in one to two seconds. */
 static struct world_pod *spawn_timed(struct world *w, size_t ai, int64_t now, int ordinal)
 {
@@ -473,6 +484,57 @@ static bool rollout_step_statefulset(struct world *w, size_t ai, int64_t now)
 
 /* ---- the controller thread --------------------------------------------------------- */
 
+/* The pod's containers run from now. Lock held. */
+static void pod_runs(struct world *w, struct world_pod *p, int64_t now)
+{
+    p->state = POD_RUNNING;
+    p->started = now;
+    world_emit_pod(w, p, WORLD_EV_MODIFIED);
+    world_ev_pod_started(w, p, now);
+}
+
+/* A pod's timer is due (not Terminating): the next state on its way to Running. Lock held. */
+static void ctl_pod_step(struct world *w, struct world_pod *p, int64_t now)
+{
+    const struct world_app *a = &w->apps[p->app];
+
+    switch (p->state) {
+    case POD_CREATING:
+        if (a->trouble == TROUBLE_CRASHLOOP) {
+            p->restarts++;
+            p->last_finished = now;
+            p->last_reason = LAST_ERROR;
+            world_pod_set_state(w, p, POD_CRASHLOOP, now);
+            world_emit_pod(w, p, WORLD_EV_MODIFIED);
+            world_ev_pod_state(w, p, now);
+            return;
+        }
+        pod_runs(w, p, now);
+        return;
+    case POD_PENDING:
+        if (a->trouble == TROUBLE_PENDING) {
+            return;
+        }
+        world_pod_set_state(w, p, POD_CREATING, now);
+        world_emit_pod(w, p, WORLD_EV_MODIFIED);
+        world_ev_pod_scheduled(w, p, now);
+        world_pod_due(w, p, 1000, 1000);
+        return;
+    case POD_CRASHLOOP:
+    case POD_OOMKILLED:
+    case POD_SIDECAR_NOT_READY:
+    case POD_INIT:
+    case POD_ERR_IMAGE_PULL:
+    case POD_IMAGE_PULL_BACKOFF:
+        if (a->trouble != TROUBLE_CRASHLOOP) {
+            pod_runs(w, p, now);
+        }
+        return;
+    default:
+        return;
+    }
+}
+
 /* Applies every timer that is due and steps the rollouts. Lock held. */
 static void ctl_tick(struct world *w)
 {
@@ -510,12 +572,7 @@ static void ctl_tick(struct world *w)
             continue;
         }
         p->due_ms = 0;
-        if (p->state == POD_CREATING) {
-            p->state = POD_RUNNING;
-            p->started = now;
-            world_emit_pod(w, p, WORLD_EV_MODIFIED);
-            world_ev_pod_started(w, p, now);
-        }
+        ctl_pod_step(w, p, now);
         i++;
     }
     for (size_t ai = 0; ai < w->n_apps; ai++) {
@@ -527,7 +584,7 @@ static void ctl_tick(struct world *w)
         if (a->roll_next_ms > mono) {
             continue;
         }
-        a->roll_next_ms = mono + ROLL_STEP_MS;
+        a->roll_next_ms = mono + (a->roll_step_ms ? a->roll_step_ms : ROLL_STEP_MS);
         bool done = a->kind == APP_STATEFULSET ? rollout_step_statefulset(w, ai, now)
                                                : rollout_step_deployment(w, ai, now);
         touched[ai] = 1;

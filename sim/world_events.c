@@ -272,9 +272,9 @@ static void failed_scheduling(struct world *w, const struct world_pod *p, int64_
     size_t n = w->n_nodes;
     world_event_add(w, WORLD_KIND_POD, a->ns, p->name, &p->uid, NULL, NULL, "default-scheduler",
                     "FailedScheduling", true, when,
-                    "0/%zu nodes are available: %zu Insufficient memory. preemption: 0/%zu nodes "
+                    "0/%zu nodes are available: %zu Insufficient %s. preemption: 0/%zu nodes "
                     "are available: %zu No preemption victims found for incoming pod.",
-                    n, n, n, n);
+                    n, n, world_pending_resource(w, p), n, n);
 }
 
 void world_ev_pod_state(struct world *w, const struct world_pod *p, int64_t when)

@@ -378,9 +378,9 @@ static void put_pod_conditions(struct jbuf *b, const struct world *w, const stru
     if (p->state == POD_PENDING) {
         size_t n = w->n_nodes;
         snprintf(msg, sizeof(msg),
-                 "0/%zu nodes are available: %zu Insufficient memory. preemption: 0/%zu nodes are "
+                 "0/%zu nodes are available: %zu Insufficient %s. preemption: 0/%zu nodes are "
                  "available: %zu No preemption victims found for incoming pod.",
-                 n, n, n, n);
+                 n, n, world_pending_resource(w, p), n, n);
         put_condition(b, &first, "PodScheduled", 0, sched, "Unschedulable", msg);
         jbuf_putc(b, ']');
         return;
