@@ -34,41 +34,70 @@ static const struct source_health *header_view_health(struct app *a, struct sour
     return h != NULL ? h : src->ops->health(src->state);
 }
 
-void header_draw(struct app *a, int cols)
+/* The sources' tokens for the header's right half: " name: token " each; `compact` names only
+ * the sources that are not fine (loading, failing, stale) and counts the others ("5 sources ok", "1 other ok").
+ * Sets *failing when one is retrying. */
+static void header_sources(struct app *a, bool compact, char *out, size_t size, bool *failing)
 {
-    char line[640], right[512], scope[160] = "", summary[300] = "";
-    size_t o = 0, so = 0;
-    bool failing = false;
-    int rw, lw;
+    size_t o = 0, fine = 0;
 
-    if (!access_all_tenants(a->opts.access)) {
-        snprintf(scope, sizeof scope, "  tenant: %s", access_scope_text(a->opts.access));
-    }
-    right[0] = '\0';
+    out[0] = '\0';
     for (size_t i = 0; i < sources_count(a->sources); i++) {
         struct source *src = sources_at(a->sources, i);
         const struct source_health *h = src->ops->health(src->state);
-        char tok[160], sum[256];
+        char tok[160];
 
+        *failing = *failing || h->state == SOURCE_RETRYING;
+        if (compact && h->state == SOURCE_OK && h->stale_since == 0) {
+            fine++;
+            continue;
+        }
         if (src->ops->token != NULL) {
             src->ops->token(src->state, tok, sizeof tok);
         } else {
             source_health_token(h, tok, sizeof tok);
         }
-        failing = failing || h->state == SOURCE_RETRYING;
-        if (o < sizeof right) {
-            o += (size_t)snprintf(right + o, sizeof right - o, " %s: %s ", src->ops->name, tok);
+        if (o < size) {
+            o += (size_t)snprintf(out + o, size - o, " %s: %s ", src->ops->name, tok);
         }
+    }
+    if (fine > 0 && o < size) {
+        snprintf(out + o, size - o, " %zu %s ok ", fine,
+                 o > 0 ? (fine > 1 ? "others" : "other") : (fine > 1 ? "sources" : "source"));
+    }
+}
+
+void header_draw(struct app *a, int cols)
+{
+    char line[640], right[512], scope[160] = "", summary[300] = "";
+    size_t so = 0;
+    bool failing = false;
+    int rw, lw, most = cols / 2;
+
+    if (!access_all_tenants(a->opts.access)) {
+        snprintf(scope, sizeof scope, "  tenant: %s", access_scope_text(a->opts.access));
+    }
+    for (size_t i = 0; i < sources_count(a->sources); i++) {
+        struct source *src = sources_at(a->sources, i);
+        char sum[256];
+
         if (src->ops->summary != NULL && so < sizeof summary) {
             src->ops->summary(src->state, sum, sizeof sum);
             so += (size_t)snprintf(summary + so, sizeof summary - so, "  %s", sum);
         }
     }
+    /* Every source by name when that fits in half the line; else the ones that need a look,
+     * and a count of the rest (80 columns with five sources). */
+    header_sources(a, false, right, sizeof right, &failing);
+    if (screen_text_width(right) > cols / 2) {
+        header_sources(a, true, right, sizeof right, &failing);
+        most = cols * 2 / 3; /* what needs a look comes before where we are */
+    }
     snprintf(line, sizeof line, " govconsole%s%s%s", summary, scope,
              access_readonly(a->opts.access) ? "  [read-only]" : "");
     rw = screen_text_width(right);
-    if (rw > cols / 2) {
-        rw = cols / 2;
+    if (rw > most) {
+        rw = most;
     }
     lw = cols - rw;
     screen_put(stdscr, 0, 0, line, lw, false, screen_attr(THEME_HEADER));

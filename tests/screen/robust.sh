@@ -87,6 +87,13 @@ start_console 120 30 "$BIN/govconsole --demo -c pods"
 check "--demo shows the simulated platform" wait_for 'pods\(all\)\[[1-9]' 15
 simpid=$(pgrep -f "$BIN/govsim --port 0" -P "$(pgrep -f "^$BIN/govconsole --demo" | head -1)" | head -1)
 [ -n "$simpid" ] && ok "--demo started govsim" || not_ok "--demo started govsim"
+tm resize-window -t gc -x 200 -y 30
+check "--demo at 200 columns: every source answers, each named in the header" \
+    wait_for 'kubernetes: connected  nagios: [a-z].*servicenow: [a-z].*mapr: [a-z].*krakend: [a-z]'
+screen | sed -n 1p | grep -Eq 'unreachable|rejected|bad answer|timeout|stale' &&
+    not_ok "--demo: no source failing" "$(screen | sed -n 1p)" || ok "--demo: no source failing"
+tm resize-window -t gc -x 80 -y 24
+check "--demo at 80 columns: the header counts the five sources ok" wait_for ' 5 sources ok *$'
 keys q
 [ "$(wait_exit 5)" = 0 ] && ok "--demo: q exits 0" || not_ok "--demo: q exits 0"
 sleep 0.3

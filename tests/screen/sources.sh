@@ -2,7 +2,8 @@
 # Screen test: sources configured beside Kubernetes that misbehave (one unreachable, one
 # answering an HTML page where its API belongs): the console starts and works, the header's
 # token of each says what is wrong in a word, :sources says it in one line per source, and
-# `govconsole check` exits 1 naming them.
+# `govconsole check` exits 1 naming them. At 80 columns the header names the failing sources
+# and counts the others.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/screen/lib.bash
 
@@ -44,6 +45,10 @@ check ":sources: mapr's reason names the HTML page" wait_for '^mapr +bad answer 
 check ":sources counts requests and bytes for kubernetes" wait_for '^kubernetes .* [0-9]+(\.[0-9])? (KB|MB) +[0-9]+ ms'
 keys : p o d s Enter
 check "back on the pods, still working" wait_for 'pods\(all\)\[60\]'
+# 80 columns: the header names the sources that need a look and counts the others.
+tm resize-window -t gc -x 80 -y 24
+check "80 columns: the failing sources by name, the others counted" \
+    wait_for 'nagios: unreachable  mapr: bad answer  1 other ok *$'
 keys q
 [ "$(wait_exit 5)" = 0 ] && ok "q exits 0" || not_ok "q exits 0"
 tm_kill
