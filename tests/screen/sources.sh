@@ -2,7 +2,8 @@
 # Screen test: sources configured beside Kubernetes that misbehave (one unreachable, one
 # answering an HTML page where its API belongs): the console starts and works, the header's
 # token of each says what is wrong in a word, :sources says it in one line per source, and
-# `govconsole check` exits 1 naming them. At 80 columns the header names the failing sources
+# `govconsole check` exits 1 naming them; against govsim with basic auth it passes every source,
+# and names a wrong password as rejected. At 80 columns the header names the failing sources
 # and counts the others.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/screen/lib.bash
@@ -69,6 +70,40 @@ json=$("$BIN/govconsole" check --format json --config "$WORK/config.ini" --kubec
 [ "$(printf '%s' "$json" | jq -r '.[1].reachable, .[2].reachable' | tr '\n' ' ')" = "false true " ] &&
     ok "check --format json: reachable false for nagios, true for mapr" ||
     not_ok "check --format json: reachable" "$json"
+# check against govsim, which asks every API but Kubernetes for a basic pair: all pass (exit 0)
+# with the right password; a wrong one for ServiceNow is named as rejected (exit 1).
+"$BIN/govsim" --port 0 --pods 30 --churn 0 --basic-auth gc:right >"$WORK/auth.out" 2>&1 &
+AUTH_PID=$!
+trap 'kill $HTML_PID $AUTH_PID 2>/dev/null; cleanup' EXIT
+for _ in $(seq 100); do
+    AUTH_PORT=$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\)$/\1/p' "$WORK/auth.out")
+    [ -n "$AUTH_PORT" ] && break
+    sleep 0.05
+done
+AUTH="http://127.0.0.1:$AUTH_PORT"
+write_kubeconfig "$AUTH" >"$WORK/auth.yaml"
+chmod 600 "$WORK/auth.yaml"
+printf '[nagios]\nurl = %s/nagios4/cgi-bin\nuser = gc\n[servicenow]\nurl = %s\nuser = gc\n[mapr]\nurl = %s\nuser = gc\n[krakend]\nhealth = %s/__health\nconfig = %s/krakend.json\n' \
+    "$AUTH" "$AUTH" "$AUTH" "$AUTH" "$AUTH" >"$WORK/auth.ini"
+out=$(GOVCONSOLE_NAGIOS_PASSWORD=right GOVCONSOLE_SERVICENOW_PASSWORD=right GOVCONSOLE_MAPR_PASSWORD=right \
+    "$BIN/govconsole" check --config "$WORK/auth.ini" --kubeconfig "$WORK/auth.yaml" 2>&1 </dev/null)
+rc=$?
+[ $rc -eq 0 ] && [ "$(printf '%s\n' "$out" | grep -Ec '^[a-z]+ +http://127.0.0.1:[0-9]+/?[^ ]* +ok +reachable')" -eq 5 ] &&
+    ok "check against govsim: five sources ok, exit 0" || not_ok "check against govsim (got $rc)" "$out"
+printf '%s\n' "$out" | grep -Eq '^nagios .* ok .*credentials accepted.*Nagios Core 4' &&
+    ok "check: nagios's credentials accepted, and what it says about itself" ||
+    not_ok "check: nagios's credentials accepted" "$out"
+out=$(GOVCONSOLE_NAGIOS_PASSWORD=right GOVCONSOLE_SERVICENOW_PASSWORD=wrong GOVCONSOLE_MAPR_PASSWORD=right \
+    "$BIN/govconsole" check --config "$WORK/auth.ini" --kubeconfig "$WORK/auth.yaml" 2>&1 </dev/null)
+rc=$?
+[ $rc -eq 1 ] && printf '%s\n' "$out" | grep -Eq '^servicenow .* FAIL .*credentials REJECTED.*401' &&
+    [ "$(printf '%s\n' "$out" | grep -c ' FAIL ')" -eq 1 ] &&
+    ok "check: a wrong password is named as rejected (401), exit 1, the others pass" ||
+    not_ok "check: a wrong password is named as rejected (got $rc)" "$out"
+printf '%s' "$out" | grep -q wrong && not_ok "the wrong password never appears" "$out" ||
+    ok "the wrong password is not in the report"
+kill $AUTH_PID 2>/dev/null
+
 "$BIN/govconsole" check --format xml >/dev/null 2>&1 </dev/null
 rc=$?
 [ $rc -eq 2 ] && ok "check with a bad --format exits 2" || not_ok "check with a bad --format exits 2 (got $rc)"
