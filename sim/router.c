@@ -36,6 +36,7 @@ static const char *const fault_names[] = {
     [ROUTER_FAULT_401] = "401",         [ROUTER_FAULT_403] = "403",
     [ROUTER_FAULT_GARBAGE] = "garbage", [ROUTER_FAULT_TRUNCATE] = "truncate",
     [ROUTER_FAULT_HANG] = "hang",       [ROUTER_FAULT_ESCAPE] = "escape",
+    [ROUTER_FAULT_LEAK] = "leak",
 };
 
 #define N_FAULTS (sizeof(fault_names) / sizeof(fault_names[0]))
@@ -301,7 +302,7 @@ static enum MHD_Result sim_fault(struct router *r, struct MHD_Connection *conn)
     }
     if (m < 0) {
         return sim_error(conn, 400, "BadRequest",
-                         "mode must be one of 500, 401, 403, garbage, truncate, hang, escape, off");
+                         "mode must be one of 500, 401, 403, garbage, truncate, hang, escape, leak, off");
     }
     long c = count ? strtol(count, NULL, 10) : 1;
     if (c < 0) {
@@ -335,12 +336,31 @@ static enum MHD_Result sim_delay(struct router *r, struct MHD_Connection *conn)
     return router_queue_json(conn, 200, json_pack("{s:I}", "get", (json_int_t)ms), NULL);
 }
 
+/* POST /_sim/label?namespace=NS&tenant=T: relabel a namespace for another tenant. */
+static enum MHD_Result sim_label(struct router *r, struct MHD_Connection *conn)
+{
+    const char *ns = router_arg(conn, "namespace");
+    const char *tenant = router_arg(conn, "tenant");
+    if (!ns || !tenant || strlen(tenant) >= sizeof(((struct world_ns *)0)->tenant)) {
+        return sim_error(conn, 400, "BadRequest", "namespace and tenant (under 32 bytes) are required");
+    }
+    world_lock(r->cfg.world);
+    int rc = world_ns_relabel(r->cfg.world, ns, tenant);
+    world_unlock(r->cfg.world);
+    if (rc < 0) {
+        return sim_error(conn, 404, "NotFound", "no such namespace");
+    }
+    return router_queue_json(conn, 200, json_pack("{s:s,s:s}", "namespace", ns, "tenant", tenant),
+                             NULL);
+}
+
 /* The control endpoints: POST (or PUT) to change the world, GET for the counters. */
 static enum MHD_Result serve_sim(struct router *r, struct MHD_Connection *conn, const char *method,
                                  const char *url)
 {
     static const char *const posts[] = {"/_sim/churn", "/_sim/compact", "/_sim/drop-watches",
-                                        "/_sim/fault", "/_sim/delay",   NULL};
+                                        "/_sim/fault", "/_sim/delay",   "/_sim/label",
+                                        NULL};
     struct world *w = r->cfg.world;
     bool post = strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0;
     if (strcmp(url, "/_sim/stats") == 0) {
@@ -390,6 +410,9 @@ static enum MHD_Result serve_sim(struct router *r, struct MHD_Connection *conn, 
     }
     if (strcmp(url, "/_sim/delay") == 0) {
         return sim_delay(r, conn);
+    }
+    if (strcmp(url, "/_sim/label") == 0) {
+        return sim_label(r, conn);
     }
     return sim_fault(r, conn);
 }

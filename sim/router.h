@@ -135,7 +135,8 @@ enum router_fault {
     ROUTER_FAULT_GARBAGE,
     ROUTER_FAULT_TRUNCATE,
     ROUTER_FAULT_HANG,
-    ROUTER_FAULT_ESCAPE
+    ROUTER_FAULT_ESCAPE,
+    ROUTER_FAULT_LEAK
 };
 
 /* Consumes one pending fault for a request to path, if any; returns its mode. */

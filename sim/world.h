@@ -214,7 +214,7 @@ struct world_event {
     uint64_t rv;
     uint8_t type;   /* enum world_event_type */
     uint8_t kind;   /* WORLD_KIND_POD, _DEPLOYMENT (apps), _REPLICASET (its Deployment),
-                       _STATEFULSET, _EVENT, _RESOURCEQUOTA */
+                       _STATEFULSET, _EVENT, _RESOURCEQUOTA, _NAMESPACE */
     uint8_t rs_old; /* WORLD_KIND_REPLICASET: the previous revision's ReplicaSet */
     union {
         struct world_pod pod;
@@ -420,6 +420,10 @@ void world_pod_due(struct world *w, struct world_pod *p, int64_t base_ms, uint32
 /* The resource a Pending pod lacks: "cpu" for the app kept Pending (TROUBLE_PENDING), else
  * "memory". */
 const char *world_pending_resource(const struct world *w, const struct world_pod *p);
+/* Labels namespace `ns` for `tenant` (govcloud.sit.dk/tenant; "" removes it), as a tenant
+ * operator relabelling it would: a MODIFIED event for the namespace and its quota. -1 when
+ * there is no such namespace. Lock held. */
+int world_ns_relabel(struct world *w, const char *ns, const char *tenant);
 /* After a mutation: recounts the quotas whose pods changed and wakes the waiters
  * (watches, the controller). */
 void world_changed(struct world *w);

@@ -222,6 +222,32 @@ void world_changed(struct world *w)
 
 /* ---- mutations --------------------------------------------------------------------- */
 
+int world_ns_relabel(struct world *w, const char *ns, const char *tenant)
+{
+    int i = world_ns_find(w, ns);
+    if (i < 0) {
+        return -1;
+    }
+    struct world_ns *n = &w->ns[i];
+    snprintf(n->tenant, sizeof(n->tenant), "%s", tenant);
+    w->rv++;
+    n->rv = w->rv;
+    struct world_event *e = world_history_push(w, WORLD_EV_MODIFIED, WORLD_KIND_NAMESPACE);
+    if (e) {
+        e->obj.ns = *n;
+    }
+    if (n->has_quota) { /* its labels name the tenant too */
+        w->rv++;
+        n->quota_rv = w->rv;
+        e = world_history_push(w, WORLD_EV_MODIFIED, WORLD_KIND_RESOURCEQUOTA);
+        if (e) {
+            e->obj.ns = *n;
+        }
+    }
+    world_changed(w);
+    return 0;
+}
+
 void world_pod_delete(struct world *w, size_t i, long grace, struct world_pod *out)
 {
     struct world_pod *p = w->pods[i];

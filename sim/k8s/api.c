@@ -1072,7 +1072,8 @@ static void watch_history_chunk(struct watch_stream *ws)
             obj = &e->obj.app;
         } else if (kind == WORLD_KIND_EVENT && e->kind == WORLD_KIND_EVENT) {
             obj = &e->obj.kev;
-        } else if (kind == WORLD_KIND_RESOURCEQUOTA && e->kind == WORLD_KIND_RESOURCEQUOTA) {
+        } else if ((kind == WORLD_KIND_RESOURCEQUOTA || kind == WORLD_KIND_NAMESPACE) &&
+                   e->kind == kind) {
             obj = &e->obj.ns;
         } else {
             continue;
@@ -1653,6 +1654,45 @@ static enum MHD_Result serve_escape(struct k8s_server *api, struct MHD_Connectio
     return k8s_queue_jbuf(conn, 200, &b);
 }
 
+/* The `leak` fault: text that names every tenant's namespaces and display names, with bidi
+ * overrides and invisible characters among them, as a hostile or careless server might send
+ * to a scoped console. A log answers it as lines (one a namespace, and one harmless line);
+ * anything else as a 500 whose message lists them. */
+static enum MHD_Result serve_leak(struct k8s_server *api, struct MHD_Connection *conn,
+                                  const char *url)
+{
+    struct world *w = api->w;
+    struct jbuf b;
+    bool log = strstr(url, "/log") != NULL;
+    jbuf_init(&b);
+    world_lock(w);
+    if (!log) {
+        JB_LIT(&b, "Internal error occurred: replica lag reading namespaces");
+    }
+    for (size_t i = 0; i < w->n_ns; i++) {
+        const struct world_ns *n = &w->ns[i];
+        if (!n->tenant[0]) {
+            continue;
+        }
+        if (log) {
+            jbuf_printf(&b, "2026-12-07T03:12:44Z replicating to namespace %s (%s) "
+                            "\xe2\x80\xae\xe2\x80\x8b" "done\n", n->name, n->display);
+        } else {
+            jbuf_printf(&b, " %s (%s)\xe2\x80\xae\xe2\x80\x8b", n->name, n->display);
+        }
+    }
+    world_unlock(w);
+    if (log) {
+        JB_LIT(&b, "2026-12-07T03:12:45Z ready to serve\n");
+        return k8s_queue_buffer(conn, 200, "text/plain", b.data, b.len);
+    }
+    jbuf_reserve(&b, 1);
+    b.data[b.len] = '\0';
+    enum MHD_Result rc = k8s_queue_status(conn, 500, "InternalError", b.data, NULL);
+    free(b.data);
+    return rc;
+}
+
 /* Answers a request with the injected fault instead of the real response. */
 static enum MHD_Result serve_fault(struct k8s_server *api, struct MHD_Connection *conn,
                                    enum router_fault mode, const char *method, const char *url)
@@ -1719,6 +1759,8 @@ static enum MHD_Result serve_fault(struct k8s_server *api, struct MHD_Connection
         return serve_hang(api, conn);
     case ROUTER_FAULT_ESCAPE:
         return serve_escape(api, conn);
+    case ROUTER_FAULT_LEAK:
+        return serve_leak(api, conn, url);
     default:
         return MHD_NO;
     }
