@@ -3,7 +3,8 @@
 # A namespace relabelled to another tenant while a restart, scale or delete dialog is open is
 # refused when the user confirms, audited as refused, and nothing is sent. A server whose error
 # text and log lines name every tenant (with bidi overrides and invisible characters among the
-# names) shows the customer none of the other tenants' names. `check --tenant` warns when the
+# names) shows the customer none of the other tenants' names; a followed log stops when its pod
+# leaves the scope. `check --tenant` warns when the
 # credentials can list every namespace.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/screen/lib.bash
@@ -104,11 +105,23 @@ n=$(leaked) && not_ok "no other tenant's namespace in the log ($n)" "$(screen)" 
 screen | grep -q $'\xe2\x80\xae\|\xe2\x80\x8b' && not_ok "no bidi override or zero-width space reached the screen" ||
     ok "no bidi override or zero-width space reached the screen"
 keys q
+
+# 6. A followed log whose pod leaves the scope stops, and p (previous run) does not restart it.
+keys l
+check "l follows the pod's log" wait_for "logs dmi/$pod.*following"
+relabel dst
+check "the relabel stops the log and says why" wait_fixed "it left your scope: the log stopped"
+keys p
+sleep 1
+screen | grep -Fq "it left your scope: the log stopped" && ! screen | grep -Eq "logs dmi/$pod.*following" &&
+    ok "p does not start it again" || not_ok "p does not start it again" "$(screen)"
+relabel dmi
+keys q
 keys : q Enter
 check "the console quits" test "$(wait_exit 5)" = 0
 tm_kill
 
-# 6. check --tenant: these credentials (govsim's) list every namespace: warned; unscoped: not.
+# 7. check --tenant: these credentials (govsim's) list every namespace: warned; unscoped: not.
 out=$("$BIN/govconsole" check --kubeconfig "$WORK/kubeconfig" --tenant dmi 2>&1 </dev/null)
 printf '%s\n' "$out" | grep -q '^kubernetes .*WARNING: these credentials may list every namespace: the scope dmi' &&
     ok "check --tenant warns that the credentials list every namespace" ||
