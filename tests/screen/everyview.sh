@@ -1,8 +1,7 @@
 #!/bin/bash
 # Screen test: every view the registry has (as --help lists them), on --demo, at 80x24 and at
 # 40x10: its title with a count, a column header and its first row (where the demo has any) are
-# shown; no view
-# refuses a small terminal. A view added later is covered without editing this test.
+# shown; no view refuses a small terminal. A view added later is covered without editing this test.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/screen/lib.bash
 
