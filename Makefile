@@ -25,8 +25,11 @@ CORE_SRCS := core/xalloc.c core/log.c core/sanitize.c core/loop.c core/http.c \
              core/access.c core/tenant_pattern.c core/sources.c core/check.c core/source_http.c \
              core/k8s/k8s_tenancy.c core/k8s/k8s_request.c core/k8s/k8s_probe.c core/k8s/k8s_source.c \
              core/directory/probe.c core/directory/directory_source.c core/nagios/nagios_source.c \
-             core/servicenow/servicenow_source.c core/mapr/mapr_source.c core/krakend/krakend_source.c \
-             core/sla/sla.c
+             core/servicenow/servicenow_source.c core/mapr/mapr_source.c core/krakend/krakend_source.c
+# nagios (issue 13): the host map, the status parsers, the source
+CORE_SRCS += core/nagios/nagios_objects.c
+# sla (issue 13): the service-level arithmetic, the archive parsers, the report
+CORE_SRCS += core/sla/sla.c
 TUI_SRCS  := tui/screen.c tui/table.c tui/texts.c tui/keymap.c tui/app.c tui/frames.c tui/cmdline.c \
              tui/header.c tui/actions.c tui/detail.c tui/logs.c tui/messages.c tui/prompt.c tui/pager.c tui/dialog.c \
              tui/wrap.c tui/help.c tui/helpview.c

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/config.h"
+#include "core/nagios/nagios_objects.h"
 #include "core/sanitize.h"
 #include "core/source_http.h"
 #include "core/xalloc.h"
@@ -31,20 +32,6 @@ static char *nagios_url(const struct gc_config *cfg, const char *demo_url)
     return xasprintf("%.*s/statusjson.cgi?query=programstatus", (int)n, base);
 }
 
-/* Why a body is not the JSON CGI's answer. */
-static char *nagios_not_json(const char *body, size_t len)
-{
-    size_t i = 0;
-
-    while (i < len && (body[i] == ' ' || body[i] == '\n' || body[i] == '\r' || body[i] == '\t')) {
-        i++;
-    }
-    if (i < len && body[i] == '<') {
-        return xstrdup("an HTML page, not the JSON CGI: is [nagios] url the cgi-bin directory?");
-    }
-    return xstrdup("not the Nagios JSON CGI's answer");
-}
-
 static enum source_http_verdict nagios_answer(const char *body, size_t len, const char *user,
                                               char **about, char **why)
 {
@@ -55,7 +42,7 @@ static enum source_http_verdict nagios_answer(const char *body, size_t len, cons
     enum source_http_verdict v = SOURCE_HTTP_OK;
 
     if (!json_is_object(result) || !json_is_integer(json_object_get(result, "type_code"))) {
-        *why = nagios_not_json(body, len);
+        *why = nagios_not_json_text(body, len);
         v = SOURCE_HTTP_BAD;
     } else if (json_integer_value(json_object_get(result, "type_code")) != 0) {
         const char *type = json_string_value(json_object_get(result, "type_text"));
