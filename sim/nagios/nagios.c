@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sim/nagios/archive.h" /* sla (issue 13) */
 #include "sim/sim_util.h"
 
 #define NAGIOS_CGI "/nagios4/cgi-bin/"
@@ -138,6 +139,9 @@ static enum MHD_Result nagios_serve(void *state, const struct router_request *re
     }
     if (strcmp(req->url, NAGIOS_CGI "statusjson.cgi") == 0) {
         return statusjson(req, user[0] ? user : NAGIOS_DEFAULT_USER);
+    }
+    if (strcmp(req->url, NAGIOS_CGI "archivejson.cgi") == 0) { /* sla (issue 13) */
+        return nagios_archivejson(req, user[0] ? user : NAGIOS_DEFAULT_USER);
     }
     return apache_page(req, 404, "Not Found", "The requested URL was not found on this server.",
                        NULL);
