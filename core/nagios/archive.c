@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/http.h"
 #include "core/nagios/nagios_objects.h"
 #include "core/sanitize.h"
 #include "core/xalloc.h"
@@ -266,26 +267,6 @@ void nagios_statechanges_fini(struct nagios_statechanges *l)
     memset(l, 0, sizeof *l);
 }
 
-/* Appends s percent-encoded (everything but unreserved characters) to buf at *n. */
-static void url_encode(char *buf, size_t *n, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-            c == '-' || c == '_' || c == '.' || c == '~') {
-            buf[(*n)++] = (char)c;
-        } else {
-            buf[(*n)++] = '%';
-            buf[(*n)++] = hex[c >> 4];
-            buf[(*n)++] = hex[c & 15];
-        }
-    }
-    buf[*n] = '\0';
-}
-
 char *nagios_archive_availability_query(bool hosts, int64_t start, int64_t end)
 {
     return xasprintf("query=availability&availabilityobjecttype=%s&starttime=%lld&endtime=%lld",
@@ -295,16 +276,14 @@ char *nagios_archive_availability_query(bool hosts, int64_t start, int64_t end)
 char *nagios_archive_statechange_query(const char *host, const char *service, int64_t start,
                                        int64_t end)
 {
-    char *buf = xmalloc(3 * (strlen(host) + (service ? strlen(service) : 0)) + 160);
-    size_t n = 0;
+    char *h = http_escape(host);
+    char *sv = service != NULL ? http_escape(service) : NULL;
+    char *q = xasprintf("query=statechangelist&objecttype=%s&hostname=%s%s%s"
+                        "&starttime=%lld&endtime=%lld",
+                        sv != NULL ? "service" : "host", h, sv != NULL ? "&servicedescription=" : "",
+                        sv != NULL ? sv : "", (long long)start, (long long)end);
 
-    n += (size_t)sprintf(buf, "query=statechangelist&objecttype=%s&hostname=",
-                         service ? "service" : "host");
-    url_encode(buf, &n, host);
-    if (service != NULL) {
-        n += (size_t)sprintf(buf + n, "&servicedescription=");
-        url_encode(buf, &n, service);
-    }
-    sprintf(buf + n, "&starttime=%lld&endtime=%lld", (long long)start, (long long)end);
-    return buf;
+    free(h);
+    free(sv);
+    return q;
 }
