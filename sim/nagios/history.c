@@ -24,8 +24,8 @@ size_t nagios_sim_services(const struct world *w, struct nagios_sim_service **ou
         const struct world_app *a = &w->apps[i];
         const char *tenant = w->ns[a->ns].tenant;
 
-        if (tenant[0] == '\0') {
-            continue;
+        if (tenant[0] == '\0' || strcmp(w->ns[a->ns].name, tenant) != 0) {
+            continue; /* sandboxes are not monitored */
         }
         for (int k = 0; k < 2; k++) {
             struct nagios_sim_service *s = &(*out)[n++];
@@ -33,15 +33,7 @@ size_t nagios_sim_services(const struct world *w, struct nagios_sim_service **ou
             snprintf(s->host, sizeof s->host, "%s-%s", tenant, a->name);
             snprintf(s->hostgroup, sizeof s->hostgroup, "tenant-%s", tenant);
             s->app = i;
-            if (k == 1) {
-                s->service = "Pods ready";
-            } else if (a->kind == APP_CRONJOB) {
-                s->service = "Last run";
-            } else if (a->kind == APP_STATEFULSET) {
-                s->service = "Replication";
-            } else {
-                s->service = "HTTP health";
-            }
+            s->service = k == 0 ? "HTTP" : "Pods";
         }
     }
     qsort(*out, n, sizeof **out, service_cmp);
@@ -193,9 +185,10 @@ void nagios_sim_history(const struct world *w, const struct nagios_sim_service *
         change_add(out, &cap, ee, SLA_STATE_OK, output_of(SLA_STATE_OK));
         clear = ee;
     }
-    if (strcmp(s->service, "Pods ready") == 0 && a->kind != APP_CRONJOB &&
-        a->st_ready < a->replicas) {
-        change_add(out, &cap, live, SLA_STATE_CRITICAL, "CRITICAL - pods not ready");
+    if (a->kind != APP_CRONJOB && a->replicas > 0 && a->st_ready == 0) {
+        change_add(out, &cap, live, SLA_STATE_CRITICAL, "CRITICAL - no pod ready");
+    } else if (a->kind != APP_CRONJOB && a->st_ready < a->replicas && s->service[0] == 'P') {
+        change_add(out, &cap, live, SLA_STATE_WARNING, "WARNING - some pods not ready");
     }
     free(ep.e);
 }

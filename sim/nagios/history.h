@@ -1,10 +1,10 @@
 /* Nagios's picture of the world, for the CGIs that need hosts, services and their past:
- * one host per tenant app, named TENANT-APP, in hostgroup tenant-TENANT; each host has the
- * services "HTTP health" (CronJobs: "Last run", StatefulSets: "Replication") and "Pods ready";
+ * one host per app of a tenant's home namespace, named TENANT-APP, in hostgroup tenant-TENANT,
+ * with the services "HTTP" and "Pods";
  * and 60 days of deterministic history before the world began (outages, flapping, planned
  * maintenance in scheduled downtime), derived from the seed and the names alone, so the same
- * day tells the same story in every run. From the world's start on, "Pods ready" follows the
- * app: CRITICAL while fewer pods are ready than wanted. */
+ * day tells the same story in every run. From the world's start on, both follow the app:
+ * CRITICAL while no pod is ready; "Pods" WARNING while some are not. */
 #ifndef GC_SIM_NAGIOS_HISTORY_H
 #define GC_SIM_NAGIOS_HISTORY_H
 
