@@ -29,7 +29,7 @@ CORE_SRCS := core/xalloc.c core/log.c core/sanitize.c core/loop.c core/http.c \
 # nagios (issue 13): the host map, the status parsers, the source
 CORE_SRCS += core/nagios/nagios_objects.c
 # sla (issue 13): the service-level arithmetic, the archive parsers, the report
-CORE_SRCS += core/sla/sla.c core/sla/sla_table.c core/nagios/archive.c
+CORE_SRCS += core/sla/sla.c core/sla/sla_table.c core/nagios/archive.c core/nagios/sla_fetch.c core/nagios/sla_report.c
 TUI_SRCS  := tui/screen.c tui/table.c tui/texts.c tui/keymap.c tui/app.c tui/frames.c tui/cmdline.c \
              tui/header.c tui/actions.c tui/detail.c tui/logs.c tui/messages.c tui/prompt.c tui/pager.c tui/dialog.c \
              tui/wrap.c tui/help.c tui/helpview.c

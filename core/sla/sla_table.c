@@ -121,6 +121,26 @@ void sla_table_fini(struct sla_table *t)
     memset(t, 0, sizeof *t);
 }
 
+void sla_table_keep(struct sla_table *t, bool (*visible)(const char *tenant, void *arg),
+                    void *arg)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < t->n; i++) {
+        struct sla_row *r = &t->rows[i];
+
+        if (visible(r->tenant, arg)) {
+            t->rows[k++] = *r;
+        } else {
+            free(r->tenant);
+            free(r->app);
+            free(r->host);
+            free(r->service);
+        }
+    }
+    t->n = k;
+}
+
 /* ---- numbers ------------------------------------------------------------------------ */
 
 void sla_fmt_availability(const struct sla_figures *f, char *buf, size_t size)

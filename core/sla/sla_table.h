@@ -55,6 +55,10 @@ void sla_table_build(struct sla_table *t, const struct sla_period *p, int64_t no
                      bool warning_is_down, const struct sla_input *in, size_t n);
 void sla_table_fini(struct sla_table *t);
 
+/* Keeps only the rows of tenants `visible` says yes to (a scoped session's, --tenant). */
+void sla_table_keep(struct sla_table *t, bool (*visible)(const char *tenant, void *arg),
+                    void *arg);
+
 /* ---- the numbers as both the screen and the report write them ------------------------ */
 
 /* "99.653" (three decimals), or "" when there is no data. */

@@ -150,6 +150,11 @@ void nagios_sim_history(const struct world *w, const struct nagios_sim_service *
                         kind < 7 ? SLA_STATE_CRITICAL
                                  : kind < 9 ? SLA_STATE_WARNING : SLA_STATE_UNKNOWN);
         }
+        if ((h >> 40) % 1000 < 3) { /* a major outage: 2 to 8 hours */
+            int64_t at = d * DAY + (int64_t)((h >> 14) % DAY);
+
+            episode_add(&ep, at, at + 7200 + (int64_t)((h >> 24) % 21600), SLA_STATE_CRITICAL);
+        }
         if ((h >> 20) % 1000 < 8) { /* flapping: 8 failures of 2 minutes, 2 minutes apart */
             int64_t at = d * DAY + (int64_t)((h >> 12) % DAY);
 
