@@ -38,6 +38,8 @@ SIM_SRCS  := sim/govsim.c sim/router.c sim/world.c sim/world_ctl.c sim/world_eve
              sim/k8s/selector.c sim/nagios/nagios.c \
              sim/servicenow/servicenow.c sim/mapr/mapr.c \
              sim/krakend/krakend.c
+# nagios (issue 13): govsim's monitored hosts and services, statusjson/objectjson/cmd.cgi
+SIM_SRCS  += sim/nagios/monitor.c sim/nagios/status.c
 
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(TUI_SRCS) $(VIEW_SRCS))
 MAIN_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(MAIN_SRCS))
