@@ -40,6 +40,8 @@ SIM_SRCS  := sim/govsim.c sim/router.c sim/world.c sim/world_ctl.c sim/world_eve
              sim/k8s/selector.c sim/nagios/nagios.c \
              sim/servicenow/servicenow.c sim/mapr/mapr.c \
              sim/krakend/krakend.c
+# nagios (issue 13): govsim's monitored hosts and services, statusjson/objectjson/cmd.cgi
+SIM_SRCS  += sim/nagios/monitor.c sim/nagios/status.c
 # sla (issue 13): archivejson.cgi over the world's history, with the SLA arithmetic
 SIM_SRCS  += sim/nagios/history.c sim/nagios/archive.c core/sla/sla.c core/xalloc.c
 
