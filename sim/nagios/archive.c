@@ -3,7 +3,9 @@
  * narrow it) and query=statechangelist (objecttype host or service, hostname,
  * servicedescription). starttime and endtime are required, as in Nagios 4.4.6 (type_code 4
  * "Start and/or end time must be supplied"); negative or `+` values are relative to now.
- * Time after now is no data. Hosts are always UP (history begins with their app). */
+ * Time after now is no data. Hosts are always UP (history begins with their app). The present
+ * comes from govsim's monitor (sim/nagios/monitor.h): each service's state since it entered
+ * it, and the downtimes scheduled through cmd.cgi. */
 #include "sim/nagios/archive.h"
 
 #include <stdbool.h>
@@ -14,6 +16,7 @@
 #include "core/sla/sla.h"
 #include "sim/jbuf.h"
 #include "sim/nagios/history.h"
+#include "sim/nagios/monitor.h"
 #include "sim/sim_util.h"
 
 enum archive_type {
@@ -95,6 +98,81 @@ static bool time_arg(const char *s, int64_t now, int64_t *out)
     return true;
 }
 
+/* The monitor's present: its services sorted by (host, service), and its downtimes. */
+struct present {
+    struct mon_object *objs;
+    size_t n;
+    struct mon_object **sorted;
+    size_t ns;
+    struct mon_downtime *dts;
+    size_t nd;
+    struct sla_span *spans; /* scratch for one service's downtimes */
+};
+
+static int object_cmp(const void *a, const void *b)
+{
+    const struct mon_object *x = *(const struct mon_object *const *)a;
+    const struct mon_object *y = *(const struct mon_object *const *)b;
+    int c = strcmp(x->host, y->host);
+
+    return c != 0 ? c : strcmp(x->service, y->service);
+}
+
+/* Takes the monitor's snapshot (it locks the world itself: call without the world's lock). */
+static void present_take(struct present *p, struct monitor *m, struct world *w)
+{
+    memset(p, 0, sizeof *p);
+    if (m == NULL) {
+        return;
+    }
+    p->n = monitor_snapshot(m, w, &p->objs);
+    p->nd = monitor_downtimes(m, &p->dts);
+    p->sorted = sim_xcalloc(p->n + 1, sizeof *p->sorted);
+    for (size_t i = 0; i < p->n; i++) {
+        if (p->objs[i].service[0] != '\0') {
+            p->sorted[p->ns++] = &p->objs[i];
+        }
+    }
+    qsort(p->sorted, p->ns, sizeof *p->sorted, object_cmp);
+    p->spans = sim_xcalloc(p->nd + 1, sizeof *p->spans);
+}
+
+static void present_free(struct present *p)
+{
+    free(p->objs);
+    free(p->sorted);
+    free(p->dts);
+    free(p->spans);
+}
+
+/* What the monitor says of s now, into *live; false when it does not know s. */
+static bool present_of(struct present *p, const struct nagios_sim_service *s,
+                       struct nagios_sim_live *live)
+{
+    struct mon_object key, *kp = &key, **hit;
+
+    snprintf(key.host, sizeof key.host, "%.*s", (int)sizeof key.host - 1, s->host);
+    snprintf(key.service, sizeof key.service, "%s", s->service);
+    hit = p->ns ? bsearch(&kp, p->sorted, p->ns, sizeof *p->sorted, object_cmp) : NULL;
+    if (hit == NULL) {
+        return false;
+    }
+    live->state = (*hit)->state == MON_CRITICAL  ? SLA_STATE_CRITICAL
+                  : (*hit)->state == MON_WARNING ? SLA_STATE_WARNING
+                  : (*hit)->state == MON_UNKNOWN ? SLA_STATE_UNKNOWN
+                                                 : SLA_STATE_OK;
+    live->since = (*hit)->since;
+    live->output = (*hit)->output;
+    live->n_downtimes = 0;
+    for (size_t i = 0; i < p->nd; i++) {
+        if (strcmp(p->dts[i].host, s->host) == 0 && strcmp(p->dts[i].service, s->service) == 0) {
+            p->spans[live->n_downtimes++] = (struct sla_span){p->dts[i].start, p->dts[i].end};
+        }
+    }
+    live->downtimes = p->spans;
+    return true;
+}
+
 static void put_ms(struct jbuf *b, const char *key, int64_t ms)
 {
     jbuf_putc(b, '"');
@@ -112,16 +190,18 @@ static void put_seconds(struct jbuf *b, const char *key, int64_t s)
 }
 
 /* The times of one service over [start, end): history up to now, no data after. */
-static void service_times(const struct world *w, const struct nagios_sim_service *s,
-                          int64_t start, int64_t end, int64_t now, struct sla_times *t)
+static void service_times(const struct world *w, struct present *p,
+                          const struct nagios_sim_service *s, int64_t start, int64_t end,
+                          int64_t now, struct sla_times *t)
 {
     struct nagios_sim_history h;
+    struct nagios_sim_live live;
     int64_t upto = end < now ? end : now;
 
     if (upto < start) {
         upto = start;
     }
-    nagios_sim_history(w, s, start, upto, &h);
+    nagios_sim_history(w, s, present_of(p, s, &live) ? &live : NULL, start, upto, &h);
     sla_times_from_changes(h.changes, h.n, h.downtimes, h.m, start, upto, t);
     t->nodata += end - upto;
     nagios_sim_history_fini(&h);
@@ -157,13 +237,13 @@ static void put_service_times(struct jbuf *b, const struct nagios_sim_service *s
 
 /* A host is UP from when its first service's history begins (its app's creation, or 60 days
  * before the world), in downtime when its services are. */
-static void put_host_times(struct jbuf *b, const struct world *w,
+static void put_host_times(struct jbuf *b, const struct world *w, struct present *p,
                            const struct nagios_sim_service *s, int64_t start, int64_t end,
                            int64_t now)
 {
     struct sla_times t;
 
-    service_times(w, s, start, end, now, &t);
+    service_times(w, p, s, start, end, now, &t);
     JB_LIT(b, "{\"name\":");
     jbuf_put_str(b, s->host);
     put_seconds(b, "time_up", t.ok + t.warning + t.critical + t.unknown);
@@ -178,8 +258,8 @@ static void put_host_times(struct jbuf *b, const struct world *w,
     jbuf_putc(b, '}');
 }
 
-static enum MHD_Result availability(const struct router_request *req, const char *user,
-                                    int64_t start, int64_t end, int64_t now)
+static enum MHD_Result availability(const struct router_request *req, struct monitor *m,
+                                    const char *user, int64_t start, int64_t end, int64_t now)
 {
     const char *type = router_arg(req->conn, "availabilityobjecttype");
     const char *host = router_arg(req->conn, "hostname");
@@ -206,6 +286,9 @@ static enum MHD_Result availability(const struct router_request *req, const char
                "\"assumestateduringnagiosdowntime\":true},");
     jbuf_puts(&b, hosts ? "\"hosts\":[" : "\"services\":[");
 
+    struct present p;
+
+    present_take(&p, m, req->world);
     world_lock(req->world);
     size_t n = nagios_sim_services(req->world, &all);
     bool first = true;
@@ -220,15 +303,16 @@ static enum MHD_Result availability(const struct router_request *req, const char
         }
         first = false;
         if (hosts) {
-            put_host_times(&b, req->world, &all[i], start, end, now);
+            put_host_times(&b, req->world, &p, &all[i], start, end, now);
         } else {
             struct sla_times t;
 
-            service_times(req->world, &all[i], start, end, now, &t);
+            service_times(req->world, &p, &all[i], start, end, now, &t);
             put_service_times(&b, &all[i], &t);
         }
     }
     world_unlock(req->world);
+    present_free(&p);
     free(all);
     JB_LIT(&b, "]}}\n");
     enum MHD_Result r = archive_send(req, &b);
@@ -264,8 +348,8 @@ static void put_change(struct jbuf *b, const struct nagios_sim_service *s, bool 
     jbuf_putc(b, '}');
 }
 
-static enum MHD_Result statechangelist(const struct router_request *req, const char *user,
-                                       int64_t start, int64_t end, int64_t now)
+static enum MHD_Result statechangelist(const struct router_request *req, struct monitor *m,
+                                       const char *user, int64_t start, int64_t end, int64_t now)
 {
     const char *type = router_arg(req->conn, "objecttype");
     const char *host = router_arg(req->conn, "hostname");
@@ -298,6 +382,9 @@ static enum MHD_Result statechangelist(const struct router_request *req, const c
     }
     JB_LIT(&b, "},\"statechangelist\":[");
 
+    struct present p;
+
+    present_take(&p, m, req->world);
     world_lock(req->world);
     size_t n = nagios_sim_services(req->world, &all);
 
@@ -306,11 +393,13 @@ static enum MHD_Result statechangelist(const struct router_request *req, const c
             continue;
         }
         struct nagios_sim_history h;
+        struct nagios_sim_live live;
         int64_t upto = end < now ? end : now;
         enum sla_state at_start = SLA_STATE_NODATA;
         size_t k = 0;
 
-        nagios_sim_history(req->world, &all[i], start, upto, &h);
+        nagios_sim_history(req->world, &all[i], present_of(&p, &all[i], &live) ? &live : NULL,
+                           start, upto, &h);
         for (; k < h.n && h.changes[k].t <= start; k++) {
             at_start = h.changes[k].state;
         }
@@ -331,6 +420,7 @@ static enum MHD_Result statechangelist(const struct router_request *req, const c
         break;
     }
     world_unlock(req->world);
+    present_free(&p);
     free(all);
     JB_LIT(&b, "]}}\n");
     enum MHD_Result r = archive_send(req, &b);
@@ -338,7 +428,8 @@ static enum MHD_Result statechangelist(const struct router_request *req, const c
     return r;
 }
 
-enum MHD_Result nagios_archivejson(const struct router_request *req, const char *user)
+enum MHD_Result nagios_archivejson(const struct router_request *req, struct monitor *m,
+                                   const char *user)
 {
     const char *query = router_arg(req->conn, "query");
     const char *st = router_arg(req->conn, "starttime");
@@ -366,7 +457,7 @@ enum MHD_Result nagios_archivejson(const struct router_request *req, const char 
                              "The start time must be a time before the end time.");
     }
     if (strcmp(query, "availability") == 0) {
-        return availability(req, user, start, end, now);
+        return availability(req, m, user, start, end, now);
     }
-    return statechangelist(req, user, start, end, now);
+    return statechangelist(req, m, user, start, end, now);
 }

@@ -4,7 +4,11 @@
 
 #include "sim/router.h"
 
-/* Answers one archivejson.cgi request for `user` (basic auth already checked). */
-enum MHD_Result nagios_archivejson(const struct router_request *req, const char *user);
+struct monitor;
+
+/* Answers one archivejson.cgi request for `user` (basic auth already checked); m is govsim's
+ * monitor (sim/nagios/monitor.h), the present the history ends in (NULL: all OK). */
+enum MHD_Result nagios_archivejson(const struct router_request *req, struct monitor *m,
+                                   const char *user);
 
 #endif

@@ -24,8 +24,9 @@ size_t nagios_sim_services(const struct world *w, struct nagios_sim_service **ou
         const struct world_app *a = &w->apps[i];
         const char *tenant = w->ns[a->ns].tenant;
 
-        if (tenant[0] == '\0' || strcmp(w->ns[a->ns].name, tenant) != 0) {
-            continue; /* sandboxes are not monitored */
+        if (a->system || a->kind == APP_CRONJOB || tenant[0] == '\0' ||
+            strcmp(w->ns[a->ns].name, tenant) != 0) {
+            continue; /* as sim/nagios/monitor.c: sandboxes and CronJobs are not monitored */
         }
         for (int k = 0; k < 2; k++) {
             struct nagios_sim_service *s = &(*out)[n++];
@@ -120,12 +121,23 @@ static void change_add(struct nagios_sim_history *h, size_t *cap, int64_t t, enu
     h->n++;
 }
 
-void nagios_sim_history(const struct world *w, const struct nagios_sim_service *s, int64_t start,
-                        int64_t end, struct nagios_sim_history *out)
+/* Adds a downtime span to out. */
+static void downtime_add(struct nagios_sim_history *out, size_t *cap, int64_t start, int64_t end)
+{
+    if (out->m == *cap) {
+        *cap = *cap ? 2 * *cap : 4;
+        out->downtimes = sim_xrealloc(out->downtimes, *cap * sizeof *out->downtimes);
+    }
+    out->downtimes[out->m++] = (struct sla_span){start, end};
+}
+
+void nagios_sim_history(const struct world *w, const struct nagios_sim_service *s,
+                        const struct nagios_sim_live *live, int64_t start, int64_t end,
+                        struct nagios_sim_history *out)
 {
     const struct world_app *a = &w->apps[s->app];
-    int64_t live = w->start_time;
-    int64_t begin = live - NAGIOS_HISTORY_DAYS * DAY;
+    int64_t live_t = w->start_time;
+    int64_t begin = live_t - NAGIOS_HISTORY_DAYS * DAY;
     struct episodes ep = {0};
     size_t cap = 0, dcap = 0;
     char key[sizeof s->host + 32];
@@ -136,7 +148,7 @@ void nagios_sim_history(const struct world *w, const struct nagios_sim_service *
     }
     snprintf(key, sizeof key, "%s;%s", s->host, s->service);
     int64_t d0 = (start > begin ? start : begin) / DAY - 1;
-    int64_t d1 = (end < live ? end : live) / DAY + 1;
+    int64_t d1 = (end < live_t ? end : live_t) / DAY + 1;
 
     for (int64_t d = d0; d <= d1; d++) {
         uint64_t h = day_hash(w, key, d, 0);
@@ -162,12 +174,8 @@ void nagios_sim_history(const struct world *w, const struct nagios_sim_service *
                 episode_add(&ep, at + 240 * k, at + 240 * k + 120, SLA_STATE_CRITICAL);
             }
         }
-        if (day_downtime(w, s->host, d, &ds, &de)) { /* restarted in the window */
-            if (out->m == dcap) {
-                dcap = dcap ? 2 * dcap : 4;
-                out->downtimes = sim_xrealloc(out->downtimes, dcap * sizeof *out->downtimes);
-            }
-            out->downtimes[out->m++] = (struct sla_span){ds, de};
+        if (day_downtime(w, s->host, d, &ds, &de) && ds < live_t) { /* restarted in it */
+            downtime_add(out, &dcap, ds, de < live_t ? de : live_t);
             episode_add(&ep, ds + 300, ds + 1500, SLA_STATE_CRITICAL);
         }
     }
@@ -177,7 +185,7 @@ void nagios_sim_history(const struct world *w, const struct nagios_sim_service *
 
     for (size_t i = 0; i < ep.n; i++) {
         int64_t es = ep.e[i].start > clear ? ep.e[i].start : clear;
-        int64_t ee = ep.e[i].end < live ? ep.e[i].end : live;
+        int64_t ee = ep.e[i].end < live_t ? ep.e[i].end : live_t;
 
         if (ee <= es || es < begin) {
             continue;
@@ -190,10 +198,12 @@ void nagios_sim_history(const struct world *w, const struct nagios_sim_service *
         change_add(out, &cap, ee, SLA_STATE_OK, output_of(SLA_STATE_OK));
         clear = ee;
     }
-    if (a->kind != APP_CRONJOB && a->replicas > 0 && a->st_ready == 0) {
-        change_add(out, &cap, live, SLA_STATE_CRITICAL, "CRITICAL - no pod ready");
-    } else if (a->kind != APP_CRONJOB && a->st_ready < a->replicas && s->service[0] == 'P') {
-        change_add(out, &cap, live, SLA_STATE_WARNING, "WARNING - some pods not ready");
+    if (live != NULL && live->state != SLA_STATE_OK) {
+        change_add(out, &cap, live->since > live_t ? live->since : live_t, live->state,
+                   live->output);
+    }
+    for (size_t i = 0; live != NULL && i < live->n_downtimes; i++) {
+        downtime_add(out, &dcap, live->downtimes[i].start, live->downtimes[i].end);
     }
     free(ep.e);
 }

@@ -231,7 +231,7 @@ static enum MHD_Result nagios_serve(void *state, const struct router_request *re
                                    strlen(page), NULL);
     }
     if (strcmp(req->url, NAGIOS_CGI "archivejson.cgi") == 0) { /* sla (issue 13) */
-        return nagios_archivejson(req, user[0] ? user : NAGIOS_DEFAULT_USER);
+        return nagios_archivejson(req, m, user[0] ? user : NAGIOS_DEFAULT_USER);
     }
     return apache_page(req, 404, "Not Found", "The requested URL was not found on this server.",
                        NULL);
