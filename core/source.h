@@ -60,7 +60,8 @@ struct source_request;
 
 struct source_request_ops {
     /* Optional: the user's answer to input_label; completes the request (its question, its
-     * target, its body): 0, or -1 with *err (caller frees) to ask again. */
+     * target, its body): 0, or -1 with *err (caller frees) to ask again, or 1 to ask the
+     * next value: the hook has set a new input_label (and input_value) for it. */
     int (*input)(struct source_request *r, const char *text, char **err);
     /* Frees priv. */
     void (*free)(void *priv);

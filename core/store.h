@@ -21,6 +21,9 @@ enum store_kind {
     STORE_POD_METRICS,  /* uid "ns/name" (k8s_pod_metrics_key()) */
     STORE_NODE_METRICS, /* uid = node name */
     STORE_NODE,         /* cluster-scoped: no tenant */
+    /* nagios (issue 13): core/nagios/nagios_status.h rows */
+    STORE_NAGIOS_HOST,    /* uid = host name */
+    STORE_NAGIOS_SERVICE, /* uid = "host;service" */
     STORE_KIND_COUNT
 };
 

@@ -175,6 +175,13 @@ struct view_ops {
      * show. Caller frees. With it, DESCRIBE and RAW need no request. */
     char *(*describe)(const struct view *v, const struct view_ctx *ctx, size_t row, bool raw,
                       char **err);
+    /* Optional: ACT_TOGGLE (t): switches what the view shows (the alerts view: problems only
+     * or everything); returns the flash that says what it shows now (static). The view's
+     * stale() then answers true until it has rebuilt. */
+    const char *(*toggle)(struct view *v);
+    /* Optional: a short summary for the title line after the count ("CRIT 3  WARN 2"),
+     * from the rows of the last rebuild. */
+    void (*summary)(const struct view *v, char *buf, size_t size);
 };
 
 struct view {
