@@ -222,6 +222,15 @@ struct source_ops {
     void (*probe)(void *s, source_probe_fn done, void *arg);
     /* Optional: commands of its own, ended by one with a NULL name. */
     const struct source_command *commands;
+    /* sla (issue 13). Optional: a view asks for rows that depend on its own parameters (the
+     * sla view: a period, "2026-11", or one service's timeline in it); the source fetches
+     * them when they are not what it holds or fetches already, and they come into the store
+     * as any rows do. Returns true when the store holds them now. */
+    bool (*want)(void *s, const char *what);
+    /* A helper of another source (sla of nagios): no header token, not in :sources, not
+     * probed by `govconsole check`; views reach it by name (sources_find()). Registered after
+     * every other source. */
+    bool helper;
 };
 
 /* A running source. */

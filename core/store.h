@@ -24,6 +24,9 @@ enum store_kind {
     /* nagios (issue 13): core/nagios/nagios_status.h rows */
     STORE_NAGIOS_HOST,    /* uid = host name */
     STORE_NAGIOS_SERVICE, /* uid = "host;service" */
+    /* sla (issue 13): core/nagios/sla_source.h rows */
+    STORE_SLA,        /* uid = "level;tenant;app;host;service": the held period's rows */
+    STORE_SLA_CHANGE, /* uid = "index": the held timeline of one service */
     STORE_KIND_COUNT
 };
 

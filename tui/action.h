@@ -37,7 +37,10 @@
     /* nagios (issue 13): the alerts view */                                                       \
     _(ACKNOWLEDGE, "acknowledge", "Acknowledge the selected problem (asks for a comment; sticky, notifies)", 1, ACCESS_ACKNOWLEDGE) \
     _(DOWNTIME, "downtime", "Schedule downtime: asks the start (now or a time), the duration and a comment", 1, ACCESS_DOWNTIME) \
-    _(TOGGLE, "toggle", "Switch what the view shows (alerts: problems only or everything)", 1, ACCESS_VIEW)
+    _(TOGGLE, "toggle", "Switch what the view shows (alerts: problems only or everything)", 1, ACCESS_VIEW) \
+    /* sla (issue 13): the sla view's periods */                                                   \
+    _(PERIOD_PREV, "period-prev", "The previous period (sla: [sla] period's unit; a range of days by its length)", 1, ACCESS_VIEW) \
+    _(PERIOD_NEXT, "period-next", "The next period", 1, ACCESS_VIEW)
 
 enum action {
 #define ACTION_ENUM(e, name, help, view, verb) ACT_##e,

@@ -219,6 +219,18 @@ static void app_action(struct app *a, enum action act)
             app_flash(a, false, "%s", f->view->ops->toggle(f->view));
         }
         break;
+    case ACT_PERIOD_PREV: /* sla (issue 13) */
+    case ACT_PERIOD_NEXT: {
+        char msg[160];
+
+        if (f->view->ops->step == NULL) {
+            app_flash(a, true, "the %s view has no periods", v->ops->name);
+        } else {
+            f->view->ops->step(f->view, act == ACT_PERIOD_NEXT ? 1 : -1, msg, sizeof msg);
+            app_flash(a, false, "%s", msg);
+        }
+        break;
+    }
     case ACT_SCROLL_RIGHT:
     case ACT_SCROLL_LEFT:
         if (!table_hscroll(&f->table, v, act == ACT_SCROLL_RIGHT ? 1 : -1)) {

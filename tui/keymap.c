@@ -34,6 +34,8 @@ static const struct binding bindings[] = {
     {KEY_LEFT, ACT_SCROLL_LEFT},
     /* nagios (issue 13) */
     {'a', ACT_ACKNOWLEDGE},    {'D', ACT_DOWNTIME},          {'t', ACT_TOGGLE},
+    /* sla (issue 13) */
+    {'[', ACT_PERIOD_PREV},    {']', ACT_PERIOD_NEXT},
 };
 
 static const struct {
@@ -163,6 +165,9 @@ bool keymap_view_has(const struct view_ops *v, enum action a)
     }
     if (a == ACT_TOGGLE) {
         return v->toggle != NULL;
+    }
+    if (a == ACT_PERIOD_PREV || a == ACT_PERIOD_NEXT) { /* sla (issue 13) */
+        return v->step != NULL;
     }
     if (!action_view_specific(a)) {
         return true;
