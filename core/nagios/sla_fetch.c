@@ -120,20 +120,61 @@ static struct http_req *get(struct sla_fetch *f, const char *url, http_done_cb d
     return http_start(f->env.http, &o, NULL, done, arg);
 }
 
+/* ---- what both questions share ------------------------------------------------------------ */
+
+/* The first member of each question's job. */
+struct fetch_job {
+    struct sla_fetch *f; /* NULL once cancelled */
+    struct http_req *req;
+    char *url;
+    char *body;
+    size_t len;
+    char *err;
+};
+
+/* An exchange ended: true with the body taken, or false with j->err set. */
+static bool job_answer(struct fetch_job *j, struct http_result *res)
+{
+    j->req = NULL;
+    if (res->error != NULL || res->status != 200) {
+        j->err = exchange_error(j->url, res);
+        return false;
+    }
+    free(j->body);
+    j->body = res->body;
+    j->len = res->body_len;
+    res->body = NULL;
+    return true;
+}
+
+/* Cancels a job: true when it may be freed now, false when the pool still holds it (its
+ * done callback frees it). */
+static bool job_cancel(struct sla_fetch *f, struct fetch_job *j)
+{
+    if (j->req != NULL) {
+        http_cancel(f->env.http, j->req);
+        return true;
+    }
+    j->f = NULL;
+    return false;
+}
+
+static void job_fini(struct fetch_job *j)
+{
+    free(j->url);
+    free(j->body);
+    free(j->err);
+}
+
 /* ---- a period's table --------------------------------------------------------------------- */
 
 struct table_job {
-    struct sla_fetch *f; /* NULL once cancelled */
-    struct http_req *req;
+    struct fetch_job job;
     const struct gc_config *cfg;
     struct sla_period period;
     int64_t now;
     int64_t upto; /* the measured end */
     struct nagios_hostmap *map;
-    char *url;
-    char *body;
-    size_t len;
-    char *err;
     struct sla_table *table;
     sla_fetch_table_fn done;
     void *arg;
@@ -146,20 +187,19 @@ static void table_job_free(struct table_job *j)
         sla_table_fini(j->table);
         free(j->table);
     }
-    free(j->url);
-    free(j->body);
-    free(j->err);
+    job_fini(&j->job);
     free(j);
 }
 
 /* Ends the question: the callback with the table or the error. */
 static void table_finish(struct table_job *j)
 {
-    struct sla_fetch *f = j->f;
+    struct sla_fetch *f = j->job.f;
 
     if (f != NULL) {
         f->table = NULL;
-        j->done(j->table, j->table == NULL ? (j->err ? j->err : "Nagios: no answer") : NULL,
+        j->done(j->table,
+                j->table == NULL ? (j->job.err ? j->job.err : "Nagios: no answer") : NULL,
                 j->arg);
         j->table = NULL;
     }
@@ -183,15 +223,15 @@ static void table_decode(void *arg)
     struct nagios_avail_list l;
     char period[48];
 
-    if (nagios_archive_read_availability(j->body, j->len, &l, &j->err) != 0) {
+    if (nagios_archive_read_availability(j->job.body, j->job.len, &l, &j->job.err) != 0) {
         nagios_avail_list_fini(&l);
         return;
     }
     if (nagios_avail_list_empty_history(&l)) {
         sla_period_format(&j->period, period, sizeof period);
-        j->err = xasprintf("Nagios has no history for %s: the period is before its archive "
-                           "begins (or Nagios did not run)",
-                           period);
+        j->job.err = xasprintf("Nagios has no history for %s: the period is before its archive "
+                               "begins (or Nagios did not run)",
+                               period);
         nagios_avail_list_fini(&l);
         return;
     }
@@ -220,16 +260,11 @@ static void table_got_availability(struct http_req *req, struct http_result *res
     struct table_job *j = arg;
 
     (void)req;
-    j->req = NULL;
-    if (res->error != NULL || res->status != 200) {
-        j->err = exchange_error(j->url, res);
+    if (!job_answer(&j->job, res)) {
         table_finish(j);
         return;
     }
-    j->body = res->body;
-    j->len = res->body_len;
-    res->body = NULL;
-    workpool_submit(j->f->env.pool, table_decode, table_finish_done, j);
+    workpool_submit(j->job.f->env.pool, table_decode, table_finish_done, j);
 }
 
 /* Worker: the host map from the hostgroups. */
@@ -238,27 +273,25 @@ static void groups_decode(void *arg)
     struct table_job *j = arg;
 
     j->map = nagios_hostmap_new();
-    nagios_hostmap_read_groups(j->map, j->body, j->len, NULL, &j->err);
-    free(j->body);
-    j->body = NULL;
+    nagios_hostmap_read_groups(j->map, j->job.body, j->job.len, NULL, &j->job.err);
 }
 
 static void groups_done(void *arg)
 {
     struct table_job *j = arg;
-    struct sla_fetch *f = j->f;
+    struct sla_fetch *f = j->job.f;
     char *q;
 
-    if (f == NULL || j->err != NULL) {
+    if (f == NULL || j->job.err != NULL) {
         table_finish(j);
         return;
     }
     nagios_hostmap_resolve(j->map, j->cfg, f->tp);
     q = nagios_archive_availability_query(false, j->period.start, j->upto);
-    free(j->url);
-    j->url = xasprintf("%s/archivejson.cgi?%s", f->base, q);
+    free(j->job.url);
+    j->job.url = xasprintf("%s/archivejson.cgi?%s", f->base, q);
     free(q);
-    j->req = get(f, j->url, table_got_availability, j);
+    j->job.req = get(f, j->job.url, table_got_availability, j);
 }
 
 static void table_got_groups(struct http_req *req, struct http_result *res, void *arg)
@@ -266,32 +299,21 @@ static void table_got_groups(struct http_req *req, struct http_result *res, void
     struct table_job *j = arg;
 
     (void)req;
-    j->req = NULL;
-    if (res->error != NULL || res->status != 200) {
-        j->err = exchange_error(j->url, res);
+    if (!job_answer(&j->job, res)) {
         table_finish(j);
         return;
     }
-    j->body = res->body;
-    j->len = res->body_len;
-    res->body = NULL;
-    workpool_submit(j->f->env.pool, groups_decode, groups_done, j);
+    workpool_submit(j->job.f->env.pool, groups_decode, groups_done, j);
 }
 
 static void table_cancel(struct sla_fetch *f)
 {
     struct table_job *j = f->table;
 
-    if (j == NULL) {
-        return;
-    }
     f->table = NULL;
-    if (j->req != NULL) {
-        http_cancel(f->env.http, j->req);
+    if (j != NULL && job_cancel(f, &j->job)) {
         table_job_free(j);
-        return;
     }
-    j->f = NULL; /* on the pool: its done frees it */
 }
 
 void sla_fetch_table(struct sla_fetch *f, const struct sla_period *p, int64_t now,
@@ -302,7 +324,7 @@ void sla_fetch_table(struct sla_fetch *f, const struct sla_period *p, int64_t no
 
     table_cancel(f);
     f->table = j;
-    j->f = f;
+    j->job.f = f;
     j->cfg = f->env.cfg;
     j->period = *p;
     j->now = now;
@@ -311,23 +333,18 @@ void sla_fetch_table(struct sla_fetch *f, const struct sla_period *p, int64_t no
     j->arg = arg;
     if (j->upto <= p->start) {
         sla_period_format(p, period, sizeof period);
-        j->err = xasprintf("Nagios has no history for %s: the period has not begun", period);
+        j->job.err = xasprintf("Nagios has no history for %s: the period has not begun", period);
         workpool_submit(f->env.pool, nothing, table_finish_done, j);
         return;
     }
-    j->url = xasprintf("%s/objectjson.cgi?query=hostgrouplist&details=true", f->base);
-    j->req = get(f, j->url, table_got_groups, j);
+    j->job.url = xasprintf("%s/objectjson.cgi?query=hostgrouplist&details=true", f->base);
+    j->job.req = get(f, j->job.url, table_got_groups, j);
 }
 
 /* ---- a service's timeline ----------------------------------------------------------------- */
 
 struct changes_job {
-    struct sla_fetch *f;
-    struct http_req *req;
-    char *url;
-    char *body;
-    size_t len;
-    char *err;
+    struct fetch_job job;
     struct nagios_statechanges list;
     bool ok;
     sla_fetch_changes_fn done;
@@ -337,9 +354,7 @@ struct changes_job {
 static void changes_job_free(struct changes_job *j)
 {
     nagios_statechanges_fini(&j->list);
-    free(j->url);
-    free(j->body);
-    free(j->err);
+    job_fini(&j->job);
     free(j);
 }
 
@@ -347,10 +362,10 @@ static void changes_finish(void *arg)
 {
     struct changes_job *j = arg;
 
-    if (j->f != NULL) {
-        j->f->changes = NULL;
-        j->done(j->ok ? &j->list : NULL, j->ok ? NULL : (j->err ? j->err : "Nagios: no answer"),
-                j->arg);
+    if (j->job.f != NULL) {
+        j->job.f->changes = NULL;
+        j->done(j->ok ? &j->list : NULL,
+                j->ok ? NULL : (j->job.err ? j->job.err : "Nagios: no answer"), j->arg);
     }
     changes_job_free(j);
 }
@@ -359,7 +374,7 @@ static void changes_decode(void *arg)
 {
     struct changes_job *j = arg;
 
-    j->ok = nagios_archive_read_statechanges(j->body, j->len, &j->list, &j->err) == 0;
+    j->ok = nagios_archive_read_statechanges(j->job.body, j->job.len, &j->list, &j->job.err) == 0;
 }
 
 static void changes_got(struct http_req *req, struct http_result *res, void *arg)
@@ -367,32 +382,21 @@ static void changes_got(struct http_req *req, struct http_result *res, void *arg
     struct changes_job *j = arg;
 
     (void)req;
-    j->req = NULL;
-    if (res->error != NULL || res->status != 200) {
-        j->err = exchange_error(j->url, res);
+    if (!job_answer(&j->job, res)) {
         changes_finish(j);
         return;
     }
-    j->body = res->body;
-    j->len = res->body_len;
-    res->body = NULL;
-    workpool_submit(j->f->env.pool, changes_decode, changes_finish, j);
+    workpool_submit(j->job.f->env.pool, changes_decode, changes_finish, j);
 }
 
 static void changes_cancel(struct sla_fetch *f)
 {
     struct changes_job *j = f->changes;
 
-    if (j == NULL) {
-        return;
-    }
     f->changes = NULL;
-    if (j->req != NULL) {
-        http_cancel(f->env.http, j->req);
+    if (j != NULL && job_cancel(f, &j->job)) {
         changes_job_free(j);
-        return;
     }
-    j->f = NULL;
 }
 
 void sla_fetch_changes(struct sla_fetch *f, const char *host, const char *service,
@@ -406,12 +410,12 @@ void sla_fetch_changes(struct sla_fetch *f, const char *host, const char *servic
 
     changes_cancel(f);
     f->changes = j;
-    j->f = f;
+    j->job.f = f;
     j->done = done;
     j->arg = arg;
-    j->url = xasprintf("%s/archivejson.cgi?%s", f->base, q);
+    j->job.url = xasprintf("%s/archivejson.cgi?%s", f->base, q);
     free(q);
-    j->req = get(f, j->url, changes_got, j);
+    j->job.req = get(f, j->job.url, changes_got, j);
 }
 
 void sla_fetch_cancel(struct sla_fetch *f)
