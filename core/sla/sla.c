@@ -284,7 +284,9 @@ int sla_period_days(int y1, int m1, int d1, int y2, int m2, int d2, struct sla_p
     }
     out->start = local_midnight(y1, m1, d1);
     out->end = local_midnight(y2, m2, d2 + 1);
-    out->unit = SLA_UNIT_RANGE;
+    /* a whole calendar month is that month (it steps and reads as one) */
+    out->unit = d1 == 1 && y2 == y1 && m2 == m1 && !day_exists(y2, m2, d2 + 1) ? SLA_UNIT_MONTH
+                                                                               : SLA_UNIT_RANGE;
     return out->end > out->start ? 0 : -1;
 }
 

@@ -112,7 +112,8 @@ struct sla_period {
 void sla_period_containing(enum sla_unit unit, int64_t t, struct sla_period *out);
 
 /* Days from..to, both included: local midnight of from to local midnight after to. Days are
- * (year, month 1-12, day). Returns -1 when to is before from or a day does not exist. */
+ * (year, month 1-12, day). Returns -1 when to is before from or a day does not exist. The
+ * days of one whole calendar month are that month (unit MONTH), other days a RANGE. */
 int sla_period_days(int y1, int m1, int d1, int y2, int m2, int d2, struct sla_period *out);
 
 /* Parses "YYYY-MM-DD" into its parts. Returns -1 unless it is a real day. */

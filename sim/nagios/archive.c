@@ -454,7 +454,7 @@ enum MHD_Result nagios_archivejson(const struct router_request *req, struct moni
     if (!time_arg(st, now, &start) || !time_arg(et, now, &end) || end < start) {
         return archive_error(req, user, query, ARCHIVE_OPTION_VALUE_INVALID,
                              "Option Value Invalid",
-                             "The start time must be a time before the end time.");
+                             "The requested start time must be before the end time.");
     }
     if (strcmp(query, "availability") == 0) {
         return availability(req, m, user, start, end, now);

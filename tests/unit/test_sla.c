@@ -237,6 +237,12 @@ static void test_leap_day(void **state)
     assert_int_equal(p.end - p.start, DAY);
     assert_int_equal(p.end, MAR_2028);
     assert_int_equal(sla_period_parse("2027-02-29", &p), -1);
+    assert_int_equal(sla_period_parse("2028-02-01..2028-02-29", &p), 0);
+    assert_int_equal(p.unit, SLA_UNIT_MONTH); /* the whole month reads and steps as one */
+    sla_period_format(&p, buf, sizeof buf);
+    assert_string_equal(buf, "2028-02");
+    assert_int_equal(sla_period_parse("2028-02-01..2028-02-28", &p), 0);
+    assert_int_equal(p.unit, SLA_UNIT_RANGE);
     assert_int_equal(sla_period_parse("2028-02-28..2028-03-01", &p), 0);
     assert_int_equal(p.end - p.start, 3 * DAY);
     sla_period_format(&p, buf, sizeof buf);
