@@ -21,6 +21,9 @@ static size_t spans_merge(struct sla_span *s, size_t m, int64_t start, int64_t e
 {
     size_t k = 0;
 
+    if (m == 0) {
+        return 0;
+    }
     qsort(s, m, sizeof *s, span_cmp);
     for (size_t i = 0; i < m; i++) {
         int64_t a = s[i].start > start ? s[i].start : start;

@@ -179,7 +179,9 @@ void nagios_sim_history(const struct world *w, const struct nagios_sim_service *
             episode_add(&ep, ds + 300, ds + 1500, SLA_STATE_CRITICAL);
         }
     }
-    qsort(ep.e, ep.n, sizeof *ep.e, episode_cmp);
+    if (ep.n > 1) {
+        qsort(ep.e, ep.n, sizeof *ep.e, episode_cmp);
+    }
     change_add(out, &cap, begin, SLA_STATE_OK, output_of(SLA_STATE_OK));
     int64_t clear = begin; /* where the previous episode ended */
 
