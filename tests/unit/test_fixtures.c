@@ -4,7 +4,9 @@
  * PodMetrics and NodeMetrics object (alone or in a list) too, every other .json file loads (or is reported
  * as not JSON), every .ndjson line is JSON and its pod parses, and no parser crashes on any
  * object in any file. Without ../shared/fixtures the run says so and passes. The same run
- * goes over tests/data/k8s (written here). */
+ * goes over tests/data/k8s (written here). ../shared/fixtures/nagios goes through the Nagios
+ * parsers: every file through the host and service status readers and the host map, each
+ * giving rows or one line of error, never a crash; the details lists give rows. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +23,9 @@
 #include <jansson.h>
 
 #include "core/k8s/k8s_model.h"
+#include "core/nagios/nagios_objects.h"
+#include "core/nagios/nagios_status.h"
+#include "core/poller.h"
 #include "core/xalloc.h"
 
 struct tally {
@@ -346,6 +351,106 @@ static void walk(const char *dir, struct tally *t)
     free(names);
 }
 
+/* Reads a whole file (caller frees), NULL when it cannot. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long n;
+
+    if (f == NULL) {
+        return NULL;
+    }
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = xmalloc((size_t)n + 1);
+    *len = fread(buf, 1, (size_t)n, f);
+    buf[*len] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* One Nagios file through every Nagios parser: rows or an error, never both, never neither
+ * for the status readers. Returns the status rows read. */
+static size_t nagios_file(const char *path)
+{
+    size_t len = 0, rows = 0;
+    char *body = slurp(path, &len);
+
+    assert_non_null(body);
+    for (int hosts = 0; hosts < 2; hosts++) {
+        struct poller_decode d = {0};
+
+        nagios_status_decode(body, len, hosts, &d);
+        assert_true((d.error != NULL) != (d.nrows > 0));
+        for (size_t i = 0; i < d.nrows; i++) {
+            const struct nagios_row *r = (const struct nagios_row *)d.rows[i];
+
+            assert_non_null(r->host);
+            assert_non_null(r->output);
+            assert_true(hosts ? r->service == NULL : r->service != NULL);
+            nagios_row_free(d.rows[i]);
+        }
+        rows += d.nrows;
+        free(d.rows);
+        free(d.error);
+    }
+    {
+        struct nagios_hostmap *m = nagios_hostmap_new();
+        char *err = NULL;
+
+        if (nagios_hostmap_read_groups(m, body, len, NULL, &err) != 0) {
+            assert_non_null(err);
+            free(err);
+            err = NULL;
+        }
+        if (nagios_hostmap_read_hosts(m, body, len, NULL, &err) != 0) {
+            assert_non_null(err);
+            free(err);
+        }
+        nagios_hostmap_resolve(m, NULL, NULL);
+        for (size_t i = 0; i < nagios_hostmap_count(m); i++) {
+            assert_non_null(nagios_hostmap_host(m, i)->app);
+        }
+        nagios_hostmap_free(m);
+    }
+    free(body);
+    return rows;
+}
+
+static void test_nagios_conformance(void **state)
+{
+    const char *root = getenv("GC_ROOT");
+    char *dir = xasprintf("%s/../shared/fixtures/nagios",
+                          root != NULL && root[0] != '\0' ? root : ".");
+    struct dirent **names;
+    int n = scandir(dir, &names, NULL, alphasort), files = 0;
+    size_t rows = 0;
+
+    (void)state;
+    if (n < 0) {
+        printf("# shared fixtures not found at %s; Nagios conformance run skipped\n", dir);
+        free(dir);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        if (ends_with(names[i]->d_name, ".json")) {
+            char *path = xasprintf("%s/%s", dir, names[i]->d_name);
+
+            rows += nagios_file(path);
+            files++;
+            free(path);
+        }
+        free(names[i]);
+    }
+    free(names);
+    printf("# nagios fixtures: %d files, %zu host and service rows\n", files, rows);
+    assert_true(files > 0);
+    assert_true(rows >= 13); /* the 8 services and 5 hosts of the details lists at least */
+    free(dir);
+}
+
 static void test_conformance(void **state)
 {
     const char *root = getenv("GC_ROOT");
@@ -395,6 +500,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conformance),
         cmocka_unit_test(test_local_data),
+        cmocka_unit_test(test_nagios_conformance),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
