@@ -73,17 +73,22 @@ static void hostmap_sort(struct nagios_hostmap *m)
     if (m->sorted) {
         return;
     }
-    qsort(m->hosts, m->n, sizeof m->hosts[0], host_cmp);
+    if (m->n > 1) {
+        qsort(m->hosts, m->n, sizeof m->hosts[0], host_cmp);
+    }
     for (size_t i = 0; i < m->n; i++) {
         struct host *h = &m->hosts[i];
 
         if (out > 0 && strcmp(m->hosts[out - 1].name, h->name) == 0) {
             struct host *keep = &m->hosts[out - 1];
 
-            keep->groups = xrealloc(keep->groups, (keep->ngroups + h->ngroups) * sizeof(char *));
-            memcpy(keep->groups + keep->ngroups, h->groups, h->ngroups * sizeof(char *));
-            keep->ngroups += h->ngroups;
-            h->ngroups = 0;
+            if (h->ngroups > 0) {
+                keep->groups = xrealloc(keep->groups,
+                                        (keep->ngroups + h->ngroups) * sizeof(char *));
+                memcpy(keep->groups + keep->ngroups, h->groups, h->ngroups * sizeof(char *));
+                keep->ngroups += h->ngroups;
+                h->ngroups = 0;
+            }
             if (keep->app_var == NULL) {
                 keep->app_var = h->app_var;
                 h->app_var = NULL;
@@ -339,7 +344,9 @@ void nagios_hostmap_resolve(struct nagios_hostmap *m, const struct gc_config *cf
         const char *t;
         size_t tl;
 
-        qsort(h->groups, h->ngroups, sizeof h->groups[0], str_cmp);
+        if (h->ngroups > 1) {
+            qsort(h->groups, h->ngroups, sizeof h->groups[0], str_cmp);
+        }
         t = host_tenant(h, cfg, tp);
         free(h->tenant);
         free(h->app);

@@ -267,7 +267,9 @@ size_t monitor_comments(struct monitor *m, struct mon_comment **out)
     pthread_mutex_lock(&m->lock);
     n = m->n_comments;
     *out = sim_xmalloc((n + 1) * sizeof **out);
-    memcpy(*out, m->comments, n * sizeof **out);
+    if (n > 0) {
+        memcpy(*out, m->comments, n * sizeof **out);
+    }
     pthread_mutex_unlock(&m->lock);
     return n;
 }
@@ -279,7 +281,9 @@ size_t monitor_downtimes(struct monitor *m, struct mon_downtime **out)
     pthread_mutex_lock(&m->lock);
     n = m->n_downtimes;
     *out = sim_xmalloc((n + 1) * sizeof **out);
-    memcpy(*out, m->downtimes, n * sizeof **out);
+    if (n > 0) {
+        memcpy(*out, m->downtimes, n * sizeof **out);
+    }
     pthread_mutex_unlock(&m->lock);
     return n;
 }
