@@ -14,16 +14,6 @@ CGI="$SIM_URL/nagios4/cgi-bin"
 nag() { curl -s --max-time 30 "$CGI/$1"; }
 cmd() { curl -s --max-time 30 -d "$1" "$CGI/cmd.cgi"; }
 k8s() { sim_get "$1"; }
-# Waits until a command succeeds (seconds).
-wait_until() {
-    local end=$((SECONDS + $1))
-    shift
-    while [ $SECONDS -lt $end ]; do
-        "$@" && return 0
-        sleep 0.2
-    done
-    return 1
-}
 ok_if() { # description command...
     local d="$1"
     shift

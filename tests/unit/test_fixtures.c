@@ -27,6 +27,7 @@
 #include "core/nagios/nagios_status.h"
 #include "core/poller.h"
 #include "core/xalloc.h"
+#include "tests/unit/file_fixture.h"
 
 struct tally {
     int files;
@@ -351,32 +352,12 @@ static void walk(const char *dir, struct tally *t)
     free(names);
 }
 
-/* Reads a whole file (caller frees), NULL when it cannot. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-
-    if (f == NULL) {
-        return NULL;
-    }
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = xmalloc((size_t)n + 1);
-    *len = fread(buf, 1, (size_t)n, f);
-    buf[*len] = '\0';
-    fclose(f);
-    return buf;
-}
-
 /* One Nagios file through every Nagios parser: rows or an error, never both, never neither
  * for the status readers. Returns the status rows read. */
 static size_t nagios_file(const char *path)
 {
     size_t len = 0, rows = 0;
-    char *body = slurp(path, &len);
+    char *body = file_fixture_read(path, &len);
 
     assert_non_null(body);
     for (int hosts = 0; hosts < 2; hosts++) {

@@ -19,29 +19,7 @@
 #include "core/nagios/nagios_status.h"
 #include "core/poller.h"
 #include "core/xalloc.h"
-
-static char *fixture(const char *name, size_t *len)
-{
-    const char *root = getenv("GC_ROOT");
-    char *path = xasprintf("%s/../shared/fixtures/nagios/%s",
-                           root != NULL && root[0] != '\0' ? root : ".", name);
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    long n;
-
-    free(path);
-    if (f == NULL) {
-        return NULL;
-    }
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = xmalloc((size_t)n + 1);
-    *len = fread(buf, 1, (size_t)n, f);
-    buf[*len] = '\0';
-    fclose(f);
-    return buf;
-}
+#include "tests/unit/file_fixture.h"
 
 static void decode_fini(struct poller_decode *d)
 {
@@ -78,7 +56,7 @@ static bool have_fixtures(void)
 static void test_services_fixture(void **state)
 {
     size_t len = 0;
-    char *body = fixture("statusjson_servicelist_details.json", &len);
+    char *body = file_fixture_nagios("statusjson_servicelist_details.json", &len);
     struct poller_decode d = {0};
     const struct nagios_row *r;
 
@@ -124,7 +102,7 @@ static void test_hosts_fixture(void **state)
     (void)state;
     for (size_t f = 0; f < 2; f++) {
         size_t len = 0;
-        char *body = fixture(files[f], &len);
+        char *body = file_fixture_nagios(files[f], &len);
         struct poller_decode d = {0};
 
         if (body == NULL) {
@@ -149,7 +127,7 @@ static void test_hosts_fixture(void **state)
 static void test_bad_input(void **state)
 {
     size_t len = 0;
-    char *unauth = fixture("statusjson_hostlist_unauthorized_user.json", &len);
+    char *unauth = file_fixture_nagios("statusjson_hostlist_unauthorized_user.json", &len);
     char *err = NULL;
     struct poller_decode d = {0};
     static const char error[] = "{\"format_version\":0,\"result\":{\"type_code\":6,\"type_text\":"
