@@ -289,6 +289,19 @@ int nagios_hostmap_read_hosts(struct nagios_hostmap *m, const char *body, size_t
     return 0;
 }
 
+void nagios_hostmap_merge(struct nagios_hostmap *dst, const struct nagios_hostmap *src)
+{
+    for (size_t i = 0; src != NULL && i < src->n; i++) {
+        const struct host *s = &src->hosts[i];
+        struct host *d = hostmap_add(dst, s->name);
+
+        for (size_t g = 0; g < s->ngroups; g++) {
+            host_add_group(d, s->groups[g]);
+        }
+        d->app_var = s->app_var != NULL ? xstrdup(s->app_var) : NULL;
+    }
+}
+
 /* The tenant whose [tenant NAME] nagios_hostgroup is `group`, or NULL. */
 static const char *override_tenant(const struct gc_config *cfg, const char *group)
 {

@@ -122,6 +122,40 @@ static void test_groups_and_apps(void **state)
     tenant_pattern_free(tp);
 }
 
+/* Maps read from the two answers apart, merged: the hostgroups of one and the _APP of the
+ * other, as the source builds its map from two pollers. */
+static void test_merge(void **state)
+{
+    struct nagios_hostmap *groups = nagios_hostmap_new(), *objects = nagios_hostmap_new();
+    struct nagios_hostmap *m = nagios_hostmap_new();
+    char *err = NULL;
+    struct tenant_pattern *tp = tenant_pattern_new("^tenant-([a-z0-9-]+)$", &err);
+
+    (void)state;
+    assert_int_equal(nagios_hostmap_read_groups(groups, groups_json, strlen(groups_json), NULL,
+                                                &err),
+                     0);
+    assert_int_equal(nagios_hostmap_read_hosts(objects, hosts_json, strlen(hosts_json), NULL,
+                                               &err),
+                     0);
+    nagios_hostmap_merge(m, groups);
+    nagios_hostmap_merge(m, objects);
+    nagios_hostmap_merge(m, NULL);
+    nagios_hostmap_resolve(m, NULL, tp);
+    expect(m, "dmi-radar", "dmi", "radar-ingest");
+    expect(m, "dmi-forecast-api", "dmi", "forecast-api");
+    expect(m, "lonely", NULL, "lonely");
+    assert_int_equal(nagios_hostmap_count(m), 9);
+    /* the sources are unchanged: not resolved, still their own hosts */
+    assert_int_equal(nagios_hostmap_count(groups), 0);
+    nagios_hostmap_resolve(objects, NULL, tp);
+    assert_int_equal(nagios_hostmap_count(objects), 3);
+    nagios_hostmap_free(groups);
+    nagios_hostmap_free(objects);
+    nagios_hostmap_free(m);
+    tenant_pattern_free(tp);
+}
+
 /* Without a pattern only the overrides name tenants; without a config, only the pattern. */
 static void test_no_pattern_no_config(void **state)
 {
@@ -256,6 +290,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_groups_and_apps),
         cmocka_unit_test(test_no_pattern_no_config),
+        cmocka_unit_test(test_merge),
         cmocka_unit_test(test_sanitized),
         cmocka_unit_test(test_bad_answers),
         cmocka_unit_test(test_fixtures),
