@@ -12,8 +12,8 @@
  * (/work/shared/notes/nagios4.md): both fail the poll, the last rows stay and go stale.
  *
  * Requests (core/nagios/nagios_request.h): d fetches the object's status, comments and
- * downtimes; acknowledge and downtime POST to cmd.cgi; after one succeeds the row is marked
- * as waiting for the next poll. */
+ * downtimes; acknowledge and downtime GET cmd.cgi's form (for its CSRF form id) and POST it
+ * as the web UI does; after one succeeds the row is marked as waiting for the next poll. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -310,6 +310,12 @@ struct nagios_call {
     char *text;    /* detail: the text so far */
 };
 
+static void nagios_call_free(struct nagios_call *c)
+{
+    free(c->text);
+    free(c);
+}
+
 static void nagios_call_unlink(struct nagios *n, struct nagios_call *c)
 {
     for (struct nagios_call **pp = &n->calls; *pp != NULL; pp = &(*pp)->next) {
@@ -330,23 +336,26 @@ static void nagios_call_finish(struct nagios_call *c, bool ok, long status, char
     c->done(&reply, c->arg);
     free(reply.text);
     free(reply.error);
-    free(c->text);
-    free(c);
+    nagios_call_free(c);
 }
 
+/* Starts a GET of url, or a POST of a form body (HTML answers) with an optional cookie. */
 static void nagios_start(struct nagios *n, struct nagios_call *c, const char *url,
-                         const char *body, http_done_cb cb)
+                         const char *body, const char *cookie, http_done_cb cb)
 {
     struct http_opts o = *source_http_base(n->sh);
 
     o.url = url;
     o.timeout_ms = 30000;
     o.max_body = (size_t)16 << 20;
+    o.cookie = cookie;
+    if (strstr(url, "/cmd.cgi") != NULL) {
+        o.accept = "text/html";
+    }
     if (body != NULL) {
         o.method = "POST";
         o.body = body;
         o.content_type = "application/x-www-form-urlencoded";
-        o.accept = "text/html";
     }
     c->http = http_start(source_http_client(n->sh), &o, NULL, cb, c);
 }
@@ -499,7 +508,7 @@ static void nagios_detail_step(struct nagios_call *c)
         url = xasprintf("%s/statusjson.cgi?query=%s&details=true", n->base,
                         c->step == 1 ? "commentlist" : "downtimelist");
     }
-    nagios_start(n, c, url, NULL, nagios_detail_done);
+    nagios_start(n, c, url, NULL, NULL, nagios_detail_done);
     free(url);
 }
 
@@ -539,6 +548,33 @@ static void nagios_change_done(struct http_req *req, struct http_result *res, vo
     nagios_call_finish(c, false, res->status, NULL, err);
 }
 
+/* The change's form came: POST it with its form id, as cookie and as field. */
+static void nagios_form_done(struct http_req *req, struct http_result *res, void *arg)
+{
+    struct nagios_call *c = arg;
+    struct nagios *n = c->handle.n;
+    const struct source_request *r = c->req;
+    char *err = nagios_exchange_error(res);
+    char *form_id, *cookie, *url, *body;
+
+    (void)req;
+    c->http = NULL;
+    if (err != NULL) {
+        nagios_call_finish(c, false, res->status, NULL, err);
+        return;
+    }
+    form_id = nagios_cmd_form_id(res->body, res->body_len);
+    cookie = form_id != NULL ? xasprintf("NagFormId=%s", form_id) : NULL;
+    url = xasprintf("%s/cmd.cgi", n->base);
+    body = nagios_cmd_body(r->priv, r->access != NULL ? access_user(r->access) : NULL,
+                           (int64_t)time(NULL), form_id);
+    nagios_start(n, c, url, body, cookie, nagios_change_done);
+    free(form_id);
+    free(cookie);
+    free(url);
+    free(body);
+}
+
 static struct source_call *nagios_perform(void *s, const struct source_request *r,
                                           source_reply_fn done, void *arg)
 {
@@ -560,13 +596,12 @@ static struct source_call *nagios_perform(void *s, const struct source_request *
     if (q->what == NAGIOS_REQ_DETAIL) {
         nagios_detail_step(c);
     } else {
-        char *url = xasprintf("%s/cmd.cgi", n->base);
-        char *body = nagios_cmd_body(q, r->access != NULL ? access_user(r->access) : NULL,
-                                     (int64_t)time(NULL));
+        char *query = nagios_cmd_form_query(q);
+        char *url = xasprintf("%s/cmd.cgi?%s", n->base, query);
 
-        nagios_start(n, c, url, body, nagios_change_done);
+        nagios_start(n, c, url, NULL, NULL, nagios_form_done);
+        free(query);
         free(url);
-        free(body);
     }
     return &c->handle;
 }
@@ -580,8 +615,7 @@ static void nagios_cancel(void *s, struct source_call *h)
         http_cancel(source_http_client(n->sh), c->http);
     }
     nagios_call_unlink(n, c);
-    free(c->text);
-    free(c);
+    nagios_call_free(c);
 }
 
 static const char *nagios_tenant_of(void *s, const struct source_request *r)
@@ -633,8 +667,7 @@ static void nagios_free(void *p)
         struct nagios_call *c = n->calls;
 
         n->calls = c->next;
-        free(c->text);
-        free(c);
+        nagios_call_free(c);
     }
     poller_free(n->hosts);
     poller_free(n->services);
@@ -762,8 +795,7 @@ static void nagios_op_stop(void *s)
         }
         n->calls = c->next;
         c->done(&reply, c->arg);
-        free(c->text);
-        free(c);
+        nagios_call_free(c);
     }
     source_http_op_stop(s);
 }

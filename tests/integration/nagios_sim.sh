@@ -2,7 +2,8 @@
 # govsim's Nagios against its Kubernetes: hostgroups are the tenants, one host per app of a
 # tenant's home namespace, crash-looping apps CRITICAL, a scale-up seen as WARNING until the
 # new pods are ready; single-object queries and their errors; cmd.cgi's acknowledge and
-# downtime, applied to what statusjson says, and its refusals. TAP.
+# downtime as the web UI sends them (the form first, for its CSRF form id), applied to what
+# statusjson says, and its refusals. TAP.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/screen/lib.bash
 
@@ -12,7 +13,14 @@ done
 start_sim --pods 300 --tenants 5 --seed 7 --churn 0
 CGI="$SIM_URL/nagios4/cgi-bin"
 nag() { curl -s --max-time 30 "$CGI/$1"; }
-cmd() { curl -s --max-time 30 -d "$1" "$CGI/cmd.cgi"; }
+# The web UI's way: GET the command's form (cookie NagFormId + field nagFormId), POST it.
+form_id() { # cmd_typ host [service]
+    curl -s --max-time 30 -c "$WORK/jar" "$CGI/cmd.cgi?cmd_typ=$1&host=$2${3:+&service=$3}" |
+        sed -n "s/.*NAME='nagFormId' VALUE='\([0-9a-f]*\)'.*/\1/p"
+}
+cmd() { # body (with &nagFormId=...)
+    curl -s --max-time 30 -b "$WORK/jar" -d "$1" "$CGI/cmd.cgi"
+}
 k8s() { sim_get "$1"; }
 ok_if() { # description command...
     local d="$1"
@@ -83,32 +91,40 @@ ok_if "an unknown service: type_code 6" test "$out" = 6
 # cmd.cgi: refusals change nothing; an acknowledgement and a downtime show in statusjson.
 crit=$(head -1 "$WORK/crashing")
 okhost=$(grep ' HTTP 2$' "$WORK/services" | head -1 | cut -d' ' -f1)
-ok_if "acknowledging an OK service is refused" \
-    bash -c "curl -s -d 'cmd_typ=34&cmd_mod=2&host=$okhost&service=HTTP&com_data=x' '$CGI/cmd.cgi' | grep -q \"CLASS='errorMessage'\""
-ok_if "a command without a comment is refused" \
-    bash -c "curl -s -d 'cmd_typ=34&cmd_mod=2&host=$crit&service=Pods&com_data=' '$CGI/cmd.cgi' | grep -q 'Comment was not entered'"
-ok_if "a command for an unknown host is refused" \
-    bash -c "curl -s -d 'cmd_typ=33&cmd_mod=2&host=nobody&com_data=x' '$CGI/cmd.cgi' | grep -q 'Host does not exist'"
-cmd "cmd_typ=34&host=$crit&service=Pods&com_data=x" >/dev/null
+fid=$(form_id 34 "$crit" Pods)
+ok_if "GET of the form: a form id in the field and the same in the cookie" \
+    bash -c "[ -n '$fid' ] && grep -q 'NagFormId.$fid' '$WORK/jar'"
 acked() { nag "statusjson.cgi?query=service&hostname=$crit&servicedescription=Pods" | jq -r '.data.service.problem_has_been_acknowledged'; }
-ok_if "without cmd_mod=2 nothing is done (the CGI's confirmation form)" test "$(acked)" = false
+out=$(curl -s --max-time 30 -d "cmd_typ=34&cmd_mod=2&host=$crit&service=Pods&com_data=x" "$CGI/cmd.cgi")
+ok_if "a commit without the form id and cookie is refused (CSRF)" \
+    bash -c "grep -q 'Invalid or missing CSRF cookie' <<<\"\$1\"" _ "$out"
+out=$(curl -s --max-time 30 -b "NagFormId=0000000000000000" -d "cmd_typ=34&cmd_mod=2&nagFormId=0000000000000000&host=$crit&service=Pods&com_data=x" "$CGI/cmd.cgi")
+ok_if "... and one with another form id" bash -c "grep -q 'Invalid or missing CSRF cookie' <<<\"\$1\"" _ "$out"
+ok_if "... nothing was acknowledged" test "$(acked)" = false
+ok_if "acknowledging an OK service is refused" \
+    bash -c "grep -q \"CLASS='errorMessage'\" <<<\"\$1\"" _ "$(cmd "cmd_typ=34&cmd_mod=2&nagFormId=$fid&host=$okhost&service=HTTP&com_data=x")"
+ok_if "a command without a comment is refused" \
+    bash -c "grep -q 'Comment was not entered' <<<\"\$1\"" _ "$(cmd "cmd_typ=34&cmd_mod=2&nagFormId=$fid&host=$crit&service=Pods&com_data=")"
+ok_if "a command for an unknown host is refused" \
+    bash -c "grep -q 'Host does not exist' <<<\"\$1\"" _ "$(cmd "cmd_typ=33&cmd_mod=2&nagFormId=$fid&host=nobody&com_data=x")"
 ok_if "acknowledge (34, sticky, notify): the CGI's success page" \
-    bash -c "curl -s -d 'cmd_typ=34&cmd_mod=2&host=$crit&service=Pods&sticky_ack=on&send_notification=on&com_author=alice&com_data=on+it' '$CGI/cmd.cgi' | grep -q 'successfully submitted to Nagios'"
+    bash -c "grep -q 'successfully submitted to Nagios' <<<\"\$1\"" _ "$(cmd "cmd_typ=34&cmd_mod=2&nagFormId=$fid&host=$crit&service=Pods&sticky_ack=on&send_notification=on&com_author=alice&com_data=on+it")"
 ok_if "... the service is acknowledged" test "$(acked)" = true
 ok_if "... with the comment (entry_type 4) by its author" \
     bash -c "curl -s '$CGI/statusjson.cgi?query=commentlist&details=true' | jq -e '[.data.commentlist[] | select(.host_name == \"$crit\" and .entry_type == 4 and .author == \"alice\" and .comment_data == \"on it\")] | length == 1' >/dev/null"
 start=$(date -d '+1 minute' '+%m-%d-%Y %H:%M:%S')
 end=$(date -d '+61 minutes' '+%m-%d-%Y %H:%M:%S')
+enc() { jq -rn --arg s "$1" '$s|@uri'; }
 ok_if "a downtime with a bad time is refused" \
-    bash -c "curl -s --data-urlencode 'start_time=tomorrow' -d 'cmd_typ=55&cmd_mod=2&host=$okhost&com_data=x&end_time=x' '$CGI/cmd.cgi' | grep -q 'Invalid start or end time'"
+    bash -c "grep -q 'Invalid start or end time' <<<\"\$1\"" _ "$(cmd "cmd_typ=55&cmd_mod=2&nagFormId=$fid&host=$okhost&com_data=x&start_time=tomorrow&end_time=x")"
 ok_if "schedule host downtime (55) from a minute on for an hour: success" \
-    bash -c "curl -s -d 'cmd_typ=55&cmd_mod=2&host=$okhost&com_author=bob&com_data=patching&fixed=1&hours=1&minutes=0' --data-urlencode 'start_time=$start' --data-urlencode 'end_time=$end' '$CGI/cmd.cgi' | grep -q 'successfully submitted'"
+    bash -c "grep -q 'successfully submitted' <<<\"\$1\"" _ "$(cmd "cmd_typ=55&cmd_mod=2&nagFormId=$fid&host=$okhost&com_author=bob&com_data=patching&fixed=1&hours=1&minutes=0&start_time=$(enc "$start")&end_time=$(enc "$end")")"
 ok_if "... listed: 3600 s, not yet in effect" \
     bash -c "curl -s '$CGI/statusjson.cgi?query=downtimelist&details=true' | jq -e '[.data.downtimelist[] | select(.host_name == \"$okhost\" and .duration == 3600 and .is_in_effect == false and .comment == \"patching\")] | length == 1' >/dev/null"
 ok_if "... and the host is not in downtime yet" \
     bash -c "curl -s '$CGI/statusjson.cgi?query=host&hostname=$okhost' | jq -e '.data.host.scheduled_downtime_depth == 0' >/dev/null"
 now=$(date '+%m-%d-%Y %H:%M:%S')
-cmd "cmd_typ=56&cmd_mod=2&host=$crit&service=HTTP&com_data=now&start_time=$(jq -rn --arg s "$now" '$s|@uri')&end_time=$(jq -rn --arg s "$end" '$s|@uri')" >/dev/null
+cmd "cmd_typ=56&cmd_mod=2&nagFormId=$fid&host=$crit&service=HTTP&com_data=now&start_time=$(enc "$now")&end_time=$(enc "$end")" >/dev/null
 ok_if "a service downtime starting now puts it in downtime (depth 1)" \
     bash -c "curl -s '$CGI/statusjson.cgi?query=service&hostname=$crit&servicedescription=HTTP' | jq -e '.data.service.scheduled_downtime_depth == 1' >/dev/null"
 finish

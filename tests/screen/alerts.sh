@@ -164,5 +164,5 @@ tm_kill
 start_console 200 45 "env GOVCONSOLE_NAGIOS_PASSWORD=wrong $BIN/govconsole --config $WORK/config.ini --kubeconfig $WORK/kubeconfig -c alerts"
 check "a wrong password: nagios: credentials rejected" wait_fixed 'nagios: credentials rejected'
 keys q
-[ "$(wait_exit 5)" = 0 ] && ok "q quits with status 0" || not_ok "q quits with status 0"
+[ "$(wait_exit 10)" = 0 ] && ok "q quits with status 0" || not_ok "q quits with status 0"
 finish

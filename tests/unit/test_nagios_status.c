@@ -195,7 +195,7 @@ static void test_odd_names(void **state)
     assert_false(r->hard);
     q.host = r->host;
     q.service = r->service;
-    post = nagios_cmd_body(&q, "ops user", 0);
+    post = nagios_cmd_body(&q, "ops user", 0, NULL);
     assert_non_null(strstr(post, "&host=h%201&service=C%2B%2B%20build%3F&"));
     assert_non_null(strstr(post, "&com_author=ops%20user&com_data=a%2Bb%20c&"));
     free(post);
@@ -233,16 +233,16 @@ static void test_cmd_bodies(void **state)
     char *b;
 
     (void)state;
-    b = nagios_cmd_body(&ack, "alice", now);
-    assert_string_equal(b, "cmd_typ=34&cmd_mod=2&host=dmi-api&service=HTTP&sticky_ack=on"
+    b = nagios_cmd_body(&ack, "alice", now, "515f007c5bd062c2");
+    assert_string_equal(b, "cmd_typ=34&cmd_mod=2&nagFormId=515f007c5bd062c2&host=dmi-api&service=HTTP&sticky_ack=on"
                            "&send_notification=on&com_author=alice&com_data=on%20it"
                            "&btnSubmit=Commit");
     free(b);
     ack.service = NULL;
-    b = nagios_cmd_body(&ack, "alice", now);
+    b = nagios_cmd_body(&ack, "alice", now, NULL);
     assert_non_null(strstr(b, "cmd_typ=33&cmd_mod=2&host=dmi-api&sticky_ack=on"));
     free(b);
-    b = nagios_cmd_body(&dt, "alice", now);
+    b = nagios_cmd_body(&dt, "alice", now, NULL);
     assert_string_equal(b, "cmd_typ=55&cmd_mod=2&host=dmi-api&com_author=alice&com_data=swap"
                            "&trigger=0&start_time=12-07-2026%2009%3A05%3A00"
                            "&end_time=12-07-2026%2010%3A35%3A00&fixed=1&hours=1&minutes=30"
@@ -250,11 +250,39 @@ static void test_cmd_bodies(void **state)
     free(b);
     dt.service = (char *)"Pods";
     dt.start = now + 3600;
-    b = nagios_cmd_body(&dt, "alice", now);
+    b = nagios_cmd_body(&dt, "alice", now, NULL);
     assert_non_null(strstr(b, "cmd_typ=56&cmd_mod=2&host=dmi-api&service=Pods&"));
     assert_non_null(strstr(b, "&start_time=12-07-2026%2010%3A05%3A00&end_time=12-07-2026%2011%3A35%3A00&"));
     assert_null(strstr(b, "childoptions"));
     free(b);
+}
+
+/* The form's query, and its form id as Nagios 4.4.6 prints it (the tag's '>' on the next
+ * line); none in a page without it; one that is not a plain token is not taken. */
+static void test_cmd_form(void **state)
+{
+    static const char form[] = "<form method='post' action='cmd.cgi'>\n<INPUT TYPE='hidden' "
+                               "NAME='nagFormId' VALUE='515f007c5bd062c2'\n><INPUT "
+                               "TYPE='HIDDEN' NAME='cmd_typ' VALUE='34'>";
+    static const char odd[] = "<input type='hidden' name='nagFormId' value='a\"><script>'>";
+    struct nagios_req q = {.what = NAGIOS_REQ_DOWNTIME, .host = (char *)"h 1",
+                           .service = (char *)"C++"};
+    char *s;
+
+    (void)state;
+    s = nagios_cmd_form_id(form, sizeof form - 1);
+    assert_string_equal(s, "515f007c5bd062c2");
+    free(s);
+    assert_null(nagios_cmd_form_id("<html>no form</html>", 20));
+    assert_null(nagios_cmd_form_id(odd, sizeof odd - 1));
+    s = nagios_cmd_form_query(&q);
+    assert_string_equal(s, "cmd_typ=56&host=h%201&service=C%2B%2B");
+    free(s);
+    q.what = NAGIOS_REQ_ACK;
+    q.service = NULL;
+    s = nagios_cmd_form_query(&q);
+    assert_string_equal(s, "cmd_typ=33&host=h%201");
+    free(s);
 }
 
 /* cmd.cgi answers HTML: the success sentence, or an error box whose text is the message. */
@@ -391,7 +419,7 @@ int main(void)
         cmocka_unit_test(test_services_fixture),  cmocka_unit_test(test_hosts_fixture),
         cmocka_unit_test(test_bad_input),         cmocka_unit_test(test_odd_names),
         cmocka_unit_test(test_state_order),       cmocka_unit_test(test_cmd_bodies),
-        cmocka_unit_test(test_cmd_result),        cmocka_unit_test(test_start_and_duration),
+        cmocka_unit_test(test_cmd_result),        cmocka_unit_test(test_cmd_form),        cmocka_unit_test(test_start_and_duration),
         cmocka_unit_test(test_requests),
     };
 
