@@ -81,7 +81,7 @@ void header_draw_title(struct app *a, int cols)
     struct source *src = header_view_source(a);
     const struct source_health *h = header_view_health(a, src);
     const struct frame *f = app_top(a);
-    char count[32], title[768], crumbs[384] = "", load[64] = "", flt[160] = "", hid[48] = "";
+    char count[32], title[1152], crumbs[384] = "", load[64] = "", flt[160] = "", hid[48] = "";
     char sum[128] = "";
     const char *scope = f->scope.ns[0]       ? f->scope.ns
                         : f->scope.tenant[0] ? f->scope.tenant

@@ -73,17 +73,22 @@ static void hostmap_sort(struct nagios_hostmap *m)
     if (m->sorted) {
         return;
     }
-    qsort(m->hosts, m->n, sizeof m->hosts[0], host_cmp);
+    if (m->n > 1) {
+        qsort(m->hosts, m->n, sizeof m->hosts[0], host_cmp);
+    }
     for (size_t i = 0; i < m->n; i++) {
         struct host *h = &m->hosts[i];
 
         if (out > 0 && strcmp(m->hosts[out - 1].name, h->name) == 0) {
             struct host *keep = &m->hosts[out - 1];
 
-            keep->groups = xrealloc(keep->groups, (keep->ngroups + h->ngroups) * sizeof(char *));
-            memcpy(keep->groups + keep->ngroups, h->groups, h->ngroups * sizeof(char *));
-            keep->ngroups += h->ngroups;
-            h->ngroups = 0;
+            if (h->ngroups > 0) {
+                keep->groups = xrealloc(keep->groups,
+                                        (keep->ngroups + h->ngroups) * sizeof(char *));
+                memcpy(keep->groups + keep->ngroups, h->groups, h->ngroups * sizeof(char *));
+                keep->ngroups += h->ngroups;
+                h->ngroups = 0;
+            }
             if (keep->app_var == NULL) {
                 keep->app_var = h->app_var;
                 h->app_var = NULL;
@@ -284,6 +289,19 @@ int nagios_hostmap_read_hosts(struct nagios_hostmap *m, const char *body, size_t
     return 0;
 }
 
+void nagios_hostmap_merge(struct nagios_hostmap *dst, const struct nagios_hostmap *src)
+{
+    for (size_t i = 0; src != NULL && i < src->n; i++) {
+        const struct host *s = &src->hosts[i];
+        struct host *d = hostmap_add(dst, s->name);
+
+        for (size_t g = 0; g < s->ngroups; g++) {
+            host_add_group(d, s->groups[g]);
+        }
+        d->app_var = s->app_var != NULL ? xstrdup(s->app_var) : NULL;
+    }
+}
+
 /* The tenant whose [tenant NAME] nagios_hostgroup is `group`, or NULL. */
 static const char *override_tenant(const struct gc_config *cfg, const char *group)
 {
@@ -339,7 +357,9 @@ void nagios_hostmap_resolve(struct nagios_hostmap *m, const struct gc_config *cf
         const char *t;
         size_t tl;
 
-        qsort(h->groups, h->ngroups, sizeof h->groups[0], str_cmp);
+        if (h->ngroups > 1) {
+            qsort(h->groups, h->ngroups, sizeof h->groups[0], str_cmp);
+        }
         t = host_tenant(h, cfg, tp);
         free(h->tenant);
         free(h->app);

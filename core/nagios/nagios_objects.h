@@ -15,6 +15,7 @@
  *   1. any thread: nagios_hostmap_new(), nagios_hostmap_read_groups() with the answer of
  *      `objectjson.cgi?query=hostgrouplist&details=true`, and optionally
  *      nagios_hostmap_read_hosts() with `objectjson.cgi?query=hostlist&details=true`;
+ *      (nagios_hostmap_merge() puts maps read from separate answers together);
  *   2. loop thread: nagios_hostmap_resolve();
  * then nagios_hostmap_find() / nagios_hostmap_host() read it (any thread, once resolved and no
  * longer changed). Host names, tenants and apps are sanitized (core/sanitize.h).
@@ -56,6 +57,10 @@ int nagios_hostmap_read_groups(struct nagios_hostmap *m, const char *body, size_
  * *rejected set and *err = nagios_no_data_text(the answer's user). */
 int nagios_hostmap_read_hosts(struct nagios_hostmap *m, const char *body, size_t len,
                               bool *rejected, char **err);
+
+/* Adds every host of `src` to `dst` with its hostgroups, and its _APP where `dst` has none
+ * (src unchanged). Before nagios_hostmap_resolve() of dst. Any thread. */
+void nagios_hostmap_merge(struct nagios_hostmap *dst, const struct nagios_hostmap *src);
 
 /* Gives every host its tenant and app, by `cfg`'s [tenant NAME] sections and `tp` (the
  * compiled [nagios] tenant_pattern; NULL = no pattern). Both borrowed for the call only.

@@ -295,19 +295,64 @@ static void us_time(int64_t when, char *buf, size_t size)
     strftime(buf, size, "%m-%d-%Y %H:%M:%S", &tm);
 }
 
-char *nagios_cmd_body(const struct nagios_req *q, const char *author, int64_t now)
+static int cmd_type(const struct nagios_req *q)
+{
+    if (q->what == NAGIOS_REQ_ACK) {
+        return q->service != NULL ? 34 : 33;
+    }
+    return q->service != NULL ? 56 : 55;
+}
+
+char *nagios_cmd_form_query(const struct nagios_req *q)
+{
+    char *host = http_escape(q->host);
+    char *svc = q->service != NULL ? http_escape(q->service) : NULL;
+    char *out = xasprintf("cmd_typ=%d&host=%s%s%s", cmd_type(q), host, svc != NULL ? "&service=" : "",
+                          svc != NULL ? svc : "");
+
+    free(host);
+    free(svc);
+    return out;
+}
+
+char *nagios_cmd_form_id(const char *html, size_t len)
+{
+    static const char key[] = "name='nagformid' value='";
+    size_t klen = sizeof key - 1;
+
+    for (size_t i = 0; i + klen <= len; i++) {
+        if (strncasecmp(html + i, key, klen) == 0) {
+            size_t start = i + klen, end = start;
+
+            while (end < len && end - start < 128 &&
+                   (isalnum((unsigned char)html[end]) || html[end] == '-' || html[end] == '_')) {
+                end++;
+            }
+            return end > start && end < len && html[end] == '\'' ? xasprintf("%.*s",
+                                                                             (int)(end - start),
+                                                                             html + start)
+                                                                  : NULL;
+        }
+    }
+    return NULL;
+}
+
+char *nagios_cmd_body(const struct nagios_req *q, const char *author, int64_t now,
+                      const char *form_id)
 {
     char *host = http_escape(q->host);
     char *svc = q->service != NULL ? http_escape(q->service) : NULL;
     char *who = http_escape(author != NULL ? author : "govconsole");
     char *com = http_escape(q->comment != NULL ? q->comment : "");
     char *svcpart = svc != NULL ? xasprintf("&service=%s", svc) : xstrdup("");
+    char *fid = form_id != NULL ? http_escape(form_id) : NULL;
+    char *idpart = fid != NULL ? xasprintf("&nagFormId=%s", fid) : xstrdup("");
     char *body;
 
     if (q->what == NAGIOS_REQ_ACK) {
-        body = xasprintf("cmd_typ=%d&cmd_mod=2&host=%s%s&sticky_ack=on&send_notification=on"
-                         "&com_author=%s&com_data=%s&btnSubmit=Commit",
-                         svc != NULL ? 34 : 33, host, svcpart, who, com);
+        body = xasprintf("cmd_typ=%d&cmd_mod=2%s&host=%s%s&sticky_ack=on"
+                         "&send_notification=on&com_author=%s&com_data=%s&btnSubmit=Commit",
+                         cmd_type(q), idpart, host, svcpart, who, com);
     } else {
         int64_t start = q->start > 0 ? q->start : now;
         char from[32], to[32], *efrom, *eto;
@@ -316,10 +361,10 @@ char *nagios_cmd_body(const struct nagios_req *q, const char *author, int64_t no
         us_time(start + q->minutes * 60, to, sizeof to);
         efrom = http_escape(from);
         eto = http_escape(to);
-        body = xasprintf("cmd_typ=%d&cmd_mod=2&host=%s%s&com_author=%s&com_data=%s&trigger=0"
+        body = xasprintf("cmd_typ=%d&cmd_mod=2%s&host=%s%s&com_author=%s&com_data=%s&trigger=0"
                          "&start_time=%s&end_time=%s&fixed=1&hours=%lld&minutes=%lld%s"
                          "&btnSubmit=Commit",
-                         svc != NULL ? 56 : 55, host, svcpart, who, com, efrom, eto,
+                         cmd_type(q), idpart, host, svcpart, who, com, efrom, eto,
                          (long long)(q->minutes / 60), (long long)(q->minutes % 60),
                          svc != NULL ? "" : "&childoptions=0");
         free(efrom);
@@ -330,6 +375,8 @@ char *nagios_cmd_body(const struct nagios_req *q, const char *author, int64_t no
     free(who);
     free(com);
     free(svcpart);
+    free(fid);
+    free(idpart);
     return body;
 }
 

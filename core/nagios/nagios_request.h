@@ -7,9 +7,12 @@
  * - D: schedule a fixed downtime: start ("now", "HH:MM" today, or "YYYY-MM-DD HH:MM"),
  *   duration ("2h", "30m", "1h30m", or minutes), then a comment: three prompts in turn.
  *
- * Changes are POSTed to cmd.cgi as the web UI's form posts them (cmd_typ 33/34 acknowledge a
- * host/service problem, 55/56 schedule host/service downtime, cmd_mod=2 to commit; times in
- * cgi.cfg's default `us` date_format, MM-DD-YYYY HH:MM:SS, local time). The answer is HTML. */
+ * Changes go to cmd.cgi as the web UI sends them: a GET of the command's form
+ * (cmd.cgi?cmd_typ=N&host=H&service=S), which sets the cookie NagFormId and holds the same
+ * value in the hidden field nagFormId (Nagios 4.4's CSRF check), then the form POSTed with
+ * both (cmd_typ 33/34 acknowledge a host/service problem, 55/56 schedule host/service
+ * downtime, cmd_mod=2 to commit; times in cgi.cfg's default `us` date_format,
+ * MM-DD-YYYY HH:MM:SS, local time). The answers are HTML. */
 #ifndef GC_CORE_NAGIOS_NAGIOS_REQUEST_H
 #define GC_CORE_NAGIOS_NAGIOS_REQUEST_H
 
@@ -47,9 +50,17 @@ struct source_request *nagios_request_ack(const struct nagios_row *r, const char
                                           char **err);
 struct source_request *nagios_request_downtime(const struct nagios_row *r, const char *tenant);
 
+/* The query of the change's form (caller frees): "cmd_typ=34&host=H&service=S". */
+char *nagios_cmd_form_query(const struct nagios_req *q);
+
+/* The form id (nagFormId) in the form page cmd.cgi answered (caller frees), or NULL when it
+ * has none (a Nagios before 4.4). */
+char *nagios_cmd_form_id(const char *html, size_t len);
+
 /* The POST body of a change for cmd.cgi (caller frees): `author` the session's user, `now`
- * the time it is sent (epoch s). */
-char *nagios_cmd_body(const struct nagios_req *q, const char *author, int64_t now);
+ * the time it is sent (epoch s), `form_id` the form's nagFormId (NULL: none). */
+char *nagios_cmd_body(const struct nagios_req *q, const char *author, int64_t now,
+                      const char *form_id);
 
 /* Reads cmd.cgi's HTML answer: 0 when it says the command was submitted, else -1 with *err
  * (one line, sanitized, caller frees): the error box's text when there is one. */

@@ -3,15 +3,17 @@
  * Three shared pollers on [nagios] interval (default [ui] refresh, 30 s): statusjson hostlist
  * and servicelist with details (STORE_NAGIOS_HOST, STORE_NAGIOS_SERVICE rows, mark and
  * sweep), and objectjson hostgrouplist, which makes the host map (core/nagios/
- * nagios_objects.h): each row's tenant and app. A fourth, the programstatus poll of the
+ * nagios_objects.h): each row's tenant and app; a fourth reads objectjson hostlist for the
+ * hosts' _APP custom variables every ten intervals (objects change seldom, the answer is
+ * large). A fourth, the programstatus poll of the
  * shared HTTP-source part (core/source_http.h), says which Nagios it is and is the probe of
  * `govconsole check`. The CGIs answer HTTP 200 even for errors (result.type_code says), and an
  * answer empty for the user means the user is not a contact authorised to see it
  * (/work/shared/notes/nagios4.md): both fail the poll, the last rows stay and go stale.
  *
  * Requests (core/nagios/nagios_request.h): d fetches the object's status, comments and
- * downtimes; acknowledge and downtime POST to cmd.cgi; after one succeeds the row is marked
- * as waiting for the next poll. */
+ * downtimes; acknowledge and downtime GET cmd.cgi's form (for its CSRF form id) and POST it
+ * as the web UI does; after one succeeds the row is marked as waiting for the next poll. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,8 +124,10 @@ struct nagios {
     struct source_http *sh;
     struct source_env env;
     char *base;
-    struct poller *hosts, *services, *groups;
-    struct poller_ops hosts_ops, services_ops, groups_ops;
+    struct poller *hosts, *services, *groups, *objects;
+    struct poller_ops hosts_ops, services_ops, groups_ops, objects_ops;
+    /* The last hostgroups and host objects read (unresolved), which make the map. */
+    struct nagios_hostmap *raw_groups, *raw_objects;
     /* The host map; the one before it stays until the next, so that tenant and app strings
      * handed out before a change stay valid until views rebuilt (store_commit()). */
     struct nagios_hostmap *map, *old_map;
@@ -225,26 +229,62 @@ static void nagios_decode_groups(const char *body, size_t len, struct poller_dec
     out->extra = m;
 }
 
+static void nagios_decode_objects(const char *body, size_t len, struct poller_decode *out,
+                                  void *arg)
+{
+    struct nagios_hostmap *m = nagios_hostmap_new();
+
+    (void)arg;
+    if (nagios_hostmap_read_hosts(m, body, len, &out->rejected, &out->error) != 0) {
+        nagios_hostmap_free(m);
+        return;
+    }
+    out->extra = m;
+}
+
 static void nagios_free_map(void *extra)
 {
     nagios_hostmap_free(extra);
 }
 
-static void nagios_groups_applied(struct poller_decode *d, void *arg)
+/* A new map from the last hostgroups and host objects; the one before stays a while. */
+static void nagios_map_rebuild(struct nagios *n)
 {
-    struct nagios *n = arg;
+    struct nagios_hostmap *m = nagios_hostmap_new();
+
+    nagios_hostmap_merge(m, n->raw_groups);
+    nagios_hostmap_merge(m, n->raw_objects);
+    nagios_hostmap_resolve(m, n->env.cfg, n->tp);
+    nagios_hostmap_free(n->old_map);
+    n->old_map = n->map;
+    n->map = m;
+    n->map_gen++;
+    nagios_resolve_all(n, STORE_NAGIOS_HOST);
+    nagios_resolve_all(n, STORE_NAGIOS_SERVICE);
+}
+
+/* A poll of hostgroups (groups true) or host objects: its map replaces the last one read. */
+static void nagios_objects_applied_as(struct nagios *n, struct poller_decode *d, bool groups)
+{
+    struct nagios_hostmap **raw = groups ? &n->raw_groups : &n->raw_objects;
 
     if (d == NULL || d->extra == NULL) {
         return; /* 304: the map stands */
     }
-    nagios_hostmap_resolve(d->extra, n->env.cfg, n->tp);
-    nagios_hostmap_free(n->old_map);
-    n->old_map = n->map;
-    n->map = d->extra;
+    nagios_hostmap_free(*raw);
+    *raw = d->extra;
     d->extra = NULL;
-    n->map_gen++;
-    nagios_resolve_all(n, STORE_NAGIOS_HOST);
-    nagios_resolve_all(n, STORE_NAGIOS_SERVICE);
+    nagios_map_rebuild(n);
+}
+
+static void nagios_groups_applied(struct poller_decode *d, void *arg)
+{
+    nagios_objects_applied_as(arg, d, true);
+}
+
+static void nagios_objects_applied(struct poller_decode *d, void *arg)
+{
+    nagios_objects_applied_as(arg, d, false);
 }
 
 static void nagios_free_row(struct store_row *row)
@@ -270,6 +310,12 @@ struct nagios_call {
     char *text;    /* detail: the text so far */
 };
 
+static void nagios_call_free(struct nagios_call *c)
+{
+    free(c->text);
+    free(c);
+}
+
 static void nagios_call_unlink(struct nagios *n, struct nagios_call *c)
 {
     for (struct nagios_call **pp = &n->calls; *pp != NULL; pp = &(*pp)->next) {
@@ -290,23 +336,26 @@ static void nagios_call_finish(struct nagios_call *c, bool ok, long status, char
     c->done(&reply, c->arg);
     free(reply.text);
     free(reply.error);
-    free(c->text);
-    free(c);
+    nagios_call_free(c);
 }
 
+/* Starts a GET of url, or a POST of a form body (HTML answers) with an optional cookie. */
 static void nagios_start(struct nagios *n, struct nagios_call *c, const char *url,
-                         const char *body, http_done_cb cb)
+                         const char *body, const char *cookie, http_done_cb cb)
 {
     struct http_opts o = *source_http_base(n->sh);
 
     o.url = url;
     o.timeout_ms = 30000;
     o.max_body = (size_t)16 << 20;
+    o.cookie = cookie;
+    if (strstr(url, "/cmd.cgi") != NULL) {
+        o.accept = "text/html";
+    }
     if (body != NULL) {
         o.method = "POST";
         o.body = body;
         o.content_type = "application/x-www-form-urlencoded";
-        o.accept = "text/html";
     }
     c->http = http_start(source_http_client(n->sh), &o, NULL, cb, c);
 }
@@ -459,7 +508,7 @@ static void nagios_detail_step(struct nagios_call *c)
         url = xasprintf("%s/statusjson.cgi?query=%s&details=true", n->base,
                         c->step == 1 ? "commentlist" : "downtimelist");
     }
-    nagios_start(n, c, url, NULL, nagios_detail_done);
+    nagios_start(n, c, url, NULL, NULL, nagios_detail_done);
     free(url);
 }
 
@@ -499,6 +548,33 @@ static void nagios_change_done(struct http_req *req, struct http_result *res, vo
     nagios_call_finish(c, false, res->status, NULL, err);
 }
 
+/* The change's form came: POST it with its form id, as cookie and as field. */
+static void nagios_form_done(struct http_req *req, struct http_result *res, void *arg)
+{
+    struct nagios_call *c = arg;
+    struct nagios *n = c->handle.n;
+    const struct source_request *r = c->req;
+    char *err = nagios_exchange_error(res);
+    char *form_id, *cookie, *url, *body;
+
+    (void)req;
+    c->http = NULL;
+    if (err != NULL) {
+        nagios_call_finish(c, false, res->status, NULL, err);
+        return;
+    }
+    form_id = nagios_cmd_form_id(res->body, res->body_len);
+    cookie = form_id != NULL ? xasprintf("NagFormId=%s", form_id) : NULL;
+    url = xasprintf("%s/cmd.cgi", n->base);
+    body = nagios_cmd_body(r->priv, r->access != NULL ? access_user(r->access) : NULL,
+                           (int64_t)time(NULL), form_id);
+    nagios_start(n, c, url, body, cookie, nagios_change_done);
+    free(form_id);
+    free(cookie);
+    free(url);
+    free(body);
+}
+
 static struct source_call *nagios_perform(void *s, const struct source_request *r,
                                           source_reply_fn done, void *arg)
 {
@@ -520,13 +596,12 @@ static struct source_call *nagios_perform(void *s, const struct source_request *
     if (q->what == NAGIOS_REQ_DETAIL) {
         nagios_detail_step(c);
     } else {
-        char *url = xasprintf("%s/cmd.cgi", n->base);
-        char *body = nagios_cmd_body(q, r->access != NULL ? access_user(r->access) : NULL,
-                                     (int64_t)time(NULL));
+        char *query = nagios_cmd_form_query(q);
+        char *url = xasprintf("%s/cmd.cgi?%s", n->base, query);
 
-        nagios_start(n, c, url, body, nagios_change_done);
+        nagios_start(n, c, url, NULL, NULL, nagios_form_done);
+        free(query);
         free(url);
-        free(body);
     }
     return &c->handle;
 }
@@ -540,8 +615,7 @@ static void nagios_cancel(void *s, struct source_call *h)
         http_cancel(source_http_client(n->sh), c->http);
     }
     nagios_call_unlink(n, c);
-    free(c->text);
-    free(c);
+    nagios_call_free(c);
 }
 
 static const char *nagios_tenant_of(void *s, const struct source_request *r)
@@ -593,12 +667,14 @@ static void nagios_free(void *p)
         struct nagios_call *c = n->calls;
 
         n->calls = c->next;
-        free(c->text);
-        free(c);
+        nagios_call_free(c);
     }
     poller_free(n->hosts);
     poller_free(n->services);
     poller_free(n->groups);
+    poller_free(n->objects);
+    nagios_hostmap_free(n->raw_groups);
+    nagios_hostmap_free(n->raw_objects);
     nagios_hostmap_free(n->map);
     nagios_hostmap_free(n->old_map);
     tenant_pattern_free(n->tp);
@@ -607,7 +683,8 @@ static void nagios_free(void *p)
 }
 
 static struct poller *nagios_poller(struct nagios *n, const char *name, const char *query,
-                                    enum store_kind kind, const struct poller_ops *ops)
+                                    enum store_kind kind, int every,
+                                    const struct poller_ops *ops)
 {
     const struct config_source *cs = config_source_get(n->env.cfg, "nagios");
     struct poller_config pc;
@@ -619,8 +696,8 @@ static struct poller *nagios_poller(struct nagios *n, const char *name, const ch
     pc.url = url;
     pc.base = source_http_base(n->sh);
     pc.kind = kind;
-    pc.interval_ms = cs != NULL && cs->interval_ms > 0 ? cs->interval_ms
-                                                       : n->env.cfg->ui.refresh_ms;
+    pc.interval_ms = every * (cs != NULL && cs->interval_ms > 0 ? cs->interval_ms
+                                                                : n->env.cfg->ui.refresh_ms);
     pc.stats = (struct http_stats *)source_http_op_stats(n->sh);
     p = poller_new(n->env.loop, n->env.http, n->env.pool, n->env.store, &pc, ops, n);
     free(url);
@@ -673,14 +750,20 @@ static void *nagios_init(const struct source_env *env, char **err)
                                         .error_text = nagios_error_text,
                                         .applied = nagios_groups_applied,
                                         .free_extra = nagios_free_map};
+    n->objects_ops = n->groups_ops;
+    n->objects_ops.decode = nagios_decode_objects;
+    n->objects_ops.applied = nagios_objects_applied;
     n->groups = nagios_poller(n, "nagios hostgroups",
                               "objectjson.cgi?query=hostgrouplist&details=true", STORE_KIND_COUNT,
-                              &n->groups_ops);
+                              1, &n->groups_ops);
+    n->objects = nagios_poller(n, "nagios host objects",
+                               "objectjson.cgi?query=hostlist&details=true", STORE_KIND_COUNT, 10,
+                               &n->objects_ops);
     n->hosts = nagios_poller(n, "nagios hosts", "statusjson.cgi?query=hostlist&details=true",
-                             STORE_NAGIOS_HOST, &n->hosts_ops);
+                             STORE_NAGIOS_HOST, 1, &n->hosts_ops);
     n->services = nagios_poller(n, "nagios services",
                                 "statusjson.cgi?query=servicelist&details=true",
-                                STORE_NAGIOS_SERVICE, &n->services_ops);
+                                STORE_NAGIOS_SERVICE, 1, &n->services_ops);
     return sh;
 }
 
@@ -690,6 +773,7 @@ static void nagios_op_start(void *s)
 
     source_http_op_start(s);
     poller_start(n->groups);
+    poller_start(n->objects);
     poller_start(n->hosts);
     poller_start(n->services);
 }
@@ -699,6 +783,7 @@ static void nagios_op_stop(void *s)
     struct nagios *n = source_http_extra(s);
 
     poller_stop(n->groups);
+    poller_stop(n->objects);
     poller_stop(n->hosts);
     poller_stop(n->services);
     while (n->calls != NULL) {
@@ -710,8 +795,7 @@ static void nagios_op_stop(void *s)
         }
         n->calls = c->next;
         c->done(&reply, c->arg);
-        free(c->text);
-        free(c);
+        nagios_call_free(c);
     }
     source_http_op_stop(s);
 }
@@ -721,7 +805,7 @@ static void nagios_op_stop(void *s)
 static const struct source_health *nagios_health(void *s)
 {
     struct nagios *n = source_http_extra(s);
-    struct poller *order[] = {n->services, n->hosts, n->groups};
+    struct poller *order[] = {n->services, n->hosts, n->groups, n->objects};
     const struct source_health *own = source_http_op_health(s);
 
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {

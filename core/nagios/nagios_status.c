@@ -116,6 +116,29 @@ static int int_member(const json_t *o, const char *key)
     return json_is_integer(v) ? (int)json_integer_value(v) : 0;
 }
 
+/* The state of a `status` member: statusjson's bitmask, or its name (formatoptions=enumerate). */
+static enum nagios_state status_of(const json_t *v, bool host)
+{
+    static const struct {
+        const char *name;
+        enum nagios_state state;
+    } names[] = {{"ok", NAGIOS_OK},           {"up", NAGIOS_UP},
+                 {"warning", NAGIOS_WARNING}, {"unknown", NAGIOS_UNKNOWN},
+                 {"critical", NAGIOS_CRITICAL}, {"down", NAGIOS_DOWN},
+                 {"unreachable", NAGIOS_UNREACHABLE}, {"pending", NAGIOS_PENDING}};
+    const char *s = json_string_value(v);
+
+    if (json_is_integer(v)) {
+        return nagios_state_from_status((long)json_integer_value(v), host);
+    }
+    for (size_t i = 0; s != NULL && i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(s, names[i].name) == 0) {
+            return names[i].state;
+        }
+    }
+    return NAGIOS_PENDING;
+}
+
 /* One row from a host or service object; NULL when it names no host. */
 static struct nagios_row *row_parse(const json_t *o, const char *host, const char *service)
 {
@@ -137,14 +160,14 @@ static struct nagios_row *row_parse(const json_t *o, const char *host, const cha
     r->host = sanitize_dup(h);
     r->service = s != NULL ? sanitize_dup(s) : NULL;
     r->row.uid = s != NULL ? xasprintf("%s;%s", r->host, r->service) : xstrdup(r->host);
-    r->state = nagios_state_from_status(json_is_integer(status) ? (long)json_integer_value(status)
-                                                                : 0,
-                                        service == NULL);
+    r->state = status_of(status, service == NULL);
     if (!json_is_true(json_object_get(o, "has_been_checked")) &&
         json_object_get(o, "has_been_checked") != NULL) {
         r->state = NAGIOS_PENDING;
     }
-    r->hard = int_member(o, "state_type") == 1;
+    r->hard = int_member(o, "state_type") == 1 ||
+              (json_is_string(json_object_get(o, "state_type")) &&
+               strcmp(json_string_value(json_object_get(o, "state_type")), "hard") == 0);
     r->attempt = int_member(o, "current_attempt");
     r->max_attempts = int_member(o, "max_attempts");
     r->last_state_change = ms_to_s(json_object_get(o, "last_state_change"));
@@ -202,6 +225,11 @@ void nagios_status_decode(const char *body, size_t len, bool hosts, struct polle
                 }
             }
         }
+    }
+    if (out->nrows == 0) {
+        /* entries, none with details: query=...list without details=true, or another shape */
+        out->error = xasprintf("Nagios: the %s holds no %s details (details=true)", member,
+                               hosts ? "host" : "service");
     }
     json_decref(root);
 }

@@ -56,9 +56,10 @@ struct nagios_row {
     } waiting;
 };
 
-/* Reads a statusjson hostlist (hosts true) or servicelist answer into rows (pushed into
- * `out`; out->error set, and out->rejected when the answer is empty for its user: "Nagios
- * returned no data for user X; check cgi.cfg authorization"). Any thread. */
+/* Reads a statusjson hostlist (hosts true) or servicelist answer with details into rows
+ * (pushed into `out`), or sets out->error: the CGI's error, not its answer, a list without
+ * details, and (with out->rejected) an answer empty for its user: "Nagios returned no data
+ * for user X; check cgi.cfg authorization". Any thread. */
 void nagios_status_decode(const char *body, size_t len, bool hosts, struct poller_decode *out);
 
 void nagios_row_free(struct store_row *row);

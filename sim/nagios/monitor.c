@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sim/sim_util.h"
 
@@ -26,6 +27,7 @@ struct monitor {
     struct mon_downtime *downtimes;
     size_t n_downtimes, cap_downtimes;
     unsigned long next_id;
+    char form_id[17];
 };
 
 struct monitor *monitor_new(void)
@@ -34,7 +36,18 @@ struct monitor *monitor_new(void)
 
     pthread_mutex_init(&m->lock, NULL);
     m->next_id = 1;
+    {
+        int64_t seed[2] = {sim_now_ns(), (int64_t)getpid()};
+
+        snprintf(m->form_id, sizeof m->form_id, "%016llx",
+                 (unsigned long long)sim_hash64(seed, sizeof seed, 13));
+    }
     return m;
+}
+
+const char *monitor_form_id(const struct monitor *m)
+{
+    return m->form_id;
 }
 
 void monitor_free(struct monitor *m)
@@ -267,7 +280,9 @@ size_t monitor_comments(struct monitor *m, struct mon_comment **out)
     pthread_mutex_lock(&m->lock);
     n = m->n_comments;
     *out = sim_xmalloc((n + 1) * sizeof **out);
-    memcpy(*out, m->comments, n * sizeof **out);
+    if (n > 0) {
+        memcpy(*out, m->comments, n * sizeof **out);
+    }
     pthread_mutex_unlock(&m->lock);
     return n;
 }
@@ -279,7 +294,9 @@ size_t monitor_downtimes(struct monitor *m, struct mon_downtime **out)
     pthread_mutex_lock(&m->lock);
     n = m->n_downtimes;
     *out = sim_xmalloc((n + 1) * sizeof **out);
-    memcpy(*out, m->downtimes, n * sizeof **out);
+    if (n > 0) {
+        memcpy(*out, m->downtimes, n * sizeof **out);
+    }
     pthread_mutex_unlock(&m->lock);
     return n;
 }

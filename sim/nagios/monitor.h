@@ -70,6 +70,10 @@ struct mon_downtime {
 struct monitor;
 
 struct monitor *monitor_new(void);
+
+/* cmd.cgi's CSRF form id (Nagios 4.4: cookie NagFormId and field nagFormId), 16 hex digits,
+ * made when the monitor is. */
+const char *monitor_form_id(const struct monitor *m);
 void monitor_free(struct monitor *m);
 
 /* Every object as of now, hosts first then their services, in host name order: *out (caller

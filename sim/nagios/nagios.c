@@ -7,9 +7,11 @@
  * did, so every query shares one clock. */
 #include "sim/router.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -188,6 +190,36 @@ static enum MHD_Result statusjson(const struct router_request *req, const char *
                                    "data", "programstatus", status));
 }
 
+/* A GET's form fields as a body (cmd_typ, cmd_mod, host, service), values re-encoded. */
+static char *cmd_query(const struct router_request *req)
+{
+    static const char *const keys[] = {"cmd_typ", "cmd_mod", "host", "service"};
+    char *out = sim_xstrdup("");
+
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const char *v = router_arg(req->conn, keys[i]);
+        char *next;
+        size_t n = strlen(out);
+
+        if (v == NULL) {
+            continue;
+        }
+        next = sim_xmalloc(n + strlen(keys[i]) + 3 * strlen(v) + 3);
+        memcpy(next, out, n);
+        n += (size_t)sprintf(next + n, "%s%s=", n > 0 ? "&" : "", keys[i]);
+        for (const char *p = v; *p != '\0'; p++) {
+            n += (size_t)sprintf(next + n, isalnum((unsigned char)*p) || *p == '-' || *p == '.' ||
+                                                   *p == '_'
+                                               ? "%c"
+                                               : "%%%02X",
+                                 (unsigned char)*p);
+        }
+        free(out);
+        out = next;
+    }
+    return out;
+}
+
 static void *nagios_start(struct router *router, const struct router_config *cfg)
 {
     (void)router;
@@ -225,10 +257,16 @@ static enum MHD_Result nagios_serve(void *state, const struct router_request *re
                              user[0] ? user : NAGIOS_DEFAULT_USER);
     }
     if (strcmp(req->url, NAGIOS_CGI "cmd.cgi") == 0 && m != NULL) {
-        char *page = sim_cmdcgi(m, req->world, user[0] ? user : NAGIOS_DEFAULT_USER, req->body);
+        const char *set_cookie = NULL;
+        char *query = strcmp(req->method, "GET") == 0 ? cmd_query(req) : NULL;
+        char *page = sim_cmdcgi(m, req->world, user[0] ? user : NAGIOS_DEFAULT_USER,
+                                query != NULL ? query : req->body,
+                                router_header(req->conn, "Cookie"), &set_cookie);
+        const char *const headers[] = {"Set-Cookie", set_cookie, NULL};
 
+        free(query);
         return router_queue_buffer(req->conn, 200, "text/html; charset=utf-8", page,
-                                   strlen(page), NULL);
+                                   strlen(page), set_cookie != NULL ? headers : NULL);
     }
     if (strcmp(req->url, NAGIOS_CGI "archivejson.cgi") == 0) { /* sla (issue 13) */
         return nagios_archivejson(req, m, user[0] ? user : NAGIOS_DEFAULT_USER);

@@ -339,10 +339,60 @@ static char *cmd_page(const char *box, const char *text)
     return page;
 }
 
-char *sim_cmdcgi(struct monitor *m, struct world *w, const char *user, const char *body)
+/* The command's form: the fields the web UI posts back, with the form id. */
+static char *cmd_form(const struct monitor *m, int cmd, const char *host, const char *svc)
+{
+    char *page = NULL, *box;
+    size_t len = 0;
+    FILE *f = open_memstream(&page, &len);
+
+    fprintf(f,
+            "<form method='post' action='cmd.cgi'>\n"
+            "<INPUT TYPE='hidden' NAME='nagFormId' VALUE='%s'\n>"
+            "<INPUT TYPE='HIDDEN' NAME='cmd_typ' VALUE='%d'>\n"
+            "<INPUT TYPE='HIDDEN' NAME='cmd_mod' VALUE='2'>\n"
+            "<INPUT TYPE='TEXT' NAME='host' VALUE='%s'>\n",
+            monitor_form_id(m), cmd, host);
+    if (svc[0] != '\0') {
+        fprintf(f, "<INPUT TYPE='TEXT' NAME='service' VALUE='%s'>\n", svc);
+    }
+    if (cmd == 33 || cmd == 34) {
+        fprintf(f, "<INPUT TYPE='checkbox' NAME='sticky_ack' CHECKED>\n"
+                   "<INPUT TYPE='checkbox' NAME='send_notification' CHECKED>\n"
+                   "<INPUT TYPE='checkbox' NAME='persistent' >\n");
+    }
+    fprintf(f, "<INPUT TYPE='TEXT' NAME='com_data' VALUE='' SIZE=40>\n"
+               "<INPUT TYPE='submit' NAME='btnSubmit' VALUE='Commit'>\n</form>");
+    fclose(f);
+    box = cmd_page("cmdType", page);
+    free(page);
+    return box;
+}
+
+/* Is `key=value` among the cookies of a Cookie header? */
+static bool cookie_has(const char *cookie, const char *key, const char *value)
+{
+    size_t klen = strlen(key), vlen = strlen(value);
+
+    for (const char *p = cookie; p != NULL && *p != '\0';) {
+        while (*p == ' ' || *p == ';') {
+            p++;
+        }
+        if (strncmp(p, key, klen) == 0 && p[klen] == '=' &&
+            strncmp(p + klen + 1, value, vlen) == 0 &&
+            (p[klen + 1 + vlen] == '\0' || p[klen + 1 + vlen] == ';')) {
+            return true;
+        }
+        p = strchr(p, ';');
+    }
+    return false;
+}
+
+char *sim_cmdcgi(struct monitor *m, struct world *w, const char *user, const char *body,
+                 const char *cookie, const char **set_cookie)
 {
     char typ[8] = "", mod[8] = "", host[MON_NAME_MAX] = "", svc[MON_NAME_MAX] = "";
-    char com[256] = "", author[64] = "", from[32] = "", to[32] = "";
+    char com[256] = "", author[64] = "", from[32] = "", to[32] = "", fid[64] = "";
     const char *why = NULL;
     int cmd;
 
@@ -355,12 +405,22 @@ char *sim_cmdcgi(struct monitor *m, struct world *w, const char *user, const cha
         snprintf(author, sizeof author, "%s", user);
     }
     cmd = atoi(typ);
-    if (strcmp(mod, "2") != 0) {
-        /* without cmd_mod=2 the CGI shows the form to confirm: nothing is done */
-        return cmd_page("infoText", "You are requesting to execute a command. Commit?");
-    }
+    *set_cookie = NULL;
     if (cmd != 33 && cmd != 34 && cmd != 55 && cmd != 56) {
         return cmd_page("errorMessage", "Sorry Dave, I can't let you do that...");
+    }
+    if (strcmp(mod, "2") != 0) {
+        /* without cmd_mod=2 the CGI shows the command's form: nothing is done */
+        static char header[64];
+
+        snprintf(header, sizeof header, "NagFormId=%s; SameSite=Strict; HttpOnly",
+                 monitor_form_id(m));
+        *set_cookie = header;
+        return cmd_form(m, cmd, host, svc);
+    }
+    form_value(body, "nagFormId", fid, sizeof fid);
+    if (strcmp(fid, monitor_form_id(m)) != 0 || !cookie_has(cookie, "NagFormId", fid)) {
+        return cmd_page("errorMessage", "Error: Invalid or missing CSRF cookie!");
     }
     if (host[0] == '\0' || ((cmd == 34 || cmd == 56) && svc[0] == '\0')) {
         return cmd_page("errorMessage", "You must enter a host name and service description.");

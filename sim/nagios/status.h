@@ -20,8 +20,14 @@ json_t *sim_statusjson(struct monitor *m, struct world *w, const char *query,
 json_t *sim_objectjson(struct monitor *m, struct world *w, const char *query, int *type,
                        char *message, size_t size);
 
-/* cmd.cgi: a form body (application/x-www-form-urlencoded) applied as the CGI does; the HTML
- * page it answers (caller frees). `user` is the authenticated one (the author it records). */
-char *sim_cmdcgi(struct monitor *m, struct world *w, const char *user, const char *body);
+/* cmd.cgi: a form body (application/x-www-form-urlencoded; for a GET, the query) applied as
+ * the CGI does; the HTML page it answers (caller frees). `user` is the authenticated one (the
+ * author it records), `cookie` the request's Cookie header (NULL: none). Without cmd_mod=2
+ * the page is the command's form, with the form id in its hidden field nagFormId, and
+ * *set_cookie is set to the cookie that goes with it (static; NULL otherwise); a commit
+ * whose nagFormId and cookie NagFormId are not both the monitor's is refused, as Nagios 4.4
+ * refuses it. */
+char *sim_cmdcgi(struct monitor *m, struct world *w, const char *user, const char *body,
+                 const char *cookie, const char **set_cookie);
 
 #endif

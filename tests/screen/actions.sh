@@ -9,16 +9,6 @@ start_sim --pods 200 --tenants 5 --seed 21 --churn 0 --forbid-namespace skat
 export XDG_CONFIG_HOME="$WORK/config" XDG_STATE_HOME="$WORK/state"
 AUDIT="$XDG_STATE_HOME/govconsole/audit.log"
 
-# Waits until a command succeeds (default 20 s).
-wait_until() { # seconds command...
-    local end=$((SECONDS + $1))
-    shift
-    while [ $SECONDS -lt $end ]; do
-        "$@" && return 0
-        sleep 0.2
-    done
-    return 1
-}
 
 deploy() { sim_get "/apis/apps/v1/namespaces/$1/deployments/$2"; }
 # Pods of an app that are not terminating, by name.

@@ -113,6 +113,17 @@ wait_fixed() { # string [seconds]
     return 1
 }
 
+# Waits until a command succeeds, trying every 0.2 s.
+wait_until() { # seconds command...
+    local end=$((SECONDS + $1))
+    shift
+    while [ $SECONDS -lt $end ]; do
+        "$@" && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
 # Waits until the screen no longer matches (default 5 s).
 wait_gone() { # regex [seconds]
     local end=$((SECONDS + ${2:-5}))

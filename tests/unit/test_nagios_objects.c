@@ -17,6 +17,7 @@
 #include "core/nagios/nagios_objects.h"
 #include "core/tenant_pattern.h"
 #include "core/xalloc.h"
+#include "tests/unit/file_fixture.h"
 
 #define ENVELOPE(query, data)                                                                  \
     "{\"format_version\":0,\"result\":{\"cgi\":\"objectjson.cgi\",\"user\":\"nagiosadmin\","  \
@@ -40,36 +41,6 @@ static const char hosts_json[] = ENVELOPE(
     "\"dmi-radar\":{\"name\":\"dmi-radar\",\"custom_variables\":{\"APP\":\"radar-ingest\"}},"
     "\"dmi-forecast-api\":{\"name\":\"dmi-forecast-api\",\"custom_variables\":{}},"
     "\"lonely\":{\"name\":\"lonely\",\"custom_variables\":{}}}");
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-
-    if (f == NULL) {
-        return NULL;
-    }
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = xmalloc((size_t)n + 1);
-    *len = fread(buf, 1, (size_t)n, f);
-    buf[*len] = '\0';
-    fclose(f);
-    return buf;
-}
-
-static char *fixture(const char *name, size_t *len)
-{
-    const char *root = getenv("GC_ROOT");
-    char *path = xasprintf("%s/../shared/fixtures/nagios/%s",
-                           root != NULL && root[0] != '\0' ? root : ".", name);
-    char *body = read_file(path, len);
-
-    free(path);
-    return body;
-}
 
 /* A config with [tenant kf] nagios_hostgroup = custom-hosts and [tenant gst] naming a group
  * other than tenant-gst. */
@@ -147,6 +118,40 @@ static void test_groups_and_apps(void **state)
                     0);
     }
     assert_null(nagios_hostmap_host(m, 9));
+    nagios_hostmap_free(m);
+    tenant_pattern_free(tp);
+}
+
+/* Maps read from the two answers apart, merged: the hostgroups of one and the _APP of the
+ * other, as the source builds its map from two pollers. */
+static void test_merge(void **state)
+{
+    struct nagios_hostmap *groups = nagios_hostmap_new(), *objects = nagios_hostmap_new();
+    struct nagios_hostmap *m = nagios_hostmap_new();
+    char *err = NULL;
+    struct tenant_pattern *tp = tenant_pattern_new("^tenant-([a-z0-9-]+)$", &err);
+
+    (void)state;
+    assert_int_equal(nagios_hostmap_read_groups(groups, groups_json, strlen(groups_json), NULL,
+                                                &err),
+                     0);
+    assert_int_equal(nagios_hostmap_read_hosts(objects, hosts_json, strlen(hosts_json), NULL,
+                                               &err),
+                     0);
+    nagios_hostmap_merge(m, groups);
+    nagios_hostmap_merge(m, objects);
+    nagios_hostmap_merge(m, NULL);
+    nagios_hostmap_resolve(m, NULL, tp);
+    expect(m, "dmi-radar", "dmi", "radar-ingest");
+    expect(m, "dmi-forecast-api", "dmi", "forecast-api");
+    expect(m, "lonely", NULL, "lonely");
+    assert_int_equal(nagios_hostmap_count(m), 9);
+    /* the sources are unchanged: not resolved, still their own hosts */
+    assert_int_equal(nagios_hostmap_count(groups), 0);
+    nagios_hostmap_resolve(objects, NULL, tp);
+    assert_int_equal(nagios_hostmap_count(objects), 3);
+    nagios_hostmap_free(groups);
+    nagios_hostmap_free(objects);
     nagios_hostmap_free(m);
     tenant_pattern_free(tp);
 }
@@ -239,9 +244,9 @@ static void test_bad_answers(void **state)
 static void test_fixtures(void **state)
 {
     size_t glen = 0, hlen = 0, elen = 0;
-    char *groups = fixture("objectjson_hostgrouplist_details.json", &glen);
-    char *hosts = fixture("objectjson_hostlist_details.json", &hlen);
-    char *error = fixture("statusjson_error_invalid_query.json", &elen);
+    char *groups = file_fixture_nagios("objectjson_hostgrouplist_details.json", &glen);
+    char *hosts = file_fixture_nagios("objectjson_hostlist_details.json", &hlen);
+    char *error = file_fixture_nagios("statusjson_error_invalid_query.json", &elen);
     struct nagios_hostmap *m = nagios_hostmap_new();
     char *err = NULL;
     struct tenant_pattern *tp = tenant_pattern_new("^tenant-([a-z0-9-]+)$", &err);
@@ -285,6 +290,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_groups_and_apps),
         cmocka_unit_test(test_no_pattern_no_config),
+        cmocka_unit_test(test_merge),
         cmocka_unit_test(test_sanitized),
         cmocka_unit_test(test_bad_answers),
         cmocka_unit_test(test_fixtures),
