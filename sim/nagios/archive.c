@@ -258,6 +258,31 @@ static void put_host_times(struct jbuf *b, const struct world *w, struct present
     jbuf_putc(b, '}');
 }
 
+/* A success up to and including data.selectors' starttime and endtime (b initialised here). */
+static void answer_begin(struct jbuf *b, const struct router_request *req, const char *user,
+                         const char *query, int64_t start, int64_t end)
+{
+    jbuf_init(b);
+    envelope(b, req, user, query, ARCHIVE_SUCCESS, "Success", "");
+    JB_LIT(b, "\"selectors\":{");
+    put_ms(b, "starttime", start * 1000);
+    JB_LIT(b, ",");
+    put_ms(b, "endtime", end * 1000);
+}
+
+/* Ends the answer's list and sends it; releases what answering took (the world's lock too). */
+static enum MHD_Result answer_end(struct jbuf *b, const struct router_request *req,
+                                  struct present *p, struct nagios_sim_service *all)
+{
+    world_unlock(req->world);
+    present_free(p);
+    free(all);
+    JB_LIT(b, "]}}\n");
+    enum MHD_Result r = archive_send(req, b);
+    jbuf_fini(b);
+    return r;
+}
+
 static enum MHD_Result availability(const struct router_request *req, struct monitor *m,
                                     const char *user, int64_t start, int64_t end, int64_t now)
 {
@@ -274,14 +299,9 @@ static enum MHD_Result availability(const struct router_request *req, struct mon
                              "Option Value Invalid",
                              "The availabilityobjecttype option value is not supported here.");
     }
-    jbuf_init(&b);
-    envelope(&b, req, user, "availability", ARCHIVE_SUCCESS, "Success", "");
-    JB_LIT(&b, "\"selectors\":{\"availabilityobjecttype\":");
+    answer_begin(&b, req, user, "availability", start, end);
+    JB_LIT(&b, ",\"availabilityobjecttype\":");
     jbuf_put_i64(&b, hosts ? 1 : 2);
-    JB_LIT(&b, ",");
-    put_ms(&b, "starttime", start * 1000);
-    JB_LIT(&b, ",");
-    put_ms(&b, "endtime", end * 1000);
     JB_LIT(&b, ",\"assumeinitialstate\":true,\"assumestateretention\":true,"
                "\"assumestateduringnagiosdowntime\":true},");
     jbuf_puts(&b, hosts ? "\"hosts\":[" : "\"services\":[");
@@ -311,13 +331,7 @@ static enum MHD_Result availability(const struct router_request *req, struct mon
             put_service_times(&b, &all[i], &t);
         }
     }
-    world_unlock(req->world);
-    present_free(&p);
-    free(all);
-    JB_LIT(&b, "]}}\n");
-    enum MHD_Result r = archive_send(req, &b);
-    jbuf_fini(&b);
-    return r;
+    return answer_end(&b, req, &p, all);
 }
 
 static void put_change(struct jbuf *b, const struct nagios_sim_service *s, bool host, int64_t t,
@@ -368,12 +382,7 @@ static enum MHD_Result statechangelist(const struct router_request *req, struct 
                              is_host ? "Host name must be supplied."
                                      : "Host name and service description must be supplied.");
     }
-    jbuf_init(&b);
-    envelope(&b, req, user, "statechangelist", ARCHIVE_SUCCESS, "Success", "");
-    JB_LIT(&b, "\"selectors\":{");
-    put_ms(&b, "starttime", start * 1000);
-    JB_LIT(&b, ",");
-    put_ms(&b, "endtime", end * 1000);
+    answer_begin(&b, req, user, "statechangelist", start, end);
     JB_LIT(&b, ",\"hostname\":");
     jbuf_put_str(&b, host);
     if (!is_host) {
@@ -419,13 +428,7 @@ static enum MHD_Result statechangelist(const struct router_request *req, struct 
         nagios_sim_history_fini(&h);
         break;
     }
-    world_unlock(req->world);
-    present_free(&p);
-    free(all);
-    JB_LIT(&b, "]}}\n");
-    enum MHD_Result r = archive_send(req, &b);
-    jbuf_fini(&b);
-    return r;
+    return answer_end(&b, req, &p, all);
 }
 
 enum MHD_Result nagios_archivejson(const struct router_request *req, struct monitor *m,
