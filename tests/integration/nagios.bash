@@ -12,6 +12,8 @@
 #   nagios_cmd LINE     writes "[now] LINE" to the external command file
 #                       (PROCESS_SERVICE_CHECK_RESULT;host;svc;2;text ...)
 #   nagios_stop         stops both (and Nagios' workers) and removes the directory
+# sla (issue 13): with NAGIOS_HISTORY naming a file, its lines (backdated "[EPOCH] SERVICE
+# ALERT: ..." and so on) become nagios.log before the daemon starts: history for archivejson.
 # and it sets:
 #   NAGIOS_DIR          the directory (etc/, var/, rw/)
 #   NAGIOS_URL          the CGI base: http://127.0.0.1:PORT/nagios4/cgi-bin
@@ -215,6 +217,9 @@ nagios_start() {
     NAGIOS_PORT=$(nagios_free_port)
     NAGIOS_URL="http://127.0.0.1:$NAGIOS_PORT/nagios4/cgi-bin"
     nagios_write_config
+    if [ -n "${NAGIOS_HISTORY:-}" ]; then # sla (issue 13)
+        cp "$NAGIOS_HISTORY" "$NAGIOS_DIR/var/nagios.log"
+    fi
     if ! "$NAGIOS_BIN" -v "$NAGIOS_DIR/etc/nagios.cfg" >"$NAGIOS_DIR/verify.out" 2>&1; then
         echo "# nagios4 -v refused the configuration:"
         sed 's/^/#   /' "$NAGIOS_DIR/verify.out" | grep -iE 'error|warning' | head -10
