@@ -225,8 +225,10 @@ struct source_ops {
     /* sla (issue 13). Optional: a view asks for rows that depend on its own parameters (the
      * sla view: a period, "2026-11", or one service's timeline in it); the source fetches
      * them when they are not what it holds or fetches already, and they come into the store
-     * as any rows do. Returns true when the store holds them now. */
-    bool (*want)(void *s, const char *what);
+     * as any rows do. "" asks for the source's default (the sla source: the period of
+     * [sla] period containing now); `resolved` (size bytes; may be NULL) receives what `what`
+     * stands for ("2026-12"). Returns true when the store holds them now. */
+    bool (*want)(void *s, const char *what, char *resolved, size_t size);
     /* A helper of another source (sla of nagios): no header token, not in :sources, not
      * probed by `govconsole check`; views reach it by name (sources_find()). Registered after
      * every other source. */

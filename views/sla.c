@@ -1,5 +1,6 @@
-/* The sla view (:sla, -c sla): service levels for a period (this month by default; `:sla
- * 2026-11`, `:sla 2026-11-01..2026-11-15`; [ and ] step), one row per tenant; Enter narrows to
+/* The sla view (:sla, -c sla): service levels for a period (by default the [sla] period, a
+ * month unless set, containing now; `:sla 2026-11`, `:sla 2026-11-01..2026-11-15`; [ and ]
+ * step), one row per tenant; Enter narrows to
  * a tenant's apps, then an app's services, then (the timeline view) a service's state changes.
  * The rows come from the sla source (core/nagios/sla_source.h), which the view asks for its
  * period; the numbers are written by core/sla/sla_table.h's functions, as `govconsole report
@@ -71,13 +72,24 @@ static void sla_view_scope_key(const struct view_scope *sc, char *buf, size_t si
     snprintf(buf, size, "%s\n%s\n%s", sc->tenant, sc->app, sc->param);
 }
 
-/* The period the view shows, settled on first use. */
-static void sla_view_period(struct sla_view_state *st, const struct view_ctx *ctx)
+/* The period the view shows, settled on first use: the scope's (:sla 2026-11), else the
+ * source's default ([sla] period containing now), else the month. */
+static void sla_view_period(struct sla_view_state *st, const struct view_ctx *ctx,
+                            struct source *src)
 {
+    char def[48] = "";
+
     if (st->period_set) {
         return;
     }
-    if (ctx->scope->param[0] == '\0' || sla_period_parse(ctx->scope->param, &st->period) != 0) {
+    if (ctx->scope->param[0] != '\0' && sla_period_parse(ctx->scope->param, &st->period) == 0) {
+        st->period_set = true;
+        return;
+    }
+    if (src != NULL && src->ops->want != NULL) {
+        src->ops->want(src->state, "", def, sizeof def);
+    }
+    if (def[0] == '\0' || sla_period_parse(def, &st->period) != 0) {
         sla_period_containing(SLA_UNIT_MONTH, ctx->now, &st->period);
     }
     st->period_set = true;
@@ -116,10 +128,10 @@ static void sla_view_rebuild(struct view *v, const struct view_ctx *ctx)
     const struct store_row *row;
     const char *tenant;
 
-    sla_view_period(st, ctx);
+    sla_view_period(st, ctx, src);
     sla_period_format(&st->period, st->want, sizeof st->want);
     if (src != NULL && src->ops->want != NULL) {
-        src->ops->want(src->state, st->want); /* rows come later when not held */
+        src->ops->want(src->state, st->want, NULL, 0); /* rows come later when not held */
     }
     free(st->rows);
     st->rows = xcalloc(store_count(ctx->store, STORE_SLA) + 1, sizeof *st->rows);

@@ -77,7 +77,7 @@ static void timeline_rebuild(struct view *v, const struct view_ctx *ctx)
     const char *tenant;
 
     if (want != NULL && src != NULL && src->ops->want != NULL) {
-        src->ops->want(src->state, want);
+        src->ops->want(src->state, want, NULL, 0);
     }
     free(want);
     free(st->rows);

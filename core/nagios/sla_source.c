@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/config.h"
 #include "core/nagios/sla_fetch.h"
 #include "core/source_health.h"
 #include "core/xalloc.h"
@@ -253,13 +254,36 @@ static bool sla_want_timeline(struct sla_src *s, const char *what)
     return false;
 }
 
-static bool sla_want(void *st, const char *what)
+/* The period of [sla] period (month, week or day) containing now, as text into buf. */
+static void sla_default_period(const struct sla_src *s, char *buf, size_t size)
+{
+    struct sla_period p;
+    enum sla_unit unit = s->env.cfg->sla.period == CONFIG_PERIOD_WEEK  ? SLA_UNIT_WEEK
+                         : s->env.cfg->sla.period == CONFIG_PERIOD_DAY ? SLA_UNIT_DAY
+                                                                       : SLA_UNIT_MONTH;
+
+    sla_period_containing(unit, (int64_t)time(NULL), &p);
+    sla_period_format(&p, buf, size);
+}
+
+static bool sla_want(void *st, const char *what, char *resolved, size_t size)
 {
     struct sla_src *s = st;
     struct sla_period p;
+    char def[48];
 
     if (strncmp(what, "changes\t", 8) == 0) {
+        if (resolved != NULL && size > 0) {
+            snprintf(resolved, size, "%s", what);
+        }
         return sla_want_timeline(s, what);
+    }
+    if (what[0] == '\0') {
+        sla_default_period(s, def, sizeof def);
+        what = def;
+    }
+    if (resolved != NULL && size > 0) {
+        snprintf(resolved, size, "%s", what);
     }
     if (strcmp(what, s->held) == 0) {
         return s->health.state == SOURCE_OK; /* else it failed: asked again after a step */

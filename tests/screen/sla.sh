@@ -4,7 +4,7 @@
 # formatting, checked cell by cell); [ and ] step the period and come back; :sla MONTH picks
 # a month; Enter narrows to a tenant's apps, an app's services, then a service's timeline,
 # which begins with Nagios's initial pseudo-state; a session scoped to one tenant sees that
-# tenant only.
+# tenant only; with [sla] period = week the view starts on this week and steps by weeks.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/screen/lib.bash
 
@@ -81,5 +81,15 @@ check "... and no other tenant on screen" eval '! screen | grep -Eq "^(registry|
 keys : s l a Space "$FROM..$TO" Enter
 check "... for another period too" wait_for '^dmi +[0-9]+ services'
 check "... still no other tenant" eval '! screen | grep -Eq "^(registry|skat) "'
+tm_kill
+
+# [sla] period = week: the view starts on this week (Monday to Sunday) and steps by weeks
+printf '[sla]\nperiod = week\n' >>"$WORK/config.ini"
+MON=$(date -d "$(date +%F) -$(($(date +%u) - 1)) days" +%F)
+PREV_MON=$(date -d "$MON - 7 days" +%F)
+start_console 180 30 "$GC -c sla"
+check "[sla] period = week: the view starts on this week ($MON..)" wait_for "sla\\(all\\)\\[3\\] +$MON\\.\\."
+keys '['
+check "[ steps a week back ($PREV_MON..)" wait_for "sla\\(all\\)\\[3\\] +$PREV_MON\\.\\."
 tm_kill
 finish
