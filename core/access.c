@@ -128,7 +128,7 @@ const char *access_verb_name(enum access_verb verb)
     case ACCESS_ACKNOWLEDGE: /* nagios */
         return "acknowledge";
     case ACCESS_DOWNTIME:
-        return "downtime";
+        return "schedule downtime";
     }
     return "unknown";
 }

@@ -43,6 +43,13 @@ check "... and says so" wait_fixed "(all)"
 keys t
 check "t again: the problems only" wait_fixed "alerts(all)[$problems]"
 
+# :alerts TENANT narrows the view to that tenant's rows.
+dmi_problems=$(grep -v '^2 ' "$WORK/objects" | grep -c ' dmi-')
+keys : 'alerts dmi' Enter
+check ":alerts dmi shows the problems of dmi ($dmi_problems)" wait_fixed "alerts(dmi)[$dmi_problems]"
+keys : alerts Enter
+check ":alerts: every tenant again" wait_fixed "alerts(all)[$problems]"
+
 # Enter on the first row (a service): its host's services, every state.
 host=$(screen | sed -n 4p | awk '{print $4}')
 nhost=$(grep -c " $host " "$WORK/objects")
@@ -125,7 +132,7 @@ check "the alerts view under --readonly" wait_fixed "alerts(all)[$problems]"
 keys j j a
 check "acknowledge is refused under --readonly" wait_fixed 'read-only session (--readonly): acknowledge refused'
 keys D
-check "downtime is refused under --readonly" wait_fixed 'read-only session (--readonly): downtime refused'
+check "downtime is refused under --readonly" wait_fixed 'read-only session (--readonly): schedule downtime refused'
 [ "$(nag 'statusjson.cgi?query=commentlist&details=true' | jq '.data.commentlist | length')" = "$ncomments" ] &&
     ok "... and nothing reached Nagios" || not_ok "... and nothing reached Nagios"
 keys q
@@ -134,7 +141,6 @@ tm_kill
 
 # A session scoped to one tenant sees its rows only, and counts only them.
 dmi=$(grep -c ' dmi-' "$WORK/objects")
-dmi_problems=$(grep -v '^2 ' "$WORK/objects" | grep -c ' dmi-')
 start_console 200 45 "$BIN/govconsole --config $WORK/config.ini --kubeconfig $WORK/kubeconfig -c alerts --tenant dmi"
 check "--tenant dmi: the problems of dmi only" wait_fixed "alerts(dmi)[$dmi_problems]"
 keys t
