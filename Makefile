@@ -27,16 +27,28 @@ CORE_SRCS := core/xalloc.c core/log.c core/sanitize.c core/loop.c core/http.c \
              core/k8s/k8s_source.c core/logmux.c \
              core/directory/probe.c core/directory/directory_source.c core/nagios/nagios_source.c \
              core/servicenow/servicenow_source.c core/mapr/mapr_source.c core/krakend/krakend_source.c
+# nagios (issue 13): the host map, the status parsers, the source
+CORE_SRCS += core/nagios/nagios_objects.c core/nagios/nagios_status.c core/nagios/nagios_request.c
 TUI_SRCS  := tui/screen.c tui/table.c tui/texts.c tui/keymap.c tui/app.c tui/frames.c tui/cmdline.c \
              tui/header.c tui/actions.c tui/detail.c tui/logs.c tui/messages.c tui/prompt.c tui/pager.c tui/dialog.c \
              tui/wrap.c tui/help.c tui/helpview.c
 VIEW_SRCS := views/registry.c views/tenants.c views/apps.c views/pods.c views/namespaces.c views/nodes.c views/sources.c views/messages.c
+# nagios (issue 13)
+VIEW_SRCS += views/alerts.c
 MAIN_SRCS := main.c
+# sla (issue 13): the service-level arithmetic, the archive parsers, the report
+CORE_SRCS += core/sla/sla.c core/sla/sla_table.c core/nagios/archive.c core/nagios/sla_fetch.c core/nagios/sla_report.c \
+             core/nagios/sla_source.c
+VIEW_SRCS += views/sla.c views/sla_timeline.c
 SIM_SRCS  := sim/govsim.c sim/router.c sim/world.c sim/world_ctl.c sim/world_events.c sim/jbuf.c sim/sim_util.c \
              sim/k8s/api.c sim/k8s/discovery.c sim/k8s/review.c sim/k8s/write.c sim/k8s/logs.c sim/k8s/metrics.c sim/k8s/json.c \
              sim/k8s/selector.c sim/nagios/nagios.c \
              sim/servicenow/servicenow.c sim/mapr/mapr.c \
              sim/krakend/krakend.c
+# nagios (issue 13): govsim's monitored hosts and services, statusjson/objectjson/cmd.cgi
+SIM_SRCS  += sim/nagios/monitor.c sim/nagios/status.c
+# sla (issue 13): archivejson.cgi over the world's history, with the SLA arithmetic
+SIM_SRCS  += sim/nagios/history.c sim/nagios/archive.c core/sla/sla.c core/xalloc.c
 
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(TUI_SRCS) $(VIEW_SRCS))
 MAIN_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(MAIN_SRCS))

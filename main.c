@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/access.h"
 #include "core/check.h"
+#include "core/nagios/sla_report.h" /* report sla (issue 13) */
 #include "core/config.h"
 #include "core/demo.h"
 #include "core/http.h"
@@ -26,6 +28,7 @@
 #include "views/registry.h"
 
 #define CHECK_TIMEOUT_MS 30000
+#define REPORT_TIMEOUT_MS 180000
 #define SYSTEM_CONFIG "/etc/govconsole/config.ini"
 
 static const char usage_head[] =
@@ -34,6 +37,8 @@ static const char usage_head[] =
     "                  [--demo] [--log FILE] [--version] [--help]\n"
     "       govconsole check [--config FILE] [--kubeconfig FILE] [--context NAME] [--demo]\n"
     "                  [--tenant NAME] [--format text|json]\n"
+    "       govconsole report sla --from YYYY-MM-DD --to YYYY-MM-DD [--tenant NAME]\n"
+    "                  [--format csv|json|md] [--config FILE] [--demo]\n"
     "\n"
     "The operations console of the GovCloud platform: live tenants, apps and pods.\n"
     "\n"
@@ -50,7 +55,8 @@ static const char usage_tail[] =
     "                     and action (a tenant's namespaces carry its label)\n"
     "  --theme NAME       colour theme: default, light, high-contrast, mono, or a file\n"
     "                     NAME.theme in $XDG_CONFIG_HOME/govconsole/themes\n"
-    "  --readonly         refuse every change (restart, scale, delete); refusals are audited\n"
+    "  --readonly         refuse every change (restart, scale, delete, acknowledge,\n"
+    "                     downtime); refusals are audited\n"
     "  --demo             start the built-in simulator (govsim) on a free loopback port,\n"
     "                     point every source at it, stop it on exit\n"
     "  --log FILE         write a debug log to FILE (mode 0600)\n"
@@ -60,6 +66,11 @@ static const char usage_tail[] =
     "check: probe every configured source (reachable? TLS verified? credentials accepted?\n"
     "how fast? what does it say about itself?) without a terminal; --format json for scripts.\n"
     "Exit status 0 when every source passes, 1 when any fails (its line says why).\n"
+    "\n"
+    "report sla: service levels per tenant, app and service from the Nagios archive for the\n"
+    "days --from to --to (both included, local time), on stdout: CSV (default), JSON or\n"
+    "Markdown (docs/sla.md). --tenant limits it to that tenant. Exit status 1 with a message\n"
+    "when Nagios cannot answer the period.\n"
     "\n"
     "Keys: ? shows them all. j/k move, Enter drills down, Esc goes back, : command,\n"
     "/ filter, d describe, y YAML, l logs, r restart, s scale, Ctrl-D delete, q quit.\n"
@@ -104,12 +115,15 @@ struct args {
     bool readonly;
     bool demo;
     bool check;
+    bool report; /* report sla */
+    const char *from;
+    const char *to;
 };
 
 static void parse_args(int argc, char **argv, struct args *a)
 {
     enum { OPT_KUBECONFIG = 256, OPT_CONFIG, OPT_THEME, OPT_CONTEXT, OPT_TENANT, OPT_READONLY, OPT_DEMO, OPT_LOG,
-           OPT_VERSION, OPT_HELP, OPT_FORMAT };
+           OPT_VERSION, OPT_HELP, OPT_FORMAT, OPT_FROM, OPT_TO };
     static const struct option longopts[] = {
         {"config", required_argument, NULL, OPT_CONFIG},
         {"theme", required_argument, NULL, OPT_THEME},
@@ -121,6 +135,8 @@ static void parse_args(int argc, char **argv, struct args *a)
         {"demo", no_argument, NULL, OPT_DEMO},
         {"log", required_argument, NULL, OPT_LOG},
         {"format", required_argument, NULL, OPT_FORMAT},
+        {"from", required_argument, NULL, OPT_FROM},
+        {"to", required_argument, NULL, OPT_TO},
         {"version", no_argument, NULL, OPT_VERSION},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
@@ -132,6 +148,15 @@ static void parse_args(int argc, char **argv, struct args *a)
         argv[1] = argv[0];
         argc--;
         argv++;
+    } else if (argc > 1 && strcmp(argv[1], "report") == 0) {
+        if (argc < 3 || strcmp(argv[2], "sla") != 0) {
+            fprintf(stderr, "govconsole: report what? (report sla); try 'govconsole --help'\n");
+            exit(2);
+        }
+        a->report = true;
+        argv[2] = argv[0];
+        argc -= 2;
+        argv += 2;
     }
     while ((ch = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
         switch (ch) {
@@ -165,6 +190,12 @@ static void parse_args(int argc, char **argv, struct args *a)
         case OPT_FORMAT:
             a->format = optarg;
             break;
+        case OPT_FROM:
+            a->from = optarg;
+            break;
+        case OPT_TO:
+            a->to = optarg;
+            break;
         case OPT_VERSION:
             printf("govconsole %s\n", GC_VERSION);
             exit(0);
@@ -180,6 +211,13 @@ static void parse_args(int argc, char **argv, struct args *a)
         fprintf(stderr, "govconsole: unexpected argument '%s'; try 'govconsole --help'\n",
                 argv[optind]);
         exit(2);
+    }
+    if ((a->from != NULL || a->to != NULL) && !a->report) {
+        fprintf(stderr, "govconsole: --from and --to are for report sla only\n");
+        exit(2);
+    }
+    if (a->report) {
+        return;
     }
     if (a->format != NULL && (!a->check || (strcmp(a->format, "text") != 0 &&
                                             strcmp(a->format, "json") != 0))) {
@@ -363,6 +401,74 @@ static int run_check(const struct args *args, struct gc_config *cfg, char *warn)
     return rc;
 }
 
+/* `govconsole report sla`: the period's service levels on stdout. Only what the report needs
+ * runs: govsim with --demo, the loop, HTTP and the decode pool. */
+static int run_report(const struct args *args, struct gc_config *cfg, char *warn)
+{
+    struct sla_period p;
+    enum sla_report_format fmt = SLA_REPORT_CSV;
+    int y1, m1, d1, y2, m2, d2;
+    struct shared sh;
+    struct source_env env;
+    struct access *acc;
+    char *out = NULL, *err = NULL;
+    int rc = 0;
+
+    if (args->from == NULL || args->to == NULL || sla_day_parse(args->from, &y1, &m1, &d1) != 0 ||
+        sla_day_parse(args->to, &y2, &m2, &d2) != 0 ||
+        sla_period_days(y1, m1, d1, y2, m2, d2, &p) != 0) {
+        fprintf(stderr, "govconsole: report sla needs --from YYYY-MM-DD and --to YYYY-MM-DD, "
+                        "real days, --to not before --from\n");
+        rc = 2;
+    } else if (args->format != NULL && sla_report_format_parse(args->format, &fmt) != 0) {
+        fprintf(stderr, "govconsole: report sla --format is csv, json or md\n");
+        rc = 2;
+    }
+    if (rc != 0) {
+        config_fini(cfg);
+        free(warn);
+        return rc;
+    }
+    if (warn != NULL) {
+        fprintf(stderr, "govconsole: %s\n", warn);
+        free(warn);
+    }
+    memset(&sh, 0, sizeof sh);
+    if (args->demo) {
+        char *govsim = demo_find_govsim();
+
+        if (demo_start(govsim, NULL, &sh.demo, &err) != 0) {
+            fprintf(stderr, "govconsole: --demo: %s\n", err);
+            free(err);
+            free(govsim);
+            config_fini(cfg);
+            return 1;
+        }
+        free(govsim);
+    }
+    acc = session_access(args);
+    sh.loop = loop_new();
+    sh.http = http_new(sh.loop);
+    sh.pool = workpool_new(sh.loop, 0);
+    sh.store = store_new();
+    access_bind(acc, sh.store);
+    env = (struct source_env){sh.loop, sh.http, sh.pool, sh.store, cfg,
+                              args->demo ? sh.demo.server : NULL, acc, NULL};
+    if (sla_report_run(&env, &p, (int64_t)time(NULL), fmt, REPORT_TIMEOUT_MS, &out, &err) == 0) {
+        fputs(out, stdout);
+        free(out);
+    } else {
+        fprintf(stderr, "govconsole: report sla: %s\n", err);
+        free(err);
+        rc = 1;
+    }
+    shared_fini(&sh);
+    access_free(acc);
+    config_fini(cfg);
+    log_close();
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     struct args args = {0};
@@ -400,6 +506,9 @@ int main(int argc, char **argv)
     jsonarena_install();
     if (args.check) {
         return run_check(&args, &cfg, warn);
+    }
+    if (args.report) {
+        return run_report(&args, &cfg, warn);
     }
     acc = session_access(&args);
     if (args.command != NULL && !registry_allowed(registry_find(args.command), acc)) {

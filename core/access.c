@@ -125,6 +125,10 @@ const char *access_verb_name(enum access_verb verb)
         return "scale";
     case ACCESS_DELETE:
         return "delete";
+    case ACCESS_ACKNOWLEDGE: /* nagios */
+        return "acknowledge";
+    case ACCESS_DOWNTIME:
+        return "schedule downtime";
     }
     return "unknown";
 }
@@ -376,7 +380,8 @@ const struct store_row *access_get(struct access *a, enum store_kind kind, const
 /* True for the verbs that change something. */
 static bool access_mutates(enum access_verb verb)
 {
-    return verb == ACCESS_RESTART || verb == ACCESS_SCALE || verb == ACCESS_DELETE;
+    return verb == ACCESS_RESTART || verb == ACCESS_SCALE || verb == ACCESS_DELETE ||
+           verb == ACCESS_ACKNOWLEDGE || verb == ACCESS_DOWNTIME;
 }
 
 int access_check(struct access *a, enum access_verb verb, const char *tenant, char *why,

@@ -32,6 +32,9 @@ enum access_verb {
     ACCESS_RESTART,
     ACCESS_SCALE,
     ACCESS_DELETE,
+    /* nagios (issue 13): acknowledge a problem, schedule a downtime */
+    ACCESS_ACKNOWLEDGE,
+    ACCESS_DOWNTIME,
 };
 
 struct access;
@@ -121,7 +124,7 @@ int access_check(struct access *a, enum access_verb verb, const char *tenant, ch
  * the reason in `why`. Help and key hints use it to mark what the session cannot do. */
 int access_verb_check(const struct access *a, enum access_verb verb, char *why, size_t size);
 
-/* The verb's name: "view", "logs", "restart", "scale", "delete". */
+/* The verb's name: "view", "logs", "restart", "scale", "delete", "acknowledge", "schedule downtime". */
 const char *access_verb_name(enum access_verb verb);
 
 #endif

@@ -600,6 +600,9 @@ struct http_req *http_start(struct http *h, const struct http_opts *o, http_data
         curl_easy_setopt(e, CURLOPT_PASSWORD, o->password ? o->password : "");
     }
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
+    if (o->cookie != NULL) {
+        curl_easy_setopt(e, CURLOPT_COOKIE, o->cookie);
+    }
     if (o->insecure) {
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);

@@ -42,6 +42,8 @@ struct http_opts {
     size_t max_body;          /* buffered bodies larger than this fail; 0 = 512 MiB */
     const char *if_none_match;     /* If-None-Match (an ETag from an earlier answer), or NULL */
     const char *if_modified_since; /* If-Modified-Since (a Last-Modified value), or NULL */
+    const char *cookie;       /* a Cookie header's value ("NAME=VALUE"), or NULL (nagios:
+                                 cmd.cgi's CSRF form id) */
     struct http_stats *stats; /* counters to add this request to (borrowed), or NULL */
 };
 

@@ -96,6 +96,12 @@ void jsonw_int(struct jsonw *w, const char *key, long long value)
     jsonw_put(w, num, (size_t)n);
 }
 
+void jsonw_literal(struct jsonw *w, const char *key, const char *literal)
+{
+    jsonw_lead(w, key);
+    jsonw_put(w, literal, strlen(literal));
+}
+
 char *jsonw_finish(struct jsonw *w)
 {
     char *s = w->buf != NULL ? w->buf : xstrdup("");

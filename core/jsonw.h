@@ -20,6 +20,8 @@ void jsonw_end_array(struct jsonw *w);
 /* A string (NULL writes null); quotes, backslashes and control characters escaped. */
 void jsonw_string(struct jsonw *w, const char *key, const char *value);
 void jsonw_int(struct jsonw *w, const char *key, long long value);
+/* A literal written as is: a number, true, false or null the caller formatted (sla). */
+void jsonw_literal(struct jsonw *w, const char *key, const char *literal);
 /* The text (caller frees); w is empty again. */
 char *jsonw_finish(struct jsonw *w);
 

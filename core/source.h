@@ -60,7 +60,8 @@ struct source_request;
 
 struct source_request_ops {
     /* Optional: the user's answer to input_label; completes the request (its question, its
-     * target, its body): 0, or -1 with *err (caller frees) to ask again. */
+     * target, its body): 0, or -1 with *err (caller frees) to ask again, or 1 to ask the
+     * next value: the hook has set a new input_label (and input_value) for it. */
     int (*input)(struct source_request *r, const char *text, char **err);
     /* Frees priv. */
     void (*free)(void *priv);
@@ -257,6 +258,17 @@ struct source_ops {
     void (*probe)(void *s, source_probe_fn done, void *arg);
     /* Optional: commands of its own, ended by one with a NULL name. */
     const struct source_command *commands;
+    /* sla (issue 13). Optional: a view asks for rows that depend on its own parameters (the
+     * sla view: a period, "2026-11", or one service's timeline in it); the source fetches
+     * them when they are not what it holds or fetches already, and they come into the store
+     * as any rows do. "" asks for the source's default (the sla source: the period of
+     * [sla] period containing now); `resolved` (size bytes; may be NULL) receives what `what`
+     * stands for ("2026-12"). Returns true when the store holds them now. */
+    bool (*want)(void *s, const char *what, char *resolved, size_t size);
+    /* A helper of another source (sla of nagios): no header token, not in :sources, not
+     * probed by `govconsole check`; views reach it by name (sources_find()). Registered after
+     * every other source. */
+    bool helper;
 };
 
 /* A running source. */

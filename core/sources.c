@@ -8,6 +8,7 @@
 
 extern const struct source_ops k8s_source;
 extern const struct source_ops nagios_source;
+extern const struct source_ops sla_source; /* sla (issue 13): core/nagios/sla_source.c */
 extern const struct source_ops servicenow_source;
 extern const struct source_ops mapr_source;
 extern const struct source_ops krakend_source;
@@ -20,6 +21,7 @@ static const struct source_ops *const registry[] = {
     &mapr_source,
     &krakend_source,
     &directory_source,
+    &sla_source, /* sla (issue 13): a helper of nagios; helpers come last */
 };
 
 #define NREGISTRY (sizeof registry / sizeof registry[0])
@@ -27,6 +29,7 @@ static const struct source_ops *const registry[] = {
 struct sources {
     struct source items[NREGISTRY];
     size_t n;
+    size_t shown; /* the first `shown` items are not helpers (source_ops.helper) */
 };
 
 const struct source_ops *sources_registry(size_t i)
@@ -54,6 +57,9 @@ struct sources *sources_new(const struct source_env *env, char **err)
             return NULL;
         }
         ss->items[ss->n++] = (struct source){ops, state};
+        if (!ops->helper) {
+            ss->shown = ss->n;
+        }
     }
     return ss;
 }
@@ -85,12 +91,12 @@ void sources_free(struct sources *ss)
 
 size_t sources_count(const struct sources *ss)
 {
-    return ss->n;
+    return ss->shown;
 }
 
 struct source *sources_at(struct sources *ss, size_t i)
 {
-    return i < ss->n ? &ss->items[i] : NULL;
+    return i < ss->shown ? &ss->items[i] : NULL;
 }
 
 struct source *sources_find(struct sources *ss, const char *name)

@@ -21,6 +21,7 @@ void sources_stop(struct sources *ss);
 /* fini of every source; free the workpool first. NULL is ignored. */
 void sources_free(struct sources *ss);
 
+/* The running sources but helpers (source_ops.helper, found by sources_find() alone). */
 size_t sources_count(const struct sources *ss);
 /* The i-th running source (registry order), NULL past the end. */
 struct source *sources_at(struct sources *ss, size_t i);

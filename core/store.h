@@ -21,6 +21,12 @@ enum store_kind {
     STORE_POD_METRICS,  /* uid "ns/name" (k8s_pod_metrics_key()) */
     STORE_NODE_METRICS, /* uid = node name */
     STORE_NODE,         /* cluster-scoped: no tenant */
+    /* nagios (issue 13): core/nagios/nagios_status.h rows */
+    STORE_NAGIOS_HOST,    /* uid = host name */
+    STORE_NAGIOS_SERVICE, /* uid = "host;service" */
+    /* sla (issue 13): core/nagios/sla_source.h rows */
+    STORE_SLA,        /* uid = "level;tenant;app;host;service": the held period's rows */
+    STORE_SLA_CHANGE, /* uid = "index": the held timeline of one service */
     STORE_KIND_COUNT
 };
 

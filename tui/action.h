@@ -33,7 +33,14 @@
     _(LOGS, "logs", "Follow a pod's log, or an app's pods' logs merged (p previous, t timestamps, c container, F pause)", 1, ACCESS_LOGS) \
     _(RESTART, "restart", "Rollout restart the selected app (asks first)", 1, ACCESS_RESTART)      \
     _(SCALE, "scale", "Scale the selected app: asks for the replica count, then confirms", 1, ACCESS_SCALE) \
-    _(REDRAW, "redraw", "Redraw the whole screen", 0, ACCESS_VIEW)
+    _(REDRAW, "redraw", "Redraw the whole screen", 0, ACCESS_VIEW)                                \
+    /* nagios (issue 13): the alerts view */                                                       \
+    _(ACKNOWLEDGE, "acknowledge", "Acknowledge the selected problem (asks for a comment; sticky, notifies)", 1, ACCESS_ACKNOWLEDGE) \
+    _(DOWNTIME, "downtime", "Schedule downtime: asks the start (now or a time), the duration and a comment", 1, ACCESS_DOWNTIME) \
+    _(TOGGLE, "toggle", "Switch what the view shows (alerts: problems only or everything)", 1, ACCESS_VIEW) \
+    /* sla (issue 13): the sla view's periods */                                                   \
+    _(PERIOD_PREV, "period-prev", "The previous period (sla: [sla] period's unit; a range of days by its length)", 1, ACCESS_VIEW) \
+    _(PERIOD_NEXT, "period-next", "The next period", 1, ACCESS_VIEW)
 
 enum action {
 #define ACTION_ENUM(e, name, help, view, verb) ACT_##e,

@@ -330,7 +330,14 @@ static void actions_input_key(struct app *a, void *data, int key)
     if (r != PROMPT_ACCEPT) {
         return;
     }
-    if (ai->req->ops->input(ai->req, prompt_text(&ai->prompt), &err) != 0) {
+    switch (ai->req->ops->input(ai->req, prompt_text(&ai->prompt), &err)) {
+    case 0:
+        break;
+    case 1:
+        /* the next value of the same request: its label changed */
+        prompt_set_text(&ai->prompt, ai->req->input_value != NULL ? ai->req->input_value : "");
+        return;
+    default:
         /* the entry is cleared for the next try; the message says what was wrong with it */
         prompt_set_text(&ai->prompt, "");
         prompt_set_error(&ai->prompt, err != NULL ? err : "not a valid value", 0);

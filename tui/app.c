@@ -212,6 +212,25 @@ static void app_action(struct app *a, enum action act)
     case ACT_REDRAW:
         a->dirty |= DIRTY_CLEAR;
         break;
+    case ACT_TOGGLE:
+        if (f->view->ops->toggle == NULL) {
+            app_flash(a, true, "the %s view has nothing to toggle", v->ops->name);
+        } else {
+            app_flash(a, false, "%s", f->view->ops->toggle(f->view));
+        }
+        break;
+    case ACT_PERIOD_PREV: /* sla (issue 13) */
+    case ACT_PERIOD_NEXT: {
+        char msg[160];
+
+        if (f->view->ops->step == NULL) {
+            app_flash(a, true, "the %s view has no periods", v->ops->name);
+        } else {
+            f->view->ops->step(f->view, act == ACT_PERIOD_NEXT ? 1 : -1, msg, sizeof msg);
+            app_flash(a, false, "%s", msg);
+        }
+        break;
+    }
     case ACT_SCROLL_RIGHT:
     case ACT_SCROLL_LEFT:
         if (!table_hscroll(&f->table, v, act == ACT_SCROLL_RIGHT ? 1 : -1)) {
@@ -280,9 +299,16 @@ static void app_key(struct app *a, int key)
     {
         enum action act = keymap_action(key);
 
-        if (act != ACT_NONE) {
+        const struct view_ops *vo = app_top(a)->view->ops;
+
+        /* a view's own action on a key (D) that sorts a view without that action (tenants) */
+        if (act != ACT_NONE && action_view_specific(act) && !keymap_view_has(vo, act) &&
+            (col = keymap_sort_column(vo, key)) >= 0) {
+            frames_sort_by(a, col);
+            a->dirty |= DIRTY_SCREEN;
+        } else if (act != ACT_NONE) {
             app_action(a, act);
-        } else if ((col = keymap_sort_column(app_top(a)->view->ops, key)) >= 0) {
+        } else if ((col = keymap_sort_column(vo, key)) >= 0) {
             frames_sort_by(a, col);
             a->dirty |= DIRTY_SCREEN;
         }

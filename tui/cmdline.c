@@ -369,6 +369,10 @@ void cmdline_run(struct app *a, const char *line)
                       "narrow it to", ops->name);
             return;
         }
+        if (arg[0] != '\0' && ops->param != NULL && ops->param(arg, &scope)) { /* sla */
+            frames_push(a, ops, &scope, NULL, true);
+            return;
+        }
         if (arg[0] != '\0' && !cmdline_scope_to(a, arg, &scope)) {
             app_flash(a, true, "no tenant or namespace '%s' in your scope (%s)", arg,
                       access_scope_text(a->opts.access));

@@ -110,7 +110,8 @@ void header_draw_title(struct app *a, int cols)
     struct source *src = header_view_source(a);
     const struct source_health *h = header_view_health(a, src);
     const struct frame *f = app_top(a);
-    char count[32], title[768], crumbs[384] = "", load[64] = "", flt[160] = "", hid[48] = "";
+    char count[32], title[1152], crumbs[384] = "", load[64] = "", flt[160] = "", hid[48] = "";
+    char sum[128] = "";
     const char *scope = f->scope.ns[0]       ? f->scope.ns
                         : f->scope.tenant[0] ? f->scope.tenant
                         : f->scope.node[0]   ? f->scope.node
@@ -142,8 +143,13 @@ void header_draw_title(struct app *a, int cols)
                  : f->table.hcol > 0                      ? "Left"
                                                           : "Right");
     }
-    snprintf(title, sizeof title, " %s%s(%s)[%s]%s%s%s", crumbs,
-             registry_title(f->view->ops, &f->scope), scope, count, flt, hid, load);
+    if (f->view->ops->summary != NULL) {
+        sum[0] = ' ';
+        sum[1] = ' ';
+        f->view->ops->summary(f->view, sum + 2, sizeof sum - 2);
+    }
+    snprintf(title, sizeof title, " %s%s(%s)[%s]%s%s%s%s", crumbs,
+             registry_title(f->view->ops, &f->scope), scope, count, sum, flt, hid, load);
     screen_put(stdscr, 1, 0, title, cols, false, screen_attr(THEME_BREADCRUMB));
 }
 

@@ -32,6 +32,10 @@ static const struct binding bindings[] = {
     {CTRL('d'), ACT_DELETE},   {CTRL('l'), ACT_REDRAW},      {'l', ACT_LOGS},
     {'r', ACT_RESTART},        {'s', ACT_SCALE},             {KEY_RIGHT, ACT_SCROLL_RIGHT},
     {KEY_LEFT, ACT_SCROLL_LEFT},
+    /* nagios (issue 13) */
+    {'a', ACT_ACKNOWLEDGE},    {'D', ACT_DOWNTIME},          {'t', ACT_TOGGLE},
+    /* sla (issue 13) */
+    {'[', ACT_PERIOD_PREV},    {']', ACT_PERIOD_NEXT},
 };
 
 static const struct {
@@ -158,6 +162,12 @@ bool keymap_view_has(const struct view_ops *v, enum action a)
     }
     if ((a == ACT_DESCRIBE || a == ACT_RAW) && v->describe != NULL) {
         return true;
+    }
+    if (a == ACT_TOGGLE) {
+        return v->toggle != NULL;
+    }
+    if (a == ACT_PERIOD_PREV || a == ACT_PERIOD_NEXT) { /* sla (issue 13) */
+        return v->step != NULL;
     }
     if (!action_view_specific(a)) {
         return true;

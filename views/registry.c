@@ -15,6 +15,9 @@ extern const struct view_ops namespaces_view;
 extern const struct view_ops nodes_view;
 extern const struct view_ops sources_view;
 extern const struct view_ops messages_view;
+extern const struct view_ops alerts_view; /* nagios (issue 13) */
+extern const struct view_ops sla_view;      /* sla (issue 13) */
+extern const struct view_ops timeline_view; /* sla (issue 13): a service's state changes */
 
 static const struct view_ops *const views[] = {
     &tenants_view,
@@ -24,6 +27,9 @@ static const struct view_ops *const views[] = {
     &nodes_view,
     &sources_view,
     &messages_view,
+    &alerts_view, /* nagios (issue 13) */
+    &sla_view,      /* sla (issue 13) */
+    &timeline_view, /* sla (issue 13) */
 };
 
 const struct view_ops *registry_get(size_t i)

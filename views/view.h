@@ -61,6 +61,7 @@ struct view_scope {
     char kind[32];  /* one kind of the rows the view shows, as an alias narrows it
                        (struct view_narrow: "StatefulSet") */
     char node[256]; /* the node the rows run on (a node's pods) */
+    char param[64]; /* sla (issue 13): the view's own argument (a period: "2026-11") */
 };
 
 /* An alias that narrows its view: ":sts" is the apps view showing StatefulSets only. */
@@ -175,6 +176,19 @@ struct view_ops {
      * show. Caller frees. With it, DESCRIBE and RAW need no request. */
     char *(*describe)(const struct view *v, const struct view_ctx *ctx, size_t row, bool raw,
                       char **err);
+    /* Optional: ACT_TOGGLE (t): switches what the view shows (the alerts view: problems only
+     * or everything); returns the flash that says what it shows now (static). The view's
+     * stale() then answers true until it has rebuilt. */
+    const char *(*toggle)(struct view *v);
+    /* Optional: a short summary for the title line after the count ("CRIT 3  WARN 2"),
+     * from the rows of the last rebuild. */
+    void (*summary)(const struct view *v, char *buf, size_t size);
+    /* sla (issue 13). Optional: [ and ] (dir -1, 1): the previous or next period; writes the
+     * flash that names it into buf. stale() then answers true until it has rebuilt. */
+    void (*step)(struct view *v, int dir, char *buf, size_t size);
+    /* Optional: the view's own argument after :NAME (":sla 2026-11"): true when it is one,
+     * written into scope->param; false lets the command line take it as a tenant. */
+    bool (*param)(const char *arg, struct view_scope *scope);
 };
 
 struct view {

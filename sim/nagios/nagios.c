@@ -1,16 +1,23 @@
 /* Nagios Core 4.4.6's JSON CGIs under /nagios4/cgi-bin/ (Debian's path), behind an Apache
- * that asks for basic authentication when govsim has --basic-auth. For now statusjson.cgi
- * answers query=programstatus; every other query gets the CGI's "Option Value Invalid"
+ * that asks for basic authentication when govsim has --basic-auth. statusjson.cgi answers
+ * query=programstatus here, and the hosts, services, comments and downtimes of the world's
+ * apps through sim/nagios/status.c (objectjson.cgi's hostgroups and hosts too, and cmd.cgi's
+ * acknowledge and downtime); an unknown query gets the CGI's "Option Value Invalid"
  * (type_code 6), with HTTP 200 as Nagios answers errors. The program started when the world
- * did, so later queries (hosts and services of the world's apps) share one clock. */
+ * did, so every query shares one clock. */
 #include "sim/router.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "sim/nagios/archive.h" /* sla (issue 13) */
+#include "sim/nagios/monitor.h"
+#include "sim/nagios/status.h"
 #include "sim/sim_util.h"
 
 #define NAGIOS_CGI "/nagios4/cgi-bin/"
@@ -70,18 +77,77 @@ static json_t *error_result(int64_t now_ms, enum nagios_type type, const char *t
                      text, "message", message);
 }
 
-/* The help the CGI appends to an invalid query: the query option and its values (govsim's
- * statusjson knows programstatus only). */
+/* The help the CGI appends to an invalid query: the query option and the values govsim's
+ * statusjson knows. */
 static json_t *query_options(void)
 {
-    return json_pack("{s:{s:s,s:s,s:[s],s:[],s:s,s:s,s:{s:{s:s}}}}", "query", "label", "Query",
-                     "type", "enumeration", "required", "all", "optional", "depends_on", "",
+    static const char *const queries[][2] = {
+        {"programstatus", "Return the Nagios Core program status"},
+        {"hostcount", "Return the number of hosts in each state"},
+        {"hostlist", "Return a list of hosts and their details"},
+        {"host", "Return the status of a single host."},
+        {"servicecount", "Return the number of services in each state"},
+        {"servicelist", "Return a list of services and their details"},
+        {"service", "Return the status of a single service"},
+        {"commentlist", "Return a list of comments"},
+        {"downtimelist", "Return a list of downtimes"},
+    };
+    json_t *values = json_object();
+
+    for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        json_object_set_new(values, queries[i][0],
+                            json_pack("{s:s}", "description", queries[i][1]));
+    }
+    return json_pack("{s:{s:s,s:s,s:[s],s:[],s:s,s:s,s:o}}", "query", "label", "Query", "type",
+                     "enumeration", "required", "all", "optional", "depends_on", "",
                      "description", "Specifies the type of query to be executed.", "valid_values",
-                     "programstatus", "description", "Return the Nagios Core program status");
+                     values);
+}
+
+/* The success envelope of a query. */
+static json_t *success_result(const struct router_request *req, const char *cgi,
+                              const char *query, const char *user)
+{
+    int64_t now_ms = sim_now_ns() / 1000000;
+    json_int_t start_ms;
+
+    world_lock(req->world);
+    start_ms = (json_int_t)req->world->start_time * 1000;
+    world_unlock(req->world);
+    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:I,s:I,s:i,s:s,s:s}", "query_time",
+                     (json_int_t)now_ms, "cgi", cgi, "user", user, "query", query,
+                     "query_status", "released", "program_start", start_ms, "last_data_update",
+                     (json_int_t)now_ms, "type_code", NAGIOS_SUCCESS, "type_text", "Success",
+                     "message", "");
+}
+
+/* A query of sim/nagios/status.c (statusjson or objectjson): its data, or its error. */
+static enum MHD_Result monitor_query(const struct router_request *req, struct monitor *m,
+                                     const char *cgi, const char *query, const char *user)
+{
+    int type = 0;
+    char message[256] = "";
+    json_t *data = strcmp(cgi, "objectjson.cgi") == 0
+                       ? sim_objectjson(m, req->world, query, &type, message, sizeof message)
+                       : sim_statusjson(m, req->world, query, router_arg(req->conn, "hostname"),
+                                        router_arg(req->conn, "servicedescription"), &type,
+                                        message, sizeof message);
+
+    if (data == NULL) {
+        json_t *result = error_result(sim_now_ns() / 1000000, (enum nagios_type)type,
+                                      "Option Value Invalid", message);
+
+        json_object_set_new(result, "cgi", json_string(cgi));
+        return cgi_json(req, json_pack("{s:i,s:o,s:{s:o}}", "format_version", 0, "result",
+                                       result, "data", "options", query_options()));
+    }
+    return cgi_json(req, json_pack("{s:i,s:o,s:o}", "format_version", 0, "result",
+                                   success_result(req, cgi, query, user), "data", data));
 }
 
 /* statusjson.cgi: programstatus, or type_code 6 for any other query. */
-static enum MHD_Result statusjson(const struct router_request *req, const char *user)
+static enum MHD_Result statusjson(const struct router_request *req, const char *user,
+                                  struct monitor *m)
 {
     int64_t now_ms = sim_now_ns() / 1000000;
     const char *query = router_arg(req->conn, "query");
@@ -90,6 +156,9 @@ static enum MHD_Result statusjson(const struct router_request *req, const char *
                                        error_result(now_ms, NAGIOS_OPTION_MISSING, "Option Missing",
                                                     "The query option is required."),
                                        "data", "options", query_options()));
+    }
+    if (strcmp(query, "programstatus") != 0 && m != NULL) {
+        return monitor_query(req, m, "statusjson.cgi", query, user);
     }
     if (strcmp(query, "programstatus") != 0) {
         char message[256];
@@ -121,9 +190,51 @@ static enum MHD_Result statusjson(const struct router_request *req, const char *
                                    "data", "programstatus", status));
 }
 
+/* A GET's form fields as a body (cmd_typ, cmd_mod, host, service), values re-encoded. */
+static char *cmd_query(const struct router_request *req)
+{
+    static const char *const keys[] = {"cmd_typ", "cmd_mod", "host", "service"};
+    char *out = sim_xstrdup("");
+
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const char *v = router_arg(req->conn, keys[i]);
+        char *next;
+        size_t n = strlen(out);
+
+        if (v == NULL) {
+            continue;
+        }
+        next = sim_xmalloc(n + strlen(keys[i]) + 3 * strlen(v) + 3);
+        memcpy(next, out, n);
+        n += (size_t)sprintf(next + n, "%s%s=", n > 0 ? "&" : "", keys[i]);
+        for (const char *p = v; *p != '\0'; p++) {
+            n += (size_t)sprintf(next + n, isalnum((unsigned char)*p) || *p == '-' || *p == '.' ||
+                                                   *p == '_'
+                                               ? "%c"
+                                               : "%%%02X",
+                                 (unsigned char)*p);
+        }
+        free(out);
+        out = next;
+    }
+    return out;
+}
+
+static void *nagios_start(struct router *router, const struct router_config *cfg)
+{
+    (void)router;
+    (void)cfg;
+    return monitor_new();
+}
+
+static void nagios_stop(void *state)
+{
+    monitor_free(state);
+}
+
 static enum MHD_Result nagios_serve(void *state, const struct router_request *req)
 {
-    (void)state;
+    struct monitor *m = state;
     char user[128];
     if (!router_basic_auth(req, user, sizeof(user))) {
         static const char *const challenge[] = {"WWW-Authenticate", NAGIOS_REALM, NULL};
@@ -137,7 +248,28 @@ static enum MHD_Result nagios_serve(void *state, const struct router_request *re
                            challenge);
     }
     if (strcmp(req->url, NAGIOS_CGI "statusjson.cgi") == 0) {
-        return statusjson(req, user[0] ? user : NAGIOS_DEFAULT_USER);
+        return statusjson(req, user[0] ? user : NAGIOS_DEFAULT_USER, m);
+    }
+    if (strcmp(req->url, NAGIOS_CGI "objectjson.cgi") == 0 && m != NULL) {
+        const char *query = router_arg(req->conn, "query");
+
+        return monitor_query(req, m, "objectjson.cgi", query != NULL ? query : "",
+                             user[0] ? user : NAGIOS_DEFAULT_USER);
+    }
+    if (strcmp(req->url, NAGIOS_CGI "cmd.cgi") == 0 && m != NULL) {
+        const char *set_cookie = NULL;
+        char *query = strcmp(req->method, "GET") == 0 ? cmd_query(req) : NULL;
+        char *page = sim_cmdcgi(m, req->world, user[0] ? user : NAGIOS_DEFAULT_USER,
+                                query != NULL ? query : req->body,
+                                router_header(req->conn, "Cookie"), &set_cookie);
+        const char *const headers[] = {"Set-Cookie", set_cookie, NULL};
+
+        free(query);
+        return router_queue_buffer(req->conn, 200, "text/html; charset=utf-8", page,
+                                   strlen(page), set_cookie != NULL ? headers : NULL);
+    }
+    if (strcmp(req->url, NAGIOS_CGI "archivejson.cgi") == 0) { /* sla (issue 13) */
+        return nagios_archivejson(req, m, user[0] ? user : NAGIOS_DEFAULT_USER);
     }
     return apache_page(req, 404, "Not Found", "The requested URL was not found on this server.",
                        NULL);
@@ -148,5 +280,7 @@ static const char *const nagios_prefixes[] = {NAGIOS_CGI, NULL};
 const struct sim_api nagios_api = {
     .name = "nagios",
     .prefixes = nagios_prefixes,
+    .start = nagios_start,
+    .stop = nagios_stop,
     .serve = nagios_serve,
 };

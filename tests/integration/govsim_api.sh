@@ -1183,9 +1183,9 @@ check "Nagios answers are not to be cached (Cache-Control no-store, Expires in 1
 code=$(get "$O_PORT" "$NAG?query=bogus")
 check "Nagios unknown query: HTTP 200 with type_code 6 Option Value Invalid naming the value" \
     test "$code:$(jget "$TMP/body" 'str(d["result"]["type_code"])+"|"+d["result"]["type_text"]+"|"+d["result"]["message"]')" = "200:6|Option Value Invalid|The query option value 'bogus' is invalid."
-check "... and the CGI's help for the query option, listing programstatus" \
-    test "$(jget "$TMP/body" 'd["data"]["options"]["query"]["type"]+" "+",".join(d["data"]["options"]["query"]["valid_values"])')" = "enumeration programstatus"
-code=$(get "$O_PORT" "/nagios4/cgi-bin/objectjson.cgi?query=hostlist")
+check "... and the CGI's help for the query option, listing the queries govsim serves" \
+    test "$(jget "$TMP/body" 'd["data"]["options"]["query"]["type"]+" "+",".join(d["data"]["options"]["query"]["valid_values"])')" = "enumeration programstatus,hostcount,hostlist,host,servicecount,servicelist,service,commentlist,downtimelist"
+code=$(get "$O_PORT" "/nagios4/cgi-bin/status.cgi?host=all")
 check "Nagios: a CGI govsim does not have is Apache's 404 page" \
     test "$code:$(grep -c '<title>404 Not Found</title>' "$TMP/body")" = "404:1"
 code=$(get_h "$S_PORT" "$NAG?query=programstatus")

@@ -113,7 +113,7 @@ wait_fixed() { # string [seconds]
     return 1
 }
 
-# Waits until a command succeeds, at most the given seconds.
+# Waits until a command succeeds, trying every 0.2 s.
 wait_until() { # seconds command...
     local end=$((SECONDS + $1))
     shift

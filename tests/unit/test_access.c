@@ -253,6 +253,15 @@ static void test_check_refuses_by_reason(void **state)
     assert_int_equal(access_check(ops, ACCESS_DELETE, k8s_tenancy_ns_tenant(T, "kube-system"), why,
                                   sizeof why), 0);
     assert_int_equal(access_check(ops, ACCESS_DELETE, NULL, why, sizeof why), 0);
+    /* nagios: acknowledge and downtime are changes like the others */
+    assert_int_equal(access_check(viewer, ACCESS_ACKNOWLEDGE, "dmi", why, sizeof why), -1);
+    assert_string_equal(why, "role viewer may not acknowledge");
+    assert_int_equal(access_check(ro, ACCESS_DOWNTIME, "dmi", why, sizeof why), -1);
+    assert_string_equal(why, "read-only session (--readonly)");
+    assert_int_equal(access_check(dev, ACCESS_DOWNTIME, "dmi", why, sizeof why), 0);
+    assert_int_equal(access_check(dev, ACCESS_ACKNOWLEDGE, "skat", why, sizeof why), -1);
+    assert_int_equal(access_verb_check(viewer, ACCESS_DOWNTIME, why, sizeof why), -1);
+    assert_string_equal(why, "role viewer may not schedule downtime");
     assert_string_equal(access_user(ops), "ops");
     assert_string_equal(access_role_name(access_role(viewer)), "viewer");
     access_free(dev);

@@ -4,7 +4,9 @@
  * PodMetrics and NodeMetrics object (alone or in a list) too, every other .json file loads (or is reported
  * as not JSON), every .ndjson line is JSON and its pod parses, and no parser crashes on any
  * object in any file. Without ../shared/fixtures the run says so and passes. The same run
- * goes over tests/data/k8s (written here). */
+ * goes over tests/data/k8s (written here). ../shared/fixtures/nagios goes through the Nagios
+ * parsers: every file through the host and service status readers and the host map, each
+ * giving rows or one line of error, never a crash; the details lists give rows. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,7 +23,12 @@
 #include <jansson.h>
 
 #include "core/k8s/k8s_model.h"
+#include "core/nagios/archive.h" /* sla (issue 13) */
+#include "core/nagios/nagios_objects.h"
+#include "core/nagios/nagios_status.h"
+#include "core/poller.h"
 #include "core/xalloc.h"
+#include "tests/unit/file_fixture.h"
 
 struct tally {
     int files;
@@ -346,6 +353,210 @@ static void walk(const char *dir, struct tally *t)
     free(names);
 }
 
+/* One Nagios file through every Nagios parser: rows or an error, never both, never neither
+ * for the status readers. Returns the status rows read. */
+static size_t nagios_file(const char *path)
+{
+    size_t len = 0, rows = 0;
+    char *body = file_fixture_read(path, &len);
+
+    assert_non_null(body);
+    for (int hosts = 0; hosts < 2; hosts++) {
+        struct poller_decode d = {0};
+
+        nagios_status_decode(body, len, hosts, &d);
+        assert_true((d.error != NULL) != (d.nrows > 0));
+        for (size_t i = 0; i < d.nrows; i++) {
+            const struct nagios_row *r = (const struct nagios_row *)d.rows[i];
+
+            assert_non_null(r->host);
+            assert_non_null(r->output);
+            assert_true(hosts ? r->service == NULL : r->service != NULL);
+            nagios_row_free(d.rows[i]);
+        }
+        rows += d.nrows;
+        free(d.rows);
+        free(d.error);
+    }
+    {
+        struct nagios_hostmap *m = nagios_hostmap_new();
+        char *err = NULL;
+
+        if (nagios_hostmap_read_groups(m, body, len, NULL, &err) != 0) {
+            assert_non_null(err);
+            free(err);
+            err = NULL;
+        }
+        if (nagios_hostmap_read_hosts(m, body, len, NULL, &err) != 0) {
+            assert_non_null(err);
+            free(err);
+        }
+        nagios_hostmap_resolve(m, NULL, NULL);
+        for (size_t i = 0; i < nagios_hostmap_count(m); i++) {
+            assert_non_null(nagios_hostmap_host(m, i)->app);
+        }
+        nagios_hostmap_free(m);
+    }
+    free(body);
+    return rows;
+}
+
+static void test_nagios_conformance(void **state)
+{
+    const char *root = getenv("GC_ROOT");
+    char *dir = xasprintf("%s/../shared/fixtures/nagios",
+                          root != NULL && root[0] != '\0' ? root : ".");
+    struct dirent **names;
+    int n = scandir(dir, &names, NULL, alphasort), files = 0;
+    size_t rows = 0;
+
+    (void)state;
+    if (n < 0) {
+        printf("# shared fixtures not found at %s; Nagios conformance run skipped\n", dir);
+        free(dir);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        if (ends_with(names[i]->d_name, ".json")) {
+            char *path = xasprintf("%s/%s", dir, names[i]->d_name);
+
+            rows += nagios_file(path);
+            files++;
+            free(path);
+        }
+        free(names[i]);
+    }
+    free(names);
+    printf("# nagios fixtures: %d files, %zu host and service rows\n", files, rows);
+    assert_true(files > 0);
+    assert_true(rows >= 13); /* the 8 services and 5 hosts of the details lists at least */
+    free(dir);
+}
+
+/* ---- nagios archivejson (sla, issue 13) ---------------------------------------------- */
+
+/* The archive readers over one file: availability answers add up to their span for every
+ * object; state change lists keep every entry, in order, inside their span; any other file
+ * gives a result or a message, never a crash. Returns 1 when the file was an archive answer. */
+static int check_archive_file(const char *path, const char *name)
+{
+    size_t len = 0;
+    char *body = file_fixture_read(path, &len);
+
+    assert_non_null(body);
+    struct nagios_avail_list av;
+    struct nagios_statechanges sc;
+    char *err = NULL;
+    int rc_av = nagios_archive_read_availability(body, len, &av, &err);
+    int checked = 0;
+
+    if (strncmp(name, "archivejson_availability", 24) == 0) {
+        assert_int_equal(rc_av, 0);
+        assert_true(av.n > 0);
+        assert_true(av.end > av.start);
+        for (size_t i = 0; i < av.n; i++) {
+            assert_int_equal(sla_times_total(&av.items[i].times), av.end - av.start);
+            assert_false(has_control(av.items[i].host));
+        }
+        assert_false(nagios_avail_list_empty_history(&av));
+        checked = 1;
+    } else {
+        assert_true(rc_av == -1 && err != NULL);
+    }
+    free(err);
+    err = NULL;
+    nagios_avail_list_fini(&av);
+
+    int rc_sc = nagios_archive_read_statechanges(body, len, &sc, &err);
+
+    if (strncmp(name, "archivejson_statechangelist", 27) == 0) {
+        json_t *root = json_loads(body, 0, NULL);
+        size_t want = json_array_size(json_object_get(json_object_get(root, "data"),
+                                                      "statechangelist"));
+
+        assert_int_equal(rc_sc, 0);
+        assert_int_equal(sc.n, want);
+        assert_true(sc.n > 0);
+        for (size_t i = 0; i < sc.n; i++) {
+            assert_true(sc.items[i].t_ms >= sc.start_ms && sc.items[i].t_ms <= sc.end_ms);
+            assert_true(i == 0 || sc.items[i].t_ms >= sc.items[i - 1].t_ms);
+            assert_non_null(sc.items[i].output);
+        }
+        /* every list begins with Nagios's initial pseudo-state: no data yet */
+        assert_int_equal(sc.items[0].state, SLA_STATE_NODATA);
+        json_decref(root);
+        checked = 1;
+    } else if (rc_sc != 0) {
+        assert_non_null(err);
+    }
+    free(err);
+    nagios_statechanges_fini(&sc);
+    free(body);
+    return checked;
+}
+
+/* The numbered and the enumerated statechangelist of the same service read the same. */
+static void check_enumerate_agrees(const char *dir)
+{
+    char *a = xasprintf("%s/archivejson_statechangelist_service.json", dir);
+    char *b = xasprintf("%s/archivejson_statechangelist_service_enumerate.json", dir);
+    size_t la = 0, lb = 0;
+    char *ba = file_fixture_read(a, &la), *bb = file_fixture_read(b, &lb);
+
+    assert_non_null(ba);
+    assert_non_null(bb);
+    struct nagios_statechanges x, y;
+    char *err = NULL;
+
+    assert_int_equal(nagios_archive_read_statechanges(ba, la, &x, &err), 0);
+    assert_int_equal(nagios_archive_read_statechanges(bb, lb, &y, &err), 0);
+    assert_int_equal(x.n, y.n);
+    for (size_t i = 0; i < x.n; i++) {
+        assert_int_equal(x.items[i].t_ms, y.items[i].t_ms);
+        assert_int_equal(x.items[i].state, y.items[i].state);
+        assert_int_equal(x.items[i].hard, y.items[i].hard);
+    }
+    nagios_statechanges_fini(&x);
+    nagios_statechanges_fini(&y);
+    free(ba);
+    free(bb);
+    free(a);
+    free(b);
+}
+
+static void test_nagios_archive(void **state)
+{
+    const char *root = getenv("GC_ROOT");
+    char *dir = xasprintf("%s/../shared/fixtures/nagios",
+                          root != NULL && root[0] != '\0' ? root : ".");
+    struct dirent **names = NULL;
+    int n, files = 0, archive = 0;
+
+    (void)state;
+    n = scandir(dir, &names, NULL, alphasort);
+    if (n < 0) {
+        printf("# shared fixtures not found at %s; archive conformance skipped\n", dir);
+        free(dir);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        if (ends_with(names[i]->d_name, ".json")) {
+            char *path = xasprintf("%s/%s", dir, names[i]->d_name);
+
+            archive += check_archive_file(path, names[i]->d_name);
+            files++;
+            free(path);
+        }
+        free(names[i]);
+    }
+    free(names);
+    printf("# nagios fixtures: %d files through the archive readers, %d archive answers\n",
+           files, archive);
+    assert_true(archive >= 6); /* 3 availability and 3 statechangelist answers */
+    check_enumerate_agrees(dir);
+    free(dir);
+}
+
 static void test_conformance(void **state)
 {
     const char *root = getenv("GC_ROOT");
@@ -395,6 +606,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conformance),
         cmocka_unit_test(test_local_data),
+        cmocka_unit_test(test_nagios_conformance),
+        cmocka_unit_test(test_nagios_archive), /* sla (issue 13) */
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

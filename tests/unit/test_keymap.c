@@ -63,7 +63,10 @@ static void test_sort_keys_do_not_collide_with_actions(void **state)
             if (k == 0) {
                 continue;
             }
-            if (keymap_action(k) != ACT_NONE) {
+            /* a key may sort a view that does not offer the view-specific action bound to
+             * it (tenants' D; the alerts view's D is its downtime): tui/app.c sorts there */
+            if (keymap_action(k) != ACT_NONE &&
+                (!action_view_specific(keymap_action(k)) || keymap_view_has(v, keymap_action(k)))) {
                 fail_msg("%s: sort key %c is also bound to an action", v->name, k);
             }
             if (seen[k]) {
@@ -74,6 +77,10 @@ static void test_sort_keys_do_not_collide_with_actions(void **state)
         }
     }
     assert_int_equal(keymap_sort_column(registry_find("pods"), 'N'), 2);
+    /* D: the tenants view sorts by display name, the alerts view schedules a downtime */
+    assert_true(keymap_sort_column(registry_find("tenants"), 'D') >= 0);
+    assert_int_equal(keymap_sort_column(registry_find("alerts"), 'D'), -1);
+    assert_true(keymap_view_has(registry_find("alerts"), keymap_action('D')));
     assert_int_equal(keymap_sort_column(registry_find("pods"), 'n'), -1);
 }
 

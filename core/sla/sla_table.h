@@ -1,0 +1,78 @@
+/* A period's service levels as rows: per tenant, per app, per service (docs/sla.md), and the
+ * same rows as CSV (RFC 4180), JSON (schema in docs/sla.md) and Markdown. The screen and
+ * `govconsole report sla` format their numbers with the same functions, so both say the same.
+ * Pure: no I/O. */
+#ifndef GC_CORE_SLA_SLA_TABLE_H
+#define GC_CORE_SLA_SLA_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/sla/sla.h"
+
+/* One measured service. Strings borrowed for sla_table_build(). */
+struct sla_input {
+    const char *tenant;
+    const char *app;
+    const char *host;
+    const char *service;
+    double target; /* percent */
+    struct sla_times times;
+};
+
+enum sla_level {
+    SLA_LEVEL_TENANT,
+    SLA_LEVEL_APP,
+    SLA_LEVEL_SERVICE,
+};
+
+/* "tenant", "app", "service". */
+const char *sla_level_name(enum sla_level l);
+
+struct sla_row {
+    enum sla_level level;
+    char *tenant;
+    char *app;     /* NULL on a tenant row */
+    char *host;    /* service rows only */
+    char *service; /* service rows only */
+    size_t services; /* tenant and app rows: how many services they stand for */
+    struct sla_figures f; /* a service's own; an app's or tenant's: its worst service's */
+};
+
+struct sla_table {
+    struct sla_period period;
+    int64_t measured_end; /* the period's end, or now when it is still running */
+    bool warning_is_down;
+    struct sla_row *rows; /* tenants in name order, each followed by its apps, each app by its
+                             services (host, service order) */
+    size_t n;
+};
+
+/* Builds t (caller frees with sla_table_fini()) from n measured services over p as measured
+ * until `now`: inputs need not be sorted; inputs without a tenant are left out. */
+void sla_table_build(struct sla_table *t, const struct sla_period *p, int64_t now,
+                     bool warning_is_down, const struct sla_input *in, size_t n);
+void sla_table_fini(struct sla_table *t);
+
+/* Keeps only the rows of tenants `visible` says yes to (a scoped session's, --tenant). */
+void sla_table_keep(struct sla_table *t, bool (*visible)(const char *tenant, void *arg),
+                    void *arg);
+
+/* ---- the numbers as both the screen and the report write them ------------------------ */
+
+/* "99.653" (three decimals), or "" when there is no data. */
+void sla_fmt_availability(const struct sla_figures *f, char *buf, size_t size);
+/* Minutes with one decimal: "150.0", "-3.5". */
+void sla_fmt_minutes(double seconds, char *buf, size_t size);
+/* Percent with one decimal: "30.6". */
+void sla_fmt_percent(double pct, char *buf, size_t size);
+/* The target as configured: "99.5", "99.95". */
+void sla_fmt_target(double target, char *buf, size_t size);
+
+/* The documents (caller frees). */
+char *sla_table_csv(const struct sla_table *t);
+char *sla_table_json(const struct sla_table *t);
+char *sla_table_markdown(const struct sla_table *t);
+
+#endif

@@ -1,0 +1,190 @@
+/* Service-level rows and documents (core/sla/sla_table.c): tree order, an app and a tenant
+ * taking their worst service's figures, services without a tenant left out, a scoped keep,
+ * CSV per RFC 4180 (quotes, commas, CRLF), JSON that parses with the documented members,
+ * Markdown cells with `|` escaped. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "core/sla/sla_table.h"
+
+#define NOV_2026 1793487600 /* Europe/Copenhagen */
+#define DAY 86400
+
+static int set_tz(void **state)
+{
+    (void)state;
+    setenv("TZ", "Europe/Copenhagen", 1);
+    tzset();
+    return 0;
+}
+
+/* dmi: forecast-api (HTTP 60 min down, Pods fine), obs-api (9 h down: breached at 99.5%);
+ * skat: tax-calc with a name that needs quoting; a host without a tenant. */
+static void build(struct sla_table *t)
+{
+    static const struct sla_input in[] = {
+        {"skat", "tax-calc", "skat-tax-calc", "HTTP \"p95\", EU", 99.5,
+         {.ok = 30 * DAY}},
+        {"dmi", "obs-api", "dmi-obs-api", "HTTP", 99.5,
+         {.ok = 30 * DAY - 32400, .critical = 32400}},
+        {"dmi", "forecast-api", "dmi-forecast-api", "Pods", 99.5,
+         {.ok = 30 * DAY - 60, .warning = 60}},
+        {"dmi", "forecast-api", "dmi-forecast-api", "HTTP", 99.5,
+         {.ok = 30 * DAY - 3600, .critical = 3600}},
+        {NULL, "core-switch", "core-switch", "PING", 99.5, {.ok = 30 * DAY}},
+    };
+    struct sla_period p;
+
+    assert_int_equal(sla_period_parse("2026-11", &p), 0);
+    sla_table_build(t, &p, NOV_2026 + 40 * DAY, false, in, sizeof in / sizeof in[0]);
+}
+
+static void test_tree(void **state)
+{
+    (void)state;
+    struct sla_table t;
+    char buf[32];
+
+    build(&t);
+    assert_int_equal(t.n, 9); /* 2 tenants, 3 apps, 4 services */
+    assert_int_equal(t.rows[0].level, SLA_LEVEL_TENANT);
+    assert_string_equal(t.rows[0].tenant, "dmi");
+    assert_int_equal(t.rows[0].services, 3);
+    assert_string_equal(t.rows[1].app, "forecast-api");
+    assert_string_equal(t.rows[2].service, "HTTP");
+    assert_string_equal(t.rows[3].service, "Pods");
+    assert_string_equal(t.rows[4].app, "obs-api");
+    assert_string_equal(t.rows[6].tenant, "skat");
+    /* the app shows HTTP's hour down, not Pods' WARNING minute (available) */
+    assert_int_equal(t.rows[1].f.down, 3600);
+    /* the tenant shows obs-api's 9 hours: over the 216-minute budget */
+    assert_int_equal(t.rows[0].f.down, 32400);
+    assert_int_equal(t.rows[0].f.status, SLA_STATUS_BREACHED);
+    sla_fmt_availability(&t.rows[0].f, buf, sizeof buf);
+    assert_string_equal(buf, "98.750"); /* 1 - 9 h / 720 h */
+    sla_fmt_minutes(t.rows[0].f.budget_left, buf, sizeof buf);
+    assert_string_equal(buf, "-324.0"); /* 216 - 540 */
+    sla_table_fini(&t);
+}
+
+static bool only_skat(const char *tenant, void *arg)
+{
+    (void)arg;
+    return strcmp(tenant, "skat") == 0;
+}
+
+static void test_keep(void **state)
+{
+    (void)state;
+    struct sla_table t;
+
+    build(&t);
+    sla_table_keep(&t, only_skat, NULL);
+    assert_int_equal(t.n, 3);
+    for (size_t i = 0; i < t.n; i++) {
+        assert_string_equal(t.rows[i].tenant, "skat");
+    }
+    sla_table_fini(&t);
+}
+
+static void test_csv(void **state)
+{
+    (void)state;
+    struct sla_table t;
+    char *csv;
+    const char *line;
+
+    build(&t);
+    csv = sla_table_csv(&t);
+    /* 1 header + 9 rows, each ended by CRLF */
+    size_t crlf = 0;
+
+    for (const char *p = csv; (p = strstr(p, "\r\n")) != NULL; p += 2) {
+        crlf++;
+    }
+    assert_int_equal(crlf, 10);
+    assert_null(strstr(csv, "\n\n"));
+    line = strstr(csv, "skat-tax-calc,");
+    assert_non_null(line);
+    assert_memory_equal(line, "skat-tax-calc,\"HTTP \"\"p95\"\", EU\",99.5,100.000,",
+                        strlen("skat-tax-calc,\"HTTP \"\"p95\"\", EU\",99.5,100.000,"));
+    assert_non_null(strstr(csv, "2026-11,tenant,dmi,,,,99.5,98.750,540.0,0.0,0.0,43200.0,"
+                                "216.0,-324.0,-150.0,,,breached\r\n"));
+    assert_null(strstr(csv, "core-switch"));
+    free(csv);
+    sla_table_fini(&t);
+}
+
+static void test_json(void **state)
+{
+    (void)state;
+    struct sla_table t;
+    char *doc;
+    json_t *root, *dmi, *app;
+    json_error_t e;
+
+    build(&t);
+    doc = sla_table_json(&t);
+    root = json_loads(doc, 0, &e);
+    assert_non_null(root);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(root, "period"), "name")),
+                        "2026-11");
+    assert_true(json_is_true(json_object_get(json_object_get(root, "period"), "complete")));
+    assert_int_equal(json_array_size(json_object_get(root, "tenants")), 2);
+    dmi = json_array_get(json_object_get(root, "tenants"), 0);
+    assert_string_equal(json_string_value(json_object_get(dmi, "status")), "breached");
+    assert_int_equal(json_integer_value(json_object_get(dmi, "service_count")), 3);
+    assert_true(json_is_null(json_object_get(dmi, "incidents")));
+    assert_float_equal(json_number_value(json_object_get(dmi, "availability_pct")), 98.75, 1e-9);
+    app = json_array_get(json_object_get(dmi, "apps"), 0);
+    assert_string_equal(json_string_value(json_object_get(app, "app")), "forecast-api");
+    assert_int_equal(json_array_size(json_object_get(app, "services")), 2);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(json_array_get(json_object_get(
+                                json_array_get(json_object_get(root, "tenants"), 1), "apps"), 0),
+                                "services"), 0), "service")),
+                        "HTTP \"p95\", EU");
+    json_decref(root);
+    free(doc);
+    sla_table_fini(&t);
+}
+
+static void test_markdown(void **state)
+{
+    (void)state;
+    struct sla_table t;
+    struct sla_period p;
+    static const struct sla_input in[] = {
+        {"dmi", "a|b", "dmi-a|b", "HTTP", 99.5, {.ok = 100}},
+    };
+    char *md;
+
+    assert_int_equal(sla_period_parse("2026-11-01..2026-11-15", &p), 0);
+    sla_table_build(&t, &p, NOV_2026 + 5 * DAY, true, in, 1);
+    md = sla_table_markdown(&t);
+    assert_non_null(strstr(md, "# Service levels 2026-11-01..2026-11-15\n"));
+    assert_non_null(strstr(md, "measured until 2026-11-06 (the period is still running)"));
+    assert_non_null(strstr(md, "WARNING counts as down"));
+    assert_non_null(strstr(md, "| a\\|b |"));
+    free(md);
+    sla_table_fini(&t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tree),  cmocka_unit_test(test_keep),
+        cmocka_unit_test(test_csv),   cmocka_unit_test(test_json),
+        cmocka_unit_test(test_markdown),
+    };
+
+    return cmocka_run_group_tests(tests, set_tz, NULL);
+}
