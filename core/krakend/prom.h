@@ -15,7 +15,8 @@
  * - A bad line is skipped and counted (the first one's line number and reason are kept); it
  *   is never fatal: the rest of the text is read.
  *
- * Thread-safe: a worker may parse while the loop runs (the C locale is per call). */
+ * Thread-safe: a worker may parse while the loop runs. The C locale is the calling
+ * thread's for the call, the hooks included (strtod() in a hook reads "0.5" as 0.5). */
 #ifndef GC_CORE_KRAKEND_PROM_H
 #define GC_CORE_KRAKEND_PROM_H
 
