@@ -21,6 +21,8 @@ enum store_kind {
     STORE_POD_METRICS,  /* uid "ns/name" (k8s_pod_metrics_key()) */
     STORE_NODE_METRICS, /* uid = node name */
     STORE_NODE,         /* cluster-scoped: no tenant */
+    /* krakend (issue 15) */
+    STORE_ROUTE,        /* uid "METHOD /path": a gateway endpoint (core/krakend/krakend_route.h) */
     STORE_KIND_COUNT
 };
 
