@@ -17,6 +17,7 @@ struct krakend_route {
     struct krakend_endpoint ep;
     bool has_rates;         /* two scrapes have been read: the rates below mean something */
     struct krakend_rates rates;
+    double error_warn;      /* [krakend] error_warn, percent: a 5xx share above it stands out */
     bool breaker_open;      /* inferred: a backend's circuit breaker has seen at least its
                                max_errors 5xx in the window, with most requests failing */
 };

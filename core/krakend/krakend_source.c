@@ -217,6 +217,7 @@ static void krakend_publish(struct krakend *k)
         r->row.mark = k->epoch;
         r->tenant = tenant != NULL ? xstrdup(tenant) : NULL;
         krakend_endpoint_copy(&r->ep, e);
+        r->error_warn = k->env.cfg->krakend.error_warn;
         r->has_rates = k->rated[i];
         r->rates = k->rates[i];
         if (!r->has_rates) {
