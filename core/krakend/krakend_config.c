@@ -411,6 +411,10 @@ int krakend_config_read(const char *text, size_t len, const char *origin,
     size_t i;
 
     memset(out, 0, sizeof *out);
+    out->digest = 0xcbf29ce484222325ULL;
+    for (size_t k = 0; k < len; k++) {
+        out->digest = (out->digest ^ (unsigned char)text[k]) * 0x100000001b3ULL;
+    }
     if (root == NULL) {
         *err = xasprintf("%s:%d: not JSON: %s", origin, jerr.line, jerr.text);
         return -1;

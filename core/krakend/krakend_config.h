@@ -58,6 +58,7 @@ struct krakend_endpoint {
 };
 
 struct krakend_config {
+    uint64_t digest; /* of the text read (FNV-1a): the same text, the same digest */
     int64_t version;
     struct krakend_endpoint *endpoints;
     size_t nendpoints;

@@ -250,20 +250,63 @@ static void krakend_keys_free(struct krakend *k)
     k->rated = NULL;
 }
 
-/* A new configuration (taken): its endpoints replace the old; their rates come with the
- * next scrape. */
+/* An endpoint's route key with its index, to find the rates of a route across
+ * configurations. */
+struct krakend_key_index {
+    const char *key;
+    size_t i;
+};
+
+static int krakend_key_index_cmp(const void *pa, const void *pb)
+{
+    const struct krakend_key_index *a = pa, *b = pb;
+
+    return strcmp(a->key, b->key);
+}
+
+/* A new configuration (taken): its endpoints replace the old, each keeping the rates of the
+ * route it was (the same method and path); the same text again changes nothing. */
 static void krakend_config_apply(struct krakend *k, struct krakend_config *c)
 {
+    size_t n = c->nendpoints, old_n = k->cfg.nendpoints;
+    char **keys;
+    struct krakend_rates *rates;
+    bool *rated;
+    struct krakend_key_index *old = NULL;
+
+    if (k->keys != NULL && c->digest == k->cfg.digest) {
+        krakend_config_fini(c);
+        return;
+    }
+    keys = xcalloc(n + 1, sizeof *keys);
+    rates = xcalloc(n + 1, sizeof *rates);
+    rated = xcalloc(n + 1, sizeof *rated);
+    if (old_n > 0) {
+        old = xcalloc(old_n, sizeof *old);
+        for (size_t i = 0; i < old_n; i++) {
+            old[i] = (struct krakend_key_index){.key = k->keys[i], .i = i};
+        }
+        qsort(old, old_n, sizeof *old, krakend_key_index_cmp);
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct krakend_key_index key, *hit;
+
+        keys[i] = krakend_route_key(c->endpoints[i].method, c->endpoints[i].endpoint);
+        key.key = keys[i];
+        hit = old != NULL ? bsearch(&key, old, old_n, sizeof *old, krakend_key_index_cmp) : NULL;
+        if (hit != NULL) {
+            rates[i] = k->rates[hit->i];
+            rated[i] = k->rated[hit->i];
+        }
+    }
+    free(old);
     krakend_keys_free(k);
     krakend_config_fini(&k->cfg);
     k->cfg = *c;
     memset(c, 0, sizeof *c);
-    k->keys = xcalloc(k->cfg.nendpoints + 1, sizeof *k->keys);
-    k->rates = xcalloc(k->cfg.nendpoints + 1, sizeof *k->rates);
-    k->rated = xcalloc(k->cfg.nendpoints + 1, sizeof *k->rated);
-    for (size_t i = 0; i < k->cfg.nendpoints; i++) {
-        k->keys[i] = krakend_route_key(k->cfg.endpoints[i].method, k->cfg.endpoints[i].endpoint);
-    }
+    k->keys = keys;
+    k->rates = rates;
+    k->rated = rated;
     krakend_publish(k);
 }
 

@@ -149,6 +149,11 @@ static void test_crashloop_raises_errors(void **state)
     assert_false(isnan(before));
     assert_true(before * 100 <= rt->error_warn); /* healthy: below [krakend] error_warn */
     assert_int_equal(r.ops->health(r.src)->state, SOURCE_OK);
+    /* the configuration is read again every second: the same text keeps the rates */
+    rig_run(&r, 2500);
+    rt = route(&r, "GET /dmi/v1/forecast");
+    assert_non_null(rt);
+    assert_true(rt->has_rates);
 
     /* The app behind it crash-loops: the next windows count its 503s. */
     assert_int_equal(simcall_post(r.sim.server, "/_sim/crashloop?ns=dmi&app=forecast-api"), 200);
