@@ -4,9 +4,10 @@
  * Each published route (krakend_sim_apps()) has a steady request rate drawn from the seed
  * (one in ten has none: a route nobody calls) and a latency of its own. Between two scrapes
  * its counters grow by rate x elapsed time, as if the gateway had run since the world began;
- * the share of them answered 503 is the share of the backing app's replicas that are not
- * ready (all of them when it has none), plus 0.1 %: a crash-looping app's routes fail. The
- * 503s are slow (most wait for the 3 s timeout). Counters only ever grow. */
+ * 0.1 % of them are answered 503, plus half the share of the backing app's pods that crash
+ * (CrashLoopBackOff, OOMKilled: they take requests between restarts), and all of them when
+ * the app has no ready replica. The 503s are slow (most wait for the 3 s timeout). Counters
+ * only ever grow. */
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -113,19 +114,34 @@ static void series(struct page *pg, const char *path, const char *code, double t
     jbuf_printf(&pg->out, "http_server_duration_count{%s} %.0f\n", labels, n);
 }
 
+/* The app's pods that crash (CrashLoopBackOff, OOMKilled): they take requests between two
+ * restarts and drop them. */
+static size_t crashing_pods(const struct world *w, const struct world_app *a)
+{
+    size_t ai = (size_t)(a - w->apps), n = 0;
+    for (size_t i = world_pod_lower_bound(w, a->ns, a->name, false);
+         i < w->n_pods && world_pod_ns(w, w->pods[i]) == a->ns &&
+         strncmp(w->pods[i]->name, a->name, strlen(a->name)) == 0;
+         i++) {
+        const struct world_pod *p = w->pods[i];
+        if (p->app == ai && !p->deleted_at &&
+            (p->state == POD_CRASHLOOP || p->state == POD_OOMKILLED)) {
+            n++;
+        }
+    }
+    return n;
+}
+
 static void route(struct page *pg, const struct world_app *a, const char *path)
 {
     uint64_t h = sim_hash64(path, strlen(path), pg->w->cfg.seed);
     double rate = h % 10 == 0 ? 0.0 : 0.5 + (double)((h >> 8) % 200) / 10.0;
     double typ = 0.02 + (double)((h >> 20) % 100) / 1000.0;
     double share = 0.001;
-    if (a->replicas == 0) {
+    if (a->replicas == 0 || a->st_ready == 0) {
         share = 1.0;
-    } else if (a->st_ready < a->replicas) {
-        share += (double)(a->replicas - a->st_ready) / a->replicas;
-    }
-    if (share > 1.0) {
-        share = 1.0;
+    } else {
+        share += 0.5 * (double)crashing_pods(pg->w, a) / a->replicas;
     }
     struct route_state *r = route_get(pg->m, path, pg->w->start_time * 1000000000LL);
     if (r == NULL) {
