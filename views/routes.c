@@ -79,11 +79,8 @@ static enum route_status routes_state_of(const struct krakend_route *r)
     if (!r->has_rates) {
         return RS_WAITING;
     }
-    if (r->breaker_open) {
-        return RS_CIRCUIT_OPEN;
-    }
-    if (!isnan(r->rates.err_share) && r->rates.err_share * 100.0 > r->error_warn) {
-        return RS_ERRORS;
+    if (krakend_route_failing(r)) {
+        return r->breaker_open ? RS_CIRCUIT_OPEN : RS_ERRORS;
     }
     return r->rates.requests <= 0 ? RS_NO_TRAFFIC : RS_OK;
 }

@@ -4,6 +4,7 @@
 #ifndef GC_CORE_KRAKEND_KRAKEND_ROUTE_H
 #define GC_CORE_KRAKEND_KRAKEND_ROUTE_H
 
+#include <math.h>
 #include <stdbool.h>
 
 #include "core/krakend/krakend_config.h"
@@ -21,5 +22,13 @@ struct krakend_route {
     bool breaker_open;      /* inferred: a backend's circuit breaker has seen at least its
                                max_errors 5xx in the window, with most requests failing */
 };
+
+/* Whether the route stands out as failing (the routes view's Errors and CircuitOpen, the
+ * tenants view's mark): its circuit taken as open, or a 5xx share above error_warn. */
+static inline bool krakend_route_failing(const struct krakend_route *r)
+{
+    return r->has_rates && (r->breaker_open || (!isnan(r->rates.err_share) &&
+                                                r->rates.err_share * 100.0 > r->error_warn));
+}
 
 #endif

@@ -4,7 +4,8 @@
 # live rates from its Prometheus page; a route whose app crash-loops turns to Errors with a
 # rising 5xx share; a route nobody calls stands out; d shows the endpoint's configuration;
 # :routes TENANT narrows it; a session scoped to one tenant sees that tenant's routes only;
-# a configuration that breaks keeps the last rows and says why.
+# the tenants view counts each tenant's routes and marks failing ones; a configuration that
+# breaks keeps the last rows and says why.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/screen/lib.bash
 
@@ -67,6 +68,10 @@ check "... and the root's timeout, as the gateway applies it" wait_for '"timeout
 keys q
 check "q leaves the describe" wait_for "routes\\(all\\)"
 
+# The tenants view counts each tenant's routes, with a mark for the failing ones.
+keys : t e n a n t s Enter
+check ":tenants has a ROUTES column" wait_for ' ROUTES *$'
+check "dmi's routes: $dmi, some failing (the crash-looping app's)" wait_for "^ *dmi .* $dmi [0-9]+! *\$"
 keys : r o u t e s Space d m i Enter
 check ":routes dmi narrows to dmi's routes" wait_for "routes\\(dmi\\)\\[$dmi\\]"
 screen | grep -E '^ */[a-z]+/v1/' | grep -vqE '^ */dmi/' &&
