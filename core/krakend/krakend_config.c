@@ -92,61 +92,62 @@ static void kc_fail(struct kc_reader *r, const char *path, const char *what)
     }
 }
 
-/* A string member, or NULL when absent; a wrong type fails the reading. */
-static const char *kc_string(struct kc_reader *r, const json_t *obj, const char *key,
-                             const char *path)
+/* Fails the reading at member `key` of `path`: "PATH.KEY: WHAT". */
+static void kc_fail_at(struct kc_reader *r, const char *path, const char *key, const char *what)
 {
-    json_t *v = json_object_get(obj, key);
+    char *p = xasprintf("%s.%s", path, key);
 
-    if (v == NULL || json_is_null(v)) {
-        return NULL;
-    }
-    if (!json_is_string(v)) {
-        char *p = xasprintf("%s.%s", path, key);
-
-        kc_fail(r, p, "a string expected");
-        free(p);
-        return NULL;
-    }
-    return json_string_value(v);
+    kc_fail(r, p, what);
+    free(p);
 }
 
-/* A number member, or `dflt` when absent. */
-static double kc_number(struct kc_reader *r, const json_t *obj, const char *key,
-                        const char *path, double dflt)
+enum kc_type { KC_STRING, KC_NUMBER, KC_OBJECT };
+
+/* Member `key` of obj when it has the type; NULL when absent (or null), and when of another
+ * type, which fails the reading. */
+static json_t *kc_member(struct kc_reader *r, const json_t *obj, const char *key,
+                         const char *path, enum kc_type type)
 {
+    static const char *const expected[] = {
+        [KC_STRING] = "a string expected",
+        [KC_NUMBER] = "a number expected",
+        [KC_OBJECT] = "an object expected",
+    };
     json_t *v = json_object_get(obj, key);
-
-    if (v == NULL || json_is_null(v)) {
-        return dflt;
-    }
-    if (!json_is_number(v)) {
-        char *p = xasprintf("%s.%s", path, key);
-
-        kc_fail(r, p, "a number expected");
-        free(p);
-        return dflt;
-    }
-    return json_number_value(v);
-}
-
-/* An object member, or NULL when absent. */
-static json_t *kc_object(struct kc_reader *r, const json_t *obj, const char *key,
-                         const char *path)
-{
-    json_t *v = json_object_get(obj, key);
+    bool ok;
 
     if (v == NULL || json_is_null(v)) {
         return NULL;
     }
-    if (!json_is_object(v)) {
-        char *p = xasprintf("%s.%s", path, key);
-
-        kc_fail(r, p, "an object expected");
-        free(p);
+    ok = type == KC_STRING   ? json_is_string(v)
+         : type == KC_NUMBER ? json_is_number(v)
+                             : json_is_object(v);
+    if (!ok) {
+        kc_fail_at(r, path, key, expected[type]);
         return NULL;
     }
     return v;
+}
+
+static const char *kc_string(struct kc_reader *r, const json_t *obj, const char *key,
+                             const char *path)
+{
+    return json_string_value(kc_member(r, obj, key, path, KC_STRING));
+}
+
+/* A number member, or `dflt` when absent or not a number. */
+static double kc_number(struct kc_reader *r, const json_t *obj, const char *key,
+                        const char *path, double dflt)
+{
+    json_t *v = kc_member(r, obj, key, path, KC_NUMBER);
+
+    return v != NULL ? json_number_value(v) : dflt;
+}
+
+static json_t *kc_object(struct kc_reader *r, const json_t *obj, const char *key,
+                         const char *path)
+{
+    return kc_member(r, obj, key, path, KC_OBJECT);
 }
 
 /* A string or an array of strings, joined by ", " (sanitized, caller frees); NULL when
@@ -165,11 +166,9 @@ static char *kc_strings(struct kc_reader *r, const json_t *obj, const char *key,
         return sanitize_dup(json_string_value(v));
     }
     if (!json_is_array(v)) {
-        char *p = xasprintf("%s.%s", path, key);
-
-        kc_fail(r, p, allow_string ? "a string or an array of strings expected"
-                                   : "an array of strings expected");
-        free(p);
+        kc_fail_at(r, path, key,
+                   allow_string ? "a string or an array of strings expected"
+                                : "an array of strings expected");
         return NULL;
     }
     json_array_foreach(v, i, item) {
@@ -209,10 +208,7 @@ static char *kc_duration(struct kc_reader *r, const json_t *obj, const char *key
         return NULL;
     }
     if (!krakend_duration_ms(s, ms)) {
-        char *p = xasprintf("%s.%s", path, key);
-
-        kc_fail(r, p, "a duration expected (\"3s\", \"500ms\")");
-        free(p);
+        kc_fail_at(r, path, key, "a duration expected (\"3s\", \"500ms\")");
         return NULL;
     }
     return sanitize_dup(s);
@@ -336,20 +332,14 @@ static void kc_endpoint(struct kc_reader *r, const json_t *e, const json_t *root
     }
     s = kc_string(r, e, "endpoint", path);
     if (s == NULL && !r->failed) {
-        char *p = xasprintf("%s.endpoint", path);
-
-        kc_fail(r, p, "missing (the path the gateway serves)");
-        free(p);
+        kc_fail_at(r, path, "endpoint", "missing (the path the gateway serves)");
     }
     out->endpoint = kc_dup(s);
     s = kc_string(r, e, "method", path);
     out->method = kc_dup(s != NULL ? s : "GET");
     backends = json_object_get(e, "backend");
     if (backends != NULL && !json_is_array(backends)) {
-        char *p = xasprintf("%s.backend", path);
-
-        kc_fail(r, p, "an array expected");
-        free(p);
+        kc_fail_at(r, path, "backend", "an array expected");
     } else if (backends != NULL) {
         out->backends = xcalloc(json_array_size(backends) + 1, sizeof *out->backends);
         json_array_foreach(backends, i, b) {

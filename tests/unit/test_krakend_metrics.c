@@ -99,21 +99,35 @@ static void test_counts(void **state)
     free(text);
 }
 
+/* The rates of route /r between a page with counts (ok1, err1) and one with (ok2, err2) dt
+ * seconds later; a NULL ok1 or ok2: the route is not on that page. */
+static void window(const double *ok1, const double *err1, const double *ok2, const double *err2,
+                   double dt, struct krakend_rates *r)
+{
+    char *t1 = ok1 != NULL ? page("/r", ok1, err1) : xstrdup("");
+    char *t2 = ok2 != NULL ? page("/r", ok2, err2) : xstrdup("");
+    struct krakend_scrape s1, s2;
+
+    scrape(t1, &s1);
+    scrape(t2, &s2);
+    krakend_rates_between(krakend_scrape_find(&s1, "GET /r"), krakend_scrape_find(&s2, "GET /r"),
+                          dt, r);
+    krakend_scrape_fini(&s1);
+    krakend_scrape_fini(&s2);
+    free(t1);
+    free(t2);
+}
+
 static void test_rates(void **state)
 {
     const double ok1[4] = {10, 50, 90, 100}, err1[4] = {0, 0, 0, 0};
     /* +200 requests: 100 under 0.1 s, 80 more under 0.5 s, 10 under 1 s, 10 above; +10 503s
        (all under 1 s) */
     const double ok2[4] = {110, 230, 280, 290}, err2[4] = {0, 0, 10, 10};
-    char *t1 = page("/r", ok1, err1), *t2 = page("/r", ok2, err2);
-    struct krakend_scrape s1, s2;
     struct krakend_rates r;
 
     (void)state;
-    scrape(t1, &s1);
-    scrape(t2, &s2);
-    krakend_rates_between(krakend_scrape_find(&s1, "GET /r"), krakend_scrape_find(&s2, "GET /r"),
-                          15, &r);
+    window(ok1, err1, ok2, err2, 15, &r);
     assert_false(r.reset);
     assert_true(r.requests == 200);
     assert_true(r.errors == 10);
@@ -122,28 +136,24 @@ static void test_rates(void **state)
     /* window buckets: 100, 180, 200, 200 -> rank 190 falls in (0.5, 1]: 0.5 + 0.5 * 10/20 */
     assert_true(fabs(r.p95_ms - 750) < 1e-6);
 
-    /* the same scrape twice: no traffic, no verdict */
-    krakend_rates_between(krakend_scrape_find(&s2, "GET /r"), krakend_scrape_find(&s2, "GET /r"),
-                          15, &r);
+    /* the same counts twice: no traffic, no verdict */
+    window(ok2, err2, ok2, err2, 15, &r);
     assert_true(r.requests == 0);
     assert_true(r.req_rate == 0);
     assert_true(isnan(r.err_share));
     assert_true(isnan(r.p95_ms));
 
     /* a route new since the last scrape: its counters are the window's */
-    krakend_rates_between(NULL, krakend_scrape_find(&s1, "GET /r"), 10, &r);
+    window(NULL, NULL, ok1, err1, 10, &r);
+    assert_false(r.reset);
     assert_true(r.requests == 100);
     assert_true(fabs(r.req_rate - 10) < 1e-9);
     assert_true(r.err_share == 0);
 
     /* a route that never served a request */
-    krakend_rates_between(NULL, NULL, 10, &r);
+    window(NULL, NULL, NULL, NULL, 10, &r);
     assert_true(r.req_rate == 0);
     assert_true(isnan(r.err_share));
-    krakend_scrape_fini(&s1);
-    krakend_scrape_fini(&s2);
-    free(t1);
-    free(t2);
 }
 
 /* The gateway restarted between two scrapes: its counters began again at 0. The window is
@@ -152,15 +162,12 @@ static void test_counter_reset(void **state)
 {
     const double ok1[4] = {1000, 5000, 9000, 10000}, err1[4] = {0, 0, 0, 50};
     const double ok2[4] = {5, 20, 28, 30}, err2[4] = {0, 0, 0, 3};
-    char *t1 = page("/r", ok1, err1), *t2 = page("/r", ok2, err2);
-    struct krakend_scrape s1, s2;
+    /* only the errors went back (a restart that served many requests quickly) */
+    const double ok3[4] = {2000, 9000, 15000, 20000}, err3[4] = {0, 0, 0, 1};
     struct krakend_rates r;
 
     (void)state;
-    scrape(t1, &s1);
-    scrape(t2, &s2);
-    krakend_rates_between(krakend_scrape_find(&s1, "GET /r"), krakend_scrape_find(&s2, "GET /r"),
-                          15, &r);
+    window(ok1, err1, ok2, err2, 15, &r);
     assert_true(r.reset);
     assert_true(r.requests == 33);
     assert_true(r.errors == 3);
@@ -169,29 +176,16 @@ static void test_counter_reset(void **state)
     assert_true(fabs(r.err_share - 3.0 / 33) < 1e-12);
     assert_true(r.p95_ms >= 0);
 
-    /* only the errors went back (a restart that served many requests quickly) */
-    const double ok3[4] = {2000, 9000, 15000, 20000}, err3[4] = {0, 0, 0, 1};
-    char *t3 = page("/r", ok3, err3);
-    struct krakend_scrape s3;
-
-    scrape(t3, &s3);
-    krakend_rates_between(krakend_scrape_find(&s1, "GET /r"), krakend_scrape_find(&s3, "GET /r"),
-                          15, &r);
+    window(ok1, err1, ok3, err3, 15, &r);
     assert_true(r.reset);
     assert_true(r.requests == 20001);
     assert_true(r.errors == 1);
     assert_true(r.err_share >= 0);
 
     /* the route vanished from the page after a restart: no traffic, not negative */
-    krakend_rates_between(krakend_scrape_find(&s1, "GET /r"), NULL, 15, &r);
+    window(ok1, err1, NULL, NULL, 15, &r);
     assert_true(r.reset);
     assert_true(r.req_rate == 0);
-    krakend_scrape_fini(&s1);
-    krakend_scrape_fini(&s2);
-    krakend_scrape_fini(&s3);
-    free(t1);
-    free(t2);
-    free(t3);
 }
 
 /* p95 in the +Inf bucket is the highest finite bound (as Prometheus's histogram_quantile). */
