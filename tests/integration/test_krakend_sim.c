@@ -1,7 +1,8 @@
 /* The KrakenD source against govsim (issue 15): its configuration and metrics polled every
  * second become one route row per endpoint with rates; a route whose app crash-loops shows
  * its 5xx share rising; a session scoped to one tenant reads that tenant's routes only; a
- * metrics URL that serves something else makes the source fail with a reason. */
+ * metrics URL that serves something else makes the source fail with a reason; a [tenant]
+ * gateway_prefix maps a path prefix to its tenant. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -47,8 +48,9 @@ static const struct source_ops *krakend_ops(void)
     return NULL;
 }
 
-/* The KrakenD source alone, on govsim's configuration and `metrics_path`, every second. */
-static void rig_start(struct rig *r, const char *metrics_path)
+/* The KrakenD source alone, on govsim's configuration and `metrics_path`, every second;
+ * `tweak` (may be NULL) changes the configuration before the source reads it. */
+static void rig_start(struct rig *r, const char *metrics_path, void (*tweak)(struct gc_config *))
 {
     struct source_env env;
     char *err = NULL;
@@ -58,6 +60,9 @@ static void rig_start(struct rig *r, const char *metrics_path)
     r->cfg.krakend.metrics = xasprintf("%s%s", r->sim.server, metrics_path);
     r->cfg.krakend.health = xasprintf("%s/__health", r->sim.server);
     r->cfg.krakend.interval_ms = 1000;
+    if (tweak != NULL) {
+        tweak(&r->cfg);
+    }
     r->l = loop_new();
     r->h = http_new(r->l);
     r->pool = workpool_new(r->l, 2);
@@ -128,7 +133,7 @@ static void test_crashloop_raises_errors(void **state)
     (void)state;
     memset(&r, 0, sizeof r);
     assert_int_equal(simcall_start_govsim(args, &r.sim), 0);
-    rig_start(&r, "/krakend/metrics");
+    rig_start(&r, "/krakend/metrics", NULL);
 
     body = simcall_get(r.l, r.h, r.sim.server, "/krakend.json", NULL, &status);
     doc = json_loads(body, 0, NULL);
@@ -210,7 +215,7 @@ static void test_bad_metrics(void **state)
     (void)state;
     memset(&r, 0, sizeof r);
     assert_int_equal(simcall_start_govsim(args, &r.sim), 0);
-    rig_start(&r, "/krakend.json");
+    rig_start(&r, "/krakend.json", NULL);
     deadline = loop_now_ms() + 30000;
     while (((h = r.ops->health(r.src))->state != SOURCE_RETRYING ||
             store_count(r.store, STORE_ROUTE) == 0) &&
@@ -229,11 +234,49 @@ static void test_bad_metrics(void **state)
     demo_stop(&r.sim);
 }
 
+/* [tenant tax] gateway_prefix = /skat/: skat's routes are tax's; the others keep the
+ * tenant of the path pattern. */
+static void tax_prefix(struct gc_config *cfg)
+{
+    cfg->tenants = xcalloc(1, sizeof *cfg->tenants);
+    cfg->ntenants = 1;
+    cfg->tenants[0].name = xstrdup("tax");
+    cfg->tenants[0].gateway_prefix = xstrdup("/skat/");
+}
+
+static void test_gateway_prefix(void **state)
+{
+    const char *const args[] = {"--pods", "120", "--tenants", "6", "--seed", "5",
+                                "--churn", "0", NULL};
+    struct rig r;
+    const struct krakend_route *rt;
+    int64_t deadline;
+
+    (void)state;
+    memset(&r, 0, sizeof r);
+    assert_int_equal(simcall_start_govsim(args, &r.sim), 0);
+    rig_start(&r, "/krakend/metrics", tax_prefix);
+    deadline = loop_now_ms() + 30000;
+    while (store_count(r.store, STORE_ROUTE) == 0 && loop_now_ms() < deadline) {
+        loop_run_once(r.l, 100);
+        store_commit(r.store);
+    }
+    rt = route(&r, "GET /skat/v1/eindkomst");
+    assert_non_null(rt);
+    assert_string_equal(rt->tenant, "tax");
+    rt = route(&r, "GET /dmi/v1/forecast");
+    assert_non_null(rt);
+    assert_string_equal(rt->tenant, "dmi");
+    rig_stop(&r);
+    demo_stop(&r.sim);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crashloop_raises_errors),
         cmocka_unit_test(test_bad_metrics),
+        cmocka_unit_test(test_gateway_prefix),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
