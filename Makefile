@@ -81,6 +81,11 @@ $(BUILD)/tests/%: tests/integration/%.c $(BUILD)/libgc.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libgc.a $(CMOCKA_LIBS) $(LDLIBS)
 
+# Benchmark programs run by scripts/bench.sh (figures printed, never pass/fail).
+$(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libgc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libgc.a $(LDLIBS)
+
 # Installs whatever Debian packages are missing (apt-get; sudo when not root).
 deps:
 	@scripts/deps.sh build
@@ -127,7 +132,7 @@ tidy:
 # Performance figures (printed, never pass/fail).
 bench:
 	@scripts/deps.sh bench
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/krakend_bench
 	@scripts/bench.sh
 
 clean:

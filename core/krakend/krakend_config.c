@@ -391,6 +391,16 @@ static void kc_endpoint(struct kc_reader *r, const json_t *e, const json_t *root
     free(path);
 }
 
+uint64_t krakend_config_digest(const char *text, size_t len)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+
+    for (size_t k = 0; k < len; k++) {
+        h = (h ^ (unsigned char)text[k]) * 0x100000001b3ULL;
+    }
+    return h;
+}
+
 int krakend_config_read(const char *text, size_t len, const char *origin,
                         struct krakend_config *out, char **err)
 {
@@ -401,10 +411,7 @@ int krakend_config_read(const char *text, size_t len, const char *origin,
     size_t i;
 
     memset(out, 0, sizeof *out);
-    out->digest = 0xcbf29ce484222325ULL;
-    for (size_t k = 0; k < len; k++) {
-        out->digest = (out->digest ^ (unsigned char)text[k]) * 0x100000001b3ULL;
-    }
+    out->digest = krakend_config_digest(text, len);
     if (root == NULL) {
         *err = xasprintf("%s:%d: not JSON: %s", origin, jerr.line, jerr.text);
         return -1;

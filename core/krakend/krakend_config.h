@@ -70,6 +70,9 @@ int krakend_config_read(const char *text, size_t len, const char *origin,
                         struct krakend_config *out, char **err);
 void krakend_config_fini(struct krakend_config *c);
 
+/* The digest krakend_config_read() gives `len` bytes of `text` (FNV-1a). */
+uint64_t krakend_config_digest(const char *text, size_t len);
+
 /* Deep copy of an endpoint into *dst; frees with krakend_endpoint_fini(). */
 void krakend_endpoint_copy(struct krakend_endpoint *dst, const struct krakend_endpoint *src);
 void krakend_endpoint_fini(struct krakend_endpoint *e);

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,6 +145,8 @@ struct krakend {
     struct krakend_file_job *file_job;
 
     struct krakend_config cfg; /* the configuration in use */
+    _Atomic uint64_t cfg_digest; /* its digest, for the workers: the same text is not read
+                                    again */
     char **keys;               /* its endpoints' route keys */
     struct krakend_scrape prev;  /* the last scrape */
     bool have_prev;
@@ -303,6 +306,7 @@ static void krakend_config_apply(struct krakend *k, struct krakend_config *c)
     krakend_keys_free(k);
     krakend_config_fini(&k->cfg);
     k->cfg = *c;
+    atomic_store(&k->cfg_digest, k->cfg.digest);
     memset(c, 0, sizeof *c);
     k->keys = keys;
     k->rates = rates;
@@ -345,8 +349,12 @@ static void krakend_config_decode(const char *body, size_t len, struct poller_de
                                   void *arg)
 {
     struct krakend *k = arg;
-    struct krakend_config *c = xcalloc(1, sizeof *c);
+    struct krakend_config *c;
 
+    if (krakend_config_digest(body, len) == atomic_load(&k->cfg_digest)) {
+        return; /* the configuration in use: nothing to do */
+    }
+    c = xcalloc(1, sizeof *c);
     if (krakend_config_read(body, len, k->config, c, &out->error) != 0) {
         free(c);
         return;
