@@ -5,7 +5,8 @@
 # rising 5xx share; a route nobody calls stands out; d shows the endpoint's configuration;
 # :routes TENANT narrows it; a session scoped to one tenant sees that tenant's routes only;
 # the tenants view counts each tenant's routes and marks failing ones; a configuration that
-# breaks keeps the last rows and says why.
+# breaks keeps the last rows and says why; without [krakend] the view says it is not
+# configured.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/screen/lib.bash
 
@@ -95,6 +96,15 @@ check "--tenant skat: the routes view counts skat's routes only" wait_for "route
 screen | grep -Eq '/(dmi|registry|sst|digst|dst)/' &&
     not_ok "--tenant skat: no other tenant's route on the screen" "$(screen)" ||
     ok "--tenant skat: no other tenant's route on the screen"
+keys q
+wait_exit 5 >/dev/null
+tm_kill
+rm -f "$WORK/exit"
+
+# Without [krakend], the routes view says so instead of being empty.
+start_console 160 20 "$BIN/govconsole --kubeconfig $WORK/kubeconfig -c routes"
+check "without [krakend], :routes says KrakenD is not configured" \
+    wait_for 'krakend is not configured: give its section in the configuration'
 keys q
 wait_exit 5 >/dev/null
 finish
