@@ -155,6 +155,8 @@ struct krakend {
     bool *rated;
     uint32_t epoch;
 
+    struct store_tenancy tenancy; /* STORE_ROUTE's: ctx is the source */
+    uint64_t tenancy_gen;         /* bumped with each configuration applied */
     char note[160];              /* bad metrics lines, for :sources */
     struct source_health health; /* what health() answers: the worst part's, copied */
     const struct source_health *health_src;
@@ -169,16 +171,13 @@ static const char *krakend_row_tenant(void *ctx, enum store_kind kind,
     return ((const struct krakend_route *)row)->tenant;
 }
 
+/* A route's tenant changes only with the route; the tenants' names with the configuration. */
 static uint64_t krakend_tenancy_gen(void *ctx)
 {
-    (void)ctx;
-    return 0; /* a route's tenant changes only with the route */
-}
+    const struct krakend *k = ctx;
 
-static const struct store_tenancy krakend_tenancy = {
-    .row_tenant = krakend_row_tenant,
-    .gen = krakend_tenancy_gen,
-};
+    return k->tenancy_gen;
+}
 
 static void krakend_route_free(struct store_row *row)
 {
@@ -203,6 +202,24 @@ static const char *krakend_tenant_of(struct krakend *k, const char *path)
         }
     }
     return k->tp != NULL ? tenant_pattern_match(k->tp, path) : NULL;
+}
+
+/* The tenants the configuration's endpoints belong to (each once per run of endpoints), so
+ * that a scoped session's messages withhold the others'. */
+static void krakend_names(void *ctx, void (*fn)(const char *name, const char *tenant, void *arg),
+                          void *arg)
+{
+    struct krakend *k = ctx;
+    const char *last = NULL;
+
+    for (size_t i = 0; i < k->cfg.nendpoints; i++) {
+        const char *tenant = krakend_tenant_of(k, k->cfg.endpoints[i].endpoint);
+
+        if (tenant != NULL && (last == NULL || strcmp(tenant, last) != 0)) {
+            fn(tenant, tenant, arg);
+            last = tenant;
+        }
+    }
 }
 
 /* Puts a row for each endpoint (the configuration and its last rates) and sweeps the rest. */
@@ -306,6 +323,7 @@ static void krakend_config_apply(struct krakend *k, struct krakend_config *c)
     krakend_keys_free(k);
     krakend_config_fini(&k->cfg);
     k->cfg = *c;
+    k->tenancy_gen++;
     atomic_store(&k->cfg_digest, k->cfg.digest);
     memset(c, 0, sizeof *c);
     k->keys = keys;
@@ -602,7 +620,11 @@ static void *krakend_init(const struct source_env *env, char **err)
     if (k->metrics != NULL) {
         k->metrics_poller = krakend_poller(k, k->metrics, &k->metrics_ops);
     }
-    store_register(env->store, STORE_ROUTE, krakend_route_free, &krakend_tenancy);
+    k->tenancy = (struct store_tenancy){.row_tenant = krakend_row_tenant,
+                                        .gen = krakend_tenancy_gen,
+                                        .names = krakend_names,
+                                        .ctx = k};
+    store_register(env->store, STORE_ROUTE, krakend_route_free, &k->tenancy);
     return k;
 }
 

@@ -196,6 +196,9 @@ static void test_crashloop_raises_errors(void **state)
     }
     assert_true(seen > 0);
     assert_null(access_get(a, STORE_ROUTE, "GET /dmi/v1/forecast"));
+    /* a message naming another tenant of the gateway is withheld from it; its own is not */
+    assert_string_not_equal(access_redact(a, "config: near 'dmi'"), "config: near 'dmi'");
+    assert_string_equal(access_redact(a, "config: near 'skat'"), "config: near 'skat'");
     access_free(a);
 
     rig_stop(&r);
