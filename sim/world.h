@@ -400,13 +400,14 @@ void world_app_scale(struct world *w, size_t ai, uint32_t replicas);
  * ones removed, over a few seconds); the previous revision keeps the image and version the
  * template had (a restart changes neither; a new image keeps the version label). */
 void world_app_restart(struct world *w, size_t ai, const char *restarted_at, const char *image);
+/* After a mutation: recounts the quotas whose pods changed and wakes the waiters
+ * (watches, the controller). */
+void world_changed(struct world *w);
+
 /* Puts every pod of app ai that is not finishing into CrashLoopBackOff (a restart more, the
  * events a kubelet records); they stay so until churn or a delete moves them. Returns how
  * many. (krakend, issue 15: POST /_sim/crashloop) */
 size_t world_app_crashloop(struct world *w, size_t ai);
-/* After a mutation: recounts the quotas whose pods changed and wakes the waiters
- * (watches, the controller). */
-void world_changed(struct world *w);
 
 /* ---- events (world_events.c) ------------------------------------------------------ */
 
