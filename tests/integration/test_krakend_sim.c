@@ -48,12 +48,17 @@ static const struct source_ops *krakend_ops(void)
     return NULL;
 }
 
-/* The KrakenD source alone, on govsim's configuration and `metrics_path`, every second;
- * `tweak` (may be NULL) changes the configuration before the source reads it. */
-static void rig_start(struct rig *r, const char *metrics_path, void (*tweak)(struct gc_config *))
+/* govsim started with `args`, and the KrakenD source alone on its configuration and
+ * `metrics_path`, every second; `tweak` (may be NULL) changes the configuration before the
+ * source reads it. */
+static void rig_start(struct rig *r, const char *const *args, const char *metrics_path,
+                      void (*tweak)(struct gc_config *))
 {
     struct source_env env;
     char *err = NULL;
+
+    memset(r, 0, sizeof *r);
+    assert_int_equal(simcall_start_govsim(args, &r->sim), 0);
 
     config_init(&r->cfg);
     r->cfg.krakend.config = xasprintf("%s/krakend.json", r->sim.server);
@@ -87,6 +92,7 @@ static void rig_stop(struct rig *r)
     store_free(r->store);
     loop_free(r->l);
     config_fini(&r->cfg);
+    demo_stop(&r->sim);
 }
 
 static void rig_run(struct rig *r, int ms)
@@ -131,9 +137,7 @@ static void test_crashloop_raises_errors(void **state)
     uint64_t gen;
 
     (void)state;
-    memset(&r, 0, sizeof r);
-    assert_int_equal(simcall_start_govsim(args, &r.sim), 0);
-    rig_start(&r, "/krakend/metrics", NULL);
+    rig_start(&r, args, "/krakend/metrics", NULL);
 
     body = simcall_get(r.l, r.h, r.sim.server, "/krakend.json", NULL, &status);
     doc = json_loads(body, 0, NULL);
@@ -202,7 +206,6 @@ static void test_crashloop_raises_errors(void **state)
     access_free(a);
 
     rig_stop(&r);
-    demo_stop(&r.sim);
 }
 
 /* Metrics that are not Prometheus text (the configuration's JSON): the source fails and
@@ -216,9 +219,7 @@ static void test_bad_metrics(void **state)
     int64_t deadline;
 
     (void)state;
-    memset(&r, 0, sizeof r);
-    assert_int_equal(simcall_start_govsim(args, &r.sim), 0);
-    rig_start(&r, "/krakend.json", NULL);
+    rig_start(&r, args, "/krakend.json", NULL);
     deadline = loop_now_ms() + 30000;
     while (((h = r.ops->health(r.src))->state != SOURCE_RETRYING ||
             store_count(r.store, STORE_ROUTE) == 0) &&
@@ -234,7 +235,6 @@ static void test_bad_metrics(void **state)
     assert_true(store_count(r.store, STORE_ROUTE) > 0);
     rig_run(&r, 200);
     rig_stop(&r);
-    demo_stop(&r.sim);
 }
 
 /* [tenant tax] gateway_prefix = /skat/: skat's routes are tax's; the others keep the
@@ -256,9 +256,7 @@ static void test_gateway_prefix(void **state)
     int64_t deadline;
 
     (void)state;
-    memset(&r, 0, sizeof r);
-    assert_int_equal(simcall_start_govsim(args, &r.sim), 0);
-    rig_start(&r, "/krakend/metrics", tax_prefix);
+    rig_start(&r, args, "/krakend/metrics", tax_prefix);
     deadline = loop_now_ms() + 30000;
     while (store_count(r.store, STORE_ROUTE) == 0 && loop_now_ms() < deadline) {
         loop_run_once(r.l, 100);
@@ -271,7 +269,6 @@ static void test_gateway_prefix(void **state)
     assert_non_null(rt);
     assert_string_equal(rt->tenant, "dmi");
     rig_stop(&r);
-    demo_stop(&r.sim);
 }
 
 int main(void)
