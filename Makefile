@@ -35,6 +35,9 @@ TUI_SRCS  := tui/screen.c tui/table.c tui/texts.c tui/keymap.c tui/app.c tui/fra
 VIEW_SRCS := views/registry.c views/tenants.c views/apps.c views/pods.c views/namespaces.c views/nodes.c views/sources.c views/messages.c
 # nagios (issue 13)
 VIEW_SRCS += views/alerts.c
+# krakend (issue 15): the Prometheus text format, krakend.json, the metrics' rates; the routes view
+CORE_SRCS += core/krakend/prom.c core/krakend/krakend_config.c core/krakend/krakend_metrics.c
+VIEW_SRCS += views/routes.c
 MAIN_SRCS := main.c
 # sla (issue 13): the service-level arithmetic, the archive parsers, the report
 CORE_SRCS += core/sla/sla.c core/sla/sla_table.c core/nagios/archive.c core/nagios/sla_fetch.c core/nagios/sla_report.c \
@@ -49,6 +52,8 @@ SIM_SRCS  := sim/govsim.c sim/router.c sim/world.c sim/world_ctl.c sim/world_eve
 SIM_SRCS  += sim/nagios/monitor.c sim/nagios/status.c
 # sla (issue 13): archivejson.cgi over the world's history, with the SLA arithmetic
 SIM_SRCS  += sim/nagios/history.c sim/nagios/archive.c core/sla/sla.c core/xalloc.c
+# krakend (issue 15): govsim's gateway metrics
+SIM_SRCS  += sim/krakend/metrics.c
 
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(TUI_SRCS) $(VIEW_SRCS))
 MAIN_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(MAIN_SRCS))
@@ -90,6 +95,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libgc.a
 $(BUILD)/tests/%: tests/integration/%.c $(BUILD)/libgc.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libgc.a $(CMOCKA_LIBS) $(LDLIBS)
+
+# Benchmark programs run by scripts/bench.sh (figures printed, never pass/fail).
+$(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libgc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libgc.a $(LDLIBS)
 
 # Installs whatever Debian packages are missing (apt-get; sudo when not root).
 deps:
@@ -137,7 +147,7 @@ tidy:
 # Performance figures (printed, never pass/fail).
 bench:
 	@scripts/deps.sh bench
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/krakend_bench
 	@scripts/bench.sh
 
 clean:

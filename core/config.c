@@ -227,6 +227,7 @@ _Static_assert(NKEYS(dataset_keys) <= MAX_KEYS, "raise MAX_KEYS");
 #define DEFAULT_MAPR_PATTERN "^(?:t\\.|/tenants/)([a-z0-9-]+)[./]"
 #define DEFAULT_KRAKEND_PATTERN "^/([a-z0-9-]+)/"
 #define DEFAULT_REFRESH_MS 30000
+#define DEFAULT_KRAKEND_INTERVAL_MS 15000 /* krakend (issue 15) */
 #define DEFAULT_SLA_TARGET 99.5
 #define DEFAULT_ERROR_WARN 1.0
 #define DEFAULT_DIRECTORY_TIMEOUT_MS 10000
@@ -381,6 +382,7 @@ void config_init(struct gc_config *c)
         s->insecure = -1;
         s->error_warn = DEFAULT_ERROR_WARN;
     }
+    c->krakend.interval_ms = DEFAULT_KRAKEND_INTERVAL_MS; /* krakend (issue 15) */
     c->directory.timeout_ms = DEFAULT_DIRECTORY_TIMEOUT_MS;
     c->directory.required = true;
     c->directory.insecure = -1;
@@ -1235,6 +1237,10 @@ static void config_end(struct gc_config *c)
 {
     if (c->kubernetes.interval_metrics_ms == 0) {
         c->kubernetes.interval_metrics_ms = c->ui.refresh_ms;
+    }
+    /* krakend (issue 15): the gateway's metrics are scraped every 15 s unless set */
+    if (c->krakend.interval_ms == 0) {
+        c->krakend.interval_ms = DEFAULT_KRAKEND_INTERVAL_MS;
     }
     for (size_t i = 0; i < NSOURCES; i++) {
         if (source_at(c, i)->interval_ms == 0) {

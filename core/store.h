@@ -27,6 +27,8 @@ enum store_kind {
     /* sla (issue 13): core/nagios/sla_source.h rows */
     STORE_SLA,        /* uid = "level;tenant;app;host;service": the held period's rows */
     STORE_SLA_CHANGE, /* uid = "index": the held timeline of one service */
+    /* krakend (issue 15) */
+    STORE_ROUTE,        /* uid "METHOD /path": a gateway endpoint (core/krakend/krakend_route.h) */
     STORE_KIND_COUNT
 };
 

@@ -5,7 +5,9 @@
 #   - keystroke to doupdate() while filtering and sorting 50,000 rows (median, p99);
 #   - CPU of the console in steady state with churn (with and without metrics.k8s.io polls),
 #     and the API traffic it received meanwhile (govsim's /_sim/stats counters), at 10,000
-#     and 50,000 pods: it should follow the events, not the number of pods.
+#     and 50,000 pods: it should follow the events, not the number of pods;
+#   - KrakenD (issue 15): decoding 2,000 routes' configuration and a 1 MB metrics page, and
+#     their rates (tests/bench/krakend_bench.c).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 BIN="${GC_BIN_DIR:-build}"
@@ -207,3 +209,9 @@ echo "sla: report of $SLA_FROM..$SLA_TO, $(grep -c '^[^,]*,service,' "$WORK/sla.
     "$(grep -c '^[^,]*,tenant,' "$WORK/sla.csv") tenants: $((t1 - t0)) ms (target: under 3000 ms)"
 kill "$SLA_SIM" 2>/dev/null
 wait "$SLA_SIM" 2>/dev/null
+# krakend (issue 15)
+if [ -x "$BIN/bench/krakend_bench" ]; then
+    echo
+    echo "## KrakenD: 2,000 routes, their krakend.json and metrics page each 15 s (on a worker)"
+    "$BIN/bench/krakend_bench"
+fi

@@ -38,7 +38,7 @@ static void sim_usage(FILE *out)
           "\n"
           "A simulated GovCloud on 127.0.0.1, one port for every API: Kubernetes (/api, /apis),\n"
           "Nagios (/nagios4/cgi-bin/), ServiceNow (/api/now/), MapR (/rest/), KrakenD\n"
-          "(/__health, /krakend.json), and the test controls under /_sim/.\n"
+          "(/__health, /krakend.json, /krakend/metrics), and the test controls under /_sim/.\n"
           "\n"
           "  --port P                 TCP port; 0 (default) picks a free one\n"
           "  --tenants N              tenants (default 8)\n"

@@ -354,13 +354,34 @@ static enum MHD_Result sim_label(struct router *r, struct MHD_Connection *conn)
                              NULL);
 }
 
+/* POST /_sim/crashloop?ns=NS&app=NAME: every pod of a Deployment or StatefulSet into
+ * CrashLoopBackOff (krakend, issue 15: its routes' 5xx follow). */
+static enum MHD_Result sim_crashloop(struct world *w, struct MHD_Connection *conn)
+{
+    const char *ns = router_arg(conn, "ns"), *app = router_arg(conn, "app");
+    if (ns == NULL || app == NULL) {
+        return sim_error(conn, 400, "BadRequest", "ns and app are required");
+    }
+    world_lock(w);
+    int rank = world_ns_find(w, ns);
+    size_t i = rank < 0 ? w->n_apps : world_app_lower_bound(w, rank, app, false);
+    if (i >= w->n_apps || w->apps[i].ns != rank || strcmp(w->apps[i].name, app) != 0) {
+        world_unlock(w);
+        return sim_error(conn, 404, "NotFound", "no such app");
+    }
+    size_t n = world_app_crashloop(w, i);
+    world_changed(w);
+    world_unlock(w);
+    return router_queue_json(conn, 200, json_pack("{s:I}", "pods", (json_int_t)n), NULL);
+}
+
 /* The control endpoints: POST (or PUT) to change the world, GET for the counters. */
 static enum MHD_Result serve_sim(struct router *r, struct MHD_Connection *conn, const char *method,
                                  const char *url)
 {
     static const char *const posts[] = {"/_sim/churn", "/_sim/compact", "/_sim/drop-watches",
                                         "/_sim/fault", "/_sim/delay",   "/_sim/label",
-                                        NULL};
+                                        "/_sim/crashloop", NULL};
     struct world *w = r->cfg.world;
     bool post = strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0;
     if (strcmp(url, "/_sim/stats") == 0) {
@@ -413,6 +434,9 @@ static enum MHD_Result serve_sim(struct router *r, struct MHD_Connection *conn, 
     }
     if (strcmp(url, "/_sim/label") == 0) {
         return sim_label(r, conn);
+    }
+    if (strcmp(url, "/_sim/crashloop") == 0) { /* krakend (issue 15) */
+        return sim_crashloop(w, conn);
     }
     return sim_fault(r, conn);
 }

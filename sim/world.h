@@ -428,6 +428,11 @@ int world_ns_relabel(struct world *w, const char *ns, const char *tenant);
  * (watches, the controller). */
 void world_changed(struct world *w);
 
+/* Puts every pod of app ai that is not finishing into CrashLoopBackOff (a restart more, the
+ * events a kubelet records) and keeps the app so (TROUBLE_CRASHLOOP: churn leaves it alone,
+ * its new pods crash too). Returns how many. Lock held. (POST /_sim/crashloop) */
+size_t world_app_crashloop(struct world *w, size_t ai);
+
 /* ---- events (world_events.c) ------------------------------------------------------ */
 
 /* Lock held. Records an Event about an object (aggregating a repeat of the same reason and

@@ -395,6 +395,32 @@ void world_app_restart(struct world *w, size_t ai, const char *restarted_at, con
     app_publish(w, ai, true);
 }
 
+/* krakend (issue 15): a crash loop on demand, for the tests of every API that tells of it. */
+size_t world_app_crashloop(struct world *w, size_t ai)
+{
+    int64_t now = sim_now();
+    size_t n, hit = 0;
+    struct world_pod **pods = app_pods(w, ai, &n);
+    w->apps[ai].trouble = TROUBLE_CRASHLOOP; /* churn keeps it so, its replacements too */
+    for (size_t k = 0; k < n; k++) {
+        struct world_pod *p = pods[k];
+        if (p->deleted_at || p->state == POD_CRASHLOOP || p->state == POD_COMPLETED ||
+            p->state == POD_FAILED) {
+            continue;
+        }
+        p->restarts++;
+        p->last_finished = now;
+        p->last_reason = LAST_ERROR;
+        world_pod_set_state(w, p, POD_CRASHLOOP, now);
+        world_emit_pod(w, p, WORLD_EV_MODIFIED);
+        world_ev_pod_state(w, p, now);
+        hit++;
+    }
+    free(pods);
+    app_publish(w, ai, true);
+    return hit;
+}
+
 /* ---- rollouts ---------------------------------------------------------------------- */
 
 /* One step of a Deployment's rolling update (maxSurge 25% rounded up, maxUnavailable 25%

@@ -214,6 +214,16 @@ void header_draw_empty(struct app *a, int y, int height, int cols)
         "  govconsole --demo         the built-in simulated platform",
     };
 
+    if (src == NULL && f->view->ops->source != NULL && height >= 2 &&
+        table_count(&f->table, f->view) == 0) {
+        /* a view of a source the configuration does not name (issue 15: :routes, :datasets) */
+        snprintf(line, sizeof line,
+                 " %s is not configured: give its section in the configuration "
+                 "(docs/configuration.md), or try --demo",
+                 f->view->ops->source);
+        screen_put(stdscr, y + 1, 0, line, cols, false, screen_attr(THEME_TABLE_ROW));
+        return;
+    }
     if (table_count(&f->table, f->view) > 0 || h == NULL || h->state != SOURCE_RETRYING ||
         height < 3) {
         return;

@@ -18,6 +18,7 @@ extern const struct view_ops messages_view;
 extern const struct view_ops alerts_view; /* nagios (issue 13) */
 extern const struct view_ops sla_view;      /* sla (issue 13) */
 extern const struct view_ops timeline_view; /* sla (issue 13): a service's state changes */
+extern const struct view_ops routes_view; /* krakend (issue 15) */
 
 static const struct view_ops *const views[] = {
     &tenants_view,
@@ -30,6 +31,7 @@ static const struct view_ops *const views[] = {
     &alerts_view, /* nagios (issue 13) */
     &sla_view,      /* sla (issue 13) */
     &timeline_view, /* sla (issue 13) */
+    &routes_view, /* krakend (issue 15) */
 };
 
 const struct view_ops *registry_get(size_t i)

@@ -10,11 +10,14 @@
 
 #include "core/jsonw.h"
 #include "core/k8s/k8s_model.h"
+#include "core/krakend/krakend_route.h"
 #include "core/xalloc.h"
 #include "views/view.h"
 
 enum tenants_col { TC_NAME, TC_DISPLAY, TC_NAMESPACES, TC_APPS, TC_PODS, TC_FAILING, TC_PENDING,
-                   TC_CPU, TC_CPU_USED, TC_MEM, TC_MEM_USED, TC_AGE, TC_COUNT };
+                   TC_CPU, TC_CPU_USED, TC_MEM, TC_MEM_USED, TC_AGE,
+                   TC_ROUTES, /* krakend (issue 15) */
+                   TC_COUNT };
 
 static const struct view_column tenants_columns[TC_COUNT] = {
     [TC_NAME] = {"NAME", 6, 0, 'N', COL_KEEP_ALWAYS},
@@ -29,6 +32,7 @@ static const struct view_column tenants_columns[TC_COUNT] = {
     [TC_MEM] = {"GiB QUOTA", 9, COL_RIGHT, 'M', 6},
     [TC_MEM_USED] = {"GiB USED", 8, COL_RIGHT, 'B', 5},
     [TC_AGE] = {"AGE", 4, COL_RIGHT, 'A', 2},
+    [TC_ROUTES] = {"ROUTES", 6, COL_RIGHT, 'R', 4}, /* krakend (issue 15) */
 };
 
 struct tenant_row {
@@ -44,6 +48,7 @@ struct tenant_row {
     int64_t cpu_req;     /* what the quotas count as used (requests), summed; -1 without any */
     int64_t mem_req;
     int64_t created;     /* oldest namespace */
+    int routes, routes_failing; /* krakend (issue 15): the gateway's routes, those failing */
 };
 
 /* One app of a tenant: a workload's (namespace, app name), counted once. */
@@ -57,6 +62,7 @@ struct tenants_state {
     struct tenant_row *rows;
     size_t count;
     uint64_t pod_gen, ns_gen, deploy_gen, sts_gen, metrics_gen, quota_gen;
+    uint64_t route_gen; /* krakend (issue 15) */
     bool built;
 };
 
@@ -138,6 +144,12 @@ static int tenants_cmp(const void *pa, const void *pb, void *arg)
     case TC_AGE:
         c = int_cmp(b->created, a->created);
         break;
+    case TC_ROUTES: /* krakend (issue 15): failing ones first when descending */
+        c = int_cmp(a->routes_failing, b->routes_failing);
+        if (c == 0) {
+            c = int_cmp(a->routes, b->routes);
+        }
+        break;
     case TC_NAME:
     case TC_COUNT:
         break;
@@ -160,7 +172,8 @@ static bool tenants_stale(const struct view *v, const struct view_ctx *ctx)
 
     return !st->built || st->pod_gen != store_gen(ctx->store, STORE_POD) || st->ns_gen != store_gen(ctx->store, STORE_NAMESPACE) ||
            st->deploy_gen != store_gen(ctx->store, STORE_DEPLOYMENT) || st->sts_gen != store_gen(ctx->store, STORE_STATEFULSET) ||
-           st->metrics_gen != store_gen(ctx->store, STORE_POD_METRICS) || st->quota_gen != store_gen(ctx->store, STORE_QUOTA);
+           st->metrics_gen != store_gen(ctx->store, STORE_POD_METRICS) || st->quota_gen != store_gen(ctx->store, STORE_QUOTA) ||
+           st->route_gen != store_gen(ctx->store, STORE_ROUTE); /* krakend (issue 15) */
 }
 
 /* The row of `tenant`, or NULL when it is not one of the rows (out of the view's scope). */
@@ -247,6 +260,24 @@ static void tenants_sum_usage(struct tenants_state *st, const struct view_ctx *c
     }
 }
 
+/* krakend (issue 15): ROUTES: the gateway's routes of each tenant, and those failing. */
+static void tenants_count_routes(struct tenants_state *st, const struct view_ctx *ctx)
+{
+    struct access_cursor cur;
+    const struct store_row *r;
+    const char *tenant;
+
+    access_rows(ctx->access, STORE_ROUTE, &cur);
+    while ((r = access_next(&cur, &tenant)) != NULL) {
+        struct tenant_row *t = tenants_find(st, tenant);
+
+        if (t != NULL) {
+            t->routes++;
+            t->routes_failing += krakend_route_failing((const struct krakend_route *)r);
+        }
+    }
+}
+
 static void tenants_rebuild(struct view *v, const struct view_ctx *ctx)
 {
     struct tenants_state *st = v->state;
@@ -318,6 +349,7 @@ static void tenants_rebuild(struct view *v, const struct view_ctx *ctx)
     }
     tenants_count_apps(st, ctx);
     tenants_sum_usage(st, ctx);
+    tenants_count_routes(st, ctx); /* krakend (issue 15) */
     qsort_r(st->rows, st->count, sizeof *st->rows, tenants_cmp, v);
     st->pod_gen = pt_gen;
     st->ns_gen = nt_gen;
@@ -325,6 +357,7 @@ static void tenants_rebuild(struct view *v, const struct view_ctx *ctx)
     st->sts_gen = store_gen(ctx->store, STORE_STATEFULSET);
     st->metrics_gen = store_gen(ctx->store, STORE_POD_METRICS);
     st->quota_gen = store_gen(ctx->store, STORE_QUOTA);
+    st->route_gen = store_gen(ctx->store, STORE_ROUTE); /* krakend (issue 15) */
     st->built = true;
 }
 
@@ -420,6 +453,13 @@ static enum view_tone tenants_cell(const struct view *v, const struct view_ctx *
             k8s_fmt_age(ctx->now - t->created, buf, size);
         }
         return TONE_NORMAL;
+    case TC_ROUTES: /* krakend (issue 15): "12", "12 2!" with two failing */
+        if (t->routes_failing > 0) {
+            snprintf(buf, size, "%d %d!", t->routes, t->routes_failing);
+            return TONE_WARN;
+        }
+        snprintf(buf, size, "%d", t->routes);
+        return t->routes > 0 ? TONE_NORMAL : TONE_DIM;
     case TC_COUNT:
         break;
     }

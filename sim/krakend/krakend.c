@@ -3,7 +3,8 @@
  * endpoints for the world's tenants: each tenant's Deployments named *-api are published as
  * /TENANT/v1/NAME and /TENANT/v1/NAME/{id}, with the tenant's authentication (API keys for
  * the data distributors, JWT for the agencies with citizens' data, none for open data) and
- * rate limits. Neither asks for credentials. */
+ * rate limits; and its Prometheus page, /krakend/metrics (metrics.c). None asks for
+ * credentials. */
 #include "sim/router.h"
 
 #include <jansson.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sim/krakend/krakend_sim.h"
 #include "sim/sim_util.h"
 
 enum krakend_auth { AUTH_API_KEYS, AUTH_JWT, AUTH_NONE };
@@ -123,17 +125,15 @@ static json_t *endpoint(const char *path, const char *host, const char *pattern,
                      endpoint_extra(tenant, auth));
 }
 
-/* krakend.json for the world. */
-static json_t *config(const struct world *w)
+void krakend_sim_apps(const struct world *w,
+                      void (*fn)(const struct world_ns *t, const struct world_app *a,
+                                 const char *base, void *arg),
+                      void *arg)
 {
-    json_t *endpoints = json_array();
-    json_t *keys = json_array();
     size_t pos = 0;
     const struct world_ns *t;
     while ((t = world_tenant_next(w, &pos))) {
-        enum krakend_auth auth = auth_of(w, t->tenant);
         int ns = world_ns_find(w, t->name);
-        size_t published = 0;
         for (size_t i = world_app_lower_bound(w, ns, "", false);
              i < w->n_apps && w->apps[i].ns == ns; i++) {
             const struct world_app *a = &w->apps[i];
@@ -141,29 +141,51 @@ static json_t *config(const struct world *w)
             if (a->kind != APP_DEPLOYMENT || len <= 4 || strcmp(a->name + len - 4, "-api") != 0) {
                 continue;
             }
-            char host[160], list[128], item[140], base[64];
+            char base[64];
             snprintf(base, sizeof(base), "%.*s", (int)(len - 4), a->name);
-            snprintf(host, sizeof(host), "http://%s.%s.svc.cluster.local:%u", a->name, t->name,
-                     a->port);
-            snprintf(list, sizeof(list), "/v1/%s", base);
-            snprintf(item, sizeof(item), "/v1/%s/{id}", base);
-            char path[200];
-            snprintf(path, sizeof(path), "/%s%s", t->tenant, list);
-            json_array_append_new(endpoints, endpoint(path, host, list, t->tenant, auth));
-            snprintf(path, sizeof(path), "/%s%s", t->tenant, item);
-            json_array_append_new(endpoints, endpoint(path, host, item, t->tenant, auth));
-            published++;
-        }
-        if (auth == AUTH_API_KEYS && published) {
-            char role[64];
-            snprintf(role, sizeof(role), "%s-partner", t->tenant);
-            for (int p = 0; p < 2; p++) {
-                char key[40];
-                api_key(w, t->tenant, p, key);
-                json_array_append_new(keys, json_pack("{s:s,s:[s]}", "key", key, "roles", role));
-            }
+            fn(t, a, base, arg);
         }
     }
+}
+
+struct config_build {
+    const struct world *w;
+    json_t *endpoints, *keys;
+    const struct world_ns *last; /* the tenant whose keys are in */
+};
+
+/* One published app: its two endpoints, and its tenant's API keys with its first app. */
+static void config_app(const struct world_ns *t, const struct world_app *a, const char *base,
+                       void *arg)
+{
+    struct config_build *cb = arg;
+    enum krakend_auth auth = auth_of(cb->w, t->tenant);
+    char host[160], list[128], item[140], path[200];
+    snprintf(host, sizeof(host), "http://%s.%s.svc.cluster.local:%u", a->name, t->name, a->port);
+    snprintf(list, sizeof(list), "/v1/%s", base);
+    snprintf(item, sizeof(item), "/v1/%s/{id}", base);
+    snprintf(path, sizeof(path), "/%s%s", t->tenant, list);
+    json_array_append_new(cb->endpoints, endpoint(path, host, list, t->tenant, auth));
+    snprintf(path, sizeof(path), "/%s%s", t->tenant, item);
+    json_array_append_new(cb->endpoints, endpoint(path, host, item, t->tenant, auth));
+    if (auth == AUTH_API_KEYS && cb->last != t) {
+        char role[64];
+        snprintf(role, sizeof(role), "%s-partner", t->tenant);
+        for (int p = 0; p < 2; p++) {
+            char key[40];
+            api_key(cb->w, t->tenant, p, key);
+            json_array_append_new(cb->keys, json_pack("{s:s,s:[s]}", "key", key, "roles", role));
+        }
+    }
+    cb->last = t;
+}
+
+/* krakend.json for the world. */
+static json_t *config(const struct world *w)
+{
+    struct config_build cb = {.w = w, .endpoints = json_array(), .keys = json_array()};
+    krakend_sim_apps(w, config_app, &cb);
+    json_t *endpoints = cb.endpoints, *keys = cb.keys;
     json_t *extra =
         json_pack("{s:{s:s,s:s},s:{s:{s:[{s:s,s:i}]}}}", "telemetry/metrics", "collection_time",
                   "60s", "listen_address", ":8090", "telemetry/opentelemetry", "exporters",
@@ -184,7 +206,9 @@ static json_t *config(const struct world *w)
 
 static enum MHD_Result krakend_serve(void *state, const struct router_request *req)
 {
-    (void)state;
+    if (strcmp(req->url, "/krakend/metrics") == 0) {
+        return krakend_metrics_serve(state, req);
+    }
     if (strcmp(req->url, "/__health") == 0) {
         return health(req);
     }
@@ -198,10 +222,19 @@ static enum MHD_Result krakend_serve(void *state, const struct router_request *r
     return router_queue_text(req->conn, 404, "text/plain", "404 page not found", NULL);
 }
 
-static const char *const krakend_prefixes[] = {"/__health", "/krakend.json", NULL};
+static void *krakend_start(struct router *router, const struct router_config *cfg)
+{
+    (void)router;
+    (void)cfg;
+    return krakend_metrics_start();
+}
+
+static const char *const krakend_prefixes[] = {"/__health", "/krakend.json", "/krakend/", NULL};
 
 const struct sim_api krakend_api = {
     .name = "krakend",
     .prefixes = krakend_prefixes,
+    .start = krakend_start,
+    .stop = krakend_metrics_stop,
     .serve = krakend_serve,
 };

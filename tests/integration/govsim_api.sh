@@ -1304,6 +1304,59 @@ check "krakend.json: a backend is the app's Service in the tenant's namespace, o
 code=$(get "$O_PORT" /__healthz)
 check "KrakenD: an unknown path under its prefixes is gin's 404 page not found" \
     test "$code:$(cat "$TMP/body")" = "404:404 page not found"
+# KrakenD's Prometheus page (issue 15): the routes of krakend.json, counters that only grow,
+# and 503s that follow a crash-looping app.
+get "$O_PORT" /krakend.json >/dev/null
+cp "$TMP/body" "$TMP/krakend.json"
+code=$(get_h "$O_PORT" /krakend/metrics)
+cp "$TMP/body" "$TMP/metrics1"
+check "KrakenD /krakend/metrics: 200 text/plain version 0.0.4, HELP and TYPE histogram" \
+    test "$code:$(hdr Content-Type):$(grep -c '^# TYPE http_server_duration histogram$' "$TMP/body")" = "200:text/plain; version=0.0.4; charset=utf-8:1"
+check "metrics: every sample line is name{labels} value, and every route is an endpoint of krakend.json (:id for {id})" \
+    python3 -c 'import json, re, sys
+eps = {e["endpoint"].replace("{id}", ":id") for e in json.load(open(sys.argv[2]))["endpoints"]}
+routes = set()
+for line in open(sys.argv[1]):
+    if line.startswith("#"):
+        continue
+    m = re.fullmatch(r"[a-z_]+(\{[^}]*\})? [0-9.e+]+\n", line)
+    if not m:
+        sys.exit(1)
+    r = re.search(r"http_route=\"([^\"]*)\"", line)
+    if r:
+        routes.add(r.group(1))
+sys.exit(0 if routes and routes <= eps else 1)' "$TMP/metrics1" "$TMP/krakend.json"
+code=$(post "$O_PORT" "/_sim/crashloop?ns=dmi&app=forecast-api")
+check "POST /_sim/crashloop sends the app's pods into CrashLoopBackOff" \
+    test "$code:$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pods"] > 0)' "$TMP/post")" = "200:True"
+check "the crash-looping app's Deployment has no ready replica" \
+    test "$(curl -s "http://127.0.0.1:$O_PORT/apis/apps/v1/namespaces/dmi/deployments/forecast-api" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"].get("readyReplicas", 0))')" = 0
+code=$(post "$O_PORT" "/_sim/crashloop?ns=dmi&app=no-such-app")
+check "POST /_sim/crashloop of an unknown app: 404" test "$code" = 404
+sleep 1.5
+get "$O_PORT" /krakend/metrics >/dev/null
+cp "$TMP/body" "$TMP/metrics2"
+check "metrics: no counter went back; the crash-looping app's routes counted new 503s, the routes without 503s before got none" \
+    python3 -c 'import re, sys
+def read(path):
+    out = {}
+    for line in open(path):
+        if not line.startswith("#"):
+            k, v = line.rsplit(" ", 1)
+            out[k] = float(v)
+    return out
+a, b = read(sys.argv[1]), read(sys.argv[2])
+if any(b.get(k, -1) < v for k, v in a.items()):
+    sys.exit(1)
+def errs(d, route):
+    return sum(v for k, v in d.items() if k.startswith("http_server_duration_count") and "\"503\"" in k and ("http_route=\"%s\"" % route) in k)
+grew = any(errs(b, r) > errs(a, r) for r in ("/dmi/v1/forecast", "/dmi/v1/forecast/:id"))
+def route(k):
+    return re.search(r"http_route=\"([^\"]*)\"", k).group(1)
+clean = {route(k) for k in a if k.startswith("http_server_duration_count")} - \
+        {route(k) for k in a if "\"503\"" in k} - {"/dmi/v1/forecast", "/dmi/v1/forecast/:id"}
+spoilt = [k for k, v in b.items() if k.startswith("http_server_duration_count") and "\"503\"" in k and route(k) in clean and v > 1]
+sys.exit(0 if grew and clean and not spoilt else 1)' "$TMP/metrics1" "$TMP/metrics2"
 stop_sim S
 stop_sim O
 

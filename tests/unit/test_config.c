@@ -105,7 +105,7 @@ static void assert_defaults(const struct gc_config *c)
     assert_int_equal(c->mapr.interval_ms, 30000);
     assert_string_equal(c->mapr.tenant_pattern, "^(?:t\\.|/tenants/)([a-z0-9-]+)[./]");
     assert_string_equal(c->krakend.tenant_pattern, "^/([a-z0-9-]+)/");
-    assert_int_equal(c->krakend.interval_ms, 30000);
+    assert_int_equal(c->krakend.interval_ms, 15000); /* issue 15: 15 s unless set */
     assert_true(c->krakend.error_warn == 1);
     assert_null(c->krakend.config);
     assert_null(c->servicenow.client_id);
@@ -759,10 +759,12 @@ static void test_source_keys(void **state)
         expect_one(foreign[i].text, false, foreign[i].msg);
     }
 
-    /* [krakend] has an interval, which follows [ui] refresh when not set. */
+    /* [krakend] has an interval, 15 s when not set whatever [ui] refresh says (issue 15:
+       the gateway's metrics are scraped every 15 s). */
     assert_int_equal(
         parse("[ui]\nrefresh = 10s\n[krakend]\nhealth = http://gw/__health\n", &c, NULL), 0);
-    assert_int_equal(c.krakend.interval_ms, 10000);
+    assert_int_equal(c.krakend.interval_ms, 15000);
+    assert_int_equal(c.nagios.interval_ms, 10000);
     config_fini(&c);
     assert_int_equal(parse_one("krakend", "interval", "1m", &c), 0);
     assert_int_equal(c.krakend.interval_ms, 60000);

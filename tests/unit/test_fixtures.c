@@ -27,6 +27,8 @@
 #include "core/nagios/nagios_objects.h"
 #include "core/nagios/nagios_status.h"
 #include "core/poller.h"
+#include "core/krakend/krakend_config.h"
+#include "core/krakend/prom.h"
 #include "core/xalloc.h"
 #include "tests/unit/file_fixture.h"
 
@@ -601,6 +603,97 @@ static void test_local_data(void **state)
     free(dir);
 }
 
+/* KrakenD (issue 15): every krakend.json in ../shared/fixtures/krakend reads, with as many
+ * endpoints and backends as the file has and a JWT route for each auth/validator; every
+ * other file goes through the Prometheus reader without a crash (the exposition excerpt
+ * without a bad line). */
+static char *krakend_slurp(const char *path, size_t *len)
+{
+    struct stat st;
+    FILE *f = fopen(path, "rb");
+    char *buf;
+
+    assert_non_null(f);
+    assert_int_equal(fstat(fileno(f), &st), 0);
+    buf = xmalloc((size_t)st.st_size + 1);
+    *len = fread(buf, 1, (size_t)st.st_size, f);
+    assert_int_equal(*len, (size_t)st.st_size);
+    fclose(f);
+    return buf;
+}
+
+static void krakend_check_config(const char *path, const char *text, size_t len)
+{
+    struct krakend_config c;
+    char *err = NULL;
+    json_t *root = json_loadb(text, len, 0, NULL), *eps = json_object_get(root, "endpoints"), *e;
+    size_t i, jwt = 0, jwt_read = 0;
+
+    if (krakend_config_read(text, len, path, &c, &err) != 0) {
+        print_error("%s\n", err);
+    }
+    assert_null(err);
+    assert_int_equal(c.version, 3);
+    assert_int_equal(c.nendpoints, json_array_size(eps));
+    json_array_foreach(eps, i, e) {
+        assert_string_equal(c.endpoints[i].endpoint,
+                            json_string_value(json_object_get(e, "endpoint")));
+        assert_int_equal(c.endpoints[i].nbackends, json_array_size(json_object_get(e, "backend")));
+        assert_non_null(c.endpoints[i].json);
+        jwt += json_object_get(json_object_get(e, "extra_config"), "auth/validator") != NULL;
+        jwt_read += c.endpoints[i].auth == KRAKEND_AUTH_JWT;
+    }
+    assert_int_equal(jwt_read, jwt);
+    json_decref(root);
+    krakend_config_fini(&c);
+}
+
+static void test_krakend_conformance(void **state)
+{
+    const char *root = getenv("GC_ROOT");
+    char *dir = xasprintf("%s/../shared/fixtures/krakend",
+                          root != NULL && root[0] != '\0' ? root : ".");
+    struct dirent **names = NULL;
+    int n = scandir(dir, &names, NULL, alphasort), configs = 0, texts = 0;
+
+    (void)state;
+    if (n < 0) {
+        printf("# shared fixtures not found at %s; KrakenD conformance run skipped\n", dir);
+        free(dir);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        char *path = xasprintf("%s/%s", dir, names[i]->d_name);
+        size_t len;
+        char *text;
+
+        if (names[i]->d_name[0] != '.' && strcmp(names[i]->d_name, "SOURCES.md") != 0) {
+            struct prom_result res;
+
+            text = krakend_slurp(path, &len);
+            if (ends_with(path, ".json")) {
+                krakend_check_config(path, text, len);
+                configs++;
+            } else {
+                prom_parse(text, len, NULL, &res);
+                if (strstr(path, "prometheus") != NULL) {
+                    assert_int_equal(res.skipped, 0);
+                    assert_true(res.samples > 0);
+                }
+                texts++;
+            }
+            free(text);
+        }
+        free(path);
+        free(names[i]);
+    }
+    free(names);
+    free(dir);
+    printf("# krakend fixtures: %d configurations, %d metrics texts\n", configs, texts);
+    assert_true(configs > 0);
+    assert_true(texts > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -608,6 +701,7 @@ int main(void)
         cmocka_unit_test(test_local_data),
         cmocka_unit_test(test_nagios_conformance),
         cmocka_unit_test(test_nagios_archive), /* sla (issue 13) */
+        cmocka_unit_test(test_krakend_conformance),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
