@@ -81,4 +81,28 @@ keys G
 check "... and, at its end, the downtime and its comment" wait_fixed "planned restart"
 keys q q
 wait_exit 10 >/dev/null
+tm_kill
+
+# A user who may see but not command: the CGI's refusal is shown, nothing is acknowledged.
+printf '[nagios]\nurl = %s\nuser = %s\ninterval = 1s\n' "$NAGIOS_URL" "$NAGIOS_LOOKER" >"$WORK/looker.ini"
+start_console 200 40 "$BIN/govconsole --config $WORK/looker.ini --kubeconfig $WORK/kubeconfig -c alerts"
+check "a user who may only look sees the problems" wait_fixed "alerts(all)[3]"
+keys / 'PING' Enter
+check "... selects PING" wait_fixed "alerts(all)[1]"
+keys a "looking" Enter y
+check "acknowledging: the CGI's refusal is on the status line" \
+    wait_fixed "Nagios: Sorry, but you are not authorized to commit the specified command."
+check "... and Nagios has no acknowledgement of PING" bash -c "curl -s -u '$NAGIOS_USER:$NAGIOS_PASSWORD' '$NAGIOS_URL/statusjson.cgi?query=service&hostname=mon-ext-01&servicedescription=PING' | jq -e '.data.service.problem_has_been_acknowledged == false' >/dev/null"
+keys q
+wait_exit 10 >/dev/null
+tm_kill
+
+# A user the CGIs authorise for nothing gets empty answers (HTTP 200, type_code 0): said so.
+printf '[nagios]\nurl = %s\nuser = %s\ninterval = 1s\n' "$NAGIOS_URL" "$NAGIOS_GUEST" >"$WORK/guest.ini"
+start_console 200 40 "$BIN/govconsole --config $WORK/guest.ini --kubeconfig $WORK/kubeconfig -c alerts"
+check "a user Nagios shows nothing: the status line says why" \
+    wait_fixed "Nagios returned no data for user guest; check cgi.cfg authorization"
+check "... the header counts it as rejected" wait_fixed "nagios: credentials rejected"
+keys q
+[ "$(wait_exit 10)" = 0 ] && ok "q quits with status 0" || not_ok "q quits with status 0"
 finish
