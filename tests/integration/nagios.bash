@@ -20,7 +20,8 @@
 #   NAGIOS_GUEST       a user (password the same) authorised for nothing: empty answers
 #
 # The objects: host dmi-forecast-api (hostgroup tenant-dmi, _APP forecast-api) with the
-# services HTTP and Pods, host mon-ext-01 in no tenant group with PING; every check passive
+# services HTTP and Pods, host mon-ext-01 in no tenant group with PING and "C++ build" (a name
+# with '+' and a space); every check passive
 # (results come only from nagios_cmd), max_check_attempts 1 (a result is HARD at once).
 
 NAGIOS_BIN=${NAGIOS_BIN:-/usr/sbin/nagios4}
@@ -170,6 +171,11 @@ define service {
     use                 passive-service
     host_name           mon-ext-01
     service_description PING
+}
+define service {
+    use                 passive-service
+    host_name           mon-ext-01
+    service_description C++ build
 }
 EOF
     cat >"$d/etc/cgi.cfg" <<EOF
