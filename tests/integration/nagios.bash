@@ -18,9 +18,12 @@
 #   NAGIOS_DIR          the directory (etc/, var/, rw/)
 #   NAGIOS_URL          the CGI base: http://127.0.0.1:PORT/nagios4/cgi-bin
 #   NAGIOS_USER, NAGIOS_PASSWORD   the basic-auth pair the CGIs accept (authorised for all)
+#   NAGIOS_LOOKER      a user (password the same) who may see everything, command nothing
+#   NAGIOS_GUEST       a user (password the same) authorised for nothing: empty answers
 #
 # The objects: host dmi-forecast-api (hostgroup tenant-dmi, _APP forecast-api) with the
-# services HTTP and Pods, host mon-ext-01 in no tenant group with PING; every check passive
+# services HTTP and Pods, host mon-ext-01 in no tenant group with PING and "C++ build" (a name
+# with '+' and a space); every check passive
 # (results come only from nagios_cmd), max_check_attempts 1 (a result is HARD at once).
 
 NAGIOS_BIN=${NAGIOS_BIN:-/usr/sbin/nagios4}
@@ -28,6 +31,8 @@ NAGIOS_CGI_BIN=${NAGIOS_CGI_BIN:-/usr/lib/cgi-bin/nagios4}
 LIGHTTPD_BIN=${LIGHTTPD_BIN:-/usr/sbin/lighttpd}
 NAGIOS_USER=nagiosadmin
 NAGIOS_PASSWORD=n4g-test-pw
+NAGIOS_LOOKER=looker
+NAGIOS_GUEST=guest
 NAGIOS_DIR=""
 NAGIOS_URL=""
 NAGIOS_PID=""
@@ -169,6 +174,11 @@ define service {
     host_name           mon-ext-01
     service_description PING
 }
+define service {
+    use                 passive-service
+    host_name           mon-ext-01
+    service_description C++ build
+}
 EOF
     cat >"$d/etc/cgi.cfg" <<EOF
 main_config_file=$d/etc/nagios.cfg
@@ -179,13 +189,14 @@ use_ssl_authentication=0
 authorized_for_system_information=$NAGIOS_USER
 authorized_for_configuration_information=$NAGIOS_USER
 authorized_for_system_commands=$NAGIOS_USER
-authorized_for_all_services=$NAGIOS_USER
-authorized_for_all_hosts=$NAGIOS_USER
+authorized_for_all_services=$NAGIOS_USER,$NAGIOS_LOOKER
+authorized_for_all_hosts=$NAGIOS_USER,$NAGIOS_LOOKER
 authorized_for_all_service_commands=$NAGIOS_USER
 authorized_for_all_host_commands=$NAGIOS_USER
 lock_author_names=0
 EOF
-    printf '%s:%s\n' "$NAGIOS_USER" "$NAGIOS_PASSWORD" >"$d/etc/users"
+    printf '%s:%s\n' "$NAGIOS_USER" "$NAGIOS_PASSWORD" "$NAGIOS_LOOKER" "$NAGIOS_PASSWORD" \
+        "$NAGIOS_GUEST" "$NAGIOS_PASSWORD" >"$d/etc/users"
     cat >"$d/etc/lighttpd.conf" <<EOF
 server.modules = ("mod_alias", "mod_auth", "mod_authn_file", "mod_setenv", "mod_cgi")
 server.bind = "127.0.0.1"

@@ -30,6 +30,7 @@ nagios_cmd "PROCESS_HOST_CHECK_RESULT;mon-ext-01;0;PING OK - rta 0.2 ms"
 nagios_cmd "PROCESS_SERVICE_CHECK_RESULT;dmi-forecast-api;HTTP;2;CRITICAL - Socket timeout after 10 seconds"
 nagios_cmd "PROCESS_SERVICE_CHECK_RESULT;dmi-forecast-api;Pods;0;PODS OK - 3/3 ready"
 nagios_cmd "PROCESS_SERVICE_CHECK_RESULT;mon-ext-01;PING;1;PING WARNING - Packet loss = 40%"
+nagios_cmd "PROCESS_SERVICE_CHECK_RESULT;mon-ext-01;C++ build;0;BUILD OK"
 state_of() { nag "statusjson.cgi?query=service&hostname=$1&servicedescription=$2" | jq -r '.data.service.status'; }
 wait_until 10 bash -c "[ \"\$(curl -s -u '$NAGIOS_USER:$NAGIOS_PASSWORD' '$NAGIOS_URL/statusjson.cgi?query=service&hostname=mon-ext-01&servicedescription=PING' | jq -r .data.service.status)\" = 4 ]"
 check "Nagios took the forced results (HTTP CRITICAL, PING WARNING)" \
@@ -47,6 +48,18 @@ nagios_cmd "PROCESS_SERVICE_CHECK_RESULT;dmi-forecast-api;Pods;2;PODS CRITICAL -
 check "a state forced through the command file shows at the next poll" \
     wait_for '^CRITICAL +dmi +forecast-api +dmi-forecast-api +Pods .*0/3 ready' 15
 check "... three problems now" wait_fixed "alerts(all)[3]"
+
+# A service named with '+' and a space: its state, its acknowledgement (the name escaped in
+# the form's query and in the POST).
+nagios_cmd "PROCESS_SERVICE_CHECK_RESULT;mon-ext-01;C++ build;2;BUILD FAILED - 3 tests"
+check "a service named 'C++ build' shows CRITICAL" wait_for '^CRITICAL +- +mon-ext-01 +mon-ext-01 +C\+\+ build ' 15
+keys / 'C\+\+' Enter
+check "the filter selects it" wait_fixed "alerts(all)[1]"
+keys a "flaky test" Enter y
+check "acknowledging it goes through" wait_fixed "acknowledged; waiting for the next poll to show it: mon-ext-01/C++ build"
+check "Nagios has that very service acknowledged" wait_until 10 bash -c "curl -s -u '$NAGIOS_USER:$NAGIOS_PASSWORD' '$NAGIOS_URL/statusjson.cgi?query=service&hostname=mon-ext-01&servicedescription=C%2B%2B%20build' | jq -e '.data.service.problem_has_been_acknowledged' >/dev/null"
+keys Escape
+check "four problems" wait_fixed "alerts(all)[4]"
 
 # Acknowledge the HTTP row through the real cmd.cgi.
 keys / 'HTTP' Enter
@@ -81,4 +94,28 @@ keys G
 check "... and, at its end, the downtime and its comment" wait_fixed "planned restart"
 keys q q
 wait_exit 10 >/dev/null
+tm_kill
+
+# A user who may see but not command: the CGI's refusal is shown, nothing is acknowledged.
+printf '[nagios]\nurl = %s\nuser = %s\ninterval = 1s\n' "$NAGIOS_URL" "$NAGIOS_LOOKER" >"$WORK/looker.ini"
+start_console 200 40 "$BIN/govconsole --config $WORK/looker.ini --kubeconfig $WORK/kubeconfig -c alerts"
+check "a user who may only look sees the problems" wait_fixed "alerts(all)[4]"
+keys / 'PING' Enter
+check "... selects PING" wait_fixed "alerts(all)[1]"
+keys a "looking" Enter y
+check "acknowledging: the CGI's refusal is on the status line" \
+    wait_fixed "Nagios: Sorry, but you are not authorized to commit the specified command."
+check "... and Nagios has no acknowledgement of PING" bash -c "curl -s -u '$NAGIOS_USER:$NAGIOS_PASSWORD' '$NAGIOS_URL/statusjson.cgi?query=service&hostname=mon-ext-01&servicedescription=PING' | jq -e '.data.service.problem_has_been_acknowledged == false' >/dev/null"
+keys q
+wait_exit 10 >/dev/null
+tm_kill
+
+# A user the CGIs authorise for nothing gets empty answers (HTTP 200, type_code 0): said so.
+printf '[nagios]\nurl = %s\nuser = %s\ninterval = 1s\n' "$NAGIOS_URL" "$NAGIOS_GUEST" >"$WORK/guest.ini"
+start_console 200 40 "$BIN/govconsole --config $WORK/guest.ini --kubeconfig $WORK/kubeconfig -c alerts"
+check "a user Nagios shows nothing: the status line says why" \
+    wait_fixed "Nagios returned no data for user guest; check cgi.cfg authorization"
+check "... the header counts it as rejected" wait_fixed "nagios: credentials rejected"
+keys q
+[ "$(wait_exit 10)" = 0 ] && ok "q quits with status 0" || not_ok "q quits with status 0"
 finish

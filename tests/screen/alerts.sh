@@ -166,6 +166,13 @@ keys q
 wait_exit 5 >/dev/null
 tm_kill
 
+# Without [nagios] the view says so.
+start_console 200 45 "$BIN/govconsole --config /dev/null --kubeconfig $WORK/kubeconfig -c alerts"
+check "without [nagios]: the alerts view says Nagios is not configured" wait_fixed "nagios is not configured"
+keys q
+wait_exit 10 >/dev/null
+tm_kill
+
 # Rejected credentials: said in the header, nothing crashes, q still quits.
 start_console 200 45 "env GOVCONSOLE_NAGIOS_PASSWORD=wrong $BIN/govconsole --config $WORK/config.ini --kubeconfig $WORK/kubeconfig -c alerts"
 check "a wrong password: nagios: credentials rejected" wait_fixed 'nagios: credentials rejected'
