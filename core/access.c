@@ -125,6 +125,12 @@ const char *access_verb_name(enum access_verb verb)
         return "scale";
     case ACCESS_DELETE:
         return "delete";
+    case ACCESS_INCIDENT_CREATE:
+        return "open incidents";
+    case ACCESS_INCIDENT_NOTE:
+        return "add work notes";
+    case ACCESS_INCIDENT_UPDATE:
+        return "update incidents";
     }
     return "unknown";
 }
@@ -376,7 +382,9 @@ const struct store_row *access_get(struct access *a, enum store_kind kind, const
 /* True for the verbs that change something. */
 static bool access_mutates(enum access_verb verb)
 {
-    return verb == ACCESS_RESTART || verb == ACCESS_SCALE || verb == ACCESS_DELETE;
+    return verb == ACCESS_RESTART || verb == ACCESS_SCALE || verb == ACCESS_DELETE ||
+           verb == ACCESS_INCIDENT_CREATE || verb == ACCESS_INCIDENT_NOTE ||
+           verb == ACCESS_INCIDENT_UPDATE;
 }
 
 int access_check(struct access *a, enum access_verb verb, const char *tenant, char *why,
@@ -400,6 +408,12 @@ int access_verb_check(const struct access *a, enum access_verb verb, char *why, 
         return -1;
     }
     if (access_mutates(verb) && a->role == ACCESS_VIEWER) {
+        snprintf(why, size, "role %s may not %s", access_role_name(a->role),
+                 access_verb_name(verb));
+        return -1;
+    }
+    /* A tenant's developers open incidents and add to them; the platform's staff works them. */
+    if (verb == ACCESS_INCIDENT_UPDATE && a->role == ACCESS_DEVELOPER) {
         snprintf(why, size, "role %s may not %s", access_role_name(a->role),
                  access_verb_name(verb));
         return -1;

@@ -32,6 +32,10 @@ enum access_verb {
     ACCESS_RESTART,
     ACCESS_SCALE,
     ACCESS_DELETE,
+    /* ServiceNow incidents (core/servicenow/) */
+    ACCESS_INCIDENT_CREATE, /* open an incident: staff and a tenant's developers */
+    ACCESS_INCIDENT_NOTE,   /* add a work note: staff and a tenant's developers */
+    ACCESS_INCIDENT_UPDATE, /* assign, resolve: operators and on-call staff only */
 };
 
 struct access;
@@ -121,7 +125,8 @@ int access_check(struct access *a, enum access_verb verb, const char *tenant, ch
  * the reason in `why`. Help and key hints use it to mark what the session cannot do. */
 int access_verb_check(const struct access *a, enum access_verb verb, char *why, size_t size);
 
-/* The verb's name: "view", "logs", "restart", "scale", "delete". */
+/* The verb's name: "view", "logs", "restart", "scale", "delete", "open incidents", "add work
+ * notes", "update incidents". */
 const char *access_verb_name(enum access_verb verb);
 
 #endif
