@@ -21,6 +21,8 @@ enum store_kind {
     STORE_POD_METRICS,  /* uid "ns/name" (k8s_pod_metrics_key()) */
     STORE_NODE_METRICS, /* uid = node name */
     STORE_NODE,         /* cluster-scoped: no tenant */
+    /* ServiceNow (core/servicenow/) */
+    STORE_INCIDENT,     /* uid = sys_id; tenant = company (sn_model.h) */
     STORE_KIND_COUNT
 };
 

@@ -1,24 +1,93 @@
-/* ServiceNow as a source: the REST Table API under [servicenow] url (the instance). Until the
- * incidents view comes, it reads one sys_user record (the configured user's) on [servicenow]
- * interval to say how the instance is, and `govconsole check` probes the same. An empty
- * result for the user's own record means the account may not read it: counted as rejected.
- * Errors come as {"error": {"message", "detail"}, "status": "failure"}. */
+/* ServiceNow as a source: the REST Table API under [servicenow] url (the instance).
+ *
+ * Incidents (STORE_INCIDENT) are read on [servicenow] interval (60 s by default) through the
+ * shared poller, cheaply: sysparm_fields limited to what the incidents view shows,
+ * sysparm_display_value=all, sysparm_exclude_reference_link=true, sysparm_query limited to the
+ * companies of the tenants the session may see, the active incidents and those resolved in
+ * the last 30 days, in sysparm_limit/sysparm_offset pages. After the first load a poll asks
+ * only for the records updated since the newest sys_updated_on seen, less a minute of
+ * overlap; once an hour a full poll sweeps what left the query. A 429 waits as Retry-After
+ * says; a failed poll keeps the last rows and the source shows failing, then stale.
+ *
+ * An incident's tenant is its company's display value mapped (DESIGN.md, Tenant mapping):
+ * [servicenow] tenant_pattern when set, else a [tenant NAME] servicenow_company or display,
+ * else a tenant display name another source knows (Kubernetes' namespace annotation). A
+ * company that maps to no tenant has none: only a session of every tenant sees it.
+ *
+ * `govconsole check` reads the configured user's sys_user record (core/source_http.c).
+ * Enter on an incident reads its record and its journal (sys_journal_field). */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "core/access.h"
 #include "core/config.h"
 #include "core/http.h"
+#include "core/log.h"
+#include "core/loop.h"
+#include "core/poller.h"
 #include "core/sanitize.h"
+#include "core/servicenow/sn_model.h"
+#include "core/servicenow/sn_request.h"
 #include "core/source_http.h"
+#include "core/store_impl.h"
+#include "core/tenant_pattern.h"
 #include "core/xalloc.h"
 
-static char *servicenow_url(const struct gc_config *cfg, const char *demo_url)
+#define SN_PAGE 1000                   /* records a page */
+#define SN_OVERLAP_S 60                /* a delta poll reaches this far behind the newest seen */
+#define SN_FULL_EVERY_MS (60 * 60 * 1000) /* a full poll at least this often */
+#define SN_RESOLVED_DAYS 30            /* resolved incidents kept this long */
+#define SN_DEFAULT_INTERVAL_MS 60000
+
+/* A company display name and the tenant it maps to. */
+struct sn_company {
+    char *company;
+    const char *tenant; /* interned */
+};
+
+struct source_call {
+    struct sn_source *sn;
+    struct source_call *prev, *next;
+    const struct source_request *req;
+    struct http_req *http;
+    source_reply_fn done;
+    void *arg;
+    char *record; /* the incident's record, while its journal is read */
+    size_t rlen;
+};
+
+struct sn_source {
+    struct source_env env;
+    struct source_http *sh; /* credentials, TLS, the probe */
+    char *base;             /* the instance, without a trailing '/' */
+    struct poller *poller;
+    struct poller_ops pops;
+    struct store_tenancy tenancy;
+    struct tenant_pattern *pattern;
+    struct sn_company *map;
+    size_t nmap;
+    uint64_t map_gen;
+    bool map_built;
+    char **interned;
+    size_t ninterned;
+    char *query;            /* the encoded query of the poll in progress */
+    char newest[20];        /* the newest sys_updated_on applied */
+    int64_t last_full_ms;   /* when the last full poll started; 0 = never */
+    char note[160];
+    struct source_call *calls;
+};
+
+static const enum store_kind servicenow_kinds[] = {STORE_INCIDENT};
+
+/* ---- the health probe's URL (core/source_http.c) -------------------------------------- */
+
+/* The instance's base URL without trailing slashes (caller frees), NULL when none. */
+static char *servicenow_base(const struct gc_config *cfg, const char *demo_url)
 {
     const char *base = demo_url != NULL ? demo_url : cfg->servicenow.url;
-    const char *user = demo_url != NULL ? NULL : cfg->servicenow.user;
-    char *esc, *url;
     size_t n;
 
     if (base == NULL || base[0] == '\0') {
@@ -28,16 +97,30 @@ static char *servicenow_url(const struct gc_config *cfg, const char *demo_url)
     while (n > 0 && base[n - 1] == '/') {
         n--;
     }
+    return xasprintf("%.*s", (int)n, base);
+}
+
+static char *servicenow_url(const struct gc_config *cfg, const char *demo_url)
+{
+    const char *user = demo_url != NULL ? NULL : cfg->servicenow.user;
+    char *base = servicenow_base(cfg, demo_url), *esc, *url;
+
+    if (base == NULL) {
+        return NULL;
+    }
     if (user == NULL) {
-        return xasprintf("%.*s/api/now/table/sys_user?sysparm_limit=1"
-                         "&sysparm_fields=user_name,name",
-                         (int)n, base);
+        url = xasprintf("%s/api/now/table/sys_user?sysparm_limit=1"
+                        "&sysparm_fields=user_name,name",
+                        base);
+        free(base);
+        return url;
     }
     esc = http_escape(user);
-    url = xasprintf("%.*s/api/now/table/sys_user?sysparm_limit=1&sysparm_fields=user_name,name"
+    url = xasprintf("%s/api/now/table/sys_user?sysparm_limit=1&sysparm_fields=user_name,name"
                     "&user_name=%s",
-                    (int)n, base, esc);
+                    base, esc);
     free(esc);
+    free(base);
     return url;
 }
 
@@ -73,58 +156,507 @@ static enum source_http_verdict servicenow_answer(const char *body, size_t len, 
     return v;
 }
 
-/* A failed answer: the instance's error message and detail, else the status. */
-static char *servicenow_error_text(long status, const char *body, size_t len,
-                                   const char *transport)
-{
-    json_t *root, *e;
-    const char *msg, *detail;
-    char *out;
-
-    if (transport != NULL) {
-        return xstrdup(transport);
-    }
-    root = body != NULL ? json_loadb(body, len, 0, NULL) : NULL;
-    e = json_object_get(root, "error");
-    msg = json_string_value(json_object_get(e, "message"));
-    detail = json_string_value(json_object_get(e, "detail"));
-    if (msg != NULL) {
-        out = xasprintf("HTTP %ld: %s%s%s", status, msg, detail != NULL && detail[0] ? ": " : "",
-                        detail != NULL ? detail : "");
-    } else {
-        out = xasprintf("HTTP %ld", status);
-    }
-    json_decref(root);
-    return out;
-}
-
 static const struct source_http_def servicenow_def = {
     .name = "servicenow",
     .url = servicenow_url,
     .answer = servicenow_answer,
-    .error_text = servicenow_error_text,
+    .error_text = sn_error_text,
 };
+
+/* ---- tenancy ------------------------------------------------------------------------------ */
+
+/* `tenant` as a string that lives as long as the source. */
+static const char *sn_intern(struct sn_source *sn, const char *tenant)
+{
+    for (size_t i = 0; i < sn->ninterned; i++) {
+        if (strcmp(sn->interned[i], tenant) == 0) {
+            return sn->interned[i];
+        }
+    }
+    sn->interned = xrealloc(sn->interned, (sn->ninterned + 1) * sizeof *sn->interned);
+    sn->interned[sn->ninterned] = xstrdup(tenant);
+    return sn->interned[sn->ninterned++];
+}
+
+/* Adds a company name's tenant unless the name is mapped already (the first says). */
+static void sn_map_add(const char *company, const char *tenant, void *arg)
+{
+    struct sn_source *sn = arg;
+
+    if (company == NULL || tenant == NULL || company[0] == '\0') {
+        return;
+    }
+    for (size_t i = 0; i < sn->nmap; i++) {
+        if (strcmp(sn->map[i].company, company) == 0) {
+            return;
+        }
+    }
+    sn->map = xrealloc(sn->map, (sn->nmap + 1) * sizeof *sn->map);
+    sn->map[sn->nmap].company = xstrdup(company);
+    sn->map[sn->nmap].tenant = sn_intern(sn, tenant);
+    sn->nmap++;
+}
+
+/* Rebuilds the company map when a display name may have changed. */
+static void sn_map_refresh(struct sn_source *sn)
+{
+    uint64_t gen = store_displays_gen(sn->env.store, &sn->tenancy);
+    const struct gc_config *cfg = sn->env.cfg;
+
+    if (sn->map_built && gen == sn->map_gen) {
+        return;
+    }
+    for (size_t i = 0; i < sn->nmap; i++) {
+        free(sn->map[i].company);
+    }
+    sn->nmap = 0;
+    for (size_t i = 0; i < cfg->ntenants; i++) {
+        sn_map_add(cfg->tenants[i].servicenow_company, cfg->tenants[i].name, sn);
+    }
+    for (size_t i = 0; i < cfg->ntenants; i++) {
+        sn_map_add(cfg->tenants[i].display, cfg->tenants[i].name, sn);
+    }
+    store_displays(sn->env.store, &sn->tenancy, sn_map_add, sn);
+    sn->map_gen = gen;
+    sn->map_built = true;
+}
+
+/* The tenant a company display name maps to, NULL when none (borrowed for the source's
+ * life). */
+static const char *sn_company_tenant(struct sn_source *sn, const char *company)
+{
+    if (company == NULL) {
+        return NULL;
+    }
+    if (sn->pattern != NULL) {
+        const char *t = tenant_pattern_match(sn->pattern, company);
+
+        return t != NULL ? sn_intern(sn, t) : NULL;
+    }
+    sn_map_refresh(sn);
+    for (size_t i = 0; i < sn->nmap; i++) {
+        if (strcmp(sn->map[i].company, company) == 0) {
+            return sn->map[i].tenant;
+        }
+    }
+    return NULL;
+}
+
+static const char *sn_row_tenant(void *ctx, enum store_kind kind, const struct store_row *row)
+{
+    (void)kind;
+    return sn_company_tenant(ctx, ((const struct sn_incident *)row)->company);
+}
+
+static uint64_t sn_tenancy_gen(void *ctx)
+{
+    struct sn_source *sn = ctx;
+
+    return sn->pattern != NULL ? 0 : store_displays_gen(sn->env.store, &sn->tenancy);
+}
+
+/* The incidents' companies, each with its tenant (for redaction of texts). */
+static void sn_tenancy_names(void *ctx, void (*fn)(const char *name, const char *tenant, void *arg),
+                             void *arg)
+{
+    struct sn_source *sn = ctx;
+    const struct store_table *t = store_table(sn->env.store, STORE_INCIDENT);
+
+    for (size_t i = 0; i < t->count; i++) {
+        const struct sn_incident *in = (const struct sn_incident *)t->rows[i];
+
+        if (in->company != NULL) {
+            fn(in->company, sn_company_tenant(sn, in->company), arg);
+        }
+    }
+}
+
+/* ---- polling ------------------------------------------------------------------------------ */
+
+/* True when `name` can go into an encoded query's IN list as it is. */
+static bool sn_query_safe(const char *name)
+{
+    return name[0] != '\0' && strpbrk(name, ",^=") == NULL;
+}
+
+/* The companies of the session's tenants as "company.nameINa,b^" (caller frees); "" for a
+ * session of every tenant. The access layer hides what the query lets through; this only
+ * keeps the rest off the wire. */
+static char *sn_scope_query(struct sn_source *sn)
+{
+    const char *const *scope = access_scope(sn->env.access);
+    char *q, *next;
+    bool any = false;
+
+    if (scope == NULL || sn->pattern != NULL) {
+        return xstrdup("");
+    }
+    sn_map_refresh(sn);
+    q = xstrdup("company.nameIN");
+    for (size_t i = 0; scope[i] != NULL; i++) {
+        for (size_t j = 0; j < sn->nmap; j++) {
+            if (strcmp(sn->map[j].tenant, scope[i]) == 0 && sn_query_safe(sn->map[j].company)) {
+                next = xasprintf("%s%s%s", q, any ? "," : "", sn->map[j].company);
+                free(q);
+                q = next;
+                any = true;
+            }
+        }
+        if (sn_query_safe(scope[i])) { /* a company named as the tenant: harmless if none */
+            next = xasprintf("%s%s%s", q, any ? "," : "", scope[i]);
+            free(q);
+            q = next;
+            any = true;
+        }
+    }
+    next = xasprintf("%s^", q);
+    free(q);
+    return next;
+}
+
+/* The poller's url hook: page 0 decides the query (full or changes only), later pages
+ * follow it. */
+static char *sn_poll_url(void *arg, size_t page, bool *partial)
+{
+    struct sn_source *sn = arg;
+    char *esc, *url;
+
+    if (page == 0) {
+        int64_t now_ms = loop_now_ms();
+        char cutoff[24], since[24], *scope = sn_scope_query(sn), *delta = NULL;
+
+        sn_time_format((int64_t)time(NULL) - SN_RESOLVED_DAYS * 86400, cutoff, sizeof cutoff);
+        *partial = sn->newest[0] != '\0' && sn->last_full_ms != 0 &&
+                   now_ms - sn->last_full_ms < SN_FULL_EVERY_MS;
+        if (*partial) {
+            sn_time_format(sn_time_parse(sn->newest) - SN_OVERLAP_S, since, sizeof since);
+            delta = xasprintf("^sys_updated_on>%s", since);
+        } else {
+            sn->last_full_ms = now_ms;
+        }
+        free(sn->query);
+        sn->query = xasprintf("%sactive=true^ORresolved_at>=%s%s^ORDERBYsys_updated_on", scope,
+                              cutoff, delta != NULL ? delta : "");
+        free(scope);
+        free(delta);
+    }
+    esc = http_escape(sn->query);
+    url = xasprintf("%s/api/now/table/incident?sysparm_display_value=all"
+                    "&sysparm_exclude_reference_link=true&sysparm_fields=%s"
+                    "&sysparm_limit=%d&sysparm_offset=%zu&sysparm_query=%s",
+                    sn->base, SN_INCIDENT_FIELDS, SN_PAGE, page * SN_PAGE, esc);
+    free(esc);
+    return url;
+}
+
+static void sn_poll_decode(const char *body, size_t len, struct poller_decode *out, void *arg)
+{
+    (void)arg;
+    sn_incidents_decode(body, len, SN_PAGE, out);
+}
+
+/* A page is in the store: the newest change seen, and records that could not be read. */
+static void sn_poll_applied(struct poller_decode *d, void *arg)
+{
+    struct sn_source *sn = arg;
+    const struct sn_page_info *info = d != NULL ? d->extra : NULL;
+
+    if (info == NULL) {
+        return;
+    }
+    if (strcmp(info->newest, sn->newest) > 0) {
+        memcpy(sn->newest, info->newest, sizeof sn->newest);
+    }
+    if (info->skipped > 0) {
+        snprintf(sn->note, sizeof sn->note,
+                 "%zu incident record(s) without sys_id or number left out", info->skipped);
+        log_msg("servicenow: %s", sn->note);
+    }
+}
+
+/* ---- the detail of an incident ------------------------------------------------------------ */
+
+static void sn_call_unlink(struct source_call *c)
+{
+    if (c->prev != NULL) {
+        c->prev->next = c->next;
+    } else {
+        c->sn->calls = c->next;
+    }
+    if (c->next != NULL) {
+        c->next->prev = c->prev;
+    }
+}
+
+static void sn_call_free(struct source_call *c)
+{
+    free(c->record);
+    free(c);
+}
+
+/* Answers the call and frees it; takes `text` and `error`. */
+static void sn_call_reply(struct source_call *c, bool ok, long status, char *text, char *error)
+{
+    struct source_reply reply = {.ok = ok, .status = status, .text = text, .error = error};
+
+    sn_call_unlink(c);
+    c->done(&reply, c->arg);
+    free(reply.text);
+    free(reply.error);
+    sn_call_free(c);
+}
+
+static void sn_call_get(struct source_call *c, const char *url, http_done_cb done)
+{
+    struct http_opts o = *source_http_base(c->sn->sh);
+
+    o.url = url;
+    o.timeout_ms = 30000;
+    o.max_body = (size_t)8 << 20;
+    c->http = http_start(c->sn->env.http, &o, NULL, done, c);
+}
+
+static void sn_detail_journal_done(struct http_req *req, struct http_result *res, void *arg)
+{
+    struct source_call *c = arg;
+    bool read = res->error == NULL && res->status >= 200 && res->status < 300;
+    char *err = NULL;
+    char *text = sn_detail_text(c->record, c->rlen, read ? res->body : NULL,
+                                read ? res->body_len : 0, &err);
+
+    (void)req;
+    c->http = NULL;
+    sn_call_reply(c, text != NULL, res->status, text, err);
+}
+
+static void sn_detail_record_done(struct http_req *req, struct http_result *res, void *arg)
+{
+    struct source_call *c = arg;
+    const struct sn_req *q = c->req->priv;
+    char *query, *url;
+
+    (void)req;
+    c->http = NULL;
+    if (res->error != NULL || res->status < 200 || res->status >= 300) {
+        sn_call_reply(c, false, res->status, NULL,
+                      sn_error_text(res->status, res->body, res->body_len, res->error));
+        return;
+    }
+    c->record = res->body;
+    c->rlen = res->body_len;
+    res->body = NULL;
+    query = xasprintf("element_id=%s^elementINwork_notes,comments^ORDERBYDESCsys_created_on",
+                      q->sys_id);
+    char *esc = http_escape(query);
+    url = xasprintf("%s/api/now/table/sys_journal_field?sysparm_fields=element,value,"
+                    "sys_created_on,sys_created_by&sysparm_limit=500&sysparm_query=%s",
+                    c->sn->base, esc);
+    sn_call_get(c, url, sn_detail_journal_done);
+    free(esc);
+    free(query);
+    free(url);
+}
+
+static struct source_call *sn_perform(void *s, const struct source_request *r,
+                                      source_reply_fn done, void *arg)
+{
+    struct sn_source *sn = s;
+    const struct sn_req *q = r->priv;
+    struct source_call *c = xcalloc(1, sizeof *c);
+    char *esc, *url;
+
+    c->sn = sn;
+    c->req = r;
+    c->done = done;
+    c->arg = arg;
+    c->next = sn->calls;
+    if (sn->calls != NULL) {
+        sn->calls->prev = c;
+    }
+    sn->calls = c;
+    esc = http_escape(q->sys_id);
+    url = xasprintf("%s/api/now/table/incident/%s?sysparm_display_value=all"
+                    "&sysparm_exclude_reference_link=true",
+                    sn->base, esc);
+    sn_call_get(c, url, sn_detail_record_done);
+    free(esc);
+    free(url);
+    return c;
+}
+
+static void sn_cancel(void *s, struct source_call *c)
+{
+    struct sn_source *sn = s;
+
+    if (c->http != NULL) {
+        http_cancel(sn->env.http, c->http);
+    }
+    sn_call_unlink(c);
+    sn_call_free(c);
+}
+
+static const char *sn_tenant_of(void *s, const struct source_request *r)
+{
+    struct sn_source *sn = s;
+    const struct sn_req *q = r->priv;
+    const struct store_row *row =
+        q != NULL ? store_get(store_table(sn->env.store, STORE_INCIDENT), q->sys_id) : NULL;
+
+    return row != NULL ? sn_row_tenant(sn, STORE_INCIDENT, row) : NULL;
+}
+
+/* ---- lifecycle ---------------------------------------------------------------------------- */
 
 static bool servicenow_configured(const struct gc_config *cfg, const char *demo_url)
 {
     return source_http_configured(&servicenow_def, cfg, demo_url);
 }
 
+static void sn_free(struct sn_source *sn)
+{
+    poller_free(sn->poller);
+    source_http_op_fini(sn->sh);
+    tenant_pattern_free(sn->pattern);
+    for (size_t i = 0; i < sn->nmap; i++) {
+        free(sn->map[i].company);
+    }
+    free(sn->map);
+    for (size_t i = 0; i < sn->ninterned; i++) {
+        free(sn->interned[i]);
+    }
+    free(sn->interned);
+    free(sn->query);
+    free(sn->base);
+    free(sn);
+}
+
 static void *servicenow_init(const struct source_env *env, char **err)
 {
-    return source_http_new(env, &servicenow_def, err);
+    const struct config_source *cs = config_source_get(env->cfg, "servicenow");
+    struct sn_source *sn = xcalloc(1, sizeof *sn);
+    struct poller_config pc;
+
+    sn->env = *env;
+    sn->sh = source_http_new(env, &servicenow_def, err);
+    if (sn->sh == NULL) {
+        free(sn);
+        return NULL;
+    }
+    sn->base = servicenow_base(env->cfg, env->demo_url);
+    if (cs != NULL && cs->tenant_pattern != NULL) {
+        sn->pattern = tenant_pattern_new(cs->tenant_pattern, err);
+        if (sn->pattern == NULL) {
+            sn_free(sn);
+            return NULL;
+        }
+    }
+    sn->tenancy = (struct store_tenancy){
+        .row_tenant = sn_row_tenant,
+        .gen = sn_tenancy_gen,
+        .names = sn_tenancy_names,
+        .ctx = sn,
+    };
+    store_register(env->store, STORE_INCIDENT, sn_incident_free, &sn->tenancy);
+    memset(&pc, 0, sizeof pc);
+    pc.name = "servicenow";
+    pc.url = sn->base;
+    pc.base = source_http_base(sn->sh);
+    pc.kind = STORE_INCIDENT;
+    pc.interval_ms = cs != NULL && cs->interval_ms > 0 ? cs->interval_ms
+                                                       : SN_DEFAULT_INTERVAL_MS;
+    sn->pops = (struct poller_ops){
+        .decode = sn_poll_decode,
+        .free_row = sn_incident_free,
+        .error_text = sn_error_text,
+        .applied = sn_poll_applied,
+        .url = sn_poll_url,
+        .free_extra = free,
+    };
+    sn->poller = poller_new(env->loop, env->http, env->pool, env->store, &pc, &sn->pops, sn);
+    return sn;
+}
+
+static void servicenow_start(void *s)
+{
+    struct sn_source *sn = s;
+
+    poller_start(sn->poller);
+}
+
+static void servicenow_stop(void *s)
+{
+    struct sn_source *sn = s;
+
+    poller_stop(sn->poller);
+    while (sn->calls != NULL) {
+        struct source_call *c = sn->calls;
+        struct source_reply reply = {.cancelled = true};
+
+        if (c->http != NULL) {
+            http_cancel(sn->env.http, c->http);
+        }
+        sn_call_unlink(c);
+        c->done(&reply, c->arg);
+        sn_call_free(c);
+    }
+}
+
+static void servicenow_fini(void *s)
+{
+    sn_free(s);
+}
+
+static const struct source_health *servicenow_health(void *s)
+{
+    struct sn_source *sn = s;
+
+    return poller_health(sn->poller);
+}
+
+static const char *servicenow_note(void *s)
+{
+    struct sn_source *sn = s;
+
+    return sn->note[0] != '\0' ? sn->note : NULL;
+}
+
+static const char *servicenow_source_url(void *s)
+{
+    struct sn_source *sn = s;
+
+    return sn->base;
+}
+
+static const struct http_stats *servicenow_stats(void *s)
+{
+    struct sn_source *sn = s;
+
+    return source_http_op_stats(sn->sh);
+}
+
+static void servicenow_probe(void *s, source_probe_fn done, void *arg)
+{
+    struct sn_source *sn = s;
+
+    source_http_op_probe(sn->sh, done, arg);
 }
 
 const struct source_ops servicenow_source = {
     .name = "servicenow",
+    .kinds = servicenow_kinds,
+    .nkinds = sizeof servicenow_kinds / sizeof servicenow_kinds[0],
     .configured = servicenow_configured,
     .init = servicenow_init,
-    .start = source_http_op_start,
-    .stop = source_http_op_stop,
-    .fini = source_http_op_fini,
-    .health = source_http_op_health,
-    .url = source_http_op_url,
-    .stats = source_http_op_stats,
-    .error_text = servicenow_error_text,
-    .probe = source_http_op_probe,
+    .start = servicenow_start,
+    .stop = servicenow_stop,
+    .fini = servicenow_fini,
+    .health = servicenow_health,
+    .note = servicenow_note,
+    .tenant_of = sn_tenant_of,
+    .url = servicenow_source_url,
+    .stats = servicenow_stats,
+    .perform = sn_perform,
+    .cancel = sn_cancel,
+    .error_text = sn_error_text,
+    .probe = servicenow_probe,
 };
