@@ -33,7 +33,9 @@
     _(LOGS, "logs", "Follow the pod's log (p previous, t timestamps, c container, F pause)", 1, ACCESS_LOGS) \
     _(RESTART, "restart", "Rollout restart the selected app (asks first)", 1, ACCESS_RESTART)      \
     _(SCALE, "scale", "Scale the selected app: asks for the replica count, then confirms", 1, ACCESS_SCALE) \
-    _(REDRAW, "redraw", "Redraw the whole screen", 0, ACCESS_VIEW)
+    _(REDRAW, "redraw", "Redraw the whole screen", 0, ACCESS_VIEW)                                \
+    /* ServiceNow (issue 14) */                                                                    \
+    _(SHOW_DONE, "show-done", "Also show what is over (incidents resolved in the last 30 days); again: hide it", 1, ACCESS_VIEW)
 
 enum action {
 #define ACTION_ENUM(e, name, help, view, verb) ACT_##e,

@@ -32,6 +32,7 @@ static const struct binding bindings[] = {
     {CTRL('d'), ACT_DELETE},   {CTRL('l'), ACT_REDRAW},      {'l', ACT_LOGS},
     {'r', ACT_RESTART},        {'s', ACT_SCALE},             {KEY_RIGHT, ACT_SCROLL_RIGHT},
     {KEY_LEFT, ACT_SCROLL_LEFT},
+    {'h', ACT_SHOW_DONE}, /* ServiceNow (issue 14) */
 };
 
 static const struct {
@@ -153,8 +154,8 @@ char *keymap_keys_for(enum action a, char *buf, size_t size)
 
 bool keymap_view_has(const struct view_ops *v, enum action a)
 {
-    if (a == ACT_ENTER) {
-        return v->enter != NULL;
+    if (a == ACT_ENTER && v->enter != NULL) {
+        return true;
     }
     if ((a == ACT_DESCRIBE || a == ACT_RAW) && v->describe != NULL) {
         return true;

@@ -15,6 +15,7 @@ extern const struct view_ops namespaces_view;
 extern const struct view_ops nodes_view;
 extern const struct view_ops sources_view;
 extern const struct view_ops messages_view;
+extern const struct view_ops incidents_view; /* ServiceNow (issue 14) */
 
 static const struct view_ops *const views[] = {
     &tenants_view,
@@ -24,6 +25,7 @@ static const struct view_ops *const views[] = {
     &nodes_view,
     &sources_view,
     &messages_view,
+    &incidents_view, /* ServiceNow (issue 14) */
 };
 
 const struct view_ops *registry_get(size_t i)

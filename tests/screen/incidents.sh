@@ -1,0 +1,60 @@
+#!/bin/bash
+# Screen test: the incidents view against govsim's ServiceNow: the active incidents, as many
+# as the instance has, most urgent first; `h` adds those resolved in the last 30 days; a
+# session scoped to one tenant sees exactly that tenant's (its company's) and no other's;
+# Enter shows an incident's detail with its journal as one timeline.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/screen/lib.bash
+
+start_sim --pods 200 --tenants 3 --seed 5 --churn 0
+export XDG_CONFIG_HOME="$WORK/config" XDG_STATE_HOME="$WORK/state"
+cat >"$WORK/config.ini" <<INI
+[servicenow]
+url = $SIM_URL
+interval = 5s
+INI
+
+# sn_count QUERY: how many incidents govsim has for an encoded query.
+sn_count() {
+    sim_get "/api/now/table/incident?sysparm_fields=number&sysparm_query=$1" |
+        python3 -c 'import json,sys; print(len(json.load(sys.stdin)["result"]))'
+}
+cutoff=$(date -u -d '30 days ago' '+%Y-%m-%d%%20%H:%M:%S')
+open_all=$(sn_count 'stateIN1,2,3')
+open_dmi=$(sn_count 'stateIN1,2,3%5Ecompany.name=Danmarks%20Meteorologiske%20Institut')
+done_all=$(sn_count "stateIN6,7%5Eresolved_at>=$cutoff")
+first=$(sim_get '/api/now/table/incident?sysparm_fields=number&sysparm_query=stateIN1,2,3%5EORDERBYpriority%5EORDERBYopened_at&sysparm_limit=1' |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["result"][0]["number"])')
+[ "$open_all" -gt "$open_dmi" ] && [ "$open_dmi" -gt 0 ] ||
+    { echo "Bail out! the world has no incidents to tell apart ($open_all, $open_dmi)"; exit 1; }
+
+start_console 200 40 "$BIN/govconsole --config $WORK/config.ini --kubeconfig $WORK/kubeconfig -c incidents"
+check "the incidents view shows every open incident ($open_all)" wait_for "incidents\\(all\\)\\[$open_all\\]" 20
+check "columns: number, priority, state, tenant, short description ..." \
+    wait_for 'NUMBER +PRI +STATE +TENANT +SHORT DESCRIPTION +GROUP +ASSIGNED TO +CI +OPENED +UPDATED +SLA'
+check "the most urgent first ($first)" wait_for "^ *$first "
+check "tenants are the companies mapped through the namespaces' display names" wait_for ' dmi +'
+keys h
+check "h adds those resolved in the last 30 days ($done_all)" \
+    wait_for "incidents\\(all\\)\\[$((open_all + done_all))\\]"
+keys h
+check "h again hides them" wait_for "incidents\\(all\\)\\[$open_all\\]"
+keys Enter
+check "Enter shows the detail: the timeline" wait_for 'Timeline \(newest first\)'
+check "... with the journal's work note and comment" wait_for 'work note'
+check "... and the description" wait_for '^Description'
+keys q
+tm_kill
+
+rm -f "$WORK/exit"
+start_console 200 40 "$BIN/govconsole --config $WORK/config.ini --kubeconfig $WORK/kubeconfig --tenant dmi -c incidents"
+check "scoped to dmi: exactly dmi's open incidents ($open_dmi)" wait_for "incidents\\(dmi\\)\\[$open_dmi\\]" 20
+check "scoped to dmi: no other tenant's incident on the screen" \
+    bash -c "! tmux -L $TMUX_SOCK capture-pane -p -t gc | grep -Eq 'skat|registry|Skattestyrelsen|Registry'"
+keys h
+check "scoped to dmi: h adds only dmi's resolved ones (2)" wait_for "incidents\\(dmi\\)\\[$((open_dmi + 2))\\]"
+keys : i n c i d e n t s Space s k a t Enter
+check ":incidents skat in a dmi session shows nothing of skat" \
+    bash -c "! tmux -L $TMUX_SOCK capture-pane -p -t gc | grep -Eq 'Skattestyrelsen|incidents\\(skat\\)\\[[1-9]'"
+keys q q q
+finish
