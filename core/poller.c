@@ -469,6 +469,16 @@ void poller_start(struct poller *p)
     poller_poll(p);
 }
 
+void poller_poke(struct poller *p)
+{
+    if (p->busy) {
+        return;
+    }
+    loop_timer_cancel(p->loop, p->timer);
+    p->timer = NULL;
+    poller_poll(p);
+}
+
 void poller_stop(struct poller *p)
 {
     p->run++;

@@ -134,6 +134,10 @@ struct poller *poller_new(struct loop *l, struct http *h, struct workpool *pool,
 /* Polls at once, then every interval. */
 void poller_start(struct poller *p);
 
+/* Polls now (a change was just made), unless a poll is in progress; the interval counts
+ * from this one. */
+void poller_poke(struct poller *p);
+
 /* Cancels the request, the timers and a partly applied poll; decodes still in the pool are
  * dropped when they finish (free the workpool first when freeing both, as for the k8s
  * client). Rows stay in the store. */

@@ -58,6 +58,7 @@ struct form *form_new(const char *title, const struct form_field *fields, size_t
             }
         } else {
             prompt_set_text(&it->prompt, fields[i].value);
+            prompt_key(&it->prompt, KEY_HOME); /* a long prefilled text shows its start */
         }
     }
     return f;

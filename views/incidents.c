@@ -1,7 +1,9 @@
 /* The incidents view: ServiceNow's active incidents in scope, most urgent first (priority,
  * then the longest open); `h` adds those resolved in the last 30 days. The tenant is what the
  * incident's company maps to (core/servicenow/). Enter (and d) shows an incident's detail:
- * its fields, description, CI and the journal as one timeline. */
+ * its fields, description, CI and the journal as one timeline. n opens an incident (a form;
+ * the tenant the view's, else the selected row's), w adds a work note, m assigns one to the
+ * session's user, x resolves one (a form): confirmed, checked and audited by the console. */
 #define _GNU_SOURCE /* qsort_r */
 #include <stdio.h>
 #include <stdlib.h>
@@ -329,7 +331,6 @@ static struct source_request *incidents_request(const struct view *v, const stru
     const struct incidents_state *st = v->state;
     const struct incident_entry *e;
 
-    (void)ctx;
     if (row >= st->count) {
         *err = xstrdup("no incident here");
         return NULL;
@@ -339,6 +340,20 @@ static struct source_request *incidents_request(const struct view *v, const stru
     case ACT_ENTER:
     case ACT_DESCRIBE:
         return sn_request_detail(e->in, e->tenant);
+    case ACT_NEW_INCIDENT: /* the tenant where the user stands: the view's, else the row's */
+        return sn_request_create(ctx->scope->tenant[0] != '\0' ? ctx->scope->tenant : e->tenant,
+                                 NULL, NULL, e->in->cmdb_ci);
+    case ACT_WORK_NOTE:
+        return sn_request_note(e->in, e->tenant);
+    case ACT_ASSIGN_ME:
+        return sn_request_assign(e->in, e->tenant, access_user(ctx->access));
+    case ACT_RESOLVE:
+        if (e->in->state >= SN_STATE_RESOLVED) {
+            *err = xasprintf("%s is %s already", e->in->number,
+                             e->in->state_text != NULL ? e->in->state_text : "resolved");
+            return NULL;
+        }
+        return sn_request_resolve(e->in, e->tenant);
     default:
         break;
     }
@@ -353,8 +368,10 @@ static void incidents_fini(struct view *v)
     free(st->rows);
 }
 
-static const enum action incidents_actions[] = {ACT_ENTER, ACT_DESCRIBE, ACT_SHOW_DONE,
-                                                ACT_NONE};
+static const enum action incidents_actions[] = {
+    ACT_ENTER,     ACT_DESCRIBE,  ACT_SHOW_DONE, ACT_NEW_INCIDENT,
+    ACT_WORK_NOTE, ACT_ASSIGN_ME, ACT_RESOLVE,   ACT_NONE,
+};
 static const char *const incidents_aliases[] = {"incident", "inc", NULL};
 
 const struct view_ops incidents_view = {

@@ -55,8 +55,10 @@ struct source_call {
     struct http_req *http;
     source_reply_fn done;
     void *arg;
-    char *record; /* the incident's record, while its journal is read */
+    char *record; /* the incident's record, while its journal is read; a refusal's or a
+                     failed create's reason */
     size_t rlen;
+    struct loop_timer *timer; /* a refusal on its way */
 };
 
 struct sn_source {
@@ -457,13 +459,212 @@ static void sn_detail_record_done(struct http_req *req, struct http_result *res,
     free(url);
 }
 
+/* ---- changes ------------------------------------------------------------------------------ */
+
+/* The first company name that maps to `tenant` (config first), NULL when none. */
+static const char *sn_tenant_company(struct sn_source *sn, const char *tenant)
+{
+    sn_map_refresh(sn);
+    for (size_t i = 0; i < sn->nmap; i++) {
+        if (strcmp(sn->map[i].tenant, tenant) == 0) {
+            return sn->map[i].company;
+        }
+    }
+    return NULL;
+}
+
+/* Starts a write of `body` (method PATCH or POST) to `path` under the Table API. */
+static void sn_call_write(struct source_call *c, const char *method, const char *path,
+                          const char *body, http_done_cb done)
+{
+    struct http_opts o = *source_http_base(c->sn->sh);
+    char *url = xasprintf("%s/api/now/table/%s%ssysparm_input_display_value=true"
+                          "&sysparm_fields=number,sys_id",
+                          c->sn->base, path, strchr(path, '?') != NULL ? "&" : "?");
+
+    o.url = url;
+    o.method = method;
+    o.body = body;
+    o.content_type = "application/json";
+    o.timeout_ms = 30000;
+    o.max_body = (size_t)1 << 20;
+    c->http = http_start(c->sn->env.http, &o, NULL, done, c);
+    free(url);
+}
+
+/* The number in a write's answer ({"result":{"number":...}}), or NULL (caller frees). */
+static char *sn_answer_number(const char *body, size_t len)
+{
+    json_t *root = body != NULL ? json_loadb(body, len, 0, NULL) : NULL;
+    json_t *res = json_object_get(root, "result");
+    const char *n;
+    char *out;
+
+    if (json_is_array(res)) {
+        res = json_array_get(res, 0);
+    }
+    n = json_string_value(json_object_get(res, "number"));
+    out = n != NULL ? sanitize_dup(n) : NULL;
+    json_decref(root);
+    return out;
+}
+
+/* A change answered: ok with the record's number, or the instance's words; and a poll soon,
+ * so that the view shows it. */
+static void sn_change_done(struct http_req *req, struct http_result *res, void *arg)
+{
+    struct source_call *c = arg;
+    struct sn_source *sn = c->sn;
+    bool ok = res->error == NULL && res->status >= 200 && res->status < 300;
+
+    (void)req;
+    c->http = NULL;
+    if (ok) {
+        sn_call_reply(c, true, res->status, sn_answer_number(res->body, res->body_len), NULL);
+        poller_poke(sn->poller);
+        return;
+    }
+    sn_call_reply(c, false, res->status, NULL,
+                  sn_error_text(res->status, res->body, res->body_len, res->error));
+}
+
+/* The answer to the look-up of a create whose own answer never came. */
+static void sn_create_found(struct http_req *req, struct http_result *res, void *arg)
+{
+    struct source_call *c = arg;
+    const struct sn_req *q = c->req->priv;
+    char *number = NULL;
+
+    (void)req;
+    c->http = NULL;
+    if (res->error == NULL && res->status == 200) {
+        number = sn_answer_number(res->body, res->body_len);
+    }
+    if (number != NULL) {
+        char *text = xasprintf("%s (found by its correlation id %s after the request failed: "
+                               "not sent again)",
+                               number, q->correlation);
+
+        free(number);
+        sn_call_reply(c, true, 200, text, NULL);
+        poller_poke(c->sn->poller);
+    } else if (res->error == NULL && res->status == 200) {
+        sn_call_reply(c, false, 0, NULL,
+                      xasprintf("the request failed (%s) and no incident carries its "
+                                "correlation id %s: nothing was opened; try again",
+                                c->record != NULL ? c->record : "no answer", q->correlation));
+    } else {
+        sn_call_reply(c, false, 0, NULL,
+                      xasprintf("the request failed (%s) and the look-up for correlation id %s "
+                                "too: look for it before trying again",
+                                c->record != NULL ? c->record : "no answer", q->correlation));
+    }
+}
+
+/* A create answered; without an answer (a timeout, a reset) it may still have been made:
+ * look for its correlation id before saying anything. */
+static void sn_create_done(struct http_req *req, struct http_result *res, void *arg)
+{
+    struct source_call *c = arg;
+    const struct sn_req *q = c->req->priv;
+    char *query, *esc, *url;
+
+    if (res->error == NULL || res->status != 0) {
+        sn_change_done(req, res, arg);
+        return;
+    }
+    c->http = NULL;
+    c->record = sn_error_text(0, NULL, 0, res->error); /* the reason, for the reply */
+    query = xasprintf("correlation_id=%s", q->correlation);
+    esc = http_escape(query);
+    url = xasprintf("%s/api/now/table/incident?sysparm_fields=number&sysparm_limit=1"
+                    "&sysparm_query=%s",
+                    c->sn->base, esc);
+    sn_call_get(c, url, sn_create_found);
+    free(url);
+    free(esc);
+    free(query);
+}
+
+/* The session's user's sys_user record, for an assignment. */
+static void sn_assign_user_done(struct http_req *req, struct http_result *res, void *arg)
+{
+    struct source_call *c = arg;
+    const struct sn_req *q = c->req->priv;
+    json_t *root, *user;
+    const char *id;
+    char *body, *path;
+
+    (void)req;
+    c->http = NULL;
+    if (res->error != NULL || res->status < 200 || res->status >= 300) {
+        sn_call_reply(c, false, res->status, NULL,
+                      sn_error_text(res->status, res->body, res->body_len, res->error));
+        return;
+    }
+    root = json_loadb(res->body, res->body_len, 0, NULL);
+    user = json_array_get(json_object_get(root, "result"), 0);
+    id = json_string_value(json_object_get(user, "sys_id"));
+    if (id == NULL) {
+        char *who = sanitize_dup(q->body);
+
+        json_decref(root);
+        sn_call_reply(c, false, res->status, NULL,
+                      xasprintf("ServiceNow has no user %s to assign to", who));
+        free(who);
+        return;
+    }
+    body = json_dumps(json_pack("{s:s}", "assigned_to", id), JSON_COMPACT);
+    json_decref(root);
+    path = xasprintf("incident/%s", q->sys_id);
+    sn_call_write(c, "PATCH", path, body, sn_change_done);
+    free(path);
+    free(body);
+}
+
+/* A create's body with the company of its tenant (caller frees); NULL when the tenant has
+ * none. */
+static char *sn_create_body(struct sn_source *sn, const struct sn_req *q)
+{
+    const char *company = q->tenant != NULL ? sn_tenant_company(sn, q->tenant) : NULL;
+    json_t *body;
+    char *out;
+
+    if (company == NULL || q->body == NULL) {
+        return NULL;
+    }
+    body = json_loads(q->body, 0, NULL);
+    json_object_set_new(body, "company", json_string(company));
+    out = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    return out;
+}
+
+/* Answers a call that could not be sent, from the loop (perform's callers expect `done`
+ * later, never inside perform). */
+static void sn_call_refused(void *arg)
+{
+    struct source_call *c = arg;
+    char *why = c->record;
+
+    c->timer = NULL;
+    c->record = NULL;
+    sn_call_reply(c, false, 0, NULL, why);
+}
+
+static void sn_call_refuse(struct source_call *c, char *why)
+{
+    c->record = why;
+    c->timer = loop_timer_add(c->sn->env.loop, 0, sn_call_refused, c);
+}
+
 static struct source_call *sn_perform(void *s, const struct source_request *r,
                                       source_reply_fn done, void *arg)
 {
     struct sn_source *sn = s;
     const struct sn_req *q = r->priv;
     struct source_call *c = xcalloc(1, sizeof *c);
-    char *esc, *url;
+    char *esc, *url, *body, *path;
 
     c->sn = sn;
     c->req = r;
@@ -474,13 +675,44 @@ static struct source_call *sn_perform(void *s, const struct source_request *r,
         sn->calls->prev = c;
     }
     sn->calls = c;
-    esc = http_escape(q->sys_id);
-    url = xasprintf("%s/api/now/table/incident/%s?sysparm_display_value=all"
-                    "&sysparm_exclude_reference_link=true",
-                    sn->base, esc);
-    sn_call_get(c, url, sn_detail_record_done);
-    free(esc);
-    free(url);
+    switch (q->kind) {
+    case SN_REQ_DETAIL:
+        esc = http_escape(q->sys_id);
+        url = xasprintf("%s/api/now/table/incident/%s?sysparm_display_value=all"
+                        "&sysparm_exclude_reference_link=true",
+                        sn->base, esc);
+        sn_call_get(c, url, sn_detail_record_done);
+        free(esc);
+        free(url);
+        break;
+    case SN_REQ_CREATE:
+        body = sn_create_body(sn, q);
+        if (body == NULL) {
+            sn_call_refuse(c, xasprintf("no ServiceNow company is known for tenant %s "
+                                        "([tenant %s] servicenow_company or display)",
+                                        q->tenant != NULL ? q->tenant : "-",
+                                        q->tenant != NULL ? q->tenant : "NAME"));
+            break;
+        }
+        sn_call_write(c, "POST", "incident", body, sn_create_done);
+        free(body);
+        break;
+    case SN_REQ_NOTE:
+    case SN_REQ_RESOLVE:
+        path = xasprintf("incident/%s", q->sys_id);
+        sn_call_write(c, "PATCH", path, q->body != NULL ? q->body : "{}", sn_change_done);
+        free(path);
+        break;
+    case SN_REQ_ASSIGN:
+        esc = http_escape(q->body);
+        url = xasprintf("%s/api/now/table/sys_user?sysparm_fields=sys_id,name&sysparm_limit=1"
+                        "&user_name=%s",
+                        sn->base, esc);
+        sn_call_get(c, url, sn_assign_user_done);
+        free(esc);
+        free(url);
+        break;
+    }
     return c;
 }
 
@@ -491,6 +723,7 @@ static void sn_cancel(void *s, struct source_call *c)
     if (c->http != NULL) {
         http_cancel(sn->env.http, c->http);
     }
+    loop_timer_cancel(sn->env.loop, c->timer);
     sn_call_unlink(c);
     sn_call_free(c);
 }
@@ -499,8 +732,14 @@ static const char *sn_tenant_of(void *s, const struct source_request *r)
 {
     struct sn_source *sn = s;
     const struct sn_req *q = r->priv;
-    const struct store_row *row =
-        q != NULL ? store_get(store_table(sn->env.store, STORE_INCIDENT), q->sys_id) : NULL;
+    const struct store_row *row;
+
+    if (q != NULL && q->kind == SN_REQ_CREATE) {
+        return q->tenant; /* the one the form names: its company is what the body gets */
+    }
+    row = q != NULL && q->sys_id != NULL
+              ? store_get(store_table(sn->env.store, STORE_INCIDENT), q->sys_id)
+              : NULL;
 
     return row != NULL ? sn_row_tenant(sn, STORE_INCIDENT, row) : NULL;
 }
@@ -595,6 +834,7 @@ static void servicenow_stop(void *s)
         if (c->http != NULL) {
             http_cancel(sn->env.http, c->http);
         }
+        loop_timer_cancel(sn->env.loop, c->timer);
         sn_call_unlink(c);
         c->done(&reply, c->arg);
         sn_call_free(c);

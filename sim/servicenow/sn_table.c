@@ -201,6 +201,18 @@ static bool sn_resolve(struct sn_db *db, int tab, json_t *rec, const char *path,
     return true;
 }
 
+/* The value of a choice written as its label ("1 - High" for impact 1), else `v` itself. */
+static const char *sn_choice_value(int tab, const char *field, const char *v)
+{
+    for (size_t i = 0; i < sizeof choices / sizeof choices[0]; i++) {
+        if (choices[i].change == (tab == TAB_CHANGE) && strcmp(choices[i].field, field) == 0 &&
+            strcmp(choices[i].label, v) == 0) {
+            return choices[i].value;
+        }
+    }
+    return v;
+}
+
 /* ---- rendering ---------------------------------------------------------------------------- */
 
 enum sn_dv { DV_FALSE, DV_TRUE, DV_ALL };
@@ -771,7 +783,7 @@ static void sn_apply(struct sn_db *db, int tab, json_t *rec, json_t *body, const
             continue;
         }
         target = sn_ref_target(tab, key);
-        sn_set(rec, key, target >= 0 ? sn_ref_value(db, target, s) : s);
+        sn_set(rec, key, target >= 0 ? sn_ref_value(db, target, s) : sn_choice_value(tab, key, s));
     }
 }
 

@@ -2,7 +2,9 @@
 # Screen test: the incidents view against govsim's ServiceNow: the active incidents, as many
 # as the instance has, most urgent first; `h` adds those resolved in the last 30 days; a
 # session scoped to one tenant sees exactly that tenant's (its company's) and no other's;
-# Enter shows an incident's detail with its journal as one timeline.
+# Enter shows an incident's detail with its journal as one timeline; n on a crash-looping pod
+# opens the new-incident form prefilled with the evidence, and what it opens is at the
+# instance; --readonly refuses the changes.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/screen/lib.bash
 
@@ -57,4 +59,43 @@ keys : i n c i d e n t s Space s k a t Enter
 check ":incidents skat in a dmi session shows nothing of skat" \
     bash -c "! tmux -L $TMUX_SOCK capture-pane -p -t gc | grep -Eq 'Skattestyrelsen|incidents\\(skat\\)\\[[1-9]'"
 keys q q q
+tm_kill
+
+# n on a crash-looping pod: the form, prefilled with what the console knows and the evidence;
+# Ctrl-S, the confirmation, the record at the instance.
+rm -f "$WORK/exit"
+start_console 200 40 "$BIN/govconsole --config $WORK/config.ini --kubeconfig $WORK/kubeconfig -c pods"
+check "the pods view" wait_for 'pods\(all\)\[' 20
+keys / C r a s h L o o p B a c k O f f Enter
+check "a crash-looping pod selected" wait_for 'CrashLoopBackOff'
+keys n
+check "n opens the form: New incident, the first field (the tenant) focused" wait_fixed ' New incident '
+check "... the tenant filled in from the pod" wait_for 'Tenant\* +[a-z]+ '
+check "... the short description names the pod and its status" wait_for 'Short description\* +.*: pod .* is CrashLoopBackOff'
+check "... the description ends in the evidence" wait_for 'Description +Evidence from govconsole: pod '
+check "... impact and urgency are choices" wait_for 'Impact +< 3 - Low >'
+check "... the CI is the tenant's app" wait_for 'Configuration item +[a-z]+-[a-z]'
+keys Tab Tab Tab Right Right
+check "Tab moves to the impact, Right changes it" wait_for 'Impact +< 2 - Medium >'
+keys C-s
+check "Ctrl-S asks the usual confirmation" wait_for 'Open an incident for [a-z]+\?'
+keys y
+check "opened: the instance's number in the flash" wait_for 'opened [a-z]+/incidents/new: INC[0-9]+' 15
+num=$(screen | grep -Eo 'opened [a-z]+/incidents/new: INC[0-9]+' | grep -Eo 'INC[0-9]+' | head -1)
+rec=$(sim_get "/api/now/table/incident?sysparm_display_value=true&sysparm_query=number=$num&sysparm_fields=impact,description,correlation_id,company")
+check "the record: impact Medium, the evidence, a correlation id, the tenant's company" \
+    python3 -c 'import json,sys; r=json.loads(sys.argv[1])["result"][0]; sys.exit(0 if r["impact"]=="2 - Medium" and "Evidence from govconsole" in r["description"] and r["correlation_id"].startswith("govconsole-") and r["company"] else 1)' "$rec"
+check "audited: the attempt before, the outcome after" \
+    bash -c "grep -c 'open incident' '$XDG_STATE_HOME/govconsole/audit.log' | grep -qx 2 && grep 'open incident' '$XDG_STATE_HOME/govconsole/audit.log' | tail -1 | grep -q ok"
+keys q
+tm_kill
+
+rm -f "$WORK/exit"
+start_console 200 40 "$BIN/govconsole --config $WORK/config.ini --kubeconfig $WORK/kubeconfig --readonly -c incidents"
+check "--readonly: the incidents" wait_for 'incidents\(all\)\[' 20
+keys n
+check "--readonly: n is refused, no form" wait_for 'open incidents refused'
+keys w
+check "--readonly: a work note is refused too" wait_for 'add work notes refused'
+keys q
 finish
