@@ -545,9 +545,11 @@ static void sn_create_found(struct http_req *req, struct http_result *res, void 
                                "not sent again)",
                                number, q->correlation);
 
+        struct sn_source *sn = c->sn;
+
         free(number);
-        sn_call_reply(c, true, 200, text, NULL);
-        poller_poke(c->sn->poller);
+        sn_call_reply(c, true, 200, text, NULL); /* frees c */
+        poller_poke(sn->poller);
     } else if (res->error == NULL && res->status == 200) {
         sn_call_reply(c, false, 0, NULL,
                       xasprintf("the request failed (%s) and no incident carries its "
