@@ -194,7 +194,7 @@ void form_draw(struct form *f, WINDOW *w, int y, int x, int height, int width)
     attr_t field = screen_attr(THEME_DIALOG_BUTTON);
     attr_t focus = screen_attr(THEME_DIALOG_BUTTON_FOCUS);
     int label_w = 0, bw, bh, by, bx, fw, row;
-    char *title, *keys;
+    char *keys;
 
     if (height < 5 || width < 20) {
         return;
@@ -214,17 +214,7 @@ void form_draw(struct form *f, WINDOW *w, int y, int x, int height, int width)
     if (bh > height) {
         bh = height;
     }
-    by = y + (height - bh) / 2;
-    bx = x + (width - bw) / 2;
-    for (int r = 0; r < bh; r++) {
-        screen_put(w, by + r, bx, "", bw, false, base);
-    }
-    screen_border(w, by, bx, bh, bw, base);
-    title = xasprintf(" %s ", f->title);
-    screen_put(w, by, bx + 2, title, screen_text_width(title) < bw - 4 ? screen_text_width(title)
-                                                                        : bw - 4,
-               false, base | A_BOLD);
-    free(title);
+    screen_box(w, y, x, height, width, bh, bw, f->title, base, &by, &bx);
     row = by + 2;
     for (size_t i = 0; i < f->n && row < by + bh - 3; i++, row++) {
         struct form_item *it = &f->items[i];

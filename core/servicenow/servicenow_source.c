@@ -16,7 +16,9 @@
  *
  * `govconsole check` reads the configured user's sys_user record (core/source_http.c).
  * Enter on an incident reads its record and its journal (sys_journal_field). */
+#define _GNU_SOURCE /* vasprintf */
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -408,14 +410,39 @@ static void sn_call_reply(struct source_call *c, bool ok, long status, char *tex
     sn_call_free(c);
 }
 
-static void sn_call_get(struct source_call *c, const char *url, http_done_cb done)
+/* Starts a GET of the Table API path made of `fmt` (the instance's base before it). */
+/* A failed answer ends the call with the instance's words: true when it did (c is freed). */
+static bool sn_call_failed(struct source_call *c, struct http_result *res)
+{
+    if (res->error == NULL && res->status >= 200 && res->status < 300) {
+        return false;
+    }
+    sn_call_reply(c, false, res->status, NULL,
+                  sn_error_text(res->status, res->body, res->body_len, res->error));
+    return true;
+}
+
+static void sn_call_get(struct source_call *c, http_done_cb done, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void sn_call_get(struct source_call *c, http_done_cb done, const char *fmt, ...)
 {
     struct http_opts o = *source_http_base(c->sn->sh);
+    char *path, *url;
+    va_list ap;
 
+    va_start(ap, fmt);
+    if (vasprintf(&path, fmt, ap) < 0) {
+        path = NULL;
+    }
+    va_end(ap);
+    url = xasprintf("%s/api/now/table/%s", c->sn->base, path != NULL ? path : "");
     o.url = url;
     o.timeout_ms = 30000;
     o.max_body = (size_t)8 << 20;
     c->http = http_start(c->sn->env.http, &o, NULL, done, c);
+    free(url);
+    free(path);
 }
 
 static void sn_detail_journal_done(struct http_req *req, struct http_result *res, void *arg)
@@ -435,13 +462,11 @@ static void sn_detail_record_done(struct http_req *req, struct http_result *res,
 {
     struct source_call *c = arg;
     const struct sn_req *q = c->req->priv;
-    char *query, *url;
+    char *query, *esc;
 
     (void)req;
     c->http = NULL;
-    if (res->error != NULL || res->status < 200 || res->status >= 300) {
-        sn_call_reply(c, false, res->status, NULL,
-                      sn_error_text(res->status, res->body, res->body_len, res->error));
+    if (sn_call_failed(c, res)) {
         return;
     }
     c->record = res->body;
@@ -449,14 +474,13 @@ static void sn_detail_record_done(struct http_req *req, struct http_result *res,
     res->body = NULL;
     query = xasprintf("element_id=%s^elementINwork_notes,comments^ORDERBYDESCsys_created_on",
                       q->sys_id);
-    char *esc = http_escape(query);
-    url = xasprintf("%s/api/now/table/sys_journal_field?sysparm_fields=element,value,"
-                    "sys_created_on,sys_created_by&sysparm_limit=500&sysparm_query=%s",
-                    c->sn->base, esc);
-    sn_call_get(c, url, sn_detail_journal_done);
+    esc = http_escape(query);
+    sn_call_get(c, sn_detail_journal_done,
+                "sys_journal_field?sysparm_fields=element,value,sys_created_on,sys_created_by"
+                "&sysparm_limit=500&sysparm_query=%s",
+                esc);
     free(esc);
     free(query);
-    free(url);
 }
 
 /* ---- changes ------------------------------------------------------------------------------ */
@@ -515,17 +539,14 @@ static void sn_change_done(struct http_req *req, struct http_result *res, void *
 {
     struct source_call *c = arg;
     struct sn_source *sn = c->sn;
-    bool ok = res->error == NULL && res->status >= 200 && res->status < 300;
 
     (void)req;
     c->http = NULL;
-    if (ok) {
-        sn_call_reply(c, true, res->status, sn_answer_number(res->body, res->body_len), NULL);
-        poller_poke(sn->poller);
+    if (sn_call_failed(c, res)) {
         return;
     }
-    sn_call_reply(c, false, res->status, NULL,
-                  sn_error_text(res->status, res->body, res->body_len, res->error));
+    sn_call_reply(c, true, res->status, sn_answer_number(res->body, res->body_len), NULL);
+    poller_poke(sn->poller);
 }
 
 /* The answer to the look-up of a create whose own answer never came. */
@@ -569,7 +590,7 @@ static void sn_create_done(struct http_req *req, struct http_result *res, void *
 {
     struct source_call *c = arg;
     const struct sn_req *q = c->req->priv;
-    char *query, *esc, *url;
+    char *query, *esc;
 
     if (res->error == NULL || res->status != 0) {
         sn_change_done(req, res, arg);
@@ -579,11 +600,9 @@ static void sn_create_done(struct http_req *req, struct http_result *res, void *
     c->record = sn_error_text(0, NULL, 0, res->error); /* the reason, for the reply */
     query = xasprintf("correlation_id=%s", q->correlation);
     esc = http_escape(query);
-    url = xasprintf("%s/api/now/table/incident?sysparm_fields=number&sysparm_limit=1"
-                    "&sysparm_query=%s",
-                    c->sn->base, esc);
-    sn_call_get(c, url, sn_create_found);
-    free(url);
+    sn_call_get(c, sn_create_found, "incident?sysparm_fields=number&sysparm_limit=1"
+                                    "&sysparm_query=%s",
+                esc);
     free(esc);
     free(query);
 }
@@ -599,9 +618,7 @@ static void sn_assign_user_done(struct http_req *req, struct http_result *res, v
 
     (void)req;
     c->http = NULL;
-    if (res->error != NULL || res->status < 200 || res->status >= 300) {
-        sn_call_reply(c, false, res->status, NULL,
-                      sn_error_text(res->status, res->body, res->body_len, res->error));
+    if (sn_call_failed(c, res)) {
         return;
     }
     root = json_loadb(res->body, res->body_len, 0, NULL);
@@ -666,7 +683,7 @@ static struct source_call *sn_perform(void *s, const struct source_request *r,
     struct sn_source *sn = s;
     const struct sn_req *q = r->priv;
     struct source_call *c = xcalloc(1, sizeof *c);
-    char *esc, *url, *body, *path;
+    char *esc, *body, *path;
 
     c->sn = sn;
     c->req = r;
@@ -680,12 +697,10 @@ static struct source_call *sn_perform(void *s, const struct source_request *r,
     switch (q->kind) {
     case SN_REQ_DETAIL:
         esc = http_escape(q->sys_id);
-        url = xasprintf("%s/api/now/table/incident/%s?sysparm_display_value=all"
-                        "&sysparm_exclude_reference_link=true",
-                        sn->base, esc);
-        sn_call_get(c, url, sn_detail_record_done);
+        sn_call_get(c, sn_detail_record_done,
+                    "incident/%s?sysparm_display_value=all&sysparm_exclude_reference_link=true",
+                    esc);
         free(esc);
-        free(url);
         break;
     case SN_REQ_CREATE:
         body = sn_create_body(sn, q);
@@ -707,12 +722,9 @@ static struct source_call *sn_perform(void *s, const struct source_request *r,
         break;
     case SN_REQ_ASSIGN:
         esc = http_escape(q->body);
-        url = xasprintf("%s/api/now/table/sys_user?sysparm_fields=sys_id,name&sysparm_limit=1"
-                        "&user_name=%s",
-                        sn->base, esc);
-        sn_call_get(c, url, sn_assign_user_done);
+        sn_call_get(c, sn_assign_user_done,
+                    "sys_user?sysparm_fields=sys_id,name&sysparm_limit=1&user_name=%s", esc);
         free(esc);
-        free(url);
         break;
     }
     return c;

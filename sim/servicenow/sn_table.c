@@ -150,15 +150,24 @@ static json_t *sn_find(struct sn_db *db, int tab, const char *sys_id)
     return NULL;
 }
 
-static const char *sn_choice_label(int tab, const char *field, const char *value)
+/* The choice of a field of `tab` whose value (or, by_label, whose label) is `text`. */
+static const struct sn_choice *sn_choice_find(int tab, const char *field, const char *text,
+                                              bool by_label)
 {
     for (size_t i = 0; i < sizeof choices / sizeof choices[0]; i++) {
         if (choices[i].change == (tab == TAB_CHANGE) && strcmp(choices[i].field, field) == 0 &&
-            strcmp(choices[i].value, value) == 0) {
-            return choices[i].label;
+            strcmp(by_label ? choices[i].label : choices[i].value, text) == 0) {
+            return &choices[i];
         }
     }
     return NULL;
+}
+
+static const char *sn_choice_label(int tab, const char *field, const char *value)
+{
+    const struct sn_choice *c = sn_choice_find(tab, field, value, false);
+
+    return c != NULL ? c->label : NULL;
 }
 
 /* A field of a record, dot-walked through references ("company.name"): its internal value,
@@ -204,13 +213,9 @@ static bool sn_resolve(struct sn_db *db, int tab, json_t *rec, const char *path,
 /* The value of a choice written as its label ("1 - High" for impact 1), else `v` itself. */
 static const char *sn_choice_value(int tab, const char *field, const char *v)
 {
-    for (size_t i = 0; i < sizeof choices / sizeof choices[0]; i++) {
-        if (choices[i].change == (tab == TAB_CHANGE) && strcmp(choices[i].field, field) == 0 &&
-            strcmp(choices[i].label, v) == 0) {
-            return choices[i].value;
-        }
-    }
-    return v;
+    const struct sn_choice *c = sn_choice_find(tab, field, v, true);
+
+    return c != NULL ? c->value : v;
 }
 
 /* ---- rendering ---------------------------------------------------------------------------- */
@@ -946,25 +951,36 @@ static json_t *sn_by_name(struct sn_db *db, int tab, const char *name)
     return NULL;
 }
 
+/* A task record (an incident, a change) with its number from `counter`. */
+static json_t *sn_seed_task(struct sn_db *db, int tab, unsigned *counter, const char *company,
+                            const char *ci, const char *text)
+{
+    char number[16];
+    json_t *rec;
+
+    snprintf(number, sizeof number, "%s%07u", tab == TAB_INCIDENT ? "INC" : "CHG", ++*counter);
+    rec = sn_add(db, tab, number);
+    sn_set(rec, "number", number);
+    sn_set(rec, "short_description", text);
+    sn_set(rec, "company", company);
+    sn_set(rec, "cmdb_ci", ci);
+    return rec;
+}
+
 /* An incident as the seed makes it. */
 static json_t *sn_seed_incident(struct sn_db *db, const char *company, const char *ci,
                                 const char *text, int impact, int urgency, const char *state,
                                 int64_t opened, int64_t updated, uint64_t h)
 {
     json_t *rec, *users = db->rows[TAB_USER];
-    char number[16], when[20], v[8];
+    char when[20], v[8];
     const char *assignee = json_array_size(users) > 0
                                ? sn_get(json_array_get(users, h % json_array_size(users)),
                                         "sys_id")
                                : "";
 
-    snprintf(number, sizeof number, "INC%07u", ++db->next_inc);
-    rec = sn_add(db, TAB_INCIDENT, number);
-    sn_set(rec, "number", number);
-    sn_set(rec, "short_description", text);
+    rec = sn_seed_task(db, TAB_INCIDENT, &db->next_inc, company, ci, text);
     sn_set(rec, "description", text);
-    sn_set(rec, "company", company);
-    sn_set(rec, "cmdb_ci", ci);
     sn_set(rec, "assignment_group", sn_get(json_array_get(db->rows[TAB_GROUP], h % 2), "sys_id"));
     sn_set(rec, "assigned_to", (h >> 8) % 3 == 0 ? "" : assignee);
     sn_set(rec, "state", state);
@@ -998,15 +1014,9 @@ static json_t *sn_seed_incident(struct sn_db *db, const char *company, const cha
 static void sn_seed_change(struct sn_db *db, const char *company, const char *ci,
                            const char *text, const char *state, int64_t start, int64_t end)
 {
-    json_t *rec;
-    char number[16], when[20];
+    json_t *rec = sn_seed_task(db, TAB_CHANGE, &db->next_chg, company, ci, text);
+    char when[20];
 
-    snprintf(number, sizeof number, "CHG%07u", ++db->next_chg);
-    rec = sn_add(db, TAB_CHANGE, number);
-    sn_set(rec, "number", number);
-    sn_set(rec, "short_description", text);
-    sn_set(rec, "company", company);
-    sn_set(rec, "cmdb_ci", ci);
     sn_set(rec, "type", "normal");
     sn_set(rec, "risk", "3");
     sn_set(rec, "state", state);

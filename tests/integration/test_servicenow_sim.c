@@ -29,6 +29,7 @@
 #include "core/store_impl.h"
 #include "core/workpool.h"
 #include "core/xalloc.h"
+#include "tests/unit/reply_fixture.h"
 #include "tests/integration/simcall.h"
 
 extern const struct source_ops servicenow_source;
@@ -180,22 +181,6 @@ static size_t sim_count(const char *query)
 
     json_decref(j);
     return n;
-}
-
-struct reply {
-    bool done, ok;
-    char *text, *error;
-};
-
-static void on_reply(struct source_reply *r, void *arg)
-{
-    struct reply *out = arg;
-
-    out->done = true;
-    out->ok = r->ok;
-    out->text = r->text;
-    out->error = r->error;
-    r->text = r->error = NULL;
 }
 
 /* Performs `req` through the source and waits for the answer; frees req. */

@@ -21,6 +21,7 @@
 #include "core/store_impl.h"
 #include "core/workpool.h"
 #include "core/xalloc.h"
+#include "tests/unit/reply_fixture.h"
 #include "tests/unit/mini_httpd.h"
 
 extern const struct source_ops servicenow_source;
@@ -242,22 +243,6 @@ static void test_bad_answers_keep_rows(void **state)
     assert_non_null(strstr(health_error(), "credentials rejected: HTTP 401: User is not "
                                            "authenticated"));
     assert_int_equal(store_count(&F.store, STORE_INCIDENT), 2);
-}
-
-struct reply {
-    bool done, ok;
-    char *text, *error;
-};
-
-static void on_reply(struct source_reply *r, void *arg)
-{
-    struct reply *out = arg;
-
-    out->done = true;
-    out->ok = r->ok;
-    out->text = r->text;
-    out->error = r->error;
-    r->text = r->error = NULL;
 }
 
 /* A create whose answer never comes (the connection closes): the correlation id decides. */
