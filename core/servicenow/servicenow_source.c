@@ -633,7 +633,9 @@ static void sn_assign_user_done(struct http_req *req, struct http_result *res, v
         free(who);
         return;
     }
-    body = json_dumps(json_pack("{s:s}", "assigned_to", id), JSON_COMPACT);
+    user = json_pack("{s:s}", "assigned_to", id);
+    body = json_dumps(user, JSON_COMPACT);
+    json_decref(user);
     json_decref(root);
     path = xasprintf("incident/%s", q->sys_id);
     sn_call_write(c, "PATCH", path, body, sn_change_done);

@@ -1029,6 +1029,26 @@ static void sn_seed_change(struct sn_db *db, const char *company, const char *ci
     sn_set(rec, "end_date", when);
 }
 
+/* $GOVSIM_SN_INCIDENTS more open incidents, spread over the tenants' CIs (`make bench`: a
+ * large instance). Lock held. */
+static void sn_seed_more(struct sn_db *db, struct world *w, int64_t now)
+{
+    const char *env = getenv("GOVSIM_SN_INCIDENTS");
+    long n = env != NULL ? strtol(env, NULL, 10) : 0;
+    size_t nci = json_array_size(db->rows[TAB_CI]);
+
+    for (long i = 0; i < n && nci > 0; i++) {
+        json_t *ci = json_array_get(db->rows[TAB_CI], (size_t)i % nci);
+        char text[160];
+        uint64_t h = sim_hash64(&i, sizeof i, w->cfg.seed);
+
+        snprintf(text, sizeof text, "%s: answers slowly (ticket %ld)", sn_get(ci, "name"), i);
+        sn_seed_incident(db, sn_get(ci, "company"), sn_get(ci, "sys_id"), text, 2 + (int)(h % 2),
+                         2 + (int)((h >> 4) % 2), (h >> 8) % 2 ? "1" : "2",
+                         now - 3600 - (int64_t)(h % 86400), now - 120 - (int64_t)(h % 7200), h);
+    }
+}
+
 /* Companies, groups, service CIs, incidents and changes from the world (lock held). */
 static void sn_seed_world(struct sn_db *db, struct world *w)
 {
@@ -1099,6 +1119,7 @@ static void sn_seed_world(struct sn_db *db, struct world *w)
                    "We see errors from the service; please keep us posted.", "admin", text);
     }
     free(seen);
+    sn_seed_more(db, w, now);
     pos = 0;
     while ((t = world_tenant_next(w, &pos)) != NULL) {
         json_t *company = sn_by_name(db, TAB_COMPANY, t->display[0] != '\0' ? t->display : t->tenant);

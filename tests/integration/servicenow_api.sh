@@ -92,4 +92,10 @@ for t in change_request sys_user_group cmdb_ci_service; do
     code=$(sn "$t?sysparm_limit=1")
     check "$t answers" test "$code" = 200 -a "$(js 'len(d["result"])')" = 1
 done
+kill -TERM "$SIM_PID"
+wait "$SIM_PID"
+rc=$?
+SIM_PID=""
+check "govsim stops on SIGTERM with status 0" test "$rc" = 0
+check "govsim: no sanitizer reports" bash -c "! grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' '$WORK/sim.err'"
 finish
