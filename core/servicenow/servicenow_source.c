@@ -38,7 +38,7 @@
 #include "core/tenant_pattern.h"
 #include "core/xalloc.h"
 
-#define SN_PAGE 1000                   /* records a page */
+#define SN_PAGE 2000                   /* records a page */
 #define SN_OVERLAP_S 60                /* a delta poll reaches this far behind the newest seen */
 #define SN_FULL_EVERY_MS (60 * 60 * 1000) /* a full poll at least this often */
 #define SN_RESOLVED_DAYS 30            /* resolved incidents kept this long */

@@ -183,7 +183,7 @@ static void test_poll_queries(void **state)
     assert_non_null(strstr(head, "sysparm_display_value=all"));
     assert_non_null(strstr(head, "sysparm_exclude_reference_link=true"));
     assert_non_null(strstr(head, "sysparm_fields=sys_id,number,priority,state,company,"));
-    assert_non_null(strstr(head, "sysparm_limit=1000&sysparm_offset=0"));
+    assert_non_null(strstr(head, "sysparm_limit=2000&sysparm_offset=0"));
     assert_null(strstr(head, "company.name")); /* every tenant: no company in the query */
     assert_null(strstr(head, "sys_updated_on%3E"));
     free(head);
