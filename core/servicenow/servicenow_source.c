@@ -27,6 +27,7 @@
 #include "core/access.h"
 #include "core/config.h"
 #include "core/http.h"
+#include "core/k8s/k8s_model.h"
 #include "core/log.h"
 #include "core/loop.h"
 #include "core/poller.h"
@@ -445,15 +446,57 @@ static void sn_call_get(struct source_call *c, http_done_cb done, const char *fm
     free(path);
 }
 
+/* Adds a line for each Kubernetes app (a Deployment or StatefulSet the session sees) that
+ * the incident's CI names as "TENANT-APP" (as Nagios names its hosts). */
+static void sn_links_kind(struct sn_source *sn, enum store_kind kind, const char *ci,
+                          char **links)
+{
+    struct access_cursor cur;
+    const struct store_row *r;
+    const char *tenant;
+
+    access_rows(sn->env.access, kind, &cur);
+    while ((r = access_next(&cur, &tenant)) != NULL) {
+        const struct k8s_workload *w = (const struct k8s_workload *)r;
+        const char *app = w->app != NULL ? w->app : w->name;
+        size_t tl = tenant != NULL ? strlen(tenant) : 0;
+
+        if (tenant != NULL && app != NULL && strncmp(ci, tenant, tl) == 0 && ci[tl] == '-' &&
+            strcmp(ci + tl + 1, app) == 0) {
+            char *more = xasprintf("%s  Kubernetes app: %s/%s (:apps %s)\n",
+                                   *links != NULL ? *links : "", w->ns, w->name, w->ns);
+
+            free(*links);
+            *links = more;
+        }
+    }
+}
+
+/* The detail's links for the incident of the request (caller frees), NULL when none. */
+static char *sn_links(struct sn_source *sn, const struct sn_req *q)
+{
+    const struct sn_incident *in = (const struct sn_incident *)store_get(
+        store_table(sn->env.store, STORE_INCIDENT), q->sys_id);
+    char *links = NULL;
+
+    if (in == NULL || in->cmdb_ci == NULL || sn->env.access == NULL) {
+        return NULL;
+    }
+    sn_links_kind(sn, STORE_DEPLOYMENT, in->cmdb_ci, &links);
+    sn_links_kind(sn, STORE_STATEFULSET, in->cmdb_ci, &links);
+    return links;
+}
+
 static void sn_detail_journal_done(struct http_req *req, struct http_result *res, void *arg)
 {
     struct source_call *c = arg;
     bool read = res->error == NULL && res->status >= 200 && res->status < 300;
-    char *err = NULL;
+    char *err = NULL, *links = sn_links(c->sn, c->req->priv);
     char *text = sn_detail_text(c->record, c->rlen, read ? res->body : NULL,
-                                read ? res->body_len : 0, &err);
+                                read ? res->body_len : 0, links, &err);
 
     (void)req;
+    free(links);
     c->http = NULL;
     sn_call_reply(c, text != NULL, res->status, text, err);
 }

@@ -347,7 +347,7 @@ static void sn_detail_journal(struct sn_text *t, json_t *entries)
 }
 
 char *sn_detail_text(const char *record, size_t rlen, const char *journal, size_t jlen,
-                     char **err)
+                     const char *links, char **err)
 {
     json_error_t jerr;
     json_t *root = json_loadb(record, rlen, 0, &jerr), *rec, *jroot;
@@ -406,5 +406,8 @@ char *sn_detail_text(const char *record, size_t rlen, const char *journal, size_
     }
     json_decref(jroot);
     json_decref(root);
+    if (links != NULL && links[0] != '\0') {
+        sn_text_add(&t, "\nLinks\n%s", links);
+    }
     return t.buf;
 }

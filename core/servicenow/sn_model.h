@@ -78,12 +78,13 @@ void sn_time_format(int64_t t, char *out, size_t size);
  * Sanitized. */
 char *sn_error_text(long status, const char *body, size_t len, const char *transport);
 
-/* The detail of one incident (caller frees): its fields, description, related CI, and the
- * journal as one timeline newest first; `record` is GET incident/SYS_ID, `journal` GET
- * sys_journal_field for it (may be NULL: not read). NULL with *err (caller frees) when the
- * record cannot be read. Sanitized; times in the local time zone. */
+/* The detail of one incident (caller frees): its fields, description, related CI, the journal
+ * as one timeline newest first, and `links` (lines naming what the console shows of it
+ * elsewhere; NULL: none); `record` is GET incident/SYS_ID, `journal` GET sys_journal_field
+ * for it (may be NULL: not read). NULL with *err (caller frees) when the record cannot be
+ * read. Sanitized; times in the local time zone. */
 char *sn_detail_text(const char *record, size_t rlen, const char *journal, size_t jlen,
-                     char **err);
+                     const char *links, char **err);
 
 /* The priority's name: 1 "Critical", 2 "High", 3 "Moderate", 4 "Low", 5 "Planning". */
 const char *sn_priority_name(int priority);

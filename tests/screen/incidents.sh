@@ -45,6 +45,7 @@ keys Enter
 check "Enter shows the detail: the timeline" wait_for 'Timeline \(newest first\)'
 check "... with the journal's work note and comment" wait_for 'work note'
 check "... and the description" wait_for '^Description'
+check "... and a link to the Kubernetes app its CI names" wait_for 'Kubernetes app: [a-z0-9-]+/[a-z0-9-]+ \(:apps [a-z0-9-]+\)'
 keys q
 tm_kill
 

@@ -432,7 +432,7 @@ static void sn_check_file(const char *path, struct sn_tally *t)
         free(d.extra);
     } else if (json_is_object(result)) {
         const char *number = json_string_value(json_object_get(result, "number"));
-        char *text = sn_detail_text(body, len, NULL, 0, &err);
+        char *text = sn_detail_text(body, len, NULL, 0, NULL, &err);
 
         assert_non_null(number);
         assert_non_null(text);

@@ -175,7 +175,7 @@ static void test_detail_timeline(void **state)
     char *err = NULL, *t;
 
     (void)state;
-    t = sn_detail_text(rec, strlen(rec), journal, strlen(journal), &err);
+    t = sn_detail_text(rec, strlen(rec), journal, strlen(journal), "  Kubernetes app: dmi/forecast-api (:apps dmi)\n", &err);
     assert_null(err);
     assert_non_null(t);
     assert_non_null(strstr(t, "INC0010001  P2 High  New"));
@@ -186,8 +186,9 @@ static void test_detail_timeline(void **state)
     assert_true(strstr(t, "newer comment") < strstr(t, "older note"));
     assert_non_null(strstr(t, "lars  comment"));
     assert_non_null(strstr(t, "anne  work note"));
+    assert_non_null(strstr(t, "\nLinks\n  Kubernetes app: dmi/forecast-api (:apps dmi)\n"));
     free(t);
-    t = sn_detail_text("<html/>", 7, NULL, 0, &err);
+    t = sn_detail_text("<html/>", 7, NULL, 0, NULL, &err);
     assert_null(t);
     assert_non_null(strstr(err, "HTML"));
     free(err);
