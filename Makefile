@@ -39,7 +39,7 @@ SIM_SRCS  := sim/govsim.c sim/router.c sim/world.c sim/world_ctl.c sim/world_eve
 # ServiceNow (issue 14): its model and requests, the incidents view
 CORE_SRCS += core/servicenow/sn_model.c core/servicenow/sn_request.c
 SIM_SRCS  += sim/servicenow/sn_table.c
-VIEW_SRCS += views/incidents.c
+VIEW_SRCS += views/incidents.c views/changes.c
 TUI_SRCS  += tui/form.c
 
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(TUI_SRCS) $(VIEW_SRCS))

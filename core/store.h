@@ -23,6 +23,7 @@ enum store_kind {
     STORE_NODE,         /* cluster-scoped: no tenant */
     /* ServiceNow (core/servicenow/) */
     STORE_INCIDENT,     /* uid = sys_id; tenant = company (sn_model.h) */
+    STORE_CHANGE,       /* uid = sys_id; tenant = company (sn_model.h) */
     STORE_KIND_COUNT
 };
 

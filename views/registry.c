@@ -16,6 +16,7 @@ extern const struct view_ops nodes_view;
 extern const struct view_ops sources_view;
 extern const struct view_ops messages_view;
 extern const struct view_ops incidents_view; /* ServiceNow (issue 14) */
+extern const struct view_ops changes_view;   /* ServiceNow (issue 14) */
 
 static const struct view_ops *const views[] = {
     &tenants_view,
@@ -26,6 +27,7 @@ static const struct view_ops *const views[] = {
     &sources_view,
     &messages_view,
     &incidents_view, /* ServiceNow (issue 14) */
+    &changes_view,   /* ServiceNow (issue 14) */
 };
 
 const struct view_ops *registry_get(size_t i)

@@ -1,7 +1,8 @@
 /* ServiceNow as a source: the REST Table API under [servicenow] url (the instance).
  *
- * Incidents (STORE_INCIDENT) are read on [servicenow] interval (60 s by default) through the
- * shared poller, cheaply: sysparm_fields limited to what the incidents view shows,
+ * Incidents (STORE_INCIDENT) and change requests (STORE_CHANGE: planned from Monday of last
+ * week to the end of this week) are read on [servicenow] interval (60 s by default), each
+ * through a shared poller of its own, cheaply: sysparm_fields limited to what the incidents view shows,
  * sysparm_display_value=all, sysparm_exclude_reference_link=true, sysparm_query limited to the
  * companies of the tenants the session may see, the active incidents and those resolved in
  * the last 30 days, in sysparm_limit/sysparm_offset pages. After the first load a poll asks
@@ -64,12 +65,31 @@ struct source_call {
     struct loop_timer *timer; /* a refusal on its way */
 };
 
+/* One table polled into one store kind: incidents, change requests. */
+enum sn_feed_id { SN_FEED_INCIDENTS, SN_FEED_CHANGES, SN_NFEEDS };
+
+struct sn_feed {
+    struct sn_source *sn;
+    const char *table;      /* "incident" */
+    const char *fields;     /* sysparm_fields */
+    enum store_kind kind;
+    /* The part of the query that says which records (caller frees): the open incidents and
+     * those resolved lately; the changes of this week and last. */
+    char *(*window)(void);
+    void (*decode)(const char *body, size_t len, size_t limit, struct poller_decode *out);
+    struct poller *poller;
+    struct poller_ops pops;
+    char *query;            /* the encoded query of the poll in progress */
+    char newest[20];        /* the newest sys_updated_on applied */
+    int64_t last_full_ms;   /* when the last full poll started; 0 = never */
+};
+
 struct sn_source {
     struct source_env env;
     struct source_http *sh; /* credentials, TLS, the probe */
     char *base;             /* the instance, without a trailing '/' */
-    struct poller *poller;
-    struct poller_ops pops;
+    struct sn_feed feeds[SN_NFEEDS];
+    struct poller *poller;  /* the incidents' (feeds[SN_FEED_INCIDENTS].poller) */
     struct store_tenancy tenancy;
     struct tenant_pattern *pattern;
     struct sn_company *map;
@@ -78,14 +98,11 @@ struct sn_source {
     bool map_built;
     char **interned;
     size_t ninterned;
-    char *query;            /* the encoded query of the poll in progress */
-    char newest[20];        /* the newest sys_updated_on applied */
-    int64_t last_full_ms;   /* when the last full poll started; 0 = never */
     char note[160];
     struct source_call *calls;
 };
 
-static const enum store_kind servicenow_kinds[] = {STORE_INCIDENT};
+static const enum store_kind servicenow_kinds[] = {STORE_INCIDENT, STORE_CHANGE};
 
 /* ---- the health probe's URL (core/source_http.c) -------------------------------------- */
 
@@ -249,8 +266,8 @@ static const char *sn_company_tenant(struct sn_source *sn, const char *company)
 
 static const char *sn_row_tenant(void *ctx, enum store_kind kind, const struct store_row *row)
 {
-    (void)kind;
-    return sn_company_tenant(ctx, ((const struct sn_incident *)row)->company);
+    return sn_company_tenant(ctx, kind == STORE_CHANGE ? ((const struct sn_change *)row)->company
+                                                       : ((const struct sn_incident *)row)->company);
 }
 
 static uint64_t sn_tenancy_gen(void *ctx)
@@ -260,18 +277,27 @@ static uint64_t sn_tenancy_gen(void *ctx)
     return sn->pattern != NULL ? 0 : store_displays_gen(sn->env.store, &sn->tenancy);
 }
 
-/* The incidents' companies, each with its tenant (for redaction of texts). */
+/* The incidents' and changes' companies, each with its tenant (for redaction of texts). */
 static void sn_tenancy_names(void *ctx, void (*fn)(const char *name, const char *tenant, void *arg),
                              void *arg)
 {
     struct sn_source *sn = ctx;
     const struct store_table *t = store_table(sn->env.store, STORE_INCIDENT);
 
+    const struct store_table *ct = store_table(sn->env.store, STORE_CHANGE);
+
     for (size_t i = 0; i < t->count; i++) {
         const struct sn_incident *in = (const struct sn_incident *)t->rows[i];
 
         if (in->company != NULL) {
             fn(in->company, sn_company_tenant(sn, in->company), arg);
+        }
+    }
+    for (size_t i = 0; i < ct->count; i++) {
+        const struct sn_change *ch = (const struct sn_change *)ct->rows[i];
+
+        if (ch->company != NULL) {
+            fn(ch->company, sn_company_tenant(sn, ch->company), arg);
         }
     }
 }
@@ -319,63 +345,94 @@ static char *sn_scope_query(struct sn_source *sn)
     return next;
 }
 
+/* The open incidents and those resolved in the last 30 days. */
+static char *sn_incidents_window(void)
+{
+    char cutoff[24];
+
+    sn_time_format((int64_t)time(NULL) - SN_RESOLVED_DAYS * 86400, cutoff, sizeof cutoff);
+    return xasprintf("active=true^ORresolved_at>=%s", cutoff);
+}
+
+/* The changes planned to start last week or this week (from Monday of last week, local
+ * time, to Monday of next week). */
+static char *sn_changes_window(void)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    char from[24], to[24];
+    time_t monday;
+
+    localtime_r(&now, &tm);
+    tm.tm_mday -= (tm.tm_wday + 6) % 7 + 7; /* Monday of last week */
+    tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+    tm.tm_isdst = -1;
+    monday = mktime(&tm);
+    sn_time_format((int64_t)monday, from, sizeof from);
+    tm.tm_mday += 14;
+    tm.tm_isdst = -1;
+    sn_time_format((int64_t)mktime(&tm), to, sizeof to);
+    return xasprintf("start_date>=%s^start_date<%s", from, to);
+}
+
 /* The poller's url hook: page 0 decides the query (full or changes only), later pages
  * follow it. */
 static char *sn_poll_url(void *arg, size_t page, bool *partial)
 {
-    struct sn_source *sn = arg;
+    struct sn_feed *f = arg;
     char *esc, *url;
 
     if (page == 0) {
         int64_t now_ms = loop_now_ms();
-        char cutoff[24], since[24], *scope = sn_scope_query(sn), *delta = NULL;
+        char since[24], *scope = sn_scope_query(f->sn), *window = f->window(), *delta = NULL;
 
-        sn_time_format((int64_t)time(NULL) - SN_RESOLVED_DAYS * 86400, cutoff, sizeof cutoff);
-        *partial = sn->newest[0] != '\0' && sn->last_full_ms != 0 &&
-                   now_ms - sn->last_full_ms < SN_FULL_EVERY_MS;
+        *partial = f->newest[0] != '\0' && f->last_full_ms != 0 &&
+                   now_ms - f->last_full_ms < SN_FULL_EVERY_MS;
         if (*partial) {
-            sn_time_format(sn_time_parse(sn->newest) - SN_OVERLAP_S, since, sizeof since);
+            sn_time_format(sn_time_parse(f->newest) - SN_OVERLAP_S, since, sizeof since);
             delta = xasprintf("^sys_updated_on>%s", since);
         } else {
-            sn->last_full_ms = now_ms;
+            f->last_full_ms = now_ms;
         }
-        free(sn->query);
-        sn->query = xasprintf("%sactive=true^ORresolved_at>=%s%s^ORDERBYsys_updated_on", scope,
-                              cutoff, delta != NULL ? delta : "");
+        free(f->query);
+        f->query = xasprintf("%s%s%s^ORDERBYsys_updated_on", scope, window,
+                             delta != NULL ? delta : "");
         free(scope);
+        free(window);
         free(delta);
     }
-    esc = http_escape(sn->query);
-    url = xasprintf("%s/api/now/table/incident?sysparm_display_value=all"
+    esc = http_escape(f->query);
+    url = xasprintf("%s/api/now/table/%s?sysparm_display_value=all"
                     "&sysparm_exclude_reference_link=true&sysparm_fields=%s"
                     "&sysparm_limit=%d&sysparm_offset=%zu&sysparm_query=%s",
-                    sn->base, SN_INCIDENT_FIELDS, SN_PAGE, page * SN_PAGE, esc);
+                    f->sn->base, f->table, f->fields, SN_PAGE, page * SN_PAGE, esc);
     free(esc);
     return url;
 }
 
 static void sn_poll_decode(const char *body, size_t len, struct poller_decode *out, void *arg)
 {
-    (void)arg;
-    sn_incidents_decode(body, len, SN_PAGE, out);
+    const struct sn_feed *f = arg;
+
+    f->decode(body, len, SN_PAGE, out);
 }
 
 /* A page is in the store: the newest change seen, and records that could not be read. */
 static void sn_poll_applied(struct poller_decode *d, void *arg)
 {
-    struct sn_source *sn = arg;
+    struct sn_feed *f = arg;
     const struct sn_page_info *info = d != NULL ? d->extra : NULL;
 
     if (info == NULL) {
         return;
     }
-    if (strcmp(info->newest, sn->newest) > 0) {
-        memcpy(sn->newest, info->newest, sizeof sn->newest);
+    if (strcmp(info->newest, f->newest) > 0) {
+        memcpy(f->newest, info->newest, sizeof f->newest);
     }
     if (info->skipped > 0) {
-        snprintf(sn->note, sizeof sn->note,
-                 "%zu incident record(s) without sys_id or number left out", info->skipped);
-        log_msg("servicenow: %s", sn->note);
+        snprintf(f->sn->note, sizeof f->sn->note,
+                 "%zu %s record(s) without sys_id or number left out", info->skipped, f->table);
+        log_msg("servicenow: %s", f->sn->note);
     }
 }
 
@@ -812,7 +869,10 @@ static bool servicenow_configured(const struct gc_config *cfg, const char *demo_
 
 static void sn_free(struct sn_source *sn)
 {
-    poller_free(sn->poller);
+    for (size_t i = 0; i < SN_NFEEDS; i++) {
+        poller_free(sn->feeds[i].poller);
+        free(sn->feeds[i].query);
+    }
     source_http_op_fini(sn->sh);
     tenant_pattern_free(sn->pattern);
     for (size_t i = 0; i < sn->nmap; i++) {
@@ -823,7 +883,6 @@ static void sn_free(struct sn_source *sn)
         free(sn->interned[i]);
     }
     free(sn->interned);
-    free(sn->query);
     free(sn->base);
     free(sn);
 }
@@ -855,22 +914,43 @@ static void *servicenow_init(const struct source_env *env, char **err)
         .ctx = sn,
     };
     store_register(env->store, STORE_INCIDENT, sn_incident_free, &sn->tenancy);
-    memset(&pc, 0, sizeof pc);
-    pc.name = "servicenow";
-    pc.url = sn->base;
-    pc.base = source_http_base(sn->sh);
-    pc.kind = STORE_INCIDENT;
-    pc.interval_ms = cs != NULL && cs->interval_ms > 0 ? cs->interval_ms
-                                                       : SN_DEFAULT_INTERVAL_MS;
-    sn->pops = (struct poller_ops){
-        .decode = sn_poll_decode,
-        .free_row = sn_incident_free,
-        .error_text = sn_error_text,
-        .applied = sn_poll_applied,
-        .url = sn_poll_url,
-        .free_extra = free,
+    store_register(env->store, STORE_CHANGE, sn_change_free, &sn->tenancy);
+    sn->feeds[SN_FEED_INCIDENTS] = (struct sn_feed){
+        .table = "incident",
+        .fields = SN_INCIDENT_FIELDS,
+        .kind = STORE_INCIDENT,
+        .window = sn_incidents_window,
+        .decode = sn_incidents_decode,
     };
-    sn->poller = poller_new(env->loop, env->http, env->pool, env->store, &pc, &sn->pops, sn);
+    sn->feeds[SN_FEED_CHANGES] = (struct sn_feed){
+        .table = "change_request",
+        .fields = SN_CHANGE_FIELDS,
+        .kind = STORE_CHANGE,
+        .window = sn_changes_window,
+        .decode = sn_changes_decode,
+    };
+    for (size_t i = 0; i < SN_NFEEDS; i++) {
+        struct sn_feed *f = &sn->feeds[i];
+
+        f->sn = sn;
+        memset(&pc, 0, sizeof pc);
+        pc.name = i == SN_FEED_INCIDENTS ? "servicenow" : "servicenow changes";
+        pc.url = sn->base;
+        pc.base = source_http_base(sn->sh);
+        pc.kind = f->kind;
+        pc.interval_ms = cs != NULL && cs->interval_ms > 0 ? cs->interval_ms
+                                                           : SN_DEFAULT_INTERVAL_MS;
+        f->pops = (struct poller_ops){
+            .decode = sn_poll_decode,
+            .free_row = i == SN_FEED_INCIDENTS ? sn_incident_free : sn_change_free,
+            .error_text = sn_error_text,
+            .applied = sn_poll_applied,
+            .url = sn_poll_url,
+            .free_extra = free,
+        };
+        f->poller = poller_new(env->loop, env->http, env->pool, env->store, &pc, &f->pops, f);
+    }
+    sn->poller = sn->feeds[SN_FEED_INCIDENTS].poller;
     return sn;
 }
 
@@ -878,14 +958,18 @@ static void servicenow_start(void *s)
 {
     struct sn_source *sn = s;
 
-    poller_start(sn->poller);
+    for (size_t i = 0; i < SN_NFEEDS; i++) {
+        poller_start(sn->feeds[i].poller);
+    }
 }
 
 static void servicenow_stop(void *s)
 {
     struct sn_source *sn = s;
 
-    poller_stop(sn->poller);
+    for (size_t i = 0; i < SN_NFEEDS; i++) {
+        poller_stop(sn->feeds[i].poller);
+    }
     while (sn->calls != NULL) {
         struct source_call *c = sn->calls;
         struct source_reply reply = {.cancelled = true};
@@ -905,10 +989,15 @@ static void servicenow_fini(void *s)
     sn_free(s);
 }
 
+/* The incidents' health, unless the changes fail while the incidents do not. */
 static const struct source_health *servicenow_health(void *s)
 {
     struct sn_source *sn = s;
+    struct poller *changes = sn->feeds[SN_FEED_CHANGES].poller;
 
+    if (poller_state(changes) == POLLER_FAILING && poller_state(sn->poller) == POLLER_OK) {
+        return poller_health(changes);
+    }
     return poller_health(sn->poller);
 }
 

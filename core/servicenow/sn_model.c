@@ -98,15 +98,33 @@ static int sn_field_int(json_t *rec, const char *name)
     return end != v && n > 0 && n < 100 ? (int)n : 0;
 }
 
-/* One record; NULL when it lacks sys_id or number. */
-static struct sn_incident *sn_incident_read(json_t *rec)
+/* A record's sys_id and number, NULL when it lacks either. */
+static bool sn_record_keys(json_t *rec, const char **id, const char **number)
 {
-    const char *id = sn_field(rec, "sys_id", false);
-    const char *number = sn_field(rec, "number", true);
-    const char *sla, *active, *updated;
+    *id = sn_field(rec, "sys_id", false);
+    *number = sn_field(rec, "number", true);
+    return *id != NULL && (*id)[0] != '\0' && *number != NULL && (*number)[0] != '\0';
+}
+
+/* sys_updated_on into *t and raw (20 bytes); *out_raw points at it for the page's newest. */
+static void sn_record_updated(json_t *rec, int64_t *t, char *raw, const char **out_raw)
+{
+    const char *updated = sn_field(rec, "sys_updated_on", false);
+
+    *t = sn_time_parse(updated);
+    if (*t != 0) {
+        snprintf(raw, 20, "%s", updated);
+    }
+    *out_raw = raw;
+}
+
+/* One incident; NULL when it lacks sys_id or number. */
+static struct store_row *sn_incident_read(json_t *rec, const char **updated)
+{
+    const char *id, *number, *sla, *active;
     struct sn_incident *in;
 
-    if (id == NULL || id[0] == '\0' || number == NULL || number[0] == '\0') {
+    if (!sn_record_keys(rec, &id, &number)) {
         return NULL;
     }
     in = xcalloc(1, sizeof *in);
@@ -122,18 +140,64 @@ static struct sn_incident *sn_incident_read(json_t *rec)
     in->cmdb_ci = sn_field_dup(rec, "cmdb_ci");
     in->correlation_id = sn_field_dup(rec, "correlation_id");
     in->opened = sn_time_parse(sn_field(rec, "opened_at", false));
-    updated = sn_field(rec, "sys_updated_on", false);
-    in->updated = sn_time_parse(updated);
-    if (in->updated != 0) {
-        snprintf(in->updated_raw, sizeof in->updated_raw, "%s", updated);
-    }
+    sn_record_updated(rec, &in->updated, in->updated_raw, updated);
     in->resolved = sn_time_parse(sn_field(rec, "resolved_at", false));
     sla = sn_field(rec, "made_sla", false);
     in->made_sla = sla == NULL || sla[0] == '\0' ? -1 : strcmp(sla, "false") != 0;
     active = sn_field(rec, "active", false);
     in->active = active != NULL ? strcmp(active, "true") == 0
                                 : in->state != 0 && in->state < SN_STATE_RESOLVED;
-    return in;
+    return &in->row;
+}
+
+void sn_change_free(struct store_row *row)
+{
+    struct sn_change *ch = (struct sn_change *)row;
+
+    if (ch == NULL) {
+        return;
+    }
+    free(ch->row.uid);
+    free(ch->number);
+    free(ch->type);
+    free(ch->state_text);
+    free(ch->risk);
+    free(ch->company);
+    free(ch->short_description);
+    free(ch->cmdb_ci);
+    free(ch);
+}
+
+/* One change request; NULL when it lacks sys_id or number. */
+static struct store_row *sn_change_read(json_t *rec, const char **updated)
+{
+    const char *id, *number, *state;
+    struct sn_change *ch;
+    char *end;
+
+    if (!sn_record_keys(rec, &id, &number)) {
+        return NULL;
+    }
+    ch = xcalloc(1, sizeof *ch);
+    ch->row.uid = sanitize_dup(id);
+    ch->number = sanitize_dup(number);
+    ch->type = sn_field_dup(rec, "type");
+    ch->state_text = sn_field_dup(rec, "state");
+    ch->risk = sn_field_dup(rec, "risk");
+    ch->company = sn_field_dup(rec, "company");
+    ch->short_description = sn_field_dup(rec, "short_description");
+    ch->cmdb_ci = sn_field_dup(rec, "cmdb_ci");
+    ch->start = sn_time_parse(sn_field(rec, "start_date", false));
+    ch->end = sn_time_parse(sn_field(rec, "end_date", false));
+    state = sn_field(rec, "state", false);
+    if (state != NULL && state[0] != '\0') {
+        long n = strtol(state, &end, 10);
+
+        ch->has_state = end != state && *end == '\0';
+        ch->state = ch->has_state ? (int)n : 0;
+    }
+    sn_record_updated(rec, &ch->updated, ch->updated_raw, updated);
+    return &ch->row;
 }
 
 /* What came instead of a Table API answer, as one line (caller frees). */
@@ -158,7 +222,9 @@ static char *sn_not_an_answer(const char *body, size_t len, const json_error_t *
     return xstrdup("not a Table API answer (no result)");
 }
 
-void sn_incidents_decode(const char *body, size_t len, size_t limit, struct poller_decode *out)
+/* A page of records of one table, read by `read`. */
+static void sn_decode(const char *body, size_t len, size_t limit, struct poller_decode *out,
+                      struct store_row *(*read)(json_t *rec, const char **updated))
 {
     json_error_t jerr;
     json_t *root = json_loadb(body, len, 0, &jerr), *result, *rec;
@@ -181,20 +247,31 @@ void sn_incidents_decode(const char *body, size_t len, size_t limit, struct poll
     }
     info = xcalloc(1, sizeof *info);
     json_array_foreach (result, i, rec) {
-        struct sn_incident *in = sn_incident_read(rec);
+        const char *updated = "";
+        struct store_row *row = read(rec, &updated);
 
-        if (in == NULL) {
+        if (row == NULL) {
             info->skipped++;
             continue;
         }
-        if (strcmp(in->updated_raw, info->newest) > 0) {
-            memcpy(info->newest, in->updated_raw, sizeof info->newest);
+        if (strcmp(updated, info->newest) > 0) {
+            snprintf(info->newest, sizeof info->newest, "%s", updated);
         }
-        poller_decode_push(out, &in->row);
+        poller_decode_push(out, row);
     }
     out->more = limit > 0 && json_array_size(result) >= limit;
     out->extra = info;
     json_decref(root);
+}
+
+void sn_incidents_decode(const char *body, size_t len, size_t limit, struct poller_decode *out)
+{
+    sn_decode(body, len, limit, out, sn_incident_read);
+}
+
+void sn_changes_decode(const char *body, size_t len, size_t limit, struct poller_decode *out)
+{
+    sn_decode(body, len, limit, out, sn_change_read);
 }
 
 char *sn_error_text(long status, const char *body, size_t len, const char *transport)

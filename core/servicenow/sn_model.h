@@ -53,6 +53,35 @@ struct sn_incident {
     bool active;
 };
 
+/* The fields a change poll asks for: what the changes view shows. */
+#define SN_CHANGE_FIELDS                                                                           \
+    "sys_id,number,type,state,risk,start_date,end_date,cmdb_ci,company,short_description,"        \
+    "sys_updated_on"
+
+/* change_request.state: in progress. */
+#define SN_CHANGE_IMPLEMENT (-1)
+
+struct sn_change {
+    struct store_row row;    /* uid: sys_id */
+    char *number;            /* CHG0030001 */
+    char *type;              /* display values ("Normal", "Scheduled", "High" ...) */
+    char *state_text;
+    char *risk;
+    char *company;           /* the tenant mapping, as for incidents; NULL: none */
+    char *short_description;
+    char *cmdb_ci;
+    int64_t start, end;      /* planned (start_date, end_date), epoch seconds; 0 unknown */
+    int64_t updated;
+    char updated_raw[20];
+    int state;               /* -5 New .. -1 Implement, 0 Review, 3 Closed, 4 Canceled */
+    bool has_state;
+};
+
+void sn_change_free(struct store_row *row);
+
+/* Decodes one page of GET /api/now/table/change_request, as sn_incidents_decode(). */
+void sn_changes_decode(const char *body, size_t len, size_t limit, struct poller_decode *out);
+
 /* What a decoded list page carries besides its rows (poller_decode.extra). */
 struct sn_page_info {
     char newest[20];  /* the newest sys_updated_on of the page's records, "" when none */

@@ -46,6 +46,21 @@ check "Enter shows the detail: the timeline" wait_for 'Timeline \(newest first\)
 check "... with the journal's work note and comment" wait_for 'work note'
 check "... and the description" wait_for '^Description'
 check "... and a link to the Kubernetes app its CI names" wait_for 'Kubernetes app: [a-z0-9-]+/[a-z0-9-]+ \(:apps [a-z0-9-]+\)'
+# :changes: the change requests planned from Monday of last week to Monday of next week.
+window=$(python3 -c '
+import datetime as d
+now = d.datetime.now()
+mon = (now - d.timedelta(days=now.weekday() + 7)).replace(hour=0, minute=0, second=0, microsecond=0)
+utc = lambda t: t.astimezone(d.timezone.utc).strftime("%Y-%m-%d%%20%H:%M:%S")
+print("start_date>=%s%%5Estart_date<%s" % (utc(mon), utc(mon + d.timedelta(days=14))))')
+changes=$(sim_get "/api/now/table/change_request?sysparm_fields=number&sysparm_query=$window" |
+    python3 -c 'import json,sys; print(len(json.load(sys.stdin)["result"]))')
+keys q
+check "q closes the detail" wait_for "incidents\\(all\\)\\[$open_all\\]"
+keys : c h a n g e s Enter
+check ":changes: this week's and last week's changes ($changes)" wait_for "changes\\(all\\)\\[$changes\\]"
+check ":changes: columns" wait_for 'NUMBER +TYPE +STATE +RISK +PLANNED START +PLANNED END +CI +TENANT +SHORT DESCRIPTION'
+check ":changes: one in progress (Implement)" wait_for '^CHG[0-9]+ +Normal +Implement '
 keys q
 tm_kill
 
