@@ -194,6 +194,39 @@ static void test_detail_timeline(void **state)
     free(err);
 }
 
+static void test_changes(void **state)
+{
+    struct poller_decode d;
+    const struct sn_change *c;
+    static const char body[] =
+        "{\"result\":[{" DV("sys_id", "c1", "c1") "," DV("number", "CHG0030001", "CHG0030001") ","
+        DV("type", "Normal", "normal") "," DV("state", "Implement", "-1") ","
+        DV("risk", "Moderate", "3") "," DV("start_date", "x", "2026-12-07 06:00:00") ","
+        DV("end_date", "x", "2026-12-07 09:00:00") "," DV("company", "Skat", "k")
+        "},{\"number\":\"CHG2\"}]}";
+
+    memset(&d, 0, sizeof d);
+    (void)state;
+    sn_changes_decode(body, strlen(body), 100, &d);
+    assert_null(d.error);
+    assert_int_equal(d.nrows, 1);
+    assert_int_equal(((const struct sn_page_info *)d.extra)->skipped, 1);
+    c = (const struct sn_change *)d.rows[0];
+    assert_string_equal(c->number, "CHG0030001");
+    assert_true(c->has_state);
+    assert_int_equal(c->state, SN_CHANGE_IMPLEMENT); /* negative states read */
+    assert_string_equal(c->state_text, "Implement");
+    assert_string_equal(c->type, "Normal");
+    assert_string_equal(c->risk, "Moderate");
+    assert_string_equal(c->company, "Skat");
+    assert_int_equal(c->end - c->start, 3 * 3600);
+    for (size_t i = 0; i < d.nrows; i++) {
+        sn_change_free(d.rows[i]);
+    }
+    free(d.rows);
+    free(d.extra);
+}
+
 static void test_time(void **state)
 {
     char buf[24];
@@ -212,6 +245,7 @@ int main(void)
         cmocka_unit_test(test_display_value_all), cmocka_unit_test(test_plain_values),
         cmocka_unit_test(test_bad_input),         cmocka_unit_test(test_error_text),
         cmocka_unit_test(test_detail_timeline),   cmocka_unit_test(test_time),
+        cmocka_unit_test(test_changes),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
