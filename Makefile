@@ -37,7 +37,7 @@ SIM_SRCS  := sim/govsim.c sim/router.c sim/world.c sim/world_ctl.c sim/world_eve
              sim/servicenow/servicenow.c sim/mapr/mapr.c \
              sim/krakend/krakend.c
 # ServiceNow (issue 14): its model and requests, the incidents view
-CORE_SRCS += core/servicenow/sn_model.c core/servicenow/sn_request.c
+CORE_SRCS += core/servicenow/sn_model.c core/servicenow/sn_request.c core/servicenow/sn_oauth.c
 SIM_SRCS  += sim/servicenow/sn_table.c
 VIEW_SRCS += views/incidents.c views/changes.c
 TUI_SRCS  += tui/form.c

@@ -34,6 +34,7 @@
 #include "core/poller.h"
 #include "core/sanitize.h"
 #include "core/servicenow/sn_model.h"
+#include "core/servicenow/sn_oauth.h"
 #include "core/servicenow/sn_request.h"
 #include "core/source_http.h"
 #include "core/store_impl.h"
@@ -87,6 +88,11 @@ struct sn_feed {
 struct sn_source {
     struct source_env env;
     struct source_http *sh; /* credentials, TLS, the probe */
+    struct http_opts opts;  /* every request's: source_http's, or with OAuth the bearer */
+    char bearer[4096];      /* the OAuth token ("" without OAuth); wiped when freed */
+    struct sn_oauth *oauth; /* NULL: basic authentication */
+    struct source_health oauth_health; /* until the first token */
+    bool polling;           /* the pollers are started */
     char *base;             /* the instance, without a trailing '/' */
     struct sn_feed feeds[SN_NFEEDS];
     struct poller *poller;  /* the incidents' (feeds[SN_FEED_INCIDENTS].poller) */
@@ -485,7 +491,7 @@ static void sn_call_get(struct source_call *c, http_done_cb done, const char *fm
 
 static void sn_call_get(struct source_call *c, http_done_cb done, const char *fmt, ...)
 {
-    struct http_opts o = *source_http_base(c->sn->sh);
+    struct http_opts o = *&c->sn->opts;
     char *path, *url;
     va_list ap;
 
@@ -601,7 +607,7 @@ static const char *sn_tenant_company(struct sn_source *sn, const char *tenant)
 static void sn_call_write(struct source_call *c, const char *method, const char *path,
                           const char *body, http_done_cb done)
 {
-    struct http_opts o = *source_http_base(c->sn->sh);
+    struct http_opts o = *&c->sn->opts;
     char *url = xasprintf("%s/api/now/table/%s%ssysparm_input_display_value=true"
                           "&sysparm_fields=number,sys_id",
                           c->sn->base, path, strchr(path, '?') != NULL ? "&" : "?");
@@ -862,6 +868,67 @@ static const char *sn_tenant_of(void *s, const struct source_request *r)
 
 /* ---- lifecycle ---------------------------------------------------------------------------- */
 
+/* ---- OAuth 2 ------------------------------------------------------------------------------ */
+
+static void sn_pollers_start(struct sn_source *sn)
+{
+    for (size_t i = 0; i < SN_NFEEDS; i++) {
+        poller_start(sn->feeds[i].poller);
+    }
+    sn->polling = true;
+}
+
+/* A token came (the pollers start with the first), or was refused. */
+static void sn_oauth_done(bool ok, const char *why, void *arg)
+{
+    struct sn_source *sn = arg;
+
+    if (!ok) {
+        source_health_fault(&sn->oauth_health, SOURCE_FAULT_AUTH, 0, why, (int64_t)time(NULL));
+        log_msg("servicenow: %s", why);
+        return;
+    }
+    source_health_ok(&sn->oauth_health, SOURCE_OK, (int64_t)time(NULL));
+    if (!sn->polling) {
+        sn_pollers_start(sn);
+    }
+}
+
+/* [servicenow] client_id: OAuth 2 with client_secret_file; the password grant when user is
+ * set. The requests then carry the token, not the user and password. */
+static int sn_oauth_init(struct sn_source *sn, const struct config_source *cs, char **err)
+{
+    char *secret = config_client_secret(sn->env.cfg, "servicenow", err), *url;
+
+    if (secret == NULL) {
+        if (*err == NULL) {
+            *err = xstrdup("[servicenow] client_id needs client_secret_file (mode 0600) or "
+                           "$GOVCONSOLE_SERVICENOW_CLIENT_SECRET");
+        }
+        return -1;
+    }
+    url = xasprintf("%s/oauth_token.do", sn->base);
+    sn->oauth = sn_oauth_new(sn->env.loop, sn->env.http,
+                             &(struct sn_oauth_config){
+                                 .token_url = url,
+                                 .client_id = cs->client_id,
+                                 .client_secret = secret,
+                                 .user = cs->user,
+                                 .password = sn->opts.password,
+                                 .tls = &sn->opts,
+                                 .bearer = sn->bearer,
+                                 .bearer_size = sizeof sn->bearer,
+                             },
+                             sn_oauth_done, sn);
+    memset(secret, 0, strlen(secret));
+    free(secret);
+    free(url);
+    sn->opts.username = sn->opts.password = NULL;
+    sn->opts.bearer = sn->bearer;
+    sn->oauth_health.name = "servicenow";
+    return 0;
+}
+
 static bool servicenow_configured(const struct gc_config *cfg, const char *demo_url)
 {
     return source_http_configured(&servicenow_def, cfg, demo_url);
@@ -869,6 +936,9 @@ static bool servicenow_configured(const struct gc_config *cfg, const char *demo_
 
 static void sn_free(struct sn_source *sn)
 {
+    sn_oauth_free(sn->oauth);
+    memset(sn->bearer, 0, sizeof sn->bearer);
+    source_health_fini(&sn->oauth_health);
     for (size_t i = 0; i < SN_NFEEDS; i++) {
         poller_free(sn->feeds[i].poller);
         free(sn->feeds[i].query);
@@ -900,6 +970,11 @@ static void *servicenow_init(const struct source_env *env, char **err)
         return NULL;
     }
     sn->base = servicenow_base(env->cfg, env->demo_url);
+    sn->opts = *source_http_base(sn->sh);
+    if (env->demo_url == NULL && cs != NULL && cs->client_id != NULL && sn_oauth_init(sn, cs, err) != 0) {
+        sn_free(sn);
+        return NULL;
+    }
     if (cs != NULL && cs->tenant_pattern != NULL) {
         sn->pattern = tenant_pattern_new(cs->tenant_pattern, err);
         if (sn->pattern == NULL) {
@@ -936,7 +1011,7 @@ static void *servicenow_init(const struct source_env *env, char **err)
         memset(&pc, 0, sizeof pc);
         pc.name = i == SN_FEED_INCIDENTS ? "servicenow" : "servicenow changes";
         pc.url = sn->base;
-        pc.base = source_http_base(sn->sh);
+        pc.base = &sn->opts;
         pc.kind = f->kind;
         pc.interval_ms = cs != NULL && cs->interval_ms > 0 ? cs->interval_ms
                                                            : SN_DEFAULT_INTERVAL_MS;
@@ -958,15 +1033,22 @@ static void servicenow_start(void *s)
 {
     struct sn_source *sn = s;
 
-    for (size_t i = 0; i < SN_NFEEDS; i++) {
-        poller_start(sn->feeds[i].poller);
+    if (sn->oauth != NULL) {
+        sn->oauth_health.state = SOURCE_CONNECTING;
+        sn->oauth_health.version++;
+        sn_oauth_start(sn->oauth); /* the pollers start with the first token */
+        return;
     }
+    sn_pollers_start(sn);
 }
 
 static void servicenow_stop(void *s)
 {
     struct sn_source *sn = s;
 
+    if (sn->oauth != NULL) {
+        sn_oauth_stop(sn->oauth);
+    }
     for (size_t i = 0; i < SN_NFEEDS; i++) {
         poller_stop(sn->feeds[i].poller);
     }
@@ -995,6 +1077,9 @@ static const struct source_health *servicenow_health(void *s)
     struct sn_source *sn = s;
     struct poller *changes = sn->feeds[SN_FEED_CHANGES].poller;
 
+    if (sn->oauth != NULL && !sn->polling) {
+        return &sn->oauth_health; /* no token yet */
+    }
     if (poller_state(changes) == POLLER_FAILING && poller_state(sn->poller) == POLLER_OK) {
         return poller_health(changes);
     }

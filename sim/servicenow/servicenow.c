@@ -358,7 +358,15 @@ static void servicenow_stop(void *state)
 static enum MHD_Result servicenow_serve(void *state, const struct router_request *req)
 {
     char user[128];
-    if (!router_basic_auth(req, user, sizeof(user))) {
+    if (strcmp(req->url, "/oauth_token.do") == 0) {
+        return sn_db_oauth(state, req);
+    }
+    const char *authz = router_header(req->conn, "Authorization");
+    if (authz && strncmp(authz, "Bearer ", 7) == 0 && sn_db_token_ok(state, authz + 7)) {
+        const char *pair = req->cfg->basic_auth; /* an OAuth session is that user's */
+        const char *colon = pair ? strchr(pair, ':') : NULL;
+        snprintf(user, sizeof(user), "%.*s", colon ? (int)(colon - pair) : 5, colon ? pair : "admin");
+    } else if (!router_basic_auth(req, user, sizeof(user))) {
         static const char *const challenge[] = {"WWW-Authenticate", SN_REALM, NULL};
         return sn_error(req, 401, "User is not authenticated",
                         "Required to provide Auth information", challenge);
@@ -405,7 +413,7 @@ static enum MHD_Result servicenow_serve(void *state, const struct router_request
     return sys_user(req, sys_id && *sys_id ? sys_id : NULL);
 }
 
-static const char *const servicenow_prefixes[] = {SN_PREFIX, NULL};
+static const char *const servicenow_prefixes[] = {SN_PREFIX, "/oauth_token.do", NULL};
 
 const struct sim_api servicenow_api = {
     .name = "servicenow",

@@ -87,8 +87,15 @@ static const struct sn_choice choices[] = {
     {"type", "emergency", "Emergency", true},
 };
 
+struct sn_token {
+    char access[40], refresh[40];
+    int64_t expires;
+};
+
 struct sn_db {
     pthread_mutex_t lock;
+    struct sn_token *tokens;
+    size_t ntokens;
     json_t *rows[TAB_COUNT]; /* arrays of records: every value a string (internal) */
     bool seeded;
     unsigned next_inc, next_chg;
@@ -1165,6 +1172,7 @@ void sn_db_free(struct sn_db *db)
     for (int i = 0; i < TAB_COUNT; i++) {
         json_decref(db->rows[i]);
     }
+    free(db->tokens);
     pthread_mutex_destroy(&db->lock);
     free(db);
 }
@@ -1230,4 +1238,112 @@ enum MHD_Result sn_db_serve(struct sn_db *db, const struct router_request *req,
     }
     pthread_mutex_unlock(&db->lock);
     return ret;
+}
+
+/* ---- OAuth 2 ------------------------------------------------------------------------------ */
+
+/* The value of `key` in an application/x-www-form-urlencoded body, decoded into out; false
+ * when absent. */
+static bool sn_form_get(const char *body, const char *key, char *out, size_t size)
+{
+    size_t klen = strlen(key);
+
+    for (const char *p = body; p != NULL && *p != '\0'; p = strchr(p, '&') ? strchr(p, '&') + 1 : NULL) {
+        if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
+            size_t n = 0;
+
+            for (p += klen + 1; *p != '\0' && *p != '&' && n + 1 < size; p++) {
+                if (*p == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+                    char hex[3] = {p[1], p[2], '\0'};
+
+                    out[n++] = (char)strtol(hex, NULL, 16);
+                    p += 2;
+                } else {
+                    out[n++] = *p == '+' ? ' ' : *p;
+                }
+            }
+            out[n] = '\0';
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Whether the grant's credentials are the --basic-auth pair's. */
+static bool sn_grant_ok(struct sn_db *db, const struct router_request *req, const char *body)
+{
+    const char *want = req->cfg->basic_auth, *colon = want != NULL ? strchr(want, ':') : NULL;
+    char grant[32], id[128], secret[128], user[128], pw[128], pair[260], refresh[64];
+
+    if (!sn_form_get(body, "grant_type", grant, sizeof grant) ||
+        !sn_form_get(body, "client_id", id, sizeof id) || id[0] == '\0' ||
+        !sn_form_get(body, "client_secret", secret, sizeof secret) || secret[0] == '\0') {
+        return false;
+    }
+    if (strcmp(grant, "refresh_token") == 0) {
+        if (!sn_form_get(body, "refresh_token", refresh, sizeof refresh)) {
+            return false;
+        }
+        for (size_t i = 0; i < db->ntokens; i++) {
+            if (strcmp(db->tokens[i].refresh, refresh) == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+    if (strcmp(grant, "password") == 0) {
+        if (!sn_form_get(body, "username", user, sizeof user) ||
+            !sn_form_get(body, "password", pw, sizeof pw)) {
+            return false;
+        }
+        snprintf(pair, sizeof pair, "%s:%s", user, pw);
+        return want == NULL || strcmp(pair, want) == 0;
+    }
+    if (strcmp(grant, "client_credentials") == 0) {
+        return colon == NULL || strcmp(secret, colon + 1) == 0;
+    }
+    return false;
+}
+
+enum MHD_Result sn_db_oauth(struct sn_db *db, const struct router_request *req)
+{
+    const char *ttl_env = getenv("GOVSIM_SN_TOKEN_TTL");
+    long ttl = ttl_env != NULL ? strtol(ttl_env, NULL, 10) : 1800;
+    struct sn_token *t;
+    json_t *doc;
+    char key[64];
+
+    if (strcmp(req->method, "POST") != 0) {
+        return sn_fail(req, 405, "Method not Supported", NULL);
+    }
+    pthread_mutex_lock(&db->lock);
+    if (!sn_grant_ok(db, req, req->body)) {
+        pthread_mutex_unlock(&db->lock);
+        doc = json_pack("{s:s,s:s}", "error_description", "access_denied", "error",
+                        "server_error");
+        return router_queue_json_as(req->conn, 401, SN_JSON, doc, JSON_COMPACT, NULL);
+    }
+    db->tokens = sim_xrealloc(db->tokens, (db->ntokens + 1) * sizeof *db->tokens);
+    t = &db->tokens[db->ntokens++];
+    snprintf(key, sizeof key, "token/%zu", db->ntokens);
+    sn_new_id(db, key, t->access);
+    sn_new_id(db, "refresh", t->refresh);
+    t->expires = sim_now() + (ttl > 0 ? ttl : 1800);
+    doc = json_pack("{s:s,s:s,s:s,s:s,s:I}", "access_token", t->access, "refresh_token",
+                    t->refresh, "scope", "useraccount", "token_type", "Bearer", "expires_in",
+                    (json_int_t)(ttl > 0 ? ttl : 1800));
+    pthread_mutex_unlock(&db->lock);
+    return router_queue_json_as(req->conn, 200, SN_JSON, doc, JSON_COMPACT, NULL);
+}
+
+bool sn_db_token_ok(struct sn_db *db, const char *token)
+{
+    bool ok = false;
+
+    pthread_mutex_lock(&db->lock);
+    for (size_t i = 0; i < db->ntokens && !ok; i++) {
+        ok = strcmp(db->tokens[i].access, token) == 0 && db->tokens[i].expires > sim_now();
+    }
+    pthread_mutex_unlock(&db->lock);
+    return ok;
 }

@@ -35,6 +35,14 @@ bool sn_db_seeded(struct sn_db *db);
 void sn_db_add_user(struct sn_db *db, const char *sys_id, const char *user_name,
                     const char *name);
 
+/* POST /oauth_token.do: a token for the password grant (the --basic-auth pair as username
+ * and password), client credentials (the --basic-auth password as client_secret) or a refresh
+ * token it issued; any pair without --basic-auth. Tokens live $GOVSIM_SN_TOKEN_TTL seconds
+ * (default 1800). */
+enum MHD_Result sn_db_oauth(struct sn_db *db, const struct router_request *req);
+/* True when `token` is one sn_db_oauth() issued and it has not expired. */
+bool sn_db_token_ok(struct sn_db *db, const char *token);
+
 /* Answers one request for `table` (sn_db_serves()), `sys_id` NULL for the collection, as
  * `user` (the authenticated user name). Seeds the tables from req->world on first use. */
 enum MHD_Result sn_db_serve(struct sn_db *db, const struct router_request *req,

@@ -4,7 +4,8 @@
  * incidents view performed through the source, checked in govsim's stored records: open an
  * incident (company, impact, correlation id), add a work note (a journal entry), assign to a
  * user (and to one the instance does not know), resolve, and a change the instance refuses
- * (its own words). */
+ * (its own words). And OAuth 2: the password grant, the token refreshed before it expires
+ * (govsim's tokens live 4 s here), a refused grant said as such. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -99,6 +100,7 @@ static int setup(void **state)
             F.sim.server);
     fclose(f);
     setenv("GOVCONSOLE_SERVICENOW_PASSWORD", "s3cr3t", 1);
+    setenv("GOVSIM_SN_TOKEN_TTL", "4", 1); /* read by govsim at each grant */
     config_diag_init(&diag);
     if (config_load(F.ini, &F.cfg, &diag) != 0) {
         fprintf(stderr, "config: %s\n", diag.nerrors > 0 ? diag.errors[0] : "?");
@@ -379,11 +381,81 @@ static void test_changes(void **state)
     source_down();
 }
 
+/* Loads `ini` (OAuth settings) into F.cfg in place of the fixture's. */
+static char secret[32]; /* the client secret's file, removed by test_oauth */
+
+static void oauth_config(const char *password)
+{
+    struct config_diag diag;
+    FILE *f;
+    int fd;
+
+    snprintf(secret, sizeof secret, "/tmp/gc-sn-secret-XXXXXX");
+    fd = mkstemp(secret);
+    f = fdopen(fd, "w");
+    fprintf(f, "client-s3cret\n");
+    fclose(f);
+    f = fopen(F.ini, "w");
+    fprintf(f,
+            "[servicenow]\nurl = %s\nuser = svc.govconsole\ninterval = 1s\n"
+            "client_id = govconsole\nclient_secret_file = %s\n"
+            "[tenant dmi]\ndisplay = Danmarks Meteorologiske Institut\n",
+            F.sim.server, secret);
+    fclose(f);
+    setenv("GOVCONSOLE_SERVICENOW_PASSWORD", password, 1);
+    config_fini(&F.cfg);
+    config_diag_init(&diag);
+    assert_int_equal(config_load(F.ini, &F.cfg, &diag), 0);
+    config_diag_fini(&diag);
+}
+
+static void test_oauth(void **state)
+{
+    const struct source_health *h;
+    int64_t end;
+
+    (void)state;
+    oauth_config("s3cr3t");
+    F.pool = workpool_new(F.loop, 1);
+    source_up(NULL);
+    loaded();
+    assert_true(store_count(&F.store, STORE_INCIDENT) > 0);
+    /* past two lifetimes of the token: still polling, so it was refreshed in time */
+    end = loop_now_ms() + 9000;
+    while (loop_now_ms() < end) {
+        loop_run_once(F.loop, 50);
+        store_commit(&F.store);
+        h = servicenow_source.health(F.src);
+        if (h->state != SOURCE_OK && h->state != SOURCE_LOADING) {
+            fail_msg("the source failed after the token's life: %s",
+                     h->last_error != NULL ? h->last_error : "?");
+        }
+    }
+    source_down();
+    unlink(secret);
+
+    oauth_config("wrong");
+    F.pool = workpool_new(F.loop, 1);
+    source_up(NULL);
+    end = loop_now_ms() + 10000;
+    do {
+        loop_run_once(F.loop, 50);
+        h = servicenow_source.health(F.src);
+    } while (h->last_error == NULL && loop_now_ms() < end);
+    assert_int_equal(h->fault, SOURCE_FAULT_AUTH);
+    assert_non_null(strstr(h->last_error, "OAuth token refused: HTTP 401"));
+    assert_null(strstr(h->last_error, "wrong")); /* never a secret */
+    assert_int_equal(store_count(&F.store, STORE_INCIDENT), 0);
+    source_down();
+    unlink(secret);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_loads_and_scopes),
         cmocka_unit_test(test_changes),
+        cmocka_unit_test(test_oauth),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
