@@ -92,7 +92,9 @@ struct sn_source {
     char bearer[4096];      /* the OAuth token ("" without OAuth); wiped when freed */
     struct sn_oauth *oauth; /* NULL: basic authentication */
     struct source_health oauth_health; /* until the first token */
+    bool started;           /* start was called: the pollers start with the first token */
     bool polling;           /* the pollers are started */
+    struct sn_probe *probe; /* `govconsole check` waiting for a token, or NULL */
     char *base;             /* the instance, without a trailing '/' */
     struct sn_feed feeds[SN_NFEEDS];
     struct poller *poller;  /* the incidents' (feeds[SN_FEED_INCIDENTS].poller) */
@@ -878,19 +880,67 @@ static void sn_pollers_start(struct sn_source *sn)
     sn->polling = true;
 }
 
-/* A token came (the pollers start with the first), or was refused. */
+/* `govconsole check` with OAuth: the token first, then the probe with it. */
+struct sn_probe {
+    struct sn_source *sn;
+    source_probe_fn done;
+    void *arg;
+    int64_t t0;
+    struct source_probe res;
+};
+
+static void sn_probe_answered(struct http_req *req, struct http_result *res, void *arg)
+{
+    struct sn_probe *pr = arg;
+
+    (void)req;
+    source_http_probe_result(pr->sn->sh, res, (double)(loop_now_ms() - pr->t0), &pr->res);
+    pr->done(&pr->res, pr->arg);
+    source_probe_fini(&pr->res);
+    free(pr);
+}
+
+/* The token is there (or refused: why): probe with it, or say why not. */
+static void sn_probe_run(struct sn_probe *pr, const char *why)
+{
+    struct sn_source *sn = pr->sn;
+    struct http_opts o = sn->opts;
+    const char *url = source_http_op_url(sn->sh);
+
+    if (why != NULL) {
+        pr->res.reachable = true;
+        pr->res.auth = 0;
+        pr->res.error = xstrdup(why);
+        pr->done(&pr->res, pr->arg);
+        source_probe_fini(&pr->res);
+        free(pr);
+        return;
+    }
+    pr->t0 = loop_now_ms();
+    o.url = url;
+    o.timeout_ms = 20000;
+    o.max_body = (size_t)4 << 20;
+    http_start(sn->env.http, &o, NULL, sn_probe_answered, pr);
+}
+
+/* A token came (the pollers start with the first once started), or was refused. */
 static void sn_oauth_done(bool ok, const char *why, void *arg)
 {
     struct sn_source *sn = arg;
+    struct sn_probe *pr = sn->probe;
 
+    sn->probe = NULL;
     if (!ok) {
         source_health_fault(&sn->oauth_health, SOURCE_FAULT_AUTH, 0, why, (int64_t)time(NULL));
         log_msg("servicenow: %s", why);
-        return;
+    } else {
+        source_health_ok(&sn->oauth_health, SOURCE_OK, (int64_t)time(NULL));
+        if (sn->started && !sn->polling) {
+            sn_pollers_start(sn);
+        }
     }
-    source_health_ok(&sn->oauth_health, SOURCE_OK, (int64_t)time(NULL));
-    if (!sn->polling) {
-        sn_pollers_start(sn);
+    if (pr != NULL) {
+        sn_probe_run(pr, ok ? NULL : why);
     }
 }
 
@@ -1033,6 +1083,7 @@ static void servicenow_start(void *s)
 {
     struct sn_source *sn = s;
 
+    sn->started = true;
     if (sn->oauth != NULL) {
         sn->oauth_health.state = SOURCE_CONNECTING;
         sn->oauth_health.version++;
@@ -1048,6 +1099,11 @@ static void servicenow_stop(void *s)
 
     if (sn->oauth != NULL) {
         sn_oauth_stop(sn->oauth);
+    }
+    if (sn->probe != NULL) { /* never answered: the check is over */
+        source_probe_fini(&sn->probe->res);
+        free(sn->probe);
+        sn->probe = NULL;
     }
     for (size_t i = 0; i < SN_NFEEDS; i++) {
         poller_stop(sn->feeds[i].poller);
@@ -1110,8 +1166,23 @@ static const struct http_stats *servicenow_stats(void *s)
 static void servicenow_probe(void *s, source_probe_fn done, void *arg)
 {
     struct sn_source *sn = s;
+    struct sn_probe *pr;
 
-    source_http_op_probe(sn->sh, done, arg);
+    if (sn->oauth == NULL) {
+        source_http_op_probe(sn->sh, done, arg);
+        return;
+    }
+    pr = xcalloc(1, sizeof *pr);
+    pr->sn = sn;
+    pr->done = done;
+    pr->arg = arg;
+    source_http_probe_init(sn->sh, source_http_op_url(sn->sh), &pr->res);
+    if (sn->bearer[0] != '\0' || sn->probe != NULL) {
+        sn_probe_run(pr, sn->bearer[0] != '\0' ? NULL : "another check waits for the token");
+        return;
+    }
+    sn->probe = pr;
+    sn_oauth_start(sn->oauth);
 }
 
 const struct source_ops servicenow_source = {

@@ -173,12 +173,16 @@ static void sn_oauth_fire(void *arg)
     struct sn_oauth *o = arg;
 
     o->timer = NULL;
-    sn_oauth_ask(o);
+    if (o->req == NULL) {
+        sn_oauth_ask(o);
+    }
 }
 
 void sn_oauth_start(struct sn_oauth *o)
 {
     if (o->req == NULL) {
+        loop_timer_cancel(o->loop, o->timer); /* asked now instead */
+        o->timer = NULL;
         sn_oauth_ask(o);
     }
 }

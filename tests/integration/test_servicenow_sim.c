@@ -409,8 +409,39 @@ static void oauth_config(const char *password)
     config_diag_fini(&diag);
 }
 
+struct probed {
+    bool done;
+    int auth;
+    char *error, *about;
+};
+
+static void on_probe(struct source_probe *p, void *arg)
+{
+    struct probed *out = arg;
+
+    out->done = true;
+    out->auth = p->auth;
+    out->error = p->error != NULL ? xstrdup(p->error) : NULL;
+    out->about = p->about != NULL ? xstrdup(p->about) : NULL;
+}
+
+/* `govconsole check`'s probe of the source, with its OAuth token. */
+static struct probed probe(void)
+{
+    struct probed out = {0};
+    int64_t end = loop_now_ms() + 10000;
+
+    servicenow_source.probe(F.src, on_probe, &out);
+    while (!out.done && loop_now_ms() < end) {
+        loop_run_once(F.loop, 50);
+    }
+    assert_true(out.done);
+    return out;
+}
+
 static void test_oauth(void **state)
 {
+    struct probed p;
     const struct source_health *h;
     int64_t end;
 
@@ -418,6 +449,11 @@ static void test_oauth(void **state)
     oauth_config("s3cr3t");
     F.pool = workpool_new(F.loop, 1);
     source_up(NULL);
+    p = probe();
+    assert_null(p.error);
+    assert_int_equal(p.auth, 1);
+    assert_non_null(strstr(p.about, "ServiceNow Table API, user svc.govconsole"));
+    free(p.about);
     loaded();
     assert_true(store_count(&F.store, STORE_INCIDENT) > 0);
     /* past two lifetimes of the token: still polling, so it was refreshed in time */
@@ -445,6 +481,11 @@ static void test_oauth(void **state)
     assert_int_equal(h->fault, SOURCE_FAULT_AUTH);
     assert_non_null(strstr(h->last_error, "OAuth token refused: HTTP 401"));
     assert_null(strstr(h->last_error, "wrong")); /* never a secret */
+    p = probe();
+    assert_int_equal(p.auth, 0);
+    assert_non_null(strstr(p.error, "OAuth token refused"));
+    free(p.error);
+    free(p.about);
     assert_int_equal(store_count(&F.store, STORE_INCIDENT), 0);
     source_down();
     unlink(secret);
