@@ -882,45 +882,25 @@ static void sn_pollers_start(struct sn_source *sn)
 
 /* `govconsole check` with OAuth: the token first, then the probe with it. */
 struct sn_probe {
-    struct sn_source *sn;
     source_probe_fn done;
     void *arg;
-    int64_t t0;
-    struct source_probe res;
 };
 
-static void sn_probe_answered(struct http_req *req, struct http_result *res, void *arg)
-{
-    struct sn_probe *pr = arg;
-
-    (void)req;
-    source_http_probe_result(pr->sn->sh, res, (double)(loop_now_ms() - pr->t0), &pr->res);
-    pr->done(&pr->res, pr->arg);
-    source_probe_fini(&pr->res);
-    free(pr);
-}
-
 /* The token is there (or refused: why): probe with it, or say why not. */
-static void sn_probe_run(struct sn_probe *pr, const char *why)
+static void sn_probe_run(struct sn_source *sn, source_probe_fn done, void *arg, const char *why)
 {
-    struct sn_source *sn = pr->sn;
-    struct http_opts o = sn->opts;
-    const char *url = source_http_op_url(sn->sh);
+    struct source_probe res;
 
-    if (why != NULL) {
-        pr->res.reachable = true;
-        pr->res.auth = 0;
-        pr->res.error = xstrdup(why);
-        pr->done(&pr->res, pr->arg);
-        source_probe_fini(&pr->res);
-        free(pr);
+    if (why == NULL) {
+        source_http_probe_with(sn->sh, &sn->opts, done, arg);
         return;
     }
-    pr->t0 = loop_now_ms();
-    o.url = url;
-    o.timeout_ms = 20000;
-    o.max_body = (size_t)4 << 20;
-    http_start(sn->env.http, &o, NULL, sn_probe_answered, pr);
+    source_http_probe_init(sn->sh, source_http_op_url(sn->sh), &res);
+    res.reachable = true;
+    res.auth = 0;
+    res.error = xstrdup(why);
+    done(&res, arg);
+    source_probe_fini(&res);
 }
 
 /* A token came (the pollers start with the first once started), or was refused. */
@@ -940,7 +920,8 @@ static void sn_oauth_done(bool ok, const char *why, void *arg)
         }
     }
     if (pr != NULL) {
-        sn_probe_run(pr, ok ? NULL : why);
+        sn_probe_run(sn, pr->done, pr->arg, ok ? NULL : why);
+        free(pr);
     }
 }
 
@@ -1100,11 +1081,8 @@ static void servicenow_stop(void *s)
     if (sn->oauth != NULL) {
         sn_oauth_stop(sn->oauth);
     }
-    if (sn->probe != NULL) { /* never answered: the check is over */
-        source_probe_fini(&sn->probe->res);
-        free(sn->probe);
-        sn->probe = NULL;
-    }
+    free(sn->probe); /* never answered: the check is over */
+    sn->probe = NULL;
     for (size_t i = 0; i < SN_NFEEDS; i++) {
         poller_stop(sn->feeds[i].poller);
     }
@@ -1172,15 +1150,14 @@ static void servicenow_probe(void *s, source_probe_fn done, void *arg)
         source_http_op_probe(sn->sh, done, arg);
         return;
     }
-    pr = xcalloc(1, sizeof *pr);
-    pr->sn = sn;
-    pr->done = done;
-    pr->arg = arg;
-    source_http_probe_init(sn->sh, source_http_op_url(sn->sh), &pr->res);
     if (sn->bearer[0] != '\0' || sn->probe != NULL) {
-        sn_probe_run(pr, sn->bearer[0] != '\0' ? NULL : "another check waits for the token");
+        sn_probe_run(sn, done, arg,
+                     sn->bearer[0] != '\0' ? NULL : "another check waits for the token");
         return;
     }
+    pr = xcalloc(1, sizeof *pr);
+    pr->done = done;
+    pr->arg = arg;
     sn->probe = pr;
     sn_oauth_start(sn->oauth);
 }
