@@ -179,6 +179,15 @@ void header_draw_empty(struct app *a, int y, int height, int cols)
         "  govconsole --demo         the built-in simulated platform",
     };
 
+    if (table_count(&f->table, f->view) == 0 && src == NULL && f->view->ops->source != NULL &&
+        height >= 2) {
+        /* a view of a source the configuration does not name */
+        snprintf(line, sizeof line, " %s is not configured: its section in the configuration "
+                                    "names it (docs/configuration.md), or try --demo",
+                 f->view->ops->source);
+        screen_put(stdscr, y + 1, 0, line, cols, false, screen_attr(THEME_TABLE_ROW));
+        return;
+    }
     if (table_count(&f->table, f->view) > 0 || h == NULL || h->state != SOURCE_RETRYING ||
         height < 3) {
         return;

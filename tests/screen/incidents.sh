@@ -114,4 +114,11 @@ check "--readonly: n is refused, no form" wait_for 'open incidents refused'
 keys w
 check "--readonly: a work note is refused too" wait_for 'add work notes refused'
 keys q
+keys q
+tm_kill
+
+rm -f "$WORK/exit"
+start_console 160 20 "$BIN/govconsole --config /dev/null --kubeconfig $WORK/kubeconfig -c incidents"
+check "without [servicenow]: the empty view says so" wait_for 'servicenow is not configured'
+keys q
 finish
