@@ -493,7 +493,7 @@ void actions_run(struct app *a, enum action act)
         app_flash(a, true, "the %s view has no %s", v->ops->name, action_name(act));
         return;
     }
-    if (table_count(&f->table, v) == 0) {
+    if (table_count(&f->table, v) == 0 && (v->ops->rowless == NULL || !v->ops->rowless(act))) {
         app_flash(a, true, "nothing here to %s", action_name(act));
         return;
     }
@@ -501,7 +501,10 @@ void actions_run(struct app *a, enum action act)
         actions_describe(a, v, &ctx, table_row(&f->table, f->table.sel), act == ACT_RAW);
         return;
     }
-    req = v->ops->request(v, &ctx, table_row(&f->table, f->table.sel), act, &err);
+    req = v->ops->request(v, &ctx,
+                          table_count(&f->table, v) > 0 ? table_row(&f->table, f->table.sel)
+                                                        : SIZE_MAX,
+                          act, &err);
     if (req == NULL) {
         app_flash(a, true, "%s", err != NULL ? err : "not here");
         free(err);

@@ -331,6 +331,15 @@ static struct source_request *incidents_request(const struct view *v, const stru
     const struct incidents_state *st = v->state;
     const struct incident_entry *e;
 
+    if (row >= st->count && act == ACT_NEW_INCIDENT) {
+        /* an empty view: the tenant it is narrowed to, else the session's only one */
+        const char *const *scope = access_scope(ctx->access);
+
+        return sn_request_create(ctx->scope->tenant[0] != '\0'           ? ctx->scope->tenant
+                                 : scope != NULL && scope[0] != NULL && scope[1] == NULL ? scope[0]
+                                                                                      : NULL,
+                                 NULL, NULL, NULL);
+    }
     if (row >= st->count) {
         *err = xstrdup("no incident here");
         return NULL;
@@ -359,6 +368,11 @@ static struct source_request *incidents_request(const struct view *v, const stru
     }
     *err = xasprintf("incidents have no %s", "such action");
     return NULL;
+}
+
+static bool incidents_rowless(enum action act)
+{
+    return act == ACT_NEW_INCIDENT;
 }
 
 static void incidents_fini(struct view *v)
@@ -395,4 +409,5 @@ const struct view_ops incidents_view = {
     .actions = incidents_actions,
     .request = incidents_request,
     .handle = incidents_handle,
+    .rowless = incidents_rowless,
 };

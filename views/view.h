@@ -180,6 +180,9 @@ struct view_ops {
      * such as the incidents view's show-done): true when it did; the view then says it is
      * stale and is rebuilt. */
     bool (*handle)(struct view *v, enum action act);
+    /* Optional: true for an action of `actions` that needs no row (a new incident in an
+     * empty incidents view): the request hook then gets a row past the end. */
+    bool (*rowless)(enum action act);
 };
 
 struct view {

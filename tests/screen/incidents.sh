@@ -71,6 +71,13 @@ check "scoped to dmi: no other tenant's incident on the screen" \
     bash -c "! tmux -L $TMUX_SOCK capture-pane -p -t gc | grep -Eq 'skat|registry|Skattestyrelsen|Registry'"
 keys h
 check "scoped to dmi: h adds only dmi's resolved ones (2)" wait_for "incidents\\(dmi\\)\\[$((open_dmi + 2))\\]"
+keys / z z z z z Enter
+check "a filter that matches nothing: an empty view" wait_for 'incidents\(dmi\)\[0\]  </zzzzz>'
+keys n
+check "n there opens the form, the session's tenant filled in" wait_for 'Tenant\* +dmi '
+keys Escape
+check "Esc cancels the form" wait_for 'cancelled'
+keys Escape
 keys : i n c i d e n t s Space s k a t Enter
 check ":incidents skat in a dmi session shows nothing of skat" \
     bash -c "! tmux -L $TMUX_SOCK capture-pane -p -t gc | grep -Eq 'Skattestyrelsen|incidents\\(skat\\)\\[[1-9]'"
