@@ -1036,6 +1036,20 @@ static void sn_seed_change(struct sn_db *db, const char *company, const char *ci
     sn_set(rec, "end_date", when);
 }
 
+/* The sys_id of the company's first service CI, "" when it has none. */
+static const char *sn_company_ci(struct sn_db *db, const char *company)
+{
+    size_t i;
+    json_t *ci;
+
+    json_array_foreach (db->rows[TAB_CI], i, ci) {
+        if (strcmp(sn_get(ci, "company"), company) == 0) {
+            return sn_get(ci, "sys_id");
+        }
+    }
+    return "";
+}
+
 /* $GOVSIM_SN_INCIDENTS more open incidents, spread over the tenants' CIs (`make bench`: a
  * large instance). Lock held. */
 static void sn_seed_more(struct sn_db *db, struct world *w, int64_t now)
@@ -1141,7 +1155,7 @@ static void sn_seed_world(struct sn_db *db, struct world *w)
         snprintf(text, sizeof text, "%s: storage quota reached", t->tenant);
         sn_seed_incident(db, cid, "", text, 3, 3, "7", now - 70 * 86400, now - 60 * 86400, h >> 5);
         snprintf(text, sizeof text, "%s: platform update (Kubernetes patch release)", t->tenant);
-        sn_seed_change(db, cid, "", text, "-1", now - 3600, now + 3 * 3600);
+        sn_seed_change(db, cid, sn_company_ci(db, cid), text, "-1", now - 3600, now + 3 * 3600);
         snprintf(text, sizeof text, "%s: database minor upgrade", t->tenant);
         sn_seed_change(db, cid, "", text, "-2", now + 2 * 86400, now + 2 * 86400 + 7200);
         snprintf(text, sizeof text, "%s: ingress controller update", t->tenant);

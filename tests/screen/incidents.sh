@@ -61,6 +61,10 @@ keys : c h a n g e s Enter
 check ":changes: this week's and last week's changes ($changes)" wait_for "changes\\(all\\)\\[$changes\\]"
 check ":changes: columns" wait_for 'NUMBER +TYPE +STATE +RISK +PLANNED START +PLANNED END +CI +TENANT +SHORT DESCRIPTION'
 check ":changes: one in progress (Implement)" wait_for '^CHG[0-9]+ +Normal +Implement '
+ci=$(screen | grep -Eo '^CHG[0-9]+ +Normal +Implement +[A-Za-z]+ +.{16} +.{16} +[a-z0-9-]+' | head -1 | awk '{print $NF}')
+chg=$(screen | grep -E "^CHG[0-9]+ +Normal +Implement .* $ci " | head -1 | awk '{print $1}')
+keys : a p p s Enter
+check ":apps marks the app whose CI ($ci) has $chg in progress" wait_for "${ci#*-} \\[$chg in progress\\]"
 keys q
 tm_kill
 
