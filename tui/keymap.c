@@ -33,7 +33,7 @@ static const struct binding bindings[] = {
     {'r', ACT_RESTART},        {'s', ACT_SCALE},             {KEY_RIGHT, ACT_SCROLL_RIGHT},
     {KEY_LEFT, ACT_SCROLL_LEFT},
     {'h', ACT_SHOW_DONE}, /* ServiceNow (issue 14) */
-    {'n', ACT_NEW_INCIDENT}, {'w', ACT_WORK_NOTE}, {'m', ACT_ASSIGN_ME}, {'x', ACT_RESOLVE},
+    {'n', ACT_NEW_INCIDENT}, {'w', ACT_WORK_NOTE}, {'i', ACT_ASSIGN_ME}, {'x', ACT_RESOLVE},
 };
 
 static const struct {

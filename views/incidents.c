@@ -2,7 +2,7 @@
  * then the longest open); `h` adds those resolved in the last 30 days. The tenant is what the
  * incident's company maps to (core/servicenow/). Enter (and d) shows an incident's detail:
  * its fields, description, CI and the journal as one timeline. n opens an incident (a form;
- * the tenant the view's, else the selected row's), w adds a work note, m assigns one to the
+ * the tenant the view's, else the selected row's), w adds a work note, i assigns one to the
  * session's user, x resolves one (a form): confirmed, checked and audited by the console. */
 #define _GNU_SOURCE /* qsort_r */
 #include <stdio.h>
