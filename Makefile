@@ -54,6 +54,11 @@ SIM_SRCS  += sim/nagios/monitor.c sim/nagios/status.c
 SIM_SRCS  += sim/nagios/history.c sim/nagios/archive.c core/sla/sla.c core/xalloc.c
 # krakend (issue 15): govsim's gateway metrics
 SIM_SRCS  += sim/krakend/metrics.c
+# ServiceNow (issue 14): its model and requests, the incidents view
+CORE_SRCS += core/servicenow/sn_model.c core/servicenow/sn_request.c core/servicenow/sn_oauth.c
+SIM_SRCS  += sim/servicenow/sn_table.c
+VIEW_SRCS += views/incidents.c views/changes.c
+TUI_SRCS  += tui/form.c
 
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(TUI_SRCS) $(VIEW_SRCS))
 MAIN_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(MAIN_SRCS))

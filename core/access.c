@@ -129,6 +129,12 @@ const char *access_verb_name(enum access_verb verb)
         return "acknowledge";
     case ACCESS_DOWNTIME:
         return "schedule downtime";
+    case ACCESS_INCIDENT_CREATE:
+        return "open incidents";
+    case ACCESS_INCIDENT_NOTE:
+        return "add work notes";
+    case ACCESS_INCIDENT_UPDATE:
+        return "update incidents";
     }
     return "unknown";
 }
@@ -381,7 +387,9 @@ const struct store_row *access_get(struct access *a, enum store_kind kind, const
 static bool access_mutates(enum access_verb verb)
 {
     return verb == ACCESS_RESTART || verb == ACCESS_SCALE || verb == ACCESS_DELETE ||
-           verb == ACCESS_ACKNOWLEDGE || verb == ACCESS_DOWNTIME;
+           verb == ACCESS_ACKNOWLEDGE || verb == ACCESS_DOWNTIME ||
+           verb == ACCESS_INCIDENT_CREATE || verb == ACCESS_INCIDENT_NOTE ||
+           verb == ACCESS_INCIDENT_UPDATE;
 }
 
 int access_check(struct access *a, enum access_verb verb, const char *tenant, char *why,
@@ -405,6 +413,12 @@ int access_verb_check(const struct access *a, enum access_verb verb, char *why, 
         return -1;
     }
     if (access_mutates(verb) && a->role == ACCESS_VIEWER) {
+        snprintf(why, size, "role %s may not %s", access_role_name(a->role),
+                 access_verb_name(verb));
+        return -1;
+    }
+    /* A tenant's developers open incidents and add to them; the platform's staff works them. */
+    if (verb == ACCESS_INCIDENT_UPDATE && a->role == ACCESS_DEVELOPER) {
         snprintf(why, size, "role %s may not %s", access_role_name(a->role),
                  access_verb_name(verb));
         return -1;

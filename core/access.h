@@ -35,6 +35,10 @@ enum access_verb {
     /* nagios (issue 13): acknowledge a problem, schedule a downtime */
     ACCESS_ACKNOWLEDGE,
     ACCESS_DOWNTIME,
+    /* ServiceNow incidents (core/servicenow/) */
+    ACCESS_INCIDENT_CREATE, /* open an incident: staff and a tenant's developers */
+    ACCESS_INCIDENT_NOTE,   /* add a work note: staff and a tenant's developers */
+    ACCESS_INCIDENT_UPDATE, /* assign, resolve: operators and on-call staff only */
 };
 
 struct access;
@@ -124,7 +128,8 @@ int access_check(struct access *a, enum access_verb verb, const char *tenant, ch
  * the reason in `why`. Help and key hints use it to mark what the session cannot do. */
 int access_verb_check(const struct access *a, enum access_verb verb, char *why, size_t size);
 
-/* The verb's name: "view", "logs", "restart", "scale", "delete", "acknowledge", "schedule downtime". */
+/* The verb's name: "view", "logs", "restart", "scale", "delete", "acknowledge", "schedule
+ * downtime", "open incidents", "add work notes", "update incidents". */
 const char *access_verb_name(enum access_verb verb);
 
 #endif

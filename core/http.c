@@ -31,6 +31,7 @@ struct http_req {
     /* Response headers worth keeping (of the final response, not a 100 Continue). */
     char *etag, *last_modified, *content_type;
     long retry_after_s;
+    long long total_count;
     /* Stall detection: the loop timer checks the time of the last byte when it fires. */
     long idle_ms;
     int64_t started_ms, last_byte_ms;
@@ -148,6 +149,7 @@ static void http_headers_reset(struct http_req *r)
     free(r->content_type);
     r->etag = r->last_modified = r->content_type = NULL;
     r->retry_after_s = -1;
+    r->total_count = -1;
 }
 
 /* Keeps the headers a caller may want; at the end of the headers of a stream, tells the owner
@@ -157,7 +159,8 @@ static size_t http_header_cb(char *data, size_t size, size_t nmemb, void *userp)
     static const struct {
         const char *name;
         size_t len;
-    } keep[] = {{"etag:", 5}, {"last-modified:", 14}, {"content-type:", 13}, {"retry-after:", 12}};
+    } keep[] = {{"etag:", 5},         {"last-modified:", 14}, {"content-type:", 13},
+                {"retry-after:", 12}, {"x-total-count:", 14}};
     struct http_req *r = userp;
     size_t n = size * nmemb;
 
@@ -186,10 +189,18 @@ static size_t http_header_cb(char *data, size_t size, size_t nmemb, void *userp)
             free(r->content_type);
             r->content_type = v;
             break;
-        default:
+        case 3:
             r->retry_after_s = http_parse_retry_after(v);
             free(v);
             break;
+        default: {
+            char *end;
+            long long count = strtoll(v, &end, 10);
+
+            r->total_count = end != v && *end == '\0' && count >= 0 ? count : -1;
+            free(v);
+            break;
+        }
         }
         return n;
     }
@@ -280,6 +291,7 @@ static void http_req_free(struct http_req *r)
 static void http_finish(struct http_req *r, struct http_result *res)
 {
     res->retry_after_s = r->retry_after_s;
+    res->total_count = r->total_count;
     res->etag = r->etag;
     res->last_modified = r->last_modified;
     res->content_type = r->content_type;
@@ -537,6 +549,7 @@ struct http_req *http_start(struct http *h, const struct http_opts *o, http_data
     r->stream = o->stream;
     r->max_body = o->max_body ? o->max_body : HTTP_DEFAULT_MAX_BODY;
     r->retry_after_s = -1;
+    r->total_count = -1;
     r->started_ms = r->last_byte_ms = loop_now_ms();
     r->idle_ms = o->idle_timeout_ms;
     r->stats = o->stats;

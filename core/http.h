@@ -81,6 +81,8 @@ struct http_result {
     const char *etag;         /* ETag of the response, or NULL (borrowed for the callback) */
     const char *last_modified;/* Last-Modified, or NULL (borrowed for the callback) */
     const char *content_type; /* Content-Type, or NULL (borrowed for the callback) */
+    long long total_count;    /* X-Total-Count (the records a paged query matches: ServiceNow
+                                 and others), -1 when absent */
     enum http_failure failure;/* HTTP_FAIL_NONE when error is NULL */
 };
 

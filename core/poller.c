@@ -35,7 +35,12 @@ struct poller {
     bool busy;                /* a request, a decode or an apply is in progress */
     uint64_t run;             /* bumped by stop: decodes of an older run are dropped */
     uint32_t epoch;           /* mark of the rows of the poll being applied */
-    int64_t started_ms;       /* when the current poll's request started */
+    int64_t started_ms;       /* when the current request started */
+    int64_t poll_started_ms;  /* when the current poll's first request started */
+    size_t page;              /* the page of the poll being asked for or applied (url hook) */
+    bool partial;             /* the poll lists only changes: nothing is swept after it */
+    size_t poll_rows, poll_fast, poll_bytes; /* of the pages of this poll applied so far */
+    double poll_fetch_ms, poll_decode_ms;
     struct http_req *req;
     struct loop_timer *timer; /* the next poll */
     struct loop_timer *slice; /* the next apply slice */
@@ -140,7 +145,7 @@ static void poller_succeeded(struct poller *p)
     backoff_reset(&p->backoff);
     source_health_ok(&p->health, SOURCE_OK, poller_wall());
     poller_stale_arm(p);
-    poller_schedule(p, p->started_ms + p->cfg.interval_ms - loop_now_ms());
+    poller_schedule(p, p->poll_started_ms + p->cfg.interval_ms - loop_now_ms());
 }
 
 /* A failed poll: say why and when it will be tried again. `retry_after_s` >= 0 is the
@@ -173,6 +178,33 @@ static void poller_failed(struct poller *p, enum source_fault fault, long status
 }
 
 static void poller_slice_fire(void *arg);
+static void poller_request(struct poller *p, const char *url);
+
+/* Whether another page of a paged poll follows this decoded one. */
+static bool poller_more(const struct poller *p, const struct poller_job *job)
+{
+    return p->ops->url != NULL && job->d.more && job->d.nrows > 0;
+}
+
+/* The whole poll is in the store: counters, the log line `make bench` reads, the next. */
+static void poller_finished(struct poller *p)
+{
+    p->stats.polls++;
+    p->stats.rows = p->poll_rows;
+    p->stats.fast = p->poll_fast;
+    p->stats.bytes = p->poll_bytes;
+    p->stats.pages = p->page + 1;
+    p->stats.partial = p->partial;
+    p->stats.decode_ms = p->poll_decode_ms;
+    p->stats.fetch_ms = p->poll_fetch_ms;
+    /* `make bench` reads these lines. */
+    log_msg("poll %s: %zu rows (%zu by the fast path) in %zu page(s)%s, %.1f MB in %.0f ms, "
+            "decode %.0f ms (worker), apply %.1f ms (loop, longest slice %.1f ms)",
+            p->cfg.name, p->poll_rows, p->poll_fast, p->page + 1,
+            p->partial ? " (changes only)" : "", (double)p->poll_bytes / 1048576.0,
+            p->poll_fetch_ms, p->poll_decode_ms, p->stats.apply_ms, p->stats.apply_max_ms);
+    poller_succeeded(p);
+}
 
 /* Puts the next slice of the decoded rows into the store; after the last, sweeps. */
 static void poller_apply(struct poller *p)
@@ -194,7 +226,7 @@ static void poller_apply(struct poller *p)
         n = job->d.nrows - p->applied; /* nowhere to put them: freed with the job */
     }
     p->applied += n;
-    if (p->applied == job->d.nrows && t != NULL) {
+    if (p->applied == job->d.nrows && t != NULL && !poller_more(p, job) && !p->partial) {
         store_sweep(t, p->epoch);
     }
     ms = poller_clock_ms() - t0;
@@ -204,23 +236,38 @@ static void poller_apply(struct poller *p)
         p->slice = loop_timer_add(p->loop, 0, poller_slice_fire, p);
         return;
     }
-    p->stats.polls++;
-    p->stats.rows = job->d.nrows;
-    p->stats.fast = job->d.fast;
-    p->stats.bytes = job->len;
-    p->stats.decode_ms = job->decode_ms;
-    p->stats.fetch_ms = job->fetch_ms;
-    /* `make bench` reads these lines. */
-    log_msg("poll %s: %zu rows (%zu by the fast path), %.1f MB in %.0f ms, decode %.0f ms "
-            "(worker), apply %.1f ms (loop, longest slice %.1f ms)",
-            p->cfg.name, job->d.nrows, job->d.fast, (double)job->len / 1048576.0, job->fetch_ms,
-            job->decode_ms, p->stats.apply_ms, p->stats.apply_max_ms);
+    p->poll_rows += job->d.nrows;
+    p->poll_fast += job->d.fast;
+    p->poll_bytes += job->len;
+    p->poll_fetch_ms += job->fetch_ms;
+    p->poll_decode_ms += job->decode_ms;
     p->applying = NULL;
+    if (poller_more(p, job)) {
+        bool ignored = false;
+        char *url = p->ops->url(p->arg, p->page + 1, &ignored);
+
+        if (p->ops->applied != NULL) {
+            p->ops->applied(&job->d, p->arg);
+        }
+        poller_job_free(job, t != NULL ? job->d.nrows : 0);
+        if (url != NULL) {
+            p->page++;
+            poller_request(p, url);
+            free(url);
+            return;
+        }
+        if (t != NULL && !p->partial) {
+            store_sweep(t, p->epoch);
+        }
+        poller_finished(p);
+        return;
+    }
+    job->d.more = false;
     if (p->ops->applied != NULL) {
         p->ops->applied(&job->d, p->arg);
     }
     poller_job_free(job, t != NULL ? job->d.nrows : 0);
-    poller_succeeded(p);
+    poller_finished(p);
 }
 
 static void poller_slice_fire(void *arg)
@@ -265,9 +312,11 @@ static void poller_decoded(void *arg)
         free(msg);
         return;
     }
-    p->stats.apply_ms = 0;
-    p->stats.apply_max_ms = 0;
-    p->epoch++;
+    if (p->page == 0) {
+        p->stats.apply_ms = 0;
+        p->stats.apply_max_ms = 0;
+        p->epoch++;
+    }
     p->applying = job;
     p->applied = 0;
     poller_apply(p);
@@ -334,26 +383,48 @@ static void poller_answered(struct http_req *req, struct http_result *res, void 
     workpool_submit(p->pool, poller_work, poller_decoded, job);
 }
 
-static void poller_poll(struct poller *p)
+/* Starts the request of `url` (copied by http) for the current poll. */
+static void poller_request(struct poller *p, const char *url)
 {
     struct http_opts o = p->base;
+    bool conditional = p->ops->url == NULL;
 
-    if (p->busy) {
-        return; /* never two at once */
-    }
-    o.url = p->url;
+    o.url = url;
     o.method = NULL;
     o.body = NULL;
     o.stream = false;
     o.timeout_ms = p->cfg.timeout_ms;
     o.max_body = p->cfg.max_body;
-    o.if_none_match = p->etag;
-    o.if_modified_since = p->etag == NULL ? p->last_modified : NULL;
+    o.if_none_match = conditional ? p->etag : NULL;
+    o.if_modified_since = conditional && p->etag == NULL ? p->last_modified : NULL;
     o.stats = p->cfg.stats != NULL ? p->cfg.stats : p->base.stats;
-    p->busy = true;
     p->started_ms = loop_now_ms();
     p->stats.requests++;
     p->req = http_start(p->http, &o, NULL, poller_answered, p);
+}
+
+static void poller_poll(struct poller *p)
+{
+    char *url = NULL;
+
+    if (p->busy) {
+        return; /* never two at once */
+    }
+    p->page = 0;
+    p->partial = false;
+    if (p->ops->url != NULL) {
+        url = p->ops->url(p->arg, 0, &p->partial);
+        if (url == NULL) {
+            p->timer = loop_timer_add(p->loop, 1000, poller_fire, p);
+            return; /* nothing to poll yet */
+        }
+    }
+    p->busy = true;
+    p->poll_started_ms = loop_now_ms();
+    p->poll_rows = p->poll_fast = p->poll_bytes = 0;
+    p->poll_fetch_ms = p->poll_decode_ms = 0;
+    poller_request(p, url != NULL ? url : p->url);
+    free(url);
 }
 
 struct poller *poller_new(struct loop *l, struct http *h, struct workpool *pool,
@@ -395,6 +466,16 @@ void poller_start(struct poller *p)
 {
     p->health.state = SOURCE_CONNECTING;
     p->health.version++;
+    poller_poll(p);
+}
+
+void poller_poke(struct poller *p)
+{
+    if (p->busy) {
+        return;
+    }
+    loop_timer_cancel(p->loop, p->timer);
+    p->timer = NULL;
     poller_poll(p);
 }
 

@@ -9,6 +9,10 @@
  *   store kind; the loop puts them into the store in slices (a few thousand rows a pass) and
  *   sweeps the rows the poll did not return (mark and sweep). A decode that finishes after
  *   the poller was stopped is dropped.
+ * - A source may page a poll and make it incremental (its url hook): each page is asked for
+ *   once the one before is decoded and applied, while the decode says more follow; the
+ *   rows of every page are swept together after the last. A partial poll (only the changes
+ *   since the last) adds its rows and sweeps nothing.
  * - ETag and Last-Modified of an answer are sent back as If-None-Match / If-Modified-Since;
  *   a 304 keeps the rows and counts as a success.
  * - Failures back off (core/backoff.h: from the interval or 5 s, whichever is shorter,
@@ -51,6 +55,8 @@ struct poller_decode {
                                 (an empty answer for this user): counted as rejected */
     void *extra;             /* anything else for the applied hook; freed by free_extra */
     size_t fast;             /* for the log line: rows read by a fast path */
+    bool more;               /* a paged poll: another page follows this one (the url hook is
+                                asked for it); ignored on a page without rows */
 };
 
 /* Adds a row (ownership passes) to the decode's result. */
@@ -70,8 +76,16 @@ struct poller_ops {
      * transport error, else "HTTP <status>". The text must not contain credentials. */
     char *(*error_text)(long status, const char *body, size_t len, const char *transport);
     /* Optional, loop thread: the poll's rows are in the store (d->rows already given away,
-     * d->extra still there), or it answered 304 (d NULL). */
+     * d->extra still there), or it answered 304 (d NULL). A paged poll calls it after each
+     * page: d->more is false on the last. */
     void (*applied)(struct poller_decode *d, void *arg);
+    /* Optional, loop thread: the URL of page `page` of a poll (caller frees), instead of
+     * poller_config.url: page 0 starts a poll, page n+1 follows a page whose decode said
+     * `more`. Set *partial (false on entry) on page 0 when the poll lists only what changed
+     * since an earlier one: nothing is swept after it. NULL on page 0: nothing to poll yet,
+     * asked again after a second; NULL on a later page ends the poll there. No conditional
+     * requests with it. */
+    char *(*url)(void *arg, size_t page, bool *partial);
     /* Optional: frees d->extra (on any thread). */
     void (*free_extra)(void *extra);
 };
@@ -100,9 +114,11 @@ struct poller_stats {
     size_t not_modified; /* 304s */
     size_t absent;       /* answers that said the API is absent */
     size_t failures;     /* other failed answers */
-    size_t rows;         /* rows of the last applied poll */
+    size_t rows;         /* rows of the last applied poll (all its pages) */
     size_t fast;         /* of them, read by the decoder's fast path */
-    size_t bytes;        /* body of the last applied poll */
+    size_t bytes;        /* body of the last applied poll (all its pages) */
+    size_t pages;        /* requests of the last applied poll */
+    bool partial;        /* the last applied poll listed only changes */
     double fetch_ms;     /* request start to the answer, last poll */
     double decode_ms;    /* worker time decoding the last poll */
     double apply_ms;     /* loop time applying it (all slices) */
@@ -117,6 +133,10 @@ struct poller *poller_new(struct loop *l, struct http *h, struct workpool *pool,
 
 /* Polls at once, then every interval. */
 void poller_start(struct poller *p);
+
+/* Polls now (a change was just made), unless a poll is in progress; the interval counts
+ * from this one. */
+void poller_poke(struct poller *p);
 
 /* Cancels the request, the timers and a partly applied poll; decodes still in the pool are
  * dropped when they finish (free the workpool first when freeing both, as for the k8s

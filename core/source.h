@@ -58,11 +58,23 @@ enum source_detail {
 
 struct source_request;
 
+/* A field of a request's form (tui/form.h), for a request that needs several answers before
+ * its confirmation (a new incident). Strings owned by the request. */
+struct source_field {
+    char *label;
+    char *value;                /* the initial text or choice; NULL: empty, or the first */
+    const char *const *choices; /* static, NULL-terminated: a choice field; NULL: text */
+    bool required;
+};
+
 struct source_request_ops {
     /* Optional: the user's answer to input_label; completes the request (its question, its
      * target, its body): 0, or -1 with *err (caller frees) to ask again, or 1 to ask the
      * next value: the hook has set a new input_label (and input_value) for it. */
     int (*input)(struct source_request *r, const char *text, char **err);
+    /* Optional: the form's values (one a field, in order); completes the request as input
+     * does: 0, or -1 with *err (caller frees; shown in the form, which stays open). */
+    int (*form)(struct source_request *r, const char *const *values, char **err);
     /* Frees priv. */
     void (*free)(void *priv);
 };
@@ -82,6 +94,9 @@ struct source_request {
     char *typed_name;     /* a name the user types to confirm; NULL: not asked */
     char *input_label;    /* a value asked before the confirmation ("replicas"); NULL: none */
     char *input_value;    /* its initial text */
+    struct source_field *fields; /* a form asked before the confirmation (ops->form); NULL:
+                                    none */
+    size_t nfields;
     char **parts;         /* a stream's parts one may switch between (a pod's containers),
                              NULL-terminated; NULL or empty: the source picks */
     size_t nparts;
@@ -117,7 +132,8 @@ struct source_reply {
     bool ok;
     bool cancelled; /* the source was reset (:ctx) before the answer: its outcome is unknown */
     long status;    /* the HTTP status, 0 when there was none */
-    char *text;     /* a detail: its text (SOURCE_DETAIL_TEXT) or JSON; else NULL */
+    char *text;     /* a detail: its text (SOURCE_DETAIL_TEXT) or JSON; a change: what came
+                       of it in a few words ("INC0010023"), or NULL */
     char *error;    /* one line (the source's error_text), NULL when ok */
 };
 

@@ -310,8 +310,15 @@ static void source_http_probed(struct http_req *req, struct http_result *res, vo
 void source_http_op_probe(void *s, source_probe_fn done, void *arg)
 {
     struct source_http *sh = s;
+
+    source_http_probe_with(sh, &sh->base, done, arg);
+}
+
+void source_http_probe_with(struct source_http *sh, const struct http_opts *base,
+                            source_probe_fn done, void *arg)
+{
     struct source_http_probe *pr = xcalloc(1, sizeof *pr);
-    struct http_opts o = sh->base;
+    struct http_opts o = *base;
 
     pr->sh = sh;
     pr->done = done;

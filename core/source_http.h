@@ -65,6 +65,11 @@ const char *source_http_op_url(void *s);
 const struct http_stats *source_http_op_stats(void *s);
 void source_http_op_probe(void *s, source_probe_fn done, void *arg);
 
+/* The probe of source_http_op_probe() with other request options than the section's (an
+ * OAuth token in place of the user and password: ServiceNow). */
+void source_http_probe_with(struct source_http *sh, const struct http_opts *base,
+                            source_probe_fn done, void *arg);
+
 /* The base options of every request of the source (credentials, TLS, counters); borrowed. */
 const struct http_opts *source_http_base(const struct source_http *sh);
 

@@ -172,6 +172,11 @@ void source_request_free(struct source_request *r)
     free(r->typed_name);
     free(r->input_label);
     free(r->input_value);
+    for (size_t i = 0; i < r->nfields; i++) {
+        free(r->fields[i].label);
+        free(r->fields[i].value);
+    }
+    free(r->fields);
     free(r);
 }
 

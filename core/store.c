@@ -178,6 +178,32 @@ void store_names(const struct store *s, void (*fn)(const char *name, const char 
     }
 }
 
+void store_displays(const struct store *s, const struct store_tenancy *except,
+                    void (*fn)(const char *display, const char *tenant, void *arg), void *arg)
+{
+    for (size_t i = 0; i < s->ntenancies; i++) {
+        const struct store_tenancy *t = s->tenancies[i];
+
+        if (t != except && t->displays != NULL) {
+            t->displays(t->ctx, fn, arg);
+        }
+    }
+}
+
+uint64_t store_displays_gen(const struct store *s, const struct store_tenancy *except)
+{
+    uint64_t g = 0;
+
+    for (size_t i = 0; i < s->ntenancies; i++) {
+        const struct store_tenancy *t = s->tenancies[i];
+
+        if (t != except && t->displays != NULL) {
+            g += t->gen(t->ctx);
+        }
+    }
+    return g;
+}
+
 uint64_t store_gen(const struct store *s, enum store_kind kind)
 {
     return s->tables[kind].gen;

@@ -29,6 +29,9 @@ enum store_kind {
     STORE_SLA_CHANGE, /* uid = "index": the held timeline of one service */
     /* krakend (issue 15) */
     STORE_ROUTE,        /* uid "METHOD /path": a gateway endpoint (core/krakend/krakend_route.h) */
+    /* ServiceNow (core/servicenow/) */
+    STORE_INCIDENT,     /* uid = sys_id; tenant = company (sn_model.h) */
+    STORE_CHANGE,       /* uid = sys_id; tenant = company (sn_model.h) */
     STORE_KIND_COUNT
 };
 
@@ -57,6 +60,11 @@ struct store_tenancy {
      * (NULL when it has none). For withholding texts that name what a session may not see. */
     void (*names)(void *ctx, void (*fn)(const char *name, const char *tenant, void *arg),
                   void *arg);
+    /* Optional: calls fn for every tenant's display name this source knows ("Danish
+     * Meteorological Institute" for dmi), with its tenant: other sources map their own
+     * names of a tenant (ServiceNow's company) through them. */
+    void (*displays)(void *ctx, void (*fn)(const char *display, const char *tenant, void *arg),
+                     void *arg);
     void *ctx;
 };
 
@@ -93,6 +101,14 @@ uint64_t store_tenancy_gen(const struct store *s);
 /* Every name every registered tenancy knows, with its tenant (see store_tenancy.names). */
 void store_names(const struct store *s, void (*fn)(const char *name, const char *tenant, void *arg),
                  void *arg);
+
+/* Every tenant display name the registered tenancies other than `except` (NULL: none) know,
+ * with its tenant (see store_tenancy.displays). */
+void store_displays(const struct store *s, const struct store_tenancy *except,
+                    void (*fn)(const char *display, const char *tenant, void *arg), void *arg);
+/* The sum of the generations of the tenancies store_displays() asks: changes when a display
+ * name may have changed. */
+uint64_t store_displays_gen(const struct store *s, const struct store_tenancy *except);
 
 /* Generation and row count of a kind, for views' stale checks and sizing. */
 uint64_t store_gen(const struct store *s, enum store_kind kind);

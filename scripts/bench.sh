@@ -264,3 +264,29 @@ printf '[kubernetes]\ninterval_metrics = 30s\n[nagios]\nurl = http://127.0.0.1:%
 nagios_cpu "$WORK/default.ini" "kubernetes only"
 nagios_cpu "$WORK/nagios.ini" "kubernetes + nagios every 30s"
 echo "(the difference is what Nagios adds; target: under 0.5% of a core)"
+# ServiceNow (issue 14): a large instance, the first load paged, then only the changes.
+echo
+echo "## ServiceNow: 5,000 more open incidents (GOVSIM_SN_INCIDENTS), polled every 10 s"
+GOVSIM_SN_INCIDENTS=5000 start_sim 1000 0
+printf '[kubernetes]\ninterval_metrics = 1h\n[servicenow]\nurl = http://127.0.0.1:%s\ninterval = 10s\n' \
+    "$PORT" >"$WORK/sn.ini"
+open=$(curl -s -D - -o /dev/null "http://127.0.0.1:$PORT/api/now/table/incident?sysparm_limit=1&sysparm_query=stateIN1,2,3" |
+    tr -d '\r' | sed -n 's/^X-Total-Count: //p')
+want=$(echo "$open" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
+rm -f "$WORK/gc.log"
+start=$(now_ms)
+tm new-session -d -s gc -x 200 -y 50 "env -u TMUX TERM=xterm-256color $BIN/govconsole --kubeconfig $WORK/kc --config $WORK/sn.ini --log $WORK/gc.log -c incidents; sleep 60"
+for _ in $(seq 1500); do
+    tm capture-pane -p -t gc | sed -n 2p | grep -q "incidents(all)\[$want\]" && break
+    sleep 0.02
+done
+echo "open incidents: $open; start to the complete view: $(($(now_ms) - start)) ms (target: 2,000 ms)"
+sim_snap "$WORK/sn0.json"
+sleep 31
+sim_snap "$WORK/sn1.json"
+polls=$(grep -c 'poll servicenow: .*changes only' "$WORK/gc.log")
+echo "first poll: $(grep -m1 'poll servicenow:' "$WORK/gc.log" | sed 's/.*poll servicenow: //')"
+echo "steady polls (changes only) in 31 s: $polls; the last: $(grep 'poll servicenow: .*changes only' "$WORK/gc.log" | tail -1 | sed 's/.*poll servicenow: //')"
+bytes=$(( $(snap_get "$WORK/sn1.json" bufferedBytesSent) - $(snap_get "$WORK/sn0.json" bufferedBytesSent) ))
+echo "bytes govsim sent in those 31 s (buffered bodies): $bytes$( [ "$polls" -gt 0 ] && echo ", $((bytes / polls)) per poll")"
+tm kill-server >/dev/null 2>&1

@@ -40,7 +40,13 @@
     _(TOGGLE, "toggle", "Switch what the view shows (alerts: problems only or everything)", 1, ACCESS_VIEW) \
     /* sla (issue 13): the sla view's periods */                                                   \
     _(PERIOD_PREV, "period-prev", "The previous period (sla: [sla] period's unit; a range of days by its length)", 1, ACCESS_VIEW) \
-    _(PERIOD_NEXT, "period-next", "The next period", 1, ACCESS_VIEW)
+    _(PERIOD_NEXT, "period-next", "The next period", 1, ACCESS_VIEW)                               \
+    /* ServiceNow (issue 14) */                                                                    \
+    _(SHOW_DONE, "show-done", "Also show what is over (incidents resolved in the last 30 days); again: hide it", 1, ACCESS_VIEW) \
+    _(NEW_INCIDENT, "new-incident", "Open a ServiceNow incident (a form; the tenant from where you stand)", 1, ACCESS_INCIDENT_CREATE) \
+    _(WORK_NOTE, "work-note", "Add a work note to the selected incident", 1, ACCESS_INCIDENT_NOTE) \
+    _(ASSIGN_ME, "assign-to-me", "Assign the selected incident to you (asks first)", 1, ACCESS_INCIDENT_UPDATE) \
+    _(RESOLVE, "resolve", "Resolve the selected incident: resolution code and notes, then confirms", 1, ACCESS_INCIDENT_UPDATE)
 
 enum action {
 #define ACTION_ENUM(e, name, help, view, verb) ACT_##e,

@@ -2,6 +2,7 @@
  * asks for a value if it needs one, checks access with the tenant the source resolved,
  * confirms, runs it, shows the reply and writes the audit log. A detail's reply lands where it
  * was asked (the same frame, row and no window opened since), else it becomes a flash. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "core/xalloc.h"
 #include "tui/app_int.h"
 #include "tui/dialog.h"
+#include "tui/form.h"
 #include "tui/keymap.h"
 #include "tui/screen.h"
 
@@ -124,7 +126,10 @@ static void actions_change_reply(struct source_reply *reply, void *arg)
 
     actions_unlink(a, c);
     if (reply->ok) {
-        app_flash(a, false, "%s %s", r->done != NULL ? r->done : "done:", r->target);
+        /* a reply's text says what came of it ("INC0010023") */
+        app_flash(a, false, "%s %s%s%s", r->done != NULL ? r->done : "done:", r->target,
+                  reply->text != NULL ? ": " : "",
+                  reply->text != NULL ? access_redact(a->opts.access, reply->text) : "");
         actions_audit(a, c->src, r, c->id, "ok");
     } else {
         const char *msg = reply->error != NULL ? reply->error : "failed";
@@ -372,6 +377,95 @@ static const struct mode_ops actions_input_mode = {
     .line = true,
 };
 
+/* ---- a form asked first (tui/form.h) --------------------------------------------------- */
+
+struct actions_form {
+    struct form *form;
+    struct source *src;
+    struct source_request *req;
+};
+
+static void actions_form_close(struct app *a, void *data)
+{
+    struct actions_form *af = data;
+
+    (void)a;
+    form_free(af->form);
+    source_request_free(af->req);
+    free(af);
+}
+
+static void actions_form_key(struct app *a, void *data, int key)
+{
+    struct actions_form *af = data;
+    struct source_request *req;
+    struct source *src = af->src;
+    const char **values;
+    char *err = NULL;
+    int rc;
+
+    switch (form_key(af->form, key)) {
+    case FORM_CANCEL:
+        app_mode_pop(a);
+        app_flash(a, false, "cancelled");
+        return;
+    case FORM_NONE:
+        return;
+    case FORM_SUBMIT:
+        break;
+    }
+    values = xcalloc(form_count(af->form) + 1, sizeof *values);
+    for (size_t i = 0; i < form_count(af->form); i++) {
+        values[i] = form_value(af->form, i);
+    }
+    rc = af->req->ops->form(af->req, values, &err);
+    free(values);
+    if (rc != 0) {
+        form_set_error(af->form, err != NULL ? err : "not valid", SIZE_MAX);
+        free(err);
+        return;
+    }
+    req = af->req;
+    af->req = NULL;
+    app_mode_pop(a);
+    actions_confirm(a, src, req);
+}
+
+static void actions_form_draw(struct app *a, void *data, int rows, int cols)
+{
+    struct actions_form *af = data;
+
+    (void)a;
+    form_draw(af->form, stdscr, 0, 0, rows, cols);
+}
+
+static const struct mode_ops actions_form_mode = {
+    .name = "form",
+    .key = actions_form_key,
+    .draw = actions_form_draw,
+    .close = actions_form_close,
+};
+
+/* Opens the request's form (ownership of req passes). */
+static void actions_form_open(struct app *a, struct source *src, struct source_request *req)
+{
+    struct actions_form *af = xcalloc(1, sizeof *af);
+    struct form_field *fields = xcalloc(req->nfields, sizeof *fields);
+
+    for (size_t i = 0; i < req->nfields; i++) {
+        fields[i] = (struct form_field){.label = req->fields[i].label,
+                                        .value = req->fields[i].value,
+                                        .choices = req->fields[i].choices,
+                                        .required = req->fields[i].required};
+    }
+    af->src = src;
+    af->req = req;
+    af->form = form_new(req->title != NULL ? req->title : req->action, fields, req->nfields,
+                        req->confirm != NULL ? req->confirm : req->action);
+    free(fields);
+    app_mode_push(a, &actions_form_mode, af);
+}
+
 /* ---- a view's own detail --------------------------------------------------------------- */
 
 /* d or y on a row the view describes itself (a tenant): nothing to ask a source. */
@@ -406,7 +500,7 @@ void actions_run(struct app *a, enum action act)
         app_flash(a, true, "the %s view has no %s", v->ops->name, action_name(act));
         return;
     }
-    if (table_count(&f->table, v) == 0) {
+    if (table_count(&f->table, v) == 0 && (v->ops->rowless == NULL || !v->ops->rowless(act))) {
         app_flash(a, true, "nothing here to %s", action_name(act));
         return;
     }
@@ -414,7 +508,10 @@ void actions_run(struct app *a, enum action act)
         actions_describe(a, v, &ctx, table_row(&f->table, f->table.sel), act == ACT_RAW);
         return;
     }
-    req = v->ops->request(v, &ctx, table_row(&f->table, f->table.sel), act, &err);
+    req = v->ops->request(v, &ctx,
+                          table_count(&f->table, v) > 0 ? table_row(&f->table, f->table.sel)
+                                                        : SIZE_MAX,
+                          act, &err);
     if (req == NULL) {
         app_flash(a, true, "%s", err != NULL ? err : "not here");
         free(err);
@@ -439,6 +536,8 @@ void actions_run(struct app *a, enum action act)
         logs_open(a, src, req);
     } else if (req->op == SOURCE_OP_DETAIL) {
         actions_perform(a, src, req);
+    } else if (req->nfields > 0 && req->ops != NULL && req->ops->form != NULL) {
+        actions_form_open(a, src, req);
     } else if (req->input_label != NULL && req->ops != NULL && req->ops->input != NULL) {
         struct actions_input *ai = xcalloc(1, sizeof *ai);
 

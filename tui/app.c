@@ -171,7 +171,9 @@ static void app_action(struct app *a, enum action act)
         table_move_to(&f->table, v, (size_t)-1);
         break;
     case ACT_ENTER:
-        if (v->ops->enter == NULL || table_count(&f->table, v) == 0) {
+        if (v->ops->enter == NULL && keymap_view_has(v->ops, ACT_ENTER)) {
+            actions_run(a, act); /* Enter as a request: a detail */
+        } else if (v->ops->enter == NULL || table_count(&f->table, v) == 0) {
             app_flash(a, true, "nothing to drill into here");
         } else if (v->ops->enter(v, &f->scope, table_row(&f->table, f->table.sel), &target)) {
             frames_push(a, registry_find(target.view), &target.scope, target.label, false);
@@ -239,6 +241,10 @@ static void app_action(struct app *a, enum action act)
         }
         break;
     default:
+        if (f->view->ops->handle != NULL && keymap_view_has(v->ops, act) &&
+            f->view->ops->handle(f->view, act)) {
+            break; /* the view's own toggle: it rebuilds */
+        }
         actions_run(a, act); /* the view's own: describe, delete, logs ... */
         break;
     }

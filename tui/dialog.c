@@ -277,7 +277,6 @@ void dialog_draw(struct dialog *d, WINDOW *w, int y, int x, int height, int widt
     struct wrap_lines msg = {NULL, 0, 0};
     attr_t base = screen_attr(THEME_DIALOG);
     int need, inner, bw, bh, by, bx, fixed, nmsg, row;
-    char *title;
 
     if (height < 3 || width < 8) {
         return;
@@ -312,19 +311,7 @@ void dialog_draw(struct dialog *d, WINDOW *w, int y, int x, int height, int widt
     if (bh > height) {
         bh = height;
     }
-    by = y + (height - bh) / 2;
-    bx = x + (width - bw) / 2;
-    for (int r = 0; r < bh; r++) {
-        screen_put(w, by + r, bx, "", bw, false, base);
-    }
-    screen_border(w, by, bx, bh, bw, base);
-    title = xasprintf(" %s ", d->title);
-    if (d->title[0] != '\0') {
-        int tw = screen_text_width(title);
-
-        screen_put(w, by, bx + 2, title, tw < bw - 4 ? tw : bw - 4, false, base | A_BOLD);
-    }
-    free(title);
+    screen_box(w, y, x, height, width, bh, bw, d->title, base, &by, &bx);
     row = by + 2;
     for (int i = 0; i < nmsg && row < by + bh - 1; i++, row++) {
         bool cut = i == nmsg - 1 && (size_t)nmsg < msg.n;

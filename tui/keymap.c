@@ -36,6 +36,8 @@ static const struct binding bindings[] = {
     {'a', ACT_ACKNOWLEDGE},    {'D', ACT_DOWNTIME},          {'t', ACT_TOGGLE},
     /* sla (issue 13) */
     {'[', ACT_PERIOD_PREV},    {']', ACT_PERIOD_NEXT},
+    {'h', ACT_SHOW_DONE}, /* ServiceNow (issue 14) */
+    {'n', ACT_NEW_INCIDENT}, {'w', ACT_WORK_NOTE}, {'i', ACT_ASSIGN_ME}, {'x', ACT_RESOLVE},
 };
 
 static const struct {
@@ -157,8 +159,8 @@ char *keymap_keys_for(enum action a, char *buf, size_t size)
 
 bool keymap_view_has(const struct view_ops *v, enum action a)
 {
-    if (a == ACT_ENTER) {
-        return v->enter != NULL;
+    if (a == ACT_ENTER && v->enter != NULL) {
+        return true;
     }
     if ((a == ACT_DESCRIBE || a == ACT_RAW) && v->describe != NULL) {
         return true;

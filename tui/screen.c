@@ -2,6 +2,7 @@
 #include "tui/screen.h"
 
 #include "core/sanitize.h"
+#include "core/xalloc.h"
 
 #include <locale.h>
 #include <stdio.h>
@@ -315,6 +316,24 @@ void screen_border(WINDOW *w, int y, int x, int h, int wd, attr_t a)
     mvwhline(w, y + h - 1, x + 1, ACS_HLINE | a, wd - 2);
     mvwvline(w, y + 1, x, ACS_VLINE | a, h - 2);
     mvwvline(w, y + 1, x + wd - 1, ACS_VLINE | a, h - 2);
+}
+
+void screen_box(WINDOW *w, int y, int x, int height, int width, int h, int wd,
+                const char *title, attr_t a, int *by, int *bx)
+{
+    *by = y + (height - h) / 2;
+    *bx = x + (width - wd) / 2;
+    for (int r = 0; r < h; r++) {
+        screen_put(w, *by + r, *bx, "", wd, false, a);
+    }
+    screen_border(w, *by, *bx, h, wd, a);
+    if (title[0] != '\0') {
+        char *t = xasprintf(" %s ", title);
+        int tw = screen_text_width(t);
+
+        screen_put(w, *by, *bx + 2, t, tw < wd - 4 ? tw : wd - 4, false, a | A_BOLD);
+        free(t);
+    }
 }
 
 void screen_dim(WINDOW *w, int y, int h)

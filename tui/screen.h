@@ -46,6 +46,12 @@ int screen_put(WINDOW *w, int y, int x, const char *s, int width, bool right, at
  * smaller than 2x2); the inside is left as it is. */
 void screen_border(WINDOW *w, int y, int x, int h, int wd, attr_t a);
 
+/* An overlay box h rows by wd cells centred in (y, x, height, width): cleared in `a`, a
+ * border, and `title` (unless empty) in bold in the top border. Sets *by and *bx to its top
+ * left corner. For the dialog and the form. */
+void screen_box(WINDOW *w, int y, int x, int height, int width, int h, int wd,
+                const char *title, attr_t a, int *by, int *bx);
+
 /* Dims rows y .. y+h-1 of w (what is under an overlay), keeping their text. */
 void screen_dim(WINDOW *w, int y, int h);
 

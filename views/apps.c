@@ -12,6 +12,7 @@
 
 #include "core/k8s/k8s_model.h"
 #include "core/k8s/k8s_request.h"
+#include "core/servicenow/sn_model.h"
 #include "core/xalloc.h"
 #include "views/view.h"
 
@@ -63,12 +64,15 @@ struct app_entry {
     const char *new_version; /* the new ReplicaSet's version label; NULL if none */
     const char *old_version; /* the newest old ReplicaSet's with pods; NULL if none */
     int32_t old_pods;        /* status.replicas of the old ReplicaSets, summed */
+    const char *change;      /* a ServiceNow change in progress on the app's CI (its number,
+                                borrowed), NULL when none */
 };
 
 struct apps_state {
     struct app_entry *rows;
     size_t count, cap;
     uint64_t ns_gen, pod_gen, deploy_gen, sts_gen, rs_gen;
+    uint64_t chg_gen; /* ServiceNow changes (issue 14) */
     bool built;
 };
 
@@ -265,7 +269,8 @@ static bool apps_stale(const struct view *v, const struct view_ctx *ctx)
 
     return !st->built || st->ns_gen != store_gen(ctx->store, STORE_NAMESPACE) || st->pod_gen != store_gen(ctx->store, STORE_POD) ||
            st->deploy_gen != store_gen(ctx->store, STORE_DEPLOYMENT) || st->sts_gen != store_gen(ctx->store, STORE_STATEFULSET) ||
-           st->rs_gen != store_gen(ctx->store, STORE_REPLICASET);
+           st->rs_gen != store_gen(ctx->store, STORE_REPLICASET) ||
+           st->chg_gen != store_gen(ctx->store, STORE_CHANGE);
 }
 
 /* Adds the workloads of one kind that are in scope. */
@@ -413,6 +418,35 @@ static void apps_link_replicasets(struct apps_state *st, const struct view_ctx *
     free(idx);
 }
 
+/* The ServiceNow changes in progress (Implement) on an app's CI, named TENANT-APP as the
+ * incidents' are (issue 14): each entry's number. */
+static void apps_link_changes(struct apps_state *st, struct access *acc)
+{
+    struct access_cursor cur;
+    const struct store_row *r;
+
+    for (size_t i = 0; i < st->count; i++) {
+        st->rows[i].change = NULL;
+    }
+    access_rows(acc, STORE_CHANGE, &cur);
+    while ((r = access_next(&cur, NULL)) != NULL) {
+        const struct sn_change *ch = (const struct sn_change *)r;
+
+        if (!ch->has_state || ch->state != SN_CHANGE_IMPLEMENT || ch->cmdb_ci == NULL) {
+            continue;
+        }
+        for (size_t i = 0; i < st->count; i++) {
+            struct app_entry *e = &st->rows[i];
+            size_t tl = e->tenant != NULL ? strlen(e->tenant) : 0;
+
+            if (e->tenant != NULL && strncmp(ch->cmdb_ci, e->tenant, tl) == 0 &&
+                ch->cmdb_ci[tl] == '-' && strcmp(ch->cmdb_ci + tl + 1, e->app) == 0) {
+                e->change = ch->number;
+            }
+        }
+    }
+}
+
 static void apps_rebuild(struct view *v, const struct view_ctx *ctx)
 {
     struct apps_state *st = v->state;
@@ -437,6 +471,7 @@ static void apps_rebuild(struct view *v, const struct view_ctx *ctx)
     }
     apps_link_pods(st, ctx->access);
     apps_link_replicasets(st, ctx);
+    apps_link_changes(st, ctx->access);
     for (size_t i = 0; i < st->count; i++) {
         st->rows[i].rank = (uint32_t)i;
     }
@@ -448,6 +483,7 @@ static void apps_rebuild(struct view *v, const struct view_ctx *ctx)
     st->deploy_gen = dt_gen;
     st->sts_gen = sst_gen;
     st->rs_gen = store_gen(ctx->store, STORE_REPLICASET);
+    st->chg_gen = store_gen(ctx->store, STORE_CHANGE);
     st->built = true;
 }
 
@@ -473,6 +509,10 @@ static enum view_tone apps_cell(const struct view *v, const struct view_ctx *ctx
         snprintf(buf, size, "%s", w->ns);
         return TONE_NORMAL;
     case AC_NAME:
+        if (e->change != NULL) { /* a platform change in progress on it */
+            snprintf(buf, size, "%s [%s in progress]", w->name, e->change);
+            return TONE_WARN;
+        }
         snprintf(buf, size, "%s", w->name);
         return TONE_NORMAL;
     case AC_APP:
@@ -564,7 +604,7 @@ static const struct store_row *apps_row_source(const struct view *v, size_t row,
 
     h = view_mix(view_mix(h, e->version_split), (uint64_t)e->old_pods);
     h = view_mix_str(view_mix_str(h, e->tenant), e->new_version);
-    *extra = view_mix_str(h, e->old_version);
+    *extra = view_mix_str(view_mix_str(h, e->old_version), e->change);
     return &e->w->row;
 }
 

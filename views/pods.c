@@ -8,6 +8,7 @@
 #include "core/k8s/k8s_model.h"
 #include "core/k8s/k8s_request.h"
 #include "core/keysort.h"
+#include "core/servicenow/sn_request.h"
 #include "core/xalloc.h"
 #include "views/view.h"
 
@@ -586,7 +587,36 @@ static bool pods_redundant(const struct view *v, size_t col)
     return true;
 }
 
-static const enum action pods_actions[] = {ACT_DESCRIBE, ACT_RAW, ACT_DELETE, ACT_LOGS, ACT_NONE};
+static const enum action pods_actions[] = {ACT_DESCRIBE, ACT_RAW, ACT_DELETE, ACT_LOGS,
+                                           ACT_NEW_INCIDENT, ACT_NONE};
+
+/* n on a pod: a ServiceNow incident prefilled with what the console knows, ending in the
+ * evidence (status, restarts, the last restart's reason). */
+static struct source_request *pods_incident(const struct k8s_pod *p, const char *tenant,
+                                            int64_t now)
+{
+    char ago[32] = "", *shortd, *desc, *ci;
+    struct source_request *r;
+
+    if (p->last_restart != 0) {
+        k8s_fmt_age(now - p->last_restart, ago, sizeof ago);
+    }
+    shortd = xasprintf("%s: pod %s is %s", p->app != NULL ? p->app : p->name, p->name,
+                       p->status != NULL ? p->status : "unknown");
+    desc = xasprintf("Evidence from govconsole: pod %s/%s, status %s, %d/%d ready, %d restarts"
+                     "%s%s%s%s%s, node %s, version %s.",
+                     p->ns, p->name, p->status != NULL ? p->status : "unknown", p->ready,
+                     p->total, p->restarts, p->last_reason != NULL ? ", last restart reason " : "",
+                     p->last_reason != NULL ? p->last_reason : "", ago[0] != '\0' ? " (" : "",
+                     ago, ago[0] != '\0' ? " ago)" : "", p->node != NULL ? p->node : "none",
+                     p->version != NULL ? p->version : "unknown");
+    ci = tenant != NULL && p->app != NULL ? xasprintf("%s-%s", tenant, p->app) : NULL;
+    r = sn_request_create(tenant, shortd, desc, ci);
+    free(shortd);
+    free(desc);
+    free(ci);
+    return r;
+}
 
 /* d, y, Ctrl-D and l: the pod's requests to the Kubernetes source. */
 static struct source_request *pods_request(const struct view *v, const struct view_ctx *ctx,
@@ -614,6 +644,9 @@ static struct source_request *pods_request(const struct view *v, const struct vi
         break;
     case ACT_LOGS:
         r = k8s_request_logs(p->ns, p->name, p->row.uid, p->containers, tenant);
+        break;
+    case ACT_NEW_INCIDENT: /* ServiceNow (issue 14) */
+        r = pods_incident(p, tenant, ctx->now);
         break;
     default:
         break;

@@ -19,6 +19,8 @@ extern const struct view_ops alerts_view; /* nagios (issue 13) */
 extern const struct view_ops sla_view;      /* sla (issue 13) */
 extern const struct view_ops timeline_view; /* sla (issue 13): a service's state changes */
 extern const struct view_ops routes_view; /* krakend (issue 15) */
+extern const struct view_ops incidents_view; /* ServiceNow (issue 14) */
+extern const struct view_ops changes_view;   /* ServiceNow (issue 14) */
 
 static const struct view_ops *const views[] = {
     &tenants_view,
@@ -32,6 +34,8 @@ static const struct view_ops *const views[] = {
     &sla_view,      /* sla (issue 13) */
     &timeline_view, /* sla (issue 13) */
     &routes_view, /* krakend (issue 15) */
+    &incidents_view, /* ServiceNow (issue 14) */
+    &changes_view,   /* ServiceNow (issue 14) */
 };
 
 const struct view_ops *registry_get(size_t i)

@@ -156,7 +156,8 @@ struct view_ops {
      * the view's default order, descending when `desc`. Rebuilds keep the order. */
     void (*sort)(struct view *v, size_t col, bool desc);
     /* Optional: Enter. Fills *out from `scope` (the current one) and the row; false if the
-     * row leads nowhere. */
+     * row leads nowhere. Without it, a view that lists ACT_ENTER among its actions gets
+     * Enter as a request (a detail pager). */
     bool (*enter)(const struct view *v, const struct view_scope *scope, size_t row,
                   struct view_target *out);
     /* Optional: the actions the view offers on a row (ACT_DESCRIBE, ACT_DELETE ...), ended by
@@ -189,6 +190,13 @@ struct view_ops {
     /* Optional: the view's own argument after :NAME (":sla 2026-11"): true when it is one,
      * written into scope->param; false lets the command line take it as a tenant. */
     bool (*param)(const char *arg, struct view_scope *scope);
+    /* Optional: an action of `actions` the view answers itself, without a source (a toggle
+     * such as the incidents view's show-done): true when it did; the view then says it is
+     * stale and is rebuilt. */
+    bool (*handle)(struct view *v, enum action act);
+    /* Optional: true for an action of `actions` that needs no row (a new incident in an
+     * empty incidents view): the request hook then gets a row past the end. */
+    bool (*rowless)(enum action act);
 };
 
 struct view {

@@ -209,6 +209,28 @@ static void k8s_tenancy_names(void *ctx, void (*fn)(const char *name, const char
     }
 }
 
+/* The tenants' display names: each labelled namespace's annotation, and [tenant NAME] display. */
+static void k8s_tenancy_displays(void *ctx,
+                                 void (*fn)(const char *display, const char *tenant, void *arg),
+                                 void *arg)
+{
+    struct k8s_tenancy *t = ctx;
+    const struct store_table *nt = &t->store->tables[STORE_NAMESPACE];
+
+    k8s_tenancy_index(t);
+    for (size_t i = 0; i < t->ndisplays; i++) {
+        fn(t->displays[i].display, t->displays[i].tenant, arg);
+    }
+    for (size_t i = 0; i < nt->count; i++) {
+        const struct k8s_namespace *ns = (const struct k8s_namespace *)nt->rows[i];
+        const char *tenant = ns->name != NULL ? k8s_tenancy_ns_tenant(t, ns->name) : NULL;
+
+        if (ns->display != NULL && tenant != NULL) {
+            fn(ns->display, tenant, arg);
+        }
+    }
+}
+
 struct k8s_tenancy *k8s_tenancy_new(struct store *s)
 {
     struct k8s_tenancy *t = xcalloc(1, sizeof *t);
@@ -218,6 +240,7 @@ struct k8s_tenancy *k8s_tenancy_new(struct store *s)
         .row_tenant = k8s_tenancy_row_tenant,
         .gen = k8s_tenancy_gen,
         .names = k8s_tenancy_names,
+        .displays = k8s_tenancy_displays,
         .ctx = t,
     };
     return t;

@@ -106,7 +106,7 @@ static void *sla_init(const struct source_env *env, char **err)
     s->health.name = "sla";
     s->held = xstrdup("");
     s->held_changes = xstrdup("");
-    s->tenancy = (struct store_tenancy){sla_row_tenant, sla_tenancy_gen, NULL, s};
+    s->tenancy = (struct store_tenancy){.row_tenant = sla_row_tenant, .gen = sla_tenancy_gen, .ctx = s};
     store_register(env->store, STORE_SLA, sla_row_free, &s->tenancy);
     store_register(env->store, STORE_SLA_CHANGE, sla_change_free, &s->tenancy);
     return s;

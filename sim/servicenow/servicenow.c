@@ -1,5 +1,6 @@
-/* ServiceNow's Table API (/api/now/table/TABLE and /api/now/v2/table/TABLE), for now the
- * sys_user table: the instance's admin, the --basic-auth user (an integration account) and
+/* ServiceNow's Table API (/api/now/table/TABLE and /api/now/v2/table/TABLE): here the
+ * sys_user table, the other tables in sn_table.c (incidents, changes, journal, groups,
+ * companies, service CIs). sys_user holds the instance's admin, the --basic-auth user (an integration account) and
  * two people of each tenant, derived from the world and its seed. Records are what the Table
  * API returns without sysparm_display_value: every value a string, references
  * {"link","value"}. Errors have ServiceNow's shape {"error":{"message","detail"},
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/servicenow/sn_table.h"
 #include "sim/sim_util.h"
 
 #define SN_PREFIX "/api/now/"
@@ -341,11 +343,30 @@ static enum MHD_Result sys_user(const struct router_request *req, const char *sy
                                 JSON_COMPACT, headers);
 }
 
+static void *servicenow_start(struct router *router, const struct router_config *cfg)
+{
+    (void)router;
+    (void)cfg;
+    return sn_db_new();
+}
+
+static void servicenow_stop(void *state)
+{
+    sn_db_free(state);
+}
+
 static enum MHD_Result servicenow_serve(void *state, const struct router_request *req)
 {
-    (void)state;
     char user[128];
-    if (!router_basic_auth(req, user, sizeof(user))) {
+    if (strcmp(req->url, "/oauth_token.do") == 0) {
+        return sn_db_oauth(state, req);
+    }
+    const char *authz = router_header(req->conn, "Authorization");
+    if (authz && strncmp(authz, "Bearer ", 7) == 0 && sn_db_token_ok(state, authz + 7)) {
+        const char *pair = req->cfg->basic_auth; /* an OAuth session is that user's */
+        const char *colon = pair ? strchr(pair, ':') : NULL;
+        snprintf(user, sizeof(user), "%.*s", colon ? (int)(colon - pair) : 5, colon ? pair : "admin");
+    } else if (!router_basic_auth(req, user, sizeof(user))) {
         static const char *const challenge[] = {"WWW-Authenticate", SN_REALM, NULL};
         return sn_error(req, 401, "User is not authenticated",
                         "Required to provide Auth information", challenge);
@@ -365,6 +386,21 @@ static enum MHD_Result servicenow_serve(void *state, const struct router_request
         *slash = '\0';
         sys_id = path + 6 + (slash - table) + 1;
     }
+    if (sn_db_serves(table)) {
+        struct sn_db *db = state;
+        if (!sn_db_seeded(db)) {
+            size_t n;
+            struct sn_user *users = sn_users(req, &n);
+            for (size_t i = 0; i < n; i++) {
+                char name[72];
+                snprintf(name, sizeof(name), "%s %s", users[i].first, users[i].last);
+                sn_db_add_user(db, users[i].sys_id, users[i].user_name, name);
+            }
+            free(users);
+        }
+        return sn_db_serve(db, req, table, sys_id && *sys_id ? sys_id : NULL,
+                           user[0] ? user : "admin");
+    }
     if (strcmp(table, "sys_user") != 0) {
         char message[128];
         snprintf(message, sizeof(message), "Invalid table %s", table);
@@ -377,10 +413,12 @@ static enum MHD_Result servicenow_serve(void *state, const struct router_request
     return sys_user(req, sys_id && *sys_id ? sys_id : NULL);
 }
 
-static const char *const servicenow_prefixes[] = {SN_PREFIX, NULL};
+static const char *const servicenow_prefixes[] = {SN_PREFIX, "/oauth_token.do", NULL};
 
 const struct sim_api servicenow_api = {
     .name = "servicenow",
     .prefixes = servicenow_prefixes,
+    .start = servicenow_start,
+    .stop = servicenow_stop,
     .serve = servicenow_serve,
 };

@@ -365,6 +365,32 @@ static uint64_t no_gen(void *ctx)
 }
 
 /* A kind cannot be registered without saying how its rows map to a tenant. */
+/* ServiceNow's verbs: a tenant's developers open incidents and add work notes in their tenant;
+ * assigning and resolving are the platform staff's; viewers and --readonly change nothing. */
+static void test_incident_verbs(void **state)
+{
+    static const char *const dmi[] = {"dmi", NULL};
+    struct access *dev = access_new("dev", ACCESS_DEVELOPER, dmi, false);
+    struct access *viewer = access_new("v", ACCESS_VIEWER, dmi, false);
+    struct access *oncall = access_new("o", ACCESS_ONCALL, NULL, false);
+    struct access *ro = access_new("o", ACCESS_OPERATOR, NULL, true);
+    char why[256];
+
+    (void)state;
+    assert_int_equal(access_check(dev, ACCESS_INCIDENT_CREATE, "dmi", why, sizeof why), 0);
+    assert_int_equal(access_check(dev, ACCESS_INCIDENT_NOTE, "dmi", why, sizeof why), 0);
+    assert_int_equal(access_check(dev, ACCESS_INCIDENT_CREATE, "skat", why, sizeof why), -1);
+    assert_int_equal(access_check(dev, ACCESS_INCIDENT_UPDATE, "dmi", why, sizeof why), -1);
+    assert_non_null(strstr(why, "update incidents"));
+    assert_int_equal(access_check(viewer, ACCESS_INCIDENT_NOTE, "dmi", why, sizeof why), -1);
+    assert_int_equal(access_check(oncall, ACCESS_INCIDENT_UPDATE, "skat", why, sizeof why), 0);
+    assert_int_equal(access_check(ro, ACCESS_INCIDENT_CREATE, "skat", why, sizeof why), -1);
+    access_free(dev);
+    access_free(viewer);
+    access_free(oncall);
+    access_free(ro);
+}
+
 static void test_kind_needs_a_tenancy(void **state)
 {
     struct store s;
@@ -394,6 +420,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pattern_names_unlabelled_namespaces, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors_are_redacted_by_scope, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kind_needs_a_tenancy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_incident_verbs, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,7 +6,10 @@
  * object in any file. Without ../shared/fixtures the run says so and passes. The same run
  * goes over tests/data/k8s (written here). ../shared/fixtures/nagios goes through the Nagios
  * parsers: every file through the host and service status readers and the host map, each
- * giving rows or one line of error, never a crash; the details lists give rows. */
+ * giving rows or one line of error, never a crash; the details lists give rows. ServiceNow's
+ * (../shared/fixtures/servicenow): every list decodes into incidents (records without number
+ * left out, counted), every single record reads as a detail naming its number, every error
+ * envelope as its message. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,6 +32,7 @@
 #include "core/poller.h"
 #include "core/krakend/krakend_config.h"
 #include "core/krakend/prom.h"
+#include "core/servicenow/sn_model.h"
 #include "core/xalloc.h"
 #include "tests/unit/file_fixture.h"
 
@@ -694,6 +698,100 @@ static void test_krakend_conformance(void **state)
     assert_true(texts > 0);
 }
 
+/* ---- ServiceNow (core/servicenow/sn_model.c) ---- */
+
+struct sn_tally {
+    int files, lists, records, incidents, skipped, errors;
+};
+
+static void sn_check_file(const char *path, struct sn_tally *t)
+{
+    json_t *root = json_load_file(path, 0, NULL);
+    json_t *result = json_object_get(root, "result");
+    char *body = json_dumps(root, JSON_COMPACT), *err = NULL;
+    size_t len = body != NULL ? strlen(body) : 0;
+
+    assert_non_null(root);
+    t->files++;
+    if (json_is_array(result)) {
+        struct poller_decode d = {0};
+        const struct sn_page_info *info;
+
+        sn_incidents_decode(body, len, 0, &d);
+        assert_null(d.error);
+        info = d.extra;
+        assert_non_null(info);
+        assert_int_equal(d.nrows + info->skipped, json_array_size(result));
+        for (size_t i = 0; i < d.nrows; i++) {
+            const struct sn_incident *in = (const struct sn_incident *)d.rows[i];
+
+            assert_non_null(in->number);
+            assert_true(in->updated > 0); /* every fixture record has sys_updated_on */
+            sn_incident_free(d.rows[i]);
+        }
+        t->incidents += (int)d.nrows;
+        t->skipped += (int)info->skipped;
+        t->lists++;
+        free(d.rows);
+        free(d.extra);
+    } else if (json_is_object(result)) {
+        const char *number = json_string_value(json_object_get(result, "number"));
+        char *text = sn_detail_text(body, len, NULL, 0, NULL, &err);
+
+        assert_non_null(number);
+        assert_non_null(text);
+        assert_non_null(strstr(text, number));
+        free(text);
+        t->records++;
+    } else {
+        const char *msg =
+            json_string_value(json_object_get(json_object_get(root, "error"), "message"));
+        char *line = sn_error_text(401, body, len, NULL);
+
+        assert_non_null(msg);
+        assert_non_null(strstr(line, msg));
+        free(line);
+        t->errors++;
+    }
+    free(err);
+    free(body);
+    json_decref(root);
+}
+
+static void test_servicenow_conformance(void **state)
+{
+    const char *root = getenv("GC_ROOT");
+    char *dir = xasprintf("%s/../shared/fixtures/servicenow",
+                          root != NULL && root[0] != '\0' ? root : ".");
+    struct dirent **names = NULL;
+    struct sn_tally t = {0};
+    int n = scandir(dir, &names, NULL, alphasort);
+
+    (void)state;
+    if (n < 0) {
+        printf("# ServiceNow fixtures not found at %s; conformance run skipped\n", dir);
+        free(dir);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        if (ends_with(names[i]->d_name, ".json")) {
+            char *path = xasprintf("%s/%s", dir, names[i]->d_name);
+
+            sn_check_file(path, &t);
+            free(path);
+        }
+        free(names[i]);
+    }
+    free(names);
+    printf("# servicenow fixtures: %d files (%d lists: %d incidents, %d records without number; "
+           "%d single records; %d error envelopes)\n",
+           t.files, t.lists, t.incidents, t.skipped, t.records, t.errors);
+    assert_true(t.incidents >= 1);
+    assert_true(t.records >= 1);
+    assert_true(t.errors >= 1);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -702,6 +800,7 @@ int main(void)
         cmocka_unit_test(test_nagios_conformance),
         cmocka_unit_test(test_nagios_archive), /* sla (issue 13) */
         cmocka_unit_test(test_krakend_conformance),
+        cmocka_unit_test(test_servicenow_conformance),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

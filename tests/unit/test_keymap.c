@@ -41,6 +41,7 @@ static void test_contract_keys(void **state)
     assert_int_equal(keymap_action('q'), ACT_QUIT);
     assert_int_equal(keymap_action('d'), ACT_DESCRIBE);
     assert_int_equal(keymap_action('y'), ACT_RAW);
+    assert_int_equal(keymap_action('n'), ACT_NEW_INCIDENT); /* DESIGN.md: n new incident */
     assert_int_equal(keymap_action(4), ACT_DELETE);
     assert_int_equal(keymap_action('j'), ACT_MOVE_DOWN);
     assert_int_equal(keymap_action(KEY_DOWN), ACT_MOVE_DOWN);

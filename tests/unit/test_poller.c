@@ -1,6 +1,6 @@
 /* The shared poller (core/poller.c) against a scripted server: rows with mark and sweep,
- * ETag and 304, the back-off sequence, Retry-After, 401, the size cap, a bad answer, and
- * staleness. */
+ * ETag and 304, the back-off sequence, Retry-After, 401, the size cap, a bad answer,
+ * staleness, and paged and partial polls (the url hook). */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
@@ -43,6 +43,7 @@ struct script {
     int status;
     char extra[256]; /* more header lines */
     char body[8192];
+    char pages[3][64]; /* a paged poll: the body of "?page=N" (the url hook's URLs) */
     int answered;
 };
 
@@ -60,11 +61,13 @@ static void script_set(int status, const char *extra, const char *body)
 static void serve(struct mini_httpd *s, int fd, const char *head, const char *body, void *arg)
 {
     (void)s;
-    (void)head;
     (void)body;
     (void)arg;
     pthread_mutex_lock(&S.lock);
-    if (S.status == 304) {
+    const char *page = strstr(head, "page=");
+    if (page != NULL && page[5] >= '0' && page[5] <= '2') {
+        mini_httpd_answer(fd, 200, "", S.pages[page[5] - '0']);
+    } else if (S.status == 304) {
         mini_httpd_write(fd, "HTTP/1.1 304 Not Modified\r\n%sConnection: close\r\n\r\n", S.extra);
     } else {
         mini_httpd_answer(fd, S.status, S.extra, S.body);
@@ -103,6 +106,33 @@ static void decode(const char *body, size_t len, struct poller_decode *out, void
 static const struct poller_ops ops = {
     .decode = decode,
     .free_row = row_free,
+};
+
+/* A paged answer: "a,b+" says another page follows. */
+static void decode_paged(const char *body, size_t len, struct poller_decode *out, void *arg)
+{
+    bool more = len > 0 && body[len - 1] == '+';
+
+    decode(body, more ? len - 1 : len, out, arg);
+    out->more = more;
+}
+
+static bool partial_next; /* the url hook's next page 0 lists only changes */
+static int paged_port;
+
+static char *paged_url(void *arg, size_t page, bool *partial)
+{
+    (void)arg;
+    if (page == 0) {
+        *partial = partial_next;
+    }
+    return xasprintf("http://127.0.0.1:%d/list?page=%zu", paged_port, page);
+}
+
+static const struct poller_ops paged_ops = {
+    .decode = decode_paged,
+    .free_row = row_free,
+    .url = paged_url,
 };
 
 struct fixture {
@@ -149,7 +179,7 @@ static int teardown(void **state)
     return 0;
 }
 
-static void start(int64_t interval_ms, size_t max_body)
+static void start_ops(int64_t interval_ms, size_t max_body, const struct poller_ops *o)
 {
     struct poller_config cfg = {
         .name = "test",
@@ -163,8 +193,13 @@ static void start(int64_t interval_ms, size_t max_body)
         .stats = &F.hstats,
     };
 
-    F.p = poller_new(F.loop, F.http, F.pool, &F.store, &cfg, &ops, NULL);
+    F.p = poller_new(F.loop, F.http, F.pool, &F.store, &cfg, o, NULL);
     poller_start(F.p);
+}
+
+static void start(int64_t interval_ms, size_t max_body)
+{
+    start_ops(interval_ms, max_body, &ops);
 }
 
 /* Runs the loop until `cond` holds or `ms` pass; returns whether it held. */
@@ -401,6 +436,56 @@ static void test_staleness(void **state)
     assert_false(is_stale());
 }
 
+static void pages_set(const char *p0, const char *p1, const char *p2)
+{
+    pthread_mutex_lock(&S.lock);
+    snprintf(S.pages[0], sizeof S.pages[0], "%s", p0);
+    snprintf(S.pages[1], sizeof S.pages[1], "%s", p1);
+    snprintf(S.pages[2], sizeof S.pages[2], "%s", p2);
+    pthread_mutex_unlock(&S.lock);
+}
+
+/* A paged poll asks for the next page while the decode says more follow, and sweeps only
+ * after the last; a partial poll adds its rows and sweeps nothing. */
+static void test_paged_and_partial(void **state)
+{
+    struct poller_stats st;
+
+    (void)state;
+    partial_next = false;
+    pages_set("a,b+", "c", "never");
+    paged_port = F.srv.port;
+    start_ops(100, 0, &paged_ops);
+    polls_wanted = 1;
+    assert_true(run_until(polled, 3000));
+    poller_stats(F.p, &st);
+    assert_int_equal(st.pages, 2);
+    assert_false(st.partial);
+    assert_int_equal(st.rows, 3);
+    assert_int_equal(rows(), 3);
+    assert_true(has_row("a") && has_row("b") && has_row("c"));
+
+    partial_next = true;
+    pages_set("d", "never", "never");
+    polls_wanted = 2;
+    assert_true(run_until(polled, 3000));
+    poller_stats(F.p, &st);
+    assert_true(st.partial);
+    assert_int_equal(st.pages, 1);
+    assert_int_equal(rows(), 4); /* nothing swept */
+    assert_true(has_row("b") && has_row("d"));
+
+    partial_next = false;
+    pages_set("a+", "e+", "");
+    polls_wanted = 3;
+    assert_true(run_until(polled, 3000));
+    poller_stats(F.p, &st);
+    assert_int_equal(st.pages, 3); /* the empty third page ends it */
+    assert_int_equal(rows(), 2);   /* swept across the pages: a (page 0) stays */
+    assert_true(has_row("a") && has_row("e"));
+    assert_false(has_row("b") || has_row("c") || has_row("d"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -413,6 +498,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_size_cap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_answer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_staleness, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_paged_and_partial, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
