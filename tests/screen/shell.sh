@@ -19,11 +19,11 @@ keys C-u p o d s Enter
 check ":pods switches to the pods view" wait_for 'pods\(all\)\[200\]'
 keys : b o g u s Enter
 check "an unknown command is named" wait_for "unknown command 'bogus'"
-keys : r o u t e s Enter
+keys : w i d g e t s Enter
 check "a view that does not exist is answered with the registry's views" \
-    wait_for "unknown command 'routes' \\(views: :tenants :apps :pods :namespaces :nodes :sources"
+    wait_for "unknown command 'widgets' \\(views: :tenants :apps :pods :namespaces :nodes :sources"
 keys : Up
-check "Up walks the command history" wait_for '^:routes'
+check "Up walks the command history" wait_for '^:widgets'
 keys Up
 check "Up again goes further back" wait_for '^:bogus'
 keys Escape
