@@ -37,12 +37,11 @@
     /* nagios (issue 13): the alerts view */                                                       \
     _(ACKNOWLEDGE, "acknowledge", "Acknowledge the selected problem (asks for a comment; sticky, notifies)", 1, ACCESS_ACKNOWLEDGE) \
     _(DOWNTIME, "downtime", "Schedule downtime: asks the start (now or a time), the duration and a comment", 1, ACCESS_DOWNTIME) \
-    _(TOGGLE, "toggle", "Switch what the view shows (alerts: problems only or everything)", 1, ACCESS_VIEW) \
+    _(TOGGLE, "toggle", "Switch what the view shows (alerts: problems only or everything; incidents: open, or also those resolved in the last 30 days)", 1, ACCESS_VIEW) \
     /* sla (issue 13): the sla view's periods */                                                   \
     _(PERIOD_PREV, "period-prev", "The previous period (sla: [sla] period's unit; a range of days by its length)", 1, ACCESS_VIEW) \
     _(PERIOD_NEXT, "period-next", "The next period", 1, ACCESS_VIEW)                               \
     /* ServiceNow (issue 14) */                                                                    \
-    _(SHOW_DONE, "show-done", "Also show what is over (incidents resolved in the last 30 days); again: hide it", 1, ACCESS_VIEW) \
     _(NEW_INCIDENT, "new-incident", "Open a ServiceNow incident (a form; the tenant from where you stand)", 1, ACCESS_INCIDENT_CREATE) \
     _(WORK_NOTE, "work-note", "Add a work note to the selected incident", 1, ACCESS_INCIDENT_NOTE) \
     _(ASSIGN_ME, "assign-to-me", "Assign the selected incident to you (asks first)", 1, ACCESS_INCIDENT_UPDATE) \

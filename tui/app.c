@@ -241,10 +241,6 @@ static void app_action(struct app *a, enum action act)
         }
         break;
     default:
-        if (f->view->ops->handle != NULL && keymap_view_has(v->ops, act) &&
-            f->view->ops->handle(f->view, act)) {
-            break; /* the view's own toggle: it rebuilds */
-        }
         actions_run(a, act); /* the view's own: describe, delete, logs ... */
         break;
     }

@@ -36,7 +36,7 @@ static const struct binding bindings[] = {
     {'a', ACT_ACKNOWLEDGE},    {'D', ACT_DOWNTIME},          {'t', ACT_TOGGLE},
     /* sla (issue 13) */
     {'[', ACT_PERIOD_PREV},    {']', ACT_PERIOD_NEXT},
-    {'h', ACT_SHOW_DONE}, /* ServiceNow (issue 14) */
+    /* ServiceNow (issue 14) */
     {'n', ACT_NEW_INCIDENT}, {'w', ACT_WORK_NOTE}, {'i', ACT_ASSIGN_ME}, {'x', ACT_RESOLVE},
 };
 

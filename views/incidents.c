@@ -313,16 +313,15 @@ static bool incidents_redundant(const struct view *v, size_t col)
     return true;
 }
 
-static bool incidents_handle(struct view *v, enum action act)
+static const char *incidents_toggle(struct view *v)
 {
     struct incidents_state *st = v->state;
 
-    if (act != ACT_SHOW_DONE) {
-        return false;
-    }
     st->show_done = !st->show_done;
     st->built = false;
-    return true;
+    return st->show_done ? "showing the open incidents and those resolved in the last 30 days "
+                           "(t: open only)"
+                         : "showing the open incidents (t: also those resolved in the last 30 days)";
 }
 
 static struct source_request *incidents_request(const struct view *v, const struct view_ctx *ctx,
@@ -383,7 +382,7 @@ static void incidents_fini(struct view *v)
 }
 
 static const enum action incidents_actions[] = {
-    ACT_ENTER,     ACT_DESCRIBE,  ACT_SHOW_DONE, ACT_NEW_INCIDENT,
+    ACT_ENTER,     ACT_DESCRIBE,  ACT_TOGGLE, ACT_NEW_INCIDENT,
     ACT_WORK_NOTE, ACT_ASSIGN_ME, ACT_RESOLVE,   ACT_NONE,
 };
 static const char *const incidents_aliases[] = {"incident", "inc", NULL};
@@ -408,6 +407,6 @@ const struct view_ops incidents_view = {
     .sort = incidents_sort,
     .actions = incidents_actions,
     .request = incidents_request,
-    .handle = incidents_handle,
+    .toggle = incidents_toggle,
     .rowless = incidents_rowless,
 };

@@ -178,7 +178,7 @@ struct view_ops {
     char *(*describe)(const struct view *v, const struct view_ctx *ctx, size_t row, bool raw,
                       char **err);
     /* Optional: ACT_TOGGLE (t): switches what the view shows (the alerts view: problems only
-     * or everything); returns the flash that says what it shows now (static). The view's
+     * or everything; the incidents view: open, or also those resolved lately); returns the flash that says what it shows now (static). The view's
      * stale() then answers true until it has rebuilt. */
     const char *(*toggle)(struct view *v);
     /* Optional: a short summary for the title line after the count ("CRIT 3  WARN 2"),
@@ -190,10 +190,6 @@ struct view_ops {
     /* Optional: the view's own argument after :NAME (":sla 2026-11"): true when it is one,
      * written into scope->param; false lets the command line take it as a tenant. */
     bool (*param)(const char *arg, struct view_scope *scope);
-    /* Optional: an action of `actions` the view answers itself, without a source (a toggle
-     * such as the incidents view's show-done): true when it did; the view then says it is
-     * stale and is rebuilt. */
-    bool (*handle)(struct view *v, enum action act);
     /* Optional: true for an action of `actions` that needs no row (a new incident in an
      * empty incidents view): the request hook then gets a row past the end. */
     bool (*rowless)(enum action act);

@@ -36,11 +36,11 @@ check "columns: number, priority, state, tenant, short description ..." \
     wait_for 'NUMBER +PRI +STATE +TENANT +SHORT DESCRIPTION +GROUP +ASSIGNED TO +CI +OPENED +UPDATED +SLA'
 check "the most urgent first ($first)" wait_for "^ *$first "
 check "tenants are the companies mapped through the namespaces' display names" wait_for ' dmi +'
-keys h
-check "h adds those resolved in the last 30 days ($done_all)" \
+keys t
+check "t adds those resolved in the last 30 days ($done_all)" \
     wait_for "incidents\\(all\\)\\[$((open_all + done_all))\\]"
-keys h
-check "h again hides them" wait_for "incidents\\(all\\)\\[$open_all\\]"
+keys t
+check "t again hides them" wait_for "incidents\\(all\\)\\[$open_all\\]"
 keys Enter
 check "Enter shows the detail: the timeline" wait_for 'Timeline \(newest first\)'
 check "... with the journal's work note and comment" wait_for 'work note'
@@ -73,8 +73,8 @@ start_console 200 40 "$BIN/govconsole --config $WORK/config.ini --kubeconfig $WO
 check "scoped to dmi: exactly dmi's open incidents ($open_dmi)" wait_for "incidents\\(dmi\\)\\[$open_dmi\\]" 20
 check "scoped to dmi: no other tenant's incident on the screen" \
     bash -c "! tmux -L $TMUX_SOCK capture-pane -p -t gc | grep -Eq 'skat|registry|Skattestyrelsen|Registry'"
-keys h
-check "scoped to dmi: h adds only dmi's resolved ones (2)" wait_for "incidents\\(dmi\\)\\[$((open_dmi + 2))\\]"
+keys t
+check "scoped to dmi: t adds only dmi's resolved ones (2)" wait_for "incidents\\(dmi\\)\\[$((open_dmi + 2))\\]"
 keys / z z z z z Enter
 check "a filter that matches nothing: an empty view" wait_for 'incidents\(dmi\)\[0\]  </zzzzz>'
 keys n
