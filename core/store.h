@@ -21,6 +21,11 @@ enum store_kind {
     STORE_POD_METRICS,  /* uid "ns/name" (k8s_pod_metrics_key()) */
     STORE_NODE_METRICS, /* uid = node name */
     STORE_NODE,         /* cluster-scoped: no tenant */
+    /* MapR (core/mapr/mapr_model.h) */
+    STORE_MAPR_VOLUME,  /* uid = volume name */
+    STORE_MAPR_STREAM,  /* uid = stream path */
+    STORE_MAPR_TOPIC,   /* uid = "PATH:TOPIC" */
+    STORE_MAPR_ALARM,   /* uid = "ENTITY ALARM_NAME"; a node's has no tenant */
     STORE_KIND_COUNT
 };
 
