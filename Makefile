@@ -36,6 +36,7 @@ SIM_SRCS  := sim/govsim.c sim/router.c sim/world.c sim/world_ctl.c sim/world_eve
              sim/k8s/api.c sim/k8s/discovery.c sim/k8s/review.c sim/k8s/write.c sim/k8s/logs.c sim/k8s/metrics.c sim/k8s/json.c \
              sim/k8s/selector.c sim/nagios/nagios.c \
              sim/servicenow/servicenow.c sim/mapr/mapr.c \
+             sim/mapr/datasets.c \
              sim/krakend/krakend.c
 
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRCS) $(TUI_SRCS) $(VIEW_SRCS))
