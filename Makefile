@@ -30,7 +30,8 @@ CORE_SRCS := core/xalloc.c core/log.c core/sanitize.c core/loop.c core/http.c \
 TUI_SRCS  := tui/screen.c tui/table.c tui/texts.c tui/keymap.c tui/app.c tui/frames.c tui/cmdline.c \
              tui/header.c tui/actions.c tui/detail.c tui/logs.c tui/messages.c tui/prompt.c tui/pager.c tui/dialog.c \
              tui/wrap.c tui/help.c tui/helpview.c
-VIEW_SRCS := views/registry.c views/tenants.c views/apps.c views/pods.c views/namespaces.c views/nodes.c views/sources.c views/messages.c
+VIEW_SRCS := views/registry.c views/tenants.c views/apps.c views/pods.c views/namespaces.c views/nodes.c views/sources.c views/messages.c \
+             views/datasets.c views/topics.c
 MAIN_SRCS := main.c
 SIM_SRCS  := sim/govsim.c sim/router.c sim/world.c sim/world_ctl.c sim/world_events.c sim/jbuf.c sim/sim_util.c \
              sim/k8s/api.c sim/k8s/discovery.c sim/k8s/review.c sim/k8s/write.c sim/k8s/logs.c sim/k8s/metrics.c sim/k8s/json.c \

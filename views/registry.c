@@ -15,6 +15,8 @@ extern const struct view_ops namespaces_view;
 extern const struct view_ops nodes_view;
 extern const struct view_ops sources_view;
 extern const struct view_ops messages_view;
+extern const struct view_ops datasets_view; /* MapR */
+extern const struct view_ops topics_view;   /* MapR */
 
 static const struct view_ops *const views[] = {
     &tenants_view,
@@ -24,6 +26,8 @@ static const struct view_ops *const views[] = {
     &nodes_view,
     &sources_view,
     &messages_view,
+    &datasets_view, /* MapR */
+    &topics_view,   /* MapR */
 };
 
 const struct view_ops *registry_get(size_t i)

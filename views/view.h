@@ -26,6 +26,7 @@ enum view_tone {
     TONE_CRIT,
     TONE_PENDING,
     TONE_UNKNOWN,
+    TONE_OVERDUE, /* data older than its expected cadence allows (datasets) */
 };
 
 enum view_col_flags {
@@ -61,6 +62,7 @@ struct view_scope {
     char kind[32];  /* one kind of the rows the view shows, as an alias narrows it
                        (struct view_narrow: "StatefulSet") */
     char node[256]; /* the node the rows run on (a node's pods) */
+    char path[256]; /* a MapR stream's path (its topics) */
 };
 
 /* An alias that narrows its view: ":sts" is the apps view showing StatefulSets only. */
