@@ -29,7 +29,8 @@ CORE_SRCS := core/xalloc.c core/log.c core/sanitize.c core/loop.c core/http.c \
              core/mapr/mapr_model.c
 TUI_SRCS  := tui/screen.c tui/table.c tui/texts.c tui/keymap.c tui/app.c tui/frames.c tui/cmdline.c \
              tui/header.c tui/actions.c tui/detail.c tui/logs.c tui/messages.c tui/prompt.c tui/pager.c tui/dialog.c \
-             tui/wrap.c tui/help.c tui/helpview.c
+             tui/wrap.c tui/help.c tui/helpview.c \
+             tui/chooser.c
 VIEW_SRCS := views/registry.c views/tenants.c views/apps.c views/pods.c views/namespaces.c views/nodes.c views/sources.c views/messages.c \
              views/datasets.c views/topics.c
 MAIN_SRCS := main.c

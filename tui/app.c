@@ -19,6 +19,7 @@
 #include "core/theme.h"
 #include "core/xalloc.h"
 #include "tui/app_int.h"
+#include "tui/chooser.h"
 #include "tui/keymap.h"
 #include "tui/screen.h"
 #include "views/registry.h"
@@ -174,7 +175,11 @@ static void app_action(struct app *a, enum action act)
         if (v->ops->enter == NULL || table_count(&f->table, v) == 0) {
             app_flash(a, true, "nothing to drill into here");
         } else if (v->ops->enter(v, &f->scope, table_row(&f->table, f->table.sel), &target)) {
-            frames_push(a, registry_find(target.view), &target.scope, target.label, false);
+            if (target.choose) {
+                chooser_open(a, &target);
+            } else {
+                frames_push(a, registry_find(target.view), &target.scope, target.label, false);
+            }
         }
         break;
     case ACT_BACK:

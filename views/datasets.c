@@ -597,6 +597,7 @@ const struct view_ops datasets_view = {
     .ncolumns = DC_COUNT,
     .state_size = sizeof(struct datasets_state),
     .source = "mapr",
+    .tenant_entry = true,
     .fini = datasets_fini,
     .stale = datasets_stale,
     .rebuild = datasets_rebuild,

@@ -11,10 +11,13 @@
 #include "core/jsonw.h"
 #include "core/k8s/k8s_model.h"
 #include "core/xalloc.h"
+#include "views/datasets.h" /* MapR */
 #include "views/view.h"
 
 enum tenants_col { TC_NAME, TC_DISPLAY, TC_NAMESPACES, TC_APPS, TC_PODS, TC_FAILING, TC_PENDING,
-                   TC_CPU, TC_CPU_USED, TC_MEM, TC_MEM_USED, TC_AGE, TC_COUNT };
+                   TC_CPU, TC_CPU_USED, TC_MEM, TC_MEM_USED, TC_AGE,
+                   TC_DATASETS, /* MapR */
+                   TC_COUNT };
 
 static const struct view_column tenants_columns[TC_COUNT] = {
     [TC_NAME] = {"NAME", 6, 0, 'N', COL_KEEP_ALWAYS},
@@ -29,6 +32,7 @@ static const struct view_column tenants_columns[TC_COUNT] = {
     [TC_MEM] = {"GiB QUOTA", 9, COL_RIGHT, 'M', 6},
     [TC_MEM_USED] = {"GiB USED", 8, COL_RIGHT, 'B', 5},
     [TC_AGE] = {"AGE", 4, COL_RIGHT, 'A', 2},
+    [TC_DATASETS] = {"DATASETS", 8, COL_RIGHT, 'T', 6}, /* MapR */
 };
 
 struct tenant_row {
@@ -44,6 +48,8 @@ struct tenant_row {
     int64_t cpu_req;     /* what the quotas count as used (requests), summed; -1 without any */
     int64_t mem_req;
     int64_t created;     /* oldest namespace */
+    int datasets;        /* MapR volumes and streams */
+    int datasets_bad;    /* of them, overdue or failing */
 };
 
 /* One app of a tenant: a workload's (namespace, app name), counted once. */
@@ -57,6 +63,7 @@ struct tenants_state {
     struct tenant_row *rows;
     size_t count;
     uint64_t pod_gen, ns_gen, deploy_gen, sts_gen, metrics_gen, quota_gen;
+    uint64_t dataset_gen; /* MapR: volumes + streams */
     bool built;
 };
 
@@ -138,6 +145,12 @@ static int tenants_cmp(const void *pa, const void *pb, void *arg)
     case TC_AGE:
         c = int_cmp(b->created, a->created);
         break;
+    case TC_DATASETS: /* the ones with a dataset in trouble first, when descending */
+        c = int_cmp(a->datasets_bad, b->datasets_bad);
+        if (c == 0) {
+            c = int_cmp(a->datasets, b->datasets);
+        }
+        break;
     case TC_NAME:
     case TC_COUNT:
         break;
@@ -154,13 +167,49 @@ static int tenants_cmp(const void *pa, const void *pb, void *arg)
     return c;
 }
 
+/* ---- MapR: DATASETS ---- */
+
+static uint64_t tenants_dataset_gen(const struct view_ctx *ctx)
+{
+    return store_gen(ctx->store, STORE_MAPR_VOLUME) + store_gen(ctx->store, STORE_MAPR_STREAM);
+}
+
+static struct tenant_row *tenants_find(struct tenants_state *st, const char *tenant);
+
+/* Each tenant's volumes and streams, and how many of them are overdue or failing. */
+static void tenants_count_datasets(struct tenants_state *st, const struct view_ctx *ctx)
+{
+    static const enum store_kind kinds[] = {STORE_MAPR_VOLUME, STORE_MAPR_STREAM};
+
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        struct access_cursor cur;
+        const struct store_row *r;
+        const char *tenant;
+
+        access_rows(ctx->access, kinds[k], &cur);
+        while ((r = access_next(&cur, &tenant)) != NULL) {
+            struct tenant_row *t = tenants_find(st, tenant);
+
+            if (t == NULL) {
+                continue;
+            }
+            t->datasets++;
+            if (datasets_failing(kinds[k], r) ||
+                datasets_verdict(kinds[k], r, ctx->now) == MAPR_FRESH_OVERDUE) {
+                t->datasets_bad++;
+            }
+        }
+    }
+}
+
 static bool tenants_stale(const struct view *v, const struct view_ctx *ctx)
 {
     const struct tenants_state *st = v->state;
 
     return !st->built || st->pod_gen != store_gen(ctx->store, STORE_POD) || st->ns_gen != store_gen(ctx->store, STORE_NAMESPACE) ||
            st->deploy_gen != store_gen(ctx->store, STORE_DEPLOYMENT) || st->sts_gen != store_gen(ctx->store, STORE_STATEFULSET) ||
-           st->metrics_gen != store_gen(ctx->store, STORE_POD_METRICS) || st->quota_gen != store_gen(ctx->store, STORE_QUOTA);
+           st->metrics_gen != store_gen(ctx->store, STORE_POD_METRICS) || st->quota_gen != store_gen(ctx->store, STORE_QUOTA) ||
+           st->dataset_gen != tenants_dataset_gen(ctx);
 }
 
 /* The row of `tenant`, or NULL when it is not one of the rows (out of the view's scope). */
@@ -318,6 +367,7 @@ static void tenants_rebuild(struct view *v, const struct view_ctx *ctx)
     }
     tenants_count_apps(st, ctx);
     tenants_sum_usage(st, ctx);
+    tenants_count_datasets(st, ctx);
     qsort_r(st->rows, st->count, sizeof *st->rows, tenants_cmp, v);
     st->pod_gen = pt_gen;
     st->ns_gen = nt_gen;
@@ -325,6 +375,7 @@ static void tenants_rebuild(struct view *v, const struct view_ctx *ctx)
     st->sts_gen = store_gen(ctx->store, STORE_STATEFULSET);
     st->metrics_gen = store_gen(ctx->store, STORE_POD_METRICS);
     st->quota_gen = store_gen(ctx->store, STORE_QUOTA);
+    st->dataset_gen = tenants_dataset_gen(ctx);
     st->built = true;
 }
 
@@ -420,6 +471,9 @@ static enum view_tone tenants_cell(const struct view *v, const struct view_ctx *
             k8s_fmt_age(ctx->now - t->created, buf, size);
         }
         return TONE_NORMAL;
+    case TC_DATASETS: /* "3", or "3 !" when one is overdue or failing */
+        snprintf(buf, size, t->datasets_bad > 0 ? "%d !" : "%d", t->datasets);
+        return t->datasets_bad > 0 ? TONE_OVERDUE : t->datasets > 0 ? TONE_NORMAL : TONE_DIM;
     case TC_COUNT:
         break;
     }
@@ -443,6 +497,7 @@ static bool tenants_enter(const struct view *v, const struct view_scope *scope, 
         return false;
     }
     out->view = "apps";
+    out->choose = true; /* its apps, datasets, routes: the views with tenant_entry */
     out->scope = *scope;
     snprintf(out->scope.tenant, sizeof out->scope.tenant, "%s", st->rows[row].name);
     snprintf(out->label, sizeof out->label, "%s", st->rows[row].name);

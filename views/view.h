@@ -93,6 +93,8 @@ struct view_ctx {
 /* Where Enter on a row leads. */
 struct view_target {
     const char *view;     /* registry name of the next view */
+    bool choose;          /* offer a choice (tui/chooser.h): `view` first, then every view
+                             with tenant_entry, each narrowed to `scope` */
     char label[128];      /* breadcrumb segment: the selected row's name */
     struct view_scope scope;
 };
@@ -120,6 +122,9 @@ struct view_ops {
     /* Its rows belong to no tenant (nodes): only a session scoped to every tenant may open
      * it; a tenant-scoped session is not offered it at all (views/registry.h). */
     bool cluster_scoped;
+    /* It narrows to a tenant (scope.tenant): Enter on a tenant offers it beside the tenant's
+     * apps (tui/chooser.h). */
+    bool tenant_entry;
 
     /* Required. */
     /* True when the store holds changes this view has not rebuilt from. */

@@ -4,7 +4,8 @@
 # mirror, alarms, consumer lag and freshness against the [dataset] cadences; a forecast dump
 # that is late turns its row OVERDUE; Enter on the stream shows its topics, d every field of
 # one; MapR answering an error keeps the rows and says so; a session scoped to a tenant sees
-# its datasets only.
+# its datasets only. The tenants view counts each tenant's datasets, marks one overdue, and
+# Enter on a tenant offers its apps and its datasets.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/screen/lib.bash
 
@@ -63,6 +64,27 @@ check ":sources gives MapR's own words" wait_for '^mapr .*CLDB is not reachable'
 sim_post "/_sim/mapr/fail?mode=off"
 keys q
 [ "$(wait_exit 5)" = 0 ] && ok "q exits 0" || not_ok "q exits 0"
+tm_kill
+rm -f "$WORK/exit"
+
+# The tenants view: a DATASETS column with a mark when one is overdue; Enter on a tenant
+# offers its apps and datasets.
+start_console 230 30 "$BIN/govconsole --config $WORK/config.ini --kubeconfig $WORK/kubeconfig"
+check "tenants: DATASETS counts dmi's three volumes and its stream" wait_for '^dmi .* 4 *$'
+sim_post "/_sim/mapr/late?dataset=/tenants/dmi/observations&seconds=600"
+check "a stream 10 minutes late for its 1m cadence marks dmi's DATASETS" wait_for '^dmi .* 4 ! *$' 15
+check "registry's datasets are fine" wait_for '^registry .* 2 *$'
+sim_post "/_sim/mapr/late?dataset=/tenants/dmi/observations&seconds=0"
+keys Enter
+check "Enter on a tenant offers its apps and datasets" wait_for '1  apps' && wait_for '2  datasets'
+keys Escape
+check "Esc closes the menu" wait_gone '2  datasets'
+keys Enter 2
+check "2 opens dmi's datasets" wait_for 'tenants > dmi > datasets\(dmi\)\[4\]'
+keys Escape Enter Enter
+check "Enter on the first item opens dmi's apps" wait_for 'tenants > dmi > apps\(dmi\)'
+keys q q
+wait_exit 5 >/dev/null
 tm_kill
 rm -f "$WORK/exit"
 
