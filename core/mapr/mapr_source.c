@@ -138,9 +138,15 @@ static void mapr_tenancy_names(void *ctx, void (*fn)(const char *, const char *,
                                void *arg)
 {
     struct mapr_src *ms = ctx;
+    const struct store_table *t = store_table(ms->env.store, STORE_MAPR_VOLUME);
 
     for (size_t i = 0; i < ms->nstreams; i++) {
         fn(ms->streams[i].path, mapr_tenant_of_name(ms, ms->streams[i].path), arg);
+    }
+    for (size_t i = 0; i < t->count; i++) {
+        const struct mapr_volume *v = (const struct mapr_volume *)t->rows[i];
+
+        fn(v->name, v->x.tenant, arg);
     }
 }
 
@@ -353,6 +359,8 @@ static void mapr_httpfs_poll(struct mapr_src *ms)
     }
 }
 
+static void mapr_stream_compose(struct mapr_src *ms, struct mapr_strm *st);
+
 static void mapr_volumes_applied(struct poller_decode *d, void *arg)
 {
     struct mapr_src *ms = arg;
@@ -379,6 +387,10 @@ static void mapr_volumes_applied(struct poller_decode *d, void *arg)
         store_sweep(t, epoch);
     }
     mapr_httpfs_poll(ms);
+    /* a stream whose own polls fail says so, on the volumes' pace */
+    for (size_t i = 0; i < ms->nstreams; i++) {
+        mapr_stream_compose(ms, &ms->streams[i]);
+    }
 }
 
 /* ---- snapshots ---------------------------------------------------------------------------- */
@@ -863,6 +875,9 @@ static void mapr_start(void *s)
 
     ms->running = true;
     mapr_poll_all(ms, poller_start);
+    for (size_t i = 0; i < ms->nstreams; i++) {
+        mapr_stream_compose(ms, &ms->streams[i]); /* listed before its first answer */
+    }
 }
 
 static void mapr_stop(void *s)

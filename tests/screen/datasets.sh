@@ -23,10 +23,12 @@ owner = "DMI forecast team"
 cadence = 1m
 [dataset t.registry.*]
 cadence = 1d
+[dataset /tenants/skat/events]
+cadence = 1h
 INI
 
 start_console 230 30 "$BIN/govconsole --config $WORK/config.ini --kubeconfig $WORK/kubeconfig -c datasets"
-check "-c datasets: six volumes and the configured stream" wait_for 'datasets\(all\)\[7\]'
+check "-c datasets: six volumes and the two configured streams" wait_for 'datasets\(all\)\[8\]'
 check "the forecast volume: tenant, path, a use bar against its quota, 3/3 copies, fresh" \
     wait_for '^dmi +t\.dmi\.forecast +volume +/tenants/dmi/forecast +\[#+\.*\] +[0-9]+% 1[23]\.[0-9]G/16\.0G +3/3 +6 [0-9]+[mh].* 4h +ok +DMI forecast team'
 check "the mirror: percent and age of its last sync" wait_for '^dmi +t\.dmi\.forecast\.mirror +mirror .* 100% [0-9]+[mh]'
@@ -35,6 +37,10 @@ check "registry's volume past its advisory quota: one alarm, fresh for its daily
 check "the observation stream: consumer lag, newest message seconds old, fresh" \
     wait_for '^dmi +/tenants/dmi/observations +stream .* [0-9]+ +[0-9]+s +1m +ok'
 check "a volume without a [dataset] section gets no verdict" wait_for '^skat +t\.skat\.home +volume .* +- +- *$'
+check "a configured stream MapR does not know: failing" wait_for '^skat +/tenants/skat/events +stream .* 1h +failing'
+keys / s k a t / e v e n t s Enter d
+check "d on it: MapR's own words" wait_for 'Stream /tenants/skat/events does not exist'
+keys Escape Escape
 
 sim_post "/_sim/mapr/late?dataset=t.dmi.forecast&seconds=20000"
 check "a forecast dump 5.5 hours late turns its row OVERDUE" \
@@ -44,16 +50,16 @@ check "once it is written again, the row is fresh again" wait_for '^dmi +t\.dmi\
 
 # Enter on the stream: its topics.
 keys / o b s e r v Enter
-check "the filter finds the stream" wait_for 'datasets\(all\)\[1/7\]|datasets\(all\)\[1\]'
+check "the filter finds the stream" wait_for 'datasets\(all\)\[1/8\]|datasets\(all\)\[1\]'
 keys Enter
 check "Enter on the stream: its two topics" wait_for 'observations > topics\(all\)\[2\]'
 check "synop: 3 partitions, 2 consumers, newest message seconds old" wait_for ' synop +3 +2 +[0-9]+s +[0-9]+ '
 keys d
 check "d on a topic: every field of its partitions" wait_for 'maxtimestamp'
 keys Escape Escape
-check "Esc back to the datasets, the stream selected" wait_for 'datasets\(all\)\[1/7\]|datasets\(all\)\[1\]'
+check "Esc back to the datasets, the stream selected" wait_for 'datasets\(all\)\[1/8\]|datasets\(all\)\[1\]'
 keys Escape
-check "Esc clears the filter" wait_for 'datasets\(all\)\[7\]'
+check "Esc clears the filter" wait_for 'datasets\(all\)\[8\]'
 
 # MapR answering ERROR: the rows stay, the source says why, they are marked stale.
 sim_post "/_sim/mapr/fail?mode=error"
