@@ -439,7 +439,9 @@ static void mapr_snapshots_applied(struct poller_decode *d, void *arg)
     /* a copy of the table's rows: store_put() below moves them */
     n = t->count;
     rows = xcalloc(n + 1, sizeof *rows);
-    memcpy(rows, t->rows, n * sizeof *rows);
+    if (n > 0) {
+        memcpy(rows, t->rows, n * sizeof *rows);
+    }
     for (size_t i = 0; i < n; i++) {
         const struct mapr_volume *old = (const struct mapr_volume *)rows[i];
         const struct mapr_snapshot_sum *s = mapr_snap_of(ms, old->name);
@@ -553,7 +555,7 @@ static void mapr_info_applied(struct poller_decode *d, void *arg)
     struct mapr_poll *mp = arg;
 
     if (d != NULL && d->extra != NULL) {
-        mapr_stream_free(&mp->stream->last->row);
+        mapr_stream_free((struct store_row *)mp->stream->last);
         mp->stream->last = d->extra;
         d->extra = NULL;
     }
@@ -706,19 +708,29 @@ static void mapr_poll_all(struct mapr_src *ms, void (*fn)(struct poller *))
 
 /* ---- the source --------------------------------------------------------------------------- */
 
+/* A URL without its trailing slashes (caller frees). */
+static char *mapr_trim(const char *url)
+{
+    size_t n = strlen(url);
+
+    while (n > 0 && url[n - 1] == '/') {
+        n--;
+    }
+    return xstrndup(url, n);
+}
+
 static char *mapr_probe_url(const struct gc_config *cfg, const char *demo_url)
 {
     const char *base = demo_url != NULL ? demo_url : cfg->mapr.url;
-    size_t n;
+    char *b, *url;
 
     if (base == NULL || base[0] == '\0') {
         return NULL;
     }
-    n = strlen(base);
-    while (n > 0 && base[n - 1] == '/') {
-        n--;
-    }
-    return xasprintf("%.*s/rest/node/list?columns=hostname", (int)n, base);
+    b = mapr_trim(base);
+    url = xasprintf("%s/rest/node/list?columns=hostname", b);
+    free(b);
+    return url;
 }
 
 static enum source_http_verdict mapr_probe_answer(const char *body, size_t len, const char *user,
@@ -758,7 +770,7 @@ static void mapr_free(struct mapr_src *ms)
 
         poller_free(st->info.poller);
         poller_free(st->topics.poller);
-        mapr_stream_free(&st->last->row);
+        mapr_stream_free((struct store_row *)st->last);
         for (size_t k = 0; k < st->ntopics; k++) {
             free(st->topic_uids[k]);
         }
@@ -777,16 +789,6 @@ static void mapr_free(struct mapr_src *ms)
     free(ms->base);
     free(ms->httpfs);
     free(ms);
-}
-
-static char *mapr_trim(const char *url)
-{
-    size_t n = strlen(url);
-
-    while (n > 0 && url[n - 1] == '/') {
-        n--;
-    }
-    return xstrndup(url, n);
 }
 
 static void *mapr_init(const struct source_env *env, char **err)
