@@ -187,3 +187,6 @@ if [ -s "$WORK/metrics.line" ]; then
 fi
 echo "memory per pod in steady state, 10,000 to 50,000 pods: $(( (rss50 - rss10) * 1024 / 40000 )) bytes"
 echo " (RSS difference over the 40,000 pods added: rows, strings, indexes, metrics, the view)"
+
+echo
+scripts/bench_mapr.sh # MapR

@@ -10,7 +10,8 @@
  * volume's mount path or a stream's path. Controls: POST /_sim/mapr/late?dataset=NAME&seconds=S
  * pins a volume's (or stream's) newest data S seconds before the call (0 lets it go again);
  * POST /_sim/mapr/fail?mode=error|html|off makes every /rest/ command but node list answer an
- * ERROR envelope, or a login page, until turned off. */
+ * ERROR envelope, or a login page, until turned off; POST /_sim/mapr/scale?volumes=N adds N
+ * generated volumes (t.TENANT.vNNNNN, the tenants in turn) for benchmarks. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +54,7 @@ static struct {
     int64_t pinned_ms;
 } pins[8];
 static char fail_mode[8]; /* "", "error", "html" */
+static size_t extra_volumes; /* /_sim/mapr/scale: generated volumes beside the named ones */
 
 static int64_t now_ms(void)
 {
@@ -78,6 +80,36 @@ static int64_t last_write(int64_t now, int64_t every, int64_t off)
 {
     int64_t t = (now - off) / every * every + off;
     return t;
+}
+
+/* Generated volume number g (/_sim/mapr/scale), the tenants' in turn; false past the last.
+ * Lock held. */
+static bool generated_at(const struct world *w, size_t g, int64_t now, struct vol *v)
+{
+    size_t pos = 0, nt = 0;
+    const struct world_ns *t;
+    pthread_mutex_lock(&ctl_lock);
+    size_t extra = extra_volumes;
+    pthread_mutex_unlock(&ctl_lock);
+    while (world_tenant_next(w, &pos)) {
+        nt++;
+    }
+    if (g >= extra || nt == 0) {
+        return false;
+    }
+    pos = 0;
+    for (size_t n = 0; (t = world_tenant_next(w, &pos)) && n < g % nt; n++) {
+    }
+    uint64_t h = sim_hash64(&g, sizeof(g), w->cfg.seed);
+    snprintf(v->name, sizeof(v->name), "t.%s.v%05zu", t->tenant, g);
+    snprintf(v->mount, sizeof(v->mount), "/tenants/%s/v%05zu", t->tenant, g);
+    v->quota = 10 * GB;
+    v->advisory = 8 * GB;
+    v->used = (int64_t)(h % (10 * GB));
+    v->snapshots = 7;
+    v->newest_ms = now - (int64_t)(h % 86400) * 1000;
+    v->snap_newest_ms = last_write(now, DAY_MS, 0);
+    return true;
 }
 
 /* Volume number i of the world (0 .. count-1); false past the last. Lock held. */
@@ -138,7 +170,7 @@ static bool volume_at(const struct world *w, size_t i, int64_t now, struct vol *
         }
         return true;
     }
-    return false;
+    return generated_at(w, i - k, now, v);
 }
 
 static char *mb_str(int64_t mb, char *buf, size_t size)
@@ -500,6 +532,20 @@ static enum MHD_Result control_fail(const struct router_request *req)
     return router_queue_json(req->conn, 200, json_pack("{s:s}", "mode", mode), NULL);
 }
 
+static enum MHD_Result control_scale(const struct router_request *req)
+{
+    const char *n = router_arg(req->conn, "volumes");
+    long long v = n ? strtoll(n, NULL, 10) : -1;
+    if (v < 0 || v > 1000000) {
+        return router_queue_json(req->conn, 400,
+                                 json_pack("{s:s}", "error", "volumes is 0 to 1000000"), NULL);
+    }
+    pthread_mutex_lock(&ctl_lock);
+    extra_volumes = (size_t)v;
+    pthread_mutex_unlock(&ctl_lock);
+    return router_queue_json(req->conn, 200, json_pack("{s:I}", "volumes", (json_int_t)v), NULL);
+}
+
 enum MHD_Result mapr_control(void *state, const struct router_request *req)
 {
     (void)state;
@@ -509,6 +555,9 @@ enum MHD_Result mapr_control(void *state, const struct router_request *req)
     }
     if (strcmp(req->url, "/_sim/mapr/fail") == 0 && post) {
         return control_fail(req);
+    }
+    if (strcmp(req->url, "/_sim/mapr/scale") == 0 && post) {
+        return control_scale(req);
     }
     return router_queue_json(req->conn, 404,
                              json_pack("{s:s}", "error", "POST /_sim/mapr/late or /_sim/mapr/fail"),

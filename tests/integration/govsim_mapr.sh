@@ -98,6 +98,12 @@ check "mode=off: OK again" py 'd["status"] == "OK"'
 code=$(curl -s -o "$TMP/body" -w '%{http_code}' -X POST "http://127.0.0.1:$PORT/_sim/mapr/fail?mode=bogus")
 check "a bad mode is 400" test "$code" = 400
 
+post "/_sim/mapr/scale?volumes=100"
+code=$(get /rest/volume/list "${A[@]}")
+check "/_sim/mapr/scale?volumes=100: 100 more volumes, the tenants' in turn" \
+    py 'd["total"] == 106 and sum(v["volumename"].startswith(("t.dmi.v", "t.registry.v", "t.skat.v")) for v in d["data"]) == 100 and "t.skat.v00002" in [v["volumename"] for v in d["data"]]'
+post "/_sim/mapr/scale?volumes=0"
+
 kill -TERM "$PID"
 wait "$PID"
 rc=$?
