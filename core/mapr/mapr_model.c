@@ -300,6 +300,30 @@ static char *dup_or_null(const char *s)
     return s != NULL ? xstrdup(s) : NULL;
 }
 
+static bool same_str(const char *a, const char *b)
+{
+    return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+bool mapr_volume_same(const struct mapr_volume *a, const struct mapr_volume *b)
+{
+    struct mapr_volume x = *a, y = *b;
+
+    if (!same_str(a->name, b->name) || !same_str(a->mount, b->mount) ||
+        !same_str(a->type, b->type)) {
+        return false;
+    }
+    /* the scalars: compare copies without the pointers and the store's fields */
+    x.row = y.row = (struct store_row){0};
+    x.name = y.name = x.mount = y.mount = x.type = y.type = NULL;
+    return x.used_mb == y.used_mb && x.quota_mb == y.quota_mb && x.advisory_mb == y.advisory_mb &&
+           x.repl_desired == y.repl_desired && x.repl_actual == y.repl_actual &&
+           x.snapshots == y.snapshots && x.snap_newest_ms == y.snap_newest_ms &&
+           x.mirror_pct == y.mirror_pct && x.mirror_last_ms == y.mirror_last_ms &&
+           x.newest_ms == y.newest_ms && x.newest_from == y.newest_from &&
+           x.x.tenant == y.x.tenant && x.x.cadence_ms == y.x.cadence_ms && x.x.owner == y.x.owner;
+}
+
 struct mapr_volume *mapr_volume_dup(const struct mapr_volume *v)
 {
     struct mapr_volume *c = xmalloc(sizeof *c);

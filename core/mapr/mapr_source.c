@@ -23,6 +23,7 @@
 
 #include "core/config.h"
 #include "core/http.h"
+#include "core/jsonarena.h"
 #include "core/loop.h"
 #include "core/mapr/mapr_model.h"
 #include "core/mapr/mapr_source.h"
@@ -270,10 +271,14 @@ static struct mapr_rows *mapr_rows_new(void **rows, size_t n, void (*free_row)(s
 
 static void mapr_volumes_decode(const char *body, size_t len, struct poller_decode *out, void *arg)
 {
+    struct jsonarena arena = {0};
     size_t n;
-    struct mapr_volume **v = mapr_parse_volumes(body, len, &n, &out->error);
+    struct mapr_volume **v;
 
     (void)arg;
+    jsonarena_begin(&arena); /* the tree's allocations, freed at once after */
+    v = mapr_parse_volumes(body, len, &n, &out->error);
+    jsonarena_end(&arena);
     if (v != NULL) {
         out->extra = mapr_rows_new((void **)v, n, mapr_volume_free);
     }
@@ -380,6 +385,12 @@ static void mapr_volumes_applied(struct poller_decode *d, void *arg)
                 v->newest_from = MAPR_NEWEST_HTTPFS;
             }
             mapr_volume_snapshots(ms, v);
+            if (old != NULL && mapr_volume_same(v, old)) {
+                /* unchanged: the row stays (views need not rebuild), seen by this poll */
+                store_get(t, v->row.uid)->mark = epoch;
+                mapr_volume_free(&v->row);
+                continue;
+            }
             v->row.mark = epoch;
             store_put(t, &v->row);
         }
