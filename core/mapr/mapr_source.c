@@ -86,6 +86,8 @@ struct mapr_src {
     struct mapr_snapshot_sum *snaps; /* the last snapshot list, per volume */
     size_t nsnaps;
     struct mapr_req *reqs;      /* in flight */
+    char *httpfs_error;         /* why a GETFILESTATUS of the last round failed (:sources) */
+    char *httpfs_round;         /* the same for the round in flight */
     bool running;
 };
 
@@ -309,6 +311,21 @@ static void mapr_volume_snapshots(const struct mapr_src *ms, struct mapr_volume 
     }
 }
 
+static void mapr_httpfs_done(struct mapr_req *q, struct http_result *res);
+
+/* After the last answer of a round, its failure (or none) is what :sources says. */
+static void mapr_httpfs_round_end(struct mapr_src *ms)
+{
+    for (struct mapr_req *o = ms->reqs; o != NULL; o = o->next) {
+        if (o->done == mapr_httpfs_done) {
+            return;
+        }
+    }
+    free(ms->httpfs_error);
+    ms->httpfs_error = ms->httpfs_round;
+    ms->httpfs_round = NULL;
+}
+
 static void mapr_httpfs_done(struct mapr_req *q, struct http_result *res)
 {
     struct store_table *t = store_table(q->src->env.store, STORE_MAPR_VOLUME);
@@ -317,12 +334,27 @@ static void mapr_httpfs_done(struct mapr_req *q, struct http_result *res)
     int64_t mt;
     struct mapr_volume *v;
 
-    if (old == NULL || res->error != NULL || res->status != 200) {
-        return; /* the snapshot's time stays the answer */
+    if (res->error != NULL) {
+        err = xasprintf("HttpFS: %s", res->error);
+        sanitize_inplace(err);
     }
-    mt = mapr_parse_filestatus(res->body, res->body_len, &err);
-    free(err);
-    if (mt < 0 || (old->newest_from == MAPR_NEWEST_HTTPFS && old->newest_ms == mt)) {
+    mt = err != NULL ? -1
+                     : mapr_parse_filestatus(res->body != NULL ? res->body : "", res->body_len, &err);
+    if (res->error == NULL && res->status != 200 && err == NULL) {
+        err = xasprintf("HttpFS: HTTP %ld", res->status);
+    } else if (res->error == NULL && res->status != 200) {
+        char *e = xasprintf("%s (HTTP %ld, %s)", err, res->status, q->key);
+
+        free(err);
+        err = e;
+    }
+    if (err != NULL) {
+        free(q->src->httpfs_round);
+        q->src->httpfs_round = err;
+    }
+    mapr_httpfs_round_end(q->src);
+    if (res->status != 200 || old == NULL || mt < 0 ||
+        (old->newest_from == MAPR_NEWEST_HTTPFS && old->newest_ms == mt)) {
         return;
     }
     v = mapr_volume_dup(old);
@@ -799,6 +831,8 @@ static void mapr_free(struct mapr_src *ms)
     }
     free(ms->base);
     free(ms->httpfs);
+    free(ms->httpfs_error);
+    free(ms->httpfs_round);
     free(ms);
 }
 
@@ -1066,6 +1100,14 @@ static const char *mapr_tenant_of(void *s, const struct source_request *r)
     return d != NULL ? mapr_tenant_of_name(ms, d->key) : NULL;
 }
 
+/* Beside the health: why HttpFS does not answer (the snapshots' times are used meanwhile). */
+static const char *mapr_note(void *s)
+{
+    struct mapr_src *ms = s;
+
+    return ms->httpfs_error;
+}
+
 static const char *mapr_url_of(void *s)
 {
     struct mapr_src *ms = s;
@@ -1097,6 +1139,7 @@ const struct source_ops mapr_source = {
     .stop = mapr_stop,
     .fini = mapr_fini,
     .health = mapr_health,
+    .note = mapr_note,
     .url = mapr_url_of,
     .stats = mapr_stats,
     .tenant_of = mapr_tenant_of,

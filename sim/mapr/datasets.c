@@ -10,7 +10,7 @@
  * volume's mount path or a stream's path. Controls: POST /_sim/mapr/late?dataset=NAME&seconds=S
  * pins a volume's (or stream's) newest data S seconds before the call (0 lets it go again);
  * POST /_sim/mapr/fail?mode=error|html|off makes every /rest/ command but node list answer an
- * ERROR envelope, or a login page, until turned off; POST /_sim/mapr/scale?volumes=N adds N
+ * ERROR envelope, or a login page (mode=httpfs: HttpFS answers 403 instead), until turned off; POST /_sim/mapr/scale?volumes=N adds N
  * generated volumes (t.TENANT.vNNNNN, the tenants in turn) for benchmarks. */
 #include <pthread.h>
 #include <stdio.h>
@@ -53,7 +53,7 @@ static struct {
     char dataset[96];
     int64_t pinned_ms;
 } pins[8];
-static char fail_mode[8]; /* "", "error", "html" */
+static char fail_mode[8]; /* "", "error", "html", "httpfs" */
 static size_t extra_volumes; /* /_sim/mapr/scale: generated volumes beside the named ones */
 
 static int64_t now_ms(void)
@@ -433,6 +433,18 @@ enum MHD_Result mapr_httpfs_serve(const struct router_request *req)
     const char *path = req->url + strlen("/webhdfs/v1");
     const char *op = router_arg(req->conn, "op");
     int64_t now = now_ms();
+    pthread_mutex_lock(&ctl_lock);
+    bool denied = strcmp(fail_mode, "httpfs") == 0;
+    pthread_mutex_unlock(&ctl_lock);
+    if (denied) {
+        return router_queue_json(
+            req->conn, 403,
+            json_pack("{s:{s:s,s:s,s:s}}", "RemoteException", "exception",
+                      "AccessControlException", "javaClassName",
+                      "org.apache.hadoop.security.AccessControlException", "message",
+                      "Permission denied: user=govconsole, access=READ_EXECUTE"),
+            NULL);
+    }
     if (!op || strcasecmp(op, "GETFILESTATUS") != 0) {
         return router_queue_json(
             req->conn, 400,
@@ -472,7 +484,7 @@ bool mapr_failing(const struct router_request *req, enum MHD_Result *result)
     pthread_mutex_lock(&ctl_lock);
     memcpy(mode, fail_mode, sizeof(mode));
     pthread_mutex_unlock(&ctl_lock);
-    if (strcmp(req->url, "/rest/node/list") == 0 || mode[0] == '\0') {
+    if (strcmp(req->url, "/rest/node/list") == 0 || mode[0] == '\0' || strcmp(mode, "httpfs") == 0) {
         return false;
     }
     if (strcmp(mode, "html") == 0) {
@@ -522,9 +534,10 @@ static enum MHD_Result control_fail(const struct router_request *req)
 {
     const char *mode = router_arg(req->conn, "mode");
     if (!mode || (strcmp(mode, "error") != 0 && strcmp(mode, "html") != 0 &&
-                  strcmp(mode, "off") != 0)) {
+                  strcmp(mode, "httpfs") != 0 && strcmp(mode, "off") != 0)) {
         return router_queue_json(req->conn, 400,
-                                 json_pack("{s:s}", "error", "mode is error, html or off"), NULL);
+                                 json_pack("{s:s}", "error", "mode is error, html, httpfs or off"),
+                                 NULL);
     }
     pthread_mutex_lock(&ctl_lock);
     snprintf(fail_mode, sizeof(fail_mode), "%s", strcmp(mode, "off") == 0 ? "" : mode);

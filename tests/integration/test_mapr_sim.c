@@ -232,6 +232,31 @@ static void test_error_keeps_rows(void **state)
     assert_int_equal(store_count(&F.store, STORE_MAPR_VOLUME), 6);
 }
 
+static bool httpfs_noted(void)
+{
+    const char *n = mapr_source.note(F.src);
+
+    return n != NULL && strstr(n, "HttpFS: Permission denied") != NULL;
+}
+
+static bool httpfs_fine(void)
+{
+    return mapr_source.note(F.src) == NULL;
+}
+
+/* HttpFS refusing: said beside the health; the source itself stays OK. */
+static void test_httpfs_refused(void **state)
+{
+    (void)state;
+    assert_true(run_until(loaded, 30));
+    assert_null(mapr_source.note(F.src));
+    assert_int_equal(simcall_post(F.sim.server, "/_sim/mapr/fail?mode=httpfs"), 200);
+    assert_true(run_until(httpfs_noted, 20));
+    assert_int_equal(mapr_source.health(F.src)->state, SOURCE_OK);
+    assert_int_equal(simcall_post(F.sim.server, "/_sim/mapr/fail?mode=off"), 200);
+    assert_true(run_until(httpfs_fine, 20));
+}
+
 static void test_scoped_session(void **state)
 {
     static const enum store_kind kinds[] = {STORE_MAPR_VOLUME, STORE_MAPR_STREAM,
@@ -305,6 +330,7 @@ int main(void)
         cmocka_unit_test(test_rows),
         cmocka_unit_test(test_late_forecast_is_overdue),
         cmocka_unit_test(test_error_keeps_rows),
+        cmocka_unit_test(test_httpfs_refused),
         cmocka_unit_test(test_scoped_session),
         cmocka_unit_test(test_detail),
     };
