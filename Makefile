@@ -26,7 +26,7 @@ CORE_SRCS := core/xalloc.c core/log.c core/sanitize.c core/loop.c core/http.c \
              core/k8s/k8s_tenancy.c core/k8s/k8s_request.c core/k8s/k8s_probe.c core/k8s/k8s_source.c \
              core/directory/probe.c core/directory/directory_source.c core/nagios/nagios_source.c \
              core/servicenow/servicenow_source.c core/mapr/mapr_source.c core/krakend/krakend_source.c \
-             core/mapr/mapr_model.c
+             core/mapr/mapr_model.c core/mapr/mapr_streams.c core/mapr/mapr_detail.c
 TUI_SRCS  := tui/screen.c tui/table.c tui/texts.c tui/keymap.c tui/app.c tui/frames.c tui/cmdline.c \
              tui/header.c tui/actions.c tui/detail.c tui/logs.c tui/messages.c tui/prompt.c tui/pager.c tui/dialog.c \
              tui/wrap.c tui/help.c tui/helpview.c \

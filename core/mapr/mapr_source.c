@@ -25,6 +25,7 @@
 #include "core/http.h"
 #include "core/jsonarena.h"
 #include "core/loop.h"
+#include "core/mapr/mapr_int.h"
 #include "core/mapr/mapr_model.h"
 #include "core/mapr/mapr_source.h"
 #include "core/poller.h"
@@ -36,67 +37,12 @@
 
 #define MAPR_DEFAULT_INTERVAL_MS 60000
 
-struct mapr_src;
-
-/* A list the source polls. */
-struct mapr_poll {
-    struct mapr_src *src;
-    struct poller *poller;
-    struct poller_ops ops;
-    struct mapr_strm *stream; /* the stream a stream poll is about, else NULL */
-};
-
-/* A request of the source's own beside the pollers (topic info, HttpFS, a detail). */
-struct mapr_req {
-    struct mapr_src *src;
-    struct http_req *req;
-    struct mapr_req *prev, *next;
-    void (*done)(struct mapr_req *q, struct http_result *res);
-    char *key;                 /* the topic's or volume's uid */
-    struct source_call *call;  /* a detail's */
-};
-
-struct source_call {
-    struct mapr_req *q;
-    source_reply_fn done;
-    void *arg;
-};
-
-/* A stream named in the configuration. */
-struct mapr_strm {
-    char *path;
-    const struct config_dataset *ds;
-    struct mapr_poll info, topics;
-    struct mapr_stream *last;  /* the last stream info (owned) */
-    char **topic_uids;         /* its topics in the store */
-    size_t ntopics;
-};
-
-struct mapr_src {
-    struct source_env env;
-    struct source_http *sh;     /* credentials, TLS, the probe */
-    char *base;                 /* [mapr] url without its trailing slashes */
-    char *httpfs;               /* [mapr] httpfs, or NULL */
-    int64_t interval_ms;
-    struct tenant_pattern *tp;
-    struct store_tenancy tenancy;
-    struct mapr_poll volumes, alarms, snapshots;
-    struct mapr_strm *streams;
-    size_t nstreams;
-    struct mapr_snapshot_sum *snaps; /* the last snapshot list, per volume */
-    size_t nsnaps;
-    struct mapr_req *reqs;      /* in flight */
-    char *httpfs_error;         /* why a GETFILESTATUS of the last round failed (:sources) */
-    char *httpfs_round;         /* the same for the round in flight */
-    bool running;
-};
-
 static const enum store_kind mapr_kinds[] = {STORE_MAPR_VOLUME, STORE_MAPR_STREAM,
                                              STORE_MAPR_TOPIC, STORE_MAPR_ALARM};
 
 /* ---- tenancy ------------------------------------------------------------------------------ */
 
-static const char *mapr_tenant_of_name(struct mapr_src *ms, const char *name)
+const char *mapr_tenant_of_name(struct mapr_src *ms, const char *name)
 {
     const struct gc_config *cfg = ms->env.cfg;
 
@@ -154,7 +100,7 @@ static void mapr_tenancy_names(void *ctx, void (*fn)(const char *, const char *,
 }
 
 /* What the configuration expects of a dataset called `name`. */
-static void mapr_expect(struct mapr_src *ms, const char *name, struct mapr_expect *x)
+void mapr_expect(struct mapr_src *ms, const char *name, struct mapr_expect *x)
 {
     const struct config_dataset *ds = config_dataset_match(ms->env.cfg, name);
 
@@ -165,7 +111,7 @@ static void mapr_expect(struct mapr_src *ms, const char *name, struct mapr_expec
 
 /* ---- requests beside the pollers ---------------------------------------------------------- */
 
-static void mapr_req_unlink(struct mapr_req *q)
+void mapr_req_unlink(struct mapr_req *q)
 {
     if (q->prev != NULL) {
         q->prev->next = q->next;
@@ -188,7 +134,7 @@ static void mapr_req_answered(struct http_req *req, struct http_result *res, voi
     free(q);
 }
 
-static void mapr_req_start(struct mapr_src *ms, const char *url, const char *key,
+void mapr_req_start(struct mapr_src *ms, const char *url, const char *key,
                            void (*done)(struct mapr_req *, struct http_result *),
                            struct source_call *call)
 {
@@ -214,7 +160,7 @@ static void mapr_req_start(struct mapr_src *ms, const char *url, const char *key
 }
 
 /* A URL-escaped copy of s (caller frees). */
-static char *mapr_escape(const char *s)
+char *mapr_escape(const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
     char *out = xmalloc(3 * strlen(s) + 1), *o = out;
@@ -237,13 +183,7 @@ static char *mapr_escape(const char *s)
 
 /* ---- volumes ------------------------------------------------------------------------------ */
 
-struct mapr_rows {
-    struct store_row **rows;
-    size_t n;
-    void (*free_row)(struct store_row *);
-};
-
-static void mapr_rows_free(void *extra)
+void mapr_rows_free(void *extra)
 {
     struct mapr_rows *r = extra;
 
@@ -261,7 +201,7 @@ static void mapr_no_row(struct store_row *row)
     (void)row; /* rows travel in extra, never in the poller's own list */
 }
 
-static struct mapr_rows *mapr_rows_new(void **rows, size_t n, void (*free_row)(struct store_row *))
+struct mapr_rows *mapr_rows_new(void **rows, size_t n, void (*free_row)(struct store_row *))
 {
     struct mapr_rows *r = xcalloc(1, sizeof *r);
 
@@ -395,8 +335,6 @@ static void mapr_httpfs_poll(struct mapr_src *ms)
         free(path);
     }
 }
-
-static void mapr_stream_compose(struct mapr_src *ms, struct mapr_strm *st);
 
 static void mapr_volumes_applied(struct poller_decode *d, void *arg)
 {
@@ -535,173 +473,6 @@ static void mapr_alarms_applied(struct poller_decode *d, void *arg)
     store_sweep(t, epoch);
 }
 
-/* ---- streams ------------------------------------------------------------------------------ */
-
-/* The stream's row again: its info and its topics' sums. */
-static void mapr_stream_compose(struct mapr_src *ms, struct mapr_strm *st)
-{
-    struct store_table *tt = store_table(ms->env.store, STORE_MAPR_TOPIC);
-    struct mapr_stream *s;
-    const struct source_health *h = poller_health(st->info.poller);
-    const struct source_health *ht = poller_health(st->topics.poller);
-
-    if (st->last != NULL) {
-        s = mapr_stream_dup(st->last);
-    } else {
-        s = xcalloc(1, sizeof *s);
-        s->path = xstrdup(st->path);
-        s->row.uid = xstrdup(st->path);
-        s->physical_b = s->logical_b = s->ttl_s = -1;
-        s->ntopics = -1;
-    }
-    free(s->error);
-    s->error = NULL;
-    if (h->state == SOURCE_RETRYING && h->last_error != NULL) {
-        s->error = xstrdup(h->last_error);
-    } else if (ht->state == SOURCE_RETRYING && ht->last_error != NULL) {
-        s->error = xstrdup(ht->last_error);
-    }
-    s->partitions = st->ntopics > 0 ? 0 : -1;
-    s->maxlag = -1;
-    s->newest_ms = -1;
-    for (size_t i = 0; i < st->ntopics; i++) {
-        const struct mapr_topic *tp = (const struct mapr_topic *)store_get(tt, st->topic_uids[i]);
-
-        if (tp == NULL) {
-            continue;
-        }
-        s->partitions += tp->partitions > 0 ? tp->partitions : 0;
-        s->maxlag = tp->maxlag > s->maxlag ? tp->maxlag : s->maxlag;
-        s->newest_ms = tp->newest_ms > s->newest_ms ? tp->newest_ms : s->newest_ms;
-    }
-    if (st->ntopics > 0 || s->ntopics < 0) {
-        s->ntopics = (int)st->ntopics;
-    }
-    mapr_expect(ms, st->path, &s->x);
-    store_put(store_table(ms->env.store, STORE_MAPR_STREAM), &s->row);
-}
-
-static void mapr_info_decode(const char *body, size_t len, struct poller_decode *out, void *arg)
-{
-    struct mapr_poll *mp = arg;
-
-    out->extra = mapr_parse_stream_info(mp->stream->path, body, len, &out->error);
-}
-
-static void mapr_info_free(void *extra)
-{
-    mapr_stream_free(extra);
-}
-
-static void mapr_info_applied(struct poller_decode *d, void *arg)
-{
-    struct mapr_poll *mp = arg;
-
-    if (d != NULL && d->extra != NULL) {
-        mapr_stream_free((struct store_row *)mp->stream->last);
-        mp->stream->last = d->extra;
-        d->extra = NULL;
-    }
-    mapr_stream_compose(mp->src, mp->stream);
-}
-
-static void mapr_topics_decode(const char *body, size_t len, struct poller_decode *out, void *arg)
-{
-    struct mapr_poll *mp = arg;
-    size_t n;
-    struct mapr_topic **t = mapr_parse_topics(mp->stream->path, body, len, &n, &out->error);
-
-    if (t != NULL) {
-        out->extra = mapr_rows_new((void **)t, n, mapr_topic_free);
-    }
-}
-
-static void mapr_topic_info_done(struct mapr_req *q, struct http_result *res)
-{
-    struct mapr_src *ms = q->src;
-    struct store_table *t = store_table(ms->env.store, STORE_MAPR_TOPIC);
-    const struct mapr_topic *old = (const struct mapr_topic *)store_get(t, q->key);
-    struct mapr_topic tmp;
-    char *err = NULL;
-
-    if (old == NULL || res->error != NULL || res->status != 200) {
-        return;
-    }
-    tmp = *old;
-    if (mapr_parse_topic_info(res->body, res->body_len, &tmp, &err) != 0) {
-        free(err);
-        return;
-    }
-    if (tmp.newest_ms != old->newest_ms || tmp.maxoffset != old->maxoffset) {
-        struct mapr_topic *c = xmalloc(sizeof *c);
-
-        *c = tmp;
-        c->row.uid = xstrdup(old->row.uid);
-        c->stream = xstrdup(old->stream);
-        c->name = xstrdup(old->name);
-        store_put(t, &c->row);
-        for (size_t i = 0; i < ms->nstreams; i++) {
-            if (strcmp(ms->streams[i].path, c->stream) == 0) {
-                mapr_stream_compose(ms, &ms->streams[i]);
-            }
-        }
-    }
-}
-
-static void mapr_topics_applied(struct poller_decode *d, void *arg)
-{
-    struct mapr_poll *mp = arg;
-    struct mapr_src *ms = mp->src;
-    struct mapr_strm *st = mp->stream;
-    struct store_table *t = store_table(ms->env.store, STORE_MAPR_TOPIC);
-    struct mapr_rows *r = d != NULL ? d->extra : NULL;
-    char *path = mapr_escape(st->path);
-
-    if (r != NULL) {
-        char **uids = xcalloc(r->n + 1, sizeof *uids);
-
-        for (size_t i = 0; i < r->n; i++) {
-            struct mapr_topic *tp = (struct mapr_topic *)r->rows[i];
-            const struct mapr_topic *old = (const struct mapr_topic *)store_get(t, tp->row.uid);
-
-            if (old != NULL) {
-                tp->newest_ms = old->newest_ms;
-                tp->maxoffset = old->maxoffset;
-            }
-            tp->tenant = mapr_tenant_of_name(ms, st->path);
-            uids[i] = xstrdup(tp->row.uid);
-            store_put(t, &tp->row);
-        }
-        /* topics gone from the stream */
-        for (size_t i = 0; i < st->ntopics; i++) {
-            bool kept = false;
-
-            for (size_t k = 0; k < r->n && !kept; k++) {
-                kept = strcmp(uids[k], st->topic_uids[i]) == 0;
-            }
-            if (!kept) {
-                store_del(t, st->topic_uids[i]);
-            }
-            free(st->topic_uids[i]);
-        }
-        free(st->topic_uids);
-        st->topic_uids = uids;
-        st->ntopics = r->n;
-        r->n = 0;
-    }
-    for (size_t i = 0; i < st->ntopics; i++) {
-        const char *topic = strrchr(st->topic_uids[i], ':') + 1;
-        char *et = mapr_escape(topic);
-        char *url = xasprintf("%s/rest/stream/topic/info?path=%s&topic=%s", ms->base, path, et);
-
-        mapr_req_start(ms, url, st->topic_uids[i], mapr_topic_info_done, NULL);
-        free(url);
-        free(et);
-    }
-    free(path);
-    mapr_stream_compose(ms, st);
-}
-
 /* ---- pollers ------------------------------------------------------------------------------ */
 
 static char *mapr_poll_error(long status, const char *body, size_t len, const char *transport)
@@ -713,7 +484,7 @@ static char *mapr_poll_error(long status, const char *body, size_t len, const ch
     return clean;
 }
 
-static void mapr_poll_init(struct mapr_src *ms, struct mapr_poll *mp, const char *name,
+void mapr_poll_init(struct mapr_src *ms, struct mapr_poll *mp, const char *name,
                            const char *url,
                            void (*decode)(const char *, size_t, struct poller_decode *, void *),
                            void (*applied)(struct poller_decode *, void *),
@@ -887,32 +658,7 @@ static void *mapr_init(const struct source_env *env, char **err)
                    mapr_snapshots_applied, mapr_snaps_free, false);
     free(url);
 
-    /* the streams: [dataset PATH] sections naming one path */
-    ms->streams = xcalloc(cfg->ndatasets + 1, sizeof *ms->streams);
-    for (size_t i = 0; i < cfg->ndatasets; i++) {
-        const char *name = cfg->datasets[i].name;
-        struct mapr_strm *st;
-        char *path;
-
-        if (name[0] != '/' || strpbrk(name, "*?") != NULL) {
-            continue;
-        }
-        st = &ms->streams[ms->nstreams++];
-        st->path = xstrdup(name);
-        st->ds = &cfg->datasets[i];
-        st->info.stream = st;
-        st->topics.stream = st;
-        path = mapr_escape(name);
-        url = xasprintf("%s/rest/stream/info?path=%s", ms->base, path);
-        mapr_poll_init(ms, &st->info, "mapr stream", url, mapr_info_decode, mapr_info_applied,
-                       mapr_info_free, true);
-        free(url);
-        url = xasprintf("%s/rest/stream/topic/list?path=%s", ms->base, path);
-        mapr_poll_init(ms, &st->topics, "mapr topics", url, mapr_topics_decode,
-                       mapr_topics_applied, mapr_rows_free, true);
-        free(url);
-        free(path);
-    }
+    mapr_streams_init(ms);
     return ms;
 }
 
@@ -975,129 +721,6 @@ static const struct source_health *mapr_health(void *s)
         }
     }
     return h;
-}
-
-/* ---- details (d) -------------------------------------------------------------------------- */
-
-struct mapr_detail {
-    enum store_kind kind;
-    char *key; /* volume name, stream path, "PATH:TOPIC" */
-};
-
-static void mapr_detail_free(void *priv)
-{
-    struct mapr_detail *d = priv;
-
-    if (d != NULL) {
-        free(d->key);
-        free(d);
-    }
-}
-
-static const struct source_request_ops mapr_request_ops = {.free = mapr_detail_free};
-
-struct source_request *mapr_request_detail(enum store_kind kind, const char *key,
-                                           const char *tenant)
-{
-    struct source_request *r;
-    struct mapr_detail *d;
-
-    if (kind != STORE_MAPR_VOLUME && kind != STORE_MAPR_STREAM && kind != STORE_MAPR_TOPIC) {
-        return NULL;
-    }
-    r = source_request_new("mapr", SOURCE_OP_DETAIL, ACCESS_VIEW, "describe");
-    d = xcalloc(1, sizeof *d);
-    d->kind = kind;
-    d->key = xstrdup(key);
-    r->ops = &mapr_request_ops;
-    r->priv = d;
-    r->detail = SOURCE_DETAIL_JSON;
-    r->tenant = tenant != NULL ? xstrdup(tenant) : NULL;
-    r->target = xasprintf("mapr/%s", key);
-    r->title = xstrdup(key);
-    return r;
-}
-
-static void mapr_detail_done(struct mapr_req *q, struct http_result *res)
-{
-    struct source_call *c = q->call;
-    struct source_reply reply = {.status = res->status};
-    char *err = NULL;
-
-    if (res->error != NULL || res->status < 200 || res->status >= 300) {
-        char *raw = mapr_error_text(res->status, res->body, res->body_len, res->error);
-
-        reply.error = sanitize_dup(raw);
-        free(raw);
-    } else {
-        void *data = mapr_envelope(res->body, res->body_len, &err);
-
-        if (data == NULL) {
-            reply.error = err;
-        } else {
-            reply.ok = true;
-            reply.text = mapr_array_text(data);
-            mapr_array_free(data);
-        }
-    }
-    c->done(&reply, c->arg);
-    free(reply.text);
-    free(reply.error);
-    free(c);
-}
-
-static struct source_call *mapr_perform(void *s, const struct source_request *r,
-                                        source_reply_fn done, void *arg)
-{
-    struct mapr_src *ms = s;
-    const struct mapr_detail *d = r->priv;
-    struct source_call *c = xcalloc(1, sizeof *c);
-    char *url, *k;
-
-    c->done = done;
-    c->arg = arg;
-    if (d->kind == STORE_MAPR_VOLUME) {
-        k = mapr_escape(d->key);
-        url = xasprintf("%s/rest/volume/info?name=%s", ms->base, k);
-    } else if (d->kind == STORE_MAPR_STREAM) {
-        k = mapr_escape(d->key);
-        url = xasprintf("%s/rest/stream/info?path=%s", ms->base, k);
-    } else {
-        const char *colon = strrchr(d->key, ':');
-        char *path = xstrndup(d->key, colon != NULL ? (size_t)(colon - d->key) : strlen(d->key));
-        char *ep = mapr_escape(path);
-
-        k = mapr_escape(colon != NULL ? colon + 1 : "");
-        url = xasprintf("%s/rest/stream/topic/info?path=%s&topic=%s", ms->base, ep, k);
-        free(ep);
-        free(path);
-    }
-    mapr_req_start(ms, url, d->key, mapr_detail_done, c);
-    free(url);
-    free(k);
-    return c;
-}
-
-static void mapr_cancel(void *s, struct source_call *c)
-{
-    struct mapr_src *ms = s;
-
-    if (c == NULL || c->q == NULL) {
-        return;
-    }
-    mapr_req_unlink(c->q);
-    http_cancel(ms->env.http, c->q->req);
-    free(c->q->key);
-    free(c->q);
-    free(c);
-}
-
-static const char *mapr_tenant_of(void *s, const struct source_request *r)
-{
-    struct mapr_src *ms = s;
-    const struct mapr_detail *d = r->priv;
-
-    return d != NULL ? mapr_tenant_of_name(ms, d->key) : NULL;
 }
 
 /* Beside the health: why HttpFS does not answer (the snapshots' times are used meanwhile). */
