@@ -363,24 +363,18 @@ static enum view_tone datasets_fresh_cell(const struct ds_entry *e, int64_t now,
         snprintf(buf, size, "failing");
         return TONE_CRIT;
     }
-    switch (datasets_verdict(e->kind, e->row, now)) {
-    case MAPR_FRESH_NONE:
-        snprintf(buf, size, "-");
-        return TONE_DIM;
-    case MAPR_FRESH_UNKNOWN:
-        snprintf(buf, size, "unknown");
-        return TONE_UNKNOWN;
-    case MAPR_FRESH_OK:
-        snprintf(buf, size, "ok");
-        return TONE_OK;
-    case MAPR_FRESH_LATE:
-        snprintf(buf, size, "late");
-        return TONE_WARN;
-    case MAPR_FRESH_OVERDUE:
-        snprintf(buf, size, "OVERDUE");
-        return TONE_OVERDUE;
-    }
-    return TONE_NORMAL;
+    static const struct {
+        const char *text;
+        enum view_tone tone;
+    } verdicts[] = {
+        [MAPR_FRESH_NONE] = {"-", TONE_DIM},    [MAPR_FRESH_UNKNOWN] = {"unknown", TONE_UNKNOWN},
+        [MAPR_FRESH_OK] = {"ok", TONE_OK},      [MAPR_FRESH_LATE] = {"late", TONE_WARN},
+        [MAPR_FRESH_OVERDUE] = {"OVERDUE", TONE_OVERDUE},
+    };
+    enum mapr_fresh f = datasets_verdict(e->kind, e->row, now);
+
+    snprintf(buf, size, "%s", verdicts[f].text);
+    return verdicts[f].tone;
 }
 
 static enum view_tone datasets_volume_cell(const struct ds_entry *e, const struct view_ctx *ctx,
