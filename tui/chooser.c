@@ -10,6 +10,7 @@
 #include "core/sources.h"
 #include "core/xalloc.h"
 #include "tui/app_int.h"
+#include "tui/help.h"
 #include "tui/screen.h"
 #include "views/registry.h"
 
@@ -55,6 +56,10 @@ static void chooser_key(struct app *a, void *data, int key)
 {
     struct chooser *c = data;
 
+    if (key == '?') {
+        helpview_open(a);
+        return;
+    }
     if (key == 27 || key == 'q' || key == 3) {
         app_mode_pop(a);
         return;
@@ -118,11 +123,21 @@ static void chooser_close(struct app *a, void *data)
     free(data);
 }
 
+const struct help_key chooser_help_keys[] = {
+    {"j, k, Down, Up, Tab", "Move to the next or previous view"},
+    {"Enter", "Open the selected view"},
+    {"1 .. 9, a letter", "Open the view of that number, or whose name starts with it"},
+    {"Esc, q", "Close the menu"},
+    {NULL, NULL},
+};
+
 static const struct mode_ops chooser_mode = {
     .name = "chooser",
     .key = chooser_key,
     .draw = chooser_draw,
     .close = chooser_close,
+    .help = chooser_help_keys,
+    .help_title = "choosing a view",
 };
 
 void chooser_open(struct app *a, const struct view_target *t)
