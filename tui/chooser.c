@@ -35,7 +35,8 @@ size_t chooser_views(struct app *a, const struct view_target *t, const struct vi
         const struct view_ops *v = registry_get(i);
 
         if (!v->tenant_entry || v == first || !registry_allowed(v, a->opts.access) ||
-            (v->source != NULL && a->sources != NULL && sources_find(a->sources, v->source) == NULL)) {
+            (v->source != NULL && a->sources != NULL &&
+             sources_find(a->sources, v->source) == NULL)) {
             continue;
         }
         out[n++] = v;

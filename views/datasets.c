@@ -16,8 +16,23 @@
 #include "views/datasets.h"
 #include "views/view.h"
 
-enum datasets_col { DC_TENANT, DC_NAME, DC_TYPE, DC_PATH, DC_USED, DC_REPL, DC_SNAPS, DC_MIRROR,
-                    DC_ALARMS, DC_LAG, DC_NEWEST, DC_CADENCE, DC_FRESH, DC_OWNER, DC_COUNT };
+enum datasets_col {
+    DC_TENANT,
+    DC_NAME,
+    DC_TYPE,
+    DC_PATH,
+    DC_USED,
+    DC_REPL,
+    DC_SNAPS,
+    DC_MIRROR,
+    DC_ALARMS,
+    DC_LAG,
+    DC_NEWEST,
+    DC_CADENCE,
+    DC_FRESH,
+    DC_OWNER,
+    DC_COUNT
+};
 
 static const struct view_column datasets_columns[DC_COUNT] = {
     [DC_TENANT] = {"TENANT", 6, 0, 'E', 8},
@@ -37,7 +52,7 @@ static const struct view_column datasets_columns[DC_COUNT] = {
 };
 
 struct ds_entry {
-    enum store_kind kind;          /* STORE_MAPR_VOLUME or STORE_MAPR_STREAM */
+    enum store_kind kind; /* STORE_MAPR_VOLUME or STORE_MAPR_STREAM */
     const struct store_row *row;
     const char *name;
     const struct mapr_expect *x;
@@ -133,7 +148,8 @@ static int datasets_cmp_col(const struct ds_entry *a, const struct ds_entry *b, 
         return c != 0 ? c : view_int_cmp(datasets_used(a), datasets_used(b));
     }
     case DC_REPL:
-        return vols ? view_int_cmp(va->repl_actual, vb->repl_actual) : view_int_cmp(a->kind, b->kind);
+        return vols ? view_int_cmp(va->repl_actual, vb->repl_actual)
+                    : view_int_cmp(a->kind, b->kind);
     case DC_SNAPS:
         return vols ? view_int_cmp(va->snapshots, vb->snapshots) : view_int_cmp(a->kind, b->kind);
     case DC_MIRROR:
@@ -367,8 +383,10 @@ static enum view_tone datasets_fresh_cell(const struct ds_entry *e, int64_t now,
         const char *text;
         enum view_tone tone;
     } verdicts[] = {
-        [MAPR_FRESH_NONE] = {"-", TONE_DIM},    [MAPR_FRESH_UNKNOWN] = {"unknown", TONE_UNKNOWN},
-        [MAPR_FRESH_OK] = {"ok", TONE_OK},      [MAPR_FRESH_LATE] = {"late", TONE_WARN},
+        [MAPR_FRESH_NONE] = {"-", TONE_DIM},
+        [MAPR_FRESH_UNKNOWN] = {"unknown", TONE_UNKNOWN},
+        [MAPR_FRESH_OK] = {"ok", TONE_OK},
+        [MAPR_FRESH_LATE] = {"late", TONE_WARN},
         [MAPR_FRESH_OVERDUE] = {"OVERDUE", TONE_OVERDUE},
     };
     enum mapr_fresh f = datasets_verdict(e->kind, e->row, now);
@@ -435,7 +453,8 @@ static enum view_tone datasets_cell(const struct view *v, const struct view_ctx 
         return overdue ? TONE_OVERDUE : TONE_NORMAL;
     case DC_TYPE:
         snprintf(buf, size, "%s",
-                 e->kind == STORE_MAPR_STREAM ? "stream" : ((const struct mapr_volume *)e->row)->type);
+                 e->kind == STORE_MAPR_STREAM ? "stream"
+                                              : ((const struct mapr_volume *)e->row)->type);
         return TONE_NORMAL;
     case DC_PATH:
         s = datasets_path(e);

@@ -12,8 +12,17 @@
 #include "core/xalloc.h"
 #include "views/view.h"
 
-enum topics_col { TC_STREAM, TC_TOPIC, TC_PARTS, TC_CONSUMERS, TC_NEWEST, TC_OFFSET, TC_LAG,
-                  TC_SIZE, TC_COUNT };
+enum topics_col {
+    TC_STREAM,
+    TC_TOPIC,
+    TC_PARTS,
+    TC_CONSUMERS,
+    TC_NEWEST,
+    TC_OFFSET,
+    TC_LAG,
+    TC_SIZE,
+    TC_COUNT
+};
 
 static const struct view_column topics_columns[TC_COUNT] = {
     [TC_STREAM] = {"STREAM", 8, COL_MIDCUT, 'S', 6},
@@ -195,8 +204,7 @@ static const char *topics_row_key(const struct view *v, size_t row)
     return row < st->count ? st->rows[row]->row.uid : NULL;
 }
 
-static const struct store_row *topics_row_source(const struct view *v, size_t row,
-                                                 uint64_t *extra)
+static const struct store_row *topics_row_source(const struct view *v, size_t row, uint64_t *extra)
 {
     const struct topics_state *st = v->state;
 

@@ -77,8 +77,8 @@ static void mapr_detail_done(struct mapr_req *q, struct http_result *res)
     free(c);
 }
 
-struct source_call *mapr_perform(void *s, const struct source_request *r,
-                                        source_reply_fn done, void *arg)
+struct source_call *mapr_perform(void *s, const struct source_request *r, source_reply_fn done,
+                                 void *arg)
 {
     struct mapr_src *ms = s;
     const struct mapr_detail *d = r->priv;

@@ -27,8 +27,8 @@ struct mapr_req {
     struct http_req *req;
     struct mapr_req *prev, *next;
     void (*done)(struct mapr_req *q, struct http_result *res);
-    char *key;                 /* the topic's or volume's uid */
-    struct source_call *call;  /* a detail's */
+    char *key;                /* the topic's or volume's uid */
+    struct source_call *call; /* a detail's */
 };
 
 struct source_call {
@@ -42,16 +42,16 @@ struct mapr_strm {
     char *path;
     const struct config_dataset *ds;
     struct mapr_poll info, topics;
-    struct mapr_stream *last;  /* the last stream info (owned) */
-    char **topic_uids;         /* its topics in the store */
+    struct mapr_stream *last; /* the last stream info (owned) */
+    char **topic_uids;        /* its topics in the store */
     size_t ntopics;
 };
 
 struct mapr_src {
     struct source_env env;
-    struct source_http *sh;     /* credentials, TLS, the probe */
-    char *base;                 /* [mapr] url without its trailing slashes */
-    char *httpfs;               /* [mapr] httpfs, or NULL */
+    struct source_http *sh; /* credentials, TLS, the probe */
+    char *base;             /* [mapr] url without its trailing slashes */
+    char *httpfs;           /* [mapr] httpfs, or NULL */
     int64_t interval_ms;
     struct tenant_pattern *tp;
     struct store_tenancy tenancy;
@@ -60,9 +60,9 @@ struct mapr_src {
     size_t nstreams;
     struct mapr_snapshot_sum *snaps; /* the last snapshot list, per volume */
     size_t nsnaps;
-    struct mapr_req *reqs;      /* in flight */
-    char *httpfs_error;         /* why a GETFILESTATUS of the last round failed (:sources) */
-    char *httpfs_round;         /* the same for the round in flight */
+    struct mapr_req *reqs; /* in flight */
+    char *httpfs_error;    /* why a GETFILESTATUS of the last round failed (:sources) */
+    char *httpfs_round;    /* the same for the round in flight */
     bool running;
 };
 

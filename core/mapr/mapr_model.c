@@ -367,26 +367,26 @@ static struct mapr_alarm *alarm_from(const json_t *o)
 }
 
 /* Loops over a list answer's items into rows made by `from`. */
-#define MAPR_PARSE_LIST(type, from, ...)                                                          \
-    do {                                                                                          \
-        json_t *data = mapr_envelope(body, len, err), *it;                                        \
-        type **rows;                                                                              \
-        size_t i;                                                                                 \
-                                                                                                  \
-        *n = 0;                                                                                   \
-        if (data == NULL) {                                                                       \
-            return NULL;                                                                          \
-        }                                                                                         \
-        rows = xcalloc(json_array_size(data) + 1, sizeof *rows);                                  \
-        json_array_foreach (data, i, it) {                                                        \
-            type *r = from(__VA_ARGS__);                                                          \
-                                                                                                  \
-            if (r != NULL) {                                                                      \
-                rows[(*n)++] = r;                                                                 \
-            }                                                                                     \
-        }                                                                                         \
-        json_decref(data);                                                                        \
-        return rows;                                                                              \
+#define MAPR_PARSE_LIST(type, from, ...)                                                           \
+    do {                                                                                           \
+        json_t *data = mapr_envelope(body, len, err), *it;                                         \
+        type **rows;                                                                               \
+        size_t i;                                                                                  \
+                                                                                                   \
+        *n = 0;                                                                                    \
+        if (data == NULL) {                                                                        \
+            return NULL;                                                                           \
+        }                                                                                          \
+        rows = xcalloc(json_array_size(data) + 1, sizeof *rows);                                   \
+        json_array_foreach (data, i, it) {                                                         \
+            type *r = from(__VA_ARGS__);                                                           \
+                                                                                                   \
+            if (r != NULL) {                                                                       \
+                rows[(*n)++] = r;                                                                  \
+            }                                                                                      \
+        }                                                                                          \
+        json_decref(data);                                                                         \
+        return rows;                                                                               \
     } while (0)
 
 struct mapr_volume **mapr_parse_volumes(const char *body, size_t len, size_t *n, char **err)
@@ -422,8 +422,8 @@ static struct mapr_topic *topic_from(const char *path, const json_t *o)
     return t;
 }
 
-struct mapr_topic **mapr_parse_topics(const char *path, const char *body, size_t len,
-                                      size_t *n, char **err)
+struct mapr_topic **mapr_parse_topics(const char *path, const char *body, size_t len, size_t *n,
+                                      char **err)
 {
     MAPR_PARSE_LIST(struct mapr_topic, topic_from, path, it);
 }
@@ -483,8 +483,7 @@ struct mapr_stream *mapr_parse_stream_info(const char *path, const char *body, s
     return s;
 }
 
-struct mapr_snapshot_sum *mapr_parse_snapshots(const char *body, size_t len, size_t *n,
-                                               char **err)
+struct mapr_snapshot_sum *mapr_parse_snapshots(const char *body, size_t len, size_t *n, char **err)
 {
     json_t *data = mapr_envelope(body, len, err), *o;
     struct mapr_snapshot_sum *sums;
@@ -539,9 +538,9 @@ int64_t mapr_parse_filestatus(const char *body, size_t len, char **err)
             json_string_value(json_object_get(json_object_get(root, "RemoteException"), "message"));
         char *clean = msg != NULL ? sanitize_dup(msg) : NULL;
 
-        *err = clean != NULL ? xasprintf("HttpFS: %s", clean)
-                             : xstrdup(is_html(body, len) ? "HttpFS: an HTML page"
-                                                          : "HttpFS: no FileStatus");
+        *err = clean != NULL
+                   ? xasprintf("HttpFS: %s", clean)
+                   : xstrdup(is_html(body, len) ? "HttpFS: an HTML page" : "HttpFS: no FileStatus");
         free(clean);
     }
     json_decref(root);

@@ -44,7 +44,7 @@ struct mapr_volume {
     int repl_actual;     /* copies every byte has (actualreplication), -1 unknown */
     int64_t snapshots;   /* snapshotcount, -1 unknown */
     int64_t snap_newest_ms;
-    int mirror_pct;      /* mirror-percent-complete of a mirror volume, -1: not a mirror */
+    int mirror_pct;         /* mirror-percent-complete of a mirror volume, -1: not a mirror */
     int64_t mirror_last_ms; /* lastSuccessfulMirrorTime */
     int64_t newest_ms;
     enum mapr_newest_from newest_from;
@@ -114,8 +114,8 @@ char *mapr_error_text(long status, const char *body, size_t len, const char *tra
 struct mapr_volume **mapr_parse_volumes(const char *body, size_t len, size_t *n, char **err);
 struct mapr_alarm **mapr_parse_alarms(const char *body, size_t len, size_t *n, char **err);
 /* The topics of stream `path` (topic list), without their newest times. */
-struct mapr_topic **mapr_parse_topics(const char *path, const char *body, size_t len,
-                                      size_t *n, char **err);
+struct mapr_topic **mapr_parse_topics(const char *path, const char *body, size_t len, size_t *n,
+                                      char **err);
 /* A topic info answer into *t: the newest maxtimestamp and the largest maxoffset over its
  * partitions. 0, or -1 with *err. */
 int mapr_parse_topic_info(const char *body, size_t len, struct mapr_topic *t, char **err);
@@ -123,8 +123,7 @@ int mapr_parse_topic_info(const char *body, size_t len, struct mapr_topic *t, ch
 struct mapr_stream *mapr_parse_stream_info(const char *path, const char *body, size_t len,
                                            char **err);
 /* A snapshot list summarised per volume: *n entries (mapr_snapshot_sums_free()). */
-struct mapr_snapshot_sum *mapr_parse_snapshots(const char *body, size_t len, size_t *n,
-                                               char **err);
+struct mapr_snapshot_sum *mapr_parse_snapshots(const char *body, size_t len, size_t *n, char **err);
 void mapr_snapshot_sums_free(struct mapr_snapshot_sum *s, size_t n);
 /* HttpFS GETFILESTATUS: FileStatus.modificationTime, or -1 with *err. */
 int64_t mapr_parse_filestatus(const char *body, size_t len, char **err);

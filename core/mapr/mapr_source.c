@@ -37,8 +37,8 @@
 
 #define MAPR_DEFAULT_INTERVAL_MS 60000
 
-static const enum store_kind mapr_kinds[] = {STORE_MAPR_VOLUME, STORE_MAPR_STREAM,
-                                             STORE_MAPR_TOPIC, STORE_MAPR_ALARM};
+static const enum store_kind mapr_kinds[] = {STORE_MAPR_VOLUME, STORE_MAPR_STREAM, STORE_MAPR_TOPIC,
+                                             STORE_MAPR_ALARM};
 
 /* ---- tenancy ------------------------------------------------------------------------------ */
 
@@ -83,8 +83,7 @@ static uint64_t mapr_tenancy_gen(void *ctx)
 }
 
 /* Names that point at a tenant's data: volume names and stream paths. */
-static void mapr_tenancy_names(void *ctx, void (*fn)(const char *, const char *, void *),
-                               void *arg)
+static void mapr_tenancy_names(void *ctx, void (*fn)(const char *, const char *, void *), void *arg)
 {
     struct mapr_src *ms = ctx;
     const struct store_table *t = store_table(ms->env.store, STORE_MAPR_VOLUME);
@@ -135,8 +134,7 @@ static void mapr_req_answered(struct http_req *req, struct http_result *res, voi
 }
 
 void mapr_req_start(struct mapr_src *ms, const char *url, const char *key,
-                           void (*done)(struct mapr_req *, struct http_result *),
-                           struct source_call *call)
+                    void (*done)(struct mapr_req *, struct http_result *), struct source_call *call)
 {
     struct mapr_req *q = xcalloc(1, sizeof *q);
     struct http_opts o = *source_http_base(ms->sh);
@@ -278,8 +276,9 @@ static void mapr_httpfs_done(struct mapr_req *q, struct http_result *res)
         err = xasprintf("HttpFS: %s", res->error);
         sanitize_inplace(err);
     }
-    mt = err != NULL ? -1
-                     : mapr_parse_filestatus(res->body != NULL ? res->body : "", res->body_len, &err);
+    mt = err != NULL
+             ? -1
+             : mapr_parse_filestatus(res->body != NULL ? res->body : "", res->body_len, &err);
     if (res->error == NULL && res->status != 200 && err == NULL) {
         err = xasprintf("HttpFS: HTTP %ld", res->status);
     } else if (res->error == NULL && res->status != 200) {
@@ -326,10 +325,9 @@ static void mapr_httpfs_poll(struct mapr_src *ms)
             continue;
         }
         path = mapr_escape(v->mount);
-        url = cs->user != NULL
-                  ? xasprintf("%s/webhdfs/v1%s?op=GETFILESTATUS&user.name=%s", ms->httpfs, path,
-                              cs->user)
-                  : xasprintf("%s/webhdfs/v1%s?op=GETFILESTATUS", ms->httpfs, path);
+        url = cs->user != NULL ? xasprintf("%s/webhdfs/v1%s?op=GETFILESTATUS&user.name=%s",
+                                           ms->httpfs, path, cs->user)
+                               : xasprintf("%s/webhdfs/v1%s?op=GETFILESTATUS", ms->httpfs, path);
         mapr_req_start(ms, url, v->row.uid, mapr_httpfs_done, NULL);
         free(url);
         free(path);
@@ -484,11 +482,10 @@ static char *mapr_poll_error(long status, const char *body, size_t len, const ch
     return clean;
 }
 
-void mapr_poll_init(struct mapr_src *ms, struct mapr_poll *mp, const char *name,
-                           const char *url,
-                           void (*decode)(const char *, size_t, struct poller_decode *, void *),
-                           void (*applied)(struct poller_decode *, void *),
-                           void (*free_extra)(void *), bool stream_arg)
+void mapr_poll_init(struct mapr_src *ms, struct mapr_poll *mp, const char *name, const char *url,
+                    void (*decode)(const char *, size_t, struct poller_decode *, void *),
+                    void (*applied)(struct poller_decode *, void *), void (*free_extra)(void *),
+                    bool stream_arg)
 {
     struct poller_config pc;
 
@@ -505,8 +502,8 @@ void mapr_poll_init(struct mapr_src *ms, struct mapr_poll *mp, const char *name,
     mp->ops.error_text = mapr_poll_error;
     mp->ops.applied = applied;
     mp->ops.free_extra = free_extra;
-    mp->poller = poller_new(ms->env.loop, ms->env.http, ms->env.pool, ms->env.store, &pc,
-                            &mp->ops, stream_arg ? (void *)mp : (void *)ms);
+    mp->poller = poller_new(ms->env.loop, ms->env.http, ms->env.pool, ms->env.store, &pc, &mp->ops,
+                            stream_arg ? (void *)mp : (void *)ms);
 }
 
 static void mapr_poll_all(struct mapr_src *ms, void (*fn)(struct poller *))
@@ -646,8 +643,8 @@ static void *mapr_init(const struct source_env *env, char **err)
     store_register(env->store, STORE_MAPR_ALARM, mapr_alarm_free, &ms->tenancy);
 
     url = xasprintf("%s/rest/volume/list", ms->base);
-    mapr_poll_init(ms, &ms->volumes, "mapr volumes", url, mapr_volumes_decode,
-                   mapr_volumes_applied, mapr_rows_free, false);
+    mapr_poll_init(ms, &ms->volumes, "mapr volumes", url, mapr_volumes_decode, mapr_volumes_applied,
+                   mapr_rows_free, false);
     free(url);
     url = xasprintf("%s/rest/alarm/list", ms->base);
     mapr_poll_init(ms, &ms->alarms, "mapr alarms", url, mapr_alarms_decode, mapr_alarms_applied,

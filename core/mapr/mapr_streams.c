@@ -200,8 +200,8 @@ void mapr_streams_init(struct mapr_src *ms)
                        mapr_info_free, true);
         free(url);
         url = xasprintf("%s/rest/stream/topic/list?path=%s", ms->base, path);
-        mapr_poll_init(ms, &st->topics, "mapr topics", url, mapr_topics_decode,
-                       mapr_topics_applied, mapr_rows_free, true);
+        mapr_poll_init(ms, &st->topics, "mapr topics", url, mapr_topics_decode, mapr_topics_applied,
+                       mapr_rows_free, true);
         free(url);
         free(path);
     }

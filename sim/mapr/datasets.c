@@ -10,8 +10,9 @@
  * volume's mount path or a stream's path. Controls: POST /_sim/mapr/late?dataset=NAME&seconds=S
  * pins a volume's (or stream's) newest data S seconds before the call (0 lets it go again);
  * POST /_sim/mapr/fail?mode=error|html|off makes every /rest/ command but node list answer an
- * ERROR envelope, or a login page (mode=httpfs: HttpFS answers 403 instead), until turned off; POST /_sim/mapr/scale?volumes=N adds N
- * generated volumes (t.TENANT.vNNNNN, the tenants in turn) for benchmarks. */
+ * ERROR envelope, or a login page (mode=httpfs: HttpFS answers 403 instead), until turned off; POST
+ * /_sim/mapr/scale?volumes=N adds N generated volumes (t.TENANT.vNNNNN, the tenants in turn) for
+ * benchmarks. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,7 +54,7 @@ static struct {
     char dataset[96];
     int64_t pinned_ms;
 } pins[8];
-static char fail_mode[8]; /* "", "error", "html", "httpfs" */
+static char fail_mode[8];    /* "", "error", "html", "httpfs" */
 static size_t extra_volumes; /* /_sim/mapr/scale: generated volumes beside the named ones */
 
 static int64_t now_ms(void)
@@ -206,7 +207,8 @@ static json_t *volume_json(const struct vol *v)
     json_object_set_new(o, "rackpath", json_string("/data"));
     json_object_set_new(o, "aename", json_string("mapr"));
     json_object_set_new(o, "creator", json_string("mapr"));
-    json_object_set_new(o, "volumeid", json_integer((json_int_t)(sim_hash64(v->name, strlen(v->name), 7) >> 36)));
+    json_object_set_new(o, "volumeid",
+                        json_integer((json_int_t)(sim_hash64(v->name, strlen(v->name), 7) >> 36)));
     return o;
 }
 
@@ -247,14 +249,18 @@ static enum MHD_Result volume_info(const struct router_request *req, int64_t now
     struct vol v;
     world_lock(req->world);
     for (size_t i = 0; volume_at(req->world, i, now, &v); i++) {
-        if ((name && strcmp(v.name, name) == 0) || (path && v.mount[0] && strcmp(v.mount, path) == 0)) {
+        if ((name && strcmp(v.name, name) == 0) ||
+            (path && v.mount[0] && strcmp(v.mount, path) == 0)) {
             json_array_append_new(data, volume_json(&v));
         }
     }
     world_unlock(req->world);
     if (json_array_size(data) == 0) {
         char desc[200];
-        snprintf(desc, sizeof(desc), "Volume %.150s does not exist", name ? name : path ? path : "");
+        snprintf(desc, sizeof(desc), "Volume %.150s does not exist",
+                 name   ? name
+                 : path ? path
+                        : "");
         json_decref(data);
         return mapr_error(req, 200, MAPR_ENOENT, desc);
     }
@@ -272,10 +278,10 @@ static enum MHD_Result snapshot_list(const struct router_request *req, int64_t n
             int64_t t = v.snap_newest_ms - s * every;
             char name[140];
             snprintf(name, sizeof(name), "%s.snap-%d", v.name, s);
-            json_array_append_new(
-                data, json_pack("{s:s,s:s,s:I,s:I}", "snapshotname", name, "volumename", v.name,
-                                "creationtime", (json_int_t)t, "expirytime",
-                                (json_int_t)(t + 7 * DAY_MS)));
+            json_array_append_new(data,
+                                  json_pack("{s:s,s:s,s:I,s:I}", "snapshotname", name, "volumename",
+                                            v.name, "creationtime", (json_int_t)t, "expirytime",
+                                            (json_int_t)(t + 7 * DAY_MS)));
         }
     }
     world_unlock(req->world);
@@ -301,11 +307,11 @@ static enum MHD_Result stream_info(const struct router_request *req)
     if (!stream_exists(req, &path)) {
         return no_stream(req, path);
     }
-    json_t *o = json_pack("{s:s,s:I,s:I,s:i,s:i,s:i,s:s,s:b}", "path", path, "physicalsize",
-                          (json_int_t)3 * 1024 * 1024 * 1024, "logicalsize",
-                          (json_int_t)5 * 1024 * 1024 * 1024, "numtopics", STREAM_TOPICS,
-                          "defaultpartitions", 1, "ttl", 604800, "compression", "lz4",
-                          "autocreate", 1);
+    json_t *o =
+        json_pack("{s:s,s:I,s:I,s:i,s:i,s:i,s:s,s:b}", "path", path, "physicalsize",
+                  (json_int_t)3 * 1024 * 1024 * 1024, "logicalsize",
+                  (json_int_t)5 * 1024 * 1024 * 1024, "numtopics", STREAM_TOPICS,
+                  "defaultpartitions", 1, "ttl", 604800, "compression", "lz4", "autocreate", 1);
     return mapr_ok(req, json_pack("[o]", o));
 }
 
@@ -317,12 +323,11 @@ static enum MHD_Result topic_list(const struct router_request *req, int64_t now)
     }
     json_t *data = json_array();
     for (int t = 0; t < STREAM_TOPICS; t++) {
-        json_array_append_new(
-            data, json_pack("{s:s,s:i,s:i,s:I,s:I,s:I}", "topic", topics[t].name, "partitions",
-                            topics[t].partitions, "consumers", 2, "physicalsize",
-                            (json_int_t)(1 + t) * 700000000, "logicalsize",
-                            (json_int_t)(1 + t) * 1400000000, "maxlag",
-                            (json_int_t)((now / 1000) % 7 + 3 * t)));
+        json_array_append_new(data, json_pack("{s:s,s:i,s:i,s:I,s:I,s:I}", "topic", topics[t].name,
+                                              "partitions", topics[t].partitions, "consumers", 2,
+                                              "physicalsize", (json_int_t)(1 + t) * 700000000,
+                                              "logicalsize", (json_int_t)(1 + t) * 1400000000,
+                                              "maxlag", (json_int_t)((now / 1000) % 7 + 3 * t)));
     }
     return mapr_ok(req, data);
 }
@@ -350,12 +355,12 @@ static enum MHD_Result topic_info(const struct router_request *req, int64_t now)
         partition_at(t, p, now, &off, &ts);
         fmt_topic_time(ts, when, sizeof(when));
         json_array_append_new(
-            data, json_pack("{s:i,s:I,s:I,s:I,s:I,s:s,s:s,s:s}", "partitionid", p,
-                            "physicalsize", (json_int_t)700000000 / topics[t].partitions,
-                            "logicalsize", (json_int_t)1400000000 / topics[t].partitions,
-                            "maxoffset", (json_int_t)off, "minoffsetacrossconsumers",
-                            (json_int_t)(off - 3), "mintimestamp", "2026-11-30T12:00:00.000+0000 AM",
-                            "maxtimestamp", when, "mintimestampacrossconsumers", when));
+            data, json_pack("{s:i,s:I,s:I,s:I,s:I,s:s,s:s,s:s}", "partitionid", p, "physicalsize",
+                            (json_int_t)700000000 / topics[t].partitions, "logicalsize",
+                            (json_int_t)1400000000 / topics[t].partitions, "maxoffset",
+                            (json_int_t)off, "minoffsetacrossconsumers", (json_int_t)(off - 3),
+                            "mintimestamp", "2026-11-30T12:00:00.000+0000 AM", "maxtimestamp", when,
+                            "mintimestampacrossconsumers", when));
     }
     return mapr_ok(req, data);
 }
@@ -368,7 +373,8 @@ static enum MHD_Result alarm_list(const struct router_request *req, int64_t now)
     for (size_t i = 0; volume_at(req->world, i, now, &v); i++) {
         char desc[200];
         if (v.quota && v.used > v.quota) {
-            snprintf(desc, sizeof(desc), "Volume usage exceeded quota. Used: %lld MB Quota : %lld MB",
+            snprintf(desc, sizeof(desc),
+                     "Volume usage exceeded quota. Used: %lld MB Quota : %lld MB",
                      (long long)v.used, (long long)v.quota);
             json_array_append_new(data, json_pack("{s:s,s:s,s:i,s:I,s:s}", "entity", v.name,
                                                   "alarm name", "VOLUME_ALARM_QUOTA_EXCEEDED",
@@ -378,11 +384,11 @@ static enum MHD_Result alarm_list(const struct router_request *req, int64_t now)
             snprintf(desc, sizeof(desc),
                      "Volume usage exceeded advisory quota. Used: %lld MB Advisory Quota : %lld MB",
                      (long long)v.used, (long long)v.advisory);
-            json_array_append_new(data, json_pack("{s:s,s:s,s:i,s:I,s:s}", "entity", v.name,
-                                                  "alarm name",
-                                                  "VOLUME_ALARM_ADVISORY_QUOTA_EXCEEDED",
-                                                  "alarm state", 1, "alarm statechange time",
-                                                  (json_int_t)(now - DAY_MS), "description", desc));
+            json_array_append_new(data,
+                                  json_pack("{s:s,s:s,s:i,s:I,s:s}", "entity", v.name, "alarm name",
+                                            "VOLUME_ALARM_ADVISORY_QUOTA_EXCEEDED", "alarm state",
+                                            1, "alarm statechange time", (json_int_t)(now - DAY_MS),
+                                            "description", desc));
         }
     }
     world_unlock(req->world);
@@ -439,20 +445,18 @@ enum MHD_Result mapr_httpfs_serve(const struct router_request *req)
     if (denied) {
         return router_queue_json(
             req->conn, 403,
-            json_pack("{s:{s:s,s:s,s:s}}", "RemoteException", "exception",
-                      "AccessControlException", "javaClassName",
-                      "org.apache.hadoop.security.AccessControlException", "message",
-                      "Permission denied: user=govconsole, access=READ_EXECUTE"),
+            json_pack("{s:{s:s,s:s,s:s}}", "RemoteException", "exception", "AccessControlException",
+                      "javaClassName", "org.apache.hadoop.security.AccessControlException",
+                      "message", "Permission denied: user=govconsole, access=READ_EXECUTE"),
             NULL);
     }
     if (!op || strcasecmp(op, "GETFILESTATUS") != 0) {
-        return router_queue_json(
-            req->conn, 400,
-            json_pack("{s:{s:s,s:s,s:s}}", "RemoteException", "exception",
-                      "IllegalArgumentException", "javaClassName",
-                      "java.lang.IllegalArgumentException", "message",
-                      "Invalid value for webhdfs parameter \"op\""),
-            NULL);
+        return router_queue_json(req->conn, 400,
+                                 json_pack("{s:{s:s,s:s,s:s}}", "RemoteException", "exception",
+                                           "IllegalArgumentException", "javaClassName",
+                                           "java.lang.IllegalArgumentException", "message",
+                                           "Invalid value for webhdfs parameter \"op\""),
+                                 NULL);
     }
     if (strcmp(path, STREAM_PATH) == 0) {
         int64_t off, ts;
@@ -484,7 +488,8 @@ bool mapr_failing(const struct router_request *req, enum MHD_Result *result)
     pthread_mutex_lock(&ctl_lock);
     memcpy(mode, fail_mode, sizeof(mode));
     pthread_mutex_unlock(&ctl_lock);
-    if (strcmp(req->url, "/rest/node/list") == 0 || mode[0] == '\0' || strcmp(mode, "httpfs") == 0) {
+    if (strcmp(req->url, "/rest/node/list") == 0 || mode[0] == '\0' ||
+        strcmp(mode, "httpfs") == 0) {
         return false;
     }
     if (strcmp(mode, "html") == 0) {
@@ -504,9 +509,9 @@ static enum MHD_Result control_late(const struct router_request *req)
     const char *sec = router_arg(req->conn, "seconds");
     long long s = sec ? strtoll(sec, NULL, 10) : -1;
     if (!ds || !*ds || strlen(ds) >= sizeof(pins[0].dataset) || s < 0) {
-        return router_queue_json(req->conn, 400,
-                                 json_pack("{s:s}", "error", "need dataset=NAME and seconds=S >= 0"),
-                                 NULL);
+        return router_queue_json(
+            req->conn, 400, json_pack("{s:s}", "error", "need dataset=NAME and seconds=S >= 0"),
+            NULL);
     }
     int64_t at = now_ms() - s * 1000;
     bool done = false;
@@ -524,10 +529,9 @@ static enum MHD_Result control_late(const struct router_request *req)
         }
     }
     pthread_mutex_unlock(&ctl_lock);
-    return router_queue_json(req->conn, 200,
-                             json_pack("{s:s,s:I}", "dataset", ds, "newest",
-                                       (json_int_t)(s > 0 ? at : -1)),
-                             NULL);
+    return router_queue_json(
+        req->conn, 200,
+        json_pack("{s:s,s:I}", "dataset", ds, "newest", (json_int_t)(s > 0 ? at : -1)), NULL);
 }
 
 static enum MHD_Result control_fail(const struct router_request *req)

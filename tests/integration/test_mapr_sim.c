@@ -81,8 +81,8 @@ static bool loaded(void)
 
 static int setup(void **state)
 {
-    const char *const args[] = {"--pods", "40", "--tenants", "3", "--seed", "5", "--churn", "0",
-                                NULL};
+    const char *const args[] = {"--pods", "40",      "--tenants", "3", "--seed",
+                                "5",      "--churn", "0",         NULL};
     static const char *const only_registry[] = {"registry", NULL};
     char *ini, *err = NULL;
     struct source_env env;
@@ -187,7 +187,8 @@ static bool forecast_fresh(void)
 {
     const struct mapr_volume *v = volume("t.dmi.forecast");
 
-    return v != NULL && mapr_fresh_verdict(v->x.cadence_ms, v->newest_ms, now_ms()) == MAPR_FRESH_OK;
+    return v != NULL &&
+           mapr_fresh_verdict(v->x.cadence_ms, v->newest_ms, now_ms()) == MAPR_FRESH_OK;
 }
 
 static void test_late_forecast_is_overdue(void **state)
@@ -196,8 +197,8 @@ static void test_late_forecast_is_overdue(void **state)
     assert_true(run_until(loaded, 30));
     assert_true(forecast_fresh());
     /* the writer stopped 5 h 30 min ago: past 4 h and its hour of grace */
-    assert_int_equal(simcall_post(F.sim.server, "/_sim/mapr/late?dataset=t.dmi.forecast&seconds=19800"),
-                     200);
+    assert_int_equal(
+        simcall_post(F.sim.server, "/_sim/mapr/late?dataset=t.dmi.forecast&seconds=19800"), 200);
     assert_true(run_until(forecast_overdue, 20));
     assert_true(llabs(volume("t.dmi.forecast")->newest_ms - (now_ms() - 19800000)) < 10000);
     assert_int_equal(simcall_post(F.sim.server, "/_sim/mapr/late?dataset=t.dmi.forecast&seconds=0"),
@@ -259,8 +260,8 @@ static void test_httpfs_refused(void **state)
 
 static void test_scoped_session(void **state)
 {
-    static const enum store_kind kinds[] = {STORE_MAPR_VOLUME, STORE_MAPR_STREAM,
-                                            STORE_MAPR_TOPIC, STORE_MAPR_ALARM};
+    static const enum store_kind kinds[] = {STORE_MAPR_VOLUME, STORE_MAPR_STREAM, STORE_MAPR_TOPIC,
+                                            STORE_MAPR_ALARM};
     size_t seen = 0;
 
     (void)state;

@@ -38,7 +38,8 @@ static void test_envelope_errors(void **state)
     assert_null(mapr_envelope(S("{\"status\":\"OK\",\"data\":{}}"), &err));
     free(err);
 
-    err = mapr_error_text(404, S("{\"status\":\"ERROR\",\"errors\":[{\"id\":2,\"desc\":\"No such stream\"}]}"), NULL);
+    err = mapr_error_text(
+        404, S("{\"status\":\"ERROR\",\"errors\":[{\"id\":2,\"desc\":\"No such stream\"}]}"), NULL);
     assert_string_equal(err, "HTTP 404: No such stream");
     free(err);
     err = mapr_error_text(401, S("<html>401</html>"), NULL);
@@ -67,23 +68,26 @@ static void test_topic_info(void **state)
 
     (void)state;
     memset(&t, 0, sizeof t);
-    assert_int_equal(
-        mapr_parse_topic_info(
-            S("{\"status\":\"OK\",\"total\":2,\"data\":["
-              "{\"partitionid\":0,\"maxoffset\":41,\"maxtimestamp\":\"2018-03-16T01:30:52.550-0700 PM\"},"
-              "{\"partitionid\":1,\"maxoffset\":-1,\"maxtimestamp\":\"1969-12-31T04:00:00.000-0800 PM\"},"
-              "{\"partitionid\":2,\"maxoffset\":7,\"maxtimestamp\":\"2018-03-16T01:30:50.000-0700 PM\"}]}"),
-            &t, &err),
-        0);
+    assert_int_equal(mapr_parse_topic_info(S("{\"status\":\"OK\",\"total\":2,\"data\":["
+                                             "{\"partitionid\":0,\"maxoffset\":41,\"maxtimestamp\":"
+                                             "\"2018-03-16T01:30:52.550-0700 PM\"},"
+                                             "{\"partitionid\":1,\"maxoffset\":-1,\"maxtimestamp\":"
+                                             "\"1969-12-31T04:00:00.000-0800 PM\"},"
+                                             "{\"partitionid\":2,\"maxoffset\":7,\"maxtimestamp\":"
+                                             "\"2018-03-16T01:30:50.000-0700 PM\"}]}"),
+                                           &t, &err),
+                     0);
     assert_int_equal(t.newest_ms, 1521232252550LL);
     assert_int_equal(t.maxoffset, 41);
     /* a topic whose partitions are all empty has no newest message */
-    assert_int_equal(mapr_parse_topic_info(S("{\"status\":\"OK\",\"data\":[{\"maxoffset\":-1,"
-                                             "\"maxtimestamp\":\"1969-12-31T04:00:00.000-0800 PM\"}]}"),
-                                           &t, &err),
-                     0);
+    assert_int_equal(
+        mapr_parse_topic_info(S("{\"status\":\"OK\",\"data\":[{\"maxoffset\":-1,"
+                                "\"maxtimestamp\":\"1969-12-31T04:00:00.000-0800 PM\"}]}"),
+                              &t, &err),
+        0);
     assert_int_equal(t.newest_ms, -1);
-    assert_int_equal(mapr_parse_topic_info(S("{\"status\":\"ERROR\",\"errors\":[]}"), &t, &err), -1);
+    assert_int_equal(mapr_parse_topic_info(S("{\"status\":\"ERROR\",\"errors\":[]}"), &t, &err),
+                     -1);
     assert_non_null(err);
     free(err);
 }
@@ -92,12 +96,13 @@ static void test_snapshots_and_httpfs(void **state)
 {
     size_t n = 0;
     char *err = NULL;
-    struct mapr_snapshot_sum *s = mapr_parse_snapshots(
-        S("{\"status\":\"OK\",\"data\":[{\"volumename\":\"t.dmi.forecast\",\"creationtime\":\"1000\"},"
-          "{\"volumename\":\"t.dmi.forecast\",\"creationtime\":3000},"
-          "{\"volumename\":\"t.cvr.registry\",\"creationtime\":\"2000\"},"
-          "{\"volumename\":\"t.dmi.forecast\",\"creationtime\":\"2000\"}]}"),
-        &n, &err);
+    struct mapr_snapshot_sum *s =
+        mapr_parse_snapshots(S("{\"status\":\"OK\",\"data\":[{\"volumename\":\"t.dmi.forecast\","
+                               "\"creationtime\":\"1000\"},"
+                               "{\"volumename\":\"t.dmi.forecast\",\"creationtime\":3000},"
+                               "{\"volumename\":\"t.cvr.registry\",\"creationtime\":\"2000\"},"
+                               "{\"volumename\":\"t.dmi.forecast\",\"creationtime\":\"2000\"}]}"),
+                             &n, &err);
 
     (void)state;
     assert_non_null(s);
@@ -113,9 +118,10 @@ static void test_snapshots_and_httpfs(void **state)
                                            &err),
                      1796601900000LL);
     assert_null(err);
-    assert_int_equal(mapr_parse_filestatus(S("{\"RemoteException\":{\"exception\":"
-                                             "\"FileNotFoundException\",\"message\":\"File does not exist: /x\"}}"),
-                                           &err),
+    assert_int_equal(mapr_parse_filestatus(
+                         S("{\"RemoteException\":{\"exception\":"
+                           "\"FileNotFoundException\",\"message\":\"File does not exist: /x\"}}"),
+                         &err),
                      -1);
     assert_string_equal(err, "HttpFS: File does not exist: /x");
     free(err);
@@ -130,7 +136,8 @@ static void test_volume_fields(void **state)
           "{\"volumename\":\"t.dmi.forecast\",\"mountdir\":\"/tenants/dmi/forecast\",\"mounted\":1,"
           "\"used\":\"3900\",\"quota\":\"8192\",\"advisoryquota\":\"6144\",\"numreplicas\":\"3\","
           "\"actualreplication\":[0,0,10,90],\"snapshotcount\":\"4\",\"volumetype\":0},"
-          "{\"volumename\":\"t.dmi.forecast.mirror\",\"mountdir\":\"\",\"mounted\":0,\"volumetype\":1,"
+          "{\"volumename\":\"t.dmi.forecast.mirror\",\"mountdir\":\"\",\"mounted\":0,"
+          "\"volumetype\":1,"
           "\"mirror-percent-complete\":\"75\",\"lastSuccessfulMirrorTime\":1796601900000},"
           "{\"mountdir\":\"/no/name\"}]}"),
         &n, &err);
@@ -184,9 +191,9 @@ static void test_fresh_verdict(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_envelope_errors),  cmocka_unit_test(test_time),
-        cmocka_unit_test(test_topic_info),       cmocka_unit_test(test_snapshots_and_httpfs),
-        cmocka_unit_test(test_volume_fields),    cmocka_unit_test(test_fresh_verdict),
+        cmocka_unit_test(test_envelope_errors), cmocka_unit_test(test_time),
+        cmocka_unit_test(test_topic_info),      cmocka_unit_test(test_snapshots_and_httpfs),
+        cmocka_unit_test(test_volume_fields),   cmocka_unit_test(test_fresh_verdict),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
