@@ -307,21 +307,23 @@ static bool same_str(const char *a, const char *b)
 
 bool mapr_volume_same(const struct mapr_volume *a, const struct mapr_volume *b)
 {
-    struct mapr_volume x = *a, y = *b;
+    return same_str(a->name, b->name) && same_str(a->mount, b->mount) &&
+           same_str(a->type, b->type) && a->used_mb == b->used_mb && a->quota_mb == b->quota_mb &&
+           a->advisory_mb == b->advisory_mb && a->repl_desired == b->repl_desired &&
+           a->repl_actual == b->repl_actual && a->snapshots == b->snapshots &&
+           a->snap_newest_ms == b->snap_newest_ms && a->mirror_pct == b->mirror_pct &&
+           a->mirror_last_ms == b->mirror_last_ms && a->newest_ms == b->newest_ms &&
+           a->newest_from == b->newest_from && a->x.tenant == b->x.tenant &&
+           a->x.cadence_ms == b->x.cadence_ms && a->x.owner == b->x.owner;
+}
 
-    if (!same_str(a->name, b->name) || !same_str(a->mount, b->mount) ||
-        !same_str(a->type, b->type)) {
-        return false;
-    }
-    /* the scalars: compare copies without the pointers and the store's fields */
-    x.row = y.row = (struct store_row){0};
-    x.name = y.name = x.mount = y.mount = x.type = y.type = NULL;
-    return x.used_mb == y.used_mb && x.quota_mb == y.quota_mb && x.advisory_mb == y.advisory_mb &&
-           x.repl_desired == y.repl_desired && x.repl_actual == y.repl_actual &&
-           x.snapshots == y.snapshots && x.snap_newest_ms == y.snap_newest_ms &&
-           x.mirror_pct == y.mirror_pct && x.mirror_last_ms == y.mirror_last_ms &&
-           x.newest_ms == y.newest_ms && x.newest_from == y.newest_from &&
-           x.x.tenant == y.x.tenant && x.x.cadence_ms == y.x.cadence_ms && x.x.owner == y.x.owner;
+bool mapr_stream_same(const struct mapr_stream *a, const struct mapr_stream *b)
+{
+    return same_str(a->path, b->path) && same_str(a->error, b->error) &&
+           a->physical_b == b->physical_b && a->logical_b == b->logical_b && a->ttl_s == b->ttl_s &&
+           a->ntopics == b->ntopics && a->partitions == b->partitions && a->maxlag == b->maxlag &&
+           a->newest_ms == b->newest_ms && a->x.tenant == b->x.tenant &&
+           a->x.cadence_ms == b->x.cadence_ms && a->x.owner == b->x.owner;
 }
 
 struct mapr_volume *mapr_volume_dup(const struct mapr_volume *v)

@@ -13,6 +13,8 @@
 /* The stream's row again: its info and its topics' sums. */
 void mapr_stream_compose(struct mapr_src *ms, struct mapr_strm *st)
 {
+    struct store_table *t = store_table(ms->env.store, STORE_MAPR_STREAM);
+    const struct mapr_stream *old;
     struct store_table *tt = store_table(ms->env.store, STORE_MAPR_TOPIC);
     struct mapr_stream *s;
     const struct source_health *h = poller_health(st->info.poller);
@@ -51,7 +53,12 @@ void mapr_stream_compose(struct mapr_src *ms, struct mapr_strm *st)
         s->ntopics = (int)st->ntopics;
     }
     mapr_expect(ms, st->path, &s->x);
-    store_put(store_table(ms->env.store, STORE_MAPR_STREAM), &s->row);
+    old = (const struct mapr_stream *)store_get(t, s->row.uid);
+    if (old != NULL && mapr_stream_same(s, old)) {
+        mapr_stream_free(&s->row); /* nothing new: views need not rebuild */
+        return;
+    }
+    store_put(t, &s->row);
 }
 
 static void mapr_info_decode(const char *body, size_t len, struct poller_decode *out, void *arg)

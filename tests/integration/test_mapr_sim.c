@@ -1,5 +1,6 @@
 /* The MapR source against govsim, at the store: volumes, the configured streams and their
- * topics, alarms, each row's tenant and what the [dataset] sections expect of it; the newest
+ * topics, alarms, each row's tenant (the pattern, or a [tenant NAME] mapr_prefix) and what the
+ * [dataset] sections expect of it; the newest
  * data from HttpFS and the topics; a forecast dump that is late turns overdue; MapR answering
  * ERROR fails the source with MapR's words and keeps the rows; a session scoped to a tenant
  * reads its rows only; d fetches every field of a volume. */
@@ -98,7 +99,8 @@ static int setup(void **state)
     ini = xasprintf("[mapr]\nurl = %s\nhttpfs = %s\ninterval = 1s\n"
                     "[dataset t.dmi.forecast]\ncadence = 4h\nowner = forecasters\n"
                     "[dataset /tenants/dmi/observations]\ncadence = 1m\n"
-                    "[dataset /tenants/skat/events]\ncadence = 1h\n",
+                    "[dataset /tenants/skat/events]\ncadence = 1h\n"
+                    "[tenant met]\nmapr_prefix = /tenants/dmi/obs\n",
                     F.sim.server, F.sim.server);
     if (config_parse("test.ini", ini, strlen(ini), &F.cfg, NULL) != 0) {
         free(ini);
@@ -162,7 +164,11 @@ static void test_rows(void **state)
     assert_int_equal(volume("t.dmi.forecast.mirror")->mirror_pct, 100);
 
     s = stream("/tenants/dmi/observations");
-    assert_string_equal(s->x.tenant, "dmi");
+    /* [tenant met] mapr_prefix takes the stream from the pattern's tenant, and its topics */
+    assert_string_equal(s->x.tenant, "met");
+    assert_string_equal(
+        ((const struct mapr_topic *)store_table(&F.store, STORE_MAPR_TOPIC)->rows[0])->tenant,
+        "met");
     assert_int_equal(s->ntopics, 2);
     assert_int_equal(s->partitions, 4);
     assert_true(now - s->newest_ms < 10000); /* a message a second */

@@ -61,6 +61,11 @@ check "Esc back to the datasets, the stream selected" wait_for 'datasets\(all\)\
 keys Escape
 check "Esc clears the filter" wait_for 'datasets\(all\)\[8\]'
 
+keys : d a t a s e t s Space r e g i s t r y Enter
+check ":datasets registry narrows to registry's two volumes" wait_for 'datasets\(registry\)\[2\]'
+keys : d a t a s e t s Enter
+check ":datasets: every tenant's again" wait_for 'datasets\(all\)\[8\]'
+
 # MapR answering ERROR: the rows stay, the source says why, they are marked stale.
 sim_post "/_sim/mapr/fail?mode=error"
 check "MapR answering ERROR: the header names the failure" wait_for 'mapr: bad answer' 15

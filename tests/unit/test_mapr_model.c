@@ -158,10 +158,44 @@ static void test_volume_fields(void **state)
     assert_string_equal(v[1]->type, "mirror");
     assert_int_equal(v[1]->mirror_pct, 75);
     assert_int_equal(v[1]->mirror_last_ms, 1796601900000LL);
+    /* a copy says the same; a copy with one value changed does not */
+    {
+        struct mapr_volume *c = mapr_volume_dup(v[0]);
+
+        assert_true(mapr_volume_same(c, v[0]));
+        c->newest_ms = 1;
+        assert_false(mapr_volume_same(c, v[0]));
+        mapr_volume_free(&c->row);
+        c = mapr_volume_dup(v[1]);
+        assert_true(mapr_volume_same(c, v[1]));
+        assert_false(mapr_volume_same(c, v[0]));
+        mapr_volume_free(&c->row);
+    }
     for (size_t i = 0; i < n; i++) {
         mapr_volume_free(&v[i]->row);
     }
     free(v);
+}
+
+static void test_stream_same(void **state)
+{
+    char *err = NULL;
+    struct mapr_stream *s = mapr_parse_stream_info(
+        "/tenants/dmi/observations",
+        S("{\"status\":\"OK\",\"data\":[{\"path\":\"/tenants/dmi/observations\","
+          "\"physicalsize\":10,\"numtopics\":2,\"ttl\":60}]}"),
+        &err);
+    struct mapr_stream *c;
+
+    (void)state;
+    assert_non_null(s);
+    assert_int_equal(s->ntopics, 2);
+    c = mapr_stream_dup(s);
+    assert_true(mapr_stream_same(c, s));
+    c->error = strdup("Stream does not exist");
+    assert_false(mapr_stream_same(c, s));
+    mapr_stream_free(&c->row);
+    mapr_stream_free(&s->row);
 }
 
 static void test_fresh_verdict(void **state)
@@ -193,7 +227,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_envelope_errors), cmocka_unit_test(test_time),
         cmocka_unit_test(test_topic_info),      cmocka_unit_test(test_snapshots_and_httpfs),
-        cmocka_unit_test(test_volume_fields),   cmocka_unit_test(test_fresh_verdict),
+        cmocka_unit_test(test_volume_fields),   cmocka_unit_test(test_stream_same),
+        cmocka_unit_test(test_fresh_verdict),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
