@@ -147,7 +147,7 @@ static void app_action(struct app *a, enum action act)
 {
     struct frame *f = app_top(a);
     const struct view *v = f->view;
-    struct view_target target;
+    struct view_target target = {0}; /* what an enter hook does not set is zero (choose) */
 
     switch (act) {
     case ACT_NONE:

@@ -161,8 +161,8 @@ struct view_ops {
     /* Optional: orders the rows by column `col` (one with a sort_key), stable with respect to
      * the view's default order, descending when `desc`. Rebuilds keep the order. */
     void (*sort)(struct view *v, size_t col, bool desc);
-    /* Optional: Enter. Fills *out from `scope` (the current one) and the row; false if the
-     * row leads nowhere. */
+    /* Optional: Enter. Fills *out (zeroed by the caller) from `scope` (the current one) and
+     * the row; false if the row leads nowhere. */
     bool (*enter)(const struct view *v, const struct view_scope *scope, size_t row,
                   struct view_target *out);
     /* Optional: the actions the view offers on a row (ACT_DESCRIBE, ACT_DELETE ...), ended by
