@@ -26,14 +26,15 @@ cadence = 1d
 [dataset /tenants/skat/events]
 cadence = 1h
 INI
+AGE='[0-9]+[smhd]([0-9]+[smh])?' # an age as the views print it: 45s, 16m, 3h40m, 2d
 
 start_console 230 30 "$BIN/govconsole --config $WORK/config.ini --kubeconfig $WORK/kubeconfig -c datasets"
 check "-c datasets: six volumes and the two configured streams" wait_for 'datasets\(all\)\[8\]'
 check "the forecast volume: tenant, path, a use bar against its quota, 3/3 copies, fresh" \
-    wait_for '^dmi +t\.dmi\.forecast +volume +/tenants/dmi/forecast +\[#+\.*\] +[0-9]+% 1[23]\.[0-9]G/16\.0G +3/3 +6 [0-9]+[mh].* 4h +ok +DMI forecast team'
-check "the mirror: percent and age of its last sync" wait_for '^dmi +t\.dmi\.forecast\.mirror +mirror .* 100% [0-9]+[mh]'
+    wait_for '^dmi +t\.dmi\.forecast +volume +/tenants/dmi/forecast +\[#+\.*\] +[0-9]+% 1[23]\.[0-9]G/16\.0G +3/3 +6 '"$AGE"'.* 4h +ok +DMI forecast team'
+check "the mirror: percent and age of its last sync" wait_for '^dmi +t\.dmi\.forecast\.mirror +mirror .* 100% '"$AGE"
 check "registry's volume past its advisory quota: one alarm, fresh for its daily cadence" \
-    wait_for '^registry +t\.registry\.orgs +volume .* +1 +- +[0-9]+[mh0-9]* +1d +ok'
+    wait_for '^registry +t\.registry\.orgs +volume .* +1 +- +'"$AGE"' +1d +ok'
 check "the observation stream: consumer lag, newest message seconds old, fresh" \
     wait_for '^dmi +/tenants/dmi/observations +stream .* [0-9]+ +[0-9]+s +1m +ok'
 check "a volume without a [dataset] section gets no verdict" wait_for '^skat +t\.skat\.home +volume .* +- +- *$'
