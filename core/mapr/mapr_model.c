@@ -326,6 +326,15 @@ bool mapr_stream_same(const struct mapr_stream *a, const struct mapr_stream *b)
            a->x.cadence_ms == b->x.cadence_ms && a->x.owner == b->x.owner;
 }
 
+bool mapr_topic_same(const struct mapr_topic *a, const struct mapr_topic *b)
+{
+    return same_str(a->stream, b->stream) && same_str(a->name, b->name) &&
+           a->partitions == b->partitions && a->consumers == b->consumers &&
+           a->physical_b == b->physical_b && a->logical_b == b->logical_b &&
+           a->maxlag == b->maxlag && a->maxoffset == b->maxoffset && a->newest_ms == b->newest_ms &&
+           a->tenant == b->tenant;
+}
+
 struct mapr_volume *mapr_volume_dup(const struct mapr_volume *v)
 {
     struct mapr_volume *c = xmalloc(sizeof *c);

@@ -140,6 +140,7 @@ void mapr_alarm_free(struct store_row *row);
 /* Whether two volume rows say the same (every field; their uid and store fields aside). */
 bool mapr_volume_same(const struct mapr_volume *a, const struct mapr_volume *b);
 bool mapr_stream_same(const struct mapr_stream *a, const struct mapr_stream *b);
+bool mapr_topic_same(const struct mapr_topic *a, const struct mapr_topic *b);
 /* A deep copy of a volume or stream row (to store again with a new value). */
 struct mapr_volume *mapr_volume_dup(const struct mapr_volume *v);
 struct mapr_stream *mapr_stream_dup(const struct mapr_stream *s);

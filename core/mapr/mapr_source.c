@@ -463,7 +463,17 @@ static void mapr_alarms_applied(struct poller_decode *d, void *arg)
     for (size_t i = 0; i < r->n; i++) {
         struct mapr_alarm *a = (struct mapr_alarm *)r->rows[i];
 
+        struct store_row *old = store_get(t, a->row.uid);
+        const struct mapr_alarm *o = (const struct mapr_alarm *)old;
+
         a->tenant = mapr_tenant_of_name(ms, a->entity);
+        if (o != NULL && o->since_ms == a->since_ms && o->tenant == a->tenant &&
+            (o->desc == NULL ? a->desc == NULL
+                             : a->desc != NULL && strcmp(o->desc, a->desc) == 0)) {
+            old->mark = epoch; /* unchanged: kept, seen by this poll */
+            mapr_alarm_free(&a->row);
+            continue;
+        }
         a->row.mark = epoch;
         store_put(t, &a->row);
     }

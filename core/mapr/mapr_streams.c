@@ -150,6 +150,10 @@ static void mapr_topics_applied(struct poller_decode *d, void *arg)
             }
             tp->tenant = mapr_tenant_of_name(ms, st->path);
             uids[i] = xstrdup(tp->row.uid);
+            if (old != NULL && mapr_topic_same(tp, old)) {
+                mapr_topic_free(&tp->row); /* unchanged: kept */
+                continue;
+            }
             store_put(t, &tp->row);
         }
         /* topics gone from the stream */

@@ -322,12 +322,14 @@ static enum MHD_Result topic_list(const struct router_request *req, int64_t now)
         return no_stream(req, path);
     }
     json_t *data = json_array();
+    bool stopped = pinned(STREAM_PATH) >= 0; /* the consumers have caught up */
     for (int t = 0; t < STREAM_TOPICS; t++) {
+        int64_t lag = stopped ? 0 : (now / 1000) % 7 + 3 * t;
         json_array_append_new(data, json_pack("{s:s,s:i,s:i,s:I,s:I,s:I}", "topic", topics[t].name,
                                               "partitions", topics[t].partitions, "consumers", 2,
                                               "physicalsize", (json_int_t)(1 + t) * 700000000,
                                               "logicalsize", (json_int_t)(1 + t) * 1400000000,
-                                              "maxlag", (json_int_t)((now / 1000) % 7 + 3 * t)));
+                                              "maxlag", (json_int_t)lag));
     }
     return mapr_ok(req, data);
 }
@@ -379,7 +381,7 @@ static enum MHD_Result alarm_list(const struct router_request *req, int64_t now)
             json_array_append_new(data, json_pack("{s:s,s:s,s:i,s:I,s:s}", "entity", v.name,
                                                   "alarm name", "VOLUME_ALARM_QUOTA_EXCEEDED",
                                                   "alarm state", 1, "alarm statechange time",
-                                                  (json_int_t)(now - DAY_MS), "description", desc));
+                                                  (json_int_t)v.newest_ms, "description", desc));
         } else if (v.advisory && v.used > v.advisory) {
             snprintf(desc, sizeof(desc),
                      "Volume usage exceeded advisory quota. Used: %lld MB Advisory Quota : %lld MB",
@@ -387,7 +389,7 @@ static enum MHD_Result alarm_list(const struct router_request *req, int64_t now)
             json_array_append_new(data,
                                   json_pack("{s:s,s:s,s:i,s:I,s:s}", "entity", v.name, "alarm name",
                                             "VOLUME_ALARM_ADVISORY_QUOTA_EXCEEDED", "alarm state",
-                                            1, "alarm statechange time", (json_int_t)(now - DAY_MS),
+                                            1, "alarm statechange time", (json_int_t)v.newest_ms,
                                             "description", desc));
         }
     }

@@ -264,6 +264,37 @@ static void test_httpfs_refused(void **state)
     assert_true(run_until(httpfs_fine, 20));
 }
 
+static bool never(void)
+{
+    return false;
+}
+
+/* Polls that bring nothing new change nothing in the store: views do not rebuild for them. */
+static void test_quiet_polls_change_nothing(void **state)
+{
+    static const enum store_kind kinds[] = {STORE_MAPR_VOLUME, STORE_MAPR_STREAM, STORE_MAPR_TOPIC,
+                                            STORE_MAPR_ALARM};
+    uint64_t before[4];
+
+    (void)state;
+    assert_true(run_until(loaded, 30));
+    /* the stream's writer stops: its topics say the same from now on */
+    assert_int_equal(
+        simcall_post(F.sim.server, "/_sim/mapr/late?dataset=/tenants/dmi/observations&seconds=30"),
+        200);
+    run_until(never, 3);
+    for (size_t k = 0; k < 4; k++) {
+        before[k] = store_gen(&F.store, kinds[k]);
+    }
+    run_until(never, 4); /* four polls of every list */
+    for (size_t k = 0; k < 4; k++) {
+        assert_int_equal(store_gen(&F.store, kinds[k]), before[k]);
+    }
+    assert_int_equal(
+        simcall_post(F.sim.server, "/_sim/mapr/late?dataset=/tenants/dmi/observations&seconds=0"),
+        200);
+}
+
 static void test_scoped_session(void **state)
 {
     static const enum store_kind kinds[] = {STORE_MAPR_VOLUME, STORE_MAPR_STREAM, STORE_MAPR_TOPIC,
@@ -338,6 +369,7 @@ int main(void)
         cmocka_unit_test(test_late_forecast_is_overdue),
         cmocka_unit_test(test_error_keeps_rows),
         cmocka_unit_test(test_httpfs_refused),
+        cmocka_unit_test(test_quiet_polls_change_nothing),
         cmocka_unit_test(test_scoped_session),
         cmocka_unit_test(test_detail),
     };

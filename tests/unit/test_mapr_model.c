@@ -198,6 +198,30 @@ static void test_stream_same(void **state)
     mapr_stream_free(&s->row);
 }
 
+static void test_topic_same(void **state)
+{
+    size_t n = 0;
+    char *err = NULL;
+    struct mapr_topic **a = mapr_parse_topics(
+        "/s", S("{\"status\":\"OK\",\"data\":[{\"topic\":\"t\",\"partitions\":2,\"maxlag\":5}]}"),
+        &n, &err);
+    struct mapr_topic **b = mapr_parse_topics(
+        "/s", S("{\"status\":\"OK\",\"data\":[{\"topic\":\"t\",\"partitions\":2,\"maxlag\":6}]}"),
+        &n, &err);
+
+    (void)state;
+    assert_true(mapr_topic_same(a[0], a[0]));
+    assert_false(mapr_topic_same(a[0], b[0])); /* the lag moved */
+    b[0]->maxlag = 5;
+    assert_true(mapr_topic_same(a[0], b[0]));
+    b[0]->newest_ms = 7;
+    assert_false(mapr_topic_same(a[0], b[0]));
+    mapr_topic_free(&a[0]->row);
+    mapr_topic_free(&b[0]->row);
+    free(a);
+    free(b);
+}
+
 static void test_fresh_verdict(void **state)
 {
     const int64_t h = 3600 * 1000LL, now = 1796601900000LL;
@@ -228,7 +252,7 @@ int main(void)
         cmocka_unit_test(test_envelope_errors), cmocka_unit_test(test_time),
         cmocka_unit_test(test_topic_info),      cmocka_unit_test(test_snapshots_and_httpfs),
         cmocka_unit_test(test_volume_fields),   cmocka_unit_test(test_stream_same),
-        cmocka_unit_test(test_fresh_verdict),
+        cmocka_unit_test(test_topic_same),      cmocka_unit_test(test_fresh_verdict),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
