@@ -85,6 +85,22 @@ enum mapr_fresh datasets_verdict(enum store_kind kind, const struct store_row *r
     return mapr_fresh_verdict(x->cadence_ms, newest, now * 1000);
 }
 
+int64_t datasets_overdue_at(enum store_kind kind, const struct store_row *row, int64_t now)
+{
+    const struct mapr_expect *x = kind == STORE_MAPR_VOLUME ? &((const struct mapr_volume *)row)->x
+                                                            : &((const struct mapr_stream *)row)->x;
+    int64_t newest = kind == STORE_MAPR_VOLUME ? ((const struct mapr_volume *)row)->newest_ms
+                                               : ((const struct mapr_stream *)row)->newest_ms;
+    int64_t at;
+
+    if (x->cadence_ms <= 0 || newest < 0) {
+        return -1;
+    }
+    /* the verdict is overdue once the age passes cadence + grace (mapr_fresh_verdict) */
+    at = (newest + x->cadence_ms + mapr_fresh_grace_ms(x->cadence_ms)) / 1000 + 1;
+    return at > now ? at : -1;
+}
+
 bool datasets_failing(enum store_kind kind, const struct store_row *row)
 {
     return kind == STORE_MAPR_STREAM && ((const struct mapr_stream *)row)->error != NULL;

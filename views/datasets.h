@@ -12,6 +12,10 @@
  * seconds). */
 enum mapr_fresh datasets_verdict(enum store_kind kind, const struct store_row *row, int64_t now);
 
+/* When (epoch seconds) the row turns overdue by time alone, its newest data staying as it is;
+ * -1 when it has no cadence, no time of newest data, or is overdue already at `now`. */
+int64_t datasets_overdue_at(enum store_kind kind, const struct store_row *row, int64_t now);
+
 /* Whether the dataset's own polls fail (a stream MapR answers an error for). */
 bool datasets_failing(enum store_kind kind, const struct store_row *row);
 

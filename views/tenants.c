@@ -64,6 +64,7 @@ struct tenants_state {
     size_t count;
     uint64_t pod_gen, ns_gen, deploy_gen, sts_gen, metrics_gen, quota_gen;
     uint64_t dataset_gen; /* MapR: volumes + streams */
+    int64_t dataset_due;  /* MapR: when a dataset turns overdue by time alone; 0 none */
     bool built;
 };
 
@@ -181,6 +182,7 @@ static void tenants_count_datasets(struct tenants_state *st, const struct view_c
 {
     static const enum store_kind kinds[] = {STORE_MAPR_VOLUME, STORE_MAPR_STREAM};
 
+    st->dataset_due = 0;
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
         struct access_cursor cur;
         const struct store_row *r;
@@ -193,6 +195,11 @@ static void tenants_count_datasets(struct tenants_state *st, const struct view_c
             if (t == NULL) {
                 continue;
             }
+            int64_t due = datasets_overdue_at(kinds[k], r, ctx->now);
+
+            if (due > 0 && (st->dataset_due == 0 || due < st->dataset_due)) {
+                st->dataset_due = due;
+            }
             t->datasets++;
             if (datasets_failing(kinds[k], r) ||
                 datasets_verdict(kinds[k], r, ctx->now) == MAPR_FRESH_OVERDUE) {
@@ -202,6 +209,16 @@ static void tenants_count_datasets(struct tenants_state *st, const struct view_c
     }
 }
 
+/* The DATASETS mark changes with time alone when a dataset turns overdue: a tick then. */
+static int64_t tenants_next_tick(const struct view *v, const struct view_ctx *ctx, size_t row)
+{
+    const struct tenants_state *st = v->state;
+
+    (void)row;
+    return st->dataset_due > 0 ? (st->dataset_due > ctx->now ? st->dataset_due - ctx->now : 1)
+                               : -1;
+}
+
 static bool tenants_stale(const struct view *v, const struct view_ctx *ctx)
 {
     const struct tenants_state *st = v->state;
@@ -209,7 +226,8 @@ static bool tenants_stale(const struct view *v, const struct view_ctx *ctx)
     return !st->built || st->pod_gen != store_gen(ctx->store, STORE_POD) || st->ns_gen != store_gen(ctx->store, STORE_NAMESPACE) ||
            st->deploy_gen != store_gen(ctx->store, STORE_DEPLOYMENT) || st->sts_gen != store_gen(ctx->store, STORE_STATEFULSET) ||
            st->metrics_gen != store_gen(ctx->store, STORE_POD_METRICS) || st->quota_gen != store_gen(ctx->store, STORE_QUOTA) ||
-           st->dataset_gen != tenants_dataset_gen(ctx);
+           st->dataset_gen != tenants_dataset_gen(ctx) ||
+           (st->dataset_due > 0 && ctx->now >= st->dataset_due);
 }
 
 /* The row of `tenant`, or NULL when it is not one of the rows (out of the view's scope). */
@@ -749,6 +767,7 @@ const struct view_ops tenants_view = {
     .source = "kubernetes",
     .fini = tenants_fini,
     .stale = tenants_stale,
+    .next_tick = tenants_next_tick, /* MapR: DATASETS */
     .rebuild = tenants_rebuild,
     .count = tenants_count,
     .cell = tenants_cell,

@@ -12,6 +12,8 @@ cd "$(dirname "$0")/../.." || exit 1
 start_sim --pods 40 --tenants 3 --seed 5 --churn 0
 export XDG_CONFIG_HOME="$WORK/config" XDG_STATE_HOME="$WORK/state"
 cat >"$WORK/config.ini" <<INI
+[kubernetes]
+interval_metrics = 1h
 [mapr]
 url = $SIM_URL
 httpfs = $SIM_URL
@@ -83,8 +85,12 @@ rm -f "$WORK/exit"
 # offers its apps and datasets.
 start_console 230 30 "$BIN/govconsole --config $WORK/config.ini --kubeconfig $WORK/kubeconfig"
 check "tenants: DATASETS counts dmi's three volumes and its stream" wait_for '^dmi .* 4 *$'
-sim_post "/_sim/mapr/late?dataset=/tenants/dmi/observations&seconds=600"
-check "a stream 10 minutes late for its 1m cadence marks dmi's DATASETS" wait_for '^dmi .* 4 ! *$' 15
+# The stream's writer stops 75 s ago: late for its 1m cadence, overdue 90 s after its last
+# message, with nothing changing in the store meanwhile.
+sim_post "/_sim/mapr/late?dataset=/tenants/dmi/observations&seconds=75"
+sleep 3
+check "a stream late but within its grace: no mark yet" wait_for '^dmi .* 4 *$'
+check "once it is overdue (time alone), dmi's DATASETS is marked" wait_for '^dmi .* 4 ! *$' 25
 check "registry's datasets are fine" wait_for '^registry .* 2 *$'
 sim_post "/_sim/mapr/late?dataset=/tenants/dmi/observations&seconds=0"
 keys Enter
