@@ -241,6 +241,22 @@ static struct mapr_volume *volume_from(const json_t *o)
     return v;
 }
 
+const char *mapr_tenant_of_row(enum store_kind kind, const struct store_row *row)
+{
+    switch (kind) {
+    case STORE_MAPR_VOLUME:
+        return ((const struct mapr_volume *)row)->x.tenant;
+    case STORE_MAPR_STREAM:
+        return ((const struct mapr_stream *)row)->x.tenant;
+    case STORE_MAPR_TOPIC:
+        return ((const struct mapr_topic *)row)->tenant;
+    case STORE_MAPR_ALARM:
+        return ((const struct mapr_alarm *)row)->tenant;
+    default:
+        return NULL;
+    }
+}
+
 void mapr_volume_free(struct store_row *row)
 {
     struct mapr_volume *v = (struct mapr_volume *)row;

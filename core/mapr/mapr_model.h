@@ -132,6 +132,9 @@ int64_t mapr_parse_filestatus(const char *body, size_t len, char **err);
  * zone and AM/PM) or epoch milliseconds as a number or string: epoch ms, or -1. */
 int64_t mapr_parse_time(const char *s);
 
+/* The tenant the source gave a row of a MapR kind when it stored it (NULL: none). */
+const char *mapr_tenant_of_row(enum store_kind kind, const struct store_row *row);
+
 /* Free a row of each kind (store_row_free_fn). */
 void mapr_volume_free(struct store_row *row);
 void mapr_stream_free(struct store_row *row);

@@ -62,18 +62,7 @@ const char *mapr_tenant_of_name(struct mapr_src *ms, const char *name)
 static const char *mapr_row_tenant(void *ctx, enum store_kind kind, const struct store_row *row)
 {
     (void)ctx;
-    switch (kind) {
-    case STORE_MAPR_VOLUME:
-        return ((const struct mapr_volume *)row)->x.tenant;
-    case STORE_MAPR_STREAM:
-        return ((const struct mapr_stream *)row)->x.tenant;
-    case STORE_MAPR_TOPIC:
-        return ((const struct mapr_topic *)row)->tenant;
-    case STORE_MAPR_ALARM:
-        return ((const struct mapr_alarm *)row)->tenant;
-    default:
-        return NULL;
-    }
+    return mapr_tenant_of_row(kind, row);
 }
 
 static uint64_t mapr_tenancy_gen(void *ctx)

@@ -34,16 +34,7 @@ static struct view_scope NO_SCOPE;
 static const char *row_tenant(void *ctx, enum store_kind kind, const struct store_row *row)
 {
     (void)ctx;
-    switch (kind) {
-    case STORE_MAPR_VOLUME:
-        return ((const struct mapr_volume *)row)->x.tenant;
-    case STORE_MAPR_STREAM:
-        return ((const struct mapr_stream *)row)->x.tenant;
-    case STORE_MAPR_TOPIC:
-        return ((const struct mapr_topic *)row)->tenant;
-    default:
-        return ((const struct mapr_alarm *)row)->tenant;
-    }
+    return mapr_tenant_of_row(kind, row); /* the source's tenancy: what it stored */
 }
 
 static uint64_t tenancy_gen(void *ctx)
