@@ -38,6 +38,10 @@ VIEW_SRCS += views/alerts.c
 # krakend (issue 15): the Prometheus text format, krakend.json, the metrics' rates; the routes view
 CORE_SRCS += core/krakend/prom.c core/krakend/krakend_config.c core/krakend/krakend_metrics.c
 VIEW_SRCS += views/routes.c
+# MapR (issue 15): its model, streams and details; the datasets and topics views; the tenant chooser
+CORE_SRCS += core/mapr/mapr_model.c core/mapr/mapr_streams.c core/mapr/mapr_detail.c
+VIEW_SRCS += views/datasets.c views/topics.c
+TUI_SRCS  += tui/chooser.c
 MAIN_SRCS := main.c
 # sla (issue 13): the service-level arithmetic, the archive parsers, the report
 CORE_SRCS += core/sla/sla.c core/sla/sla_table.c core/nagios/archive.c core/nagios/sla_fetch.c core/nagios/sla_report.c \
@@ -47,6 +51,7 @@ SIM_SRCS  := sim/govsim.c sim/router.c sim/world.c sim/world_ctl.c sim/world_eve
              sim/k8s/api.c sim/k8s/discovery.c sim/k8s/review.c sim/k8s/write.c sim/k8s/logs.c sim/k8s/metrics.c sim/k8s/json.c \
              sim/k8s/selector.c sim/nagios/nagios.c \
              sim/servicenow/servicenow.c sim/mapr/mapr.c \
+             sim/mapr/datasets.c \
              sim/krakend/krakend.c
 # nagios (issue 13): govsim's monitored hosts and services, statusjson/objectjson/cmd.cgi
 SIM_SRCS  += sim/nagios/monitor.c sim/nagios/status.c

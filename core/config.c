@@ -231,6 +231,7 @@ _Static_assert(NKEYS(dataset_keys) <= MAX_KEYS, "raise MAX_KEYS");
 #define DEFAULT_SLA_TARGET 99.5
 #define DEFAULT_ERROR_WARN 1.0
 #define DEFAULT_DIRECTORY_TIMEOUT_MS 10000
+#define DEFAULT_MAPR_INTERVAL_MS 60000 /* MapR: its lists are large and change slowly */
 
 /* The source sections: where each one's struct is, and its default tenant pattern. */
 static const struct {
@@ -378,7 +379,7 @@ void config_init(struct gc_config *c)
         if (source_sections[i].tenant_pattern != NULL) {
             s->tenant_pattern = xstrdup(source_sections[i].tenant_pattern);
         }
-        s->interval_ms = DEFAULT_REFRESH_MS;
+        s->interval_ms = s == &c->mapr ? DEFAULT_MAPR_INTERVAL_MS : DEFAULT_REFRESH_MS;
         s->insecure = -1;
         s->error_warn = DEFAULT_ERROR_WARN;
     }
@@ -1244,7 +1245,8 @@ static void config_end(struct gc_config *c)
     }
     for (size_t i = 0; i < NSOURCES; i++) {
         if (source_at(c, i)->interval_ms == 0) {
-            source_at(c, i)->interval_ms = c->ui.refresh_ms;
+            source_at(c, i)->interval_ms =
+                source_at(c, i) == &c->mapr ? DEFAULT_MAPR_INTERVAL_MS : c->ui.refresh_ms;
         }
     }
     for (size_t t = 0; t < c->ntenants; t++) {

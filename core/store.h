@@ -32,6 +32,11 @@ enum store_kind {
     /* ServiceNow (core/servicenow/) */
     STORE_INCIDENT,     /* uid = sys_id; tenant = company (sn_model.h) */
     STORE_CHANGE,       /* uid = sys_id; tenant = company (sn_model.h) */
+    /* MapR (core/mapr/mapr_model.h) */
+    STORE_MAPR_VOLUME,  /* uid = volume name */
+    STORE_MAPR_STREAM,  /* uid = stream path */
+    STORE_MAPR_TOPIC,   /* uid = "PATH:TOPIC" */
+    STORE_MAPR_ALARM,   /* uid = "ENTITY ALARM_NAME"; a node's has no tenant */
     STORE_KIND_COUNT
 };
 

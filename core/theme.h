@@ -41,6 +41,7 @@
     _(STATUS_UNKNOWN, "status.unknown", "state not known: UNKNOWN, no data")                       \
     _(STATUS_PENDING, "status.pending", "on its way: Pending, rolling out, in progress")           \
     _(STATUS_STALE, "status.stale", "data older than its source's interval")                       \
+    _(STATUS_OVERDUE, "status.overdue", "a dataset whose newest data is overdue for its cadence")  \
     _(SEV_CRITICAL, "sev.critical", "incident priority 1")                                         \
     _(SEV_HIGH, "sev.high", "incident priority 2")                                                 \
     _(SEV_MODERATE, "sev.moderate", "incident priority 3")                                         \

@@ -290,3 +290,37 @@ echo "steady polls (changes only) in 31 s: $polls; the last: $(grep 'poll servic
 bytes=$(( $(snap_get "$WORK/sn1.json" bufferedBytesSent) - $(snap_get "$WORK/sn0.json" bufferedBytesSent) ))
 echo "bytes govsim sent in those 31 s (buffered bodies): $bytes$( [ "$polls" -gt 0 ] && echo ", $((bytes / polls)) per poll")"
 tm kill-server >/dev/null 2>&1
+# ---- MapR: the datasets view over 10,000 volumes (govsim's /_sim/mapr/scale) and a stream ----
+echo
+mapr_bench() { # volumes window_s
+    local want want_fmt bytes start ms pid hz t0 t1
+    start_sim 300 0
+    curl -s -X POST "http://127.0.0.1:$PORT/_sim/mapr/scale?volumes=$1" >/dev/null
+    want=$(curl -s "http://127.0.0.1:$PORT/rest/volume/list" | jq '.total + 1') # and the stream
+    want_fmt=$(echo "$want" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
+    bytes=$(curl -s "http://127.0.0.1:$PORT/rest/volume/list" | wc -c)
+    printf '[mapr]\nurl = http://127.0.0.1:%s\nhttpfs = http://127.0.0.1:%s\n[dataset t.dmi.*]\ncadence = 4h\n[dataset /tenants/dmi/observations]\ncadence = 1m\n' \
+        "$PORT" "$PORT" >"$WORK/mapr.ini"
+    echo "## MapR: the datasets view over $want_fmt volumes and streams (volume list $((bytes / 1048576)) MB)"
+    rm -f "$WORK/gc.log"
+    start=$(now_ms)
+    tm new-session -d -s gc -x 200 -y 50 "env -u TMUX TERM=xterm-256color $BIN/govconsole --kubeconfig $WORK/kc --config $WORK/mapr.ini --log $WORK/gc.log -c datasets; sleep 60"
+    for _ in $(seq 3000); do
+        tm capture-pane -p -t gc | sed -n 2p | grep -q "datasets(all)\[$want_fmt\]" && break
+        sleep 0.02
+    done
+    ms=$(($(now_ms) - start))
+    pid=$(pgrep -f "^$BIN/govconsole --kubeconfig $WORK/kc" | head -1)
+    echo "start to the complete view: $ms ms (target: 1000 ms)"
+    grep -o 'poll mapr volumes: .*' "$WORK/gc.log" | head -1 | sed 's/^/first volume poll: /'
+    sleep 5
+    hz=$(getconf CLK_TCK)
+    t0=$(cpu_ticks "$pid")
+    sleep "$2"
+    t1=$(cpu_ticks "$pid")
+    echo "steady state over $2 s at the default 60 s interval: $(echo "scale=2; ($t1 - $t0) * 100 / $hz / $2" | bc)% of a core (target: under 1%)"
+    echo "peak RSS: $(awk '/VmHWM/ {print $2}' "/proc/$pid/status") kB, now $(awk '/VmRSS/ {print $2}' "/proc/$pid/status") kB"
+    grep -o 'poll mapr volumes: .*' "$WORK/gc.log" | tail -1 | sed 's/^/last volume poll: /'
+    console_stop
+}
+mapr_bench 10000 120

@@ -456,6 +456,18 @@ static size_t find_api(const char *url)
     return N_APIS - 1;
 }
 
+/* The module whose own control endpoints (/_sim/NAME/...) the path names, else N_APIS. */
+static size_t find_control(const char *url)
+{
+    for (size_t i = 0; i < N_APIS; i++) {
+        size_t n = strlen(apis[i]->name);
+        if (apis[i]->control && strncmp(url + 6, apis[i]->name, n) == 0 && url[6 + n] == '/') {
+            return i;
+        }
+    }
+    return N_APIS;
+}
+
 /* MHD calls this first with *con_cls NULL (headers only), then with pieces of the body,
  * then once more with nothing left: requests are answered on that last call. */
 static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, const char *url,
@@ -487,10 +499,13 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
     world_lock(w);
     w->requests++;
     world_unlock(w);
-    if (strncmp(url, "/_sim/", 6) == 0) {
-        return serve_sim(r, conn, method, url);
-    }
     size_t i = find_api(url);
+    if (strncmp(url, "/_sim/", 6) == 0) {
+        i = find_control(url);
+        if (i == N_APIS) {
+            return serve_sim(r, conn, method, url);
+        }
+    }
     struct router_request req = {
         .router = r,
         .cfg = &r->cfg,
@@ -502,6 +517,9 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
         .body_len = cs->too_large ? 0 : cs->body.len,
         .body_too_large = cs->too_large,
     };
+    if (strncmp(url, "/_sim/", 6) == 0) {
+        return apis[i]->control(r->state[i], &req);
+    }
     return apis[i]->serve(r->state[i], &req);
 }
 

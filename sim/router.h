@@ -64,6 +64,8 @@ struct sim_api {
     /* Answers one request: queues a response and returns MHD's result (MHD_NO drops the
      * connection). state is what start returned, or NULL. */
     enum MHD_Result (*serve)(void *state, const struct router_request *req);
+    /* Optional: its own test controls, /_sim/NAME/... (POST/PUT to change, GET to read). */
+    enum MHD_Result (*control)(void *state, const struct router_request *req);
 };
 
 /* Starts serving on 127.0.0.1. Returns NULL (with a message on stderr) when the port

@@ -19,6 +19,7 @@
 #include "core/theme.h"
 #include "core/xalloc.h"
 #include "tui/app_int.h"
+#include "tui/chooser.h"
 #include "tui/keymap.h"
 #include "tui/screen.h"
 #include "views/registry.h"
@@ -146,7 +147,7 @@ static void app_action(struct app *a, enum action act)
 {
     struct frame *f = app_top(a);
     const struct view *v = f->view;
-    struct view_target target;
+    struct view_target target = {0}; /* what an enter hook does not set is zero (choose) */
 
     switch (act) {
     case ACT_NONE:
@@ -176,7 +177,11 @@ static void app_action(struct app *a, enum action act)
         } else if (v->ops->enter == NULL || table_count(&f->table, v) == 0) {
             app_flash(a, true, "nothing to drill into here");
         } else if (v->ops->enter(v, &f->scope, table_row(&f->table, f->table.sel), &target)) {
-            frames_push(a, registry_find(target.view), &target.scope, target.label, false);
+            if (target.choose) {
+                chooser_open(a, &target);
+            } else {
+                frames_push(a, registry_find(target.view), &target.scope, target.label, false);
+            }
         }
         break;
     case ACT_BACK:

@@ -13,10 +13,12 @@ struct help_key {
 };
 
 /* The modes' own tables, also in docs/keys.md: a pager's moving and searching keys
- * (tui/pager.c), describe and YAML (tui/detail.c), a followed log (tui/logs.c). */
+ * (tui/pager.c), describe and YAML (tui/detail.c), a followed log (tui/logs.c), the
+ * chooser of views (tui/chooser.c). */
 extern const struct help_key pager_help_keys[];
 extern const struct help_key detail_help_keys[];
 extern const struct help_key logs_help_keys[];
+extern const struct help_key chooser_help_keys[]; /* the chooser (tui/chooser.c) */
 
 struct help_entry {
     char *keys; /* NULL for a heading */

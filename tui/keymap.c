@@ -290,6 +290,7 @@ char *keymap_markdown(void)
             {"In a pager (describe, YAML, logs)", pager_help_keys},
             {"Describe and YAML", detail_help_keys},
             {"A followed log", logs_help_keys},
+            {"Choosing a view (Enter on a tenant)", chooser_help_keys},
         };
 
         for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {

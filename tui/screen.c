@@ -161,6 +161,8 @@ enum theme_slot screen_tone_slot(enum view_tone tone)
         return THEME_STATUS_PENDING;
     case TONE_UNKNOWN:
         return THEME_STATUS_UNKNOWN;
+    case TONE_OVERDUE:
+        return THEME_STATUS_OVERDUE;
     case TONE_NORMAL:
         break;
     }

@@ -523,6 +523,7 @@ static const char *const alerts_aliases[] = {"alert", "al", NULL};
 
 const struct view_ops alerts_view = {
     .name = "alerts",
+    .tenant_entry = true, /* offered by Enter on a tenant */
     .aliases = alerts_aliases,
     .title = "alerts",
     .columns = alerts_columns,

@@ -825,6 +825,7 @@ const struct view_ops apps_view = {
     .ncolumns = AC_COUNT,
     .state_size = sizeof(struct apps_state),
     .source = "kubernetes",
+    .tenant_entry = true,
     .fini = apps_fini,
     .stale = apps_stale,
     .rebuild = apps_rebuild,

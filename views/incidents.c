@@ -389,6 +389,7 @@ static const char *const incidents_aliases[] = {"incident", "inc", NULL};
 
 const struct view_ops incidents_view = {
     .name = "incidents",
+    .tenant_entry = true, /* offered by Enter on a tenant */
     .aliases = incidents_aliases,
     .title = "incidents",
     .columns = incidents_columns,

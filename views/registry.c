@@ -21,6 +21,8 @@ extern const struct view_ops timeline_view; /* sla (issue 13): a service's state
 extern const struct view_ops routes_view; /* krakend (issue 15) */
 extern const struct view_ops incidents_view; /* ServiceNow (issue 14) */
 extern const struct view_ops changes_view;   /* ServiceNow (issue 14) */
+extern const struct view_ops datasets_view; /* MapR */
+extern const struct view_ops topics_view;   /* MapR */
 
 static const struct view_ops *const views[] = {
     &tenants_view,
@@ -36,6 +38,8 @@ static const struct view_ops *const views[] = {
     &routes_view, /* krakend (issue 15) */
     &incidents_view, /* ServiceNow (issue 14) */
     &changes_view,   /* ServiceNow (issue 14) */
+    &datasets_view, /* MapR */
+    &topics_view,   /* MapR */
 };
 
 const struct view_ops *registry_get(size_t i)

@@ -446,6 +446,7 @@ static const char *const routes_aliases[] = {"route", "rt", NULL};
 
 const struct view_ops routes_view = {
     .name = "routes",
+    .tenant_entry = true, /* offered by Enter on a tenant */
     .aliases = routes_aliases,
     .title = "routes",
     .columns = routes_columns,

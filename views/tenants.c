@@ -12,11 +12,13 @@
 #include "core/k8s/k8s_model.h"
 #include "core/krakend/krakend_route.h"
 #include "core/xalloc.h"
+#include "views/datasets.h" /* MapR */
 #include "views/view.h"
 
 enum tenants_col { TC_NAME, TC_DISPLAY, TC_NAMESPACES, TC_APPS, TC_PODS, TC_FAILING, TC_PENDING,
                    TC_CPU, TC_CPU_USED, TC_MEM, TC_MEM_USED, TC_AGE,
                    TC_ROUTES, /* krakend (issue 15) */
+                   TC_DATASETS, /* MapR */
                    TC_COUNT };
 
 static const struct view_column tenants_columns[TC_COUNT] = {
@@ -33,6 +35,7 @@ static const struct view_column tenants_columns[TC_COUNT] = {
     [TC_MEM_USED] = {"GiB USED", 8, COL_RIGHT, 'B', 5},
     [TC_AGE] = {"AGE", 4, COL_RIGHT, 'A', 2},
     [TC_ROUTES] = {"ROUTES", 6, COL_RIGHT, 'R', 4}, /* krakend (issue 15) */
+    [TC_DATASETS] = {"DATASETS", 8, COL_RIGHT, 'T', 6}, /* MapR */
 };
 
 struct tenant_row {
@@ -49,6 +52,8 @@ struct tenant_row {
     int64_t mem_req;
     int64_t created;     /* oldest namespace */
     int routes, routes_failing; /* krakend (issue 15): the gateway's routes, those failing */
+    int datasets;        /* MapR volumes and streams */
+    int datasets_bad;    /* of them, overdue or failing */
 };
 
 /* One app of a tenant: a workload's (namespace, app name), counted once. */
@@ -63,6 +68,8 @@ struct tenants_state {
     size_t count;
     uint64_t pod_gen, ns_gen, deploy_gen, sts_gen, metrics_gen, quota_gen;
     uint64_t route_gen; /* krakend (issue 15) */
+    uint64_t dataset_gen; /* MapR: volumes + streams */
+    int64_t dataset_due;  /* MapR: when a dataset turns overdue by time alone; 0 none */
     bool built;
 };
 
@@ -150,6 +157,12 @@ static int tenants_cmp(const void *pa, const void *pb, void *arg)
             c = int_cmp(a->routes, b->routes);
         }
         break;
+    case TC_DATASETS: /* the ones with a dataset in trouble first, when descending */
+        c = int_cmp(a->datasets_bad, b->datasets_bad);
+        if (c == 0) {
+            c = int_cmp(a->datasets, b->datasets);
+        }
+        break;
     case TC_NAME:
     case TC_COUNT:
         break;
@@ -166,6 +179,57 @@ static int tenants_cmp(const void *pa, const void *pb, void *arg)
     return c;
 }
 
+/* ---- MapR: DATASETS ---- */
+
+static uint64_t tenants_dataset_gen(const struct view_ctx *ctx)
+{
+    return store_gen(ctx->store, STORE_MAPR_VOLUME) + store_gen(ctx->store, STORE_MAPR_STREAM);
+}
+
+static struct tenant_row *tenants_find(struct tenants_state *st, const char *tenant);
+
+/* Each tenant's volumes and streams, and how many of them are overdue or failing. */
+static void tenants_count_datasets(struct tenants_state *st, const struct view_ctx *ctx)
+{
+    static const enum store_kind kinds[] = {STORE_MAPR_VOLUME, STORE_MAPR_STREAM};
+
+    st->dataset_due = 0;
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        struct access_cursor cur;
+        const struct store_row *r;
+        const char *tenant;
+
+        access_rows(ctx->access, kinds[k], &cur);
+        while ((r = access_next(&cur, &tenant)) != NULL) {
+            struct tenant_row *t = tenants_find(st, tenant);
+
+            if (t == NULL) {
+                continue;
+            }
+            int64_t due = datasets_overdue_at(kinds[k], r, ctx->now);
+
+            if (due > 0 && (st->dataset_due == 0 || due < st->dataset_due)) {
+                st->dataset_due = due;
+            }
+            t->datasets++;
+            if (datasets_failing(kinds[k], r) ||
+                datasets_verdict(kinds[k], r, ctx->now) == MAPR_FRESH_OVERDUE) {
+                t->datasets_bad++;
+            }
+        }
+    }
+}
+
+/* The DATASETS mark changes with time alone when a dataset turns overdue: a tick then. */
+static int64_t tenants_next_tick(const struct view *v, const struct view_ctx *ctx, size_t row)
+{
+    const struct tenants_state *st = v->state;
+
+    (void)row;
+    return st->dataset_due > 0 ? (st->dataset_due > ctx->now ? st->dataset_due - ctx->now : 1)
+                               : -1;
+}
+
 static bool tenants_stale(const struct view *v, const struct view_ctx *ctx)
 {
     const struct tenants_state *st = v->state;
@@ -173,7 +237,9 @@ static bool tenants_stale(const struct view *v, const struct view_ctx *ctx)
     return !st->built || st->pod_gen != store_gen(ctx->store, STORE_POD) || st->ns_gen != store_gen(ctx->store, STORE_NAMESPACE) ||
            st->deploy_gen != store_gen(ctx->store, STORE_DEPLOYMENT) || st->sts_gen != store_gen(ctx->store, STORE_STATEFULSET) ||
            st->metrics_gen != store_gen(ctx->store, STORE_POD_METRICS) || st->quota_gen != store_gen(ctx->store, STORE_QUOTA) ||
-           st->route_gen != store_gen(ctx->store, STORE_ROUTE); /* krakend (issue 15) */
+           st->route_gen != store_gen(ctx->store, STORE_ROUTE) || /* krakend (issue 15) */
+           st->dataset_gen != tenants_dataset_gen(ctx) ||
+           (st->dataset_due > 0 && ctx->now >= st->dataset_due);
 }
 
 /* The row of `tenant`, or NULL when it is not one of the rows (out of the view's scope). */
@@ -350,6 +416,7 @@ static void tenants_rebuild(struct view *v, const struct view_ctx *ctx)
     tenants_count_apps(st, ctx);
     tenants_sum_usage(st, ctx);
     tenants_count_routes(st, ctx); /* krakend (issue 15) */
+    tenants_count_datasets(st, ctx);
     qsort_r(st->rows, st->count, sizeof *st->rows, tenants_cmp, v);
     st->pod_gen = pt_gen;
     st->ns_gen = nt_gen;
@@ -358,6 +425,7 @@ static void tenants_rebuild(struct view *v, const struct view_ctx *ctx)
     st->metrics_gen = store_gen(ctx->store, STORE_POD_METRICS);
     st->quota_gen = store_gen(ctx->store, STORE_QUOTA);
     st->route_gen = store_gen(ctx->store, STORE_ROUTE); /* krakend (issue 15) */
+    st->dataset_gen = tenants_dataset_gen(ctx);
     st->built = true;
 }
 
@@ -460,6 +528,9 @@ static enum view_tone tenants_cell(const struct view *v, const struct view_ctx *
         }
         snprintf(buf, size, "%d", t->routes);
         return t->routes > 0 ? TONE_NORMAL : TONE_DIM;
+    case TC_DATASETS: /* "3", or "3 !" when one is overdue or failing */
+        snprintf(buf, size, t->datasets_bad > 0 ? "%d !" : "%d", t->datasets);
+        return t->datasets_bad > 0 ? TONE_OVERDUE : t->datasets > 0 ? TONE_NORMAL : TONE_DIM;
     case TC_COUNT:
         break;
     }
@@ -483,6 +554,7 @@ static bool tenants_enter(const struct view *v, const struct view_scope *scope, 
         return false;
     }
     out->view = "apps";
+    out->choose = true; /* its apps, datasets, routes: the views with tenant_entry */
     out->scope = *scope;
     snprintf(out->scope.tenant, sizeof out->scope.tenant, "%s", st->rows[row].name);
     snprintf(out->label, sizeof out->label, "%s", st->rows[row].name);
@@ -734,6 +806,7 @@ const struct view_ops tenants_view = {
     .source = "kubernetes",
     .fini = tenants_fini,
     .stale = tenants_stale,
+    .next_tick = tenants_next_tick, /* MapR: DATASETS */
     .rebuild = tenants_rebuild,
     .count = tenants_count,
     .cell = tenants_cell,

@@ -26,6 +26,7 @@ enum view_tone {
     TONE_CRIT,
     TONE_PENDING,
     TONE_UNKNOWN,
+    TONE_OVERDUE, /* data older than its expected cadence allows (datasets) */
 };
 
 enum view_col_flags {
@@ -62,6 +63,7 @@ struct view_scope {
                        (struct view_narrow: "StatefulSet") */
     char node[256]; /* the node the rows run on (a node's pods) */
     char param[64]; /* sla (issue 13): the view's own argument (a period: "2026-11") */
+    char path[256]; /* a MapR stream's path (its topics) */
 };
 
 /* An alias that narrows its view: ":sts" is the apps view showing StatefulSets only. */
@@ -92,6 +94,8 @@ struct view_ctx {
 /* Where Enter on a row leads. */
 struct view_target {
     const char *view;     /* registry name of the next view */
+    bool choose;          /* offer a choice (tui/chooser.h): `view` first, then every view
+                             with tenant_entry, each narrowed to `scope` */
     char label[128];      /* breadcrumb segment: the selected row's name */
     struct view_scope scope;
 };
@@ -119,6 +123,9 @@ struct view_ops {
     /* Its rows belong to no tenant (nodes): only a session scoped to every tenant may open
      * it; a tenant-scoped session is not offered it at all (views/registry.h). */
     bool cluster_scoped;
+    /* It narrows to a tenant (scope.tenant): Enter on a tenant offers it beside the tenant's
+     * apps (tui/chooser.h). */
+    bool tenant_entry;
 
     /* Required. */
     /* True when the store holds changes this view has not rebuilt from. */
@@ -155,9 +162,9 @@ struct view_ops {
     /* Optional: orders the rows by column `col` (one with a sort_key), stable with respect to
      * the view's default order, descending when `desc`. Rebuilds keep the order. */
     void (*sort)(struct view *v, size_t col, bool desc);
-    /* Optional: Enter. Fills *out from `scope` (the current one) and the row; false if the
-     * row leads nowhere. Without it, a view that lists ACT_ENTER among its actions gets
-     * Enter as a request (a detail pager). */
+    /* Optional: Enter. Fills *out (zeroed by the caller) from `scope` (the current one) and
+     * the row; false if the row leads nowhere. Without it, a view that lists ACT_ENTER among
+     * its actions gets Enter as a request (a detail pager). */
     bool (*enter)(const struct view *v, const struct view_scope *scope, size_t row,
                   struct view_target *out);
     /* Optional: the actions the view offers on a row (ACT_DESCRIBE, ACT_DELETE ...), ended by

@@ -1,9 +1,10 @@
-/* MapR (HPE Data Fabric) REST, the apiserver's /rest/COMMAND[/SUBCOMMAND], for now node list:
- * the data fabric runs on the world's nodes, one MapR node each. Answers have the maprcli
+/* MapR (HPE Data Fabric) REST, the apiserver's /rest/COMMAND[/SUBCOMMAND]: node list here (the
+ * data fabric runs on the world's nodes, one MapR node each), the tenants' datasets and HttpFS
+ * in datasets.c. Answers have the maprcli
  * envelope {"timestamp","timeofday","status":"OK","total","data":[...]}; failures
  * {"timestamp","timeofday","status":"ERROR","errors":[{"id","desc"}]}. The apiserver is a
  * Jetty: without the --basic-auth pair it answers Jetty's 401 page. */
-#include "sim/router.h"
+#include "sim/mapr/mapr.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -16,8 +17,7 @@
 #define MAPR_PREFIX "/rest/"
 #define MAPR_REALM "Basic realm=\"MapR\""
 #define MAPR_DOMAIN "govcloud.sit.dk"
-/* The error id maprcli reports for a command it does not know (EINVAL). */
-#define MAPR_EINVAL 22
+#define HTTPFS_PREFIX "/webhdfs/v1/"
 
 /* A node list column: its name in the output, and the short name of MapR's node table that
  * columns= takes too (NULL where govsim does not know it; the long name always works). */
@@ -48,7 +48,7 @@ static const struct mapr_column columns[] = {
 #define N_COLUMNS (sizeof(columns) / sizeof(columns[0]))
 
 /* The envelope's timestamp (epoch ms) and timeofday "2018-07-16 03:04:32.714 GMT+0000 PM". */
-static json_t *envelope(const char *status)
+json_t *mapr_envelope(const char *status)
 {
     int64_t ms = sim_now_ns() / 1000000;
     char clock[32];
@@ -61,15 +61,15 @@ static json_t *envelope(const char *status)
                      status);
 }
 
-static enum MHD_Result mapr_json(const struct router_request *req, unsigned status, json_t *doc)
+enum MHD_Result mapr_json(const struct router_request *req, unsigned status, json_t *doc)
 {
     return router_queue_json_as(req->conn, status, "application/json", doc, JSON_INDENT(1), NULL);
 }
 
-static enum MHD_Result mapr_error(const struct router_request *req, unsigned status, int id,
+enum MHD_Result mapr_error(const struct router_request *req, unsigned status, int id,
                                   const char *desc)
 {
-    json_t *doc = envelope("ERROR");
+    json_t *doc = mapr_envelope("ERROR");
     json_object_set_new(doc, "errors", json_pack("[{s:i,s:s}]", "id", id, "desc", desc));
     return mapr_json(req, status, doc);
 }
@@ -164,8 +164,16 @@ static enum MHD_Result node_list(const struct router_request *req)
         json_array_append_new(data, node_row(w, &w->nodes[i], want));
     }
     world_unlock(w);
-    json_t *doc = envelope("OK");
+    json_t *doc = mapr_envelope("OK");
     json_object_set_new(doc, "total", json_integer((json_int_t)total));
+    json_object_set_new(doc, "data", data);
+    return mapr_json(req, 200, doc);
+}
+
+enum MHD_Result mapr_ok(const struct router_request *req, json_t *data)
+{
+    json_t *doc = mapr_envelope("OK");
+    json_object_set_new(doc, "total", json_integer((json_int_t)json_array_size(data)));
     json_object_set_new(doc, "data", data);
     return mapr_json(req, 200, doc);
 }
@@ -187,18 +195,31 @@ static enum MHD_Result mapr_serve(void *state, const struct router_request *req)
         static const char *const challenge[] = {"WWW-Authenticate", MAPR_REALM, NULL};
         return router_queue_text(req->conn, 401, "text/html;charset=ISO-8859-1", page, challenge);
     }
+    if (strncmp(req->url, HTTPFS_PREFIX, strlen(HTTPFS_PREFIX)) == 0) {
+        return mapr_httpfs_serve(req);
+    }
+    enum MHD_Result failed;
+    if (mapr_failing(req, &failed)) {
+        return failed;
+    }
     if (strcmp(req->url, MAPR_PREFIX "node/list") == 0) {
         return node_list(req);
+    }
+    bool served = false;
+    enum MHD_Result res = mapr_datasets_serve(req, req->url + strlen(MAPR_PREFIX), &served);
+    if (served) {
+        return res;
     }
     char desc[256];
     snprintf(desc, sizeof(desc), "Unknown command: %.200s", req->url + strlen(MAPR_PREFIX));
     return mapr_error(req, 404, MAPR_EINVAL, desc);
 }
 
-static const char *const mapr_prefixes[] = {MAPR_PREFIX, NULL};
+static const char *const mapr_prefixes[] = {MAPR_PREFIX, HTTPFS_PREFIX, NULL};
 
 const struct sim_api mapr_api = {
     .name = "mapr",
     .prefixes = mapr_prefixes,
     .serve = mapr_serve,
+    .control = mapr_control,
 };

@@ -12,8 +12,9 @@ start_sim --pods 60 --tenants 3 --seed 8 --churn 0
 export XDG_CONFIG_HOME="$WORK/config" XDG_STATE_HOME="$WORK/state"
 
 # A web server that answers HTML for every path (a login page where MapR's REST API belongs).
-mkdir -p "$WORK/html/rest/node"
+mkdir -p "$WORK/html/rest/node" "$WORK/html/rest/volume"
 printf '<html><body>Please log in</body></html>\n' >"$WORK/html/rest/node/list"
+cp "$WORK/html/rest/node/list" "$WORK/html/rest/volume/list" # what the datasets poll
 python3 -m http.server 0 --bind 127.0.0.1 --directory "$WORK/html" >"$WORK/html.out" 2>&1 &
 HTML_PID=$!
 trap 'kill $HTML_PID 2>/dev/null; cleanup' EXIT

@@ -102,7 +102,7 @@ static void assert_defaults(const struct gc_config *c)
     assert_string_equal(c->nagios.tenant_pattern, "^tenant-([a-z0-9-]+)$");
     assert_int_equal(c->servicenow.interval_ms, 30000);
     assert_null(c->servicenow.tenant_pattern);
-    assert_int_equal(c->mapr.interval_ms, 30000);
+    assert_int_equal(c->mapr.interval_ms, 60000); /* not [ui] refresh: 60 s */
     assert_string_equal(c->mapr.tenant_pattern, "^(?:t\\.|/tenants/)([a-z0-9-]+)[./]");
     assert_string_equal(c->krakend.tenant_pattern, "^/([a-z0-9-]+)/");
     assert_int_equal(c->krakend.interval_ms, 15000); /* issue 15: 15 s unless set */
@@ -758,6 +758,14 @@ static void test_source_keys(void **state)
     for (size_t i = 0; i < sizeof(foreign) / sizeof(foreign[0]); i++) {
         expect_one(foreign[i].text, false, foreign[i].msg);
     }
+
+    /* [mapr]'s interval is 60 s when not set, whatever [ui] refresh says. */
+    assert_int_equal(parse("[ui]\nrefresh = 10s\n[mapr]\nurl = https://m:8443\n", &c, NULL), 0);
+    assert_int_equal(c.mapr.interval_ms, 60000);
+    config_fini(&c);
+    assert_int_equal(parse_one("mapr", "interval", "2m", &c), 0);
+    assert_int_equal(c.mapr.interval_ms, 120000);
+    config_fini(&c);
 
     /* [krakend] has an interval, 15 s when not set whatever [ui] refresh says (issue 15:
        the gateway's metrics are scraped every 15 s). */

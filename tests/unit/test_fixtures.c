@@ -9,7 +9,7 @@
  * giving rows or one line of error, never a crash; the details lists give rows. ServiceNow's
  * (../shared/fixtures/servicenow): every list decodes into incidents (records without number
  * left out, counted), every single record reads as a detail naming its number, every error
- * envelope as its message. */
+ * envelope as its message. MapR's and KrakenD's fixtures go through their readers the same way. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,6 +32,7 @@
 #include "core/poller.h"
 #include "core/krakend/krakend_config.h"
 #include "core/krakend/prom.h"
+#include "core/mapr/mapr_model.h"
 #include "core/servicenow/sn_model.h"
 #include "core/xalloc.h"
 #include "tests/unit/file_fixture.h"
@@ -792,6 +793,104 @@ static void test_servicenow_conformance(void **state)
     free(dir);
 }
 
+/* ---- MapR: every file of ../shared/fixtures/mapr through the parser its name says ---------- */
+
+/* Checks one MapR fixture; returns the rows its parser made. */
+static size_t check_mapr_file(const char *dir, const char *name)
+{
+    char *path = xasprintf("%s/%s", dir, name), *err = NULL, *body;
+    size_t len = 0, n = 0;
+
+    body = file_fixture_read(path, &len);
+    assert_non_null(body);
+    if (strncmp(name, "alarm_list", 10) == 0) {
+        struct mapr_alarm **a = mapr_parse_alarms(body, len, &n, &err);
+
+        assert_non_null(a);
+        for (size_t i = 0; i < n; i++) {
+            assert_non_null(a[i]->entity);
+            assert_true(strncmp(a[i]->name, "NODE_ALARM_", 11) == 0 ||
+                        strncmp(a[i]->name, "VOLUME_ALARM_", 13) == 0);
+            assert_true(a[i]->since_ms > 1400000000000LL);
+            mapr_alarm_free(&a[i]->row);
+        }
+        free(a);
+    } else if (strncmp(name, "stream_topic_list", 17) == 0) {
+        struct mapr_topic **t = mapr_parse_topics("/films", body, len, &n, &err);
+
+        assert_non_null(t);
+        for (size_t i = 0; i < n; i++) {
+            assert_string_equal(t[i]->stream, "/films");
+            assert_true(t[i]->partitions >= 1);
+            assert_true(t[i]->maxlag >= 0);
+            mapr_topic_free(&t[i]->row);
+        }
+        free(t);
+    } else if (strncmp(name, "stream_info", 11) == 0) {
+        struct mapr_stream *s = mapr_parse_stream_info("/apps/logstash/stream", body, len, &err);
+
+        assert_non_null(s);
+        assert_true(s->ntopics >= 0 && s->physical_b > 0 && s->ttl_s > 0);
+        mapr_stream_free(&s->row);
+        n = 1;
+    } else if (strncmp(name, "volume_info_data_item", 21) == 0) {
+        /* one element of data[]: the list's envelope around it */
+        char *env = xasprintf("{\"status\":\"OK\",\"total\":1,\"data\":[%s]}", body);
+        struct mapr_volume **v = mapr_parse_volumes(env, strlen(env), &n, &err);
+
+        assert_non_null(v);
+        assert_int_equal(n, 1);
+        assert_non_null(v[0]->name);
+        assert_non_null(v[0]->mount);
+        assert_true(v[0]->used_mb >= 0 && v[0]->repl_desired >= 1 && v[0]->repl_actual >= 1);
+        mapr_volume_free(&v[0]->row);
+        free(v);
+        free(env);
+    } else {
+        /* another command's answer (entity info): the envelope reads, with its data */
+        void *data = mapr_envelope(body, len, &err);
+
+        assert_non_null(data);
+        n = mapr_array_size(data);
+        mapr_array_free(data);
+    }
+    if (err != NULL) {
+        printf("# %s: %s\n", path, err);
+    }
+    assert_null(err);
+    free(body);
+    free(path);
+    return n;
+}
+
+static void test_mapr_conformance(void **state)
+{
+    const char *root = getenv("GC_ROOT");
+    char *dir = xasprintf("%s/../shared/fixtures/mapr", root != NULL && root[0] != '\0' ? root : ".");
+    struct dirent **names = NULL;
+    int n = scandir(dir, &names, NULL, alphasort), files = 0;
+    size_t rows = 0;
+
+    (void)state;
+    if (n < 0) {
+        printf("# shared fixtures not found at %s; MapR conformance run skipped\n", dir);
+        free(dir);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        if (ends_with(names[i]->d_name, ".json")) {
+            rows += check_mapr_file(dir, names[i]->d_name);
+            files++;
+        }
+        free(names[i]);
+    }
+    free(names);
+    printf("# mapr fixtures: %d files, %zu rows\n", files, rows);
+    assert_true(files >= 8);
+    assert_true(rows >= 8);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -801,6 +900,7 @@ int main(void)
         cmocka_unit_test(test_nagios_archive), /* sla (issue 13) */
         cmocka_unit_test(test_krakend_conformance),
         cmocka_unit_test(test_servicenow_conformance),
+        cmocka_unit_test(test_mapr_conformance),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

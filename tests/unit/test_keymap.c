@@ -181,7 +181,8 @@ static void test_actions_name_their_verb(void **state)
 /* The pager modes' tables are complete rows, and `?` is among a pager's keys. */
 static void test_mode_help_tables(void **state)
 {
-    const struct help_key *const tables[] = {pager_help_keys, detail_help_keys, logs_help_keys};
+    const struct help_key *const tables[] = {pager_help_keys, detail_help_keys, logs_help_keys,
+                                             chooser_help_keys};
     bool question = false;
 
     (void)state;

@@ -1,0 +1,584 @@
+/* The world's data in MapR: per tenant a home volume mounted at /tenants/NAME; dmi's 4 GB
+ * forecast dump every 4 hours into t.dmi.forecast (with a mirror) and its observation stream
+ * /tenants/dmi/observations written every second; registry's 1 GB a day into
+ * t.registry.orgs, past its advisory quota (an alarm). Times follow the real clock, so the
+ * newest data moves as it would: the forecast volume changes 10 minutes after each 4-hour
+ * boundary (UTC), the registry's at 02:00 UTC, the stream's topics every second.
+ *
+ * Commands: volume list, volume info (name= or path=), volume snapshot list, stream info,
+ * stream topic list, stream topic info (path=, topic=), alarm list; HttpFS GETFILESTATUS of a
+ * volume's mount path or a stream's path. Controls: POST /_sim/mapr/late?dataset=NAME&seconds=S
+ * pins a volume's (or stream's) newest data S seconds before the call (0 lets it go again);
+ * POST /_sim/mapr/fail?mode=error|html|off makes every /rest/ command but node list answer an
+ * ERROR envelope, or a login page (mode=httpfs: HttpFS answers 403 instead), until turned off; POST
+ * /_sim/mapr/scale?volumes=N adds N generated volumes (t.TENANT.vNNNNN, the tenants in turn) for
+ * benchmarks. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/mapr/mapr.h"
+#include "sim/sim_util.h"
+
+#define MB 1LL
+#define GB (1024 * MB)
+#define HOUR_MS (3600 * 1000LL)
+#define DAY_MS (24 * HOUR_MS)
+#define STREAM_TOPICS 2
+
+enum cadence { CAD_NONE, CAD_4H, CAD_1D };
+
+/* One volume as govsim derives it. */
+struct vol {
+    char name[96];
+    char mount[96];
+    int64_t quota, advisory, used; /* MB */
+    int64_t newest_ms;             /* modification time of the mount path */
+    int64_t snap_newest_ms;
+    int snapshots;
+    bool mirror;
+    int64_t mirror_ms;
+};
+
+static const struct {
+    const char *name;
+    int partitions;
+} topics[STREAM_TOPICS] = {{"synop", 3}, {"lightning", 1}};
+
+#define STREAM_PATH "/tenants/dmi/observations"
+
+/* What the controls set; under `ctl_lock`. */
+static pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    char dataset[96];
+    int64_t pinned_ms;
+} pins[8];
+static char fail_mode[8];    /* "", "error", "html", "httpfs" */
+static size_t extra_volumes; /* /_sim/mapr/scale: generated volumes beside the named ones */
+
+static int64_t now_ms(void)
+{
+    return sim_now_ns() / 1000000;
+}
+
+/* The time a dataset's newest data is pinned at, or -1. */
+static int64_t pinned(const char *dataset)
+{
+    int64_t t = -1;
+    pthread_mutex_lock(&ctl_lock);
+    for (size_t i = 0; i < sizeof(pins) / sizeof(pins[0]); i++) {
+        if (pins[i].dataset[0] && strcmp(pins[i].dataset, dataset) == 0) {
+            t = pins[i].pinned_ms;
+        }
+    }
+    pthread_mutex_unlock(&ctl_lock);
+    return t;
+}
+
+/* The last write of a dataset written `off` after each multiple of `every`. */
+static int64_t last_write(int64_t now, int64_t every, int64_t off)
+{
+    int64_t t = (now - off) / every * every + off;
+    return t;
+}
+
+/* Generated volume number g (/_sim/mapr/scale), the tenants' in turn; false past the last.
+ * Lock held. */
+static bool generated_at(const struct world *w, size_t g, int64_t now, struct vol *v)
+{
+    size_t pos = 0, nt = 0;
+    const struct world_ns *t;
+    pthread_mutex_lock(&ctl_lock);
+    size_t extra = extra_volumes;
+    pthread_mutex_unlock(&ctl_lock);
+    while (world_tenant_next(w, &pos)) {
+        nt++;
+    }
+    if (g >= extra || nt == 0) {
+        return false;
+    }
+    pos = 0;
+    for (size_t n = 0; (t = world_tenant_next(w, &pos)) && n < g % nt; n++) {
+    }
+    uint64_t h = sim_hash64(&g, sizeof(g), w->cfg.seed);
+    snprintf(v->name, sizeof(v->name), "t.%s.v%05zu", t->tenant, g);
+    snprintf(v->mount, sizeof(v->mount), "/tenants/%s/v%05zu", t->tenant, g);
+    v->quota = 10 * GB;
+    v->advisory = 8 * GB;
+    v->used = (int64_t)(h % (10 * GB));
+    v->snapshots = 7;
+    v->newest_ms = now - (int64_t)(h % 86400) * 1000;
+    v->snap_newest_ms = last_write(now, DAY_MS, 0);
+    return true;
+}
+
+/* Volume number i of the world (0 .. count-1); false past the last. Lock held. */
+static bool volume_at(const struct world *w, size_t i, int64_t now, struct vol *v)
+{
+    size_t pos = 0, k = 0;
+    const struct world_ns *t;
+    memset(v, 0, sizeof(*v));
+    while ((t = world_tenant_next(w, &pos))) {
+        uint64_t h = sim_hash64(t->tenant, strlen(t->tenant), w->cfg.seed);
+        bool dmi = strcmp(t->tenant, "dmi") == 0, reg = strcmp(t->tenant, "registry") == 0;
+        size_t n = dmi ? 3 : reg ? 2 : 1;
+        if (i >= k + n) {
+            k += n;
+            continue;
+        }
+        size_t j = i - k;
+        v->snapshots = 7;
+        if (j == 0) {
+            snprintf(v->name, sizeof(v->name), "t.%s.home", t->tenant);
+            snprintf(v->mount, sizeof(v->mount), "/tenants/%s", t->tenant);
+            v->quota = 100 * GB;
+            v->advisory = 80 * GB;
+            v->used = (int64_t)(h % 40000) + 2 * GB;
+            v->newest_ms = now - (int64_t)(h % 7200) * 1000;
+            v->snap_newest_ms = last_write(now, DAY_MS, 0);
+        } else if (dmi && j == 1) {
+            snprintf(v->name, sizeof(v->name), "t.dmi.forecast");
+            snprintf(v->mount, sizeof(v->mount), "/tenants/dmi/forecast");
+            v->quota = 16 * GB;
+            v->advisory = 14 * GB;
+            v->used = 3 * 4 * GB + (int64_t)(h % 500); /* the last three dumps are kept */
+            v->newest_ms = last_write(now, 4 * HOUR_MS, 10 * 60 * 1000);
+            v->snap_newest_ms = v->newest_ms;
+            v->snapshots = 6;
+        } else if (dmi && j == 2) {
+            snprintf(v->name, sizeof(v->name), "t.dmi.forecast.mirror");
+            v->quota = 16 * GB;
+            v->used = 3 * 4 * GB;
+            v->mirror = true;
+            v->mirror_ms = last_write(now, 4 * HOUR_MS, 25 * 60 * 1000);
+            v->newest_ms = v->mirror_ms;
+            v->snap_newest_ms = -1;
+            v->snapshots = 0;
+        } else {
+            snprintf(v->name, sizeof(v->name), "t.registry.orgs");
+            snprintf(v->mount, sizeof(v->mount), "/tenants/registry/orgs");
+            v->quota = 32 * GB;
+            v->advisory = 28 * GB;
+            v->used = 30 * GB + (int64_t)(h % 300); /* 30 days of 1 GB, past the advisory */
+            v->newest_ms = last_write(now, DAY_MS, 2 * HOUR_MS);
+            v->snap_newest_ms = v->newest_ms;
+        }
+        int64_t pin = pinned(v->name);
+        if (pin >= 0) {
+            v->newest_ms = pin;
+            v->snap_newest_ms = v->snap_newest_ms >= 0 ? pin : -1;
+        }
+        return true;
+    }
+    return generated_at(w, i - k, now, v);
+}
+
+static char *mb_str(int64_t mb, char *buf, size_t size)
+{
+    snprintf(buf, size, "%lld", (long long)mb);
+    return buf;
+}
+
+static json_t *volume_json(const struct vol *v)
+{
+    char q[24], a[24], u[24], s[24];
+    json_t *o = json_object();
+    json_object_set_new(o, "volumename", json_string(v->name));
+    json_object_set_new(o, "mountdir", json_string(v->mount));
+    json_object_set_new(o, "mounted", json_integer(v->mount[0] ? 1 : 0));
+    json_object_set_new(o, "quota", json_string(mb_str(v->quota, q, sizeof(q))));
+    json_object_set_new(o, "advisoryquota", json_string(mb_str(v->advisory, a, sizeof(a))));
+    json_object_set_new(o, "used", json_string(mb_str(v->used, u, sizeof(u))));
+    json_object_set_new(o, "snapshotused", json_string(mb_str(v->used / 20, s, sizeof(s))));
+    json_object_set_new(o, "totalused", json_string(mb_str(v->used + v->used / 20, s, sizeof(s))));
+    json_object_set_new(o, "logicalUsed", json_string(mb_str(v->used * 2, s, sizeof(s))));
+    json_object_set_new(o, "numreplicas", json_string("3"));
+    json_object_set_new(o, "minreplicas", json_string("2"));
+    json_object_set_new(o, "actualreplication",
+                        json_pack("[i,i,i,i,i,i,i,i,i,i,i]", 0, 0, 0, 100, 0, 0, 0, 0, 0, 0, 0));
+    json_object_set_new(o, "snapshotcount", json_string(mb_str(v->snapshots, s, sizeof(s))));
+    json_object_set_new(o, "volumetype", json_integer(v->mirror ? 1 : 0));
+    json_object_set_new(o, "mirrortype", json_integer(v->mirror ? 1 : 3));
+    if (v->mirror) {
+        json_object_set_new(o, "mirror-percent-complete", json_integer(100));
+        json_object_set_new(o, "lastSuccessfulMirrorTime", json_integer(v->mirror_ms));
+    }
+    json_object_set_new(o, "rackpath", json_string("/data"));
+    json_object_set_new(o, "aename", json_string("mapr"));
+    json_object_set_new(o, "creator", json_string("mapr"));
+    json_object_set_new(o, "volumeid",
+                        json_integer((json_int_t)(sim_hash64(v->name, strlen(v->name), 7) >> 36)));
+    return o;
+}
+
+/* A topic's partition p: its newest offset and message time. */
+static void partition_at(int topic, int p, int64_t now, int64_t *offset, int64_t *ts)
+{
+    int64_t pin = pinned(STREAM_PATH);
+    int64_t t = pin >= 0 ? pin : now / 1000 * 1000; /* one message a second */
+    *ts = t;
+    *offset = t / 1000 - 1700000000 + 1000 * topic + 17 * p;
+}
+
+static void fmt_topic_time(int64_t ms, char *out, size_t size)
+{
+    char clock[32], half[4];
+    sim_format_utc(ms / 1000, "%Y-%m-%dT%I:%M:%S", clock, sizeof(clock));
+    sim_format_utc(ms / 1000, "%p", half, sizeof(half));
+    snprintf(out, size, "%s.%03d+0000 %s", clock, (int)(ms % 1000), half);
+}
+
+static enum MHD_Result volume_list(const struct router_request *req, int64_t now)
+{
+    json_t *data = json_array();
+    struct vol v;
+    world_lock(req->world);
+    for (size_t i = 0; volume_at(req->world, i, now, &v); i++) {
+        json_array_append_new(data, volume_json(&v));
+    }
+    world_unlock(req->world);
+    return mapr_ok(req, data);
+}
+
+static enum MHD_Result volume_info(const struct router_request *req, int64_t now)
+{
+    const char *name = router_arg(req->conn, "name");
+    const char *path = router_arg(req->conn, "path");
+    json_t *data = json_array();
+    struct vol v;
+    world_lock(req->world);
+    for (size_t i = 0; volume_at(req->world, i, now, &v); i++) {
+        if ((name && strcmp(v.name, name) == 0) ||
+            (path && v.mount[0] && strcmp(v.mount, path) == 0)) {
+            json_array_append_new(data, volume_json(&v));
+        }
+    }
+    world_unlock(req->world);
+    if (json_array_size(data) == 0) {
+        char desc[200];
+        snprintf(desc, sizeof(desc), "Volume %.150s does not exist",
+                 name   ? name
+                 : path ? path
+                        : "");
+        json_decref(data);
+        return mapr_error(req, 200, MAPR_ENOENT, desc);
+    }
+    return mapr_ok(req, data);
+}
+
+static enum MHD_Result snapshot_list(const struct router_request *req, int64_t now)
+{
+    json_t *data = json_array();
+    struct vol v;
+    world_lock(req->world);
+    for (size_t i = 0; volume_at(req->world, i, now, &v); i++) {
+        int64_t every = strcmp(v.name, "t.dmi.forecast") == 0 ? 4 * HOUR_MS : DAY_MS;
+        for (int s = 0; s < v.snapshots && v.snap_newest_ms >= 0; s++) {
+            int64_t t = v.snap_newest_ms - s * every;
+            char name[140];
+            snprintf(name, sizeof(name), "%s.snap-%d", v.name, s);
+            json_array_append_new(data,
+                                  json_pack("{s:s,s:s,s:I,s:I}", "snapshotname", name, "volumename",
+                                            v.name, "creationtime", (json_int_t)t, "expirytime",
+                                            (json_int_t)(t + 7 * DAY_MS)));
+        }
+    }
+    world_unlock(req->world);
+    return mapr_ok(req, data);
+}
+
+static bool stream_exists(const struct router_request *req, const char **path)
+{
+    *path = router_arg(req->conn, "path");
+    return *path && strcmp(*path, STREAM_PATH) == 0;
+}
+
+static enum MHD_Result no_stream(const struct router_request *req, const char *path)
+{
+    char desc[200];
+    snprintf(desc, sizeof(desc), "Stream %.150s does not exist", path ? path : "");
+    return mapr_error(req, 200, MAPR_ENOENT, desc);
+}
+
+static enum MHD_Result stream_info(const struct router_request *req)
+{
+    const char *path;
+    if (!stream_exists(req, &path)) {
+        return no_stream(req, path);
+    }
+    json_t *o =
+        json_pack("{s:s,s:I,s:I,s:i,s:i,s:i,s:s,s:b}", "path", path, "physicalsize",
+                  (json_int_t)3 * 1024 * 1024 * 1024, "logicalsize",
+                  (json_int_t)5 * 1024 * 1024 * 1024, "numtopics", STREAM_TOPICS,
+                  "defaultpartitions", 1, "ttl", 604800, "compression", "lz4", "autocreate", 1);
+    return mapr_ok(req, json_pack("[o]", o));
+}
+
+static enum MHD_Result topic_list(const struct router_request *req, int64_t now)
+{
+    const char *path;
+    if (!stream_exists(req, &path)) {
+        return no_stream(req, path);
+    }
+    json_t *data = json_array();
+    bool stopped = pinned(STREAM_PATH) >= 0; /* the consumers have caught up */
+    for (int t = 0; t < STREAM_TOPICS; t++) {
+        int64_t lag = stopped ? 0 : (now / 1000) % 7 + 3 * t;
+        json_array_append_new(data, json_pack("{s:s,s:i,s:i,s:I,s:I,s:I}", "topic", topics[t].name,
+                                              "partitions", topics[t].partitions, "consumers", 2,
+                                              "physicalsize", (json_int_t)(1 + t) * 700000000,
+                                              "logicalsize", (json_int_t)(1 + t) * 1400000000,
+                                              "maxlag", (json_int_t)lag));
+    }
+    return mapr_ok(req, data);
+}
+
+static enum MHD_Result topic_info(const struct router_request *req, int64_t now)
+{
+    const char *path, *topic = router_arg(req->conn, "topic");
+    if (!stream_exists(req, &path)) {
+        return no_stream(req, path);
+    }
+    int t = 0;
+    while (t < STREAM_TOPICS && (!topic || strcmp(topics[t].name, topic) != 0)) {
+        t++;
+    }
+    if (t == STREAM_TOPICS) {
+        char desc[200];
+        snprintf(desc, sizeof(desc), "Topic %.80s does not exist in stream %.80s",
+                 topic ? topic : "", path);
+        return mapr_error(req, 200, MAPR_ENOENT, desc);
+    }
+    json_t *data = json_array();
+    for (int p = 0; p < topics[t].partitions; p++) {
+        int64_t off, ts;
+        char when[64];
+        partition_at(t, p, now, &off, &ts);
+        fmt_topic_time(ts, when, sizeof(when));
+        json_array_append_new(
+            data, json_pack("{s:i,s:I,s:I,s:I,s:I,s:s,s:s,s:s}", "partitionid", p, "physicalsize",
+                            (json_int_t)700000000 / topics[t].partitions, "logicalsize",
+                            (json_int_t)1400000000 / topics[t].partitions, "maxoffset",
+                            (json_int_t)off, "minoffsetacrossconsumers", (json_int_t)(off - 3),
+                            "mintimestamp", "2026-11-30T12:00:00.000+0000 AM", "maxtimestamp", when,
+                            "mintimestampacrossconsumers", when));
+    }
+    return mapr_ok(req, data);
+}
+
+static enum MHD_Result alarm_list(const struct router_request *req, int64_t now)
+{
+    json_t *data = json_array();
+    struct vol v;
+    world_lock(req->world);
+    for (size_t i = 0; volume_at(req->world, i, now, &v); i++) {
+        char desc[200];
+        if (v.quota && v.used > v.quota) {
+            snprintf(desc, sizeof(desc),
+                     "Volume usage exceeded quota. Used: %lld MB Quota : %lld MB",
+                     (long long)v.used, (long long)v.quota);
+            json_array_append_new(data, json_pack("{s:s,s:s,s:i,s:I,s:s}", "entity", v.name,
+                                                  "alarm name", "VOLUME_ALARM_QUOTA_EXCEEDED",
+                                                  "alarm state", 1, "alarm statechange time",
+                                                  (json_int_t)v.newest_ms, "description", desc));
+        } else if (v.advisory && v.used > v.advisory) {
+            snprintf(desc, sizeof(desc),
+                     "Volume usage exceeded advisory quota. Used: %lld MB Advisory Quota : %lld MB",
+                     (long long)v.used, (long long)v.advisory);
+            json_array_append_new(data,
+                                  json_pack("{s:s,s:s,s:i,s:I,s:s}", "entity", v.name, "alarm name",
+                                            "VOLUME_ALARM_ADVISORY_QUOTA_EXCEEDED", "alarm state",
+                                            1, "alarm statechange time", (json_int_t)v.newest_ms,
+                                            "description", desc));
+        }
+    }
+    world_unlock(req->world);
+    return mapr_ok(req, data);
+}
+
+enum MHD_Result mapr_datasets_serve(const struct router_request *req, const char *command,
+                                    bool *served)
+{
+    int64_t now = now_ms();
+    *served = true;
+    if (strcmp(command, "volume/list") == 0) {
+        return volume_list(req, now);
+    }
+    if (strcmp(command, "volume/info") == 0) {
+        return volume_info(req, now);
+    }
+    if (strcmp(command, "volume/snapshot/list") == 0) {
+        return snapshot_list(req, now);
+    }
+    if (strcmp(command, "stream/info") == 0) {
+        return stream_info(req);
+    }
+    if (strcmp(command, "stream/topic/list") == 0) {
+        return topic_list(req, now);
+    }
+    if (strcmp(command, "stream/topic/info") == 0) {
+        return topic_info(req, now);
+    }
+    if (strcmp(command, "alarm/list") == 0) {
+        return alarm_list(req, now);
+    }
+    *served = false;
+    return MHD_YES;
+}
+
+static json_t *file_status(int64_t mtime, bool dir)
+{
+    return json_pack("{s:{s:I,s:I,s:s,s:I,s:I,s:s,s:s,s:s,s:i,s:s}}", "FileStatus", "accessTime",
+                     (json_int_t)mtime, "blockSize", (json_int_t)268435456, "group", "mapr",
+                     "length", (json_int_t)0, "modificationTime", (json_int_t)mtime, "owner",
+                     "mapr", "pathSuffix", "", "permission", "755", "replication", 3, "type",
+                     dir ? "DIRECTORY" : "FILE");
+}
+
+enum MHD_Result mapr_httpfs_serve(const struct router_request *req)
+{
+    const char *path = req->url + strlen("/webhdfs/v1");
+    const char *op = router_arg(req->conn, "op");
+    int64_t now = now_ms();
+    pthread_mutex_lock(&ctl_lock);
+    bool denied = strcmp(fail_mode, "httpfs") == 0;
+    pthread_mutex_unlock(&ctl_lock);
+    if (denied) {
+        return router_queue_json(
+            req->conn, 403,
+            json_pack("{s:{s:s,s:s,s:s}}", "RemoteException", "exception", "AccessControlException",
+                      "javaClassName", "org.apache.hadoop.security.AccessControlException",
+                      "message", "Permission denied: user=govconsole, access=READ_EXECUTE"),
+            NULL);
+    }
+    if (!op || strcasecmp(op, "GETFILESTATUS") != 0) {
+        return router_queue_json(req->conn, 400,
+                                 json_pack("{s:{s:s,s:s,s:s}}", "RemoteException", "exception",
+                                           "IllegalArgumentException", "javaClassName",
+                                           "java.lang.IllegalArgumentException", "message",
+                                           "Invalid value for webhdfs parameter \"op\""),
+                                 NULL);
+    }
+    if (strcmp(path, STREAM_PATH) == 0) {
+        int64_t off, ts;
+        partition_at(0, 0, now, &off, &ts);
+        return router_queue_json(req->conn, 200, file_status(ts, false), NULL);
+    }
+    struct vol v;
+    bool found = false;
+    world_lock(req->world);
+    for (size_t i = 0; !found && volume_at(req->world, i, now, &v); i++) {
+        found = v.mount[0] && strcmp(v.mount, path) == 0;
+    }
+    world_unlock(req->world);
+    if (!found) {
+        char msg[200];
+        snprintf(msg, sizeof(msg), "File does not exist: %.150s", path);
+        return router_queue_json(req->conn, 404,
+                                 json_pack("{s:{s:s,s:s,s:s}}", "RemoteException", "exception",
+                                           "FileNotFoundException", "javaClassName",
+                                           "java.io.FileNotFoundException", "message", msg),
+                                 NULL);
+    }
+    return router_queue_json(req->conn, 200, file_status(v.newest_ms, true), NULL);
+}
+
+bool mapr_failing(const struct router_request *req, enum MHD_Result *result)
+{
+    char mode[8];
+    pthread_mutex_lock(&ctl_lock);
+    memcpy(mode, fail_mode, sizeof(mode));
+    pthread_mutex_unlock(&ctl_lock);
+    if (strcmp(req->url, "/rest/node/list") == 0 || mode[0] == '\0' ||
+        strcmp(mode, "httpfs") == 0) {
+        return false;
+    }
+    if (strcmp(mode, "html") == 0) {
+        *result = router_queue_text(req->conn, 200, "text/html",
+                                    "<html><head><title>Sign in</title></head>"
+                                    "<body>Please sign in</body></html>\n",
+                                    NULL);
+    } else {
+        *result = mapr_error(req, 200, 10003, "CLDB is not reachable: retry later");
+    }
+    return true;
+}
+
+static enum MHD_Result control_late(const struct router_request *req)
+{
+    const char *ds = router_arg(req->conn, "dataset");
+    const char *sec = router_arg(req->conn, "seconds");
+    long long s = sec ? strtoll(sec, NULL, 10) : -1;
+    if (!ds || !*ds || strlen(ds) >= sizeof(pins[0].dataset) || s < 0) {
+        return router_queue_json(
+            req->conn, 400, json_pack("{s:s}", "error", "need dataset=NAME and seconds=S >= 0"),
+            NULL);
+    }
+    int64_t at = now_ms() - s * 1000;
+    bool done = false;
+    pthread_mutex_lock(&ctl_lock);
+    for (size_t i = 0; i < sizeof(pins) / sizeof(pins[0]); i++) {
+        if (strcmp(pins[i].dataset, ds) == 0) {
+            pins[i].dataset[0] = '\0';
+        }
+    }
+    for (size_t i = 0; s > 0 && !done && i < sizeof(pins) / sizeof(pins[0]); i++) {
+        if (!pins[i].dataset[0]) {
+            snprintf(pins[i].dataset, sizeof(pins[i].dataset), "%s", ds);
+            pins[i].pinned_ms = at;
+            done = true;
+        }
+    }
+    pthread_mutex_unlock(&ctl_lock);
+    return router_queue_json(
+        req->conn, 200,
+        json_pack("{s:s,s:I}", "dataset", ds, "newest", (json_int_t)(s > 0 ? at : -1)), NULL);
+}
+
+static enum MHD_Result control_fail(const struct router_request *req)
+{
+    const char *mode = router_arg(req->conn, "mode");
+    if (!mode || (strcmp(mode, "error") != 0 && strcmp(mode, "html") != 0 &&
+                  strcmp(mode, "httpfs") != 0 && strcmp(mode, "off") != 0)) {
+        return router_queue_json(req->conn, 400,
+                                 json_pack("{s:s}", "error", "mode is error, html, httpfs or off"),
+                                 NULL);
+    }
+    pthread_mutex_lock(&ctl_lock);
+    snprintf(fail_mode, sizeof(fail_mode), "%s", strcmp(mode, "off") == 0 ? "" : mode);
+    pthread_mutex_unlock(&ctl_lock);
+    return router_queue_json(req->conn, 200, json_pack("{s:s}", "mode", mode), NULL);
+}
+
+static enum MHD_Result control_scale(const struct router_request *req)
+{
+    const char *n = router_arg(req->conn, "volumes");
+    long long v = n ? strtoll(n, NULL, 10) : -1;
+    if (v < 0 || v > 1000000) {
+        return router_queue_json(req->conn, 400,
+                                 json_pack("{s:s}", "error", "volumes is 0 to 1000000"), NULL);
+    }
+    pthread_mutex_lock(&ctl_lock);
+    extra_volumes = (size_t)v;
+    pthread_mutex_unlock(&ctl_lock);
+    return router_queue_json(req->conn, 200, json_pack("{s:I}", "volumes", (json_int_t)v), NULL);
+}
+
+enum MHD_Result mapr_control(void *state, const struct router_request *req)
+{
+    (void)state;
+    bool post = strcmp(req->method, "POST") == 0 || strcmp(req->method, "PUT") == 0;
+    if (strcmp(req->url, "/_sim/mapr/late") == 0 && post) {
+        return control_late(req);
+    }
+    if (strcmp(req->url, "/_sim/mapr/fail") == 0 && post) {
+        return control_fail(req);
+    }
+    if (strcmp(req->url, "/_sim/mapr/scale") == 0 && post) {
+        return control_scale(req);
+    }
+    return router_queue_json(req->conn, 404,
+                             json_pack("{s:s}", "error", "POST /_sim/mapr/late or /_sim/mapr/fail"),
+                             NULL);
+}

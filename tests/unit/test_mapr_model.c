@@ -1,0 +1,259 @@
+/* The MapR parsers beyond the fixtures: the error envelope and HTML pages, topic info times,
+ * snapshot and HttpFS answers, and the freshness verdict against a dataset's cadence. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/mapr/mapr_model.h"
+
+#define S(lit) lit, sizeof(lit) - 1
+
+static void test_envelope_errors(void **state)
+{
+    char *err = NULL;
+
+    (void)state;
+    assert_null(mapr_envelope(S("{\"timestamp\":1,\"status\":\"ERROR\",\"errors\":[{\"id\":22,"
+                                "\"desc\":\"Volume t.x does not exist\\u001b[2J\"}]}"),
+                              &err));
+    /* the server's words, without the escape sequence */
+    assert_non_null(strstr(err, "MapR: Volume t.x does not exist"));
+    assert_null(strchr(err, '\x1b'));
+    free(err);
+    err = NULL;
+    assert_null(mapr_envelope(S("\n<html><body>Login</body></html>"), &err));
+    assert_non_null(strstr(err, "HTML page"));
+    free(err);
+    err = NULL;
+    assert_null(mapr_envelope(S("{\"kind\":\"PodList\"}"), &err));
+    assert_string_equal(err, "not a MapR REST answer");
+    free(err);
+    err = NULL;
+    assert_null(mapr_envelope(S("{\"status\":\"OK\",\"data\":{}}"), &err));
+    free(err);
+
+    err = mapr_error_text(
+        404, S("{\"status\":\"ERROR\",\"errors\":[{\"id\":2,\"desc\":\"No such stream\"}]}"), NULL);
+    assert_string_equal(err, "HTTP 404: No such stream");
+    free(err);
+    err = mapr_error_text(401, S("<html>401</html>"), NULL);
+    assert_non_null(strstr(err, "HTTP 401: an HTML page"));
+    free(err);
+}
+
+static void test_time(void **state)
+{
+    (void)state;
+    /* the epoch as topic info writes it for an empty partition, in a -0800 zone */
+    assert_int_equal(mapr_parse_time("1969-12-31T04:00:00.000-0800 PM"), 0);
+    assert_int_equal(mapr_parse_time("2018-03-16T01:30:52.550-0700 PM"), 1521232252550LL);
+    assert_int_equal(mapr_parse_time("2026-12-07T12:05:00.000+0000 AM"), 1796601900000LL);
+    assert_int_equal(mapr_parse_time("2026-12-07T12:05:00.000+0000 PM"), 1796645100000LL);
+    assert_int_equal(mapr_parse_time("1465937455432"), 1465937455432LL);
+    assert_int_equal(mapr_parse_time("yesterday"), -1);
+    assert_int_equal(mapr_parse_time(""), -1);
+    assert_int_equal(mapr_parse_time(NULL), -1);
+}
+
+static void test_topic_info(void **state)
+{
+    struct mapr_topic t;
+    char *err = NULL;
+
+    (void)state;
+    memset(&t, 0, sizeof t);
+    assert_int_equal(mapr_parse_topic_info(S("{\"status\":\"OK\",\"total\":2,\"data\":["
+                                             "{\"partitionid\":0,\"maxoffset\":41,\"maxtimestamp\":"
+                                             "\"2018-03-16T01:30:52.550-0700 PM\"},"
+                                             "{\"partitionid\":1,\"maxoffset\":-1,\"maxtimestamp\":"
+                                             "\"1969-12-31T04:00:00.000-0800 PM\"},"
+                                             "{\"partitionid\":2,\"maxoffset\":7,\"maxtimestamp\":"
+                                             "\"2018-03-16T01:30:50.000-0700 PM\"}]}"),
+                                           &t, &err),
+                     0);
+    assert_int_equal(t.newest_ms, 1521232252550LL);
+    assert_int_equal(t.maxoffset, 41);
+    /* a topic whose partitions are all empty has no newest message */
+    assert_int_equal(
+        mapr_parse_topic_info(S("{\"status\":\"OK\",\"data\":[{\"maxoffset\":-1,"
+                                "\"maxtimestamp\":\"1969-12-31T04:00:00.000-0800 PM\"}]}"),
+                              &t, &err),
+        0);
+    assert_int_equal(t.newest_ms, -1);
+    assert_int_equal(mapr_parse_topic_info(S("{\"status\":\"ERROR\",\"errors\":[]}"), &t, &err),
+                     -1);
+    assert_non_null(err);
+    free(err);
+}
+
+static void test_snapshots_and_httpfs(void **state)
+{
+    size_t n = 0;
+    char *err = NULL;
+    struct mapr_snapshot_sum *s =
+        mapr_parse_snapshots(S("{\"status\":\"OK\",\"data\":[{\"volumename\":\"t.dmi.forecast\","
+                               "\"creationtime\":\"1000\"},"
+                               "{\"volumename\":\"t.dmi.forecast\",\"creationtime\":3000},"
+                               "{\"volumename\":\"t.cvr.registry\",\"creationtime\":\"2000\"},"
+                               "{\"volumename\":\"t.dmi.forecast\",\"creationtime\":\"2000\"}]}"),
+                             &n, &err);
+
+    (void)state;
+    assert_non_null(s);
+    assert_int_equal(n, 2);
+    assert_string_equal(s[0].volume, "t.dmi.forecast");
+    assert_int_equal(s[0].count, 3);
+    assert_int_equal(s[0].newest_ms, 3000);
+    assert_int_equal(s[1].newest_ms, 2000);
+    mapr_snapshot_sums_free(s, n);
+
+    assert_int_equal(mapr_parse_filestatus(S("{\"FileStatus\":{\"type\":\"DIRECTORY\","
+                                             "\"modificationTime\":1796601900000}}"),
+                                           &err),
+                     1796601900000LL);
+    assert_null(err);
+    assert_int_equal(mapr_parse_filestatus(
+                         S("{\"RemoteException\":{\"exception\":"
+                           "\"FileNotFoundException\",\"message\":\"File does not exist: /x\"}}"),
+                         &err),
+                     -1);
+    assert_string_equal(err, "HttpFS: File does not exist: /x");
+    free(err);
+}
+
+static void test_volume_fields(void **state)
+{
+    size_t n = 0;
+    char *err = NULL;
+    struct mapr_volume **v = mapr_parse_volumes(
+        S("{\"status\":\"OK\",\"total\":3,\"data\":["
+          "{\"volumename\":\"t.dmi.forecast\",\"mountdir\":\"/tenants/dmi/forecast\",\"mounted\":1,"
+          "\"used\":\"3900\",\"quota\":\"8192\",\"advisoryquota\":\"6144\",\"numreplicas\":\"3\","
+          "\"actualreplication\":[0,0,10,90],\"snapshotcount\":\"4\",\"volumetype\":0},"
+          "{\"volumename\":\"t.dmi.forecast.mirror\",\"mountdir\":\"\",\"mounted\":0,"
+          "\"volumetype\":1,"
+          "\"mirror-percent-complete\":\"75\",\"lastSuccessfulMirrorTime\":1796601900000},"
+          "{\"mountdir\":\"/no/name\"}]}"),
+        &n, &err);
+
+    (void)state;
+    assert_non_null(v);
+    assert_int_equal(n, 2); /* the one without a name is skipped */
+    assert_string_equal(v[0]->name, "t.dmi.forecast");
+    assert_string_equal(v[0]->mount, "/tenants/dmi/forecast");
+    assert_int_equal(v[0]->used_mb, 3900);
+    assert_int_equal(v[0]->quota_mb, 8192);
+    assert_int_equal(v[0]->advisory_mb, 6144);
+    assert_int_equal(v[0]->repl_desired, 3);
+    assert_int_equal(v[0]->repl_actual, 2); /* 10 % has only two copies */
+    assert_int_equal(v[0]->mirror_pct, -1);
+    assert_string_equal(v[0]->type, "volume");
+    assert_null(v[1]->mount);
+    assert_string_equal(v[1]->type, "mirror");
+    assert_int_equal(v[1]->mirror_pct, 75);
+    assert_int_equal(v[1]->mirror_last_ms, 1796601900000LL);
+    /* a copy says the same; a copy with one value changed does not */
+    {
+        struct mapr_volume *c = mapr_volume_dup(v[0]);
+
+        assert_true(mapr_volume_same(c, v[0]));
+        c->newest_ms = 1;
+        assert_false(mapr_volume_same(c, v[0]));
+        mapr_volume_free(&c->row);
+        c = mapr_volume_dup(v[1]);
+        assert_true(mapr_volume_same(c, v[1]));
+        assert_false(mapr_volume_same(c, v[0]));
+        mapr_volume_free(&c->row);
+    }
+    for (size_t i = 0; i < n; i++) {
+        mapr_volume_free(&v[i]->row);
+    }
+    free(v);
+}
+
+static void test_stream_same(void **state)
+{
+    char *err = NULL;
+    struct mapr_stream *s = mapr_parse_stream_info(
+        "/tenants/dmi/observations",
+        S("{\"status\":\"OK\",\"data\":[{\"path\":\"/tenants/dmi/observations\","
+          "\"physicalsize\":10,\"numtopics\":2,\"ttl\":60}]}"),
+        &err);
+    struct mapr_stream *c;
+
+    (void)state;
+    assert_non_null(s);
+    assert_int_equal(s->ntopics, 2);
+    c = mapr_stream_dup(s);
+    assert_true(mapr_stream_same(c, s));
+    c->error = strdup("Stream does not exist");
+    assert_false(mapr_stream_same(c, s));
+    mapr_stream_free(&c->row);
+    mapr_stream_free(&s->row);
+}
+
+static void test_topic_same(void **state)
+{
+    size_t n = 0;
+    char *err = NULL;
+    struct mapr_topic **a = mapr_parse_topics(
+        "/s", S("{\"status\":\"OK\",\"data\":[{\"topic\":\"t\",\"partitions\":2,\"maxlag\":5}]}"),
+        &n, &err);
+    struct mapr_topic **b = mapr_parse_topics(
+        "/s", S("{\"status\":\"OK\",\"data\":[{\"topic\":\"t\",\"partitions\":2,\"maxlag\":6}]}"),
+        &n, &err);
+
+    (void)state;
+    assert_true(mapr_topic_same(a[0], a[0]));
+    assert_false(mapr_topic_same(a[0], b[0])); /* the lag moved */
+    b[0]->maxlag = 5;
+    assert_true(mapr_topic_same(a[0], b[0]));
+    b[0]->newest_ms = 7;
+    assert_false(mapr_topic_same(a[0], b[0]));
+    mapr_topic_free(&a[0]->row);
+    mapr_topic_free(&b[0]->row);
+    free(a);
+    free(b);
+}
+
+static void test_fresh_verdict(void **state)
+{
+    const int64_t h = 3600 * 1000LL, now = 1796601900000LL;
+
+    (void)state;
+    /* no cadence: no verdict, whatever the age */
+    assert_int_equal(mapr_fresh_verdict(0, now - 100 * h, now), MAPR_FRESH_NONE);
+    assert_int_equal(mapr_fresh_verdict(0, -1, now), MAPR_FRESH_NONE);
+    /* a cadence but no time */
+    assert_int_equal(mapr_fresh_verdict(4 * h, -1, now), MAPR_FRESH_UNKNOWN);
+    /* every 4 hours: fresh up to 4 h, late within an hour's grace, overdue after */
+    assert_int_equal(mapr_fresh_verdict(4 * h, now - 3 * h, now), MAPR_FRESH_OK);
+    assert_int_equal(mapr_fresh_verdict(4 * h, now - 4 * h, now), MAPR_FRESH_OK);
+    assert_int_equal(mapr_fresh_verdict(4 * h, now - 4 * h - 1, now), MAPR_FRESH_LATE);
+    assert_int_equal(mapr_fresh_verdict(4 * h, now - 5 * h, now), MAPR_FRESH_LATE);
+    assert_int_equal(mapr_fresh_verdict(4 * h, now - 5 * h - 1, now), MAPR_FRESH_OVERDUE);
+    /* every minute: the grace is at least 30 s */
+    assert_int_equal(mapr_fresh_grace_ms(60000), 30000);
+    assert_int_equal(mapr_fresh_verdict(60000, now - 80000, now), MAPR_FRESH_LATE);
+    assert_int_equal(mapr_fresh_verdict(60000, now - 91000, now), MAPR_FRESH_OVERDUE);
+    /* data from the future (clock skew) is fresh */
+    assert_int_equal(mapr_fresh_verdict(60000, now + 5000, now), MAPR_FRESH_OK);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_envelope_errors), cmocka_unit_test(test_time),
+        cmocka_unit_test(test_topic_info),      cmocka_unit_test(test_snapshots_and_httpfs),
+        cmocka_unit_test(test_volume_fields),   cmocka_unit_test(test_stream_same),
+        cmocka_unit_test(test_topic_same),      cmocka_unit_test(test_fresh_verdict),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
