@@ -10,6 +10,7 @@
 
 #include "core/jsonw.h"
 #include "core/k8s/k8s_model.h"
+#include "core/sources.h"
 #include "core/krakend/krakend_route.h"
 #include "core/xalloc.h"
 #include "views/datasets.h" /* MapR */
@@ -70,6 +71,7 @@ struct tenants_state {
     uint64_t route_gen; /* krakend (issue 15) */
     uint64_t dataset_gen; /* MapR: volumes + streams */
     int64_t dataset_due;  /* MapR: when a dataset turns overdue by time alone; 0 none */
+    bool has_routes, has_datasets; /* their sources run: else those cells stay empty */
     bool built;
 };
 
@@ -417,6 +419,9 @@ static void tenants_rebuild(struct view *v, const struct view_ctx *ctx)
     tenants_sum_usage(st, ctx);
     tenants_count_routes(st, ctx); /* krakend (issue 15) */
     tenants_count_datasets(st, ctx);
+    /* a count of 0 from a source that is not configured would read as "none" */
+    st->has_routes = ctx->sources == NULL || sources_find(ctx->sources, "krakend") != NULL;
+    st->has_datasets = ctx->sources == NULL || sources_find(ctx->sources, "mapr") != NULL;
     qsort_r(st->rows, st->count, sizeof *st->rows, tenants_cmp, v);
     st->pod_gen = pt_gen;
     st->ns_gen = nt_gen;
@@ -522,6 +527,10 @@ static enum view_tone tenants_cell(const struct view *v, const struct view_ctx *
         }
         return TONE_NORMAL;
     case TC_ROUTES: /* krakend (issue 15): "12", "12 2!" with two failing */
+        if (!st->has_routes) {
+            buf[0] = '\0';
+            return TONE_DIM;
+        }
         if (t->routes_failing > 0) {
             snprintf(buf, size, "%d %d!", t->routes, t->routes_failing);
             return TONE_WARN;
@@ -529,6 +538,10 @@ static enum view_tone tenants_cell(const struct view *v, const struct view_ctx *
         snprintf(buf, size, "%d", t->routes);
         return t->routes > 0 ? TONE_NORMAL : TONE_DIM;
     case TC_DATASETS: /* "3", or "3 !" when one is overdue or failing */
+        if (!st->has_datasets) {
+            buf[0] = '\0';
+            return TONE_DIM;
+        }
         snprintf(buf, size, t->datasets_bad > 0 ? "%d !" : "%d", t->datasets);
         return t->datasets_bad > 0 ? TONE_OVERDUE : t->datasets > 0 ? TONE_NORMAL : TONE_DIM;
     case TC_COUNT:
