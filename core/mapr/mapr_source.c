@@ -557,7 +557,7 @@ static enum source_http_verdict mapr_probe_answer(const char *body, size_t len, 
     }
     n = mapr_array_size(data);
     mapr_array_free(data);
-    *about = xasprintf("MapR REST API, %zu nodes", n);
+    *about = xasprintf("MapR REST API, %zu node%s", n, n == 1 ? "" : "s");
     return SOURCE_HTTP_OK;
 }
 
