@@ -227,7 +227,7 @@ static void table_got_incidents(const struct sla_incident *in, size_t n, const c
 
     j->incidents = false;
     if (err != NULL) {
-        j->table->incidents_note = xasprintf("%s (incidents and MTTR not shown)", err);
+        j->table->incidents_note = xasprintf("incidents and MTTR not shown: %s", err);
     } else {
         sla_table_incidents(j->table, in, n);
     }
@@ -247,7 +247,7 @@ static void table_finish_done(void *arg)
         return;
     }
     if (f != NULL && j->table != NULL && f->inc_err != NULL) {
-        j->table->incidents_note = xasprintf("%s (incidents and MTTR not shown)", f->inc_err);
+        j->table->incidents_note = xasprintf("incidents and MTTR not shown: %s", f->inc_err);
     }
     table_finish(j);
 }

@@ -98,4 +98,14 @@ check "[sla] period = week: the view starts on this week ($MON..)" wait_for "sla
 keys '['
 check "[ steps a week back ($PREV_MON..)" wait_for "sla\\(all\\)\\[3\\] +$PREV_MON\\.\\."
 tm_kill
+
+# ServiceNow that cannot answer: the figures still come, the title line says why
+printf '[nagios]\nurl = %s/nagios4/cgi-bin\n[servicenow]\nurl = http://127.0.0.1:1\n' "$SIM_URL" \
+    >"$WORK/sndown.ini"
+start_console 180 30 "$BIN/govconsole --config $WORK/sndown.ini --kubeconfig $WORK/kubeconfig -c sla"
+check "ServiceNow unreachable: the tenants' figures still show" wait_for '^dmi +[0-9]+ services'
+check "... and the title line says incidents and MTTR are not shown" \
+    wait_for "sla\\(all\\)\\[3\\] +$THIS_MONTH .*incidents and MTTR not shown: ServiceNow: "
+check "... and the tenant rows no incident counts" eval '! screen | grep -Eq "^dmi .*\] +[0-9]+ +"'
+tm_kill
 finish
