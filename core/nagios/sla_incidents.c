@@ -251,33 +251,12 @@ struct sla_incidents *sla_incidents_new(const struct source_env *env, char **err
         }
     }
     if (env->demo_url == NULL && cs != NULL && cs->client_id != NULL) {
-        char *secret = config_client_secret(env->cfg, "servicenow", err), *url;
-
-        if (secret == NULL) {
-            if (*err == NULL) {
-                *err = xstrdup("[servicenow] client_id needs client_secret_file");
-            }
+        x->oauth = sn_oauth_configure(env->loop, env->http, env->cfg, x->base, &x->opts,
+                                      x->bearer, sizeof x->bearer, oauth_done, x, err);
+        if (x->oauth == NULL) {
             sla_incidents_free(x);
             return NULL;
         }
-        url = xasprintf("%s/oauth_token.do", x->base);
-        x->oauth = sn_oauth_new(env->loop, env->http,
-                                &(struct sn_oauth_config){
-                                    .token_url = url,
-                                    .client_id = cs->client_id,
-                                    .client_secret = secret,
-                                    .user = cs->user,
-                                    .password = x->opts.password,
-                                    .tls = &x->opts,
-                                    .bearer = x->bearer,
-                                    .bearer_size = sizeof x->bearer,
-                                },
-                                oauth_done, x);
-        memset(secret, 0, strlen(secret));
-        free(secret);
-        free(url);
-        x->opts.username = x->opts.password = NULL;
-        x->opts.bearer = x->bearer;
     }
     return x;
 }

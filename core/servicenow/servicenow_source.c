@@ -928,35 +928,13 @@ static void sn_oauth_done(bool ok, const char *why, void *arg)
 
 /* [servicenow] client_id: OAuth 2 with client_secret_file; the password grant when user is
  * set. The requests then carry the token, not the user and password. */
-static int sn_oauth_init(struct sn_source *sn, const struct config_source *cs, char **err)
+static int sn_oauth_init(struct sn_source *sn, char **err)
 {
-    char *secret = config_client_secret(sn->env.cfg, "servicenow", err), *url;
-
-    if (secret == NULL) {
-        if (*err == NULL) {
-            *err = xstrdup("[servicenow] client_id needs client_secret_file (mode 0600) or "
-                           "$GOVCONSOLE_SERVICENOW_CLIENT_SECRET");
-        }
+    sn->oauth = sn_oauth_configure(sn->env.loop, sn->env.http, sn->env.cfg, sn->base, &sn->opts,
+                                   sn->bearer, sizeof sn->bearer, sn_oauth_done, sn, err);
+    if (sn->oauth == NULL) {
         return -1;
     }
-    url = xasprintf("%s/oauth_token.do", sn->base);
-    sn->oauth = sn_oauth_new(sn->env.loop, sn->env.http,
-                             &(struct sn_oauth_config){
-                                 .token_url = url,
-                                 .client_id = cs->client_id,
-                                 .client_secret = secret,
-                                 .user = cs->user,
-                                 .password = sn->opts.password,
-                                 .tls = &sn->opts,
-                                 .bearer = sn->bearer,
-                                 .bearer_size = sizeof sn->bearer,
-                             },
-                             sn_oauth_done, sn);
-    memset(secret, 0, strlen(secret));
-    free(secret);
-    free(url);
-    sn->opts.username = sn->opts.password = NULL;
-    sn->opts.bearer = sn->bearer;
     sn->oauth_health.name = "servicenow";
     return 0;
 }
@@ -1003,7 +981,7 @@ static void *servicenow_init(const struct source_env *env, char **err)
     }
     sn->base = sn_base_url(env->cfg, env->demo_url);
     sn->opts = *source_http_base(sn->sh);
-    if (env->demo_url == NULL && cs != NULL && cs->client_id != NULL && sn_oauth_init(sn, cs, err) != 0) {
+    if (env->demo_url == NULL && cs != NULL && cs->client_id != NULL && sn_oauth_init(sn, err) != 0) {
         sn_free(sn);
         return NULL;
     }
