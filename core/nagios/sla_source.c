@@ -168,6 +168,8 @@ static void sla_got_table(struct sla_table *t, const char *err, void *arg)
 
     if (t == NULL) {
         source_health_fail(&s->health, err, now);
+        free(s->note);
+        s->note = NULL;
         free(s->held);
         s->held = s->asked; /* held: nothing, and the failure says why */
         s->asked = NULL;
