@@ -13,7 +13,10 @@
 
 #include <jansson.h>
 
+#include "core/config.h"
+#include "core/nagios/sla_incidents.h"
 #include "core/sla/sla_table.h"
+#include "core/tenant_pattern.h"
 
 #define NOV_2026 1793487600 /* Europe/Copenhagen */
 #define DAY 86400
@@ -244,12 +247,44 @@ static void test_incidents(void **state)
     sla_table_fini(&t);
 }
 
+/* An incident's company as a tenant, by the configuration alone (docs/sla.md, Incidents). */
+static void test_company_tenant(void **state)
+{
+    (void)state;
+    char dmi[] = "dmi", dmi_display[] = "Danmarks Meteorologiske Institut", skat[] = "skat",
+         skat_display[] = "Skattestyrelsen", skat_company[] = "SKAT A/S", sst[] = "sst";
+    struct config_tenant tenants[] = {
+        {.name = dmi, .display = dmi_display},
+        {.name = skat, .display = skat_display, .servicenow_company = skat_company},
+        {.name = sst},
+    };
+    struct gc_config cfg = {.tenants = tenants, .ntenants = 3};
+    struct tenant_pattern *tp;
+    char *err = NULL;
+
+    assert_string_equal(sla_incidents_company_tenant(&cfg, NULL, "Danmarks Meteorologiske Institut"),
+                        "dmi");
+    assert_string_equal(sla_incidents_company_tenant(&cfg, NULL, "SKAT A/S"), "skat");
+    assert_string_equal(sla_incidents_company_tenant(&cfg, NULL, "Skattestyrelsen"), "skat");
+    assert_string_equal(sla_incidents_company_tenant(&cfg, NULL, "sst"), "sst");
+    assert_null(sla_incidents_company_tenant(&cfg, NULL, "Energistyrelsen"));
+    assert_null(sla_incidents_company_tenant(&cfg, NULL, ""));
+    assert_null(sla_incidents_company_tenant(&cfg, NULL, NULL));
+    /* a pattern decides alone */
+    tp = tenant_pattern_new("^Customer ([a-z]+)$", &err);
+    assert_non_null(tp);
+    assert_string_equal(sla_incidents_company_tenant(&cfg, tp, "Customer ens"), "ens");
+    assert_null(sla_incidents_company_tenant(&cfg, tp, "SKAT A/S"));
+    tenant_pattern_free(tp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tree),  cmocka_unit_test(test_keep),
         cmocka_unit_test(test_csv),   cmocka_unit_test(test_json),
         cmocka_unit_test(test_markdown), cmocka_unit_test(test_incidents),
+        cmocka_unit_test(test_company_tenant),
     };
 
     return cmocka_run_group_tests(tests, set_tz, NULL);
