@@ -46,6 +46,8 @@ MAIN_SRCS := main.c
 # sla (issue 13): the service-level arithmetic, the archive parsers, the report
 CORE_SRCS += core/sla/sla.c core/sla/sla_table.c core/nagios/archive.c core/nagios/sla_fetch.c core/nagios/sla_report.c \
              core/nagios/sla_source.c
+# sla incidents (issue 13): ServiceNow's incidents and MTTR in the SLA rows
+CORE_SRCS += core/nagios/sla_incidents.c
 VIEW_SRCS += views/sla.c views/sla_timeline.c
 SIM_SRCS  := sim/govsim.c sim/router.c sim/world.c sim/world_ctl.c sim/world_events.c sim/jbuf.c sim/sim_util.c \
              sim/k8s/api.c sim/k8s/discovery.c sim/k8s/review.c sim/k8s/write.c sim/k8s/logs.c sim/k8s/metrics.c sim/k8s/json.c \

@@ -457,6 +457,10 @@ static int run_report(const struct args *args, struct gc_config *cfg, char *warn
     if (sla_report_run(&env, &p, (int64_t)time(NULL), fmt, REPORT_TIMEOUT_MS, &out, &err) == 0) {
         fputs(out, stdout);
         free(out);
+        if (err != NULL) { /* the figures are there; incidents and MTTR are not */
+            fprintf(stderr, "govconsole: report sla: warning: %s\n", err);
+            free(err);
+        }
     } else {
         fprintf(stderr, "govconsole: report sla: %s\n", err);
         free(err);

@@ -4,7 +4,8 @@
  * a tenant's apps, then an app's services, then (the timeline view) a service's state changes.
  * The rows come from the sla source (core/nagios/sla_source.h), which the view asks for its
  * period; the numbers are written by core/sla/sla_table.h's functions, as `govconsole report
- * sla` writes them. Incidents and MTTR stay blank until ServiceNow is wired in. */
+ * sla` writes them. Incidents and MTTR come from ServiceNow when it is configured; when it
+ * failed, the title line says why (the source's note). */
 #define _GNU_SOURCE /* qsort_r */
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,7 @@ struct sla_view_state {
     bool built;
     uint64_t gen, access_gen;
     char scope_key[64 + 128 + 64];
+    char note[160]; /* the source's: why incidents and MTTR are blank; "" none */
 };
 
 /* The level a scope shows: tenants, a tenant's apps, an app's services. */
@@ -150,6 +152,10 @@ static void sla_view_rebuild(struct view *v, const struct view_ctx *ctx)
     if (v->sort_col >= 0 && v->ops->sort != NULL) {
         v->ops->sort(v, (size_t)v->sort_col, v->sort_desc);
     }
+    st->note[0] = '\0';
+    if (src != NULL && src->ops->note != NULL && src->ops->note(src->state) != NULL) {
+        snprintf(st->note, sizeof st->note, "%s", src->ops->note(src->state));
+    }
     st->gen = store_gen(ctx->store, STORE_SLA);
     st->access_gen = access_gen(ctx->access);
     sla_view_scope_key(sc, st->scope_key, sizeof st->scope_key);
@@ -240,10 +246,12 @@ static enum view_tone sla_view_cell(const struct view *v, const struct view_ctx 
     case SC_BAR:
         sla_view_bar(f, buf, size);
         return tone;
-    case SC_INCIDENTS: /* ServiceNow, not yet */
+    case SC_INCIDENTS:
+        sla_fmt_incidents(r, buf, size);
+        return TONE_NORMAL;
     case SC_MTTR:
-        buf[0] = '\0';
-        return TONE_DIM;
+        sla_fmt_mttr(r, buf, size);
+        return TONE_NORMAL;
     case SC_STATUS:
         snprintf(buf, size, "%s", sla_status_name(f->status));
         return tone;
@@ -277,7 +285,12 @@ static bool sla_view_redundant(const struct view *v, size_t col)
     enum sla_level level = st->count > 0 ? st->rows[0]->r.level : SLA_LEVEL_TENANT;
 
     if (col == SC_INCIDENTS || col == SC_MTTR) {
-        return true; /* blank until ServiceNow */
+        for (size_t i = 0; i < st->count; i++) {
+            if (st->rows[i]->r.incidents >= 0) {
+                return false;
+            }
+        }
+        return true; /* blank: no ServiceNow, it failed, or service rows */
     }
     if (col == SC_TENANT) {
         return level != SLA_LEVEL_TENANT;
@@ -305,6 +318,10 @@ static double sla_view_num(const struct sla_row *r, int col)
         return r->f.budget_left_pct;
     case SC_STATUS:
         return (double)r->f.status;
+    case SC_INCIDENTS:
+        return (double)r->incidents;
+    case SC_MTTR:
+        return (double)r->mttr;
     default:
         return 0;
     }
@@ -429,7 +446,8 @@ static void sla_view_summary(const struct view *v, char *buf, size_t size)
         breached += st->rows[i]->r.f.status == SLA_STATUS_BREACHED;
         risk += st->rows[i]->r.f.status == SLA_STATUS_AT_RISK;
     }
-    snprintf(buf, size, "%s  breached %zu  at risk %zu", st->want, breached, risk);
+    snprintf(buf, size, "%s  breached %zu  at risk %zu%s%s", st->want, breached, risk,
+             st->note[0] != '\0' ? "  " : "", st->note);
 }
 
 static void sla_view_fini(struct view *v)

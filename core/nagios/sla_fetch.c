@@ -8,6 +8,7 @@
 #include "core/config.h"
 #include "core/http.h"
 #include "core/nagios/nagios_objects.h"
+#include "core/nagios/sla_incidents.h"
 #include "core/source_http.h"
 #include "core/tenant_pattern.h"
 #include "core/workpool.h"
@@ -25,6 +26,8 @@ struct sla_fetch {
     struct tenant_pattern *tp;
     struct table_job *table;
     struct changes_job *changes;
+    struct sla_incidents *inc; /* NULL: no [servicenow], or inc_err says why not */
+    char *inc_err;
 };
 
 /* ---- the [nagios] section --------------------------------------------------------------- */
@@ -88,6 +91,15 @@ struct sla_fetch *sla_fetch_new(const struct source_env *env, char **err)
         return NULL;
     }
     f->base = cgi_base(env->cfg, env->demo_url);
+    if (sla_incidents_configured(env)) {
+        char *why = NULL;
+
+        f->inc = sla_incidents_new(env, &why);
+        if (f->inc == NULL) {
+            f->inc_err = xasprintf("ServiceNow: %s", why != NULL ? why : "cannot be used");
+            free(why);
+        }
+    }
     if (pattern != NULL) {
         f->tp = tenant_pattern_new(pattern, err);
         if (f->tp == NULL) {
@@ -176,6 +188,7 @@ struct table_job {
     int64_t upto; /* the measured end */
     struct nagios_hostmap *map;
     struct sla_table *table;
+    bool incidents; /* waiting for ServiceNow's incidents (f->inc holds the question) */
     sla_fetch_table_fn done;
     void *arg;
 };
@@ -206,9 +219,37 @@ static void table_finish(struct table_job *j)
     table_job_free(j);
 }
 
+/* ServiceNow's answer: the rows' incidents and MTTR, or a note saying why they are blank. */
+static void table_got_incidents(const struct sla_incident *in, size_t n, const char *err,
+                                void *arg)
+{
+    struct table_job *j = arg;
+
+    j->incidents = false;
+    if (err != NULL) {
+        j->table->incidents_note = xasprintf("incidents and MTTR not shown: %s", err);
+    } else {
+        sla_table_incidents(j->table, in, n);
+    }
+    table_finish(j);
+}
+
+/* The table is built: with [servicenow], its incidents first (docs/sla.md, Incidents). */
 static void table_finish_done(void *arg)
 {
-    table_finish(arg);
+    struct table_job *j = arg;
+    struct sla_fetch *f = j->job.f;
+
+    if (f != NULL && j->table != NULL && f->inc != NULL) {
+        j->incidents = true;
+        sla_incidents_fetch(f->inc, j->table->period.start, j->table->measured_end,
+                            table_got_incidents, j);
+        return;
+    }
+    if (f != NULL && j->table != NULL && f->inc_err != NULL) {
+        j->table->incidents_note = xasprintf("incidents and MTTR not shown: %s", f->inc_err);
+    }
+    table_finish(j);
 }
 
 static void nothing(void *arg)
@@ -311,7 +352,10 @@ static void table_cancel(struct sla_fetch *f)
     struct table_job *j = f->table;
 
     f->table = NULL;
-    if (j != NULL && job_cancel(f, &j->job)) {
+    if (j != NULL && j->incidents) {
+        sla_incidents_cancel(f->inc); /* its callback will not run */
+        table_job_free(j);
+    } else if (j != NULL && job_cancel(f, &j->job)) {
         table_job_free(j);
     }
 }
@@ -434,6 +478,8 @@ void sla_fetch_free(struct sla_fetch *f)
         source_http_op_fini(f->sh);
     }
     tenant_pattern_free(f->tp);
+    sla_incidents_free(f->inc);
+    free(f->inc_err);
     free(f->base);
     free(f);
 }

@@ -52,6 +52,7 @@ int sla_report_run(const struct source_env *env, const struct sla_period *p, int
     struct sla_fetch *f;
     int64_t end = loop_now_ms() + timeout_ms;
 
+    *err = NULL;
     if (!sla_fetch_configured(env)) {
         *err = xstrdup("no Nagios: set [nagios] url (or use --demo)");
         return -1;
@@ -99,6 +100,8 @@ int sla_report_run(const struct source_env *env, const struct sla_period *p, int
         *out = sla_table_csv(w.table);
         break;
     }
+    *err = w.table->incidents_note;
+    w.table->incidents_note = NULL;
     sla_table_fini(w.table);
     free(w.table);
     return 0;

@@ -26,6 +26,7 @@ struct sla_src {
     char *changes_host;
     char *changes_service;
     int64_t changes_end;
+    char *note; /* the held period's: why incidents and MTTR are blank (NULL: they are not) */
 };
 
 char *sla_want_period(const struct sla_period *p)
@@ -143,7 +144,14 @@ static void sla_fini(void *st)
     free(s->changes_tenant);
     free(s->changes_host);
     free(s->changes_service);
+    free(s->note);
     free(s);
+}
+
+/* Why the held period's incidents and MTTR are blank although ServiceNow is configured. */
+static const char *sla_note(void *st)
+{
+    return ((struct sla_src *)st)->note;
 }
 
 static const struct source_health *sla_health(void *st)
@@ -160,6 +168,8 @@ static void sla_got_table(struct sla_table *t, const char *err, void *arg)
 
     if (t == NULL) {
         source_health_fail(&s->health, err, now);
+        free(s->note);
+        s->note = NULL;
         free(s->held);
         s->held = s->asked; /* held: nothing, and the failure says why */
         s->asked = NULL;
@@ -177,6 +187,8 @@ static void sla_got_table(struct sla_table *t, const char *err, void *arg)
                                r->r.service != NULL ? r->r.service : "");
         store_put(tab, &r->row);
     }
+    free(s->note);
+    s->note = t->incidents_note;
     free(t->rows); /* the strings went to the rows */
     free(t);
     free(s->held);
@@ -312,6 +324,7 @@ const struct source_ops sla_source = {
     .stop = sla_stop,
     .fini = sla_fini,
     .health = sla_health,
+    .note = sla_note,
     .want = sla_want,
     .helper = true,
 };

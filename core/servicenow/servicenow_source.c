@@ -33,6 +33,7 @@
 #include "core/loop.h"
 #include "core/poller.h"
 #include "core/sanitize.h"
+#include "core/servicenow/sn_instance.h"
 #include "core/servicenow/sn_model.h"
 #include "core/servicenow/sn_oauth.h"
 #include "core/servicenow/sn_request.h"
@@ -115,7 +116,7 @@ static const enum store_kind servicenow_kinds[] = {STORE_INCIDENT, STORE_CHANGE}
 /* ---- the health probe's URL (core/source_http.c) -------------------------------------- */
 
 /* The instance's base URL without trailing slashes (caller frees), NULL when none. */
-static char *servicenow_base(const struct gc_config *cfg, const char *demo_url)
+char *sn_base_url(const struct gc_config *cfg, const char *demo_url)
 {
     const char *base = demo_url != NULL ? demo_url : cfg->servicenow.url;
     size_t n;
@@ -133,7 +134,7 @@ static char *servicenow_base(const struct gc_config *cfg, const char *demo_url)
 static char *servicenow_url(const struct gc_config *cfg, const char *demo_url)
 {
     const char *user = demo_url != NULL ? NULL : cfg->servicenow.user;
-    char *base = servicenow_base(cfg, demo_url), *esc, *url;
+    char *base = sn_base_url(cfg, demo_url), *esc, *url;
 
     if (base == NULL) {
         return NULL;
@@ -186,7 +187,7 @@ static enum source_http_verdict servicenow_answer(const char *body, size_t len, 
     return v;
 }
 
-static const struct source_http_def servicenow_def = {
+const struct source_http_def sn_http_def = {
     .name = "servicenow",
     .url = servicenow_url,
     .answer = servicenow_answer,
@@ -927,42 +928,20 @@ static void sn_oauth_done(bool ok, const char *why, void *arg)
 
 /* [servicenow] client_id: OAuth 2 with client_secret_file; the password grant when user is
  * set. The requests then carry the token, not the user and password. */
-static int sn_oauth_init(struct sn_source *sn, const struct config_source *cs, char **err)
+static int sn_oauth_init(struct sn_source *sn, char **err)
 {
-    char *secret = config_client_secret(sn->env.cfg, "servicenow", err), *url;
-
-    if (secret == NULL) {
-        if (*err == NULL) {
-            *err = xstrdup("[servicenow] client_id needs client_secret_file (mode 0600) or "
-                           "$GOVCONSOLE_SERVICENOW_CLIENT_SECRET");
-        }
+    sn->oauth = sn_oauth_configure(sn->env.loop, sn->env.http, sn->env.cfg, sn->base, &sn->opts,
+                                   sn->bearer, sizeof sn->bearer, sn_oauth_done, sn, err);
+    if (sn->oauth == NULL) {
         return -1;
     }
-    url = xasprintf("%s/oauth_token.do", sn->base);
-    sn->oauth = sn_oauth_new(sn->env.loop, sn->env.http,
-                             &(struct sn_oauth_config){
-                                 .token_url = url,
-                                 .client_id = cs->client_id,
-                                 .client_secret = secret,
-                                 .user = cs->user,
-                                 .password = sn->opts.password,
-                                 .tls = &sn->opts,
-                                 .bearer = sn->bearer,
-                                 .bearer_size = sizeof sn->bearer,
-                             },
-                             sn_oauth_done, sn);
-    memset(secret, 0, strlen(secret));
-    free(secret);
-    free(url);
-    sn->opts.username = sn->opts.password = NULL;
-    sn->opts.bearer = sn->bearer;
     sn->oauth_health.name = "servicenow";
     return 0;
 }
 
 static bool servicenow_configured(const struct gc_config *cfg, const char *demo_url)
 {
-    return source_http_configured(&servicenow_def, cfg, demo_url);
+    return source_http_configured(&sn_http_def, cfg, demo_url);
 }
 
 static void sn_free(struct sn_source *sn)
@@ -995,14 +974,14 @@ static void *servicenow_init(const struct source_env *env, char **err)
     struct poller_config pc;
 
     sn->env = *env;
-    sn->sh = source_http_new(env, &servicenow_def, err);
+    sn->sh = source_http_new(env, &sn_http_def, err);
     if (sn->sh == NULL) {
         free(sn);
         return NULL;
     }
-    sn->base = servicenow_base(env->cfg, env->demo_url);
+    sn->base = sn_base_url(env->cfg, env->demo_url);
     sn->opts = *source_http_base(sn->sh);
-    if (env->demo_url == NULL && cs != NULL && cs->client_id != NULL && sn_oauth_init(sn, cs, err) != 0) {
+    if (env->demo_url == NULL && cs != NULL && cs->client_id != NULL && sn_oauth_init(sn, err) != 0) {
         sn_free(sn);
         return NULL;
     }

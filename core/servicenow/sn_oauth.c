@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/config.h"
 #include "core/loop.h"
 #include "core/sanitize.h"
 #include "core/xalloc.h"
@@ -210,4 +211,40 @@ void sn_oauth_free(struct sn_oauth *o)
     sn_oauth_wipe(o->password);
     sn_oauth_wipe(o->refresh);
     free(o);
+}
+
+struct sn_oauth *sn_oauth_configure(struct loop *l, struct http *h, const struct gc_config *cfg,
+                                    const char *base, struct http_opts *opts, char *bearer,
+                                    size_t bearer_size, sn_oauth_fn fn, void *arg, char **err)
+{
+    const struct config_source *cs = config_source_get(cfg, "servicenow");
+    char *secret = config_client_secret(cfg, "servicenow", err), *url;
+    struct sn_oauth *o;
+
+    if (secret == NULL) {
+        if (*err == NULL) {
+            *err = xstrdup("[servicenow] client_id needs client_secret_file (mode 0600) or "
+                           "$GOVCONSOLE_SERVICENOW_CLIENT_SECRET");
+        }
+        return NULL;
+    }
+    url = xasprintf("%s/oauth_token.do", base);
+    o = sn_oauth_new(l, h,
+                     &(struct sn_oauth_config){
+                         .token_url = url,
+                         .client_id = cs->client_id,
+                         .client_secret = secret,
+                         .user = cs->user,
+                         .password = opts->password,
+                         .tls = opts,
+                         .bearer = bearer,
+                         .bearer_size = bearer_size,
+                     },
+                     fn, arg);
+    memset(secret, 0, strlen(secret));
+    free(secret);
+    free(url);
+    opts->username = opts->password = NULL;
+    opts->bearer = bearer;
+    return o;
 }

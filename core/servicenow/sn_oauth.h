@@ -12,6 +12,7 @@
 
 #include "core/http.h"
 
+struct gc_config;
 struct loop;
 struct sn_oauth;
 
@@ -31,6 +32,15 @@ struct sn_oauth_config {
 
 struct sn_oauth *sn_oauth_new(struct loop *l, struct http *h, const struct sn_oauth_config *c,
                               sn_oauth_fn fn, void *arg);
+/* [servicenow] client_id's OAuth for the requests to the instance at `base` made with *opts:
+ * the client secret read (client_secret_file or its environment variable), the token asked of
+ * base/oauth_token.do with opts' TLS (the password grant when [servicenow] user is set), and
+ * *opts turned from user and password to the token in `bearer`. NULL with *err (caller frees)
+ * when the secret cannot be read. Used by the ServiceNow source and the SLA's incidents. */
+struct sn_oauth *sn_oauth_configure(struct loop *l, struct http *h, const struct gc_config *cfg,
+                                    const char *base, struct http_opts *opts, char *bearer,
+                                    size_t bearer_size, sn_oauth_fn fn, void *arg, char **err);
+
 /* Asks for a token now; then keeps it fresh, and retries every 30 s while it is refused. */
 void sn_oauth_start(struct sn_oauth *o);
 /* Stops the request and the timers. */

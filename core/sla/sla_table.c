@@ -48,6 +48,8 @@ static struct sla_row *row_add(struct sla_table *t, enum sla_level level,
 
     memset(r, 0, sizeof *r);
     r->level = level;
+    r->incidents = -1;
+    r->mttr = -1;
     r->tenant = xstrdup(in->tenant);
     r->app = level != SLA_LEVEL_TENANT ? xstrdup(in->app != NULL ? in->app : "") : NULL;
     if (level == SLA_LEVEL_SERVICE) {
@@ -118,7 +120,90 @@ void sla_table_fini(struct sla_table *t)
         free(t->rows[i].service);
     }
     free(t->rows);
+    free(t->incidents_note);
     memset(t, 0, sizeof *t);
+}
+
+/* The tenant row of `tenant`, or of the tenant `ci` names as TENANT-APP (the longest such);
+ * SIZE_MAX when none. */
+static size_t incident_tenant_row(const struct sla_table *t, const char *tenant, const char *ci)
+{
+    size_t best = SIZE_MAX, best_len = 0;
+
+    for (size_t i = 0; i < t->n; i++) {
+        const struct sla_row *r = &t->rows[i];
+        size_t len;
+
+        if (r->level != SLA_LEVEL_TENANT) {
+            continue;
+        }
+        if (tenant != NULL) {
+            if (strcmp(r->tenant, tenant) == 0) {
+                return i;
+            }
+            continue;
+        }
+        len = strlen(r->tenant);
+        if (ci != NULL && len > best_len && strncmp(ci, r->tenant, len) == 0 && ci[len] == '-') {
+            best = i;
+            best_len = len;
+        }
+    }
+    return best;
+}
+
+/* The app row under tenant row `tr` that `ci` names as TENANT-APP; SIZE_MAX when none. */
+static size_t incident_app_row(const struct sla_table *t, size_t tr, const char *ci)
+{
+    size_t len = strlen(t->rows[tr].tenant);
+
+    if (ci == NULL || strncmp(ci, t->rows[tr].tenant, len) != 0 || ci[len] != '-') {
+        return SIZE_MAX;
+    }
+    for (size_t i = tr + 1; i < t->n && t->rows[i].level != SLA_LEVEL_TENANT; i++) {
+        if (t->rows[i].level == SLA_LEVEL_APP && strcmp(t->rows[i].app, ci + len + 1) == 0) {
+            return i;
+        }
+    }
+    return SIZE_MAX;
+}
+
+void sla_table_incidents(struct sla_table *t, const struct sla_incident *in, size_t n)
+{
+    int64_t *sum = xcalloc(t->n + 1, sizeof *sum);
+    long *resolved = xcalloc(t->n + 1, sizeof *resolved);
+
+    for (size_t i = 0; i < t->n; i++) {
+        t->rows[i].incidents = t->rows[i].level == SLA_LEVEL_SERVICE ? -1 : 0;
+        t->rows[i].mttr = -1;
+    }
+    for (size_t k = 0; k < n; k++) {
+        const struct sla_incident *x = &in[k];
+        size_t rows[2];
+
+        if (x->canceled || x->opened < t->period.start || x->opened >= t->measured_end) {
+            continue;
+        }
+        rows[0] = incident_tenant_row(t, x->tenant, x->ci);
+        if (rows[0] == SIZE_MAX) {
+            continue;
+        }
+        rows[1] = incident_app_row(t, rows[0], x->ci);
+        for (size_t j = 0; j < 2 && rows[j] != SIZE_MAX; j++) {
+            t->rows[rows[j]].incidents++;
+            if (x->resolved > 0 && x->resolved >= x->opened) {
+                sum[rows[j]] += x->resolved - x->opened;
+                resolved[rows[j]]++;
+            }
+        }
+    }
+    for (size_t i = 0; i < t->n; i++) {
+        if (resolved[i] > 0) { /* the mean, rounded to the second */
+            t->rows[i].mttr = (sum[i] + resolved[i] / 2) / resolved[i];
+        }
+    }
+    free(sum);
+    free(resolved);
 }
 
 void sla_table_keep(struct sla_table *t, bool (*visible)(const char *tenant, void *arg),
@@ -142,6 +227,24 @@ void sla_table_keep(struct sla_table *t, bool (*visible)(const char *tenant, voi
 }
 
 /* ---- numbers ------------------------------------------------------------------------ */
+
+void sla_fmt_incidents(const struct sla_row *r, char *buf, size_t size)
+{
+    if (r->incidents < 0) {
+        snprintf(buf, size, "%s", "");
+    } else {
+        snprintf(buf, size, "%ld", r->incidents);
+    }
+}
+
+void sla_fmt_mttr(const struct sla_row *r, char *buf, size_t size)
+{
+    if (r->mttr < 0) {
+        snprintf(buf, size, "%s", "");
+    } else {
+        sla_fmt_minutes((double)r->mttr, buf, size);
+    }
+}
 
 void sla_fmt_availability(const struct sla_figures *f, char *buf, size_t size)
 {
@@ -210,10 +313,16 @@ struct cells {
     char budget[24];
     char left[24];
     char left_pct[16];
+    char incidents[24];
+    char mttr[24];
 };
 
-static void cells_of(const struct sla_figures *f, struct cells *c)
+static void cells_of(const struct sla_row *r, struct cells *c)
 {
+    const struct sla_figures *f = &r->f;
+
+    sla_fmt_incidents(r, c->incidents, sizeof c->incidents);
+    sla_fmt_mttr(r, c->mttr, sizeof c->mttr);
     sla_fmt_target(f->target, c->target, sizeof c->target);
     sla_fmt_availability(f, c->avail, sizeof c->avail);
     sla_fmt_minutes((double)f->down, c->unplanned, sizeof c->unplanned);
@@ -267,7 +376,7 @@ char *sla_table_csv(const struct sla_table *t)
         const struct sla_row *r = &t->rows[i];
         struct cells c;
 
-        cells_of(&r->f, &c);
+        cells_of(r, &c);
         csv_field(&out, period, false);
         csv_field(&out, sla_level_name(r->level), false);
         csv_field(&out, r->tenant, false);
@@ -283,8 +392,8 @@ char *sla_table_csv(const struct sla_table *t)
         csv_field(&out, c.budget, false);
         csv_field(&out, c.left, false);
         csv_field(&out, c.left_pct, false);
-        csv_field(&out, "", false); /* incidents: ServiceNow, not yet */
-        csv_field(&out, "", false); /* MTTR */
+        csv_field(&out, c.incidents, false);
+        csv_field(&out, c.mttr, false);
         csv_field(&out, sla_status_name(r->f.status), true);
     }
     if (out.buf == NULL) {
@@ -293,12 +402,13 @@ char *sla_table_csv(const struct sla_table *t)
     return out.buf;
 }
 
-static void json_figures(struct jsonw *w, const struct sla_figures *f)
+static void json_figures(struct jsonw *w, const struct sla_row *r)
 {
+    const struct sla_figures *f = &r->f;
     struct cells c;
     char num[48];
 
-    cells_of(f, &c);
+    cells_of(r, &c);
     jsonw_literal(w, "target_pct", c.target);
     jsonw_literal(w, "availability_pct", c.avail[0] ? c.avail : "null");
     jsonw_int(w, "unplanned_downtime_s", f->down);
@@ -310,8 +420,12 @@ static void json_figures(struct jsonw *w, const struct sla_figures *f)
     snprintf(num, sizeof num, "%.3f", f->budget_left);
     jsonw_literal(w, "budget_left_s", num);
     jsonw_literal(w, "budget_left_pct", c.left_pct);
-    jsonw_literal(w, "incidents", "null");
-    jsonw_literal(w, "mttr_s", "null");
+    jsonw_literal(w, "incidents", c.incidents[0] ? c.incidents : "null");
+    if (r->mttr >= 0) {
+        jsonw_int(w, "mttr_s", r->mttr);
+    } else {
+        jsonw_literal(w, "mttr_s", "null");
+    }
     jsonw_string(w, "status", sla_status_name(f->status));
 }
 
@@ -353,14 +467,14 @@ char *sla_table_json(const struct sla_table *t)
         case SLA_LEVEL_TENANT:
             jsonw_string(&w, "tenant", r->tenant);
             jsonw_int(&w, "service_count", (long long)r->services);
-            json_figures(&w, &r->f);
+            json_figures(&w, r);
             jsonw_array(&w, "apps");
             in_tenant = true;
             break;
         case SLA_LEVEL_APP:
             jsonw_string(&w, "app", r->app);
             jsonw_int(&w, "service_count", (long long)r->services);
-            json_figures(&w, &r->f);
+            json_figures(&w, r);
             jsonw_array(&w, "services");
             in_app = true;
             break;
@@ -368,7 +482,7 @@ char *sla_table_json(const struct sla_table *t)
         default:
             jsonw_string(&w, "host", r->host);
             jsonw_string(&w, "service", r->service);
-            json_figures(&w, &r->f);
+            json_figures(&w, r);
             jsonw_end_object(&w);
             break;
         }
@@ -433,7 +547,7 @@ char *sla_table_markdown(const struct sla_table *t)
         char *svc = r->level == SLA_LEVEL_SERVICE ? xasprintf("%s %s", r->host, r->service)
                                                   : xstrdup("");
 
-        cells_of(&r->f, &c);
+        cells_of(r, &c);
         text_puts(&out, "|");
         md_cell(&out, r->level == SLA_LEVEL_TENANT ? r->tenant : "");
         md_cell(&out, r->level == SLA_LEVEL_APP ? r->app : "");
@@ -444,8 +558,8 @@ char *sla_table_markdown(const struct sla_table *t)
         md_cell(&out, c.scheduled);
         md_cell(&out, c.left);
         md_cell(&out, c.left_pct);
-        md_cell(&out, "");
-        md_cell(&out, "");
+        md_cell(&out, c.incidents);
+        md_cell(&out, c.mttr);
         md_cell(&out, sla_status_name(r->f.status));
         text_puts(&out, "\n");
         free(svc);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "sim/sim_util.h"
 #include "sim/world.h"
@@ -1050,6 +1051,34 @@ static const char *sn_company_ci(struct sn_db *db, const char *company)
     return "";
 }
 
+/* For the SLA's incidents and MTTR (docs/sla.md): a resolved incident on the company's first
+ * CI in this month (UTC; opened halfway between the month's start and now) and one in the
+ * last (ten days before this month), each resolved after 20 minutes to 2 h 20. */
+static void sn_seed_sla_incidents(struct sn_db *db, const char *cid, const char *tenant,
+                                  int64_t now, uint64_t h)
+{
+    time_t tt = (time_t)now;
+    struct tm tm;
+    int64_t month, opened, took;
+    char text[160];
+
+    gmtime_r(&tt, &tm);
+    month = now - ((int64_t)(tm.tm_mday - 1) * 86400 + tm.tm_hour * 3600 + tm.tm_min * 60 +
+                   tm.tm_sec);
+    opened = month + (now - month) / 2;
+    took = 1200 + (int64_t)(h % 7200);
+    if (took > (now - opened) / 2) {
+        took = (now - opened) / 2;
+    }
+    snprintf(text, sizeof text, "%s: answers with errors after a deployment", tenant);
+    sn_seed_incident(db, cid, sn_company_ci(db, cid), text, 2, 2, "6", opened, opened + took, h);
+    opened = month - 10 * 86400 + (int64_t)((h >> 12) % 36000);
+    took = 1200 + (int64_t)((h >> 24) % 7200);
+    snprintf(text, sizeof text, "%s: login failures at the identity broker", tenant);
+    sn_seed_incident(db, cid, sn_company_ci(db, cid), text, 2, 3, "7", opened, opened + took,
+                     h >> 2);
+}
+
 /* $GOVSIM_SN_INCIDENTS more open incidents, spread over the tenants' CIs (`make bench`: a
  * large instance). Lock held. */
 static void sn_seed_more(struct sn_db *db, struct world *w, int64_t now)
@@ -1154,6 +1183,7 @@ static void sn_seed_world(struct sn_db *db, struct world *w)
         sn_seed_incident(db, cid, "", text, 2, 3, "7", now - 20 * 86400, now - 19 * 86400, h >> 3);
         snprintf(text, sizeof text, "%s: storage quota reached", t->tenant);
         sn_seed_incident(db, cid, "", text, 3, 3, "7", now - 70 * 86400, now - 60 * 86400, h >> 5);
+        sn_seed_sla_incidents(db, cid, t->tenant, now, h);
         snprintf(text, sizeof text, "%s: platform update (Kubernetes patch release)", t->tenant);
         sn_seed_change(db, cid, sn_company_ci(db, cid), text, "-1", now - 3600, now + 3 * 3600);
         snprintf(text, sizeof text, "%s: database minor upgrade", t->tenant);

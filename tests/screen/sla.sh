@@ -5,6 +5,7 @@
 # a month; Enter narrows to a tenant's apps, an app's services, then a service's timeline,
 # which begins with Nagios's initial pseudo-state; a session scoped to one tenant sees that
 # tenant only; with [sla] period = week the view starts on this week and steps by weeks.
+# ServiceNow is configured: the incidents and MTTR columns equal the report's too.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/screen/lib.bash
 
@@ -13,6 +14,8 @@ export XDG_CONFIG_HOME="$WORK/config" XDG_STATE_HOME="$WORK/state"
 cat >"$WORK/config.ini" <<INI
 [nagios]
 url = $SIM_URL/nagios4/cgi-bin
+[servicenow]
+url = $SIM_URL
 INI
 FROM=$(date -d '-30 days' +%F)
 TO=$(date -d '-2 days' +%F)
@@ -32,7 +35,7 @@ keys : s l a Space "$FROM..$TO" Enter
 check ":sla $FROM..$TO shows that period" wait_for "sla\\(all\\)\\[3\\] +$FROM\\.\\.$TO "
 check "its rows are loaded" wait_for '^dmi +[0-9]+ services'
 screen >"$WORK/screen.txt"
-check "every tenant's target, availability, downtime, budget and status equal the report's" \
+check "every tenant's target, availability, downtime, budget, incidents, MTTR and status equal the report's" \
     python3 - "$WORK/screen.txt" "$WORK/r.csv" <<'PY'
 import csv, re, sys
 want = {r['tenant']: r for r in csv.DictReader(open(sys.argv[2], newline='')) if r['level'] == 'tenant'}
@@ -42,10 +45,13 @@ for line in open(sys.argv[1]):
     if not m or m.group(1) not in want:
         continue
     r = want[m.group(1)]
-    got = (m.group(3), m.group(4), m.group(5), m.group(6), m.group(7), m.group(8), m.group(9))
+    got = (m.group(3), m.group(4), m.group(5), m.group(6), m.group(7), m.group(8),
+           ' '.join(m.group(9).split()))
     exp = (r['target_pct'], r['availability_pct'] or '-', r['unplanned_downtime_min'],
-           r['scheduled_downtime_min'], r['budget_left_min'], r['budget_left_pct'], r['status'])
+           r['scheduled_downtime_min'], r['budget_left_min'], r['budget_left_pct'],
+           ' '.join(x for x in (r['incidents'], r['mttr_min'], r['status']) if x))
     assert got == exp, (got, exp)
+    assert r['incidents'] != '', r  # ServiceNow answered: a count, 0 or more
     seen += 1
 assert seen == 3, seen
 PY
@@ -91,5 +97,15 @@ start_console 180 30 "$GC -c sla"
 check "[sla] period = week: the view starts on this week ($MON..)" wait_for "sla\\(all\\)\\[3\\] +$MON\\.\\."
 keys '['
 check "[ steps a week back ($PREV_MON..)" wait_for "sla\\(all\\)\\[3\\] +$PREV_MON\\.\\."
+tm_kill
+
+# ServiceNow that cannot answer: the figures still come, the title line says why
+printf '[nagios]\nurl = %s/nagios4/cgi-bin\n[servicenow]\nurl = http://127.0.0.1:1\n' "$SIM_URL" \
+    >"$WORK/sndown.ini"
+start_console 180 30 "$BIN/govconsole --config $WORK/sndown.ini --kubeconfig $WORK/kubeconfig -c sla"
+check "ServiceNow unreachable: the tenants' figures still show" wait_for '^dmi +[0-9]+ services'
+check "... and the title line says incidents and MTTR are not shown" \
+    wait_for "sla\\(all\\)\\[3\\] +$THIS_MONTH .*incidents and MTTR not shown: ServiceNow: "
+check "... and the tenant rows no incident counts" eval '! screen | grep -Eq "^dmi .*\] +[0-9]+ +"'
 tm_kill
 finish

@@ -13,7 +13,10 @@
 
 #include <jansson.h>
 
+#include "core/config.h"
+#include "core/nagios/sla_incidents.h"
 #include "core/sla/sla_table.h"
+#include "core/tenant_pattern.h"
 
 #define NOV_2026 1793487600 /* Europe/Copenhagen */
 #define DAY 86400
@@ -178,12 +181,110 @@ static void test_markdown(void **state)
     sla_table_fini(&t);
 }
 
+/* Incidents and MTTR (docs/sla.md, Incidents), by hand: November 2026 in Copenhagen, fully
+ * measured (period start NOV_2026, end NOV_2026 + 30 days, exclusive). */
+static void test_incidents(void **state)
+{
+    (void)state;
+    struct sla_table t;
+    char buf[32], *csv, *doc;
+    json_t *root, *dmi;
+    static const struct sla_incident in[] = {
+        /* dmi's company, its forecast-api CI: 90 minutes to resolve */
+        {"dmi", "dmi-forecast-api", NOV_2026 + DAY, NOV_2026 + DAY + 5400, false},
+        /* no company mapped, the CI names dmi's obs-api: 30 minutes */
+        {NULL, "dmi-obs-api", NOV_2026 + 2 * DAY, NOV_2026 + 2 * DAY + 1800, false},
+        /* dmi, no CI, still open: counted, not in the MTTR */
+        {"dmi", NULL, NOV_2026 + 3 * DAY, 0, false},
+        /* opened at the very start, resolved a second later */
+        {"dmi", "", NOV_2026, NOV_2026 + 1, false},
+        /* outside: a second before the start, at the (exclusive) end; canceled */
+        {"dmi", "dmi-forecast-api", NOV_2026 - 1, NOV_2026 + 600, false},
+        {"dmi", "dmi-forecast-api", NOV_2026 + 30 * DAY, NOV_2026 + 30 * DAY + 60, false},
+        {"dmi", "dmi-forecast-api", NOV_2026 + 4 * DAY, NOV_2026 + 4 * DAY + 60, true},
+        /* skat's company with a CI of dmi's: skat's tenant row, no app */
+        {"skat", "dmi-forecast-api", NOV_2026 + 5 * DAY, NOV_2026 + 5 * DAY + 61, false},
+        /* a company of no tenant and no CI: nowhere */
+        {NULL, NULL, NOV_2026 + 6 * DAY, NOV_2026 + 6 * DAY + 60, false},
+        /* a company of a tenant without services in the table: nowhere */
+        {"sst", "sst-case-api", NOV_2026 + 6 * DAY, NOV_2026 + 6 * DAY + 60, false},
+    };
+
+    build(&t);
+    sla_table_incidents(&t, in, sizeof in / sizeof in[0]);
+    /* dmi: 4 incidents; resolved 5400, 1800 and 1 s: mean 7201 / 3 = 2400.33 -> 2400 s */
+    assert_int_equal(t.rows[0].incidents, 4);
+    assert_int_equal(t.rows[0].mttr, 2400);
+    sla_fmt_mttr(&t.rows[0], buf, sizeof buf);
+    assert_string_equal(buf, "40.0");
+    assert_int_equal(t.rows[1].incidents, 1); /* forecast-api */
+    assert_int_equal(t.rows[1].mttr, 5400);
+    assert_int_equal(t.rows[2].incidents, -1); /* a service row: blank */
+    sla_fmt_incidents(&t.rows[2], buf, sizeof buf);
+    assert_string_equal(buf, "");
+    assert_int_equal(t.rows[4].incidents, 1); /* obs-api */
+    assert_int_equal(t.rows[4].mttr, 1800);
+    assert_int_equal(t.rows[6].incidents, 1); /* skat */
+    assert_int_equal(t.rows[6].mttr, 61);
+    assert_int_equal(t.rows[7].incidents, 0); /* tax-calc: none, so no MTTR */
+    assert_int_equal(t.rows[7].mttr, -1);
+    sla_fmt_mttr(&t.rows[7], buf, sizeof buf);
+    assert_string_equal(buf, "");
+
+    csv = sla_table_csv(&t);
+    assert_non_null(strstr(csv, ",-150.0,4,40.0,breached\r\n"));
+    assert_non_null(strstr(csv, "2026-11,app,skat,tax-calc,,,99.5,100.000,0.0,0.0,0.0,43200.0,"
+                                "216.0,216.0,100.0,0,,met\r\n"));
+    free(csv);
+    doc = sla_table_json(&t);
+    root = json_loads(doc, 0, NULL);
+    assert_non_null(root);
+    dmi = json_array_get(json_object_get(root, "tenants"), 0);
+    assert_int_equal(json_integer_value(json_object_get(dmi, "incidents")), 4);
+    assert_int_equal(json_integer_value(json_object_get(dmi, "mttr_s")), 2400);
+    json_decref(root);
+    free(doc);
+    sla_table_fini(&t);
+}
+
+/* An incident's company as a tenant, by the configuration alone (docs/sla.md, Incidents). */
+static void test_company_tenant(void **state)
+{
+    (void)state;
+    char dmi[] = "dmi", dmi_display[] = "Danmarks Meteorologiske Institut", skat[] = "skat",
+         skat_display[] = "Skattestyrelsen", skat_company[] = "SKAT A/S", sst[] = "sst";
+    struct config_tenant tenants[] = {
+        {.name = dmi, .display = dmi_display},
+        {.name = skat, .display = skat_display, .servicenow_company = skat_company},
+        {.name = sst},
+    };
+    struct gc_config cfg = {.tenants = tenants, .ntenants = 3};
+    struct tenant_pattern *tp;
+    char *err = NULL;
+
+    assert_string_equal(sla_incidents_company_tenant(&cfg, NULL, "Danmarks Meteorologiske Institut"),
+                        "dmi");
+    assert_string_equal(sla_incidents_company_tenant(&cfg, NULL, "SKAT A/S"), "skat");
+    assert_string_equal(sla_incidents_company_tenant(&cfg, NULL, "Skattestyrelsen"), "skat");
+    assert_string_equal(sla_incidents_company_tenant(&cfg, NULL, "sst"), "sst");
+    assert_null(sla_incidents_company_tenant(&cfg, NULL, "Energistyrelsen"));
+    assert_null(sla_incidents_company_tenant(&cfg, NULL, ""));
+    assert_null(sla_incidents_company_tenant(&cfg, NULL, NULL));
+    /* a pattern decides alone */
+    tp = tenant_pattern_new("^Customer ([a-z]+)$", &err);
+    assert_non_null(tp);
+    assert_string_equal(sla_incidents_company_tenant(&cfg, tp, "Customer ens"), "ens");
+    assert_null(sla_incidents_company_tenant(&cfg, tp, "SKAT A/S"));
+    tenant_pattern_free(tp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tree),  cmocka_unit_test(test_keep),
         cmocka_unit_test(test_csv),   cmocka_unit_test(test_json),
-        cmocka_unit_test(test_markdown),
+        cmocka_unit_test(test_markdown), cmocka_unit_test(test_incidents),
+        cmocka_unit_test(test_company_tenant),
     };
 
     return cmocka_run_group_tests(tests, set_tz, NULL);
