@@ -413,3 +413,21 @@ const struct nagios_host_entry *nagios_hostmap_host(const struct nagios_hostmap 
 {
     return m != NULL && m->sorted && i < m->n ? &m->hosts[i].e : NULL;
 }
+
+char *nagios_cgi_base(const struct gc_config *cfg, const char *demo_url)
+{
+    const char *base = cfg->nagios.url;
+    size_t n;
+
+    if (demo_url != NULL) {
+        return xasprintf("%s/nagios4/cgi-bin", demo_url);
+    }
+    if (base == NULL || base[0] == '\0') {
+        return NULL;
+    }
+    n = strlen(base);
+    while (n > 0 && base[n - 1] == '/') {
+        n--;
+    }
+    return xasprintf("%.*s", (int)n, base);
+}

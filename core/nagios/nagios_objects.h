@@ -92,4 +92,8 @@ char *nagios_no_data_text(const char *user);
  * one line, caller frees. */
 char *nagios_not_json_text(const char *body, size_t len);
 
+/* The CGI directory of [nagios] url (no trailing '/'; govsim's under --demo), or NULL when
+ * the section names none. Caller frees. */
+char *nagios_cgi_base(const struct gc_config *cfg, const char *demo_url);
+
 #endif

@@ -33,28 +33,9 @@
 #include "core/tenant_pattern.h"
 #include "core/xalloc.h"
 
-/* The cgi-bin base (no trailing '/'), or NULL when the section names none. */
-static char *nagios_base(const struct gc_config *cfg, const char *demo_url)
-{
-    const char *base = cfg->nagios.url;
-    size_t n;
-
-    if (demo_url != NULL) {
-        return xasprintf("%s/nagios4/cgi-bin", demo_url);
-    }
-    if (base == NULL || base[0] == '\0') {
-        return NULL;
-    }
-    n = strlen(base);
-    while (n > 0 && base[n - 1] == '/') {
-        n--;
-    }
-    return xasprintf("%.*s", (int)n, base);
-}
-
 static char *nagios_url(const struct gc_config *cfg, const char *demo_url)
 {
-    char *base = nagios_base(cfg, demo_url);
+    char *base = nagios_cgi_base(cfg, demo_url);
     char *url = base != NULL ? xasprintf("%s/statusjson.cgi?query=programstatus", base) : NULL;
 
     free(base);
@@ -716,7 +697,7 @@ static void *nagios_init(const struct source_env *env, char **err)
     n = xcalloc(1, sizeof *n);
     n->sh = sh;
     n->env = *env;
-    n->base = nagios_base(env->cfg, env->demo_url);
+    n->base = nagios_cgi_base(env->cfg, env->demo_url);
     n->map = nagios_hostmap_new();
     n->map_gen = 1;
     if (pattern != NULL && pattern[0] != '\0') {

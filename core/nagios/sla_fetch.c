@@ -32,29 +32,6 @@ struct sla_fetch {
 
 /* ---- the [nagios] section --------------------------------------------------------------- */
 
-/* The CGI directory (caller frees), or NULL. */
-static char *cgi_base(const struct gc_config *cfg, const char *demo_url)
-{
-    const char *base = cfg->nagios.url;
-    size_t n;
-
-    if (demo_url != NULL) {
-        return xasprintf("%s/nagios4/cgi-bin", demo_url);
-    }
-    if (base == NULL || base[0] == '\0') {
-        return NULL;
-    }
-    n = strlen(base);
-    while (n > 0 && base[n - 1] == '/') {
-        n--;
-    }
-    return xasprintf("%.*s", (int)n, base);
-}
-
-static char *fetch_url(const struct gc_config *cfg, const char *demo_url)
-{
-    return cgi_base(cfg, demo_url);
-}
 
 /* Never polled: the fetcher only borrows the section's credentials. */
 static enum source_http_verdict fetch_answer(const char *body, size_t len, const char *user,
@@ -70,7 +47,7 @@ static enum source_http_verdict fetch_answer(const char *body, size_t len, const
 
 static const struct source_http_def fetch_def = {
     .name = "nagios",
-    .url = fetch_url,
+    .url = nagios_cgi_base,
     .answer = fetch_answer,
 };
 
@@ -90,7 +67,7 @@ struct sla_fetch *sla_fetch_new(const struct source_env *env, char **err)
         free(f);
         return NULL;
     }
-    f->base = cgi_base(env->cfg, env->demo_url);
+    f->base = nagios_cgi_base(env->cfg, env->demo_url);
     if (sla_incidents_configured(env)) {
         char *why = NULL;
 
