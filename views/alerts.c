@@ -17,6 +17,7 @@
 #include "core/k8s/k8s_model.h"
 #include "core/nagios/nagios_request.h"
 #include "core/nagios/nagios_status.h"
+#include "core/servicenow/sn_request.h"
 #include "core/xalloc.h"
 #include "views/view.h"
 
@@ -463,7 +464,40 @@ static bool alerts_enter(const struct view *v, const struct view_scope *scope, s
 }
 
 static const enum action alerts_actions[] = {ACT_DESCRIBE, ACT_ACKNOWLEDGE, ACT_DOWNTIME,
-                                             ACT_TOGGLE, ACT_NONE};
+                                             ACT_TOGGLE, ACT_NEW_INCIDENT, ACT_NONE};
+
+/* n on an alert: a ServiceNow incident prefilled with what Nagios says, ending in the
+ * evidence (state, attempt, how long, the plugin's output). */
+static struct source_request *alerts_incident(const struct nagios_row *r, const char *tenant,
+                                              const char *app, int64_t now)
+{
+    char since[32] = "", checked[32] = "", *what, *shortd, *desc, *ci;
+    struct source_request *req;
+
+    if (r->last_state_change > 0) {
+        k8s_fmt_age(now - r->last_state_change, since, sizeof since);
+    }
+    if (r->last_check > 0) {
+        k8s_fmt_age(now - r->last_check, checked, sizeof checked);
+    }
+    what = r->service != NULL ? xasprintf("%s on %s", r->service, r->host)
+                              : xasprintf("host %s", r->host);
+    shortd = xasprintf("%s: %s is %s", app != NULL ? app : r->host, what,
+                       nagios_state_name(r->state));
+    desc = xasprintf("Evidence from govconsole: Nagios reports %s %s (%s, attempt %d/%d)%s%s, "
+                     "last checked %s%s: %s",
+                     what, nagios_state_name(r->state), r->hard ? "hard" : "soft", r->attempt,
+                     r->max_attempts, since[0] != '\0' ? " for " : "", since,
+                     checked[0] != '\0' ? checked : "never", checked[0] != '\0' ? " ago" : "",
+                     r->output != NULL ? r->output : "(no output)");
+    ci = tenant != NULL && app != NULL ? xasprintf("%s-%s", tenant, app) : NULL;
+    req = sn_request_create(tenant, shortd, desc, ci);
+    free(what);
+    free(shortd);
+    free(desc);
+    free(ci);
+    return req;
+}
 
 static struct source_request *alerts_request(const struct view *v, const struct view_ctx *ctx,
                                              size_t row, enum action act, char **err)
@@ -485,6 +519,8 @@ static struct source_request *alerts_request(const struct view *v, const struct 
         return nagios_request_ack(e->r, tenant, err);
     case ACT_DOWNTIME:
         return nagios_request_downtime(e->r, tenant);
+    case ACT_NEW_INCIDENT: /* ServiceNow (issue 14) */
+        return alerts_incident(e->r, tenant, e->r->app, ctx->now);
     default:
         break;
     }

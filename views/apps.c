@@ -13,6 +13,7 @@
 #include "core/k8s/k8s_model.h"
 #include "core/k8s/k8s_request.h"
 #include "core/servicenow/sn_model.h"
+#include "core/servicenow/sn_request.h"
 #include "core/xalloc.h"
 #include "views/view.h"
 
@@ -721,8 +722,32 @@ static bool apps_redundant(const struct view *v, size_t col)
     return true;
 }
 
-static const enum action apps_actions[] = {ACT_DESCRIBE, ACT_RAW, ACT_LOGS, ACT_RESTART,
-                                           ACT_SCALE,    ACT_NONE};
+static const enum action apps_actions[] = {ACT_DESCRIBE, ACT_RAW,          ACT_LOGS, ACT_RESTART,
+                                           ACT_SCALE,    ACT_NEW_INCIDENT, ACT_NONE};
+
+/* n on an app: a ServiceNow incident prefilled with what the console knows, ending in the
+ * evidence (ready against desired, its pods' restarts, the rollout). */
+static struct source_request *apps_incident(const struct app_entry *e, const char *tenant)
+{
+    const struct k8s_workload *w = e->w;
+    char *shortd, *desc, *ci;
+    struct source_request *r;
+
+    shortd = xasprintf("%s: %d of %d replicas ready", e->app, w->ready, w->desired);
+    desc = xasprintf("Evidence from govconsole: %s %s/%s, version %s, %d/%d ready, %d up to date, "
+                     "%d available, %lld restarts of its pods%s%s%s.",
+                     apps_kind_name(w), w->ns, w->name, w->version != NULL ? w->version : "unknown",
+                     w->ready, w->desired, w->updated, w->available, (long long)e->restarts,
+                     w->stall_reason != NULL ? ", rollout stalled (" : "",
+                     w->stall_reason != NULL ? w->stall_reason : "",
+                     w->stall_reason != NULL ? ")" : "");
+    ci = tenant != NULL ? xasprintf("%s-%s", tenant, e->app) : NULL;
+    r = sn_request_create(tenant, shortd, desc, ci);
+    free(shortd);
+    free(desc);
+    free(ci);
+    return r;
+}
 
 /* d, y, l, r and s: the workload's requests to the Kubernetes source. */
 /* How many more pods the ResourceQuotas of `ns` admit (the least of them), -1 when none
@@ -790,6 +815,8 @@ static struct source_request *apps_request(const struct view *v, const struct vi
             *err = xstrdup("this app's name cannot be used in a request");
         }
         return r;
+    case ACT_NEW_INCIDENT: /* ServiceNow (issue 14) */
+        return apps_incident(&st->rows[row], tenant);
     default:
         break;
     }

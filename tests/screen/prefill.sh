@@ -1,0 +1,38 @@
+#!/bin/bash
+# Screen test: `n` on an alert and on an app opens the ServiceNow incident form prefilled with
+# what the console knows (issue 14): the short description names what is wrong, the
+# description ends in the evidence (Nagios' state, attempt and output; the app's replicas and
+# restarts), the CI is the tenant's app. On --demo, where every source runs.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/screen/lib.bash
+
+export XDG_CONFIG_HOME="$WORK/config" XDG_STATE_HOME="$WORK/state"
+start_console 200 40 "$BIN/govconsole --demo -c alerts"
+check "the alerts view, worst first" wait_for '^CRITICAL ' 20
+read -r _ tenant app host service _ < <(screen | grep -E '^CRITICAL ' | head -1)
+keys n
+check "n on an alert opens the form" wait_fixed ' New incident '
+check "... the tenant is the alert's ($tenant)" wait_for "Tenant\\* +$tenant "
+check "... the short description names the service, the host and the state" \
+    wait_for "Short description\\* +$app: $service on $host is CRITICAL"
+check "... the description ends in Nagios' evidence" \
+    wait_for 'Description +Evidence from govconsole: Nagios reports .* CRITICAL \((hard|soft)'
+check "... the CI is the tenant's app" wait_for "Configuration item +$tenant-$app"
+keys Escape
+check "Esc cancels the form" wait_gone ' New incident '
+
+keys : a p p s Space "$tenant" Enter
+check "the tenant's apps" wait_for "apps\\($tenant\\)"
+keys / "$app" Enter
+check "the app selected" wait_for "apps\\($tenant\\)\\[[1-9]"
+keys n
+check "n on an app opens the form" wait_fixed ' New incident '
+check "... the short description counts its ready replicas" \
+    wait_for "Short description\\* +$app: [0-9]+ of [0-9]+ replicas ready"
+check "... the description ends in the app's evidence" \
+    wait_for "Description +Evidence from govconsole: (Deployment|StatefulSet) $tenant/"
+check "... the CI is the tenant's app" wait_for "Configuration item +$tenant-$app"
+keys Escape
+keys : q Enter
+check "the console quits" test "$(wait_exit 5)" = 0
+finish
