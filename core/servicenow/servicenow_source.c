@@ -18,6 +18,7 @@
  * `govconsole check` reads the configured user's sys_user record (core/source_http.c).
  * Enter on an incident reads its record and its journal (sys_journal_field). */
 #define _GNU_SOURCE /* vasprintf */
+#include <ctype.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,6 +31,7 @@
 #include "core/http.h"
 #include "core/k8s/k8s_model.h"
 #include "core/log.h"
+#include "core/nagios/nagios_status.h"
 #include "core/loop.h"
 #include "core/poller.h"
 #include "core/sanitize.h"
@@ -538,6 +540,60 @@ static void sn_links_kind(struct sn_source *sn, enum store_kind kind, const char
     }
 }
 
+/* Does `text` name `word` as a whole word (not "dmi-obs-api" inside "dmi-obs-api-v2")? */
+static bool sn_names(const char *text, const char *word)
+{
+    size_t n = strlen(word);
+
+    for (const char *p = text != NULL && n > 0 ? strstr(text, word) : NULL; p != NULL;
+         p = strstr(p + 1, word)) {
+        bool before = p == text || !(isalnum((unsigned char)p[-1]) || p[-1] == '-'),
+             after = !(isalnum((unsigned char)p[n]) || p[n] == '-');
+
+        if (before && after) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Adds a line for each Nagios host the session sees that the incident names (its CI, as
+ * govsim and the platform name hosts TENANT-APP, or its short description or correlation
+ * id), and for each of that host's services that is not OK. */
+static void sn_links_nagios(struct sn_source *sn, const struct sn_incident *in, char **links)
+{
+    static const enum store_kind kinds[] = {STORE_NAGIOS_HOST, STORE_NAGIOS_SERVICE};
+
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        struct access_cursor cur;
+        const struct store_row *r;
+        const char *tenant;
+
+        access_rows(sn->env.access, kinds[k], &cur);
+        while ((r = access_next(&cur, &tenant)) != NULL) {
+            const struct nagios_row *n = (const struct nagios_row *)r;
+            char *more;
+
+            if (n->host == NULL ||
+                !((in->cmdb_ci != NULL && strcmp(in->cmdb_ci, n->host) == 0) ||
+                  sn_names(in->short_description, n->host) ||
+                  sn_names(in->correlation_id, n->host)) ||
+                (n->service != NULL && n->state == NAGIOS_OK)) {
+                continue;
+            }
+            more = n->service != NULL
+                       ? xasprintf("%s  Nagios: %s on %s is %s (:alerts %s)\n",
+                                   *links != NULL ? *links : "", n->service, n->host,
+                                   nagios_state_name(n->state), tenant != NULL ? tenant : "")
+                       : xasprintf("%s  Nagios host: %s is %s (:alerts %s)\n",
+                                   *links != NULL ? *links : "", n->host,
+                                   nagios_state_name(n->state), tenant != NULL ? tenant : "");
+            free(*links);
+            *links = more;
+        }
+    }
+}
+
 /* The detail's links for the incident of the request (caller frees), NULL when none. */
 static char *sn_links(struct sn_source *sn, const struct sn_req *q)
 {
@@ -545,11 +601,14 @@ static char *sn_links(struct sn_source *sn, const struct sn_req *q)
         store_table(sn->env.store, STORE_INCIDENT), q->sys_id);
     char *links = NULL;
 
-    if (in == NULL || in->cmdb_ci == NULL || sn->env.access == NULL) {
+    if (in == NULL || sn->env.access == NULL) {
         return NULL;
     }
-    sn_links_kind(sn, STORE_DEPLOYMENT, in->cmdb_ci, &links);
-    sn_links_kind(sn, STORE_STATEFULSET, in->cmdb_ci, &links);
+    if (in->cmdb_ci != NULL) {
+        sn_links_kind(sn, STORE_DEPLOYMENT, in->cmdb_ci, &links);
+        sn_links_kind(sn, STORE_STATEFULSET, in->cmdb_ci, &links);
+    }
+    sn_links_nagios(sn, in, &links);
     return links;
 }
 

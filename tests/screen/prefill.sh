@@ -2,7 +2,8 @@
 # Screen test: `n` on an alert and on an app opens the ServiceNow incident form prefilled with
 # what the console knows (issue 14): the short description names what is wrong, the
 # description ends in the evidence (Nagios' state, attempt and output; the app's replicas and
-# restarts), the CI is the tenant's app. On --demo, where every source runs.
+# restarts), the CI is the tenant's app. The incident opened from the alert links the Nagios
+# service in its detail. On --demo, where every source runs.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/screen/lib.bash
 
@@ -18,8 +19,20 @@ check "... the short description names the service, the host and the state" \
 check "... the description ends in Nagios' evidence" \
     wait_for 'Description +Evidence from govconsole: Nagios reports .* CRITICAL \((hard|soft)'
 check "... the CI is the tenant's app" wait_for "Configuration item +$tenant-$app"
-keys Escape
-check "Esc cancels the form" wait_gone ' New incident '
+keys C-s
+check "Ctrl-S asks to confirm" wait_for "Open an incident for $tenant\\?"
+keys y
+check "opened: its number in the flash" wait_for "opened [a-z]+/incidents/new: INC[0-9]+" 15
+num=$(screen | grep -Eo 'opened [a-z]+/incidents/new: INC[0-9]+' | grep -Eo 'INC[0-9]+' | head -1)
+
+# Its detail links the Nagios service the incident names (and the Kubernetes app).
+keys : i n c i d e n t s Enter
+check "the new incident is listed" wait_for "^ *$num " 90
+keys / "$num" Enter
+check "... selected" wait_for "incidents\\(all\\)\\[1\\]"
+keys Enter
+check "its detail links the alert's Nagios service" wait_for "Nagios: $service on $host is CRITICAL \\(:alerts $tenant\\)"
+keys q
 
 keys : a p p s Space "$tenant" Enter
 check "the tenant's apps" wait_for "apps\\($tenant\\)"
