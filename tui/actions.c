@@ -504,7 +504,8 @@ void actions_run(struct app *a, enum action act)
         app_flash(a, true, "nothing here to %s", action_name(act));
         return;
     }
-    if ((act == ACT_DESCRIBE || act == ACT_RAW) && v->ops->describe != NULL) {
+    if ((act == ACT_DESCRIBE || act == ACT_RAW || act == ACT_ENTER) && v->ops->describe != NULL) {
+        /* Enter on a view that leads nowhere but describes its rows: the describe */
         actions_describe(a, v, &ctx, table_row(&f->table, f->table.sel), act == ACT_RAW);
         return;
     }

@@ -165,6 +165,9 @@ bool keymap_view_has(const struct view_ops *v, enum action a)
     if ((a == ACT_DESCRIBE || a == ACT_RAW) && v->describe != NULL) {
         return true;
     }
+    if (a == ACT_ENTER && v->describe != NULL) { /* rows that lead nowhere: their describe */
+        return true;
+    }
     if (a == ACT_TOGGLE) {
         return v->toggle != NULL;
     }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/jsonw.h"
 #include "core/servicenow/sn_model.h"
 #include "core/xalloc.h"
 #include "views/view.h"
@@ -218,6 +219,56 @@ static enum view_tone changes_cell(const struct view *v, const struct view_ctx *
     return TONE_NORMAL;
 }
 
+/* Enter and d: the change request's fields as the view has them (y: as JSON). */
+static char *changes_describe(const struct view *v, const struct view_ctx *ctx, size_t row,
+                              bool raw, char **err)
+{
+    const struct changes_state *st = v->state;
+    const struct change_entry *e;
+    const struct sn_change *ch;
+    char start[32], end[32], updated[32], *text;
+
+    (void)ctx;
+    if (row >= st->count) {
+        *err = xstrdup("no change request here");
+        return NULL;
+    }
+    e = &st->rows[row];
+    ch = e->ch;
+    changes_time(ch->start, start, sizeof start);
+    changes_time(ch->end, end, sizeof end);
+    changes_time(ch->updated, updated, sizeof updated);
+    if (raw) {
+        struct jsonw j = {0};
+        struct jsonw *w = &j;
+
+        jsonw_object(w, NULL);
+        jsonw_string(w, "number", ch->number);
+        jsonw_string(w, "type", ch->type);
+        jsonw_string(w, "state", ch->state_text);
+        jsonw_string(w, "risk", ch->risk);
+        jsonw_string(w, "tenant", e->tenant);
+        jsonw_string(w, "company", ch->company);
+        jsonw_string(w, "cmdb_ci", ch->cmdb_ci);
+        jsonw_string(w, "start_date", ch->start != 0 ? start : NULL);
+        jsonw_string(w, "end_date", ch->end != 0 ? end : NULL);
+        jsonw_string(w, "sys_updated_on", ch->updated_raw[0] != '\0' ? ch->updated_raw : NULL);
+        jsonw_string(w, "short_description", ch->short_description);
+        jsonw_end_object(w);
+        return jsonw_finish(w);
+    }
+    text = xasprintf("Number:             %s\nType:               %s\nState:              %s\n"
+                     "Risk:               %s\nTenant:             %s\nConfiguration item: %s\n"
+                     "Planned start:      %s\nPlanned end:        %s\nUpdated:            %s\n"
+                     "Short description:  %s\n",
+                     ch->number, ch->type != NULL ? ch->type : "-",
+                     ch->state_text != NULL ? ch->state_text : "-",
+                     ch->risk != NULL ? ch->risk : "-", e->tenant != NULL ? e->tenant : "-",
+                     ch->cmdb_ci != NULL ? ch->cmdb_ci : "-", start, end, updated,
+                     ch->short_description != NULL ? ch->short_description : "-");
+    return text;
+}
+
 static const char *changes_row_key(const struct view *v, size_t row)
 {
     const struct changes_state *st = v->state;
@@ -259,4 +310,5 @@ const struct view_ops changes_view = {
     .row_key = changes_row_key,
     .row_source = changes_row_source,
     .sort = changes_sort,
+    .describe = changes_describe,
 };

@@ -163,8 +163,9 @@ struct view_ops {
      * the view's default order, descending when `desc`. Rebuilds keep the order. */
     void (*sort)(struct view *v, size_t col, bool desc);
     /* Optional: Enter. Fills *out (zeroed by the caller) from `scope` (the current one) and
-     * the row; false if the row leads nowhere. Without it, a view that lists ACT_ENTER among
-     * its actions gets Enter as a request (a detail pager). */
+     * the row; false if the row leads nowhere. Without it, Enter shows the describe hook's text
+     * where the view has one, else a view that lists ACT_ENTER among its actions gets Enter
+     * as a request (a detail pager). */
     bool (*enter)(const struct view *v, const struct view_scope *scope, size_t row,
                   struct view_target *out);
     /* Optional: the actions the view offers on a row (ACT_DESCRIBE, ACT_DELETE ...), ended by

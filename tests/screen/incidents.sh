@@ -64,6 +64,13 @@ check ":changes: columns" wait_for 'NUMBER +TYPE +STATE +RISK +PLANNED START +PL
 check ":changes: one in progress (Implement)" wait_for '^CHG[0-9]+ +Normal +Implement '
 ci=$(screen | grep -Eo '^CHG[0-9]+ +Normal +Implement +[A-Za-z]+ +.{16} +.{16} +[a-z0-9-]+' | head -1 | awk '{print $NF}')
 chg=$(screen | grep -E "^CHG[0-9]+ +Normal +Implement .* $ci " | head -1 | awk '{print $1}')
+first_chg=$(screen | grep -Eo '^CHG[0-9]+' | head -1)
+keys Enter
+check ":changes: Enter shows the change's fields ($first_chg)" wait_for "^Number: +$first_chg\$"
+check "... its planned start and configuration item" wait_for '^Configuration item: +[a-z0-9-]+$'
+keys q y
+check "... y shows it as YAML" wait_for "^number: $first_chg\$"
+keys q
 keys : a p p s Enter
 check ":apps marks the app whose CI ($ci) has $chg in progress" wait_for "${ci#*-} \\[$chg in progress\\]"
 keys q
