@@ -452,8 +452,25 @@ static void app_collect_tenant(const char *name, const char *tenant, void *arg)
     t->names[t->n++] = xstrdup(tenant);
 }
 
-/* Once the view's source has its first list: a --tenant that names no tenant there ends the
- * console with status 2 and the tenants that exist, instead of empty views. */
+/* Has every running source its first answer (a source not started yet counts as none)?
+ * A tenant may be known only through another source (ServiceNow's companies through the
+ * namespaces' display names), so the scope is checked once all of them have answered. */
+static bool app_sources_answered(struct app *a)
+{
+    for (size_t i = 0; i < sources_count(a->sources); i++) {
+        struct source *s = sources_at(a->sources, i);
+        enum source_state st = s->ops->health(s->state)->state;
+
+        if (st != SOURCE_OK && st != SOURCE_IDLE) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Once the view's source and every other has its first list: a --tenant that names no
+ * tenant there ends the console with status 2 and the tenants that exist, instead of empty
+ * views. While a source is failing the check waits. */
 static void app_check_scope(struct app *a)
 {
     const char *const *scope = access_scope(a->opts.access);
@@ -464,7 +481,7 @@ static void app_check_scope(struct app *a)
     char list[512] = "";
 
     if (a->scope_checked || scope == NULL || src == NULL ||
-        src->ops->health(src->state)->state != SOURCE_OK) {
+        src->ops->health(src->state)->state != SOURCE_OK || !app_sources_answered(a)) {
         return;
     }
     a->scope_checked = true;

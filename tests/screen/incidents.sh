@@ -77,8 +77,14 @@ keys q
 tm_kill
 
 rm -f "$WORK/exit"
+# The namespaces come late (their first lists fail): ServiceNow answers first, and its
+# companies map to dmi only through the namespaces' display names. --tenant dmi must wait
+# for them rather than end with "no such tenant".
+sim_post "/_sim/fault?mode=500&count=3&path=/api/v1/namespaces"
 start_console 200 40 "$BIN/govconsole --config $WORK/config.ini --kubeconfig $WORK/kubeconfig --tenant dmi -c incidents"
 check "scoped to dmi: exactly dmi's open incidents ($open_dmi)" wait_for "incidents\\(dmi\\)\\[$open_dmi\\]" 20
+[ ! -s "$WORK/exit" ] && ok "namespaces late: the scoped console waited for them, it did not end" ||
+    not_ok "namespaces late: the scoped console waited for them, it did not end" "$(screen)"
 check "scoped to dmi: no other tenant's incident on the screen" \
     bash -c "! tmux -L $TMUX_SOCK capture-pane -p -t gc | grep -Eq 'skat|registry|Skattestyrelsen|Registry'"
 keys t
