@@ -425,3 +425,50 @@ int access_verb_check(const struct access *a, enum access_verb verb, char *why, 
     }
     return 0;
 }
+
+/* Provisional (issue 16 in progress): the highest role granted, over every tenant granted. */
+struct access *access_new_grant(const char *user, const struct access_grant *g,
+                                const char *narrow, bool readonly, char **why)
+{
+    const char *list[64];
+    size_t n = 0;
+    enum access_role role = ACCESS_VIEWER;
+    const char *const *sets[2] = {g->developer, g->viewer};
+
+    *why = NULL;
+    for (size_t s = 0; s < 2; s++) {
+        for (size_t i = 0; sets[s] != NULL && sets[s][i] != NULL && n + 1 < 64; i++) {
+            list[n++] = sets[s][i];
+        }
+    }
+    list[n] = NULL;
+    if (g->operator || g->oncall) {
+        role = g->operator ? ACCESS_OPERATOR : ACCESS_ONCALL;
+        const char *one[2] = {narrow, NULL};
+        return access_new(user, role, one, readonly);
+    }
+    if (n == 0) {
+        *why = xstrdup("no role: the directory puts you in no group that grants one");
+        return NULL;
+    }
+    if (g->developer != NULL && g->developer[0] != NULL) {
+        role = ACCESS_DEVELOPER;
+    }
+    if (narrow != NULL) {
+        for (size_t i = 0; i < n; i++) {
+            if (strcmp(list[i], narrow) == 0) {
+                const char *one[2] = {narrow, NULL};
+                return access_new(user, role, one, readonly);
+            }
+        }
+        *why = xstrdup("--tenant names a tenant outside your scope");
+        return NULL;
+    }
+    return access_new(user, role, list, readonly);
+}
+
+struct access *access_new_nobody(const char *user, bool readonly)
+{
+    const char *none[2] = {"", NULL}; /* provisional: a tenant no row has */
+    return access_new(user, ACCESS_VIEWER, none, readonly);
+}

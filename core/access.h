@@ -49,6 +49,27 @@ struct access *access_new(const char *user, enum access_role role, const char *c
                           bool readonly);
 void access_free(struct access *a);
 
+/* What the directory granted a user (core/directory/ fills it in from their groups). */
+struct access_grant {
+    bool operator;                /* [access] operators: every tenant, every verb */
+    bool oncall;                  /* [access] oncall: every tenant; acknowledge, incidents,
+                                     restart */
+    const char *const *developer; /* tenants whose developers group has the user
+                                     (NULL-terminated; NULL for none) */
+    const char *const *viewer;    /* tenants whose viewers group has the user (likewise) */
+};
+
+/* A session for `user` with the union of what `g` grants, narrowed to the tenant `narrow`
+ * (--tenant; NULL: not narrowed) and `readonly`. NULL, with the reason in *why (caller
+ * frees), when `g` grants no role at all, or when `narrow` is not among the tenants `g`
+ * grants (--tenant never widens a scope). */
+struct access *access_new_grant(const char *user, const struct access_grant *g,
+                                const char *narrow, bool readonly, char **why);
+
+/* A session that may see nothing: the viewer role and no tenant ([directory] required =
+ * false and the directory could not say who `user` is). */
+struct access *access_new_nobody(const char *user, bool readonly);
+
 /* Why `pattern` cannot be a tenant pattern (caller frees), or NULL when it can. */
 char *access_pattern_error(const char *pattern);
 
