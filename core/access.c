@@ -10,12 +10,28 @@
 #include "core/tenant_pattern.h"
 #include "core/xalloc.h"
 
+/* One tenant a directory group grants, with the role it grants there. */
+struct access_share {
+    char *tenant;
+    enum access_role role;
+};
+
 struct access {
     char *user;
-    enum access_role role;
-    char **tenants; /* NULL = every tenant */
+    enum access_role role; /* the highest role held in the scope */
+    /* A role over every tenant (operators, on-call staff; access_new()'s role). */
+    bool global;
+    enum access_role global_role;
+    /* Roles in single tenants (a tenant's developers or viewers groups), in grant order. */
+    struct access_share *shares;
+    size_t nshares;
+    unsigned any_verbs; /* the verbs some role held in the scope has (access_verb_check()) */
+    char **tenants; /* the scope; NULL = every tenant; {NULL} = none */
     size_t ntenants;
+    bool narrowed; /* the scope was narrowed by --tenant */
     char *scope_text;
+    char *role_text;
+    bool role_text_names_scope;
     bool readonly;
     struct store *store;
     /* The names texts may not use in this scoped session (lower case): other tenants'
@@ -26,33 +42,198 @@ struct access {
     bool hidden_built;
 };
 
+/* ---- the roles ---------------------------------------------------------------------------
+ *
+ * What each role may do, in the tenants it holds (docs/security.md, "Roles"). A session's
+ * roles add up per tenant: the verbs it may use on an object are those of every role it holds
+ * in the object's tenant. */
+
+#define VERB(v) (1u << (v))
+
+static unsigned access_role_verbs(enum access_role role)
+{
+    const unsigned look = VERB(ACCESS_VIEW) | VERB(ACCESS_LOGS);
+
+    switch (role) {
+    case ACCESS_OPERATOR:
+        return ~0u;
+    case ACCESS_ONCALL: /* works problems and incidents everywhere; no capacity or deletes */
+        return look | VERB(ACCESS_RESTART) | VERB(ACCESS_ACKNOWLEDGE) |
+               VERB(ACCESS_INCIDENT_CREATE) | VERB(ACCESS_INCIDENT_NOTE) |
+               VERB(ACCESS_INCIDENT_UPDATE);
+    case ACCESS_DEVELOPER: /* runs its own apps; reports to the platform, never works it */
+        return look | VERB(ACCESS_RESTART) | VERB(ACCESS_SCALE) |
+               VERB(ACCESS_INCIDENT_CREATE) | VERB(ACCESS_INCIDENT_NOTE);
+    case ACCESS_VIEWER:
+        return look;
+    }
+    return 0;
+}
+
+/* The higher of two roles (the enum lists them highest first). */
+static enum access_role access_higher(enum access_role a, enum access_role b)
+{
+    return a < b ? a : b;
+}
+
+/* Is `t` among the first `n` of `list`? */
+static bool access_listed(char *const *list, size_t n, const char *t)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(list[i], t) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The verbs, and the highest role, the session holds in `tenant` (in scope or not; NULL: no
+ * tenant, where only a role over every tenant counts). False when it holds none there. */
+static bool access_in_tenant(const struct access *a, const char *tenant, unsigned *verbs,
+                             enum access_role *role)
+{
+    bool any = a->global;
+
+    *verbs = a->global ? access_role_verbs(a->global_role) : 0;
+    *role = a->global ? a->global_role : ACCESS_VIEWER;
+    for (size_t i = 0; tenant != NULL && i < a->nshares; i++) {
+        if (strcmp(a->shares[i].tenant, tenant) == 0) {
+            *verbs |= access_role_verbs(a->shares[i].role);
+            *role = any ? access_higher(*role, a->shares[i].role) : a->shares[i].role;
+            any = true;
+        }
+    }
+    return any;
+}
+
+static void access_append(char **text, const char *sep, const char *piece)
+{
+    char *next = xasprintf("%s%s%s", *text != NULL ? *text : "", *text != NULL ? sep : "",
+                           piece);
+
+    free(*text);
+    *text = next;
+}
+
+/* The scope's text ("all", "none", or the tenants joined by ','), the highest role, the verbs
+ * some role holds, and the roles as the header says them: a single role by its name
+ * ("developer": the header adds the scope), several with the tenants each holds beside it
+ * ("developer dmi, viewer registry"; "oncall, developer dmi"), none "viewer (no tenants)". */
+static void access_describe(struct access *a)
+{
+    const unsigned everywhere = a->global ? access_role_verbs(a->global_role) : 0;
+    enum access_role *best = xcalloc(a->nshares + 1, sizeof *best);
+    bool held = a->global, *listed = xcalloc(a->nshares + 1, sizeof *listed);
+    size_t parts = a->global ? 1 : 0;
+    char *text = a->global ? xstrdup(access_role_name(a->global_role)) : NULL;
+
+    if (a->tenants == NULL) {
+        a->scope_text = xstrdup("all");
+    } else if (a->ntenants == 0) {
+        a->scope_text = xstrdup("none");
+    }
+    for (size_t i = 0; i < a->ntenants; i++) {
+        access_append(&a->scope_text, ",", a->tenants[i]);
+    }
+    a->role = a->global ? a->global_role : ACCESS_VIEWER;
+    a->any_verbs = everywhere;
+    /* each tenant in scope once, with the highest role it is granted alone */
+    for (size_t i = 0; i < a->nshares; i++) {
+        const char *t = a->shares[i].tenant;
+        bool again = false;
+
+        best[i] = a->shares[i].role;
+        for (size_t k = 0; k < a->nshares; k++) {
+            if (strcmp(a->shares[k].tenant, t) == 0) {
+                best[i] = access_higher(best[i], a->shares[k].role);
+                again = again || k < i;
+            }
+        }
+        if (again || !access_tenant_visible(a, t)) {
+            continue;
+        }
+        a->role = held ? access_higher(a->role, best[i]) : best[i];
+        held = true;
+        a->any_verbs |= access_role_verbs(best[i]);
+        /* named in the text only where it adds to the role over every tenant */
+        listed[i] = (access_role_verbs(best[i]) & ~everywhere) != 0;
+    }
+    for (int r = ACCESS_OPERATOR; r <= ACCESS_VIEWER; r++) {
+        char *group = NULL;
+
+        for (size_t i = 0; i < a->nshares; i++) {
+            if (listed[i] && (int)best[i] == r) {
+                access_append(&group, " ", a->shares[i].tenant);
+            }
+        }
+        if (group != NULL) {
+            char *piece = xasprintf("%s %s", access_role_name((enum access_role)r), group);
+
+            access_append(&text, ", ", piece);
+            free(piece);
+            free(group);
+            parts++;
+        }
+    }
+    if (!held) {
+        /* no role in any tenant of the scope: a viewer of nothing */
+        free(text);
+        text = xstrdup("viewer (no tenants)");
+        a->any_verbs = access_role_verbs(ACCESS_VIEWER);
+        a->role_text_names_scope = true;
+    } else if (parts == 1) {
+        /* one role: its name, the scope beside it */
+        char *sp = strchr(text, ' ');
+
+        if (sp != NULL) {
+            *sp = '\0';
+        }
+    } else {
+        a->role_text_names_scope = !a->global;
+    }
+    a->role_text = text;
+    free(best);
+    free(listed);
+}
+
+/* A session of `user`; the caller fills in the roles and the scope, then describes it. */
+static struct access *access_alloc(const char *user, bool readonly)
+{
+    struct access *a = xcalloc(1, sizeof *a);
+
+    a->user = xstrdup(user != NULL ? user : "unknown");
+    a->readonly = readonly;
+    return a;
+}
+
+/* The scope: `tenants` (n of them, copied, each once), or every tenant when `all`. */
+static void access_set_scope(struct access *a, bool all, const char *const *tenants, size_t n)
+{
+    if (all) {
+        return;
+    }
+    a->tenants = xcalloc(n + 1, sizeof *a->tenants); /* NULL-terminated */
+    for (size_t i = 0; i < n; i++) {
+        if (!access_listed(a->tenants, a->ntenants, tenants[i])) {
+            a->tenants[a->ntenants++] = xstrdup(tenants[i]);
+        }
+    }
+}
+
 struct access *access_new(const char *user, enum access_role role, const char *const *tenants,
                           bool readonly)
 {
-    struct access *a = xcalloc(1, sizeof *a);
-    size_t n = 0, len = 0;
+    struct access *a = access_alloc(user, readonly);
+    size_t n = 0;
 
-    a->user = xstrdup(user != NULL ? user : "unknown");
-    a->role = role;
-    a->readonly = readonly;
     while (tenants != NULL && tenants[n] != NULL) {
-        len += strlen(tenants[n]) + 1;
         n++;
     }
-    if (n == 0) {
-        a->scope_text = xstrdup("all");
-        return a;
-    }
-    a->tenants = xcalloc(n + 1, sizeof *a->tenants); /* NULL-terminated */
-    a->ntenants = n;
-    a->scope_text = xcalloc(1, len);
-    for (size_t i = 0; i < n; i++) {
-        a->tenants[i] = xstrdup(tenants[i]);
-        if (i > 0) {
-            strcat(a->scope_text, ",");
-        }
-        strcat(a->scope_text, tenants[i]);
-    }
+    a->global = true;
+    a->global_role = role;
+    a->narrowed = n > 0;
+    access_set_scope(a, n == 0, tenants, n);
+    access_describe(a);
     return a;
 }
 
@@ -69,6 +250,11 @@ void access_free(struct access *a)
         free(a->hidden[i]);
     }
     free(a->hidden);
+    for (size_t i = 0; i < a->nshares; i++) {
+        free(a->shares[i].tenant);
+    }
+    free(a->shares);
+    free(a->role_text);
     free(a->scope_text);
     free(a->user);
     free(a);
@@ -395,15 +581,24 @@ static bool access_mutates(enum access_verb verb)
 int access_check(struct access *a, enum access_verb verb, const char *tenant, char *why,
                  size_t size)
 {
+    unsigned verbs;
+    enum access_role role;
+
     if (access_mutates(verb) && a->readonly) {
         snprintf(why, size, "read-only session (--readonly)");
         return -1;
     }
-    if (!access_tenant_visible(a, tenant)) {
+    if (!access_tenant_visible(a, tenant) || !access_in_tenant(a, tenant, &verbs, &role)) {
         snprintf(why, size, "not in your tenant scope (%s)", a->scope_text);
         return -1;
     }
-    return access_verb_check(a, verb, why, size);
+    if ((verbs & VERB(verb)) == 0) {
+        snprintf(why, size, "role %s may not %s%s%s%s", access_role_name(role),
+                 access_verb_name(verb), tenant != NULL ? " (in " : "",
+                 tenant != NULL ? tenant : "", tenant != NULL ? ")" : "");
+        return -1;
+    }
+    return 0;
 }
 
 int access_verb_check(const struct access *a, enum access_verb verb, char *why, size_t size)
@@ -412,13 +607,7 @@ int access_verb_check(const struct access *a, enum access_verb verb, char *why, 
         snprintf(why, size, "read-only session (--readonly)");
         return -1;
     }
-    if (access_mutates(verb) && a->role == ACCESS_VIEWER) {
-        snprintf(why, size, "role %s may not %s", access_role_name(a->role),
-                 access_verb_name(verb));
-        return -1;
-    }
-    /* A tenant's developers open incidents and add to them; the platform's staff works them. */
-    if (verb == ACCESS_INCIDENT_UPDATE && a->role == ACCESS_DEVELOPER) {
+    if (!access_verb_granted(a, verb)) {
         snprintf(why, size, "role %s may not %s", access_role_name(a->role),
                  access_verb_name(verb));
         return -1;
@@ -426,49 +615,94 @@ int access_verb_check(const struct access *a, enum access_verb verb, char *why, 
     return 0;
 }
 
-/* Provisional (issue 16 in progress): the highest role granted, over every tenant granted. */
+bool access_verb_granted(const struct access *a, enum access_verb verb)
+{
+    return (a->any_verbs & VERB(verb)) != 0;
+}
+
+const char *access_role_text(const struct access *a, bool *names_scope)
+{
+    if (names_scope != NULL) {
+        *names_scope = a->role_text_names_scope;
+    }
+    return a->role_text;
+}
+
+bool access_narrowed(const struct access *a)
+{
+    return a->narrowed;
+}
+
+/* Adds a share of `role` in each tenant of `list` (NULL-terminated; NULL for none). */
+static void access_add_shares(struct access *a, const char *const *list, enum access_role role)
+{
+    for (size_t i = 0; list != NULL && list[i] != NULL; i++) {
+        a->shares = xrealloc(a->shares, (a->nshares + 1) * sizeof *a->shares);
+        a->shares[a->nshares].tenant = xstrdup(list[i]);
+        a->shares[a->nshares].role = role;
+        a->nshares++;
+    }
+}
+
 struct access *access_new_grant(const char *user, const struct access_grant *g,
                                 const char *narrow, bool readonly, char **why)
 {
-    const char *list[64];
-    size_t n = 0;
-    enum access_role role = ACCESS_VIEWER;
-    const char *const *sets[2] = {g->developer, g->viewer};
+    struct access *a = access_alloc(user, readonly);
+    unsigned verbs;
+    enum access_role role;
 
     *why = NULL;
-    for (size_t s = 0; s < 2; s++) {
-        for (size_t i = 0; sets[s] != NULL && sets[s][i] != NULL && n + 1 < 64; i++) {
-            list[n++] = sets[s][i];
-        }
-    }
-    list[n] = NULL;
-    if (g->operator || g->oncall) {
-        role = g->operator ? ACCESS_OPERATOR : ACCESS_ONCALL;
-        const char *one[2] = {narrow, NULL};
-        return access_new(user, role, one, readonly);
-    }
-    if (n == 0) {
+    a->global = g->operator || g->oncall;
+    a->global_role = g->operator ? ACCESS_OPERATOR : ACCESS_ONCALL;
+    access_add_shares(a, g->developer, ACCESS_DEVELOPER);
+    access_add_shares(a, g->viewer, ACCESS_VIEWER);
+    if (!a->global && a->nshares == 0) {
         *why = xstrdup("no role: the directory puts you in no group that grants one");
+        access_free(a);
         return NULL;
     }
-    if (g->developer != NULL && g->developer[0] != NULL) {
-        role = ACCESS_DEVELOPER;
-    }
-    if (narrow != NULL) {
-        for (size_t i = 0; i < n; i++) {
-            if (strcmp(list[i], narrow) == 0) {
-                const char *one[2] = {narrow, NULL};
-                return access_new(user, role, one, readonly);
+    if (narrow != NULL && !access_in_tenant(a, narrow, &verbs, &role)) {
+        /* names only the user's own tenants: nothing about whether `narrow` exists */
+        char *mine = NULL;
+
+        for (size_t i = 0; i < a->nshares; i++) {
+            bool again = false;
+
+            for (size_t k = 0; k < i; k++) {
+                again = again || strcmp(a->shares[k].tenant, a->shares[i].tenant) == 0;
+            }
+            if (!again) {
+                access_append(&mine, ", ", a->shares[i].tenant);
             }
         }
-        *why = xstrdup("--tenant names a tenant outside your scope");
+        *why = xasprintf("--tenant %s: not one of your tenants (%s)", narrow, mine);
+        free(mine);
+        access_free(a);
         return NULL;
     }
-    return access_new(user, role, list, readonly);
+    if (narrow != NULL) {
+        const char *one[1] = {narrow};
+
+        a->narrowed = true;
+        access_set_scope(a, false, one, 1);
+    } else if (!a->global) {
+        const char **list = xcalloc(a->nshares + 1, sizeof *list);
+
+        for (size_t i = 0; i < a->nshares; i++) {
+            list[i] = a->shares[i].tenant;
+        }
+        access_set_scope(a, false, list, a->nshares);
+        free(list);
+    }
+    access_describe(a);
+    return a;
 }
 
 struct access *access_new_nobody(const char *user, bool readonly)
 {
-    const char *none[2] = {"", NULL}; /* provisional: a tenant no row has */
-    return access_new(user, ACCESS_VIEWER, none, readonly);
+    struct access *a = access_alloc(user, readonly);
+
+    access_set_scope(a, false, NULL, 0); /* no tenant at all: not "every tenant" */
+    access_describe(a);
+    return a;
 }

@@ -7,8 +7,10 @@
  * without a tenant (an unlabelled namespace, a cluster-scoped object, a namespace not listed
  * yet) is visible only to a session whose scope is every tenant: the layer fails closed.
  *
- * Until the directory is wired in, the identity is the process's login name with the operator
- * role, and --tenant narrows the scope. Only the loop thread uses an access object. */
+ * A session holds roles: one over every tenant (operators, on-call staff) and roles in single
+ * tenants (a tenant's developers or viewers); they add up per tenant (the table in
+ * docs/security.md, "Roles"). --tenant narrows the scope, never widens it. Only the loop
+ * thread uses an access object. */
 #ifndef GC_CORE_ACCESS_H
 #define GC_CORE_ACCESS_H
 
@@ -18,10 +20,11 @@
 
 #include "core/store.h"
 
+/* Highest first. */
 enum access_role {
     ACCESS_OPERATOR,  /* platform staff: every verb */
-    ACCESS_ONCALL,    /* on-call staff: every verb */
-    ACCESS_DEVELOPER, /* a tenant's developers: every verb, in their tenants */
+    ACCESS_ONCALL,    /* on-call staff: look, restart, acknowledge, incidents */
+    ACCESS_DEVELOPER, /* a tenant's developers: look, restart, scale, open incidents, notes */
     ACCESS_VIEWER,    /* a tenant's viewers: look, never change */
 };
 
@@ -43,8 +46,9 @@ enum access_verb {
 
 struct access;
 
-/* A new session: `user` (copied), `role`, `tenants` (copied; NULL-terminated; NULL or empty
- * means every tenant) and `readonly` (every mutation refused, whatever the role). */
+/* A new session: `user` (copied), `role` over every tenant, narrowed to `tenants` (copied;
+ * NULL-terminated; NULL or empty: not narrowed, every tenant) and `readonly` (every mutation
+ * refused, whatever the role). */
 struct access *access_new(const char *user, enum access_role role, const char *const *tenants,
                           bool readonly);
 void access_free(struct access *a);
@@ -77,15 +81,27 @@ char *access_pattern_error(const char *pattern);
 void access_bind(struct access *a, struct store *s);
 
 const char *access_user(const struct access *a);
+/* The highest role the session holds in its scope (the viewer role when it holds none). */
 enum access_role access_role(const struct access *a);
 /* "operator", "oncall", "developer", "viewer". */
 const char *access_role_name(enum access_role role);
+/* The roles as the header says them (borrowed): one role by its name ("operator",
+ * "developer"); several with the tenants each is held in ("developer dmi, viewer registry",
+ * "oncall, developer dmi": a tenant is named where its role adds to the one over every
+ * tenant); none "viewer (no tenants)". *names_scope (may be NULL) is set when the text names
+ * the whole scope itself; otherwise say the scope beside it (access_scope_text()). */
+const char *access_role_text(const struct access *a, bool *names_scope);
+/* True when --tenant narrowed the scope (access_new() with tenants, access_new_grant() with
+ * `narrow`). */
+bool access_narrowed(const struct access *a);
 bool access_readonly(const struct access *a);
 /* True when the scope is every tenant. */
 bool access_all_tenants(const struct access *a);
-/* The scope's tenants, NULL-terminated (borrowed); NULL for every tenant. */
+/* The scope's tenants, NULL-terminated (borrowed); NULL for every tenant; an empty list
+ * (only NULL) for none. */
 const char *const *access_scope(const struct access *a);
-/* The scope as text: "all" or the tenants joined by ','. Borrowed. */
+/* The scope as text: "all", "none" (access_new_nobody()) or the tenants joined by ','.
+ * Borrowed. */
 const char *access_scope_text(const struct access *a);
 
 /* True if `tenant` is in scope. NULL (no tenant) only with every tenant in scope. */
@@ -137,17 +153,22 @@ const struct store_row *access_get(struct access *a, enum store_kind kind, const
 uint64_t access_gen(struct access *a);
 
 /* May the session do `verb` to an object of `tenant` (as the object's source resolved it;
- * NULL: it has none, as a cluster-scoped object)? 0 if so; otherwise -1 with the reason, fit
- * for the status line and the audit log, in `why` ("read-only session (--readonly)", "not in
- * your tenant scope", "role viewer may not delete"). The reason never says whether an object
- * outside the scope exists. */
+ * NULL: it has none, as a cluster-scoped object), with the roles it holds in that tenant? 0
+ * if so; otherwise -1 with the reason, fit for the status line and the audit log, in `why`
+ * ("read-only session (--readonly)", "not in your tenant scope (dmi)", "role viewer may not
+ * restart (in registry)"). The reason never says whether an object outside the scope
+ * exists. */
 int access_check(struct access *a, enum access_verb verb, const char *tenant, char *why,
                  size_t size);
 
 /* The part of access_check() that does not depend on the object: may this session do `verb`
- * at all (not --readonly for a mutation, a role that has the verb)? 0 if so, else -1 with
- * the reason in `why`. Help and key hints use it to mark what the session cannot do. */
+ * anywhere (not --readonly for a mutation, a role held in some tenant of the scope that has
+ * the verb)? 0 if so, else -1 with the reason in `why` ("role viewer may not restart"). */
 int access_verb_check(const struct access *a, enum access_verb verb, char *why, size_t size);
+
+/* Does a role the session holds in its scope have `verb` (whatever --readonly says)? Help and
+ * the key hints leave out the actions of verbs it has not. */
+bool access_verb_granted(const struct access *a, enum access_verb verb);
 
 /* The verb's name: "view", "logs", "restart", "scale", "delete", "acknowledge", "schedule
  * downtime", "open incidents", "add work notes", "update incidents". */

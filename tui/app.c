@@ -470,7 +470,8 @@ static bool app_sources_answered(struct app *a)
 
 /* Once the view's source and every other has its first list: a --tenant that names no
  * tenant there ends the console with status 2 and the tenants that exist, instead of empty
- * views. While a source is failing the check waits. */
+ * views. While a source is failing the check waits. A scope the roles gave (not --tenant)
+ * is not checked: a tenant of the directory with nothing running yet is an empty view. */
 static void app_check_scope(struct app *a)
 {
     const char *const *scope = access_scope(a->opts.access);
@@ -480,7 +481,7 @@ static void app_check_scope(struct app *a)
     size_t o = 0;
     char list[512] = "";
 
-    if (a->scope_checked || scope == NULL || src == NULL ||
+    if (a->scope_checked || scope == NULL || !access_narrowed(a->opts.access) || src == NULL ||
         src->ops->health(src->state)->state != SOURCE_OK || !app_sources_answered(a)) {
         return;
     }

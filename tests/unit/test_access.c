@@ -230,8 +230,11 @@ static void test_check_refuses_by_reason(void **state)
     access_bind(ro, &S);
     access_bind(ops, &S);
     /* access_check() takes the tenant the object's source resolved: here, its namespace's. */
-    assert_int_equal(access_check(dev, ACCESS_DELETE, k8s_tenancy_ns_tenant(T, "dmi-sandbox"), why,
+    assert_int_equal(access_check(dev, ACCESS_RESTART, k8s_tenancy_ns_tenant(T, "dmi-sandbox"), why,
                                   sizeof why), 0);
+    assert_int_equal(access_check(dev, ACCESS_DELETE, k8s_tenancy_ns_tenant(T, "dmi-sandbox"), why,
+                                  sizeof why), -1);
+    assert_string_equal(why, "role developer may not delete (in dmi)");
     assert_int_equal(access_check(dev, ACCESS_RESTART, k8s_tenancy_ns_tenant(T, "skat"), why,
                                   sizeof why), -1);
     assert_non_null(strstr(why, "not in your tenant scope"));
@@ -246,7 +249,7 @@ static void test_check_refuses_by_reason(void **state)
     assert_int_equal(access_check(dev, ACCESS_SCALE, NULL, why, sizeof why), -1);
     assert_int_equal(access_check(viewer, ACCESS_LOGS, "dmi", why, sizeof why), 0);
     assert_int_equal(access_check(viewer, ACCESS_SCALE, "dmi", why, sizeof why), -1);
-    assert_string_equal(why, "role viewer may not scale");
+    assert_string_equal(why, "role viewer may not scale (in dmi)");
     assert_int_equal(access_check(ro, ACCESS_DELETE, "dmi", why, sizeof why), -1);
     assert_string_equal(why, "read-only session (--readonly)");
     assert_int_equal(access_check(ro, ACCESS_VIEW, "dmi", why, sizeof why), 0);
@@ -255,10 +258,11 @@ static void test_check_refuses_by_reason(void **state)
     assert_int_equal(access_check(ops, ACCESS_DELETE, NULL, why, sizeof why), 0);
     /* nagios: acknowledge and downtime are changes like the others */
     assert_int_equal(access_check(viewer, ACCESS_ACKNOWLEDGE, "dmi", why, sizeof why), -1);
-    assert_string_equal(why, "role viewer may not acknowledge");
+    assert_string_equal(why, "role viewer may not acknowledge (in dmi)");
     assert_int_equal(access_check(ro, ACCESS_DOWNTIME, "dmi", why, sizeof why), -1);
     assert_string_equal(why, "read-only session (--readonly)");
-    assert_int_equal(access_check(dev, ACCESS_DOWNTIME, "dmi", why, sizeof why), 0);
+    assert_int_equal(access_check(dev, ACCESS_DOWNTIME, "dmi", why, sizeof why), -1);
+    assert_string_equal(why, "role developer may not schedule downtime (in dmi)");
     assert_int_equal(access_check(dev, ACCESS_ACKNOWLEDGE, "skat", why, sizeof why), -1);
     assert_int_equal(access_verb_check(viewer, ACCESS_DOWNTIME, why, sizeof why), -1);
     assert_string_equal(why, "role viewer may not schedule downtime");
@@ -408,6 +412,279 @@ static void test_kind_needs_a_tenancy(void **state)
     store_fini(&s);
 }
 
+/* ---- roles (issue 16) ------------------------------------------------------------------- */
+
+static const enum access_verb all_verbs[] = {
+    ACCESS_VIEW,        ACCESS_LOGS,     ACCESS_RESTART,         ACCESS_SCALE,
+    ACCESS_DELETE,      ACCESS_ACKNOWLEDGE, ACCESS_DOWNTIME,     ACCESS_INCIDENT_CREATE,
+    ACCESS_INCIDENT_NOTE, ACCESS_INCIDENT_UPDATE,
+};
+#define NVERBS (sizeof all_verbs / sizeof all_verbs[0])
+
+/* The table of docs/security.md ("Roles"), in all_verbs' order: 1 where the role may. */
+static const struct {
+    enum access_role role;
+    const char *name;
+    int may[NVERBS];
+} matrix[] = {
+    /*                                 view logs rst scale del ack down create note update */
+    {ACCESS_OPERATOR, "operator", {1, 1, 1, 1, 1, 1, 1, 1, 1, 1}},
+    {ACCESS_ONCALL, "oncall", {1, 1, 1, 0, 0, 1, 0, 1, 1, 1}},
+    {ACCESS_DEVELOPER, "developer", {1, 1, 1, 1, 0, 0, 0, 1, 1, 0}},
+    {ACCESS_VIEWER, "viewer", {1, 1, 0, 0, 0, 0, 0, 0, 0, 0}},
+};
+
+/* A session granted `role` as the directory grants it: operators and on-call staff in every
+ * tenant, developers and viewers in dmi. */
+static struct access *granted(enum access_role role, const char *narrow, char **why)
+{
+    static const char *const dmi[] = {"dmi", NULL};
+    struct access_grant g = {
+        .operator = role == ACCESS_OPERATOR,
+        .oncall = role == ACCESS_ONCALL,
+        .developer = role == ACCESS_DEVELOPER ? dmi : NULL,
+        .viewer = role == ACCESS_VIEWER ? dmi : NULL,
+    };
+
+    return access_new_grant("u", &g, narrow, false, why);
+}
+
+/* Every role against every verb, in its own tenant and in another; the refusal names the role,
+ * the verb and the tenant. */
+static void test_role_verb_matrix(void **state)
+{
+    (void)state;
+    for (size_t r = 0; r < sizeof matrix / sizeof matrix[0]; r++) {
+        char *err = NULL;
+        struct access *g = granted(matrix[r].role, NULL, &err);
+        struct access *n = access_new("u", matrix[r].role, NULL, false);
+        bool staff = matrix[r].role == ACCESS_OPERATOR || matrix[r].role == ACCESS_ONCALL;
+
+        assert_non_null(g);
+        assert_null(err);
+        access_bind(g, &S);
+        assert_int_equal(access_role(g), matrix[r].role);
+        assert_string_equal(access_role_text(g, NULL), matrix[r].name);
+        assert_int_equal(access_all_tenants(g), staff);
+        for (size_t v = 0; v < NVERBS; v++) {
+            char why[160], want[160];
+
+            snprintf(want, sizeof want, "role %s may not %s (in dmi)", matrix[r].name,
+                     access_verb_name(all_verbs[v]));
+            assert_int_equal(access_check(g, all_verbs[v], "dmi", why, sizeof why),
+                             matrix[r].may[v] ? 0 : -1);
+            if (!matrix[r].may[v]) {
+                assert_string_equal(why, want);
+            }
+            assert_int_equal(access_verb_granted(g, all_verbs[v]), matrix[r].may[v]);
+            assert_int_equal(access_verb_check(g, all_verbs[v], why, sizeof why),
+                             matrix[r].may[v] ? 0 : -1);
+            /* access_new() with the role over every tenant: the same verbs */
+            assert_int_equal(access_check(n, all_verbs[v], "skat", why, sizeof why),
+                             matrix[r].may[v] ? 0 : -1);
+            /* another tenant: the staff's like their own, a tenant's roles none at all */
+            assert_int_equal(access_check(g, all_verbs[v], "skat", why, sizeof why),
+                             staff && matrix[r].may[v] ? 0 : -1);
+            if (!staff) {
+                assert_string_equal(why, "not in your tenant scope (dmi)");
+            }
+        }
+        access_free(g);
+        access_free(n);
+    }
+}
+
+/* Roles add up per tenant: a developer of dmi and viewer of skat scales in dmi only. */
+static void test_roles_add_up_per_tenant(void **state)
+{
+    static const char *const dmi[] = {"dmi", NULL}, *const skat[] = {"skat", NULL};
+    struct access_grant both = {.developer = dmi, .viewer = skat};
+    struct access_grant twice = {.developer = dmi, .viewer = dmi};
+    struct access_grant oncall_dev = {.oncall = true, .developer = dmi};
+    struct access_grant op_dev = {.operator = true, .developer = dmi, .viewer = skat};
+    char *err = NULL, why[160], buf[256];
+    bool names = false;
+    struct access *a = access_new_grant("alice", &both, NULL, false, &err);
+
+    (void)state;
+    assert_non_null(a);
+    access_bind(a, &S);
+    assert_string_equal(access_user(a), "alice");
+    assert_false(access_all_tenants(a));
+    assert_false(access_narrowed(a));
+    assert_string_equal(access_scope_text(a), "dmi,skat");
+    assert_int_equal(access_role(a), ACCESS_DEVELOPER);
+    assert_string_equal(access_role_text(a, &names), "developer dmi, viewer skat");
+    assert_true(names);
+    assert_int_equal(visible(a, STORE_POD, buf, sizeof buf), 3);
+    assert_string_equal(buf, "dmi/a dmi-sandbox/b skat/c");
+    assert_int_equal(access_check(a, ACCESS_SCALE, "dmi", why, sizeof why), 0);
+    assert_int_equal(access_check(a, ACCESS_SCALE, "skat", why, sizeof why), -1);
+    assert_string_equal(why, "role viewer may not scale (in skat)");
+    assert_int_equal(access_check(a, ACCESS_RESTART, "skat", why, sizeof why), -1);
+    assert_int_equal(access_check(a, ACCESS_LOGS, "skat", why, sizeof why), 0);
+    assert_int_equal(access_check(a, ACCESS_VIEW, NULL, why, sizeof why), -1);
+    /* anywhere: the developer's verbs, nothing more */
+    assert_int_equal(access_verb_check(a, ACCESS_SCALE, why, sizeof why), 0);
+    assert_int_equal(access_verb_check(a, ACCESS_DELETE, why, sizeof why), -1);
+    assert_string_equal(why, "role developer may not delete");
+    access_free(a);
+
+    /* the same tenant in two groups: the higher role's verbs, the tenant once */
+    a = access_new_grant("bob", &twice, NULL, false, &err);
+    assert_string_equal(access_scope_text(a), "dmi");
+    assert_string_equal(access_role_text(a, &names), "developer");
+    assert_false(names);
+    assert_int_equal(access_check(a, ACCESS_SCALE, "dmi", why, sizeof why), 0);
+    access_free(a);
+
+    /* on-call everywhere and developer of dmi: scale in dmi only, acknowledge everywhere */
+    a = access_new_grant("carol", &oncall_dev, NULL, false, &err);
+    assert_true(access_all_tenants(a));
+    assert_int_equal(access_role(a), ACCESS_ONCALL);
+    assert_string_equal(access_role_text(a, &names), "oncall, developer dmi");
+    assert_false(names);
+    assert_int_equal(access_check(a, ACCESS_SCALE, "dmi", why, sizeof why), 0);
+    assert_int_equal(access_check(a, ACCESS_ACKNOWLEDGE, "dmi", why, sizeof why), 0);
+    assert_int_equal(access_check(a, ACCESS_SCALE, "skat", why, sizeof why), -1);
+    assert_string_equal(why, "role oncall may not scale (in skat)");
+    assert_int_equal(access_check(a, ACCESS_SCALE, NULL, why, sizeof why), -1);
+    assert_int_equal(access_check(a, ACCESS_RESTART, NULL, why, sizeof why), 0);
+    assert_int_equal(access_check(a, ACCESS_DELETE, "dmi", why, sizeof why), -1);
+    access_free(a);
+
+    /* an operator's other groups add nothing */
+    a = access_new_grant("dan", &op_dev, NULL, false, &err);
+    assert_string_equal(access_role_text(a, NULL), "operator");
+    assert_int_equal(access_check(a, ACCESS_DELETE, "skat", why, sizeof why), 0);
+    access_free(a);
+}
+
+/* --tenant narrows inside the grant and is refused outside it, with the same words whether
+ * the tenant exists or not; no role at all is refused. */
+static void test_narrow_never_widens(void **state)
+{
+    static const char *const dmi[] = {"dmi", NULL}, *const skat[] = {"skat", NULL};
+    struct access_grant both = {.developer = dmi, .viewer = skat};
+    struct access_grant dev = {.developer = dmi};
+    struct access_grant op = {.operator = true};
+    struct access_grant none = {0};
+    char *err = NULL, *err2 = NULL, why[160], buf[256];
+    struct access *a = access_new_grant("alice", &both, "skat", false, &err);
+
+    (void)state;
+    assert_non_null(a);
+    assert_null(err);
+    access_bind(a, &S);
+    assert_true(access_narrowed(a));
+    assert_string_equal(access_scope_text(a), "skat");
+    assert_string_equal(access_role_text(a, NULL), "viewer");
+    assert_int_equal(access_role(a), ACCESS_VIEWER);
+    assert_int_equal(visible(a, STORE_POD, buf, sizeof buf), 1);
+    assert_string_equal(buf, "skat/c");
+    assert_int_equal(access_check(a, ACCESS_SCALE, "dmi", why, sizeof why), -1);
+    assert_string_equal(why, "not in your tenant scope (skat)");
+    /* narrowed to the viewer's tenant, the developer's verbs are nowhere in scope */
+    assert_false(access_verb_granted(a, ACCESS_SCALE));
+    access_free(a);
+
+    /* outside the grant: refused, with the same sentence for a tenant that exists (skat)
+     * and one that does not */
+    assert_null(access_new_grant("alice", &dev, "skat", false, &err));
+    assert_non_null(err);
+    assert_string_equal(err, "--tenant skat: not one of your tenants (dmi)");
+    assert_null(access_new_grant("alice", &dev, "zzzz", false, &err2));
+    assert_string_equal(err2, "--tenant zzzz: not one of your tenants (dmi)");
+    free(err);
+    free(err2);
+    assert_null(access_new_grant("alice", &both, "dmi-sandbox", false, &err));
+    assert_string_equal(err, "--tenant dmi-sandbox: not one of your tenants (dmi, skat)");
+    free(err);
+
+    /* staff hold every tenant: any name narrows, nothing outside it stays reachable */
+    a = access_new_grant("ola", &op, "skat", true, &err);
+    assert_non_null(a);
+    access_bind(a, &S);
+    assert_false(access_all_tenants(a));
+    assert_true(access_readonly(a));
+    assert_int_equal(access_role(a), ACCESS_OPERATOR);
+    assert_int_equal(access_check(a, ACCESS_VIEW, NULL, why, sizeof why), -1);
+    assert_int_equal(access_check(a, ACCESS_VIEW, "dmi", why, sizeof why), -1);
+    assert_int_equal(access_check(a, ACCESS_DELETE, "skat", why, sizeof why), -1);
+    assert_string_equal(why, "read-only session (--readonly)");
+    access_free(a);
+
+    /* no group that grants a role */
+    assert_null(access_new_grant("nemo", &none, NULL, false, &err));
+    assert_non_null(strstr(err, "no role"));
+    free(err);
+    assert_null(access_new_grant("nemo", &none, "dmi", false, &err));
+    assert_non_null(strstr(err, "no role"));
+    free(err);
+}
+
+/* The directory could not say who the user is: a viewer of nothing sees no row at all, not
+ * every tenant's. */
+static void test_nobody_sees_nothing(void **state)
+{
+    struct access *a = access_new_nobody("who", false);
+    const char *const *scope = access_scope(a);
+    char why[160], buf[256];
+    bool names = false;
+
+    (void)state;
+    access_bind(a, &S);
+    assert_false(access_all_tenants(a));
+    assert_false(access_narrowed(a));
+    assert_non_null(scope);
+    assert_null(scope[0]);
+    assert_string_equal(access_scope_text(a), "none");
+    assert_int_equal(access_role(a), ACCESS_VIEWER);
+    assert_string_equal(access_role_text(a, &names), "viewer (no tenants)");
+    assert_true(names);
+    for (int k = 0; k < STORE_KIND_COUNT; k++) {
+        assert_int_equal(visible(a, (enum store_kind)k, buf, sizeof buf), 0);
+    }
+    assert_null(access_get(a, STORE_POD, "dmi/a"));
+    assert_null(access_get(a, STORE_POD, "kube-system/d"));
+    assert_false(access_tenant_visible(a, NULL));
+    assert_false(access_tenant_visible(a, "dmi"));
+    assert_false(access_tenant_visible(a, ""));
+    assert_int_equal(access_check(a, ACCESS_VIEW, "dmi", why, sizeof why), -1);
+    assert_int_equal(access_check(a, ACCESS_VIEW, NULL, why, sizeof why), -1);
+    assert_string_equal(why, "not in your tenant scope (none)");
+    assert_int_equal(access_verb_check(a, ACCESS_RESTART, why, sizeof why), -1);
+    assert_string_equal(why, "role viewer may not restart");
+    assert_true(access_verb_granted(a, ACCESS_VIEW));
+    /* every tenant's name is withheld from its messages */
+    assert_string_not_equal(access_redact(a, "namespace skat is forbidden"),
+                            "namespace skat is forbidden");
+    access_free(a);
+}
+
+/* access_new() keeps its meaning: a role over every tenant, narrowed by a list. */
+static void test_access_new_narrows(void **state)
+{
+    static const char *const dmi[] = {"dmi", NULL};
+    static const char *const none[] = {NULL};
+    struct access *a = access_new("cust", ACCESS_DEVELOPER, dmi, false);
+    struct access *b = access_new("ops", ACCESS_ONCALL, none, false);
+    bool names = true;
+
+    (void)state;
+    assert_true(access_narrowed(a));
+    assert_string_equal(access_role_text(a, &names), "developer");
+    assert_false(names);
+    assert_string_equal(access_scope_text(a), "dmi");
+    assert_true(access_all_tenants(b));
+    assert_false(access_narrowed(b));
+    assert_null(access_scope(b));
+    assert_string_equal(access_scope_text(b), "all");
+    assert_string_equal(access_role_text(b, NULL), "oncall");
+    access_free(a);
+    access_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -421,6 +698,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_errors_are_redacted_by_scope, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kind_needs_a_tenancy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_incident_verbs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_role_verb_matrix, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_roles_add_up_per_tenant, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_narrow_never_widens, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nobody_sees_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_access_new_narrows, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
