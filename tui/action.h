@@ -22,7 +22,7 @@
     _(QUIT_ALL, "quit-all", "Quit at once", 0, ACCESS_VIEW)                                        \
     _(COMMAND, "command", "Command line: a view by name (:NAME, :NAME TENANT), :theme NAME, a source's commands, :q; Tab completes", 0, ACCESS_VIEW) \
     _(FILTER, "filter", "Filter rows by a regular expression over the row (! inverts)", 0, ACCESS_VIEW) \
-    _(HELP, "help", "Show the keys here (view, pager or log), marking what you may not do", 0, ACCESS_VIEW) \
+    _(HELP, "help", "Show the keys here (view, pager or log): the actions your role has, marking those --readonly forbids", 0, ACCESS_VIEW) \
     _(SORT_NEXT, "sort-next", "Sort by the next column (again: reverse)", 0, ACCESS_VIEW)          \
     _(SORT_PREV, "sort-prev", "Sort by the previous column (again: reverse)", 0, ACCESS_VIEW)      \
     _(SCROLL_RIGHT, "scroll-right", "Show the columns hidden to the right (the title counts them)", 0, ACCESS_VIEW) \

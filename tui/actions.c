@@ -500,6 +500,14 @@ void actions_run(struct app *a, enum action act)
         app_flash(a, true, "the %s view has no %s", v->ops->name, action_name(act));
         return;
     }
+    if (!access_verb_granted(a->opts.access, action_verb(act))) {
+        /* a key help does not offer this session: why, and nothing is asked or sent */
+        char why[160];
+
+        access_verb_check(a->opts.access, action_verb(act), why, sizeof why);
+        app_flash(a, true, "%s", why);
+        return;
+    }
     if (table_count(&f->table, v) == 0 && (v->ops->rowless == NULL || !v->ops->rowless(act))) {
         app_flash(a, true, "nothing here to %s", action_name(act));
         return;

@@ -177,7 +177,7 @@ void cmdline_scan_themes(struct app *a);
 /* ---- helpview.c ------------------------------------------------------------------------- */
 
 /* The help overlay over what is on top: the top mode's keys when it has a help table (a
- * pager), else the view's, with what this session may not do marked. */
+ * pager), else the view's: what the session's roles have, what it may not do now marked. */
 void helpview_open(struct app *a);
 
 /* ---- header.c --------------------------------------------------------------------------- */

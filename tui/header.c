@@ -8,6 +8,7 @@
 #include "core/filter.h"
 #include "core/sources.h"
 #include "tui/app_int.h"
+#include "tui/header.h"
 #include "tui/keymap.h"
 #include "tui/screen.h"
 #include "views/registry.h"
@@ -67,16 +68,26 @@ static void header_sources(struct app *a, bool compact, char *out, size_t size, 
     }
 }
 
+char *header_who(const struct access *a, bool compact, char *out, size_t size)
+{
+    bool names_scope = false;
+    const char *roles = access_role_text(a, &names_scope);
+    const char *scope = access_all_tenants(a) ? (compact ? "all" : "all tenants")
+                                              : access_scope_text(a);
+
+    snprintf(out, size, "%s \xc2\xb7 %s%s%s%s", access_user(a), roles,
+             names_scope ? "" : " \xc2\xb7 ", names_scope ? "" : scope,
+             access_readonly(a) ? "  [read-only]" : "");
+    return out;
+}
+
 void header_draw(struct app *a, int cols)
 {
-    char line[640], right[512], scope[160] = "", summary[300] = "";
+    char line[640], right[512], who[320], summary[300] = "";
     size_t so = 0;
-    bool failing = false;
-    int rw, lw, most = cols / 2;
+    bool failing = false, compact = cols < 100;
+    int rw, lw, whow, most = cols / 2;
 
-    if (!access_all_tenants(a->opts.access)) {
-        snprintf(scope, sizeof scope, "  tenant: %s", access_scope_text(a->opts.access));
-    }
     for (size_t i = 0; i < sources_count(a->sources); i++) {
         struct source *src = sources_at(a->sources, i);
         char sum[256];
@@ -93,11 +104,19 @@ void header_draw(struct app *a, int cols)
         header_sources(a, true, right, sizeof right, &failing);
         most = cols * 2 / 3; /* what needs a look comes before where we are */
     }
-    snprintf(line, sizeof line, " govconsole%s%s%s", summary, scope,
-             access_readonly(a->opts.access) ? "  [read-only]" : "");
+    /* who comes first, so that it is never the part cut off; at 80 columns without the
+     * console's own name */
+    snprintf(line, sizeof line, " %s%s%s", compact ? "" : "govconsole  ",
+             header_who(a->opts.access, compact, who, sizeof who), summary);
     rw = screen_text_width(right);
     if (rw > most) {
         rw = most;
+    }
+    /* who is at the keyboard is never cut for the sources, up to half the line */
+    whow = (compact ? 1 : 13) + screen_text_width(who) + 1;
+    whow = whow < cols / 2 ? whow : cols / 2;
+    if (rw > cols - whow) {
+        rw = cols - whow;
     }
     lw = cols - rw;
     screen_put(stdscr, 0, 0, line, lw, false, screen_attr(THEME_HEADER));
@@ -176,23 +195,10 @@ void header_draw_status(struct app *a, int rows, int cols)
     }
     {
         /* The keys that do something here, then the position. */
-        static const struct {
-            enum action act;
-            const char *label;
-        } hints[] = {{ACT_ENTER, "<Enter> open"}, {ACT_DESCRIBE, "<d> describe"},
-                     {ACT_LOGS, "<l> logs"}};
         char pos[64];
-        size_t o = 0;
         int pw;
 
-        line[0] = '\0';
-        for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
-            if (keymap_view_has(f->view->ops, hints[i].act)) {
-                o += (size_t)snprintf(line + o, sizeof line - o, " %s ", hints[i].label);
-            }
-        }
-        snprintf(line + o, sizeof line - o, " <?> help  </> filter  <:> command  <q> %s",
-                 a->nframes > 1 ? "back" : "quit");
+        keymap_hints(f->view->ops, a->opts.access, a->nframes > 1, line, sizeof line);
         snprintf(pos, sizeof pos, " row %zu of %zu ", n ? f->table.sel + 1 : 0, n);
         pw = screen_text_width(pos);
         pw = pw < cols / 2 ? pw : cols / 2;

@@ -1,6 +1,6 @@
 /* The help overlay (`?`): a bordered box over the dimmed screen listing the keys of what is on
- * top (the view's table, a pager, a log), descriptions wrapped to the box, and the actions this
- * session may not use marked with the reason. */
+ * top (the view's table, a pager, a log), descriptions wrapped to the box: the actions the
+ * session's roles have, those it may not use now (--readonly) marked with the reason. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -185,6 +185,30 @@ bool keymap_view_has(const struct view_ops *v, enum action a)
     return false;
 }
 
+char *keymap_hints(const struct view_ops *v, const struct access *access, bool back, char *out,
+                   size_t size)
+{
+    static const struct {
+        enum action act;
+        const char *label;
+    } hints[] = {{ACT_ENTER, "<Enter> open"}, {ACT_DESCRIBE, "<d> describe"},
+                 {ACT_LOGS, "<l> logs"}};
+    size_t o = 0;
+
+    out[0] = '\0';
+    for (size_t i = 0; i < sizeof hints / sizeof hints[0] && o < size; i++) {
+        if (keymap_view_has(v, hints[i].act) &&
+            (access == NULL || access_verb_granted(access, action_verb(hints[i].act)))) {
+            o += (size_t)snprintf(out + o, size - o, " %s ", hints[i].label);
+        }
+    }
+    if (o < size) {
+        snprintf(out + o, size - o, " <?> help  </> filter  <:> command  <q> %s",
+                 back ? "back" : "quit");
+    }
+    return out;
+}
+
 void keymap_help(const struct view_ops *v, struct access *access, struct help_list *out)
 {
     char keys[64], why[160], text[160];
@@ -198,6 +222,10 @@ void keymap_help(const struct view_ops *v, struct access *access, struct help_li
             bool here = action_view_specific((enum action)a) || a == ACT_ENTER;
 
             if (here != (pass == 0) || !keymap_view_has(v, (enum action)a)) {
+                continue;
+            }
+            /* what no role of the session has is left out; --readonly only marks */
+            if (access != NULL && !access_verb_granted(access, action_verb((enum action)a))) {
                 continue;
             }
             keymap_keys_for((enum action)a, keys, sizeof keys);

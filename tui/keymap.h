@@ -28,10 +28,17 @@ char *keymap_keys_for(enum action a, char *buf, size_t size);
 /* Does the view offer action `a` (a generic one, or one in its actions list)? */
 bool keymap_view_has(const struct view_ops *v, enum action a);
 
-/* The help of a view, appended to *out: its own actions (each marked with why `access` may
- * not use it, when it may not; NULL: no marks) and sort keys, then the keys that work in
- * every view. */
+/* The help of a view, appended to *out: its own actions and sort keys, then the keys that
+ * work in every view. With `access` (NULL: every action, unmarked), the actions of verbs no
+ * role of the session has are left out, and those it may not use now (--readonly) are
+ * marked with why. */
 void keymap_help(const struct view_ops *v, struct access *access, struct help_list *out);
+
+/* The status line's key hints for view `v`: its keys that do something and that a role of
+ * `access` (NULL: any) has, then help, filter, command and quit (`back`: "back"). Returns
+ * out. */
+char *keymap_hints(const struct view_ops *v, const struct access *access, bool back, char *out,
+                   size_t size);
 
 /* docs/keys.md, generated. Caller frees. */
 char *keymap_markdown(void);

@@ -23,7 +23,7 @@ if [ -z "$FIRST_NS" ] || [ "$DMI_PODS" -eq 0 ] || [ "$DMI_PODS" -ge "$ALL_PODS" 
 fi
 
 start_console 150 40 "$BIN/govconsole --kubeconfig $WORK/kubeconfig --tenant dmi -c tenants"
-check "the header names the session's tenant" wait_for 'tenant: dmi'
+check "the header names the user, the role and the tenant" wait_for "^ govconsole  $(id -un) · operator · dmi  "
 check "the tenants view has dmi only" wait_for 'tenants\(dmi\)\[1\]'
 keys : p o d s Enter
 check "the pods view counts dmi's pods only ($DMI_PODS of $ALL_PODS)" \

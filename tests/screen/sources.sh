@@ -51,6 +51,8 @@ check "back on the pods, still working" wait_for 'pods\(all\)\[60\]'
 tm resize-window -t gc -x 80 -y 24
 check "80 columns: the failing sources by name, the others counted" \
     wait_for 'nagios: unreachable  mapr: bad answer  1 other ok *$'
+check "80 columns: the header still says who, without the console's name" \
+    wait_for "^ $(id -un) · operator · all  "
 keys q
 [ "$(wait_exit 5)" = 0 ] && ok "q exits 0" || not_ok "q exits 0"
 tm_kill

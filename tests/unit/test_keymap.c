@@ -129,11 +129,10 @@ static void test_help_shows_actions_where_they_work(void **state)
     help_free(&tenants);
 }
 
-/* Actions the session may not use stay listed, marked with why; looking is never marked. */
-static void test_help_marks_what_the_session_may_not_do(void **state)
+/* --readonly: the actions stay listed, marked with why; looking is never marked. */
+static void test_help_marks_what_readonly_forbids(void **state)
 {
     struct access *ro = access_new("ann", ACCESS_OPERATOR, NULL, true);
-    struct access *viewer = access_new("vic", ACCESS_VIEWER, NULL, false);
     struct access *op = access_new("ola", ACCESS_OPERATOR, NULL, false);
     struct help_list l = {0};
     const struct help_entry *e;
@@ -149,21 +148,122 @@ static void test_help_marks_what_the_session_may_not_do(void **state)
     assert_null(help_find(&l, "Follow a pod's log")->off);
     help_free(&l);
 
-    keymap_help(registry_find("apps"), viewer, &l);
-    e = help_find(&l, "Scale the selected app");
-    assert_non_null(e->off);
-    assert_non_null(strstr(e->off, "viewer"));
-    assert_null(help_find(&l, "Follow a pod's log")->off);
-    help_free(&l);
-
     keymap_help(registry_find("apps"), op, &l);
     for (size_t i = 0; i < l.n; i++) {
         assert_null(l.e[i].off);
     }
     help_free(&l);
     access_free(ro);
-    access_free(viewer);
     access_free(op);
+}
+
+/* Which verbs each role has (docs/security.md, "Roles"). */
+static bool role_may(enum access_role role, enum access_verb verb)
+{
+    switch (verb) {
+    case ACCESS_VIEW:
+    case ACCESS_LOGS:
+        return true;
+    case ACCESS_RESTART:
+    case ACCESS_INCIDENT_CREATE:
+    case ACCESS_INCIDENT_NOTE:
+        return role != ACCESS_VIEWER;
+    case ACCESS_SCALE:
+        return role == ACCESS_OPERATOR || role == ACCESS_DEVELOPER;
+    case ACCESS_ACKNOWLEDGE:
+    case ACCESS_INCIDENT_UPDATE:
+        return role == ACCESS_OPERATOR || role == ACCESS_ONCALL;
+    case ACCESS_DELETE:
+    case ACCESS_DOWNTIME:
+        return role == ACCESS_OPERATOR;
+    }
+    return false;
+}
+
+/* In every view, help lists an action the view has exactly when the session's role has its
+ * verb, unmarked; the status line's hints likewise. */
+static void test_help_shows_only_what_the_role_may_do(void **state)
+{
+    static const char *const dmi[] = {"dmi", NULL};
+    const enum access_role roles[] = {ACCESS_OPERATOR, ACCESS_ONCALL, ACCESS_DEVELOPER,
+                                      ACCESS_VIEWER};
+
+    (void)state;
+    for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++) {
+        struct access_grant g = {
+            .operator = roles[r] == ACCESS_OPERATOR,
+            .oncall = roles[r] == ACCESS_ONCALL,
+            .developer = roles[r] == ACCESS_DEVELOPER ? dmi : NULL,
+            .viewer = roles[r] == ACCESS_VIEWER ? dmi : NULL,
+        };
+        char *err = NULL;
+        struct access *acc = access_new_grant("u", &g, NULL, false, &err);
+
+        assert_non_null(acc);
+        for (size_t i = 0; registry_get(i) != NULL; i++) {
+            const struct view_ops *v = registry_get(i);
+            struct help_list l = {0};
+
+            keymap_help(v, acc, &l);
+            for (int a = 1; a < ACT_COUNT; a++) {
+                const struct help_entry *e;
+
+                if (!keymap_view_has(v, (enum action)a)) {
+                    continue;
+                }
+                e = help_find(&l, action_help((enum action)a));
+                if (role_may(roles[r], action_verb((enum action)a)) != (e != NULL)) {
+                    fail_msg("%s, view %s: help %s %s", access_role_name(roles[r]), v->name,
+                             e != NULL ? "lists" : "leaves out", action_name((enum action)a));
+                }
+                assert_true(e == NULL || e->off == NULL);
+            }
+            help_free(&l);
+        }
+        access_free(acc);
+    }
+}
+
+/* A developer of dmi and viewer of registry may scale (in dmi): help lists it; neither role
+ * deletes; nobody (no identity) still reads the looking keys. */
+static void test_help_follows_the_union_of_roles(void **state)
+{
+    static const char *const dmi[] = {"dmi", NULL}, *const registry[] = {"registry", NULL};
+    struct access_grant g = {.developer = dmi, .viewer = registry};
+    char *err = NULL, hints[256];
+    struct access *both = access_new_grant("alice", &g, NULL, false, &err);
+    struct access *viewer_only = access_new_grant("alice", &g, "registry", false, &err);
+    struct access *nobody = access_new_nobody("who", false);
+    struct help_list l = {0};
+
+    (void)state;
+    keymap_help(registry_find("apps"), both, &l);
+    assert_true(help_has(&l, "Scale the selected app"));
+    assert_true(help_has(&l, "Rollout restart"));
+    help_free(&l);
+    keymap_help(registry_find("pods"), both, &l);
+    assert_false(help_has(&l, "Delete the selected object"));
+    assert_true(help_has(&l, "Follow a pod's log"));
+    help_free(&l);
+    /* narrowed to the tenant it only views: the developer's keys are gone */
+    keymap_help(registry_find("apps"), viewer_only, &l);
+    assert_false(help_has(&l, "Scale the selected app"));
+    assert_false(help_has(&l, "Rollout restart"));
+    assert_true(help_has(&l, "Describe the selected object"));
+    help_free(&l);
+    keymap_help(registry_find("apps"), nobody, &l);
+    assert_false(help_has(&l, "Rollout restart"));
+    assert_true(help_has(&l, "Follow a pod's log"));
+    help_free(&l);
+    keymap_hints(registry_find("pods"), nobody, false, hints, sizeof hints);
+    assert_non_null(strstr(hints, "<l> logs"));
+    assert_non_null(strstr(hints, "<q> quit"));
+    keymap_hints(registry_find("tenants"), nobody, true, hints, sizeof hints);
+    assert_null(strstr(hints, "<l> logs"));
+    assert_non_null(strstr(hints, "<q> back"));
+    access_free(both);
+    access_free(viewer_only);
+    access_free(nobody);
 }
 
 /* Every action's verb: a mutation needs its own, a look needs nothing more than viewing. */
@@ -322,7 +422,9 @@ int main(void)
         cmocka_unit_test(test_sort_keys_do_not_collide_with_actions),
         cmocka_unit_test(test_help_follows_the_view),
         cmocka_unit_test(test_help_shows_actions_where_they_work),
-        cmocka_unit_test(test_help_marks_what_the_session_may_not_do),
+        cmocka_unit_test(test_help_marks_what_readonly_forbids),
+        cmocka_unit_test(test_help_shows_only_what_the_role_may_do),
+        cmocka_unit_test(test_help_follows_the_union_of_roles),
         cmocka_unit_test(test_actions_name_their_verb),
         cmocka_unit_test(test_mode_help_tables),
         cmocka_unit_test(test_docs_keys_md_is_generated),
