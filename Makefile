@@ -108,6 +108,12 @@ $(BUILD)/tests/%: tests/integration/%.c $(BUILD)/libgc.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libgc.a $(CMOCKA_LIBS) $(LDLIBS)
 
+# Roles (issue 16), TEST ONLY: the console with roles from its command line, for
+# tests/screen/roles.sh. Never linked into govconsole (roles from flags would be an escalation).
+$(BUILD)/tests/role_console: tests/support/role_console.c $(BUILD)/libgc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libgc.a $(LDLIBS)
+
 # Benchmark programs run by scripts/bench.sh (figures printed, never pass/fail).
 $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libgc.a
 	@mkdir -p $(dir $@)
@@ -131,6 +137,7 @@ test:
 	@GC_BIN_DIR=$(BUILD) tests/run.sh
 
 tests-build: $(BUILD)/govconsole $(BUILD)/govsim $(UNIT_BINS) $(INTEG_BINS)
+tests-build: $(BUILD)/tests/role_console # roles (issue 16)
 
 # The same tests built with AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
