@@ -494,22 +494,23 @@ void actions_run(struct app *a, enum action act)
     struct view_ctx ctx = app_ctx(a, f);
     struct source_request *req;
     struct source *src;
-    char *err = NULL;
+    char *err = NULL, role_why[160] = "";
 
     if (!keymap_view_has(v->ops, act)) {
         app_flash(a, true, "the %s view has no %s", v->ops->name, action_name(act));
         return;
     }
+    /* A key help does not offer this session (no role of it has the verb) says why wherever
+     * it stops; with an object, the request is refused below like any other, and audited. */
     if (!access_verb_granted(a->opts.access, action_verb(act))) {
-        /* a key help does not offer this session: why, and nothing is asked or sent */
-        char why[160];
-
-        access_verb_check(a->opts.access, action_verb(act), why, sizeof why);
-        app_flash(a, true, "%s", why);
-        return;
+        access_verb_check(a->opts.access, action_verb(act), role_why, sizeof role_why);
     }
     if (table_count(&f->table, v) == 0 && (v->ops->rowless == NULL || !v->ops->rowless(act))) {
-        app_flash(a, true, "nothing here to %s", action_name(act));
+        if (role_why[0] != '\0') {
+            app_flash(a, true, "%s", role_why);
+        } else {
+            app_flash(a, true, "nothing here to %s", action_name(act));
+        }
         return;
     }
     if ((act == ACT_DESCRIBE || act == ACT_RAW || act == ACT_ENTER) && v->ops->describe != NULL) {
@@ -522,7 +523,7 @@ void actions_run(struct app *a, enum action act)
                                                         : SIZE_MAX,
                           act, &err);
     if (req == NULL) {
-        app_flash(a, true, "%s", err != NULL ? err : "not here");
+        app_flash(a, true, "%s", role_why[0] != '\0' ? role_why : err != NULL ? err : "not here");
         free(err);
         return;
     }

@@ -55,7 +55,10 @@ check "pods help: no delete (no role of the session deletes)" \
     bash -c "! tmux -L $TMUX_SOCK capture-pane -p -t gc | grep -q 'Delete the selected object'"
 keys q
 keys C-d
-check "Ctrl-D says why instead of nothing" wait_for 'role developer may not delete *$'
+check "Ctrl-D says why instead of nothing" \
+    wait_for 'role (developer|viewer) may not delete \(in (dmi|skat)\): delete refused'
+check "... and the refused delete is audited" \
+    bash -c "jq -e 'select(.action == \"delete\" and (.result | test(\"refused: role (developer|viewer) may not delete\")))' '$AUDIT' >/dev/null"
 keys q
 [ "$(wait_exit 5)" = 0 ] && ok "q exits 0" || not_ok "q exits 0"
 tm_kill
@@ -69,7 +72,7 @@ check "help: describe is there" wait_for 'Describe the selected object'
 check "help: no restart, no scale" \
     bash -c "! tmux -L $TMUX_SOCK capture-pane -p -t gc | grep -Eq 'Rollout restart|Scale the selected'"
 keys q r
-check "r says why" wait_for 'role viewer may not restart *$'
+check "r says why" wait_for 'role viewer may not restart \(in skat\): restart refused'
 tm_kill
 
 # 3. On-call: every tenant; acknowledge, not downtime.
@@ -81,7 +84,8 @@ check "help lists acknowledge" wait_for 'Acknowledge the selected problem'
 check "help has no downtime" \
     bash -c "! tmux -L $TMUX_SOCK capture-pane -p -t gc | grep -q 'Schedule downtime'"
 keys q D
-check "D says why" wait_for 'role oncall may not schedule downtime *$'
+check "D says why" \
+    wait_for 'role oncall may not schedule downtime( \(in [a-z0-9-]+\))?: schedule downtime refused'
 tm_kill
 
 # 4. No identity: a viewer of nothing sees no row, not every tenant's.
@@ -89,6 +93,8 @@ start_console 100 24 "$RC --nobody -c pods"
 check "the header says viewer of no tenants" wait_for '^ govconsole  tester · viewer \(no tenants\)  '
 check "the sources answer" wait_for '5 sources ok'
 check "no pod" wait_for 'pods\(none\)\[0\]'
+keys C-d
+check "Ctrl-D with no object: the role's reason alone" wait_for 'role viewer may not delete *$'
 keys : t e n a n t s Enter
 check "no tenant" wait_for 'tenants\(none\)\[0\]'
 tm_kill
