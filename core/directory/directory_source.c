@@ -82,7 +82,9 @@ static void directory_displays(void *ctx, void (*fn)(const char *, const char *,
     }
 }
 
-/* Texts that point at a tenant: its name, display name, and its apps' and datasets' names. */
+/* Texts that point at a tenant: its name and display name. (Not the apps' short names, such
+ * as "org-api", which would withhold texts that merely share a word; the sources that run
+ * the apps and datasets name them.) */
 static void directory_names(void *ctx, void (*fn)(const char *, const char *, void *), void *arg)
 {
     const struct directory *d = ctx;
@@ -92,14 +94,6 @@ static void directory_names(void *ctx, void (*fn)(const char *, const char *, vo
         fn(t->rows[i]->uid, t->rows[i]->uid, arg);
     }
     directory_displays(ctx, fn, arg);
-    for (enum store_kind k = STORE_DIR_APP; k <= STORE_DIR_DATASET; k++) {
-        t = store_table(d->env.store, k);
-        for (size_t i = 0; i < t->count; i++) {
-            const struct dir_object *o = (const struct dir_object *)t->rows[i];
-
-            fn(o->name, o->tenant, arg);
-        }
-    }
 }
 
 static bool directory_configured(const struct gc_config *cfg, const char *demo_url)
