@@ -172,7 +172,7 @@ struct dir_people {
 static const struct dir_entry *dir_person(const struct dir_people *p, const char *dn)
 {
     struct dir_entry key = {.dn = (char *)dn};
-    const struct dir_entry *kp = &key, *const *hit;
+    const struct dir_entry *kp = &key, *const * hit;
 
     if (dn == NULL || p->n == 0) {
         return NULL;
@@ -226,8 +226,7 @@ static char *dir_person_name(const struct dir_people *p, const char *dn)
     return name;
 }
 
-static char *dir_first(const struct dir_entry *e, enum dir_attr a, enum dir_attr b,
-                       enum dir_attr c)
+static char *dir_first(const struct dir_entry *e, enum dir_attr a, enum dir_attr b, enum dir_attr c)
 {
     char *v = dir_clean(e->attr[a]);
 

@@ -90,8 +90,7 @@ static char *dir_value(LDAP *ld, LDAPMessage *e, const char *attr)
 static bool dir_take_entries(struct dir_reader *r, LDAPMessage *res, struct dir_entry **list,
                              size_t *n, size_t *cap, size_t max, const char *as_dn)
 {
-    for (LDAPMessage *e = ldap_first_entry(r->ld, res); e != NULL;
-         e = ldap_next_entry(r->ld, e)) {
+    for (LDAPMessage *e = ldap_first_entry(r->ld, res); e != NULL; e = ldap_next_entry(r->ld, e)) {
         char *dn = as_dn == NULL ? ldap_get_dn(r->ld, e) : NULL;
         struct dir_entry *de;
 
@@ -134,8 +133,7 @@ static int dir_read_tenants(struct dir_reader *r, const char *tenants_dn, struct
         }
         ctrls[0] = page;
         rc = ldap_search_ext_s(r->ld, tenants_dn, LDAP_SCOPE_SUBTREE, "(objectClass=*)",
-                               (char **)dir_model_attrs, 0, ctrls, NULL, &tv, LDAP_NO_LIMIT,
-                               &res);
+                               (char **)dir_model_attrs, 0, ctrls, NULL, &tv, LDAP_NO_LIMIT, &res);
         ldap_control_free(page);
         ber_memfree(cookie.bv_val);
         cookie = (struct berval){0, NULL};
@@ -198,11 +196,11 @@ static int dir_read_people(struct dir_reader *r, struct dir_snapshot *s)
             continue;
         }
         /* a DN the server returned as a value: searched as it is, never built */
-        rc = ldap_search_ext_s(r->ld, dns[i], LDAP_SCOPE_BASE, "(objectClass=*)",
-                               (char **)attrs, 0, NULL, NULL, &tv, 1, &res);
+        rc = ldap_search_ext_s(r->ld, dns[i], LDAP_SCOPE_BASE, "(objectClass=*)", (char **)attrs, 0,
+                               NULL, NULL, &tv, 1, &res);
         if (rc == LDAP_SUCCESS) {
-            dir_take_entries(r, res, &s->people, &s->npeople, &s->people_cap,
-                             DIR_READ_MAX_PEOPLE, dns[i]);
+            dir_take_entries(r, res, &s->people, &s->npeople, &s->people_cap, DIR_READ_MAX_PEOPLE,
+                             dns[i]);
         } else if (dir_no_answer(rc)) {
             dir_fail(r, "no answer reading", dns[i], rc);
         } /* else: not there or not readable: shown by its RDN value */

@@ -67,8 +67,7 @@ static uint64_t directory_tenancy_gen(void *ctx)
 }
 
 /* The tenants' display names, with their tenant (ServiceNow maps companies through them). */
-static void directory_displays(void *ctx, void (*fn)(const char *, const char *, void *),
-                               void *arg)
+static void directory_displays(void *ctx, void (*fn)(const char *, const char *, void *), void *arg)
 {
     const struct directory *d = ctx;
     const struct store_table *t = store_table(d->env.store, STORE_DIR_TENANT);

@@ -77,8 +77,7 @@ int dir_probe_run(const struct dir_probe_opts *o, struct dir_probe_result *out);
  * *ld is NULL and nothing is left open. (directory enrichment, issue 16: the source reads
  * the tenants over the probe's connection.) */
 struct ldap;
-int dir_probe_open(const struct dir_probe_opts *o, struct dir_probe_result *out,
-                   struct ldap **ld);
+int dir_probe_open(const struct dir_probe_opts *o, struct dir_probe_result *out, struct ldap **ld);
 
 /* Frees what dir_probe_run() put in *r and zeroes it. NULL, or a zeroed or already finished
  * result, is fine. */

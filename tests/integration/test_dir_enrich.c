@@ -19,6 +19,7 @@
 #include "core/xalloc.h"
 #include "tests/integration/dirprobe.h"
 #include "tests/integration/slapdrun.h"
+#include "tests/unit/dir_fixture.h"
 
 static struct dirprobe_env E;
 
@@ -53,48 +54,6 @@ static void read_rows(struct dir_rows *rows)
     free(tdn);
 }
 
-static const struct dir_tenant *tenant(const struct dir_rows *r, const char *name)
-{
-    for (size_t i = 0; i < r->ntenants; i++) {
-        if (strcmp(r->tenants[i]->row.uid, name) == 0) {
-            return r->tenants[i];
-        }
-    }
-    fail_msg("no tenant row %s", name);
-    return NULL;
-}
-
-static const struct dir_object *object(struct dir_object *const *list, size_t n, const char *uid)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(list[i]->row.uid, uid) == 0) {
-            return list[i];
-        }
-    }
-    fail_msg("no row %s", uid);
-    return NULL;
-}
-
-/* Adds LDIF text as the database's rootdn. */
-static void ldif_add(const char *ldif)
-{
-    char path[] = "/tmp/gc-dir-enrich.XXXXXX";
-    int fd = mkstemp(path);
-    char *cmd;
-    FILE *f;
-
-    assert_true(fd >= 0);
-    f = fdopen(fd, "w");
-    assert_non_null(f);
-    fputs(ldif, f);
-    fclose(f);
-    cmd = xasprintf("ldapadd -x -H '%s' -D '%s' -w '%s' -f '%s' >/dev/null", E.uri,
-                    slapdrun_env("SLAPD_ROOT_DN"), slapdrun_env("SLAPD_ROOT_PW"), path);
-    assert_int_equal(system(cmd), 0);
-    free(cmd);
-    unlink(path);
-}
-
 static void test_seed_rows(void **state)
 {
     struct dir_rows r;
@@ -103,22 +62,26 @@ static void test_seed_rows(void **state)
     (void)state;
     read_rows(&r);
     assert_int_equal(r.ntenants, 2);
-    t = tenant(&r, "dmi");
+    t = dir_fixture_tenant(&r, "dmi");
     assert_string_equal(t->display, "Danish Meteorological Institute");
     assert_string_equal(t->responsible, "Alice Tester");
     assert_string_equal(t->contact, "ops@dmi.example, +45 3915 7500");
-    t = tenant(&r, "registry");
+    t = dir_fixture_tenant(&r, "registry");
     assert_string_equal(t->display, "Central Business Registry");
     assert_string_equal(t->responsible, "Bob Tester");
-    assert_string_equal(object(r.apps, r.napps, "dmi/forecast-api")->owner, "Alice Tester");
-    assert_string_equal(object(r.apps, r.napps, "dmi/obs-ingest")->owner, "Bob Tester");
-    assert_string_equal(object(r.apps, r.napps, "registry/org-api")->owner, "Bob Tester");
-    assert_string_equal(object(r.datasets, r.ndatasets, "dmi/t.dmi.forecast")->owner,
+    assert_string_equal(dir_fixture_object(r.apps, r.napps, "dmi/forecast-api")->owner,
                         "Alice Tester");
-    assert_string_equal(object(r.datasets, r.ndatasets, "dmi//tenants/dmi/observations")->owner,
+    assert_string_equal(dir_fixture_object(r.apps, r.napps, "dmi/obs-ingest")->owner, "Bob Tester");
+    assert_string_equal(dir_fixture_object(r.apps, r.napps, "registry/org-api")->owner,
                         "Bob Tester");
-    assert_string_equal(object(r.datasets, r.ndatasets, "registry/t.registry.orgs")->tenant,
-                        "registry");
+    assert_string_equal(dir_fixture_object(r.datasets, r.ndatasets, "dmi/t.dmi.forecast")->owner,
+                        "Alice Tester");
+    assert_string_equal(
+        dir_fixture_object(r.datasets, r.ndatasets, "dmi//tenants/dmi/observations")->owner,
+        "Bob Tester");
+    assert_string_equal(
+        dir_fixture_object(r.datasets, r.ndatasets, "registry/t.registry.orgs")->tenant,
+        "registry");
     dir_rows_fini(&r);
 }
 
@@ -139,13 +102,15 @@ static void test_odd_entries(void **state)
                      "dn: cn=x*)(uid=*),ou=People,%s\n"
                      "objectClass: organizationalRole\ncn: x*)(uid=*)\n",
                      E.base, E.base, E.base, E.base, E.base);
-    ldif_add(ldif);
+    dir_fixture_ldif("ldapadd", ldif);
     free(ldif);
     read_rows(&r);
-    assert_string_equal(object(r.apps, r.napps, "dmi/ghost-app")->owner, "ghost");
-    assert_string_equal(object(r.apps, r.napps, "dmi/odd, name (v2)")->owner, "x*)(uid=*)");
+    assert_string_equal(dir_fixture_object(r.apps, r.napps, "dmi/ghost-app")->owner, "ghost");
+    assert_string_equal(dir_fixture_object(r.apps, r.napps, "dmi/odd, name (v2)")->owner,
+                        "x*)(uid=*)");
     /* the seed's rows are all still there */
-    assert_string_equal(object(r.apps, r.napps, "dmi/forecast-api")->owner, "Alice Tester");
+    assert_string_equal(dir_fixture_object(r.apps, r.napps, "dmi/forecast-api")->owner,
+                        "Alice Tester");
     dir_rows_fini(&r);
 }
 
@@ -164,12 +129,13 @@ static void test_paged_beyond_size_limit(void **state)
     before = r.napps;
     dir_rows_fini(&r);
     for (int i = 0; i < 1200; i++) {
-        fprintf(f, "dn: cn=bulk-%04d,ou=Applications,ou=registry,ou=Tenants,%s\n"
-                   "objectClass: applicationProcess\ncn: bulk-%04d\n\n",
+        fprintf(f,
+                "dn: cn=bulk-%04d,ou=Applications,ou=registry,ou=Tenants,%s\n"
+                "objectClass: applicationProcess\ncn: bulk-%04d\n\n",
                 i, E.base, i);
     }
     fclose(f);
-    ldif_add(ldif);
+    dir_fixture_ldif("ldapadd", ldif);
     free(ldif);
     /* without paging, the server's size limit stops the search (ldapsearch exits with 4) */
     cmd = xasprintf("ldapsearch -x -LLL -H '%s' -D '%s' -w '%s' -b 'ou=Tenants,%s' "
@@ -182,7 +148,7 @@ static void test_paged_beyond_size_limit(void **state)
     read_rows(&r);
     assert_int_equal(r.napps, before + 1200);
     assert_int_equal(r.ntenants, 2);
-    assert_null(object(r.apps, r.napps, "registry/bulk-1199")->owner);
+    assert_null(dir_fixture_object(r.apps, r.napps, "registry/bulk-1199")->owner);
     dir_rows_fini(&r);
 }
 

@@ -27,6 +27,7 @@
 #include "core/xalloc.h"
 #include "tests/integration/dirprobe.h"
 #include "tests/integration/slapdrun.h"
+#include "tests/unit/dir_fixture.h"
 
 static struct dirprobe_env E;
 
@@ -84,25 +85,6 @@ static bool stale(struct fixture *f)
 static const struct dir_tenant *tenant_row(struct fixture *f, const char *name)
 {
     return (const struct dir_tenant *)store_get(store_table(f->store, STORE_DIR_TENANT), name);
-}
-
-/* Runs an LDIF change as the rootdn. */
-static void ldif_modify(const char *ldif)
-{
-    char path[] = "/tmp/gc-dir-source.XXXXXX";
-    int fd = mkstemp(path);
-    char *cmd;
-    FILE *fp;
-
-    assert_true(fd >= 0);
-    fp = fdopen(fd, "w");
-    fputs(ldif, fp);
-    fclose(fp);
-    cmd = xasprintf("ldapmodify -x -H '%s' -D '%s' -w '%s' -f '%s' >/dev/null", E.uri,
-                    slapdrun_env("SLAPD_ROOT_DN"), slapdrun_env("SLAPD_ROOT_PW"), path);
-    assert_int_equal(system(cmd), 0);
-    free(cmd);
-    unlink(path);
 }
 
 static void fixture_start(struct fixture *f)
@@ -204,7 +186,7 @@ static void test_source(void **state)
                      "changetype: modify\nreplace: description\n"
                      "description: Erhvervsstyrelsen Registry\n",
                      E.base, E.base);
-    ldif_modify(ldif);
+    dir_fixture_ldif("ldapmodify", ldif);
     free(ldif);
     assert_true(run_until(&f, obs_ingest_gone, 10000));
     assert_int_equal(store_count(f.store, STORE_DIR_APP), 2);

@@ -12,6 +12,7 @@
 
 #include "core/directory/dir_model.h"
 #include "core/xalloc.h"
+#include "tests/unit/dir_fixture.h"
 
 #define TDN "ou=Tenants,dc=govcloud,dc=example"
 
@@ -83,17 +84,6 @@ static void test_classify(void **state)
     assert_null(n);
 }
 
-static const struct dir_tenant *find_tenant(const struct dir_rows *r, const char *name)
-{
-    for (size_t i = 0; i < r->ntenants; i++) {
-        if (strcmp(r->tenants[i]->row.uid, name) == 0) {
-            return r->tenants[i];
-        }
-    }
-    fail_msg("no tenant %s", name);
-    return NULL;
-}
-
 static void test_tenant_rows(void **state)
 {
     struct dir_snapshot s = {0};
@@ -126,17 +116,17 @@ static void test_tenant_rows(void **state)
     assert_int_equal(r.napps, 0);
     assert_int_equal(r.ndatasets, 0);
     /* description when there is no displayName; cn of the manager; the entry's own contact */
-    t = find_tenant(&r, "dmi");
+    t = dir_fixture_tenant(&r, "dmi");
     assert_string_equal(t->display, "Danish Meteorological Institute");
     assert_string_equal(t->responsible, "Alice Tester");
     assert_string_equal(t->contact, "ops@dmi.example, +45 1234");
     /* displayName first; the manager's displayName; no contact of its own: the manager's mail */
-    t = find_tenant(&r, "registry");
+    t = dir_fixture_tenant(&r, "registry");
     assert_string_equal(t->display, "Central Business Registry");
     assert_string_equal(t->responsible, "Bob T.");
     assert_string_equal(t->contact, "bob@govcloud.example");
     /* o as the last resort; a manager that could not be read: its RDN value, no contact */
-    t = find_tenant(&r, "bare");
+    t = dir_fixture_tenant(&r, "bare");
     assert_string_equal(t->display, "Bare Agency");
     assert_string_equal(t->responsible, "Gone Person");
     assert_null(t->contact);
@@ -183,7 +173,8 @@ static void test_object_rows(void **state)
     assert_string_equal(r.datasets[0]->owner, "carol");
     assert_string_equal(dir_object_key("dmi", "t.dmi.forecast", key, sizeof key),
                         "dmi/t.dmi.forecast");
-    assert_null(dir_object_key("dmi", "a-name-far-too-long-for-this-buffer-of-only-sixteen", key, 16));
+    assert_null(
+        dir_object_key("dmi", "a-name-far-too-long-for-this-buffer-of-only-sixteen", key, 16));
     dir_rows_fini(&r);
     dir_snapshot_fini(&s);
 }
@@ -217,13 +208,13 @@ static void test_hostile_text(void **state)
             assert_true((unsigned char)*p >= 0x20 && *p != 0x7f);
         }
     }
-    assert_null(strchr(find_tenant(&r, "dmi")->display, '\x1b'));
-    assert_non_null(strstr(find_tenant(&r, "dmi")->display, "Agency"));
-    assert_null(strchr(find_tenant(&r, "dmi")->contact, '\x1b'));
-    assert_null(strstr(find_tenant(&r, "dmi")->responsible, "\xc2\x9b"));
+    assert_null(strchr(dir_fixture_tenant(&r, "dmi")->display, '\x1b'));
+    assert_non_null(strstr(dir_fixture_tenant(&r, "dmi")->display, "Agency"));
+    assert_null(strchr(dir_fixture_tenant(&r, "dmi")->contact, '\x1b'));
+    assert_null(strstr(dir_fixture_tenant(&r, "dmi")->responsible, "\xc2\x9b"));
     assert_null(strchr(r.apps[0]->owner, '\x1b'));
     assert_non_null(strstr(r.apps[0]->owner, "red"));
-    assert_string_equal(find_tenant(&r, "blank")->display, "Blank's description");
+    assert_string_equal(dir_fixture_tenant(&r, "blank")->display, "Blank's description");
     dir_rows_fini(&r);
     dir_snapshot_fini(&s);
 }
