@@ -849,6 +849,23 @@ static char *tenants_describe(const struct view *v, const struct view_ctx *ctx, 
     return text;
 }
 
+/* directory (issue 16): RESPONSIBLE and CONTACT say nothing when no tenant has one (no
+ * directory, or none registered): the first columns to give up their place then. */
+static bool tenants_redundant(const struct view *v, size_t col)
+{
+    const struct tenants_state *st = v->state;
+
+    if (col != TC_RESPONSIBLE && col != TC_CONTACT) {
+        return false;
+    }
+    for (size_t i = 0; i < st->count; i++) {
+        if ((col == TC_RESPONSIBLE ? st->rows[i].responsible : st->rows[i].contact) != NULL) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static void tenants_fini(struct view *v)
 {
     struct tenants_state *st = v->state;
@@ -876,4 +893,5 @@ const struct view_ops tenants_view = {
     .sort = tenants_sort,
     .enter = tenants_enter,
     .describe = tenants_describe,
+    .redundant = tenants_redundant, /* directory (issue 16) */
 };

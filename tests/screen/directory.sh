@@ -4,8 +4,9 @@
 # and telephone, and their apps and datasets with owners. The tenants view shows the
 # directory's display name (not the namespace annotation), the responsible person and the
 # contact; the apps view shows forecast-api's owner, the datasets view t.dmi.forecast's (over
-# its [dataset] owner); without [directory] those columns are empty. Stopping slapd leaves the
-# data on screen, and the header says the directory is failing, then stale.
+# its [dataset] owner); without [directory] those columns are empty; at 80x24 the directory's
+# free text gives way first. Stopping slapd leaves the data on screen, and the header says the
+# directory is failing, then stale.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/screen/lib.bash
 . tests/integration/slapd.bash
@@ -73,9 +74,22 @@ check "the datasets view: the directory's owner over [dataset] owner" \
     wait_for '^dmi +t\.dmi\.forecast +volume .* Alice Tester *$' 15
 check "where the directory has none, [dataset] owner" wait_for '^registry +t\.registry\.[a-z0-9.]+ +volume .* Registry team *$'
 
-# 3. The directory goes away: the last data stays, the header says so.
+# At 80x24 the directory's free text gives way first: NAME, PODS OK and FAILING stay.
 keys : t e n a n t s Enter
 check "back on the tenants view" wait_for 'tenants\(all\)\[3\]'
+tm resize-window -t gc -x 80 -y 24
+sleep 0.5
+head_80=$(screen | grep -E '^ *NAME ' | head -1)
+if printf '%s\n' "$head_80" | grep -q 'PODS OK' && printf '%s\n' "$head_80" | grep -q FAILING &&
+    ! printf '%s\n' "$head_80" | grep -q CONTACT; then
+    ok "80x24: NAME, PODS OK, FAILING shown; CONTACT gives way"
+else
+    not_ok "80x24: NAME, PODS OK, FAILING shown; CONTACT gives way" "$head_80"
+fi
+tm resize-window -t gc -x 250 -y 30
+check "250 wide again: RESPONSIBLE and CONTACT back" wait_for 'RESPONSIBLE +CONTACT *$'
+
+# 3. The directory goes away: the last data stays, the header says so.
 slapd_stop
 trap cleanup EXIT
 check "slapd stopped: the header says the directory is unreachable (or already stale)" \
