@@ -291,17 +291,14 @@ static struct dir_object *dir_object_row(const struct dir_entry *e, const char *
     return o;
 }
 
-#define DIR_PUSH(arr, n, item)                                                                     \
-    do {                                                                                           \
-        (arr) = xrealloc((arr), ((n) + 1) * sizeof *(arr));                                        \
-        (arr)[(n)++] = (item);                                                                     \
-    } while (0)
-
 void dir_model_rows(const struct dir_snapshot *s, const char *tenants_dn, struct dir_rows *out)
 {
     struct dir_people p = {xcalloc(s->npeople + 1, sizeof *p.sorted), s->npeople};
 
     memset(out, 0, sizeof *out);
+    out->tenants = xcalloc(s->nobjs + 1, sizeof *out->tenants);
+    out->apps = xcalloc(s->nobjs + 1, sizeof *out->apps);
+    out->datasets = xcalloc(s->nobjs + 1, sizeof *out->datasets);
     for (size_t i = 0; i < s->npeople; i++) {
         p.sorted[i] = &s->people[i];
     }
@@ -312,13 +309,13 @@ void dir_model_rows(const struct dir_snapshot *s, const char *tenants_dn, struct
 
         switch (dir_model_classify(e->dn, tenants_dn, &tenant, &name)) {
         case DIR_CLASS_TENANT:
-            DIR_PUSH(out->tenants, out->ntenants, dir_tenant_row(e, tenant, &p));
+            out->tenants[out->ntenants++] = dir_tenant_row(e, tenant, &p);
             break;
         case DIR_CLASS_APP:
-            DIR_PUSH(out->apps, out->napps, dir_object_row(e, tenant, name, &p));
+            out->apps[out->napps++] = dir_object_row(e, tenant, name, &p);
             break;
         case DIR_CLASS_DATASET:
-            DIR_PUSH(out->datasets, out->ndatasets, dir_object_row(e, tenant, name, &p));
+            out->datasets[out->ndatasets++] = dir_object_row(e, tenant, name, &p);
             break;
         case DIR_CLASS_NONE:
             break;

@@ -202,25 +202,43 @@ static bool directory_same(enum store_kind kind, const struct store_row *a,
     return strcmp(x->row.uid, y->row.uid) == 0 && directory_str_eq(x->owner, y->owner);
 }
 
+/* Takes row i of a kind out of r (NULL when there is none). */
+static struct store_row *directory_take(struct dir_rows *r, enum store_kind kind, size_t i)
+{
+    struct store_row *row = NULL;
+
+    if (kind == STORE_DIR_TENANT && i < r->ntenants) {
+        row = &r->tenants[i]->row;
+        r->tenants[i] = NULL;
+    } else if (kind == STORE_DIR_APP && i < r->napps) {
+        row = &r->apps[i]->row;
+        r->apps[i] = NULL;
+    } else if (kind == STORE_DIR_DATASET && i < r->ndatasets) {
+        row = &r->datasets[i]->row;
+        r->datasets[i] = NULL;
+    }
+    return row;
+}
+
 /* Stores the rows of one kind (taking them), keeping a row that did not change, and removes
  * those the read did not see. Returns whether anything changed. */
-static bool directory_apply(struct directory *d, enum store_kind kind, struct store_row **rows,
-                            size_t n, store_row_free_fn free_row)
+static bool directory_apply(struct directory *d, enum store_kind kind, struct dir_rows *r)
 {
+    store_row_free_fn free_row = kind == STORE_DIR_TENANT ? dir_tenant_free : dir_object_free;
     struct store_table *t = store_table(d->env.store, kind);
     uint64_t gen = store_gen(d->env.store, kind);
+    struct store_row *row;
 
-    for (size_t i = 0; i < n; i++) {
-        struct store_row *old = store_get(t, rows[i]->uid);
+    for (size_t i = 0; (row = directory_take(r, kind, i)) != NULL; i++) {
+        struct store_row *old = store_get(t, row->uid);
 
-        if (old != NULL && directory_same(kind, old, rows[i])) {
+        if (old != NULL && directory_same(kind, old, row)) {
             old->mark = d->epoch;
-            free_row(rows[i]);
+            free_row(row);
         } else {
-            rows[i]->mark = d->epoch;
-            store_put(t, rows[i]);
+            row->mark = d->epoch;
+            store_put(t, row);
         }
-        rows[i] = NULL;
     }
     store_sweep(t, d->epoch);
     return store_gen(d->env.store, kind) != gen;
@@ -230,13 +248,11 @@ static bool directory_apply(struct directory *d, enum store_kind kind, struct st
 static void directory_store(struct directory *d, struct dir_rows *r)
 {
     d->epoch++;
-    if (directory_apply(d, STORE_DIR_TENANT, (struct store_row **)r->tenants, r->ntenants,
-                        dir_tenant_free)) {
+    if (directory_apply(d, STORE_DIR_TENANT, r)) {
         d->tenancy_gen++; /* display names may have changed */
     }
-    directory_apply(d, STORE_DIR_APP, (struct store_row **)r->apps, r->napps, dir_object_free);
-    directory_apply(d, STORE_DIR_DATASET, (struct store_row **)r->datasets, r->ndatasets,
-                    dir_object_free);
+    directory_apply(d, STORE_DIR_APP, r);
+    directory_apply(d, STORE_DIR_DATASET, r);
 }
 
 static enum source_fault directory_fault(const struct dir_probe_result *r)
