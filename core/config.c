@@ -127,6 +127,7 @@ static const struct config_key directory_keys[] = {
     {"starttls", CT_BOOL, GC_OFF(directory.starttls)},
     {"timeout", CT_DURATION, GC_OFF(directory.timeout_ms)},
     {"required", CT_BOOL, GC_OFF(directory.required)},
+    {"interval", CT_DURATION, GC_OFF(directory.interval_ms)}, /* enrichment (issue 16) */
     TLS_KEYS(directory),
 };
 static const struct config_key access_keys[] = {
@@ -231,6 +232,7 @@ _Static_assert(NKEYS(dataset_keys) <= MAX_KEYS, "raise MAX_KEYS");
 #define DEFAULT_SLA_TARGET 99.5
 #define DEFAULT_ERROR_WARN 1.0
 #define DEFAULT_DIRECTORY_TIMEOUT_MS 10000
+#define DEFAULT_DIRECTORY_INTERVAL_MS (5 * 60 * 1000) /* directory enrichment (issue 16) */
 #define DEFAULT_MAPR_INTERVAL_MS 60000 /* MapR: its lists are large and change slowly */
 
 /* The source sections: where each one's struct is, and its default tenant pattern. */
@@ -386,6 +388,7 @@ void config_init(struct gc_config *c)
     c->krakend.interval_ms = DEFAULT_KRAKEND_INTERVAL_MS; /* krakend (issue 15) */
     c->directory.timeout_ms = DEFAULT_DIRECTORY_TIMEOUT_MS;
     c->directory.required = true;
+    c->directory.interval_ms = DEFAULT_DIRECTORY_INTERVAL_MS; /* enrichment (issue 16) */
     c->directory.insecure = -1;
     c->access.operators = xstrdup("govcloud-operators");
     c->access.oncall = xstrdup("govcloud-oncall");

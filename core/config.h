@@ -99,6 +99,7 @@ struct gc_config {
         bool starttls;      /* default false */
         int64_t timeout_ms; /* connect, bind and each search; default 10 s */
         bool required;      /* default true: no session when the directory cannot answer */
+        int64_t interval_ms; /* directory enrichment (issue 16): re-read every; 5 min */
         char *ca_file;      /* TLS override; NULL = [tls] ca_file */
         int insecure;       /* -1 = as [tls] insecure; 0 or 1 when set in the section */
     } directory;

@@ -37,6 +37,10 @@ enum store_kind {
     STORE_MAPR_STREAM,  /* uid = stream path */
     STORE_MAPR_TOPIC,   /* uid = "PATH:TOPIC" */
     STORE_MAPR_ALARM,   /* uid = "ENTITY ALARM_NAME"; a node's has no tenant */
+    /* directory enrichment (issue 16): core/directory/dir_model.h rows */
+    STORE_DIR_TENANT,   /* uid = the tenant's name */
+    STORE_DIR_APP,      /* uid = "TENANT/APP" */
+    STORE_DIR_DATASET,  /* uid = "TENANT/VOLUME" or "TENANT/STREAM PATH" */
     STORE_KIND_COUNT
 };
 

@@ -10,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/directory/dir_model.h" /* directory (issue 16) */
 #include "core/k8s/k8s_model.h"
 #include "core/k8s/k8s_request.h"
 #include "core/servicenow/sn_model.h"
 #include "core/servicenow/sn_request.h"
+#include "core/sources.h"
 #include "core/xalloc.h"
 #include "views/view.h"
 
@@ -31,6 +33,7 @@ enum apps_col {
     AC_AGE,
     AC_ROLLOUT,
     AC_KIND,
+    AC_OWNER, /* directory enrichment (issue 16) */
     AC_COUNT
 };
 
@@ -51,6 +54,7 @@ static const struct view_column apps_columns[AC_COUNT] = {
     /* wide enough for "progressing 10/12" from the start: a rollout does not move columns */
     [AC_ROLLOUT] = {"ROLLOUT", APPS_ROLLOUT_WIDTH, COL_NOTRUNC, 'O', 8},
     [AC_KIND] = {"KIND", 11, 0, 'K', 5},
+    [AC_OWNER] = {"OWNER", 5, COL_SHRINK, 'W', 1}, /* directory (issue 16): first to go */
 };
 
 struct app_entry {
@@ -67,6 +71,7 @@ struct app_entry {
     int32_t old_pods;        /* status.replicas of the old ReplicaSets, summed */
     const char *change;      /* a ServiceNow change in progress on the app's CI (its number,
                                 borrowed), NULL when none */
+    const char *owner;       /* directory (issue 16): the registered owner, NULL when none */
 };
 
 struct apps_state {
@@ -74,6 +79,8 @@ struct apps_state {
     size_t count, cap;
     uint64_t ns_gen, pod_gen, deploy_gen, sts_gen, rs_gen;
     uint64_t chg_gen; /* ServiceNow changes (issue 14) */
+    uint64_t dir_gen; /* directory (issue 16): registered apps */
+    bool has_directory; /* its source runs: else OWNER stays empty */
     bool built;
 };
 
@@ -214,6 +221,9 @@ static int apps_cmp_col(const struct app_entry *a, const struct app_entry *b, in
     case AC_KIND:
         c = strcmp(apps_kind_name(x), apps_kind_name(y));
         break;
+    case AC_OWNER:
+        c = apps_str_cmp_null(a->owner, b->owner);
+        break;
     case AC_COUNT:
         break;
     }
@@ -271,7 +281,8 @@ static bool apps_stale(const struct view *v, const struct view_ctx *ctx)
     return !st->built || st->ns_gen != store_gen(ctx->store, STORE_NAMESPACE) || st->pod_gen != store_gen(ctx->store, STORE_POD) ||
            st->deploy_gen != store_gen(ctx->store, STORE_DEPLOYMENT) || st->sts_gen != store_gen(ctx->store, STORE_STATEFULSET) ||
            st->rs_gen != store_gen(ctx->store, STORE_REPLICASET) ||
-           st->chg_gen != store_gen(ctx->store, STORE_CHANGE);
+           st->chg_gen != store_gen(ctx->store, STORE_CHANGE) ||
+           st->dir_gen != store_gen(ctx->store, STORE_DIR_APP); /* directory (issue 16) */
 }
 
 /* Adds the workloads of one kind that are in scope. */
@@ -448,6 +459,24 @@ static void apps_link_changes(struct apps_state *st, struct access *acc)
     }
 }
 
+/* directory (issue 16): each app's owner as registered in the directory (TENANT/APP). */
+static void apps_link_owners(struct apps_state *st, const struct view_ctx *ctx)
+{
+    bool any = store_count(ctx->store, STORE_DIR_APP) > 0;
+    char key[256];
+
+    st->has_directory = ctx->sources == NULL || sources_find(ctx->sources, "directory") != NULL;
+    for (size_t i = 0; i < st->count; i++) {
+        struct app_entry *e = &st->rows[i];
+        const struct dir_object *o = NULL;
+
+        if (any && e->tenant != NULL && dir_object_key(e->tenant, e->app, key, sizeof key)) {
+            o = (const struct dir_object *)access_get(ctx->access, STORE_DIR_APP, key);
+        }
+        e->owner = o != NULL ? o->owner : NULL;
+    }
+}
+
 static void apps_rebuild(struct view *v, const struct view_ctx *ctx)
 {
     struct apps_state *st = v->state;
@@ -473,6 +502,7 @@ static void apps_rebuild(struct view *v, const struct view_ctx *ctx)
     apps_link_pods(st, ctx->access);
     apps_link_replicasets(st, ctx);
     apps_link_changes(st, ctx->access);
+    apps_link_owners(st, ctx); /* directory (issue 16) */
     for (size_t i = 0; i < st->count; i++) {
         st->rows[i].rank = (uint32_t)i;
     }
@@ -485,6 +515,7 @@ static void apps_rebuild(struct view *v, const struct view_ctx *ctx)
     st->sts_gen = sst_gen;
     st->rs_gen = store_gen(ctx->store, STORE_REPLICASET);
     st->chg_gen = store_gen(ctx->store, STORE_CHANGE);
+    st->dir_gen = store_gen(ctx->store, STORE_DIR_APP); /* directory (issue 16) */
     st->built = true;
 }
 
@@ -580,6 +611,9 @@ static enum view_tone apps_cell(const struct view *v, const struct view_ctx *ctx
     case AC_KIND:
         snprintf(buf, size, "%s", apps_kind_name(w));
         return TONE_NORMAL;
+    case AC_OWNER: /* directory (issue 16): empty without a directory, "-" when unregistered */
+        snprintf(buf, size, "%s", e->owner != NULL ? e->owner : st->has_directory ? "-" : "");
+        return e->owner != NULL ? TONE_NORMAL : TONE_DIM;
     case AC_COUNT:
         break;
     }
@@ -605,7 +639,7 @@ static const struct store_row *apps_row_source(const struct view *v, size_t row,
 
     h = view_mix(view_mix(h, e->version_split), (uint64_t)e->old_pods);
     h = view_mix_str(view_mix_str(h, e->tenant), e->new_version);
-    *extra = view_mix_str(view_mix_str(h, e->old_version), e->change);
+    *extra = view_mix_str(view_mix_str(view_mix_str(h, e->old_version), e->change), e->owner);
     return &e->w->row;
 }
 
@@ -684,7 +718,7 @@ static char *apps_log_containers(const struct view *v, const struct view_ctx *ct
 
 /* TENANT and NAMESPACE when every app is one tenant's or in one namespace; APP when every
  * app is named as its workload; IMAGE when every image tag is the version; KIND when every
- * app is of one kind (`:sts`). */
+ * app is of one kind (`:sts`); OWNER when the directory registers none of them. */
 static bool apps_redundant(const struct view *v, size_t col)
 {
     const struct apps_state *st = v->state;
@@ -711,6 +745,9 @@ static bool apps_redundant(const struct view *v, size_t col)
             break;
         case AC_KIND:
             same = e->w->kind == st->rows[0].w->kind;
+            break;
+        case AC_OWNER: /* directory (issue 16): none registered (or no directory) */
+            same = e->owner == NULL;
             break;
         default:
             return false;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/directory/dir_model.h" /* directory (issue 16) */
 #include "core/k8s/k8s_model.h"
 #include "core/mapr/mapr_model.h"
 #include "core/mapr/mapr_source.h"
@@ -59,12 +60,14 @@ struct ds_entry {
     int64_t newest_ms;
     int64_t alarms;
     uint32_t rank;
+    const char *owner; /* directory (issue 16): its registered owner, else [dataset] owner */
 };
 
 struct datasets_state {
     struct ds_entry *rows;
     size_t count;
     uint64_t vol_gen, stream_gen, alarm_gen;
+    uint64_t dir_gen; /* directory (issue 16): STORE_DIR_DATASET */
     bool built;
 };
 
@@ -182,7 +185,7 @@ static int datasets_cmp_col(const struct ds_entry *a, const struct ds_entry *b, 
         return view_int_cmp(a->x->cadence_ms > 0 ? (a->newest_ms < 0 ? 1 : 2) : 0,
                             b->x->cadence_ms > 0 ? (b->newest_ms < 0 ? 1 : 2) : 0);
     case DC_OWNER:
-        return view_str_cmp(a->x->owner, b->x->owner);
+        return view_str_cmp(a->owner, b->owner);
     case DC_COUNT:
         break;
     }
@@ -218,7 +221,27 @@ static bool datasets_stale(const struct view *v, const struct view_ctx *ctx)
 
     return !st->built || st->vol_gen != store_gen(ctx->store, STORE_MAPR_VOLUME) ||
            st->stream_gen != store_gen(ctx->store, STORE_MAPR_STREAM) ||
-           st->alarm_gen != store_gen(ctx->store, STORE_MAPR_ALARM);
+           st->alarm_gen != store_gen(ctx->store, STORE_MAPR_ALARM) ||
+           st->dir_gen != store_gen(ctx->store, STORE_DIR_DATASET); /* directory (issue 16) */
+}
+
+/* OWNER (issue 16): the owner the directory registers for TENANT/NAME, else [dataset] owner. */
+static void datasets_owners(struct datasets_state *st, const struct view_ctx *ctx)
+{
+    bool any = store_count(ctx->store, STORE_DIR_DATASET) > 0;
+    char key[512];
+
+    for (size_t i = 0; i < st->count; i++) {
+        struct ds_entry *e = &st->rows[i];
+        const struct dir_object *o = NULL;
+
+        if (any && e->x->tenant != NULL &&
+            dir_object_key(e->x->tenant, e->name, key, sizeof key) != NULL) {
+            o = (const struct dir_object *)access_get(ctx->access, STORE_DIR_DATASET, key);
+        }
+        e->owner = o != NULL && o->owner != NULL ? o->owner : e->x->owner;
+    }
+    st->dir_gen = store_gen(ctx->store, STORE_DIR_DATASET);
 }
 
 static int datasets_str_cmp(const void *a, const void *b)
@@ -298,6 +321,7 @@ static void datasets_rebuild(struct view *v, const struct view_ctx *ctx)
     }
     qsort(st->rows, st->count, sizeof *st->rows, datasets_name_cmp);
     datasets_count_alarms(st, ctx->access, store_count(ctx->store, STORE_MAPR_ALARM));
+    datasets_owners(st, ctx); /* directory (issue 16) */
     for (size_t i = 0; i < st->count; i++) {
         st->rows[i].rank = (uint32_t)i;
     }
@@ -505,8 +529,8 @@ static enum view_tone datasets_cell(const struct view *v, const struct view_ctx 
     case DC_FRESH:
         return datasets_fresh_cell(e, ctx->now, buf, size);
     case DC_OWNER:
-        snprintf(buf, size, "%s", e->x->owner != NULL ? e->x->owner : "-");
-        return e->x->owner != NULL ? TONE_NORMAL : TONE_DIM;
+        snprintf(buf, size, "%s", e->owner != NULL ? e->owner : "-");
+        return e->owner != NULL ? TONE_NORMAL : TONE_DIM;
     case DC_COUNT:
         break;
     }
@@ -528,7 +552,7 @@ static const struct store_row *datasets_row_source(const struct view *v, size_t 
     const struct datasets_state *st = v->state;
     const struct ds_entry *e = &st->rows[row];
 
-    *extra = view_mix((uint64_t)e->alarms, (uint64_t)e->kind);
+    *extra = view_mix_str(view_mix((uint64_t)e->alarms, (uint64_t)e->kind), e->owner);
     return e->row;
 }
 

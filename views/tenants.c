@@ -14,12 +14,14 @@
 #include "core/krakend/krakend_route.h"
 #include "core/xalloc.h"
 #include "views/datasets.h" /* MapR */
+#include "core/directory/dir_model.h" /* directory (issue 16) */
 #include "views/view.h"
 
 enum tenants_col { TC_NAME, TC_DISPLAY, TC_NAMESPACES, TC_APPS, TC_PODS, TC_FAILING, TC_PENDING,
                    TC_CPU, TC_CPU_USED, TC_MEM, TC_MEM_USED, TC_AGE,
                    TC_ROUTES, /* krakend (issue 15) */
                    TC_DATASETS, /* MapR */
+                   TC_RESPONSIBLE, TC_CONTACT, /* directory (issue 16) */
                    TC_COUNT };
 
 static const struct view_column tenants_columns[TC_COUNT] = {
@@ -37,6 +39,9 @@ static const struct view_column tenants_columns[TC_COUNT] = {
     [TC_AGE] = {"AGE", 4, COL_RIGHT, 'A', 2},
     [TC_ROUTES] = {"ROUTES", 6, COL_RIGHT, 'R', 4}, /* krakend (issue 15) */
     [TC_DATASETS] = {"DATASETS", 8, COL_RIGHT, 'T', 6}, /* MapR */
+    /* directory (issue 16): free text, cut first; CONTACT is the first column to go */
+    [TC_RESPONSIBLE] = {"RESPONSIBLE", 11, COL_SHRINK, 'O', 3},
+    [TC_CONTACT] = {"CONTACT", 7, COL_SHRINK, 'H', 1},
 };
 
 struct tenant_row {
@@ -55,6 +60,7 @@ struct tenant_row {
     int routes, routes_failing; /* krakend (issue 15): the gateway's routes, those failing */
     int datasets;        /* MapR volumes and streams */
     int datasets_bad;    /* of them, overdue or failing */
+    const char *responsible, *contact; /* directory (issue 16): borrowed, NULL when none */
 };
 
 /* One app of a tenant: a workload's (namespace, app name), counted once. */
@@ -72,6 +78,8 @@ struct tenants_state {
     uint64_t dataset_gen; /* MapR: volumes + streams */
     int64_t dataset_due;  /* MapR: when a dataset turns overdue by time alone; 0 none */
     bool has_routes, has_datasets; /* their sources run: else those cells stay empty */
+    uint64_t dir_gen;              /* directory (issue 16): STORE_DIR_TENANT */
+    bool has_directory;            /* its source runs: else RESPONSIBLE and CONTACT are empty */
     bool built;
 };
 
@@ -165,6 +173,12 @@ static int tenants_cmp(const void *pa, const void *pb, void *arg)
             c = int_cmp(a->datasets, b->datasets);
         }
         break;
+    case TC_RESPONSIBLE: /* directory (issue 16) */
+        c = strcmp(a->responsible ? a->responsible : "", b->responsible ? b->responsible : "");
+        break;
+    case TC_CONTACT:
+        c = strcmp(a->contact ? a->contact : "", b->contact ? b->contact : "");
+        break;
     case TC_NAME:
     case TC_COUNT:
         break;
@@ -241,6 +255,7 @@ static bool tenants_stale(const struct view *v, const struct view_ctx *ctx)
            st->metrics_gen != store_gen(ctx->store, STORE_POD_METRICS) || st->quota_gen != store_gen(ctx->store, STORE_QUOTA) ||
            st->route_gen != store_gen(ctx->store, STORE_ROUTE) || /* krakend (issue 15) */
            st->dataset_gen != tenants_dataset_gen(ctx) ||
+           st->dir_gen != store_gen(ctx->store, STORE_DIR_TENANT) || /* directory (issue 16) */
            (st->dataset_due > 0 && ctx->now >= st->dataset_due);
 }
 
@@ -346,6 +361,25 @@ static void tenants_count_routes(struct tenants_state *st, const struct view_ctx
     }
 }
 
+/* directory (issue 16): the display name (where the directory has one: it wins over the
+ * namespace annotation), responsible person and contact of each tenant's entry. */
+static void tenants_directory(struct tenants_state *st, const struct view_ctx *ctx)
+{
+    for (size_t i = 0; i < st->count && store_count(ctx->store, STORE_DIR_TENANT) > 0; i++) {
+        struct tenant_row *t = &st->rows[i];
+        const struct dir_tenant *d =
+            (const struct dir_tenant *)access_get(ctx->access, STORE_DIR_TENANT, t->name);
+
+        if (d != NULL) {
+            t->display = d->display != NULL ? d->display : t->display;
+            t->responsible = d->responsible;
+            t->contact = d->contact;
+        }
+    }
+    st->has_directory = ctx->sources == NULL || sources_find(ctx->sources, "directory") != NULL;
+    st->dir_gen = store_gen(ctx->store, STORE_DIR_TENANT);
+}
+
 static void tenants_rebuild(struct view *v, const struct view_ctx *ctx)
 {
     struct tenants_state *st = v->state;
@@ -419,6 +453,7 @@ static void tenants_rebuild(struct view *v, const struct view_ctx *ctx)
     tenants_sum_usage(st, ctx);
     tenants_count_routes(st, ctx); /* krakend (issue 15) */
     tenants_count_datasets(st, ctx);
+    tenants_directory(st, ctx); /* directory (issue 16) */
     /* a count of 0 from a source that is not configured would read as "none" */
     st->has_routes = ctx->sources == NULL || sources_find(ctx->sources, "krakend") != NULL;
     st->has_datasets = ctx->sources == NULL || sources_find(ctx->sources, "mapr") != NULL;
@@ -544,6 +579,13 @@ static enum view_tone tenants_cell(const struct view *v, const struct view_ctx *
         }
         snprintf(buf, size, t->datasets_bad > 0 ? "%d !" : "%d", t->datasets);
         return t->datasets_bad > 0 ? TONE_OVERDUE : t->datasets > 0 ? TONE_NORMAL : TONE_DIM;
+    case TC_RESPONSIBLE: /* directory (issue 16): empty without one, "-" when it has none */
+    case TC_CONTACT: {
+        const char *s = col == TC_RESPONSIBLE ? t->responsible : t->contact;
+
+        snprintf(buf, size, "%s", s != NULL ? s : st->has_directory ? "-" : "");
+        return s != NULL ? TONE_NORMAL : TONE_DIM;
+    }
     case TC_COUNT:
         break;
     }
@@ -718,6 +760,8 @@ static char *tenants_describe_json(const struct view_ctx *ctx, const struct tena
     jsonw_object(&j, NULL);
     jsonw_string(&j, "tenant", t->name);
     jsonw_string(&j, "displayName", t->display);
+    jsonw_string(&j, "responsible", t->responsible); /* directory (issue 16) */
+    jsonw_string(&j, "contact", t->contact);
     jsonw_int(&j, "apps", t->apps);
     jsonw_object(&j, "pods");
     jsonw_int(&j, "total", t->pods);
@@ -775,6 +819,11 @@ static char *tenants_describe(const struct view *v, const struct view_ctx *ctx, 
                "Pods:          %d (%d ok, %d failing, %d pending)\n",
             t->name, t->display != NULL ? t->display : "<none>", n, t->apps, t->pods, t->ok,
             t->failing, t->pending);
+    if (st->has_directory) { /* directory (issue 16) */
+        fprintf(f, "Responsible:   %s\nContact:       %s\n",
+                t->responsible != NULL ? t->responsible : "<none>",
+                t->contact != NULL ? t->contact : "<none>");
+    }
     for (size_t i = 0; i < n; i++) {
         const struct k8s_namespace *ns = nss[i];
 
@@ -798,6 +847,23 @@ static char *tenants_describe(const struct view *v, const struct view_ctx *ctx, 
     free(nss);
     fclose(f);
     return text;
+}
+
+/* directory (issue 16): RESPONSIBLE and CONTACT say nothing when no tenant has one (no
+ * directory, or none registered): the first columns to give up their place then. */
+static bool tenants_redundant(const struct view *v, size_t col)
+{
+    const struct tenants_state *st = v->state;
+
+    if (col != TC_RESPONSIBLE && col != TC_CONTACT) {
+        return false;
+    }
+    for (size_t i = 0; i < st->count; i++) {
+        if ((col == TC_RESPONSIBLE ? st->rows[i].responsible : st->rows[i].contact) != NULL) {
+            return false;
+        }
+    }
+    return true;
 }
 
 static void tenants_fini(struct view *v)
@@ -827,4 +893,5 @@ const struct view_ops tenants_view = {
     .sort = tenants_sort,
     .enter = tenants_enter,
     .describe = tenants_describe,
+    .redundant = tenants_redundant, /* directory (issue 16) */
 };

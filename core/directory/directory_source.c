@@ -1,22 +1,29 @@
-/* The directory (Active Directory, spoken to over LDAP) as a source: [directory]. Until it
- * decides who is at the keyboard, it says whether the server can be reached with the TLS
- * asked for, accepts the service account and has the base: the probe of core/directory/probe.h
- * run on a worker thread (libldap blocks) at start, again every 5 minutes, and with back-off
- * while it fails. `govconsole check` runs the same probe. */
+/* The directory (Active Directory, spoken to over LDAP) as a source: [directory]. It says
+ * whether the server can be reached with the TLS asked for, accepts the service account and
+ * has the base (the probe of core/directory/probe.h), and over the probe's connection reads
+ * what the directory registers about tenants, applications and datasets
+ * (core/directory/dir_read.h, dir_model.h) into STORE_DIR_TENANT, STORE_DIR_APP and
+ * STORE_DIR_DATASET: on a worker thread (libldap blocks) at start, again every [directory]
+ * interval (5 minutes), and with back-off while it fails. A failed read keeps the last rows,
+ * stale once they are three intervals old. `govconsole check` runs the probe alone. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <ldap.h>
+
 #include "core/backoff.h"
 #include "core/config.h"
+#include "core/directory/dir_read.h"
 #include "core/directory/probe.h"
 #include "core/loop.h"
 #include "core/source.h"
+#include "core/store_impl.h"
 #include "core/workpool.h"
 #include "core/xalloc.h"
 
-#define DIRECTORY_RECHECK_MS (5 * 60 * 1000)
+#define DIRECTORY_BACKOFF_MIN_MS 5000
 
 struct directory {
     struct source_env env;
@@ -27,6 +34,11 @@ struct directory {
     struct loop_timer *timer;
     uint64_t run; /* bumped by stop: a probe of an older run is dropped */
     bool busy;
+    int64_t interval_ms;          /* [directory] interval */
+    char *tenants_dn;             /* ou=Tenants,BASE */
+    struct store_tenancy tenancy; /* of the three kinds: ctx is the source */
+    uint64_t tenancy_gen;         /* bumped when the tenants' display names change */
+    uint32_t epoch;               /* mark of the rows the last read saw */
 };
 
 struct directory_job {
@@ -35,7 +47,53 @@ struct directory_job {
     struct dir_probe_result res;
     source_probe_fn done; /* a probe for `check`, else the health's */
     void *arg;
+    struct dir_rows rows; /* the health's: what the read found, when res.error is NULL */
 };
+
+/* ---- the rows' tenancy ---- */
+
+static const char *directory_row_tenant(void *ctx, enum store_kind kind,
+                                        const struct store_row *row)
+{
+    (void)ctx;
+    return kind == STORE_DIR_TENANT ? row->uid : ((const struct dir_object *)row)->tenant;
+}
+
+static uint64_t directory_tenancy_gen(void *ctx)
+{
+    const struct directory *d = ctx;
+
+    return d->tenancy_gen;
+}
+
+/* The tenants' display names, with their tenant (ServiceNow maps companies through them). */
+static void directory_displays(void *ctx, void (*fn)(const char *, const char *, void *), void *arg)
+{
+    const struct directory *d = ctx;
+    const struct store_table *t = store_table(d->env.store, STORE_DIR_TENANT);
+
+    for (size_t i = 0; i < t->count; i++) {
+        const struct dir_tenant *dt = (const struct dir_tenant *)t->rows[i];
+
+        if (dt->display != NULL) {
+            fn(dt->display, dt->row.uid, arg);
+        }
+    }
+}
+
+/* Texts that point at a tenant: its name and display name. (Not the apps' short names, such
+ * as "org-api", which would withhold texts that merely share a word; the sources that run
+ * the apps and datasets name them.) */
+static void directory_names(void *ctx, void (*fn)(const char *, const char *, void *), void *arg)
+{
+    const struct directory *d = ctx;
+    const struct store_table *t = store_table(d->env.store, STORE_DIR_TENANT);
+
+    for (size_t i = 0; i < t->count; i++) {
+        fn(t->rows[i]->uid, t->rows[i]->uid, arg);
+    }
+    directory_displays(ctx, fn, arg);
+}
 
 static bool directory_configured(const struct gc_config *cfg, const char *demo_url)
 {
@@ -80,16 +138,121 @@ static void *directory_init(const struct source_env *env, char **err)
         .timeout_ms = (long)cfg->directory.timeout_ms,
     };
     d->health.name = "directory";
-    backoff_init(&d->backoff, 5000, DIRECTORY_RECHECK_MS);
+    d->interval_ms = cfg->directory.interval_ms > 0 ? cfg->directory.interval_ms : 300000;
+    backoff_init(&d->backoff,
+                 d->interval_ms < DIRECTORY_BACKOFF_MIN_MS ? d->interval_ms
+                                                           : DIRECTORY_BACKOFF_MIN_MS,
+                 d->interval_ms);
+    d->tenants_dn = dir_read_tenants_dn(d->base);
+    d->tenancy = (struct store_tenancy){.row_tenant = directory_row_tenant,
+                                        .gen = directory_tenancy_gen,
+                                        .names = directory_names,
+                                        .displays = directory_displays,
+                                        .ctx = d};
+    store_register(env->store, STORE_DIR_TENANT, dir_tenant_free, &d->tenancy);
+    store_register(env->store, STORE_DIR_APP, dir_object_free, &d->tenancy);
+    store_register(env->store, STORE_DIR_DATASET, dir_object_free, &d->tenancy);
     return d;
 }
 
-/* Worker thread. */
+/* Worker thread: the probe alone for `check`; else the probe, then the read over its
+ * connection, mapped to rows. */
 static void directory_work(void *arg)
 {
     struct directory_job *job = arg;
+    struct directory *d = job->d;
+    struct dir_snapshot snap;
+    LDAP *ld = NULL;
+    bool no_answer = false;
 
-    dir_probe_run(&job->d->opts, &job->res);
+    if (job->done != NULL) {
+        dir_probe_run(&d->opts, &job->res);
+        return;
+    }
+    if (dir_probe_open(&d->opts, &job->res, &ld) != 0) {
+        return;
+    }
+    if (dir_read(ld, d->base, d->opts.timeout_ms, &snap, &job->res.error, &no_answer) == 0) {
+        dir_model_rows(&snap, d->tenants_dn, &job->rows);
+        dir_snapshot_fini(&snap);
+    } else if (no_answer) {
+        job->res.reachable = false;
+    }
+    ldap_unbind_ext_s(ld, NULL, NULL);
+}
+
+static bool directory_str_eq(const char *a, const char *b)
+{
+    return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Whether two rows of a kind say the same. */
+static bool directory_same(enum store_kind kind, const struct store_row *a,
+                           const struct store_row *b)
+{
+    if (kind == STORE_DIR_TENANT) {
+        const struct dir_tenant *x = (const void *)a, *y = (const void *)b;
+
+        return strcmp(x->row.uid, y->row.uid) == 0 && directory_str_eq(x->display, y->display) &&
+               directory_str_eq(x->responsible, y->responsible) &&
+               directory_str_eq(x->contact, y->contact);
+    }
+    const struct dir_object *x = (const void *)a, *y = (const void *)b;
+
+    return strcmp(x->row.uid, y->row.uid) == 0 && directory_str_eq(x->owner, y->owner);
+}
+
+/* Takes row i of a kind out of r (NULL when there is none). */
+static struct store_row *directory_take(struct dir_rows *r, enum store_kind kind, size_t i)
+{
+    struct store_row *row = NULL;
+
+    if (kind == STORE_DIR_TENANT && i < r->ntenants) {
+        row = &r->tenants[i]->row;
+        r->tenants[i] = NULL;
+    } else if (kind == STORE_DIR_APP && i < r->napps) {
+        row = &r->apps[i]->row;
+        r->apps[i] = NULL;
+    } else if (kind == STORE_DIR_DATASET && i < r->ndatasets) {
+        row = &r->datasets[i]->row;
+        r->datasets[i] = NULL;
+    }
+    return row;
+}
+
+/* Stores the rows of one kind (taking them), keeping a row that did not change, and removes
+ * those the read did not see. Returns whether anything changed. */
+static bool directory_apply(struct directory *d, enum store_kind kind, struct dir_rows *r)
+{
+    store_row_free_fn free_row = kind == STORE_DIR_TENANT ? dir_tenant_free : dir_object_free;
+    struct store_table *t = store_table(d->env.store, kind);
+    uint64_t gen = store_gen(d->env.store, kind);
+    struct store_row *row;
+
+    for (size_t i = 0; (row = directory_take(r, kind, i)) != NULL; i++) {
+        struct store_row *old = store_get(t, row->uid);
+
+        if (old != NULL && directory_same(kind, old, row)) {
+            old->mark = d->epoch;
+            free_row(row);
+        } else {
+            row->mark = d->epoch;
+            store_put(t, row);
+        }
+    }
+    store_sweep(t, d->epoch);
+    return store_gen(d->env.store, kind) != gen;
+}
+
+/* Loop thread: the rows of a read that passed. */
+static void directory_store(struct directory *d, struct dir_rows *r)
+{
+    d->epoch++;
+    if (directory_apply(d, STORE_DIR_TENANT, r)) {
+        d->tenancy_gen++; /* display names may have changed */
+    }
+    directory_apply(d, STORE_DIR_APP, r);
+    directory_apply(d, STORE_DIR_DATASET, r);
 }
 
 static enum source_fault directory_fault(const struct dir_probe_result *r)
@@ -137,18 +300,25 @@ static void directory_done(void *arg)
         source_probe_fini(&p);
     } else {
         d->busy = false;
+        int64_t now = (int64_t)time(NULL);
+
         if (job->res.error == NULL) {
-            source_health_ok(&d->health, SOURCE_OK, (int64_t)time(NULL));
+            directory_store(d, &job->rows);
+            source_health_ok(&d->health, SOURCE_OK, now);
             backoff_reset(&d->backoff);
-            delay = DIRECTORY_RECHECK_MS;
+            delay = d->interval_ms;
         } else {
-            source_health_fault(&d->health, directory_fault(&job->res), 0, job->res.error,
-                                (int64_t)time(NULL));
+            source_health_fault(&d->health, directory_fault(&job->res), 0, job->res.error, now);
+            /* the last rows stay; stale once three intervals old, as the polled sources' */
+            if (d->health.last_ok != 0 && (now - d->health.last_ok) * 1000 >= 3 * d->interval_ms) {
+                source_health_stale(&d->health, true);
+            }
             delay = backoff_next(&d->backoff);
         }
         d->timer = loop_timer_add_aligned(d->env.loop, delay, 1000, directory_fire, d);
     }
     dir_probe_result_fini(&job->res);
+    dir_rows_fini(&job->rows);
     free(job);
 }
 
@@ -204,6 +374,7 @@ static void directory_fini(void *s)
     free(d->base);
     free(d->bind_dn);
     free(d->ca_file);
+    free(d->tenants_dn);
     free(d);
 }
 

@@ -528,7 +528,9 @@ static int probe_base(struct probe *p)
     return p->out->base_found ? 0 : -1;
 }
 
-int dir_probe_run(const struct dir_probe_opts *o, struct dir_probe_result *out)
+/* dir_probe_run(), handing the bound handle to *keep (NULL when the probe failed) instead
+ * of closing it when keep is not NULL. */
+static int probe_run(const struct dir_probe_opts *o, struct dir_probe_result *out, LDAP **keep)
 {
     struct probe p = {o, out, NULL, false, 0};
     double start = probe_now_ms();
@@ -546,12 +548,25 @@ int dir_probe_run(const struct dir_probe_opts *o, struct dir_probe_result *out)
     } else if (probe_open(&p, uri) == 0 && probe_connect(&p, uri) == 0 && probe_bind(&p) == 0) {
         probe_base(&p);
     }
-    if (p.ld != NULL) {
+    if (keep != NULL) {
+        *keep = out->error == NULL ? p.ld : NULL;
+    }
+    if (p.ld != NULL && (keep == NULL || out->error != NULL)) {
         ldap_unbind_ext_s(p.ld, NULL, NULL);
     }
     free(uri);
     out->rtt_ms = probe_now_ms() - start;
     return out->error == NULL ? 0 : -1;
+}
+
+int dir_probe_run(const struct dir_probe_opts *o, struct dir_probe_result *out)
+{
+    return probe_run(o, out, NULL);
+}
+
+int dir_probe_open(const struct dir_probe_opts *o, struct dir_probe_result *out, LDAP **ld)
+{
+    return probe_run(o, out, ld);
 }
 
 void dir_probe_result_fini(struct dir_probe_result *r)

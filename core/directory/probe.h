@@ -71,6 +71,14 @@ struct dir_probe_result {
  * sockets a server may have closed, and the probe changes no signal disposition. */
 int dir_probe_run(const struct dir_probe_opts *o, struct dir_probe_result *out);
 
+/* dir_probe_run(), keeping the connection: when the probe passed, *ld is the handle, bound
+ * as bind_dn, asynchronous over a non-blocking socket (give each operation a timeout), for
+ * the caller's thread alone; the caller closes it with ldap_unbind_ext_s(). When it failed,
+ * *ld is NULL and nothing is left open. (directory enrichment, issue 16: the source reads
+ * the tenants over the probe's connection.) */
+struct ldap;
+int dir_probe_open(const struct dir_probe_opts *o, struct dir_probe_result *out, struct ldap **ld);
+
 /* Frees what dir_probe_run() put in *r and zeroes it. NULL, or a zeroed or already finished
  * result, is fine. */
 void dir_probe_result_fini(struct dir_probe_result *r);

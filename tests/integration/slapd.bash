@@ -37,9 +37,17 @@
 #   SLAPD_OTHER_CA_FILE                       a PEM CA that did not
 # Passwords are random for each start.
 #
-# The seed: ou=Tenants with ou=dmi and ou=registry; ou=Services; ou=People; ou=Groups with
+# The seed: ou=Tenants with ou=dmi (description Danish Meteorological Institute, manager
+# alice, mail ops@dmi.example, telephoneNumber +45 3915 7500) and ou=registry (Central
+# Business Registry, manager bob, registry@erst.example, +45 7220 0030), each with
+# ou=Applications and ou=Datasets below (docs/directory.md): dmi's apps forecast-api (owner
+# alice) and obs-ingest (bob), datasets t.dmi.forecast (alice) and /tenants/dmi/observations
+# (bob); registry's app org-api (bob) and dataset t.registry.orgs (bob); ou=Services;
+# ou=People; ou=Groups with
 # groupOfNames cn=govcloud-operators (carol), cn=govcloud-oncall (carol, dave),
 # cn=tenant-dmi-developers (alice), cn=tenant-dmi-viewers (alice, bob).
+# Limits: a search answers at most 500 entries (slapd's default), except that the service
+# account's paged searches may go on to the end (as Active Directory's do past its 1000).
 # Access: the root DSE and the subschema are readable by anyone; anonymous users may only
 # bind (an anonymous search of the base gets noSuchObject, rc 32); bound users read
 # everything but passwords; a user may change their own password.
@@ -122,6 +130,7 @@ olcRootPW: $SLAPD_ROOT_PW
 olcDbIndex: objectClass eq
 olcDbIndex: uid,cn eq
 olcDbIndex: member,memberOf eq
+olcLimits: dn.exact="$SLAPD_SERVICE_DN" size.prtotal=unlimited
 olcAccess: {0}to attrs=userPassword by self write by anonymous auth by * none
 olcAccess: {1}to * by users read by * none
 
@@ -169,6 +178,32 @@ slapd_make_certs() {
     export SLAPD_CA_FILE SLAPD_OTHER_CA_FILE
 }
 
+# Directory enrichment (issue 16): the applications and datasets registered for dmi and
+# registry, by govsim's names (sim/world.c, sim/mapr/datasets.c), with owners among the
+# seeded users. docs/directory.md has the convention.
+slapd_seed_registered() {
+    local b="ou=Tenants,$SLAPD_BASE" t kind name owner
+    for t in dmi registry; do
+        for kind in Applications Datasets; do
+            printf 'dn: ou=%s,ou=%s,%s\nobjectClass: organizationalUnit\nou: %s\n\n' \
+                "$kind" "$t" "$b" "$kind"
+        done
+    done
+    while read -r t kind name owner; do
+        printf 'dn: cn=%s,ou=%s,ou=%s,%s\nobjectClass: applicationProcess\n' \
+            "$name" "$kind" "$t" "$b"
+        printf 'objectClass: extensibleObject\ncn: %s\nowner: %s\n\n' \
+            "$name" "$(slapd_user_dn "$owner")"
+    done <<'EOF2'
+dmi Applications forecast-api alice
+dmi Applications obs-ingest bob
+dmi Datasets t.dmi.forecast alice
+dmi Datasets /tenants/dmi/observations bob
+registry Applications org-api bob
+registry Datasets t.registry.orgs bob
+EOF2
+}
+
 # Writes $SLAPD_DIR/seed.ldif.
 slapd_write_seed() {
     local b="$SLAPD_BASE" u
@@ -186,13 +221,23 @@ ou: Tenants
 
 dn: ou=dmi,ou=Tenants,$b
 objectClass: organizationalUnit
+objectClass: extensibleObject
 ou: dmi
 description: Danish Meteorological Institute
+manager: $(slapd_user_dn alice)
+mail: ops@dmi.example
+telephoneNumber: +45 3915 7500
 
 dn: ou=registry,ou=Tenants,$b
 objectClass: organizationalUnit
+objectClass: extensibleObject
 ou: registry
 description: Central Business Registry
+manager: $(slapd_user_dn bob)
+mail: registry@erst.example
+telephoneNumber: +45 7220 0030
+
+$(slapd_seed_registered)
 
 dn: ou=Services,$b
 objectClass: organizationalUnit
