@@ -97,7 +97,7 @@ struct gc_config {
         char *bind_dn;
         char *password_file;
         bool starttls;      /* default false */
-        int64_t timeout_ms; /* connect, bind and each search; default 10 s */
+        int64_t timeout_ms; /* the whole identity resolution (and a check probe); default 5 s */
         bool required;      /* default true: no session when the directory cannot answer */
         char *ca_file;      /* TLS override; NULL = [tls] ca_file */
         int insecure;       /* -1 = as [tls] insecure; 0 or 1 when set in the section */
