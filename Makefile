@@ -25,7 +25,7 @@ CORE_SRCS := core/xalloc.c core/log.c core/sanitize.c core/loop.c core/http.c \
              core/access.c core/tenant_pattern.c core/sources.c core/check.c core/source_http.c \
              core/k8s/k8s_tenancy.c core/k8s/k8s_request.c core/k8s/k8s_applog.c core/k8s/k8s_probe.c \
              core/k8s/k8s_source.c core/logmux.c \
-             core/directory/probe.c core/directory/escape.c core/directory/directory_source.c core/nagios/nagios_source.c \
+             core/directory/probe.c core/directory/escape.c core/directory/identity.c core/directory/directory_source.c core/nagios/nagios_source.c \
              core/servicenow/servicenow_source.c core/mapr/mapr_source.c core/krakend/krakend_source.c
 # nagios (issue 13): the host map, the status parsers, the source
 CORE_SRCS += core/nagios/nagios_objects.c core/nagios/nagios_status.c core/nagios/nagios_request.c

@@ -30,6 +30,10 @@
 #   SLAPD_SERVICE_DN, SLAPD_SERVICE_PW        cn=govconsole,ou=Services,BASE: a service account
 #   SLAPD_USERS                               "alice bob carol dave"; each is
 #                                             uid=NAME,ou=People,BASE with password $SLAPD_USER_PW
+#   SLAPD_ROLE_USERS                          "opal otto dana vera uma nora nick cyril": the
+#                                             identity block (below), likewise
+#   SLAPD_SELF                                `id -un`: a user in govcloud-operators, so that
+#                                             a console started by the tests is an operator
 #   SLAPD_DIR, SLAPD_PID, SLAPD_LOG           the temporary directory, slapd's pid, its log
 # and with SLAPD_TLS=1:
 #   SLAPD_LDAPS_PORT                          the ldaps:// port on 127.0.0.1
@@ -40,6 +44,15 @@
 # The seed: ou=Tenants with ou=dmi and ou=registry; ou=Services; ou=People; ou=Groups with
 # groupOfNames cn=govcloud-operators (carol), cn=govcloud-oncall (carol, dave),
 # cn=tenant-dmi-developers (alice), cn=tenant-dmi-viewers (alice, bob).
+# The identity block (slapd_write_identity_seed; every user with password $SLAPD_USER_PW):
+#   opal  govcloud-operators only          otto  govcloud-oncall only
+#   dana  tenant-dmi-developers            vera  tenant-registry-viewers
+#   uma   tenant-dmi-viewers and tenant-registry-developers (the union)
+#   nora  no group at all                  nick  cn=dmi-team, itself a member of
+#                                                tenant-dmi-developers (nested)
+#   cyril cn=cycle-a; cycle-a and cycle-b are members of each other, and cycle-b of
+#         tenant-registry-viewers (a cycle that still grants)
+#   $SLAPD_SELF in govcloud-operators.
 # Access: the root DSE and the subschema are readable by anyone; anonymous users may only
 # bind (an anonymous search of the base gets noSuchObject, rc 32); bound users read
 # everything but passwords; a user may change their own password.
@@ -248,8 +261,95 @@ objectClass: groupOfNames
 cn: tenant-dmi-viewers
 member: $(slapd_user_dn alice)
 member: $(slapd_user_dn bob)
+
 EOF
+        slapd_write_identity_seed
     } >"$SLAPD_DIR/seed.ldif"
+}
+
+# The identity block of the seed (issue 16: who is at the keyboard): a user for each role
+# ($SLAPD_ROLE_USERS, described in the header), nested groups, a cycle, and $SLAPD_SELF
+# as an operator.
+slapd_write_identity_seed() {
+    local b="$SLAPD_BASE" u
+    for u in $SLAPD_ROLE_USERS $(slapd_self_needs_entry && echo "$SLAPD_SELF"); do
+        cat <<EOF
+dn: $(slapd_user_dn "$u")
+objectClass: inetOrgPerson
+uid: $u
+cn: ${u^} Tester
+sn: Tester
+userPassword: $SLAPD_USER_PW
+
+EOF
+    done
+    cat <<EOF
+dn: cn=tenant-registry-developers,ou=Groups,$b
+objectClass: groupOfNames
+cn: tenant-registry-developers
+member: $(slapd_user_dn uma)
+
+dn: cn=tenant-registry-viewers,ou=Groups,$b
+objectClass: groupOfNames
+cn: tenant-registry-viewers
+member: $(slapd_user_dn vera)
+
+dn: cn=dmi-team,ou=Groups,$b
+objectClass: groupOfNames
+cn: dmi-team
+member: $(slapd_user_dn nick)
+
+dn: cn=cycle-a,ou=Groups,$b
+objectClass: groupOfNames
+cn: cycle-a
+member: $(slapd_user_dn cyril)
+
+dn: cn=cycle-b,ou=Groups,$b
+objectClass: groupOfNames
+cn: cycle-b
+member: cn=cycle-a,ou=Groups,$b
+
+dn: cn=cycle-a,ou=Groups,$b
+changetype: modify
+add: member
+member: cn=cycle-b,ou=Groups,$b
+
+dn: cn=govcloud-operators,ou=Groups,$b
+changetype: modify
+add: member
+member: $(slapd_user_dn opal)
+member: $(slapd_user_dn "$SLAPD_SELF")
+
+dn: cn=govcloud-oncall,ou=Groups,$b
+changetype: modify
+add: member
+member: $(slapd_user_dn otto)
+
+dn: cn=tenant-dmi-developers,ou=Groups,$b
+changetype: modify
+add: member
+member: $(slapd_user_dn dana)
+member: cn=dmi-team,ou=Groups,$b
+
+dn: cn=tenant-dmi-viewers,ou=Groups,$b
+changetype: modify
+add: member
+member: $(slapd_user_dn uma)
+
+dn: cn=tenant-registry-viewers,ou=Groups,$b
+changetype: modify
+add: member
+member: cn=cycle-b,ou=Groups,$b
+
+EOF
+}
+
+# True when $SLAPD_SELF is not one of the users seeded anyway.
+slapd_self_needs_entry() {
+    case " $SLAPD_USERS $SLAPD_ROLE_USERS " in
+    *" $SLAPD_SELF "*) return 1 ;;
+    esac
+    return 0
 }
 
 # Prints the end of slapd's log to stderr after a message.
@@ -316,6 +416,9 @@ slapd_start() {
     SLAPD_SERVICE_PW=$(slapd_random_pw)
     SLAPD_USERS="alice bob carol dave"
     SLAPD_USER_PW=$(slapd_random_pw)
+    SLAPD_ROLE_USERS="opal otto dana vera uma nora nick cyril"
+    SLAPD_SELF=$(id -un)
+    export SLAPD_ROLE_USERS SLAPD_SELF
     export SLAPD_PORT SLAPD_URI SLAPD_LDAPI_URI SLAPD_BASE SLAPD_ROOT_DN SLAPD_ROOT_PW \
         SLAPD_SERVICE_DN SLAPD_SERVICE_PW SLAPD_USERS SLAPD_USER_PW SLAPD_DIR SLAPD_PID SLAPD_LOG
     trap slapd_stop EXIT
