@@ -1,15 +1,19 @@
-/* The directory (Active Directory, spoken to over LDAP) as a source: [directory]. Until it
- * decides who is at the keyboard, it says whether the server can be reached with the TLS
- * asked for, accepts the service account and has the base: the probe of core/directory/probe.h
- * run on a worker thread (libldap blocks) at start, again every 5 minutes, and with back-off
- * while it fails. `govconsole check` runs the same probe. */
+/* The directory (Active Directory, spoken to over LDAP) as a source: [directory]. Who is at
+ * the keyboard is resolved before the session starts (main.c, core/directory/identity.h);
+ * this source says whether the server can still be reached with the TLS asked for, accepts
+ * the service account and has the base: the probe of core/directory/probe.h run on a worker
+ * thread (libldap blocks) at start, again every 5 minutes, and with back-off while it fails.
+ * `govconsole check` runs the same probe and, when it passes, resolves the session's user
+ * (groups and role) too. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "core/access.h"
 #include "core/backoff.h"
 #include "core/config.h"
+#include "core/directory/identity.h"
 #include "core/directory/probe.h"
 #include "core/loop.h"
 #include "core/source.h"
@@ -20,7 +24,8 @@
 
 struct directory {
     struct source_env env;
-    char *uri, *base, *bind_dn, *password, *ca_file;
+    char *password;
+    struct dir_identity_opts id_opts; /* borrowed from the configuration */
     struct dir_probe_opts opts;
     struct source_health health;
     struct backoff backoff;
@@ -33,6 +38,8 @@ struct directory_job {
     struct directory *d;
     uint64_t run;
     struct dir_probe_result res;
+    char *user;               /* check: whose identity to resolve too */
+    struct dir_identity id;
     source_probe_fn done; /* a probe for `check`, else the health's */
     void *arg;
 };
@@ -45,40 +52,14 @@ static bool directory_configured(const struct gc_config *cfg, const char *demo_u
 
 static void *directory_init(const struct source_env *env, char **err)
 {
-    const struct gc_config *cfg = env->cfg;
     struct directory *d = xcalloc(1, sizeof *d);
-    const char *ca_file = NULL;
-    bool insecure = false;
-    char *why = NULL;
 
     d->env = *env;
-    d->password = config_password(cfg, "directory", &why);
-    if (why != NULL) {
-        *err = why;
+    if (dir_identity_opts_init(env->cfg, NULL, &d->id_opts, &d->password, err) != 0) {
         free(d);
         return NULL;
     }
-    if (cfg->directory.bind_dn != NULL && d->password == NULL) {
-        *err = xstrdup("[directory] bind_dn has no password: set password_file (mode 0600) or "
-                       "$GOVCONSOLE_DIRECTORY_PASSWORD");
-        free(d);
-        return NULL;
-    }
-    config_tls(cfg, "directory", &ca_file, &insecure);
-    d->uri = xstrdup(cfg->directory.uri);
-    d->base = cfg->directory.base != NULL ? xstrdup(cfg->directory.base) : NULL;
-    d->bind_dn = cfg->directory.bind_dn != NULL ? xstrdup(cfg->directory.bind_dn) : NULL;
-    d->ca_file = ca_file != NULL ? xstrdup(ca_file) : NULL;
-    d->opts = (struct dir_probe_opts){
-        .uri = d->uri,
-        .base = d->base,
-        .bind_dn = d->bind_dn,
-        .password = d->password,
-        .starttls = cfg->directory.starttls,
-        .ca_file = d->ca_file,
-        .insecure = insecure,
-        .timeout_ms = (long)cfg->directory.timeout_ms,
-    };
+    d->opts = d->id_opts.conn;
     d->health.name = "directory";
     backoff_init(&d->backoff, 5000, DIRECTORY_RECHECK_MS);
     return d;
@@ -88,8 +69,12 @@ static void *directory_init(const struct source_env *env, char **err)
 static void directory_work(void *arg)
 {
     struct directory_job *job = arg;
+    struct dir_identity_opts o = job->d->id_opts;
 
-    dir_probe_run(&job->d->opts, &job->res);
+    if (dir_probe_run(&job->d->opts, &job->res) == 0 && job->user != NULL) {
+        o.user = job->user;
+        dir_identity_resolve(&o, &job->id);
+    }
 }
 
 static enum source_fault directory_fault(const struct dir_probe_result *r)
@@ -125,7 +110,7 @@ static void directory_done(void *arg)
     } else if (job->done != NULL) {
         struct source_probe p = {0};
 
-        p.url = xstrdup(d->uri);
+        p.url = xstrdup(d->opts.uri);
         p.reachable = job->res.reachable;
         p.tls = job->res.tls;
         p.auth = job->res.auth;
@@ -133,6 +118,14 @@ static void directory_done(void *arg)
         p.about = job->res.about;
         p.error = job->res.error;
         job->res.about = job->res.error = NULL;
+        if (job->user != NULL && p.error == NULL) {
+            char *who = dir_identity_summary(&job->id, job->user);
+            char *about = p.about != NULL ? xasprintf("%s; %s", p.about, who) : xstrdup(who);
+
+            free(p.about);
+            free(who);
+            p.about = about;
+        }
         job->done(&p, job->arg);
         source_probe_fini(&p);
     } else {
@@ -149,6 +142,8 @@ static void directory_done(void *arg)
         d->timer = loop_timer_add_aligned(d->env.loop, delay, 1000, directory_fire, d);
     }
     dir_probe_result_fini(&job->res);
+    dir_identity_fini(&job->id);
+    free(job->user);
     free(job);
 }
 
@@ -160,6 +155,9 @@ static void directory_submit(struct directory *d, source_probe_fn done, void *ar
     job->run = d->run;
     job->done = done;
     job->arg = arg;
+    if (done != NULL && d->env.access != NULL) {
+        job->user = xstrdup(access_user(d->env.access));
+    }
     workpool_submit(d->env.pool, directory_work, directory_done, job);
 }
 
@@ -200,10 +198,6 @@ static void directory_fini(void *s)
         memset(d->password, 0, strlen(d->password));
     }
     free(d->password);
-    free(d->uri);
-    free(d->base);
-    free(d->bind_dn);
-    free(d->ca_file);
     free(d);
 }
 
@@ -218,7 +212,7 @@ static const char *directory_url(void *s)
 {
     struct directory *d = s;
 
-    return d->uri;
+    return d->opts.uri;
 }
 
 static void directory_probe(void *s, source_probe_fn done, void *arg)

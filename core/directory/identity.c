@@ -535,6 +535,69 @@ int dir_identity_resolve(const struct dir_identity_opts *o, struct dir_identity 
     return out->status == DIR_IDENTITY_OK ? 0 : -1;
 }
 
+char *dir_identity_summary(const struct dir_identity *id, const char *user)
+{
+    char *groups = NULL, *role, *line, *clean;
+
+    if (id->status != DIR_IDENTITY_OK) {
+        line = xasprintf("user %s: %s", user, id->error != NULL ? id->error : "unknown");
+    } else {
+        for (size_t i = 0; id->groups != NULL && id->groups[i] != NULL; i++) {
+            char *cn = identity_dn_cn(id->groups[i]);
+            char *more = xasprintf("%s%s%s", groups != NULL ? groups : "",
+                                   groups != NULL ? ", " : "", cn != NULL ? cn : id->groups[i]);
+
+            free(cn);
+            free(groups);
+            groups = more;
+        }
+        role = dir_grant_text(&id->grant.g);
+        line = xasprintf("user %s (%s): groups %s; role %s", user, id->dn,
+                         groups != NULL ? groups : "none", role);
+        free(role);
+        free(groups);
+    }
+    clean = sanitize_dup(line);
+    free(line);
+    return clean;
+}
+
+int dir_identity_opts_init(const struct gc_config *cfg, const char *user,
+                           struct dir_identity_opts *o, char **password, char **err)
+{
+    const char *ca_file = NULL;
+    bool insecure = false;
+    char *why = NULL;
+
+    memset(o, 0, sizeof *o);
+    *password = config_password(cfg, "directory", &why);
+    if (why != NULL) {
+        *err = why;
+        return -1;
+    }
+    if (cfg->directory.bind_dn != NULL && *password == NULL) {
+        *err = xstrdup("[directory] bind_dn has no password: set password_file (mode 0600) or "
+                       "$GOVCONSOLE_DIRECTORY_PASSWORD");
+        return -1;
+    }
+    config_tls(cfg, "directory", &ca_file, &insecure);
+    o->conn = (struct dir_probe_opts){
+        .uri = cfg->directory.uri,
+        .base = cfg->directory.base,
+        .bind_dn = cfg->directory.bind_dn,
+        .password = *password,
+        .starttls = cfg->directory.starttls,
+        .ca_file = ca_file,
+        .insecure = insecure,
+        .timeout_ms = (long)cfg->directory.timeout_ms,
+    };
+    o->user = user;
+    o->operators = cfg->access.operators;
+    o->oncall = cfg->access.oncall;
+    o->tenant_prefix = cfg->access.tenant_group_prefix;
+    return 0;
+}
+
 void dir_identity_fini(struct dir_identity *id)
 {
     if (id == NULL) {

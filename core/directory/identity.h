@@ -25,6 +25,7 @@
 #include <stdbool.h>
 
 #include "core/access.h"
+#include "core/config.h"
 #include "core/directory/probe.h"
 
 #define DIR_GROUP_DEPTH 16 /* nesting levels followed below the user's own groups */
@@ -89,6 +90,17 @@ struct dir_identity {
  * DIR_IDENTITY_OK, else -1 with out->status and out->error set. Blocking; safe on a worker
  * thread. Free *out with dir_identity_fini(). */
 int dir_identity_resolve(const struct dir_identity_opts *o, struct dir_identity *out);
+
+/* One line for `govconsole check`: "user NAME (DN): groups A, B; role ROLE" (groups by
+ * their cn where they have one), or "user NAME: ERROR". Sanitized; caller frees. */
+char *dir_identity_summary(const struct dir_identity *id, const char *user);
+
+/* The options [directory] and [access] of cfg give for `user` (borrowed from cfg, which must
+ * outlive them; password NULL). The service account's password goes to *password (caller
+ * wipes and frees; NULL without bind_dn). Returns 0, or -1 with *err (caller frees) when the
+ * password file cannot be used or bind_dn has no password. */
+int dir_identity_opts_init(const struct gc_config *cfg, const char *user,
+                           struct dir_identity_opts *o, char **password, char **err);
 void dir_identity_fini(struct dir_identity *id);
 
 #endif
