@@ -6,6 +6,7 @@
 # no role exits 3 with a message; Ctrl-C at the prompt leaves echo on. Without --login the
 # login name is the user. A directory that is down exits 3 with a message within the
 # timeout, unless [directory] required = false: then the session sees no tenant and says so.
+# `govconsole check` names the user's groups and role.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/screen/lib.bash
 . tests/integration/slapd.bash
@@ -123,6 +124,11 @@ wait_fixed "Directory password for vera:" >/dev/null
 keys "$SLAPD_USER_PW" Enter
 check "--tenant outside the grant exits with status 3" test "$(wait_exit 10)" = 3
 tm_kill
+
+# govconsole check resolves the user too: groups and role.
+CHECK=$(GOVCONSOLE_SYSTEM_CONFIG=$WORK/system.ini $BIN/govconsole check --kubeconfig "$WORK/kubeconfig" 2>&1)
+check "check reports the directory's bind and the user's groups and role" \
+    grep -Eq "^directory .* ok .*credentials accepted.*user $SLAPD_SELF \(uid=$SLAPD_SELF,ou=People,$SLAPD_BASE\): groups govcloud-operators; role operator" <<<"$CHECK"
 
 # The directory down (a closed port).
 port=$(slapd_random_port)
