@@ -80,6 +80,20 @@ slapd_user_dn() {
     printf 'uid=%s,ou=People,%s\n' "$1" "$SLAPD_BASE"
 }
 
+# Prints the seed entry of user NAME (password $SLAPD_USER_PW).
+slapd_user_entry() {
+    cat <<EOF
+dn: $(slapd_user_dn "$1")
+objectClass: inetOrgPerson
+uid: $1
+cn: ${1^} Tester
+sn: Tester
+mail: $1@govcloud.example
+userPassword: $SLAPD_USER_PW
+
+EOF
+}
+
 # Writes $SLAPD_DIR/config.ldif.
 slapd_write_config() {
     local f="$SLAPD_DIR/config.ldif" s
@@ -224,16 +238,7 @@ ou: People
 
 EOF
         for u in $SLAPD_USERS; do
-            cat <<EOF
-dn: $(slapd_user_dn "$u")
-objectClass: inetOrgPerson
-uid: $u
-cn: ${u^} Tester
-sn: Tester
-mail: $u@govcloud.example
-userPassword: $SLAPD_USER_PW
-
-EOF
+            slapd_user_entry "$u"
         done
         cat <<EOF
 dn: ou=Groups,$b
@@ -273,15 +278,7 @@ EOF
 slapd_write_identity_seed() {
     local b="$SLAPD_BASE" u
     for u in $SLAPD_ROLE_USERS $(slapd_self_needs_entry && echo "$SLAPD_SELF"); do
-        cat <<EOF
-dn: $(slapd_user_dn "$u")
-objectClass: inetOrgPerson
-uid: $u
-cn: ${u^} Tester
-sn: Tester
-userPassword: $SLAPD_USER_PW
-
-EOF
+        slapd_user_entry "$u"
     done
     cat <<EOF
 dn: cn=tenant-registry-developers,ou=Groups,$b

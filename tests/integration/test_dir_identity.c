@@ -13,12 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "core/access.h"
@@ -230,29 +227,9 @@ static void test_injection_finds_nobody(void **state)
     expect_status("", NULL, DIR_IDENTITY_UNKNOWN, NULL);
 }
 
-/* A loopback TCP socket bound to a free port; listening (accepting into the backlog, never
- * answering) when listen_too. */
-static int loopback_socket(bool listen_too, int *port)
-{
-    struct sockaddr_in a = {0};
-    socklen_t len = sizeof a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-    assert_true(fd >= 0);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-    if (listen_too) {
-        assert_int_equal(listen(fd, 8), 0);
-    }
-    *port = ntohs(a.sin_port);
-    return fd;
-}
-
 static void expect_down(bool listening, const char *want_prefix)
 {
-    int port, fd = loopback_socket(listening, &port);
+    int port, fd = dirprobe_loopback_socket(listening, &port);
     char *uri = xasprintf("ldap://127.0.0.1:%d", port);
     char *want = xasprintf(want_prefix, uri);
     struct dir_identity_opts o = opts("opal", NULL);
