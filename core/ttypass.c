@@ -13,30 +13,13 @@
 static const int ttypass_signals[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGTSTP};
 #define TTYPASS_NSIG (sizeof ttypass_signals / sizeof ttypass_signals[0])
 
-/* What a signal handler needs to put the terminal back. */
-static volatile sig_atomic_t ttypass_active;
-static int ttypass_fd = -1;
-static struct termios ttypass_saved;
-static struct sigaction ttypass_old[TTYPASS_NSIG];
+/* The signal that interrupted the read (0: none). The handler only notes it: read() returns
+ * EINTR (no SA_RESTART), and the reader puts the terminal back before the signal acts. */
+static volatile sig_atomic_t ttypass_got;
 
-static void ttypass_restore(void)
-{
-    if (ttypass_active) {
-        tcsetattr(ttypass_fd, TCSAFLUSH, &ttypass_saved);
-        ttypass_active = 0;
-    }
-}
-
-/* Restores the terminal, then lets the signal do what it would have done. */
 static void ttypass_on_signal(int sig)
 {
-    ttypass_restore();
-    for (size_t i = 0; i < TTYPASS_NSIG; i++) {
-        if (ttypass_signals[i] == sig) {
-            sigaction(sig, &ttypass_old[i], NULL);
-        }
-    }
-    raise(sig);
+    ttypass_got = sig;
 }
 
 static void ttypass_write(int fd, const char *s)
@@ -68,7 +51,8 @@ void ttypass_say(const char *line)
     }
 }
 
-/* Reads one line from fd into buf; 0, 1 at end of input with nothing read, -1 on error. */
+/* Reads one line from fd into buf: 0; 1 at end of input with nothing read; 2 when a signal
+ * came; -1 on error. */
 static int ttypass_line(int fd, char *buf, size_t size)
 {
     size_t n = 0;
@@ -76,8 +60,11 @@ static int ttypass_line(int fd, char *buf, size_t size)
     char c;
 
     for (;;) {
-        ssize_t r = read(fd, &c, 1);
+        ssize_t r = ttypass_got != 0 ? -1 : read(fd, &c, 1);
 
+        if (ttypass_got != 0) {
+            return 2;
+        }
         if (r < 0 && errno == EINTR) {
             continue;
         }
@@ -99,40 +86,33 @@ static int ttypass_line(int fd, char *buf, size_t size)
     }
 }
 
-int ttypass_read(const char *prompt, char *buf, size_t size, char **err)
+/* One prompt: echo off, a line, the terminal back as it was. Returns as ttypass_line(). */
+static int ttypass_once(int fd, const char *prompt, char *buf, size_t size, char **err)
 {
-    struct termios quiet;
-    struct sigaction sa;
-    int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC), rc;
+    struct sigaction sa, old[TTYPASS_NSIG];
+    struct termios saved, quiet;
+    int rc;
 
-    buf[0] = '\0';
-    if (fd < 0) {
-        *err = xasprintf("cannot ask for a password: /dev/tty: %s", strerror(errno));
-        return -1;
-    }
-    if (tcgetattr(fd, &ttypass_saved) != 0) {
+    if (tcgetattr(fd, &saved) != 0) {
         *err = xasprintf("cannot ask for a password: the terminal: %s", strerror(errno));
-        close(fd);
         return -1;
     }
-    ttypass_fd = fd;
+    ttypass_got = 0;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = ttypass_on_signal;
     sigemptyset(&sa.sa_mask);
     for (size_t i = 0; i < TTYPASS_NSIG; i++) {
-        sigaction(ttypass_signals[i], NULL, &ttypass_old[i]);
-        /* a signal ignored (nohup) stays ignored: it cannot leave the terminal quiet */
-        if (ttypass_old[i].sa_handler != SIG_IGN) {
+        sigaction(ttypass_signals[i], NULL, &old[i]);
+        /* a signal ignored (nohup) stays ignored */
+        if (old[i].sa_handler != SIG_IGN) {
             sigaction(ttypass_signals[i], &sa, NULL);
         }
     }
     ttypass_write(fd, prompt);
-    quiet = ttypass_saved;
+    quiet = saved;
     quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK);
     quiet.c_lflag |= ECHONL | ICANON;
-    ttypass_active = 1;
     if (tcsetattr(fd, TCSAFLUSH, &quiet) != 0) {
-        ttypass_active = 0;
         *err = xasprintf("cannot turn off echo: %s", strerror(errno));
         rc = -1;
     } else {
@@ -141,14 +121,40 @@ int ttypass_read(const char *prompt, char *buf, size_t size, char **err)
             *err = xasprintf("cannot read the password: %s", strerror(errno));
         }
     }
-    ttypass_restore();
-    for (size_t i = 0; i < TTYPASS_NSIG; i++) {
-        sigaction(ttypass_signals[i], &ttypass_old[i], NULL);
-    }
-    if (rc == 1) {
+    tcsetattr(fd, TCSAFLUSH, &saved);
+    if (rc != 0) {
         ttypass_write(fd, "\n");
     }
+    for (size_t i = 0; i < TTYPASS_NSIG; i++) {
+        sigaction(ttypass_signals[i], &old[i], NULL);
+    }
+    return rc;
+}
+
+int ttypass_read(const char *prompt, char *buf, size_t size, char **err)
+{
+    int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC), rc;
+
+    buf[0] = '\0';
+    if (fd < 0) {
+        *err = xasprintf("cannot ask for a password: /dev/tty: %s", strerror(errno));
+        return -1;
+    }
+    for (;;) {
+        rc = ttypass_once(fd, prompt, buf, size, err);
+        if (rc != 2) {
+            break;
+        }
+        /* The terminal is back as it was: now the signal does what it does (ends the
+         * program; Ctrl-Z stops it, and after fg the prompt starts again). */
+        memset(buf, 0, size);
+        raise(ttypass_got);
+        if (ttypass_got != SIGTSTP) {
+            *err = xstrdup("interrupted");
+            rc = -1;
+            break;
+        }
+    }
     close(fd);
-    ttypass_fd = -1;
     return rc;
 }
