@@ -139,13 +139,22 @@ check "a directory that is down exits with status 3" test "$(wait_exit 10)" = 3
 check "and says why" wait_fixed "the directory cannot say who you are: cannot connect to ldap://127.0.0.1:$port"
 tm_kill
 
-# The directory silent (accepts, never answers), required = false: a session that sees nothing.
+# The directory silent (accepts, never answers): exit 3; with required = false a session that
+# sees nothing.
 exec 9< <(exec python3 -c '
 import socket, sys, time
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
 print(s.getsockname()[1], flush=True)
 time.sleep(120)')
 read -r SILENT_PORT <&9
+write_system "$WORK/silent-required.ini" "ldap://127.0.0.1:$SILENT_PORT"
+rm -f "$WORK/exit"
+start_console 150 40 "GOVCONSOLE_SYSTEM_CONFIG=$WORK/silent-required.ini $BIN/govconsole --kubeconfig $WORK/kubeconfig"
+check "a directory that never answers exits with status 3 (timeout 2s)" test "$(wait_exit 10)" = 3
+check "and says it did not answer" \
+    wait_fixed "the directory cannot say who you are: no answer from ldap://127.0.0.1:$SILENT_PORT"
+tm_kill
+
 write_system "$WORK/silent.ini" "ldap://127.0.0.1:$SILENT_PORT" "required = false"
 rm -f "$WORK/exit"
 start_console 150 40 "GOVCONSOLE_SYSTEM_CONFIG=$WORK/silent.ini $BIN/govconsole --kubeconfig $WORK/kubeconfig -c tenants"
