@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/select.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -13,8 +14,8 @@
 static const int ttypass_signals[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGTSTP};
 #define TTYPASS_NSIG (sizeof ttypass_signals / sizeof ttypass_signals[0])
 
-/* The signal that interrupted the read (0: none). The handler only notes it: read() returns
- * EINTR (no SA_RESTART), and the reader puts the terminal back before the signal acts. */
+/* The signal that interrupted the read (0: none). The handler only notes it: pselect()
+ * returns EINTR, and the reader puts the terminal back before the signal acts. */
 static volatile sig_atomic_t ttypass_got;
 
 static void ttypass_on_signal(int sig)
@@ -52,20 +53,31 @@ void ttypass_say(const char *line)
 }
 
 /* Reads one line from fd into buf: 0; 1 at end of input with nothing read; 2 when a signal
- * came; -1 on error. */
-static int ttypass_line(int fd, char *buf, size_t size)
+ * came; -1 on error. The prompt's signals are blocked except inside pselect(), so one that
+ * comes between the check and the wait still ends the wait. */
+static int ttypass_line(int fd, char *buf, size_t size, const sigset_t *wait_mask)
 {
     size_t n = 0;
     bool any = false;
+    fd_set in;
     char c;
 
     for (;;) {
-        ssize_t r = ttypass_got != 0 ? -1 : read(fd, &c, 1);
+        ssize_t r;
 
         if (ttypass_got != 0) {
             return 2;
         }
-        if (r < 0 && errno == EINTR) {
+        FD_ZERO(&in);
+        FD_SET(fd, &in);
+        if (pselect(fd + 1, &in, NULL, NULL, NULL, wait_mask) < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return -1;
+        }
+        r = read(fd, &c, 1);
+        if (r < 0 && (errno == EINTR || errno == EAGAIN)) {
             continue;
         }
         if (r < 0) {
@@ -91,6 +103,7 @@ static int ttypass_once(int fd, const char *prompt, char *buf, size_t size, char
 {
     struct sigaction sa, old[TTYPASS_NSIG];
     struct termios saved, quiet;
+    sigset_t block, wait_mask;
     int rc;
 
     if (tcgetattr(fd, &saved) != 0) {
@@ -98,6 +111,11 @@ static int ttypass_once(int fd, const char *prompt, char *buf, size_t size, char
         return -1;
     }
     ttypass_got = 0;
+    sigemptyset(&block);
+    for (size_t i = 0; i < TTYPASS_NSIG; i++) {
+        sigaddset(&block, ttypass_signals[i]);
+    }
+    sigprocmask(SIG_BLOCK, &block, &wait_mask);
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = ttypass_on_signal;
     sigemptyset(&sa.sa_mask);
@@ -116,7 +134,7 @@ static int ttypass_once(int fd, const char *prompt, char *buf, size_t size, char
         *err = xasprintf("cannot turn off echo: %s", strerror(errno));
         rc = -1;
     } else {
-        rc = ttypass_line(fd, buf, size);
+        rc = ttypass_line(fd, buf, size, &wait_mask);
         if (rc < 0) {
             *err = xasprintf("cannot read the password: %s", strerror(errno));
         }
@@ -128,6 +146,7 @@ static int ttypass_once(int fd, const char *prompt, char *buf, size_t size, char
     for (size_t i = 0; i < TTYPASS_NSIG; i++) {
         sigaction(ttypass_signals[i], &old[i], NULL);
     }
+    sigprocmask(SIG_SETMASK, &wait_mask, NULL);
     return rc;
 }
 
