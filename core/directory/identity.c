@@ -451,6 +451,22 @@ static int identity_service_bind(struct identity *it)
                                                                                             : -1;
 }
 
+/* For a --login name that finds no single entry: a bind as a DN that cannot exist, so that
+ * the refusal costs the round trip a wrong password costs, and the time taken does not tell
+ * whether the user exists. Its outcome is not used. */
+static void identity_decoy_bind(struct identity *it)
+{
+    char *dn = xasprintf("cn=govconsole-no-such-user,%s", it->o->conn.base);
+    struct dir_probe_result *res = &it->conn_res;
+    char *kept = res->error;
+
+    res->error = NULL;
+    dir_conn_bind(it->c, dn, it->o->password);
+    free(res->error);
+    res->error = kept;
+    free(dn);
+}
+
 /* Steps 1-4; sets out->status. */
 static void identity_run(struct identity *it)
 {
@@ -466,6 +482,9 @@ static void identity_run(struct identity *it)
         return;
     }
     if (it->o->password != NULL) {
+        if (found == 1 && it->o->password[0] != '\0') {
+            identity_decoy_bind(it);
+        }
         if (found == 1 || it->o->password[0] == '\0') {
             out->status = DIR_IDENTITY_REFUSED;
             return;

@@ -7,7 +7,9 @@
  *   1. the service bind (bind_dn and its password; anonymous without bind_dn);
  *   2. the user: a subtree search of base for (|(uid=NAME)(sAMAccountName=NAME)), NAME
  *      escaped per RFC 4515; exactly one entry, else nobody;
- *   3. with a password (--login): a bind as that entry's DN, then the service bind again;
+ *   3. with a password (--login): a bind as that entry's DN, then the service bind again
+ *      (no single entry: a bind as a DN that cannot exist, whose outcome is not used, so
+ *      that a refusal takes as long whether or not the user exists);
  *   4. groups: on a server whose root DSE names Active Directory's capability, one search
  *      for (member:1.2.840.113556.1.4.1941:=DN), AD's transitive membership rule; elsewhere
  *      (OpenLDAP answers that rule with success and no entries, as an undefined filter), or
