@@ -108,6 +108,15 @@ static void wait_echo_off(struct pty_child *c)
     fail_msg("the prompt never turned echo off");
 }
 
+/* A child at its prompt, echo off. */
+static void start_prompted(struct pty_child *c)
+{
+    start(c);
+    drain(c, 5000, "Password: ");
+    assert_non_null(strstr(c->out, "Password: "));
+    wait_echo_off(c);
+}
+
 static void type(struct pty_child *c, const char *s)
 {
     assert_int_equal(write(c->master, s, strlen(s)), (ssize_t)strlen(s));
@@ -137,10 +146,7 @@ static void test_password_read_without_echo(void **state)
     int status;
 
     (void)state;
-    start(&c);
-    drain(&c, 5000, "Password: ");
-    assert_non_null(strstr(c.out, "Password: "));
-    wait_echo_off(&c);
+    start_prompted(&c);
     type(&c, "s3cret-Pw\n");
     status = finish(&c, report, sizeof report);
     assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -155,9 +161,7 @@ static void test_end_of_input(void **state)
     int status;
 
     (void)state;
-    start(&c);
-    drain(&c, 5000, "Password: ");
-    wait_echo_off(&c);
+    start_prompted(&c);
     type(&c, "\x04");
     status = finish(&c, report, sizeof report);
     assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -172,9 +176,7 @@ static void test_ctrl_c_restores_echo(void **state)
     int status;
 
     (void)state;
-    start(&c);
-    drain(&c, 5000, "Password: ");
-    wait_echo_off(&c);
+    start_prompted(&c);
     type(&c, "half");
     type(&c, "\x03");
     /* echo is back on (the child puts it back before the signal ends it) */
@@ -204,9 +206,7 @@ static void test_ctrl_z_prompts_again(void **state)
     int status;
 
     (void)state;
-    start(&c);
-    drain(&c, 5000, "Password: ");
-    wait_echo_off(&c);
+    start_prompted(&c);
     type(&c, "abc\x1a");
     first = strstr(c.out, "Password: ");
     assert_non_null(first);
