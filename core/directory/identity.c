@@ -294,9 +294,12 @@ static int identity_fail(struct identity *it, const char *step, int rc)
 }
 
 /* Groups by AD's transitive rule. 0 when the server answered it; 1 when it answered with an
- * error (fall back); -1 when it did not answer. */
+ * error, or with no group although the entry's memberOf names some (the transitive groups
+ * include the direct ones: a server that answers so cannot evaluate the rule): fall back;
+ * -1 when it did not answer. */
 static int identity_groups_rule(struct identity *it)
 {
+    size_t direct = it->groups.n;
     char *no_attrs[] = {(char *)LDAP_NO_ATTRS, NULL};
     char *esc = dir_filter_escape(it->out->dn, strlen(it->out->dn));
     char *filter = xasprintf("(member:1.2.840.113556.1.4.1941:=%s)", esc);
@@ -310,6 +313,10 @@ static int identity_groups_rule(struct identity *it)
         return -1;
     }
     if (rc != LDAP_SUCCESS && rc != LDAP_SIZELIMIT_EXCEEDED) {
+        ldap_msgfree(res);
+        return 1;
+    }
+    if (direct > 0 && ldap_count_entries(dir_conn_ldap(it->c), res) == 0) {
         ldap_msgfree(res);
         return 1;
     }

@@ -13,7 +13,9 @@
  *   4. groups: on a server whose root DSE names Active Directory's capability, one search
  *      for (member:1.2.840.113556.1.4.1941:=DN), AD's transitive membership rule; elsewhere
  *      (OpenLDAP answers that rule with success and no entries, as an undefined filter), or
- *      when AD answers the rule with an error: the user's memberOf values and the groups
+ *      when the server answers the rule with an error, or with no group while the entry's
+ *      memberOf names some (the transitive groups include the direct ones, so the rule was
+ *      not evaluated): the user's memberOf values and the groups
  *      whose member is the user, then level by level the groups whose member is one found
  *      at the level before: nested groups, each group visited once (a cycle ends), at most
  *      DIR_GROUP_DEPTH levels and DIR_GROUP_MAX groups;

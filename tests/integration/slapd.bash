@@ -17,6 +17,9 @@
 #                       slapd_stop; returns CMD's status (1 when slapd could not be started).
 #   slapd_user_dn NAME  prints the DN of the seeded user NAME.
 #
+# Set SLAPD_AD_CAPS=1 before slapd_start for a root DSE that claims Active Directory's
+# capability (supportedCapabilities 1.2.840.113556.1.4.800; slapd_ad_root_dse), though
+# slapd cannot evaluate AD's transitive matching rule.
 # Set SLAPD_TLS=1 before slapd_start for a slapd with TLS: a fresh test CA signs a server
 # certificate for IP:127.0.0.1 only (so the name localhost fails hostname verification; note
 # that libldap checks "localhost" as the machine's own host name), and slapd also listens on
@@ -124,6 +127,7 @@ EOF
             cat "$SLAPD_SCHEMA_DIR/$s.ldif"
             echo
         done
+        slapd_ad_schema
         cat <<EOF
 dn: olcDatabase={-1}frontend,cn=config
 objectClass: olcDatabaseConfig
@@ -136,6 +140,7 @@ dn: olcDatabase={0}config,cn=config
 objectClass: olcDatabaseConfig
 olcDatabase: {0}config
 olcAccess: {0}to * by * none
+$(slapd_ad_config_root)
 
 dn: olcDatabase={1}mdb,cn=config
 objectClass: olcDatabaseConfig
@@ -173,6 +178,33 @@ slapd_tls_config() {
     printf 'olcTLSCACertificateFile: %s\n' "$SLAPD_CA_FILE"
     printf 'olcTLSCertificateFile: %s\n' "$SLAPD_DIR/tls/server.pem"
     printf 'olcTLSCertificateKeyFile: %s\n' "$SLAPD_DIR/tls/server.key"
+}
+
+# With SLAPD_AD_CAPS=1 the root DSE lists Active Directory's capability
+# (supportedCapabilities 1.2.840.113556.1.4.800), as AD's does, though slapd cannot
+# evaluate AD's transitive matching rule: a server that claims to be AD and answers the
+# rule with nothing. The attribute type gets an OID from OpenLDAP's experimental arc.
+# cn=config takes olcRootDSE only once the schema knows the attribute: added online, as
+# cn=config's own rootdn (which exists only then).
+slapd_ad_root_dse() {
+    [ "${SLAPD_AD_CAPS:-0}" = 1 ] || return 0
+    printf 'dn:\nsupportedCapabilities: 1.2.840.113556.1.4.800\n' >"$SLAPD_DIR/rootdse.ldif"
+    printf 'dn: cn=config\nchangetype: modify\nadd: olcRootDSE\nolcRootDSE: %s\n' \
+        "$SLAPD_DIR/rootdse.ldif" |
+        ldapmodify -x -H "$SLAPD_URI" -D cn=config -w "$SLAPD_ROOT_PW" >>"$SLAPD_LOG" 2>&1
+}
+
+slapd_ad_config_root() {
+    [ "${SLAPD_AD_CAPS:-0}" = 1 ] || return 0
+    printf 'olcRootDN: cn=config\nolcRootPW: %s\n' "$SLAPD_ROOT_PW"
+}
+
+slapd_ad_schema() {
+    [ "${SLAPD_AD_CAPS:-0}" = 1 ] || return 0
+    printf '%s\n' "dn: cn=adcaps,cn=schema,cn=config" "objectClass: olcSchemaConfig" \
+        "cn: adcaps" \
+        "olcAttributeTypes: ( 1.3.6.1.4.1.4203.666.11.99.1 NAME 'supportedCapabilities' EQUALITY objectIdentifierMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.38 )" \
+        ""
 }
 
 # Makes the test CA, a server certificate for IP:127.0.0.1 signed by it, and another CA.
@@ -458,6 +490,11 @@ slapd_start() {
         rm -rf "$SLAPD_DIR"
     ) </dev/null >/dev/null 2>&1 &
     SLAPD_WATCHDOG=$!
+    if ! slapd_ad_root_dse; then
+        slapd_fail "could not add Active Directory's capability to the root DSE"
+        slapd_stop
+        return 1
+    fi
     if ! ldapadd -x -H "$SLAPD_URI" -D "$SLAPD_ROOT_DN" -w "$SLAPD_ROOT_PW" \
         -f "$SLAPD_DIR/seed.ldif" >>"$SLAPD_DIR/seed.log" 2>&1; then
         cat "$SLAPD_DIR/seed.log" >>"$SLAPD_LOG"
