@@ -22,11 +22,13 @@ CORE_SRCS := core/xalloc.c core/log.c core/sanitize.c core/loop.c core/http.c \
              core/workpool.c core/backoff.c core/poller.c core/store.c core/k8s/k8s_model.c core/k8s/kubeconfig.c core/k8s/k8s.c core/k8s/k8s_metrics.c \
              core/source_health.c core/demo.c core/filter.c core/config.c core/theme.c \
              core/jsonfmt.c core/jsonw.c core/audit.c core/jsonarena.c core/jsontext.c core/keysort.c core/k8s/k8s_describe.c \
-             core/access.c core/tenant_pattern.c core/sources.c core/check.c core/source_http.c core/ttypass.c \
+             core/access.c core/tenant_pattern.c core/sources.c core/check.c core/source_http.c \
              core/k8s/k8s_tenancy.c core/k8s/k8s_request.c core/k8s/k8s_applog.c core/k8s/k8s_probe.c \
              core/k8s/k8s_source.c core/logmux.c \
-             core/directory/probe.c core/directory/escape.c core/directory/identity.c core/directory/directory_source.c core/nagios/nagios_source.c \
+             core/directory/probe.c core/directory/directory_source.c core/nagios/nagios_source.c \
              core/servicenow/servicenow_source.c core/mapr/mapr_source.c core/krakend/krakend_source.c
+# identity (issue 16): filter and DN escaping, who is at the keyboard, the --login prompt
+CORE_SRCS += core/directory/escape.c core/directory/identity.c core/ttypass.c
 # nagios (issue 13): the host map, the status parsers, the source
 CORE_SRCS += core/nagios/nagios_objects.c core/nagios/nagios_status.c core/nagios/nagios_request.c
 TUI_SRCS  := tui/screen.c tui/table.c tui/texts.c tui/keymap.c tui/app.c tui/frames.c tui/cmdline.c \
