@@ -125,6 +125,12 @@ keys "$SLAPD_USER_PW" Enter
 check "--tenant outside the grant exits with status 3" test "$(wait_exit 10)" = 3
 tm_kill
 
+# --login without a directory is a usage error.
+printf '[ui]\nmouse = false\n' >"$WORK/nodir.ini"
+OUT=$(GOVCONSOLE_SYSTEM_CONFIG=$WORK/nodir.ini $BIN/govconsole --kubeconfig "$WORK/kubeconfig" --login vera 2>&1 </dev/null)
+check "--login without [directory] exits with status 2 and says why" \
+    test "$?:$OUT" = "2:govconsole: --login needs a directory ([directory] uri in the system configuration)"
+
 # govconsole check resolves the user too: groups and role.
 CHECK=$(GOVCONSOLE_SYSTEM_CONFIG=$WORK/system.ini $BIN/govconsole check --kubeconfig "$WORK/kubeconfig" 2>&1)
 check "check reports the directory's bind and the user's groups and role" \
