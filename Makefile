@@ -27,6 +27,8 @@ CORE_SRCS := core/xalloc.c core/log.c core/sanitize.c core/loop.c core/http.c \
              core/k8s/k8s_source.c core/logmux.c \
              core/directory/probe.c core/directory/directory_source.c core/nagios/nagios_source.c \
              core/servicenow/servicenow_source.c core/mapr/mapr_source.c core/krakend/krakend_source.c
+# identity (issue 16): filter and DN escaping, who is at the keyboard, the --login prompt
+CORE_SRCS += core/directory/escape.c core/directory/identity.c core/ttypass.c
 # nagios (issue 13): the host map, the status parsers, the source
 CORE_SRCS += core/directory/dir_model.c core/directory/dir_read.c # directory enrichment (issue 16)
 CORE_SRCS += core/nagios/nagios_objects.c core/nagios/nagios_status.c core/nagios/nagios_request.c

@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "core/access.h"
+#include "core/audit.h"
 #include "core/check.h"
+#include "core/directory/identity.h" /* who is at the keyboard (issue 16) */
 #include "core/nagios/sla_report.h" /* report sla (issue 13) */
 #include "core/config.h"
 #include "core/demo.h"
@@ -21,7 +23,9 @@
 #include "core/loop.h"
 #include "core/sources.h"
 #include "core/store.h"
+#include "core/sanitize.h"
 #include "core/theme.h"
+#include "core/ttypass.h"
 #include "core/workpool.h"
 #include "core/xalloc.h"
 #include "tui/app.h"
@@ -30,11 +34,12 @@
 #define CHECK_TIMEOUT_MS 30000
 #define REPORT_TIMEOUT_MS 180000
 #define SYSTEM_CONFIG "/etc/govconsole/config.ini"
+#define LOGIN_TRIES 3
 
 static const char usage_head[] =
     "usage: govconsole [--config FILE] [--kubeconfig FILE] [--context NAME]\n"
-    "                  [-c|--command VIEW] [--tenant NAME] [--theme NAME] [--readonly]\n"
-    "                  [--demo] [--log FILE] [--version] [--help]\n"
+    "                  [-c|--command VIEW] [--tenant NAME] [--login NAME] [--theme NAME]\n"
+    "                  [--readonly] [--demo] [--log FILE] [--version] [--help]\n"
     "       govconsole check [--config FILE] [--kubeconfig FILE] [--context NAME] [--demo]\n"
     "                  [--tenant NAME] [--format text|json]\n"
     "       govconsole report sla --from YYYY-MM-DD --to YYYY-MM-DD [--tenant NAME]\n"
@@ -52,7 +57,11 @@ static const char usage_head[] =
 
 static const char usage_tail[] =
     "  --tenant NAME      limit the session to this tenant: every view, count, completion\n"
-    "                     and action (a tenant's namespaces carry its label)\n"
+    "                     and action (a tenant's namespaces carry its label); with a\n"
+    "                     directory, only a tenant your groups grant\n"
+    "  --login NAME       run as directory user NAME (shared jump hosts): asks for NAME's\n"
+    "                     password on the terminal, three tries; without it the login name\n"
+    "                     is the user. Needs [directory] in the system configuration\n"
     "  --theme NAME       colour theme: default, light, high-contrast, mono, or a file\n"
     "                     NAME.theme in $XDG_CONFIG_HOME/govconsole/themes\n"
     "  --readonly         refuse every change (restart, scale, delete, acknowledge,\n"
@@ -70,11 +79,14 @@ static const char usage_tail[] =
     "report sla: service levels per tenant, app and service from the Nagios archive for the\n"
     "days --from to --to (both included, local time), on stdout: CSV (default), JSON or\n"
     "Markdown (docs/sla.md). --tenant limits it to that tenant. Exit status 1 with a message\n"
-    "when Nagios cannot answer the period.\n"
+    "when Nagios cannot answer the period; with a directory, your groups bound it as they\n"
+    "bound the console (exit status 3 when they grant nothing).\n"
     "\n"
     "Keys: ? shows them all. j/k move, Enter drills down, Esc goes back, : command,\n"
     "/ filter, d describe, y YAML, l logs, r restart, s scale, Ctrl-D delete, q quit.\n"
-    "Exit status: 0 on q, 2 for a bad command line or configuration, 128+N on signal N.\n";
+    "Exit status: 0 on q, 2 for a bad command line or configuration, 3 when the directory\n"
+    "refuses the identity (no role, wrong password, directory required but unreachable),\n"
+    "128+N on signal N.\n";
 
 /* The usage text, with the views from the registry (name and aliases). */
 static void print_usage(FILE *out)
@@ -110,6 +122,7 @@ struct args {
     const char *context;
     const char *command;
     const char *tenant;
+    const char *login; /* --login NAME */
     const char *log;
     const char *format;
     bool readonly;
@@ -123,7 +136,7 @@ struct args {
 static void parse_args(int argc, char **argv, struct args *a)
 {
     enum { OPT_KUBECONFIG = 256, OPT_CONFIG, OPT_THEME, OPT_CONTEXT, OPT_TENANT, OPT_READONLY, OPT_DEMO, OPT_LOG,
-           OPT_VERSION, OPT_HELP, OPT_FORMAT, OPT_FROM, OPT_TO };
+           OPT_VERSION, OPT_HELP, OPT_FORMAT, OPT_FROM, OPT_TO, OPT_LOGIN };
     static const struct option longopts[] = {
         {"config", required_argument, NULL, OPT_CONFIG},
         {"theme", required_argument, NULL, OPT_THEME},
@@ -131,6 +144,7 @@ static void parse_args(int argc, char **argv, struct args *a)
         {"context", required_argument, NULL, OPT_CONTEXT},
         {"command", required_argument, NULL, 'c'},
         {"tenant", required_argument, NULL, OPT_TENANT},
+        {"login", required_argument, NULL, OPT_LOGIN},
         {"readonly", no_argument, NULL, OPT_READONLY},
         {"demo", no_argument, NULL, OPT_DEMO},
         {"log", required_argument, NULL, OPT_LOG},
@@ -178,6 +192,9 @@ static void parse_args(int argc, char **argv, struct args *a)
         case OPT_TENANT:
             a->tenant = optarg;
             break;
+        case OPT_LOGIN:
+            a->login = optarg;
+            break;
         case OPT_READONLY:
             a->readonly = true;
             break;
@@ -214,6 +231,10 @@ static void parse_args(int argc, char **argv, struct args *a)
     }
     if ((a->from != NULL || a->to != NULL) && !a->report) {
         fprintf(stderr, "govconsole: --from and --to are for report sla only\n");
+        exit(2);
+    }
+    if (a->login != NULL && (a->check || a->report)) {
+        fprintf(stderr, "govconsole: --login is for the console, not for check or report\n");
         exit(2);
     }
     if (a->report) {
@@ -295,19 +316,165 @@ static void load_config(const struct args *args, struct gc_config *cfg, char **w
     }
 }
 
-/* The session's identity until the directory is wired in: the process's login name, the
- * operator role, --tenant as the scope. */
-static struct access *session_access(const struct args *args)
+/* The process's login name, into buf. */
+static const char *login_name(char *buf, size_t size)
 {
     struct passwd pw, *pwr = NULL;
-    char buf[4096];
-    const char *tenants[2] = {args->tenant, NULL};
     const char *user = getenv("USER");
 
-    if (getpwuid_r(getuid(), &pw, buf, sizeof buf, &pwr) == 0 && pwr != NULL) {
-        user = pw.pw_name;
+    if (getpwuid_r(getuid(), &pw, buf, size, &pwr) == 0 && pwr != NULL) {
+        return pw.pw_name;
     }
-    return access_new(user, ACCESS_OPERATOR, tenants, args->readonly);
+    return user != NULL ? user : "unknown";
+}
+
+/* The session without a directory (none configured, or --demo): the process's login name,
+ * the operator role, --tenant as the scope. */
+static struct access *session_plain(const struct args *args)
+{
+    char buf[4096];
+    const char *tenants[2] = {args->tenant, NULL};
+
+    return access_new(login_name(buf, sizeof buf), ACCESS_OPERATOR, tenants, args->readonly);
+}
+
+/* One audit line about the identity ("login"); a line that cannot be written only goes to
+ * the debug log (every later change is refused anyway while the log is broken). */
+static void session_audit(const char *user, const char *role, const char *scope,
+                          const char *result)
+{
+    char id[17], *err = NULL;
+    struct audit_entry e = {
+        .user = user,
+        .role = role,
+        .scope = scope,
+        .action = "login",
+        .target = user,
+        .result = result,
+        .id = audit_new_id(id),
+    };
+
+    if (audit_append(NULL, &e, &err) != 0) {
+        log_msg("identity: %s", err);
+        free(err);
+    }
+}
+
+/* Ends the program: identity refused (exit status 3), with msg on stderr. */
+static void session_refuse(const char *user, const char *msg)
+{
+    char *u = sanitize_dup(user);
+
+    fprintf(stderr, "govconsole: %s\n", msg);
+    session_audit(u, NULL, NULL, "refused");
+    free(u);
+    exit(3);
+}
+
+/* Resolves `user` in the directory: with --login up to LOGIN_TRIES passwords typed on the
+ * terminal. *id is the outcome of the last try. */
+static void session_resolve(const struct args *args, struct dir_identity_opts *o,
+                            struct dir_identity *id)
+{
+    char pw[1024], *err = NULL, *prompt, *u = sanitize_dup(o->user);
+    int tries = 0, rc;
+
+    for (;;) {
+        if (args->login != NULL) {
+            prompt = xasprintf("Directory password for %s: ", u);
+            rc = ttypass_read(prompt, pw, sizeof pw, &err);
+            free(prompt);
+            if (rc != 0) {
+                explicit_bzero(pw, sizeof pw);
+                session_refuse(o->user, rc > 0 ? "--login: no password given" : err);
+            }
+            o->password = pw;
+        }
+        dir_identity_resolve(o, id);
+        explicit_bzero(pw, sizeof pw);
+        o->password = NULL;
+        if (args->login == NULL || id->status != DIR_IDENTITY_REFUSED || ++tries >= LOGIN_TRIES) {
+            break;
+        }
+        ttypass_say(id->error);
+        session_audit(u, NULL, NULL, "refused: wrong user name or password");
+        dir_identity_fini(id);
+    }
+    free(u);
+}
+
+/* The session's identity. Without a directory (or with --demo): session_plain(). With one,
+ * before the terminal is taken (the password prompt needs it): the user (the login name, or
+ * --login NAME) resolved within [directory] timeout, the grant of their groups narrowed by
+ * --tenant. Exits 3 on a refusal (no role, wrong password three times, unknown user, a
+ * --tenant outside the grant, the directory down while required); with [directory] required
+ * = false a directory that cannot answer gives a session that sees nothing, and *warn says
+ * so. Sources are not started meanwhile: each is created with the session (source_env), and
+ * the directory answers within its timeout, 5 s by default. */
+static struct access *session_access(const struct args *args, const struct gc_config *cfg,
+                                     char **warn)
+{
+    struct dir_identity_opts o;
+    struct dir_identity id;
+    struct access *acc;
+    char buf[4096], *service_pw = NULL, *err = NULL, *why = NULL, *u, *msg;
+    const char *user;
+
+    if (cfg->directory.uri == NULL || cfg->directory.uri[0] == '\0' || args->demo) {
+        if (args->login != NULL) {
+            fprintf(stderr, "govconsole: --login needs a directory ([directory] uri in %s)\n",
+                    args->demo ? "the system configuration, and no --demo"
+                               : "the system configuration");
+            exit(2);
+        }
+        return session_plain(args);
+    }
+    user = args->login != NULL ? args->login : login_name(buf, sizeof buf);
+    if (dir_identity_opts_init(cfg, user, &o, &service_pw, &err) != 0) {
+        fprintf(stderr, "govconsole: %s\n", err);
+        exit(2);
+    }
+    session_resolve(args, &o, &id);
+    if (service_pw != NULL) {
+        explicit_bzero(service_pw, strlen(service_pw));
+        free(service_pw);
+    }
+    u = sanitize_dup(user);
+    switch (id.status) {
+    case DIR_IDENTITY_OK:
+        acc = access_new_grant(u, &id.grant.g, args->tenant, args->readonly, &why);
+        if (acc == NULL) {
+            msg = xasprintf("%s: %s", u, why);
+            session_refuse(user, msg);
+        }
+        audit_set_dn(id.dn);
+        log_msg("identity: %s (%s), %.0f ms, role %s, scope %s", u, id.dn, id.ms,
+                access_role_name(access_role(acc)), access_scope_text(acc));
+        session_audit(u, access_role_name(access_role(acc)),
+                      access_all_tenants(acc) ? NULL : access_scope_text(acc), "ok");
+        break;
+    case DIR_IDENTITY_ERROR:
+        if (cfg->directory.required) {
+            msg = xasprintf("the directory cannot say who you are: %s", id.error);
+            session_refuse(user, msg);
+        }
+        acc = access_new_nobody(u, args->readonly);
+        *warn = add_warning(*warn, xasprintf("the directory cannot say who you are (%s): this "
+                                             "session sees no tenant ([directory] required = "
+                                             "false)",
+                                             id.error));
+        session_audit(u, access_role_name(access_role(acc)), "none", "directory unreachable");
+        break;
+    default: /* refused three times, or not in the directory */
+        msg = id.status == DIR_IDENTITY_REFUSED
+                  ? xasprintf("%s (%d tries)", id.error, LOGIN_TRIES)
+                  : xstrdup(id.error);
+        session_refuse(user, msg);
+        acc = NULL; /* not reached */
+    }
+    free(u);
+    dir_identity_fini(&id);
+    return acc;
 }
 
 /* What every source shares: the loop, HTTP, the decode pool, the store. */
@@ -379,7 +546,7 @@ static void shared_init(const struct args *args, const struct gc_config *cfg, st
 static int run_check(const struct args *args, struct gc_config *cfg, char *warn)
 {
     struct shared sh;
-    struct access *acc = session_access(args);
+    struct access *acc = session_plain(args); /* the directory's probe resolves the user */
     char *report = NULL;
     int rc;
 
@@ -432,6 +599,7 @@ static int run_report(const struct args *args, struct gc_config *cfg, char *warn
     if (warn != NULL) {
         fprintf(stderr, "govconsole: %s\n", warn);
         free(warn);
+        warn = NULL;
     }
     memset(&sh, 0, sizeof sh);
     if (args->demo) {
@@ -446,7 +614,11 @@ static int run_report(const struct args *args, struct gc_config *cfg, char *warn
         }
         free(govsim);
     }
-    acc = session_access(args);
+    acc = session_access(args, cfg, &warn);
+    if (warn != NULL) {
+        fprintf(stderr, "govconsole: %s\n", warn);
+        free(warn);
+    }
     sh.loop = loop_new();
     sh.http = http_new(sh.loop);
     sh.pool = workpool_new(sh.loop, 0);
@@ -514,7 +686,7 @@ int main(int argc, char **argv)
     if (args.report) {
         return run_report(&args, &cfg, warn);
     }
-    acc = session_access(&args);
+    acc = session_access(&args, &cfg, &warn);
     if (args.command != NULL && !registry_allowed(registry_find(args.command), acc)) {
         fprintf(stderr, "govconsole: the %s view is not available in a tenant-scoped session "
                         "(--tenant %s)\n",

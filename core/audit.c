@@ -37,6 +37,15 @@ char *audit_new_id(char *buf)
     return buf;
 }
 
+/* The session's DN (audit_set_dn()); one per process, set before any change. */
+static char *audit_dn;
+
+void audit_set_dn(const char *dn)
+{
+    free(audit_dn);
+    audit_dn = dn != NULL ? xstrdup(dn) : NULL;
+}
+
 /* mkdir -p for the directories above `path`, mode 0700 for the ones it creates. */
 static void audit_mkdirs(const char *path)
 {
@@ -68,8 +77,9 @@ int audit_append(const char *path, const struct audit_entry *e, char **err)
 
     gmtime_r(&now, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    j = json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}", "time",
-                  when, "id", e->id, "user", e->user, "role", e->role, "tenant", e->tenant,
+    j = json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}",
+                  "time", when, "id", e->id, "user", e->user, "dn", audit_dn, "role", e->role,
+                  "tenant", e->tenant,
                   "scope", e->scope, "context", e->context, "server", e->server, "action",
                   e->action, "target", e->target, "result", e->result);
     line = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER);

@@ -23,6 +23,11 @@ struct audit_entry {
     const char *server;  /* and its server's URL, or NULL */
 };
 
+/* The session's directory entry (its DN), written as "dn" on every later line; set once by
+ * main() after the directory resolved who is at the keyboard (copied; NULL: none, as
+ * without a directory). */
+void audit_set_dn(const char *dn);
+
 /* The default path (caller frees). */
 char *audit_default_path(void);
 

@@ -231,7 +231,7 @@ _Static_assert(NKEYS(dataset_keys) <= MAX_KEYS, "raise MAX_KEYS");
 #define DEFAULT_KRAKEND_INTERVAL_MS 15000 /* krakend (issue 15) */
 #define DEFAULT_SLA_TARGET 99.5
 #define DEFAULT_ERROR_WARN 1.0
-#define DEFAULT_DIRECTORY_TIMEOUT_MS 10000
+#define DEFAULT_DIRECTORY_TIMEOUT_MS 5000
 #define DEFAULT_DIRECTORY_INTERVAL_MS (5 * 60 * 1000) /* directory enrichment (issue 16) */
 #define DEFAULT_MAPR_INTERVAL_MS 60000 /* MapR: its lists are large and change slowly */
 

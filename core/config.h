@@ -97,7 +97,7 @@ struct gc_config {
         char *bind_dn;
         char *password_file;
         bool starttls;      /* default false */
-        int64_t timeout_ms; /* connect, bind and each search; default 10 s */
+        int64_t timeout_ms; /* the whole identity resolution (and a check probe); default 5 s */
         bool required;      /* default true: no session when the directory cannot answer */
         int64_t interval_ms; /* directory enrichment (issue 16): re-read every; 5 min */
         char *ca_file;      /* TLS override; NULL = [tls] ca_file */

@@ -5,7 +5,9 @@
  * (core/directory/dir_read.h, dir_model.h) into STORE_DIR_TENANT, STORE_DIR_APP and
  * STORE_DIR_DATASET: on a worker thread (libldap blocks) at start, again every [directory]
  * interval (5 minutes), and with back-off while it fails. A failed read keeps the last rows,
- * stale once they are three intervals old. `govconsole check` runs the probe alone. */
+ * stale once they are three intervals old. Who is at the keyboard is resolved before the
+ * session starts (main.c, core/directory/identity.h); `govconsole check` runs the probe and,
+ * when it passes, resolves the session's user (groups and role) too. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +15,11 @@
 
 #include <ldap.h>
 
+#include "core/access.h"
 #include "core/backoff.h"
 #include "core/config.h"
 #include "core/directory/dir_read.h"
+#include "core/directory/identity.h"
 #include "core/directory/probe.h"
 #include "core/loop.h"
 #include "core/source.h"
@@ -27,7 +31,8 @@
 
 struct directory {
     struct source_env env;
-    char *uri, *base, *bind_dn, *password, *ca_file;
+    char *password;
+    struct dir_identity_opts id_opts; /* borrowed from the configuration */
     struct dir_probe_opts opts;
     struct source_health health;
     struct backoff backoff;
@@ -45,6 +50,8 @@ struct directory_job {
     struct directory *d;
     uint64_t run;
     struct dir_probe_result res;
+    char *user;               /* check: whose identity to resolve too */
+    struct dir_identity id;
     source_probe_fn done; /* a probe for `check`, else the health's */
     void *arg;
     struct dir_rows rows; /* the health's: what the read found, when res.error is NULL */
@@ -103,47 +110,21 @@ static bool directory_configured(const struct gc_config *cfg, const char *demo_u
 
 static void *directory_init(const struct source_env *env, char **err)
 {
-    const struct gc_config *cfg = env->cfg;
     struct directory *d = xcalloc(1, sizeof *d);
-    const char *ca_file = NULL;
-    bool insecure = false;
-    char *why = NULL;
 
     d->env = *env;
-    d->password = config_password(cfg, "directory", &why);
-    if (why != NULL) {
-        *err = why;
+    if (dir_identity_opts_init(env->cfg, NULL, &d->id_opts, &d->password, err) != 0) {
         free(d);
         return NULL;
     }
-    if (cfg->directory.bind_dn != NULL && d->password == NULL) {
-        *err = xstrdup("[directory] bind_dn has no password: set password_file (mode 0600) or "
-                       "$GOVCONSOLE_DIRECTORY_PASSWORD");
-        free(d);
-        return NULL;
-    }
-    config_tls(cfg, "directory", &ca_file, &insecure);
-    d->uri = xstrdup(cfg->directory.uri);
-    d->base = cfg->directory.base != NULL ? xstrdup(cfg->directory.base) : NULL;
-    d->bind_dn = cfg->directory.bind_dn != NULL ? xstrdup(cfg->directory.bind_dn) : NULL;
-    d->ca_file = ca_file != NULL ? xstrdup(ca_file) : NULL;
-    d->opts = (struct dir_probe_opts){
-        .uri = d->uri,
-        .base = d->base,
-        .bind_dn = d->bind_dn,
-        .password = d->password,
-        .starttls = cfg->directory.starttls,
-        .ca_file = d->ca_file,
-        .insecure = insecure,
-        .timeout_ms = (long)cfg->directory.timeout_ms,
-    };
+    d->opts = d->id_opts.conn;
     d->health.name = "directory";
-    d->interval_ms = cfg->directory.interval_ms > 0 ? cfg->directory.interval_ms : 300000;
+    d->interval_ms = env->cfg->directory.interval_ms > 0 ? env->cfg->directory.interval_ms : 300000;
     backoff_init(&d->backoff,
                  d->interval_ms < DIRECTORY_BACKOFF_MIN_MS ? d->interval_ms
                                                            : DIRECTORY_BACKOFF_MIN_MS,
                  d->interval_ms);
-    d->tenants_dn = dir_read_tenants_dn(d->base);
+    d->tenants_dn = dir_read_tenants_dn(d->opts.base);
     d->tenancy = (struct store_tenancy){.row_tenant = directory_row_tenant,
                                         .gen = directory_tenancy_gen,
                                         .names = directory_names,
@@ -166,13 +147,18 @@ static void directory_work(void *arg)
     bool no_answer = false;
 
     if (job->done != NULL) {
-        dir_probe_run(&d->opts, &job->res);
+        struct dir_identity_opts o = d->id_opts;
+
+        if (dir_probe_run(&d->opts, &job->res) == 0 && job->user != NULL) {
+            o.user = job->user;
+            dir_identity_resolve(&o, &job->id);
+        }
         return;
     }
     if (dir_probe_open(&d->opts, &job->res, &ld) != 0) {
         return;
     }
-    if (dir_read(ld, d->base, d->opts.timeout_ms, &snap, &job->res.error, &no_answer) == 0) {
+    if (dir_read(ld, d->opts.base, d->opts.timeout_ms, &snap, &job->res.error, &no_answer) == 0) {
         dir_model_rows(&snap, d->tenants_dn, &job->rows);
         dir_snapshot_fini(&snap);
     } else if (no_answer) {
@@ -288,7 +274,7 @@ static void directory_done(void *arg)
     } else if (job->done != NULL) {
         struct source_probe p = {0};
 
-        p.url = xstrdup(d->uri);
+        p.url = xstrdup(d->opts.uri);
         p.reachable = job->res.reachable;
         p.tls = job->res.tls;
         p.auth = job->res.auth;
@@ -296,6 +282,14 @@ static void directory_done(void *arg)
         p.about = job->res.about;
         p.error = job->res.error;
         job->res.about = job->res.error = NULL;
+        if (job->user != NULL && p.error == NULL) {
+            char *who = dir_identity_summary(&job->id, job->user);
+            char *about = p.about != NULL ? xasprintf("%s; %s", p.about, who) : xstrdup(who);
+
+            free(p.about);
+            free(who);
+            p.about = about;
+        }
         job->done(&p, job->arg);
         source_probe_fini(&p);
     } else {
@@ -319,6 +313,8 @@ static void directory_done(void *arg)
     }
     dir_probe_result_fini(&job->res);
     dir_rows_fini(&job->rows);
+    dir_identity_fini(&job->id);
+    free(job->user);
     free(job);
 }
 
@@ -330,6 +326,9 @@ static void directory_submit(struct directory *d, source_probe_fn done, void *ar
     job->run = d->run;
     job->done = done;
     job->arg = arg;
+    if (done != NULL && d->env.access != NULL) {
+        job->user = xstrdup(access_user(d->env.access));
+    }
     workpool_submit(d->env.pool, directory_work, directory_done, job);
 }
 
@@ -370,10 +369,6 @@ static void directory_fini(void *s)
         memset(d->password, 0, strlen(d->password));
     }
     free(d->password);
-    free(d->uri);
-    free(d->base);
-    free(d->bind_dn);
-    free(d->ca_file);
     free(d->tenants_dn);
     free(d);
 }
@@ -389,7 +384,7 @@ static const char *directory_url(void *s)
 {
     struct directory *d = s;
 
-    return d->uri;
+    return d->opts.uri;
 }
 
 static void directory_probe(void *s, source_probe_fn done, void *arg)

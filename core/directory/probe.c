@@ -22,12 +22,14 @@
 /* A "timeout" with more than this many milliseconds left was no timeout. */
 #define PROBE_EARLY_MS 20
 
-struct probe {
+struct dir_conn {
     const struct dir_probe_opts *o;
     struct dir_probe_result *out;
     LDAP *ld;
     bool ldaps; /* the URI's scheme is ldaps */
+    bool ad;    /* the root DSE names Active Directory's capability */
     double deadline_ms;
+    char *uri;  /* o->uri, sanitized */
 };
 
 static double probe_now_ms(void)
@@ -39,7 +41,7 @@ static double probe_now_ms(void)
 }
 
 /* Milliseconds left before the deadline, at least 0. */
-static int probe_left_ms(const struct probe *p)
+static int probe_left_ms(const struct dir_conn *p)
 {
     double left = p->deadline_ms - probe_now_ms();
 
@@ -73,7 +75,7 @@ static char *probe_text(const char *s, size_t len)
 
 /* The handle's diagnostic message, sanitized and shortened (caller frees), or NULL when it
  * says nothing beyond libldap's text for rc. */
-static char *probe_diag(struct probe *p, int rc)
+static char *probe_diag(struct dir_conn *p, int rc)
 {
     char *raw = NULL, *diag;
 
@@ -96,7 +98,7 @@ static char *probe_diag(struct probe *p, int rc)
 /* Sets out->error (once: the first failure is the one reported) to "what: reason (detail)",
  * where reason is libldap's text for rc and detail the server's or TLS library's diagnostic,
  * else hint (may be NULL). what is built by the caller from sanitized strings; taken. */
-static void probe_fail(struct probe *p, char *what, int rc, const char *hint)
+static void probe_fail(struct dir_conn *p, char *what, int rc, const char *hint)
 {
     char *diag;
 
@@ -116,7 +118,7 @@ static void probe_fail(struct probe *p, char *what, int rc, const char *hint)
 }
 
 /* The hint for a TLS handshake that failed without saying why. */
-static const char *probe_tls_hint(const struct probe *p, int rc)
+static const char *probe_tls_hint(const struct dir_conn *p, int rc)
 {
     if (rc != LDAP_CONNECT_ERROR || p->o->insecure) {
         return NULL;
@@ -125,7 +127,7 @@ static const char *probe_tls_hint(const struct probe *p, int rc)
 }
 
 /* Sets out->error to a message of our own (taken). */
-static void probe_fail_msg(struct probe *p, char *msg)
+static void probe_fail_msg(struct dir_conn *p, char *msg)
 {
     if (p->out->error == NULL) {
         p->out->error = msg;
@@ -136,7 +138,7 @@ static void probe_fail_msg(struct probe *p, char *msg)
 
 /* Gives the next step what is left of the timeout, as libldap's network and operation
  * timeouts and in *tv. Returns -1 (and sets the error) when nothing is left. */
-static int probe_arm(struct probe *p, const char *step, struct timeval *tv)
+static int probe_arm(struct dir_conn *p, const char *step, struct timeval *tv)
 {
     int ms = probe_left_ms(p);
 
@@ -162,7 +164,7 @@ static bool probe_no_answer(int rc)
 }
 
 /* Appends the sanitized values of attr in entry e to *acc, separated by sep. */
-static void probe_append_values(struct probe *p, LDAPMessage *e, const char *attr, const char *sep,
+static void probe_append_values(struct dir_conn *p, LDAPMessage *e, const char *attr, const char *sep,
                                 char **acc)
 {
     struct berval **vals = ldap_get_values_len(p->ld, e, attr);
@@ -186,9 +188,22 @@ static void probe_append_values(struct probe *p, LDAPMessage *e, const char *att
     ldap_value_free_len(vals);
 }
 
+/* True when attribute attr of entry e has the value v (compared exactly). */
+static bool probe_has_value(struct dir_conn *p, LDAPMessage *e, const char *attr, const char *v)
+{
+    struct berval **vals = ldap_get_values_len(p->ld, e, attr);
+    bool found = false;
+
+    for (int i = 0; vals != NULL && vals[i] != NULL && !found; i++) {
+        found = vals[i]->bv_len == strlen(v) && memcmp(vals[i]->bv_val, v, vals[i]->bv_len) == 0;
+    }
+    ldap_value_free_len(vals);
+    return found;
+}
+
 /* Fills out->about from the root DSE entry: vendor name and version if the server names
  * itself, else its naming contexts. */
-static void probe_about(struct probe *p, LDAPMessage *res)
+static void probe_about(struct dir_conn *p, LDAPMessage *res)
 {
     LDAPMessage *e = ldap_first_entry(p->ld, res);
     char *about = NULL;
@@ -206,10 +221,11 @@ static void probe_about(struct probe *p, LDAPMessage *res)
         probe_cut(about, PROBE_TEXT_MAX);
     }
     p->out->about = about;
+    p->ad = probe_has_value(p, e, "supportedCapabilities", DIR_CAP_ACTIVE_DIRECTORY);
 }
 
 /* Waits for a non-blocking connect() on fd to finish; returns 0 or an errno value. */
-static int probe_wait_connected(struct probe *p, int fd)
+static int probe_wait_connected(struct dir_conn *p, int fd)
 {
     struct pollfd pfd = {fd, POLLOUT, 0};
     socklen_t len = sizeof(int);
@@ -232,7 +248,7 @@ static int probe_wait_connected(struct probe *p, int fd)
 
 /* Opens a non-blocking TCP connection to host:port, trying each address until the deadline.
  * Returns the descriptor, or -1 with the error set. */
-static int probe_tcp_connect(struct probe *p, const char *uri, const char *host, int port)
+static int probe_tcp_connect(struct dir_conn *p, const char *uri, const char *host, int port)
 {
     struct addrinfo hints, *list = NULL;
     char service[16], reason[128];
@@ -275,7 +291,7 @@ static int probe_tcp_connect(struct probe *p, const char *uri, const char *host,
 
 /* ldap:// and ldaps://: our own TCP connection (so the deadline bounds it) in a libldap
  * handle. The socket stays non-blocking. */
-static int probe_open_tcp(struct probe *p, const char *uri, const LDAPURLDesc *lud)
+static int probe_open_tcp(struct dir_conn *p, const char *uri, const LDAPURLDesc *lud)
 {
     const char *host =
         lud->lud_host != NULL && lud->lud_host[0] != '\0' ? lud->lud_host : "localhost";
@@ -297,7 +313,7 @@ static int probe_open_tcp(struct probe *p, const char *uri, const LDAPURLDesc *l
 
 /* ldapi://: libldap finds the local socket and connects to it itself (a local connect does
  * not hang). */
-static int probe_open_ipc(struct probe *p, const char *uri)
+static int probe_open_ipc(struct dir_conn *p, const char *uri)
 {
     struct timeval tv;
     int rc = ldap_initialize(&p->ld, p->o->uri);
@@ -322,7 +338,7 @@ static int probe_open_ipc(struct probe *p, const char *uri)
  * is asynchronous, over a non-blocking socket: libldap 2.5 then bounds a TLS handshake by
  * the network timeout (with a blocking socket it would wait for ever, and with a
  * non-blocking one in synchronous mode it spins on read() without looking at the clock). */
-static int probe_open(struct probe *p, const char *uri)
+static int probe_open(struct dir_conn *p, const char *uri)
 {
     const struct dir_probe_opts *o = p->o;
     int version = LDAP_VERSION3, newctx = 0, require, rc = -1;
@@ -386,10 +402,10 @@ static int probe_open(struct probe *p, const char *uri)
 }
 
 /* Steps 2-3: TLS (ldaps:// handshake or StartTLS), then the root DSE. */
-static int probe_connect(struct probe *p, const char *uri)
+static int probe_connect(struct dir_conn *p, const char *uri)
 {
     char *dse_attrs[] = {(char *)"vendorName", (char *)"vendorVersion", (char *)"namingContexts",
-                         (char *)"supportedControl", NULL};
+                         (char *)"supportedControl", (char *)"supportedCapabilities", NULL};
     const struct dir_probe_opts *o = p->o;
     struct timeval tv;
     LDAPMessage *res = NULL;
@@ -449,54 +465,56 @@ static int probe_connect(struct probe *p, const char *uri)
     return 0;
 }
 
-/* Step 4: the simple bind. */
-static int probe_bind(struct probe *p)
+int dir_conn_bind(struct dir_conn *p, const char *bind_dn, const char *password)
 {
-    const struct dir_probe_opts *o = p->o;
     struct berval cred;
     struct timeval tv;
-    char *dn;
+    char *dn = sanitize_dup(bind_dn);
     int rc;
 
-    if (o->bind_dn == NULL) {
-        p->out->auth = -1;
-        return 0;
-    }
-    dn = sanitize_dup(o->bind_dn);
-    if (o->password == NULL || o->password[0] == '\0') {
+    if (password == NULL || password[0] == '\0') {
         probe_fail_msg(p, xasprintf("no password for %s (an empty password would bind "
                                     "unauthenticated and prove nothing)",
                                     dn));
         free(dn);
-        return -1;
+        return LDAP_INVALID_CREDENTIALS;
     }
     if (probe_arm(p, "binding", &tv) != 0) {
         free(dn);
-        return -1;
+        return LDAP_TIMEOUT;
     }
-    cred.bv_val = (char *)o->password;
-    cred.bv_len = strlen(o->password);
-    rc = ldap_sasl_bind_s(p->ld, o->bind_dn, LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL);
-    if (rc == LDAP_SUCCESS) {
-        p->out->auth = 1;
-        free(dn);
-        return 0;
-    }
+    cred.bv_val = (char *)password;
+    cred.bv_len = strlen(password);
+    rc = ldap_sasl_bind_s(p->ld, bind_dn, LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL);
     if (rc == LDAP_INVALID_CREDENTIALS) {
         /* The server's diagnostic may tell whether the account exists (AD's "data 52e" vs
          * "data 525"): never pass it on. */
         probe_fail_msg(p, xasprintf("credentials rejected for %s", dn));
     } else if (probe_no_answer(rc)) {
         probe_fail(p, xasprintf("no answer to the bind as %s", dn), rc, NULL);
-    } else {
+    } else if (rc != LDAP_SUCCESS) {
         probe_fail(p, xasprintf("bind as %s refused", dn), rc, NULL);
     }
     free(dn);
-    return -1;
+    return rc;
+}
+
+/* Step 4: the simple bind as the service account. */
+static int probe_bind(struct dir_conn *p)
+{
+    if (p->o->bind_dn == NULL) {
+        p->out->auth = -1;
+        return 0;
+    }
+    if (dir_conn_bind(p, p->o->bind_dn, p->o->password) != LDAP_SUCCESS) {
+        return -1;
+    }
+    p->out->auth = 1;
+    return 0;
 }
 
 /* Step 5: the base-scope search of the configured base. */
-static int probe_base(struct probe *p)
+static int probe_base(struct dir_conn *p)
 {
     char *no_attrs[] = {(char *)LDAP_NO_ATTRS, NULL};
     const struct dir_probe_opts *o = p->o;
@@ -528,33 +546,92 @@ static int probe_base(struct probe *p)
     return p->out->base_found ? 0 : -1;
 }
 
-/* dir_probe_run(), handing the bound handle to *keep (NULL when the probe failed) instead
- * of closing it when keep is not NULL. */
-static int probe_run(const struct dir_probe_opts *o, struct dir_probe_result *out, LDAP **keep)
+struct dir_conn *dir_conn_open(const struct dir_probe_opts *o, struct dir_probe_result *out)
 {
-    struct probe p = {o, out, NULL, false, 0};
-    double start = probe_now_ms();
-    long timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 10000;
-    char *uri = sanitize_dup(o->uri != NULL ? o->uri : "");
+    struct dir_conn *p = xcalloc(1, sizeof *p);
+    long timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 5000;
 
     memset(out, 0, sizeof *out);
     out->tls = -1;
     out->auth = o->bind_dn != NULL ? 0 : -1;
-    p.deadline_ms = start + (double)timeout_ms;
+    p->o = o;
+    p->out = out;
+    p->deadline_ms = probe_now_ms() + (double)timeout_ms;
+    p->uri = sanitize_dup(o->uri != NULL ? o->uri : "");
     if (o->uri == NULL || o->uri[0] == '\0') {
-        probe_fail_msg(&p, xstrdup("no directory URI configured"));
+        probe_fail_msg(p, xstrdup("no directory URI configured"));
     } else if (o->base == NULL || o->base[0] == '\0') {
-        probe_fail_msg(&p, xstrdup("no directory base configured"));
-    } else if (probe_open(&p, uri) == 0 && probe_connect(&p, uri) == 0 && probe_bind(&p) == 0) {
-        probe_base(&p);
+        probe_fail_msg(p, xstrdup("no directory base configured"));
+    } else if (probe_open(p, p->uri) == 0) {
+        probe_connect(p, p->uri);
+    }
+    return p;
+}
+
+LDAP *dir_conn_ldap(struct dir_conn *c)
+{
+    return c->ld;
+}
+
+bool dir_conn_ad(const struct dir_conn *c)
+{
+    return c->ad;
+}
+
+const char *dir_conn_uri(const struct dir_conn *c)
+{
+    return c->uri;
+}
+
+int dir_conn_arm(struct dir_conn *c, const char *step, struct timeval *tv)
+{
+    return probe_arm(c, step, tv);
+}
+
+bool dir_conn_no_answer(int rc)
+{
+    return probe_no_answer(rc);
+}
+
+void dir_conn_fail(struct dir_conn *c, char *what, int rc)
+{
+    probe_fail(c, what, rc, NULL);
+}
+
+void dir_conn_fail_msg(struct dir_conn *c, char *msg)
+{
+    probe_fail_msg(c, msg);
+}
+
+void dir_conn_close(struct dir_conn *c)
+{
+    if (c == NULL) {
+        return;
+    }
+    if (c->ld != NULL) {
+        ldap_unbind_ext_s(c->ld, NULL, NULL);
+    }
+    free(c->uri);
+    free(c);
+}
+
+/* dir_probe_run(), handing the bound handle to *keep (NULL when the probe failed) instead
+ * of closing it when keep is not NULL. */
+static int probe_run(const struct dir_probe_opts *o, struct dir_probe_result *out, LDAP **keep)
+{
+    double start = probe_now_ms();
+    struct dir_conn *p = dir_conn_open(o, out);
+
+    if (out->error == NULL && probe_bind(p) == 0) {
+        probe_base(p);
     }
     if (keep != NULL) {
-        *keep = out->error == NULL ? p.ld : NULL;
+        *keep = out->error == NULL ? p->ld : NULL;
+        if (out->error == NULL) {
+            p->ld = NULL; /* handed over: dir_conn_close() leaves it open */
+        }
     }
-    if (p.ld != NULL && (keep == NULL || out->error != NULL)) {
-        ldap_unbind_ext_s(p.ld, NULL, NULL);
-    }
-    free(uri);
+    dir_conn_close(p);
     out->rtt_ms = probe_now_ms() - start;
     return out->error == NULL ? 0 : -1;
 }

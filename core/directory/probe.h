@@ -20,7 +20,9 @@
 #ifndef GC_CORE_DIRECTORY_PROBE_H
 #define GC_CORE_DIRECTORY_PROBE_H
 
+#include <ldap.h>
 #include <stdbool.h>
+#include <sys/time.h>
 
 struct dir_probe_opts {
     const char *uri;      /* ldap://host:port or ldaps://host:port (or ldapi://PATH) */
@@ -30,7 +32,7 @@ struct dir_probe_opts {
     bool starttls;        /* StartTLS on ldap:// */
     const char *ca_file;  /* PEM CA file, NULL = the system's */
     bool insecure;        /* do not verify the server certificate */
-    long timeout_ms;      /* network and operation timeout; 0 = 10000 */
+    long timeout_ms;      /* network and operation timeout; 0 = 5000 */
 };
 
 struct dir_probe_result {
@@ -82,5 +84,52 @@ int dir_probe_open(const struct dir_probe_opts *o, struct dir_probe_result *out,
 /* Frees what dir_probe_run() put in *r and zeroes it. NULL, or a zeroed or already finished
  * result, is fine. */
 void dir_probe_result_fini(struct dir_probe_result *r);
+
+/* The connection the probe makes, shared with the rest of core/directory/ (identity.c): the
+ * same connect, TLS and root DSE, then binds and searches of the caller's own under one
+ * deadline. Blocking; one thread at a time per connection. */
+struct dir_conn;
+
+/* Active Directory's LDAP_CAP_ACTIVE_DIRECTORY_OID, which its root DSE lists among
+ * supportedCapabilities. */
+#define DIR_CAP_ACTIVE_DIRECTORY "1.2.840.113556.1.4.800"
+
+/* Steps 1-3 of the probe (connect, TLS, root DSE) under a deadline o->timeout_ms from now.
+ * Fills *out as dir_probe_run() does (overwritten, not freed); on failure out->error is set
+ * and the connection is good for nothing but dir_conn_close(). o must outlive the
+ * connection. Never NULL. */
+struct dir_conn *dir_conn_open(const struct dir_probe_opts *o, struct dir_probe_result *out);
+
+/* The libldap handle (NULL when the connect failed). Borrowed. */
+LDAP *dir_conn_ldap(struct dir_conn *c);
+
+/* True when the root DSE says the server is Active Directory (DIR_CAP_ACTIVE_DIRECTORY). */
+bool dir_conn_ad(const struct dir_conn *c);
+
+/* The URI, sanitized, for messages. Borrowed. */
+const char *dir_conn_uri(const struct dir_conn *c);
+
+/* A simple bind as dn with password. Returns libldap's result code (LDAP_SUCCESS); on any
+ * other sets out->error once: "credentials rejected for DN" for a wrong password or an
+ * unknown DN alike (never the server's diagnostic), a timeout or a silence as "no answer";
+ * an empty password is refused without asking the server (LDAP_INVALID_CREDENTIALS). */
+int dir_conn_bind(struct dir_conn *c, const char *dn, const char *password);
+
+/* Gives the next operation what is left of the deadline (libldap's timeouts and *tv, for a
+ * search). -1, with out->error "timed out before STEP", when nothing is left. */
+int dir_conn_arm(struct dir_conn *c, const char *step, struct timeval *tv);
+
+/* True when rc means the server never answered (as opposed to answering with an error). */
+bool dir_conn_no_answer(int rc);
+
+/* Sets out->error once, to "WHAT: libldap's text for rc (the server's diagnostic)"; what
+ * (sanitized by the caller) is taken. */
+void dir_conn_fail(struct dir_conn *c, char *what, int rc);
+
+/* Sets out->error once to msg (taken). */
+void dir_conn_fail_msg(struct dir_conn *c, char *msg);
+
+/* Unbinds and frees. NULL is fine. */
+void dir_conn_close(struct dir_conn *c);
 
 #endif

@@ -4,8 +4,11 @@
 #ifndef GC_TESTS_DIRPROBE_H
 #define GC_TESTS_DIRPROBE_H
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "core/directory/probe.h"
 #include "tests/integration/slapdrun.h"
@@ -36,6 +39,26 @@ static inline struct dir_probe_opts dirprobe_opts(const struct dirprobe_env *e, 
     o.password = e->service_pw;
     o.timeout_ms = 5000;
     return o;
+}
+
+/* A loopback TCP socket bound to a free port; listening when listen_too (a server that accepts
+ * into its backlog and never answers). *port gets the port. */
+static inline int dirprobe_loopback_socket(bool listen_too, int *port)
+{
+    struct sockaddr_in a = {0};
+    socklen_t len = sizeof a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    assert_true(fd >= 0);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    if (listen_too) {
+        assert_int_equal(listen(fd, 8), 0);
+    }
+    *port = ntohs(a.sin_port);
+    return fd;
 }
 
 static inline void dirprobe_print(const char *what, int rc, const struct dir_probe_result *r)

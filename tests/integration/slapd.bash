@@ -17,6 +17,9 @@
 #                       slapd_stop; returns CMD's status (1 when slapd could not be started).
 #   slapd_user_dn NAME  prints the DN of the seeded user NAME.
 #
+# Set SLAPD_AD_CAPS=1 before slapd_start for a root DSE that claims Active Directory's
+# capability (supportedCapabilities 1.2.840.113556.1.4.800; slapd_ad_root_dse), though
+# slapd cannot evaluate AD's transitive matching rule.
 # Set SLAPD_TLS=1 before slapd_start for a slapd with TLS: a fresh test CA signs a server
 # certificate for IP:127.0.0.1 only (so the name localhost fails hostname verification; note
 # that libldap checks "localhost" as the machine's own host name), and slapd also listens on
@@ -30,6 +33,10 @@
 #   SLAPD_SERVICE_DN, SLAPD_SERVICE_PW        cn=govconsole,ou=Services,BASE: a service account
 #   SLAPD_USERS                               "alice bob carol dave"; each is
 #                                             uid=NAME,ou=People,BASE with password $SLAPD_USER_PW
+#   SLAPD_ROLE_USERS                          "opal otto dana vera uma nora nick cyril": the
+#                                             identity block (below), likewise
+#   SLAPD_SELF                                `id -un`: a user in govcloud-operators, so that
+#                                             a console started by the tests is an operator
 #   SLAPD_DIR, SLAPD_PID, SLAPD_LOG           the temporary directory, slapd's pid, its log
 # and with SLAPD_TLS=1:
 #   SLAPD_LDAPS_PORT                          the ldaps:// port on 127.0.0.1
@@ -48,6 +55,15 @@
 # cn=tenant-dmi-developers (alice), cn=tenant-dmi-viewers (alice, bob).
 # Limits: a search answers at most 500 entries (slapd's default), except that the service
 # account's paged searches may go on to the end (as Active Directory's do past its 1000).
+# The identity block (slapd_write_identity_seed; every user with password $SLAPD_USER_PW):
+#   opal  govcloud-operators only          otto  govcloud-oncall only
+#   dana  tenant-dmi-developers            vera  tenant-registry-viewers
+#   uma   tenant-dmi-viewers and tenant-registry-developers (the union)
+#   nora  no group at all                  nick  cn=dmi-team, itself a member of
+#                                                tenant-dmi-developers (nested)
+#   cyril cn=cycle-a; cycle-a and cycle-b are members of each other, and cycle-b of
+#         tenant-registry-viewers (a cycle that still grants)
+#   $SLAPD_SELF in govcloud-operators.
 # Access: the root DSE and the subschema are readable by anyone; anonymous users may only
 # bind (an anonymous search of the base gets noSuchObject, rc 32); bound users read
 # everything but passwords; a user may change their own password.
@@ -73,6 +89,20 @@ slapd_random_port() {
 
 slapd_user_dn() {
     printf 'uid=%s,ou=People,%s\n' "$1" "$SLAPD_BASE"
+}
+
+# Prints the seed entry of user NAME (password $SLAPD_USER_PW).
+slapd_user_entry() {
+    cat <<EOF
+dn: $(slapd_user_dn "$1")
+objectClass: inetOrgPerson
+uid: $1
+cn: ${1^} Tester
+sn: Tester
+mail: $1@govcloud.example
+userPassword: $SLAPD_USER_PW
+
+EOF
 }
 
 # Writes $SLAPD_DIR/config.ldif.
@@ -105,6 +135,7 @@ EOF
             cat "$SLAPD_SCHEMA_DIR/$s.ldif"
             echo
         done
+        slapd_ad_schema
         cat <<EOF
 dn: olcDatabase={-1}frontend,cn=config
 objectClass: olcDatabaseConfig
@@ -117,6 +148,7 @@ dn: olcDatabase={0}config,cn=config
 objectClass: olcDatabaseConfig
 olcDatabase: {0}config
 olcAccess: {0}to * by * none
+$(slapd_ad_config_root)
 
 dn: olcDatabase={1}mdb,cn=config
 objectClass: olcDatabaseConfig
@@ -155,6 +187,33 @@ slapd_tls_config() {
     printf 'olcTLSCACertificateFile: %s\n' "$SLAPD_CA_FILE"
     printf 'olcTLSCertificateFile: %s\n' "$SLAPD_DIR/tls/server.pem"
     printf 'olcTLSCertificateKeyFile: %s\n' "$SLAPD_DIR/tls/server.key"
+}
+
+# With SLAPD_AD_CAPS=1 the root DSE lists Active Directory's capability
+# (supportedCapabilities 1.2.840.113556.1.4.800), as AD's does, though slapd cannot
+# evaluate AD's transitive matching rule: a server that claims to be AD and answers the
+# rule with nothing. The attribute type gets an OID from OpenLDAP's experimental arc.
+# cn=config takes olcRootDSE only once the schema knows the attribute: added online, as
+# cn=config's own rootdn (which exists only then).
+slapd_ad_root_dse() {
+    [ "${SLAPD_AD_CAPS:-0}" = 1 ] || return 0
+    printf 'dn:\nsupportedCapabilities: 1.2.840.113556.1.4.800\n' >"$SLAPD_DIR/rootdse.ldif"
+    printf 'dn: cn=config\nchangetype: modify\nadd: olcRootDSE\nolcRootDSE: %s\n' \
+        "$SLAPD_DIR/rootdse.ldif" |
+        ldapmodify -x -H "$SLAPD_URI" -D cn=config -w "$SLAPD_ROOT_PW" >>"$SLAPD_LOG" 2>&1
+}
+
+slapd_ad_config_root() {
+    [ "${SLAPD_AD_CAPS:-0}" = 1 ] || return 0
+    printf 'olcRootDN: cn=config\nolcRootPW: %s\n' "$SLAPD_ROOT_PW"
+}
+
+slapd_ad_schema() {
+    [ "${SLAPD_AD_CAPS:-0}" = 1 ] || return 0
+    printf '%s\n' "dn: cn=adcaps,cn=schema,cn=config" "objectClass: olcSchemaConfig" \
+        "cn: adcaps" \
+        "olcAttributeTypes: ( 1.3.6.1.4.1.4203.666.11.99.1 NAME 'supportedCapabilities' EQUALITY objectIdentifierMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.38 )" \
+        ""
 }
 
 # Makes the test CA, a server certificate for IP:127.0.0.1 signed by it, and another CA.
@@ -256,16 +315,7 @@ ou: People
 
 EOF
         for u in $SLAPD_USERS; do
-            cat <<EOF
-dn: $(slapd_user_dn "$u")
-objectClass: inetOrgPerson
-uid: $u
-cn: ${u^} Tester
-sn: Tester
-mail: $u@govcloud.example
-userPassword: $SLAPD_USER_PW
-
-EOF
+            slapd_user_entry "$u"
         done
         cat <<EOF
 dn: ou=Groups,$b
@@ -293,8 +343,87 @@ objectClass: groupOfNames
 cn: tenant-dmi-viewers
 member: $(slapd_user_dn alice)
 member: $(slapd_user_dn bob)
+
 EOF
+        slapd_write_identity_seed
     } >"$SLAPD_DIR/seed.ldif"
+}
+
+# The identity block of the seed (issue 16: who is at the keyboard): a user for each role
+# ($SLAPD_ROLE_USERS, described in the header), nested groups, a cycle, and $SLAPD_SELF
+# as an operator.
+slapd_write_identity_seed() {
+    local b="$SLAPD_BASE" u
+    for u in $SLAPD_ROLE_USERS $(slapd_self_needs_entry && echo "$SLAPD_SELF"); do
+        slapd_user_entry "$u"
+    done
+    cat <<EOF
+dn: cn=tenant-registry-developers,ou=Groups,$b
+objectClass: groupOfNames
+cn: tenant-registry-developers
+member: $(slapd_user_dn uma)
+
+dn: cn=tenant-registry-viewers,ou=Groups,$b
+objectClass: groupOfNames
+cn: tenant-registry-viewers
+member: $(slapd_user_dn vera)
+
+dn: cn=dmi-team,ou=Groups,$b
+objectClass: groupOfNames
+cn: dmi-team
+member: $(slapd_user_dn nick)
+
+dn: cn=cycle-a,ou=Groups,$b
+objectClass: groupOfNames
+cn: cycle-a
+member: $(slapd_user_dn cyril)
+
+dn: cn=cycle-b,ou=Groups,$b
+objectClass: groupOfNames
+cn: cycle-b
+member: cn=cycle-a,ou=Groups,$b
+
+dn: cn=cycle-a,ou=Groups,$b
+changetype: modify
+add: member
+member: cn=cycle-b,ou=Groups,$b
+
+dn: cn=govcloud-operators,ou=Groups,$b
+changetype: modify
+add: member
+member: $(slapd_user_dn opal)
+member: $(slapd_user_dn "$SLAPD_SELF")
+
+dn: cn=govcloud-oncall,ou=Groups,$b
+changetype: modify
+add: member
+member: $(slapd_user_dn otto)
+
+dn: cn=tenant-dmi-developers,ou=Groups,$b
+changetype: modify
+add: member
+member: $(slapd_user_dn dana)
+member: cn=dmi-team,ou=Groups,$b
+
+dn: cn=tenant-dmi-viewers,ou=Groups,$b
+changetype: modify
+add: member
+member: $(slapd_user_dn uma)
+
+dn: cn=tenant-registry-viewers,ou=Groups,$b
+changetype: modify
+add: member
+member: cn=cycle-b,ou=Groups,$b
+
+EOF
+}
+
+# True when $SLAPD_SELF is not one of the users seeded anyway.
+slapd_self_needs_entry() {
+    case " $SLAPD_USERS $SLAPD_ROLE_USERS " in
+    *" $SLAPD_SELF "*) return 1 ;;
+    esac
+    return 0
 }
 
 # Prints the end of slapd's log to stderr after a message.
@@ -361,6 +490,9 @@ slapd_start() {
     SLAPD_SERVICE_PW=$(slapd_random_pw)
     SLAPD_USERS="alice bob carol dave"
     SLAPD_USER_PW=$(slapd_random_pw)
+    SLAPD_ROLE_USERS="opal otto dana vera uma nora nick cyril"
+    SLAPD_SELF=$(id -un)
+    export SLAPD_ROLE_USERS SLAPD_SELF
     export SLAPD_PORT SLAPD_URI SLAPD_LDAPI_URI SLAPD_BASE SLAPD_ROOT_DN SLAPD_ROOT_PW \
         SLAPD_SERVICE_DN SLAPD_SERVICE_PW SLAPD_USERS SLAPD_USER_PW SLAPD_DIR SLAPD_PID SLAPD_LOG
     trap slapd_stop EXIT
@@ -403,6 +535,11 @@ slapd_start() {
         rm -rf "$SLAPD_DIR"
     ) </dev/null >/dev/null 2>&1 &
     SLAPD_WATCHDOG=$!
+    if ! slapd_ad_root_dse; then
+        slapd_fail "could not add Active Directory's capability to the root DSE"
+        slapd_stop
+        return 1
+    fi
     if ! ldapadd -x -H "$SLAPD_URI" -D "$SLAPD_ROOT_DN" -w "$SLAPD_ROOT_PW" \
         -f "$SLAPD_DIR/seed.ldif" >>"$SLAPD_DIR/seed.log" 2>&1; then
         cat "$SLAPD_DIR/seed.log" >>"$SLAPD_LOG"

@@ -36,25 +36,6 @@ static int setup(void **state)
     return 0;
 }
 
-/* A loopback TCP socket bound to a free port; listening when listen_too. *port gets the port. */
-static int loopback_socket(bool listen_too, int *port)
-{
-    struct sockaddr_in a = {0};
-    socklen_t len = sizeof a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-    assert_true(fd >= 0);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-    if (listen_too) {
-        assert_int_equal(listen(fd, 8), 0);
-    }
-    *port = ntohs(a.sin_port);
-    return fd;
-}
-
 static void test_service_account_passes(void **state)
 {
     struct dir_probe_opts o = dirprobe_opts(&E, E.uri);
@@ -170,7 +151,7 @@ static void test_closed_port_unreachable(void **state)
 {
     struct dir_probe_opts o = dirprobe_opts(&E, E.uri);
     struct dir_probe_result r;
-    int port, fd = loopback_socket(false, &port);
+    int port, fd = dirprobe_loopback_socket(false, &port);
     char *uri = xasprintf("ldap://127.0.0.1:%d", port);
     char *want = xasprintf("cannot connect to %s", uri);
 
@@ -200,7 +181,7 @@ static void check_silent_server(const char *scheme, bool starttls)
 {
     struct dir_probe_opts o = dirprobe_opts(&E, NULL);
     struct dir_probe_result r;
-    int port, fd = loopback_socket(true, &port);
+    int port, fd = dirprobe_loopback_socket(true, &port);
     char *uri = xasprintf("%s://127.0.0.1:%d", scheme, port);
     double cpu;
 

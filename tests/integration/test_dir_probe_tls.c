@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/directory/identity.h" /* identity over TLS (issue 16) */
 #include "core/directory/probe.h"
 #include "core/xalloc.h"
 #include "tests/integration/dirprobe.h"
@@ -164,9 +165,40 @@ static void test_missing_ca_file_is_an_error(void **state)
                             "CA file /nonexistent/govconsole-ca.pem", NULL);
 }
 
+/* Identity resolution (core/directory/identity.h) over the same TLS: ldaps:// and StartTLS
+ * with the test CA resolve a user and their role; with a CA that did not sign the server's
+ * certificate, nothing is sent and the error says TLS. */
+static void test_identity_over_tls(void **state)
+{
+    struct dir_identity_opts o = {0};
+    struct dir_identity id;
+    char *role;
+
+    (void)state;
+    o.user = "opal";
+    o.password = E.user_pw;
+    o.conn = tls_opts(ldaps_uri, false, ca);
+    assert_int_equal(dir_identity_resolve(&o, &id), 0);
+    role = dir_grant_text(&id.grant.g);
+    assert_string_equal(role, "operator");
+    free(role);
+    dir_identity_fini(&id);
+    o.conn = tls_opts(E.uri, true, ca);
+    assert_int_equal(dir_identity_resolve(&o, &id), 0);
+    assert_true(id.grant.g.operator);
+    dir_identity_fini(&id);
+    o.conn = tls_opts(ldaps_uri, false, other_ca);
+    assert_int_equal(dir_identity_resolve(&o, &id), -1);
+    assert_int_equal(id.status, DIR_IDENTITY_ERROR);
+    print_message("other CA: %s\n", id.error);
+    assert_non_null(strstr(id.error, "TLS handshake"));
+    dir_identity_fini(&id);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_identity_over_tls),
         cmocka_unit_test(test_ldaps_verified),
         cmocka_unit_test(test_starttls_verified),
         cmocka_unit_test(test_wrong_ca_refused),

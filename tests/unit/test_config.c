@@ -120,7 +120,7 @@ static void assert_defaults(const struct gc_config *c)
     assert_null(c->directory.ca_file);
     assert_int_equal(c->directory.insecure, -1);
     assert_false(c->directory.starttls);
-    assert_int_equal(c->directory.timeout_ms, 10000);
+    assert_int_equal(c->directory.timeout_ms, 5000);
     assert_true(c->directory.required);
     assert_false(c->sla.warning_is_down);
     assert_string_equal(c->access.operators, "govcloud-operators");
@@ -961,7 +961,7 @@ static void test_directory_keys(void **state)
     expect_one("[directory]\ntimeout = 50ms\n", true,
                "test.ini:2: duration '50ms' for 'timeout' is out of range (100ms to 24h)");
     assert_int_equal(parse("[directory]\ntimeout = 0\n", &c, NULL), -1);
-    assert_int_equal(c.directory.timeout_ms, 10000);
+    assert_int_equal(c.directory.timeout_ms, 5000);
     config_fini(&c);
 
     check_bool_key("directory", "required", offsetof(struct gc_config, directory.required), true);
