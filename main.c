@@ -689,7 +689,7 @@ int main(int argc, char **argv)
     acc = session_access(&args, &cfg, &warn);
     if (args.command != NULL && !registry_allowed(registry_find(args.command), acc)) {
         fprintf(stderr, "govconsole: the %s view is not available in a tenant-scoped session "
-                        "(--tenant %s)\n",
+                        "(%s)\n",
                 registry_find(args.command)->name, access_scope_text(acc));
         access_free(acc);
         config_fini(&cfg);
