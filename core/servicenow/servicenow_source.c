@@ -351,6 +351,10 @@ static char *sn_scope_query(struct sn_source *sn)
             any = true;
         }
     }
+    if (!any) { /* no tenant at all ("nobody"): ask for no record, never for every one */
+        free(q);
+        return xstrdup("sys_idISEMPTY^");
+    }
     next = xasprintf("%s^", q);
     free(q);
     return next;

@@ -117,18 +117,23 @@ static int setup(void **state)
     return 0;
 }
 
-static void start(const char *const *tenants)
+static void start_as(struct access *a)
 {
     struct source_env env;
     char *err = NULL;
 
-    F.access = access_new("ops", ACCESS_OPERATOR, tenants, false);
+    F.access = a;
     access_bind(F.access, &F.store);
     env = (struct source_env){.loop = F.loop, .http = F.http, .pool = F.pool, .store = &F.store,
                               .cfg = &F.cfg, .access = F.access};
     F.src = servicenow_source.init(&env, &err);
     assert_non_null(F.src);
     servicenow_source.start(F.src);
+}
+
+static void start(const char *const *tenants)
+{
+    start_as(access_new("ops", ACCESS_OPERATOR, tenants, false));
 }
 
 static int teardown(void **state)
@@ -240,6 +245,20 @@ static void test_scoped_query(void **state)
     free(head);
 }
 
+/* A session of no tenant ([directory] required = false, the directory down) asks for no
+ * record at all, never for every company's. */
+static void test_nobody_query(void **state)
+{
+    char *head;
+
+    (void)state;
+    start_as(access_new_nobody("nobody", false));
+    head = table_head("incident", 0);
+    assert_non_null(strstr(head, "sysparm_query=sys_idISEMPTY%5Eactive%3Dtrue"));
+    assert_null(strstr(head, "company.nameIN%5E"));
+    free(head);
+}
+
 static void test_bad_answers_keep_rows(void **state)
 {
     (void)state;
@@ -327,6 +346,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_poll_queries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scoped_query, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nobody_query, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_answers_keep_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_answer_lost, setup, teardown),
     };
