@@ -619,6 +619,13 @@ static int run_report(const struct args *args, struct gc_config *cfg, char *warn
         fprintf(stderr, "govconsole: %s\n", warn);
         free(warn);
     }
+    if (access_scope(acc) != NULL && access_scope(acc)[0] == NULL) {
+        fprintf(stderr, "govconsole: report sla: your session has no tenant to report on\n");
+        demo_stop(&sh.demo);
+        access_free(acc);
+        config_fini(cfg);
+        return 1;
+    }
     sh.loop = loop_new();
     sh.http = http_new(sh.loop);
     sh.pool = workpool_new(sh.loop, 0);

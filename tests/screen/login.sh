@@ -171,4 +171,14 @@ keys q
 check "q leaves with status 0" test "$(wait_exit 5)" = 0
 tm_kill
 
+# The same session's report: nothing to report on, said as such (not "no services").
+GOVCONSOLE_SYSTEM_CONFIG=$WORK/silent.ini "$BIN/govconsole" report sla --from 2026-11-01 \
+    --to 2026-11-30 >"$WORK/report.out" 2>"$WORK/report.err"
+rc=$?
+[ "$rc" = 1 ] && grep -q 'your session has no tenant to report on' "$WORK/report.err" &&
+    [ ! -s "$WORK/report.out" ] &&
+    ok "required = false: report sla says the session has no tenant, exit 1" ||
+    not_ok "required = false: report sla says the session has no tenant, exit 1 (rc $rc)" \
+        "$(cat "$WORK/report.err")"
+
 finish
