@@ -23,6 +23,10 @@ struct audit_entry {
     const char *server;  /* and its server's URL, or NULL */
 };
 
+/* The tenant written for an object outside a scoped session's scope (a refusal): the
+ * other tenant's name is not the user's to read. */
+#define AUDIT_OUTSIDE_SCOPE "(outside the scope)"
+
 /* The default path (caller frees). */
 char *audit_default_path(void);
 
