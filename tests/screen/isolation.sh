@@ -211,7 +211,16 @@ finish_session() { # session tenant mark
         got=$(sim_get "/api/v1/namespaces/$n/pods" | jq '.items | length')
         pods=$((pods + ${got:-0}))
     done
-    for want in "namespaces $nss" "pods $pods"; do
+    local apps=0 dsets
+    for n in $(sim_get /api/v1/namespaces | jq -r --arg t "$t" '.items[].metadata |
+        select(.labels["govcloud.sit.dk/tenant"] == $t) | .name'); do
+        for kind in deployments statefulsets; do
+            got=$(sim_get "/apis/apps/v1/namespaces/$n/$kind" | jq '.items | length')
+            apps=$((apps + ${got:-0}))
+        done
+    done
+    dsets=$(sim_get /rest/volume/list | jq --arg t "$t" '[.data[] | select(.volumename | split(".")[1] == $t)] | length')
+    for want in "namespaces $nss" "pods $pods" "apps $apps" "datasets $dsets"; do
         set -- $want
         keys Escape Escape : "$1" Enter
         check "$t: :$1 counts the tenant's own ($2)" wait_for "$1\\($t\\)\\[$2\\]"
