@@ -162,6 +162,8 @@ finish_session() { # session tenant mark
     key_snap complete-view Tab
     keys C-u
     key_snap complete-pods p o d s Space Tab
+    screen | grep -Eq "(^|[[:space:]:])$t([[:space:]]|$)" && ok "$t: :pods <Tab> offers $t" ||
+        not_ok "$t: :pods <Tab> offers $t" "$(screen)"
     key_snap complete-pods-2 Tab
     keys C-u
     # Command-line routes to the other tenants that look most alike: refused, whether they
