@@ -43,7 +43,9 @@ stop_sim() {
     SIM_PID=""
 }
 mark() { sim_get /_sim/requests | jq -r .next; }
-requests_since() { sim_get "/_sim/requests?since=$1" | jq -r '.requests[]'; }
+requests_since() { # mark: the lines since; a line "DROPPED N" when the log lost some
+    sim_get "/_sim/requests?since=$1" | jq -r '(select(.dropped > 0) | "DROPPED \(.dropped)"), .requests[]'
+}
 
 # What the world holds, from govsim's own APIs: per tenant its namespaces, apps, pods, Nagios
 # hosts, incidents, changes, datasets and display name, as "TENANT<TAB>TOKEN" lines.
@@ -248,8 +250,9 @@ finish_session() { # session tenant mark
     n=$(wc -l <"$WORK/requests.txt")
     [ "$n" -gt 0 ] && grep -q "/namespaces/$t/" "$WORK/requests.txt" &&
         ok "$t: govsim logged the session's $n requests" || not_ok "$t: govsim logged the session's requests" "$(head "$WORK/requests.txt")"
-    o=$(grep -E '^(POST|PUT|PATCH|DELETE) ' "$WORK/requests.txt")
-    [ -z "$o" ] && ok "$t: no request changed anything" || not_ok "$t: no request changed anything" "$o"
+    o=$(grep -E '^(POST|PUT|PATCH|DELETE|DROPPED) ' "$WORK/requests.txt")
+    [ -z "$o" ] && ok "$t: no request changed anything (none lost from the log)" ||
+        not_ok "$t: no request changed anything (none lost from the log)" "$o"
     # ... nor named another tenant's object, nor a name typed after :VIEW (as whole tokens).
     { cat "$WORK/tokens.tsv"; printf 'typed\t%s\n' $asked; } >"$WORK/asked.tsv"
     leaks=$(python3 "$WORK/leak.py" "$t" "$WORK/asked.tsv" "$WORK/phrases.tsv" "$WORK/requests.txt")
