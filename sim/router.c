@@ -388,16 +388,29 @@ static enum MHD_Result sim_crashloop(struct world *w, struct MHD_Connection *con
  * can prove that a request was never sent. */
 #define REQLOG_MAX 65536
 
+/* Appends s with every byte outside printable ASCII as %XX, so that each line is valid JSON
+ * text and none is lost to a query that is not UTF-8. */
+static void reqlog_put(struct jbuf *b, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p >= 0x20 && *p < 0x7f) {
+            jbuf_putc(b, (char)*p);
+        } else {
+            jbuf_printf(b, "%%%02X", *p);
+        }
+    }
+}
+
 static enum MHD_Result reqlog_arg(void *cls, enum MHD_ValueKind kind, const char *key,
                                   const char *value)
 {
     (void)kind;
     struct jbuf *b = cls;
     jbuf_puts(b, b->data[b->len - 1] == '?' ? "" : "&");
-    jbuf_puts(b, key);
+    reqlog_put(b, key);
     if (value) {
         jbuf_puts(b, "=");
-        jbuf_puts(b, value);
+        reqlog_put(b, value);
     }
     return MHD_YES;
 }
@@ -409,7 +422,7 @@ static void reqlog_add(struct router *r, struct MHD_Connection *conn, const char
     jbuf_init(&b);
     jbuf_puts(&b, method);
     jbuf_puts(&b, " ");
-    jbuf_puts(&b, url);
+    reqlog_put(&b, url);
     jbuf_puts(&b, "?");
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, reqlog_arg, &b);
     if (b.data[b.len - 1] == '?') {
