@@ -1079,7 +1079,8 @@ static void gen_apps(struct world *w)
         }
         char sb[WORLD_NAME_MAX];
         snprintf(sb, sizeof(sb), "%s-sandbox", name);
-        if (world_ns_find(w, sb) >= 0) {
+        int sbi = world_ns_find(w, sb); /* with --lookalike, maybe another tenant's own */
+        if (sbi >= 0 && strcmp(w->ns[sbi].tenant, name) == 0) {
             size_t n_sb = per_ns / 3 < 2 ? 2 : per_ns / 3;
             for (size_t k = 0; k < n_sb && first + k < w->n_apps; k++) {
                 if (w->apps[first + k].kind != APP_DEPLOYMENT) {
