@@ -168,20 +168,25 @@ finish_session() { # session tenant mark
         not_ok "$t: :pods <Tab> offers $t" "$(screen)"
     key_snap complete-pods-2 Tab
     keys C-u
-    # Command-line routes to the other tenants that look most alike: refused, whether they
-    # exist or not, and nothing is asked of a server about them.
-    # The same words whether the name exists or not; consecutive commands name different
-    # tenants, so a message left from the one before cannot pass for the answer.
-    local asked
+    # Command-line routes to the other tenants that look most alike: refused in the same words
+    # as a name that does not exist, and nothing is asked of a server about them (below).
+    # Consecutive commands name different tenants, so that a message left from the one before
+    # cannot pass for the answer.
+    local asked refused=0 tries=0
     asked=$(printf '%s\n' $others | grep -F -- "$STEM" | head -2; echo "no-such-$STEM")
     for v in pods apps incidents alerts datasets routes; do
         for o in $asked; do
+            tries=$((tries + 1))
             keys Escape Escape : "$v" Space "$o" Enter
-            wait_fixed "no tenant or namespace '$o' in your scope ($t)" 3 ||
+            if wait_fixed "no tenant or namespace '$o' in your scope ($t)" 3; then
+                refused=$((refused + 1))
+            else
                 not_ok "$t: :$v $o is refused, as for a name that does not exist" "$(screen)"
+            fi
             snap "route-$v@$o"
         done
     done
+    [ "$refused" = "$tries" ] && ok "$t: :VIEW NAME refused $refused times, as for a name that does not exist"
     keys Escape Escape
     key_snap "bad-command@$other" : n o s u c h v i e w Space "$other" Enter
     keys Escape Escape
