@@ -3,28 +3,14 @@
 # whose names contain one another, app and display names no two tenants share, every API
 # following the world's tenants, the same world for the same seed; and a request log that has
 # every request but /_sim/'s, from a mark on, bytes outside printable ASCII as %XX. TAP-style.
-set -u
 cd "$(dirname "$0")/../.." || exit 1
-BIN="${GC_BIN_DIR:-build}/govsim"
-. tests/tap.bash
-TMP=$(mktemp -d)
-PID=""
-trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"' EXIT
+. tests/screen/lib.bash # start_sim, stop_sim, sim_get; TAP
 
-start() { # args...: starts govsim, sets PORT
-    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-    "$BIN" --port 0 --churn 0 "$@" >"$TMP/out" 2>"$TMP/err" &
-    PID=$!
-    PORT=""
-    for _ in $(seq 100); do
-        PORT=$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\)$/\1/p' "$TMP/out")
-        [ -n "$PORT" ] && return 0
-        sleep 0.05
-    done
-    echo "Bail out! govsim did not start: $(cat "$TMP/err")"
-    exit 1
+start() { # args...: a new govsim without churn
+    stop_sim
+    start_sim --churn 0 "$@"
 }
-get() { curl -s "http://127.0.0.1:$PORT$1"; }
+get() { sim_get "$1"; }
 tenants() {
     get /api/v1/namespaces | jq -r '.items[].metadata.labels["govcloud.sit.dk/tenant"] // empty' | sort -u
 }
@@ -72,7 +58,7 @@ m=$(printf '%s' "$r" | jq -r .next)
 [ "$m" -ge 1 ] && ok "the log counts the requests so far ($m)" || not_ok "the log counts the requests so far" "$r"
 get /_sim/stats >/dev/null
 get '/api/v1/namespaces/dmi/pods?limit=2&x=%FF%C3%A9&flag' >/dev/null
-curl -s -X DELETE "http://127.0.0.1:$PORT/api/v1/namespaces/dmi/pods/nosuch" >/dev/null
+curl -s -X DELETE "$SIM_URL/api/v1/namespaces/dmi/pods/nosuch" >/dev/null
 r=$(get "/_sim/requests?since=$m")
 want='["GET /api/v1/namespaces/dmi/pods?limit=2&x=%FF%C3%A9&flag","DELETE /api/v1/namespaces/dmi/pods/nosuch"]'
 [ "$(printf '%s' "$r" | jq -c .requests)" = "$want" ] &&
@@ -82,4 +68,4 @@ want='["GET /api/v1/namespaces/dmi/pods?limit=2&x=%FF%C3%A9&flag","DELETE /api/v
     ok "next is the mark plus two, none dropped" || not_ok "next is the mark plus two, none dropped" "$r"
 [ "$(get "/_sim/requests?since=$((m + 2))" | jq -c .requests)" = "[]" ] &&
     ok "nothing since the new mark" || not_ok "nothing since the new mark"
-exit $((failures > 0))
+finish

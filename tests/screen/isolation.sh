@@ -38,10 +38,6 @@ session_operator_tenant() { echo "--tenant $1"; }
 # password typed at the prompt) to SESSIONS. The walk below needs no change for them.
 SESSIONS="session_operator_tenant"
 
-stop_sim() {
-    [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null
-    SIM_PID=""
-}
 mark() { sim_get /_sim/requests | jq -r .next; }
 requests_since() { # mark: the lines since; a line "DROPPED N" when the log lost some
     sim_get "/_sim/requests?since=$1" | jq -r '(select(.dropped > 0) | "DROPPED \(.dropped)"), .requests[]'

@@ -144,6 +144,12 @@ tm_kill() {
     sleep 0.2
 }
 
+# (s7-isolation) Stops the govsim start_sim started, so that another can start.
+stop_sim() {
+    [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null
+    SIM_PID=""
+}
+
 # (s7-isolation) A configuration with every source of the running govsim (Kubernetes comes from
 # $WORK/kubeconfig): Nagios, ServiceNow, MapR and KrakenD (its krakend.json fetched to $WORK).
 write_sources_config() { # file
