@@ -27,6 +27,9 @@ struct audit_entry {
  * main() after the directory resolved who is at the keyboard (copied; NULL: none, as
  * without a directory). */
 void audit_set_dn(const char *dn);
+/* The tenant written for an object outside a scoped session's scope (a refusal): the
+ * other tenant's name is not the user's to read. */
+#define AUDIT_OUTSIDE_SCOPE "(outside the scope)"
 
 /* The default path (caller frees). */
 char *audit_default_path(void);

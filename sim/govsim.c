@@ -27,6 +27,7 @@ struct sim_options {
     size_t n_forbid;
     double log_rate;
     int no_metrics;
+    int lookalike; /* s7-isolation */
 };
 
 static void sim_usage(FILE *out)
@@ -34,11 +35,12 @@ static void sim_usage(FILE *out)
     fputs("usage: govsim [--port P] [--tenants N] [--pods N] [--seed S] [--churn EVENTS_PER_S]\n"
           "              [--token T] [--basic-auth USER:PASSWORD] [--forbid-namespace NS]...\n"
           "              [--log-rate LINES_PER_S] [--no-metrics] [--bookmark-interval SECONDS]\n"
-          "              [--history N] [--help]\n"
+          "              [--history N] [--lookalike] [--help]\n"
           "\n"
           "A simulated GovCloud on 127.0.0.1, one port for every API: Kubernetes (/api, /apis),\n"
           "Nagios (/nagios4/cgi-bin/), ServiceNow (/api/now/), MapR (/rest/), KrakenD\n"
-          "(/__health, /krakend.json, /krakend/metrics), and the test controls under /_sim/.\n"
+          "(/__health, /krakend.json, /krakend/metrics), and the test controls under /_sim/\n"
+          "(GET /_sim/requests?since=N: every other request since the N-th, for tests).\n"
           "\n"
           "  --port P                 TCP port; 0 (default) picks a free one\n"
           "  --tenants N              tenants (default 8)\n"
@@ -57,6 +59,8 @@ static void sim_usage(FILE *out)
           "  --bookmark-interval S    Kubernetes: seconds between watch bookmarks (default 10)\n"
           "  --history N              Kubernetes: watch events kept for resuming\n"
           "                           (default 10000)\n"
+          "  --lookalike              tenants named like one another (dmi, dmi2, dmi-sandbox-2,\n"
+          "                           registry1 ...), the seed drawing them, for isolation tests\n"
           "  --help                   this text\n"
           "\n"
           "Prints \"listening on 127.0.0.1:PORT\" once ready; SIGTERM or SIGINT stops it.\n",
@@ -78,7 +82,8 @@ static long long sim_parse_num(const char *opt, const char *s, long long lo, lon
 
 static void sim_parse_args(int argc, char **argv, struct sim_options *o)
 {
-    enum { OPT_BOOKMARK = 256, OPT_HISTORY, OPT_FORBID, OPT_LOG_RATE, OPT_NO_METRICS, OPT_BASIC };
+    enum { OPT_BOOKMARK = 256, OPT_HISTORY, OPT_FORBID, OPT_LOG_RATE, OPT_NO_METRICS, OPT_BASIC,
+           OPT_LOOKALIKE };
     static const struct option longopts[] = {
         {"port", required_argument, NULL, 'p'},
         {"tenants", required_argument, NULL, 't'},
@@ -92,6 +97,7 @@ static void sim_parse_args(int argc, char **argv, struct sim_options *o)
         {"forbid-namespace", required_argument, NULL, OPT_FORBID},
         {"log-rate", required_argument, NULL, OPT_LOG_RATE},
         {"no-metrics", no_argument, NULL, OPT_NO_METRICS},
+        {"lookalike", no_argument, NULL, OPT_LOOKALIKE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -108,6 +114,7 @@ static void sim_parse_args(int argc, char **argv, struct sim_options *o)
     o->n_forbid = 0;
     o->log_rate = 2;
     o->no_metrics = 0;
+    o->lookalike = 0;
     int c;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
@@ -164,6 +171,9 @@ static void sim_parse_args(int argc, char **argv, struct sim_options *o)
         case OPT_NO_METRICS:
             o->no_metrics = 1;
             break;
+        case OPT_LOOKALIKE:
+            o->lookalike = 1;
+            break;
         case 'h':
             sim_usage(stdout);
             exit(0);
@@ -199,6 +209,7 @@ int main(int argc, char **argv)
         .seed = o.seed,
         .churn = o.churn,
         .history = (size_t)o.history,
+        .lookalike = o.lookalike != 0,
     };
     struct world *w = world_new(&wc);
     struct router_config rc = {

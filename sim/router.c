@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,10 @@ struct router {
     unsigned fault_count;
     char fault_path[256];
     int64_t delay_get_ms; /* guarded by the world lock */
+    /* The request log (s7-isolation, issue 16): see reqlog_add(). */
+    pthread_mutex_t log_lock;
+    char **log;                   /* ring of REQLOG_MAX lines, "METHOD PATH[?QUERY]" */
+    unsigned long long log_total; /* lines ever logged: the next line's number */
 };
 
 #define DELAY_MAX_MS 600000
@@ -375,6 +380,81 @@ static enum MHD_Result sim_crashloop(struct world *w, struct MHD_Connection *con
     return router_queue_json(conn, 200, json_pack("{s:I}", "pods", (json_int_t)n), NULL);
 }
 
+/* ---- the request log (s7-isolation, issue 16) ---------------------------------------- */
+
+/* Every request but /_sim/'s, as "METHOD PATH?QUERY" (the query's arguments decoded, in the
+ * order sent), kept in a ring of the last REQLOG_MAX: GET /_sim/requests?since=N answers
+ * {"next":TOTAL,"dropped":D,"requests":[...]} with the lines numbered N and up, so that a test
+ * can prove that a request was never sent. */
+#define REQLOG_MAX 65536
+
+/* Appends s with every byte outside printable ASCII as %XX, so that each line is valid JSON
+ * text and none is lost to a query that is not UTF-8. */
+static void reqlog_put(struct jbuf *b, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p >= 0x20 && *p < 0x7f) {
+            jbuf_putc(b, (char)*p);
+        } else {
+            jbuf_printf(b, "%%%02X", *p);
+        }
+    }
+}
+
+static enum MHD_Result reqlog_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *value)
+{
+    (void)kind;
+    struct jbuf *b = cls;
+    jbuf_puts(b, b->data[b->len - 1] == '?' ? "" : "&");
+    reqlog_put(b, key);
+    if (value) {
+        jbuf_puts(b, "=");
+        reqlog_put(b, value);
+    }
+    return MHD_YES;
+}
+
+static void reqlog_add(struct router *r, struct MHD_Connection *conn, const char *method,
+                       const char *url)
+{
+    struct jbuf b;
+    jbuf_init(&b);
+    jbuf_puts(&b, method);
+    jbuf_puts(&b, " ");
+    reqlog_put(&b, url);
+    jbuf_puts(&b, "?");
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, reqlog_arg, &b);
+    if (b.data[b.len - 1] == '?') {
+        b.len--;
+    }
+    pthread_mutex_lock(&r->log_lock);
+    char **slot = &r->log[r->log_total % REQLOG_MAX];
+    free(*slot);
+    *slot = jbuf_steal(&b, NULL);
+    r->log_total++;
+    pthread_mutex_unlock(&r->log_lock);
+}
+
+static enum MHD_Result sim_requests(struct router *r, struct MHD_Connection *conn)
+{
+    const char *since = router_arg(conn, "since");
+    unsigned long long from = since ? strtoull(since, NULL, 10) : 0;
+    json_t *lines = json_array();
+    pthread_mutex_lock(&r->log_lock);
+    unsigned long long total = r->log_total;
+    unsigned long long oldest = total > REQLOG_MAX ? total - REQLOG_MAX : 0;
+    unsigned long long dropped = from < oldest ? oldest - from : 0;
+    for (unsigned long long i = from < oldest ? oldest : from; i < total; i++) {
+        json_array_append_new(lines, json_string(r->log[i % REQLOG_MAX]));
+    }
+    pthread_mutex_unlock(&r->log_lock);
+    return router_queue_json(conn, 200,
+                             json_pack("{s:I,s:I,s:o}", "next", (json_int_t)total, "dropped",
+                                       (json_int_t)dropped, "requests", lines),
+                             NULL);
+}
+
 /* The control endpoints: POST (or PUT) to change the world, GET for the counters. */
 static enum MHD_Result serve_sim(struct router *r, struct MHD_Connection *conn, const char *method,
                                  const char *url)
@@ -384,6 +464,9 @@ static enum MHD_Result serve_sim(struct router *r, struct MHD_Connection *conn, 
                                         "/_sim/crashloop", NULL};
     struct world *w = r->cfg.world;
     bool post = strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0;
+    if (strcmp(url, "/_sim/requests") == 0 && strcmp(method, "GET") == 0) { /* s7-isolation */
+        return sim_requests(r, conn);
+    }
     if (strcmp(url, "/_sim/stats") == 0) {
         return strcmp(method, "GET") == 0
                    ? sim_stats(r, conn)
@@ -500,6 +583,9 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
     w->requests++;
     world_unlock(w);
     size_t i = find_api(url);
+    if (strncmp(url, "/_sim/", 6) != 0) {
+        reqlog_add(r, conn, method, url); /* s7-isolation */
+    }
     if (strncmp(url, "/_sim/", 6) == 0) {
         i = find_control(url);
         if (i == N_APIS) {
@@ -540,6 +626,11 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
 
 static void router_free(struct router *r)
 {
+    for (size_t i = 0; r->log && i < REQLOG_MAX; i++) { /* s7-isolation */
+        free(r->log[i]);
+    }
+    free(r->log);
+    pthread_mutex_destroy(&r->log_lock);
     for (size_t i = 0; i < N_APIS; i++) {
         if (apis[i]->stop && r->state[i]) {
             apis[i]->stop(r->state[i]);
@@ -552,6 +643,8 @@ struct router *router_start(const struct router_config *cfg)
 {
     struct router *r = sim_xcalloc(1, sizeof(*r));
     r->cfg = *cfg;
+    pthread_mutex_init(&r->log_lock, NULL); /* s7-isolation */
+    r->log = sim_xcalloc(REQLOG_MAX, sizeof(*r->log));
     /* Known before the first request can arrive; a picked port is learnt below, before
      * anyone has been told where to connect. */
     r->port = cfg->port;

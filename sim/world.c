@@ -64,6 +64,19 @@ static const char *const app_suffixes[] = {
     "api", "worker", "web", "ingest", "sync", "gateway", "scheduler", "export", "cache", "admin",
 };
 
+/* --lookalike (s7-isolation, issue 16): tenants whose names contain one another (dmi, dmi2,
+ * dmi-sandbox-2, registry, registry1 ...), for the isolation test. The first tenants are the
+ * stems themselves; the others a stem and a tail drawn from the seed, each with a display name
+ * of two words no other tenant's has, and app names no other tenant's has. */
+static const char *const lookalike_stems[] = {"dmi", "registry", "skat"};
+static const char *const lookalike_tails[] = {"2",     "1", "-sandbox", "-sandbox-2",
+                                              "-test", "x", "-prod",    "-2"};
+static const char *const lookalike_words[] = {"Nordic", "Coastal", "Central", "Western",
+                                              "Polar",  "Harbour", "Upland",  "Island"};
+#define N_LOOKALIKE_STEMS (sizeof(lookalike_stems) / sizeof(lookalike_stems[0]))
+#define N_LOOKALIKE_TAILS (sizeof(lookalike_tails) / sizeof(lookalike_tails[0]))
+#define N_LOOKALIKE_WORDS (sizeof(lookalike_words) / sizeof(lookalike_words[0]))
+
 #define N_PREFIXES (sizeof(app_prefixes) / sizeof(app_prefixes[0]))
 #define N_SUFFIXES (sizeof(app_suffixes) / sizeof(app_suffixes[0]))
 
@@ -780,7 +793,7 @@ static void gen_app_name(struct world *w, const char *ns_name, char *out, size_t
         }
         bool used = false;
         for (size_t i = 0; i < w->n_apps; i++) {
-            if (w->apps[i].ns == ns && strcmp(w->apps[i].name, out) == 0) {
+            if ((w->apps[i].ns == ns || w->cfg.lookalike) && strcmp(w->apps[i].name, out) == 0) {
                 used = true;
                 break;
             }
@@ -906,6 +919,52 @@ static void assign_special(struct world *w, int state, size_t count, int64_t now
     }
 }
 
+/* Is a namespace of that name there already? (before the namespaces are sorted) */
+static bool ns_taken(const struct world *w, const char *name)
+{
+    for (size_t i = 0; i < w->n_ns; i++) {
+        if (strcmp(w->ns[i].name, name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* --lookalike: cfg.tenants tenants, the stems first, then a stem with a tail; a name that is
+ * another's namespace already is drawn again (after a bounded number of tries, tenant-NNN). */
+static void gen_lookalike_tenants(struct world *w, size_t *cap, int64_t now)
+{
+    for (int t = 0; t < w->cfg.tenants; t++) {
+        char name[32];
+        char sb[WORLD_NAME_MAX];
+        for (unsigned attempt = 0;; attempt++) {
+            if ((size_t)t < N_LOOKALIKE_STEMS) {
+                copy_str(name, sizeof(name), lookalike_stems[t]);
+            } else if (attempt < 200) {
+                snprintf(name, sizeof(name), "%s%s",
+                         lookalike_stems[sim_rng_below(&w->rng, N_LOOKALIKE_STEMS)],
+                         lookalike_tails[sim_rng_below(&w->rng, N_LOOKALIKE_TAILS)]);
+            } else {
+                snprintf(name, sizeof(name), "tenant-%03d", t + 1);
+            }
+            if (!ns_taken(w, name)) {
+                break;
+            }
+        }
+        char display[96];
+        size_t w1 = (size_t)t % N_LOOKALIKE_WORDS;
+        size_t w2 = ((size_t)t / N_LOOKALIKE_WORDS + (size_t)t + 1) % N_LOOKALIKE_WORDS;
+        snprintf(display, sizeof(display), "%s %s Office", lookalike_words[w1],
+                 lookalike_words[w2]);
+        int64_t created = now - sim_rng_range(&w->rng, 30 * DAY, 400 * DAY);
+        add_ns(w, cap, name, name, display, created);
+        snprintf(sb, sizeof(sb), "%s-sandbox", name);
+        if (sim_rng_below(&w->rng, 2) == 0 && !ns_taken(w, sb)) {
+            add_ns(w, cap, sb, name, display, created + sim_rng_range(&w->rng, DAY, 20 * DAY));
+        }
+    }
+}
+
 static void gen_tenants_and_namespaces(struct world *w)
 {
     size_t cap = 0;
@@ -915,7 +974,10 @@ static void gen_tenants_and_namespaces(struct world *w)
     add_ns(w, &cap, "kube-node-lease", "", "", cluster_born);
     add_ns(w, &cap, "kube-public", "", "", cluster_born);
     add_ns(w, &cap, "kube-system", "", "", cluster_born);
-    for (int t = 0; t < w->cfg.tenants; t++) {
+    if (w->cfg.lookalike) {
+        gen_lookalike_tenants(w, &cap, now);
+    }
+    for (int t = 0; t < w->cfg.tenants && !w->cfg.lookalike; t++) {
         char name[32];
         char display[96];
         int sandbox;
@@ -959,6 +1021,17 @@ static void gen_nodes(struct world *w)
     }
 }
 
+/* --lookalike: the t-th tenant's name, its home namespaces in name order. */
+static void lookalike_name(const struct world *w, int t, char *out, size_t size)
+{
+    size_t pos = 0;
+    const struct world_ns *n = NULL;
+    for (int k = 0; k <= t; k++) {
+        n = world_tenant_next(w, &pos);
+    }
+    copy_str(out, size, n ? n->tenant : "");
+}
+
 static void gen_apps(struct world *w)
 {
     size_t cap = 0;
@@ -974,10 +1047,13 @@ static void gen_apps(struct world *w)
         per_ns = 40;
     }
     for (int t = 0; t < w->cfg.tenants; t++) {
-        const struct tenant_def *def = (size_t)t < N_TENANT_DEFS ? &tenant_defs[t] : NULL;
+        const struct tenant_def *def =
+            (size_t)t < N_TENANT_DEFS && !w->cfg.lookalike ? &tenant_defs[t] : NULL;
         char name[32];
         if (def) {
             copy_str(name, sizeof(name), def->name);
+        } else if (w->cfg.lookalike) {
+            lookalike_name(w, t, name, sizeof(name));
         } else {
             snprintf(name, sizeof(name), "tenant-%03d", t + 1);
         }
@@ -990,7 +1066,9 @@ static void gen_apps(struct world *w)
             made++;
         }
         if (!def && t % 3 == 1) {
-            add_app(w, &cap, name, "app-db", APP_STATEFULSET);
+            char db[48];
+            snprintf(db, sizeof(db), "%s-db", w->cfg.lookalike ? name : "app");
+            add_app(w, &cap, name, db, APP_STATEFULSET);
             made++;
         }
         while (made < per_ns) {
@@ -1001,7 +1079,8 @@ static void gen_apps(struct world *w)
         }
         char sb[WORLD_NAME_MAX];
         snprintf(sb, sizeof(sb), "%s-sandbox", name);
-        if (world_ns_find(w, sb) >= 0) {
+        int sbi = world_ns_find(w, sb); /* with --lookalike, maybe another tenant's own */
+        if (sbi >= 0 && strcmp(w->ns[sbi].tenant, name) == 0) {
             size_t n_sb = per_ns / 3 < 2 ? 2 : per_ns / 3;
             for (size_t k = 0; k < n_sb && first + k < w->n_apps; k++) {
                 if (w->apps[first + k].kind != APP_DEPLOYMENT) {

@@ -230,6 +230,7 @@ struct world_config {
     uint64_t seed;
     double churn;   /* events per second, 0 = none */
     size_t history; /* watch events kept */
+    bool lookalike; /* tenants named like one another (s7-isolation, gen_lookalike_tenants()) */
 };
 
 struct world {

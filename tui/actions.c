@@ -32,8 +32,10 @@ struct app_call {
 };
 
 /* One audit line for a change: its tenant is the object's (as its source resolved it), the
- * session's scope beside it, where it went. 0, or -1 when the line could not be written:
- * then this and every later change is refused, with the reason on the status line. */
+ * session's scope beside it, where it went. An object that left a scoped session's scope (its
+ * refusal) is written with the tenant AUDIT_OUTSIDE_SCOPE: the audit log is the user's own file,
+ * and another tenant's name must not reach it (issue 16). 0, or -1 when the line could not be
+ * written: then this and every later change is refused, with the reason on the status line. */
 static int actions_audit(struct app *a, struct source *src, const struct source_request *r,
                          const char *id, const char *result)
 {
@@ -41,7 +43,8 @@ static int actions_audit(struct app *a, struct source *src, const struct source_
     struct audit_entry e = {
         .user = access_user(acc),
         .role = access_role_name(access_role(acc)),
-        .tenant = r->tenant,
+        .tenant = r->tenant == NULL || access_tenant_visible(acc, r->tenant) ? r->tenant
+                                                                              : AUDIT_OUTSIDE_SCOPE,
         .scope = access_all_tenants(acc) ? NULL : access_scope_text(acc),
         .action = r->action,
         .target = r->target,

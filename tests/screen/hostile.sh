@@ -87,6 +87,10 @@ n=$(jq -r 'select(.result != null) | .result' "$AUDIT" 2>/dev/null | grep -c 'no
     not_ok "the audit log has the three refusals" "$(cat "$AUDIT" 2>/dev/null)"
 jq -r '.result' "$AUDIT" 2>/dev/null | grep -qx ok && not_ok "no change audited ok" "$(cat "$AUDIT")" ||
     ok "no change audited ok"
+# ... and none names the tenant the namespace went to: the customer's own file (s7-isolation).
+t=$(jq -r 'select(.result | startswith("refused")) | .tenant' "$AUDIT" 2>/dev/null | sort -u)
+[ "$t" = "(outside the scope)" ] && ok "the refusals name no other tenant: (outside the scope)" ||
+    not_ok "the refusals name no other tenant" "$(cat "$AUDIT")"
 
 # 4. A describe answered by an error naming every tenant: withheld, none of them shown.
 sim_post "/_sim/fault?mode=leak&count=1&path=/api/v1/namespaces/dmi/pods/$pod"

@@ -143,3 +143,36 @@ tm_kill() {
     done
     sleep 0.2
 }
+
+# (s7-isolation) Stops the govsim start_sim started, so that another can start.
+stop_sim() {
+    [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null
+    SIM_PID=""
+}
+
+# (s7-isolation) A configuration with every source of the running govsim (Kubernetes comes from
+# $WORK/kubeconfig): Nagios, ServiceNow, MapR and KrakenD (its krakend.json fetched to $WORK).
+write_sources_config() { # file
+    sim_get /krakend.json >"$WORK/krakend.json"
+    cat >"$1" <<INI
+[nagios]
+url = $SIM_URL/nagios4/cgi-bin
+[servicenow]
+url = $SIM_URL
+[mapr]
+url = $SIM_URL
+httpfs = $SIM_URL
+[krakend]
+config = $WORK/krakend.json
+metrics = $SIM_URL/krakend/metrics
+health = $SIM_URL/__health
+INI
+}
+
+# (s7-isolation) The views --help lists, one a line; with "scoped", those offered to a --tenant
+# session (not those marked "not with --tenant").
+help_views() { # [scoped]
+    "$BIN/govconsole" --help | sed -n 's/.*view to start on: //p' | sed 's/([^)]*)//g' |
+        tr ',' '\n' | { if [ "${1:-}" = scoped ]; then grep -v 'not with --tenant'; else cat; fi; } |
+        sed 's/\[[^]]*\]//g' | tr -d ' ' | grep -E '^[a-z]+$'
+}
