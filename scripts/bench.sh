@@ -296,12 +296,13 @@ mapr_bench() { # volumes window_s
     local want want_fmt bytes start ms pid hz t0 t1
     start_sim 300 0
     curl -s -X POST "http://127.0.0.1:$PORT/_sim/mapr/scale?volumes=$1" >/dev/null
-    want=$(curl -s "http://127.0.0.1:$PORT/rest/volume/list" | jq '.total + 1') # and the stream
+    want=$(($(curl -s "http://127.0.0.1:$PORT/rest/volume/list" | jq '.total') +
+        $(curl -s "http://127.0.0.1:$PORT/rest/table/metadata/list" | jq '.total') + 1)) # and the stream
     want_fmt=$(echo "$want" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
     bytes=$(curl -s "http://127.0.0.1:$PORT/rest/volume/list" | wc -c)
     printf '[mapr]\nurl = http://127.0.0.1:%s\nhttpfs = http://127.0.0.1:%s\n[dataset t.dmi.*]\ncadence = 4h\n[dataset /tenants/dmi/observations]\ncadence = 1m\n' \
         "$PORT" "$PORT" >"$WORK/mapr.ini"
-    echo "## MapR: the datasets view over $want_fmt volumes and streams (volume list $((bytes / 1048576)) MB)"
+    echo "## MapR: the datasets view over $want_fmt volumes, tables and streams (volume list $((bytes / 1048576)) MB)"
     rm -f "$WORK/gc.log"
     start=$(now_ms)
     tm new-session -d -s gc -x 200 -y 50 "env -u TMUX TERM=xterm-256color $BIN/govconsole --kubeconfig $WORK/kc --config $WORK/mapr.ini --log $WORK/gc.log -c datasets; sleep 60"

@@ -55,7 +55,8 @@ struct mapr_src {
     int64_t interval_ms;
     struct tenant_pattern *tp;
     struct store_tenancy tenancy;
-    struct mapr_poll volumes, alarms, snapshots;
+    struct mapr_poll volumes, alarms, snapshots, tables;
+    uint32_t epoch; /* of the last volume or table list stored (their sweeps) */
     struct mapr_strm *streams;
     size_t nstreams;
     struct mapr_snapshot_sum *snaps; /* the last snapshot list, per volume */

@@ -3,14 +3,17 @@
  * (default 60 s):
  *
  * - /rest/volume/list: the volumes (STORE_MAPR_VOLUME);
+ * - /rest/table/metadata/list: the MapR-DB tables, the only call that lists every table
+ *   (STORE_MAPR_VOLUME rows of type "table", their path as uid: mapr_parse_tables());
  * - /rest/alarm/list: the active alarms (STORE_MAPR_ALARM);
  * - /rest/volume/snapshot/list: each volume's snapshots, for its newest when HttpFS is not
  *   configured;
  * - per stream named by a [dataset PATH] section (a path, no glob: MapR has no call that
  *   lists streams), /rest/stream/info and /rest/stream/topic/list (STORE_MAPR_STREAM,
  *   STORE_MAPR_TOPIC), then /rest/stream/topic/info of each topic for its newest message;
- * - with [mapr] httpfs, GETFILESTATUS of the mount path of each volume a [dataset] section
- *   expects data of, after each volume poll: its modificationTime is the newest data.
+ * - with [mapr] httpfs, GETFILESTATUS of the mount path of each volume (or path of each table)
+ *   a [dataset] section expects data of, after each volume poll: its modificationTime is the
+ *   newest data.
  *
  * Answers are decoded on the worker pool; an ERROR envelope or an HTML page fails the poll
  * with a clear message and the last rows stay, marked stale by the poller's health. A row's
@@ -323,41 +326,80 @@ static void mapr_httpfs_poll(struct mapr_src *ms)
     }
 }
 
+/* Stores the rows of a volume list (tables false) or a table list (tables true) into
+ * STORE_MAPR_VOLUME, where both live: rows of the other list are kept through the sweep. */
+static void mapr_merge(struct mapr_src *ms, struct mapr_rows *r, bool tables, uint32_t epoch)
+{
+    struct store_table *t = store_table(ms->env.store, STORE_MAPR_VOLUME);
+
+    for (size_t i = 0; i < r->n; i++) {
+        struct mapr_volume *v = (struct mapr_volume *)r->rows[i];
+        const struct mapr_volume *old = (const struct mapr_volume *)store_get(t, v->row.uid);
+
+        mapr_expect(ms, v->name, &v->x);
+        if (old != NULL && old->newest_from == MAPR_NEWEST_HTTPFS) {
+            v->newest_ms = old->newest_ms;
+            v->newest_from = MAPR_NEWEST_HTTPFS;
+        }
+        if (!tables) {
+            mapr_volume_snapshots(ms, v);
+        }
+        if (old != NULL && mapr_volume_same(v, old)) {
+            /* unchanged: the row stays (views need not rebuild), seen by this poll */
+            store_get(t, v->row.uid)->mark = epoch;
+            mapr_volume_free(&v->row);
+            continue;
+        }
+        v->row.mark = epoch;
+        store_put(t, &v->row);
+    }
+    r->n = 0;
+    for (size_t i = 0; i < t->count; i++) {
+        if (mapr_is_table((const struct mapr_volume *)t->rows[i]) != tables) {
+            t->rows[i]->mark = epoch; /* the other list's: not this poll's to sweep */
+        }
+    }
+    store_sweep(t, epoch);
+}
+
 static void mapr_volumes_applied(struct poller_decode *d, void *arg)
 {
     struct mapr_src *ms = arg;
-    struct store_table *t = store_table(ms->env.store, STORE_MAPR_VOLUME);
     struct mapr_rows *r = d != NULL ? d->extra : NULL;
-    static uint32_t epoch;
 
     if (r != NULL) {
-        epoch++;
-        for (size_t i = 0; i < r->n; i++) {
-            struct mapr_volume *v = (struct mapr_volume *)r->rows[i];
-            const struct mapr_volume *old = (const struct mapr_volume *)store_get(t, v->row.uid);
-
-            mapr_expect(ms, v->name, &v->x);
-            if (old != NULL && old->newest_from == MAPR_NEWEST_HTTPFS) {
-                v->newest_ms = old->newest_ms;
-                v->newest_from = MAPR_NEWEST_HTTPFS;
-            }
-            mapr_volume_snapshots(ms, v);
-            if (old != NULL && mapr_volume_same(v, old)) {
-                /* unchanged: the row stays (views need not rebuild), seen by this poll */
-                store_get(t, v->row.uid)->mark = epoch;
-                mapr_volume_free(&v->row);
-                continue;
-            }
-            v->row.mark = epoch;
-            store_put(t, &v->row);
-        }
-        r->n = 0;
-        store_sweep(t, epoch);
+        mapr_merge(ms, r, false, ++ms->epoch);
     }
     mapr_httpfs_poll(ms);
     /* a stream whose own polls fail says so, on the volumes' pace */
     for (size_t i = 0; i < ms->nstreams; i++) {
         mapr_stream_compose(ms, &ms->streams[i]);
+    }
+}
+
+/* ---- tables ------------------------------------------------------------------------------- */
+
+static void mapr_tables_decode(const char *body, size_t len, struct poller_decode *out, void *arg)
+{
+    size_t n;
+    struct mapr_volume **v = mapr_parse_tables(body, len, &n, &out->error);
+
+    (void)arg;
+    if (v != NULL) {
+        out->extra = mapr_rows_new((void **)v, n, mapr_volume_free);
+    }
+}
+
+static void mapr_tables_applied(struct poller_decode *d, void *arg)
+{
+    struct mapr_src *ms = arg;
+    struct mapr_rows *r = d != NULL ? d->extra : NULL;
+
+    if (r != NULL) {
+        mapr_merge(ms, r, true, ++ms->epoch);
+    }
+    for (size_t i = 0; i < ms->nstreams; i++) {
+        mapr_stream_compose(ms, &ms->streams[i]); /* a path that is a table's is no stream */
     }
 }
 
@@ -510,6 +552,7 @@ static void mapr_poll_all(struct mapr_src *ms, void (*fn)(struct poller *))
     fn(ms->volumes.poller);
     fn(ms->alarms.poller);
     fn(ms->snapshots.poller);
+    fn(ms->tables.poller);
     for (size_t i = 0; i < ms->nstreams; i++) {
         fn(ms->streams[i].info.poller);
         fn(ms->streams[i].topics.poller);
@@ -591,6 +634,7 @@ static void mapr_free(struct mapr_src *ms)
     poller_free(ms->volumes.poller);
     poller_free(ms->alarms.poller);
     poller_free(ms->snapshots.poller);
+    poller_free(ms->tables.poller);
     mapr_snapshot_sums_free(ms->snaps, ms->nsnaps);
     tenant_pattern_free(ms->tp);
     if (ms->sh != NULL) {
@@ -653,6 +697,10 @@ static void *mapr_init(const struct source_env *env, char **err)
     mapr_poll_init(ms, &ms->snapshots, "mapr snapshots", url, mapr_snapshots_decode,
                    mapr_snapshots_applied, mapr_snaps_free, false);
     free(url);
+    url = xasprintf("%s/rest/table/metadata/list", ms->base);
+    mapr_poll_init(ms, &ms->tables, "mapr tables", url, mapr_tables_decode, mapr_tables_applied,
+                   mapr_rows_free, false);
+    free(url);
 
     mapr_streams_init(ms);
     return ms;
@@ -704,7 +752,7 @@ static const struct source_health *mapr_health(void *s)
 {
     struct mapr_src *ms = s;
     const struct source_health *h = poller_health(ms->volumes.poller);
-    struct poller *others[] = {ms->alarms.poller, ms->snapshots.poller};
+    struct poller *others[] = {ms->alarms.poller, ms->snapshots.poller, ms->tables.poller};
 
     if (h->state == SOURCE_RETRYING) {
         return h;

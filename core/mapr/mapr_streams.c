@@ -1,7 +1,8 @@
 /* The MapR source's streams (mapr_int.h): each [dataset PATH] section naming one path is a
  * stream, polled with /rest/stream/info and /rest/stream/topic/list; after each topic list,
  * /rest/stream/topic/info of every topic gives its partitions' newest message. The stream's
- * row sums its topics (partitions, the largest lag, the newest message). */
+ * row sums its topics (partitions, the largest lag, the newest message). A path the table
+ * list names is a table's, and no stream row. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,13 @@ void mapr_stream_compose(struct mapr_src *ms, struct mapr_strm *st)
     struct mapr_stream *s;
     const struct source_health *h = poller_health(st->info.poller);
     const struct source_health *ht = poller_health(st->topics.poller);
+    const struct store_row *table =
+        store_get(store_table(ms->env.store, STORE_MAPR_VOLUME), st->path);
 
+    if (table != NULL) {
+        store_del(t, st->path); /* the path is a table's (its row says so): not a stream */
+        return;
+    }
     if (st->last != NULL) {
         s = mapr_stream_dup(st->last);
     } else {

@@ -1,6 +1,6 @@
 #!/bin/bash
 # govsim's MapR data (sim/mapr/datasets.c), checked with curl: volumes, snapshots, streams,
-# topics, alarms and HttpFS over the world's tenants, time moving as documented, and the
+# topics, alarms, tables and HttpFS over the world's tenants, time moving as documented, and the
 # /_sim/mapr/ controls (a late dataset, ERROR and HTML answers). TAP-style.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -53,6 +53,16 @@ check "alarm list: registry's volume past its advisory quota" \
 code=$(get "/webhdfs/v1/tenants/dmi/forecast?op=GETFILESTATUS" "${A[@]}")
 check "HttpFS: the forecast's mount path changed 10 minutes past the last fourth hour" \
     py 'd["FileStatus"]["type"] == "DIRECTORY" and d["FileStatus"]["modificationTime"] == (now - 600000) // 14400000 * 14400000 + 600000'
+code=$(get /rest/table/metadata/list "${A[@]}")
+check "table metadata list: dmi's forecast index, registry's two tables, sizes as numbers" \
+    py 'd["status"] == "OK" and d["total"] == 3 and [(t["path"], t["totalphysicalsize"]) for t in d["data"]] == [("/tenants/dmi/forecast_index", 96), ("/tenants/registry/orgs_index", 2100), ("/tenants/registry/legacy_names", 640)]'
+code=$(get "/rest/table/info?path=/tenants/registry/orgs_index" "${A[@]}")
+check "table info: one table's fields" py 'd["total"] == 1 and d["data"][0]["numregions"] == 12 and "totalrows" in d["data"][0]'
+code=$(get "/rest/table/info?path=/tenants/nope" "${A[@]}")
+check "table info of an unknown table: the ERROR envelope" py 'd["status"] == "ERROR" and d["errors"][0]["id"] == 2'
+code=$(get "/webhdfs/v1/tenants/registry/legacy_names?op=GETFILESTATUS" "${A[@]}")
+check "HttpFS: the legacy table was last written nine days before today's midnight" \
+    py 'd["FileStatus"]["type"] == "FILE" and d["FileStatus"]["modificationTime"] == now // 86400000 * 86400000 - 9 * 86400000'
 code=$(get "/webhdfs/v1/tenants/nope?op=GETFILESTATUS" "${A[@]}")
 check "HttpFS: an unknown path is 404 FileNotFoundException" \
     test "$code:$(py 'd["RemoteException"]["exception"] == "FileNotFoundException"' && echo y)" = "404:y"

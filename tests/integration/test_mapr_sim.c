@@ -3,7 +3,9 @@
  * [dataset] sections expect of it; the newest
  * data from HttpFS and the topics; a forecast dump that is late turns overdue; MapR answering
  * ERROR fails the source with MapR's words and keeps the rows; a session scoped to a tenant
- * reads its rows only; d fetches every field of a volume. */
+ * reads its rows only; d fetches every field of a volume. MapR-DB tables (the table list) are
+ * rows of their own beside the volumes, fresh or overdue by their path's HttpFS time; a
+ * [dataset PATH] naming a table's path is no stream. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -74,7 +76,14 @@ static bool loaded(void)
     const struct mapr_stream *bad = stream("/tenants/skat/events");
     const struct mapr_volume *v = volume("t.dmi.forecast");
 
-    return store_count(&F.store, STORE_MAPR_VOLUME) == 6 &&
+    const struct mapr_volume *legacy = volume("/tenants/registry/legacy_names");
+    const struct mapr_volume *idx = volume("/tenants/dmi/forecast_index");
+    const struct mapr_volume *orgs = volume("/tenants/registry/orgs_index");
+
+    return store_count(&F.store, STORE_MAPR_VOLUME) == 9 && legacy != NULL &&
+           legacy->newest_from == MAPR_NEWEST_HTTPFS && idx != NULL &&
+           idx->newest_from == MAPR_NEWEST_HTTPFS && orgs != NULL &&
+           orgs->newest_from == MAPR_NEWEST_HTTPFS &&
            store_count(&F.store, STORE_MAPR_ALARM) == 1 &&
            store_count(&F.store, STORE_MAPR_TOPIC) == 2 && s != NULL && s->newest_ms > 0 &&
            bad != NULL && bad->error != NULL && v != NULL && v->newest_from == MAPR_NEWEST_HTTPFS;
@@ -100,6 +109,8 @@ static int setup(void **state)
                     "[dataset t.dmi.forecast]\ncadence = 4h\nowner = forecasters\n"
                     "[dataset /tenants/dmi/observations]\ncadence = 1m\n"
                     "[dataset /tenants/skat/events]\ncadence = 1h\n"
+                    "[dataset /tenants/dmi/forecast_index]\ncadence = 4h\n"
+                    "[dataset /tenants/registry/*]\ncadence = 1d\n"
                     "[tenant met]\nmapr_prefix = /tenants/dmi/obs\n",
                     F.sim.server, F.sim.server);
     if (config_parse("test.ini", ini, strlen(ini), &F.cfg, NULL) != 0) {
@@ -181,6 +192,43 @@ static void test_rows(void **state)
     assert_string_equal(a->tenant, "registry");
 }
 
+/* The tables: their rows, tenant, size and freshness from their path's modification time. */
+static void test_tables(void **state)
+{
+    const struct mapr_volume *legacy, *orgs, *idx;
+    int64_t now;
+
+    (void)state;
+    assert_true(run_until(loaded, 30));
+    now = now_ms();
+    legacy = volume("/tenants/registry/legacy_names");
+    orgs = volume("/tenants/registry/orgs_index");
+    idx = volume("/tenants/dmi/forecast_index");
+    assert_non_null(orgs);
+    assert_non_null(idx);
+    assert_true(mapr_is_table(legacy));
+    assert_false(mapr_is_table(volume("t.registry.orgs")));
+    assert_string_equal(legacy->type, "table");
+    assert_string_equal(legacy->mount, "/tenants/registry/legacy_names");
+    assert_string_equal(legacy->x.tenant, "registry");
+    assert_string_equal(idx->x.tenant, "dmi");
+    assert_int_equal(legacy->used_mb, 640);
+    assert_int_equal(legacy->quota_mb, 0);
+    assert_int_equal(legacy->repl_desired, -1);
+    /* govsim's legacy table was last written nine days before today: overdue for a daily
+     * cadence */
+    assert_int_equal(legacy->newest_ms, now / 86400000 * 86400000 - 9LL * 86400000);
+    assert_int_equal(mapr_fresh_verdict(legacy->x.cadence_ms, legacy->newest_ms, now),
+                     MAPR_FRESH_OVERDUE);
+    /* the index rebuilt at 03:00 UTC each night is fresh */
+    assert_int_equal(orgs->newest_ms, (now - 3 * 3600000) / 86400000 * 86400000 + 3 * 3600000);
+    assert_int_equal(mapr_fresh_verdict(orgs->x.cadence_ms, orgs->newest_ms, now), MAPR_FRESH_OK);
+    assert_int_equal(mapr_fresh_verdict(idx->x.cadence_ms, idx->newest_ms, now), MAPR_FRESH_OK);
+    /* the [dataset] section naming the index's path made no stream row of it */
+    assert_null(stream("/tenants/dmi/forecast_index"));
+    assert_int_equal(store_count(&F.store, STORE_MAPR_STREAM), 2);
+}
+
 static bool forecast_overdue(void)
 {
     const struct mapr_volume *v = volume("t.dmi.forecast");
@@ -231,12 +279,12 @@ static void test_error_keeps_rows(void **state)
     assert_true(run_until(loaded, 30));
     assert_int_equal(simcall_post(F.sim.server, "/_sim/mapr/fail?mode=error"), 200);
     assert_true(run_until(failing, 20));
-    assert_int_equal(store_count(&F.store, STORE_MAPR_VOLUME), 6);
+    assert_int_equal(store_count(&F.store, STORE_MAPR_VOLUME), 9);
     assert_int_equal(simcall_post(F.sim.server, "/_sim/mapr/fail?mode=html"), 200);
     assert_true(run_until(healthy, 1) == false);
     assert_int_equal(simcall_post(F.sim.server, "/_sim/mapr/fail?mode=off"), 200);
     assert_true(run_until(healthy, 20));
-    assert_int_equal(store_count(&F.store, STORE_MAPR_VOLUME), 6);
+    assert_int_equal(store_count(&F.store, STORE_MAPR_VOLUME), 9);
 }
 
 static bool httpfs_noted(void)
@@ -313,7 +361,7 @@ static void test_scoped_session(void **state)
             seen++;
         }
     }
-    assert_int_equal(seen, 3); /* two volumes, one alarm */
+    assert_int_equal(seen, 5); /* two volumes, two tables, one alarm */
     assert_null(access_get(F.registry, STORE_MAPR_VOLUME, "t.dmi.forecast"));
 }
 
@@ -360,12 +408,24 @@ static void test_detail(void **state)
     free(rep.text);
     source_request_free(r);
     assert_null(mapr_request_detail(STORE_MAPR_ALARM, "x", NULL));
+
+    /* a table's row: /rest/table/info of its path */
+    r = mapr_request_detail(STORE_MAPR_VOLUME, "/tenants/registry/orgs_index", "registry");
+    memset(&rep, 0, sizeof rep);
+    mapr_source.perform(F.src, r, replied, &rep);
+    assert_true(run_until(answered, 20));
+    assert_true(rep.ok);
+    assert_non_null(strstr(rep.text, "\"totalrows\""));
+    assert_non_null(strstr(rep.text, "\"path\": \"/tenants/registry/orgs_index\""));
+    free(rep.text);
+    source_request_free(r);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rows),
+        cmocka_unit_test(test_tables),
         cmocka_unit_test(test_late_forecast_is_overdue),
         cmocka_unit_test(test_error_keeps_rows),
         cmocka_unit_test(test_httpfs_refused),
