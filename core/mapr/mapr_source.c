@@ -294,35 +294,51 @@ static void mapr_httpfs_done(struct mapr_req *q, struct http_result *res)
     store_put(t, &v->row);
 }
 
-/* GETFILESTATUS of the mount path of every volume expected to receive data. */
-static void mapr_httpfs_poll(struct mapr_src *ms)
+/* GETFILESTATUS of the mount path (a table's path) of v. */
+static void mapr_httpfs_ask(struct mapr_src *ms, const struct mapr_volume *v)
+{
+    const struct config_source *cs = &ms->env.cfg->mapr;
+    char *path = mapr_escape(v->mount), *url;
+
+    url = cs->user != NULL ? xasprintf("%s/webhdfs/v1%s?op=GETFILESTATUS&user.name=%s", ms->httpfs,
+                                       path, cs->user)
+                           : xasprintf("%s/webhdfs/v1%s?op=GETFILESTATUS", ms->httpfs, path);
+    mapr_req_start(ms, url, v->row.uid, mapr_httpfs_done, NULL);
+    free(url);
+    free(path);
+}
+
+/* Whether a GETFILESTATUS is out: for `uid`, or (uid NULL) for any row. */
+static bool mapr_httpfs_out(const struct mapr_src *ms, const char *uid)
+{
+    for (const struct mapr_req *q = ms->reqs; q != NULL; q = q->next) {
+        if (q->done == mapr_httpfs_done && (uid == NULL || strcmp(q->key, uid) == 0)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* GETFILESTATUS of the mount path of every volume (path of every table) expected to receive
+ * data; with fresh_only, only of those that have no time from HttpFS yet and none asked (a
+ * table list answering after the volumes' round went out). */
+static void mapr_httpfs_poll(struct mapr_src *ms, bool fresh_only)
 {
     struct store_table *t = store_table(ms->env.store, STORE_MAPR_VOLUME);
-    const struct config_source *cs = &ms->env.cfg->mapr;
 
-    if (ms->httpfs == NULL) {
-        return;
-    }
-    for (struct mapr_req *q = ms->reqs; q != NULL; q = q->next) {
-        if (q->done == mapr_httpfs_done) {
-            return; /* the last round is still out */
-        }
+    if (ms->httpfs == NULL || (!fresh_only && mapr_httpfs_out(ms, NULL))) {
+        return; /* the last round is still out */
     }
     /* only the volumes a [dataset] section expects data of: the others get no verdict */
     for (size_t i = 0; i < t->count; i++) {
         const struct mapr_volume *v = (const struct mapr_volume *)t->rows[i];
-        char *path, *url;
 
-        if (v->x.cadence_ms <= 0 || v->mount == NULL) {
+        if (v->x.cadence_ms <= 0 || v->mount == NULL ||
+            (fresh_only &&
+             (v->newest_from == MAPR_NEWEST_HTTPFS || mapr_httpfs_out(ms, v->row.uid)))) {
             continue;
         }
-        path = mapr_escape(v->mount);
-        url = cs->user != NULL ? xasprintf("%s/webhdfs/v1%s?op=GETFILESTATUS&user.name=%s",
-                                           ms->httpfs, path, cs->user)
-                               : xasprintf("%s/webhdfs/v1%s?op=GETFILESTATUS", ms->httpfs, path);
-        mapr_req_start(ms, url, v->row.uid, mapr_httpfs_done, NULL);
-        free(url);
-        free(path);
+        mapr_httpfs_ask(ms, v);
     }
 }
 
@@ -370,7 +386,7 @@ static void mapr_volumes_applied(struct poller_decode *d, void *arg)
     if (r != NULL) {
         mapr_merge(ms, r, false, ++ms->epoch);
     }
-    mapr_httpfs_poll(ms);
+    mapr_httpfs_poll(ms, false);
     /* a stream whose own polls fail says so, on the volumes' pace */
     for (size_t i = 0; i < ms->nstreams; i++) {
         mapr_stream_compose(ms, &ms->streams[i]);
@@ -398,6 +414,7 @@ static void mapr_tables_applied(struct poller_decode *d, void *arg)
     if (r != NULL) {
         mapr_merge(ms, r, true, ++ms->epoch);
     }
+    mapr_httpfs_poll(ms, true); /* new tables need not wait for the next volume poll */
     for (size_t i = 0; i < ms->nstreams; i++) {
         mapr_stream_compose(ms, &ms->streams[i]); /* a path that is a table's is no stream */
     }

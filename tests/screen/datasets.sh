@@ -5,7 +5,8 @@
 # that is late turns its row OVERDUE; Enter on the stream shows its topics, d every field of
 # one; MapR answering an error keeps the rows and says so; a session scoped to a tenant sees
 # its datasets only. The tenants view counts each tenant's datasets, marks one overdue, and
-# Enter on a tenant offers its apps and its datasets.
+# Enter on a tenant offers its apps and its datasets. --demo without [dataset] sections judges
+# freshness by the demo's cadences.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/screen/lib.bash
 
@@ -118,6 +119,20 @@ check "--tenant registry: its two volumes and two tables" wait_for 'datasets\(re
 sleep 2
 screen | grep -Eq 'dmi|skat|observations' && not_ok "no other tenant's dataset is named" "$(screen)" ||
     ok "no other tenant's dataset is named"
+keys q
+wait_exit 5 >/dev/null
+tm_kill
+rm -f "$WORK/exit"
+
+# --demo without a configuration: the demo's cadences give verdicts, fresh and overdue.
+mkdir -p "$WORK/empty"
+start_console 230 30 "env XDG_CONFIG_HOME=$WORK/empty $BIN/govconsole --demo -c datasets"
+check "--demo: the forecast dump fresh for its 4h cadence" \
+    wait_for '^dmi +t\.dmi\.forecast +volume .* 4h +ok +DMI forecast team' 20
+check "--demo: the observation stream fresh for its 1m cadence" \
+    wait_for '^dmi +/tenants/dmi/observations +stream .* 1m +ok'
+check "--demo: registry's legacy table, no longer fed, OVERDUE for its daily cadence" \
+    wait_for '^registry +/tenants/registry/legacy_names +table .* 9d +1d +OVERDUE' 20
 keys q
 wait_exit 5 >/dev/null
 finish
