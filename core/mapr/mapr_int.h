@@ -3,6 +3,7 @@
 #ifndef GC_CORE_MAPR_MAPR_INT_H
 #define GC_CORE_MAPR_MAPR_INT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -19,6 +20,9 @@ struct mapr_poll {
     struct poller *poller;
     struct poller_ops ops;
     struct mapr_strm *stream; /* the stream a stream poll is about, else NULL */
+    /* the hash (mapr_body_hash()) of the last answer stored, for the lists that skip an
+     * answer saying the same again: read by the decoder on a worker */
+    _Atomic uint64_t last_hash;
 };
 
 /* A request of the source's own beside the pollers (topic info, HttpFS, a detail). */
@@ -72,6 +76,8 @@ struct mapr_rows {
     struct store_row **rows;
     size_t n;
     void (*free_row)(struct store_row *);
+    uint64_t hash;  /* of the answer from its "status" on (the envelope's clock aside) */
+    bool unchanged; /* the answer is the last one stored again: no rows decoded */
 };
 
 /* ---- mapr_source.c ---- */
@@ -95,6 +101,10 @@ void mapr_poll_init(struct mapr_src *ms, struct mapr_poll *mp, const char *name,
                     void (*decode)(const char *, size_t, struct poller_decode *, void *),
                     void (*applied)(struct poller_decode *, void *), void (*free_extra)(void *),
                     bool stream_arg);
+
+/* FNV-1a of an answer from its "status" member on: what it says, without the envelope's
+ * "timestamp" and "timeofday", which change with every answer. */
+uint64_t mapr_body_hash(const char *body, size_t len);
 
 /* ---- mapr_streams.c ---- */
 

@@ -8,9 +8,9 @@
  * dmi and registry also hold MapR-DB tables (an index rewritten with each forecast dump, one
  * rebuilt nightly, and registry's legacy table no longer fed: see `tables`).
  *
- * Commands: volume list, volume info (name= or path=), volume snapshot list, stream info,
- * stream topic list, stream topic info (path=, topic=), alarm list, table metadata list, table
- * info (path=); HttpFS GETFILESTATUS of a volume's mount path, a stream's or a table's path.
+ * Commands: volume list (columns=), volume info (name= or path=), volume snapshot list
+ * (columns=), stream info, stream topic list, stream topic info (path=, topic=), alarm list,
+ * table metadata list, table info (path=); HttpFS GETFILESTATUS of a volume's mount path, a stream's or a table's path.
  * Controls: POST /_sim/mapr/late?dataset=NAME&seconds=S pins a volume's (or stream's or table's)
  * newest data S seconds before the call (0 lets it go again); POST
  * /_sim/mapr/fail?mode=error|html|off makes every /rest/ command but node list answer an ERROR
@@ -233,13 +233,41 @@ static void fmt_topic_time(int64_t ms, char *out, size_t size)
     snprintf(out, size, "%s.%03d+0000 %s", clock, (int)(ms % 1000), half);
 }
 
+/* Whether `key` is one of the comma-separated `columns`. */
+static bool wanted(const char *columns, const char *key)
+{
+    size_t n = strlen(key);
+    for (const char *c = columns; *c;) {
+        const char *end = strchr(c, ',');
+        size_t len = end ? (size_t)(end - c) : strlen(c);
+        if (len == n && strncmp(c, key, n) == 0) {
+            return true;
+        }
+        c += len + (end ? 1 : 0);
+    }
+    return false;
+}
+
+/* GET /rest/volume/list[?columns=C,C]: with columns, only those fields (long names; volumename
+ * always), as MapR answers. */
 static enum MHD_Result volume_list(const struct router_request *req, int64_t now)
 {
+    const char *columns = router_arg(req->conn, "columns");
     json_t *data = json_array();
     struct vol v;
     world_lock(req->world);
     for (size_t i = 0; volume_at(req->world, i, now, &v); i++) {
-        json_array_append_new(data, volume_json(&v));
+        json_t *o = volume_json(&v);
+        const char *key;
+        json_t *val;
+        void *tmp;
+        json_object_foreach_safe(o, tmp, key, val)
+        {
+            if (columns && *columns && strcmp(key, "volumename") != 0 && !wanted(columns, key)) {
+                json_object_del(o, key);
+            }
+        }
+        json_array_append_new(data, o);
     }
     world_unlock(req->world);
     return mapr_ok(req, data);
@@ -271,8 +299,11 @@ static enum MHD_Result volume_info(const struct router_request *req, int64_t now
     return mapr_ok(req, data);
 }
 
+/* GET /rest/volume/snapshot/list[?columns=C,C] */
 static enum MHD_Result snapshot_list(const struct router_request *req, int64_t now)
 {
+    const char *columns = router_arg(req->conn, "columns");
+    bool all = !columns || !*columns;
     json_t *data = json_array();
     struct vol v;
     world_lock(req->world);
@@ -282,10 +313,14 @@ static enum MHD_Result snapshot_list(const struct router_request *req, int64_t n
             int64_t t = v.snap_newest_ms - s * every;
             char name[140];
             snprintf(name, sizeof(name), "%s.snap-%d", v.name, s);
-            json_array_append_new(data,
-                                  json_pack("{s:s,s:s,s:I,s:I}", "snapshotname", name, "volumename",
-                                            v.name, "creationtime", (json_int_t)t, "expirytime",
-                                            (json_int_t)(t + 7 * DAY_MS)));
+            json_t *o = json_pack("{s:s,s:I}", "volumename", v.name, "creationtime", (json_int_t)t);
+            if (all || wanted(columns, "snapshotname")) {
+                json_object_set_new(o, "snapshotname", json_string(name));
+            }
+            if (all || wanted(columns, "expirytime")) {
+                json_object_set_new(o, "expirytime", json_integer((json_int_t)(t + 7 * DAY_MS)));
+            }
+            json_array_append_new(data, o);
         }
     }
     world_unlock(req->world);

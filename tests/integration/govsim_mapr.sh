@@ -44,6 +44,12 @@ check "volume list: OK, a home volume a tenant, dmi's forecast and mirror, regis
     "200:t.dmi.forecast,t.dmi.forecast.mirror,t.dmi.home,t.registry.home,t.registry.orgs,t.skat.home"
 check "volume list: sizes in MB as strings, mount paths, the mirror flagged" \
     py '[(v["mountdir"], v["quota"], v["advisoryquota"]) for v in d["data"] if v["volumename"] == "t.dmi.forecast"] == [("/tenants/dmi/forecast", "16384", "14336")] and [v["volumetype"] for v in d["data"] if v["volumename"].endswith(".mirror")] == [1] and d["total"] == len(d["data"])'
+code=$(get "/rest/volume/list?columns=used,quota" "${A[@]}")
+check "volume list with columns: only those and volumename" \
+    py 'all(sorted(v) == ["quota", "used", "volumename"] for v in d["data"]) and len(d["data"]) == 6'
+code=$(get "/rest/volume/snapshot/list?columns=volumename,creationtime" "${A[@]}")
+check "snapshot list with columns: volumename and creationtime only" \
+    py 'len(d["data"]) > 0 and all(sorted(s) == ["creationtime", "volumename"] for s in d["data"])'
 code=$(get "/rest/volume/info?name=t.nope.x" "${A[@]}")
 check "volume info of an unknown volume: the ERROR envelope" \
     py 'd["status"] == "ERROR" and d["errors"][0]["desc"] == "Volume t.nope.x does not exist"'
