@@ -9,7 +9,10 @@
 #     and the API traffic it received meanwhile (govsim's /_sim/stats counters), at 10,000
 #     and 50,000 pods: it should follow the events, not the number of pods;
 #   - KrakenD (issue 15): decoding 2,000 routes' configuration and a 1 MB metrics page, and
-#     their rates (tests/bench/krakend_bench.c).
+#     their rates (tests/bench/krakend_bench.c); and end to end, start to the complete routes
+#     view over them (served from files by python3's http.server) and its steady-state CPU;
+#   - MapR (issue 15): start to the complete datasets view over 10,000 volumes, and its
+#     steady-state CPU.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 BIN="${GC_BIN_DIR:-build}"
@@ -325,3 +328,42 @@ mapr_bench() { # volumes window_s
     console_stop
 }
 mapr_bench 10000 120
+# ---- KrakenD end to end: the routes view over 2,000 routes, a 1 MB metrics page each 15 s ----
+krakend_e2e() { # window_s
+    local kport start ms pid hz t0 t1 kpid tpid
+    [ -x "$BIN/bench/krakend_bench" ] || return
+    mkdir -p "$WORK/kd"
+    "$BIN/bench/krakend_bench" --write "$WORK/kd" || return
+    python3 -m http.server 0 --bind 127.0.0.1 --directory "$WORK/kd" >"$WORK/kd.out" 2>&1 &
+    kpid=$!
+    # a new modification time every 5 s: each scrape is a 200 with the whole page, never a 304
+    while sleep 5; do touch "$WORK/kd/metrics"; done &
+    tpid=$!
+    for _ in $(seq 100); do grep -q 'port [0-9]' "$WORK/kd.out" && break; sleep 0.05; done
+    kport=$(sed -n 's/.* port \([0-9]*\).*/\1/p' "$WORK/kd.out" | head -1)
+    printf '[krakend]\nconfig = %s/krakend.json\nmetrics = http://127.0.0.1:%s/metrics\nhealth = http://127.0.0.1:%s/__health\n' \
+        "$WORK/kd" "$kport" "$kport" >"$WORK/kd.ini"
+    echo
+    echo "## KrakenD: the routes view over 2,000 routes, krakend.json $(($(wc -c <"$WORK/kd/krakend.json") / 1024)) KB (a file), metrics $(($(wc -c <"$WORK/kd/metrics") / 1024)) KB each 15 s"
+    start=$(now_ms)
+    rm -f "$WORK/kd.log"
+    tm new-session -d -s gc -x 200 -y 50 "env -u TMUX TERM=xterm-256color $BIN/govconsole --kubeconfig $WORK/kc --config $WORK/kd.ini --log $WORK/kd.log -c routes; sleep 90"
+    for _ in $(seq 3000); do
+        tm capture-pane -p -t gc | sed -n 2p | grep -q 'routes(all)\[2,000\]' && break
+        sleep 0.02
+    done
+    ms=$(($(now_ms) - start))
+    pid=$(pgrep -f "^$BIN/govconsole --kubeconfig $WORK/kc" | head -1)
+    echo "start to the complete routes view: $ms ms (target: 1000 ms)"
+    sleep 5
+    hz=$(getconf CLK_TCK)
+    t0=$(cpu_ticks "$pid")
+    sleep "$1"
+    t1=$(cpu_ticks "$pid")
+    echo "steady state over $1 s at the default 15 s interval: $(echo "scale=2; ($t1 - $t0) * 100 / $hz / $1" | bc)% of a core (target: under 1%)"
+    grep -o 'poll krakend[^:]*: .*' "$WORK/kd.log" | tail -2 | sed 's/^/last: /'
+    console_stop
+    kill "$tpid" "$kpid" 2>/dev/null
+    wait "$tpid" "$kpid" 2>/dev/null
+}
+krakend_e2e 60
