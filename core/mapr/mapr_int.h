@@ -69,6 +69,7 @@ struct mapr_src {
     char *httpfs_error;    /* why a GETFILESTATUS of the last round failed (:sources) */
     char *httpfs_round;    /* the same for the round in flight */
     bool running;
+    bool snapshots_started; /* after the first volume list (mapr_volumes_applied()) */
 };
 
 /* Rows decoded by a worker, for an applied hook to store (poller_decode.extra). */

@@ -409,6 +409,12 @@ static void mapr_volumes_applied(struct poller_decode *d, void *arg)
         mapr_merge(ms, r, false, ++ms->epoch);
         atomic_store(&ms->volumes.last_hash, r->hash);
     }
+    if (!ms->snapshots_started) {
+        /* the snapshot list (seven a volume) waits for the first volume list: at start the
+         * two would only slow each other, on the server and on the workers */
+        ms->snapshots_started = true;
+        poller_start(ms->snapshots.poller);
+    }
     mapr_httpfs_poll(ms, false);
     /* a stream whose own polls fail says so, on the volumes' pace */
     for (size_t i = 0; i < ms->nstreams; i++) {
@@ -595,11 +601,14 @@ void mapr_poll_init(struct mapr_src *ms, struct mapr_poll *mp, const char *name,
                             stream_arg ? (void *)mp : (void *)ms);
 }
 
-static void mapr_poll_all(struct mapr_src *ms, void (*fn)(struct poller *))
+/* fn on every poller; on the snapshots' only when `snapshots` (see mapr_volumes_applied()). */
+static void mapr_poll_all(struct mapr_src *ms, void (*fn)(struct poller *), bool snapshots)
 {
     fn(ms->volumes.poller);
     fn(ms->alarms.poller);
-    fn(ms->snapshots.poller);
+    if (snapshots) {
+        fn(ms->snapshots.poller);
+    }
     fn(ms->tables.poller);
     for (size_t i = 0; i < ms->nstreams; i++) {
         fn(ms->streams[i].info.poller);
@@ -763,7 +772,8 @@ static void mapr_start(void *s)
     struct mapr_src *ms = s;
 
     ms->running = true;
-    mapr_poll_all(ms, poller_start);
+    ms->snapshots_started = false;
+    mapr_poll_all(ms, poller_start, false);
     for (size_t i = 0; i < ms->nstreams; i++) {
         mapr_stream_compose(ms, &ms->streams[i]); /* listed before its first answer */
     }
@@ -774,7 +784,7 @@ static void mapr_stop(void *s)
     struct mapr_src *ms = s;
 
     ms->running = false;
-    mapr_poll_all(ms, poller_stop);
+    mapr_poll_all(ms, poller_stop, true);
     while (ms->reqs != NULL) {
         struct mapr_req *q = ms->reqs;
 
