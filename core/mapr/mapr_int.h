@@ -49,6 +49,7 @@ struct mapr_strm {
     struct mapr_stream *last; /* the last stream info (owned) */
     char **topic_uids;        /* its topics in the store */
     size_t ntopics;
+    bool table; /* the table list names the path: its polls are stopped */
 };
 
 struct mapr_src {
@@ -111,8 +112,12 @@ uint64_t mapr_body_hash(const char *body, size_t len);
 
 /* The streams [dataset PATH] sections name, each with its two pollers. */
 void mapr_streams_init(struct mapr_src *ms);
-/* Stores the stream's row again: its info, its topics' sums, whether its polls fail. */
+/* Stores the stream's row again: its info, its topics' sums, whether its polls fail; none
+ * when the table list names its path. */
 void mapr_stream_compose(struct mapr_src *ms, struct mapr_strm *st);
+/* After a table list: stops the stream's polls when the list names its path (starts them
+ * again when it no longer does), and composes its row. Not from the stream's own hooks. */
+void mapr_stream_table(struct mapr_src *ms, struct mapr_strm *st);
 
 /* ---- mapr_detail.c ---- */
 

@@ -445,7 +445,7 @@ static void mapr_tables_applied(struct poller_decode *d, void *arg)
     }
     mapr_httpfs_poll(ms, true); /* new tables need not wait for the next volume poll */
     for (size_t i = 0; i < ms->nstreams; i++) {
-        mapr_stream_compose(ms, &ms->streams[i]); /* a path that is a table's is no stream */
+        mapr_stream_table(ms, &ms->streams[i]); /* a path that is a table's is no stream */
     }
 }
 
@@ -775,6 +775,7 @@ static void mapr_start(void *s)
     ms->snapshots_started = false;
     mapr_poll_all(ms, poller_start, false);
     for (size_t i = 0; i < ms->nstreams; i++) {
+        ms->streams[i].table = false; /* its polls run again, until a table list says */
         mapr_stream_compose(ms, &ms->streams[i]); /* listed before its first answer */
     }
 }

@@ -20,6 +20,7 @@
 #include "core/config.h"
 #include "core/http.h"
 #include "core/loop.h"
+#include "core/mapr/mapr_int.h" /* to see which stream polls run */
 #include "core/mapr/mapr_model.h"
 #include "core/mapr/mapr_source.h"
 #include "core/source.h"
@@ -196,6 +197,8 @@ static void test_rows(void **state)
 static void test_tables(void **state)
 {
     const struct mapr_volume *legacy, *orgs, *idx;
+    const struct mapr_src *ms;
+    int stopped = 0;
     int64_t now;
 
     (void)state;
@@ -224,9 +227,18 @@ static void test_tables(void **state)
     assert_int_equal(orgs->newest_ms, (now - 3 * 3600000) / 86400000 * 86400000 + 3 * 3600000);
     assert_int_equal(mapr_fresh_verdict(orgs->x.cadence_ms, orgs->newest_ms, now), MAPR_FRESH_OK);
     assert_int_equal(mapr_fresh_verdict(idx->x.cadence_ms, idx->newest_ms, now), MAPR_FRESH_OK);
-    /* the [dataset] section naming the index's path made no stream row of it */
+    /* the [dataset] section naming the index's path made no stream row of it, and its stream
+     * polls stopped */
     assert_null(stream("/tenants/dmi/forecast_index"));
     assert_int_equal(store_count(&F.store, STORE_MAPR_STREAM), 2);
+    ms = F.src;
+    for (size_t i = 0; i < ms->nstreams; i++) {
+        bool is_idx = strcmp(ms->streams[i].path, "/tenants/dmi/forecast_index") == 0;
+
+        assert_int_equal(ms->streams[i].table, is_idx);
+        stopped += is_idx;
+    }
+    assert_int_equal(stopped, 1);
 }
 
 static bool forecast_overdue(void)
