@@ -67,7 +67,8 @@ static const char usage_tail[] =
     "  --readonly         refuse every change (restart, scale, delete, acknowledge,\n"
     "                     downtime); refusals are audited\n"
     "  --demo             start the built-in simulator (govsim) on a free loopback port,\n"
-    "                     point every source at it, stop it on exit\n"
+    "                     point every source at it, stop it on exit; without [dataset]\n"
+    "                     sections, the demo's data cadences are used\n"
     "  --log FILE         write a debug log to FILE (mode 0600)\n"
     "  --version          print the version and exit\n"
     "  --help             print this help and exit\n"
@@ -673,6 +674,9 @@ int main(int argc, char **argv)
         return 2;
     }
     load_config(&args, &cfg, &warn);
+    if (args.demo) {
+        demo_datasets(&cfg); /* s7-data: the demo's [dataset] cadences, when none are set */
+    }
     {
         char *why = NULL;
 

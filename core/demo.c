@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/config.h"
 #include "core/loop.h"
 #include "core/xalloc.h"
 
@@ -132,6 +133,33 @@ int demo_start(const char *govsim, const char *const *argv_extra, struct demo *d
     close(fds[0]);
     demo_stop(d);
     return -1;
+}
+
+void demo_datasets(struct gc_config *cfg)
+{
+    static const struct {
+        const char *name;
+        int64_t cadence_ms;
+        const char *owner;
+    } sets[] = {
+        {"t.dmi.forecast", 4 * 3600 * 1000LL, "DMI forecast team"},
+        {"/tenants/dmi/*_index", 4 * 3600 * 1000LL, "DMI forecast team"},
+        {"/tenants/dmi/observations", 60 * 1000LL, "DMI observations team"},
+        {"t.registry.orgs", 24 * 3600 * 1000LL, "Registry data team"},
+        {"/tenants/registry/*", 24 * 3600 * 1000LL, "Registry data team"},
+    };
+    size_t n = sizeof sets / sizeof sets[0];
+
+    if (cfg->ndatasets > 0) {
+        return; /* the user's expectations, not the demo's */
+    }
+    cfg->datasets = xcalloc(n, sizeof *cfg->datasets);
+    for (size_t i = 0; i < n; i++) {
+        cfg->datasets[i].name = xstrdup(sets[i].name);
+        cfg->datasets[i].cadence_ms = sets[i].cadence_ms;
+        cfg->datasets[i].owner = xstrdup(sets[i].owner);
+    }
+    cfg->ndatasets = n;
 }
 
 void demo_stop(struct demo *d)

@@ -9,7 +9,10 @@
 #     and the API traffic it received meanwhile (govsim's /_sim/stats counters), at 10,000
 #     and 50,000 pods: it should follow the events, not the number of pods;
 #   - KrakenD (issue 15): decoding 2,000 routes' configuration and a 1 MB metrics page, and
-#     their rates (tests/bench/krakend_bench.c).
+#     their rates (tests/bench/krakend_bench.c); and end to end, start to the complete routes
+#     view over them (served from files by python3's http.server) and its steady-state CPU;
+#   - MapR (issue 15): start to the complete datasets view over 10,000 volumes, and its
+#     steady-state CPU.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 BIN="${GC_BIN_DIR:-build}"
@@ -292,35 +295,68 @@ echo "bytes govsim sent in those 31 s (buffered bodies): $bytes$( [ "$polls" -gt
 tm kill-server >/dev/null 2>&1
 # ---- MapR: the datasets view over 10,000 volumes (govsim's /_sim/mapr/scale) and a stream ----
 echo
+# Starts the console on VIEW with CONFIG, prints the time from start until its title shows
+# [COUNT], the first log line matching PATTERN (with LABEL), then its CPU over WINDOW s in
+# steady state; the console's pid in VB_PID. The caller stops the console.
+view_bench() { # view count config log window_s interval_s [pattern label]
+    local start hz t0 t1
+    rm -f "$4"
+    start=$(now_ms)
+    tm new-session -d -s gc -x 200 -y 50 "env -u TMUX TERM=xterm-256color $BIN/govconsole --kubeconfig $WORK/kc --config $3 --log $4 -c $1; sleep $(($5 + 60))"
+    for _ in $(seq 3000); do
+        tm capture-pane -p -t gc | sed -n 2p | grep -q "$1(all)\[$2\]" && break
+        sleep 0.02
+    done
+    echo "start to the complete $1 view: $(($(now_ms) - start)) ms (target: 1000 ms)"
+    VB_PID=$(pgrep -f "^$BIN/govconsole --kubeconfig $WORK/kc" | head -1)
+    [ -n "${7:-}" ] && grep -o "$7" "$4" | head -1 | sed "s/^/$8/"
+    sleep 5
+    hz=$(getconf CLK_TCK)
+    t0=$(cpu_ticks "$VB_PID")
+    sleep "$5"
+    t1=$(cpu_ticks "$VB_PID")
+    echo "steady state over $5 s at the default $6 s interval: $(echo "scale=2; ($t1 - $t0) * 100 / $hz / $5" | bc)% of a core (target: under 1%)"
+}
 mapr_bench() { # volumes window_s
-    local want want_fmt bytes start ms pid hz t0 t1
+    local want want_fmt bytes pid
     start_sim 300 0
     curl -s -X POST "http://127.0.0.1:$PORT/_sim/mapr/scale?volumes=$1" >/dev/null
-    want=$(curl -s "http://127.0.0.1:$PORT/rest/volume/list" | jq '.total + 1') # and the stream
+    want=$(($(curl -s "http://127.0.0.1:$PORT/rest/volume/list" | jq '.total') +
+        $(curl -s "http://127.0.0.1:$PORT/rest/table/metadata/list" | jq '.total') + 1)) # and the stream
     want_fmt=$(echo "$want" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
     bytes=$(curl -s "http://127.0.0.1:$PORT/rest/volume/list" | wc -c)
     printf '[mapr]\nurl = http://127.0.0.1:%s\nhttpfs = http://127.0.0.1:%s\n[dataset t.dmi.*]\ncadence = 4h\n[dataset /tenants/dmi/observations]\ncadence = 1m\n' \
         "$PORT" "$PORT" >"$WORK/mapr.ini"
-    echo "## MapR: the datasets view over $want_fmt volumes and streams (volume list $((bytes / 1048576)) MB)"
-    rm -f "$WORK/gc.log"
-    start=$(now_ms)
-    tm new-session -d -s gc -x 200 -y 50 "env -u TMUX TERM=xterm-256color $BIN/govconsole --kubeconfig $WORK/kc --config $WORK/mapr.ini --log $WORK/gc.log -c datasets; sleep 60"
-    for _ in $(seq 3000); do
-        tm capture-pane -p -t gc | sed -n 2p | grep -q "datasets(all)\[$want_fmt\]" && break
-        sleep 0.02
-    done
-    ms=$(($(now_ms) - start))
-    pid=$(pgrep -f "^$BIN/govconsole --kubeconfig $WORK/kc" | head -1)
-    echo "start to the complete view: $ms ms (target: 1000 ms)"
-    grep -o 'poll mapr volumes: .*' "$WORK/gc.log" | head -1 | sed 's/^/first volume poll: /'
-    sleep 5
-    hz=$(getconf CLK_TCK)
-    t0=$(cpu_ticks "$pid")
-    sleep "$2"
-    t1=$(cpu_ticks "$pid")
-    echo "steady state over $2 s at the default 60 s interval: $(echo "scale=2; ($t1 - $t0) * 100 / $hz / $2" | bc)% of a core (target: under 1%)"
+    echo "## MapR: the datasets view over $want_fmt volumes, tables and streams (volume list $((bytes / 1048576)) MB)"
+    view_bench datasets "$want_fmt" "$WORK/mapr.ini" "$WORK/gc.log" "$2" 60 \
+        'poll mapr volumes: .*' 'first volume poll: '
+    pid=$VB_PID
     echo "peak RSS: $(awk '/VmHWM/ {print $2}' "/proc/$pid/status") kB, now $(awk '/VmRSS/ {print $2}' "/proc/$pid/status") kB"
     grep -o 'poll mapr volumes: .*' "$WORK/gc.log" | tail -1 | sed 's/^/last volume poll: /'
     console_stop
 }
 mapr_bench 10000 120
+# ---- KrakenD end to end: the routes view over 2,000 routes, a 1 MB metrics page each 15 s ----
+krakend_e2e() { # window_s
+    local kport kpid tpid
+    [ -x "$BIN/bench/krakend_bench" ] || return
+    mkdir -p "$WORK/kd"
+    "$BIN/bench/krakend_bench" --write "$WORK/kd" || return
+    python3 -m http.server 0 --bind 127.0.0.1 --directory "$WORK/kd" >"$WORK/kd.out" 2>&1 &
+    kpid=$!
+    # a new modification time every 5 s: each scrape is a 200 with the whole page, never a 304
+    while sleep 5; do touch "$WORK/kd/metrics"; done &
+    tpid=$!
+    for _ in $(seq 100); do grep -q 'port [0-9]' "$WORK/kd.out" && break; sleep 0.05; done
+    kport=$(sed -n 's/.* port \([0-9]*\).*/\1/p' "$WORK/kd.out" | head -1)
+    printf '[krakend]\nconfig = %s/krakend.json\nmetrics = http://127.0.0.1:%s/metrics\nhealth = http://127.0.0.1:%s/__health\n' \
+        "$WORK/kd" "$kport" "$kport" >"$WORK/kd.ini"
+    echo
+    echo "## KrakenD: the routes view over 2,000 routes, krakend.json $(($(wc -c <"$WORK/kd/krakend.json") / 1024)) KB (a file), metrics $(($(wc -c <"$WORK/kd/metrics") / 1024)) KB each 15 s"
+    view_bench routes 2,000 "$WORK/kd.ini" "$WORK/kd.log" "$1" 15
+    grep -o 'poll krakend[^:]*: .*' "$WORK/kd.log" | tail -2 | sed 's/^/last: /'
+    console_stop
+    kill "$tpid" "$kpid" 2>/dev/null
+    wait "$tpid" "$kpid" 2>/dev/null
+}
+krakend_e2e 60

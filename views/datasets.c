@@ -1,7 +1,8 @@
-/* The datasets view (:datasets, -c datasets): MapR volumes and streams with their tenant, path,
- * use against quota (a bar: the warning colour from the advisory quota, critical from 95 %),
- * replication actual/desired, snapshots (count, newest age), mirror (percent, age of the last
- * sync), active alarms, the streams' consumer lag, and freshness: the age of the newest data
+/* The datasets view (:datasets, -c datasets): MapR volumes, MapR-DB tables (volume rows of
+ * type "table": size, path and freshness; the volume-only columns dim) and streams with their
+ * tenant, path, use against quota (a bar: the warning colour from the advisory quota, critical from
+ * 95 %), replication actual/desired, snapshots (count, newest age), mirror (percent, age of the
+ * last sync), active alarms, the streams' consumer lag, and freshness: the age of the newest data
  * against the cadence a [dataset NAME] section expects (core/mapr/mapr_model.h), overdue rows
  * standing out. Enter on a stream shows its topics; d and y show every field the API returns. */
 #define _GNU_SOURCE /* qsort_r */

@@ -1,5 +1,5 @@
-/* d and y on MapR's rows (mapr_source.h): /rest/volume/info, /rest/stream/info or
- * /rest/stream/topic/info of the object, every field MapR returns, as JSON. */
+/* d and y on MapR's rows (mapr_source.h): /rest/volume/info, /rest/table/info (a table's row),
+ * /rest/stream/info or /rest/stream/topic/info of the object, every field MapR returns, as JSON. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,7 +87,10 @@ struct source_call *mapr_perform(void *s, const struct source_request *r, source
 
     c->done = done;
     c->arg = arg;
-    if (d->kind == STORE_MAPR_VOLUME) {
+    if (d->kind == STORE_MAPR_VOLUME && d->key[0] == '/') { /* a table's row: its path */
+        k = mapr_escape(d->key);
+        url = xasprintf("%s/rest/table/info?path=%s", ms->base, k);
+    } else if (d->kind == STORE_MAPR_VOLUME) {
         k = mapr_escape(d->key);
         url = xasprintf("%s/rest/volume/info?name=%s", ms->base, k);
     } else if (d->kind == STORE_MAPR_STREAM) {

@@ -3,6 +3,7 @@
 #ifndef GC_CORE_MAPR_MAPR_INT_H
 #define GC_CORE_MAPR_MAPR_INT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -19,6 +20,9 @@ struct mapr_poll {
     struct poller *poller;
     struct poller_ops ops;
     struct mapr_strm *stream; /* the stream a stream poll is about, else NULL */
+    /* the hash (mapr_body_hash()) of the last answer stored, for the lists that skip an
+     * answer saying the same again: read by the decoder on a worker */
+    _Atomic uint64_t last_hash;
 };
 
 /* A request of the source's own beside the pollers (topic info, HttpFS, a detail). */
@@ -45,6 +49,7 @@ struct mapr_strm {
     struct mapr_stream *last; /* the last stream info (owned) */
     char **topic_uids;        /* its topics in the store */
     size_t ntopics;
+    bool table; /* the table list names the path: its polls are stopped */
 };
 
 struct mapr_src {
@@ -55,7 +60,8 @@ struct mapr_src {
     int64_t interval_ms;
     struct tenant_pattern *tp;
     struct store_tenancy tenancy;
-    struct mapr_poll volumes, alarms, snapshots;
+    struct mapr_poll volumes, alarms, snapshots, tables;
+    uint32_t epoch; /* of the last volume or table list stored (their sweeps) */
     struct mapr_strm *streams;
     size_t nstreams;
     struct mapr_snapshot_sum *snaps; /* the last snapshot list, per volume */
@@ -64,6 +70,7 @@ struct mapr_src {
     char *httpfs_error;    /* why a GETFILESTATUS of the last round failed (:sources) */
     char *httpfs_round;    /* the same for the round in flight */
     bool running;
+    bool snapshots_started; /* after the first volume list (mapr_volumes_applied()) */
 };
 
 /* Rows decoded by a worker, for an applied hook to store (poller_decode.extra). */
@@ -71,6 +78,8 @@ struct mapr_rows {
     struct store_row **rows;
     size_t n;
     void (*free_row)(struct store_row *);
+    uint64_t hash;  /* of the answer from its "status" on (the envelope's clock aside) */
+    bool unchanged; /* the answer is the last one stored again: no rows decoded */
 };
 
 /* ---- mapr_source.c ---- */
@@ -95,12 +104,20 @@ void mapr_poll_init(struct mapr_src *ms, struct mapr_poll *mp, const char *name,
                     void (*applied)(struct poller_decode *, void *), void (*free_extra)(void *),
                     bool stream_arg);
 
+/* FNV-1a of an answer from its "status" member on: what it says, without the envelope's
+ * "timestamp" and "timeofday", which change with every answer. */
+uint64_t mapr_body_hash(const char *body, size_t len);
+
 /* ---- mapr_streams.c ---- */
 
 /* The streams [dataset PATH] sections name, each with its two pollers. */
 void mapr_streams_init(struct mapr_src *ms);
-/* Stores the stream's row again: its info, its topics' sums, whether its polls fail. */
+/* Stores the stream's row again: its info, its topics' sums, whether its polls fail; none
+ * when the table list names its path. */
 void mapr_stream_compose(struct mapr_src *ms, struct mapr_strm *st);
+/* After a table list: stops the stream's polls when the list names its path (starts them
+ * again when it no longer does), and composes its row. Not from the stream's own hooks. */
+void mapr_stream_table(struct mapr_src *ms, struct mapr_strm *st);
 
 /* ---- mapr_detail.c ---- */
 

@@ -421,6 +421,44 @@ struct mapr_volume **mapr_parse_volumes(const char *body, size_t len, size_t *n,
     MAPR_PARSE_LIST(struct mapr_volume, volume_from, it);
 }
 
+/* A MapR-DB table as a dataset row: its path is its name, uid and path; its size is the
+ * table's physical size (MB, as mrconfig dbinfo reports a tablet's); no quota, replication,
+ * snapshots or mirror of its own (those are its volume's). */
+static struct mapr_volume *table_from(const json_t *o)
+{
+    struct mapr_volume *v;
+    char *path = str(o, "path");
+
+    if (path == NULL || path[0] != '/') {
+        free(path);
+        return NULL; /* a table is named by its path; without one it is no row */
+    }
+    v = xcalloc(1, sizeof *v);
+    v->name = path;
+    v->row.uid = xstrdup(path);
+    v->mount = xstrdup(path);
+    v->type = xstrdup("table");
+    v->used_mb = num(o, "totalphysicalsize", -1);
+    v->repl_desired = -1;
+    v->repl_actual = -1;
+    v->snapshots = -1;
+    v->snap_newest_ms = -1;
+    v->mirror_pct = -1;
+    v->mirror_last_ms = -1;
+    v->newest_ms = -1;
+    return v;
+}
+
+struct mapr_volume **mapr_parse_tables(const char *body, size_t len, size_t *n, char **err)
+{
+    MAPR_PARSE_LIST(struct mapr_volume, table_from, it);
+}
+
+bool mapr_is_table(const struct mapr_volume *v)
+{
+    return v->row.uid[0] == '/';
+}
+
 struct mapr_alarm **mapr_parse_alarms(const char *body, size_t len, size_t *n, char **err)
 {
     MAPR_PARSE_LIST(struct mapr_alarm, alarm_from, it);

@@ -31,12 +31,13 @@ struct mapr_expect {
     const char *owner;  /* [dataset NAME] owner (borrowed from the configuration), or NULL */
 };
 
-/* STORE_MAPR_VOLUME, uid = the volume name. */
+/* STORE_MAPR_VOLUME, uid = the volume name; a MapR-DB table's row too (mapr_parse_tables()),
+ * uid = its path. */
 struct mapr_volume {
     struct store_row row;
     char *name;
     char *mount;         /* mountdir; NULL when not mounted */
-    char *type;          /* "volume", or "mirror" for a mirror volume */
+    char *type;          /* "volume", "mirror" for a mirror volume, "table" for a table */
     int64_t used_mb;     /* used (data, without snapshots) */
     int64_t quota_mb;    /* 0: none */
     int64_t advisory_mb; /* 0: none */
@@ -112,6 +113,13 @@ char *mapr_error_text(long status, const char *body, size_t len, const char *tra
 /* The rows of a list answer; *n rows (caller frees each with its kind's free and the array),
  * NULL with *err on a bad answer. An item without its key is skipped. */
 struct mapr_volume **mapr_parse_volumes(const char *body, size_t len, size_t *n, char **err);
+/* MapR-DB tables (/rest/table/metadata/list: path, numregions, totallogicalsize,
+ * totalphysicalsize, owner) as STORE_MAPR_VOLUME rows of type "table": uid, name and mount
+ * are the table's path (no volume name starts with '/'), used_mb its physical size; the
+ * volume-only fields are -1. An item without a path is skipped. */
+struct mapr_volume **mapr_parse_tables(const char *body, size_t len, size_t *n, char **err);
+/* Whether a STORE_MAPR_VOLUME row is a table's. */
+bool mapr_is_table(const struct mapr_volume *v);
 struct mapr_alarm **mapr_parse_alarms(const char *body, size_t len, size_t *n, char **err);
 /* The topics of stream `path` (topic list), without their newest times. */
 struct mapr_topic **mapr_parse_topics(const char *path, const char *body, size_t len, size_t *n,

@@ -2,21 +2,27 @@
  * section (core/source_http.h), every list through the shared poller on [mapr] interval
  * (default 60 s):
  *
- * - /rest/volume/list: the volumes (STORE_MAPR_VOLUME);
+ * - /rest/volume/list: the volumes (STORE_MAPR_VOLUME), only the columns the rows hold;
+ * - /rest/table/metadata/list: the MapR-DB tables, the only call that lists every table
+ *   (STORE_MAPR_VOLUME rows of type "table", their path as uid: mapr_parse_tables());
  * - /rest/alarm/list: the active alarms (STORE_MAPR_ALARM);
  * - /rest/volume/snapshot/list: each volume's snapshots, for its newest when HttpFS is not
  *   configured;
  * - per stream named by a [dataset PATH] section (a path, no glob: MapR has no call that
  *   lists streams), /rest/stream/info and /rest/stream/topic/list (STORE_MAPR_STREAM,
  *   STORE_MAPR_TOPIC), then /rest/stream/topic/info of each topic for its newest message;
- * - with [mapr] httpfs, GETFILESTATUS of the mount path of each volume a [dataset] section
- *   expects data of, after each volume poll: its modificationTime is the newest data.
+ * - with [mapr] httpfs, GETFILESTATUS of the mount path of each volume (or path of each table)
+ *   a [dataset] section expects data of, after each volume poll: its modificationTime is the
+ *   newest data.
  *
- * Answers are decoded on the worker pool; an ERROR envelope or an HTML page fails the poll
- * with a clear message and the last rows stay, marked stale by the poller's health. A row's
- * tenant is the [tenant NAME] whose mapr_prefix starts its name, else [mapr] tenant_pattern's
- * first group (DESIGN.md "Tenant mapping"). `govconsole check` probes /rest/node/list with
- * one column. */
+ * Answers are decoded on the worker pool; a volume or snapshot list that says what the last
+ * one stored said (its hash, the envelope's clock aside) is not decoded again. An ERROR envelope or
+ * an HTML page fails the poll with a clear message and the last rows stay, marked stale by the
+ * poller's health. A row's tenant is the [tenant NAME] whose mapr_prefix starts its name, else
+ * [mapr] tenant_pattern's first group (DESIGN.md "Tenant mapping"). `govconsole check` probes
+ * /rest/node/list with one column. */
+#define _GNU_SOURCE /* memmem */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,18 +204,37 @@ struct mapr_rows *mapr_rows_new(void **rows, size_t n, void (*free_row)(struct s
     return r;
 }
 
+uint64_t mapr_body_hash(const char *body, size_t len)
+{
+    const char *p = memmem(body, len, "\"status\"", 8);
+    uint64_t h = 14695981039346656037ULL;
+
+    for (p = p != NULL ? p : body; p < body + len; p++) {
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    }
+    return h;
+}
+
 static void mapr_volumes_decode(const char *body, size_t len, struct poller_decode *out, void *arg)
 {
+    struct mapr_src *ms = arg;
     struct jsonarena arena = {0};
+    uint64_t hash = mapr_body_hash(body, len);
     size_t n;
     struct mapr_volume **v;
 
-    (void)arg;
+    if (hash == atomic_load(&ms->volumes.last_hash)) {
+        /* the list the store holds, again: nothing to decode (steady state at 10,000 volumes) */
+        out->extra = mapr_rows_new(NULL, 0, mapr_volume_free);
+        ((struct mapr_rows *)out->extra)->unchanged = true;
+        return;
+    }
     jsonarena_begin(&arena); /* the tree's allocations, freed at once after */
     v = mapr_parse_volumes(body, len, &n, &out->error);
     jsonarena_end(&arena);
     if (v != NULL) {
         out->extra = mapr_rows_new((void **)v, n, mapr_volume_free);
+        ((struct mapr_rows *)out->extra)->hash = hash;
     }
 }
 
@@ -291,73 +316,136 @@ static void mapr_httpfs_done(struct mapr_req *q, struct http_result *res)
     store_put(t, &v->row);
 }
 
-/* GETFILESTATUS of the mount path of every volume expected to receive data. */
-static void mapr_httpfs_poll(struct mapr_src *ms)
+/* GETFILESTATUS of the mount path (a table's path) of v. */
+static void mapr_httpfs_ask(struct mapr_src *ms, const struct mapr_volume *v)
+{
+    const struct config_source *cs = &ms->env.cfg->mapr;
+    char *path = mapr_escape(v->mount), *url;
+
+    url = cs->user != NULL ? xasprintf("%s/webhdfs/v1%s?op=GETFILESTATUS&user.name=%s", ms->httpfs,
+                                       path, cs->user)
+                           : xasprintf("%s/webhdfs/v1%s?op=GETFILESTATUS", ms->httpfs, path);
+    mapr_req_start(ms, url, v->row.uid, mapr_httpfs_done, NULL);
+    free(url);
+    free(path);
+}
+
+/* Whether a GETFILESTATUS is out: for `uid`, or (uid NULL) for any row. */
+static bool mapr_httpfs_out(const struct mapr_src *ms, const char *uid)
+{
+    for (const struct mapr_req *q = ms->reqs; q != NULL; q = q->next) {
+        if (q->done == mapr_httpfs_done && (uid == NULL || strcmp(q->key, uid) == 0)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* GETFILESTATUS of the mount path of every volume (path of every table) expected to receive
+ * data; with fresh_only, only of those that have no time from HttpFS yet and none asked (a
+ * table list answering after the volumes' round went out). */
+static void mapr_httpfs_poll(struct mapr_src *ms, bool fresh_only)
 {
     struct store_table *t = store_table(ms->env.store, STORE_MAPR_VOLUME);
-    const struct config_source *cs = &ms->env.cfg->mapr;
 
-    if (ms->httpfs == NULL) {
-        return;
-    }
-    for (struct mapr_req *q = ms->reqs; q != NULL; q = q->next) {
-        if (q->done == mapr_httpfs_done) {
-            return; /* the last round is still out */
-        }
+    if (ms->httpfs == NULL || (!fresh_only && mapr_httpfs_out(ms, NULL))) {
+        return; /* the last round is still out */
     }
     /* only the volumes a [dataset] section expects data of: the others get no verdict */
     for (size_t i = 0; i < t->count; i++) {
         const struct mapr_volume *v = (const struct mapr_volume *)t->rows[i];
-        char *path, *url;
 
-        if (v->x.cadence_ms <= 0 || v->mount == NULL) {
+        if (v->x.cadence_ms <= 0 || v->mount == NULL ||
+            (fresh_only &&
+             (v->newest_from == MAPR_NEWEST_HTTPFS || mapr_httpfs_out(ms, v->row.uid)))) {
             continue;
         }
-        path = mapr_escape(v->mount);
-        url = cs->user != NULL ? xasprintf("%s/webhdfs/v1%s?op=GETFILESTATUS&user.name=%s",
-                                           ms->httpfs, path, cs->user)
-                               : xasprintf("%s/webhdfs/v1%s?op=GETFILESTATUS", ms->httpfs, path);
-        mapr_req_start(ms, url, v->row.uid, mapr_httpfs_done, NULL);
-        free(url);
-        free(path);
+        mapr_httpfs_ask(ms, v);
     }
+}
+
+/* Stores the rows of a volume list (tables false) or a table list (tables true) into
+ * STORE_MAPR_VOLUME, where both live: rows of the other list are kept through the sweep. */
+static void mapr_merge(struct mapr_src *ms, struct mapr_rows *r, bool tables, uint32_t epoch)
+{
+    struct store_table *t = store_table(ms->env.store, STORE_MAPR_VOLUME);
+
+    for (size_t i = 0; i < r->n; i++) {
+        struct mapr_volume *v = (struct mapr_volume *)r->rows[i];
+        const struct mapr_volume *old = (const struct mapr_volume *)store_get(t, v->row.uid);
+
+        mapr_expect(ms, v->name, &v->x);
+        if (old != NULL && old->newest_from == MAPR_NEWEST_HTTPFS) {
+            v->newest_ms = old->newest_ms;
+            v->newest_from = MAPR_NEWEST_HTTPFS;
+        }
+        if (!tables) {
+            mapr_volume_snapshots(ms, v);
+        }
+        if (old != NULL && mapr_volume_same(v, old)) {
+            /* unchanged: the row stays (views need not rebuild), seen by this poll */
+            store_get(t, v->row.uid)->mark = epoch;
+            mapr_volume_free(&v->row);
+            continue;
+        }
+        v->row.mark = epoch;
+        store_put(t, &v->row);
+    }
+    r->n = 0;
+    for (size_t i = 0; i < t->count; i++) {
+        if (mapr_is_table((const struct mapr_volume *)t->rows[i]) != tables) {
+            t->rows[i]->mark = epoch; /* the other list's: not this poll's to sweep */
+        }
+    }
+    store_sweep(t, epoch);
 }
 
 static void mapr_volumes_applied(struct poller_decode *d, void *arg)
 {
     struct mapr_src *ms = arg;
-    struct store_table *t = store_table(ms->env.store, STORE_MAPR_VOLUME);
     struct mapr_rows *r = d != NULL ? d->extra : NULL;
-    static uint32_t epoch;
 
-    if (r != NULL) {
-        epoch++;
-        for (size_t i = 0; i < r->n; i++) {
-            struct mapr_volume *v = (struct mapr_volume *)r->rows[i];
-            const struct mapr_volume *old = (const struct mapr_volume *)store_get(t, v->row.uid);
-
-            mapr_expect(ms, v->name, &v->x);
-            if (old != NULL && old->newest_from == MAPR_NEWEST_HTTPFS) {
-                v->newest_ms = old->newest_ms;
-                v->newest_from = MAPR_NEWEST_HTTPFS;
-            }
-            mapr_volume_snapshots(ms, v);
-            if (old != NULL && mapr_volume_same(v, old)) {
-                /* unchanged: the row stays (views need not rebuild), seen by this poll */
-                store_get(t, v->row.uid)->mark = epoch;
-                mapr_volume_free(&v->row);
-                continue;
-            }
-            v->row.mark = epoch;
-            store_put(t, &v->row);
-        }
-        r->n = 0;
-        store_sweep(t, epoch);
+    if (r != NULL && !r->unchanged) {
+        mapr_merge(ms, r, false, ++ms->epoch);
+        atomic_store(&ms->volumes.last_hash, r->hash);
     }
-    mapr_httpfs_poll(ms);
+    if (!ms->snapshots_started) {
+        /* the snapshot list (seven a volume) waits for the first volume list: at start the
+         * two would only slow each other, on the server and on the workers */
+        ms->snapshots_started = true;
+        poller_start(ms->snapshots.poller);
+    }
+    mapr_httpfs_poll(ms, false);
     /* a stream whose own polls fail says so, on the volumes' pace */
     for (size_t i = 0; i < ms->nstreams; i++) {
         mapr_stream_compose(ms, &ms->streams[i]);
+    }
+}
+
+/* ---- tables ------------------------------------------------------------------------------- */
+
+static void mapr_tables_decode(const char *body, size_t len, struct poller_decode *out, void *arg)
+{
+    size_t n;
+    struct mapr_volume **v = mapr_parse_tables(body, len, &n, &out->error);
+
+    (void)arg;
+    if (v != NULL) {
+        out->extra = mapr_rows_new((void **)v, n, mapr_volume_free);
+    }
+}
+
+static void mapr_tables_applied(struct poller_decode *d, void *arg)
+{
+    struct mapr_src *ms = arg;
+    struct mapr_rows *r = d != NULL ? d->extra : NULL;
+
+    if (r != NULL) {
+        mapr_merge(ms, r, true, ++ms->epoch);
+    }
+    mapr_httpfs_poll(ms, true); /* new tables need not wait for the next volume poll */
+    for (size_t i = 0; i < ms->nstreams; i++) {
+        mapr_stream_table(ms, &ms->streams[i]); /* a path that is a table's is no stream */
     }
 }
 
@@ -366,6 +454,8 @@ static void mapr_volumes_applied(struct poller_decode *d, void *arg)
 struct mapr_snaps {
     struct mapr_snapshot_sum *s;
     size_t n;
+    uint64_t hash;
+    bool unchanged; /* the list summarised last time, again: not decoded */
 };
 
 static void mapr_snaps_free(void *extra)
@@ -381,11 +471,16 @@ static void mapr_snaps_free(void *extra)
 static void mapr_snapshots_decode(const char *body, size_t len, struct poller_decode *out,
                                   void *arg)
 {
+    struct mapr_src *ms = arg;
     struct mapr_snaps *x = xcalloc(1, sizeof *x);
 
-    (void)arg;
-    x->s = mapr_parse_snapshots(body, len, &x->n, &out->error);
+    x->hash = mapr_body_hash(body, len);
     out->extra = x;
+    if (x->hash == atomic_load(&ms->snapshots.last_hash)) {
+        x->unchanged = true; /* seven snapshots a volume: twice the volume list's size */
+        return;
+    }
+    x->s = mapr_parse_snapshots(body, len, &x->n, &out->error);
 }
 
 static void mapr_snapshots_applied(struct poller_decode *d, void *arg)
@@ -399,6 +494,7 @@ static void mapr_snapshots_applied(struct poller_decode *d, void *arg)
     if (x == NULL || x->s == NULL) {
         return;
     }
+    atomic_store(&ms->snapshots.last_hash, x->hash);
     mapr_snapshot_sums_free(ms->snaps, ms->nsnaps);
     ms->snaps = x->s;
     ms->nsnaps = x->n;
@@ -505,11 +601,15 @@ void mapr_poll_init(struct mapr_src *ms, struct mapr_poll *mp, const char *name,
                             stream_arg ? (void *)mp : (void *)ms);
 }
 
-static void mapr_poll_all(struct mapr_src *ms, void (*fn)(struct poller *))
+/* fn on every poller; on the snapshots' only when `snapshots` (see mapr_volumes_applied()). */
+static void mapr_poll_all(struct mapr_src *ms, void (*fn)(struct poller *), bool snapshots)
 {
     fn(ms->volumes.poller);
     fn(ms->alarms.poller);
-    fn(ms->snapshots.poller);
+    if (snapshots) {
+        fn(ms->snapshots.poller);
+    }
+    fn(ms->tables.poller);
     for (size_t i = 0; i < ms->nstreams; i++) {
         fn(ms->streams[i].info.poller);
         fn(ms->streams[i].topics.poller);
@@ -591,6 +691,7 @@ static void mapr_free(struct mapr_src *ms)
     poller_free(ms->volumes.poller);
     poller_free(ms->alarms.poller);
     poller_free(ms->snapshots.poller);
+    poller_free(ms->tables.poller);
     mapr_snapshot_sums_free(ms->snaps, ms->nsnaps);
     tenant_pattern_free(ms->tp);
     if (ms->sh != NULL) {
@@ -641,7 +742,11 @@ static void *mapr_init(const struct source_env *env, char **err)
     store_register(env->store, STORE_MAPR_TOPIC, mapr_topic_free, &ms->tenancy);
     store_register(env->store, STORE_MAPR_ALARM, mapr_alarm_free, &ms->tenancy);
 
-    url = xasprintf("%s/rest/volume/list", ms->base);
+    /* only the fields the rows hold (volume_from() in mapr_model.c): a third of the answer */
+    url = xasprintf("%s/rest/volume/list?columns=volumename,mountdir,mounted,used,quota,"
+                    "advisoryquota,numreplicas,actualreplication,snapshotcount,volumetype,"
+                    "mirror-percent-complete,lastSuccessfulMirrorTime",
+                    ms->base);
     mapr_poll_init(ms, &ms->volumes, "mapr volumes", url, mapr_volumes_decode, mapr_volumes_applied,
                    mapr_rows_free, false);
     free(url);
@@ -653,6 +758,10 @@ static void *mapr_init(const struct source_env *env, char **err)
     mapr_poll_init(ms, &ms->snapshots, "mapr snapshots", url, mapr_snapshots_decode,
                    mapr_snapshots_applied, mapr_snaps_free, false);
     free(url);
+    url = xasprintf("%s/rest/table/metadata/list", ms->base);
+    mapr_poll_init(ms, &ms->tables, "mapr tables", url, mapr_tables_decode, mapr_tables_applied,
+                   mapr_rows_free, false);
+    free(url);
 
     mapr_streams_init(ms);
     return ms;
@@ -663,8 +772,10 @@ static void mapr_start(void *s)
     struct mapr_src *ms = s;
 
     ms->running = true;
-    mapr_poll_all(ms, poller_start);
+    ms->snapshots_started = false;
+    mapr_poll_all(ms, poller_start, false);
     for (size_t i = 0; i < ms->nstreams; i++) {
+        ms->streams[i].table = false; /* its polls run again, until a table list says */
         mapr_stream_compose(ms, &ms->streams[i]); /* listed before its first answer */
     }
 }
@@ -674,7 +785,7 @@ static void mapr_stop(void *s)
     struct mapr_src *ms = s;
 
     ms->running = false;
-    mapr_poll_all(ms, poller_stop);
+    mapr_poll_all(ms, poller_stop, true);
     while (ms->reqs != NULL) {
         struct mapr_req *q = ms->reqs;
 
@@ -704,7 +815,7 @@ static const struct source_health *mapr_health(void *s)
 {
     struct mapr_src *ms = s;
     const struct source_health *h = poller_health(ms->volumes.poller);
-    struct poller *others[] = {ms->alarms.poller, ms->snapshots.poller};
+    struct poller *others[] = {ms->alarms.poller, ms->snapshots.poller, ms->tables.poller};
 
     if (h->state == SOURCE_RETRYING) {
         return h;

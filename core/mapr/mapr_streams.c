@@ -1,7 +1,9 @@
 /* The MapR source's streams (mapr_int.h): each [dataset PATH] section naming one path is a
  * stream, polled with /rest/stream/info and /rest/stream/topic/list; after each topic list,
  * /rest/stream/topic/info of every topic gives its partitions' newest message. The stream's
- * row sums its topics (partitions, the largest lag, the newest message). */
+ * row sums its topics (partitions, the largest lag, the newest message). A path the table
+ * list names is a table's: no stream row, and its stream polls stop while the table is
+ * listed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +21,13 @@ void mapr_stream_compose(struct mapr_src *ms, struct mapr_strm *st)
     struct mapr_stream *s;
     const struct source_health *h = poller_health(st->info.poller);
     const struct source_health *ht = poller_health(st->topics.poller);
+    const struct store_row *table =
+        store_get(store_table(ms->env.store, STORE_MAPR_VOLUME), st->path);
 
+    if (table != NULL) {
+        store_del(t, st->path); /* the path is a table's (its row says so): not a stream */
+        return;
+    }
     if (st->last != NULL) {
         s = mapr_stream_dup(st->last);
     } else {
@@ -59,6 +67,22 @@ void mapr_stream_compose(struct mapr_src *ms, struct mapr_strm *st)
         return;
     }
     store_put(t, &s->row);
+}
+
+void mapr_stream_table(struct mapr_src *ms, struct mapr_strm *st)
+{
+    bool table = store_get(store_table(ms->env.store, STORE_MAPR_VOLUME), st->path) != NULL;
+
+    if (table && !st->table) {
+        st->table = true; /* not asked about as a stream while the table is listed */
+        poller_stop(st->info.poller);
+        poller_stop(st->topics.poller);
+    } else if (!table && st->table && ms->running) {
+        st->table = false; /* the table is gone: the path may be a stream after all */
+        poller_start(st->info.poller);
+        poller_start(st->topics.poller);
+    }
+    mapr_stream_compose(ms, st);
 }
 
 static void mapr_info_decode(const char *body, size_t len, struct poller_decode *out, void *arg)

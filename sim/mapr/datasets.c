@@ -5,12 +5,16 @@
  * newest data moves as it would: the forecast volume changes 10 minutes after each 4-hour
  * boundary (UTC), the registry's at 02:00 UTC, the stream's topics every second.
  *
- * Commands: volume list, volume info (name= or path=), volume snapshot list, stream info,
- * stream topic list, stream topic info (path=, topic=), alarm list; HttpFS GETFILESTATUS of a
- * volume's mount path or a stream's path. Controls: POST /_sim/mapr/late?dataset=NAME&seconds=S
- * pins a volume's (or stream's) newest data S seconds before the call (0 lets it go again);
- * POST /_sim/mapr/fail?mode=error|html|off makes every /rest/ command but node list answer an
- * ERROR envelope, or a login page (mode=httpfs: HttpFS answers 403 instead), until turned off; POST
+ * dmi and registry also hold MapR-DB tables (an index rewritten with each forecast dump, one
+ * rebuilt nightly, and registry's legacy table no longer fed: see `tables`).
+ *
+ * Commands: volume list (columns=), volume info (name= or path=), volume snapshot list
+ * (columns=), stream info, stream topic list, stream topic info (path=, topic=), alarm list,
+ * table metadata list, table info (path=); HttpFS GETFILESTATUS of a volume's mount path, a stream's or a table's path.
+ * Controls: POST /_sim/mapr/late?dataset=NAME&seconds=S pins a volume's (or stream's or table's)
+ * newest data S seconds before the call (0 lets it go again); POST
+ * /_sim/mapr/fail?mode=error|html|off makes every /rest/ command but node list answer an ERROR
+ * envelope, or a login page (mode=httpfs: HttpFS answers 403 instead), until turned off; POST
  * /_sim/mapr/scale?volumes=N adds N generated volumes (t.TENANT.vNNNNN, the tenants in turn) for
  * benchmarks. */
 #include <pthread.h>
@@ -229,13 +233,41 @@ static void fmt_topic_time(int64_t ms, char *out, size_t size)
     snprintf(out, size, "%s.%03d+0000 %s", clock, (int)(ms % 1000), half);
 }
 
+/* Whether `key` is one of the comma-separated `columns`. */
+static bool wanted(const char *columns, const char *key)
+{
+    size_t n = strlen(key);
+    for (const char *c = columns; *c;) {
+        const char *end = strchr(c, ',');
+        size_t len = end ? (size_t)(end - c) : strlen(c);
+        if (len == n && strncmp(c, key, n) == 0) {
+            return true;
+        }
+        c += len + (end ? 1 : 0);
+    }
+    return false;
+}
+
+/* GET /rest/volume/list[?columns=C,C]: with columns, only those fields (long names; volumename
+ * always), as MapR answers. */
 static enum MHD_Result volume_list(const struct router_request *req, int64_t now)
 {
+    const char *columns = router_arg(req->conn, "columns");
     json_t *data = json_array();
     struct vol v;
     world_lock(req->world);
     for (size_t i = 0; volume_at(req->world, i, now, &v); i++) {
-        json_array_append_new(data, volume_json(&v));
+        json_t *o = volume_json(&v);
+        const char *key;
+        json_t *val;
+        void *tmp;
+        json_object_foreach_safe(o, tmp, key, val)
+        {
+            if (columns && *columns && strcmp(key, "volumename") != 0 && !wanted(columns, key)) {
+                json_object_del(o, key);
+            }
+        }
+        json_array_append_new(data, o);
     }
     world_unlock(req->world);
     return mapr_ok(req, data);
@@ -267,8 +299,11 @@ static enum MHD_Result volume_info(const struct router_request *req, int64_t now
     return mapr_ok(req, data);
 }
 
+/* GET /rest/volume/snapshot/list[?columns=C,C] */
 static enum MHD_Result snapshot_list(const struct router_request *req, int64_t now)
 {
+    const char *columns = router_arg(req->conn, "columns");
+    bool all = !columns || !*columns;
     json_t *data = json_array();
     struct vol v;
     world_lock(req->world);
@@ -278,10 +313,14 @@ static enum MHD_Result snapshot_list(const struct router_request *req, int64_t n
             int64_t t = v.snap_newest_ms - s * every;
             char name[140];
             snprintf(name, sizeof(name), "%s.snap-%d", v.name, s);
-            json_array_append_new(data,
-                                  json_pack("{s:s,s:s,s:I,s:I}", "snapshotname", name, "volumename",
-                                            v.name, "creationtime", (json_int_t)t, "expirytime",
-                                            (json_int_t)(t + 7 * DAY_MS)));
+            json_t *o = json_pack("{s:s,s:I}", "volumename", v.name, "creationtime", (json_int_t)t);
+            if (all || wanted(columns, "snapshotname")) {
+                json_object_set_new(o, "snapshotname", json_string(name));
+            }
+            if (all || wanted(columns, "expirytime")) {
+                json_object_set_new(o, "expirytime", json_integer((json_int_t)(t + 7 * DAY_MS)));
+            }
+            json_array_append_new(data, o);
         }
     }
     world_unlock(req->world);
@@ -367,6 +406,101 @@ static enum MHD_Result topic_info(const struct router_request *req, int64_t now)
     return mapr_ok(req, data);
 }
 
+/* The tenants' MapR-DB tables: dmi's forecast index, rewritten with each dump; registry's
+ * organisation index, rebuilt each night at 03:00 UTC, and its legacy name table, no longer
+ * fed since the migration nine days ago (an overdue table for a daily cadence). */
+struct table {
+    const char *tenant;
+    const char *path;
+    int64_t every, off;        /* written `off` after each multiple of `every`; every 0: last
+                                  written `off` before today's midnight (UTC), and never since */
+    int64_t physical, logical; /* MB */
+    int regions;
+    int64_t rows;
+};
+
+static const struct table tables[] = {
+    {"dmi", "/tenants/dmi/forecast_index", 4 * HOUR_MS, 12 * 60 * 1000, 96, 310, 4, 2400000},
+    {"registry", "/tenants/registry/orgs_index", DAY_MS, 3 * HOUR_MS, 2100, 5800, 12, 890000},
+    {"registry", "/tenants/registry/legacy_names", 0, 9 * DAY_MS, 640, 1500, 3, 1200000},
+};
+
+#define N_TABLES (sizeof(tables) / sizeof(tables[0]))
+
+/* Table i of the world, when its tenant is one; its last write (pinned by /_sim/mapr/late
+ * too) in *mtime. Lock held. */
+static bool table_at(const struct world *w, size_t i, int64_t now, int64_t *mtime)
+{
+    size_t pos = 0;
+    const struct world_ns *t;
+    bool found = false;
+    while (!found && (t = world_tenant_next(w, &pos))) {
+        found = strcmp(t->tenant, tables[i].tenant) == 0;
+    }
+    int64_t pin = pinned(tables[i].path);
+    *mtime = pin >= 0               ? pin
+             : tables[i].every == 0 ? last_write(now, DAY_MS, 0) - tables[i].off
+                                    : last_write(now, tables[i].every, tables[i].off);
+    return found;
+}
+
+/* GET /rest/table/metadata/list: every table with its size, regions and owner. */
+static enum MHD_Result table_list(const struct router_request *req, int64_t now)
+{
+    json_t *data = json_array();
+    int64_t mtime;
+    world_lock(req->world);
+    for (size_t i = 0; i < N_TABLES; i++) {
+        if (table_at(req->world, i, now, &mtime)) {
+            json_array_append_new(data,
+                                  json_pack("{s:s,s:i,s:I,s:I,s:s}", "path", tables[i].path,
+                                            "numregions", tables[i].regions, "totallogicalsize",
+                                            (json_int_t)tables[i].logical, "totalphysicalsize",
+                                            (json_int_t)tables[i].physical, "owner", "mapr"));
+        }
+    }
+    world_unlock(req->world);
+    return mapr_ok(req, data);
+}
+
+/* GET /rest/table/info?path=: one table's fields. */
+static enum MHD_Result table_info(const struct router_request *req, int64_t now)
+{
+    const char *path = router_arg(req->conn, "path");
+    int64_t mtime;
+    bool found = false;
+    size_t i = 0;
+    world_lock(req->world);
+    for (; !found && i < N_TABLES; i++) {
+        found = path && strcmp(tables[i].path, path) == 0 && table_at(req->world, i, now, &mtime);
+    }
+    world_unlock(req->world);
+    if (!found) {
+        char desc[200];
+        snprintf(desc, sizeof(desc), "Lookup of table %.150s failed: No such file or directory",
+                 path ? path : "");
+        return mapr_error(req, 200, MAPR_ENOENT, desc);
+    }
+    const struct table *tb = &tables[i - 1];
+    return mapr_ok(req,
+                   json_pack("[{s:s,s:i,s:I,s:I,s:I,s:b,s:b,s:b,s:i,s:s}]", "path", tb->path,
+                             "numregions", tb->regions, "totallogicalsize", (json_int_t)tb->logical,
+                             "totalphysicalsize", (json_int_t)tb->physical, "totalrows",
+                             (json_int_t)tb->rows, "autosplit", 1, "bulkload", 0, "json", 1,
+                             "regionsizemb", 4096, "tabletype", "json"));
+}
+
+/* A table's last write, when `path` is a table's. Lock held. */
+static bool table_mtime(const struct world *w, const char *path, int64_t now, int64_t *mtime)
+{
+    for (size_t i = 0; i < N_TABLES; i++) {
+        if (strcmp(tables[i].path, path) == 0) {
+            return table_at(w, i, now, mtime);
+        }
+    }
+    return false;
+}
+
 static enum MHD_Result alarm_list(const struct router_request *req, int64_t now)
 {
     json_t *data = json_array();
@@ -423,6 +557,12 @@ enum MHD_Result mapr_datasets_serve(const struct router_request *req, const char
     if (strcmp(command, "alarm/list") == 0) {
         return alarm_list(req, now);
     }
+    if (strcmp(command, "table/metadata/list") == 0) {
+        return table_list(req, now);
+    }
+    if (strcmp(command, "table/info") == 0) {
+        return table_info(req, now);
+    }
     *served = false;
     return MHD_YES;
 }
@@ -466,12 +606,17 @@ enum MHD_Result mapr_httpfs_serve(const struct router_request *req)
         return router_queue_json(req->conn, 200, file_status(ts, false), NULL);
     }
     struct vol v;
+    int64_t table_ms;
     bool found = false;
     world_lock(req->world);
-    for (size_t i = 0; !found && volume_at(req->world, i, now, &v); i++) {
+    bool table = table_mtime(req->world, path, now, &table_ms);
+    for (size_t i = 0; !table && !found && volume_at(req->world, i, now, &v); i++) {
         found = v.mount[0] && strcmp(v.mount, path) == 0;
     }
     world_unlock(req->world);
+    if (table) {
+        return router_queue_json(req->conn, 200, file_status(table_ms, false), NULL);
+    }
     if (!found) {
         char msg[200];
         snprintf(msg, sizeof(msg), "File does not exist: %.150s", path);

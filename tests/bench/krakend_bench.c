@@ -1,7 +1,9 @@
 /* make bench: the KrakenD source's decoding at the issue's scale (figures printed, never
  * pass/fail): a krakend.json of 2,000 endpoints, a Prometheus page of about 1 MB for them
  * (the OpenTelemetry histogram per route and status code), and the rates of 2,000 routes
- * between two such pages. Each is what one worker does every [krakend] interval. */
+ * between two such pages. Each is what one worker does every [krakend] interval. With
+ * --write DIR it writes the configuration and a metrics page as files instead, for
+ * scripts/bench.sh to time the routes view end to end. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -50,8 +52,9 @@ static char *config_text(size_t *len)
     char *buf = xmalloc(cap);
 
     *len = 0;
-    put(&buf, len, &cap, "{\"version\": 3, \"timeout\": \"3s\", \"cache_ttl\": \"300s\", "
-                         "\"endpoints\": [");
+    put(&buf, len, &cap,
+        "{\"version\": 3, \"timeout\": \"3s\", \"cache_ttl\": \"300s\", "
+        "\"endpoints\": [");
     for (int i = 0; i < ROUTES; i++) {
         put(&buf, len, &cap,
             "%s{\"endpoint\": \"/t%d/v1/api%d/{id}\", \"method\": \"GET\", \"backend\": "
@@ -86,8 +89,8 @@ static char *metrics_text(double seconds, size_t *len)
                      "http_route=\"/t%d/v1/api%d/:id\"",
                      code == 0 ? "200" : "503", i % 40, i);
             for (size_t b = 0; b < sizeof le / sizeof le[0]; b++) {
-                put(&buf, len, &cap, "http_server_duration_bucket{%s,le=\"%s\"} %.0f\n",
-                    labels, le[b], total * (double)(b + 1) / 12);
+                put(&buf, len, &cap, "http_server_duration_bucket{%s,le=\"%s\"} %.0f\n", labels,
+                    le[b], total * (double)(b + 1) / 12);
             }
             put(&buf, len, &cap, "http_server_duration_sum{%s} %.3f\n", labels, total * 0.1);
             put(&buf, len, &cap, "http_server_duration_count{%s} %.0f\n", labels, total);
@@ -96,17 +99,53 @@ static char *metrics_text(double seconds, size_t *len)
     return buf;
 }
 
-int main(void)
+/* Writes `len` bytes to DIR/NAME; 0, or -1 with a message on stderr. */
+static int write_file(const char *dir, const char *name, const char *text, size_t len)
+{
+    char *path = xasprintf("%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    int rc = f != NULL && fwrite(text, 1, len, f) == len ? 0 : -1;
+
+    if (f != NULL && fclose(f) != 0) {
+        rc = -1;
+    }
+    if (rc != 0) {
+        fprintf(stderr, "krakend_bench: cannot write %s\n", path);
+    }
+    free(path);
+    return rc;
+}
+
+/* --write DIR: the configuration, the later metrics page and a health answer as files
+ * (krakend.json, metrics, __health), for scripts/bench.sh to serve to the console. */
+static int write_pages(const char *dir)
+{
+    size_t clen, mlen;
+    char *config = config_text(&clen), *m = metrics_text(615, &mlen);
+    int rc = write_file(dir, "krakend.json", config, clen) | write_file(dir, "metrics", m, mlen) |
+             write_file(dir, "__health", "{\"status\":\"ok\"}\n", 16);
+
+    free(config);
+    free(m);
+    return rc != 0;
+}
+
+int main(int argc, char **argv)
 {
     size_t clen, m1len, m2len;
-    char *config = config_text(&clen), *m1 = metrics_text(600, &m1len);
-    char *m2 = metrics_text(615, &m2len), *err = NULL, **keys;
+    char *config, *m1, *m2, *err = NULL, **keys;
     struct krakend_config c;
     struct krakend_scrape s1, s2;
     struct krakend_rates r;
     double t0, t_config, t_digest, t_scrape, t_rates;
     volatile uint64_t digest;
 
+    if (argc == 3 && strcmp(argv[1], "--write") == 0) {
+        return write_pages(argv[2]);
+    }
+    config = config_text(&clen);
+    m1 = metrics_text(600, &m1len);
+    m2 = metrics_text(615, &m2len);
     t0 = now_ms();
     if (krakend_config_read(config, clen, "bench", &c, &err) != 0) {
         fprintf(stderr, "%s\n", err);

@@ -1,6 +1,6 @@
 #!/bin/bash
 # govsim's MapR data (sim/mapr/datasets.c), checked with curl: volumes, snapshots, streams,
-# topics, alarms and HttpFS over the world's tenants, time moving as documented, and the
+# topics, alarms, tables and HttpFS over the world's tenants, time moving as documented, and the
 # /_sim/mapr/ controls (a late dataset, ERROR and HTML answers). TAP-style.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -44,6 +44,12 @@ check "volume list: OK, a home volume a tenant, dmi's forecast and mirror, regis
     "200:t.dmi.forecast,t.dmi.forecast.mirror,t.dmi.home,t.registry.home,t.registry.orgs,t.skat.home"
 check "volume list: sizes in MB as strings, mount paths, the mirror flagged" \
     py '[(v["mountdir"], v["quota"], v["advisoryquota"]) for v in d["data"] if v["volumename"] == "t.dmi.forecast"] == [("/tenants/dmi/forecast", "16384", "14336")] and [v["volumetype"] for v in d["data"] if v["volumename"].endswith(".mirror")] == [1] and d["total"] == len(d["data"])'
+code=$(get "/rest/volume/list?columns=used,quota" "${A[@]}")
+check "volume list with columns: only those and volumename" \
+    py 'all(sorted(v) == ["quota", "used", "volumename"] for v in d["data"]) and len(d["data"]) == 6'
+code=$(get "/rest/volume/snapshot/list?columns=volumename,creationtime" "${A[@]}")
+check "snapshot list with columns: volumename and creationtime only" \
+    py 'len(d["data"]) > 0 and all(sorted(s) == ["creationtime", "volumename"] for s in d["data"])'
 code=$(get "/rest/volume/info?name=t.nope.x" "${A[@]}")
 check "volume info of an unknown volume: the ERROR envelope" \
     py 'd["status"] == "ERROR" and d["errors"][0]["desc"] == "Volume t.nope.x does not exist"'
@@ -53,6 +59,16 @@ check "alarm list: registry's volume past its advisory quota" \
 code=$(get "/webhdfs/v1/tenants/dmi/forecast?op=GETFILESTATUS" "${A[@]}")
 check "HttpFS: the forecast's mount path changed 10 minutes past the last fourth hour" \
     py 'd["FileStatus"]["type"] == "DIRECTORY" and d["FileStatus"]["modificationTime"] == (now - 600000) // 14400000 * 14400000 + 600000'
+code=$(get /rest/table/metadata/list "${A[@]}")
+check "table metadata list: dmi's forecast index, registry's two tables, sizes as numbers" \
+    py 'd["status"] == "OK" and d["total"] == 3 and [(t["path"], t["totalphysicalsize"]) for t in d["data"]] == [("/tenants/dmi/forecast_index", 96), ("/tenants/registry/orgs_index", 2100), ("/tenants/registry/legacy_names", 640)]'
+code=$(get "/rest/table/info?path=/tenants/registry/orgs_index" "${A[@]}")
+check "table info: one table's fields" py 'd["total"] == 1 and d["data"][0]["numregions"] == 12 and "totalrows" in d["data"][0]'
+code=$(get "/rest/table/info?path=/tenants/nope" "${A[@]}")
+check "table info of an unknown table: the ERROR envelope" py 'd["status"] == "ERROR" and d["errors"][0]["id"] == 2'
+code=$(get "/webhdfs/v1/tenants/registry/legacy_names?op=GETFILESTATUS" "${A[@]}")
+check "HttpFS: the legacy table was last written nine days before today's midnight" \
+    py 'd["FileStatus"]["type"] == "FILE" and d["FileStatus"]["modificationTime"] == now // 86400000 * 86400000 - 9 * 86400000'
 code=$(get "/webhdfs/v1/tenants/nope?op=GETFILESTATUS" "${A[@]}")
 check "HttpFS: an unknown path is 404 FileNotFoundException" \
     test "$code:$(py 'd["RemoteException"]["exception"] == "FileNotFoundException"' && echo y)" = "404:y"

@@ -3,7 +3,9 @@
  * [dataset] sections expect of it; the newest
  * data from HttpFS and the topics; a forecast dump that is late turns overdue; MapR answering
  * ERROR fails the source with MapR's words and keeps the rows; a session scoped to a tenant
- * reads its rows only; d fetches every field of a volume. */
+ * reads its rows only; d fetches every field of a volume. MapR-DB tables (the table list) are
+ * rows of their own beside the volumes, fresh or overdue by their path's HttpFS time; a
+ * [dataset PATH] naming a table's path is no stream. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +20,7 @@
 #include "core/config.h"
 #include "core/http.h"
 #include "core/loop.h"
+#include "core/mapr/mapr_int.h" /* to see which stream polls run */
 #include "core/mapr/mapr_model.h"
 #include "core/mapr/mapr_source.h"
 #include "core/source.h"
@@ -74,7 +77,14 @@ static bool loaded(void)
     const struct mapr_stream *bad = stream("/tenants/skat/events");
     const struct mapr_volume *v = volume("t.dmi.forecast");
 
-    return store_count(&F.store, STORE_MAPR_VOLUME) == 6 &&
+    const struct mapr_volume *legacy = volume("/tenants/registry/legacy_names");
+    const struct mapr_volume *idx = volume("/tenants/dmi/forecast_index");
+    const struct mapr_volume *orgs = volume("/tenants/registry/orgs_index");
+
+    return store_count(&F.store, STORE_MAPR_VOLUME) == 9 && legacy != NULL &&
+           legacy->newest_from == MAPR_NEWEST_HTTPFS && idx != NULL &&
+           idx->newest_from == MAPR_NEWEST_HTTPFS && orgs != NULL &&
+           orgs->newest_from == MAPR_NEWEST_HTTPFS &&
            store_count(&F.store, STORE_MAPR_ALARM) == 1 &&
            store_count(&F.store, STORE_MAPR_TOPIC) == 2 && s != NULL && s->newest_ms > 0 &&
            bad != NULL && bad->error != NULL && v != NULL && v->newest_from == MAPR_NEWEST_HTTPFS;
@@ -100,6 +110,8 @@ static int setup(void **state)
                     "[dataset t.dmi.forecast]\ncadence = 4h\nowner = forecasters\n"
                     "[dataset /tenants/dmi/observations]\ncadence = 1m\n"
                     "[dataset /tenants/skat/events]\ncadence = 1h\n"
+                    "[dataset /tenants/dmi/forecast_index]\ncadence = 4h\n"
+                    "[dataset /tenants/registry/*]\ncadence = 1d\n"
                     "[tenant met]\nmapr_prefix = /tenants/dmi/obs\n",
                     F.sim.server, F.sim.server);
     if (config_parse("test.ini", ini, strlen(ini), &F.cfg, NULL) != 0) {
@@ -181,6 +193,54 @@ static void test_rows(void **state)
     assert_string_equal(a->tenant, "registry");
 }
 
+/* The tables: their rows, tenant, size and freshness from their path's modification time. */
+static void test_tables(void **state)
+{
+    const struct mapr_volume *legacy, *orgs, *idx;
+    const struct mapr_src *ms;
+    int stopped = 0;
+    int64_t now;
+
+    (void)state;
+    assert_true(run_until(loaded, 30));
+    now = now_ms();
+    legacy = volume("/tenants/registry/legacy_names");
+    orgs = volume("/tenants/registry/orgs_index");
+    idx = volume("/tenants/dmi/forecast_index");
+    assert_non_null(orgs);
+    assert_non_null(idx);
+    assert_true(mapr_is_table(legacy));
+    assert_false(mapr_is_table(volume("t.registry.orgs")));
+    assert_string_equal(legacy->type, "table");
+    assert_string_equal(legacy->mount, "/tenants/registry/legacy_names");
+    assert_string_equal(legacy->x.tenant, "registry");
+    assert_string_equal(idx->x.tenant, "dmi");
+    assert_int_equal(legacy->used_mb, 640);
+    assert_int_equal(legacy->quota_mb, 0);
+    assert_int_equal(legacy->repl_desired, -1);
+    /* govsim's legacy table was last written nine days before today: overdue for a daily
+     * cadence */
+    assert_int_equal(legacy->newest_ms, now / 86400000 * 86400000 - 9LL * 86400000);
+    assert_int_equal(mapr_fresh_verdict(legacy->x.cadence_ms, legacy->newest_ms, now),
+                     MAPR_FRESH_OVERDUE);
+    /* the index rebuilt at 03:00 UTC each night is fresh */
+    assert_int_equal(orgs->newest_ms, (now - 3 * 3600000) / 86400000 * 86400000 + 3 * 3600000);
+    assert_int_equal(mapr_fresh_verdict(orgs->x.cadence_ms, orgs->newest_ms, now), MAPR_FRESH_OK);
+    assert_int_equal(mapr_fresh_verdict(idx->x.cadence_ms, idx->newest_ms, now), MAPR_FRESH_OK);
+    /* the [dataset] section naming the index's path made no stream row of it, and its stream
+     * polls stopped */
+    assert_null(stream("/tenants/dmi/forecast_index"));
+    assert_int_equal(store_count(&F.store, STORE_MAPR_STREAM), 2);
+    ms = F.src;
+    for (size_t i = 0; i < ms->nstreams; i++) {
+        bool is_idx = strcmp(ms->streams[i].path, "/tenants/dmi/forecast_index") == 0;
+
+        assert_int_equal(ms->streams[i].table, is_idx);
+        stopped += is_idx;
+    }
+    assert_int_equal(stopped, 1);
+}
+
 static bool forecast_overdue(void)
 {
     const struct mapr_volume *v = volume("t.dmi.forecast");
@@ -231,12 +291,12 @@ static void test_error_keeps_rows(void **state)
     assert_true(run_until(loaded, 30));
     assert_int_equal(simcall_post(F.sim.server, "/_sim/mapr/fail?mode=error"), 200);
     assert_true(run_until(failing, 20));
-    assert_int_equal(store_count(&F.store, STORE_MAPR_VOLUME), 6);
+    assert_int_equal(store_count(&F.store, STORE_MAPR_VOLUME), 9);
     assert_int_equal(simcall_post(F.sim.server, "/_sim/mapr/fail?mode=html"), 200);
     assert_true(run_until(healthy, 1) == false);
     assert_int_equal(simcall_post(F.sim.server, "/_sim/mapr/fail?mode=off"), 200);
     assert_true(run_until(healthy, 20));
-    assert_int_equal(store_count(&F.store, STORE_MAPR_VOLUME), 6);
+    assert_int_equal(store_count(&F.store, STORE_MAPR_VOLUME), 9);
 }
 
 static bool httpfs_noted(void)
@@ -313,7 +373,7 @@ static void test_scoped_session(void **state)
             seen++;
         }
     }
-    assert_int_equal(seen, 3); /* two volumes, one alarm */
+    assert_int_equal(seen, 5); /* two volumes, two tables, one alarm */
     assert_null(access_get(F.registry, STORE_MAPR_VOLUME, "t.dmi.forecast"));
 }
 
@@ -343,29 +403,49 @@ static bool answered(void)
     return pending->done;
 }
 
-static void test_detail(void **state)
+/* d on a row of `kind` called `key`: MapR's answer (caller frees), NULL when it failed. */
+static char *detail(enum store_kind kind, const char *key, const char *tenant)
 {
-    struct source_request *r = mapr_request_detail(STORE_MAPR_VOLUME, "t.dmi.forecast", "dmi");
+    struct source_request *r = mapr_request_detail(kind, key, tenant);
     struct reply rep = {0};
 
-    (void)state;
     assert_non_null(r);
-    assert_string_equal(mapr_source.tenant_of(F.src, r), "dmi");
+    assert_string_equal(mapr_source.tenant_of(F.src, r), tenant);
     pending = &rep;
     mapr_source.perform(F.src, r, replied, &rep);
     assert_true(run_until(answered, 20));
-    assert_true(rep.ok);
-    assert_non_null(strstr(rep.text, "\"volumename\": \"t.dmi.forecast\""));
-    assert_non_null(strstr(rep.text, "\"actualreplication\""));
-    free(rep.text);
     source_request_free(r);
+    if (!rep.ok) {
+        free(rep.text);
+        return NULL;
+    }
+    return rep.text;
+}
+
+static void test_detail(void **state)
+{
+    char *text = detail(STORE_MAPR_VOLUME, "t.dmi.forecast", "dmi");
+
+    (void)state;
+    assert_non_null(text);
+    assert_non_null(strstr(text, "\"volumename\": \"t.dmi.forecast\""));
+    assert_non_null(strstr(text, "\"actualreplication\""));
+    free(text);
     assert_null(mapr_request_detail(STORE_MAPR_ALARM, "x", NULL));
+
+    /* a table's row: /rest/table/info of its path */
+    text = detail(STORE_MAPR_VOLUME, "/tenants/registry/orgs_index", "registry");
+    assert_non_null(text);
+    assert_non_null(strstr(text, "\"totalrows\""));
+    assert_non_null(strstr(text, "\"path\": \"/tenants/registry/orgs_index\""));
+    free(text);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rows),
+        cmocka_unit_test(test_tables),
         cmocka_unit_test(test_late_forecast_is_overdue),
         cmocka_unit_test(test_error_keeps_rows),
         cmocka_unit_test(test_httpfs_refused),

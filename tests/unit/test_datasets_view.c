@@ -1,7 +1,7 @@
 /* The datasets view and the tenants view's DATASETS column over a store built by hand: the
  * cells (use against quota, freshness against the cadence, alarms), the overdue tone, Enter on
- * a stream (its topics) and on a volume (nowhere), a scoped session; the tenants view marks a
- * tenant when a dataset turns overdue by time alone, with no change in the store. */
+ * a stream (its topics) and on a volume (nowhere), a table's row, a scoped session; the tenants
+ * view marks a tenant when a dataset turns overdue by time alone, with no change in the store. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -224,6 +224,53 @@ static void test_datasets_cells(void **state)
     view_free(v);
 }
 
+/* A MapR-DB table (a volume row of type "table", as the table list makes it): its type, size
+ * without a bar, no replication, snapshots or mirror of its own, and a verdict by its cadence. */
+static void test_datasets_table(void **state)
+{
+    static const char list[] = "{\"status\":\"OK\",\"data\":[{\"path\":\"/tenants/dmi/idx\","
+                               "\"numregions\":4,\"totalphysicalsize\":96}]}";
+    struct view *v = view_new(registry_find("datasets"));
+    struct view_ctx ctx = {&S, NOW, &NO_SCOPE, ALL, false, NULL, NULL};
+    struct view_target t = {0};
+    size_t n = 0;
+    char *err = NULL, buf[256];
+    struct mapr_volume **rows = mapr_parse_tables(list, sizeof list - 1, &n, &err);
+
+    (void)state;
+    assert_int_equal(n, 1);
+    rows[0]->x.tenant = "dmi";
+    rows[0]->x.cadence_ms = 24 * H;
+    rows[0]->newest_ms = NOW * 1000 - 48 * H; /* two days old for a daily cadence */
+    store_put(store_table(&S, STORE_MAPR_VOLUME), &rows[0]->row);
+    free(rows);
+    store_commit(&S);
+    v->ops->rebuild(v, &ctx);
+    assert_int_equal(v->ops->count(v), 4);
+    cell_of(v, &ctx, "NAME", "/tenants/dmi/idx", "TYPE", buf, sizeof buf);
+    assert_string_equal(buf, "table");
+    cell_of(v, &ctx, "NAME", "/tenants/dmi/idx", "PATH", buf, sizeof buf);
+    assert_string_equal(buf, "/tenants/dmi/idx");
+    assert_int_equal(cell_of(v, &ctx, "NAME", "/tenants/dmi/idx", "USED/QUOTA", buf, sizeof buf),
+                     TONE_NORMAL);
+    assert_string_equal(buf, "96M");
+    assert_int_equal(cell_of(v, &ctx, "NAME", "/tenants/dmi/idx", "REPL", buf, sizeof buf),
+                     TONE_DIM);
+    assert_string_equal(buf, "-");
+    cell_of(v, &ctx, "NAME", "/tenants/dmi/idx", "SNAPS", buf, sizeof buf);
+    assert_string_equal(buf, "-");
+    assert_int_equal(cell_of(v, &ctx, "NAME", "/tenants/dmi/idx", "FRESH", buf, sizeof buf),
+                     TONE_OVERDUE);
+    assert_string_equal(buf, "OVERDUE");
+    /* rows sorted by name: the table first (before the stream); Enter on it leads nowhere */
+    v->ops->cell(v, &ctx, 0, (size_t)column(v, "NAME"), buf, sizeof buf);
+    assert_string_equal(buf, "/tenants/dmi/idx");
+    assert_false(v->ops->enter(v, &NO_SCOPE, 0, &t));
+    view_free(v);
+    store_del(store_table(&S, STORE_MAPR_VOLUME), "/tenants/dmi/idx");
+    store_commit(&S);
+}
+
 static void test_datasets_scoped(void **state)
 {
     struct view *v = view_new(registry_find("datasets"));
@@ -286,6 +333,7 @@ int main(void)
         cmocka_unit_test(test_datasets_cells),
         cmocka_unit_test(test_datasets_scoped),
         cmocka_unit_test(test_tenants_mark_by_time),
+        cmocka_unit_test(test_datasets_table),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

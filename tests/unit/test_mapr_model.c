@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/mapr/mapr_int.h"
 #include "core/mapr/mapr_model.h"
 
 #define S(lit) lit, sizeof(lit) - 1
@@ -177,6 +178,68 @@ static void test_volume_fields(void **state)
     free(v);
 }
 
+/* The table list: a row per table with a path, its physical size, the volume-only fields
+ * unknown; an item without a path (or with a name that is no path) is skipped. */
+static void test_tables(void **state)
+{
+    size_t n = 0;
+    char *err = NULL;
+    struct mapr_volume **t = mapr_parse_tables(
+        S("{\"timestamp\":1700050001936,\"status\":\"OK\",\"total\":3,\"data\":["
+          "{\"path\":\"/nysales\",\"numregions\":1,\"totallogicalsize\":0,"
+          "\"totalphysicalsize\":0,\"owner\":\"root\"},"
+          "{\"numregions\":2,\"totalphysicalsize\":5},"
+          "{\"path\":\"t.not.a.path\"},"
+          "{\"path\":\"/tenants/dmi/idx\\u001b[2J\",\"totalphysicalsize\":\"96\"}]}"),
+        &n, &err);
+
+    (void)state;
+    assert_non_null(t);
+    assert_null(err);
+    assert_int_equal(n, 2);
+    assert_string_equal(t[0]->row.uid, "/nysales");
+    assert_string_equal(t[0]->name, "/nysales");
+    assert_string_equal(t[0]->mount, "/nysales");
+    assert_string_equal(t[0]->type, "table");
+    assert_int_equal(t[0]->used_mb, 0);
+    assert_int_equal(t[0]->quota_mb, 0);
+    assert_int_equal(t[0]->repl_desired, -1);
+    assert_int_equal(t[0]->snapshots, -1);
+    assert_int_equal(t[0]->mirror_pct, -1);
+    assert_int_equal(t[0]->newest_ms, -1);
+    assert_true(mapr_is_table(t[0]));
+    /* sanitized; the size as a string of digits too */
+    assert_null(strchr(t[1]->name, '\x1b'));
+    assert_int_equal(t[1]->used_mb, 96);
+    for (size_t i = 0; i < n; i++) {
+        mapr_volume_free(&t[i]->row);
+    }
+    free(t);
+    assert_null(mapr_parse_tables(S("{\"status\":\"ERROR\",\"errors\":[{\"id\":22,"
+                                    "\"desc\":\"Unknown command: table/metadata/list\"}]}"),
+                                  &n, &err));
+    assert_non_null(strstr(err, "Unknown command"));
+    free(err);
+}
+
+/* The hash that lets a list saying the same again go undecoded: the envelope's clock does not
+ * count, what the list says does. */
+static void test_body_hash(void **state)
+{
+    (void)state;
+    assert_int_equal(
+        mapr_body_hash(
+            S("{\"timestamp\":1,\"timeofday\":\"10:00\",\"status\":\"OK\",\"data\":[1]}")),
+        mapr_body_hash(
+            S("{\"timestamp\":2,\"timeofday\":\"10:01\",\"status\":\"OK\",\"data\":[1]}")));
+    assert_int_not_equal(
+        mapr_body_hash(S("{\"timestamp\":1,\"status\":\"OK\",\"data\":[{\"used\":\"1\"}]}")),
+        mapr_body_hash(S("{\"timestamp\":1,\"status\":\"OK\",\"data\":[{\"used\":\"2\"}]}")));
+    /* without a status member the whole body counts */
+    assert_int_not_equal(mapr_body_hash(S("{\"timestamp\":1}")),
+                         mapr_body_hash(S("{\"timestamp\":2}")));
+}
+
 static void test_stream_same(void **state)
 {
     char *err = NULL;
@@ -253,6 +316,7 @@ int main(void)
         cmocka_unit_test(test_topic_info),      cmocka_unit_test(test_snapshots_and_httpfs),
         cmocka_unit_test(test_volume_fields),   cmocka_unit_test(test_stream_same),
         cmocka_unit_test(test_topic_same),      cmocka_unit_test(test_fresh_verdict),
+        cmocka_unit_test(test_tables),          cmocka_unit_test(test_body_hash),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
