@@ -10,11 +10,19 @@
 # object (a relabel while the dialog is open; `:pods OTHER` ...) is refused before any request
 # leaves the console: govsim's request log (GET /_sim/requests) shows none.
 #
+# The sessions: an operator narrowed with --tenant, and sessions of each role the directory
+# grants (the private slapd of tests/integration/slapd.bash, with groups for the world's tenant
+# added per world): a developer and a viewer scoped by their groups alone, and on-call staff
+# narrowed with --tenant; each logs in with --login, the password typed at the prompt. World 0
+# runs the operator and the developer, world 1 the viewer and on-call staff
+# (GC_ISOLATION_ALL_ROLES=1: every session in every world).
+#
 # The seed is printed; GC_ISOLATION_SEED=N replays a run, GC_ISOLATION_WORLDS=K walks K worlds
 # (default 2: the shortest stem, e.g. dmi, whose neighbours contain it, then a look-alike);
 # GC_ISOLATION_KEEP=DIR keeps every screen and the request log there.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/screen/lib.bash
+. tests/integration/slapd.bash
 
 export XDG_CONFIG_HOME="$WORK/config" XDG_STATE_HOME="$WORK/state"
 AUDIT="$XDG_STATE_HOME/govconsole/audit.log"
@@ -28,15 +36,44 @@ n=$(printf '%s\n' "$views" | wc -l)
 [ "$n" -ge 10 ] && ok "--help offers a scoped session $n views: $(printf '%s ' $views)" ||
     not_ok "--help names the views" "$views"
 
+# ---- the directory: who each session is ----
+if ! slapd_start; then
+    echo "Bail out! the private slapd did not start"
+    exit 1
+fi
+trap 'slapd_stop; cleanup' EXIT
+printf '%s\n' "$SLAPD_SERVICE_PW" >"$WORK/dir.pw"
+chmod 600 "$WORK/dir.pw"
+printf '[directory]\nuri = %s\nbase = %s\nbind_dn = %s\npassword_file = %s\n' \
+    "$SLAPD_URI" "$SLAPD_BASE" "$SLAPD_SERVICE_DN" "$WORK/dir.pw" >"$WORK/system.ini"
+export GOVCONSOLE_SYSTEM_CONFIG="$WORK/system.ini"
+# Puts user $2 (created when new) in group cn=$1 (created when new).
+dir_member() { # group user
+    local g="cn=$1,ou=Groups,$SLAPD_BASE" u
+    u=$(slapd_user_dn "$2")
+    slapd_user_entry "$2" | ldapadd -x -H "$SLAPD_URI" -D "$SLAPD_ROOT_DN" -w "$SLAPD_ROOT_PW" \
+        >/dev/null 2>&1
+    printf 'dn: %s\nobjectClass: groupOfNames\ncn: %s\nmember: %s\n' "$g" "$1" "$u" |
+        ldapadd -x -H "$SLAPD_URI" -D "$SLAPD_ROOT_DN" -w "$SLAPD_ROOT_PW" >/dev/null 2>&1 ||
+        printf 'dn: %s\nchangetype: modify\nadd: member\nmember: %s\n' "$g" "$u" |
+        ldapmodify -x -H "$SLAPD_URI" -D "$SLAPD_ROOT_DN" -w "$SLAPD_ROOT_PW" >/dev/null 2>&1
+}
+
 # ---- the sessions: one function per kind, printing the console's arguments for tenant $1 ----
-# An operator narrowed to one tenant with --tenant (what main has today).
+# The test's own login name is an operator in the directory (slapd.bash): narrowed with --tenant.
 session_operator_tenant() { echo "--tenant $1"; }
-# SESSIONS OF EACH ROLE FROM THE DIRECTORY (oncall, developer, viewer of one tenant) belong here
-# once directory identity (s7-identity) and the role model (s7-roles) are on main: start the
-# private slapd of tests/integration/slapd.bash with users tenant-T-developers/-viewers for the
-# world's tenants, and add e.g. session_developer() { echo "--login dev-$1 --tenant $1"; } (its
-# password typed at the prompt) to SESSIONS. The walk below needs no change for them.
-SESSIONS="session_operator_tenant"
+# Users whose groups make them a developer, or a viewer, of $1 alone (world $2).
+session_developer() { echo "--login isodev$2"; }
+session_viewer() { echo "--login isoview$2"; }
+# On-call staff (otto, govcloud-oncall) see every tenant: narrowed with --tenant.
+session_oncall() { echo "--login otto --tenant $1"; }
+if [ "${GC_ISOLATION_ALL_ROLES:-0}" = 1 ]; then
+    SESSIONS_0="session_operator_tenant session_developer session_viewer session_oncall"
+    SESSIONS_1=$SESSIONS_0
+else
+    SESSIONS_0="session_operator_tenant session_developer"
+    SESSIONS_1="session_viewer session_oncall"
+fi
 
 mark() { sim_get /_sim/requests | jq -r .next; }
 requests_since() { # mark: the lines since; a line "DROPPED N" when the log lost some
@@ -192,7 +229,14 @@ finish_session() { # session tenant mark
     keys : a p p s Enter
     wait_for "apps\\($t\\)\\[[1-9]" >/dev/null
     keys / "^$t +$t +$app " Enter
-    if wait_for "apps\\($t\\)\\[1\\]" 5 >/dev/null; then
+    if ! wait_for "apps\\($t\\)\\[1\\]" 5 >/dev/null; then
+        not_ok "$t: the filter selects $t/$app" "$(screen)"
+    elif [ "$session" = session_viewer ]; then
+        keys r
+        check "$t: a viewer's r is refused with the reason" wait_fixed "role viewer may not restart"
+        snap refused
+        check "$t: and no dialog opens" bash -c "! tmux -L $TMUX_SOCK capture-pane -p -t gc | grep -Fq 'Restart deployment'"
+    else
         keys r
         check "$t: r asks to restart $t/$app" wait_fixed "Restart deployment $t/$app?"
         sim_post "/_sim/label?namespace=$t&tenant=$other"
@@ -202,8 +246,6 @@ finish_session() { # session tenant mark
         snap refused
         sim_post "/_sim/label?namespace=$t&tenant=$t"
         wait_for "apps\\($t\\)\\[1\\]" >/dev/null
-    else
-        not_ok "$t: the filter selects $t/$app" "$(screen)"
     fi
     keys Escape Escape
     # The counts the views show are the tenant's own.
@@ -225,6 +267,8 @@ finish_session() { # session tenant mark
         done
     done
     dsets=$(sim_get /rest/volume/list | jq --arg t "$t" '[.data[] | select(.volumename | split(".")[1] == $t)] | length')
+    got=$(sim_get /rest/table/metadata/list | jq --arg t "$t" '[.data[] | select(.path | split("/")[2] == $t)] | length')
+    dsets=$((dsets + ${got:-0})) # MapR-DB tables: /tenants/T/NAME
     for want in "namespaces $nss" "pods $pods" "apps $apps" "datasets $dsets"; do
         set -- $want
         keys Escape Escape : "$1" Enter
@@ -240,8 +284,11 @@ finish_session() { # session tenant mark
     grep -q "^[^,]*,tenant,$t," "$WORK/shots/report.csv" && ok "$t: report sla --tenant $t has the tenant's rows" ||
         not_ok "$t: report sla --tenant $t has the tenant's rows" "$(head -5 "$WORK/shots/report.csv")"
     cp "$AUDIT" "$WORK/shots/audit.log" 2>/dev/null
-    grep -q 'not in your tenant scope' "$WORK/shots/audit.log" 2>/dev/null &&
-        ok "$t: the audit log has the refusal" || not_ok "$t: the audit log has the refusal"
+    local why='not in your tenant scope'
+    [ "$session" = session_viewer ] && why='role viewer may not restart'
+    grep -q "$why" "$WORK/shots/audit.log" 2>/dev/null &&
+        ok "$session $t: the audit log has the refusal ($why)" ||
+        not_ok "$session $t: the audit log has the refusal ($why)"
     # Nothing of another tenant's anywhere.
     leaks=$(python3 "$WORK/leak.py" "$t" "$WORK/tokens.tsv" "$WORK/phrases.tsv" "$WORK"/shots/*)
     [ -z "$leaks" ] && ok "$session $t: none of $(printf '%s\n' $others | wc -l) other tenants' names in $(ls "$WORK/shots" | wc -l) screens, the report and the audit log" ||
@@ -291,11 +338,21 @@ for w in $(seq 0 $((worlds - 1))); do
     echo "# world $w: seed $seed, tenants $(printf '%s ' $tenants), session scoped to $T"
     mkdir -p "$WORK/shots"
     rm -f "$WORK"/shots/*
-    for session in $SESSIONS; do
-        args=$($session "$T")
+    # This world's developer and viewer of $T, and nothing else.
+    dir_member "tenant-$T-developers" "isodev$w"
+    dir_member "tenant-$T-viewers" "isoview$w"
+    sessions=SESSIONS_$((w % 2))
+    for session in ${!sessions}; do
+        args=$($session "$T" "$w")
         tm_kill
         m0=$(mark)
         start_console 160 40 "$BIN/govconsole --config $WORK/config.ini --kubeconfig $WORK/kubeconfig $args -c tenants"
+        case "$args" in
+        *--login*)
+            wait_fixed "Directory password for" 10 >/dev/null
+            keys "$SLAPD_USER_PW" Enter
+            ;;
+        esac
         check "$session $T: the session starts scoped to $T" wait_for "tenants\\($T\\)\\[1\\]"
         walk "$T"
         finish_session "$session" "$T" "$m0"
