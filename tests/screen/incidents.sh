@@ -73,7 +73,27 @@ check "... y shows it as YAML" wait_for "^number: $first_chg\$"
 keys q
 keys : a p p s Enter
 check ":apps marks the app whose CI ($ci) has $chg in progress" wait_for "${ci#*-} \\[$chg in progress\\]"
-keys q
+# :pods marks the pods of that app (in its tenant) the same way, and no other pod: filtered on
+# the mark, every pod left is one of an app whose CI has that change in progress (govsim's
+# changes in Implement); unfiltered, pods of other apps show unmarked.
+implementing=$(sim_get "/api/now/table/change_request?sysparm_display_value=true&sysparm_exclude_reference_link=true&sysparm_fields=number,cmdb_ci&sysparm_query=$window%5Estate=-1" |
+    python3 -c 'import json,sys; print(" ".join(r["cmdb_ci"] + "=" + r["number"] for r in json.load(sys.stdin)["result"]))')
+keys : p o d s Enter
+check ":pods: the pods view" wait_for 'pods\(all\)\[200\]'
+check ":pods: pods of other apps, unmarked" \
+    bash -c "tmux -L $TMUX_SOCK capture-pane -p -t gc | grep -E '^ *${ci%%-*} ' | grep -v '${ci#*-}' | grep -vq 'in progress'"
+keys / i n Space p r o g r e s s Enter
+check ":pods marks the pods of ${ci#*-} with $chg in progress" wait_for "^ *${ci%%-*} +[a-z0-9-]+ +${ci#*-}-[a-z0-9-]* \\[$chg in progress\\]"
+# shellcheck disable=SC2016
+check "... and only pods of apps with a change in progress ($implementing)" python3 -c '
+import re, subprocess, sys
+cis = dict(x.split("=") for x in sys.argv[2].split())
+rows = [l.split() for l in subprocess.run(["tmux", "-L", sys.argv[1], "capture-pane", "-p", "-t", "gc"],
+        capture_output=True, text=True).stdout.splitlines()[3:] if re.match(r"^ *[a-z]", l)]
+bad = [r for r in rows if not any(r[0] + "-" + r[2][:len(ci) - len(r[0]) - 1] == ci and
+       r[2][len(ci) - len(r[0]) - 1] == "-" and r[3:6] == ["[" + n, "in", "progress]"] for ci, n in cis.items())]
+sys.exit(1 if bad or not rows else 0)' "$TMUX_SOCK" "$implementing"
+keys Escape q
 tm_kill
 
 rm -f "$WORK/exit"
