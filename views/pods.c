@@ -739,10 +739,10 @@ static struct source_request *pods_incident(const struct k8s_pod *p, const char 
     }
     shortd = xasprintf("%s: pod %s is %s", p->app != NULL ? p->app : p->name, p->name,
                        p->status != NULL ? p->status : "unknown");
-    desc = xasprintf("Evidence from govconsole: pod %s/%s, status %s, %d/%d ready, %d restarts"
-                     "%s%s%s%s%s, node %s, version %s.",
+    desc = xasprintf("Evidence from govconsole:\npod %s/%s: status %s, %d/%d ready, %d restarts"
+                     "%s%s%s%s%s\nnode %s, version %s",
                      p->ns, p->name, p->status != NULL ? p->status : "unknown", p->ready,
-                     p->total, p->restarts, p->last_reason != NULL ? ", last restart reason " : "",
+                     p->total, p->restarts, p->last_reason != NULL ? "\nlast restart reason " : "",
                      p->last_reason != NULL ? p->last_reason : "", ago[0] != '\0' ? " (" : "",
                      ago, ago[0] != '\0' ? " ago)" : "", p->node != NULL ? p->node : "none",
                      p->version != NULL ? p->version : "unknown");

@@ -133,19 +133,24 @@ keys n
 check "n opens the form: New incident, the first field (the tenant) focused" wait_fixed ' New incident '
 check "... the tenant filled in from the pod" wait_for 'Tenant\* +[a-z]+ '
 check "... the short description names the pod and its status" wait_for 'Short description\* +.*: pod .* is CrashLoopBackOff'
-check "... the description ends in the evidence" wait_for 'Description +Evidence from govconsole: pod '
+check "... the description ends in the evidence" wait_for 'Description +Evidence from govconsole:'
+check "... on several lines: the pod's status on a row of its own" \
+    wait_for '^ *(x|│)? +pod [a-z0-9-]+/[a-z0-9-]+: status CrashLoopBackOff, [0-9]+/[0-9]+ '
 check "... impact and urgency are choices" wait_for 'Impact +< 3 - Low >'
 check "... the CI is the tenant's app" wait_for 'Configuration item +[a-z]+-[a-z]'
 keys Tab Tab Tab Right Right
 check "Tab moves to the impact, Right changes it" wait_for 'Impact +< 2 - Medium >'
+keys BTab S e e n Space b y Space o n - c a l l Enter
+check "Shift-Tab back to the description; Enter there starts a new line" \
+    wait_for '^ *(x|│)? +Evidence from govconsole: +(x|│)? *$'
 keys C-s
 check "Ctrl-S asks the usual confirmation" wait_for 'Open an incident for [a-z]+\?'
 keys y
 check "opened: the instance's number in the flash" wait_for 'opened [a-z]+/incidents/new: INC[0-9]+' 15
 num=$(screen | grep -Eo 'opened [a-z]+/incidents/new: INC[0-9]+' | grep -Eo 'INC[0-9]+' | head -1)
 rec=$(sim_get "/api/now/table/incident?sysparm_display_value=true&sysparm_query=number=$num&sysparm_fields=impact,description,correlation_id,company")
-check "the record: impact Medium, the evidence, a correlation id, the tenant's company" \
-    python3 -c 'import json,sys; r=json.loads(sys.argv[1])["result"][0]; sys.exit(0 if r["impact"]=="2 - Medium" and "Evidence from govconsole" in r["description"] and r["correlation_id"].startswith("govconsole-") and r["company"] else 1)' "$rec"
+check "the record: impact Medium, the evidence in lines after the typed one, a correlation id, the tenant's company" \
+    python3 -c 'import json,sys; r=json.loads(sys.argv[1])["result"][0]; sys.exit(0 if r["impact"]=="2 - Medium" and r["description"].startswith("Seen by on-call\nEvidence from govconsole:\npod ") and r["correlation_id"].startswith("govconsole-") and r["company"] else 1)' "$rec"
 check "audited: the attempt before, the outcome after" \
     bash -c "grep -c 'open incident' '$XDG_STATE_HOME/govconsole/audit.log' | grep -qx 2 && grep 'open incident' '$XDG_STATE_HOME/govconsole/audit.log' | tail -1 | grep -q ok"
 keys q
