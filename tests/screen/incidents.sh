@@ -70,6 +70,10 @@ check ":changes: Enter shows the change's fields ($first_chg)" wait_for "^Number
 check "... its planned start and configuration item" wait_for '^Configuration item: +[a-z0-9-]+$'
 keys q y
 check "... y shows it as YAML" wait_for "^number: $first_chg\$"
+start_utc=$(sim_get "/api/now/table/change_request?sysparm_fields=start_date&sysparm_query=number=$first_chg" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["result"][0]["start_date"])')
+check "... its start_date as the instance returned it ($start_utc)" wait_for "^start_date: [\"']?$start_utc[\"']?\$"
+check "... the console's local times apart, labelled" wait_for '^  planned_start_local: '
 keys q
 keys : a p p s Enter
 check ":apps marks the app whose CI ($ci) has $chg in progress" wait_for "${ci#*-} \\[$chg in progress\\]"
