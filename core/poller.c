@@ -201,6 +201,23 @@ static void poller_failed(struct poller *p, enum source_fault fault, long status
 
 static void poller_slice_fire(void *arg);
 static void poller_request(struct poller *p, const char *url);
+
+/* A poll's GET of `url` (borrowed), conditional on the last answer's validators or not. */
+static struct http_opts poller_opts(const struct poller *p, const char *url, bool conditional)
+{
+    struct http_opts o = p->base;
+
+    o.url = url;
+    o.method = NULL;
+    o.body = NULL;
+    o.stream = false;
+    o.timeout_ms = p->cfg.timeout_ms;
+    o.max_body = p->cfg.max_body;
+    o.if_none_match = conditional ? p->etag : NULL;
+    o.if_modified_since = conditional && p->etag == NULL ? p->last_modified : NULL;
+    o.stats = p->cfg.stats != NULL ? p->cfg.stats : p->base.stats;
+    return o;
+}
 static void poller_answered(struct http_req *req, struct http_result *res, void *arg);
 
 /* The next page's answer goes on as if it came now (its fetch time kept). */
@@ -399,7 +416,7 @@ static void poller_ahead_answered(struct http_req *req, struct http_result *res,
  * one is decoded. */
 static void poller_ask_ahead(struct poller *p, long long total_count)
 {
-    struct http_opts o = p->base;
+    struct http_opts o;
     bool ignored = false;
     char *url;
 
@@ -411,14 +428,7 @@ static void poller_ask_ahead(struct poller *p, long long total_count)
     if (url == NULL) {
         return;
     }
-    o.url = url;
-    o.method = NULL;
-    o.body = NULL;
-    o.stream = false;
-    o.timeout_ms = p->cfg.timeout_ms;
-    o.max_body = p->cfg.max_body;
-    o.if_none_match = o.if_modified_since = NULL;
-    o.stats = p->cfg.stats != NULL ? p->cfg.stats : p->base.stats;
+    o = poller_opts(p, url, false);
     p->ahead = true;
     p->ahead_started_ms = loop_now_ms();
     p->stats.requests++;
@@ -486,18 +496,8 @@ static void poller_answered(struct http_req *req, struct http_result *res, void 
 /* Starts the request of `url` (copied by http) for the current poll. */
 static void poller_request(struct poller *p, const char *url)
 {
-    struct http_opts o = p->base;
-    bool conditional = p->ops->url == NULL;
+    struct http_opts o = poller_opts(p, url, p->ops->url == NULL);
 
-    o.url = url;
-    o.method = NULL;
-    o.body = NULL;
-    o.stream = false;
-    o.timeout_ms = p->cfg.timeout_ms;
-    o.max_body = p->cfg.max_body;
-    o.if_none_match = conditional ? p->etag : NULL;
-    o.if_modified_since = conditional && p->etag == NULL ? p->last_modified : NULL;
-    o.stats = p->cfg.stats != NULL ? p->cfg.stats : p->base.stats;
     p->started_ms = loop_now_ms();
     p->stats.requests++;
     p->req = http_start(p->http, &o, NULL, poller_answered, p);
