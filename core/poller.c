@@ -218,6 +218,7 @@ static struct http_opts poller_opts(const struct poller *p, const char *url, boo
     o.stats = p->cfg.stats != NULL ? p->cfg.stats : p->base.stats;
     return o;
 }
+
 static void poller_answered(struct http_req *req, struct http_result *res, void *arg);
 
 /* The next page's answer goes on as if it came now (its fetch time kept). */
