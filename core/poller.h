@@ -14,8 +14,8 @@
  *   once the one before is decoded and applied, while the decode says more follow, or, when
  *   the answer's X-Total-Count tells the source there is a next page (its ahead hook), at
  *   once, so that it travels while the one before is decoded (pages are still applied in
- *   order, one at a time); the rows of every page are swept together after the last. A partial poll (only the changes
- *   since the last) adds its rows and sweeps nothing.
+ *   order, one at a time); the rows of every page are swept together after the last. A
+ *   partial poll (only the changes since the last) adds its rows and sweeps nothing.
  * - ETag and Last-Modified of an answer are sent back as If-None-Match / If-Modified-Since;
  *   a 304 keeps the rows and counts as a success.
  * - Failures back off (core/backoff.h: from the interval or 5 s, whichever is shorter,

@@ -14,8 +14,8 @@
 #define FORM_CTRL_S 19
 #define FORM_MIN_FIELD 24
 #define FORM_MAX_WIDTH 100
-#define FORM_TEXT_ROWS 5     /* rows a multi-line field shows */
-#define FORM_TEXT_LINES 200  /* the most lines it holds */
+#define FORM_TEXT_ROWS 5    /* rows a multi-line field shows */
+#define FORM_TEXT_LINES 200 /* the most lines it holds */
 
 struct form_item {
     char *label;
@@ -445,8 +445,8 @@ void form_draw(struct form *f, WINDOW *w, int y, int x, int height, int width)
     }
     keys = xasprintf("Ctrl-S %s   Tab next field   Esc cancel%s", f->submit,
                      f->n == 1 && !f->items[0].multiline ? "   Enter submit"
-                     : f->items[f->focus].multiline       ? "   Enter new line"
-                                                          : "");
+                     : f->items[f->focus].multiline      ? "   Enter new line"
+                                                         : "");
     screen_put(w, by + bh - 2, bx + 2, keys, bw - 4, false, base | A_DIM);
     free(keys);
 }

@@ -317,8 +317,9 @@ static bool pods_changes_update(struct pods_changes *pc, const struct view_ctx *
             continue;
         }
         h = pods_fnv(PODS_FNV_BASIS, ch->cmdb_ci);
-        for (i = h & pc->mask; pc->slots[i].ci != NULL &&
-                               (pc->slots[i].hash != h || strcmp(pc->slots[i].ci, ch->cmdb_ci) != 0);
+        for (i = h & pc->mask;
+             pc->slots[i].ci != NULL &&
+             (pc->slots[i].hash != h || strcmp(pc->slots[i].ci, ch->cmdb_ci) != 0);
              i = (i + 1) & pc->mask) {
         }
         /* Two on one CI: the last one, as the apps view shows it. */
@@ -681,10 +682,10 @@ static const struct store_row *pods_row_source(const struct view *v, size_t row,
     const struct pods_state *st = v->state;
     const struct pod_entry *e = &st->rows[row];
 
-    *extra = view_mix_str(view_mix(view_mix(view_mix_str(st->metrics_any, e->tenant),
-                                            (uint64_t)e->cpu_m),
-                                   (uint64_t)e->mem_b),
-                          e->change);
+    *extra = view_mix_str(
+        view_mix(view_mix(view_mix_str(st->metrics_any, e->tenant), (uint64_t)e->cpu_m),
+                 (uint64_t)e->mem_b),
+        e->change);
     return &e->pod->row;
 }
 
