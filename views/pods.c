@@ -37,8 +37,8 @@ struct pod_entry {
     int64_t cpu_m;      /* usage in millicores from the pod's metrics, -1 without a sample */
     int64_t mem_b;      /* bytes, -1 without a sample */
     uint32_t rank;      /* position in the default order: the cheap tie-break of sorts */
-    const char *change; /* a ServiceNow change in progress on its app's CI (the number,
-                           borrowed), NULL when none */
+    uint32_t change;    /* a ServiceNow change in progress on its app's CI: 1 + its slot in
+                           pods_changes, 0 when none (in the padding: 40 bytes a row) */
 };
 
 /* The ServiceNow changes in progress, by CI (TENANT-APP, as the apps view matches them):
@@ -329,22 +329,28 @@ static bool pods_changes_update(struct pods_changes *pc, const struct view_ctx *
     return true;
 }
 
-/* The change in progress on TENANT-APP, NULL when none: one probe. */
-static const char *pods_change_of(const struct pods_changes *pc, const char *tenant,
-                                  const char *app)
+/* The change in progress on TENANT-APP, as pod_entry.change has it: one probe. */
+static uint32_t pods_change_of(const struct pods_changes *pc, const char *tenant,
+                               const char *app)
 {
     uint64_t h;
 
     if (pc->count == 0 || tenant == NULL || app == NULL) {
-        return NULL;
+        return 0;
     }
     h = pods_fnv(pods_fnv(pods_fnv(PODS_FNV_BASIS, tenant), "-"), app);
     for (size_t i = h & pc->mask; pc->slots[i].ci != NULL; i = (i + 1) & pc->mask) {
         if (pc->slots[i].hash == h && pods_ci_is(pc->slots[i].ci, tenant, app)) {
-            return pc->slots[i].number;
+            return (uint32_t)i + 1;
         }
     }
-    return NULL;
+    return 0;
+}
+
+/* The number of an entry's change in progress, NULL when none. */
+static const char *pods_change_number(const struct pods_state *st, const struct pod_entry *e)
+{
+    return e->change != 0 ? st->changes.slots[e->change - 1].number : NULL;
 }
 
 static void pods_link_changes(struct pods_state *st)
@@ -621,8 +627,8 @@ static enum view_tone pods_cell(const struct view *v, const struct view_ctx *ctx
         snprintf(buf, size, "%s", p->ns);
         return TONE_NORMAL;
     case PC_NAME:
-        if (e->change != NULL) { /* a platform change in progress on its app, as in :apps */
-            snprintf(buf, size, "%s [%s in progress]", p->name, e->change);
+        if (e->change != 0) { /* a platform change in progress on its app, as in :apps */
+            snprintf(buf, size, "%s [%s in progress]", p->name, pods_change_number(st, e));
             return TONE_WARN;
         }
         snprintf(buf, size, "%s", p->name);
@@ -685,7 +691,7 @@ static const struct store_row *pods_row_source(const struct view *v, size_t row,
     *extra = view_mix_str(
         view_mix(view_mix(view_mix_str(st->metrics_any, e->tenant), (uint64_t)e->cpu_m),
                  (uint64_t)e->mem_b),
-        e->change);
+        pods_change_number(st, e));
     return &e->pod->row;
 }
 
