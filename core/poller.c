@@ -42,6 +42,14 @@ struct poller {
     size_t poll_rows, poll_fast, poll_bytes; /* of the pages of this poll applied so far */
     double poll_fetch_ms, poll_decode_ms;
     struct http_req *req;
+    /* The next page, asked for while this one is decoded (ops->ahead): its request, or its
+     * answer kept until this page is applied (body taken, error copied). */
+    struct http_req *ahead_req;
+    struct http_result ahead_res;
+    bool ahead, ahead_done;   /* a next page was asked for; its answer is in ahead_res */
+    bool ahead_wanted;        /* this page is applied: the next one goes on when it comes */
+    int64_t ahead_started_ms;
+    double ahead_fetch_ms;
     struct loop_timer *timer; /* the next poll */
     struct loop_timer *slice; /* the next apply slice */
     struct loop_timer *stale; /* when the data turns stale */
@@ -128,9 +136,23 @@ static void poller_fire(void *arg)
     poller_poll(p);
 }
 
+/* Forgets the next page asked for ahead: its request, or its answer. */
+static void poller_ahead_drop(struct poller *p)
+{
+    if (p->ahead_req != NULL) {
+        http_cancel(p->http, p->ahead_req);
+        p->ahead_req = NULL;
+    }
+    free(p->ahead_res.body);
+    free((char *)p->ahead_res.error);
+    memset(&p->ahead_res, 0, sizeof p->ahead_res);
+    p->ahead = p->ahead_done = p->ahead_wanted = false;
+}
+
 /* The poll is over: the next one in `delay_ms`, on an aligned tick. */
 static void poller_schedule(struct poller *p, int64_t delay_ms)
 {
+    poller_ahead_drop(p);
     p->busy = false;
     p->stats.last_delay_ms = delay_ms;
     loop_timer_cancel(p->loop, p->timer);
@@ -179,6 +201,38 @@ static void poller_failed(struct poller *p, enum source_fault fault, long status
 
 static void poller_slice_fire(void *arg);
 static void poller_request(struct poller *p, const char *url);
+
+/* A poll's GET of `url` (borrowed), conditional on the last answer's validators or not. */
+static struct http_opts poller_opts(const struct poller *p, const char *url, bool conditional)
+{
+    struct http_opts o = p->base;
+
+    o.url = url;
+    o.method = NULL;
+    o.body = NULL;
+    o.stream = false;
+    o.timeout_ms = p->cfg.timeout_ms;
+    o.max_body = p->cfg.max_body;
+    o.if_none_match = conditional ? p->etag : NULL;
+    o.if_modified_since = conditional && p->etag == NULL ? p->last_modified : NULL;
+    o.stats = p->cfg.stats != NULL ? p->cfg.stats : p->base.stats;
+    return o;
+}
+
+static void poller_answered(struct http_req *req, struct http_result *res, void *arg);
+
+/* The next page's answer goes on as if it came now (its fetch time kept). */
+static void poller_ahead_replay(struct poller *p)
+{
+    struct http_result res = p->ahead_res;
+
+    memset(&p->ahead_res, 0, sizeof p->ahead_res);
+    p->ahead = p->ahead_done = p->ahead_wanted = false;
+    p->started_ms = loop_now_ms() - (int64_t)p->ahead_fetch_ms;
+    poller_answered(NULL, &res, p);
+    free(res.body); /* NULL when taken */
+    free((char *)res.error);
+}
 
 /* Whether another page of a paged poll follows this decoded one. */
 static bool poller_more(const struct poller *p, const struct poller_job *job)
@@ -242,6 +296,19 @@ static void poller_apply(struct poller *p)
     p->poll_fetch_ms += job->fetch_ms;
     p->poll_decode_ms += job->decode_ms;
     p->applying = NULL;
+    if (poller_more(p, job) && p->ahead) {
+        /* Asked for already: it goes on when it has come. */
+        if (p->ops->applied != NULL) {
+            p->ops->applied(&job->d, p->arg);
+        }
+        poller_job_free(job, t != NULL ? job->d.nrows : 0);
+        p->page++;
+        p->ahead_wanted = true;
+        if (p->ahead_done) {
+            poller_ahead_replay(p);
+        }
+        return;
+    }
     if (poller_more(p, job)) {
         bool ignored = false;
         char *url = p->ops->url(p->arg, p->page + 1, &ignored);
@@ -327,6 +394,49 @@ static char *poller_default_error(long status, const char *transport)
     return transport != NULL ? xstrdup(transport) : xasprintf("HTTP %ld", status);
 }
 
+/* The next page's answer, while this one is still decoded or applied: kept for its turn. */
+static void poller_ahead_answered(struct http_req *req, struct http_result *res, void *arg)
+{
+    struct poller *p = arg;
+
+    (void)req;
+    p->ahead_req = NULL;
+    p->ahead_res = *res;
+    res->body = NULL;
+    p->ahead_res.error = res->error != NULL ? xstrdup(res->error) : NULL;
+    p->ahead_res.etag = p->ahead_res.last_modified = p->ahead_res.content_type = NULL;
+    p->ahead_fetch_ms = (double)(loop_now_ms() - p->ahead_started_ms);
+    p->ahead_done = true;
+    if (p->ahead_wanted) {
+        poller_ahead_replay(p);
+    }
+}
+
+/* A page of a paged poll came: the next one is asked for at once when the source says from
+ * the answer's X-Total-Count that there is one (ops->ahead), so that it travels while this
+ * one is decoded. */
+static void poller_ask_ahead(struct poller *p, long long total_count)
+{
+    struct http_opts o;
+    bool ignored = false;
+    char *url;
+
+    if (p->ops->url == NULL || p->ops->ahead == NULL || total_count < 0 ||
+        !p->ops->ahead(p->arg, p->page + 1, total_count)) {
+        return;
+    }
+    url = p->ops->url(p->arg, p->page + 1, &ignored);
+    if (url == NULL) {
+        return;
+    }
+    o = poller_opts(p, url, false);
+    p->ahead = true;
+    p->ahead_started_ms = loop_now_ms();
+    p->stats.requests++;
+    p->ahead_req = http_start(p->http, &o, NULL, poller_ahead_answered, p);
+    free(url);
+}
+
 static void poller_answered(struct http_req *req, struct http_result *res, void *arg)
 {
     struct poller *p = arg;
@@ -381,23 +491,14 @@ static void poller_answered(struct http_req *req, struct http_result *res, void 
     job->fetch_ms = (double)(loop_now_ms() - p->started_ms);
     res->body = NULL;
     workpool_submit(p->pool, poller_work, poller_decoded, job);
+    poller_ask_ahead(p, res->total_count);
 }
 
 /* Starts the request of `url` (copied by http) for the current poll. */
 static void poller_request(struct poller *p, const char *url)
 {
-    struct http_opts o = p->base;
-    bool conditional = p->ops->url == NULL;
+    struct http_opts o = poller_opts(p, url, p->ops->url == NULL);
 
-    o.url = url;
-    o.method = NULL;
-    o.body = NULL;
-    o.stream = false;
-    o.timeout_ms = p->cfg.timeout_ms;
-    o.max_body = p->cfg.max_body;
-    o.if_none_match = conditional ? p->etag : NULL;
-    o.if_modified_since = conditional && p->etag == NULL ? p->last_modified : NULL;
-    o.stats = p->cfg.stats != NULL ? p->cfg.stats : p->base.stats;
     p->started_ms = loop_now_ms();
     p->stats.requests++;
     p->req = http_start(p->http, &o, NULL, poller_answered, p);
@@ -486,6 +587,7 @@ void poller_stop(struct poller *p)
         http_cancel(p->http, p->req);
         p->req = NULL;
     }
+    poller_ahead_drop(p);
     loop_timer_cancel(p->loop, p->timer);
     loop_timer_cancel(p->loop, p->slice);
     loop_timer_cancel(p->loop, p->stale);

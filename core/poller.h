@@ -3,16 +3,19 @@
  * source needs alike.
  *
  * - Timers are aligned (to whole seconds by default) so that sources due at the same moment
- *   share one wakeup; at most one request is in flight, and the next poll is timed from the
- *   start of the last one.
+ *   share one wakeup; at most one poll is in flight (a paged one may ask for its next page
+ *   while a page decodes, see below), and the next poll is timed from the start of the last
+ *   one.
  * - A 2xx body is decoded on the worker pool by the source's decode hook into rows of one
  *   store kind; the loop puts them into the store in slices (a few thousand rows a pass) and
  *   sweeps the rows the poll did not return (mark and sweep). A decode that finishes after
  *   the poller was stopped is dropped.
  * - A source may page a poll and make it incremental (its url hook): each page is asked for
- *   once the one before is decoded and applied, while the decode says more follow; the
- *   rows of every page are swept together after the last. A partial poll (only the changes
- *   since the last) adds its rows and sweeps nothing.
+ *   once the one before is decoded and applied, while the decode says more follow, or, when
+ *   the answer's X-Total-Count tells the source there is a next page (its ahead hook), at
+ *   once, so that it travels while the one before is decoded (pages are still applied in
+ *   order, one at a time); the rows of every page are swept together after the last. A
+ *   partial poll (only the changes since the last) adds its rows and sweeps nothing.
  * - ETag and Last-Modified of an answer are sent back as If-None-Match / If-Modified-Since;
  *   a 304 keeps the rows and counts as a success.
  * - Failures back off (core/backoff.h: from the interval or 5 s, whichever is shorter,
@@ -86,6 +89,10 @@ struct poller_ops {
      * asked again after a second; NULL on a later page ends the poll there. No conditional
      * requests with it. */
     char *(*url)(void *arg, size_t page, bool *partial);
+    /* Optional, loop thread, with url: whether page `page` exists, given the X-Total-Count
+     * of the page before (`total`, records the query matches): it is then asked for while
+     * the page before is decoded. */
+    bool (*ahead)(void *arg, size_t page, long long total);
     /* Optional: frees d->extra (on any thread). */
     void (*free_extra)(void *extra);
 };

@@ -65,6 +65,7 @@ struct source_field {
     char *value;                /* the initial text or choice; NULL: empty, or the first */
     const char *const *choices; /* static, NULL-terminated: a choice field; NULL: text */
     bool required;
+    bool multiline; /* a text field of several lines (a description, notes) */
 };
 
 struct source_request_ops {

@@ -51,7 +51,7 @@ console_start() { # pods [config.ini]
     want=$(echo "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
     rm -f "$WORK/gc.log"
     start=$(now_ms)
-    tm new-session -d -s gc -x 200 -y 50 "env -u TMUX TERM=xterm-256color $BIN/govconsole --kubeconfig $WORK/kc --config $cfg --log $WORK/gc.log; sleep 60"
+    tm new-session -d -s gc -x 200 -y 50 "env -u TMUX TERM=xterm-256color $BIN/govconsole --kubeconfig $WORK/kc --config $cfg --log $WORK/gc.log -c pods; sleep 60"
     for _ in $(seq 1200); do
         if tm capture-pane -p -t gc | sed -n 2p | grep -q "pods(all)\[$want\]" &&
             ! tm capture-pane -p -t gc | sed -n 2p | grep -q loading; then

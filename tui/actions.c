@@ -459,7 +459,8 @@ static void actions_form_open(struct app *a, struct source *src, struct source_r
         fields[i] = (struct form_field){.label = req->fields[i].label,
                                         .value = req->fields[i].value,
                                         .choices = req->fields[i].choices,
-                                        .required = req->fields[i].required};
+                                        .required = req->fields[i].required,
+                                        .multiline = req->fields[i].multiline};
     }
     af->src = src;
     af->req = req;

@@ -484,8 +484,8 @@ static struct source_request *alerts_incident(const struct nagios_row *r, const 
                               : xasprintf("host %s", r->host);
     shortd = xasprintf("%s: %s is %s", app != NULL ? app : r->host, what,
                        nagios_state_name(r->state));
-    desc = xasprintf("Evidence from govconsole: Nagios reports %s %s (%s, attempt %d/%d)%s%s, "
-                     "last checked %s%s: %s",
+    desc = xasprintf("Evidence from govconsole:\nNagios reports %s %s (%s, attempt %d/%d)%s%s\n"
+                     "last checked %s%s:\n%s",
                      what, nagios_state_name(r->state), r->hard ? "hard" : "soft", r->attempt,
                      r->max_attempts, since[0] != '\0' ? " for " : "", since,
                      checked[0] != '\0' ? checked : "never", checked[0] != '\0' ? " ago" : "",

@@ -771,11 +771,11 @@ static struct source_request *apps_incident(const struct app_entry *e, const cha
     struct source_request *r;
 
     shortd = xasprintf("%s: %d of %d replicas ready", e->app, w->ready, w->desired);
-    desc = xasprintf("Evidence from govconsole: %s %s/%s, version %s, %d/%d ready, %d up to date, "
-                     "%d available, %lld restarts of its pods%s%s%s.",
+    desc = xasprintf("Evidence from govconsole:\n%s %s/%s, version %s\n%d/%d ready, %d up to "
+                     "date, %d available, %lld restarts of its pods%s%s%s",
                      apps_kind_name(w), w->ns, w->name, w->version != NULL ? w->version : "unknown",
                      w->ready, w->desired, w->updated, w->available, (long long)e->restarts,
-                     w->stall_reason != NULL ? ", rollout stalled (" : "",
+                     w->stall_reason != NULL ? "\nrollout stalled (" : "",
                      w->stall_reason != NULL ? w->stall_reason : "",
                      w->stall_reason != NULL ? ")" : "");
     ci = tenant != NULL ? xasprintf("%s-%s", tenant, e->app) : NULL;

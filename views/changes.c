@@ -242,18 +242,25 @@ static char *changes_describe(const struct view *v, const struct view_ctx *ctx, 
         struct jsonw j = {0};
         struct jsonw *w = &j;
 
+        /* The instance's fields as it returned them (the times its UTC values, the rest
+         * their display values); what the console adds under "govconsole". */
         jsonw_object(w, NULL);
+        jsonw_string(w, "sys_id", ch->row.uid);
         jsonw_string(w, "number", ch->number);
         jsonw_string(w, "type", ch->type);
         jsonw_string(w, "state", ch->state_text);
         jsonw_string(w, "risk", ch->risk);
-        jsonw_string(w, "tenant", e->tenant);
         jsonw_string(w, "company", ch->company);
         jsonw_string(w, "cmdb_ci", ch->cmdb_ci);
-        jsonw_string(w, "start_date", ch->start != 0 ? start : NULL);
-        jsonw_string(w, "end_date", ch->end != 0 ? end : NULL);
+        jsonw_string(w, "start_date", ch->start_raw[0] != '\0' ? ch->start_raw : NULL);
+        jsonw_string(w, "end_date", ch->end_raw[0] != '\0' ? ch->end_raw : NULL);
         jsonw_string(w, "sys_updated_on", ch->updated_raw[0] != '\0' ? ch->updated_raw : NULL);
         jsonw_string(w, "short_description", ch->short_description);
+        jsonw_object(w, "govconsole");
+        jsonw_string(w, "tenant", e->tenant);
+        jsonw_string(w, "planned_start_local", ch->start != 0 ? start : NULL);
+        jsonw_string(w, "planned_end_local", ch->end != 0 ? end : NULL);
+        jsonw_end_object(w);
         jsonw_end_object(w);
         return jsonw_finish(w);
     }

@@ -8,6 +8,7 @@
 #include "core/k8s/k8s_model.h"
 #include "core/k8s/k8s_request.h"
 #include "core/keysort.h"
+#include "core/servicenow/sn_model.h"
 #include "core/servicenow/sn_request.h"
 #include "core/xalloc.h"
 #include "views/view.h"
@@ -36,6 +37,24 @@ struct pod_entry {
     int64_t cpu_m;      /* usage in millicores from the pod's metrics, -1 without a sample */
     int64_t mem_b;      /* bytes, -1 without a sample */
     uint32_t rank;      /* position in the default order: the cheap tie-break of sorts */
+    uint32_t change;    /* a ServiceNow change in progress on its app's CI: 1 + its slot in
+                           pods_changes, 0 when none (in the padding: 40 bytes a row) */
+};
+
+/* The ServiceNow changes in progress, by CI (TENANT-APP, as the apps view matches them):
+ * an open-addressed set rebuilt only when the changes move, so that a pod's mark is one probe
+ * and never a scan of the changes. */
+struct pods_change_slot {
+    const char *ci, *number; /* borrowed from the change rows; ci NULL: a free slot */
+    uint64_t hash;
+};
+
+struct pods_changes {
+    struct pods_change_slot *slots;
+    size_t mask;  /* slots - 1 (a power of two) */
+    size_t count; /* 0: no change in progress, no probe at all */
+    uint64_t gen; /* STORE_CHANGE's generation they were taken from */
+    bool built;
 };
 
 struct pods_state {
@@ -46,6 +65,7 @@ struct pods_state {
     struct view_scope scope;     /* ... narrowed to this */
     bool metrics_any; /* some pod has a sample: a pod without one shows "-", else all "n/a" */
     bool built;
+    struct pods_changes changes; /* issue 14 */
 };
 
 static int str_cmp_null(const char *a, const char *b)
@@ -196,7 +216,8 @@ static bool pods_stale(const struct view *v, const struct view_ctx *ctx)
 
     return !st->built || st->pod_gen != store_gen(ctx->store, STORE_POD) ||
            st->ns_gen != store_gen(ctx->store, STORE_NAMESPACE) ||
-           st->metrics_gen != store_gen(ctx->store, STORE_POD_METRICS);
+           st->metrics_gen != store_gen(ctx->store, STORE_POD_METRICS) ||
+           st->changes.gen != store_gen(ctx->store, STORE_CHANGE);
 }
 
 /* One entry's usage from its pod's PodMetrics (keyed "ns/name"), -1 without one. */
@@ -228,6 +249,116 @@ static void pods_fill_metrics(struct pods_state *st, const struct view_ctx *ctx)
     }
     st->metrics_any = pods_any_usage(st);
     st->metrics_gen = store_gen(ctx->store, STORE_POD_METRICS);
+}
+
+/* FNV-1a, continued over several strings: a CI's hash from its tenant and app as from its
+ * name. */
+static uint64_t pods_fnv(uint64_t h, const char *s)
+{
+    for (; *s != '\0'; s++) {
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+    }
+    return h;
+}
+
+#define PODS_FNV_BASIS 0xcbf29ce484222325ULL
+
+/* Whether a CI is TENANT-APP. */
+static bool pods_ci_is(const char *ci, const char *tenant, const char *app)
+{
+    size_t tl = strlen(tenant);
+
+    return strncmp(ci, tenant, tl) == 0 && ci[tl] == '-' && strcmp(ci + tl + 1, app) == 0;
+}
+
+static bool pods_change_in_progress(const struct sn_change *ch)
+{
+    return ch->has_state && ch->state == SN_CHANGE_IMPLEMENT && ch->cmdb_ci != NULL;
+}
+
+/* The changes in progress, taken again when STORE_CHANGE moved (or `force`: another session
+ * sees others); returns whether it did. */
+static bool pods_changes_update(struct pods_changes *pc, const struct view_ctx *ctx, bool force)
+{
+    const uint64_t gen = store_gen(ctx->store, STORE_CHANGE);
+    struct access_cursor cur;
+    const struct store_row *r;
+    size_t n = 0, size = 16;
+
+    if (pc->built && pc->gen == gen && !force) {
+        return false;
+    }
+    pc->gen = gen;
+    pc->built = true;
+    pc->count = 0;
+    access_rows(ctx->access, STORE_CHANGE, &cur);
+    while ((r = access_next(&cur, NULL)) != NULL) {
+        n += pods_change_in_progress((const struct sn_change *)r);
+    }
+    if (n == 0) {
+        return true;
+    }
+    while (size < 2 * n) {
+        size *= 2;
+    }
+    if (pc->slots == NULL || pc->mask + 1 < size) {
+        free(pc->slots);
+        pc->slots = xmalloc(size * sizeof *pc->slots);
+        pc->mask = size - 1;
+    }
+    memset(pc->slots, 0, (pc->mask + 1) * sizeof *pc->slots);
+    access_rows(ctx->access, STORE_CHANGE, &cur);
+    while ((r = access_next(&cur, NULL)) != NULL) {
+        const struct sn_change *ch = (const struct sn_change *)r;
+        uint64_t h;
+        size_t i;
+
+        if (!pods_change_in_progress(ch)) {
+            continue;
+        }
+        h = pods_fnv(PODS_FNV_BASIS, ch->cmdb_ci);
+        for (i = h & pc->mask;
+             pc->slots[i].ci != NULL &&
+             (pc->slots[i].hash != h || strcmp(pc->slots[i].ci, ch->cmdb_ci) != 0);
+             i = (i + 1) & pc->mask) {
+        }
+        /* Two on one CI: the last one, as the apps view shows it. */
+        pc->count += pc->slots[i].ci == NULL;
+        pc->slots[i] = (struct pods_change_slot){ch->cmdb_ci, ch->number, h};
+    }
+    return true;
+}
+
+/* The change in progress on TENANT-APP, as pod_entry.change has it: one probe. */
+static uint32_t pods_change_of(const struct pods_changes *pc, const char *tenant,
+                               const char *app)
+{
+    uint64_t h;
+
+    if (pc->count == 0 || tenant == NULL || app == NULL) {
+        return 0;
+    }
+    h = pods_fnv(pods_fnv(pods_fnv(PODS_FNV_BASIS, tenant), "-"), app);
+    for (size_t i = h & pc->mask; pc->slots[i].ci != NULL; i = (i + 1) & pc->mask) {
+        if (pc->slots[i].hash == h && pods_ci_is(pc->slots[i].ci, tenant, app)) {
+            return (uint32_t)i + 1;
+        }
+    }
+    return 0;
+}
+
+/* The number of an entry's change in progress, NULL when none. */
+static const char *pods_change_number(const struct pods_state *st, const struct pod_entry *e)
+{
+    return e->change != 0 ? st->changes.slots[e->change - 1].number : NULL;
+}
+
+static void pods_link_changes(struct pods_state *st)
+{
+    for (size_t i = 0; i < st->count; i++) {
+        st->rows[i].change = pods_change_of(&st->changes, st->rows[i].tenant,
+                                            st->rows[i].pod->app);
+    }
 }
 
 /* The first index in rows[0..n) whose row sorts after `e` in the default order (`after`), or
@@ -327,6 +458,7 @@ static void pods_merge_changes(struct pods_state *st, const struct view_ctx *ctx
         }
         add[nadd].pod = p;
         add[nadd].tenant = tenant;
+        add[nadd].change = pods_change_of(&st->changes, tenant, p->app);
         pods_lookup_usage(&add[nadd++], ctx);
     }
     kept = pods_drop_gone(st, ctx);
@@ -378,7 +510,7 @@ static void pods_rebuild(struct view *v, const struct view_ctx *ctx)
                 strcmp(st->scope.node, ctx->scope->node) == 0;
 
     if (same && (st->pod_gen == pt_gen || ctx->rows_alive)) {
-        bool reorder = false;
+        bool reorder = false, changes_moved = pods_changes_update(&st->changes, ctx, false);
 
         if (st->pod_gen != pt_gen) {
             /* The changes merge into the default order; a column's order is sorted again
@@ -395,6 +527,9 @@ static void pods_rebuild(struct view *v, const struct view_ctx *ctx)
             pods_fill_metrics(st, ctx);
             reorder = reorder || pods_sorted_by_usage(v);
         }
+        if (changes_moved) {
+            pods_link_changes(st);
+        }
         if (reorder) {
             pods_order(st, v->sort_col, v->sort_desc);
         }
@@ -406,6 +541,7 @@ static void pods_rebuild(struct view *v, const struct view_ctx *ctx)
         st->rows = xmalloc(st->cap * sizeof *st->rows);
     }
     st->count = 0;
+    pods_changes_update(&st->changes, ctx, true);
     access_rows(ctx->access, STORE_POD, &cur);
     while ((r = access_next(&cur, &tenant)) != NULL) {
         const struct k8s_pod *p = (const struct k8s_pod *)r;
@@ -415,6 +551,7 @@ static void pods_rebuild(struct view *v, const struct view_ctx *ctx)
         }
         st->rows[st->count].pod = p;
         st->rows[st->count].tenant = tenant;
+        st->rows[st->count].change = pods_change_of(&st->changes, tenant, p->app);
         st->count++;
     }
     if (st->count > 1) {
@@ -490,6 +627,10 @@ static enum view_tone pods_cell(const struct view *v, const struct view_ctx *ctx
         snprintf(buf, size, "%s", p->ns);
         return TONE_NORMAL;
     case PC_NAME:
+        if (e->change != 0) { /* a platform change in progress on its app, as in :apps */
+            snprintf(buf, size, "%s [%s in progress]", p->name, pods_change_number(st, e));
+            return TONE_WARN;
+        }
         snprintf(buf, size, "%s", p->name);
         return TONE_NORMAL;
     case PC_READY:
@@ -547,8 +688,10 @@ static const struct store_row *pods_row_source(const struct view *v, size_t row,
     const struct pods_state *st = v->state;
     const struct pod_entry *e = &st->rows[row];
 
-    *extra = view_mix(view_mix(view_mix_str(st->metrics_any, e->tenant), (uint64_t)e->cpu_m),
-                      (uint64_t)e->mem_b);
+    *extra = view_mix_str(
+        view_mix(view_mix(view_mix_str(st->metrics_any, e->tenant), (uint64_t)e->cpu_m),
+                 (uint64_t)e->mem_b),
+        pods_change_number(st, e));
     return &e->pod->row;
 }
 
@@ -603,10 +746,10 @@ static struct source_request *pods_incident(const struct k8s_pod *p, const char 
     }
     shortd = xasprintf("%s: pod %s is %s", p->app != NULL ? p->app : p->name, p->name,
                        p->status != NULL ? p->status : "unknown");
-    desc = xasprintf("Evidence from govconsole: pod %s/%s, status %s, %d/%d ready, %d restarts"
-                     "%s%s%s%s%s, node %s, version %s.",
+    desc = xasprintf("Evidence from govconsole:\npod %s/%s: status %s, %d/%d ready, %d restarts"
+                     "%s%s%s%s%s\nnode %s, version %s",
                      p->ns, p->name, p->status != NULL ? p->status : "unknown", p->ready,
-                     p->total, p->restarts, p->last_reason != NULL ? ", last restart reason " : "",
+                     p->total, p->restarts, p->last_reason != NULL ? "\nlast restart reason " : "",
                      p->last_reason != NULL ? p->last_reason : "", ago[0] != '\0' ? " (" : "",
                      ago, ago[0] != '\0' ? " ago)" : "", p->node != NULL ? p->node : "none",
                      p->version != NULL ? p->version : "unknown");
@@ -662,6 +805,7 @@ static void pods_fini(struct view *v)
     struct pods_state *st = v->state;
 
     free(st->rows);
+    free(st->changes.slots);
 }
 
 static const char *const pods_aliases[] = {"po", "pod", NULL};

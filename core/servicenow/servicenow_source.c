@@ -425,6 +425,14 @@ static char *sn_poll_url(void *arg, size_t page, bool *partial)
     return url;
 }
 
+/* The poller's ahead hook: a next page exists when the query matched more records than the
+ * pages before it hold (X-Total-Count); it is asked for while the one before decodes. */
+static bool sn_poll_ahead(void *arg, size_t page, long long total)
+{
+    (void)arg;
+    return (long long)(page * SN_PAGE) < total;
+}
+
 static void sn_poll_decode(const char *body, size_t len, struct poller_decode *out, void *arg)
 {
     const struct sn_feed *f = arg;
@@ -1094,6 +1102,7 @@ static void *servicenow_init(const struct source_env *env, char **err)
             .error_text = sn_error_text,
             .applied = sn_poll_applied,
             .url = sn_poll_url,
+            .ahead = sn_poll_ahead,
             .free_extra = free,
         };
         f->poller = poller_new(env->loop, env->http, env->pool, env->store, &pc, &f->pops, f);

@@ -106,15 +106,24 @@ static bool sn_record_keys(json_t *rec, const char **id, const char **number)
     return *id != NULL && (*id)[0] != '\0' && *number != NULL && (*number)[0] != '\0';
 }
 
+/* A date-time field: its time, and its text as the instance wrote it into raw (20 bytes; ""
+ * when it is not one). */
+static int64_t sn_record_time(json_t *rec, const char *name, char *raw)
+{
+    const char *v = sn_field(rec, name, false);
+    int64_t t = sn_time_parse(v);
+
+    raw[0] = '\0';
+    if (t != 0) {
+        snprintf(raw, 20, "%s", v);
+    }
+    return t;
+}
+
 /* sys_updated_on into *t and raw (20 bytes); *out_raw points at it for the page's newest. */
 static void sn_record_updated(json_t *rec, int64_t *t, char *raw, const char **out_raw)
 {
-    const char *updated = sn_field(rec, "sys_updated_on", false);
-
-    *t = sn_time_parse(updated);
-    if (*t != 0) {
-        snprintf(raw, 20, "%s", updated);
-    }
+    *t = sn_record_time(rec, "sys_updated_on", raw);
     *out_raw = raw;
 }
 
@@ -187,8 +196,8 @@ static struct store_row *sn_change_read(json_t *rec, const char **updated)
     ch->company = sn_field_dup(rec, "company");
     ch->short_description = sn_field_dup(rec, "short_description");
     ch->cmdb_ci = sn_field_dup(rec, "cmdb_ci");
-    ch->start = sn_time_parse(sn_field(rec, "start_date", false));
-    ch->end = sn_time_parse(sn_field(rec, "end_date", false));
+    ch->start = sn_record_time(rec, "start_date", ch->start_raw);
+    ch->end = sn_record_time(rec, "end_date", ch->end_raw);
     state = sn_field(rec, "state", false);
     if (state != NULL && state[0] != '\0') {
         long n = strtol(state, &end, 10);

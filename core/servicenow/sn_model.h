@@ -71,6 +71,7 @@ struct sn_change {
     char *short_description;
     char *cmdb_ci;
     int64_t start, end;      /* planned (start_date, end_date), epoch seconds; 0 unknown */
+    char start_raw[20], end_raw[20]; /* as the instance wrote them (UTC); "" unknown */
     int64_t updated;
     char updated_raw[20];
     int state;               /* -5 New .. -1 Implement, 0 Review, 3 Closed, 4 Canceled */

@@ -181,6 +181,7 @@ struct source_request *sn_request_create(const char *tenant, const char *short_d
     sn_field_add(r, "Tenant", tenant, NULL, true);
     sn_field_add(r, "Short description", short_desc, NULL, true);
     sn_field_add(r, "Description", description, NULL, false);
+    r->fields[r->nfields - 1].multiline = true;
     sn_field_add(r, "Impact", "3 - Low", sn_impacts, false);
     sn_field_add(r, "Urgency", "3 - Low", sn_impacts, false);
     sn_field_add(r, "Configuration item", ci, NULL, false);
@@ -225,5 +226,6 @@ struct source_request *sn_request_resolve(const struct sn_incident *in, const ch
     r->done = "resolved";
     sn_field_add(r, "Resolution code", NULL, sn_close_codes, true);
     sn_field_add(r, "Resolution notes", NULL, NULL, true);
+    r->fields[r->nfields - 1].multiline = true;
     return r;
 }

@@ -70,10 +70,34 @@ check ":changes: Enter shows the change's fields ($first_chg)" wait_for "^Number
 check "... its planned start and configuration item" wait_for '^Configuration item: +[a-z0-9-]+$'
 keys q y
 check "... y shows it as YAML" wait_for "^number: $first_chg\$"
+start_utc=$(sim_get "/api/now/table/change_request?sysparm_fields=start_date&sysparm_query=number=$first_chg" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["result"][0]["start_date"])')
+check "... its start_date as the instance returned it ($start_utc)" wait_for "^start_date: [\"']?$start_utc[\"']?\$"
+check "... the console's local times apart, labelled" wait_for '^  planned_start_local: '
 keys q
 keys : a p p s Enter
 check ":apps marks the app whose CI ($ci) has $chg in progress" wait_for "${ci#*-} \\[$chg in progress\\]"
-keys q
+# :pods marks the pods of that app (in its tenant) the same way, and no other pod: filtered on
+# the mark, every pod left is one of an app whose CI has that change in progress (govsim's
+# changes in Implement); unfiltered, pods of other apps show unmarked.
+implementing=$(sim_get "/api/now/table/change_request?sysparm_display_value=true&sysparm_exclude_reference_link=true&sysparm_fields=number,cmdb_ci&sysparm_query=$window%5Estate=-1" |
+    python3 -c 'import json,sys; print(" ".join(r["cmdb_ci"] + "=" + r["number"] for r in json.load(sys.stdin)["result"]))')
+keys : p o d s Enter
+check ":pods: the pods view" wait_for 'pods\(all\)\[200\]'
+check ":pods: pods of other apps, unmarked" \
+    bash -c "tmux -L $TMUX_SOCK capture-pane -p -t gc | grep -E '^ *${ci%%-*} ' | grep -v '${ci#*-}' | grep -vq 'in progress'"
+keys / i n Space p r o g r e s s Enter
+check ":pods marks the pods of ${ci#*-} with $chg in progress" wait_for "^ *${ci%%-*} +[a-z0-9-]+ +${ci#*-}-[a-z0-9-]* \\[$chg in progress\\]"
+# shellcheck disable=SC2016
+check "... and only pods of apps with a change in progress ($implementing)" python3 -c '
+import re, subprocess, sys
+cis = dict(x.split("=") for x in sys.argv[2].split())
+rows = [l.split() for l in subprocess.run(["tmux", "-L", sys.argv[1], "capture-pane", "-p", "-t", "gc"],
+        capture_output=True, text=True).stdout.splitlines()[3:] if re.match(r"^ *[a-z]", l)]
+bad = [r for r in rows if not any(r[0] + "-" + r[2][:len(ci) - len(r[0]) - 1] == ci and
+       r[2][len(ci) - len(r[0]) - 1] == "-" and r[3:6] == ["[" + n, "in", "progress]"] for ci, n in cis.items())]
+sys.exit(1 if bad or not rows else 0)' "$TMUX_SOCK" "$implementing"
+keys Escape q
 tm_kill
 
 rm -f "$WORK/exit"
@@ -113,19 +137,24 @@ keys n
 check "n opens the form: New incident, the first field (the tenant) focused" wait_fixed ' New incident '
 check "... the tenant filled in from the pod" wait_for 'Tenant\* +[a-z]+ '
 check "... the short description names the pod and its status" wait_for 'Short description\* +.*: pod .* is CrashLoopBackOff'
-check "... the description ends in the evidence" wait_for 'Description +Evidence from govconsole: pod '
+check "... the description ends in the evidence" wait_for 'Description +Evidence from govconsole:'
+check "... on several lines: the pod's status on a row of its own" \
+    wait_for '^ *(x|│)? +pod [a-z0-9-]+/[a-z0-9-]+: status CrashLoopBackOff, [0-9]+/[0-9]+ '
 check "... impact and urgency are choices" wait_for 'Impact +< 3 - Low >'
 check "... the CI is the tenant's app" wait_for 'Configuration item +[a-z]+-[a-z]'
 keys Tab Tab Tab Right Right
 check "Tab moves to the impact, Right changes it" wait_for 'Impact +< 2 - Medium >'
+keys BTab S e e n Space b y Space o n - c a l l Enter
+check "Shift-Tab back to the description; Enter there starts a new line" \
+    wait_for '^ *(x|│)? +Evidence from govconsole: +(x|│)? *$'
 keys C-s
 check "Ctrl-S asks the usual confirmation" wait_for 'Open an incident for [a-z]+\?'
 keys y
 check "opened: the instance's number in the flash" wait_for 'opened [a-z]+/incidents/new: INC[0-9]+' 15
 num=$(screen | grep -Eo 'opened [a-z]+/incidents/new: INC[0-9]+' | grep -Eo 'INC[0-9]+' | head -1)
 rec=$(sim_get "/api/now/table/incident?sysparm_display_value=true&sysparm_query=number=$num&sysparm_fields=impact,description,correlation_id,company")
-check "the record: impact Medium, the evidence, a correlation id, the tenant's company" \
-    python3 -c 'import json,sys; r=json.loads(sys.argv[1])["result"][0]; sys.exit(0 if r["impact"]=="2 - Medium" and "Evidence from govconsole" in r["description"] and r["correlation_id"].startswith("govconsole-") and r["company"] else 1)' "$rec"
+check "the record: impact Medium, the evidence in lines after the typed one, a correlation id, the tenant's company" \
+    python3 -c 'import json,sys; r=json.loads(sys.argv[1])["result"][0]; sys.exit(0 if r["impact"]=="2 - Medium" and r["description"].startswith("Seen by on-call\nEvidence from govconsole:\npod ") and r["correlation_id"].startswith("govconsole-") and r["company"] else 1)' "$rec"
 check "audited: the attempt before, the outcome after" \
     bash -c "grep -c 'open incident' '$XDG_STATE_HOME/govconsole/audit.log' | grep -qx 2 && grep 'open incident' '$XDG_STATE_HOME/govconsole/audit.log' | tail -1 | grep -q ok"
 keys q

@@ -17,7 +17,9 @@ check "... the tenant is the alert's ($tenant)" wait_for "Tenant\\* +$tenant "
 check "... the short description names the service, the host and the state" \
     wait_for "Short description\\* +$app: $service on $host is CRITICAL"
 check "... the description ends in Nagios' evidence" \
-    wait_for 'Description +Evidence from govconsole: Nagios reports .* CRITICAL \((hard|soft)'
+    wait_for 'Description +Evidence from govconsole:'
+check "... on several lines: Nagios' report on a row of its own" \
+    wait_for '^ *(x|│)? +Nagios reports .* CRITICAL \((hard|soft)'
 check "... the CI is the tenant's app" wait_for "Configuration item +$tenant-$app"
 keys C-s
 check "Ctrl-S asks to confirm" wait_for "Open an incident for $tenant\\?"
@@ -43,7 +45,9 @@ check "n on an app opens the form" wait_fixed ' New incident '
 check "... the short description counts its ready replicas" \
     wait_for "Short description\\* +$app: [0-9]+ of [0-9]+ replicas ready"
 check "... the description ends in the app's evidence" \
-    wait_for "Description +Evidence from govconsole: (Deployment|StatefulSet) $tenant/"
+    wait_for "Description +Evidence from govconsole:"
+check "... on several lines: the workload on a row of its own" \
+    wait_for "^ *(x|│)? +(Deployment|StatefulSet) $tenant/[a-z0-9-]+, version "
 check "... the CI is the tenant's app" wait_for "Configuration item +$tenant-$app"
 keys Escape
 keys : q Enter

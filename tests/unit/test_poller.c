@@ -44,6 +44,7 @@ struct script {
     char extra[256]; /* more header lines */
     char body[8192];
     char pages[3][64]; /* a paged poll: the body of "?page=N" (the url hook's URLs) */
+    int total;         /* >= 0: the pages carry X-Total-Count: total */
     int answered;
 };
 
@@ -66,7 +67,12 @@ static void serve(struct mini_httpd *s, int fd, const char *head, const char *bo
     pthread_mutex_lock(&S.lock);
     const char *page = strstr(head, "page=");
     if (page != NULL && page[5] >= '0' && page[5] <= '2') {
-        mini_httpd_answer(fd, 200, "", S.pages[page[5] - '0']);
+        char extra[64] = "";
+
+        if (S.total >= 0) {
+            snprintf(extra, sizeof extra, "X-Total-Count: %d\r\n", S.total);
+        }
+        mini_httpd_answer(fd, 200, extra, S.pages[page[5] - '0']);
     } else if (S.status == 304) {
         mini_httpd_write(fd, "HTTP/1.1 304 Not Modified\r\n%sConnection: close\r\n\r\n", S.extra);
     } else {
@@ -135,6 +141,45 @@ static const struct poller_ops paged_ops = {
     .url = paged_url,
 };
 
+/* Pages of two rows: another follows while the ones before hold fewer than the total. */
+static bool paged_ahead(void *arg, size_t page, long long total)
+{
+    (void)arg;
+    return (long long)page * 2 < total;
+}
+
+/* A page "w:a,b+" is decoded only once the server has answered another request (up to 2 s):
+ * whether the next page was asked for while this one decoded. */
+static bool ahead_seen;
+
+static void decode_waiting(const char *body, size_t len, struct poller_decode *out, void *arg)
+{
+    if (len > 2 && strncmp(body, "w:", 2) == 0) {
+        int answered = 0;
+
+        for (int i = 0; i < 200; i++) {
+            pthread_mutex_lock(&S.lock);
+            answered = S.answered;
+            pthread_mutex_unlock(&S.lock);
+            if (answered >= 2) {
+                break;
+            }
+            usleep(10000);
+        }
+        ahead_seen = answered >= 2;
+        body += 2;
+        len -= 2;
+    }
+    decode_paged(body, len, out, arg);
+}
+
+static const struct poller_ops ahead_ops = {
+    .decode = decode_waiting,
+    .free_row = row_free,
+    .url = paged_url,
+    .ahead = paged_ahead,
+};
+
 struct fixture {
     struct mini_httpd srv;
     struct loop *loop;
@@ -154,6 +199,7 @@ static int setup(void **state)
     memset(&F, 0, sizeof F);
     script_set(200, "", "a,b,c");
     S.answered = 0;
+    S.total = -1;
     if (mini_httpd_start(&F.srv, serve, NULL) != 0) {
         return -1;
     }
@@ -486,6 +532,56 @@ static void test_paged_and_partial(void **state)
     assert_false(has_row("b") || has_row("c") || has_row("d"));
 }
 
+static void total_set(int total)
+{
+    pthread_mutex_lock(&S.lock);
+    S.total = total;
+    pthread_mutex_unlock(&S.lock);
+}
+
+/* With the ahead hook, the next page is asked for while one decodes, the pages still go in
+ * in order; a total that promised more than the decode found asks for one page too many,
+ * which is dropped; a bad page asked ahead fails the poll and sweeps nothing. */
+static void test_paged_ahead(void **state)
+{
+    struct poller_stats st;
+
+    (void)state;
+    partial_next = false;
+    total_set(3);
+    pages_set("w:a,b+", "c", "never");
+    paged_port = F.srv.port;
+    start_ops(60000, 0, &ahead_ops);
+    polls_wanted = 1;
+    assert_true(run_until(polled, 5000));
+    poller_stats(F.p, &st);
+    assert_true(ahead_seen); /* page 1 was out while page 0 decoded */
+    assert_int_equal(st.pages, 2);
+    assert_int_equal(st.requests, 2);
+    assert_int_equal(rows(), 3);
+    assert_true(has_row("a") && has_row("b") && has_row("c"));
+
+    /* The total says a third page; the second says it is the last: that one is dropped. */
+    total_set(6);
+    pages_set("a,b+", "d", "x,y");
+    poller_poke(F.p);
+    polls_wanted = 2;
+    assert_true(run_until(polled, 5000));
+    poller_stats(F.p, &st);
+    assert_int_equal(st.pages, 2);
+    assert_int_equal(rows(), 3);
+    assert_true(has_row("d") && !has_row("c") && !has_row("x"));
+
+    /* The page asked ahead is not the API: the poll fails, nothing is swept. */
+    total_set(4);
+    pages_set("e,f+", "<html>", "never");
+    poller_poke(F.p);
+    failures_wanted = 1;
+    assert_true(run_until(failed, 5000));
+    assert_true(has_row("a") && has_row("d") && has_row("e"));
+    total_set(-1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -499,6 +595,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_answer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_staleness, setup, teardown),
         cmocka_unit_test_setup_teardown(test_paged_and_partial, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_paged_ahead, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -220,6 +220,8 @@ static void test_changes(void **state)
     assert_string_equal(c->risk, "Moderate");
     assert_string_equal(c->company, "Skat");
     assert_int_equal(c->end - c->start, 3 * 3600);
+    assert_string_equal(c->start_raw, "2026-12-07 06:00:00"); /* as the instance wrote it */
+    assert_string_equal(c->end_raw, "2026-12-07 09:00:00");
     for (size_t i = 0; i < d.nrows; i++) {
         sn_change_free(d.rows[i]);
     }

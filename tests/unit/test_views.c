@@ -18,6 +18,7 @@
 #include "core/k8s/k8s_describe.h"
 #include "core/k8s/k8s_request.h"
 #include "core/k8s/k8s_tenancy.h"
+#include "core/servicenow/sn_model.h"
 #include "core/store.h"
 #include "core/store_impl.h"
 #include "core/xalloc.h"
@@ -1182,6 +1183,85 @@ static void test_pods_incremental_equals_full(void **state)
     store_commit(&S);
 }
 
+/* Change requests: no tenant of their own here (the operator sees them all). */
+static const char *change_tenant(void *ctx, enum store_kind kind, const struct store_row *row)
+{
+    (void)ctx;
+    (void)kind;
+    (void)row;
+    return NULL;
+}
+
+static uint64_t change_gen(void *ctx)
+{
+    (void)ctx;
+    return 0;
+}
+
+static const struct store_tenancy change_tenancy = {.row_tenant = change_tenant,
+                                                    .gen = change_gen};
+
+static void add_change(const char *number, const char *ci, int state)
+{
+    struct sn_change *c = xcalloc(1, sizeof *c);
+
+    c->row.uid = xstrdup(number);
+    c->number = xstrdup(number);
+    c->cmdb_ci = xstrdup(ci);
+    c->has_state = true;
+    c->state = state;
+    store_put(store_table(&S, STORE_CHANGE), &c->row);
+}
+
+/* A pod of an app whose CI (TENANT-APP) has a change in progress is marked with its number,
+ * as :apps marks the app; another tenant's pod of an app of that name, a pod of another app
+ * and a change not in progress are not. The mark follows the changes while the view stays
+ * open (the incremental rebuild), and a full rebuild agrees. */
+static void test_pods_change_mark(void **state)
+{
+    struct view *v = view_new(registry_find("pods"));
+    struct view *full;
+    struct view_ctx alive = {&S, 10000, &ALL, ACC, true, NULL, NULL};
+    struct view_ctx fresh = {&S, 10000, &ALL, ACC, false, NULL, NULL};
+    static char a[4096], b[4096];
+
+    (void)state;
+    store_register(&S, STORE_CHANGE, sn_change_free, &change_tenancy);
+    add_app_pod("dmi", "web-1", "web", "1.0", 0);
+    add_app_pod("skat", "web-2", "web", "1.0", 0); /* skat-web: not dmi-web */
+    add_app_pod("dmi", "api-1", "api", "1.0", 0);
+    add_change("CHG1", "dmi-web", SN_CHANGE_IMPLEMENT);
+    add_change("CHG2", "dmi-api", 3); /* closed */
+    store_commit(&S);
+    v->ops->rebuild(v, &fresh);
+    names(v, a, sizeof a, (size_t)column(v, "NAME"));
+    assert_non_null(strstr(a, "web-1 [CHG1 in progress]"));
+    assert_null(strstr(a, "web-2 ["));
+    assert_null(strstr(a, "api-1 ["));
+
+    /* CHG2 starts, CHG1 ends: the open view follows. */
+    add_change("CHG2", "dmi-api", SN_CHANGE_IMPLEMENT);
+    add_change("CHG1", "dmi-web", 0);
+    assert_true(v->ops->stale(v, &alive));
+    v->ops->rebuild(v, &alive);
+    names(v, a, sizeof a, (size_t)column(v, "NAME"));
+    assert_non_null(strstr(a, "api-1 [CHG2 in progress]"));
+    assert_null(strstr(a, "web-1 ["));
+    full = view_new(registry_find("pods"));
+    full->ops->rebuild(full, &fresh);
+    names(full, b, sizeof b, (size_t)column(full, "NAME"));
+    assert_string_equal(a, b);
+    store_commit(&S);
+
+    view_free(v);
+    view_free(full);
+    store_clear(store_table(&S, STORE_CHANGE));
+    assert_true(store_del(store_table(&S, STORE_POD), "dmi/web-1"));
+    assert_true(store_del(store_table(&S, STORE_POD), "skat/web-2"));
+    assert_true(store_del(store_table(&S, STORE_POD), "dmi/api-1"));
+    store_commit(&S);
+}
+
 /* A pod of this namespace and name under another uid (a relist's new one beside the old). */
 static void add_twin(const char *uid, const char *ns, const char *name)
 {
@@ -1509,6 +1589,7 @@ int main(void)
         cmocka_unit_test(test_tenant_describe),
         cmocka_unit_test(test_pods_incremental_equals_full),
         cmocka_unit_test(test_pods_twins_dropped),
+        cmocka_unit_test(test_pods_change_mark),
         cmocka_unit_test(test_pods_sort_long_prefixes),
         cmocka_unit_test(test_apps_rollout_replicasets),
         cmocka_unit_test(test_namespaces_view),
