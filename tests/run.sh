@@ -3,6 +3,10 @@
 # cmocka binaries report "[  PASSED  ] N test(s)." / "[  FAILED  ] N test(s)";
 # shell tests print TAP-style "ok - name" / "not ok - name" lines.
 # GC_BIN_DIR: where govconsole, govsim and tests/ were built (default build).
+# GC_TEST_JOBS: how many tests run at once (default 2). Most of a screen or integration test's
+# time is spent waiting for a server or a screen, so two lanes nearly halve the run on two
+# cores; every test has its own temporary directory, free ports, tmux socket and servers.
+# Each test's lines are printed together, in the usual order, once it has finished.
 set -u
 cd "$(dirname "$0")/.."
 export GC_BIN_DIR="${GC_BIN_DIR:-build}"
@@ -36,36 +40,80 @@ count_tap() { # file name rc
     [ "$f" -ne 0 ] && failures+=("$2")
 }
 
+# Runs one test; its lines for the report go to $out/NAME.report, its status to $out/NAME.rc.
 run_one() { # kind path
     local name log rc
     name=$(basename "$2")
     log="$out/$name.log"
-    printf '== %s\n' "$name"
     if [ "$1" = cmocka ]; then
         timeout 600 "$2" >"$log" 2>&1
     else
         timeout 600 bash "$2" >"$log" 2>&1
     fi
     rc=$?
-    grep -E '^\[ *(PASSED|FAILED|  OK|RUN) *\]|^(not )?ok |^# ' "$log" | grep -v '^\[ RUN' | sed 's/^/   /'
-    if [ "$1" = cmocka ]; then count_cmocka "$log" "$name" "$rc"; else count_tap "$log" "$name" "$rc"; fi
-    if [ "$rc" -ne 0 ]; then
-        echo "   (exit status $rc; last lines of $log:)"
-        tail -n 15 "$log" | sed 's/^/   | /'
-    fi
+    {
+        printf '== %s\n' "$name"
+        grep -E '^\[ *(PASSED|FAILED|  OK|RUN) *\]|^(not )?ok |^# ' "$log" | grep -v '^\[ RUN' | sed 's/^/   /'
+        if [ "$rc" -ne 0 ]; then
+            echo "   (exit status $rc; last lines of $log:)"
+            tail -n 15 "$log" | sed 's/^/   | /'
+        fi
+    } >"$out/$name.report"
+    echo "$rc" >"$out/$name.rc"
 }
 
+if [ "${1:-}" = --one ]; then # a lane's worker: run_one KIND PATH
+    run_one "$2" "$3"
+    exit 0
+fi
+
 filter="${1:-}"
+jobs="${GC_TEST_JOBS:-2}"
+list=()
 for t in tests/unit/test_*.c tests/integration/test_*.c; do
     [ -e "$t" ] || continue
     b="$GC_BIN_DIR/tests/$(basename "$t" .c)"
     [[ -n "$filter" && "$b" != *"$filter"* ]] && continue
-    run_one cmocka "$b"
+    list+=(cmocka "$b")
 done
 for t in tests/integration/*.sh tests/screen/*.sh; do
     [ -e "$t" ] || continue
     [[ -n "$filter" && "$t" != *"$filter"* ]] && continue
-    run_one tap "$t"
+    list+=(tap "$t")
+done
+# The longest tests start first, so that the lanes end together.
+slow="govsim_api.sh isolation.sh demo_steady.sh kubectl.sh"
+order=()
+for s in $slow; do
+    for ((i = 0; i < ${#list[@]}; i += 2)); do
+        [ "$(basename "${list[i + 1]}")" = "$s" ] && order+=("${list[i]}" "${list[i + 1]}")
+    done
+done
+for ((i = 0; i < ${#list[@]}; i += 2)); do
+    case " $slow " in *" $(basename "${list[i + 1]}") "*) continue ;; esac
+    order+=("${list[i]}" "${list[i + 1]}")
+done
+for ((i = 0; i < ${#list[@]}; i += 2)); do
+    rm -f "$out/$(basename "${list[i + 1]}").report" "$out/$(basename "${list[i + 1]}").rc"
+done
+if [ "${#order[@]}" -gt 0 ]; then
+    printf '%s\0' "${order[@]}" | xargs -0 -n 2 -P "$jobs" bash tests/run.sh --one
+fi
+for ((i = 0; i < ${#list[@]}; i += 2)); do
+    name=$(basename "${list[i + 1]}")
+    if [ ! -e "$out/$name.rc" ]; then # the lane never ran it: that is a failure too
+        printf '== %s\n   (not run)\n' "$name"
+        failed=$((failed + 1))
+        failures+=("$name")
+        continue
+    fi
+    cat "$out/$name.report"
+    rc=$(cat "$out/$name.rc")
+    if [ "${list[i]}" = cmocka ]; then
+        count_cmocka "$out/$name.log" "$name" "$rc"
+    else
+        count_tap "$out/$name.log" "$name" "$rc"
+    fi
 done
 
 if [ "${#failures[@]}" -ne 0 ]; then

@@ -9,6 +9,9 @@ BIN="${GC_BIN_DIR:-build}"
 TMUX_SOCK="gc-test-$$"
 WORK=$(mktemp -d)
 SIM_PID=""
+# The console reads no configuration and writes no audit log of the user running the tests
+# (nor of another test running beside this one); a test may point these elsewhere.
+export XDG_CONFIG_HOME="$WORK/config" XDG_STATE_HOME="$WORK/state"
 
 tm() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
 
