@@ -1,7 +1,9 @@
 /* govconsole: command line, start-up and shut-down; `govconsole check`. Sources and views
  * come from their registries: nothing here names one. */
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -374,6 +376,63 @@ static void session_refuse(const char *user, const char *msg)
 
 /* Resolves `user` in the directory: with --login up to LOGIN_TRIES passwords typed on the
  * terminal. *id is the outcome of the last try. */
+/* dir_identity_resolve() on a thread of its own, so that a slow directory is named on the
+ * terminal (after IDENTITY_NOTE_MS, before the console takes it) rather than leaving a blank
+ * wait; the resolver's own deadline ([directory] timeout) bounds the wait either way. */
+#define IDENTITY_NOTE_MS 700
+struct identity_run {
+    struct dir_identity_opts *o;
+    struct dir_identity *id;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool done;
+};
+
+static void *identity_thread(void *arg)
+{
+    struct identity_run *r = arg;
+
+    dir_identity_resolve(r->o, r->id);
+    pthread_mutex_lock(&r->mu);
+    r->done = true;
+    pthread_cond_signal(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+static void identity_resolve_noting(struct dir_identity_opts *o, struct dir_identity *id)
+{
+    struct identity_run r = {.o = o, .id = id, .done = false};
+    struct timespec until;
+    pthread_t th;
+    int rc = 0;
+
+    pthread_mutex_init(&r.mu, NULL);
+    pthread_cond_init(&r.cv, NULL);
+    if (pthread_create(&th, NULL, identity_thread, &r) != 0) {
+        dir_identity_resolve(o, id);
+    } else {
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += (long)IDENTITY_NOTE_MS * 1000000L;
+        until.tv_sec += until.tv_nsec / 1000000000L;
+        until.tv_nsec %= 1000000000L;
+        pthread_mutex_lock(&r.mu);
+        while (!r.done && rc != ETIMEDOUT) {
+            rc = pthread_cond_timedwait(&r.cv, &r.mu, &until);
+        }
+        pthread_mutex_unlock(&r.mu);
+        if (!r.done && isatty(STDERR_FILENO)) {
+            char *uri = sanitize_dup(o->conn.uri != NULL ? o->conn.uri : "");
+
+            fprintf(stderr, "govconsole: asking the directory (%s) who you are...\n", uri);
+            free(uri);
+        }
+        pthread_join(th, NULL);
+    }
+    pthread_cond_destroy(&r.cv);
+    pthread_mutex_destroy(&r.mu);
+}
+
 static void session_resolve(const struct args *args, struct dir_identity_opts *o,
                             struct dir_identity *id)
 {
@@ -391,7 +450,7 @@ static void session_resolve(const struct args *args, struct dir_identity_opts *o
             }
             o->password = pw;
         }
-        dir_identity_resolve(o, id);
+        identity_resolve_noting(o, id);
         explicit_bzero(pw, sizeof pw);
         o->password = NULL;
         if (args->login == NULL || id->status != DIR_IDENTITY_REFUSED || ++tries >= LOGIN_TRIES) {

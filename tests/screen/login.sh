@@ -156,6 +156,8 @@ read -r SILENT_PORT <&9
 write_system "$WORK/silent-required.ini" "ldap://127.0.0.1:$SILENT_PORT"
 rm -f "$WORK/exit"
 start_console 150 40 "GOVCONSOLE_SYSTEM_CONFIG=$WORK/silent-required.ini $BIN/govconsole --kubeconfig $WORK/kubeconfig"
+check "while it waits, the console says what it is waiting for" \
+    wait_fixed "govconsole: asking the directory (ldap://127.0.0.1:$SILENT_PORT) who you are..." 3
 check "a directory that never answers exits with status 3 (timeout 2s)" test "$(wait_exit 10)" = 3
 check "and says it did not answer" \
     wait_fixed "the directory cannot say who you are: no answer from ldap://127.0.0.1:$SILENT_PORT"
