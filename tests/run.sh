@@ -6,7 +6,7 @@
 # GC_TEST_JOBS: how many tests run at once (default 2). Most of a screen or integration test's
 # time is spent waiting for a server or a screen, so two lanes nearly halve the run on two
 # cores; every test has its own temporary directory, free ports, tmux socket and servers.
-# Each test's lines are printed together, in the usual order, once it has finished.
+# Each test's lines are printed together as soon as it has finished.
 set -u
 cd "$(dirname "$0")/.."
 export GC_BIN_DIR="${GC_BIN_DIR:-build}"
@@ -60,6 +60,7 @@ run_one() { # kind path
         fi
     } >"$out/$name.report"
     echo "$rc" >"$out/$name.rc"
+    flock "$out/.print" cat "$out/$name.report"
 }
 
 if [ "${1:-}" = --one ]; then # a lane's worker: run_one KIND PATH
@@ -107,7 +108,6 @@ for ((i = 0; i < ${#list[@]}; i += 2)); do
         failures+=("$name")
         continue
     fi
-    cat "$out/$name.report"
     rc=$(cat "$out/$name.rc")
     if [ "${list[i]}" = cmocka ]; then
         count_cmocka "$out/$name.log" "$name" "$rc"

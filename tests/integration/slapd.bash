@@ -426,6 +426,31 @@ slapd_self_needs_entry() {
     return 0
 }
 
+# For screen tests (tests/screen/lib.bash sourced first): slapd_start, or "Bail out!" and exit 1;
+# slapd stops on exit with the test's own cleanup; the service account's password goes to
+# $WORK/dir.pw (mode 0600) for the console's password_file.
+slapd_screen_start() {
+    if ! slapd_start; then
+        echo "Bail out! the private slapd did not start"
+        exit 1
+    fi
+    trap 'slapd_stop; cleanup' EXIT
+    printf '%s\n' "$SLAPD_SERVICE_PW" >"$WORK/dir.pw"
+    chmod 600 "$WORK/dir.pw"
+}
+
+# Writes a system configuration FILE whose [directory] is this slapd at URI (through the
+# service account) and any further LINES.
+slapd_system_config() { # file uri [line...]
+    local f=$1 uri=$2
+    shift 2
+    {
+        printf '[directory]\nuri = %s\nbase = %s\nbind_dn = %s\npassword_file = %s\n' \
+            "$uri" "$SLAPD_BASE" "$SLAPD_SERVICE_DN" "$WORK/dir.pw"
+        if [ $# -gt 0 ]; then printf '%s\n' "$@"; fi
+    } >"$f"
+}
+
 # Prints the end of slapd's log to stderr after a message.
 slapd_fail() {
     echo "slapd.bash: $1" >&2

@@ -37,15 +37,8 @@ n=$(printf '%s\n' "$views" | wc -l)
     not_ok "--help names the views" "$views"
 
 # ---- the directory: who each session is ----
-if ! slapd_start; then
-    echo "Bail out! the private slapd did not start"
-    exit 1
-fi
-trap 'slapd_stop; cleanup' EXIT
-printf '%s\n' "$SLAPD_SERVICE_PW" >"$WORK/dir.pw"
-chmod 600 "$WORK/dir.pw"
-printf '[directory]\nuri = %s\nbase = %s\nbind_dn = %s\npassword_file = %s\n' \
-    "$SLAPD_URI" "$SLAPD_BASE" "$SLAPD_SERVICE_DN" "$WORK/dir.pw" >"$WORK/system.ini"
+slapd_screen_start
+slapd_system_config "$WORK/system.ini" "$SLAPD_URI"
 export GOVCONSOLE_SYSTEM_CONFIG="$WORK/system.ini"
 # Puts user $2 (created when new) in group cn=$1 (created when new).
 dir_member() { # group user

@@ -13,23 +13,12 @@ cd "$(dirname "$0")/../.." || exit 1
 
 start_sim --pods 60 --tenants 5 --seed 21 --churn 0
 export XDG_CONFIG_HOME="$WORK/config" XDG_STATE_HOME="$WORK/state"
-if ! slapd_start; then
-    echo "Bail out! the private slapd did not start"
-    exit 1
-fi
-trap 'slapd_stop; cleanup' EXIT
-
-printf '%s\n' "$SLAPD_SERVICE_PW" >"$WORK/dir.pw"
-chmod 600 "$WORK/dir.pw"
+slapd_screen_start
 # A system configuration with the directory (extra lines from the arguments).
 write_system() { # file uri [line...]
     local f=$1 uri=$2
     shift 2
-    {
-        printf '[directory]\nuri = %s\nbase = %s\nbind_dn = %s\npassword_file = %s\n' \
-            "$uri" "$SLAPD_BASE" "$SLAPD_SERVICE_DN" "$WORK/dir.pw"
-        printf '%s\n' "timeout = 2s" "$@"
-    } >"$f"
+    slapd_system_config "$f" "$uri" "timeout = 2s" "$@"
 }
 write_system "$WORK/system.ini" "$SLAPD_URI"
 CONSOLE="GOVCONSOLE_SYSTEM_CONFIG=$WORK/system.ini $BIN/govconsole --kubeconfig $WORK/kubeconfig"
