@@ -254,10 +254,27 @@ static enum MHD_Result volume_list(const struct router_request *req, int64_t now
 {
     const char *columns = router_arg(req->conn, "columns");
     json_t *data = json_array();
-    struct vol v;
+    struct vol *vols = NULL;
+    size_t n = 0, cap = 0;
+    /* The volumes are copied under the world's lock and put into JSON outside it, so that
+     * the server answers other requests meanwhile, as a real one does. */
     world_lock(req->world);
-    for (size_t i = 0; volume_at(req->world, i, now, &v); i++) {
-        json_t *o = volume_json(&v);
+    for (;;) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 256;
+            vols = realloc(vols, cap * sizeof(*vols));
+            if (!vols) {
+                abort();
+            }
+        }
+        if (!volume_at(req->world, n, now, &vols[n])) {
+            break;
+        }
+        n++;
+    }
+    world_unlock(req->world);
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = volume_json(&vols[i]);
         const char *key;
         json_t *val;
         void *tmp;
@@ -269,7 +286,7 @@ static enum MHD_Result volume_list(const struct router_request *req, int64_t now
         }
         json_array_append_new(data, o);
     }
-    world_unlock(req->world);
+    free(vols);
     return mapr_ok(req, data);
 }
 
