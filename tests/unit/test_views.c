@@ -1397,7 +1397,7 @@ static void test_namespaces_view(void **state)
     assert_false(v->ops->redundant(v, (size_t)column(v, "TENANT")));
 
     for (int i = 0; i < 9; i++) { /* skat: 10 pods, more than dmi's 3 as a number */
-        char name[8];
+        char name[16];
 
         snprintf(name, sizeof name, "p%d", i);
         add_pod("skat", name, "Running", 0, 100);
@@ -1411,7 +1411,7 @@ static void test_namespaces_view(void **state)
     assert_string_equal(sorted_by(v, "PODS", false, "PODS", buf, sizeof buf), "1 1 3 10");
     v->sort_col = -1;
     for (int i = 0; i < 9; i++) {
-        char uid[16];
+        char uid[24];
 
         snprintf(uid, sizeof uid, "skat/p%d", i);
         assert_true(store_del(store_table(&S, STORE_POD), uid));
@@ -1495,7 +1495,7 @@ static void test_nodes_view(void **state)
     add_node("node-b", K8S_NODE_READY, false, "worker", 4000, (int64_t)16 << 30, 110, 5000);
     add_node("node-a", K8S_NODE_NOT_READY, true, NULL, 8000, (int64_t)32 << 30, 10, 9000);
     for (int i = 0; i < 9; i++) {
-        char name[8];
+        char name[16];
 
         snprintf(name, sizeof name, "n%d", i);
         add_node_pod("dmi", name, "node-a");
