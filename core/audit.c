@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/backoff.h"
+#include "core/sanitize.h"
 #include "core/xalloc.h"
 
 char *audit_default_path(void)
@@ -43,7 +44,7 @@ static char *audit_dn;
 void audit_set_dn(const char *dn)
 {
     free(audit_dn);
-    audit_dn = dn != NULL ? xstrdup(dn) : NULL;
+    audit_dn = dn != NULL ? sanitize_dup(dn) : NULL; /* the directory's text, as every other */
 }
 
 /* mkdir -p for the directories above `path`, mode 0700 for the ones it creates. */

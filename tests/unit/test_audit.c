@@ -116,10 +116,44 @@ static void test_append_lines(void **state)
     free(path);
 }
 
+/* The session's DN comes from the directory: written on every line, and sanitized like every
+ * other text from a server (an escape sequence in a DN cannot reach a terminal showing the
+ * log). */
+static void test_dn_sanitized(void **state)
+{
+    char dir[] = "/tmp/gc-audit-XXXXXX";
+    char *path, *err = NULL;
+    struct audit_entry e = {.user = "eve", .role = "viewer", .action = "login", .result = "ok"};
+    json_t *lines;
+    const char *dn;
+    size_t n = 0;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    path = xasprintf("%s/audit.log", dir);
+    audit_set_dn("uid=eve\x1b[2J,ou=People\xe2\x80\xae,dc=example");
+    assert_int_equal(audit_append(path, &e, &err), 0);
+    audit_set_dn(NULL);
+    assert_int_equal(audit_append(path, &e, &err), 0);
+    lines = read_lines(path, &n);
+    assert_int_equal(n, 2);
+    dn = json_string_value(json_object_get(json_array_get(lines, 0), "dn"));
+    assert_non_null(dn);
+    assert_null(strchr(dn, '\x1b'));
+    assert_null(strstr(dn, "\xe2\x80\xae"));
+    assert_non_null(strstr(dn, "uid=eve"));
+    assert_true(json_is_null(json_object_get(json_array_get(lines, 1), "dn")));
+    json_decref(lines);
+    unlink(path);
+    rmdir(dir);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_append_lines),
+        cmocka_unit_test(test_dn_sanitized),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
