@@ -350,15 +350,7 @@ bool access_tenant_visible(const struct access *a, const char *tenant)
     if (a->tenants == NULL) {
         return true;
     }
-    if (tenant == NULL) {
-        return false;
-    }
-    for (size_t i = 0; i < a->ntenants; i++) {
-        if (strcmp(a->tenants[i], tenant) == 0) {
-            return true;
-        }
-    }
-    return false;
+    return tenant != NULL && access_listed(a->tenants, a->ntenants, tenant);
 }
 
 uint64_t access_gen(struct access *a)
