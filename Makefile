@@ -21,7 +21,7 @@ LDLIBS   = $(PKG_LIBS) -lldap -llber -lpthread -lm
 CORE_SRCS := core/xalloc.c core/log.c core/sanitize.c core/loop.c core/http.c \
              core/workpool.c core/backoff.c core/poller.c core/store.c core/k8s/k8s_model.c core/k8s/kubeconfig.c core/k8s/k8s.c core/k8s/k8s_metrics.c \
              core/source_health.c core/demo.c core/filter.c core/config.c core/theme.c \
-             core/jsonfmt.c core/jsonw.c core/audit.c core/jsonarena.c core/jsontext.c core/keysort.c core/k8s/k8s_describe.c \
+             core/jsonfmt.c core/jsonw.c core/audit.c core/jsonarena.c core/jsontext.c core/jsonflat.c core/keysort.c core/k8s/k8s_describe.c \
              core/access.c core/tenant_pattern.c core/sources.c core/check.c core/source_http.c \
              core/k8s/k8s_tenancy.c core/k8s/k8s_request.c core/k8s/k8s_applog.c core/k8s/k8s_probe.c \
              core/k8s/k8s_source.c core/logmux.c \

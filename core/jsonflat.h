@@ -1,0 +1,62 @@
+/* Flat JSON objects read straight from their text, without a tree.
+ *
+ * A list API answers thousands of small objects of scalars (MapR's volume list: 10,000 of
+ * them, 3.5 MB). jansson builds a hash table and a copy of every string for each; a reader
+ * that needs a dozen members does far less work finding them in the text.
+ *
+ * Only the plain form is read: strings of printable ASCII without escapes, integers that fit
+ * 64 bits, true/false/null, and arrays of such integers. The reader validates what it accepts
+ * exactly as a JSON parser does; anything else (an escape, a fraction, a nested object, bad
+ * syntax) makes it give up, and the caller then parses the whole text with jansson, which
+ * reads the same values from the plain form and reports the errors. */
+#ifndef GC_CORE_JSONFLAT_H
+#define GC_CORE_JSONFLAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum jsonflat_kind {
+    JSONFLAT_STRING,  /* text: the characters between the quotes */
+    JSONFLAT_INT,     /* i */
+    JSONFLAT_LITERAL, /* true, false or null; text: the word */
+    JSONFLAT_INTS,    /* an array of integers; text: from '[' to ']' inclusive */
+};
+
+struct jsonflat_value {
+    enum jsonflat_kind kind;
+    const char *text;
+    size_t len;
+    int64_t i;
+};
+
+struct jsonflat_member {
+    const char *key; /* not NUL-terminated */
+    size_t klen;
+    struct jsonflat_value v;
+};
+
+/* The members one object may have for the reader to take it. */
+#define JSONFLAT_MAX 64
+
+struct jsonflat {
+    size_t n;
+    struct jsonflat_member m[JSONFLAT_MAX];
+};
+
+/* A scalar (string, integer, literal) or an integer array at p (no whitespace before it):
+ * the byte after it, or NULL when it is not in the plain form. */
+const char *jsonflat_value(const char *p, const char *end, struct jsonflat_value *v);
+
+/* An object of such values at p: the byte after its '}', or NULL when it is not in the plain
+ * form or has more than JSONFLAT_MAX members. */
+const char *jsonflat_object(const char *p, const char *end, struct jsonflat *out);
+
+/* The value of the member named key; of duplicates the last, as jansson keeps. NULL if none. */
+const struct jsonflat_value *jsonflat_get(const struct jsonflat *f, const char *key);
+
+/* The integers of a JSONFLAT_INTS value one by one: *p starts at v->text; false after the
+ * last. */
+bool jsonflat_next_int(const struct jsonflat_value *v, const char **p, int64_t *out);
+
+#endif
