@@ -290,7 +290,7 @@ static void poller_apply(struct poller *p)
         p->slice = loop_timer_add(p->loop, 0, poller_slice_fire, p);
         return;
     }
-    p->poll_rows += job->d.nrows;
+    p->poll_rows += job->d.nrows + job->d.extra_rows;
     p->poll_fast += job->d.fast;
     p->poll_bytes += job->len;
     p->poll_fetch_ms += job->fetch_ms;

@@ -58,6 +58,8 @@ struct poller_decode {
                                 (an empty answer for this user): counted as rejected */
     void *extra;             /* anything else for the applied hook; freed by free_extra */
     size_t fast;             /* for the log line: rows read by a fast path */
+    size_t extra_rows;       /* for the log line: rows in extra, which the applied hook puts
+                                into the store itself */
     bool more;               /* a paged poll: another page follows this one (the url hook is
                                 asked for it); ignored on a page without rows */
 };
