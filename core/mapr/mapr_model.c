@@ -8,41 +8,102 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/jsonflat.h"
+#include "core/jsontext.h"
 #include "core/sanitize.h"
 #include "core/xalloc.h"
 
 /* ---- values ------------------------------------------------------------------------------- */
 
+/* One object of an answer's data: a jansson object, or one the fast path read straight from
+ * the text (jsonflat.h). Every reader below takes either and reads the same values. */
+struct mapr_item {
+    const json_t *o;
+    const struct jsonflat *f;
+};
+
+/* A string member as it is in the answer, not NUL-terminated (*len), or NULL. */
+static const char *raw_str(const struct mapr_item *it, const char *key, size_t *len)
+{
+    const char *s;
+
+    if (it->f != NULL) {
+        const struct jsonflat_value *v = jsonflat_get(it->f, key);
+
+        if (v == NULL || v->kind != JSONFLAT_STRING) {
+            return NULL;
+        }
+        *len = v->len;
+        return v->text;
+    }
+    s = json_string_value(json_object_get(it->o, key));
+    *len = s != NULL ? strlen(s) : 0;
+    return s;
+}
+
+/* A string member read by `parse` as a C string (NULL when absent). */
+static int64_t parse_str(const struct mapr_item *it, const char *key, int64_t dflt,
+                         int64_t (*parse)(const char *s, int64_t dflt))
+{
+    size_t len;
+    const char *s = raw_str(it, key, &len);
+    char buf[64], *copy;
+    int64_t x;
+
+    if (s == NULL) {
+        return parse(NULL, dflt);
+    }
+    if (len < sizeof buf) { /* the usual case: no allocation for "102400" */
+        memcpy(buf, s, len);
+        buf[len] = '\0';
+        return parse(buf, dflt);
+    }
+    copy = xstrndup(s, len);
+    x = parse(copy, dflt);
+    free(copy);
+    return x;
+}
+
+/* A whole string of decimal digits, else dflt. */
+static int64_t parse_digits(const char *s, int64_t dflt)
+{
+    char *end;
+    long long x;
+
+    if (s == NULL) {
+        return dflt;
+    }
+    x = strtoll(s, &end, 10);
+    return end != s && *end == '\0' ? (int64_t)x : dflt;
+}
+
 /* A number the API gives as a number or as a string of digits ("quota": "0"); `dflt` when
  * absent or not a number. */
-static int64_t num(const json_t *o, const char *key, int64_t dflt)
+static int64_t num(const struct mapr_item *it, const char *key, int64_t dflt)
 {
-    const json_t *v = json_object_get(o, key);
+    const json_t *v = it->f == NULL ? json_object_get(it->o, key) : NULL;
 
-    if (json_is_integer(v)) {
+    if (it->f != NULL) {
+        const struct jsonflat_value *fv = jsonflat_get(it->f, key);
+
+        if (fv != NULL && fv->kind == JSONFLAT_INT) {
+            return fv->i;
+        }
+    } else if (json_is_integer(v)) {
         return (int64_t)json_integer_value(v);
-    }
-    if (json_is_real(v)) {
+    } else if (json_is_real(v)) {
         return (int64_t)json_real_value(v);
     }
-    if (json_is_string(v)) {
-        const char *s = json_string_value(v);
-        char *end;
-        long long x = strtoll(s, &end, 10);
-
-        if (end != s && *end == '\0') {
-            return (int64_t)x;
-        }
-    }
-    return dflt;
+    return parse_str(it, key, dflt, parse_digits);
 }
 
 /* A string member, sanitized (caller frees), or NULL. */
-static char *str(const json_t *o, const char *key)
+static char *str(const struct mapr_item *it, const char *key)
 {
-    const char *s = json_string_value(json_object_get(o, key));
+    size_t len;
+    const char *s = raw_str(it, key, &len);
 
-    return s != NULL ? sanitize_dup(s) : NULL;
+    return s != NULL ? sanitize_ndup(s, len) : NULL;
 }
 
 int64_t mapr_parse_time(const char *s)
@@ -56,10 +117,7 @@ int64_t mapr_parse_time(const char *s)
         return -1;
     }
     if (strchr(s, '-') == NULL || s[0] == '-') {
-        char *end;
-        long long x = strtoll(s, &end, 10);
-
-        return end != s && *end == '\0' ? (int64_t)x : -1;
+        return parse_digits(s, -1);
     }
     memset(&tm, 0, sizeof tm);
     if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c%4d %n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
@@ -83,21 +141,35 @@ int64_t mapr_parse_time(const char *s)
     return t * 1000 + ms;
 }
 
-static int64_t time_member(const json_t *o, const char *key)
+/* mapr_parse_time() as parse_str() calls it. */
+static int64_t parse_time(const char *s, int64_t dflt)
 {
-    const json_t *v = json_object_get(o, key);
+    (void)dflt;
+    return mapr_parse_time(s);
+}
 
-    if (json_is_integer(v)) {
-        return (int64_t)json_integer_value(v);
+static int64_t time_member(const struct mapr_item *it, const char *key)
+{
+    if (it->f != NULL) {
+        const struct jsonflat_value *v = jsonflat_get(it->f, key);
+
+        if (v != NULL && v->kind == JSONFLAT_INT) {
+            return v->i;
+        }
+    } else if (json_is_integer(json_object_get(it->o, key))) {
+        return (int64_t)json_integer_value(json_object_get(it->o, key));
     }
-    return mapr_parse_time(json_string_value(v));
+    return parse_str(it, key, -1, parse_time);
 }
 
 /* ---- the envelope ------------------------------------------------------------------------- */
 
 static char *error_desc(const json_t *root)
 {
-    return str(json_array_get(json_object_get(root, "errors"), 0), "desc");
+    const json_t *e = json_array_get(json_object_get(root, "errors"), 0);
+    const char *desc = json_string_value(json_object_get(e, "desc"));
+
+    return desc != NULL ? sanitize_dup(desc) : NULL;
 }
 
 /* Whether the body is an HTML page (a proxy's, a login form, Jetty's 401). */
@@ -190,15 +262,25 @@ char *mapr_error_text(long status, const char *body, size_t len, const char *tra
 
 /* The copies every byte of a volume has: the first index of actualreplication (the share of
  * the volume replicated index times) holding anything. */
-static int actual_replication(const json_t *arr)
+static int actual_replication(const struct mapr_item *it)
 {
+    const char *key = "actualreplication";
     size_t i;
     json_t *v;
 
-    if (!json_is_array(arr)) {
+    if (it->f != NULL) {
+        const struct jsonflat_value *arr = jsonflat_get(it->f, key);
+        const char *p = arr != NULL ? arr->text : NULL;
+        int64_t x;
+
+        for (i = 0; arr != NULL && jsonflat_next_int(arr, &p, &x); i++) {
+            if (x > 0) {
+                return (int)i;
+            }
+        }
         return -1;
     }
-    json_array_foreach (arr, i, v) {
+    json_array_foreach (json_object_get(it->o, key), i, v) {
         if (json_integer_value(v) > 0) {
             return (int)i;
         }
@@ -206,7 +288,7 @@ static int actual_replication(const json_t *arr)
     return -1;
 }
 
-static struct mapr_volume *volume_from(const json_t *o)
+static struct mapr_volume *volume_from(const struct mapr_item *o)
 {
     struct mapr_volume *v;
     char *name = str(o, "volumename");
@@ -227,7 +309,7 @@ static struct mapr_volume *volume_from(const json_t *o)
     v->quota_mb = num(o, "quota", 0);
     v->advisory_mb = num(o, "advisoryquota", 0);
     v->repl_desired = (int)num(o, "numreplicas", -1);
-    v->repl_actual = actual_replication(json_object_get(o, "actualreplication"));
+    v->repl_actual = actual_replication(o);
     v->snapshots = num(o, "snapshotcount", -1);
     v->snap_newest_ms = -1;
     /* mirrortype 3 is a standard (read-write) volume; volumetype 1 a mirror */
@@ -374,7 +456,7 @@ struct mapr_stream *mapr_stream_dup(const struct mapr_stream *s)
     return c;
 }
 
-static struct mapr_alarm *alarm_from(const json_t *o)
+static struct mapr_alarm *alarm_from(const struct mapr_item *o)
 {
     struct mapr_alarm *a;
     char *entity = str(o, "entity"), *name = str(o, "alarm name");
@@ -393,38 +475,161 @@ static struct mapr_alarm *alarm_from(const json_t *o)
     return a;
 }
 
-/* Loops over a list answer's items into rows made by `from`. */
-#define MAPR_PARSE_LIST(type, from, ...)                                                           \
+/* ---- the items of an answer ---------------------------------------------------------------- */
+
+/* The fast path's check of a whole answer: an object whose status is "OK", whose data is an
+ * array of flat objects and whose other members are plain values, with nothing after it.
+ * True with *data at the data's '[' (NULL without data) and *count its objects. Anything else
+ * is left to jansson, which also words the errors. */
+static bool plain_answer(const char *p, const char *end, const char **data, size_t *count,
+                         struct jsonflat *scratch)
+{
+    bool ok = false;
+
+    *data = NULL;
+    *count = 0;
+    p = jsontext_ws(p, end);
+    if (p >= end || *p != '{') {
+        return false;
+    }
+    p = jsontext_ws(p + 1, end);
+    while (p < end && *p == '"') {
+        struct jsonflat_value key, v;
+
+        p = jsonflat_value(p, end, &key);
+        p = p != NULL ? jsontext_ws(p, end) : NULL;
+        if (p == NULL || p >= end || *p != ':') {
+            return false;
+        }
+        p = jsontext_ws(p + 1, end);
+        if (key.len == 4 && memcmp(key.text, "data", 4) == 0) {
+            if (*data != NULL || p >= end || *p != '[') {
+                return false;
+            }
+            *data = p;
+            for (p = jsontext_ws(p + 1, end); p < end && *p == '{'; ++*count) {
+                p = jsonflat_object(p, end, scratch);
+                p = p != NULL ? jsontext_ws(p, end) : NULL;
+                if (p == NULL || p >= end || (*p != ',' && *p != ']')) {
+                    return false;
+                }
+                if (*p == ',') {
+                    p = jsontext_ws(p + 1, end);
+                    if (p >= end || *p != '{') {
+                        return false;
+                    }
+                }
+            }
+            if (p >= end || *p != ']') {
+                return false;
+            }
+            p++;
+        } else {
+            p = jsonflat_value(p, end, &v);
+            if (p == NULL) {
+                return false;
+            }
+            if (key.len == 6 && memcmp(key.text, "status", 6) == 0) {
+                ok = v.kind == JSONFLAT_STRING && v.len == 2 && memcmp(v.text, "OK", 2) == 0;
+            }
+        }
+        p = jsontext_ws(p, end);
+        if (p < end && *p == ',') {
+            p = jsontext_ws(p + 1, end);
+            if (p >= end || *p != '"') {
+                return false;
+            }
+        }
+    }
+    return ok && p < end && *p == '}' && jsontext_ws(p + 1, end) == end;
+}
+
+/* The items of an answer's data, one after the other: by the fast path when the whole text is
+ * in the plain form, else from jansson's tree. */
+struct mapr_iter {
+    bool fast;
+    size_t count; /* items in the data */
+    size_t next;
+    json_t *data;         /* jansson */
+    const char *p, *end;  /* the fast path: at the '[' or the ',' before the next item */
+    struct jsonflat f;
+    struct mapr_item item;
+};
+
+/* False with *err (caller frees) when the answer is not a good one (mapr_envelope()). */
+static bool iter_begin(struct mapr_iter *it, const char *body, size_t len, char **err)
+{
+    memset(it, 0, sizeof *it);
+    it->end = body + len;
+    if (plain_answer(body, it->end, &it->p, &it->count, &it->f)) {
+        it->fast = true;
+        return true;
+    }
+    it->data = mapr_envelope(body, len, err);
+    it->count = json_array_size(it->data);
+    return it->data != NULL;
+}
+
+/* The next item, or NULL after the last. With jansson, an item need not be an object. */
+static const struct mapr_item *iter_next(struct mapr_iter *it)
+{
+    if (it->next == it->count) {
+        return NULL;
+    }
+    it->next++;
+    if (!it->fast) {
+        it->item = (struct mapr_item){json_array_get(it->data, it->next - 1), NULL};
+        return &it->item;
+    }
+    /* plain_answer() has read this text already: it cannot fail here */
+    it->p = jsonflat_object(jsontext_ws(it->p + 1, it->end), it->end, &it->f);
+    it->p = jsontext_ws(it->p, it->end);
+    it->item = (struct mapr_item){NULL, &it->f};
+    return &it->item;
+}
+
+static void iter_end(struct mapr_iter *it)
+{
+    json_decref(it->data);
+}
+
+/* Loops over a list answer's items into rows made by `from`; *fastp (when not NULL) says
+ * whether the fast path read them. */
+#define MAPR_PARSE_LIST(type, fastp, from, ...)                                                    \
     do {                                                                                           \
-        json_t *data = mapr_envelope(body, len, err), *it;                                         \
+        struct mapr_iter iter;                                                                     \
+        const struct mapr_item *it;                                                                \
         type **rows;                                                                               \
-        size_t i;                                                                                  \
                                                                                                    \
         *n = 0;                                                                                    \
-        if (data == NULL) {                                                                        \
+        if (!iter_begin(&iter, body, len, err)) {                                                  \
             return NULL;                                                                           \
         }                                                                                          \
-        rows = xcalloc(json_array_size(data) + 1, sizeof *rows);                                   \
-        json_array_foreach (data, i, it) {                                                         \
+        if ((fastp) != NULL) {                                                                     \
+            *(bool *)(fastp) = iter.fast;                                                          \
+        }                                                                                          \
+        rows = xcalloc(iter.count + 1, sizeof *rows);                                              \
+        while ((it = iter_next(&iter)) != NULL) {                                                  \
             type *r = from(__VA_ARGS__);                                                           \
                                                                                                    \
             if (r != NULL) {                                                                       \
                 rows[(*n)++] = r;                                                                  \
             }                                                                                      \
         }                                                                                          \
-        json_decref(data);                                                                         \
+        iter_end(&iter);                                                                           \
         return rows;                                                                               \
     } while (0)
 
-struct mapr_volume **mapr_parse_volumes(const char *body, size_t len, size_t *n, char **err)
+struct mapr_volume **mapr_parse_volumes(const char *body, size_t len, size_t *n, bool *fast,
+                                        char **err)
 {
-    MAPR_PARSE_LIST(struct mapr_volume, volume_from, it);
+    MAPR_PARSE_LIST(struct mapr_volume, fast, volume_from, it);
 }
 
 /* A MapR-DB table as a dataset row: its path is its name, uid and path; its size is the
  * table's physical size (MB, as mrconfig dbinfo reports a tablet's); no quota, replication,
  * snapshots or mirror of its own (those are its volume's). */
-static struct mapr_volume *table_from(const json_t *o)
+static struct mapr_volume *table_from(const struct mapr_item *o)
 {
     struct mapr_volume *v;
     char *path = str(o, "path");
@@ -449,9 +654,10 @@ static struct mapr_volume *table_from(const json_t *o)
     return v;
 }
 
-struct mapr_volume **mapr_parse_tables(const char *body, size_t len, size_t *n, char **err)
+struct mapr_volume **mapr_parse_tables(const char *body, size_t len, size_t *n, bool *fast,
+                                       char **err)
 {
-    MAPR_PARSE_LIST(struct mapr_volume, table_from, it);
+    MAPR_PARSE_LIST(struct mapr_volume, fast, table_from, it);
 }
 
 bool mapr_is_table(const struct mapr_volume *v)
@@ -461,10 +667,10 @@ bool mapr_is_table(const struct mapr_volume *v)
 
 struct mapr_alarm **mapr_parse_alarms(const char *body, size_t len, size_t *n, char **err)
 {
-    MAPR_PARSE_LIST(struct mapr_alarm, alarm_from, it);
+    MAPR_PARSE_LIST(struct mapr_alarm, NULL, alarm_from, it);
 }
 
-static struct mapr_topic *topic_from(const char *path, const json_t *o)
+static struct mapr_topic *topic_from(const char *path, const struct mapr_item *o)
 {
     struct mapr_topic *t;
     char *name = str(o, "topic");
@@ -490,20 +696,20 @@ static struct mapr_topic *topic_from(const char *path, const json_t *o)
 struct mapr_topic **mapr_parse_topics(const char *path, const char *body, size_t len, size_t *n,
                                       char **err)
 {
-    MAPR_PARSE_LIST(struct mapr_topic, topic_from, path, it);
+    MAPR_PARSE_LIST(struct mapr_topic, NULL, topic_from, path, it);
 }
 
 int mapr_parse_topic_info(const char *body, size_t len, struct mapr_topic *t, char **err)
 {
-    json_t *data = mapr_envelope(body, len, err), *p;
-    size_t i;
+    struct mapr_iter iter;
+    const struct mapr_item *p;
 
-    if (data == NULL) {
+    if (!iter_begin(&iter, body, len, err)) {
         return -1;
     }
     t->newest_ms = -1;
     t->maxoffset = -1;
-    json_array_foreach (data, i, p) {
+    while ((p = iter_next(&iter)) != NULL) {
         int64_t ts = time_member(p, "maxtimestamp");
         int64_t off = num(p, "maxoffset", -1);
 
@@ -515,23 +721,24 @@ int mapr_parse_topic_info(const char *body, size_t len, struct mapr_topic *t, ch
             t->maxoffset = off;
         }
     }
-    json_decref(data);
+    iter_end(&iter);
     return 0;
 }
 
 struct mapr_stream *mapr_parse_stream_info(const char *path, const char *body, size_t len,
                                            char **err)
 {
-    json_t *data = mapr_envelope(body, len, err), *o;
+    struct mapr_iter iter;
+    const struct mapr_item *o;
     struct mapr_stream *s;
 
-    if (data == NULL) {
+    if (!iter_begin(&iter, body, len, err)) {
         return NULL;
     }
-    o = json_array_get(data, 0);
-    if (!json_is_object(o)) {
+    o = iter_next(&iter);
+    if (o == NULL || (o->f == NULL && !json_is_object(o->o))) {
         *err = xstrdup("MapR: no stream in the answer");
-        json_decref(data);
+        iter_end(&iter);
         return NULL;
     }
     s = xcalloc(1, sizeof *s);
@@ -544,43 +751,77 @@ struct mapr_stream *mapr_parse_stream_info(const char *path, const char *body, s
     s->partitions = -1;
     s->maxlag = -1;
     s->newest_ms = -1;
-    json_decref(data);
+    iter_end(&iter);
     return s;
 }
 
-struct mapr_snapshot_sum *mapr_parse_snapshots(const char *body, size_t len, size_t *n, char **err)
+static int snapshot_sum_cmp(const void *a, const void *b)
 {
-    json_t *data = mapr_envelope(body, len, err), *o;
+    return strcmp(((const struct mapr_snapshot_sum *)a)->volume,
+                  ((const struct mapr_snapshot_sum *)b)->volume);
+}
+
+struct mapr_snapshot_sum *mapr_parse_snapshots(const char *body, size_t len, size_t *n, bool *fast,
+                                               char **err)
+{
+    struct mapr_iter iter;
+    const struct mapr_item *o;
     struct mapr_snapshot_sum *sums;
-    size_t i;
+    const char *prev = NULL;
+    size_t prev_len = 0, k = 0;
 
     *n = 0;
-    if (data == NULL) {
+    if (!iter_begin(&iter, body, len, err)) {
         return NULL;
     }
-    sums = xcalloc(json_array_size(data) + 1, sizeof *sums);
-    json_array_foreach (data, i, o) {
-        const char *vol = json_string_value(json_object_get(o, "volumename"));
+    if (fast != NULL) {
+        *fast = iter.fast;
+    }
+    sums = xcalloc(iter.count + 1, sizeof *sums);
+    while ((o = iter_next(&iter)) != NULL) {
+        size_t vlen;
+        const char *vol = raw_str(o, "volumename", &vlen);
         int64_t t = time_member(o, "creationtime");
-        size_t k;
 
         if (vol == NULL) {
             continue;
         }
-        /* snapshot lists come grouped by volume: look back from the end first */
-        for (k = *n; k > 0 && strcmp(sums[k - 1].volume, vol) != 0; k--) {
+        /* snapshot lists come grouped by volume: a volume's run is one entry; one that comes
+         * back later is merged below */
+        if (prev == NULL || vlen != prev_len || memcmp(vol, prev, vlen) != 0) {
+            sums[(*n)++] = (struct mapr_snapshot_sum){sanitize_ndup(vol, vlen), 0, -1};
+            prev = vol;
+            prev_len = vlen;
         }
-        if (k == 0) {
-            sums[*n] = (struct mapr_snapshot_sum){sanitize_dup(vol), 0, -1};
-            k = ++*n;
-        }
-        sums[k - 1].count++;
-        if (t > sums[k - 1].newest_ms) {
-            sums[k - 1].newest_ms = t;
+        sums[*n - 1].count++;
+        if (t > sums[*n - 1].newest_ms) {
+            sums[*n - 1].newest_ms = t;
         }
     }
-    json_decref(data);
+    iter_end(&iter);
+    /* sorted by volume for mapr_snapshot_find(), one entry a volume */
+    qsort(sums, *n, sizeof *sums, snapshot_sum_cmp);
+    for (size_t i = 0; i < *n; i++) {
+        if (k > 0 && strcmp(sums[k - 1].volume, sums[i].volume) == 0) {
+            sums[k - 1].count += sums[i].count;
+            if (sums[i].newest_ms > sums[k - 1].newest_ms) {
+                sums[k - 1].newest_ms = sums[i].newest_ms;
+            }
+            free(sums[i].volume);
+        } else {
+            sums[k++] = sums[i];
+        }
+    }
+    *n = k;
     return sums;
+}
+
+const struct mapr_snapshot_sum *mapr_snapshot_find(const struct mapr_snapshot_sum *s, size_t n,
+                                                   const char *volume)
+{
+    struct mapr_snapshot_sum key = {(char *)volume, 0, -1};
+
+    return s != NULL ? bsearch(&key, s, n, sizeof *s, snapshot_sum_cmp) : NULL;
 }
 
 void mapr_snapshot_sums_free(struct mapr_snapshot_sum *s, size_t n)

@@ -111,13 +111,17 @@ void mapr_array_free(void *data);
 char *mapr_error_text(long status, const char *body, size_t len, const char *transport);
 
 /* The rows of a list answer; *n rows (caller frees each with its kind's free and the array),
- * NULL with *err on a bad answer. An item without its key is skipped. */
-struct mapr_volume **mapr_parse_volumes(const char *body, size_t len, size_t *n, char **err);
+ * NULL with *err on a bad answer. An item without its key is skipped. The answers are read
+ * straight from their text when it is in the plain form (core/jsonflat.h), else through
+ * jansson; *fast (when not NULL) says which. */
+struct mapr_volume **mapr_parse_volumes(const char *body, size_t len, size_t *n, bool *fast,
+                                        char **err);
 /* MapR-DB tables (/rest/table/metadata/list: path, numregions, totallogicalsize,
  * totalphysicalsize, owner) as STORE_MAPR_VOLUME rows of type "table": uid, name and mount
  * are the table's path (no volume name starts with '/'), used_mb its physical size; the
  * volume-only fields are -1. An item without a path is skipped. */
-struct mapr_volume **mapr_parse_tables(const char *body, size_t len, size_t *n, char **err);
+struct mapr_volume **mapr_parse_tables(const char *body, size_t len, size_t *n, bool *fast,
+                                       char **err);
 /* Whether a STORE_MAPR_VOLUME row is a table's. */
 bool mapr_is_table(const struct mapr_volume *v);
 struct mapr_alarm **mapr_parse_alarms(const char *body, size_t len, size_t *n, char **err);
@@ -130,8 +134,13 @@ int mapr_parse_topic_info(const char *body, size_t len, struct mapr_topic *t, ch
 /* A stream info answer: the stream's row (no topics yet), NULL with *err. */
 struct mapr_stream *mapr_parse_stream_info(const char *path, const char *body, size_t len,
                                            char **err);
-/* A snapshot list summarised per volume: *n entries (mapr_snapshot_sums_free()). */
-struct mapr_snapshot_sum *mapr_parse_snapshots(const char *body, size_t len, size_t *n, char **err);
+/* A snapshot list summarised per volume: *n entries sorted by volume, one a volume
+ * (mapr_snapshot_sums_free()). */
+struct mapr_snapshot_sum *mapr_parse_snapshots(const char *body, size_t len, size_t *n, bool *fast,
+                                               char **err);
+/* A volume's entry in such a summary (binary search), or NULL. */
+const struct mapr_snapshot_sum *mapr_snapshot_find(const struct mapr_snapshot_sum *s, size_t n,
+                                                   const char *volume);
 void mapr_snapshot_sums_free(struct mapr_snapshot_sum *s, size_t n);
 /* HttpFS GETFILESTATUS: FileStatus.modificationTime, or -1 with *err. */
 int64_t mapr_parse_filestatus(const char *body, size_t len, char **err);

@@ -221,6 +221,7 @@ static void mapr_volumes_decode(const char *body, size_t len, struct poller_deco
     struct jsonarena arena = {0};
     uint64_t hash = mapr_body_hash(body, len);
     size_t n;
+    bool fast;
     struct mapr_volume **v;
 
     if (hash == atomic_load(&ms->volumes.last_hash)) {
@@ -230,9 +231,11 @@ static void mapr_volumes_decode(const char *body, size_t len, struct poller_deco
         return;
     }
     jsonarena_begin(&arena); /* the tree's allocations, freed at once after */
-    v = mapr_parse_volumes(body, len, &n, &out->error);
+    v = mapr_parse_volumes(body, len, &n, &fast, &out->error);
     jsonarena_end(&arena);
     if (v != NULL) {
+        out->extra_rows = n;
+        out->fast = fast ? n : 0;
         out->extra = mapr_rows_new((void **)v, n, mapr_volume_free);
         ((struct mapr_rows *)out->extra)->hash = hash;
     }
@@ -240,12 +243,7 @@ static void mapr_volumes_decode(const char *body, size_t len, struct poller_deco
 
 static const struct mapr_snapshot_sum *mapr_snap_of(const struct mapr_src *ms, const char *vol)
 {
-    for (size_t i = 0; i < ms->nsnaps; i++) {
-        if (strcmp(ms->snaps[i].volume, vol) == 0) {
-            return &ms->snaps[i];
-        }
-    }
-    return NULL;
+    return mapr_snapshot_find(ms->snaps, ms->nsnaps, vol);
 }
 
 /* The newest data of a volume from its snapshots, when HttpFS does not say. */
@@ -427,10 +425,13 @@ static void mapr_volumes_applied(struct poller_decode *d, void *arg)
 static void mapr_tables_decode(const char *body, size_t len, struct poller_decode *out, void *arg)
 {
     size_t n;
-    struct mapr_volume **v = mapr_parse_tables(body, len, &n, &out->error);
+    bool fast;
+    struct mapr_volume **v = mapr_parse_tables(body, len, &n, &fast, &out->error);
 
     (void)arg;
     if (v != NULL) {
+        out->extra_rows = n;
+        out->fast = fast ? n : 0;
         out->extra = mapr_rows_new((void **)v, n, mapr_volume_free);
     }
 }
@@ -473,6 +474,7 @@ static void mapr_snapshots_decode(const char *body, size_t len, struct poller_de
 {
     struct mapr_src *ms = arg;
     struct mapr_snaps *x = xcalloc(1, sizeof *x);
+    bool fast;
 
     x->hash = mapr_body_hash(body, len);
     out->extra = x;
@@ -480,7 +482,9 @@ static void mapr_snapshots_decode(const char *body, size_t len, struct poller_de
         x->unchanged = true; /* seven snapshots a volume: twice the volume list's size */
         return;
     }
-    x->s = mapr_parse_snapshots(body, len, &x->n, &out->error);
+    x->s = mapr_parse_snapshots(body, len, &x->n, &fast, &out->error);
+    out->extra_rows = x->n; /* volumes summarised */
+    out->fast = fast ? x->n : 0;
 }
 
 static void mapr_snapshots_applied(struct poller_decode *d, void *arg)

@@ -235,7 +235,7 @@ static void test_datasets_table(void **state)
     struct view_target t = {0};
     size_t n = 0;
     char *err = NULL, buf[256];
-    struct mapr_volume **rows = mapr_parse_tables(list, sizeof list - 1, &n, &err);
+    struct mapr_volume **rows = mapr_parse_tables(list, sizeof list - 1, &n, NULL, &err);
 
     (void)state;
     assert_int_equal(n, 1);

@@ -836,7 +836,7 @@ static size_t check_mapr_file(const char *dir, const char *name)
     } else if (strncmp(name, "volume_info_data_item", 21) == 0) {
         /* one element of data[]: the list's envelope around it */
         char *env = xasprintf("{\"status\":\"OK\",\"total\":1,\"data\":[%s]}", body);
-        struct mapr_volume **v = mapr_parse_volumes(env, strlen(env), &n, &err);
+        struct mapr_volume **v = mapr_parse_volumes(env, strlen(env), &n, NULL, &err);
 
         assert_non_null(v);
         assert_int_equal(n, 1);

@@ -7,11 +7,14 @@
 
 #include <cmocka.h>
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/mapr/mapr_int.h"
 #include "core/mapr/mapr_model.h"
+#include "core/xalloc.h"
 
 #define S(lit) lit, sizeof(lit) - 1
 
@@ -103,15 +106,21 @@ static void test_snapshots_and_httpfs(void **state)
                                "{\"volumename\":\"t.dmi.forecast\",\"creationtime\":3000},"
                                "{\"volumename\":\"t.cvr.registry\",\"creationtime\":\"2000\"},"
                                "{\"volumename\":\"t.dmi.forecast\",\"creationtime\":\"2000\"}]}"),
-                             &n, &err);
+                             &n, NULL, &err);
 
     (void)state;
     assert_non_null(s);
+    /* one entry a volume, sorted by name, the forecast's two runs merged */
     assert_int_equal(n, 2);
-    assert_string_equal(s[0].volume, "t.dmi.forecast");
-    assert_int_equal(s[0].count, 3);
-    assert_int_equal(s[0].newest_ms, 3000);
-    assert_int_equal(s[1].newest_ms, 2000);
+    assert_string_equal(s[0].volume, "t.cvr.registry");
+    assert_int_equal(s[0].count, 1);
+    assert_int_equal(s[0].newest_ms, 2000);
+    assert_string_equal(s[1].volume, "t.dmi.forecast");
+    assert_int_equal(s[1].count, 3);
+    assert_int_equal(s[1].newest_ms, 3000);
+    assert_ptr_equal(mapr_snapshot_find(s, n, "t.dmi.forecast"), &s[1]);
+    assert_ptr_equal(mapr_snapshot_find(s, n, "t.cvr.registry"), &s[0]);
+    assert_null(mapr_snapshot_find(s, n, "t.dmi"));
     mapr_snapshot_sums_free(s, n);
 
     assert_int_equal(mapr_parse_filestatus(S("{\"FileStatus\":{\"type\":\"DIRECTORY\","
@@ -128,23 +137,16 @@ static void test_snapshots_and_httpfs(void **state)
     free(err);
 }
 
-static void test_volume_fields(void **state)
+/* The volume list's fields, read from `text` by the fast path or by jansson (want_fast). */
+static void check_volume_fields(const char *text, bool want_fast)
 {
     size_t n = 0;
+    bool fast = !want_fast;
     char *err = NULL;
-    struct mapr_volume **v = mapr_parse_volumes(
-        S("{\"status\":\"OK\",\"total\":3,\"data\":["
-          "{\"volumename\":\"t.dmi.forecast\",\"mountdir\":\"/tenants/dmi/forecast\",\"mounted\":1,"
-          "\"used\":\"3900\",\"quota\":\"8192\",\"advisoryquota\":\"6144\",\"numreplicas\":\"3\","
-          "\"actualreplication\":[0,0,10,90],\"snapshotcount\":\"4\",\"volumetype\":0},"
-          "{\"volumename\":\"t.dmi.forecast.mirror\",\"mountdir\":\"\",\"mounted\":0,"
-          "\"volumetype\":1,"
-          "\"mirror-percent-complete\":\"75\",\"lastSuccessfulMirrorTime\":1796601900000},"
-          "{\"mountdir\":\"/no/name\"}]}"),
-        &n, &err);
+    struct mapr_volume **v = mapr_parse_volumes(text, strlen(text), &n, &fast, &err);
 
-    (void)state;
     assert_non_null(v);
+    assert_true(fast == want_fast);
     assert_int_equal(n, 2); /* the one without a name is skipped */
     assert_string_equal(v[0]->name, "t.dmi.forecast");
     assert_string_equal(v[0]->mount, "/tenants/dmi/forecast");
@@ -178,6 +180,200 @@ static void test_volume_fields(void **state)
     free(v);
 }
 
+static void test_volume_fields(void **state)
+{
+    static const char items[] =
+        "{\"volumename\":\"t.dmi.forecast\",\"mountdir\":\"/tenants/dmi/forecast\",\"mounted\":1,"
+        "\"used\":\"3900\",\"quota\":\"8192\",\"advisoryquota\":\"6144\",\"numreplicas\":\"3\","
+        "\"actualreplication\":[0,0,10,90],\"snapshotcount\":\"4\",\"volumetype\":0},"
+        "{\"volumename\":\"t.dmi.forecast.mirror\",\"mountdir\":\"\",\"mounted\":0,"
+        "\"volumetype\":1,"
+        "\"mirror-percent-complete\":\"75\",\"lastSuccessfulMirrorTime\":1796601900000},"
+        "{\"mountdir\":\"/no/name\"}";
+    char *plain = xasprintf("{\"status\":\"OK\",\"total\":3,\"data\":[%s]}", items);
+    /* the same answer with a member the fast path does not read (a list of objects) */
+    char *nested =
+        xasprintf("{\"status\":\"OK\",\"total\":3,\"data\":[%s],\"messages\":[{}]}", items);
+
+    (void)state;
+    check_volume_fields(plain, true);
+    check_volume_fields(nested, false);
+    free(plain);
+    free(nested);
+}
+
+/* ---- the fast path reads what jansson reads ---------------------------------------------- */
+
+/* A small deterministic generator, so that a failure replays. */
+static uint32_t lcg(uint32_t *seed)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return *seed >> 8;
+}
+
+/* Appends one random value of the kinds a MapR answer has, and some it should not. */
+static void random_value(char *out, size_t size, uint32_t *seed)
+{
+    static const char *const fixed[] = {
+        "\"\"",     "\"0\"",  "\"102400\"", "\"-7\"",   "\"12x\"", "\"x\"", "true", "null",
+        "false",    "0",      "-1",         "1",        "100",     "9223372036854775807",
+        "[]",       "[0,0,0,100]", "[ 0 , 10 , 90 ]", "[3]", "\"/tenants/dmi/obs\"",
+        "\"2018-03-16T01:48:46.943-0700 PM\"", "\"1796601900000\"", "1796601900000",
+        "\"t.dmi.forecast\"", "\"t.cvr.registry\"",
+    };
+    size_t len = strlen(out);
+
+    snprintf(out + len, size - len, "%s", fixed[lcg(seed) % (sizeof fixed / sizeof fixed[0])]);
+}
+
+/* A list answer of random items over `keys`; *nested gets the same answer with a member the
+ * fast path does not read. */
+static char *random_answer(const char *const *keys, size_t nkeys, uint32_t *seed, char **nested)
+{
+    static const char *const ws[] = {"", " ", "\n\t", "\n  "};
+    size_t items = lcg(seed) % 12, size = 64 + items * (nkeys + 1) * 96;
+    char *text = xcalloc(1, size);
+
+    snprintf(text, size, "{\"timestamp\":1796601900000,\"status\":\"OK\",\"total\":%zu,\"data\":[",
+             items);
+    for (size_t i = 0; i < items; i++) {
+        strcat(text, i > 0 ? "," : "");
+        strcat(text, ws[lcg(seed) % 4]);
+        strcat(text, "{");
+        for (size_t k = 0, first = 1; k < nkeys; k++) {
+            if (lcg(seed) % 4 == 0) {
+                continue; /* absent */
+            }
+            snprintf(text + strlen(text), size - strlen(text), "%s%s\"%s\"%s:%s", first ? "" : ",",
+                     ws[lcg(seed) % 4], keys[k], ws[lcg(seed) % 4], ws[lcg(seed) % 4]);
+            random_value(text, size, seed);
+            first = 0;
+        }
+        strcat(text, "}");
+    }
+    strcat(text, "]}");
+    *nested = xasprintf("%.*s,\"messages\":[{}]}", (int)(strlen(text) - 1), text);
+    return text;
+}
+
+static const char *const volume_keys[] = {
+    "volumename",    "mountdir",   "mounted",          "used",
+    "quota",         "advisoryquota", "numreplicas",   "actualreplication",
+    "snapshotcount", "volumetype", "mirror-percent-complete", "lastSuccessfulMirrorTime",
+};
+
+/* Random volume lists: the rows the fast path reads equal jansson's, field by field. */
+static void test_fast_path_volumes(void **state)
+{
+    uint32_t seed = 15;
+
+    (void)state;
+    for (int round = 0; round < 400; round++) {
+        char *nested, *plain = random_answer(volume_keys, 12, &seed, &nested);
+        size_t n1 = 0, n2 = 0;
+        bool fast1 = false, fast2 = true;
+        char *err = NULL;
+        struct mapr_volume **a = mapr_parse_volumes(plain, strlen(plain), &n1, &fast1, &err);
+        struct mapr_volume **b = mapr_parse_volumes(nested, strlen(nested), &n2, &fast2, &err);
+
+        assert_non_null(a);
+        assert_non_null(b);
+        assert_true(fast1);
+        assert_false(fast2);
+        if (n1 != n2) {
+            fail_msg("round %d: %zu rows by the fast path, %zu by jansson: %s", round, n1, n2,
+                     plain);
+        }
+        for (size_t i = 0; i < n1; i++) {
+            if (!mapr_volume_same(a[i], b[i])) {
+                fail_msg("round %d, row %zu differs: %s", round, i, plain);
+            }
+            mapr_volume_free(&a[i]->row);
+            mapr_volume_free(&b[i]->row);
+        }
+        free(a);
+        free(b);
+        free(plain);
+        free(nested);
+    }
+}
+
+/* Random snapshot lists: the same summaries either way. */
+static void test_fast_path_snapshots(void **state)
+{
+    static const char *const keys[] = {"volumename", "creationtime", "snapshotname"};
+    uint32_t seed = 99;
+
+    (void)state;
+    for (int round = 0; round < 400; round++) {
+        char *nested, *plain = random_answer(keys, 3, &seed, &nested);
+        size_t n1 = 0, n2 = 0;
+        bool fast1 = false, fast2 = true;
+        char *err = NULL;
+        struct mapr_snapshot_sum *a = mapr_parse_snapshots(plain, strlen(plain), &n1, &fast1, &err);
+        struct mapr_snapshot_sum *b =
+            mapr_parse_snapshots(nested, strlen(nested), &n2, &fast2, &err);
+
+        assert_true(fast1 && !fast2);
+        assert_int_equal(n1, n2);
+        for (size_t i = 0; i < n1; i++) {
+            assert_string_equal(a[i].volume, b[i].volume);
+            assert_int_equal(a[i].count, b[i].count);
+            assert_int_equal(a[i].newest_ms, b[i].newest_ms);
+        }
+        mapr_snapshot_sums_free(a, n1);
+        mapr_snapshot_sums_free(b, n2);
+        free(plain);
+        free(nested);
+    }
+}
+
+/* Answers the fast path does not take still read, or fail, as jansson says. */
+static void test_fast_path_falls_back(void **state)
+{
+    static const char *const cases[] = {
+        /* status after data, an escape: read, by jansson */
+        "{\"data\":[{\"volumename\":\"t\\u002ea\"}],\"status\":\"OK\"}",
+        /* a fraction */
+        "{\"status\":\"OK\",\"data\":[{\"volumename\":\"t.a\",\"used\":1.5}]}",
+    };
+    size_t n;
+    bool fast;
+    char *err = NULL;
+    struct mapr_volume **v;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fast = true;
+        v = mapr_parse_volumes(cases[i], strlen(cases[i]), &n, &fast, &err);
+        assert_non_null(v);
+        assert_false(fast);
+        assert_int_equal(n, 1);
+        assert_string_equal(v[0]->name, "t.a");
+        mapr_volume_free(&v[0]->row);
+        free(v);
+    }
+    v = mapr_parse_volumes(S("{\"status\":\"OK\",\"data\":[{\"volumename\":\"t.a\",\"used\":1.5}]}"),
+                           &n, NULL, &err);
+    assert_int_equal(v[0]->used_mb, 1);
+    mapr_volume_free(&v[0]->row);
+    free(v);
+    /* text after the answer, an error status, no status: jansson's errors */
+    assert_null(mapr_parse_volumes(S("{\"status\":\"OK\",\"data\":[]} x"), &n, NULL, &err));
+    assert_string_equal(err, "not a MapR REST answer");
+    free(err);
+    err = NULL;
+    assert_null(mapr_parse_volumes(S("{\"status\":\"ERROR\",\"data\":[],\"errors\":[{\"id\":2,"
+                                     "\"desc\":\"no such volume\"}]}"),
+                                   &n, NULL, &err));
+    assert_string_equal(err, "MapR: no such volume");
+    free(err);
+    err = NULL;
+    assert_null(mapr_parse_volumes(S("{\"data\":[]}"), &n, NULL, &err));
+    assert_string_equal(err, "not a MapR REST answer");
+    free(err);
+}
+
 /* The table list: a row per table with a path, its physical size, the volume-only fields
  * unknown; an item without a path (or with a name that is no path) is skipped. */
 static void test_tables(void **state)
@@ -191,7 +387,7 @@ static void test_tables(void **state)
           "{\"numregions\":2,\"totalphysicalsize\":5},"
           "{\"path\":\"t.not.a.path\"},"
           "{\"path\":\"/tenants/dmi/idx\\u001b[2J\",\"totalphysicalsize\":\"96\"}]}"),
-        &n, &err);
+        &n, NULL, &err);
 
     (void)state;
     assert_non_null(t);
@@ -217,7 +413,7 @@ static void test_tables(void **state)
     free(t);
     assert_null(mapr_parse_tables(S("{\"status\":\"ERROR\",\"errors\":[{\"id\":22,"
                                     "\"desc\":\"Unknown command: table/metadata/list\"}]}"),
-                                  &n, &err));
+                                  &n, NULL, &err));
     assert_non_null(strstr(err, "Unknown command"));
     free(err);
 }
@@ -317,6 +513,8 @@ int main(void)
         cmocka_unit_test(test_volume_fields),   cmocka_unit_test(test_stream_same),
         cmocka_unit_test(test_topic_same),      cmocka_unit_test(test_fresh_verdict),
         cmocka_unit_test(test_tables),          cmocka_unit_test(test_body_hash),
+        cmocka_unit_test(test_fast_path_volumes), cmocka_unit_test(test_fast_path_snapshots),
+        cmocka_unit_test(test_fast_path_falls_back),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
