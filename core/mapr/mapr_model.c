@@ -534,11 +534,12 @@ static bool plain_answer(const char *p, const char *end, const char **data, size
             }
         }
         p = jsontext_ws(p, end);
-        if (p < end && *p == ',') {
-            p = jsontext_ws(p + 1, end);
-            if (p >= end || *p != '"') {
-                return false;
-            }
+        if (p >= end || *p != ',') {
+            break;
+        }
+        p = jsontext_ws(p + 1, end);
+        if (p >= end || *p != '"') {
+            return false;
         }
     }
     return ok && p < end && *p == '}' && jsontext_ws(p + 1, end) == end;

@@ -369,6 +369,10 @@ static void test_fast_path_falls_back(void **state)
     assert_string_equal(err, "MapR: no such volume");
     free(err);
     err = NULL;
+    assert_null(mapr_parse_volumes(S("{\"status\":\"OK\"\"data\":[]}"), &n, NULL, &err));
+    assert_string_equal(err, "not a MapR REST answer"); /* no comma between the members */
+    free(err);
+    err = NULL;
     assert_null(mapr_parse_volumes(S("{\"data\":[]}"), &n, NULL, &err));
     assert_string_equal(err, "not a MapR REST answer");
     free(err);
