@@ -47,18 +47,70 @@ static const struct mapr_column columns[] = {
 
 #define N_COLUMNS (sizeof(columns) / sizeof(columns[0]))
 
-/* The envelope's timestamp (epoch ms) and timeofday "2018-07-16 03:04:32.714 GMT+0000 PM". */
-json_t *mapr_envelope(const char *status)
+/* The envelope's timeofday for epoch ms: "2018-07-16 03:04:32.714 GMT+0000 PM". */
+static void timeofday(int64_t ms, char *out, size_t size)
 {
-    int64_t ms = sim_now_ns() / 1000000;
     char clock[32];
     char half[4];
     sim_format_utc(ms / 1000, "%Y-%m-%d %I:%M:%S", clock, sizeof(clock));
     sim_format_utc(ms / 1000, "%p", half, sizeof(half));
-    char timeofday[64];
-    snprintf(timeofday, sizeof(timeofday), "%s.%03d GMT+0000 %s", clock, (int)(ms % 1000), half);
-    return json_pack("{s:I,s:s,s:s}", "timestamp", (json_int_t)ms, "timeofday", timeofday, "status",
+    snprintf(out, size, "%s.%03d GMT+0000 %s", clock, (int)(ms % 1000), half);
+}
+
+/* The envelope's timestamp (epoch ms) and timeofday. */
+json_t *mapr_envelope(const char *status)
+{
+    int64_t ms = sim_now_ns() / 1000000;
+    char tod[64];
+    timeofday(ms, tod, sizeof(tod));
+    return json_pack("{s:I,s:s,s:s}", "timestamp", (json_int_t)ms, "timeofday", tod, "status",
                      status);
+}
+
+/* The text writers lay the answer out as the apiserver does: one member a line, indented by
+ * tabs (the envelope's members one, the items two, their members three), "key":value. Short
+ * arrays inside an item stay on one line. */
+void mapr_text_open(struct jbuf *b, size_t total)
+{
+    int64_t ms = sim_now_ns() / 1000000;
+    char tod[64];
+    timeofday(ms, tod, sizeof(tod));
+    JB_LIT(b, "{\n\t\"timestamp\":");
+    jbuf_put_i64(b, ms);
+    JB_LIT(b, ",\n\t\"timeofday\":");
+    jbuf_put_str(b, tod);
+    JB_LIT(b, ",\n\t\"status\":\"OK\",\n\t\"total\":");
+    jbuf_put_u64(b, total);
+    JB_LIT(b, ",\n\t\"data\":[");
+}
+
+void mapr_text_item(struct jbuf *b, size_t i)
+{
+    if (i > 0) {
+        jbuf_putc(b, ',');
+    }
+    JB_LIT(b, "\n\t\t{");
+}
+
+void mapr_text_member(struct jbuf *b, bool first, const char *key)
+{
+    if (!first) {
+        jbuf_putc(b, ',');
+    }
+    JB_LIT(b, "\n\t\t\t");
+    jbuf_put_str(b, key);
+    jbuf_putc(b, ':');
+}
+
+void mapr_text_item_end(struct jbuf *b)
+{
+    JB_LIT(b, "\n\t\t}");
+}
+
+enum MHD_Result mapr_text_queue(const struct router_request *req, struct jbuf *b)
+{
+    JB_LIT(b, "\n\t]\n}\n");
+    return router_queue_jbuf(req->conn, 200, b, NULL);
 }
 
 enum MHD_Result mapr_json(const struct router_request *req, unsigned status, json_t *doc)
