@@ -178,42 +178,237 @@ static bool volume_at(const struct world *w, size_t i, int64_t now, struct vol *
     return generated_at(w, i - k, now, v);
 }
 
-static char *mb_str(int64_t mb, char *buf, size_t size)
+/* An item's members are defined once, as a function that hands them one at a time to a sink:
+ * one sink builds a jansson object (volume info), one writes MapR text into a jbuf with
+ * columns= applied (the long lists). */
+enum field_kind { FIELD_STR, FIELD_INT, FIELD_QINT, FIELD_INTS };
+
+/* One member: s for FIELD_STR; i for FIELD_INT, and for FIELD_QINT (a number MapR gives as a
+ * decimal string, as the sizes in MB); ints[0..n) for FIELD_INTS. */
+struct field {
+    const char *key;
+    enum field_kind kind;
+    const char *s;
+    int64_t i;
+    const int64_t *ints;
+    size_t n;
+};
+
+struct field_sink {
+    void (*put)(struct field_sink *sink, const struct field *f);
+};
+
+static void put_str(struct field_sink *k, const char *key, const char *s)
 {
-    snprintf(buf, size, "%lld", (long long)mb);
-    return buf;
+    k->put(k, &(struct field){.key = key, .kind = FIELD_STR, .s = s});
+}
+
+static void put_int(struct field_sink *k, const char *key, int64_t i)
+{
+    k->put(k, &(struct field){.key = key, .kind = FIELD_INT, .i = i});
+}
+
+static void put_qint(struct field_sink *k, const char *key, int64_t i)
+{
+    k->put(k, &(struct field){.key = key, .kind = FIELD_QINT, .i = i});
+}
+
+static void put_ints(struct field_sink *k, const char *key, const int64_t *ints, size_t n)
+{
+    k->put(k, &(struct field){.key = key, .kind = FIELD_INTS, .ints = ints, .n = n});
+}
+
+/* The sink that builds a jansson object. */
+struct json_sink {
+    struct field_sink sink; /* first: the callback gets this */
+    json_t *obj;
+};
+
+static void json_put(struct field_sink *sink, const struct field *f)
+{
+    json_t *v = NULL;
+    char num[24];
+    switch (f->kind) {
+    case FIELD_STR:
+        v = json_string(f->s);
+        break;
+    case FIELD_INT:
+        v = json_integer((json_int_t)f->i);
+        break;
+    case FIELD_QINT:
+        snprintf(num, sizeof(num), "%lld", (long long)f->i);
+        v = json_string(num);
+        break;
+    case FIELD_INTS:
+        v = json_array();
+        for (size_t j = 0; j < f->n; j++) {
+            json_array_append_new(v, json_integer((json_int_t)f->ints[j]));
+        }
+        break;
+    }
+    json_object_set_new(((struct json_sink *)sink)->obj, f->key, v);
+}
+
+/* Whether `key` is one of the comma-separated `columns`. */
+static bool wanted(const char *columns, const char *key)
+{
+    size_t n = strlen(key);
+    for (const char *c = columns; *c;) {
+        const char *end = strchr(c, ',');
+        size_t len = end ? (size_t)(end - c) : strlen(c);
+        if (len == n && strncmp(c, key, n) == 0) {
+            return true;
+        }
+        c += len + (end ? 1 : 0);
+    }
+    return false;
+}
+
+/* The sink that writes an item's members as MapR text (mapr_text_member): every member
+ * without columns= (NULL or ""), else those it names and the keys in `always`. */
+struct text_sink {
+    struct field_sink sink; /* first: the callback gets this */
+    struct jbuf *b;
+    const char *columns;
+    const char *const *always; /* NULL-terminated */
+    bool first;                /* no member of the current item written yet */
+    struct {
+        const char *key;
+        bool keep;
+    } seen[32]; /* the keys decided so far, by address (the field lists pass literals) */
+    size_t n_seen;
+};
+
+static bool text_keeps(struct text_sink *t, const char *key)
+{
+    if (!t->columns || !*t->columns) {
+        return true;
+    }
+    for (size_t i = 0; i < t->n_seen; i++) {
+        if (t->seen[i].key == key) {
+            return t->seen[i].keep;
+        }
+    }
+    bool keep = wanted(t->columns, key);
+    for (const char *const *a = t->always; !keep && *a; a++) {
+        keep = strcmp(*a, key) == 0;
+    }
+    if (t->n_seen < sizeof(t->seen) / sizeof(t->seen[0])) {
+        t->seen[t->n_seen].key = key;
+        t->seen[t->n_seen].keep = keep;
+        t->n_seen++;
+    }
+    return keep;
+}
+
+static void text_put(struct field_sink *sink, const struct field *f)
+{
+    struct text_sink *t = (struct text_sink *)sink;
+    if (!text_keeps(t, f->key)) {
+        return;
+    }
+    mapr_text_member(t->b, t->first, f->key);
+    t->first = false;
+    switch (f->kind) {
+    case FIELD_STR:
+        jbuf_put_str(t->b, f->s);
+        break;
+    case FIELD_INT:
+        jbuf_put_i64(t->b, f->i);
+        break;
+    case FIELD_QINT:
+        jbuf_putc(t->b, '"');
+        jbuf_put_i64(t->b, f->i);
+        jbuf_putc(t->b, '"');
+        break;
+    case FIELD_INTS:
+        jbuf_putc(t->b, '[');
+        for (size_t j = 0; j < f->n; j++) {
+            if (j > 0) {
+                jbuf_putc(t->b, ',');
+            }
+            jbuf_put_i64(t->b, f->ints[j]);
+        }
+        jbuf_putc(t->b, ']');
+        break;
+    }
+}
+
+static void text_sink_init(struct text_sink *t, struct jbuf *b, const char *columns,
+                           const char *const *always)
+{
+    memset(t, 0, sizeof(*t));
+    t->sink.put = text_put;
+    t->b = b;
+    t->columns = columns;
+    t->always = always;
+}
+
+/* Starts item i (from 0) of the text's data array. */
+static void text_item(struct text_sink *t, size_t i)
+{
+    mapr_text_item(t->b, i);
+    t->first = true;
+}
+
+/* A volume's members, in MapR's order: the one definition behind volume info and volume list. */
+static void volume_fields(struct field_sink *k, const struct vol *v)
+{
+    static const int64_t replication[] = {0, 0, 0, 100, 0, 0, 0, 0, 0, 0, 0};
+    put_str(k, "volumename", v->name);
+    put_str(k, "mountdir", v->mount);
+    put_int(k, "mounted", v->mount[0] ? 1 : 0);
+    put_qint(k, "quota", v->quota);
+    put_qint(k, "advisoryquota", v->advisory);
+    put_qint(k, "used", v->used);
+    put_qint(k, "snapshotused", v->used / 20);
+    put_qint(k, "totalused", v->used + v->used / 20);
+    put_qint(k, "logicalUsed", v->used * 2);
+    put_str(k, "numreplicas", "3");
+    put_str(k, "minreplicas", "2");
+    put_ints(k, "actualreplication", replication, sizeof(replication) / sizeof(replication[0]));
+    put_qint(k, "snapshotcount", v->snapshots);
+    put_int(k, "volumetype", v->mirror ? 1 : 0);
+    put_int(k, "mirrortype", v->mirror ? 1 : 3);
+    if (v->mirror) {
+        put_int(k, "mirror-percent-complete", 100);
+        put_int(k, "lastSuccessfulMirrorTime", v->mirror_ms);
+    }
+    put_str(k, "rackpath", "/data");
+    put_str(k, "aename", "mapr");
+    put_str(k, "creator", "mapr");
+    put_int(k, "volumeid", (int64_t)(sim_hash64(v->name, strlen(v->name), 7) >> 36));
 }
 
 static json_t *volume_json(const struct vol *v)
 {
-    char q[24], a[24], u[24], s[24];
-    json_t *o = json_object();
-    json_object_set_new(o, "volumename", json_string(v->name));
-    json_object_set_new(o, "mountdir", json_string(v->mount));
-    json_object_set_new(o, "mounted", json_integer(v->mount[0] ? 1 : 0));
-    json_object_set_new(o, "quota", json_string(mb_str(v->quota, q, sizeof(q))));
-    json_object_set_new(o, "advisoryquota", json_string(mb_str(v->advisory, a, sizeof(a))));
-    json_object_set_new(o, "used", json_string(mb_str(v->used, u, sizeof(u))));
-    json_object_set_new(o, "snapshotused", json_string(mb_str(v->used / 20, s, sizeof(s))));
-    json_object_set_new(o, "totalused", json_string(mb_str(v->used + v->used / 20, s, sizeof(s))));
-    json_object_set_new(o, "logicalUsed", json_string(mb_str(v->used * 2, s, sizeof(s))));
-    json_object_set_new(o, "numreplicas", json_string("3"));
-    json_object_set_new(o, "minreplicas", json_string("2"));
-    json_object_set_new(o, "actualreplication",
-                        json_pack("[i,i,i,i,i,i,i,i,i,i,i]", 0, 0, 0, 100, 0, 0, 0, 0, 0, 0, 0));
-    json_object_set_new(o, "snapshotcount", json_string(mb_str(v->snapshots, s, sizeof(s))));
-    json_object_set_new(o, "volumetype", json_integer(v->mirror ? 1 : 0));
-    json_object_set_new(o, "mirrortype", json_integer(v->mirror ? 1 : 3));
-    if (v->mirror) {
-        json_object_set_new(o, "mirror-percent-complete", json_integer(100));
-        json_object_set_new(o, "lastSuccessfulMirrorTime", json_integer(v->mirror_ms));
-    }
-    json_object_set_new(o, "rackpath", json_string("/data"));
-    json_object_set_new(o, "aename", json_string("mapr"));
-    json_object_set_new(o, "creator", json_string("mapr"));
-    json_object_set_new(o, "volumeid",
-                        json_integer((json_int_t)(sim_hash64(v->name, strlen(v->name), 7) >> 36)));
-    return o;
+    struct json_sink j = {{json_put}, json_object()};
+    volume_fields(&j.sink, v);
+    return j.obj;
+}
+
+/* How many snapshots volume v lists, and the creation time of its s-th, the newest first. */
+static int snapshot_count(const struct vol *v)
+{
+    return v->snap_newest_ms >= 0 ? v->snapshots : 0;
+}
+
+static int64_t snapshot_time(const struct vol *v, int s)
+{
+    int64_t every = strcmp(v->name, "t.dmi.forecast") == 0 ? 4 * HOUR_MS : DAY_MS;
+    return v->snap_newest_ms - s * every;
+}
+
+/* Snapshot s of volume v's members. */
+static void snapshot_fields(struct field_sink *k, const struct vol *v, int s)
+{
+    int64_t t = snapshot_time(v, s);
+    char name[140];
+    snprintf(name, sizeof(name), "%s.snap-%d", v->name, s);
+    put_str(k, "volumename", v->name);
+    put_int(k, "creationtime", t);
+    put_str(k, "snapshotname", name);
+    put_int(k, "expirytime", t + 7 * DAY_MS);
 }
 
 /* A topic's partition p: its newest offset and message time. */
@@ -233,61 +428,47 @@ static void fmt_topic_time(int64_t ms, char *out, size_t size)
     snprintf(out, size, "%s.%03d+0000 %s", clock, (int)(ms % 1000), half);
 }
 
-/* Whether `key` is one of the comma-separated `columns`. */
-static bool wanted(const char *columns, const char *key)
+/* The world's volumes, copied under its lock so that they are put into JSON outside it and the
+ * server answers other requests meanwhile, as a real one does. Caller frees. */
+static struct vol *copy_volumes(struct world *w, int64_t now, size_t *count)
 {
-    size_t n = strlen(key);
-    for (const char *c = columns; *c;) {
-        const char *end = strchr(c, ',');
-        size_t len = end ? (size_t)(end - c) : strlen(c);
-        if (len == n && strncmp(c, key, n) == 0) {
-            return true;
-        }
-        c += len + (end ? 1 : 0);
-    }
-    return false;
-}
-
-/* GET /rest/volume/list[?columns=C,C]: with columns, only those fields (long names; volumename
- * always), as MapR answers. */
-static enum MHD_Result volume_list(const struct router_request *req, int64_t now)
-{
-    const char *columns = router_arg(req->conn, "columns");
-    json_t *data = json_array();
     struct vol *vols = NULL;
     size_t n = 0, cap = 0;
-    /* The volumes are copied under the world's lock and put into JSON outside it, so that
-     * the server answers other requests meanwhile, as a real one does. */
-    world_lock(req->world);
+    world_lock(w);
     for (;;) {
         if (n == cap) {
             cap = cap ? 2 * cap : 256;
-            vols = realloc(vols, cap * sizeof(*vols));
-            if (!vols) {
-                abort();
-            }
+            vols = sim_xrealloc(vols, cap * sizeof(*vols));
         }
-        if (!volume_at(req->world, n, now, &vols[n])) {
+        if (!volume_at(w, n, now, &vols[n])) {
             break;
         }
         n++;
     }
-    world_unlock(req->world);
+    world_unlock(w);
+    *count = n;
+    return vols;
+}
+
+/* GET /rest/volume/list[?columns=C,C]: with columns, only those fields (long names; volumename
+ * always), as MapR answers. Written as text: the list runs to 10,000 volumes and more. */
+static enum MHD_Result volume_list(const struct router_request *req, int64_t now)
+{
+    static const char *const always[] = {"volumename", NULL};
+    size_t n;
+    struct vol *vols = copy_volumes(req->world, now, &n);
+    struct jbuf b;
+    jbuf_init(&b);
+    struct text_sink t;
+    text_sink_init(&t, &b, router_arg(req->conn, "columns"), always);
+    mapr_text_open(&b, n);
     for (size_t i = 0; i < n; i++) {
-        json_t *o = volume_json(&vols[i]);
-        const char *key;
-        json_t *val;
-        void *tmp;
-        json_object_foreach_safe(o, tmp, key, val)
-        {
-            if (columns && *columns && strcmp(key, "volumename") != 0 && !wanted(columns, key)) {
-                json_object_del(o, key);
-            }
-        }
-        json_array_append_new(data, o);
+        text_item(&t, i);
+        volume_fields(&t.sink, &vols[i]);
+        mapr_text_item_end(&b);
     }
     free(vols);
-    return mapr_ok(req, data);
+    return mapr_text_queue(req, &b);
 }
 
 static enum MHD_Result volume_info(const struct router_request *req, int64_t now)
@@ -316,32 +497,32 @@ static enum MHD_Result volume_info(const struct router_request *req, int64_t now
     return mapr_ok(req, data);
 }
 
-/* GET /rest/volume/snapshot/list[?columns=C,C] */
+/* GET /rest/volume/snapshot/list[?columns=C,C]: with columns, volumename, creationtime and
+ * those it names. Written as text, as the volume list. */
 static enum MHD_Result snapshot_list(const struct router_request *req, int64_t now)
 {
-    const char *columns = router_arg(req->conn, "columns");
-    bool all = !columns || !*columns;
-    json_t *data = json_array();
-    struct vol v;
-    world_lock(req->world);
-    for (size_t i = 0; volume_at(req->world, i, now, &v); i++) {
-        int64_t every = strcmp(v.name, "t.dmi.forecast") == 0 ? 4 * HOUR_MS : DAY_MS;
-        for (int s = 0; s < v.snapshots && v.snap_newest_ms >= 0; s++) {
-            int64_t t = v.snap_newest_ms - s * every;
-            char name[140];
-            snprintf(name, sizeof(name), "%s.snap-%d", v.name, s);
-            json_t *o = json_pack("{s:s,s:I}", "volumename", v.name, "creationtime", (json_int_t)t);
-            if (all || wanted(columns, "snapshotname")) {
-                json_object_set_new(o, "snapshotname", json_string(name));
-            }
-            if (all || wanted(columns, "expirytime")) {
-                json_object_set_new(o, "expirytime", json_integer((json_int_t)(t + 7 * DAY_MS)));
-            }
-            json_array_append_new(data, o);
+    static const char *const always[] = {"volumename", "creationtime", NULL};
+    size_t n;
+    struct vol *vols = copy_volumes(req->world, now, &n);
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        total += (size_t)snapshot_count(&vols[i]);
+    }
+    struct jbuf b;
+    jbuf_init(&b);
+    struct text_sink t;
+    text_sink_init(&t, &b, router_arg(req->conn, "columns"), always);
+    mapr_text_open(&b, total);
+    size_t item = 0;
+    for (size_t i = 0; i < n; i++) {
+        for (int s = 0; s < snapshot_count(&vols[i]); s++) {
+            text_item(&t, item++);
+            snapshot_fields(&t.sink, &vols[i], s);
+            mapr_text_item_end(&b);
         }
     }
-    world_unlock(req->world);
-    return mapr_ok(req, data);
+    free(vols);
+    return mapr_text_queue(req, &b);
 }
 
 static bool stream_exists(const struct router_request *req, const char **path)
