@@ -87,24 +87,20 @@ static int64_t last_write(int64_t now, int64_t every, int64_t off)
     return t;
 }
 
-/* Generated volume number g (/_sim/mapr/scale), the tenants' in turn; false past the last.
- * Lock held. */
-static bool generated_at(const struct world *w, size_t g, int64_t now, struct vol *v)
+/* How many volumes /_sim/mapr/scale adds. */
+static size_t scale_volumes(void)
 {
-    size_t pos = 0, nt = 0;
-    const struct world_ns *t;
     pthread_mutex_lock(&ctl_lock);
     size_t extra = extra_volumes;
     pthread_mutex_unlock(&ctl_lock);
-    while (world_tenant_next(w, &pos)) {
-        nt++;
-    }
-    if (g >= extra || nt == 0) {
-        return false;
-    }
-    pos = 0;
-    for (size_t n = 0; (t = world_tenant_next(w, &pos)) && n < g % nt; n++) {
-    }
+    return extra;
+}
+
+/* Generated volume number g (/_sim/mapr/scale), tenant t's. Lock held. */
+static void generated_vol(const struct world *w, const struct world_ns *t, size_t g, int64_t now,
+                          struct vol *v)
+{
+    memset(v, 0, sizeof(*v));
     uint64_t h = sim_hash64(&g, sizeof(g), w->cfg.seed);
     snprintf(v->name, sizeof(v->name), "t.%s.v%05zu", t->tenant, g);
     snprintf(v->mount, sizeof(v->mount), "/tenants/%s/v%05zu", t->tenant, g);
@@ -114,11 +110,29 @@ static bool generated_at(const struct world *w, size_t g, int64_t now, struct vo
     v->snapshots = 7;
     v->newest_ms = now - (int64_t)(h % 86400) * 1000;
     v->snap_newest_ms = last_write(now, DAY_MS, 0);
+}
+
+/* Generated volume number g, the tenants' in turn; false past the last. Lock held. */
+static bool generated_at(const struct world *w, size_t g, int64_t now, struct vol *v)
+{
+    size_t pos = 0, nt = 0;
+    const struct world_ns *t;
+    while (world_tenant_next(w, &pos)) {
+        nt++;
+    }
+    if (g >= scale_volumes() || nt == 0) {
+        return false;
+    }
+    pos = 0;
+    for (size_t n = 0; (t = world_tenant_next(w, &pos)) && n < g % nt; n++) {
+    }
+    generated_vol(w, t, g, now, v);
     return true;
 }
 
-/* Volume number i of the world (0 .. count-1); false past the last. Lock held. */
-static bool volume_at(const struct world *w, size_t i, int64_t now, struct vol *v)
+/* Named volume number i of the world (the tenants' own, before the generated ones); false
+ * past the last, with *named their number. Lock held. */
+static bool named_at(const struct world *w, size_t i, int64_t now, struct vol *v, size_t *named)
 {
     size_t pos = 0, k = 0;
     const struct world_ns *t;
@@ -175,7 +189,15 @@ static bool volume_at(const struct world *w, size_t i, int64_t now, struct vol *
         }
         return true;
     }
-    return generated_at(w, i - k, now, v);
+    *named = k;
+    return false;
+}
+
+/* Volume number i of the world (0 .. count-1); false past the last. Lock held. */
+static bool volume_at(const struct world *w, size_t i, int64_t now, struct vol *v)
+{
+    size_t named;
+    return named_at(w, i, now, v, &named) || generated_at(w, i - named, now, v);
 }
 
 /* An item's members are defined once, as a function that hands them one at a time to a sink:
@@ -429,23 +451,37 @@ static void fmt_topic_time(int64_t ms, char *out, size_t size)
 }
 
 /* The world's volumes, copied under its lock so that they are put into JSON outside it and the
- * server answers other requests meanwhile, as a real one does. Caller frees. */
+ * server answers other requests meanwhile, as a real one does. The generated ones are made
+ * from a table of the tenants, not by volume_at, which walks them for each volume. Caller
+ * frees. */
 static struct vol *copy_volumes(struct world *w, int64_t now, size_t *count)
 {
     struct vol *vols = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0, cap = 0, named = 0;
     world_lock(w);
     for (;;) {
         if (n == cap) {
-            cap = cap ? 2 * cap : 256;
+            cap = cap ? 2 * cap : 64;
             vols = sim_xrealloc(vols, cap * sizeof(*vols));
         }
-        if (!volume_at(w, n, now, &vols[n])) {
+        if (!named_at(w, n, now, &vols[n], &named)) {
             break;
         }
         n++;
     }
+    size_t pos = 0, nt = 0;
+    const struct world_ns *t, **tenants = NULL;
+    while ((t = world_tenant_next(w, &pos))) {
+        tenants = sim_xrealloc(tenants, (nt + 1) * sizeof(*tenants));
+        tenants[nt++] = t;
+    }
+    size_t extra = nt ? scale_volumes() : 0;
+    vols = sim_xrealloc(vols, (n + extra + 1) * sizeof(*vols));
+    for (size_t g = 0; g < extra; g++) {
+        generated_vol(w, tenants[g % nt], g, now, &vols[n++]);
+    }
     world_unlock(w);
+    free(tenants);
     *count = n;
     return vols;
 }
