@@ -118,6 +118,13 @@ post "/_sim/mapr/scale?volumes=100"
 code=$(get /rest/volume/list "${A[@]}")
 check "/_sim/mapr/scale?volumes=100: 100 more volumes, the tenants' in turn" \
     py 'd["total"] == 106 and sum(v["volumename"].startswith(("t.dmi.v", "t.registry.v", "t.skat.v")) for v in d["data"]) == 100 and "t.skat.v00002" in [v["volumename"] for v in d["data"]]'
+post "/_sim/mapr/scale?volumes=2000"
+code=$(get "/rest/volume/list?columns=used,mirror-percent-complete,actualreplication" "${A[@]}")
+check "volume list with columns at 2,006 volumes (written as text): valid JSON, total the items, only those columns and volumename" \
+    py 'd["status"] == "OK" and d["total"] == len(d["data"]) == 2006 and all(set(v) == {"volumename", "used", "actualreplication"} | ({"mirror-percent-complete"} if v["volumename"] == "t.dmi.forecast.mirror" else set()) for v in d["data"])'
+code=$(get "/rest/volume/snapshot/list?columns=snapshotname" "${A[@]}")
+check "snapshot list with columns at 2,006 volumes: total the items, volumename, creationtime and the one asked, in order" \
+    py 'd["total"] == len(d["data"]) > 14000 and all(list(s) == ["volumename", "creationtime", "snapshotname"] for s in d["data"])'
 post "/_sim/mapr/scale?volumes=0"
 
 kill -TERM "$PID"
