@@ -112,24 +112,6 @@ static void generated_vol(const struct world *w, const struct world_ns *t, size_
     v->snap_newest_ms = last_write(now, DAY_MS, 0);
 }
 
-/* Generated volume number g, the tenants' in turn; false past the last. Lock held. */
-static bool generated_at(const struct world *w, size_t g, int64_t now, struct vol *v)
-{
-    size_t pos = 0, nt = 0;
-    const struct world_ns *t;
-    while (world_tenant_next(w, &pos)) {
-        nt++;
-    }
-    if (g >= scale_volumes() || nt == 0) {
-        return false;
-    }
-    pos = 0;
-    for (size_t n = 0; (t = world_tenant_next(w, &pos)) && n < g % nt; n++) {
-    }
-    generated_vol(w, t, g, now, v);
-    return true;
-}
-
 /* Named volume number i of the world (the tenants' own, before the generated ones); false
  * past the last, with *named their number. Lock held. */
 static bool named_at(const struct world *w, size_t i, int64_t now, struct vol *v, size_t *named)
@@ -193,11 +175,44 @@ static bool named_at(const struct world *w, size_t i, int64_t now, struct vol *v
     return false;
 }
 
-/* Volume number i of the world (0 .. count-1); false past the last. Lock held. */
-static bool volume_at(const struct world *w, size_t i, int64_t now, struct vol *v)
+/* The volume named `name`, else the one mounted at `path` (either may be NULL); false if
+ * none. Lock held. A generated volume is found from its name ("t.TENANT.vNNNNN") or path
+ * ("/tenants/TENANT/vNNNNN"), not searched for among the 10,000 of /_sim/mapr/scale. */
+static bool volume_find(const struct world *w, int64_t now, const char *name, const char *path,
+                        struct vol *v)
 {
-    size_t named;
-    return named_at(w, i, now, v, &named) || generated_at(w, i - named, now, v);
+    size_t named = 0, g = 0, pos = 0, nt = 0;
+    int end = -1;
+    char tenant[64];
+    const struct world_ns *t, *owner = NULL;
+    for (size_t i = 0; named_at(w, i, now, v, &named); i++) {
+        if ((name && strcmp(v->name, name) == 0) ||
+            (path && v->mount[0] && strcmp(v->mount, path) == 0)) {
+            return true;
+        }
+    }
+    bool by_name = name && sscanf(name, "t.%63[^.].v%zu%n", tenant, &g, &end) == 2 &&
+                   name[end] == '\0';
+    if (!by_name && !(path && sscanf(path, "/tenants/%63[^/]/v%zu%n", tenant, &g, &end) == 2 &&
+                      path[end] == '\0')) {
+        return false;
+    }
+    while ((t = world_tenant_next(w, &pos))) {
+        nt++;
+    }
+    if (nt == 0 || g >= scale_volumes()) {
+        return false;
+    }
+    pos = 0;
+    for (size_t k = 0; (t = world_tenant_next(w, &pos)) && k <= g % nt; k++) {
+        owner = t; /* volume g is the (g mod tenants)th tenant's, as copy_volumes() deals them */
+    }
+    if (!owner || strcmp(owner->tenant, tenant) != 0) {
+        return false;
+    }
+    generated_vol(w, owner, g, now, v);
+    /* "v5" is no volume: the names are written "v00005" */
+    return by_name ? strcmp(v->name, name) == 0 : strcmp(v->mount, path) == 0;
 }
 
 /* An item's members are defined once, as a function that hands them one at a time to a sink:
@@ -512,15 +527,17 @@ static enum MHD_Result volume_info(const struct router_request *req, int64_t now
     const char *name = router_arg(req->conn, "name");
     const char *path = router_arg(req->conn, "path");
     json_t *data = json_array();
-    struct vol v;
+    struct vol v, at;
     world_lock(req->world);
-    for (size_t i = 0; volume_at(req->world, i, now, &v); i++) {
-        if ((name && strcmp(v.name, name) == 0) ||
-            (path && v.mount[0] && strcmp(v.mount, path) == 0)) {
-            json_array_append_new(data, volume_json(&v));
-        }
-    }
+    bool named = name && volume_find(req->world, now, name, NULL, &v);
+    bool mounted = path && volume_find(req->world, now, NULL, path, &at);
     world_unlock(req->world);
+    if (named) {
+        json_array_append_new(data, volume_json(&v));
+    }
+    if (mounted && !(named && strcmp(v.name, at.name) == 0)) {
+        json_array_append_new(data, volume_json(&at));
+    }
     if (json_array_size(data) == 0) {
         char desc[200];
         snprintf(desc, sizeof(desc), "Volume %.150s does not exist",
@@ -738,9 +755,10 @@ static bool table_mtime(const struct world *w, const char *path, int64_t now, in
 static enum MHD_Result alarm_list(const struct router_request *req, int64_t now)
 {
     json_t *data = json_array();
-    struct vol v;
-    world_lock(req->world);
-    for (size_t i = 0; volume_at(req->world, i, now, &v); i++) {
+    size_t n;
+    struct vol *vols = copy_volumes(req->world, now, &n);
+    for (size_t i = 0; i < n; i++) {
+        const struct vol v = vols[i];
         char desc[200];
         if (v.quota && v.used > v.quota) {
             snprintf(desc, sizeof(desc),
@@ -761,7 +779,7 @@ static enum MHD_Result alarm_list(const struct router_request *req, int64_t now)
                                             "description", desc));
         }
     }
-    world_unlock(req->world);
+    free(vols);
     return mapr_ok(req, data);
 }
 
@@ -844,8 +862,8 @@ enum MHD_Result mapr_httpfs_serve(const struct router_request *req)
     bool found = false;
     world_lock(req->world);
     bool table = table_mtime(req->world, path, now, &table_ms);
-    for (size_t i = 0; !table && !found && volume_at(req->world, i, now, &v); i++) {
-        found = v.mount[0] && strcmp(v.mount, path) == 0;
+    if (!table) {
+        found = volume_find(req->world, now, NULL, path, &v);
     }
     world_unlock(req->world);
     if (table) {

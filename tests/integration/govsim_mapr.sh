@@ -125,6 +125,26 @@ check "volume list with columns at 2,006 volumes (written as text): valid JSON, 
 code=$(get "/rest/volume/snapshot/list?columns=snapshotname" "${A[@]}")
 check "snapshot list with columns at 2,006 volumes: total the items, volumename, creationtime and the one asked, in order" \
     py 'd["total"] == len(d["data"]) > 14000 and all(list(s) == ["volumename", "creationtime", "snapshotname"] for s in d["data"])'
+# a generated volume is found by name and by path without a walk over the 2,000
+code=$(get "/rest/volume/list?columns=mountdir" "${A[@]}")
+read -r last_name last_mount < <(python3 -c 'import json, sys; v = json.load(open(sys.argv[1]))["data"][-1]; print(v["volumename"], v["mountdir"])' "$TMP/body")
+code=$(get "/rest/volume/info?name=$last_name" "${A[@]}")
+check "volume info of the last generated volume ($last_name) by name: that volume" \
+    py 'd["status"] == "OK" and [(v["volumename"], v["mountdir"]) for v in d["data"]] == [("'"$last_name"'", "'"$last_mount"'")]'
+code=$(get "/webhdfs/v1$last_mount?op=GETFILESTATUS" "${A[@]}")
+check "HttpFS of its mount path: a directory" \
+    test "$code:$(py 'd["FileStatus"]["type"] == "DIRECTORY"' && echo y)" = "200:y"
+short=$(echo "$last_name" | sed 's/\.v0*\([0-9]\)/.v\1/')
+code=$(get "/rest/volume/info?name=$short" "${A[@]}")
+check "volume info of $short (the number without its zeros): no such volume" py 'd["status"] == "ERROR"'
+swap=registry
+case $last_mount in /tenants/registry/*) swap=dmi ;; esac
+other=$(echo "$last_mount" | sed "s|^/tenants/[^/]*/|/tenants/$swap/|")
+code=$(get "/webhdfs/v1$other?op=GETFILESTATUS" "${A[@]}")
+check "HttpFS of the same number under another tenant ($other): 404" test "$code" = 404
+code=$(get "/rest/alarm/list" "${A[@]}")
+check "alarm list at 2,006 volumes: total the items, registry's advisory alarm among them" \
+    py 'd["total"] == len(d["data"]) and ("t.registry.orgs", "VOLUME_ALARM_ADVISORY_QUOTA_EXCEEDED") in [(a["entity"], a["alarm name"]) for a in d["data"]]'
 post "/_sim/mapr/scale?volumes=0"
 
 kill -TERM "$PID"
