@@ -168,6 +168,7 @@ static bool jsontext_member(struct jsontext_pruner *s, const struct jsonprune *r
 {
     const char *key = s->p, *q;
     const struct jsonprune_member *m = NULL;
+    const struct jsonprune *sub;
     bool plain, keep;
     size_t klen;
 
@@ -187,7 +188,8 @@ static bool jsontext_member(struct jsontext_pruner *s, const struct jsonprune *r
     if (s->p >= s->end) {
         return false;
     }
-    keep = !plain || (m != NULL ? m->sub != NULL || !r->keep_unlisted : r->keep_unlisted);
+    sub = m != NULL ? m->sub : plain ? r->each : NULL;
+    keep = !plain || sub != NULL || (m != NULL ? !r->keep_unlisted : r->keep_unlisted);
     if (!keep) {
         q = jsontext_skip_value(s->p, s->end);
         if (q == NULL || q == s->p) {
@@ -201,7 +203,7 @@ static bool jsontext_member(struct jsontext_pruner *s, const struct jsonprune *r
         return false;
     }
     *first = false;
-    return m != NULL && m->sub != NULL ? jsontext_value(s, m->sub) : jsontext_copy(s);
+    return sub != NULL ? jsontext_value(s, sub) : jsontext_copy(s);
 }
 
 static bool jsontext_object(struct jsontext_pruner *s, const struct jsonprune *r)

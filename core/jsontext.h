@@ -37,6 +37,9 @@ struct jsonprune_member {
 struct jsonprune {
     bool keep_unlisted;
     const struct jsonprune_member *members; /* ends with a NULL key */
+    /* For objects keyed by name (Nagios' hosts, their services): every member no rule names
+     * is kept and its value pruned by `each`; NULL: keep_unlisted decides. */
+    const struct jsonprune *each;
 };
 
 /* A growing output buffer; zero it before first use, free(buf) after the last. */

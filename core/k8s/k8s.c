@@ -752,7 +752,7 @@ static void k8s_informer_prune_rules(struct k8s_informer *inf)
     inf->prune_member[0] = (struct jsonprune_member){"object", rules};
     inf->prune_member[1] = (struct jsonprune_member){"items", rules};
     inf->prune_member[2] = (struct jsonprune_member){NULL, NULL};
-    inf->prune = (struct jsonprune){true, inf->prune_member};
+    inf->prune = (struct jsonprune){true, inf->prune_member, NULL};
 }
 
 struct k8s_client *k8s_client_new(struct loop *l, struct http *h, struct workpool *pool,

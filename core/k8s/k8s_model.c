@@ -1728,36 +1728,38 @@ struct store_row *k8s_row_parse(enum store_kind kind, const struct json_t *obj, 
  * containers). */
 static const struct jsonprune_member k8s_prune_meta_members[] = {{"managedFields", NULL},
                                                                  {NULL, NULL}};
-static const struct jsonprune k8s_prune_meta = {true, k8s_prune_meta_members};
+static const struct jsonprune k8s_prune_meta = {true, k8s_prune_meta_members, NULL};
 
 /* Pods are the many: allow lists throughout, down to the members the status reads. */
 static const struct jsonprune_member k8s_prune_pod_owner_members[] = {
     {"kind", NULL}, {"name", NULL}, {"controller", NULL}, {NULL, NULL}};
-static const struct jsonprune k8s_prune_pod_owner = {false, k8s_prune_pod_owner_members};
+static const struct jsonprune k8s_prune_pod_owner = {false, k8s_prune_pod_owner_members, NULL};
 static const struct jsonprune_member k8s_prune_pod_meta_members[] = {
     {"name", NULL},   {"namespace", NULL},         {"uid", NULL},
     {"labels", NULL}, {"creationTimestamp", NULL}, {"deletionTimestamp", NULL},
     {"resourceVersion", NULL}, /* the watch resumes from it */
     {"ownerReferences", &k8s_prune_pod_owner}, /* what recreates it (the delete dialog) */
     {NULL, NULL}};
-static const struct jsonprune k8s_prune_pod_meta = {false, k8s_prune_pod_meta_members};
+static const struct jsonprune k8s_prune_pod_meta = {false, k8s_prune_pod_meta_members, NULL};
 static const struct jsonprune_member k8s_prune_pod_container_members[] = {
     {"name", NULL}, {"restartPolicy", NULL}, {NULL, NULL}};
-static const struct jsonprune k8s_prune_pod_container = {false, k8s_prune_pod_container_members};
+static const struct jsonprune k8s_prune_pod_container = {false, k8s_prune_pod_container_members,
+                                                         NULL};
 static const struct jsonprune_member k8s_prune_pod_spec_members[] = {
     {"nodeName", NULL},
     {"containers", &k8s_prune_pod_container},
     {"initContainers", &k8s_prune_pod_container},
     {NULL, NULL}};
-static const struct jsonprune k8s_prune_pod_spec = {false, k8s_prune_pod_spec_members};
+static const struct jsonprune k8s_prune_pod_spec = {false, k8s_prune_pod_spec_members, NULL};
 static const struct jsonprune_member k8s_prune_pod_condition_members[] = {
     {"type", NULL}, {"status", NULL}, {"reason", NULL}, {NULL, NULL}};
-static const struct jsonprune k8s_prune_pod_condition = {false, k8s_prune_pod_condition_members};
+static const struct jsonprune k8s_prune_pod_condition = {false, k8s_prune_pod_condition_members,
+                                                         NULL};
 static const struct jsonprune_member k8s_prune_pod_cstatus_members[] = {
     {"name", NULL},         {"ready", NULL}, {"started", NULL},
     {"restartCount", NULL}, {"state", NULL}, {"lastState", NULL},
     {NULL, NULL}};
-static const struct jsonprune k8s_prune_pod_cstatus = {false, k8s_prune_pod_cstatus_members};
+static const struct jsonprune k8s_prune_pod_cstatus = {false, k8s_prune_pod_cstatus_members, NULL};
 static const struct jsonprune_member k8s_prune_pod_status_members[] = {
     {"phase", NULL},
     {"reason", NULL},
@@ -1766,37 +1768,37 @@ static const struct jsonprune_member k8s_prune_pod_status_members[] = {
     {"containerStatuses", &k8s_prune_pod_cstatus},
     {"initContainerStatuses", &k8s_prune_pod_cstatus},
     {NULL, NULL}};
-static const struct jsonprune k8s_prune_pod_status = {false, k8s_prune_pod_status_members};
+static const struct jsonprune k8s_prune_pod_status = {false, k8s_prune_pod_status_members, NULL};
 static const struct jsonprune_member k8s_prune_pod_members[] = {
     {"metadata", &k8s_prune_pod_meta},
     {"spec", &k8s_prune_pod_spec},
     {"status", &k8s_prune_pod_status},
     {NULL, NULL}};
-static const struct jsonprune k8s_prune_pod = {true, k8s_prune_pod_members};
+static const struct jsonprune k8s_prune_pod = {true, k8s_prune_pod_members, NULL};
 
 /* Deployments and StatefulSets read the first container's image of the pod template. */
 static const struct jsonprune_member k8s_prune_image_members[] = {{"image", NULL}, {NULL, NULL}};
-static const struct jsonprune k8s_prune_image = {false, k8s_prune_image_members};
+static const struct jsonprune k8s_prune_image = {false, k8s_prune_image_members, NULL};
 static const struct jsonprune_member k8s_prune_tspec_members[] = {
     {"containers", &k8s_prune_image}, {NULL, NULL}};
-static const struct jsonprune k8s_prune_tspec = {false, k8s_prune_tspec_members};
+static const struct jsonprune k8s_prune_tspec = {false, k8s_prune_tspec_members, NULL};
 static const struct jsonprune_member k8s_prune_template_members[] = {
     {"spec", &k8s_prune_tspec}, {NULL, NULL}};
-static const struct jsonprune k8s_prune_template = {false, k8s_prune_template_members};
+static const struct jsonprune k8s_prune_template = {false, k8s_prune_template_members, NULL};
 static const struct jsonprune_member k8s_prune_wspec_members[] = {
     {"template", &k8s_prune_template}, {NULL, NULL}};
-static const struct jsonprune k8s_prune_wspec = {true, k8s_prune_wspec_members};
+static const struct jsonprune k8s_prune_wspec = {true, k8s_prune_wspec_members, NULL};
 static const struct jsonprune_member k8s_prune_workload_members[] = {
     {"metadata", &k8s_prune_meta}, {"spec", &k8s_prune_wspec}, {NULL, NULL}};
-static const struct jsonprune k8s_prune_workload = {true, k8s_prune_workload_members};
+static const struct jsonprune k8s_prune_workload = {true, k8s_prune_workload_members, NULL};
 
 /* ReplicaSets read spec.replicas only. */
 static const struct jsonprune_member k8s_prune_rsspec_members[] = {{"template", NULL},
                                                                    {NULL, NULL}};
-static const struct jsonprune k8s_prune_rsspec = {true, k8s_prune_rsspec_members};
+static const struct jsonprune k8s_prune_rsspec = {true, k8s_prune_rsspec_members, NULL};
 static const struct jsonprune_member k8s_prune_rs_members[] = {
     {"metadata", &k8s_prune_meta}, {"spec", &k8s_prune_rsspec}, {NULL, NULL}};
-static const struct jsonprune k8s_prune_rs = {true, k8s_prune_rs_members};
+static const struct jsonprune k8s_prune_rs = {true, k8s_prune_rs_members, NULL};
 
 /* Nodes: their status carries every image the node has pulled; only the Ready condition,
  * allocatable and the kubelet's version are read. */
@@ -1804,29 +1806,29 @@ static const struct jsonprune_member k8s_prune_node_meta_members[] = {
     {"name", NULL},   {"uid", NULL}, {"creationTimestamp", NULL},
     {"labels", NULL}, {"resourceVersion", NULL}, /* the watch resumes from it */
     {NULL, NULL}};
-static const struct jsonprune k8s_prune_node_meta = {false, k8s_prune_node_meta_members};
+static const struct jsonprune k8s_prune_node_meta = {false, k8s_prune_node_meta_members, NULL};
 static const struct jsonprune_member k8s_prune_node_spec_members[] = {
     {"unschedulable", NULL}, {"taints", NULL}, {NULL, NULL}};
-static const struct jsonprune k8s_prune_node_spec = {false, k8s_prune_node_spec_members};
+static const struct jsonprune k8s_prune_node_spec = {false, k8s_prune_node_spec_members, NULL};
 static const struct jsonprune_member k8s_prune_node_info_members[] = {{"kubeletVersion", NULL},
                                                                       {NULL, NULL}};
-static const struct jsonprune k8s_prune_node_info = {false, k8s_prune_node_info_members};
+static const struct jsonprune k8s_prune_node_info = {false, k8s_prune_node_info_members, NULL};
 static const struct jsonprune_member k8s_prune_node_status_members[] = {
     {"conditions", &k8s_prune_pod_condition},
     {"allocatable", NULL},
     {"nodeInfo", &k8s_prune_node_info},
     {NULL, NULL}};
-static const struct jsonprune k8s_prune_node_status = {false, k8s_prune_node_status_members};
+static const struct jsonprune k8s_prune_node_status = {false, k8s_prune_node_status_members, NULL};
 static const struct jsonprune_member k8s_prune_node_members[] = {
     {"metadata", &k8s_prune_node_meta},
     {"spec", &k8s_prune_node_spec},
     {"status", &k8s_prune_node_status},
     {NULL, NULL}};
-static const struct jsonprune k8s_prune_node = {true, k8s_prune_node_members};
+static const struct jsonprune k8s_prune_node = {true, k8s_prune_node_members, NULL};
 
 static const struct jsonprune_member k8s_prune_other_members[] = {{"metadata", &k8s_prune_meta},
                                                                   {NULL, NULL}};
-static const struct jsonprune k8s_prune_other = {true, k8s_prune_other_members};
+static const struct jsonprune k8s_prune_other = {true, k8s_prune_other_members, NULL};
 
 const struct jsonprune *k8s_row_prune(enum store_kind kind)
 {

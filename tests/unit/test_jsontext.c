@@ -80,10 +80,10 @@ static void test_skip_value(void **state)
 /* ---- pruning ---- */
 
 static const struct jsonprune_member keep_name_members[] = {{"name", NULL}, {NULL, NULL}};
-static const struct jsonprune keep_name = {false, keep_name_members};
+static const struct jsonprune keep_name = {false, keep_name_members, NULL};
 static const struct jsonprune_member drop_members[] = {
     {"managed", NULL}, {"list", &keep_name}, {"one", &keep_name}, {NULL, NULL}};
-static const struct jsonprune drop_rules = {true, drop_members};
+static const struct jsonprune drop_rules = {true, drop_members, NULL};
 
 static void expect_pruned(const char *in, const struct jsonprune *rules, const char *want)
 {
@@ -124,6 +124,29 @@ static void test_prune_rules(void **state)
     expect_pruned("{\"x\":1,\"x\":2}", &drop_rules, "{\"x\":1,\"x\":2}");
     /* A top-level array: its objects pruned. */
     expect_pruned("[{\"managed\":1,\"a\":2},{\"a\":3}]", &drop_rules, "[{\"a\":2},{\"a\":3}]");
+}
+
+/* Objects keyed by name: every member no rule names pruned by `each`; a named one by its rule. */
+static void test_prune_each(void **state)
+{
+    static const struct jsonprune_member none[] = {{NULL, NULL}};
+    static const struct jsonprune by_name = {false, none, &keep_name};
+    static const struct jsonprune_member fixed[] = {{"count", NULL}, {NULL, NULL}};
+    static const struct jsonprune by_name_count = {false, fixed, &keep_name};
+    static const struct jsonprune nested = {false, none, &by_name};
+
+    (void)state;
+    expect_pruned("{\"web1\":{\"name\":\"a\",\"perf\":\"x\"},\"db\":{\"perf\":1}}", &by_name,
+                  "{\"web1\":{\"name\":\"a\"},\"db\":{}}");
+    /* a member a rule names follows its rule, not `each` */
+    expect_pruned("{\"count\":{\"perf\":1},\"web1\":{\"name\":\"a\",\"x\":2}}", &by_name_count,
+                  "{\"count\":{\"perf\":1},\"web1\":{\"name\":\"a\"}}");
+    /* two levels of names (hosts, then their services); scalars kept as they are */
+    expect_pruned("{\"h\":{\"ping\":{\"name\":\"p\",\"long\":\"...\"},\"n\":3}}", &nested,
+                  "{\"h\":{\"ping\":{\"name\":\"p\"},\"n\":3}}");
+    /* a name written with escapes is kept whole */
+    expect_pruned("{\"w\\u0065b\":{\"name\":\"a\",\"perf\":1}}", &by_name,
+                  "{\"w\\u0065b\":{\"name\":\"a\",\"perf\":1}}");
 }
 
 static void test_prune_refuses_malformed(void **state)
@@ -378,7 +401,7 @@ static void check_text(const char *text, size_t len, const char *where)
     json_t *whole = json_loadb(text, len, 0, &jerr), *pruned, *items, *pitems;
     struct jsontext_buf out = {0};
     struct jsonprune_member wrap[3] = {{"object", NULL}, {"items", NULL}, {NULL, NULL}};
-    struct jsonprune rules = {true, wrap};
+    struct jsonprune rules = {true, wrap, NULL};
     enum store_kind kind;
     bool watch;
 
@@ -572,6 +595,7 @@ int main(void)
         cmocka_unit_test(test_skip_string),
         cmocka_unit_test(test_skip_value),
         cmocka_unit_test(test_prune_rules),
+        cmocka_unit_test(test_prune_each),
         cmocka_unit_test(test_prune_refuses_malformed),
         cmocka_unit_test(test_prune_nul_in_key),
         cmocka_unit_test(test_prune_reuses_buffer),
