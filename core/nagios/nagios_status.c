@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jsontext.h"
 #include "core/nagios/nagios_objects.h"
 #include "core/poller.h"
 #include "core/sanitize.h"
@@ -179,7 +180,50 @@ static struct nagios_row *row_parse(const json_t *o, const char *host, const cha
     return r;
 }
 
+/* What row_parse() reads of a host or service: jsontext_prune() leaves out the rest
+ * (long_plugin_output, perf_data, a score of flags and times), a third of the text that
+ * jansson then need not read. The envelope (result) is kept whole. */
+static const struct jsonprune_member nagios_detail_members[] = {
+    {"name", NULL},           {"host_name", NULL},
+    {"description", NULL},    {"plugin_output", NULL},
+    {"status", NULL},         {"has_been_checked", NULL},
+    {"state_type", NULL},     {"current_attempt", NULL},
+    {"max_attempts", NULL},   {"last_state_change", NULL},
+    {"last_check", NULL},     {"problem_has_been_acknowledged", NULL},
+    {"scheduled_downtime_depth", NULL}, {"is_flapping", NULL},
+    {NULL, NULL}};
+static const struct jsonprune_member nagios_no_members[] = {{NULL, NULL}};
+static const struct jsonprune nagios_detail = {false, nagios_detail_members, NULL};
+/* hostlist: host name to details; servicelist: host name to service name to details */
+static const struct jsonprune nagios_by_name = {false, nagios_no_members, &nagios_detail};
+static const struct jsonprune nagios_by_host = {false, nagios_no_members, &nagios_by_name};
+static const struct jsonprune_member nagios_data_members[] = {
+    {"hostlist", &nagios_by_name}, {"servicelist", &nagios_by_host}, {NULL, NULL}};
+static const struct jsonprune nagios_data = {true, nagios_data_members, NULL};
+static const struct jsonprune_member nagios_root_members[] = {{"data", &nagios_data},
+                                                              {NULL, NULL}};
+static const struct jsonprune nagios_status_prune = {true, nagios_root_members, NULL};
+
 void nagios_status_decode(const char *body, size_t len, bool hosts, struct poller_decode *out)
+{
+    struct jsontext_buf pruned = {0};
+
+    if (jsontext_prune(body, len, &nagios_status_prune, &pruned)) {
+        nagios_status_read(pruned.buf, pruned.len, hosts, out);
+        if (out->error != NULL) {
+            /* an error is worded from the answer as the server sent it */
+            free(out->error);
+            out->error = NULL;
+            out->rejected = false;
+            nagios_status_read(body, len, hosts, out);
+        }
+    } else {
+        nagios_status_read(body, len, hosts, out);
+    }
+    free(pruned.buf);
+}
+
+void nagios_status_read(const char *body, size_t len, bool hosts, struct poller_decode *out)
 {
     const char *member = hosts ? "hostlist" : "servicelist";
     json_t *root = json_loadb(body, len, 0, NULL);

@@ -369,21 +369,39 @@ static size_t nagios_file(const char *path)
 
     assert_non_null(body);
     for (int hosts = 0; hosts < 2; hosts++) {
-        struct poller_decode d = {0};
+        struct poller_decode d = {0}, whole = {0};
 
         nagios_status_decode(body, len, hosts, &d);
         assert_true((d.error != NULL) != (d.nrows > 0));
+        /* the decoder prunes the text first: it reads what the whole text says */
+        nagios_status_read(body, len, hosts, &whole);
+        assert_int_equal(whole.nrows, d.nrows);
+        assert_true((whole.error == NULL) == (d.error == NULL));
+        if (d.error != NULL) {
+            assert_string_equal(whole.error, d.error);
+        }
         for (size_t i = 0; i < d.nrows; i++) {
             const struct nagios_row *r = (const struct nagios_row *)d.rows[i];
+            const struct nagios_row *w = (const struct nagios_row *)whole.rows[i];
 
             assert_non_null(r->host);
             assert_non_null(r->output);
             assert_true(hosts ? r->service == NULL : r->service != NULL);
+            assert_string_equal(r->row.uid, w->row.uid);
+            assert_string_equal(r->output, w->output);
+            assert_true(r->state == w->state && r->hard == w->hard && r->attempt == w->attempt &&
+                        r->max_attempts == w->max_attempts &&
+                        r->last_state_change == w->last_state_change &&
+                        r->last_check == w->last_check && r->acked == w->acked &&
+                        r->downtime_depth == w->downtime_depth && r->flapping == w->flapping);
             nagios_row_free(d.rows[i]);
+            nagios_row_free(whole.rows[i]);
         }
         rows += d.nrows;
         free(d.rows);
         free(d.error);
+        free(whole.rows);
+        free(whole.error);
     }
     {
         struct nagios_hostmap *m = nagios_hostmap_new();
