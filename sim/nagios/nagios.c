@@ -50,9 +50,11 @@ static enum MHD_Result apache_page(const struct router_request *req, unsigned st
     return router_queue_text(req->conn, status, "text/html; charset=iso-8859-1", page, headers);
 }
 
-/* Answers with the CGI's JSON and headers. */
-static enum MHD_Result cgi_json(const struct router_request *req, json_t *doc)
+/* Answers with the CGI's JSON and headers: doc (reference taken) dumped, or text's content
+ * (b left empty). */
+static enum MHD_Result cgi_answer(const struct router_request *req, json_t *doc, struct jbuf *text)
 {
+    static const char ctype[] = "application/json; charset=utf-8";
     char modified[32];
     sim_format_utc(sim_now(), "%a, %d %b %Y %H:%M:%S GMT", modified, sizeof(modified));
     const char *const headers[] = {"Cache-Control",
@@ -64,8 +66,23 @@ static enum MHD_Result cgi_json(const struct router_request *req, json_t *doc)
                                    "Expires",
                                    "Thu, 01 Jan 1970 00:00:00 GMT",
                                    NULL};
-    return router_queue_json_as(req->conn, 200, "application/json; charset=utf-8", doc,
-                                JSON_INDENT(2), headers);
+    if (text != NULL) {
+        size_t len;
+        char *data = jbuf_steal(text, &len);
+
+        return router_queue_buffer(req->conn, 200, ctype, data, len, headers);
+    }
+    return router_queue_json_as(req->conn, 200, ctype, doc, JSON_INDENT(2), headers);
+}
+
+static enum MHD_Result cgi_json(const struct router_request *req, json_t *doc)
+{
+    return cgi_answer(req, doc, NULL);
+}
+
+static enum MHD_Result cgi_text(const struct router_request *req, struct jbuf *b)
+{
+    return cgi_answer(req, NULL, b);
 }
 
 /* The envelope's result of an error: what 4.4.6 prints (no user, no query, program_start 0). */
@@ -121,12 +138,45 @@ static json_t *success_result(const struct router_request *req, const char *cgi,
                      "message", "");
 }
 
+/* A list query written as text (sim_statusjson_text): the success envelope, dumped as
+ * cgi_json dumps it, with the data member written after it. False, with nothing sent, when
+ * the query is not one of those. */
+static bool text_query(const struct router_request *req, struct monitor *m, const char *cgi,
+                       const char *query, const char *user, enum MHD_Result *rc)
+{
+    json_t *head = json_pack("{s:i,s:o}", "format_version", 0, "result",
+                             success_result(req, cgi, query, user));
+    char *text = json_dumps(head, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    size_t len = strlen(text);
+    struct jbuf b;
+
+    json_decref(head);
+    jbuf_init(&b);
+    /* the dump ends with the envelope's closing "\n}": data goes before it */
+    jbuf_put(&b, text, len - 2);
+    free(text);
+    JB_LIT(&b, ",\n  \"data\": ");
+    if (strcmp(cgi, "statusjson.cgi") != 0 ||
+        !sim_statusjson_text(m, req->world, query, router_arg(req->conn, "hostname"), &b, 1)) {
+        jbuf_fini(&b);
+        return false;
+    }
+    JB_LIT(&b, "\n}");
+    *rc = cgi_text(req, &b);
+    return true;
+}
+
 /* A query of sim/nagios/status.c (statusjson or objectjson): its data, or its error. */
 static enum MHD_Result monitor_query(const struct router_request *req, struct monitor *m,
                                      const char *cgi, const char *query, const char *user)
 {
     int type = 0;
     char message[256] = "";
+    enum MHD_Result rc;
+
+    if (text_query(req, m, cgi, query, user, &rc)) {
+        return rc;
+    }
     json_t *data = strcmp(cgi, "objectjson.cgi") == 0
                        ? sim_objectjson(m, req->world, query, &type, message, sizeof message)
                        : sim_statusjson(m, req->world, query, router_arg(req->conn, "hostname"),

@@ -11,44 +11,203 @@
 
 #define MS(t) ((json_int_t)(t) * 1000)
 
-/* A host or service as statusjson's details print it. */
-static json_t *object_json(const struct mon_object *o, int64_t now)
+/* A host's or service's members are defined once (object_fields) and handed one at a time to a
+ * sink: one sink builds a jansson object (a single host or service), one writes JSON text into
+ * a jbuf (the lists, which run to thousands of objects). */
+enum field_kind { FIELD_STR, FIELD_INT, FIELD_BOOL, FIELD_REAL };
+
+/* One member: s for FIELD_STR, i for FIELD_INT and FIELD_BOOL, r for FIELD_REAL. */
+struct field {
+    const char *key;
+    enum field_kind kind;
+    const char *s;
+    int64_t i;
+    double r;
+};
+
+struct field_sink {
+    void (*put)(struct field_sink *sink, const struct field *f);
+};
+
+static void put_str(struct field_sink *k, const char *key, const char *s)
+{
+    k->put(k, &(struct field){.key = key, .kind = FIELD_STR, .s = s});
+}
+
+static void put_int(struct field_sink *k, const char *key, int64_t i)
+{
+    k->put(k, &(struct field){.key = key, .kind = FIELD_INT, .i = i});
+}
+
+static void put_bool(struct field_sink *k, const char *key, bool b)
+{
+    k->put(k, &(struct field){.key = key, .kind = FIELD_BOOL, .i = b});
+}
+
+static void put_real(struct field_sink *k, const char *key, double r)
+{
+    k->put(k, &(struct field){.key = key, .kind = FIELD_REAL, .r = r});
+}
+
+/* A host's or service's members as statusjson's details print them: the one definition behind
+ * query=host, query=service and the lists. */
+static void object_fields(struct field_sink *k, const struct mon_object *o, int64_t now)
 {
     bool host = o->service[0] == '\0';
     bool problem = host ? o->state != MON_UP : o->state != MON_OK;
-    json_t *j = json_object();
 
     if (host) {
-        json_object_set_new(j, "name", json_string(o->host));
+        put_str(k, "name", o->host);
     } else {
-        json_object_set_new(j, "host_name", json_string(o->host));
-        json_object_set_new(j, "description", json_string(o->service));
+        put_str(k, "host_name", o->host);
+        put_str(k, "description", o->service);
     }
-    json_object_set_new(j, "plugin_output", json_string(o->output));
-    json_object_set_new(j, "long_plugin_output", json_string(""));
-    json_object_set_new(j, "perf_data", json_string(""));
-    json_object_set_new(j, "status", json_integer(o->state));
-    json_object_set_new(j, "last_update", json_integer(MS(now)));
-    json_object_set_new(j, "has_been_checked", json_true());
-    json_object_set_new(j, "should_be_scheduled", json_true());
-    json_object_set_new(j, "current_attempt", json_integer(problem ? 3 : 1));
-    json_object_set_new(j, "max_attempts", json_integer(3));
-    json_object_set_new(j, "last_check", json_integer(MS(o->last_check)));
-    json_object_set_new(j, "next_check", json_integer(MS(o->last_check + 300)));
-    json_object_set_new(j, "check_type", json_integer(0));
-    json_object_set_new(j, "last_state_change", json_integer(MS(o->since)));
-    json_object_set_new(j, "last_hard_state_change", json_integer(MS(o->since)));
-    json_object_set_new(j, "last_hard_state", json_integer(problem ? (host ? 1 : 2) : 0));
-    json_object_set_new(j, "state_type", json_integer(1));
-    json_object_set_new(j, "notifications_enabled", json_true());
-    json_object_set_new(j, "problem_has_been_acknowledged", json_boolean(o->acked));
-    json_object_set_new(j, "acknowledgement_type", json_integer(o->acked ? 2 : 0));
-    json_object_set_new(j, "checks_enabled", json_true());
-    json_object_set_new(j, "flap_detection_enabled", json_true());
-    json_object_set_new(j, "is_flapping", json_false());
-    json_object_set_new(j, "percent_state_change", json_real(0.0));
-    json_object_set_new(j, "scheduled_downtime_depth", json_integer(o->downtime_depth));
-    return j;
+    put_str(k, "plugin_output", o->output);
+    put_str(k, "long_plugin_output", "");
+    put_str(k, "perf_data", "");
+    put_int(k, "status", o->state);
+    put_int(k, "last_update", MS(now));
+    put_bool(k, "has_been_checked", true);
+    put_bool(k, "should_be_scheduled", true);
+    put_int(k, "current_attempt", problem ? 3 : 1);
+    put_int(k, "max_attempts", 3);
+    put_int(k, "last_check", MS(o->last_check));
+    put_int(k, "next_check", MS(o->last_check + 300));
+    put_int(k, "check_type", 0);
+    put_int(k, "last_state_change", MS(o->since));
+    put_int(k, "last_hard_state_change", MS(o->since));
+    put_int(k, "last_hard_state", problem ? (host ? 1 : 2) : 0);
+    put_int(k, "state_type", 1);
+    put_bool(k, "notifications_enabled", true);
+    put_bool(k, "problem_has_been_acknowledged", o->acked);
+    put_int(k, "acknowledgement_type", o->acked ? 2 : 0);
+    put_bool(k, "checks_enabled", true);
+    put_bool(k, "flap_detection_enabled", true);
+    put_bool(k, "is_flapping", false);
+    put_real(k, "percent_state_change", 0.0);
+    put_int(k, "scheduled_downtime_depth", o->downtime_depth);
+}
+
+/* The sink that builds a jansson object. */
+struct json_sink {
+    struct field_sink sink; /* first: the callback gets this */
+    json_t *obj;
+};
+
+static void json_put(struct field_sink *sink, const struct field *f)
+{
+    json_t *v = NULL;
+
+    switch (f->kind) {
+    case FIELD_STR:
+        v = json_string(f->s);
+        break;
+    case FIELD_INT:
+        v = json_integer((json_int_t)f->i);
+        break;
+    case FIELD_BOOL:
+        v = json_boolean(f->i);
+        break;
+    case FIELD_REAL:
+        v = json_real(f->r);
+        break;
+    }
+    json_object_set_new(((struct json_sink *)sink)->obj, f->key, v);
+}
+
+static json_t *object_json(const struct mon_object *o, int64_t now)
+{
+    struct json_sink j = {{json_put}, json_object()};
+
+    object_fields(&j.sink, o, now);
+    return j.obj;
+}
+
+/* JSON text laid out as jansson's JSON_INDENT(2) lays it out (the layout of the CGIs'
+ * tree-built answers, and of Nagios 4's own): each member on its own line, indented two
+ * spaces a level, "key": value; an empty object is {}. */
+struct text {
+    struct field_sink sink; /* first: the callback gets this */
+    struct jbuf *b;
+    int depth; /* the objects open around the next member */
+    bool first; /* no member of the innermost open object written yet */
+};
+
+/* A line break and the indent of the current depth. */
+static void text_newline(struct text *t)
+{
+    size_t n = (size_t)(2 * t->depth);
+
+    jbuf_reserve(t->b, n + 1);
+    t->b->data[t->b->len++] = '\n';
+    memset(t->b->data + t->b->len, ' ', n);
+    t->b->len += n;
+}
+
+/* The next member's key, with what separates it from the one before. */
+static void text_key(struct text *t, const char *key)
+{
+    if (!t->first) {
+        jbuf_putc(t->b, ',');
+    }
+    t->first = false;
+    text_newline(t);
+    jbuf_put_str(t->b, key);
+    JB_LIT(t->b, ": ");
+}
+
+static void text_open(struct text *t)
+{
+    jbuf_putc(t->b, '{');
+    t->depth++;
+    t->first = true;
+}
+
+static void text_close(struct text *t)
+{
+    t->depth--;
+    if (!t->first) {
+        text_newline(t);
+    }
+    jbuf_putc(t->b, '}');
+    t->first = false; /* the enclosing object has this member */
+}
+
+/* A real as jansson writes it: %.17g, with ".0" when that reads as an integer. */
+static void text_real(struct jbuf *b, double r)
+{
+    char num[40];
+    int n = snprintf(num, sizeof num, "%.17g", r);
+
+    jbuf_put(b, num, (size_t)n);
+    if (strpbrk(num, ".eE") == NULL) {
+        JB_LIT(b, ".0");
+    }
+}
+
+static void text_put(struct field_sink *sink, const struct field *f)
+{
+    struct text *t = (struct text *)sink;
+
+    text_key(t, f->key);
+    switch (f->kind) {
+    case FIELD_STR:
+        jbuf_put_str(t->b, f->s);
+        break;
+    case FIELD_INT:
+        jbuf_put_i64(t->b, f->i);
+        break;
+    case FIELD_BOOL:
+        if (f->i) {
+            JB_LIT(t->b, "true");
+        } else {
+            JB_LIT(t->b, "false");
+        }
+        break;
+    case FIELD_REAL:
+        text_real(t->b, f->r);
+        break;
+    }
 }
 
 static json_t *comments_json(struct monitor *m)
@@ -206,6 +365,85 @@ json_t *sim_statusjson(struct monitor *m, struct world *w, const char *query,
     json_object_set_new(data, member, list);
     free(v);
     return data;
+}
+
+static int host_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether no two hosts of v[0..n) share a name (two apps whose tenant and name join to the same
+ * TENANT-APP): the text lists write each host once, where the tree merges a repeated one. */
+static bool hosts_unique(const struct mon_object *v, size_t n)
+{
+    const char **names = sim_xmalloc((n + 1) * sizeof *names);
+    size_t k = 0;
+    bool unique = true;
+
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].service[0] == '\0') {
+            names[k++] = v[i].host;
+        }
+    }
+    qsort(names, k, sizeof *names, host_cmp);
+    for (size_t i = 1; i < k && unique; i++) {
+        unique = strcmp(names[i - 1], names[i]) != 0;
+    }
+    free(names);
+    return unique;
+}
+
+bool sim_statusjson_text(struct monitor *m, struct world *w, const char *query,
+                         const char *hostname, struct jbuf *b, int depth)
+{
+    int64_t now = sim_now();
+    struct mon_object *v = NULL;
+    bool hosts = strcmp(query, "hostlist") == 0;
+    struct text t = {{text_put}, b, depth, true};
+    const char *open_host = NULL; /* servicelist: the host whose object is open */
+    size_t n;
+
+    if (!hosts && strcmp(query, "servicelist") != 0) {
+        return false;
+    }
+    n = monitor_snapshot(m, w, &v);
+    if (!hosts_unique(v, n)) {
+        free(v);
+        return false;
+    }
+    text_open(&t);
+    text_key(&t, "selectors");
+    text_open(&t);
+    text_close(&t);
+    text_key(&t, query);
+    text_open(&t);
+    for (size_t i = 0; i < n; i++) {
+        const struct mon_object *o = &v[i];
+
+        if ((o->service[0] == '\0') != hosts ||
+            (hostname != NULL && hostname[0] && strcmp(o->host, hostname) != 0)) {
+            continue;
+        }
+        if (!hosts && (open_host == NULL || strcmp(open_host, o->host) != 0)) {
+            if (open_host != NULL) {
+                text_close(&t);
+            }
+            text_key(&t, o->host);
+            text_open(&t);
+            open_host = o->host;
+        }
+        text_key(&t, hosts ? o->host : o->service);
+        text_open(&t);
+        object_fields(&t.sink, o, now);
+        text_close(&t);
+    }
+    if (open_host != NULL) {
+        text_close(&t);
+    }
+    text_close(&t);
+    text_close(&t);
+    free(v);
+    return true;
 }
 
 json_t *sim_objectjson(struct monitor *m, struct world *w, const char *query, int *type,

@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "sim/jbuf.h"
 #include "sim/nagios/monitor.h"
 #include "sim/world.h"
 
@@ -15,6 +16,13 @@
 json_t *sim_statusjson(struct monitor *m, struct world *w, const char *query,
                        const char *hostname, const char *service, int *type, char *message,
                        size_t size);
+
+/* statusjson's hostlist and servicelist (hostname= applied) written as JSON text into b rather
+ * than built as a tree: the same data object, laid out as jansson's JSON_INDENT(2) lays it out
+ * `depth` objects deep (the envelope's data: 1). False, with nothing written, for any other
+ * query, and when two hosts share a name (sim_statusjson answers those). */
+bool sim_statusjson_text(struct monitor *m, struct world *w, const char *query,
+                         const char *hostname, struct jbuf *b, int depth);
 
 /* The same for objectjson: hostgrouplist, hostlist. */
 json_t *sim_objectjson(struct monitor *m, struct world *w, const char *query, int *type,
