@@ -127,4 +127,28 @@ now=$(date '+%m-%d-%Y %H:%M:%S')
 cmd "cmd_typ=56&cmd_mod=2&nagFormId=$fid&host=$crit&service=HTTP&com_data=now&start_time=$(enc "$now")&end_time=$(enc "$end")" >/dev/null
 ok_if "a service downtime starting now puts it in downtime (depth 1)" \
     bash -c "curl -s '$CGI/statusjson.cgi?query=service&hostname=$crit&servicedescription=HTTP' | jq -e '.data.service.scheduled_downtime_depth == 1' >/dev/null"
+
+# At a few thousand services the lists are written as text rather than dumped from trees:
+# valid JSON, as many objects as the counts say, each with the members query=host/service
+# has, in the same order; hostname= keeps one host's.
+stop_sim
+start_sim --pods 8000 --tenants 160 --seed 3 --churn 0
+CGI="$SIM_URL/nagios4/cgi-bin"
+nag 'statusjson.cgi?query=servicelist&details=true' >"$WORK/slist"
+nag 'statusjson.cgi?query=hostlist&details=true' >"$WORK/hlist"
+nservices=$(nag 'statusjson.cgi?query=servicecount' | jq '[.data.count[]] | add')
+nhosts=$(nag 'statusjson.cgi?query=hostcount' | jq '[.data.count[]] | add')
+ok_if "servicelist at $nservices services: valid JSON, one object per service servicecount counts, under its host and description" \
+    jq -e --argjson n "$nservices" '$n > 1000 and .result.type_code == 0 and ([.data.servicelist | to_entries[] | .key as $h | .value | to_entries[] | select(.value.host_name == $h and .value.description == .key)] | length) == $n' "$WORK/slist"
+ok_if "hostlist at $nhosts hosts: valid JSON, one object per host hostcount counts, under its name" \
+    jq -e --argjson n "$nhosts" '$n > 500 and ([.data.hostlist | to_entries[] | select(.value.name == .key)] | length) == $n' "$WORK/hlist"
+h=$(jq -r '.data.hostlist | keys_unsorted[7]' "$WORK/hlist")
+one=$(nag "statusjson.cgi?query=service&hostname=$h&servicedescription=Pods" | jq -c '.data.service | keys_unsorted')
+ok_if "a listed service has query=service's members in its order" \
+    jq -e --argjson k "$one" --arg h "$h" '(.data.servicelist[$h].Pods | keys_unsorted) == $k and ($k | length) > 20' "$WORK/slist"
+one=$(nag "statusjson.cgi?query=host&hostname=$h" | jq -c '.data.host | keys_unsorted')
+ok_if "a listed host has query=host's members in its order" \
+    jq -e --argjson k "$one" --arg h "$h" '(.data.hostlist[$h] | keys_unsorted) == $k and ($k | length) > 20' "$WORK/hlist"
+ok_if "servicelist&hostname=$h: that host's HTTP and Pods only" \
+    bash -c "curl -s '$CGI/statusjson.cgi?query=servicelist&details=true&hostname=$h' | jq -e '(.data.servicelist | keys) == [\"$h\"] and (.data.servicelist[\"$h\"] | keys_unsorted) == [\"HTTP\", \"Pods\"]' >/dev/null"
 finish
