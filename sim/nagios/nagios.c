@@ -138,9 +138,9 @@ static json_t *success_result(const struct router_request *req, const char *cgi,
                      "message", "");
 }
 
-/* A list query written as text (sim_statusjson_text): the success envelope, dumped as
- * cgi_json dumps it, with the data member written after it. False, with nothing sent, when
- * the query is not one of those. */
+/* A list query written as text (sim_statusjson_text, sim_objectjson_text): the success
+ * envelope, dumped as cgi_json dumps it, with the data member written after it. False, with
+ * nothing sent, when the query is not one of those. */
 static bool text_query(const struct router_request *req, struct monitor *m, const char *cgi,
                        const char *query, const char *user, enum MHD_Result *rc)
 {
@@ -156,8 +156,10 @@ static bool text_query(const struct router_request *req, struct monitor *m, cons
     jbuf_put(&b, text, len - 2);
     free(text);
     JB_LIT(&b, ",\n  \"data\": ");
-    if (strcmp(cgi, "statusjson.cgi") != 0 ||
-        !sim_statusjson_text(m, req->world, query, router_arg(req->conn, "hostname"), &b, 1)) {
+    if (strcmp(cgi, "objectjson.cgi") == 0
+            ? !sim_objectjson_text(m, req->world, query, &b, 1)
+            : !sim_statusjson_text(m, req->world, query, router_arg(req->conn, "hostname"), &b,
+                                   1)) {
         jbuf_fini(&b);
         return false;
     }

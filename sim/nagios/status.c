@@ -11,12 +11,22 @@
 
 #define MS(t) ((json_int_t)(t) * 1000)
 
-/* A host's or service's members are defined once (object_fields) and handed one at a time to a
- * sink: one sink builds a jansson object (a single host or service), one writes JSON text into
- * a jbuf (the lists, which run to thousands of objects). */
-enum field_kind { FIELD_STR, FIELD_INT, FIELD_BOOL, FIELD_REAL };
+/* A host's or service's members are defined once (object_fields, host_object_fields) and
+ * handed one at a time to a sink: one sink builds a jansson object (a single host or service),
+ * one writes JSON text into a jbuf (the lists, which run to thousands of objects). */
+enum field_kind {
+    FIELD_STR,
+    FIELD_INT,
+    FIELD_BOOL,
+    FIELD_REAL,
+    FIELD_OBJECT,
+    FIELD_ARRAY,
+    FIELD_END
+};
 
-/* One member: s for FIELD_STR, i for FIELD_INT and FIELD_BOOL, r for FIELD_REAL. */
+/* One member (key NULL: an element of the array open): s for FIELD_STR, i for FIELD_INT and
+ * FIELD_BOOL, r for FIELD_REAL; FIELD_OBJECT and FIELD_ARRAY open a member whose own members
+ * follow, up to a FIELD_END (no key). */
 struct field {
     const char *key;
     enum field_kind kind;
@@ -47,6 +57,17 @@ static void put_bool(struct field_sink *k, const char *key, bool b)
 static void put_real(struct field_sink *k, const char *key, double r)
 {
     k->put(k, &(struct field){.key = key, .kind = FIELD_REAL, .r = r});
+}
+
+/* Opens an object or array member (kind FIELD_OBJECT, FIELD_ARRAY); put_end closes it. */
+static void put_open(struct field_sink *k, const char *key, enum field_kind kind)
+{
+    k->put(k, &(struct field){.key = key, .kind = kind});
+}
+
+static void put_end(struct field_sink *k)
+{
+    k->put(k, &(struct field){.kind = FIELD_END});
 }
 
 /* A host's or service's members as statusjson's details print them: the one definition behind
@@ -88,14 +109,37 @@ static void object_fields(struct field_sink *k, const struct mon_object *o, int6
     put_int(k, "scheduled_downtime_depth", o->downtime_depth);
 }
 
+/* objectjson's members of host h (with details), whose services are svc[0..n). */
+static void host_object_fields(struct field_sink *k, const struct mon_object *h,
+                               const struct mon_object *svc, size_t n)
+{
+    put_str(k, "name", h->host);
+    put_str(k, "display_name", h->host);
+    put_str(k, "alias", h->host);
+    put_str(k, "address", "127.0.0.1");
+    put_open(k, "services", FIELD_ARRAY);
+    for (size_t i = 0; i < n; i++) {
+        put_str(k, NULL, svc[i].service);
+    }
+    put_end(k);
+    put_int(k, "max_attempts", 3);
+    put_open(k, "custom_variables", FIELD_OBJECT);
+    put_str(k, "APP", h->app);
+    put_end(k);
+}
+
+#define SINK_DEPTH 4 /* objects and arrays open at once, the item's own included */
+
 /* The sink that builds a jansson object. */
 struct json_sink {
-    struct field_sink sink; /* first: the callback gets this */
-    json_t *obj;
+    struct field_sink sink;   /* first: the callback gets this */
+    json_t *open[SINK_DEPTH]; /* open[0]: the item; open[depth - 1] takes the next member */
+    int depth;
 };
 
 static void json_put(struct field_sink *sink, const struct field *f)
 {
+    struct json_sink *j = (struct json_sink *)sink;
     json_t *v = NULL;
 
     switch (f->kind) {
@@ -111,26 +155,54 @@ static void json_put(struct field_sink *sink, const struct field *f)
     case FIELD_REAL:
         v = json_real(f->r);
         break;
+    case FIELD_OBJECT:
+        v = json_object();
+        break;
+    case FIELD_ARRAY:
+        v = json_array();
+        break;
+    case FIELD_END:
+        j->depth--;
+        return;
     }
-    json_object_set_new(((struct json_sink *)sink)->obj, f->key, v);
+    if (f->key != NULL) {
+        json_object_set_new(j->open[j->depth - 1], f->key, v);
+    } else {
+        json_array_append_new(j->open[j->depth - 1], v);
+    }
+    if ((f->kind == FIELD_OBJECT || f->kind == FIELD_ARRAY) && j->depth < SINK_DEPTH) {
+        j->open[j->depth++] = v;
+    }
+}
+
+static void json_sink_init(struct json_sink *j)
+{
+    memset(j, 0, sizeof *j);
+    j->sink.put = json_put;
+    j->open[0] = json_object();
+    j->depth = 1;
 }
 
 static json_t *object_json(const struct mon_object *o, int64_t now)
 {
-    struct json_sink j = {{json_put}, json_object()};
+    struct json_sink j;
 
+    json_sink_init(&j);
     object_fields(&j.sink, o, now);
-    return j.obj;
+    return j.open[0];
 }
 
 /* JSON text laid out as jansson's JSON_INDENT(2) lays it out (the layout of the CGIs'
- * tree-built answers, and of Nagios 4's own): each member on its own line, indented two
- * spaces a level, "key": value; an empty object is {}. */
+ * tree-built answers, and of Nagios 4's own): each member or element on its own line,
+ * indented two spaces a level, "key": value; an empty object is {}, an empty array []. */
+#define TEXT_DEPTH 16
+
 struct text {
     struct field_sink sink; /* first: the callback gets this */
     struct jbuf *b;
-    int depth; /* the objects open around the next member */
-    bool first; /* no member of the innermost open object written yet */
+    int depth;            /* the objects and arrays open around the next member */
+    bool first;           /* no member of the innermost one written yet */
+    char end[TEXT_DEPTH]; /* what closes each: } or ] */
 };
 
 /* A line break and the indent of the current depth. */
@@ -144,7 +216,8 @@ static void text_newline(struct text *t)
     t->b->len += n;
 }
 
-/* The next member's key, with what separates it from the one before. */
+/* The next member's key (NULL: an array's element), with what separates it from the one
+ * before. */
 static void text_key(struct text *t, const char *key)
 {
     if (!t->first) {
@@ -152,13 +225,19 @@ static void text_key(struct text *t, const char *key)
     }
     t->first = false;
     text_newline(t);
-    jbuf_put_str(t->b, key);
-    JB_LIT(t->b, ": ");
+    if (key != NULL) {
+        jbuf_put_str(t->b, key);
+        JB_LIT(t->b, ": ");
+    }
 }
 
-static void text_open(struct text *t)
+/* Opens an object ({) or an array ([). */
+static void text_open(struct text *t, char open)
 {
-    jbuf_putc(t->b, '{');
+    jbuf_putc(t->b, open);
+    if (t->depth < TEXT_DEPTH) {
+        t->end[t->depth] = open == '[' ? ']' : '}';
+    }
     t->depth++;
     t->first = true;
 }
@@ -169,8 +248,8 @@ static void text_close(struct text *t)
     if (!t->first) {
         text_newline(t);
     }
-    jbuf_putc(t->b, '}');
-    t->first = false; /* the enclosing object has this member */
+    jbuf_putc(t->b, t->depth < TEXT_DEPTH ? t->end[t->depth] : '}');
+    t->first = false; /* the enclosing one has this member */
 }
 
 /* A real as jansson writes it: %.17g, with ".0" when that reads as an integer. */
@@ -189,6 +268,10 @@ static void text_put(struct field_sink *sink, const struct field *f)
 {
     struct text *t = (struct text *)sink;
 
+    if (f->kind == FIELD_END) {
+        text_close(t);
+        return;
+    }
     text_key(t, f->key);
     switch (f->kind) {
     case FIELD_STR:
@@ -206,6 +289,12 @@ static void text_put(struct field_sink *sink, const struct field *f)
         break;
     case FIELD_REAL:
         text_real(t->b, f->r);
+        break;
+    case FIELD_OBJECT:
+    case FIELD_ARRAY:
+        text_open(t, f->kind == FIELD_ARRAY ? '[' : '{');
+        break;
+    case FIELD_END:
         break;
     }
 }
@@ -393,30 +482,60 @@ static bool hosts_unique(const struct mon_object *v, size_t n)
     return unique;
 }
 
+/* A snapshot for the text lists, whose hosts are unique (hosts_unique): NULL (nothing to free)
+ * when they are not. */
+static struct mon_object *text_snapshot(struct monitor *m, struct world *w, size_t *n)
+{
+    struct mon_object *v = NULL;
+
+    *n = monitor_snapshot(m, w, &v);
+    if (!hosts_unique(v, *n)) {
+        free(v);
+        return NULL;
+    }
+    return v;
+}
+
+/* Starts the data object of a list query, `depth` objects deep, up to its list member (named
+ * as the query); text_list_end closes both. */
+static void text_list_begin(struct text *t, struct jbuf *b, int depth, const char *query)
+{
+    memset(t, 0, sizeof *t);
+    t->sink.put = text_put;
+    t->b = b;
+    t->depth = depth;
+    text_open(t, '{');
+    text_key(t, "selectors");
+    text_open(t, '{');
+    text_close(t);
+    text_key(t, query);
+    text_open(t, '{');
+}
+
+static void text_list_end(struct text *t)
+{
+    text_close(t);
+    text_close(t);
+}
+
 bool sim_statusjson_text(struct monitor *m, struct world *w, const char *query,
                          const char *hostname, struct jbuf *b, int depth)
 {
     int64_t now = sim_now();
-    struct mon_object *v = NULL;
     bool hosts = strcmp(query, "hostlist") == 0;
-    struct text t = {{text_put}, b, depth, true};
     const char *open_host = NULL; /* servicelist: the host whose object is open */
+    struct mon_object *v;
+    struct text t;
     size_t n;
 
     if (!hosts && strcmp(query, "servicelist") != 0) {
         return false;
     }
-    n = monitor_snapshot(m, w, &v);
-    if (!hosts_unique(v, n)) {
-        free(v);
+    v = text_snapshot(m, w, &n);
+    if (v == NULL) {
         return false;
     }
-    text_open(&t);
-    text_key(&t, "selectors");
-    text_open(&t);
-    text_close(&t);
-    text_key(&t, query);
-    text_open(&t);
+    text_list_begin(&t, b, depth, query);
     for (size_t i = 0; i < n; i++) {
         const struct mon_object *o = &v[i];
 
@@ -429,19 +548,57 @@ bool sim_statusjson_text(struct monitor *m, struct world *w, const char *query,
                 text_close(&t);
             }
             text_key(&t, o->host);
-            text_open(&t);
+            text_open(&t, '{');
             open_host = o->host;
         }
         text_key(&t, hosts ? o->host : o->service);
-        text_open(&t);
+        text_open(&t, '{');
         object_fields(&t.sink, o, now);
         text_close(&t);
     }
     if (open_host != NULL) {
         text_close(&t);
     }
-    text_close(&t);
-    text_close(&t);
+    text_list_end(&t);
+    free(v);
+    return true;
+}
+
+/* How many services follow host v[i] (the snapshot lists a host's services after it). */
+static size_t services_of(const struct mon_object *v, size_t n, size_t i)
+{
+    size_t k = 0;
+
+    while (i + 1 + k < n && v[i + 1 + k].service[0] != '\0') {
+        k++;
+    }
+    return k;
+}
+
+bool sim_objectjson_text(struct monitor *m, struct world *w, const char *query,
+                         struct jbuf *b, int depth)
+{
+    struct mon_object *v;
+    struct text t;
+    size_t n;
+
+    if (strcmp(query, "hostlist") != 0) {
+        return false;
+    }
+    v = text_snapshot(m, w, &n);
+    if (v == NULL) {
+        return false;
+    }
+    text_list_begin(&t, b, depth, query);
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].service[0] == '\0') {
+            text_key(&t, v[i].host);
+            text_open(&t, '{');
+            host_object_fields(&t.sink, &v[i], &v[i + 1], services_of(v, n, i));
+            text_close(&t);
+        }
+    }
+    text_list_end(&t);
     free(v);
     return true;
 }
@@ -485,16 +642,11 @@ json_t *sim_objectjson(struct monitor *m, struct world *w, const char *query, in
             }
             json_array_append_new(json_object_get(g, "members"), json_string(o->host));
         } else {
-            json_t *services = json_array();
+            struct json_sink j;
 
-            for (size_t j = i + 1; j < n && v[j].service[0] != '\0'; j++) {
-                json_array_append_new(services, json_string(v[j].service));
-            }
-            json_object_set_new(list, o->host,
-                                json_pack("{s:s,s:s,s:s,s:s,s:o,s:i,s:{s:s}}", "name", o->host,
-                                          "display_name", o->host, "alias", o->host, "address",
-                                          "127.0.0.1", "services", services, "max_attempts", 3,
-                                          "custom_variables", "APP", o->app));
+            json_sink_init(&j);
+            host_object_fields(&j.sink, o, o + 1, services_of(v, n, i));
+            json_object_set_new(list, o->host, j.open[0]);
         }
     }
     free(v);

@@ -28,6 +28,11 @@ bool sim_statusjson_text(struct monitor *m, struct world *w, const char *query,
 json_t *sim_objectjson(struct monitor *m, struct world *w, const char *query, int *type,
                        char *message, size_t size);
 
+/* objectjson's hostlist written as text, as sim_statusjson_text writes statusjson's lists;
+ * false for any other query (hostgrouplist) and when two hosts share a name. */
+bool sim_objectjson_text(struct monitor *m, struct world *w, const char *query,
+                         struct jbuf *b, int depth);
+
 /* cmd.cgi: a form body (application/x-www-form-urlencoded; for a GET, the query) applied as
  * the CGI does; the HTML page it answers (caller frees). `user` is the authenticated one (the
  * author it records), `cookie` the request's Cookie header (NULL: none). Without cmd_mod=2
