@@ -130,7 +130,7 @@ ok_if "a service downtime starting now puts it in downtime (depth 1)" \
 
 # At a few thousand services the lists are written as text rather than dumped from trees:
 # valid JSON, as many objects as the counts say, each with the members query=host/service
-# has, in the same order; hostname= keeps one host's.
+# has, in the same order; hostname= keeps one host's; objectjson's hostlist is written as text too.
 stop_sim
 start_sim --pods 8000 --tenants 160 --seed 3 --churn 0
 CGI="$SIM_URL/nagios4/cgi-bin"
@@ -149,6 +149,8 @@ ok_if "a listed service has query=service's members in its order" \
 one=$(nag "statusjson.cgi?query=host&hostname=$h" | jq -c '.data.host | keys_unsorted')
 ok_if "a listed host has query=host's members in its order" \
     jq -e --argjson k "$one" --arg h "$h" '(.data.hostlist[$h] | keys_unsorted) == $k and ($k | length) > 20' "$WORK/hlist"
+ok_if "objectjson hostlist at $nhosts hosts (written as text too): one per host, its services, its app" \
+    bash -c "curl -s '$CGI/objectjson.cgi?query=hostlist&details=true' | jq -e --argjson n $nhosts '(.data.hostlist | length) == \$n and all(.data.hostlist | to_entries[]; .key == .value.name and .value.services == [\"HTTP\", \"Pods\"] and (.value.custom_variables.APP as \$a | .key | endswith(\"-\" + \$a)) and (.value | keys_unsorted) == [\"name\", \"display_name\", \"alias\", \"address\", \"services\", \"max_attempts\", \"custom_variables\"])' >/dev/null"
 ok_if "servicelist&hostname=$h: that host's HTTP and Pods only" \
     bash -c "curl -s '$CGI/statusjson.cgi?query=servicelist&details=true&hostname=$h' | jq -e '(.data.servicelist | keys) == [\"$h\"] and (.data.servicelist[\"$h\"] | keys_unsorted) == [\"HTTP\", \"Pods\"]' >/dev/null"
 finish
