@@ -482,9 +482,12 @@ static bool hosts_unique(const struct mon_object *v, size_t n)
     return unique;
 }
 
-/* A snapshot for the text lists, whose hosts are unique (hosts_unique): NULL (nothing to free)
- * when they are not. */
-static struct mon_object *text_snapshot(struct monitor *m, struct world *w, size_t *n)
+/* Takes a snapshot for a text list (*n objects; caller frees) and starts the data object of
+ * the query, `depth` objects deep, up to its list member (named as the query); text_list_end
+ * closes both. NULL, with nothing written, when two hosts share a name (hosts_unique). */
+static struct mon_object *text_list_begin(struct text *t, struct monitor *m, struct world *w,
+                                          const char *query, struct jbuf *b, int depth,
+                                          size_t *n)
 {
     struct mon_object *v = NULL;
 
@@ -493,13 +496,6 @@ static struct mon_object *text_snapshot(struct monitor *m, struct world *w, size
         free(v);
         return NULL;
     }
-    return v;
-}
-
-/* Starts the data object of a list query, `depth` objects deep, up to its list member (named
- * as the query); text_list_end closes both. */
-static void text_list_begin(struct text *t, struct jbuf *b, int depth, const char *query)
-{
     memset(t, 0, sizeof *t);
     t->sink.put = text_put;
     t->b = b;
@@ -510,6 +506,7 @@ static void text_list_begin(struct text *t, struct jbuf *b, int depth, const cha
     text_close(t);
     text_key(t, query);
     text_open(t, '{');
+    return v;
 }
 
 static void text_list_end(struct text *t)
@@ -531,11 +528,10 @@ bool sim_statusjson_text(struct monitor *m, struct world *w, const char *query,
     if (!hosts && strcmp(query, "servicelist") != 0) {
         return false;
     }
-    v = text_snapshot(m, w, &n);
+    v = text_list_begin(&t, m, w, query, b, depth, &n);
     if (v == NULL) {
         return false;
     }
-    text_list_begin(&t, b, depth, query);
     for (size_t i = 0; i < n; i++) {
         const struct mon_object *o = &v[i];
 
@@ -582,14 +578,10 @@ bool sim_objectjson_text(struct monitor *m, struct world *w, const char *query,
     struct text t;
     size_t n;
 
-    if (strcmp(query, "hostlist") != 0) {
-        return false;
-    }
-    v = text_snapshot(m, w, &n);
+    v = strcmp(query, "hostlist") == 0 ? text_list_begin(&t, m, w, query, b, depth, &n) : NULL;
     if (v == NULL) {
         return false;
     }
-    text_list_begin(&t, b, depth, query);
     for (size_t i = 0; i < n; i++) {
         if (v[i].service[0] == '\0') {
             text_key(&t, v[i].host);
