@@ -60,6 +60,8 @@ SIM_SRCS  := sim/govsim.c sim/router.c sim/world.c sim/world_ctl.c sim/world_eve
              sim/krakend/krakend.c
 # nagios (issue 13): govsim's monitored hosts and services, statusjson/objectjson/cmd.cgi
 SIM_SRCS  += sim/nagios/monitor.c sim/nagios/status.c
+# an item's members defined once, built as jansson or written as text (mapr, nagios)
+SIM_SRCS  += sim/fields.c
 # sla (issue 13): archivejson.cgi over the world's history, with the SLA arithmetic
 SIM_SRCS  += sim/nagios/history.c sim/nagios/archive.c core/sla/sla.c core/xalloc.c
 # krakend (issue 15): govsim's gateway metrics

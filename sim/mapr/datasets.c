@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/fields.h"
 #include "sim/mapr/mapr.h"
 #include "sim/sim_util.h"
 
@@ -215,76 +216,8 @@ static bool volume_find(const struct world *w, int64_t now, const char *name, co
     return by_name ? strcmp(v->name, name) == 0 : strcmp(v->mount, path) == 0;
 }
 
-/* An item's members are defined once, as a function that hands them one at a time to a sink:
- * one sink builds a jansson object (volume info), one writes MapR text into a jbuf with
- * columns= applied (the long lists). */
-enum field_kind { FIELD_STR, FIELD_INT, FIELD_QINT, FIELD_INTS };
-
-/* One member: s for FIELD_STR; i for FIELD_INT, and for FIELD_QINT (a number MapR gives as a
- * decimal string, as the sizes in MB); ints[0..n) for FIELD_INTS. */
-struct field {
-    const char *key;
-    enum field_kind kind;
-    const char *s;
-    int64_t i;
-    const int64_t *ints;
-    size_t n;
-};
-
-struct field_sink {
-    void (*put)(struct field_sink *sink, const struct field *f);
-};
-
-static void put_str(struct field_sink *k, const char *key, const char *s)
-{
-    k->put(k, &(struct field){.key = key, .kind = FIELD_STR, .s = s});
-}
-
-static void put_int(struct field_sink *k, const char *key, int64_t i)
-{
-    k->put(k, &(struct field){.key = key, .kind = FIELD_INT, .i = i});
-}
-
-static void put_qint(struct field_sink *k, const char *key, int64_t i)
-{
-    k->put(k, &(struct field){.key = key, .kind = FIELD_QINT, .i = i});
-}
-
-static void put_ints(struct field_sink *k, const char *key, const int64_t *ints, size_t n)
-{
-    k->put(k, &(struct field){.key = key, .kind = FIELD_INTS, .ints = ints, .n = n});
-}
-
-/* The sink that builds a jansson object. */
-struct json_sink {
-    struct field_sink sink; /* first: the callback gets this */
-    json_t *obj;
-};
-
-static void json_put(struct field_sink *sink, const struct field *f)
-{
-    json_t *v = NULL;
-    char num[24];
-    switch (f->kind) {
-    case FIELD_STR:
-        v = json_string(f->s);
-        break;
-    case FIELD_INT:
-        v = json_integer((json_int_t)f->i);
-        break;
-    case FIELD_QINT:
-        snprintf(num, sizeof(num), "%lld", (long long)f->i);
-        v = json_string(num);
-        break;
-    case FIELD_INTS:
-        v = json_array();
-        for (size_t j = 0; j < f->n; j++) {
-            json_array_append_new(v, json_integer((json_int_t)f->ints[j]));
-        }
-        break;
-    }
-    json_object_set_new(((struct json_sink *)sink)->obj, f->key, v);
-}
+/* An item's members are defined once (sim/fields.h): volume info builds jansson objects, the
+ * lists write MapR text with columns= applied (text_sink). */
 
 /* Whether `key` is one of the comma-separated `columns`. */
 static bool wanted(const char *columns, const char *key)
@@ -346,29 +279,7 @@ static void text_put(struct field_sink *sink, const struct field *f)
     }
     mapr_text_member(t->b, t->first, f->key);
     t->first = false;
-    switch (f->kind) {
-    case FIELD_STR:
-        jbuf_put_str(t->b, f->s);
-        break;
-    case FIELD_INT:
-        jbuf_put_i64(t->b, f->i);
-        break;
-    case FIELD_QINT:
-        jbuf_putc(t->b, '"');
-        jbuf_put_i64(t->b, f->i);
-        jbuf_putc(t->b, '"');
-        break;
-    case FIELD_INTS:
-        jbuf_putc(t->b, '[');
-        for (size_t j = 0; j < f->n; j++) {
-            if (j > 0) {
-                jbuf_putc(t->b, ',');
-            }
-            jbuf_put_i64(t->b, f->ints[j]);
-        }
-        jbuf_putc(t->b, ']');
-        break;
-    }
+    field_text_value(t->b, f); /* the MapR items have no objects or arrays but INTS */
 }
 
 static void text_sink_init(struct text_sink *t, struct jbuf *b, const char *columns,
@@ -419,9 +330,10 @@ static void volume_fields(struct field_sink *k, const struct vol *v)
 
 static json_t *volume_json(const struct vol *v)
 {
-    struct json_sink j = {{json_put}, json_object()};
+    struct field_json j;
+    json_t *obj = field_json_init(&j);
     volume_fields(&j.sink, v);
-    return j.obj;
+    return obj;
 }
 
 /* How many snapshots volume v lists, and the creation time of its s-th, the newest first. */

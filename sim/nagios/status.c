@@ -7,71 +7,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "sim/fields.h"
 #include "sim/sim_util.h"
 
 #define MS(t) ((json_int_t)(t) * 1000)
 
-/* A host's or service's members are defined once (object_fields, host_object_fields) and
- * handed one at a time to a sink: one sink builds a jansson object (a single host or service),
- * one writes JSON text into a jbuf (the lists, which run to thousands of objects). */
-enum field_kind {
-    FIELD_STR,
-    FIELD_INT,
-    FIELD_BOOL,
-    FIELD_REAL,
-    FIELD_OBJECT,
-    FIELD_ARRAY,
-    FIELD_END
-};
-
-/* One member (key NULL: an element of the array open): s for FIELD_STR, i for FIELD_INT and
- * FIELD_BOOL, r for FIELD_REAL; FIELD_OBJECT and FIELD_ARRAY open a member whose own members
- * follow, up to a FIELD_END (no key). */
-struct field {
-    const char *key;
-    enum field_kind kind;
-    const char *s;
-    int64_t i;
-    double r;
-};
-
-struct field_sink {
-    void (*put)(struct field_sink *sink, const struct field *f);
-};
-
-static void put_str(struct field_sink *k, const char *key, const char *s)
-{
-    k->put(k, &(struct field){.key = key, .kind = FIELD_STR, .s = s});
-}
-
-static void put_int(struct field_sink *k, const char *key, int64_t i)
-{
-    k->put(k, &(struct field){.key = key, .kind = FIELD_INT, .i = i});
-}
-
-static void put_bool(struct field_sink *k, const char *key, bool b)
-{
-    k->put(k, &(struct field){.key = key, .kind = FIELD_BOOL, .i = b});
-}
-
-static void put_real(struct field_sink *k, const char *key, double r)
-{
-    k->put(k, &(struct field){.key = key, .kind = FIELD_REAL, .r = r});
-}
-
-/* Opens an object or array member (kind FIELD_OBJECT, FIELD_ARRAY); put_end closes it. */
-static void put_open(struct field_sink *k, const char *key, enum field_kind kind)
-{
-    k->put(k, &(struct field){.key = key, .kind = kind});
-}
-
-static void put_end(struct field_sink *k)
-{
-    k->put(k, &(struct field){.kind = FIELD_END});
-}
-
 /* A host's or service's members as statusjson's details print them: the one definition behind
- * query=host, query=service and the lists. */
+ * query=host and query=service, which build jansson objects (sim/fields.h), and the lists,
+ * which run to thousands of objects and write JSON text into a jbuf (struct text). */
 static void object_fields(struct field_sink *k, const struct mon_object *o, int64_t now)
 {
     bool host = o->service[0] == '\0';
@@ -128,68 +71,13 @@ static void host_object_fields(struct field_sink *k, const struct mon_object *h,
     put_end(k);
 }
 
-#define SINK_DEPTH 4 /* objects and arrays open at once, the item's own included */
-
-/* The sink that builds a jansson object. */
-struct json_sink {
-    struct field_sink sink;   /* first: the callback gets this */
-    json_t *open[SINK_DEPTH]; /* open[0]: the item; open[depth - 1] takes the next member */
-    int depth;
-};
-
-static void json_put(struct field_sink *sink, const struct field *f)
-{
-    struct json_sink *j = (struct json_sink *)sink;
-    json_t *v = NULL;
-
-    switch (f->kind) {
-    case FIELD_STR:
-        v = json_string(f->s);
-        break;
-    case FIELD_INT:
-        v = json_integer((json_int_t)f->i);
-        break;
-    case FIELD_BOOL:
-        v = json_boolean(f->i);
-        break;
-    case FIELD_REAL:
-        v = json_real(f->r);
-        break;
-    case FIELD_OBJECT:
-        v = json_object();
-        break;
-    case FIELD_ARRAY:
-        v = json_array();
-        break;
-    case FIELD_END:
-        j->depth--;
-        return;
-    }
-    if (f->key != NULL) {
-        json_object_set_new(j->open[j->depth - 1], f->key, v);
-    } else {
-        json_array_append_new(j->open[j->depth - 1], v);
-    }
-    if ((f->kind == FIELD_OBJECT || f->kind == FIELD_ARRAY) && j->depth < SINK_DEPTH) {
-        j->open[j->depth++] = v;
-    }
-}
-
-static void json_sink_init(struct json_sink *j)
-{
-    memset(j, 0, sizeof *j);
-    j->sink.put = json_put;
-    j->open[0] = json_object();
-    j->depth = 1;
-}
-
 static json_t *object_json(const struct mon_object *o, int64_t now)
 {
-    struct json_sink j;
+    struct field_json j;
+    json_t *obj = field_json_init(&j);
 
-    json_sink_init(&j);
     object_fields(&j.sink, o, now);
-    return j.open[0];
+    return obj;
 }
 
 /* JSON text laid out as jansson's JSON_INDENT(2) lays it out (the layout of the CGIs'
@@ -252,18 +140,6 @@ static void text_close(struct text *t)
     t->first = false; /* the enclosing one has this member */
 }
 
-/* A real as jansson writes it: %.17g, with ".0" when that reads as an integer. */
-static void text_real(struct jbuf *b, double r)
-{
-    char num[40];
-    int n = snprintf(num, sizeof num, "%.17g", r);
-
-    jbuf_put(b, num, (size_t)n);
-    if (strpbrk(num, ".eE") == NULL) {
-        JB_LIT(b, ".0");
-    }
-}
-
 static void text_put(struct field_sink *sink, const struct field *f)
 {
     struct text *t = (struct text *)sink;
@@ -273,29 +149,8 @@ static void text_put(struct field_sink *sink, const struct field *f)
         return;
     }
     text_key(t, f->key);
-    switch (f->kind) {
-    case FIELD_STR:
-        jbuf_put_str(t->b, f->s);
-        break;
-    case FIELD_INT:
-        jbuf_put_i64(t->b, f->i);
-        break;
-    case FIELD_BOOL:
-        if (f->i) {
-            JB_LIT(t->b, "true");
-        } else {
-            JB_LIT(t->b, "false");
-        }
-        break;
-    case FIELD_REAL:
-        text_real(t->b, f->r);
-        break;
-    case FIELD_OBJECT:
-    case FIELD_ARRAY:
+    if (!field_text_value(t->b, f)) {
         text_open(t, f->kind == FIELD_ARRAY ? '[' : '{');
-        break;
-    case FIELD_END:
-        break;
     }
 }
 
@@ -634,11 +489,11 @@ json_t *sim_objectjson(struct monitor *m, struct world *w, const char *query, in
             }
             json_array_append_new(json_object_get(g, "members"), json_string(o->host));
         } else {
-            struct json_sink j;
+            struct field_json j;
+            json_t *host = field_json_init(&j);
 
-            json_sink_init(&j);
             host_object_fields(&j.sink, o, o + 1, services_of(v, n, i));
-            json_object_set_new(list, o->host, j.open[0]);
+            json_object_set_new(list, o->host, host);
         }
     }
     free(v);
