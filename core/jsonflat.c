@@ -71,32 +71,32 @@ static const char *jsonflat_literal(const char *p, const char *end)
     return NULL;
 }
 
+/* After an element (p may be NULL: it failed): at the next one past a ',' with *more, or past
+ * the closing `close`; NULL on anything else. */
+static const char *jsonflat_after(const char *p, const char *end, char close, bool *more)
+{
+    p = p != NULL ? jsontext_ws(p, end) : NULL;
+    if (p == NULL || p >= end || (*p != ',' && *p != close)) {
+        return NULL;
+    }
+    *more = *p == ',';
+    return *more ? jsontext_ws(p + 1, end) : p + 1;
+}
+
 /* An array of integers at p ('['): the byte after its ']'. */
 static const char *jsonflat_ints(const char *p, const char *end)
 {
     int64_t x;
+    bool more = true;
 
     p = jsontext_ws(p + 1, end);
     if (p < end && *p == ']') {
         return p + 1;
     }
-    for (;;) {
-        p = jsonflat_int(p, end, &x);
-        if (p == NULL) {
-            return NULL;
-        }
-        p = jsontext_ws(p, end);
-        if (p >= end) {
-            return NULL;
-        }
-        if (*p == ']') {
-            return p + 1;
-        }
-        if (*p != ',') {
-            return NULL;
-        }
-        p = jsontext_ws(p + 1, end);
+    while (p != NULL && more) {
+        p = jsonflat_after(jsonflat_int(p, end, &x), end, ']', &more);
     }
+    return p;
 }
 
 const char *jsonflat_value(const char *p, const char *end, struct jsonflat_value *v)
@@ -143,7 +143,7 @@ const char *jsonflat_object(const char *p, const char *end, struct jsonflat *out
     if (p < end && *p == '}') {
         return p + 1;
     }
-    for (;;) {
+    for (bool more = true; more;) {
         struct jsonflat_member *m;
 
         if (out->n == JSONFLAT_MAX || p >= end || *p != '"') {
@@ -151,29 +151,16 @@ const char *jsonflat_object(const char *p, const char *end, struct jsonflat *out
         }
         m = &out->m[out->n++];
         p = jsonflat_string(p, end, &m->key, &m->klen);
+        p = p != NULL ? jsontext_ws(p, end) : NULL;
+        if (p == NULL || p >= end || *p != ':') {
+            return NULL;
+        }
+        p = jsonflat_after(jsonflat_value(jsontext_ws(p + 1, end), end, &m->v), end, '}', &more);
         if (p == NULL) {
             return NULL;
         }
-        p = jsontext_ws(p, end);
-        if (p >= end || *p != ':') {
-            return NULL;
-        }
-        p = jsonflat_value(jsontext_ws(p + 1, end), end, &m->v);
-        if (p == NULL) {
-            return NULL;
-        }
-        p = jsontext_ws(p, end);
-        if (p >= end) {
-            return NULL;
-        }
-        if (*p == '}') {
-            return p + 1;
-        }
-        if (*p != ',') {
-            return NULL;
-        }
-        p = jsontext_ws(p + 1, end);
     }
+    return p;
 }
 
 const struct jsonflat_value *jsonflat_get(const struct jsonflat *f, const char *key)
