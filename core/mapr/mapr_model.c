@@ -603,6 +603,9 @@ static void iter_end(struct mapr_iter *it)
         type **rows;                                                                               \
                                                                                                    \
         *n = 0;                                                                                    \
+        if ((fastp) != NULL) {                                                                     \
+            *(bool *)(fastp) = false;                                                              \
+        }                                                                                          \
         if (!iter_begin(&iter, body, len, err)) {                                                  \
             return NULL;                                                                           \
         }                                                                                          \
@@ -772,6 +775,9 @@ struct mapr_snapshot_sum *mapr_parse_snapshots(const char *body, size_t len, siz
     size_t prev_len = 0, k = 0;
 
     *n = 0;
+    if (fast != NULL) {
+        *fast = false;
+    }
     if (!iter_begin(&iter, body, len, err)) {
         return NULL;
     }

@@ -221,7 +221,7 @@ static void mapr_volumes_decode(const char *body, size_t len, struct poller_deco
     struct jsonarena arena = {0};
     uint64_t hash = mapr_body_hash(body, len);
     size_t n;
-    bool fast;
+    bool fast = false;
     struct mapr_volume **v;
 
     if (hash == atomic_load(&ms->volumes.last_hash)) {
@@ -425,7 +425,7 @@ static void mapr_volumes_applied(struct poller_decode *d, void *arg)
 static void mapr_tables_decode(const char *body, size_t len, struct poller_decode *out, void *arg)
 {
     size_t n;
-    bool fast;
+    bool fast = false;
     struct mapr_volume **v = mapr_parse_tables(body, len, &n, &fast, &out->error);
 
     (void)arg;
@@ -474,7 +474,7 @@ static void mapr_snapshots_decode(const char *body, size_t len, struct poller_de
 {
     struct mapr_src *ms = arg;
     struct mapr_snaps *x = xcalloc(1, sizeof *x);
-    bool fast;
+    bool fast = false;
 
     x->hash = mapr_body_hash(body, len);
     out->extra = x;

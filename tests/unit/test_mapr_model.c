@@ -376,6 +376,15 @@ static void test_fast_path_falls_back(void **state)
     assert_null(mapr_parse_volumes(S("{\"data\":[]}"), &n, NULL, &err));
     assert_string_equal(err, "not a MapR REST answer");
     free(err);
+    /* on an error, *fast says false too (callers read it) */
+    fast = true;
+    assert_null(mapr_parse_snapshots(S("{\"status\":\"ERROR\"}"), &n, &fast, &err));
+    assert_false(fast);
+    free(err);
+    fast = true;
+    assert_null(mapr_parse_tables(S("<html>"), &n, &fast, &err));
+    assert_false(fast);
+    free(err);
 }
 
 /* The table list: a row per table with a path, its physical size, the volume-only fields
