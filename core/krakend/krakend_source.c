@@ -640,7 +640,8 @@ static void krakend_start(void *s)
         poller_start(k->config_poller);
     } else if (k->config != NULL) {
         source_health_ok(&k->file_health, SOURCE_CONNECTING, 0);
-        krakend_file_arm(k, 0);
+        /* the first read now, as the pollers' first requests; the later ones on aligned ticks */
+        k->file_timer = loop_timer_add(k->env.loop, 0, krakend_file_tick, k);
     }
     if (k->metrics_poller != NULL) {
         poller_start(k->metrics_poller);
