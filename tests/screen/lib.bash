@@ -78,6 +78,9 @@ start_console() { # cols rows command...
 }
 
 screen() { tm capture-pane -p -t gc 2>/dev/null; }
+# The pid of this test's console: the child of its own pane's shell (a pattern over every
+# process could find another test's console, make test running two at once).
+console_pid() { pgrep -P "$(tm list-panes -t gc -F '#{pane_pid}')" -x govconsole | head -1; }
 keys() { tm send-keys -t gc "$@"; }
 
 # Waits until the screen matches an extended regex (default 10 s).

@@ -33,12 +33,11 @@ views=$(help_views scoped)
 
 start_console 160 40 "env $ESC_ENV $BIN/govconsole --config $WORK/config.ini --kubeconfig $WORK/kubeconfig --tenant dmi -c tenants"
 check "the console starts with PAGER, EDITOR, VISUAL and SHELL set to the marker" wait_for 'tenants\(dmi\)\[1\]'
-pane=$(tm list-panes -t gc -F '#{pane_pid}')
-gc=$(pgrep -P "$pane" -x govconsole | head -1)
+gc=$(console_pid)
 tr '\0' '\n' <"/proc/$gc/environ" 2>/dev/null | grep -qx "PAGER=$WORK/bin/marker" &&
     tr '\0' '\n' <"/proc/$gc/environ" | grep -qx "SHELL=$WORK/bin/marker" &&
     ok "the console (pid $gc) has PAGER and SHELL set to the marker" ||
-    not_ok "the console has PAGER and SHELL set to the marker" "pane $pane, console '$gc'"
+    not_ok "the console has PAGER and SHELL set to the marker" "console '$gc'"
 tried=0
 for v in $views; do
     keys Escape Escape : "$v" Enter

@@ -85,7 +85,7 @@ rm -f "$WORK/exit"
 # --demo starts its own simulator and stops it on exit.
 start_console 120 30 "$BIN/govconsole --demo -c pods"
 check "--demo shows the simulated platform" wait_for 'pods\(all\)\[[1-9]' 15
-simpid=$(pgrep -f "$BIN/govsim --port 0" -P "$(pgrep -f "^$BIN/govconsole --demo" | head -1)" | head -1)
+simpid=$(pgrep -f "$BIN/govsim --port 0" -P "$(console_pid)" | head -1)
 [ -n "$simpid" ] && ok "--demo started govsim" || not_ok "--demo started govsim"
 tm resize-window -t gc -x 200 -y 30
 check "--demo at 200 columns: every source answers, each named in the header" \
@@ -104,7 +104,7 @@ tm_kill
 rm -f "$WORK/exit"
 start_console 120 30 "$BIN/govconsole --demo -c pods"
 wait_for 'pods\(all\)\[[1-9]' 15 >/dev/null
-cpid=$(pgrep -f "^$BIN/govconsole --demo" | head -1)
+cpid=$(console_pid)
 simpid=$(pgrep -f "$BIN/govsim --port 0" -P "$cpid" | head -1)
 kill -KILL "$cpid"
 sleep 0.5
