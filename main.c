@@ -374,8 +374,6 @@ static void session_refuse(const char *user, const char *msg)
     exit(3);
 }
 
-/* Resolves `user` in the directory: with --login up to LOGIN_TRIES passwords typed on the
- * terminal. *id is the outcome of the last try. */
 /* dir_identity_resolve() on a thread of its own, so that a slow directory is named on the
  * terminal (after IDENTITY_NOTE_MS, before the console takes it) rather than leaving a blank
  * wait; the resolver's own deadline ([directory] timeout) bounds the wait either way. */
@@ -433,6 +431,8 @@ static void identity_resolve_noting(struct dir_identity_opts *o, struct dir_iden
     pthread_mutex_destroy(&r.mu);
 }
 
+/* Resolves `user` in the directory: with --login up to LOGIN_TRIES passwords typed on the
+ * terminal. *id is the outcome of the last try. */
 static void session_resolve(const struct args *args, struct dir_identity_opts *o,
                             struct dir_identity *id)
 {

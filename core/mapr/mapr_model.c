@@ -557,13 +557,18 @@ struct mapr_iter {
     struct mapr_item item;
 };
 
-/* False with *err (caller frees) when the answer is not a good one (mapr_envelope()). */
-static bool iter_begin(struct mapr_iter *it, const char *body, size_t len, char **err)
+/* False with *err (caller frees) when the answer is not a good one (mapr_envelope()); *fast
+ * (when not NULL) says whether the fast path reads the items, false on an error. */
+static bool iter_begin(struct mapr_iter *it, const char *body, size_t len, bool *fast,
+                       char **err)
 {
     memset(it, 0, sizeof *it);
     it->end = body + len;
-    if (plain_answer(body, it->end, &it->p, &it->count, &it->f)) {
-        it->fast = true;
+    it->fast = plain_answer(body, it->end, &it->p, &it->count, &it->f);
+    if (fast != NULL) {
+        *fast = it->fast;
+    }
+    if (it->fast) {
         return true;
     }
     it->data = mapr_envelope(body, len, err);
@@ -603,14 +608,8 @@ static void iter_end(struct mapr_iter *it)
         type **rows;                                                                               \
                                                                                                    \
         *n = 0;                                                                                    \
-        if ((fastp) != NULL) {                                                                     \
-            *(bool *)(fastp) = false;                                                              \
-        }                                                                                          \
-        if (!iter_begin(&iter, body, len, err)) {                                                  \
+        if (!iter_begin(&iter, body, len, (fastp), err)) {                                         \
             return NULL;                                                                           \
-        }                                                                                          \
-        if ((fastp) != NULL) {                                                                     \
-            *(bool *)(fastp) = iter.fast;                                                          \
         }                                                                                          \
         rows = xcalloc(iter.count + 1, sizeof *rows);                                              \
         while ((it = iter_next(&iter)) != NULL) {                                                  \
@@ -708,7 +707,7 @@ int mapr_parse_topic_info(const char *body, size_t len, struct mapr_topic *t, ch
     struct mapr_iter iter;
     const struct mapr_item *p;
 
-    if (!iter_begin(&iter, body, len, err)) {
+    if (!iter_begin(&iter, body, len, NULL, err)) {
         return -1;
     }
     t->newest_ms = -1;
@@ -736,7 +735,7 @@ struct mapr_stream *mapr_parse_stream_info(const char *path, const char *body, s
     const struct mapr_item *o;
     struct mapr_stream *s;
 
-    if (!iter_begin(&iter, body, len, err)) {
+    if (!iter_begin(&iter, body, len, NULL, err)) {
         return NULL;
     }
     o = iter_next(&iter);
@@ -775,14 +774,8 @@ struct mapr_snapshot_sum *mapr_parse_snapshots(const char *body, size_t len, siz
     size_t prev_len = 0, k = 0;
 
     *n = 0;
-    if (fast != NULL) {
-        *fast = false;
-    }
-    if (!iter_begin(&iter, body, len, err)) {
+    if (!iter_begin(&iter, body, len, fast, err)) {
         return NULL;
-    }
-    if (fast != NULL) {
-        *fast = iter.fast;
     }
     sums = xcalloc(iter.count + 1, sizeof *sums);
     while ((o = iter_next(&iter)) != NULL) {

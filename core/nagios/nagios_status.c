@@ -181,8 +181,8 @@ static struct nagios_row *row_parse(const json_t *o, const char *host, const cha
 }
 
 /* What row_parse() reads of a host or service: jsontext_prune() leaves out the rest
- * (long_plugin_output, perf_data, a score of flags and times), a third of the text that
- * jansson then need not read. The envelope (result) is kept whole. */
+ * (long_plugin_output, perf_data, a score of flags and times) and the layout's whitespace,
+ * so that jansson reads about a third of the text. The envelope (result) is kept whole. */
 static const struct jsonprune_member nagios_detail_members[] = {
     {"name", NULL},           {"host_name", NULL},
     {"description", NULL},    {"plugin_output", NULL},

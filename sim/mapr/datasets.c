@@ -379,8 +379,8 @@ static void fmt_topic_time(int64_t ms, char *out, size_t size)
 
 /* The world's volumes, copied under its lock so that they are put into JSON outside it and the
  * server answers other requests meanwhile, as a real one does. The generated ones are made
- * from a table of the tenants, not by volume_at, which walks them for each volume. Caller
- * frees. */
+ * from a table of the tenants made once, not by a walk over the tenants for each volume.
+ * Caller frees. */
 static struct vol *copy_volumes(struct world *w, int64_t now, size_t *count)
 {
     struct vol *vols = NULL;

@@ -67,7 +67,7 @@ json_t *mapr_envelope(const char *status)
                      status);
 }
 
-/* The text writers lay the answer out as the apiserver does: one member a line, indented by
+/* The text writers lay the answer out as the MapR REST API does: one member a line, indented by
  * tabs (the envelope's members one, the items two, their members three), "key":value. Short
  * arrays inside an item stay on one line. */
 void mapr_text_open(struct jbuf *b, size_t total)
