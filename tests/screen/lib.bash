@@ -73,8 +73,11 @@ KC
 start_console() { # cols rows command...
     local cols=$1 rows=$2
     shift 2
+    # A status left by the session before must not pass for this one's, and wait_exit must
+    # never read the file half written: written aside, then renamed.
+    rm -f "$WORK/exit"
     tm new-session -d -s gc -x "$cols" -y "$rows" \
-        "env -u TMUX TERM=xterm-256color $* ; echo \$? > $WORK/exit; sleep 60"
+        "env -u TMUX TERM=xterm-256color $* ; echo \$? > $WORK/exit.new; mv $WORK/exit.new $WORK/exit; sleep 60"
 }
 
 screen() { tm capture-pane -p -t gc 2>/dev/null; }
