@@ -8,13 +8,18 @@
  * 64 bits, true/false/null, and arrays of such integers. The reader validates what it accepts
  * exactly as a JSON parser does; anything else (an escape, a fraction, a nested object, bad
  * syntax) makes it give up, and the caller then parses the whole text with jansson, which
- * reads the same values from the plain form and reports the errors. */
+ * reads the same values from the plain form and reports the errors.
+ *
+ * jsonflat_tree() (at the end) reads nested text the same way into a jansson tree, for the
+ * readers written over trees. */
 #ifndef GC_CORE_JSONFLAT_H
 #define GC_CORE_JSONFLAT_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <jansson.h>
 
 enum jsonflat_kind {
     JSONFLAT_STRING,  /* text: the characters between the quotes */
@@ -58,5 +63,22 @@ const struct jsonflat_value *jsonflat_get(const struct jsonflat *f, const char *
 /* The integers of a JSONFLAT_INTS value one by one: *p starts at v->text; false after the
  * last. */
 bool jsonflat_next_int(const struct jsonflat_value *v, const char **p, int64_t *out);
+
+/* jsonflat_tree() builds objects and arrays nested this deep; deeper ones go to jansson. */
+#define JSONFLAT_TREE_DEPTH 64
+
+/* A whole text as a jansson tree, read here rather than by json_loadb(), which is several
+ * times slower (a Kubernetes watch event: 1.3-3.7 us against 10-24 us). The tree is built with
+ * jansson's own constructors, so it is the one json_loadb() would build and is released with
+ * json_decref(). Read here: an object or an array at the top (whitespace around), nested at
+ * most JSONFLAT_TREE_DEPTH deep, of keys in the plain form, integers that fit 64 bits,
+ * literals, and strings as jansson reads them (escapes, surrogate pairs, valid UTF-8) but
+ * \u0000, which a flag decides. NULL for anything else, reals included: the caller then gives
+ * the text to json_loadb(), which reads it or says what is wrong. */
+json_t *jsonflat_tree(const char *text, size_t len);
+
+/* json_loadb() (its flags and error) with jsonflat_tree() first: the same tree, or the same
+ * error, for any text; several times faster for the plain form. */
+json_t *jsonflat_load(const char *text, size_t len, size_t flags, json_error_t *err);
 
 #endif

@@ -25,6 +25,7 @@
 
 #include <jansson.h>
 
+#include "core/jsonflat.h"
 #include "core/k8s/k8s_model.h"
 #include "core/nagios/archive.h" /* sla (issue 13) */
 #include "core/nagios/nagios_objects.h"
@@ -909,6 +910,86 @@ static void test_mapr_conformance(void **state)
     free(dir);
 }
 
+/* One text of a fixture through jsonflat_tree(): the tree json_loadb() builds, or refused (a
+ * real, say) and left to jansson. 1 when read here, 0 when refused. */
+static int tree_check(const char *text, size_t len, const char *what)
+{
+    json_t *t = jsonflat_tree(text, len);
+    json_t *j = json_loadb(text, len, 0, NULL);
+    int read = t != NULL;
+
+    if (t != NULL) {
+        char *a = json_dumps(t, JSON_PRESERVE_ORDER | JSON_COMPACT);
+        char *b = j != NULL ? json_dumps(j, JSON_PRESERVE_ORDER | JSON_COMPACT) : NULL;
+
+        if (b == NULL || strcmp(a, b) != 0 || !json_equal(t, j)) {
+            fail_msg("%s: jsonflat_tree built another tree than json_loadb", what);
+        }
+        free(a);
+        free(b);
+    }
+    json_decref(t);
+    json_decref(j);
+    return read;
+}
+
+/* Every JSON file (and each line of an .ndjson) under dir, recursively. */
+static void tree_walk(const char *dir, int *files, int *read)
+{
+    struct dirent **names;
+    int n = scandir(dir, &names, NULL, alphasort);
+
+    for (int i = 0; i < n; i++) {
+        const char *name = names[i]->d_name;
+        char *path = xasprintf("%s/%s", dir, name);
+        struct stat st;
+        size_t len;
+        char *text;
+
+        if (name[0] != '.' && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+            tree_walk(path, files, read);
+        } else if ((ends_with(name, ".json") || ends_with(name, ".ndjson")) &&
+                   (text = file_fixture_read(path, &len)) != NULL) {
+            if (ends_with(name, ".json")) {
+                *read += tree_check(text, len, path);
+            } else {
+                for (char *p = text, *nl; p < text + len; p = nl + 1) {
+                    nl = memchr(p, '\n', (size_t)(text + len - p));
+                    nl = nl != NULL ? nl : text + len;
+                    *read += nl > p ? tree_check(p, (size_t)(nl - p), path) : 0;
+                }
+            }
+            (*files)++;
+            free(text);
+        }
+        free(path);
+        free(names[i]);
+    }
+    free(n >= 0 ? names : NULL);
+}
+
+/* jsonflat_tree() over every real payload: what it reads, it reads as jansson does. */
+static void test_tree_conformance(void **state)
+{
+    const char *root = getenv("GC_ROOT");
+    char *base = xasprintf("%s/../shared/fixtures", root != NULL && root[0] != '\0' ? root : ".");
+    int files = 0, read = 0;
+    struct stat st;
+
+    (void)state;
+    if (stat(base, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        printf("# shared fixtures not found at %s; tree conformance skipped\n", base);
+        free(base);
+        return;
+    }
+    tree_walk(base, &files, &read);
+    printf("# fixtures: %d JSON files, %d texts read by jsonflat_tree, the rest left to jansson\n",
+           files, read);
+    assert_true(files > 50);
+    assert_true(read > 0);
+    free(base);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -919,6 +1000,7 @@ int main(void)
         cmocka_unit_test(test_krakend_conformance),
         cmocka_unit_test(test_servicenow_conformance),
         cmocka_unit_test(test_mapr_conformance),
+        cmocka_unit_test(test_tree_conformance),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
