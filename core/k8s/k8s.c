@@ -11,6 +11,7 @@
 #include "core/backoff.h"
 #include "core/http.h"
 #include "core/jsonarena.h"
+#include "core/jsonflat.h"
 #include "core/jsontext.h"
 #include "core/k8s/k8s_metrics.h"
 #include "core/k8s/k8s_model.h"
@@ -227,11 +228,11 @@ static void k8s_page_decode(struct k8s_page_job *job, const struct k8s_resource 
      * a pod's text, and more of its values); the whole page is parsed when that fails. */
     if (job->inf->prune.members != NULL &&
         jsontext_prune(job->body, job->len, &job->inf->prune, &pruned)) {
-        root = json_loadb(pruned.buf, pruned.len, JSON_ALLOW_NUL, &jerr);
+        root = jsonflat_load(pruned.buf, pruned.len, JSON_ALLOW_NUL, &jerr);
     }
     free(pruned.buf);
     if (root == NULL) {
-        root = json_loadb(job->body, job->len, JSON_ALLOW_NUL, &jerr);
+        root = jsonflat_load(job->body, job->len, JSON_ALLOW_NUL, &jerr);
     }
     free(job->body);
     job->body = NULL;
@@ -544,10 +545,10 @@ static int k8s_apply_line_tree(struct k8s_informer *inf, const char *line, size_
 
     /* As for list pages: the pruned event when it can be, else the line as it came. */
     if (inf->prune.members != NULL && jsontext_prune(line, len, &inf->prune, &inf->pruned)) {
-        ev = json_loadb(inf->pruned.buf, inf->pruned.len, 0, &jerr);
+        ev = jsonflat_load(inf->pruned.buf, inf->pruned.len, 0, &jerr);
     }
     if (ev == NULL) {
-        ev = json_loadb(line, len, 0, &jerr);
+        ev = jsonflat_load(line, len, 0, &jerr);
     }
     if (ev == NULL) {
         *err = xasprintf("invalid JSON in %s watch: %s", inf->res->name, jerr.text);
