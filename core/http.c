@@ -3,6 +3,7 @@
 
 #include <curl/curl.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -251,6 +252,15 @@ static size_t http_write_cb(char *data, size_t size, size_t nmemb, void *userp)
         return 0;
     }
     if (r->len + n + 1 > r->cap) {
+        curl_off_t whole = -1;
+
+        /* A body of known length gets its buffer at once: a 20 MB metrics list grown by
+         * doubling was copied and its pages touched about twice over. */
+        if (r->cap == 0 &&
+            curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &whole) == CURLE_OK &&
+            whole > 0 && (uint64_t)whole >= n && (uint64_t)whole < r->max_body) {
+            r->cap = (size_t)whole + 1;
+        }
         r->cap = r->cap ? r->cap : 16384;
         while (r->cap < r->len + n + 1) {
             r->cap *= 2;
