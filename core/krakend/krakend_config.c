@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/jsonflat.h"
 #include "core/sanitize.h"
 #include "core/xalloc.h"
 
@@ -405,7 +406,7 @@ int krakend_config_read(const char *text, size_t len, const char *origin,
                         struct krakend_config *out, char **err)
 {
     json_error_t jerr;
-    json_t *root = json_loadb(text, len, 0, &jerr), *eps, *e;
+    json_t *root = jsonflat_load(text, len, 0, &jerr), *eps, *e;
     struct kc_reader r = {.err = err};
     char *why = NULL;
     size_t i;

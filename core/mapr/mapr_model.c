@@ -191,7 +191,7 @@ void *mapr_envelope(const char *body, size_t len, char **err)
         *err = xstrdup("an HTML page, not the MapR REST API: is [mapr] url right?");
         return NULL;
     }
-    root = json_loadb(body, len, 0, NULL);
+    root = jsonflat_load(body, len, 0, NULL);
     status = json_string_value(json_object_get(root, "status"));
     if (status == NULL) {
         *err = xstrdup("not a MapR REST answer");
@@ -250,7 +250,7 @@ char *mapr_error_text(long status, const char *body, size_t len, const char *tra
     if (body != NULL && is_html(body, len)) {
         return xasprintf("HTTP %ld: an HTML page, not the MapR REST API", status);
     }
-    root = body != NULL ? json_loadb(body, len, 0, NULL) : NULL;
+    root = body != NULL ? jsonflat_load(body, len, 0, NULL) : NULL;
     desc = error_desc(root);
     out = desc != NULL ? xasprintf("HTTP %ld: %s", status, desc) : xasprintf("HTTP %ld", status);
     free(desc);
@@ -834,7 +834,7 @@ void mapr_snapshot_sums_free(struct mapr_snapshot_sum *s, size_t n)
 
 int64_t mapr_parse_filestatus(const char *body, size_t len, char **err)
 {
-    json_t *root = json_loadb(body, len, 0, NULL);
+    json_t *root = jsonflat_load(body, len, 0, NULL);
     json_t *fs = json_object_get(root, "FileStatus");
     json_t *mt = json_object_get(fs, "modificationTime");
     int64_t t = json_is_integer(mt) ? (int64_t)json_integer_value(mt) : -1;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/http.h"
+#include "core/jsonflat.h"
 #include "core/nagios/nagios_objects.h"
 #include "core/sanitize.h"
 #include "core/xalloc.h"
@@ -13,7 +14,7 @@
 static json_t *archive_answer(const char *body, size_t len, const char *member, json_t **root,
                               const char **user, char **err)
 {
-    *root = json_loadb(body, len, 0, NULL);
+    *root = jsonflat_load(body, len, 0, NULL);
     if (*root == NULL) {
         *err = nagios_not_json_text(body, len);
         return NULL;
@@ -94,7 +95,7 @@ int nagios_archive_read_availability(const char *body, size_t len, struct nagios
     size_t which = 0;
 
     memset(out, 0, sizeof *out);
-    root = json_loadb(body, len, 0, NULL);
+    root = jsonflat_load(body, len, 0, NULL);
     if (root == NULL) {
         *err = nagios_not_json_text(body, len);
         return -1;

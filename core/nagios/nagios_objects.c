@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "core/config.h"
+#include "core/jsonflat.h"
 #include "core/sanitize.h"
 #include "core/tenant_pattern.h"
 #include "core/xalloc.h"
@@ -185,7 +186,7 @@ static json_t *read_answer(const char *body, size_t len, const char *member, jso
 {
     json_t *data;
 
-    *root = json_loadb(body, len, 0, NULL);
+    *root = jsonflat_load(body, len, 0, NULL);
     if (*root == NULL) {
         *err = nagios_not_json_text(body, len);
         return NULL;

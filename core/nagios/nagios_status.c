@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jsonflat.h"
 #include "core/jsontext.h"
 #include "core/nagios/nagios_objects.h"
 #include "core/poller.h"
@@ -226,7 +227,7 @@ void nagios_status_decode(const char *body, size_t len, bool hosts, struct polle
 void nagios_status_read(const char *body, size_t len, bool hosts, struct poller_decode *out)
 {
     const char *member = hosts ? "hostlist" : "servicelist";
-    json_t *root = json_loadb(body, len, 0, NULL);
+    json_t *root = jsonflat_load(body, len, 0, NULL);
     const char *user = NULL;
     json_t *data;
     const char *key;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/jsonflat.h"
 #include "core/poller.h"
 #include "core/sanitize.h"
 #include "core/xalloc.h"
@@ -236,7 +237,7 @@ static void sn_decode(const char *body, size_t len, size_t limit, struct poller_
                       struct store_row *(*read)(json_t *rec, const char **updated))
 {
     json_error_t jerr;
-    json_t *root = json_loadb(body, len, 0, &jerr), *result, *rec;
+    json_t *root = jsonflat_load(body, len, 0, &jerr), *result, *rec;
     struct sn_page_info *info;
     size_t i;
 
@@ -292,7 +293,7 @@ char *sn_error_text(long status, const char *body, size_t len, const char *trans
     if (transport != NULL) {
         return sanitize_dup(transport);
     }
-    root = body != NULL && len > 0 ? json_loadb(body, len, 0, NULL) : NULL;
+    root = body != NULL && len > 0 ? jsonflat_load(body, len, 0, NULL) : NULL;
     e = json_object_get(root, "error");
     msg = json_string_value(json_object_get(e, "message"));
     detail = json_string_value(json_object_get(e, "detail"));
@@ -436,7 +437,7 @@ char *sn_detail_text(const char *record, size_t rlen, const char *journal, size_
                      const char *links, char **err)
 {
     json_error_t jerr;
-    json_t *root = json_loadb(record, rlen, 0, &jerr), *rec, *jroot;
+    json_t *root = jsonflat_load(record, rlen, 0, &jerr), *rec, *jroot;
     struct sn_text t = {0};
     char when[32], *v;
     const char *desc;
