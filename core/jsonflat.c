@@ -202,6 +202,9 @@ struct jsonflat_scratch {
 
 static void jsonflat_put(struct jsonflat_scratch *s, const char *bytes, size_t n)
 {
+    if (n == 0) {
+        return; /* s->buf may still be NULL, which memcpy() must not see */
+    }
     if (s->len + n > s->cap) {
         s->cap = (s->len + n) * 2 + 64;
         s->buf = xrealloc(s->buf, s->cap);
