@@ -147,7 +147,7 @@ key_stats other "  moving, Esc"
 echo "(target: 16 ms)"
 
 echo
-echo "## Steady state with churn (20 events/s), measured over 60 s after the list and a first metrics poll"
+echo "## Steady state with churn (govsim --churn 20: 20 changes to pods or apps a second, each several object changes), measured over 60 s after the list and a first metrics poll"
 WIN=60
 # Runs the console against a churning govsim and prints CPU, traffic and memory over WIN s.
 steady() { # pods config label
@@ -185,8 +185,8 @@ steady 50000 "$WORK/nometrics.ini" "none"
 steady 50000 "$WORK/default.ini" "every_30s"
 rss50=$STEADY_RSS
 echo
-echo "(cpu: of one core, target under 2% at 50,000 pods. events: resourceVersions govsim issued"
-echo " (every object change, all kinds). watch/list/other: response bytes govsim sent in the window"
+echo "(cpu: of one core, target under 2% at 50,000 pods; it follows the events. events: resourceVersions"
+echo " govsim issued (every object change, all kinds: pods, Events, ReplicaSets, Deployments, quotas). watch/list/other: response bytes govsim sent in the window"
 echo " (other: buffered bodies, i.e. the metrics.k8s.io polls); watch bytes should follow the events"
 echo " at 10,000 and 50,000 pods alike. The cost of metrics is the difference of the two 50,000 rows.)"
 if [ -s "$WORK/metrics.line" ]; then
@@ -221,7 +221,7 @@ if [ -x "$BIN/bench/krakend_bench" ]; then
     "$BIN/bench/krakend_bench"
 fi
 # ---- nagios (issue 13): the alerts view over ~5,000 services (govsim, 420 tenants) --------
-nagios_cpu() { # config label: CPU of the console over WIN s, 20 churn events a second
+nagios_cpu() { # config label: CPU of the console over WIN s, govsim --churn 20
     local t0 t1 hz
     tm new-session -d -s gc -x 200 -y 50 "env -u TMUX TERM=xterm-256color $BIN/govconsole --kubeconfig $WORK/kc --config $1; sleep 60"
     sleep 15 # lists loaded, the first polls done
