@@ -10,8 +10,9 @@
  * syntax) makes it give up, and the caller then parses the whole text with jansson, which
  * reads the same values from the plain form and reports the errors.
  *
- * jsonflat_tree() (at the end) reads nested text the same way into a jansson tree, for the
- * readers written over trees. */
+ * jsonflat_tree() (at the end) is for the readers written over jansson trees: it builds the
+ * tree of a whole text, nested and with escapes and UTF-8 in its strings, without jansson's
+ * parser, and gives up the same way on what it does not read. */
 #ifndef GC_CORE_JSONFLAT_H
 #define GC_CORE_JSONFLAT_H
 
