@@ -187,6 +187,10 @@ tm_kill
 printf '[ui]\nmouse = false\n' >"$WORK/nomouse.ini"
 rm -f "$WORK/exit"
 start_console 150 40 "$BIN/govconsole --config $WORK/nomouse.ini --kubeconfig $WORK/kubeconfig -c pods"
+# The view comes back with the sort the consoles above left (a metrics column): the rows move
+# when the metrics land, and the selection with its pod. Wait for them, then go to the top.
+wait_for ' [0-9]+Mi ' >/dev/null
+keys g
 wait_for 'row 1 of 200' >/dev/null
 tm send-keys -t gc -l $'\e[<0;10;9M\e[<0;10;9m'
 sleep 0.5
