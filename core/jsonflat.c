@@ -86,6 +86,14 @@ static const char *jsonflat_after(const char *p, const char *end, char close, bo
     return *more ? jsontext_ws(p + 1, end) : p + 1;
 }
 
+/* A member's key at p ('"', in the plain form) and its ':': the value's first byte, or NULL. */
+static const char *jsonflat_key(const char *p, const char *end, const char **key, size_t *klen)
+{
+    p = p < end && *p == '"' ? jsonflat_string(p, end, key, klen) : NULL;
+    p = p != NULL ? jsontext_ws(p, end) : NULL;
+    return p != NULL && p < end && *p == ':' ? jsontext_ws(p + 1, end) : NULL;
+}
+
 /* An array of integers at p ('['): the byte after its ']'. */
 static const char *jsonflat_ints(const char *p, const char *end)
 {
@@ -149,16 +157,15 @@ const char *jsonflat_object(const char *p, const char *end, struct jsonflat *out
     for (bool more = true; more;) {
         struct jsonflat_member *m;
 
-        if (out->n == JSONFLAT_MAX || p >= end || *p != '"') {
+        if (out->n == JSONFLAT_MAX) {
             return NULL;
         }
         m = &out->m[out->n++];
-        p = jsonflat_string(p, end, &m->key, &m->klen);
-        p = p != NULL ? jsontext_ws(p, end) : NULL;
-        if (p == NULL || p >= end || *p != ':') {
+        p = jsonflat_key(p, end, &m->key, &m->klen);
+        if (p == NULL) {
             return NULL;
         }
-        p = jsonflat_after(jsonflat_value(jsontext_ws(p + 1, end), end, &m->v), end, '}', &more);
+        p = jsonflat_after(jsonflat_value(p, end, &m->v), end, '}', &more);
         if (p == NULL) {
             return NULL;
         }
@@ -440,18 +447,11 @@ static const char *jsonflat_node(const char *p, const char *end, int depth,
             json_t *v = NULL;
 
             /* Keys in the plain form only: s holds at most one decoded string at a time. */
-            if (p >= end || *p != '"') {
-                p = NULL;
+            p = jsonflat_key(p, end, &text, &len);
+            if (p == NULL) {
                 break;
             }
-            p = jsonflat_string(p, end, &text, &len);
-            p = p != NULL ? jsontext_ws(p, end) : NULL;
-            if (p == NULL || p >= end || *p != ':') {
-                p = NULL;
-                break;
-            }
-            p = jsonflat_after(jsonflat_node(jsontext_ws(p + 1, end), end, depth + 1, s, &v),
-                               end, '}', &more);
+            p = jsonflat_after(jsonflat_node(p, end, depth + 1, s, &v), end, '}', &more);
             /* A key once more replaces the value before, as jansson's parser does. */
             if (v != NULL && json_object_setn_new_nocheck(node, text, len, v) != 0) {
                 p = NULL;

@@ -224,8 +224,8 @@ static void k8s_page_decode(struct k8s_page_job *job, const struct k8s_resource 
     json_t *items, *meta;
     size_t i;
 
-    /* The members no parser reads are left out before jansson sees the page (about half of
-     * a pod's text, and more of its values); the whole page is parsed when that fails. */
+    /* The members no parser reads are left out before the page is read into a tree (about
+     * half of a pod's text, and more of its values); the whole page is read when that fails. */
     if (job->inf->prune.members != NULL &&
         jsontext_prune(job->body, job->len, &job->inf->prune, &pruned)) {
         root = jsonflat_load(pruned.buf, pruned.len, JSON_ALLOW_NUL, &jerr);

@@ -183,7 +183,8 @@ static struct nagios_row *row_parse(const json_t *o, const char *host, const cha
 
 /* What row_parse() reads of a host or service: jsontext_prune() leaves out the rest
  * (long_plugin_output, perf_data, a score of flags and times) and the layout's whitespace,
- * so that jansson reads about a third of the text. The envelope (result) is kept whole. */
+ * so that about a third of the text is left to read into a tree. The envelope (result) is kept
+ * whole. */
 static const struct jsonprune_member nagios_detail_members[] = {
     {"name", NULL},           {"host_name", NULL},
     {"description", NULL},    {"plugin_output", NULL},
